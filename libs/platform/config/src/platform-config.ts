@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/** Where the platform keeps its data: embedded PGlite in a folder, or a PostgreSQL server. */
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'postgres'; url: string; migrationUrl?: string; poolSize: number };
+
+export interface PlatformConfig {
+  env: 'development' | 'test' | 'production';
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  tenantsDir: string;
+  database: DatabaseConfig;
+}
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  KOMMUNA_TENANTS_DIR: z.string().min(1).default('tenants'),
+  KOMMUNA_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_MIGRATION_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export class PlatformConfigError extends Error {
+  readonly code = 'PLATFORM_CONFIG_INVALID';
+}
+
+/**
+ * Reads and validates the platform's environment once at start-up; a bad value stops the
+ * process with the variable's name rather than surfacing later as an odd failure.
+ */
+export function loadPlatformConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): PlatformConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new PlatformConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) {
+    throw new PlatformConfigError(
+      'Invalid environment configuration:\n  DATABASE_MIGRATION_URL: set DATABASE_URL too (the application role connects with it)',
+    );
+  }
+  const database: DatabaseConfig = e.DATABASE_URL
+    ? {
+        kind: 'postgres',
+        url: e.DATABASE_URL,
+        migrationUrl: e.DATABASE_MIGRATION_URL,
+        poolSize: e.DATABASE_POOL_SIZE,
+      }
+    : { kind: 'pglite', dataDir: path.resolve(cwd, e.KOMMUNA_DATA_DIR) };
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    tenantsDir: path.resolve(cwd, e.KOMMUNA_TENANTS_DIR),
+    database,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './request-context';
+export * from './tenant-config.schema';
+export * from './tenant-config.loader';

@@ -1,0 +1,119 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { TenantConfig, TenantConfigSchema } from './tenant-config.schema';
+
+export const TENANT_FILE_NAME = 'tenant.yaml';
+
+export interface TenantConfigProblem {
+  file: string;
+  field: string;
+  message: string;
+}
+
+/** Start-up stops on any of these: no tenant runs on another's or on half-read settings. */
+export class TenantConfigError extends Error {
+  readonly code = 'TENANT_CONFIG_INVALID';
+  constructor(readonly problems: TenantConfigProblem[]) {
+    super(
+      `Tenant configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  ${p.file}: ${p.field}: ${p.message}`).join('\n'),
+    );
+  }
+}
+
+export interface LoadedTenantConfig {
+  file: string;
+  config: TenantConfig;
+}
+
+/** Parses and validates one tenant file's text; returns its config or every problem found. */
+export function parseTenantConfig(
+  file: string,
+  text: string,
+): { ok: true; config: TenantConfig } | { ok: false; problems: TenantConfigProblem[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => ({
+        file,
+        field: `line ${lineCounter.linePos(error.pos[0]).line}`,
+        message: error.message.split('\n')[0],
+      })),
+    };
+  }
+  const result = TenantConfigSchema.safeParse(document.toJS());
+  if (!result.success) {
+    return {
+      ok: false,
+      problems: result.error.issues.map((issue) => ({
+        file,
+        field: issue.path.length > 0 ? issue.path.join('.') : '(root)',
+        message: issue.message,
+      })),
+    };
+  }
+  return { ok: true, config: result.data };
+}
+
+/**
+ * Reads `<dir>/<slug>/tenant.yaml` for every tenant, validates each file and the set as a whole
+ * (unique slugs, kommunkoder, hosts), and throws one error listing every problem in every file.
+ */
+export function loadTenantConfigs(dir: string): LoadedTenantConfig[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new TenantConfigError([{ file: dir, field: '(folder)', message: 'tenants folder does not exist' }]);
+  }
+  const problems: TenantConfigProblem[] = [];
+  const loaded: LoadedTenantConfig[] = [];
+  const folders = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+
+  for (const folder of folders) {
+    const file = path.join(dir, folder, TENANT_FILE_NAME);
+    if (!fs.existsSync(file)) {
+      problems.push({ file, field: '(file)', message: `missing: every folder under tenants/ holds a ${TENANT_FILE_NAME}` });
+      continue;
+    }
+    const parsed = parseTenantConfig(file, fs.readFileSync(file, 'utf8'));
+    if (!parsed.ok) {
+      problems.push(...parsed.problems);
+      continue;
+    }
+    if (parsed.config.slug !== folder) {
+      problems.push({ file, field: 'slug', message: `is "${parsed.config.slug}" but the folder is "${folder}": they must match` });
+      continue;
+    }
+    loaded.push({ file, config: parsed.config });
+  }
+
+  problems.push(...findDuplicates(loaded));
+  if (problems.length > 0) throw new TenantConfigError(problems);
+  return loaded;
+}
+
+function findDuplicates(loaded: LoadedTenantConfig[]): TenantConfigProblem[] {
+  const problems: TenantConfigProblem[] = [];
+  const claims: Array<[field: string, values: (config: TenantConfig) => string[]]> = [
+    ['kommunkod', (c) => [c.kommunkod]],
+    ['organisationsnummer', (c) => [c.organisationsnummer.replace(/\D/g, '')]],
+    ['hosts', (c) => c.hosts],
+    ['auth.organization', (c) => [`${c.auth.realm}/${c.auth.organization}`]],
+  ];
+  for (const [field, values] of claims) {
+    const owner = new Map<string, string>();
+    for (const { file, config } of loaded) {
+      for (const value of values(config)) {
+        const first = owner.get(value);
+        if (first) problems.push({ file, field, message: `"${value}" is already used by ${first}` });
+        else owner.set(value, file);
+      }
+    }
+  }
+  return problems;
+}

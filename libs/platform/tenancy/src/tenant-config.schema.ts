@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { allKommuner, parseOrganisationsnummer } from '@kommuna/shared-identifiers';
+
+/** The shared services a municipality can take part in (DESIGN.md §1). */
+export const SERVICE_IDS = ['digital-mail', 'e-forms', 'minasidor', 'catalogue'] as const;
+export type ServiceId = (typeof SERVICE_IDS)[number];
+
+/** How far a municipality has come with a service: read by the steering group's adoption matrix. */
+export const ADOPTION_STAGES = ['piloting', 'production', 'leaving'] as const;
+
+const kommunkoder = allKommuner()
+  .map((kommun) => kommun.kod)
+  .sort() as [string, ...string[]];
+
+const ServiceEntrySchema = z
+  .object({
+    stage: z.enum(ADOPTION_STAGES).describe('piloting, production or leaving'),
+    // Each service library validates its own settings; the tenant file only gives them room.
+    settings: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+type ServiceEntries = Record<ServiceId, z.ZodOptional<typeof ServiceEntrySchema>>;
+
+export const TenantConfigSchema = z
+  .object({
+    slug: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be lower-case a-z, 0-9 and dashes, starting with a letter')
+      .describe('Stable identifier, the folder name under tenants/'),
+    kommunkod: z.enum(kommunkoder, { error: "must be one of Sweden's 290 municipality codes (SCB kommunkod)" }),
+    organisationsnummer: z
+      .string()
+      .refine((value) => parseOrganisationsnummer(value).ok, {
+        error: 'must be a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)',
+      }),
+    names: z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict(),
+    population: z.number().int().positive().optional().describe('Inhabitants, for per-capita cost sharing'),
+    contact: z
+      .object({
+        name: z.string().min(1).optional(),
+        email: z.email(),
+        phone: z.string().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+        url: z.url().optional(),
+      })
+      .strict(),
+    hosts: z
+      .array(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/, 'must be a host name'))
+      .default([])
+      .describe('Host names that address this municipality'),
+    auth: z
+      .object({
+        realm: z.string().min(1).default('kommuna').describe('Keycloak realm the municipality logs in through'),
+        organization: z
+          .string()
+          .regex(/^[a-z0-9-]+$/, 'must be a Keycloak organization alias (a-z, 0-9, dashes)')
+          .describe('Keycloak Organization whose members are this municipality\'s staff'),
+        issuer: z.url().optional().describe('Only when the municipality runs its own Keycloak'),
+      })
+      .strict(),
+    services: z
+      .object(Object.fromEntries(SERVICE_IDS.map((id) => [id, ServiceEntrySchema.optional()])) as ServiceEntries)
+      .strict()
+      .default({})
+      .describe('The shared services this municipality uses, each with its stage and settings'),
+  })
+  .strict();
+
+export type TenantConfig = z.output<typeof TenantConfigSchema>;
+
+/** The schema as JSON Schema, for editors (written to tenants/tenant.schema.json). */
+export function tenantConfigJsonSchema(): Record<string, unknown> {
+  return {
+    $id: 'https://kommuna.se/schemas/tenant.schema.json',
+    title: 'Kommuna tenant (municipality) configuration',
+    ...z.toJSONSchema(TenantConfigSchema, { io: 'input', unrepresentable: 'any' }),
+  };
+}

@@ -1,0 +1,92 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadTenantConfigs, TenantConfigError } from './tenant-config.loader';
+import { tenantConfigJsonSchema } from './tenant-config.schema';
+
+const repoTenantsDir = path.resolve(__dirname, '../../../../tenants');
+
+const validYaml = (slug: string, kommunkod: string, orgnr: string) => `
+slug: ${slug}
+kommunkod: "${kommunkod}"
+organisationsnummer: "${orgnr}"
+names: { sv: Testkommun, en: Test municipality }
+contact: { email: info@example.se }
+auth: { organization: ${slug} }
+services:
+  e-forms: { stage: production }
+`;
+
+function tenantsDir(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tenants-'));
+  for (const [slug, text] of Object.entries(files)) {
+    fs.mkdirSync(path.join(dir, slug));
+    fs.writeFileSync(path.join(dir, slug, 'tenant.yaml'), text);
+  }
+  return dir;
+}
+
+function problemsOf(dir: string) {
+  try {
+    loadTenantConfigs(dir);
+  } catch (error) {
+    if (error instanceof TenantConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the tenant files to be rejected');
+}
+
+describe('tenant configuration', () => {
+  it('loads the shipped member municipalities', () => {
+    const tenants = loadTenantConfigs(repoTenantsDir).map((t) => t.config);
+    const byKod = Object.fromEntries(tenants.map((t) => [t.kommunkod, t.slug]));
+    expect(byKod).toMatchObject({ '2281': 'sundsvall', '2260': 'ange', '2262': 'timra', '2280': 'harnosand' });
+    const sundsvall = tenants.find((t) => t.slug === 'sundsvall')!;
+    expect(sundsvall.auth.realm).toBe('kommuna');
+    expect(Object.keys(sundsvall.services)).toContain('digital-mail');
+  });
+
+  it('keeps tenants/tenant.schema.json in step with the schema in code', () => {
+    const committed = JSON.parse(fs.readFileSync(path.join(repoTenantsDir, 'tenant.schema.json'), 'utf8'));
+    expect(committed).toEqual(tenantConfigJsonSchema());
+  });
+
+  it('names the file, the field and what is wrong', () => {
+    const dir = tenantsDir({
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411'),
+      ange: validYaml('ange', '9999', '212000-2388'),
+    });
+    const problems = problemsOf(dir);
+    expect(problems).toEqual([
+      expect.objectContaining({ file: path.join(dir, 'ange', 'tenant.yaml'), field: 'kommunkod', message: expect.stringMatching(/290 municipality codes/) }),
+      expect.objectContaining({ file: path.join(dir, 'ange', 'tenant.yaml'), field: 'organisationsnummer', message: expect.stringMatching(/check digit/) }),
+    ]);
+  });
+
+  it('refuses to start when any one tenant is broken, even if the others are fine', () => {
+    const dir = tenantsDir({
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411'),
+      timra: 'slug: timra\nkommunkod: [unclosed',
+    });
+    expect(() => loadTenantConfigs(dir)).toThrow(TenantConfigError);
+    expect(problemsOf(dir)[0]).toMatchObject({ file: path.join(dir, 'timra', 'tenant.yaml'), field: expect.stringMatching(/line/) });
+  });
+
+  it('rejects unknown fields, unknown services, a slug that is not its folder and duplicate claims', () => {
+    const dir = tenantsDir({
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411') + 'colour: blue\n',
+      timra: validYaml('timra', '2262', '212000-2395').replace('e-forms:', 'parking:'),
+      ange: validYaml('angee', '2260', '212000-2387'),
+      harnosand: validYaml('harnosand', '2281', '212000-2403'),
+      solleftea: validYaml('solleftea', '2281', '212000-2429').replace('organization: solleftea', 'organization: harnosand'),
+    });
+    const problems = problemsOf(dir).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}: ${p.message}`);
+    expect(problems).toEqual([
+      'ange:slug: is "angee" but the folder is "ange": they must match',
+      'sundsvall:(root): Unrecognized key: "colour"',
+      'timra:services: Unrecognized key: "parking"',
+      expect.stringMatching(/^solleftea:kommunkod: "2281" is already used by .*harnosand/),
+      expect.stringMatching(/^solleftea:auth.organization: "kommuna\/harnosand" is already used by .*harnosand/),
+    ]);
+  });
+});
