@@ -1,0 +1,7 @@
+import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA } from '@kommuna/platform-persistence';
+
+/** Every entity and migration the api composes: the platform's plus each service module's. */
+export const APP_DATABASE_SCHEMA: DatabaseSchema = {
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations],
+};

@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { TenantEntity } from './tenant.entity';
+
+/**
+ * A domain event written in the same transaction as the change that caused it (transactional
+ * outbox, DESIGN.md §5), CloudEvents-shaped; the worker publishes it at least once.
+ */
+@Entity({ name: 'outbox_event' })
+@Index('IDX_outbox_event_unpublished', ['occurredAt'], { where: 'published_at IS NULL' })
+export class OutboxEventEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tenant_id' })
+  tenant?: TenantEntity;
+
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** CloudEvents `type`, e.g. se.kommuna.eforms.submission.received */
+  @Column({ type: 'varchar', length: 200 })
+  type!: string;
+
+  /** CloudEvents `source`: the service that emitted it, e.g. /e-forms */
+  @Column({ type: 'varchar', length: 200 })
+  source!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  subject!: string | null;
+
+  @Column({ type: 'jsonb' })
+  data!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'occurred_at', type: 'timestamptz' })
+  occurredAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

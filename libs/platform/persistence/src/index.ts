@@ -1,0 +1,6 @@
+export * from './database';
+export * from './sql';
+export * from './schema';
+export * from './entities/tenant.entity';
+export * from './entities/outbox-event.entity';
+export * from './tenant-directory';
