@@ -91,10 +91,15 @@ export class Database {
     return this.dataSource.transaction(work);
   }
 
+  /** Closes the connections (and an embedded database); calling it again does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.onClose();
   }
+
+  private closed = false;
 }
 
 function baseOptions(schema: DatabaseSchema): Pick<DataSourceOptions, 'entities' | 'migrations'> & {

@@ -1,0 +1,51 @@
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { HealthController } from './health/health.controller';
+import { PlatformExceptionFilter } from './http/exception.filter';
+import { formatGraphQLError } from './http/graphql-errors';
+import { PlatformRuntime } from './platform-runtime';
+import { TenantsResolver } from './tenants/tenants.resolver';
+
+/** The api's composition root: platform runtime plus each service module's GraphQL API. */
+@Module({})
+export class AppModule implements OnApplicationShutdown {
+  constructor(private readonly database: Database) {}
+
+  // Runs after the HTTP server has closed, so no request loses its database mid-way.
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+
+  static forRoot(runtime: PlatformRuntime, logger: JsonLogger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GraphQLModule.forRoot<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          autoSchemaFile: true,
+          sortSchema: true,
+          graphiql: runtime.config.env !== 'production',
+          errorFormatter: (execution: ExecutionResult) => {
+            const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger));
+            // A request that never executed (malformed or invalid query) is the client's error.
+            const executed = execution.data !== undefined;
+            return { statusCode: executed ? 200 : 400, response: { data: execution.data ?? null, errors } };
+          },
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: Database, useValue: runtime.database },
+        { provide: TenantDirectory, useValue: runtime.tenants },
+        { provide: JsonLogger, useValue: logger },
+        { provide: APP_FILTER, useClass: PlatformExceptionFilter },
+        TenantsResolver,
+      ],
+    };
+  }
+}

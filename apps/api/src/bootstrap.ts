@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { AppModule } from './app.module';
+import { registerRequestContext } from './http/request-context.hook';
+import { PlatformRuntime } from './platform-runtime';
+
+/** Builds the api on a started platform runtime; main.ts listens, tests inject requests. */
+export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false });
+  registerRequestContext(adapter.getInstance(), runtime.tenants, logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
+    logger,
+    abortOnError: false,
+  });
+  // SIGTERM: stop taking requests, let in-flight ones finish, then close the database.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,35 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { JsonLogger } from '@kommuna/platform-logging';
+
+/** Errors the platform raises on purpose carry a stable string code (DESIGN.md §1). */
+interface CodedError extends Error {
+  code: string;
+}
+const isCoded = (error: unknown): error is CodedError =>
+  error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /^[A-Z_]+$/.test((error as CodedError).code);
+
+/**
+ * The one place errors become GraphQL errors: coded errors keep their message and code;
+ * GraphQL's own validation errors pass as they are; anything else is logged and answered as
+ * INTERNAL_SERVER_ERROR without its message, stack or SQL.
+ */
+export function formatGraphQLError(error: GraphQLError, logger: JsonLogger): GraphQLFormattedError[] {
+  const original = error.originalError as (Error & { errors?: GraphQLError[] }) | undefined;
+  // Mercurius wraps parse and validation failures in one error that lists the real ones.
+  if (original && Array.isArray(original.errors) && original.errors.length > 0) {
+    return original.errors.map((inner) => ({
+      message: inner.message,
+      locations: inner.locations,
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    }));
+  }
+  if (!original || original instanceof GraphQLError) {
+    const code = (error.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED';
+    return [{ message: error.message, locations: error.locations, path: error.path, extensions: { code } }];
+  }
+  if (isCoded(original)) {
+    return [{ message: original.message, locations: error.locations, path: error.path, extensions: { code: original.code } }];
+  }
+  logger.error(original, original.stack, 'GraphQL');
+  return [{ message: 'Internal server error', path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+}

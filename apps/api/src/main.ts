@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { loadPlatformConfig } from '@kommuna/platform-config';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { createApi } from './bootstrap';
+import { startPlatformRuntime } from './platform-runtime';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadPlatformConfig();
+  const logger = new JsonLogger(config.logLevel);
+  const runtime = await startPlatformRuntime(config);
+  const app = await createApi(runtime, logger);
+  await app.listen({ host: config.host, port: config.port });
+  const base = `http://${config.host}:${config.port}`;
+  logger.event('info', 'Kommuna api ready', {
+    ms: Date.now() - started,
+    database: config.database.kind,
+    tenants: runtime.tenants.all().map((t) => t.slug),
+    graphql: `${base}/graphql`,
+    graphiql: config.env === 'production' ? undefined : `${base}/graphiql`,
+    health: `${base}/health/ready`,
+  });
+}
+
+main().catch((error: Error) => {
+  // Start-up failures (a broken tenant file, a failed migration) are for people: say it plainly.
+  process.stderr.write(`Kommuna api could not start:\n${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
+import { Database, DatabaseTarget, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { APP_DATABASE_SCHEMA } from './database-schema';
+
+/** What the api needs before Nest starts: validated config, a migrated database, the tenants. */
+export interface PlatformRuntime {
+  config: PlatformConfig;
+  database: Database;
+  tenants: TenantDirectory;
+}
+
+export function databaseTarget(config: PlatformConfig): DatabaseTarget {
+  return config.database.kind === 'pglite'
+    ? { kind: 'pglite', dataDir: config.database.dataDir || undefined } // '' keeps it in memory
+    : config.database;
+}
+
+/**
+ * Reads and validates every tenant file before touching the database, so a broken file stops
+ * start-up without changing anything; then migrates and upserts the tenants in one transaction.
+ */
+export async function startPlatformRuntime(config: PlatformConfig = loadPlatformConfig()): Promise<PlatformRuntime> {
+  const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((loaded) => loaded.config);
+  const database = await Database.open(databaseTarget(config), APP_DATABASE_SCHEMA);
+  try {
+    const tenants = new TenantDirectory(database);
+    await tenants.sync(tenantConfigs);
+    return { config, database, tenants };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export type { Tenant };

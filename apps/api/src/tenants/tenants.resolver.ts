@@ -1,0 +1,39 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Tenant, TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { TenantModel } from './tenant.model';
+
+export class TenantRequiredError extends Error {
+  readonly code = 'TENANT_REQUIRED';
+  constructor() {
+    super('Name a municipality: the slug argument, the X-Kommuna-Tenant header or its host name');
+  }
+}
+
+const toModel = (tenant: Tenant): TenantModel => ({
+  slug: tenant.slug,
+  kommunkod: tenant.kommunkod,
+  names: tenant.names,
+  enabledServices: tenant.enabledServices,
+});
+
+@Resolver(() => TenantModel)
+export class TenantsResolver {
+  constructor(private readonly tenants: TenantDirectory) {}
+
+  @Query(() => [TenantModel], { description: 'All member municipalities (public)' })
+  tenants(): TenantModel[] {
+    return this.tenants.all().map(toModel);
+  }
+
+  @Query(() => TenantModel, {
+    description: 'One municipality by slug, or the one this request addresses (header or host) (public)',
+  })
+  tenant(@Args('slug', { nullable: true, type: () => String }) slug?: string | null): TenantModel {
+    const wanted = slug ?? requestContext.peek()?.tenantSlug;
+    if (!wanted) throw new TenantRequiredError();
+    const tenant = this.tenants.findBySlug(wanted);
+    if (!tenant) throw new UnknownTenantError(wanted);
+    return toModel(tenant);
+  }
+}
