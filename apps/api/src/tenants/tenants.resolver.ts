@@ -19,11 +19,11 @@ const toModel = (tenant: Tenant): TenantModel => ({
 
 @Resolver(() => TenantModel)
 export class TenantsResolver {
-  constructor(private readonly tenants: TenantDirectory) {}
+  constructor(private readonly directory: TenantDirectory) {}
 
   @Query(() => [TenantModel], { description: 'All member municipalities (public)' })
   tenants(): TenantModel[] {
-    return this.tenants.all().map(toModel);
+    return this.directory.all().map(toModel);
   }
 
   @Query(() => TenantModel, {
@@ -32,7 +32,7 @@ export class TenantsResolver {
   tenant(@Args('slug', { nullable: true, type: () => String }) slug?: string | null): TenantModel {
     const wanted = slug ?? requestContext.peek()?.tenantSlug;
     if (!wanted) throw new TenantRequiredError();
-    const tenant = this.tenants.findBySlug(wanted);
+    const tenant = this.directory.findBySlug(wanted);
     if (!tenant) throw new UnknownTenantError(wanted);
     return toModel(tenant);
   }

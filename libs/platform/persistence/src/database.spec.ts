@@ -23,7 +23,9 @@ class BrokenMigration1999999999999 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE half_done (id int)`);
     await queryRunner.query(`SELECT * FROM no_such_table`);
   }
-  async down(): Promise<void> {}
+  async down(): Promise<void> {
+    // never applied
+  }
 }
 
 describe('Database (embedded PGlite)', () => {

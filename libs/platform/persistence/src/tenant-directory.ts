@@ -57,8 +57,7 @@ export class TenantDirectory {
       }
       return saved;
     });
-    const idBySlug = new Map(rows.map((row) => [row.slug, row.id]));
-    const tenants = configs.map((config) => toTenant(idBySlug.get(config.slug)!, config));
+    const tenants = configs.map((config, i) => toTenant(rows[i].id, config));
     this.bySlug = new Map(tenants.map((t) => [t.slug, t]));
     this.byHost = new Map(tenants.flatMap((t) => t.hosts.map((host) => [host, t] as const)));
     return tenants;

@@ -3,7 +3,7 @@
 //   npm run migration:generate            prints the statements
 //   npm run migration:generate -- --check exits 1 when there are any (CI's drift check)
 import { Database } from '@kommuna/platform-persistence';
-import { APP_DATABASE_SCHEMA } from '../../apps/api/src/database-schema';
+import { APP_DATABASE_SCHEMA } from '../database-schema';
 
 async function main(): Promise<void> {
   const database = await Database.open({ kind: 'pglite' }, APP_DATABASE_SCHEMA);

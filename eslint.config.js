@@ -1,0 +1,44 @@
+// Module boundaries (DESIGN.md §1): every project has a scope: and a type: tag, and each tag
+// may depend only on what is listed for it. There is no '*' rule: an untagged project, or a
+// pair not listed here, fails lint.
+const nx = require('@nx/eslint-plugin');
+
+const SERVICE_SCOPES = ['digital-mail', 'e-forms', 'minasidor', 'catalogue'];
+
+const depConstraints = [
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
+  { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // A service depends on platform and shared libraries and on itself, never on another service.
+  ...SERVICE_SCOPES.map((scope) => ({
+    sourceTag: `scope:${scope}`,
+    onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:platform', 'scope:shared'],
+  })),
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:util'] },
+  { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+];
+
+module.exports = [
+  { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '.nx/**', 'tmp/**'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints,
+          banTransitiveDependencies: false,
+          checkDynamicDependenciesExceptions: [],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+];

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ESLint } from 'eslint';
+
+const root = path.resolve(__dirname, '../..');
+const SCOPES = ['platform', 'shared', 'digital-mail', 'e-forms', 'minasidor', 'catalogue', 'app'];
+const TYPES = ['app', 'service', 'platform', 'util'];
+
+function workspacePackageFiles(): string[] {
+  const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+  return workspaces.flatMap((pattern) => {
+    if (!pattern.endsWith('/*')) return [path.join(root, pattern, 'package.json')];
+    const dir = path.join(root, pattern.slice(0, -2));
+    return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => path.join(dir, name, 'package.json')) : [];
+  }).filter((file) => fs.existsSync(file));
+}
+
+describe('module boundaries', () => {
+  let eslint: ESLint;
+  beforeAll(() => {
+    // The boundary rule reads Nx's project graph; make sure it is computed for this tree.
+    execFileSync('npx', ['nx', 'show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
+    eslint = new ESLint({ cwd: root });
+  }, 120_000);
+
+  const lint = async (file: string, code: string) => {
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+    return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+  };
+
+  it('gives every project exactly one known scope: tag and one known type: tag', () => {
+    const files = workspacePackageFiles();
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const tags: string[] = JSON.parse(fs.readFileSync(file, 'utf8')).nx?.tags ?? [];
+      const scopes = tags.filter((t) => t.startsWith('scope:')).map((t) => t.slice(6));
+      const types = tags.filter((t) => t.startsWith('type:')).map((t) => t.slice(5));
+      expect({ file: path.relative(root, file), scopes: scopes.length, types: types.length }).toEqual({ file: path.relative(root, file), scopes: 1, types: 1 });
+      expect(SCOPES).toContain(scopes[0]);
+      expect(TYPES).toContain(types[0]);
+    }
+  });
+
+  it('lets platform code use shared utilities', async () => {
+    expect(await lint('libs/platform/config/src/fixture.ts', `import { isKommunkod } from '@kommuna/shared-identifiers';\nexport const ok = isKommunkod('2281');\n`)).toEqual([]);
+  });
+
+  it('fails a shared utility that reaches up into the platform', async () => {
+    const messages = await lint('libs/shared/identifiers/src/fixture.ts', `import { loadPlatformConfig } from '@kommuna/platform-config';\nexport const x = loadPlatformConfig;\n`);
+    expect(messages).toEqual([expect.stringMatching(/scope:shared.*can only depend on libs tagged with.*scope:shared/)]);
+  });
+
+  it("fails an import of another library's internals by path", async () => {
+    const messages = await lint('libs/platform/config/src/fixture.ts', `import { requestContext } from '../../tenancy/src/request-context';\nexport const x = requestContext;\n`);
+    expect(messages).toEqual([expect.stringMatching(/relative or absolute path/)]);
+  });
+});
