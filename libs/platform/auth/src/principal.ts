@@ -1,0 +1,66 @@
+/** The roles Kommuna knows (DESIGN.md §3), as Keycloak realm roles. */
+export const ROLES = [
+  'citizen',
+  'company_representative',
+  'case_worker',
+  'tenant_admin',
+  'steering_group',
+  'platform_admin',
+  'service_account',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, from a verified token. Identity numbers stay here, never in logs or URLs. */
+export interface Principal {
+  /** The token's `sub`: stable per realm. */
+  subject: string;
+  /** The realm URL (issuer) that vouched for this principal. */
+  issuer: string;
+  roles: Role[];
+  /** Citizens (and company representatives acting as themselves): from the eID broker. */
+  personnummer?: string;
+  /** Staff: the Keycloak Organizations (municipalities) they are members of. */
+  organizations: string[];
+  /** Staff: the unit they work in, for secrecy boundaries (e.g. socialtjanst, skola). */
+  unit?: string;
+  /** Service accounts (client credentials) and the client a user logged in through (`azp`). */
+  clientId?: string;
+}
+
+/** Raw claims of a Keycloak access token, as far as Kommuna reads them. */
+export interface KeycloakClaims {
+  sub?: string;
+  iss?: string;
+  azp?: string;
+  client_id?: string;
+  realm_access?: { roles?: unknown };
+  organization?: unknown;
+  personnummer?: unknown;
+  unit?: unknown;
+}
+
+const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+/**
+ * Keycloak writes `organization` as a list of aliases, or (with attributes mapped) as an object
+ * keyed by alias; both mean membership.
+ */
+function organizationsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((o): o is string => typeof o === 'string');
+  if (claim && typeof claim === 'object') return Object.keys(claim);
+  if (typeof claim === 'string') return [claim];
+  return [];
+}
+
+export function principalFromClaims(claims: KeycloakClaims): Principal {
+  const roles = Array.isArray(claims.realm_access?.roles) ? claims.realm_access.roles.filter(isRole) : [];
+  return {
+    subject: String(claims.sub ?? ''),
+    issuer: String(claims.iss ?? ''),
+    roles: [...new Set(roles)],
+    personnummer: typeof claims.personnummer === 'string' ? claims.personnummer : undefined,
+    organizations: organizationsOf(claims.organization),
+    unit: typeof claims.unit === 'string' ? claims.unit : undefined,
+    clientId: typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined,
+  };
+}

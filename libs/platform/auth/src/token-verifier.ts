@@ -1,0 +1,109 @@
+// keycloak-connect is in maintenance upstream: this file is the only place that imports it.
+import GrantManager = require('keycloak-connect/middleware/auth-utils/grant-manager');
+import Token = require('keycloak-connect/middleware/auth-utils/token');
+import { KeycloakClaims, Principal, principalFromClaims } from './principal';
+
+/** A realm whose tokens Kommuna accepts: from platform config and tenant.yaml, never from a token. */
+export interface TrustedRealm {
+  /** Exactly the token's `iss`, e.g. http://127.0.0.1:3001/realms/kommuna */
+  realmUrl: string;
+  /** The audience Kommuna's api must be in (`aud`). */
+  audience: string;
+}
+
+export type AuthenticationFailure =
+  | 'missing'
+  | 'malformed'
+  | 'algorithm'
+  | 'untrusted_issuer'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'wrong_type'
+  | 'wrong_audience'
+  | 'signature'
+  | 'no_subject';
+
+/** 401: the caller is not authenticated. The message never contains the token. */
+export class AuthenticationError extends Error {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(readonly reason: AuthenticationFailure) {
+    super(`Not authenticated: ${reason.replace(/_/g, ' ')}`);
+  }
+}
+
+const CLOCK_SKEW_SECONDS = 30;
+
+export interface TokenVerifierOptions {
+  /** How often an unknown `kid` may trigger a new JWKS fetch (key rotation), per realm. */
+  minSecondsBetweenJwksRequests?: number;
+  now?: () => number;
+}
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verifies Keycloak bearer tokens offline: signature against the realm's JWKS (by `kid`, cached,
+ * refetched on rotation) through keycloak-connect, plus what it leaves out (RS256 only, `exp`
+ * required, `nbf`, the audience and a subject).
+ */
+export class KeycloakTokenVerifier {
+  private readonly realms = new Map<string, { realm: TrustedRealm; grants: GrantManager }>();
+
+  private readonly now: () => number;
+
+  constructor(trusted: TrustedRealm[], options: TokenVerifierOptions = {}) {
+    this.now = options.now ?? (() => Date.now());
+    for (const realm of trusted) {
+      const grants = new GrantManager({
+        realmUrl: realm.realmUrl,
+        clientId: realm.audience,
+        bearerOnly: true,
+        verifyTokenAudience: true,
+        minTimeBetweenJwksRequests: options.minSecondsBetweenJwksRequests ?? 10,
+      });
+      this.realms.set(realm.realmUrl, { realm, grants });
+    }
+  }
+
+  async verify(raw: string | undefined): Promise<Principal> {
+    if (!raw) throw new AuthenticationError('missing');
+    const parts = raw.split('.');
+    if (parts.length !== 3 || parts.some((part) => !/^[A-Za-z0-9_-]+$/.test(part))) throw new AuthenticationError('malformed');
+    const header = decodeSegment(parts[0]);
+    const claims = decodeSegment(parts[1]);
+    if (!header || !claims) throw new AuthenticationError('malformed');
+    if (header.alg !== 'RS256' || typeof header.kid !== 'string') throw new AuthenticationError('algorithm');
+
+    // The issuer picks which realm's keys to check against, but only among realms we trust.
+    const trusted = typeof claims.iss === 'string' ? this.realms.get(claims.iss) : undefined;
+    if (!trusted) throw new AuthenticationError('untrusted_issuer');
+
+    const nowSeconds = this.now() / 1000;
+    if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_SECONDS < nowSeconds) throw new AuthenticationError('expired');
+    if (typeof claims.nbf === 'number' && claims.nbf - CLOCK_SKEW_SECONDS > nowSeconds) throw new AuthenticationError('not_yet_valid');
+
+    try {
+      await trusted.grants.validateToken(new Token(raw, trusted.realm.audience), 'Bearer');
+    } catch (error) {
+      throw new AuthenticationError(failureOf((error as Error).message));
+    }
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0) throw new AuthenticationError('no_subject');
+    return principalFromClaims(claims as KeycloakClaims);
+  }
+}
+
+/** keycloak-connect reports failures as messages only; map them to our reasons. */
+function failureOf(message: string): AuthenticationFailure {
+  if (message.includes('expired')) return 'expired';
+  if (message.includes('wrong type')) return 'wrong_type';
+  if (message.includes('wrong ISS')) return 'untrusted_issuer';
+  if (message.includes('audience') || message.includes('authorized party')) return 'wrong_audience';
+  return 'signature';
+}
