@@ -41,4 +41,15 @@ module.exports = [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  {
+    // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (DESIGN.md §3).
+    files: ['**/*.ts'],
+    ignores: ['libs/platform/auth/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['keycloak-connect', 'keycloak-connect/*'], message: 'Only libs/platform/auth imports keycloak-connect.' }] },
+      ],
+    },
+  },
 ];

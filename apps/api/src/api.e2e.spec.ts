@@ -1,41 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadPlatformConfig } from '@kommuna/platform-config';
-import { JsonLogger } from '@kommuna/platform-logging';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { loadTenantConfigs } from '@kommuna/platform-tenancy';
-import { createTestDatabase } from '@kommuna/platform-testing';
-import { createApi } from './bootstrap';
-import { APP_DATABASE_SCHEMA } from './database-schema';
+import { Database } from '@kommuna/platform-persistence';
 import { printApiSchema } from './schema-printer';
-
-const root = path.resolve(__dirname, '../../..');
+import { REPO_ROOT, startTestApi, TestApi } from './testing/test-api';
 
 describe('api (GraphQL over HTTP)', () => {
-  let app: NestFastifyApplication;
-  const logLines: string[] = [];
-
+  let api: TestApi;
   beforeAll(async () => {
-    const config = loadPlatformConfig({ NODE_ENV: 'test', KOMMUNA_TENANTS_DIR: path.join(root, 'tenants') });
-    const database = await createTestDatabase(APP_DATABASE_SCHEMA);
-    const tenants = new TenantDirectory(database);
-    await tenants.sync(loadTenantConfigs(config.tenantsDir).map((t) => t.config));
-    app = await createApi({ config, database, tenants }, new JsonLogger('info', (line) => logLines.push(line)));
+    api = await startTestApi();
   });
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  const graphql = async (query: string, headers: Record<string, string> = {}) => {
-    const response = await app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...headers },
-      payload: JSON.stringify({ query }),
-    });
-    return { status: response.statusCode, body: response.json(), headers: response.headers };
-  };
+  afterAll(() => api?.close());
+  const graphql = (query: string, headers: Record<string, string> = {}) => api.graphql(query, headers);
 
   it('lists the member municipalities publicly', async () => {
     const { status, body } = await graphql('{ tenants { slug kommunkod names { sv en } enabledServices } }');
@@ -78,7 +53,7 @@ describe('api (GraphQL over HTTP)', () => {
   });
 
   it('serves liveness and readiness', async () => {
-    const http = app.getHttpAdapter().getInstance();
+    const http = api.app.getHttpAdapter().getInstance();
     expect((await http.inject({ url: '/health/live' })).json()).toEqual({ status: 'ok' });
     const ready = await http.inject({ url: '/health/ready' });
     expect(ready.statusCode).toBe(200);
@@ -86,19 +61,19 @@ describe('api (GraphQL over HTTP)', () => {
   });
 
   it('logs each request as one JSON line with its request id and tenant', async () => {
-    logLines.length = 0;
+    api.logLines.length = 0;
     const { headers } = await graphql('{ tenant { slug } }', { 'x-kommuna-tenant': 'ange', 'x-request-id': 'trace-42' });
     expect(headers['x-request-id']).toBe('trace-42');
-    const requestLine = logLines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request');
+    const requestLine = api.logLines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request');
     expect(requestLine).toMatchObject({ level: 'info', requestId: 'trace-42', tenant: 'ange', method: 'POST', path: '/graphql', status: 200 });
   });
 
   it('matches the committed SDL in apps/api/schema.graphql (run `npm run schema:write -w @kommuna/api`)', () => {
-    expect(printApiSchema(app)).toBe(fs.readFileSync(path.join(root, 'apps/api/schema.graphql'), 'utf8'));
+    expect(printApiSchema(api.app)).toBe(fs.readFileSync(path.join(REPO_ROOT, 'apps/api/schema.graphql'), 'utf8'));
   });
 
   it('has migrations that match the entities (migration:generate would produce nothing)', async () => {
-    const database = app.get(Database);
+    const database = api.app.get(Database);
     const pending = await database.dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccessGuard, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { ExecutionResult, GraphQLError } from 'graphql';
@@ -7,8 +8,9 @@ import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { HealthController } from './health/health.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
-import { formatGraphQLError } from './http/graphql-errors';
+import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
 import { PlatformRuntime } from './platform-runtime';
+import { MeResolver } from './me/me.resolver';
 import { TenantsResolver } from './tenants/tenants.resolver';
 
 /** The api's composition root: platform runtime plus each service module's GraphQL API. */
@@ -32,9 +34,7 @@ export class AppModule implements OnApplicationShutdown {
           graphiql: runtime.config.env !== 'production',
           errorFormatter: (execution: ExecutionResult) => {
             const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger));
-            // A request that never executed (malformed or invalid query) is the client's error.
-            const executed = execution.data !== undefined;
-            return { statusCode: executed ? 200 : 400, response: { data: execution.data ?? null, errors } };
+            return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };
           },
         }),
       ],
@@ -43,8 +43,12 @@ export class AppModule implements OnApplicationShutdown {
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },
         { provide: JsonLogger, useValue: logger },
+        { provide: TrustedRealms, useValue: runtime.realms },
+        { provide: KeycloakTokenVerifier, useValue: new KeycloakTokenVerifier(runtime.realms.all()) },
         { provide: APP_FILTER, useClass: PlatformExceptionFilter },
+        { provide: APP_GUARD, useClass: AccessGuard },
         TenantsResolver,
+        MeResolver,
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseTarget, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
@@ -8,6 +9,7 @@ export interface PlatformRuntime {
   config: PlatformConfig;
   database: Database;
   tenants: TenantDirectory;
+  realms: TrustedRealms;
 }
 
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
@@ -26,7 +28,8 @@ export async function startPlatformRuntime(config: PlatformConfig = loadPlatform
   try {
     const tenants = new TenantDirectory(database);
     await tenants.sync(tenantConfigs);
-    return { config, database, tenants };
+    const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
+    return { config, database, tenants, realms };
   } catch (error) {
     await database.close();
     throw error;

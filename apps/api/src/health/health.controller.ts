@@ -1,7 +1,9 @@
 import { BeforeApplicationShutdown, Controller, Get, HttpCode, HttpException, HttpStatus } from '@nestjs/common';
+import { Public } from '@kommuna/platform-auth';
 import { Database } from '@kommuna/platform-persistence';
 
 /** Liveness (the process answers) and readiness (it can serve: database reachable, not stopping). */
+@Public()
 @Controller('health')
 export class HealthController implements BeforeApplicationShutdown {
   private stopping = false;

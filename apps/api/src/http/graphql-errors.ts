@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { JsonLogger } from '@kommuna/platform-logging';
 
 /** Errors the platform raises on purpose carry a stable string code (DESIGN.md §1). */
@@ -32,4 +32,18 @@ export function formatGraphQLError(error: GraphQLError, logger: JsonLogger): Gra
   }
   logger.error(original, original.stack, 'GraphQL');
   return [{ message: 'Internal server error', path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+}
+
+/** HTTP status codes of the error codes that have one; the rest are GraphQL-level (200). */
+export const STATUS_OF_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+
+/**
+ * 401/403 when access was refused, 400 when the request never executed (malformed or invalid),
+ * otherwise 200 with errors beside the data.
+ */
+export function graphQLStatusCode(execution: ExecutionResult, errors: GraphQLFormattedError[]): number {
+  for (const code of ['UNAUTHENTICATED', 'FORBIDDEN']) {
+    if (errors.some((e) => e.extensions?.code === code)) return STATUS_OF_CODE[code];
+  }
+  return execution.data === undefined ? 400 : 200;
 }

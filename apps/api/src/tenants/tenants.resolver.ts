@@ -1,4 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Public } from '@kommuna/platform-auth';
 import { Tenant, TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { TenantModel } from './tenant.model';
@@ -10,20 +11,21 @@ export class TenantRequiredError extends Error {
   }
 }
 
-const toModel = (tenant: Tenant): TenantModel => ({
+export const toTenantModel = (tenant: Tenant): TenantModel => ({
   slug: tenant.slug,
   kommunkod: tenant.kommunkod,
   names: tenant.names,
   enabledServices: tenant.enabledServices,
 });
 
+@Public()
 @Resolver(() => TenantModel)
 export class TenantsResolver {
   constructor(private readonly directory: TenantDirectory) {}
 
   @Query(() => [TenantModel], { description: 'All member municipalities (public)' })
   tenants(): TenantModel[] {
-    return this.directory.all().map(toModel);
+    return this.directory.all().map(toTenantModel);
   }
 
   @Query(() => TenantModel, {
@@ -34,6 +36,6 @@ export class TenantsResolver {
     if (!wanted) throw new TenantRequiredError();
     const tenant = this.directory.findBySlug(wanted);
     if (!tenant) throw new UnknownTenantError(wanted);
-    return toModel(tenant);
+    return toTenantModel(tenant);
   }
 }

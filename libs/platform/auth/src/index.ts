@@ -1,2 +1,6 @@
 export * from './principal';
 export * from './token-verifier';
+export * from './trusted-realms';
+export * from './access';
+export * from './access.guard';
+export * from './current-principal';

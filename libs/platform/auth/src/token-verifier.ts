@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient types for keycloak-connect's untyped auth-utils, needed wherever this file is compiled
+/// <reference path="./keycloak-connect.d.ts" />
 // keycloak-connect is in maintenance upstream: this file is the only place that imports it.
 import GrantManager = require('keycloak-connect/middleware/auth-utils/grant-manager');
 import Token = require('keycloak-connect/middleware/auth-utils/token');

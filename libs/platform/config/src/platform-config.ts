@@ -13,6 +13,12 @@ export interface PlatformConfig {
   logLevel: LogLevel;
   tenantsDir: string;
   database: DatabaseConfig;
+  auth: {
+    /** Base URL of the Keycloak (or dev-idp) that hosts the realms: realms live at /realms/<realm>. */
+    keycloakUrl: string;
+    /** The audience tokens must name to reach the api. */
+    audience: string;
+  };
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -32,6 +38,8 @@ const EnvSchema = z.object({
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_MIGRATION_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  KEYCLOAK_URL: z.url().default('http://127.0.0.1:3001'),
+  KOMMUNA_AUTH_AUDIENCE: z.string().min(1).default('kommuna-api'),
 });
 
 export class PlatformConfigError extends Error {
@@ -72,5 +80,6 @@ export function loadPlatformConfig(
     logLevel: e.LOG_LEVEL,
     tenantsDir: path.resolve(cwd, e.KOMMUNA_TENANTS_DIR),
     database,
+    auth: { keycloakUrl: e.KEYCLOAK_URL, audience: e.KOMMUNA_AUTH_AUDIENCE },
   };
 }

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { TrustedRealms } from '@kommuna/platform-auth';
+import { loadPlatformConfig } from '@kommuna/platform-config';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { TenantDirectory } from '@kommuna/platform-persistence';
+import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
+import { createApi } from '../bootstrap';
+import { APP_DATABASE_SCHEMA } from '../database-schema';
+
+export const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+export interface TestApi {
+  app: NestFastifyApplication;
+  realm: TestRealm;
+  logLines: string[];
+  graphql(query: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}
+
+/** The api as `npm start` builds it, on a fresh test database with the shipped tenants. */
+export async function startTestApi(): Promise<TestApi> {
+  const realm = await startTestRealm('kommuna');
+  const config = loadPlatformConfig({
+    NODE_ENV: 'test',
+    KOMMUNA_TENANTS_DIR: path.join(REPO_ROOT, 'tenants'),
+    KEYCLOAK_URL: realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
+  });
+  const database = await createTestDatabase(APP_DATABASE_SCHEMA);
+  const logLines: string[] = [];
+  let app: NestFastifyApplication;
+  try {
+    const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((t) => t.config);
+    const tenants = new TenantDirectory(database);
+    await tenants.sync(tenantConfigs);
+    const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
+    app = await createApi({ config, database, tenants, realms }, new JsonLogger('info', (line) => logLines.push(line)));
+  } catch (error) {
+    await database.close();
+    await realm.close();
+    throw error;
+  }
+  return {
+    app,
+    realm,
+    logLines,
+    async graphql(query, headers = {}) {
+      const response = await app.getHttpAdapter().getInstance().inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify({ query }),
+      });
+      return { status: response.statusCode, body: response.json(), headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await realm.close();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
+import { TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { ACCESS_RULE, AccessRule, ForbiddenError, TENANT_SCOPED_ROLES } from './access';
+import { Principal } from './principal';
+import { KeycloakTokenVerifier } from './token-verifier';
+import { TrustedRealms } from './trusted-realms';
+
+export interface AuthenticatedRequest {
+  headers: Record<string, string | string[] | undefined>;
+  principal?: Principal;
+}
+
+export function requestOf(context: ExecutionContext): AuthenticatedRequest {
+  if (context.getType<GqlContextType>() === 'graphql') return GqlExecutionContext.create(context).getContext().req;
+  return context.switchToHttp().getRequest();
+}
+
+/**
+ * The one gate in front of every resolver and route: no access rule means no access (fail
+ * closed); a rule with roles needs a verified token holding one, and staff roles only count in
+ * the municipality they belong to, issued by that municipality's realm.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: KeycloakTokenVerifier,
+    private readonly tenants: TenantDirectory,
+    private readonly realms: TrustedRealms,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    if (!rule) throw new ForbiddenError('This entry point has no access rule');
+    if (rule.kind === 'public') return true;
+
+    const request = requestOf(context);
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
+    const principal = await this.verifier.verify(token);
+
+    const granted = principal.roles.filter((role) => rule.roles.includes(role));
+    if (granted.length === 0) throw new ForbiddenError('Your roles do not allow this');
+    if (granted.every((role) => TENANT_SCOPED_ROLES.includes(role))) this.assertMemberOfAddressedTenant(principal);
+
+    request.principal = principal;
+    return true;
+  }
+
+  private assertMemberOfAddressedTenant(principal: Principal): void {
+    const slug = requestContext.peek()?.tenantSlug;
+    if (!slug) throw new ForbiddenError('Name the municipality you act for (X-Kommuna-Tenant header or its host name)');
+    const tenant = this.tenants.findBySlug(slug);
+    if (!tenant) throw new UnknownTenantError(slug);
+    const memberOf = principal.issuer === this.realms.realmUrlOf(tenant.slug) && principal.organizations.includes(tenant.config.auth.organization);
+    if (!memberOf) {
+      throw new ForbiddenError(`You are not a member of ${tenant.names.en}`);
+    }
+  }
+}
