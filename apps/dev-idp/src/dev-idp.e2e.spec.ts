@@ -1,0 +1,114 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+import { AuthenticationError, KeycloakTokenVerifier } from '@kommuna/platform-auth';
+
+// dev-idp as its own process, its tokens verified the way the api verifies them (keycloak-connect).
+const appDir = path.resolve(__dirname, '..');
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+function startIdp(port: number, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; exited: Promise<{ code: number | null; stderr: string }> } {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    cwd: appDir,
+    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: '../../tsconfig.base.json', DEV_IDP_PORT: String(port), NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('dev-idp ready') && resolve());
+    exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
+  });
+  return { child, ready, exited };
+}
+
+describe('dev-idp', () => {
+  let idp: ReturnType<typeof startIdp>;
+  let realmUrl: string;
+  let verifier: KeycloakTokenVerifier;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    idp = startIdp(port);
+    await idp.ready;
+    realmUrl = `http://127.0.0.1:${port}/realms/kommuna`;
+    verifier = new KeycloakTokenVerifier([{ realmUrl, audience: 'kommuna-api' }]);
+  }, 60_000);
+  afterAll(async () => {
+    idp?.child.kill('SIGTERM');
+    await idp?.exited;
+  });
+
+  const token = async (form: Record<string, string>, basic?: string) => {
+    const response = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) },
+      body: new URLSearchParams(form),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, string> };
+  };
+  const password = (username: string, pw = 'kommuna-demo') =>
+    token({ grant_type: 'password', client_id: 'kommuna-web', username, password: pw });
+
+  it("serves Keycloak's discovery document with the realm URL as issuer", async () => {
+    const discovery = (await (await fetch(`${realmUrl}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    expect(discovery.issuer).toBe(realmUrl);
+    expect(discovery.jwks_uri).toMatch(/\/realms\/kommuna\/protocol\/openid-connect\/certs$/);
+    expect(discovery.token_endpoint).toMatch(/\/realms\/kommuna\/protocol\/openid-connect\/token$/);
+    expect(discovery.authorization_endpoint).toMatch(/\/realms\/kommuna\/protocol\/openid-connect\/auth$/);
+  });
+
+  it('issues a case worker a Keycloak-shaped token that keycloak-connect accepts', async () => {
+    const { status, body } = await password('sundsvall-socialtjanst');
+    expect(status).toBe(200);
+    await expect(verifier.verify(body.access_token)).resolves.toEqual({
+      subject: 'sundsvall-socialtjanst',
+      issuer: realmUrl,
+      roles: ['case_worker'],
+      organizations: ['sundsvall'],
+      unit: 'socialtjanst',
+      clientId: 'kommuna-web',
+      personnummer: undefined,
+    });
+  });
+
+  it('issues citizens their test personnummer and service accounts their municipality', async () => {
+    const citizen = await verifier.verify((await password('medborgare-anna')).body.access_token);
+    expect(citizen).toMatchObject({ roles: ['citizen'], personnummer: '199001019802', organizations: [] });
+    const system = await token({ grant_type: 'client_credentials' }, 'timra-system:timra-system-secret');
+    expect(system.status).toBe(200);
+    await expect(verifier.verify(system.body.access_token)).resolves.toMatchObject({
+      roles: ['service_account'],
+      organizations: ['timra'],
+      clientId: 'timra-system',
+    });
+  });
+
+  it('refuses wrong passwords, unknown users and wrong client secrets', async () => {
+    expect((await password('sundsvall-admin', 'guess')).body.error).toBe('invalid_grant');
+    expect((await password('nobody')).body.error).toBe('invalid_grant');
+    expect((await token({ grant_type: 'client_credentials' }, 'timra-system:wrong')).body.error).toBe('invalid_client');
+  });
+
+  it("issues tokens that another realm's verifier rejects", async () => {
+    const other = new KeycloakTokenVerifier([{ realmUrl: realmUrl.replace('kommuna', 'other'), audience: 'kommuna-api' }]);
+    const { body } = await password('styrgrupp');
+    await expect(other.verify(body.access_token)).rejects.toThrow(AuthenticationError);
+  });
+
+  it('refuses to start in production', async () => {
+    const prod = startIdp(await freePort(), { NODE_ENV: 'production' });
+    prod.ready.catch(() => undefined); // it is meant never to become ready
+    const { code, stderr } = await prod.exited;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/dev-idp is for development and tests only/);
+  }, 60_000);
+});

@@ -1,0 +1,212 @@
+// dev-idp: the embedded default identity provider. It serves Keycloak's realm endpoints on a real
+// OpenID Connect provider (oidc-provider) and issues Keycloak-shaped RS256 access tokens for demo
+// users and per-municipality service accounts. Never for production: it refuses to start there.
+import { generateKeyPairSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { parse } from 'yaml';
+
+interface DemoUser {
+  username: string;
+  name: string;
+  roles: string[];
+  organization?: string;
+  unit?: string;
+  personnummer?: string;
+}
+
+interface TenantAuth {
+  slug: string;
+  realm: string;
+  organization: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const TENANTS_DIR = path.resolve(process.env.KOMMUNA_TENANTS_DIR ?? path.join(here, '../../../tenants'));
+const PORT = Number(process.env.DEV_IDP_PORT ?? 3001);
+const HOST = process.env.DEV_IDP_HOST ?? '127.0.0.1';
+const BASE_URL = (process.env.DEV_IDP_URL ?? `http://${HOST}:${PORT}`).replace(/\/+$/, '');
+const AUDIENCE = process.env.KOMMUNA_AUTH_AUDIENCE ?? 'kommuna-api';
+export const DEMO_PASSWORD = 'kommuna-demo';
+
+/** Which municipalities use which realm and Keycloak Organization, from their tenant files. */
+function readTenants(): TenantAuth[] {
+  return fs
+    .readdirSync(TENANTS_DIR, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(TENANTS_DIR, entry.name, 'tenant.yaml')))
+    .map((entry) => {
+      const config = parse(fs.readFileSync(path.join(TENANTS_DIR, entry.name, 'tenant.yaml'), 'utf8'));
+      if (config.auth?.issuer) return undefined; // that municipality runs its own Keycloak
+      return { slug: config.slug, realm: config.auth?.realm ?? 'kommuna', organization: config.auth?.organization };
+    })
+    .filter((tenant): tenant is TenantAuth => Boolean(tenant?.organization));
+}
+
+/** Demo people: citizens with Skatteverket test personnummer, and staff of every municipality. */
+function demoUsers(tenants: TenantAuth[]): DemoUser[] {
+  const citizens: DemoUser[] = [
+    { username: 'medborgare-anna', name: 'Anna Andersson', roles: ['citizen'], personnummer: '199001019802' },
+    { username: 'medborgare-erik', name: 'Erik Eriksson', roles: ['citizen'], personnummer: '198512249816' },
+    { username: 'foretag-lena', name: 'Lena Lind (företagsföreträdare)', roles: ['company_representative'], personnummer: '197003039824' },
+  ];
+  const platform: DemoUser[] = [
+    { username: 'styrgrupp', name: 'Styrgruppsledamot', roles: ['steering_group'] },
+    { username: 'plattform', name: 'Plattformsadministratör', roles: ['platform_admin'] },
+  ];
+  const staff = tenants.flatMap((t): DemoUser[] => [
+    { username: `${t.slug}-socialtjanst`, name: `Handläggare socialtjänst, ${t.slug}`, roles: ['case_worker'], organization: t.organization, unit: 'socialtjanst' },
+    { username: `${t.slug}-skola`, name: `Handläggare skola, ${t.slug}`, roles: ['case_worker'], organization: t.organization, unit: 'skola' },
+    { username: `${t.slug}-admin`, name: `Administratör, ${t.slug}`, roles: ['tenant_admin'], organization: t.organization },
+  ]);
+  return [...citizens, ...platform, ...staff];
+}
+
+function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; kommuna_organization?: string }): Record<string, unknown> {
+  if (!user) {
+    // A service account (client credentials): a municipal system acting for its municipality.
+    return { typ: 'Bearer', azp: client.clientId, realm_access: { roles: ['service_account'] }, organization: client.kommuna_organization ? [client.kommuna_organization] : [], preferred_username: `service-account-${client.clientId}` };
+  }
+  return {
+    typ: 'Bearer',
+    azp: client.clientId,
+    preferred_username: user.username,
+    name: user.name,
+    realm_access: { roles: user.roles },
+    ...(user.organization ? { organization: [user.organization] } : {}),
+    ...(user.unit ? { unit: user.unit } : {}),
+    ...(user.personnummer ? { personnummer: user.personnummer } : {}),
+  };
+}
+
+async function createRealm(realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>): Promise<Provider> {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `${realm}-dev-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
+  const resource = `urn:kommuna:${AUDIENCE}`;
+  const provider = new Provider(`${BASE_URL}/realms/${realm}`, {
+    jwks: { keys: [jwk] },
+    routes: {
+      authorization: '/protocol/openid-connect/auth',
+      token: '/protocol/openid-connect/token',
+      jwks: '/protocol/openid-connect/certs',
+      userinfo: '/protocol/openid-connect/userinfo',
+      end_session: '/protocol/openid-connect/logout',
+    },
+    clients: [
+      {
+        client_id: 'kommuna-web',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'password'],
+        response_types: ['code'],
+        redirect_uris: ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback'],
+      },
+      ...tenants.map((t) => ({
+        client_id: `${t.slug}-system`,
+        client_secret: `${t.slug}-system-secret`,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        kommuna_organization: t.organization,
+      })),
+    ],
+    extraClientMetadata: { properties: ['kommuna_organization'] },
+    findAccount: async (_ctx, id) => (users.has(id) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined),
+    features: {
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: 'openid', audience: AUDIENCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+      },
+    },
+    formats: {
+      customizers: {
+        // Shape the JWT like Keycloak's: keycloak-connect checks typ "Bearer" and reads realm roles.
+        jwt: async (_ctx, token, jwt) => {
+          const client = (token as unknown as { client: { clientId: string; kommuna_organization?: string } }).client;
+          const accountId = (token as unknown as { accountId?: string }).accountId;
+          Object.assign(jwt.payload, keycloakClaims(accountId ? users.get(accountId) : undefined, client), {
+            aud: [AUDIENCE, 'account'],
+            sub: accountId ?? `service-account-${client.clientId}`,
+          });
+        },
+      },
+    },
+    ttl: { AccessToken: 300, ClientCredentials: 300, Session: 3600, Grant: 3600, Interaction: 600 },
+  });
+  provider.proxy = false;
+
+  // Keycloak's direct password grant (oidc-provider leaves it out, as OAuth 2.1 does): demo only.
+  provider.registerGrantType(
+    'password',
+    async (ctx: KoaContextWithOIDC) => {
+      const params = ctx.oidc.params as Record<string, string | undefined>;
+      const user = params.username ? users.get(params.username) : undefined;
+      if (!user || params.password !== DEMO_PASSWORD) throw new errors.InvalidGrant('invalid user credentials');
+      const client = ctx.oidc.client;
+      if (!client) throw new errors.InvalidClient('client authentication failed');
+      // A grant per login, as an authorization-code login would have, so tokens can be revoked by it.
+      const grant = new provider.Grant({ accountId: user.username, clientId: client.clientId });
+      grant.addOIDCScope('openid');
+      grant.addResourceScope(resource, 'openid');
+      const grantId = await grant.save();
+      const token = new provider.AccessToken({ accountId: user.username, client, grantId, gty: 'password', scope: 'openid' });
+      token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: object) => never }).ResourceServer(resource, {
+        scope: 'openid',
+        audience: AUDIENCE,
+        accessTokenFormat: 'jwt',
+        jwt: { sign: { alg: 'RS256' } },
+      });
+      const value = await token.save();
+      ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: 'openid' };
+    },
+    ['username', 'password', 'scope'],
+  );
+  return provider;
+}
+
+export async function startDevIdp(): Promise<http.Server> {
+  if (process.env.NODE_ENV === 'production') {
+    throw new Error('dev-idp is for development and tests only: point KEYCLOAK_URL at a real Keycloak in production');
+  }
+  const tenants = readTenants();
+  const users = new Map(demoUsers(tenants).map((u) => [u.username, u]));
+  const realms = new Map<string, Provider>();
+  for (const realm of new Set(tenants.map((t) => t.realm))) {
+    realms.set(realm, await createRealm(realm, tenants.filter((t) => t.realm === realm), users));
+  }
+  const server = http.createServer((req, res) => {
+    const match = /^\/realms\/([a-z0-9-]+)(\/.*)?$/.exec(req.url ?? '');
+    const provider = match ? realms.get(match[1]) : undefined;
+    if (!match || !provider) {
+      res.statusCode = 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ error: 'Realm does not exist' }));
+      return;
+    }
+    (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
+    req.url = match[2] ?? '/';
+    provider.callback()(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
+  process.stdout.write(
+    JSON.stringify({
+      level: 'info',
+      msg: 'dev-idp ready',
+      realms: [...realms.keys()].map((r) => `${BASE_URL}/realms/${r}`),
+      users: [...users.keys()],
+      password: DEMO_PASSWORD,
+      serviceAccounts: tenants.map((t) => `${t.slug}-system / ${t.slug}-system-secret`),
+    }) + '\n',
+  );
+  return server;
+}
+
+startDevIdp().catch((error: Error) => {
+  process.stderr.write(`dev-idp could not start: ${error.message}\n`);
+  process.exit(1);
+});
