@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { AuthenticationError, KeycloakTokenVerifier } from '@kommuna/platform-auth';
@@ -102,6 +103,44 @@ describe('dev-idp', () => {
     const other = new KeycloakTokenVerifier([{ realmUrl: realmUrl.replace('kommuna', 'other'), audience: 'kommuna-api' }]);
     const { body } = await password('styrgrupp');
     await expect(other.verify(body.access_token)).rejects.toThrow(AuthenticationError);
+  });
+
+  it('logs a user in through the browser flow (authorization code with PKCE) and checks the password', async () => {
+    const cookies = new Map<string, string>();
+    const go = async (url: string, init: RequestInit = {}) => {
+      const response = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
+      for (const line of response.headers.getSetCookie()) {
+        const [pair] = line.split(';');
+        const [name, value] = pair.split('=');
+        cookies.set(name, value);
+      }
+      return response;
+    };
+    const verifierCode = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifierCode).digest('base64url');
+    const redirectUri = 'http://127.0.0.1:3000/callback';
+    const start = await go(
+      `${realmUrl}/protocol/openid-connect/auth?${new URLSearchParams({ client_id: 'kommuna-web', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'st' })}`,
+    );
+    const loginUrl = new URL(start.headers.get('location') ?? '', realmUrl).toString();
+    expect(loginUrl).toMatch(/\/realms\/kommuna\/interaction\//);
+    expect(await (await go(loginUrl)).text()).toContain('<form method="post"');
+
+    const form = (password: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'timra-admin', password }) });
+    expect((await go(loginUrl, form('wrong'))).status).toBe(401);
+    const resumed = await go(loginUrl, form('kommuna-demo'));
+    expect(resumed.status).toBe(303);
+    const callback = new URL((await go(resumed.headers.get('location') ?? '')).headers.get('location') ?? '');
+    expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
+    expect(callback.searchParams.get('state')).toBe('st');
+
+    const exchanged = await token({ grant_type: 'authorization_code', client_id: 'kommuna-web', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifierCode });
+    expect(exchanged.status).toBe(200);
+    await expect(verifier.verify(exchanged.body.access_token)).resolves.toMatchObject({ subject: 'timra-admin', roles: ['tenant_admin'], organizations: ['timra'] });
   });
 
   it('refuses to start in production', async () => {

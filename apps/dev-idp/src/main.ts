@@ -112,9 +112,23 @@ async function createRealm(realm: string, tenants: TenantAuth[], users: Map<stri
       })),
     ],
     extraClientMetadata: { properties: ['kommuna_organization'] },
+    interactions: { url: (_ctx, interaction) => `/realms/${realm}/interaction/${interaction.uid}` },
+    // Kommuna's own clients are first-party: no consent screen, the login is the consent.
+    loadExistingGrant: async (ctx) => {
+      const { client, session, provider: oidc } = ctx.oidc;
+      if (!client || !session?.accountId) return undefined;
+      const existing = session.grantIdFor(client.clientId);
+      if (existing) return oidc.Grant.find(existing);
+      const grant = new oidc.Grant({ clientId: client.clientId, accountId: session.accountId });
+      grant.addOIDCScope('openid');
+      grant.addResourceScope(resource, 'openid');
+      await grant.save();
+      session.grantIdFor(client.clientId, grant.jti);
+      return grant;
+    },
     findAccount: async (_ctx, id) => (users.has(id) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined),
     features: {
-      devInteractions: { enabled: true },
+      devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -169,6 +183,39 @@ async function createRealm(realm: string, tenants: TenantAuth[], users: Map<stri
   return provider;
 }
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function loginPage(action: string, error?: string): string {
+  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Logga in – Kommuna (dev)</title></head>
+<body><main><h1>Logga in</h1><p>Utvecklingsinloggning (dev-idp). Alla demoanvändare har lösenordet <code>${DEMO_PASSWORD}</code>.</p>
+${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="${escapeHtml(action)}">
+<label>Användarnamn <input name="username" autocomplete="username" required></label>
+<label>Lösenord <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Logga in</button></form></main></body></html>`;
+}
+
+/** The browser login step of the authorization-code flow: a form checked against the demo users. */
+async function handleLogin(provider: Provider, users: Map<string, DemoUser>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const details = await provider.interactionDetails(req, res);
+  const action = req.url ?? '/';
+  const render = (status: number, error?: string) => {
+    res.statusCode = status;
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.end(loginPage(action, error));
+  };
+  if (req.method !== 'POST') return render(200);
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  const form = new URLSearchParams(body);
+  const user = users.get(form.get('username') ?? '');
+  if (!user || form.get('password') !== DEMO_PASSWORD || details.prompt.name !== 'login') {
+    return render(401, 'Fel användarnamn eller lösenord.');
+  }
+  await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+}
+
 export async function startDevIdp(): Promise<http.Server> {
   if (process.env.NODE_ENV === 'production') {
     throw new Error('dev-idp is for development and tests only: point KEYCLOAK_URL at a real Keycloak in production');
@@ -186,6 +233,14 @@ export async function startDevIdp(): Promise<http.Server> {
       res.statusCode = 404;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ error: 'Realm does not exist' }));
+      return;
+    }
+    if (match[2]?.startsWith('/interaction/')) {
+      handleLogin(provider, users, req, res).catch((error: Error) => {
+        res.statusCode = 400;
+        res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(`Login failed: ${error.message}`);
+      });
       return;
     }
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
