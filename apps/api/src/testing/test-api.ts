@@ -19,13 +19,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** The api as `npm start` builds it, on a fresh test database with the shipped tenants. */
-export async function startTestApi(): Promise<TestApi> {
+/**
+ * The api as `npm start` builds it, on a fresh test database with the shipped tenants. Tokens are
+ * trusted from the test realm (which can sign crafted bad tokens), or from a running dev-idp
+ * when `keycloakUrl` is given.
+ */
+export async function startTestApi(options: { keycloakUrl?: string } = {}): Promise<TestApi> {
   const realm = await startTestRealm('kommuna');
   const config = loadPlatformConfig({
     NODE_ENV: 'test',
     KOMMUNA_TENANTS_DIR: path.join(REPO_ROOT, 'tenants'),
-    KEYCLOAK_URL: realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
+    KEYCLOAK_URL: options.keycloakUrl ?? realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
   });
   const database = await createTestDatabase(APP_DATABASE_SCHEMA);
   const logLines: string[] = [];
