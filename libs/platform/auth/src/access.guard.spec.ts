@@ -1,0 +1,82 @@
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
+import { PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { buildTenantConfig, startTestRealm, TestRealm, useTestDatabase } from '@kommuna/platform-testing';
+import { Allow, ForbiddenError, Public } from './access';
+import { AccessGuard, AuthenticatedRequest } from './access.guard';
+import { KeycloakTokenVerifier, AuthenticationError } from './token-verifier';
+import { TrustedRealms } from './trusted-realms';
+
+class Fixture {
+  @Public()
+  open(): string {
+    return 'open';
+  }
+
+  @Allow('case_worker', 'tenant_admin')
+  staffOnly(): string {
+    return 'staffOnly';
+  }
+
+  @Allow('citizen', 'case_worker')
+  citizensAndStaff(): string {
+    return 'citizensAndStaff';
+  }
+
+  unguarded(): string {
+    return 'unguarded';
+  }
+}
+
+describe('AccessGuard', () => {
+  const db = useTestDatabase(PLATFORM_DATABASE_SCHEMA);
+  let realm: TestRealm;
+  let guard: AccessGuard;
+  let timra: Tenant;
+
+  beforeAll(async () => {
+    realm = await startTestRealm('kommuna');
+    const configs = [buildTenantConfig({ slug: 'timra', auth: { realm: 'kommuna', organization: 'timra' } }), buildTenantConfig({ slug: 'ange', auth: { realm: 'kommuna', organization: 'ange' } })];
+    const directory = new TenantDirectory(db());
+    [timra] = await directory.sync(configs);
+    const realms = new TrustedRealms(realm.realmUrl.replace(/\/realms\/kommuna$/, ''), 'kommuna-api', configs);
+    guard = new AccessGuard(new Reflector(), new KeycloakTokenVerifier(realms.all()), directory, realms);
+  });
+  afterAll(() => realm.close());
+
+  const attempt = (method: keyof Fixture, token: string | undefined, tenantSlug?: string) => {
+    const request: AuthenticatedRequest = { headers: token ? { authorization: `Bearer ${token}` } : {} };
+    const context = new ExecutionContextHost([request, {}, () => undefined], Fixture, Fixture.prototype[method]);
+    return requestContext.run({ tenantSlug, tenantId: tenantSlug === 'timra' ? timra.id : undefined }, () =>
+      guard.canActivate(context).then(() => request.principal?.subject ?? 'anonymous'),
+    );
+  };
+  const citizen = () => realm.token({ sub: 'c1', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
+  const staffOf = (organization: string) => realm.token({ sub: `s-${organization}`, realm_access: { roles: ['case_worker'] }, organization: [organization] });
+
+  it('lets anyone through a public entry point and no one through one without a rule', async () => {
+    await expect(attempt('open', undefined)).resolves.toBe('anonymous');
+    await expect(attempt('unguarded', staffOf('timra'), 'timra')).rejects.toThrow(ForbiddenError);
+  });
+
+  it('refuses a citizen token on a staff-only operation with FORBIDDEN', async () => {
+    await expect(attempt('staffOnly', citizen(), 'timra')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('needs a valid token for a rule with roles', async () => {
+    await expect(attempt('staffOnly', undefined, 'timra')).rejects.toThrow(AuthenticationError);
+    await expect(attempt('staffOnly', realm.forgedToken({ sub: 'x', realm_access: { roles: ['case_worker'] }, organization: ['timra'] }), 'timra')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('lets staff in only in the municipality they belong to', async () => {
+    await expect(attempt('staffOnly', staffOf('timra'), 'timra')).resolves.toBe('s-timra');
+    await expect(attempt('staffOnly', staffOf('timra'), 'ange')).rejects.toThrow('You are not a member of');
+    await expect(attempt('staffOnly', staffOf('timra'))).rejects.toThrow(ForbiddenError);
+    await expect(attempt('staffOnly', staffOf('timra'), 'gotham')).rejects.toMatchObject({ code: 'TENANT_NOT_FOUND' });
+  });
+
+  it('lets a citizen act in any municipality where citizens are allowed', async () => {
+    await expect(attempt('citizensAndStaff', citizen(), 'ange')).resolves.toBe('c1');
+  });
+});
