@@ -1,5 +1,5 @@
-import { DevIdpProcess, startDevIdpProcess } from './testing/dev-idp-process';
-import { REPO_ROOT, startTestApi, TestApi } from './testing/test-api';
+import { DevIdpProcess, startDevIdpProcess } from '@kommuna/platform-testing';
+import { startTestApi, TestApi } from './testing/test-api';
 
 // The same access rules with tokens issued by dev-idp (the embedded Keycloak stand-in) and
 // verified by the api through keycloak-connect, as after `npm start`.
@@ -7,7 +7,7 @@ describe('api access with dev-idp tokens', () => {
   let idp: DevIdpProcess;
   let api: TestApi;
   beforeAll(async () => {
-    idp = await startDevIdpProcess(REPO_ROOT);
+    idp = await startDevIdpProcess();
     api = await startTestApi({ keycloakUrl: idp.url });
   }, 60_000);
   afterAll(async () => {

@@ -1,61 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import * as path from 'node:path';
 import { AuthenticationError, KeycloakTokenVerifier } from '@kommuna/platform-auth';
+import { DevIdpProcess, freePort, spawnDevIdp, startDevIdpProcess } from '@kommuna/platform-testing';
 
 // dev-idp as its own process, its tokens verified the way the api verifies them (keycloak-connect).
-const appDir = path.resolve(__dirname, '..');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-function startIdp(port: number, env: Record<string, string> = {}): { child: ChildProcess; ready: Promise<void>; exited: Promise<{ code: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    cwd: appDir,
-    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: '../../tsconfig.base.json', DEV_IDP_PORT: String(port), NODE_ENV: 'development', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('dev-idp ready') && resolve());
-    exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
-  });
-  return { child, ready, exited };
-}
-
 describe('dev-idp', () => {
-  let idp: ReturnType<typeof startIdp>;
+  let idp: DevIdpProcess;
   let realmUrl: string;
   let verifier: KeycloakTokenVerifier;
 
   beforeAll(async () => {
-    const port = await freePort();
-    idp = startIdp(port);
-    await idp.ready;
-    realmUrl = `http://127.0.0.1:${port}/realms/kommuna`;
+    idp = await startDevIdpProcess();
+    realmUrl = idp.realmUrl;
     verifier = new KeycloakTokenVerifier([{ realmUrl, audience: 'kommuna-api' }]);
   }, 60_000);
-  afterAll(async () => {
-    idp?.child.kill('SIGTERM');
-    await idp?.exited;
-  });
+  afterAll(() => idp?.stop());
 
-  const token = async (form: Record<string, string>, basic?: string) => {
-    const response = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) },
-      body: new URLSearchParams(form),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, string> };
-  };
+  const token = (form: Record<string, string>, basic?: string) => idp.requestToken(form, basic);
   const password = (username: string, pw = 'kommuna-demo') =>
     token({ grant_type: 'password', client_id: 'kommuna-web', username, password: pw });
 
@@ -144,7 +104,7 @@ describe('dev-idp', () => {
   });
 
   it('refuses to start in production', async () => {
-    const prod = startIdp(await freePort(), { NODE_ENV: 'production' });
+    const prod = spawnDevIdp(await freePort(), { NODE_ENV: 'production' });
     prod.ready.catch(() => undefined); // it is meant never to become ready
     const { code, stderr } = await prod.exited;
     expect(code).toBe(1);

@@ -1,3 +1,4 @@
 export * from './test-database';
 export * from './factories';
 export * from './test-realm';
+export * from './dev-idp-process';

@@ -1,0 +1,95 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+export interface SpawnedDevIdp {
+  child: ChildProcess;
+  /** Resolves when dev-idp says it is ready; rejects if it exits first. */
+  ready: Promise<void>;
+  /** Settles when the process ends, with its exit code and what it wrote to stderr. */
+  exited: Promise<{ code: number | null; stderr: string }>;
+}
+
+export interface DevIdpProcess {
+  /** Base URL to use as KEYCLOAK_URL. */
+  url: string;
+  /** Realm `kommuna`'s URL: what its tokens carry as `iss`. */
+  realmUrl: string;
+  /** POSTs a form to the realm's token endpoint (with HTTP Basic client credentials if given). */
+  requestToken(form: Record<string, string>, basic?: string): Promise<{ status: number; body: Record<string, string> }>;
+  /** An access token from the direct password grant for a demo user. */
+  passwordToken(username: string): Promise<string>;
+  /** An access token from the client-credentials grant for a municipality's service account. */
+  serviceAccountToken(slug: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+/** Spawns apps/dev-idp (the embedded Keycloak stand-in) as its own process, as `npm start` does. */
+export function spawnDevIdp(port: number, env: Record<string, string> = {}): SpawnedDevIdp {
+  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      NODE_ENV: 'development',
+      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
+      DEV_IDP_PORT: String(port),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('dev-idp ready') && resolve());
+    exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
+  });
+  return { child, ready, exited };
+}
+
+/** dev-idp on a free port, with helpers to get its tokens. */
+export async function startDevIdpProcess(): Promise<DevIdpProcess> {
+  const port = await freePort();
+  const { child, ready, exited } = spawnDevIdp(port);
+  await ready;
+  const url = `http://127.0.0.1:${port}`;
+  const realmUrl = `${url}/realms/kommuna`;
+  const requestToken = async (form: Record<string, string>, basic?: string) => {
+    const response = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
+      },
+      body: new URLSearchParams(form),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, string> };
+  };
+  const accessToken = async (form: Record<string, string>, basic?: string) => {
+    const { body } = await requestToken(form, basic);
+    if (!body.access_token) throw new Error(`dev-idp refused the token request: ${body.error}`);
+    return body.access_token;
+  };
+  return {
+    url,
+    realmUrl,
+    requestToken,
+    passwordToken: (username) => accessToken({ grant_type: 'password', client_id: 'kommuna-web', username, password: 'kommuna-demo' }),
+    serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
