@@ -1,6 +1,6 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AccessGuard, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
+import { AccessGuard, Authenticator, TrustedRealms } from '@kommuna/platform-auth';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { ExecutionResult, GraphQLError } from 'graphql';
@@ -44,7 +44,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: TenantDirectory, useValue: runtime.tenants },
         { provide: JsonLogger, useValue: logger },
         { provide: TrustedRealms, useValue: runtime.realms },
-        { provide: KeycloakTokenVerifier, useValue: new KeycloakTokenVerifier(runtime.realms.all()) },
+        { provide: Authenticator, useValue: runtime.authenticator },
         { provide: APP_FILTER, useClass: PlatformExceptionFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         TenantsResolver,

@@ -8,7 +8,7 @@ describe('api access (tokens, roles, municipality membership)', () => {
   });
   afterAll(() => api?.close());
 
-  const ME = '{ me { subject roles organizations unit clientId hasPersonnummer tenant { slug } } }';
+  const ME = '{ me { subject roles organizations unit clientId partyId hasPersonnummer tenant { slug } } }';
   const staff = (organization: string, roles = ['case_worker'], extra: Record<string, unknown> = {}) =>
     api.realm.token({ sub: `staff-${organization}`, realm_access: { roles }, organization: [organization], unit: 'socialtjanst', ...extra });
   const citizen = () => api.realm.token({ sub: 'citizen-1', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
@@ -24,6 +24,7 @@ describe('api access (tokens, roles, municipality membership)', () => {
       organizations: ['sundsvall'],
       unit: 'socialtjanst',
       clientId: 'kommuna-web',
+      partyId: null,
       hasPersonnummer: false,
       tenant: { slug: 'sundsvall' },
     });
@@ -34,6 +35,9 @@ describe('api access (tokens, roles, municipality membership)', () => {
     expect(status).toBe(200);
     expect(body.data.me).toMatchObject({ roles: ['citizen'], hasPersonnummer: true, tenant: { slug: 'timra' } });
     expect(JSON.stringify(body)).not.toContain('199001019802');
+    // The citizen acts in their subject context: one party id, the same in every municipality.
+    expect(body.data.me.partyId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await me(citizen(), 'ange')).body.data.me.partyId).toBe(body.data.me.partyId);
   });
 
   it('refuses bad tokens with 401 and UNAUTHENTICATED', async () => {

@@ -9,7 +9,7 @@ import { PlatformRuntime } from './platform-runtime';
 /** Builds the api on a started platform runtime; main.ts listens, tests inject requests. */
 export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false });
-  registerRequestContext(adapter.getInstance(), runtime.tenants, logger);
+  registerRequestContext(adapter.getInstance(), runtime.tenants, runtime.authenticator, logger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,
     abortOnError: false,

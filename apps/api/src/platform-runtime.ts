@@ -1,6 +1,6 @@
-import { TrustedRealms } from '@kommuna/platform-auth';
+import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
-import { Database, DatabaseTarget, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, DatabaseTarget, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { APP_DATABASE_SCHEMA } from './database-schema';
 
@@ -10,6 +10,12 @@ export interface PlatformRuntime {
   database: Database;
   tenants: TenantDirectory;
   realms: TrustedRealms;
+  authenticator: Authenticator;
+}
+
+/** Token verification for the realms this installation trusts, with citizens' party ids. */
+export function createAuthenticator(database: Database, realms: TrustedRealms): Authenticator {
+  return new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
 }
 
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
@@ -29,7 +35,7 @@ export async function startPlatformRuntime(config: PlatformConfig = loadPlatform
     const tenants = new TenantDirectory(database);
     await tenants.sync(tenantConfigs);
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
-    return { config, database, tenants, realms };
+    return { config, database, tenants, realms, authenticator: createAuthenticator(database, realms) };
   } catch (error) {
     await database.close();
     throw error;

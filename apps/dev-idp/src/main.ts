@@ -49,8 +49,8 @@ function readTenants(): TenantAuth[] {
 function demoUsers(tenants: TenantAuth[]): DemoUser[] {
   const citizens: DemoUser[] = [
     { username: 'medborgare-anna', name: 'Anna Andersson', roles: ['citizen'], personnummer: '199001019802' },
-    { username: 'medborgare-erik', name: 'Erik Eriksson', roles: ['citizen'], personnummer: '198512249816' },
-    { username: 'foretag-lena', name: 'Lena Lind (företagsföreträdare)', roles: ['company_representative'], personnummer: '197003039824' },
+    { username: 'medborgare-erik', name: 'Erik Eriksson', roles: ['citizen'], personnummer: '197110109878' },
+    { username: 'foretag-lena', name: 'Lena Lind (företagsföreträdare)', roles: ['company_representative'], personnummer: '196502029884' },
   ];
   const platform: DemoUser[] = [
     { username: 'styrgrupp', name: 'Styrgruppsledamot', roles: ['steering_group'] },

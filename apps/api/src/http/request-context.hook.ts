@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { AuthenticatedRequest, Authenticator } from '@kommuna/platform-auth';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { requestContext } from '@kommuna/platform-tenancy';
@@ -9,10 +10,11 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Opens the request context for each request: a request id (the caller's X-Request-Id when
- * well-formed, else a new one) and the municipality addressed by header or host. An unknown
- * municipality is not rejected here: whatever needs it raises TENANT_NOT_FOUND.
+ * well-formed, else a new one), the municipality addressed by header or host, and for a citizen
+ * their party id as the subject context. An unknown municipality or a bad token is not rejected
+ * here: entry points that need them raise TENANT_NOT_FOUND or UNAUTHENTICATED (public ones don't).
  */
-export function registerRequestContext(fastify: FastifyInstance, tenants: TenantDirectory, logger: JsonLogger): void {
+export function registerRequestContext(fastify: FastifyInstance, tenants: TenantDirectory, authenticator: Authenticator, logger: JsonLogger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -21,7 +23,11 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
     const tenant =
       typeof named === 'string' ? tenants.findBySlug(named) : tenants.findByHost(request.hostname.split(':')[0]);
     const tenantSlug = typeof named === 'string' ? named.slice(0, 64) : tenant?.slug;
-    requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id }, done);
+    authenticator.authenticate(request.headers.authorization).then((authentication) => {
+      (request as unknown as AuthenticatedRequest).authentication = authentication;
+      const subjectId = authentication.principal?.partyId;
+      requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId }, done);
+    }, done);
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {

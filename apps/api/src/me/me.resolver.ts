@@ -1,4 +1,4 @@
-import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, Principal, ROLES } from '@kommuna/platform-auth';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
@@ -22,6 +22,9 @@ export class Me {
   @Field(() => String, { nullable: true, description: 'Service accounts: the client id' })
   clientId!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'Citizens and company representatives: the party id their own data is kept under' })
+  partyId!: string | null;
+
   @Field(() => Boolean, { description: 'Whether the token carries a personnummer (the number itself is never returned)' })
   hasPersonnummer!: boolean;
 
@@ -44,6 +47,7 @@ export class MeResolver {
       organizations: principal.organizations,
       unit: principal.unit ?? null,
       clientId: principal.clientId ?? null,
+      partyId: requestContext.peek()?.subjectId ?? null,
       hasPersonnummer: principal.personnummer !== undefined,
       tenant: tenant ? toTenantModel(tenant) : null,
     };

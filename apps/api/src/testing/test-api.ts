@@ -7,6 +7,7 @@ import { TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
 import { createApi } from '../bootstrap';
+import { createAuthenticator } from '../platform-runtime';
 import { APP_DATABASE_SCHEMA } from '../database-schema';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -39,7 +40,7 @@ export async function startTestApi(options: { keycloakUrl?: string } = {}): Prom
     const tenants = new TenantDirectory(database);
     await tenants.sync(tenantConfigs);
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
-    app = await createApi({ config, database, tenants, realms }, new JsonLogger('info', (line) => logLines.push(line)));
+    app = await createApi({ config, database, tenants, realms, authenticator: createAuthenticator(database, realms) }, new JsonLogger('info', (line) => logLines.push(line)));
   } catch (error) {
     await database.close();
     await realm.close();

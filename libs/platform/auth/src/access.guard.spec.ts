@@ -1,10 +1,11 @@
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, startTestRealm, TestRealm, useTestDatabase } from '@kommuna/platform-testing';
 import { Allow, ForbiddenError, Public } from './access';
 import { AccessGuard, AuthenticatedRequest } from './access.guard';
+import { Authenticator } from './authenticator';
 import { KeycloakTokenVerifier, AuthenticationError } from './token-verifier';
 import { TrustedRealms } from './trusted-realms';
 
@@ -41,7 +42,7 @@ describe('AccessGuard', () => {
     const directory = new TenantDirectory(db());
     [timra] = await directory.sync(configs);
     const realms = new TrustedRealms(realm.realmUrl.replace(/\/realms\/kommuna$/, ''), 'kommuna-api', configs);
-    guard = new AccessGuard(new Reflector(), new KeycloakTokenVerifier(realms.all()), directory, realms);
+    guard = new AccessGuard(new Reflector(), new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(db())), directory, realms);
   });
   afterAll(() => realm.close());
 
@@ -78,5 +79,10 @@ describe('AccessGuard', () => {
 
   it('lets a citizen act in any municipality where citizens are allowed', async () => {
     await expect(attempt('citizensAndStaff', citizen(), 'ange')).resolves.toBe('c1');
+  });
+
+  it('refuses a citizen token whose personnummer is not a valid one', async () => {
+    const bad = realm.token({ sub: 'c2', realm_access: { roles: ['citizen'] }, personnummer: '199001019801' });
+    await expect(attempt('citizensAndStaff', bad, 'ange')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason: 'invalid_personnummer' });
   });
 });

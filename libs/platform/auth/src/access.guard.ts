@@ -5,11 +5,14 @@ import { TenantDirectory, UnknownTenantError } from '@kommuna/platform-persisten
 import { requestContext } from '@kommuna/platform-tenancy';
 import { ACCESS_RULE, AccessRule, ForbiddenError, TENANT_SCOPED_ROLES } from './access';
 import { Principal } from './principal';
-import { KeycloakTokenVerifier } from './token-verifier';
+import { Authentication, Authenticator } from './authenticator';
+import { AuthenticationError } from './token-verifier';
 import { TrustedRealms } from './trusted-realms';
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  /** Set once per request (by the api's request hook, or here on first use). */
+  authentication?: Authentication;
   principal?: Principal;
 }
 
@@ -27,7 +30,7 @@ export function requestOf(context: ExecutionContext): AuthenticatedRequest {
 export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly verifier: KeycloakTokenVerifier,
+    private readonly authenticator: Authenticator,
     private readonly tenants: TenantDirectory,
     private readonly realms: TrustedRealms,
   ) {}
@@ -38,9 +41,9 @@ export class AccessGuard implements CanActivate {
     if (rule.kind === 'public') return true;
 
     const request = requestOf(context);
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' && /^Bearer /i.test(header) ? header.slice(7).trim() : undefined;
-    const principal = await this.verifier.verify(token);
+    request.authentication ??= await this.authenticator.authenticate(request.headers.authorization);
+    const { principal, error } = request.authentication;
+    if (!principal) throw error ?? new AuthenticationError('missing');
 
     const granted = principal.roles.filter((role) => rule.roles.includes(role));
     if (granted.length === 0) throw new ForbiddenError('Your roles do not allow this');

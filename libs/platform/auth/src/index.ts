@@ -4,3 +4,4 @@ export * from './trusted-realms';
 export * from './access';
 export * from './access.guard';
 export * from './current-principal';
+export * from './authenticator';

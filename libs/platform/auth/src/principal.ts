@@ -25,6 +25,8 @@ export interface Principal {
   unit?: string;
   /** Service accounts (client credentials) and the client a user logged in through (`azp`). */
   clientId?: string;
+  /** Citizens and company representatives: their party id, the subject context of their own data. */
+  partyId?: string;
 }
 
 /** Raw claims of a Keycloak access token, as far as Kommuna reads them. */

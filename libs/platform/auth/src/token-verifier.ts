@@ -23,7 +23,8 @@ export type AuthenticationFailure =
   | 'wrong_type'
   | 'wrong_audience'
   | 'signature'
-  | 'no_subject';
+  | 'no_subject'
+  | 'invalid_personnummer';
 
 /** 401: the caller is not authenticated. The message never contains the token. */
 export class AuthenticationError extends Error {

@@ -1,0 +1,37 @@
+import { PartyRegister, PLATFORM_DATABASE_SCHEMA } from '@kommuna/platform-persistence';
+import { startTestRealm, TestRealm, useTestDatabase } from '@kommuna/platform-testing';
+import { Authenticator } from './authenticator';
+import { KeycloakTokenVerifier } from './token-verifier';
+
+describe('Authenticator', () => {
+  const db = useTestDatabase(PLATFORM_DATABASE_SCHEMA);
+  let realm: TestRealm;
+  let authenticator: Authenticator;
+  beforeAll(async () => {
+    realm = await startTestRealm();
+    authenticator = new Authenticator(new KeycloakTokenVerifier([{ realmUrl: realm.realmUrl, audience: 'kommuna-api' }]), new PartyRegister(db()));
+  });
+  afterAll(() => realm.close());
+
+  const citizen = (personnummer: string, sub = 'c') => `Bearer ${realm.token({ sub, realm_access: { roles: ['citizen'] }, personnummer })}`;
+
+  it('gives a citizen one stable party id, whatever form the personnummer came in', async () => {
+    const first = await authenticator.authenticate(citizen('199001019802'));
+    const again = await authenticator.authenticate(citizen('900101-9802', 'other-login'));
+    expect(first.principal?.partyId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(again.principal?.partyId).toBe(first.principal?.partyId);
+    const other = await authenticator.authenticate(citizen('197110109878'));
+    expect(other.error).toBeUndefined();
+    expect(other.principal?.partyId).not.toBe(first.principal?.partyId);
+    const rows = await db().dataSource.query(`SELECT identity_number FROM party ORDER BY identity_number`);
+    expect(rows).toEqual([{ identity_number: '197110109878' }, { identity_number: '199001019802' }]);
+  });
+
+  it('gives staff no party, and reports a bad token instead of throwing', async () => {
+    const staff = await authenticator.authenticate(`Bearer ${realm.token({ sub: 's', realm_access: { roles: ['case_worker'] }, organization: ['x'] })}`);
+    expect(staff.principal?.partyId).toBeUndefined();
+    expect(await authenticator.authenticate(undefined)).toEqual({});
+    expect((await authenticator.authenticate('Bearer nonsense')).error?.reason).toBe('malformed');
+    expect((await authenticator.authenticate('Basic abc')).error?.reason).toBe('missing');
+  });
+});
