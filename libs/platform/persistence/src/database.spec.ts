@@ -62,7 +62,8 @@ describe('Database (embedded PGlite)', () => {
     try {
       expect(await after.dataSource.query(`SELECT to_regclass('half_done') AS t`)).toEqual([{ t: null }]);
       const names = (await after.dataSource.query(`SELECT name FROM migrations`)).map((r: { name: string }) => r.name);
-      expect(names).toEqual(['PlatformFoundation1764057600000']);
+      expect(names).toEqual(PLATFORM_DATABASE_SCHEMA.migrations.map((m) => m.name));
+      expect(names).not.toContain('BrokenMigration1999999999999');
     } finally {
       await after.close();
     }
