@@ -50,7 +50,7 @@ describe('AccessGuard', () => {
     const request: AuthenticatedRequest = { headers: token ? { authorization: `Bearer ${token}` } : {} };
     const context = new ExecutionContextHost([request, {}, () => undefined], Fixture, Fixture.prototype[method]);
     return requestContext.run({ tenantSlug, tenantId: tenantSlug === 'timra' ? timra.id : undefined }, () =>
-      guard.canActivate(context).then(() => request.principal?.subject ?? 'anonymous'),
+      guard.canActivate(context).then(() => (request.principal ? `${request.principal.subject}:${request.principal.roles.join('+')}` : 'anonymous')),
     );
   };
   const citizen = () => realm.token({ sub: 'c1', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
@@ -71,14 +71,21 @@ describe('AccessGuard', () => {
   });
 
   it('lets staff in only in the municipality they belong to', async () => {
-    await expect(attempt('staffOnly', staffOf('timra'), 'timra')).resolves.toBe('s-timra');
+    await expect(attempt('staffOnly', staffOf('timra'), 'timra')).resolves.toBe('s-timra:case_worker');
     await expect(attempt('staffOnly', staffOf('timra'), 'ange')).rejects.toThrow('You are not a member of');
     await expect(attempt('staffOnly', staffOf('timra'))).rejects.toThrow(ForbiddenError);
     await expect(attempt('staffOnly', staffOf('timra'), 'gotham')).rejects.toMatchObject({ code: 'TENANT_NOT_FOUND' });
   });
 
   it('lets a citizen act in any municipality where citizens are allowed', async () => {
-    await expect(attempt('citizensAndStaff', citizen(), 'ange')).resolves.toBe('c1');
+    await expect(attempt('citizensAndStaff', citizen(), 'ange')).resolves.toBe('c1:citizen');
+  });
+
+  it('treats a case worker who is also a citizen as a citizen outside their own municipality', async () => {
+    const both = realm.token({ sub: 'b1', realm_access: { roles: ['citizen', 'case_worker'] }, organization: ['timra'], personnummer: '199001019802' });
+    await expect(attempt('citizensAndStaff', both, 'timra')).resolves.toBe('b1:citizen+case_worker');
+    await expect(attempt('citizensAndStaff', both, 'ange')).resolves.toBe('b1:citizen');
+    await expect(attempt('staffOnly', both, 'ange')).rejects.toThrow('You are not a member of');
   });
 
   it('refuses a citizen token whose personnummer is not a valid one', async () => {

@@ -45,22 +45,27 @@ export class AccessGuard implements CanActivate {
     const { principal, error } = request.authentication;
     if (!principal) throw error ?? new AuthenticationError('missing');
 
-    const granted = principal.roles.filter((role) => rule.roles.includes(role));
-    if (granted.length === 0) throw new ForbiddenError('Your roles do not allow this');
-    if (granted.every((role) => TENANT_SCOPED_ROLES.includes(role))) this.assertMemberOfAddressedTenant(principal);
+    // Staff roles count only in the municipality the caller belongs to; the resolver sees the
+    // roles that hold here, so a case worker of one municipality is a plain citizen in another.
+    const tenantScoped = principal.roles.filter((role) => TENANT_SCOPED_ROLES.includes(role));
+    const membershipProblem = tenantScoped.length > 0 ? this.membershipProblem(principal) : undefined;
+    const roles = membershipProblem ? principal.roles.filter((role) => !TENANT_SCOPED_ROLES.includes(role)) : principal.roles;
+    if (!roles.some((role) => rule.roles.includes(role))) {
+      const staffOnly = membershipProblem && tenantScoped.some((role) => rule.roles.includes(role));
+      throw staffOnly ? membershipProblem : new ForbiddenError('Your roles do not allow this');
+    }
 
-    request.principal = principal;
+    request.principal = { ...principal, roles };
     return true;
   }
 
-  private assertMemberOfAddressedTenant(principal: Principal): void {
+  /** Why the caller's staff roles do not hold for the addressed municipality, if they don't. */
+  private membershipProblem(principal: Principal): Error | undefined {
     const slug = requestContext.peek()?.tenantSlug;
-    if (!slug) throw new ForbiddenError('Name the municipality you act for (X-Kommuna-Tenant header or its host name)');
+    if (!slug) return new ForbiddenError('Name the municipality you act for (X-Kommuna-Tenant header or its host name)');
     const tenant = this.tenants.findBySlug(slug);
-    if (!tenant) throw new UnknownTenantError(slug);
-    const memberOf = principal.issuer === this.realms.realmUrlOf(tenant.slug) && principal.organizations.includes(tenant.config.auth.organization);
-    if (!memberOf) {
-      throw new ForbiddenError(`You are not a member of ${tenant.names.en}`);
-    }
+    if (!tenant) return new UnknownTenantError(slug);
+    const member = principal.issuer === this.realms.realmUrlOf(tenant.slug) && principal.organizations.includes(tenant.config.auth.organization);
+    return member ? undefined : new ForbiddenError(`You are not a member of ${tenant.names.en}`);
   }
 }
