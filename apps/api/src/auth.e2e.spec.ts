@@ -1,3 +1,4 @@
+import { Database } from '@kommuna/platform-persistence';
 import { startTestApi, TestApi } from './testing/test-api';
 
 // Access through real signed tokens, verified by keycloak-connect against the realm's JWKS.
@@ -84,5 +85,21 @@ describe('api access (tokens, roles, municipality membership)', () => {
     const logs = api.logLines.join('\n');
     expect(logs).not.toContain(token.split('.')[1]);
     expect(logs).not.toContain('199001019802');
+  });
+});
+
+describe('api when identity lookup fails', () => {
+  it('answers 503 without internals when the party register cannot be reached', async () => {
+    const api = await startTestApi();
+    try {
+      const token = api.realm.token({ sub: 'c9', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
+      await api.app.get(Database).dataSource.destroy(); // the database goes away under the running api
+      const { status, body, headers } = await api.graphql('{ me { subject } }', { authorization: `Bearer ${token}`, 'x-kommuna-tenant': 'timra' });
+      expect(status).toBe(503);
+      expect(headers['retry-after']).toBe('5');
+      expect(body).toEqual({ errors: [{ message: 'Service temporarily unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    } finally {
+      await api.close();
+    }
   });
 });

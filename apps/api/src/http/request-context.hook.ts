@@ -27,7 +27,11 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
       (request as unknown as AuthenticatedRequest).authentication = authentication;
       const subjectId = authentication.principal?.partyId;
       requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId }, done);
-    }, done);
+    }, (error: Error) => {
+      // Not the caller's fault (e.g. the database is unreachable): say so without internals.
+      logger.error(error, error.stack, 'RequestContext');
+      reply.code(503).header('retry-after', '5').send({ errors: [{ message: 'Service temporarily unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    });
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
