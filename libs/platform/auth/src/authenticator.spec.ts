@@ -27,6 +27,12 @@ describe('Authenticator', () => {
     expect(rows).toEqual([{ identity_number: '197110109878' }, { identity_number: '199001019802' }]);
   });
 
+  it('creates one party when the same person logs in many times at once', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => authenticator.authenticate(citizen('196502029884'))));
+    expect(new Set(results.map((r) => r.principal?.partyId)).size).toBe(1);
+    expect(await db().dataSource.query(`SELECT count(*)::int AS n FROM party WHERE identity_number = '196502029884'`)).toEqual([{ n: 1 }]);
+  });
+
   it('gives staff no party, and reports a bad token instead of throwing', async () => {
     const staff = await authenticator.authenticate(`Bearer ${realm.token({ sub: 's', realm_access: { roles: ['case_worker'] }, organization: ['x'] })}`);
     expect(staff.principal?.partyId).toBeUndefined();

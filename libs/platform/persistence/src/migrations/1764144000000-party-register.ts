@@ -9,7 +9,7 @@ export class PartyRegister1764144000000 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE "party" ADD CONSTRAINT "CHK_party_kind" CHECK (kind IN ('person', 'organisation'))`);
     // Parties are created at first login and never changed or removed by the app.
-    await queryRunner.query(grantToAppSql('party', ['SELECT', 'INSERT', 'UPDATE']));
+    await queryRunner.query(grantToAppSql('party', ['SELECT', 'INSERT']));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
