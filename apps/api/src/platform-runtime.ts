@@ -1,6 +1,6 @@
 import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
-import { Database, DatabaseTarget, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { APP_DATABASE_SCHEMA } from './database-schema';
 
@@ -13,14 +13,9 @@ export interface PlatformRuntime {
   authenticator: Authenticator;
 }
 
-/** Token verification for the realms this installation trusts, with citizens' party ids. */
-export function createAuthenticator(database: Database, realms: TrustedRealms): Authenticator {
-  return new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
-}
-
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
   return config.database.kind === 'pglite'
-    ? { kind: 'pglite', dataDir: config.database.dataDir || undefined } // '' keeps it in memory
+    ? { kind: 'pglite', dataDir: config.database.dataDir }
     : config.database;
 }
 
@@ -28,18 +23,22 @@ export function databaseTarget(config: PlatformConfig): DatabaseTarget {
  * Reads and validates every tenant file before touching the database, so a broken file stops
  * start-up without changing anything; then migrates and upserts the tenants in one transaction.
  */
-export async function startPlatformRuntime(config: PlatformConfig = loadPlatformConfig()): Promise<PlatformRuntime> {
+export async function startPlatformRuntime(
+  config: PlatformConfig = loadPlatformConfig(),
+  // Tests pass their own opener (a fresh test database); everything else is composed the same way.
+  openDatabase: (schema: DatabaseSchema) => Promise<Database> = (schema) => Database.open(databaseTarget(config), schema),
+): Promise<PlatformRuntime> {
   const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((loaded) => loaded.config);
-  const database = await Database.open(databaseTarget(config), APP_DATABASE_SCHEMA);
+  const database = await openDatabase(APP_DATABASE_SCHEMA);
   try {
     const tenants = new TenantDirectory(database);
     await tenants.sync(tenantConfigs);
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
-    return { config, database, tenants, realms, authenticator: createAuthenticator(database, realms) };
+    const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
+    return { config, database, tenants, realms, authenticator };
   } catch (error) {
     await database.close();
     throw error;
   }
 }
 
-export type { Tenant };

@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Public } from '@kommuna/platform-auth';
-import { Tenant, TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
+import { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { TenantModel } from './tenant.model';
 
@@ -34,8 +34,6 @@ export class TenantsResolver {
   tenant(@Args('slug', { nullable: true, type: () => String }) slug?: string | null): TenantModel {
     const wanted = slug ?? requestContext.peek()?.tenantSlug;
     if (!wanted) throw new TenantRequiredError();
-    const tenant = this.directory.findBySlug(wanted);
-    if (!tenant) throw new UnknownTenantError(wanted);
-    return toTenantModel(tenant);
+    return toTenantModel(this.directory.get(wanted));
   }
 }

@@ -1,14 +1,10 @@
 import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
-import { TenantDirectory } from '@kommuna/platform-persistence';
-import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
 import { createApi } from '../bootstrap';
-import { createAuthenticator } from '../platform-runtime';
-import { APP_DATABASE_SCHEMA } from '../database-schema';
+import { PlatformRuntime, startPlatformRuntime } from '../platform-runtime';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
@@ -32,17 +28,19 @@ export async function startTestApi(options: { keycloakUrl?: string } = {}): Prom
     KOMMUNA_TENANTS_DIR: path.join(REPO_ROOT, 'tenants'),
     KEYCLOAK_URL: options.keycloakUrl ?? realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
   });
-  const database = await createTestDatabase(APP_DATABASE_SCHEMA);
   const logLines: string[] = [];
+  let runtime: PlatformRuntime;
   let app: NestFastifyApplication;
   try {
-    const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((t) => t.config);
-    const tenants = new TenantDirectory(database);
-    await tenants.sync(tenantConfigs);
-    const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
-    app = await createApi({ config, database, tenants, realms, authenticator: createAuthenticator(database, realms) }, new JsonLogger('info', (line) => logLines.push(line)));
+    runtime = await startPlatformRuntime(config, createTestDatabase);
   } catch (error) {
-    await database.close();
+    await realm.close();
+    throw error;
+  }
+  try {
+    app = await createApi(runtime, new JsonLogger('info', (line) => logLines.push(line)));
+  } catch (error) {
+    await runtime.database.close();
     await realm.close();
     throw error;
   }
@@ -61,7 +59,7 @@ export async function startTestApi(options: { keycloakUrl?: string } = {}): Prom
     },
     async close() {
       await app.close();
-      await database.close();
+      await runtime.database.close();
       await realm.close();
     },
   };
