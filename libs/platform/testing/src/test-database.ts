@@ -94,7 +94,9 @@ async function createOnServer(schema: DatabaseSchema, appUrl: string, ownerUrl: 
     await close();
     const dropper = new Client({ connectionString: ownerUrl });
     await dropper.connect();
-    await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => dropper.end());
+    // Not WITH (FORCE): the owner may not signal the app role's backends. The pool has ended, and
+    // a plain DROP waits (up to 5 s) for those backends to finish exiting.
+    await dropper.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => dropper.end());
   };
   return database;
 }
