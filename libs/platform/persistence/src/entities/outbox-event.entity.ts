@@ -37,4 +37,15 @@ export class OutboxEventEntity {
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
+
+  /** Failed delivery attempts so far; the next one waits until next_attempt_at (backoff). */
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** Why the last attempt failed: a failing event stays visible, never silently dropped. */
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
 }

@@ -1,0 +1,2 @@
+export * from './record-event';
+export * from './outbox-dispatcher';

@@ -1,0 +1,146 @@
+import { Database, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
+import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
+import { createTestDatabase, createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
+import { EventHandler, OutboxDispatcher, OutboxEvent } from './outbox-dispatcher';
+import { recordEvent } from './record-event';
+
+describe('transactional outbox', () => {
+  const db = useTestDatabase(PLATFORM_DATABASE_SCHEMA);
+  let sundsvall: Tenant;
+  let ange: Tenant;
+  beforeAll(async () => {
+    [sundsvall, ange] = await createTestTenants(db(), { slug: 'sundsvall' }, { slug: 'ange' });
+  });
+
+  const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
+    requestContext.run({ requestId: 't', tenantId: tenant.id }, work);
+  const emit = (tenant: Tenant, type: string, data: Record<string, unknown>) =>
+    inTenant(tenant, () => db().transaction((em) => recordEvent(em, { type, source: '/test', data })));
+  const outboxRows = (tenant: Tenant) =>
+    inTenant(tenant, () => db().transaction((em) => em.query(`SELECT type, data, published_at, attempts, last_error FROM outbox_event ORDER BY occurred_at, id`)));
+
+  afterEach(async () => {
+    for (const tenant of [sundsvall, ange]) {
+      await inTenant(tenant, () => db().transaction((em) => em.query(`UPDATE outbox_event SET published_at = now() WHERE published_at IS NULL`)));
+    }
+  });
+
+  it('refuses to record an event outside a tenant', async () => {
+    await expect(db().platformTransaction((em) => recordEvent(em, { type: 'x', source: '/test', data: {} }))).rejects.toBeInstanceOf(
+      TenantContextMissingError,
+    );
+  });
+
+  it('publishes each event to the handlers of its type, in its own tenant, once', async () => {
+    await emit(sundsvall, 'test.a', { n: 1 });
+    await emit(ange, 'test.a', { n: 2 });
+    await emit(ange, 'test.b', { n: 3 });
+    const seen: Array<{ type: string; n: number; tenant: string; contextTenant: string }> = [];
+    const handler: EventHandler = {
+      name: 'collector',
+      types: ['test.a'],
+      handle: async (event) => {
+        seen.push({ type: event.type, n: event.data.n, tenant: event.tenantId, contextTenant: requestContext.tenantId() });
+      },
+    };
+    const dispatcher = new OutboxDispatcher(db(), [handler]);
+    expect(await dispatcher.drain()).toBe(3);
+    expect(seen.sort((a, b) => a.n - b.n)).toEqual([
+      { type: 'test.a', n: 1, tenant: sundsvall.id, contextTenant: sundsvall.id },
+      { type: 'test.a', n: 2, tenant: ange.id, contextTenant: ange.id },
+    ]);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(seen).toHaveLength(2);
+    expect((await outboxRows(ange)).every((r: any) => r.published_at !== null)).toBe(true);
+  });
+
+  it('never publishes an event whose transaction rolled back', async () => {
+    await expect(
+      inTenant(sundsvall, () =>
+        db().transaction(async (em) => {
+          await recordEvent(em, { type: 'test.lost', source: '/test', data: {} });
+          throw new Error('the change failed');
+        }),
+      ),
+    ).rejects.toThrow('the change failed');
+    const seen: OutboxEvent[] = [];
+    await new OutboxDispatcher(db(), [{ name: 'c', types: ['test.lost'], handle: async (e) => void seen.push(e) }]).drain();
+    expect(seen).toEqual([]);
+  });
+
+  it('keeps a failing event with its error, undoes the handler writes, and retries it', async () => {
+    await emit(sundsvall, 'test.flaky', { n: 1 });
+    let calls = 0;
+    const errors: string[] = [];
+    const flaky: EventHandler = {
+      name: 'flaky',
+      types: ['test.flaky'],
+      handle: async (_event, em) => {
+        calls++;
+        // A write that must vanish with the failure: it would be a second event otherwise.
+        await recordEvent(em, { type: 'test.side-effect', source: '/test', data: { call: calls } });
+        if (calls === 1) throw new Error('operator unavailable');
+      },
+    };
+    const dispatcher = new OutboxDispatcher(db(), [flaky], { backoffMs: () => 0, onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`) });
+    expect(await dispatcher.dispatchOnce()).toBe(0);
+    expect(errors).toEqual(['flaky: operator unavailable']);
+    let rows = await outboxRows(sundsvall);
+    expect(rows.filter((r: any) => r.type === 'test.flaky')).toEqual([
+      expect.objectContaining({ published_at: null, attempts: 1, last_error: 'flaky: operator unavailable' }),
+    ]);
+    expect(rows.filter((r: any) => r.type === 'test.side-effect')).toEqual([]);
+
+    expect(await dispatcher.dispatchOnce()).toBe(1);
+    rows = await outboxRows(sundsvall);
+    expect(rows.filter((r: any) => r.type === 'test.side-effect').map((r: any) => r.data)).toEqual([{ call: 2 }]);
+    expect(rows.find((r: any) => r.type === 'test.flaky')).toEqual(expect.objectContaining({ attempts: 1, last_error: null }));
+  });
+
+  it('waits out the backoff before retrying', async () => {
+    await emit(sundsvall, 'test.down', {});
+    let calls = 0;
+    const dispatcher = new OutboxDispatcher(db(), [
+      { name: 'down', types: ['test.down'], handle: async () => { calls++; throw new Error('down'); } },
+    ]);
+    await dispatcher.drain();
+    await dispatcher.drain();
+    expect(calls).toBe(1);
+  });
+
+  it('hands each event to exactly one of several dispatchers running at once', async () => {
+    // On a server each dispatcher holds its own connection and SKIP LOCKED splits the rows;
+    // embedded, the one PGlite session serialises them and the outcome must be the same.
+    for (let i = 0; i < 60; i++) await emit(i % 2 ? sundsvall : ange, 'test.shared', { n: i });
+    const handled: number[] = [];
+    const handler: EventHandler = {
+      name: 'shared',
+      types: ['test.shared'],
+      handle: async (event) => {
+        handled.push(event.data.n);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    };
+    const dispatchers = [0, 1, 2].map(() => new OutboxDispatcher(db(), [handler], { batchSize: 7 }));
+    const counts = await Promise.all(dispatchers.map((d) => d.drain()));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(handled.sort((a, b) => a - b)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  });
+});
+
+describe('outbox tenant scan', () => {
+  it('lets the tenant list through and nothing else', async () => {
+    const database: Database = await createTestDatabase(PLATFORM_DATABASE_SCHEMA);
+    try {
+      const [tenant] = await createTestTenants(database, { slug: 'timra' });
+      await requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
+        database.transaction((em) => recordEvent(em, { type: 'test.x', source: '/test', data: { secret: 'x' } })),
+      );
+      expect(await database.dataSource.query(`SELECT t AS id FROM outbox_tenants_with_due_events() t`)).toEqual([{ id: tenant.id }]);
+      // Outside a tenant context the events themselves stay invisible to the app role.
+      expect(await database.platformTransaction((em) => em.query(`SELECT * FROM outbox_event`))).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+});

@@ -1,0 +1,147 @@
+import type { EntityManager } from 'typeorm';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+
+/** An event read back from the outbox, as handlers receive it. */
+export interface OutboxEvent<TData = any> {
+  id: string;
+  tenantId: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  data: TData;
+  occurredAt: Date;
+  attempts: number;
+}
+
+/**
+ * A consumer of outbox events. `handle` runs in the event's tenant context, inside the same
+ * transaction that marks the event published: a handler's own database writes and the
+ * acknowledgement commit together. Delivery is at least once, so handlers must be idempotent.
+ */
+export interface EventHandler {
+  readonly name: string;
+  readonly types: readonly string[];
+  handle(event: OutboxEvent, em: EntityManager): Promise<void>;
+}
+
+export interface OutboxDispatcherOptions {
+  /** Events claimed per tenant per round. */
+  batchSize?: number;
+  /** Delay before retry n (1-based); default doubles from 1 s up to 1 h. */
+  backoffMs?: (attempt: number) => number;
+  /** Told about every failure: a handler's (with its event) or a whole round's. */
+  onError?: (error: Error, failed?: { event: OutboxEvent; handler: string }) => void;
+}
+
+export const defaultBackoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), 3_600_000);
+
+/**
+ * Publishes outbox events to the handlers that subscribe to their type. Claims rows with
+ * FOR UPDATE SKIP LOCKED, so any number of worker replicas can share the outbox; an event whose
+ * handler fails is rolled back to a savepoint, kept, and retried with backoff.
+ */
+export class OutboxDispatcher {
+  private readonly batchSize: number;
+  private readonly backoffMs: (attempt: number) => number;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly handlers: readonly EventHandler[],
+    private readonly options: OutboxDispatcherOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 100;
+    this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+  }
+
+  /** One round over every tenant with due events; returns how many events were published. */
+  async dispatchOnce(): Promise<number> {
+    const tenants: Array<{ id: string }> = await this.database.dataSource.query(
+      `SELECT t AS id FROM outbox_tenants_with_due_events() t`,
+    );
+    let published = 0;
+    for (const { id } of tenants) {
+      published += await requestContext.run({ requestId: `outbox-${id}`, tenantId: id }, () => this.dispatchTenant(id));
+    }
+    return published;
+  }
+
+  /** Rounds until nothing is due (events in backoff wait for a later round). */
+  async drain(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < maxRounds; round++) {
+      const published = await this.dispatchOnce();
+      total += published;
+      if (published === 0) break;
+    }
+    return total;
+  }
+
+  /** Polls every `intervalMs` until stop(); rounds never overlap. */
+  start(intervalMs = 250): void {
+    const tick = async (): Promise<void> => {
+      this.running = this.drain(10).catch((error) => this.options.onError?.(error as Error));
+      await this.running;
+      if (this.timer) this.timer = setTimeout(tick, intervalMs);
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private async dispatchTenant(tenantId: string): Promise<number> {
+    return this.database.transaction(async (em) => {
+      const rows: Array<Record<string, any>> = await em.query(
+        `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event
+          WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
+          ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [tenantId, this.batchSize],
+      );
+      let published = 0;
+      for (const row of rows) {
+        const event: OutboxEvent = {
+          id: row.id,
+          tenantId: row.tenant_id,
+          type: row.type,
+          source: row.source,
+          subject: row.subject,
+          data: row.data,
+          occurredAt: new Date(row.occurred_at),
+          attempts: row.attempts,
+        };
+        await em.query('SAVEPOINT outbox_event');
+        let failed: { handler: string; error: Error } | undefined;
+        for (const handler of this.handlers) {
+          if (!handler.types.includes(event.type)) continue;
+          try {
+            await handler.handle(event, em);
+          } catch (error) {
+            failed = { handler: handler.name, error: error as Error };
+            break;
+          }
+        }
+        if (failed) {
+          await em.query('ROLLBACK TO SAVEPOINT outbox_event');
+          const attempt = event.attempts + 1;
+          await em.query(
+            `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
+              WHERE tenant_id = $1 AND id = $2`,
+            [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
+          );
+          this.options.onError?.(failed.error, { event, handler: failed.handler });
+        } else {
+          await em.query('RELEASE SAVEPOINT outbox_event');
+          await em.query(`UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, event.id]);
+          published++;
+        }
+      }
+      return published;
+    });
+  }
+}
