@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { createApi } from './bootstrap';
+import { startEmbeddedWorker } from './embedded-worker';
 import { startPlatformRuntime } from './platform-runtime';
 
 async function main(): Promise<void> {
@@ -10,6 +11,9 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel);
   const runtime = await startPlatformRuntime(config);
   const app = await createApi(runtime, logger);
+  const worker = startEmbeddedWorker(runtime, logger);
+  // Nest closes the database on shutdown: the outbox loop stops first.
+  if (worker) app.getHttpAdapter().getInstance().addHook('preClose', () => worker.stop());
   await app.listen({ host: config.host, port: config.port });
   const base = `http://${config.host}:${config.port}`;
   logger.event('info', 'Kommuna api ready', {

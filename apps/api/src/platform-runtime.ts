@@ -3,6 +3,7 @@ import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { APP_DATABASE_SCHEMA } from './database-schema';
+import { loadStartupContent } from './startup-content';
 
 /** What the api needs before Nest starts: validated config, a migrated database, the tenants. */
 export interface PlatformRuntime {
@@ -35,7 +36,9 @@ export async function startPlatformRuntime(
     await tenants.sync(tenantConfigs);
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
     const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
-    return { config, database, tenants, realms, authenticator };
+    const runtime: PlatformRuntime = { config, database, tenants, realms, authenticator };
+    await loadStartupContent(runtime);
+    return runtime;
   } catch (error) {
     await database.close();
     throw error;

@@ -3,7 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
+import { OutboxDispatcher } from '@kommuna/platform-events';
 import { createApi } from '../bootstrap';
+import { serviceEventHandlers } from '../event-handlers';
 import { PlatformRuntime, startPlatformRuntime } from '../platform-runtime';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -12,7 +14,10 @@ export interface TestApi {
   app: NestFastifyApplication;
   realm: TestRealm;
   logLines: string[];
-  graphql(query: string, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  runtime: PlatformRuntime;
+  graphql(query: string, headers?: Record<string, string>, variables?: Record<string, unknown>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** Publishes every due outbox event to the services' handlers, as the worker would. */
+  dispatchEvents(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -48,14 +53,18 @@ export async function startTestApi(options: { keycloakUrl?: string } = {}): Prom
     app,
     realm,
     logLines,
-    async graphql(query, headers = {}) {
+    runtime,
+    async graphql(query, headers = {}, variables) {
       const response = await app.getHttpAdapter().getInstance().inject({
         method: 'POST',
         url: '/graphql',
         headers: { 'content-type': 'application/json', ...headers },
-        payload: JSON.stringify({ query }),
+        payload: JSON.stringify({ query, variables }),
       });
       return { status: response.statusCode, body: response.json(), headers: response.headers };
+    },
+    dispatchEvents() {
+      return new OutboxDispatcher(runtime.database, serviceEventHandlers(runtime)).drain();
     },
     async close() {
       await app.close();
