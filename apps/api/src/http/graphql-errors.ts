@@ -4,12 +4,14 @@ import { JsonLogger } from '@kommuna/platform-logging';
 /** Errors the platform raises on purpose carry a stable string code (DESIGN.md §1). */
 interface CodedError extends Error {
   code: string;
+  /** Structured, client-safe details (e.g. every field error of a form submission). */
+  details?: unknown;
 }
 const isCoded = (error: unknown): error is CodedError =>
   error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /^[A-Z_]+$/.test((error as CodedError).code);
 
 /**
- * The one place errors become GraphQL errors: coded errors keep their message and code;
+ * The one place errors become GraphQL errors: coded errors keep their message, code and details;
  * GraphQL's own validation errors pass as they are; anything else is logged and answered as
  * INTERNAL_SERVER_ERROR without its message, stack or SQL.
  */
@@ -28,7 +30,8 @@ export function formatGraphQLError(error: GraphQLError, logger: JsonLogger): Gra
     return [{ message: error.message, locations: error.locations, path: error.path, extensions: { code } }];
   }
   if (isCoded(original)) {
-    return [{ message: original.message, locations: error.locations, path: error.path, extensions: { code: original.code } }];
+    const extensions = original.details === undefined ? { code: original.code } : { code: original.code, details: original.details };
+    return [{ message: original.message, locations: error.locations, path: error.path, extensions }];
   }
   logger.error(original, original.stack, 'GraphQL');
   return [{ message: 'Internal server error', path: error.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
