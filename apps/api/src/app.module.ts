@@ -9,6 +9,7 @@ import { JsonLogger } from '@kommuna/platform-logging';
 import { HealthController } from './health/health.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
+import { GRAPHQL_LIMITS, graphQLValidationRules } from './http/graphql-limits';
 import { PlatformRuntime } from './platform-runtime';
 import { MeResolver } from './me/me.resolver';
 import { TenantsResolver } from './tenants/tenants.resolver';
@@ -32,6 +33,9 @@ export class AppModule implements OnApplicationShutdown {
           autoSchemaFile: true,
           sortSchema: true,
           graphiql: runtime.config.env !== 'production',
+          queryDepth: GRAPHQL_LIMITS.depth,
+          allowBatchedQueries: false,
+          validationRules: graphQLValidationRules(runtime.config.env === 'production'),
           errorFormatter: (execution: ExecutionResult) => {
             const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger));
             return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };

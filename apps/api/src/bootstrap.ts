@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
+import { registerEdgeProtection } from './http/edge-protection';
 import { registerRequestContext } from './http/request-context.hook';
 import { PlatformRuntime } from './platform-runtime';
 
@@ -10,6 +11,7 @@ import { PlatformRuntime } from './platform-runtime';
 export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false });
   registerRequestContext(adapter.getInstance(), runtime.tenants, runtime.authenticator, logger);
+  registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', rateLimits: runtime.config.rateLimits });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,
     abortOnError: false,

@@ -19,6 +19,8 @@ export interface PlatformConfig {
     /** The audience tokens must name to reach the api. */
     audience: string;
   };
+  /** Requests per minute per client (token subject or IP) and per municipality; 429 beyond. */
+  rateLimits: { perClientPerMinute: number; perTenantPerMinute: number };
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -40,6 +42,8 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   KEYCLOAK_URL: z.url().default('http://127.0.0.1:3001'),
   KOMMUNA_AUTH_AUDIENCE: z.string().min(1).default('kommuna-api'),
+  KOMMUNA_RATE_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(1200),
+  KOMMUNA_RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(30000),
 });
 
 export class PlatformConfigError extends Error {
@@ -81,5 +85,6 @@ export function loadPlatformConfig(
     tenantsDir: path.resolve(cwd, e.KOMMUNA_TENANTS_DIR),
     database,
     auth: { keycloakUrl: e.KEYCLOAK_URL, audience: e.KOMMUNA_AUTH_AUDIENCE },
+    rateLimits: { perClientPerMinute: e.KOMMUNA_RATE_LIMIT_PER_CLIENT, perTenantPerMinute: e.KOMMUNA_RATE_LIMIT_PER_TENANT },
   };
 }

@@ -1,0 +1,99 @@
+import { startTestApi, TestApi } from '../testing/test-api';
+import { RateLimiter } from './edge-protection';
+import { GRAPHQL_LIMITS } from './graphql-limits';
+
+describe('the api edge', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '5', KOMMUNA_RATE_LIMIT_PER_TENANT: '1000' } });
+  });
+  afterAll(() => api?.close());
+
+  const post = (payload: string, headers: Record<string, string> = {}) =>
+    api.app.getHttpAdapter().getInstance().inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload });
+  const token = (sub: string) => api.realm.token({ sub, realm_access: { roles: ['steering_group'] } });
+
+  it('sends security headers and never caches GraphQL answers', async () => {
+    const response = await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: `Bearer ${token('headers')}` });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    });
+  });
+
+  it('refuses a cross-site form post (CSRF) before it reaches GraphQL', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const response = await post(JSON.stringify({ query: 'mutation { x }' }), { 'content-type': type, authorization: `Bearer ${token('csrf')}` });
+      expect(response.statusCode).toBe(415);
+      expect(response.json().errors[0].extensions.code).toBe('CSRF_REJECTED');
+    }
+  });
+
+  it('limits each client per minute with 429 and Retry-After, and other clients go on', async () => {
+    const greedy = `Bearer ${token('greedy')}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: greedy })).statusCode);
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    const limited = await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: greedy });
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.json().errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: `Bearer ${token('modest')}` })).statusCode).toBe(200);
+  });
+
+  it('refuses queries that are too deep, too aliased or too large, and batches', async () => {
+    const auth = () => ({ authorization: `Bearer ${token(`limits-${Math.random()}`)}` });
+    const aliases = Array.from({ length: GRAPHQL_LIMITS.aliases + 1 }, (_, i) => `a${i}: tenants { slug }`).join(' ');
+    const tooAliased = await post(JSON.stringify({ query: `{ ${aliases} }` }), auth());
+    expect(tooAliased.statusCode).toBe(400);
+    expect(tooAliased.json().errors.map((e: any) => e.message).join()).toMatch(/Too many aliases/);
+
+    // 40 fragment uses × 40 fields: a small document that would select 1,600 fields.
+    const fields = Array.from({ length: 40 }, () => 'slug').join(' ');
+    const spreads = Array.from({ length: 40 }, (_, i) => `t${i}: tenants { ...F }`).slice(0, GRAPHQL_LIMITS.aliases).join(' ');
+    const tooLarge = await post(JSON.stringify({ query: `{ ${spreads} } fragment F on Tenant { ${fields} }` }), auth());
+    expect(tooLarge.statusCode).toBe(400);
+    expect(tooLarge.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large/);
+
+    const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
+    const tooDeep = await post(JSON.stringify({ query: deep }), auth());
+    expect(tooDeep.statusCode).toBe(400);
+    expect(tooDeep.json().errors[0].message).toMatch(/exceeds the query depth limit/);
+
+    const batch = await post(JSON.stringify([{ query: '{ tenants { slug } }' }, { query: '{ tenants { slug } }' }]), auth());
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().errors[0].message).toMatch(/body must be object/);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('refills over time and forgets the oldest clients past its bound', () => {
+    let now = 0;
+    const limiter = new RateLimiter(() => now, 3);
+    expect(limiter.take('a', 60)).toBe(0);
+    for (let i = 0; i < 59; i++) limiter.take('a', 60);
+    expect(limiter.take('a', 60)).toBe(1);
+    now += 1000;
+    expect(limiter.take('a', 60)).toBe(0);
+    for (const key of ['b', 'c', 'd', 'e']) limiter.take(key, 60);
+    expect(limiter.size).toBe(3);
+  });
+});
+
+describe('introspection', () => {
+  it('is off in production', async () => {
+    const production = await startTestApi({ env: { NODE_ENV: 'production' } });
+    try {
+      const { status, body } = await production.graphql('{ __schema { queryType { name } } }');
+      expect(status).toBe(400);
+      expect(body.errors[0].message).toMatch(/introspection/i);
+      expect((await production.graphql('{ tenants { slug } }')).status).toBe(200);
+    } finally {
+      await production.close();
+    }
+  });
+});
