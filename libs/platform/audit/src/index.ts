@@ -1,0 +1,4 @@
+export * from './audit-log';
+export * from './audit-chain';
+export * from './audit-entry.entity';
+export * from './schema';
