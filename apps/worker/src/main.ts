@@ -1,0 +1,56 @@
+import 'reflect-metadata';
+import * as http from 'node:http';
+import { loadPlatformConfig } from '@kommuna/platform-config';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { backgroundTasks, WORKER_DATABASE_SCHEMA } from './background-tasks';
+
+/**
+ * The worker: publishes the outbox and runs the services' background jobs against a PostgreSQL
+ * server. Any number of replicas may run: work is claimed with FOR UPDATE SKIP LOCKED.
+ */
+async function main(): Promise<void> {
+  const config = loadPlatformConfig();
+  const logger = new JsonLogger(config.logLevel);
+  if (config.database.kind !== 'postgres') {
+    throw new Error('The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.');
+  }
+  const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((loaded) => loaded.config);
+  // Migrations are the api's or the migration job's to run; a pending one stops the worker here.
+  const database = await Database.open({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }, WORKER_DATABASE_SCHEMA);
+  const tenants = new TenantDirectory(database);
+  await tenants.sync(tenantConfigs);
+  const tasks = backgroundTasks(
+    { database, tenants },
+    { onError: (error, failed) => logger.event('warn', 'background work failed; will retry', { eventId: failed?.event.id, handler: failed?.handler, error: error.message }) },
+  );
+  for (const task of tasks) task.start();
+
+  const healthPort = Number(process.env.KOMMUNA_WORKER_HEALTH_PORT ?? 3002);
+  const health = http.createServer((request, response) => {
+    const ok = request.url === '/health/live' || request.url === '/health/ready';
+    response.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { status: 'ok' } : { error: 'not found' }));
+  });
+  await new Promise<void>((resolve) => health.listen(healthPort, config.host, resolve));
+  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, health: `http://${config.host}:${healthPort}/health/ready` });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.event('info', 'worker stopping', { signal });
+    health.close();
+    // Finish the round in hand, then close: claimed work is committed or rolled back, never half-done.
+    await Promise.all(tasks.map((t) => t.stop()));
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`Kommuna worker could not start:\n${error.message}\n`);
+  process.exit(1);
+});
