@@ -23,10 +23,15 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
     const tenant =
       typeof named === 'string' ? tenants.findBySlug(named) : tenants.findByHost(request.hostname.split(':')[0]);
     const tenantSlug = typeof named === 'string' ? named.slice(0, 64) : tenant?.slug;
+    if (tenant?.lifecycle === 'closed') {
+      reply.code(410).send({ errors: [{ message: `${tenant.names.sv} has left the platform`, extensions: { code: 'TENANT_CLOSED' } }] });
+      return;
+    }
+    const readOnly = tenant?.lifecycle === 'suspended' || undefined;
     authenticator.authenticate(request.headers.authorization).then((authentication) => {
       (request as unknown as AuthenticatedRequest).authentication = authentication;
       const subjectId = authentication.principal?.partyId;
-      requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId }, done);
+      requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId, readOnly }, done);
     }, (error: Error) => {
       // Not the caller's fault (e.g. the database is unreachable): say so without internals.
       logger.error(error, error.stack, 'RequestContext');

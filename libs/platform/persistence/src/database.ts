@@ -22,6 +22,14 @@ export class DatabaseStartupError extends Error {
   readonly code = 'DATABASE_STARTUP_FAILED';
 }
 
+/** A write was attempted for a suspended municipality: its data is read-only while offboarding. */
+export class TenantSuspendedError extends Error {
+  readonly code = 'TENANT_SUSPENDED';
+  constructor() {
+    super('This municipality is suspended: its data can be read and exported, not changed');
+  }
+}
+
 // Match node-pg's parsing on PGlite so code and tests behave alike on both.
 const PGLITE_PARSERS = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v };
 // TypeORM passes JS booleans; PGlite's text serializer would send "true"/"false" otherwise fine,
@@ -74,13 +82,20 @@ export class Database {
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const scope = requestContext.peek();
     if (!scope?.tenantId && !scope?.subjectId) throw new TenantContextMissingError('a tenant or subject');
-    return this.dataSource.transaction(async (em) => {
-      await em.query(`SELECT set_config('app.tenant_id', $1, true), set_config('app.subject_id', $2, true)`, [
-        scope.tenantId ?? '',
-        scope.subjectId ?? '',
-      ]);
-      return work(em);
-    });
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        // A suspended municipality's units of work are read-only in PostgreSQL itself.
+        if (scope.readOnly) await em.query('SET TRANSACTION READ ONLY');
+        await em.query(`SELECT set_config('app.tenant_id', $1, true), set_config('app.subject_id', $2, true)`, [
+          scope.tenantId ?? '',
+          scope.subjectId ?? '',
+        ]);
+        return work(em);
+      });
+    } catch (error) {
+      if (scope.readOnly && (error as { code?: string }).code === '25006') throw new TenantSuspendedError();
+      throw error;
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ export interface Tenant {
   names: { sv: string; en: string };
   enabledServices: string[];
   hosts: string[];
+  lifecycle: TenantConfig['lifecycle'];
   config: TenantConfig;
 }
 
@@ -36,12 +37,12 @@ export class TenantDirectory {
       const saved: TenantEntity[] = [];
       for (const config of configs) {
         const [row] = await em.query(
-          `INSERT INTO tenant (slug, kommunkod, organisationsnummer, name_sv, name_en, enabled_services, config)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)
+          `INSERT INTO tenant (slug, kommunkod, organisationsnummer, name_sv, name_en, enabled_services, config, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (slug) DO UPDATE SET kommunkod = EXCLUDED.kommunkod,
              organisationsnummer = EXCLUDED.organisationsnummer, name_sv = EXCLUDED.name_sv,
              name_en = EXCLUDED.name_en, enabled_services = EXCLUDED.enabled_services,
-             config = EXCLUDED.config, updated_at = now()
+             config = EXCLUDED.config, status = EXCLUDED.status, updated_at = now()
            RETURNING id, slug`,
           [
             config.slug,
@@ -51,6 +52,7 @@ export class TenantDirectory {
             config.names.en,
             Object.keys(config.services),
             JSON.stringify(config),
+            config.lifecycle,
           ],
         );
         saved.push(row);
@@ -91,6 +93,7 @@ function toTenant(id: string, config: TenantConfig): Tenant {
     names: config.names,
     enabledServices: Object.keys(config.services),
     hosts: config.hosts.map((h) => h.toLowerCase()),
+    lifecycle: config.lifecycle,
     config,
   };
 }

@@ -10,6 +10,8 @@ export interface RequestScope {
   readonly tenantId?: string;
   readonly tenantSlug?: string;
   readonly subjectId?: string;
+  /** The addressed municipality is suspended: units of work run read-only. */
+  readonly readOnly?: boolean;
 }
 
 export class TenantContextMissingError extends Error {

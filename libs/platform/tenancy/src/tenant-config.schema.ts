@@ -36,6 +36,10 @@ export const TenantConfigSchema = z
       }),
     names: z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict(),
     population: z.number().int().positive().optional().describe('Inhabitants, for per-capita cost sharing'),
+    lifecycle: z
+      .enum(['active', 'suspended', 'closed'])
+      .default('active')
+      .describe('active; suspended = read-only (offboarding: export still works); closed = no service, data kept until removed'),
     contact: z
       .object({
         name: z.string().min(1).optional(),
