@@ -1,0 +1,3 @@
+export * from './tenant-export';
+export * from './tenant-import';
+export * from './tar';
