@@ -5,8 +5,11 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { AuditLog } from '@kommuna/platform-audit';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { AuditResolver } from './audit/audit.resolver';
 import { HealthController } from './health/health.controller';
+import { TenantExportController } from './tenant-data/tenant-export.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
 import { GRAPHQL_LIMITS, graphQLValidationRules } from './http/graphql-limits';
@@ -42,13 +45,15 @@ export class AppModule implements OnApplicationShutdown {
           },
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, TenantExportController],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },
         { provide: JsonLogger, useValue: logger },
         { provide: TrustedRealms, useValue: runtime.realms },
         { provide: Authenticator, useValue: runtime.authenticator },
+        { provide: AuditLog, useValue: runtime.audit },
+        AuditResolver,
         { provide: APP_FILTER, useClass: PlatformExceptionFilter },
         { provide: APP_GUARD, useClass: AccessGuard },
         TenantsResolver,

@@ -1,3 +1,4 @@
+import { AuditLog } from '@kommuna/platform-audit';
 import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
@@ -12,6 +13,7 @@ export interface PlatformRuntime {
   tenants: TenantDirectory;
   realms: TrustedRealms;
   authenticator: Authenticator;
+  audit: AuditLog;
 }
 
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
@@ -36,7 +38,7 @@ export async function startPlatformRuntime(
     await tenants.sync(tenantConfigs);
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
     const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
-    const runtime: PlatformRuntime = { config, database, tenants, realms, authenticator };
+    const runtime: PlatformRuntime = { config, database, tenants, realms, authenticator, audit: new AuditLog(database) };
     await loadStartupContent(runtime);
     return runtime;
   } catch (error) {

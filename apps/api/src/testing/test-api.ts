@@ -26,11 +26,11 @@ export interface TestApi {
  * trusted from the test realm (which can sign crafted bad tokens), or from a running dev-idp
  * when `keycloakUrl` is given.
  */
-export async function startTestApi(options: { keycloakUrl?: string; env?: Record<string, string> } = {}): Promise<TestApi> {
+export async function startTestApi(options: { keycloakUrl?: string; env?: Record<string, string>; tenantsDir?: string } = {}): Promise<TestApi> {
   const realm = await startTestRealm('kommuna');
   const config = loadPlatformConfig({
     NODE_ENV: 'test',
-    KOMMUNA_TENANTS_DIR: path.join(REPO_ROOT, 'tenants'),
+    KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
     KEYCLOAK_URL: options.keycloakUrl ?? realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
     ...options.env,
   });

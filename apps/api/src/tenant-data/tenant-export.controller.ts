@@ -1,0 +1,51 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Controller, Get, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AuditLog } from '@kommuna/platform-audit';
+import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
+import { exportTenant, tarDirectory } from '@kommuna/platform-data-portability';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+
+/**
+ * The municipality owns its data: its tenant admin downloads all of it, every table as JSON Lines
+ * with attachments and a checksummed manifest, as one tar archive (docs/onboarding.md). Works
+ * while the municipality is suspended, which is when it is needed most.
+ */
+@Controller('admin')
+export class TenantExportController {
+  constructor(
+    private readonly database: Database,
+    private readonly tenants: TenantDirectory,
+    private readonly audit: AuditLog,
+  ) {}
+
+  @Allow('tenant_admin')
+  @Get('export.tar')
+  async export(@CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
+    const tenantId = requestContext.tenantId();
+    const tenant = this.tenants.all().find((t) => t.id === tenantId)!;
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), `kommuna-export-${tenant.slug}-`));
+    const manifest = await exportTenant(this.database, tenantId, directory);
+    // Recorded even for a suspended municipality: the audit trail is not the data being frozen.
+    await requestContext.extend({ readOnly: false }, () =>
+      this.database.transaction((em) =>
+        this.audit.record(em, {
+          actor: `staff:${principal.subject}`,
+          action: 'tenant.exported',
+          targetType: 'tenant',
+          targetId: tenant.slug,
+          details: { tables: manifest.tables.length, files: manifest.files.length },
+        }),
+      ),
+    );
+    const stamp = manifest.exportedAt.slice(0, 10);
+    const archive = tarDirectory(directory).on('close', () => fs.rmSync(directory, { recursive: true, force: true }));
+    await reply
+      .header('content-type', 'application/x-tar')
+      .header('content-disposition', `attachment; filename="kommuna-${tenant.slug}-${stamp}.tar"`)
+      .send(archive);
+  }
+}
