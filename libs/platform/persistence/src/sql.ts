@@ -13,21 +13,20 @@ const identifier = (name: string): string => {
 /**
  * Row-level security for a tenant-owned table: enabled and forced (the owner is bound too),
  * rows visible and writable only inside their tenant's context. With `subjectColumn`, a citizen
- * also sees (never writes) their own rows from every municipality in their subject context.
+ * sees their own rows from every municipality in their subject context, and a citizen who also
+ * addresses a municipality (to submit to it, say) still sees and writes only their own rows there:
+ * a subject context always narrows, never widens.
  */
 export function tenantIsolationSql(table: string, options: { subjectColumn?: string } = {}): string[] {
   const t = identifier(table);
   const sameTenant = 'tenant_id = app_current_tenant_id()';
-  const visible = options.subjectColumn
-    ? `${sameTenant} OR ${identifier(options.subjectColumn)} = app_current_subject_id()`
-    : sameTenant;
+  const ownRow = options.subjectColumn ? `${identifier(options.subjectColumn)} = app_current_subject_id()` : undefined;
+  const scoped = ownRow ? `${sameTenant} AND (app_current_subject_id() IS NULL OR ${ownRow})` : sameTenant;
   return [
     `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
     `ALTER TABLE ${t} FORCE ROW LEVEL SECURITY`,
-    `CREATE POLICY tenant_isolation ON ${t} FOR ALL USING (${sameTenant}) WITH CHECK (${sameTenant})`,
-    ...(options.subjectColumn
-      ? [`CREATE POLICY subject_read ON ${t} FOR SELECT USING (${visible})`]
-      : []),
+    `CREATE POLICY tenant_isolation ON ${t} FOR ALL USING (${scoped}) WITH CHECK (${scoped})`,
+    ...(ownRow ? [`CREATE POLICY subject_read ON ${t} FOR SELECT USING (${ownRow})`] : []),
   ];
 }
 

@@ -70,4 +70,20 @@ describe('subject context (one Mina sidor across member municipalities)', () => 
     );
     expect(rows).toEqual([{ body: 'X i Timrå' }]);
   });
+
+  it('keeps a citizen who addresses a municipality to their own rows there, reading and writing', async () => {
+    const inSundsvall = <T>(subjectId: string, work: () => Promise<T>) => requestContext.run({ tenantId: sundsvall.id, subjectId }, work);
+    const rows = await inSundsvall(citizenX, () => db().transaction((em) => em.query(`SELECT body FROM citizen_note ORDER BY body`)));
+    expect(rows).toEqual([{ body: 'X i Sundsvall' }, { body: 'X i Timrå' }]);
+    await inSundsvall(citizenX, () =>
+      db().transaction((em) => em.query(`INSERT INTO citizen_note (tenant_id, subject_id, body) VALUES ($1, $2, 'X igen')`, [sundsvall.id, citizenX])),
+    );
+    await expect(
+      inSundsvall(citizenX, () =>
+        db().transaction((em) => em.query(`INSERT INTO citizen_note (tenant_id, subject_id, body) VALUES ($1, $2, 'as Y')`, [sundsvall.id, citizenY])),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const [, changed] = await inSundsvall(citizenX, () => db().transaction((em) => em.query(`UPDATE citizen_note SET body = body || '!' WHERE subject_id = $1`, [citizenY])));
+    expect(changed).toBe(0);
+  });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { Database, DatabaseSchema } from '@kommuna/platform-persistence';
+import { Database, DatabaseSchema, grantToAppSql, tenantIsolationSql } from '@kommuna/platform-persistence';
 
 /**
  * A fresh, migrated database for one test file. Embedded (default): a new PGlite instance
@@ -34,6 +34,8 @@ export function useTestDatabase(schema: DatabaseSchema): () => Database {
 /** Changes whenever a migration is added or its code changes, so a stale template is never used. */
 function schemaFingerprint(schema: DatabaseSchema): string {
   const hash = createHash('sha256');
+  // Migrations build their policies with these helpers: a change to them is a change to the schema.
+  hash.update(String(tenantIsolationSql)).update(String(grantToAppSql));
   for (const migration of schema.migrations) hash.update(migration.name).update(String(migration.prototype.up));
   return hash.digest('hex').slice(0, 16);
 }
