@@ -1,0 +1,191 @@
+import type { DecisionReason, LocalizedText } from '@kommuna/shared-service-contracts';
+import type { CitizenStatus } from './status-labels';
+import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
+import type { MessageAuthor } from './entities/message.entity';
+import type { SubjectKind, WhoseTurn } from './entities/case.entity';
+
+/** The municipality a case belongs to, as the citizen sees it labelled. */
+export interface CaseMunicipality {
+  slug: string;
+  names: LocalizedText;
+}
+
+export interface CaseStatusView {
+  /** The citizen-facing status (Sparat … Avslutat). */
+  status: CitizenStatus;
+  label: LocalizedText;
+  /** The source's own status, for staff and for the record. */
+  internalStatus: string;
+  changedAt: Date;
+}
+
+export interface TimelineEntryView {
+  id: string;
+  kind: string;
+  occurredAt: Date;
+  whoseTurn: WhoseTurn | null;
+  text: LocalizedText | null;
+  /** The label of the status this entry reported, if it was a status update. */
+  statusLabel: LocalizedText | null;
+  /** False for a status update that arrived after a newer one (kept as history only). */
+  becameCurrent: boolean;
+}
+
+export interface DecisionView {
+  id: string;
+  externalDecisionId: string;
+  decisionType: string;
+  outcome: DecisionOutcome;
+  legalBasis: { sfs: string; chapter: string | null; section: string | null } | null;
+  decidedAt: Date;
+  validFrom: string | null;
+  validTo: string | null;
+  reasons: DecisionReason[];
+  documents: DecisionDocument[];
+  appealInstructions: LocalizedText | null;
+  automated: boolean;
+}
+
+export interface MessageView {
+  id: string;
+  author: MessageAuthor;
+  body: string;
+  sentAt: Date;
+  readAt: Date | null;
+}
+
+/** One case with everything Mina sidor shows about it. */
+export interface CaseView {
+  id: string;
+  tenantId: string;
+  municipality: CaseMunicipality;
+  errandNumber: string;
+  caseType: string;
+  title: LocalizedText;
+  subjectPartyId: string;
+  subjectKind: SubjectKind;
+  unit: string;
+  source: string;
+  externalCaseId: string;
+  status: CaseStatusView;
+  whoseTurn: WhoseTurn;
+  createdAt: Date;
+  updatedAt: Date;
+  timeline: TimelineEntryView[];
+  decisions: DecisionView[];
+  messages: MessageView[];
+  /** Messages from the municipality the citizen has not read. */
+  unreadCount: number;
+}
+
+/** A page of cases, newest activity first (keyset cursor on updated_at, id). */
+export interface CasePage {
+  cases: CaseView[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** The case columns every view selects, with a cursor-exact update time. */
+export const CASE_COLUMNS = `c.tenant_id, c.id, c.errand_number, c.case_type, c.title_sv, c.title_en, c.subject_party_id,
+  c.subject_kind, c.unit, c.source, c.external_case_id, c.internal_status, c.status_changed_at, c.whose_turn,
+  c.created_at, c.updated_at,
+  to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
+/**
+ * The details of the cases selected as `p` (timeline, decisions, messages) as JSON columns of the
+ * same statement: a page costs one statement however many cases it holds (no N+1).
+ */
+export const CASE_DETAILS = `
+  COALESCE((SELECT json_agg(json_build_object('id', e.id, 'kind', e.kind, 'internalStatus', e.internal_status,
+      'becameCurrent', e.became_current, 'occurredAt', e.occurred_at, 'whoseTurn', e.whose_turn,
+      'textSv', e.text_sv, 'textEn', e.text_en) ORDER BY e.occurred_at, e.recorded_at, e.id)
+    FROM minasidor_case_event e WHERE e.tenant_id = p.tenant_id AND e.case_id = p.id), '[]'::json) AS timeline,
+  COALESCE((SELECT json_agg(json_build_object('id', d.id, 'externalDecisionId', d.external_decision_id,
+      'decisionType', d.decision_type, 'outcome', d.outcome, 'sfs', d.legal_basis_sfs, 'chapter', d.legal_basis_chapter,
+      'section', d.legal_basis_section, 'decidedAt', d.decided_at, 'validFrom', d.valid_from, 'validTo', d.valid_to,
+      'reasons', d.reasons, 'documents', d.documents, 'appealSv', d.appeal_sv, 'appealEn', d.appeal_en,
+      'automated', d.automated) ORDER BY d.decided_at, d.id)
+    FROM minasidor_decision d WHERE d.tenant_id = p.tenant_id AND d.case_id = p.id), '[]'::json) AS decisions,
+  COALESCE((SELECT json_agg(json_build_object('id', m.id, 'author', m.author, 'body', m.body, 'sentAt', m.sent_at,
+      'readAt', m.read_at) ORDER BY m.sent_at, m.id)
+    FROM minasidor_message m WHERE m.tenant_id = p.tenant_id AND m.case_id = p.id), '[]'::json) AS messages`;
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+const localized = (sv: string | null, en: string | null): LocalizedText | null => (sv === null && en === null ? null : { sv: sv ?? en ?? '', en: en ?? sv ?? '' });
+
+export interface CaseRowContext {
+  municipalityOf(tenantId: string): CaseMunicipality;
+  labelOf(tenantId: string, internalStatus: string): { status: CitizenStatus; label: LocalizedText };
+}
+
+/** A row of CASE_COLUMNS (+ CASE_DETAILS when selected) as a view. */
+export function toCaseView(row: Record<string, any>, context: CaseRowContext): CaseView {
+  const status = context.labelOf(row.tenant_id, row.internal_status);
+  const messages = json<any[]>(row.messages ?? []).map(
+    (m): MessageView => ({ id: m.id, author: m.author, body: m.body, sentAt: new Date(m.sentAt), readAt: m.readAt ? new Date(m.readAt) : null }),
+  );
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    municipality: context.municipalityOf(row.tenant_id),
+    errandNumber: row.errand_number,
+    caseType: row.case_type,
+    title: { sv: row.title_sv, en: row.title_en },
+    subjectPartyId: row.subject_party_id,
+    subjectKind: row.subject_kind,
+    unit: row.unit,
+    source: row.source,
+    externalCaseId: row.external_case_id,
+    status: { ...status, internalStatus: row.internal_status, changedAt: new Date(row.status_changed_at) },
+    whoseTurn: row.whose_turn,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    timeline: json<any[]>(row.timeline ?? []).map(
+      (e): TimelineEntryView => ({
+        id: e.id,
+        kind: e.kind,
+        occurredAt: new Date(e.occurredAt),
+        whoseTurn: e.whoseTurn,
+        text: localized(e.textSv, e.textEn),
+        statusLabel: e.internalStatus ? context.labelOf(row.tenant_id, e.internalStatus).label : null,
+        becameCurrent: e.becameCurrent,
+      }),
+    ),
+    decisions: json<any[]>(row.decisions ?? []).map(
+      (d): DecisionView => ({
+        id: d.id,
+        externalDecisionId: d.externalDecisionId,
+        decisionType: d.decisionType,
+        outcome: d.outcome,
+        legalBasis: d.sfs ? { sfs: d.sfs, chapter: d.chapter, section: d.section } : null,
+        decidedAt: new Date(d.decidedAt),
+        validFrom: d.validFrom,
+        validTo: d.validTo,
+        reasons: d.reasons ?? [],
+        documents: d.documents ?? [],
+        appealInstructions: localized(d.appealSv, d.appealEn),
+        automated: d.automated,
+      }),
+    ),
+    messages,
+    unreadCount: messages.filter((m) => m.author === 'municipality' && m.readAt === null).length,
+  };
+}
+
+/** Opaque keyset cursor: the last case's exact update time and id. */
+export function encodeCursor(row: { cursor_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.cursor_at, row.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { at: string; id: string } | undefined {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof at !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at)) return undefined;
+    if (typeof id !== 'string' || !UUID.test(id)) return undefined;
+    return { at, id };
+  } catch {
+    return undefined;
+  }
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

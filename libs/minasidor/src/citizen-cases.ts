@@ -1,0 +1,149 @@
+import type { EntityManager } from 'typeorm';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CaseClosedError, CaseNotFoundError, MinasidorValidationError } from './errors';
+import { Municipalities } from './municipalities';
+import { Representations } from './representations';
+import { CITIZEN_STATUS_KEYS, CitizenStatus } from './status-labels';
+
+export interface MyCasesQuery {
+  first?: number;
+  after?: string | null;
+  /** A municipality's slug: only its cases. */
+  municipality?: string | null;
+  /** Citizen-facing statuses to show; default all but drafts. */
+  statuses?: CitizenStatus[] | null;
+  /** Drafts (status Sparat) are left out unless asked for. */
+  includeDrafts?: boolean;
+  /** Company mode: an organisationsnummer or organisation party id the person represents. */
+  asOrganisation?: string | null;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * The citizen's own Mina sidor: their cases from every member municipality, read in their
+ * subject context (their party id, or a company's they represent) and no tenant context, so
+ * row-level security admits their rows and nothing else. Another person's case is NOT_FOUND.
+ */
+export class CitizenCases {
+  constructor(
+    private readonly database: Database,
+    private readonly municipalities: Municipalities,
+    private readonly representations: Representations,
+  ) {}
+
+  /** A page of cases, newest activity first, each with its timeline, decisions and messages. */
+  async myCases(personPartyId: string, query: MyCasesQuery = {}): Promise<CasePage> {
+    const first = query.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [{ field: 'first', message: `1 to ${MAX_PAGE_SIZE}` }]);
+    }
+    const cursor = query.after ? decodeCursor(query.after) : undefined;
+    if (query.after && !cursor) throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
+    const tenantId = query.municipality ? this.municipalities.bySlug(query.municipality).id : null;
+    const wanted = new Set<CitizenStatus>(query.statuses?.length ? query.statuses : CITIZEN_STATUS_KEYS);
+    if (!query.includeDrafts) wanted.delete('saved');
+    const subject = await this.subjectFor(personPartyId, query.asOrganisation);
+
+    const rows = await this.asSubject(subject, (em) =>
+      em.query(
+        `WITH p AS (
+           SELECT ${CASE_COLUMNS} FROM minasidor_case c
+            WHERE c.subject_party_id = $1
+              AND ($2::timestamptz IS NULL OR (c.updated_at, c.id) < ($2::timestamptz, $3::uuid))
+              AND ($4::uuid IS NULL OR c.tenant_id = $4::uuid)
+              AND EXISTS (SELECT 1 FROM jsonb_array_elements($5::jsonb) f
+                           WHERE (f->>'tenantId')::uuid = c.tenant_id
+                             AND (jsonb_exists(f->'statuses', c.internal_status)
+                                  OR ((f->>'includeUnmapped')::boolean AND NOT jsonb_exists(f->'known', c.internal_status))))
+            ORDER BY c.updated_at DESC, c.id DESC
+            LIMIT $6)
+         SELECT p.*, ${CASE_DETAILS} FROM p ORDER BY p.updated_at DESC, p.id DESC`,
+        [subject, cursor?.at ?? null, cursor?.id ?? null, tenantId, this.municipalities.statusFilter(wanted), first + 1],
+      ),
+    );
+    const page = rows.slice(0, first);
+    return {
+      cases: page.map((row: Record<string, any>) => toCaseView(row, this.municipalities)),
+      endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
+      hasNextPage: rows.length > first,
+    };
+  }
+
+  /** One of the caller's cases; anyone else's (or none) is NOT_FOUND. */
+  async myCase(personPartyId: string, caseId: string, asOrganisation?: string | null): Promise<CaseView> {
+    const subject = await this.subjectFor(personPartyId, asOrganisation);
+    if (!UUID.test(caseId)) throw new CaseNotFoundError();
+    const [row] = await this.asSubject(subject, (em) =>
+      em.query(
+        `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c WHERE c.subject_party_id = $1 AND c.id = $2)
+         SELECT p.*, ${CASE_DETAILS} FROM p`,
+        [subject, caseId],
+      ),
+    );
+    if (!row) throw new CaseNotFoundError();
+    return toCaseView(row, this.municipalities);
+  }
+
+  /** The citizen's reply in a case's thread; refused once the case is closed. */
+  async reply(personPartyId: string, caseId: string, body: string, asOrganisation?: string | null): Promise<CaseView> {
+    const trimmed = typeof body === 'string' ? body.trim() : '';
+    if (trimmed.length < 1 || trimmed.length > 20000) {
+      throw new MinasidorValidationError('A message is 1 to 20 000 characters', [{ field: 'body', message: '1 to 20000 characters' }]);
+    }
+    const subject = await this.subjectFor(personPartyId, asOrganisation);
+    await this.inCaseTenant(subject, caseId, async (em, found) => {
+      if (this.municipalities.labelsOf(found.tenant_id).statusOf(found.internal_status) === 'closed') throw new CaseClosedError();
+      // Inserted only while the case still has the status just checked (it may close meanwhile).
+      const inserted = await em.query(
+        `INSERT INTO minasidor_message (tenant_id, case_id, subject_party_id, author, author_party_id, body)
+         SELECT c.tenant_id, c.id, c.subject_party_id, 'citizen', $4, $5 FROM minasidor_case c
+          WHERE c.tenant_id = $1 AND c.id = $2 AND c.subject_party_id = $3 AND c.internal_status = $6
+         RETURNING id`,
+        [found.tenant_id, caseId, subject, personPartyId, trimmed, found.internal_status],
+      );
+      if (inserted.length === 0) throw new CaseClosedError();
+      await em.query(`UPDATE minasidor_case SET updated_at = now() WHERE tenant_id = $1 AND id = $2`, [found.tenant_id, caseId]);
+    });
+    return this.myCase(personPartyId, caseId, asOrganisation);
+  }
+
+  /** Marks the municipality's messages on a case as read; returns how many were unread. */
+  async markMessagesRead(personPartyId: string, caseId: string, asOrganisation?: string | null): Promise<number> {
+    const subject = await this.subjectFor(personPartyId, asOrganisation);
+    return this.inCaseTenant(subject, caseId, async (em, found) => {
+      const [, count] = await em.query(
+        `UPDATE minasidor_message SET read_at = now()
+          WHERE tenant_id = $1 AND case_id = $2 AND subject_party_id = $3 AND author = 'municipality' AND read_at IS NULL`,
+        [found.tenant_id, caseId, subject],
+      );
+      return count as number;
+    });
+  }
+
+  /** The party whose cases the caller sees: themselves, or a company they represent now. */
+  private async subjectFor(personPartyId: string, asOrganisation?: string | null): Promise<string> {
+    if (!asOrganisation) return personPartyId;
+    return this.representations.representedOrganisation(personPartyId, asOrganisation);
+  }
+
+  /** A read in the subject context alone: no municipality's tenant context, whatever the request named. */
+  private asSubject<T>(subjectId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return requestContext.extend({ tenantId: undefined, tenantSlug: undefined, subjectId }, () => this.database.transaction(work));
+  }
+
+  /**
+   * A citizen's write on their own case: found in the subject context, then done in the case's
+   * municipality's context (the subject policy reads, it never writes), still as that subject.
+   */
+  private async inCaseTenant<T>(subject: string, caseId: string, work: (em: EntityManager, found: { tenant_id: string; internal_status: string }) => Promise<T>): Promise<T> {
+    if (!UUID.test(caseId)) throw new CaseNotFoundError();
+    const [found] = await this.asSubject(subject, (em) =>
+      em.query(`SELECT tenant_id, internal_status FROM minasidor_case WHERE subject_party_id = $1 AND id = $2`, [subject, caseId]),
+    );
+    if (!found) throw new CaseNotFoundError();
+    return requestContext.extend({ tenantId: found.tenant_id, subjectId: subject }, () => this.database.transaction((em) => work(em, found)));
+  }
+}

@@ -1,0 +1,17 @@
+export * from './schema';
+export * from './errors';
+export * from './status-labels';
+export * from './case-views';
+export * from './municipalities';
+export * from './subject-identity';
+export * from './case-intake';
+export * from './citizen-cases';
+export * from './staff-cases';
+export * from './representations';
+export * from './my-data';
+export * from './event-handlers';
+export * from './minasidor';
+export * from './demo-seed';
+export type { SubjectKind, WhoseTurn } from './entities/case.entity';
+export type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
+export type { MessageAuthor } from './entities/message.entity';

@@ -1,0 +1,14 @@
+import type { DatabaseSchema } from '@kommuna/platform-persistence';
+import { CaseEntity } from './entities/case.entity';
+import { CaseEventEntity } from './entities/case-event.entity';
+import { DecisionEntity } from './entities/decision.entity';
+import { MessageEntity } from './entities/message.entity';
+import { RepresentationEntity } from './entities/representation.entity';
+import { StaffCaseReadEntity } from './entities/staff-case-read.entity';
+import { MinasidorCases1764320000000 } from './migrations/1764320000000-minasidor-cases';
+
+/** Mina sidor's tables; the api adds them to the platform's. */
+export const MINASIDOR_DATABASE_SCHEMA: DatabaseSchema = {
+  entities: [CaseEntity, CaseEventEntity, DecisionEntity, MessageEntity, RepresentationEntity, StaffCaseReadEntity],
+  migrations: [MinasidorCases1764320000000],
+};

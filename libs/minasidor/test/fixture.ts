@@ -1,0 +1,76 @@
+import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { buildTenantConfig, testPersonnummer } from '@kommuna/platform-testing';
+import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../src';
+
+export const SCHEMA: DatabaseSchema = {
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(MINASIDOR_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...MINASIDOR_DATABASE_SCHEMA.migrations],
+};
+
+export interface World {
+  minasidor: Minasidor;
+  directory: TenantDirectory;
+  parties: PartyRegister;
+  sundsvall: Tenant;
+  timra: Tenant;
+}
+
+/** Two municipalities: Sundsvall with its own status mapping (as in its tenant.yaml), Timrå with defaults. */
+export async function createWorld(db: Database): Promise<World> {
+  const directory = new TenantDirectory(db);
+  const [sundsvall, timra] = await directory.sync([
+    buildTenantConfig({
+      slug: 'sundsvall',
+      services: {
+        minasidor: { stage: 'production', settings: { statusLabels: { utredning: 'Under behandling', vilande: 'Avslutat', received: 'Inskickat' } } },
+      },
+    }),
+    buildTenantConfig({ slug: 'timra', services: { minasidor: { stage: 'production', settings: {} } } }),
+  ]);
+  const parties = new PartyRegister(db);
+  return { minasidor: new Minasidor(db, directory, parties), directory, parties, sundsvall, timra };
+}
+
+export const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
+  requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+
+export const person = (index: number) => ({ personnummer: testPersonnummer(index) });
+
+let sequence = 0;
+/** A case as a municipal system would send it. */
+export function caseInput(subject: { personnummer?: string; organisationsnummer?: string }, overrides: Record<string, unknown> = {}) {
+  sequence++;
+  return {
+    source: 'procapita',
+    externalCaseId: `ext-${sequence}`,
+    errandNumber: `E-${sequence}`,
+    caseType: 'bistand',
+    title: { sv: `Ärende ${sequence}`, en: `Case ${sequence}` },
+    unit: 'socialtjanst',
+    subject,
+    statusOccurredAt: new Date(Date.UTC(2025, 0, 1, 0, sequence)),
+    ...overrides,
+  };
+}
+
+/** Counts the SQL statements the app role sends while `work` runs (every query runner's queries). */
+export async function countStatements<T>(db: Database, work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const statements: string[] = [];
+  const dataSource = db.dataSource as any;
+  const original = dataSource.createQueryRunner;
+  dataSource.createQueryRunner = function (...args: unknown[]) {
+    const runner = original.apply(this, args);
+    const query = runner.query.bind(runner);
+    runner.query = (sql: string, ...rest: unknown[]) => {
+      statements.push(sql.replace(/\s+/g, ' ').trim().slice(0, 80));
+      return query(sql, ...rest);
+    };
+    return runner;
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    dataSource.createQueryRunner = original;
+  }
+}
