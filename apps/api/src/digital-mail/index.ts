@@ -1,0 +1,21 @@
+import type { Provider } from '@nestjs/common';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { MessageService, SendBatchService, StatisticsService, TemplateService } from '@kommuna/digital-mail';
+import { DigitalMailController } from './digital-mail.controller';
+import { DigitalMailResolver } from './digital-mail.resolver';
+
+/** Digital mail's API for the app module: its services, the staff GraphQL API and the REST routes. */
+export const DIGITAL_MAIL_PROVIDERS: Provider[] = [
+  { provide: MessageService, useFactory: (db: Database, tenants: TenantDirectory) => new MessageService(db, tenants), inject: [Database, TenantDirectory] },
+  { provide: TemplateService, useFactory: (db: Database) => new TemplateService(db), inject: [Database] },
+  {
+    provide: SendBatchService,
+    useFactory: (db: Database, tenants: TenantDirectory, templates: TemplateService) => new SendBatchService(db, tenants, templates),
+    inject: [Database, TenantDirectory, TemplateService],
+  },
+  { provide: StatisticsService, useFactory: (db: Database) => new StatisticsService(db), inject: [Database] },
+  DigitalMailResolver,
+];
+
+export const DIGITAL_MAIL_CONTROLLERS = [DigitalMailController];
+export { startDigitalMailWorker } from './digital-mail-worker';

@@ -1,0 +1,32 @@
+import { DEFAULT_CONFIG, SimulatorConfig, startSimulator } from './simulator';
+
+/** Environment: DIGITAL_MAIL_SIMULATOR_PORT (3003; 0 picks a free port), SIM_* settings, or --key=value arguments. */
+function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<SimulatorConfig> & { port: number } {
+  const args = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
+  const value = (name: string, envName: string) => args[name] ?? env[envName];
+  const number = (name: string, envName: string) => (value(name, envName) !== undefined ? Number(value(name, envName)) : undefined);
+  const list = (name: string, envName: string) => value(name, envName)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const settings = {
+    port: number('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? 3003,
+    reachableShare: number('reachable-share', 'SIM_REACHABLE_SHARE'),
+    latencyMs: number('latency-ms', 'SIM_LATENCY_MS'),
+    transientFaultRate: number('fault-rate', 'SIM_TRANSIENT_FAULT_RATE'),
+    under18: list('under-18', 'SIM_UNDER_18'),
+    rejectedSenders: list('rejected-senders', 'SIM_REJECTED_SENDERS'),
+    reachable: list('reachable', 'SIM_REACHABLE') ?? DEFAULT_CONFIG.reachable,
+    unreachable: list('unreachable', 'SIM_UNREACHABLE') ?? DEFAULT_CONFIG.unreachable,
+  };
+  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<SimulatorConfig> & { port: number };
+}
+
+startSimulator(settingsFrom(process.env, process.argv.slice(2)))
+  .then((simulator) => {
+    process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
+    const stop = () => simulator.close().then(() => process.exit(0));
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  })
+  .catch((error: Error) => {
+    process.stderr.write(`digital-mail-simulator could not start: ${error.message}\n`);
+    process.exit(1);
+  });

@@ -1,0 +1,102 @@
+/**
+ * One interface per outside party (issue 6, part 3). The pipeline speaks only to these; the
+ * HTTP implementations speak Mina meddelanden's shapes (and the simulator's, which copies them).
+ */
+
+/** A fault worth retrying: the party was unreachable, overloaded (503) or timed out. */
+export class TransientAdapterError extends Error {
+  readonly code = 'ADAPTER_TRANSIENT';
+}
+
+/** A refusal that retrying will not change (4xx, a malformed answer, a rejected sender). */
+export class PermanentAdapterError extends Error {
+  readonly code = 'ADAPTER_PERMANENT';
+}
+
+export interface ReachabilityResult {
+  recipientId: string;
+  /** The recipient has a digital mailbox. */
+  reachable: boolean;
+  mailboxOperator: string | null;
+  /** The recipient's mailbox accepts letters from this sender. */
+  senderAccepted: boolean;
+  /** Why not reachable, when the service says (e.g. RECIPIENT_UNDER_18). */
+  reason?: string | null;
+}
+
+export interface DigitalDeliveryRequest {
+  /** Our message id: also the operator's idempotency key, so a retried delivery is one letter. */
+  messageId: string;
+  senderOrgNr: string;
+  senderName: string;
+  recipient: string;
+  mailboxOperator: string | null;
+  subject: string;
+  body: string;
+  bodyFormat: 'TEXT' | 'HTML';
+  supportInfo: Record<string, string>;
+  attachments: Array<{ filename: string; contentType: 'application/pdf'; contentBase64: string; sha256: string }>;
+}
+
+/** Mina meddelanden: the reachability (FaR) and delivery services. */
+export interface MailboxOperator {
+  /** At most MAX_REACHABILITY_BATCH recipients a call. */
+  checkReachability(senderOrgNr: string, recipients: string[]): Promise<ReachabilityResult[]>;
+  deliver(request: DigitalDeliveryRequest): Promise<{ transactionId: string }>;
+}
+
+export const MAX_REACHABILITY_BATCH = 1000;
+
+export interface PostalAddress {
+  name: string;
+  careOf?: string | null;
+  street: string;
+  postalCode: string;
+  city: string;
+}
+
+/** The population register (folkbokföringen / SPAR): postal addresses by identity number. */
+export interface PopulationRegister {
+  /** Entries for the ids it knows; an id with no address maps to null. */
+  lookupAddresses(ids: string[]): Promise<Map<string, PostalAddress | null>>;
+}
+
+export interface PrintLetter {
+  sequence: number;
+  messageId: string;
+  pdf: Buffer;
+  pageCount: number;
+  sha256: string;
+}
+
+export interface PrintBatchDescription {
+  batchId: string;
+  tenantSlug: string;
+  senderName: string;
+  letterCount: number;
+}
+
+/** The print and distribution provider: receives a whole batch, once. */
+export interface PrintProvider {
+  /** Idempotent per batch id: releasing a batch again returns where it already is. */
+  release(batch: PrintBatchDescription, letters: AsyncIterable<PrintLetter>): Promise<{ location: string }>;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/** E-mail notices (e.g. to the sender when a bulk send is done). */
+export interface EmailNotifier {
+  send(message: EmailMessage): Promise<{ messageId: string }>;
+}
+
+/** What the delivery pipeline needs from the outside world, for one tenant. */
+export interface DigitalMailAdapters {
+  mailbox: MailboxOperator;
+  population: PopulationRegister;
+  print: PrintProvider;
+  email?: EmailNotifier;
+}

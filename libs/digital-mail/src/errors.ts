@@ -1,0 +1,74 @@
+/**
+ * Errors digital mail raises on purpose: each carries a stable string code (mapped to GraphQL
+ * and HTTP in one place in the api) and, where useful, client-safe details. Messages never
+ * contain identity numbers.
+ */
+export class DigitalMailError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DigitalMailError';
+  }
+}
+
+/** A field-level problem in a request: which field, and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationFailedError extends DigitalMailError {
+  constructor(message: string, problems: FieldProblem[]) {
+    super('VALIDATION_FAILED', message, { problems });
+  }
+}
+
+export class InvalidRecipientError extends DigitalMailError {
+  constructor(field = 'recipient') {
+    // The number itself is never echoed back.
+    super('INVALID_RECIPIENT', 'The recipient is not a valid personnummer, samordningsnummer or organisationsnummer', { field });
+  }
+}
+
+export class UnsafeHtmlError extends DigitalMailError {
+  constructor(removed: string[]) {
+    super(
+      'UNSAFE_HTML',
+      `The HTML body contains markup outside the safe subset (${removed.join(', ')}); send plain text or only the allowed elements`,
+      { removed },
+    );
+  }
+}
+
+export class InvalidAttachmentError extends DigitalMailError {
+  constructor(code: 'ATTACHMENT_TOO_LARGE' | 'ATTACHMENT_NOT_PDF' | 'ATTACHMENT_INVALID', message: string, index: number) {
+    super(code, message, { attachment: index });
+  }
+}
+
+export class SupportInfoMissingError extends DigitalMailError {
+  constructor() {
+    super('SUPPORT_INFO_MISSING', 'Support information (a text of at most 1024 characters) is required: set it in tenant.yaml, per department, or in the request');
+  }
+}
+
+export class DigitalMailNotEnabledError extends DigitalMailError {
+  constructor(slug: string) {
+    super('SERVICE_NOT_ENABLED', `Digital mail is not enabled for the municipality "${slug}"`);
+  }
+}
+
+export class IdempotencyConflictError extends DigitalMailError {
+  constructor() {
+    super('CONFLICT', 'The idempotency key was already used for a different request');
+  }
+}
+
+export class NotFoundError extends DigitalMailError {
+  constructor(what: string) {
+    super('NOT_FOUND', `${what} was not found`);
+  }
+}

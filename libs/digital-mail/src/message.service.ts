@@ -1,0 +1,317 @@
+import { z } from 'zod';
+import type { EntityManager } from 'typeorm';
+import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
+import { AttachmentInput, MAX_ATTACHMENTS, sha256Hex, validateAttachment, ValidatedAttachment } from './content/attachments';
+import { assertSafeHtml } from './content/html';
+import { parseRecipient, Recipient } from './content/recipient';
+import { FieldProblem, IdempotencyConflictError, NotFoundError, SupportInfoMissingError, ValidationFailedError } from './errors';
+import { DigitalMailSettings, digitalMailSettingsOf, SupportInfo, SupportInfoSchema } from './settings';
+import { recordStatusChanged } from './status-events';
+import { currentTenant } from './tenant';
+
+/** Who sends: a staff user (token subject) or a municipal system (service account client id). */
+export interface Sender {
+  kind: 'user' | 'system';
+  id: string;
+}
+
+export interface SendMessageInput {
+  /** Personnummer, samordningsnummer or organisationsnummer. Stored only on the delivery job. */
+  recipient: string;
+  subject: string;
+  body: string;
+  bodyFormat?: 'TEXT' | 'HTML';
+  language?: 'sv' | 'en';
+  attachments?: AttachmentInput[];
+  /** Overrides the department's and the tenant's support info. */
+  supportInfo?: SupportInfo;
+  department?: string;
+  externalReferences?: Record<string, string>;
+  idempotencyKey?: string;
+  /** Whether the letter may go on paper when the recipient has no digital mailbox (default true). */
+  allowPaper?: boolean;
+}
+
+export interface AttachmentView {
+  filename: string;
+  deliveryMode: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface MessageView {
+  id: string;
+  subject: string;
+  bodyFormat: 'TEXT' | 'HTML';
+  language: 'sv' | 'en';
+  department: string | null;
+  externalReferences: Record<string, string>;
+  sentBy: string;
+  sentByKind: 'user' | 'system';
+  idempotencyKey: string | null;
+  sendBatchId: string | null;
+  recipientPartyId: string;
+  status: MailDeliveryStatus;
+  statusDetail: string | null;
+  channel: 'digital' | 'paper' | null;
+  mailboxOperator: string | null;
+  operatorTransactionId: string | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+  contentPurged: boolean;
+  attachments: AttachmentView[];
+}
+
+const DEPARTMENT = z.string().trim().min(1).max(100);
+const SendShape = z.object({
+  recipient: z.string().min(1, 'is required'),
+  subject: z.string().trim().min(1, 'is required').max(255, 'must be at most 255 characters'),
+  body: z.string().min(1, 'is required').max(200_000, 'must be at most 200,000 characters'),
+  bodyFormat: z.enum(['TEXT', 'HTML']).default('TEXT'),
+  language: z.enum(['sv', 'en']).default('sv'),
+  attachments: z.array(z.any()).max(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} attachments`).default([]),
+  supportInfo: SupportInfoSchema.optional(),
+  department: DEPARTMENT.optional(),
+  externalReferences: z
+    .record(z.string().min(1).max(64), z.string().max(255))
+    .refine((refs) => Object.keys(refs).length <= 20, 'at most 20 references')
+    .default({}),
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+  allowPaper: z.boolean().default(true),
+});
+
+/** Turns a zod failure into the field problems of a VALIDATION_FAILED error. */
+export function problemsOf(error: z.ZodError, prefix = ''): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: `${prefix}${issue.path.join('.')}` || 'input', message: issue.message }));
+}
+
+/** A send request, checked and normalised: everything acceptance needs, nothing it must still decide. */
+export interface PreparedMessage {
+  recipient: Recipient;
+  subject: string;
+  body: string;
+  bodyFormat: 'TEXT' | 'HTML';
+  language: 'sv' | 'en';
+  attachments: ValidatedAttachment[];
+  supportInfo: SupportInfo;
+  department: string | null;
+  externalReferences: Record<string, string>;
+  idempotencyKey: string | null;
+  allowPaper: boolean;
+  payloadHash: string;
+}
+
+/** Which support info a letter carries: the request's, else its department's, else the tenant's. */
+export function resolveSupportInfo(settings: DigitalMailSettings, department: string | null, given?: SupportInfo): SupportInfo {
+  const info = given ?? (department ? settings.departments[department]?.supportInfo : undefined) ?? settings.supportInfo;
+  if (!info) throw new SupportInfoMissingError();
+  return info;
+}
+
+export function prepareMessage(input: SendMessageInput, settings: DigitalMailSettings): PreparedMessage {
+  const parsed = SendShape.safeParse(input);
+  if (!parsed.success) throw new ValidationFailedError('The message is not valid', problemsOf(parsed.error));
+  const v = parsed.data;
+  const recipient = parseRecipient(v.recipient);
+  const body = v.bodyFormat === 'HTML' ? assertSafeHtml(v.body) : v.body;
+  const attachments = (v.attachments as AttachmentInput[]).map((a, i) => validateAttachment(a, i, settings.maxAttachmentBytes));
+  const department = v.department ?? null;
+  const supportInfo = resolveSupportInfo(settings, department, v.supportInfo);
+  const externalReferences = Object.fromEntries(Object.entries(v.externalReferences).sort(([a], [b]) => a.localeCompare(b)));
+  const payloadHash = sha256Hex(
+    JSON.stringify([
+      recipient.identityNumber,
+      v.subject,
+      body,
+      v.bodyFormat,
+      v.language,
+      attachments.map((a) => [a.filename, a.deliveryMode, a.sha256]),
+      v.supportInfo ?? null,
+      department,
+      externalReferences,
+      v.allowPaper,
+    ]),
+  );
+  return {
+    recipient,
+    subject: v.subject,
+    body,
+    bodyFormat: v.bodyFormat,
+    language: v.language,
+    attachments,
+    supportInfo,
+    department,
+    externalReferences,
+    idempotencyKey: v.idempotencyKey ?? null,
+    allowPaper: v.allowPaper,
+    payloadHash,
+  };
+}
+
+/** Stores a prepared message, its attachments, its delivery job and its PENDING event (caller's transaction). */
+export async function insertMessage(
+  em: EntityManager,
+  tenantId: string,
+  message: PreparedMessage,
+  recipientPartyId: string,
+  sender: Sender,
+  extra: { sendBatchId?: string | null; templateId?: string | null } = {},
+): Promise<string | undefined> {
+  const [row] = await em.query(
+    `INSERT INTO mail_message (tenant_id, recipient_party_id, recipient_kind, subject, body, body_format, language, support_info,
+        department, external_references, sent_by, sent_by_kind, allow_paper, idempotency_key, payload_hash, send_batch_id, template_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+     ON CONFLICT (tenant_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+     RETURNING id`,
+    [
+      tenantId,
+      recipientPartyId,
+      message.recipient.kind,
+      message.subject,
+      message.body,
+      message.bodyFormat,
+      message.language,
+      JSON.stringify(message.supportInfo),
+      message.department,
+      JSON.stringify(message.externalReferences),
+      sender.id,
+      sender.kind,
+      message.allowPaper,
+      message.idempotencyKey,
+      message.payloadHash,
+      extra.sendBatchId ?? null,
+      extra.templateId ?? null,
+    ],
+  );
+  if (!row) return undefined;
+  const messageId: string = row.id;
+  for (const [position, attachment] of message.attachments.entries()) {
+    await em.query(
+      `INSERT INTO mail_attachment (tenant_id, message_id, position, filename, delivery_mode, sha256, size_bytes, content)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [tenantId, messageId, position, attachment.filename, attachment.deliveryMode, attachment.sha256, attachment.sizeBytes, attachment.content],
+    );
+  }
+  await em.query(
+    `INSERT INTO mail_delivery (tenant_id, message_id, recipient_party_id, recipient_number, status, stage, send_batch_id, department)
+     VALUES ($1, $2, $3, $4, 'PENDING', 'REACHABILITY', $5, $6)`,
+    [tenantId, messageId, recipientPartyId, message.recipient.identityNumber, extra.sendBatchId ?? null, message.department],
+  );
+  await recordStatusChanged(em, {
+    messageId,
+    recipientPartyId,
+    status: 'PENDING',
+    channel: null,
+    statusDetail: null,
+    externalReferences: message.externalReferences,
+  });
+  return messageId;
+}
+
+const MESSAGE_VIEW_SQL = `
+  SELECT m.id, m.subject, m.body_format, m.language, m.department, m.external_references, m.sent_by, m.sent_by_kind,
+         m.idempotency_key, m.send_batch_id, m.recipient_party_id, m.created_at, m.content_purged_at,
+         d.status, d.status_detail, d.channel, d.mailbox_operator, d.operator_transaction_id, d.attempts, d.updated_at,
+         COALESCE((SELECT json_agg(json_build_object('filename', a.filename, 'deliveryMode', a.delivery_mode, 'sha256', a.sha256, 'sizeBytes', a.size_bytes) ORDER BY a.position)
+                     FROM mail_attachment a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id), '[]') AS attachments
+    FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id`;
+
+function toView(row: Record<string, any>): MessageView {
+  return {
+    id: row.id,
+    subject: row.subject,
+    bodyFormat: row.body_format,
+    language: row.language,
+    department: row.department,
+    externalReferences: row.external_references,
+    sentBy: row.sent_by,
+    sentByKind: row.sent_by_kind,
+    idempotencyKey: row.idempotency_key,
+    sendBatchId: row.send_batch_id,
+    recipientPartyId: row.recipient_party_id,
+    status: row.status,
+    statusDetail: row.status_detail,
+    channel: row.channel,
+    mailboxOperator: row.mailbox_operator,
+    operatorTransactionId: row.operator_transaction_id,
+    attempts: row.attempts,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    contentPurged: row.content_purged_at !== null,
+    attachments: typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments,
+  };
+}
+
+export interface MessageFilter {
+  status?: MailDeliveryStatus;
+  sendBatchId?: string;
+  department?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Accepting and reading letters. Acceptance stores the message, its delivery job and its event
+ * in one transaction and answers at once; delivery happens in the worker (DeliveryWorker).
+ */
+export class MessageService {
+  constructor(
+    private readonly database: Database,
+    private readonly tenants: TenantDirectory,
+    private readonly parties: PartyRegister = new PartyRegister(database),
+  ) {}
+
+  async send(input: SendMessageInput, sender: Sender): Promise<MessageView> {
+    const tenant = currentTenant(this.tenants);
+    const message = prepareMessage(input, digitalMailSettingsOf(tenant));
+    // Outside the transaction: on the embedded database the register shares the one session.
+    const recipientPartyId = await this.parties.partyIdFor(message.recipient.kind, message.recipient.identityNumber);
+    const messageId = await this.database.transaction(async (em) => {
+      if (message.idempotencyKey) {
+        const existing = await this.byIdempotencyKey(em, tenant.id, message.idempotencyKey);
+        if (existing) return this.replay(existing, message.payloadHash);
+      }
+      const created = await insertMessage(em, tenant.id, message, recipientPartyId, sender);
+      if (created) return created;
+      // A concurrent request with the same key committed first: its row is visible now.
+      return this.replay((await this.byIdempotencyKey(em, tenant.id, message.idempotencyKey!))!, message.payloadHash);
+    });
+    return this.get(messageId);
+  }
+
+  async get(messageId: string): Promise<MessageView> {
+    const tenantId = requestContext.tenantId();
+    if (!/^[0-9a-f-]{36}$/i.test(messageId)) throw new NotFoundError('The message');
+    const [row] = await this.database.transaction((em) => em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2`, [tenantId, messageId]));
+    if (!row) throw new NotFoundError('The message');
+    return toView(row);
+  }
+
+  async list(filter: MessageFilter = {}): Promise<MessageView[]> {
+    const tenantId = requestContext.tenantId();
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const rows = await this.database.transaction((em) =>
+      em.query(
+        `${MESSAGE_VIEW_SQL}
+          WHERE m.tenant_id = $1 AND ($2::varchar IS NULL OR d.status = $2) AND ($3::uuid IS NULL OR m.send_batch_id = $3)
+            AND ($4::varchar IS NULL OR m.department = $4)
+          ORDER BY m.created_at DESC, m.id LIMIT $5 OFFSET $6`,
+        [tenantId, filter.status ?? null, filter.sendBatchId ?? null, filter.department ?? null, limit, Math.max(filter.offset ?? 0, 0)],
+      ),
+    );
+    return rows.map(toView);
+  }
+
+  private async byIdempotencyKey(em: EntityManager, tenantId: string, key: string): Promise<{ id: string; payload_hash: string } | undefined> {
+    const [row] = await em.query(`SELECT id, payload_hash FROM mail_message WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+    return row;
+  }
+
+  private replay(existing: { id: string; payload_hash: string }, payloadHash: string): string {
+    if (existing.payload_hash !== payloadHash) throw new IdempotencyConflictError();
+    return existing.id;
+  }
+}

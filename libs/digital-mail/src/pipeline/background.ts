@@ -1,0 +1,44 @@
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { adapterEnvironmentFromEnv, adaptersForTenant } from '../adapters/for-tenant';
+import { DeliveryWorker } from './delivery-worker';
+import { RetentionPurger } from './retention';
+
+/** A loop a worker process runs until shutdown (the shape apps/worker's BackgroundTask has). */
+export interface DigitalMailTask {
+  readonly name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Digital mail's background work, ready for a worker process to run: deliveries (polled every
+ * second) and the retention purge (hourly). Adapters come from the environment and tenant.yaml.
+ */
+export function digitalMailBackgroundTasks(
+  database: Database,
+  tenants: TenantDirectory,
+  options: { env?: NodeJS.ProcessEnv; onError?: (error: Error, context: { tenantId: string; step: string }) => void; deliveryIntervalMs?: number; purgeIntervalMs?: number } = {},
+): DigitalMailTask[] {
+  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError });
+  const purger = new RetentionPurger(database, tenants);
+  let timer: NodeJS.Timeout | undefined;
+  let purging: Promise<unknown> | undefined;
+  return [
+    { name: 'digital-mail-delivery', start: () => delivery.start(options.deliveryIntervalMs ?? 1000), stop: () => delivery.stop() },
+    {
+      name: 'digital-mail-retention',
+      start: () => {
+        timer = setInterval(() => {
+          purging ??= purger
+            .purgeAll()
+            .catch((error: Error) => options.onError?.(error, { tenantId: '-', step: 'retention' }))
+            .finally(() => (purging = undefined));
+        }, options.purgeIntervalMs ?? 3_600_000);
+      },
+      stop: async () => {
+        clearInterval(timer);
+        await purging;
+      },
+    },
+  ];
+}

@@ -1,0 +1,23 @@
+import type { DatabaseSchema } from '@kommuna/platform-persistence';
+import { MailAttachmentEntity } from './entities/attachment.entity';
+import { MailDeliveryEntity } from './entities/delivery.entity';
+import { MailMessageEntity } from './entities/message.entity';
+import { MailPrintBatchEntity, MailPrintLetterEntity } from './entities/print-batch.entity';
+import { MailBatchRecipientEntity, MailSendBatchEntity } from './entities/send-batch.entity';
+import { MailTemplateEntity } from './entities/template.entity';
+import { DigitalMail1764489600000 } from './migrations/1764489600000-digital-mail';
+
+/** Digital mail's tables, for apps to add to the platform's. */
+export const DIGITAL_MAIL_DATABASE_SCHEMA: DatabaseSchema = {
+  entities: [
+    MailMessageEntity,
+    MailAttachmentEntity,
+    MailDeliveryEntity,
+    MailPrintBatchEntity,
+    MailPrintLetterEntity,
+    MailSendBatchEntity,
+    MailBatchRecipientEntity,
+    MailTemplateEntity,
+  ],
+  migrations: [DigitalMail1764489600000],
+};

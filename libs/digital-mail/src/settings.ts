@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Tenant } from '@kommuna/platform-persistence';
+import { DigitalMailNotEnabledError } from './errors';
+
+export const SupportInfoSchema = z
+  .object({
+    text: z.string().trim().min(1).max(1024),
+    url: z.url().optional(),
+    phone: z.string().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+    email: z.email().optional(),
+  })
+  .strict();
+export type SupportInfo = z.output<typeof SupportInfoSchema>;
+
+/** An outside party's endpoint; production names a certificate reference, never the secret. */
+const EndpointSchema = z
+  .object({
+    url: z.url(),
+    certificateRef: z.string().min(1).optional().describe('Reference to the client certificate in the secret store'),
+  })
+  .strict();
+
+/** `services.digital-mail.settings` in tenant.yaml. */
+export const DigitalMailSettingsSchema = z
+  .object({
+    senderName: z.string().min(1),
+    paperFallback: z.boolean().default(true),
+    supportInfo: SupportInfoSchema.optional(),
+    departments: z
+      .record(z.string().regex(/^[a-z0-9-]{1,100}$/), z.object({ supportInfo: SupportInfoSchema.optional() }).strict())
+      .default({}),
+    /** Bodies and attachments are purged this many days after sending; delivery metadata stays. */
+    retentionDays: z.number().int().min(1).max(3650).default(365),
+    maxAttachmentBytes: z.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+    /** Real endpoints for production; without them the simulator (DIGITAL_MAIL_SIMULATOR_URL) is used. */
+    endpoints: z
+      .object({ mailboxOperator: EndpointSchema.optional(), populationRegister: EndpointSchema.optional() })
+      .strict()
+      .default({}),
+  })
+  .strict();
+export type DigitalMailSettings = z.output<typeof DigitalMailSettingsSchema>;
+
+/** The tenant's digital-mail settings, validated; throws when the service is not enabled. */
+export function digitalMailSettingsOf(tenant: Tenant): DigitalMailSettings {
+  const entry = tenant.config.services['digital-mail'];
+  if (!entry) throw new DigitalMailNotEnabledError(tenant.slug);
+  return DigitalMailSettingsSchema.parse(entry.settings);
+}
+
+/** Checks every tenant's digital-mail settings at start-up, so a broken tenant.yaml stops the start, not a letter. */
+export function validateDigitalMailSettings(tenants: Tenant[]): void {
+  const problems: string[] = [];
+  for (const tenant of tenants) {
+    const entry = tenant.config.services['digital-mail'];
+    if (!entry) continue;
+    const parsed = DigitalMailSettingsSchema.safeParse(entry.settings);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`  tenants/${tenant.slug}/tenant.yaml services.digital-mail.settings.${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`Invalid digital-mail settings:\n${problems.join('\n')}`);
+}

@@ -1,0 +1,51 @@
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+
+export interface MonthlyStatistics {
+  /** YYYY-MM in Europe/Stockholm. */
+  month: string;
+  department: string | null;
+  total: number;
+  sentDigitally: number;
+  sentOnPaper: number;
+  failed: number;
+  notDelivered: number;
+  pending: number;
+}
+
+/**
+ * Counts per department and month (digital vs paper vs failed): the figures the steering group's
+ * benefit follow-up reads. Aggregates only, read from delivery metadata (which retention keeps).
+ */
+export class StatisticsService {
+  constructor(private readonly database: Database) {}
+
+  async monthly(range: { from?: Date; to?: Date } = {}): Promise<MonthlyStatistics[]> {
+    const tenantId = requestContext.tenantId();
+    const rows = await this.database.transaction((em) =>
+      em.query(
+        `SELECT to_char(created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, department,
+                count(*) AS total,
+                count(*) FILTER (WHERE status = 'SENT' AND channel = 'digital') AS digital,
+                count(*) FILTER (WHERE status = 'SENT' AND channel = 'paper') AS paper,
+                count(*) FILTER (WHERE status = 'FAILED') AS failed,
+                count(*) FILTER (WHERE status IN ('NOT_SENT', 'NO_CONTACT_WANTED', 'NO_CONTACT_SETTINGS_FOUND')) AS not_delivered,
+                count(*) FILTER (WHERE status = 'PENDING') AS pending
+           FROM mail_delivery
+          WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+          GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`,
+        [tenantId, range.from ?? null, range.to ?? null],
+      ),
+    );
+    return rows.map((r: Record<string, string | null>) => ({
+      month: r.month!,
+      department: r.department,
+      total: Number(r.total),
+      sentDigitally: Number(r.digital),
+      sentOnPaper: Number(r.paper),
+      failed: Number(r.failed),
+      notDelivered: Number(r.not_delivered),
+      pending: Number(r.pending),
+    }));
+  }
+}
