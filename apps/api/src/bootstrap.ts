@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
-import { registerEdgeProtection } from './http/edge-protection';
+import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
 import { registerRequestContext } from './http/request-context.hook';
 import { PlatformRuntime } from './platform-runtime';
 
 /** Builds the api on a started platform runtime; main.ts listens, tests inject requests. */
 export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024, trustProxy: false });
+  // The largest body any route takes; edge protection holds each route to its own, smaller limit.
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMITS.digitalMail, trustProxy: false });
   registerRequestContext(adapter.getInstance(), runtime.tenants, runtime.authenticator, logger);
   registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', rateLimits: runtime.config.rateLimits });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {

@@ -1,15 +1,17 @@
+import { digitalMailBackgroundTasks } from '@kommuna/digital-mail';
 import { OutboxDispatcher } from '@kommuna/platform-events';
 import type { JsonLogger } from '@kommuna/platform-logging';
 import { serviceEventHandlers } from './event-handlers';
 import type { PlatformRuntime } from './platform-runtime';
 
 /**
- * On the embedded database only this process can open the PGlite folder, so the api publishes
- * the outbox itself. With a PostgreSQL server, apps/worker does it (any number of replicas).
+ * On the embedded database only this process can open the PGlite folder, so the api does the
+ * worker's job itself: publishing the outbox and delivering digital mail. With a PostgreSQL
+ * server, apps/worker does it (any number of replicas) and this returns undefined.
  */
 export function startEmbeddedWorker(runtime: PlatformRuntime, logger: JsonLogger): { stop(): Promise<void> } | undefined {
   if (runtime.config.database.kind !== 'pglite') return undefined;
-  const dispatcher = new OutboxDispatcher(runtime.database, serviceEventHandlers(runtime), {
+  const outbox = new OutboxDispatcher(runtime.database, serviceEventHandlers(runtime), {
     onError: (error, failed) =>
       logger.event('warn', 'outbox event not delivered; will retry', {
         eventId: failed?.event.id,
@@ -18,6 +20,14 @@ export function startEmbeddedWorker(runtime: PlatformRuntime, logger: JsonLogger
         error: error.message,
       }),
   });
-  dispatcher.start(200);
-  return dispatcher;
+  const mail = digitalMailBackgroundTasks(runtime.database, runtime.tenants, {
+    onError: (error, context) => logger.event('warn', 'digital-mail step failed; will retry', { tenantId: context.tenantId, step: context.step, error: error.message }),
+  });
+  outbox.start(200);
+  for (const task of mail) task.start();
+  return {
+    stop: async () => {
+      await Promise.all([outbox.stop(), ...mail.map((task) => task.stop())]);
+    },
+  };
 }

@@ -1,13 +1,13 @@
 import { DEFAULT_CONFIG, SimulatorConfig, startSimulator } from './simulator';
 
-/** Environment: DIGITAL_MAIL_SIMULATOR_PORT (3003; 0 picks a free port), SIM_* settings, or --key=value arguments. */
+/** Environment: DIGITAL_MAIL_SIMULATOR_PORT (3004; 0 picks a free port), SIM_* settings, or --key=value arguments. */
 function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<SimulatorConfig> & { port: number } {
   const args = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
   const value = (name: string, envName: string) => args[name] ?? env[envName];
   const number = (name: string, envName: string) => (value(name, envName) !== undefined ? Number(value(name, envName)) : undefined);
   const list = (name: string, envName: string) => value(name, envName)?.split(',').map((s) => s.trim()).filter(Boolean);
   const settings = {
-    port: number('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? 3003,
+    port: number('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? 3004,
     reachableShare: number('reachable-share', 'SIM_REACHABLE_SHARE'),
     latencyMs: number('latency-ms', 'SIM_LATENCY_MS'),
     transientFaultRate: number('fault-rate', 'SIM_TRANSIENT_FAULT_RATE'),

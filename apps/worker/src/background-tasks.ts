@@ -1,15 +1,20 @@
-import { OutboxDispatcher, OutboxDispatcherOptions } from '@kommuna/platform-events';
-import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import { CATALOGUE_DATABASE_SCHEMA, CatalogueMeteringHandler } from '@kommuna/catalogue';
+import { DIGITAL_MAIL_DATABASE_SCHEMA, digitalMailBackgroundTasks } from '@kommuna/digital-mail';
+import { E_FORMS_DATABASE_SCHEMA } from '@kommuna/e-forms';
+import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '@kommuna/minasidor';
+import { OutboxDispatcher, OutboxEvent } from '@kommuna/platform-events';
+import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 
 /**
  * The worker's composition: every service's tables and background work. The api composes the
- * same services for its requests (apps/api/src/database-schema.ts, event-handlers.ts): a service
- * added there is added here too.
+ * same services for its requests (apps/api/src/database-schema.ts, event-handlers.ts and, on the
+ * embedded database, embedded-worker.ts): a service added there is added here too.
  */
+const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, E_FORMS_DATABASE_SCHEMA, MINASIDOR_DATABASE_SCHEMA, DIGITAL_MAIL_DATABASE_SCHEMA, CATALOGUE_DATABASE_SCHEMA];
 export const WORKER_DATABASE_SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations],
+  entities: SCHEMAS.flatMap((s) => s.entities as []),
+  migrations: SCHEMAS.flatMap((s) => s.migrations),
 };
 
 export interface WorkerRuntime {
@@ -24,7 +29,17 @@ export interface BackgroundTask {
   stop(): Promise<void>;
 }
 
-export function backgroundTasks(runtime: WorkerRuntime, options: Pick<OutboxDispatcherOptions, 'onError'> = {}): BackgroundTask[] {
-  const outbox = new OutboxDispatcher(runtime.database, [], options);
-  return [{ name: 'outbox', start: () => outbox.start(200), stop: () => outbox.stop() }];
+export interface WorkerErrors {
+  onError?: (error: Error, context: { eventId?: string; handler?: string; step?: string; tenantId?: string }) => void;
+}
+
+export function backgroundTasks(runtime: WorkerRuntime, options: WorkerErrors = {}): BackgroundTask[] {
+  const handlers = [...new Minasidor(runtime.database, runtime.tenants).eventHandlers(), new CatalogueMeteringHandler()];
+  const outbox = new OutboxDispatcher(runtime.database, handlers, {
+    onError: (error, failed?: { event: OutboxEvent; handler: string }) => options.onError?.(error, { eventId: failed?.event.id, handler: failed?.handler }),
+  });
+  return [
+    { name: 'outbox', start: () => outbox.start(200), stop: () => outbox.stop() },
+    ...digitalMailBackgroundTasks(runtime.database, runtime.tenants, { onError: (error, context) => options.onError?.(error, context) }),
+  ];
 }

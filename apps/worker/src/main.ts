@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   await tenants.sync(tenantConfigs);
   const tasks = backgroundTasks(
     { database, tenants },
-    { onError: (error, failed) => logger.event('warn', 'background work failed; will retry', { eventId: failed?.event.id, handler: failed?.handler, error: error.message }) },
+    { onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }) },
   );
   for (const task of tasks) task.start();
 

@@ -18,4 +18,3 @@ export const DIGITAL_MAIL_PROVIDERS: Provider[] = [
 ];
 
 export const DIGITAL_MAIL_CONTROLLERS = [DigitalMailController];
-export { startDigitalMailWorker } from './digital-mail-worker';

@@ -16,6 +16,10 @@ const SIMPLE_CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded',
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const CSRF_HEADER = 'x-kommuna-csrf';
 
+/** Request bodies: 1 MiB everywhere but the letter routes, which carry PDFs and bulk CSVs. */
+export const BODY_LIMITS = { default: 1024 * 1024, digitalMail: 12 * 1024 * 1024 } as const;
+export const bodyLimitFor = (url: string): number => (url.startsWith('/digital-mail/') ? BODY_LIMITS.digitalMail : BODY_LIMITS.default);
+
 function refuse(reply: FastifyReply, status: number, code: string, message: string): void {
   reply.code(status).header('content-type', 'application/json; charset=utf-8').send({ errors: [{ message, extensions: { code } }] });
 }
@@ -66,6 +70,10 @@ export function registerEdgeProtection(
   const limiter = options.limiter ?? new RateLimiter();
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > bodyLimitFor(request.url)) {
+      return refuse(reply, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: at most ${bodyLimitFor(request.url)} bytes here`);
+    }
     if (UNSAFE_METHODS.has(request.method)) {
       const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if ((type === '' || SIMPLE_CONTENT_TYPES.includes(type)) && request.headers[CSRF_HEADER] === undefined) {

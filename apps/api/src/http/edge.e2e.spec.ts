@@ -33,6 +33,13 @@ describe('the api edge', () => {
     }
   });
 
+  it('refuses a body over the route’s limit before reading it', async () => {
+    const big = JSON.stringify({ query: '{ tenants { slug } }', padding: 'x'.repeat(1024 * 1024) });
+    const response = await post(big, { authorization: `Bearer ${token('big')}` });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('limits each client per minute with 429 and Retry-After, and other clients go on', async () => {
     const greedy = `Bearer ${token('greedy')}`;
     const statuses: number[] = [];

@@ -18,7 +18,7 @@ export interface AdapterEnvironment {
 /** Reads the adapter environment from process variables, with the `npm start` defaults. */
 export function adapterEnvironmentFromEnv(env: NodeJS.ProcessEnv = process.env): AdapterEnvironment {
   return {
-    simulatorUrl: env.DIGITAL_MAIL_SIMULATOR_URL ?? 'http://127.0.0.1:3003',
+    simulatorUrl: env.DIGITAL_MAIL_SIMULATOR_URL ?? 'http://127.0.0.1:3004',
     printDir: env.DIGITAL_MAIL_PRINT_DIR ?? '.data/print',
     smtp: env.SMTP_HOST
       ? { host: env.SMTP_HOST, port: Number(env.SMTP_PORT ?? 25), from: env.SMTP_FROM ?? 'no-reply@kommuna.se' }
