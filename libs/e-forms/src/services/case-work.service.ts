@@ -1,0 +1,135 @@
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '@kommuna/platform-auth';
+import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import type { LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
+import { addressedTenant, formatVersion, requireRole } from '../context';
+import { LegalBasisSchema } from '../definition';
+import { EFormsError } from '../errors';
+import { renderAnswers, SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
+import { repository, SubmissionRow } from '../repository';
+import { recordCompletionRequest, recordDecision } from './decisions';
+import { Clock, EFormsServiceOptions, formAndVersionOf, sequentially } from './shared';
+import type { SubmissionView } from './views';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const checkText = (text: LocalizedText, what: string): LocalizedText => {
+  for (const lang of ['sv', 'en'] as const) {
+    const t = text?.[lang]?.trim() ?? '';
+    if (t.length < 1 || t.length > 4000) throw new EFormsError('VALIDATION_FAILED', `${what} needs a Swedish and an English text of 1-4000 characters`);
+  }
+  return { sv: text.sv.trim(), en: text.en.trim() };
+};
+
+/**
+ * Case workers' handling of submissions. A case worker sees only submissions of forms their unit
+ * handles (the secrecy boundary between e.g. social services and school); without a unit, none.
+ */
+export class CaseWorkService {
+  private readonly now: Clock;
+
+  constructor(
+    private readonly database: Database,
+    private readonly tenants: TenantDirectory,
+    options: EFormsServiceOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async listSubmissions(principal: Principal, filter: { status?: SubmissionStatus } = {}): Promise<SubmissionView[]> {
+    const tenant = this.staffTenant(principal);
+    if (filter.status && !SUBMISSION_STATUSES.includes(filter.status)) throw new EFormsError('VALIDATION_FAILED', `Unknown status "${filter.status}"`);
+    if (!principal.unit) return [];
+    const unit = principal.unit;
+    return this.database.transaction(async (em) => {
+      const rows = await repository.listSubmissionsForUnit(em, tenant.id, unit, filter.status);
+      return sequentially(rows, (row) => this.view(em, tenant, row));
+    });
+  }
+
+  async getSubmission(principal: Principal, submissionId: string): Promise<SubmissionView> {
+    const tenant = this.staffTenant(principal);
+    return this.database.transaction(async (em) => this.view(em, tenant, await this.visible(em, tenant, principal, submissionId)));
+  }
+
+  /** Asks the citizen to complete the submission (komplettering); emits the completion event. */
+  async requestCompletion(principal: Principal, submissionId: string, message: LocalizedText): Promise<SubmissionView> {
+    const tenant = this.staffTenant(principal);
+    const text = checkText(message, 'A completion request');
+    return this.database.transaction(async (em) => {
+      const submission = await this.visible(em, tenant, principal, submissionId);
+      if (submission.status === 'decided') throw decided(submission);
+      await recordCompletionRequest(em, tenant.id, submission, text, this.now());
+      return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
+    });
+  }
+
+  /** Records the case worker's decision (never automated); emits the decision event. */
+  async decide(
+    principal: Principal,
+    submissionId: string,
+    input: { outcome: 'approve' | 'reject'; reason: LocalizedText; legalBasis?: LegalBasis | null },
+  ): Promise<SubmissionView> {
+    const tenant = this.staffTenant(principal);
+    if (input.outcome !== 'approve' && input.outcome !== 'reject') throw new EFormsError('VALIDATION_FAILED', 'The outcome is approve or reject');
+    const reason = checkText(input.reason, 'A decision');
+    let legalBasis: LegalBasis | null = null;
+    if (input.legalBasis) {
+      const parsed = LegalBasisSchema.safeParse(input.legalBasis);
+      if (!parsed.success) throw new EFormsError('VALIDATION_FAILED', `Legal basis: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      legalBasis = parsed.data;
+    }
+    return this.database.transaction(async (em) => {
+      const submission = await this.visible(em, tenant, principal, submissionId);
+      if (submission.status === 'decided') throw decided(submission);
+      const { version } = await formAndVersionOf(em, tenant.id, submission);
+      await recordDecision(em, tenant.id, submission, version.definition, {
+        outcome: input.outcome,
+        automated: false,
+        reasons: [{ ruleId: 'manual', text: reason, ...(legalBasis ? { legalBasis } : {}) }],
+        legalBasis,
+        decidedBy: principal.subject,
+        decidedAt: this.now(),
+      });
+      return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
+    });
+  }
+
+  private async visible(em: EntityManager, tenant: Tenant, principal: Principal, submissionId: string): Promise<SubmissionRow> {
+    const submission = UUID.test(submissionId) ? await repository.findSubmission(em, tenant.id, submissionId) : undefined;
+    const form = submission && (await repository.findFormById(em, tenant.id, submission.formId));
+    // Another unit's submission is answered exactly like a missing one: its existence is not disclosed.
+    if (!submission || !form || !principal.unit || form.unit !== principal.unit) {
+      throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission in your unit');
+    }
+    return submission;
+  }
+
+  private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<SubmissionView> {
+    const { form, version } = await formAndVersionOf(em, tenant.id, s);
+    const attachments = await repository.submissionAttachments(em, tenant.id, s.id);
+    return {
+      id: s.id,
+      errandNumber: s.errandNumber,
+      formSlug: form.slug,
+      formVersion: formatVersion(version),
+      title: version.definition.title,
+      unit: form.unit,
+      status: s.status,
+      submittedAt: s.submittedAt,
+      subjectPartyId: s.subjectPartyId,
+      answers: renderAnswers(version.definition, s.data, attachments),
+      data: s.data,
+      attachments,
+      decision: (await repository.findDecision(em, tenant.id, s.id)) ?? null,
+      completionRequest: s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+    };
+  }
+
+  private staffTenant(principal: Principal): Tenant {
+    requireRole(principal, 'case_worker');
+    return addressedTenant(this.tenants);
+  }
+}
+
+const decided = (s: SubmissionRow) => new EFormsError('SUBMISSION_ALREADY_DECIDED', `Submission ${s.errandNumber} is already decided`);

@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import { createHash } from 'node:crypto';
+import type { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { formatVersion } from '../context';
+import { EFormsError } from '../errors';
+import { Receipt, renderAnswers } from '../receipt';
+import { FormRow, repository, SubmissionRow, TemplateRow, VersionRow } from '../repository';
+import type { FormVersionView, TemplateView } from './views';
+
+export type Clock = () => Date;
+export interface EFormsServiceOptions {
+  /** The time source (tests pin it); the real clock by default. */
+  now?: Clock;
+}
+
+/** JSON with object keys sorted, so equal content always hashes equal. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.keys(value as object)
+    .sort()
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(',')}}`;
+}
+
+/** Maps one at a time: queries on one transaction's connection must not overlap. */
+export async function sequentially<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (const item of items) results.push(await work(item));
+  return results;
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export function tenantById(tenants: TenantDirectory, id: string): Tenant | undefined {
+  return tenants.all().find((t) => t.id === id);
+}
+
+export async function versionView(em: EntityManager, tenants: TenantDirectory, v: VersionRow): Promise<FormVersionView> {
+  let template: FormVersionView['template'] = null;
+  if (v.templateId) {
+    const t = await repository.findTemplateById(em, v.templateId);
+    if (t) template = { publisher: tenantById(tenants, t.publisherTenantId)?.slug ?? t.publisherTenantId, slug: t.slug, version: formatVersion(t) };
+  }
+  return {
+    id: v.id,
+    version: formatVersion(v),
+    status: v.status,
+    changelog: v.changelog,
+    definition: v.definition,
+    template,
+    createdAt: v.createdAt,
+    publishedAt: v.publishedAt,
+    retiredAt: v.retiredAt,
+  };
+}
+
+export function templateView(tenants: TenantDirectory, t: TemplateRow): TemplateView {
+  const publisher = tenantById(tenants, t.publisherTenantId);
+  return {
+    id: t.id,
+    publisher: publisher?.slug ?? t.publisherTenantId,
+    publisherNames: publisher?.names ?? { sv: t.publisherTenantId, en: t.publisherTenantId },
+    slug: t.slug,
+    version: formatVersion(t),
+    unit: t.unit,
+    changelog: t.changelog,
+    title: t.definition.title,
+    definition: t.definition,
+    publishedAt: t.publishedAt,
+  };
+}
+
+/** The receipt of a stored submission, read back inside the caller's transaction. */
+export async function loadReceipt(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<Receipt> {
+  const { form, version } = await formAndVersionOf(em, tenant.id, s);
+  const attachments = await repository.submissionAttachments(em, tenant.id, s.id);
+  const decision = (await repository.findDecision(em, tenant.id, s.id)) ?? null;
+  return {
+    submissionId: s.id,
+    errandNumber: s.errandNumber,
+    submittedAt: s.submittedAt,
+    tenant: { slug: tenant.slug, names: tenant.names },
+    formSlug: form.slug,
+    formVersion: formatVersion(version),
+    title: version.definition.title,
+    status: s.status,
+    answers: renderAnswers(version.definition, s.data, attachments),
+    attachments,
+    decision,
+    completionRequest: s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+  };
+}
+
+export async function formAndVersionOf(em: EntityManager, tenantId: string, s: Pick<SubmissionRow, 'formId' | 'formVersionId'>): Promise<{ form: FormRow; version: VersionRow }> {
+  const form = await repository.findFormById(em, tenantId, s.formId);
+  const version = await repository.findVersionById(em, tenantId, s.formVersionId);
+  if (!form || !version) throw new EFormsError('FORM_NOT_FOUND', 'The form of this submission is gone');
+  return { form, version };
+}

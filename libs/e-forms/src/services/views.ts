@@ -1,0 +1,92 @@
+import type { LocalizedText } from '@kommuna/shared-service-contracts';
+import type { FormDefinition } from '../definition';
+import type { FormVersionStatus } from '../entities/form-version.entity';
+import type { AttachmentInfo, DecisionInfo, ReceiptAnswer, SubmissionStatus } from '../receipt';
+
+/** What services return: plain objects the api maps to its GraphQL types. */
+
+export interface FormVersionView {
+  id: string;
+  version: string;
+  status: FormVersionStatus;
+  changelog: string;
+  definition: FormDefinition;
+  /** Provenance: the template version this one copies, as publisher/slug@version. */
+  template: { publisher: string; slug: string; version: string } | null;
+  createdAt: Date;
+  publishedAt: Date | null;
+  retiredAt: Date | null;
+}
+
+export interface FormView {
+  id: string;
+  slug: string;
+  unit: string;
+  /** The version citizens get (highest published), if any. */
+  currentVersion: string | null;
+  adoptedFrom: { publisher: string; slug: string } | null;
+  versions: FormVersionView[];
+}
+
+export interface PublishedFormView {
+  slug: string;
+  unit: string;
+  version: string;
+  title: LocalizedText;
+  description: LocalizedText | null;
+  caseType: string;
+  loginRequired: boolean;
+  definition: FormDefinition;
+  publishedAt: Date;
+}
+
+export interface TemplateView {
+  id: string;
+  publisher: string;
+  publisherNames: LocalizedText;
+  slug: string;
+  version: string;
+  unit: string;
+  changelog: string;
+  title: LocalizedText;
+  definition: FormDefinition;
+  publishedAt: Date;
+}
+
+export interface TemplateUpdateView {
+  formSlug: string;
+  publisher: string;
+  templateSlug: string;
+  /** The template version the form's newest version copies. */
+  adoptedVersion: string;
+  latestVersion: string;
+  newerVersionAvailable: boolean;
+}
+
+export interface DraftView {
+  id: string;
+  formSlug: string;
+  formVersion: string;
+  title: LocalizedText;
+  data: Record<string, unknown>;
+  attachments: AttachmentInfo[];
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+export interface SubmissionView {
+  id: string;
+  errandNumber: string;
+  formSlug: string;
+  formVersion: string;
+  title: LocalizedText;
+  unit: string;
+  status: SubmissionStatus;
+  submittedAt: Date;
+  subjectPartyId: string | null;
+  answers: ReceiptAnswer[];
+  data: Record<string, unknown>;
+  attachments: AttachmentInfo[];
+  decision: DecisionInfo | null;
+  completionRequest: { message: LocalizedText; requestedAt: Date } | null;
+}
