@@ -1,0 +1,258 @@
+// npm run infra:check — validates infra/ without a cluster or a Docker engine:
+//  - renders the kustomize overlays the way `kubectl kustomize` does for what we use (resources,
+//    configMapGenerator, namespace, images) and validates every object against the Kubernetes
+//    OpenAPI schemas shipped in the kubernetes-models package;
+//  - checks what the schemas cannot: non-root read-only containers with resources, the api's
+//    probes, Secrets referenced and never stored, the tenant ConfigMap matching tenants/;
+//  - checks infra/compose.yaml's services, health checks, build files and mounted files.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadTenantConfigs, parseTenantConfig } from '@kommuna/platform-tenancy';
+import { TENANTS_CONFIG_MAP } from './k8s-tenants';
+
+export const KUBERNETES_MODELS = 'kubernetes-models';
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [field: string]: any;
+}
+
+interface Kustomization {
+  resources?: string[];
+  namespace?: string;
+  configMapGenerator?: Array<{ name: string; behavior?: 'create' | 'merge' | 'replace'; files?: string[]; literals?: string[] }>;
+  images?: Array<{ name: string; newName?: string; newTag?: string }>;
+}
+
+/** The objects `kubectl kustomize <dir>` builds (without name hashes and labels). */
+export function renderKustomization(dir: string): K8sObject[] {
+  const kustomization = parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
+  const objects: K8sObject[] = [];
+  for (const resource of kustomization.resources ?? []) {
+    const full = path.resolve(dir, resource);
+    if (fs.statSync(full).isDirectory()) objects.push(...renderKustomization(full));
+    else objects.push(...parseAllDocuments(fs.readFileSync(full, 'utf8')).map((d) => d.toJS() as K8sObject).filter(Boolean));
+  }
+  for (const generator of kustomization.configMapGenerator ?? []) {
+    const data: Record<string, string> = {};
+    for (const literal of generator.literals ?? []) {
+      const [key, ...value] = literal.split('=');
+      data[key] = value.join('=');
+    }
+    for (const file of generator.files ?? []) {
+      const [key, source] = file.includes('=') ? file.split('=') : [path.basename(file), file];
+      data[key] = fs.readFileSync(path.resolve(dir, source), 'utf8');
+    }
+    const existing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === generator.name);
+    if (generator.behavior === 'merge' && existing) existing.data = { ...existing.data, ...data };
+    else if (generator.behavior === 'replace' && existing) existing.data = data;
+    else objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
+  }
+  for (const object of objects) {
+    if (kustomization.namespace) object.metadata.namespace = kustomization.namespace;
+    for (const container of podSpecOf(object) ? containersOf(object) : []) {
+      const [name, tag] = splitImage(container.image);
+      const rule = kustomization.images?.find((i) => i.name === name);
+      if (rule) container.image = `${rule.newName ?? name}:${rule.newTag ?? tag ?? 'latest'}`;
+    }
+  }
+  return objects;
+}
+
+const splitImage = (image: string): [string, string | undefined] => {
+  const at = image.lastIndexOf(':');
+  return at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, undefined];
+};
+
+function podSpecOf(object: K8sObject): any {
+  if (object.kind === 'Deployment') return object.spec?.template?.spec;
+  if (object.kind === 'Job') return object.spec?.template?.spec;
+  return undefined;
+}
+
+function containersOf(object: K8sObject): any[] {
+  const spec = podSpecOf(object);
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+}
+
+/** Validates each object with the kubernetes-models class for its apiVersion and kind. */
+export function kubernetesSchemaProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
+  for (const object of objects) {
+    // kubernetes-models/<group>/<version>/<Kind>; the core group is just "v1".
+    const modulePath = `${KUBERNETES_MODELS}/${object.apiVersion}/${object.kind}`;
+    let Model: new (data: unknown) => { validate(): void };
+    try {
+      Model = require(modulePath)[object.kind];
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && !isInstalled()) {
+        throw new Error(`${KUBERNETES_MODELS} is not installed: it holds the Kubernetes schemas (npm install -D ${KUBERNETES_MODELS}@4.5.1)`);
+      }
+      problems.push(`${object.kind} ${object.metadata?.name}: no Kubernetes schema for ${object.apiVersion} ${object.kind}`);
+      continue;
+    }
+    try {
+      new Model(object).validate();
+    } catch (error) {
+      problems.push(`${object.kind} ${object.metadata?.name}: ${(error as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+function isInstalled(): boolean {
+  try {
+    require.resolve(`${KUBERNETES_MODELS}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What Kommuna's manifests must do beyond being well-formed. */
+export function policyProblems(objects: K8sObject[], tenantsDir: string): string[] {
+  const problems: string[] = [];
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+  for (const object of objects) {
+    const where = `${object.kind} ${object.metadata.name}`;
+    if (object.kind === 'Secret') problems.push(`${where}: Secrets are referenced, never kept in the manifests`);
+    const spec = podSpecOf(object);
+    if (!spec) continue;
+    if (spec.securityContext?.runAsNonRoot !== true) problems.push(`${where}: the pod must set runAsNonRoot: true`);
+    const volumes = new Set((spec.volumes ?? []).map((v: { name: string }) => v.name));
+    for (const container of containersOf(object)) {
+      const at = `${where} container ${container.name}`;
+      const security = container.securityContext ?? {};
+      if (security.readOnlyRootFilesystem !== true) problems.push(`${at}: readOnlyRootFilesystem must be true`);
+      if (security.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation must be false`);
+      if (!security.capabilities?.drop?.includes('ALL')) problems.push(`${at}: must drop ALL capabilities`);
+      for (const kind of ['requests', 'limits']) {
+        if (!container.resources?.[kind]?.cpu || !container.resources?.[kind]?.memory) problems.push(`${at}: resources.${kind} needs cpu and memory`);
+      }
+      for (const mount of container.volumeMounts ?? []) {
+        if (!volumes.has(mount.name)) problems.push(`${at}: mounts volume "${mount.name}", which the pod does not define`);
+      }
+      for (const env of container.env ?? []) {
+        if (/^(DATABASE_URL|DATABASE_MIGRATION_URL)$|PASSWORD|SECRET/.test(env.name) && env.value !== undefined) {
+          problems.push(`${at}: ${env.name} must come from a Secret (secretKeyRef), not a value`);
+        }
+      }
+    }
+  }
+
+  const api = find('Deployment', 'kommuna-api');
+  const apiContainer = api?.spec.template.spec.containers.find((c: { name: string }) => c.name === 'api');
+  if (!apiContainer) problems.push('Deployment kommuna-api with a container "api" is missing');
+  else {
+    if (apiContainer.readinessProbe?.httpGet?.path !== '/health/ready') problems.push('kommuna-api: readinessProbe must GET /health/ready');
+    if (apiContainer.livenessProbe?.httpGet?.path !== '/health/live') problems.push('kommuna-api: livenessProbe must GET /health/live');
+    const labels = api?.spec.template.metadata.labels ?? {};
+    const service = find('Service', 'kommuna-api');
+    const selects = service && Object.entries(service.spec.selector ?? {}).every(([k, v]) => labels[k] === v);
+    if (!selects) problems.push('Service kommuna-api must select the api pods');
+    const hpa = find('HorizontalPodAutoscaler', 'kommuna-api');
+    if (hpa?.spec.scaleTargetRef?.kind !== 'Deployment' || hpa?.spec.scaleTargetRef?.name !== 'kommuna-api') {
+      problems.push('HorizontalPodAutoscaler kommuna-api must scale Deployment kommuna-api');
+    }
+  }
+  if (!find('Deployment', 'kommuna-worker')) problems.push('Deployment kommuna-worker is missing');
+  const job = find('Job', 'kommuna-migrate');
+  const jobEnv = (job?.spec.template.spec.containers[0]?.env ?? []).map((e: { name: string }) => e.name);
+  if (!jobEnv.includes('DATABASE_MIGRATION_URL')) problems.push('Job kommuna-migrate must run as the owner (DATABASE_MIGRATION_URL)');
+
+  // The tenant ConfigMap holds exactly the tenant files, each valid.
+  const tenants = find('ConfigMap', TENANTS_CONFIG_MAP);
+  const expected = loadTenantConfigs(tenantsDir).map((t) => `${t.config.slug}.yaml`).sort();
+  const actual = Object.keys(tenants?.data ?? {}).sort();
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`);
+  }
+  for (const [key, text] of Object.entries<string>(tenants?.data ?? {})) {
+    const parsed = parseTenantConfig(key, text);
+    if (!parsed.ok) problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} ${key}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+  }
+  return problems;
+}
+
+/** infra/compose.yaml: the five services, their health checks and order, and the files it names. */
+export function composeProblems(file: string): string[] {
+  const problems: string[] = [];
+  const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, any> };
+  const dir = path.dirname(file);
+  const services = compose.services ?? {};
+  for (const name of ['postgres', 'keycloak', 'migrate', 'api', 'worker']) {
+    if (!services[name]) problems.push(`service ${name} is missing`);
+  }
+  for (const [name, service] of Object.entries(services)) {
+    if (name !== 'migrate' && !service.healthcheck?.test) problems.push(`service ${name} has no healthcheck`);
+    if (service.build) {
+      const context = path.resolve(dir, service.build.context ?? '.');
+      if (!fs.existsSync(context)) problems.push(`service ${name}: build context ${service.build.context} does not exist`);
+      const dockerfile = path.resolve(context, service.build.dockerfile ?? 'Dockerfile');
+      if (!fs.existsSync(dockerfile)) problems.push(`service ${name}: ${service.build.dockerfile} does not exist`);
+      else if (service.build.target && !new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${service.build.target}\\s*$`, 'mi').test(fs.readFileSync(dockerfile, 'utf8'))) {
+        problems.push(`service ${name}: ${service.build.dockerfile} has no stage ${service.build.target}`);
+      }
+    }
+    for (const volume of service.volumes ?? []) {
+      const source = String(volume).split(':')[0];
+      if ((source.startsWith('.') || source.startsWith('/')) && !fs.existsSync(path.resolve(dir, source))) {
+        problems.push(`service ${name}: mounts ${source}, which does not exist`);
+      }
+    }
+    for (const [dependency, condition] of Object.entries<any>(service.depends_on ?? {})) {
+      if (!services[dependency]) problems.push(`service ${name} depends on unknown service ${dependency}`);
+      else if (condition?.condition === 'service_healthy' && !services[dependency].healthcheck) {
+        problems.push(`service ${name} waits for ${dependency} to be healthy, but it has no healthcheck`);
+      }
+    }
+  }
+  const postgres = services.postgres;
+  if (postgres && !/^postgres:15(\.|$|-)/.test(postgres.image ?? '')) problems.push('postgres must run PostgreSQL 15 (image postgres:15)');
+  if (postgres && !(postgres.volumes ?? []).some((v: string) => /postgres\/roles\.sql:\/docker-entrypoint-initdb\.d\//.test(v))) {
+    problems.push('postgres must run infra/postgres/roles.sql at init');
+  }
+  const keycloak = services.keycloak;
+  if (keycloak && !/keycloak:26/.test(keycloak.image ?? '')) problems.push('keycloak must run Keycloak 26');
+  if (keycloak && !(keycloak.command ?? []).includes('--import-realm')) problems.push('keycloak must start with --import-realm');
+  if (keycloak && !(keycloak.volumes ?? []).some((v: string) => v.includes('kommuna-realm.json:/opt/keycloak/data/import/'))) {
+    problems.push('keycloak must mount the realm export into /opt/keycloak/data/import');
+  }
+  const migrate = services.migrate;
+  if (migrate && (migrate.command ?? []).join(' ') !== 'npm run migrate') problems.push('migrate must run `npm run migrate`');
+  if (migrate && !/^postgres:\/\/kommuna_owner[:@]/.test(migrate.environment?.DATABASE_MIGRATION_URL ?? '')) {
+    problems.push('migrate must connect as kommuna_owner (DATABASE_MIGRATION_URL)');
+  }
+  for (const name of ['api', 'worker']) {
+    const service = services[name];
+    if (service && service.depends_on?.migrate?.condition !== 'service_completed_successfully') {
+      problems.push(`${name} must wait for migrate to complete successfully`);
+    }
+    if (service && !/^postgres:\/\/kommuna_app[:@]/.test(service.environment?.DATABASE_URL ?? '')) problems.push(`${name} must connect as kommuna_app`);
+  }
+  return problems;
+}
+
+if (require.main === module) {
+  const root = path.resolve(__dirname, '../..');
+  const problems: string[] = [];
+  try {
+    for (const overlay of ['infra/k8s/base', 'infra/k8s/overlays/example']) {
+      const objects = renderKustomization(path.join(root, overlay));
+      const found = [...kubernetesSchemaProblems(objects), ...policyProblems(objects, path.join(root, 'tenants'))];
+      problems.push(...found.map((p) => `${overlay}: ${p}`));
+      console.log(`${overlay}: ${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(', ')})`);
+    }
+    problems.push(...composeProblems(path.join(root, 'infra/compose.yaml')).map((p) => `infra/compose.yaml: ${p}`));
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0) {
+    console.error(`Infrastructure check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exitCode = 1;
+  } else console.log('Kubernetes manifests match the Kubernetes schemas and our rules; compose.yaml is complete.');
+}

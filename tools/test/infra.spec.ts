@@ -1,0 +1,155 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
+import { composeProblems, K8sObject, kubernetesSchemaProblems, policyProblems, renderKustomization } from '../scripts/check-infra';
+
+const root = path.resolve(__dirname, '../..');
+const tenantsDir = path.join(root, 'tenants');
+const OVERLAYS = ['infra/k8s/base', 'infra/k8s/overlays/example'];
+
+const render = (overlay: string) => renderKustomization(path.join(root, overlay));
+const clone = (objects: K8sObject[]): K8sObject[] => JSON.parse(JSON.stringify(objects));
+const byName = (objects: K8sObject[], kind: string, name: string): K8sObject => {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`${kind} ${name} is not in the rendered manifests`);
+  return found;
+};
+
+describe('Kubernetes manifests (infra/k8s)', () => {
+  it.each(OVERLAYS)('%s renders the api, worker, migration Job, autoscaler and the tenant ConfigMap', (overlay) => {
+    const objects = render(overlay);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ConfigMap/kommuna-platform',
+      'ConfigMap/kommuna-tenants',
+      'Deployment/kommuna-api',
+      'Deployment/kommuna-worker',
+      'HorizontalPodAutoscaler/kommuna-api',
+      'Job/kommuna-migrate',
+      'PodDisruptionBudget/kommuna-api',
+      'Service/kommuna-api',
+      'ServiceAccount/kommuna',
+    ]);
+  });
+
+  it.each(OVERLAYS)('%s is valid against the Kubernetes schemas', (overlay) => {
+    expect(kubernetesSchemaProblems(render(overlay))).toEqual([]);
+  });
+
+  it('the schema check catches a malformed object', () => {
+    const objects = clone(render('infra/k8s/base'));
+    const api = byName(objects, 'Deployment', 'kommuna-api');
+    api.spec.replicas = 'two';
+    delete api.spec.template.spec.containers[0].name;
+    byName(objects, 'HorizontalPodAutoscaler', 'kommuna-api').spec.maxReplicas = -1 as unknown as number;
+    delete byName(objects, 'HorizontalPodAutoscaler', 'kommuna-api').spec.scaleTargetRef;
+    const problems = kubernetesSchemaProblems(objects);
+    expect(problems).toEqual([
+      expect.stringMatching(/^Deployment kommuna-api: .*(replicas|name)/),
+      expect.stringMatching(/^HorizontalPodAutoscaler kommuna-api: .*scaleTargetRef/),
+    ]);
+  });
+
+  it.each(OVERLAYS)('%s keeps our rules: non-root read-only containers, probes, secrets referenced, every tenant mounted', (overlay) => {
+    const objects = render(overlay);
+    expect(policyProblems(objects, tenantsDir)).toEqual([]);
+    const api = byName(objects, 'Deployment', 'kommuna-api').spec.template.spec;
+    expect(api.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'kommuna-database', key: 'app-url' } } });
+    expect(Object.keys(byName(objects, 'ConfigMap', 'kommuna-tenants').data).sort()).toEqual(
+      fs.readdirSync(tenantsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}.yaml`).sort(),
+    );
+  });
+
+  it('the rules catch a root container, a password in a value, missing probes and a stale tenant list', () => {
+    const objects = clone(render('infra/k8s/base'));
+    const api = byName(objects, 'Deployment', 'kommuna-api').spec.template.spec;
+    api.containers[0].securityContext.readOnlyRootFilesystem = false;
+    api.containers[0].env.push({ name: 'DATABASE_MIGRATION_URL', value: 'postgres://kommuna_owner:hunter2@db/kommuna' });
+    delete api.containers[0].readinessProbe;
+    delete byName(objects, 'Deployment', 'kommuna-worker').spec.template.spec.containers[0].resources.limits;
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kommuna-database' }, stringData: { 'app-url': 'x' } });
+    const moreTenants = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-k8s-tenants-'));
+    fs.cpSync(tenantsDir, moreTenants, { recursive: true });
+    fs.mkdirSync(path.join(moreTenants, 'solleftea'));
+    fs.writeFileSync(
+      path.join(moreTenants, 'solleftea/tenant.yaml'),
+      stringify({ slug: 'solleftea', kommunkod: '2283', organisationsnummer: '212000-2429', names: { sv: 'Sollefteå kommun', en: 'Sollefteå' }, contact: { email: 'kommun@solleftea.se' }, auth: { organization: 'solleftea' } }),
+    );
+    expect(policyProblems(objects, moreTenants)).toEqual([
+      'Deployment kommuna-api container api: readOnlyRootFilesystem must be true',
+      'Deployment kommuna-api container api: DATABASE_MIGRATION_URL must come from a Secret (secretKeyRef), not a value',
+      'Deployment kommuna-worker container worker: resources.limits needs cpu and memory',
+      'Secret kommuna-database: Secrets are referenced, never kept in the manifests',
+      'kommuna-api: readinessProbe must GET /health/ready',
+      expect.stringMatching(/^ConfigMap kommuna-tenants holds \[ange.yaml, harnosand.yaml, sundsvall.yaml, timra.yaml\] but tenants\/ has \[.*solleftea.yaml/),
+    ]);
+    fs.rmSync(moreTenants, { recursive: true, force: true });
+  });
+});
+
+describe('compose file (infra/compose.yaml)', () => {
+  const file = path.join(root, 'infra/compose.yaml');
+
+  it('runs PostgreSQL 15 with the roles, Keycloak 26 with the realm, a migration, the api and the worker', () => {
+    expect(composeProblems(file)).toEqual([]);
+    const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true });
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'keycloak', 'migrate', 'postgres', 'worker']);
+    expect(compose.services.api.environment.DATABASE_URL).not.toContain('kommuna_owner');
+  });
+
+  it('catches a missing health check, a wrong order, a missing file and a wrong database role', () => {
+    const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true });
+    delete compose.services.keycloak.healthcheck;
+    compose.services.worker.depends_on = { postgres: { condition: 'service_healthy' } };
+    compose.services.api.build = { ...compose.services.api.build, dockerfile: 'infra/docker/Dockerfile.missing' };
+    compose.services.postgres.volumes.push('./postgres/nothing.sql:/docker-entrypoint-initdb.d/30-nothing.sql:ro');
+    compose.services.migrate.environment.DATABASE_MIGRATION_URL = 'postgres://kommuna_app@postgres/kommuna';
+    const broken = path.join(path.dirname(file), `compose.test-${process.pid}.yaml`);
+    fs.writeFileSync(broken, stringify(compose));
+    try {
+      expect(composeProblems(broken)).toEqual([
+        'service postgres: mounts ./postgres/nothing.sql, which does not exist',
+        'service keycloak has no healthcheck',
+        'service api: infra/docker/Dockerfile.missing does not exist',
+        'service api waits for keycloak to be healthy, but it has no healthcheck',
+        'migrate must connect as kommuna_owner (DATABASE_MIGRATION_URL)',
+        'worker must wait for migrate to complete successfully',
+      ]);
+    } finally {
+      fs.rmSync(broken, { force: true });
+    }
+  });
+});
+
+describe('Dockerfile (infra/docker/Dockerfile)', () => {
+  const dockerfile = fs.readFileSync(path.join(root, 'infra/docker/Dockerfile'), 'utf8');
+  const stages = [...dockerfile.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)\s*$/gim)].map(([, from, name]) => ({ from, name }));
+  const stageText = (name: string) => {
+    const start = dockerfile.search(new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${name}\\s*$`, 'im'));
+    const next = dockerfile.slice(start + 1).search(/^FROM\s/m);
+    return next < 0 ? dockerfile.slice(start) : dockerfile.slice(start, start + 1 + next);
+  };
+
+  it('builds in stages and runs api and worker as a non-root user', () => {
+    expect(stages).toEqual([
+      { from: '${NODE_IMAGE}', name: 'dependencies' },
+      { from: '${NODE_IMAGE}', name: 'runtime' },
+      { from: 'runtime', name: 'api' },
+      { from: 'runtime', name: 'worker' },
+    ]);
+    expect(stageText('runtime')).toMatch(/^USER 1000:1000$/m);
+    expect(stageText('dependencies')).toMatch(/npm ci --omit=dev/);
+    expect(dockerfile).not.toMatch(/^USER\s+(root|0)\b/m);
+  });
+
+  it('starts the entry points the apps have', () => {
+    expect(stageText('api')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/api/src/main.ts"]');
+    expect(stageText('worker')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/worker/src/main.ts"]');
+    expect(fs.existsSync(path.join(root, 'apps/api/src/main.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'apps/api/src/cli/migrate.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(root, 'apps/worker/src/main.ts'))).toBe(true);
+    for (const [, source] of dockerfile.matchAll(/^COPY --from=dependencies \/app\/(\S+)/gm)) {
+      expect(fs.existsSync(path.join(root, source))).toBe(true);
+    }
+  });
+});

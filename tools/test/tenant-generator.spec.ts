@@ -1,0 +1,336 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { Client } from 'pg';
+import { parse } from 'yaml';
+import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { K8S_KUSTOMIZATION, tenantConfigMapEntry } from '../scripts/k8s-tenants';
+import { keycloakRealmExport } from '../scripts/keycloak-realm';
+import tenantGeneratorEntry, { REALM_EXPORT_FILE, tenantGenerator, TenantGeneratorOptions } from '../generators/tenant/generator';
+import { slugOf, swedishDisplayName } from '../generators/tenant/municipality-names';
+
+const root = path.resolve(__dirname, '../..');
+const SOLLEFTEA: TenantGeneratorOptions = { kommunkod: '2283', organisationsnummer: '212000-2429', population: 19200 };
+
+/** A tree holding the real tenant files and realm export, as the generator finds them in the repo. */
+function seededTree(): Tree {
+  const tree = createTreeWithEmptyWorkspace();
+  const copy = (relative: string) => {
+    const full = path.join(root, relative);
+    if (fs.statSync(full).isDirectory()) fs.readdirSync(full).forEach((name) => copy(path.join(relative, name)));
+    else tree.write(relative, fs.readFileSync(full));
+  };
+  copy('tenants');
+  copy(REALM_EXPORT_FILE);
+  copy(K8S_KUSTOMIZATION);
+  return tree;
+}
+
+/** What a generator run changed in the tree, relative to a snapshot taken before it. */
+function changesSince(tree: Tree, before: Map<string, string>): string[] {
+  return tree
+    .listChanges()
+    .filter((c) => before.get(c.path) !== c.content?.toString())
+    .map((c) => `${before.has(c.path) ? 'UPDATE' : c.type} ${c.path}`)
+    .sort();
+}
+
+function snapshot(tree: Tree): Map<string, string> {
+  return new Map(tree.listChanges().map((c) => [c.path, c.content?.toString() ?? '']));
+}
+
+/** The tree written out to a fresh folder: the tenants folder and realm export a deployment gets. */
+function writeOut(tree: Tree): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-onboarding-'));
+  const walk = (relative: string): void => {
+    if (tree.isFile(relative)) {
+      fs.mkdirSync(path.join(dir, path.dirname(relative)), { recursive: true });
+      fs.writeFileSync(path.join(dir, relative), tree.read(relative) ?? '');
+    } else tree.children(relative).forEach((name) => walk(path.posix.join(relative, name)));
+  };
+  walk('tenants');
+  walk('infra');
+  return dir;
+}
+
+async function rejected(options: TenantGeneratorOptions): Promise<{ code: string; message: string; changes: string[] }> {
+  const tree = seededTree();
+  const before = snapshot(tree);
+  const error = await tenantGenerator(tree, options).then(
+    () => {
+      throw new Error('expected the generator to refuse');
+    },
+    (e: { code: string; message: string }) => e,
+  );
+  return { code: error.code, message: error.message, changes: changesSince(tree, before) };
+}
+
+describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
+  it('derives the slug and the Swedish name the municipalities use', () => {
+    expect(['Sollefteå', 'Örnsköldsvik', 'Upplands Väsby', 'Dals-Ed', 'Malå'].map(slugOf)).toEqual([
+      'solleftea',
+      'ornskoldsvik',
+      'upplands-vasby',
+      'dals-ed',
+      'mala',
+    ]);
+    expect(['Sollefteå', 'Sundsvall', 'Kramfors', 'Ånge', 'Göteborg', 'Gotland'].map(swedishDisplayName)).toEqual([
+      'Sollefteå kommun',
+      'Sundsvalls kommun',
+      'Kramfors kommun',
+      'Ånge kommun',
+      'Göteborgs stad',
+      'Region Gotland',
+    ]);
+  });
+
+  describe('onboarding a fifth municipality (Sollefteå)', () => {
+    let dir: string;
+    let changes: string[];
+
+    beforeAll(async () => {
+      const tree = seededTree();
+      const before = snapshot(tree);
+      await tenantGenerator(tree, SOLLEFTEA);
+      changes = changesSince(tree, before);
+      dir = writeOut(tree);
+    });
+
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it('writes tenant.yaml, the checklist, the realm export and the Kubernetes tenant list, and nothing else', () => {
+      expect(changes).toEqual([
+        'CREATE tenants/solleftea/ONBOARDING.md',
+        'CREATE tenants/solleftea/tenant.yaml',
+        `UPDATE ${K8S_KUSTOMIZATION}`,
+        `UPDATE ${REALM_EXPORT_FILE}`,
+      ]);
+    });
+
+    it('adds the tenant file to the Kubernetes ConfigMap, keeping the others', () => {
+      const kustomization = parse(fs.readFileSync(path.join(dir, K8S_KUSTOMIZATION), 'utf8'));
+      const tenants = kustomization.configMapGenerator.find((g: { name: string }) => g.name === 'kommuna-tenants');
+      expect(tenants.files).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra'].map(tenantConfigMapEntry));
+    });
+
+    it('passes the tenant loader start-up uses, beside the four members', () => {
+      const tenants = loadTenantConfigs(path.join(dir, 'tenants')).map((t) => t.config);
+      expect(tenants.map((t) => t.slug)).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra']);
+      expect(tenants.find((t) => t.slug === 'solleftea')).toMatchObject({
+        slug: 'solleftea',
+        kommunkod: '2283',
+        organisationsnummer: '212000-2429',
+        names: { sv: 'Sollefteå kommun', en: 'Municipality of Sollefteå' },
+        population: 19200,
+        contact: { name: 'Kommunens kontaktcenter', email: 'kommun@solleftea.se', url: 'https://solleftea.se' },
+        hosts: ['solleftea.kommuna.se'],
+        auth: { realm: 'kommuna', organization: 'solleftea' },
+        services: {
+          'digital-mail': {
+            stage: 'piloting',
+            settings: {
+              senderName: 'Sollefteå kommun',
+              paperFallback: true,
+              supportInfo: { text: 'Frågor om brevet? Kontakta Sollefteå kommun.', email: 'kommun@solleftea.se' },
+            },
+          },
+          'e-forms': { stage: 'piloting', settings: { errandNumberPrefix: 'SOL', draftRetentionDays: 30 } },
+          minasidor: { stage: 'piloting', settings: {} },
+          catalogue: { stage: 'piloting', settings: {} },
+        },
+      });
+      // Only what the municipality decides is written; schema defaults stay out of the file.
+      expect(fs.readFileSync(path.join(dir, 'tenants/solleftea/tenant.yaml'), 'utf8')).not.toMatch(/settings: \{\}/);
+    });
+
+    it('adds the Keycloak Organization, exactly as `npm run keycloak:realm` would write it', () => {
+      const tenants = loadTenantConfigs(path.join(dir, 'tenants')).map((t) => t.config);
+      const realm = JSON.parse(fs.readFileSync(path.join(dir, REALM_EXPORT_FILE), 'utf8'));
+      expect(realm).toEqual(keycloakRealmExport(tenants));
+      expect(realm.organizations).toContainEqual(
+        expect.objectContaining({ alias: 'solleftea', name: 'Sollefteå kommun', domains: [{ name: 'solleftea.se', verified: false }] }),
+      );
+      expect(realm.clients.map((c: { clientId: string }) => c.clientId)).toContain('solleftea-system');
+    });
+
+    it("writes a checklist of what the municipality's IT must provide", () => {
+      const checklist = fs.readFileSync(path.join(dir, 'tenants/solleftea/ONBOARDING.md'), 'utf8');
+      expect(checklist).toMatch(/^# Sollefteå kommun/);
+      expect(checklist).not.toMatch(/<%|%>/);
+      for (const item of ['Sollefteå kommun (Västernorrlands län)', 'Keycloak-organisationen\n      `solleftea`', 'eID', 'Mina meddelanden', 'utskrifts- och distributionsleverantör', '212000-2429', 'solleftea-system']) {
+        expect(checklist).toContain(item);
+      }
+    });
+
+    it('is live after a restart: the api started on the new tenants folder lists it', async () => {
+      const api = await startApi(path.join(dir, 'tenants'), path.join(dir, 'data'));
+      try {
+        const response = await fetch(`${api.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ tenants { slug } tenant(slug: "solleftea") { kommunkod names { sv } enabledServices } }' }),
+        });
+        const body = (await response.json()) as any;
+        expect(api.log()).toContain(`"database":"${process.env.DATABASE_URL ? 'postgres' : 'pglite'}"`);
+        expect(body.errors).toBeUndefined();
+        expect(body.data.tenants.map((t: { slug: string }) => t.slug).sort()).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra']);
+        expect(body.data.tenant).toEqual({
+          kommunkod: '2283',
+          names: { sv: 'Sollefteå kommun' },
+          enabledServices: expect.arrayContaining(['e-forms', 'minasidor', 'digital-mail', 'catalogue']),
+        });
+      } finally {
+        await api.stop();
+      }
+    }, 120_000);
+  });
+
+  it('honours the options: slug, name, e-mail, services and stage', async () => {
+    const tree = seededTree();
+    const { config } = await tenantGenerator(tree, {
+      kommunkod: 980,
+      organisationsnummer: '212000-0795',
+      population: 61000,
+      slug: 'gotland',
+      email: 'registrator@gotland.se',
+      services: 'e-forms,minasidor',
+      stage: 'production',
+    });
+    expect(config).toMatchObject({ slug: 'gotland', kommunkod: '0980', names: { sv: 'Region Gotland' }, contact: { email: 'registrator@gotland.se' } });
+    expect(config.services).toEqual({
+      'e-forms': { stage: 'production', settings: { errandNumberPrefix: 'GOT', draftRetentionDays: 30 } },
+      minasidor: { stage: 'production', settings: {} },
+    });
+    expect(tree.read('tenants/gotland/tenant.yaml', 'utf-8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/tenant\.schema\.json\n/);
+  });
+
+  it.each([
+    ['an unknown kommunkod', { ...SOLLEFTEA, kommunkod: '9999' }, 'UNKNOWN_KOMMUNKOD', /"9999" is not one of Sweden's 290/],
+    ['a wrong check digit', { ...SOLLEFTEA, organisationsnummer: '212000-2420' }, 'INVALID_ORGANISATIONSNUMMER', /check digit/],
+    ["a company's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: '556016-0680' }, 'INVALID_ORGANISATIONSNUMMER', /start with 212000-/],
+    ['a slug that is taken', { ...SOLLEFTEA, slug: 'sundsvall' }, 'TENANT_EXISTS', /slug "sundsvall" is already used by tenants\/sundsvall/],
+    ['a municipality that is a member already', { ...SOLLEFTEA, kommunkod: '2281', slug: 'sundsvall-2' }, 'TENANT_EXISTS', /kommunkod 2281/],
+    ["another member's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: '212000-2411' }, 'TENANT_EXISTS', /organisationsnummer 212000-2411/],
+    ['a slug with capitals', { ...SOLLEFTEA, slug: 'Solleftea' }, 'INVALID_SLUG', /lower-case/],
+    ['an unknown service', { ...SOLLEFTEA, services: ['e-forms', 'parking'] }, 'UNKNOWN_SERVICE', /"parking"/],
+    ['a missing population', { ...SOLLEFTEA, population: undefined }, 'POPULATION_REQUIRED', /--population/],
+    ['a malformed e-mail', { ...SOLLEFTEA, email: 'not-an-address' }, 'TENANT_CONFIG_INVALID', /contact.email/],
+  ] as const)('refuses %s with a clear error and writes nothing', async (_case, options, code, message) => {
+    const result = await rejected(options as TenantGeneratorOptions);
+    expect(result).toEqual({ code, message: expect.stringMatching(message), changes: [] });
+  });
+
+  it('loads through Nx from the workspace package (nx g ... --dry-run)', async () => {
+    const run = await promisify(execFile)(
+      'npx',
+      ['nx', 'g', '@kommuna/tools:tenant', '--kommunkod=2284', '--organisationsnummer=212000-2437', '--population=55000', '--dry-run', '--no-interactive'],
+      { cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' } },
+    );
+    expect(run.stdout).toContain('CREATE tenants/ornskoldsvik/tenant.yaml');
+    expect(run.stdout).toContain('CREATE tenants/ornskoldsvik/ONBOARDING.md');
+    expect(run.stdout).toContain(`UPDATE ${REALM_EXPORT_FILE}`);
+    expect(run.stdout).toContain(`UPDATE ${K8S_KUSTOMIZATION}`);
+    expect(fs.existsSync(path.join(root, 'tenants/ornskoldsvik'))).toBe(false);
+  }, 120_000);
+
+  it('the Nx entry point returns the follow-up Nx runs after writing', async () => {
+    const tree = seededTree();
+    const callback = await tenantGeneratorEntry(tree, SOLLEFTEA);
+    expect(typeof callback).toBe('function');
+    expect(tree.exists('tenants/solleftea/tenant.yaml')).toBe(true);
+  });
+});
+
+interface RunningApi {
+  url: string;
+  /** What the api logged until it was ready. */
+  log: () => string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts the api as a deployment does (`node -r @swc-node/register apps/api/src/main.ts`) on the
+ * given tenants folder: embedded in a fresh data folder, or in a fresh database on the PostgreSQL
+ * server when DATABASE_URL is set (migrated by the api as the owner, dropped afterwards).
+ */
+async function startApi(tenantsDir: string, dataDir: string): Promise<RunningApi> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'info',
+    KOMMUNA_TENANTS_DIR: tenantsDir,
+    KOMMUNA_DATA_DIR: dataDir,
+    // The service libraries' service.yaml files stay where they are in the repository.
+    KOMMUNA_SERVICES_DIR: path.join(root, 'libs'),
+  };
+  delete env.NODE_OPTIONS;
+  let dropDatabase = async () => undefined as void;
+  if (process.env.DATABASE_URL) {
+    const ownerUrl = process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL;
+    const name = `kommuna_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new Client({ connectionString: ownerUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());
+    const inDatabase = (url: string) => Object.assign(new URL(url), { pathname: `/${name}` }).toString();
+    env.DATABASE_URL = inDatabase(process.env.DATABASE_URL);
+    env.DATABASE_MIGRATION_URL = inDatabase(ownerUrl);
+    dropDatabase = async () => {
+      const dropper = new Client({ connectionString: ownerUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name}`).finally(() => dropper.end());
+    };
+  }
+
+  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    await dropDatabase();
+  };
+  let output = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const guard = setTimeout(() => reject(new Error(`the api did not start within 90 s:\n${output}`)), 90_000);
+      const watch = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Kommuna api ready')) {
+          clearTimeout(guard);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', watch);
+      child.stderr?.on('data', watch);
+      child.once('exit', (code) => {
+        clearTimeout(guard);
+        reject(new Error(`the api exited (${code}) before it was ready:\n${output}`));
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url: `http://127.0.0.1:${port}`, log: () => output, stop };
+}
