@@ -1,5 +1,5 @@
 // `npm start`: the platform on embedded defaults. Starts dev-idp (the Keycloak-compatible identity
-// provider), the digital-mail simulator and then the api, forwards Ctrl-C / SIGTERM to all of them, and
+// provider), the digital-mail simulator, the api and then the steering group's portal, forwards Ctrl-C / SIGTERM to all of them, and
 // stops them all if one fails.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -34,4 +34,5 @@ await start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev
 // Stands in for the national digital-mail parties (Mina meddelanden, the population register).
 await start('digital-mail-simulator', ['-r', '@swc-node/register', 'apps/digital-mail-simulator/src/main.ts'], 'digital-mail-simulator ready');
 await start('api', ['-r', '@swc-node/register', 'apps/api/src/main.ts'], 'Kommuna api ready');
-process.stdout.write('\nKommuna is running: GraphQL http://127.0.0.1:3000/graphql, identity provider http://127.0.0.1:3001/realms/kommuna (README: demo logins)\n');
+await start('portal', ['-r', '@swc-node/register', 'apps/portal/src/main.ts'], 'Kommuna portal ready');
+process.stdout.write('\nKommuna is running: GraphQL http://127.0.0.1:3000/graphql, identity provider http://127.0.0.1:3001/realms/kommuna, steering group portal http://127.0.0.1:3003 (README: demo logins)\n');

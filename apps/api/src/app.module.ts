@@ -15,7 +15,11 @@ import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
 import { GRAPHQL_LIMITS, graphQLValidationRules } from './http/graphql-limits';
 import { PlatformRuntime } from './platform-runtime';
 import { MeResolver } from './me/me.resolver';
+import { MINASIDOR_PROVIDERS } from './minasidor';
+import { E_FORMS_PROVIDERS } from './e-forms';
+import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
+import { CatalogueApiModule } from './catalogue/catalogue.module';
 
 /** The api's composition root: platform runtime plus each service module's GraphQL API. */
 @Module({})
@@ -44,8 +48,9 @@ export class AppModule implements OnApplicationShutdown {
             return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };
           },
         }),
+        CatalogueApiModule.forRoot(runtime),
       ],
-      controllers: [HealthController, TenantExportController],
+      controllers: [HealthController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },
@@ -58,6 +63,9 @@ export class AppModule implements OnApplicationShutdown {
         { provide: APP_GUARD, useClass: AccessGuard },
         TenantsResolver,
         MeResolver,
+        ...MINASIDOR_PROVIDERS,
+        ...E_FORMS_PROVIDERS,
+        ...DIGITAL_MAIL_PROVIDERS,
       ],
     };
   }

@@ -100,7 +100,13 @@ async function createRealm(realm: string, tenants: TenantAuth[], users: Map<stri
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'password'],
         response_types: ['code'],
-        redirect_uris: ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback'],
+        redirect_uris: [
+          'http://127.0.0.1:3000/callback',
+          'http://localhost:3000/callback',
+          // apps/portal (the steering group's pages)
+          'http://127.0.0.1:3003/auth/callback',
+          'http://localhost:3003/auth/callback',
+        ],
       },
       ...tenants.map((t) => ({
         client_id: `${t.slug}-system`,

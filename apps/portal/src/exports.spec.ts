@@ -1,0 +1,53 @@
+import { meetingPackCsv, meetingPackPdf, MeetingPack } from './exports';
+import { SessionStore, csrfMatches } from './http/sessions';
+
+const pack: MeetingPack = {
+  year: 2025,
+  period: { from: '2024-12-01', to: '2025-11-01' },
+  rows: [
+    { serviceId: 'e-forms', service: 'E-tjänster', status: 'beta', version: '0.1.0', municipality: 'Ånge kommun', stage: 'production', allocationKey: 'per_capita', budgetSek: 100, shareSek: 40, estimatedLowSek: 10.4, estimatedHighSek: 20.6, usage: [{ metric: 'Inskickade', count: 3 }] },
+    { serviceId: 'e-forms', service: 'E-tjänster', status: 'beta', version: '0.1.0', municipality: '=HYPERLINK("x")', stage: 'piloting', allocationKey: 'per_capita', budgetSek: 100, shareSek: 60, estimatedLowSek: 0, estimatedHighSek: 0, usage: [] },
+  ],
+};
+
+describe('meeting pack exports', () => {
+  it('writes CSV for Excel in Swedish: BOM, semicolons, quoted cells, no formulas', () => {
+    const csv = meetingPackCsv(pack, 'sv');
+    expect(csv.startsWith('\uFEFFÅr;Tjänst-id;Tjänst;Status')).toBe(true);
+    const lines = csv.slice(1).trim().split('\r\n');
+    expect(lines[1]).toBe('2025;e-forms;E-tjänster;Beta;0.1.0;Ånge kommun;I produktion;Per invånare;100;40;10;21;2024-12..2025-11;Inskickade: 3');
+    // A cell that a spreadsheet would run as a formula is defused and quoted.
+    expect(lines[2]).toContain(`;"'=HYPERLINK(""x"")";`);
+    expect(meetingPackCsv(pack, 'en').split('\r\n')[0]).toContain('Municipality share (SEK)');
+  });
+
+  it('writes a PDF with Swedish letters and no characters the font cannot draw', async () => {
+    const bytes = await meetingPackPdf(pack, 'sv', new Date('2025-11-20T10:00:00Z'));
+    expect(Buffer.from(bytes).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(1000);
+  });
+});
+
+describe('portal sessions', () => {
+  it('ends a session with its token, takes a login state once, and compares CSRF tokens exactly', () => {
+    let now = 1_000;
+    const store = new SessionStore(() => now, 3);
+    const session = store.create('token', 2_000, { subject: 's', name: 'S', roles: [] });
+    expect(store.get(session.id)).toBe(session);
+    expect(csrfMatches(session, session.csrfToken)).toBe(true);
+    expect(csrfMatches(session, `${session.csrfToken}x`)).toBe(false);
+    expect(csrfMatches(session, undefined)).toBe(false);
+    const login = store.startLogin('verifier', '/catalogue');
+    expect(store.finishLogin(login.state)).toMatchObject({ verifier: 'verifier' });
+    expect(store.finishLogin(login.state)).toBeUndefined();
+    now = 2_000;
+    expect(store.get(session.id)).toBeUndefined();
+  });
+
+  it('stays bounded however many log in', () => {
+    const store = new SessionStore(() => 0, 3);
+    const first = store.create('t', 10, { subject: 'a', name: 'a', roles: [] });
+    for (let i = 0; i < 5; i++) store.create('t', 10, { subject: String(i), name: '', roles: [] });
+    expect(store.get(first.id)).toBeUndefined();
+  });
+});

@@ -1,0 +1,134 @@
+export type Lang = 'sv' | 'en';
+export const LANGS: readonly Lang[] = ['sv', 'en'];
+
+const TEXTS = {
+  appName: { sv: 'Kommuna – styrgruppens tjänstekatalog', en: 'Kommuna – steering group service catalogue' },
+  skip: { sv: 'Hoppa till innehållet', en: 'Skip to content' },
+  nav: { sv: 'Huvudmeny', en: 'Main menu' },
+  catalogue: { sv: 'Tjänstekatalog', en: 'Service catalogue' },
+  municipalities: { sv: 'Kommuner', en: 'Municipalities' },
+  switchTo: { sv: 'In English', en: 'På svenska' },
+  loggedInAs: { sv: 'Inloggad som', en: 'Logged in as' },
+  logout: { sv: 'Logga ut', en: 'Log out' },
+  login: { sv: 'Logga in', en: 'Log in' },
+  loggedOut: { sv: 'Du är utloggad', en: 'You are logged out' },
+  loggedOutText: { sv: 'Din session i portalen är avslutad.', en: 'Your portal session has ended.' },
+  service: { sv: 'Tjänst', en: 'Service' },
+  domain: { sv: 'Verksamhetsområde', en: 'Domain' },
+  status: { sv: 'Status', en: 'Status' },
+  version: { sv: 'Version', en: 'Version' },
+  adoption: { sv: 'Kommuner som använder tjänsten', en: 'Municipalities using the service' },
+  adoptionShort: { sv: 'Införande', en: 'Adoption' },
+  budget: { sv: 'Budget', en: 'Budget' },
+  allocationKey: { sv: 'Fördelningsnyckel', en: 'Allocation key' },
+  estimatedBenefit: { sv: 'Uppskattad nytta', en: 'Estimated benefit' },
+  followedUpBenefit: { sv: 'Uppföljd nytta', en: 'Followed-up benefit' },
+  last12: { sv: 'senaste 12 månaderna', en: 'last 12 months' },
+  year: { sv: 'År', en: 'Year' },
+  show: { sv: 'Visa', en: 'Show' },
+  adoptionMatrix: { sv: 'Införande per kommun och tjänst', en: 'Adoption by municipality and service' },
+  municipality: { sv: 'Kommun', en: 'Municipality' },
+  notUsed: { sv: 'Används inte', en: 'Not used' },
+  exports: { sv: 'Underlag till styrgruppsmötet', en: 'Meeting pack' },
+  exportCsv: { sv: 'Ladda ner CSV', en: 'Download CSV' },
+  exportPdf: { sv: 'Ladda ner PDF', en: 'Download PDF' },
+  owner: { sv: 'Ansvarigt team', en: 'Owning team' },
+  maintenance: { sv: 'Förvaltning', en: 'Maintenance' },
+  dependencies: { sv: 'Beroenden', en: 'Dependencies' },
+  license: { sv: 'Licens', en: 'Licence' },
+  declaredStatus: { sv: 'enligt service.yaml', en: 'per service.yaml' },
+  features: { sv: 'Funktioner', en: 'Features' },
+  costs: { sv: 'Kostnadsfördelning', en: 'Cost sharing' },
+  basis: { sv: 'Underlag', en: 'Basis' },
+  share: { sv: 'Andel', en: 'Share' },
+  total: { sv: 'Summa', en: 'Total' },
+  benefits: { sv: 'Nytta', en: 'Benefits' },
+  hypothesis: { sv: 'Nyttohypotes', en: 'Benefit hypothesis' },
+  perUnit: { sv: 'per', en: 'per' },
+  source: { sv: 'Källa', en: 'Source' },
+  confidence: { sv: 'Säkerhet', en: 'Confidence' },
+  month: { sv: 'Månad', en: 'Month' },
+  usage: { sv: 'Användning', en: 'Use' },
+  low: { sv: 'lågt', en: 'low' },
+  high: { sv: 'högt', en: 'high' },
+  showFigures: { sv: 'Visa siffrorna i diagrammet', en: 'Show the figures in the chart' },
+  changelog: { sv: 'Ändringslogg', en: 'Changelog' },
+  noReleases: { sv: 'Inga releaser ännu (ingen CHANGELOG.md).', en: 'No releases yet (no CHANGELOG.md).' },
+  decisions: { sv: 'Beslut om status', en: 'Status decisions' },
+  noDecisions: { sv: 'Inga beslut registrerade.', en: 'No decisions recorded.' },
+  decidedOn: { sv: 'Beslutsdatum', en: 'Decided on' },
+  diaryNumber: { sv: 'Diarienummer', en: 'Diary number' },
+  fromTo: { sv: 'Från → till', en: 'From → to' },
+  recordedBy: { sv: 'Registrerat av', en: 'Recorded by' },
+  recordDecision: { sv: 'Registrera beslut', en: 'Record decision' },
+  newStatus: { sv: 'Ny status', en: 'New status' },
+  followUps: { sv: 'Uppföljningar', en: 'Follow-ups' },
+  noFollowUps: { sv: 'Inga uppföljningar registrerade.', en: 'No follow-ups recorded.' },
+  recordFollowUp: { sv: 'Registrera uppföljning', en: 'Record follow-up' },
+  periodStart: { sv: 'Period från', en: 'Period from' },
+  periodEnd: { sv: 'Period till', en: 'Period to' },
+  measuredValue: { sv: 'Uppmätt värde', en: 'Measured value' },
+  measuredOn: { sv: 'Mätdatum', en: 'Measured on' },
+  note: { sv: 'Kommentar (valfri)', en: 'Note (optional)' },
+  save: { sv: 'Spara', en: 'Save' },
+  saved: { sv: 'Sparat.', en: 'Saved.' },
+  formErrors: { sv: 'Det gick inte att spara', en: 'Could not be saved' },
+  promotionRefused: { sv: 'Beslutet kan inte registreras: underlaget räcker inte', en: 'The decision cannot be recorded: the evidence does not carry it' },
+  publiccode: { sv: 'publiccode.yml', en: 'publiccode.yml' },
+  population: { sv: 'Invånare', en: 'Inhabitants' },
+  kommunkod: { sv: 'Kommunkod', en: 'Municipality code' },
+  stage: { sv: 'Skede', en: 'Stage' },
+  yourShare: { sv: 'Kommunens andel', en: "The municipality's share" },
+  totalCost: { sv: 'Total kostnad', en: 'Total cost' },
+  forbiddenTitle: { sv: 'Ingen behörighet', en: 'Not allowed' },
+  forbiddenText: { sv: 'Portalen är för styrgruppen och plattformsadministratörer. Ditt konto har inte den rollen.', en: 'The portal is for the steering group and platform administrators. Your account does not have that role.' },
+  notFoundTitle: { sv: 'Sidan finns inte', en: 'Page not found' },
+  errorTitle: { sv: 'Något gick fel', en: 'Something went wrong' },
+  errorText: { sv: 'Försök igen om en stund.', en: 'Please try again in a moment.' },
+  estimatedRange: { sv: 'Uppskattad nytta (lågt–högt)', en: 'Estimated benefit (low–high)' },
+  chartOf: { sv: 'Diagram: uppskattad och uppföljd nytta per månad för', en: 'Chart: estimated and followed-up benefit per month for' },
+  metric: { sv: 'Mått', en: 'Metric' },
+  readOnly: { sv: 'Du kan läsa men inte registrera (endast styrgruppen registrerar).', en: 'You can read but not record (only the steering group records).' },
+} as const;
+
+export type TextKey = keyof typeof TEXTS;
+export const t = (lang: Lang, key: TextKey): string => TEXTS[key][lang];
+
+const STATUS = {
+  concept: { sv: 'Koncept', en: 'Concept' },
+  development: { sv: 'Under utveckling', en: 'In development' },
+  beta: { sv: 'Beta', en: 'Beta' },
+  stable: { sv: 'Stabil', en: 'Stable' },
+  obsolete: { sv: 'Avvecklad', en: 'Obsolete' },
+} as const;
+const STAGE = {
+  piloting: { sv: 'Pilot', en: 'Piloting' },
+  production: { sv: 'I produktion', en: 'In production' },
+  leaving: { sv: 'På väg ut', en: 'Leaving' },
+} as const;
+const KEY = {
+  equal: { sv: 'Lika delar', en: 'Equal shares' },
+  per_capita: { sv: 'Per invånare', en: 'Per capita' },
+  per_use: { sv: 'Per användning', en: 'Per use' },
+} as const;
+const UNIT = {
+  minutes: { sv: 'minuter', en: 'minutes' },
+  hours: { sv: 'timmar', en: 'hours' },
+  SEK: { sv: 'kronor', en: 'SEK' },
+} as const;
+const CONFIDENCE = { low: { sv: 'låg', en: 'low' }, medium: { sv: 'medel', en: 'medium' }, high: { sv: 'hög', en: 'high' } } as const;
+
+const pick = (table: Record<string, { sv: string; en: string }>, value: string, lang: Lang) => table[value]?.[lang] ?? value;
+export const statusLabel = (value: string, lang: Lang) => pick(STATUS, value, lang);
+export const stageLabel = (value: string, lang: Lang) => pick(STAGE, value, lang);
+export const keyLabel = (value: string, lang: Lang) => pick(KEY, value, lang);
+export const unitLabel = (value: string, lang: Lang) => pick(UNIT, value, lang);
+export const confidenceLabel = (value: string, lang: Lang) => pick(CONFIDENCE, value, lang);
+export const STATUSES = Object.keys(STATUS);
+
+const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
+export const formatNumber = (value: number, lang: Lang, digits = 0) =>
+  new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
+export const formatSek = (value: number, lang: Lang) => (lang === 'sv' ? `${formatNumber(Math.round(value), lang)} kr` : `SEK ${formatNumber(Math.round(value), lang)}`);
+export const formatMonth = (month: string, lang: Lang) =>
+  new Intl.DateTimeFormat(locale(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month.slice(0, 7)}-01T00:00:00Z`));

@@ -1,0 +1,341 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { DevIdpProcess, freePort, startDevIdpProcess } from '@kommuna/platform-testing';
+
+// The steering group's pages in a real browser (Debian's chromium through playwright-core), against
+// the real identity provider (dev-idp) and the real api, both as their own processes, as `npm start`
+// runs them (development mode: the demo usage is seeded). Every page is checked with axe-core.
+
+const REPO = path.resolve(__dirname, '../../..');
+const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS_DIR ?? path.join(REPO, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// The redirect URI dev-idp knows for the portal; the browser reaches it through a small proxy that
+// sends it to the portal's free test port (see docs/catalogue.md, "Tests").
+const PUBLIC_URL = 'http://127.0.0.1:3003';
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function spawnNode(args: string[], env: Record<string, string>, readyText: string): Promise<Spawned> {
+  // Always the embedded database in its own folder, never the shared server database.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'));
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...inherited, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} did not become ready:\n${output.slice(-3000)}`));
+    }, 90_000);
+    child.stdout?.on('data', () => {
+      if (output.includes(readyText)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+async function stop(spawned: Spawned | undefined): Promise<void> {
+  if (!spawned || spawned.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => spawned.child.once('exit', resolve));
+  spawned.child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * A plain HTTP proxy for the browser: requests for the portal's public address (the redirect URI
+ * dev-idp knows) go to the portal's free test port, everything else where it was addressed.
+ */
+function startProxy(portalPort: () => number): Promise<http.Server> {
+  const server = http.createServer((request, response) => {
+    const target = new URL(request.url ?? '/');
+    const port = target.origin === PUBLIC_URL ? portalPort() : Number(target.port || 80);
+    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'proxy-connection'));
+    const upstream = http.request({ host: target.hostname, port, method: request.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => {
+      response.writeHead(502);
+      response.end();
+    });
+    request.pipe(upstream);
+  });
+  // Playwright's own requests (page.request) tunnel through CONNECT even for plain http.
+  server.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    const [host, port] = (request.url ?? '').split(':');
+    const upstream = net.connect(`http://${host}:${port}` === PUBLIC_URL ? portalPort() : Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+/** Text with the non-breaking spaces Swedish number formatting uses made plain. */
+const plain = (text: string | null): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  // Open every <details> so the figures hidden in them are checked too.
+  await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+  });
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = false)));
+  // The top of the page, at most 1800 px: enough to show it, small enough to keep in the repository.
+  const height = Math.min(1800, await page.evaluate(() => document.documentElement.scrollHeight));
+  const width = page.viewportSize()!.width;
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width, height } });
+}
+
+describe('steering group portal in a real browser', () => {
+  let idp: DevIdpProcess | undefined;
+  let api: Spawned | undefined;
+  let portal: Spawned | undefined;
+  let browser: Browser | undefined;
+  let portalPort: number;
+  let proxy: http.Server | undefined;
+  let proxyPort: number;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-portal-e2e-'));
+
+  beforeAll(async () => {
+    try {
+      idp = await startDevIdpProcess();
+      const apiPort = await freePort();
+      api = await spawnNode(
+        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+        { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(apiPort), KOMMUNA_DATA_DIR: dataDir, KEYCLOAK_URL: idp.url },
+        'Kommuna api ready',
+      );
+      portalPort = await freePort();
+      portal = await spawnNode(
+        ['-r', '@swc-node/register', 'apps/portal/src/main.ts'],
+        { NODE_ENV: 'development', PORTAL_PORT: String(portalPort), PORTAL_PUBLIC_URL: PUBLIC_URL, KEYCLOAK_URL: idp.url, API_URL: `http://127.0.0.1:${apiPort}/graphql` },
+        'Kommuna portal ready',
+      );
+      proxy = await startProxy(() => portalPort);
+      proxyPort = (proxy.address() as { port: number }).port;
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (error) {
+      await Promise.all([stop(portal), stop(api), idp?.stop(), browser?.close()]);
+      proxy?.close();
+      throw error;
+    }
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop(portal);
+    await stop(api);
+    await idp?.stop();
+    proxy?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  async function newContext(viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
+    // bypassCSP lets the test inject axe-core (the pages themselves run no script); the proxy
+    // takes the portal's public address to its test port.
+    return browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE', proxy: { server: `http://127.0.0.1:${proxyPort}` } });
+  }
+
+  async function logIn(page: Page, username: string, target = '/catalogue'): Promise<void> {
+    await page.goto(`${PUBLIC_URL}${target}`);
+    // The identity provider's own login page, as a person would see it.
+    await expect(page.url()).toContain(`${idp!.realmUrl}/interaction/`);
+    await page.getByLabel('Användarnamn').fill(username);
+    await page.getByLabel('Lösenord').fill('kommuna-demo');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(`${PUBLIC_URL}${target}`);
+  }
+
+  it('logs the steering group in through the identity provider and shows the catalogue with seeded figures', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, 'styrgrupp');
+    await expect(await page.locator('h1').textContent()).toBe('Tjänstekatalog');
+    const rows = page.locator('table').first().locator('tbody tr');
+    expect(await rows.count()).toBe(4);
+    const eForms = plain(await rows.filter({ hasText: 'E-tjänster' }).textContent());
+    expect(eForms).toMatch(/Beta/);
+    expect(eForms).toMatch(/3 i produktion, 1 pilot/);
+    expect(eForms).toMatch(/1 200 000 kr/);
+    // Benefits computed from the seeded usage: a non-zero range.
+    expect(eForms).toMatch(/[1-9][\d ]* kr – [1-9][\d ]* kr/);
+    // The token never reaches the browser: the session cookie is opaque and httpOnly.
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'kp_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(session!.value).not.toContain('.');
+    await expectAccessible(page, 'catalogue');
+    await screenshot(page, 'catalogue');
+
+    // The meeting pack as CSV: every service's shares add up to its budget.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner CSV' }).click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(';'));
+    expect(header.slice(0, 3)).toEqual(['År', 'Tjänst-id', 'Tjänst']);
+    const byService = new Map<string, { budget: number; sum: number }>();
+    for (const line of lines) {
+      const entry = byService.get(line[1]) ?? { budget: Number(line[8]), sum: 0 };
+      entry.sum += Number(line[9]);
+      byService.set(line[1], entry);
+    }
+    expect([...byService.keys()].sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor']);
+    for (const [service, { budget, sum }] of byService) expect({ service, sum }).toEqual({ service, sum: budget });
+    expect(lines.filter((l) => l[1] === 'e-forms').map((l) => l[5])).toEqual(['Härnösands kommun', 'Sundsvalls kommun', 'Timrå kommun', 'Ånge kommun']);
+
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner PDF' }).click()]);
+    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    await context.close();
+  }, 120_000);
+
+  it('shows a service with status, version, adoption, costs and the benefit chart, and records follow-ups and decisions', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, 'styrgrupp', '/services/e-forms');
+    await expect(await page.locator('h1').textContent()).toBe('E-tjänster');
+    const facts = plain(await page.locator('dl.facts').first().textContent());
+    expect(facts).toMatch(/Version\s*0\.1\.0/);
+    expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(2);
+    // The cost table's total is the budget.
+    expect(plain(await page.locator('table tfoot').first().textContent())).toContain('1 200 000 kr');
+    expect(await page.getByText('Inga releaser ännu').count()).toBe(1);
+    await expectAccessible(page, 'service');
+    await screenshot(page, 'service');
+
+    // A follow-up through the form (with its CSRF token), then shown in the list and the chart.
+    await page.getByLabel('Period från').fill('2025-01-01');
+    await page.getByLabel('Period till').fill('2025-03-31');
+    await page.getByLabel('Uppmätt värde').fill('9,5');
+    await page.getByLabel('Mätdatum').fill('2025-04-02');
+    await page.getByLabel('Källa', { exact: true }).fill('Tidsstudie i webbläsartestet');
+    await page.getByRole('button', { name: 'Spara' }).click();
+    await page.waitForURL(/saved=follow-up/);
+    expect(await page.getByRole('status').textContent()).toBe('Sparat.');
+    expect(await page.locator('#follow-ups + .table-wrap').textContent()).toContain('Tidsstudie i webbläsartestet');
+
+    // A refused follow-up is shown with its field error, accessibly.
+    await page.getByLabel('Källa', { exact: true }).fill('x');
+    await page.getByLabel('Uppmätt värde').fill('9');
+    await page.getByRole('button', { name: 'Spara' }).click();
+    expect(await page.getByRole('alert').first().textContent()).toContain('source');
+    await expectAccessible(page, 'service with form errors');
+
+    // Digital mail is in production at two municipalities: stable is refused, saying what is missing.
+    await page.goto(`${PUBLIC_URL}/services/digital-mail`);
+    await page.getByLabel('Ny status').selectOption('stable');
+    await page.getByLabel('Diarienummer').fill('KS 2025/0400');
+    await page.getByRole('button', { name: 'Registrera beslut' }).click();
+    const alert = (await page.getByRole('alert').textContent()) ?? '';
+    expect(alert).toContain('stable kräver produktion i minst 3 kommuner; i produktion: 2 (sundsvall, timra), 1 saknas');
+    await expectAccessible(page, 'refused decision');
+    await screenshot(page, 'service-decision-refused');
+
+    // E-forms carries stable: the decision is recorded and heads the history.
+    await page.goto(`${PUBLIC_URL}/services/e-forms`);
+    await page.getByLabel('Ny status').selectOption('stable');
+    await page.getByLabel('Diarienummer').fill('KS 2025/0401');
+    await page.getByRole('button', { name: 'Registrera beslut' }).click();
+    await page.waitForURL(/saved=decision/);
+    expect(await page.locator('#decisions + .table-wrap tbody tr').first().textContent()).toMatch(/Beta → Stabil.*KS 2025\/0401/);
+    expect(await page.locator('dl.facts').first().textContent()).toMatch(/Stabil/);
+    await context.close();
+  }, 120_000);
+
+  it('shows a municipality page, switches to English, and reads well on a phone', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, 'styrgrupp', '/municipalities/sundsvall');
+    await expect(await page.locator('h1').textContent()).toBe('Sundsvalls kommun');
+    expect(plain(await page.locator('dl.facts').textContent())).toMatch(/99 800/);
+    await expectAccessible(page, 'municipality');
+    await screenshot(page, 'municipality');
+
+    await page.getByRole('link', { name: 'In English' }).click();
+    await page.waitForURL(`${PUBLIC_URL}/municipalities/sundsvall`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('h1').textContent()).toBe('Municipality of Sundsvall');
+    await page.getByRole('link', { name: 'Service catalogue' }).first().click();
+    expect(await page.locator('h1').textContent()).toBe('Service catalogue');
+    await expectAccessible(page, 'catalogue in English');
+    await screenshot(page, 'catalogue-en');
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${PUBLIC_URL}/services/minasidor`);
+    // Nothing but the tables' own scroll areas is wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await expectAccessible(page, 'service on a phone');
+    await screenshot(page, 'service-phone');
+    await context.close();
+  }, 120_000);
+
+  it('refuses form posts without the CSRF token or from another origin, and logs out', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, 'styrgrupp', '/services/e-forms');
+    const token = await page.locator('input[name="csrf"]').first().inputValue();
+    const form = { hypothesisId: 'handling-time', periodStart: '2025-01-01', periodEnd: '2025-01-31', measuredValue: '8', measuredOn: '2025-02-01', source: 'forged' };
+    const post = (data: Record<string, string>, headers: Record<string, string> = {}) =>
+      page.request.post(`${PUBLIC_URL}/services/e-forms/follow-ups`, { form: data, headers, maxRedirects: 0 });
+    expect((await post(form)).status()).toBe(403);
+    expect((await post({ ...form, csrf: 'guess' })).status()).toBe(403);
+    expect((await post({ ...form, csrf: token }, { origin: 'http://evil.example' })).status()).toBe(403);
+    await page.reload();
+    expect(await page.locator('#follow-ups + .table-wrap').textContent()).not.toContain('forged');
+
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.waitForURL(`${PUBLIC_URL}/logged-out`);
+    expect(await page.locator('h1').textContent()).toBe('Du är utloggad');
+    await expectAccessible(page, 'logged out');
+    await page.goto(`${PUBLIC_URL}/catalogue`);
+    // The portal session is gone: back through the identity provider (whose own session remains).
+    expect(page.url()).not.toBe(`${PUBLIC_URL}/logged-out`);
+    await context.close();
+  }, 120_000);
+
+  it('refuses a citizen: the catalogue is not for them', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${PUBLIC_URL}/catalogue`);
+    await page.getByLabel('Användarnamn').fill('medborgare-anna');
+    await page.getByLabel('Lösenord').fill('kommuna-demo');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(`${PUBLIC_URL}/catalogue`);
+    expect(await page.locator('h1').textContent()).toBe('Ingen behörighet');
+    expect(plain(await page.content())).not.toMatch(/1 200 000|E-tjänster/);
+    await expectAccessible(page, 'forbidden');
+    await context.close();
+  }, 120_000);
+});

@@ -1,0 +1,309 @@
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { JsonLogger } from '@kommuna/platform-logging';
+import type { PortalConfig } from './config';
+import { PORTAL_CSS } from './css';
+import { PortalData } from './data';
+import { meetingPackCsv, meetingPackOf, meetingPackPdf } from './exports';
+import { layout, PageContext } from './html';
+import { ApiClient, ApiError } from './http/api-client';
+import { authorizationUrl, exchangeCode, LoginFailedError, pkcePair } from './http/oidc';
+import { csrfMatches, Session, SessionStore } from './http/sessions';
+import { Lang, LANGS, t } from './i18n';
+import { cataloguePage } from './pages/catalogue';
+import { messagePage } from './pages/message';
+import { municipalityPage } from './pages/municipality';
+import { FormState, servicePage } from './pages/service';
+
+const SESSION_COOKIE = 'kp_session';
+const LOGIN_COOKIE = 'kp_login';
+const LANG_COOKIE = 'kp_lang';
+
+// No script at all: the pages are documents with forms. Styles from our own stylesheet only.
+const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export interface PortalOptions {
+  logger?: JsonLogger;
+  now?: () => Date;
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index < 1) continue;
+    const name = part.slice(0, index).trim();
+    try {
+      cookies[name] = decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      // A malformed cookie is ignored, as if absent.
+    }
+  }
+  return cookies;
+}
+
+/** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
+const localPath = (value: unknown, fallback = '/catalogue'): string =>
+  typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback;
+
+const stockholmToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(now);
+
+/**
+ * The steering group's web pages: server-rendered HTML over the api's GraphQL, logged in through
+ * the identity provider (authorization code + PKCE). The access token stays on the server; the
+ * browser holds an opaque session id in an httpOnly, SameSite=Lax cookie.
+ */
+export function buildPortal(config: PortalConfig, options: PortalOptions = {}): FastifyInstance {
+  const logger = options.logger ?? new JsonLogger('info');
+  const now = options.now ?? (() => new Date());
+  const sessions = new SessionStore(() => now().getTime());
+  const data = new PortalData(new ApiClient(config));
+  const secure = config.publicUrl.startsWith('https://');
+  const publicOrigin = new URL(config.publicUrl).origin;
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('content-security-policy', CSP);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    logger.event('info', 'request', { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    done();
+  });
+
+  const cookie = (name: string, value: string, maxAgeSeconds?: number) =>
+    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAgeSeconds !== undefined ? `; Max-Age=${maxAgeSeconds}` : ''}`;
+  const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
+  const langOf = (request: FastifyRequest): Lang => {
+    const chosen = cookiesOf(request)[LANG_COOKIE];
+    return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
+  };
+  const sessionOf = (request: FastifyRequest) => sessions.get(cookiesOf(request)[SESSION_COOKIE]);
+  const context = (request: FastifyRequest, session?: Session): PageContext => ({ lang: langOf(request), path: localPath(request.url), user: session?.user, csrfToken: session?.csrfToken });
+  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: { title: string; body: any }) =>
+    reply.code(status).type('text/html; charset=utf-8').send(layout(ctx, page.title, page.body));
+  const toLogin = (reply: FastifyReply, returnTo: string) => reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
+  const yearOf = (request: FastifyRequest) => {
+    const current = Number(stockholmToday(now()).slice(0, 4));
+    const asked = Number((request.query as Record<string, string>).year);
+    const years = [current - 2, current - 1, current, current + 1];
+    return { year: years.includes(asked) ? asked : current, years };
+  };
+
+  /** Runs a page that needs a logged-in user; maps the api's refusals to pages. */
+  const page =
+    (work: (request: FastifyRequest, reply: FastifyReply, session: Session) => Promise<unknown>) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      const session = sessionOf(request);
+      if (!session) return toLogin(reply, request.method === 'GET' ? request.url : String(request.headers.referer ?? '/catalogue').replace(/^https?:\/\/[^/]+/, ''));
+      try {
+        return await work(request, reply, session);
+      } catch (error) {
+        const ctx = context(request, session);
+        if (error instanceof ApiError) {
+          if (error.code === 'UNAUTHENTICATED') {
+            sessions.delete(session.id);
+            return toLogin(reply, request.url);
+          }
+          if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
+          if (error.code === 'NOT_FOUND' || error.code === 'TENANT_NOT_FOUND') return send(reply, 404, ctx, messagePage(ctx.lang, 'notFoundTitle', undefined));
+        }
+        logger.event('error', 'portal page failed', { path: request.url.split('?')[0], error: (error as Error).message, code: (error as { code?: string }).code });
+        return send(reply, 502, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+      }
+    };
+
+  /** A form post: needs the session's CSRF token, and a same-origin Origin when the browser sends one. */
+  const checkPost = (request: FastifyRequest, session: Session): boolean => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== publicOrigin) return false;
+    return csrfMatches(session, (request.body as Record<string, unknown> | undefined)?.csrf);
+  };
+  const refuseCsrf = (request: FastifyRequest, reply: FastifyReply, session?: Session) => {
+    const ctx = context(request, session);
+    return reply
+      .code(403)
+      .type('text/html; charset=utf-8')
+      .send(layout(ctx, t(ctx.lang, 'forbiddenTitle'), messagePage(ctx.lang, 'forbiddenTitle', undefined).body));
+  };
+
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/assets/portal.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_CSS));
+  app.get('/', async (_request, reply) => reply.redirect('/catalogue', 303));
+
+  app.get('/lang/:lang', async (request, reply) => {
+    const { lang } = request.params as { lang: string };
+    const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
+    reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000${secure ? '; Secure' : ''}`);
+    return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
+  });
+
+  app.get('/auth/login', async (request, reply) => {
+    const { verifier, challenge } = pkcePair();
+    const login = sessions.startLogin(verifier, localPath((request.query as Record<string, string>).returnTo));
+    // The state is bound to this browser too, so nobody can finish a login started elsewhere.
+    reply.header('set-cookie', cookie(LOGIN_COOKIE, login.state, 600));
+    return reply.redirect(authorizationUrl(config, login.state, challenge), 303);
+  });
+
+  app.get('/auth/callback', async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    const ctx = context(request);
+    const bound = cookiesOf(request)[LOGIN_COOKIE];
+    const login = query.state && bound === query.state ? sessions.finishLogin(query.state) : undefined;
+    if (!login || !query.code) {
+      return send(reply, 400, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+    }
+    try {
+      const { accessToken, expiresAt, user } = await exchangeCode(config, query.code, login.verifier);
+      const session = sessions.create(accessToken, expiresAt, user);
+      reply.header('set-cookie', [cookie(SESSION_COOKIE, session.id), cookie(LOGIN_COOKIE, '', 0)]);
+      logger.event('info', 'portal login', { subject: user.subject });
+      return reply.redirect(login.returnTo, 303);
+    } catch (error) {
+      if (!(error instanceof LoginFailedError)) throw error;
+      logger.event('warn', 'portal login failed', { error: error.message });
+      return send(reply, 400, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+    }
+  });
+
+  app.post('/auth/logout', async (request, reply) => {
+    const session = sessionOf(request);
+    if (session && !checkPost(request, session)) return refuseCsrf(request, reply, session);
+    sessions.delete(session?.id);
+    reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+    return reply.redirect('/logged-out', 303);
+  });
+
+  app.get('/logged-out', async (request, reply) => {
+    const ctx = context(request);
+    return send(reply, 200, ctx, messagePage(ctx.lang, 'loggedOut', 'loggedOutText', undefined));
+  });
+
+  app.get(
+    '/catalogue',
+    page(async (request, reply, session) => {
+      const { year, years } = yearOf(request);
+      const ctx = context(request, session);
+      return send(reply, 200, ctx, cataloguePage(ctx.lang, await data.catalogue(session.accessToken, year), year, years));
+    }),
+  );
+
+  const renderService = async (request: FastifyRequest, reply: FastifyReply, session: Session, status: number, state?: FormState) => {
+    const { id } = request.params as { id: string };
+    const { year, years } = yearOf(request);
+    const ctx = context(request, session);
+    const saved = (request.query as Record<string, string>).saved;
+    const result = await data.service(session.accessToken, id, year);
+    return send(reply, status, ctx, servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmToday(now()) }));
+  };
+
+  app.get('/services/:id', page((request, reply, session) => renderService(request, reply, session, 200)));
+
+  app.get(
+    '/services/:id/publiccode.yml',
+    page(async (request, reply, session) => {
+      const { id } = request.params as { id: string };
+      return reply.type('text/yaml; charset=utf-8').send(await data.publiccode(session.accessToken, id));
+    }),
+  );
+
+  const fields = (body: unknown, names: string[]): Record<string, string> =>
+    Object.fromEntries(names.map((name) => [name, typeof (body as Record<string, unknown>)?.[name] === 'string' ? ((body as Record<string, string>)[name] as string).slice(0, 2000) : '']));
+
+  app.post(
+    '/services/:id/follow-ups',
+    page(async (request, reply, session) => {
+      if (!checkPost(request, session)) return refuseCsrf(request, reply, session);
+      const { id } = request.params as { id: string };
+      const values = fields(request.body, ['hypothesisId', 'periodStart', 'periodEnd', 'measuredValue', 'measuredOn', 'source', 'note']);
+      const measured = Number(values.measuredValue.replace(',', '.').replace(/\s/g, ''));
+      if (values.measuredValue.trim() === '' || !Number.isFinite(measured)) {
+        const message = langOf(request) === 'sv' ? 'ange ett tal, t.ex. 9,5' : 'enter a number, e.g. 9.5';
+        return renderService(request, reply, session, 422, { form: 'follow-up', values, errors: [{ field: 'measuredValue', message }] });
+      }
+      try {
+        await data.recordFollowUp(session.accessToken, { service: id, ...values, measuredValue: measured, note: values.note.trim() || null });
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') throw error;
+        return renderService(request, reply, session, 422, { form: 'follow-up', values, errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [], message: error.message });
+      }
+      return reply.redirect(`/services/${encodeURIComponent(id)}?saved=follow-up#follow-ups`, 303);
+    }),
+  );
+
+  app.post(
+    '/services/:id/decisions',
+    page(async (request, reply, session) => {
+      if (!checkPost(request, session)) return refuseCsrf(request, reply, session);
+      const { id } = request.params as { id: string };
+      const values = fields(request.body, ['toStatus', 'decidedOn', 'diaryNumber']);
+      try {
+        await data.recordDecision(session.accessToken, { service: id, ...values });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'PROMOTION_REFUSED') {
+          const missing = (error.details as { missing?: Array<{ sv: string; en: string }> } | undefined)?.missing ?? [{ sv: error.message, en: error.message }];
+          return renderService(request, reply, session, 422, { form: 'decision', values, errors: [], missing });
+        }
+        if (error instanceof ApiError && (error.code === 'VALIDATION_FAILED' || error.code === 'GRAPHQL_VALIDATION_FAILED')) {
+          return renderService(request, reply, session, 422, { form: 'decision', values, errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [], message: error.message });
+        }
+        throw error;
+      }
+      return reply.redirect(`/services/${encodeURIComponent(id)}?saved=decision#decisions`, 303);
+    }),
+  );
+
+  app.get(
+    '/municipalities/:slug',
+    page(async (request, reply, session) => {
+      const { slug } = request.params as { slug: string };
+      const { year, years } = yearOf(request);
+      const ctx = context(request, session);
+      return send(reply, 200, ctx, municipalityPage(ctx.lang, await data.municipality(session.accessToken, slug, year), years));
+    }),
+  );
+
+  app.get(
+    '/export/meeting-pack.csv',
+    page(async (request, reply, session) => {
+      const { year } = yearOf(request);
+      const lang = langOf(request);
+      const pack = meetingPackOf(await data.meetingPack(session.accessToken, year), year, lang);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="kommuna-${lang === 'sv' ? 'motesunderlag' : 'meeting-pack'}-${year}.csv"`)
+        .send(meetingPackCsv(pack, lang));
+    }),
+  );
+
+  app.get(
+    '/export/meeting-pack.pdf',
+    page(async (request, reply, session) => {
+      const { year } = yearOf(request);
+      const lang = langOf(request);
+      const pack = meetingPackOf(await data.meetingPack(session.accessToken, year), year, lang);
+      const pdf = await meetingPackPdf(pack, lang, now());
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="kommuna-${lang === 'sv' ? 'motesunderlag' : 'meeting-pack'}-${year}.pdf"`)
+        .send(Buffer.from(pdf));
+    }),
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    const ctx = context(request, sessionOf(request));
+    return send(reply, 404, ctx, messagePage(ctx.lang, 'notFoundTitle', undefined));
+  });
+
+  return app;
+}

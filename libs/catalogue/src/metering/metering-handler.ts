@@ -1,0 +1,56 @@
+import type { EntityManager } from 'typeorm';
+import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
+import { requestContext } from '@kommuna/platform-tenancy';
+import {
+  EVENT_TYPES,
+  FormDecisionMadeData,
+  MailDeliveryStatusChangedData,
+} from '@kommuna/shared-service-contracts';
+import { stockholmMonth } from '../months';
+import { UsageRepository } from './usage.repository';
+
+/** What one event counts as, if anything: the service and metric it adds one to. */
+export function meterOf(event: Pick<OutboxEvent, 'type' | 'data'>): { service: string; metric: string } | undefined {
+  switch (event.type) {
+    case EVENT_TYPES.formSubmissionReceived:
+      return { service: 'e-forms', metric: 'submissions' };
+    case EVENT_TYPES.formDecisionMade:
+      return (event.data as FormDecisionMadeData | undefined)?.automated === true ? { service: 'e-forms', metric: 'automated_decisions' } : undefined;
+    case EVENT_TYPES.mailDeliveryStatusChanged: {
+      const data = event.data as MailDeliveryStatusChangedData | undefined;
+      if (data?.status !== 'SENT') return undefined;
+      if (data.channel === 'digital') return { service: 'digital-mail', metric: 'letters_digital' };
+      if (data.channel === 'paper') return { service: 'digital-mail', metric: 'letters_paper' };
+      return undefined;
+    }
+    case EVENT_TYPES.caseStatusChanged:
+      return { service: 'minasidor', metric: 'case_updates' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Meters the services' use from their own events: one more in the month the event occurred
+ * (Stockholm time), counted once per event however often the outbox delivers it. Reads nothing
+ * of the event but its type, time and the few fields that decide the metric: no person reaches
+ * the catalogue.
+ */
+export class CatalogueMeteringHandler implements EventHandler {
+  readonly name = 'catalogue-metering';
+  readonly types = [
+    EVENT_TYPES.formSubmissionReceived,
+    EVENT_TYPES.formDecisionMade,
+    EVENT_TYPES.mailDeliveryStatusChanged,
+    EVENT_TYPES.caseStatusChanged,
+  ];
+  private readonly usage = new UsageRepository();
+
+  async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
+    const meter = meterOf(event);
+    if (!meter) return;
+    const tenantId = requestContext.tenantId();
+    if (!(await this.usage.markProcessed(em, tenantId, event.id))) return;
+    await this.usage.increment(em, tenantId, meter.service, meter.metric, stockholmMonth(event.occurredAt), 1);
+  }
+}

@@ -1,0 +1,109 @@
+import type { EntityManager } from 'typeorm';
+
+export interface FollowUpRecord {
+  id: string;
+  service: string;
+  hypothesisId: string;
+  periodStart: string;
+  periodEnd: string;
+  measuredValue: number;
+  unit: string;
+  measuredOn: string;
+  source: string;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export interface StatusDecisionRecord {
+  id: string;
+  service: string;
+  fromStatus: string;
+  toStatus: string;
+  decidedOn: string;
+  diaryNumber: string;
+  evidence: Record<string, unknown>;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+const FOLLOW_UP_COLUMNS = `id, service, hypothesis_id, to_char(period_start, 'YYYY-MM-DD') AS period_start,
+  to_char(period_end, 'YYYY-MM-DD') AS period_end, measured_value, unit, to_char(measured_on, 'YYYY-MM-DD') AS measured_on,
+  source, note, recorded_by, recorded_at`;
+const DECISION_COLUMNS = `id, service, from_status, to_status, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, diary_number,
+  evidence, recorded_by, recorded_at`;
+
+/** The steering group's own records (platform-level, append-only): thin data access. */
+export class RecordsRepository {
+  async followUps(em: Pick<EntityManager, 'query'>, service?: string): Promise<FollowUpRecord[]> {
+    const rows = await em.query(
+      `SELECT ${FOLLOW_UP_COLUMNS} FROM catalogue_follow_up ${service ? 'WHERE service = $1' : ''} ORDER BY measured_on, recorded_at, id`,
+      service ? [service] : [],
+    );
+    return rows.map(toFollowUp);
+  }
+
+  async insertFollowUp(em: Pick<EntityManager, 'query'>, f: Omit<FollowUpRecord, 'id' | 'recordedAt'> & { id?: string }): Promise<FollowUpRecord | undefined> {
+    const rows = await em.query(
+      `INSERT INTO catalogue_follow_up (id, service, hypothesis_id, period_start, period_end, measured_value, unit, measured_on, source, note, recorded_by)
+       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (id) DO NOTHING RETURNING ${FOLLOW_UP_COLUMNS}`,
+      [f.id ?? null, f.service, f.hypothesisId, f.periodStart, f.periodEnd, f.measuredValue, f.unit, f.measuredOn, f.source, f.note, f.recordedBy],
+    );
+    return rows[0] ? toFollowUp(rows[0]) : undefined;
+  }
+
+  async decisions(em: Pick<EntityManager, 'query'>, service?: string): Promise<StatusDecisionRecord[]> {
+    const rows = await em.query(
+      `SELECT ${DECISION_COLUMNS} FROM catalogue_status_decision ${service ? 'WHERE service = $1' : ''} ORDER BY recorded_at, id`,
+      service ? [service] : [],
+    );
+    return rows.map(toDecision);
+  }
+
+  async insertDecision(
+    em: Pick<EntityManager, 'query'>,
+    d: Omit<StatusDecisionRecord, 'id' | 'recordedAt'> & { id?: string },
+  ): Promise<StatusDecisionRecord | undefined> {
+    const rows = await em.query(
+      `INSERT INTO catalogue_status_decision (id, service, from_status, to_status, decided_on, diary_number, evidence, recorded_by)
+       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO NOTHING RETURNING ${DECISION_COLUMNS}`,
+      [d.id ?? null, d.service, d.fromStatus, d.toStatus, d.decidedOn, d.diaryNumber, JSON.stringify(d.evidence), d.recordedBy],
+    );
+    return rows[0] ? toDecision(rows[0]) : undefined;
+  }
+}
+
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
+
+function toFollowUp(row: Record<string, any>): FollowUpRecord {
+  return {
+    id: row.id,
+    service: row.service,
+    hypothesisId: row.hypothesis_id,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    measuredValue: Number(row.measured_value),
+    unit: row.unit,
+    measuredOn: row.measured_on,
+    source: row.source,
+    note: row.note ?? null,
+    recordedBy: row.recorded_by,
+    recordedAt: iso(row.recorded_at),
+  };
+}
+
+function toDecision(row: Record<string, any>): StatusDecisionRecord {
+  return {
+    id: row.id,
+    service: row.service,
+    fromStatus: row.from_status,
+    toStatus: row.to_status,
+    decidedOn: row.decided_on,
+    diaryNumber: row.diary_number,
+    evidence: typeof row.evidence === 'string' ? JSON.parse(row.evidence) : row.evidence,
+    recordedBy: row.recorded_by,
+    recordedAt: iso(row.recorded_at),
+  };
+}

@@ -1,0 +1,12 @@
+import type { DatabaseSchema } from '@kommuna/platform-persistence';
+import { FollowUpEntity } from './entities/follow-up.entity';
+import { ProcessedEventEntity } from './entities/processed-event.entity';
+import { StatusDecisionEntity } from './entities/status-decision.entity';
+import { UsageMonthlyEntity } from './entities/usage-monthly.entity';
+import { CatalogueTables1764400000000 } from './migrations/1764400000000-catalogue-tables';
+
+/** The catalogue's tables; the api adds them to the platform's. */
+export const CATALOGUE_DATABASE_SCHEMA: DatabaseSchema = {
+  entities: [UsageMonthlyEntity, ProcessedEventEntity, FollowUpEntity, StatusDecisionEntity],
+  migrations: [CatalogueTables1764400000000],
+};
