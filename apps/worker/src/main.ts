@@ -4,7 +4,7 @@ import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
-import { backgroundTasks, WORKER_DATABASE_SCHEMA } from './background-tasks';
+import { backgroundTasks, WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
 /**
  * The worker: publishes the outbox and runs the services' background jobs against a PostgreSQL
@@ -13,6 +13,7 @@ import { backgroundTasks, WORKER_DATABASE_SCHEMA } from './background-tasks';
 async function main(): Promise<void> {
   const config = loadPlatformConfig();
   const logger = new JsonLogger(config.logLevel);
+  const settings = workerSettingsFromEnv();
   if (config.database.kind !== 'postgres') {
     throw new Error('The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.');
   }
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   await tenants.sync(tenantConfigs);
   const tasks = backgroundTasks(
     { database, tenants },
-    { onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }) },
+    { settings, onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }) },
   );
   for (const task of tasks) task.start();
 

@@ -292,6 +292,15 @@ export class MessageService {
 
   async list(filter: MessageFilter = {}): Promise<MessageView[]> {
     const tenantId = requestContext.tenantId();
+    // A filter is input like any other: checked here, so a bad one is a coded error and not a failed query.
+    const problems: FieldProblem[] = [];
+    if (filter.sendBatchId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(filter.sendBatchId)) problems.push({ field: 'sendBatchId', message: 'must be a batch id (UUID)' });
+    if (filter.department !== undefined && filter.department.length > 100) problems.push({ field: 'department', message: 'at most 100 characters' });
+    for (const key of ['limit', 'offset'] as const) {
+      const value = filter[key];
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1_000_000)) problems.push({ field: key, message: 'must be a whole number from 0 to 1000000' });
+    }
+    if (problems.length > 0) throw new ValidationFailedError('The filter is not valid', problems);
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     const rows = await this.database.transaction((em) =>
       em.query(

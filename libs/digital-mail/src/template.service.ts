@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Database } from '@kommuna/platform-persistence';
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { assertSafeHtml } from './content/html';
 import { escapeHtml, placeholdersOf, renderPlaceholders } from './content/placeholders';
@@ -82,12 +83,15 @@ export class TemplateService {
     const [row] = await this.database.transaction(async (em) => {
       // Serialises versions of one name: two saves at once get consecutive numbers.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1::text || ':' || $2::text))`, [tenantId, t.name]);
-      return em.query(
+      const rows = await em.query(
         `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by)
          SELECT $1::uuid, $2::varchar, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::varchar, $6::jsonb, $7::varchar FROM mail_template WHERE tenant_id = $1::uuid AND name = $2::varchar
          RETURNING *`,
         [tenantId, t.name, JSON.stringify(t.subject), JSON.stringify(body), t.bodyFormat, JSON.stringify(placeholders), sender.id],
       );
+      // A template change is an administrative change: audited in the same transaction.
+      await appendAuditEntry(em, { actor: sender.id, action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version } });
+      return rows;
     });
     return toView(row);
   }

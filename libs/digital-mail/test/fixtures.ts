@@ -2,13 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { DIGITAL_MAIL_DATABASE_SCHEMA } from '../src';
 
 export const TEST_SCHEMA = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(DIGITAL_MAIL_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...DIGITAL_MAIL_DATABASE_SCHEMA.migrations],
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(DIGITAL_MAIL_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...DIGITAL_MAIL_DATABASE_SCHEMA.migrations],
 };
 
 export const digitalMailService = (settings: Record<string, unknown> = {}) => ({

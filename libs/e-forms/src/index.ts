@@ -17,3 +17,4 @@ export * from './services/citizen-forms.service';
 export * from './services/case-work.service';
 export * from './startup-content';
 export { checkLogic, evaluateLogic } from './logic/json-logic';
+export * from './retention';

@@ -5,6 +5,7 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { EFormsError } from './errors';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { CaseWorkService } from './services/case-work.service';
 import { CitizenFormsService } from './services/citizen-forms.service';
@@ -13,8 +14,8 @@ import { FormCatalogService } from './services/form-catalog.service';
 import { exampleDefinition, PDF, pdfText, PNG } from './test-support';
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 
 const staff = (tenant: Tenant, roles: Principal['roles'], unit?: string): Principal => ({ subject: `staff-${tenant.slug}-${unit ?? roles[0]}`, issuer: 'test', roles, organizations: [tenant.slug], unit });

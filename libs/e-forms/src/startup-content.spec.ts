@@ -5,13 +5,14 @@ import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@komm
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { EFormsError } from './errors';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { loadEFormsContent, readFormFiles } from './startup-content';
 import { REPO_ROOT } from './test-support';
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 
 /** A copy of the shipped tenants/ folder to break things in. */

@@ -92,6 +92,17 @@ export function registerEdgeProtection(
     done();
   });
 
+  // PostgreSQL text cannot hold NUL, so no valid input contains one: refuse it here with a clear
+  // error instead of letting it reach a query (where it would fail as an internal error).
+  fastify.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    const query = (request.body as { query?: unknown } | null | undefined)?.query;
+    // In a GraphQL document a NUL may also come as the escape \u0000 inside a string literal.
+    if (request.body !== undefined && (containsNul(request.body) || (typeof query === 'string' && /\\u0000/i.test(query)))) {
+      return refuse(reply, 400, 'VALIDATION_FAILED', 'Text must not contain NUL characters (\\u0000)');
+    }
+    done();
+  });
+
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
@@ -106,4 +117,22 @@ export function registerEdgeProtection(
     if (options.production) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     done(null, payload);
   });
+}
+
+/** Whether a parsed body holds a NUL in any string or key; iterative, so deep nesting is safe. */
+export function containsNul(body: unknown): boolean {
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (value !== null && typeof value === 'object') {
+      if (Buffer.isBuffer(value)) continue;
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        stack.push(item);
+      }
+    }
+  }
+  return false;
 }

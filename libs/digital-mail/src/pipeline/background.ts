@@ -17,9 +17,16 @@ export interface DigitalMailTask {
 export function digitalMailBackgroundTasks(
   database: Database,
   tenants: TenantDirectory,
-  options: { env?: NodeJS.ProcessEnv; onError?: (error: Error, context: { tenantId: string; step: string }) => void; deliveryIntervalMs?: number; purgeIntervalMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    onError?: (error: Error, context: { tenantId: string; step: string }) => void;
+    deliveryIntervalMs?: number;
+    purgeIntervalMs?: number;
+    /** How long a claimed delivery is held before another replica may take it over (crash recovery). */
+    leaseMs?: number;
+  } = {},
 ): DigitalMailTask[] {
-  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError });
+  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError, leaseMs: options.leaseMs });
   const purger = new RetentionPurger(database, tenants);
   let timer: NodeJS.Timeout | undefined;
   let purging: Promise<unknown> | undefined;

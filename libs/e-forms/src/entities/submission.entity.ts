@@ -11,6 +11,7 @@ import { FormVersionEntity } from './form-version.entity';
 @Index('UQ_eforms_submission_idempotency', ['tenantId', 'subjectPartyId', 'idempotencyKey'], { unique: true, where: 'subject_party_id IS NOT NULL' })
 @Index('UQ_eforms_submission_idempotency_anonymous', ['tenantId', 'idempotencyKey'], { unique: true, where: 'subject_party_id IS NULL' })
 @Index('IDX_eforms_submission_subject', ['subjectPartyId'])
+@Index('IDX_eforms_submission_retention', ['tenantId', 'updatedAt'], { where: 'purged_at IS NULL' })
 @Check('CHK_eforms_submission_status', "status IN ('received', 'manual_handling', 'completion_requested', 'decided')")
 export class SubmissionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
@@ -66,4 +67,8 @@ export class SubmissionEntity {
 
   @Column({ name: 'completion_requested_at', type: 'timestamptz', nullable: true })
   completionRequestedAt!: Date | null;
+
+  /** Set when retention purged the answers and files (see retention.ts); the errand's record stays. */
+  @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })
+  purgedAt!: Date | null;
 }

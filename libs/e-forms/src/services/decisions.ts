@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
 import { DecisionReason, EVENT_TYPES, FormCompletionRequestedData, FormDecisionMadeData, LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
 import { CONTRACT_OUTCOME } from '../decision-rules';
@@ -31,6 +32,18 @@ export async function recordDecision(
     ...(definition.appealInstructions ? { appealInstructions: definition.appealInstructions } : {}),
   };
   await recordEvent<FormDecisionMadeData>(em, { type: EVENT_TYPES.formDecisionMade, source: EVENT_SOURCE, subject: submission.id, data });
+  // Automated decisions above all must be explainable afterwards: who (which rules) decided what, when.
+  await appendAuditEntry(
+    em,
+    {
+      actor: decision.decidedBy ?? 'system:decision-rules',
+      action: decision.automated ? 'eforms.decision.automated' : 'eforms.decision.manual',
+      targetType: 'eforms_submission',
+      targetId: submission.id,
+      details: { errandNumber: submission.errandNumber, decisionId, outcome: decision.outcome, rules: decision.reasons.map((r) => r.ruleId) },
+    },
+    decision.decidedAt,
+  );
   return decisionId;
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { addressedTenant, checkSlug, formatVersion, isUniqueViolation, parseVersion, requireRole } from '../context';
@@ -79,6 +80,7 @@ export class FormAdminService {
         if (await repository.findForm(em, tenant.id, slug)) throw slugTaken(slug);
         const form = await repository.insertForm(em, tenant.id, { slug, unit });
         await repository.insertVersion(em, tenant.id, { formId: form.id, major: 1, minor: 0, changelog, status: 'draft', definition });
+        await audit(em, principal, 'eforms.form.created', form.id, { formSlug: slug, unit });
         return this.formView(em, tenant, form);
       });
     } catch (error) {
@@ -99,7 +101,9 @@ export class FormAdminService {
       if (draft) throw new EFormsError('FORM_DRAFT_EXISTS', `Version ${formatVersion(draft)} of "${form.slug}" is still a draft: change or publish it first`);
       const latest = versions[0];
       const next = input.major ? { major: latest.major + 1, minor: 0 } : { major: latest.major, minor: latest.minor + 1 };
-      return versionView(em, this.tenants, await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition }));
+      const created = await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition });
+      await audit(em, principal, 'eforms.form-version.created', created.id, { formSlug: form.slug, version: formatVersion(created) });
+      return versionView(em, this.tenants, created);
     });
   }
 
@@ -111,6 +115,7 @@ export class FormAdminService {
     return this.database.transaction(async (em) => {
       const version = await this.requireVersion(em, tenant, input.formSlug, input.version);
       if (version.status !== 'draft') throw immutable(input.formSlug, version);
+      await audit(em, principal, 'eforms.form-version.changed', version.id, { formSlug: input.formSlug, version: formatVersion(version) });
       return versionView(em, this.tenants, await repository.updateDraftVersion(em, tenant.id, version.id, { definition, changelog }));
     });
   }
@@ -122,6 +127,7 @@ export class FormAdminService {
       if (row.status !== 'draft') throw immutable(formSlug, row);
       // Checked again: the rules for definitions may have tightened since the draft was saved.
       validateFormDefinition(row.definition);
+      await audit(em, principal, 'eforms.form-version.published', row.id, { formSlug, version: formatVersion(row) });
       return versionView(em, this.tenants, await repository.setVersionStatus(em, tenant.id, row.id, 'published'));
     });
   }
@@ -133,6 +139,7 @@ export class FormAdminService {
       const row = await this.requireVersion(em, tenant, formSlug, version);
       if (row.status === 'retired') return versionView(em, this.tenants, row);
       if (row.status !== 'published') throw new EFormsError('FORM_NOT_PUBLISHED', `Version ${version} of "${formSlug}" is a draft: only a published version is retired`);
+      await audit(em, principal, 'eforms.form-version.retired', row.id, { formSlug, version: formatVersion(row) });
       return versionView(em, this.tenants, await repository.setVersionStatus(em, tenant.id, row.id, 'retired'));
     });
   }
@@ -140,7 +147,11 @@ export class FormAdminService {
   /** Publishes the form's current version as a shared template every member may adopt (idempotent). */
   async publishTemplate(principal: Principal, formSlug: string): Promise<TemplateView> {
     const tenant = this.adminTenant(principal);
-    return this.database.transaction(async (em) => templateView(this.tenants, await this.publishTemplateIn(em, tenant, formSlug)));
+    return this.database.transaction(async (em) => {
+      const template = await this.publishTemplateIn(em, tenant, formSlug);
+      await audit(em, principal, 'eforms.template.published', template.id, { formSlug, template: template.slug, version: formatVersion(template) });
+      return templateView(this.tenants, template);
+    });
   }
 
   async listTemplates(principal: Principal): Promise<TemplateView[]> {
@@ -151,7 +162,11 @@ export class FormAdminService {
   /** Copies the newest version of another municipality's template into this one's forms, as a draft 1.0. */
   async adoptTemplate(principal: Principal, input: AdoptTemplateInput): Promise<FormView> {
     const tenant = this.adminTenant(principal);
-    return this.database.transaction(async (em) => this.formView(em, tenant, await this.adoptIn(em, tenant, input, 'draft')));
+    return this.database.transaction(async (em) => {
+      const form = await this.adoptIn(em, tenant, input, 'draft');
+      await audit(em, principal, 'eforms.template.adopted', form.id, { formSlug: form.slug, publisher: input.publisher, template: input.templateSlug });
+      return this.formView(em, tenant, form);
+    });
   }
 
   /** The adopted forms and whether their template has a newer version than the one they copy. */
@@ -183,7 +198,9 @@ export class FormAdminService {
       const next = major ? { major: latest.major + 1, minor: 0 } : { major: latest.major, minor: latest.minor + 1 };
       const definition = validateFormDefinition(state.latest.definition);
       const changelog = `Från mallen ${state.view.publisher}/${state.latest.slug} ${state.view.latestVersion}: ${state.latest.changelog}`;
-      return versionView(em, this.tenants, await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition, templateId: state.latest.id }));
+      const created = await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition, templateId: state.latest.id });
+      await audit(em, principal, 'eforms.form-version.created', created.id, { formSlug, version: formatVersion(created), fromTemplate: state.latest.id });
+      return versionView(em, this.tenants, created);
     });
   }
 
@@ -284,3 +301,8 @@ export class FormAdminService {
 const slugTaken = (slug: string) => new EFormsError('FORM_SLUG_TAKEN', `A form "${slug}" already exists in this municipality`);
 const immutable = (slug: string, v: VersionRow) =>
   new EFormsError('FORM_VERSION_IMMUTABLE', `Version ${formatVersion(v)} of "${slug}" is ${v.status} and can no longer be changed: create a new version`);
+
+/** Every administrative change is in the municipality's audit trail, written in the change's transaction. */
+function audit(em: EntityManager, principal: Principal, action: string, targetId: string, details: Record<string, unknown>) {
+  return appendAuditEntry(em, { actor: principal.subject, action, targetType: action.split('.')[1].replace('-', '_'), targetId, details });
+}

@@ -36,27 +36,7 @@ export class AuditLog {
   constructor(private readonly database: Database) {}
 
   async record(em: EntityManager, input: AuditEntryInput, now: Date = new Date()): Promise<ChainedEntry> {
-    const tenantId = requestContext.tenantId();
-    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_log:' || $1, 0))`, [tenantId]);
-    const [last] = await em.query(`SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenantId]);
-    // Millisecond precision, as JavaScript dates have, so the stored time hashes the same.
-    const occurredAt = new Date(Math.floor(now.getTime()));
-    const entry: Omit<ChainedEntry, 'hash'> = {
-      seq: last ? Number(last.seq) + 1 : 1,
-      occurredAt,
-      actor: input.actor,
-      action: input.action,
-      targetType: input.targetType,
-      targetId: input.targetId ?? null,
-      details: JSON.parse(JSON.stringify(input.details ?? {})),
-      prevHash: last ? last.hash : GENESIS_HASH,
-    };
-    const hash = entryHash(entry);
-    await em.query(
-      `INSERT INTO audit_log (tenant_id, ${ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [tenantId, entry.seq, entry.occurredAt, entry.actor, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.details), entry.prevHash, hash],
-    );
-    return { ...entry, hash };
+    return appendAuditEntry(em, input, now);
   }
 
   /** Newest first, `first` at a time, before sequence number `before` when given. */
@@ -96,4 +76,32 @@ export class AuditLog {
     }
     return { intact: true, entries: state.verified };
   }
+}
+
+/**
+ * Appends an entry to the current tenant's chain inside the caller's transaction (what
+ * AuditLog.record does), for services that audit from code holding only an EntityManager.
+ */
+export async function appendAuditEntry(em: EntityManager, input: AuditEntryInput, now: Date = new Date()): Promise<ChainedEntry> {
+  const tenantId = requestContext.tenantId();
+  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_log:' || $1, 0))`, [tenantId]);
+  const [last] = await em.query(`SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenantId]);
+  // Millisecond precision, as JavaScript dates have, so the stored time hashes the same.
+  const occurredAt = new Date(Math.floor(now.getTime()));
+  const entry: Omit<ChainedEntry, 'hash'> = {
+    seq: last ? Number(last.seq) + 1 : 1,
+    occurredAt,
+    actor: input.actor,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? null,
+    details: JSON.parse(JSON.stringify(input.details ?? {})),
+    prevHash: last ? last.hash : GENESIS_HASH,
+  };
+  const hash = entryHash(entry);
+  await em.query(
+    `INSERT INTO audit_log (tenant_id, ${ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [tenantId, entry.seq, entry.occurredAt, entry.actor, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.details), entry.prevHash, hash],
+  );
+  return { ...entry, hash };
 }

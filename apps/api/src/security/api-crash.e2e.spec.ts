@@ -1,0 +1,201 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { createTestDatabase, freePort, startTestRealm, TestRealm } from '@kommuna/platform-testing';
+import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { APP_DATABASE_SCHEMA } from '../database-schema';
+import { REPO_ROOT } from '../testing/test-api';
+
+/**
+ * Crash safety of the api (issue 10, part 1): the api runs as its own process (apps/api/src/main.ts,
+ * as deployed) against a PostgreSQL server and is killed with SIGKILL at random moments while
+ * clients stream e-form submissions at it, and restarted. Afterwards every acknowledged
+ * submission is stored with its outbox event (and, where rules decided at once, its decision and
+ * decision event), nothing unacknowledged is half-stored, errand numbers have no gaps (the counter
+ * row is updated in the submission's transaction, so a rolled-back submission gives its number
+ * back), and a client that retries an unacknowledged submission with its idempotency key gets
+ * exactly one errand.
+ */
+const SUBMIT = `mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber } }`;
+const ENQUIRY = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus på tomten', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
+const PERMIT = { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 'Bruten fot, gips i tre månader.', varaktighetManader: 3, gangstrackaMeter: 40, harLakarintyg: false };
+// (Shorter than six months: the rules reject it at once, so decisions are part of the transaction under test.)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface ApiProcess {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  ready: Promise<void>;
+  output(): string;
+}
+
+function spawnApi(env: Record<string, string | undefined>): ApiProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let markReady: () => void = () => undefined;
+  let markFailed: (error: Error) => void = () => undefined;
+  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.includes('Kommuna api ready')) markReady();
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      markFailed(new Error(`the api exited before it was ready:\n${output}`));
+      resolve(code);
+    }),
+  );
+  return { child, exited, ready, output: () => output };
+}
+
+describe('api crash safety', () => {
+  it('is proven on a PostgreSQL server (two processes cannot share the embedded database)', () => {
+    // On PGlite only one process can open the database; the suite below runs when DATABASE_URL is set.
+    expect(APP_DATABASE_SCHEMA.migrations.length).toBeGreaterThan(0);
+  });
+
+  if (process.env.DATABASE_URL) {
+    let database: Database;
+    let realm: TestRealm;
+    const processes: ApiProcess[] = [];
+
+    beforeAll(async () => {
+      database = await createTestDatabase(APP_DATABASE_SCHEMA);
+      realm = await startTestRealm('kommuna');
+    }, 60_000);
+    afterAll(async () => {
+      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+      await Promise.all(processes.map((p) => p.exited));
+      await database?.close();
+      await realm?.close();
+    }, 30_000);
+
+    it('keeps every acknowledged submission with its events and half-stores none while the api is killed -9', async () => {
+      const port = await freePort();
+      const env = {
+        NODE_ENV: 'test',
+        PORT: String(port),
+        DATABASE_URL: (database.dataSource.options as { url: string }).url,
+        DATABASE_MIGRATION_URL: undefined,
+        DATABASE_POOL_SIZE: '6',
+        KEYCLOAK_URL: realm.realmUrl.replace(/\/realms\/kommuna$/, ''),
+        KOMMUNA_TENANTS_DIR: path.join(REPO_ROOT, 'tenants'),
+        LOG_LEVEL: 'info',
+        KOMMUNA_RATE_LIMIT_PER_CLIENT: '1000000',
+        KOMMUNA_RATE_LIMIT_PER_TENANT: '1000000',
+      };
+      const citizen = `Bearer ${realm.token({ sub: 'crash-citizen', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' }, {})}`;
+      const url = `http://127.0.0.1:${port}/graphql`;
+      type Attempt = { key: string; kind: 'enquiry' | 'permit'; neverSent?: boolean; acknowledged?: { submissionId: string; errandNumber: string } };
+      const attempts: Attempt[] = [];
+      const submit = async (attempt: Attempt) => {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-kommuna-tenant': 'sundsvall', ...(attempt.kind === 'permit' ? { authorization: citizen } : {}) },
+          body: JSON.stringify({
+            query: SUBMIT,
+            variables: { input: { formSlug: attempt.kind === 'permit' ? 'parkeringstillstand' : 'bygglov-forfragan', data: attempt.kind === 'permit' ? PERMIT : ENQUIRY, idempotencyKey: attempt.key } },
+          }),
+        });
+        const body = (await response.json()) as { data?: { submitForm: { submissionId: string; errandNumber: string } }; errors?: unknown };
+        if (response.status !== 200 || body.errors) throw new Error(`refused: ${response.status} ${JSON.stringify(body.errors)}`);
+        return body.data!.submitForm;
+      };
+
+      // Six clients submit continuously; a refused connection (the api is down) is retried later with a new key.
+      let streaming = true;
+      const clients = Array.from({ length: 6 }, async (_, n) => {
+        while (streaming) {
+          const attempt: Attempt = { key: `crash-${randomUUID()}`, kind: n % 2 === 0 ? 'permit' : 'enquiry' };
+          attempts.push(attempt);
+          try {
+            attempt.acknowledged = await submit(attempt);
+          } catch (error) {
+            if (/refused:/.test((error as Error).message)) throw error;
+            // The api is down: the request never reached it (as opposed to being cut off mid-way).
+            if ((error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') attempt.neverSent = true;
+            await sleep(25);
+          }
+        }
+      });
+
+      let kills = 0;
+      for (let round = 0; round < 5; round++) {
+        const api = spawnApi(env);
+        processes.push(api);
+        await api.ready;
+        await sleep(400 + Math.random() * 1200);
+        api.child.kill('SIGKILL');
+        await api.exited;
+        kills++;
+      }
+      const last = spawnApi(env);
+      processes.push(last);
+      await last.ready;
+      await sleep(500);
+      streaming = false;
+      await Promise.all(clients);
+
+      const sql = (query: string, params: unknown[] = []) =>
+        requestContext.run({ requestId: 'crash', tenantId: sundsvallId }, () => database.transaction((em) => em.query(query, params)));
+      const [{ id: sundsvallId }] = await database.platformTransaction((em) => em.query(`SELECT id FROM tenant WHERE slug = 'sundsvall'`));
+      const submissions: Array<{ id: string; idempotency_key: string; errand_number: string; status: string }> = await sql(
+        `SELECT id, idempotency_key, errand_number, status FROM eforms_submission WHERE idempotency_key LIKE 'crash-%'`,
+      );
+      const events: Array<{ type: string; subject: string }> = await sql(`SELECT type, subject FROM outbox_event WHERE source = '/e-forms'`);
+      const decisions: Array<{ submission_id: string }> = await sql(`SELECT submission_id FROM eforms_decision`);
+      const stored = new Map(submissions.map((s) => [s.idempotency_key, s]));
+      const eventsOf = (type: string) => events.filter((e) => e.type === type).map((e) => e.subject).sort();
+
+      // Every acknowledged submission is stored as acknowledged.
+      const acknowledged = attempts.filter((a) => a.acknowledged);
+      const unacknowledged = attempts.filter((a) => !a.acknowledged && !a.neverSent);
+      expect(attempts.filter((a) => a.neverSent && stored.has(a.key))).toEqual([]);
+      expect(acknowledged.filter((a) => stored.get(a.key)?.id !== a.acknowledged!.submissionId || stored.get(a.key)?.errand_number !== a.acknowledged!.errandNumber)).toEqual([]);
+      // Every stored submission has exactly one received event and no event lacks its submission.
+      expect(eventsOf(EVENT_TYPES.formSubmissionReceived)).toEqual(submissions.map((s) => s.id).sort());
+      // The parking permits were decided at once: decision row and decision event together, or neither.
+      const decided = submissions.filter((s) => s.status === 'decided').map((s) => s.id).sort();
+      expect(decisions.map((d) => d.submission_id).sort()).toEqual(decided);
+      expect(eventsOf(EVENT_TYPES.formDecisionMade)).toEqual(decided);
+      expect(decided.length).toBeGreaterThan(0);
+      // Nothing stored that no client sent; unacknowledged ones are either whole (above) or absent.
+      expect(submissions.filter((s) => !attempts.some((a) => a.key === s.idempotency_key))).toEqual([]);
+      // Errand numbers: per series 1..n without gaps, and the counter agrees.
+      const [{ year }] = await sql(`SELECT max(year)::int AS year FROM eforms_errand_counter`);
+      for (const prefix of ['BYG', 'PTS']) {
+        const numbers = submissions.filter((s) => s.errand_number.startsWith(`${prefix}-`)).map((s) => Number(s.errand_number.split('-')[2])).sort((a, b) => a - b);
+        expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+        const [counter] = await sql(`SELECT last_value FROM eforms_errand_counter WHERE prefix = $1 AND year = $2`, [prefix, year]);
+        expect(counter?.last_value ?? 0).toBe(numbers.length);
+      }
+
+      // A client retrying an unacknowledged submission with the same key gets one errand: the stored one, or a new one.
+      const lost = unacknowledged.filter((a) => !stored.has(a.key));
+      const survived = unacknowledged.filter((a) => stored.has(a.key));
+      for (const attempt of unacknowledged) {
+        const receipt = await submit(attempt);
+        if (stored.has(attempt.key)) expect(receipt.errandNumber).toBe(stored.get(attempt.key)!.errand_number);
+      }
+      const [{ n: afterRetry }] = await sql(`SELECT count(*)::int AS n FROM eforms_submission WHERE idempotency_key LIKE 'crash-%'`);
+      expect(afterRetry).toBe(submissions.length + lost.length);
+      last.child.kill('SIGTERM');
+      await last.exited;
+
+      expect(kills).toBe(5);
+      expect(acknowledged.length).toBeGreaterThan(20);
+      expect(unacknowledged.length).toBeGreaterThan(0);
+      process.stdout.write(
+        `api crash test: ${kills} kill -9s, ${acknowledged.length} acknowledged, ${unacknowledged.length} cut off (${survived.length} committed before the kill, ${lost.length} rolled back), errand numbers without gaps\n`,
+      );
+    }, 150_000);
+  }
+});
