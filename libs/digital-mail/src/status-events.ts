@@ -1,20 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { recordEvent } from '@kommuna/platform-events';
-import { EVENT_TYPES, MailDeliveryStatus, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
+import { EVENT_TYPES, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 
 export const EVENT_SOURCE = '/digital-mail';
 
 /** Every status change is an outbox event in the transaction that made it (Mina sidor reads them). */
 export async function recordStatusChanged(
   em: EntityManager,
-  data: {
-    messageId: string;
-    recipientPartyId: string;
-    status: MailDeliveryStatus;
-    channel: 'digital' | 'paper' | null;
-    statusDetail: string | null;
-    externalReferences: Record<string, string>;
-  },
+  data: MailDeliveryStatusChangedData,
 ): Promise<void> {
   await recordEvent<MailDeliveryStatusChangedData>(em, {
     type: EVENT_TYPES.mailDeliveryStatusChanged,

@@ -1,3 +1,4 @@
+import { printableText, wrapText } from '@kommuna/shared-pdf-text';
 import { PDFDocument, PDFFont, rgb, StandardFonts } from 'pdf-lib';
 import type { Receipt } from './receipt';
 import type { Language } from './validation';
@@ -62,7 +63,6 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const encodable = new Set(regular.getCharacterSet());
-  const safe = (text: string) => Array.from(text, (c) => (encodable.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
 
   let page = doc.addPage(A4);
   let y = A4[1] - MARGIN;
@@ -71,8 +71,8 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
     const font = options.font ?? regular;
     const size = options.size ?? 10;
     const indent = options.indent ?? 0;
-    for (const paragraph of safe(text).split(/\r?\n/)) {
-      for (const wrapped of wrap(paragraph, font, size, width - indent)) {
+    for (const paragraph of printableText(text, encodable).split(/\r?\n/)) {
+      for (const wrapped of wrapText(paragraph, (part) => font.widthOfTextAtSize(part, size), width - indent)) {
         if (y < MARGIN + size) {
           page = doc.addPage(A4);
           y = A4[1] - MARGIN;
@@ -115,29 +115,4 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
   y -= 10;
   line(t.footer, { size: 9 });
   return doc.save();
-}
-
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  if (text.length === 0) return [''];
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width) {
-      current = candidate;
-      continue;
-    }
-    if (current) lines.push(current);
-    // A single word wider than the line (a hash, a long name) is cut by characters.
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > width) {
-      let cut = rest.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    current = rest;
-  }
-  lines.push(current);
-  return lines;
 }

@@ -1,3 +1,4 @@
+import { printableText, wrapText } from '@kommuna/shared-pdf-text';
 import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb } from 'pdf-lib';
 import type { PostalAddress } from '../adapters/types';
 
@@ -77,7 +78,7 @@ class PageWriter {
   }
 
   paragraph(text: string, font: PDFFont, size: number): void {
-    const lines = wrap(printable(text, font), font, size, A4.width - 2 * MARGIN);
+    const lines = wrapText(printable(text, font), (part) => font.widthOfTextAtSize(part, size), A4.width - 2 * MARGIN);
     for (const line of lines.length > 0 ? lines : ['']) {
       if (this.y < 25 * MM) {
         this.page = this.doc.addPage([A4.width, A4.height]);
@@ -89,34 +90,10 @@ class PageWriter {
   }
 }
 
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-  const lines: string[] = [];
-  let current = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const candidate = current ? `${current} ${word}` : word;
-    if (font.widthOfTextAtSize(candidate, size) <= width) {
-      current = candidate;
-      continue;
-    }
-    if (current) lines.push(current);
-    // A single word wider than the line is cut.
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > width) {
-      let cut = rest.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > width) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    current = rest;
-  }
-  if (current) lines.push(current);
-  return lines;
-}
-
 /** The standard fonts encode WinAnsi only: other characters print as '?' rather than failing the letter. */
 const characterSets = new WeakMap<PDFFont, Set<number>>();
 function printable(text: string, font: PDFFont): string {
-  let supported = characterSets.get(font);
-  if (!supported) characterSets.set(font, (supported = new Set(font.getCharacterSet())));
-  return [...text.replace(/\t/g, ' ')].map((ch) => (supported!.has(ch.codePointAt(0)!) ? ch : '?')).join('');
+  let encodable = characterSets.get(font);
+  if (!encodable) characterSets.set(font, (encodable = new Set(font.getCharacterSet())));
+  return printableText(text, encodable);
 }

@@ -1,0 +1,37 @@
+/**
+ * Laying out plain text for PDFs drawn with the standard fonts (receipts, printed letters).
+ * Independent of the PDF library: the caller passes how wide a string is and which characters
+ * its font can encode.
+ */
+
+/** Breaks one paragraph into lines no wider than `width`; a single word wider than a line is cut by characters. */
+export function wrapText(text: string, measure: (text: string) => number, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (measure(candidate) <= width) {
+      current = candidate;
+      continue;
+    }
+    if (current) lines.push(current);
+    let rest = word;
+    while (measure(rest) > width) {
+      let cut = rest.length - 1;
+      while (cut > 1 && measure(rest.slice(0, cut)) > width) cut--;
+      lines.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    current = rest;
+  }
+  lines.push(current);
+  return lines;
+}
+
+/**
+ * The standard PDF fonts encode WinAnsi only (Swedish å, ä, ö, é are in it): any other character
+ * is shown as "?" rather than failing the whole document; tabs become spaces.
+ */
+export function printableText(text: string, encodable: ReadonlySet<number>): string {
+  return Array.from(text.replace(/\t/g, ' '), (c) => (encodable.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
+}
