@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { ConfigProblem, parseYamlConfig } from '@kommuna/shared-yaml-config';
 import { LoadedTenantConfig, SERVICE_IDS, ServiceId } from '@kommuna/platform-tenancy';
 import { METERED_METRICS } from '../metering/metrics';
 import { ChangelogRelease, parseChangelog } from './changelog';
@@ -8,11 +8,7 @@ import { ServiceDescriptor, ServiceDescriptorSchema } from './service-descriptor
 
 export const SERVICE_FILE_NAME = 'service.yaml';
 
-export interface ServiceDescriptorProblem {
-  file: string;
-  field: string;
-  message: string;
-}
+export type ServiceDescriptorProblem = ConfigProblem;
 
 /** CI and start-up stop on these, each naming the file and the field. */
 export class ServiceDescriptorError extends Error {
@@ -42,30 +38,8 @@ export function parseServiceDescriptor(
   file: string,
   text: string,
 ): { ok: true; descriptor: ServiceDescriptor } | { ok: false; problems: ServiceDescriptorProblem[] } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => ({
-        file,
-        field: `line ${lineCounter.linePos(error.pos[0]).line}`,
-        message: error.message.split('\n')[0],
-      })),
-    };
-  }
-  const result = ServiceDescriptorSchema.safeParse(document.toJS());
-  if (!result.success) {
-    return {
-      ok: false,
-      problems: result.error.issues.map((issue) => ({
-        file,
-        field: issue.path.length > 0 ? issue.path.join('.') : '(root)',
-        message: issue.message,
-      })),
-    };
-  }
-  return { ok: true, descriptor: result.data };
+  const parsed = parseYamlConfig(ServiceDescriptorSchema, file, text);
+  return parsed.ok ? { ok: true, descriptor: parsed.value } : parsed;
 }
 
 /** Checks a descriptor against the platform: metered metrics exist, per-capita keys have populations. */

@@ -1,15 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { ConfigProblem, parseYamlConfig } from '@kommuna/shared-yaml-config';
 import { TenantConfig, TenantConfigSchema } from './tenant-config.schema';
 
 export const TENANT_FILE_NAME = 'tenant.yaml';
 
-export interface TenantConfigProblem {
-  file: string;
-  field: string;
-  message: string;
-}
+export type TenantConfigProblem = ConfigProblem;
 
 /** Start-up stops on any of these: no tenant runs on another's or on half-read settings. */
 export class TenantConfigError extends Error {
@@ -32,30 +28,8 @@ export function parseTenantConfig(
   file: string,
   text: string,
 ): { ok: true; config: TenantConfig } | { ok: false; problems: TenantConfigProblem[] } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    return {
-      ok: false,
-      problems: document.errors.map((error) => ({
-        file,
-        field: `line ${lineCounter.linePos(error.pos[0]).line}`,
-        message: error.message.split('\n')[0],
-      })),
-    };
-  }
-  const result = TenantConfigSchema.safeParse(document.toJS());
-  if (!result.success) {
-    return {
-      ok: false,
-      problems: result.error.issues.map((issue) => ({
-        file,
-        field: issue.path.length > 0 ? issue.path.join('.') : '(root)',
-        message: issue.message,
-      })),
-    };
-  }
-  return { ok: true, config: result.data };
+  const parsed = parseYamlConfig(TenantConfigSchema, file, text);
+  return parsed.ok ? { ok: true, config: parsed.value } : parsed;
 }
 
 /**
