@@ -33,6 +33,8 @@ export interface DeliveryWorkerOptions {
   backoffMs?: (attempt: number) => number;
   reachabilityBatchSize?: number;
   digitalBatchSize?: number;
+  /** Digital deliveries in flight at once (each letter is its own idempotent call). */
+  digitalConcurrency?: number;
   paperBatchSize?: number;
   expandChunkSize?: number;
   /** An open print batch is released after this long even if single letters keep arriving. */
@@ -129,9 +131,14 @@ export class DeliveryWorker {
   /** Polls every `intervalMs` until stop(); rounds never overlap. */
   start(intervalMs = 1000): void {
     const tick = async (): Promise<void> => {
-      this.running = this.drain(20).catch((error) => this.options.onError?.(error as Error, { tenantId: '-', step: 'round' }));
+      const rounds = 20;
+      let busy = false;
+      this.running = this.drain(rounds)
+        .then((r) => (busy = worked(r)))
+        .catch((error) => this.options.onError?.(error as Error, { tenantId: '-', step: 'round' }));
       await this.running;
-      if (this.timer) this.timer = setTimeout(tick, intervalMs);
+      // Still work after a full drain (a bulk send): go on at once; the pause is for idle polling only.
+      if (this.timer) this.timer = setTimeout(tick, busy ? 0 : intervalMs);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -292,48 +299,65 @@ export class DeliveryWorker {
 
   private async deliverDigitally(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
     const contents = new Map<string, MessageContent>();
-    const { claimId, rows } = await this.claim(tenant.id, 'DIGITAL', this.options.digitalBatchSize ?? 10, async (em, ids) => {
+    const { claimId, rows } = await this.claim(tenant.id, 'DIGITAL', this.options.digitalBatchSize ?? 200, async (em, ids) => {
       for (const content of await readContents(em, tenant.id, ids, ['DIGITAL_ONLY', 'EITHER'])) contents.set(content.id, content);
     });
-    for (const job of rows) {
-      const content = contents.get(job.message_id)!;
-      let transactionId: string;
-      try {
-        ({ transactionId } = await adapters.mailbox.deliver({
-          messageId: job.message_id,
-          senderOrgNr: tenant.config.organisationsnummer,
-          senderName: settings.senderName,
-          recipient: job.recipient_number,
-          mailboxOperator: job.mailbox_operator,
-          subject: content.subject,
-          body: content.body ?? '',
-          bodyFormat: content.bodyFormat,
-          supportInfo: content.supportInfo,
-          attachments: content.attachments.map((a) => ({
-            filename: a.filename,
-            contentType: 'application/pdf' as const,
-            contentBase64: a.content.toString('base64'),
-            sha256: a.sha256,
-          })),
-        }));
-      } catch (error) {
-        if (!this.isAdapterError(error)) throw error;
-        await this.failed(tenant.id, claimId, [job], error, result);
-        continue;
+    if (rows.length === 0) return;
+    // One call per letter, several at a time (each is its own idempotent delivery), then every
+    // outcome recorded in one transaction: a round trip and a commit per letter made bulk sends slow.
+    const delivered: Array<{ job: Claimed; transactionId: string }> = [];
+    const failures: Array<{ job: Claimed; error: Error }> = [];
+    let next = 0;
+    const deliverNext = async (): Promise<void> => {
+      while (next < rows.length) {
+        const job = rows[next++];
+        const content = contents.get(job.message_id)!;
+        try {
+          const { transactionId } = await adapters.mailbox.deliver({
+            messageId: job.message_id,
+            senderOrgNr: tenant.config.organisationsnummer,
+            senderName: settings.senderName,
+            recipient: job.recipient_number,
+            mailboxOperator: job.mailbox_operator,
+            subject: content.subject,
+            body: content.body ?? '',
+            bodyFormat: content.bodyFormat,
+            supportInfo: content.supportInfo,
+            attachments: content.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: 'application/pdf' as const,
+              contentBase64: a.content.toString('base64'),
+              sha256: a.sha256,
+            })),
+          });
+          delivered.push({ job, transactionId });
+        } catch (error) {
+          if (!this.isAdapterError(error)) throw error;
+          failures.push({ job, error });
+        }
       }
-      const done = await this.database.transaction((em) =>
-        this.finish(em, tenant.id, claimId, job.message_id, {
-          status: 'SENT',
-          channel: 'digital',
-          detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
-          transactionId,
-        }),
-      );
-      if (done) {
-        result.sentDigitally++;
-        result.finished++;
-      }
+    };
+    const settled = await Promise.allSettled(Array.from({ length: Math.min(this.options.digitalConcurrency ?? 16, rows.length) }, deliverNext));
+    // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
+    if (delivered.length > 0) {
+      await this.database.transaction(async (em) => {
+        for (const { job, transactionId } of delivered) {
+          const done = await this.finish(em, tenant.id, claimId, job.message_id, {
+            status: 'SENT',
+            channel: 'digital',
+            detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
+            transactionId,
+          });
+          if (done) {
+            result.sentDigitally++;
+            result.finished++;
+          }
+        }
+      });
     }
+    for (const { job, error } of failures) await this.failed(tenant.id, claimId, [job], error, result);
+    const crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (crashed) throw crashed.reason;
   }
 
   private async preparePaper(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
@@ -349,16 +373,15 @@ export class DeliveryWorker {
       if (!this.isAdapterError(error)) throw error;
       return this.failed(tenant.id, claimId, rows, error, result);
     }
+    // Render every letter first (CPU only), then record them all in one transaction.
+    const rendered: Array<{ job: Claimed; content: MessageContent; letter: Awaited<ReturnType<typeof renderPrintLetter>> | null }> = [];
     for (const job of rows) {
       const address = addresses.get(job.recipient_number);
+      const content = contents.get(job.message_id)!;
       if (!address) {
-        const done = await this.database.transaction((em) =>
-          this.finish(em, tenant.id, claimId, job.message_id, { status: 'NOT_SENT', channel: null, detail: 'No postal address in the population register' }),
-        );
-        if (done) result.finished++;
+        rendered.push({ job, content, letter: null });
         continue;
       }
-      const content = contents.get(job.message_id)!;
       const letter = await renderPrintLetter({
         senderName: settings.senderName,
         address,
@@ -368,7 +391,15 @@ export class DeliveryWorker {
         date: this.now(),
         attachments: content.attachments.map((a) => a.content),
       });
-      const added = await this.database.transaction(async (em) => {
+      rendered.push({ job, content, letter });
+    }
+    await this.database.transaction(async (em) => {
+      for (const { job, content, letter } of rendered) {
+        if (!letter) {
+          const done = await this.finish(em, tenant.id, claimId, job.message_id, { status: 'NOT_SENT', channel: null, detail: 'No postal address in the population register' });
+          if (done) result.finished++;
+          continue;
+        }
         const [batch] = await em.query(
           `SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'OPEN' AND send_batch_id IS NOT DISTINCT FROM $2
             ORDER BY created_at LIMIT 1 FOR UPDATE`,
@@ -376,7 +407,7 @@ export class DeliveryWorker {
         );
         const printBatch = batch ?? (await em.query(`INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`, [tenant.id, content.sendBatchId, this.now()]))[0];
         const moved = await this.advance(em, tenant.id, claimId, job.message_id, 'PRINT', {});
-        if (!moved) return false;
+        if (!moved) continue;
         const sequence = Number(printBatch.letter_count) + 1;
         await em.query(
           `INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
@@ -384,10 +415,9 @@ export class DeliveryWorker {
         );
         await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [tenant.id, printBatch.id, sequence]);
         await em.query(`UPDATE mail_delivery SET print_batch_id = $3 WHERE tenant_id = $1 AND message_id = $2`, [tenant.id, job.message_id, printBatch.id]);
-        return true;
-      });
-      if (added) result.printed++;
-    }
+        result.printed++;
+      }
+    });
   }
 
   /**

@@ -33,6 +33,26 @@ describe('Authenticator', () => {
     expect(await db().dataSource.query(`SELECT count(*)::int AS n FROM party WHERE identity_number = '196502029884'`)).toEqual([{ n: 1 }]);
   });
 
+  it('remembers known parties (no statement for a returning citizen) within a bounded size', async () => {
+    const register = new PartyRegister(db(), 2);
+    const statements: string[] = [];
+    const dataSource = db().dataSource;
+    const query = dataSource.query.bind(dataSource);
+    dataSource.query = ((sql: string, ...rest: unknown[]) => (statements.push(sql), query(sql, ...(rest as [])))) as typeof dataSource.query;
+    try {
+      const anna = await register.partyIdFor('person', '199001019802');
+      expect(await register.partyIdFor('person', '199001019802')).toBe(anna);
+      expect(statements).toHaveLength(1);
+      await register.partyIdFor('person', '197110109878');
+      await register.partyIdFor('person', '196502029884');
+      // Anna was the least recently used of three in a register of two: asked again.
+      expect(await register.partyIdFor('person', '199001019802')).toBe(anna);
+      expect(statements).toHaveLength(4);
+    } finally {
+      dataSource.query = query;
+    }
+  });
+
   it('gives staff no party, and reports a bad token instead of throwing', async () => {
     const staff = await authenticator.authenticate(`Bearer ${realm.token({ sub: 's', realm_access: { roles: ['case_worker'] }, organization: ['x'] })}`);
     expect(staff.principal?.partyId).toBeUndefined();

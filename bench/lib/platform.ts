@@ -1,0 +1,91 @@
+// The platform under test, as separate production-mode processes on a fresh database: the api
+// (GraphQL), worker(s) and the digital-mail simulator; tokens from a test realm whose JWKS the
+// api trusts (KEYCLOAK_URL points at it), signed like Keycloak's.
+import * as path from 'node:path';
+import { startTestRealm, TestRealm, testPersonnummer } from '@kommuna/platform-testing';
+import { BenchDatabase, REPO_ROOT } from './postgres';
+import { Running, startProcess } from './processes';
+
+export const UNLIMITED = { KOMMUNA_RATE_LIMIT_PER_CLIENT: '100000000', KOMMUNA_RATE_LIMIT_PER_TENANT: '100000000' };
+
+export interface Api extends Running {
+  url: string;
+  /** The api's own start-up time from its ready line (ms from main() to listening). */
+  selfReportedMs?: number;
+}
+
+export async function startApi(db: BenchDatabase | null, realm: TestRealm, options: { port: number; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[]; dataDir?: string }): Promise<Api> {
+  const env: Record<string, string> = {
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    KEYCLOAK_URL: realm.realmUrl.replace(/\/realms\/[^/]+$/, ''),
+    KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
+    ...UNLIMITED,
+    ...(db ? { DATABASE_URL: db.appUrl, DATABASE_MIGRATION_URL: db.ownerUrl } : { KOMMUNA_DATA_DIR: options.dataDir! }),
+    ...options.env,
+  };
+  const api = await startProcess({ name: 'api', script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready', nodeFlags: options.nodeFlags, timeoutMs: 120_000 });
+  let selfReportedMs: number | undefined;
+  try {
+    selfReportedMs = JSON.parse(api.readyLine).ms;
+  } catch {
+    /* not JSON */
+  }
+  return { ...api, url: `http://127.0.0.1:${options.port}`, selfReportedMs };
+}
+
+export async function startWorker(db: BenchDatabase, options: { healthPort: number; simulatorUrl?: string; printDir?: string; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[] }): Promise<Running> {
+  return startProcess({
+    name: `worker:${options.healthPort}`,
+    script: 'apps/worker/src/main.ts',
+    env: {
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.appUrl,
+      KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
+      KOMMUNA_WORKER_HEALTH_PORT: String(options.healthPort),
+      ...(options.simulatorUrl ? { DIGITAL_MAIL_SIMULATOR_URL: options.simulatorUrl } : {}),
+      ...(options.printDir ? { DIGITAL_MAIL_PRINT_DIR: options.printDir } : {}),
+      ...options.env,
+    },
+    readyText: 'Kommuna worker ready',
+    nodeFlags: options.nodeFlags,
+  });
+}
+
+export async function startSimulator(port: number, env: Record<string, string> = {}): Promise<Running & { url: string }> {
+  const sim = await startProcess({ name: 'simulator', script: 'apps/digital-mail-simulator/src/main.ts', env: { DIGITAL_MAIL_SIMULATOR_PORT: String(port), ...env }, readyText: 'digital-mail-simulator ready' });
+  return { ...sim, url: `http://127.0.0.1:${port}` };
+}
+
+export interface GraphQLResult<T = any> {
+  status: number;
+  data?: T;
+  errors?: Array<{ message: string; extensions?: { code?: string } }>;
+}
+
+/** One GraphQL request; throws with the errors unless it succeeded. */
+export async function graphql<T = any>(apiUrl: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<T> {
+  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as GraphQLResult<T>;
+  if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 2000)}`);
+  return body.data as T;
+}
+
+const HOUR = 3600;
+const longLived = () => ({ exp: Math.floor(Date.now() / 1000) + 2 * HOUR });
+
+export function citizenToken(realm: TestRealm, index: number): string {
+  const personnummer = testPersonnummer(index);
+  return realm.token({ sub: `bench-citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer, ...longLived() });
+}
+
+export function staffToken(realm: TestRealm, tenant: string, roles: string[], extra: Record<string, unknown> = {}): string {
+  return realm.token({ sub: `bench-${tenant}-${roles.join('-')}`, realm_access: { roles }, organization: [tenant], ...extra, ...longLived() });
+}
+
+export function serviceToken(realm: TestRealm, tenant: string): string {
+  return realm.token({ sub: `service-account-${tenant}-system`, realm_access: { roles: ['service_account'] }, organization: [tenant], azp: `${tenant}-system`, clientId: `${tenant}-system`, ...longLived() });
+}
+
+export { startTestRealm, testPersonnummer };
+export type { TestRealm };

@@ -1,0 +1,129 @@
+// Starts Kommuna's processes as production does (node -r @swc-node/register <main.ts>,
+// NODE_ENV=production), waits for their ready line, and samples their resident memory.
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from './postgres';
+
+export interface Running {
+  name: string;
+  child: ChildProcess;
+  /** Milliseconds from spawn to the ready line. */
+  readyMs: number;
+  /** The ready line, parsed when it is JSON. */
+  readyLine: string;
+  rssMb(): number;
+  /** Highest RSS seen since start (or since resetPeak). */
+  peakRssMb(): number;
+  resetPeak(): void;
+  /** RSS samples (MB) since start or the last resetPeak. */
+  samples(): number[];
+  stop(): Promise<void>;
+}
+
+export function rssOf(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+export interface StartOptions {
+  name: string;
+  /** Script path from the repository root. */
+  script: string;
+  args?: string[];
+  env: Record<string, string>;
+  readyText: string;
+  /** node flags before -r @swc-node/register (e.g. --cpu-prof). */
+  nodeFlags?: string[];
+  timeoutMs?: number;
+  /** Keep the child's stdout lines that include this text. */
+  keepLines?: (line: string) => boolean;
+}
+
+export async function startProcess(options: StartOptions): Promise<Running & { kept: string[] }> {
+  const started = Date.now();
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '-r', '@swc-node/register', path.join(REPO_ROOT, options.script), ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), NODE_ENV: 'production', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let samples: number[] = [];
+  let peak = 0;
+  const sample = () => {
+    const rss = rssOf(child.pid!);
+    if (rss > 0) {
+      samples.push(rss);
+      if (samples.length > 20_000) samples = samples.slice(-10_000);
+      peak = Math.max(peak, rss);
+    }
+  };
+  const sampler = setInterval(sample, 100);
+  const kept: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
+  });
+  let buffered = '';
+  const readyLine = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.name} not ready within ${options.timeoutMs ?? 60_000} ms:\n${stderr}`)), options.timeoutMs ?? 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (options.keepLines?.(line)) kept.push(line);
+        if (line.includes(options.readyText)) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with ${code} before it was ready:\n${stderr}`));
+    });
+  });
+  const readyMs = Date.now() - started;
+  child.removeAllListeners('exit');
+  child.on('exit', (code, signal) => {
+    clearInterval(sampler);
+    if (!stopping && code !== 0) process.stderr.write(`${options.name} stopped unexpectedly (${signal ?? code}):\n${stderr}\n`);
+  });
+  let stopping = false;
+  return {
+    name: options.name,
+    child,
+    readyMs,
+    readyLine,
+    kept,
+    rssMb: () => rssOf(child.pid!),
+    peakRssMb: () => {
+      sample();
+      return peak;
+    },
+    resetPeak: () => {
+      peak = 0;
+      samples = [];
+      sample();
+    },
+    samples: () => samples.slice(),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        clearInterval(sampler);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,50 @@
+// `npm run bench [-- scenario ...]`: runs the scenarios (default all five) against the local
+// PostgreSQL server, each with its own fresh database and production-mode processes, writes
+// bench/results/<scenario>.json and rewrites bench/RESULTS.md from every result present.
+import { runEmbedded } from './scenarios/embedded';
+import { runMailBulk } from './scenarios/mail-bulk';
+import { runOverview } from './scenarios/overview';
+import { closeRequestsFixture } from './scenarios/requests-fixture';
+import { runSubmit } from './scenarios/submit';
+import { runTenants290 } from './scenarios/tenants-290';
+import { writeResult, ScenarioResult } from './lib/results';
+import { writeResultsMarkdown } from './lib/report';
+
+const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<ScenarioResult>> = {
+  submit: runSubmit,
+  overview: runOverview,
+  'mail-bulk': runMailBulk,
+  'tenants-290': runTenants290,
+  embedded: runEmbedded,
+};
+
+async function main(): Promise<void> {
+  const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = asked.filter((name) => !SCENARIOS[name]);
+  if (unknown.length) throw new Error(`Unknown scenario(s) ${unknown.join(', ')}; choose from ${Object.keys(SCENARIOS).join(', ')}`);
+  const names = asked.length ? asked : Object.keys(SCENARIOS);
+  const started = Date.now();
+  const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  let failed = false;
+  for (const name of names) {
+    log(`== ${name}`);
+    try {
+      const result = await SCENARIOS[name](log);
+      if (name === 'overview' || (name === 'submit' && !names.includes('overview'))) await closeRequestsFixture();
+      writeResult(result);
+      for (const g of result.goals) log(`  ${g.met ? 'MET   ' : 'MISSED'} ${g.name}: ${g.value} (goal ${g.target})`);
+    } catch (error) {
+      failed = true;
+      log(`  FAILED: ${(error as Error).stack ?? error}`);
+      await closeRequestsFixture().catch(() => undefined);
+    }
+  }
+  await writeResultsMarkdown();
+  log(`done in ${Math.round((Date.now() - started) / 1000)} s; bench/RESULTS.md written`);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,180 @@
+// Scenario 3: a bulk send (70% of recipients with a digital mailbox, 30% on paper) from the
+// moment the api accepted it to the last letter delivered (the simulator's last recorded digital
+// delivery, or the print batch released with the paper letters), with one worker and with two;
+// worker RSS sampled throughout, 10,000 against 50,000 letters.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { graphql, staffToken, startApi, startSimulator, startTestRealm, startWorker, TestRealm, testPersonnummer } from '../lib/platform';
+import { Running } from '../lib/processes';
+import { freshDatabase } from '../lib/postgres';
+import { Goal, goal, round, ScenarioResult } from '../lib/results';
+
+// A run that has not finished by then records its rate so far (the whole bench must stay under 10 minutes).
+const TIMEOUT_S = Number(process.env.BENCH_MAIL_TIMEOUT ?? 110);
+
+export interface MailRun {
+  letters: number;
+  workers: number;
+  acceptMs: number;
+  /** Accepted → last letter delivered. */
+  deliverS: number | null;
+  lettersPerSecond: number;
+  completed: number;
+  sentDigitally: number;
+  sentOnPaper: number;
+  otherOutcomes: Record<string, number>;
+  simulatorDeliveries: number;
+  simulatorDuplicates: number;
+  workerPeakRssMb: number[];
+  workerRssStartMb: number[];
+  finished: boolean;
+}
+
+async function oneRun(realm: TestRealm, letters: number, workers: number, log: (line: string) => void, nodeFlags: string[] = []): Promise<MailRun> {
+  const db = await freshDatabase(`mail${letters}x${workers}`);
+  const printDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-print-'));
+  const running: Running[] = [];
+  try {
+    const simulator = await startSimulator(4320, { SIM_REACHABLE_SHARE: '0.7' });
+    running.push(simulator);
+    const api = await startApi(db, realm, { port: 4303, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
+    running.push(api);
+    const admin = { authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin'])}`, 'x-kommuna-tenant': 'sundsvall' };
+    await graphql(api.url, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id } }', {
+      input: {
+        name: 'avfallstaxa-2027',
+        subject: { sv: 'Ny avfallstaxa från 1 januari 2027', en: 'New waste collection charges from 1 January 2027' },
+        body: {
+          sv: 'Hej! Kommunfullmäktige har beslutat om en ny avfallstaxa som gäller från den 1 januari 2027. Den nya taxan och hur den påverkar ditt hushåll finns på sundsvall.se/avfall. Har du frågor? Kontakta Kontaktcenter.',
+          en: 'Hello! The municipal council has decided new waste collection charges from 1 January 2027. See sundsvall.se/avfall for what they mean for your household.',
+        },
+      },
+    }, admin);
+    const workerProcesses: Running[] = [];
+    for (let w = 0; w < workers; w++) {
+      const worker = await startWorker(db, { healthPort: 4330 + w, simulatorUrl: simulator.url, printDir, nodeFlags });
+      running.push(worker);
+      workerProcesses.push(worker);
+    }
+    const workerRssStartMb = workerProcesses.map((w) => round(w.rssMb(), 1));
+    const csv = `recipient\n${Array.from({ length: letters }, (_, i) => testPersonnummer(1_000_000 + i)).join('\n')}\n`;
+    const t0 = Date.now();
+    const { createDigitalMailSendBatch: batch } = await graphql(api.url, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }', {
+      input: { template: { name: 'avfallstaxa-2027' }, department: 'samhallsbyggnad', csv },
+    }, admin);
+    const acceptedAt = Date.now();
+    if (batch.total !== letters) throw new Error(`batch accepted ${batch.total} of ${letters}`);
+    // Done when every letter of the batch has a final status (digital: the simulator accepted it; paper: its print batch was released).
+    let finished = false;
+    let progress = { expanded: 0, open: letters };
+    while (Date.now() - acceptedAt < TIMEOUT_S * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const [row] = await db.admin<{ expanded: number; open: number }>(
+        `SELECT b.expanded, (SELECT count(*) FROM mail_delivery d WHERE d.tenant_id = b.tenant_id AND d.send_batch_id = b.id AND d.completed_at IS NULL)::int AS open
+           FROM mail_send_batch b WHERE b.id = $1`,
+        [batch.id],
+      );
+      progress = row;
+      if (row.expanded === letters && row.open === 0) {
+        finished = true;
+        break;
+      }
+    }
+    const outcomes = await db.admin<{ status: string; channel: string | null; n: number; last: Date }>(
+      `SELECT status, channel, count(*)::int AS n, max(completed_at) AS last FROM mail_delivery WHERE send_batch_id = $1 AND completed_at IS NOT NULL GROUP BY 1, 2`,
+      [batch.id],
+    );
+    const records = (await (await fetch(`${simulator.url}/_records`)).json()) as { deliveries: Array<{ receivedAt: string }>; deliveryCounts: Record<string, { accepted: number; requests: number }> };
+    const lastSimulator = records.deliveries.reduce((max, d) => Math.max(max, Date.parse(d.receivedAt)), 0);
+    const lastDb = outcomes.reduce((max, o) => Math.max(max, new Date(o.last).getTime()), 0);
+    const completed = outcomes.reduce((sum, o) => sum + o.n, 0);
+    const end = finished ? Math.max(lastSimulator, lastDb) : Date.now();
+    const deliverS = (end - acceptedAt) / 1000;
+    const sentDigitally = outcomes.find((o) => o.status === 'SENT' && o.channel === 'digital')?.n ?? 0;
+    const sentOnPaper = outcomes.find((o) => o.status === 'SENT' && o.channel === 'paper')?.n ?? 0;
+    const result: MailRun = {
+      letters,
+      workers,
+      acceptMs: acceptedAt - t0,
+      deliverS: finished ? round(deliverS, 1) : null,
+      // Unfinished: the rate so far (letters with a final status per second).
+      lettersPerSecond: round(completed / deliverS, 0),
+      completed,
+      sentDigitally,
+      sentOnPaper,
+      otherOutcomes: Object.fromEntries(outcomes.filter((o) => o.status !== 'SENT').map((o) => [o.status, o.n])),
+      simulatorDeliveries: records.deliveries.length,
+      simulatorDuplicates: Object.values(records.deliveryCounts).filter((c) => c.accepted !== 1).length,
+      workerPeakRssMb: workerProcesses.map((w) => round(w.peakRssMb(), 1)),
+      workerRssStartMb,
+      finished,
+    };
+    log(
+      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB`,
+    );
+    return result;
+  } finally {
+    for (const process of running.reverse()) await process.stop();
+    await db.drop();
+    fs.rmSync(printDir, { recursive: true, force: true });
+  }
+}
+
+export async function runMailBulk(log: (line: string) => void): Promise<ScenarioResult> {
+  const started = Date.now();
+  const realm = await startTestRealm('kommuna');
+  const flags = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, '../results/profiles')}`] : [];
+  try {
+    const small = await oneRun(realm, Number(process.env.BENCH_MAIL_SMALL ?? 10_000), 1, log, flags);
+    const big = await oneRun(realm, Number(process.env.BENCH_MAIL_LETTERS ?? 50_000), 1, log, flags);
+    const two = await oneRun(realm, Number(process.env.BENCH_MAIL_LETTERS ?? 50_000), 2, log);
+    const [goals, notes] = mailGoals(small, big, two);
+    return {
+      scenario: 'mail-bulk',
+      date: new Date().toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      goals,
+      notes,
+      figures: {
+        runs: [small, big, two],
+        twoOverOne: round(two.lettersPerSecond / big.lettersPerSecond),
+        table: [small, big, two].map((r) => ({
+          letters: r.letters,
+          workers: r.workers,
+          'accept ms': r.acceptMs,
+          'deliver s': r.deliverS ?? `> ${TIMEOUT_S}`,
+          'letters/s': r.lettersPerSecond,
+          digital: r.sentDigitally,
+          paper: r.sentOnPaper,
+          'worker peak RSS MB': r.workerPeakRssMb.join(' + '),
+        })),
+      },
+    };
+  } finally {
+    await realm.close();
+  }
+}
+
+/** The goals, judged on the runs; a run that did not finish meets none of the goals that need it. */
+export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], string[]] {
+  const scale = round(two.lettersPerSecond / big.lettersPerSecond);
+  const peak = Math.max(...small.workerPeakRssMb, ...big.workerPeakRssMb, ...two.workerPeakRssMb);
+  const growth = round(big.workerPeakRssMb[0] - small.workerPeakRssMb[0], 1);
+  const runs = [small, big, two];
+  const unfinished = runs.filter((r) => !r.finished);
+  const duplicates = runs.reduce((sum, r) => sum + r.simulatorDuplicates, 0);
+  const exact = unfinished.length === 0 && duplicates === 0 && runs.every((r) => r.simulatorDeliveries === r.sentDigitally && r.sentDigitally + r.sentOnPaper === r.letters);
+  const notes = unfinished.map((r) => `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`);
+  if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
+  return [
+    [
+      goal('letters/s, one worker (accepted → last delivery)', '≥ 1000', big.lettersPerSecond, big.finished && big.lettersPerSecond >= 1000),
+      goal('two workers vs one', '≥ 1.7×', scale, big.finished && two.finished && scale >= 1.7),
+      goal('worker peak RSS (MB)', '< 300', peak, peak < 300),
+      goal('worker RSS flat: 50k vs 10k peak (MB)', 'flat (≤ +30), both finished', growth, small.finished && big.finished && growth <= 30),
+      goal('every letter delivered, exactly once', 'yes', unfinished.length ? `not all within ${TIMEOUT_S} s; duplicates ${duplicates}` : exact ? 'yes' : `no (duplicates ${duplicates})`, exact),
+    ],
+    notes,
+  ];
+}
