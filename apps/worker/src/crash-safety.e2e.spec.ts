@@ -208,7 +208,7 @@ if (process.env.DATABASE_URL) {
       }
       // The last survivor finishes the job (leases of killed replicas expire after LEASE_MS).
       if (running.length === 0) running.push(start(simulator));
-      for (let i = 0; i < 600 && (await open(batchId)) > 0; i++) await sleep(200);
+      for (let i = 0; i < 1200 && (await open(batchId)) > 0; i++) await sleep(200);
       expect(await open(batchId)).toBe(0);
       for (const worker of running) await stop(worker);
       const deliveredIn = Date.now() - started - acceptedIn;
@@ -241,7 +241,8 @@ if (process.env.DATABASE_URL) {
       process.stdout.write(
         `crash test: ${LETTERS} letters accepted in ${acceptedIn} ms, delivered in ${deliveredIn} ms through ${kills} kill -9s; ${repeated} repeated delivery requests (answered idempotently by the operator)\n`,
       );
-    }, 170_000);
+      // About 70 s on a quiet 2-core machine; generous because CI may share the machine.
+    }, 360_000);
 
     it('two replicas split the claims with SKIP LOCKED: no letter is claimed by both', async () => {
       // Each replica talks to its own simulator, so the operators' records show who did what.
