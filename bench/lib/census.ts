@@ -13,6 +13,8 @@ export interface LoggedStatement {
 }
 
 const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:\S+ )?(\S+)@(\S+) (LOG|DETAIL|ERROR|STATEMENT|WARNING|NOTICE|HINT|CONTEXT|FATAL):\s+(.*)$/;
+/** Any log entry's start, also of server processes without a user@database (the checkpointer, autovacuum). */
+const ANY_ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] /;
 
 export class StatementCensus {
   private readonly file: string;
@@ -56,6 +58,10 @@ export class StatementCensus {
       if (m) {
         flush();
         current = { pid: Number(m[1]), db: m[3], level: m[4], text: m[5] };
+      } else if (ANY_ENTRY.test(line)) {
+        // Another process's entry (e.g. "checkpoint starting" when another database is created): not a continuation line.
+        flush();
+        current = undefined;
       } else if (current) {
         current.text += `\n${line}`;
       }

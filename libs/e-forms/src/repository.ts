@@ -75,6 +75,18 @@ const DRAFT_COLUMNS = `id, form_version_id AS "formVersionId", subject_party_id 
 const SUBMISSION_COLUMNS = `id, form_id AS "formId", form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", subject_kind AS "subjectKind", data, errand_number AS "errandNumber", idempotency_key AS "idempotencyKey", payload_hash AS "payloadHash", status, submitted_at AS "submittedAt", updated_at AS "updatedAt", completion_message AS "completionMessage", completion_requested_at AS "completionRequestedAt"`;
 const ATTACHMENT_COLUMNS = `id, field, file_name AS "fileName", content_type AS "contentType", size_bytes AS "sizeBytes", sha256`;
 
+/** `a, b AS "bee"` → `t.a AS "p.a", t.b AS "p.bee"`: two tables' columns in one row, told apart by prefix. */
+const prefixed = (columns: string, table: string, prefix: string): string =>
+  columns
+    .split(', ')
+    .map((c) => {
+      const [column, alias] = c.split(' AS ');
+      return `${table}.${column} AS "${prefix}.${alias ? alias.replace(/"/g, '') : column}"`;
+    })
+    .join(', ');
+const unprefixed = <T>(row: Record<string, unknown>, prefix: string): T =>
+  Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, v]) => [k.slice(prefix.length + 1), v])) as T;
+
 const dates = <T>(row: T, ...keys: Array<keyof T>): T => {
   for (const key of keys) if (row[key] !== null && row[key] !== undefined) (row as any)[key] = new Date(row[key] as any);
   return row;
@@ -127,6 +139,20 @@ export const repository = {
   async findVersionById(em: EntityManager, tenantId: string, id: string): Promise<VersionRow | undefined> {
     const [row] = await em.query(`SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
     return row && version(row);
+  },
+
+  /** A form by slug with the version citizens get (its highest published one, if any): one statement. */
+  async findFormWithCurrentPublished(em: EntityManager, tenantId: string, slug: string): Promise<{ form: FormRow; version?: VersionRow } | undefined> {
+    const [row] = await em.query(
+      `SELECT ${prefixed(FORM_COLUMNS, 'f', 'form')}, ${prefixed(VERSION_COLUMNS, 'v', 'version')} FROM eforms_form f
+         LEFT JOIN LATERAL (SELECT * FROM eforms_form_version WHERE tenant_id = $1 AND form_id = f.id AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1) v ON true
+        WHERE f.tenant_id = $1 AND f.slug = $2`,
+      [tenantId, slug],
+    );
+    if (!row) return undefined;
+    const form = unprefixed<FormRow>(row, 'form');
+    const v = unprefixed<VersionRow>(row, 'version');
+    return { form, version: v.id === null ? undefined : version(v) };
   },
 
   /** The version citizens get: the highest published one. */
@@ -228,8 +254,9 @@ export const repository = {
     return dates(rows[0] as DraftRow, 'createdAt', 'updatedAt', 'expiresAt');
   },
 
-  async deleteDraft(em: EntityManager, tenantId: string, id: string): Promise<void> {
-    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL`, [tenantId, id]);
+  /** Deletes a draft with its unsubmitted files, except those in `keep` (about to be submitted). */
+  async deleteDraft(em: EntityManager, tenantId: string, id: string, keep: string[] = []): Promise<void> {
+    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL AND NOT (id = ANY($3::uuid[]))`, [tenantId, id, keep]);
     await em.query(`DELETE FROM eforms_draft WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   },
 
@@ -270,14 +297,16 @@ export const repository = {
     if (ids.length === 0) return [];
     return em.query(
       `SELECT ${ATTACHMENT_COLUMNS}, draft_id AS "draftId" FROM eforms_attachment
-        WHERE tenant_id = $1 AND subject_party_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[])`,
+        WHERE tenant_id = $1 AND subject_party_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[]) ORDER BY created_at`,
       [tenantId, subjectPartyId, ids],
     );
   },
 
-  async attachToSubmission(em: EntityManager, tenantId: string, submissionId: string, ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await em.query(`UPDATE eforms_attachment SET submission_id = $2, draft_id = NULL WHERE tenant_id = $1 AND id = ANY($3::uuid[]) AND submission_id IS NULL`, [tenantId, submissionId, ids]);
+  /** Returns how many of the files it attached (a file another submission took meanwhile is not). */
+  async attachToSubmission(em: EntityManager, tenantId: string, submissionId: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [, count] = await em.query(`UPDATE eforms_attachment SET submission_id = $2, draft_id = NULL WHERE tenant_id = $1 AND id = ANY($3::uuid[]) AND submission_id IS NULL`, [tenantId, submissionId, ids]);
+    return Number(count ?? 0);
   },
 
   async findSubmissionByKey(em: EntityManager, tenantId: string, subjectPartyId: string | null, key: string): Promise<SubmissionRow | undefined> {

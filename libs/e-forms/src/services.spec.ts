@@ -124,12 +124,14 @@ describe('e-forms services on the database', () => {
     it('from a draft with an attachment: receipt, errand number, events, automated approval with reasons', async () => {
       const draft = await asCitizen(sundsvall, anna, () => citizen.startDraft('parkering'));
       expect(draft).toMatchObject({ formSlug: 'parkering', formVersion: '1.0', data: {}, expiresAt: new Date(clock.getTime() + 30 * 86400_000) });
+      // A file uploaded and then replaced: deleted with the draft, never part of the submission.
+      const replaced = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'gammalt.pdf', contentBase64: PDF.toString('base64') }));
       const file = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
       expect(file).toMatchObject({ field: 'lakarintyg', fileName: 'intyg.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: require('node:crypto').createHash('sha256').update(PDF).digest('hex') });
       const data = answers({ harLakarintyg: true, lakarintyg: file.id, varaktighetManader: 12 });
       const saved = await asCitizen(sundsvall, anna, () => citizen.saveDraft(draft.id, data));
       expect(saved.data).toEqual(data);
-      expect((await asCitizen(sundsvall, anna, () => citizen.getDraft(draft.id))).attachments).toEqual([file]);
+      expect((await asCitizen(sundsvall, anna, () => citizen.getDraft(draft.id))).attachments).toEqual([replaced, file]);
       // Erik cannot resume Anna's draft.
       expect((await failure(asCitizen(sundsvall, erik, () => citizen.getDraft(draft.id)))).code).toBe('DRAFT_NOT_FOUND');
 
@@ -180,6 +182,7 @@ describe('e-forms services on the database', () => {
       // The draft is gone; the file now belongs to the submission.
       expect((await failure(asCitizen(sundsvall, anna, () => citizen.getDraft(draft.id)))).code).toBe('DRAFT_NOT_FOUND');
       expect(await sql(sundsvall, `SELECT draft_id, submission_id FROM eforms_attachment WHERE id = $1`, [file.id])).toEqual([{ draft_id: null, submission_id: receipt.submissionId }]);
+      expect(await sql(sundsvall, `SELECT id FROM eforms_attachment WHERE id = $1`, [replaced.id])).toEqual([]);
 
       // The receipt can be read again and rendered as a PDF.
       expect(await asCitizen(sundsvall, anna, () => citizen.receipt(receipt.submissionId))).toEqual(receipt);
@@ -194,6 +197,9 @@ describe('e-forms services on the database', () => {
       expect(rejected).toMatchObject({ status: 'decided', decision: { outcome: 'reject', automated: true, reasons: [{ ruleId: 'avslag-kortvarig' }] } });
       const manual = await asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
       expect(manual).toMatchObject({ status: 'manual_handling', decision: null });
+      // The receipt is built from what the submission wrote; read back it is the same.
+      for (const receipt of [rejected, manual]) expect(await asCitizen(sundsvall, erik, () => citizen.receipt(receipt.submissionId))).toEqual(receipt);
+      expect(await sql(sundsvall, `SELECT status FROM eforms_submission WHERE id = ANY($1::uuid[]) ORDER BY errand_number`, [[rejected.submissionId, manual.submissionId]])).toEqual([{ status: 'decided' }, { status: 'manual_handling' }]);
     });
 
     it('reports every field error in the caller\'s language and stores nothing', async () => {
@@ -245,6 +251,22 @@ describe('e-forms services on the database', () => {
       // The key is the citizen's own: Erik may use the same string.
       const eriks = await asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: k }));
       expect(eriks.errandNumber).not.toBe(first.errandNumber);
+    });
+
+    it('gives one file to only one of two concurrent submissions; the other stores nothing', async () => {
+      const draft = await asCitizen(sundsvall, erik, () => citizen.startDraft('parkering'));
+      const file = await asCitizen(sundsvall, erik, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
+      const before = await counts(sundsvall);
+      const data = answers({ harLakarintyg: true, lakarintyg: file.id, varaktighetManader: 12 });
+      const results = await Promise.allSettled([1, 2].map(() => asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data, idempotencyKey: key() }))));
+      const stored = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason.code] : []));
+      expect(stored).toHaveLength(1);
+      expect(['CONFLICT', 'SUBMISSION_INVALID']).toContain(refused[0]);
+      expect(stored[0].attachments).toEqual([file]);
+      expect(await asCitizen(sundsvall, erik, () => citizen.receipt(stored[0].submissionId))).toEqual(stored[0]);
+      // The refused one stored nothing and gave its errand number back.
+      expect(await counts(sundsvall)).toMatchObject({ submissions: before.submissions + 1, decisions: before.decisions + 1, numbers: before.numbers + 1 });
     });
 
     it('turns a concurrent double submit into one submission with one receipt', async () => {

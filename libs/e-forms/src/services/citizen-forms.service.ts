@@ -8,7 +8,7 @@ import { evaluateDecisionRules } from '../decision-rules';
 import { FormDefinition, fieldsOf } from '../definition';
 import { nextErrandNumber } from '../errand-number';
 import { EFormsError, FieldError, SubmissionInvalidError } from '../errors';
-import { AttachmentInfo, Receipt } from '../receipt';
+import { AttachmentInfo, DecisionInfo, Receipt, renderAnswers, SubmissionStatus } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { DraftRow, FormRow, repository, SubmissionRow, VersionRow } from '../repository';
 import { eFormsSettings } from '../settings';
@@ -184,10 +184,17 @@ export class CitizenFormsService {
 
     const errors = validateAnswers(definition, input.data, language);
     const answers = input.data as Record<string, unknown>;
-    const attachmentIds = errors.length === 0 ? await this.checkAttachments(em, tenant, subject, definition, answers, draft, errors, language) : [];
+    const attachments = errors.length === 0 ? await this.checkAttachments(em, tenant, subject, definition, answers, draft, errors, language) : [];
     if (errors.length > 0) throw new SubmissionInvalidError(errors, language);
 
+    // Decided before anything is written, so the submission is inserted with its final status.
     const submittedAt = this.now();
+    const outcome = eFormsSettings(tenant).automatedDecisions.includes(form.slug) && definition.decisionRules.length > 0 ? evaluateDecisionRules(definition, answers) : undefined;
+    const status: SubmissionStatus = !outcome ? 'received' : outcome.kind === 'decided' ? 'decided' : 'manual_handling';
+    if (draft) await repository.deleteDraft(em, tenant.id, draft.id, attachments.map((a) => a.id));
+
+    // The errand number last before the insert: its counter row stays locked until COMMIT, and
+    // every submission of this municipality's prefix and year queues on it.
     const errandNumber = await nextErrandNumber(em, tenant.id, definition.errandNumberPrefix, submittedAt);
     const submission: Omit<SubmissionRow, 'id' | 'updatedAt' | 'completionMessage' | 'completionRequestedAt'> = {
       formId: form.id,
@@ -198,12 +205,14 @@ export class CitizenFormsService {
       errandNumber,
       idempotencyKey: input.idempotencyKey,
       payloadHash,
-      status: 'received',
+      status,
       submittedAt,
     };
     const id = await repository.insertSubmission(em, tenant.id, submission);
-    await repository.attachToSubmission(em, tenant.id, id, attachmentIds);
-    if (draft) await repository.deleteDraft(em, tenant.id, draft.id);
+    // The receipt lists the checked files: each must really be this submission's now.
+    if ((await repository.attachToSubmission(em, tenant.id, id, attachments.map((a) => a.id))) !== attachments.length) {
+      throw new EFormsError('CONFLICT', 'An attachment was submitted with another submission at the same time: nothing was stored');
+    }
     await recordEvent<FormSubmissionReceivedData>(em, {
       type: EVENT_TYPES.formSubmissionReceived,
       source: EVENT_SOURCE,
@@ -222,22 +231,28 @@ export class CitizenFormsService {
       },
     });
 
-    if (eFormsSettings(tenant).automatedDecisions.includes(form.slug) && definition.decisionRules.length > 0) {
-      const outcome = evaluateDecisionRules(definition, answers);
-      if (outcome.kind === 'decided') {
-        await recordDecision(em, tenant.id, { id, errandNumber, subjectPartyId: subject }, definition, {
-          outcome: outcome.outcome,
-          automated: true,
-          reasons: outcome.reasons,
-          legalBasis: outcome.legalBasis,
-          decidedBy: null,
-          decidedAt: submittedAt,
-        });
-      } else {
-        await repository.setSubmissionStatus(em, tenant.id, id, 'manual_handling', submittedAt);
-      }
+    let decision: DecisionInfo | null = null;
+    if (outcome?.kind === 'decided') {
+      const made = { outcome: outcome.outcome, automated: true, reasons: outcome.reasons, legalBasis: outcome.legalBasis, decidedAt: submittedAt };
+      // The audit entry (and its per-tenant lock) comes last in recordDecision, just before COMMIT.
+      const decisionId = await recordDecision(em, tenant.id, { id, errandNumber, subjectPartyId: subject, status }, definition, { ...made, decidedBy: null });
+      decision = { id: decisionId, ...made };
     }
-    return loadReceipt(em, tenant, await repository.getSubmission(em, tenant.id, id));
+    // The receipt from what this transaction wrote: reading it back would cost statements under the counter's lock.
+    return {
+      submissionId: id,
+      errandNumber,
+      submittedAt,
+      tenant: { slug: tenant.slug, names: tenant.names },
+      formSlug: form.slug,
+      formVersion: formatVersion(version),
+      title: definition.title,
+      status,
+      answers: renderAnswers(definition, answers, attachments),
+      attachments,
+      decision,
+      completionRequest: null,
+    };
   }
 
   private async replay(em: EntityManager, tenant: Tenant, existing: SubmissionRow, payloadHash: string): Promise<Receipt> {
@@ -276,20 +291,21 @@ export class CitizenFormsService {
     draft: DraftRow | undefined,
     errors: FieldError[],
     language: Language,
-  ): Promise<string[]> {
+  ): Promise<AttachmentInfo[]> {
     const wanted = fieldsOf(definition)
       .filter((f) => f.kind === 'attachment' && typeof answers[f.name] === 'string' && answers[f.name] !== '')
       .map((f) => ({ field: f.name, id: answers[f.name] as string }));
     if (wanted.length === 0) return [];
     const found = subject ? await repository.unsubmittedAttachments(em, tenant.id, subject, wanted.filter((w) => UUID.test(w.id)).map((w) => w.id)) : [];
-    const ids: string[] = [];
+    const ok = new Set<string>();
     for (const { field, id } of wanted) {
       const file = found.find((a) => a.id === id);
       if (!file || file.field !== field || (draft && file.draftId !== draft.id)) {
         errors.push({ path: `/${field}`, message: language === 'sv' ? 'Bilagan finns inte: ladda upp filen till utkastet först' : 'No such attachment: upload the file to the draft first' });
-      } else ids.push(id);
+      } else ok.add(id);
     }
-    return ids;
+    // In upload order, as the receipt lists them when read back.
+    return found.filter((a) => ok.has(a.id)).map(({ draftId: _draftId, ...info }) => info);
   }
 
   private async liveDraft(em: EntityManager, tenant: Tenant, subject: string, draftId: string): Promise<{ draft: DraftRow; form: FormRow; version: VersionRow }> {

@@ -12,12 +12,13 @@ export const EVENT_SOURCE = '/e-forms';
 export async function recordDecision(
   em: EntityManager,
   tenantId: string,
-  submission: Pick<SubmissionRow, 'id' | 'errandNumber' | 'subjectPartyId'>,
+  submission: Pick<SubmissionRow, 'id' | 'errandNumber' | 'subjectPartyId' | 'status'>,
   definition: FormDefinition,
   decision: { outcome: 'approve' | 'reject'; automated: boolean; reasons: DecisionReason[]; legalBasis: LegalBasis | null; decidedBy: string | null; decidedAt: Date },
 ): Promise<string> {
   const decisionId = await repository.insertDecision(em, tenantId, { submissionId: submission.id, subjectPartyId: submission.subjectPartyId, ...decision });
-  await repository.setSubmissionStatus(em, tenantId, submission.id, 'decided', decision.decidedAt);
+  // An automated decision at submission inserts the submission already decided.
+  if (submission.status !== 'decided') await repository.setSubmissionStatus(em, tenantId, submission.id, 'decided', decision.decidedAt);
   const data: FormDecisionMadeData = {
     submissionId: submission.id,
     errandNumber: submission.errandNumber,

@@ -35,9 +35,9 @@ export class FormCatalogService {
 
 /** The form and the version a citizen answers now; a precise error when there is none. */
 export async function currentVersionOf(em: EntityManager, tenant: Tenant, slug: string): Promise<{ form: FormRow; version: VersionRow }> {
-  const form = await repository.findForm(em, tenant.id, checkSlug(slug));
-  if (!form) throw new EFormsError('FORM_NOT_FOUND', `${tenant.names.en} has no form "${slug}"`);
-  const version = await repository.currentPublished(em, tenant.id, form.id);
+  const found = await repository.findFormWithCurrentPublished(em, tenant.id, checkSlug(slug));
+  if (!found) throw new EFormsError('FORM_NOT_FOUND', `${tenant.names.en} has no form "${slug}"`);
+  const { form, version } = found;
   if (!version) {
     const versions = await repository.listVersions(em, tenant.id, form.id);
     if (versions.some((v) => v.status === 'retired')) throw new EFormsError('FORM_VERSION_RETIRED', `The form "${slug}" has been retired and takes no submissions`);
