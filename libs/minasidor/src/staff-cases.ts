@@ -1,3 +1,4 @@
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
@@ -74,6 +75,14 @@ export class StaffCases {
         staff.subject.slice(0, 200),
         unit,
       ]);
+      // The same read in the municipality's hash-chained audit trail, beside the case's own read log.
+      await appendAuditEntry(em, {
+        actor: `staff:${staff.subject}`,
+        action: 'minasidor.case.read',
+        targetType: 'minasidor_case',
+        targetId: caseId,
+        details: { unit, errandNumber: row.errand_number },
+      });
       return toCaseView(row, this.municipalities);
     });
   }

@@ -1,11 +1,12 @@
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer } from '@kommuna/platform-testing';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../src';
 
 export const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(MINASIDOR_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...MINASIDOR_DATABASE_SCHEMA.migrations],
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(MINASIDOR_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...MINASIDOR_DATABASE_SCHEMA.migrations],
 };
 
 export interface World {

@@ -1,3 +1,4 @@
+import { AuditLog } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { useTestDatabase } from '@kommuna/platform-testing';
@@ -333,6 +334,13 @@ describe('Mina sidor', () => {
       const reads = await inTenant(w.timra, () => w.minasidor.staff.readsOf(schoolCase.caseId));
       expect(reads).toEqual([expect.objectContaining({ staffSubject: 'staff-skola-1', staffUnit: 'skola' })]);
       expect(await inTenant(w.timra, () => w.minasidor.staff.readsOf(socialCase.caseId))).toEqual([]);
+      // The read is also in Timrå's hash-chained audit trail, and only there.
+      const audit = new AuditLog(db());
+      expect(await inTenant(w.timra, () => audit.list({ action: 'minasidor.case.read' }))).toEqual([
+        expect.objectContaining({ actor: 'staff:staff-skola-1', targetId: schoolCase.caseId, details: { unit: 'skola', errandNumber: read.errandNumber } }),
+      ]);
+      expect(await inTenant(w.timra, () => audit.verify())).toMatchObject({ intact: true });
+      expect(await inTenant(w.sundsvall, () => audit.list({ action: 'minasidor.case.read' }))).toEqual([]);
       // The audit is append-only for the app.
       await expect(
         inTenant(w.timra, () => db().transaction((em) => em.query(`UPDATE minasidor_staff_case_read SET staff_subject = 'someone-else' WHERE tenant_id = $1`, [w.timra.id]))),
