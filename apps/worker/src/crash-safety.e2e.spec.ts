@@ -157,6 +157,8 @@ if (process.env.DATABASE_URL) {
       await worker.exited;
     };
     const stop = async (worker: Worker) => {
+      // A worker signalled before it is ready has no SIGTERM handler yet and would not exit cleanly.
+      await worker.ready;
       worker.child.kill('SIGTERM');
       expect(await worker.exited).toBe(0);
     };

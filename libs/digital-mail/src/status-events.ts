@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { recordEvent } from '@kommuna/platform-events';
+import { recordEvent, recordEvents } from '@kommuna/platform-events';
 import { EVENT_TYPES, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 
 export const EVENT_SOURCE = '/digital-mail';
@@ -15,4 +15,13 @@ export async function recordStatusChanged(
     subject: data.messageId,
     data,
   });
+}
+
+/** Many status changes of one transaction as one multi-row outbox insert (bulk steps). */
+export async function recordStatusChanges(em: EntityManager, changes: MailDeliveryStatusChangedData[]): Promise<void> {
+  if (changes.length === 0) return;
+  await recordEvents<MailDeliveryStatusChangedData>(
+    em,
+    changes.map((data) => ({ type: EVENT_TYPES.mailDeliveryStatusChanged, source: EVENT_SOURCE, subject: data.messageId, data })),
+  );
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
-import { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import {
@@ -345,6 +345,8 @@ describe('digital mail: acceptance and delivery pipeline', () => {
 
     const recipients = Array.from({ length: 40 }, (_v, i) => testPersonnummer(100 + i));
     await simulator.configure({ reachable: recipients.slice(0, 25), noAddress: recipients.slice(35) });
+    // One recipient is a known party already; the expansion finds the others' parties or creates them in one statement.
+    const knownParty = await new PartyRegister(db()).partyIdFor('person', recipients[0]);
     const csv = ['recipient;name;day', ...recipients.map((r, i) => `${r};Person ${i};onsdag`)].join('\n');
     const accepted = await inTenant(sundsvall, () => batches.createFromCsv({ template: { name: 'sophamtning' }, department: 'miljo' }, csv, system));
     expect(accepted).toMatchObject({ total: 40, accepted: 0, pending: 40, completed: false });
@@ -367,6 +369,30 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(batchLetters.every((d) => records.deliveryCounts[d.messageId].accepted === 1)).toBe(true);
     expect(batchLetters.find((d) => d.recipient === recipients[3])?.subject).toBe('Ny tömningsdag för Person 3');
     expect(records.reachabilityCalls.every((c) => c.recipientCount <= 1000)).toBe(true);
+    // Each letter belongs to its recipient's party, and has exactly two status events (PENDING, then its final status).
+    const letters = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT m.id, m.recipient_party_id, (m.external_references->>'sendBatchRow')::int AS row, d.status FROM mail_message m
+         JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id WHERE m.send_batch_id = $1 ORDER BY 3`,
+      [accepted.id],
+    );
+    expect(letters.map((l: any) => l.row)).toEqual(recipients.map((_r, i) => i + 1));
+    const register = new PartyRegister(db());
+    for (const letter of letters) expect(letter.recipient_party_id).toBe(await register.partyIdFor('person', recipients[letter.row - 1]));
+    expect(letters[0].recipient_party_id).toBe(knownParty);
+    expect(new Set(letters.map((l: any) => l.recipient_party_id)).size).toBe(40);
+    const events = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT subject, data FROM outbox_event WHERE type = $1 AND subject = ANY($2::text[])`,
+      [EVENT_TYPES.mailDeliveryStatusChanged, letters.map((l: any) => l.id)],
+    );
+    for (const letter of letters) {
+      const own = events.filter((e: any) => e.subject === letter.id).map((e: any) => e.data);
+      expect(own.map((d: any) => d.status).sort()).toEqual(['PENDING', letter.status].sort());
+      expect(own.every((d: any) => d.recipientPartyId === letter.recipient_party_id && d.externalReferences.sendBatchRow === String(letter.row))).toBe(true);
+    }
     // Expanded rows no longer hold identity numbers.
     expect(Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_batch_recipient WHERE recipient_number IS NOT NULL`))[0].n)).toBe(0);
   });

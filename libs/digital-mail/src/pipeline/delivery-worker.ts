@@ -15,7 +15,7 @@ import {
 import { sha256Hex } from '../content/attachments';
 import { htmlToText } from '../content/html';
 import { digitalMailSettingsOf, DigitalMailSettings } from '../settings';
-import { recordStatusChanged } from '../status-events';
+import { recordStatusChanged, recordStatusChanges } from '../status-events';
 import { routeAfterReachability } from './decide';
 import { expandSendBatches } from './expand-batches';
 import { renderPrintLetter } from './print-letter';
@@ -157,21 +157,20 @@ export class DeliveryWorker {
     const result = emptyRound();
     const settings = digitalMailSettingsOf(tenant);
     const adapters = this.adaptersFor(tenant);
-    const steps: Array<[string, () => Promise<void>]> = [
-      ['expand', async () => void (result.expanded += await expandSendBatches(this.database, this.parties, tenant.id, this.options.expandChunkSize ?? 500))],
-      ['reachability', () => this.checkReachability(tenant, settings, adapters, result)],
-      ['digital', () => this.deliverDigitally(tenant, settings, adapters, result)],
-      ['paper', () => this.preparePaper(tenant, settings, adapters, result)],
-      ['print', () => this.releasePrintBatches(tenant, settings, adapters, result)],
-    ];
-    for (const [step, run] of steps) {
+    const step = async (name: string, run: () => Promise<void>): Promise<void> => {
       try {
         await run();
       } catch (error) {
         // One step's fault (e.g. a database hiccup) must not stop the other steps or tenants.
-        this.options.onError?.(error as Error, { tenantId: tenant.id, step });
+        this.options.onError?.(error as Error, { tenantId: tenant.id, step: name });
       }
-    }
+    };
+    await step('expand', async () => void (result.expanded += await expandSendBatches(this.database, this.parties, tenant.id, this.options.expandChunkSize ?? 500)));
+    await step('reachability', () => this.checkReachability(tenant, settings, adapters, result));
+    // Digital delivery waits on the operator, paper rendering on the CPU: side by side they overlap.
+    // They claim different stages, so no job is in both.
+    await Promise.all([step('digital', () => this.deliverDigitally(tenant, settings, adapters, result)), step('paper', () => this.preparePaper(tenant, settings, adapters, result))]);
+    await step('print', () => this.releasePrintBatches(tenant, settings, adapters, result));
     return result;
   }
 
@@ -194,17 +193,6 @@ export class DeliveryWorker {
       return claimed;
     });
     return { claimId, rows };
-  }
-
-  /** Moves a claimed job on to its next stage (attempts start again). */
-  private async advance(em: EntityManager, tenantId: string, claimId: string, messageId: string, stage: string, set: { mailboxOperator?: string | null; detail?: string | null } = {}): Promise<boolean> {
-    const rows = await em.query(
-      `UPDATE mail_delivery SET stage = $4, attempts = 0, next_attempt_at = $5, claim_id = NULL, last_error = NULL, updated_at = $5,
-              mailbox_operator = COALESCE($6, mailbox_operator), status_detail = COALESCE($7, status_detail)
-        WHERE tenant_id = $1 AND message_id = $2 AND claim_id = $3 RETURNING message_id`,
-      [tenantId, messageId, claimId, stage, this.now(), set.mailboxOperator ?? null, set.detail ?? null],
-    );
-    return normaliseRows(rows).length > 0;
   }
 
   /** A final status: the job is done, the identity number is no longer needed and is cleared. */
@@ -260,6 +248,82 @@ export class DeliveryWorker {
     });
   }
 
+  /**
+   * advance() for many claimed jobs in one statement; returns the ids that moved (those whose
+   * claim still held). `printBatchId` files them into a print batch at the same time.
+   */
+  private async advanceMany(
+    em: EntityManager,
+    tenantId: string,
+    claimId: string,
+    moves: Array<{ messageId: string; stage: string; mailboxOperator?: string | null; detail?: string | null; printBatchId?: string | null }>,
+  ): Promise<Set<string>> {
+    if (moves.length === 0) return new Set();
+    const rows: Array<{ message_id: string }> = normaliseRows(
+      await em.query(
+        `UPDATE mail_delivery d SET stage = u.stage, attempts = 0, next_attempt_at = $3, claim_id = NULL, last_error = NULL, updated_at = $3,
+                mailbox_operator = COALESCE(u.operator, d.mailbox_operator), status_detail = COALESCE(u.detail, d.status_detail),
+                print_batch_id = COALESCE(u.print_batch_id, d.print_batch_id)
+           FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::uuid[]) AS u(message_id, stage, operator, detail, print_batch_id)
+          WHERE d.tenant_id = $1 AND d.message_id = u.message_id AND d.claim_id = $2
+          RETURNING d.message_id`,
+        [
+          tenantId,
+          claimId,
+          this.now(),
+          moves.map((m) => m.messageId),
+          moves.map((m) => m.stage),
+          moves.map((m) => m.mailboxOperator ?? null),
+          moves.map((m) => m.detail ?? null),
+          moves.map((m) => m.printBatchId ?? null),
+        ],
+      ),
+    );
+    return new Set(rows.map((r) => r.message_id));
+  }
+
+  /**
+   * finish() for many jobs in one statement plus one multi-row outbox insert; only jobs still
+   * under `claimId` (any open job when null) and not yet completed are finished. Returns how many.
+   */
+  private async finishMany(em: EntityManager, tenantId: string, claimId: string | null, outcomes: Array<Outcome & { messageId: string }>): Promise<number> {
+    if (outcomes.length === 0) return 0;
+    const rows: Array<{ message_id: string; status: MailDeliveryStatus; channel: 'digital' | 'paper' | null; recipient_party_id: string; status_detail: string | null; external_references: Record<string, string> }> =
+      normaliseRows(
+        await em.query(
+          `UPDATE mail_delivery d SET status = u.status, channel = u.channel, status_detail = COALESCE(u.detail, d.status_detail),
+                  operator_transaction_id = COALESCE(u.transaction_id, d.operator_transaction_id),
+                  stage = 'DONE', completed_at = $3, updated_at = $3, claim_id = NULL, recipient_number = NULL
+             FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(message_id, status, channel, detail, transaction_id), mail_message m
+            WHERE d.tenant_id = $1 AND d.message_id = u.message_id AND ($2::uuid IS NULL OR d.claim_id = $2) AND d.completed_at IS NULL
+              AND m.tenant_id = d.tenant_id AND m.id = d.message_id
+            RETURNING d.message_id, d.status, d.channel, d.recipient_party_id, d.status_detail, m.external_references`,
+          [
+            tenantId,
+            claimId,
+            this.now(),
+            outcomes.map((o) => o.messageId),
+            outcomes.map((o) => o.status),
+            outcomes.map((o) => o.channel),
+            outcomes.map((o) => o.detail),
+            outcomes.map((o) => o.transactionId ?? null),
+          ],
+        ),
+      );
+    await recordStatusChanges(
+      em,
+      rows.map((row) => ({
+        messageId: row.message_id,
+        recipientPartyId: row.recipient_party_id,
+        status: row.status,
+        channel: row.channel,
+        statusDetail: row.status_detail,
+        externalReferences: row.external_references,
+      })),
+    );
+    return rows.length;
+  }
+
   private isAdapterError(error: unknown): error is Error {
     return error instanceof TransientAdapterError || error instanceof PermanentAdapterError;
   }
@@ -282,18 +346,19 @@ export class DeliveryWorker {
       return this.failed(tenant.id, claimId, rows, error, result);
     }
     const byRecipient = new Map(answers.map((a) => [a.recipientId, a]));
+    // Every route decided here, then recorded with two statements for the whole claim (moves and final statuses).
+    const moves: Array<{ messageId: string; stage: string; mailboxOperator?: string | null; detail?: string | null }> = [];
+    const finals: Array<Outcome & { messageId: string }> = [];
+    for (const job of rows) {
+      const route = routeAfterReachability(byRecipient.get(job.recipient_number), settings.paperFallback && allowPaper.get(job.message_id) !== false);
+      result.checked++;
+      if ('final' in route) finals.push({ messageId: job.message_id, status: route.final, channel: null, detail: route.detail });
+      else if (route.next === 'DIGITAL') moves.push({ messageId: job.message_id, stage: 'DIGITAL', mailboxOperator: route.mailboxOperator });
+      else moves.push({ messageId: job.message_id, stage: 'PAPER', detail: `${route.why}; sent on paper` });
+    }
     await this.database.transaction(async (em) => {
-      for (const job of rows) {
-        const route = routeAfterReachability(byRecipient.get(job.recipient_number), settings.paperFallback && allowPaper.get(job.message_id) !== false);
-        result.checked++;
-        if ('final' in route) {
-          if (await this.finish(em, tenant.id, claimId, job.message_id, { status: route.final, channel: null, detail: route.detail })) result.finished++;
-        } else if (route.next === 'DIGITAL') {
-          await this.advance(em, tenant.id, claimId, job.message_id, 'DIGITAL', { mailboxOperator: route.mailboxOperator });
-        } else {
-          await this.advance(em, tenant.id, claimId, job.message_id, 'PAPER', { detail: `${route.why}; sent on paper` });
-        }
-      }
+      await this.advanceMany(em, tenant.id, claimId, moves);
+      result.finished += await this.finishMany(em, tenant.id, claimId, finals);
     });
   }
 
@@ -340,20 +405,22 @@ export class DeliveryWorker {
     const settled = await Promise.allSettled(Array.from({ length: Math.min(this.options.digitalConcurrency ?? 16, rows.length) }, deliverNext));
     // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
     if (delivered.length > 0) {
-      await this.database.transaction(async (em) => {
-        for (const { job, transactionId } of delivered) {
-          const done = await this.finish(em, tenant.id, claimId, job.message_id, {
-            status: 'SENT',
-            channel: 'digital',
+      const done = await this.database.transaction((em) =>
+        this.finishMany(
+          em,
+          tenant.id,
+          claimId,
+          delivered.map(({ job, transactionId }) => ({
+            messageId: job.message_id,
+            status: 'SENT' as const,
+            channel: 'digital' as const,
             detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
             transactionId,
-          });
-          if (done) {
-            result.sentDigitally++;
-            result.finished++;
-          }
-        }
-      });
+          })),
+        ),
+      );
+      result.sentDigitally += done;
+      result.finished += done;
     }
     for (const { job, error } of failures) await this.failed(tenant.id, claimId, [job], error, result);
     const crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -362,7 +429,7 @@ export class DeliveryWorker {
 
   private async preparePaper(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
     const contents = new Map<string, MessageContent>();
-    const { claimId, rows } = await this.claim(tenant.id, 'PAPER', this.options.paperBatchSize ?? 50, async (em, ids) => {
+    const { claimId, rows } = await this.claim(tenant.id, 'PAPER', this.options.paperBatchSize ?? 100, async (em, ids) => {
       for (const content of await readContents(em, tenant.id, ids, ['PAPER_ONLY', 'EITHER'])) contents.set(content.id, content);
     });
     if (rows.length === 0) return;
@@ -394,28 +461,47 @@ export class DeliveryWorker {
       rendered.push({ job, content, letter });
     }
     await this.database.transaction(async (em) => {
+      const unaddressed = rendered.filter((r) => !r.letter);
+      result.finished += await this.finishMany(
+        em,
+        tenant.id,
+        claimId,
+        unaddressed.map(({ job }) => ({ messageId: job.message_id, status: 'NOT_SENT' as const, channel: null, detail: 'No postal address in the population register' })),
+      );
+      // Per send batch (a claim usually holds letters of one): lock or open its print batch, move the
+      // letters to PRINT under the claim, then add those that moved with one insert.
+      const bySendBatch = new Map<string | null, Array<{ job: Claimed; letter: { pdf: Buffer; pageCount: number } }>>();
       for (const { job, content, letter } of rendered) {
-        if (!letter) {
-          const done = await this.finish(em, tenant.id, claimId, job.message_id, { status: 'NOT_SENT', channel: null, detail: 'No postal address in the population register' });
-          if (done) result.finished++;
-          continue;
-        }
+        if (!letter) continue;
+        const group = bySendBatch.get(content.sendBatchId) ?? [];
+        group.push({ job, letter });
+        bySendBatch.set(content.sendBatchId, group);
+      }
+      for (const [sendBatchId, group] of bySendBatch) {
         const [batch] = await em.query(
           `SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'OPEN' AND send_batch_id IS NOT DISTINCT FROM $2
             ORDER BY created_at LIMIT 1 FOR UPDATE`,
-          [tenant.id, content.sendBatchId],
+          [tenant.id, sendBatchId],
         );
-        const printBatch = batch ?? (await em.query(`INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`, [tenant.id, content.sendBatchId, this.now()]))[0];
-        const moved = await this.advance(em, tenant.id, claimId, job.message_id, 'PRINT', {});
-        if (!moved) continue;
-        const sequence = Number(printBatch.letter_count) + 1;
-        await em.query(
-          `INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [tenant.id, job.message_id, printBatch.id, sequence, letter.pageCount, sha256Hex(letter.pdf), letter.pdf, this.now()],
+        const printBatch = batch ?? (await em.query(`INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`, [tenant.id, sendBatchId, this.now()]))[0];
+        const moved = await this.advanceMany(
+          em,
+          tenant.id,
+          claimId,
+          group.map(({ job }) => ({ messageId: job.message_id, stage: 'PRINT', printBatchId: printBatch.id })),
         );
-        await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [tenant.id, printBatch.id, sequence]);
-        await em.query(`UPDATE mail_delivery SET print_batch_id = $3 WHERE tenant_id = $1 AND message_id = $2`, [tenant.id, job.message_id, printBatch.id]);
-        result.printed++;
+        const letters = group.filter(({ job }) => moved.has(job.message_id));
+        if (letters.length === 0) continue;
+        const base = Number(printBatch.letter_count);
+        const params: unknown[] = [tenant.id, printBatch.id, this.now()];
+        const values = letters.map(({ job, letter }, i) => {
+          params.push(job.message_id, base + i + 1, letter.pageCount, sha256Hex(letter.pdf), letter.pdf);
+          const p = params.length - 4;
+          return `($1, $${p}, $2, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $3)`;
+        });
+        await em.query(`INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ${values.join(', ')}`, params);
+        await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [tenant.id, printBatch.id, base + letters.length]);
+        result.printed += letters.length;
       }
     });
   }
@@ -465,21 +551,19 @@ export class DeliveryWorker {
         );
         if (!released) return;
         // Chunked, so a batch of tens of thousands of letters never sits in memory at once.
+        // Two statements per chunk of 1,000 letters (finish, events), never a statement per letter.
         for (;;) {
           const chunk: Array<{ message_id: string }> = await em.query(
-            `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 500`,
+            `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
             [tenant.id, batch.id],
           );
           if (chunk.length === 0) break;
-          for (const { message_id } of chunk) {
-            await this.finish(em, tenant.id, null, message_id, {
-              status: 'SENT',
-              channel: 'paper',
-              detail: null,
-              transactionId: `print-batch:${batch.id}`,
-            });
-            result.finished++;
-          }
+          result.finished += await this.finishMany(
+            em,
+            tenant.id,
+            null,
+            chunk.map(({ message_id }) => ({ messageId: message_id, status: 'SENT' as const, channel: 'paper' as const, detail: null, transactionId: `print-batch:${batch.id}` })),
+          );
         }
         result.released++;
       });

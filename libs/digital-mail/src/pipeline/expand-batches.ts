@@ -1,32 +1,61 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Database, PartyRegister } from '@kommuna/platform-persistence';
+import type { MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 import { sha256Hex } from '../content/attachments';
-import { insertMessage, PreparedMessage } from '../message.service';
+import { recordStatusChanges } from '../status-events';
 import { renderTemplate } from '../template.service';
+
+type RecipientKind = 'person' | 'organisation';
 
 /**
  * Turns accepted bulk-send rows into messages and delivery jobs, a chunk at a time, so a batch of
  * 100,000 recipients never sits in memory. Rows are locked with SKIP LOCKED, so two workers
  * expand different chunks; a row gets its message exactly once (message_id is set with it).
+ * Set-based: a chunk costs a fixed number of statements (parties, messages, deliveries, rows,
+ * events), not a few per letter.
  */
-export async function expandSendBatches(database: Database, parties: PartyRegister, tenantId: string, chunkSize: number): Promise<number> {
-  const pending: Array<{ send_batch_id: string; row_number: number; recipient_number: string; recipient_kind: 'person' | 'organisation' }> =
-    await database.transaction((em) =>
-      em.query(
-        `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
-          WHERE tenant_id = $1 AND message_id IS NULL ORDER BY send_batch_id, row_number LIMIT $2`,
-        [tenantId, chunkSize],
-      ),
-    );
+export async function expandSendBatches(database: Database, _parties: PartyRegister, tenantId: string, chunkSize: number): Promise<number> {
+  const pending: Array<{ send_batch_id: string; row_number: number; recipient_number: string; recipient_kind: RecipientKind }> = await database.transaction((em) =>
+    em.query(
+      `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
+        WHERE tenant_id = $1 AND message_id IS NULL ORDER BY send_batch_id, row_number LIMIT $2`,
+      [tenantId, chunkSize],
+    ),
+  );
   if (pending.length === 0) return 0;
-  // Party ids first, outside the transaction (the embedded database has one session).
-  const partyIds = new Map<string, string>();
-  for (const row of pending) {
-    if (!partyIds.has(row.recipient_number)) partyIds.set(row.recipient_number, await parties.partyIdFor(row.recipient_kind, row.recipient_number));
-  }
+  // Party ids first, outside the transaction (the embedded database has one session), one statement a chunk.
+  const partyIds = await partyIdsFor(database, pending.map((r) => [r.recipient_kind, r.recipient_number]));
   const batchId = pending[0].send_batch_id;
   const rowNumbers = pending.filter((r) => r.send_batch_id === batchId).map((r) => r.row_number);
   return database.transaction(async (em) => expandChunk(em, tenantId, batchId, rowNumbers, partyIds));
+}
+
+// Finds or creates many parties at once; the main SELECT sees the parties that existed before the
+// statement, `created` those it added, so together they answer every number (except race losers).
+const FIND_OR_CREATE_MANY = `
+  WITH input AS (SELECT DISTINCT ON (num) kind, num FROM unnest($1::varchar[], $2::varchar[]) AS i(kind, num)),
+       created AS (
+         INSERT INTO party (kind, identity_number)
+         SELECT kind, num FROM input WHERE NOT EXISTS (SELECT 1 FROM party p WHERE p.identity_number = input.num)
+         ON CONFLICT (identity_number) DO NOTHING
+         RETURNING id, identity_number)
+  SELECT p.id, p.identity_number FROM party p JOIN input ON p.identity_number = input.num
+  UNION ALL SELECT id, identity_number FROM created`;
+
+async function partyIdsFor(database: Database, recipients: Array<[RecipientKind, string]>): Promise<Map<string, string>> {
+  const rows: Array<{ id: string; identity_number: string }> = await database.dataSource.query(FIND_OR_CREATE_MANY, [
+    recipients.map((r) => r[0]),
+    recipients.map((r) => r[1]),
+  ]);
+  const ids = new Map(rows.map((r) => [r.identity_number, r.id]));
+  const missing = [...new Set(recipients.map((r) => r[1]).filter((n) => !ids.has(n)))];
+  if (missing.length > 0) {
+    // Lost a race with a concurrent first sighting of the same people: their rows are there now.
+    const late: Array<{ id: string; identity_number: string }> = await database.dataSource.query(`SELECT id, identity_number FROM party WHERE identity_number = ANY($1::varchar[])`, [missing]);
+    for (const r of late) ids.set(r.identity_number, r.id);
+  }
+  return ids;
 }
 
 async function expandChunk(em: EntityManager, tenantId: string, batchId: string, rowNumbers: number[], partyIds: Map<string, string>): Promise<number> {
@@ -36,38 +65,75 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
       WHERE b.tenant_id = $1 AND b.id = $2`,
     [tenantId, batchId],
   );
-  const rows: Array<{ row_number: number; recipient_number: string; recipient_kind: 'person' | 'organisation'; values: Record<string, string> }> = await em.query(
+  const rows: Array<{ row_number: number; recipient_number: string; recipient_kind: RecipientKind; values: Record<string, string> }> = await em.query(
     `SELECT row_number, recipient_number, recipient_kind, "values" FROM mail_batch_recipient
       WHERE tenant_id = $1 AND send_batch_id = $2 AND row_number = ANY($3::int[]) AND message_id IS NULL
       ORDER BY row_number FOR UPDATE SKIP LOCKED`,
     [tenantId, batchId, rowNumbers],
   );
+  if (rows.length === 0) return 0;
   const template = { subject: batch.t_subject, body: batch.t_body, bodyFormat: batch.t_body_format };
-  for (const row of rows) {
+  const letters = rows.map((row) => {
     const letter = renderTemplate(template, batch.language, row.values);
-    const message: PreparedMessage = {
-      recipient: { kind: row.recipient_kind, identityNumber: row.recipient_number },
-      subject: letter.subject,
-      body: letter.body,
-      bodyFormat: letter.bodyFormat,
-      language: batch.language,
-      attachments: [],
-      supportInfo: batch.support_info,
-      department: batch.department,
-      externalReferences: { ...batch.external_references, sendBatchRow: String(row.row_number) },
-      idempotencyKey: null,
-      allowPaper: batch.allow_paper,
-      payloadHash: sha256Hex(`${batchId}:${row.row_number}`),
+    const partyId = partyIds.get(row.recipient_number);
+    if (!partyId) throw new Error(`No party id for a recipient of send batch ${batchId}`);
+    return {
+      id: randomUUID(),
+      row,
+      partyId,
+      letter,
+      externalReferences: { ...batch.external_references, sendBatchRow: String(row.row_number) } as Record<string, string>,
     };
-    const partyId = partyIds.get(row.recipient_number)!;
-    const messageId = await insertMessage(em, tenantId, message, partyId, { kind: batch.sent_by_kind, id: batch.sent_by }, { sendBatchId: batchId, templateId: batch.template_id });
-    await em.query(
-      `UPDATE mail_batch_recipient SET message_id = $4, recipient_number = NULL, "values" = '{}' WHERE tenant_id = $1 AND send_batch_id = $2 AND row_number = $3`,
-      [tenantId, batchId, row.row_number, messageId],
-    );
-  }
-  if (rows.length > 0) {
-    await em.query(`UPDATE mail_send_batch SET expanded = expanded + $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, batchId, rows.length]);
-  }
+  });
+  const ids = letters.map((l) => l.id);
+  await em.query(
+    `INSERT INTO mail_message (tenant_id, id, recipient_party_id, recipient_kind, subject, body, body_format, language, support_info,
+        department, external_references, sent_by, sent_by_kind, allow_paper, idempotency_key, payload_hash, send_batch_id, template_id)
+     SELECT $1::uuid, l.id, l.party, l.kind, l.subject, l.body, l.format, $2::varchar, $3::jsonb, $4::varchar, l.refs::jsonb, $5::varchar, $6::varchar, $7::boolean, NULL, l.hash, $8::uuid, $9::uuid
+       FROM unnest($10::uuid[], $11::uuid[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+         AS l(id, party, kind, subject, body, format, refs, hash)`,
+    [
+      tenantId,
+      batch.language,
+      JSON.stringify(batch.support_info),
+      batch.department,
+      batch.sent_by,
+      batch.sent_by_kind,
+      batch.allow_paper,
+      batchId,
+      batch.template_id,
+      ids,
+      letters.map((l) => l.partyId),
+      letters.map((l) => l.row.recipient_kind),
+      letters.map((l) => l.letter.subject),
+      letters.map((l) => l.letter.body),
+      letters.map((l) => l.letter.bodyFormat),
+      letters.map((l) => JSON.stringify(l.externalReferences)),
+      letters.map((l) => sha256Hex(`${batchId}:${l.row.row_number}`)),
+    ],
+  );
+  await em.query(
+    `INSERT INTO mail_delivery (tenant_id, message_id, recipient_party_id, recipient_number, status, stage, send_batch_id, department)
+     SELECT $1::uuid, l.id, l.party, l.num, 'PENDING', 'REACHABILITY', $2::uuid, $3::varchar FROM unnest($4::uuid[], $5::uuid[], $6::text[]) AS l(id, party, num)`,
+    [tenantId, batchId, batch.department, ids, letters.map((l) => l.partyId), letters.map((l) => l.row.recipient_number)],
+  );
+  await em.query(
+    `UPDATE mail_batch_recipient r SET message_id = l.id, recipient_number = NULL, "values" = '{}'
+       FROM unnest($3::int[], $4::uuid[]) AS l(row_number, id)
+      WHERE r.tenant_id = $1 AND r.send_batch_id = $2 AND r.row_number = l.row_number`,
+    [tenantId, batchId, letters.map((l) => l.row.row_number), ids],
+  );
+  await recordStatusChanges(
+    em,
+    letters.map((l): MailDeliveryStatusChangedData => ({
+      messageId: l.id,
+      recipientPartyId: l.partyId,
+      status: 'PENDING',
+      channel: null,
+      statusDetail: null,
+      externalReferences: l.externalReferences,
+    })),
+  );
+  await em.query(`UPDATE mail_send_batch SET expanded = expanded + $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, batchId, rows.length]);
   return rows.length;
 }

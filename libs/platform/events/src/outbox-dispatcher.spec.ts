@@ -2,7 +2,7 @@ import { Database, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-pe
 import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
 import { createTestDatabase, createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { EventHandler, OutboxDispatcher, OutboxEvent } from './outbox-dispatcher';
-import { recordEvent } from './record-event';
+import { recordEvent, recordEvents } from './record-event';
 
 describe('transactional outbox', () => {
   const db = useTestDatabase(PLATFORM_DATABASE_SCHEMA);
@@ -66,6 +66,45 @@ describe('transactional outbox', () => {
     const seen: OutboxEvent[] = [];
     await new OutboxDispatcher(db(), [{ name: 'c', types: ['test.lost'], handle: async (e) => void seen.push(e) }]).drain();
     expect(seen).toEqual([]);
+  });
+
+  it('records many events in one statement, in the caller\'s tenant and transaction, each published once', async () => {
+    const ids = await inTenant(sundsvall, () =>
+      db().transaction((em) =>
+        recordEvents(em, [
+          { type: 'test.many', source: '/test', subject: 'one', data: { n: 1 } },
+          { type: 'test.many', source: '/test', data: { n: 2 } },
+          { type: 'test.other', source: '/test', subject: 'three', data: { n: 3 } },
+        ]),
+      ),
+    );
+    expect(new Set(ids).size).toBe(3);
+    const rows = await inTenant(sundsvall, () =>
+      db().transaction((em) => em.query(`SELECT id, tenant_id, type, subject, data FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids])),
+    );
+    const byId = new Map(rows.map((r: any) => [r.id, r]));
+    expect(ids.map((id) => { const r: any = byId.get(id); return [r.tenant_id, r.type, r.subject, r.data]; })).toEqual([
+      [sundsvall.id, 'test.many', 'one', { n: 1 }],
+      [sundsvall.id, 'test.many', null, { n: 2 }],
+      [sundsvall.id, 'test.other', 'three', { n: 3 }],
+    ]);
+    expect(await inTenant(ange, () => db().transaction((em) => em.query(`SELECT id FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids])))).toEqual([]);
+    const seen: number[] = [];
+    const dispatcher = new OutboxDispatcher(db(), [{ name: 'many', types: ['test.many'], handle: async (event) => void seen.push(event.data.n) }]);
+    await dispatcher.drain();
+    expect(seen.sort()).toEqual([1, 2]);
+    // Rolled back with its transaction, like a single event; nothing at all outside a tenant.
+    await expect(
+      inTenant(sundsvall, () =>
+        db().transaction(async (em) => {
+          await recordEvents(em, [{ type: 'test.many', source: '/test', data: { n: 9 } }]);
+          throw new Error('undo');
+        }),
+      ),
+    ).rejects.toThrow('undo');
+    expect(await dispatcher.drain()).toBe(0);
+    expect(seen).toHaveLength(2);
+    await expect(db().platformTransaction((em) => recordEvents(em, [{ type: 'x', source: '/test', data: {} }]))).rejects.toBeInstanceOf(TenantContextMissingError);
   });
 
   it('keeps a failing event with its error, undoes the handler writes, and retries it', async () => {
