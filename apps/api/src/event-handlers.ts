@@ -1,4 +1,5 @@
 import type { EventHandler } from '@kommuna/platform-events';
+import { CaseNotificationHandler } from '@kommuna/digital-mail';
 import { Minasidor } from '@kommuna/minasidor';
 import type { PlatformRuntime } from './platform-runtime';
 import { catalogueEventHandlers } from './catalogue/catalogue-runtime';
@@ -8,5 +9,9 @@ import { catalogueEventHandlers } from './catalogue/catalogue-runtime';
  * process can hold a PGlite folder) the api runs them itself, see embedded-worker.ts.
  */
 export function serviceEventHandlers(runtime: PlatformRuntime): EventHandler[] {
-  return [...new Minasidor(runtime.database, runtime.tenants).eventHandlers(), ...catalogueEventHandlers()];
+  return [
+    ...new Minasidor(runtime.database, runtime.tenants).eventHandlers(),
+    new CaseNotificationHandler(runtime.tenants),
+    ...catalogueEventHandlers(),
+  ];
 }

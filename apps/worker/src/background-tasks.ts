@@ -1,6 +1,6 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { CATALOGUE_DATABASE_SCHEMA, CatalogueMeteringHandler } from '@kommuna/catalogue';
-import { DIGITAL_MAIL_DATABASE_SCHEMA, digitalMailBackgroundTasks } from '@kommuna/digital-mail';
+import { CaseNotificationHandler, DIGITAL_MAIL_DATABASE_SCHEMA, digitalMailBackgroundTasks } from '@kommuna/digital-mail';
 import { E_FORMS_DATABASE_SCHEMA, eFormsBackgroundTasks } from '@kommuna/e-forms';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '@kommuna/minasidor';
 import { OutboxDispatcher, OutboxEvent } from '@kommuna/platform-events';
@@ -60,7 +60,11 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
 
 export function backgroundTasks(runtime: WorkerRuntime, options: WorkerErrors & { settings?: WorkerSettings } = {}): BackgroundTask[] {
   const settings = options.settings ?? {};
-  const handlers = [...new Minasidor(runtime.database, runtime.tenants).eventHandlers(), new CatalogueMeteringHandler()];
+  const handlers = [
+    ...new Minasidor(runtime.database, runtime.tenants).eventHandlers(),
+    new CaseNotificationHandler(runtime.tenants),
+    new CatalogueMeteringHandler(),
+  ];
   const outbox = new OutboxDispatcher(runtime.database, handlers, {
     onError: (error, failed?: { event: OutboxEvent; handler: string }) => options.onError?.(error, { eventId: failed?.event.id, handler: failed?.handler }),
   });

@@ -1,3 +1,4 @@
+import { PartyRegister } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { recordEvent } from '@kommuna/platform-events';
 import { testPersonnummer } from '@kommuna/platform-testing';
@@ -88,6 +89,23 @@ describe('Mina sidor api', () => {
       ['in_progress', false, null],
       ['completion_requested', true, 'Skicka kontoutdrag'],
     ]);
+  });
+
+  it('turns a status change into a notice in the citizen’s digital mailbox, once', async () => {
+    const { input } = await newCase('sundsvall', 112);
+    await api.graphql(STATUS, auth(system('sundsvall'), 'sundsvall'), {
+      input: { source: input.source, externalCaseId: input.externalCaseId, status: 'decided', occurredAt: '2025-02-05T10:00:00Z' },
+    });
+    await api.dispatchEvents();
+    await api.dispatchEvents();
+    const sundsvall = api.runtime.tenants.get('sundsvall');
+    const party = await new PartyRegister(api.runtime.database).partyIdFor('person', testPersonnummer(112));
+    const notices = await requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
+      api.runtime.database.transaction((em) =>
+        em.query(`SELECT subject, allow_paper FROM mail_message WHERE recipient_party_id = $1 AND sent_by = 'minasidor-notices'`, [party]),
+      ),
+    );
+    expect(notices).toEqual([{ subject: `Ditt ärende har fått en ny status: ${input.errandNumber}`, allow_paper: false }]);
   });
 
   it("refuses a municipal system writing in another municipality, and cannot reach that municipality's cases", async () => {

@@ -1,0 +1,76 @@
+import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
+import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { CaseNotificationData, EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
+import { CaseNotificationHandler } from '../src';
+import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './fixtures';
+
+describe('notices of Mina sidor events in the digital mailbox', () => {
+  const db = useTestDatabase(TEST_SCHEMA);
+  let sundsvall: Tenant;
+  let withoutMail: Tenant;
+  let directory: TenantDirectory;
+  let partyId: string;
+
+  beforeAll(async () => {
+    [sundsvall, withoutMail] = await createTestTenants(db(), { slug: 'sundsvall', services: digitalMailService() }, { slug: 'utan-post', services: {} });
+    directory = new TenantDirectory(db());
+    await directory.sync([sundsvall.config, withoutMail.config]);
+    partyId = await new PartyRegister(db()).partyIdFor('person', testPersonnummer(7));
+  });
+
+  const notify = (tenant: Tenant, type: string) =>
+    inTenant(tenant, () =>
+      db().transaction((em) =>
+        recordEvent<CaseNotificationData>(em, {
+          type,
+          source: '/minasidor',
+          data: {
+            caseId: '5f0e8a52-2a0c-4d0a-9a51-7c1d1a2b3c4d',
+            errandNumber: 'SKM-2026-000042',
+            subjectPartyId: partyId,
+            title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+            statusLabel: { sv: 'Beslut finns', en: 'Decision made' },
+            occurredAt: '2026-11-25T10:00:00.000Z',
+          },
+        }),
+      ),
+    );
+
+  it('sends one digital-only notice per event, saying where to read more and nothing of the content', async () => {
+    const handler = new CaseNotificationHandler(directory);
+    const eventId = await notify(sundsvall, EVENT_TYPES.caseDecisionRecorded);
+    await new OutboxDispatcher(db(), [handler]).drain();
+
+    const messages = await rowsOf(db(), sundsvall, `SELECT id, recipient_party_id, subject, body, allow_paper, idempotency_key, sent_by, external_references FROM mail_message`);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        recipient_party_id: partyId,
+        subject: 'Det finns ett beslut i ditt ärende: SKM-2026-000042',
+        allow_paper: false,
+        idempotency_key: `case-notice:${eventId}`,
+        sent_by: 'minasidor-notices',
+        external_references: { caseId: '5f0e8a52-2a0c-4d0a-9a51-7c1d1a2b3c4d', errandNumber: 'SKM-2026-000042' },
+      }),
+    ]);
+    expect(messages[0].body).toContain('Logga in på Mina sidor');
+    expect(messages[0].body).not.toContain(testPersonnummer(7));
+    // The letter enters the ordinary delivery pipeline.
+    expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_delivery WHERE message_id = $1`, [messages[0].id])).toEqual([{ n: 1 }]);
+
+    // The same event delivered again (at least once) sends nothing more.
+    const [event] = await rowsOf(db(), sundsvall, `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event WHERE id = $1`, [eventId]);
+    await inTenant(sundsvall, () =>
+      db().transaction((em) =>
+        handler.handle({ id: event.id, tenantId: event.tenant_id, type: event.type, source: event.source, subject: event.subject, data: event.data, occurredAt: event.occurred_at, attempts: 0 }, em),
+      ),
+    );
+    expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: 1 }]);
+  });
+
+  it('sends nothing for a municipality that does not use digital mail', async () => {
+    await notify(withoutMail, EVENT_TYPES.caseStatusChanged);
+    expect(await new OutboxDispatcher(db(), [new CaseNotificationHandler(directory)]).drain()).toBe(1);
+    expect(await rowsOf(db(), withoutMail, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: 0 }]);
+  });
+});
