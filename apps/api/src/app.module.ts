@@ -9,6 +9,9 @@ import { AuditLog } from '@kommuna/platform-audit';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AuditResolver } from './audit/audit.resolver';
 import { HealthController } from './health/health.controller';
+import { rootFieldsOf } from './http/graphql-operation';
+import { METRICS_TOKEN, MetricsController } from './http/metrics.controller';
+import { MeteredRequest } from './http/request-context.hook';
 import { TenantExportController } from './tenant-data/tenant-export.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
@@ -43,6 +46,12 @@ export class AppModule implements OnApplicationShutdown {
           queryDepth: GRAPHQL_LIMITS.depth,
           allowBatchedQueries: false,
           validationRules: graphQLValidationRules(runtime.config.env === 'production'),
+          hooks: {
+            // Names the request's operation for its metrics (see request-context.hook.ts).
+            preExecution: async (_schema, document, context) => {
+              (context.reply.request as MeteredRequest).graphqlOperation = rootFieldsOf(document);
+            },
+          },
           errorFormatter: (execution: ExecutionResult) => {
             const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger));
             return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };
@@ -50,11 +59,12 @@ export class AppModule implements OnApplicationShutdown {
         }),
         CatalogueApiModule.forRoot(runtime),
       ],
-      controllers: [HealthController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS],
+      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },
         { provide: JsonLogger, useValue: logger },
+        { provide: METRICS_TOKEN, useValue: runtime.config.metricsToken },
         { provide: TrustedRealms, useValue: runtime.realms },
         { provide: Authenticator, useValue: runtime.authenticator },
         { provide: AuditLog, useValue: runtime.audit },

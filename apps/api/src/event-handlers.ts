@@ -1,5 +1,5 @@
 import type { EventHandler } from '@kommuna/platform-events';
-import { CaseNotificationHandler } from '@kommuna/digital-mail';
+import { CaseNotificationHandler, DeliveryMetricsHandler } from '@kommuna/digital-mail';
 import { Minasidor } from '@kommuna/minasidor';
 import type { PlatformRuntime } from './platform-runtime';
 import { catalogueEventHandlers } from './catalogue/catalogue-runtime';
@@ -12,6 +12,7 @@ export function serviceEventHandlers(runtime: PlatformRuntime): EventHandler[] {
   return [
     ...new Minasidor(runtime.database, runtime.tenants).eventHandlers(),
     new CaseNotificationHandler(runtime.tenants),
+    new DeliveryMetricsHandler(),
     ...catalogueEventHandlers(),
   ];
 }

@@ -1,4 +1,5 @@
 import { AuditLog } from '@kommuna/platform-audit';
+import { platformMetrics } from '@kommuna/platform-metrics';
 import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/platform-auth';
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
@@ -36,6 +37,7 @@ export async function startPlatformRuntime(
   try {
     const tenants = new TenantDirectory(database);
     await tenants.sync(tenantConfigs);
+    platformMetrics.setTenants(tenants.all());
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
     const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
     const runtime: PlatformRuntime = { config, database, tenants, realms, authenticator, audit: new AuditLog(database) };

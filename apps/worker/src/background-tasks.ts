@@ -1,6 +1,6 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { CATALOGUE_DATABASE_SCHEMA, CatalogueMeteringHandler } from '@kommuna/catalogue';
-import { CaseNotificationHandler, DIGITAL_MAIL_DATABASE_SCHEMA, digitalMailBackgroundTasks } from '@kommuna/digital-mail';
+import { CaseNotificationHandler, DeliveryMetricsHandler, DIGITAL_MAIL_DATABASE_SCHEMA, digitalMailBackgroundTasks } from '@kommuna/digital-mail';
 import { E_FORMS_DATABASE_SCHEMA, eFormsBackgroundTasks } from '@kommuna/e-forms';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '@kommuna/minasidor';
 import { OutboxDispatcher, OutboxEvent } from '@kommuna/platform-events';
@@ -63,6 +63,7 @@ export function backgroundTasks(runtime: WorkerRuntime, options: WorkerErrors & 
   const handlers = [
     ...new Minasidor(runtime.database, runtime.tenants).eventHandlers(),
     new CaseNotificationHandler(runtime.tenants),
+    new DeliveryMetricsHandler(),
     new CatalogueMeteringHandler(),
   ];
   const outbox = new OutboxDispatcher(runtime.database, handlers, {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import * as http from 'node:http';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { backgroundTasks, WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   const database = await Database.open({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }, WORKER_DATABASE_SCHEMA);
   const tenants = new TenantDirectory(database);
   await tenants.sync(tenantConfigs);
+  platformMetrics.setTenants(tenants.all());
   const tasks = backgroundTasks(
     { database, tenants },
     { settings, onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }) },
@@ -30,6 +32,11 @@ async function main(): Promise<void> {
 
   const healthPort = Number(process.env.KOMMUNA_WORKER_HEALTH_PORT ?? 3002);
   const health = http.createServer((request, response) => {
+    if (request.url === '/metrics') {
+      // Outbox lag, failures and deliveries as this replica saw them, plus its process figures.
+      void platformMetrics.text().then((text) => response.writeHead(200, { 'content-type': platformMetrics.contentType }).end(text));
+      return;
+    }
     const ok = request.url === '/health/live' || request.url === '/health/ready';
     response.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { status: 'ok' } : { error: 'not found' }));
   });

@@ -49,6 +49,8 @@ describe('worker process', () => {
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(health.status).toBe(200);
+          const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          expect(metrics).toMatch(new RegExp(`kommuna_outbox_lag_seconds_count\\{tenant="${tenant.slug}"\\} 1`));
         } finally {
           worker.child.kill('SIGTERM');
         }

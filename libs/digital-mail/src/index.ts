@@ -10,6 +10,7 @@ export type { Recipient, RecipientKind } from './content/recipient';
 export { placeholdersOf, MissingPlaceholderError } from './content/placeholders';
 export { MessageService, prepareMessage } from './message.service';
 export { CaseNotificationHandler } from './case-notifications';
+export { DeliveryMetricsHandler } from './delivery-metrics';
 export type { AttachmentView, MessageFilter, MessageView, SendMessageInput, Sender } from './message.service';
 export * from './template.service';
 export * from './send-batch.service';

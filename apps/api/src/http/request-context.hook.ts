@@ -3,9 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import { AuthenticatedRequest, Authenticator } from '@kommuna/platform-auth';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { platformMetrics } from '@kommuna/platform-metrics';
 import { requestContext } from '@kommuna/platform-tenancy';
 
 export const TENANT_HEADER = 'x-kommuna-tenant';
+
+/** What a request carries for its metrics: the municipality addressed and the GraphQL operation. */
+export interface MeteredRequest {
+  kommunaTenantId?: string;
+  graphqlOperation?: string;
+}
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -28,6 +35,7 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
       return;
     }
     const readOnly = tenant?.lifecycle === 'suspended' || undefined;
+    (request as MeteredRequest).kommunaTenantId = tenant?.id;
     authenticator.authenticate(request.headers.authorization).then((authentication) => {
       (request as unknown as AuthenticatedRequest).authentication = authentication;
       const subjectId = authentication.principal?.partyId;
@@ -40,6 +48,13 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {
+    const metered = request as MeteredRequest;
+    const labels = {
+      tenant: platformMetrics.tenantLabel(metered.kommunaTenantId),
+      operation: metered.graphqlOperation ?? request.routeOptions?.url ?? 'unmatched',
+    };
+    platformMetrics.requests.inc({ ...labels, status: String(reply.statusCode) });
+    platformMetrics.requestDuration.observe(labels, reply.elapsedTime / 1000);
     logger.event('info', 'request', {
       method: request.method,
       path: request.url.split('?')[0],

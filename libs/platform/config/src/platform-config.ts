@@ -21,6 +21,8 @@ export interface PlatformConfig {
   };
   /** Requests per minute per client (token subject or IP) and per municipality; 429 beyond. */
   rateLimits: { perClientPerMinute: number; perTenantPerMinute: number };
+  /** When set, /metrics answers only a scraper presenting it as a bearer token. */
+  metricsToken?: string;
 }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -44,6 +46,7 @@ const EnvSchema = z.object({
   KOMMUNA_AUTH_AUDIENCE: z.string().min(1).default('kommuna-api'),
   KOMMUNA_RATE_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(1200),
   KOMMUNA_RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(30000),
+  KOMMUNA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export class PlatformConfigError extends Error {
@@ -86,5 +89,6 @@ export function loadPlatformConfig(
     database,
     auth: { keycloakUrl: e.KEYCLOAK_URL, audience: e.KOMMUNA_AUTH_AUDIENCE },
     rateLimits: { perClientPerMinute: e.KOMMUNA_RATE_LIMIT_PER_CLIENT, perTenantPerMinute: e.KOMMUNA_RATE_LIMIT_PER_TENANT },
+    metricsToken: e.KOMMUNA_METRICS_TOKEN,
   };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 
@@ -134,10 +135,12 @@ export class OutboxDispatcher {
               WHERE tenant_id = $1 AND id = $2`,
             [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
           );
+          platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
           this.options.onError?.(failed.error, { event, handler: failed.handler });
         } else {
           await em.query('RELEASE SAVEPOINT outbox_event');
           await em.query(`UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, event.id]);
+          platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (Date.now() - event.occurredAt.getTime()) / 1000);
           published++;
         }
       }
