@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
   const worker = startEmbeddedWorker(runtime, logger);
   // Nest closes the database on shutdown: the outbox loop stops first.
   if (worker) app.getHttpAdapter().getInstance().addHook('preClose', () => worker.stop());
+  // The last spans are sent before the process ends.
+  if (tracing) app.getHttpAdapter().getInstance().addHook('onClose', () => tracing?.shutdown());
   await app.listen({ host: config.host, port: config.port });
   const base = `http://${config.host}:${config.port}`;
   logger.event('info', 'Kommuna api ready', {

@@ -1,3 +1,4 @@
+import { tracing } from './tracing';
 import 'reflect-metadata';
 import * as http from 'node:http';
 import { loadPlatformConfig } from '@kommuna/platform-config';
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     // Finish the round in hand, then close: claimed work is committed or rolled back, never half-done.
     await Promise.all(tasks.map((t) => t.stop()));
     await database.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
