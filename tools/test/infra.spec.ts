@@ -17,17 +17,19 @@ const byName = (objects: K8sObject[], kind: string, name: string): K8sObject => 
 };
 
 describe('Kubernetes manifests (infra/k8s)', () => {
-  it.each(OVERLAYS)('%s renders the api, worker, migration Job, autoscaler and the tenant ConfigMap', (overlay) => {
+  it.each(OVERLAYS)('%s renders the api, worker, portal, migration Job, autoscaler and the tenant ConfigMap', (overlay) => {
     const objects = render(overlay);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'ConfigMap/kommuna-platform',
       'ConfigMap/kommuna-tenants',
       'Deployment/kommuna-api',
+      'Deployment/kommuna-portal',
       'Deployment/kommuna-worker',
       'HorizontalPodAutoscaler/kommuna-api',
       'Job/kommuna-migrate',
       'PodDisruptionBudget/kommuna-api',
       'Service/kommuna-api',
+      'Service/kommuna-portal',
       'ServiceAccount/kommuna',
     ]);
   });
@@ -93,7 +95,7 @@ describe('compose file (infra/compose.yaml)', () => {
   it('runs PostgreSQL 15 with the roles, Keycloak 26 with the realm, a migration, the api and the worker', () => {
     expect(composeProblems(file)).toEqual([]);
     const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true });
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'keycloak', 'migrate', 'postgres', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'keycloak', 'migrate', 'portal', 'postgres', 'worker']);
     expect(compose.services.api.environment.DATABASE_URL).not.toContain('kommuna_owner');
   });
 
@@ -130,12 +132,13 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
     return next < 0 ? dockerfile.slice(start) : dockerfile.slice(start, start + 1 + next);
   };
 
-  it('builds in stages and runs api and worker as a non-root user', () => {
+  it('builds in stages and runs api, worker and portal as a non-root user', () => {
     expect(stages).toEqual([
       { from: '${NODE_IMAGE}', name: 'dependencies' },
       { from: '${NODE_IMAGE}', name: 'runtime' },
       { from: 'runtime', name: 'api' },
       { from: 'runtime', name: 'worker' },
+      { from: 'runtime', name: 'portal' },
     ]);
     expect(stageText('runtime')).toMatch(/^USER 1000:1000$/m);
     expect(stageText('dependencies')).toMatch(/npm ci --omit=dev/);
@@ -145,6 +148,8 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
   it('starts the entry points the apps have', () => {
     expect(stageText('api')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/api/src/main.ts"]');
     expect(stageText('worker')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/worker/src/main.ts"]');
+    expect(stageText('portal')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/portal/src/main.ts"]');
+    expect(fs.existsSync(path.join(root, 'apps/portal/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/api/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/api/src/cli/migrate.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/worker/src/main.ts'))).toBe(true);
