@@ -1,6 +1,7 @@
 // The platform under test, as separate production-mode processes on a fresh database: the api
 // (GraphQL), worker(s) and the digital-mail simulator; tokens from a test realm whose JWKS the
 // api trusts (KEYCLOAK_URL points at it), signed like Keycloak's.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestRealm, TestRealm, testPersonnummer } from '@kommuna/platform-testing';
 import { BenchDatabase, REPO_ROOT } from './postgres';
@@ -34,6 +35,16 @@ export async function startApi(db: BenchDatabase | null, realm: TestRealm, optio
   return { ...api, url: `http://127.0.0.1:${options.port}`, selfReportedMs };
 }
 
+/** The worker image's NODE_OPTIONS (its heap cap), so the bench starts workers as the image does. */
+export function workerImageNodeOptions(): string {
+  const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'infra/docker/Dockerfile'), 'utf8');
+  const fromWorker = dockerfile.slice(dockerfile.search(/^FROM\s+\S+\s+AS\s+worker\s*$/m));
+  const stage = fromWorker.split(/^(?=FROM\s)/m)[0];
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(stage)?.[1];
+  if (options === undefined) throw new Error('infra/docker/Dockerfile: the worker stage sets no NODE_OPTIONS');
+  return options;
+}
+
 export async function startWorker(db: BenchDatabase, options: { healthPort: number; simulatorUrl?: string; printDir?: string; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[] }): Promise<Running> {
   return startProcess({
     name: `worker:${options.healthPort}`,
@@ -43,6 +54,7 @@ export async function startWorker(db: BenchDatabase, options: { healthPort: numb
       DATABASE_URL: db.appUrl,
       KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
       KOMMUNA_WORKER_HEALTH_PORT: String(options.healthPort),
+      NODE_OPTIONS: workerImageNodeOptions(),
       ...(options.simulatorUrl ? { DIGITAL_MAIL_SIMULATOR_URL: options.simulatorUrl } : {}),
       ...(options.printDir ? { DIGITAL_MAIL_PRINT_DIR: options.printDir } : {}),
       ...options.env,

@@ -145,6 +145,18 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
     expect(dockerfile).not.toMatch(/^USER\s+(root|0)\b/m);
   });
 
+  it('caps the worker\'s heap well inside its Kubernetes memory limit', () => {
+    const heapMb = Number(/^ENV NODE_OPTIONS="--max-old-space-size=(\d+)"$/m.exec(stageText('worker'))?.[1]);
+    expect(heapMb).toBeGreaterThanOrEqual(96);
+    for (const overlay of OVERLAYS) {
+      const deployment = byName(render(overlay), 'Deployment', 'kommuna-worker') as any;
+      const worker = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === 'worker');
+      const limitMi = Number(/^(\d+)Mi$/.exec(worker.resources.limits.memory)?.[1]);
+      // The heap is only part of the process: code, the TypeScript loader and buffers come on top.
+      expect(limitMi).toBeGreaterThanOrEqual(heapMb * 3);
+    }
+  });
+
   it('starts the entry points the apps have', () => {
     expect(stageText('api')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/api/src/main.ts"]');
     expect(stageText('worker')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/worker/src/main.ts"]');
