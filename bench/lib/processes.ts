@@ -13,6 +13,8 @@ export interface Running {
   /** The ready line, parsed when it is JSON. */
   readyLine: string;
   rssMb(): number;
+  /** CPU time (user + system, seconds) the process has used since it started. */
+  cpuSeconds(): number;
   /** Highest RSS seen since start (or since resetPeak). */
   peakRssMb(): number;
   resetPeak(): void;
@@ -29,6 +31,28 @@ export function rssOf(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+// Clock ticks per second of /proc's CPU counters (USER_HZ): 100 on Linux for every architecture we run on.
+const USER_HZ = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 once it is gone. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command (which may hold spaces) start at state; utime and stime are the 12th and 13th of those.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return 0;
+  }
+}
+
+/** The whole machine's busy CPU seconds (all cores, everything but idle and I/O wait) from /proc/stat. */
+export function machineBusyCpuSeconds(): number {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = ticks.map(Number); // idle and iowait left out
+  return (user + nice + system + irq + softirq + steal) / USER_HZ;
 }
 
 export interface StartOptions {
@@ -103,6 +127,7 @@ export async function startProcess(options: StartOptions): Promise<Running & { k
     readyLine,
     kept,
     rssMb: () => rssOf(child.pid!),
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     peakRssMb: () => {
       sample();
       return peak;

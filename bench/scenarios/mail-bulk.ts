@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { graphql, staffToken, startApi, startSimulator, startTestRealm, startWorker, TestRealm, testPersonnummer } from '../lib/platform';
-import { Running } from '../lib/processes';
+import { machineBusyCpuSeconds, Running } from '../lib/processes';
 import { freshDatabase } from '../lib/postgres';
 import { Goal, goal, round, ScenarioResult } from '../lib/results';
 
@@ -29,6 +29,25 @@ export interface MailRun {
   workerPeakRssMb: number[];
   workerRssStartMb: number[];
   finished: boolean;
+  /** CPU seconds used from acceptance to the end of the run, per process and machine-wide. */
+  cpu: MailCpu;
+}
+
+export interface MailCpu {
+  elapsedS: number;
+  cores: number;
+  /** Every core's busy time together (/proc/stat): the platform's processes, PostgreSQL and the orchestrator. */
+  machine: number;
+  workers: number[];
+  simulator: number;
+  api: number;
+  orchestrator: number;
+  /** What the machine did besides our node processes: PostgreSQL's backends above all. */
+  postgresAndRest: number;
+  /** Share of all cores busy over the run. */
+  busyShare: number;
+  /** How much more work the machine had room for (cores × elapsed ÷ busy): a ceiling on what more workers can add. */
+  headroom: number;
 }
 
 async function oneRun(realm: TestRealm, letters: number, workers: number, log: (line: string) => void, nodeFlags: string[] = []): Promise<MailRun> {
@@ -58,6 +77,7 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
       workerProcesses.push(worker);
     }
     const workerRssStartMb = workerProcesses.map((w) => round(w.rssMb(), 1));
+    const cpuAtStart = { machine: machineBusyCpuSeconds(), workers: workerProcesses.map((w) => w.cpuSeconds()), simulator: simulator.cpuSeconds(), api: api.cpuSeconds(), orchestrator: process.cpuUsage() };
     const csv = `recipient\n${Array.from({ length: letters }, (_, i) => testPersonnummer(1_000_000 + i)).join('\n')}\n`;
     const t0 = Date.now();
     const { createDigitalMailSendBatch: batch } = await graphql(api.url, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }', {
@@ -81,6 +101,8 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
         break;
       }
     }
+    const elapsedS = (Date.now() - t0) / 1000;
+    const cpu = cpuSince(cpuAtStart, elapsedS, { machine: machineBusyCpuSeconds(), workers: workerProcesses.map((w) => w.cpuSeconds()), simulator: simulator.cpuSeconds(), api: api.cpuSeconds(), orchestrator: process.cpuUsage() });
     const outcomes = await db.admin<{ status: string; channel: string | null; n: number; last: Date }>(
       `SELECT status, channel, count(*)::int AS n, max(completed_at) AS last FROM mail_delivery WHERE send_batch_id = $1 AND completed_at IS NOT NULL GROUP BY 1, 2`,
       [batch.id],
@@ -109,9 +131,10 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
       workerPeakRssMb: workerProcesses.map((w) => round(w.peakRssMb(), 1)),
       workerRssStartMb,
       finished,
+      cpu,
     };
     log(
-      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB`,
+      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB; CPU s: machine ${cpu.machine} of ${round(cpu.cores * cpu.elapsedS, 1)} (${Math.round(cpu.busyShare * 100)} % busy), worker(s) ${cpu.workers.join(' + ')}, PostgreSQL and rest ${cpu.postgresAndRest}, simulator ${cpu.simulator}, api ${cpu.api}`,
     );
     return result;
   } finally {
@@ -148,12 +171,38 @@ export async function runMailBulk(log: (line: string) => void): Promise<Scenario
           digital: r.sentDigitally,
           paper: r.sentOnPaper,
           'worker peak RSS MB': r.workerPeakRssMb.join(' + '),
+          'machine CPU busy': `${Math.round(r.cpu.busyShare * 100)} %`,
+          'worker CPU ms/letter': round((r.cpu.workers.reduce((a, b) => a + b, 0) * 1000) / r.letters, 2),
         })),
       },
     };
   } finally {
     await realm.close();
   }
+}
+
+type CpuReading = { machine: number; workers: number[]; simulator: number; api: number; orchestrator: NodeJS.CpuUsage };
+
+function cpuSince(start: CpuReading, elapsedS: number, end: CpuReading): MailCpu {
+  const cores = os.cpus().length;
+  const machine = end.machine - start.machine;
+  const workers = end.workers.map((w, i) => round(w - start.workers[i], 1));
+  const simulator = end.simulator - start.simulator;
+  const api = end.api - start.api;
+  const orchestrator = (end.orchestrator.user - start.orchestrator.user + end.orchestrator.system - start.orchestrator.system) / 1e6;
+  const ours = workers.reduce((a, b) => a + b, 0) + simulator + api + orchestrator;
+  return {
+    elapsedS: round(elapsedS, 1),
+    cores,
+    machine: round(machine, 1),
+    workers,
+    simulator: round(simulator, 1),
+    api: round(api, 1),
+    orchestrator: round(orchestrator, 1),
+    postgresAndRest: round(Math.max(0, machine - ours), 1),
+    busyShare: round(machine / (cores * elapsedS)),
+    headroom: round((cores * elapsedS) / machine),
+  };
 }
 
 /** The goals, judged on the runs; a run that did not finish meets none of the goals that need it. */
@@ -167,6 +216,13 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
   const exact = unfinished.length === 0 && duplicates === 0 && runs.every((r) => r.simulatorDeliveries === r.sentDigitally && r.sentDigitally + r.sentOnPaper === r.letters);
   const notes = unfinished.map((r) => `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`);
   if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
+  const c = big.cpu;
+  notes.push(
+    `CPU over the ${big.letters}-letter run with one worker (${c.elapsedS} s, ${c.cores} cores, so ${round(c.cores * c.elapsedS, 1)} CPU s available): ` +
+      `the machine was busy ${c.machine} s (${Math.round(c.busyShare * 100)} %): worker ${c.workers[0]} s (${round((c.workers[0] * 1000) / big.letters, 2)} ms per letter), ` +
+      `PostgreSQL and the rest ${c.postgresAndRest} s, simulator ${c.simulator} s, api ${c.api} s, orchestrator ${c.orchestrator} s. ` +
+      `A second worker can add at most the idle share: two workers ≤ ${c.headroom}× one on this machine, whatever the code.`,
+  );
   return [
     [
       goal('letters/s, one worker (accepted → last delivery)', '≥ 1000', big.lettersPerSecond, big.finished && big.lettersPerSecond >= 1000),

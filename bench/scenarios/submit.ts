@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { startCeiling } from '../lib/ceiling';
 import { BENCH_FORM_SLUG, benchAnswers, SUBMIT_MUTATION } from '../lib/form';
 import { citizenToken } from '../lib/platform';
-import { goal, ScenarioResult } from '../lib/results';
+import { goal, round, ScenarioResult } from '../lib/results';
 import { compare, SETTINGS } from './compare';
 import { requestsFixture } from './requests-fixture';
 
@@ -50,6 +50,16 @@ export async function runSubmit(log: (line: string) => void): Promise<ScenarioRe
                  AND EXISTS (SELECT 1 FROM eforms_submission s WHERE s.id::text = e.subject AND s.idempotency_key LIKE 'api-%'))::int AS events`,
     );
     const ratio = comparison.ratio;
+    // Little's law for a closed loop of N connections without think time: mean latency = N ÷ throughput,
+    // and p99 ≥ mean. So p99 < 50 ms needs more than N ÷ 0.05 s requests a second; when the ceiling
+    // (the same statements without any framework) does not reach that, no server running them can.
+    const neededReqS = SETTINGS.connections / 0.05;
+    const ceilingMeanMs = round((SETTINGS.connections / comparison.ceiling.requestsPerSecond) * 1000, 0);
+    notes.push(
+      `p99 < 50 ms at ${SETTINGS.connections} connections needs more than ${neededReqS} req/s (Little's law: mean latency = connections ÷ throughput, p99 ≥ mean). ` +
+        `The ceiling reached ${comparison.ceiling.requestsPerSecond} req/s here, a mean of ${ceilingMeanMs} ms (its p99 ${comparison.ceiling.p99ms} ms): ` +
+        (comparison.ceiling.requestsPerSecond > neededReqS ? 'the goal is within reach on this machine.' : 'on this machine the goal is out of reach for any server running these statements.'),
+    );
     return {
       scenario: 'submit',
       date: new Date().toISOString(),
@@ -69,6 +79,7 @@ export async function runSubmit(log: (line: string) => void): Promise<ScenarioRe
         api: comparison.api,
         ceiling: comparison.ceiling,
         ratioToCeiling: ratio,
+        littlesLaw: { reqPerSecNeededForP99Under50ms: neededReqS, ceilingMeanLatencyMs: ceilingMeanMs },
         rounds: comparison.rounds,
         storedByApi: stored,
         capturedStatements: fixture.submitCapture.statements.map((s) => s.sql.replace(/\s+/g, ' ')),

@@ -7,8 +7,11 @@ export class InvalidMonthError extends Error {
 }
 
 /** The month (YYYY-MM-01) an instant falls in, in Europe/Stockholm. */
+// Made once: building a DateTimeFormat costs far more than using it, and metering calls this per event.
+const STOCKHOLM_MONTH = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit' });
+
 export function stockholmMonth(at: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit' }).formatToParts(at);
+  const parts = STOCKHOLM_MONTH.formatToParts(at);
   const year = parts.find((p) => p.type === 'year')!.value;
   const month = parts.find((p) => p.type === 'month')!.value;
   return `${year}-${month}-01`;

@@ -41,9 +41,11 @@ const TEXT = {
   },
 };
 
+const STOCKHOLM_TIME = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
+
 /** Local Swedish time, e.g. 2025-03-04 14:05 (the database keeps UTC). */
 export function stockholmTime(at: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(at);
+  return STOCKHOLM_TIME.format(at);
 }
 
 /**
