@@ -6,6 +6,7 @@ import { MailPrintBatchEntity, MailPrintLetterEntity } from './entities/print-ba
 import { MailBatchRecipientEntity, MailSendBatchEntity } from './entities/send-batch.entity';
 import { MailTemplateEntity } from './entities/template.entity';
 import { DigitalMail1764489600000 } from './migrations/1764489600000-digital-mail';
+import { DigitalMailDueProbes1764662400001 } from './migrations/1764662400001-digital-mail-due-probes';
 
 /** Digital mail's tables, for apps to add to the platform's. */
 export const DIGITAL_MAIL_DATABASE_SCHEMA: DatabaseSchema = {
@@ -19,5 +20,5 @@ export const DIGITAL_MAIL_DATABASE_SCHEMA: DatabaseSchema = {
     MailBatchRecipientEntity,
     MailTemplateEntity,
   ],
-  migrations: [DigitalMail1764489600000],
+  migrations: [DigitalMail1764489600000, DigitalMailDueProbes1764662400001],
 };

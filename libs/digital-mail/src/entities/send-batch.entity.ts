@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** A bulk send: one template to many recipients, accepted as a whole. */
 @Entity({ name: 'mail_send_batch' })
@@ -47,6 +47,7 @@ export class MailSendBatchEntity {
 
 /** One row of a bulk send, until the worker has made its message. */
 @Entity({ name: 'mail_batch_recipient' })
+@Index('IDX_mail_batch_recipient_pending', ['tenantId', 'sendBatchId', 'rowNumber'], { where: 'message_id IS NULL' })
 export class MailBatchRecipientEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;

@@ -136,6 +136,37 @@ describe('transactional outbox', () => {
     expect(rows.find((r: any) => r.type === 'test.flaky')).toEqual(expect.objectContaining({ attempts: 1, last_error: null }));
   });
 
+  it('publishes the rest of a batch when one of its events fails, each write kept once', async () => {
+    for (let n = 1; n <= 5; n++) await emit(sundsvall, 'test.mixed', { n });
+    const calls: number[] = [];
+    const handler: EventHandler = {
+      name: 'mixed',
+      types: ['test.mixed'],
+      handle: async (event, em) => {
+        calls.push(event.data.n);
+        // Idempotent by event id, as handlers must be: the batch may be run a second time.
+        await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.mixed-done', '/test', $3) ON CONFLICT DO NOTHING`, [
+          event.tenantId,
+          // A fresh id per source event, derived from it (a uuid with its last digit changed).
+          `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
+          { n: event.data.n },
+        ]);
+        if (event.data.n === 3) throw new Error('refused');
+      },
+    };
+    const errors: string[] = [];
+    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`) });
+    expect(await dispatcher.dispatchOnce()).toBe(4);
+    expect(errors).toEqual(['mixed: refused']);
+    // The failing event reached the handler once this round; the others were run again after the rollback.
+    expect(calls.filter((n) => n === 3)).toHaveLength(1);
+    const rows = await outboxRows(sundsvall);
+    expect(rows.filter((r: any) => r.type === 'test.mixed-done').map((r: any) => r.data.n).sort()).toEqual([1, 2, 4, 5]);
+    expect(rows.filter((r: any) => r.type === 'test.mixed').map((r: any) => [r.data.n, r.published_at === null, r.attempts])).toEqual(
+      expect.arrayContaining([[1, false, 0], [2, false, 0], [3, true, 1], [4, false, 0], [5, false, 0]]),
+    );
+  });
+
   it('waits out the backoff before retrying', async () => {
     await emit(sundsvall, 'test.down', {});
     let calls = 0;

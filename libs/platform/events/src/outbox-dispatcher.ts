@@ -96,55 +96,99 @@ export class OutboxDispatcher {
     await this.running;
   }
 
+  /**
+   * One batch of a tenant's due events. First without savepoints: the handlers' writes and the
+   * acknowledgement are one transaction with a few statements per batch rather than per event. If a
+   * handler fails, that whole transaction is rolled back and the batch runs again with each event
+   * in its own savepoint, so the failure stays with its event: that event is not handed to the
+   * handler again in this round but kept for its retry, as if it had failed there (handlers are
+   * idempotent, so work done again for the other events is harmless).
+   */
   private async dispatchTenant(tenantId: string): Promise<number> {
-    return this.database.transaction(async (em) => {
-      const rows: Array<Record<string, any>> = await em.query(
-        `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event
-          WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
-          ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [tenantId, this.batchSize],
-      );
-      let published = 0;
-      for (const row of rows) {
-        const event: OutboxEvent = {
-          id: row.id,
-          tenantId: row.tenant_id,
-          type: row.type,
-          source: row.source,
-          subject: row.subject,
-          data: row.data,
-          occurredAt: new Date(row.occurred_at),
-          attempts: row.attempts,
-        };
-        await em.query('SAVEPOINT outbox_event');
-        let failed: { handler: string; error: Error } | undefined;
-        for (const handler of this.handlers) {
-          if (!handler.types.includes(event.type)) continue;
+    try {
+      return await this.database.transaction((em) => this.publishBatch(em, tenantId));
+    } catch (error) {
+      if (!(error instanceof HandlerFailed)) throw error;
+      return this.database.transaction((em) => this.publishBatch(em, tenantId, error));
+    }
+  }
+
+  /** Without `failure`: the fast path. With it: event by event, `failure` recorded against its event. */
+  private async publishBatch(em: EntityManager, tenantId: string, failure?: HandlerFailed): Promise<number> {
+    const rows: Array<Record<string, any>> = await em.query(
+      `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event
+        WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
+        ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [tenantId, this.batchSize],
+    );
+    const published: OutboxEvent[] = [];
+    for (const row of rows) {
+      const event: OutboxEvent = {
+        id: row.id,
+        tenantId: row.tenant_id,
+        type: row.type,
+        source: row.source,
+        subject: row.subject,
+        data: row.data,
+        occurredAt: new Date(row.occurred_at),
+        attempts: row.attempts,
+      };
+      const handlers = this.handlers.filter((h) => h.types.includes(event.type));
+      if (!failure) {
+        for (const handler of handlers) {
           try {
             await handler.handle(event, em);
           } catch (error) {
-            failed = { handler: handler.name, error: error as Error };
-            break;
+            throw new HandlerFailed(event.id, handler.name, error as Error);
           }
         }
-        if (failed) {
-          await em.query('ROLLBACK TO SAVEPOINT outbox_event');
-          const attempt = event.attempts + 1;
-          await em.query(
-            `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
-              WHERE tenant_id = $1 AND id = $2`,
-            [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
-          );
-          platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
-          this.options.onError?.(failed.error, { event, handler: failed.handler });
-        } else {
-          await em.query('RELEASE SAVEPOINT outbox_event');
-          await em.query(`UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, event.id]);
-          platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (Date.now() - event.occurredAt.getTime()) / 1000);
-          published++;
+        published.push(event);
+        continue;
+      }
+      let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.cause } : undefined;
+      if (!failed && handlers.length > 0) await em.query('SAVEPOINT outbox_event');
+      for (const handler of failed ? [] : handlers) {
+        try {
+          await handler.handle(event, em);
+        } catch (error) {
+          failed = { handler: handler.name, error: error as Error };
+          break;
         }
       }
-      return published;
-    });
+      if (failed) {
+        if (event.id !== failure.eventId) await em.query('ROLLBACK TO SAVEPOINT outbox_event');
+        const attempt = event.attempts + 1;
+        await em.query(
+          `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
+            WHERE tenant_id = $1 AND id = $2`,
+          [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
+        );
+        platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
+        this.options.onError?.(failed.error, { event, handler: failed.handler });
+      } else {
+        if (handlers.length > 0) await em.query('RELEASE SAVEPOINT outbox_event');
+        published.push(event);
+      }
+    }
+    if (published.length > 0) {
+      await em.query(`UPDATE outbox_event SET published_at = now(), last_error = NULL WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+        tenantId,
+        published.map((e) => e.id),
+      ]);
+      const now = Date.now();
+      for (const event of published) platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (now - event.occurredAt.getTime()) / 1000);
+    }
+    return published.length;
+  }
+}
+
+/** A handler failed on the fast path: the batch is rolled back and run again event by event. */
+class HandlerFailed extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly handler: string,
+    readonly cause: Error,
+  ) {
+    super(`${handler}: ${cause.message}`);
   }
 }

@@ -6,7 +6,7 @@ import { TenantEntity } from './tenant.entity';
  * outbox, DESIGN.md §5), CloudEvents-shaped; the worker publishes it at least once.
  */
 @Entity({ name: 'outbox_event' })
-@Index('IDX_outbox_event_unpublished', ['occurredAt'], { where: 'published_at IS NULL' })
+@Index('IDX_outbox_event_due', ['tenantId', 'occurredAt', 'id'], { where: 'published_at IS NULL' })
 export class OutboxEventEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
