@@ -145,7 +145,7 @@ export class OutboxDispatcher {
         published.push(event);
         continue;
       }
-      let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.cause } : undefined;
+      let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.error } : undefined;
       if (!failed && handlers.length > 0) await em.query('SAVEPOINT outbox_event');
       for (const handler of failed ? [] : handlers) {
         try {
@@ -187,8 +187,8 @@ class HandlerFailed extends Error {
   constructor(
     readonly eventId: string,
     readonly handler: string,
-    readonly cause: Error,
+    readonly error: Error,
   ) {
-    super(`${handler}: ${cause.message}`);
+    super(`${handler}: ${error.message}`);
   }
 }
