@@ -80,6 +80,8 @@ async function createFixture(): Promise<RequestsFixture> {
     await graphql(censusApi.url, CREATE_FORM, { input: { slug: BENCH_FORM_SLUG, unit: 'samhallsbyggnad', definition: BENCH_FORM_DEFINITION, changelog: 'Benchmark' } }, admin);
     await graphql(censusApi.url, PUBLISH_FORM, { slug: BENCH_FORM_SLUG }, admin);
     const overviewCases = await seedOverviewCases(censusApi.url, realm);
+    // Statistics, as autovacuum keeps them in production (this machine's server runs without it).
+    await db.admin('ANALYZE');
 
     let submitCapture: Capture | null = null;
     let overviewCapture: Capture | null = null;
