@@ -230,11 +230,13 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
   const notes = unfinished.map((r) => `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`);
   if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
   const c = big.cpu;
+  const perLetter = (r: MailRun) => round((r.cpu.machine * 1000) / r.letters, 2);
   notes.push(
     `CPU over the ${big.letters}-letter run with one worker (${c.elapsedS} s, ${c.cores} cores, so ${round(c.cores * c.elapsedS, 1)} CPU s available): ` +
       `the machine was busy ${c.machine} s (${Math.round(c.busyShare * 100)} %): worker ${c.workers[0]} s (${round((c.workers[0] * 1000) / big.letters, 2)} ms per letter), ` +
-      `PostgreSQL and the rest ${c.postgresAndRest} s, simulator ${c.simulator} s, api ${c.api} s, orchestrator ${c.orchestrator} s. ` +
-      `A second worker can add at most the idle share: two workers ≤ ${c.headroom}× one on this machine, whatever the code.`,
+      `PostgreSQL and the rest ${c.postgresAndRest} s, simulator ${c.simulator} s, api ${c.api} s, orchestrator ${c.orchestrator} s: ${perLetter(big)} ms of machine CPU per letter. ` +
+      `At that cost per letter a second worker could add only the idle share (${c.headroom}× one). ` +
+      `With two workers the machine was ${Math.round(two.cpu.busyShare * 100)} % busy at ${perLetter(two)} ms per letter (PostgreSQL and the rest ${two.cpu.postgresAndRest} s): ${scale}× one.`,
   );
   return [
     [

