@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Database } from '@kommuna/platform-persistence';
-import { appendAuditEntry } from '@kommuna/platform-audit';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { assertSafeHtml } from './content/html';
 import { escapeHtml, placeholdersOf, renderPlaceholders } from './content/placeholders';
@@ -90,7 +90,7 @@ export class TemplateService {
         [tenantId, t.name, JSON.stringify(t.subject), JSON.stringify(body), t.bodyFormat, JSON.stringify(placeholders), sender.id],
       );
       // A template change is an administrative change: audited in the same transaction.
-      await appendAuditEntry(em, { actor: sender.id, action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version } });
+      await appendAuditEntry(em, { actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id), action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version } });
       return rows;
     });
     return toView(row);

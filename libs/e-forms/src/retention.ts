@@ -1,4 +1,4 @@
-import { AuditLog } from '@kommuna/platform-audit';
+import { AuditLog, auditActor } from '@kommuna/platform-audit';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { repository } from './repository';
@@ -50,7 +50,7 @@ export class EFormsRetentionPurger {
     total.drafts = await this.database.transaction(async (em) => {
       const drafts = await repository.purgeExpiredDrafts(em, tenant.id, now);
       if (drafts > 0) {
-        await this.audit.record(em, { actor: 'system:retention', action: 'eforms.drafts.purged', targetType: 'eforms_draft', details: { count: drafts, before: now.toISOString() } }, now);
+        await this.audit.record(em, { actor: auditActor.system('retention'), action: 'eforms.drafts.purged', targetType: 'eforms_draft', details: { count: drafts, before: now.toISOString() } }, now);
       }
       return drafts;
     });
@@ -74,7 +74,7 @@ export class EFormsRetentionPurger {
         ]);
         await this.audit.record(
           em,
-          { actor: 'system:retention', action: 'eforms.submissions.purged', targetType: 'eforms_submission', details: { count: ids.length, errandNumbers: due.map((d) => d.errand_number) } },
+          { actor: auditActor.system('retention'), action: 'eforms.submissions.purged', targetType: 'eforms_submission', details: { count: ids.length, errandNumbers: due.map((d) => d.errand_number) } },
           now,
         );
         return ids.length;

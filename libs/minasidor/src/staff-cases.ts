@@ -1,4 +1,4 @@
-import { appendAuditEntry } from '@kommuna/platform-audit';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
@@ -77,7 +77,7 @@ export class StaffCases {
       ]);
       // The same read in the municipality's hash-chained audit trail, beside the case's own read log.
       await appendAuditEntry(em, {
-        actor: `staff:${staff.subject}`,
+        actor: auditActor.staff(staff.subject),
         action: 'minasidor.case.read',
         targetType: 'minasidor_case',
         targetId: caseId,

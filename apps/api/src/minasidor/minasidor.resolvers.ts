@@ -1,5 +1,6 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, ForbiddenError, Principal } from '@kommuna/platform-auth';
+import { auditActor } from '@kommuna/platform-audit';
 import { CasePage, CitizenStatus, Minasidor } from '@kommuna/minasidor';
 import {
   Case,
@@ -156,6 +157,6 @@ export class MinasidorSystemResolver {
   @Allow('service_account', 'tenant_admin')
   @Mutation(() => CaseRepresentation, { description: 'Register that a person represents an organisation (or change the period)' })
   registerRepresentation(@CurrentPrincipal() principal: Principal, @Args('input') input: CaseRepresentationInput): Promise<CaseRepresentation> {
-    return this.minasidor.representations.register(withoutNulls(input), principal.clientId && principal.roles.includes('service_account') ? `service:${principal.clientId}` : `staff:${principal.subject}`);
+    return this.minasidor.representations.register(withoutNulls(input), principal.clientId && principal.roles.includes('service_account') ? auditActor.service(principal.clientId) : auditActor.staff(principal.subject));
   }
 }

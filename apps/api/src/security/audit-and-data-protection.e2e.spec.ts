@@ -76,21 +76,21 @@ describe('audit trail and data protection', () => {
     const actions = auditLog.map((e: any) => `${e.actor} ${e.action}`);
     expect(actions).toEqual(
       expect.arrayContaining([
-        'admin-sundsvall eforms.form-version.created',
-        'admin-sundsvall eforms.form-version.published',
-        'admin-sundsvall eforms.form-version.retired',
-        'admin-sundsvall digitalmail.template.saved',
+        'staff:admin-sundsvall eforms.form-version.created',
+        'staff:admin-sundsvall eforms.form-version.published',
+        'staff:admin-sundsvall eforms.form-version.retired',
+        'staff:admin-sundsvall digitalmail.template.saved',
         'system:decision-rules eforms.decision.automated',
-        'handlaggare-social eforms.submissions.listed',
-        'handlaggare-social eforms.submission.read',
-        'handlaggare-social eforms.decision.manual',
+        'staff:handlaggare-social eforms.submissions.listed',
+        'staff:handlaggare-social eforms.submission.read',
+        'staff:handlaggare-social eforms.decision.manual',
       ]),
     );
     expect(auditLog.find((e: any) => e.action === 'eforms.decision.automated')).toMatchObject({ targetId: automated.submissionId, details: { errandNumber: automated.errandNumber, outcome: 'reject', rules: ['avslag-kortvarig'] } });
     // Timrå's adoption is in Timrå's own chain, not Sundsvall's.
     expect(actions.some((a: string) => a.includes('template.adopted'))).toBe(false);
     const timra = await gql(timraAdmin, '{ auditLog { actor action } verifyAuditLog { intact entries } }');
-    expect(timra.auditLog).toEqual(expect.arrayContaining([{ actor: 'admin-timra', action: 'eforms.template.adopted' }]));
+    expect(timra.auditLog).toEqual(expect.arrayContaining([{ actor: 'staff:admin-timra', action: 'eforms.template.adopted' }]));
     expect(timra.verifyAuditLog.intact).toBe(true);
     // No identity number or answer text in the trail.
     expect(JSON.stringify(auditLog)).not.toMatch(/199001019802|artros/i);

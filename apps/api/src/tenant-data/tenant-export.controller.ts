@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AuditLog } from '@kommuna/platform-audit';
+import { AuditLog, auditActor } from '@kommuna/platform-audit';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
 import { exportTenant, tarDirectory } from '@kommuna/platform-data-portability';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
@@ -33,7 +33,7 @@ export class TenantExportController {
     await requestContext.extend({ readOnly: false }, () =>
       this.database.transaction((em) =>
         this.audit.record(em, {
-          actor: `staff:${principal.subject}`,
+          actor: auditActor.staff(principal.subject),
           action: 'tenant.exported',
           targetType: 'tenant',
           targetId: tenant.slug,

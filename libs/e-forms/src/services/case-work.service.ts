@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { appendAuditEntry } from '@kommuna/platform-audit';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import type { LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
@@ -46,7 +46,7 @@ export class CaseWorkService {
       const rows = await repository.listSubmissionsForUnit(em, tenant.id, unit, filter.status);
       // A staff read of citizens' data is audited (which errands were shown to whom).
       if (rows.length > 0) {
-        await appendAuditEntry(em, { actor: principal.subject, action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { unit, errandNumbers: rows.map((r) => r.errandNumber) } }, this.now());
+        await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { unit, errandNumbers: rows.map((r) => r.errandNumber) } }, this.now());
       }
       return sequentially(rows, (row) => this.view(em, tenant, row));
     });
@@ -56,7 +56,7 @@ export class CaseWorkService {
     const tenant = this.staffTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.visible(em, tenant, principal, submissionId);
-      await appendAuditEntry(em, { actor: principal.subject, action: 'eforms.submission.read', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
+      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submission.read', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
       return this.view(em, tenant, submission);
     });
   }
@@ -69,7 +69,7 @@ export class CaseWorkService {
       const submission = await this.visible(em, tenant, principal, submissionId);
       if (submission.status === 'decided') throw decided(submission);
       await recordCompletionRequest(em, tenant.id, submission, text, this.now());
-      await appendAuditEntry(em, { actor: principal.subject, action: 'eforms.completion.requested', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
+      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.completion.requested', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
       return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
     });
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { appendAuditEntry } from '@kommuna/platform-audit';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
 import { DecisionReason, EVENT_TYPES, FormCompletionRequestedData, FormDecisionMadeData, LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
 import { CONTRACT_OUTCOME } from '../decision-rules';
@@ -37,7 +37,7 @@ export async function recordDecision(
   await appendAuditEntry(
     em,
     {
-      actor: decision.decidedBy ?? 'system:decision-rules',
+      actor: decision.decidedBy ? auditActor.staff(decision.decidedBy) : auditActor.system('decision-rules'),
       action: decision.automated ? 'eforms.decision.automated' : 'eforms.decision.manual',
       targetType: 'eforms_submission',
       targetId: submission.id,

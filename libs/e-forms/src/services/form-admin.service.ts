@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { appendAuditEntry } from '@kommuna/platform-audit';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { addressedTenant, checkSlug, formatVersion, isUniqueViolation, parseVersion, requireRole } from '../context';
@@ -304,5 +304,5 @@ const immutable = (slug: string, v: VersionRow) =>
 
 /** Every administrative change is in the municipality's audit trail, written in the change's transaction. */
 function audit(em: EntityManager, principal: Principal, action: string, targetId: string, details: Record<string, unknown>) {
-  return appendAuditEntry(em, { actor: principal.subject, action, targetType: action.split('.')[1].replace('-', '_'), targetId, details });
+  return appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action, targetType: action.split('.')[1].replace('-', '_'), targetId, details });
 }

@@ -1,3 +1,4 @@
+export * from './audit-actor';
 export * from './audit-log';
 export * from './audit-chain';
 export * from './audit-entry.entity';
