@@ -1,7 +1,7 @@
 // `npm start`: the platform on embedded defaults. Starts dev-idp (the Keycloak-compatible identity
 // provider), the digital-mail simulator, the api and then the steering group's portal, forwards Ctrl-C / SIGTERM to all of them, and
 // stops them all if one fails.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,9 +30,19 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-await start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready');
-// Stands in for the national digital-mail parties (Mina meddelanden, the population register).
-await start('digital-mail-simulator', ['-r', '@swc-node/register', 'apps/digital-mail-simulator/src/main.ts'], 'digital-mail-simulator ready');
-await start('api', ['-r', '@swc-node/register', 'apps/api/src/main.ts'], 'Kommuna api ready');
-await start('portal', ['-r', '@swc-node/register', 'apps/portal/src/main.ts'], 'Kommuna portal ready');
-process.stdout.write('\nKommuna is running: GraphQL http://127.0.0.1:3000/graphql, identity provider http://127.0.0.1:3001/realms/kommuna, steering group portal http://127.0.0.1:3003 (README: demo logins)\n');
+// The apps run as JavaScript (dist/, compiled in under a second by `npm run build`); dev-idp, an
+// ES module with ES-only dependencies, still runs its TypeScript through the loader.
+const build = spawnSync(process.execPath, ['tools/scripts/build-dist.mjs'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+// All four at once: none needs another to start (the api fetches the realm's keys on the first
+// token and retries mail to the simulator), so ready is the slowest of them, not their sum.
+const started = Date.now();
+await Promise.all([
+  start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready'),
+  // Stands in for the national digital-mail parties (Mina meddelanden, the population register).
+  start('digital-mail-simulator', ['dist/apps/digital-mail-simulator/src/main.js'], 'digital-mail-simulator ready'),
+  start('api', ['dist/apps/api/src/main.js'], 'Kommuna api ready'),
+  start('portal', ['dist/apps/portal/src/main.js'], 'Kommuna portal ready'),
+]);
+process.stdout.write(`\nKommuna is running (${Date.now() - started} ms): GraphQL http://127.0.0.1:3000/graphql, identity provider http://127.0.0.1:3001/realms/kommuna, steering group portal http://127.0.0.1:3003 (README: demo logins)\n`);

@@ -158,14 +158,18 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
   });
 
   it('starts the entry points the apps have', () => {
-    expect(stageText('api')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/api/src/main.ts"]');
-    expect(stageText('worker')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/worker/src/main.ts"]');
-    expect(stageText('portal')).toContain('CMD ["node", "-r", "@swc-node/register", "apps/portal/src/main.ts"]');
+    // The images run the JavaScript the first stage compiles (tools/scripts/build-dist.mjs mirrors the sources into dist/).
+    expect(stageText('dependencies')).toMatch(/node tools\/scripts\/build-dist\.mjs/);
+    expect(stageText('api')).toContain('CMD ["node", "dist/apps/api/src/main.js"]');
+    expect(stageText('worker')).toContain('CMD ["node", "dist/apps/worker/src/main.js"]');
+    expect(stageText('portal')).toContain('CMD ["node", "dist/apps/portal/src/main.js"]');
+    expect(fs.existsSync(path.join(root, 'tools/scripts/build-dist.mjs'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/portal/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/api/src/main.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/api/src/cli/migrate.ts'))).toBe(true);
     expect(fs.existsSync(path.join(root, 'apps/worker/src/main.ts'))).toBe(true);
     for (const [, source] of dockerfile.matchAll(/^COPY --from=dependencies \/app\/(\S+)/gm)) {
+      if (source === 'dist') continue; // made by the build in that stage
       expect(fs.existsSync(path.join(root, source))).toBe(true);
     }
   });
