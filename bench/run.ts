@@ -1,6 +1,9 @@
 // `npm run bench [-- scenario ...]`: runs the scenarios (default all five) against the local
 // PostgreSQL server, each with its own fresh database and production-mode processes, writes
 // bench/results/<scenario>.json and rewrites bench/RESULTS.md from every result present.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { REPO_ROOT } from './lib/postgres';
 import { runEmbedded } from './scenarios/embedded';
 import { runMailBulk } from './scenarios/mail-bulk';
 import { runOverview } from './scenarios/overview';
@@ -25,6 +28,9 @@ async function main(): Promise<void> {
   const names = asked.length ? asked : Object.keys(SCENARIOS);
   const started = Date.now();
   const log = (line: string) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  // The apps run from dist/, as the images run them: compiled fresh from this checkout.
+  const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'tools/scripts/build-dist.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('npm run build failed');
   let failed = false;
   for (const name of names) {
     log(`== ${name}`);

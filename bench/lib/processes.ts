@@ -1,4 +1,4 @@
-// Starts Kommuna's processes as production does (node -r @swc-node/register <main.ts>,
+// Starts Kommuna's processes as production does (node dist/apps/<app>/src/main.js,
 // NODE_ENV=production), waits for their ready line, and samples their resident memory.
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -55,6 +55,27 @@ export function machineBusyCpuSeconds(): number {
   return (user + nice + system + irq + softirq + steal) / USER_HZ;
 }
 
+/** RSS (MB) of a process and all its descendants, from /proc/<pid>/task/<tid>/children. */
+export function treeRssMb(pid: number): number {
+  let total = rssOf(pid);
+  let tasks: string[] = [];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return total;
+  }
+  for (const task of tasks) {
+    let children = '';
+    try {
+      children = fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const child of children.split(' ').filter(Boolean)) total += treeRssMb(Number(child));
+  }
+  return total;
+}
+
 export interface StartOptions {
   name: string;
   /** Script path from the repository root. */
@@ -62,7 +83,7 @@ export interface StartOptions {
   args?: string[];
   env: Record<string, string>;
   readyText: string;
-  /** node flags before -r @swc-node/register (e.g. --cpu-prof). */
+  /** node flags before the entry point (e.g. --cpu-prof). */
   nodeFlags?: string[];
   timeoutMs?: number;
   /** Keep the child's stdout lines that include this text. */
@@ -71,7 +92,13 @@ export interface StartOptions {
 
 export async function startProcess(options: StartOptions): Promise<Running & { kept: string[] }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '-r', '@swc-node/register', path.join(REPO_ROOT, options.script), ...(options.args ?? [])], {
+  // The apps run from dist/ as their images run them (bench/run.ts builds it first); the bench's own servers stay TypeScript.
+  const compiled = path.join(REPO_ROOT, 'dist', options.script.replace(/\.ts$/, '.js'));
+  const entry =
+    options.script.endsWith('.mjs') ? [path.join(REPO_ROOT, options.script)]
+    : options.script.startsWith('apps/') && fs.existsSync(compiled) ? [compiled]
+    : ['-r', '@swc-node/register', path.join(REPO_ROOT, options.script)];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), NODE_ENV: 'production', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
