@@ -5,6 +5,7 @@
 // legacy decorators with their metadata (TypeORM, Nest), ES2022, CommonJS; `@kommuna/*` imports
 // are rewritten to relative paths from tsconfig.base.json.
 import { transformFile } from '@swc/core';
+import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,4 +87,13 @@ async function build() {
   process.stdout.write(`dist/: ${compiled} files compiled, ${copied} copied in ${Date.now() - started} ms\n`);
 }
 
+/** The embedded database's cached empty cluster (libs/platform/persistence/src/pglite-initdb-cache.ts), made once per PGlite version. */
+async function warmPgliteCache() {
+  const started = Date.now();
+  const cacheDir = path.resolve(root, process.env.KOMMUNA_PGLITE_CACHE_DIR ?? 'node_modules/.cache/kommuna');
+  const { warmInitdbCache } = createRequire(import.meta.url)(path.join(out, 'libs/platform/persistence/src/pglite-initdb-cache.js'));
+  if (await warmInitdbCache(cacheDir)) process.stdout.write(`embedded database: empty cluster cached in ${path.relative(root, cacheDir)} in ${Date.now() - started} ms\n`);
+}
+
 await build();
+await warmPgliteCache();

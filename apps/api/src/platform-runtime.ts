@@ -19,7 +19,7 @@ export interface PlatformRuntime {
 
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
   return config.database.kind === 'pglite'
-    ? { kind: 'pglite', dataDir: config.database.dataDir }
+    ? { kind: 'pglite', dataDir: config.database.dataDir, initdbCacheDir: config.database.initdbCacheDir }
     : config.database;
 }
 

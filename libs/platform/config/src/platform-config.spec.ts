@@ -4,7 +4,7 @@ import { loadPlatformConfig, PlatformConfigError } from './platform-config';
 describe('loadPlatformConfig', () => {
   it('defaults to embedded PGlite under .data when no DATABASE_URL is set', () => {
     const config = loadPlatformConfig({}, '/srv/kommuna');
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('/srv/kommuna/.data/pglite') });
+    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('/srv/kommuna/.data/pglite'), initdbCacheDir: path.resolve('/srv/kommuna/node_modules/.cache/kommuna') });
     expect(config.port).toBe(3000);
     expect(config.tenantsDir).toBe(path.resolve('/srv/kommuna/tenants'));
   });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** Where the platform keeps its data: embedded PGlite in a folder, or a PostgreSQL server. */
 export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite'; dataDir: string; initdbCacheDir: string }
   | { kind: 'postgres'; url: string; migrationUrl?: string; poolSize: number };
 
 export interface PlatformConfig {
@@ -39,6 +39,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   KOMMUNA_TENANTS_DIR: z.string().min(1).default('tenants'),
   KOMMUNA_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  // A new embedded data folder starts from a cached empty cluster kept here (npm run build makes it).
+  KOMMUNA_PGLITE_CACHE_DIR: z.string().min(1).default('node_modules/.cache/kommuna'),
   DATABASE_URL: postgresUrl.optional(),
   DATABASE_MIGRATION_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -79,7 +81,7 @@ export function loadPlatformConfig(
         migrationUrl: e.DATABASE_MIGRATION_URL,
         poolSize: e.DATABASE_POOL_SIZE,
       }
-    : { kind: 'pglite', dataDir: path.resolve(cwd, e.KOMMUNA_DATA_DIR) };
+    : { kind: 'pglite', dataDir: path.resolve(cwd, e.KOMMUNA_DATA_DIR), initdbCacheDir: path.resolve(cwd, e.KOMMUNA_PGLITE_CACHE_DIR) };
   return {
     env: e.NODE_ENV,
     host: e.HOST,

@@ -1,13 +1,22 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { DataSource, DataSourceOptions, EntityManager, MixedList } from 'typeorm';
 import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
+import { initdbSnapshot } from './pglite-initdb-cache';
 import { pgliteDriver } from './pglite-pool';
 import { APP_ROLE, OWNER_ROLE } from './sql';
 
 /** Where the data lives: embedded PGlite (a folder, or memory for tests) or a PostgreSQL server. */
 export type DatabaseTarget =
-  | { kind: 'pglite'; dataDir?: string; template?: Blob }
+  | {
+      kind: 'pglite';
+      dataDir?: string;
+      /** A database snapshot to start from (tests: the migrated template). */
+      template?: Blob;
+      /** Where a new data folder's empty cluster is cached (pglite-initdb-cache.ts). */
+      initdbCacheDir?: string;
+    }
   | { kind: 'postgres'; url: string; migrationUrl?: string; poolSize?: number };
 
 /** The entities and migrations of every module the running app composes. */
@@ -134,9 +143,10 @@ function baseOptions(schema: DatabaseSchema): Pick<DataSourceOptions, 'entities'
 
 async function openPGlite(target: Extract<DatabaseTarget, { kind: 'pglite' }>, schema: DatabaseSchema): Promise<Database> {
   if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+  const newFolder = target.dataDir !== undefined && !fs.existsSync(path.join(target.dataDir, 'PG_VERSION'));
   const db = await PGlite.create({
     dataDir: target.dataDir,
-    loadDataDir: target.template,
+    loadDataDir: target.template ?? (newFolder && target.initdbCacheDir ? await initdbSnapshot(target.initdbCacheDir) : undefined),
     parsers: PGLITE_PARSERS,
     serializers: PGLITE_SERIALIZERS,
   });

@@ -1,4 +1,5 @@
 export * from './database';
+export { initdbSnapshotFile, warmInitdbCache } from './pglite-initdb-cache';
 export * from './sql';
 export * from './schema';
 export * from './entities/tenant.entity';

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+
+// initdb in WebAssembly takes about five seconds, loading a copy of its output under one: a new
+// embedded data folder starts from a copy of an empty cluster made once per PGlite version. Only
+// initdb's output is kept (no schema, no data); migrations always run on the data folder itself.
+
+/** The PGlite version, from its package.json (its exports do not expose the file). */
+function pgliteVersion(): string {
+  let dir = path.dirname(require.resolve('@electric-sql/pglite'));
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+      if (pkg.name === '@electric-sql/pglite') return String(pkg.version);
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('@electric-sql/pglite: package.json not found');
+    dir = parent;
+  }
+}
+
+export function initdbSnapshotFile(cacheDir: string): string {
+  return path.join(cacheDir, `pglite-${pgliteVersion()}-initdb.tar`);
+}
+
+/** Makes the snapshot unless it exists; true when it made it. */
+export async function warmInitdbCache(cacheDir: string): Promise<boolean> {
+  const file = initdbSnapshotFile(cacheDir);
+  if (fs.existsSync(file)) return false;
+  const db = await PGlite.create();
+  try {
+    const tar = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    fs.mkdirSync(cacheDir, { recursive: true });
+    // Write then rename: another process never reads a half-written snapshot.
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(partial, tar);
+    fs.renameSync(partial, file);
+  } finally {
+    await db.close();
+  }
+  return true;
+}
+
+/**
+ * An empty cluster to start a new data folder from; undefined when the cache cannot be made (a
+ * read-only folder, a full disk): the folder is then initialised the slow way, nothing fails.
+ */
+export async function initdbSnapshot(cacheDir: string): Promise<Blob | undefined> {
+  try {
+    await warmInitdbCache(cacheDir);
+    return new Blob([fs.readFileSync(initdbSnapshotFile(cacheDir))]);
+  } catch {
+    return undefined;
+  }
+}
