@@ -45,6 +45,7 @@ export class AppModule implements OnApplicationShutdown {
           graphiql: runtime.config.env !== 'production',
           queryDepth: GRAPHQL_LIMITS.depth,
           allowBatchedQueries: false,
+          jit: 1,
           validationRules: graphQLValidationRules(runtime.config.env === 'production'),
           hooks: {
             // Names the request's operation for its metrics (see request-context.hook.ts).
