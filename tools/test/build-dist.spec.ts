@@ -28,7 +28,8 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
 
   afterAll(async () => {
     if (api && api.exitCode === null) {
-      const exited = new Promise((resolve) => api!.once('exit', resolve));
+      const running = api;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
       api.kill('SIGTERM');
       await exited;
     }
@@ -48,11 +49,12 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
 
   it('the compiled api starts on the embedded database and serves the service descriptors it reads from beside its code', async () => {
     const port = await freePort();
-    api = spawn(process.execPath, [path.join(out, 'dist/apps/api/src/main.js')], {
+    const child = spawn(process.execPath, [path.join(out, 'dist/apps/api/src/main.js')], {
       cwd: root,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), KOMMUNA_DATA_DIR: path.join(out, 'pglite'), DIGITAL_MAIL_PRINT_DIR: path.join(out, 'print') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    api = child;
     let output = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`api not ready within 90 s:\n${output.slice(-4000)}`)), 90_000);
@@ -63,9 +65,9 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
           resolve();
         }
       };
-      api!.stdout!.on('data', read);
-      api!.stderr!.on('data', read);
-      api!.once('exit', (code) => reject(new Error(`api exited with ${code}:\n${output.slice(-4000)}`)));
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.once('exit', (code) => reject(new Error(`api exited with ${code}:\n${output.slice(-4000)}`)));
     });
     const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(health.status).toBe(200);

@@ -92,10 +92,14 @@ class PageWriter {
   }
 }
 
-/** The standard fonts encode WinAnsi only: other characters print as '?' rather than failing the letter. */
-const characterSets = new WeakMap<PDFFont, Set<number>>();
+/**
+ * The standard fonts encode WinAnsi only: other characters print as '?' rather than failing the
+ * letter. A standard font's character set depends on its name alone, so it is built once per name,
+ * not for every letter's newly embedded font.
+ */
+const characterSets = new Map<string, Set<number>>();
 function printable(text: string, font: PDFFont): string {
-  let encodable = characterSets.get(font);
-  if (!encodable) characterSets.set(font, (encodable = new Set(font.getCharacterSet())));
+  let encodable = characterSets.get(font.name);
+  if (!encodable) characterSets.set(font.name, (encodable = new Set(font.getCharacterSet())));
   return printableText(text, encodable);
 }

@@ -33,5 +33,20 @@ export function wrapText(text: string, measure: (text: string) => number, width:
  * is shown as "?" rather than failing the whole document; tabs become spaces.
  */
 export function printableText(text: string, encodable: ReadonlySet<number>): string {
+  // Most text is Latin-1, which the standard fonts encode whole: one check instead of one per character.
+  if (LATIN1_PRINTABLE.test(text) && encodesLatin1(encodable)) return text;
   return Array.from(text.replace(/\t/g, ' '), (c) => (encodable.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
+}
+
+const LATIN1_PRINTABLE = /^[\x20-\x7e\xa0-\xff]*$/;
+const latin1Sets = new WeakMap<ReadonlySet<number>, boolean>();
+
+function encodesLatin1(encodable: ReadonlySet<number>): boolean {
+  let whole = latin1Sets.get(encodable);
+  if (whole === undefined) {
+    whole = true;
+    for (let code = 0x20; code <= 0xff && whole; code++) if ((code <= 0x7e || code >= 0xa0) && !encodable.has(code)) whole = false;
+    latin1Sets.set(encodable, whole);
+  }
+  return whole;
 }
