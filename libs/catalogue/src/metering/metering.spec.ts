@@ -76,6 +76,25 @@ describe('metering (outbox events → monthly usage)', () => {
     expect((await usageOf(sundsvall))['e-forms/submissions']).toBe(before['e-forms/submissions'] + 1);
   });
 
+  it('counts a batch as it counts its events one by one: per month, each event once', async () => {
+    const at = (iso: string, type: string, data: Record<string, unknown> = {}): OutboxEvent => ({ id: randomUUID(), tenantId: ange.id, type, source: '/test', subject: null, data, occurredAt: new Date(iso), attempts: 0 });
+    const events = [
+      at('2024-03-10T10:00:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('SENT', 'paper')),
+      at('2024-03-31T22:30:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('SENT', 'paper')), // 00:30 on 1 April in Stockholm
+      at('2024-03-11T10:00:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('SENT', 'paper')),
+      at('2024-03-12T10:00:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('DELIVERED', 'paper')),
+      at('2024-03-12T11:00:00Z', EVENT_TYPES.formSubmissionReceived),
+    ];
+    const march = (rows: Array<{ service: string; metric: string; month: string; count: number }>) =>
+      rows.filter((r) => r.month.startsWith('2024-0')).map((r) => `${r.month} ${r.service}/${r.metric} ${r.count}`).sort();
+    // The first event was counted before (a redelivery): the batch counts the rest.
+    await inTenant(ange, () => db().transaction((em) => handler.handle(events[0], em)));
+    await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
+    await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
+    const rows = await inTenant(ange, () => db().transaction((em) => usage.forTenant(em, ange.id)));
+    expect(march(rows)).toEqual(['2024-03-01 digital-mail/letters_paper 2', '2024-03-01 e-forms/submissions 1', '2024-04-01 digital-mail/letters_paper 1']);
+  });
+
   it('counts an event in the Stockholm month it occurred in', async () => {
     // 23:30 UTC on 31 January is 00:30 on 1 February in Stockholm.
     const event: OutboxEvent = { id: randomUUID(), tenantId: ange.id, type: EVENT_TYPES.caseStatusChanged, source: '/minasidor', subject: null, data: {}, occurredAt: new Date('2025-01-31T23:30:00Z'), attempts: 0 };

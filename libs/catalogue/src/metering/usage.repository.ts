@@ -23,6 +23,27 @@ export class UsageRepository {
     return rows.length === 1;
   }
 
+  /** `markProcessed` for many events in one statement: the ids not counted before. */
+  async markProcessedMany(em: EntityManager, tenantId: string, eventIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ event_id: string }> = await em.query(
+      `INSERT INTO catalogue_processed_event (tenant_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+      [tenantId, eventIds],
+    );
+    return new Set(rows.map((row) => row.event_id));
+  }
+
+  /** `increment` for many counters in one statement; each (service, metric, month) at most once. */
+  async incrementMany(em: EntityManager, tenantId: string, counts: Array<{ service: string; metric: string; month: string; by: number }>): Promise<void> {
+    if (counts.length === 0) return;
+    await em.query(
+      `INSERT INTO catalogue_usage_monthly (tenant_id, service, metric, month, count)
+       SELECT $1, service, metric, month, count FROM unnest($2::text[], $3::text[], $4::date[], $5::bigint[]) AS c(service, metric, month, count)
+       ON CONFLICT (tenant_id, service, metric, month)
+       DO UPDATE SET count = catalogue_usage_monthly.count + EXCLUDED.count, updated_at = now()`,
+      [tenantId, counts.map((c) => c.service), counts.map((c) => c.metric), counts.map((c) => c.month), counts.map((c) => c.by)],
+    );
+  }
+
   async increment(em: EntityManager, tenantId: string, service: string, metric: string, month: string, by: number): Promise<void> {
     await em.query(
       `INSERT INTO catalogue_usage_monthly (tenant_id, service, metric, month, count) VALUES ($1, $2, $3, $4, $5)

@@ -167,6 +167,50 @@ describe('transactional outbox', () => {
     );
   });
 
+  it('hands a batch handler all of a batch\'s events of its types at once, in order', async () => {
+    for (let n = 1; n <= 4; n++) await emit(sundsvall, n % 2 ? 'test.odd' : 'test.even', { n });
+    const batches: number[][] = [];
+    const single: number[] = [];
+    const handlers: EventHandler[] = [
+      { name: 'odd-batch', types: ['test.odd'], handle: async () => void batches.push([-1]), handleBatch: async (events) => void batches.push(events.map((e) => e.data.n)) },
+      { name: 'each', types: ['test.odd', 'test.even'], handle: async (event) => void single.push(event.data.n) },
+    ];
+    expect(await new OutboxDispatcher(db(), handlers).dispatchOnce()).toBe(4);
+    expect(batches).toEqual([[1, 3]]);
+    expect(single).toEqual([1, 2, 3, 4]);
+  });
+
+  it('after a batch handler fails, runs the batch event by event: only the failing event is kept', async () => {
+    for (let n = 1; n <= 4; n++) await emit(sundsvall, 'test.batched', { n });
+    const handler: EventHandler = {
+      name: 'batched',
+      types: ['test.batched'],
+      handle: async (event, em) => {
+        if (event.data.n === 2) throw new Error('refused');
+        await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.batched-done', '/test', $3) ON CONFLICT DO NOTHING`, [
+          event.tenantId,
+          `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
+          { n: event.data.n },
+        ]);
+      },
+      handleBatch: async (events, em) => {
+        // Writes something, then fails on event 2: the write must not survive.
+        await em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'test.batched-partial', '/test', '{}')`, [events[0].tenantId]);
+        if (events.some((e) => e.data.n === 2)) throw new Error('refused in batch');
+      },
+    };
+    const errors: string[] = [];
+    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${f?.event.data.n}: ${e.message}`) });
+    expect(await dispatcher.dispatchOnce()).toBe(3);
+    expect(errors).toEqual(['batched: 2: refused']);
+    const rows = await outboxRows(sundsvall);
+    expect(rows.filter((r: any) => r.type === 'test.batched-partial')).toEqual([]);
+    expect(rows.filter((r: any) => r.type === 'test.batched-done').map((r: any) => r.data.n).sort()).toEqual([1, 3, 4]);
+    expect(rows.filter((r: any) => r.type === 'test.batched').map((r: any) => [r.data.n, r.published_at === null, r.attempts])).toEqual(
+      expect.arrayContaining([[1, false, 0], [2, true, 1], [3, false, 0], [4, false, 0]]),
+    );
+  });
+
   it('waits out the backoff before retrying', async () => {
     await emit(sundsvall, 'test.down', {});
     let calls = 0;

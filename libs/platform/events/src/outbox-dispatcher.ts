@@ -24,6 +24,13 @@ export interface EventHandler {
   readonly name: string;
   readonly types: readonly string[];
   handle(event: OutboxEvent, em: EntityManager): Promise<void>;
+  /**
+   * Optional: all of a batch's events of this handler's types at once (in the order they
+   * occurred), for a handler that can do in a few statements what `handle` does per event. It
+   * must come to the same as `handle` for each: after a failure the batch is run again event by
+   * event through `handle`, which finds the event to blame.
+   */
+  handleBatch?(events: OutboxEvent[], em: EntityManager): Promise<void>;
 }
 
 export interface OutboxDispatcherOptions {
@@ -121,53 +128,47 @@ export class OutboxDispatcher {
         ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
       [tenantId, this.batchSize],
     );
+    const events: OutboxEvent[] = rows.map((row) => ({
+      id: row.id,
+      tenantId: row.tenant_id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      data: row.data,
+      occurredAt: new Date(row.occurred_at),
+      attempts: row.attempts,
+    }));
     const published: OutboxEvent[] = [];
-    for (const row of rows) {
-      const event: OutboxEvent = {
-        id: row.id,
-        tenantId: row.tenant_id,
-        type: row.type,
-        source: row.source,
-        subject: row.subject,
-        data: row.data,
-        occurredAt: new Date(row.occurred_at),
-        attempts: row.attempts,
-      };
-      const handlers = this.handlers.filter((h) => h.types.includes(event.type));
-      if (!failure) {
-        for (const handler of handlers) {
+    if (!failure) {
+      await this.handleAll(events, em);
+      published.push(...events);
+    } else {
+      for (const event of events) {
+        const handlers = this.handlers.filter((h) => h.types.includes(event.type));
+        let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.error } : undefined;
+        if (!failed && handlers.length > 0) await em.query('SAVEPOINT outbox_event');
+        for (const handler of failed ? [] : handlers) {
           try {
             await handler.handle(event, em);
           } catch (error) {
-            throw new HandlerFailed(event.id, handler.name, error as Error);
+            failed = { handler: handler.name, error: error as Error };
+            break;
           }
         }
-        published.push(event);
-        continue;
-      }
-      let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.error } : undefined;
-      if (!failed && handlers.length > 0) await em.query('SAVEPOINT outbox_event');
-      for (const handler of failed ? [] : handlers) {
-        try {
-          await handler.handle(event, em);
-        } catch (error) {
-          failed = { handler: handler.name, error: error as Error };
-          break;
+        if (failed) {
+          if (event.id !== failure.eventId) await em.query('ROLLBACK TO SAVEPOINT outbox_event');
+          const attempt = event.attempts + 1;
+          await em.query(
+            `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
+              WHERE tenant_id = $1 AND id = $2`,
+            [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
+          );
+          platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
+          this.options.onError?.(failed.error, { event, handler: failed.handler });
+        } else {
+          if (handlers.length > 0) await em.query('RELEASE SAVEPOINT outbox_event');
+          published.push(event);
         }
-      }
-      if (failed) {
-        if (event.id !== failure.eventId) await em.query('ROLLBACK TO SAVEPOINT outbox_event');
-        const attempt = event.attempts + 1;
-        await em.query(
-          `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
-            WHERE tenant_id = $1 AND id = $2`,
-          [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
-        );
-        platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
-        this.options.onError?.(failed.error, { event, handler: failed.handler });
-      } else {
-        if (handlers.length > 0) await em.query('RELEASE SAVEPOINT outbox_event');
-        published.push(event);
       }
     }
     if (published.length > 0) {
@@ -180,12 +181,38 @@ export class OutboxDispatcher {
     }
     return published.length;
   }
+
+  /** The fast path: per-event handlers event by event, then each batch handler once. */
+  private async handleAll(events: OutboxEvent[], em: EntityManager): Promise<void> {
+    for (const event of events) {
+      for (const handler of this.handlers) {
+        if (handler.handleBatch || !handler.types.includes(event.type)) continue;
+        try {
+          await handler.handle(event, em);
+        } catch (error) {
+          throw new HandlerFailed(event.id, handler.name, error as Error);
+        }
+      }
+    }
+    for (const handler of this.handlers) {
+      if (!handler.handleBatch) continue;
+      const mine = events.filter((e) => handler.types.includes(e.type));
+      if (mine.length === 0) continue;
+      try {
+        await handler.handleBatch(mine, em);
+      } catch (error) {
+        // Which event failed is unknown here: the event-by-event rerun finds it.
+        throw new HandlerFailed(undefined, handler.name, error as Error);
+      }
+    }
+  }
 }
 
 /** A handler failed on the fast path: the batch is rolled back and run again event by event. */
 class HandlerFailed extends Error {
   constructor(
-    readonly eventId: string,
+    /** Undefined when a batch handler failed: the rerun finds the event. */
+    readonly eventId: string | undefined,
     readonly handler: string,
     readonly error: Error,
   ) {
