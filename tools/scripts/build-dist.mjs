@@ -1,9 +1,10 @@
-// `npm run build`: compiles the apps and libraries to JavaScript in dist/ (or `--out <dir>`, inside
-// the checkout so node_modules resolves; same layout as the repository), so production processes start without compiling TypeScript in memory. Measured
-// (bench, docs/adr/0002 decision 9): the in-process TypeScript loader cost seconds at every start
-// and about 110 MB of resident memory per process. Same compiler (swc) and settings as the loader:
-// legacy decorators with their metadata (TypeORM, Nest), ES2022, CommonJS; `@kommuna/*` imports
-// are rewritten to relative paths from tsconfig.base.json.
+// `npm run build`: compiles the apps and libraries to JavaScript in dist/, in the repository's
+// layout, so production processes start without compiling TypeScript in memory (docs/adr/0002
+// decision 9: the in-process loader cost the api 0.5-0.9 s per start and about 65 MB of resident
+// memory). Same compiler (swc) and settings as the loader: legacy decorators with their metadata
+// (TypeORM, Nest), ES2022, CommonJS; `@kommuna/*` imports are rewritten to relative paths from
+// tsconfig.base.json. Then it caches the embedded database's empty cluster (decision 10).
+// Flags: `--out <dir>` (inside the checkout, so node_modules resolves); `--no-pglite-cache`.
 import { transformFile } from '@swc/core';
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
@@ -96,4 +97,5 @@ async function warmPgliteCache() {
 }
 
 await build();
-await warmPgliteCache();
+// Images run on a PostgreSQL server: no embedded database to prepare there.
+if (!process.argv.includes('--no-pglite-cache')) await warmPgliteCache();
