@@ -1,19 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { freePort } from '@kommuna/platform-testing';
 
 // What the images and `npm start` run: the apps compiled to JavaScript by tools/scripts/build-dist.mjs.
 const root = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('npm run build (tools/scripts/build-dist.mjs)', () => {
   let out: string;

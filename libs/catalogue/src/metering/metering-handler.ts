@@ -47,14 +47,10 @@ export class CatalogueMeteringHandler implements EventHandler {
   private readonly usage = new UsageRepository();
 
   async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
-    const meter = meterOf(event);
-    if (!meter) return;
-    const tenantId = requestContext.tenantId();
-    if (!(await this.usage.markProcessed(em, tenantId, event.id))) return;
-    await this.usage.increment(em, tenantId, meter.service, meter.metric, stockholmMonth(event.occurredAt), 1);
+    await this.handleBatch([event], em);
   }
 
-  /** The same for a batch in two statements, not two per event (a bulk send's status events). */
+  /** A whole outbox batch in two statements, not two per event (a bulk send's status events). */
   async handleBatch(events: OutboxEvent[], em: EntityManager): Promise<void> {
     const metered = events.flatMap((event) => {
       const meter = meterOf(event);
@@ -62,7 +58,7 @@ export class CatalogueMeteringHandler implements EventHandler {
     });
     if (metered.length === 0) return;
     const tenantId = requestContext.tenantId();
-    const fresh = await this.usage.markProcessedMany(em, tenantId, metered.map(({ event }) => event.id));
+    const fresh = await this.usage.markProcessed(em, tenantId, metered.map(({ event }) => event.id));
     const counts = new Map<string, { service: string; metric: string; month: string; by: number }>();
     for (const { event, meter } of metered) {
       if (!fresh.has(event.id)) continue;

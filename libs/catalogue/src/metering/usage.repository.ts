@@ -14,17 +14,8 @@ export interface UsageRow {
 
 /** Thin data access for metered usage; every statement names its tenant (DESIGN.md §2). */
 export class UsageRepository {
-  /** Records that an event was counted; false when it already was (a redelivery). */
-  async markProcessed(em: EntityManager, tenantId: string, eventId: string): Promise<boolean> {
-    const rows = await em.query(
-      `INSERT INTO catalogue_processed_event (tenant_id, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
-      [tenantId, eventId],
-    );
-    return rows.length === 1;
-  }
-
-  /** `markProcessed` for many events in one statement: the ids not counted before. */
-  async markProcessedMany(em: EntityManager, tenantId: string, eventIds: string[]): Promise<Set<string>> {
+  /** Records that events were counted; returns the ids not counted before (the rest are redeliveries). */
+  async markProcessed(em: EntityManager, tenantId: string, eventIds: string[]): Promise<Set<string>> {
     const rows: Array<{ event_id: string }> = await em.query(
       `INSERT INTO catalogue_processed_event (tenant_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
       [tenantId, eventIds],
@@ -32,7 +23,7 @@ export class UsageRepository {
     return new Set(rows.map((row) => row.event_id));
   }
 
-  /** `increment` for many counters in one statement; each (service, metric, month) at most once. */
+  /** Adds to many counters in one statement; each (service, metric, month) at most once. */
   async incrementMany(em: EntityManager, tenantId: string, counts: Array<{ service: string; metric: string; month: string; by: number }>): Promise<void> {
     if (counts.length === 0) return;
     await em.query(
@@ -45,12 +36,7 @@ export class UsageRepository {
   }
 
   async increment(em: EntityManager, tenantId: string, service: string, metric: string, month: string, by: number): Promise<void> {
-    await em.query(
-      `INSERT INTO catalogue_usage_monthly (tenant_id, service, metric, month, count) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (tenant_id, service, metric, month)
-       DO UPDATE SET count = catalogue_usage_monthly.count + EXCLUDED.count, updated_at = now()`,
-      [tenantId, service, metric, month, by],
-    );
+    await this.incrementMany(em, tenantId, [{ service, metric, month, by }]);
   }
 
   /** Demo seeding: sets a month's figure unless the month already has one (restarts change nothing). */
