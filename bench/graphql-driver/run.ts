@@ -46,7 +46,7 @@ async function measure(driver: string, port: number) {
 }
 
 async function main(): Promise<void> {
-  const runs = [];
+  const runs: Array<Awaited<ReturnType<typeof measure>>> = [];
   for (const round of [1, 2]) {
     for (const driver of ['apollo', 'mercurius']) {
       const result = await measure(driver, 4100 + runs.length);

@@ -41,7 +41,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     duration: options.durationS,
     requests: [
       {
-        setupRequest: (request: any) => {
+        setupRequest: (request) => {
           const next = options.next();
           return { ...request, method: 'POST', body: next.body, headers: { 'content-type': 'application/json', ...next.headers } };
         },
@@ -52,7 +52,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             if (errorSamples.length < 5) errorSamples.push(body.slice(0, 500));
           } else if ((status < 200 || status >= 300) && errorSamples.length < 5) errorSamples.push(`${status} ${body?.slice(0, 500)}`);
         },
-      } as any,
+      },
     ],
   });
   return {
