@@ -40,7 +40,7 @@ function filesUnder(dir) {
   });
 }
 
-const isTest = (file) => /\.(spec|e2e\.spec|test)\.ts$/.test(file) || file.endsWith('.d.ts');
+const isTest = (file) => /\.(spec|test)\.ts$/.test(file);
 
 async function build() {
   const started = Date.now();

@@ -26,32 +26,48 @@ export function initdbSnapshotFile(cacheDir: string): string {
   return path.join(cacheDir, `pglite-${pgliteVersion()}-initdb.tar`);
 }
 
+/** initdb's output, as a tar PGlite can load. */
+async function emptyCluster(): Promise<Buffer> {
+  const db = await PGlite.create();
+  try {
+    return Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+  } finally {
+    await db.close();
+  }
+}
+
+function store(file: string, tar: Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Write then rename: another process never reads a half-written snapshot.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(partial, tar);
+  fs.renameSync(partial, file);
+}
+
 /** Makes the snapshot unless it exists; true when it made it. */
 export async function warmInitdbCache(cacheDir: string): Promise<boolean> {
   const file = initdbSnapshotFile(cacheDir);
   if (fs.existsSync(file)) return false;
-  const db = await PGlite.create();
-  try {
-    const tar = Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
-    fs.mkdirSync(cacheDir, { recursive: true });
-    // Write then rename: another process never reads a half-written snapshot.
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(partial, tar);
-    fs.renameSync(partial, file);
-  } finally {
-    await db.close();
-  }
+  store(file, await emptyCluster());
   return true;
 }
 
 /**
- * An empty cluster to start a new data folder from; undefined when the cache cannot be made (a
- * read-only folder, a full disk): the folder is then initialised the slow way, nothing fails.
+ * An empty cluster to start a new data folder from. Made once and kept; when the cache cannot be
+ * written (a read-only folder, a full disk) the one made is still used, so initdb never runs twice.
+ * Undefined only when none can be made: the folder is then initialised the usual way.
  */
 export async function initdbSnapshot(cacheDir: string): Promise<Blob | undefined> {
   try {
-    await warmInitdbCache(cacheDir);
-    return new Blob([fs.readFileSync(initdbSnapshotFile(cacheDir))]);
+    const file = initdbSnapshotFile(cacheDir);
+    if (fs.existsSync(file)) return new Blob([fs.readFileSync(file)]);
+    const tar = await emptyCluster();
+    try {
+      store(file, tar);
+    } catch {
+      // Not cached: this folder still starts from it.
+    }
+    return new Blob([tar]);
   } catch {
     return undefined;
   }
