@@ -27,16 +27,16 @@ export function initdbSnapshotFile(cacheDir: string): string {
 }
 
 /** initdb's output, as a tar PGlite can load. */
-async function emptyCluster(): Promise<Buffer> {
+async function emptyCluster(): Promise<Uint8Array<ArrayBuffer>> {
   const db = await PGlite.create();
   try {
-    return Buffer.from(await (await db.dumpDataDir('none')).arrayBuffer());
+    return new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer());
   } finally {
     await db.close();
   }
 }
 
-function store(file: string, tar: Buffer): void {
+function store(file: string, tar: Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   // Write then rename: another process never reads a half-written snapshot.
   const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
