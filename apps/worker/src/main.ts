@@ -1,11 +1,11 @@
 import { tracing } from './tracing';
 import 'reflect-metadata';
-import * as http from 'node:http';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { createHealthServer } from './health-server';
 import { backgroundTasks, WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
 /**
@@ -32,15 +32,7 @@ async function main(): Promise<void> {
   for (const task of tasks) task.start();
 
   const healthPort = Number(process.env.KOMMUNA_WORKER_HEALTH_PORT ?? 3002);
-  const health = http.createServer((request, response) => {
-    if (request.url === '/metrics') {
-      // Outbox lag, failures and deliveries as this replica saw them, plus its process figures.
-      void platformMetrics.text().then((text) => response.writeHead(200, { 'content-type': platformMetrics.contentType }).end(text));
-      return;
-    }
-    const ok = request.url === '/health/live' || request.url === '/health/ready';
-    response.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { status: 'ok' } : { error: 'not found' }));
-  });
+  const { server: health, stopping: healthStopping } = createHealthServer(database);
   await new Promise<void>((resolve) => health.listen(healthPort, config.host, resolve));
   logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, health: `http://${config.host}:${healthPort}/health/ready` });
 
@@ -49,6 +41,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.event('info', 'worker stopping', { signal });
+    healthStopping();
     health.close();
     // Finish the round in hand, then close: claimed work is committed or rolled back, never half-done.
     await Promise.all(tasks.map((t) => t.stop()));
