@@ -1,11 +1,14 @@
 // npm run changesets:check — fails when a library (a workspace package under libs/) changed
 // without a changeset. The rule: every library whose files changed since the base commit is named
-// in a .changeset/*.md that was added or edited since that same base.
+// by a pending .changeset/*.md written (added or edited) no earlier than the library's last change.
+// A changeset speaks for the changes made before it or with it, never for later ones, so an old
+// pending changeset does not cover every change that follows it until the next release.
 //
 // The base is CHANGESET_BASE when set (a pull-request pipeline passes the merge base with
 // origin/main), otherwise the last release: the newest commit on the first-parent history that
 // consumed changesets and wrote CHANGELOG.md (what `changeset version` does), or the first commit
-// before any release. Working-tree edits count too, so the check works before a commit.
+// before any release. Changes are ordered by the first-parent commits since the base (a merge
+// counts as one step, its whole branch) and then the working tree, so the check works before a commit.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -36,18 +39,18 @@ export interface ChangesetCheck {
 
 export function checkChangesets(root: string, env: NodeJS.ProcessEnv = process.env): ChangesetCheck {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const lines = (text: string) => text.split('\n').filter(Boolean);
   const problems: string[] = [];
   const { base, baseReason } = resolveBase(git, env.CHANGESET_BASE);
 
   // Deleted files count as changes too; untracked files count so the check works before a commit.
-  const changedFiles = [
-    ...new Set(
-      [
-        ...git('diff', '--name-only', '--no-renames', base).split('\n'),
-        ...git('ls-files', '--others', '--exclude-standard').split('\n'),
-      ].filter(Boolean),
-    ),
-  ].sort();
+  const untracked = lines(git('ls-files', '--others', '--exclude-standard'));
+  const changedFiles = [...new Set([...lines(git('diff', '--name-only', '--no-renames', base)), ...untracked])].sort();
+  // What each step since the base touched, oldest first: the first-parent commits, then the working tree.
+  const commits = base === EMPTY_TREE ? '' : git('log', '--first-parent', '--reverse', '--no-renames', '--name-only', '--format=%x01', `${base}..HEAD`);
+  const steps = commits.split('\x01').slice(1).map((files) => new Set(lines(files)));
+  steps.push(new Set([...lines(git('diff', '--name-only', '--no-renames', base === EMPTY_TREE ? base : 'HEAD')), ...untracked]));
+  const lastTouched = (file: string) => steps.findLastIndex((step) => step.has(file));
 
   const packages = workspacePackages(root);
   const known = new Set(packages.map((p) => p.name));
@@ -61,7 +64,7 @@ export function checkChangesets(root: string, env: NodeJS.ProcessEnv = process.e
     (changedLibraries[library.name] ??= []).push(file);
   }
 
-  // Only changesets written since the base speak for changes since the base.
+  // Only changesets written since the base, and still pending, speak for changes since the base.
   const changesetFiles = changedFiles.filter(
     (file) => /^\.changeset\/[^/]+\.md$/.test(file) && file !== '.changeset/README.md' && fs.existsSync(path.join(root, file)),
   );
@@ -79,11 +82,17 @@ export function checkChangesets(root: string, env: NodeJS.ProcessEnv = process.e
     changesets.push(parsed);
   }
 
-  const named = new Set(changesets.flatMap((c) => Object.keys(c.releases)));
   for (const [name, files] of Object.entries(changedLibraries).sort(([a], [b]) => a.localeCompare(b))) {
-    if (named.has(name)) continue;
+    const naming = changesets.filter((c) => name in c.releases);
+    const lastChange = Math.max(...files.map(lastTouched));
+    if (naming.some((c) => lastTouched(c.file) >= lastChange)) continue;
     const shown = files.slice(0, 3).join(', ') + (files.length > 3 ? ` and ${files.length - 3} more` : '');
-    problems.push(`${name} changed (${shown}) but no changeset names it: run \`npx changeset\``);
+    problems.push(
+      naming.length === 0
+        ? `${name} changed (${shown}) but no changeset names it: run \`npx changeset\``
+        : `${name} changed (${shown}) after its changeset was written (${naming.map((c) => c.file).join(', ')}): ` +
+            'say what changed in it too, or run `npx changeset`',
+    );
   }
   return { base, baseReason, changedLibraries, changesets, problems };
 }

@@ -5,9 +5,30 @@ import * as path from 'node:path';
 import { checkChangesets, matchesPatterns, parseChangeset } from '../scripts/check-changesets';
 
 const root = path.resolve(__dirname, '../..');
+const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+/**
+ * Runs a command in a temporary repository with this repository's tools: its node_modules/.bin on
+ * PATH (changeset) and on NODE_PATH (the changelog module .changeset/config.json names). The npm_*
+ * variables of the jest run are left out, so npm works on the temporary repository, not on ours.
+ */
+function run(command: string, args: string[], cwd: string): string {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+  return execFileSync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${env.PATH}`, NODE_PATH: path.join(root, 'node_modules'), npm_config_update_notifier: 'false' },
+  });
+}
 
 /** A small monorepo shaped like ours: two libraries, one app, our .changeset/config.json. */
-function tempRepo(): { dir: string; git: (...args: string[]) => string; write: (file: string, text: string) => void; commit: (message: string) => string } {
+function tempRepo({ lockfile = false } = {}): {
+  dir: string;
+  git: (...args: string[]) => string;
+  write: (file: string, text: string) => void;
+  commit: (message: string) => string;
+} {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-changesets-'));
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -24,7 +45,8 @@ function tempRepo(): { dir: string; git: (...args: string[]) => string; write: (
     git('commit', '-q', '--allow-empty', '-m', message);
     return git('rev-parse', 'HEAD');
   };
-  write('package.json', JSON.stringify({ name: 'repo', private: true, workspaces: ['apps/*', 'libs/platform/*', 'libs/e-forms'] }));
+  const scripts = { 'version-packages': rootPackage.scripts['version-packages'] };
+  write('package.json', JSON.stringify({ name: 'repo', private: true, workspaces: ['apps/*', 'libs/platform/*', 'libs/e-forms'], scripts }, null, 2));
   write('libs/platform/tenancy/package.json', JSON.stringify({ name: '@kommuna/platform-tenancy', version: '0.1.0', private: true }));
   write('libs/platform/tenancy/src/index.ts', 'export const a = 1;\n');
   write('libs/e-forms/package.json', JSON.stringify({ name: '@kommuna/e-forms', version: '0.1.0', private: true }));
@@ -34,6 +56,7 @@ function tempRepo(): { dir: string; git: (...args: string[]) => string; write: (
   write('.changeset/config.json', fs.readFileSync(path.join(root, '.changeset/config.json'), 'utf8'));
   write('.changeset/README.md', '# Changesets\n');
   write('.gitignore', 'node_modules\n');
+  if (lockfile) run('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], dir);
   git('init', '-q', '-b', 'main');
   commit('Initial commit');
   return { dir, git, write, commit };
@@ -44,8 +67,8 @@ const changeset = (releases: Record<string, string>, summary = 'Something change
 
 describe('changeset check (npm run changesets:check)', () => {
   const repos: string[] = [];
-  const repo = () => {
-    const r = tempRepo();
+  const repo = (options?: { lockfile?: boolean }) => {
+    const r = tempRepo(options);
     repos.push(r.dir);
     return r;
   };
@@ -98,25 +121,85 @@ describe('changeset check (npm run changesets:check)', () => {
     ]);
   });
 
-  it('starts over after a release: `changeset version` consumes the changesets and writes CHANGELOG.md', () => {
-    const { dir, write, commit } = repo();
-    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  it('runs the documented release flow end to end: no changeset fails, a changeset passes, the release starts over', () => {
+    const { dir, git, write, commit } = repo({ lockfile: true });
+    const eForms = () => JSON.parse(fs.readFileSync(path.join(dir, 'libs/e-forms/package.json'), 'utf8')) as { version: string };
+
+    // Before any release: the base is the first commit, and a change after it needs a changeset.
     write('libs/e-forms/src/index.ts', 'export const b = 2;\n');
-    write('.changeset/eforms.md', changeset({ '@kommuna/e-forms': 'minor' }, 'E-forms: b is 2.'));
     commit('E-forms change');
+    expect(checkChangesets(dir, {})).toMatchObject({
+      baseReason: expect.stringMatching(/^the first commit/),
+      changedLibraries: { '@kommuna/e-forms': ['libs/e-forms/src/index.ts'] },
+      problems: ['@kommuna/e-forms changed (libs/e-forms/src/index.ts) but no changeset names it: run `npx changeset`'],
+    });
+    write('.changeset/eforms-b.md', changeset({ '@kommuna/e-forms': 'minor' }, 'E-forms: b is 2.'));
+    commit('Changeset for e-forms');
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
 
-    execFileSync(process.execPath, [path.join(root, 'node_modules/@changesets/cli/bin.js'), 'version'], { cwd: dir, stdio: 'pipe' });
-    expect(fs.existsSync(path.join(dir, '.changeset/eforms.md'))).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'libs/e-forms/package.json'), 'utf8')).version).toBe('0.2.0');
+    // The release, as docs/contributing.md says: npm run version-packages, then git commit (no -a).
+    run('npm', ['run', 'version-packages'], dir);
+    expect(git('status', '--porcelain').split('\n').sort()).toEqual([
+      'A  libs/e-forms/CHANGELOG.md',
+      'D  .changeset/eforms-b.md',
+      'M  libs/e-forms/package.json',
+      'M  package-lock.json',
+    ]);
+    expect(eForms().version).toBe('0.2.0');
     expect(fs.readFileSync(path.join(dir, 'libs/e-forms/CHANGELOG.md'), 'utf8')).toMatch(/## 0\.2\.0[\s\S]*E-forms: b is 2\./);
-    const release = commit('Version packages');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8')).packages['libs/e-forms'].version).toBe('0.2.0');
+    git('commit', '-q', '-m', 'Version packages');
+    const release = git('rev-parse', 'HEAD');
+    expect(git('status', '--porcelain')).toBe('');
+    expect(checkChangesets(dir, {})).toMatchObject({ base: release, baseReason: expect.stringMatching(/last release/), changedLibraries: {}, changesets: [], problems: [] });
 
-    const afterRelease = checkChangesets(dir, {});
-    expect(afterRelease).toMatchObject({ base: release, baseReason: expect.stringMatching(/last release/), changedLibraries: {}, problems: [] });
-
+    // After the release the consumed changeset no longer counts: the next change needs its own.
     write('libs/e-forms/src/index.ts', 'export const b = 4;\n');
     commit('Unreleased e-forms change');
-    expect(checkChangesets(dir, {}).problems).toEqual([expect.stringMatching(/^@kommuna\/e-forms changed/)]);
+    expect(checkChangesets(dir, {}).problems).toEqual([
+      '@kommuna/e-forms changed (libs/e-forms/src/index.ts) but no changeset names it: run `npx changeset`',
+    ]);
+    write('.changeset/eforms-b4.md', changeset({ '@kommuna/e-forms': 'patch' }, 'E-forms: b is 4.'));
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
+  });
+
+  it('a pending changeset speaks for the changes before it, not for the ones after it', () => {
+    const { dir, write, commit } = repo();
+    write('.changeset/everything.md', changeset({ '@kommuna/e-forms': 'patch', '@kommuna/platform-tenancy': 'patch' }, 'Both libraries.'));
+    write('libs/e-forms/src/index.ts', 'export const b = 2;\n');
+    commit('E-forms with a changeset naming every library');
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
+
+    write('libs/platform/tenancy/src/index.ts', 'export const a = 2;\n');
+    commit('Tenancy, no changeset of its own');
+    expect(checkChangesets(dir, {}).problems).toEqual([
+      '@kommuna/platform-tenancy changed (libs/platform/tenancy/src/index.ts) after its changeset was written (.changeset/everything.md): ' +
+        'say what changed in it too, or run `npx changeset`',
+    ]);
+
+    // Saying what changed in the pending changeset (an edit) covers it, committed or not.
+    write('.changeset/everything.md', changeset({ '@kommuna/e-forms': 'patch', '@kommuna/platform-tenancy': 'patch' }, 'Both libraries; tenancy: a is 2.'));
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
+    commit('Changeset says what tenancy changed');
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
+
+    // An uncommitted edit is the newest step of all.
+    write('libs/platform/tenancy/src/index.ts', 'export const a = 3;\n');
+    expect(checkChangesets(dir, {}).problems).toEqual([expect.stringMatching(/^@kommuna\/platform-tenancy changed .* after its changeset was written/)]);
+  });
+
+  it('counts a merged branch as one step: its changeset covers the changes on the branch', () => {
+    const { dir, git, write, commit } = repo();
+    git('checkout', '-q', '-b', 'feature');
+    write('libs/e-forms/src/index.ts', 'export const b = 2;\n');
+    commit('On the branch: e-forms, no changeset yet');
+    write('.changeset/eforms.md', changeset({ '@kommuna/e-forms': 'patch' }));
+    commit('On the branch: the changeset');
+    write('libs/e-forms/src/index.ts', 'export const b = 3;\n');
+    commit('On the branch: e-forms again');
+    git('checkout', '-q', 'main');
+    git('-c', 'user.name=Test', '-c', 'user.email=test@kommuna.se', 'merge', '-q', '--no-ff', '-m', 'Merge feature', 'feature');
+    expect(checkChangesets(dir, {}).problems).toEqual([]);
   });
 
   it('with CHANGESET_BASE (a pull request), only changesets written since that base count', () => {
@@ -127,9 +210,17 @@ describe('changeset check (npm run changesets:check)', () => {
     git('checkout', '-q', '-b', 'feature');
     write('libs/e-forms/src/index.ts', 'export const b = 6;\n');
     commit('On the branch: e-forms again, no changeset');
+    expect(checkChangesets(dir, { CHANGESET_BASE: mainTip }).problems).toEqual([
+      '@kommuna/e-forms changed (libs/e-forms/src/index.ts) but no changeset names it: run `npx changeset`',
+    ]);
 
-    expect(checkChangesets(dir, {}).problems).toEqual([]); // the pending changeset covers it since the release
-    expect(checkChangesets(dir, { CHANGESET_BASE: mainTip }).problems).toEqual([expect.stringMatching(/^@kommuna\/e-forms changed/)]);
+    write('.changeset/branch.md', changeset({ '@kommuna/e-forms': 'patch' }, 'E-forms: b is 6.'));
+    commit('On the branch: its changeset, after the change');
+    expect(checkChangesets(dir, { CHANGESET_BASE: mainTip })).toMatchObject({
+      baseReason: `CHANGESET_BASE=${mainTip}`,
+      changesets: [expect.objectContaining({ file: '.changeset/branch.md' })],
+      problems: [],
+    });
     expect(() => checkChangesets(dir, { CHANGESET_BASE: 'no-such-ref' })).toThrow(/CHANGESET_BASE=no-such-ref is not a commit/);
   });
 
@@ -146,8 +237,12 @@ describe('changeset check (npm run changesets:check)', () => {
     expect(run()).toMatchObject({ status: 1, stderr: expect.stringContaining('@kommuna/e-forms changed (libs/e-forms/src/index.ts)') });
   });
 
-  it('passes on this repository', () => {
-    expect(checkChangesets(root, {}).problems).toEqual([]);
+  it("passes on this repository's last commit", () => {
+    // A clone, so that work in progress in this working tree does not decide the result.
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-changesets-clone-'));
+    repos.push(clone);
+    execFileSync('git', ['clone', '-q', root, clone], { stdio: 'pipe' });
+    expect(checkChangesets(clone, {}).problems).toEqual([]);
   });
 
   it('reads changeset files and changedFilePatterns as changesets does', () => {
