@@ -102,6 +102,7 @@ const STATUS = {
   obsolete: { sv: 'Avvecklad', en: 'Obsolete' },
 } as const;
 const STAGE = {
+  planned: { sv: 'Planerad', en: 'Planned' },
   piloting: { sv: 'Pilot', en: 'Piloting' },
   production: { sv: 'I produktion', en: 'In production' },
   leaving: { sv: 'På väg ut', en: 'Leaving' },

@@ -2,6 +2,15 @@ import { ADOPTION_STAGES, SERVICE_IDS, ServiceId, TenantConfig } from '@kommuna/
 
 export type AdoptionStage = (typeof ADOPTION_STAGES)[number];
 
+/**
+ * Whether a municipality at this stage pays its share of a service's costs: every stage but
+ * `planned`, which means not yet in use until the steering group decides (a new member starts
+ * there). Leaving members pay until they have left.
+ */
+export function sharesCosts(stage: AdoptionStage): boolean {
+  return stage !== 'planned';
+}
+
 export interface AdoptionCell {
   slug: string;
   service: ServiceId;

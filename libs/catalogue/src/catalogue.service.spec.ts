@@ -25,6 +25,8 @@ describe('catalogue service (on the database)', () => {
     buildTenantConfig({ slug: 'sundsvall', population: 99800, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} }, minasidor: { stage: 'production', settings: {} } } }),
     buildTenantConfig({ slug: 'timra', population: 18100, services: { 'e-forms': { stage: 'piloting', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
     buildTenantConfig({ slug: 'ange', population: 9100, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'piloting', settings: {} } } }),
+    // A new member: it plans to use the services, but the steering group has not decided yet.
+    buildTenantConfig({ slug: 'kramfors', population: 18400, services: { 'e-forms': { stage: 'planned', settings: {} }, 'digital-mail': { stage: 'planned', settings: {} } } }),
   ];
 
   const addUsage = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
@@ -35,13 +37,15 @@ describe('catalogue service (on the database)', () => {
     tenants = await directory.sync(configs);
     const entries = loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config })));
     catalogue = new CatalogueService(db(), directory, entries, () => now);
-    const [sundsvall, timra, ange] = tenants;
+    const [sundsvall, timra, ange, kramfors] = tenants;
     await addUsage(sundsvall, 'digital-mail', 'letters_digital', '2025-01-01', 3000);
     await addUsage(sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 3000);
     await addUsage(timra, 'digital-mail', 'letters_digital', '2025-02-01', 2000);
     await addUsage(ange, 'digital-mail', 'letters_digital', '2024-12-01', 999_999); // another year
     await addUsage(sundsvall, 'e-forms', 'submissions', '2025-05-01', 100);
     await addUsage(ange, 'e-forms', 'submissions', '2025-05-01', 50);
+    // Trying a planned service out is metered, but it does not make the municipality pay.
+    await addUsage(kramfors, 'digital-mail', 'letters_digital', '2025-02-01', 40);
   });
 
   it('shares a per-use budget by the metered use of the year, to the krona', async () => {
@@ -67,6 +71,21 @@ describe('catalogue service (on the database)', () => {
       ['timra', 18100],
     ]);
     expect(eForms.shares.reduce((s, x) => s + x.amountSek, 0)).toBe(1_200_000);
+  });
+
+  it('charges a municipality nothing for a service it has only planned, though it shows in the adoption matrix', async () => {
+    for (const service of ['e-forms', 'digital-mail']) {
+      const [costs] = await catalogue.costs(steering, 2025, service);
+      expect(costs.shares.map((s) => s.slug)).not.toContain('kramfors');
+      expect((await catalogue.service(steering, service)).adoption).toContainEqual(expect.objectContaining({ slug: 'kramfors', stage: 'planned' }));
+    }
+    const view = await catalogue.municipality(steering, 'kramfors', 2025);
+    const planned = view.services.filter((s) => s.stage === 'planned').map((s) => ({ service: s.service, costSek: s.costSek }));
+    expect(planned.sort((a, b) => a.service.localeCompare(b.service))).toEqual([
+      { service: 'digital-mail', costSek: null },
+      { service: 'e-forms', costSek: null },
+    ]);
+    expect(view.totalCostSek).toBe(0);
   });
 
   it('estimates the benefit from metered use across municipalities, beside recorded follow-ups', async () => {
@@ -111,9 +130,10 @@ describe('catalogue service (on the database)', () => {
     const decision = await catalogue.decide(steering, { service: 'digital-mail', toStatus: 'obsolete', decidedOn: '2025-06-12', diaryNumber: 'KS 2025/0302' });
     expect(decision).toMatchObject({ service: 'digital-mail', fromStatus: 'beta', toStatus: 'obsolete', diaryNumber: 'KS 2025/0302', decidedOn: '2025-06-12', recordedBy: 'styrgrupp' });
     expect(decision.evidence).toMatchObject({
-      adoption: [{ slug: 'ange', stage: 'piloting' }, { slug: 'sundsvall', stage: 'production' }, { slug: 'timra', stage: 'production' }],
+      adoption: [{ slug: 'ange', stage: 'piloting' }, { slug: 'kramfors', stage: 'planned' }, { slug: 'sundsvall', stage: 'production' }, { slug: 'timra', stage: 'production' }],
       production: 2,
-      usageLast12Months: { letters_digital: 999_999 + 8000, letters_paper: 0 },
+      piloting: 1,
+      usageLast12Months: { letters_digital: 999_999 + 8000 + 40, letters_paper: 0 },
     });
     // The status in force follows the decision; nothing comes back from obsolete.
     expect((await catalogue.service(steering, 'digital-mail')).status).toBe('obsolete');
@@ -173,5 +193,7 @@ describe('catalogue service (on the database)', () => {
     // Every service a municipality uses has 12 months of figures.
     expect(first.filter((u) => u.slug === 'timra' && u.metric === 'submissions')).toHaveLength(12);
     expect(first.filter((u) => u.slug === 'timra' && u.service === 'minasidor')).toHaveLength(0);
+    // A planned service gets no demo figures: only what was metered.
+    expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([['letters_digital', '2025-02-01', 40]]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { SERVICE_IDS, ServiceId } from '@kommuna/platform-tenancy';
-import { AdoptionStage, adoptionMatrix } from './adoption';
+import { AdoptionStage, adoptionMatrix, sharesCosts } from './adoption';
 import { BenefitMonth, estimateBenefit, Range, totalBenefit } from './benefit';
 import { CostSharing, shareCosts } from './cost-sharing';
 import type { ChangelogRelease } from './descriptor/changelog';
@@ -355,7 +355,10 @@ export class CatalogueService {
   }
 
   private costsOf(entry: CatalogueEntry, year: number, usage: UsageRow[]): ServiceCosts {
-    const participants = this.tenants.all().filter((t) => t.config.services[entry.id]);
+    const participants = this.tenants.all().filter((t) => {
+      const stage = t.config.services[entry.id]?.stage;
+      return stage !== undefined && sharesCosts(stage);
+    });
     const metric = entry.descriptor.cost.usageMetric;
     const sharing = shareCosts(
       entry.descriptor.cost,

@@ -36,7 +36,8 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
       database.transaction(async (em) => {
         for (const entry of entries) {
           const stage = tenant.config.services[entry.id]?.stage;
-          if (!stage) continue;
+          // A planned service is not in use yet: no figures.
+          if (!stage || stage === 'planned') continue;
           for (const { id: metric } of METERED_METRICS[entry.id]) {
             const rate = PER_CAPITA_PER_MONTH[metric] ?? 0.005;
             for (const [i, month] of months.entries()) {

@@ -32,6 +32,8 @@ describe('promotion gate', () => {
     expect(checkPromotion({ current: 'development', target: 'beta', adoption: adoption([], ['a']), stableMinProduction: 3 }).allowed).toBe(true);
     const refused = checkPromotion({ current: 'development', target: 'beta', adoption: adoption([], [], ['a']), stableMinProduction: 3 });
     expect(refused.allowed).toBe(false);
+    // A municipality that has only planned the service (a new member) counts for nothing either.
+    expect(checkPromotion({ current: 'development', target: 'beta', adoption: [{ slug: 'b', stage: 'planned' }], stableMinProduction: 3 }).allowed).toBe(false);
     expect(refused.missing[0].en).toMatch(/beta requires at least one municipality piloting or in production/);
   });
 

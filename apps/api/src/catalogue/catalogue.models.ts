@@ -118,7 +118,7 @@ export class CatalogueAdoption {
   @Field(() => LocalizedText)
   names!: LocalizedText;
 
-  @Field({ description: 'piloting, production or leaving' })
+  @Field({ description: 'planned (not yet in use, pays nothing), piloting, production or leaving' })
   stage!: string;
 }
 
@@ -397,7 +397,7 @@ export class CatalogueMunicipalityService {
   @Field(() => LocalizedText)
   name!: LocalizedText;
 
-  @Field(() => String, { nullable: true, description: 'piloting, production, leaving; null when not used' })
+  @Field(() => String, { nullable: true, description: 'planned, piloting, production, leaving; null when not used' })
   stage!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'The municipality’s share of the budget for the year' })

@@ -5,8 +5,12 @@ import { allKommuner, parseOrganisationsnummer } from '@kommuna/shared-identifie
 export const SERVICE_IDS = ['digital-mail', 'e-forms', 'minasidor', 'catalogue'] as const;
 export type ServiceId = (typeof SERVICE_IDS)[number];
 
-/** How far a municipality has come with a service: read by the steering group's adoption matrix. */
-export const ADOPTION_STAGES = ['piloting', 'production', 'leaving'] as const;
+/**
+ * How far a municipality has come with a service: read by the steering group's adoption matrix.
+ * `planned`: configured and available for setting up and trying out, but not in use until the
+ * steering group decides; it pays no share of the service's costs and counts for no promotion.
+ */
+export const ADOPTION_STAGES = ['planned', 'piloting', 'production', 'leaving'] as const;
 
 const kommunkoder = allKommuner()
   .map((kommun) => kommun.kod)
@@ -14,7 +18,7 @@ const kommunkoder = allKommuner()
 
 const ServiceEntrySchema = z
   .object({
-    stage: z.enum(ADOPTION_STAGES).describe('piloting, production or leaving'),
+    stage: z.enum(ADOPTION_STAGES).describe('planned (not yet in use, pays nothing), piloting, production or leaving'),
     // Each service library validates its own settings; the tenant file only gives them room.
     settings: z.record(z.string(), z.unknown()).default({}),
   })
