@@ -35,6 +35,7 @@ describe('e-forms services on the database', () => {
   let directory: TenantDirectory;
   let sundsvall: Tenant;
   let ange: Tenant;
+  let harnosand: Tenant;
   let anna: string;
   let erik: string;
   let clock = new Date('2025-03-04T13:05:00Z');
@@ -46,9 +47,11 @@ describe('e-forms services on the database', () => {
 
   beforeAll(async () => {
     directory = new TenantDirectory(db());
-    [sundsvall, ange] = await directory.sync([
+    [sundsvall, ange, harnosand] = await directory.sync([
       buildTenantConfig({ slug: 'sundsvall', services: { 'e-forms': { stage: 'production', settings: { automatedDecisions: ['parkering'] } } } }),
-      buildTenantConfig({ slug: 'ange', services: { 'e-forms': { stage: 'production', settings: {} } } }),
+      buildTenantConfig({ slug: 'ange', services: { 'e-forms': { stage: 'production', settings: { errandNumberPrefix: 'ANG' } } } }),
+      // Uses e-forms without an errand number prefix of its own.
+      buildTenantConfig({ slug: 'harnosand', services: { 'e-forms': { stage: 'piloting', settings: {} } } }),
     ]);
     const parties = new PartyRegister(db());
     anna = await parties.partyIdFor('person', testPersonnummer(1));
@@ -422,9 +425,11 @@ describe('e-forms services on the database', () => {
         { formSlug: 'parkeringstillstand', publisher: 'sundsvall', templateSlug: 'parkering', adoptedVersion: '1.0', latestVersion: '1.0', newerVersionAvailable: false },
       ]);
 
-      // Ånge has not switched automated decisions on: the same answers go to a case worker.
+      // Ånge has not switched automated decisions on: the same answers go to a case worker. The
+      // errand carries Ånge's own prefix, not Sundsvall's (PTS), whose numbers it would repeat.
+      expect((await asAdmin(ange, (p) => admin.getForm(p, 'parkeringstillstand'))).versions[0].definition).toMatchObject({ errandNumberPrefix: 'ANG' });
       const receipt = await asCitizen(ange, anna, () => citizen.submit({ formSlug: 'parkeringstillstand', data: answers({ varaktighetManader: 2 }), idempotencyKey: key() }));
-      expect(receipt).toMatchObject({ errandNumber: 'PTS-2025-000001', status: 'received', decision: null, tenant: { slug: 'ange' } });
+      expect(receipt).toMatchObject({ errandNumber: 'ANG-2025-000001', status: 'received', decision: null, tenant: { slug: 'ange' } });
 
       // Sundsvall improves the form (1.1) and shares it again.
       const v11 = exampleDefinition('parkeringstillstand');
@@ -436,9 +441,15 @@ describe('e-forms services on the database', () => {
       });
       expect(await asAdmin(ange, (p) => admin.templateUpdates(p))).toEqual([expect.objectContaining({ adoptedVersion: '1.0', latestVersion: '1.1', newerVersionAvailable: true })]);
       const update = await asAdmin(ange, (p) => admin.updateFromTemplate(p, 'parkeringstillstand'));
-      expect(update).toMatchObject({ version: '1.1', status: 'draft', template: { version: '1.1' }, definition: { description: { sv: 'Ny text om vem som kan ansöka.' } } });
+      expect(update).toMatchObject({ version: '1.1', status: 'draft', template: { version: '1.1' }, definition: { description: { sv: 'Ny text om vem som kan ansöka.' }, errandNumberPrefix: 'ANG' } });
       // Ånge's submission still records the exact version it answered.
       expect((await asCitizen(ange, anna, () => citizen.receipt(receipt.submissionId))).formVersion).toBe('1.0');
+    });
+
+    it('refuses an adoption by a municipality without an errand number prefix of its own, adopting nothing', async () => {
+      const refused = await failure(asAdmin(harnosand, (p) => admin.adoptTemplate(p, { publisher: 'sundsvall', templateSlug: 'parkering' })));
+      expect(refused).toMatchObject({ code: 'E_FORMS_SETTINGS_INVALID', message: expect.stringContaining('services.e-forms.settings.errandNumberPrefix in tenants/harnosand/tenant.yaml') });
+      expect(await asAdmin(harnosand, (p) => admin.listForms(p))).toEqual([]);
     });
 
     it('lets only the publisher write a template row, and every member read it', async () => {

@@ -47,6 +47,11 @@ describe('e-forms start-up content', () => {
       { slug: 'skolval', major: 1, minor: 0, status: 'published', template_slug: null },
     ]);
     expect(await formsOf('ange')).toEqual([{ slug: 'parkeringstillstand', major: 1, minor: 0, status: 'published', template_slug: 'parkeringstillstand' }]);
+    // The adopted form numbers Ånge's errands with Ånge's prefix (tenant.yaml), not Sundsvall's PTS.
+    const prefixes = await requestContext.run({ requestId: 't', tenantId: directory.get('ange').id }, () =>
+      db().transaction((em) => em.query(`SELECT definition->>'errandNumberPrefix' AS prefix FROM eforms_form_version`)),
+    );
+    expect(prefixes).toEqual([{ prefix: 'ANG' }]);
     expect((await db().platformTransaction((em) => em.query(`SELECT count(*)::int AS n FROM eforms_template`)))[0].n).toBe(1);
   });
 

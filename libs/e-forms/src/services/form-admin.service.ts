@@ -3,9 +3,10 @@ import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { addressedTenant, checkSlug, formatVersion, isUniqueViolation, parseVersion, requireRole } from '../context';
-import { validateFormDefinition } from '../definition';
+import { FormDefinition, validateFormDefinition } from '../definition';
 import { EFormsError } from '../errors';
 import { FormRow, repository, TemplateRow, VersionRow } from '../repository';
+import { eFormsSettings } from '../settings';
 import { sequentially, templateView, tenantById, versionView } from './shared';
 import type { FormVersionView, FormView, TemplateUpdateView, TemplateView } from './views';
 
@@ -38,6 +39,23 @@ const checkUnit = (unit: string): string => {
   if (!UNIT.test(unit)) throw new EFormsError('VALIDATION_FAILED', `"${unit.slice(0, 80)}" is not a unit name (a-z, 0-9, dashes)`);
   return unit;
 };
+/**
+ * A template's definition as the adopting municipality's form: its errands are numbered with that
+ * municipality's own prefix (services.e-forms.settings.errandNumberPrefix), never the publisher's,
+ * so no two members hand out the same errand number. Without a prefix there is nothing to number
+ * with, and the adoption is refused.
+ */
+function adoptedDefinition(tenant: Tenant, template: unknown): FormDefinition {
+  const prefix = eFormsSettings(tenant).errandNumberPrefix;
+  if (!prefix) {
+    throw new EFormsError(
+      'E_FORMS_SETTINGS_INVALID',
+      `${tenant.names.en} has no errand number prefix of its own (services.e-forms.settings.errandNumberPrefix in tenants/${tenant.slug}/tenant.yaml): set one before adopting a template, or its errands would carry the publisher's numbers`,
+    );
+  }
+  return { ...validateFormDefinition(template), errandNumberPrefix: prefix };
+}
+
 const checkChangelog = (changelog: string): string => {
   const text = changelog.trim();
   if (text.length < 1 || text.length > 2000) throw new EFormsError('VALIDATION_FAILED', 'The changelog line must be 1-2000 characters');
@@ -196,7 +214,7 @@ export class FormAdminService {
       const latest = versions[0];
       const major = state.latest.major > state.adopted.major;
       const next = major ? { major: latest.major + 1, minor: 0 } : { major: latest.major, minor: latest.minor + 1 };
-      const definition = validateFormDefinition(state.latest.definition);
+      const definition = adoptedDefinition(tenant, state.latest.definition);
       const changelog = `Från mallen ${state.view.publisher}/${state.latest.slug} ${state.view.latestVersion}: ${state.latest.changelog}`;
       const created = await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition, templateId: state.latest.id });
       await audit(em, principal, 'eforms.form-version.created', created.id, { formSlug, version: formatVersion(created), fromTemplate: state.latest.id });
@@ -227,7 +245,7 @@ export class FormAdminService {
     if (!template) throw new EFormsError('TEMPLATE_NOT_FOUND', `${publisher.names.en} has published no template "${input.templateSlug}"`);
     const slug = checkSlug(input.slug ?? template.slug);
     if (await repository.findForm(em, tenant.id, slug)) throw slugTaken(slug);
-    const definition = validateFormDefinition(template.definition);
+    const definition = adoptedDefinition(tenant, template.definition);
     const form = await repository.insertForm(em, tenant.id, {
       slug,
       unit: checkUnit(input.unit ?? template.unit),
