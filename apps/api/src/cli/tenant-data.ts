@@ -3,10 +3,9 @@
 //   npm run tenant:import -- <directory|file.tar>  into an installation that does not have the municipality
 // On the embedded database, stop `npm start` first: one process at a time may open the folder.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPlatformConfig } from '@kommuna/platform-config';
-import { exportTenant, extractTar, importTenant } from '@kommuna/platform-data-portability';
+import { exportTenant, importTenant, importTenantArchive } from '@kommuna/platform-data-portability';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { APP_DATABASE_SCHEMA } from '../database-schema';
@@ -28,13 +27,9 @@ async function main(): Promise<void> {
     } else if (command === 'import') {
       const [source] = args;
       if (!source) throw new Error('usage: npm run tenant:import -- <directory|file.tar>');
-      let directory = path.resolve(source);
-      if (fs.statSync(directory).isFile()) {
-        const unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-import-'));
-        extractTar(fs.readFileSync(directory), unpacked);
-        directory = unpacked;
-      }
-      const manifest = await importTenant(database, directory);
+      const location = path.resolve(source);
+      // An archive is unpacked into a temporary folder that is removed again, however the import ends.
+      const manifest = fs.statSync(location).isFile() ? await importTenantArchive(database, location) : await importTenant(database, location);
       console.log(`Imported ${manifest.tenant.slug}: ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows. Add tenants/${manifest.tenant.slug}/tenant.yaml and restart to serve it.`);
     } else {
       throw new Error('usage: tenant-data export <slug> <directory> | import <directory|file.tar>');

@@ -32,7 +32,7 @@ describe('offboarding a municipality', () => {
     expect(response.headers['content-type']).toBe('application/x-tar');
     expect(response.headers['content-disposition']).toMatch(/^attachment; filename="kommuna-timra-\d{4}-\d{2}-\d{2}\.tar"$/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-download-'));
-    extractTar(response.rawPayload, dir);
+    await extractTar(response.rawPayload, dir);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.tenant.slug).toBe('timra');
     expect(manifest.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['outbox_event', 'audit_log']));

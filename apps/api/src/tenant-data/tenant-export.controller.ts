@@ -5,7 +5,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuditLog, auditActor } from '@kommuna/platform-audit';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
-import { exportTenant, tarDirectory } from '@kommuna/platform-data-portability';
+import { ExportManifest, exportTenant, tarDirectory } from '@kommuna/platform-data-portability';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 
@@ -28,21 +28,29 @@ export class TenantExportController {
     const tenantId = requestContext.tenantId();
     const tenant = this.tenants.all().find((t) => t.id === tenantId)!;
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), `kommuna-export-${tenant.slug}-`));
-    const manifest = await exportTenant(this.database, tenantId, directory);
-    // Recorded even for a suspended municipality: the audit trail is not the data being frozen.
-    await requestContext.extend({ readOnly: false }, () =>
-      this.database.transaction((em) =>
-        this.audit.record(em, {
-          actor: auditActor.staff(principal.subject),
-          action: 'tenant.exported',
-          targetType: 'tenant',
-          targetId: tenant.slug,
-          details: { tables: manifest.tables.length, files: manifest.files.length },
-        }),
-      ),
-    );
+    const removeDirectory = () => fs.rmSync(directory, { recursive: true, force: true });
+    let manifest: ExportManifest;
+    try {
+      manifest = await exportTenant(this.database, tenantId, directory);
+      // Recorded even for a suspended municipality: the audit trail is not the data being frozen.
+      await requestContext.extend({ readOnly: false }, () =>
+        this.database.transaction((em) =>
+          this.audit.record(em, {
+            actor: auditActor.staff(principal.subject),
+            action: 'tenant.exported',
+            targetType: 'tenant',
+            targetId: tenant.slug,
+            details: { tables: manifest.tables.length, files: manifest.files.length },
+          }),
+        ),
+      );
+    } catch (error) {
+      // A failed export leaves none of the municipality's data behind in the temp directory.
+      removeDirectory();
+      throw error;
+    }
     const stamp = manifest.exportedAt.slice(0, 10);
-    const archive = tarDirectory(directory).on('close', () => fs.rmSync(directory, { recursive: true, force: true }));
+    const archive = tarDirectory(directory).on('close', removeDirectory);
     await reply
       .header('content-type', 'application/x-tar')
       .header('content-disposition', `attachment; filename="kommuna-${tenant.slug}-${stamp}.tar"`)

@@ -1,44 +1,72 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar-stream';
 
 /**
- * A plain POSIX (ustar) archive of a directory's files, streamed file by file: an export can be
- * downloaded as one file and opened with any tar tool. Only regular files, names under 100 bytes.
+ * A POSIX tar archive of a directory's regular files, streamed file by file (tar-stream): an
+ * export can be downloaded as one file and opened with any tar tool.
  */
 export function tarDirectory(directory: string): Readable {
+  const pack = tar.pack();
   const files = listFiles(directory);
-  async function* blocks(): AsyncGenerator<Buffer> {
+  void (async () => {
     for (const relative of files) {
       const full = path.join(directory, relative);
-      const { size, mtimeMs } = fs.statSync(full);
-      yield header(relative, size, Math.floor(mtimeMs / 1000));
-      for await (const chunk of fs.createReadStream(full)) yield chunk as Buffer;
-      const padding = (512 - (size % 512)) % 512;
-      if (padding) yield Buffer.alloc(padding);
+      const { size, mtime } = fs.statSync(full);
+      await new Promise<void>((resolve, reject) => {
+        const entry = pack.entry({ name: relative, size, mtime, mode: 0o644 }, (error) => (error ? reject(error) : resolve()));
+        fs.createReadStream(full).on('error', reject).pipe(entry);
+      });
     }
-    yield Buffer.alloc(1024);
-  }
-  return Readable.from(blocks());
+    pack.finalize();
+  })().catch((error: Error) => pack.destroy(error));
+  // A Node stream, whatever tar-stream is built on: callers pipe it and wait for 'close'.
+  return Readable.from(pack, { objectMode: false });
 }
 
-/** Unpacks a ustar archive written by tarDirectory into `directory` (regular files only, no escaping paths). */
-export function extractTar(archive: Buffer, directory: string): void {
-  let offset = 0;
-  while (offset + 512 <= archive.length) {
-    const block = archive.subarray(offset, offset + 512);
-    if (block.every((b) => b === 0)) return;
-    const name = block.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-    const size = parseInt(block.subarray(124, 136).toString('ascii').replace(/\0.*$/s, '').trim() || '0', 8);
-    const type = String.fromCharCode(block[156] || 48);
-    const target = path.resolve(directory, name);
-    if (!target.startsWith(path.resolve(directory) + path.sep)) throw new Error(`archive entry ${name} points outside the target`);
-    if (type === '0') {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, archive.subarray(offset + 512, offset + 512 + size));
-    }
-    offset += 512 + Math.ceil(size / 512) * 512;
+export class TarArchiveError extends Error {
+  readonly code = 'TAR_ARCHIVE_REFUSED';
+}
+
+/**
+ * Unpacks a tar archive into `directory`, streaming: regular files and folders only, every name
+ * inside the directory, each name at most once. Anything else (a link, a device, a path that
+ * climbs out, a damaged header) stops the unpacking with a TarArchiveError.
+ */
+export async function extractTar(archive: Readable | Buffer, directory: string): Promise<void> {
+  const root = path.resolve(directory);
+  fs.mkdirSync(root, { recursive: true });
+  const source = Buffer.isBuffer(archive) ? Readable.from([archive]) : archive;
+  const extract = tar.extract();
+  extract.on('entry', (header, entry, next) => {
+    unpackEntry(root, header, entry).then(() => next(), (error: Error) => next(error));
+  });
+  try {
+    await pipeline(source, extract);
+  } catch (error) {
+    if (error instanceof TarArchiveError) throw error;
+    // tar-stream's own messages ("Invalid tar header…") say what is wrong without archive content.
+    throw new TarArchiveError(`Not a readable tar archive: ${(error as Error).message}`);
   }
+}
+
+async function unpackEntry(root: string, header: tar.Header, entry: AsyncIterable<unknown> & { resume(): unknown }): Promise<void> {
+  const target = path.resolve(root, header.name);
+  const inside = target.startsWith(root + path.sep);
+  if (header.type === 'directory' && (inside || target === root)) {
+    fs.mkdirSync(target, { recursive: true });
+    entry.resume();
+    return;
+  }
+  if (header.type !== 'file' && header.type !== 'contiguous-file') throw new TarArchiveError(`archive entry ${JSON.stringify(header.name)} is a ${header.type}: only regular files are accepted`);
+  if (!inside) throw new TarArchiveError(`archive entry ${JSON.stringify(header.name)} points outside the target`);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  // 'wx': a second entry of the same name cannot replace the first.
+  await pipeline(entry, fs.createWriteStream(target, { flags: 'wx' })).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EEXIST' ? new TarArchiveError(`archive entry ${JSON.stringify(header.name)} appears twice`) : error;
+  });
 }
 
 function listFiles(directory: string, prefix = ''): string[] {
@@ -49,24 +77,4 @@ function listFiles(directory: string, prefix = ''): string[] {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       return entry.isDirectory() ? listFiles(directory, relative) : entry.isFile() ? [relative] : [];
     });
-}
-
-function header(name: string, size: number, mtime: number): Buffer {
-  if (Buffer.byteLength(name) >= 100) throw new Error(`file name too long for the archive: ${name}`);
-  const block = Buffer.alloc(512);
-  const field = (value: string, start: number, length: number) => block.write(value, start, length, 'utf8');
-  const octal = (value: number, length: number) => value.toString(8).padStart(length - 1, '0');
-  field(name, 0, 100);
-  field(octal(0o644, 8), 100, 8);
-  field(octal(0, 8), 108, 8);
-  field(octal(0, 8), 116, 8);
-  field(octal(size, 12), 124, 12);
-  field(octal(mtime, 12), 136, 12);
-  field('        ', 148, 8); // checksum counts as spaces while it is computed
-  field('0', 156, 1);
-  field('ustar\0', 257, 6);
-  field('00', 263, 2);
-  const checksum = block.reduce((sum, byte) => sum + byte, 0);
-  field(`${octal(checksum, 7)}\0`, 148, 8);
-  return block;
 }

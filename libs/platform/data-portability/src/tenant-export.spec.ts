@@ -7,9 +7,12 @@ import { recordEvent } from '@kommuna/platform-events';
 import { Database, DatabaseSchema, grantToAppSql, PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, tenantIsolationSql } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestDatabase, createTestTenants } from '@kommuna/platform-testing';
-import { extractTar, tarDirectory } from './tar';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import * as tar from 'tar-stream';
+import { extractTar, tarDirectory, TarArchiveError } from './tar';
 import { exportTenant } from './tenant-export';
-import { importTenant, TenantImportError } from './tenant-import';
+import { importTenant, importTenantArchive, TenantImportError } from './tenant-import';
 
 /** A tenant-owned table with every kind of value a service keeps: binary, JSON, arrays, times, party refs. */
 class PortabilityProbe1999000000000 implements MigrationInterface {
@@ -91,7 +94,7 @@ describe('tenant export and import', () => {
     await new Promise<void>((resolve, reject) =>
       tarDirectory(path.join(workdir, 'first')).pipe(fs.createWriteStream(archive)).on('finish', resolve).on('error', reject),
     );
-    extractTar(fs.readFileSync(archive), path.join(workdir, 'unpacked'));
+    await extractTar(fs.createReadStream(archive), path.join(workdir, 'unpacked'));
     await importTenant(target, path.join(workdir, 'unpacked'));
 
     const again = await exportTenant(target, sundsvall.id, path.join(workdir, 'second'));
@@ -114,5 +117,96 @@ describe('tenant export and import', () => {
     } finally {
       await fresh.close();
     }
+  });
+  describe('a hostile archive', () => {
+    let fresh: Database;
+    let residentId: string;
+    beforeAll(async () => {
+      fresh = await createTestDatabase(SCHEMA);
+      // A resident this installation already serves; the archive does not bring them.
+      residentId = await new PartyRegister(fresh).partyIdFor('person', '191212121212');
+    });
+    afterAll(() => fresh?.close());
+
+    /** A copy of the first export, changed by `change`, with the manifest's checksums made to match again. */
+    const tampered = (name: string, change: (dir: string, manifest: any) => void): string => {
+      const dir = path.join(workdir, `hostile-${name}`);
+      fs.cpSync(path.join(workdir, 'first'), dir, { recursive: true });
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      change(dir, manifest);
+      for (const file of manifest.files) {
+        const content = fs.readFileSync(path.join(dir, file.path));
+        Object.assign(file, { sha256: createHash('sha256').update(content).digest('hex'), bytes: content.length });
+      }
+      fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      return dir;
+    };
+    const refused = async (dir: string, reason: RegExp) => {
+      const error = await importTenant(fresh, dir).then(() => undefined, (e: Error) => e);
+      expect(error).toBeInstanceOf(TenantImportError);
+      expect(error?.message).toMatch(reason);
+      expect(error?.message).not.toMatch(/root:/);
+      expect(await fresh.dataSource.query(`SELECT count(*)::int AS n FROM tenant`)).toEqual([{ n: 0 }]);
+    };
+
+    it('opens no file the manifest names outside the export, and shows none of its bytes', async () => {
+      const dir = tampered('path', (d, manifest) => {
+        manifest.tables.find((t: { name: string }) => t.name === 'probe_note').file = path.relative(d, '/etc/passwd');
+      });
+      await refused(dir, /probe_note must be read from tables\/probe_note\.jsonl/);
+    });
+
+    it('refuses a table file that is a link, even with a matching checksum', async () => {
+      const dir = tampered('link', (d) => {
+        fs.rmSync(path.join(d, 'tables', 'probe_note.jsonl'));
+        fs.symlinkSync('/etc/passwd', path.join(d, 'tables', 'probe_note.jsonl'));
+      });
+      await refused(dir, /tables\/probe_note\.jsonl is not a regular file/);
+    });
+
+    it('refuses a manifest that names another municipality than tenant.json', async () => {
+      const dir = tampered('tenant', (_d, manifest) => {
+        manifest.tenant = { id: ange.id, slug: 'ange', kommunkod: '2260' };
+      });
+      await refused(dir, /tenant\.json is not the municipality manifest\.json names/);
+    });
+
+    it('refuses rows addressed to a resident the export does not bring', async () => {
+      const dir = tampered('resident', (d) => {
+        const file = path.join(d, 'tables', 'probe_document.jsonl');
+        const [first, ...rest] = fs.readFileSync(file, 'utf8').trim().split('\n');
+        fs.writeFileSync(file, [JSON.stringify({ ...JSON.parse(first), subject_party_id: residentId }), ...rest].join('\n') + '\n');
+      });
+      await refused(dir, /probe_document\.jsonl line 1: subject_party_id names a party the export does not bring/);
+      expect(await fresh.dataSource.query(`SELECT count(*)::int AS n FROM probe_document`)).toEqual([{ n: 0 }]);
+    });
+
+    it('removes the folder it unpacked an archive into, whether the import worked or not', async () => {
+      const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-import-test-'));
+      const archive = path.join(workdir, 'hostile.tar');
+      await new Promise<void>((resolve, reject) =>
+        tarDirectory(tampered('archive', (_d, manifest) => (manifest.tenant.slug = 'other'))).pipe(fs.createWriteStream(archive)).on('finish', resolve).on('error', reject),
+      );
+      await expect(importTenantArchive(fresh, archive, { tempDir: temp })).rejects.toThrow(TenantImportError);
+      expect(fs.readdirSync(temp)).toEqual([]);
+    });
+
+    it('unpacks regular files only, each inside the target', async () => {
+      const archiveOf = async (entries: Array<{ name: string; type?: tar.Header['type']; linkname?: string }>) => {
+        const pack = tar.pack();
+        for (const entry of entries) {
+          if (entry.type === 'symlink') pack.entry(entry);
+          else pack.entry(entry, 'x');
+        }
+        pack.finalize();
+        return Readable.from(pack, { objectMode: false });
+      };
+      const target = () => fs.mkdtempSync(path.join(workdir, 'untar-'));
+      await expect(extractTar(await archiveOf([{ name: '../escape.jsonl' }]), target())).rejects.toThrow(/points outside the target/);
+      await expect(extractTar(await archiveOf([{ name: 'tables/a.jsonl', type: 'symlink', linkname: '/etc/passwd' }]), target())).rejects.toThrow(TarArchiveError);
+      await expect(extractTar(await archiveOf([{ name: 'a.jsonl' }, { name: 'a.jsonl' }]), target())).rejects.toThrow(/appears twice/);
+      await expect(extractTar(Buffer.from('not a tar archive at all'.repeat(40)), target())).rejects.toThrow(TarArchiveError);
+      expect(fs.existsSync(path.join(workdir, 'escape.jsonl'))).toBe(false);
+    });
   });
 });
