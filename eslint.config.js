@@ -1,4 +1,4 @@
-// Module boundaries (DESIGN.md §1): every project has a scope: and a type: tag, and each tag
+// Module boundaries (docs/architecture.md#layout-and-boundaries): every project has a scope: and a type: tag, and each tag
 // may depend only on what is listed for it. There is no '*' rule: an untagged project, or a
 // pair not listed here, fails lint.
 const nx = require('@nx/eslint-plugin');
@@ -42,7 +42,7 @@ module.exports = [
     },
   },
   {
-    // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (DESIGN.md §3).
+    // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (docs/architecture.md#identity-and-access).
     files: ['**/*.ts'],
     ignores: ['libs/platform/auth/**'],
     rules: {

@@ -1,4 +1,4 @@
-/** The catalogue's errors: each carries a stable code the api maps to GraphQL (DESIGN.md §1). */
+/** The catalogue's errors: each carries a stable code the api maps to GraphQL (docs/architecture.md#layout-and-boundaries). */
 
 export class CatalogueNotFoundError extends Error {
   readonly code = 'NOT_FOUND';

@@ -1,4 +1,4 @@
-/** Months as the catalogue counts them: 'YYYY-MM-01', in Stockholm time (DESIGN.md §6). */
+/** Months as the catalogue counts them: 'YYYY-MM-01', in Stockholm time (docs/architecture.md#operations). */
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])(?:-01)?$/;
 

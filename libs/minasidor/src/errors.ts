@@ -1,4 +1,4 @@
-/** Mina sidor's errors: each carries a stable code the api maps to GraphQL (DESIGN.md §1). */
+/** Mina sidor's errors: each carries a stable code the api maps to GraphQL (docs/architecture.md#layout-and-boundaries). */
 
 /** Also what a citizen gets for another person's case: never "forbidden", which would confirm it exists. */
 export class CaseNotFoundError extends Error {

@@ -1,7 +1,7 @@
 import { describeEntryPoints, listEntryPoints } from './entry-points';
 import { startTestApi, TestApi } from '../testing/test-api';
 
-// Every resolver and route carries an access rule or an explicit @Public() (DESIGN.md §3).
+// Every resolver and route carries an access rule or an explicit @Public() (docs/architecture.md#identity-and-access).
 // The snapshot is reviewed: a change in who may reach what shows in the diff.
 describe('entry points', () => {
   let api: TestApi;

@@ -1,7 +1,7 @@
 import { ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { JsonLogger } from '@kommuna/platform-logging';
 
-/** Errors the platform raises on purpose carry a stable string code (DESIGN.md §1). */
+/** Errors the platform raises on purpose carry a stable string code (docs/architecture.md#layout-and-boundaries). */
 interface CodedError extends Error {
   code: string;
   /** Structured, client-safe details (e.g. every field error of a form submission). */

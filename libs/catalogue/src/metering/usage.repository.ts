@@ -12,7 +12,7 @@ export interface UsageRow {
 
 // Dates are read as text: node-pg would turn a date into a Date at local midnight.
 
-/** Thin data access for metered usage; every statement names its tenant (DESIGN.md §2). */
+/** Thin data access for metered usage; every statement names its tenant (docs/architecture.md#tenancy). */
 export class UsageRepository {
   /** Records that events were counted; returns the ids not counted before (the rest are redeliveries). */
   async markProcessed(em: EntityManager, tenantId: string, eventIds: string[]): Promise<Set<string>> {

@@ -3,7 +3,7 @@ import { Role } from './principal';
 
 export const ACCESS_RULE = 'kommuna:access-rule';
 
-/** Who may reach an entry point. Every resolver and route carries one (DESIGN.md §3). */
+/** Who may reach an entry point. Every resolver and route carries one (docs/architecture.md#identity-and-access). */
 export type AccessRule = { kind: 'public' } | { kind: 'roles'; roles: Role[] };
 
 /** Anyone, without a token. */

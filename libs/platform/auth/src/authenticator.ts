@@ -14,7 +14,7 @@ const ACTS_AS_THEMSELVES = ['citizen', 'company_representative'];
 /**
  * Turns a bearer token into a principal once per request. A citizen (or company representative)
  * also gets their party id, the subject context in which they see their own data in every
- * member municipality (DESIGN.md §2).
+ * member municipality (docs/architecture.md#tenancy).
  */
 export class Authenticator {
   constructor(

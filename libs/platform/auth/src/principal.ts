@@ -1,4 +1,4 @@
-/** The roles Kommuna knows (DESIGN.md §3), as Keycloak realm roles. */
+/** The roles Kommuna knows (docs/architecture.md#identity-and-access), as Keycloak realm roles. */
 export const ROLES = [
   'citizen',
   'company_representative',

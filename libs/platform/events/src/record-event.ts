@@ -15,7 +15,7 @@ export interface DomainEvent<TData = Record<string, unknown>> {
 
 /**
  * Writes an event into the outbox inside the caller's transaction (transactional outbox,
- * DESIGN.md §5): it is published if and only if the change that caused it commits.
+ * docs/architecture.md#events-and-background-work): it is published if and only if the change that caused it commits.
  * Runs in the current tenant context; returns the event id.
  */
 export async function recordEvent<TData>(em: EntityManager, event: DomainEvent<TData>): Promise<string> {

@@ -1,4 +1,4 @@
-/** SQL building blocks for migrations of tenant-owned tables (DESIGN.md §2). */
+/** SQL building blocks for migrations of tenant-owned tables (docs/architecture.md#tenancy). */
 
 /** The role the application connects as: neither owns the tables nor bypasses RLS. */
 export const APP_ROLE = 'kommuna_app';

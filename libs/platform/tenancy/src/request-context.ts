@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 /**
  * Who a unit of work acts for. A tenant context (a municipality) scopes staff and system work;
  * a subject context (a citizen's or company's party id) scopes a citizen's own data across all
- * member municipalities (DESIGN.md §2). Both may be set: a citizen using one municipality's service.
+ * member municipalities (docs/architecture.md#tenancy). Both may be set: a citizen using one municipality's service.
  */
 export interface RequestScope {
   readonly requestId?: string;

@@ -5,7 +5,7 @@ import { grantToAppSql, PLATFORM_DATABASE_SCHEMA, Tenant, tenantIsolationSql } f
 import { createTestTenants } from './factories';
 import { useTestDatabase } from './test-database';
 
-// A citizen-visible table the way service migrations will declare one (DESIGN.md §2).
+// A citizen-visible table the way service migrations will declare one (docs/architecture.md#tenancy).
 class CitizenNoteFixture1764057600001 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(

@@ -1,5 +1,5 @@
 /**
- * The published contract between services (DESIGN.md §1): the CloudEvents types one service emits
+ * The published contract between services (docs/architecture.md#layout-and-boundaries): the CloudEvents types one service emits
  * into the outbox and the shape of their `data`. Services never import each other; they agree here.
  * Identity numbers never appear in events: people and companies are referred to by party id.
  */

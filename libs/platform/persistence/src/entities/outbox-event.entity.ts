@@ -3,7 +3,7 @@ import { TenantEntity } from './tenant.entity';
 
 /**
  * A domain event written in the same transaction as the change that caused it (transactional
- * outbox, DESIGN.md §5), CloudEvents-shaped; the worker publishes it at least once.
+ * outbox, docs/architecture.md#events-and-background-work), CloudEvents-shaped; the worker publishes it at least once.
  */
 @Entity({ name: 'outbox_event' })
 @Index('IDX_outbox_event_due', ['tenantId', 'occurredAt', 'id'], { where: 'published_at IS NULL' })

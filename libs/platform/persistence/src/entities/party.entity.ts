@@ -3,7 +3,7 @@ import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 
 export type PartyKind = 'person' | 'organisation';
 
 /**
- * The platform-wide party register (DESIGN.md §2): an opaque id for a person (personnummer or
+ * The platform-wide party register (docs/architecture.md#tenancy): an opaque id for a person (personnummer or
  * samordningsnummer) or an organisation (organisationsnummer). Everything else refers to the id;
  * the identity number stays here and at the edges.
  */
