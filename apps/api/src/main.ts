@@ -1,10 +1,14 @@
 import { tracing } from './tracing';
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { createApi } from './bootstrap';
 import { startEmbeddedWorker } from './embedded-worker';
 import { startPlatformRuntime } from './platform-runtime';
+
+/** How a client reaches an address the api listens on (a wildcard address is reached on loopback). */
+const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -18,9 +22,12 @@ async function main(): Promise<void> {
   // The last spans are sent before the process ends.
   if (tracing) app.getHttpAdapter().getInstance().addHook('onClose', () => tracing?.shutdown());
   await app.listen({ host: config.host, port: config.port });
-  const base = `http://${config.host}:${config.port}`;
+  // The port actually bound: PORT=0 picks a free one.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const base = `http://${urlHost(config.host)}:${port}`;
   logger.event('info', 'Kommuna api ready', {
     ms: Date.now() - started,
+    port,
     database: config.database.kind,
     tenants: runtime.tenants.all().map((t) => t.slug),
     graphql: `${base}/graphql`,

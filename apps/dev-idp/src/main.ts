@@ -4,6 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
@@ -26,11 +27,27 @@ interface TenantAuth {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TENANTS_DIR = path.resolve(process.env.KOMMUNA_TENANTS_DIR ?? path.join(here, '../../../tenants'));
-const PORT = Number(process.env.DEV_IDP_PORT ?? 3001);
-const HOST = process.env.DEV_IDP_HOST ?? '127.0.0.1';
-const BASE_URL = (process.env.DEV_IDP_URL ?? `http://${HOST}:${PORT}`).replace(/\/+$/, '');
 const AUDIENCE = process.env.KOMMUNA_AUTH_AUDIENCE ?? 'kommuna-api';
 export const DEMO_PASSWORD = 'kommuna-demo';
+
+// Where the web client (kommuna-web) may send a browser back to: the api's and the portal's
+// callbacks on their default ports. `npm start` passes the ones it derived from its ports.
+const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback', 'http://127.0.0.1:3003/auth/callback', 'http://localhost:3003/auth/callback'];
+
+/** dev-idp's settings from its environment; a bad value names its variable. */
+function settingsFromEnv(env: NodeJS.ProcessEnv) {
+  const port = Number(env.DEV_IDP_PORT ?? 3001);
+  if (!/^\d+$/.test(env.DEV_IDP_PORT ?? '3001') || port > 65535) throw new Error(`DEV_IDP_PORT must be a port number (0-65535; 0 picks a free one), not "${env.DEV_IDP_PORT}"`);
+  const redirectUris = env.DEV_IDP_REDIRECT_URIS ? env.DEV_IDP_REDIRECT_URIS.split(',').map((uri) => uri.trim()).filter(Boolean) : DEFAULT_REDIRECT_URIS;
+  for (const uri of redirectUris) {
+    if (!URL.canParse(uri)) throw new Error(`DEV_IDP_REDIRECT_URIS must be absolute URLs separated by commas, not "${uri}"`);
+  }
+  if (env.DEV_IDP_URL && !URL.canParse(env.DEV_IDP_URL)) throw new Error(`DEV_IDP_URL must be an absolute URL, not "${env.DEV_IDP_URL}"`);
+  return { port, host: env.DEV_IDP_HOST ?? '127.0.0.1', publicUrl: env.DEV_IDP_URL?.replace(/\/+$/, ''), redirectUris };
+}
+
+/** How a browser reaches an address the server listens on (a wildcard address is reached on loopback). */
+const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
 
 /** Which municipalities use which realm and Keycloak Organization, from their tenant files. */
 function readTenants(): TenantAuth[] {
@@ -81,11 +98,11 @@ function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; 
   };
 }
 
-async function createRealm(realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>): Promise<Provider> {
+async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>, redirectUris: string[]): Promise<Provider> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `${realm}-dev-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
   const resource = `urn:kommuna:${AUDIENCE}`;
-  const provider = new Provider(`${BASE_URL}/realms/${realm}`, {
+  const provider = new Provider(`${baseUrl}/realms/${realm}`, {
     jwks: { keys: [jwk] },
     routes: {
       authorization: '/protocol/openid-connect/auth',
@@ -100,13 +117,7 @@ async function createRealm(realm: string, tenants: TenantAuth[], users: Map<stri
         token_endpoint_auth_method: 'none',
         grant_types: ['authorization_code', 'password'],
         response_types: ['code'],
-        redirect_uris: [
-          'http://127.0.0.1:3000/callback',
-          'http://localhost:3000/callback',
-          // apps/portal (the steering group's pages)
-          'http://127.0.0.1:3003/auth/callback',
-          'http://localhost:3003/auth/callback',
-        ],
+        redirect_uris: redirectUris,
       },
       ...tenants.map((t) => ({
         client_id: `${t.slug}-system`,
@@ -226,19 +237,18 @@ export async function startDevIdp(): Promise<http.Server> {
   if (process.env.NODE_ENV === 'production') {
     throw new Error('dev-idp is for development and tests only: point KEYCLOAK_URL at a real Keycloak in production');
   }
+  const settings = settingsFromEnv(process.env);
   const tenants = readTenants();
   const users = new Map(demoUsers(tenants).map((u) => [u.username, u]));
   const realms = new Map<string, Provider>();
-  for (const realm of new Set(tenants.map((t) => t.realm))) {
-    realms.set(realm, await createRealm(realm, tenants.filter((t) => t.realm === realm), users));
-  }
+  let starting = true;
   const server = http.createServer((req, res) => {
     const match = /^\/realms\/([a-z0-9-]+)(\/.*)?$/.exec(req.url ?? '');
     const provider = match ? realms.get(match[1]) : undefined;
     if (!match || !provider) {
-      res.statusCode = 404;
+      res.statusCode = starting ? 503 : 404;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ error: 'Realm does not exist' }));
+      res.end(JSON.stringify({ error: starting ? 'dev-idp is starting' : 'Realm does not exist' }));
       return;
     }
     if (match[2]?.startsWith('/interaction/')) {
@@ -251,14 +261,31 @@ export async function startDevIdp(): Promise<http.Server> {
     }
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = match[2] ?? '/';
-    provider.callback()(req, res);
+    // Koa answers its own errors (ctx.onerror); this only catches that answer failing in turn.
+    provider.callback()(req, res).catch((error: Error) => {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end(`dev-idp error: ${error.message}`);
+    });
   });
-  await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
+  // Listen first: the issuer names the port, which with DEV_IDP_PORT=0 is known only once bound.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(settings.port, settings.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = settings.publicUrl ?? `http://${urlHost(settings.host)}:${port}`;
+  for (const realm of new Set(tenants.map((t) => t.realm))) {
+    realms.set(realm, await createRealm(baseUrl, realm, tenants.filter((t) => t.realm === realm), users, settings.redirectUris));
+  }
+  starting = false;
   process.stdout.write(
     JSON.stringify({
       level: 'info',
       msg: 'dev-idp ready',
-      realms: [...realms.keys()].map((r) => `${BASE_URL}/realms/${r}`),
+      url: baseUrl,
+      port,
+      realms: [...realms.keys()].map((r) => `${baseUrl}/realms/${r}`),
+      redirectUris: settings.redirectUris,
       users: [...users.keys()],
       password: DEMO_PASSWORD,
       serviceAccounts: tenants.map((t) => `${t.slug}-system / ${t.slug}-system-secret`),

@@ -6,8 +6,10 @@ function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<Simulator
   const value = (name: string, envName: string) => args[name] ?? env[envName];
   const number = (name: string, envName: string) => (value(name, envName) !== undefined ? Number(value(name, envName)) : undefined);
   const list = (name: string, envName: string) => value(name, envName)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const port = value('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? '3004';
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`DIGITAL_MAIL_SIMULATOR_PORT (--port) must be a port number (0-65535; 0 picks a free one), not "${port}"`);
   const settings = {
-    port: number('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? 3004,
+    port: Number(port),
     reachableShare: number('reachable-share', 'SIM_REACHABLE_SHARE'),
     latencyMs: number('latency-ms', 'SIM_LATENCY_MS'),
     transientFaultRate: number('fault-rate', 'SIM_TRANSIENT_FAULT_RATE'),
@@ -19,7 +21,8 @@ function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<Simulator
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<SimulatorConfig> & { port: number };
 }
 
-startSimulator(settingsFrom(process.env, process.argv.slice(2)))
+Promise.resolve()
+  .then(() => startSimulator(settingsFrom(process.env, process.argv.slice(2))))
   .then((simulator) => {
     process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
     const stop = () => simulator.close().then(() => process.exit(0));

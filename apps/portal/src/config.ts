@@ -6,6 +6,8 @@ export interface PortalConfig {
   port: number;
   /** Where browsers reach the portal (the OIDC redirect URI is built on it). */
   publicUrl: string;
+  /** Whether publicUrl was made from host and port (no PORTAL_PUBLIC_URL), so it names the port. */
+  publicUrlFromPort: boolean;
   /** The realm's base URL, e.g. http://127.0.0.1:3001/realms/kommuna. */
   realmUrl: string;
   clientId: string;
@@ -24,6 +26,9 @@ const EnvSchema = z.object({
   API_URL: z.url().default('http://127.0.0.1:3000/graphql'),
 });
 
+/** How a browser reaches an address the portal listens on (a wildcard address is reached on loopback). */
+const urlHost = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
+
 export class PortalConfigError extends Error {
   readonly code = 'PORTAL_CONFIG_INVALID';
 }
@@ -39,7 +44,8 @@ export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalCo
     env: e.NODE_ENV,
     host: e.PORTAL_HOST,
     port: e.PORTAL_PORT,
-    publicUrl: (e.PORTAL_PUBLIC_URL ?? `http://${e.PORTAL_HOST}:${e.PORTAL_PORT}`).replace(/\/+$/, ''),
+    publicUrl: (e.PORTAL_PUBLIC_URL ?? `http://${urlHost(e.PORTAL_HOST)}:${e.PORTAL_PORT}`).replace(/\/+$/, ''),
+    publicUrlFromPort: e.PORTAL_PUBLIC_URL === undefined,
     realmUrl: `${e.KEYCLOAK_URL.replace(/\/+$/, '')}/realms/${e.KEYCLOAK_REALM}`,
     clientId: e.PORTAL_CLIENT_ID,
     apiUrl: e.API_URL,

@@ -1,0 +1,169 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { freePort } from '@kommuna/platform-testing';
+
+// `npm start` on ports other than the defaults: every process binds the port it is given, the
+// banner says so, and the URLs between them (the portal's redirect URI at dev-idp, the api's
+// realm, the portal's api) follow, so a browser login goes round on those ports.
+const root = path.resolve(__dirname, '../..');
+
+/** Distinct free ports (freePort lets each go again, so the system could hand one out twice). */
+async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/** A browser's cookie jar, one per origin, and a fetch that follows no redirect by itself. */
+function browser() {
+  const jars = new Map<string, Map<string, string>>();
+  return async (url: string, init: RequestInit = {}): Promise<Response> => {
+    const origin = new URL(url).origin;
+    const jar = jars.get(origin) ?? new Map<string, string>();
+    jars.set(origin, jar);
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') },
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return response;
+  };
+}
+
+describe('npm start (tools/scripts/start-platform.mjs) on ports from the environment', () => {
+  let work: string;
+  let platform: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  let output = '';
+  let api: number, devIdp: number, portal: number, simulator: number;
+
+  beforeAll(async () => {
+    [api, devIdp, portal, simulator] = await distinctFreePorts(4);
+    fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+    work = fs.mkdtempSync(path.join(root, 'tmp', 'start-platform-'));
+    // Its own process group, so the four processes it starts go with it whatever happens.
+    const child = spawn(process.execPath, ['tools/scripts/start-platform.mjs'], {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // As from a shell: no NODE_ENV (development, as `npm start`), none of jest's NODE_OPTIONS.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        KOMMUNA_DATA_DIR: path.join(work, 'pglite'),
+        DIGITAL_MAIL_PRINT_DIR: path.join(work, 'print'),
+        PORT: String(api),
+        DEV_IDP_PORT: String(devIdp),
+        PORTAL_PORT: String(portal),
+        DIGITAL_MAIL_SIMULATOR_PORT: String(simulator),
+      },
+    });
+    platform = child;
+    exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm start not running within 150 s:\n${output.slice(-4000)}`)), 150_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (/Kommuna is running[^\n]*\n(.*\n){5}/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', read);
+      child.stderr?.on('data', read);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`npm start exited with ${code}:\n${output.slice(-4000)}`));
+      });
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    if (platform?.pid && platform.exitCode === null && platform.signalCode === null) {
+      const group = -platform.pid;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          process.kill(group, name);
+        } catch {
+          // the group is gone already
+        }
+      };
+      signal('SIGTERM');
+      const killer = setTimeout(() => signal('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+      // start-platform waits for its children, but a child stuck past SIGTERM must not outlive the test.
+      signal('SIGKILL');
+    }
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  }, 30_000);
+
+  it('prints in its banner the ports each process bound', () => {
+    const banner = output.slice(output.indexOf('Kommuna is running'));
+    expect(banner).toContain(`GraphQL                  http://127.0.0.1:${api}/graphql\n`);
+    expect(banner).toContain(`identity provider        http://127.0.0.1:${devIdp}/realms/kommuna\n`);
+    expect(banner).toContain(`steering group portal    http://127.0.0.1:${portal}\n`);
+    expect(banner).toContain(`digital-mail simulator   http://127.0.0.1:${simulator}\n`);
+    expect(banner).not.toMatch(/:300[0-4]\b/);
+  });
+
+  it('serves the api on its port', async () => {
+    const response = await fetch(`http://127.0.0.1:${api}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ tenants { slug } }' }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: { tenants: Array<{ slug: string }> } };
+    expect(body.data.tenants.map((t) => t.slug)).toContain('sundsvall');
+  });
+
+  it("logs the steering group into the portal through dev-idp, each on its own port, and shows the api's catalogue", async () => {
+    const go = browser();
+    const portalUrl = `http://127.0.0.1:${portal}`;
+    const follow = (response: Response, base: string) => new URL(response.headers.get('location') ?? '', base).toString();
+
+    const catalogue = await go(`${portalUrl}/catalogue`);
+    expect(catalogue.status).toBe(303);
+    const login = await go(follow(catalogue, portalUrl));
+    expect(login.status).toBe(303);
+    const authorize = new URL(follow(login, portalUrl));
+    expect(authorize.origin).toBe(`http://127.0.0.1:${devIdp}`);
+    expect(authorize.pathname).toBe('/realms/kommuna/protocol/openid-connect/auth');
+    expect(authorize.searchParams.get('redirect_uri')).toBe(`${portalUrl}/auth/callback`);
+
+    // dev-idp accepts that redirect URI (an unregistered one gets an error page, not a login form).
+    const toForm = await go(authorize.toString());
+    expect(toForm.status).toBe(303);
+    const formUrl = follow(toForm, authorize.toString());
+    const form = await go(formUrl);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('<form method="post"');
+    const posted = await go(formUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'styrgrupp', password: 'kommuna-demo' }).toString(),
+    });
+    expect(posted.status).toBe(303);
+    const resumed = await go(follow(posted, formUrl));
+    expect(resumed.status).toBe(303);
+
+    const callback = new URL(follow(resumed, formUrl));
+    expect(`${callback.origin}${callback.pathname}`).toBe(`${portalUrl}/auth/callback`);
+    const loggedIn = await go(callback.toString());
+    expect(loggedIn.status).toBe(303);
+    expect(follow(loggedIn, portalUrl)).toBe(`${portalUrl}/catalogue`);
+
+    const page = await go(`${portalUrl}/catalogue`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Styrgruppsledamot');
+    expect(html).toContain('Digital post'); // from the api (the catalogue of service.yaml files)
+  });
+});
