@@ -6,7 +6,9 @@ const nx = require('@nx/eslint-plugin');
 const SERVICE_SCOPES = ['digital-mail', 'e-forms', 'minasidor', 'catalogue'];
 
 const depConstraints = [
-  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
+  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:composition', 'scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
+  // The composition (libs/services) lists the services once for the apps; nothing below it imports it.
+  { sourceTag: 'scope:composition', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   // A service depends on platform and shared libraries and on itself, never on another service.
@@ -14,7 +16,8 @@ const depConstraints = [
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:platform', 'scope:shared'],
   })),
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:util'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:composition', 'type:service', 'type:platform', 'type:util'] },
+  { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:service', 'type:platform', 'type:util'] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },

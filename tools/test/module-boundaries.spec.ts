@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { ESLint } from 'eslint';
 
 const root = path.resolve(__dirname, '../..');
-const SCOPES = ['platform', 'shared', 'digital-mail', 'e-forms', 'minasidor', 'catalogue', 'app'];
-const TYPES = ['app', 'service', 'platform', 'util'];
+const SCOPES = ['platform', 'shared', 'digital-mail', 'e-forms', 'minasidor', 'catalogue', 'composition', 'app'];
+const TYPES = ['app', 'composition', 'service', 'platform', 'util'];
 
 function workspacePackageFiles(): string[] {
   const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };

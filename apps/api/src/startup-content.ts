@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { Minasidor, seedDemoCases } from '@kommuna/minasidor';
-import { validateDigitalMailSettings } from '@kommuna/digital-mail';
 import { loadEFormsContent } from '@kommuna/e-forms';
+import { TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
+import { servicesDir, validateServiceSettings } from '@kommuna/services';
 import type { PlatformRuntime } from './platform-runtime';
 import { loadCatalogueStartupContent } from './catalogue/catalogue-runtime';
 
@@ -10,14 +12,14 @@ import { loadCatalogueStartupContent } from './catalogue/catalogue-runtime';
  * restart changes nothing that is already there.
  */
 export async function loadStartupContent(runtime: PlatformRuntime): Promise<void> {
-  const minasidor = new Minasidor(runtime.database, runtime.tenants);
-  // A tenant.yaml with bad Mina sidor settings stops start-up rather than a citizen's request.
-  minasidor.municipalities.validateAll();
-  validateDigitalMailSettings(runtime.tenants.all());
+  // Every service's tenant settings, by the services' own validation (the same call the worker and
+  // tenants:validate make): a bad tenant.yaml stops start-up rather than a citizen's request.
+  const tenants = runtime.tenants.all().map((t) => ({ file: path.join(runtime.config.tenantsDir, t.slug, TENANT_FILE_NAME), config: t.config }));
+  validateServiceSettings(tenants, { tenantsDir: runtime.config.tenantsDir, servicesDir: servicesDir() });
   // Each municipality's forms (tenants/<slug>/forms/*.yaml), shared templates and adoptions.
   await loadEFormsContent({ database: runtime.database, tenants: runtime.tenants, tenantsDir: runtime.config.tenantsDir });
   // Demo cases for dev-idp's demo citizens, on `npm start` only (never in tests or production).
-  if (runtime.config.env === 'development') await seedDemoCases(minasidor, runtime.tenants);
-  // Every service.yaml validated against the tenants; on `npm start`, demo usage for the catalogue.
+  if (runtime.config.env === 'development') await seedDemoCases(new Minasidor(runtime.database, runtime.tenants), runtime.tenants);
+  // On `npm start`, demo usage for the catalogue (its service.yaml files were checked above).
   await loadCatalogueStartupContent(runtime);
 }

@@ -4,7 +4,7 @@ import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { loadValidatedTenants } from '@kommuna/services';
 import { createHealthServer } from './health-server';
 import { backgroundTasks, WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   if (config.database.kind !== 'postgres') {
     throw new Error('The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.');
   }
-  const tenantConfigs = loadTenantConfigs(config.tenantsDir).map((loaded) => loaded.config);
+  // Each tenant.yaml and every service's settings, checked as the api and tenants:validate check them.
+  const tenantConfigs = loadValidatedTenants(config.tenantsDir).map((loaded) => loaded.config);
   // Migrations are the api's or the migration job's to run; a pending one stops the worker here.
   const database = await Database.open({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }, WORKER_DATABASE_SCHEMA);
   const tenants = new TenantDirectory(database);

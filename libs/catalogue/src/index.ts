@@ -14,3 +14,4 @@ export * from './errors';
 export * from './records.repository';
 export * from './catalogue.service';
 export * from './demo-seed';
+export * from './service-descriptor';

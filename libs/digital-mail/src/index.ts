@@ -27,3 +27,4 @@ export { renderPrintLetter, ADDRESS_WINDOW } from './pipeline/print-letter';
 export { RetentionPurger } from './pipeline/retention';
 export { EVENT_SOURCE as DIGITAL_MAIL_EVENT_SOURCE } from './status-events';
 export * from './pipeline/background';
+export * from './service-descriptor';

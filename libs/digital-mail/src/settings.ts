@@ -49,7 +49,7 @@ export function digitalMailSettingsOf(tenant: Tenant): DigitalMailSettings {
 }
 
 /** Checks every tenant's digital-mail settings at start-up, so a broken tenant.yaml stops the start, not a letter. */
-export function validateDigitalMailSettings(tenants: Tenant[]): void {
+export function validateDigitalMailSettings(tenants: ReadonlyArray<Pick<Tenant, 'slug' | 'config'>>): void {
   const problems: string[] = [];
   for (const tenant of tenants) {
     const entry = tenant.config.services['digital-mail'];

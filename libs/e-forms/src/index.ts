@@ -18,3 +18,4 @@ export * from './services/case-work.service';
 export * from './startup-content';
 export { checkLogic, evaluateLogic } from './logic/json-logic';
 export * from './retention';
+export * from './service-descriptor';

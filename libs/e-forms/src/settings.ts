@@ -29,7 +29,7 @@ export function eFormsSettings(tenant: Pick<Tenant, 'slug' | 'config'>): EFormsS
     const issue = parsed.error.issues[0];
     throw new EFormsError(
       'E_FORMS_SETTINGS_INVALID',
-      `tenants/${tenant.slug}/tenant.yaml: services.e-forms.settings.${issue.path.join('.')}: ${issue.message}`,
+      `tenants/${tenant.slug}/tenant.yaml: ${['services.e-forms.settings', ...issue.path].join('.')}: ${issue.message}`,
     );
   }
   return parsed.data;

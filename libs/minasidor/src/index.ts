@@ -15,3 +15,4 @@ export * from './demo-seed';
 export type { SubjectKind, WhoseTurn } from './entities/case.entity';
 export type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 export type { MessageAuthor } from './entities/message.entity';
+export * from './service-descriptor';

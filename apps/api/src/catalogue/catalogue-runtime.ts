@@ -1,17 +1,10 @@
 import * as path from 'node:path';
 import { CatalogueMeteringHandler, CatalogueService, loadServiceCatalogue, seedDemoCatalogue } from '@kommuna/catalogue';
 import { TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
+import { servicesDir } from '@kommuna/services';
 import type { PlatformRuntime } from '../platform-runtime';
 
 const services = new WeakMap<PlatformRuntime, CatalogueService>();
-
-/**
- * Where the service libraries (and their service.yaml, package.json, CHANGELOG.md) are:
- * KOMMUNA_SERVICES_DIR, else the repository's libs/ (the layout `npm start` and the images run from).
- */
-export function servicesDir(): string {
-  return path.resolve(process.env.KOMMUNA_SERVICES_DIR ?? path.join(__dirname, '../../../../libs'));
-}
 
 /**
  * The runtime's catalogue, loaded once: every service.yaml validated against the tenants (a broken
