@@ -54,7 +54,7 @@ export class AppModule implements OnApplicationShutdown {
             },
           },
           errorFormatter: (execution: ExecutionResult) => {
-            const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger));
+            const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger, { production: runtime.config.env === 'production' }));
             return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };
           },
         }),

@@ -29,4 +29,21 @@ describe('worker health port', () => {
       await database.close();
     }
   });
+
+  it('answers /metrics only to the scraper holding the metrics token', async () => {
+    const database = await createTestDatabase(PLATFORM_DATABASE_SCHEMA);
+    const token = 'scrape-token-0123456789abcdef';
+    const { server } = createHealthServer(database, { metricsToken: token });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const metrics = async (authorization?: string) =>
+      (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, { headers: authorization ? { authorization } : {} })).status;
+    try {
+      expect(await metrics()).toBe(403);
+      expect(await metrics(`Bearer ${token}x`)).toBe(403);
+      expect(await metrics(`Bearer ${token}`)).toBe(200);
+    } finally {
+      server.close();
+      await database.close();
+    }
+  });
 });

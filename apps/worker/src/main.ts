@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   for (const task of tasks) task.start();
 
   const healthPort = Number(process.env.KOMMUNA_WORKER_HEALTH_PORT ?? 3002);
-  const { server: health, stopping: healthStopping } = createHealthServer(database);
+  const { server: health, stopping: healthStopping } = createHealthServer(database, { metricsToken: config.metricsToken });
   await new Promise<void>((resolve) => health.listen(healthPort, config.host, resolve));
   logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, health: `http://${config.host}:${healthPort}/health/ready` });
 

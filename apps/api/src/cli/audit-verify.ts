@@ -9,7 +9,7 @@ import { APP_DATABASE_SCHEMA } from '../database-schema';
 import { databaseTarget } from '../platform-runtime';
 
 async function main(): Promise<void> {
-  const config = loadPlatformConfig();
+  const config = loadPlatformConfig(process.env, process.cwd(), { purpose: 'tool' });
   const database = await Database.open(databaseTarget(config), APP_DATABASE_SCHEMA);
   try {
     const tenants = await new TenantDirectory(database).sync(loadTenantConfigs(config.tenantsDir).map((t) => t.config));

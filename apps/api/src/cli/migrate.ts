@@ -6,7 +6,7 @@ import { APP_DATABASE_SCHEMA } from '../database-schema';
 import { databaseTarget } from '../platform-runtime';
 
 async function main(): Promise<void> {
-  const config = loadPlatformConfig();
+  const config = loadPlatformConfig(process.env, process.cwd(), { purpose: 'tool' });
   if (config.database.kind === 'postgres' && !config.database.migrationUrl) {
     throw new Error('Set DATABASE_MIGRATION_URL (the owner role) to run migrations');
   }

@@ -13,7 +13,7 @@ import { databaseTarget } from '../platform-runtime';
 
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
-  const config = loadPlatformConfig();
+  const config = loadPlatformConfig(process.env, process.cwd(), { purpose: 'tool' });
   const database = await Database.open(databaseTarget(config), APP_DATABASE_SCHEMA);
   try {
     if (command === 'export') {

@@ -10,24 +10,29 @@ interface CodedError extends Error {
 const isCoded = (error: unknown): error is CodedError =>
   error instanceof Error && typeof (error as Partial<CodedError>).code === 'string' && /^[A-Z_]+$/.test((error as CodedError).code);
 
+/** graphql-js' suggestion tail ("Did you mean \"myCases\"?"): it spells out the schema to whoever guesses. */
+const SUGGESTION = /\s*Did you mean [^?]*\?\s*$/;
+
 /**
  * The one place errors become GraphQL errors: coded errors keep their message, code and details;
- * GraphQL's own validation errors pass as they are; anything else is logged and answered as
+ * GraphQL's own validation errors pass as they are (in production without their "Did you mean"
+ * suggestions, as introspection is off there too); anything else is logged and answered as
  * INTERNAL_SERVER_ERROR without its message, stack or SQL.
  */
-export function formatGraphQLError(error: GraphQLError, logger: JsonLogger): GraphQLFormattedError[] {
+export function formatGraphQLError(error: GraphQLError, logger: JsonLogger, options: { production?: boolean } = {}): GraphQLFormattedError[] {
+  const validationMessage = (message: string) => (options.production ? message.replace(SUGGESTION, '') : message);
   const original = error.originalError as (Error & { errors?: GraphQLError[] }) | undefined;
   // Mercurius wraps parse and validation failures in one error that lists the real ones.
   if (original && Array.isArray(original.errors) && original.errors.length > 0) {
     return original.errors.map((inner) => ({
-      message: inner.message,
+      message: validationMessage(inner.message),
       locations: inner.locations,
       extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
     }));
   }
   if (!original || original instanceof GraphQLError) {
     const code = (error.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED';
-    return [{ message: error.message, locations: error.locations, path: error.path, extensions: { code } }];
+    return [{ message: validationMessage(error.message), locations: error.locations, path: error.path, extensions: { code } }];
   }
   if (isCoded(original)) {
     const extensions = original.details === undefined ? { code: original.code } : { code: original.code, details: original.details };

@@ -21,7 +21,7 @@ export interface PlatformConfig {
   };
   /** Requests per minute per client (token subject or IP) and per municipality; 429 beyond. */
   rateLimits: { perClientPerMinute: number; perTenantPerMinute: number };
-  /** When set, /metrics answers only a scraper presenting it as a bearer token. */
+  /** When set (production must set it), /metrics answers only a scraper presenting it as a bearer token. */
   metricsToken?: string;
 }
 
@@ -56,17 +56,35 @@ export class PlatformConfigError extends Error {
 }
 
 /**
+ * Settings production must be given rather than defaulted: the defaults suit a developer's
+ * machine (tokens from the local dev-idp, /metrics open to anyone).
+ */
+export const PRODUCTION_REQUIRED_SETTINGS: Readonly<Record<string, string>> = {
+  KEYCLOAK_URL: 'the Keycloak whose realms issue the tokens the api accepts (the default is the local dev-idp)',
+  KOMMUNA_METRICS_TOKEN: 'the bearer token a scraper presents for /metrics (without it /metrics answers anyone)',
+};
+
+/**
  * Reads and validates the platform's environment once at start-up; a bad value stops the
- * process with the variable's name rather than surfacing later as an odd failure.
+ * process with the variable's name rather than surfacing later as an odd failure. A server (the
+ * default) in production also needs PRODUCTION_REQUIRED_SETTINGS; a command-line tool (migrations,
+ * tenant export) serves no tokens or metrics and runs without them.
  */
 export function loadPlatformConfig(
   env: NodeJS.ProcessEnv = process.env,
   cwd: string = process.cwd(),
+  options: { purpose?: 'server' | 'tool' } = {},
 ): PlatformConfig {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new PlatformConfigError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Every missing production setting at once, so one failed start says all that is needed.
+  if (env.NODE_ENV === 'production' && options.purpose !== 'tool') {
+    for (const [name, what] of Object.entries(PRODUCTION_REQUIRED_SETTINGS)) {
+      if (!env[name]) problems.push(`${name}: required when NODE_ENV=production: ${what}`);
+    }
+  }
+  if (!parsed.success || problems.length) {
+    throw new PlatformConfigError(`Invalid environment configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
   }
   const e = parsed.data;
   if (e.DATABASE_MIGRATION_URL && !e.DATABASE_URL) {
