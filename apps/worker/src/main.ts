@@ -1,5 +1,6 @@
 import { tracing } from './tracing';
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
@@ -16,6 +17,10 @@ async function main(): Promise<void> {
   const config = loadPlatformConfig();
   const logger = new JsonLogger(config.logLevel);
   const settings = workerSettingsFromEnv();
+  const healthPortSetting = process.env.KOMMUNA_WORKER_HEALTH_PORT ?? '3002';
+  if (!/^\d+$/.test(healthPortSetting) || Number(healthPortSetting) > 65535) {
+    throw new Error(`KOMMUNA_WORKER_HEALTH_PORT must be a port number (0-65535; 0 picks a free one), not "${healthPortSetting}"`);
+  }
   if (config.database.kind !== 'postgres') {
     throw new Error('The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.');
   }
@@ -32,10 +37,15 @@ async function main(): Promise<void> {
   );
   for (const task of tasks) task.start();
 
-  const healthPort = Number(process.env.KOMMUNA_WORKER_HEALTH_PORT ?? 3002);
   const { server: health, stopping: healthStopping } = createHealthServer(database, { metricsToken: config.metricsToken });
-  await new Promise<void>((resolve) => health.listen(healthPort, config.host, resolve));
-  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, health: `http://${config.host}:${healthPort}/health/ready` });
+  await new Promise<void>((resolve, reject) => {
+    health.once('error', reject);
+    health.listen(Number(healthPortSetting), config.host, () => resolve());
+  });
+  // The port actually bound (0 picks a free one); a wildcard address is reached on loopback.
+  const healthPort = (health.address() as AddressInfo).port;
+  const healthHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, healthPort, health: `http://${healthHost}:${healthPort}/health/ready` });
 
   let stopping = false;
   const stop = async (signal: string) => {
