@@ -4,6 +4,7 @@ import { Database, PartyRegister } from '@kommuna/platform-persistence';
 import { recordEvent } from '@kommuna/platform-events';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseNotificationData, EVENT_TYPES, LocalizedText } from '@kommuna/shared-service-contracts';
+import { isSafeDocumentUrl } from './document-links';
 import { CaseConflictError, CaseNotFoundError, MinasidorValidationError } from './errors';
 import type { SubjectKind, WhoseTurn } from './entities/case.entity';
 import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
@@ -123,7 +124,14 @@ const schemas = {
       validTo: DATE.nullish(),
       reasons: z.array(z.object({ ruleId: text(200), text: LOCALIZED, legalBasis: z.unknown().optional() })).max(100).optional(),
       documents: z
-        .array(z.object({ name: text(300), url: z.url().optional(), ref: text(300).optional(), checksum: text(200).optional() }))
+        .array(
+          z.object({
+            name: text(300),
+            url: z.string().refine(isSafeDocumentUrl, "only an https link, or the platform's own link (a path starting with /)").optional(),
+            ref: text(300).optional(),
+            checksum: text(200).optional(),
+          }),
+        )
         .max(50)
         .optional(),
       appealInstructions: LOCALIZED.nullish(),
@@ -352,6 +360,7 @@ export class CaseIntake {
       errandNumber: row.errand_number,
       subjectPartyId: row.subject_party_id,
       title: { sv: row.title_sv, en: row.title_en },
+      unit: row.unit,
       statusLabel: this.municipalities.labelsOf(row.tenant_id).labelOf(row.internal_status),
       occurredAt: occurredAt.toISOString(),
     };

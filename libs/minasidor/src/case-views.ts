@@ -1,5 +1,6 @@
 import type { DecisionReason, LocalizedText } from '@kommuna/shared-service-contracts';
 import type { CitizenStatus } from './status-labels';
+import { withSafeLinks } from './document-links';
 import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 import type { MessageAuthor } from './entities/message.entity';
 import type { SubjectKind, WhoseTurn } from './entities/case.entity';
@@ -162,7 +163,8 @@ export function toCaseView(row: Record<string, any>, context: CaseRowContext): C
         validFrom: d.validFrom,
         validTo: d.validTo,
         reasons: d.reasons ?? [],
-        documents: d.documents ?? [],
+        // Rows stored before links were checked may hold any link: only safe ones are shown.
+        documents: withSafeLinks(d.documents),
         appealInstructions: localized(d.appealSv, d.appealEn),
         automated: d.automated,
       }),

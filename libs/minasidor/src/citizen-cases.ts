@@ -4,7 +4,7 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseClosedError, CaseNotFoundError, MinasidorValidationError } from './errors';
 import { Municipalities } from './municipalities';
-import { Representations } from './representations';
+import { RepresentedOrganisation, Representations } from './representations';
 import { CITIZEN_STATUS_KEYS, CitizenStatus } from './status-labels';
 
 export interface MyCasesQuery {
@@ -21,6 +21,9 @@ export interface MyCasesQuery {
 }
 
 export const MAX_PAGE_SIZE = 100;
+
+/** The municipalities a subject's cases may come from, as a JSON parameter for SQL (null: every one). */
+const inScope = (subject: RepresentedOrganisation): string | null => (subject.tenantIds ? JSON.stringify(subject.tenantIds) : null);
 
 /**
  * The citizen's own Mina sidor: their cases from every member municipality, read in their
@@ -47,13 +50,14 @@ export class CitizenCases {
     if (!query.includeDrafts) wanted.delete('saved');
     const subject = await this.subjectFor(personPartyId, query.asOrganisation);
 
-    const rows = await this.asSubject(subject, (em) =>
+    const rows = await this.asSubject(subject.partyId, (em) =>
       em.query(
         `WITH p AS (
            SELECT ${CASE_COLUMNS} FROM minasidor_case c
             WHERE c.subject_party_id = $1
               AND ($2::timestamptz IS NULL OR (c.updated_at, c.id) < ($2::timestamptz, $3::uuid))
               AND ($4::uuid IS NULL OR c.tenant_id = $4::uuid)
+              AND ($7::jsonb IS NULL OR jsonb_exists($7::jsonb, c.tenant_id::text))
               AND EXISTS (SELECT 1 FROM jsonb_array_elements($5::jsonb) f
                            WHERE (f->>'tenantId')::uuid = c.tenant_id
                              AND (jsonb_exists(f->'statuses', c.internal_status)
@@ -61,7 +65,7 @@ export class CitizenCases {
             ORDER BY c.updated_at DESC, c.id DESC
             LIMIT $6)
          SELECT p.*, ${CASE_DETAILS} FROM p ORDER BY p.updated_at DESC, p.id DESC`,
-        [subject, cursor?.at ?? null, cursor?.id ?? null, tenantId, this.municipalities.statusFilter(wanted), first + 1],
+        [subject.partyId, cursor?.at ?? null, cursor?.id ?? null, tenantId, this.municipalities.statusFilter(wanted), first + 1, inScope(subject)],
       ),
     );
     const page = rows.slice(0, first);
@@ -76,11 +80,12 @@ export class CitizenCases {
   async myCase(personPartyId: string, caseId: string, asOrganisation?: string | null): Promise<CaseView> {
     const subject = await this.subjectFor(personPartyId, asOrganisation);
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
-    const [row] = await this.asSubject(subject, (em) =>
+    const [row] = await this.asSubject(subject.partyId, (em) =>
       em.query(
-        `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c WHERE c.subject_party_id = $1 AND c.id = $2)
+        `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c
+                     WHERE c.subject_party_id = $1 AND c.id = $2 AND ($3::jsonb IS NULL OR jsonb_exists($3::jsonb, c.tenant_id::text)))
          SELECT p.*, ${CASE_DETAILS} FROM p`,
-        [subject, caseId],
+        [subject.partyId, caseId, inScope(subject)],
       ),
     );
     if (!row) throw new CaseNotFoundError();
@@ -102,7 +107,7 @@ export class CitizenCases {
          SELECT c.tenant_id, c.id, c.subject_party_id, 'citizen', $4, $5 FROM minasidor_case c
           WHERE c.tenant_id = $1 AND c.id = $2 AND c.subject_party_id = $3 AND c.internal_status = $6
          RETURNING id`,
-        [found.tenant_id, caseId, subject, personPartyId, trimmed, found.internal_status],
+        [found.tenant_id, caseId, subject.partyId, personPartyId, trimmed, found.internal_status],
       );
       if (inserted.length === 0) throw new CaseClosedError();
       await em.query(`UPDATE minasidor_case SET updated_at = now() WHERE tenant_id = $1 AND id = $2`, [found.tenant_id, caseId]);
@@ -117,15 +122,18 @@ export class CitizenCases {
       const [, count] = await em.query(
         `UPDATE minasidor_message SET read_at = now()
           WHERE tenant_id = $1 AND case_id = $2 AND subject_party_id = $3 AND author = 'municipality' AND read_at IS NULL`,
-        [found.tenant_id, caseId, subject],
+        [found.tenant_id, caseId, subject.partyId],
       );
       return count as number;
     });
   }
 
-  /** The party whose cases the caller sees: themselves, or a company they represent now. */
-  private async subjectFor(personPartyId: string, asOrganisation?: string | null): Promise<string> {
-    if (!asOrganisation) return personPartyId;
+  /**
+   * The party whose cases the caller sees: themselves (everywhere), or a company they represent
+   * now, in the municipalities whose registration says so (every one for an authoritative source).
+   */
+  private async subjectFor(personPartyId: string, asOrganisation?: string | null): Promise<RepresentedOrganisation> {
+    if (!asOrganisation) return { partyId: personPartyId, tenantIds: null };
     return this.representations.representedOrganisation(personPartyId, asOrganisation);
   }
 
@@ -138,12 +146,16 @@ export class CitizenCases {
    * A citizen's write on their own case: found in the subject context, then done in the case's
    * municipality's context (the subject policy reads, it never writes), still as that subject.
    */
-  private async inCaseTenant<T>(subject: string, caseId: string, work: (em: EntityManager, found: { tenant_id: string; internal_status: string }) => Promise<T>): Promise<T> {
+  private async inCaseTenant<T>(subject: RepresentedOrganisation, caseId: string, work: (em: EntityManager, found: { tenant_id: string; internal_status: string }) => Promise<T>): Promise<T> {
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
-    const [found] = await this.asSubject(subject, (em) =>
-      em.query(`SELECT tenant_id, internal_status FROM minasidor_case WHERE subject_party_id = $1 AND id = $2`, [subject, caseId]),
+    const [found] = await this.asSubject(subject.partyId, (em) =>
+      em.query(
+        `SELECT tenant_id, internal_status FROM minasidor_case
+          WHERE subject_party_id = $1 AND id = $2 AND ($3::jsonb IS NULL OR jsonb_exists($3::jsonb, tenant_id::text))`,
+        [subject.partyId, caseId, inScope(subject)],
+      ),
     );
     if (!found) throw new CaseNotFoundError();
-    return requestContext.extend({ tenantId: found.tenant_id, subjectId: subject }, () => this.database.transaction((em) => work(em, found)));
+    return requestContext.extend({ tenantId: found.tenant_id, subjectId: subject.partyId }, () => this.database.transaction((em) => work(em, found)));
   }
 }

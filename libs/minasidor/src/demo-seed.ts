@@ -1,3 +1,4 @@
+import { auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { CaseUpsert, DecisionRecord, MunicipalityMessage, StatusUpdate } from './case-intake';
 import type { Minasidor } from './minasidor';
@@ -129,7 +130,7 @@ export async function seedDemoCases(minasidor: Minasidor, tenants: { findBySlug(
     await requestContext.run({ requestId: 'minasidor-demo-seed', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, () =>
       minasidor.representations.register(
         { organisationsnummer: DEMO_REPRESENTATIVE.company, personnummer: DEMO_REPRESENTATIVE.lena, validFrom: new Date('2025-01-01T00:00:00Z') },
-        'minasidor-demo-seed',
+        auditActor.system('minasidor-demo-seed'),
       ),
     );
   }

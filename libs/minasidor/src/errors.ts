@@ -46,3 +46,11 @@ export class UnitRequiredError extends Error {
     super('Your account has no unit: cases are shown to the unit that handles them');
   }
 }
+
+/** Changing or ending a representation this municipality did not register (or that does not exist). */
+export class RepresentationNotFoundError extends Error {
+  readonly code = 'NOT_FOUND';
+  constructor() {
+    super('This municipality has registered no such representation: only the municipality that registered a representation may change or end it');
+  }
+}

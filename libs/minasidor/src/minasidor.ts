@@ -19,7 +19,7 @@ export class Minasidor {
 
   constructor(database: Database, tenants: TenantDirectory, parties: PartyRegister = new PartyRegister(database)) {
     this.municipalities = new Municipalities(tenants);
-    this.representations = new Representations(database, parties);
+    this.representations = new Representations(database, parties, this.municipalities);
     this.intake = new CaseIntake(database, parties, this.municipalities);
     this.citizens = new CitizenCases(database, this.municipalities, this.representations);
     this.staff = new StaffCases(database, this.municipalities);

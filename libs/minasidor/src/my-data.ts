@@ -1,5 +1,6 @@
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { withSafeLinks } from './document-links';
 import { Municipalities } from './municipalities';
 import { Representations } from './representations';
 
@@ -39,7 +40,7 @@ export class MyDataExport {
         municipality: this.municipalities.municipalityOf(c.tenant_id),
         statusLabel: this.municipalities.labelOf(c.tenant_id, c.internal_status).label,
         timeline: byCase(data.timeline, c.id),
-        decisions: byCase(data.decisions, c.id),
+        decisions: byCase(data.decisions, c.id).map((d) => ({ ...d, documents: withSafeLinks(d.documents) })),
         messages: byCase(data.messages, c.id),
       })),
       representations: await this.representations.allFor(personPartyId),

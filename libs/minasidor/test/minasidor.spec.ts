@@ -305,8 +305,8 @@ describe('Mina sidor', () => {
       const [representation] = await w.minasidor.representations.currentFor(lena);
       expect(representation.organisationsnummer).toBe('556016-0680');
       expect((await w.minasidor.citizens.myCase(lena, caseId, representation.organisationPartyId)).id).toBe(caseId);
-      // Ended: the company's cases are out of reach again.
-      await inTenant(w.timra, () =>
+      // Ended by the municipality that registered it: the company's cases are out of reach again.
+      await inTenant(w.sundsvall, () =>
         w.minasidor.representations.register({ ...company, personnummer: person(60).personnummer, validFrom: new Date('2020-01-01'), validTo: new Date('2021-01-01') }, 'test'),
       );
       await expect(w.minasidor.citizens.myCase(lena, caseId, '556016-0680')).rejects.toMatchObject({ code: 'FORBIDDEN' });

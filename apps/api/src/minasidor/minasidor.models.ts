@@ -241,6 +241,15 @@ export class CaseRepresentation {
 
   @Field(() => Date, { nullable: true })
   validTo!: Date | null;
+
+  @Field({ description: 'municipality (registered by one municipality), companies_register or eid_mandate (authoritative sources)' })
+  source!: string;
+
+  @Field(() => CaseMunicipality, {
+    nullable: true,
+    description: "The municipality that registered it: only that municipality's cases are shown. Null: an authoritative source, every member municipality",
+  })
+  municipality!: CaseMunicipality | null;
 }
 
 @ObjectType({ description: 'A recorded staff read of a case' })
@@ -457,6 +466,6 @@ export class CaseRepresentationInput {
   @Field(() => Date, { nullable: true })
   validFrom?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Null: until further notice; a past time ends it' })
+  @Field(() => Date, { nullable: true, description: "Null: until further notice; a past time ends this municipality's own registration" })
   validTo?: Date | null;
 }

@@ -155,7 +155,10 @@ export class MinasidorSystemResolver {
   }
 
   @Allow('service_account', 'tenant_admin')
-  @Mutation(() => CaseRepresentation, { description: 'Register that a person represents an organisation (or change the period)' })
+  @Mutation(() => CaseRepresentation, {
+    description:
+      "Register that a person represents an organisation for this municipality's cases, or change or end (a past validTo) this municipality's own registration; audited",
+  })
   registerRepresentation(@CurrentPrincipal() principal: Principal, @Args('input') input: CaseRepresentationInput): Promise<CaseRepresentation> {
     return this.minasidor.representations.register(withoutNulls(input), principal.clientId && principal.roles.includes('service_account') ? auditActor.service(principal.clientId) : auditActor.staff(principal.subject));
   }
