@@ -280,4 +280,42 @@ describe('hostile input at the edge', () => {
     expect(problems).toEqual([]);
     expect(await rowCounts()).toEqual(before);
   });
+
+  it('Mina sidor: recordCaseDecision refuses javascript:, data: and other non-https document links, and myCases never shows one stored before (issue 23)', async () => {
+    const key = { source: 'procapita', externalCaseId: 'hostile-links-1' };
+    const upsert = await api.graphql('mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', callers.serviceAccount, {
+      input: { ...key, errandNumber: 'SBN-LINK-1', caseType: 'bistand', unit: 'socialtjanst', title: { sv: 'Länkar', en: 'Links' }, subject: { personnummer: '199001019802' } },
+    });
+    const caseId = upsert.body.data.upsertCase.caseId;
+    const before = await rowCounts();
+    const decision = 'mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { caseId } }';
+    for (const url of ['javascript:alert(document.cookie)', ' JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'data:text/html;base64,PHNjcmlwdD4=', 'http://example.se/beslut.pdf', '//evil.example/x.pdf', 'vbscript:x']) {
+      const { body } = await api.graphql(decision, callers.serviceAccount, {
+        input: { ...key, externalDecisionId: `d-${url.length}`, decisionType: 'bistand', outcome: 'APPROVAL', decidedAt: '2025-03-01T00:00:00Z', documents: [{ name: 'Beslut.pdf', url }] },
+      });
+      expect({ url, code: body.errors?.[0]?.extensions?.code, message: /documents\.0\.url/.test(body.errors?.[0]?.message ?? '') }).toEqual({ url, code: 'VALIDATION_FAILED', message: true });
+    }
+    expect(await rowCounts()).toEqual(before);
+
+    // A decision stored before links were checked: the document is shown, its link is not.
+    const sundsvall = api.runtime.tenants.get('sundsvall');
+    await requestContext.run({ requestId: 'links', tenantId: sundsvall.id }, () =>
+      api.runtime.database.transaction((em) =>
+        em.query(
+          `INSERT INTO minasidor_decision (tenant_id, case_id, subject_party_id, external_decision_id, decision_type, outcome, decided_at, documents)
+           SELECT tenant_id, id, subject_party_id, 'stored-before', 'bistand', 'approval', now(), $3 FROM minasidor_case WHERE tenant_id = $1 AND id = $2`,
+          [sundsvall.id, caseId, JSON.stringify([{ name: 'Beslut.pdf', url: 'javascript:alert(document.cookie)' }, { name: 'Bilaga', url: 'data:text/html,<b>x</b>' }, { name: 'Kopia', url: 'https://dokument.sundsvall.se/k.pdf' }])],
+        ),
+      ),
+    );
+    const { body } = await api.graphql('{ myCases(first: 100) { nodes { id decisions { documents { name url } } } } myData }', callers.citizen);
+    expect(body.errors).toBeUndefined();
+    const documents = body.data.myCases.nodes.find((c: { id: string }) => c.id === caseId).decisions.flatMap((d: { documents: unknown[] }) => d.documents);
+    expect(documents).toEqual([
+      { name: 'Beslut.pdf', url: null },
+      { name: 'Bilaga', url: null },
+      { name: 'Kopia', url: 'https://dokument.sundsvall.se/k.pdf' },
+    ]);
+    expect(body.data.myData).not.toMatch(/javascript:|data:text/i);
+  });
 });
