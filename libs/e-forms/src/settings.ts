@@ -7,7 +7,7 @@ const Slug = z.string().regex(/^[a-z][a-z0-9-]{1,59}$/, 'must be a slug (a-z, 0-
 /** services.e-forms.settings in a tenant.yaml. */
 export const EFormsSettingsSchema = z
   .object({
-    /** The municipality's usual errand number prefix (each form names its own). */
+    /** The municipality's errand number prefix: every form it adopts numbers its errands with it (its own forms name their own). */
     errandNumberPrefix: z.string().regex(/^[A-Z]{2,6}$/, 'must be 2-6 capital letters A-Z').optional(),
     /** Days a draft is kept after its last save, when the form does not say. */
     draftRetentionDays: z.number().int().min(1).max(365).default(30),
@@ -18,7 +18,16 @@ export const EFormsSettingsSchema = z
       .array(z.object({ from: Slug, template: Slug, unit: z.string().regex(/^[a-z][a-z0-9-]{1,59}$/).optional() }).strict())
       .default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((settings, context) => {
+    if (settings.adoptTemplates.length > 0 && !settings.errandNumberPrefix) {
+      context.addIssue({
+        code: 'custom',
+        path: ['errandNumberPrefix'],
+        message: "is needed to adopt templates: an adopted form numbers its errands with the municipality's own prefix, not the publisher's",
+      });
+    }
+  });
 
 export type EFormsSettings = z.output<typeof EFormsSettingsSchema>;
 

@@ -64,6 +64,17 @@ describe('e-forms start-up content', () => {
     expect(() => readFormFiles(dir, directory.all())).toThrow(/tenants\/sundsvall\/forms\/skolval.yaml: not valid YAML/);
   });
 
+  it('stops start-up on an adoption by a municipality without an errand number prefix of its own', () => {
+    const dir = tenantsCopy();
+    const file = path.join(dir, 'ange', 'tenant.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ {6}errandNumberPrefix: ANG\n/m, ''));
+    const ange = loadTenantConfigs(dir).find((t) => t.config.slug === 'ange')!.config;
+    const tenants = directory.all().map((t) => (t.slug === 'ange' ? { ...t, config: ange } : t));
+    expect(() => readFormFiles(dir, tenants)).toThrow(
+      "tenants/ange/tenant.yaml: services.e-forms.settings.errandNumberPrefix: is needed to adopt templates: an adopted form numbers its errands with the municipality's own prefix, not the publisher's",
+    );
+  });
+
   it('refuses a published version whose file changed without a new version number', async () => {
     const dir = tenantsCopy();
     const file = path.join(dir, 'sundsvall', 'forms', 'skolval.yaml');
