@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
+import { RequestBudgets } from './http/rate-limits';
 import { registerRequestContext } from './http/request-context.hook';
 import { PlatformRuntime } from './platform-runtime';
 
@@ -12,7 +13,8 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   // The largest body any route takes; edge protection holds each route to its own, smaller limit.
   const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMITS.digitalMail, trustProxy: false });
   registerRequestContext(adapter.getInstance(), runtime.tenants, runtime.authenticator, logger);
-  registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', rateLimits: runtime.config.rateLimits });
+  const budgets = await RequestBudgets.connect(runtime.config.rateLimits);
+  registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', budgets });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,
     abortOnError: false,

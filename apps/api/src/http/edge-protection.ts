@@ -1,15 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '@kommuna/platform-auth';
-import { TENANT_HEADER } from './request-context.hook';
-
-export interface RateLimits {
-  /** Requests per minute one client (a token subject, else an IP address) may make. */
-  perClientPerMinute: number;
-  /** Requests per minute all callers together may make to one municipality. */
-  perTenantPerMinute: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimits = { perClientPerMinute: 1200, perTenantPerMinute: 30000 };
+import type { MeteredRequest } from './request-context.hook';
+import { RequestBudgets } from './rate-limits';
 
 /** Content types a browser may send cross-site without a CORS preflight. */
 const SIMPLE_CONTENT_TYPES = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data'];
@@ -25,38 +17,6 @@ function refuse(reply: FastifyReply, status: number, code: string, message: stri
 }
 
 /**
- * Token buckets kept in a bounded map: an idle bucket is full again and may be forgotten, so the
- * oldest entries are evicted past `maxKeys` and memory stays flat however many clients call.
- */
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; at: number }>();
-
-  constructor(
-    private readonly now: () => number = Date.now,
-    private readonly maxKeys = 50_000,
-  ) {}
-
-  /** Takes one token from `key`'s bucket; returns 0 when allowed, else the seconds to wait. */
-  take(key: string, perMinute: number): number {
-    const now = this.now();
-    const ratePerMs = perMinute / 60_000;
-    const bucket = this.buckets.get(key) ?? { tokens: perMinute, at: now };
-    this.buckets.delete(key); // re-inserted below: the map stays ordered by last use
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * ratePerMs);
-    bucket.at = now;
-    const allowed = bucket.tokens >= 1;
-    if (allowed) bucket.tokens -= 1;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value!);
-    return allowed ? 0 : Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000));
-  }
-
-  get size(): number {
-    return this.buckets.size;
-  }
-}
-
-/**
  * The api's edge: security headers on every answer, CSRF refusal of cross-site "simple" requests
  * (bearer tokens are not ambient credentials, but nothing browser-reachable should act on a form
  * post), and rate limits per client and per municipality answered with 429 and Retry-After.
@@ -64,10 +24,10 @@ export class RateLimiter {
  */
 export function registerEdgeProtection(
   fastify: FastifyInstance,
-  options: { production: boolean; rateLimits?: RateLimits; limiter?: RateLimiter },
+  options: { production: boolean; budgets: RequestBudgets },
 ): void {
-  const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
-  const limiter = options.limiter ?? new RateLimiter();
+  const { budgets } = options;
+  fastify.addHook('onClose', async () => budgets.close());
 
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     const declared = Number(request.headers['content-length'] ?? 0);
@@ -80,16 +40,21 @@ export function registerEdgeProtection(
         return refuse(reply, 415, 'CSRF_REJECTED', `Send application/json, or the ${CSRF_HEADER} header with this content type`);
       }
     }
-    if (request.url.startsWith('/health/')) return done();
+    done();
+  });
+
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.url.startsWith('/health/')) return;
     const principal = (request as unknown as AuthenticatedRequest).authentication?.principal;
     const client = principal ? `sub:${principal.issuer}|${principal.subject}` : `ip:${request.ip}`;
-    const tenant = request.headers[TENANT_HEADER] ?? request.hostname;
-    const wait = Math.max(limiter.take(client, limits.perClientPerMinute), limiter.take(`tenant:${String(tenant)}`, limits.perTenantPerMinute));
+    // The municipality as resolved from header or host: spellings of one name share one budget.
+    const tenant = (request as MeteredRequest).kommunaTenantId ?? 'unknown';
+    const wait = await budgets.take(client, tenant);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
-      return refuse(reply, 429, 'RATE_LIMITED', `Too many requests; try again in ${wait} s`);
+      refuse(reply, 429, 'RATE_LIMITED', `Too many requests; try again in ${wait} s`);
+      return reply;
     }
-    done();
   });
 
   // PostgreSQL text cannot hold NUL, so no valid input contains one: refuse it here with a clear

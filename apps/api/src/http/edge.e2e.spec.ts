@@ -1,5 +1,4 @@
 import { startTestApi, TestApi } from '../testing/test-api';
-import { RateLimiter } from './edge-protection';
 import { GRAPHQL_LIMITS } from './graphql-limits';
 
 describe('the api edge', () => {
@@ -77,23 +76,64 @@ describe('the api edge', () => {
   });
 });
 
-describe('RateLimiter', () => {
-  it('refills over time and forgets the oldest clients past its bound', () => {
-    let now = 0;
-    const limiter = new RateLimiter(() => now, 3);
-    expect(limiter.take('a', 60)).toBe(0);
-    for (let i = 0; i < 59; i++) limiter.take('a', 60);
-    expect(limiter.take('a', 60)).toBe(1);
-    now += 1000;
-    expect(limiter.take('a', 60)).toBe(0);
-    for (const key of ['b', 'c', 'd', 'e']) limiter.take(key, 60);
-    expect(limiter.size).toBe(3);
+describe('rate limits per client and per municipality', () => {
+  const ask = (api: TestApi, headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
+    api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'POST',
+        url: '/graphql',
+        remoteAddress,
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: JSON.stringify({ query: '{ tenants { slug } }' }),
+      });
+  const resident = (api: TestApi, sub: string) => `Bearer ${api.realm.token({ sub, realm_access: { roles: ['citizen'] } })}`;
+
+  it('a caller refused per client spends none of the municipality’s budget, and every spelling of it shares one', async () => {
+    const api = await startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '10', KOMMUNA_RATE_LIMIT_PER_TENANT: '40' } });
+    try {
+      // One anonymous caller, 60 posts: 10 pass, 50 are refused per client.
+      const greedy: number[] = [];
+      for (let i = 0; i < 60; i++) greedy.push((await ask(api, { 'x-kommuna-tenant': 'sundsvall' })).statusCode);
+      expect(greedy.filter((status) => status === 200)).toHaveLength(10);
+      expect(greedy.slice(10).every((status) => status === 429)).toBe(true);
+      // A fresh resident still gets in: only 10 of the municipality's 40 were spent.
+      expect((await ask(api, { 'x-kommuna-tenant': 'sundsvall', authorization: resident(api, 'fresh') })).statusCode).toBe(200);
+
+      // 29 more callers within their own budgets fill the municipality's 40, whatever the host's case...
+      for (let i = 0; i < 29; i++) {
+        const host = i % 2 === 0 ? 'SUNDSVALL.kommuna.se' : 'sundsvall.kommuna.se';
+        expect((await ask(api, { host, authorization: resident(api, `caller-${i}`) })).statusCode).toBe(200);
+      }
+      const over = await ask(api, { host: 'Sundsvall.Kommuna.se', authorization: resident(api, 'one-too-many') });
+      expect(over.statusCode).toBe(429);
+      expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // ...and another municipality is not affected.
+      expect((await ask(api, { 'x-kommuna-tenant': 'ange', authorization: resident(api, 'one-too-many') })).statusCode).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('replicas sharing Redis share the budgets', async () => {
+    const env = { KOMMUNA_RATE_LIMIT_PER_CLIENT: '5', KOMMUNA_RATE_LIMIT_PER_TENANT: '100000', KOMMUNA_REDIS_URL: 'redis://127.0.0.1:6379' };
+    const [first, second] = [await startTestApi({ env }), await startTestApi({ env })];
+    try {
+      // One anonymous caller at both replicas, from an address no earlier run used (counts live a minute in Redis).
+      const address = `127.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) statuses.push((await ask(i % 2 === 0 ? first : second, { 'x-kommuna-tenant': 'timra' }, address)).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
   });
 });
 
 describe('introspection', () => {
   it('is off in production', async () => {
-    const production = await startTestApi({ env: { NODE_ENV: 'production' } });
+    const production = await startTestApi({ env: { NODE_ENV: 'production', KOMMUNA_METRICS_TOKEN: 'a-scraper-token-of-some-length' } });
     try {
       const { status, body } = await production.graphql('{ __schema { queryType { name } } }');
       expect(status).toBe(400);

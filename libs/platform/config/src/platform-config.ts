@@ -19,8 +19,11 @@ export interface PlatformConfig {
     /** The audience tokens must name to reach the api. */
     audience: string;
   };
-  /** Requests per minute per client (token subject or IP) and per municipality; 429 beyond. */
-  rateLimits: { perClientPerMinute: number; perTenantPerMinute: number };
+  /**
+   * Requests per minute per client (token subject or IP) and per municipality; 429 beyond. Counted
+   * in Redis when `redisUrl` is set, so every replica shares them; else in the process.
+   */
+  rateLimits: { perClientPerMinute: number; perTenantPerMinute: number; redisUrl?: string };
   /** When set (production must set it), /metrics answers only a scraper presenting it as a bearer token. */
   metricsToken?: string;
 }
@@ -48,6 +51,7 @@ const EnvSchema = z.object({
   KOMMUNA_AUTH_AUDIENCE: z.string().min(1).default('kommuna-api'),
   KOMMUNA_RATE_LIMIT_PER_CLIENT: z.coerce.number().int().min(1).default(1200),
   KOMMUNA_RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(1).default(30000),
+  KOMMUNA_REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   KOMMUNA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
@@ -108,7 +112,11 @@ export function loadPlatformConfig(
     tenantsDir: path.resolve(cwd, e.KOMMUNA_TENANTS_DIR),
     database,
     auth: { keycloakUrl: e.KEYCLOAK_URL, audience: e.KOMMUNA_AUTH_AUDIENCE },
-    rateLimits: { perClientPerMinute: e.KOMMUNA_RATE_LIMIT_PER_CLIENT, perTenantPerMinute: e.KOMMUNA_RATE_LIMIT_PER_TENANT },
+    rateLimits: {
+      perClientPerMinute: e.KOMMUNA_RATE_LIMIT_PER_CLIENT,
+      perTenantPerMinute: e.KOMMUNA_RATE_LIMIT_PER_TENANT,
+      redisUrl: e.KOMMUNA_REDIS_URL,
+    },
     metricsToken: e.KOMMUNA_METRICS_TOKEN,
   };
 }
