@@ -13,6 +13,8 @@ const userAttributeMapper = (name: string) => ({
 });
 
 export function keycloakRealmExport(tenants: TenantConfig[], realm = 'kommuna', audience = 'kommuna-api'): Record<string, unknown> {
+  // A municipality with its own Keycloak (auth.issuer) keeps its staff, Organization and service
+  // account there; the shared realm holds only the members that log in through it.
   const members = tenants.filter((t) => t.auth.realm === realm && !t.auth.issuer);
   return {
     realm,

@@ -3,12 +3,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { composeProblems, K8sObject, kubernetesSchemaProblems, policyProblems, renderKustomization } from '../scripts/check-infra';
+import { CHECKED_TREE, memberTenants, REPO_ROOT, TENANTS_DIR } from './members';
 
-const root = path.resolve(__dirname, '../..');
-const tenantsDir = path.join(root, 'tenants');
+// The Kubernetes manifests list the members (the tenant ConfigMap), so they are read from the checked
+// tree; the compose file and the Dockerfile name no member and are read from the repository.
+const root = REPO_ROOT;
+const tenantsDir = TENANTS_DIR;
 const OVERLAYS = ['infra/k8s/base', 'infra/k8s/overlays/example'];
 
-const render = (overlay: string) => renderKustomization(path.join(root, overlay));
+const render = (overlay: string) => renderKustomization(path.join(CHECKED_TREE, overlay));
 const clone = (objects: K8sObject[]): K8sObject[] => JSON.parse(JSON.stringify(objects));
 const byName = (objects: K8sObject[], kind: string, name: string): K8sObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
@@ -57,8 +60,9 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     expect(policyProblems(objects, tenantsDir)).toEqual([]);
     const api = byName(objects, 'Deployment', 'kommuna-api').spec.template.spec;
     expect(api.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'kommuna-database', key: 'app-url' } } });
-    expect(Object.keys(byName(objects, 'ConfigMap', 'kommuna-tenants').data).sort()).toEqual(
-      fs.readdirSync(tenantsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${e.name}.yaml`).sort(),
+    expect(Object.keys(byName(objects, 'ConfigMap', 'kommuna-tenants').data).sort()).toEqual(memberTenants().map((t) => `${t.slug}.yaml`));
+    expect(memberTenants().map((t) => t.slug)).toEqual(
+      fs.readdirSync(tenantsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(),
     );
   });
 
@@ -70,6 +74,8 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     delete api.containers[0].readinessProbe;
     delete byName(objects, 'Deployment', 'kommuna-worker').spec.template.spec.containers[0].resources.limits;
     objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kommuna-database' }, stringData: { 'app-url': 'x' } });
+    const members = memberTenants().map((t) => `${t.slug}.yaml`);
+    expect(members).not.toContain('solleftea.yaml');
     const moreTenants = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-k8s-tenants-'));
     fs.cpSync(tenantsDir, moreTenants, { recursive: true });
     fs.mkdirSync(path.join(moreTenants, 'solleftea'));
@@ -83,7 +89,7 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       'Deployment kommuna-worker container worker: resources.limits needs cpu and memory',
       'Secret kommuna-database: Secrets are referenced, never kept in the manifests',
       'kommuna-api: readinessProbe must GET /health/ready',
-      expect.stringMatching(/^ConfigMap kommuna-tenants holds \[ange.yaml, harnosand.yaml, sundsvall.yaml, timra.yaml\] but tenants\/ has \[.*solleftea.yaml/),
+      `ConfigMap kommuna-tenants holds [${members.join(', ')}] but tenants/ has [${[...members, 'solleftea.yaml'].sort().join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`,
     ]);
     fs.rmSync(moreTenants, { recursive: true, force: true });
   });

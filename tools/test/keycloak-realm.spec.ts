@@ -1,24 +1,43 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { TenantConfig, TenantConfigSchema } from '@kommuna/platform-tenancy';
 import { keycloakRealmExport } from '../scripts/keycloak-realm';
-
-const root = path.resolve(__dirname, '../..');
+import { CHECKED_TREE, memberTenants, sharedRealmMembers } from './members';
 
 describe('Keycloak realm export', () => {
-  const tenants = loadTenantConfigs(path.join(root, 'tenants')).map((t) => t.config);
+  const tenants = memberTenants();
+  const shared = sharedRealmMembers(tenants);
   const realm = keycloakRealmExport(tenants) as any;
 
   it('matches infra/keycloak/kommuna-realm.json (run `npm run keycloak:realm`)', () => {
-    expect(JSON.parse(fs.readFileSync(path.join(root, 'infra/keycloak/kommuna-realm.json'), 'utf8'))).toEqual(realm);
+    expect(JSON.parse(fs.readFileSync(path.join(CHECKED_TREE, 'infra/keycloak/kommuna-realm.json'), 'utf8'))).toEqual(realm);
   });
 
-  it('has an Organization and a service-account client for every municipality, and every Kommuna role', () => {
-    expect(realm.organizations.map((o: any) => o.alias).sort()).toEqual(tenants.map((t) => t.auth.organization).sort());
-    expect(realm.clients.map((c: any) => c.clientId)).toEqual(expect.arrayContaining(tenants.map((t) => `${t.slug}-system`)));
+  it('has an Organization and a service-account client for every municipality in the shared realm, and every Kommuna role', () => {
+    expect(shared.length).toBeGreaterThan(0);
+    expect(realm.organizations.map((o: any) => o.alias).sort()).toEqual(shared.map((t) => t.auth.organization).sort());
+    expect(realm.clients.map((c: any) => c.clientId)).toEqual(expect.arrayContaining(shared.map((t) => `${t.slug}-system`)));
+    expect(realm.users.map((u: any) => u.serviceAccountClientId).sort()).toEqual(shared.map((t) => `${t.slug}-system`).sort());
     expect(realm.roles.realm.map((r: any) => r.name)).toEqual(
       expect.arrayContaining(['citizen', 'case_worker', 'tenant_admin', 'steering_group', 'platform_admin', 'service_account']),
     );
+  });
+
+  it('leaves a municipality with its own Keycloak (auth.issuer) out of the shared realm', () => {
+    // One member of the checked tree moved to its own Keycloak, beside any that already have one.
+    const [moved] = shared;
+    const own: TenantConfig = TenantConfigSchema.parse({
+      ...moved,
+      auth: { realm: 'personal', organization: moved.auth.organization, issuer: `https://login.${moved.slug}.se/realms/personal` },
+    });
+    const withOwn = keycloakRealmExport(tenants.map((t) => (t.slug === moved.slug ? own : t))) as any;
+    const outside = [own, ...tenants.filter((t) => t.auth.issuer)];
+    for (const t of outside) {
+      expect(withOwn.organizations.map((o: any) => o.alias)).not.toContain(t.auth.organization);
+      expect(withOwn.clients.map((c: any) => c.clientId)).not.toContain(`${t.slug}-system`);
+      expect(withOwn.users.map((u: any) => u.serviceAccountClientId)).not.toContain(`${t.slug}-system`);
+    }
+    expect(withOwn.organizations).toHaveLength(shared.length - 1);
   });
 
   it('maps the claims the api reads and puts the api in the audience', () => {

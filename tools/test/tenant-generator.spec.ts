@@ -9,20 +9,26 @@ import { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { Client } from 'pg';
 import { parse } from 'yaml';
+import type { TenantConfig } from '@kommuna/platform-tenancy';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { K8S_KUSTOMIZATION, tenantConfigMapEntry } from '../scripts/k8s-tenants';
 import { keycloakRealmExport } from '../scripts/keycloak-realm';
 import tenantGeneratorEntry, { REALM_EXPORT_FILE, tenantGenerator, TenantGeneratorOptions } from '../generators/tenant/generator';
 import { slugOf, swedishDisplayName } from '../generators/tenant/municipality-names';
+import { CHECKED_TREE, memberTenants, REPO_ROOT } from './members';
 
-const root = path.resolve(__dirname, '../..');
+const root = REPO_ROOT;
 const SOLLEFTEA: TenantGeneratorOptions = { kommunkod: '2283', organisationsnummer: '212000-2429', population: 19200 };
+/** The members before Sollefteå joins, and one of them to clash with. */
+const members = memberTenants();
+const member = members[0];
+const withSolleftea = [...members.map((t) => t.slug), 'solleftea'].sort();
 
 /** A tree holding the real tenant files and realm export, as the generator finds them in the repo. */
 function seededTree(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   const copy = (relative: string) => {
-    const full = path.join(root, relative);
+    const full = path.join(CHECKED_TREE, relative);
     if (fs.statSync(full).isDirectory()) fs.readdirSync(full).forEach((name) => copy(path.join(relative, name)));
     else tree.write(relative, fs.readFileSync(full));
   };
@@ -116,12 +122,12 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     it('adds the tenant file to the Kubernetes ConfigMap, keeping the others', () => {
       const kustomization = parse(fs.readFileSync(path.join(dir, K8S_KUSTOMIZATION), 'utf8'));
       const tenants = kustomization.configMapGenerator.find((g: { name: string }) => g.name === 'kommuna-tenants');
-      expect(tenants.files).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra'].map(tenantConfigMapEntry));
+      expect(tenants.files).toEqual(withSolleftea.map(tenantConfigMapEntry));
     });
 
-    it('passes the tenant loader start-up uses, beside the four members', () => {
+    it('passes the tenant loader start-up uses, beside the members', () => {
       const tenants = loadTenantConfigs(path.join(dir, 'tenants')).map((t) => t.config);
-      expect(tenants.map((t) => t.slug)).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra']);
+      expect(tenants.map((t) => t.slug)).toEqual(withSolleftea);
       expect(tenants.find((t) => t.slug === 'solleftea')).toMatchObject({
         slug: 'solleftea',
         kommunkod: '2283',
@@ -131,18 +137,19 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
         contact: { name: 'Kommunens kontaktcenter', email: 'kommun@solleftea.se', url: 'https://solleftea.se' },
         hosts: ['solleftea.kommuna.se'],
         auth: { realm: 'kommuna', organization: 'solleftea' },
+        // Not in use, and paying nothing, until the steering group decides on a pilot.
         services: {
           'digital-mail': {
-            stage: 'piloting',
+            stage: 'planned',
             settings: {
               senderName: 'Sollefteå kommun',
               paperFallback: true,
               supportInfo: { text: 'Frågor om brevet? Kontakta Sollefteå kommun.', email: 'kommun@solleftea.se' },
             },
           },
-          'e-forms': { stage: 'piloting', settings: { errandNumberPrefix: 'SOL', draftRetentionDays: 30 } },
-          minasidor: { stage: 'piloting', settings: {} },
-          catalogue: { stage: 'piloting', settings: {} },
+          'e-forms': { stage: 'planned', settings: { errandNumberPrefix: 'SOL', draftRetentionDays: 30 } },
+          minasidor: { stage: 'planned', settings: {} },
+          catalogue: { stage: 'planned', settings: {} },
         },
       });
       // Only what the municipality decides is written; schema defaults stay out of the file.
@@ -179,7 +186,7 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
         const body = (await response.json()) as any;
         expect(api.log()).toContain(`"database":"${process.env.DATABASE_URL ? 'postgres' : 'pglite'}"`);
         expect(body.errors).toBeUndefined();
-        expect(body.data.tenants.map((t: { slug: string }) => t.slug).sort()).toEqual(['ange', 'harnosand', 'solleftea', 'sundsvall', 'timra']);
+        expect(body.data.tenants.map((t: { slug: string }) => t.slug).sort()).toEqual(withSolleftea);
         expect(body.data.tenant).toEqual({
           kommunkod: '2283',
           names: { sv: 'Sollefteå kommun' },
@@ -210,17 +217,57 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     expect(tree.read('tenants/gotland/tenant.yaml', 'utf-8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/tenant\.schema\.json\n/);
   });
 
+  it('gives e-forms an errand number prefix no member uses, and refuses a taken one', async () => {
+    // A member's own prefix and those of its forms: an adopted form numbers with the adopter's.
+    const formPrefixes = (t: TenantConfig): string[] => {
+      const dir = path.join(CHECKED_TREE, 'tenants', t.slug, 'forms');
+      return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => parse(fs.readFileSync(path.join(dir, name), 'utf8')).definition.errandNumberPrefix) : [];
+    };
+    const inUse = new Set(members.flatMap((t) => [t.services['e-forms']?.settings.errandNumberPrefix, ...formPrefixes(t)].filter((p): p is string => typeof p === 'string')));
+    expect(inUse.size).toBeGreaterThan(0);
+    // Härryda: HAR, unless a member has it already.
+    const { config } = await tenantGenerator(seededTree(), { kommunkod: '1401', organisationsnummer: '212000-2429', population: 39000 });
+    const prefix = config.services['e-forms']?.settings.errandNumberPrefix as string;
+    expect(prefix).toMatch(/^HA[A-Z]$/);
+    expect(inUse).not.toContain(prefix);
+    for (const taken of inUse) {
+      expect(await rejected({ ...SOLLEFTEA, errandNumberPrefix: taken })).toEqual({ code: 'ERRAND_PREFIX_TAKEN', message: expect.stringContaining(`errand number prefix ${taken} is already used by tenants/`), changes: [] });
+    }
+  });
+
+  it("onboards a municipality with its own Keycloak (--issuer) outside the shared realm", async () => {
+    const tree = seededTree();
+    const before = snapshot(tree);
+    const realmBefore = tree.read(REALM_EXPORT_FILE, 'utf-8');
+    const issuer = 'https://login.solleftea.se/realms/personal';
+    const { config } = await tenantGenerator(tree, { ...SOLLEFTEA, issuer: `${issuer}/` });
+    expect(config.auth).toEqual({ realm: 'personal', organization: 'solleftea', issuer });
+    // Its staff's tokens come from its own Keycloak: the shared realm gets no Organization or client.
+    expect(changesSince(tree, before)).toEqual(['CREATE tenants/solleftea/ONBOARDING.md', 'CREATE tenants/solleftea/tenant.yaml', `UPDATE ${K8S_KUSTOMIZATION}`]);
+    expect(tree.read(REALM_EXPORT_FILE, 'utf-8')).toBe(realmBefore);
+    const checklist = tree.read('tenants/solleftea/ONBOARDING.md', 'utf-8') ?? '';
+    expect(checklist).toContain(`kommunens egen Keycloak, \`${issuer}\``);
+    expect(checklist).toContain(`Realmen svarar på \`${issuer}\``);
+    expect(checklist).not.toContain('Federera');
+    expect(checklist).not.toMatch(/<%|%>/);
+  });
+
   it.each([
     ['an unknown kommunkod', { ...SOLLEFTEA, kommunkod: '9999' }, 'UNKNOWN_KOMMUNKOD', /"9999" is not one of Sweden's 290/],
     ['a wrong check digit', { ...SOLLEFTEA, organisationsnummer: '212000-2420' }, 'INVALID_ORGANISATIONSNUMMER', /check digit/],
     ["a company's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: '556016-0680' }, 'INVALID_ORGANISATIONSNUMMER', /start with 212000-/],
-    ['a slug that is taken', { ...SOLLEFTEA, slug: 'sundsvall' }, 'TENANT_EXISTS', /slug "sundsvall" is already used by tenants\/sundsvall/],
-    ['a municipality that is a member already', { ...SOLLEFTEA, kommunkod: '2281', slug: 'sundsvall-2' }, 'TENANT_EXISTS', /kommunkod 2281/],
-    ["another member's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: '212000-2411' }, 'TENANT_EXISTS', /organisationsnummer 212000-2411/],
+    ['a slug that is taken', { ...SOLLEFTEA, slug: member.slug }, 'TENANT_EXISTS', new RegExp(`slug "${member.slug}" is already used by tenants/${member.slug}/`)],
+    ['a municipality that is a member already', { ...SOLLEFTEA, kommunkod: member.kommunkod, slug: `${member.slug}-2` }, 'TENANT_EXISTS', new RegExp(`kommunkod ${member.kommunkod}`)],
+    ["another member's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: member.organisationsnummer }, 'TENANT_EXISTS', new RegExp(`organisationsnummer ${member.organisationsnummer}`)],
     ['a slug with capitals', { ...SOLLEFTEA, slug: 'Solleftea' }, 'INVALID_SLUG', /lower-case/],
     ['an unknown service', { ...SOLLEFTEA, services: ['e-forms', 'parking'] }, 'UNKNOWN_SERVICE', /"parking"/],
     ['a missing population', { ...SOLLEFTEA, population: undefined }, 'POPULATION_REQUIRED', /--population/],
     ['a malformed e-mail', { ...SOLLEFTEA, email: 'not-an-address' }, 'TENANT_CONFIG_INVALID', /contact.email/],
+    ['a stage a member does not start at', { ...SOLLEFTEA, stage: 'leaving' }, 'INVALID_STAGE', /"leaving" is not a stage a member starts at \(planned, piloting, production\)/],
+    ['an issuer that is not a URL', { ...SOLLEFTEA, issuer: 'login.solleftea.se' }, 'INVALID_ISSUER', /is not a URL/],
+    ['an issuer without TLS', { ...SOLLEFTEA, issuer: 'http://login.solleftea.se/realms/personal' }, 'INVALID_ISSUER', /must use https/],
+    ['a malformed errand number prefix', { ...SOLLEFTEA, errandNumberPrefix: 'so1' }, 'TENANT_CONFIG_INVALID', /errand number prefix "so1" must be 2-6 capital letters/],
+    ['an issuer that is no Keycloak realm', { ...SOLLEFTEA, issuer: 'https://login.solleftea.se/oauth2' }, 'INVALID_ISSUER', /not a Keycloak realm URL/],
   ] as const)('refuses %s with a clear error and writes nothing', async (_case, options, code, message) => {
     const result = await rejected(options as TenantGeneratorOptions);
     expect(result).toEqual({ code, message: expect.stringMatching(message), changes: [] });
