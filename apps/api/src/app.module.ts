@@ -9,7 +9,7 @@ import { AuditLog } from '@kommuna/platform-audit';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AuditResolver } from './audit/audit.resolver';
 import { HealthController } from './health/health.controller';
-import { rootFieldsOf } from './http/graphql-operation';
+import { assertParsedFromText, rootFieldsOf } from './http/graphql-operation';
 import { METRICS_TOKEN, MetricsController } from './http/metrics.controller';
 import { MeteredRequest } from './http/request-context.hook';
 import { TenantExportController } from './tenant-data/tenant-export.controller';
@@ -48,6 +48,7 @@ export class AppModule implements OnApplicationShutdown {
           jit: 1,
           validationRules: graphQLValidationRules(runtime.config.env === 'production'),
           hooks: {
+            preValidation: async (_schema, document) => assertParsedFromText(document),
             // Names the request's operation for its metrics (see request-context.hook.ts).
             preExecution: async (_schema, document, context) => {
               (context.reply.request as MeteredRequest).graphqlOperation = rootFieldsOf(document);

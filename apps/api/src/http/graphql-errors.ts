@@ -34,6 +34,16 @@ export function formatGraphQLError(error: GraphQLError, logger: JsonLogger, opti
     const code = (error.extensions?.code as string | undefined) ?? 'GRAPHQL_VALIDATION_FAILED';
     return [{ message: validationMessage(error.message), locations: error.locations, path: error.path, extensions: { code } }];
   }
+  if (isCoded(original) && original.code === 'TENANT_CONTEXT_MISSING') {
+    // The platform's own wording is for developers; the caller needs to know what to send.
+    const tenant = String((original as { what?: unknown }).what ?? 'a tenant').includes('tenant');
+    return [{
+      message: tenant ? 'Name the municipality you act for: the X-Kommuna-Tenant header or its host name' : 'This is for a signed-in resident, or a company they represent',
+      locations: error.locations,
+      path: error.path,
+      extensions: { code: tenant ? 'TENANT_REQUIRED' : 'SUBJECT_REQUIRED' },
+    }];
+  }
   if (isCoded(original)) {
     const extensions = original.details === undefined ? { code: original.code } : { code: original.code, details: original.details };
     return [{ message: original.message, locations: error.locations, path: error.path, extensions }];

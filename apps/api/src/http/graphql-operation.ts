@@ -1,4 +1,21 @@
-import { DocumentNode, Kind } from 'graphql';
+import { DocumentNode, Kind, Location } from 'graphql';
+
+/** A query that is not GraphQL text: 400 with its own code, not an internal error. */
+export class GraphQLDocumentError extends Error {
+  readonly code = 'GRAPHQL_PARSE_FAILED';
+}
+
+/**
+ * Lets through only documents graphql-js parsed from text (they carry a Location). Mercurius
+ * falls back to JSON.parse when the text is not GraphQL, so a JSON body sent as
+ * application/graphql, or a JSON syntax tree as `query`, would reach validation as an unchecked
+ * object and fail there as an internal error.
+ */
+export function assertParsedFromText(document: DocumentNode): void {
+  if (!(document?.loc instanceof Location)) {
+    throw new GraphQLDocumentError('The query is not a GraphQL document: send GraphQL text (application/graphql) or {"query": "<GraphQL text>"} (application/json)');
+  }
+}
 
 /**
  * The operation a GraphQL request ran, named by its root fields (e.g. `Query.myCases`): a label

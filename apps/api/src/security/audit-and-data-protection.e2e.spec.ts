@@ -14,6 +14,7 @@ import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
  */
 const ANNA = '199001019802';
 const ERIK = '197110109878';
+const TOLVAN = '191212121212';
 
 describe('audit trail and data protection', () => {
   let api: TestApi;
@@ -133,10 +134,22 @@ describe('audit trail and data protection', () => {
       payload: JSON.stringify({ recipient: '197110109879', subject: 'Fel', body: 'Fel nummer.' }),
     });
     expect(refused.statusCode).toBe(400);
+    // A checksum-valid number (the scanner ignores invalid ones) in a letter refused for another reason.
+    const refusedValid = await fastify.inject({
+      method: 'POST',
+      url: '/digital-mail/messages',
+      headers: { ...headers.system, 'content-type': 'application/json' },
+      payload: JSON.stringify({ recipient: TOLVAN, subject: '', body: 'Ingen rubrik.' }),
+    });
+    expect(refusedValid.statusCode).toBe(400);
+    // A personnummer where the municipality's name belongs (issue 23: it was written into every log line).
+    const misnamed = await api.graphql('{ me { subject } }', { ...headers.anna, 'x-kommuna-tenant': TOLVAN });
+    expect(misnamed.status).toBeLessThan(500);
     await api.dispatchEvents();
 
     const logs = api.logLines.join('\n');
     expect(api.logLines.length).toBeGreaterThan(5);
+    expect(personnummerOf(TOLVAN)).toEqual([TOLVAN]);
     expect(personnummerOf(logs)).toEqual([]);
     expect(personnummerOf(urls.join('\n'))).toEqual([]);
     const events = await eventsText(api);

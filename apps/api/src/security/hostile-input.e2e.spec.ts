@@ -16,7 +16,10 @@ import {
   isScalarType,
   isUnionType,
 } from 'graphql';
-import { requestContext } from '@kommuna/platform-tenancy';
+import { GraphQLError } from 'graphql';
+import { JsonLogger } from '@kommuna/platform-logging';
+import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
+import { formatGraphQLError } from '../http/graphql-errors';
 import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 
 /**
@@ -230,12 +233,18 @@ describe('hostile input at the edge', () => {
       ['form encoded', 'query=%7B+tenants+%7B+slug+%7D+%7D', 'application/x-www-form-urlencoded'],
       ['xml', '<query>{ tenants { slug } }</query>', 'application/xml'],
       ['json with charset junk', JSON.stringify({ query: '{ tenants { slug } }' }), 'application/json; charset=klingon'],
+      // The body is the document itself (issue 23: it answered INTERNAL_SERVER_ERROR).
+      ['application/graphql', '{ tenants { slug } }', 'application/graphql'],
+      ['application/graphql, broken', '{ tenants { slug', 'application/graphql; charset=utf-8'],
+      ['application/graphql, empty', '', 'application/graphql'],
+      ['JSON sent as application/graphql', JSON.stringify({ query: '{ tenants { slug } }' }), 'application/graphql'],
+      ['a JSON syntax tree as the query', JSON.stringify({ query: JSON.stringify({ kind: 'Document', definitions: [{ kind: 'OperationDefinition', operation: 'query' }] }) })],
     ];
     for (const [label, payload, contentType] of bodies) {
       const response = await inject({ headers: { 'content-type': contentType ?? 'application/json', ...staff }, payload });
       check(label, payload.toString(), response.statusCode, response.body);
       // These are well-formed requests with odd content: an answer with data is right for them.
-      if (!['unicode junk', 'wrong variable type', 'huge string argument', 'json with charset junk'].includes(label)) {
+      if (!['unicode junk', 'wrong variable type', 'huge string argument', 'json with charset junk', 'application/graphql'].includes(label)) {
         expect({ label, ok: response.statusCode >= 400 || JSON.parse(response.body).errors?.length > 0 }).toEqual({ label, ok: true });
       }
     }
@@ -319,3 +328,25 @@ describe('hostile input at the edge', () => {
     expect(body.data.myData).not.toMatch(/javascript:|data:text/i);
   });
 });
+
+describe('errors a caller can act on', () => {
+  it('answers a missing tenant or subject context with what to send, not the platform’s internals (issue 23)', () => {
+    const lines: string[] = [];
+    const format = (original: Error) => formatGraphQLError(new GraphQLError(original.message, { originalError: original, path: ['x'] }), new JsonLogger('info', (l) => lines.push(l)));
+    const [tenant] = format(requestContextError(() => requestContext.tenantId()));
+    expect(tenant).toMatchObject({ message: 'Name the municipality you act for: the X-Kommuna-Tenant header or its host name', extensions: { code: 'TENANT_REQUIRED' } });
+    const [subject] = format(requestContextError(() => requestContext.subjectId()));
+    expect(subject.extensions).toEqual({ code: 'SUBJECT_REQUIRED' });
+    expect(JSON.stringify([tenant, subject])).not.toMatch(/requestContext|No a /);
+  });
+});
+
+function requestContextError(work: () => unknown): TenantContextMissingError {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof TenantContextMissingError) return error;
+    throw error;
+  }
+  throw new Error('expected a TenantContextMissingError');
+}

@@ -10,6 +10,8 @@ declare module 'keycloak-connect/middleware/auth-utils/grant-manager' {
       publicKey?: string;
     });
     validateToken(token: unknown, expectedType: string): Promise<unknown>;
+    /** The realm's cached signing keys and when they were last fetched (seconds), as keycloak-connect 26 keeps them. */
+    rotation: { jwks: Array<{ kid?: string }>; lastTimeRequesTime: number; minTimeBetweenJwksRequests: number };
   }
   export = GrantManager;
 }

@@ -106,4 +106,22 @@ describe('KeycloakTokenVerifier', () => {
     await expect(fresh.verify(signToken())).resolves.toMatchObject({ roles: ['case_worker'] });
     expect(realm.jwksRequests() - before).toBe(2);
   });
+
+  it('refuses an unknown kid without writing to the console, and without fetching the keys again within the interval', async () => {
+    const quiet = new KeycloakTokenVerifier([{ realmUrl, audience: 'kommuna-api' }], { minSecondsBetweenJwksRequests: 600 });
+    await quiet.verify(signToken());
+    const before = realm.jwksRequests();
+    // keycloak-connect reports a throttled refetch with console.error: a line that is not JSON in the logs.
+    const consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      for (const kid of ['key-x', 'key-y']) {
+        await expect(quiet.verify(signToken({}, { kid }))).rejects.toMatchObject({ reason: 'signature' });
+      }
+      expect(consoleError).not.toHaveBeenCalled();
+    } finally {
+      consoleError.mockRestore();
+    }
+    expect(realm.jwksRequests()).toBe(before);
+    await expect(quiet.verify(signToken())).resolves.toMatchObject({ roles: ['case_worker'] });
+  });
 });

@@ -92,6 +92,11 @@ export class KeycloakTokenVerifier {
     if (typeof claims.exp !== 'number' || claims.exp + CLOCK_SKEW_SECONDS < nowSeconds) throw new AuthenticationError('expired');
     if (typeof claims.nbf === 'number' && claims.nbf - CLOCK_SKEW_SECONDS > nowSeconds) throw new AuthenticationError('not_yet_valid');
 
+    // An unknown kid within the JWKS refetch interval: keycloak-connect would refuse it too, but
+    // with a console.error line outside the JSON logs; refuse it here, quietly.
+    const { rotation } = trusted.grants;
+    const knownKey = rotation.jwks.some((key) => key.kid === header.kid);
+    if (!knownKey && Date.now() / 1000 <= rotation.lastTimeRequesTime + rotation.minTimeBetweenJwksRequests) throw new AuthenticationError('signature');
     try {
       await trusted.grants.validateToken(new Token(raw, trusted.realm.audience), 'Bearer');
     } catch (error) {

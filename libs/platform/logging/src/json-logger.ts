@@ -44,7 +44,8 @@ export class JsonLogger implements LoggerService {
       time: new Date().toISOString(),
       level,
       ...(scope?.requestId ? { requestId: scope.requestId } : {}),
-      ...(scope?.tenantSlug ? { tenant: scope.tenantSlug } : {}),
+      // Only a municipality the platform resolved: the slug a caller named may be anything (a personnummer).
+      ...(scope?.tenantId && scope.tenantSlug ? { tenant: scope.tenantSlug } : {}),
     };
   }
 

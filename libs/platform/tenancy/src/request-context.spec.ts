@@ -4,6 +4,8 @@ describe('requestContext', () => {
   it('throws when asked for a tenant outside any context', () => {
     expect(() => requestContext.tenantId()).toThrow(TenantContextMissingError);
     expect(() => requestContext.subjectId()).toThrow(TenantContextMissingError);
+    expect(() => requestContext.tenantId()).toThrow('This work needs a tenant context and none is set');
+    expect(() => requestContext.subjectId()).toThrow('This work needs a subject context and none is set');
     expect(requestContext.peek()).toBeUndefined();
   });
 

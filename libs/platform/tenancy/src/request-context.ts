@@ -16,8 +16,8 @@ export interface RequestScope {
 
 export class TenantContextMissingError extends Error {
   readonly code = 'TENANT_CONTEXT_MISSING';
-  constructor(what = 'a tenant') {
-    super(`No ${what} context is set: this work must run inside requestContext.run(...)`);
+  constructor(readonly what = 'a tenant') {
+    super(`This work needs ${what} context and none is set: run it inside requestContext.run(...)`);
   }
 }
 
