@@ -91,6 +91,8 @@ export interface CaseNotificationData {
   errandNumber: string;
   subjectPartyId: string;
   title: LocalizedText;
+  /** The unit handling the case (e.g. socialtjanst): a notice belongs to it, as the case does (unit secrecy). */
+  unit?: string;
   /** Citizen-facing status label after the change (e.g. "Beslut finns"). */
   statusLabel?: LocalizedText;
   occurredAt: string;
