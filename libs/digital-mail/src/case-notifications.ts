@@ -43,6 +43,8 @@ export class CaseNotificationHandler implements EventHandler {
           `${what.en}: ${data.title.en} (${data.errandNumber}). Log in to Mina sidor to read more.`,
         language: 'sv',
         allowPaper: false,
+        // The notice belongs to the unit handling the case: only its case workers see it (unit secrecy).
+        department: data.unit,
         idempotencyKey: `case-notice:${event.id}`,
         externalReferences: { caseId: data.caseId, errandNumber: data.errandNumber },
       },

@@ -72,3 +72,24 @@ export class NotFoundError extends DigitalMailError {
     super('NOT_FOUND', `${what} was not found`);
   }
 }
+
+/** A case worker without a unit in their token: letters belong to units, so they see none. */
+export class UnitRequiredError extends DigitalMailError {
+  constructor() {
+    super('FORBIDDEN', 'Your account has no unit: letters, templates and statistics are shown to the unit they belong to');
+  }
+}
+
+/** A case worker sending for (or with a template of) another unit than their own. */
+export class OtherUnitError extends DigitalMailError {
+  constructor(unit: string) {
+    super('FORBIDDEN', `You act for the unit "${unit}" only: send under your own unit, with its or the municipality's templates`);
+  }
+}
+
+/** A link in an HTML letter that is not an absolute https link (checked after placeholders are filled). */
+export class UnsafeLinkError extends DigitalMailError {
+  constructor(problems: FieldProblem[], message = 'Links in a letter must be absolute https links; the letter was not accepted') {
+    super('UNSAFE_LINK', message, { problems });
+  }
+}

@@ -1,10 +1,11 @@
 export * from './errors';
+export * from './access';
 export * from './settings';
 export * from './schema';
 export { MailDeliveryEntity } from './entities/delivery.entity';
 export { MailMessageEntity } from './entities/message.entity';
 export * from './content/attachments';
-export { assertSafeHtml, htmlToText, SAFE_HTML } from './content/html';
+export { assertSafeHtml, assertSafeLinks, htmlToText, isSafeLink, SAFE_HTML } from './content/html';
 export { parseRecipient } from './content/recipient';
 export type { Recipient, RecipientKind } from './content/recipient';
 export { placeholdersOf, MissingPlaceholderError } from './content/placeholders';

@@ -3,10 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
+import { MailScope, unitOf } from './access';
 import { AttachmentInput, MAX_ATTACHMENTS, sha256Hex, validateAttachment, ValidatedAttachment } from './content/attachments';
-import { assertSafeHtml } from './content/html';
+import { assertSafeHtml, assertSafeLinks } from './content/html';
 import { parseRecipient, Recipient } from './content/recipient';
-import { FieldProblem, IdempotencyConflictError, NotFoundError, SupportInfoMissingError, ValidationFailedError } from './errors';
+import { FieldProblem, IdempotencyConflictError, NotFoundError, OtherUnitError, SupportInfoMissingError, ValidationFailedError } from './errors';
 import { DigitalMailSettings, digitalMailSettingsOf, SupportInfo, SupportInfoSchema } from './settings';
 import { recordStatusChanged } from './status-events';
 import { currentTenant } from './tenant';
@@ -111,12 +112,24 @@ export function resolveSupportInfo(settings: DigitalMailSettings, department: st
   return info;
 }
 
+/**
+ * The department a letter is sent under: a unit scope sends under its own unit (the default) and
+ * no other; the whole municipality may name any. Values that are not text are left to validation.
+ */
+export function departmentFor(scope: MailScope, given: unknown): unknown {
+  if (scope.kind === 'municipality') return given;
+  if (given === undefined || given === null) return scope.unit;
+  if (typeof given === 'string' && given.trim() !== scope.unit) throw new OtherUnitError(scope.unit);
+  return given;
+}
+
 export function prepareMessage(input: SendMessageInput, settings: DigitalMailSettings): PreparedMessage {
   const parsed = SendShape.safeParse(input);
   if (!parsed.success) throw new ValidationFailedError('The message is not valid', problemsOf(parsed.error));
   const v = parsed.data;
   const recipient = parseRecipient(v.recipient);
   const body = v.bodyFormat === 'HTML' ? assertSafeHtml(v.body) : v.body;
+  if (v.bodyFormat === 'HTML') assertSafeLinks(body, 'body');
   const attachments = (v.attachments as AttachmentInput[]).map((a, i) => validateAttachment(a, i, settings.maxAttachmentBytes));
   const department = v.department ?? null;
   const supportInfo = resolveSupportInfo(settings, department, v.supportInfo);
@@ -264,9 +277,9 @@ export class MessageService {
     private readonly parties: PartyRegister = new PartyRegister(database),
   ) {}
 
-  async send(input: SendMessageInput, sender: Sender): Promise<MessageView> {
+  async send(input: SendMessageInput, sender: Sender, scope: MailScope): Promise<MessageView> {
     const tenant = currentTenant(this.tenants);
-    const message = prepareMessage(input, digitalMailSettingsOf(tenant));
+    const message = prepareMessage({ ...input, department: departmentFor(scope, input.department) as string | undefined }, digitalMailSettingsOf(tenant));
     // Outside the transaction: on the embedded database the register shares the one session.
     const recipientPartyId = await this.parties.partyIdFor(message.recipient.kind, message.recipient.identityNumber);
     const messageId = await this.database.transaction(async (em) => {
@@ -279,18 +292,22 @@ export class MessageService {
       // A concurrent request with the same key committed first: its row is visible now.
       return this.replay((await this.byIdempotencyKey(em, tenant.id, message.idempotencyKey!))!, message.payloadHash);
     });
-    return this.get(messageId);
+    return this.get(messageId, scope);
   }
 
-  async get(messageId: string): Promise<MessageView> {
+  /** One letter of the scope; another unit's letter is answered like a missing one (its existence is not disclosed). */
+  async get(messageId: string, scope: MailScope): Promise<MessageView> {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(messageId)) throw new NotFoundError('The message');
-    const [row] = await this.database.transaction((em) => em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2`, [tenantId, messageId]));
+    const [row] = await this.database.transaction((em) =>
+      em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2 AND ($3::varchar IS NULL OR m.department = $3)`, [tenantId, messageId, unitOf(scope)]),
+    );
     if (!row) throw new NotFoundError('The message');
     return toView(row);
   }
 
-  async list(filter: MessageFilter = {}): Promise<MessageView[]> {
+  /** The scope's letters, newest first. */
+  async list(scope: MailScope, filter: MessageFilter = {}): Promise<MessageView[]> {
     const tenantId = requestContext.tenantId();
     // A filter is input like any other: checked here, so a bad one is a coded error and not a failed query.
     const problems: FieldProblem[] = [];
@@ -306,9 +323,9 @@ export class MessageService {
       em.query(
         `${MESSAGE_VIEW_SQL}
           WHERE m.tenant_id = $1 AND ($2::varchar IS NULL OR d.status = $2) AND ($3::uuid IS NULL OR m.send_batch_id = $3)
-            AND ($4::varchar IS NULL OR m.department = $4)
+            AND ($4::varchar IS NULL OR m.department = $4) AND ($7::varchar IS NULL OR m.department = $7)
           ORDER BY m.created_at DESC, m.id LIMIT $5 OFFSET $6`,
-        [tenantId, filter.status ?? null, filter.sendBatchId ?? null, filter.department ?? null, limit, Math.max(filter.offset ?? 0, 0)],
+        [tenantId, filter.status ?? null, filter.sendBatchId ?? null, filter.department ?? null, limit, Math.max(filter.offset ?? 0, 0), unitOf(scope)],
       ),
     );
     return rows.map(toView);

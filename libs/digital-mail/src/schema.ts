@@ -7,6 +7,7 @@ import { MailBatchRecipientEntity, MailSendBatchEntity } from './entities/send-b
 import { MailTemplateEntity } from './entities/template.entity';
 import { DigitalMail1764489600000 } from './migrations/1764489600000-digital-mail';
 import { DigitalMailDueProbes1764662400001 } from './migrations/1764662400001-digital-mail-due-probes';
+import { DigitalMailTemplateUnit1766016000000 } from './migrations/1766016000000-digital-mail-template-unit';
 
 /** Digital mail's tables, for apps to add to the platform's. */
 export const DIGITAL_MAIL_DATABASE_SCHEMA: DatabaseSchema = {
@@ -20,5 +21,5 @@ export const DIGITAL_MAIL_DATABASE_SCHEMA: DatabaseSchema = {
     MailBatchRecipientEntity,
     MailTemplateEntity,
   ],
-  migrations: [DigitalMail1764489600000, DigitalMailDueProbes1764662400001],
+  migrations: [DigitalMail1764489600000, DigitalMailDueProbes1764662400001, DigitalMailTemplateUnit1766016000000],
 };

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { MailScope, unitOf } from './access';
+import { linksOf } from './content/html';
 import { parseRecipient } from './content/recipient';
-import { DigitalMailError, FieldProblem, NotFoundError, ValidationFailedError } from './errors';
-import { problemsOf, resolveSupportInfo, Sender } from './message.service';
+import { DigitalMailError, FieldProblem, NotFoundError, UnsafeLinkError, ValidationFailedError } from './errors';
+import { departmentFor, problemsOf, resolveSupportInfo, Sender } from './message.service';
 import { digitalMailSettingsOf, SupportInfoSchema } from './settings';
 import { currentTenant } from './tenant';
-import { TemplateService } from './template.service';
+import { renderTemplate, TemplateService } from './template.service';
 
 export const MAX_BATCH_RECIPIENTS = 100_000;
 const INSERT_CHUNK = 1000;
@@ -70,14 +72,28 @@ export class SendBatchService {
     private readonly templates: TemplateService = new TemplateService(database),
   ) {}
 
-  async create(input: SendBatchInput, recipients: Iterable<BatchRecipientInput>, sender: Sender): Promise<SendBatchProgress> {
+  /**
+   * A unit scope sends under its own unit with its own or a shared template; a unit's template is
+   * sent under that unit only (its letters then belong to that unit), and is the default department.
+   */
+  async create(input: SendBatchInput, recipients: Iterable<BatchRecipientInput>, sender: Sender, scope: MailScope): Promise<SendBatchProgress> {
     const tenant = currentTenant(this.tenants);
     const settings = digitalMailSettingsOf(tenant);
-    const parsed = Options.safeParse(input);
+    const parsed = Options.safeParse({ ...input, department: departmentFor(scope, input?.department) });
     if (!parsed.success) throw new ValidationFailedError('The batch is not valid', problemsOf(parsed.error));
     const options = parsed.data;
-    const template = await this.templates.get(input.template);
-    const supportInfo = resolveSupportInfo(settings, options.department ?? null, options.supportInfo);
+    const template = await this.templates.get(input.template, scope);
+    const department = options.department ?? template.department;
+    if (template.department !== null && department !== template.department) {
+      throw new ValidationFailedError('The batch is not valid', [{ field: 'department', message: `must be "${template.department}", the unit the template belongs to` }]);
+    }
+    const supportInfo = resolveSupportInfo(settings, department, options.supportInfo);
+    // An HTML template's links are checked as each letter will read, filled in (renderTemplate):
+    // per row when values fill them, else once.
+    const links = template.bodyFormat === 'HTML' ? linksOf(template.body[options.language]) : [];
+    const linksVary = links.some((href) => href.includes('{{'));
+    let linksChecked = false;
+    let unsafeLinkRows = 0;
 
     // Pass 1: check every row; remember only compact rows (no per-row objects beyond these).
     const problems: FieldProblem[] = [];
@@ -113,9 +129,21 @@ export class SendBatchService {
         continue;
       }
       const used = Object.fromEntries(template.placeholders.map((name) => [name, values[name].slice(0, 1000)]));
+      if (links.length > 0 && (linksVary || !linksChecked)) {
+        try {
+          renderTemplate(template, options.language, used);
+          linksChecked = true;
+        } catch (error) {
+          if (!(error instanceof UnsafeLinkError)) throw error;
+          unsafeLinkRows++;
+          report({ field: `${field}.values`, message: 'make a link that is not an absolute https link' });
+          continue;
+        }
+      }
       rows.push([recipient.identityNumber, recipient.kind, JSON.stringify(used)]);
     }
     if (index === 0) throw new ValidationFailedError('The batch has no recipients', [{ field: 'recipients', message: 'at least one recipient is required' }]);
+    if (unsafeLinkRows > 0) throw new UnsafeLinkError(problems, `The batch was not accepted: ${unsafeLinkRows} of ${index} rows make a link that is not an absolute https link`);
     if (problemCount > 0) {
       throw new ValidationFailedError(`The batch was not accepted: ${problemCount} of ${index} rows are not valid`, problems);
     }
@@ -130,7 +158,7 @@ export class SendBatchService {
           tenant.id,
           template.id,
           options.language,
-          options.department ?? null,
+          department,
           JSON.stringify(supportInfo),
           JSON.stringify(options.externalReferences),
           options.allowPaper,
@@ -149,22 +177,27 @@ export class SendBatchService {
       }
       return batch.id as string;
     });
-    return this.progress(batchId);
+    return this.progress(batchId, scope);
   }
 
   /**
    * CSV with a header row: a `recipient` column (personnummer or organisationsnummer) and one
    * column per placeholder. Separator `,` or `;` (as Swedish spreadsheets write it).
    */
-  async createFromCsv(input: SendBatchInput, csv: string, sender: Sender): Promise<SendBatchProgress> {
-    return this.create(input, parseRecipientCsv(csv), sender);
+  async createFromCsv(input: SendBatchInput, csv: string, sender: Sender, scope: MailScope): Promise<SendBatchProgress> {
+    return this.create(input, parseRecipientCsv(csv), sender, scope);
   }
 
-  async progress(batchId: string): Promise<SendBatchProgress> {
+  /** A batch of the scope; another unit's is NOT_FOUND. */
+  async progress(batchId: string, scope: MailScope): Promise<SendBatchProgress> {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError('The batch');
     return this.database.transaction(async (em) => {
-      const [batch] = await em.query(`SELECT * FROM mail_send_batch WHERE tenant_id = $1 AND id = $2`, [tenantId, batchId]);
+      const [batch] = await em.query(`SELECT * FROM mail_send_batch WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`, [
+        tenantId,
+        batchId,
+        unitOf(scope),
+      ]);
       if (!batch) throw new NotFoundError('The batch');
       const counts: Array<{ status: string; channel: string | null; n: string }> = await em.query(
         `SELECT status, channel, count(*) AS n FROM mail_delivery WHERE tenant_id = $1 AND send_batch_id = $2 GROUP BY status, channel`,

@@ -1,5 +1,6 @@
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { MailScope, unitOf } from './access';
 
 export interface MonthlyStatistics {
   /** YYYY-MM in Europe/Stockholm. */
@@ -20,7 +21,8 @@ export interface MonthlyStatistics {
 export class StatisticsService {
   constructor(private readonly database: Database) {}
 
-  async monthly(range: { from?: Date; to?: Date } = {}): Promise<MonthlyStatistics[]> {
+  /** A unit scope counts its own unit's letters only (counts of another unit's letters are its business). */
+  async monthly(scope: MailScope, range: { from?: Date; to?: Date } = {}): Promise<MonthlyStatistics[]> {
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
       em.query(
@@ -33,8 +35,9 @@ export class StatisticsService {
                 count(*) FILTER (WHERE status = 'PENDING') AS pending
            FROM mail_delivery
           WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
+            AND ($4::varchar IS NULL OR department = $4)
           GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`,
-        [tenantId, range.from ?? null, range.to ?? null],
+        [tenantId, range.from ?? null, range.to ?? null, unitOf(scope)],
       ),
     );
     return rows.map((r: Record<string, string | null>) => ({

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { Database } from '@kommuna/platform-persistence';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { assertSafeHtml } from './content/html';
+import { MailScope, unitOf } from './access';
+import { assertSafeHtml, assertSafeLinks } from './content/html';
 import { escapeHtml, placeholdersOf, renderPlaceholders } from './content/placeholders';
 import { NotFoundError, ValidationFailedError } from './errors';
-import { problemsOf, Sender } from './message.service';
+import { departmentFor, problemsOf, Sender } from './message.service';
 
 export interface Localized {
   sv: string;
@@ -17,12 +18,15 @@ export interface TemplateInput {
   subject: Localized;
   body: Localized;
   bodyFormat?: 'TEXT' | 'HTML';
+  /** The unit whose template this is (only its case workers use it); none: the whole municipality's. */
+  department?: string | null;
 }
 
 export interface TemplateView {
   id: string;
   name: string;
   version: number;
+  department: string | null;
   subject: Localized;
   body: Localized;
   bodyFormat: 'TEXT' | 'HTML';
@@ -43,12 +47,14 @@ const TemplateShape = z.object({
   subject: LocalizedText(255),
   body: LocalizedText(100_000),
   bodyFormat: z.enum(['TEXT', 'HTML']).default('TEXT'),
+  department: z.string().trim().min(1).max(100).nullish(),
 });
 
 const toView = (row: Record<string, any>): TemplateView => ({
   id: row.id,
   name: row.name,
   version: row.version,
+  department: row.department,
   subject: row.subject,
   body: row.body,
   bodyFormat: row.body_format,
@@ -57,14 +63,20 @@ const toView = (row: Record<string, any>): TemplateView => ({
   createdAt: new Date(row.created_at),
 });
 
-/** Fills a template version for one recipient; HTML bodies get their values escaped. */
+/**
+ * Fills a template version for one recipient. HTML bodies get their values escaped, and the filled
+ * body's links are checked (UNSAFE_LINK): escaping keeps a value from adding markup, not from
+ * being a `javascript:` URL in `href="{{lank}}"`.
+ */
 export function renderTemplate(template: Pick<TemplateView, 'subject' | 'body' | 'bodyFormat'>, language: 'sv' | 'en', values: Record<string, string>): RenderedLetter {
-  return {
-    subject: renderPlaceholders(template.subject[language], values).slice(0, 255),
-    body: renderPlaceholders(template.body[language], values, template.bodyFormat === 'HTML' ? escapeHtml : undefined),
-    bodyFormat: template.bodyFormat,
-  };
+  const html = template.bodyFormat === 'HTML';
+  const body = renderPlaceholders(template.body[language], values, html ? escapeHtml : undefined);
+  if (html) assertSafeLinks(body, 'body');
+  return { subject: renderPlaceholders(template.subject[language], values).slice(0, 255), body, bodyFormat: template.bodyFormat };
 }
+
+/** Which templates a scope may use: its own unit's and the municipality's shared ones (SQL, `$n` the unit or null). */
+const usableBy = (param: string) => `(${param}::varchar IS NULL OR department IS NULL OR department = ${param}::varchar)`;
 
 /**
  * Letter templates per tenant, versioned: saving a template under an existing name adds the
@@ -73,55 +85,66 @@ export function renderTemplate(template: Pick<TemplateView, 'subject' | 'body' |
 export class TemplateService {
   constructor(private readonly database: Database) {}
 
-  async save(input: TemplateInput, sender: Sender): Promise<TemplateView> {
-    const parsed = TemplateShape.safeParse(input);
+  /** Saves a version; a unit scope saves only its own unit's templates (the api lets tenant admins save). */
+  async save(input: TemplateInput, sender: Sender, scope: MailScope): Promise<TemplateView> {
+    const parsed = TemplateShape.safeParse({ ...input, department: departmentFor(scope, input?.department) });
     if (!parsed.success) throw new ValidationFailedError('The template is not valid', problemsOf(parsed.error));
     const t = parsed.data;
+    const department = t.department ?? null;
     const body = t.bodyFormat === 'HTML' ? { sv: assertSafeHtml(t.body.sv), en: assertSafeHtml(t.body.en) } : t.body;
+    if (t.bodyFormat === 'HTML') {
+      assertSafeLinks(body.sv, 'body.sv', { template: true });
+      assertSafeLinks(body.en, 'body.en', { template: true });
+    }
     const placeholders = placeholdersOf(t.subject.sv, t.subject.en, body.sv, body.en);
     const tenantId = requestContext.tenantId();
     const [row] = await this.database.transaction(async (em) => {
       // Serialises versions of one name: two saves at once get consecutive numbers.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1::text || ':' || $2::text))`, [tenantId, t.name]);
       const rows = await em.query(
-        `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by)
-         SELECT $1::uuid, $2::varchar, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::varchar, $6::jsonb, $7::varchar FROM mail_template WHERE tenant_id = $1::uuid AND name = $2::varchar
+        `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by, department)
+         SELECT $1::uuid, $2::varchar, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::varchar, $6::jsonb, $7::varchar, $8::varchar FROM mail_template WHERE tenant_id = $1::uuid AND name = $2::varchar
          RETURNING *`,
-        [tenantId, t.name, JSON.stringify(t.subject), JSON.stringify(body), t.bodyFormat, JSON.stringify(placeholders), sender.id],
+        [tenantId, t.name, JSON.stringify(t.subject), JSON.stringify(body), t.bodyFormat, JSON.stringify(placeholders), sender.id, department],
       );
       // A template change is an administrative change: audited in the same transaction.
-      await appendAuditEntry(em, { actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id), action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version } });
+      await appendAuditEntry(em, { actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id), action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version, department } });
       return rows;
     });
     return toView(row);
   }
 
-  /** A version by id, or the newest version of a name. */
-  async get(ref: { id?: string; name?: string; version?: number }): Promise<TemplateView> {
+  /** A version by id, or the newest version of a name, that the scope may use (another unit's is NOT_FOUND). */
+  async get(ref: { id?: string; name?: string; version?: number }, scope: MailScope): Promise<TemplateView> {
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
       ref.id
-        ? em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND id = $2`, [tenantId, /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000'])
-        : em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) ORDER BY version DESC LIMIT 1`, [
+        ? em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND id = $2 AND ${usableBy('$3')}`, [
+            tenantId,
+            /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
+            unitOf(scope),
+          ])
+        : em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`, [
             tenantId,
             ref.name ?? '',
             ref.version ?? null,
+            unitOf(scope),
           ]),
     );
     if (!rows[0]) throw new NotFoundError('The template');
     return toView(rows[0]);
   }
 
-  /** The newest version of every template. */
-  async list(): Promise<TemplateView[]> {
+  /** The newest version of every template the scope may use. */
+  async list(scope: MailScope): Promise<TemplateView[]> {
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
-      em.query(`SELECT DISTINCT ON (name) * FROM mail_template WHERE tenant_id = $1 ORDER BY name, version DESC`, [tenantId]),
+      em.query(`SELECT DISTINCT ON (name) * FROM mail_template WHERE tenant_id = $1 AND ${usableBy('$2')} ORDER BY name, version DESC`, [tenantId, unitOf(scope)]),
     );
     return rows.map(toView);
   }
 
-  async preview(ref: { id?: string; name?: string; version?: number }, language: 'sv' | 'en', values: Record<string, string>): Promise<RenderedLetter> {
-    return renderTemplate(await this.get(ref), language, values);
+  async preview(ref: { id?: string; name?: string; version?: number }, language: 'sv' | 'en', values: Record<string, string>, scope: MailScope): Promise<RenderedLetter> {
+    return renderTemplate(await this.get(ref, scope), language, values);
   }
 }

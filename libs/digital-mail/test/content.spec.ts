@@ -1,5 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
-import { assertSafeHtml, htmlToText, parseRecipient, placeholdersOf, renderPrintLetter, routeAfterReachability, validateAttachment } from '../src';
+import { assertSafeHtml, assertSafeLinks, htmlToText, parseRecipient, placeholdersOf, renderPrintLetter, renderTemplate, routeAfterReachability, validateAttachment } from '../src';
 import { renderPlaceholders } from '../src/content/placeholders';
 import { parseRecipientCsv } from '../src/send-batch.service';
 
@@ -25,6 +25,39 @@ describe('HTML bodies', () => {
     ['<iframe src="https://x"></iframe>', '<iframe>'],
   ])('refuses %s naming %s', (html, named) => {
     expect(() => assertSafeHtml(html)).toThrow(expect.objectContaining({ code: 'UNSAFE_HTML', details: { removed: expect.arrayContaining([named]) } }));
+  });
+
+  it.each([
+    ['<a href="/minasidor">x</a>', '(relative)'],
+    ['<a href="sundsvall.se">x</a>', '(relative)'],
+    ['<a href="https://user:pw@sundsvall.se">x</a>', '(it carries credentials)'],
+  ])('refuses the link of %s (UNSAFE_LINK, %s)', (html, named) => {
+    expect(() => assertSafeLinks(assertSafeHtml(html), 'body')).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'body', message: expect.stringContaining(named) }] } }),
+    );
+  });
+
+  it('reads links as a browser does: entities and tabs do not hide a scheme', () => {
+    for (const href of ['&#106;avascript:alert(1)', 'java&#x09;script:alert(1)', ' javascript:alert(1)', 'data:text/html,<b>x</b>', 'mailto:a@b.se']) {
+      expect(() => assertSafeLinks(`<a href="${href}">x</a>`, 'body')).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK' }));
+    }
+    expect(() => assertSafeLinks('<p><a href="https://sundsvall.se/beslut?id=1&amp;v=2">beslut</a></p>', 'body')).not.toThrow();
+  });
+
+  it('checks a template’s links after its placeholders are filled (issue 23, fault 4)', () => {
+    const template = { subject: { sv: 'Länk', en: 'Link' }, body: { sv: '<p><a href="{{lank}}">Öppna</a> {{namn}}</p>', en: '<p><a href="{{lank}}">Open</a></p>' }, bodyFormat: 'HTML' as const };
+    // The template itself passes: only a filled-in letter can be judged.
+    expect(() => assertSafeLinks(template.body.sv, 'body.sv', { template: true })).not.toThrow();
+    expect(() => assertSafeLinks('<a href="/sida/{{id}}">x</a>', 'body.sv', { template: true })).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK' }));
+    // Escaping keeps a value from adding markup, not from being a javascript: URL.
+    for (const lank of ['javascript:alert(document.cookie)', 'JaVaScRiPt:alert(1)', 'data:text/html;base64,PHNjcmlwdD4=', '//evil.example/x']) {
+      expect(() => renderTemplate(template, 'sv', { lank, namn: 'Eva' })).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK', details: { problems: [expect.objectContaining({ field: 'body' })] } }));
+    }
+    expect(renderTemplate(template, 'sv', { lank: 'https://sundsvall.se/d/1?a=1&b=<2>', namn: '<Eva>' }).body).toBe(
+      '<p><a href="https://sundsvall.se/d/1?a=1&amp;b=&lt;2&gt;">Öppna</a> &lt;Eva&gt;</p>',
+    );
+    // Plain-text templates carry no links to check.
+    expect(renderTemplate({ ...template, bodyFormat: 'TEXT' }, 'sv', { lank: 'javascript:x', namn: 'Eva' }).body).toContain('javascript:x');
   });
 
   it('turns HTML into text for paper', () => {

@@ -17,12 +17,15 @@ import {
   SendBatchService,
   StatisticsService,
   TemplateService,
+  WHOLE_MUNICIPALITY,
 } from '../src';
 import { digitalMailService, inTenant, pdfBase64, rowsOf, tempDir, TestClock, TEST_SCHEMA } from './fixtures';
 import { SimulatorProcess, startSimulatorProcess } from './simulator-process';
 
 const staff: Sender = { kind: 'user', id: 'staff-1' };
 const system: Sender = { kind: 'system', id: 'sundsvall-system' };
+// The unit rules have their own test (units.spec.ts); the pipeline acts for the whole municipality.
+const all = WHOLE_MUNICIPALITY;
 
 describe('digital mail: acceptance and delivery pipeline', () => {
   const db = useTestDatabase(TEST_SCHEMA);
@@ -75,7 +78,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       ...options,
     });
   const send = (tenant: Tenant, input: Record<string, unknown>, sender = staff) =>
-    inTenant(tenant, () => messages.send({ subject: 'Beslut', body: 'Du har fått ett beslut.', ...input } as any, sender));
+    inTenant(tenant, () => messages.send({ subject: 'Beslut', body: 'Du har fått ett beslut.', ...input } as any, sender, all));
   const statusEvents = (tenant: Tenant, messageId: string) =>
     rowsOf(db(), tenant, `SELECT data FROM outbox_event WHERE tenant_id = $1 AND type = $2 AND subject = $3 ORDER BY occurred_at, id`, [
       tenant.id,
@@ -102,7 +105,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
 
     const round = await worker().drain();
     expect(round).toMatchObject({ sentDigitally: 1 });
-    const sent = await inTenant(sundsvall, () => messages.get(accepted.id));
+    const sent = await inTenant(sundsvall, () => messages.get(accepted.id, all));
     const records = await simulator.records();
     expect(sent).toMatchObject({ status: 'SENT', channel: 'digital', operatorTransactionId: records.deliveries[0].transactionId });
     expect(sent.mailboxOperator).toMatch(/Kivra|Min myndighetspost|Billo|Fortnox/);
@@ -137,7 +140,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       );
     }
     await worker().drain();
-    const [digital, paper1, paper2] = await inTenant(sundsvall, () => Promise.all(sent.map((m) => messages.get(m.id))));
+    const [digital, paper1, paper2] = await inTenant(sundsvall, () => Promise.all(sent.map((m) => messages.get(m.id, all))));
     expect(digital).toMatchObject({ status: 'SENT', channel: 'digital' });
     for (const paper of [paper1, paper2]) {
       expect(paper).toMatchObject({ status: 'SENT', channel: 'paper', statusDetail: 'The recipient has no digital mailbox; sent on paper' });
@@ -167,11 +170,11 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const paperButNoAddress = await send(sundsvall, { recipient: noAddress });
     const notOnPaper = await send(sundsvall, { recipient: noMailbox, allowPaper: false });
     await worker().drain();
-    const statuses = await inTenant(timra, () => Promise.all(inTimra.map((m) => messages.get(m.id))));
+    const statuses = await inTenant(timra, () => Promise.all(inTimra.map((m) => messages.get(m.id, all))));
     expect(statuses.map((m) => m.status)).toEqual(['NO_CONTACT_SETTINGS_FOUND', 'NOT_SENT', 'NO_CONTACT_WANTED']);
     expect(statuses[1].statusDetail).toContain('under 18');
-    expect(await inTenant(sundsvall, () => messages.get(paperButNoAddress.id))).toMatchObject({ status: 'NOT_SENT', statusDetail: 'No postal address in the population register' });
-    expect(await inTenant(sundsvall, () => messages.get(notOnPaper.id))).toMatchObject({ status: 'NO_CONTACT_SETTINGS_FOUND' });
+    expect(await inTenant(sundsvall, () => messages.get(paperButNoAddress.id, all))).toMatchObject({ status: 'NOT_SENT', statusDetail: 'No postal address in the population register' });
+    expect(await inTenant(sundsvall, () => messages.get(notOnPaper.id, all))).toMatchObject({ status: 'NO_CONTACT_SETTINGS_FOUND' });
     expect((await simulator.records()).deliveries).toEqual([]);
   });
 
@@ -204,7 +207,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       await w.runOnce();
       clock.advance(1500);
     }
-    const failed = await inTenant(sundsvall, () => messages.get(accepted.id));
+    const failed = await inTenant(sundsvall, () => messages.get(accepted.id, all));
     expect(failed).toMatchObject({ status: 'FAILED', channel: null, attempts: 3 });
     expect(failed.statusDetail).toMatch(/^Reachability service unreachable: .*\(gave up after 3 attempts\)$/);
     const events = await statusEvents(sundsvall, accepted.id);
@@ -217,7 +220,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const accepted = await send(sundsvall, { recipient, allowPaper: false });
     await worker().drain();
     // The reachability answer says the sender is not accepted; without paper, nothing is sent.
-    expect(await inTenant(sundsvall, () => messages.get(accepted.id))).toMatchObject({ status: 'NO_CONTACT_WANTED' });
+    expect(await inTenant(sundsvall, () => messages.get(accepted.id, all))).toMatchObject({ status: 'NO_CONTACT_WANTED' });
     // Reachable and accepted at the check, but the operator refuses the delivery (403): FAILED at once, one request.
     await simulator.configure({ rejectedSenders: [] });
     const second = await send(sundsvall, { recipient, subject: 'Andra' });
@@ -232,7 +235,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       },
     };
     await new DeliveryWorker(db(), directory, refusedOnDelivery, { now: clock.now }).drain();
-    const failed = await inTenant(sundsvall, () => messages.get(second.id));
+    const failed = await inTenant(sundsvall, () => messages.get(second.id, all));
     expect(failed).toMatchObject({ status: 'FAILED', attempts: 1 });
     expect(failed.statusDetail).toContain('403 SENDER_NOT_ACCEPTED');
     expect((await simulator.records()).deliveryCounts[second.id]).toEqual({ accepted: 0, requests: 1 });
@@ -256,7 +259,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     await new DeliveryWorker(db(), directory, crashing, { now: clock.now, leaseMs: 60_000, onError: (e) => errors.push(e.message) }).runOnce();
     expect(errors).toEqual(['process killed before the result was recorded']);
     expect((await simulator.records()).deliveryCounts[accepted.id]).toEqual({ accepted: 1, requests: 1 });
-    expect((await inTenant(sundsvall, () => messages.get(accepted.id))).status).toBe('PENDING');
+    expect((await inTenant(sundsvall, () => messages.get(accepted.id, all))).status).toBe('PENDING');
     // Within the lease nobody takes it; after it, another worker does.
     expect(await worker().runOnce()).toMatchObject({ sentDigitally: 0 });
     clock.advance(61_000);
@@ -264,7 +267,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const records = await simulator.records();
     expect(records.deliveryCounts[accepted.id]).toEqual({ accepted: 1, requests: 2 });
     expect(records.deliveries).toHaveLength(1);
-    expect(await inTenant(sundsvall, () => messages.get(accepted.id))).toMatchObject({ status: 'SENT', operatorTransactionId: records.deliveries[0].transactionId });
+    expect(await inTenant(sundsvall, () => messages.get(accepted.id, all))).toMatchObject({ status: 'SENT', operatorTransactionId: records.deliveries[0].transactionId });
   });
 
   describe('bad input: a clear error and nothing stored', () => {
@@ -286,7 +289,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       const [bare] = await createTestTenants(db(), { slug: 'utan-support', services: digitalMailService({ supportInfo: undefined }) });
       const local = new TenantDirectory(db());
       await local.sync([bare.config]);
-      await expect(inTenant(bare, () => new MessageService(db(), local).send({ recipient: testPersonnummer(21), subject: 's', body: 'b' }, staff))).rejects.toMatchObject({
+      await expect(inTenant(bare, () => new MessageService(db(), local).send({ recipient: testPersonnummer(21), subject: 's', body: 'b' }, staff, all))).rejects.toMatchObject({
         code: 'SUPPORT_INFO_MISSING',
       });
       expect(await count(bare, 'mail_message')).toBe(0);
@@ -308,15 +311,15 @@ describe('digital mail: acceptance and delivery pipeline', () => {
 
   it("keeps municipalities apart: one tenant cannot read another's letters", async () => {
     const letter = await send(sundsvall, { recipient: testPersonnummer(23) });
-    await expect(inTenant(timra, () => messages.get(letter.id))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await inTenant(timra, () => messages.list())).map((m) => m.id)).not.toContain(letter.id);
+    await expect(inTenant(timra, () => messages.get(letter.id, all))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await inTenant(timra, () => messages.list(all))).map((m) => m.id)).not.toContain(letter.id);
   });
 
   it('bulk send: rejects a batch with bad rows naming them, then delivers a valid one with mixed outcomes', async () => {
     const templates = new TemplateService(db());
     const batches = new SendBatchService(db(), directory, templates);
     const template = await inTenant(sundsvall, () =>
-      templates.save({ name: 'sophamtning', subject: { sv: 'Ny tömningsdag för {{name}}', en: 'New collection day for {{name}}' }, body: { sv: 'Hej {{name}}! Ny dag: {{day}}.', en: 'Hi {{name}}! New day: {{day}}.' } }, staff),
+      templates.save({ name: 'sophamtning', subject: { sv: 'Ny tömningsdag för {{name}}', en: 'New collection day for {{name}}' }, body: { sv: 'Hej {{name}}! Ny dag: {{day}}.', en: 'Hi {{name}}! New day: {{day}}.' } }, staff, all),
     );
     expect(template).toMatchObject({ version: 1, placeholders: ['name', 'day'] });
 
@@ -328,7 +331,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
           { recipient: '199001019801', values: { name: 'B', day: 'tisdag' } },
           { recipient: testPersonnummer(31), values: { name: 'C' } },
           { recipient: testPersonnummer(30), values: { name: 'A', day: 'måndag' } },
-        ], staff),
+        ], staff, all),
       ),
     ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -348,18 +351,18 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     // One recipient is a known party already; the expansion finds the others' parties or creates them in one statement.
     const knownParty = await new PartyRegister(db()).partyIdFor('person', recipients[0]);
     const csv = ['recipient;name;day', ...recipients.map((r, i) => `${r};Person ${i};onsdag`)].join('\n');
-    const accepted = await inTenant(sundsvall, () => batches.createFromCsv({ template: { name: 'sophamtning' }, department: 'miljo' }, csv, system));
+    const accepted = await inTenant(sundsvall, () => batches.createFromCsv({ template: { name: 'sophamtning' }, department: 'miljo' }, csv, system, all));
     expect(accepted).toMatchObject({ total: 40, accepted: 0, pending: 40, completed: false });
 
     const w = worker({ expandChunkSize: 15, digitalBatchSize: 7, paperBatchSize: 4 });
     await w.runOnce();
-    const midway = await inTenant(sundsvall, () => batches.progress(accepted.id));
+    const midway = await inTenant(sundsvall, () => batches.progress(accepted.id, all));
     expect(midway.accepted).toBe(15);
     expect(midway.completed).toBe(false);
     // No print batch is released while letters of the mailing could still join it.
     expect(Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_print_batch WHERE send_batch_id = $1 AND status = 'RELEASED'`, [accepted.id]))[0].n)).toBe(0);
     await w.drain();
-    const done = await inTenant(sundsvall, () => batches.progress(accepted.id));
+    const done = await inTenant(sundsvall, () => batches.progress(accepted.id, all));
     expect(done).toMatchObject({ total: 40, accepted: 40, pending: 0, sentDigitally: 25, sentOnPaper: 10, notDelivered: 5, failed: 0, completed: true });
     const printBatches = await rowsOf(db(), sundsvall, `SELECT status, letter_count FROM mail_print_batch WHERE send_batch_id = $1`, [accepted.id]);
     expect(printBatches).toEqual([{ status: 'RELEASED', letter_count: 10 }]);
@@ -400,18 +403,18 @@ describe('digital mail: acceptance and delivery pipeline', () => {
   it('templates are versioned and previewable in Swedish and English', async () => {
     const templates = new TemplateService(db());
     await inTenant(timra, async () => {
-      await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse', en: 'Reminder' }, body: { sv: '<p>Hej {{name}}</p>', en: '<p>Hi {{name}}</p>' }, bodyFormat: 'HTML' }, staff);
-      const v2 = await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse 2', en: 'Reminder 2' }, body: { sv: '<p>Hej {{name}}!</p>', en: '<p>Hi {{name}}!</p>' }, bodyFormat: 'HTML' }, staff);
+      await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse', en: 'Reminder' }, body: { sv: '<p>Hej {{name}}</p>', en: '<p>Hi {{name}}</p>' }, bodyFormat: 'HTML' }, staff, all);
+      const v2 = await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse 2', en: 'Reminder 2' }, body: { sv: '<p>Hej {{name}}!</p>', en: '<p>Hi {{name}}!</p>' }, bodyFormat: 'HTML' }, staff, all);
       expect(v2.version).toBe(2);
-      expect((await templates.list()).find((t) => t.name === 'paminnelse')?.version).toBe(2);
-      expect(await templates.preview({ name: 'paminnelse', version: 1 }, 'en', { name: '<Eva>' })).toEqual({ subject: 'Reminder', body: '<p>Hi &lt;Eva&gt;</p>', bodyFormat: 'HTML' });
-      await expect(templates.preview({ name: 'paminnelse' }, 'sv', {})).rejects.toMatchObject({ code: 'TEMPLATE_VALUES_MISSING' });
-      await expect(templates.save({ name: 'x', subject: { sv: 's', en: 's' }, body: { sv: '<img src=x>', en: 'e' }, bodyFormat: 'HTML' }, staff)).rejects.toMatchObject({ code: 'UNSAFE_HTML' });
+      expect((await templates.list(all)).find((t) => t.name === 'paminnelse')?.version).toBe(2);
+      expect(await templates.preview({ name: 'paminnelse', version: 1 }, 'en', { name: '<Eva>' }, all)).toEqual({ subject: 'Reminder', body: '<p>Hi &lt;Eva&gt;</p>', bodyFormat: 'HTML' });
+      await expect(templates.preview({ name: 'paminnelse' }, 'sv', {}, all)).rejects.toMatchObject({ code: 'TEMPLATE_VALUES_MISSING' });
+      await expect(templates.save({ name: 'x', subject: { sv: 's', en: 's' }, body: { sv: '<img src=x>', en: 'e' }, bodyFormat: 'HTML' }, staff, all)).rejects.toMatchObject({ code: 'UNSAFE_HTML' });
     });
   });
 
   it('statistics per department and month, and retention purges content but keeps the metadata', async () => {
-    const stats = await inTenant(sundsvall, () => new StatisticsService(db()).monthly());
+    const stats = await inTenant(sundsvall, () => new StatisticsService(db()).monthly(all));
     const total = stats.reduce((sum, s) => sum + s.total, 0);
     expect(total).toBe(await count(sundsvall, 'mail_delivery'));
     const miljo = stats.find((s) => s.department === 'miljo');
@@ -432,7 +435,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     );
     expect(left[0]).toEqual({ bodies: '0', attachments: '0', pdfs: '0' });
     // Metadata stays: statistics are unchanged.
-    expect(await inTenant(sundsvall, () => new StatisticsService(db()).monthly())).toEqual(stats);
+    expect(await inTenant(sundsvall, () => new StatisticsService(db()).monthly(all))).toEqual(stats);
     expect((await purger(400).purgeAll()).sundsvall).toBe(0);
   });
 });

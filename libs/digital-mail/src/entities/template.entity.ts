@@ -31,6 +31,10 @@ export class MailTemplateEntity {
   @Column({ type: 'jsonb' })
   placeholders!: string[];
 
+  /** The unit whose template this is (unit secrecy: only its case workers use it); null: the whole municipality's. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  department!: string | null;
+
   @Column({ name: 'created_by', type: 'varchar', length: 200 })
   createdBy!: string;
 

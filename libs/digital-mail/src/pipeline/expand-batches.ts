@@ -3,8 +3,13 @@ import type { EntityManager } from 'typeorm';
 import { Database, PartyRegister } from '@kommuna/platform-persistence';
 import type { MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 import { sha256Hex } from '../content/attachments';
+import { renderPlaceholders } from '../content/placeholders';
+import { UnsafeLinkError } from '../errors';
 import { recordStatusChanges } from '../status-events';
-import { renderTemplate } from '../template.service';
+import { RenderedLetter, renderTemplate } from '../template.service';
+
+/** Why a letter was refused at rendering: it is FAILED at once and never delivered. */
+const UNSAFE_LINK_DETAIL = 'UNSAFE_LINK: a link in the letter is not an absolute https link; not delivered';
 
 type RecipientKind = 'person' | 'organisation';
 
@@ -74,7 +79,17 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
   if (rows.length === 0) return 0;
   const template = { subject: batch.t_subject, body: batch.t_body, bodyFormat: batch.t_body_format };
   const letters = rows.map((row) => {
-    const letter = renderTemplate(template, batch.language, row.values);
+    // Acceptance checked every row's links; a row accepted before that check (or a template changed
+    // since) is still never delivered with an unsafe link: its letter is FAILED with the reason.
+    let letter: RenderedLetter;
+    let refused = false;
+    try {
+      letter = renderTemplate(template, batch.language, row.values);
+    } catch (error) {
+      if (!(error instanceof UnsafeLinkError)) throw error;
+      letter = { subject: renderPlaceholders(template.subject[batch.language as 'sv' | 'en'], row.values).slice(0, 255), body: '', bodyFormat: template.bodyFormat };
+      refused = true;
+    }
     const partyId = partyIds.get(row.recipient_number);
     if (!partyId) throw new Error(`No party id for a recipient of send batch ${batchId}`);
     return {
@@ -82,6 +97,7 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
       row,
       partyId,
       letter,
+      refused,
       externalReferences: { ...batch.external_references, sendBatchRow: String(row.row_number) } as Record<string, string>,
     };
   });
@@ -106,16 +122,18 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
       letters.map((l) => l.partyId),
       letters.map((l) => l.row.recipient_kind),
       letters.map((l) => l.letter.subject),
-      letters.map((l) => l.letter.body),
+      letters.map((l) => (l.refused ? null : l.letter.body)),
       letters.map((l) => l.letter.bodyFormat),
       letters.map((l) => JSON.stringify(l.externalReferences)),
       letters.map((l) => sha256Hex(`${batchId}:${l.row.row_number}`)),
     ],
   );
   await em.query(
-    `INSERT INTO mail_delivery (tenant_id, message_id, recipient_party_id, recipient_number, status, stage, send_batch_id, department)
-     SELECT $1::uuid, l.id, l.party, l.num, 'PENDING', 'REACHABILITY', $2::uuid, $3::varchar FROM unnest($4::uuid[], $5::uuid[], $6::text[]) AS l(id, party, num)`,
-    [tenantId, batchId, batch.department, ids, letters.map((l) => l.partyId), letters.map((l) => l.row.recipient_number)],
+    `INSERT INTO mail_delivery (tenant_id, message_id, recipient_party_id, recipient_number, status, stage, send_batch_id, department, status_detail, completed_at)
+     SELECT $1::uuid, l.id, l.party, CASE WHEN l.refused THEN NULL ELSE l.num END, CASE WHEN l.refused THEN 'FAILED' ELSE 'PENDING' END,
+            CASE WHEN l.refused THEN 'DONE' ELSE 'REACHABILITY' END, $2::uuid, $3::varchar, CASE WHEN l.refused THEN $8::text END, CASE WHEN l.refused THEN now() END
+       FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::boolean[]) AS l(id, party, num, refused)`,
+    [tenantId, batchId, batch.department, ids, letters.map((l) => l.partyId), letters.map((l) => l.row.recipient_number), letters.map((l) => l.refused), UNSAFE_LINK_DETAIL],
   );
   await em.query(
     `UPDATE mail_batch_recipient r SET message_id = l.id, recipient_number = NULL, "values" = '{}'
@@ -128,9 +146,9 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
     letters.map((l): MailDeliveryStatusChangedData => ({
       messageId: l.id,
       recipientPartyId: l.partyId,
-      status: 'PENDING',
+      status: l.refused ? 'FAILED' : 'PENDING',
       channel: null,
-      statusDetail: null,
+      statusDetail: l.refused ? UNSAFE_LINK_DETAIL : null,
       externalReferences: l.externalReferences,
     })),
   );
