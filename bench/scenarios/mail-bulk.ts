@@ -60,7 +60,7 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
     running.push(simulator);
     const api = await startApi(db, realm, { port: 4303, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
     running.push(api);
-    const admin = { authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin'])}`, 'x-kommuna-tenant': 'sundsvall' };
+    const admin = { authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`, 'x-kommuna-tenant': 'sundsvall' };
     await graphql(api.url, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id } }', {
       input: {
         name: 'avfallstaxa-2027',

@@ -2,11 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, HttpException, Param, Post } 
 import { Allow, CurrentPrincipal, Principal, Public } from '@kommuna/platform-auth';
 import { DigitalMailError, MessageService, SendMessageInput } from '@kommuna/digital-mail';
 import { DIGITAL_MAIL_OPENAPI } from './openapi';
-import { senderOf } from './sender';
+import { letterScopeOf, senderOf } from './sender';
 
-const STATUS_OF: Record<string, number> = { CONFLICT: 409, NOT_FOUND: 404, SERVICE_NOT_ENABLED: 422 };
+const STATUS_OF: Record<string, number> = { CONFLICT: 409, NOT_FOUND: 404, SERVICE_NOT_ENABLED: 422, FORBIDDEN: 403 };
 
-/** Coded digital-mail errors as HTTP answers: 400 for bad input, 409 for a reused key, 404. */
+/** Coded digital-mail errors as HTTP answers: 400 for bad input, 409 for a reused key, 404, 403 for another unit. */
 async function answering<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -20,7 +20,8 @@ async function answering<T>(work: () => Promise<T>): Promise<T> {
 
 /**
  * REST for municipal systems (service-account tokens), as their vendors integrate: send a letter,
- * read its status. The OpenAPI document describes both.
+ * read its status. The OpenAPI document describes both. A tenant admin reads no letters (as no
+ * cases), so has no access here; case workers use GraphQL.
  */
 @Controller('digital-mail')
 export class DigitalMailController {
@@ -32,7 +33,7 @@ export class DigitalMailController {
     return DIGITAL_MAIL_OPENAPI;
   }
 
-  @Allow('service_account', 'tenant_admin')
+  @Allow('service_account')
   @Post('messages')
   @HttpCode(202)
   send(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @CurrentPrincipal() principal: Principal): Promise<unknown> {
@@ -42,13 +43,13 @@ export class DigitalMailController {
       }
       const input = { ...(body as SendMessageInput) };
       if (idempotencyKey && !input.idempotencyKey) input.idempotencyKey = idempotencyKey;
-      return this.messages.send(input, senderOf(principal));
+      return this.messages.send(input, senderOf(principal), letterScopeOf(principal));
     });
   }
 
-  @Allow('service_account', 'tenant_admin')
+  @Allow('service_account')
   @Get('messages/:id')
-  get(@Param('id') id: string): Promise<unknown> {
-    return answering(() => this.messages.get(id));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<unknown> {
+    return answering(() => this.messages.get(id, letterScopeOf(principal)));
   }
 }

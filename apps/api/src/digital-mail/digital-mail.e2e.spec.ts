@@ -72,21 +72,22 @@ describe('digital mail api', () => {
     expect((await rest('POST', '/digital-mail/messages', undefined, 'sundsvall', letter)).status).toBe(401);
   });
 
-  it('lets staff send, template and bulk-send over GraphQL', async () => {
-    const headers = { authorization: `Bearer ${staff('timra', ['tenant_admin'])}`, 'x-kommuna-tenant': 'timra' };
+  it('lets case workers send and bulk-send, and tenant admins keep templates, over GraphQL', async () => {
+    const admin = { authorization: `Bearer ${staff('timra', ['tenant_admin'])}`, 'x-kommuna-tenant': 'timra' };
+    const headers = { authorization: `Bearer ${staff('timra')}`, 'x-kommuna-tenant': 'timra' };
     const sent = await api.graphql(
-      `mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id status sentByKind externalReferences { key value } } }`,
+      `mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id status sentByKind department externalReferences { key value } } }`,
       headers,
       { input: { recipient: '197110109878', subject: 'Hej', body: 'Text', externalReferences: [{ key: 'caseId', value: 'T-1' }] } },
     );
     expect(sent.body.errors).toBeUndefined();
-    expect(sent.body.data.sendDigitalMail).toMatchObject({ status: 'PENDING', sentByKind: 'user', externalReferences: [{ key: 'caseId', value: 'T-1' }] });
+    expect(sent.body.data.sendDigitalMail).toMatchObject({ status: 'PENDING', sentByKind: 'user', department: 'socialtjanst', externalReferences: [{ key: 'caseId', value: 'T-1' }] });
 
     const template = await api.graphql(
-      `mutation { saveDigitalMailTemplate(input: { name: "avgift", subject: { sv: "Avgift {{month}}", en: "Fee {{month}}" }, body: { sv: "Hej {{name}}", en: "Hi {{name}}" } }) { version placeholders } }`,
-      headers,
+      `mutation { saveDigitalMailTemplate(input: { name: "avgift", subject: { sv: "Avgift {{month}}", en: "Fee {{month}}" }, body: { sv: "Hej {{name}}", en: "Hi {{name}}" } }) { version placeholders department } }`,
+      admin,
     );
-    expect(template.body.data.saveDigitalMailTemplate).toEqual({ version: 1, placeholders: ['month', 'name'] });
+    expect(template.body.data.saveDigitalMailTemplate).toEqual({ version: 1, placeholders: ['month', 'name'], department: null });
 
     const bad = await api.graphql(
       `mutation($csv: String!) { createDigitalMailSendBatch(input: { template: { name: "avgift" }, csv: $csv }) { id } }`,
@@ -96,15 +97,58 @@ describe('digital mail api', () => {
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'recipients[1].recipient' }] } });
 
     const batch = await api.graphql(
-      `mutation($csv: String!) { createDigitalMailSendBatch(input: { template: { name: "avgift" }, csv: $csv, department: "ekonomi" }) { id total accepted pending completed } }`,
+      `mutation($csv: String!) { createDigitalMailSendBatch(input: { template: { name: "avgift" }, csv: $csv }) { id total accepted pending completed department } }`,
       headers,
       { csv: 'recipient;name;month\n199001019802;Anna;maj\n197110109878;Erik;maj' },
     );
-    expect(batch.body.data.createDigitalMailSendBatch).toMatchObject({ total: 2, accepted: 0, pending: 2, completed: false });
+    expect(batch.body.data.createDigitalMailSendBatch).toMatchObject({ total: 2, accepted: 0, pending: 2, completed: false, department: 'socialtjanst' });
     const progress = await api.graphql(`query($id: ID!) { digitalMailSendBatch(id: $id) { total pending } }`, headers, { id: batch.body.data.createDigitalMailSendBatch.id });
     expect(progress.body.data.digitalMailSendBatch).toEqual({ total: 2, pending: 2 });
     const stats = await api.graphql(`{ digitalMailStatistics { department total pending } }`, headers);
-    expect(stats.body.data.digitalMailStatistics).toEqual([expect.objectContaining({ department: null, total: 1, pending: 1 })]);
+    expect(stats.body.data.digitalMailStatistics).toEqual([expect.objectContaining({ department: 'socialtjanst', total: 1, pending: 1 })]);
+    expect((await api.graphql(`{ digitalMailStatistics { department total } }`, admin)).body.data.digitalMailStatistics).toEqual([expect.objectContaining({ department: 'socialtjanst', total: 1 })]);
+  });
+
+  it('refuses an HTML template whose filled-in link is not https (UNSAFE_LINK), and stores no batch', async () => {
+    const admin = { authorization: `Bearer ${staff('sundsvall', ['tenant_admin'])}`, 'x-kommuna-tenant': 'sundsvall' };
+    const headers = { authorization: `Bearer ${staff('sundsvall')}`, 'x-kommuna-tenant': 'sundsvall' };
+    const saved = await api.graphql(
+      `mutation { saveDigitalMailTemplate(input: { name: "lank", bodyFormat: HTML, subject: { sv: "Beslut", en: "Decision" }, body: { sv: "<p><a href=\\"{{lank}}\\">Läs</a></p>", en: "<p><a href=\\"{{lank}}\\">Read</a></p>" } }) { version } }`,
+      admin,
+    );
+    expect(saved.body.errors).toBeUndefined();
+    const refused = await api.graphql(
+      `mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id } }`,
+      headers,
+      { input: { template: { name: 'lank' }, recipients: [{ recipient: '199001019802', values: [{ key: 'lank', value: 'javascript:alert(document.cookie)' }] }] } },
+    );
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'recipients[0].values' }] } });
+    const preview = await api.graphql(`{ digitalMailTemplatePreview(template: { name: "lank" }, values: [{ key: "lank", value: "javascript:alert(1)" }]) { body } }`, headers);
+    expect(preview.body.errors[0].extensions.code).toBe('UNSAFE_LINK');
+    const letters = await api.graphql(`{ digitalMailMessages { id } }`, headers);
+    expect(letters.body.data.digitalMailMessages).toEqual([]);
+  });
+
+  it('keeps tenant admins out of letters (as out of cases), and case workers without a unit out of everything', async () => {
+    const admin = { authorization: `Bearer ${staff('timra', ['tenant_admin'])}`, 'x-kommuna-tenant': 'timra' };
+    const noUnit = { authorization: `Bearer ${api.realm.token({ sub: 'no-unit', realm_access: { roles: ['case_worker'] }, organization: ['timra'] })}`, 'x-kommuna-tenant': 'timra' };
+    for (const who of [admin, noUnit]) {
+      const res = await api.graphql(`{ digitalMailMessages { id subject } }`, who);
+      expect(res.status).toBe(403);
+      expect(res.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+    expect((await api.graphql(`{ digitalMailStatistics { total } }`, noUnit)).status).toBe(403);
+    expect((await rest('POST', '/digital-mail/messages', staff('timra', ['tenant_admin']), 'timra', letter)).status).toBe(403);
+  });
+
+  it('answers a compiled operation (its second and later use) like the first: omitted defaults stay defaults', async () => {
+    const headers = { authorization: `Bearer ${staff('sundsvall')}`, 'x-kommuna-tenant': 'sundsvall' };
+    for (let use = 1; use <= 3; use++) {
+      const sent = await api.graphql('mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { bodyFormat } }', headers, {
+        input: { recipient: '199001019802', subject: `Brev ${use}`, body: 'Text' },
+      });
+      expect({ use, errors: sent.body.errors, data: sent.body.data }).toEqual({ use, errors: undefined, data: { sendDigitalMail: { bodyFormat: 'TEXT' } } });
+    }
   });
 
   it('keeps case workers from changing templates', async () => {

@@ -49,8 +49,9 @@ export class MailAttachmentInput {
   @Field({ description: 'The PDF, base64-encoded' })
   contentBase64!: string;
 
-  @Field(() => AttachmentDeliveryModeEnum, { defaultValue: AttachmentDeliveryModeEnum.EITHER })
-  deliveryMode!: AttachmentDeliveryModeEnum;
+  // Nullable with a default: graphql-jit (compiled operations) refuses an omitted non-null field even with a default.
+  @Field(() => AttachmentDeliveryModeEnum, { nullable: true, defaultValue: AttachmentDeliveryModeEnum.EITHER })
+  deliveryMode?: AttachmentDeliveryModeEnum | null;
 }
 
 @InputType('MailSupportInfoInput')
@@ -79,8 +80,9 @@ export class SendDigitalMailInput {
   @Field()
   body!: string;
 
-  @Field(() => MailBodyFormat, { defaultValue: MailBodyFormat.TEXT })
-  bodyFormat!: MailBodyFormat;
+  // Nullable with a default: graphql-jit (compiled operations) refuses an omitted non-null field even with a default.
+  @Field(() => MailBodyFormat, { nullable: true, defaultValue: MailBodyFormat.TEXT })
+  bodyFormat?: MailBodyFormat | null;
 
   @Field({ nullable: true, description: 'sv (default) or en' })
   language?: string;
@@ -91,7 +93,7 @@ export class SendDigitalMailInput {
   @Field(() => SupportInfoInput, { nullable: true, description: "Overrides the department's and the municipality's" })
   supportInfo?: SupportInfoInput;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: "The unit the letter belongs to; a case worker's own unit by default, and no other" })
   department?: string;
 
   @Field(() => [KeyValueInput], { nullable: true, description: 'E.g. caseId' })
@@ -214,8 +216,12 @@ export class SaveMailTemplateInput {
   @Field(() => LocalizedTextInput, { description: 'Named placeholders: {{name}}' })
   body!: LocalizedTextInput;
 
-  @Field(() => MailBodyFormat, { defaultValue: MailBodyFormat.TEXT })
-  bodyFormat!: MailBodyFormat;
+  // Nullable with a default: graphql-jit (compiled operations) refuses an omitted non-null field even with a default.
+  @Field(() => MailBodyFormat, { nullable: true, defaultValue: MailBodyFormat.TEXT })
+  bodyFormat?: MailBodyFormat | null;
+
+  @Field(() => String, { nullable: true, description: "The unit whose template this is (only its case workers use it); none: the whole municipality's" })
+  department?: string | null;
 }
 
 @ObjectType()
@@ -228,6 +234,9 @@ export class MailTemplate {
 
   @Field(() => Int)
   version!: number;
+
+  @Field(() => String, { nullable: true, description: "The unit whose template this is; null: the whole municipality's" })
+  department!: string | null;
 
   @Field(() => MailLocalizedText)
   subject!: MailLocalizedText;

@@ -41,7 +41,7 @@ export const DIGITAL_MAIL_OPENAPI = {
           recipient: { type: 'string', description: 'Personnummer, samordningsnummer or organisationsnummer. Never returned.' },
           subject: { type: 'string', minLength: 1, maxLength: 255 },
           body: { type: 'string' },
-          bodyFormat: { type: 'string', enum: ['TEXT', 'HTML'], default: 'TEXT', description: 'HTML may use p, br, strong, em, b, i, u, h1-h3, ul, ol, li, blockquote, table elements and a[href] (https, mailto); anything else is refused with UNSAFE_HTML.' },
+          bodyFormat: { type: 'string', enum: ['TEXT', 'HTML'], default: 'TEXT', description: 'HTML may use p, br, strong, em, b, i, u, h1-h3, ul, ol, li, blockquote, table elements and a[href] with an absolute https URL; other markup is refused with UNSAFE_HTML, other links with UNSAFE_LINK.' },
           language: { type: 'string', enum: ['sv', 'en'], default: 'sv' },
           attachments: {
             type: 'array',

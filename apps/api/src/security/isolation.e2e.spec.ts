@@ -380,3 +380,135 @@ describe('isolation, adversarially', () => {
     expect(control.data?.recordCaseStatus).toMatchObject({ caseId: id });
   });
 });
+
+/**
+ * Unit secrecy in digital mail (issue 23, fault 3), across units and municipalities: the review
+ * saw `timra-skola` list a social-services notice with the recipient's party id, and
+ * `sundsvall-skola` read a letter by id and send under department "socialtjanst". Sundsvall's
+ * social services get a letter, a case notice, a template and a bulk send; then the other unit of
+ * the same municipality, both units of another, another municipality's caseworkers addressing
+ * Sundsvall, and Sundsvall's tenant admin (who reads no case, so no letter) call every digital-mail
+ * operation, and nothing of it comes back or changes. Controls: social services' own case worker.
+ */
+describe('isolation, adversarially: digital mail between units and municipalities', () => {
+  let api: TestApi;
+  const seeded: Record<string, string> = {};
+  const who = (tenant: string, roles: string[], unit?: string, addressing = tenant) => ({
+    authorization: `Bearer ${api.realm.token({ sub: `${tenant}-${unit ?? roles.join('-')}`, realm_access: { roles }, organization: [tenant], ...(unit ? { unit } : {}), azp: `${tenant}-system` })}`,
+    'x-kommuna-tenant': addressing,
+  });
+  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => (await api.graphql(query, headers, variables)).body;
+  const MARKERS = ['SOC-2025-2210', 'Hemligt bistånd', 'bistand-beslut', 'Ekonomiskt bistånd'];
+  const OPERATIONS: Array<[string, string, (s: Record<string, string>) => Record<string, unknown>]> = [
+    ['digitalMailMessages', '{ digitalMailMessages(limit: 500) { id subject department recipientPartyId } }', () => ({})],
+    ['digitalMailMessages', 'query($d: String) { digitalMailMessages(department: $d) { id subject recipientPartyId } }', () => ({ d: 'socialtjanst' })],
+    ['digitalMailMessage', 'query($id: ID!) { digitalMailMessage(id: $id) { id subject recipientPartyId } }', (s) => ({ id: s.letter })],
+    ['digitalMailMessage', 'query($id: ID!) { digitalMailMessage(id: $id) { id subject recipientPartyId } }', (s) => ({ id: s.notice })],
+    ['digitalMailSendBatch', 'query($id: ID!) { digitalMailSendBatch(id: $id) { id total department templateId } }', (s) => ({ id: s.batch })],
+    ['digitalMailTemplates', '{ digitalMailTemplates { id name subject { sv } department } }', () => ({})],
+    ['digitalMailTemplatePreview', '{ digitalMailTemplatePreview(template: { name: "bistand-beslut" }, values: [{ key: "nr", value: "1" }]) { subject body } }', () => ({})],
+    ['digitalMailStatistics', '{ digitalMailStatistics { department total } }', () => ({})],
+    ['sendDigitalMail', 'mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id department } }', () => ({ input: { recipient: '197110109878', subject: 'Kapat', body: 'x', department: 'socialtjanst' } })],
+    ['createDigitalMailSendBatch', 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', () => ({ input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }] } })],
+    ['createDigitalMailSendBatch', 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', (s) => ({ input: { template: { id: s.template }, department: 'socialtjanst', recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }] } })],
+  ];
+
+  beforeAll(async () => {
+    api = await startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '1000000', KOMMUNA_RATE_LIMIT_PER_TENANT: '1000000' } });
+    const social = who('sundsvall', ['case_worker'], 'socialtjanst');
+    const admin = who('sundsvall', ['tenant_admin']);
+    const system = who('sundsvall', ['service_account']);
+    const must = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
+      const body = await gql(headers, query, variables);
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const { sendDigitalMail } = await must(social, 'mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id } }', {
+      input: { recipient: '197110109878', subject: 'Hemligt bistånd', body: 'Beslut om försörjningsstöd.' },
+    });
+    // The review's letter: a Mina sidor decision on a social-services case becomes a notice of that unit.
+    const key = { source: 'procapita', externalCaseId: 'soc-2025-2210' };
+    await must(system, 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', {
+      input: { ...key, errandNumber: 'SOC-2025-2210', caseType: 'bistand', unit: 'socialtjanst', title: { sv: 'Ekonomiskt bistånd', en: 'Income support' }, subject: { personnummer: '197110109878' } },
+    });
+    await must(system, 'mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { caseId } }', {
+      input: { ...key, externalDecisionId: 'd-1', decisionType: 'bistand', outcome: 'APPROVAL', decidedAt: '2025-10-02T10:00:00Z' },
+    });
+    await api.dispatchEvents();
+    const { digitalMailMessages } = await must(social, '{ digitalMailMessages { id subject department } }');
+    const notice = digitalMailMessages.find((m: { subject: string }) => m.subject === 'Det finns ett beslut i ditt ärende: SOC-2025-2210');
+    expect(notice).toMatchObject({ department: 'socialtjanst' });
+    const { saveDigitalMailTemplate } = await must(admin, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id department } }', {
+      input: { name: 'bistand-beslut', department: 'socialtjanst', subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' }, body: { sv: 'Hemligt bistånd', en: 'Secret' } },
+    });
+    const { createDigitalMailSendBatch } = await must(social, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', {
+      input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '199001019802', values: [{ key: 'nr', value: '7' }] }] },
+    });
+    expect(createDigitalMailSendBatch.department).toBe('socialtjanst');
+    Object.assign(seeded, { letter: sendDigitalMail.id, notice: notice.id, template: saveDigitalMailTemplate.id, batch: createDigitalMailSendBatch.id });
+  });
+  afterAll(() => api?.close());
+
+  /** Sundsvall's digital-mail rows, hashed: any change shows. */
+  const mailState = () =>
+    requestContext.run({ requestId: 'isolation', tenantId: api.runtime.tenants.get('sundsvall').id }, () =>
+      api.runtime.database.transaction((em) =>
+        em.query(
+          `SELECT (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM mail_message t) AS messages,
+                  (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM mail_send_batch t) AS batches,
+                  (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM mail_template t) AS templates`,
+        ),
+      ),
+    );
+
+  it('no other unit, municipality or tenant admin sees, counts, uses or sends anything of social services’ mail', async () => {
+    const attackers: Record<string, Record<string, string>> = {
+      sundsvallSkola: who('sundsvall', ['case_worker'], 'skola'),
+      sundsvallAdmin: who('sundsvall', ['tenant_admin']),
+      sundsvallWithoutUnit: who('sundsvall', ['case_worker']),
+      timraSkola: who('timra', ['case_worker'], 'skola'),
+      timraSocialtjanst: who('timra', ['case_worker'], 'socialtjanst'),
+      timraSkolaAddressingSundsvall: who('timra', ['case_worker'], 'skola', 'sundsvall'),
+      timraSocialtjanstAddressingSundsvall: who('timra', ['case_worker'], 'socialtjanst', 'sundsvall'),
+    };
+    const before = await mailState();
+    const leaks: string[] = [];
+    for (const [operation, query, variables] of OPERATIONS) {
+      for (const [name, headers] of Object.entries(attackers)) {
+        // A tenant admin administers every unit's templates: seeing them is theirs (counts and letters are not).
+        if (name === 'sundsvallAdmin' && operation.startsWith('digitalMailTemplate')) continue;
+        const body = await gql(headers, query, variables(seeded));
+        const data = JSON.stringify(body.data ?? null);
+        const found = [...MARKERS, ...Object.values(seeded)].filter((m) => data.includes(m));
+        if (found.length > 0) leaks.push(`${operation} as ${name}: ${found.join(', ')} in ${data.slice(0, 200)}`);
+        for (const error of body.errors ?? []) if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') leaks.push(`${operation} as ${name}: INTERNAL_SERVER_ERROR`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(await mailState()).toEqual(before);
+    // The other unit's refusals are coded: sending under social services is FORBIDDEN, its letter NOT_FOUND.
+    const school = attackers.sundsvallSkola;
+    expect((await gql(school, OPERATIONS[8][1], OPERATIONS[8][2](seeded))).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gql(school, OPERATIONS[2][1], OPERATIONS[2][2](seeded))).errors[0].extensions.code).toBe('NOT_FOUND');
+    // REST: a Timrå system neither reads nor sends for Sundsvall.
+    const fastify = api.app.getHttpAdapter().getInstance();
+    for (const headers of [who('timra', ['service_account']), who('timra', ['service_account'], undefined, 'sundsvall')]) {
+      expect((await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${seeded.letter}`, headers })).statusCode).toBeGreaterThanOrEqual(403);
+    }
+  });
+
+  it('controls: social services’ own case worker reaches every item, and Sundsvall’s system every unit', async () => {
+    const social = who('sundsvall', ['case_worker'], 'socialtjanst');
+    const reached = new Set<string>();
+    for (const [operation, query, variables] of OPERATIONS.slice(0, 8)) {
+      const data = JSON.stringify((await gql(social, query, variables(seeded))).data ?? null);
+      if ([...MARKERS, ...Object.values(seeded)].some((m) => data.includes(m))) reached.add(operation);
+    }
+    expect([...reached].sort()).toEqual(['digitalMailMessage', 'digitalMailMessages', 'digitalMailSendBatch', 'digitalMailTemplatePreview', 'digitalMailTemplates']);
+    const stats = (await gql(social, OPERATIONS[7][1])).data.digitalMailStatistics;
+    expect(stats).toEqual([expect.objectContaining({ department: 'socialtjanst' })]);
+    const fastify = api.app.getHttpAdapter().getInstance();
+    const read = await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${seeded.notice}`, headers: who('sundsvall', ['service_account']) });
+    expect(read.json()).toMatchObject({ id: seeded.notice, department: 'socialtjanst' });
+  });
+});
