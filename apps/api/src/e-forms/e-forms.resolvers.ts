@@ -1,6 +1,7 @@
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Allow, CurrentPrincipal, Principal, Public } from '@kommuna/platform-auth';
+import { FIELD_COST } from '../http/graphql-limits';
 import {
   CaseWorkService,
   CitizenFormsService,
@@ -120,7 +121,7 @@ export class EFormsCitizenResolver {
 /** The receipt's PDF, rendered on request from the receipt itself. */
 @Resolver(() => FormReceipt)
 export class FormReceiptResolver {
-  @ResolveField('pdfBase64', () => String, { description: 'The receipt as an A4 PDF, base64-encoded' })
+  @ResolveField('pdfBase64', () => String, { description: 'The receipt as an A4 PDF, base64-encoded', complexity: FIELD_COST.pdf })
   async pdfBase64(@Parent() receipt: Receipt, @Args(languageArg) language: Language): Promise<string> {
     return Buffer.from(await renderReceiptPdf(receipt, language)).toString('base64');
   }

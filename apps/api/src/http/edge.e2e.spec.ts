@@ -61,9 +61,17 @@ describe('the api edge', () => {
     // 40 fragment uses × 40 fields: a small document that would select 1,600 fields.
     const fields = Array.from({ length: 40 }, () => 'slug').join(' ');
     const spreads = Array.from({ length: 40 }, (_, i) => `t${i}: tenants { ...F }`).slice(0, GRAPHQL_LIMITS.aliases).join(' ');
-    const tooLarge = await post(JSON.stringify({ query: `{ ${spreads} } fragment F on Tenant { ${fields} }` }), auth());
+    const tooLarge = await post(JSON.stringify({ query: `{ ${spreads} } fragment F on TenantModel { ${fields} }` }), auth());
     expect(tooLarge.statusCode).toBe(400);
     expect(tooLarge.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large/);
+
+    // A PDF costs FIELD_COST.pdf: eleven receipts' PDFs in one request are refused before any is rendered.
+    const pdfs = Array.from({ length: 11 }, (_, i) => `p${i}: pdfBase64`).join(' ');
+    const tooCostly = await post(JSON.stringify({ query: `{ formReceipt(submissionId: "x") { ${pdfs} } }` }), auth());
+    expect(tooCostly.statusCode).toBe(400);
+    expect(tooCostly.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large: it costs 1101/);
+    const affordable = await post(JSON.stringify({ query: `{ formReceipt(submissionId: "x") { p0: pdfBase64 } }` }), auth());
+    expect(affordable.json().errors.map((e: any) => e.extensions.code)).not.toContain('GRAPHQL_LIMIT_EXCEEDED');
 
     const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
     const tooDeep = await post(JSON.stringify({ query: deep }), auth());

@@ -1,4 +1,5 @@
-import { GraphQLError, Kind, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule, ASTVisitor } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule, ASTVisitor } from 'graphql';
+import { createComplexityRule, fieldExtensionsEstimator, simpleEstimator } from 'graphql-query-complexity';
 
 /** What one GraphQL request may ask for; generous for real screens, fatal to amplification. */
 export const GRAPHQL_LIMITS = {
@@ -6,7 +7,7 @@ export const GRAPHQL_LIMITS = {
   depth: 12,
   /** Aliased fields in one document: aliases multiply the work of a single request. */
   aliases: 30,
-  /** Field selections in one document, fragments expanded once per use: a cost ceiling. */
+  /** Cost of one document (fields, fragments expanded once per use; a PDF costs FIELD_COST.pdf). */
   fields: 1000,
 } as const;
 
@@ -25,39 +26,24 @@ export const aliasLimitRule: ValidationRule = (context: ValidationContext): ASTV
 };
 
 /**
- * Refuses documents whose selections, with every fragment spread expanded where it is used,
- * exceed GRAPHQL_LIMITS.fields: fragments reused many times cannot hide a huge query.
+ * Refuses documents whose cost, with every fragment spread expanded where it is used, exceeds
+ * GRAPHQL_LIMITS.fields: each field costs 1 plus its children, and a field that does real work
+ * (rendering a PDF) declares more with `complexity` on its decorator (see FIELD_COST), so one
+ * request cannot ask for thirty PDFs through aliases.
  */
-export const fieldCostRule: ValidationRule = (context: ValidationContext): ASTVisitor => {
-  const fragmentCost = new Map<string, number>();
-  const costOf = (selections: readonly any[], seen: Set<string>): number => {
-    let cost = 0;
-    for (const selection of selections) {
-      if (cost > GRAPHQL_LIMITS.fields) break;
-      if (selection.kind === Kind.FIELD) {
-        cost += 1 + (selection.selectionSet ? costOf(selection.selectionSet.selections, seen) : 0);
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        cost += costOf(selection.selectionSet.selections, seen);
-      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        if (seen.has(name)) continue; // cycles are reported by the standard rules
-        if (!fragmentCost.has(name)) {
-          const fragment = context.getFragment(name);
-          fragmentCost.set(name, fragment ? costOf(fragment.selectionSet.selections, new Set([...seen, name])) : 0);
-        }
-        cost += fragmentCost.get(name)!;
-      }
-    }
-    return cost;
-  };
-  return {
-    OperationDefinition(node) {
-      if (costOf(node.selectionSet.selections, new Set()) > GRAPHQL_LIMITS.fields) {
-        context.reportError(limitError(`Query too large: at most ${GRAPHQL_LIMITS.fields} fields per request`));
-      }
-    },
-  };
-};
+export const fieldCostRule: ValidationRule = createComplexityRule({
+    maximumComplexity: GRAPHQL_LIMITS.fields,
+    variables: {},
+    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    createError: (max: number, actual: number) =>
+      limitError(`Query too large: it costs ${actual}, at most ${max} per request (a field counts 1, a PDF ${FIELD_COST.pdf})`),
+});
+
+/** What a field that does real work costs, in plain fields (declared as the field's `complexity`). */
+export const FIELD_COST = {
+  /** Rendering a PDF: about as long as answering a hundred plain fields. */
+  pdf: 100,
+} as const;
 
 /** The extra validation rules of the api; in production the schema is not introspectable. */
 export function graphQLValidationRules(production: boolean): ValidationRule[] {

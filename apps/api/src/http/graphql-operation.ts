@@ -18,18 +18,21 @@ export function assertParsedFromText(document: DocumentNode): void {
 }
 
 /**
- * The operation a GraphQL request ran, named by its root fields (e.g. `Query.myCases`): a label
- * from the schema, never from what the caller chose to call the operation.
+ * The operation a GraphQL request ran, for its metrics label: its one root field (e.g.
+ * `Query.myCases`), or `Query.(several)` when it asks for more. A label from the schema, never from
+ * what the caller chose to call the operation, and never a combination of fields: the label's
+ * values stay bounded by the schema's root fields however callers mix them.
  */
 export function rootFieldsOf(document: DocumentNode): string {
   const names = new Set<string>();
+  let type = '';
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const type = definition.operation === 'query' ? 'Query' : definition.operation === 'mutation' ? 'Mutation' : 'Subscription';
+    type = definition.operation === 'query' ? 'Query' : definition.operation === 'mutation' ? 'Mutation' : 'Subscription';
     for (const selection of definition.selectionSet.selections) {
-      if (selection.kind === Kind.FIELD) names.add(`${type}.${selection.name.value}`);
+      names.add(selection.kind === Kind.FIELD ? `${type}.${selection.name.value}` : `${type}.(several)`);
     }
   }
-  const sorted = [...names].sort();
-  return sorted.length > 3 ? `${sorted.slice(0, 3).join(',')},+${sorted.length - 3}` : sorted.join(',') || 'graphql';
+  if (names.size === 1) return [...names][0];
+  return names.size > 1 ? `${type}.(several)` : 'graphql';
 }

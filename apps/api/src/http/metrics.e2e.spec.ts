@@ -1,3 +1,5 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { getNamedType, isLeafType, isNonNullType } from 'graphql';
 import { startTestApi, TestApi } from '../testing/test-api';
 
 describe('/metrics', () => {
@@ -23,6 +25,23 @@ describe('/metrics', () => {
     expect(response.body).toMatch(/kommuna_request_duration_seconds_bucket\{le="0\.05",tenant="sundsvall",operation="Query\.auditLog"\}/);
     expect(response.body).not.toContain('WhateverTheCallerSays');
     expect(response.body).toContain('kommuna_process_resident_memory_bytes');
+  });
+
+  it('keeps the operation label bounded by the schema however callers combine root fields', async () => {
+    // Every root query field an anonymous caller can name without arguments; mixes of them were once one label each.
+    const schema = api.app.get(GraphQLSchemaHost).schema;
+    const fields = Object.values(schema.getQueryType()!.getFields()).filter((field) => field.args.every((arg) => !isNonNullType(arg.type)));
+    const selection = (field: (typeof fields)[number]) => (isLeafType(getNamedType(field.type)) ? field.name : `${field.name} { __typename }`);
+    expect(fields.length).toBeGreaterThan(5);
+    for (let i = 0; i < 300; i++) {
+      const picked = fields.filter((_, index) => (i * 7919 + index * 104729) % 3 === 0 || index === i % fields.length);
+      await api.graphql(`{ ${picked.map(selection).join(' ')} }`);
+    }
+    await scrape();
+    const operations = new Set([...(await scrape()).body.matchAll(/kommuna_requests_total\{[^}]*operation="([^"]*)"/g)].map((m) => m[1]));
+    expect(operations.size).toBeLessThanOrEqual(fields.length + 6);
+    expect([...operations].filter((operation) => operation.includes(','))).toEqual([]);
+    expect(operations).toContain('Query.(several)');
   });
 
   it('asks for the scrape token when one is configured', async () => {
