@@ -33,10 +33,39 @@ const FOLLOW_UP_COLUMNS = `id, service, hypothesis_id, to_char(period_start, 'YY
 const DECISION_COLUMNS = `id, service, from_status, to_status, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, diary_number,
   evidence, recorded_by, recorded_at`;
 
+/** A catalogue_follow_up row as FOLLOW_UP_COLUMNS selects it (numeric arrives as text from PostgreSQL). */
+interface FollowUpRow {
+  id: string;
+  service: string;
+  hypothesis_id: string;
+  period_start: string;
+  period_end: string;
+  measured_value: string | number;
+  unit: string;
+  measured_on: string;
+  source: string;
+  note: string | null;
+  recorded_by: string;
+  recorded_at: Date | string;
+}
+
+/** A catalogue_status_decision row as DECISION_COLUMNS selects it (jsonb may arrive parsed or as text). */
+interface DecisionRow {
+  id: string;
+  service: string;
+  from_status: string;
+  to_status: string;
+  decided_on: string;
+  diary_number: string;
+  evidence: Record<string, unknown> | string;
+  recorded_by: string;
+  recorded_at: Date | string;
+}
+
 /** The steering group's own records (platform-level, append-only): thin data access. */
 export class RecordsRepository {
   async followUps(em: Pick<EntityManager, 'query'>, service?: string): Promise<FollowUpRecord[]> {
-    const rows = await em.query(
+    const rows: FollowUpRow[] = await em.query(
       `SELECT ${FOLLOW_UP_COLUMNS} FROM catalogue_follow_up ${service ? 'WHERE service = $1' : ''} ORDER BY measured_on, recorded_at, id`,
       service ? [service] : [],
     );
@@ -44,7 +73,7 @@ export class RecordsRepository {
   }
 
   async insertFollowUp(em: Pick<EntityManager, 'query'>, f: Omit<FollowUpRecord, 'id' | 'recordedAt'> & { id?: string }): Promise<FollowUpRecord | undefined> {
-    const rows = await em.query(
+    const rows: FollowUpRow[] = await em.query(
       `INSERT INTO catalogue_follow_up (id, service, hypothesis_id, period_start, period_end, measured_value, unit, measured_on, source, note, recorded_by)
        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO NOTHING RETURNING ${FOLLOW_UP_COLUMNS}`,
@@ -54,7 +83,7 @@ export class RecordsRepository {
   }
 
   async decisions(em: Pick<EntityManager, 'query'>, service?: string): Promise<StatusDecisionRecord[]> {
-    const rows = await em.query(
+    const rows: DecisionRow[] = await em.query(
       `SELECT ${DECISION_COLUMNS} FROM catalogue_status_decision ${service ? 'WHERE service = $1' : ''} ORDER BY recorded_at, id`,
       service ? [service] : [],
     );
@@ -65,7 +94,7 @@ export class RecordsRepository {
     em: Pick<EntityManager, 'query'>,
     d: Omit<StatusDecisionRecord, 'id' | 'recordedAt'> & { id?: string },
   ): Promise<StatusDecisionRecord | undefined> {
-    const rows = await em.query(
+    const rows: DecisionRow[] = await em.query(
       `INSERT INTO catalogue_status_decision (id, service, from_status, to_status, decided_on, diary_number, evidence, recorded_by)
        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (id) DO NOTHING RETURNING ${DECISION_COLUMNS}`,
@@ -75,9 +104,9 @@ export class RecordsRepository {
   }
 }
 
-const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
+const iso = (value: Date | string) => (value instanceof Date ? value.toISOString() : new Date(value).toISOString());
 
-function toFollowUp(row: Record<string, any>): FollowUpRecord {
+function toFollowUp(row: FollowUpRow): FollowUpRecord {
   return {
     id: row.id,
     service: row.service,
@@ -94,7 +123,7 @@ function toFollowUp(row: Record<string, any>): FollowUpRecord {
   };
 }
 
-function toDecision(row: Record<string, any>): StatusDecisionRecord {
+function toDecision(row: DecisionRow): StatusDecisionRecord {
   return {
     id: row.id,
     service: row.service,
@@ -102,7 +131,7 @@ function toDecision(row: Record<string, any>): StatusDecisionRecord {
     toStatus: row.to_status,
     decidedOn: row.decided_on,
     diaryNumber: row.diary_number,
-    evidence: typeof row.evidence === 'string' ? JSON.parse(row.evidence) : row.evidence,
+    evidence: typeof row.evidence === 'string' ? (JSON.parse(row.evidence) as Record<string, unknown>) : row.evidence,
     recordedBy: row.recorded_by,
     recordedAt: iso(row.recorded_at),
   };

@@ -87,8 +87,13 @@ const prefixed = (columns: string, table: string, prefix: string): string =>
 const unprefixed = <T>(row: Record<string, unknown>, prefix: string): T =>
   Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, v]) => [k.slice(prefix.length + 1), v])) as T;
 
-const dates = <T>(row: T, ...keys: Array<keyof T>): T => {
-  for (const key of keys) if (row[key] !== null && row[key] !== undefined) (row as any)[key] = new Date(row[key] as any);
+/** The keys of a row whose values are timestamps (a raw query may hand them back as text). */
+type DateKey<T> = { [K in keyof T]-?: T[K] extends Date | null | undefined ? K : never }[keyof T];
+const dates = <T>(row: T, ...keys: Array<DateKey<T>>): T => {
+  for (const key of keys) {
+    const value = row[key] as Date | string | null | undefined;
+    if (value !== null && value !== undefined) row[key] = new Date(value) as T[DateKey<T>];
+  }
   return row;
 };
 const version = (row: VersionRow): VersionRow => dates(row, 'createdAt', 'publishedAt', 'retiredAt');

@@ -18,16 +18,17 @@ const TYPE_NAMES: Record<string, { sv: string; en: string }> = {
 
 /** ajv reports in English and in its own terms; citizens read Swedish (or English) per field. */
 function describe(error: ErrorObject, language: Language): FieldError {
-  const p = error.params as Record<string, any>;
+  // ajv's params per keyword: property names are strings, limits numbers; read as text either way.
+  const p = error.params as Record<string, unknown>;
   const sv = language === 'sv';
   const at = error.instancePath;
   switch (error.keyword) {
     case 'required':
-      return { path: `${at}/${escapePointer(p.missingProperty)}`, message: sv ? 'Fältet måste fyllas i' : 'This field is required' };
+      return { path: `${at}/${escapePointer(String(p.missingProperty))}`, message: sv ? 'Fältet måste fyllas i' : 'This field is required' };
     case 'additionalProperties':
-      return { path: `${at}/${escapePointer(p.additionalProperty)}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
+      return { path: `${at}/${escapePointer(String(p.additionalProperty))}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
     case 'unevaluatedProperties':
-      return { path: `${at}/${escapePointer(p.unevaluatedProperty)}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
+      return { path: `${at}/${escapePointer(String(p.unevaluatedProperty))}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
     case 'type': {
       const types = String(p.type).split(',').map((t) => TYPE_NAMES[t]?.[language] ?? t);
       return { path: at, message: sv ? `Fel typ: ska vara ${types.join(' eller ')}` : `Wrong type: must be ${types.join(' or ')}` };
@@ -63,7 +64,8 @@ function describe(error: ErrorObject, language: Language): FieldError {
         email: { sv: 'Ange en giltig e-postadress', en: 'Enter a valid e-mail address' },
         uuid: { sv: 'Ogiltig referens (id)', en: 'Invalid reference (id)' },
       };
-      return { path: at, message: formats[p.format]?.[language] ?? (sv ? `Ogiltigt format (${p.format})` : `Invalid format (${p.format})`) };
+      const format = String(p.format);
+      return { path: at, message: formats[format]?.[language] ?? (sv ? `Ogiltigt format (${format})` : `Invalid format (${format})`) };
     }
     default:
       return { path: at, message: sv ? 'Ogiltigt värde' : 'Invalid value' };

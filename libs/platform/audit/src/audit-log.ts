@@ -15,7 +15,20 @@ export interface AuditEntryInput {
 export type AuditEntry = Omit<ChainedEntry, 'prevHash'> & { prevHash: string };
 
 const ROW = `seq, occurred_at, actor, action, target_type, target_id, details, prev_hash, hash`;
-const toEntry = (row: Record<string, any>): ChainedEntry => ({
+/** An audit_log row as ROW selects it (bigint arrives as text, timestamptz as Date or text). */
+interface AuditRow {
+  seq: string | number;
+  occurred_at: Date | string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+const toEntry = (row: AuditRow): ChainedEntry => ({
   seq: Number(row.seq),
   occurredAt: new Date(row.occurred_at),
   actor: row.actor,
@@ -43,7 +56,7 @@ export class AuditLog {
   async list(options: { first?: number; before?: number; action?: string } = {}): Promise<ChainedEntry[]> {
     const first = Math.min(Math.max(options.first ?? 50, 1), 500);
     return this.database.transaction(async (em) => {
-      const rows = await em.query(
+      const rows: AuditRow[] = await em.query(
         `SELECT ${ROW} FROM audit_log WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR action = $3)
           ORDER BY seq DESC LIMIT $4`,
         [requestContext.tenantId(), options.before ?? null, options.action ?? null, first],
@@ -59,7 +72,7 @@ export class AuditLog {
     async function* pages(): AsyncGenerator<ChainedEntry[]> {
       let after = 0;
       for (;;) {
-        const rows = await database.transaction((em) =>
+        const rows = await database.transaction<AuditRow[]>((em) =>
           em.query(`SELECT ${ROW} FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [tenantId, after, pageSize]),
         );
         if (rows.length === 0) return;

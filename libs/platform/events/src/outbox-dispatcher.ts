@@ -15,6 +15,18 @@ export interface OutboxEvent<TData = any> {
   attempts: number;
 }
 
+/** An outbox_event row as publishBatch selects it (data is jsonb, parsed by the driver). */
+interface OutboxRow {
+  id: string;
+  tenant_id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  data: unknown;
+  occurred_at: Date | string;
+  attempts: number;
+}
+
 /**
  * A consumer of outbox events. `handle` runs in the event's tenant context, inside the same
  * transaction that marks the event published: a handler's own database writes and the
@@ -89,10 +101,13 @@ export class OutboxDispatcher {
 
   /** Polls every `intervalMs` until stop(); rounds never overlap. */
   start(intervalMs = 250): void {
-    const tick = async (): Promise<void> => {
-      this.running = this.drain(10).catch((error) => this.options.onError?.(error as Error));
-      await this.running;
-      if (this.timer) this.timer = setTimeout(tick, intervalMs);
+    // A failed round goes to onError; the next is scheduled once this one has settled either way.
+    const tick = (): void => {
+      this.running = this.drain(10)
+        .then(undefined, (error: unknown) => this.options.onError?.(error instanceof Error ? error : new Error(String(error))))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -122,7 +137,7 @@ export class OutboxDispatcher {
 
   /** Without `failure`: the fast path. With it: event by event, `failure` recorded against its event. */
   private async publishBatch(em: EntityManager, tenantId: string, failure?: HandlerFailed): Promise<number> {
-    const rows: Array<Record<string, any>> = await em.query(
+    const rows: OutboxRow[] = await em.query(
       `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event
         WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
         ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,

@@ -45,7 +45,8 @@ export function pgliteDriver(db: PGlite): { Pool: new () => EventEmitter } {
 
   class PGliteExclusivePool extends EventEmitter {
     connect(callback: ConnectCallback): void {
-      acquire().then(() => {
+      // acquire only ever resolves; TypeORM's callback reports its own errors through its query promises.
+      void acquire().then(() => {
         let released = false;
         callback(null, client, () => {
           if (released) return;

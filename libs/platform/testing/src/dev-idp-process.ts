@@ -53,7 +53,8 @@ export function spawnDevIdp(port: number, env: Record<string, string> = {}): Spa
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('dev-idp ready') && resolve());
-    exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
+    // `exited` only ever resolves (on exit); an exit before the ready line fails `ready`.
+    void exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
   });
   return { child, ready, exited };
 }
