@@ -13,11 +13,51 @@ import { TENANTS_CONFIG_MAP } from './k8s-tenants';
 
 export const KUBERNETES_MODELS = 'kubernetes-models';
 
+/** A rendered Kubernetes object: what every object has, the rest as parsed (the schema check judges it). */
 export interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [field: string]: any;
+  [field: string]: unknown;
+}
+
+// The parts of a manifest the rules read. Everything is optional: a manifest may lack any of it,
+// and a missing part is a problem to report, not a crash.
+interface Container {
+  name?: string;
+  image?: string;
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+  resources?: Partial<Record<'requests' | 'limits', { cpu?: string; memory?: string }>>;
+  volumeMounts?: Array<{ name: string }>;
+  env?: Array<{ name: string; value?: string }>;
+  readinessProbe?: { httpGet?: { path?: string } };
+  livenessProbe?: { httpGet?: { path?: string } };
+}
+
+interface PodSpec {
+  securityContext?: { runAsNonRoot?: boolean };
+  volumes?: Array<{ name: string }>;
+  initContainers?: Container[];
+  containers?: Container[];
+}
+
+interface ObjectSpec {
+  template?: { metadata?: { labels?: Record<string, string> }; spec?: PodSpec };
+  selector?: Record<string, string>;
+  scaleTargetRef?: { kind?: string; name?: string };
+}
+
+const specOf = (object: K8sObject | undefined): ObjectSpec | undefined => object?.spec as ObjectSpec | undefined;
+const dataOf = (object: K8sObject | undefined): Record<string, string> | undefined => object?.data as Record<string, string> | undefined;
+
+interface ComposeService {
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  healthcheck?: { test?: unknown };
+  build?: { context?: string; dockerfile?: string; target?: string };
+  volumes?: string[];
+  depends_on?: Record<string, { condition?: string } | undefined>;
 }
 
 interface Kustomization {
@@ -47,13 +87,14 @@ export function renderKustomization(dir: string): K8sObject[] {
       data[key] = fs.readFileSync(path.resolve(dir, source), 'utf8');
     }
     const existing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === generator.name);
-    if (generator.behavior === 'merge' && existing) existing.data = { ...existing.data, ...data };
+    if (generator.behavior === 'merge' && existing) existing.data = { ...dataOf(existing), ...data };
     else if (generator.behavior === 'replace' && existing) existing.data = data;
     else objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
   }
   for (const object of objects) {
     if (kustomization.namespace) object.metadata.namespace = kustomization.namespace;
     for (const container of podSpecOf(object) ? containersOf(object) : []) {
+      if (container.image === undefined) continue;
       const [name, tag] = splitImage(container.image);
       const rule = kustomization.images?.find((i) => i.name === name);
       if (rule) container.image = `${rule.newName ?? name}:${rule.newTag ?? tag ?? 'latest'}`;
@@ -67,13 +108,13 @@ const splitImage = (image: string): [string, string | undefined] => {
   return at > image.lastIndexOf('/') ? [image.slice(0, at), image.slice(at + 1)] : [image, undefined];
 };
 
-function podSpecOf(object: K8sObject): any {
-  if (object.kind === 'Deployment') return object.spec?.template?.spec;
-  if (object.kind === 'Job') return object.spec?.template?.spec;
+function podSpecOf(object: K8sObject): PodSpec | undefined {
+  if (object.kind === 'Deployment') return specOf(object)?.template?.spec;
+  if (object.kind === 'Job') return specOf(object)?.template?.spec;
   return undefined;
 }
 
-function containersOf(object: K8sObject): any[] {
+function containersOf(object: K8sObject): Container[] {
   const spec = podSpecOf(object);
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
 }
@@ -123,14 +164,14 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
     const spec = podSpecOf(object);
     if (!spec) continue;
     if (spec.securityContext?.runAsNonRoot !== true) problems.push(`${where}: the pod must set runAsNonRoot: true`);
-    const volumes = new Set((spec.volumes ?? []).map((v: { name: string }) => v.name));
+    const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
     for (const container of containersOf(object)) {
       const at = `${where} container ${container.name}`;
       const security = container.securityContext ?? {};
       if (security.readOnlyRootFilesystem !== true) problems.push(`${at}: readOnlyRootFilesystem must be true`);
       if (security.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation must be false`);
       if (!security.capabilities?.drop?.includes('ALL')) problems.push(`${at}: must drop ALL capabilities`);
-      for (const kind of ['requests', 'limits']) {
+      for (const kind of ['requests', 'limits'] as const) {
         if (!container.resources?.[kind]?.cpu || !container.resources?.[kind]?.memory) problems.push(`${at}: resources.${kind} needs cpu and memory`);
       }
       for (const mount of container.volumeMounts ?? []) {
@@ -145,33 +186,34 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
   }
 
   const api = find('Deployment', 'kommuna-api');
-  const apiContainer = api?.spec.template.spec.containers.find((c: { name: string }) => c.name === 'api');
+  const apiContainer = specOf(api)?.template?.spec?.containers?.find((c) => c.name === 'api');
   if (!apiContainer) problems.push('Deployment kommuna-api with a container "api" is missing');
   else {
     if (apiContainer.readinessProbe?.httpGet?.path !== '/health/ready') problems.push('kommuna-api: readinessProbe must GET /health/ready');
     if (apiContainer.livenessProbe?.httpGet?.path !== '/health/live') problems.push('kommuna-api: livenessProbe must GET /health/live');
-    const labels = api?.spec.template.metadata.labels ?? {};
+    const labels = specOf(api)?.template?.metadata?.labels ?? {};
     const service = find('Service', 'kommuna-api');
-    const selects = service && Object.entries(service.spec.selector ?? {}).every(([k, v]) => labels[k] === v);
+    const selects = service && Object.entries(specOf(service)?.selector ?? {}).every(([k, v]) => labels[k] === v);
     if (!selects) problems.push('Service kommuna-api must select the api pods');
     const hpa = find('HorizontalPodAutoscaler', 'kommuna-api');
-    if (hpa?.spec.scaleTargetRef?.kind !== 'Deployment' || hpa?.spec.scaleTargetRef?.name !== 'kommuna-api') {
+    const target = specOf(hpa)?.scaleTargetRef;
+    if (target?.kind !== 'Deployment' || target.name !== 'kommuna-api') {
       problems.push('HorizontalPodAutoscaler kommuna-api must scale Deployment kommuna-api');
     }
   }
   if (!find('Deployment', 'kommuna-worker')) problems.push('Deployment kommuna-worker is missing');
   const job = find('Job', 'kommuna-migrate');
-  const jobEnv = (job?.spec.template.spec.containers[0]?.env ?? []).map((e: { name: string }) => e.name);
+  const jobEnv = (specOf(job)?.template?.spec?.containers?.[0]?.env ?? []).map((e) => e.name);
   if (!jobEnv.includes('DATABASE_MIGRATION_URL')) problems.push('Job kommuna-migrate must run as the owner (DATABASE_MIGRATION_URL)');
 
   // The tenant ConfigMap holds exactly the tenant files, each valid.
   const tenants = find('ConfigMap', TENANTS_CONFIG_MAP);
   const expected = loadTenantConfigs(tenantsDir).map((t) => `${t.config.slug}.yaml`).sort();
-  const actual = Object.keys(tenants?.data ?? {}).sort();
+  const actual = Object.keys(dataOf(tenants) ?? {}).sort();
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`);
   }
-  for (const [key, text] of Object.entries<string>(tenants?.data ?? {})) {
+  for (const [key, text] of Object.entries(dataOf(tenants) ?? {})) {
     const parsed = parseTenantConfig(key, text);
     if (!parsed.ok) problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} ${key}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
   }
@@ -181,13 +223,13 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
 /** infra/compose.yaml: the five services, their health checks and order, and the files it names. */
 export function composeProblems(file: string): string[] {
   const problems: string[] = [];
-  const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, any> };
+  const compose = parse(fs.readFileSync(file, 'utf8'), { merge: true }) as { services?: Record<string, ComposeService | undefined> };
   const dir = path.dirname(file);
   const services = compose.services ?? {};
   for (const name of ['postgres', 'keycloak', 'migrate', 'api', 'worker']) {
     if (!services[name]) problems.push(`service ${name} is missing`);
   }
-  for (const [name, service] of Object.entries(services)) {
+  for (const [name, service = {}] of Object.entries(services)) {
     if (name !== 'migrate' && !service.healthcheck?.test) problems.push(`service ${name} has no healthcheck`);
     if (service.build) {
       const context = path.resolve(dir, service.build.context ?? '.');
@@ -204,22 +246,23 @@ export function composeProblems(file: string): string[] {
         problems.push(`service ${name}: mounts ${source}, which does not exist`);
       }
     }
-    for (const [dependency, condition] of Object.entries<any>(service.depends_on ?? {})) {
-      if (!services[dependency]) problems.push(`service ${name} depends on unknown service ${dependency}`);
-      else if (condition?.condition === 'service_healthy' && !services[dependency].healthcheck) {
+    for (const [dependency, condition] of Object.entries(service.depends_on ?? {})) {
+      const other = services[dependency];
+      if (!other) problems.push(`service ${name} depends on unknown service ${dependency}`);
+      else if (condition?.condition === 'service_healthy' && !other.healthcheck) {
         problems.push(`service ${name} waits for ${dependency} to be healthy, but it has no healthcheck`);
       }
     }
   }
   const postgres = services.postgres;
   if (postgres && !/^postgres:15(\.|$|-)/.test(postgres.image ?? '')) problems.push('postgres must run PostgreSQL 15 (image postgres:15)');
-  if (postgres && !(postgres.volumes ?? []).some((v: string) => /postgres\/roles\.sql:\/docker-entrypoint-initdb\.d\//.test(v))) {
+  if (postgres && !(postgres.volumes ?? []).some((v) => /postgres\/roles\.sql:\/docker-entrypoint-initdb\.d\//.test(v))) {
     problems.push('postgres must run infra/postgres/roles.sql at init');
   }
   const keycloak = services.keycloak;
   if (keycloak && !/keycloak:26/.test(keycloak.image ?? '')) problems.push('keycloak must run Keycloak 26');
   if (keycloak && !(keycloak.command ?? []).includes('--import-realm')) problems.push('keycloak must start with --import-realm');
-  if (keycloak && !(keycloak.volumes ?? []).some((v: string) => v.includes('kommuna-realm.json:/opt/keycloak/data/import/'))) {
+  if (keycloak && !(keycloak.volumes ?? []).some((v) => v.includes('kommuna-realm.json:/opt/keycloak/data/import/'))) {
     problems.push('keycloak must mount the realm export into /opt/keycloak/data/import');
   }
   const migrate = services.migrate;

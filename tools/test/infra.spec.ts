@@ -12,8 +12,10 @@ const tenantsDir = TENANTS_DIR;
 const OVERLAYS = ['infra/k8s/base', 'infra/k8s/overlays/example'];
 
 const render = (overlay: string) => renderKustomization(path.join(CHECKED_TREE, overlay));
+// The tests break manifests on purpose, so they reach into them as loose JSON.
+type Manifest = K8sObject & Record<string, any>;
 const clone = (objects: K8sObject[]): K8sObject[] => JSON.parse(JSON.stringify(objects));
-const byName = (objects: K8sObject[], kind: string, name: string): K8sObject => {
+const byName = (objects: K8sObject[], kind: string, name: string): Manifest => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`${kind} ${name} is not in the rendered manifests`);
   return found;
