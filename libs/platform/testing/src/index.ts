@@ -2,3 +2,4 @@ export * from './test-database';
 export * from './factories';
 export * from './test-realm';
 export * from './dev-idp-process';
+export * from './row-level-security';

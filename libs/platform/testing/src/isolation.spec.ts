@@ -1,6 +1,8 @@
 import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
-import { PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { APP_ROLE, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { createTestTenants } from './factories';
+import { tenantTableProblems, tenantTableSecurity } from './row-level-security';
 import { useTestDatabase } from './test-database';
 
 // Adversarial tenant isolation: raw SQL inside a context, forged tenant ids, no context at all.
@@ -76,15 +78,44 @@ describe('tenant isolation (row-level security)', () => {
     await expect(db().dataSource.query(`ALTER TABLE outbox_event DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/owner/);
   });
 
-  it('forces row-level security with USING and WITH CHECK on every table that has a tenant_id', async () => {
-    const tables: Array<{ table: string; enabled: boolean; forced: boolean; policies: number }> = await db().dataSource.query(`
-      SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
-             (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname AND p.cmd = 'ALL'
-                AND p.qual IS NOT NULL AND p.with_check IS NOT NULL)::int AS policies
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = 'public' AND c.relkind = 'r'
-         AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)`);
-    expect(tables.length).toBeGreaterThan(0);
-    for (const table of tables) expect(table).toEqual({ table: table.table, enabled: true, forced: true, policies: 1 });
+  it('forces row-level security with a tenant policy on every table that has a tenant_id, none owned by the app role', async () => {
+    const tables = await tenantTableSecurity(db());
+    expect(tables.map((t) => t.table)).toContain('outbox_event');
+    expect(Object.fromEntries(tables.map((t) => [t.table, tenantTableProblems(t)]))).toEqual(Object.fromEntries(tables.map((t) => [t.table, []])));
+  });
+
+});
+
+// Migrations that build tenant tables the wrong way: the catalogue check must name each fault.
+class CarelessTablesFixture1764057600002 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE TABLE careless_open (tenant_id uuid NOT NULL, body text)`);
+    await queryRunner.query(`ALTER TABLE careless_open ENABLE ROW LEVEL SECURITY`);
+    await queryRunner.query(`CREATE POLICY everyone ON careless_open FOR SELECT USING (true)`);
+    await queryRunner.query(`CREATE TABLE careless_plain (tenant_id uuid NOT NULL, body text)`);
+    await queryRunner.query(`GRANT SELECT ON careless_open, careless_plain TO ${APP_ROLE}`);
+  }
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE careless_open, careless_plain`);
+  }
+}
+
+describe('the catalogue check of tenant tables', () => {
+  const db = useTestDatabase({ entities: PLATFORM_DATABASE_SCHEMA.entities, migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, CarelessTablesFixture1764057600002] });
+
+  it('names each fault of a tenant table built without forced row-level security and its policy', async () => {
+    const tables = new Map((await tenantTableSecurity(db())).map((t) => [t.table, tenantTableProblems(t)]));
+    expect(tables.get('careless_open')).toEqual([
+      'row-level security is not forced',
+      'has 0 tenant policies for all commands (USING and WITH CHECK on the tenant context), expected 1',
+      'the app role falls under policies that ignore the tenant and subject: everyone',
+    ]);
+    expect(tables.get('careless_plain')).toEqual([
+      'row-level security is not enabled',
+      'row-level security is not forced',
+      'has 0 tenant policies for all commands (USING and WITH CHECK on the tenant context), expected 1',
+    ]);
+    expect(tables.get('outbox_event')).toEqual([]);
+    expect(tenantTableProblems({ table: 'x', enabled: true, forced: true, tenantPolicies: 1, openPoliciesForApp: [], ownedByApp: true })).toEqual([`is owned by ${APP_ROLE}`]);
   });
 });
