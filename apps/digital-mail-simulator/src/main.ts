@@ -25,7 +25,15 @@ Promise.resolve()
   .then(() => startSimulator(settingsFrom(process.env, process.argv.slice(2))))
   .then((simulator) => {
     process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
-    const stop = () => simulator.close().then(() => process.exit(0));
+    const stop = () => {
+      simulator.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`digital-mail-simulator did not close cleanly: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
+    };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   })

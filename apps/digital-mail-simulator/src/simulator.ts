@@ -108,16 +108,19 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
     return false;
   };
 
-  const routes: Record<string, (body: any) => [number, unknown]> = {
+  // A parsed JSON body's fields; anything but an object has none, so every required field is missing.
+  const fieldsOf = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+
+  const routes: Record<string, (body: unknown) => [number, unknown]> = {
     'POST /reachability': (body) => {
-      const recipients: unknown = body?.recipients;
-      if (typeof body?.senderOrgNr !== 'string' || !Array.isArray(recipients)) return [400, { code: 'BAD_REQUEST', message: 'senderOrgNr and recipients are required' }];
+      const { senderOrgNr, recipients } = fieldsOf(body);
+      if (typeof senderOrgNr !== 'string' || !Array.isArray(recipients)) return [400, { code: 'BAD_REQUEST', message: 'senderOrgNr and recipients are required' }];
       if (recipients.length > MAX_RECIPIENTS) return [400, { code: 'TOO_MANY_RECIPIENTS', message: `At most ${MAX_RECIPIENTS} recipients per call` }];
-      records.reachabilityCalls.push({ senderOrgNr: body.senderOrgNr, recipientCount: recipients.length });
-      const senderAccepted = !config.rejectedSenders.includes(body.senderOrgNr);
+      records.reachabilityCalls.push({ senderOrgNr, recipientCount: recipients.length });
+      const senderAccepted = !config.rejectedSenders.includes(senderOrgNr);
       return [
         200,
-        recipients.map((raw) => {
+        recipients.map((raw: unknown) => {
           const id = String(raw);
           const reachable = isReachable(id);
           return {
@@ -131,7 +134,7 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
       ];
     },
     'POST /deliveries': (body) => {
-      const { messageId, recipient, senderOrgNr, subject } = body ?? {};
+      const { messageId, recipient, senderOrgNr, subject, attachments } = fieldsOf(body);
       if (typeof messageId !== 'string' || typeof recipient !== 'string' || typeof senderOrgNr !== 'string' || typeof subject !== 'string') {
         return [400, { code: 'BAD_REQUEST', message: 'messageId, senderOrgNr, recipient and subject are required' }];
       }
@@ -149,7 +152,7 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
         mailboxOperator: OPERATORS[Math.floor(share(recipient, 'operator') * OPERATORS.length)],
         senderOrgNr,
         subject,
-        attachmentCount: Array.isArray(body.attachments) ? body.attachments.length : 0,
+        attachmentCount: Array.isArray(attachments) ? attachments.length : 0,
         receivedAt: new Date().toISOString(),
       };
       byMessage.set(messageId, record);
@@ -158,11 +161,12 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
       return [200, { transactionId: record.transactionId }];
     },
     'POST /population/addresses': (body) => {
-      if (!Array.isArray(body?.ids)) return [400, { code: 'BAD_REQUEST', message: 'ids is required' }];
-      records.addressLookups.push({ idCount: body.ids.length });
+      const { ids } = fieldsOf(body);
+      if (!Array.isArray(ids)) return [400, { code: 'BAD_REQUEST', message: 'ids is required' }];
+      records.addressLookups.push({ idCount: ids.length });
       return [
         200,
-        body.ids.map((raw: unknown) => {
+        ids.map((raw: unknown) => {
           const id = String(raw);
           if (config.noAddress.includes(id)) return { id, name: null, address: null };
           const pick = <T>(list: T[], salt: string) => list[Math.floor(share(id, salt) * list.length)];
@@ -208,9 +212,10 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
   }
 
   function apply(change: Partial<SimulatorConfig>): void {
-    for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof SimulatorConfig>) {
-      if (change[key] !== undefined) (config as any)[key] = change[key];
-    }
+    const set = <K extends keyof SimulatorConfig>(key: K, value: SimulatorConfig[K] | undefined) => {
+      if (value !== undefined) config[key] = value;
+    };
+    for (const key of Object.keys(DEFAULT_CONFIG) as Array<keyof SimulatorConfig>) set(key, change[key]);
   }
 
   function reset(): void {
