@@ -18,26 +18,198 @@ export interface Me {
   roles: string[];
 }
 
+// The shapes below are what the queries in this file select (the api's catalogue schema,
+// apps/api/src/catalogue/catalogue.models.ts); a field the pages read must be selected here.
+
+export interface Localized {
+  sv: string;
+  en: string;
+}
+
+export interface TenantName {
+  slug: string;
+  names: Localized;
+}
+
+export interface CatalogueMetric {
+  id: string;
+  name: Localized;
+}
+
+export interface Hypothesis {
+  id: string;
+  metric: string;
+  name: Localized;
+  low: number;
+  high: number;
+  unit: string;
+  sekPerHour: number | null;
+  source: string;
+  confidence: string;
+}
+
+/** A shared service as SERVICE_FIELDS selects it. */
+export interface CatalogueService {
+  id: string;
+  name: Localized;
+  shortDescription: Localized;
+  longDescription: Localized;
+  features: { sv: string[]; en: string[] };
+  domain: { id: string; name: Localized };
+  ownerTeam: string;
+  ownerEmail: string;
+  url: string;
+  license: string;
+  status: string;
+  declaredStatus: string;
+  stableMinProduction: number;
+  version: string;
+  packageName: string;
+  changelog: Array<{ version: string; changes: Array<{ kind: string; text: string }> }>;
+  maintenance: { type: string; contractor: string | null; until: string | null };
+  dependencies: Array<{ name: string; kind: string; optional: boolean }>;
+  hypotheses: Hypothesis[];
+  cost: { yearlyBudgetSek: number; allocationKey: string; usageMetric: string | null };
+  adoption: Array<{ slug: string; names: Localized; stage: string }>;
+  metrics: CatalogueMetric[];
+  latestDecision: { toStatus: string; decidedOn: string; diaryNumber: string } | null;
+}
+
+export interface ServiceCosts {
+  service: string;
+  budgetSek: number;
+  allocationKey: string;
+  appliedKey: string;
+}
+
+export interface CostShare {
+  slug: string;
+  names: Localized;
+  basis: number;
+  amountSek: number;
+}
+
+export interface BenefitTotals {
+  totalEstimatedLowSek: number;
+  totalEstimatedHighSek: number;
+  totalFollowedUpSek: number | null;
+}
+
+export interface BenefitMonth {
+  month: string;
+  usage: number;
+  estimatedLowSek: number;
+  estimatedHighSek: number;
+  followedUpSek: number | null;
+}
+
+export interface HypothesisBenefit extends BenefitTotals {
+  hypothesis: Hypothesis;
+  months: BenefitMonth[];
+  totalUsage: number;
+}
+
+export interface FollowUp {
+  id: string;
+  hypothesisId: string;
+  periodStart: string;
+  periodEnd: string;
+  measuredValue: number;
+  unit: string;
+  measuredOn: string;
+  source: string;
+  note: string | null;
+  recordedBy: string;
+}
+
+export interface Decision {
+  id: string;
+  fromStatus: string;
+  toStatus: string;
+  decidedOn: string;
+  diaryNumber: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** A service at one municipality: its stage (null when not used), share, use and benefit. */
+export interface MunicipalityService {
+  service: string;
+  name: Localized;
+  stage: string | null;
+  costSek: number | null;
+  usage: Array<{ metric: string; count: number }>;
+  estimatedLowSek: number;
+  estimatedHighSek: number;
+}
+
+export interface Municipality {
+  slug: string;
+  names: Localized;
+  kommunkod: string;
+  population: number | null;
+  year: number;
+  totalCostSek: number;
+  months: string[];
+  services: MunicipalityService[];
+}
+
+/** The catalogue page: every service, its costs for the year and its benefit totals per hypothesis. */
+export interface CatalogueView {
+  me: Me;
+  tenants: TenantName[];
+  catalogueServices: CatalogueService[];
+  catalogueCosts: ServiceCosts[];
+  benefits: Record<string, BenefitTotals[]>;
+}
+
+export interface ServiceView {
+  me: Me;
+  catalogueService: CatalogueService;
+  catalogueCosts: Array<Omit<ServiceCosts, 'service'> & { shares: CostShare[] }>;
+  catalogueBenefits: HypothesisBenefit[];
+  catalogueFollowUps: FollowUp[];
+  catalogueDecisions: Decision[];
+}
+
+export interface MunicipalityView {
+  me: Me;
+  catalogueServices: Array<Pick<CatalogueService, 'id' | 'metrics'>>;
+  catalogueMunicipality: Municipality;
+}
+
+export interface MeetingPackData {
+  tenants: TenantName[];
+  catalogueServices: Array<
+    Pick<CatalogueService, 'id' | 'name' | 'status' | 'version' | 'metrics'> & {
+      cost: Pick<CatalogueService['cost'], 'yearlyBudgetSek' | 'allocationKey'>;
+      adoption: Array<{ slug: string; stage: string }>;
+    }
+  >;
+  catalogueCosts: Array<ServiceCosts & { shares: Array<Pick<CostShare, 'slug' | 'amountSek'>> }>;
+  municipalities: Array<Pick<Municipality, 'slug' | 'names' | 'population' | 'months'> & { services: Array<Omit<MunicipalityService, 'name'>> }>;
+}
+
 export class PortalData {
   constructor(private readonly api: ApiClient) {}
 
-  async catalogue(token: string, year: number) {
-    const data = await this.api.query(
+  async catalogue(token: string, year: number): Promise<CatalogueView> {
+    const data = await this.api.query<Omit<CatalogueView, 'benefits'>>(
       token,
       `query($y: Int!) { me { subject roles } tenants { slug names ${L} } catalogueServices { ${SERVICE_FIELDS} }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey } }`,
       { y: year },
     );
     const benefits = await Promise.all(
-      data.catalogueServices.map((s: { id: string }) =>
-        this.api.query(token, `query($id: ID!) { catalogueBenefits(service: $id) { totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`, { id: s.id }),
+      data.catalogueServices.map((s) =>
+        this.api.query<{ catalogueBenefits: BenefitTotals[] }>(token, `query($id: ID!) { catalogueBenefits(service: $id) { totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`, { id: s.id }),
       ),
     );
-    return { ...data, benefits: Object.fromEntries(data.catalogueServices.map((s: { id: string }, i: number) => [s.id, benefits[i].catalogueBenefits])) };
+    return { ...data, benefits: Object.fromEntries(data.catalogueServices.map((s, i) => [s.id, benefits[i].catalogueBenefits])) };
   }
 
-  service(token: string, id: string, year: number) {
-    return this.api.query(
+  service(token: string, id: string, year: number): Promise<ServiceView> {
+    return this.api.query<ServiceView>(
       token,
       `query($id: ID!, $y: Int!) { me { subject roles } catalogueService(id: $id) { ${SERVICE_FIELDS} }
         catalogueCosts(year: $y, service: $id) { budgetSek allocationKey appliedKey shares { slug names ${L} basis amountSek } }
@@ -48,8 +220,8 @@ export class PortalData {
     );
   }
 
-  municipality(token: string, slug: string, year: number) {
-    return this.api.query(
+  municipality(token: string, slug: string, year: number): Promise<MunicipalityView> {
+    return this.api.query<MunicipalityView>(
       token,
       `query($slug: String!, $y: Int!) { me { subject roles } catalogueServices { id metrics { id name ${L} } }
         catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} kommunkod population year totalCostSek months
@@ -59,17 +231,17 @@ export class PortalData {
   }
 
   /** Everything the meeting pack holds: services, costs, and each municipality's figures. */
-  async meetingPack(token: string, year: number) {
-    const base = await this.api.query(
+  async meetingPack(token: string, year: number): Promise<MeetingPackData> {
+    const base = await this.api.query<Omit<MeetingPackData, 'municipalities'>>(
       token,
       `query($y: Int!) { tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { yearlyBudgetSek allocationKey } adoption { slug stage } metrics { id name ${L} } }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey shares { slug amountSek } } }`,
       { y: year },
     );
     const municipalities = await Promise.all(
-      base.tenants.map((tenant: { slug: string }) =>
+      base.tenants.map((tenant) =>
         this.api
-          .query(
+          .query<{ catalogueMunicipality: MeetingPackData['municipalities'][number] }>(
             token,
             `query($slug: String!, $y: Int!) { catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} population months
               services { service stage costSek usage { metric count } estimatedLowSek estimatedHighSek } } }`,
@@ -81,15 +253,15 @@ export class PortalData {
     return { ...base, municipalities };
   }
 
-  recordFollowUp(token: string, input: Record<string, unknown>) {
+  recordFollowUp(token: string, input: Record<string, unknown>): Promise<{ recordBenefitFollowUp: { id: string } }> {
     return this.api.query(token, `mutation($i: CatalogueFollowUpInput!) { recordBenefitFollowUp(input: $i) { id } }`, { i: input });
   }
 
-  recordDecision(token: string, input: Record<string, unknown>) {
+  recordDecision(token: string, input: Record<string, unknown>): Promise<{ recordStatusDecision: { id: string } }> {
     return this.api.query(token, `mutation($i: CatalogueDecisionInput!) { recordStatusDecision(input: $i) { id } }`, { i: input });
   }
 
   publiccode(token: string, id: string): Promise<string> {
-    return this.api.query(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id }).then((d) => d.cataloguePubliccode);
+    return this.api.query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id }).then((d) => d.cataloguePubliccode);
   }
 }

@@ -1,4 +1,5 @@
 import { PDFDocument, PDFFont, PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { MeetingPackData } from './data';
 import { formatMonth, formatSek, keyLabel, Lang, stageLabel, statusLabel } from './i18n';
 
 /** One line of the meeting pack: a service at a municipality that uses it. */
@@ -24,13 +25,15 @@ export interface MeetingPack {
 }
 
 /** Flattens the api's figures into the meeting pack's rows (services in catalogue order). */
-export function meetingPackOf(data: any, year: number, lang: Lang): MeetingPack {
-  const metricNames = new Map<string, string>(data.catalogueServices.flatMap((s: any) => s.metrics.map((m: any) => [m.id, m.name[lang]])));
+export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): MeetingPack {
+  const metricNames = new Map<string, string>(data.catalogueServices.flatMap((s) => s.metrics.map((m): [string, string] => [m.id, m.name[lang]])));
   const rows: MeetingPackRow[] = [];
   for (const service of data.catalogueServices) {
-    const costs = data.catalogueCosts.find((c: any) => c.service === service.id);
-    for (const municipality of [...data.municipalities].sort((a: any, b: any) => a.names.sv.localeCompare(b.names.sv, 'sv'))) {
-      const own = municipality.services.find((s: any) => s.service === service.id);
+    const costs = data.catalogueCosts.find((c) => c.service === service.id);
+    // The api answers costs for every service it lists; a pack without them would be wrong, not partial.
+    if (!costs) throw new Error(`The api listed no costs for the service ${service.id}`);
+    for (const municipality of [...data.municipalities].sort((a, b) => a.names.sv.localeCompare(b.names.sv, 'sv'))) {
+      const own = municipality.services.find((s) => s.service === service.id);
       if (!own?.stage) continue;
       rows.push({
         serviceId: service.id,
@@ -44,11 +47,11 @@ export function meetingPackOf(data: any, year: number, lang: Lang): MeetingPack 
         shareSek: own.costSek ?? 0,
         estimatedLowSek: own.estimatedLowSek,
         estimatedHighSek: own.estimatedHighSek,
-        usage: own.usage.map((u: any) => ({ metric: metricNames.get(u.metric) ?? u.metric, count: u.count })),
+        usage: own.usage.map((u) => ({ metric: metricNames.get(u.metric) ?? u.metric, count: u.count })),
       });
     }
   }
-  const months: string[] = data.municipalities[0]?.months ?? [];
+  const months = data.municipalities[0]?.months ?? [];
   return { year, period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' }, rows };
 }
 

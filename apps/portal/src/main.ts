@@ -22,7 +22,14 @@ async function main(): Promise<void> {
   const app = buildPortal(config, { logger });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      app.close().then(() => process.exit(0));
+      // A close that fails still ends the process, with a failure code and the reason.
+      app.close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`Kommuna portal did not close cleanly: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
     });
   }
   await app.listen({ host: config.host, port: config.port });

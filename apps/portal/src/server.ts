@@ -4,7 +4,7 @@ import type { PortalConfig } from './config';
 import { PORTAL_CSS } from './css';
 import { PortalData } from './data';
 import { meetingPackCsv, meetingPackOf, meetingPackPdf } from './exports';
-import { layout, PageContext } from './html';
+import { Html, layout, PageContext } from './html';
 import { ApiClient, ApiError } from './http/api-client';
 import { authorizationUrl, exchangeCode, LoginFailedError, pkcePair } from './http/oidc';
 import { csrfMatches, Session, SessionStore } from './http/sessions';
@@ -89,7 +89,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   };
   const sessionOf = (request: FastifyRequest) => sessions.get(cookiesOf(request)[SESSION_COOKIE]);
   const context = (request: FastifyRequest, session?: Session): PageContext => ({ lang: langOf(request), path: localPath(request.url), user: session?.user, csrfToken: session?.csrfToken });
-  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: { title: string; body: any }) =>
+  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: { title: string; body: Html }) =>
     reply.code(status).type('text/html; charset=utf-8').send(layout(ctx, page.title, page.body));
   const toLogin = (reply: FastifyReply, returnTo: string) => reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
   const yearOf = (request: FastifyRequest) => {

@@ -15,7 +15,8 @@ export class ApiError extends Error {
 export class ApiClient {
   constructor(private readonly config: PortalConfig) {}
 
-  async query<T = any>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+  /** T is the shape the query selects; the caller names it (the api's schema is not generated here). */
+  async query<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
     let response: Response;
     try {
       response = await fetch(this.config.apiUrl, {

@@ -44,7 +44,8 @@ export async function exchangeCode(config: PortalConfig, code: string, verifier:
   if (!response.ok || !body.access_token) throw new LoginFailedError(`The identity provider refused the login (${body.error ?? response.status})`);
   const claims = decodeClaims(body.access_token);
   const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : Date.now() + (body.expires_in ?? 300) * 1000;
-  const roles = Array.isArray(claims.realm_access?.roles) ? claims.realm_access.roles.filter((r: unknown): r is string => typeof r === 'string') : [];
+  const realmRoles = isRecord(claims.realm_access) ? claims.realm_access.roles : undefined;
+  const roles = Array.isArray(realmRoles) ? realmRoles.filter((r: unknown): r is string => typeof r === 'string') : [];
   return {
     accessToken: body.access_token,
     expiresAt,
@@ -52,10 +53,15 @@ export async function exchangeCode(config: PortalConfig, code: string, verifier:
   };
 }
 
-function decodeClaims(jwt: string): Record<string, any> {
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function decodeClaims(jwt: string): Record<string, unknown> {
+  let claims: unknown;
   try {
-    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    claims = JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8'));
   } catch {
     throw new LoginFailedError('The identity provider answered with an unreadable token');
   }
+  if (!isRecord(claims)) throw new LoginFailedError('The identity provider answered with a token without claims');
+  return claims;
 }

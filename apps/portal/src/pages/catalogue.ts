@@ -1,17 +1,18 @@
+import type { CatalogueView, ServiceCosts } from '../data';
 import { Html, html, tableWrap } from '../html';
 import { formatSek, keyLabel, Lang, t } from '../i18n';
 import { exportLinks, stageBadge, statusBadge, yearForm } from './common';
 
 /** The catalogue: every shared service at a glance, the adoption matrix, the meeting pack. */
-export function cataloguePage(lang: Lang, data: any, year: number, years: number[]): { title: string; body: Html } {
-  const costs = new Map<string, any>(data.catalogueCosts.map((c: any) => [c.service, c]));
-  const services: any[] = data.catalogueServices;
+export function cataloguePage(lang: Lang, data: CatalogueView, year: number, years: number[]): { title: string; body: Html } {
+  const costs = new Map<string, ServiceCosts>(data.catalogueCosts.map((c) => [c.service, c]));
+  const services = data.catalogueServices;
   const rows = services.map((s) => {
-    const production = s.adoption.filter((a: any) => a.stage === 'production').length;
-    const piloting = s.adoption.filter((a: any) => a.stage === 'piloting').length;
-    const benefit = data.benefits[s.id].reduce(
-      (sum: any, b: any) => ({ low: sum.low + b.totalEstimatedLowSek, high: sum.high + b.totalEstimatedHighSek, followed: b.totalFollowedUpSek === null ? sum.followed : (sum.followed ?? 0) + b.totalFollowedUpSek }),
-      { low: 0, high: 0, followed: null as number | null },
+    const production = s.adoption.filter((a) => a.stage === 'production').length;
+    const piloting = s.adoption.filter((a) => a.stage === 'piloting').length;
+    const benefit = (data.benefits[s.id] ?? []).reduce<{ low: number; high: number; followed: number | null }>(
+      (sum, b) => ({ low: sum.low + b.totalEstimatedLowSek, high: sum.high + b.totalEstimatedHighSek, followed: b.totalFollowedUpSek === null ? sum.followed : (sum.followed ?? 0) + b.totalFollowedUpSek }),
+      { low: 0, high: 0, followed: null },
     );
     const cost = costs.get(s.id);
     return html`<tr>
@@ -20,15 +21,15 @@ export function cataloguePage(lang: Lang, data: any, year: number, years: number
 <td>${statusBadge(s.status, lang)}</td>
 <td>${s.version}</td>
 <td>${lang === 'sv' ? `${production} i produktion, ${piloting} pilot` : `${production} in production, ${piloting} piloting`}</td>
-<td class="num">${formatSek(cost.budgetSek, lang)}<br><span class="hint">${keyLabel(cost.allocationKey, lang)}</span></td>
-<td class="num">${data.benefits[s.id].length === 0 ? '–' : `${formatSek(benefit.low, lang)} – ${formatSek(benefit.high, lang)}`}</td>
+<td class="num">${cost ? html`${formatSek(cost.budgetSek, lang)}<br><span class="hint">${keyLabel(cost.allocationKey, lang)}</span>` : '–'}</td>
+<td class="num">${(data.benefits[s.id] ?? []).length === 0 ? '–' : `${formatSek(benefit.low, lang)} – ${formatSek(benefit.high, lang)}`}</td>
 <td class="num">${benefit.followed === null ? '–' : formatSek(benefit.followed, lang)}</td>
 </tr>`;
   });
-  const tenants: any[] = [...data.tenants].sort((a, b) => a.names.sv.localeCompare(b.names.sv, 'sv'));
+  const tenants = [...data.tenants].sort((a, b) => a.names.sv.localeCompare(b.names.sv, 'sv'));
   const matrix = tenants.map(
     (tenant) => html`<tr><th scope="row"><a href="/municipalities/${tenant.slug}">${tenant.names[lang]}</a></th>${services.map((s) => {
-      const cell = s.adoption.find((a: any) => a.slug === tenant.slug);
+      const cell = s.adoption.find((a) => a.slug === tenant.slug);
       return html`<td>${stageBadge(cell?.stage ?? null, lang)}</td>`;
     })}</tr>`,
   );

@@ -1,18 +1,19 @@
+import type { MunicipalityView } from '../data';
 import { Html, html, tableWrap } from '../html';
 import { formatMonth, formatNumber, formatSek, Lang, t } from '../i18n';
 import { exportLinks, stageBadge, yearForm } from './common';
 
 /** One municipality: the services it uses, its share of each budget, its use and benefit. */
-export function municipalityPage(lang: Lang, data: any, years: number[]): { title: string; body: Html } {
+export function municipalityPage(lang: Lang, data: MunicipalityView, years: number[]): { title: string; body: Html } {
   const m = data.catalogueMunicipality;
-  const metricNames = new Map<string, string>(data.catalogueServices.flatMap((s: any) => s.metrics.map((x: any) => [x.id, x.name[lang]])));
+  const metricNames = new Map<string, string>(data.catalogueServices.flatMap((s) => s.metrics.map((x): [string, string] => [x.id, x.name[lang]])));
   const period = `${formatMonth(m.months[0], lang)} – ${formatMonth(m.months[m.months.length - 1], lang)}`;
   const rows = m.services.map(
-    (s: any) => html`<tr>
+    (s) => html`<tr>
 <th scope="row"><a href="/services/${s.service}">${s.name[lang]}</a></th>
 <td>${stageBadge(s.stage, lang)}</td>
 <td class="num">${s.costSek === null ? '–' : formatSek(s.costSek, lang)}</td>
-<td>${s.usage.length ? html`<ul>${s.usage.map((u: any) => html`<li>${metricNames.get(u.metric) ?? u.metric}: ${formatNumber(u.count, lang)}</li>`)}</ul>` : '–'}</td>
+<td>${s.usage.length ? html`<ul>${s.usage.map((u) => html`<li>${metricNames.get(u.metric) ?? u.metric}: ${formatNumber(u.count, lang)}</li>`)}</ul>` : '–'}</td>
 <td class="num">${s.estimatedHighSek === 0 ? '–' : `${formatSek(s.estimatedLowSek, lang)} – ${formatSek(s.estimatedHighSek, lang)}`}</td>
 </tr>`,
   );

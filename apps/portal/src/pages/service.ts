@@ -1,4 +1,5 @@
 import { benefitChart } from '../chart';
+import type { ServiceView } from '../data';
 import { Html, html, tableWrap } from '../html';
 import { confidenceLabel, formatMonth, formatNumber, formatSek, keyLabel, Lang, statusLabel, STATUSES, t, unitLabel } from '../i18n';
 import { stageBadge, statusBadge, yearForm } from './common';
@@ -33,7 +34,7 @@ function errorSummary(lang: Lang, state: FormState | undefined, form: FormState[
 /** A service: what it is, its status and releases, who uses it, what it costs and what it saves. */
 export function servicePage(
   lang: Lang,
-  data: any,
+  data: ServiceView,
   year: number,
   years: number[],
   csrfToken: string,
@@ -41,9 +42,9 @@ export function servicePage(
 ): { title: string; body: Html } {
   const s = data.catalogueService;
   const costs = data.catalogueCosts[0];
-  const canRecord = (data.me.roles as string[]).includes('steering_group');
+  const canRecord = data.me.roles.includes('steering_group');
   const { state } = options;
-  const hypothesisName = (id: string) => s.hypotheses.find((h: any) => h.id === id)?.name[lang] ?? id;
+  const hypothesisName = (id: string) => s.hypotheses.find((h) => h.id === id)?.name[lang] ?? id;
 
   const facts = html`<dl class="facts">
 <dt>${t(lang, 'status')}</dt><dd>${statusBadge(s.status, lang)}${s.status !== s.declaredStatus ? html` <span class="hint">(${statusLabel(s.declaredStatus, lang)} ${t(lang, 'declaredStatus')})</span>` : ''}${
@@ -53,12 +54,12 @@ export function servicePage(
 <dt>${t(lang, 'domain')}</dt><dd>${s.domain.name[lang]}</dd>
 <dt>${t(lang, 'owner')}</dt><dd>${s.ownerTeam}, <a href="mailto:${s.ownerEmail}">${s.ownerEmail}</a></dd>
 <dt>${t(lang, 'maintenance')}</dt><dd>${s.maintenance.type}${s.maintenance.contractor ? `: ${s.maintenance.contractor}` : ''}${s.maintenance.until ? ` (${lang === 'sv' ? 't.o.m.' : 'until'} ${s.maintenance.until})` : ''}</dd>
-<dt>${t(lang, 'dependencies')}</dt><dd>${s.dependencies.map((d: any, i: number) => html`${i > 0 ? ', ' : ''}${d.name}${d.optional ? (lang === 'sv' ? ' (valfri)' : ' (optional)') : ''}`)}</dd>
+<dt>${t(lang, 'dependencies')}</dt><dd>${s.dependencies.map((d, i) => html`${i > 0 ? ', ' : ''}${d.name}${d.optional ? (lang === 'sv' ? ' (valfri)' : ' (optional)') : ''}`)}</dd>
 <dt>${t(lang, 'license')}</dt><dd>${s.license} · <a href="/services/${s.id}/publiccode.yml">${t(lang, 'publiccode')}</a></dd>
 </dl>`;
 
   const adoption = s.adoption.length
-    ? html`<ul>${s.adoption.map((a: any) => html`<li><a href="/municipalities/${a.slug}">${a.names[lang]}</a> ${stageBadge(a.stage, lang)}</li>`)}</ul>`
+    ? html`<ul>${s.adoption.map((a) => html`<li><a href="/municipalities/${a.slug}">${a.names[lang]}</a> ${stageBadge(a.stage, lang)}</li>`)}</ul>`
     : html`<p>${lang === 'sv' ? 'Ingen kommun använder tjänsten ännu.' : 'No municipality uses the service yet.'}</p>`;
 
   const costTable = tableWrap(
@@ -67,14 +68,14 @@ export function servicePage(
       costs.appliedKey !== costs.allocationKey ? ` (${lang === 'sv' ? 'ingen mätt användning under året' : 'no metered use in the year'})` : ''
     }</caption>
 <thead><tr><th scope="col">${t(lang, 'municipality')}</th><th scope="col" class="num">${t(lang, 'basis')}</th><th scope="col" class="num">${t(lang, 'share')}</th></tr></thead>
-<tbody>${costs.shares.map((c: any) => html`<tr><th scope="row">${c.names[lang]}</th><td class="num">${formatNumber(c.basis, lang)}</td><td class="num">${formatSek(c.amountSek, lang)}</td></tr>`)}</tbody>
-<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td></td><td class="num">${formatSek(costs.shares.reduce((sum: number, c: any) => sum + c.amountSek, 0), lang)}</td></tr></tfoot></table>`,
+<tbody>${costs.shares.map((c) => html`<tr><th scope="row">${c.names[lang]}</th><td class="num">${formatNumber(c.basis, lang)}</td><td class="num">${formatSek(c.amountSek, lang)}</td></tr>`)}</tbody>
+<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td></td><td class="num">${formatSek(costs.shares.reduce((sum, c) => sum + c.amountSek, 0), lang)}</td></tr></tfoot></table>`,
   );
 
-  const benefits = (data.catalogueBenefits as any[]).map((b, i) => {
+  const benefits = data.catalogueBenefits.map((b, i) => {
     const h = b.hypothesis;
     const chartId = `chart-${i}`;
-    const per = s.metrics.find((m: any) => m.id === h.metric)?.name[lang] ?? h.metric;
+    const per = s.metrics.find((m) => m.id === h.metric)?.name[lang] ?? h.metric;
     return html`<section class="card" aria-labelledby="h-${i}">
 <h3 id="h-${i}">${h.name[lang]}</h3>
 <p>${formatNumber(h.low, lang, 2)}–${formatNumber(h.high, lang, 2)} ${unitLabel(h.unit, lang)} ${t(lang, 'perUnit')}: ${per.toLowerCase()}${
@@ -83,26 +84,26 @@ export function servicePage(
 <p><strong>${t(lang, 'last12')}:</strong> ${formatSek(b.totalEstimatedLowSek, lang)} – ${formatSek(b.totalEstimatedHighSek, lang)}${
       b.totalFollowedUpSek !== null ? html`; ${t(lang, 'followedUpBenefit').toLowerCase()} ${formatSek(b.totalFollowedUpSek, lang)}` : ''
     }</p>
-${benefitChart(chartId, h.name[lang], b.months.map((m: any) => ({ month: m.month, low: m.estimatedLowSek, high: m.estimatedHighSek, followedUp: m.followedUpSek })), lang)}
+${benefitChart(chartId, h.name[lang], b.months.map((m) => ({ month: m.month, low: m.estimatedLowSek, high: m.estimatedHighSek, followedUp: m.followedUpSek })), lang)}
 <details><summary>${t(lang, 'showFigures')}</summary>
 ${tableWrap(
   `${lang === 'sv' ? 'Siffror' : 'Figures'}: ${h.name[lang]}`,
   html`<table><caption>${h.name[lang]}</caption><thead><tr><th scope="col">${t(lang, 'month')}</th><th scope="col" class="num">${t(lang, 'usage')}</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'low')})</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'high')})</th><th scope="col" class="num">${t(lang, 'followedUpBenefit')}</th></tr></thead>
-<tbody>${b.months.map((m: any) => html`<tr><th scope="row">${formatMonth(m.month, lang)}</th><td class="num">${formatNumber(m.usage, lang)}</td><td class="num">${formatSek(m.estimatedLowSek, lang)}</td><td class="num">${formatSek(m.estimatedHighSek, lang)}</td><td class="num">${m.followedUpSek === null ? '–' : formatSek(m.followedUpSek, lang)}</td></tr>`)}</tbody></table>`,
+<tbody>${b.months.map((m) => html`<tr><th scope="row">${formatMonth(m.month, lang)}</th><td class="num">${formatNumber(m.usage, lang)}</td><td class="num">${formatSek(m.estimatedLowSek, lang)}</td><td class="num">${formatSek(m.estimatedHighSek, lang)}</td><td class="num">${m.followedUpSek === null ? '–' : formatSek(m.followedUpSek, lang)}</td></tr>`)}</tbody></table>`,
 )}
 </details>
 </section>`;
   });
 
   const changelog = s.changelog.length
-    ? s.changelog.map((r: any) => html`<h3>${r.version}</h3><ul>${r.changes.map((c: any) => html`<li>${c.text}</li>`)}</ul>`)
+    ? s.changelog.map((r) => html`<h3>${r.version}</h3><ul>${r.changes.map((c) => html`<li>${c.text}</li>`)}</ul>`)
     : html`<p>${t(lang, 'noReleases')}</p>`;
 
   const followUps = data.catalogueFollowUps.length
     ? tableWrap(
         t(lang, 'followUps'),
         html`<table><caption>${t(lang, 'followUps')}</caption><thead><tr><th scope="col">${t(lang, 'hypothesis')}</th><th scope="col">${t(lang, 'periodStart')} – ${t(lang, 'periodEnd').toLowerCase()}</th><th scope="col" class="num">${t(lang, 'measuredValue')}</th><th scope="col">${t(lang, 'measuredOn')}</th><th scope="col">${t(lang, 'source')}</th><th scope="col">${t(lang, 'recordedBy')}</th></tr></thead>
-<tbody>${data.catalogueFollowUps.map((f: any) => html`<tr><td>${hypothesisName(f.hypothesisId)}</td><td>${f.periodStart} – ${f.periodEnd}</td><td class="num">${formatNumber(f.measuredValue, lang, 2)} ${unitLabel(f.unit, lang)}</td><td>${f.measuredOn}</td><td>${f.source}${f.note ? html`<br><span class="hint">${f.note}</span>` : ''}</td><td>${f.recordedBy}</td></tr>`)}</tbody></table>`,
+<tbody>${data.catalogueFollowUps.map((f) => html`<tr><td>${hypothesisName(f.hypothesisId)}</td><td>${f.periodStart} – ${f.periodEnd}</td><td class="num">${formatNumber(f.measuredValue, lang, 2)} ${unitLabel(f.unit, lang)}</td><td>${f.measuredOn}</td><td>${f.source}${f.note ? html`<br><span class="hint">${f.note}</span>` : ''}</td><td>${f.recordedBy}</td></tr>`)}</tbody></table>`,
       )
     : html`<p>${t(lang, 'noFollowUps')}</p>`;
 
@@ -110,7 +111,7 @@ ${tableWrap(
     ? tableWrap(
         t(lang, 'decisions'),
         html`<table><caption>${t(lang, 'decisions')}</caption><thead><tr><th scope="col">${t(lang, 'decidedOn')}</th><th scope="col">${t(lang, 'fromTo')}</th><th scope="col">${t(lang, 'diaryNumber')}</th><th scope="col">${t(lang, 'recordedBy')}</th></tr></thead>
-<tbody>${[...data.catalogueDecisions].reverse().map((d: any) => html`<tr><td>${d.decidedOn}</td><td>${statusLabel(d.fromStatus, lang)} → ${statusLabel(d.toStatus, lang)}</td><td>${d.diaryNumber}</td><td>${d.recordedBy}</td></tr>`)}</tbody></table>`,
+<tbody>${[...data.catalogueDecisions].reverse().map((d) => html`<tr><td>${d.decidedOn}</td><td>${statusLabel(d.fromStatus, lang)} → ${statusLabel(d.toStatus, lang)}</td><td>${d.diaryNumber}</td><td>${d.recordedBy}</td></tr>`)}</tbody></table>`,
       )
     : html`<p>${t(lang, 'noDecisions')}</p>`;
 
@@ -121,7 +122,7 @@ ${tableWrap(
 ${errorSummary(lang, state, 'follow-up')}
 <input type="hidden" name="csrf" value="${csrfToken}">
 <div><label for="fu-hypothesis">${t(lang, 'hypothesis')}</label><select id="fu-hypothesis" name="hypothesisId"${described(state, 'follow-up', 'hypothesisId', 'fu-hypothesis')}>${s.hypotheses.map(
-          (h: any) => html`<option value="${h.id}"${value(state, 'follow-up', 'hypothesisId') === h.id ? html` selected` : ''}>${h.name[lang]} (${unitLabel(h.unit, lang)})</option>`,
+          (h) => html`<option value="${h.id}"${value(state, 'follow-up', 'hypothesisId') === h.id ? html` selected` : ''}>${h.name[lang]} (${unitLabel(h.unit, lang)})</option>`,
         )}</select>${fieldError(state, 'follow-up', 'hypothesisId', 'fu-hypothesis')}</div>
 <div><label for="fu-start">${t(lang, 'periodStart')}</label><input id="fu-start" name="periodStart" type="date" required value="${value(state, 'follow-up', 'periodStart')}"${described(state, 'follow-up', 'periodStart', 'fu-start')}>${fieldError(state, 'follow-up', 'periodStart', 'fu-start')}</div>
 <div><label for="fu-end">${t(lang, 'periodEnd')}</label><input id="fu-end" name="periodEnd" type="date" required value="${value(state, 'follow-up', 'periodEnd')}"${described(state, 'follow-up', 'periodEnd', 'fu-end')}>${fieldError(state, 'follow-up', 'periodEnd', 'fu-end')}</div>
