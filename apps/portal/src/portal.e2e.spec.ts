@@ -325,15 +325,17 @@ describe('steering group portal in a real browser', () => {
     await context.close();
   }, 120_000);
 
-  it('refuses a citizen: the catalogue is not for them', async () => {
+  it('refuses a citizen a session: the portal is not for them', async () => {
     const context = await newContext();
     const page = await context.newPage();
     await page.goto(`${PUBLIC_URL}/catalogue`);
     await page.getByLabel('Användarnamn').fill('medborgare-anna');
     await page.getByLabel('Lösenord').fill('kommuna-demo');
     await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(`${PUBLIC_URL}/catalogue`);
+    // Refused at the callback, before a session is stored (issue 23): no portal session for a citizen.
+    await page.waitForURL(/\/auth\/callback\?/);
     expect(await page.locator('h1').textContent()).toBe('Ingen behörighet');
+    expect((await context.cookies()).map((c) => c.name)).not.toContain('kp_session');
     expect(plain(await page.content())).not.toMatch(/1 200 000|E-tjänster/);
     await expectAccessible(page, 'forbidden');
     await context.close();

@@ -7,7 +7,7 @@ import { meetingPackCsv, meetingPackOf, meetingPackPdf } from './exports';
 import { Html, layout, PageContext } from './html';
 import { ApiClient, ApiError } from './http/api-client';
 import { authorizationUrl, exchangeCode, LoginFailedError, pkcePair } from './http/oidc';
-import { csrfMatches, Session, SessionStore } from './http/sessions';
+import { csrfMatches, mayUsePortal, Session, SessionStore, SessionStoreFullError } from './http/sessions';
 import { Lang, LANGS, t } from './i18n';
 import { cataloguePage } from './pages/catalogue';
 import { messagePage } from './pages/message';
@@ -165,11 +165,22 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     }
     try {
       const { accessToken, expiresAt, user } = await exchangeCode(config, query.code, login.verifier);
+      // Only the steering group and platform administrators get a session: anyone else is told so
+      // here, and nothing is stored for them (a flood of citizens' logins fills nothing).
+      if (!mayUsePortal(user)) {
+        reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0));
+        logger.event('warn', 'portal login refused', { subject: user.subject, reason: 'no portal role' });
+        return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
+      }
       const session = sessions.create(accessToken, expiresAt, user);
       reply.header('set-cookie', [cookie(SESSION_COOKIE, session.id), cookie(LOGIN_COOKIE, '', 0)]);
       logger.event('info', 'portal login', { subject: user.subject });
       return reply.redirect(login.returnTo, 303);
     } catch (error) {
+      if (error instanceof SessionStoreFullError) {
+        logger.event('error', 'portal login refused', { reason: error.message });
+        return send(reply.header('retry-after', '60'), 503, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+      }
       if (!(error instanceof LoginFailedError)) throw error;
       logger.event('warn', 'portal login failed', { error: error.message });
       return send(reply, 400, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));

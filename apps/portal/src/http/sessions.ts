@@ -26,25 +26,54 @@ export interface PendingLogin {
 const token = () => randomBytes(32).toString('base64url');
 
 /**
+ * Who may have a portal session: the catalogue's readers (CATALOGUE_READER_ROLES in
+ * @kommuna/catalogue; a test keeps the two equal). Anyone else is refused at the callback before a
+ * session is stored, so citizens and staff cannot fill the store.
+ */
+export const PORTAL_ROLES: readonly string[] = ['steering_group', 'platform_admin'];
+
+export const mayUsePortal = (user: PortalUser): boolean => user.roles.some((role) => PORTAL_ROLES.includes(role));
+
+/** The store holds only live sessions and is full: a new login waits rather than end someone's. */
+export class SessionStoreFullError extends Error {
+  readonly code = 'SESSIONS_FULL';
+}
+
+/**
  * Sessions and logins in progress, kept server-side (the browser holds only an opaque id in an
- * httpOnly cookie, never the access token). Bounded: the oldest entries go first, so memory stays
- * flat however many log in. One portal process; a second replica would need a shared store.
+ * httpOnly cookie, never the access token). Bounded without letting one caller end another's
+ * session: a live session is never evicted for someone else's. One identity keeps at most
+ * `maxPerIdentity` sessions (a new login ends its own oldest); when the store is full of live
+ * sessions a new login is refused (SessionStoreFullError) until some expire or log out. Logins in
+ * progress are bounded too; past the bound the oldest pending login goes (its user starts again).
+ * One portal process; a second replica would need a shared store.
  */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  /** Each identity's session ids, oldest first. */
+  private readonly bySubject = new Map<string, string[]>();
   private readonly logins = new Map<string, PendingLogin>();
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly maxEntries = 10_000,
     private readonly loginTtlMs = 10 * 60_000,
+    private readonly maxPerIdentity = 10,
   ) {}
 
   create(accessToken: string, expiresAt: number, user: PortalUser): Session {
+    for (let own = this.bySubject.get(user.subject) ?? []; own.length >= this.maxPerIdentity; own = this.bySubject.get(user.subject) ?? []) this.forget(own[0]);
+    if (this.sessions.size >= this.maxEntries) this.forgetExpired();
+    if (this.sessions.size >= this.maxEntries) throw new SessionStoreFullError(`The portal holds ${this.sessions.size} live sessions, its limit`);
     const session: Session = { id: token(), accessToken, expiresAt, csrfToken: token(), user };
     this.sessions.set(session.id, session);
-    if (this.sessions.size > this.maxEntries) this.sessions.delete(this.sessions.keys().next().value!);
+    this.bySubject.set(user.subject, [...(this.bySubject.get(user.subject) ?? []), session.id]);
     return session;
+  }
+
+  /** How many sessions the store holds (expired ones not yet forgotten included). */
+  get size(): number {
+    return this.sessions.size;
   }
 
   /** The live session with this id; an expired one is forgotten. */
@@ -52,18 +81,36 @@ export class SessionStore {
     if (!id) return undefined;
     const session = this.sessions.get(id);
     if (session && session.expiresAt <= this.now()) {
-      this.sessions.delete(id);
+      this.forget(id);
       return undefined;
     }
     return session;
   }
 
   delete(id: string | undefined): void {
-    if (id) this.sessions.delete(id);
+    if (id) this.forget(id);
+  }
+
+  private forget(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    const rest = (this.bySubject.get(session.user.subject) ?? []).filter((other) => other !== id);
+    if (rest.length > 0) this.bySubject.set(session.user.subject, rest);
+    else this.bySubject.delete(session.user.subject);
+  }
+
+  private forgetExpired(): void {
+    const now = this.now();
+    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.forget(id);
   }
 
   startLogin(verifier: string, returnTo: string): PendingLogin {
     const login: PendingLogin = { state: token(), verifier, returnTo, createdAt: this.now() };
+    if (this.logins.size >= this.maxEntries) {
+      const now = this.now();
+      for (const [state, pending] of this.logins) if (now - pending.createdAt >= this.loginTtlMs) this.logins.delete(state);
+    }
     this.logins.set(login.state, login);
     if (this.logins.size > this.maxEntries) this.logins.delete(this.logins.keys().next().value!);
     return login;
