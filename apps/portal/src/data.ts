@@ -138,7 +138,8 @@ export interface MunicipalityService {
   name: Localized;
   stage: string | null;
   costSek: number | null;
-  usage: Array<{ metric: string; count: number }>;
+  /** partial: months with fewer than 5 are left out of the count. */
+  usage: Array<{ metric: string; count: number; partial: boolean }>;
   estimatedLowSek: number;
   estimatedHighSek: number;
 }
@@ -225,7 +226,7 @@ export class PortalData {
       token,
       `query($slug: String!, $y: Int!) { me { subject roles } catalogueServices { id metrics { id name ${L} } }
         catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} kommunkod population year totalCostSek months
-          services { service name ${L} stage costSek usage { metric count } estimatedLowSek estimatedHighSek } } }`,
+          services { service name ${L} stage costSek usage { metric count partial } estimatedLowSek estimatedHighSek } } }`,
       { slug, y: year },
     );
   }
@@ -244,7 +245,7 @@ export class PortalData {
           .query<{ catalogueMunicipality: MeetingPackData['municipalities'][number] }>(
             token,
             `query($slug: String!, $y: Int!) { catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} population months
-              services { service stage costSek usage { metric count } estimatedLowSek estimatedHighSek } } }`,
+              services { service stage costSek usage { metric count partial } estimatedLowSek estimatedHighSek } } }`,
             { slug: tenant.slug, y: year },
           )
           .then((d) => d.catalogueMunicipality),

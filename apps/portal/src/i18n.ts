@@ -49,6 +49,13 @@ const TEXTS = {
   confidence: { sv: 'Säkerhet', en: 'Confidence' },
   month: { sv: 'Månad', en: 'Month' },
   usage: { sv: 'Användning', en: 'Use' },
+  // Counts of 1–4 in a month are not shown (minimum cell size, docs/catalogue.md).
+  fewerThanFiveAMonth: { sv: 'färre än 5 per månad', en: 'fewer than 5 a month' },
+  atLeast: { sv: 'minst', en: 'at least' },
+  smallCountsNote: {
+    sv: 'Antal under 5 för en kommun och månad visas inte och räknas inte med i någon summa, andel eller nytta.',
+    en: 'Counts below 5 for a municipality and month are not shown and count towards no sum, share or benefit.',
+  },
   low: { sv: 'lågt', en: 'low' },
   high: { sv: 'högt', en: 'high' },
   showFigures: { sv: 'Visa siffrorna i diagrammet', en: 'Show the figures in the chart' },

@@ -3,6 +3,7 @@ import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } fro
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, useTestDatabase } from '@kommuna/platform-testing';
 import { CatalogueService } from './catalogue.service';
+import { MIN_CELL_SIZE } from './disclosure';
 import { loadServiceCatalogue } from './descriptor/service-descriptor.loader';
 import { UsageRepository } from './metering/usage.repository';
 import { CATALOGUE_DATABASE_SCHEMA } from './schema';
@@ -195,5 +196,69 @@ describe('catalogue service (on the database)', () => {
     expect(first.filter((u) => u.slug === 'timra' && u.service === 'minasidor')).toHaveLength(0);
     // A planned service gets no demo figures: only what was metered.
     expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([['letters_digital', '2025-02-01', 40]]);
+  });
+});
+
+// Issue 23, fault 8: a count of 4 submissions in a small municipality's month was shown, and small
+// counts can point at the residents behind them.
+describe('catalogue minimum cell size (on the database)', () => {
+  const db = useTestDatabase(SCHEMA);
+  const now = new Date('2025-06-15T10:00:00Z');
+  const steering = { subject: 'styrgrupp', roles: ['steering_group'] };
+  let catalogue: CatalogueService;
+  const configs = [
+    buildTenantConfig({ slug: 'sundsvall', population: 99800, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
+    buildTenantConfig({ slug: 'timra', population: 18100, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
+  ];
+
+  beforeAll(async () => {
+    const directory = new TenantDirectory(db());
+    const [sundsvall, timra] = await directory.sync(configs);
+    catalogue = new CatalogueService(db(), directory, loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config }))), () => now);
+    const add = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
+      requestContext.run({ tenantId: tenant.id }, () => db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)));
+    await add(timra, 'e-forms', 'submissions', '2025-03-01', 4);
+    await add(timra, 'e-forms', 'submissions', '2025-04-01', MIN_CELL_SIZE);
+    await add(timra, 'e-forms', 'submissions', '2025-05-01', 1);
+    await add(sundsvall, 'e-forms', 'submissions', '2025-05-01', 60);
+    await add(sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 4);
+    await add(timra, 'digital-mail', 'letters_digital', '2025-02-01', 100);
+  });
+
+  it('shows a count below 5 as suppressed, never its value, and 5 as it is', async () => {
+    expect(MIN_CELL_SIZE).toBe(5);
+    const totals = await catalogue.usageTotals(steering, '2025-01', '2025-06');
+    const cell = (slug: string, metric: string, month: string) => totals.find((u) => u.slug === slug && u.metric === metric && u.month === month);
+    expect(cell('timra', 'submissions', '2025-03-01')).toMatchObject({ count: null, suppressed: true });
+    expect(cell('timra', 'submissions', '2025-04-01')).toMatchObject({ count: 5, suppressed: false });
+    expect(cell('timra', 'submissions', '2025-05-01')).toMatchObject({ count: null, suppressed: true });
+    expect(cell('sundsvall', 'letters_digital', '2025-02-01')).toMatchObject({ count: null, suppressed: true });
+    // The database function itself never hands the app role a small count.
+    const raw: Array<{ count: string | number | null }> = await db().dataSource.query(`SELECT count FROM catalogue_usage_between('2025-01-01', '2025-06-01')`);
+    expect(raw.map((r) => (r.count === null ? null : Number(r.count))).filter((c) => c !== null && c > 0 && c < 5)).toEqual([]);
+  });
+
+  it('leaves suppressed cells out of every sum, share and benefit, so none can be backed out', async () => {
+    // Timrå's 12 months: 5 published, 4 and 1 suppressed; the total is of what is shown, and says so.
+    const timra = await catalogue.municipality(steering, 'timra', 2025);
+    expect(timra.services.find((s) => s.service === 'e-forms')!.usage.find((u) => u.metric === 'submissions')).toEqual({ metric: 'submissions', count: 5, partial: true });
+    const sundsvall = await catalogue.municipality(steering, 'sundsvall', 2025);
+    expect(sundsvall.services.find((s) => s.service === 'digital-mail')!.usage.find((u) => u.metric === 'letters_digital')).toEqual({ metric: 'letters_digital', count: 0, partial: true });
+    // Per-use shares: Sundsvall's 4 letters count as none, so the shares do not reveal them.
+    const [mail] = await catalogue.costs(steering, 2025, 'digital-mail');
+    expect(mail.shares.map((s) => [s.slug, s.basis, s.amountSek])).toEqual([
+      ['sundsvall', 0, 0],
+      ['timra', 100, 450000],
+    ]);
+    // Benefit across municipalities: May is Sundsvall's 60 alone, March nothing.
+    const [handling] = await catalogue.benefits(steering, 'e-forms', '2025-01', '2025-06');
+    expect(handling.months.map((m) => [m.month, m.usage])).toEqual([
+      ['2025-01-01', 0],
+      ['2025-02-01', 0],
+      ['2025-03-01', 0],
+      ['2025-04-01', 5],
+      ['2025-05-01', 60],
+      ['2025-06-01', 0],
+    ]);
   });
 });

@@ -67,7 +67,9 @@ export interface UsageTotal extends TenantRef {
   service: string;
   metric: string;
   month: string;
-  count: number;
+  /** null when fewer than MIN_CELL_SIZE (suppressed, see disclosure.ts). */
+  count: number | null;
+  suppressed: boolean;
 }
 
 export interface MunicipalityView extends TenantRef {
@@ -79,8 +81,11 @@ export interface MunicipalityView extends TenantRef {
     name: { sv: string; en: string };
     stage: AdoptionStage | null;
     costSek: number | null;
-    /** Last 12 months: metered use per metric, and the estimated benefit range in SEK. */
-    usage: Array<{ metric: string; count: number }>;
+    /**
+     * Last 12 months: metered use per metric (months with fewer than MIN_CELL_SIZE left out:
+     * `partial` says some were), and the estimated benefit range in SEK from the same counts.
+     */
+    usage: Array<{ metric: string; count: number; partial: boolean }>;
     estimatedSek: Range;
   }>;
   totalCostSek: number;
@@ -124,7 +129,8 @@ function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
 /**
  * The steering group's catalogue: services with their descriptors, adoption, costs, metered
  * use, estimated and followed-up benefit, and status decisions. Reads across municipalities
- * only aggregates (catalogue_usage_between); owns the access rules and the promotion gate.
+ * only aggregates (catalogue_usage_between), with small cells already suppressed there, so every
+ * figure here is built from published counts only; owns the access rules and the promotion gate.
  */
 export class CatalogueService {
   private readonly usage = new UsageRepository();
@@ -174,7 +180,8 @@ export class CatalogueService {
     const byId = this.tenantsById();
     return (await this.usageRows(first, last)).map((row) => {
       const tenant = byId.get(row.tenantId);
-      return { slug: tenant?.slug ?? 'unknown', names: tenant?.names ?? { sv: '?', en: '?' }, service: row.service, metric: row.metric, month: row.month, count: row.count };
+      const suppressed = row.suppressed === true;
+      return { slug: tenant?.slug ?? 'unknown', names: tenant?.names ?? { sv: '?', en: '?' }, service: row.service, metric: row.metric, month: row.month, count: suppressed ? null : row.count, suppressed };
     });
   }
 
@@ -303,7 +310,10 @@ export class CatalogueService {
         name: entry.descriptor.name,
         stage,
         costSek: share?.amountSek ?? null,
-        usage: METERED_METRICS[entry.id].map((m) => ({ metric: m.id, count: own.filter((u) => u.metric === m.id).reduce((s, u) => s + u.count, 0) })),
+        usage: METERED_METRICS[entry.id].map((m) => {
+          const cells = own.filter((u) => u.metric === m.id);
+          return { metric: m.id, count: cells.reduce((s, u) => s + u.count, 0), partial: cells.some((u) => u.suppressed === true) };
+        }),
         estimatedSek: { low: Math.round(estimated.low), high: Math.round(estimated.high) },
       };
     });

@@ -10,6 +10,7 @@ export * from './cost-sharing';
 export * from './promotion';
 export * from './publiccode';
 export * from './months';
+export * from './disclosure';
 export * from './errors';
 export * from './records.repository';
 export * from './catalogue.service';

@@ -4,9 +4,10 @@ import { ProcessedEventEntity } from './entities/processed-event.entity';
 import { StatusDecisionEntity } from './entities/status-decision.entity';
 import { UsageMonthlyEntity } from './entities/usage-monthly.entity';
 import { CatalogueTables1764400000000 } from './migrations/1764400000000-catalogue-tables';
+import { CatalogueMinimumCellSize1765000000000 } from './migrations/1765000000000-catalogue-minimum-cell-size';
 
 /** The catalogue's tables; the api adds them to the platform's. */
 export const CATALOGUE_DATABASE_SCHEMA: DatabaseSchema = {
   entities: [UsageMonthlyEntity, ProcessedEventEntity, FollowUpEntity, StatusDecisionEntity],
-  migrations: [CatalogueTables1764400000000],
+  migrations: [CatalogueTables1764400000000, CatalogueMinimumCellSize1765000000000],
 };

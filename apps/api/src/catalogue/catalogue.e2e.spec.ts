@@ -40,16 +40,16 @@ describe('catalogue api', () => {
   });
 
   it('meters the services from their events and shows only counts across municipalities', async () => {
-    await emit('sundsvall', EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: null, subjectKind: null });
-    await emit('sundsvall', EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: null, subjectKind: null });
-    await emit('timra', EVENT_TYPES.mailDeliveryStatusChanged, { messageId: randomUUID(), recipientPartyId: partyId, status: 'SENT', channel: 'digital', statusDetail: null, externalReferences: {} });
+    for (let i = 0; i < 5; i++) await emit('sundsvall', EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: null, subjectKind: null });
+    for (let i = 0; i < 6; i++) await emit('timra', EVENT_TYPES.mailDeliveryStatusChanged, { messageId: randomUUID(), recipientPartyId: partyId, status: 'SENT', channel: 'digital', statusDetail: null, externalReferences: {} });
     await emit('timra', EVENT_TYPES.mailDeliveryStatusChanged, { messageId: randomUUID(), recipientPartyId: partyId, status: 'SENT', channel: 'paper', statusDetail: null, externalReferences: {} });
     await api.dispatchEvents();
 
-    const { body } = await ask(steering(), '{ catalogueUsage { slug service metric month count } }');
+    const { body } = await ask(steering(), '{ catalogueUsage { slug service metric month count suppressed } }');
     expect(body.errors).toBeUndefined();
-    const counts = Object.fromEntries(body.data.catalogueUsage.map((u: any) => [`${u.slug}/${u.service}/${u.metric}`, u.count]));
-    expect(counts).toEqual({ 'sundsvall/e-forms/submissions': 2, 'timra/digital-mail/letters_digital': 1, 'timra/digital-mail/letters_paper': 1 });
+    const counts = Object.fromEntries(body.data.catalogueUsage.map((u: any) => [`${u.slug}/${u.service}/${u.metric}`, [u.count, u.suppressed]]));
+    // One paper letter is fewer than the minimum cell size (5): suppressed, its value never shown.
+    expect(counts).toEqual({ 'sundsvall/e-forms/submissions': [5, false], 'timra/digital-mail/letters_digital': [6, false], 'timra/digital-mail/letters_paper': [null, true] });
     expect(JSON.stringify(body)).not.toContain(partyId);
 
     // Per-use costs follow the metered use: Timrå sent the only digital letters this year.
@@ -60,7 +60,7 @@ describe('catalogue api', () => {
       shares: [
         { slug: 'ange', basis: 0, amountSek: 0 },
         { slug: 'sundsvall', basis: 0, amountSek: 0 },
-        { slug: 'timra', basis: 1, amountSek: 450000 },
+        { slug: 'timra', basis: 6, amountSek: 450000 },
       ],
     });
   });
@@ -73,7 +73,7 @@ describe('catalogue api', () => {
     const benefits = await ask(steering(), '{ catalogueBenefits(service: "e-forms") { hypothesis { id } totalUsage totalEstimatedLowSek totalEstimatedHighSek months { month } } }');
     const handling = benefits.body.data.catalogueBenefits.find((b: any) => b.hypothesis.id === 'handling-time');
     // 2 submissions × 8–12 minutes at 520 kr/h.
-    expect(handling).toMatchObject({ totalUsage: 2, totalEstimatedLowSek: 138.67, totalEstimatedHighSek: 208 });
+    expect(handling).toMatchObject({ totalUsage: 5, totalEstimatedLowSek: 346.67, totalEstimatedHighSek: 520 });
     expect(handling.months).toHaveLength(12);
   });
 
@@ -129,10 +129,10 @@ describe('catalogue api', () => {
   });
 
   it('gives a municipality page of aggregates, and clear errors for bad arguments', async () => {
-    const { body } = await ask(steering(), 'query($y: Int!) { catalogueMunicipality(slug: "timra", year: $y) { slug population totalCostSek services { service stage costSek usage { metric count } } } }', { y: thisYear });
+    const { body } = await ask(steering(), 'query($y: Int!) { catalogueMunicipality(slug: "timra", year: $y) { slug population totalCostSek services { service stage costSek usage { metric count partial } } } }', { y: thisYear });
     expect(body.data.catalogueMunicipality).toMatchObject({ slug: 'timra', population: 18100 });
     const mail = body.data.catalogueMunicipality.services.find((s: any) => s.service === 'digital-mail');
-    expect(mail).toMatchObject({ stage: 'production', costSek: 450000, usage: [{ metric: 'letters_digital', count: 1 }, { metric: 'letters_paper', count: 1 }] });
+    expect(mail).toMatchObject({ stage: 'production', costSek: 450000, usage: [{ metric: 'letters_digital', count: 6, partial: false }, { metric: 'letters_paper', count: 0, partial: true }] });
 
     const bad = await ask(steering(), '{ a: catalogueMunicipality(slug: "gotham", year: 2025) { slug } }');
     expect(bad.body.errors[0].extensions.code).toBe('NOT_FOUND');

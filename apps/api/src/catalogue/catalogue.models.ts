@@ -292,8 +292,11 @@ export class CatalogueUsage {
   @Field({ description: 'YYYY-MM-01' })
   month!: string;
 
-  @Field(() => Int)
-  count!: number;
+  @Field(() => Int, { nullable: true, description: 'null when fewer than 5 (suppressed: small counts could point at residents; docs/catalogue.md)' })
+  count!: number | null;
+
+  @Field({ description: 'The count was 1 to 4 and is not published; it is left out of every sum' })
+  suppressed!: boolean;
 }
 
 @ObjectType()
@@ -385,8 +388,11 @@ export class CatalogueMetricCount {
   @Field()
   metric!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The sum of the published monthly counts (months with fewer than 5 left out)' })
   count!: number;
+
+  @Field({ description: 'Some months had fewer than 5 and are left out of the count' })
+  partial!: boolean;
 }
 
 @ObjectType()

@@ -13,7 +13,7 @@ export function municipalityPage(lang: Lang, data: MunicipalityView, years: numb
 <th scope="row"><a href="/services/${s.service}">${s.name[lang]}</a></th>
 <td>${stageBadge(s.stage, lang)}</td>
 <td class="num">${s.costSek === null ? '–' : formatSek(s.costSek, lang)}</td>
-<td>${s.usage.length ? html`<ul>${s.usage.map((u) => html`<li>${metricNames.get(u.metric) ?? u.metric}: ${formatNumber(u.count, lang)}</li>`)}</ul>` : '–'}</td>
+<td>${s.usage.length ? html`<ul>${s.usage.map((u) => html`<li>${metricNames.get(u.metric) ?? u.metric}: ${!u.partial ? formatNumber(u.count, lang) : u.count === 0 ? t(lang, 'fewerThanFiveAMonth') : `${t(lang, 'atLeast')} ${formatNumber(u.count, lang)}`}</li>`)}</ul>` : '–'}</td>
 <td class="num">${s.estimatedHighSek === 0 ? '–' : `${formatSek(s.estimatedLowSek, lang)} – ${formatSek(s.estimatedHighSek, lang)}`}</td>
 </tr>`,
   );
@@ -32,6 +32,7 @@ ${tableWrap(
 <tbody>${rows}</tbody>
 <tfoot><tr><th scope="row">${t(lang, 'total')}</th><td></td><td class="num">${formatSek(m.totalCostSek, lang)}</td><td></td><td></td></tr></tfoot></table>`,
 )}
+<p>${t(lang, 'smallCountsNote')}</p>
 ${exportLinks(lang, m.year)}`;
   return { title: m.names[lang], body };
 }

@@ -6,7 +6,10 @@ export interface UsageRow {
   metric: string;
   /** YYYY-MM-01 */
   month: string;
+  /** 0 when suppressed: a suppressed cell adds nothing to any sum. */
   count: number;
+  /** Across municipalities only: the count was 1 to MIN_CELL_SIZE - 1 and is not published. */
+  suppressed?: boolean;
 }
 
 
@@ -57,13 +60,16 @@ export class UsageRepository {
     return rows.map(toUsageRow);
   }
 
-  /** Every municipality's usage between two months: through the aggregate-only function. */
+  /**
+   * Every municipality's usage between two months: through the aggregate-only function, which
+   * suppresses small cells (count 0, suppressed true; see disclosure.ts).
+   */
   async acrossTenants(query: Pick<EntityManager, 'query'>, from: string, to: string): Promise<UsageRow[]> {
     const rows = await query.query(
       `SELECT tenant_id, service, metric, to_char(month, 'YYYY-MM-DD') AS month, count FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
       [from, to],
     );
-    return rows.map(toUsageRow);
+    return rows.map((row: Record<string, unknown>) => (row.count === null ? { ...toUsageRow({ ...row, count: 0 }), suppressed: true } : { ...toUsageRow(row), suppressed: false }));
   }
 }
 
