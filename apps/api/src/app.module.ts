@@ -7,6 +7,7 @@ import type { ExecutionResult, GraphQLError } from 'graphql';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { AuditLog } from '@kommuna/platform-audit';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { ComposedServices } from '@kommuna/services';
 import { AuditResolver } from './audit/audit.resolver';
 import { HealthController } from './health/health.controller';
 import { assertParsedFromText, rootFieldsOf } from './http/graphql-operation';
@@ -15,7 +16,7 @@ import { MeteredRequest } from './http/request-context.hook';
 import { TenantExportController } from './tenant-data/tenant-export.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
-import { GRAPHQL_LIMITS, graphQLValidationRules } from './http/graphql-limits';
+import { assertAffordable, GRAPHQL_LIMITS, graphQLValidationRules, operationNameOf } from './http/graphql-limits';
 import { PlatformRuntime } from './platform-runtime';
 import { MeResolver } from './me/me.resolver';
 import { MINASIDOR_PROVIDERS } from './minasidor';
@@ -23,8 +24,14 @@ import { E_FORMS_PROVIDERS } from './e-forms';
 import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
+import { EVENTS_CONTROLLERS } from './events';
 
-/** The api's composition root: platform runtime plus each service module's GraphQL API. */
+/**
+ * The api's composition root: platform runtime plus each service module's GraphQL API. The
+ * services themselves come from @kommuna/services (runtime.services); their resolvers and
+ * controllers stay listed here because they are Nest and GraphQL code that lives in apps/api: the
+ * service libraries do not depend on Nest, so the worker and tools load none of it.
+ */
 @Module({})
 export class AppModule implements OnApplicationShutdown {
   constructor(private readonly database: Database) {}
@@ -49,8 +56,9 @@ export class AppModule implements OnApplicationShutdown {
           validationRules: graphQLValidationRules(runtime.config.env === 'production'),
           hooks: {
             preValidation: async (_schema, document) => assertParsedFromText(document),
-            // Names the request's operation for its metrics (see request-context.hook.ts).
-            preExecution: async (_schema, document, context) => {
+            // Refuses a request that costs too much, then names its operation for its metrics (see request-context.hook.ts).
+            preExecution: async (schema, document, context, variables) => {
+              assertAffordable(schema, document, variables, operationNameOf(context.reply.request.body));
               (context.reply.request as MeteredRequest).graphqlOperation = rootFieldsOf(document);
             },
           },
@@ -61,7 +69,7 @@ export class AppModule implements OnApplicationShutdown {
         }),
         CatalogueApiModule.forRoot(runtime),
       ],
-      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS],
+      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS, ...EVENTS_CONTROLLERS],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },
@@ -70,6 +78,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: TrustedRealms, useValue: runtime.realms },
         { provide: Authenticator, useValue: runtime.authenticator },
         { provide: AuditLog, useValue: runtime.audit },
+        { provide: ComposedServices, useValue: runtime.services },
         AuditResolver,
         { provide: APP_FILTER, useClass: PlatformExceptionFilter },
         { provide: APP_GUARD, useClass: AccessGuard },

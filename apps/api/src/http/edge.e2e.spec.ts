@@ -70,8 +70,14 @@ describe('the api edge', () => {
     const tooCostly = await post(JSON.stringify({ query: `{ formReceipt(submissionId: "x") { ${pdfs} } }` }), auth());
     expect(tooCostly.statusCode).toBe(400);
     expect(tooCostly.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large: it costs 1101/);
-    const affordable = await post(JSON.stringify({ query: `{ formReceipt(submissionId: "x") { p0: pdfBase64 } }` }), auth());
+    // The cost is counted with the request's variables: a required one is no reason to refuse.
+    const withVariables = (query: string) => post(JSON.stringify({ query, variables: { id: 'x' } }), auth());
+    const affordable = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { p0: pdfBase64 } }`);
     expect(affordable.json().errors.map((e: any) => e.extensions.code)).not.toContain('GRAPHQL_LIMIT_EXCEEDED');
+    expect(affordable.json().errors.map((e: any) => e.extensions.code)).not.toContain('GRAPHQL_VALIDATION_FAILED');
+    const costly = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { ${pdfs} } }`);
+    expect(costly.statusCode).toBe(400);
+    expect(costly.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
 
     const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
     const tooDeep = await post(JSON.stringify({ query: deep }), auth());
