@@ -1,6 +1,6 @@
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
-import { CaseNotificationData, EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { CaseNotificationData, EVENT_TYPES, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { CaseNotificationHandler } from '../src';
 import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './fixtures';
@@ -66,6 +66,52 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
       ),
     );
     expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: 1 }]);
+  });
+
+  const received = (tenant: Tenant, overrides: Partial<FormSubmissionReceivedData>) =>
+    inTenant(tenant, () =>
+      db().transaction((em) =>
+        recordEvent<FormSubmissionReceivedData>(em, {
+          type: EVENT_TYPES.formSubmissionReceived,
+          source: '/e-forms',
+          data: {
+            submissionId: '0b7a3c1e-5d1f-4c55-8f0e-2b9d6c7a1e42',
+            formSlug: 'parkeringstillstand',
+            formVersion: '1.0',
+            caseType: 'parkeringstillstand',
+            errandNumber: 'PTS-2026-000007',
+            title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+            unit: 'socialtjanst',
+            subjectPartyId: partyId,
+            subjectKind: 'person',
+            submittedAt: '2026-11-25T10:00:00.000Z',
+            ...overrides,
+          },
+        }),
+      ),
+    );
+
+  it("sends a notice of receipt when the form's rule asks for one in digital mail, and only then", async () => {
+    const before = await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_message`);
+    const eventId = await received(sundsvall, { notices: [{ channel: 'digital-mail', recipient: 'applicant' }] });
+    await received(sundsvall, { notices: [] }); // the form says nothing about receipt
+    await received(sundsvall, {}); // nor does an event without the rule
+    await received(sundsvall, { notices: [{ channel: 'email', recipient: 'applicant' }, { channel: 'digital-mail', recipient: 'unit' }] }); // not digital mail to the applicant
+    await received(sundsvall, { notices: [{ channel: 'digital-mail', recipient: 'applicant' }], subjectPartyId: null, subjectKind: null }); // anonymous: nobody to tell
+    await new OutboxDispatcher(db(), [new CaseNotificationHandler(directory)]).drain();
+
+    const messages = await rowsOf(db(), sundsvall, `SELECT recipient_party_id, subject, body, allow_paper, department, idempotency_key, external_references FROM mail_message WHERE idempotency_key = $1`, [`case-notice:${eventId}`]);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        recipient_party_id: partyId,
+        subject: 'Vi har tagit emot ditt ärende: PTS-2026-000007',
+        allow_paper: false,
+        department: 'socialtjanst',
+        external_references: { submissionId: '0b7a3c1e-5d1f-4c55-8f0e-2b9d6c7a1e42', errandNumber: 'PTS-2026-000007' },
+      }),
+    ]);
+    expect(messages[0].body).toContain('Logga in på Mina sidor');
+    expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: before[0].n + 1 }]);
   });
 
   it('sends nothing for a municipality that does not use digital mail', async () => {

@@ -7,6 +7,7 @@ export * from './decision-rules';
 export * from './attachments';
 export * from './receipt';
 export * from './receipt-pdf';
+export * from './decision-pdf';
 export * from './settings';
 export { parseVersion, formatVersion } from './context';
 export * from './services/views';

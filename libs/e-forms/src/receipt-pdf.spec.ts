@@ -51,6 +51,9 @@ describe('receipt PDF', () => {
           reasons: [{ ruleId: 'r', text: { sv: 'Skäl', en: 'Reason given' } }],
           legalBasis: { sfs: '1998:1276', chapter: '13', section: '8', title: { sv: 'Trafikförordningen', en: 'Road Traffic Ordinance' } },
           decidedAt: new Date('2025-03-04T13:05:00Z'),
+          validFrom: '2025-03-04',
+          validTo: null,
+          documentUrl: '/e-forms/decisions/d/document.pdf',
         },
       },
       'en',
@@ -58,6 +61,7 @@ describe('receipt PDF', () => {
     const text = pdfText(bytes);
     expect(text).toContain('Errand number: PTS-2025-000007');
     expect(text).toContain('Approved (Automated decision), 2025-03-04 14:05');
+    expect(text).toContain('Valid from 2025-03-04 until further notice');
     expect(text).toContain('Legal basis: SFS 1998:1276 13 kap. 8 § Road Traffic Ordinance');
   });
 });

@@ -1,10 +1,6 @@
-import { printableText, wrapText } from '@kommuna/shared-pdf-text';
-import { PDFDocument, PDFFont, rgb, StandardFonts } from 'pdf-lib';
+import { textPdf } from './pdf-layout';
 import type { Receipt } from './receipt';
 import type { Language } from './validation';
-
-const A4: [number, number] = [595.28, 841.89];
-const MARGIN = 56;
 
 const TEXT = {
   sv: {
@@ -21,6 +17,7 @@ const TEXT = {
     automated: 'Automatiserat beslut',
     manual: 'Beslut av handläggare',
     legalBasis: 'Lagrum',
+    validity: (from: string, to: string | null) => (to ? `Gäller från ${from} till och med ${to}` : `Gäller från ${from} tills vidare`),
     footer: 'Spara kvittensen. Ange ärendenumret när du kontaktar kommunen.',
   },
   en: {
@@ -37,6 +34,7 @@ const TEXT = {
     automated: 'Automated decision',
     manual: 'Decided by a case worker',
     legalBasis: 'Legal basis',
+    validity: (from: string, to: string | null) => (to ? `Valid from ${from} to ${to}` : `Valid from ${from} until further notice`),
     footer: 'Keep this receipt. Quote the errand number when you contact the municipality.',
   },
 };
@@ -49,12 +47,11 @@ export function stockholmTime(at: Date): string {
 }
 
 /**
- * The receipt as an A4 PDF. The standard Helvetica font encodes WinAnsi, which covers Swedish
- * (å, ä, ö, é); any character outside it is shown as "?" rather than failing the rendering.
+ * The receipt as an A4 PDF (see textPdf for the font and what it can print).
  */
 export async function renderReceiptPdf(receipt: Receipt, language: Language = 'sv'): Promise<Uint8Array> {
   const t = TEXT[language];
-  const doc = await PDFDocument.create();
+  const { doc, line, space } = await textPdf();
   doc.setTitle(`${t.heading} ${receipt.errandNumber}`);
   doc.setSubject(`${receipt.title[language]} (${receipt.formSlug} ${receipt.formVersion})`);
   doc.setAuthor(receipt.tenant.names[language]);
@@ -62,43 +59,20 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
   doc.setCreationDate(receipt.submittedAt);
   doc.setModificationDate(receipt.submittedAt);
   doc.setLanguage(language === 'sv' ? 'sv-SE' : 'en-GB');
-  const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
-  const encodable = new Set(regular.getCharacterSet());
 
-  let page = doc.addPage(A4);
-  let y = A4[1] - MARGIN;
-  const width = A4[0] - 2 * MARGIN;
-  const line = (text: string, options: { font?: PDFFont; size?: number; indent?: number; gap?: number } = {}) => {
-    const font = options.font ?? regular;
-    const size = options.size ?? 10;
-    const indent = options.indent ?? 0;
-    for (const paragraph of printableText(text, encodable).split(/\r?\n/)) {
-      for (const wrapped of wrapText(paragraph, (part) => font.widthOfTextAtSize(part, size), width - indent)) {
-        if (y < MARGIN + size) {
-          page = doc.addPage(A4);
-          y = A4[1] - MARGIN;
-        }
-        page.drawText(wrapped, { x: MARGIN + indent, y, size, font, color: rgb(0, 0, 0) });
-        y -= size * 1.4;
-      }
-    }
-    y -= options.gap ?? 0;
-  };
-
-  line(receipt.tenant.names[language], { font: bold, size: 12 });
-  line(t.heading, { font: bold, size: 20, gap: 6 });
-  line(`${t.errand}: ${receipt.errandNumber}`, { font: bold, size: 12 });
+  line(receipt.tenant.names[language], { bold: true, size: 12 });
+  line(t.heading, { bold: true, size: 20, gap: 6 });
+  line(`${t.errand}: ${receipt.errandNumber}`, { bold: true, size: 12 });
   line(`${t.submitted}: ${stockholmTime(receipt.submittedAt)}`);
   line(`${t.form}: ${receipt.title[language]} (${t.version} ${receipt.formVersion})`, { gap: 10 });
 
-  line(t.answers, { font: bold, size: 13, gap: 2 });
+  line(t.answers, { bold: true, size: 13, gap: 2 });
   for (const answer of receipt.answers) {
-    line(answer.label[language], { font: bold });
+    line(answer.label[language], { bold: true });
     line(answer.value[language], { indent: 12, gap: 3 });
   }
   if (receipt.attachments.length > 0) {
-    line(t.attachments, { font: bold, size: 13, gap: 2 });
+    line(t.attachments, { bold: true, size: 13, gap: 2 });
     for (const file of receipt.attachments) {
       line(`${file.fileName} (${file.contentType}, ${file.sizeBytes} bytes)`);
       line(`SHA-256 ${file.sha256}`, { indent: 12, size: 8, gap: 3 });
@@ -106,15 +80,16 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
   }
   if (receipt.decision) {
     const d = receipt.decision;
-    line(t.decision, { font: bold, size: 13, gap: 2 });
+    line(t.decision, { bold: true, size: 13, gap: 2 });
     line(`${t[d.outcome]} (${d.automated ? t.automated : t.manual}), ${stockholmTime(d.decidedAt)}`);
+    if (d.validFrom) line(t.validity(d.validFrom, d.validTo), { indent: 12 });
     for (const reason of d.reasons) line(reason.text[language], { indent: 12 });
     if (d.legalBasis) {
       const lb = d.legalBasis;
       line(`${t.legalBasis}: SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`, { indent: 12 });
     }
   }
-  y -= 10;
+  space(10);
   line(t.footer, { size: 9 });
   return doc.save();
 }

@@ -26,6 +26,16 @@ export interface DecisionInfo {
   reasons: DecisionReason[];
   legalBasis: LegalBasis | null;
   decidedAt: Date;
+  /** The validity of a granted decision (YYYY-MM-DD); validTo null: until further notice. */
+  validFrom: string | null;
+  validTo: string | null;
+  /** Where the platform serves the decision document (a PDF), relative to the api. */
+  documentUrl: string;
+}
+
+/** The platform's own path of a decision's document (served by the api). */
+export function decisionDocumentPath(decisionId: string): string {
+  return `/e-forms/decisions/${decisionId}/document.pdf`;
 }
 
 /** The kvittens: what the citizen sent, when, under which errand number, and what became of it. */

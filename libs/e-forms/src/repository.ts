@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { DecisionReason, LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
 import type { FormDefinition } from './definition';
 import type { FormVersionStatus } from './entities/form-version.entity';
-import type { AttachmentInfo, DecisionInfo, SubmissionStatus } from './receipt';
+import { AttachmentInfo, DecisionInfo, decisionDocumentPath, SubmissionStatus } from './receipt';
 
 // Thin data access: every statement names its tenant explicitly, on top of row-level security.
 
@@ -279,14 +279,33 @@ export const repository = {
   async insertAttachment(
     em: EntityManager,
     tenantId: string,
-    a: { draftId: string; subjectPartyId: string; field: string; fileName: string; contentType: string; sha256: string; content: Buffer },
+    a: { draftId?: string; completionSubmissionId?: string; subjectPartyId: string; field: string; fileName: string; contentType: string; sha256: string; content: Buffer },
   ): Promise<AttachmentInfo> {
     const [row] = await em.query(
-      `INSERT INTO eforms_attachment (tenant_id, draft_id, subject_party_id, field, file_name, content_type, size_bytes, sha256, content)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${ATTACHMENT_COLUMNS}`,
-      [tenantId, a.draftId, a.subjectPartyId, a.field, a.fileName, a.contentType, a.content.length, a.sha256, a.content],
+      `INSERT INTO eforms_attachment (tenant_id, draft_id, completion_submission_id, subject_party_id, field, file_name, content_type, size_bytes, sha256, content)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${ATTACHMENT_COLUMNS}`,
+      [tenantId, a.draftId ?? null, a.completionSubmissionId ?? null, a.subjectPartyId, a.field, a.fileName, a.contentType, a.content.length, a.sha256, a.content],
     );
     return row;
+  },
+
+  /** Files uploaded to answer a submission's completion request, not yet taken by a completion. */
+  async completionUploads(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
+    return em.query(
+      `SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+      [tenantId, submissionId],
+    );
+  },
+
+  /** The completion takes `ids` of its uploads into the submission and drops the rest; returns how many it took. */
+  async settleCompletionUploads(em: EntityManager, tenantId: string, submissionId: string, ids: string[]): Promise<number> {
+    const [, taken] = await em.query(
+      `UPDATE eforms_attachment SET submission_id = $2, completion_submission_id = NULL
+        WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[])`,
+      [tenantId, submissionId, ids],
+    );
+    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL`, [tenantId, submissionId]);
+    return Number(taken ?? 0);
   },
 
   async draftAttachments(em: EntityManager, tenantId: string, draftId: string): Promise<AttachmentInfo[]> {
@@ -362,39 +381,75 @@ export const repository = {
     await em.query(`UPDATE eforms_submission SET data = $3, status = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(data), status, now]);
   },
 
-  /** Submissions of forms handled by `unit`, newest first. */
-  async listSubmissionsForUnit(em: EntityManager, tenantId: string, unit: string, status?: SubmissionStatus): Promise<SubmissionRow[]> {
-    const rows: SubmissionRow[] = await em.query(
-      `SELECT ${SUBMISSION_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')} FROM eforms_submission s
+  /**
+   * Up to `limit` submissions of forms handled by `unit`, newest first, after the keyset cursor
+   * (`at`, `id`): submitted_at then id, so submissions of the same instant keep one order.
+   */
+  async listSubmissionsForUnit(
+    em: EntityManager,
+    tenantId: string,
+    unit: string,
+    page: { status?: SubmissionStatus; after?: { at: string; id: string }; limit: number },
+  ): Promise<Array<SubmissionRow & { cursorAt: string }>> {
+    const rows: Array<SubmissionRow & { cursorAt: string }> = await em.query(
+      `SELECT ${SUBMISSION_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')},
+              to_char(s.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+         FROM eforms_submission s
          JOIN eforms_form f ON f.tenant_id = s.tenant_id AND f.id = s.form_id
-        WHERE s.tenant_id = $1 AND f.tenant_id = $1 AND f.unit = $2 ${status ? 'AND s.status = $3' : ''}
-        ORDER BY s.submitted_at DESC LIMIT 500`,
-      status ? [tenantId, unit, status] : [tenantId, unit],
+        WHERE s.tenant_id = $1 AND f.tenant_id = $1 AND f.unit = $2
+          AND ($3::varchar IS NULL OR s.status = $3::varchar)
+          AND ($4::timestamptz IS NULL OR (s.submitted_at, s.id) < ($4::timestamptz, $5::uuid))
+        ORDER BY s.submitted_at DESC, s.id DESC LIMIT $6`,
+      [tenantId, unit, page.status ?? null, page.after?.at ?? null, page.after?.id ?? null, page.limit],
     );
-    return rows.map(submission);
+    return rows.map((row) => ({ ...submission(row), cursorAt: row.cursorAt }));
   },
 
   async insertDecision(
     em: EntityManager,
     tenantId: string,
-    d: { submissionId: string; subjectPartyId: string | null; outcome: 'approve' | 'reject'; automated: boolean; reasons: DecisionReason[]; legalBasis: LegalBasis | null; decidedBy: string | null; decidedAt: Date },
+    d: {
+      submissionId: string;
+      subjectPartyId: string | null;
+      outcome: 'approve' | 'reject';
+      automated: boolean;
+      reasons: DecisionReason[];
+      legalBasis: LegalBasis | null;
+      decidedBy: string | null;
+      decidedAt: Date;
+      validFrom: string | null;
+      validTo: string | null;
+    },
   ): Promise<string> {
     const [row] = await em.query(
-      `INSERT INTO eforms_decision (tenant_id, submission_id, subject_party_id, outcome, automated, reasons, legal_basis, decided_by, decided_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [tenantId, d.submissionId, d.subjectPartyId, d.outcome, d.automated, JSON.stringify(d.reasons), d.legalBasis ? JSON.stringify(d.legalBasis) : null, d.decidedBy, d.decidedAt],
+      `INSERT INTO eforms_decision (tenant_id, submission_id, subject_party_id, outcome, automated, reasons, legal_basis, decided_by, decided_at, valid_from, valid_to)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+      [tenantId, d.submissionId, d.subjectPartyId, d.outcome, d.automated, JSON.stringify(d.reasons), d.legalBasis ? JSON.stringify(d.legalBasis) : null, d.decidedBy, d.decidedAt, d.validFrom, d.validTo],
     );
     return row.id;
   },
 
   async findDecision(em: EntityManager, tenantId: string, submissionId: string): Promise<DecisionInfo | undefined> {
-    const [row] = await em.query(
-      `SELECT id, outcome, automated, reasons, legal_basis AS "legalBasis", decided_at AS "decidedAt" FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`,
-      [tenantId, submissionId],
-    );
-    return row && dates(row as DecisionInfo, 'decidedAt');
+    const [row] = await em.query(`SELECT ${DECISION_COLUMNS} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [tenantId, submissionId]);
+    return row && decision(row);
+  },
+
+  /** A decision by its id, with the submission it decides. */
+  async findDecisionById(em: EntityManager, tenantId: string, id: string): Promise<{ decision: DecisionInfo; submissionId: string } | undefined> {
+    const [row] = await em.query(`SELECT ${DECISION_COLUMNS}, submission_id AS "submissionId" FROM eforms_decision WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    if (!row) return undefined;
+    const { submissionId, ...rest } = row as DecisionRow & { submissionId: string };
+    return { decision: decision(rest), submissionId };
   },
 };
+
+// Dates as text (YYYY-MM-DD): a date column read into a JS Date would shift with the time zone.
+const DECISION_COLUMNS = `id, outcome, automated, reasons, legal_basis AS "legalBasis", decided_at AS "decidedAt", to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"`;
+type DecisionRow = Omit<DecisionInfo, 'documentUrl'>;
+
+function decision(row: DecisionRow): DecisionInfo {
+  return { ...dates(row, 'decidedAt'), documentUrl: decisionDocumentPath(row.id) };
+}
 
 function submission(row: SubmissionRow): SubmissionRow {
   return dates(row, 'submittedAt', 'updatedAt', 'completionRequestedAt');

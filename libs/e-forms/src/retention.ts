@@ -66,7 +66,8 @@ export class EFormsRetentionPurger {
         );
         if (due.length === 0) return 0;
         const ids = due.map((d) => d.id);
-        await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = ANY($2::uuid[])`, [tenant.id, ids]);
+        // With the submission's files go those uploaded for a completion that was never given.
+        await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND (submission_id = ANY($2::uuid[]) OR completion_submission_id = ANY($2::uuid[]))`, [tenant.id, ids]);
         await em.query(`UPDATE eforms_submission SET data = '{}'::jsonb, completion_message = NULL, purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
           tenant.id,
           ids,

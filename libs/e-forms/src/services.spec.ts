@@ -173,13 +173,14 @@ describe('e-forms services on the database', () => {
             subjectPartyId: anna,
             subjectKind: 'person',
             submittedAt: clock.toISOString(),
+            notices: [{ channel: 'digital-mail', recipient: 'applicant' }],
           },
         },
         {
           type: EVENT_TYPES.formDecisionMade,
           source: '/e-forms',
           subject: receipt.submissionId,
-          data: expect.objectContaining({ outcome: 'approval', automated: true, decisionType: 'parkeringstillstand', errandNumber: 'PTS-2025-000001', subjectPartyId: anna, reasons: receipt.decision?.reasons, legalBasis: receipt.decision?.legalBasis, appealInstructions: expect.any(Object) }),
+          data: expect.objectContaining({ outcome: 'approval', automated: true, decisionType: 'parkeringstillstand', errandNumber: 'PTS-2025-000001', subjectPartyId: anna, reasons: receipt.decision?.reasons, legalBasis: receipt.decision?.legalBasis, appealInstructions: expect.any(Object), validFrom: '2025-03-04', documents: [expect.objectContaining({ url: receipt.decision?.documentUrl })] }),
         },
       ]);
       // The draft is gone; the file now belongs to the submission.
@@ -373,15 +374,137 @@ describe('e-forms services on the database', () => {
 
   describe('case workers', () => {
     it('see only their unit\'s submissions; without a unit, none', async () => {
-      const own = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p));
+      const own = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { first: 100 }))).nodes;
       expect(own.length).toBeGreaterThan(0);
       expect(new Set(own.map((s) => s.formSlug))).toEqual(new Set(['parkering']));
-      const planning = await asCaseWorker(sundsvall, 'samhallsbyggnad', (p) => cases.listSubmissions(p));
+      const planning = (await asCaseWorker(sundsvall, 'samhallsbyggnad', (p) => cases.listSubmissions(p))).nodes;
       expect(new Set(planning.map((s) => s.formSlug))).toEqual(new Set(['bygglov']));
-      expect(await asCaseWorker(sundsvall, 'skola', (p) => cases.listSubmissions(p))).toEqual([]);
-      expect(await asCaseWorker(sundsvall, undefined, (p) => cases.listSubmissions(p))).toEqual([]);
+      const empty = { nodes: [], endCursor: null, hasNextPage: false };
+      expect(await asCaseWorker(sundsvall, 'skola', (p) => cases.listSubmissions(p))).toEqual(empty);
+      expect(await asCaseWorker(sundsvall, undefined, (p) => cases.listSubmissions(p))).toEqual(empty);
       expect((await failure(asCaseWorker(sundsvall, 'skola', (p) => cases.getSubmission(p, own[0].id)))).code).toBe('SUBMISSION_NOT_FOUND');
-      expect(await asCaseWorker(ange, 'socialtjanst', (p) => cases.listSubmissions(p))).toEqual([]);
+      expect(await asCaseWorker(ange, 'socialtjanst', (p) => cases.listSubmissions(p))).toEqual(empty);
+    });
+
+    it('page through their unit\'s submissions by cursor, newest first, each exactly once', async () => {
+      const all = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { first: 100 }))).nodes;
+      expect(all.length).toBeGreaterThan(5);
+      // Submissions made in the same instant (the pinned clock) still come in one stable order.
+      expect(new Set(all.map((s) => s.submittedAt.getTime())).size).toBeLessThan(all.length);
+      const seen: string[] = [];
+      let after: string | null = null;
+      let pages = 0;
+      for (;;) {
+        const page = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { first: 4, after }));
+        pages++;
+        expect(page.nodes.length).toBeLessThanOrEqual(4);
+        seen.push(...page.nodes.map((s) => s.id));
+        if (!page.hasNextPage) break;
+        expect(page.endCursor).toEqual(expect.any(String));
+        after = page.endCursor;
+      }
+      expect(pages).toBe(Math.ceil(all.length / 4));
+      expect(seen).toEqual(all.map((s) => s.id));
+      const manual = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { status: 'manual_handling', first: 100 }))).nodes;
+      expect(manual.map((s) => s.id)).toEqual(all.filter((s) => s.status === 'manual_handling').map((s) => s.id));
+      for (const bad of [{ first: 0 }, { first: 101 }, { first: 1.5 }, { after: 'not-a-cursor' }, { after: Buffer.from('["x","y"]').toString('base64url') }]) {
+        expect((await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, bad)))).code).toBe('VALIDATION_FAILED');
+      }
+    });
+
+    it('ask for a certificate, which the citizen uploads and gives as the completion; the errand is the unit\'s turn again', async () => {
+      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      // Before any request, a file cannot be added to the submission.
+      const early = await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })));
+      expect(early.code).toBe('VALIDATION_FAILED');
+      const message = { sv: 'Skicka in ett läkarintyg.', en: 'Please send a medical certificate.' };
+      await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, submitted.submissionId, message));
+      // Another citizen cannot upload to it, nor name a draft and a submission at once.
+      const eriks = await failure(asCitizen(sundsvall, erik, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })));
+      expect(eriks.code).toBe('SUBMISSION_NOT_FOUND');
+      const file = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
+      const unused = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'annat.png', contentBase64: PNG.toString('base64') }));
+      expect((await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') } as any)))).code).toBe('VALIDATION_FAILED');
+      // A file uploaded to another errand's completion is not this one's.
+      const other = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, other.submissionId, message));
+      const wrong = await failure(asCitizen(sundsvall, anna, () => citizen.provideCompletion(other.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id }))));
+      expect([wrong.code, wrong.details]).toEqual(['SUBMISSION_INVALID', [{ path: '/lakarintyg', message: 'Bilagan hör inte till ärendet' }]]);
+
+      const completed = await asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id })));
+      expect(completed).toMatchObject({ status: 'received', attachments: [{ id: file.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentType: 'application/pdf' }] });
+      expect(completed.answers.find((a) => a.field === 'lakarintyg')?.value.sv).toContain('intyg.pdf');
+      // The unused upload is gone with the completion; the case worker sees the certificate.
+      expect(await sql(sundsvall, `SELECT id FROM eforms_attachment WHERE id = $1`, [unused.id])).toEqual([]);
+      const seen = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.getSubmission(p, submitted.submissionId));
+      expect(seen.attachments.map((a) => a.id)).toEqual([file.id]);
+      const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at, type`, [submitted.submissionId]);
+      expect(events.map((e: any) => e.type)).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided]);
+      expect(events[2].data).toEqual({ submissionId: submitted.submissionId, errandNumber: submitted.errandNumber, providedAt: clock.toISOString(), subjectPartyId: anna });
+      // Answered once: a second completion is refused, and so is a further upload.
+      expect((await failure(asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers())))).code).toBe('VALIDATION_FAILED');
+      expect((await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })))).code).toBe('VALIDATION_FAILED');
+    });
+
+    it('carry the form\'s notification rule for receipt in the received event', async () => {
+      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [submitted.submissionId, EVENT_TYPES.formSubmissionReceived]);
+      expect(event.data.notices).toEqual([{ channel: 'digital-mail', recipient: 'applicant' }]);
+    });
+
+    it('decide with a validity period and a generated decision document', async () => {
+      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const reason = { sv: 'Behovet är styrkt.', en: 'The need is established.' };
+      const legalBasis = { sfs: '1998:1276', chapter: '13', section: '8' };
+      const decide = (extra: Record<string, unknown>) => asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decide(p, submitted.submissionId, { outcome: 'approve', reason, legalBasis, ...extra }));
+      const before = await counts(sundsvall);
+      for (const bad of [{ validFrom: '2025-02-30' }, { validFrom: '2025-03-04', validTo: '2025-03-03' }, { validTo: '4.3.2026' }, { outcome: 'reject', validFrom: '2025-03-04' }]) {
+        expect((await failure(decide(bad))).code).toBe('VALIDATION_FAILED');
+      }
+      expect(await counts(sundsvall)).toEqual(before);
+
+      const decided = await decide({ validFrom: '2025-03-10', validTo: '2028-03-09' });
+      expect(decided.decision).toMatchObject({ outcome: 'approve', validFrom: '2025-03-10', validTo: '2028-03-09', documentUrl: `/e-forms/decisions/${decided.decision!.id}/document.pdf` });
+      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [submitted.submissionId, EVENT_TYPES.formDecisionMade]);
+      expect(event.data).toMatchObject({
+        validFrom: '2025-03-10',
+        validTo: '2028-03-09',
+        documents: [{ name: `Beslut ${submitted.errandNumber}.pdf`, url: `/e-forms/decisions/${decided.decision!.id}/document.pdf`, ref: `e-forms/decision/${decided.decision!.id}` }],
+      });
+
+      const document = await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id));
+      expect(document.fileName).toBe(`Beslut ${submitted.errandNumber}.pdf`);
+      expect(Buffer.from(document.pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+      const text = pdfText(document.pdf);
+      for (const expected of ['Beslut', submitted.errandNumber, 'Bifall', 'Gäller från 2025-03-10 till och med 2028-03-09', 'Behovet är styrkt.', 'SFS 1998:1276 13 kap. 8 §', 'förvaltningsrätten']) {
+        expect(text).toContain(expected);
+      }
+      expect(pdfText((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id, 'en'))).pdf)).toContain('Valid from 2025-03-10 to 2028-03-09');
+      // The same document every time it is fetched: it is rendered from the decision, which never changes.
+      expect(Buffer.from((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id))).pdf)).toEqual(Buffer.from(document.pdf));
+      // The unit's case worker gets it too; another citizen, another unit and another municipality do not.
+      expect((await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decisionDocument(p, decided.decision!.id))).fileName).toBe(document.fileName);
+      expect((await failure(asCitizen(sundsvall, erik, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
+      expect((await failure(asCaseWorker(sundsvall, 'skola', (p) => cases.decisionDocument(p, decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
+      expect((await failure(asCitizen(ange, anna, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
+    });
+
+    it('give an automated approval validity from its day, a rejection none, and both a document', async () => {
+      const rejected = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: false, varaktighetManader: 3 }), idempotencyKey: key() }),
+      );
+      expect(rejected.decision).toMatchObject({ outcome: 'reject', validFrom: null, validTo: null, documentUrl: expect.stringMatching(/^\/e-forms\/decisions\/.+\/document\.pdf$/) });
+      const file = await asCitizen(sundsvall, anna, async () => {
+        const draft = await citizen.startDraft('parkering');
+        const upload = await citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') });
+        return { draft, upload };
+      });
+      const granted = await asCitizen(sundsvall, anna, () => citizen.submit({ draftId: file.draft.id, data: answers({ harLakarintyg: true, lakarintyg: file.upload.id }), idempotencyKey: key() }));
+      // 13:05 UTC on 4 March is the same day in Stockholm.
+      expect(granted.decision).toMatchObject({ outcome: 'approve', automated: true, validFrom: '2025-03-04', validTo: null });
+      const text = pdfText((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(granted.decision!.id))).pdf);
+      expect(text).toContain('Gäller från 2025-03-04 tills vidare');
+      expect(text).toContain('Automatiserat beslut');
     });
 
     it('request a completion, the citizen completes, and a manual decision is recorded, each with its event', async () => {
@@ -397,9 +520,9 @@ describe('e-forms services on the database', () => {
       );
       expect(decided).toMatchObject({ status: 'decided', decision: { outcome: 'approve', automated: false, reasons: [{ ruleId: 'manual', text: { sv: 'Behovet är styrkt.' } }] } });
       const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at`, [submitted.submissionId]);
-      expect(events.map((e: any) => e.type)).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formDecisionMade]);
+      expect(events.map((e: any) => e.type)).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided, EVENT_TYPES.formDecisionMade]);
       expect(events[1].data).toEqual({ submissionId: submitted.submissionId, errandNumber: submitted.errandNumber, message, requestedAt: clock.toISOString(), subjectPartyId: anna });
-      expect(events[2].data).toMatchObject({ outcome: 'approval', automated: false, subjectPartyId: anna });
+      expect(events[3].data).toMatchObject({ outcome: 'approval', automated: false, subjectPartyId: anna });
       const twice = await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decide(p, submitted.submissionId, { outcome: 'reject', reason: { sv: 'x', en: 'x' } })));
       expect(twice.code).toBe('SUBMISSION_ALREADY_DECIDED');
       // Decisions are never changed: the app role has no UPDATE on them.

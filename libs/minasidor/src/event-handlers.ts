@@ -2,12 +2,14 @@ import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
 import {
   EVENT_TYPES,
+  FormCompletionProvidedData,
   FormCompletionRequestedData,
   FormDecisionMadeData,
   FormSubmissionReceivedData,
 } from '@kommuna/shared-service-contracts';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseIntake, EFORMS_SOURCE } from './case-intake';
+import { withSafeLinks } from './document-links';
 import { CaseNotFoundError } from './errors';
 
 /**
@@ -19,7 +21,7 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
   return [
     {
       name: 'minasidor.e-forms-cases',
-      types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested],
+      types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided],
       async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
         switch (event.type) {
           case EVENT_TYPES.formSubmissionReceived:
@@ -28,6 +30,8 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
             return decisionMade(intake, em, event.data);
           case EVENT_TYPES.formCompletionRequested:
             return completionRequested(intake, em, event.data);
+          case EVENT_TYPES.formCompletionProvided:
+            return completionProvided(intake, em, event.data);
         }
       },
     },
@@ -63,6 +67,10 @@ async function decisionMade(intake: CaseIntake, em: EntityManager, data: FormDec
     reasons: data.reasons,
     appealInstructions: data.appealInstructions ?? null,
     automated: data.automated,
+    validFrom: data.validFrom ?? null,
+    validTo: data.validTo ?? null,
+    // Only https or the platform's own links are kept, as for a municipal system's decisions.
+    documents: withSafeLinks(data.documents ?? []),
   });
 }
 
@@ -75,6 +83,25 @@ async function completionRequested(intake: CaseIntake, em: EntityManager, data: 
     whoseTurn: 'citizen',
     text: data.message,
   });
+}
+
+/** The citizen gave the completion: the case goes back to the municipality. They did it, so no notice. */
+async function completionProvided(intake: CaseIntake, em: EntityManager, data: FormCompletionProvidedData): Promise<void> {
+  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
+  if (!row) return;
+  await intake.applyStatus(
+    em,
+    row,
+    {
+      status: 'received',
+      occurredAt: new Date(data.providedAt),
+      whoseTurn: 'municipality',
+      kind: 'completion_provided',
+      text: { sv: 'Du har skickat in kompletteringen.', en: 'You have sent in the completion.' },
+      dedupeKey: `completion-provided:${data.providedAt}`,
+    },
+    { notify: false },
+  );
 }
 
 /**

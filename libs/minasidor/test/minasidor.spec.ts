@@ -2,7 +2,7 @@ import { AuditLog } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { EVENT_TYPES, FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
+import { EVENT_TYPES, FormCompletionProvidedData, FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
 import { CaseClosedError, CaseConflictError, CaseNotFoundError, MinasidorValidationError, NotRepresentedError, UnitRequiredError } from '../src';
 import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './fixture';
 
@@ -267,6 +267,57 @@ describe('Mina sidor', () => {
       expect(eforms.filter((e: any) => e.published_at === null)).toEqual([]);
       const anonymousCase = await inTenant(w.timra, () => db().transaction((em) => w.minasidor.intake.findCase(em, { source: 'e-forms', externalCaseId: anonymous.submissionId })));
       expect(anonymousCase).toBeUndefined();
+    });
+
+    it("shows the completion as given: the municipality's turn again, with no notice for what the citizen did", async () => {
+      const data = await submission(44);
+      await emit(EVENT_TYPES.formSubmissionReceived, data);
+      await emit(EVENT_TYPES.formCompletionRequested, {
+        submissionId: data.submissionId, errandNumber: data.errandNumber, requestedAt: '2025-05-02T08:00:00.000Z', subjectPartyId: data.subjectPartyId,
+        message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
+      });
+      await dispatch();
+      const provided: FormCompletionProvidedData = { submissionId: data.submissionId, errandNumber: data.errandNumber, providedAt: '2025-05-03T08:00:00.000Z', subjectPartyId: data.subjectPartyId };
+      await emit(EVENT_TYPES.formCompletionProvided, provided);
+      await emit(EVENT_TYPES.formCompletionProvided, provided); // delivered twice
+      await dispatch();
+      const [view] = (await w.minasidor.citizens.myCases(await partyOf(44))).cases;
+      expect([view.status.label.sv, view.whoseTurn]).toEqual(['Inskickat', 'municipality']);
+      expect(view.timeline.map((e) => [e.kind, e.text?.sv ?? null])).toEqual([
+        ['received', null],
+        ['completion_requested', 'Bifoga läkarintyg'],
+        ['completion_provided', 'Du har skickat in kompletteringen.'],
+      ]);
+      const statusNotices = (await outbox(w.timra, EVENT_TYPES.caseStatusChanged)).filter((e: any) => e.subject === view.id);
+      expect(statusNotices).toHaveLength(1); // the request's, not the citizen's own answer
+    });
+
+    it('shows a decision with its validity and its document link, never an unsafe link', async () => {
+      const data = await submission(45);
+      await emit(EVENT_TYPES.formSubmissionReceived, data);
+      const decision: FormDecisionMadeData = {
+        submissionId: data.submissionId, errandNumber: data.errandNumber, decisionId: 'manual-45', decisionType: 'parkeringstillstand',
+        outcome: 'approval', automated: false, decidedAt: '2025-05-04T08:00:00.000Z', subjectPartyId: data.subjectPartyId,
+        reasons: [{ ruleId: 'manual', text: { sv: 'Behovet är styrkt', en: 'The need is established' } }],
+        validFrom: '2025-05-04', validTo: '2028-05-03',
+        documents: [
+          { name: 'Beslut TK-45.pdf', url: '/e-forms/decisions/manual-45/document.pdf', ref: 'e-forms/decision/manual-45' },
+          { name: 'Elak.pdf', url: 'javascript:alert(1)' },
+        ],
+      };
+      await emit(EVENT_TYPES.formDecisionMade, decision);
+      await dispatch();
+      const [view] = (await w.minasidor.citizens.myCases(await partyOf(45))).cases;
+      expect(view.decisions).toEqual([
+        expect.objectContaining({
+          externalDecisionId: 'manual-45',
+          validFrom: '2025-05-04',
+          validTo: '2028-05-03',
+          documents: [{ name: 'Beslut TK-45.pdf', url: '/e-forms/decisions/manual-45/document.pdf', ref: 'e-forms/decision/manual-45' }, { name: 'Elak.pdf' }],
+        }),
+      ]);
+      const [stored] = await inTenant(w.timra, () => db().transaction((em) => em.query(`SELECT documents FROM minasidor_decision WHERE external_decision_id = 'manual-45'`)));
+      expect(JSON.stringify(stored.documents)).not.toContain('javascript');
     });
   });
 

@@ -6,6 +6,7 @@ import { SubmissionEntity } from './submission.entity';
 @Entity({ name: 'eforms_decision' })
 @Unique('UQ_eforms_decision_submission', ['tenantId', 'submissionId'])
 @Check('CHK_eforms_decision_outcome', "outcome IN ('approve', 'reject')")
+@Check('CHK_eforms_decision_validity', "valid_to IS NULL OR (valid_from IS NOT NULL AND valid_to >= valid_from)")
 export class DecisionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
@@ -44,4 +45,11 @@ export class DecisionEntity {
 
   @Column({ name: 'decided_at', type: 'timestamptz' })
   decidedAt!: Date;
+
+  /** What a granted decision is valid for, as calendar dates; no valid_to: until further notice. */
+  @Column({ name: 'valid_from', type: 'date', nullable: true })
+  validFrom!: string | null;
+
+  @Column({ name: 'valid_to', type: 'date', nullable: true })
+  validTo!: string | null;
 }

@@ -8,11 +8,15 @@ import { LegalBasisSchema } from '../definition';
 import { EFormsError } from '../errors';
 import { renderAnswers, SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
 import { repository, SubmissionRow } from '../repository';
-import { recordCompletionRequest, recordDecision } from './decisions';
-import { Clock, EFormsServiceOptions, formAndVersionOf, sequentially } from './shared';
-import type { SubmissionView } from './views';
+import { decisionDocumentName, renderDecisionPdf } from '../decision-pdf';
+import type { Language } from '../validation';
+import { decisionValidity, recordCompletionRequest, recordDecision } from './decisions';
+import { Clock, decisionDocumentContent, decodeCursor, EFormsServiceOptions, encodeCursor, formAndVersionOf, sequentially } from './shared';
+import type { DecisionDocumentFile, SubmissionPage, SubmissionView } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
 
 const checkText = (text: LocalizedText, what: string): LocalizedText => {
   for (const lang of ['sv', 'en'] as const) {
@@ -37,18 +41,33 @@ export class CaseWorkService {
     this.now = options.now ?? (() => new Date());
   }
 
-  async listSubmissions(principal: Principal, filter: { status?: SubmissionStatus } = {}): Promise<SubmissionView[]> {
+  /**
+   * A page of the submissions of the caller's unit, newest first (submitted_at, then id: a stable
+   * order); `after` is the endCursor of the previous page.
+   */
+  async listSubmissions(principal: Principal, query: { status?: SubmissionStatus | null; first?: number; after?: string | null } = {}): Promise<SubmissionPage> {
     const tenant = this.staffTenant(principal);
-    if (filter.status && !SUBMISSION_STATUSES.includes(filter.status)) throw new EFormsError('VALIDATION_FAILED', `Unknown status "${filter.status}"`);
-    if (!principal.unit) return [];
+    const status = query.status ?? undefined;
+    if (status && !SUBMISSION_STATUSES.includes(status)) throw new EFormsError('VALIDATION_FAILED', `Unknown status "${status}"`);
+    const first = query.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    const after = query.after ? decodeCursor(query.after) : undefined;
+    if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
+    if (!principal.unit) return { nodes: [], endCursor: null, hasNextPage: false };
     const unit = principal.unit;
     return this.database.transaction(async (em) => {
-      const rows = await repository.listSubmissionsForUnit(em, tenant.id, unit, filter.status);
+      const rows = await repository.listSubmissionsForUnit(em, tenant.id, unit, { status, after, limit: first + 1 });
+      const page = rows.slice(0, first);
       // A staff read of citizens' data is audited (which errands were shown to whom).
-      if (rows.length > 0) {
-        await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { unit, errandNumbers: rows.map((r) => r.errandNumber) } }, this.now());
+      if (page.length > 0) {
+        await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { unit, errandNumbers: page.map((r) => r.errandNumber) } }, this.now());
       }
-      return sequentially(rows, (row) => this.view(em, tenant, row));
+      const last = page[page.length - 1];
+      return {
+        nodes: await sequentially(page, ({ cursorAt: _cursorAt, ...row }) => this.view(em, tenant, row)),
+        endCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
+        hasNextPage: rows.length > first,
+      };
     });
   }
 
@@ -78,11 +97,13 @@ export class CaseWorkService {
   async decide(
     principal: Principal,
     submissionId: string,
-    input: { outcome: 'approve' | 'reject'; reason: LocalizedText; legalBasis?: LegalBasis | null },
+    input: { outcome: 'approve' | 'reject'; reason: LocalizedText; legalBasis?: LegalBasis | null; validFrom?: string | null; validTo?: string | null },
   ): Promise<SubmissionView> {
     const tenant = this.staffTenant(principal);
     if (input.outcome !== 'approve' && input.outcome !== 'reject') throw new EFormsError('VALIDATION_FAILED', 'The outcome is approve or reject');
     const reason = checkText(input.reason, 'A decision');
+    const decidedAt = this.now();
+    const validity = decisionValidity(input.outcome, input, decidedAt);
     let legalBasis: LegalBasis | null = null;
     if (input.legalBasis) {
       const parsed = LegalBasisSchema.safeParse(input.legalBasis);
@@ -99,10 +120,24 @@ export class CaseWorkService {
         reasons: [{ ruleId: 'manual', text: reason, ...(legalBasis ? { legalBasis } : {}) }],
         legalBasis,
         decidedBy: principal.subject,
-        decidedAt: this.now(),
+        decidedAt,
+        ...validity,
       });
       return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
     });
+  }
+
+  /** The decision document of a submission of the caller's unit, as a PDF; the read is audited. */
+  async decisionDocument(principal: Principal, decisionId: string, language: Language = 'sv'): Promise<DecisionDocumentFile> {
+    const tenant = this.staffTenant(principal);
+    const content = await this.database.transaction(async (em) => {
+      const found = UUID.test(decisionId) ? await repository.findDecisionById(em, tenant.id, decisionId) : undefined;
+      if (!found) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision in your unit');
+      const submission = await this.visible(em, tenant, principal, found.submissionId);
+      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.decision.document.read', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber, decisionId } }, this.now());
+      return decisionDocumentContent(em, tenant, submission, found.decision);
+    });
+    return { fileName: decisionDocumentName(content.errandNumber), pdf: await renderDecisionPdf(content, language) };
   }
 
   private async visible(em: EntityManager, tenant: Tenant, principal: Principal, submissionId: string): Promise<SubmissionRow> {

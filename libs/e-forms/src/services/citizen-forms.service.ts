@@ -8,15 +8,16 @@ import { evaluateDecisionRules } from '../decision-rules';
 import { FormDefinition, fieldsOf } from '../definition';
 import { nextErrandNumber } from '../errand-number';
 import { EFormsError, FieldError, SubmissionInvalidError } from '../errors';
-import { AttachmentInfo, DecisionInfo, Receipt, renderAnswers, SubmissionStatus } from '../receipt';
+import { decisionDocumentName, renderDecisionPdf } from '../decision-pdf';
+import { AttachmentInfo, DecisionInfo, decisionDocumentPath, Receipt, renderAnswers, SubmissionStatus } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { DraftRow, FormRow, repository, SubmissionRow, VersionRow } from '../repository';
 import { eFormsSettings } from '../settings';
 import { Language, validateAnswers } from '../validation';
 import { currentVersionOf } from './form-catalog.service';
-import { recordDecision, EVENT_SOURCE } from './decisions';
-import { canonicalJson, Clock, EFormsServiceOptions, formAndVersionOf, loadReceipt, sha256 } from './shared';
-import type { DraftView } from './views';
+import { decisionValidity, recordCompletionProvided, recordDecision, EVENT_SOURCE } from './decisions';
+import { canonicalJson, Clock, decisionDocumentContent, EFormsServiceOptions, formAndVersionOf, loadReceipt, sha256 } from './shared';
+import type { DecisionDocumentFile, DraftView } from './views';
 
 export interface SubmitFormInput {
   /** The form to answer (its current published version, or `version`); optional with a draft. */
@@ -94,16 +95,25 @@ export class CitizenFormsService {
     });
   }
 
-  /** Uploads a file for an attachment field of a draft; the answer to that field is the returned id. */
-  async uploadAttachment(input: { draftId: string; field: string; fileName: string; contentBase64: string }): Promise<AttachmentInfo> {
+  /**
+   * Uploads a file for an attachment field, either to a draft or (with `submissionId`) to answer a
+   * completion request on one of the citizen's submissions; the answer to that field is the returned id.
+   */
+  async uploadAttachment(input: { draftId?: string | null; submissionId?: string | null; field: string; fileName: string; contentBase64: string }): Promise<AttachmentInfo> {
     const { tenant, subject } = this.citizen();
+    if (!input.draftId === !input.submissionId) throw new EFormsError('VALIDATION_FAILED', 'Upload to a draft (draftId) or to a submission awaiting completion (submissionId): one of them');
     const bytes = decodeBase64(input.contentBase64);
     return this.database.transaction(async (em) => {
-      const { draft, version } = await this.liveDraft(em, tenant, subject, input.draftId);
-      const rule = version.definition.attachments.find((a) => a.field === input.field);
+      const target = input.draftId
+        ? await this.liveDraft(em, tenant, subject, input.draftId).then(({ draft, version }) => ({ version, into: { draftId: draft.id } }))
+        : await this.awaitingCompletion(em, tenant, subject, input.submissionId as string).then(async (submission) => ({
+            version: (await formAndVersionOf(em, tenant.id, submission)).version,
+            into: { completionSubmissionId: submission.id },
+          }));
+      const rule = target.version.definition.attachments.find((a) => a.field === input.field);
       if (!rule) throw new EFormsError('VALIDATION_FAILED', `"${String(input.field).slice(0, 80)}" is not an attachment field of this form`);
       const checked = inspectAttachment(input.fileName, bytes, rule);
-      return repository.insertAttachment(em, tenant.id, { draftId: draft.id, subjectPartyId: subject, field: rule.field, fileName: checked.fileName, contentType: checked.contentType, sha256: checked.sha256, content: bytes });
+      return repository.insertAttachment(em, tenant.id, { ...target.into, subjectPartyId: subject, field: rule.field, fileName: checked.fileName, contentType: checked.contentType, sha256: checked.sha256, content: bytes });
     });
   }
 
@@ -151,27 +161,57 @@ export class CitizenFormsService {
     return renderReceiptPdf(await this.receipt(submissionId), language);
   }
 
-  /** The citizen answers a completion request: the whole answers again, checked against the same version. */
+  /**
+   * The citizen answers a completion request: the whole answers again, checked against the same
+   * version. An attachment answer names a file of the submission, or one uploaded for this
+   * completion (which the submission then takes; the other uploads for it are dropped). Emits
+   * the completion event: the errand is the unit's turn again.
+   */
   async provideCompletion(submissionId: string, data: unknown, language: Language = 'sv'): Promise<Receipt> {
     const { tenant, subject } = this.citizen();
     return this.database.transaction(async (em) => {
-      const submission = UUID.test(submissionId) ? await repository.findSubmission(em, tenant.id, submissionId) : undefined;
-      if (!submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
-      if (submission.status !== 'completion_requested') throw new EFormsError('VALIDATION_FAILED', `Submission ${submission.errandNumber} awaits no completion`);
+      const submission = await this.awaitingCompletion(em, tenant, subject, submissionId);
       const { version } = await formAndVersionOf(em, tenant.id, submission);
       const errors = validateAnswers(version.definition, data, language);
-      // Attachments stay those of the submission; a completion can't swap in unknown files.
-      const attached = new Set((await repository.submissionAttachments(em, tenant.id, submission.id)).map((a) => a.id));
+      const answers = data as Record<string, unknown>;
+      const usable = [...(await repository.submissionAttachments(em, tenant.id, submission.id)), ...(await repository.completionUploads(em, tenant.id, submission.id))];
+      const taken: string[] = [];
       if (errors.length === 0) {
         for (const field of fieldsOf(version.definition).filter((f) => f.kind === 'attachment')) {
-          const value = (data as Record<string, unknown>)[field.name];
-          if (value !== undefined && !attached.has(String(value))) errors.push({ path: `/${field.name}`, message: language === 'sv' ? 'Bilagan hör inte till ärendet' : 'The attachment does not belong to this errand' });
+          const value = answers[field.name];
+          if (value === undefined) continue;
+          const file = usable.find((a) => a.id === value && a.field === field.name);
+          if (!file) errors.push({ path: `/${field.name}`, message: language === 'sv' ? 'Bilagan hör inte till ärendet' : 'The attachment does not belong to this errand' });
+          else taken.push(file.id);
         }
       }
       if (errors.length > 0) throw new SubmissionInvalidError(errors, language);
-      await repository.updateSubmissionData(em, tenant.id, submission.id, data as Record<string, unknown>, 'received', this.now());
+      const now = this.now();
+      await repository.settleCompletionUploads(em, tenant.id, submission.id, taken);
+      await repository.updateSubmissionData(em, tenant.id, submission.id, answers, 'received', now);
+      await recordCompletionProvided(em, submission, now);
       return loadReceipt(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
     });
+  }
+
+  /** The decision document of one of the caller's own submissions in the addressed municipality, as a PDF. */
+  async decisionDocument(decisionId: string, language: Language = 'sv'): Promise<DecisionDocumentFile> {
+    const { tenant, subject } = this.citizen();
+    const content = await this.database.transaction(async (em) => {
+      const found = UUID.test(decisionId) ? await repository.findDecisionById(em, tenant.id, decisionId) : undefined;
+      const submission = found && (await repository.findSubmission(em, tenant.id, found.submissionId));
+      if (!found || !submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision of yours in this municipality');
+      return decisionDocumentContent(em, tenant, submission, found.decision);
+    });
+    return { fileName: decisionDocumentName(content.errandNumber), pdf: await renderDecisionPdf(content, language) };
+  }
+
+  /** One of the caller's submissions whose completion was asked for and not yet given. */
+  private async awaitingCompletion(em: EntityManager, tenant: Tenant, subject: string, submissionId: string): Promise<SubmissionRow> {
+    const submission = UUID.test(submissionId) ? await repository.findSubmission(em, tenant.id, submissionId) : undefined;
+    if (!submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
+    if (submission.status !== 'completion_requested') throw new EFormsError('VALIDATION_FAILED', `Submission ${submission.errandNumber} awaits no completion`);
+    return submission;
   }
 
   private async submitIn(em: EntityManager, tenant: Tenant, subject: string | null, input: SubmitFormInput, payloadHash: string, language: Language): Promise<Receipt> {
@@ -228,15 +268,16 @@ export class CitizenFormsService {
         subjectPartyId: subject,
         subjectKind: submission.subjectKind,
         submittedAt: submittedAt.toISOString(),
+        notices: definition.notifications.filter((n) => n.on === 'received').map(({ channel, recipient }) => ({ channel, recipient })),
       },
     });
 
     let decision: DecisionInfo | null = null;
     if (outcome?.kind === 'decided') {
-      const made = { outcome: outcome.outcome, automated: true, reasons: outcome.reasons, legalBasis: outcome.legalBasis, decidedAt: submittedAt };
+      const made = { outcome: outcome.outcome, automated: true, reasons: outcome.reasons, legalBasis: outcome.legalBasis, decidedAt: submittedAt, ...decisionValidity(outcome.outcome, {}, submittedAt) };
       // The audit entry (and its per-tenant lock) comes last in recordDecision, just before COMMIT.
       const decisionId = await recordDecision(em, tenant.id, { id, errandNumber, subjectPartyId: subject, status }, definition, { ...made, decidedBy: null });
-      decision = { id: decisionId, ...made };
+      decision = { id: decisionId, ...made, documentUrl: decisionDocumentPath(decisionId) };
     }
     // The receipt from what this transaction wrote: reading it back would cost statements under the counter's lock.
     return {

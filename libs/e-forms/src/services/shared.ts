@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import type { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { formatVersion } from '../context';
 import { EFormsError } from '../errors';
-import { Receipt, renderAnswers } from '../receipt';
+import type { DecisionDocumentContent } from '../decision-pdf';
+import { DecisionInfo, Receipt, renderAnswers } from '../receipt';
 import { FormRow, repository, SubmissionRow, TemplateRow, VersionRow } from '../repository';
 import type { FormVersionView, TemplateView } from './views';
 
@@ -98,4 +99,37 @@ export async function formAndVersionOf(em: EntityManager, tenantId: string, s: P
   const version = await repository.findVersionById(em, tenantId, s.formVersionId);
   if (!form || !version) throw new EFormsError('FORM_NOT_FOUND', 'The form of this submission is gone');
   return { form, version };
+}
+
+/** What a decision's document says, read inside the caller's transaction. */
+export async function decisionDocumentContent(em: EntityManager, tenant: Tenant, s: SubmissionRow, decision: DecisionInfo): Promise<DecisionDocumentContent> {
+  const { version } = await formAndVersionOf(em, tenant.id, s);
+  return {
+    tenant: { names: tenant.names },
+    errandNumber: s.errandNumber,
+    title: version.definition.title,
+    submittedAt: s.submittedAt,
+    decision,
+    appealInstructions: version.definition.appealInstructions ?? null,
+  };
+}
+
+const CURSOR_AT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+const CURSOR_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An opaque keyset cursor: the last row's exact (microsecond) time and id. */
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url');
+}
+
+/** The cursor's time and id, or undefined when it is not one encodeCursor made. */
+export function decodeCursor(cursor: string): { at: string; id: string } | undefined {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(decoded) || decoded.length !== 2) return undefined;
+    const [at, id] = decoded as unknown[];
+    return typeof at === 'string' && CURSOR_AT.test(at) && typeof id === 'string' && CURSOR_ID.test(id) ? { at, id } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -90,3 +90,16 @@ export interface SubmissionView {
   decision: DecisionInfo | null;
   completionRequest: { message: LocalizedText; requestedAt: Date } | null;
 }
+
+/** A page of submissions, newest first: pass endCursor as `after` for the next. */
+export interface SubmissionPage {
+  nodes: SubmissionView[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** A decision's document, ready to send. */
+export interface DecisionDocumentFile {
+  fileName: string;
+  pdf: Uint8Array;
+}

@@ -11,6 +11,8 @@ export const EVENT_TYPES = {
   formDecisionMade: 'se.kommuna.eforms.decision.made',
   /** A case worker asked the citizen to complete a submission (komplettering). */
   formCompletionRequested: 'se.kommuna.eforms.completion.requested',
+  /** The citizen answered a completion request: the errand is the municipality's turn again. */
+  formCompletionProvided: 'se.kommuna.eforms.completion.provided',
   /** A Mina sidor case changed its citizen-facing status. */
   caseStatusChanged: 'se.kommuna.minasidor.case.status-changed',
   /** The municipality posted a message to the citizen on a case. */
@@ -59,6 +61,25 @@ export interface FormSubmissionReceivedData {
   subjectPartyId: string | null;
   subjectKind: 'person' | 'organisation' | null;
   submittedAt: string;
+  /**
+   * The form's notification rules for receipt (its `notifications` with `on: received`): each
+   * consumer sends the ones on its own channel. Absent or empty: no notice of receipt.
+   */
+  notices?: FormNotice[];
+}
+
+/** Whom a form says to tell, and how, when something happens to a submission. */
+export interface FormNotice {
+  channel: 'digital-mail' | 'email';
+  recipient: 'applicant' | 'unit';
+}
+
+/** A document of a decision: its name and where the platform serves it (https or a platform path). */
+export interface DecisionDocumentLink {
+  name: string;
+  url: string;
+  /** The source's own reference, e.g. e-forms/decision/<id>. */
+  ref?: string;
 }
 
 /** data of se.kommuna.eforms.decision.made */
@@ -74,6 +95,11 @@ export interface FormDecisionMadeData {
   decidedAt: string;
   subjectPartyId: string | null;
   appealInstructions?: LocalizedText;
+  /** The period a granted decision is valid for, as dates (YYYY-MM-DD); validTo absent: until further notice. */
+  validFrom?: string;
+  validTo?: string;
+  /** The decision document(s), e.g. the generated PDF. */
+  documents?: DecisionDocumentLink[];
 }
 
 /** data of se.kommuna.eforms.completion.requested */
@@ -82,6 +108,14 @@ export interface FormCompletionRequestedData {
   errandNumber: string;
   message: LocalizedText;
   requestedAt: string;
+  subjectPartyId: string | null;
+}
+
+/** data of se.kommuna.eforms.completion.provided */
+export interface FormCompletionProvidedData {
+  submissionId: string;
+  errandNumber: string;
+  providedAt: string;
   subjectPartyId: string | null;
 }
 
