@@ -2,3 +2,4 @@ export * from './record-event';
 export * from './outbox-dispatcher';
 export * from './cloud-event';
 export * from './nats-subjects';
+export * from './nats-bridge';
