@@ -1,77 +1,141 @@
-// Builds the Keycloak realm export for a real Keycloak (26+) from the tenant files: realm roles,
+// Builds the Keycloak realm export for a real Keycloak (26) from the tenant files: realm roles,
 // the web and api clients, one service-account client and one Organization per municipality, and the
 // protocol mappers that put personnummer, unit, organization and the api audience into tokens.
+//
+// How Keycloak's import reads this (RealmManager.importRealm, checked against Keycloak 26.5 in
+// apps/api/src/identity/conformance.e2e.spec.ts):
+// - `keycloakVersion` says which import migrations the file has already had; without it Keycloak
+//   treats the file as ancient.
+// - No `clientScopes` list: a list replaces Keycloak's built-in scopes (basic with `sub`, roles with
+//   `realm_access`, profile, acr, organization...), and tokens would come without them. Kommuna's own
+//   mappers sit on its clients instead, beside the built-in default scopes.
+// - The user profile declares `unit` and `personnummer`, editable by administrators (and the eID
+//   broker) only: an unmanaged attribute a user could set on themselves would undo unit secrecy.
+// - Organization membership reaches a token only through Keycloak's `organization` scope, so the
+//   web client has it among its default scopes.
+// - Service accounts are no Organization members: their client carries its municipality as a fixed
+//   `organization` claim, in the shape the membership mapper gives users (a list of aliases).
 import type { TenantConfig } from '@kommuna/platform-tenancy';
 
+/** The Keycloak release the export is written for and the tests run (tools/scripts/keycloak-start.ts). */
+export const KEYCLOAK_VERSION = '26.5.6';
+
 const ROLES = ['citizen', 'company_representative', 'case_worker', 'tenant_admin', 'steering_group', 'platform_admin', 'service_account'];
+
+/**
+ * Where the web client may send a browser back to: the api's and the portal's callbacks on the
+ * default ports (README "Configuration"), as dev-idp registers them. Keycloak matches a wildcard
+ * only at the end of a URI, so each municipality's host gets its own entry.
+ */
+export const LOCAL_WEB_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback', 'http://127.0.0.1:3003/auth/callback', 'http://localhost:3003/auth/callback'];
+
+const tokenClaim = { 'access.token.claim': 'true', 'id.token.claim': 'false', 'userinfo.token.claim': 'true', 'introspection.token.claim': 'true' };
 
 const userAttributeMapper = (name: string) => ({
   name,
   protocol: 'openid-connect',
   protocolMapper: 'oidc-usermodel-attribute-mapper',
-  config: { 'user.attribute': name, 'claim.name': name, 'jsonType.label': 'String', 'access.token.claim': 'true', 'id.token.claim': 'false', 'userinfo.token.claim': 'true' },
+  config: { 'user.attribute': name, 'claim.name': name, 'jsonType.label': 'String', ...tokenClaim },
 });
 
-export function keycloakRealmExport(tenants: TenantConfig[], realm = 'kommuna', audience = 'kommuna-api'): Record<string, unknown> {
+const audienceMapper = (audience: string) => ({
+  name: `audience ${audience}`,
+  protocol: 'openid-connect',
+  protocolMapper: 'oidc-audience-mapper',
+  config: { 'included.client.audience': audience, 'access.token.claim': 'true', 'id.token.claim': 'false', 'introspection.token.claim': 'true' },
+});
+
+/**
+ * The claims the api reads of a person: personnummer (citizens) and unit (staff). Organization
+ * membership comes from Keycloak's own `organization` scope, a default scope of the web client.
+ */
+const personMappers = (audience: string) => [userAttributeMapper('personnummer'), userAttributeMapper('unit'), audienceMapper(audience)];
+
+/** The built-in scopes a person's login gets (`basic`: sub; `roles`: realm_access; `organization`). */
+export const PERSON_CLIENT_SCOPES = ['basic', 'roles', 'acr', 'profile', 'email', 'web-origins', 'organization'];
+
+/** A municipality's system acts for its municipality: the same claim shape a staff member gets. */
+const serviceAccountMappers = (organization: string, audience: string) => [
+  {
+    name: 'organization',
+    protocol: 'openid-connect',
+    protocolMapper: 'oidc-hardcoded-claim-mapper',
+    config: { 'claim.name': 'organization', 'claim.value': JSON.stringify([organization]), 'jsonType.label': 'JSON', ...tokenClaim },
+  },
+  audienceMapper(audience),
+];
+
+/** Keycloak's default user profile plus the two attributes Kommuna reads, which users cannot edit. */
+function userProfile(): string {
+  const everyone = { view: ['admin', 'user'], edit: ['admin', 'user'] };
+  const adminOnly = { view: ['admin'], edit: ['admin'] };
+  return JSON.stringify({
+    attributes: [
+      { name: 'username', displayName: '${username}', permissions: everyone, validations: { length: { min: 3, max: 255 }, 'username-prohibited-characters': {}, 'up-username-not-idn-homograph': {} } },
+      { name: 'email', displayName: '${email}', required: { roles: ['user'] }, permissions: everyone, validations: { email: {}, length: { max: 255 } } },
+      { name: 'firstName', displayName: '${firstName}', required: { roles: ['user'] }, permissions: everyone, validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} } },
+      { name: 'lastName', displayName: '${lastName}', required: { roles: ['user'] }, permissions: everyone, validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} } },
+      { name: 'personnummer', displayName: 'Personnummer', permissions: adminOnly, validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } } },
+      { name: 'unit', displayName: 'Enhet', permissions: adminOnly, validations: { pattern: { pattern: '^[a-z0-9-]+$', 'error-message': 'a unit id' } } },
+    ],
+    groups: [{ name: 'user-metadata', displayHeader: 'User metadata', displayDescription: 'Attributes, which refer to user metadata' }],
+  });
+}
+
+export interface RealmExportOptions {
+  realm?: string;
+  audience?: string;
+  /** Extra callbacks for the web client (the committed export names the local ones on default ports). */
+  localRedirectUris?: string[];
+}
+
+export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExportOptions = {}): Record<string, unknown> {
+  const { realm = 'kommuna', audience = 'kommuna-api', localRedirectUris = LOCAL_WEB_REDIRECT_URIS } = options;
   // A municipality with its own Keycloak (auth.issuer) keeps its staff, Organization and service
   // account there; the shared realm holds only the members that log in through it.
   const members = tenants.filter((t) => t.auth.realm === realm && !t.auth.issuer);
+  const hosts = [...new Set(members.flatMap((t) => t.hosts ?? []))].sort();
   return {
     realm,
+    keycloakVersion: KEYCLOAK_VERSION,
     enabled: true,
     displayName: 'Kommuna',
     organizationsEnabled: true,
     accessTokenLifespan: 300,
     roles: { realm: ROLES.map((name) => ({ name, description: `Kommuna role: ${name.replace(/_/g, ' ')}` })) },
-    clientScopes: [
-      {
-        name: 'kommuna',
-        description: 'Claims the Kommuna api reads',
-        protocol: 'openid-connect',
-        attributes: { 'include.in.token.scope': 'false' },
-        protocolMappers: [
-          userAttributeMapper('personnummer'),
-          userAttributeMapper('unit'),
-          {
-            name: 'organization',
-            protocol: 'openid-connect',
-            protocolMapper: 'oidc-organization-membership-mapper',
-            config: { 'claim.name': 'organization', 'access.token.claim': 'true', 'id.token.claim': 'false', multivalued: 'true' },
-          },
-          {
-            name: `audience ${audience}`,
-            protocol: 'openid-connect',
-            protocolMapper: 'oidc-audience-mapper',
-            config: { 'included.client.audience': audience, 'access.token.claim': 'true', 'id.token.claim': 'false' },
-          },
-        ],
-      },
-    ],
+    components: {
+      'org.keycloak.userprofile.UserProfileProvider': [{ providerId: 'declarative-user-profile', subComponents: {}, config: { 'kc.user.profile.config': [userProfile()] } }],
+    },
     clients: [
-      { clientId: audience, name: 'Kommuna api (audience only)', enabled: true, publicClient: false, standardFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false },
+      { clientId: audience, name: 'Kommuna api (audience only)', enabled: true, bearerOnly: true, publicClient: false, standardFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false },
       {
         clientId: 'kommuna-web',
         name: 'Kommuna web',
         enabled: true,
         publicClient: true,
         standardFlowEnabled: true,
+        // Production logs in through the browser only (authorization code with PKCE).
         directAccessGrantsEnabled: false,
-        redirectUris: ['https://*.kommuna.se/*'],
+        redirectUris: [...hosts.map((host) => `https://${host}/*`), ...localRedirectUris],
         webOrigins: ['+'],
-        attributes: { 'pkce.code.challenge.method': 'S256' },
-        defaultClientScopes: ['kommuna', 'roles', 'basic'],
+        attributes: { 'pkce.code.challenge.method': 'S256', 'post.logout.redirect.uris': '+' },
+        defaultClientScopes: PERSON_CLIENT_SCOPES,
+        optionalClientScopes: ['offline_access'],
+        protocolMappers: personMappers(audience),
       },
       ...members.map((t) => ({
         clientId: `${t.slug}-system`,
         name: `${t.names.sv}: verksamhetssystem`,
         enabled: true,
         publicClient: false,
+        clientAuthenticatorType: 'client-secret',
         standardFlowEnabled: false,
         directAccessGrantsEnabled: false,
         serviceAccountsEnabled: true,
         // The secret is set in Keycloak, never in this file or in tenant.yaml.
-        defaultClientScopes: ['kommuna', 'roles', 'basic'],
         attributes: { 'kommuna.organization': t.auth.organization },
+        defaultClientScopes: ['basic', 'roles', 'acr'],
+        protocolMappers: serviceAccountMappers(t.auth.organization, audience),
       })),
     ],
     users: members.map((t) => ({

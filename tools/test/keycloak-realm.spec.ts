@@ -40,9 +40,39 @@ describe('Keycloak realm export', () => {
     expect(withOwn.organizations).toHaveLength(shared.length - 1);
   });
 
+  it("leaves Keycloak's built-in scopes in place and says which release it is for", () => {
+    // A clientScopes list would replace basic (sub), roles (realm_access) and organization.
+    expect(realm.clientScopes).toBeUndefined();
+    expect(realm.keycloakVersion).toMatch(/^26\.\d+\.\d+$/);
+    const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
+    expect(web.defaultClientScopes).toEqual(expect.arrayContaining(['basic', 'roles', 'organization']));
+  });
+
   it('maps the claims the api reads and puts the api in the audience', () => {
-    const mappers = realm.clientScopes[0].protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience']);
-    expect(mappers).toEqual(['personnummer', 'unit', 'organization', 'kommuna-api']);
+    const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
+    expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual(['personnummer', 'unit', 'kommuna-api']);
+    for (const t of shared) {
+      const system = realm.clients.find((c: any) => c.clientId === `${t.slug}-system`);
+      const organization = system.protocolMappers.find((m: any) => m.config['claim.name'] === 'organization');
+      expect(JSON.parse(organization.config['claim.value'])).toEqual([t.auth.organization]);
+      expect(system.protocolMappers.map((m: any) => m.config['included.client.audience']).filter(Boolean)).toEqual(['kommuna-api']);
+    }
+  });
+
+  it('logs people in through the browser only, back to registered callbacks', () => {
+    const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
+    expect(realm.clients.filter((c: any) => c.directAccessGrantsEnabled)).toEqual([]);
+    expect(web.attributes['pkce.code.challenge.method']).toBe('S256');
+    // Keycloak matches a wildcard only at the end: every municipality host has its own entry.
+    expect(web.redirectUris).toEqual(expect.arrayContaining([...shared.flatMap((t) => t.hosts.map((h) => `https://${h}/*`)), 'http://127.0.0.1:3003/auth/callback']));
+    expect(web.redirectUris.filter((uri: string) => uri.indexOf('*') !== -1 && uri.indexOf('*') !== uri.length - 1)).toEqual([]);
+  });
+
+  it('lets only administrators set the unit and personnummer a token carries', () => {
+    const profile = JSON.parse(realm.components['org.keycloak.userprofile.UserProfileProvider'][0].config['kc.user.profile.config'][0]);
+    for (const name of ['unit', 'personnummer']) {
+      expect(profile.attributes.find((a: any) => a.name === name).permissions.edit).toEqual(['admin']);
+    }
   });
 
   it('holds no secrets', () => {
