@@ -20,7 +20,7 @@ import { assertAffordable, GRAPHQL_LIMITS, graphQLValidationRules, operationName
 import { PlatformRuntime } from './platform-runtime';
 import { MeResolver } from './me/me.resolver';
 import { MINASIDOR_PROVIDERS } from './minasidor';
-import { E_FORMS_PROVIDERS } from './e-forms';
+import { E_FORMS_CONTROLLERS, E_FORMS_PROVIDERS } from './e-forms';
 import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
@@ -69,7 +69,7 @@ export class AppModule implements OnApplicationShutdown {
         }),
         CatalogueApiModule.forRoot(runtime),
       ],
-      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS, ...EVENTS_CONTROLLERS],
+      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS, ...EVENTS_CONTROLLERS, ...E_FORMS_CONTROLLERS],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },

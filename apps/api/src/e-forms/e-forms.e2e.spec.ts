@@ -217,10 +217,10 @@ describe('e-forms over GraphQL', () => {
 
   it('shows case workers their unit\'s submissions and records their decisions', async () => {
     const social = staff('sundsvall', ['case_worker'], 'socialtjanst');
-    const { formSubmissions } = await ok('sundsvall', social, '{ formSubmissions(status: manual_handling) { id errandNumber formSlug status } }');
+    const formSubmissions = (await ok('sundsvall', social, '{ formSubmissions(status: manual_handling) { nodes { id errandNumber formSlug status } } }')).formSubmissions.nodes;
     expect(formSubmissions.length).toBeGreaterThan(0);
     expect(new Set(formSubmissions.map((s: any) => s.formSlug))).toEqual(new Set(['parkeringstillstand']));
-    expect((await ok('sundsvall', staff('sundsvall', ['case_worker'], 'skola'), '{ formSubmissions { id } }')).formSubmissions).toEqual([]);
+    expect((await ok('sundsvall', staff('sundsvall', ['case_worker'], 'skola'), '{ formSubmissions { nodes { id } endCursor hasNextPage } }')).formSubmissions).toEqual({ nodes: [], endCursor: null, hasNextPage: false });
     const target = formSubmissions[0].id;
     await ok('sundsvall', social, 'mutation($id: ID!) { requestFormCompletion(submissionId: $id, message: { sv: "Bifoga läkarintyg.", en: "Attach a certificate." }) { status } }', { id: target });
     const { decideFormSubmission } = await ok('sundsvall', social, 'mutation($input: DecideFormSubmissionInput!) { decideFormSubmission(input: $input) { status decision { outcome automated reasons { text { sv } } } } }', {
@@ -229,6 +229,71 @@ describe('e-forms over GraphQL', () => {
     expect(decideFormSubmission).toEqual({ status: 'decided', decision: { outcome: 'reject', automated: false, reasons: [{ text: { sv: 'Läkarintyg saknas.' } }] } });
     const types = (await sql('sundsvall', `SELECT type FROM outbox_event WHERE subject = $1 ORDER BY occurred_at`, [target])).map((e: any) => e.type);
     expect(types).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formDecisionMade]);
+  });
+
+  it('walks the documented parking-permit flow: receipt notice, completion with a certificate, Mina sidor back to the municipality, a decision with validity and its document', async () => {
+    const personnummer = '198112289874';
+    const resident = citizen(personnummer);
+    const social = staff('sundsvall', ['case_worker'], 'socialtjanst');
+    const earlier = (await ok('sundsvall', resident, SUBMIT, { input: { formSlug: 'parkeringstillstand', data: { ...parking(), harLakarintyg: false }, idempotencyKey: randomUUID() } })).submitForm;
+    await api.dispatchEvents();
+    const { submitForm } = await ok('sundsvall', resident, SUBMIT, { input: { formSlug: 'parkeringstillstand', data: { ...parking(), harLakarintyg: false }, idempotencyKey: randomUUID() } });
+    expect(submitForm.status).toBe('manual_handling');
+    await api.dispatchEvents();
+    // The form says `notifications: on received` by digital mail to the applicant, and Sundsvall uses digital mail.
+    const notices = await sql('sundsvall', `SELECT subject FROM mail_message WHERE external_references->>'submissionId' = $1`, [submitForm.submissionId]);
+    expect(notices).toEqual([{ subject: `Vi har tagit emot ditt ärende: ${submitForm.errandNumber}` }]);
+
+    // The case worker pages through the unit's submissions and finds it on the first page.
+    const page = (await ok('sundsvall', social, '{ formSubmissions(first: 1) { nodes { id } endCursor hasNextPage } }')).formSubmissions;
+    expect(page).toEqual({ nodes: [{ id: submitForm.submissionId }], endCursor: expect.any(String), hasNextPage: true });
+    const next = (await ok('sundsvall', social, 'query($after: String) { formSubmissions(first: 1, after: $after) { nodes { id } } }', { after: page.endCursor })).formSubmissions;
+    expect(next.nodes).toEqual([{ id: earlier.submissionId }]);
+    expect((await fails('sundsvall', social, '{ formSubmissions(first: 1000) { nodes { id } } }')).extensions.code).toBe('VALIDATION_FAILED');
+
+    await ok('sundsvall', social, 'mutation($id: ID!) { requestFormCompletion(submissionId: $id, message: { sv: "Bifoga läkarintyg.", en: "Attach a certificate." }) { status } }', { id: submitForm.submissionId });
+    await api.dispatchEvents();
+    const myCase = async () =>
+      (await ok(undefined, resident, '{ myCases { nodes { errandNumber whoseTurn status { label { sv } } decisions { validFrom validTo documents { name url } } } } }')).myCases.nodes.find(
+        (c: any) => c.errandNumber === submitForm.errandNumber,
+      );
+    expect((await myCase()).status.label.sv).toBe('Komplettering behövs');
+
+    // The certificate is uploaded to the submission itself (it has no draft) and given as the completion.
+    const { uploadFormAttachment } = await ok('sundsvall', resident, 'mutation($input: UploadFormAttachmentInput!) { uploadFormAttachment(input: $input) { id fileName } }', {
+      input: { submissionId: submitForm.submissionId, field: 'lakarintyg', fileName: 'lakarintyg.pdf', contentBase64: PDF.toString('base64') },
+    });
+    const { provideFormCompletion } = await ok('sundsvall', resident, `mutation($id: ID!, $data: JSON!) { provideFormCompletion(submissionId: $id, data: $data) { status attachments { id fileName } } }`, {
+      id: submitForm.submissionId,
+      data: { ...parking(), harLakarintyg: true, lakarintyg: uploadFormAttachment.id },
+    });
+    expect(provideFormCompletion).toEqual({ status: 'received', attachments: [{ id: uploadFormAttachment.id, fileName: 'lakarintyg.pdf' }] });
+    await api.dispatchEvents();
+    expect(await myCase()).toMatchObject({ whoseTurn: 'MUNICIPALITY', status: { label: { sv: 'Inskickat' } } });
+
+    const invalid = await fails('sundsvall', social, 'mutation($input: DecideFormSubmissionInput!) { decideFormSubmission(input: $input) { status } }', {
+      input: { submissionId: submitForm.submissionId, outcome: 'approve', reason: { sv: 'Styrkt.', en: 'Established.' }, validFrom: '2026-06-01', validTo: '2026-05-31' },
+    });
+    expect(invalid.extensions.code).toBe('VALIDATION_FAILED');
+    const { decideFormSubmission } = await ok('sundsvall', social, 'mutation($input: DecideFormSubmissionInput!) { decideFormSubmission(input: $input) { decision { id validFrom validTo documentUrl } } }', {
+      input: { submissionId: submitForm.submissionId, outcome: 'approve', reason: { sv: 'Behovet är styrkt.', en: 'The need is established.' }, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' }, validFrom: '2026-06-01', validTo: '2029-05-31' },
+    });
+    const decision = decideFormSubmission.decision;
+    expect(decision).toEqual({ id: expect.any(String), validFrom: '2026-06-01', validTo: '2029-05-31', documentUrl: `/e-forms/decisions/${decision.id}/document.pdf` });
+    await api.dispatchEvents();
+    expect((await myCase()).decisions).toEqual([{ validFrom: '2026-06-01', validTo: '2029-05-31', documents: [{ name: `Beslut ${submitForm.errandNumber}.pdf`, url: decision.documentUrl }] }]);
+
+    // The link serves the PDF to the resident and the unit, and to nobody else.
+    const get = (authorization: string, tenant = 'sundsvall') =>
+      api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: decision.documentUrl, headers: { authorization, 'x-kommuna-tenant': tenant } });
+    const pdf = await get(resident);
+    expect([pdf.statusCode, pdf.headers['content-type']]).toEqual([200, 'application/pdf']);
+    expect((await PDFDocument.load(pdf.rawPayload)).getTitle()).toBe(`Beslut ${submitForm.errandNumber}`);
+    expect((await get(social)).statusCode).toBe(200);
+    expect((await get(citizen('199001019802'))).statusCode).toBe(404);
+    expect((await get(staff('sundsvall', ['case_worker'], 'skola'))).statusCode).toBe(404);
+    expect((await get(resident, 'timra')).statusCode).toBe(404);
+    expect((await get(staff('sundsvall', ['tenant_admin']))).statusCode).toBe(403);
   });
 
   it('lets another municipality adopt the template and see when it has a newer version', async () => {

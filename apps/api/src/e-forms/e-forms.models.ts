@@ -276,6 +276,15 @@ export class FormDecision {
 
   @Field(() => Date)
   decidedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'First day a granted decision is valid (YYYY-MM-DD); null for a rejection' })
+  validFrom!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day it is valid (YYYY-MM-DD); null: until further notice' })
+  validTo!: string | null;
+
+  @Field({ description: "The decision document (PDF), the platform's own path: GET it from the api with the same token and municipality" })
+  documentUrl!: string;
 }
 
 @ObjectType()
@@ -380,6 +389,18 @@ export class FormSubmission {
   completionRequest!: FormCompletionRequest | null;
 }
 
+@ObjectType({ description: 'A page of submissions, newest first' })
+export class FormSubmissionConnection {
+  @Field(() => [FormSubmission])
+  nodes!: FormSubmission[];
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page' })
+  endCursor!: string | null;
+
+  @Field()
+  hasNextPage!: boolean;
+}
+
 // --- inputs ---
 
 @InputType()
@@ -465,8 +486,11 @@ export class AdoptFormTemplateInput {
 
 @InputType()
 export class UploadFormAttachmentInput {
-  @Field(() => ID)
-  draftId!: string;
+  @Field(() => ID, { nullable: true, description: 'The draft to upload to; or give submissionId' })
+  draftId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A submission of yours awaiting completion: the file answers the completion request' })
+  submissionId?: string | null;
 
   @Field()
   field!: string;
@@ -509,4 +533,10 @@ export class DecideFormSubmissionInput {
 
   @Field(() => FormLegalBasisInput, { nullable: true })
   legalBasis?: FormLegalBasisInput;
+
+  @Field(() => String, { nullable: true, description: 'First day the approval is valid (YYYY-MM-DD); the day of the decision by default. Not for a rejection' })
+  validFrom?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day the approval is valid (YYYY-MM-DD); none: until further notice' })
+  validTo?: string | null;
 }

@@ -1,4 +1,4 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Allow, CurrentPrincipal, Principal, Public } from '@kommuna/platform-auth';
 import { FIELD_COST } from '../http/graphql-limits';
@@ -24,6 +24,7 @@ import {
   FormLocalizedTextInput,
   FormReceipt,
   FormSubmission,
+  FormSubmissionConnection,
   FormSubmissionStatus,
   FormTemplate,
   FormTemplateUpdate,
@@ -102,13 +103,15 @@ export class EFormsCitizenResolver {
   }
 
   @Allow('citizen', 'company_representative')
-  @Mutation(() => FormAttachment, { description: 'Uploads a file for an attachment field; answer the field with the returned id' })
+  @Mutation(() => FormAttachment, {
+    description: 'Uploads a file for an attachment field, to a draft or to a submission awaiting completion; answer the field with the returned id',
+  })
   uploadFormAttachment(@Args('input') input: UploadFormAttachmentInput): Promise<FormAttachment> {
     return this.citizens.uploadAttachment(input);
   }
 
   @Allow('citizen', 'company_representative')
-  @Mutation(() => FormReceipt, { description: 'Answers a completion request with the whole, corrected answers' })
+  @Mutation(() => FormReceipt, { description: 'Answers a completion request with the whole, corrected answers (attachments: files of the errand or uploaded with submissionId)' })
   provideFormCompletion(
     @Args('submissionId', { type: () => ID }) submissionId: string,
     @Args('data', { type: () => GraphQLJSON }) data: unknown,
@@ -211,12 +214,14 @@ export class EFormsCaseWorkResolver {
   constructor(private readonly cases: CaseWorkService) {}
 
   @Allow('case_worker')
-  @Query(() => [FormSubmission], { description: 'Submissions of the forms your unit handles, newest first' })
+  @Query(() => FormSubmissionConnection, { description: 'A page of the submissions of the forms your unit handles, newest first' })
   formSubmissions(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => FormSubmissionStatus, nullable: true }) status?: SubmissionStatus,
-  ): Promise<FormSubmission[]> {
-    return this.cases.listSubmissions(principal, { status });
+    @Args('status', { type: () => FormSubmissionStatus, nullable: true }) status: SubmissionStatus | null,
+    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
+  ): Promise<FormSubmissionConnection> {
+    return this.cases.listSubmissions(principal, { status, first, after });
   }
 
   @Allow('case_worker')
@@ -236,7 +241,7 @@ export class EFormsCaseWorkResolver {
   }
 
   @Allow('case_worker')
-  @Mutation(() => FormSubmission, { description: 'Records your decision (bifall/avslag) with its reason' })
+  @Mutation(() => FormSubmission, { description: 'Records your decision (bifall/avslag) with its reason and, for an approval, its validity; the decision document is generated' })
   decideFormSubmission(@CurrentPrincipal() principal: Principal, @Args('input') input: DecideFormSubmissionInput): Promise<FormSubmission> {
     return this.cases.decide(principal, input.submissionId, input);
   }

@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { CaseWorkService, CitizenFormsService, FormAdminService, FormCatalogService } from '@kommuna/e-forms';
+import { DecisionDocumentController } from './decision-document.controller';
 import { EFormsAdminResolver, EFormsCaseWorkResolver, EFormsCitizenResolver, EFormsPublicResolver, FormReceiptResolver } from './e-forms.resolvers';
 
 const service = <T>(type: new (database: Database, tenants: TenantDirectory) => T): Provider => ({
@@ -21,3 +22,6 @@ export const E_FORMS_PROVIDERS: Provider[] = [
   EFormsAdminResolver,
   EFormsCaseWorkResolver,
 ];
+
+/** The e-forms REST routes: the decision document at the link decisions carry. */
+export const E_FORMS_CONTROLLERS = [DecisionDocumentController];

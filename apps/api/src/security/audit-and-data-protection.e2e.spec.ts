@@ -67,7 +67,7 @@ describe('audit trail and data protection', () => {
     expect([automated.status, manual.status]).toEqual(['decided', 'manual_handling']);
 
     // Staff reads of citizens' data, then a manual decision.
-    await gql(headers.caseWorker, '{ formSubmissions { id } }');
+    await gql(headers.caseWorker, '{ formSubmissions { nodes { id } } }');
     await gql(headers.caseWorker, 'query($id: ID!) { formSubmission(id: $id) { errandNumber } }', { id: manual.submissionId });
     await gql(headers.caseWorker, 'mutation($input: DecideFormSubmissionInput!) { decideFormSubmission(input: $input) { status } }', {
       input: { submissionId: manual.submissionId, outcome: 'approve', reason: { sv: 'Uppfyller kraven.', en: 'Meets the requirements.' } },
