@@ -3,3 +3,4 @@ export * from './factories';
 export * from './test-realm';
 export * from './dev-idp-process';
 export * from './row-level-security';
+export * from './keycloak-process';
