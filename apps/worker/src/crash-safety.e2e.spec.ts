@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SendBatchService, TemplateService } from '@kommuna/digital-mail';
+import { SendBatchService, TemplateService, WHOLE_MUNICIPALITY } from '@kommuna/digital-mail';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
 import { createTestDatabase, testPersonnummer } from '@kommuna/platform-testing';
@@ -168,9 +168,9 @@ if (process.env.DATABASE_URL) {
       const staff = { kind: 'user' as const, id: 'crash-test-staff' };
       const templates = new TemplateService(database);
       return inSundsvall(async () => {
-        await templates.save({ name, subject: { sv: 'Ny tömningsdag, {{namn}}', en: 'New collection day, {{namn}}' }, body: { sv: 'Hej {{namn}}!', en: 'Hi {{namn}}!' } }, staff);
+        await templates.save({ name, subject: { sv: 'Ny tömningsdag, {{namn}}', en: 'New collection day, {{namn}}' }, body: { sv: 'Hej {{namn}}!', en: 'Hi {{namn}}!' } }, staff, WHOLE_MUNICIPALITY);
         const recipients = Array.from({ length: count }, (_, i) => ({ recipient: testPersonnummer(from + i), values: { namn: `Mottagare ${from + i}` } }));
-        const batch = await new SendBatchService(database, directory, templates).create({ template: { name }, allowPaper: false }, recipients, staff);
+        const batch = await new SendBatchService(database, directory, templates).create({ template: { name }, allowPaper: false }, recipients, staff, WHOLE_MUNICIPALITY);
         expect(batch.total).toBe(count);
         return batch.id;
       });
