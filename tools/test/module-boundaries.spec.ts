@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
+import { SERVICES } from '@kommuna/services';
 
 const root = path.resolve(__dirname, '../..');
-const SCOPES = ['platform', 'shared', 'digital-mail', 'e-forms', 'minasidor', 'catalogue', 'composition', 'app'];
+// Each listed service is a scope of its own (@kommuna/services); eslint.config.js takes them from the libraries' tags.
+const SCOPES = ['platform', 'shared', ...SERVICES.map((service) => service.id), 'composition', 'app'];
 const TYPES = ['app', 'composition', 'service', 'platform', 'util'];
 
 function workspacePackageFiles(): string[] {

@@ -4,8 +4,8 @@ import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/pl
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { ComposedServices, servicesDir } from '@kommuna/services';
 import { APP_DATABASE_SCHEMA } from './database-schema';
-import { loadStartupContent } from './startup-content';
 
 /** What the api needs before Nest starts: validated config, a migrated database, the tenants. */
 export interface PlatformRuntime {
@@ -15,6 +15,10 @@ export interface PlatformRuntime {
   realms: TrustedRealms;
   authenticator: Authenticator;
   audit: AuditLog;
+  /** The process's one party register: sign-in and every service share it (and its cache). */
+  parties: PartyRegister;
+  /** Every service composed once (@kommuna/services): its objects, outbox handlers, jobs and start-up content. */
+  services: ComposedServices;
 }
 
 export function databaseTarget(config: PlatformConfig): DatabaseTarget {
@@ -39,10 +43,12 @@ export async function startPlatformRuntime(
     await tenants.sync(tenantConfigs);
     platformMetrics.setTenants(tenants.all());
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
-    const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(database));
-    const runtime: PlatformRuntime = { config, database, tenants, realms, authenticator, audit: new AuditLog(database) };
-    await loadStartupContent(runtime);
-    return runtime;
+    const parties = new PartyRegister(database);
+    const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), parties);
+    const services = new ComposedServices({ database, tenants, parties, env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
+    // Every service's tenant settings by its own validation, then its content (e-forms' forms; demo data on `npm start`).
+    await services.loadStartupContent();
+    return { config, database, tenants, realms, authenticator, audit: new AuditLog(database), parties, services };
   } catch (error) {
     await database.close();
     throw error;

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { loadValidatedTenants } from '@kommuna/services';
+import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
+import { ComposedServices, loadValidatedTenants, servicesDir } from '@kommuna/services';
 import { createHealthServer } from './health-server';
-import { backgroundTasks, WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
+import { WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
 /**
  * The worker: publishes the outbox and runs the services' background jobs against a PostgreSQL
@@ -31,10 +31,12 @@ async function main(): Promise<void> {
   const tenants = new TenantDirectory(database);
   await tenants.sync(tenantConfigs);
   platformMetrics.setTenants(tenants.all());
-  const tasks = backgroundTasks(
-    { database, tenants },
-    { settings, onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }) },
-  );
+  // The same composed services as the api's: the outbox over every service's handlers, then each service's jobs.
+  const services = new ComposedServices({ database, tenants, parties: new PartyRegister(database), env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
+  const tasks = services.backgroundTasks({
+    settings,
+    onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }),
+  });
   for (const task of tasks) task.start();
 
   const { server: health, stopping: healthStopping } = createHealthServer(database, { metricsToken: config.metricsToken });

@@ -46,6 +46,8 @@ describe('worker process', () => {
               database.transaction((em) => em.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`)),
             );
           for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
+          // The composed services' work (@kommuna/services), the same list the api runs on the embedded database.
+          expect(worker.output()).toMatch(/Kommuna worker ready.*"tasks":\["outbox","digital-mail-delivery","digital-mail-retention","e-forms-retention"\]/);
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(health.status).toBe(200);

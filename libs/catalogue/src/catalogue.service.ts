@@ -8,7 +8,7 @@ import type { ChangelogRelease } from './descriptor/changelog';
 import type { CatalogueEntry } from './descriptor/service-descriptor.loader';
 import { BenefitHypothesis, DEVELOPMENT_STATUSES, DevelopmentStatus, ServiceDescriptor } from './descriptor/service-descriptor.schema';
 import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError, PromotionRefusedError } from './errors';
-import { METERED_METRICS, MeteredMetric } from './metering/metrics';
+import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
 import { UsageRepository, UsageRow } from './metering/usage.repository';
 import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmMonth } from './months';
 import { checkPromotion } from './promotion';
@@ -266,7 +266,7 @@ export class CatalogueService {
       if (!check.allowed) throw new PromotionRefusedError({ missing: check.missing });
       const months = lastMonths(12, this.clock());
       const usage = (await this.usage.acrossTenants(em, months[0], months[months.length - 1])).filter((u) => u.service === entry.id);
-      const usageLast12Months = Object.fromEntries(METERED_METRICS[entry.id].map((m) => [m.id, usage.filter((u) => u.metric === m.id).reduce((s, u) => s + u.count, 0)]));
+      const usageLast12Months = Object.fromEntries(meteredMetricsOf(entry.id).map((m) => [m.id, usage.filter((u) => u.metric === m.id).reduce((s, u) => s + u.count, 0)]));
       const evidence = {
         checkedAt: this.clock().toISOString(),
         adoption: adoption.map((a) => ({ slug: a.slug, stage: a.stage })),
@@ -310,7 +310,7 @@ export class CatalogueService {
         name: entry.descriptor.name,
         stage,
         costSek: share?.amountSek ?? null,
-        usage: METERED_METRICS[entry.id].map((m) => {
+        usage: meteredMetricsOf(entry.id).map((m) => {
           const cells = own.filter((u) => u.metric === m.id);
           return { metric: m.id, count: cells.reduce((s, u) => s + u.count, 0), partial: cells.some((u) => u.suppressed === true) };
         }),
@@ -354,7 +354,7 @@ export class CatalogueService {
       status: (latest?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus,
       latestDecision: latest,
       adoption: this.adoptionOf(entry.id).map((a) => ({ ...a, names: bySlug.get(a.slug)!.names })),
-      metrics: METERED_METRICS[entry.id],
+      metrics: meteredMetricsOf(entry.id),
     };
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { CatalogueEntry } from './descriptor/service-descriptor.loader';
-import { METERED_METRICS } from './metering/metrics';
+import { meteredMetricsOf } from './metering/metrics';
 import { UsageRepository } from './metering/usage.repository';
 import { addMonths, lastMonths } from './months';
 import { RecordsRepository } from './records.repository';
@@ -38,7 +38,7 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
           const stage = tenant.config.services[entry.id]?.stage;
           // A planned service is not in use yet: no figures.
           if (!stage || stage === 'planned') continue;
-          for (const { id: metric } of METERED_METRICS[entry.id]) {
+          for (const { id: metric } of meteredMetricsOf(entry.id)) {
             const rate = PER_CAPITA_PER_MONTH[metric] ?? 0.005;
             for (const [i, month] of months.entries()) {
               // Use grows over the year (paper shrinks as digital grows), with some month-to-month noise.

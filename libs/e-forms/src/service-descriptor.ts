@@ -1,7 +1,9 @@
 import type { ServiceDescriptor } from '@kommuna/platform-services';
 import { EFormsError } from './errors';
+import { eFormsBackgroundTasks } from './retention';
+import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { eFormsSettings } from './settings';
-import { FormFile, readFormFiles } from './startup-content';
+import { FormFile, loadEFormsContent, readFormFiles } from './startup-content';
 
 type ConfiguredTenant = Parameters<typeof readFormFiles>[1][number];
 
@@ -34,9 +36,18 @@ export function checkTemplateAdoptions<T extends ConfiguredTenant>(tenants: read
 /** E-forms as the platform composes it (@kommuna/services). */
 export const E_FORMS_SERVICE: ServiceDescriptor = {
   id: 'e-forms',
+  databaseSchema: E_FORMS_DATABASE_SCHEMA,
   // What loadEFormsContent reads before it writes: every tenant's e-forms settings, form files and adoptions.
   validateTenantSettings(loaded, context) {
     const tenants = loaded.map((t) => ({ slug: t.config.slug, config: t.config, enabledServices: Object.keys(t.config.services) }));
     checkTemplateAdoptions(tenants, readFormFiles(context.tenantsDir, tenants));
   },
+  compose: ({ database, tenants, tenantsDir }) => ({
+    // Drafts and stored submissions past their retention.
+    backgroundTasks: ({ settings = {}, onError }) => eFormsBackgroundTasks(database, tenants, { intervalMs: settings.retentionIntervalMs, onError }),
+    // Each municipality's forms (tenants/<slug>/forms/*.yaml), shared templates and adoptions.
+    loadStartupContent: async () => {
+      await loadEFormsContent({ database, tenants, tenantsDir });
+    },
+  }),
 };

@@ -1,11 +1,31 @@
-import type { ServiceDescriptor } from '@kommuna/platform-services';
+import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-services';
+import { seedDemoCases } from './demo-seed';
+import { Minasidor } from './minasidor';
+import { MINASIDOR_DATABASE_SCHEMA } from './schema';
 import { StatusLabels } from './status-labels';
 
+export interface ComposedMinasidor extends ComposedService {
+  /** The one Mina sidor of the process: the api's resolvers and the outbox handlers share it. */
+  readonly minasidor: Minasidor;
+}
+
 /** Mina sidor as the platform composes it (@kommuna/services). */
-export const MINASIDOR_SERVICE: ServiceDescriptor = {
+export const MINASIDOR_SERVICE: ServiceDescriptor<ComposedMinasidor> = {
   id: 'minasidor',
+  databaseSchema: MINASIDOR_DATABASE_SCHEMA,
   // Each municipality's status labels, parsed as Municipalities.labelsOf parses them for a request.
   validateTenantSettings(tenants) {
     for (const tenant of tenants) StatusLabels.fromSettings(tenant.config.slug, tenant.config.services.minasidor?.settings);
+  },
+  compose(runtime) {
+    const minasidor = new Minasidor(runtime.database, runtime.tenants, runtime.parties);
+    return {
+      minasidor,
+      eventHandlers: minasidor.eventHandlers(),
+      // Demo cases for dev-idp's demo citizens, on `npm start` only (never in tests or production).
+      loadStartupContent: async () => {
+        if (runtime.env === 'development') await seedDemoCases(minasidor, runtime.tenants);
+      },
+    };
   },
 };

@@ -1,7 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SERVICE_IDS } from '@kommuna/platform-tenancy';
-import { loadValidatedTenants, SERVICES, servicesDir } from './services';
+import { CATALOGUE_SERVICE } from '@kommuna/catalogue';
+import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
+import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import { PartyRegister, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
+import type { ServiceDescriptor } from '@kommuna/platform-services';
+import { loadTenantConfigs, requestContext, SERVICE_IDS } from '@kommuna/platform-tenancy';
+import { useTestDatabase } from '@kommuna/platform-testing';
+import { ComposedServices, loadValidatedTenants, SERVICES, SERVICES_DATABASE_SCHEMA, servicesDir } from './services';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -38,5 +45,64 @@ describe('the services list', () => {
     expect(loadValidatedTenants(path.join(root, 'tenants'), { servicesDir: path.join(root, 'libs') }).map((t) => t.config.slug)).toEqual(
       fs.readdirSync(path.join(root, 'tenants'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(),
     );
+  });
+});
+
+describe('the composed services', () => {
+  const database = useTestDatabase(SERVICES_DATABASE_SCHEMA);
+  let composed: ComposedServices;
+  let parties: PartyRegister;
+
+  beforeAll(async () => {
+    const tenants = new TenantDirectory(database());
+    await tenants.sync(loadTenantConfigs(path.join(root, 'tenants')).map((t) => t.config));
+    parties = new PartyRegister(database());
+    composed = new ComposedServices({ database: database(), tenants, parties, env: 'test', tenantsDir: path.join(root, 'tenants'), servicesDir: path.join(root, 'libs') });
+  });
+
+  it("opens the database with the platform's tables and every listed service's, each once", () => {
+    const own = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : []))];
+    for (const service of [DIGITAL_MAIL_SERVICE, MINASIDOR_SERVICE, CATALOGUE_SERVICE]) {
+      expect(service.databaseSchema?.migrations.length).toBeGreaterThan(0);
+      expect(SERVICES_DATABASE_SCHEMA.migrations).toEqual(expect.arrayContaining(service.databaseSchema?.migrations ?? []));
+    }
+    expect(SERVICES_DATABASE_SCHEMA.migrations).toEqual(own.flatMap((s) => s.migrations));
+    expect(SERVICES_DATABASE_SCHEMA.entities).toEqual(own.flatMap((s) => s.entities as []));
+    expect(new Set(SERVICES_DATABASE_SCHEMA.migrations).size).toBe(SERVICES_DATABASE_SCHEMA.migrations.length);
+  });
+
+  // The api (embedded) and apps/worker both run these: the catalogue's metering was once built by hand in each.
+  it("gives the outbox every service's handlers and runs every service's background work, from the one list", () => {
+    expect(composed.eventHandlers.map((h) => h.name)).toEqual(['digital-mail-case-notices', 'digital-mail-metrics', 'minasidor.e-forms-cases', 'catalogue-metering']);
+    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention']);
+  });
+
+  it('builds each shared object once: one Mina sidor, one party register for every service', () => {
+    const minasidor = composed.of(MINASIDOR_SERVICE).minasidor;
+    expect(composed.of(MINASIDOR_SERVICE).minasidor).toBe(minasidor);
+    expect(minasidor.representations['parties']).toBe(parties);
+    expect(composed.of(DIGITAL_MAIL_SERVICE).messages['parties']).toBe(parties);
+    expect(composed.of(CATALOGUE_SERVICE).catalogue()).toBe(composed.of(CATALOGUE_SERVICE).catalogue());
+  });
+
+  it('names the listed services when asked for one it does not compose', () => {
+    const stranger: ServiceDescriptor = { id: 'catalogue', validateTenantSettings: () => undefined };
+    expect(() => composed.of(stranger)).toThrow(`catalogue is not one of the composed services (${SERVICES.map((s) => s.id).join(', ')})`);
+  });
+
+  it("loads every service's start-up content after checking their settings, and again without change", async () => {
+    await composed.loadStartupContent();
+    // Row-level security: a municipality's forms are counted in its own context.
+    const sundsvall = composed.runtime.tenants.findBySlug('sundsvall');
+    if (!sundsvall) throw new Error('tenants/ has no sundsvall');
+    const forms = async () =>
+      requestContext.run({ requestId: 'services-spec', tenantId: sundsvall.id }, async () =>
+        (await database().transaction((em) => em.query(`SELECT count(*)::int AS n FROM eforms_form`)))[0].n as number,
+      );
+    const loaded = await forms();
+    expect(loaded).toBeGreaterThan(0);
+    await composed.loadStartupContent();
+    expect(await forms()).toBe(loaded);
+    expect(composed.of(CATALOGUE_SERVICE).catalogue().catalogueEntries().map((e) => e.id).sort()).toEqual([...SERVICE_IDS].sort());
   });
 });

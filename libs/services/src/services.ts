@@ -3,15 +3,50 @@ import { CATALOGUE_SERVICE } from '@kommuna/catalogue';
 import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { E_FORMS_SERVICE } from '@kommuna/e-forms';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
-import { ServiceDescriptor, TenantSettingsContext, validateServicesTenantSettings } from '@kommuna/platform-services';
-import { LoadedTenantConfig, loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import { EventHandler, OutboxDispatcher } from '@kommuna/platform-events';
+import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA } from '@kommuna/platform-persistence';
+import {
+  BackgroundTask,
+  BackgroundTaskOptions,
+  ComposedService,
+  ServiceDescriptor,
+  ServiceRuntime,
+  TenantSettingsContext,
+  validateServicesTenantSettings,
+} from '@kommuna/platform-services';
+import { LoadedTenantConfig, loadTenantConfigs, TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
 
 /**
  * The shared services, listed once. A library of its own rather than a file in apps/api: the api,
  * the worker and tools (tenants:validate) all take the list, apps may not import one another, and
- * a platform library may not import the services.
+ * a platform library may not import the services. Adding a service adds one line here
+ * (`nx g @kommuna/tools:service` writes it).
  */
-export const SERVICES: readonly ServiceDescriptor[] = [DIGITAL_MAIL_SERVICE, E_FORMS_SERVICE, MINASIDOR_SERVICE, CATALOGUE_SERVICE];
+export const SERVICES: readonly ServiceDescriptor[] = [
+  DIGITAL_MAIL_SERVICE,
+  E_FORMS_SERVICE,
+  MINASIDOR_SERVICE,
+  CATALOGUE_SERVICE,
+];
+
+/** Combines schemas in order; TypeORM runs the migrations by their timestamps whatever the order. */
+export function combineDatabaseSchemas(schemas: readonly DatabaseSchema[]): DatabaseSchema {
+  return {
+    entities: schemas.flatMap((s) => s.entities as []),
+    migrations: schemas.flatMap((s) => s.migrations),
+  };
+}
+
+/**
+ * Every table the platform and its services have: what the api and the worker open the database
+ * with, what `npm run migrate` runs and what `migration:generate -- --check` compares.
+ */
+export const SERVICES_DATABASE_SCHEMA: DatabaseSchema = combineDatabaseSchemas([
+  PLATFORM_DATABASE_SCHEMA,
+  AUDIT_DATABASE_SCHEMA,
+  ...SERVICES.flatMap((service) => (service.databaseSchema ? [service.databaseSchema] : [])),
+]);
 
 /**
  * Where the service libraries' service.yaml, package.json and CHANGELOG.md are: KOMMUNA_SERVICES_DIR,
@@ -34,4 +69,56 @@ export function loadValidatedTenants(tenantsDir: string, options: { servicesDir?
   const tenants = loadTenantConfigs(tenantsDir);
   validateServiceSettings(tenants, { tenantsDir, servicesDir: options.servicesDir ?? servicesDir() });
   return tenants;
+}
+
+/** How often the outbox is polled when it was empty. */
+const OUTBOX_INTERVAL_MS = 200;
+
+/**
+ * Every service composed once for a process (the api, or the worker): their shared objects, their
+ * outbox handlers, their background work and their start-up content, all from the one list.
+ */
+export class ComposedServices {
+  /** Every service's outbox consumers, in list order. */
+  readonly eventHandlers: readonly EventHandler[];
+  private readonly composed: ReadonlyMap<ServiceDescriptor, ComposedService>;
+
+  constructor(
+    readonly runtime: ServiceRuntime,
+    private readonly services: readonly ServiceDescriptor[] = SERVICES,
+  ) {
+    this.composed = new Map(services.map((service) => [service, service.compose?.(runtime) ?? {}]));
+    this.eventHandlers = [...this.composed.values()].flatMap((service) => service.eventHandlers ?? []);
+  }
+
+  /** A service's own objects (e.g. the one Minasidor), for the api's resolvers. */
+  of<T extends ComposedService>(service: ServiceDescriptor<T>): T {
+    const composed = this.composed.get(service as ServiceDescriptor);
+    if (!composed) throw new Error(`${service.id} is not one of the composed services (${this.services.map((s) => s.id).join(', ')})`);
+    return composed as T;
+  }
+
+  /** The outbox dispatcher (over every service's handlers) and every service's own loops. */
+  backgroundTasks(options: BackgroundTaskOptions = {}): BackgroundTask[] {
+    const outbox = new OutboxDispatcher(this.runtime.database, [...this.eventHandlers], {
+      onError: (error, failed) =>
+        options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
+    });
+    return [
+      { name: 'outbox', start: () => outbox.start(OUTBOX_INTERVAL_MS), stop: () => outbox.stop() },
+      ...[...this.composed.values()].flatMap((service) => service.backgroundTasks?.(options) ?? []),
+    ];
+  }
+
+  /**
+   * Start-up, once the tenants are synced: every service's tenant settings by its own validation
+   * (the call the worker and tenants:validate make; a bad tenant.yaml stops start-up rather than a
+   * citizen's request), then each service's start-up content in list order.
+   */
+  async loadStartupContent(): Promise<void> {
+    const { tenantsDir, servicesDir } = this.runtime;
+    const tenants = this.runtime.tenants.all().map((t) => ({ file: path.join(tenantsDir, t.slug, TENANT_FILE_NAME), config: t.config }));
+    validateServicesTenantSettings(this.services, tenants, { tenantsDir, servicesDir });
+    for (const service of this.composed.values()) await service.loadStartupContent?.();
+  }
 }

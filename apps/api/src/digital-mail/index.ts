@@ -1,12 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { MessageService, SendBatchService, StatisticsService, TemplateService } from '@kommuna/digital-mail';
+import { DIGITAL_MAIL_SERVICE, MessageService, SendBatchService, StatisticsService, TemplateService } from '@kommuna/digital-mail';
+import { ComposedServices } from '@kommuna/services';
 import { DigitalMailController } from './digital-mail.controller';
 import { DigitalMailResolver } from './digital-mail.resolver';
 
 /** Digital mail's API for the app module: its services, the staff GraphQL API and the REST routes. */
 export const DIGITAL_MAIL_PROVIDERS: Provider[] = [
-  { provide: MessageService, useFactory: (db: Database, tenants: TenantDirectory) => new MessageService(db, tenants), inject: [Database, TenantDirectory] },
+  { provide: MessageService, useFactory: (services: ComposedServices) => services.of(DIGITAL_MAIL_SERVICE).messages, inject: [ComposedServices] },
   { provide: TemplateService, useFactory: (db: Database) => new TemplateService(db), inject: [Database] },
   {
     provide: SendBatchService,

@@ -1,11 +1,12 @@
 import type { Provider } from '@nestjs/common';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { Minasidor } from '@kommuna/minasidor';
+import { Minasidor, MINASIDOR_SERVICE } from '@kommuna/minasidor';
+import { ComposedServices } from '@kommuna/services';
 import { MinasidorCitizenResolver, MinasidorStaffResolver, MinasidorSystemResolver } from './minasidor.resolvers';
 
 /** Mina sidor's GraphQL API for the app module: the service and its resolvers. */
 export const MINASIDOR_PROVIDERS: Provider[] = [
-  { provide: Minasidor, useFactory: (database: Database, tenants: TenantDirectory) => new Minasidor(database, tenants), inject: [Database, TenantDirectory] },
+  // The process's one Mina sidor, shared with its outbox handlers.
+  { provide: Minasidor, useFactory: (services: ComposedServices) => services.of(MINASIDOR_SERVICE).minasidor, inject: [ComposedServices] },
   MinasidorCitizenResolver,
   MinasidorStaffResolver,
   MinasidorSystemResolver,

@@ -5,7 +5,6 @@ import { JsonLogger } from '@kommuna/platform-logging';
 import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
 import { OutboxDispatcher } from '@kommuna/platform-events';
 import { createApi } from '../bootstrap';
-import { serviceEventHandlers } from '../event-handlers';
 import { PlatformRuntime, startPlatformRuntime } from '../platform-runtime';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
@@ -65,7 +64,7 @@ export async function startTestApi(options: { keycloakUrl?: string; env?: Record
       return { status: response.statusCode, body: response.json(), headers: response.headers };
     },
     dispatchEvents() {
-      return new OutboxDispatcher(runtime.database, serviceEventHandlers(runtime)).drain();
+      return new OutboxDispatcher(runtime.database, [...runtime.services.eventHandlers]).drain();
     },
     async close() {
       await app.close();

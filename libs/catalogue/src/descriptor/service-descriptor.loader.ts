@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigProblem, parseYamlConfig } from '@kommuna/shared-yaml-config';
 import { LoadedTenantConfig, SERVICE_IDS, ServiceId } from '@kommuna/platform-tenancy';
-import { METERED_METRICS } from '../metering/metrics';
+import { KommunaError } from '@kommuna/shared-service-contracts';
+import { meteredMetricsOf } from '../metering/metrics';
 import { ChangelogRelease, parseChangelog } from './changelog';
 import { ServiceDescriptor, ServiceDescriptorSchema } from './service-descriptor.schema';
 
@@ -11,8 +12,10 @@ export const SERVICE_FILE_NAME = 'service.yaml';
 export type ServiceDescriptorProblem = ConfigProblem;
 
 /** CI and start-up stop on these, each naming the file and the field. */
-export class ServiceDescriptorError extends Error {
+export class ServiceDescriptorError extends KommunaError {
   readonly code = 'SERVICE_DESCRIPTOR_INVALID';
+  readonly status = 500;
+  override readonly exposeMessage = false;
   constructor(readonly problems: ServiceDescriptorProblem[]) {
     super(
       `Service descriptors are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
@@ -51,7 +54,7 @@ export function crossCheckDescriptor(
 ): ServiceDescriptorProblem[] {
   const problems: ServiceDescriptorProblem[] = [];
   if (descriptor.id !== id) problems.push({ file, field: 'id', message: `is "${descriptor.id}" but the library is "${id}": they must match` });
-  const metered = METERED_METRICS[id].map((m) => m.id);
+  const metered = meteredMetricsOf(id).map((m) => m.id);
   const meteredText = metered.length > 0 ? metered.join(', ') : 'none';
   descriptor.benefits.forEach((benefit, i) => {
     if (!metered.includes(benefit.metric)) {

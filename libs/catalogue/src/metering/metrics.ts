@@ -7,9 +7,10 @@ export interface MeteredMetric {
 
 /**
  * What the platform meters per service, municipality and month, from the services' own events
- * (see metering-handler.ts). Benefit hypotheses and per-use cost keys must name one of these.
+ * (see metering-handler.ts). Benefit hypotheses and per-use cost keys must name one of these. A
+ * service not listed meters nothing yet (a new one, until its events are counted).
  */
-export const METERED_METRICS: Record<ServiceId, readonly MeteredMetric[]> = {
+export const METERED_METRICS: Partial<Record<ServiceId, readonly MeteredMetric[]>> = {
   'e-forms': [
     { id: 'submissions', name: { sv: 'Inskickade e-tjänsteärenden', en: 'E-form submissions' } },
     { id: 'automated_decisions', name: { sv: 'Automatiserade beslut', en: 'Automated decisions' } },
@@ -21,6 +22,11 @@ export const METERED_METRICS: Record<ServiceId, readonly MeteredMetric[]> = {
   minasidor: [{ id: 'case_updates', name: { sv: 'Ärendeuppdateringar på Mina sidor', en: 'Case updates on Mina sidor' } }],
   catalogue: [],
 };
+
+/** What a service meters: none when it is not listed. */
+export function meteredMetricsOf(service: ServiceId): readonly MeteredMetric[] {
+  return METERED_METRICS[service] ?? [];
+}
 
 export function meteredMetric(service: string, metric: string): MeteredMetric | undefined {
   return (METERED_METRICS as Record<string, readonly MeteredMetric[]>)[service]?.find((m) => m.id === metric);

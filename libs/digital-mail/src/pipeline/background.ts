@@ -1,4 +1,4 @@
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { adapterEnvironmentFromEnv, adaptersForTenant } from '../adapters/for-tenant';
 import { DeliveryWorker } from './delivery-worker';
 import { RetentionPurger } from './retention';
@@ -24,9 +24,11 @@ export function digitalMailBackgroundTasks(
     purgeIntervalMs?: number;
     /** How long a claimed delivery is held before another replica may take it over (crash recovery). */
     leaseMs?: number;
+    /** The process's party register, shared with its other services. */
+    parties?: PartyRegister;
   } = {},
 ): DigitalMailTask[] {
-  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError, leaseMs: options.leaseMs });
+  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError, leaseMs: options.leaseMs, parties: options.parties });
   const purger = new RetentionPurger(database, tenants);
   let timer: NodeJS.Timeout | undefined;
   let purging: Promise<unknown> | undefined;

@@ -37,6 +37,8 @@ export interface DeliveryWorkerOptions {
   digitalConcurrency?: number;
   paperBatchSize?: number;
   expandChunkSize?: number;
+  /** The process's party register (one per process, its cache shared); a new one when absent. */
+  parties?: PartyRegister;
   /** An open print batch is released after this long even if single letters keep arriving. */
   maxPrintBatchAgeMs?: number;
   onError?: (error: Error, context: { tenantId: string; step: string }) => void;
@@ -101,7 +103,7 @@ export class DeliveryWorker {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.backoffMs = options.backoffMs ?? defaultDeliveryBackoffMs;
-    this.parties = new PartyRegister(database);
+    this.parties = options.parties ?? new PartyRegister(database);
   }
 
   /** One round: every tenant with due work, every step once. */
