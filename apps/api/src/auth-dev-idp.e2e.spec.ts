@@ -1,4 +1,4 @@
-import { DevIdpProcess, startDevIdpProcess } from '@kommuna/platform-testing';
+import { demoSubject, DevIdpProcess, startDevIdpProcess } from '@kommuna/platform-testing';
 import { startTestApi, TestApi } from './testing/test-api';
 
 // The same access rules with tokens issued by dev-idp (the embedded Keycloak stand-in) and
@@ -26,7 +26,7 @@ describe('api access with dev-idp tokens', () => {
     const own = await me(token, 'harnosand');
     expect(own.status).toBe(200);
     expect(own.body.data.me).toEqual({
-      subject: 'harnosand-skola',
+      subject: demoSubject('harnosand-skola'),
       roles: ['case_worker'],
       organizations: ['harnosand'],
       unit: 'skola',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { AuthenticationError, KeycloakTokenVerifier } from '@kommuna/platform-auth';
-import { DevIdpProcess, freePort, spawnDevIdp, startDevIdpProcess } from '@kommuna/platform-testing';
+import { demoSubject, DevIdpProcess, freePort, spawnDevIdp, startDevIdpProcess } from '@kommuna/platform-testing';
 
 // dev-idp as its own process, its tokens verified the way the api verifies them (keycloak-connect).
 describe('dev-idp', () => {
@@ -31,7 +31,8 @@ describe('dev-idp', () => {
     const { status, body } = await password('sundsvall-socialtjanst');
     expect(status).toBe(200);
     await expect(verifier.verify(body.access_token)).resolves.toEqual({
-      subject: 'sundsvall-socialtjanst',
+      // A UUID, as at Keycloak, and the same one the dev Keycloak gives this demo user.
+      subject: demoSubject('sundsvall-socialtjanst'),
       issuer: realmUrl,
       roles: ['case_worker'],
       organizations: ['sundsvall'],
@@ -100,7 +101,7 @@ describe('dev-idp', () => {
 
     const exchanged = await token({ grant_type: 'authorization_code', client_id: 'kommuna-web', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifierCode });
     expect(exchanged.status).toBe(200);
-    await expect(verifier.verify(exchanged.body.access_token)).resolves.toMatchObject({ subject: 'timra-admin', roles: ['tenant_admin'], organizations: ['timra'] });
+    await expect(verifier.verify(exchanged.body.access_token)).resolves.toMatchObject({ subject: demoSubject('timra-admin'), roles: ['tenant_admin'], organizations: ['timra'] });
   });
 
   it('refuses to start in production', async () => {

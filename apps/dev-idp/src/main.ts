@@ -1,7 +1,7 @@
 // dev-idp: the embedded default identity provider. It serves Keycloak's realm endpoints on a real
 // OpenID Connect provider (oidc-provider) and issues Keycloak-shaped RS256 access tokens for demo
 // users and per-municipality service accounts. Never for production: it refuses to start there.
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, verify as verifySignature } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +29,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const TENANTS_DIR = path.resolve(process.env.KOMMUNA_TENANTS_DIR ?? path.join(here, '../../../tenants'));
 const AUDIENCE = process.env.KOMMUNA_AUTH_AUDIENCE ?? 'kommuna-api';
 export const DEMO_PASSWORD = 'kommuna-demo';
+/** Dev-only clients, as the dev Keycloak has them (libs/platform/testing keycloak-process.ts). */
+const DEV_PASSWORD_CLIENT = 'kommuna-dev';
+const DEV_OTHER_AUDIENCE_CLIENT = 'kommuna-dev-other-app';
+
+/**
+ * A demo user's (or service account's) subject: a UUID derived from the username, as the dev
+ * Keycloak sets on import (demoSubject in libs/platform/testing), so one person is one principal.
+ */
+function demoSubject(username: string): string {
+  const hex = createHash('sha1').update(`kommuna-demo:${username}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
 
 // Where the web client (kommuna-web) may send a browser back to: the api's and the portal's
 // callbacks on their default ports. `npm start` passes the ones it derived from its ports.
@@ -84,11 +96,12 @@ function demoUsers(tenants: TenantAuth[]): DemoUser[] {
 function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; kommuna_organization?: string }): Record<string, unknown> {
   if (!user) {
     // A service account (client credentials): a municipal system acting for its municipality.
-    return { typ: 'Bearer', azp: client.clientId, realm_access: { roles: ['service_account'] }, organization: client.kommuna_organization ? [client.kommuna_organization] : [], preferred_username: `service-account-${client.clientId}` };
+    return { typ: 'Bearer', azp: client.clientId, acr: '1', realm_access: { roles: ['service_account'] }, organization: client.kommuna_organization ? [client.kommuna_organization] : [], preferred_username: `service-account-${client.clientId}` };
   }
   return {
     typ: 'Bearer',
     azp: client.clientId,
+    acr: '1',
     preferred_username: user.username,
     name: user.name,
     realm_access: { roles: user.roles },
@@ -98,8 +111,21 @@ function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; 
   };
 }
 
-async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>, redirectUris: string[]): Promise<Provider> {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** The realm's signing key, kept beside its provider: userinfo and introspection check tokens with it. */
+interface Realm {
+  provider: Provider;
+  publicKey: KeyObject;
+  /** Access tokens revoked at the revocation endpoint (by jti), which introspection then calls inactive. */
+  revoked: Set<string>;
+  /** Confidential clients and their secrets, for introspection's client authentication. */
+  secrets: Map<string, string>;
+  /** The demo users by subject (the account id oidc-provider knows them by). */
+  accounts: Map<string, DemoUser>;
+}
+
+async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>, redirectUris: string[]): Promise<Realm> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const accounts = new Map([...users.values()].map((user) => [demoSubject(user.username), user]));
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `${realm}-dev-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
   const resource = `urn:kommuna:${AUDIENCE}`;
   const provider = new Provider(`${baseUrl}/realms/${realm}`, {
@@ -110,15 +136,22 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       jwks: '/protocol/openid-connect/certs',
       userinfo: '/protocol/openid-connect/userinfo',
       end_session: '/protocol/openid-connect/logout',
+      revocation: '/protocol/openid-connect/revoke',
+      introspection: '/protocol/openid-connect/token/introspect',
     },
     clients: [
       {
         client_id: 'kommuna-web',
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'password'],
+        grant_types: ['authorization_code', 'refresh_token', 'password'],
         response_types: ['code'],
         redirect_uris: redirectUris,
+        // Keycloak's "+": back to any of the login callbacks.
+        post_logout_redirect_uris: redirectUris,
       },
+      // Dev only, as at the dev Keycloak: the direct password grant for curl recipes and tests.
+      { client_id: DEV_PASSWORD_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['password', 'refresh_token'], response_types: [], redirect_uris: [] },
+      { client_id: DEV_OTHER_AUDIENCE_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['password'], response_types: [], redirect_uris: [] },
       ...tenants.map((t) => ({
         client_id: `${t.slug}-system`,
         client_secret: `${t.slug}-system-secret`,
@@ -143,10 +176,17 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       session.grantIdFor(client.clientId, grant.jti);
       return grant;
     },
-    findAccount: async (_ctx, id) => (users.has(id) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined),
+    findAccount: async (_ctx, id) => (accounts.has(id) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined),
+    // Keycloak issues a refresh token with every login, offline_access or not.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // Refresh tokens are revoked here; access tokens (JWTs) by the handler in front (revokeAccessToken).
+      revocation: { enabled: true },
+      // Advertised in discovery; the handler in front (introspect) answers it, for JWT access tokens too.
+      introspection: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
@@ -158,18 +198,23 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       customizers: {
         // Shape the JWT like Keycloak's: keycloak-connect checks typ "Bearer" and reads realm roles.
         jwt: async (_ctx, token, jwt) => {
-          const client = (token as unknown as { client: { clientId: string; kommuna_organization?: string } }).client;
-          const accountId = (token as unknown as { accountId?: string }).accountId;
-          Object.assign(jwt.payload, keycloakClaims(accountId ? users.get(accountId) : undefined, client), {
-            aud: [AUDIENCE, 'account'],
-            sub: accountId ?? `service-account-${client.clientId}`,
+          const { client, accountId, sessionUid, scope } = token as unknown as { client: { clientId: string; kommuna_organization?: string }; accountId?: string; sessionUid?: string; scope?: string };
+          // Keycloak's header (typ JWT, not at+jwt) and claims: a UUID subject, sid, scope.
+          jwt.header = { typ: 'JWT' };
+          Object.assign(jwt.payload, keycloakClaims(accountId ? accounts.get(accountId) : undefined, client), {
+            aud: client.clientId === DEV_OTHER_AUDIENCE_CLIENT ? 'account' : AUDIENCE,
+            sub: accountId ?? demoSubject(`service-account-${client.clientId}`),
+            ...(sessionUid ? { sid: sessionUid } : {}),
+            scope: [...new Set(['profile', 'email', ...(scope ?? '').split(' ').filter(Boolean)])].join(' '),
           });
+          delete jwt.payload.client_id;
         },
       },
     },
     ttl: { AccessToken: 300, ClientCredentials: 300, Session: 3600, Grant: 3600, Interaction: 600 },
   });
   provider.proxy = false;
+  const secrets = new Map(tenants.map((t) => [`${t.slug}-system`, `${t.slug}-system-secret`]));
 
   // Keycloak's direct password grant (oidc-provider leaves it out, as OAuth 2.1 does): demo only.
   provider.registerGrantType(
@@ -181,11 +226,11 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       const client = ctx.oidc.client;
       if (!client) throw new errors.InvalidClient('client authentication failed');
       // A grant per login, as an authorization-code login would have, so tokens can be revoked by it.
-      const grant = new provider.Grant({ accountId: user.username, clientId: client.clientId });
+      const grant = new provider.Grant({ accountId: demoSubject(user.username), clientId: client.clientId });
       grant.addOIDCScope('openid');
       grant.addResourceScope(resource, 'openid');
       const grantId = await grant.save();
-      const token = new provider.AccessToken({ accountId: user.username, client, grantId, gty: 'password', scope: 'openid' });
+      const token = new provider.AccessToken({ accountId: demoSubject(user.username), client, grantId, gty: 'password', scope: 'openid' });
       token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: object) => never }).ResourceServer(resource, {
         scope: 'openid',
         audience: AUDIENCE,
@@ -197,7 +242,80 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
     },
     ['username', 'password', 'scope'],
   );
-  return provider;
+  return { provider, publicKey, revoked: new Set(), secrets, accounts };
+}
+
+/** The claims of an access token this realm signed and that has not expired, or undefined. */
+function verifiedClaims(realm: Realm, issuer: string, token: string | undefined): Record<string, unknown> | undefined {
+  const parts = token?.split('.') ?? [];
+  if (parts.length !== 3) return undefined;
+  const valid = verifySignature('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), realm.publicKey, Buffer.from(parts[2], 'base64url'));
+  if (!valid) return undefined;
+  const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+  if (claims.iss !== issuer || typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return undefined;
+  return claims;
+}
+
+async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
+  let body = '';
+  for await (const chunk of req) body += chunk;
+  return new URLSearchParams(body);
+}
+
+const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+/**
+ * Keycloak's userinfo for its own access tokens (oidc-provider's refuses a token that names a
+ * resource server as audience): the person's claims, from a valid token of this realm.
+ */
+function userinfo(realm: Realm, issuer: string, users: Map<string, DemoUser>, req: http.IncomingMessage, res: http.ServerResponse): void {
+  const header = req.headers.authorization ?? '';
+  const claims = /^Bearer /i.test(header) ? verifiedClaims(realm, issuer, header.slice(7).trim()) : undefined;
+  if (!claims || (typeof claims.jti === 'string' && realm.revoked.has(claims.jti))) {
+    return sendJson(res, 401, { error: 'invalid_token', error_description: 'Token verification failed' }, { 'www-authenticate': 'Bearer realm="kommuna", error="invalid_token"' });
+  }
+  const user = [...users.values()].find((u) => u.username === claims.preferred_username);
+  const { sub, preferred_username, organization, unit, personnummer } = claims;
+  sendJson(res, 200, { sub, preferred_username, ...(user ? { name: user.name } : {}), organization, unit, personnummer });
+}
+
+/**
+ * Keycloak's token introspection (RFC 7662) for a confidential client: an access token is active
+ * while valid and not revoked, a refresh token while oidc-provider still holds it.
+ */
+async function introspect(realm: Realm, issuer: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const form = await readForm(req);
+  const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
+  const [clientId, secret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
+  if (!clientId || realm.secrets.get(clientId) !== secret) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Authentication failed.' });
+  const token = form.get('token') ?? '';
+  const claims = verifiedClaims(realm, issuer, token);
+  if (claims) {
+    const active = !(typeof claims.jti === 'string' && realm.revoked.has(claims.jti));
+    return sendJson(res, 200, active ? { ...claims, client_id: claims.azp, username: claims.preferred_username, token_type: 'Bearer', active: true } : { active: false });
+  }
+  const refresh = token ? await realm.provider.RefreshToken.find(token) : undefined;
+  if (!refresh || refresh.isExpired || refresh.consumed) return sendJson(res, 200, { active: false });
+  const accountId = refresh.accountId ?? '';
+  sendJson(res, 200, { active: true, sub: accountId, iss: issuer, azp: refresh.clientId, client_id: refresh.clientId, username: realm.accounts.get(accountId)?.username, typ: 'Refresh', exp: refresh.exp, scope: refresh.scope });
+}
+
+/** Revocation of an access token (a JWT): remembered by jti; anything else goes on to oidc-provider. */
+async function revokeAccessToken(realm: Realm, issuer: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  const body = await readForm(req);
+  const claims = verifiedClaims(realm, issuer, body.get('token') ?? undefined);
+  if (claims && typeof claims.jti === 'string') {
+    realm.revoked.add(claims.jti);
+    res.writeHead(200, { 'cache-control': 'no-store' });
+    res.end();
+    return true;
+  }
+  // Not an access token: hand the form, already read, on to oidc-provider.
+  (req as http.IncomingMessage & { body?: Record<string, string> }).body = Object.fromEntries(body);
+  return false;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -230,7 +348,7 @@ async function handleLogin(provider: Provider, users: Map<string, DemoUser>, req
   if (!user || form.get('password') !== DEMO_PASSWORD || details.prompt.name !== 'login') {
     return render(401, 'Fel användarnamn eller lösenord.');
   }
-  await provider.interactionFinished(req, res, { login: { accountId: user.username } }, { mergeWithLastSubmission: false });
+  await provider.interactionFinished(req, res, { login: { accountId: demoSubject(user.username) } }, { mergeWithLastSubmission: false });
 }
 
 export async function startDevIdp(): Promise<http.Server> {
@@ -240,17 +358,27 @@ export async function startDevIdp(): Promise<http.Server> {
   const settings = settingsFromEnv(process.env);
   const tenants = readTenants();
   const users = new Map(demoUsers(tenants).map((u) => [u.username, u]));
-  const realms = new Map<string, Provider>();
+  const realms = new Map<string, Realm>();
+  let baseUrl = '';
   let starting = true;
   const server = http.createServer((req, res) => {
     const match = /^\/realms\/([a-z0-9-]+)(\/.*)?$/.exec(req.url ?? '');
-    const provider = match ? realms.get(match[1]) : undefined;
-    if (!match || !provider) {
+    const realm = match ? realms.get(match[1]) : undefined;
+    if (!match || !realm) {
       res.statusCode = starting ? 503 : 404;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ error: starting ? 'dev-idp is starting' : 'Realm does not exist' }));
       return;
     }
+    const { provider } = realm;
+    const issuer = `${baseUrl}/realms/${match[1]}`;
+    const route = (match[2] ?? '/').split('?')[0];
+    const failed = (error: Error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: error.message });
+      else res.end();
+    };
+    if (route === '/protocol/openid-connect/userinfo') return userinfo(realm, issuer, users, req, res);
+    if (route === '/protocol/openid-connect/token/introspect' && req.method === 'POST') return void introspect(realm, issuer, req, res).catch(failed);
     if (match[2]?.startsWith('/interaction/')) {
       handleLogin(provider, users, req, res).catch((error: Error) => {
         res.statusCode = 400;
@@ -262,10 +390,16 @@ export async function startDevIdp(): Promise<http.Server> {
     (req as http.IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
     req.url = match[2] ?? '/';
     // Koa answers its own errors (ctx.onerror); this only catches that answer failing in turn.
-    provider.callback()(req, res).catch((error: Error) => {
-      if (!res.headersSent) res.statusCode = 500;
-      res.end(`dev-idp error: ${error.message}`);
-    });
+    const serve = () =>
+      provider.callback()(req, res).catch((error: Error) => {
+        if (!res.headersSent) res.statusCode = 500;
+        res.end(`dev-idp error: ${error.message}`);
+      });
+    if (route === '/protocol/openid-connect/revoke' && req.method === 'POST') {
+      revokeAccessToken(realm, issuer, req, res).then((done) => (done ? undefined : serve()), failed);
+      return;
+    }
+    void serve();
   });
   // Listen first: the issuer names the port, which with DEV_IDP_PORT=0 is known only once bound.
   await new Promise<void>((resolve, reject) => {
@@ -273,7 +407,7 @@ export async function startDevIdp(): Promise<http.Server> {
     server.listen(settings.port, settings.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = settings.publicUrl ?? `http://${urlHost(settings.host)}:${port}`;
+  baseUrl = settings.publicUrl ?? `http://${urlHost(settings.host)}:${port}`;
   for (const realm of new Set(tenants.map((t) => t.realm))) {
     realms.set(realm, await createRealm(baseUrl, realm, tenants.filter((t) => t.realm === realm), users, settings.redirectUris));
   }
