@@ -1,4 +1,5 @@
 import type { AllocationKey, CostModel } from './descriptor/service-descriptor.schema';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 export interface Weighted<K> {
   key: K;
@@ -6,8 +7,9 @@ export interface Weighted<K> {
   weight: number;
 }
 
-export class CostSharingError extends Error {
+export class CostSharingError extends KommunaError {
   readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
 }
 
 /**

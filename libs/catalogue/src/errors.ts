@@ -1,27 +1,33 @@
-/** The catalogue's errors: each carries a stable code the api maps to GraphQL (docs/architecture.md#layout-and-boundaries). */
+/** The catalogue's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST (docs/architecture.md#layout-and-boundaries). */
 
-export class CatalogueNotFoundError extends Error {
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+export class CatalogueNotFoundError extends KommunaError {
   readonly code = 'NOT_FOUND';
+  readonly status = 404;
 }
 
-export class CatalogueValidationError extends Error {
+export class CatalogueValidationError extends KommunaError {
   readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
   constructor(
     message: string,
-    readonly details: Array<{ field: string; message: string }> = [],
+    override readonly details: Array<{ field: string; message: string }> = [],
   ) {
     super(message);
   }
 }
 
-export class CatalogueForbiddenError extends Error {
+export class CatalogueForbiddenError extends KommunaError {
   readonly code = 'FORBIDDEN';
+  readonly status = 403;
 }
 
 /** A status promotion the evidence does not carry; details say what is missing, sv and en. */
-export class PromotionRefusedError extends Error {
+export class PromotionRefusedError extends KommunaError {
   readonly code = 'PROMOTION_REFUSED';
-  constructor(readonly details: { missing: Array<{ sv: string; en: string }> }) {
+  readonly status = 409;
+  constructor(override readonly details: { missing: Array<{ sv: string; en: string }> }) {
     super(`Promotion refused: ${details.missing.map((m) => m.en).join('; ')}`);
   }
 }

@@ -1,9 +1,12 @@
 /** Months as the catalogue counts them: 'YYYY-MM-01', in Stockholm time (docs/architecture.md#operations). */
 
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])(?:-01)?$/;
 
-export class InvalidMonthError extends Error {
+export class InvalidMonthError extends KommunaError {
   readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
 }
 
 /** The month (YYYY-MM-01) an instant falls in, in Europe/Stockholm. */

@@ -1,16 +1,23 @@
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+/** The HTTP status of each code that is not plain bad input (400). */
+const STATUS_OF_CODE: Readonly<Record<string, number>> = { CONFLICT: 409, NOT_FOUND: 404, SERVICE_NOT_ENABLED: 422, FORBIDDEN: 403 };
+
 /**
  * Errors digital mail raises on purpose: each carries a stable string code (mapped to GraphQL
  * and HTTP in one place in the api) and, where useful, client-safe details. Messages never
  * contain identity numbers.
  */
-export class DigitalMailError extends Error {
+export class DigitalMailError extends KommunaError {
+  readonly status: number;
   constructor(
     readonly code: string,
     message: string,
-    readonly details?: unknown,
+    override readonly details?: unknown,
   ) {
     super(message);
     this.name = 'DigitalMailError';
+    this.status = STATUS_OF_CODE[code] ?? 400;
   }
 }
 

@@ -1,55 +1,64 @@
-/** Mina sidor's errors: each carries a stable code the api maps to GraphQL (docs/architecture.md#layout-and-boundaries). */
+/** Mina sidor's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST (docs/architecture.md#layout-and-boundaries). */
+
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** Also what a citizen gets for another person's case: never "forbidden", which would confirm it exists. */
-export class CaseNotFoundError extends Error {
+export class CaseNotFoundError extends KommunaError {
   readonly code = 'NOT_FOUND';
+  readonly status = 404;
   constructor(what = 'case') {
     super(`No such ${what}`);
   }
 }
 
-export class MinasidorValidationError extends Error {
+export class MinasidorValidationError extends KommunaError {
   readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
   constructor(
     message: string,
-    readonly details?: Array<{ field: string; message: string }>,
+    override readonly details?: Array<{ field: string; message: string }>,
   ) {
     super(message);
   }
 }
 
 /** A write that contradicts what is stored (e.g. a case key reused for another subject). */
-export class CaseConflictError extends Error {
+export class CaseConflictError extends KommunaError {
   readonly code = 'CONFLICT';
+  readonly status = 409;
 }
 
 /** A citizen reply to a closed case. */
-export class CaseClosedError extends Error {
+export class CaseClosedError extends KommunaError {
   readonly code = 'CASE_CLOSED';
+  readonly status = 409;
   constructor() {
     super('The case is closed: replies are no longer possible. Contact the municipality if you have questions.');
   }
 }
 
 /** Company mode for a company the person does not (or no longer) represent. */
-export class NotRepresentedError extends Error {
+export class NotRepresentedError extends KommunaError {
   readonly code = 'FORBIDDEN';
+  readonly status = 403;
   constructor() {
     super('You are not registered as a representative of this organisation');
   }
 }
 
 /** Staff without a unit cannot see any case: secrecy boundaries are by unit. */
-export class UnitRequiredError extends Error {
+export class UnitRequiredError extends KommunaError {
   readonly code = 'FORBIDDEN';
+  readonly status = 403;
   constructor() {
     super('Your account has no unit: cases are shown to the unit that handles them');
   }
 }
 
 /** Changing or ending a representation this municipality did not register (or that does not exist). */
-export class RepresentationNotFoundError extends Error {
+export class RepresentationNotFoundError extends KommunaError {
   readonly code = 'NOT_FOUND';
+  readonly status = 404;
   constructor() {
     super('This municipality has registered no such representation: only the municipality that registered a representation may change or end it');
   }

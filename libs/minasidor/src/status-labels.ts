@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LocalizedText } from '@kommuna/shared-service-contracts';
+import { KommunaError, type LocalizedText } from '@kommuna/shared-service-contracts';
 
 /** The citizen-facing statuses every municipality shows (the members' shared vocabulary). */
 export const CITIZEN_STATUSES = {
@@ -65,8 +65,10 @@ export const MinasidorSettingsSchema = z
   })
   .strict();
 
-export class MinasidorSettingsError extends Error {
+export class MinasidorSettingsError extends KommunaError {
   readonly code = 'TENANT_CONFIG_INVALID';
+  readonly status = 500;
+  override readonly exposeMessage = false;
 }
 
 /** A municipality's mapping from internal statuses to citizen-facing ones. */

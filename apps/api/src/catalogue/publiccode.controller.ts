@@ -1,6 +1,6 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Param, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CatalogueNotFoundError, CatalogueService } from '@kommuna/catalogue';
+import { CatalogueService } from '@kommuna/catalogue';
 import { Public } from '@kommuna/platform-auth';
 
 /**
@@ -14,14 +14,10 @@ export class PubliccodeController {
 
   @Get(':id/publiccode.yml')
   async publiccode(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    try {
-      const yaml = await this.catalogue.publiccode(id);
-      // Set here, not by @Header: an error answer stays JSON.
-      reply.header('content-type', 'application/yaml; charset=utf-8');
-      return yaml;
-    } catch (error) {
-      if (error instanceof CatalogueNotFoundError) throw new NotFoundException({ code: 'NOT_FOUND', message: error.message });
-      throw error;
-    }
+    // An unknown service is a CatalogueNotFoundError, answered 404 NOT_FOUND by the exception filter.
+    const yaml = await this.catalogue.publiccode(id);
+    // Set here, not by @Header: an error answer stays JSON.
+    reply.header('content-type', 'application/yaml; charset=utf-8');
+    return yaml;
   }
 }

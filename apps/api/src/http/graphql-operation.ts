@@ -1,8 +1,10 @@
 import { DocumentNode, Kind, Location } from 'graphql';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** A query that is not GraphQL text: 400 with its own code, not an internal error. */
-export class GraphQLDocumentError extends Error {
+export class GraphQLDocumentError extends KommunaError {
   readonly code = 'GRAPHQL_PARSE_FAILED';
+  readonly status = 400;
 }
 
 /**

@@ -3,9 +3,11 @@ import { Public } from '@kommuna/platform-auth';
 import { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { TenantModel } from './tenant.model';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
-export class TenantRequiredError extends Error {
+export class TenantRequiredError extends KommunaError {
   readonly code = 'TENANT_REQUIRED';
+  readonly status = 400;
   constructor() {
     super('Name a municipality: the slug argument, the X-Kommuna-Tenant header or its host name');
   }

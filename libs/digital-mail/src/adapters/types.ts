@@ -3,14 +3,20 @@
  * HTTP implementations speak Mina meddelanden's shapes (and the simulator's, which copies them).
  */
 
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
 /** A fault worth retrying: the party was unreachable, overloaded (503) or timed out. */
-export class TransientAdapterError extends Error {
+export class TransientAdapterError extends KommunaError {
   readonly code = 'ADAPTER_TRANSIENT';
+  readonly status = 503;
+  override readonly exposeMessage = false;
 }
 
 /** A refusal that retrying will not change (4xx, a malformed answer, a rejected sender). */
-export class PermanentAdapterError extends Error {
+export class PermanentAdapterError extends KommunaError {
   readonly code = 'ADAPTER_PERMANENT';
+  readonly status = 502;
+  override readonly exposeMessage = false;
 }
 
 export interface ReachabilityResult {

@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { Role } from './principal';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 export const ACCESS_RULE = 'kommuna:access-rule';
 
@@ -19,8 +20,9 @@ export const Allow = (...roles: [Role, ...Role[]]) => SetMetadata(ACCESS_RULE, {
 export const TENANT_SCOPED_ROLES: readonly Role[] = ['case_worker', 'tenant_admin', 'service_account'];
 
 /** 403: authenticated, but not allowed here. */
-export class ForbiddenError extends Error {
+export class ForbiddenError extends KommunaError {
   readonly code = 'FORBIDDEN';
+  readonly status = 403;
 }
 
 export function describeAccessRule(rule: AccessRule | undefined): string {

@@ -4,6 +4,7 @@
 import GrantManager = require('keycloak-connect/middleware/auth-utils/grant-manager');
 import Token = require('keycloak-connect/middleware/auth-utils/token');
 import { KeycloakClaims, Principal, principalFromClaims } from './principal';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** A realm whose tokens Kommuna accepts: from platform config and tenant.yaml, never from a token. */
 export interface TrustedRealm {
@@ -27,8 +28,9 @@ export type AuthenticationFailure =
   | 'invalid_personnummer';
 
 /** 401: the caller is not authenticated. The message never contains the token. */
-export class AuthenticationError extends Error {
+export class AuthenticationError extends KommunaError {
   readonly code = 'UNAUTHENTICATED';
+  readonly status = 401;
   constructor(readonly reason: AuthenticationFailure) {
     super(`Not authenticated: ${reason.replace(/_/g, ' ')}`);
   }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { z } from 'zod';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** Where the platform keeps its data: embedded PGlite in a folder, or a PostgreSQL server. */
 export type DatabaseConfig =
@@ -55,8 +56,10 @@ const EnvSchema = z.object({
   KOMMUNA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
-export class PlatformConfigError extends Error {
+export class PlatformConfigError extends KommunaError {
   readonly code = 'PLATFORM_CONFIG_INVALID';
+  readonly status = 500;
+  override readonly exposeMessage = false;
 }
 
 /**

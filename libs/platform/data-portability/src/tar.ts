@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar-stream';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /**
  * A POSIX tar archive of a directory's regular files, streamed file by file (tar-stream): an
@@ -26,8 +27,9 @@ export function tarDirectory(directory: string): Readable {
   return Readable.from(pack, { objectMode: false });
 }
 
-export class TarArchiveError extends Error {
+export class TarArchiveError extends KommunaError {
   readonly code = 'TAR_ARCHIVE_REFUSED';
+  readonly status = 400;
 }
 
 /**

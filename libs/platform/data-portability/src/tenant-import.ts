@@ -10,9 +10,11 @@ import { Database } from '@kommuna/platform-persistence';
 import { quoteIdent, tenantTables } from './table-catalog';
 import { extractTar } from './tar';
 import { EXPORT_FORMAT, EXPORT_VERSION, ExportManifest } from './tenant-export';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
-export class TenantImportError extends Error {
+export class TenantImportError extends KommunaError {
   readonly code = 'TENANT_IMPORT_REFUSED';
+  readonly status = 400;
 }
 
 const BATCH = 200;

@@ -1,5 +1,5 @@
 import { CloudEvent, HTTP } from 'cloudevents';
-import { eventContractOf } from '@kommuna/shared-service-contracts';
+import { eventContractOf, KommunaError } from '@kommuna/shared-service-contracts';
 import type { OutboxEvent } from './outbox-dispatcher';
 
 /**
@@ -12,8 +12,11 @@ export const TENANT_EXTENSION = 'kommunatenant';
 export const CLOUD_EVENT_DATA_CONTENT_TYPE = 'application/json';
 
 /** An outbox event that cannot leave Kommuna as a CloudEvent (a type without a published contract). */
-export class UnpublishedEventTypeError extends Error {
+export class UnpublishedEventTypeError extends KommunaError {
   readonly code = 'UNPUBLISHED_EVENT_TYPE';
+  // A fault of the platform's own events, met in the worker: never the caller's to act on.
+  readonly status = 500;
+  override readonly exposeMessage = false;
   constructor(type: string) {
     super(`Event type ${type} has no published contract (libs/shared/service-contracts event-schemas.ts): it cannot be sent outside Kommuna`);
   }

@@ -6,6 +6,7 @@ import { requestContext, TenantContextMissingError } from '@kommuna/platform-ten
 import { initdbSnapshot } from './pglite-initdb-cache';
 import { pgliteDriver } from './pglite-pool';
 import { APP_ROLE, OWNER_ROLE } from './sql';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** Where the data lives: embedded PGlite (a folder, or memory for tests) or a PostgreSQL server. */
 export type DatabaseTarget =
@@ -27,13 +28,16 @@ export interface DatabaseSchema {
   migrations: Function[];
 }
 
-export class DatabaseStartupError extends Error {
+export class DatabaseStartupError extends KommunaError {
   readonly code = 'DATABASE_STARTUP_FAILED';
+  readonly status = 500;
+  override readonly exposeMessage = false;
 }
 
 /** A write was attempted for a suspended municipality: its data is read-only while offboarding. */
-export class TenantSuspendedError extends Error {
+export class TenantSuspendedError extends KommunaError {
   readonly code = 'TENANT_SUSPENDED';
+  readonly status = 409;
   constructor() {
     super('This municipality is suspended: its data can be read and exported, not changed');
   }

@@ -1,6 +1,7 @@
 import { TenantConfig } from '@kommuna/platform-tenancy';
 import { Database } from './database';
 import { TenantEntity } from './entities/tenant.entity';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** A member municipality as the running platform knows it. */
 export interface Tenant {
@@ -14,8 +15,9 @@ export interface Tenant {
   config: TenantConfig;
 }
 
-export class UnknownTenantError extends Error {
+export class UnknownTenantError extends KommunaError {
   readonly code = 'TENANT_NOT_FOUND';
+  readonly status = 404;
   constructor(readonly tenant: string) {
     super(`No municipality "${tenant}" is a member of this platform`);
   }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /**
  * Who a unit of work acts for. A tenant context (a municipality) scopes staff and system work;
@@ -14,8 +15,10 @@ export interface RequestScope {
   readonly readOnly?: boolean;
 }
 
-export class TenantContextMissingError extends Error {
+export class TenantContextMissingError extends KommunaError {
   readonly code = 'TENANT_CONTEXT_MISSING';
+  readonly status = 400;
+  override readonly exposeMessage = false;
   constructor(readonly what = 'a tenant') {
     super(`This work needs ${what} context and none is set: run it inside requestContext.run(...)`);
   }

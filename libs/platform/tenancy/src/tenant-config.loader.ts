@@ -2,14 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigProblem, parseYamlConfig } from '@kommuna/shared-yaml-config';
 import { TenantConfig, TenantConfigSchema } from './tenant-config.schema';
+import { KommunaError } from '@kommuna/shared-service-contracts';
 
 export const TENANT_FILE_NAME = 'tenant.yaml';
 
 export type TenantConfigProblem = ConfigProblem;
 
 /** Start-up stops on any of these: no tenant runs on another's or on half-read settings. */
-export class TenantConfigError extends Error {
+export class TenantConfigError extends KommunaError {
   readonly code = 'TENANT_CONFIG_INVALID';
+  readonly status = 500;
+  override readonly exposeMessage = false;
   constructor(readonly problems: TenantConfigProblem[]) {
     super(
       `Tenant configuration is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +

@@ -1,2 +1,3 @@
 export * from './events';
 export * from './event-schemas';
+export * from './errors';

@@ -1,0 +1,20 @@
+/**
+ * The error contract (docs/architecture.md#layout-and-boundaries): every error the platform or a
+ * service raises on purpose extends KommunaError, and the api maps errors to GraphQL and REST
+ * answers by `instanceof KommunaError` alone. Anything else (a bug, a Node system error such as ECONNREFUSED,
+ * a database error) is logged with its stack and answered as INTERNAL_SERVER_ERROR without its
+ * message, whatever `code` it happens to carry.
+ */
+export abstract class KommunaError extends Error {
+  /** Stable, in SCREAMING_SNAKE_CASE: clients, tests and the docs key on it, so it never changes. */
+  abstract readonly code: string;
+  /** The HTTP status a REST route answers with (GraphQL answers 200 beside the data, except 401 and 403). */
+  abstract readonly status: number;
+  /**
+   * Whether `message` may be shown to the caller. False for faults whose message names internals
+   * (a host, a file, a setting): the caller reads a generic message with the code, the log the rest.
+   */
+  readonly exposeMessage: boolean = true;
+  /** Structured, client-safe details (e.g. every field error of a form); never identity numbers. */
+  declare readonly details?: unknown;
+}
