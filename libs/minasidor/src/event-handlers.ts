@@ -23,15 +23,16 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
       name: 'minasidor.e-forms-cases',
       types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided],
       async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
+        // e-forms wrote each type's data to its contract in service-contracts.
         switch (event.type) {
           case EVENT_TYPES.formSubmissionReceived:
-            return submissionReceived(intake, em, event.data);
+            return submissionReceived(intake, em, event.data as FormSubmissionReceivedData);
           case EVENT_TYPES.formDecisionMade:
-            return decisionMade(intake, em, event.data);
+            return decisionMade(intake, em, event.data as FormDecisionMadeData);
           case EVENT_TYPES.formCompletionRequested:
-            return completionRequested(intake, em, event.data);
+            return completionRequested(intake, em, event.data as FormCompletionRequestedData);
           case EVENT_TYPES.formCompletionProvided:
-            return completionProvided(intake, em, event.data);
+            return completionProvided(intake, em, event.data as FormCompletionProvidedData);
         }
       },
     },
@@ -115,7 +116,7 @@ async function submissionCase(intake: CaseIntake, em: EntityManager, submissionI
   const key = { source: EFORMS_SOURCE, externalCaseId: submissionId };
   const found = await intake.findCase(em, key);
   if (found) return found;
-  const [received] = await em.query(
+  const [received]: Array<{ data: FormSubmissionReceivedData }> = await em.query(
     `SELECT data FROM outbox_event WHERE tenant_id = $1 AND type = $2 AND data->>'submissionId' = $3 ORDER BY occurred_at LIMIT 1`,
     [requestContext.tenantId(), EVENT_TYPES.formSubmissionReceived, submissionId],
   );

@@ -14,6 +14,8 @@ describe('transactional outbox', () => {
 
   const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
     requestContext.run({ requestId: 't', tenantId: tenant.id }, work);
+  /** The test events' data is { n }: their number. */
+  const nOf = (event: OutboxEvent): number => (event.data as { n: number }).n;
   const emit = (tenant: Tenant, type: string, data: Record<string, unknown>) =>
     inTenant(tenant, () => db().transaction((em) => recordEvent(em, { type, source: '/test', data })));
   const outboxRows = (tenant: Tenant) =>
@@ -40,7 +42,7 @@ describe('transactional outbox', () => {
       name: 'collector',
       types: ['test.a'],
       handle: async (event) => {
-        seen.push({ type: event.type, n: event.data.n, tenant: event.tenantId, contextTenant: requestContext.tenantId() });
+        seen.push({ type: event.type, n: nOf(event), tenant: event.tenantId, contextTenant: requestContext.tenantId() });
       },
     };
     const dispatcher = new OutboxDispatcher(db(), [handler]);
@@ -90,7 +92,7 @@ describe('transactional outbox', () => {
     ]);
     expect(await inTenant(ange, () => db().transaction((em) => em.query(`SELECT id FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids])))).toEqual([]);
     const seen: number[] = [];
-    const dispatcher = new OutboxDispatcher(db(), [{ name: 'many', types: ['test.many'], handle: async (event) => void seen.push(event.data.n) }]);
+    const dispatcher = new OutboxDispatcher(db(), [{ name: 'many', types: ['test.many'], handle: async (event) => void seen.push(nOf(event)) }]);
     await dispatcher.drain();
     expect(seen.sort()).toEqual([1, 2]);
     // Rolled back with its transaction, like a single event; nothing at all outside a tenant.
@@ -143,15 +145,15 @@ describe('transactional outbox', () => {
       name: 'mixed',
       types: ['test.mixed'],
       handle: async (event, em) => {
-        calls.push(event.data.n);
+        calls.push(nOf(event));
         // Idempotent by event id, as handlers must be: the batch may be run a second time.
         await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.mixed-done', '/test', $3) ON CONFLICT DO NOTHING`, [
           event.tenantId,
           // A fresh id per source event, derived from it (a uuid with its last digit changed).
           `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
-          { n: event.data.n },
+          { n: nOf(event) },
         ]);
-        if (event.data.n === 3) throw new Error('refused');
+        if (nOf(event) === 3) throw new Error('refused');
       },
     };
     const errors: string[] = [];
@@ -172,8 +174,8 @@ describe('transactional outbox', () => {
     const batches: number[][] = [];
     const single: number[] = [];
     const handlers: EventHandler[] = [
-      { name: 'odd-batch', types: ['test.odd'], handle: async () => void batches.push([-1]), handleBatch: async (events) => void batches.push(events.map((e) => e.data.n)) },
-      { name: 'each', types: ['test.odd', 'test.even'], handle: async (event) => void single.push(event.data.n) },
+      { name: 'odd-batch', types: ['test.odd'], handle: async () => void batches.push([-1]), handleBatch: async (events) => void batches.push(events.map((e) => nOf(e))) },
+      { name: 'each', types: ['test.odd', 'test.even'], handle: async (event) => void single.push(nOf(event)) },
     ];
     expect(await new OutboxDispatcher(db(), handlers).dispatchOnce()).toBe(4);
     expect(batches).toEqual([[1, 3]]);
@@ -186,21 +188,21 @@ describe('transactional outbox', () => {
       name: 'batched',
       types: ['test.batched'],
       handle: async (event, em) => {
-        if (event.data.n === 2) throw new Error('refused');
+        if (nOf(event) === 2) throw new Error('refused');
         await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.batched-done', '/test', $3) ON CONFLICT DO NOTHING`, [
           event.tenantId,
           `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
-          { n: event.data.n },
+          { n: nOf(event) },
         ]);
       },
       handleBatch: async (events, em) => {
         // Writes something, then fails on event 2: the write must not survive.
         await em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'test.batched-partial', '/test', '{}')`, [events[0].tenantId]);
-        if (events.some((e) => e.data.n === 2)) throw new Error('refused in batch');
+        if (events.some((e) => nOf(e) === 2)) throw new Error('refused in batch');
       },
     };
     const errors: string[] = [];
-    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${f?.event.data.n}: ${e.message}`) });
+    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${f && nOf(f.event)}: ${e.message}`) });
     expect(await dispatcher.dispatchOnce()).toBe(3);
     expect(errors).toEqual(['batched: 2: refused']);
     const rows = await outboxRows(sundsvall);
@@ -231,7 +233,7 @@ describe('transactional outbox', () => {
       name: 'shared',
       types: ['test.shared'],
       handle: async (event) => {
-        handled.push(event.data.n);
+        handled.push(nOf(event));
         await new Promise((resolve) => setTimeout(resolve, 1));
       },
     };

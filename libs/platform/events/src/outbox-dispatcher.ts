@@ -3,8 +3,11 @@ import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 
-/** An event read back from the outbox, as handlers receive it. */
-export interface OutboxEvent<TData = any> {
+/**
+ * An event read back from the outbox, as handlers receive it. Its data is whatever the emitter
+ * wrote (jsonb): a handler says which contract it reads per type (libs/shared/service-contracts).
+ */
+export interface OutboxEvent<TData = unknown> {
   id: string;
   tenantId: string;
   type: string;
