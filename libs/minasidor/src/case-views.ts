@@ -111,6 +111,70 @@ export const CASE_DETAILS = `
       'readAt', m.read_at) ORDER BY m.sent_at, m.id)
     FROM minasidor_message m WHERE m.tenant_id = p.tenant_id AND m.case_id = p.id), '[]'::json) AS messages`;
 
+/** A row of CASE_COLUMNS, with CASE_DETAILS' columns when the statement selected them. */
+export interface CaseRow {
+  tenant_id: string;
+  id: string;
+  errand_number: string;
+  case_type: string;
+  title_sv: string;
+  title_en: string;
+  subject_party_id: string;
+  subject_kind: SubjectKind;
+  unit: string;
+  source: string;
+  external_case_id: string;
+  internal_status: string;
+  status_changed_at: Date | string;
+  whose_turn: WhoseTurn;
+  created_at: Date | string;
+  updated_at: Date | string;
+  cursor_at: string;
+  // json columns: parsed by the driver, or their text where it leaves json unparsed.
+  timeline?: TimelineEntryJson[] | string;
+  decisions?: DecisionJson[] | string;
+  messages?: MessageJson[] | string;
+}
+
+/** The objects CASE_DETAILS builds (json_build_object): times as JSON text. */
+interface TimelineEntryJson {
+  id: string;
+  kind: string;
+  internalStatus: string | null;
+  becameCurrent: boolean;
+  occurredAt: string;
+  whoseTurn: WhoseTurn | null;
+  textSv: string | null;
+  textEn: string | null;
+}
+
+interface DecisionJson {
+  id: string;
+  externalDecisionId: string;
+  decisionType: string;
+  outcome: DecisionOutcome;
+  sfs: string | null;
+  chapter: string | null;
+  section: string | null;
+  decidedAt: string;
+  validFrom: string | null;
+  validTo: string | null;
+  reasons: DecisionReason[] | null;
+  /** As stored: links are checked (withSafeLinks) before they are shown. */
+  documents: unknown;
+  appealSv: string | null;
+  appealEn: string | null;
+  automated: boolean;
+}
+
+interface MessageJson {
+  id: string;
+  author: MessageAuthor;
+  body: string;
+  sentAt: string;
+  readAt: string | null;
+}
+
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 const localized = (sv: string | null, en: string | null): LocalizedText | null => (sv === null && en === null ? null : { sv: sv ?? en ?? '', en: en ?? sv ?? '' });
 
@@ -120,9 +184,9 @@ export interface CaseRowContext {
 }
 
 /** A row of CASE_COLUMNS (+ CASE_DETAILS when selected) as a view. */
-export function toCaseView(row: Record<string, any>, context: CaseRowContext): CaseView {
+export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
   const status = context.labelOf(row.tenant_id, row.internal_status);
-  const messages = json<any[]>(row.messages ?? []).map(
+  const messages = json<MessageJson[]>(row.messages ?? []).map(
     (m): MessageView => ({ id: m.id, author: m.author, body: m.body, sentAt: new Date(m.sentAt), readAt: m.readAt ? new Date(m.readAt) : null }),
   );
   return {
@@ -141,7 +205,7 @@ export function toCaseView(row: Record<string, any>, context: CaseRowContext): C
     whoseTurn: row.whose_turn,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    timeline: json<any[]>(row.timeline ?? []).map(
+    timeline: json<TimelineEntryJson[]>(row.timeline ?? []).map(
       (e): TimelineEntryView => ({
         id: e.id,
         kind: e.kind,
@@ -152,7 +216,7 @@ export function toCaseView(row: Record<string, any>, context: CaseRowContext): C
         becameCurrent: e.becameCurrent,
       }),
     ),
-    decisions: json<any[]>(row.decisions ?? []).map(
+    decisions: json<DecisionJson[]>(row.decisions ?? []).map(
       (d): DecisionView => ({
         id: d.id,
         externalDecisionId: d.externalDecisionId,

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseRow, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseClosedError, CaseNotFoundError, MinasidorValidationError } from './errors';
 import { Municipalities } from './municipalities';
 import { RepresentedOrganisation, Representations } from './representations';
@@ -70,7 +70,7 @@ export class CitizenCases {
     );
     const page = rows.slice(0, first);
     return {
-      cases: page.map((row: Record<string, any>) => toCaseView(row, this.municipalities)),
+      cases: page.map((row: CaseRow) => toCaseView(row, this.municipalities)),
       endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
       hasNextPage: rows.length > first,
     };

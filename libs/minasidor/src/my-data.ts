@@ -28,14 +28,14 @@ export class MyDataExport {
         return { party, cases, timeline, decisions, messages };
       }),
     );
-    const byCase = (rows: Array<Record<string, any>>, caseId: string) => rows.filter((row) => row.case_id === caseId).map(({ tenant_id: _t, case_id: _c, subject_party_id: _s, ...rest }) => rest);
+    const byCase = (rows: Array<Record<string, unknown>>, caseId: string) => rows.filter((row) => row.case_id === caseId).map(({ tenant_id: _t, case_id: _c, subject_party_id: _s, ...rest }) => rest);
     return {
       exportedAt: new Date().toISOString(),
       service: 'Kommuna Mina sidor',
       party: data.party
         ? { partyId: data.party.id, kind: data.party.kind, identityNumber: data.party.identity_number, registeredAt: data.party.created_at }
         : { partyId: personPartyId },
-      cases: data.cases.map((c: Record<string, any>) => ({
+      cases: data.cases.map((c: { id: string; tenant_id: string; internal_status: string }) => ({
         ...c,
         municipality: this.municipalities.municipalityOf(c.tenant_id),
         statusLabel: this.municipalities.labelOf(c.tenant_id, c.internal_status).label,

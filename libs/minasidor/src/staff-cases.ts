@@ -1,7 +1,7 @@
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseRow, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseNotFoundError, MinasidorValidationError, UnitRequiredError } from './errors';
 import { Municipalities } from './municipalities';
 import { MAX_PAGE_SIZE } from './citizen-cases';
@@ -51,7 +51,7 @@ export class StaffCases {
     );
     const page = rows.slice(0, first);
     return {
-      cases: page.map((row: Record<string, any>) => toCaseView(row, this.municipalities)),
+      cases: page.map((row: CaseRow) => toCaseView(row, this.municipalities)),
       endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
       hasNextPage: rows.length > first,
     };
@@ -97,7 +97,7 @@ export class StaffCases {
         [tenantId, caseId],
       ),
     );
-    return rows.map((r: Record<string, any>) => ({ staffSubject: r.staff_subject, staffUnit: r.staff_unit, readAt: new Date(r.read_at) }));
+    return rows.map((r: { staff_subject: string; staff_unit: string; read_at: Date | string }) => ({ staffSubject: r.staff_subject, staffUnit: r.staff_unit, readAt: new Date(r.read_at) }));
   }
 
   private unitOf(staff: StaffMember): string {
