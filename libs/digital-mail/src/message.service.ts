@@ -232,7 +232,33 @@ const MESSAGE_VIEW_SQL = `
                      FROM mail_attachment a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id), '[]') AS attachments
     FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id`;
 
-function toView(row: Record<string, any>): MessageView {
+/** A row of MESSAGE_VIEW_SQL. */
+interface MessageRow {
+  id: string;
+  subject: string;
+  body_format: MessageView['bodyFormat'];
+  language: MessageView['language'];
+  department: string | null;
+  external_references: Record<string, string>;
+  sent_by: string;
+  sent_by_kind: MessageView['sentByKind'];
+  idempotency_key: string | null;
+  send_batch_id: string | null;
+  recipient_party_id: string;
+  created_at: Date | string;
+  content_purged_at: Date | string | null;
+  status: MailDeliveryStatus;
+  status_detail: string | null;
+  channel: MessageView['channel'];
+  mailbox_operator: string | null;
+  operator_transaction_id: string | null;
+  attempts: number;
+  updated_at: Date | string;
+  /** json: parsed by the driver, or its text. */
+  attachments: AttachmentView[] | string;
+}
+
+function toView(row: MessageRow): MessageView {
   return {
     id: row.id,
     subject: row.subject,
@@ -254,7 +280,7 @@ function toView(row: Record<string, any>): MessageView {
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     contentPurged: row.content_purged_at !== null,
-    attachments: typeof row.attachments === 'string' ? JSON.parse(row.attachments) : row.attachments,
+    attachments: typeof row.attachments === 'string' ? (JSON.parse(row.attachments) as AttachmentView[]) : row.attachments,
   };
 }
 

@@ -50,7 +50,21 @@ const TemplateShape = z.object({
   department: z.string().trim().min(1).max(100).nullish(),
 });
 
-const toView = (row: Record<string, any>): TemplateView => ({
+/** A mail_template row (jsonb columns parsed by the driver). */
+interface TemplateRow {
+  id: string;
+  name: string;
+  version: number;
+  department: string | null;
+  subject: Localized;
+  body: Localized;
+  body_format: TemplateView['bodyFormat'];
+  placeholders: string[];
+  created_by: string;
+  created_at: Date | string;
+}
+
+const toView = (row: TemplateRow): TemplateView => ({
   id: row.id,
   name: row.name,
   version: row.version,

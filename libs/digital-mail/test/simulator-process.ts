@@ -34,7 +34,8 @@ export async function startSimulatorProcess(): Promise<SimulatorProcess> {
       const match = /ready on (http:\/\/\S+)/.exec(out);
       if (match) resolve(match[1]);
     });
-    exited.then(() => reject(new Error(`simulator exited: ${stderr}`)));
+    // exited only resolves; after the url was found this reject does nothing.
+    void exited.then(() => reject(new Error(`simulator exited: ${stderr}`)));
   });
   const post = async (route: string, body: unknown) => {
     const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

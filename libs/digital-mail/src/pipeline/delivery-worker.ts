@@ -140,9 +140,10 @@ export class DeliveryWorker {
         .catch((error) => this.options.onError?.(error as Error, { tenantId: '-', step: 'round' }));
       await this.running;
       // Still work after a full drain (a bulk send): go on at once; the pause is for idle polling only.
-      if (this.timer) this.timer = setTimeout(tick, busy ? 0 : intervalMs);
+      if (this.timer) this.timer = setTimeout(() => void tick(), busy ? 0 : intervalMs);
     };
-    this.timer = setTimeout(tick, 0);
+    // tick does not reject: a failed round goes to onError above.
+    this.timer = setTimeout(() => void tick(), 0);
   }
 
   async stop(): Promise<void> {
@@ -575,7 +576,7 @@ export class DeliveryWorker {
   private async *lettersOf(tenantId: string, batchId: string): AsyncIterable<PrintLetter> {
     let after = 0;
     for (;;) {
-      const rows: Array<Record<string, any>> = await this.database.transaction((em) =>
+      const rows: Array<{ message_id: string; sequence: number; pdf: unknown; page_count: number; sha256: string }> = await this.database.transaction((em) =>
         em.query(
           `SELECT message_id, sequence, pdf, page_count, sha256 FROM mail_print_letter WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
           [tenantId, batchId, after],
@@ -608,6 +609,22 @@ interface MessageContent {
   attachments: Array<{ filename: string; sha256: string; content: Buffer }>;
 }
 
+interface MessageContentRow {
+  id: string;
+  subject: string;
+  body: string | null;
+  body_format: MessageContent['bodyFormat'];
+  support_info: Record<string, string>;
+  send_batch_id: string | null;
+}
+
+interface AttachmentContentRow {
+  message_id: string;
+  filename: string;
+  sha256: string;
+  content: unknown;
+}
+
 async function readContents(em: EntityManager, tenantId: string, ids: string[], modes: string[]): Promise<MessageContent[]> {
   const messages = await em.query(
     `SELECT id, subject, body, body_format, support_info, send_batch_id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
@@ -618,7 +635,7 @@ async function readContents(em: EntityManager, tenantId: string, ids: string[], 
       WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) AND delivery_mode = ANY($3::varchar[]) AND content IS NOT NULL ORDER BY position`,
     [tenantId, ids, modes],
   );
-  return messages.map((m: Record<string, any>) => ({
+  return messages.map((m: MessageContentRow) => ({
     id: m.id,
     subject: m.subject,
     body: m.body,
@@ -626,7 +643,7 @@ async function readContents(em: EntityManager, tenantId: string, ids: string[], 
     supportInfo: m.support_info,
     sendBatchId: m.send_batch_id,
     attachments: attachments
-      .filter((a: Record<string, any>) => a.message_id === m.id)
-      .map((a: Record<string, any>) => ({ filename: a.filename, sha256: a.sha256, content: toBuffer(a.content) })),
+      .filter((a: AttachmentContentRow) => a.message_id === m.id)
+      .map((a: AttachmentContentRow) => ({ filename: a.filename, sha256: a.sha256, content: toBuffer(a.content) })),
   }));
 }
