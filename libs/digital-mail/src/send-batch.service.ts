@@ -1,3 +1,4 @@
+import { CsvError, CsvErrorCode, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
@@ -225,46 +226,43 @@ export class SendBatchService {
   }
 }
 
-/** Parses recipient CSV lazily, row by row; quoted fields may hold separators and doubled quotes. */
+/** What a malformed CSV is told, by csv-parse's error code: never the row's content (it holds identity numbers). */
+const CSV_PROBLEMS: Partial<Record<CsvErrorCode, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'a quoted field is followed by text before the separator',
+};
+
+/**
+ * Parses recipient CSV (RFC 4180, by csv-parse): a quoted field may hold separators, doubled
+ * quotes and line breaks. The separator is `;` when the header line has more of them than `,`.
+ * Rows become recipients one at a time as they are iterated; blank lines are skipped.
+ */
 export function* parseRecipientCsv(csv: string): Generator<BatchRecipientInput> {
-  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const headerLine = lines.findIndex((l) => l.trim().length > 0);
-  if (headerLine < 0) return;
-  const separator = (lines[headerLine].match(/;/g)?.length ?? 0) > (lines[headerLine].match(/,/g)?.length ?? 0) ? ';' : ',';
-  const header = splitCsvLine(lines[headerLine], separator).map((h) => h.trim());
+  const text = csv.replace(/^\uFEFF/, '');
+  const headerLine = /^.*\S.*$/m.exec(text)?.[0];
+  if (headerLine === undefined) return;
+  const delimiter = (headerLine.match(/;/g)?.length ?? 0) > (headerLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: string[][];
+  try {
+    // relax_quotes: a quote inside an unquoted field (Anna "Ankan" A.) is text, as spreadsheets write it.
+    records = parse(text, { delimiter, relax_quotes: true, relax_column_count: true, skip_empty_lines: true });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const where = `line ${Number(error.lines)}: ${CSV_PROBLEMS[error.code] ?? 'not valid CSV'}`;
+    throw new ValidationFailedError(`The CSV is not valid: ${where}`, [{ field: 'csv', message: where }]);
+  }
+  const rows = records.filter((cells) => cells.some((cell) => cell.trim().length > 0));
+  if (rows.length === 0) return;
+  const header = rows[0].map((h) => h.trim());
   const recipientColumn = header.findIndex((h) => ['recipient', 'personnummer', 'organisationsnummer'].includes(h.toLowerCase()));
   if (recipientColumn < 0) {
     throw new ValidationFailedError('The CSV has no recipient column', [{ field: 'csv.header', message: 'needs a "recipient" column' }]);
   }
-  for (let i = headerLine + 1; i < lines.length; i++) {
-    if (lines[i].trim().length === 0) continue;
-    const cells = splitCsvLine(lines[i], separator);
+  for (const cells of rows.slice(1)) {
     const values: Record<string, string> = {};
     header.forEach((name, column) => {
       if (column !== recipientColumn && name) values[name] = (cells[column] ?? '').trim();
     });
     yield { recipient: (cells[recipientColumn] ?? '').trim(), values };
   }
-}
-
-function splitCsvLine(line: string, separator: string): string[] {
-  const cells: string[] = [];
-  let current = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        current += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else current += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === separator) {
-      cells.push(current);
-      current = '';
-    } else current += ch;
-  }
-  cells.push(current);
-  return cells;
 }

@@ -118,6 +118,25 @@ describe('placeholders and CSV', () => {
     ]);
     expect(() => [...parseRecipientCsv('name\nAnna')]).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
+
+  it('keeps a quoted field whole when it holds a line break and a quote (issue 15: a newline split the row)', () => {
+    const csv = '\uFEFFrecipient,name,note\r\n199001019802,"Anna\r\nAndersson","she said ""hej""\nand left"\r\n197110109878,Erik,\r\n';
+    expect([...parseRecipientCsv(csv)]).toEqual([
+      { recipient: '199001019802', values: { name: 'Anna\r\nAndersson', note: 'she said "hej"\nand left' } },
+      { recipient: '197110109878', values: { name: 'Erik', note: '' } },
+    ]);
+  });
+
+  it('refuses a quoted field that is never closed, naming the line and not the content', () => {
+    let refused: unknown;
+    try {
+      Array.from(parseRecipientCsv('recipient;name\n199001019802;Anna\n197110109878;"Erik\n'));
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'csv', message: expect.stringMatching(/^line \d+: a quoted field is not closed$/) }] } });
+    expect(JSON.stringify({ message: (refused as Error).message, details: (refused as { details: unknown }).details })).not.toMatch(/1971|Erik/);
+  });
 });
 
 describe('routing after the reachability check', () => {
