@@ -16,6 +16,7 @@ import {
   validateServicesTenantSettings,
 } from '@kommuna/platform-services';
 import { LoadedTenantConfig, loadTenantConfigs, TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
+import { HOME_CARE_SERVICE } from '@kommuna/home-care';
 
 /**
  * The shared services, listed once. A library of its own rather than a file in apps/api: the api,
@@ -28,6 +29,7 @@ export const SERVICES: readonly ServiceDescriptor[] = [
   E_FORMS_SERVICE,
   MINASIDOR_SERVICE,
   CATALOGUE_SERVICE,
+  HOME_CARE_SERVICE,
 ];
 
 /** Combines schemas in order; TypeORM runs the migrations by their timestamps whatever the order. */
