@@ -40,7 +40,9 @@ interface RequestState {
 }
 
 type Binder = (captured: Array<string | null>, state: RequestState) => Array<string | null>;
-type After = (rows: any[], state: RequestState) => void;
+/** A statement's result rows; the steps read the ids and sequence values they need. */
+type Row = Record<string, unknown> & { id?: string };
+type After = (rows: Row[], state: RequestState) => void;
 interface Step {
   sql: string;
   bind: Binder;
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
         const params = step.bind(config.statements[i].params, state);
-        let rows: any[];
+        let rows: Row[];
         if (step.outsideTransaction) {
           rows = (await pool.query(step.sql, params)).rows;
         } else {
@@ -155,7 +157,17 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(config.port, '127.0.0.1', resolve));
   process.stdout.write(`ceiling ready (${config.mode}, ${steps.length} statements)\n`);
-  process.on('SIGTERM', () => server.close(() => pool.end().then(() => process.exit(0))));
+  process.on('SIGTERM', () =>
+    server.close(() => {
+      pool.end().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`ceiling could not close its pool: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
+    }),
+  );
 }
 
 if (require.main === module) {

@@ -69,14 +69,14 @@ export async function startSimulator(port: number, env: Record<string, string> =
   return { ...sim, url: `http://127.0.0.1:${port}` };
 }
 
-export interface GraphQLResult<T = any> {
+export interface GraphQLResult<T = unknown> {
   status: number;
   data?: T;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
 }
 
 /** One GraphQL request; throws with the errors unless it succeeded. */
-export async function graphql<T = any>(apiUrl: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<T> {
+export async function graphql<T = unknown>(apiUrl: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
   const body = (await response.json()) as GraphQLResult<T>;
   if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 2000)}`);

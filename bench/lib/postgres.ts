@@ -16,11 +16,11 @@ export interface BenchDatabase {
   appUrl: string;
   ownerUrl: string;
   /** A query as the owner (bypasses nothing: the owner owns the tables, FORCE RLS still applies to it). */
-  admin<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  admin<T = unknown>(sql: string, params?: unknown[]): Promise<T[]>;
   drop(): Promise<void>;
 }
 
-export async function adminQuery<T = any>(sql: string, params: unknown[] = [], url = ADMIN_URL): Promise<T[]> {
+export async function adminQuery<T = unknown>(sql: string, params: unknown[] = [], url = ADMIN_URL): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

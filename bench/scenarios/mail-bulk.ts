@@ -82,7 +82,7 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
     const send = async (count: number, firstNumber: number, timeoutS: number) => {
       const csv = `recipient\n${Array.from({ length: count }, (_, i) => testPersonnummer(firstNumber + i)).join('\n')}\n`;
       const t0 = Date.now();
-      const { createDigitalMailSendBatch: batch } = await graphql(api.url, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }', {
+      const { createDigitalMailSendBatch: batch } = await graphql<{ createDigitalMailSendBatch: { id: string; total: number } }>(api.url, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }', {
         input: { template: { name: 'avfallstaxa-2027' }, department: 'samhallsbyggnad', csv },
       }, admin);
       const acceptedAt = Date.now();

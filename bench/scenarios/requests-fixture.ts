@@ -96,9 +96,9 @@ async function createFixture(): Promise<RequestsFixture> {
       for (const attempt of [1, 2]) {
         const key = `census-submission-${attempt}`;
         census.mark();
-        const { submitForm } = await graphql(censusApi.url, SUBMIT_MUTATION, { input: { formSlug: BENCH_FORM_SLUG, idempotencyKey: key, data: benchAnswers(i) } }, citizen(realm, i, 'sundsvall'));
+        const { submitForm } = await graphql<{ submitForm: { submissionId: string; errandNumber: string } }>(censusApi.url, SUBMIT_MUTATION, { input: { formSlug: BENCH_FORM_SLUG, idempotencyKey: key, data: benchAnswers(i) } }, citizen(realm, i, 'sundsvall'));
         const logged = await census.since();
-        const partyId = (await db.admin(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(i)]))[0].id;
+        const partyId = (await db.admin<{ id: string }>(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(i)]))[0].id;
         const capture = toCapture(logged, [testPersonnummer(i), key, partyId, submitForm.submissionId, submitForm.errandNumber]);
         partyStatement ??= capture.statements.find((s) => /^WITH found AS \(SELECT id FROM party/.test(s.sql)) ?? null;
         if (attempt === 1) submitFirstStatementCount = logged.length;
@@ -106,12 +106,12 @@ async function createFixture(): Promise<RequestsFixture> {
         submitStatementCount = logged.length;
       }
       overviewStatementCounts = {};
-      const partyId = (await db.admin(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(OVERVIEW_CITIZEN)]))[0].id;
+      const partyId = (await db.admin<{ id: string }>(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(OVERVIEW_CITIZEN)]))[0].id;
       // The citizen has logged in before (as in any session after the first request).
       await graphql(censusApi.url, MY_CASES, { first: 1 }, citizen(realm, OVERVIEW_CITIZEN));
       for (const first of [5, 20, 50]) {
         census.mark();
-        const { myCases } = await graphql(censusApi.url, MY_CASES, { first }, citizen(realm, OVERVIEW_CITIZEN));
+        const { myCases } = await graphql<{ myCases: { nodes: unknown[] } }>(censusApi.url, MY_CASES, { first }, citizen(realm, OVERVIEW_CITIZEN));
         if (myCases.nodes.length !== first) throw new Error(`overview census: asked for ${first} cases, got ${myCases.nodes.length}`);
         const logged = await census.since();
         overviewStatementCounts[first] = logged.length;
