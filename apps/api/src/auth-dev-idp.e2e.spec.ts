@@ -30,7 +30,7 @@ describe('api access with dev-idp tokens', () => {
       roles: ['case_worker'],
       organizations: ['harnosand'],
       unit: 'skola',
-      clientId: 'kommuna-web',
+      clientId: 'kommuna-dev',
       tenant: { slug: 'harnosand' },
     });
     const other = await me(token, 'ange');

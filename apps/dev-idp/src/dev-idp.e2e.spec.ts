@@ -17,7 +17,7 @@ describe('dev-idp', () => {
 
   const token = (form: Record<string, string>, basic?: string) => idp.requestToken(form, basic);
   const password = (username: string, pw = 'kommuna-demo') =>
-    token({ grant_type: 'password', client_id: 'kommuna-web', username, password: pw });
+    token({ grant_type: 'password', client_id: 'kommuna-dev', username, password: pw });
 
   it("serves Keycloak's discovery document with the realm URL as issuer", async () => {
     const discovery = (await (await fetch(`${realmUrl}/.well-known/openid-configuration`)).json()) as Record<string, string>;
@@ -30,14 +30,14 @@ describe('dev-idp', () => {
   it('issues a case worker a Keycloak-shaped token that keycloak-connect accepts', async () => {
     const { status, body } = await password('sundsvall-socialtjanst');
     expect(status).toBe(200);
-    await expect(verifier.verify(body.access_token)).resolves.toEqual({
+    await expect(verifier.verify(body.access_token)).resolves.toMatchObject({
       // A UUID, as at Keycloak, and the same one the dev Keycloak gives this demo user.
       subject: demoSubject('sundsvall-socialtjanst'),
       issuer: realmUrl,
       roles: ['case_worker'],
       organizations: ['sundsvall'],
       unit: 'socialtjanst',
-      clientId: 'kommuna-web',
+      clientId: 'kommuna-dev',
       personnummer: undefined,
     });
   });
@@ -58,6 +58,10 @@ describe('dev-idp', () => {
     expect((await password('sundsvall-admin', 'guess')).body.error).toBe('invalid_grant');
     expect((await password('nobody')).body.error).toBe('invalid_grant');
     expect((await token({ grant_type: 'client_credentials' }, 'timra-system:wrong')).body.error).toBe('invalid_client');
+    // The web client logs people in through the browser only, as at Keycloak.
+    const web = await token({ grant_type: 'password', client_id: 'kommuna-web', username: 'sundsvall-admin', password: 'kommuna-demo' });
+    // (Keycloak names it unauthorized_client, oidc-provider invalid_request: both 400.)
+    expect({ status: web.status, error: web.body.error }).toEqual({ status: 400, error: 'invalid_request' });
   });
 
   it("issues tokens that another realm's verifier rejects", async () => {

@@ -143,7 +143,8 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       {
         client_id: 'kommuna-web',
         token_endpoint_auth_method: 'none',
-        grant_types: ['authorization_code', 'refresh_token', 'password'],
+        // Browser logins only, as at Keycloak: the password grant is kommuna-dev's.
+        grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         redirect_uris: redirectUris,
         // Keycloak's "+": back to any of the login callbacks.

@@ -286,6 +286,12 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 
+  it('keeps the direct password grant to the dev-only client: the web client refuses it', async () => {
+    const { status, body } = await idp.requestToken({ grant_type: 'password', client_id: WEB_CLIENT, username: 'medborgare-anna', password: 'kommuna-demo' });
+    // Keycloak names it unauthorized_client, oidc-provider invalid_request.
+    expect({ status, error: body.error, token: body.access_token }).toEqual({ status: 400, error: expect.stringMatching(/^(unauthorized_client|invalid_request)$/), token: undefined });
+  });
+
   it.each(members.map((t) => [t.slug, t.auth.organization]))("gives %s's system account (client credentials) its municipality as organization", async (slug, organization) => {
     const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`);
     expect({ status, error: body.error }).toEqual({ status: 200, error: undefined });

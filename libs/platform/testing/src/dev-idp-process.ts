@@ -19,7 +19,7 @@ export interface DevIdpProcess {
   realmUrl: string;
   /** POSTs a form to the realm's token endpoint (with HTTP Basic client credentials if given). */
   requestToken(form: Record<string, string>, basic?: string): Promise<{ status: number; body: Record<string, string> }>;
-  /** An access token from the direct password grant for a demo user. */
+  /** An access token from the direct password grant (dev-only client kommuna-dev) for a demo user. */
   passwordToken(username: string): Promise<string>;
   /** An access token from the client-credentials grant for a municipality's service account. */
   serviceAccountToken(slug: string): Promise<string>;
@@ -86,7 +86,7 @@ export async function startDevIdpProcess(): Promise<DevIdpProcess> {
     url,
     realmUrl,
     requestToken,
-    passwordToken: (username) => accessToken({ grant_type: 'password', client_id: 'kommuna-web', username, password: 'kommuna-demo' }),
+    passwordToken: (username) => accessToken({ grant_type: 'password', client_id: 'kommuna-dev', username, password: 'kommuna-demo' }),
     serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
