@@ -206,7 +206,8 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
             aud: client.clientId === DEV_OTHER_AUDIENCE_CLIENT ? 'account' : AUDIENCE,
             sub: accountId ?? demoSubject(`service-account-${client.clientId}`),
             ...(sessionUid ? { sid: sessionUid } : {}),
-            scope: [...new Set(['profile', 'email', ...(scope ?? '').split(' ').filter(Boolean)])].join(' '),
+            // A municipality's system may take e-forms submissions into its case system (CASE_SYSTEM_SCOPE, platform-auth).
+            scope: [...new Set(['profile', 'email', ...(scope ?? '').split(' ').filter(Boolean), ...(!accountId && client.kommuna_organization ? ['eforms-submissions'] : [])])].join(' '),
           });
           delete jwt.payload.client_id;
         },

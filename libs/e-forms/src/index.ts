@@ -16,6 +16,7 @@ export * from './services/form-admin.service';
 export * from './services/form-catalog.service';
 export * from './services/citizen-forms.service';
 export * from './services/case-work.service';
+export * from './services/case-system.service';
 export * from './startup-content';
 export { checkLogic, evaluateLogic } from './logic/json-logic';
 export * from './retention';

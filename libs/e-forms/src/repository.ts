@@ -66,13 +66,16 @@ export interface SubmissionRow {
   updatedAt: Date;
   completionMessage: LocalizedText | null;
   completionRequestedAt: Date | null;
+  caseSystemReference: string | null;
+  registeredAt: Date | null;
+  registeredBy: string | null;
 }
 
 const FORM_COLUMNS = `id, slug, unit, template_publisher_tenant_id AS "templatePublisherTenantId", template_slug AS "templateSlug", created_at AS "createdAt"`;
 const VERSION_COLUMNS = `id, form_id AS "formId", major, minor, changelog, status, definition, template_id AS "templateId", created_at AS "createdAt", published_at AS "publishedAt", retired_at AS "retiredAt"`;
 const TEMPLATE_COLUMNS = `id, publisher_tenant_id AS "publisherTenantId", slug, major, minor, unit, changelog, definition, published_at AS "publishedAt"`;
 const DRAFT_COLUMNS = `id, form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", data, created_at AS "createdAt", updated_at AS "updatedAt", expires_at AS "expiresAt"`;
-const SUBMISSION_COLUMNS = `id, form_id AS "formId", form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", subject_kind AS "subjectKind", data, errand_number AS "errandNumber", idempotency_key AS "idempotencyKey", payload_hash AS "payloadHash", status, submitted_at AS "submittedAt", updated_at AS "updatedAt", completion_message AS "completionMessage", completion_requested_at AS "completionRequestedAt"`;
+const SUBMISSION_COLUMNS = `id, form_id AS "formId", form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", subject_kind AS "subjectKind", data, errand_number AS "errandNumber", idempotency_key AS "idempotencyKey", payload_hash AS "payloadHash", status, submitted_at AS "submittedAt", updated_at AS "updatedAt", completion_message AS "completionMessage", completion_requested_at AS "completionRequestedAt", case_system_reference AS "caseSystemReference", registered_at AS "registeredAt", registered_by AS "registeredBy"`;
 const ATTACHMENT_COLUMNS = `id, field, file_name AS "fileName", content_type AS "contentType", size_bytes AS "sizeBytes", sha256`;
 
 /** `a, b AS "bee"` → `t.a AS "p.a", t.b AS "p.bee"`: two tables' columns in one row, told apart by prefix. */
@@ -405,6 +408,63 @@ export const repository = {
     return rows.map((row) => ({ ...submission(row), cursorAt: row.cursorAt }));
   },
 
+  /**
+   * Up to `limit` of the municipality's submissions (every unit's: a case system takes them all),
+   * oldest first, so a case system working through the list meets new ones at its end; after the
+   * keyset cursor (`at`, `id`). `registered` narrows to those acknowledged (true) or not (false).
+   */
+  async listSubmissionsForTenant(
+    em: EntityManager,
+    tenantId: string,
+    page: { status?: SubmissionStatus; registered?: boolean; after?: { at: string; id: string }; limit: number },
+  ): Promise<Array<SubmissionRow & { cursorAt: string }>> {
+    const rows: Array<SubmissionRow & { cursorAt: string }> = await em.query(
+      `SELECT ${SUBMISSION_COLUMNS},
+              to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
+         FROM eforms_submission
+        WHERE tenant_id = $1
+          AND ($2::varchar IS NULL OR status = $2::varchar)
+          AND ($3::boolean IS NULL OR (case_system_reference IS NOT NULL) = $3::boolean)
+          AND ($4::timestamptz IS NULL OR (submitted_at, id) > ($4::timestamptz, $5::uuid))
+        ORDER BY submitted_at, id LIMIT $6`,
+      [tenantId, page.status ?? null, page.registered ?? null, page.after?.at ?? null, page.after?.id ?? null, page.limit],
+    );
+    return rows.map((row) => ({ ...submission(row), cursorAt: row.cursorAt }));
+  },
+
+  /** Records the case system's reference unless one is set; returns whether this call set it. */
+  async registerSubmission(em: EntityManager, tenantId: string, id: string, r: { reference: string; at: Date; by: string }): Promise<boolean> {
+    const [, count] = await em.query(
+      `UPDATE eforms_submission SET case_system_reference = $3, registered_at = $4, registered_by = $5
+        WHERE tenant_id = $1 AND id = $2 AND case_system_reference IS NULL`,
+      [tenantId, id, r.reference, r.at, r.by],
+    );
+    return Number(count ?? 0) === 1;
+  },
+
+  /** One file of a submission with its bytes. */
+  async submissionAttachmentContent(
+    em: EntityManager,
+    tenantId: string,
+    submissionId: string,
+    attachmentId: string,
+  ): Promise<{ fileName: string; contentType: string; content: Buffer } | undefined> {
+    const [row]: Array<{ fileName: string; contentType: string; content: Buffer | Uint8Array }> = await em.query(
+      `SELECT file_name AS "fileName", content_type AS "contentType", content FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 AND id = $3`,
+      [tenantId, submissionId, attachmentId],
+    );
+    return row && { ...row, content: Buffer.from(row.content) };
+  },
+
+  /** The applicant's identity number, for the municipality's own case system (never in events or logs). */
+  async applicantIdentity(em: EntityManager, partyId: string): Promise<{ kind: 'person' | 'organisation'; identityNumber: string } | undefined> {
+    const [row]: Array<{ kind: 'person' | 'organisation'; identityNumber: string }> = await em.query(
+      `SELECT kind, identity_number AS "identityNumber" FROM party WHERE id = $1`,
+      [partyId],
+    );
+    return row;
+  },
+
   async insertDecision(
     em: EntityManager,
     tenantId: string,
@@ -452,5 +512,5 @@ function decision(row: DecisionRow): DecisionInfo {
 }
 
 function submission(row: SubmissionRow): SubmissionRow {
-  return dates(row, 'submittedAt', 'updatedAt', 'completionRequestedAt');
+  return dates(row, 'submittedAt', 'updatedAt', 'completionRequestedAt', 'registeredAt');
 }

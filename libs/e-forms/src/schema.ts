@@ -10,9 +10,10 @@ import { TemplateEntity } from './entities/template.entity';
 import { EForms1764316800000 } from './migrations/1764316800000-e-forms';
 import { EFormsRetention1764576000000 } from './migrations/1764576000000-e-forms-retention';
 import { EFormsCompletionValidity1766200000000 } from './migrations/1766200000000-e-forms-completion-validity';
+import { EFormsCaseSystem1766300000000 } from './migrations/1766300000000-e-forms-case-system';
 
 /** The e-forms tables; apps add them to the platform's. */
 export const E_FORMS_DATABASE_SCHEMA: DatabaseSchema = {
   entities: [FormEntity, FormVersionEntity, TemplateEntity, DraftEntity, SubmissionEntity, AttachmentEntity, ErrandCounterEntity, DecisionEntity],
-  migrations: [EForms1764316800000, EFormsRetention1764576000000, EFormsCompletionValidity1766200000000],
+  migrations: [EForms1764316800000, EFormsRetention1764576000000, EFormsCompletionValidity1766200000000, EFormsCaseSystem1766300000000],
 };

@@ -330,6 +330,28 @@ export class CaseIntake {
     return { caseId: row.id, created: false, replayed: false };
   }
 
+  /**
+   * The municipality's case system registered the errand under its own reference (diarienummer):
+   * kept on the case and told in its timeline. The status stays as it is, so no notice is sent.
+   */
+  async recordRegistrationIn(em: EntityManager, row: CaseRow, registration: { caseSystemReference: string; registeredAt: Date }): Promise<boolean> {
+    const ref = registration.caseSystemReference;
+    // Not a status update: no internal status, and it changes whose turn it is in nothing.
+    const inserted: unknown[] = await em.query(
+      `INSERT INTO minasidor_case_event (tenant_id, case_id, subject_party_id, kind, internal_status, became_current, occurred_at, whose_turn, text_sv, text_en, dedupe_key)
+       VALUES ($1, $2, $3, 'registered', NULL, true, $4, NULL, $5, $6, $7)
+       ON CONFLICT (tenant_id, case_id, dedupe_key) DO NOTHING RETURNING id`,
+      [
+        row.tenant_id, row.id, row.subject_party_id, registration.registeredAt,
+        `Ditt ärende är registrerat hos kommunen med diarienummer ${ref}.`, `Your case is registered with the municipality under reference number ${ref}.`,
+        `registered:${ref}`,
+      ],
+    );
+    if (inserted.length === 0) return false;
+    await em.query(`UPDATE minasidor_case SET case_system_reference = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [row.tenant_id, row.id, ref]);
+    return true;
+  }
+
   private async insertTimelineEntry(
     em: EntityManager,
     row: CaseRow,

@@ -68,6 +68,8 @@ export interface CaseView {
   unit: string;
   source: string;
   externalCaseId: string;
+  /** The reference the municipality's case system registered the case under (diarienummer), once it has. */
+  caseSystemReference: string | null;
   status: CaseStatusView;
   whoseTurn: WhoseTurn;
   createdAt: Date;
@@ -88,7 +90,7 @@ export interface CasePage {
 
 /** The case columns every view selects, with a cursor-exact update time. */
 export const CASE_COLUMNS = `c.tenant_id, c.id, c.errand_number, c.case_type, c.title_sv, c.title_en, c.subject_party_id,
-  c.subject_kind, c.unit, c.source, c.external_case_id, c.internal_status, c.status_changed_at, c.whose_turn,
+  c.subject_kind, c.unit, c.source, c.external_case_id, c.case_system_reference, c.internal_status, c.status_changed_at, c.whose_turn,
   c.created_at, c.updated_at,
   to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
 
@@ -124,6 +126,7 @@ export interface CaseRow {
   unit: string;
   source: string;
   external_case_id: string;
+  case_system_reference: string | null;
   internal_status: string;
   status_changed_at: Date | string;
   whose_turn: WhoseTurn;
@@ -201,6 +204,7 @@ export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
     unit: row.unit,
     source: row.source,
     externalCaseId: row.external_case_id,
+    caseSystemReference: row.case_system_reference ?? null,
     status: { ...status, internalStatus: row.internal_status, changedAt: new Date(row.status_changed_at) },
     whoseTurn: row.whose_turn,
     createdAt: new Date(row.created_at),

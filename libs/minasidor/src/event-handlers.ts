@@ -6,6 +6,7 @@ import {
   FormCompletionRequestedData,
   FormDecisionMadeData,
   FormSubmissionReceivedData,
+  FormSubmissionRegisteredData,
 } from '@kommuna/shared-service-contracts';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseIntake, EFORMS_SOURCE } from './case-intake';
@@ -21,7 +22,7 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
   return [
     {
       name: 'minasidor.e-forms-cases',
-      types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided],
+      types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided, EVENT_TYPES.formSubmissionRegistered],
       async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
         // e-forms wrote each type's data to its contract in service-contracts.
         switch (event.type) {
@@ -33,6 +34,8 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
             return completionRequested(intake, em, event.data as FormCompletionRequestedData);
           case EVENT_TYPES.formCompletionProvided:
             return completionProvided(intake, em, event.data as FormCompletionProvidedData);
+          case EVENT_TYPES.formSubmissionRegistered:
+            return submissionRegistered(intake, em, event.data as FormSubmissionRegisteredData);
         }
       },
     },
@@ -103,6 +106,13 @@ async function completionProvided(intake: CaseIntake, em: EntityManager, data: F
     },
     { notify: false },
   );
+}
+
+/** The municipality's case system registered the errand: the resident sees its diarienummer. */
+async function submissionRegistered(intake: CaseIntake, em: EntityManager, data: FormSubmissionRegisteredData): Promise<void> {
+  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
+  if (!row) return;
+  await intake.recordRegistrationIn(em, row, { caseSystemReference: data.caseSystemReference, registeredAt: new Date(data.registeredAt) });
 }
 
 /**

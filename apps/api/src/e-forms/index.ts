@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { CaseWorkService, CitizenFormsService, FormAdminService, FormCatalogService } from '@kommuna/e-forms';
+import { CaseSystemService, CaseWorkService, CitizenFormsService, FormAdminService, FormCatalogService } from '@kommuna/e-forms';
+import { CaseSystemController } from './case-system.controller';
+import { EFormsCaseSystemResolver } from './case-system.resolver';
 import { DecisionDocumentController } from './decision-document.controller';
 import { EFormsAdminResolver, EFormsCaseWorkResolver, EFormsCitizenResolver, EFormsPublicResolver, FormReceiptResolver } from './e-forms.resolvers';
 
@@ -16,12 +18,14 @@ export const E_FORMS_PROVIDERS: Provider[] = [
   service(FormCatalogService),
   service(CitizenFormsService),
   service(CaseWorkService),
+  service(CaseSystemService),
   EFormsPublicResolver,
   EFormsCitizenResolver,
   FormReceiptResolver,
   EFormsAdminResolver,
   EFormsCaseWorkResolver,
+  EFormsCaseSystemResolver,
 ];
 
-/** The e-forms REST routes: the decision document at the link decisions carry. */
-export const E_FORMS_CONTROLLERS = [DecisionDocumentController];
+/** The e-forms REST routes: the decision document at the link decisions carry, and the case systems' interface. */
+export const E_FORMS_CONTROLLERS = [DecisionDocumentController, CaseSystemController];

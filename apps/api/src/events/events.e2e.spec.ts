@@ -80,6 +80,9 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
     await ok('sundsvall', social, 'mutation { decideFormSubmission(input: $input) { status } }', {
       submissionId: manual.submissionId, outcome: new Enum('reject'), reason: { sv: 'Intyg saknas.', en: 'No certificate.' }, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
     });
+    // The case system registers the first under its diarienummer (Mina sidor then shows it).
+    const caseSystem = api.realm.token({ sub: 'service-account-sundsvall-system', realm_access: { roles: ['service_account'] }, organization: ['sundsvall'], azp: 'sundsvall-system', scope: 'eforms-submissions' });
+    await ok('sundsvall', caseSystem, `mutation { acknowledgeFormSubmission(submissionId: "${manual.submissionId}", caseSystemReference: "KS 2026/0001") { id } }`);
     // Mina sidor: a municipal system's case in Timrå with a message (its status and decision events come from e-forms' cases above).
     const key = { source: 'procapita', externalCaseId: `events-${randomUUID()}` };
     await ok('timra', system('timra'), 'mutation { upsertCase(input: $input) { caseId } }', {
@@ -99,6 +102,7 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
       EVENT_TYPES.formSubmissionReceived,
       EVENT_TYPES.formCompletionRequested,
       EVENT_TYPES.formDecisionMade,
+      EVENT_TYPES.formSubmissionRegistered,
       EVENT_TYPES.caseStatusChanged,
       EVENT_TYPES.caseMessagePosted,
       EVENT_TYPES.caseDecisionRecorded,

@@ -173,6 +173,9 @@ export class Case {
   @Field()
   errandNumber!: string;
 
+  @Field(() => String, { nullable: true, description: "The reference (diarienummer) the municipality's case system registered the case under, once it has" })
+  caseSystemReference!: string | null;
+
   @Field()
   caseType!: string;
 

@@ -12,6 +12,7 @@ import { FormVersionEntity } from './form-version.entity';
 @Index('UQ_eforms_submission_idempotency_anonymous', ['tenantId', 'idempotencyKey'], { unique: true, where: 'subject_party_id IS NULL' })
 @Index('IDX_eforms_submission_subject', ['subjectPartyId'])
 @Index('IDX_eforms_submission_retention', ['tenantId', 'updatedAt'], { where: 'purged_at IS NULL' })
+@Index('IDX_eforms_submission_submitted', ['tenantId', 'submittedAt', 'id'])
 @Check('CHK_eforms_submission_status', "status IN ('received', 'manual_handling', 'completion_requested', 'decided')")
 export class SubmissionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
@@ -67,6 +68,20 @@ export class SubmissionEntity {
 
   @Column({ name: 'completion_requested_at', type: 'timestamptz', nullable: true })
   completionRequestedAt!: Date | null;
+
+  /**
+   * The municipality's case system's own reference (diarienummer) once it registered the errand;
+   * set once (acknowledging again with the same reference changes nothing, another is a conflict).
+   */
+  @Column({ name: 'case_system_reference', type: 'varchar', length: 100, nullable: true })
+  caseSystemReference!: string | null;
+
+  @Column({ name: 'registered_at', type: 'timestamptz', nullable: true })
+  registeredAt!: Date | null;
+
+  /** The service account (client id) that registered it. */
+  @Column({ name: 'registered_by', type: 'varchar', length: 200, nullable: true })
+  registeredBy!: string | null;
 
   /** Set when retention purged the answers and files (see retention.ts); the errand's record stays. */
   @Column({ name: 'purged_at', type: 'timestamptz', nullable: true })

@@ -236,7 +236,7 @@ export class CitizenFormsService {
     // The errand number last before the insert: its counter row stays locked until COMMIT, and
     // every submission of this municipality's prefix and year queues on it.
     const errandNumber = await nextErrandNumber(em, tenant.id, definition.errandNumberPrefix, submittedAt);
-    const submission: Omit<SubmissionRow, 'id' | 'updatedAt' | 'completionMessage' | 'completionRequestedAt'> = {
+    const submission: Omit<SubmissionRow, 'id' | 'updatedAt' | 'completionMessage' | 'completionRequestedAt' | 'caseSystemReference' | 'registeredAt' | 'registeredBy'> = {
       formId: form.id,
       formVersionId: version.id,
       subjectPartyId: subject,

@@ -103,3 +103,26 @@ export interface DecisionDocumentFile {
   fileName: string;
   pdf: Uint8Array;
 }
+
+/** A submission as the municipality's case system takes it in: who applied, what, and its registration. */
+export interface CaseSystemSubmissionView extends SubmissionView {
+  caseType: string;
+  /** The applicant's identity number (personnummer or organisationsnummer); null for an anonymous form. */
+  applicant: { kind: 'person' | 'organisation'; identityNumber: string } | null;
+  /** Set once the case system acknowledged the registration. */
+  registration: { caseSystemReference: string; registeredAt: Date; registeredBy: string } | null;
+}
+
+/** A page of the municipality's submissions, oldest first: pass endCursor as `after` for the next. */
+export interface CaseSystemSubmissionPage {
+  nodes: CaseSystemSubmissionView[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+/** A file to send as it is: a receipt PDF or an attachment. */
+export interface SubmissionFile {
+  fileName: string;
+  contentType: string;
+  content: Buffer;
+}

@@ -60,6 +60,10 @@ export class CaseEntity {
   @Column({ name: 'external_case_id', type: 'varchar', length: 200 })
   externalCaseId!: string;
 
+  /** The reference the municipality's case system registered the errand under (diarienummer), once it has. */
+  @Column({ name: 'case_system_reference', type: 'varchar', length: 100, nullable: true })
+  caseSystemReference!: string | null;
+
   @Column({ name: 'internal_status', type: 'varchar', length: 64 })
   internalStatus!: string;
 

@@ -27,6 +27,11 @@ export interface Principal {
   clientId?: string;
   /** Citizens and company representatives: their party id, the subject context of their own data. */
   partyId?: string;
+  /**
+   * The OAuth scopes the token was granted (its space-separated `scope` claim). A municipal
+   * system's role says who it is; a scope says which interface it was given (e.g. CASE_SYSTEM_SCOPE).
+   */
+  scopes?: string[];
 }
 
 /** Raw claims of a Keycloak access token, as far as Kommuna reads them. */
@@ -39,7 +44,20 @@ export interface KeycloakClaims {
   organization?: unknown;
   personnummer?: unknown;
   unit?: unknown;
+  scope?: unknown;
 }
+
+/**
+ * The scope a municipal system's service account needs to take e-forms submissions into its case
+ * system (list, fetch, acknowledge with its diarienummer): the realm export gives it to every
+ * `<slug>-system` client, dev-idp too.
+ */
+export const CASE_SYSTEM_SCOPE = 'eforms-submissions';
+
+/** Whether the token was granted `scope`. */
+export const hasScope = (principal: Pick<Principal, 'scopes'>, scope: string): boolean => principal.scopes?.includes(scope) ?? false;
+
+const scopesOf = (claim: unknown): string[] => (typeof claim === 'string' ? [...new Set(claim.split(' ').filter(Boolean))] : []);
 
 const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
@@ -64,5 +82,6 @@ export function principalFromClaims(claims: KeycloakClaims): Principal {
     organizations: organizationsOf(claims.organization),
     unit: typeof claims.unit === 'string' ? claims.unit : undefined,
     clientId: typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined,
+    scopes: scopesOf(claims.scope),
   };
 }

@@ -1,5 +1,6 @@
 import { startTestRealm, TestRealm } from '@kommuna/platform-testing';
 import { AuthenticationError, KeycloakTokenVerifier } from './token-verifier';
+import { CASE_SYSTEM_SCOPE, hasScope } from './principal';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -44,7 +45,17 @@ describe('KeycloakTokenVerifier', () => {
       unit: 'socialtjanst',
       clientId: 'kommuna-web',
       personnummer: undefined,
+      scopes: [],
     });
+  });
+
+  it("reads the token's granted scopes from its space-separated scope claim, and none from anything else", async () => {
+    const system = await verifier.verify(signToken({ realm_access: { roles: ['service_account'] }, scope: 'profile  email eforms-submissions email' }));
+    expect(system.scopes).toEqual(['profile', 'email', 'eforms-submissions']);
+    expect(hasScope(system, CASE_SYSTEM_SCOPE)).toBe(true);
+    const listed = await verifier.verify(signToken({ scope: ['eforms-submissions'] }));
+    expect(listed.scopes).toEqual([]);
+    expect(hasScope(listed, CASE_SYSTEM_SCOPE)).toBe(false);
   });
 
   it("reads a citizen's personnummer and a service account's client id", async () => {

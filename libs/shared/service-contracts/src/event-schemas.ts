@@ -147,6 +147,22 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
       additionalProperties: false,
     },
   },
+  'se.kommuna.eforms.submission.registered': {
+    source: '/e-forms',
+    summary: "The municipality's case system registered a submission under its own reference (diarienummer), which the resident sees in Mina sidor.",
+    schema: {
+      type: 'object',
+      required: ['submissionId', 'errandNumber', 'caseSystemReference', 'registeredAt', 'subjectPartyId'],
+      properties: {
+        submissionId: uuid,
+        errandNumber: { type: 'string' },
+        caseSystemReference: { type: 'string', minLength: 1, maxLength: 100, description: "The case system's own reference (diarienummer)" },
+        registeredAt: dateTime,
+        subjectPartyId: nullableUuid,
+      },
+      additionalProperties: false,
+    },
+  },
   'se.kommuna.minasidor.case.status-changed': {
     source: '/minasidor',
     summary: 'A Mina sidor case changed its resident-facing status.',

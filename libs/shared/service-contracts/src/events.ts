@@ -13,6 +13,8 @@ export const EVENT_TYPES = {
   formCompletionRequested: 'se.kommuna.eforms.completion.requested',
   /** The citizen answered a completion request: the errand is the municipality's turn again. */
   formCompletionProvided: 'se.kommuna.eforms.completion.provided',
+  /** The municipality's case system registered a submission under its own reference (diarienummer). */
+  formSubmissionRegistered: 'se.kommuna.eforms.submission.registered',
   /** A Mina sidor case changed its citizen-facing status. */
   caseStatusChanged: 'se.kommuna.minasidor.case.status-changed',
   /** The municipality posted a message to the citizen on a case. */
@@ -116,6 +118,16 @@ export interface FormCompletionProvidedData {
   submissionId: string;
   errandNumber: string;
   providedAt: string;
+  subjectPartyId: string | null;
+}
+
+/** data of se.kommuna.eforms.submission.registered */
+export interface FormSubmissionRegisteredData {
+  submissionId: string;
+  errandNumber: string;
+  /** The case system's own reference for the errand (diarienummer), e.g. "KS 2026/0142". */
+  caseSystemReference: string;
+  registeredAt: string;
   subjectPartyId: string | null;
 }
 
