@@ -82,7 +82,7 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     started = Date.now();
     idp = await start();
     api = await startTestApi({ keycloakUrl: idp.url });
-  }, 240_000);
+  }, 360_000); // a first start after install also builds Keycloak (about a minute more); CI shares 2 cores
   afterAll(async () => {
     await api?.close();
     await idp?.stop();

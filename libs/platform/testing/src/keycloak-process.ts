@@ -291,7 +291,7 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
     fs.rmSync(home, { recursive: true, force: true });
   };
 
-  const deadline = started + (options.timeoutMs ?? 180_000);
+  const deadline = started + (options.timeoutMs ?? 300_000);
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   for (;;) {
@@ -306,7 +306,7 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`Keycloak ${version} did not answer within ${(options.timeoutMs ?? 180_000) / 1000} s:\n${output.slice(-4000)}`);
+      throw new Error(`Keycloak ${version} did not answer within ${(options.timeoutMs ?? 300_000) / 1000} s:\n${output.slice(-4000)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
