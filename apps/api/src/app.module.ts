@@ -16,7 +16,8 @@ import { MeteredRequest } from './http/request-context.hook';
 import { TenantExportController } from './tenant-data/tenant-export.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
-import { assertAffordable, GRAPHQL_LIMITS, graphQLValidationRules, operationNameOf } from './http/graphql-limits';
+import { assertAffordable, graphQLValidationRules, operationNameOf } from './http/graphql-limits';
+import { GRAPHQL_RESPONSE_JSON, graphQLHttpStatus, graphQLMediaType } from './http/graphql-over-http';
 import { PlatformRuntime } from './platform-runtime';
 import { MeResolver } from './me/me.resolver';
 import { MINASIDOR_PROVIDERS } from './minasidor';
@@ -50,7 +51,7 @@ export class AppModule implements OnApplicationShutdown {
           autoSchemaFile: true,
           sortSchema: true,
           graphiql: runtime.config.env !== 'production',
-          queryDepth: GRAPHQL_LIMITS.depth,
+          // The depth limit is a validation rule (graphql-limits.ts), which lets introspection through.
           allowBatchedQueries: false,
           jit: 1,
           validationRules: graphQLValidationRules(runtime.config.env === 'production'),
@@ -62,9 +63,13 @@ export class AppModule implements OnApplicationShutdown {
               (context.reply.request as MeteredRequest).graphqlOperation = rootFieldsOf(document);
             },
           },
-          errorFormatter: (execution: ExecutionResult) => {
+          errorFormatter: (execution: ExecutionResult, context?: { reply?: { request?: { headers?: { accept?: string } } } }) => {
             const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger, { production: runtime.config.env === 'production' }));
-            return { statusCode: graphQLStatusCode(execution, errors), response: { data: execution.data ?? null, errors } };
+            const mediaType = graphQLMediaType(context?.reply?.request?.headers?.accept);
+            const statusCode = graphQLHttpStatus(mediaType, execution, graphQLStatusCode(execution, errors));
+            // A request that never executed has no data entry (GraphQL spec); application/json keeps the null its clients know.
+            if (execution.data === undefined && mediaType === GRAPHQL_RESPONSE_JSON) return { statusCode, response: { errors } };
+            return { statusCode, response: { data: execution.data ?? null, errors } };
           },
         }),
         CatalogueApiModule.forRoot(runtime),

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
+import { registerGraphQLOverHttp } from './http/graphql-over-http';
 import { RequestBudgets } from './http/rate-limits';
 import { registerRequestContext } from './http/request-context.hook';
 import { PlatformRuntime } from './platform-runtime';
@@ -15,6 +16,7 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   registerRequestContext(adapter.getInstance(), runtime.tenants, runtime.authenticator, logger);
   const budgets = await RequestBudgets.connect(runtime.config.rateLimits);
   registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', budgets });
+  registerGraphQLOverHttp(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,
     abortOnError: false,

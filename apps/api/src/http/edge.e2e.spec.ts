@@ -79,7 +79,8 @@ describe('the api edge', () => {
     expect(costly.statusCode).toBe(400);
     expect(costly.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
 
-    const deep = `{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }`;
+    // Introspection is exempt from the depth limit (graphql-over-http.e2e.spec.ts); nested inline fragments are not.
+    const deep = `{ tenants { ${'... on TenantModel { '.repeat(GRAPHQL_LIMITS.depth)}slug${' }'.repeat(GRAPHQL_LIMITS.depth)} } }`;
     const tooDeep = await post(JSON.stringify({ query: deep }), auth());
     expect(tooDeep.statusCode).toBe(400);
     expect(tooDeep.json().errors[0].message).toMatch(/exceeds the query depth limit/);

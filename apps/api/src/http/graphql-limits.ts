@@ -1,9 +1,9 @@
-import { ASTVisitor, DocumentNode, GraphQLError, GraphQLSchema, NoSchemaIntrospectionCustomRule, ValidationContext, ValidationRule } from 'graphql';
+import { ASTVisitor, DocumentNode, GraphQLError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** What one GraphQL request may ask for; generous for real screens, fatal to amplification. */
 export const GRAPHQL_LIMITS = {
-  /** Nesting depth of selections (mercurius' queryDepth). */
+  /** Nesting depth of selections, inline fragments included (introspection aside: see depthLimitRule). */
   depth: 12,
   /** Aliased fields in one document: aliases multiply the work of a single request. */
   aliases: 30,
@@ -20,6 +20,56 @@ export const aliasLimitRule: ValidationRule = (context: ValidationContext): ASTV
     Field(node) {
       if (node.alias && ++aliases === GRAPHQL_LIMITS.aliases + 1) {
         context.reportError(limitError(`Too many aliases: at most ${GRAPHQL_LIMITS.aliases} per request`));
+      }
+    },
+  };
+};
+
+/** The introspection entry points: their selections are as deep as the type system, not the data. */
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
+/**
+ * Refuses operations nested deeper than GRAPHQL_LIMITS.depth: every field and inline fragment is
+ * a level, a fragment spread counts as its fragment's selections. Introspection (`__schema`,
+ * `__type`) is not counted: the standard introspection query that GraphiQL, graphql-codegen and
+ * IDEs send nests `ofType` 15 levels deep, it walks the schema rather than data, and in
+ * production introspection is refused altogether (graphQLValidationRules).
+ */
+export const depthLimitRule: ValidationRule = (context: ValidationContext): ASTVisitor => {
+  // A fragment's depth is the same wherever it is spread: counted once, so reuse costs nothing.
+  const fragmentDepths = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (selectionSet: SelectionSetNode): number => {
+    let deepest = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (INTROSPECTION_ROOTS.has(selection.name.value)) continue;
+        deepest = Math.max(deepest, 1 + (selection.selectionSet ? depthOf(selection.selectionSet) : 0));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
+      } else {
+        const name = selection.name.value;
+        const fragment = context.getFragment(name);
+        // An unknown or cyclic fragment is reported by graphql-js' own rules.
+        if (!fragment || visiting.has(name)) continue;
+        let fragmentDepth = fragmentDepths.get(name);
+        if (fragmentDepth === undefined) {
+          visiting.add(name);
+          fragmentDepth = depthOf(fragment.selectionSet);
+          visiting.delete(name);
+          fragmentDepths.set(name, fragmentDepth);
+        }
+        deepest = Math.max(deepest, fragmentDepth);
+      }
+    }
+    return deepest;
+  };
+  return {
+    OperationDefinition(operation) {
+      const depth = depthOf(operation.selectionSet);
+      if (depth > GRAPHQL_LIMITS.depth) {
+        const name = operation.name ? `'${operation.name.value}'` : 'The operation';
+        context.reportError(limitError(`${name} exceeds the query depth limit of ${GRAPHQL_LIMITS.depth}: it is ${depth} levels deep`));
       }
     },
   };
@@ -60,5 +110,5 @@ export const FIELD_COST = {
 
 /** The extra validation rules of the api; in production the schema is not introspectable. */
 export function graphQLValidationRules(production: boolean): ValidationRule[] {
-  return [aliasLimitRule, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+  return [aliasLimitRule, depthLimitRule, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
 }
