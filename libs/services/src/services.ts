@@ -17,6 +17,7 @@ import {
 } from '@kommuna/platform-services';
 import { LoadedTenantConfig, loadTenantConfigs, TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
 import { HOME_CARE_SERVICE } from '@kommuna/home-care';
+import { AI_SERVICE } from '@kommuna/ai';
 
 /**
  * The shared services, listed once. A library of its own rather than a file in apps/api: the api,
@@ -30,6 +31,7 @@ export const SERVICES: readonly ServiceDescriptor[] = [
   MINASIDOR_SERVICE,
   CATALOGUE_SERVICE,
   HOME_CARE_SERVICE,
+  AI_SERVICE,
 ];
 
 /** Combines schemas in order; TypeORM runs the migrations by their timestamps whatever the order. */
