@@ -57,6 +57,9 @@ form.year select { font: inherit; padding: .3rem; }
 .error-summary h3 { margin-top: 0; color: var(--bad); }
 .field-error { color: var(--bad); font-weight: 600; margin: .2rem 0 0; }
 .notice { border-left: 4px solid var(--ok); background: #eef6ee; padding: .5rem 1rem; }
+.demo-banner { border: 3px dashed #8a4b00; background: #fff4e0; color: #3d2200; padding: .6rem 1rem; margin: 0 0 1rem; }
+.demo-banner strong { background: #8a4b00; color: #fff; padding: .05rem .4rem; margin-right: .4rem; letter-spacing: .05em; }
+.note { border-left: 4px solid var(--brand); background: #eef2f8; padding: .5rem 1rem; }
 .actions { display: flex; gap: 1rem; flex-wrap: wrap; }
 footer.site { max-width: 80rem; margin: 2rem auto 0; padding: 1rem; color: var(--muted); border-top: 1px solid var(--line); font-size: .9rem; }
 @media (max-width: 40rem) {

@@ -8,7 +8,7 @@ const SERVICE_FIELDS = `id name ${L} shortDescription ${L} longDescription ${L} 
   ownerTeam ownerEmail url license status declaredStatus stableMinProduction version packageName
   changelog { version changes { kind text } } maintenance { type contractor until } dependencies { name kind optional }
   hypotheses { id metric name ${L} low high unit sekPerHour source confidence }
-  cost { yearlyBudgetSek allocationKey usageMetric } adoption { slug names ${L} stage } metrics { id name ${L} }
+  cost { budgets { year budgetSek } allocationKey usageMetric } adoption { slug names ${L} stage pilotingFrom productionFrom leftOn } metrics { id name ${L} }
   latestDecision { toStatus decidedOn diaryNumber }`;
 const BENEFIT_FIELDS = `hypothesis { id metric name ${L} low high unit sekPerHour source confidence }
   months { month usage estimatedLowSek estimatedHighSek followedUpSek } totalUsage totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek`;
@@ -69,22 +69,26 @@ export interface CatalogueService {
   maintenance: { type: string; contractor: string | null; until: string | null };
   dependencies: Array<{ name: string; kind: string; optional: boolean }>;
   hypotheses: Hypothesis[];
-  cost: { yearlyBudgetSek: number; allocationKey: string; usageMetric: string | null };
-  adoption: Array<{ slug: string; names: Localized; stage: string }>;
+  cost: { budgets: Array<{ year: number; budgetSek: number }>; allocationKey: string; usageMetric: string | null };
+  adoption: Array<{ slug: string; names: Localized; stage: string; pilotingFrom: string | null; productionFrom: string | null; leftOn: string | null }>;
   metrics: CatalogueMetric[];
   latestDecision: { toStatus: string; decidedOn: string; diaryNumber: string } | null;
 }
 
 export interface ServiceCosts {
   service: string;
-  budgetSek: number;
+  /** null: no budget decided for the year. */
+  budgetSek: number | null;
   allocationKey: string;
   appliedKey: string;
+  /** The decision that closed the year, when one did: the figures are those decided. */
+  closed: { decidedOn: string; diaryNumber: string } | null;
 }
 
 export interface CostShare {
   slug: string;
   names: Localized;
+  months: number;
   basis: number;
   amountSek: number;
 }
@@ -158,6 +162,7 @@ export interface Municipality {
 /** The catalogue page: every service, its costs for the year and its benefit totals per hypothesis. */
 export interface CatalogueView {
   me: Me;
+  catalogueDemo: boolean;
   tenants: TenantName[];
   catalogueServices: CatalogueService[];
   catalogueCosts: ServiceCosts[];
@@ -166,6 +171,7 @@ export interface CatalogueView {
 
 export interface ServiceView {
   me: Me;
+  catalogueDemo: boolean;
   catalogueService: CatalogueService;
   catalogueCosts: Array<Omit<ServiceCosts, 'service'> & { shares: CostShare[] }>;
   catalogueBenefits: HypothesisBenefit[];
@@ -175,15 +181,17 @@ export interface ServiceView {
 
 export interface MunicipalityView {
   me: Me;
+  catalogueDemo: boolean;
   catalogueServices: Array<Pick<CatalogueService, 'id' | 'metrics'>>;
   catalogueMunicipality: Municipality;
 }
 
 export interface MeetingPackData {
+  catalogueDemo: boolean;
   tenants: TenantName[];
   catalogueServices: Array<
     Pick<CatalogueService, 'id' | 'name' | 'status' | 'version' | 'metrics'> & {
-      cost: Pick<CatalogueService['cost'], 'yearlyBudgetSek' | 'allocationKey'>;
+      cost: Pick<CatalogueService['cost'], 'allocationKey'>;
       adoption: Array<{ slug: string; stage: string }>;
     }
   >;
@@ -191,19 +199,26 @@ export interface MeetingPackData {
   municipalities: Array<Pick<Municipality, 'slug' | 'names' | 'population' | 'months'> & { services: Array<Omit<MunicipalityService, 'name'>> }>;
 }
 
+/** A year's months as the api's from/to take them: benefit follows the year chosen. */
+const yearPeriod = (year: number) => ({ from: `${year}-01`, to: `${year}-12` });
+
 export class PortalData {
   constructor(private readonly api: ApiClient) {}
 
   async catalogue(token: string, year: number): Promise<CatalogueView> {
     const data = await this.api.query<Omit<CatalogueView, 'benefits'>>(
       token,
-      `query($y: Int!) { me { subject roles } tenants { slug names ${L} } catalogueServices { ${SERVICE_FIELDS} }
-        catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey } }`,
+      `query($y: Int!) { me { subject roles } catalogueDemo tenants { slug names ${L} } catalogueServices { ${SERVICE_FIELDS} }
+        catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } } }`,
       { y: year },
     );
     const benefits = await Promise.all(
       data.catalogueServices.map((s) =>
-        this.api.query<{ catalogueBenefits: BenefitTotals[] }>(token, `query($id: ID!) { catalogueBenefits(service: $id) { totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`, { id: s.id }),
+        this.api.query<{ catalogueBenefits: BenefitTotals[] }>(
+          token,
+          `query($id: ID!, $from: String!, $to: String!) { catalogueBenefits(service: $id, from: $from, to: $to) { totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`,
+          { id: s.id, ...yearPeriod(year) },
+        ),
       ),
     );
     return { ...data, benefits: Object.fromEntries(data.catalogueServices.map((s, i) => [s.id, benefits[i].catalogueBenefits])) };
@@ -212,19 +227,19 @@ export class PortalData {
   service(token: string, id: string, year: number): Promise<ServiceView> {
     return this.api.query<ServiceView>(
       token,
-      `query($id: ID!, $y: Int!) { me { subject roles } catalogueService(id: $id) { ${SERVICE_FIELDS} }
-        catalogueCosts(year: $y, service: $id) { budgetSek allocationKey appliedKey shares { slug names ${L} basis amountSek } }
-        catalogueBenefits(service: $id) { ${BENEFIT_FIELDS} }
+      `query($id: ID!, $y: Int!, $from: String!, $to: String!) { me { subject roles } catalogueDemo catalogueService(id: $id) { ${SERVICE_FIELDS} }
+        catalogueCosts(year: $y, service: $id) { budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug names ${L} months basis amountSek } }
+        catalogueBenefits(service: $id, from: $from, to: $to) { ${BENEFIT_FIELDS} }
         catalogueFollowUps(service: $id) { id hypothesisId periodStart periodEnd measuredValue unit measuredOn source note recordedBy }
         catalogueDecisions(service: $id) { id fromStatus toStatus decidedOn diaryNumber recordedBy recordedAt } }`,
-      { id, y: year },
+      { id, y: year, ...yearPeriod(year) },
     );
   }
 
   municipality(token: string, slug: string, year: number): Promise<MunicipalityView> {
     return this.api.query<MunicipalityView>(
       token,
-      `query($slug: String!, $y: Int!) { me { subject roles } catalogueServices { id metrics { id name ${L} } }
+      `query($slug: String!, $y: Int!) { me { subject roles } catalogueDemo catalogueServices { id metrics { id name ${L} } }
         catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} kommunkod population year totalCostSek months
           services { service name ${L} stage costSek usage { metric count partial } estimatedLowSek estimatedHighSek } } }`,
       { slug, y: year },
@@ -235,8 +250,8 @@ export class PortalData {
   async meetingPack(token: string, year: number): Promise<MeetingPackData> {
     const base = await this.api.query<Omit<MeetingPackData, 'municipalities'>>(
       token,
-      `query($y: Int!) { tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { yearlyBudgetSek allocationKey } adoption { slug stage } metrics { id name ${L} } }
-        catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey shares { slug amountSek } } }`,
+      `query($y: Int!) { catalogueDemo tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { allocationKey } adoption { slug stage } metrics { id name ${L} } }
+        catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug amountSek } } }`,
       { y: year },
     );
     const municipalities = await Promise.all(

@@ -3,6 +3,8 @@ import { SessionStore, csrfMatches } from './http/sessions';
 
 const pack: MeetingPack = {
   year: 2025,
+  demo: false,
+  closed: null,
   period: { from: '2024-12-01', to: '2025-11-01' },
   rows: [
     { serviceId: 'e-forms', service: 'E-tjänster', status: 'beta', version: '0.1.0', municipality: 'Ånge kommun', stage: 'production', allocationKey: 'per_capita', budgetSek: 100, shareSek: 40, estimatedLowSek: 10.4, estimatedHighSek: 20.6, usage: [{ metric: 'Inskickade', count: 3 }] },
@@ -19,6 +21,19 @@ describe('meeting pack exports', () => {
     // A cell that a spreadsheet would run as a formula is defused and quoted.
     expect(lines[2]).toContain(`;"'=HYPERLINK(""x"")";`);
     expect(meetingPackCsv(pack, 'en').split('\r\n')[0]).toContain('Municipality share (SEK)');
+  });
+
+  it('marks demo figures before the header and in every row, and says so in the PDF', async () => {
+    const demo = { ...pack, demo: true };
+    const lines = meetingPackCsv(demo, 'sv').slice(1).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^DEMODATA/);
+    expect(lines[1]).toMatch(/^År;.*;Demo$/);
+    expect(lines.slice(2)).toHaveLength(2);
+    for (const row of lines.slice(2)) expect(row.endsWith(';DEMO')).toBe(true);
+    expect(meetingPackCsv(pack, 'sv')).not.toMatch(/DEMO/i);
+    const { PDFDocument } = await import('pdf-lib');
+    const pdf = await PDFDocument.load(await meetingPackPdf(demo, 'en', new Date('2025-11-20T10:00:00Z')));
+    expect(pdf.getSubject()).toMatch(/^DEMO DATA/);
   });
 
   it('writes a PDF with Swedish letters and no characters the font cannot draw', async () => {

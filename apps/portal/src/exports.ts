@@ -11,7 +11,8 @@ export interface MeetingPackRow {
   municipality: string;
   stage: string;
   allocationKey: string;
-  budgetSek: number;
+  /** null: no budget decided for the year. */
+  budgetSek: number | null;
   shareSek: number;
   estimatedLowSek: number;
   estimatedHighSek: number;
@@ -20,6 +21,10 @@ export interface MeetingPackRow {
 
 export interface MeetingPack {
   year: number;
+  /** Demo figures (npm start): the CSV and the PDF say so before anything else. */
+  demo: boolean;
+  /** The decision that closed the year, when one did. */
+  closed: { decidedOn: string; diaryNumber: string } | null;
   period: { from: string; to: string };
   rows: MeetingPackRow[];
 }
@@ -52,7 +57,8 @@ export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): 
     }
   }
   const months = data.municipalities[0]?.months ?? [];
-  return { year, period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' }, rows };
+  const closed = data.catalogueCosts.find((c) => c.closed)?.closed ?? null;
+  return { year, demo: data.catalogueDemo, closed, period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' }, rows };
 }
 
 // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe.
@@ -79,7 +85,7 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
       r.municipality,
       stageLabel(r.stage, lang),
       keyLabel(r.allocationKey, lang),
-      r.budgetSek,
+      r.budgetSek ?? '',
       r.shareSek,
       Math.round(r.estimatedLowSek),
       Math.round(r.estimatedHighSek),
@@ -89,7 +95,11 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
       .map(cell)
       .join(';'),
   );
-  return `\uFEFF${[header.map(cell).join(';'), ...lines].join('\r\n')}\r\n`;
+  // Demo figures are marked in the first line, before the header, and in a column of every row, so
+  // no copy of a row can pass for a real figure.
+  const demo = pack.demo ? [cell(lang === 'sv' ? 'DEMODATA: påhittade siffror, inte kommunernas' : 'DEMO DATA: made-up figures, not the municipalities\'')] : [];
+  const marked = pack.demo ? [[...header, lang === 'sv' ? 'Demo' : 'Demo'].map(cell).join(';'), ...lines.map((l) => `${l};DEMO`)] : [header.map(cell).join(';'), ...lines];
+  return `\uFEFF${[...demo, ...marked].join('\r\n')}\r\n`;
 }
 
 /** Text the standard PDF font can draw: anything outside WinAnsi becomes a near equivalent or '?'. */
@@ -137,6 +147,10 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
     y -= 13;
   };
 
+  if (pack.demo) {
+    pdf.setSubject(lang === 'sv' ? 'DEMODATA: påhittade siffror' : 'DEMO DATA: made-up figures');
+    write(lang === 'sv' ? 'DEMODATA: påhittade siffror för att visa portalen, inte kommunernas.' : 'DEMO DATA: made-up figures to show the portal, not the municipalities\'.', { size: 12, font: bold, gap: 8 });
+  }
   write(lang === 'sv' ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`, { size: 18, font: bold, gap: 8 });
   const period = pack.period.from ? `${formatMonth(pack.period.from, lang)} – ${formatMonth(pack.period.to, lang)}` : '';
   write(
@@ -152,7 +166,7 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
     y -= 6;
     write(first.service, { size: 13, font: bold });
     write(
-      `${statusLabel(first.status, lang)} · ${lang === 'sv' ? 'version' : 'version'} ${first.version} · ${lang === 'sv' ? 'budget' : 'budget'} ${formatSek(first.budgetSek, lang)} · ${keyLabel(first.allocationKey, lang)}`,
+      `${statusLabel(first.status, lang)} · ${lang === 'sv' ? 'version' : 'version'} ${first.version} · ${lang === 'sv' ? 'budget' : 'budget'} ${first.budgetSek === null ? (lang === 'sv' ? 'ingen beslutad' : 'none decided') : formatSek(first.budgetSek, lang)} · ${keyLabel(first.allocationKey, lang)}`,
       { gap: 6 },
     );
     columns(lang === 'sv' ? ['Kommun', 'Skede', 'Andel', 'Uppskattad nytta (lågt–högt)'] : ['Municipality', 'Stage', 'Share', 'Estimated benefit (low–high)'], xs, bold);

@@ -34,6 +34,8 @@ export interface PageContext {
   path: string;
   user?: { name: string; roles: string[] };
   csrfToken?: string;
+  /** The api's figures are demo figures: every page says so at the top. */
+  demo?: boolean;
 }
 
 /** The page frame: skip link, header with navigation and language switch, main, footer. */
@@ -66,6 +68,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
   </div>
 </header>
 <main id="main" tabindex="-1">
+${ctx.demo ? html`<p class="demo-banner" role="note"><strong>DEMO</strong> ${t(ctx.lang, 'demoBanner')}</p>` : ''}
 ${body}
 </main>
 <footer class="site"><p>Kommuna · EUPL-1.2 · ${ctx.lang === 'sv' ? 'Siffror över flera kommuner visas bara som summor.' : 'Figures across municipalities are shown as totals only.'}</p></footer>

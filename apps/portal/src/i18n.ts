@@ -24,6 +24,12 @@ const TEXTS = {
   estimatedBenefit: { sv: 'Uppskattad nytta', en: 'Estimated benefit' },
   followedUpBenefit: { sv: 'Uppföljd nytta', en: 'Followed-up benefit' },
   last12: { sv: 'senaste 12 månaderna', en: 'last 12 months' },
+  noBudget: { sv: 'Ingen budget beslutad', en: 'No budget decided' },
+  monthsOfUse: { sv: 'Månader i bruk', en: 'Months in use' },
+  demoBanner: {
+    sv: 'Demodata: siffrorna på den här sidan är påhittade för att visa portalen (npm start) och säger ingenting om kommunerna.',
+    en: 'Demo data: the figures on this page are made up to show the portal (npm start) and say nothing about the municipalities.',
+  },
   year: { sv: 'År', en: 'Year' },
   show: { sv: 'Visa', en: 'Show' },
   adoptionMatrix: { sv: 'Införande per kommun och tjänst', en: 'Adoption by municipality and service' },

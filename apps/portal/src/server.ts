@@ -204,17 +204,18 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     '/catalogue',
     page(async (request, reply, session) => {
       const { year, years } = yearOf(request);
-      const ctx = context(request, session);
-      return send(reply, 200, ctx, cataloguePage(ctx.lang, await data.catalogue(session.accessToken, year), year, years));
+      const view = await data.catalogue(session.accessToken, year);
+      const ctx = { ...context(request, session), demo: view.catalogueDemo };
+      return send(reply, 200, ctx, cataloguePage(ctx.lang, view, year, years));
     }),
   );
 
   const renderService = async (request: FastifyRequest, reply: FastifyReply, session: Session, status: number, state?: FormState) => {
     const { id } = request.params as { id: string };
     const { year, years } = yearOf(request);
-    const ctx = context(request, session);
     const saved = (request.query as Record<string, string>).saved;
     const result = await data.service(session.accessToken, id, year);
+    const ctx = { ...context(request, session), demo: result.catalogueDemo };
     return send(reply, status, ctx, servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmToday(now()) }));
   };
 
@@ -279,8 +280,9 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     page(async (request, reply, session) => {
       const { slug } = request.params as { slug: string };
       const { year, years } = yearOf(request);
-      const ctx = context(request, session);
-      return send(reply, 200, ctx, municipalityPage(ctx.lang, await data.municipality(session.accessToken, slug, year), years));
+      const view = await data.municipality(session.accessToken, slug, year);
+      const ctx = { ...context(request, session), demo: view.catalogueDemo };
+      return send(reply, 200, ctx, municipalityPage(ctx.lang, view, years));
     }),
   );
 

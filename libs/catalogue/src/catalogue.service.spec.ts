@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
-import { requestContext } from '@kommuna/platform-tenancy';
+import { requestContext, SERVICE_IDS, TenantConfig } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, useTestDatabase } from '@kommuna/platform-testing';
 import { CatalogueService } from './catalogue.service';
 import { MIN_CELL_SIZE } from './disclosure';
@@ -53,23 +53,26 @@ describe('catalogue service (on the database)', () => {
     const [mail] = await catalogue.costs(steering, 2025, 'digital-mail');
     // 8 000 letters in 2025: Sundsvall 6 000, Timrå 2 000, Ånge (piloting) none → 450 000 kr by 6:2:0.
     expect(mail.sharing).toMatchObject({ budgetSek: 450000, allocationKey: 'per_use', appliedKey: 'per_use' });
-    expect(mail.shares.map((s) => [s.slug, s.basis, s.amountSek])).toEqual([
-      ['ange', 0, 0],
-      ['sundsvall', 6000, 337500],
-      ['timra', 2000, 112500],
+    expect(mail.shares.map((s) => [s.slug, s.months, s.basis, s.amountSek])).toEqual([
+      ['ange', 12, 0, 0],
+      ['sundsvall', 12, 6000, 337500],
+      ['timra', 12, 2000, 112500],
     ]);
-    // A year without metered use falls back to equal shares, still summing to the budget.
-    const [empty] = await catalogue.costs(steering, 2023, 'digital-mail');
-    expect(empty.sharing.appliedKey).toBe('equal');
-    expect(empty.shares.reduce((s, x) => s + x.amountSek, 0)).toBe(450000);
+    // A year without metered use falls back to shares by months of use, still summing to the budget.
+    const [empty] = await catalogue.costs(steering, 2026, 'digital-mail');
+    expect(empty.sharing).toMatchObject({ budgetSek: 500000, appliedKey: 'equal' });
+    expect(empty.shares.reduce((s, x) => s + x.amountSek, 0)).toBe(500000);
+    // A year with no budget in service.yaml has nothing to share.
+    const [none] = await catalogue.costs(steering, 2023, 'digital-mail');
+    expect(none).toMatchObject({ sharing: { budgetSek: null }, shares: [], closed: null });
   });
 
   it('shares a per-capita budget by population among the municipalities using the service', async () => {
     const [eForms] = await catalogue.costs(admin, 2025, 'e-forms');
     expect(eForms.shares.map((s) => [s.slug, s.basis])).toEqual([
-      ['ange', 9100],
-      ['sundsvall', 99800],
-      ['timra', 18100],
+      ['ange', 9100 * 12],
+      ['sundsvall', 99800 * 12],
+      ['timra', 18100 * 12],
     ]);
     expect(eForms.shares.reduce((s, x) => s + x.amountSek, 0)).toBe(1_200_000);
   });
@@ -151,7 +154,7 @@ describe('catalogue service (on the database)', () => {
   });
 
   it('lets the steering group and platform admins read, only the steering group write, and nobody else in', async () => {
-    expect((await catalogue.services(admin)).map((s) => s.id).sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor']);
+    expect((await catalogue.services(admin)).map((s) => s.id).sort()).toEqual([...SERVICE_IDS].sort());
     const followUp = { service: 'e-forms', hypothesisId: 'handling-time', periodStart: '2025-05-01', periodEnd: '2025-05-31', measuredValue: 9, measuredOn: '2025-06-10', source: 'x-source' };
     await expect(catalogue.recordFollowUp(admin, followUp)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     for (const roles of [['citizen'], ['case_worker'], ['tenant_admin'], []]) {
@@ -196,6 +199,101 @@ describe('catalogue service (on the database)', () => {
     expect(first.filter((u) => u.slug === 'timra' && u.service === 'minasidor')).toHaveLength(0);
     // A planned service gets no demo figures: only what was metered.
     expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([['letters_digital', '2025-02-01', 40]]);
+  });
+});
+
+// Issue 22: the year selector changed only the label, and a member joining in December 2026 made
+// catalogueCosts(year: 2024) split Mina sidor five ways.
+describe('catalogue years, pro-rata joining and closed years (on the database)', () => {
+  const db = useTestDatabase(SCHEMA);
+  const now = new Date('2027-02-15T10:00:00Z');
+  const steering = { subject: 'styrgrupp', roles: ['steering_group'] };
+  const admin = { subject: 'plattform', roles: ['platform_admin'] };
+  const minasidor = (pilotingFrom: string) => ({ minasidor: { stage: 'production' as const, pilotingFrom, settings: {} } });
+  const founders = [
+    buildTenantConfig({ slug: 'sundsvall', population: 99800, memberSince: '2024-01-01', services: minasidor('2024-01-01') }),
+    buildTenantConfig({ slug: 'timra', population: 18100, memberSince: '2024-01-01', services: minasidor('2024-01-01') }),
+    buildTenantConfig({ slug: 'ange', population: 9100, memberSince: '2024-01-01', services: minasidor('2024-01-01') }),
+    buildTenantConfig({ slug: 'harnosand', population: 24600, memberSince: '2024-01-01', services: minasidor('2024-01-01') }),
+  ];
+  const kramfors = (pilotingFrom: string): TenantConfig =>
+    buildTenantConfig({ slug: 'kramfors', population: 18400, memberSince: pilotingFrom, services: { minasidor: { stage: 'piloting', pilotingFrom, settings: {} } } });
+  let synced: Tenant[] = [];
+  const catalogueWith = async (configs: TenantConfig[]) => {
+    const directory = new TenantDirectory(db());
+    synced = await directory.sync(configs);
+    return new CatalogueService(db(), directory, loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config }))), () => now);
+  };
+  const sharesOf = async (catalogue: CatalogueService, year: number) => (await catalogue.costs(steering, year, 'minasidor'))[0].shares.map((s) => [s.slug, s.months, s.amountSek]);
+
+  it('charges a member joining in December 2026 for one month of 2026 and nothing before, leaving the others\' past shares alone', async () => {
+    const before = await catalogueWith(founders);
+    const shares2024 = await sharesOf(before, 2024);
+    // Mina sidor 2024: 800 000 kr, four members all year.
+    expect(shares2024).toEqual([
+      ['ange', 12, 200000],
+      ['harnosand', 12, 200000],
+      ['sundsvall', 12, 200000],
+      ['timra', 12, 200000],
+    ]);
+    const shares2025 = await sharesOf(before, 2025);
+    const after = await catalogueWith([...founders, kramfors('2026-12-01')]);
+    expect(await sharesOf(after, 2024)).toEqual(shares2024);
+    expect(await sharesOf(after, 2025)).toEqual(shares2025);
+    // 2026 (900 000 kr): 48 + 1 member-months; Kramfors pays one of them (18 367.35, and the one
+    // krona left over by the floors goes to its remainder, the largest).
+    const shares2026 = await sharesOf(after, 2026);
+    expect(shares2026).toContainEqual(['kramfors', 1, 18368]);
+    expect(shares2026.reduce((s, x) => s + (x[2] as number), 0)).toBe(900000);
+  });
+
+  it('changes budget, shares and use with the year chosen', async () => {
+    const catalogue = await catalogueWith([...founders, kramfors('2026-12-01')]);
+    const sundsvall = synced.find((t) => t.slug === 'sundsvall')!;
+    await requestContext.run({ tenantId: sundsvall.id }, () =>
+      db().transaction(async (em) => {
+        await new UsageRepository().increment(em, sundsvall.id, 'minasidor', 'case_updates', '2025-03-01', 700);
+        await new UsageRepository().increment(em, sundsvall.id, 'minasidor', 'case_updates', '2026-03-01', 1100);
+      }),
+    );
+    const budgets = await Promise.all([2024, 2025, 2026, 2027].map(async (y) => (await catalogue.costs(steering, y, 'minasidor'))[0].sharing.budgetSek));
+    expect(budgets).toEqual([800000, 850000, 900000, 900000]);
+    const view = async (year: number) => {
+      const m = await catalogue.municipality(steering, 'sundsvall', year);
+      const s = m.services.find((x) => x.service === 'minasidor')!;
+      return { costSek: s.costSek, usage: s.usage[0].count, months: m.months.length };
+    };
+    expect(await view(2025)).toEqual({ costSek: 212500, usage: 700, months: 12 });
+    expect(await view(2026)).toEqual({ costSek: Math.floor((900000 * 12) / 49), usage: 1100, months: 12 });
+    // The year under way: its months so far.
+    expect((await view(2027)).months).toBe(2);
+  });
+
+  it('keeps a closed year as decided, whatever changes afterwards, and closes it once', async () => {
+    const catalogue = await catalogueWith([...founders, kramfors('2026-12-01')]);
+    const decided = await catalogue.costs(steering, 2026);
+    const closing = await catalogue.closeYear(steering, { year: 2026, decidedOn: '2027-02-10', diaryNumber: 'KS 2027/0012' });
+    expect(closing).toMatchObject({ year: 2026, decidedOn: '2027-02-10', diaryNumber: 'KS 2027/0012', recordedBy: 'styrgrupp' });
+    // Afterwards the membership records change: Kramfors turns out to have piloted from June.
+    const changed = await catalogueWith([...founders, kramfors('2026-06-01')]);
+    const frozen = await changed.costs(steering, 2026);
+    expect(frozen.map(({ closed: _, ...rest }) => rest)).toEqual(decided.map(({ closed: _, ...rest }) => rest));
+    expect(frozen.every((c) => c.closed?.diaryNumber === 'KS 2027/0012')).toBe(true);
+    expect((await changed.municipality(steering, 'kramfors', 2026)).services.find((s) => s.service === 'minasidor')!.costSek).toBe(18368);
+    // An open year follows the records.
+    expect((await changed.costs(steering, 2027, 'minasidor'))[0].closed).toBeNull();
+    await expect(changed.closeYear(steering, { year: 2026, decidedOn: '2027-02-11', diaryNumber: 'KS 2027/0013' })).rejects.toMatchObject({ code: 'YEAR_CLOSED' });
+    expect((await changed.closedYears(admin)).map((c) => c.diaryNumber)).toEqual(['KS 2027/0012']);
+    await expect(db().platformTransaction((em) => em.query(`UPDATE catalogue_year_closing SET diary_number = 'x'`))).rejects.toThrow(/permission denied/);
+  });
+
+  it('refuses closing a year not yet ended, a decision dated before the year ended, and anyone but the steering group', async () => {
+    const catalogue = await catalogueWith(founders);
+    await expect(catalogue.closeYear(steering, { year: 2027, decidedOn: '2027-02-10', diaryNumber: 'KS 2027/0014' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'year' })]) });
+    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2025-12-15', diaryNumber: 'KS 2025/0900' })).rejects.toMatchObject({ details: [{ field: 'decidedOn' }] });
+    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2026-01-15', diaryNumber: '' })).rejects.toMatchObject({ details: [{ field: 'diaryNumber' }] });
+    await expect(catalogue.closeYear(admin, { year: 2025, decidedOn: '2026-01-15', diaryNumber: 'KS 2026/0001' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await catalogue.closedYears(steering)).map((c) => c.year)).toEqual([2026]);
   });
 });
 

@@ -1,19 +1,19 @@
 import { z } from 'zod';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { SERVICE_IDS, ServiceId } from '@kommuna/platform-tenancy';
-import { AdoptionStage, adoptionMatrix, sharesCosts } from './adoption';
+import { AdoptionStage, adoptionMatrix, adoptionPeriod } from './adoption';
 import { BenefitMonth, estimateBenefit, Range, totalBenefit } from './benefit';
-import { CostSharing, shareCosts } from './cost-sharing';
+import { CostSharing, shareYear } from './cost-sharing';
 import type { ChangelogRelease } from './descriptor/changelog';
 import type { CatalogueEntry } from './descriptor/service-descriptor.loader';
-import { BenefitHypothesis, DEVELOPMENT_STATUSES, DevelopmentStatus, ServiceDescriptor } from './descriptor/service-descriptor.schema';
-import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError, PromotionRefusedError } from './errors';
+import { BenefitHypothesis, budgetFor, DEVELOPMENT_STATUSES, DevelopmentStatus, ServiceDescriptor } from './descriptor/service-descriptor.schema';
+import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError, PromotionRefusedError, YearClosedError } from './errors';
 import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
 import { UsageRepository, UsageRow } from './metering/usage.repository';
 import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmMonth } from './months';
 import { checkPromotion } from './promotion';
 import { publiccodeYaml } from './publiccode';
-import { FollowUpRecord, RecordsRepository, StatusDecisionRecord } from './records.repository';
+import { FollowUpRecord, RecordsRepository, StatusDecisionRecord, YearClosingRecord } from './records.repository';
 
 /** Who is asking: the verified caller's subject and roles (the api passes its Principal). */
 export interface CatalogueActor {
@@ -32,6 +32,9 @@ export interface TenantRef {
 
 export interface ServiceAdoption extends TenantRef {
   stage: AdoptionStage;
+  pilotingFrom: string | null;
+  productionFrom: string | null;
+  leftOn: string | null;
 }
 
 export interface ServiceView {
@@ -53,7 +56,9 @@ export interface ServiceCosts {
   service: ServiceId;
   year: number;
   sharing: CostSharing;
-  shares: Array<TenantRef & { basis: number; amountSek: number }>;
+  shares: Array<TenantRef & { months: number; basis: number; amountSek: number }>;
+  /** Set when a steering-group decision closed the year: the figures are those decided then. */
+  closed: { decidedOn: string; diaryNumber: string } | null;
 }
 
 export interface HypothesisBenefit {
@@ -105,6 +110,18 @@ const FollowUpInput = z
   })
   .strict();
 export type FollowUpInput = z.input<typeof FollowUpInput>;
+
+const YearClosingInput = z
+  .object({
+    year: z.number().int().min(2000).max(2100),
+    decidedOn: z.iso.date('must be a date YYYY-MM-DD'),
+    diaryNumber: z
+      .string()
+      .trim()
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} .:/-]{2,59}$/u, 'must be a diary number (diarienummer), e.g. "KS 2027/12"'),
+  })
+  .strict();
+export type YearClosingInput = z.input<typeof YearClosingInput>;
 
 const DecisionInput = z
   .object({
@@ -164,13 +181,51 @@ export class CatalogueService {
     return adoptionMatrix(this.tenants.all().map((t) => t.config)).map((cell) => ({ ...cell, names: bySlug.get(cell.slug)!.names }));
   }
 
-  /** Each member's share of every service's budget (or one service's) for a year. */
+  /**
+   * Each member's share of every service's budget (or one service's) for a year, pro-rata by its
+   * months of use; for a closed year, the shares as the steering group decided them.
+   */
   async costs(actor: CatalogueActor, year: number, serviceId?: string): Promise<ServiceCosts[]> {
     this.assertReader(actor);
     this.assertYear(year);
     const entries = serviceId ? [this.entry(serviceId)] : [...this.entries.values()];
-    const usage = await this.usageRows(`${year}-01-01`, `${year}-12-01`);
-    return entries.map((entry) => this.costsOf(entry, year, usage));
+    return this.costsFor(entries, year);
+  }
+
+  /** The closed years, oldest first: each with its decision and the figures kept. */
+  async closedYears(actor: CatalogueActor): Promise<YearClosingRecord[]> {
+    this.assertReader(actor);
+    return this.platform((em) => this.records.closings(em));
+  }
+
+  /**
+   * Closes a year by a steering-group decision: its cost shares as they stand now are kept as
+   * decided, and from then on answered as they were. Only a year that has ended, decided after it
+   * ended; a year is closed once (YEAR_CLOSED otherwise).
+   */
+  async closeYear(actor: CatalogueActor, input: YearClosingInput): Promise<YearClosingRecord> {
+    this.assertWriter(actor);
+    const c = parseInput(YearClosingInput, input, 'year closing');
+    const today = this.today();
+    const problems: Array<{ field: string; message: string }> = [];
+    if (`${c.year}-12-31` >= today) problems.push({ field: 'year', message: `${c.year} has not ended yet (today is ${today})` });
+    if (c.decidedOn > today) problems.push({ field: 'decidedOn', message: `is in the future (today is ${today})` });
+    if (c.decidedOn <= `${c.year}-12-31`) problems.push({ field: 'decidedOn', message: `a year is closed after it has ended (after ${c.year}-12-31)` });
+    if (problems.length > 0) throw new CatalogueValidationError(`The year closing is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+    if ((await this.platform((em) => this.records.closings(em, c.year))).length > 0) throw new YearClosedError(c.year);
+    const costs = await this.computeCosts([...this.entries.values()], c.year);
+    const saved = await this.platform((em) =>
+      this.records.insertClosing(em, { year: c.year, decidedOn: c.decidedOn, diaryNumber: c.diaryNumber, figures: { costs: costs.map(({ closed: _, ...rest }) => rest) }, recordedBy: actor.subject }),
+    );
+    // Two closings at once: the unique year lets one in; the other is told the year is closed.
+    if (!saved) throw new YearClosedError(c.year);
+    return saved;
+  }
+
+  /** Whether the figures are demo figures (seeded for npm start): every page and export says so. */
+  async isDemo(actor: CatalogueActor): Promise<boolean> {
+    this.assertReader(actor);
+    return this.platform((em) => this.records.isDemo(em));
   }
 
   /** Every municipality's metered use between two months (YYYY-MM), per month: aggregates only. */
@@ -295,12 +350,13 @@ export class CatalogueService {
     this.assertYear(year);
     const tenant = this.tenants.findBySlug(slug);
     if (!tenant) throw new CatalogueNotFoundError(`No member municipality "${slug.slice(0, 60)}"`);
-    const months = lastMonths(12, this.clock());
-    const yearUsage = await this.usageRows(`${year}-01-01`, `${year}-12-01`);
-    const recent = (await this.usageRows(months[0], months[months.length - 1])).filter((u) => u.tenantId === tenant.id);
-    const services = [...this.entries.values()].map((entry) => {
+    const months = this.monthsOfYear(year);
+    const entries = [...this.entries.values()];
+    const costs = await this.costsFor(entries, year);
+    const recent = months.length === 0 ? [] : (await this.usageRows(months[0], months[months.length - 1])).filter((u) => u.tenantId === tenant.id);
+    const services = entries.map((entry) => {
       const stage = tenant.config.services[entry.id]?.stage ?? null;
-      const share = stage ? this.costsOf(entry, year, yearUsage).shares.find((s) => s.slug === slug) : undefined;
+      const share = costs.find((c) => c.service === entry.id)?.shares.find((s) => s.slug === slug);
       const own = recent.filter((u) => u.service === entry.id);
       const estimated = entry.descriptor.benefits
         .map((h) => totalBenefit(estimateBenefit(h, months, own)).estimatedSek)
@@ -358,33 +414,64 @@ export class CatalogueService {
     };
   }
 
-  private adoptionOf(id: ServiceId): Array<{ slug: string; stage: AdoptionStage }> {
+  private adoptionOf(id: ServiceId): Array<Omit<ServiceAdoption, 'names'>> {
     return adoptionMatrix(this.tenants.all().map((t) => t.config))
       .filter((cell) => cell.service === id)
-      .map(({ slug, stage }) => ({ slug, stage }));
+      .map(({ service: _, ...cell }) => cell);
+  }
+
+  /** A closed year's figures as decided; any other year's computed now. */
+  private async costsFor(entries: CatalogueEntry[], year: number): Promise<ServiceCosts[]> {
+    const [closing] = await this.platform((em) => this.records.closings(em, year));
+    if (!closing) return this.computeCosts(entries, year);
+    const decided = (closing.figures.costs ?? []) as Array<Omit<ServiceCosts, 'closed'>>;
+    const closed = { decidedOn: closing.decidedOn, diaryNumber: closing.diaryNumber };
+    return entries.map((entry) => {
+      const kept = decided.find((c) => c.service === entry.id);
+      // A service the decision did not cover had no budget in that year as decided.
+      return kept
+        ? { ...kept, closed }
+        : { service: entry.id, year, sharing: { budgetSek: null, allocationKey: entry.descriptor.cost.allocationKey, appliedKey: entry.descriptor.cost.allocationKey, shares: [] }, shares: [], closed };
+    });
+  }
+
+  private async computeCosts(entries: CatalogueEntry[], year: number): Promise<ServiceCosts[]> {
+    const usage = await this.usageRows(`${year}-01-01`, `${year}-12-01`);
+    return entries.map((entry) => this.costsOf(entry, year, usage));
   }
 
   private costsOf(entry: CatalogueEntry, year: number, usage: UsageRow[]): ServiceCosts {
-    const participants = this.tenants.all().filter((t) => {
-      const stage = t.config.services[entry.id]?.stage;
-      return stage !== undefined && sharesCosts(stage);
-    });
     const metric = entry.descriptor.cost.usageMetric;
-    const sharing = shareCosts(
-      entry.descriptor.cost,
-      participants.map((t) => ({
+    const tenants = this.tenants.all();
+    const sharing = shareYear(
+      { budgetSek: budgetFor(entry.descriptor.cost, year), allocationKey: entry.descriptor.cost.allocationKey },
+      year,
+      tenants.map((t) => ({
         slug: t.slug,
+        period: adoptionPeriod(t.config, entry.id),
         population: t.config.population,
-        usage: metric ? usage.filter((u) => u.tenantId === t.id && u.service === entry.id && u.metric === metric).reduce((s, u) => s + u.count, 0) : undefined,
+        usageByMonth: metric
+          ? new Map(usage.filter((u) => u.tenantId === t.id && u.service === entry.id && u.metric === metric).map((u) => [u.month, u.count]))
+          : undefined,
       })),
     );
-    const bySlug = new Map(participants.map((t) => [t.slug, t]));
+    const bySlug = new Map(tenants.map((t) => [t.slug, t]));
     return {
       service: entry.id,
       year,
       sharing,
-      shares: sharing.shares.map((s) => ({ slug: s.slug, names: bySlug.get(s.slug)!.names, basis: s.basis, amountSek: s.amountSek })),
+      shares: sharing.shares.map((s) => ({ slug: s.slug, names: bySlug.get(s.slug)!.names, months: s.months, basis: s.basis, amountSek: s.amountSek })),
+      closed: null,
     };
+  }
+
+  /** The months of a year up to the current one (none for a year still to come). */
+  private monthsOfYear(year: number): string[] {
+    const current = stockholmMonth(this.clock());
+    const first = `${year}-01-01`;
+    if (first > current) return [];
+    const last = `${year}-12-01` < current ? `${year}-12-01` : current;
+    return monthsBetween(first, last);
   }
 
   private async usageRows(from: string, to: string): Promise<UsageRow[]> {

@@ -31,3 +31,12 @@ export class PromotionRefusedError extends KommunaError {
     super(`Promotion refused: ${details.missing.map((m) => m.en).join('; ')}`);
   }
 }
+
+/** A year the steering group has already closed: its figures stay as decided. */
+export class YearClosedError extends KommunaError {
+  readonly code = 'YEAR_CLOSED';
+  readonly status = 409;
+  constructor(readonly year: number) {
+    super(`${year} is already closed by a steering-group decision; its figures are kept as decided`);
+  }
+}

@@ -62,8 +62,58 @@ interface DecisionRow {
   recorded_at: Date | string;
 }
 
+export interface YearClosingRecord {
+  id: string;
+  year: number;
+  decidedOn: string;
+  diaryNumber: string;
+  figures: Record<string, unknown>;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+interface YearClosingRow {
+  id: string;
+  year: number;
+  decided_on: string;
+  diary_number: string;
+  figures: Record<string, unknown> | string;
+  recorded_by: string;
+  recorded_at: Date | string;
+}
+
+const CLOSING_COLUMNS = `id, year, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, diary_number, figures, recorded_by, recorded_at`;
+
 /** The steering group's own records (platform-level, append-only): thin data access. */
 export class RecordsRepository {
+  async closings(em: Pick<EntityManager, 'query'>, year?: number): Promise<YearClosingRecord[]> {
+    const rows: YearClosingRow[] = await em.query(
+      `SELECT ${CLOSING_COLUMNS} FROM catalogue_year_closing ${year === undefined ? '' : 'WHERE year = $1'} ORDER BY year`,
+      year === undefined ? [] : [year],
+    );
+    return rows.map(toClosing);
+  }
+
+  /** Undefined when the year is already closed (one closing per year, kept as decided). */
+  async insertClosing(em: Pick<EntityManager, 'query'>, c: Omit<YearClosingRecord, 'id' | 'recordedAt'>): Promise<YearClosingRecord | undefined> {
+    const rows: YearClosingRow[] = await em.query(
+      `INSERT INTO catalogue_year_closing (year, decided_on, diary_number, figures, recorded_by) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (year) DO NOTHING RETURNING ${CLOSING_COLUMNS}`,
+      [c.year, c.decidedOn, c.diaryNumber, JSON.stringify(c.figures), c.recordedBy],
+    );
+    return rows[0] ? toClosing(rows[0]) : undefined;
+  }
+
+  /** Whether the database holds demo figures (seeded for npm start). */
+  async isDemo(em: Pick<EntityManager, 'query'>): Promise<boolean> {
+    const rows: unknown[] = await em.query(`SELECT 1 FROM catalogue_demo_marker WHERE id = 1`);
+    return rows.length > 0;
+  }
+
+  async markDemo(em: Pick<EntityManager, 'query'>, note: string): Promise<void> {
+    await em.query(`INSERT INTO catalogue_demo_marker (id, note) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, [note]);
+  }
+
   async followUps(em: Pick<EntityManager, 'query'>, service?: string): Promise<FollowUpRecord[]> {
     const rows: FollowUpRow[] = await em.query(
       `SELECT ${FOLLOW_UP_COLUMNS} FROM catalogue_follow_up ${service ? 'WHERE service = $1' : ''} ORDER BY measured_on, recorded_at, id`,
@@ -132,6 +182,18 @@ function toDecision(row: DecisionRow): StatusDecisionRecord {
     decidedOn: row.decided_on,
     diaryNumber: row.diary_number,
     evidence: typeof row.evidence === 'string' ? (JSON.parse(row.evidence) as Record<string, unknown>) : row.evidence,
+    recordedBy: row.recorded_by,
+    recordedAt: iso(row.recorded_at),
+  };
+}
+
+function toClosing(row: YearClosingRow): YearClosingRecord {
+  return {
+    id: row.id,
+    year: Number(row.year),
+    decidedOn: row.decided_on,
+    diaryNumber: row.diary_number,
+    figures: typeof row.figures === 'string' ? (JSON.parse(row.figures) as Record<string, unknown>) : row.figures,
     recordedBy: row.recorded_by,
     recordedAt: iso(row.recorded_at),
   };

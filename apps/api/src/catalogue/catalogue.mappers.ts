@@ -1,5 +1,5 @@
-import type { BenefitHypothesis, FollowUpRecord, HypothesisBenefit, ServiceCosts, ServiceView, StatusDecisionRecord } from '@kommuna/catalogue';
-import { CatalogueDecision, CatalogueFollowUp, CatalogueHypothesis, CatalogueHypothesisBenefit, CatalogueServiceCosts, CatalogueServiceModel } from './catalogue.models';
+import type { BenefitHypothesis, FollowUpRecord, HypothesisBenefit, ServiceCosts, ServiceView, StatusDecisionRecord, YearClosingRecord } from '@kommuna/catalogue';
+import { CatalogueDecision, CatalogueFollowUp, CatalogueHypothesis, CatalogueHypothesisBenefit, CatalogueServiceCosts, CatalogueServiceModel, CatalogueYearClosing } from './catalogue.models';
 
 export const toHypothesis = (h: BenefitHypothesis): CatalogueHypothesis => ({
   id: h.id,
@@ -39,7 +39,13 @@ export function toServiceModel(view: ServiceView): CatalogueServiceModel {
     maintenance: { type: d.maintenance.type, contractor: d.maintenance.contractor ?? null, until: d.maintenance.until ?? null },
     dependencies: d.dependencies,
     hypotheses: d.benefits.map(toHypothesis),
-    cost: { yearlyBudgetSek: d.cost.yearlyBudgetSek, allocationKey: d.cost.allocationKey, usageMetric: d.cost.usageMetric ?? null },
+    cost: {
+      budgets: Object.entries(d.cost.budgetsSek)
+        .map(([year, budgetSek]) => ({ year: Number(year), budgetSek }))
+        .sort((a, b) => a.year - b.year),
+      allocationKey: d.cost.allocationKey,
+      usageMetric: d.cost.usageMetric ?? null,
+    },
     adoption: view.adoption,
     metrics: [...view.metrics],
     latestDecision: view.latestDecision ? toDecision(view.latestDecision) : null,
@@ -53,6 +59,16 @@ export const toCosts = (c: ServiceCosts): CatalogueServiceCosts => ({
   allocationKey: c.sharing.allocationKey,
   appliedKey: c.sharing.appliedKey,
   shares: c.shares,
+  closed: c.closed,
+});
+
+export const toYearClosing = (c: YearClosingRecord): CatalogueYearClosing => ({
+  id: c.id,
+  year: c.year,
+  decidedOn: c.decidedOn,
+  diaryNumber: c.diaryNumber,
+  recordedBy: c.recordedBy,
+  recordedAt: c.recordedAt,
 });
 
 export const toBenefit = (b: HypothesisBenefit): CatalogueHypothesisBenefit => ({

@@ -98,10 +98,19 @@ export class CatalogueHypothesis {
   confidence!: string;
 }
 
+@ObjectType({ description: 'The budget decided for a service for one year (service.yaml cost.budgetsSek)' })
+export class CatalogueBudget {
+  @Field(() => Int)
+  year!: number;
+
+  @Field(() => Int, { description: 'Whole kronor' })
+  budgetSek!: number;
+}
+
 @ObjectType()
 export class CatalogueCostModel {
-  @Field(() => Int)
-  yearlyBudgetSek!: number;
+  @Field(() => [CatalogueBudget], { description: 'One budget per year, oldest first; a year not listed has none' })
+  budgets!: CatalogueBudget[];
 
   @Field({ description: 'equal, per_capita or per_use' })
   allocationKey!: string;
@@ -120,6 +129,15 @@ export class CatalogueAdoption {
 
   @Field({ description: 'planned (not yet in use, pays nothing), piloting, production or leaving' })
   stage!: string;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: piloting from (tenant.yaml)' })
+  pilotingFrom!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: in production from (tenant.yaml)' })
+  productionFrom!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD: the first day no longer in use (tenant.yaml)' })
+  leftOn!: string | null;
 }
 
 @ObjectType()
@@ -247,7 +265,10 @@ export class CatalogueCostShare {
   @Field(() => LocalizedText)
   names!: LocalizedText;
 
-  @Field(() => Int, { description: '1 (equal), inhabitants (per capita) or uses in the year (per use)' })
+  @Field(() => Int, { description: 'Months of the year the municipality used the service (0-12): shares are pro-rata by these' })
+  months!: number;
+
+  @Field(() => Int, { description: 'Months (equal), inhabitants × months (per capita) or uses in the months of use (per use)' })
   basis!: number;
 
   @Field(() => Int, { description: 'Whole kronor; the shares sum to the budget exactly' })
@@ -262,17 +283,50 @@ export class CatalogueServiceCosts {
   @Field(() => Int)
   year!: number;
 
-  @Field(() => Int)
-  budgetSek!: number;
+  @Field(() => Int, { nullable: true, description: 'The budget for the year; null when none was decided (then no shares)' })
+  budgetSek!: number | null;
 
   @Field()
   allocationKey!: string;
 
-  @Field({ description: 'The key applied: per_use falls back to equal in a year without metered use' })
+  @Field({ description: 'The key applied: per_use falls back to equal (by months) in a year without metered use' })
   appliedKey!: string;
 
   @Field(() => [CatalogueCostShare])
   shares!: CatalogueCostShare[];
+
+  @Field(() => CatalogueClosedRef, { nullable: true, description: 'Set when a steering-group decision closed the year: the figures are those decided' })
+  closed!: CatalogueClosedRef | null;
+}
+
+@ObjectType({ description: 'The steering-group decision that closed a year' })
+export class CatalogueClosedRef {
+  @Field({ description: 'YYYY-MM-DD' })
+  decidedOn!: string;
+
+  @Field({ description: 'Diarienummer' })
+  diaryNumber!: string;
+}
+
+@ObjectType({ description: 'A year closed by a steering-group decision; its figures are kept as decided' })
+export class CatalogueYearClosing {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  year!: number;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  decidedOn!: string;
+
+  @Field({ description: 'Diarienummer' })
+  diaryNumber!: string;
+
+  @Field()
+  recordedBy!: string;
+
+  @Field()
+  recordedAt!: string;
 }
 
 @ObjectType({ description: 'Metered use of one municipality, service and metric in a month (an aggregate count)' })
@@ -409,7 +463,7 @@ export class CatalogueMunicipalityService {
   @Field(() => Int, { nullable: true, description: 'The municipality’s share of the budget for the year' })
   costSek!: number | null;
 
-  @Field(() => [CatalogueMetricCount], { description: 'Metered use over the last 12 months' })
+  @Field(() => [CatalogueMetricCount], { description: 'Metered use in the months of the year (up to the current month)' })
   usage!: CatalogueMetricCount[];
 
   @Field(() => Int)
@@ -439,7 +493,7 @@ export class CatalogueMunicipality {
   @Field(() => Int)
   totalCostSek!: number;
 
-  @Field(() => [String], { description: 'The 12 months usage and benefit cover (YYYY-MM-01)' })
+  @Field(() => [String], { description: 'The months of the year usage and benefit cover, up to the current month (YYYY-MM-01)' })
   months!: string[];
 
   @Field(() => [CatalogueMunicipalityService])
@@ -485,5 +539,17 @@ export class CatalogueDecisionInput {
   decidedOn!: string;
 
   @Field({ description: 'Diarienummer, e.g. "KS 2025/123"' })
+  diaryNumber!: string;
+}
+
+@InputType()
+export class CatalogueYearClosingInput {
+  @Field(() => Int, { description: 'A year that has ended' })
+  year!: number;
+
+  @Field({ description: 'YYYY-MM-DD, after the year ended' })
+  decidedOn!: string;
+
+  @Field({ description: 'Diarienummer, e.g. "KS 2027/12"' })
   diaryNumber!: string;
 }

@@ -12,8 +12,10 @@ import {
   CatalogueServiceCosts,
   CatalogueServiceModel,
   CatalogueUsage,
+  CatalogueYearClosing,
+  CatalogueYearClosingInput,
 } from './catalogue.models';
-import { toBenefit, toCosts, toDecision, toFollowUp, toServiceModel } from './catalogue.mappers';
+import { toBenefit, toCosts, toDecision, toFollowUp, toServiceModel, toYearClosing } from './catalogue.mappers';
 
 const actor = (p: Principal) => ({ subject: p.subject, roles: p.roles });
 
@@ -111,6 +113,24 @@ export class CatalogueResolver {
   @Query(() => String, { description: 'The service as publiccode.yml (also public at GET /catalogue/services/:id/publiccode.yml)' })
   cataloguePubliccode(@Args('service', { type: () => ID }) service: string): Promise<string> {
     return this.catalogue.publiccode(service);
+  }
+
+  @Allow('steering_group', 'platform_admin')
+  @Query(() => [CatalogueYearClosing], { description: 'Years closed by a steering-group decision, oldest first' })
+  async catalogueClosedYears(@CurrentPrincipal() principal: Principal): Promise<CatalogueYearClosing[]> {
+    return (await this.catalogue.closedYears(actor(principal))).map(toYearClosing);
+  }
+
+  @Allow('steering_group', 'platform_admin')
+  @Query(() => Boolean, { description: 'Whether the figures are demo figures (seeded for npm start): every page and export must say so' })
+  catalogueDemo(@CurrentPrincipal() principal: Principal): Promise<boolean> {
+    return this.catalogue.isDemo(actor(principal));
+  }
+
+  @Allow('steering_group')
+  @Mutation(() => CatalogueYearClosing, { description: "Closes a year that has ended: its cost shares are kept as decided (YEAR_CLOSED if it already is)" })
+  async closeCatalogueYear(@CurrentPrincipal() principal: Principal, @Args('input') input: CatalogueYearClosingInput): Promise<CatalogueYearClosing> {
+    return toYearClosing(await this.catalogue.closeYear(actor(principal), { ...input }));
   }
 
   @Allow('steering_group')

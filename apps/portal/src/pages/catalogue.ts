@@ -1,7 +1,7 @@
 import type { CatalogueView, ServiceCosts } from '../data';
 import { Html, html, tableWrap } from '../html';
 import { formatSek, keyLabel, Lang, t } from '../i18n';
-import { exportLinks, stageBadge, statusBadge, yearForm } from './common';
+import { closedNote, exportLinks, stageBadge, statusBadge, yearForm } from './common';
 
 /** The catalogue: every shared service at a glance, the adoption matrix, the meeting pack. */
 export function cataloguePage(lang: Lang, data: CatalogueView, year: number, years: number[]): { title: string; body: Html } {
@@ -21,7 +21,7 @@ export function cataloguePage(lang: Lang, data: CatalogueView, year: number, yea
 <td>${statusBadge(s.status, lang)}</td>
 <td>${s.version}</td>
 <td>${lang === 'sv' ? `${production} i produktion, ${piloting} pilot` : `${production} in production, ${piloting} piloting`}</td>
-<td class="num">${cost ? html`${formatSek(cost.budgetSek, lang)}<br><span class="hint">${keyLabel(cost.allocationKey, lang)}</span>` : '–'}</td>
+<td class="num">${cost && cost.budgetSek !== null ? html`${formatSek(cost.budgetSek, lang)}<br><span class="hint">${keyLabel(cost.allocationKey, lang)}</span>` : html`<span class="hint">${t(lang, 'noBudget')}</span>`}</td>
 <td class="num">${(data.benefits[s.id] ?? []).length === 0 ? '–' : `${formatSek(benefit.low, lang)} – ${formatSek(benefit.high, lang)}`}</td>
 <td class="num">${benefit.followed === null ? '–' : formatSek(benefit.followed, lang)}</td>
 </tr>`;
@@ -36,9 +36,10 @@ export function cataloguePage(lang: Lang, data: CatalogueView, year: number, yea
   const body = html`<h1>${t(lang, 'catalogue')}</h1>
 <p class="lead">${lang === 'sv' ? 'De gemensamma tjänsterna: mognad, införande, kostnad per medlem och nytta, beräknad på plattformens egen mätning.' : 'The shared services: maturity, adoption, cost per member and benefit, computed from the platform’s own metering.'}</p>
 ${yearForm(lang, '/catalogue', year, years)}
+${closedNote(lang, data.catalogueCosts.find((c) => c.closed)?.closed ?? null, year)}
 ${tableWrap(
   t(lang, 'catalogue'),
-  html`<table><caption>${lang === 'sv' ? `Tjänster, budget ${year} och nytta ${t(lang, 'last12')}` : `Services, budget ${year} and benefit over the ${t(lang, 'last12')}`}</caption>
+  html`<table><caption>${lang === 'sv' ? `Tjänster, budget och nytta ${year}` : `Services, budget and benefit ${year}`}</caption>
 <thead><tr><th scope="col">${t(lang, 'service')}</th><th scope="col">${t(lang, 'domain')}</th><th scope="col">${t(lang, 'status')}</th><th scope="col">${t(lang, 'version')}</th><th scope="col">${t(lang, 'adoptionShort')}</th><th scope="col" class="num">${t(lang, 'budget')} ${year}</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')}</th><th scope="col" class="num">${t(lang, 'followedUpBenefit')}</th></tr></thead>
 <tbody>${rows}</tbody></table>`,
 )}

@@ -18,3 +18,23 @@ export function exportLinks(lang: Lang, year: number): Html {
 <p class="actions"><a class="button" href="/export/meeting-pack.csv?year=${year}" download>${t(lang, 'exportCsv')}</a>
 <a class="button" href="/export/meeting-pack.pdf?year=${year}" download>${t(lang, 'exportPdf')}</a></p></section>`;
 }
+
+/** Says that a year is closed and its figures are those the steering group decided. */
+export function closedNote(lang: Lang, closed: { decidedOn: string; diaryNumber: string } | null, year: number): Html | '' {
+  if (!closed) return '';
+  return html`<p class="note">${
+    lang === 'sv'
+      ? `${year} är stängt genom styrgruppens beslut ${closed.decidedOn} (dnr ${closed.diaryNumber}): kostnaderna visas som de beslutades.`
+      : `${year} was closed by the steering group's decision of ${closed.decidedOn} (ref. ${closed.diaryNumber}): costs are shown as decided.`
+  }</p>`;
+}
+
+/** An adoption's dates, as tenant.yaml records them. */
+export function adoptionDates(a: { pilotingFrom: string | null; productionFrom: string | null; leftOn: string | null }, lang: Lang): string {
+  const parts = [
+    a.pilotingFrom && `${lang === 'sv' ? 'pilot från' : 'piloting from'} ${a.pilotingFrom}`,
+    a.productionFrom && `${lang === 'sv' ? 'produktion från' : 'production from'} ${a.productionFrom}`,
+    a.leftOn && `${lang === 'sv' ? 'lämnade' : 'left'} ${a.leftOn}`,
+  ].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}

@@ -2,7 +2,7 @@ import { benefitChart } from '../chart';
 import type { ServiceView } from '../data';
 import { Html, html, tableWrap } from '../html';
 import { confidenceLabel, formatMonth, formatNumber, formatSek, keyLabel, Lang, statusLabel, STATUSES, t, unitLabel } from '../i18n';
-import { stageBadge, statusBadge, yearForm } from './common';
+import { adoptionDates, closedNote, stageBadge, statusBadge, yearForm } from './common';
 
 export interface FormState {
   /** Which form the state belongs to. */
@@ -59,17 +59,18 @@ export function servicePage(
 </dl>`;
 
   const adoption = s.adoption.length
-    ? html`<ul>${s.adoption.map((a) => html`<li><a href="/municipalities/${a.slug}">${a.names[lang]}</a> ${stageBadge(a.stage, lang)}</li>`)}</ul>`
+    ? html`<ul>${s.adoption.map((a) => html`<li><a href="/municipalities/${a.slug}">${a.names[lang]}</a> ${stageBadge(a.stage, lang)}${adoptionDates(a, lang)}</li>`)}</ul>`
     : html`<p>${lang === 'sv' ? 'Ingen kommun använder tjänsten ännu.' : 'No municipality uses the service yet.'}</p>`;
 
   const costTable = tableWrap(
     `${t(lang, 'costs')} ${year}`,
-    html`<table><caption>${t(lang, 'costs')} ${year}: ${formatSek(costs.budgetSek, lang)}, ${keyLabel(costs.appliedKey, lang)}${
+    html`<table><caption>${t(lang, 'costs')} ${year}: ${costs.budgetSek === null ? t(lang, 'noBudget') : formatSek(costs.budgetSek, lang)}, ${keyLabel(costs.appliedKey, lang)}${
       costs.appliedKey !== costs.allocationKey ? ` (${lang === 'sv' ? 'ingen mätt användning under året' : 'no metered use in the year'})` : ''
     }</caption>
-<thead><tr><th scope="col">${t(lang, 'municipality')}</th><th scope="col" class="num">${t(lang, 'basis')}</th><th scope="col" class="num">${t(lang, 'share')}</th></tr></thead>
-<tbody>${costs.shares.map((c) => html`<tr><th scope="row">${c.names[lang]}</th><td class="num">${formatNumber(c.basis, lang)}</td><td class="num">${formatSek(c.amountSek, lang)}</td></tr>`)}</tbody>
-<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td></td><td class="num">${formatSek(costs.shares.reduce((sum, c) => sum + c.amountSek, 0), lang)}</td></tr></tfoot></table>`,
+<thead><tr><th scope="col">${t(lang, 'municipality')}</th><th scope="col" class="num">${t(lang, 'monthsOfUse')}</th><th scope="col" class="num">${t(lang, 'basis')}</th><th scope="col" class="num">${t(lang, 'share')}</th></tr></thead>
+<tbody>${costs.shares.map((c) => html`<tr><th scope="row">${c.names[lang]}</th><td class="num">${c.months}</td><td class="num">${formatNumber(c.basis, lang)}</td><td class="num">${formatSek(c.amountSek, lang)}</td></tr>`)}</tbody>
+<tfoot><tr><th scope="row">${t(lang, 'total')}</th><td></td><td></td><td class="num">${formatSek(costs.shares.reduce((sum, c) => sum + c.amountSek, 0), lang)}</td></tr></tfoot></table>
+${closedNote(lang, costs.closed, year)}`,
   );
 
   const benefits = data.catalogueBenefits.map((b, i) => {

@@ -49,7 +49,10 @@ const BenefitHypothesisSchema = z
 
 const CostModelSchema = z
   .object({
-    yearlyBudgetSek: z.number().int('must be whole kronor').nonnegative(),
+    budgetsSek: z
+      .record(z.string().regex(/^20\d\d$/, 'must be a year, e.g. 2026'), z.number().int('must be whole kronor').nonnegative())
+      .default({})
+      .describe('The budget decided for each year, whole kronor: { 2026: 800000, ... }; a year not listed has no budget'),
     allocationKey: z.enum(ALLOCATION_KEYS),
     usageMetric: identifier.optional().describe('The metered metric whose yearly use divides a per_use budget'),
   })
@@ -133,3 +136,8 @@ export const ServiceDescriptorSchema = z
 export type ServiceDescriptor = z.output<typeof ServiceDescriptorSchema>;
 export type BenefitHypothesis = ServiceDescriptor['benefits'][number];
 export type CostModel = ServiceDescriptor['cost'];
+
+/** A service's budget for a year as service.yaml gives it; null when none was decided for that year. */
+export function budgetFor(cost: Pick<CostModel, 'budgetsSek'>, year: number): number | null {
+  return cost.budgetsSek[String(year)] ?? null;
+}

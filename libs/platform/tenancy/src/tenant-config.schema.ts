@@ -16,13 +16,36 @@ const kommunkoder = allKommuner()
   .map((kommun) => kommun.kod)
   .sort() as [string, ...string[]];
 
+const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+
 const ServiceEntrySchema = z
   .object({
     stage: z.enum(ADOPTION_STAGES).describe('planned (not yet in use, pays nothing), piloting, production or leaving'),
+    // The adoption's history, for the steering group's pro-rata cost shares: a member pays for the
+    // months it used the service (from pilotingFrom, else productionFrom, until leftOn), so joining
+    // or leaving never changes a past year's shares.
+    pilotingFrom: isoDate.optional().describe('The day the municipality started piloting the service'),
+    productionFrom: isoDate.optional().describe('The day the municipality put the service in production'),
+    leftOn: isoDate.optional().describe('The first day the municipality no longer used the service'),
     // Each service library validates its own settings; the tenant file only gives them room.
     settings: z.record(z.string(), z.unknown()).default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, ctx) => {
+    if (entry.pilotingFrom && entry.productionFrom && entry.productionFrom < entry.pilotingFrom) {
+      ctx.addIssue({ code: 'custom', path: ['productionFrom'], message: 'is before pilotingFrom' });
+    }
+    const start = entry.pilotingFrom ?? entry.productionFrom;
+    if (entry.leftOn && start && entry.leftOn <= start) {
+      ctx.addIssue({ code: 'custom', path: ['leftOn'], message: `must be after the service was taken into use (${start})` });
+    }
+    if (entry.stage === 'planned' && (entry.productionFrom || entry.leftOn)) {
+      ctx.addIssue({ code: 'custom', path: [entry.productionFrom ? 'productionFrom' : 'leftOn'], message: 'a planned service is not in use yet: give pilotingFrom at most' });
+    }
+    if (entry.stage === 'piloting' && entry.productionFrom) {
+      ctx.addIssue({ code: 'custom', path: ['productionFrom'], message: 'a service still piloting has no production date: set the stage to production' });
+    }
+  });
 
 type ServiceEntries = Record<ServiceId, z.ZodOptional<typeof ServiceEntrySchema>>;
 
@@ -40,6 +63,9 @@ export const TenantConfigSchema = z
       }),
     names: z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict(),
     population: z.number().int().positive().optional().describe('Inhabitants, for per-capita cost sharing'),
+    memberSince: isoDate
+      .optional()
+      .describe("The day the municipality joined the cooperation: a service's start when its entry gives no date of its own"),
     lifecycle: z
       .enum(['active', 'suspended', 'closed'])
       .default('active')

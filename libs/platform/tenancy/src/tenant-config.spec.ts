@@ -89,4 +89,21 @@ describe('tenant configuration', () => {
       expect.stringMatching(/^solleftea:auth.organization: "kommuna\/harnosand" is already used by .*harnosand/),
     ]);
   });
+
+  it('reads adoption dates and refuses ones out of order or that contradict the stage, naming the field', () => {
+    const withServices = (slug: string, kommunkod: string, orgnr: string, services: string) => validYaml(slug, kommunkod, orgnr).replace('services:\n  e-forms: { stage: production }\n', `memberSince: "2024-01-01"\nservices:\n${services}`);
+    const good = tenantsDir({ sundsvall: withServices('sundsvall', '2281', '212000-2411', '  e-forms: { stage: production, pilotingFrom: "2024-03-01", productionFrom: "2024-09-01" }\n') });
+    const [loaded] = loadTenantConfigs(good);
+    expect(loaded.config).toMatchObject({ memberSince: '2024-01-01', services: { 'e-forms': { pilotingFrom: '2024-03-01', productionFrom: '2024-09-01' } } });
+    const bad = tenantsDir({
+      sundsvall: withServices('sundsvall', '2281', '212000-2411', '  e-forms: { stage: production, pilotingFrom: "2024-09-01", productionFrom: "2024-03-01" }\n  minasidor: { stage: leaving, productionFrom: "2024-03-01", leftOn: "2024-02-01" }\n'),
+      ange: withServices('ange', '2260', '212000-2387', '  e-forms: { stage: planned, productionFrom: "2026-01-01" }\n  minasidor: { stage: piloting, pilotingFrom: "2025-13-01" }\n'),
+    });
+    expect(problemsOf(bad).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}: ${p.message}`)).toEqual([
+      'ange:services.e-forms.productionFrom: a planned service is not in use yet: give pilotingFrom at most',
+      'ange:services.minasidor.pilotingFrom: must be a date YYYY-MM-DD',
+      'sundsvall:services.e-forms.productionFrom: is before pilotingFrom',
+      'sundsvall:services.minasidor.leftOn: must be after the service was taken into use (2024-03-01)',
+    ]);
+  });
 });
