@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const logger = new JsonLogger(config.logLevel);
   const runtime = await startPlatformRuntime(config);
   const app = await createApi(runtime, logger);
-  const worker = startEmbeddedWorker(runtime, logger);
+  const worker = await startEmbeddedWorker(runtime, logger);
   // Nest closes the database on shutdown: the outbox loop stops first.
   if (worker) app.getHttpAdapter().getInstance().addHook('preClose', () => worker.stop());
   // The last spans are sent before the process ends.

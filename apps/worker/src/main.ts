@@ -5,7 +5,7 @@ import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
-import { ComposedServices, loadValidatedTenants, servicesDir } from '@kommuna/services';
+import { ComposedServices, loadValidatedTenants, natsBridgeFromEnv, servicesDir } from '@kommuna/services';
 import { createHealthServer } from './health-server';
 import { WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
@@ -33,8 +33,11 @@ async function main(): Promise<void> {
   platformMetrics.setTenants(tenants.all());
   // The same composed services as the api's: the outbox over every service's handlers, then each service's jobs.
   const services = new ComposedServices({ database, tenants, parties: new PartyRegister(database), env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
+  // With NATS_URL, the outbox also publishes every event to JetStream (kommuna.events.<municipality>.<type>).
+  const nats = await natsBridgeFromEnv(process.env, tenants);
   const tasks = services.backgroundTasks({
     settings,
+    eventHandlers: nats ? [nats] : [],
     onError: (error, context) => logger.event('warn', 'background work failed; will retry', { ...context, error: error.message }),
   });
   for (const task of tasks) task.start();
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
   // The port actually bound (0 picks a free one); a wildcard address is reached on loopback.
   const healthPort = (health.address() as AddressInfo).port;
   const healthHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), tenants: tenants.all().length, healthPort, health: `http://${healthHost}:${healthPort}/health/ready` });
+  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), nats: nats ? 'connected' : 'off', tenants: tenants.all().length, healthPort, health: `http://${healthHost}:${healthPort}/health/ready` });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     health.close();
     // Finish the round in hand, then close: claimed work is committed or rolled back, never half-done.
     await Promise.all(tasks.map((t) => t.stop()));
+    await nats?.close();
     await database.close();
     await tracing?.shutdown();
     process.exit(0);

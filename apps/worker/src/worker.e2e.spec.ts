@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { recordEvent } from '@kommuna/platform-events';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { AckPolicy, connect, DeliverPolicy, NatsConnection } from 'nats';
+import { CitizenFormsService, loadEFormsContent } from '@kommuna/e-forms';
+import { EVENT_STREAM, eventSubject, recordEvent, TENANT_EXTENSION } from '@kommuna/platform-events';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
 import { createTestDatabase, freePort } from '@kommuna/platform-testing';
+import { eventContractOf, EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { WORKER_DATABASE_SCHEMA } from './background-tasks';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
+// The NATS server of these machines and CI (JetStream enabled); NATS_URL overrides it.
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 function spawnWorker(env: Record<string, string | undefined>) {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
@@ -19,6 +25,23 @@ function spawnWorker(env: Record<string, string | undefined>) {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
+}
+
+/** Every message stored on one subject, read through a fresh consumer (the stream is shared with other runs). */
+async function storedOn(nc: NatsConnection, subject: string): Promise<CloudEvent<unknown>[]> {
+  const manager = await nc.jetstreamManager();
+  const consumer = await manager.consumers.add(EVENT_STREAM, { filter_subject: subject, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30_000_000_000 });
+  const events: CloudEvent<unknown>[] = [];
+  if (consumer.num_pending > 0) {
+    const messages = await (await nc.jetstream().consumers.get(EVENT_STREAM, consumer.name)).fetch({ max_messages: consumer.num_pending, expires: 5000 });
+    for await (const message of messages) {
+      const headers = Object.fromEntries([...(message.headers?.keys() ?? [])].map((key) => [key.toLowerCase(), message.headers?.get(key) ?? '']));
+      events.push(HTTP.toEvent({ headers, body: message.string() }) as CloudEvent<unknown>);
+      if (events.length === consumer.num_pending) break;
+    }
+  }
+  await manager.consumers.delete(EVENT_STREAM, consumer.name);
+  return events;
 }
 
 describe('worker process', () => {
@@ -39,7 +62,7 @@ describe('worker process', () => {
           database.transaction((em) => recordEvent(em, { type: 'se.kommuna.test.ping', source: '/test', data: {} })),
         );
         const port = await freePort();
-        const worker = spawnWorker({ DATABASE_URL: url, DATABASE_MIGRATION_URL: undefined, KOMMUNA_WORKER_HEALTH_PORT: String(port), NODE_ENV: 'test' });
+        const worker = spawnWorker({ DATABASE_URL: url, DATABASE_MIGRATION_URL: undefined, KOMMUNA_WORKER_HEALTH_PORT: String(port), NODE_ENV: 'test', NATS_URL: undefined });
         try {
           const published = async () =>
             requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
@@ -47,7 +70,7 @@ describe('worker process', () => {
             );
           for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
           // The composed services' work (@kommuna/services), the same list the api runs on the embedded database.
-          expect(worker.output()).toMatch(/Kommuna worker ready.*"tasks":\["outbox","digital-mail-delivery","digital-mail-retention","e-forms-retention"\]/);
+          expect(worker.output()).toMatch(/Kommuna worker ready.*"tasks":\["outbox","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/);
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(health.status).toBe(200);
@@ -62,5 +85,49 @@ describe('worker process', () => {
         await database.close();
       }
     }, 60_000);
+
+    it('publishes a submitted e-form’s event once to kommuna.events.<municipality>.<type>', async () => {
+      const database = await createTestDatabase(WORKER_DATABASE_SCHEMA);
+      const url = (database.dataSource.options as { url: string }).url;
+      const nc = await connect({ servers: NATS_URL });
+      try {
+        const tenants = new TenantDirectory(database);
+        await tenants.sync(loadTenantConfigs(path.join(REPO_ROOT, 'tenants')).map((t) => t.config));
+        await loadEFormsContent({ database, tenants, tenantsDir: path.join(REPO_ROOT, 'tenants') });
+        const sundsvall = tenants.get('sundsvall');
+        const answers = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
+        const { submissionId } = await requestContext.run({ requestId: 't', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, () =>
+          new CitizenFormsService(database, tenants).submit({ formSlug: 'bygglov-forfragan', data: answers, idempotencyKey: `nats-${Date.now()}` }),
+        );
+        const [{ id: eventId }] = await requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
+          database.transaction((em) => em.query(`SELECT id FROM outbox_event WHERE type = $1 AND subject = $2`, [EVENT_TYPES.formSubmissionReceived, submissionId])),
+        );
+        const subject = eventSubject('sundsvall', eventContractOf(EVENT_TYPES.formSubmissionReceived)!.cloudEventType);
+
+        const port = await freePort();
+        const worker = spawnWorker({ DATABASE_URL: url, DATABASE_MIGRATION_URL: undefined, KOMMUNA_WORKER_HEALTH_PORT: String(port), NODE_ENV: 'test', NATS_URL });
+        try {
+          const pending = () =>
+            requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
+              database.transaction((em) => em.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`)),
+            );
+          for (let i = 0; i < 150 && (await pending())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
+          expect(worker.output()).toMatch(/Kommuna worker ready.*"nats":"connected"/);
+          expect(await pending()).toEqual([{ n: 0 }]);
+        } finally {
+          worker.child.kill('SIGTERM');
+        }
+        expect(await worker.exited).toBe(0);
+
+        const stored = (await storedOn(nc, subject)).filter((event) => event.id === eventId);
+        expect(stored).toHaveLength(1);
+        expect(stored[0]).toMatchObject({ type: 'se.kommuna.eforms.submission.received.v1', source: '/e-forms', subject: submissionId, [TENANT_EXTENSION]: 'sundsvall' });
+        // Only Sundsvall's subject carries it.
+        expect((await storedOn(nc, eventSubject('timra', '>'))).filter((event) => event.id === eventId)).toEqual([]);
+      } finally {
+        await nc.drain();
+        await database.close();
+      }
+    }, 90_000);
   }
 });

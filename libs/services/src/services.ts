@@ -4,8 +4,8 @@ import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { E_FORMS_SERVICE } from '@kommuna/e-forms';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { EventHandler, OutboxDispatcher } from '@kommuna/platform-events';
-import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA } from '@kommuna/platform-persistence';
+import { EventHandler, NatsEventBridge, OutboxDispatcher } from '@kommuna/platform-events';
+import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import {
   BackgroundTask,
   BackgroundTaskOptions,
@@ -75,8 +75,31 @@ export function loadValidatedTenants(tenantsDir: string, options: { servicesDir?
   return tenants;
 }
 
+/**
+ * The NATS JetStream bridge when NATS_URL is set (issue 18; docs/operations.md), else undefined and
+ * nothing changes. Connecting fails start-up with the reason: a configured NATS that cannot be
+ * reached is a fault to see at once, not events silently kept back. The caller closes it on stop.
+ */
+export async function natsBridgeFromEnv(env: NodeJS.ProcessEnv, tenants: TenantDirectory): Promise<NatsEventBridge | undefined> {
+  const url = env.NATS_URL?.trim();
+  if (!url) return undefined;
+  try {
+    return await NatsEventBridge.connect(url, { slugOf: (tenantId) => tenants.all().find((t) => t.id === tenantId)?.slug });
+  } catch (error) {
+    throw new Error(`NATS_URL is set (${url}) but NATS JetStream could not be reached: ${(error as Error).message}`);
+  }
+}
+
 /** How often the outbox is polled when it was empty. */
 const OUTBOX_INTERVAL_MS = 200;
+
+export interface ComposedBackgroundTaskOptions extends BackgroundTaskOptions {
+  /**
+   * Outbox consumers the process adds to the services' own, after them: transports it connected
+   * (NatsEventBridge). The process owns them and closes them once the tasks have stopped.
+   */
+  eventHandlers?: readonly EventHandler[];
+}
 
 /**
  * Every service composed once for a process (the api, or the worker): their shared objects, their
@@ -102,9 +125,12 @@ export class ComposedServices {
     return composed as T;
   }
 
-  /** The outbox dispatcher (over every service's handlers) and every service's own loops. */
-  backgroundTasks(options: BackgroundTaskOptions = {}): BackgroundTask[] {
-    const outbox = new OutboxDispatcher(this.runtime.database, [...this.eventHandlers], {
+  /**
+   * The outbox dispatcher (over every service's handlers, then the process's own: the NATS bridge
+   * when NATS_URL is set) and every service's own loops.
+   */
+  backgroundTasks(options: ComposedBackgroundTaskOptions = {}): BackgroundTask[] {
+    const outbox = new OutboxDispatcher(this.runtime.database, [...this.eventHandlers, ...(options.eventHandlers ?? [])], {
       onError: (error, failed) =>
         options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
     });
