@@ -39,7 +39,8 @@ describe('event contracts', () => {
       submittedAt: '2026-03-01T10:00:00.000Z',
     };
     expect(validate(data)).toBe(true);
-    const { unit: _unit, ...withoutUnit } = data;
+    const withoutUnit: Partial<typeof data> = { ...data };
+    delete withoutUnit.unit;
     expect(validate(withoutUnit)).toBe(false);
     expect(validate({ ...data, submittedAt: 'yesterday' })).toBe(false);
     expect(validate({ ...data, personnummer: '199001012384' })).toBe(false);
