@@ -1,2 +1,13 @@
 export * from './settings';
 export * from './service-descriptor';
+export * from './service-types';
+export * from './schema';
+export * from './errors';
+export * from './access';
+export * from './import-rows';
+export * from './importer';
+export * from './rules';
+export * from './monthly-check';
+export * from './results';
+export * from './home-care';
+export { MIN_CELL_SIZE as HOME_CARE_MIN_CELL_SIZE } from './disclosure';

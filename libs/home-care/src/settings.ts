@@ -1,11 +1,23 @@
 import { z } from 'zod';
-import type { LoadedTenantConfig } from '@kommuna/platform-tenancy';
+import type { LoadedTenantConfig, TenantConfig } from '@kommuna/platform-tenancy';
 
 /**
  * The service's part of tenant.yaml (services.home-care.settings). Strict, so a misspelt key
- * is refused at start-up and in CI rather than silently ignored. Add the service's settings here.
+ * is refused at start-up and in CI rather than silently ignored.
  */
-export const HomeCareSettingsSchema = z.object({}).strict();
+export const HomeCareSettingsSchema = z
+  .object({
+    /**
+     * The units (staff tokens' unit claim) responsible for home care: only their case workers see
+     * residents' data (OSL 26 kap.). Another unit, even of the same municipality, gets nothing.
+     */
+    responsibleUnits: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a unit id such as socialtjanst')).min(1).default(['socialtjanst']),
+    /** How far performed time may exceed granted time before it is a deviation (0.05 = 5 %). */
+    tolerance: z.number().min(0).max(1).default(0.05),
+    /** The share of manually registered visits above which a provider's month is a deviation. */
+    manualShareThreshold: z.number().min(0).max(1).default(0.2),
+  })
+  .strict();
 export type HomeCareSettings = z.output<typeof HomeCareSettingsSchema>;
 
 /** Every municipality's settings, checked; the error names each file and field at fault. */
@@ -21,4 +33,10 @@ export function validateHomeCareSettings(tenants: readonly LoadedTenantConfig[])
     }
   }
   if (problems.length > 0) throw new Error(`Invalid home-care settings:\n${problems.join('\n')}`);
+}
+
+/** A municipality's settings (validated at start-up), or null when it does not take part. */
+export function homeCareSettingsOf(config: TenantConfig): HomeCareSettings | null {
+  const entry = config.services['home-care'];
+  return entry ? HomeCareSettingsSchema.parse(entry.settings ?? {}) : null;
 }

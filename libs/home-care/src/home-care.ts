@@ -1,0 +1,87 @@
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import type { BackgroundTask } from '@kommuna/platform-services';
+import { currentTenant, HomeCareActor, HomeCareGate } from './access';
+import { HomeCareImporter, ImportFileInput, ImportResult } from './importer';
+import { CheckRun, MonthlyCheck, previousMonth } from './monthly-check';
+import { CheckLine, HomeCareResults, MunicipalityFollowUp } from './results';
+
+/** What the api calls: imports, the check, and the reads, each behind the secrecy gate. */
+export class HomeCare {
+  readonly gate = new HomeCareGate();
+  readonly importer: HomeCareImporter;
+  readonly check: MonthlyCheck;
+  readonly results: HomeCareResults;
+
+  constructor(
+    private readonly database: Database,
+    private readonly tenants: TenantDirectory,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.importer = new HomeCareImporter(database, tenants, this.gate);
+    this.check = new MonthlyCheck(database, this.gate);
+    this.results = new HomeCareResults(database, tenants, this.gate);
+  }
+
+  /** Imports a file into the current municipality (whole or not at all). */
+  importFile(actor: HomeCareActor, input: ImportFileInput): Promise<ImportResult> {
+    return this.importer.importFile(actor, input);
+  }
+
+  /** Checks a month of the current municipality now (the responsible unit, or its systems). */
+  runCheck(actor: HomeCareActor, month: string): Promise<CheckRun> {
+    const tenant = currentTenant(this.tenants);
+    if (actor.kind === 'staff') this.gate.assertMayReadResidents(actor, tenant);
+    else this.gate.assertMayImport(actor, tenant);
+    return this.check.run(tenant, month, actor);
+  }
+
+  latestRun(actor: HomeCareActor, month: string): Promise<CheckRun | null> {
+    return this.results.latestRun(actor, currentTenant(this.tenants), month);
+  }
+
+  lines(actor: HomeCareActor, month: string, options: { all?: boolean; residentId?: string } = {}): Promise<CheckLine[]> {
+    return this.results.lines(actor, currentTenant(this.tenants), month, options);
+  }
+
+  followUp(actor: HomeCareActor, month: string): Promise<MunicipalityFollowUp[]> {
+    return this.results.followUp(actor, month);
+  }
+
+  /** The job: the previous month of every participating municipality. A month already checked on the same files is a no-op. */
+  async checkPreviousMonth(): Promise<Record<string, CheckRun>> {
+    const month = previousMonth(this.now());
+    const runs: Record<string, CheckRun> = {};
+    for (const tenant of this.tenants.all()) {
+      if (!tenant.config.services['home-care']) continue;
+      runs[tenant.slug] = await requestContext.run({ requestId: `home-care-check-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () =>
+        this.check.run(tenant, month, { kind: 'system', name: 'home-care-monthly-check' }),
+      );
+    }
+    return runs;
+  }
+
+  /** The worker's loop: checks the previous month at start and then every intervalMs (six hours by default). */
+  backgroundTasks(options: { intervalMs?: number; onError?: (error: Error, context: { tenantId: string; step: string }) => void } = {}): BackgroundTask[] {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<unknown> | undefined;
+    const run = () => {
+      running ??= this.checkPreviousMonth()
+        .catch((error: Error) => options.onError?.(error, { tenantId: '-', step: 'home-care-monthly-check' }))
+        .finally(() => (running = undefined));
+    };
+    return [
+      {
+        name: 'home-care-monthly-check',
+        start: () => {
+          run();
+          timer = setInterval(run, options.intervalMs ?? 6 * 3_600_000);
+        },
+        stop: async () => {
+          clearInterval(timer);
+          await running;
+        },
+      },
+    ];
+  }
+}

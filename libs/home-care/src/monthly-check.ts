@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { appendAuditEntry } from '@kommuna/platform-audit';
+import { Database, Tenant } from '@kommuna/platform-persistence';
+import { HomeCareActor, HomeCareGate } from './access';
+import { HomeCareRequestError } from './errors';
+import { homeCareLock } from './importer';
+import { CheckSettings, evaluateLine, GrantedFigures, MonthLine, ProviderFigures, RULES_VERSION } from './rules';
+import type { ProviderKind, ServiceType } from './service-types';
+
+export interface CheckRun {
+  id: string;
+  month: string;
+  rulesVersion: string;
+  settings: CheckSettings;
+  inputs: Array<{ kind: string; fileName: string; sha256: string }>;
+  inputsDigest: string;
+  residents: number;
+  residentsWithDeviations: number;
+  amountAtStakeSek: number;
+  createdAt: Date;
+}
+
+/** 'YYYY-MM' → its first day, refusing anything else. */
+export function firstDayOf(month: string): string {
+  const match = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(month);
+  if (!match) throw new HomeCareRequestError(`month must be YYYY-MM, not "${month.slice(0, 20)}"`);
+  return `${month}-01`;
+}
+
+/** The month before `now`'s month in Swedish time, as YYYY-MM: the month the job checks. */
+export function previousMonth(now: Date): string {
+  const [year, month] = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+  const y = month === 1 ? year - 1 : year;
+  const m = month === 1 ? 12 : month - 1;
+  return `${y}-${String(m).padStart(2, '0')}`;
+}
+
+const TZ = `'Europe/Stockholm'`;
+
+/** Granted minutes per resident and service type: each day a decision covers, less whole days in hospital. */
+const GRANTED_SQL = `
+WITH bounds AS (SELECT $2::date AS first_day, ($2::date + interval '1 month')::date AS next_first),
+days AS (SELECT g::date AS day FROM bounds, generate_series(bounds.first_day, bounds.next_first - 1, interval '1 day') g),
+covered AS (
+  SELECT d.resident_id, s.service_type, days.day, s.granted_minutes_per_month,
+         EXISTS (SELECT 1 FROM home_care_inpatient_period p WHERE p.tenant_id = $1 AND p.resident_id = d.resident_id
+                  AND days.day > p.admitted_on AND (p.discharged_on IS NULL OR days.day < p.discharged_on)) AS inpatient
+    FROM home_care_decision d
+    JOIN home_care_decision_service s ON s.tenant_id = d.tenant_id AND s.decision_id = d.id
+    JOIN days ON days.day >= d.valid_from AND (d.valid_to IS NULL OR days.day <= d.valid_to)
+   WHERE d.tenant_id = $1
+)
+SELECT resident_id, service_type, max(granted_minutes_per_month)::int AS decided,
+       count(*)::int AS decision_days, (count(*) FILTER (WHERE inpatient))::int AS inpatient_days,
+       coalesce(round(sum(granted_minutes_per_month::numeric) FILTER (WHERE NOT inpatient) / $3), 0)::int AS granted
+  FROM covered GROUP BY resident_id, service_type`;
+
+/** Each visit of the month classified (decision, hospital, rate), summed per resident, service type and provider. */
+const VISITS_SQL = `
+WITH visits AS (
+  SELECT v.external_id, v.resident_id, v.service_type, v.provider_id, v.verification, v.started_at,
+         (v.started_at AT TIME ZONE ${TZ})::date AS day,
+         round(extract(epoch FROM v.stopped_at - v.started_at) / 60)::int AS performed,
+         coalesce(v.billed_minutes, round(extract(epoch FROM v.stopped_at - v.started_at) / 60)::int) AS billed
+    FROM home_care_visit v
+   WHERE v.tenant_id = $1 AND v.started_at >= ($2::date::timestamp AT TIME ZONE ${TZ})
+     AND v.started_at < (($2::date + interval '1 month')::timestamp AT TIME ZONE ${TZ})
+),
+classified AS (
+  SELECT v.*,
+         EXISTS (SELECT 1 FROM home_care_decision d JOIN home_care_decision_service s ON s.tenant_id = d.tenant_id AND s.decision_id = d.id
+                  WHERE d.tenant_id = $1 AND d.resident_id = v.resident_id AND s.service_type = v.service_type
+                    AND v.day >= d.valid_from AND (d.valid_to IS NULL OR v.day <= d.valid_to)) AS within_decision,
+         EXISTS (SELECT 1 FROM home_care_inpatient_period p WHERE p.tenant_id = $1 AND p.resident_id = v.resident_id
+                  AND v.day > p.admitted_on AND (p.discharged_on IS NULL OR v.day < p.discharged_on)) AS in_hospital,
+         (SELECT r.sek_per_hour FROM home_care_provider_rate r WHERE r.tenant_id = $1 AND r.provider_id = v.provider_id
+             AND r.service_type = v.service_type AND r.valid_from <= v.day ORDER BY r.valid_from DESC LIMIT 1) AS rate
+    FROM visits v
+),
+flagged AS (
+  SELECT c.*, NOT c.within_decision AS outside, c.within_decision AND c.in_hospital AS inpatient,
+         c.within_decision AND NOT c.in_hospital AS eligible, coalesce(c.rate, 0) * 100 / 60 AS ore_per_minute
+    FROM classified c
+)
+SELECT f.resident_id, f.service_type, p.code AS provider, p.name, p.kind,
+       count(*)::int AS visits, (count(*) FILTER (WHERE f.verification = 'manual'))::int AS manual_visits,
+       (count(*) FILTER (WHERE f.outside))::int AS outside_visits,
+       coalesce(sum(f.billed) FILTER (WHERE f.outside), 0)::int AS outside_billed,
+       coalesce(sum(f.billed * f.ore_per_minute) FILTER (WHERE f.outside), 0)::float8 AS outside_ore,
+       (count(*) FILTER (WHERE f.inpatient))::int AS inpatient_visits,
+       coalesce(sum(f.billed) FILTER (WHERE f.inpatient), 0)::int AS inpatient_billed,
+       coalesce(sum(f.billed * f.ore_per_minute) FILTER (WHERE f.inpatient), 0)::float8 AS inpatient_ore,
+       coalesce(sum(f.performed) FILTER (WHERE f.eligible), 0)::int AS performed,
+       coalesce(sum(f.billed) FILTER (WHERE f.eligible), 0)::int AS billed,
+       coalesce(sum(least(f.billed, f.performed)) FILTER (WHERE f.eligible), 0)::int AS accepted,
+       coalesce(sum(least(f.billed, f.performed) * f.ore_per_minute) FILTER (WHERE f.eligible), 0)::float8 AS accepted_ore,
+       coalesce(sum(greatest(f.billed - f.performed, 0)) FILTER (WHERE f.eligible), 0)::int AS over_billed,
+       coalesce(sum(greatest(f.billed - f.performed, 0) * f.ore_per_minute) FILTER (WHERE f.eligible), 0)::float8 AS over_billed_ore,
+       (array_agg(f.external_id ORDER BY f.started_at, f.external_id) FILTER (WHERE f.outside))[1:50] AS outside_evidence,
+       (array_agg(f.external_id ORDER BY f.started_at, f.external_id) FILTER (WHERE f.inpatient))[1:50] AS inpatient_evidence
+  FROM flagged f JOIN home_care_provider p ON p.tenant_id = $1 AND p.id = f.provider_id
+ GROUP BY f.resident_id, f.service_type, p.code, p.name, p.kind`;
+
+interface GrantedRow { resident_id: string; service_type: ServiceType; decided: number; decision_days: number; inpatient_days: number; granted: number }
+interface VisitRow {
+  resident_id: string; service_type: ServiceType; provider: string; name: string; kind: ProviderKind;
+  visits: number; manual_visits: number; outside_visits: number; outside_billed: number; outside_ore: number;
+  inpatient_visits: number; inpatient_billed: number; inpatient_ore: number; performed: number; billed: number;
+  accepted: number; accepted_ore: number; over_billed: number; over_billed_ore: number;
+  outside_evidence: string[] | null; inpatient_evidence: string[] | null;
+}
+
+/**
+ * The monthly check of a municipality (issue 20): SQL sums each resident's month, evaluateLine
+ * applies the rules, and the run is stored with the files it read. A run is identified by its
+ * inputs: checking a month again on the same files, settings and rules returns the stored run
+ * (reproducible, and the job may run as often as it likes); a new file gives a new run.
+ */
+export class MonthlyCheck {
+  constructor(
+    private readonly database: Database,
+    private readonly gate: HomeCareGate,
+  ) {}
+
+  /** Checks `month` (YYYY-MM) of the current municipality. */
+  async run(tenant: Tenant, month: string, actor: HomeCareActor): Promise<CheckRun> {
+    const firstDay = firstDayOf(month);
+    const settings = this.gate.settingsOf(tenant);
+    const checkSettings: CheckSettings = { tolerance: settings.tolerance, manualShareThreshold: settings.manualShareThreshold };
+    return this.database.transaction(async (em) => {
+      await homeCareLock(em, tenant.id);
+      const inputs: CheckRun['inputs'] = (
+        await em.query(`SELECT kind, file_name, sha256 FROM home_care_import WHERE tenant_id = $1 ORDER BY kind, sha256`, [tenant.id])
+      ).map((r: { kind: string; file_name: string; sha256: string }) => ({ kind: r.kind, fileName: r.file_name, sha256: r.sha256 }));
+      const inputsDigest = createHash('sha256')
+        .update(JSON.stringify({ rulesVersion: RULES_VERSION, settings: checkSettings, month, files: inputs.map((i) => `${i.kind}:${i.sha256}`) }))
+        .digest('hex');
+      const [stored] = await em.query(`SELECT *, to_char(month, 'YYYY-MM') AS month_text FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 AND inputs_digest = $3`, [tenant.id, firstDay, inputsDigest]);
+      if (stored) return toRun(stored);
+      const lines = await this.computeLines(em, tenant.id, firstDay, checkSettings);
+      const residents = new Set(lines.map((l) => l.residentId));
+      const deviating = new Set(lines.filter((l) => l.deviations.length > 0).map((l) => l.residentId));
+      const amount = Math.round(lines.reduce((total, l) => total + l.amountAtStakeSek * 100, 0)) / 100;
+      const [row] = await em.query(
+        `INSERT INTO home_care_check_run (tenant_id, month, rules_version, settings, inputs, inputs_digest, started_by, residents, residents_with_deviations, amount_at_stake_sek)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *, to_char(month, 'YYYY-MM') AS month_text`,
+        [tenant.id, firstDay, RULES_VERSION, JSON.stringify(checkSettings), JSON.stringify(inputs), inputsDigest, this.gate.actorName(actor), residents.size, deviating.size, amount.toFixed(2)],
+      );
+      for (let i = 0; i < lines.length; i += 500) {
+        const chunk = lines.slice(i, i + 500);
+        await em.query(
+          `INSERT INTO home_care_check_line (tenant_id, run_id, resident_id, service_type, figures, deviations, amount_at_stake_sek)
+           SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::numeric[])`,
+          [tenant.id, row.id, chunk.map((l) => l.residentId), chunk.map((l) => l.serviceType), chunk.map((l) => JSON.stringify(figuresOf(l))), chunk.map((l) => JSON.stringify(l.deviations)), chunk.map((l) => l.amountAtStakeSek.toFixed(2))],
+        );
+      }
+      await appendAuditEntry(em, {
+        actor: this.gate.actorName(actor),
+        action: 'home-care.check.run',
+        targetType: 'home_care_check_run',
+        targetId: row.id,
+        details: { month, rulesVersion: RULES_VERSION, inputsDigest, residents: residents.size, residentsWithDeviations: deviating.size },
+      });
+      return toRun(row);
+    });
+  }
+
+  /** The month's lines, computed from what is stored: what run() stores, and what a test compares. */
+  async computeLines(em: EntityManager, tenantId: string, firstDay: string, settings: CheckSettings): Promise<MonthLine[]> {
+    const daysInMonth = new Date(Date.UTC(Number(firstDay.slice(0, 4)), Number(firstDay.slice(5, 7)), 0)).getUTCDate();
+    const granted: GrantedRow[] = await em.query(GRANTED_SQL, [tenantId, firstDay, daysInMonth]);
+    const visits: VisitRow[] = await em.query(VISITS_SQL, [tenantId, firstDay]);
+    const key = (resident: string, type: string) => `${resident}\u0000${type}`;
+    const lines = new Map<string, { residentId: string; serviceType: ServiceType; granted: GrantedFigures; providers: ProviderFigures[] }>();
+    const lineOf = (residentId: string, serviceType: ServiceType) => {
+      let line = lines.get(key(residentId, serviceType));
+      if (!line) {
+        line = { residentId, serviceType, granted: { decidedMinutesPerMonth: 0, decisionDays: 0, inpatientDays: 0, grantedMinutes: 0 }, providers: [] };
+        lines.set(key(residentId, serviceType), line);
+      }
+      return line;
+    };
+    for (const g of granted) {
+      lineOf(g.resident_id, g.service_type).granted = { decidedMinutesPerMonth: g.decided, decisionDays: g.decision_days, inpatientDays: g.inpatient_days, grantedMinutes: g.granted };
+    }
+    for (const v of visits) {
+      lineOf(v.resident_id, v.service_type).providers.push({
+        provider: v.provider,
+        name: v.name,
+        kind: v.kind,
+        visits: v.visits,
+        manualVisits: v.manual_visits,
+        outsideDecisionVisits: v.outside_visits,
+        outsideDecisionBilledMinutes: v.outside_billed,
+        outsideDecisionOre: Math.round(v.outside_ore),
+        inpatientVisits: v.inpatient_visits,
+        inpatientBilledMinutes: v.inpatient_billed,
+        inpatientOre: Math.round(v.inpatient_ore),
+        performedMinutes: v.performed,
+        billedMinutes: v.billed,
+        acceptedMinutes: v.accepted,
+        acceptedOre: Math.round(v.accepted_ore),
+        overBilledMinutes: v.over_billed,
+        overBilledOre: Math.round(v.over_billed_ore),
+        outsideDecisionEvidence: v.outside_evidence ?? [],
+        inpatientEvidence: v.inpatient_evidence ?? [],
+      });
+    }
+    return [...lines.values()]
+      .sort((a, b) => a.residentId.localeCompare(b.residentId) || a.serviceType.localeCompare(b.serviceType))
+      .map((l) => evaluateLine(l.residentId, l.serviceType, daysInMonth, l.granted, l.providers.sort((a, b) => a.provider.localeCompare(b.provider)), settings));
+  }
+}
+
+/** What a line stores beside its deviations. */
+export function figuresOf(line: MonthLine): Record<string, unknown> {
+  return {
+    daysInMonth: line.daysInMonth,
+    granted: line.granted,
+    providers: line.providers,
+    performedMinutes: line.performedMinutes,
+    billedMinutes: line.billedMinutes,
+    acceptedMinutes: line.acceptedMinutes,
+    visits: line.visits,
+    manualVisits: line.manualVisits,
+  };
+}
+
+export function toRun(row: Record<string, unknown>): CheckRun {
+  return {
+    id: String(row.id),
+    month: String(row.month_text),
+    rulesVersion: String(row.rules_version),
+    settings: row.settings as CheckSettings,
+    inputs: row.inputs as CheckRun['inputs'],
+    inputsDigest: String(row.inputs_digest),
+    residents: Number(row.residents),
+    residentsWithDeviations: Number(row.residents_with_deviations),
+    amountAtStakeSek: Number(row.amount_at_stake_sek),
+    createdAt: new Date(row.created_at as string),
+  };
+}

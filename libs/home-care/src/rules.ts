@@ -1,0 +1,224 @@
+import type { ProviderKind, ServiceType } from './service-types';
+
+/** Changes whenever a rule or its arithmetic changes: a run names the version it ran with. */
+export const RULES_VERSION = 'home-care-check/1';
+
+/** Below this many visits in a month, a manual share says little (one manual visit of two is 50 %). */
+export const MANUAL_SHARE_MIN_VISITS = 5;
+
+export const RULES = {
+  over_granted: {
+    id: 'HC1',
+    reference: 'SoL (2001:453) 4 kap. 1 §: insatser ges enligt biståndsbeslut; LOV-avtalet: ersättning för beviljad och utförd tid',
+  },
+  billed_above_performed: { id: 'HC2', reference: 'LOV-avtalet: ersättning per utförd timme enligt tidsregistreringen' },
+  outside_decision: { id: 'HC3', reference: 'SoL (2001:453) 4 kap. 1 §: ingen insats utan gällande biståndsbeslut för insatstypen' },
+  during_inpatient: { id: 'HC4', reference: 'LOV-avtalet: ingen ersättning för insatser under slutenvård (behovet vilar)' },
+  manual_share: { id: 'HC5', reference: 'LOV-avtalet: tidsregistrering med tagg i hemmet; manuell registrering undantagsvis' },
+} as const;
+export type RuleCode = keyof typeof RULES;
+
+/** One provider's visits for a resident and service type in the month, as the check's SQL sums them. */
+export interface ProviderFigures {
+  provider: string;
+  name: string;
+  kind: ProviderKind;
+  visits: number;
+  manualVisits: number;
+  /** Visits on a day no decision grants this service type: none of their time counts. */
+  outsideDecisionVisits: number;
+  outsideDecisionBilledMinutes: number;
+  outsideDecisionOre: number;
+  /** Visits on a whole day in hospital (between admission and discharge): none of their time counts. */
+  inpatientVisits: number;
+  inpatientBilledMinutes: number;
+  inpatientOre: number;
+  /** The remaining (eligible) visits: time performed by the registration and time billed. */
+  performedMinutes: number;
+  billedMinutes: number;
+  /** Σ min(billed, performed) per visit: time both done and asked for. */
+  acceptedMinutes: number;
+  acceptedOre: number;
+  /** Σ max(billed − performed, 0) per visit. */
+  overBilledMinutes: number;
+  overBilledOre: number;
+  /** Visit ids behind HC3 and HC4 (at most 50 each), so a person can look them up. */
+  outsideDecisionEvidence: string[];
+  inpatientEvidence: string[];
+}
+
+/** What the decisions grant a resident of a service type in the month, prorated by day. */
+export interface GrantedFigures {
+  /** Per month as decided (the largest if two decisions share the month). */
+  decidedMinutesPerMonth: number;
+  /** Days of the month a decision covers. */
+  decisionDays: number;
+  /** Of those, whole days in hospital. */
+  inpatientDays: number;
+  /** Decided minutes × (decision days − inpatient days) / days of the month, rounded. */
+  grantedMinutes: number;
+}
+
+export interface CheckSettings {
+  tolerance: number;
+  manualShareThreshold: number;
+}
+
+export interface Deviation {
+  rule: string;
+  code: RuleCode;
+  reference: string;
+  explanation: { sv: string; en: string };
+  minutes: number;
+  /** Kronor at stake with private (LOV) providers; own units are not paid per hour. */
+  amountSek: number;
+  providers: string[];
+  evidence: string[];
+}
+
+export interface MonthLine {
+  residentId: string;
+  serviceType: ServiceType;
+  daysInMonth: number;
+  granted: GrantedFigures;
+  providers: ProviderFigures[];
+  performedMinutes: number;
+  billedMinutes: number;
+  acceptedMinutes: number;
+  visits: number;
+  manualVisits: number;
+  deviations: Deviation[];
+  amountAtStakeSek: number;
+}
+
+const sum = (items: ProviderFigures[], pick: (p: ProviderFigures) => number) => items.reduce((total, p) => total + pick(p), 0);
+const lov = (items: ProviderFigures[]) => items.filter((p) => p.kind === 'lov');
+const sek = (ore: number) => Math.round(ore) / 100;
+const hours = (minutes: number) => `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+const kr = (amount: number) => `${amount.toLocaleString('sv-SE', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} kr`;
+
+/**
+ * The month's rules for one resident and service type: pure arithmetic on the figures the SQL
+ * summed, so the same figures always give the same deviations and amounts (reproducible), and each
+ * deviation says in words how it was reached. The five rules count disjoint minutes, so no minute
+ * is at stake twice: HC3 and HC4 take the ineligible visits whole, HC2 the billed time above the
+ * performed time of the remaining visits, HC1 the accepted time above the granted time.
+ */
+export function evaluateLine(
+  residentId: string,
+  serviceType: ServiceType,
+  daysInMonth: number,
+  granted: GrantedFigures,
+  providers: ProviderFigures[],
+  settings: CheckSettings,
+): MonthLine {
+  const deviations: Deviation[] = [];
+  const performedMinutes = sum(providers, (p) => p.performedMinutes);
+  const billedMinutes = sum(providers, (p) => p.billedMinutes);
+  const acceptedMinutes = sum(providers, (p) => p.acceptedMinutes);
+  const visits = sum(providers, (p) => p.visits);
+  const manualVisits = sum(providers, (p) => p.manualVisits);
+
+  const outside = providers.filter((p) => p.outsideDecisionVisits > 0);
+  if (outside.length > 0) {
+    const count = sum(outside, (p) => p.outsideDecisionVisits);
+    const minutes = sum(outside, (p) => p.outsideDecisionBilledMinutes);
+    const amountSek = sek(sum(lov(outside), (p) => p.outsideDecisionOre));
+    deviations.push({
+      rule: RULES.outside_decision.id,
+      code: 'outside_decision',
+      reference: RULES.outside_decision.reference,
+      explanation: {
+        sv: `${count} besök (${hours(minutes)} fakturerat) gjordes en dag då inget gällande biståndsbeslut omfattade insatstypen; tiden räknas inte${amountSek > 0 ? `, ${kr(amountSek)} till privata utförare` : ''}.`,
+        en: `${count} visit(s) (${hours(minutes)} billed) fell on a day no valid decision granted this service type; the time does not count${amountSek > 0 ? `, ${amountSek.toFixed(2)} SEK to private providers` : ''}.`,
+      },
+      minutes,
+      amountSek,
+      providers: outside.map((p) => p.provider),
+      evidence: outside.flatMap((p) => p.outsideDecisionEvidence),
+    });
+  }
+
+  const inpatient = providers.filter((p) => p.inpatientVisits > 0);
+  if (inpatient.length > 0) {
+    const count = sum(inpatient, (p) => p.inpatientVisits);
+    const minutes = sum(inpatient, (p) => p.inpatientBilledMinutes);
+    const amountSek = sek(sum(lov(inpatient), (p) => p.inpatientOre));
+    deviations.push({
+      rule: RULES.during_inpatient.id,
+      code: 'during_inpatient',
+      reference: RULES.during_inpatient.reference,
+      explanation: {
+        sv: `${count} besök (${hours(minutes)} fakturerat) registrerades en hel dag då den enskilde var inlagd på sjukhus; behovet vilar då${amountSek > 0 ? `, ${kr(amountSek)} till privata utförare` : ''}.`,
+        en: `${count} visit(s) (${hours(minutes)} billed) were registered on a whole day the resident was in hospital, when the need pauses${amountSek > 0 ? `, ${amountSek.toFixed(2)} SEK to private providers` : ''}.`,
+      },
+      minutes,
+      amountSek,
+      providers: inpatient.map((p) => p.provider),
+      evidence: inpatient.flatMap((p) => p.inpatientEvidence),
+    });
+  }
+
+  const overBilling = providers.filter((p) => p.overBilledMinutes > 0);
+  if (overBilling.length > 0) {
+    const minutes = sum(overBilling, (p) => p.overBilledMinutes);
+    const amountSek = sek(sum(lov(overBilling), (p) => p.overBilledOre));
+    deviations.push({
+      rule: RULES.billed_above_performed.id,
+      code: 'billed_above_performed',
+      reference: RULES.billed_above_performed.reference,
+      explanation: {
+        sv: `Fakturerad tid överstiger registrerad utförd tid med ${hours(minutes)} (${hours(billedMinutes)} fakturerat, ${hours(performedMinutes)} utfört)${amountSek > 0 ? `: ${kr(amountSek)}` : ''}.`,
+        en: `Billed time exceeds the registered performed time by ${hours(minutes)} (${hours(billedMinutes)} billed, ${hours(performedMinutes)} performed)${amountSek > 0 ? `: ${amountSek.toFixed(2)} SEK` : ''}.`,
+      },
+      minutes,
+      amountSek,
+      providers: overBilling.map((p) => p.provider),
+      evidence: [],
+    });
+  }
+
+  const limit = granted.grantedMinutes * (1 + settings.tolerance);
+  if (acceptedMinutes > limit) {
+    const minutes = acceptedMinutes - granted.grantedMinutes;
+    // Priced at the average rate of the accepted minutes: own units' minutes weigh in at 0 kr.
+    const acceptedOre = sum(lov(providers), (p) => p.acceptedOre);
+    const amountSek = acceptedMinutes > 0 ? sek((minutes * acceptedOre) / acceptedMinutes) : 0;
+    const pause = granted.inpatientDays > 0 ? `, ${granted.inpatientDays} dag(ar) på sjukhus avräknade` : '';
+    const pauseEn = granted.inpatientDays > 0 ? `, ${granted.inpatientDays} day(s) in hospital deducted` : '';
+    deviations.push({
+      rule: RULES.over_granted.id,
+      code: 'over_granted',
+      reference: RULES.over_granted.reference,
+      explanation: {
+        sv: `Utförd och fakturerad tid ${hours(acceptedMinutes)} överstiger beviljad tid ${hours(granted.grantedMinutes)} (${hours(granted.decidedMinutesPerMonth)}/månad för ${granted.decisionDays - granted.inpatientDays} av ${daysInMonth} dagar${pause}) med ${hours(minutes)}, mer än toleransen ${percent(settings.tolerance)}${amountSek > 0 ? `: ${kr(amountSek)}` : ''}.`,
+        en: `Performed and billed time ${hours(acceptedMinutes)} exceeds the granted ${hours(granted.grantedMinutes)} (${hours(granted.decidedMinutesPerMonth)}/month for ${granted.decisionDays - granted.inpatientDays} of ${daysInMonth} days${pauseEn}) by ${hours(minutes)}, beyond the ${percent(settings.tolerance)} tolerance${amountSek > 0 ? `: ${amountSek.toFixed(2)} SEK` : ''}.`,
+      },
+      minutes,
+      amountSek,
+      providers: providers.filter((p) => p.acceptedMinutes > 0).map((p) => p.provider),
+      evidence: [],
+    });
+  }
+
+  if (visits >= MANUAL_SHARE_MIN_VISITS && manualVisits / visits > settings.manualShareThreshold) {
+    const share = manualVisits / visits;
+    deviations.push({
+      rule: RULES.manual_share.id,
+      code: 'manual_share',
+      reference: RULES.manual_share.reference,
+      explanation: {
+        sv: `${manualVisits} av ${visits} besök (${percent(share)}) registrerades manuellt, över gränsen ${percent(settings.manualShareThreshold)}: tiderna är inte verifierade i hemmet.`,
+        en: `${manualVisits} of ${visits} visits (${percent(share)}) were registered manually, above the ${percent(settings.manualShareThreshold)} threshold: their times were not verified at the door.`,
+      },
+      minutes: 0,
+      amountSek: 0,
+      providers: providers.filter((p) => p.manualVisits > 0).map((p) => p.provider),
+      evidence: [],
+    });
+  }
+
+  const amountAtStakeSek = Math.round(deviations.reduce((total, d) => total + d.amountSek * 100, 0)) / 100;
+  return { residentId, serviceType, daysInMonth, granted, providers, performedMinutes, billedMinutes, acceptedMinutes, visits, manualVisits, deviations, amountAtStakeSek };
+}

@@ -1,0 +1,24 @@
+import type { DatabaseSchema } from '@kommuna/platform-persistence';
+import { HomeCareCheckLineEntity, HomeCareCheckRunEntity } from './entities/check.entity';
+import { HomeCareDecisionEntity, HomeCareDecisionServiceEntity } from './entities/decision.entity';
+import { HomeCareImportEntity } from './entities/import.entity';
+import { HomeCareInpatientPeriodEntity } from './entities/inpatient-period.entity';
+import { HomeCareProviderEntity, HomeCareProviderRateEntity } from './entities/provider.entity';
+import { HomeCareVisitEntity } from './entities/visit.entity';
+import { HomeCareTables1766400000000 } from './migrations/1766400000000-home-care-tables';
+
+/** Home care's tables; the composition adds them to the platform's. */
+export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
+  entities: [
+    HomeCareImportEntity,
+    HomeCareProviderEntity,
+    HomeCareProviderRateEntity,
+    HomeCareDecisionEntity,
+    HomeCareDecisionServiceEntity,
+    HomeCareVisitEntity,
+    HomeCareInpatientPeriodEntity,
+    HomeCareCheckRunEntity,
+    HomeCareCheckLineEntity,
+  ],
+  migrations: [HomeCareTables1766400000000],
+};
