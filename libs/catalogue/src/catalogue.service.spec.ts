@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
-import { requestContext, SERVICE_IDS, TenantConfig } from '@kommuna/platform-tenancy';
+import { loadTenantConfigs, requestContext, SERVICE_IDS, TenantConfig } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, useTestDatabase } from '@kommuna/platform-testing';
 import { CatalogueService } from './catalogue.service';
 import { MIN_CELL_SIZE } from './disclosure';
 import { loadServiceCatalogue } from './descriptor/service-descriptor.loader';
 import { UsageRepository } from './metering/usage.repository';
 import { CATALOGUE_DATABASE_SCHEMA } from './schema';
-import { seedDemoCatalogue } from './demo-seed';
+import { demoConfiguration, seedDemoCatalogue } from './demo-seed';
 
 const SCHEMA: DatabaseSchema = {
   entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(CATALOGUE_DATABASE_SCHEMA.entities as [])],
@@ -188,17 +188,60 @@ describe('catalogue service (on the database)', () => {
     const entries = loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config })));
     const directory = new TenantDirectory(db());
     await directory.sync(configs);
-    await seedDemoCatalogue(db(), directory, entries, now);
+    const tenantsDir = path.join(repo, 'tenants');
+    expect(await catalogue.isDemo(steering)).toBe(false);
+    await seedDemoCatalogue(db(), directory, entries, tenantsDir, now);
     const first = await catalogue.usageTotals(steering, '2024-07', '2025-06');
-    await seedDemoCatalogue(db(), directory, entries, now);
+    await seedDemoCatalogue(db(), directory, entries, tenantsDir, now);
+    expect(await catalogue.isDemo(steering)).toBe(true);
     expect(await catalogue.usageTotals(steering, '2024-07', '2025-06')).toEqual(first);
     // The months metered before seeding kept their figures.
     expect(first.find((u) => u.slug === 'sundsvall' && u.metric === 'letters_digital' && u.month === '2025-01-01')!.count).toBe(3000);
-    // Every service a municipality uses has 12 months of figures.
-    expect(first.filter((u) => u.slug === 'timra' && u.metric === 'submissions')).toHaveLength(12);
+    // Every service a municipality uses has 12 months of figures, where its configuration allows them:
+    // Sundsvall publishes forms (tenants/sundsvall/forms), Timrå none here, so it has no submissions.
+    expect(first.filter((u) => u.slug === 'sundsvall' && u.metric === 'submissions')).toHaveLength(12);
+    expect(first.filter((u) => u.slug === 'timra' && u.metric === 'submissions')).toHaveLength(0);
+    expect(first.filter((u) => u.slug === 'timra' && u.metric === 'letters_digital')).toHaveLength(12);
     expect(first.filter((u) => u.slug === 'timra' && u.service === 'minasidor')).toHaveLength(0);
     // A planned service gets no demo figures: only what was metered.
     expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([['letters_digital', '2025-02-01', 40]]);
+  });
+});
+
+// Issue 22: demo figures contradicted the configuration (Härnösand showed 3,465 submissions with no
+// published forms, Ånge 325 automated decisions with automated decisions switched off).
+describe('catalogue demo figures from the shipped configuration (on the database)', () => {
+  const db = useTestDatabase(SCHEMA);
+  const now = new Date('2026-11-15T10:00:00Z');
+  const steering = { subject: 'styrgrupp', roles: ['steering_group'] };
+
+  it('generates figures only where the tenant files allow them, in the months of use, and marks them as demo', async () => {
+    const tenantsDir = path.join(repo, 'tenants');
+    const loaded = loadTenantConfigs(tenantsDir);
+    const directory = new TenantDirectory(db());
+    await directory.sync(loaded.map((t) => t.config));
+    const entries = loadServiceCatalogue(path.join(repo, 'libs'), loaded);
+    const catalogue = new CatalogueService(db(), directory, entries, () => now);
+    await seedDemoCatalogue(db(), directory, entries, tenantsDir, now);
+    const usage = await catalogue.usageTotals(steering, '2025-12', '2026-11');
+    const sum = (slug: string, metric: string) => usage.filter((u) => u.slug === slug && u.metric === metric).reduce((s, u) => s + (u.count ?? 0), 0);
+    const cells = (slug: string, metric: string) => usage.filter((u) => u.slug === slug && u.metric === metric);
+    for (const { config } of loaded) {
+      const demo = demoConfiguration(tenantsDir, config);
+      if (demo.publishedForms.length === 0) expect({ slug: config.slug, submissions: cells(config.slug, 'submissions') }).toEqual({ slug: config.slug, submissions: [] });
+      if (demo.automatedForms.length === 0) expect({ slug: config.slug, automated: cells(config.slug, 'automated_decisions') }).toEqual({ slug: config.slug, automated: [] });
+    }
+    // The shipped files: Härnösand publishes no form, Ånge adopts one but decides nothing automatically.
+    expect(demoConfiguration(tenantsDir, loaded.find((t) => t.config.slug === 'harnosand')!.config).publishedForms).toEqual([]);
+    expect(cells('harnosand', 'submissions')).toEqual([]);
+    expect(sum('ange', 'submissions')).toBeGreaterThan(0);
+    expect(cells('ange', 'automated_decisions')).toEqual([]);
+    expect(sum('sundsvall', 'automated_decisions')).toBeGreaterThan(0);
+    // Ånge pilots digital mail from 2026-03-01: nothing before.
+    expect(cells('ange', 'letters_digital').map((u) => u.month)[0]).toBe('2026-03-01');
+    expect(await catalogue.isDemo(steering)).toBe(true);
+    for (const f of await catalogue.followUps(steering)) expect(f.source).toMatch(/^DEMO/);
+    for (const d of await catalogue.decisions(steering)) expect(d.diaryNumber).toMatch(/^DEMO /);
   });
 });
 

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { parseYamlConfig } from '@kommuna/shared-yaml-config';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { requestContext } from '@kommuna/platform-tenancy';
+import { requestContext, TenantConfig } from '@kommuna/platform-tenancy';
+import { adoptionPeriod } from './adoption';
 import type { CatalogueEntry } from './descriptor/service-descriptor.loader';
 import { meteredMetricsOf } from './metering/metrics';
 import { UsageRepository } from './metering/usage.repository';
@@ -22,25 +27,90 @@ function noise(key: string): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+const FormSlug = z.looseObject({ slug: z.string() });
+
+/** What a municipality's configuration makes possible, for demo figures that never contradict it. */
+export interface DemoConfiguration {
+  /** Forms it publishes: its own (tenants/<slug>/forms) and the templates it adopts. */
+  publishedForms: string[];
+  /** Of those, the forms whose rules may decide automatically (e-forms settings automatedDecisions). */
+  automatedForms: string[];
+  /** Whether its digital mail falls back on paper (digital-mail settings paperFallback). */
+  paperFallback: boolean;
+}
+
+/** Reads what the demo figures must agree with from a tenant's files. */
+export function demoConfiguration(tenantsDir: string, config: TenantConfig): DemoConfiguration {
+  const eForms = (config.services['e-forms']?.settings ?? {}) as { automatedDecisions?: string[]; adoptTemplates?: Array<{ template: string }> };
+  const formsDir = path.join(tenantsDir, config.slug, 'forms');
+  const own = fs.existsSync(formsDir)
+    ? fs
+        .readdirSync(formsDir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .map((name) => {
+          // Only the slug matters here; e-forms checks the whole file at start-up.
+          const parsed = parseYamlConfig(FormSlug, name, fs.readFileSync(path.join(formsDir, name), 'utf8'));
+          return parsed.ok ? parsed.value.slug : name.replace(/\.ya?ml$/, '');
+        })
+    : [];
+  const publishedForms = config.services['e-forms'] ? [...new Set([...own, ...(eForms.adoptTemplates ?? []).map((a) => a.template)])].sort() : [];
+  const mail = (config.services['digital-mail']?.settings ?? {}) as { paperFallback?: boolean };
+  return {
+    publishedForms,
+    automatedForms: (eForms.automatedDecisions ?? []).filter((form) => publishedForms.includes(form)),
+    paperFallback: mail.paperFallback === true,
+  };
+}
+
 /**
- * Demo figures for `npm start` (development only): plausible monthly use for the last 12 months
- * in every municipality and service it uses, and a few follow-ups and decisions, so the steering
- * group sees a filled catalogue at once. Idempotent: a month that has a figure keeps it.
+ * Monthly demo use of one metric, or null when the configuration rules the metric out: no
+ * submissions without a published form, no automated decisions unless a published form may decide
+ * automatically, no paper letters without paper fallback, no case updates on Mina sidor without
+ * forms to bring cases there.
  */
-export async function seedDemoCatalogue(database: Database, tenants: TenantDirectory, entries: CatalogueEntry[], now: Date = new Date()): Promise<void> {
+function demoRate(metric: string, demo: DemoConfiguration): number | null {
+  switch (metric) {
+    case 'submissions':
+      return demo.publishedForms.length > 0 ? PER_CAPITA_PER_MONTH.submissions * Math.min(1, demo.publishedForms.length / 3) : null;
+    case 'automated_decisions':
+      return demo.automatedForms.length > 0 ? PER_CAPITA_PER_MONTH.automated_decisions * (demo.automatedForms.length / demo.publishedForms.length) : null;
+    case 'letters_paper':
+      return demo.paperFallback ? PER_CAPITA_PER_MONTH.letters_paper : null;
+    case 'case_updates':
+      return demo.publishedForms.length > 0 ? PER_CAPITA_PER_MONTH.case_updates : null;
+    default:
+      return PER_CAPITA_PER_MONTH[metric] ?? 0.005;
+  }
+}
+
+/**
+ * Demo figures for `npm start` (development only): monthly use for the last 12 months in every
+ * municipality and service it uses, generated from the configuration so they never contradict it
+ * (demoRate; only in the months its adoption dates say it used the service, at the stage it was at
+ * then), and a few follow-ups and decisions, so the steering group sees a filled catalogue at once.
+ * The database is marked as holding demo figures, so every page and export says so. Idempotent: a
+ * month that has a figure keeps it.
+ */
+export async function seedDemoCatalogue(database: Database, tenants: TenantDirectory, entries: CatalogueEntry[], tenantsDir: string, now: Date = new Date()): Promise<void> {
   const usage = new UsageRepository();
   const months = lastMonths(12, now);
+  await database.platformTransaction((em) => new RecordsRepository().markDemo(em, 'Demo figures seeded for npm start (seedDemoCatalogue)'));
   for (const tenant of tenants.all()) {
     const population = tenant.config.population ?? 10_000;
+    const demo = demoConfiguration(tenantsDir, tenant.config);
     await requestContext.run({ requestId: 'demo-seed', tenantId: tenant.id }, () =>
       database.transaction(async (em) => {
         for (const entry of entries) {
-          const stage = tenant.config.services[entry.id]?.stage;
+          const entryConfig = tenant.config.services[entry.id];
+          const period = adoptionPeriod(tenant.config, entry.id);
           // A planned service is not in use yet: no figures.
-          if (!stage || stage === 'planned') continue;
+          if (!entryConfig || !period) continue;
           for (const { id: metric } of meteredMetricsOf(entry.id)) {
-            const rate = PER_CAPITA_PER_MONTH[metric] ?? 0.005;
+            const rate = demoRate(metric, demo);
+            if (rate === null) continue;
             for (const [i, month] of months.entries()) {
+              const stage = stageIn(month, period, entryConfig);
+              if (!stage) continue;
               // Use grows over the year (paper shrinks as digital grows), with some month-to-month noise.
               const trend = metric === 'letters_paper' ? 1.2 - i * 0.03 : 0.7 + i * 0.05;
               const count = Math.round(population * rate * STAGE_FACTOR[stage] * trend * (0.85 + 0.3 * noise(`${tenant.slug}/${metric}/${month}`)));
@@ -58,9 +128,9 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
   const mail = byId.get('digital-mail');
   await database.platformTransaction(async (em) => {
     const followUps = [
-      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c001', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -9, to: -7, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 0.9, source: 'Tidsstudie Kontaktcenter Sundsvall (demo)' },
-      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c002', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -4, to: -2, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 1.05, source: 'Uppföljning handläggartid Timrå och Ånge (demo)' },
-      mail?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c003', service: 'digital-mail', hypothesis: mail.descriptor.benefits[0], from: -6, to: -1, value: mail.descriptor.benefits[0].perUnit.low, source: 'Fakturaunderlag porto och tryck (demo)' },
+      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c001', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -9, to: -7, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 0.9, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
+      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c002', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -4, to: -2, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 1.05, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
+      mail?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c003', service: 'digital-mail', hypothesis: mail.descriptor.benefits[0], from: -6, to: -1, value: mail.descriptor.benefits[0].perUnit.low, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
     ].filter(Boolean) as Array<{ id: string; service: string; hypothesis: CatalogueEntry['descriptor']['benefits'][number]; from: number; to: number; value: number; source: string }>;
     const current = months[months.length - 1];
     for (const f of followUps) {
@@ -80,8 +150,8 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
       });
     }
     const decisions = [
-      { id: '00000000-0000-4000-8000-00000000d001', service: 'e-forms', from: 'development', to: 'beta', monthsAgo: 8, diaryNumber: 'KS 2025/0142' },
-      { id: '00000000-0000-4000-8000-00000000d002', service: 'digital-mail', from: 'development', to: 'beta', monthsAgo: 5, diaryNumber: 'KS 2025/0187' },
+      { id: '00000000-0000-4000-8000-00000000d001', service: 'e-forms', from: 'development', to: 'beta', monthsAgo: 8, diaryNumber: 'DEMO 2025/0142' },
+      { id: '00000000-0000-4000-8000-00000000d002', service: 'digital-mail', from: 'development', to: 'beta', monthsAgo: 5, diaryNumber: 'DEMO 2025/0187' },
     ].filter((d) => byId.get(d.service)?.descriptor.developmentStatus === d.to);
     for (const d of decisions) {
       const existing = await records.decisions(em, d.service);
@@ -105,4 +175,18 @@ const midpoint = (range: { low: number; high: number }) => (range.low + range.hi
 function lastDay(month: string): string {
   const [y, m] = month.split('-').map(Number);
   return `${month.slice(0, 8)}${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+/** The stage a service was at in a month by its adoption dates; null when it was not in use then. */
+function stageIn(
+  month: string,
+  period: { start: string | null; end: string | null },
+  entry: { stage: string; productionFrom?: string; leftOn?: string },
+): keyof typeof STAGE_FACTOR | null {
+  const next = addMonths(month, 1);
+  if (period.start !== null && period.start >= next) return null;
+  if (period.end !== null && period.end <= month) return null;
+  if (entry.stage === 'leaving') return 'leaving';
+  if (entry.stage === 'piloting') return 'piloting';
+  return entry.productionFrom && entry.productionFrom >= next ? 'piloting' : 'production';
 }

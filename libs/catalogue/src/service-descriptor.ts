@@ -37,7 +37,7 @@ export const CATALOGUE_SERVICE: ServiceDescriptor<ComposedCatalogue> = {
       // Loads (and so validates) the catalogue; on `npm start`, seeds demo figures.
       loadStartupContent: async () => {
         const loaded = catalogueOf();
-        if (runtime.env === 'development') await seedDemoCatalogue(runtime.database, runtime.tenants, loaded.catalogueEntries());
+        if (runtime.env === 'development') await seedDemoCatalogue(runtime.database, runtime.tenants, loaded.catalogueEntries(), runtime.tenantsDir);
       },
     };
   },
