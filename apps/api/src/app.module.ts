@@ -26,6 +26,7 @@ import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS } from './events';
+import { HOME_CARE_PROVIDERS } from './home-care';
 
 /**
  * The api's composition root: platform runtime plus each service module's GraphQL API. The
@@ -92,6 +93,7 @@ export class AppModule implements OnApplicationShutdown {
         ...MINASIDOR_PROVIDERS,
         ...E_FORMS_PROVIDERS,
         ...DIGITAL_MAIL_PROVIDERS,
+        ...HOME_CARE_PROVIDERS,
       ],
     };
   }

@@ -1,0 +1,57 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
+import { HomeCare, HomeCareActor } from '@kommuna/home-care';
+import { HomeCareCheckLine, HomeCareCheckRun, HomeCareFileInput, HomeCareFollowUp, HomeCareImportResult } from './home-care.models';
+
+/** The caller as home care's secrecy gate reads it: the unit claim decides what a case worker sees. */
+function actorOf(principal: Principal): HomeCareActor {
+  if (principal.roles.includes('service_account') && principal.clientId) return { kind: 'service', clientId: principal.clientId };
+  if (principal.roles.includes('case_worker')) return { kind: 'staff', subject: principal.subject, unit: principal.unit };
+  if (principal.roles.includes('steering_group')) return { kind: 'steering_group', subject: principal.subject };
+  return { kind: 'staff', subject: principal.subject };
+}
+
+/**
+ * Home-care follow-up (docs/home-care.md): files in, the monthly check, residents' lines for the
+ * municipality's responsible unit (audited), and sums for the steering group. The role rules here
+ * are the outer gate; the library's HomeCareGate decides by unit, and RLS by municipality.
+ */
+@Resolver()
+export class HomeCareResolver {
+  constructor(private readonly homeCare: HomeCare) {}
+
+  @Allow('service_account', 'case_worker')
+  @Mutation(() => HomeCareImportResult, { description: "Import a file into this municipality: whole or not at all (VALIDATION_FAILED lists file, line and reason); the same file again changes nothing" })
+  importHomeCareFile(@CurrentPrincipal() principal: Principal, @Args('input') input: HomeCareFileInput): Promise<HomeCareImportResult> {
+    return this.homeCare.importFile(actorOf(principal), input);
+  }
+
+  @Allow('service_account', 'case_worker')
+  @Mutation(() => HomeCareCheckRun, { description: 'Check a month (YYYY-MM) now; on the same files as the last check, that run is returned' })
+  runHomeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun> {
+    return this.homeCare.runCheck(actorOf(principal), month);
+  }
+
+  @Allow('case_worker')
+  @Query(() => HomeCareCheckRun, { nullable: true, description: "The month's latest check in this municipality (the responsible unit only)" })
+  homeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun | null> {
+    return this.homeCare.latestRun(actorOf(principal), month);
+  }
+
+  @Allow('case_worker')
+  @Query(() => [HomeCareCheckLine], { description: "Residents' lines of the month's latest check, those with deviations first by amount (the responsible unit only; audited)" })
+  homeCareCheckLines(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month') month: string,
+    @Args('all', { defaultValue: false, description: 'Also lines without deviations' }) all: boolean,
+    @Args('residentId', { type: () => String, nullable: true }) residentId: string | null,
+  ): Promise<HomeCareCheckLine[]> {
+    return this.homeCare.lines(actorOf(principal), month, { all, residentId: residentId ?? undefined });
+  }
+
+  @Allow('steering_group')
+  @Query(() => [HomeCareFollowUp], { description: "Each member's month: residents checked, with deviations, per rule and kronor at stake; counts of 1–4 residents withheld" })
+  homeCareFollowUp(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareFollowUp[]> {
+    return this.homeCare.followUp(actorOf(principal), month);
+  }
+}
