@@ -7,10 +7,10 @@ const L = '{ sv en }';
 const SERVICE_FIELDS = `id name ${L} shortDescription ${L} longDescription ${L} features { sv en } domain { id name ${L} }
   ownerTeam ownerEmail url license status declaredStatus stableMinProduction version packageName
   changelog { version changes { kind text } } maintenance { type contractor until } dependencies { name kind optional }
-  hypotheses { id metric name ${L} low high unit sekPerHour source confidence }
+  hypotheses { id metric name ${L} low high unit sekPerHour source basis confidence }
   cost { budgets { year budgetSek } allocationKey usageMetric } adoption { slug names ${L} stage pilotingFrom productionFrom leftOn } metrics { id name ${L} }
   latestDecision { toStatus decidedOn diaryNumber }`;
-const BENEFIT_FIELDS = `hypothesis { id metric name ${L} low high unit sekPerHour source confidence }
+const BENEFIT_FIELDS = `hypothesis { id metric name ${L} low high unit sekPerHour source basis confidence }
   months { month usage estimatedLowSek estimatedHighSek followedUpSek } totalUsage totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek`;
 
 export interface Me {
@@ -45,6 +45,8 @@ export interface Hypothesis {
   unit: string;
   sekPerHour: number | null;
   source: string;
+  /** measured, members_estimate or assumption. */
+  basis: string;
   confidence: string;
 }
 

@@ -53,6 +53,7 @@ const TEXTS = {
   perUnit: { sv: 'per', en: 'per' },
   source: { sv: 'Källa', en: 'Source' },
   confidence: { sv: 'Säkerhet', en: 'Confidence' },
+  basisOf: { sv: 'Grund', en: 'Basis' },
   month: { sv: 'Månad', en: 'Month' },
   usage: { sv: 'Användning', en: 'Use' },
   // Counts of 1–4 in a month are not shown (minimum cell size, docs/catalogue.md).
@@ -138,6 +139,12 @@ export const stageLabel = (value: string, lang: Lang) => pick(STAGE, value, lang
 export const keyLabel = (value: string, lang: Lang) => pick(KEY, value, lang);
 export const unitLabel = (value: string, lang: Lang) => pick(UNIT, value, lang);
 export const confidenceLabel = (value: string, lang: Lang) => pick(CONFIDENCE, value, lang);
+const BASIS = {
+  measured: { sv: 'mätt', en: 'measured' },
+  members_estimate: { sv: 'medlemmarnas uppskattning, ej uppföljd', en: "the members' estimate, not yet followed up" },
+  assumption: { sv: 'antagande', en: 'assumption' },
+} as const;
+export const basisLabel = (value: string, lang: Lang) => pick(BASIS, value, lang);
 export const STATUSES = Object.keys(STATUS);
 
 const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');

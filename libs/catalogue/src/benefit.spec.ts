@@ -8,6 +8,7 @@ const handlingTime: BenefitHypothesis = {
   perUnit: { low: 8, high: 12, unit: 'minutes' },
   sekPerHour: 520,
   source: 'test',
+  basis: 'assumption',
   confidence: 'medium',
 };
 const postage: BenefitHypothesis = {
@@ -16,6 +17,7 @@ const postage: BenefitHypothesis = {
   name: { sv: 'x', en: 'x' },
   perUnit: { low: 9, high: 13, unit: 'SEK' },
   source: 'test',
+  basis: 'measured',
   confidence: 'high',
 };
 const months = ['2025-01-01', '2025-02-01', '2025-03-01'];

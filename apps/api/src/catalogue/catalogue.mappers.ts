@@ -10,6 +10,7 @@ export const toHypothesis = (h: BenefitHypothesis): CatalogueHypothesis => ({
   unit: h.perUnit.unit,
   sekPerHour: h.sekPerHour ?? null,
   source: h.source,
+  basis: h.basis,
   confidence: h.confidence,
 });
 

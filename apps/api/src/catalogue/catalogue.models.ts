@@ -94,6 +94,9 @@ export class CatalogueHypothesis {
   @Field()
   source!: string;
 
+  @Field({ description: 'What the figure rests on: measured, members_estimate or assumption' })
+  basis!: string;
+
   @Field({ description: 'low, medium or high' })
   confidence!: string;
 }

@@ -1,7 +1,7 @@
 import { benefitChart } from '../chart';
 import type { ServiceView } from '../data';
 import { Html, html, tableWrap } from '../html';
-import { confidenceLabel, formatMonth, formatNumber, formatSek, keyLabel, Lang, statusLabel, STATUSES, t, unitLabel } from '../i18n';
+import { basisLabel, confidenceLabel, formatMonth, formatNumber, formatSek, keyLabel, Lang, statusLabel, STATUSES, t, unitLabel } from '../i18n';
 import { adoptionDates, closedNote, stageBadge, statusBadge, yearForm } from './common';
 
 export interface FormState {
@@ -81,7 +81,7 @@ ${closedNote(lang, costs.closed, year)}`,
 <h3 id="h-${i}">${h.name[lang]}</h3>
 <p>${formatNumber(h.low, lang, 2)}–${formatNumber(h.high, lang, 2)} ${unitLabel(h.unit, lang)} ${t(lang, 'perUnit')}: ${per.toLowerCase()}${
       h.sekPerHour ? `, ${formatSek(h.sekPerHour, lang)}/${lang === 'sv' ? 'timme' : 'hour'}` : ''
-    }.<br><span class="hint">${t(lang, 'source')}: ${h.source} · ${t(lang, 'confidence')}: ${confidenceLabel(h.confidence, lang)}</span></p>
+    }.<br><span class="hint">${t(lang, 'source')}: ${h.source} · ${t(lang, 'basisOf')}: ${basisLabel(h.basis, lang)} · ${t(lang, 'confidence')}: ${confidenceLabel(h.confidence, lang)}</span></p>
 <p><strong>${t(lang, 'last12')}:</strong> ${formatSek(b.totalEstimatedLowSek, lang)} – ${formatSek(b.totalEstimatedHighSek, lang)}${
       b.totalFollowedUpSek !== null ? html`; ${t(lang, 'followedUpBenefit').toLowerCase()} ${formatSek(b.totalFollowedUpSek, lang)}` : ''
     }</p>

@@ -12,6 +12,12 @@ export type BenefitUnit = (typeof BENEFIT_UNITS)[number];
 
 export const CONFIDENCE_LEVELS = ['low', 'medium', 'high'] as const;
 
+/**
+ * What a benefit figure rests on: `measured` (a time study or invoices), `members_estimate` (the
+ * members' own figure, not yet followed up) or `assumption` (no underlying figure: to be replaced).
+ */
+export const BENEFIT_BASES = ['measured', 'members_estimate', 'assumption'] as const;
+
 /** How many municipalities must run a service in production before it may be called stable. */
 export const DEFAULT_STABLE_MIN_PRODUCTION = 3;
 
@@ -34,6 +40,7 @@ const BenefitHypothesisSchema = z
       .refine((range) => range.high >= range.low, { error: 'high must not be below low', path: ['high'] }),
     sekPerHour: z.number().positive().optional().describe('What an hour saved is worth (time-based units only)'),
     source: z.string().trim().min(1).describe('Where the figure comes from'),
+    basis: z.enum(BENEFIT_BASES).default('assumption').describe('measured, members_estimate or assumption'),
     confidence: z.enum(CONFIDENCE_LEVELS),
   })
   .strict()

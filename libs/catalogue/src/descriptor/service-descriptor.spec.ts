@@ -1,17 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadTenantConfigs, LoadedTenantConfig, TenantConfigSchema } from '@kommuna/platform-tenancy';
+import { loadTenantConfigs, LoadedTenantConfig, SERVICE_IDS, TenantConfigSchema } from '@kommuna/platform-tenancy';
 import { parseChangelog } from './changelog';
 import { loadServiceCatalogue, parseServiceDescriptor, ServiceDescriptorError, ServiceDescriptorProblem } from './service-descriptor.loader';
 
 const repo = path.resolve(__dirname, '../../../..');
 const shippedTenants = () => loadTenantConfigs(path.join(repo, 'tenants'));
 
-/** A copy of the four shipped service libraries' descriptors and package files, to break one. */
+/** A copy of every shipped service library's descriptor and package file, to break one. */
 function librariesCopy(edit: Record<string, (text: string) => string> = {}, extra: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'services-'));
-  for (const id of ['e-forms', 'digital-mail', 'minasidor', 'catalogue']) {
+  for (const id of SERVICE_IDS) {
     fs.mkdirSync(path.join(dir, id));
     const text = fs.readFileSync(path.join(repo, 'libs', id, 'service.yaml'), 'utf8');
     fs.writeFileSync(path.join(dir, id, 'service.yaml'), (edit[id] ?? ((t) => t))(text));
@@ -32,9 +32,9 @@ function problemsOf(dir: string, tenants: LoadedTenantConfig[] = shippedTenants(
 }
 
 describe('service descriptors (service.yaml)', () => {
-  it('loads the four shipped services with the version from their package.json', () => {
+  it('loads every shipped service with the version from its package.json', () => {
     const entries = loadServiceCatalogue(path.join(repo, 'libs'), shippedTenants());
-    expect(entries.map((e) => e.id).sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor']);
+    expect(entries.map((e) => e.id).sort()).toEqual([...SERVICE_IDS].sort());
     for (const entry of entries) {
       const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'libs', entry.id, 'package.json'), 'utf8'));
       expect(entry).toMatchObject({ version: pkg.version, packageName: pkg.name });
