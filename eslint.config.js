@@ -51,7 +51,7 @@ module.exports = [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -73,7 +73,7 @@ module.exports = [
     // tree see the same types. A promise nobody awaits loses its rejection; a promise handed to a
     // callback that expects void (an event listener, setInterval) does too; a switch over a union
     // must say what happens for each member when one is added.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -83,12 +83,12 @@ module.exports = [
   },
   {
     // Tests may use `any` for hostile input and partial fakes; production code may not.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/testing/**/*.ts', '**/test-support.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/testing/**/*.ts', '**/test-support.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (docs/architecture.md#identity-and-access).
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['libs/platform/auth/**'],
     rules: {
       'no-restricted-imports': [

@@ -40,7 +40,7 @@ function filesUnder(dir) {
   });
 }
 
-const isTest = (file) => /\.(spec|test)\.ts$/.test(file);
+const isTest = (file) => /\.(spec|test)\.tsx?$/.test(file);
 
 async function build() {
   const started = Date.now();
@@ -59,14 +59,15 @@ async function build() {
     for (const file of filesUnder(sourceRoot)) {
       const target = path.join(out, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
+      if ((file.endsWith('.ts') || file.endsWith('.tsx')) && !file.endsWith('.d.ts')) {
         if (isTest(file)) continue;
         const result = await transformFile(path.join(root, file), {
           swcrc: false,
           sourceMaps: true,
           jsc: {
-            parser: { syntax: 'typescript', decorators: true },
-            transform: { legacyDecorator: true, decoratorMetadata: true },
+            // .tsx: the web's React pages (automatic JSX runtime, as apps/web/tsconfig.json says).
+            parser: { syntax: 'typescript', decorators: true, tsx: file.endsWith('.tsx') },
+            transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
             target: 'es2022',
             keepClassNames: true,
             baseUrl: root,
@@ -74,7 +75,7 @@ async function build() {
           },
           module: { type: 'commonjs' },
         });
-        const js = target.replace(/\.ts$/, '.js');
+        const js = target.replace(/\.tsx?$/, '.js');
         fs.writeFileSync(js, `${result.code}\n//# sourceMappingURL=${path.basename(js)}.map\n`);
         if (result.map) fs.writeFileSync(`${js}.map`, result.map);
         compiled++;

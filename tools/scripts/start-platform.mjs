@@ -1,11 +1,12 @@
 // `npm start`: the platform on embedded defaults. Starts dev-idp (the Keycloak-compatible identity
-// provider), the digital-mail simulator, the api and then the steering group's portal, forwards Ctrl-C / SIGTERM to all of them, and
-// stops them all if one fails.
+// provider), the digital-mail simulator, the api, the steering group's portal and the residents'
+// web, forwards Ctrl-C / SIGTERM to all of them, and stops them all if one fails.
 //
 // Ports are set in one place, the environment (README "Configuration"): every URL one process needs
-// of another (KEYCLOAK_URL, DIGITAL_MAIL_SIMULATOR_URL, API_URL, the portal's redirect URI at
-// dev-idp) is derived here from them, and the banner prints what each process reports it bound.
+// of another (KEYCLOAK_URL, DIGITAL_MAIL_SIMULATOR_URL, API_URL, the portal's and the web's
+// redirect URIs at dev-idp) is derived here from them, and the banner prints what each process reports it bound.
 import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,16 @@ const PORTS = {
   devIdp: { variable: 'DEV_IDP_PORT', fallback: 3001, host: process.env.DEV_IDP_HOST ?? '127.0.0.1' },
   portal: { variable: 'PORTAL_PORT', fallback: 3003, host: process.env.PORTAL_HOST ?? '127.0.0.1' },
   simulator: { variable: 'DIGITAL_MAIL_SIMULATOR_PORT', fallback: 3004, host: '127.0.0.1' },
+  web: { variable: 'WEB_PORT', fallback: 3005, host: process.env.WEB_HOST ?? '127.0.0.1' },
 };
+
+/** The member municipalities (tenants/<slug>/): the web serves each on <slug>.localhost here. */
+const tenantSlugs = () =>
+  fs
+    .readdirSync(path.join(root, process.env.KOMMUNA_TENANTS_DIR ?? 'tenants'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
 
 /** How a browser or another process reaches an address (a wildcard address is reached on loopback). */
 const urlHost = (host) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host);
@@ -63,7 +73,9 @@ function platformEnv(ports) {
   const simulator = `http://${urlHost(PORTS.simulator.host)}:${ports.simulator}`;
   // The web client's callbacks at dev-idp: the portal's, and the api's for a browser app on its
   // origin; a loopback one also under the name localhost, which browsers treat as another origin.
-  const redirectUris = [`${api}/callback`, `${portal}/auth/callback`].flatMap((uri) => (new URL(uri).hostname === '127.0.0.1' ? [uri, uri.replace('//127.0.0.1', '//localhost')] : [uri]));
+  // The residents' web is one app on every municipality's host (<slug>.localhost outside production).
+  const webCallbacks = tenantSlugs().map((slug) => `http://${slug}.localhost:${ports.web}/auth/callback`);
+  const redirectUris = [`${api}/callback`, `${portal}/auth/callback`].flatMap((uri) => (new URL(uri).hostname === '127.0.0.1' ? [uri, uri.replace('//127.0.0.1', '//localhost')] : [uri])).concat(webCallbacks);
   return {
     ...process.env,
     SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
@@ -71,6 +83,7 @@ function platformEnv(ports) {
     DEV_IDP_PORT: String(ports.devIdp),
     PORTAL_PORT: String(ports.portal),
     DIGITAL_MAIL_SIMULATOR_PORT: String(ports.simulator),
+    WEB_PORT: String(ports.web),
     KEYCLOAK_URL: devIdp,
     DIGITAL_MAIL_SIMULATOR_URL: simulator,
     API_URL: `${api}/graphql`,
@@ -127,15 +140,16 @@ const env = platformEnv(ports);
 const build = spawnSync(process.execPath, ['tools/scripts/build-dist.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// All four at once: none needs another to start (the api fetches the realm's keys on the first
+// All at once: none needs another to start (the api fetches the realm's keys on the first
 // token and retries mail to the simulator), so ready is the slowest of them, not their sum.
 const started = Date.now();
-const [devIdp, simulator, api, portal] = await Promise.all([
+const [devIdp, simulator, api, portal, web] = await Promise.all([
   start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready', env),
   // Stands in for the national digital-mail parties (Mina meddelanden, the population register).
   start('digital-mail-simulator', ['dist/apps/digital-mail-simulator/src/main.js'], 'digital-mail-simulator ready', env),
   start('api', ['dist/apps/api/src/main.js'], 'Kommuna api ready', env),
   start('portal', ['dist/apps/portal/src/main.js'], 'Kommuna portal ready', env),
+  start('web', ['dist/apps/web/src/main.js'], 'Kommuna web ready', env),
 ]);
 // What the processes say they bound, not what was asked of them.
 const bound = {
@@ -143,6 +157,7 @@ const bound = {
   realms: JSON.parse(devIdp).realms,
   portal: JSON.parse(portal).url,
   simulator: /ready on (\S+)/.exec(simulator)?.[1],
+  web: JSON.parse(web).municipalities,
 };
 process.stdout.write(
   [
@@ -152,7 +167,8 @@ process.stdout.write(
     `  identity provider        ${bound.realms.join(', ')}`,
     `  steering group portal    ${bound.portal}`,
     `  digital-mail simulator   ${bound.simulator}`,
-    'Demo logins: README. Ports: PORT, DEV_IDP_PORT, PORTAL_PORT, DIGITAL_MAIL_SIMULATOR_PORT (0 picks free ones).',
+    `  residents' web           ${bound.web.join(', ')}`,
+    'Demo logins: README. Ports: PORT, DEV_IDP_PORT, PORTAL_PORT, DIGITAL_MAIL_SIMULATOR_PORT, WEB_PORT (0 picks free ones).',
     '',
   ].join('\n'),
 );

@@ -1,0 +1,97 @@
+import type { FormDefinition } from '@kommuna/e-forms';
+
+// The api's queries the web makes, each with the shape it selects (the schema is apps/api/schema.graphql).
+
+export interface Localized {
+  sv: string;
+  en: string;
+}
+
+export interface PublishedFormSummary {
+  slug: string;
+  title: Localized;
+  description: Localized | null;
+  loginRequired: boolean;
+}
+
+export const PUBLISHED_FORMS = `{ publishedForms { slug title { sv en } description { sv en } loginRequired } }`;
+
+export interface PublishedForm extends PublishedFormSummary {
+  version: string;
+  definition: FormDefinition;
+}
+
+export const PUBLISHED_FORM = `query($slug: String!) { publishedForm(slug: $slug) { slug version title { sv en } description { sv en } loginRequired definition } }`;
+
+export interface FormDecisionView {
+  outcome: 'approve' | 'reject';
+  automated: boolean;
+  decidedAt: string;
+  reasons: Array<{ text: Localized; legalBasis: { sfs: string; chapter: string | null; section: string | null; title: Localized | null } | null }>;
+}
+
+export interface FormReceiptView {
+  submissionId: string;
+  errandNumber: string;
+  formSlug: string;
+  formVersion: string;
+  submittedAt: string;
+  status: 'received' | 'manual_handling' | 'decided' | 'completion_requested';
+  title: Localized;
+  tenant: { slug: string; names: Localized };
+  answers: Array<{ field: string; label: Localized; value: Localized }>;
+  decision: FormDecisionView | null;
+}
+
+const RECEIPT_FIELDS = `submissionId errandNumber formSlug formVersion submittedAt status title { sv en } tenant { slug names { sv en } }
+  answers { field label { sv en } value { sv en } }
+  decision { outcome automated decidedAt reasons { text { sv en } legalBasis { sfs chapter section title { sv en } } } }`;
+
+export const SUBMIT_FORM = `mutation($input: SubmitFormInput!, $language: FormLanguage) { submitForm(input: $input, language: $language) { ${RECEIPT_FIELDS} } }`;
+
+export const FORM_RECEIPT = `query($id: ID!) { formReceipt(submissionId: $id) { ${RECEIPT_FIELDS} } }`;
+
+export const FORM_RECEIPT_PDF = `query($id: ID!, $language: FormLanguage!) { formReceipt(submissionId: $id) { errandNumber pdfBase64(language: $language) } }`;
+
+export type CitizenStatus = 'SAVED' | 'SUBMITTED' | 'IN_PROGRESS' | 'COMPLETION_NEEDED' | 'DECISION_MADE' | 'CLOSED';
+
+export interface CaseDecisionView {
+  id: string;
+  outcome: string;
+  decisionType: string;
+  automated: boolean;
+  decidedAt: string;
+  validFrom: string | null;
+  validTo: string | null;
+  reasons: Array<{ text: Localized }>;
+  legalBasis: { sfs: string; chapter: string | null; section: string | null } | null;
+  appealInstructions: Localized | null;
+  documents: Array<{ name: string; url: string | null }>;
+}
+
+export interface CaseSummary {
+  id: string;
+  errandNumber: string;
+  title: Localized;
+  municipality: { slug: string; names: Localized };
+  status: { status: CitizenStatus; label: Localized; changedAt: string };
+  whoseTurn: 'CITIZEN' | 'MUNICIPALITY' | 'NONE';
+  unreadCount: number;
+  updatedAt: string;
+}
+
+export interface CaseDetail extends CaseSummary {
+  createdAt: string;
+  decisions: CaseDecisionView[];
+  messages: Array<{ id: string; author: 'CITIZEN' | 'MUNICIPALITY'; body: string; sentAt: string }>;
+  timeline: Array<{ id: string; kind: string; occurredAt: string; statusLabel: Localized | null }>;
+}
+
+const CASE_SUMMARY = `id errandNumber title { sv en } municipality { slug names { sv en } } status { status label { sv en } changedAt } whoseTurn unreadCount updatedAt`;
+
+export const MY_CASES = `query($after: String) { myCases(first: 50, after: $after) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage } }`;
+
+export const MY_CASE = `query($id: ID!) { myCase(id: $id) { ${CASE_SUMMARY} createdAt
+  decisions { id outcome decisionType automated decidedAt validFrom validTo reasons { text { sv en } } legalBasis { sfs chapter section } appealInstructions { sv en } documents { name url } }
+  messages { id author body sentAt }
+  timeline { id kind occurredAt statusLabel { sv en } } } }`;

@@ -1,0 +1,123 @@
+import type { ReactNode } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { Lang, t } from '../i18n';
+import type { WebTenant } from '../tenants';
+
+export interface PageContext {
+  lang: Lang;
+  /** The current path with query, for the language switch to come back to. */
+  path: string;
+  tenant?: WebTenant;
+  user?: { name: string };
+  csrfToken?: string;
+  /** The stylesheet's hashed path. */
+  stylesheet: string;
+}
+
+export interface Page {
+  title: string;
+  body: ReactNode;
+  /** A script of this page (served from /assets/), loaded deferred: the page works without it. */
+  script?: string;
+}
+
+/** The frame of every page: skip link, the municipality's name, navigation, language, account. */
+function Layout({ ctx, page }: { ctx: PageContext; page: Page }) {
+  const other: Lang = ctx.lang === 'sv' ? 'en' : 'sv';
+  const name = ctx.tenant ? ctx.tenant.names[ctx.lang] : 'Kommuna';
+  return (
+    <html lang={ctx.lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${page.title} – ${name}`}</title>
+        <link rel="stylesheet" href={ctx.stylesheet} />
+        {page.script ? <script src={page.script} defer /> : null}
+      </head>
+      <body>
+        <a className="skip" href="#main">
+          {t(ctx.lang, 'skip')}
+        </a>
+        <header className="site">
+          <div className="bar">
+            <p className="brand">
+              <a href="/">{name}</a>
+            </p>
+            <nav aria-label={t(ctx.lang, 'nav')}>
+              <ul>
+                {ctx.tenant ? (
+                  <>
+                    <li>
+                      <a href="/e-services">{t(ctx.lang, 'eServices')}</a>
+                    </li>
+                    <li>
+                      <a href="/my-pages">{t(ctx.lang, 'myPages')}</a>
+                    </li>
+                  </>
+                ) : null}
+                <li>
+                  <a href={`/lang/${other}?returnTo=${encodeURIComponent(ctx.path)}`} lang={other} hrefLang={other}>
+                    {t(ctx.lang, 'switchTo')}
+                  </a>
+                </li>
+              </ul>
+            </nav>
+            {ctx.user && ctx.csrfToken ? (
+              <form className="account" method="post" action="/auth/logout">
+                <input type="hidden" name="csrf" value={ctx.csrfToken} />
+                <span>
+                  {t(ctx.lang, 'loggedInAs')} <strong>{ctx.user.name}</strong>
+                </span>{' '}
+                <button type="submit">{t(ctx.lang, 'logout')}</button>
+              </form>
+            ) : ctx.tenant ? (
+              <p className="account">
+                <a href={`/auth/login?returnTo=${encodeURIComponent(ctx.path)}`}>{t(ctx.lang, 'login')}</a>
+              </p>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabIndex={-1}>
+          {page.body}
+        </main>
+        <footer className="site">
+          {ctx.tenant?.contact ? (
+            <p>
+              {t(ctx.lang, 'contact')}: {ctx.tenant.contact.name}
+              {ctx.tenant.contact.phone ? `, ${ctx.tenant.contact.phone}` : ''}
+              {ctx.tenant.contact.email ? (
+                <>
+                  , <a href={`mailto:${ctx.tenant.contact.email}`}>{ctx.tenant.contact.email}</a>
+                </>
+              ) : null}
+            </p>
+          ) : null}
+          <p>Kommuna · EUPL-1.2</p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+/** The whole document as HTML, rendered on the server. */
+export function renderPage(ctx: PageContext, page: Page): string {
+  return `<!doctype html>${renderToStaticMarkup(<Layout ctx={ctx} page={page} />)}`;
+}
+
+/** A page that only says something: not found, not allowed, logged out, an error. */
+export function messagePage(title: string, text?: string, link?: { href: string; label: string }): Page {
+  return {
+    title,
+    body: (
+      <>
+        <h1>{title}</h1>
+        {text ? <p>{text}</p> : null}
+        {link ? (
+          <p>
+            <a href={link.href}>{link.label}</a>
+          </p>
+        ) : null}
+      </>
+    ),
+  };
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { JsonLogger } from '@kommuna/platform-logging';
+import type { WebAssets } from './assets';
+import type { WebConfig } from './config';
+import { answersFromEntries } from './forms/answers';
+import type { FieldProblem } from './forms/form-view';
+import { ApiClient, ApiError } from './http/api-client';
+import { LoginFailedError, RealmClient } from './http/oidc';
+import {
+  CaseDetail,
+  CaseSummary,
+  FORM_RECEIPT,
+  FORM_RECEIPT_PDF,
+  FormReceiptView,
+  MY_CASE,
+  MY_CASES,
+  PUBLISHED_FORM,
+  PUBLISHED_FORMS,
+  PublishedForm,
+  PublishedFormSummary,
+  SUBMIT_FORM,
+} from './http/queries';
+import { csrfMatches, derivedKey, newToken, seal, Session, SessionStore, unseal } from './http/sessions';
+import { Lang, LANGS, t } from './i18n';
+import { formPage, FormPageState, receiptPage, servicesPage } from './pages/e-services';
+import { chooseMunicipalityPage } from './pages/home';
+import { messagePage, Page, PageContext, renderPage } from './pages/layout';
+import { casePage, myPagesPage } from './pages/my-pages';
+import type { TenantHosts, WebTenant } from './tenants';
+
+const SESSION_COOKIE = 'kw_session';
+const LOGIN_COOKIE = 'kw_login';
+const LANG_COOKIE = 'kw_lang';
+/** A session ends after this long whatever happens; within it the access token is renewed. */
+const SESSION_MAX_AGE_MS = 8 * 60 * 60_000;
+const LOGIN_MAX_AGE_MS = 10 * 60_000;
+
+export interface WebOptions {
+  config: WebConfig;
+  tenants: TenantHosts;
+  sessions: SessionStore;
+  assets: WebAssets;
+  logger?: JsonLogger;
+  now?: () => number;
+}
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const cookies: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const index = part.indexOf('=');
+    if (index < 1) continue;
+    try {
+      cookies[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      // A malformed cookie is ignored, as if absent.
+    }
+  }
+  return cookies;
+}
+
+/** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
+const localPath = (value: unknown, fallback = '/'): string => (typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback);
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A posted form's fields in order, a name that repeats (checkboxes) once per value. */
+type PostedForm = Array<[string, string]>;
+
+/**
+ * The residents' web: every member municipality on one app, told apart by host name. Pages are
+ * React rendered on the server over the api's GraphQL; login through the realm (code + PKCE); the
+ * session in Redis or an encrypted cookie, never in this process.
+ */
+export function buildWeb(options: WebOptions): FastifyInstance {
+  const { config, tenants, sessions, assets } = options;
+  const logger = options.logger ?? new JsonLogger('info');
+  const now = options.now ?? Date.now;
+  const api = new ApiClient(config.apiUrl);
+  const realm = new RealmClient(config, now);
+  const loginKey = derivedKey(config.sessionSecret, 'login');
+  const secure = config.scheme === 'https';
+  const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: false });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    done(null, [...new URLSearchParams(body as string).entries()]);
+  });
+
+  const realmOrigin = new URL(config.realmUrl).origin;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('content-security-policy', `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`);
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
+    done(null, payload);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    logger.event('info', 'request', { method: request.method, host: request.headers.host, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    done();
+  });
+
+  const cookie = (name: string, value: string, maxAgeSeconds?: number) =>
+    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAgeSeconds !== undefined ? `; Max-Age=${maxAgeSeconds}` : ''}`;
+  const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
+  const langOf = (request: FastifyRequest): Lang => {
+    const chosen = cookiesOf(request)[LANG_COOKIE];
+    return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
+  };
+  const tenantOf = (request: FastifyRequest) => tenants.find(request.headers.host);
+  /** This host's own origin: where the browser is, so where the realm sends it back. */
+  const originOf = (request: FastifyRequest) => `${config.scheme}://${request.headers.host}`;
+  const context = (request: FastifyRequest, tenant?: WebTenant, session?: Session): PageContext => ({
+    lang: langOf(request),
+    path: localPath(request.url),
+    tenant,
+    user: session?.user,
+    csrfToken: session?.csrfToken,
+    stylesheet: assets.css.path,
+  });
+  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: Page) => reply.code(status).type('text/html; charset=utf-8').send(renderPage(ctx, page));
+  const toLogin = (reply: FastifyReply, returnTo: string) => reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
+
+  /**
+   * The request's live session at this municipality, its access token renewed when it is about
+   * to expire (and the cookie with it); undefined when there is none or the realm refused renewal.
+   */
+  async function sessionOf(request: FastifyRequest, reply: FastifyReply, tenant: WebTenant): Promise<Session | undefined> {
+    const stored = cookiesOf(request)[SESSION_COOKIE];
+    const session = await sessions.load(stored);
+    if (!session || session.tenant !== tenant.slug) return undefined;
+    if (session.accessTokenExpiresAt - 30_000 > now()) return session;
+    const renewed = session.refreshToken ? await realm.refresh(session.refreshToken) : undefined;
+    if (!renewed) {
+      await sessions.delete(stored);
+      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+      return undefined;
+    }
+    const next: Session = { ...session, accessToken: renewed.accessToken, accessTokenExpiresAt: renewed.accessTokenExpiresAt, refreshToken: renewed.refreshToken ?? session.refreshToken };
+    reply.header('set-cookie', cookie(SESSION_COOKIE, await sessions.save(next)));
+    return next;
+  }
+
+  type Handler = (request: FastifyRequest, reply: FastifyReply, tenant: WebTenant, session: Session | undefined) => Promise<unknown>;
+
+  /** A page of a municipality: 404 on a host that is none; the api's refusals become pages. */
+  const municipal =
+    (work: Handler) =>
+    async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+      const tenant = tenantOf(request);
+      if (!tenant) return send(reply, 404, context(request), messagePage(t(langOf(request), 'notFoundTitle'), t(langOf(request), 'notFoundText'), { href: '/', label: 'Kommuna' }));
+      const session = await sessionOf(request, reply, tenant);
+      try {
+        return await work(request, reply, tenant, session);
+      } catch (error) {
+        const ctx = context(request, tenant, session);
+        if (error instanceof ApiError) {
+          if (error.code === 'UNAUTHENTICATED') {
+            await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
+            reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+            return toLogin(reply, request.method === 'GET' ? request.url : '/');
+          }
+          if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
+          if (['NOT_FOUND', 'FORM_NOT_FOUND', 'CASE_NOT_FOUND', 'SUBMISSION_NOT_FOUND'].includes(error.code)) return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText')));
+        }
+        logger.event('error', 'web page failed', { path: request.url.split('?')[0], error: (error as Error).message, code: (error as { code?: string }).code });
+        return send(reply, 502, ctx, messagePage(t(ctx.lang, 'errorTitle'), t(ctx.lang, 'errorText')));
+      }
+    };
+
+  /** A page of a municipality for the logged-in resident: anyone else goes through the login first. */
+  const resident = (work: (request: FastifyRequest, reply: FastifyReply, tenant: WebTenant, session: Session) => Promise<unknown>) =>
+    municipal(async (request, reply, tenant, session) => (session ? work(request, reply, tenant, session) : toLogin(reply, request.url)));
+
+  /** A form post: the session's CSRF token when logged in, and a same-origin Origin when the browser sends one. */
+  const postAllowed = (request: FastifyRequest, session: Session | undefined): boolean => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== originOf(request)) return false;
+    if (!session) return true;
+    const posted = (request.body as PostedForm | undefined)?.find(([name]) => name === 'csrf')?.[1];
+    return csrfMatches(session, posted);
+  };
+  const postedValue = (request: FastifyRequest, name: string) => (Array.isArray(request.body) ? (request.body as PostedForm).find(([n]) => n === name)?.[1] : undefined);
+
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/assets/:file', async (request, reply) => {
+    const found = assets.byPath.get(request.url.split('?')[0]);
+    if (!found) return reply.code(404).send();
+    const accepted = String(request.headers['accept-encoding'] ?? '');
+    reply.type(found.type).header('cache-control', 'public, max-age=31536000, immutable').header('vary', 'accept-encoding');
+    if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(found.brotli);
+    if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(found.gzip);
+    return reply.send(found.body);
+  });
+
+  app.get('/', async (request, reply) => {
+    const tenant = tenantOf(request);
+    if (tenant) return reply.redirect('/e-services', 303);
+    // No municipality in the host: each member's own address.
+    const port = request.headers.host?.match(/:(\d+)$/)?.[1];
+    const urlOf = (member: WebTenant) =>
+      config.localDomain ? `${config.scheme}://${member.slug}.${config.localDomain}${port ? `:${port}` : ''}/` : `${config.scheme}://${member.hosts[0]}/`;
+    const ctx = context(request);
+    return send(reply, 200, ctx, chooseMunicipalityPage(ctx.lang, tenants.tenants.map((member) => ({ tenant: member, url: urlOf(member) }))));
+  });
+
+  app.get('/lang/:lang', async (request, reply) => {
+    const { lang } = request.params as { lang: string };
+    const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
+    reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000${secure ? '; Secure' : ''}`);
+    return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
+  });
+
+  app.get(
+    '/auth/login',
+    municipal(async (request, reply, tenant) => {
+      const state = newToken();
+      const verifier = newToken();
+      const returnTo = localPath((request.query as Record<string, string>).returnTo, '/my-pages');
+      // The login in progress travels sealed in a cookie of this browser: any replica finishes it,
+      // and nobody can finish a login started in another browser.
+      const sealed = await seal(loginKey, { state, verifier, returnTo, tenant: tenant.slug }, now() + LOGIN_MAX_AGE_MS);
+      reply.header('set-cookie', cookie(LOGIN_COOKIE, sealed, LOGIN_MAX_AGE_MS / 1000));
+      return reply.redirect(await realm.authorizationUrl(`${originOf(request)}/auth/callback`, state, verifier, langOf(request)), 303);
+    }),
+  );
+
+  app.get(
+    '/auth/callback',
+    municipal(async (request, reply, tenant) => {
+      const ctx = context(request, tenant);
+      const query = request.query as Record<string, string | undefined>;
+      const login = await unseal(loginKey, cookiesOf(request)[LOGIN_COOKIE], now());
+      const failed = () => send(reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0)), 400, ctx, messagePage(t(ctx.lang, 'loginFailed'), t(ctx.lang, 'loginFailedText'), { href: '/auth/login', label: t(ctx.lang, 'login') }));
+      if (!login || login.tenant !== tenant.slug || typeof login.state !== 'string' || login.state !== query.state || typeof login.verifier !== 'string') return failed();
+      try {
+        const tokens = await realm.finishLogin(new URL(`${originOf(request)}${request.url}`), login.verifier, login.state);
+        const session: Session = { id: newToken(), tenant: tenant.slug, ...tokens, expiresAt: now() + SESSION_MAX_AGE_MS, csrfToken: newToken() };
+        reply.header('set-cookie', [cookie(SESSION_COOKIE, await sessions.save(session)), cookie(LOGIN_COOKIE, '', 0)]);
+        logger.event('info', 'web login', { tenant: tenant.slug, subject: session.user.subject });
+        return reply.redirect(localPath(login.returnTo, '/my-pages'), 303);
+      } catch (error) {
+        if (!(error instanceof LoginFailedError)) throw error;
+        logger.event('warn', 'web login failed', { tenant: tenant.slug, error: error.message });
+        return failed();
+      }
+    }),
+  );
+
+  app.post(
+    '/auth/logout',
+    municipal(async (request, reply, tenant, session) => {
+      if (session && !postAllowed(request, session)) return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
+      await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
+      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+      return reply.redirect('/logged-out', 303);
+    }),
+  );
+
+  app.get(
+    '/logged-out',
+    municipal(async (request, reply, tenant) => {
+      const ctx = context(request, tenant);
+      return send(reply, 200, ctx, messagePage(t(ctx.lang, 'loggedOut'), t(ctx.lang, 'loggedOutText')));
+    }),
+  );
+
+  app.get(
+    '/e-services',
+    municipal(async (request, reply, tenant, session) => {
+      const ctx = context(request, tenant, session);
+      const query = (request.query as Record<string, unknown>).q;
+      const { publishedForms } = await api.query<{ publishedForms: PublishedFormSummary[] }>({ tenant: tenant.slug }, PUBLISHED_FORMS);
+      return send(reply, 200, ctx, servicesPage(ctx.lang, tenant.names[ctx.lang], publishedForms, typeof query === 'string' ? query.slice(0, 200) : ''));
+    }),
+  );
+
+  const loadForm = async (tenant: WebTenant, slug: string) => (await api.query<{ publishedForm: PublishedForm }>({ tenant: tenant.slug }, PUBLISHED_FORM, { slug })).publishedForm;
+  const renderForm = (request: FastifyRequest, reply: FastifyReply, tenant: WebTenant, session: Session | undefined, form: PublishedForm, status: number, state: FormPageState, idempotencyKey: string) => {
+    const ctx = context(request, tenant, session);
+    const hidden: Record<string, string> = { idempotencyKey };
+    if (session) hidden.csrf = session.csrfToken;
+    return send(reply, status, ctx, formPage(ctx.lang, form, state, hidden, assets.formScript.path));
+  };
+
+  app.get(
+    '/e-services/:slug',
+    municipal(async (request, reply, tenant, session) => {
+      const form = await loadForm(tenant, (request.params as { slug: string }).slug);
+      if (form.loginRequired && !session) return toLogin(reply, request.url);
+      return renderForm(request, reply, tenant, session, form, 200, { answers: {}, problems: [] }, randomUUID());
+    }),
+  );
+
+  app.post(
+    '/e-services/:slug',
+    municipal(async (request, reply, tenant, session) => {
+      const { slug } = request.params as { slug: string };
+      const lang = langOf(request);
+      if (!postAllowed(request, session)) return send(reply, 403, context(request, tenant, session), messagePage(t(lang, 'forbiddenTitle')));
+      const form = await loadForm(tenant, slug);
+      if (form.loginRequired && !session) return toLogin(reply, `/e-services/${encodeURIComponent(slug)}`);
+      const posted = Array.isArray(request.body) ? (request.body as PostedForm) : [];
+      const answers = answersFromEntries(form.definition, posted);
+      // The same key for a resubmitted page (a double click, a reload): the api answers the same receipt.
+      const key = postedValue(request, 'idempotencyKey');
+      const idempotencyKey = key && /^[A-Za-z0-9-]{8,64}$/.test(key) ? key : randomUUID();
+      let receipt: FormReceiptView;
+      try {
+        ({ submitForm: receipt } = await api.query<{ submitForm: FormReceiptView }>({ tenant: tenant.slug, accessToken: session?.accessToken }, SUBMIT_FORM, {
+          input: { formSlug: slug, data: answers, idempotencyKey },
+          language: lang,
+        }));
+      } catch (error) {
+        if (!(error instanceof ApiError) || !['SUBMISSION_INVALID', 'VALIDATION_FAILED'].includes(error.code)) throw error;
+        const problems = Array.isArray(error.details) ? error.details.filter((d): d is FieldProblem => isRecord(d) && typeof d.path === 'string' && typeof d.message === 'string') : [];
+        return renderForm(request, reply, tenant, session, form, 422, { answers, problems, message: error.message }, idempotencyKey);
+      }
+      if (session) return reply.redirect(`/receipts/${encodeURIComponent(receipt.submissionId)}`, 303);
+      // Without a login the receipt cannot be fetched again: it is shown here (a reload posts the same key).
+      const ctx = context(request, tenant, session);
+      return send(reply, 200, ctx, receiptPage(ctx.lang, receipt, false));
+    }),
+  );
+
+  app.get(
+    '/receipts/:id',
+    resident(async (request, reply, tenant, session) => {
+      const ctx = context(request, tenant, session);
+      const { formReceipt } = await api.query<{ formReceipt: FormReceiptView }>({ tenant: tenant.slug, accessToken: session.accessToken }, FORM_RECEIPT, { id: (request.params as { id: string }).id });
+      return send(reply, 200, ctx, receiptPage(ctx.lang, formReceipt, true));
+    }),
+  );
+
+  app.get(
+    '/receipts/:id/pdf',
+    resident(async (request, reply, tenant, session) => {
+      const { formReceipt } = await api.query<{ formReceipt: { errandNumber: string; pdfBase64: string } }>({ tenant: tenant.slug, accessToken: session.accessToken }, FORM_RECEIPT_PDF, {
+        id: (request.params as { id: string }).id,
+        language: langOf(request),
+      });
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="kvittens-${formReceipt.errandNumber.replace(/[^A-Za-z0-9-]/g, '')}.pdf"`)
+        .send(Buffer.from(formReceipt.pdfBase64, 'base64'));
+    }),
+  );
+
+  app.get(
+    '/my-pages',
+    resident(async (request, reply, tenant, session) => {
+      const ctx = context(request, tenant, session);
+      const { myCases } = await api.query<{ myCases: { nodes: CaseSummary[] } }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASES);
+      return send(reply, 200, ctx, myPagesPage(ctx.lang, session.user.name, myCases.nodes));
+    }),
+  );
+
+  app.get(
+    '/my-pages/cases/:id',
+    resident(async (request, reply, tenant, session) => {
+      const ctx = context(request, tenant, session);
+      const { myCase } = await api.query<{ myCase: CaseDetail }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASE, { id: (request.params as { id: string }).id });
+      return send(reply, 200, ctx, casePage(ctx.lang, myCase));
+    }),
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    const ctx = context(request, tenantOf(request));
+    return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText'), { href: '/', label: t(ctx.lang, 'eServices') }));
+  });
+
+  app.addHook('onClose', async () => sessions.close());
+  return app;
+}

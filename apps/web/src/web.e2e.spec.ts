@@ -1,0 +1,411 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { freePort, spawnDevIdp } from '@kommuna/platform-testing';
+
+// The residents' web in a real browser (Debian's chromium through playwright-core), against the
+// real identity provider (dev-idp) and the real api, each its own process as `npm start` runs
+// them. Municipalities are told apart by host name: <slug>.localhost, which the browser sends to
+// this machine. Sessions live in Redis (127.0.0.1:6379), so they survive the web's restart.
+// Every page is checked with axe-core.
+
+const REPO = path.resolve(__dirname, '../../..');
+const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR ?? path.join(REPO, 'docs/screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const REDIS_URL = process.env.KOMMUNA_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+/** The budget of issue 17: JavaScript per page, compressed. */
+const SCRIPT_BUDGET_BYTES = 150 * 1024;
+
+interface Spawned {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function spawnNode(args: string[], env: Record<string, string>, readyText: string): Promise<Spawned> {
+  // Always the embedded database in its own folder, never the shared server database.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'));
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...inherited, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} did not become ready:\n${output.slice(-3000)}`));
+    }, 120_000);
+    child.stdout?.on('data', () => {
+      if (output.includes(readyText)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+}
+
+async function stop(spawned: { child: ChildProcess } | undefined): Promise<void> {
+  if (!spawned || spawned.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => spawned.child.once('exit', resolve));
+  spawned.child.kill('SIGTERM');
+  await exited;
+}
+
+async function expectAccessible(page: Page, what: string): Promise<void> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+  });
+  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const height = Math.min(1800, await page.evaluate(() => document.documentElement.scrollHeight));
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize()!.width, height } });
+}
+
+/**
+ * A request as a browser on this machine sends it to <slug>.localhost (the test process cannot
+ * resolve those names): to 127.0.0.1, with the host name in the Host header.
+ */
+function request(url: string, options: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const target = new URL(url);
+  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
+  const headers: Record<string, string> = { host: target.host, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers };
+  return new Promise((resolve, reject) => {
+    const sent = http.request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+    });
+    sent.on('error', reject);
+    sent.end(body);
+  });
+}
+
+/** Does what posts a form, then waits for the page the post answered with. */
+async function posting(page: Page, action: () => Promise<void>): Promise<void> {
+  // The answer is a new document: its load event, not the current one's state.
+  await Promise.all([page.waitForEvent('load'), action()]);
+}
+
+/** What has the keyboard focus: its tag, id, name, value and text, for finding it and for the message when a step fails. */
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const element = document.activeElement as HTMLInputElement | null;
+    return { tag: element?.tagName.toLowerCase(), id: element?.id ?? '', name: element?.getAttribute('name') ?? '', value: element?.value ?? '', text: element?.textContent?.trim() ?? '' };
+  });
+
+/** Presses Tab until the focus is on what `wanted` accepts (at most 40 times): how a keyboard user moves. */
+async function tabTo(page: Page, wanted: (f: Awaited<ReturnType<typeof focused>>) => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    if (wanted(await focused(page))) return;
+  }
+  throw new Error(`Tab never reached ${what}; the focus is on ${JSON.stringify(await focused(page))}`);
+}
+
+describe('residents web in a real browser', () => {
+  let idp: { child: ChildProcess; stop: () => Promise<void> } | undefined;
+  let api: Spawned | undefined;
+  let web: Spawned | undefined;
+  let browser: Browser | undefined;
+  let webPort: number;
+  let realmUrl: string;
+  let webEnv: Record<string, string>;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-web-e2e-'));
+  const sundsvall = () => `http://sundsvall.localhost:${webPort}`;
+  const timra = () => `http://timra.localhost:${webPort}`;
+
+  const startWeb = () => spawnNode(['-r', '@swc-node/register', 'apps/web/src/main.ts'], webEnv, 'Kommuna web ready');
+
+  beforeAll(async () => {
+    try {
+      webPort = await freePort();
+      const idpPort = await freePort();
+      // The web's callback on every municipality's host is a redirect URI the realm knows.
+      const redirectUris = ['sundsvall', 'timra'].map((slug) => `http://${slug}.localhost:${webPort}/auth/callback`).join(',');
+      const spawned = spawnDevIdp(idpPort, { DEV_IDP_REDIRECT_URIS: redirectUris });
+      idp = { child: spawned.child, stop: () => stop(spawned) };
+      await spawned.ready;
+      const idpUrl = `http://127.0.0.1:${idpPort}`;
+      realmUrl = `${idpUrl}/realms/kommuna`;
+      const apiPort = await freePort();
+      api = await spawnNode(
+        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+        { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(apiPort), KOMMUNA_DATA_DIR: dataDir, KEYCLOAK_URL: idpUrl },
+        'Kommuna api ready',
+      );
+      webEnv = {
+        NODE_ENV: 'development',
+        // The pages are TSX: the web's own tsconfig says how to compile them.
+        SWC_NODE_PROJECT: path.join(REPO, 'apps/web/tsconfig.json'),
+        WEB_PORT: String(webPort),
+        KEYCLOAK_URL: idpUrl,
+        API_URL: `http://127.0.0.1:${apiPort}/graphql`,
+        KOMMUNA_REDIS_URL: REDIS_URL,
+        WEB_SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
+      };
+      web = await startWeb();
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+    } catch (error) {
+      await Promise.all([stop(web), stop(api), idp?.stop(), browser?.close()]);
+      throw error;
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stop(web);
+    await stop(api);
+    await idp?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  // bypassCSP lets the test inject axe-core (the pages allow only their own scripts).
+  const newContext = (viewport = { width: 1280, height: 900 }): Promise<BrowserContext> => browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE' });
+
+  it('serves each municipality on its own host with its name, lists and searches its e-services, in Swedish and English', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${webPort}/`);
+    expect(await page.locator('h1').textContent()).toBe('Välj kommun');
+    expect(await page.locator('main a').allTextContents()).toEqual(['Ånge kommun', 'Härnösands kommun', 'Sundsvalls kommun', 'Timrå kommun']);
+    await expectAccessible(page, 'choose a municipality');
+
+    await page.getByRole('link', { name: 'Timrå kommun' }).click();
+    await page.waitForURL(`${timra()}/e-services`);
+    expect(await page.locator('header .brand').textContent()).toBe('Timrå kommun');
+
+    await page.goto(`${sundsvall()}/e-services`);
+    expect(await page.locator('h1').textContent()).toBe('E-tjänster – Sundsvalls kommun');
+    expect(await page.locator('main .card h2').allTextContents()).toEqual(['Ansök om parkeringstillstånd för rörelsehindrade', 'Fråga om bygglov', 'Välj skola']);
+    await expectAccessible(page, 'e-services');
+    await screenshot(page, 'web-e-services');
+
+    await page.getByLabel('Sök bland e-tjänsterna').fill('parkering');
+    await page.getByRole('button', { name: 'Sök' }).click();
+    await page.waitForURL(/q=parkering/);
+    expect(await page.locator('main .card h2').allTextContents()).toEqual(['Ansök om parkeringstillstånd för rörelsehindrade']);
+    await page.getByLabel('Sök bland e-tjänsterna').fill('simhall');
+    await page.getByRole('button', { name: 'Sök' }).click();
+    await page.waitForURL(/q=simhall/);
+    expect(await page.getByRole('status').textContent()).toBe('0 e-tjänster');
+
+    await page.getByRole('link', { name: 'In English' }).click();
+    await page.waitForURL(/\/e-services\?q=simhall/);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(await page.locator('header .brand').textContent()).toBe('Municipality of Sundsvall');
+    await page.goto(`${sundsvall()}/e-services?q=building`);
+    expect(await page.locator('main .card h2').allTextContents()).toEqual(['Ask about a building permit']);
+    await expectAccessible(page, 'e-services in English');
+
+    // Reading needs no JavaScript: the list is in the page as served.
+    const served = (await request(`${sundsvall()}/e-services`)).body.toString();
+    expect(served).toContain('Fråga om bygglov');
+    expect(served).not.toContain('<script');
+    await context.close();
+  }, 120_000);
+
+  it('shows the api\'s messages for a form without login, with an error summary, in English too', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${sundsvall()}/e-services/bygglov-forfragan`);
+    // The field shown for "annat" only is hidden by the page script until it applies.
+    expect(await page.locator('[data-field="annanAtgard"]').isHidden()).toBe(true);
+    await page.getByLabel('Åtgärd', { exact: true }).selectOption('annat');
+    expect(await page.locator('[data-field="annanAtgard"]').isVisible()).toBe(true);
+    await page.getByLabel('Fastighetsbeteckning').fill('Sundsvall Norrmalm 3:12');
+    await posting(page, () => page.getByRole('button', { name: 'Skicka in' }).click());
+    const summary = page.getByRole('alert');
+    expect(await summary.locator('h2').textContent()).toBe('Det finns fel i formuläret');
+    // The summary has the focus, so a screen reader reads it first; its links lead to the fields.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    expect(await summary.locator('li').first().textContent()).toBe('Vilken åtgärd?: Fältet måste fyllas i');
+    expect(await page.locator('#root_annanAtgard__error').textContent()).toContain('Fältet måste fyllas i');
+    expect(await page.getByLabel('Fastighetsbeteckning').inputValue()).toBe('Sundsvall Norrmalm 3:12');
+    expect(await page.title()).toMatch(/^Fel: Fråga om bygglov/);
+    await expectAccessible(page, 'form with errors');
+    await screenshot(page, 'web-form-errors');
+
+    await page.getByRole('link', { name: 'In English' }).click();
+    await page.goto(`${sundsvall()}/e-services/bygglov-forfragan`);
+    await posting(page, () => page.getByRole('button', { name: 'Submit' }).click());
+    expect(await page.getByRole('alert').locator('h2').textContent()).toBe('There is a problem with the form');
+    expect(await page.getByRole('alert').textContent()).toContain('This field is required');
+    await context.close();
+  }, 120_000);
+
+  it('lets a resident log in, submit the parking permit by keyboard alone, get the receipt and its PDF, and see the case in Mina sidor', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${sundsvall()}/e-services/parkeringstillstand`);
+    // The form needs a login: the realm's own login page, done by keyboard.
+    expect(page.url()).toContain(`${realmUrl}/interaction/`);
+    await tabTo(page, (f) => f.name === 'username' || f.id === 'username', 'the user name');
+    await page.keyboard.type('medborgare-anna');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('kommuna-demo');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${sundsvall()}/e-services/parkeringstillstand`);
+    expect(await page.locator('.account strong').textContent()).toBe('Anna Andersson');
+    // The session cookie is httpOnly and opaque: the token stays on the server.
+    const cookie = (await context.cookies()).find((c) => c.name === 'kw_session');
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(cookie!.value).not.toContain('.');
+    await expectAccessible(page, 'parking permit form');
+    await screenshot(page, 'web-form');
+
+    // The page's script is within the budget, and the only one.
+    const scripts = await page.locator('script[src]').evaluateAll((all) => all.map((s) => (s as HTMLScriptElement).src));
+    expect(scripts).toHaveLength(1);
+    const script = await request(scripts[0], { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.headers['content-encoding']).toBe('gzip');
+    expect(script.body.length).toBeLessThan(SCRIPT_BUDGET_BYTES);
+    expect(gunzipSync(script.body).toString()).toContain('form-shape');
+
+    // By keyboard: the first field is the role (radio group); Space chooses.
+    await tabTo(page, (f) => f.id === 'root_roll-0', 'the first option of the role');
+    await page.keyboard.press('Space');
+    expect(await page.locator('[data-field="behovAvHjalp"]').isHidden()).toBe(true);
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).id).toBe('root_telefon');
+    await page.keyboard.type('060-12 34 56');
+    await tabTo(page, (f) => f.id === 'root_funktionsnedsattning', 'the disability');
+    await page.keyboard.type('Jag har svår artros i båda knäna och kan inte gå långt.');
+    await page.keyboard.press('Tab');
+    // A wrong entry first: months in words.
+    await page.keyboard.type('ett år');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('50');
+    await page.keyboard.press('Tab');
+    expect((await focused(page)).id).toBe('root_harLakarintyg-0');
+    // Arrow keys move within the yes/no group: "Nej".
+    await page.keyboard.press('ArrowDown');
+    expect(await page.locator('#root_harLakarintyg-1').isChecked()).toBe(true);
+    expect(await page.locator('[data-field="lakarintyg"]').isHidden()).toBe(true);
+    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Skicka in', 'the submit button');
+    await posting(page, () => page.keyboard.press('Enter'));
+
+    // Refused by the api, said in plain Swedish; the summary has the focus and links to the field.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual(['Hur länge beräknas funktionsnedsättningen vara (månader)?: Fel typ: ska vara ett heltal']);
+    await expectAccessible(page, 'parking permit with an error');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'root_varaktighetManader');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('24');
+    await tabTo(page, (f) => f.tag === 'button' && f.text === 'Skicka in', 'the submit button');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/receipts\//);
+
+    // The receipt: errand number (the form's prefix), status, answers, and the PDF.
+    expect(await page.locator('h1').textContent()).toBe('Tack, vi har tagit emot ditt ärende');
+    const errandNumber = (await page.locator('#errand-number').textContent()) ?? '';
+    expect(errandNumber).toMatch(/^PTS-\d{4}-\d{6}$/);
+    expect(await page.locator('main dl').first().textContent()).toContain('Handläggs');
+    expect(await page.locator('main').textContent()).toContain('Jag har svår artros');
+    await expectAccessible(page, 'receipt');
+    await screenshot(page, 'web-receipt');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner kvittensen (PDF)' }).click()]);
+    const pdf = fs.readFileSync((await download.path())!);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Mina sidor: the case arrives through the api's event flow; reading it needs no script.
+    await page.getByRole('link', { name: 'Följ ärendet i Mina sidor' }).click();
+    await page.waitForURL(`${sundsvall()}/my-pages`);
+    for (let i = 0; i < 30 && !((await page.locator('main').textContent()) ?? '').includes(errandNumber); i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
+    const row = page.locator('tbody tr', { hasText: errandNumber });
+    expect(await row.locator('td').allTextContents()).toEqual([
+      `Ansök om parkeringstillstånd för rörelsehindrade${errandNumber}`,
+      'Sundsvalls kommun',
+      expect.stringMatching(/^(Inskickat|Under behandling)$/),
+      'Kommunens tur',
+      expect.any(String),
+    ]);
+    expect(await page.locator('script').count()).toBe(0);
+    await expectAccessible(page, 'Mina sidor');
+    await screenshot(page, 'web-my-pages');
+    await row.getByRole('link').click();
+    await page.waitForURL(/\/my-pages\/cases\//);
+    expect(await page.locator('main dl').first().textContent()).toContain(errandNumber);
+    await expectAccessible(page, 'case');
+
+    // The session is not in the web's memory: it survives the web's restart.
+    await stop(web);
+    web = await startWeb();
+    await page.goto(`${sundsvall()}/my-pages`);
+    expect(page.url()).toBe(`${sundsvall()}/my-pages`);
+    expect(await page.locator('tbody').textContent()).toContain(errandNumber);
+
+    // Logout ends the web's session (the realm's own single sign-on stays, as at the portal).
+    const before = (await context.cookies()).find((c) => c.name === 'kw_session')!.value;
+    await page.getByRole('button', { name: 'Logga ut' }).click();
+    await page.waitForURL(`${sundsvall()}/logged-out`);
+    expect(await page.locator('h1').textContent()).toBe('Du är utloggad');
+    await expectAccessible(page, 'logged out');
+    expect((await context.cookies()).find((c) => c.name === 'kw_session')).toBeUndefined();
+    const realmVisits: string[] = [];
+    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
+    await page.goto(`${sundsvall()}/my-pages`);
+    expect(realmVisits.some((url) => url.includes('/protocol/openid-connect/auth'))).toBe(true);
+    expect((await context.cookies()).find((c) => c.name === 'kw_session')!.value).not.toBe(before);
+    // The old session is gone from the store: its cookie no longer opens Mina sidor.
+    const old = await request(`${sundsvall()}/my-pages`, { headers: { cookie: `kw_session=${before}` } });
+    expect(old.status).toBe(303);
+    expect(old.headers.location).toMatch(/^\/auth\/login/);
+    await context.close();
+  }, 240_000);
+
+  it('refuses a post without the session token or from another origin, and an unknown host', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${sundsvall()}/my-pages`);
+    await page.getByLabel('Användarnamn').fill('medborgare-erik');
+    await page.getByLabel('Lösenord').fill('kommuna-demo');
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.waitForURL(`${sundsvall()}/my-pages`);
+    const form = { root_roll: 'forare', root_telefon: '060-123456', root_funktionsnedsattning: 'Förfalskad ansökan här.', root_varaktighetManader: '12', root_gangstrackaMeter: '10', root_harLakarintyg: 'false', idempotencyKey: 'forged-1234' };
+    const session = (await context.cookies()).find((c) => c.name === 'kw_session')!;
+    const post = (data: Record<string, string>, headers: Record<string, string> = {}) =>
+      request(`${sundsvall()}/e-services/parkeringstillstand`, { method: 'POST', form: data, headers: { cookie: `kw_session=${session.value}`, ...headers } });
+    expect((await post(form)).status).toBe(403);
+    expect((await post({ ...form, csrf: 'guess' })).status).toBe(403);
+    const token = await page.locator('input[name="csrf"]').first().inputValue();
+    expect((await post({ ...form, csrf: token }, { origin: 'http://evil.localhost' })).status).toBe(403);
+    // With the token and from its own origin the same post goes through (to the receipt).
+    const accepted = await post({ ...form, csrf: token }, { origin: sundsvall() });
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.location).toMatch(/^\/receipts\//);
+    // A session made at Sundsvall is no session at Timrå: Timrå's page goes through the realm
+    // (which, already logged in, sends the browser straight back with a login for Timrå).
+    const realmVisits: string[] = [];
+    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
+    await page.goto(`${timra()}/my-pages`);
+    expect(realmVisits.some((url) => url.includes('/protocol/openid-connect/auth'))).toBe(true);
+    expect(page.url()).toBe(`${timra()}/my-pages`);
+    expect(await page.locator('header .brand').textContent()).toBe('Timrå kommun');
+    expect((await request(`http://gotham.localhost:${webPort}/e-services`)).status).toBe(404);
+    await context.close();
+  }, 120_000);
+});
