@@ -5,6 +5,7 @@ import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
 import { registerGraphQLOverHttp } from './http/graphql-over-http';
+import { registerRestAnswers } from './http/rest-answers';
 import { RequestBudgets } from './http/rate-limits';
 import { registerRequestContext } from './http/request-context.hook';
 import { PlatformRuntime } from './platform-runtime';
@@ -17,6 +18,7 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   const budgets = await RequestBudgets.connect(runtime.config.rateLimits);
   registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', budgets });
   registerGraphQLOverHttp(adapter.getInstance());
+  registerRestAnswers(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,
     abortOnError: false,

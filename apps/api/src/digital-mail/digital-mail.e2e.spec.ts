@@ -1,5 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { startTestApi, TestApi } from '../testing/test-api';
+import { openApiAnswerChecker } from '../testing/openapi-answers';
+import { DIGITAL_MAIL_OPENAPI } from './openapi';
 
 // The api as `npm start` builds it: REST for municipal systems, GraphQL for staff. Delivery itself
 // is proven in libs/digital-mail against the simulator; here: acceptance, access and errors.
@@ -13,6 +15,7 @@ describe('digital mail api', () => {
   const serviceAccount = (slug: string) =>
     api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
   const staff = (slug: string, roles = ['case_worker']) => api.realm.token({ sub: `staff-${slug}`, realm_access: { roles }, organization: [slug], unit: 'socialtjanst' });
+  const checkAnswer = openApiAnswerChecker(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));
   const rest = async (method: 'GET' | 'POST', url: string, token: string | undefined, tenant: string, payload?: unknown, headers: Record<string, string> = {}) => {
     const response = await api.app.getHttpAdapter().getInstance().inject({
       method,
@@ -20,6 +23,11 @@ describe('digital mail api', () => {
       headers: { 'content-type': 'application/json', 'x-kommuna-tenant': tenant, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
       payload: payload === undefined ? undefined : JSON.stringify(payload),
     });
+    // Every answer of the REST routes is as their OpenAPI document says (openapi.e2e.spec.ts covers each status).
+    if (url !== '/digital-mail/openapi.json') {
+      const problems = checkAnswer({ method, url, status: response.statusCode, headers: response.headers, body: response.body });
+      expect({ url, problems }).toEqual({ url, problems: [] });
+    }
     return { status: response.statusCode, body: response.body ? response.json() : undefined };
   };
   const letter = { recipient: '199001019802', subject: 'Beslut om bygglov', body: 'Ditt bygglov är beviljat.', externalReferences: { caseId: 'SKM-2025-0042' } };

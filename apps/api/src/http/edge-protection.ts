@@ -12,8 +12,10 @@ export const CSRF_HEADER = 'x-kommuna-csrf';
 export const BODY_LIMITS = { default: 1024 * 1024, digitalMail: 12 * 1024 * 1024 } as const;
 export const bodyLimitFor = (url: string): number => (url.startsWith('/digital-mail/') ? BODY_LIMITS.digitalMail : BODY_LIMITS.default);
 
+/** A refusal in the shape of the route's answers: a GraphQL error on /graphql, the REST error body (`{ code, message }`) elsewhere. */
 function refuse(reply: FastifyReply, status: number, code: string, message: string): void {
-  reply.code(status).header('content-type', 'application/json; charset=utf-8').send({ errors: [{ message, extensions: { code } }] });
+  const body = reply.request.url.startsWith('/graphql') ? { errors: [{ message, extensions: { code } }] } : { code, message };
+  reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
 /**

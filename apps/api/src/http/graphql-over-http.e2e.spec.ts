@@ -7,6 +7,8 @@ import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 import { GRAPHQL_LIMITS } from './graphql-limits';
 
 const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+/** A GraphQL answer's body, read for assertions. */
+const json = (response: Response): Promise<any> => response.json();
 
 /**
  * The GraphQL endpoint as an independent client sees it: graphql-http's audit suite (the
@@ -53,7 +55,7 @@ describe('GraphQL over HTTP', () => {
     ]) {
       const response = await post({ query: '{ __typename }' }, { accept });
       expect({ accept, status: response.status, type: response.headers.get('content-type') }).toEqual({ accept, status: 200, type: `${expected}; charset=utf-8` });
-      expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await json(response)).toEqual({ data: { __typename: 'Query' } });
     }
   });
 
@@ -63,7 +65,7 @@ describe('GraphQL over HTTP', () => {
     const invalid = await post({ query: '{ noSuchField }' }, accept);
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('content-type')).toBe(`${GRAPHQL_RESPONSE_JSON}; charset=utf-8`);
-    const invalidBody = await invalid.json();
+    const invalidBody = await json(invalid);
     expect(invalidBody).not.toHaveProperty('data');
     expect(invalidBody.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
@@ -74,26 +76,26 @@ describe('GraphQL over HTTP', () => {
     // A caller refused (no data): 401, as the spec suggests for a request not permitted.
     const anonymous = await post({ query: '{ myCases(first: 1) { nodes { id } } }' }, accept);
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await json(anonymous)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     // The same refusal as application/json: the legacy type keeps the data entry, null.
     const legacy = await post({ query: '{ noSuchField }' });
     expect(legacy.status).toBe(400);
     expect(legacy.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(await legacy.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+    expect(await json(legacy)).toMatchObject({ data: null, errors: [{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
   });
 
   it('takes null extensions, variables and operationName as absent', async () => {
     for (const accept of ['application/json', GRAPHQL_RESPONSE_JSON]) {
       const response = await post({ query: '{ __typename }', extensions: null, variables: null, operationName: null }, { accept });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+      expect(await json(response)).toEqual({ data: { __typename: 'Query' } });
     }
     // Anything but a map where variables or extensions belong is refused, as not a GraphQL-over-HTTP request.
     for (const body of [{ extensions: 'yes' }, { variables: 1 }, { variables: true }, { variables: [7] }, { extensions: [] }]) {
       const wrong = await post({ query: '{ __typename }', ...body }, { accept: GRAPHQL_RESPONSE_JSON });
       expect({ body, status: wrong.status }).toEqual({ body, status: 400 });
-      expect((await wrong.json()).errors).toHaveLength(1);
+      expect((await json(wrong)).errors).toHaveLength(1);
     }
   });
 
@@ -101,7 +103,7 @@ describe('GraphQL over HTTP', () => {
     // As graphql-codegen and GraphiQL send it: descriptions, deprecated input values, the works.
     const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
     const response = await post({ query, operationName: 'IntrospectionQuery' });
-    const body = await response.json();
+    const body = await json(response);
     expect({ status: response.status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     const committed = buildSchema(fs.readFileSync(path.join(REPO_ROOT, 'apps/api/schema.graphql'), 'utf8'));
     expect(printSchema(lexicographicSortSchema(buildClientSchema(body.data as IntrospectionQuery)))).toBe(printSchema(lexicographicSortSchema(committed)));
@@ -115,7 +117,7 @@ describe('GraphQL over HTTP', () => {
     expect(fits.status).toBe(200);
     const tooDeep = await post({ query: nested(GRAPHQL_LIMITS.depth) }, auth);
     expect(tooDeep.status).toBe(400);
-    expect((await tooDeep.json()).errors[0].message).toMatch(/exceeds the query depth limit of 12: it is 14 levels deep/);
+    expect((await json(tooDeep)).errors[0].message).toMatch(/exceeds the query depth limit of 12: it is 14 levels deep/);
   });
 });
 
