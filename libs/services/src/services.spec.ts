@@ -74,7 +74,7 @@ describe('the composed services', () => {
   // The api (embedded) and apps/worker both run these: the catalogue's metering was once built by hand in each.
   it("gives the outbox every service's handlers and runs every service's background work, from the one list", () => {
     expect(composed.eventHandlers.map((h) => h.name)).toEqual(['digital-mail-case-notices', 'digital-mail-metrics', 'minasidor.e-forms-cases', 'catalogue-metering']);
-    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention']);
+    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention', 'home-care-monthly-check']);
   });
 
   it('builds each shared object once: one Mina sidor, one party register for every service', () => {
