@@ -188,7 +188,9 @@ describe('steering group portal in a real browser', () => {
     await logIn(page, 'styrgrupp');
     await expect(await page.locator('h1').textContent()).toBe('Tjänstekatalog');
     const rows = page.locator('table').first().locator('tbody tr');
-    expect(await rows.count()).toBe(4);
+    expect(await rows.count()).toBeGreaterThanOrEqual(4);
+    // npm start seeds demo figures: the page says so before anything else.
+    expect(await page.locator('main .demo-banner').textContent()).toMatch(/^DEMO Demodata/);
     const eForms = plain(await rows.filter({ hasText: 'E-tjänster' }).textContent());
     expect(eForms).toMatch(/Beta/);
     expect(eForms).toMatch(/3 i produktion, 1 pilot/);
@@ -206,8 +208,11 @@ describe('steering group portal in a real browser', () => {
     // The meeting pack as CSV: every service's shares add up to its budget.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner CSV' }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    const [header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(';'));
+    const [demoLine, header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(';'));
+    // Demo figures are marked before the header and in every row.
+    expect(demoLine[0]).toMatch(/^DEMODATA/);
     expect(header.slice(0, 3)).toEqual(['År', 'Tjänst-id', 'Tjänst']);
+    expect(lines.every((l) => l[l.length - 1] === 'DEMO')).toBe(true);
     const byService = new Map<string, { budget: number; sum: number }>();
     for (const line of lines) {
       const entry = byService.get(line[1]) ?? { budget: Number(line[8]), sum: 0 };
@@ -220,6 +225,18 @@ describe('steering group portal in a real browser', () => {
 
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner PDF' }).click()]);
     expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The year selector changes the figures, not just the label: 2024 has its own budgets
+    // (e-forms 1 000 000 kr; digital mail had none) and its own use.
+    const thisYear = plain(await rows.filter({ hasText: 'E-tjänster' }).textContent());
+    await page.getByLabel('År').selectOption('2024');
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.waitForURL(/year=2024/);
+    const eForms2024 = plain(await page.locator('table').first().locator('tbody tr').filter({ hasText: 'E-tjänster' }).textContent());
+    expect(eForms2024).toMatch(/1 000 000 kr/);
+    expect(eForms2024).not.toEqual(thisYear);
+    expect(plain(await page.locator('table').first().locator('tbody tr').filter({ hasText: 'Digital post' }).textContent())).toContain('Ingen budget beslutad');
+    await expectAccessible(page, 'catalogue 2024');
     await context.close();
   }, 120_000);
 
@@ -284,6 +301,13 @@ describe('steering group portal in a real browser', () => {
     await logIn(page, 'styrgrupp', '/municipalities/sundsvall');
     await expect(await page.locator('h1').textContent()).toBe('Sundsvalls kommun');
     expect(plain(await page.locator('dl.facts').textContent())).toMatch(/99 800/);
+    // Another year, other figures: Sundsvall's total share and use follow the year chosen.
+    const facts = plain(await page.locator('dl.facts').textContent());
+    await page.getByLabel('År').selectOption(String(new Date().getFullYear() - 2));
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.waitForURL(/year=/);
+    expect(plain(await page.locator('dl.facts').textContent())).not.toEqual(facts);
+    await page.goto(`${PUBLIC_URL}/municipalities/sundsvall`);
     await expectAccessible(page, 'municipality');
     await screenshot(page, 'municipality');
 
