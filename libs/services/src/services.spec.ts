@@ -4,6 +4,7 @@ import { CATALOGUE_SERVICE } from '@kommuna/catalogue';
 import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import { WEBHOOKS_DATABASE_SCHEMA } from '@kommuna/platform-events';
 import { PartyRegister, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import type { ServiceDescriptor } from '@kommuna/platform-services';
 import { loadTenantConfigs, requestContext, SERVICE_IDS } from '@kommuna/platform-tenancy';
@@ -61,7 +62,7 @@ describe('the composed services', () => {
   });
 
   it("opens the database with the platform's tables and every listed service's, each once", () => {
-    const own = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : []))];
+    const own = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA, ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : []))];
     for (const service of [DIGITAL_MAIL_SERVICE, MINASIDOR_SERVICE, CATALOGUE_SERVICE]) {
       expect(service.databaseSchema?.migrations.length).toBeGreaterThan(0);
       expect(SERVICES_DATABASE_SCHEMA.migrations).toEqual(expect.arrayContaining(service.databaseSchema?.migrations ?? []));
@@ -74,7 +75,7 @@ describe('the composed services', () => {
   // The api (embedded) and apps/worker both run these: the catalogue's metering was once built by hand in each.
   it("gives the outbox every service's handlers and runs every service's background work, from the one list", () => {
     expect(composed.eventHandlers.map((h) => h.name)).toEqual(['digital-mail-case-notices', 'digital-mail-metrics', 'minasidor.e-forms-cases', 'catalogue-metering']);
-    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention', 'home-care-monthly-check']);
+    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'webhook-delivery', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention', 'home-care-monthly-check']);
   });
 
   it('builds each shared object once: one Mina sidor, one party register for every service', () => {

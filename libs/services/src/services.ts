@@ -4,7 +4,15 @@ import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { E_FORMS_SERVICE } from '@kommuna/e-forms';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { EventHandler, NatsEventBridge, OutboxDispatcher } from '@kommuna/platform-events';
+import {
+  EventHandler,
+  NatsEventBridge,
+  OutboxDispatcher,
+  WebhookDeliveryWorker,
+  WebhookFanOut,
+  WEBHOOKS_DATABASE_SCHEMA,
+  WebhookSubscriptions,
+} from '@kommuna/platform-events';
 import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import {
   BackgroundTask,
@@ -49,6 +57,7 @@ export function combineDatabaseSchemas(schemas: readonly DatabaseSchema[]): Data
 export const SERVICES_DATABASE_SCHEMA: DatabaseSchema = combineDatabaseSchemas([
   PLATFORM_DATABASE_SCHEMA,
   AUDIT_DATABASE_SCHEMA,
+  WEBHOOKS_DATABASE_SCHEMA,
   ...SERVICES.flatMap((service) => (service.databaseSchema ? [service.databaseSchema] : [])),
 ]);
 
@@ -92,6 +101,8 @@ export async function natsBridgeFromEnv(env: NodeJS.ProcessEnv, tenants: TenantD
 
 /** How often the outbox is polled when it was empty. */
 const OUTBOX_INTERVAL_MS = 200;
+/** How often due webhook deliveries are claimed (sends in flight do not hold the next claim). */
+const WEBHOOK_INTERVAL_MS = 250;
 
 export interface ComposedBackgroundTaskOptions extends BackgroundTaskOptions {
   /**
@@ -108,6 +119,8 @@ export interface ComposedBackgroundTaskOptions extends BackgroundTaskOptions {
 export class ComposedServices {
   /** Every service's outbox consumers, in list order. */
   readonly eventHandlers: readonly EventHandler[];
+  /** The municipalities' webhook subscriptions (platform, not a service: they carry every service's events). */
+  readonly webhooks: WebhookSubscriptions;
   private readonly composed: ReadonlyMap<ServiceDescriptor, ComposedService>;
 
   constructor(
@@ -116,7 +129,10 @@ export class ComposedServices {
   ) {
     this.composed = new Map(services.map((service) => [service, service.compose?.(runtime) ?? {}]));
     this.eventHandlers = [...this.composed.values()].flatMap((service) => service.eventHandlers ?? []);
+    this.webhooks = new WebhookSubscriptions(runtime.database, runtime.env, this.slugOf);
   }
+
+  private readonly slugOf = (tenantId: string): string | undefined => this.runtime.tenants.all().find((t) => t.id === tenantId)?.slug;
 
   /** A service's own objects (e.g. the one Minasidor), for the api's resolvers. */
   of<T extends ComposedService>(service: ServiceDescriptor<T>): T {
@@ -126,16 +142,22 @@ export class ComposedServices {
   }
 
   /**
-   * The outbox dispatcher (over every service's handlers, then the process's own: the NATS bridge
-   * when NATS_URL is set) and every service's own loops.
+   * The outbox dispatcher (over every service's handlers, the webhook fan-out, then the process's
+   * own: the NATS bridge when NATS_URL is set), the webhook deliveries and every service's own loops.
    */
   backgroundTasks(options: ComposedBackgroundTaskOptions = {}): BackgroundTask[] {
-    const outbox = new OutboxDispatcher(this.runtime.database, [...this.eventHandlers, ...(options.eventHandlers ?? [])], {
+    const handlers = [...this.eventHandlers, new WebhookFanOut(this.slugOf), ...(options.eventHandlers ?? [])];
+    const webhooks = new WebhookDeliveryWorker(this.runtime.database, {
+      env: this.runtime.env,
+      onError: (error, context) => options.onError?.(error, context),
+    });
+    const outbox = new OutboxDispatcher(this.runtime.database, handlers, {
       onError: (error, failed) =>
         options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
     });
     return [
       { name: 'outbox', start: () => outbox.start(OUTBOX_INTERVAL_MS), stop: () => outbox.stop() },
+      { name: 'webhook-delivery', start: () => webhooks.start(options.settings?.deliveryIntervalMs ?? WEBHOOK_INTERVAL_MS), stop: () => webhooks.stop() },
       ...[...this.composed.values()].flatMap((service) => service.backgroundTasks?.(options) ?? []),
     ];
   }

@@ -3,3 +3,4 @@ export * from './outbox-dispatcher';
 export * from './cloud-event';
 export * from './nats-subjects';
 export * from './nats-bridge';
+export * from './webhooks';

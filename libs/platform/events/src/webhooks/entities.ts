@@ -1,0 +1,123 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { TenantEntity } from '@kommuna/platform-persistence';
+
+/**
+ * A municipality's webhook: where its events of the chosen types are delivered, signed with its
+ * secret (Standard Webhooks).
+ */
+@Entity({ name: 'webhook_subscription' })
+export class WebhookSubscriptionEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tenant_id' })
+  tenant?: TenantEntity;
+
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 2000 })
+  url!: string;
+
+  /** CloudEvents types (versioned, e.g. se.kommuna.eforms.submission.received.v1). */
+  @Column({ name: 'event_types', type: 'text', array: true })
+  eventTypes!: string[];
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  description!: string | null;
+
+  /**
+   * whsec_<base64 key>, stored as it is: HMAC signing needs the key itself, so it cannot be
+   * hashed, and an application-level key would sit beside it in the same process. Row-level
+   * security confines it to its municipality, no read returns it (it is shown once, at creation),
+   * and at rest it has the database volume's encryption, like the events it signs.
+   */
+  @Column({ type: 'varchar', length: 200 })
+  secret!: string;
+
+  /** ACTIVE or DISABLED (by its admin, or after persistent failure: disabled_reason says which). */
+  @Column({ type: 'varchar', length: 20, default: 'ACTIVE' })
+  status!: string;
+
+  @Column({ name: 'disabled_reason', type: 'text', nullable: true })
+  disabledReason!: string | null;
+
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
+  @Column({ name: 'created_by', type: 'varchar', length: 200 })
+  createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}
+
+/**
+ * One event for one subscription: the queue row the delivery loop claims (FOR UPDATE SKIP LOCKED)
+ * and the delivery log. Its id is the webhook-id: every attempt and replay carries the same one.
+ */
+@Entity({ name: 'webhook_delivery' })
+@Unique('UQ_webhook_delivery_event', ['tenantId', 'subscriptionId', 'eventId'])
+@Index('IDX_webhook_delivery_due', ['tenantId', 'nextAttemptAt'], { where: `status = 'PENDING'` })
+@Index('IDX_webhook_delivery_log', ['tenantId', 'subscriptionId', 'createdAt'])
+export class WebhookDeliveryEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'subscription_id', type: 'uuid' })
+  subscriptionId!: string;
+
+  @ManyToOne(() => WebhookSubscriptionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn([
+    { name: 'tenant_id', referencedColumnName: 'tenantId' },
+    { name: 'subscription_id', referencedColumnName: 'id' },
+  ])
+  subscription?: WebhookSubscriptionEntity;
+
+  @Column({ name: 'event_id', type: 'uuid' })
+  eventId!: string;
+
+  /** The CloudEvents type, for the log. */
+  @Column({ name: 'event_type', type: 'varchar', length: 200 })
+  eventType!: string;
+
+  @Column({ name: 'event_time', type: 'timestamptz' })
+  eventTime!: Date;
+
+  /** The structured-mode CloudEvent as sent, so a retry or a replay sends the same bytes. */
+  @Column({ type: 'text' })
+  body!: string;
+
+  /** PENDING, DELIVERED or FAILED (every attempt of the retry schedule failed). */
+  @Column({ type: 'varchar', length: 20, default: 'PENDING' })
+  status!: string;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
+  nextAttemptAt!: Date;
+
+  /** The worker holding it while it is sent (its lease is next_attempt_at); null when none. */
+  @Column({ name: 'claim_id', type: 'uuid', nullable: true })
+  claimId!: string | null;
+
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt!: Date | null;
+
+  @Column({ name: 'last_status_code', type: 'int', nullable: true })
+  lastStatusCode!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
+  deliveredAt!: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,5 @@
+export * from './schema';
+export * from './target-policy';
+export * from './subscriptions';
+export * from './fan-out';
+export * from './delivery-worker';

@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { EVENT_CONTRACTS, KommunaError } from '@kommuna/shared-service-contracts';
+import { enqueueForSubscription } from './fan-out';
+import { updatedRows } from './rows';
+import { assertAllowedTarget, checkTargetUrl, WebhookEnvironment } from './target-policy';
+
+export type WebhookSubscriptionStatus = 'ACTIVE' | 'DISABLED';
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+/** A subscription as its admin reads it: never its secret. */
+export interface WebhookSubscription {
+  id: string;
+  url: string;
+  eventTypes: string[];
+  description: string | null;
+  status: WebhookSubscriptionStatus;
+  /** Why it is disabled: by its admin, or the failure that disabled it. */
+  disabledReason: string | null;
+  disabledAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/** One entry of the delivery log. Its id is the webhook-id header the receiver sees. */
+export interface WebhookDelivery {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  eventTime: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+export interface WebhookSubscriptionInput {
+  url: string;
+  /** CloudEvents types, versioned (se.kommuna.eforms.submission.received.v1); at least one. */
+  eventTypes: string[];
+  description?: string | null;
+}
+
+export class WebhookInputError extends KommunaError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+}
+
+export class WebhookSubscriptionNotFoundError extends KommunaError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+  constructor(id: string) {
+    super(`No webhook subscription ${id} in this municipality`);
+  }
+}
+
+/** The event types a subscription may name: every published contract's CloudEvents type. */
+export const WEBHOOK_EVENT_TYPES: readonly string[] = EVENT_CONTRACTS.map((contract) => contract.cloudEventType);
+
+/** A Standard Webhooks secret: whsec_ and 24 random bytes in base64 (192 bits). */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_REPLAY_MS = 31 * 86_400_000;
+
+interface SubscriptionRow {
+  id: string;
+  url: string;
+  event_types: string[];
+  description: string | null;
+  status: WebhookSubscriptionStatus;
+  disabled_reason: string | null;
+  disabled_at: Date | null;
+  created_by: string;
+  created_at: Date;
+}
+
+interface DeliveryRow {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  event_time: Date;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: Date;
+}
+
+const SUBSCRIPTION_COLUMNS = 'id, url, event_types, description, status, disabled_reason, disabled_at, created_by, created_at';
+
+/**
+ * A municipality's webhook subscriptions, managed by its tenant admin: always the addressed
+ * municipality's (request context), under row-level security, so no id from another one is found.
+ */
+export class WebhookSubscriptions {
+  constructor(
+    private readonly database: Database,
+    private readonly env: WebhookEnvironment,
+    /** The tenant slug of a tenant id (the TenantDirectory's), for a replayed event's `kommunatenant`. */
+    private readonly slugOf: (tenantId: string) => string | undefined,
+  ) {}
+
+  async list(): Promise<WebhookSubscription[]> {
+    const rows: SubscriptionRow[] = await this.database.transaction((em) =>
+      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [requestContext.tenantId()]),
+    );
+    return rows.map(toSubscription);
+  }
+
+  async get(id: string): Promise<WebhookSubscription> {
+    if (!UUID.test(id)) throw new WebhookSubscriptionNotFoundError(id);
+    const [row]: SubscriptionRow[] = await this.database.transaction((em) =>
+      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
+    );
+    if (!row) throw new WebhookSubscriptionNotFoundError(id);
+    return toSubscription(row);
+  }
+
+  /** Creates a subscription; the secret is in the answer this once and never again. */
+  async create(input: WebhookSubscriptionInput, createdBy: string): Promise<{ subscription: WebhookSubscription; secret: string }> {
+    const { url, eventTypes, description } = await this.checked(input);
+    const secret = newWebhookSecret();
+    const [row]: SubscriptionRow[] = await this.database.transaction((em) =>
+      em.query(
+        `INSERT INTO webhook_subscription (tenant_id, url, event_types, description, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUBSCRIPTION_COLUMNS}`,
+        [requestContext.tenantId(), url, eventTypes, description, secret, createdBy.slice(0, 200)],
+      ),
+    );
+    return { subscription: toSubscription(row), secret };
+  }
+
+  /**
+   * Changes target, types or description, and enables or disables it. Enabling clears the reason
+   * and sends what waited at once; disabling parks its pending deliveries (a replay re-sends a range).
+   */
+  async update(id: string, change: Partial<WebhookSubscriptionInput> & { enabled?: boolean }): Promise<WebhookSubscription> {
+    const current = await this.get(id);
+    const next = await this.checked({
+      url: change.url ?? current.url,
+      eventTypes: change.eventTypes ?? current.eventTypes,
+      description: change.description === undefined ? current.description : change.description,
+    });
+    const tenantId = requestContext.tenantId();
+    const enable = change.enabled === true && current.status === 'DISABLED';
+    const disable = change.enabled === false && current.status === 'ACTIVE';
+    const [row]: SubscriptionRow[] = await this.database.transaction(async (em) => {
+      const updated = updatedRows<SubscriptionRow>(await em.query(
+        `UPDATE webhook_subscription SET url = $3, event_types = $4, description = $5,
+                status = CASE WHEN $6 THEN 'ACTIVE' WHEN $7 THEN 'DISABLED' ELSE status END,
+                disabled_reason = CASE WHEN $6 THEN NULL WHEN $7 THEN 'Disabled by an administrator' ELSE disabled_reason END,
+                disabled_at = CASE WHEN $6 THEN NULL WHEN $7 THEN now() ELSE disabled_at END
+          WHERE tenant_id = $1 AND id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`,
+        [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
+      ));
+      if (enable) await em.query(`UPDATE webhook_delivery SET next_attempt_at = now(), claim_id = NULL WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`, [tenantId, id]);
+      if (disable) await em.query(`UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`, [tenantId, id]);
+      return updated;
+    });
+    return toSubscription(row);
+  }
+
+  /** Deletes a subscription with its delivery log. */
+  async delete(id: string): Promise<boolean> {
+    await this.get(id);
+    await this.database.transaction((em) => em.query(`DELETE FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]));
+    return true;
+  }
+
+  /** The delivery log of one subscription, newest first. */
+  async deliveries(subscriptionId: string, options: { first?: number; status?: WebhookDeliveryStatus } = {}): Promise<WebhookDelivery[]> {
+    await this.get(subscriptionId);
+    const first = Math.min(Math.max(options.first ?? 50, 1), 200);
+    const rows: DeliveryRow[] = await this.database.transaction((em) =>
+      em.query(
+        `SELECT id, subscription_id, event_id, event_type, event_time, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, delivered_at, created_at
+           FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
+          ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
+      ),
+    );
+    return rows.map(toDelivery);
+  }
+
+  /**
+   * Sends again every event of the subscription's types that occurred in [from, to): those
+   * delivered before under their own webhook-id (a receiver that de-duplicates sees no new one),
+   * and those it never had (it did not exist yet, or was disabled) as new deliveries. Reads the
+   * outbox, so as far back as events are kept there. Returns how many deliveries were queued.
+   */
+  async replay(subscriptionId: string, from: Date, to: Date): Promise<number> {
+    const subscription = await this.get(subscriptionId);
+    if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
+      throw new WebhookInputError('A replay needs a time range with from before to');
+    }
+    if (to.getTime() - from.getTime() > MAX_REPLAY_MS) throw new WebhookInputError('A replay covers at most 31 days at a time');
+    if (subscription.status !== 'ACTIVE') throw new WebhookInputError('Enable the subscription before replaying to it');
+    const tenantId = requestContext.tenantId();
+    const slug = this.slugOf(tenantId);
+    if (!slug) throw new WebhookSubscriptionNotFoundError(subscriptionId);
+    return this.database.transaction((em) => enqueueForSubscription(em, tenantId, slug, subscriptionId, subscription.eventTypes, from, to));
+  }
+
+  private async checked(input: WebhookSubscriptionInput): Promise<{ url: string; eventTypes: string[]; description: string | null }> {
+    if (typeof input.url !== 'string') throw new WebhookInputError('url is required');
+    const url = checkTargetUrl(input.url.trim(), this.env);
+    await assertAllowedTarget(url, this.env);
+    const eventTypes = [...new Set(input.eventTypes ?? [])];
+    if (eventTypes.length === 0) throw new WebhookInputError(`Name at least one event type: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    const unknown = eventTypes.filter((type) => !WEBHOOK_EVENT_TYPES.includes(type));
+    if (unknown.length > 0) throw new WebhookInputError(`Unknown event type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; the types are ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    const description = input.description?.trim() || null;
+    if (description && description.length > 200) throw new WebhookInputError('A description is at most 200 characters');
+    return { url: url.toString(), eventTypes, description };
+  }
+}
+
+function toSubscription(row: SubscriptionRow): WebhookSubscription {
+  return {
+    id: row.id,
+    url: row.url,
+    eventTypes: row.event_types,
+    description: row.description,
+    status: row.status,
+    disabledReason: row.disabled_reason,
+    disabledAt: row.disabled_at ? new Date(row.disabled_at) : null,
+    createdBy: row.created_by,
+    createdAt: new Date(row.created_at),
+  };
+}
+
+function toDelivery(row: DeliveryRow): WebhookDelivery {
+  const next = new Date(row.next_attempt_at);
+  return {
+    id: row.id,
+    subscriptionId: row.subscription_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    eventTime: new Date(row.event_time),
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'PENDING' && Number.isFinite(next.getTime()) ? next : null,
+    lastAttemptAt: row.last_attempt_at ? new Date(row.last_attempt_at) : null,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
+    createdAt: new Date(row.created_at),
+  };
+}

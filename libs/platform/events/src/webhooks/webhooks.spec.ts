@@ -1,0 +1,280 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudEvent, HTTP } from 'cloudevents';
+import { Webhook } from 'standardwebhooks';
+import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
+import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { TENANT_EXTENSION } from '../cloud-event';
+import { OutboxDispatcher } from '../outbox-dispatcher';
+import { recordEvent } from '../record-event';
+import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, WebhookDeliveryWorker } from './delivery-worker';
+import { WebhookFanOut } from './fan-out';
+import { WEBHOOKS_DATABASE_SCHEMA } from './schema';
+import { WebhookSubscriptions } from './subscriptions';
+import { isAllowedAddress, WebhookTargetRefusedError } from './target-policy';
+
+const SCHEMA: DatabaseSchema = {
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(WEBHOOKS_DATABASE_SCHEMA.entities as [])],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...WEBHOOKS_DATABASE_SCHEMA.migrations],
+};
+const COMPLETION = 'se.kommuna.eforms.completion.requested.v1';
+const RECEIVED = 'se.kommuna.eforms.submission.received.v1';
+
+interface Received {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A webhook receiver on 127.0.0.1: answers `answer()` (a status, or 'hang' to never answer). */
+async function startReceiver(answer: () => number | 'hang' = () => 204) {
+  const received: Received[] = [];
+  const open = new Set<http.ServerResponse>();
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      received.push({ headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])), body });
+      const status = answer();
+      if (status === 'hang') open.add(response);
+      else response.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    received,
+    close: async () => {
+      for (const response of open) response.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('webhooks', () => {
+  const db = useTestDatabase(SCHEMA);
+  let sundsvall: Tenant;
+  let timra: Tenant;
+  let slugOf: (id: string) => string | undefined;
+  let subscriptions: WebhookSubscriptions;
+  const receivers: Array<{ close(): Promise<void> }> = [];
+  let n = 0;
+
+  beforeAll(async () => {
+    [sundsvall, timra] = await createTestTenants(db(), { slug: 'sundsvall' }, { slug: 'timra' });
+    const slugs = new Map([sundsvall, timra].map((t) => [t.id, t.slug]));
+    slugOf = (id) => slugs.get(id);
+    subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
+  });
+  afterAll(async () => {
+    for (const receiver of receivers) await receiver.close();
+  });
+
+  const as = <T>(tenant: Tenant, work: () => Promise<T>) => requestContext.run({ requestId: 't', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+  const receiver = async (answer?: () => number | 'hang') => {
+    const started = await startReceiver(answer);
+    receivers.push(started);
+    return started;
+  };
+  const emit = (tenant: Tenant, type: string = EVENT_TYPES.formCompletionRequested) =>
+    as(tenant, () =>
+      db().transaction((em) =>
+        recordEvent(em, {
+          type,
+          source: '/e-forms',
+          subject: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+          data: { submissionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, errandNumber: `E-${n}`, message: { sv: 'Komplettera', en: 'Complete' }, requestedAt: '2026-03-01T10:00:00.000Z', subjectPartyId: null },
+        }),
+      ),
+    );
+  const publish = () => new OutboxDispatcher(db(), [new WebhookFanOut(slugOf)]).drain();
+  const worker = (options: Partial<ConstructorParameters<typeof WebhookDeliveryWorker>[1]> = {}) => new WebhookDeliveryWorker(db(), { env: 'test', ...options });
+  /** Rounds until `done` holds (deliveries in a short backoff become due between rounds). */
+  const until = async (w: WebhookDeliveryWorker, done: () => boolean | Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await done()); i++) {
+      await w.runOnce();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('delivers each subscribed event as a structured CloudEvent signed per Standard Webhooks, to its own municipality only', async () => {
+    const sundsvallHook = await receiver();
+    const timraHook = await receiver();
+    const created = await as(sundsvall, () => subscriptions.create({ url: sundsvallHook.url, eventTypes: [COMPLETION], description: 'Ärendesystem' }, 'admin-sundsvall'));
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    // The secret is shown once: no read gives it again.
+    expect(JSON.stringify(await as(sundsvall, () => subscriptions.list()))).not.toContain(created.secret.slice(6));
+    const timraSub = await as(timra, () => subscriptions.create({ url: timraHook.url, eventTypes: [COMPLETION] }, 'admin-timra'));
+
+    const ids = [await emit(sundsvall), await emit(timra), await emit(sundsvall, EVENT_TYPES.formSubmissionReceived)];
+    await publish();
+    expect(await worker().drain()).toBe(2);
+
+    expect(sundsvallHook.received).toHaveLength(1);
+    const [delivery] = sundsvallHook.received;
+    // The reference library verifies id, timestamp and signature over the exact body.
+    expect(() => new Webhook(created.secret).verify(delivery.body, delivery.headers)).not.toThrow();
+    expect(() => new Webhook(timraSub.secret).verify(delivery.body, delivery.headers)).toThrow();
+    expect(delivery.headers['content-type']).toMatch(/^application\/cloudevents\+json/);
+    const event = HTTP.toEvent({ headers: delivery.headers, body: delivery.body }) as CloudEvent<{ errandNumber: string }>;
+    expect(event.validate()).toBe(true);
+    expect(event).toMatchObject({ id: ids[0], type: COMPLETION, source: '/e-forms', [TENANT_EXTENSION]: 'sundsvall' });
+    expect(timraHook.received.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ id: ids[1], [TENANT_EXTENSION]: 'timra' })]);
+
+    const log = await as(sundsvall, () => subscriptions.deliveries(created.subscription.id));
+    expect(log).toEqual([expect.objectContaining({ id: delivery.headers['webhook-id'], eventId: ids[0], status: 'DELIVERED', attempts: 1, lastStatusCode: 204 })]);
+  });
+
+  it('retries a receiver that is down until it is up: every event arrives, each under one webhook-id', async () => {
+    let up = false;
+    const hook = await receiver(() => (up ? 200 : 503));
+    const { subscription, secret } = await as(sundsvall, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+    const ids = [await emit(sundsvall), await emit(sundsvall), await emit(sundsvall)];
+    await publish();
+    const w = worker({ retryScheduleMs: [20, 20, 20, 20, 20, 20, 20, 20] });
+    await until(w, () => hook.received.length >= 6);
+    expect(hook.received.length).toBeGreaterThanOrEqual(6);
+    const log = await as(sundsvall, () => subscriptions.deliveries(subscription.id));
+    expect(log.every((d) => d.status === 'PENDING' && d.attempts >= 2 && d.lastStatusCode === 503 && d.lastError === 'HTTP 503')).toBe(true);
+
+    up = true;
+    const delivered = async () => (await as(sundsvall, () => subscriptions.deliveries(subscription.id))).every((d) => d.status === 'DELIVERED');
+    await until(w, delivered);
+    expect(await delivered()).toBe(true);
+    const accepted = hook.received.slice(-3);
+    for (const r of accepted) expect(() => new Webhook(secret).verify(r.body, r.headers)).not.toThrow();
+    expect(accepted.map((r) => JSON.parse(r.body).id).sort()).toEqual([...ids].sort());
+    // Every attempt of one event carried the same webhook-id: one id per event, three in all.
+    const idsByEvent = new Map<string, Set<string>>();
+    for (const r of hook.received) idsByEvent.set(JSON.parse(r.body).id, (idsByEvent.get(JSON.parse(r.body).id) ?? new Set()).add(r.headers['webhook-id']));
+    expect([...idsByEvent.values()].map((s) => s.size)).toEqual([1, 1, 1]);
+  });
+
+  it('disables a subscription after persistent failure with the reason, and a replay after enabling it sends the range again', async () => {
+    let up = false;
+    const hook = await receiver(() => (up ? 204 : 500));
+    const { subscription } = await as(sundsvall, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+    const from = new Date();
+    const id = await emit(sundsvall);
+    await publish();
+    const w = worker({ retryScheduleMs: [10, 10] });
+    await until(w, async () => (await as(sundsvall, () => subscriptions.get(subscription.id))).status === 'DISABLED');
+
+    const disabled = await as(sundsvall, () => subscriptions.get(subscription.id));
+    expect(disabled.status).toBe('DISABLED');
+    expect(disabled.disabledReason).toMatch(/failed on all 3 attempts .*the last: HTTP 500/);
+    const [failed] = await as(sundsvall, () => subscriptions.deliveries(subscription.id));
+    expect(failed).toMatchObject({ eventId: id, status: 'FAILED', attempts: 3, lastStatusCode: 500 });
+    // Disabled: new events are not queued for it.
+    await emit(sundsvall);
+    await publish();
+    expect(await as(sundsvall, () => subscriptions.deliveries(subscription.id))).toHaveLength(1);
+    await expect(as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date()))).rejects.toThrow(/Enable the subscription/);
+
+    up = true;
+    const enabled = await as(sundsvall, () => subscriptions.update(subscription.id, { enabled: true }));
+    expect(enabled).toMatchObject({ status: 'ACTIVE', disabledReason: null });
+    // Both events of the range: the failed one again under its webhook-id, the missed one new.
+    expect(await as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000)))).toBe(2);
+    await w.drain();
+    const log = await as(sundsvall, () => subscriptions.deliveries(subscription.id));
+    expect(log.map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(log.find((d) => d.eventId === id)?.id).toBe(failed.id);
+    const accepted = hook.received.filter((r) => r.headers['webhook-id'] === failed.id);
+    expect(accepted.length).toBe(4);
+  });
+
+  it('replays a delivered range under the same webhook-ids', async () => {
+    const hook = await receiver();
+    const { subscription } = await as(timra, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION, RECEIVED] }, 'admin'));
+    const from = new Date();
+    await emit(timra);
+    await emit(timra, EVENT_TYPES.formSubmissionReceived);
+    await publish();
+    await worker().drain();
+    const first = hook.received.map((r) => r.headers['webhook-id']).sort();
+    expect(first).toHaveLength(2);
+    await expect(as(timra, () => subscriptions.replay(subscription.id, new Date(), from))).rejects.toThrow(/from before to/);
+    expect(await as(timra, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000)))).toBe(2);
+    await worker().drain();
+    expect(hook.received.slice(2).map((r) => r.headers['webhook-id']).sort()).toEqual(first);
+  });
+
+  it("never shows or lets another municipality's admin manage a subscription", async () => {
+    const hook = await receiver();
+    const { subscription } = await as(sundsvall, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+    expect((await as(timra, () => subscriptions.list())).map((s) => s.id)).not.toContain(subscription.id);
+    for (const attempt of <Array<() => Promise<unknown>>>[
+      () => subscriptions.get(subscription.id),
+      () => subscriptions.update(subscription.id, { url: 'http://127.0.0.1:1/elsewhere' }),
+      () => subscriptions.delete(subscription.id),
+      () => subscriptions.deliveries(subscription.id),
+      () => subscriptions.replay(subscription.id, new Date(0), new Date()),
+    ]) {
+      await expect(as(timra, attempt)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    }
+    expect((await as(sundsvall, () => subscriptions.get(subscription.id))).url).toBe(hook.url);
+  });
+
+  it('refuses unknown event types and malformed targets with a clear error', async () => {
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: [] }, 'a'))).rejects.toThrow(/at least one event type/);
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: ['se.kommuna.nothing.v1'] }, 'a'))).rejects.toThrow(/Unknown event type se\.kommuna\.nothing\.v1/);
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'ftp://example.se/x', eventTypes: [COMPLETION] }, 'a'))).rejects.toThrow(/http or https/);
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'not a url', eventTypes: [COMPLETION] }, 'a'))).rejects.toBeInstanceOf(WebhookTargetRefusedError);
+  });
+
+  it('refuses private, loopback and link-local targets in production, at creation and at sending', async () => {
+    const production = new WebhookSubscriptions(db(), 'production', slugOf);
+    for (const url of ['https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://192.168.0.10/', 'https://169.254.169.254/latest', 'https://[::1]/hook', 'https://[::ffff:127.0.0.1]/', 'https://localhost/hook']) {
+      await expect(as(sundsvall, () => production.create({ url, eventTypes: [COMPLETION] }, 'a'))).rejects.toMatchObject({ code: 'WEBHOOK_TARGET_REFUSED' });
+    }
+    await expect(as(sundsvall, () => production.create({ url: 'http://93.184.215.14/hook', eventTypes: [COMPLETION] }, 'a'))).rejects.toThrow(/must use https/);
+    expect(isAllowedAddress('93.184.215.14', 'production')).toBe(true);
+    expect(isAllowedAddress('100.64.0.1', 'production')).toBe(false);
+    expect(isAllowedAddress('fd00::1', 'production')).toBe(false);
+    expect(isAllowedAddress('127.0.0.1', 'development')).toBe(true);
+
+    // A loopback subscription made in development is still refused by a production worker.
+    const hook = await receiver();
+    const { subscription } = await as(timra, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'a'));
+    await emit(timra);
+    await publish();
+    await worker({ env: 'production', retryScheduleMs: [60_000] }).runOnce();
+    expect(hook.received).toEqual([]);
+    const [refused] = await as(timra, () => subscriptions.deliveries(subscription.id));
+    expect(refused).toMatchObject({ status: 'PENDING', attempts: 1, lastError: '127.0.0.1 is an internal address: refused' });
+    await as(timra, () => subscriptions.delete(subscription.id));
+  });
+
+  it("keeps a slow receiver from delaying another municipality's deliveries, and gives up on one at its timeout", async () => {
+    const slow = await receiver(() => 'hang');
+    const fast = await receiver();
+    const slowSub = await as(sundsvall, () => subscriptions.create({ url: slow.url, eventTypes: [RECEIVED] }, 'a'));
+    await as(timra, () => subscriptions.create({ url: fast.url, eventTypes: [RECEIVED] }, 'a'));
+    await emit(sundsvall, EVENT_TYPES.formSubmissionReceived);
+    await publish();
+    const w = worker({ timeoutMs: 2000, retryScheduleMs: [60_000] });
+    w.start(10);
+    try {
+      // Sundsvall's request is open (the receiver holds it) before Timrå's event even exists.
+      for (let i = 0; i < 200 && slow.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(slow.received).toHaveLength(1);
+      await emit(timra, EVENT_TYPES.formSubmissionReceived);
+      await publish();
+      for (let i = 0; i < 200 && fast.received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(fast.received).toHaveLength(1);
+      const [stillOpen] = await as(sundsvall, () => subscriptions.deliveries(slowSub.subscription.id));
+      expect(stillOpen).toMatchObject({ status: 'PENDING', attempts: 0 });
+    } finally {
+      await w.stop();
+    }
+    const [timedOut] = await as(sundsvall, () => subscriptions.deliveries(slowSub.subscription.id));
+    expect(timedOut).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'no answer within 2000 ms' });
+  });
+
+  it('retries over more than a day by default', () => {
+    expect(DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3_600_000);
+  });
+});
