@@ -27,6 +27,7 @@ import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS } from './events';
 import { HOME_CARE_PROVIDERS } from './home-care';
+import { AI_PROVIDERS } from './ai';
 
 /**
  * The api's composition root: platform runtime plus each service module's GraphQL API. The
@@ -94,6 +95,7 @@ export class AppModule implements OnApplicationShutdown {
         ...E_FORMS_PROVIDERS,
         ...DIGITAL_MAIL_PROVIDERS,
         ...HOME_CARE_PROVIDERS,
+        ...AI_PROVIDERS,
       ],
     };
   }

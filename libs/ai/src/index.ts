@@ -1,2 +1,16 @@
+export * from './errors';
 export * from './settings';
+export * from './schema';
+export * from './model-registry';
+export * from './openai-compatible-client';
+export * from './pseudonymiser';
+export * from './wav';
+export * from './case-source';
+export * from './prompt-templates';
+export * from './edit-distance';
+export * from './ai-drafts';
+export * from './ai-platform';
+export * from './model-simulator';
+export type { ModelCapability } from './entities/ai-model.entity';
+export type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
 export * from './service-descriptor';

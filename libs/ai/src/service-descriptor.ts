@@ -1,16 +1,22 @@
-import type { ServiceDescriptor } from '@kommuna/platform-services';
+import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-services';
+import { AiPlatform } from './ai-platform';
+import { AI_DATABASE_SCHEMA } from './schema';
 import { validateAiSettings } from './settings';
 
+export interface ComposedAi extends ComposedService {
+  /** The one AI platform of the process. */
+  readonly ai: AiPlatform;
+}
+
 /**
- * AI platform as the platform composes it (@kommuna/services lists it once). As the service
- * grows, its descriptor says so: databaseSchema (entities and migrations), and from compose(runtime)
- * its objects, eventHandlers, backgroundTasks and loadStartupContent (docs/architecture.md#services-manifest).
- * Its GraphQL and REST modules go in apps/api/src/ai/, listed in apps/api's app.module.ts.
+ * AI platform as the platform composes it (@kommuna/services lists it once): its tables and the
+ * one AiPlatform. Its GraphQL API is in apps/api/src/ai/, which gives it Mina sidor's cases.
  */
-export const AI_SERVICE: ServiceDescriptor = {
+export const AI_SERVICE: ServiceDescriptor<ComposedAi> = {
   id: 'ai',
+  databaseSchema: AI_DATABASE_SCHEMA,
   validateTenantSettings(tenants) {
     validateAiSettings(tenants);
   },
-  compose: () => ({}),
+  compose: (runtime) => ({ ai: new AiPlatform(runtime.database, runtime.tenants) }),
 };

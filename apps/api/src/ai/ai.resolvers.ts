@@ -1,0 +1,96 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AI_DISCLOSURE, AiDraft as Draft, AiDrafts, AiValidationError, ModelRegistry, RegisteredModel } from '@kommuna/ai';
+import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
+import { auditActor } from '@kommuna/platform-audit';
+import { AiDraft, AiDraftStatus, AiModel, AiModelCapability, AiModelChangeInput, AiModelInput } from './ai.models';
+
+/** GraphQL leaves absent optional inputs as null; the registry reads them as absent. */
+const withoutNulls = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+const toModel = (m: RegisteredModel): AiModel => ({ ...m, capability: m.capability as AiModelCapability });
+const toDraft = (d: Draft): AiDraft => ({ ...d, kind: d.kind as AiDraft['kind'], status: d.status as AiDraftStatus, disclosure: AI_DISCLOSURE.sv });
+const staffOf = (principal: Principal) => ({ subject: principal.subject, unit: principal.unit });
+
+/** The municipality's model registry: its administrators register, clear and disable models. */
+@Resolver(() => AiModel)
+export class AiModelRegistryResolver {
+  constructor(private readonly registry: ModelRegistry) {}
+
+  @Allow('tenant_admin')
+  @Query(() => [AiModel], { description: "This municipality's AI models" })
+  async aiModels(): Promise<AiModel[]> {
+    return (await this.registry.list()).map(toModel);
+  }
+
+  @Allow('tenant_admin', 'case_worker')
+  @Query(() => [String], { description: "This municipality's data classifications, lowest first" })
+  aiDataClassifications(): readonly string[] {
+    return this.registry.classifications().ordered;
+  }
+
+  @Allow('tenant_admin')
+  @Mutation(() => AiModel, { description: 'Register an OpenAI-compatible model with its hosting and clearance (audited)' })
+  async registerAiModel(@CurrentPrincipal() principal: Principal, @Args('input') input: AiModelInput): Promise<AiModel> {
+    return toModel(await this.registry.register(withoutNulls(input) as Parameters<ModelRegistry['register']>[0], auditActor.staff(principal.subject)));
+  }
+
+  @Allow('tenant_admin')
+  @Mutation(() => AiModel, { description: "Change a model's endpoint, hosting, clearance or credential reference, or disable it (audited)" })
+  async changeAiModel(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: AiModelChangeInput): Promise<AiModel> {
+    return toModel(await this.registry.update(id, withoutNulls(input) as Parameters<ModelRegistry['update']>[1], auditActor.staff(principal.subject)));
+  }
+}
+
+/** Case workers: AI drafts for their unit's cases, and the review that makes them part of the case. */
+@Resolver(() => AiDraft)
+export class AiDraftsResolver {
+  constructor(private readonly drafts: AiDrafts) {}
+
+  @Allow('case_worker')
+  @Mutation(() => AiDraft, { description: "A draft summary of a case of my unit, by a model cleared for the case's data class (pseudonymised; audited)" })
+  async draftCaseSummary(
+    @CurrentPrincipal() principal: Principal,
+    @Args('caseId', { type: () => ID }) caseId: string,
+    @Args('purpose', { type: () => String, nullable: true }) purpose: string | null,
+    @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
+    @Args('knownNames', { type: () => [String], nullable: true, description: "Names of the case's parties to hide from the model" }) knownNames: string[] | null,
+  ): Promise<AiDraft> {
+    return toDraft(await this.drafts.summariseCase(staffOf(principal), caseId, { purpose, modelId, knownNames }));
+  }
+
+  @Allow('case_worker')
+  @Mutation(() => AiDraft, { description: 'A draft journal note from a call recording (WAV, base64) in a case of my unit; the recording is deleted once the note is reviewed' })
+  async draftCallNote(
+    @CurrentPrincipal() principal: Principal,
+    @Args('caseId', { type: () => ID }) caseId: string,
+    @Args('audioBase64', { description: 'The recording, WAV (PCM), base64' }) audioBase64: string,
+    @Args('purpose', { type: () => String, nullable: true }) purpose: string | null,
+    @Args('transcriptionModelId', { type: () => ID, nullable: true }) transcriptionModelId: string | null,
+    @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
+    @Args('knownNames', { type: () => [String], nullable: true }) knownNames: string[] | null,
+  ): Promise<AiDraft> {
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(audioBase64)) throw new AiValidationError('audioBase64 is not base64', [{ field: 'audioBase64', message: 'base64' }]);
+    const content = Buffer.from(audioBase64, 'base64');
+    return toDraft(await this.drafts.transcribeCall(staffOf(principal), caseId, { content, mediaType: 'audio/wav' }, { purpose, transcriptionModelId, modelId, knownNames }));
+  }
+
+  @Allow('case_worker')
+  @Mutation(() => AiDraft, { description: 'Approve a draft of my unit (with my edits in text) or reject it; only an approved draft is part of the case (audited)' })
+  async reviewAiDraft(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('approve') approve: boolean,
+    @Args('text', { type: () => String, nullable: true, description: 'The approved text, if the reviewer edited it' }) text: string | null,
+  ): Promise<AiDraft> {
+    return toDraft(await this.drafts.review(staffOf(principal), id, { approve, text }));
+  }
+
+  @Allow('case_worker')
+  @Query(() => [AiDraft], { description: "AI drafts of a case of my unit, newest first (status APPROVED: the case's approved AI-assisted notes)" })
+  async aiDrafts(
+    @CurrentPrincipal() principal: Principal,
+    @Args('caseId', { type: () => ID }) caseId: string,
+    @Args('status', { type: () => AiDraftStatus, nullable: true }) status: AiDraftStatus | null,
+  ): Promise<AiDraft[]> {
+    return (await this.drafts.forCase(staffOf(principal), caseId, status)).map(toDraft);
+  }
+}

@@ -1,0 +1,430 @@
+import { createHash } from 'node:crypto';
+import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import type { CaseMaterial, CaseSource, StaffMember } from './case-source';
+import { wordEditDistance } from './edit-distance';
+import type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
+import { AiNotFoundError, AiUnitRequiredError, AiValidationError, AudioRejectedError, DraftAlreadyReviewedError, ModelNotClearedError, ModelProviderError } from './errors';
+import type { ModelRegistry, RegisteredModel } from './model-registry';
+import type { ModelCapability } from './entities/ai-model.entity';
+import { OpenAiCompatibleClient } from './openai-compatible-client';
+import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
+import { Pseudonymiser } from './pseudonymiser';
+import { parseWav, splitWav, timestamp } from './wav';
+
+/** Shown with every draft: AI-generated text is disclosed as such (EU AI Act art. 50). */
+export const AI_DISCLOSURE = { sv: 'AI-genererat utkast: granska och godkänn innan det blir en del av ärendet.', en: 'AI-generated draft: review and approve before it becomes part of the case.' };
+
+export interface AiDraft {
+  id: string;
+  kind: DraftKind;
+  caseId: string;
+  unit: string;
+  dataClass: string;
+  model: { id: string; name: string; hostingCountry: string; processor: string };
+  template: string;
+  requestedBy: string;
+  /** Always true: the text was written by a model (the reviewer's final text says who approved it). */
+  aiGenerated: true;
+  aiText: string;
+  placeholderWarnings: string[];
+  status: DraftStatus;
+  finalText: string | null;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  editDistance: number | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  audioSeconds: number | null;
+  createdAt: Date;
+}
+
+export interface AiDraftsOptions {
+  /** Length of the stretches a recording is cut into for the transcription model (default 300 s). */
+  chunkSeconds?: number;
+  /** Largest recording accepted (default 50 MB). */
+  maxAudioBytes?: number;
+  /** Longest recording accepted (default 2 hours). */
+  maxAudioSeconds?: number;
+}
+
+const DRAFT_COLUMNS = `d.id, d.kind, d.case_id, d.unit, d.data_class, d.model_id, m.name AS model_name, m.hosting_country, m.processor, d.template,
+  d.requested_by, d.ai_text, d.placeholder_warnings, d.status, d.final_text, d.reviewed_by, d.reviewed_at, d.edit_distance,
+  d.prompt_tokens, d.completion_tokens, d.audio_seconds, d.created_at`;
+interface DraftRow {
+  id: string;
+  kind: DraftKind;
+  case_id: string;
+  unit: string;
+  data_class: string;
+  model_id: string;
+  model_name: string;
+  hosting_country: string;
+  processor: string;
+  template: string;
+  requested_by: string;
+  ai_text: string;
+  placeholder_warnings: string[] | string;
+  status: DraftStatus;
+  final_text: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | string | null;
+  edit_distance: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  audio_seconds: string | number | null;
+  created_at: Date | string;
+}
+const toDraft = (r: DraftRow): AiDraft => ({
+  id: r.id,
+  kind: r.kind,
+  caseId: r.case_id,
+  unit: r.unit,
+  dataClass: r.data_class,
+  model: { id: r.model_id, name: r.model_name, hostingCountry: r.hosting_country, processor: r.processor },
+  template: r.template,
+  requestedBy: r.requested_by,
+  aiGenerated: true,
+  aiText: r.ai_text,
+  placeholderWarnings: typeof r.placeholder_warnings === 'string' ? JSON.parse(r.placeholder_warnings) : r.placeholder_warnings,
+  status: r.status,
+  finalText: r.final_text,
+  reviewedBy: r.reviewed_by,
+  reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
+  editDistance: r.edit_distance,
+  promptTokens: r.prompt_tokens,
+  completionTokens: r.completion_tokens,
+  audioSeconds: r.audio_seconds === null ? null : Number(r.audio_seconds),
+  createdAt: new Date(r.created_at),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_FINAL_TEXT = 50_000;
+
+/**
+ * Drafts for cases: a case summary, or a journal note from a call's recording. A model sees only
+ * pseudonymised text, and only a model cleared for the case's data class sees it; the draft is
+ * marked AI-generated and enters the case only when a case worker of the case's unit approves it.
+ * Every call, refusal, failure and review is a line in the municipality's audit trail.
+ */
+export class AiDrafts {
+  private readonly chunkSeconds: number;
+  private readonly maxAudioBytes: number;
+  private readonly maxAudioSeconds: number;
+
+  constructor(
+    private readonly database: Database,
+    private readonly registry: ModelRegistry,
+    private readonly cases: CaseSource,
+    private readonly client: OpenAiCompatibleClient = new OpenAiCompatibleClient(),
+    options: AiDraftsOptions = {},
+  ) {
+    this.chunkSeconds = options.chunkSeconds ?? 300;
+    this.maxAudioBytes = options.maxAudioBytes ?? 50 * 1024 * 1024;
+    this.maxAudioSeconds = options.maxAudioSeconds ?? 2 * 3600;
+  }
+
+  /** A draft summary of a case of the staff member's unit. */
+  async summariseCase(staff: StaffMember, caseId: string, options: { purpose?: string | null; modelId?: string | null; knownNames?: readonly string[] | null } = {}): Promise<AiDraft> {
+    const purpose = this.purposeOf(options.purpose, 'case summary');
+    const knownNames = this.namesOf(options.knownNames);
+    const material = await this.cases.read(this.withUnit(staff), caseId);
+    const dataClass = this.registry.classifications().classOfUnit(material.unit);
+    const model = await this.route(staff, material, 'chat', dataClass, purpose, options.modelId);
+    const started = Date.now();
+    const pseudonymiser = new Pseudonymiser([...material.parties, { names: knownNames }]);
+    const messages = CASE_SUMMARY_TEMPLATE.messages(material).map((m) => ({ ...m, content: pseudonymiser.pseudonymise(m.content).text }));
+    const answer = await this.call(staff, material, model, dataClass, purpose, templateKey(CASE_SUMMARY_TEMPLATE), () =>
+      this.client.chat(model, messages, { user: this.pseudonymousUser(staff) }),
+    );
+    const restored = pseudonymiser.restore(answer.text);
+    return this.saveDraft(staff, {
+      kind: 'case_summary',
+      material,
+      model,
+      dataClass,
+      purpose,
+      template: templateKey(CASE_SUMMARY_TEMPLATE),
+      text: restored.text,
+      warnings: restored.warnings,
+      promptTokens: answer.promptTokens,
+      completionTokens: answer.completionTokens,
+      providerModel: answer.providerModel,
+      durationMs: Date.now() - started,
+    });
+  }
+
+  /**
+   * A draft journal note from a call's recording (WAV): cut into stretches, each transcribed in
+   * Swedish by a transcription model cleared for the case's class, merged under ### m:ss headings,
+   * then written up (pseudonymised) by a chat model cleared for it. The recording is kept with the
+   * draft for the reviewer and deleted when the draft is approved or rejected.
+   */
+  async transcribeCall(
+    staff: StaffMember,
+    caseId: string,
+    recording: { content: Buffer; mediaType?: string | null },
+    options: { purpose?: string | null; transcriptionModelId?: string | null; modelId?: string | null; knownNames?: readonly string[] | null } = {},
+  ): Promise<AiDraft> {
+    const purpose = this.purposeOf(options.purpose, 'call documentation');
+    const knownNames = this.namesOf(options.knownNames);
+    if (recording.content.length > this.maxAudioBytes) throw new AudioRejectedError(`The recording is larger than ${Math.round(this.maxAudioBytes / 1024 / 1024)} MB`);
+    const audio = parseWav(recording.content);
+    if (audio.durationSeconds > this.maxAudioSeconds) throw new AudioRejectedError(`The recording is longer than ${this.maxAudioSeconds / 60} minutes`);
+    const material = await this.cases.read(this.withUnit(staff), caseId);
+    const dataClass = this.registry.classifications().classOfUnit(material.unit);
+    // Both models are chosen before anything is sent: a refusal sends nothing at all.
+    const transcriber = await this.route(staff, material, 'transcription', dataClass, purpose, options.transcriptionModelId);
+    const writer = await this.route(staff, material, 'chat', dataClass, purpose, options.modelId);
+    const started = Date.now();
+    const chunks = splitWav(audio, this.chunkSeconds);
+    const parts: string[] = [];
+    for (const chunk of chunks) {
+      const text = await this.call(staff, material, transcriber, dataClass, purpose, 'transcription', () =>
+        this.client.transcribe(transcriber, { content: chunk.wav, fileName: `chunk-${chunk.index}.wav`, mediaType: 'audio/wav' }, { language: 'sv' }),
+      );
+      parts.push(`### ${timestamp(chunk.startSeconds)}\n${text.trim()}`);
+    }
+    const transcript = parts.join('\n\n');
+    const pseudonymiser = new Pseudonymiser([...material.parties, { names: knownNames }]);
+    const messages = CALL_NOTE_TEMPLATE.messages({ caseType: material.caseType, transcript }).map((m) => ({ ...m, content: pseudonymiser.pseudonymise(m.content).text }));
+    const answer = await this.call(staff, material, writer, dataClass, purpose, templateKey(CALL_NOTE_TEMPLATE), () =>
+      this.client.chat(writer, messages, { user: this.pseudonymousUser(staff) }),
+    );
+    const restored = pseudonymiser.restore(answer.text);
+    return this.saveDraft(staff, {
+      kind: 'call_note',
+      material,
+      model: writer,
+      transcriber,
+      dataClass,
+      purpose,
+      template: templateKey(CALL_NOTE_TEMPLATE),
+      text: restored.text,
+      warnings: restored.warnings,
+      promptTokens: answer.promptTokens,
+      completionTokens: answer.completionTokens,
+      providerModel: answer.providerModel,
+      audioSeconds: audio.durationSeconds,
+      chunks: chunks.length,
+      audio: { content: recording.content, mediaType: recording.mediaType || 'audio/wav' },
+      durationMs: Date.now() - started,
+    });
+  }
+
+  /** Approve (with the reviewer's edits, if any) or reject a draft of the staff member's unit. */
+  async review(staff: StaffMember, draftId: string, decision: { approve: boolean; text?: string | null }): Promise<AiDraft> {
+    const reviewer = this.withUnit(staff);
+    if (decision.text !== undefined && decision.text !== null) {
+      if (!decision.approve) throw new AiValidationError('A rejected draft takes no text', [{ field: 'text', message: 'only with approve' }]);
+      if (!decision.text.trim() || decision.text.length > MAX_FINAL_TEXT) {
+        throw new AiValidationError(`The approved text must be 1 to ${MAX_FINAL_TEXT} characters`, [{ field: 'text', message: `1 to ${MAX_FINAL_TEXT} characters` }]);
+      }
+    }
+    if (!UUID.test(draftId)) throw new AiNotFoundError('draft');
+    const tenantId = requestContext.tenantId();
+    return this.database.transaction(async (em) => {
+      // FOR UPDATE: two reviewers at once, one wins and the other is told it was reviewed.
+      const [current]: DraftRow[] = await em.query(
+        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
+          WHERE d.tenant_id = $1 AND d.id = $2 AND d.unit = $3 FOR UPDATE OF d`,
+        [tenantId, draftId, reviewer.unit],
+      );
+      if (!current) throw new AiNotFoundError('draft');
+      if (current.status !== 'draft') throw new DraftAlreadyReviewedError(current.status);
+      const finalText = decision.approve ? (decision.text ?? current.ai_text) : null;
+      const editDistance = finalText === null ? null : wordEditDistance(current.ai_text, finalText);
+      const status: DraftStatus = decision.approve ? 'approved' : 'rejected';
+      await em.query(
+        `UPDATE ai_draft SET status = $3, final_text = $4, reviewed_by = $5, reviewed_at = now(), edit_distance = $6 WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, draftId, status, finalText, reviewer.subject.slice(0, 200), editDistance],
+      );
+      // A DELETE answers [rows, count] through TypeORM's postgres driver.
+      const [, deleted]: [unknown, number] = await em.query(`DELETE FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [tenantId, draftId]);
+      await appendAuditEntry(em, {
+        actor: auditActor.staff(reviewer.subject),
+        action: decision.approve ? 'ai.draft.approved' : 'ai.draft.rejected',
+        targetType: 'ai_draft',
+        targetId: draftId,
+        details: { caseId: current.case_id, kind: current.kind, unit: current.unit, model: current.model_name, edited: editDistance !== null && editDistance > 0, editDistance, audioDeleted: deleted > 0 },
+      });
+      const [row]: DraftRow[] = await em.query(
+        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+        [tenantId, draftId],
+      );
+      return toDraft(row);
+    });
+  }
+
+  /** The drafts of a case in the staff member's unit, newest first; `status` 'approved' gives the case's AI-assisted notes. */
+  async forCase(staff: StaffMember, caseId: string, status?: DraftStatus | null): Promise<AiDraft[]> {
+    const { unit } = this.withUnit(staff);
+    if (!UUID.test(caseId)) return [];
+    const rows: DraftRow[] = await this.database.transaction((em) =>
+      em.query(
+        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
+          WHERE d.tenant_id = $1 AND d.case_id = $2 AND d.unit = $3 AND ($4::text IS NULL OR d.status = $4) ORDER BY d.created_at DESC, d.id`,
+        [requestContext.tenantId(), caseId, unit, status ?? null],
+      ),
+    );
+    return rows.map(toDraft);
+  }
+
+  /** Whether a draft still holds its recording (for the reviewer; gone once reviewed). */
+  async hasRecording(staff: StaffMember, draftId: string): Promise<boolean> {
+    const { unit } = this.withUnit(staff);
+    if (!UUID.test(draftId)) return false;
+    const rows = await this.database.transaction((em) =>
+      em.query(`SELECT 1 FROM ai_audio a JOIN ai_draft d ON d.tenant_id = a.tenant_id AND d.id = a.draft_id WHERE a.tenant_id = $1 AND a.draft_id = $2 AND d.unit = $3`, [
+        requestContext.tenantId(),
+        draftId,
+        unit,
+      ]),
+    );
+    return rows.length > 0;
+  }
+
+  /** The model for this class, or the refusal, which is audited before it is thrown. */
+  private async route(staff: StaffMember, material: CaseMaterial, capability: ModelCapability, dataClass: string, purpose: string, modelId?: string | null): Promise<RegisteredModel> {
+    try {
+      return await this.registry.modelFor(capability, dataClass, modelId);
+    } catch (error) {
+      if (!(error instanceof ModelNotClearedError) && !(error instanceof AiNotFoundError)) throw error;
+      await this.database.transaction((em) =>
+        appendAuditEntry(em, {
+          actor: auditActor.staff(staff.subject),
+          action: 'ai.request.refused',
+          targetType: 'minasidor_case',
+          targetId: material.caseId,
+          details: { purpose, capability, dataClass, unit: material.unit, modelId: modelId ?? null, reason: error.code },
+        }),
+      );
+      throw error;
+    }
+  }
+
+  /** One call to a model; a failure (after the client's retries) is audited and no draft is made. */
+  private async call<T>(staff: StaffMember, material: CaseMaterial, model: RegisteredModel, dataClass: string, purpose: string, template: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof ModelProviderError)) throw error;
+      await this.database.transaction((em) =>
+        appendAuditEntry(em, {
+          actor: auditActor.staff(staff.subject),
+          action: 'ai.request.failed',
+          targetType: 'minasidor_case',
+          targetId: material.caseId,
+          details: { purpose, dataClass, template, ...modelDetails(model), attempts: error.attempts, reason: error.message },
+        }),
+      );
+      throw error;
+    }
+  }
+
+  private async saveDraft(
+    staff: StaffMember,
+    draft: {
+      kind: DraftKind;
+      material: CaseMaterial;
+      model: RegisteredModel;
+      transcriber?: RegisteredModel;
+      dataClass: string;
+      purpose: string;
+      template: string;
+      text: string;
+      warnings: string[];
+      promptTokens: number | null;
+      completionTokens: number | null;
+      providerModel: string;
+      audioSeconds?: number;
+      chunks?: number;
+      audio?: { content: Buffer; mediaType: string };
+      durationMs: number;
+    },
+  ): Promise<AiDraft> {
+    const tenantId = requestContext.tenantId();
+    return this.database.transaction(async (em) => {
+      const [{ id }] = await em.query(
+        `INSERT INTO ai_draft (tenant_id, kind, case_id, unit, data_class, model_id, template, requested_by, ai_text, placeholder_warnings, prompt_tokens, completion_tokens, audio_seconds)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+        [
+          tenantId,
+          draft.kind,
+          draft.material.caseId,
+          draft.material.unit,
+          draft.dataClass,
+          draft.model.id,
+          draft.template,
+          staff.subject.slice(0, 200),
+          draft.text,
+          JSON.stringify(draft.warnings),
+          draft.promptTokens,
+          draft.completionTokens,
+          draft.audioSeconds === undefined ? null : draft.audioSeconds.toFixed(2),
+        ],
+      );
+      if (draft.audio) {
+        await em.query(`INSERT INTO ai_audio (tenant_id, draft_id, media_type, content) VALUES ($1, $2, $3, $4)`, [tenantId, id, draft.audio.mediaType.slice(0, 100), draft.audio.content]);
+      }
+      // The record of the use (EU AI Act art. 12 and 26(6)): who, which case and why, which model
+      // where, the template, the tokens and audio seconds. Never the prompt or the answer.
+      await appendAuditEntry(em, {
+        actor: auditActor.staff(staff.subject),
+        action: draft.kind === 'case_summary' ? 'ai.case_summary.drafted' : 'ai.call_note.drafted',
+        targetType: 'ai_draft',
+        targetId: id,
+        details: {
+          caseId: draft.material.caseId,
+          unit: draft.material.unit,
+          purpose: draft.purpose,
+          dataClass: draft.dataClass,
+          template: draft.template,
+          ...modelDetails(draft.model),
+          answeredBy: draft.providerModel,
+          ...(draft.transcriber ? { transcription: modelDetails(draft.transcriber), audioSeconds: draft.audioSeconds, chunks: draft.chunks } : {}),
+          promptTokens: draft.promptTokens,
+          completionTokens: draft.completionTokens,
+          placeholderWarnings: draft.warnings.length,
+          durationMs: draft.durationMs,
+          outcome: 'drafted',
+        },
+      });
+      const [row]: DraftRow[] = await em.query(
+        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+        [tenantId, id],
+      );
+      return toDraft(row);
+    });
+  }
+
+  private withUnit(staff: StaffMember): StaffMember & { unit: string } {
+    if (!staff.unit) throw new AiUnitRequiredError();
+    return { ...staff, unit: staff.unit };
+  }
+
+  private purposeOf(purpose: string | null | undefined, fallback: string): string {
+    const text = (purpose ?? fallback).trim();
+    if (!text || text.length > 200) throw new AiValidationError('The purpose must be 1 to 200 characters', [{ field: 'purpose', message: '1 to 200 characters' }]);
+    return text;
+  }
+
+  /** Names the case worker knows belong to the case's parties (the party register holds none). */
+  private namesOf(names: readonly string[] | null | undefined): string[] {
+    const list = (names ?? []).map((n) => n.trim()).filter(Boolean);
+    if (list.length > 50 || list.some((n) => n.length > 200)) {
+      throw new AiValidationError('Give at most 50 names of at most 200 characters each', [{ field: 'knownNames', message: 'at most 50, each at most 200 characters' }]);
+    }
+    return list;
+  }
+
+  /** The OpenAI `user` field: stable per staff member, but not their token subject. */
+  private pseudonymousUser(staff: StaffMember): string {
+    return `staff-${createHash('sha256').update(staff.subject).digest('hex').slice(0, 16)}`;
+  }
+}
+
+function modelDetails(model: RegisteredModel): Record<string, unknown> {
+  return { model: model.name, modelId: model.id, providerModel: model.providerModel, processor: model.processor, hostingCountry: model.hostingCountry, baseUrl: model.baseUrl };
+}

@@ -1,0 +1,77 @@
+/** The AI platform's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+export class AiValidationError extends KommunaError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+  constructor(
+    message: string,
+    override readonly details?: Array<{ field: string; message: string }>,
+  ) {
+    super(message);
+  }
+}
+
+/** A model, draft or case this municipality (or this unit) does not have. */
+export class AiNotFoundError extends KommunaError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+  constructor(what: string) {
+    super(`No such ${what}`);
+  }
+}
+
+/** No enabled model of the municipality is cleared for the data's class: refused, never sent elsewhere. */
+export class ModelNotClearedError extends KommunaError {
+  readonly code = 'AI_MODEL_NOT_CLEARED';
+  readonly status = 403;
+  override readonly details: { dataClass: string; capability: string };
+  constructor(
+    readonly dataClass: string,
+    readonly capability: string,
+    modelName?: string,
+  ) {
+    super(
+      modelName
+        ? `The model ${modelName} is not cleared for data of class ${dataClass} (or is disabled or cannot do ${capability}): nothing was sent`
+        : `No model of this municipality is cleared for data of class ${dataClass} (${capability}): nothing was sent. A tenant administrator can clear one in the model registry.`,
+    );
+    this.details = { dataClass, capability };
+  }
+}
+
+/** The model host failed (timeouts, errors, garbage) after the retries: no draft was made. */
+export class ModelProviderError extends KommunaError {
+  readonly code = 'AI_PROVIDER_FAILED';
+  readonly status = 502;
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Audio that is not audio, empty, too long or too large. */
+export class AudioRejectedError extends KommunaError {
+  readonly code = 'AUDIO_REJECTED';
+  readonly status = 400;
+}
+
+/** A draft that was already approved or rejected. */
+export class DraftAlreadyReviewedError extends KommunaError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+  constructor(status: string) {
+    super(`The draft was already ${status}`);
+  }
+}
+
+/** Staff without a unit: AI drafts belong to cases, and cases to units. */
+export class AiUnitRequiredError extends KommunaError {
+  readonly code = 'FORBIDDEN';
+  readonly status = 403;
+  constructor() {
+    super('Your account has no unit: AI drafts are made for the cases of your unit');
+  }
+}
