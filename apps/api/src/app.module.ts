@@ -25,7 +25,7 @@ import { E_FORMS_CONTROLLERS, E_FORMS_PROVIDERS } from './e-forms';
 import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
-import { EVENTS_CONTROLLERS } from './events';
+import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
 import { HOME_CARE_PROVIDERS } from './home-care';
 import { AI_PROVIDERS } from './ai';
 
@@ -94,6 +94,7 @@ export class AppModule implements OnApplicationShutdown {
         ...MINASIDOR_PROVIDERS,
         ...E_FORMS_PROVIDERS,
         ...DIGITAL_MAIL_PROVIDERS,
+        ...EVENTS_PROVIDERS,
         ...HOME_CARE_PROVIDERS,
         ...AI_PROVIDERS,
       ],
