@@ -297,7 +297,7 @@ export class AiDrafts {
           action: 'ai.request.refused',
           targetType: 'minasidor_case',
           targetId: material.caseId,
-          details: { purpose, capability, dataClass, unit: material.unit, modelId: modelId ?? null, reason: error.code },
+          details: { caseId: material.caseId, purpose, capability, dataClass, unit: material.unit, modelId: modelId ?? null, reason: error.code },
         }),
       );
       throw error;
@@ -316,7 +316,7 @@ export class AiDrafts {
           action: 'ai.request.failed',
           targetType: 'minasidor_case',
           targetId: material.caseId,
-          details: { purpose, dataClass, template, ...modelDetails(model), attempts: error.attempts, reason: error.message },
+          details: { caseId: material.caseId, purpose, dataClass, template, ...modelDetails(model), attempts: error.attempts, reason: error.message },
         }),
       );
       throw error;

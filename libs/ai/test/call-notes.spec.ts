@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
+import { useTestDatabase } from '@kommuna/platform-testing';
+import { AiDrafts, encodeWav, ModelSimulator, parseWav, splitWav, startModelSimulator } from '../src';
+import { auditActions, CasesInMemory, createWorld, inTenant, model, SCHEMA, World } from './fixture';
+
+/** A rising tone (300 Hz, 400 Hz, … a second each), 16 kHz mono 16-bit PCM: no two stretches alike. */
+function tone(seconds: number): Buffer {
+  const rate = 16000;
+  const samples = Buffer.alloc(seconds * rate * 2);
+  for (let i = 0; i < seconds * rate; i++) samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * (300 + 100 * Math.floor(i / rate)) * i) / rate)), i * 2);
+  return encodeWav({ format: 1, channels: 1, sampleRate: rate, bitsPerSample: 16, blockAlign: 2 }, samples);
+}
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('call notes from recordings', () => {
+  const db = useTestDatabase(SCHEMA);
+  let world: World;
+  let simulator: ModelSimulator;
+  let drafts: AiDrafts;
+  const pnr = generateTestPersonnummer(42);
+  const caseId = '00000000-0000-4000-8000-000000000042';
+  const worker = { subject: 'sundsvall-soc-1', unit: 'socialtjanst' };
+  const recording = tone(5);
+  // The simulator's sidecar transcripts for the first two 2-second stretches (the third gets its default).
+  const [first, second] = splitWav(parseWav(recording), 2);
+
+  beforeAll(async () => {
+    world = await createWorld(db());
+    simulator = await startModelSimulator({
+      transcripts: new Map([
+        [sha256(first.wav), `Erik Eriksson ringer om sin ansökan, personnummer ${pnr}.`],
+        [sha256(second.wav), 'Vi kom överens om att han skickar kontoutdrag.'],
+      ]),
+    });
+    const cases = new CasesInMemory(
+      new Map([[caseId, { tenantId: world.sundsvall.id, caseId, unit: 'socialtjanst', caseType: 'ekonomiskt-bistand', sections: [], parties: [{ identityNumber: pnr, names: ['Erik Eriksson'] }] }]]),
+    );
+    drafts = world.ai.drafts(cases, { chunkSeconds: 2 });
+    await inTenant(world.sundsvall, async () => {
+      await world.ai.registry.register(model(simulator.url, { name: 'kb-whisper', capability: 'transcription', providerModel: 'KBLab/kb-whisper-large' }), 'staff:admin');
+      await world.ai.registry.register(model(simulator.url, { name: 'llama' }), 'staff:admin');
+    });
+  });
+  afterAll(() => simulator?.close());
+
+  it('transcribes the recording in chunks (Swedish), writes a pseudonymised note and keeps the audio until review', async () => {
+    const before = simulator.received.length;
+    const draft = await inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content: recording }));
+    const received = simulator.received.slice(before);
+    const transcriptions = received.filter((r) => r.path === '/v1/audio/transcriptions');
+    expect(transcriptions.map((r) => [r.model, r.language, parseWav(r.file ?? Buffer.alloc(0)).durationSeconds])).toEqual([
+      ['KBLab/kb-whisper-large', 'sv', 2],
+      ['KBLab/kb-whisper-large', 'sv', 2],
+      ['KBLab/kb-whisper-large', 'sv', 1],
+    ]);
+    const [chat] = received.filter((r) => r.path === '/v1/chat/completions');
+    const prompt = (chat.messages ?? []).map((m) => m.content).join('\n');
+    expect(prompt).toContain('### 0:00\n[PERSON_1] ringer om sin ansökan, personnummer [PNR_1].');
+    expect(prompt).toContain('### 0:02\nVi kom överens');
+    expect(prompt).toContain('### 0:04\nSimulerad transkription av 1,0 sekunder ljud.');
+    expect(prompt).not.toContain(pnr);
+    expect(prompt).not.toContain('Erik');
+    // Every request carried the key the credential reference names.
+    expect(new Set(received.map((r) => r.authorization))).toEqual(new Set(['Bearer sim-secret']));
+    expect(draft).toMatchObject({ kind: 'call_note', status: 'draft', aiGenerated: true, audioSeconds: 5, template: 'call-note@1', model: { name: 'llama' } });
+    expect(await inTenant(world.sundsvall, () => drafts.hasRecording(worker, draft.id))).toBe(true);
+
+    const rejected = await inTenant(world.sundsvall, () => drafts.review(worker, draft.id, { approve: false }));
+    expect(rejected).toMatchObject({ status: 'rejected', finalText: null, reviewedBy: worker.subject });
+    expect(await inTenant(world.sundsvall, () => drafts.hasRecording(worker, draft.id))).toBe(false);
+    const audit = await auditActions(db(), world.sundsvall);
+    expect(audit.find((a) => a.action === 'ai.call_note.drafted')?.details).toMatchObject({
+      caseId,
+      dataClass: 'sekretess',
+      model: 'llama',
+      transcription: { model: 'kb-whisper', providerModel: 'KBLab/kb-whisper-large', hostingCountry: 'SE' },
+      audioSeconds: 5,
+      chunks: 3,
+    });
+    expect(audit.find((a) => a.action === 'ai.draft.rejected')?.details).toMatchObject({ audioDeleted: true });
+  });
+
+  it.each([
+    [Buffer.alloc(0), /empty/],
+    [Buffer.from('OggS\0\0\0\0\0\0\0\0\0\0'), /Ogg recordings cannot be transcribed yet/],
+    [Buffer.from('just some text, not audio at all'), /not a recording/],
+    [encodeWav({ format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2 }, Buffer.alloc(0)), /no sound/],
+  ])('refuses audio it cannot use, before reading the case or sending anything (%#)', async (content, reason) => {
+    const before = simulator.received.length;
+    await expect(inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content }))).rejects.toMatchObject({ code: 'AUDIO_REJECTED', message: expect.stringMatching(reason) });
+    expect(simulator.received.length).toBe(before);
+  });
+
+  it('retries a failing host, then fails clearly with no draft and an audit entry', async () => {
+    const draftsBefore = await inTenant(world.sundsvall, () => drafts.forCase(worker, caseId));
+    simulator.failNext('server-error');
+    simulator.failNext('garbage');
+    const recovered = await inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId));
+    expect(recovered.status).toBe('draft');
+    simulator.failNext('server-error', 3);
+    await expect(inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId))).rejects.toMatchObject({ code: 'AI_PROVIDER_FAILED', message: expect.stringMatching(/failed the chat completion 3 times \(last: HTTP 503\)/) });
+    expect(await inTenant(world.sundsvall, () => drafts.forCase(worker, caseId))).toHaveLength(draftsBefore.length + 1);
+    const failed = (await auditActions(db(), world.sundsvall)).filter((a) => a.action === 'ai.request.failed');
+    expect(failed.at(-1)?.details).toMatchObject({ caseId, model: 'llama', attempts: 3 });
+  });
+
+  it('keeps drafts to the unit and the municipality', async () => {
+    const [draft] = await inTenant(world.sundsvall, () => drafts.forCase(worker, caseId));
+    expect(await inTenant(world.sundsvall, () => drafts.forCase({ subject: 'x', unit: 'skola' }, caseId))).toEqual([]);
+    await expect(inTenant(world.sundsvall, () => drafts.review({ subject: 'x', unit: 'skola' }, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(inTenant(world.timra, () => drafts.review(worker, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(inTenant(world.sundsvall, () => drafts.review({ subject: 'x' }, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const rows = await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT id FROM ai_draft UNION ALL SELECT draft_id FROM ai_audio`)));
+    expect(rows).toEqual([]);
+  });
+});
