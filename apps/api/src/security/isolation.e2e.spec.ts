@@ -329,7 +329,8 @@ describe('isolation, adversarially', () => {
     const { id, key } = await sundsvallCompanyCase();
     // Every Mina sidor mutation of the schema is listed here: a new one fails this line until it is attacked below.
     const minasidorMutations = Object.values(SCHEMA.getMutationType()!.getFields())
-      .filter((f) => /^Case/.test(getNamedType(f.type).name) || f.args.some((a) => /^Case/.test(getNamedType(a.type).name)) || /MyCase/.test(f.name))
+      // Mina sidor's types start with Case; e-forms' case-system types (CaseSystem…) are e-forms', attacked in case-system.e2e.spec.ts.
+      .filter((f) => /^Case(?!System)/.test(getNamedType(f.type).name) || f.args.some((a) => /^Case(?!System)/.test(getNamedType(a.type).name)) || /MyCase/.test(f.name))
       .map((f) => f.name)
       .sort();
     expect(minasidorMutations).toEqual(MINASIDOR_MUTATIONS);
