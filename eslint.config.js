@@ -44,6 +44,29 @@ const depConstraints = [
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  // @kommuna/platform-testing (test databases, realms, processes) is for tests only: no production
+  // tag lists type:testing; TEST_FILES below may import it.
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:platform', 'type:util', 'type:testing'] },
+];
+
+/**
+ * Tests and what only tests and developers run: specs, test helpers (testing/ folders,
+ * test-support.ts) and tools/ (scripts, generators and their tests; the images copy only apps/,
+ * libs/ and tenants/, infra/docker/Dockerfile). Here every project may also use type:testing.
+ */
+const TEST_FILES = ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/testing/**/*.ts', '**/test-support.ts', 'tools/**/*.ts'];
+const testDepConstraints = depConstraints.map((constraint) =>
+  constraint.sourceTag.startsWith('type:') ? { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] } : constraint,
+);
+const moduleBoundaries = (constraints) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: constraints,
+    banTransitiveDependencies: false,
+    checkDynamicDependenciesExceptions: [],
+  },
 ];
 
 module.exports = [
@@ -53,16 +76,7 @@ module.exports = [
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints,
-          banTransitiveDependencies: false,
-          checkDynamicDependenciesExceptions: [],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(depConstraints),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
@@ -85,6 +99,10 @@ module.exports = [
     // Tests may use `any` for hostile input and partial fakes; production code may not.
     files: ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/testing/**/*.ts', '**/test-support.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: TEST_FILES,
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(testDepConstraints) },
   },
   {
     // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (docs/architecture.md#identity-and-access).

@@ -7,7 +7,7 @@ import { SERVICES } from '@kommuna/services';
 const root = path.resolve(__dirname, '../..');
 // Each listed service is a scope of its own (@kommuna/services); eslint.config.js takes them from the libraries' tags.
 const SCOPES = ['platform', 'shared', ...SERVICES.map((service) => service.id), 'composition', 'app'];
-const TYPES = ['app', 'composition', 'service', 'platform', 'util'];
+const TYPES = ['app', 'composition', 'service', 'platform', 'util', 'testing'];
 
 function workspacePackageFiles(): string[] {
   const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
@@ -53,6 +53,20 @@ describe('module boundaries', () => {
   it('fails a shared utility that reaches up into the platform', async () => {
     const messages = await lint('libs/shared/identifiers/src/index.ts', `import { loadPlatformConfig } from '@kommuna/platform-config';\nexport const x = loadPlatformConfig;\n`);
     expect(messages).toEqual([expect.stringMatching(/scope:shared.*can only depend on libs tagged with.*scope:shared/)]);
+  });
+
+  // @kommuna/platform-testing is type:testing: tests and their helpers may use it, production code may not.
+  const usesTestDatabase = `import { createTestDatabase } from '@kommuna/platform-testing';\nexport const x = createTestDatabase;\n`;
+
+  it('fails production code of a library or an app that imports the test library', async () => {
+    expect(await lint('libs/platform/config/src/index.ts', usesTestDatabase)).toEqual([expect.stringMatching(/type:platform.*can only depend on libs tagged with.*type:platform/)]);
+    expect(await lint('apps/worker/src/main.ts', usesTestDatabase)).toEqual([expect.stringMatching(/type:app.*can only depend on libs tagged with/)]);
+  });
+
+  it('lets specs and test helpers import the test library', async () => {
+    expect(await lint('libs/platform/config/src/platform-config.spec.ts', usesTestDatabase)).toEqual([]);
+    expect(await lint('apps/worker/src/health-server.spec.ts', usesTestDatabase)).toEqual([]);
+    expect(await lint('apps/api/src/testing/test-api.ts', usesTestDatabase)).toEqual([]);
   });
 
   it("fails an import of another library's internals by path", async () => {
