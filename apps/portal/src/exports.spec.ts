@@ -1,5 +1,5 @@
 import { meetingPackCsv, meetingPackPdf, MeetingPack } from './exports';
-import { SessionStore, csrfMatches } from './http/sessions';
+import { SessionStore, SessionStoreFullError, csrfMatches } from './http/sessions';
 
 const pack: MeetingPack = {
   year: 2025,
@@ -47,22 +47,24 @@ describe('portal sessions', () => {
   it('ends a session with its token, takes a login state once, and compares CSRF tokens exactly', () => {
     let now = 1_000;
     const store = new SessionStore(() => now, 3);
-    const session = store.create('token', 2_000, { subject: 's', name: 'S', roles: [] });
+    const session = store.create({ accessToken: 'token', accessTokenExpiresAt: 2_000 }, 2_000, { subject: 's', name: 'S', roles: [] });
     expect(store.get(session.id)).toBe(session);
     expect(csrfMatches(session, session.csrfToken)).toBe(true);
     expect(csrfMatches(session, `${session.csrfToken}x`)).toBe(false);
     expect(csrfMatches(session, undefined)).toBe(false);
-    const login = store.startLogin('verifier', '/catalogue');
-    expect(store.finishLogin(login.state)).toMatchObject({ verifier: 'verifier' });
+    const login = store.startLogin({ state: 'state', verifier: 'verifier', nonce: 'nonce' }, '/catalogue');
+    expect(store.finishLogin(login.state)).toMatchObject({ verifier: 'verifier', nonce: 'nonce' });
     expect(store.finishLogin(login.state)).toBeUndefined();
     now = 2_000;
     expect(store.get(session.id)).toBeUndefined();
   });
 
-  it('stays bounded however many log in', () => {
+  it('stays bounded however many log in, refusing the rest rather than ending a live session', () => {
     const store = new SessionStore(() => 0, 3);
-    const first = store.create('t', 10, { subject: 'a', name: 'a', roles: [] });
-    for (let i = 0; i < 5; i++) store.create('t', 10, { subject: String(i), name: '', roles: [] });
-    expect(store.get(first.id)).toBeUndefined();
+    const first = store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: 'a', name: 'a', roles: [] });
+    for (let i = 0; i < 2; i++) store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] });
+    for (let i = 2; i < 5; i++) expect(() => store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] })).toThrow(SessionStoreFullError);
+    expect(store.size).toBe(3);
+    expect(store.get(first.id)).toBe(first);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import type { PortalConfig } from './config';
@@ -6,8 +7,8 @@ import { PortalData } from './data';
 import { meetingPackCsv, meetingPackOf, meetingPackPdf } from './exports';
 import { Html, layout, PageContext } from './html';
 import { ApiClient, ApiError } from './http/api-client';
-import { authorizationUrl, exchangeCode, LoginFailedError, pkcePair } from './http/oidc';
-import { csrfMatches, mayUsePortal, Session, SessionStore, SessionStoreFullError } from './http/sessions';
+import { LoginFailedError, newLoginChecks, RealmClient, redirectUri } from './http/oidc';
+import { csrfMatches, mayUsePortal, Session, SessionStore, SessionStoreFullError, SessionTokens } from './http/sessions';
 import { Lang, LANGS, t } from './i18n';
 import { cataloguePage } from './pages/catalogue';
 import { messagePage } from './pages/message';
@@ -17,9 +18,17 @@ import { FormState, servicePage } from './pages/service';
 const SESSION_COOKIE = 'kp_session';
 const LOGIN_COOKIE = 'kp_login';
 const LANG_COOKIE = 'kp_lang';
+/** The state of a logout at the realm, so its way back (to the callback) is told from a login. */
+const LOGOUT_COOKIE = 'kp_logout';
 
-// No script at all: the pages are documents with forms. Styles from our own stylesheet only.
-const CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/** How long a session may last when the realm does not say how long its refresh token does. */
+const SESSION_MAX_MS = 8 * 3600_000;
+/** An access token this close to its expiry is renewed before use (clock skew, the api call's own time). */
+const RENEW_BEFORE_MS = 30_000;
+
+// No script at all: the pages are documents with forms. Styles from our own stylesheet only. Forms
+// post here, and the logout form's redirect goes on to the realm (browsers check form-action on it).
+const csp = (realmOrigin: string) => `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`;
 
 export interface PortalOptions {
   logger?: JsonLogger;
@@ -49,16 +58,21 @@ const stockholmToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZon
 
 /**
  * The steering group's web pages: server-rendered HTML over the api's GraphQL, logged in through
- * the identity provider (authorization code + PKCE). The access token stays on the server; the
- * browser holds an opaque session id in an httpOnly, SameSite=Lax cookie.
+ * the identity provider (openid-client: authorization code + PKCE, the id_token checked, renewal by
+ * refresh token, logout at the realm). The tokens stay on the server; the browser holds an opaque
+ * session id in an httpOnly, SameSite=Lax cookie.
  */
 export function buildPortal(config: PortalConfig, options: PortalOptions = {}): FastifyInstance {
   const logger = options.logger ?? new JsonLogger('info');
   const now = options.now ?? (() => new Date());
   const sessions = new SessionStore(() => now().getTime());
+  const realm = new RealmClient(config, () => now().getTime());
+  /** Renewals under way, by session id: concurrent requests of one session share one (a refresh token may be single-use). */
+  const renewals = new Map<string, Promise<Session | undefined>>();
   const data = new PortalData(new ApiClient(config));
   const secure = config.publicUrl.startsWith('https://');
   const publicOrigin = new URL(config.publicUrl).origin;
+  const contentSecurityPolicy = csp(new URL(config.realmUrl).origin);
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -66,7 +80,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('content-security-policy', CSP);
+    reply.header('content-security-policy', contentSecurityPolicy);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
@@ -87,7 +101,32 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     const chosen = cookiesOf(request)[LANG_COOKIE];
     return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
   };
-  const sessionOf = (request: FastifyRequest) => sessions.get(cookiesOf(request)[SESSION_COOKIE]);
+  /** Until the refresh token ends (or, without one, the access token), and never past SESSION_MAX_MS without the realm saying so. */
+  const sessionEnd = (tokens: SessionTokens) =>
+    tokens.refreshToken ? Math.max(tokens.accessTokenExpiresAt, tokens.refreshTokenExpiresAt ?? now().getTime() + SESSION_MAX_MS) : tokens.accessTokenExpiresAt;
+  /**
+   * The request's session with an access token fit to use: one about to expire is renewed with the
+   * refresh token first. Undefined without a session, or when the realm refuses the renewal (the
+   * session ends then). An unreachable realm throws.
+   */
+  const sessionOf = async (request: FastifyRequest): Promise<Session | undefined> => {
+    const session = sessions.get(cookiesOf(request)[SESSION_COOKIE]);
+    if (!session || session.accessTokenExpiresAt - RENEW_BEFORE_MS > now().getTime()) return session;
+    let renewal = renewals.get(session.id);
+    if (!renewal) {
+      renewal = realm
+        .refresh(session, session.user.subject)
+        .then((tokens) => {
+          if (tokens) return sessions.renew(session.id, tokens, sessionEnd(tokens));
+          sessions.delete(session.id);
+          logger.event('info', 'portal session ended', { subject: session.user.subject, reason: 'renewal refused' });
+          return undefined;
+        })
+        .finally(() => renewals.delete(session.id));
+      renewals.set(session.id, renewal);
+    }
+    return renewal;
+  };
   const context = (request: FastifyRequest, session?: Session): PageContext => ({ lang: langOf(request), path: localPath(request.url), user: session?.user, csrfToken: session?.csrfToken });
   const send = (reply: FastifyReply, status: number, ctx: PageContext, page: { title: string; body: Html }) =>
     reply.code(status).type('text/html; charset=utf-8').send(layout(ctx, page.title, page.body));
@@ -103,15 +142,16 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   const page =
     (work: (request: FastifyRequest, reply: FastifyReply, session: Session) => Promise<unknown>) =>
     async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      const session = sessionOf(request);
-      if (!session) return toLogin(reply, request.method === 'GET' ? request.url : String(request.headers.referer ?? '/catalogue').replace(/^https?:\/\/[^/]+/, ''));
+      let session: Session | undefined;
       try {
+        session = await sessionOf(request);
+        if (!session) return toLogin(reply, request.method === 'GET' ? request.url : String(request.headers.referer ?? '/catalogue').replace(/^https?:\/\/[^/]+/, ''));
         return await work(request, reply, session);
       } catch (error) {
         const ctx = context(request, session);
         if (error instanceof ApiError) {
           if (error.code === 'UNAUTHENTICATED') {
-            sessions.delete(session.id);
+            sessions.delete(session?.id);
             return toLogin(reply, request.url);
           }
           if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
@@ -148,23 +188,39 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   });
 
   app.get('/auth/login', async (request, reply) => {
-    const { verifier, challenge } = pkcePair();
-    const login = sessions.startLogin(verifier, localPath((request.query as Record<string, string>).returnTo));
+    const checks = newLoginChecks();
+    let url: string;
+    try {
+      url = await realm.authorizationUrl(checks);
+    } catch (error) {
+      if (!(error instanceof LoginFailedError)) throw error;
+      logger.event('error', 'portal login failed', { error: error.message });
+      const ctx = context(request);
+      return send(reply, 502, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+    }
+    const login = sessions.startLogin(checks, localPath((request.query as Record<string, string>).returnTo));
     // The state is bound to this browser too, so nobody can finish a login started elsewhere.
     reply.header('set-cookie', cookie(LOGIN_COOKIE, login.state, 600));
-    return reply.redirect(authorizationUrl(config, login.state, challenge), 303);
+    return reply.redirect(url, 303);
   });
 
   app.get('/auth/callback', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const ctx = context(request);
-    const bound = cookiesOf(request)[LOGIN_COOKIE];
-    const login = query.state && bound === query.state ? sessions.finishLogin(query.state) : undefined;
+    const cookies = cookiesOf(request);
+    // The way back from a logout at the realm (its post-logout redirect is this callback, which the
+    // realm has registered): the state this browser was given at logout, and no code.
+    if (!query.code && query.state && cookies[LOGOUT_COOKIE] === query.state) {
+      reply.header('set-cookie', cookie(LOGOUT_COOKIE, '', 0));
+      return reply.redirect('/logged-out', 303);
+    }
+    const login = query.state && cookies[LOGIN_COOKIE] === query.state ? sessions.finishLogin(query.state) : undefined;
     if (!login || !query.code) {
       return send(reply, 400, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
     }
     try {
-      const { accessToken, expiresAt, user } = await exchangeCode(config, query.code, login.verifier);
+      // The URL the realm sent the browser back to: the registered redirect URI with this query.
+      const { tokens, user } = await realm.finishLogin(new URL(`${redirectUri(config)}?${request.url.split('?')[1] ?? ''}`), login);
       // Only the steering group and platform administrators get a session: anyone else is told so
       // here, and nothing is stored for them (a flood of citizens' logins fills nothing).
       if (!mayUsePortal(user)) {
@@ -172,7 +228,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
         logger.event('warn', 'portal login refused', { subject: user.subject, reason: 'no portal role' });
         return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
       }
-      const session = sessions.create(accessToken, expiresAt, user);
+      const session = sessions.create(tokens, sessionEnd(tokens), user);
       reply.header('set-cookie', [cookie(SESSION_COOKIE, session.id), cookie(LOGIN_COOKIE, '', 0)]);
       logger.event('info', 'portal login', { subject: user.subject });
       return reply.redirect(login.returnTo, 303);
@@ -187,12 +243,28 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     }
   });
 
+  /**
+   * Ends the portal session, then the realm's (RP-initiated logout with the id_token as hint), which
+   * sends the browser back to the callback with the state given here. Without a session, or when the
+   * realm cannot be reached, the portal session alone ends.
+   */
   app.post('/auth/logout', async (request, reply) => {
-    const session = sessionOf(request);
+    // The session as stored, not renewed: logging out needs no fresh access token.
+    const session = sessions.get(cookiesOf(request)[SESSION_COOKIE]);
     if (session && !checkPost(request, session)) return refuseCsrf(request, reply, session);
     sessions.delete(session?.id);
-    reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
-    return reply.redirect('/logged-out', 303);
+    const cleared = cookie(SESSION_COOKIE, '', 0);
+    if (!session) return reply.header('set-cookie', cleared).redirect('/logged-out', 303);
+    const state = randomBytes(24).toString('base64url');
+    let url: string | undefined;
+    try {
+      url = await realm.logoutUrl(session.idToken, redirectUri(config), state);
+    } catch (error) {
+      logger.event('warn', 'portal logout at the realm skipped', { subject: session.user.subject, error: (error as Error).message });
+    }
+    logger.event('info', 'portal logout', { subject: session.user.subject, atRealm: url !== undefined });
+    if (!url) return reply.header('set-cookie', cleared).redirect('/logged-out', 303);
+    return reply.header('set-cookie', [cleared, cookie(LOGOUT_COOKIE, state, 600)]).redirect(url, 303);
   });
 
   app.get('/logged-out', async (request, reply) => {
@@ -314,7 +386,8 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   );
 
   app.setNotFoundHandler((request, reply) => {
-    const ctx = context(request, sessionOf(request));
+    // Who is logged in, as stored (a page that does not exist renews nothing).
+    const ctx = context(request, sessions.get(cookiesOf(request)[SESSION_COOKIE]));
     return send(reply, 404, ctx, messagePage(ctx.lang, 'notFoundTitle', undefined));
   });
 

@@ -6,10 +6,21 @@ export interface PortalUser {
   roles: string[];
 }
 
-export interface Session {
-  id: string;
+/** The realm's tokens a session holds (server-side only). */
+export interface SessionTokens {
   accessToken: string;
-  /** When the access token expires (ms since epoch): the session ends with it. */
+  /** When the access token expires (ms since epoch): it is renewed with the refresh token then. */
+  accessTokenExpiresAt: number;
+  refreshToken?: string;
+  /** When the realm says the refresh token expires (Keycloak's refresh_expires_in), if it says. */
+  refreshTokenExpiresAt?: number;
+  /** The id_token, sent back to the realm as hint at logout. */
+  idToken?: string;
+}
+
+export interface Session extends SessionTokens {
+  id: string;
+  /** When the session ends (ms since epoch): the refresh token's end, or the access token's without one. */
   expiresAt: number;
   /** Sent with every form of this session and checked on every post (CSRF). */
   csrfToken: string;
@@ -19,6 +30,7 @@ export interface Session {
 export interface PendingLogin {
   state: string;
   verifier: string;
+  nonce: string;
   returnTo: string;
   createdAt: number;
 }
@@ -61,11 +73,11 @@ export class SessionStore {
     private readonly maxPerIdentity = 10,
   ) {}
 
-  create(accessToken: string, expiresAt: number, user: PortalUser): Session {
+  create(tokens: SessionTokens, expiresAt: number, user: PortalUser): Session {
     for (let own = this.bySubject.get(user.subject) ?? []; own.length >= this.maxPerIdentity; own = this.bySubject.get(user.subject) ?? []) this.forget(own[0]);
     if (this.sessions.size >= this.maxEntries) this.forgetExpired();
     if (this.sessions.size >= this.maxEntries) throw new SessionStoreFullError(`The portal holds ${this.sessions.size} live sessions, its limit`);
-    const session: Session = { id: token(), accessToken, expiresAt, csrfToken: token(), user };
+    const session: Session = { ...tokens, id: token(), expiresAt, csrfToken: token(), user };
     this.sessions.set(session.id, session);
     this.bySubject.set(user.subject, [...(this.bySubject.get(user.subject) ?? []), session.id]);
     return session;
@@ -87,6 +99,15 @@ export class SessionStore {
     return session;
   }
 
+  /** The session with renewed tokens: same id, same CSRF token, same person. */
+  renew(id: string, tokens: SessionTokens, expiresAt: number): Session | undefined {
+    const session = this.sessions.get(id);
+    if (!session) return undefined;
+    const renewed: Session = { ...session, ...tokens, expiresAt };
+    this.sessions.set(id, renewed);
+    return renewed;
+  }
+
   delete(id: string | undefined): void {
     if (id) this.forget(id);
   }
@@ -105,8 +126,9 @@ export class SessionStore {
     for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.forget(id);
   }
 
-  startLogin(verifier: string, returnTo: string): PendingLogin {
-    const login: PendingLogin = { state: token(), verifier, returnTo, createdAt: this.now() };
+  /** Keeps a login in progress by its state until the callback (its PKCE verifier and nonce with it). */
+  startLogin(checks: { state: string; verifier: string; nonce: string }, returnTo: string): PendingLogin {
+    const login: PendingLogin = { state: checks.state, verifier: checks.verifier, nonce: checks.nonce, returnTo, createdAt: this.now() };
     if (this.logins.size >= this.maxEntries) {
       const now = this.now();
       for (const [state, pending] of this.logins) if (now - pending.createdAt >= this.loginTtlMs) this.logins.delete(state);
