@@ -34,14 +34,14 @@ export function formatGraphQLError(error: GraphQLError, logger: JsonLogger, opti
 }
 
 /** The error codes that set a GraphQL response's HTTP status; the rest are answered 200 beside the data. */
-const STATUS_OF_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403 };
+const STATUS_OF_CODE: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, INSUFFICIENT_ASSURANCE: 403 };
 
 /**
  * 401/403 when access was refused, 400 when the request never executed (malformed or invalid),
  * otherwise 200 with errors beside the data.
  */
 export function graphQLStatusCode(execution: ExecutionResult, errors: GraphQLFormattedError[]): number {
-  for (const code of ['UNAUTHENTICATED', 'FORBIDDEN']) {
+  for (const code of Object.keys(STATUS_OF_CODE)) {
     if (errors.some((e) => e.extensions?.code === code)) return STATUS_OF_CODE[code];
   }
   return execution.data === undefined ? 400 : 200;

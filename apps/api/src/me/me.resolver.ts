@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { Allow, CurrentPrincipal, Principal, ROLES } from '@kommuna/platform-auth';
+import { AllowAtAnyAssurance, CurrentPrincipal, Principal, ROLES } from '@kommuna/platform-auth';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { TenantModel } from '../tenants/tenant.model';
@@ -36,7 +36,8 @@ export class Me {
 export class MeResolver {
   constructor(private readonly directory: TenantDirectory) {}
 
-  @Allow(...ROLES)
+  // A resident below the required level still learns who they are (and is refused elsewhere with the level to log in at).
+  @AllowAtAnyAssurance(...ROLES)
   @Query(() => Me, { description: 'Who am I, in which municipality, with which roles' })
   me(@CurrentPrincipal() principal: Principal): Me {
     const slug = requestContext.peek()?.tenantSlug;

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { ACCESS_RULE, AccessRule, ForbiddenError, TENANT_SCOPED_ROLES } from './access';
+import { ACCESS_RULE, AccessRule, CITIZEN_ROLES, ForbiddenError, TENANT_SCOPED_ROLES } from './access';
+import { DEFAULT_CITIZEN_ASSURANCE, InsufficientAssuranceError, meetsAssurance, strictestAssurance } from './assurance';
 import { Principal } from './principal';
 import { Authentication, Authenticator } from './authenticator';
 import { AuthenticationError } from './token-verifier';
@@ -55,8 +56,28 @@ export class AccessGuard implements CanActivate {
       throw staffOnly ? membershipProblem : new ForbiddenError('Your roles do not allow this');
     }
 
+    // A resident (no other role of theirs opens this entry point) needs the e-legitimation level
+    // the municipality requires; staff and systems are vouched for by their Organization instead.
+    const residentOnly = roles.filter((role) => rule.roles.includes(role)).every((role) => CITIZEN_ROLES.includes(role));
+    if (residentOnly && !rule.anyAssurance) {
+      const required = this.requiredAssurance();
+      if (!meetsAssurance(principal.assurance, required)) throw new InsufficientAssuranceError(required, principal.assurance);
+    }
+
     request.principal = { ...principal, roles };
     return true;
+  }
+
+  /**
+   * The level residents need here: the addressed municipality's, or, when a request names none
+   * (Mina sidor across municipalities), the strictest any member requires.
+   */
+  private requiredAssurance() {
+    const slug = requestContext.peek()?.tenantSlug;
+    const tenant = slug ? this.tenants.findBySlug(slug) : undefined;
+    const levelOf = (config: { auth: { citizenAssurance?: typeof DEFAULT_CITIZEN_ASSURANCE } }) => config.auth.citizenAssurance ?? DEFAULT_CITIZEN_ASSURANCE;
+    if (tenant) return levelOf(tenant.config);
+    return strictestAssurance(this.tenants.all().map((t) => levelOf(t.config)));
   }
 
   /** Why the caller's staff roles do not hold for the addressed municipality, if they don't. */

@@ -1,4 +1,5 @@
 export * from './principal';
+export * from './assurance';
 export * from './token-verifier';
 export * from './trusted-realms';
 export * from './access';

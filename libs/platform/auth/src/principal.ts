@@ -1,3 +1,5 @@
+import { AssuranceLevel, assuranceOfAcr } from './assurance';
+
 /** The roles Kommuna knows (docs/architecture.md#identity-and-access), as Keycloak realm roles. */
 export const ROLES = [
   'citizen',
@@ -32,6 +34,11 @@ export interface Principal {
    * system's role says who it is; a scope says which interface it was given (e.g. CASE_SYSTEM_SCOPE).
    */
   scopes?: string[];
+  /**
+   * The e-legitimation level of the login (from `acr`, a Swedish LoA URI): what citizen operations
+   * check against their municipality's required level. None for a login that proves no eID level.
+   */
+  assurance?: AssuranceLevel;
 }
 
 /** Raw claims of a Keycloak access token, as far as Kommuna reads them. */
@@ -45,6 +52,7 @@ export interface KeycloakClaims {
   personnummer?: unknown;
   unit?: unknown;
   scope?: unknown;
+  acr?: unknown;
 }
 
 /**
@@ -83,5 +91,6 @@ export function principalFromClaims(claims: KeycloakClaims): Principal {
     unit: typeof claims.unit === 'string' ? claims.unit : undefined,
     clientId: typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined,
     scopes: scopesOf(claims.scope),
+    assurance: assuranceOfAcr(claims.acr),
   };
 }

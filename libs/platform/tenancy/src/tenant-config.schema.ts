@@ -12,6 +12,13 @@ export type ServiceId = (typeof SERVICE_IDS)[number];
  */
 export const ADOPTION_STAGES = ['planned', 'piloting', 'production', 'leaving'] as const;
 
+/**
+ * The e-legitimation assurance levels a municipality may require of residents (the Swedish
+ * framework's LoA, http://id.elegnamnden.se/loa/1.0/<level>); platform-auth reads them from `acr`.
+ */
+export const CITIZEN_ASSURANCE_LEVELS = ['loa2', 'loa3', 'loa4'] as const;
+export type CitizenAssuranceLevel = (typeof CITIZEN_ASSURANCE_LEVELS)[number];
+
 const kommunkoder = allKommuner()
   .map((kommun) => kommun.kod)
   .sort() as [string, ...string[]];
@@ -90,6 +97,12 @@ export const TenantConfigSchema = z
           .regex(/^[a-z0-9-]+$/, 'must be a Keycloak organization alias (a-z, 0-9, dashes)')
           .describe('Keycloak Organization whose members are this municipality\'s staff'),
         issuer: z.url().optional().describe('Only when the municipality runs its own Keycloak'),
+        citizenAssurance: z
+          .enum(CITIZEN_ASSURANCE_LEVELS)
+          .default('loa3')
+          .describe(
+            "The e-legitimation assurance level (Swedish LoA, the token's acr) a resident needs to submit forms, read their cases and mail here: loa3 (BankID, Freja eID+) unless a lower level is decided",
+          ),
       })
       .strict(),
     services: z
@@ -101,6 +114,8 @@ export const TenantConfigSchema = z
   .strict();
 
 export type TenantConfig = z.output<typeof TenantConfigSchema>;
+/** A tenant.yaml as written: fields with defaults may be left out. */
+export type TenantConfigInput = z.input<typeof TenantConfigSchema>;
 
 /** The schema as JSON Schema, for editors (written to tenants/tenant.schema.json). */
 export function tenantConfigJsonSchema(): Record<string, unknown> {

@@ -90,6 +90,20 @@ describe('tenant configuration', () => {
     ]);
   });
 
+  it("reads the residents' e-legitimation level (auth.citizenAssurance: loa3 unless named) and refuses one that is not a level", () => {
+    const good = tenantsDir({
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411'),
+      timra: validYaml('timra', '2262', '212000-2395').replace('auth: { organization: timra }', 'auth: { organization: timra, citizenAssurance: loa4 }'),
+    });
+    expect(Object.fromEntries(loadTenantConfigs(good).map((t) => [t.config.slug, t.config.auth.citizenAssurance]))).toEqual({ sundsvall: 'loa3', timra: 'loa4' });
+    const bad = tenantsDir({
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411').replace('auth: { organization: sundsvall }', 'auth: { organization: sundsvall, citizenAssurance: loa1 }'),
+      timra: validYaml('timra', '2262', '212000-2395').replace('auth: { organization: timra }', 'auth: { organization: timra, citizenAssurance: "http://id.elegnamnden.se/loa/1.0/loa3" }'),
+    });
+    expect(problemsOf(bad).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}`)).toEqual(['sundsvall:auth.citizenAssurance', 'timra:auth.citizenAssurance']);
+    expect(problemsOf(bad)[0].message).toMatch(/loa2.*loa3.*loa4/);
+  });
+
   it('reads adoption dates and refuses ones out of order or that contradict the stage, naming the field', () => {
     const withServices = (slug: string, kommunkod: string, orgnr: string, services: string) => validYaml(slug, kommunkod, orgnr).replace('services:\n  e-forms: { stage: production }\n', `memberSince: "2024-01-01"\nservices:\n${services}`);
     const good = tenantsDir({ sundsvall: withServices('sundsvall', '2281', '212000-2411', '  e-forms: { stage: production, pilotingFrom: "2024-03-01", productionFrom: "2024-09-01" }\n') });

@@ -1,11 +1,11 @@
 import { allKommuner, generateTestPersonnummer } from '@kommuna/shared-identifiers';
-import { TenantConfig, TenantConfigSchema } from '@kommuna/platform-tenancy';
+import { TenantConfig, TenantConfigInput, TenantConfigSchema } from '@kommuna/platform-tenancy';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 
 let sequence = 0;
 
 /** A valid tenant.yaml content for a real municipality, with overrides. */
-export function buildTenantConfig(overrides: Partial<TenantConfig> = {}): TenantConfig {
+export function buildTenantConfig(overrides: Partial<TenantConfigInput> = {}): TenantConfig {
   const kommun = allKommuner()[sequence++ % 290];
   const slug = overrides.slug ?? `test-${kommun.kod}`;
   return TenantConfigSchema.parse({
@@ -22,7 +22,7 @@ export function buildTenantConfig(overrides: Partial<TenantConfig> = {}): Tenant
 }
 
 /** Creates tenants in the database (as start-up would) and returns them in the given order. */
-export async function createTestTenants(database: Database, ...configs: Array<Partial<TenantConfig>>): Promise<Tenant[]> {
+export async function createTestTenants(database: Database, ...configs: Array<Partial<TenantConfigInput>>): Promise<Tenant[]> {
   return new TenantDirectory(database).sync(configs.map((c) => buildTenantConfig(c)));
 }
 
