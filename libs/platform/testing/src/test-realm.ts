@@ -1,5 +1,5 @@
 import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 interface SigningKey {
@@ -26,6 +26,21 @@ export interface TestRealm {
   close(): Promise<void>;
 }
 
+/** What a crafted token endpoint answers: a status (200 unless said) and a JSON body. */
+export interface TestRealmTokenAnswer {
+  status?: number;
+  body: Record<string, unknown>;
+}
+
+export interface TestRealmOptions {
+  /**
+   * Makes the realm an OpenID provider a client can discover (issuer, endpoints at Keycloak's paths,
+   * end_session_endpoint included) whose token endpoint answers with this: a crafted IdP, e.g. one
+   * handing out an id_token with a wrong nonce, issuer or audience. Without it only the keys are served.
+   */
+  tokenEndpoint?: (form: URLSearchParams) => TestRealmTokenAnswer | Promise<TestRealmTokenAnswer>;
+}
+
 /** Swedish e-legitimation at assurance level 3 (BankID, Freja eID+), as the eID broker states it in `acr`. */
 const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
 
@@ -44,17 +59,46 @@ const newKey = (kid: string): SigningKey => {
 /**
  * A stand-in for one Keycloak realm's signing side in tests: serves its JWKS at Keycloak's path
  * (/realms/<realm>/protocol/openid-connect/certs) and signs RS256 access tokens shaped like
- * Keycloak's. Verification in the code under test stays real (keycloak-connect).
+ * Keycloak's. Verification in the code under test stays real (keycloak-connect). With
+ * `options.tokenEndpoint` it is also a discoverable OpenID provider whose token answers the test crafts.
  */
-export async function startTestRealm(realm = 'kommuna', audience = 'kommuna-api'): Promise<TestRealm> {
+export async function startTestRealm(realm = 'kommuna', audience = 'kommuna-api', options: TestRealmOptions = {}): Promise<TestRealm> {
   const keys = [newKey(`${realm}-1`)];
   const forger = newKey(keys[0].kid);
   let requests = 0;
+  const json = (response: ServerResponse, status: number, body: unknown) => {
+    response.statusCode = status;
+    response.setHeader('content-type', 'application/json');
+    response.end(JSON.stringify(body));
+  };
+  const base = `/realms/${realm}`;
+  const { tokenEndpoint } = options;
   const server = createServer((request, response) => {
-    if (request.url === `/realms/${realm}/protocol/openid-connect/certs`) {
+    if (request.url === `${base}/protocol/openid-connect/certs`) {
       requests += 1;
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }));
+      json(response, 200, { keys: keys.map((k) => k.jwk) });
+    } else if (tokenEndpoint && request.url === `${base}/.well-known/openid-configuration`) {
+      const endpoint = (name: string) => `${realmUrl}/protocol/openid-connect/${name}`;
+      json(response, 200, {
+        issuer: realmUrl,
+        authorization_endpoint: endpoint('auth'),
+        token_endpoint: endpoint('token'),
+        jwks_uri: endpoint('certs'),
+        end_session_endpoint: endpoint('logout'),
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        code_challenge_methods_supported: ['S256'],
+      });
+    } else if (tokenEndpoint && request.method === 'POST' && request.url === `${base}/protocol/openid-connect/token`) {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        Promise.resolve(tokenEndpoint(new URLSearchParams(body))).then(
+          (answer) => json(response, answer.status ?? 200, answer.body),
+          (error: Error) => json(response, 500, { error: 'server_error', error_description: error.message }),
+        );
+      });
     } else {
       response.statusCode = 404;
       response.end();
