@@ -385,11 +385,15 @@ export class CatalogueService {
     };
   }
 
-  /** publiccode.yml for a service, with the status in force. Public information only. */
+  /**
+   * publiccode.yml for a service, with the status in force. Public information only. A running
+   * api has no release date (no git history), so softwareVersion is left to the file in the
+   * repository, docs/publiccode/, which npm run catalogue:publiccode writes with both.
+   */
   async publiccode(id: string): Promise<string> {
     const entry = this.entry(id);
     const history = await this.platform((em) => this.records.decisions(em, entry.id));
-    return publiccodeYaml(entry, (history.at(-1)?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus);
+    return publiccodeYaml(entry, { developmentStatus: (history.at(-1)?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus });
   }
 
   /** The loaded descriptors (for start-up seeding and exports). */
