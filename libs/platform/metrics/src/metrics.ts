@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The platform's Prometheus metrics, one registry per process (api, worker), served at /metrics.
@@ -47,7 +47,22 @@ export class PlatformMetrics {
   });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'kommuna_' });
+    if (options.processMetrics ?? true) {
+      collectDefaultMetrics({ register: this.registry, prefix: 'kommuna_' });
+      this.dropGaugesEndingInTotal();
+    }
+  }
+
+  /**
+   * prom-client's default metrics include gauges named nodejs_active_*_total, the sums of the
+   * per-type gauges nodejs_active_handles/resources/requests beside them; `_total` is for counters
+   * only (promtool check metrics refuses them). They go: sum() over the per-type gauge gives the same.
+   */
+  private dropGaugesEndingInTotal(): void {
+    for (const metric of this.registry.getMetricsAsArray()) {
+      const name = (metric as unknown as { name: string }).name;
+      if (metric instanceof Gauge && name.endsWith('_total')) this.registry.removeSingleMetric(name);
+    }
   }
 
   /** The municipalities this process serves: ids become their slugs in labels. */
