@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import type { PortalConfig } from './config';
@@ -26,28 +28,9 @@ const SESSION_MAX_MS = 8 * 3600_000;
 /** An access token this close to its expiry is renewed before use (clock skew, the api call's own time). */
 const RENEW_BEFORE_MS = 30_000;
 
-// No script at all: the pages are documents with forms. Styles from our own stylesheet only. Forms
-// post here, and the logout form's redirect goes on to the realm (browsers check form-action on it).
-const csp = (realmOrigin: string) => `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`;
-
 export interface PortalOptions {
   logger?: JsonLogger;
   now?: () => Date;
-}
-
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index < 1) continue;
-    const name = part.slice(0, index).trim();
-    try {
-      cookies[name] = decodeURIComponent(part.slice(index + 1).trim());
-    } catch {
-      // A malformed cookie is ignored, as if absent.
-    }
-  }
-  return cookies;
 }
 
 /** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
@@ -72,20 +55,26 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   const data = new PortalData(new ApiClient(config));
   const secure = config.publicUrl.startsWith('https://');
   const publicOrigin = new URL(config.publicUrl).origin;
-  const contentSecurityPolicy = csp(new URL(config.realmUrl).origin);
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
+  void app.register(fastifyCookie);
+  void app.register(fastifyHelmet, {
+    // No script at all: the pages are documents with forms. Styles from our own stylesheet only.
+    // Forms post here, and the logout form's redirect goes on to the realm (browsers check form-action on it).
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'", new URL(config.realmUrl).origin], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('content-security-policy', contentSecurityPolicy);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'same-origin');
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
     done(null, payload);
   });
 
@@ -94,9 +83,11 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     done();
   });
 
-  const cookie = (name: string, value: string, maxAgeSeconds?: number) =>
-    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAgeSeconds !== undefined ? `; Max-Age=${maxAgeSeconds}` : ''}`;
-  const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
+  const COOKIE = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
+  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) => reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
+  const clearCookie = (reply: FastifyReply, name: string) => reply.clearCookie(name, COOKIE);
+  /** The request's cookies (a malformed one reads as absent or as sent, never as a crash). */
+  const cookiesOf = (request: FastifyRequest): Record<string, string | undefined> => request.cookies;
   const langOf = (request: FastifyRequest): Lang => {
     const chosen = cookiesOf(request)[LANG_COOKIE];
     return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
@@ -183,7 +174,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   app.get('/lang/:lang', async (request, reply) => {
     const { lang } = request.params as { lang: string };
     const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
-    reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000${secure ? '; Secure' : ''}`);
+    reply.setCookie(LANG_COOKIE, chosen, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000 });
     return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
   });
 
@@ -200,7 +191,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     }
     const login = sessions.startLogin(checks, localPath((request.query as Record<string, string>).returnTo));
     // The state is bound to this browser too, so nobody can finish a login started elsewhere.
-    reply.header('set-cookie', cookie(LOGIN_COOKIE, login.state, 600));
+    setCookie(reply, LOGIN_COOKIE, login.state, 600);
     return reply.redirect(url, 303);
   });
 
@@ -211,7 +202,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     // The way back from a logout at the realm (its post-logout redirect is this callback, which the
     // realm has registered): the state this browser was given at logout, and no code.
     if (!query.code && query.state && cookies[LOGOUT_COOKIE] === query.state) {
-      reply.header('set-cookie', cookie(LOGOUT_COOKIE, '', 0));
+      clearCookie(reply, LOGOUT_COOKIE);
       return reply.redirect('/logged-out', 303);
     }
     const login = query.state && cookies[LOGIN_COOKIE] === query.state ? sessions.finishLogin(query.state) : undefined;
@@ -224,12 +215,13 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
       // Only the steering group and platform administrators get a session: anyone else is told so
       // here, and nothing is stored for them (a flood of citizens' logins fills nothing).
       if (!mayUsePortal(user)) {
-        reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0));
+        clearCookie(reply, LOGIN_COOKIE);
         logger.event('warn', 'portal login refused', { subject: user.subject, reason: 'no portal role' });
         return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
       }
       const session = sessions.create(tokens, sessionEnd(tokens), user);
-      reply.header('set-cookie', [cookie(SESSION_COOKIE, session.id), cookie(LOGIN_COOKIE, '', 0)]);
+      setCookie(reply, SESSION_COOKIE, session.id);
+      clearCookie(reply, LOGIN_COOKIE);
       logger.event('info', 'portal login', { subject: user.subject });
       return reply.redirect(login.returnTo, 303);
     } catch (error) {
@@ -253,8 +245,8 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     const session = sessions.get(cookiesOf(request)[SESSION_COOKIE]);
     if (session && !checkPost(request, session)) return refuseCsrf(request, reply, session);
     sessions.delete(session?.id);
-    const cleared = cookie(SESSION_COOKIE, '', 0);
-    if (!session) return reply.header('set-cookie', cleared).redirect('/logged-out', 303);
+    clearCookie(reply, SESSION_COOKIE);
+    if (!session) return reply.redirect('/logged-out', 303);
     const state = randomBytes(24).toString('base64url');
     let url: string | undefined;
     try {
@@ -263,8 +255,9 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
       logger.event('warn', 'portal logout at the realm skipped', { subject: session.user.subject, error: (error as Error).message });
     }
     logger.event('info', 'portal logout', { subject: session.user.subject, atRealm: url !== undefined });
-    if (!url) return reply.header('set-cookie', cleared).redirect('/logged-out', 303);
-    return reply.header('set-cookie', [cleared, cookie(LOGOUT_COOKIE, state, 600)]).redirect(url, 303);
+    if (!url) return reply.redirect('/logged-out', 303);
+    setCookie(reply, LOGOUT_COOKIE, state, 600);
+    return reply.redirect(url, 303);
   });
 
   app.get('/logged-out', async (request, reply) => {
