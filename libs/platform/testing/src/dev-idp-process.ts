@@ -1,16 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import * as path from 'node:path';
+import { NodeProcess, spawnNodeProcess } from './node-process';
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-
-export interface SpawnedDevIdp {
-  child: ChildProcess;
-  /** Resolves when dev-idp says it is ready; rejects if it exits first. */
-  ready: Promise<void>;
-  /** Settles when the process ends, with its exit code and what it wrote to stderr. */
-  exited: Promise<{ code: number | null; stderr: string }>;
-}
+/** dev-idp as its own process: `ready` resolves on its ready line and rejects if it exits first. */
+export type SpawnedDevIdp = NodeProcess;
 
 export interface DevIdpProcess {
   /** Base URL to use as KEYCLOAK_URL. */
@@ -34,36 +26,26 @@ export const freePort = () =>
     });
   });
 
-/** Spawns apps/dev-idp (the embedded Keycloak stand-in) as its own process, as `npm start` does. */
+/** Spawns apps/dev-idp (the embedded Keycloak stand-in, ESM) as its own process, as `npm start` does. */
 export function spawnDevIdp(port: number, env: Record<string, string> = {}): SpawnedDevIdp {
-  const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_OPTIONS: '',
-      NODE_ENV: 'development',
-      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
-      DEV_IDP_PORT: String(port),
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return spawnNodeProcess({
+    script: 'apps/dev-idp/src/main.ts',
+    loader: 'import',
+    env: { NODE_ENV: 'development', DEV_IDP_PORT: String(port), ...env },
+    readyText: 'dev-idp ready',
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('dev-idp ready') && resolve());
-    // `exited` only ever resolves (on exit); an exit before the ready line fails `ready`.
-    void exited.then(({ code }) => reject(new Error(`dev-idp exited with ${code}: ${stderr}`)));
-  });
-  return { child, ready, exited };
 }
 
 /** dev-idp on a free port, with helpers to get its tokens. */
 export async function startDevIdpProcess(): Promise<DevIdpProcess> {
   const port = await freePort();
-  const { child, ready, exited } = spawnDevIdp(port);
-  await ready;
+  const idp = spawnDevIdp(port);
+  try {
+    await idp.ready;
+  } catch (error) {
+    await idp.kill();
+    throw error;
+  }
   const url = `http://127.0.0.1:${port}`;
   const realmUrl = `${url}/realms/kommuna`;
   const requestToken = async (form: Record<string, string>, basic?: string) => {
@@ -89,8 +71,7 @@ export async function startDevIdpProcess(): Promise<DevIdpProcess> {
     passwordToken: (username) => accessToken({ grant_type: 'password', client_id: 'kommuna-dev', username, password: 'kommuna-demo' }),
     serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await idp.stop();
     },
   };
 }
