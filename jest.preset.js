@@ -10,7 +10,8 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
 
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  // Specs live beside their code in src/ (docs/contributing.md, tools/test/test-layout.spec.ts).
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
   // A few current dependencies ship ESM only (they require Node 22; Node 20.19 loads them through
   // require(esm), which jest's module system does not): compile just those to CommonJS.
   transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition)/)'],

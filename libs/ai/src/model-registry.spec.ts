@@ -1,6 +1,6 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { AiValidationError, ModelNotClearedError } from '../src';
-import { auditActions, createWorld, inTenant, model, SCHEMA, World } from './fixture';
+import { AiValidationError, ModelNotClearedError } from './index';
+import { auditActions, createWorld, inTenant, model, SCHEMA, World } from './testing/fixture';
 
 describe('model registry', () => {
   const db = useTestDatabase(SCHEMA);

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { postJson } from '../src/adapters/http-json';
-import { PermanentAdapterError, TransientAdapterError } from '../src';
+import { postJson } from './adapters/http-json';
+import { PermanentAdapterError, TransientAdapterError } from './index';
 
 // A real HTTP server on a free port: what the national parties' endpoints answer, and how each
 // answer is classified (transient faults are retried, permanent ones end the letter).

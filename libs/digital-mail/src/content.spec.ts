@@ -1,7 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
-import { assertSafeHtml, assertSafeLinks, htmlToText, parseRecipient, placeholdersOf, renderPrintLetter, renderTemplate, routeAfterReachability, validateAttachment } from '../src';
-import { renderPlaceholders } from '../src/content/placeholders';
-import { parseRecipientCsv } from '../src/send-batch.service';
+import { assertSafeHtml, assertSafeLinks, htmlToText, parseRecipient, placeholdersOf, renderPrintLetter, renderTemplate, routeAfterReachability, validateAttachment } from './index';
+import { renderPlaceholders } from './content/placeholders';
+import { parseRecipientCsv } from './send-batch.service';
 
 const pdf = async (pages = 1): Promise<Buffer> => {
   const doc = await PDFDocument.create();

@@ -1,6 +1,6 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { isSafeDocumentUrl } from '../src';
-import { caseInput, createWorld, inTenant, person, SCHEMA, World } from './fixture';
+import { isSafeDocumentUrl } from './index';
+import { caseInput, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
 
 /**
  * Issue 23, fault 4 (Mina sidor): recordCaseDecision took javascript: and data:text/html document

@@ -1,5 +1,5 @@
 import { SMTPServer } from 'smtp-server';
-import { PermanentAdapterError, SmtpEmailNotifier } from '../src';
+import { PermanentAdapterError, SmtpEmailNotifier } from './index';
 
 // A real SMTP server (the smtp-server package) on a free port: nodemailer speaks real SMTP to it.
 describe('SmtpEmailNotifier', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
-import { Pseudonymiser } from '../src';
+import { Pseudonymiser } from './index';
 
 const PERSONNUMMER = fc.integer({ min: 1, max: 5000 }).map((i) => generateTestPersonnummer(i));
 const NAME = fc.constantFrom('Anna', 'Erik Eriksson', 'Åsa Öberg', 'Lena', 'Björn');

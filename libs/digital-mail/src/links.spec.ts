@@ -1,8 +1,8 @@
 import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
-import { MessageService, SendBatchService, Sender, TemplateService, WHOLE_MUNICIPALITY } from '../src';
-import { expandSendBatches } from '../src/pipeline/expand-batches';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './fixtures';
+import { MessageService, SendBatchService, Sender, TemplateService, WHOLE_MUNICIPALITY } from './index';
+import { expandSendBatches } from './pipeline/expand-batches';
+import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './testing/fixtures';
 
 /**
  * Unsafe links (issue 23, fault 4): an HTML template `<a href="{{lank}}">` filled with

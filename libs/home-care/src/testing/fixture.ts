@@ -2,7 +2,7 @@ import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig } from '@kommuna/platform-testing';
-import { HOME_CARE_DATABASE_SCHEMA, HomeCare, HomeCareActor } from '../src';
+import { HOME_CARE_DATABASE_SCHEMA, HomeCare, HomeCareActor } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
   entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(HOME_CARE_DATABASE_SCHEMA.entities as [])],

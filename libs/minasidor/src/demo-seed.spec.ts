@@ -1,6 +1,6 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { DEMO_CITIZENS, DEMO_REPRESENTATIVE, seedDemoCases } from '../src';
-import { createWorld, SCHEMA, World } from './fixture';
+import { DEMO_CITIZENS, DEMO_REPRESENTATIVE, seedDemoCases } from './index';
+import { createWorld, SCHEMA, World } from './testing/fixture';
 
 describe('demo seed', () => {
   const db = useTestDatabase(SCHEMA);

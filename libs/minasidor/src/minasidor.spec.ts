@@ -3,8 +3,8 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES, FormCompletionProvidedData, FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
-import { CaseClosedError, CaseConflictError, CaseNotFoundError, MinasidorValidationError, NotRepresentedError, UnitRequiredError } from '../src';
-import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './fixture';
+import { CaseClosedError, CaseConflictError, CaseNotFoundError, MinasidorValidationError, NotRepresentedError, UnitRequiredError } from './index';
+import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
 
 describe('Mina sidor', () => {
   const db = useTestDatabase(SCHEMA);

@@ -12,8 +12,8 @@ import {
   TemplateService,
   unitScope,
   WHOLE_MUNICIPALITY,
-} from '../src';
-import { digitalMailService, inTenant, TEST_SCHEMA } from './fixtures';
+} from './index';
+import { digitalMailService, inTenant, TEST_SCHEMA } from './testing/fixtures';
 
 /**
  * Unit secrecy (issue 23, fault 3): a school case worker listed a social-services notice ("Det

@@ -2,8 +2,8 @@ import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { CaseNotificationData, EVENT_TYPES, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
-import { CaseNotificationHandler } from '../src';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './fixtures';
+import { CaseNotificationHandler } from './index';
+import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './testing/fixtures';
 
 describe('notices of Mina sidor events in the digital mailbox', () => {
   const db = useTestDatabase(TEST_SCHEMA);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
-import { MinasidorSettingsError, StatusLabels } from '../src';
+import { MinasidorSettingsError, StatusLabels } from './index';
 
 describe('status labels (services.minasidor.settings.statusLabels)', () => {
   it('maps internal statuses to the six citizen-facing labels, by Swedish label or key', () => {

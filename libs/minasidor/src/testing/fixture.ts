@@ -2,7 +2,7 @@ import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer } from '@kommuna/platform-testing';
-import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../src';
+import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
   entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(MINASIDOR_DATABASE_SCHEMA.entities as [])],

@@ -1,7 +1,7 @@
 import { AuditLog } from '@kommuna/platform-audit';
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { NotRepresentedError } from '../src';
-import { caseInput, createWorld, inTenant, person, SCHEMA, World } from './fixture';
+import { NotRepresentedError } from './index';
+import { caseInput, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
 
 /**
  * Issue 23, fault 1: a Timrå service account registered a representation and so reached

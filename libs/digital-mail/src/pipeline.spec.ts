@@ -18,9 +18,9 @@ import {
   StatisticsService,
   TemplateService,
   WHOLE_MUNICIPALITY,
-} from '../src';
-import { digitalMailService, inTenant, pdfBase64, rowsOf, tempDir, TestClock, TEST_SCHEMA } from './fixtures';
-import { SimulatorProcess, startSimulatorProcess } from './simulator-process';
+} from './index';
+import { digitalMailService, inTenant, pdfBase64, rowsOf, tempDir, TestClock, TEST_SCHEMA } from './testing/fixtures';
+import { SimulatorProcess, startSimulatorProcess } from './testing/simulator-process';
 
 const staff: Sender = { kind: 'user', id: 'staff-1' };
 const system: Sender = { kind: 'system', id: 'sundsvall-system' };

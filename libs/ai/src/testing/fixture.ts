@@ -2,8 +2,8 @@ import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig } from '@kommuna/platform-testing';
-import { AI_DATABASE_SCHEMA, AiPlatform, CaseMaterial, CaseSource, ModelRegistration, StaffMember } from '../src';
-import { AiNotFoundError } from '../src/errors';
+import { AI_DATABASE_SCHEMA, AiPlatform, CaseMaterial, CaseSource, ModelRegistration, StaffMember } from '../index';
+import { AiNotFoundError } from '../errors';
 
 export const SCHEMA: DatabaseSchema = {
   entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(AI_DATABASE_SCHEMA.entities as [])],

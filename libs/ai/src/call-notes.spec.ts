@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { AiDrafts, encodeWav, ModelSimulator, parseWav, splitWav, startModelSimulator } from '../src';
-import { auditActions, CasesInMemory, createWorld, inTenant, model, SCHEMA, World } from './fixture';
+import { AiDrafts, encodeWav, ModelSimulator, parseWav, splitWav, startModelSimulator } from './index';
+import { auditActions, CasesInMemory, createWorld, inTenant, model, SCHEMA, World } from './testing/fixture';
 
 /** A rising tone (300 Hz, 400 Hz, … a second each), 16 kHz mono 16-bit PCM: no two stretches alike. */
 function tone(seconds: number): Buffer {

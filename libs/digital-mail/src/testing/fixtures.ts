@@ -5,7 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { DIGITAL_MAIL_DATABASE_SCHEMA } from '../src';
+import { DIGITAL_MAIL_DATABASE_SCHEMA } from '../index';
 
 export const TEST_SCHEMA = {
   entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(DIGITAL_MAIL_DATABASE_SCHEMA.entities as [])],
