@@ -17,6 +17,8 @@ interface DemoUser {
   organization?: string;
   unit?: string;
   personnummer?: string;
+  /** The login's e-legitimation level (acr), for residents. */
+  acr?: string;
 }
 
 interface TenantAuth {
@@ -29,6 +31,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const TENANTS_DIR = path.resolve(process.env.KOMMUNA_TENANTS_DIR ?? path.join(here, '../../../tenants'));
 const AUDIENCE = process.env.KOMMUNA_AUTH_AUDIENCE ?? 'kommuna-api';
 export const DEMO_PASSWORD = 'kommuna-demo';
+/** A Swedish e-legitimation level as `acr` states it (the eID broker's, passed on by Keycloak's realm). */
+const loaUri = (level: string) => `http://id.elegnamnden.se/loa/1.0/${level}`;
+/**
+ * Skatteverket's test personnummer (serial numbers 980-999, generateTestPersonnummer in
+ * libs/shared/identifiers) a tester picks from in the test eID login, the demo residents' first.
+ */
+export const TEST_EID_PERSONNUMMER = ['199001019802', '197110109878', '196502029884', '193207189949', '200404269813', '192511119956'];
+/** The levels the test eID can log in at: loa3 (BankID, Freja eID+) and a lower one to see refusals. */
+const TEST_EID_LEVELS = ['loa3', 'loa2'];
+/** A test eID login's account: its level and personnummer (one subject per personnummer, whatever the level). */
+const EID_ACCOUNT = /^eid:(loa[1-4]):(\d{12})$/;
+const eidAccountId = (level: string, personnummer: string) => `eid:${level}:${personnummer}`;
+
 /** Dev-only clients, as the dev Keycloak has them (libs/platform/testing keycloak-process.ts). */
 const DEV_PASSWORD_CLIENT = 'kommuna-dev';
 const DEV_OTHER_AUDIENCE_CLIENT = 'kommuna-dev-other-app';
@@ -93,6 +108,23 @@ function demoUsers(tenants: TenantAuth[]): DemoUser[] {
   return [...citizens, ...platform, ...staff];
 }
 
+/**
+ * The person behind an account id: a demo user, or a resident of the test eID login. Demo residents
+ * count as logged in through e-legitimation at loa3, as the realm's broker would have it.
+ */
+function accountOf(accounts: Map<string, DemoUser>, id: string): DemoUser | undefined {
+  const eid = EID_ACCOUNT.exec(id);
+  if (eid) return { username: `eid-${demoSubject(`eid:${eid[2]}`).slice(0, 8)}`, name: 'Testperson (e-legitimation)', roles: ['citizen'], personnummer: eid[2], acr: loaUri(eid[1]) };
+  const user = accounts.get(id);
+  return user?.personnummer ? { ...user, acr: loaUri('loa3') } : user;
+}
+
+/** The token subject of an account: a test eID resident keeps theirs at every level. */
+const subjectOf = (id: string) => {
+  const eid = EID_ACCOUNT.exec(id);
+  return eid ? demoSubject(`eid:${eid[2]}`) : id;
+};
+
 function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; kommuna_organization?: string }): Record<string, unknown> {
   if (!user) {
     // A service account (client credentials): a municipal system acting for its municipality.
@@ -101,7 +133,9 @@ function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; 
   return {
     typ: 'Bearer',
     azp: client.clientId,
-    acr: '1',
+    // As at Keycloak: the eID's level for residents, and no acr for staff (the realm's web client
+    // passes the broker's level instead of Keycloak's own "0"/"1").
+    ...(user.acr ? { acr: user.acr } : {}),
     preferred_username: user.username,
     name: user.name,
     realm_access: { roles: user.roles },
@@ -177,7 +211,7 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       session.grantIdFor(client.clientId, grant.jti);
       return grant;
     },
-    findAccount: async (_ctx, id) => (accounts.has(id) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined),
+    findAccount: async (_ctx, id) => (accountOf(accounts, id) ? { accountId: id, claims: async () => ({ sub: subjectOf(id) }) } : undefined),
     // Keycloak issues a refresh token with every login, offline_access or not.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
@@ -202,9 +236,9 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
           const { client, accountId, sessionUid, scope } = token as unknown as { client: { clientId: string; kommuna_organization?: string }; accountId?: string; sessionUid?: string; scope?: string };
           // Keycloak's header (typ JWT, not at+jwt) and claims: a UUID subject, sid, scope.
           jwt.header = { typ: 'JWT' };
-          Object.assign(jwt.payload, keycloakClaims(accountId ? accounts.get(accountId) : undefined, client), {
+          Object.assign(jwt.payload, keycloakClaims(accountId ? accountOf(accounts, accountId) : undefined, client), {
             aud: client.clientId === DEV_OTHER_AUDIENCE_CLIENT ? 'account' : AUDIENCE,
-            sub: accountId ?? demoSubject(`service-account-${client.clientId}`),
+            sub: accountId ? subjectOf(accountId) : demoSubject(`service-account-${client.clientId}`),
             ...(sessionUid ? { sid: sessionUid } : {}),
             // A municipality's system may take e-forms submissions into its case system (CASE_SYSTEM_SCOPE, platform-auth).
             scope: [...new Set(['profile', 'email', ...(scope ?? '').split(' ').filter(Boolean), ...(!accountId && client.kommuna_organization ? ['eforms-submissions'] : [])])].join(' '),
@@ -302,7 +336,7 @@ async function introspect(realm: Realm, issuer: string, req: http.IncomingMessag
   const refresh = token ? await realm.provider.RefreshToken.find(token) : undefined;
   if (!refresh || refresh.isExpired || refresh.consumed) return sendJson(res, 200, { active: false });
   const accountId = refresh.accountId ?? '';
-  sendJson(res, 200, { active: true, sub: accountId, iss: issuer, azp: refresh.clientId, client_id: refresh.clientId, username: realm.accounts.get(accountId)?.username, typ: 'Refresh', exp: refresh.exp, scope: refresh.scope });
+  sendJson(res, 200, { active: true, sub: subjectOf(accountId), iss: issuer, azp: refresh.clientId, client_id: refresh.clientId, username: accountOf(realm.accounts, accountId)?.username, typ: 'Refresh', exp: refresh.exp, scope: refresh.scope });
 }
 
 /** Revocation of an access token (a JWT): remembered by jti; anything else goes on to oidc-provider. */
@@ -323,13 +357,19 @@ async function revokeAccessToken(realm: Realm, issuer: string, req: http.Incomin
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(action: string, error?: string): string {
+  const options = (values: string[]) => values.map((value) => `<option value="${value}">${value}</option>`).join('');
   return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>Logga in – Kommuna (dev)</title></head>
 <body><main><h1>Logga in</h1><p>Utvecklingsinloggning (dev-idp). Alla demoanvändare har lösenordet <code>${DEMO_PASSWORD}</code>.</p>
 ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 <form method="post" action="${escapeHtml(action)}">
 <label>Användarnamn <input name="username" autocomplete="username" required></label>
 <label>Lösenord <input name="password" type="password" autocomplete="current-password" required></label>
-<button type="submit">Logga in</button></form></main></body></html>`;
+<button type="submit">Logga in</button></form>
+<h2>Test-e-legitimation</h2><p>Som invånare med e-legitimation: välj ett av Skatteverkets testpersonnummer och tillitsnivå (loa3 som BankID; loa2 för att se att lägre nivå nekas).</p>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="eid" value="test">
+<label>Personnummer <select name="personnummer">${options(TEST_EID_PERSONNUMMER)}</select></label>
+<label>Tillitsnivå <select name="level">${options(TEST_EID_LEVELS)}</select></label>
+<button type="submit">Logga in med test-e-legitimation</button></form></main></body></html>`;
 }
 
 /** The browser login step of the authorization-code flow: a form checked against the demo users. */
@@ -346,6 +386,16 @@ async function handleLogin(provider: Provider, users: Map<string, DemoUser>, req
   let body = '';
   for await (const chunk of req) body += chunk;
   const form = new URLSearchParams(body);
+  if (form.get('eid') === 'test') {
+    // The test eID: a Skatteverket test personnummer at the level the tester chose, as a broker asserts it.
+    const personnummer = form.get('personnummer') ?? '';
+    const level = form.get('level') ?? '';
+    if (!TEST_EID_PERSONNUMMER.includes(personnummer) || !TEST_EID_LEVELS.includes(level) || details.prompt.name !== 'login') {
+      return render(400, 'Välj ett testpersonnummer och en tillitsnivå i listorna.');
+    }
+    await provider.interactionFinished(req, res, { login: { accountId: eidAccountId(level, personnummer) } }, { mergeWithLastSubmission: false });
+    return;
+  }
   const user = users.get(form.get('username') ?? '');
   if (!user || form.get('password') !== DEMO_PASSWORD || details.prompt.name !== 'login') {
     return render(401, 'Fel användarnamn eller lösenord.');

@@ -1,6 +1,6 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { Allow, CurrentPrincipal, Principal, Public } from '@kommuna/platform-auth';
+import { Allow, CurrentPrincipal, Principal, Public, PublicResidentsAtLevel } from '@kommuna/platform-auth';
 import { FIELD_COST } from '../http/graphql-limits';
 import {
   CaseWorkService,
@@ -57,7 +57,8 @@ export class EFormsPublicResolver {
     return this.catalog.getPublished(slug);
   }
 
-  @Public()
+  // A resident who logs in submits in their own name: at their municipality's e-legitimation level.
+  @PublicResidentsAtLevel()
   @Mutation(() => FormReceipt, {
     description:
       'Submits answers to the addressed municipality. Forms with loginRequired need a citizen token. Field errors come back as SUBMISSION_INVALID with extensions.details = [{path, message}]. Idempotent per idempotencyKey.',

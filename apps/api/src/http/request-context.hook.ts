@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { AuthenticatedRequest, Authenticator } from '@kommuna/platform-auth';
+import { AuthenticatedRequest, Authenticator, residentAssuranceProblem } from '@kommuna/platform-auth';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
@@ -38,7 +38,10 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
     (request as MeteredRequest).kommunaTenantId = tenant?.id;
     authenticator.authenticate(request.headers.authorization).then((authentication) => {
       (request as unknown as AuthenticatedRequest).authentication = authentication;
-      const subjectId = authentication.principal?.partyId;
+      // A resident below the municipality's e-legitimation level gets no subject context: their
+      // own data stays closed to that login (the entry points say why: INSUFFICIENT_ASSURANCE).
+      const { principal } = authentication;
+      const subjectId = principal?.partyId !== undefined && !residentAssuranceProblem(principal, tenants, tenantSlug) ? principal.partyId : undefined;
       requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId, readOnly }, done);
     }, (error: Error) => {
       // Not the caller's fault (e.g. the database is unreachable): say so without internals.

@@ -4,7 +4,7 @@ import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { TenantDirectory, UnknownTenantError } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { ACCESS_RULE, AccessRule, CITIZEN_ROLES, ForbiddenError, TENANT_SCOPED_ROLES } from './access';
-import { DEFAULT_CITIZEN_ASSURANCE, InsufficientAssuranceError, meetsAssurance, strictestAssurance } from './assurance';
+import { residentAssuranceProblem } from './assurance';
 import { Principal } from './principal';
 import { Authentication, Authenticator } from './authenticator';
 import { AuthenticationError } from './token-verifier';
@@ -39,9 +39,19 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) throw new ForbiddenError('This entry point has no access rule');
-    if (rule.kind === 'public') return true;
-
     const request = requestOf(context);
+    if (rule.kind === 'public') {
+      // Anyone may come without a token; a resident who acts in their own name here (a submission)
+      // needs the municipality's e-legitimation level like at any citizen entry point.
+      if (rule.residentsAtLevel && request.headers.authorization !== undefined) {
+        request.authentication ??= await this.authenticator.authenticate(request.headers.authorization);
+        const { principal } = request.authentication;
+        const problem = principal?.partyId !== undefined ? residentAssuranceProblem(principal, this.tenants, requestContext.peek()?.tenantSlug) : undefined;
+        if (problem) throw problem;
+      }
+      return true;
+    }
+
     request.authentication ??= await this.authenticator.authenticate(request.headers.authorization);
     const { principal, error } = request.authentication;
     if (!principal) throw error ?? new AuthenticationError('missing');
@@ -60,24 +70,12 @@ export class AccessGuard implements CanActivate {
     // the municipality requires; staff and systems are vouched for by their Organization instead.
     const residentOnly = roles.filter((role) => rule.roles.includes(role)).every((role) => CITIZEN_ROLES.includes(role));
     if (residentOnly && !rule.anyAssurance) {
-      const required = this.requiredAssurance();
-      if (!meetsAssurance(principal.assurance, required)) throw new InsufficientAssuranceError(required, principal.assurance);
+      const problem = residentAssuranceProblem(principal, this.tenants, requestContext.peek()?.tenantSlug);
+      if (problem) throw problem;
     }
 
     request.principal = { ...principal, roles };
     return true;
-  }
-
-  /**
-   * The level residents need here: the addressed municipality's, or, when a request names none
-   * (Mina sidor across municipalities), the strictest any member requires.
-   */
-  private requiredAssurance() {
-    const slug = requestContext.peek()?.tenantSlug;
-    const tenant = slug ? this.tenants.findBySlug(slug) : undefined;
-    const levelOf = (config: { auth: { citizenAssurance?: typeof DEFAULT_CITIZEN_ASSURANCE } }) => config.auth.citizenAssurance ?? DEFAULT_CITIZEN_ASSURANCE;
-    if (tenant) return levelOf(tenant.config);
-    return strictestAssurance(this.tenants.all().map((t) => levelOf(t.config)));
   }
 
   /** Why the caller's staff roles do not hold for the addressed municipality, if they don't. */

@@ -5,10 +5,16 @@ import { KommunaError } from '@kommuna/shared-service-contracts';
 export const ACCESS_RULE = 'kommuna:access-rule';
 
 /** Who may reach an entry point. Every resolver and route carries one (docs/architecture.md#identity-and-access). */
-export type AccessRule = { kind: 'public' } | { kind: 'roles'; roles: Role[]; anyAssurance?: true };
+export type AccessRule = { kind: 'public'; residentsAtLevel?: true } | { kind: 'roles'; roles: Role[]; anyAssurance?: true };
 
 /** Anyone, without a token. */
 export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule);
+
+/**
+ * Anyone, without a token; but a resident who logs in to act in their own name here (e.g. submit a
+ * form as themselves) needs the municipality's e-legitimation level, as at every citizen entry point.
+ */
+export const PublicResidentsAtLevel = () => SetMetadata(ACCESS_RULE, { kind: 'public', residentsAtLevel: true } satisfies AccessRule);
 
 /**
  * A valid token holding one of `roles`. Staff and service-account roles also require membership
@@ -39,6 +45,6 @@ export class ForbiddenError extends KommunaError {
 
 export function describeAccessRule(rule: AccessRule | undefined): string {
   if (!rule) return 'NO ACCESS RULE';
-  if (rule.kind === 'public') return 'public';
+  if (rule.kind === 'public') return rule.residentsAtLevel ? 'public (residents who log in: at their municipality’s e-legitimation level)' : 'public';
   return `roles: ${[...rule.roles].sort().join(', ')}${rule.anyAssurance ? ' (residents at any e-legitimation level)' : ''}`;
 }

@@ -1,3 +1,4 @@
+import type { TenantDirectory } from '@kommuna/platform-persistence';
 import { CITIZEN_ASSURANCE_LEVELS, CitizenAssuranceLevel } from '@kommuna/platform-tenancy';
 import { KommunaError } from '@kommuna/shared-service-contracts';
 
@@ -62,4 +63,25 @@ export class InsufficientAssuranceError extends KommunaError {
     super(actual ? `${needed}; you logged in at ${actual}: ${how}` : `${needed}; your login states no e-legitimation level: ${how}`);
     this.details = { required, requiredAcr: acrOf(required), actual: actual ?? null };
   }
+}
+
+/**
+ * The level residents need in a request: the addressed municipality's, or, when a request names
+ * none (Mina sidor across municipalities), the strictest any member requires.
+ */
+export function requiredResidentAssurance(tenants: Pick<TenantDirectory, 'findBySlug' | 'all'>, tenantSlug: string | undefined): CitizenAssuranceLevel {
+  const levelOf = (config: { auth: { citizenAssurance?: CitizenAssuranceLevel } }) => config.auth.citizenAssurance ?? DEFAULT_CITIZEN_ASSURANCE;
+  const tenant = tenantSlug ? tenants.findBySlug(tenantSlug) : undefined;
+  if (tenant) return levelOf(tenant.config);
+  return strictestAssurance(tenants.all().map((t) => levelOf(t.config)));
+}
+
+/** Why a resident may not act in their own name in this request (their eID level is too low), if so. */
+export function residentAssuranceProblem(
+  principal: { assurance?: AssuranceLevel },
+  tenants: Pick<TenantDirectory, 'findBySlug' | 'all'>,
+  tenantSlug: string | undefined,
+): InsufficientAssuranceError | undefined {
+  const required = requiredResidentAssurance(tenants, tenantSlug);
+  return meetsAssurance(principal.assurance, required) ? undefined : new InsufficientAssuranceError(required, principal.assurance);
 }

@@ -18,6 +18,10 @@ export const DEV_PASSWORD_CLIENT = 'kommuna-dev';
 /** A dev-only client whose tokens are not for Kommuna's api (no api audience), to show they are refused. */
 export const DEV_OTHER_AUDIENCE_CLIENT = 'kommuna-dev-other-app';
 const ADMIN = { username: 'admin', password: 'admin-dev' };
+/** The level a demo resident's (imagined) last eID login had: what the eID broker's mapper would have written. */
+const DEMO_RESIDENT_ASSURANCE = 'http://id.elegnamnden.se/loa/1.0/loa3';
+/** The dev eID broker client's secret (dev-idp's test eID provider knows it); production keeps it in Keycloak's vault. */
+export const DEV_EID_CLIENT_SECRET = 'kommuna-broker-secret';
 
 /** The Keycloak release the realm export is written for (its `keycloakVersion`). */
 export function keycloakVersion(realmExportFile = REALM_EXPORT_FILE): string {
@@ -177,9 +181,16 @@ export function devRealm(realmExport: Record<string, unknown>, options: { redire
         emailVerified: true,
         credentials: [{ type: 'password', value: DEMO_PASSWORD, temporary: false }],
         realmRoles: u.roles,
-        attributes: { ...(u.unit ? { unit: [u.unit] } : {}), ...(u.personnummer ? { personnummer: [u.personnummer] } : {}) },
+        attributes: {
+          ...(u.unit ? { unit: [u.unit] } : {}),
+          // Residents come through the eID broker, whose mappers set these two on every login.
+          ...(u.personnummer ? { personnummer: [u.personnummer], assurance: [DEMO_RESIDENT_ASSURANCE] } : {}),
+        },
       })),
     ],
+    identityProviders: ((realmExport.identityProviders as Array<{ alias: string; config: Record<string, string> }>) ?? []).map((idp) =>
+      idp.alias === 'eid' ? { ...idp, config: { ...idp.config, clientSecret: DEV_EID_CLIENT_SECRET } } : idp,
+    ),
     organizations: (realmExport.organizations as Array<{ alias: string }>).map((org) => ({
       ...org,
       members: users.filter((u) => u.organization === org.alias).map((u) => ({ username: u.username, membershipType: 'UNMANAGED' })),
