@@ -6,19 +6,36 @@
 // apps/api/src/identity/conformance.e2e.spec.ts):
 // - `keycloakVersion` says which import migrations the file has already had; without it Keycloak
 //   treats the file as ancient.
-// - No `clientScopes` list: a list replaces Keycloak's built-in scopes (basic with `sub`, roles with
-//   `realm_access`, profile, acr, organization...), and tokens would come without them. Kommuna's own
-//   mappers sit on its clients instead, beside the built-in default scopes.
+// - A `clientScopes` list replaces Keycloak's built-in scopes (basic with `sub`, roles with
+//   `realm_access`, profile, acr, organization...): so the list holds them all, exactly as Keycloak
+//   exports a fresh realm of this release (infra/keycloak/builtin-client-scopes-<version>.json), and
+//   Kommuna's one scope of its own, `eforms-submissions`, which its municipal systems get by default.
+//   Kommuna's other mappers sit on its clients, beside the built-in default scopes.
 // - The user profile declares `unit` and `personnummer`, editable by administrators (and the eID
 //   broker) only: an unmanaged attribute a user could set on themselves would undo unit secrecy.
 // - Organization membership reaches a token only through Keycloak's `organization` scope, so the
 //   web client has it among its default scopes.
 // - Service accounts are no Organization members: their client carries its municipality as a fixed
 //   `organization` claim, in the shape the membership mapper gives users (a list of aliases).
+// - Residents log in through an eID broker (identity provider `eid`, OpenID Connect as OIDC Sweden
+//   specifies it): its mappers import the personnummer and the login's assurance level (`acr`, a
+//   Swedish LoA URI) into the user attributes `personnummer` and `assurance` on every login, and give
+//   the `citizen` role; the web client's `acr` mapper passes `assurance` on as the token's `acr`, in
+//   place of Keycloak's own acr scope (its "0"/"1" say nothing about e-legitimation).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { TenantConfig } from '@kommuna/platform-tenancy';
 
 /** The Keycloak release the export is written for and the tests run (tools/scripts/keycloak-start.ts). */
 export const KEYCLOAK_VERSION = '26.5.6';
+
+/** Keycloak's built-in client scopes, as it exports a fresh realm of KEYCLOAK_VERSION. */
+function builtinClientScopes(): { clientScopes: Array<{ name: string }>; defaultDefaultClientScopes: string[]; defaultOptionalClientScopes: string[] } {
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'));
+}
+
+/** The scope a municipal system needs for the case-system interface (CASE_SYSTEM_SCOPE in platform-auth). */
+export const CASE_SYSTEM_SCOPE = 'eforms-submissions';
 
 const ROLES = ['citizen', 'company_representative', 'case_worker', 'tenant_admin', 'steering_group', 'platform_admin', 'service_account'];
 
@@ -28,6 +45,22 @@ const ROLES = ['citizen', 'company_representative', 'case_worker', 'tenant_admin
  * only at the end of a URI, so each municipality's host gets its own entry.
  */
 export const LOCAL_WEB_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback', 'http://127.0.0.1:3003/auth/callback', 'http://localhost:3003/auth/callback'];
+
+/** The residents' web (apps/web) on its default port: one host per municipality, `<slug>.localhost`. */
+export const LOCAL_RESIDENT_WEB = { port: 3005, domain: 'localhost' };
+
+/**
+ * The eID broker residents log in through (OpenID Connect). The export points at dev-idp's test eID
+ * provider (realm `eid`, `npm start`); production replaces the endpoints with its broker's and the
+ * client secret in Keycloak's vault (`eid-client-secret`).
+ */
+export const TEST_EID_PROVIDER = { issuer: 'http://127.0.0.1:3001/realms/eid', clientId: 'kommuna-broker' };
+
+/** OIDC Sweden's claims and scope for the personnummer (swedish-oidc-claims-specification 1.0). */
+export const OIDC_SWEDEN = {
+  personalIdentityNumber: 'https://id.oidc.se/claim/personalIdentityNumber',
+  naturalPersonNumberScope: 'https://id.oidc.se/scope/naturalPersonNumber',
+};
 
 const tokenClaim = { 'access.token.claim': 'true', 'id.token.claim': 'false', 'userinfo.token.claim': 'true', 'introspection.token.claim': 'true' };
 
@@ -49,10 +82,75 @@ const audienceMapper = (audience: string) => ({
  * The claims the api reads of a person: personnummer (citizens) and unit (staff). Organization
  * membership comes from Keycloak's own `organization` scope, a default scope of the web client.
  */
-const personMappers = (audience: string) => [userAttributeMapper('personnummer'), userAttributeMapper('unit'), audienceMapper(audience)];
+const personMappers = (audience: string) => [
+  userAttributeMapper('personnummer'),
+  userAttributeMapper('unit'),
+  audienceMapper(audience),
+  // The eID login's assurance level, as the broker stated it, in the token's acr.
+  { ...userAttributeMapper('assurance'), name: 'acr (e-legitimation)', config: { ...userAttributeMapper('assurance').config, 'claim.name': 'acr', 'id.token.claim': 'true' } },
+];
 
-/** The built-in scopes a person's login gets (`basic`: sub; `roles`: realm_access; `organization`). */
-export const PERSON_CLIENT_SCOPES = ['basic', 'roles', 'acr', 'profile', 'email', 'web-origins', 'organization'];
+/**
+ * The built-in scopes a person's login gets (`basic`: sub; `roles`: realm_access; `organization`).
+ * Not `acr`: the eID's level comes through the client's own acr mapper instead.
+ */
+export const PERSON_CLIENT_SCOPES = ['basic', 'roles', 'profile', 'email', 'web-origins', 'organization'];
+
+/** Kommuna's own client scope: granted, it appears in the token's `scope` claim. */
+const caseSystemScope = {
+  name: CASE_SYSTEM_SCOPE,
+  description: 'A municipal system takes e-forms submissions into its case system',
+  protocol: 'openid-connect',
+  attributes: { 'include.in.token.scope': 'true', 'display.on.consent.screen': 'false' },
+};
+
+/** The residents' eID broker and what its logins bring: personnummer, assurance level, the citizen role. */
+function eidIdentityProvider() {
+  const { issuer, clientId } = TEST_EID_PROVIDER;
+  const endpoint = (suffix: string) => `${issuer}/protocol/openid-connect${suffix}`;
+  const importer = (name: string, claim: string, attribute: string) => ({
+    name,
+    identityProviderAlias: 'eid',
+    identityProviderMapper: 'oidc-user-attribute-idp-mapper',
+    // FORCE: every login writes them again, so acr is the level of the latest eID login.
+    config: { syncMode: 'FORCE', claim, 'user.attribute': attribute },
+  });
+  return {
+    identityProviders: [
+      {
+        alias: 'eid',
+        displayName: 'E-legitimation (BankID, Freja eID)',
+        providerId: 'oidc',
+        enabled: true,
+        trustEmail: false,
+        storeToken: false,
+        firstBrokerLoginFlowAlias: 'first broker login',
+        config: {
+          issuer,
+          authorizationUrl: endpoint('/auth'),
+          tokenUrl: endpoint('/token'),
+          jwksUrl: endpoint('/certs'),
+          logoutUrl: endpoint('/logout'),
+          validateSignature: 'true',
+          useJwksUrl: 'true',
+          clientId,
+          clientAuthMethod: 'client_secret_post',
+          clientSecret: '${vault.eid-client-secret}',
+          defaultScope: `openid profile ${OIDC_SWEDEN.naturalPersonNumberScope}`,
+          pkceEnabled: 'true',
+          pkceMethod: 'S256',
+          syncMode: 'FORCE',
+        },
+      },
+    ],
+    identityProviderMappers: [
+      // Keycloak reads a dot in a claim name as a path step unless escaped.
+      importer('personnummer', OIDC_SWEDEN.personalIdentityNumber.replace(/\./g, '\\.'), 'personnummer'),
+      importer('assurance level (acr)', 'acr', 'assurance'),
+      { name: 'citizen', identityProviderAlias: 'eid', identityProviderMapper: 'oidc-hardcoded-role-idp-mapper', config: { syncMode: 'FORCE', role: 'citizen' } },
+    ],
+  };
+}
 
 /** A municipality's system acts for its municipality: the same claim shape a staff member gets. */
 const serviceAccountMappers = (organization: string, audience: string) => [
@@ -77,6 +175,7 @@ function userProfile(): string {
       { name: 'lastName', displayName: '${lastName}', required: { roles: ['user'] }, permissions: everyone, validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} } },
       { name: 'personnummer', displayName: 'Personnummer', permissions: adminOnly, validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } } },
       { name: 'unit', displayName: 'Enhet', permissions: adminOnly, validations: { pattern: { pattern: '^[a-z0-9-]+$', 'error-message': 'a unit id' } } },
+      { name: 'assurance', displayName: 'Tillitsnivå (e-legitimation)', permissions: adminOnly, validations: { pattern: { pattern: '^http://id\\.elegnamnden\\.se/loa/1\\.0/[a-z0-9-]+$', 'error-message': 'a Swedish LoA URI' } } },
     ],
     groups: [{ name: 'user-metadata', displayHeader: 'User metadata', displayDescription: 'Attributes, which refer to user metadata' }],
   });
@@ -95,6 +194,9 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
   // account there; the shared realm holds only the members that log in through it.
   const members = tenants.filter((t) => t.auth.realm === realm && !t.auth.issuer);
   const hosts = [...new Set(members.flatMap((t) => t.hosts ?? []))].sort();
+  // The residents' web serves every member on <slug>.localhost outside production (apps/web).
+  const residentWeb = members.map((t) => `http://${t.slug}.${LOCAL_RESIDENT_WEB.domain}:${LOCAL_RESIDENT_WEB.port}`);
+  const builtin = builtinClientScopes();
   return {
     realm,
     keycloakVersion: KEYCLOAK_VERSION,
@@ -103,6 +205,10 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
     organizationsEnabled: true,
     accessTokenLifespan: 300,
     roles: { realm: ROLES.map((name) => ({ name, description: `Kommuna role: ${name.replace(/_/g, ' ')}` })) },
+    clientScopes: [...builtin.clientScopes, caseSystemScope],
+    defaultDefaultClientScopes: builtin.defaultDefaultClientScopes,
+    defaultOptionalClientScopes: builtin.defaultOptionalClientScopes,
+    ...eidIdentityProvider(),
     components: {
       'org.keycloak.userprofile.UserProfileProvider': [{ providerId: 'declarative-user-profile', subComponents: {}, config: { 'kc.user.profile.config': [userProfile()] } }],
     },
@@ -116,9 +222,10 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
         standardFlowEnabled: true,
         // Production logs in through the browser only (authorization code with PKCE).
         directAccessGrantsEnabled: false,
-        redirectUris: [...hosts.map((host) => `https://${host}/*`), ...localRedirectUris],
+        redirectUris: [...hosts.map((host) => `https://${host}/*`), ...localRedirectUris, ...residentWeb.map((origin) => `${origin}/auth/callback`)],
         webOrigins: ['+'],
-        attributes: { 'pkce.code.challenge.method': 'S256', 'post.logout.redirect.uris': '+' },
+        // "+": back to any login callback; the residents' web says goodbye on its /logged-out page.
+        attributes: { 'pkce.code.challenge.method': 'S256', 'post.logout.redirect.uris': ['+', ...residentWeb.map((origin) => `${origin}/logged-out`)].join('##') },
         defaultClientScopes: PERSON_CLIENT_SCOPES,
         optionalClientScopes: ['offline_access'],
         protocolMappers: personMappers(audience),
@@ -134,7 +241,7 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
         serviceAccountsEnabled: true,
         // The secret is set in Keycloak, never in this file or in tenant.yaml.
         attributes: { 'kommuna.organization': t.auth.organization },
-        defaultClientScopes: ['basic', 'roles', 'acr'],
+        defaultClientScopes: ['basic', 'roles', 'acr', CASE_SYSTEM_SCOPE],
         protocolMappers: serviceAccountMappers(t.auth.organization, audience),
       })),
     ],

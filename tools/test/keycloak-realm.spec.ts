@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TenantConfig, TenantConfigSchema } from '@kommuna/platform-tenancy';
-import { keycloakRealmExport } from '../scripts/keycloak-realm';
+import { CASE_SYSTEM_SCOPE } from '@kommuna/platform-auth';
+import { keycloakRealmExport, KEYCLOAK_VERSION } from '../scripts/keycloak-realm';
 import { CHECKED_TREE, memberTenants, sharedRealmMembers } from './members';
 
 describe('Keycloak realm export', () => {
@@ -40,17 +41,45 @@ describe('Keycloak realm export', () => {
     expect(withOwn.organizations).toHaveLength(shared.length - 1);
   });
 
-  it("leaves Keycloak's built-in scopes in place and says which release it is for", () => {
-    // A clientScopes list would replace basic (sub), roles (realm_access) and organization.
-    expect(realm.clientScopes).toBeUndefined();
-    expect(realm.keycloakVersion).toMatch(/^26\.\d+\.\d+$/);
+  it("keeps every one of Keycloak's built-in scopes beside its own, and says which release it is for", () => {
+    // A clientScopes list replaces the built-in scopes: without basic (sub), roles (realm_access)
+    // and organization tokens come without them. So the list is the release's own, plus Kommuna's.
+    const builtin = JSON.parse(fs.readFileSync(path.join(CHECKED_TREE, `infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'));
+    expect(realm.keycloakVersion).toBe(KEYCLOAK_VERSION);
+    expect(realm.clientScopes.map((s: any) => s.name)).toEqual([...builtin.clientScopes.map((s: any) => s.name), CASE_SYSTEM_SCOPE]);
+    expect(realm.clientScopes.map((s: any) => s.name)).toEqual(expect.arrayContaining(['basic', 'roles', 'profile', 'email', 'web-origins', 'acr', 'organization', 'service_account', 'offline_access']));
+    expect(realm.defaultDefaultClientScopes).toEqual(builtin.defaultDefaultClientScopes);
+    const scopes = new Set(realm.clientScopes.map((s: any) => s.name));
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
     expect(web.defaultClientScopes).toEqual(expect.arrayContaining(['basic', 'roles', 'organization']));
+    for (const client of realm.clients) for (const scope of [...(client.defaultClientScopes ?? []), ...(client.optionalClientScopes ?? [])]) expect(scopes).toContain(scope);
+  });
+
+  it("gives each municipality's system the case-system scope, in its token's scope claim", () => {
+    const scope = realm.clientScopes.find((s: any) => s.name === CASE_SYSTEM_SCOPE);
+    expect(scope).toMatchObject({ protocol: 'openid-connect', attributes: { 'include.in.token.scope': 'true' } });
+    for (const t of shared) expect(realm.clients.find((c: any) => c.clientId === `${t.slug}-system`).defaultClientScopes).toContain(CASE_SYSTEM_SCOPE);
+    expect(realm.clients.find((c: any) => c.clientId === 'kommuna-web').defaultClientScopes).not.toContain(CASE_SYSTEM_SCOPE);
+  });
+
+  it('brokers residents through an eID provider: personnummer and assurance level imported on every login, the citizen role, acr in the token', () => {
+    expect(realm.identityProviders).toEqual([expect.objectContaining({ alias: 'eid', providerId: 'oidc', enabled: true })]);
+    const eid = realm.identityProviders[0].config;
+    expect(eid.defaultScope.split(' ')).toEqual(expect.arrayContaining(['openid', 'https://id.oidc.se/scope/naturalPersonNumber']));
+    expect(eid.clientSecret).toMatch(/^\$\{vault\./);
+    const mappers = Object.fromEntries(realm.identityProviderMappers.map((m: any) => [m.config['user.attribute'] ?? m.config.role, m]));
+    expect(mappers.personnummer.config).toEqual({ syncMode: 'FORCE', claim: 'https://id\\.oidc\\.se/claim/personalIdentityNumber', 'user.attribute': 'personnummer' });
+    expect(mappers.assurance.config).toEqual({ syncMode: 'FORCE', claim: 'acr', 'user.attribute': 'assurance' });
+    expect(mappers.citizen.identityProviderMapper).toBe('oidc-hardcoded-role-idp-mapper');
+    const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
+    expect(web.protocolMappers.find((m: any) => m.config['claim.name'] === 'acr').config['user.attribute']).toBe('assurance');
+    // Keycloak's own acr scope writes "0"/"1" into the same claim: the web client goes without it.
+    expect(web.defaultClientScopes).not.toContain('acr');
   });
 
   it('maps the claims the api reads and puts the api in the audience', () => {
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
-    expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual(['personnummer', 'unit', 'kommuna-api']);
+    expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual(['personnummer', 'unit', 'kommuna-api', 'acr']);
     for (const t of shared) {
       const system = realm.clients.find((c: any) => c.clientId === `${t.slug}-system`);
       const organization = system.protocolMappers.find((m: any) => m.config['claim.name'] === 'organization');
@@ -65,17 +94,21 @@ describe('Keycloak realm export', () => {
     expect(web.attributes['pkce.code.challenge.method']).toBe('S256');
     // Keycloak matches a wildcard only at the end: every municipality host has its own entry.
     expect(web.redirectUris).toEqual(expect.arrayContaining([...shared.flatMap((t) => t.hosts.map((h) => `https://${h}/*`)), 'http://127.0.0.1:3003/auth/callback']));
+    // The residents' web (apps/web) on each municipality's local host and default port, and its goodbye page.
+    expect(web.redirectUris).toEqual(expect.arrayContaining(shared.map((t) => `http://${t.slug}.localhost:3005/auth/callback`)));
+    expect(web.attributes['post.logout.redirect.uris'].split('##')).toEqual(['+', ...shared.map((t) => `http://${t.slug}.localhost:3005/logged-out`)]);
     expect(web.redirectUris.filter((uri: string) => uri.indexOf('*') !== -1 && uri.indexOf('*') !== uri.length - 1)).toEqual([]);
   });
 
   it('lets only administrators set the unit and personnummer a token carries', () => {
     const profile = JSON.parse(realm.components['org.keycloak.userprofile.UserProfileProvider'][0].config['kc.user.profile.config'][0]);
-    for (const name of ['unit', 'personnummer']) {
+    for (const name of ['unit', 'personnummer', 'assurance']) {
       expect(profile.attributes.find((a: any) => a.name === name).permissions.edit).toEqual(['admin']);
     }
   });
 
-  it('holds no secrets', () => {
-    expect(JSON.stringify(realm)).not.toMatch(/secret"\s*:/i);
+  it('holds no secrets: the eID client secret is a vault reference', () => {
+    const secrets = [...JSON.stringify(realm).matchAll(/secret"\s*:\s*"([^"]*)"/gi)].map((m) => m[1]);
+    expect(secrets).toEqual(['${vault.eid-client-secret}']);
   });
 });

@@ -241,7 +241,7 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     const realmBefore = tree.read(REALM_EXPORT_FILE, 'utf-8');
     const issuer = 'https://login.solleftea.se/realms/personal';
     const { config } = await tenantGenerator(tree, { ...SOLLEFTEA, issuer: `${issuer}/` });
-    expect(config.auth).toEqual({ realm: 'personal', organization: 'solleftea', issuer });
+    expect(config.auth).toEqual({ realm: 'personal', organization: 'solleftea', issuer, citizenAssurance: 'loa3' });
     // Its staff's tokens come from its own Keycloak: the shared realm gets no Organization or client.
     expect(changesSince(tree, before)).toEqual(['CREATE tenants/solleftea/ONBOARDING.md', 'CREATE tenants/solleftea/tenant.yaml', `UPDATE ${K8S_KUSTOMIZATION}`]);
     expect(tree.read(REALM_EXPORT_FILE, 'utf-8')).toBe(realmBefore);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { CASE_SYSTEM_SCOPE } from '@kommuna/platform-auth';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { demoSubject, DevIdpProcess, KeycloakProcess, startDevIdpProcess, startKeycloakProcess } from '@kommuna/platform-testing';
 import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
@@ -199,9 +200,11 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
         realm_access: { roles: expect.arrayContaining(['case_worker']) },
         organization: [members[0].auth.organization],
         unit: 'socialtjanst',
-        acr: expect.any(String),
         scope: expect.stringContaining('openid'),
       });
+      // Staff log in through their Organization: no e-legitimation level (the realm's web client
+      // passes the eID broker's acr, not Keycloak's own "0"/"1").
+      expect(claims.acr).toBeUndefined();
       expect([claims.aud].flat()).toContain('kommuna-api');
     });
 
@@ -308,6 +311,28 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     // A wrong secret: 401 from both; Keycloak names it unauthorized_client, oidc-provider invalid_client.
     const wrong = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:wrong`);
     expect({ status: wrong.status, error: wrong.body.error }).toEqual({ status: 401, error: expect.stringMatching(/^(unauthorized|invalid)_client$/) });
+  });
+
+  it("gives each municipality's system the case-system scope, and the case-system list answers it", async () => {
+    for (const t of members) {
+      const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${t.slug}-system:${t.slug}-system-secret`);
+      expect(status).toBe(200);
+      expect(String(claimsOf(body.access_token).scope).split(' ')).toContain(CASE_SYSTEM_SCOPE);
+      const listed = await api.graphql('{ caseSystemSubmissions(first: 1) { nodes { id } hasNextPage } }', { authorization: `Bearer ${body.access_token}`, 'x-kommuna-tenant': t.slug });
+      expect({ status: listed.status, errors: listed.body.errors }).toEqual({ status: 200, errors: undefined });
+      expect(listed.body.data.caseSystemSubmissions.nodes).toEqual(expect.any(Array));
+    }
+    // A person's login never carries it, staff included.
+    expect(String(claimsOf(await passwordToken(`${members[0].slug}-admin`)).scope ?? '').split(' ')).not.toContain(CASE_SYSTEM_SCOPE);
+  });
+
+  it("passes a resident's e-legitimation level on as acr, and the api lets them at their own cases", async () => {
+    // The demo resident's last eID login was at loa3 (at Keycloak: the `assurance` attribute the
+    // eID broker's mapper writes, dev-idp's demo layer; at dev-idp: its demo residents).
+    const token = await passwordToken('medborgare-anna');
+    expect(claimsOf(token)).toMatchObject({ acr: 'http://id.elegnamnden.se/loa/1.0/loa3', personnummer: '199001019802', realm_access: { roles: ['citizen'] } });
+    const cases = await api.graphql('{ myCases { nodes { id } } }', { authorization: `Bearer ${token}`, 'x-kommuna-tenant': members[0].slug });
+    expect({ status: cases.status, errors: cases.body.errors }).toEqual({ status: 200, errors: undefined });
   });
 
   it('makes the api see the same principals through either provider', async () => {
