@@ -50,9 +50,10 @@ export const LOCAL_WEB_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http:
 export const LOCAL_RESIDENT_WEB = { port: 3005, domain: 'localhost' };
 
 /**
- * The eID broker residents log in through (OpenID Connect). The export points at dev-idp's test eID
- * provider (realm `eid`, `npm start`); production replaces the endpoints with its broker's and the
- * client secret in Keycloak's vault (`eid-client-secret`).
+ * The eID broker residents log in through (OpenID Connect). The export names a local test provider's
+ * address (dev-idp's port, realm `eid`), which dev-idp does not serve yet: its test eID login sits in
+ * its own kommuna realm instead (docs/keycloak.md). Production replaces the endpoints with its
+ * broker's and keeps the client secret in Keycloak's vault (`eid-client-secret`).
  */
 export const TEST_EID_PROVIDER = { issuer: 'http://127.0.0.1:3001/realms/eid', clientId: 'kommuna-broker' };
 
