@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { SERVICE_IDS } from '@kommuna/platform-tenancy';
 import { COMPOSITION_FILE, SERVICE_IDS_FILE, serviceGenerator, TENANT_JSON_SCHEMA_FILE } from '../generators/service/generator';
 
 const run = promisify(execFile);
@@ -18,6 +19,9 @@ function seededTree(): Tree {
   tree.write('libs/minasidor/package.json', fs.readFileSync(path.join(root, 'libs/minasidor/package.json')));
   return tree;
 }
+
+/** The SERVICE_IDS line with these ids, as tenant-config.schema.ts writes it. */
+const serviceIdsLine = (ids: readonly string[]) => `export const SERVICE_IDS = [${ids.map((id) => `'${id}'`).join(', ')}] as const;`;
 
 const contents = (tree: Tree) => new Map(tree.listChanges().map((c) => [c.path, c.content?.toString() ?? '']));
 
@@ -45,7 +49,7 @@ describe('nx g @kommuna/tools:service', () => {
     const added = composition.filter((line) => !lines(before.get(COMPOSITION_FILE)!).includes(line));
     expect(added).toEqual(["import { PARKING_PERMITS_SERVICE } from '@kommuna/parking-permits';", '  PARKING_PERMITS_SERVICE,']);
     expect(composition.length).toBe(lines(before.get(COMPOSITION_FILE)!).length + 2);
-    expect(tree.read(SERVICE_IDS_FILE, 'utf-8')).toContain("'catalogue', 'parking-permits'] as const;");
+    expect(tree.read(SERVICE_IDS_FILE, 'utf-8')).toContain(serviceIdsLine([...SERVICE_IDS, 'parking-permits']));
     expect(JSON.parse(tree.read('libs/parking-permits/package.json', 'utf-8')!).nx.tags).toEqual(['scope:parking-permits', 'type:service']);
     expect(JSON.parse(tree.read('tsconfig.base.json', 'utf-8')!).compilerOptions.paths['@kommuna/parking-permits']).toEqual(['libs/parking-permits/src/index.ts']);
     const workspaces: string[] = JSON.parse(tree.read('package.json', 'utf-8')!).workspaces;
@@ -69,7 +73,9 @@ describe('nx g @kommuna/tools:service', () => {
 
   it('refuses an id the tenant schema already has, before writing anything', async () => {
     const tree = seededTree();
-    tree.write(SERVICE_IDS_FILE, tree.read(SERVICE_IDS_FILE, 'utf-8')!.replace("'catalogue']", "'catalogue', 'parking-permits']"));
+    const source = tree.read(SERVICE_IDS_FILE, 'utf-8')!;
+    expect(source).toContain(serviceIdsLine(SERVICE_IDS));
+    tree.write(SERVICE_IDS_FILE, source.replace(serviceIdsLine(SERVICE_IDS), serviceIdsLine([...SERVICE_IDS, 'parking-permits'])));
     const before = contents(tree);
     await expect(serviceGenerator(tree, { name: 'parking-permits' })).rejects.toThrow(/^SERVICE_EXISTS: parking-permits is already in SERVICE_IDS/);
     expect(contents(tree)).toEqual(before);
@@ -108,17 +114,20 @@ describe('nx g @kommuna/tools:service', () => {
       expect(stdout).toBe('');
     }, 300_000);
 
-    it("passes its own tests, the composition's and the tenant schema's", async () => {
+    it("passes its own tests, the composition's, the tenant schema's and the catalogue's publiccode.yml check", async () => {
       const jest = (config: string, ...args: string[]) => inCopy('npx', ['jest', '-c', config, ...args]);
       // One after another: the machine's cores are shared.
       const results = [
         await jest('libs/parking-permits/jest.config.js'),
         await jest('libs/services/jest.config.js'),
         await jest('libs/platform/tenancy/jest.config.js', 'src/tenant-config.spec.ts', '-t', 'tenant.schema.json'),
+        // Its service.yaml, as written, is a valid publiccode.yml (long description of 150 characters or more).
+        await jest('libs/catalogue/jest.config.js', 'src/publiccode.spec.ts', '-t', 'is valid against the standard for every shared service'),
       ];
       expect(results.map((r) => r.stderr.match(/^Tests: .*$/m)?.[0])).toEqual([
         'Tests:       2 passed, 2 total',
         expect.stringMatching(/^Tests: +\d+ passed, \d+ total$/),
+        expect.stringMatching(/^Tests: +\d+ skipped, 1 passed, \d+ total$/),
         expect.stringMatching(/^Tests: +\d+ skipped, 1 passed, \d+ total$/),
       ]);
     }, 300_000);

@@ -130,7 +130,7 @@ export default async function (tree: Tree, options: ServiceGeneratorOptions): Pr
   return () => {
     logger.info(`${generated.name} is composed (${generated.constantName} in ${COMPOSITION_FILE}).`);
     logger.info(
-      `Next: npm install (the lock file learns the workspace), fill in libs/${generated.name}/service.yaml, then add its tables, event handlers, jobs and start-up content to its descriptor (docs/architecture.md#services-manifest).`,
+      `Next: npm install (the lock file learns the workspace), fill in libs/${generated.name}/service.yaml and run npm run catalogue:publiccode (docs/publiccode), then add its tables, event handlers, jobs and start-up content to its descriptor (docs/architecture.md#services-manifest).`,
     );
   };
 }
