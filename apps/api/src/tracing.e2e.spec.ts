@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createTestDatabase, freePort } from '@kommuna/platform-testing';
+import { createTestDatabase, freePort, NodeProcess, startNodeProcess } from '@kommuna/platform-testing';
 import { APP_DATABASE_SCHEMA } from './database-schema';
-import { REPO_ROOT } from './testing/test-api';
 
 /** A stand-in OpenTelemetry collector: keeps every OTLP/HTTP trace export it receives. */
 function startCollector(): Promise<{ url: string; bodies: string[]; close(): Promise<void> }> {
@@ -33,28 +31,22 @@ describe('tracing (OpenTelemetry, switched on by OTEL_EXPORTER_OTLP_ENDPOINT)', 
     // On a server, a fresh migrated database; embedded, a fresh data folder.
     const server = process.env.DATABASE_URL ? await createTestDatabase(APP_DATABASE_SCHEMA) : undefined;
     const databaseUrl = server ? (server.dataSource.options as { url: string }).url : undefined;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        NODE_OPTIONS: '',
-        NODE_ENV: 'test',
-        SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
-        PORT: String(port),
-        KOMMUNA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-tracing-')),
-        DATABASE_URL: databaseUrl,
-        DATABASE_MIGRATION_URL: undefined,
-        OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let api: NodeProcess | undefined;
     try {
-      for (let i = 0; i < 300 && !output.includes('Kommuna api ready'); i++) await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain('Kommuna api ready');
+      api = await startNodeProcess({
+        script: 'apps/api/src/main.ts',
+        env: {
+          NODE_ENV: 'test',
+          PORT: String(port),
+          KOMMUNA_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-tracing-')),
+          DATABASE_URL: databaseUrl,
+          DATABASE_MIGRATION_URL: undefined,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+        },
+        readyText: 'Kommuna api ready',
+        timeoutMs: 30_000,
+      });
       const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -67,8 +59,7 @@ describe('tracing (OpenTelemetry, switched on by OTEL_EXPORTER_OTLP_ENDPOINT)', 
       expect(exported()).toContain('/graphql');
       if (server) expect(exported()).toMatch(/"db\.system(\.name)?"/);
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.on('exit', r));
+      await api?.stop();
       await collector.close();
       await server?.close();
     }

@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SendBatchService, TemplateService, WHOLE_MUNICIPALITY } from '@kommuna/digital-mail';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
-import { createTestDatabase, testPersonnummer } from '@kommuna/platform-testing';
+import { createTestDatabase, NodeProcess, spawnNodeProcess, startNodeProcess, testPersonnummer } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
@@ -29,46 +28,26 @@ interface Simulator {
 
 /** apps/digital-mail-simulator as its own process, every recipient reachable (all letters go digitally). */
 async function startSimulator(): Promise<Simulator> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/digital-mail-simulator/src/main.ts', '--port=0', '--reachable-share=1', '--unreachable='], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const simulator = await startNodeProcess({
+    script: 'apps/digital-mail-simulator/src/main.ts',
+    args: ['--port=0', '--reachable-share=1', '--unreachable='],
+    readyText: /ready on (http:\/\/\S+)/,
   });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /ready on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    void exited.then(() => reject(new Error('the simulator exited before it was ready')));
-  });
+  const [, url] = await simulator.ready;
   return {
     url,
     records: async () => (await (await fetch(`${url}/_records`)).json()) as Awaited<ReturnType<Simulator['records']>>,
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await simulator.stop();
     },
   };
 }
 
-interface Worker {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  ready: Promise<void>;
-  output(): string;
-}
-
-function spawnWorker(databaseUrl: string, simulatorUrl: string, printDir: string): Worker {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
-    cwd: REPO_ROOT,
+function spawnWorker(databaseUrl: string, simulatorUrl: string, printDir: string): NodeProcess {
+  return spawnNodeProcess({
+    script: 'apps/worker/src/main.ts',
     env: {
-      ...process.env,
-      NODE_OPTIONS: '',
       NODE_ENV: 'test',
-      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
       DATABASE_URL: databaseUrl,
       DATABASE_MIGRATION_URL: undefined,
       DATABASE_POOL_SIZE: '4',
@@ -78,19 +57,8 @@ function spawnWorker(databaseUrl: string, simulatorUrl: string, printDir: string
       KOMMUNA_DELIVERY_LEASE_MS: String(LEASE_MS),
       KOMMUNA_DELIVERY_INTERVAL_MS: '50',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    readyText: 'Kommuna worker ready',
   });
-  let output = '';
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.includes('Kommuna worker ready')) markReady();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, ready, output: () => output };
 }
 
 /** A small seeded generator, so a failing run can be repeated (the seed is printed). */
@@ -127,7 +95,7 @@ if (process.env.DATABASE_URL) {
     let sundsvall: Tenant;
     let directory: TenantDirectory;
     const printDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-crash-print-'));
-    const workers: Worker[] = [];
+    const workers: NodeProcess[] = [];
     const simulators: Simulator[] = [];
 
     beforeAll(async () => {
@@ -138,8 +106,7 @@ if (process.env.DATABASE_URL) {
     }, 60_000);
 
     afterAll(async () => {
-      for (const worker of workers) if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
-      await Promise.all(workers.map((w) => w.exited));
+      await Promise.all(workers.map((w) => w.kill()));
       await Promise.all(simulators.map((s) => s.stop()));
       await database?.close();
       fs.rmSync(printDir, { recursive: true, force: true });
@@ -152,15 +119,11 @@ if (process.env.DATABASE_URL) {
       workers.push(worker);
       return worker;
     };
-    const kill = async (worker: Worker) => {
-      worker.child.kill('SIGKILL');
-      await worker.exited;
-    };
-    const stop = async (worker: Worker) => {
+    const kill = (worker: NodeProcess) => worker.kill();
+    const stop = async (worker: NodeProcess) => {
       // A worker signalled before it is ready has no SIGTERM handler yet and would not exit cleanly.
       await worker.ready;
-      worker.child.kill('SIGTERM');
-      expect(await worker.exited).toBe(0);
+      expect(await worker.stop()).toBe(0);
     };
 
     /** Accepts a bulk send of `count` letters (recipients offset by `from`) as a case worker would. */
@@ -195,7 +158,7 @@ if (process.env.DATABASE_URL) {
       const acceptedIn = Date.now() - started;
 
       let kills = 0;
-      let running: Worker[] = [];
+      let running: NodeProcess[] = [];
       // Rounds alternate between one and two replicas; each round kills a replica at a random
       // moment. Kills go on for the first minute (most of the batch), then the survivors finish.
       for (let round = 0; Date.now() - started < 60_000 && (await open(batchId)) > 0; round++) {

@@ -1,9 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { createTestDatabase, freePort, startTestRealm, TestRealm } from '@kommuna/platform-testing';
+import { createTestDatabase, freePort, NodeProcess, spawnNodeProcess, startTestRealm, TestRealm } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { APP_DATABASE_SCHEMA } from '../database-schema';
 import { REPO_ROOT } from '../testing/test-api';
@@ -24,37 +23,8 @@ const PERMIT = { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 
 // (Shorter than six months: the rules reject it at once, so decisions are part of the transaction under test.)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface ApiProcess {
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  ready: Promise<void>;
-  output(): string;
-}
-
-function spawnApi(env: Record<string, string | undefined>): ApiProcess {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let markReady: () => void = () => undefined;
-  let markFailed: (error: Error) => void = () => undefined;
-  const ready = new Promise<void>((resolve, reject) => ((markReady = resolve), (markFailed = reject)));
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.includes('Kommuna api ready')) markReady();
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      markFailed(new Error(`the api exited before it was ready:\n${output}`));
-      resolve(code);
-    }),
-  );
-  return { child, exited, ready, output: () => output };
-}
+/** The api as deployed, its own process; `ready` fails if it exits first. */
+const spawnApi = (env: Record<string, string | undefined>): NodeProcess => spawnNodeProcess({ script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready' });
 
 describe('api crash safety', () => {
   it('is proven on a PostgreSQL server (two processes cannot share the embedded database)', () => {
@@ -65,15 +35,14 @@ describe('api crash safety', () => {
   if (process.env.DATABASE_URL) {
     let database: Database;
     let realm: TestRealm;
-    const processes: ApiProcess[] = [];
+    const processes: NodeProcess[] = [];
 
     beforeAll(async () => {
       database = await createTestDatabase(APP_DATABASE_SCHEMA);
       realm = await startTestRealm('kommuna');
     }, 60_000);
     afterAll(async () => {
-      for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-      await Promise.all(processes.map((p) => p.exited));
+      await Promise.all(processes.map((p) => p.kill()));
       await database?.close();
       await realm?.close();
     }, 30_000);
@@ -133,8 +102,7 @@ describe('api crash safety', () => {
         processes.push(api);
         await api.ready;
         await sleep(400 + Math.random() * 1200);
-        api.child.kill('SIGKILL');
-        await api.exited;
+        await api.kill();
         kills++;
       }
       const last = spawnApi(env);
@@ -187,8 +155,7 @@ describe('api crash safety', () => {
       }
       const [{ n: afterRetry }] = await sql(`SELECT count(*)::int AS n FROM eforms_submission WHERE idempotency_key LIKE 'crash-%'`);
       expect(afterRetry).toBe(submissions.length + lost.length);
-      last.child.kill('SIGTERM');
-      await last.exited;
+      await last.stop();
 
       expect(kills).toBe(5);
       expect(acknowledged.length).toBeGreaterThan(20);
