@@ -179,7 +179,7 @@ describe('steering group portal in a real browser', () => {
     await expect(page.url()).toContain(`${idp!.realmUrl}/interaction/`);
     await page.getByLabel('Användarnamn').fill(username);
     await page.getByLabel('Lösenord').fill('kommuna-demo');
-    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     await page.waitForURL(`${PUBLIC_URL}${target}`);
   }
 
@@ -366,7 +366,7 @@ describe('steering group portal in a real browser', () => {
     await page.goto(`${PUBLIC_URL}/catalogue`);
     await page.getByLabel('Användarnamn').fill('medborgare-anna');
     await page.getByLabel('Lösenord').fill('kommuna-demo');
-    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     // Refused at the callback, before a session is stored (issue 23): no portal session for a citizen.
     await page.waitForURL(/\/auth\/callback\?/);
     expect(await page.locator('h1').textContent()).toBe('Ingen behörighet');
