@@ -1,14 +1,14 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '@kommuna/platform-testing';
+import { freePort, NodeProcess, startNodeProcess } from '@kommuna/platform-testing';
 
 // What the images and `npm start` run: the apps compiled to JavaScript by tools/scripts/build-dist.mjs.
 const root = path.resolve(__dirname, '../..');
 
 describe('npm run build (tools/scripts/build-dist.mjs)', () => {
   let out: string;
-  let api: ChildProcess | undefined;
+  let api: NodeProcess | undefined;
 
   beforeAll(() => {
     // Inside the checkout (tmp/ is ignored): the compiled code finds node_modules by walking up.
@@ -18,12 +18,7 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
   });
 
   afterAll(async () => {
-    if (api && api.exitCode === null) {
-      const running = api;
-      const exited = new Promise((resolve) => running.once('exit', resolve));
-      api.kill('SIGTERM');
-      await exited;
-    }
+    await api?.stop();
     fs.rmSync(out, { recursive: true, force: true });
   });
 
@@ -40,25 +35,12 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
 
   it('the compiled api starts on the embedded database and serves the service descriptors it reads from beside its code', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [path.join(out, 'dist/apps/api/src/main.js')], {
-      cwd: root,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), KOMMUNA_DATA_DIR: path.join(out, 'pglite'), DIGITAL_MAIL_PRINT_DIR: path.join(out, 'print') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    api = child;
-    let output = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`api not ready within 90 s:\n${output.slice(-4000)}`)), 90_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Kommuna api ready')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.on('data', read);
-      child.stderr.on('data', read);
-      child.once('exit', (code) => reject(new Error(`api exited with ${code}:\n${output.slice(-4000)}`)));
+    // The compiled entry runs as it is, from a shell's environment: no loader, none of jest's settings.
+    api = await startNodeProcess({
+      script: path.join(out, 'dist/apps/api/src/main.js'),
+      cleanEnv: true,
+      env: { SWC_NODE_PROJECT: undefined, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), KOMMUNA_DATA_DIR: path.join(out, 'pglite'), DIGITAL_MAIL_PRINT_DIR: path.join(out, 'print') },
+      readyText: 'Kommuna api ready',
     });
     const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
     expect(health.status).toBe(200);

@@ -1,7 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { freePort } from '@kommuna/platform-testing';
+import { freePort, NodeProcess, startNodeProcess } from '@kommuna/platform-testing';
 
 // `npm start` on ports other than the defaults: every process binds the port it is given, the
 // banner says so, and the URLs between them (the portal's redirect URI at dev-idp, the api's
@@ -38,9 +37,7 @@ function browser() {
 
 describe('npm start (tools/scripts/start-platform.mjs) on ports from the environment', () => {
   let work: string;
-  let platform: ChildProcess | undefined;
-  let exited: Promise<unknown> = Promise.resolve();
-  let output = '';
+  let platform: NodeProcess | undefined;
   let api: number, devIdp: number, portal: number, simulator: number;
 
   beforeAll(async () => {
@@ -48,14 +45,13 @@ describe('npm start (tools/scripts/start-platform.mjs) on ports from the environ
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
     work = fs.mkdtempSync(path.join(root, 'tmp', 'start-platform-'));
     // Its own process group, so the four processes it starts go with it whatever happens.
-    const child = spawn(process.execPath, ['tools/scripts/start-platform.mjs'], {
-      cwd: root,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    platform = await startNodeProcess({
+      script: 'tools/scripts/start-platform.mjs',
+      processGroup: true,
       // As from a shell: no NODE_ENV (development, as `npm start`), none of jest's NODE_OPTIONS.
+      cleanEnv: true,
       env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
+        SWC_NODE_PROJECT: undefined,
         KOMMUNA_DATA_DIR: path.join(work, 'pglite'),
         DIGITAL_MAIL_PRINT_DIR: path.join(work, 'print'),
         PORT: String(api),
@@ -63,49 +59,21 @@ describe('npm start (tools/scripts/start-platform.mjs) on ports from the environ
         PORTAL_PORT: String(portal),
         DIGITAL_MAIL_SIMULATOR_PORT: String(simulator),
       },
-    });
-    platform = child;
-    exited = new Promise((resolve) => child.once('exit', resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start not running within 150 s:\n${output.slice(-4000)}`)), 150_000);
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/Kommuna is running[^\n]*\n(.*\n){5}/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', read);
-      child.stderr?.on('data', read);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`npm start exited with ${code}:\n${output.slice(-4000)}`));
-      });
+      readyText: /Kommuna is running[^\n]*\n(.*\n){5}/,
+      timeoutMs: 150_000,
     });
   }, 180_000);
 
+  // start-platform waits for its children; stop takes the whole group, SIGKILL for a child stuck past SIGTERM.
   afterAll(async () => {
-    if (platform?.pid && platform.exitCode === null && platform.signalCode === null) {
-      const group = -platform.pid;
-      const signal = (name: NodeJS.Signals) => {
-        try {
-          process.kill(group, name);
-        } catch {
-          // the group is gone already
-        }
-      };
-      signal('SIGTERM');
-      const killer = setTimeout(() => signal('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(killer);
-      // start-platform waits for its children, but a child stuck past SIGTERM must not outlive the test.
-      signal('SIGKILL');
-    }
+    await platform?.stop(15_000);
     if (work) fs.rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
+  const output = () => platform?.output() ?? '';
+
   it('prints in its banner the ports each process bound', () => {
-    const banner = output.slice(output.indexOf('Kommuna is running'));
+    const banner = output().slice(output().indexOf('Kommuna is running'));
     expect(banner).toContain(`GraphQL                  http://127.0.0.1:${api}/graphql\n`);
     expect(banner).toContain(`identity provider        http://127.0.0.1:${devIdp}/realms/kommuna\n`);
     expect(banner).toContain(`steering group portal    http://127.0.0.1:${portal}\n`);

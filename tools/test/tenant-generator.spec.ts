@@ -1,7 +1,6 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +10,7 @@ import { Client } from 'pg';
 import { parse } from 'yaml';
 import type { TenantConfig } from '@kommuna/platform-tenancy';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
+import { freePort, NodeProcess, startNodeProcess } from '@kommuna/platform-testing';
 import { K8S_KUSTOMIZATION, tenantConfigMapEntry } from '../scripts/k8s-tenants';
 import { keycloakRealmExport } from '../scripts/keycloak-realm';
 import tenantGeneratorEntry, { REALM_EXPORT_FILE, tenantGenerator, TenantGeneratorOptions } from '../generators/tenant/generator';
@@ -301,14 +301,6 @@ interface RunningApi {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /**
  * Starts the api as a deployment does (`node -r @swc-node/register apps/api/src/main.ts`) on the
  * given tenants folder: embedded in a fresh data folder, or in a fresh database on the PostgreSQL
@@ -316,9 +308,7 @@ async function freePort(): Promise<number> {
  */
 async function startApi(tenantsDir: string, dataDir: string): Promise<RunningApi> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
+  const env: Record<string, string | undefined> = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -328,7 +318,6 @@ async function startApi(tenantsDir: string, dataDir: string): Promise<RunningApi
     // The service libraries' service.yaml files stay where they are in the repository.
     KOMMUNA_SERVICES_DIR: path.join(root, 'libs'),
   };
-  delete env.NODE_OPTIONS;
   let dropDatabase = async () => undefined as void;
   if (process.env.DATABASE_URL) {
     const ownerUrl = process.env.DATABASE_MIGRATION_URL ?? process.env.DATABASE_URL;
@@ -346,38 +335,16 @@ async function startApi(tenantsDir: string, dataDir: string): Promise<RunningApi
     };
   }
 
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    await exited;
-    await dropDatabase();
-  };
-  let output = '';
+  let api: NodeProcess;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const guard = setTimeout(() => reject(new Error(`the api did not start within 90 s:\n${output}`)), 90_000);
-      const watch = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Kommuna api ready')) {
-          clearTimeout(guard);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', watch);
-      child.stderr?.on('data', watch);
-      child.once('exit', (code) => {
-        clearTimeout(guard);
-        reject(new Error(`the api exited (${code}) before it was ready:\n${output}`));
-      });
-    });
+    api = await startNodeProcess({ script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready' });
   } catch (error) {
-    await stop();
+    await dropDatabase();
     throw error;
   }
-  return { url: `http://127.0.0.1:${port}`, log: () => output, stop };
+  const stop = async () => {
+    await api.stop();
+    await dropDatabase();
+  };
+  return { url: `http://127.0.0.1:${port}`, log: () => api.output(), stop };
 }
