@@ -123,7 +123,8 @@ describe('onboarding a fifth municipality keeps main green', () => {
     const stages = Object.values(kramfors.services).flatMap((entry) => (entry ? [entry.stage] : []));
     expect(stages.length).toBeGreaterThan(0);
     expect(stages.every((stage) => stage === 'planned' && !sharesCosts(stage))).toBe(true);
-    expect(harjedalen.auth).toEqual({ realm: 'personal', organization: 'harjedalen', issuer: HARJEDALEN.issuer });
+    // Residents need the default e-legitimation level (loa3) until the municipality decides another.
+    expect(harjedalen.auth).toEqual({ realm: 'personal', organization: 'harjedalen', issuer: HARJEDALEN.issuer, citizenAssurance: 'loa3' });
     // The generator rewrote the realm export and the Kubernetes tenant list in the copy, not in the repository.
     for (const file of [REALM_EXPORT_FILE, K8S_KUSTOMIZATION]) {
       expect(fs.readFileSync(path.join(workspace, file), 'utf8')).not.toBe(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
