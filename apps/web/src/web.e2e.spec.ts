@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { freePort, spawnDevIdp } from '@kommuna/platform-testing';
+import { freePort, NodeProcess, spawnDevIdp, startNodeProcess } from '@kommuna/platform-testing';
 
 // The residents' web in a real browser (Debian's chromium through playwright-core), against the
 // real identity provider (dev-idp) and the real api, each its own process as `npm start` runs
@@ -21,46 +20,9 @@ const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8
 /** The budget of issue 17: JavaScript per page, compressed. */
 const SCRIPT_BUDGET_BYTES = 150 * 1024;
 
-interface Spawned {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function spawnNode(args: string[], env: Record<string, string>, readyText: string): Promise<Spawned> {
-  // Always the embedded database in its own folder, never the shared server database.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'));
-  const child = spawn(process.execPath, args, {
-    cwd: REPO,
-    env: { ...inherited, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO, 'tsconfig.base.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} did not become ready:\n${output.slice(-3000)}`));
-    }, 120_000);
-    child.stdout?.on('data', () => {
-      if (output.includes(readyText)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`));
-    });
-  });
-}
-
-async function stop(spawned: { child: ChildProcess } | undefined): Promise<void> {
-  if (!spawned || spawned.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => spawned.child.once('exit', resolve));
-  spawned.child.kill('SIGTERM');
-  await exited;
-}
+/** An app from its TypeScript, always on the embedded database in its own folder, never the shared server database. */
+const startApp = (script: string, env: Record<string, string>, readyText: string): Promise<NodeProcess> =>
+  startNodeProcess({ script, env: { DATABASE_URL: undefined, DATABASE_MIGRATION_URL: undefined, ...env }, readyText, timeoutMs: 120_000 });
 
 async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
@@ -119,9 +81,9 @@ async function tabTo(page: Page, wanted: (f: Awaited<ReturnType<typeof focused>>
 }
 
 describe('residents web in a real browser', () => {
-  let idp: { child: ChildProcess; stop: () => Promise<void> } | undefined;
-  let api: Spawned | undefined;
-  let web: Spawned | undefined;
+  let idp: NodeProcess | undefined;
+  let api: NodeProcess | undefined;
+  let web: NodeProcess | undefined;
   let browser: Browser | undefined;
   let webPort: number;
   let realmUrl: string;
@@ -130,7 +92,7 @@ describe('residents web in a real browser', () => {
   const sundsvall = () => `http://sundsvall.localhost:${webPort}`;
   const timra = () => `http://timra.localhost:${webPort}`;
 
-  const startWeb = () => spawnNode(['-r', '@swc-node/register', 'apps/web/src/main.ts'], webEnv, 'Kommuna web ready');
+  const startWeb = () => startApp('apps/web/src/main.ts', webEnv, 'Kommuna web ready');
 
   beforeAll(async () => {
     try {
@@ -138,14 +100,13 @@ describe('residents web in a real browser', () => {
       const idpPort = await freePort();
       // The web's callback on every municipality's host is a redirect URI the realm knows.
       const redirectUris = ['sundsvall', 'timra'].map((slug) => `http://${slug}.localhost:${webPort}/auth/callback`).join(',');
-      const spawned = spawnDevIdp(idpPort, { DEV_IDP_REDIRECT_URIS: redirectUris });
-      idp = { child: spawned.child, stop: () => stop(spawned) };
-      await spawned.ready;
+      idp = spawnDevIdp(idpPort, { DEV_IDP_REDIRECT_URIS: redirectUris });
+      await idp.ready;
       const idpUrl = `http://127.0.0.1:${idpPort}`;
       realmUrl = `${idpUrl}/realms/kommuna`;
       const apiPort = await freePort();
-      api = await spawnNode(
-        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+      api = await startApp(
+        'apps/api/src/main.ts',
         { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(apiPort), KOMMUNA_DATA_DIR: dataDir, KEYCLOAK_URL: idpUrl },
         'Kommuna api ready',
       );
@@ -165,15 +126,15 @@ describe('residents web in a real browser', () => {
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
     } catch (error) {
-      await Promise.all([stop(web), stop(api), idp?.stop(), browser?.close()]);
+      await Promise.all([web?.stop(), api?.stop(), idp?.stop(), browser?.close()]);
       throw error;
     }
   }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
-    await stop(web);
-    await stop(api);
+    await web?.stop();
+    await api?.stop();
     await idp?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
@@ -352,7 +313,7 @@ describe('residents web in a real browser', () => {
     await expectAccessible(page, 'case');
 
     // The session is not in the web's memory: it survives the web's restart.
-    await stop(web);
+    await web?.stop();
     web = await startWeb();
     await page.goto(`${sundsvall()}/my-pages`);
     expect(page.url()).toBe(`${sundsvall()}/my-pages`);
@@ -383,7 +344,7 @@ describe('residents web in a real browser', () => {
     await page.goto(`${sundsvall()}/my-pages`);
     await page.getByLabel('Användarnamn').fill('medborgare-erik');
     await page.getByLabel('Lösenord').fill('kommuna-demo');
-    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     await page.waitForURL(`${sundsvall()}/my-pages`);
     const form = { root_roll: 'forare', root_telefon: '060-123456', root_funktionsnedsattning: 'Förfalskad ansökan här.', root_varaktighetManader: '12', root_gangstrackaMeter: '10', root_harLakarintyg: 'false', idempotencyKey: 'forged-1234' };
     const session = (await context.cookies()).find((c) => c.name === 'kw_session')!;
