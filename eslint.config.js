@@ -29,9 +29,15 @@ function serviceScopes() {
 const SERVICE_SCOPES = serviceScopes();
 
 const depConstraints = [
-  { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:composition', 'scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
+  {
+    sourceTag: 'scope:app',
+    onlyDependOnLibsWithTags: ['scope:composition', 'scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)],
+  },
   // The composition (libs/services) lists the services once for the apps; nothing below it imports it.
-  { sourceTag: 'scope:composition', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)] },
+  {
+    sourceTag: 'scope:composition',
+    onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared', ...SERVICE_SCOPES.map((s) => `scope:${s}`)],
+  },
   { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   // A service depends on platform and shared libraries and on itself, never on another service.
@@ -56,7 +62,9 @@ const depConstraints = [
  */
 const TEST_FILES = ['**/*.spec.ts', '**/*.spec.tsx', '**/test/**/*.ts', '**/testing/**/*.ts', '**/test-support.ts', 'tools/**/*.ts'];
 const testDepConstraints = depConstraints.map((constraint) =>
-  constraint.sourceTag.startsWith('type:') ? { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] } : constraint,
+  constraint.sourceTag.startsWith('type:')
+    ? { ...constraint, onlyDependOnLibsWithTags: [...new Set([...constraint.onlyDependOnLibsWithTags, 'type:testing'])] }
+    : constraint,
 );
 const moduleBoundaries = (constraints) => [
   'error',

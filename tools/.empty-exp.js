@@ -1,1 +1,2 @@
-const m=process.memoryUsage(); console.log(JSON.stringify({rss:m.rss>>20,heap:m.heapUsed>>20}))
+const m = process.memoryUsage();
+console.log(JSON.stringify({ rss: m.rss >> 20, heap: m.heapUsed >> 20 }));

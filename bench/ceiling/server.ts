@@ -56,27 +56,58 @@ const keep: Binder = (captured) => captured;
 function stepFor(statement: CapturedStatement, mode: CeilingConfig['mode']): Step {
   const sql = statement.sql;
   const step = (bind: Binder, after?: After, outsideTransaction = false): Step => ({ sql, bind, after, outsideTransaction });
-  if (/^WITH found AS \(SELECT id FROM party/.test(sql)) return step((c, s) => [c[0], s.personnummer], (rows, s) => (s.partyId = rows[0].id), true);
+  if (/^WITH found AS \(SELECT id FROM party/.test(sql))
+    return step(
+      (c, s) => [c[0], s.personnummer],
+      (rows, s) => (s.partyId = rows[0].id),
+      true,
+    );
   if (/^(START TRANSACTION|BEGIN|COMMIT)$/.test(sql)) return step(keep);
   if (/set_config\('app\.tenant_id'/.test(sql)) return step((c, s) => [c[0], s.partyId!]);
   if (mode === 'submit') {
-    if (/FROM eforms_submission WHERE tenant_id = \$1 AND subject_party_id/.test(sql)) return step((c, s) => [c[0], s.partyId!, s.idempotencyKey!]);
+    if (/FROM eforms_submission WHERE tenant_id = \$1 AND subject_party_id/.test(sql))
+      return step((c, s) => [c[0], s.partyId!, s.idempotencyKey!]);
     if (/^INSERT INTO eforms_errand_counter/.test(sql))
-      return step(keep, (rows, s) => (s.errandNumber = `${statement.params[1]}-${statement.params[2]}-${String(rows[0].last_value).padStart(6, '0')}`));
+      return step(
+        keep,
+        (rows, s) => (s.errandNumber = `${statement.params[1]}-${statement.params[2]}-${String(rows[0].last_value).padStart(6, '0')}`),
+      );
     if (/^INSERT INTO eforms_submission/.test(sql))
       return step(
-        (c, s) => [c[0], c[1], c[2], s.partyId!, c[4], JSON.stringify(s.data), s.errandNumber!, s.idempotencyKey!, createHash('sha256').update(s.body).digest('hex'), c[9], (s.submittedAt = new Date().toISOString())],
+        (c, s) => [
+          c[0],
+          c[1],
+          c[2],
+          s.partyId!,
+          c[4],
+          JSON.stringify(s.data),
+          s.errandNumber!,
+          s.idempotencyKey!,
+          createHash('sha256').update(s.body).digest('hex'),
+          c[9],
+          (s.submittedAt = new Date().toISOString()),
+        ],
         (rows, s) => (s.submissionId = rows[0].id),
       );
     if (/^INSERT INTO outbox_event/.test(sql))
       return step((c, s) => {
         const data = JSON.parse(c[4]!);
-        Object.assign(data, { submissionId: s.submissionId, errandNumber: s.errandNumber, subjectPartyId: s.partyId, submittedAt: s.submittedAt });
+        Object.assign(data, {
+          submissionId: s.submissionId,
+          errandNumber: s.errandNumber,
+          subjectPartyId: s.partyId,
+          submittedAt: s.submittedAt,
+        });
         return [c[0], c[1], c[2], s.submissionId!, JSON.stringify(data)];
       });
-    if (/WHERE tenant_id = \$1 AND (id|submission_id) = \$2/.test(sql) && /FROM eforms_(submission|attachment|decision) /.test(sql)) return step((c, s) => [c[0], s.submissionId!]);
+    if (/WHERE tenant_id = \$1 AND (id|submission_id) = \$2/.test(sql) && /FROM eforms_(submission|attachment|decision) /.test(sql))
+      return step((c, s) => [c[0], s.submissionId!]);
   }
-  if (mode === 'overview' && /FROM minasidor_case c/.test(sql)) return step((c, s) => [s.partyId!, ...c.slice(1)], (rows, s) => (s.rows = rows));
+  if (mode === 'overview' && /FROM minasidor_case c/.test(sql))
+    return step(
+      (c, s) => [s.partyId!, ...c.slice(1)],
+      (rows, s) => (s.rows = rows),
+    );
   return step(keep);
 }
 
@@ -92,13 +123,23 @@ export function parseLoggedParameters(text: string | undefined): Array<string | 
 }
 
 function checkBinding(steps: Step[], config: CeilingConfig): void {
-  const probe: RequestState = { personnummer: 'P', idempotencyKey: 'K', data: {}, body: '{}', partyId: 'PARTY', submissionId: 'SUB', errandNumber: 'E', submittedAt: 'T' };
+  const probe: RequestState = {
+    personnummer: 'P',
+    idempotencyKey: 'K',
+    data: {},
+    body: '{}',
+    partyId: 'PARTY',
+    submissionId: 'SUB',
+    errandNumber: 'E',
+    submittedAt: 'T',
+  };
   steps.forEach((step, i) => {
     const bound = step.bind(config.statements[i].params, probe);
     for (const value of bound) {
       if (value === null) continue;
       for (const leaked of config.capturedRequestValues) {
-        if (leaked && value.includes(leaked)) throw new Error(`Statement ${i} would replay the captured request's value "${leaked}": ${step.sql.slice(0, 120)}`);
+        if (leaked && value.includes(leaked))
+          throw new Error(`Statement ${i} would replay the captured request's value "${leaked}": ${step.sql.slice(0, 120)}`);
       }
     }
   });
@@ -116,7 +157,13 @@ async function main(): Promise<void> {
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
     const input = body.variables?.input ?? {};
-    const state: RequestState = { personnummer: claims.personnummer, idempotencyKey: input.idempotencyKey, data: input.data, body: raw, partyId: parties.get(claims.personnummer) };
+    const state: RequestState = {
+      personnummer: claims.personnummer,
+      idempotencyKey: input.idempotencyKey,
+      data: input.data,
+      body: raw,
+      partyId: parties.get(claims.personnummer),
+    };
     if (!state.partyId && config.partyStatement) {
       const [row] = (await pool.query(config.partyStatement.sql, [config.partyStatement.params[0], state.personnummer])).rows;
       parties.set(state.personnummer, (state.partyId = row.id));
@@ -141,7 +188,10 @@ async function main(): Promise<void> {
     } finally {
       client?.release();
     }
-    const payload = config.mode === 'submit' ? { data: { submitForm: { submissionId: state.submissionId, errandNumber: state.errandNumber, status: 'received' } } } : { data: { myCases: { nodes: state.rows } } };
+    const payload =
+      config.mode === 'submit'
+        ? { data: { submitForm: { submissionId: state.submissionId, errandNumber: state.errandNumber, status: 'received' } } }
+        : { data: { myCases: { nodes: state.rows } } };
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
   };
 

@@ -13,7 +13,13 @@ const CONNECTIONS = 32;
 
 async function start(driver: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', path.join(__dirname, 'server.ts')], {
-    env: { ...process.env, DRIVER: driver, PORT: String(port), NODE_ENV: 'production', SWC_NODE_PROJECT: path.resolve(__dirname, '../../tsconfig.base.json') },
+    env: {
+      ...process.env,
+      DRIVER: driver,
+      PORT: String(port),
+      NODE_ENV: 'production',
+      SWC_NODE_PROJECT: path.resolve(__dirname, '../../tsconfig.base.json'),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

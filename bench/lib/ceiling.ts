@@ -8,6 +8,14 @@ import { Running, startProcess } from './processes';
 export async function startCeiling(config: CeilingConfig): Promise<Running & { url: string }> {
   const file = path.join(os.tmpdir(), `kommuna-ceiling-${config.mode}-${process.pid}.json`);
   fs.writeFileSync(file, JSON.stringify(config));
-  const running = await startProcess({ name: `ceiling:${config.mode}`, script: 'bench/ceiling/server.ts', args: [file], env: {}, readyText: 'ceiling ready', timeoutMs: 30_000, nodeFlags: [] });
+  const running = await startProcess({
+    name: `ceiling:${config.mode}`,
+    script: 'bench/ceiling/server.ts',
+    args: [file],
+    env: {},
+    readyText: 'ceiling ready',
+    timeoutMs: 30_000,
+    nodeFlags: [],
+  });
   return { ...running, url: `http://127.0.0.1:${config.port}` };
 }

@@ -12,7 +12,8 @@ export interface LoggedStatement {
   parameters?: string;
 }
 
-const ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:\S+ )?(\S+)@(\S+) (LOG|DETAIL|ERROR|STATEMENT|WARNING|NOTICE|HINT|CONTEXT|FATAL):\s+(.*)$/;
+const ENTRY =
+  /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] (?:\S+ )?(\S+)@(\S+) (LOG|DETAIL|ERROR|STATEMENT|WARNING|NOTICE|HINT|CONTEXT|FATAL):\s+(.*)$/;
 /** Any log entry's start, also of server processes without a user@database (the checkpointer, autovacuum). */
 const ANY_ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \S+ \[(\d+)\] /;
 
@@ -20,7 +21,10 @@ export class StatementCensus {
   private readonly file: string;
   private offset = 0;
 
-  private constructor(file: string, private readonly database: string) {
+  private constructor(
+    file: string,
+    private readonly database: string,
+  ) {
     this.file = file;
   }
 

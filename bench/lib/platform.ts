@@ -15,7 +15,11 @@ export interface Api extends Running {
   selfReportedMs?: number;
 }
 
-export async function startApi(db: BenchDatabase | null, realm: TestRealm, options: { port: number; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[]; dataDir?: string }): Promise<Api> {
+export async function startApi(
+  db: BenchDatabase | null,
+  realm: TestRealm,
+  options: { port: number; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[]; dataDir?: string },
+): Promise<Api> {
   const env: Record<string, string> = {
     HOST: '127.0.0.1',
     PORT: String(options.port),
@@ -25,7 +29,14 @@ export async function startApi(db: BenchDatabase | null, realm: TestRealm, optio
     ...(db ? { DATABASE_URL: db.appUrl, DATABASE_MIGRATION_URL: db.ownerUrl } : { KOMMUNA_DATA_DIR: options.dataDir! }),
     ...options.env,
   };
-  const api = await startProcess({ name: 'api', script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready', nodeFlags: options.nodeFlags, timeoutMs: 120_000 });
+  const api = await startProcess({
+    name: 'api',
+    script: 'apps/api/src/main.ts',
+    env,
+    readyText: 'Kommuna api ready',
+    nodeFlags: options.nodeFlags,
+    timeoutMs: 120_000,
+  });
   let selfReportedMs: number | undefined;
   try {
     selfReportedMs = JSON.parse(api.readyLine).ms;
@@ -45,7 +56,17 @@ export function workerImageNodeOptions(): string {
   return options;
 }
 
-export async function startWorker(db: BenchDatabase, options: { healthPort: number; simulatorUrl?: string; printDir?: string; tenantsDir?: string; env?: Record<string, string>; nodeFlags?: string[] }): Promise<Running> {
+export async function startWorker(
+  db: BenchDatabase,
+  options: {
+    healthPort: number;
+    simulatorUrl?: string;
+    printDir?: string;
+    tenantsDir?: string;
+    env?: Record<string, string>;
+    nodeFlags?: string[];
+  },
+): Promise<Running> {
   return startProcess({
     name: `worker:${options.healthPort}`,
     script: 'apps/worker/src/main.ts',
@@ -65,7 +86,12 @@ export async function startWorker(db: BenchDatabase, options: { healthPort: numb
 }
 
 export async function startSimulator(port: number, env: Record<string, string> = {}): Promise<Running & { url: string }> {
-  const sim = await startProcess({ name: 'simulator', script: 'apps/digital-mail-simulator/src/main.ts', env: { DIGITAL_MAIL_SIMULATOR_PORT: String(port), ...env }, readyText: 'digital-mail-simulator ready' });
+  const sim = await startProcess({
+    name: 'simulator',
+    script: 'apps/digital-mail-simulator/src/main.ts',
+    env: { DIGITAL_MAIL_SIMULATOR_PORT: String(port), ...env },
+    readyText: 'digital-mail-simulator ready',
+  });
   return { ...sim, url: `http://127.0.0.1:${port}` };
 }
 
@@ -76,10 +102,20 @@ export interface GraphQLResult<T = unknown> {
 }
 
 /** One GraphQL request; throws with the errors unless it succeeded. */
-export async function graphql<T = unknown>(apiUrl: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(`${apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+export async function graphql<T = unknown>(
+  apiUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const response = await fetch(`${apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as GraphQLResult<T>;
-  if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 2000)}`);
+  if (response.status !== 200 || body.errors)
+    throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body).slice(0, 2000)}`);
   return body.data as T;
 }
 
@@ -92,11 +128,24 @@ export function citizenToken(realm: TestRealm, index: number): string {
 }
 
 export function staffToken(realm: TestRealm, tenant: string, roles: string[], extra: Record<string, unknown> = {}): string {
-  return realm.token({ sub: `bench-${tenant}-${roles.join('-')}`, realm_access: { roles }, organization: [tenant], ...extra, ...longLived() });
+  return realm.token({
+    sub: `bench-${tenant}-${roles.join('-')}`,
+    realm_access: { roles },
+    organization: [tenant],
+    ...extra,
+    ...longLived(),
+  });
 }
 
 export function serviceToken(realm: TestRealm, tenant: string): string {
-  return realm.token({ sub: `service-account-${tenant}-system`, realm_access: { roles: ['service_account'] }, organization: [tenant], azp: `${tenant}-system`, clientId: `${tenant}-system`, ...longLived() });
+  return realm.token({
+    sub: `service-account-${tenant}-system`,
+    realm_access: { roles: ['service_account'] },
+    organization: [tenant],
+    azp: `${tenant}-system`,
+    clientId: `${tenant}-system`,
+    ...longLived(),
+  });
 }
 
 export { startTestRealm, testPersonnummer };

@@ -34,7 +34,9 @@ let rolesEnsured = false;
 function ensureRoles(): void {
   if (rolesEnsured) return;
   // roles.sql uses psql's \gexec, so it runs through psql exactly as .ci/run runs it.
-  const result = spawnSync('psql', [ADMIN_URL, '-v', 'ON_ERROR_STOP=1', '-q', '-f', path.join(REPO_ROOT, 'infra/postgres/roles.sql')], { encoding: 'utf8' });
+  const result = spawnSync('psql', [ADMIN_URL, '-v', 'ON_ERROR_STOP=1', '-q', '-f', path.join(REPO_ROOT, 'infra/postgres/roles.sql')], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`infra/postgres/roles.sql failed: ${result.stderr || result.error?.message}`);
   rolesEnsured = true;
 }

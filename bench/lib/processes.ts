@@ -94,13 +94,20 @@ export async function startProcess(options: StartOptions): Promise<Running & { k
   const started = Date.now();
   // The apps run from dist/ as their images run them (bench/run.ts builds it first); the bench's own servers stay TypeScript.
   const compiled = path.join(REPO_ROOT, 'dist', options.script.replace(/\.ts$/, '.js'));
-  const entry =
-    options.script.endsWith('.mjs') ? [path.join(REPO_ROOT, options.script)]
-    : options.script.startsWith('apps/') && fs.existsSync(compiled) ? [compiled]
-    : ['-r', '@swc-node/register', path.join(REPO_ROOT, options.script)];
+  const entry = options.script.endsWith('.mjs')
+    ? [path.join(REPO_ROOT, options.script)]
+    : options.script.startsWith('apps/') && fs.existsSync(compiled)
+      ? [compiled]
+      : ['-r', '@swc-node/register', path.join(REPO_ROOT, options.script)];
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...entry, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), NODE_ENV: 'production', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
+      NODE_ENV: 'production',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let samples: number[] = [];
@@ -122,7 +129,10 @@ export async function startProcess(options: StartOptions): Promise<Running & { k
   });
   let buffered = '';
   const readyLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.name} not ready within ${options.timeoutMs ?? 60_000} ms:\n${stderr}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${options.name} not ready within ${options.timeoutMs ?? 60_000} ms:\n${stderr}`)),
+      options.timeoutMs ?? 60_000,
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       const lines = buffered.split('\n');

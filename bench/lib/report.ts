@@ -7,7 +7,17 @@ import { postgresVersion, REPO_ROOT } from './postgres';
 import { RESULTS_DIR, ScenarioResult } from './results';
 
 const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded'];
-const KEY_PACKAGES = ['@nestjs/core', 'fastify', 'mercurius', 'typeorm', 'pg', '@electric-sql/pglite', 'graphql', 'autocannon', '@swc-node/register'];
+const KEY_PACKAGES = [
+  '@nestjs/core',
+  'fastify',
+  'mercurius',
+  'typeorm',
+  'pg',
+  '@electric-sql/pglite',
+  'graphql',
+  'autocannon',
+  '@swc-node/register',
+];
 
 function packageVersion(name: string): string {
   try {
@@ -57,10 +67,20 @@ export async function writeResultsMarkdown(): Promise<void> {
     '| scenario | goal | target | measured | |',
     '| --- | --- | --- | --- | --- |',
   ];
-  for (const r of results) for (const g of r.goals) lines.push(`| ${r.scenario} | ${g.name} | ${g.target} | ${fmt(g.value)} | ${g.met ? 'met' : '**missed**'} |`);
-  lines.push('', 'What the figures changed, and what stands in the way of the missed goals: [docs/adr/0002-benchmark-driven-changes.md](../docs/adr/0002-benchmark-driven-changes.md).', '');
+  for (const r of results)
+    for (const g of r.goals) lines.push(`| ${r.scenario} | ${g.name} | ${g.target} | ${fmt(g.value)} | ${g.met ? 'met' : '**missed**'} |`);
+  lines.push(
+    '',
+    'What the figures changed, and what stands in the way of the missed goals: [docs/adr/0002-benchmark-driven-changes.md](../docs/adr/0002-benchmark-driven-changes.md).',
+    '',
+  );
   for (const r of results) {
-    lines.push(`## ${r.scenario}`, '', `Run ${r.date} (${r.durationS} s). Full figures: [results/${r.scenario}.json](results/${r.scenario}.json).`, '');
+    lines.push(
+      `## ${r.scenario}`,
+      '',
+      `Run ${r.date} (${r.durationS} s). Full figures: [results/${r.scenario}.json](results/${r.scenario}.json).`,
+      '',
+    );
     const table = (r.figures.table as Array<Record<string, unknown>> | undefined) ?? defaultTable(r);
     if (table.length) {
       const cols = Object.keys(table[0]);
@@ -80,7 +100,15 @@ function defaultTable(r: ScenarioResult): Array<Record<string, unknown>> {
   for (const name of ['api', 'ceiling']) {
     const m = r.figures[name] as Record<string, number> | undefined;
     if (!m) continue;
-    rows.push({ target: name, 'req/s': m.requestsPerSecond, 'p50 ms': m.p50ms, 'p99 ms': m.p99ms, errors: m.errors, 'peak RSS MB': m.peakRssMb, 'ratio to ceiling': name === 'api' ? r.figures.ratioToCeiling : 1 });
+    rows.push({
+      target: name,
+      'req/s': m.requestsPerSecond,
+      'p50 ms': m.p50ms,
+      'p99 ms': m.p99ms,
+      errors: m.errors,
+      'peak RSS MB': m.peakRssMb,
+      'ratio to ceiling': name === 'api' ? r.figures.ratioToCeiling : 1,
+    });
   }
   return rows;
 }

@@ -23,7 +23,11 @@ export const SETTINGS = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 2),
 };
 
-export async function measure(target: Running & { url: string }, next: () => { body: string; headers: Record<string, string> }, durationS = SETTINGS.durationS): Promise<Measured> {
+export async function measure(
+  target: Running & { url: string },
+  next: () => { body: string; headers: Record<string, string> },
+  durationS = SETTINGS.durationS,
+): Promise<Measured> {
   const warmup = await runLoad({ url: `${target.url}/graphql`, connections: SETTINGS.connections, durationS: SETTINGS.warmupS, next });
   target.resetPeak();
   const result = await runLoad({ url: `${target.url}/graphql`, connections: SETTINGS.connections, durationS, next });
@@ -38,10 +42,15 @@ export async function compare(
 ): Promise<Comparison> {
   const rounds: Comparison['rounds'] = [];
   for (let round = 1; round <= SETTINGS.rounds; round++) {
-    for (const [name, target] of [['api', api], ['ceiling', ceiling]] as const) {
+    for (const [name, target] of [
+      ['api', api],
+      ['ceiling', ceiling],
+    ] as const) {
       const result = await measure(target, nextFor(name));
       rounds.push({ target: name, round, ...result });
-      log(`  ${name} round ${round}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${result.peakRssMb} MB`);
+      log(
+        `  ${name} round ${round}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${result.peakRssMb} MB`,
+      );
     }
   }
   const best = (name: 'api' | 'ceiling') => {
@@ -51,7 +60,11 @@ export async function compare(
     delete (rest as Partial<typeof mine>).round;
     // Errors count over every round, not only the best one.
     const all = rounds.filter((r) => r.target === name);
-    return { ...rest, errors: all.reduce((sum, r) => sum + r.errors, 0), successesWithWarmup: all.reduce((sum, r) => sum + r.successesWithWarmup, 0) };
+    return {
+      ...rest,
+      errors: all.reduce((sum, r) => sum + r.errors, 0),
+      successesWithWarmup: all.reduce((sum, r) => sum + r.successesWithWarmup, 0),
+    };
   };
   const apiBest = best('api');
   const ceilingBest = best('ceiling');

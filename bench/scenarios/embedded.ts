@@ -49,7 +49,9 @@ export async function runEmbedded(log: (line: string) => void): Promise<Scenario
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-embedded-'));
   try {
     const first = await npmStart(dataDir);
-    log(`  clean data folder: running in ${first.readyMs} ms (api's own count ${first.apiMs} ms), ${first.tenants} tenants, RSS of all processes ${first.rssMb} MB`);
+    log(
+      `  clean data folder: running in ${first.readyMs} ms (api's own count ${first.apiMs} ms), ${first.tenants} tenants, RSS of all processes ${first.rssMb} MB`,
+    );
     const second = await npmStart(dataDir);
     log(`  same folder again: running in ${second.readyMs} ms (api's own count ${second.apiMs} ms)`);
     return {
@@ -65,12 +67,22 @@ export async function runEmbedded(log: (line: string) => void): Promise<Scenario
         platformRssMb: first.rssMb,
         tenants: first.tenants,
         table: [
-          { start: 'clean data folder (migrations, tenants, shipped forms, demo data)', 'spawn to running ms': first.readyMs, "api's own ms": first.apiMs, 'RSS all processes MB': first.rssMb },
-          { start: 'same folder again', 'spawn to running ms': second.readyMs, "api's own ms": second.apiMs, 'RSS all processes MB': second.rssMb },
+          {
+            start: 'clean data folder (migrations, tenants, shipped forms, demo data)',
+            'spawn to running ms': first.readyMs,
+            "api's own ms": first.apiMs,
+            'RSS all processes MB': first.rssMb,
+          },
+          {
+            start: 'same folder again',
+            'spawn to running ms': second.readyMs,
+            "api's own ms": second.apiMs,
+            'RSS all processes MB': second.rssMb,
+          },
         ],
       },
       notes: [
-        'Spawn to running covers all of `npm start`: compiling dist/ (swc), then dev-idp, the simulator, the api and the portal started together; the api\'s own count starts at its main().',
+        "Spawn to running covers all of `npm start`: compiling dist/ (swc), then dev-idp, the simulator, the api and the portal started together; the api's own count starts at its main().",
       ],
     };
   } finally {

@@ -51,7 +51,13 @@ export interface MailCpu {
   headroom: number;
 }
 
-async function oneRun(realm: TestRealm, letters: number, workers: number, log: (line: string) => void, nodeFlags: string[] = []): Promise<MailRun> {
+async function oneRun(
+  realm: TestRealm,
+  letters: number,
+  workers: number,
+  log: (line: string) => void,
+  nodeFlags: string[] = [],
+): Promise<MailRun> {
   const db = await freshDatabase(`mail${letters}x${workers}`);
   const printDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-print-'));
   const running: Running[] = [];
@@ -60,17 +66,25 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
     running.push(simulator);
     const api = await startApi(db, realm, { port: 4303, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
     running.push(api);
-    const admin = { authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`, 'x-kommuna-tenant': 'sundsvall' };
-    await graphql(api.url, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id } }', {
-      input: {
-        name: 'avfallstaxa-2027',
-        subject: { sv: 'Ny avfallstaxa från 1 januari 2027', en: 'New waste collection charges from 1 January 2027' },
-        body: {
-          sv: 'Hej! Kommunfullmäktige har beslutat om en ny avfallstaxa som gäller från den 1 januari 2027. Den nya taxan och hur den påverkar ditt hushåll finns på sundsvall.se/avfall. Har du frågor? Kontakta Kontaktcenter.',
-          en: 'Hello! The municipal council has decided new waste collection charges from 1 January 2027. See sundsvall.se/avfall for what they mean for your household.',
+    const admin = {
+      authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`,
+      'x-kommuna-tenant': 'sundsvall',
+    };
+    await graphql(
+      api.url,
+      'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id } }',
+      {
+        input: {
+          name: 'avfallstaxa-2027',
+          subject: { sv: 'Ny avfallstaxa från 1 januari 2027', en: 'New waste collection charges from 1 January 2027' },
+          body: {
+            sv: 'Hej! Kommunfullmäktige har beslutat om en ny avfallstaxa som gäller från den 1 januari 2027. Den nya taxan och hur den påverkar ditt hushåll finns på sundsvall.se/avfall. Har du frågor? Kontakta Kontaktcenter.',
+            en: 'Hello! The municipal council has decided new waste collection charges from 1 January 2027. See sundsvall.se/avfall for what they mean for your household.',
+          },
         },
       },
-    }, admin);
+      admin,
+    );
     const workerProcesses: Running[] = [];
     for (let w = 0; w < workers; w++) {
       const worker = await startWorker(db, { healthPort: 4330 + w, simulatorUrl: simulator.url, printDir, nodeFlags });
@@ -82,9 +96,14 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
     const send = async (count: number, firstNumber: number, timeoutS: number) => {
       const csv = `recipient\n${Array.from({ length: count }, (_, i) => testPersonnummer(firstNumber + i)).join('\n')}\n`;
       const t0 = Date.now();
-      const { createDigitalMailSendBatch: batch } = await graphql<{ createDigitalMailSendBatch: { id: string; total: number } }>(api.url, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }', {
-        input: { template: { name: 'avfallstaxa-2027' }, department: 'samhallsbyggnad', csv },
-      }, admin);
+      const { createDigitalMailSendBatch: batch } = await graphql<{ createDigitalMailSendBatch: { id: string; total: number } }>(
+        api.url,
+        'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }',
+        {
+          input: { template: { name: 'avfallstaxa-2027' }, department: 'samhallsbyggnad', csv },
+        },
+        admin,
+      );
       const acceptedAt = Date.now();
       if (batch.total !== count) throw new Error(`batch accepted ${batch.total} of ${count}`);
       let progress = { expanded: 0, open: count };
@@ -112,15 +131,30 @@ async function oneRun(realm: TestRealm, letters: number, workers: number, log: (
     for (const worker of workerProcesses) worker.resetPeak();
 
     const workerRssStartMb = workerProcesses.map((w) => round(w.rssMb(), 1));
-    const cpuAtStart = { machine: machineBusyCpuSeconds(), workers: workerProcesses.map((w) => w.cpuSeconds()), simulator: simulator.cpuSeconds(), api: api.cpuSeconds(), orchestrator: process.cpuUsage() };
+    const cpuAtStart = {
+      machine: machineBusyCpuSeconds(),
+      workers: workerProcesses.map((w) => w.cpuSeconds()),
+      simulator: simulator.cpuSeconds(),
+      api: api.cpuSeconds(),
+      orchestrator: process.cpuUsage(),
+    };
     const { batch, t0, acceptedAt, progress, finished } = await send(letters, 1_000_000, TIMEOUT_S);
     const elapsedS = (Date.now() - t0) / 1000;
-    const cpu = cpuSince(cpuAtStart, elapsedS, { machine: machineBusyCpuSeconds(), workers: workerProcesses.map((w) => w.cpuSeconds()), simulator: simulator.cpuSeconds(), api: api.cpuSeconds(), orchestrator: process.cpuUsage() });
+    const cpu = cpuSince(cpuAtStart, elapsedS, {
+      machine: machineBusyCpuSeconds(),
+      workers: workerProcesses.map((w) => w.cpuSeconds()),
+      simulator: simulator.cpuSeconds(),
+      api: api.cpuSeconds(),
+      orchestrator: process.cpuUsage(),
+    });
     const outcomes = await db.admin<{ status: string; channel: string | null; n: number; last: Date }>(
       `SELECT status, channel, count(*)::int AS n, max(completed_at) AS last FROM mail_delivery WHERE send_batch_id = $1 AND completed_at IS NOT NULL GROUP BY 1, 2`,
       [batch.id],
     );
-    const records = (await (await fetch(`${simulator.url}/_records`)).json()) as { deliveries: Array<{ receivedAt: string }>; deliveryCounts: Record<string, { accepted: number; requests: number }> };
+    const records = (await (await fetch(`${simulator.url}/_records`)).json()) as {
+      deliveries: Array<{ receivedAt: string }>;
+      deliveryCounts: Record<string, { accepted: number; requests: number }>;
+    };
     const lastSimulator = records.deliveries.reduce((max, d) => Math.max(max, Date.parse(d.receivedAt)), 0);
     const lastDb = outcomes.reduce((max, o) => Math.max(max, new Date(o.last).getTime()), 0);
     const completed = outcomes.reduce((sum, o) => sum + o.n, 0);
@@ -226,8 +260,14 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
   const runs = [small, big, two];
   const unfinished = runs.filter((r) => !r.finished);
   const duplicates = runs.reduce((sum, r) => sum + r.simulatorDuplicates, 0);
-  const exact = unfinished.length === 0 && duplicates === 0 && runs.every((r) => r.simulatorDeliveries === r.sentDigitally && r.sentDigitally + r.sentOnPaper === r.letters);
-  const notes = unfinished.map((r) => `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`);
+  const exact =
+    unfinished.length === 0 &&
+    duplicates === 0 &&
+    runs.every((r) => r.simulatorDeliveries === r.sentDigitally && r.sentDigitally + r.sentOnPaper === r.letters);
+  const notes = unfinished.map(
+    (r) =>
+      `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`,
+  );
   if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
   const c = big.cpu;
   const perLetter = (r: MailRun) => round((r.cpu.machine * 1000) / r.letters, 2);
@@ -240,11 +280,21 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
   );
   return [
     [
-      goal('letters/s, one worker (accepted → last delivery)', '≥ 1000', big.lettersPerSecond, big.finished && big.lettersPerSecond >= 1000),
+      goal(
+        'letters/s, one worker (accepted → last delivery)',
+        '≥ 1000',
+        big.lettersPerSecond,
+        big.finished && big.lettersPerSecond >= 1000,
+      ),
       goal('two workers vs one', '≥ 1.7×', scale, big.finished && two.finished && scale >= 1.7),
       goal('worker peak RSS (MB)', '< 300', peak, peak < 300),
       goal('worker RSS flat: 50k vs 10k peak (MB)', 'flat (≤ +30), both finished', growth, small.finished && big.finished && growth <= 30),
-      goal('every letter delivered, exactly once', 'yes', unfinished.length ? `not all within ${TIMEOUT_S} s; duplicates ${duplicates}` : exact ? 'yes' : `no (duplicates ${duplicates})`, exact),
+      goal(
+        'every letter delivered, exactly once',
+        'yes',
+        unfinished.length ? `not all within ${TIMEOUT_S} s; duplicates ${duplicates}` : exact ? 'yes' : `no (duplicates ${duplicates})`,
+        exact,
+      ),
     ],
     notes,
   ];

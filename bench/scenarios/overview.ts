@@ -35,7 +35,12 @@ export async function runOverview(log: (line: string) => void): Promise<Scenario
       durationS: Math.round((Date.now() - started) / 1000),
       goals: [
         goal('throughput vs ceiling', '≥ 0.5', comparison.ratio, comparison.ratio >= 0.5),
-        goal('SQL statements per request (pages of 5, 20, 50)', '≤ 4, whatever the page size', Object.values(counts).join(' / '), most <= 4 && same),
+        goal(
+          'SQL statements per request (pages of 5, 20, 50)',
+          '≤ 4, whatever the page size',
+          Object.values(counts).join(' / '),
+          most <= 4 && same,
+        ),
         goal('errors', '0', comparison.api.errors, comparison.api.errors === 0),
       ],
       figures: {

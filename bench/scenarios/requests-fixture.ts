@@ -7,15 +7,31 @@ import * as path from 'node:path';
 import { CapturedStatement, parseLoggedParameters } from '../ceiling/server';
 import { LoggedStatement, StatementCensus } from '../lib/census';
 import { BENCH_FORM_DEFINITION, BENCH_FORM_SLUG, benchAnswers, CREATE_FORM, PUBLISH_FORM, SUBMIT_MUTATION } from '../lib/form';
-import { Api, citizenToken, graphql, serviceToken, staffToken, startApi, startTestRealm, TestRealm, testPersonnummer } from '../lib/platform';
+import {
+  Api,
+  citizenToken,
+  graphql,
+  serviceToken,
+  staffToken,
+  startApi,
+  startTestRealm,
+  TestRealm,
+  testPersonnummer,
+} from '../lib/platform';
 import { BenchDatabase, freshDatabase } from '../lib/postgres';
 
 /** BENCH_PROFILE=1: the load api writes a CPU profile (node --cpu-prof) to bench/results/profiles/ when it stops. */
 export const profileFlags = (name: string): string[] =>
-  process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, '../results/profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(__dirname, '../results/profiles')}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+    : [];
 
 export const OVERVIEW_CITIZEN = 900_000;
-export const OVERVIEW_MUNICIPALITIES: Array<[string, number]> = [['sundsvall', 20], ['timra', 15], ['ange', 15]];
+export const OVERVIEW_MUNICIPALITIES: Array<[string, number]> = [
+  ['sundsvall', 20],
+  ['timra', 15],
+  ['ange', 15],
+];
 export const CASE_FIELDS = `id errandNumber title { sv en } municipality { slug names { sv en } }
   status { status label { sv en } changedAt } whoseTurn unreadCount
   timeline { kind occurredAt whoseTurn text { sv } statusLabel { sv } becameCurrent }
@@ -74,10 +90,18 @@ async function createFixture(): Promise<RequestsFixture> {
   let api: Api | undefined;
   try {
     const census = StatementCensus.open(db.name);
-    if (!census) notes.push('The PostgreSQL server log is not readable (set BENCH_PG_LOG): statements were not counted and no ceiling could be captured.');
+    if (!census)
+      notes.push(
+        'The PostgreSQL server log is not readable (set BENCH_PG_LOG): statements were not counted and no ceiling could be captured.',
+      );
     const censusApi = await startApi(db, realm, { port: 4301 });
     const admin = { authorization: `Bearer ${staffToken(realm, 'sundsvall', ['tenant_admin'])}`, 'x-kommuna-tenant': 'sundsvall' };
-    await graphql(censusApi.url, CREATE_FORM, { input: { slug: BENCH_FORM_SLUG, unit: 'samhallsbyggnad', definition: BENCH_FORM_DEFINITION, changelog: 'Benchmark' } }, admin);
+    await graphql(
+      censusApi.url,
+      CREATE_FORM,
+      { input: { slug: BENCH_FORM_SLUG, unit: 'samhallsbyggnad', definition: BENCH_FORM_DEFINITION, changelog: 'Benchmark' } },
+      admin,
+    );
     await graphql(censusApi.url, PUBLISH_FORM, { slug: BENCH_FORM_SLUG }, admin);
     const overviewCases = await seedOverviewCases(censusApi.url, realm);
     // Statistics, as autovacuum keeps them in production (this machine's server runs without it).
@@ -96,7 +120,12 @@ async function createFixture(): Promise<RequestsFixture> {
       for (const attempt of [1, 2]) {
         const key = `census-submission-${attempt}`;
         census.mark();
-        const { submitForm } = await graphql<{ submitForm: { submissionId: string; errandNumber: string } }>(censusApi.url, SUBMIT_MUTATION, { input: { formSlug: BENCH_FORM_SLUG, idempotencyKey: key, data: benchAnswers(i) } }, citizen(realm, i, 'sundsvall'));
+        const { submitForm } = await graphql<{ submitForm: { submissionId: string; errandNumber: string } }>(
+          censusApi.url,
+          SUBMIT_MUTATION,
+          { input: { formSlug: BENCH_FORM_SLUG, idempotencyKey: key, data: benchAnswers(i) } },
+          citizen(realm, i, 'sundsvall'),
+        );
         const logged = await census.since();
         const partyId = (await db.admin<{ id: string }>(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(i)]))[0].id;
         const capture = toCapture(logged, [testPersonnummer(i), key, partyId, submitForm.submissionId, submitForm.errandNumber]);
@@ -106,12 +135,19 @@ async function createFixture(): Promise<RequestsFixture> {
         submitStatementCount = logged.length;
       }
       overviewStatementCounts = {};
-      const partyId = (await db.admin<{ id: string }>(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(OVERVIEW_CITIZEN)]))[0].id;
+      const partyId = (
+        await db.admin<{ id: string }>(`SELECT id FROM party WHERE identity_number = $1`, [testPersonnummer(OVERVIEW_CITIZEN)])
+      )[0].id;
       // The citizen has logged in before (as in any session after the first request).
       await graphql(censusApi.url, MY_CASES, { first: 1 }, citizen(realm, OVERVIEW_CITIZEN));
       for (const first of [5, 20, 50]) {
         census.mark();
-        const { myCases } = await graphql<{ myCases: { nodes: unknown[] } }>(censusApi.url, MY_CASES, { first }, citizen(realm, OVERVIEW_CITIZEN));
+        const { myCases } = await graphql<{ myCases: { nodes: unknown[] } }>(
+          censusApi.url,
+          MY_CASES,
+          { first },
+          citizen(realm, OVERVIEW_CITIZEN),
+        );
         if (myCases.nodes.length !== first) throw new Error(`overview census: asked for ${first} cases, got ${myCases.nodes.length}`);
         const logged = await census.since();
         overviewStatementCounts[first] = logged.length;
@@ -163,22 +199,73 @@ async function seedOverviewCases(apiUrl: string, realm: TestRealm): Promise<numb
       n++;
       const key = { source: 'procapita', externalCaseId: `bench-${slug}-${i}` };
       const day = String(1 + (n % 27)).padStart(2, '0');
-      await graphql(apiUrl, `mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }`, {
-        input: {
-          ...key,
-          errandNumber: `${slug.slice(0, 3).toUpperCase()}-2026-${String(n).padStart(5, '0')}`,
-          caseType: 'bistand',
-          title: { sv: `Ansökan om bistånd ${n}`, en: `Application for assistance ${n}` },
-          unit: 'socialtjanst',
-          subject: { personnummer: testPersonnummer(OVERVIEW_CITIZEN) },
-          statusOccurredAt: `2026-01-${day}T09:00:00Z`,
+      await graphql(
+        apiUrl,
+        `
+          mutation ($input: CaseUpsertInput!) {
+            upsertCase(input: $input) {
+              caseId
+            }
+          }
+        `,
+        {
+          input: {
+            ...key,
+            errandNumber: `${slug.slice(0, 3).toUpperCase()}-2026-${String(n).padStart(5, '0')}`,
+            caseType: 'bistand',
+            title: { sv: `Ansökan om bistånd ${n}`, en: `Application for assistance ${n}` },
+            unit: 'socialtjanst',
+            subject: { personnummer: testPersonnummer(OVERVIEW_CITIZEN) },
+            statusOccurredAt: `2026-01-${day}T09:00:00Z`,
+          },
         },
-      }, system);
-      await graphql(apiUrl, `mutation($input: CaseStatusInput!) { recordCaseStatus(input: $input) { replayed } }`, { input: { ...key, status: 'in_progress', occurredAt: `2026-02-${day}T10:00:00Z` } }, system);
-      await graphql(apiUrl, `mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`, { input: { ...key, externalMessageId: `m-${n}`, body: 'Vi har tagit emot din ansökan och återkommer inom två veckor.' } }, system);
-      await graphql(apiUrl, `mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { replayed } }`, {
-        input: { ...key, externalDecisionId: `d-${n}`, decisionType: 'bistand', outcome: 'APPROVAL', decidedAt: `2026-03-${day}T10:00:00Z`, legalBasis: { sfs: '2001:453', chapter: '4', section: '1' } },
-      }, system);
+        system,
+      );
+      await graphql(
+        apiUrl,
+        `
+          mutation ($input: CaseStatusInput!) {
+            recordCaseStatus(input: $input) {
+              replayed
+            }
+          }
+        `,
+        { input: { ...key, status: 'in_progress', occurredAt: `2026-02-${day}T10:00:00Z` } },
+        system,
+      );
+      await graphql(
+        apiUrl,
+        `
+          mutation ($input: CaseMessageInput!) {
+            postCaseMessage(input: $input) {
+              replayed
+            }
+          }
+        `,
+        { input: { ...key, externalMessageId: `m-${n}`, body: 'Vi har tagit emot din ansökan och återkommer inom två veckor.' } },
+        system,
+      );
+      await graphql(
+        apiUrl,
+        `
+          mutation ($input: CaseDecisionInput!) {
+            recordCaseDecision(input: $input) {
+              replayed
+            }
+          }
+        `,
+        {
+          input: {
+            ...key,
+            externalDecisionId: `d-${n}`,
+            decisionType: 'bistand',
+            outcome: 'APPROVAL',
+            decidedAt: `2026-03-${day}T10:00:00Z`,
+            legalBasis: { sfs: '2001:453', chapter: '4', section: '1' },
+          },
+        },
+        system,
+      );
     }
   }
   return n;

@@ -19,7 +19,16 @@ export function submitRequests(tokens: string[], keyPrefix: string, tenantOf: (i
     const i = n++;
     const citizen = i % tokens.length;
     return {
-      body: JSON.stringify({ query: SUBMIT_MUTATION, variables: { input: { formSlug: BENCH_FORM_SLUG, idempotencyKey: `${keyPrefix}-${i}-${randomUUID().slice(0, 8)}`, data: bodies[i % bodies.length] } } }),
+      body: JSON.stringify({
+        query: SUBMIT_MUTATION,
+        variables: {
+          input: {
+            formSlug: BENCH_FORM_SLUG,
+            idempotencyKey: `${keyPrefix}-${i}-${randomUUID().slice(0, 8)}`,
+            data: bodies[i % bodies.length],
+          },
+        },
+      }),
       headers: { authorization: `Bearer ${tokens[citizen]}`, 'x-kommuna-tenant': tenantOf(i) },
     };
   };
@@ -41,8 +50,15 @@ export async function runSubmit(log: (line: string) => void): Promise<ScenarioRe
     capturedRequestValues: fixture.submitCapture.requestValues,
   });
   try {
-    log(`submit: ${fixture.submitStatementCount} statements per submission (census; a citizen's first: ${fixture.submitFirstStatementCount}); ${CITIZENS} citizens, ${SETTINGS.connections} connections`);
-    const comparison = await compare(fixture.api, ceiling, (target) => submitRequests(tokens, `${target}-${randomUUID().slice(0, 6)}`), log);
+    log(
+      `submit: ${fixture.submitStatementCount} statements per submission (census; a citizen's first: ${fixture.submitFirstStatementCount}); ${CITIZENS} citizens, ${SETTINGS.connections} connections`,
+    );
+    const comparison = await compare(
+      fixture.api,
+      ceiling,
+      (target) => submitRequests(tokens, `${target}-${randomUUID().slice(0, 6)}`),
+      log,
+    );
     // Nothing lost: every submission the api confirmed is stored with its outbox event.
     const [stored] = await fixture.db.admin<{ submissions: number; events: number }>(
       `SELECT (SELECT count(*) FROM eforms_submission WHERE idempotency_key LIKE 'api-%')::int AS submissions,
@@ -58,7 +74,9 @@ export async function runSubmit(log: (line: string) => void): Promise<ScenarioRe
     notes.push(
       `p99 < 50 ms at ${SETTINGS.connections} connections needs more than ${neededReqS} req/s (Little's law: mean latency = connections ÷ throughput, p99 ≥ mean). ` +
         `The ceiling reached ${comparison.ceiling.requestsPerSecond} req/s here, a mean of ${ceilingMeanMs} ms (its p99 ${comparison.ceiling.p99ms} ms): ` +
-        (comparison.ceiling.requestsPerSecond > neededReqS ? 'the goal is within reach on this machine.' : 'on this machine the goal is out of reach for any server running these statements.'),
+        (comparison.ceiling.requestsPerSecond > neededReqS
+          ? 'the goal is within reach on this machine.'
+          : 'on this machine the goal is out of reach for any server running these statements.'),
     );
     return {
       scenario: 'submit',
@@ -69,7 +87,12 @@ export async function runSubmit(log: (line: string) => void): Promise<ScenarioRe
         goal('p99 latency (ms)', '< 50', comparison.api.p99ms, comparison.api.p99ms < 50),
         goal('errors', '0', comparison.api.errors, comparison.api.errors === 0),
         // Requests still in flight when the load stops are stored without being counted as confirmed: hence ≥.
-        goal('submissions stored (with their outbox event) vs confirmed', `≥ ${comparison.api.successesWithWarmup}, each with its event`, `${stored.submissions} (events ${stored.events})`, stored.submissions >= comparison.api.successesWithWarmup && stored.events === stored.submissions),
+        goal(
+          'submissions stored (with their outbox event) vs confirmed',
+          `≥ ${comparison.api.successesWithWarmup}, each with its event`,
+          `${stored.submissions} (events ${stored.events})`,
+          stored.submissions >= comparison.api.successesWithWarmup && stored.events === stored.submissions,
+        ),
       ],
       figures: {
         connections: SETTINGS.connections,

@@ -20,7 +20,12 @@ async function publishEverywhere(api: Api, realm: TestRealm, slugs: string[]): P
     await Promise.all(
       slugs.slice(i, i + 8).map(async (slug) => {
         const admin = { authorization: `Bearer ${staffToken(realm, slug, ['tenant_admin'])}`, 'x-kommuna-tenant': slug };
-        await graphql(api.url, CREATE_FORM, { input: { slug: BENCH_FORM_SLUG, unit: 'samhallsbyggnad', definition: BENCH_FORM_DEFINITION, changelog: 'Benchmark' } }, admin);
+        await graphql(
+          api.url,
+          CREATE_FORM,
+          { input: { slug: BENCH_FORM_SLUG, unit: 'samhallsbyggnad', definition: BENCH_FORM_DEFINITION, changelog: 'Benchmark' } },
+          admin,
+        );
         await graphql(api.url, PUBLISH_FORM, { slug: BENCH_FORM_SLUG }, admin);
       }),
     );
@@ -43,9 +48,14 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
       try {
         const idleRssMb = round(api.rssMb(), 1);
         await publishEverywhere(api, realm, shippedSlugs);
-        const load = await measure(api, submitRequests(tokens, 'four', (i) => shippedSlugs[i % shippedSlugs.length]));
+        const load = await measure(
+          api,
+          submitRequests(tokens, 'four', (i) => shippedSlugs[i % shippedSlugs.length]),
+        );
         four = { readyMs: api.readyMs, idleRssMb, load };
-        log(`  4 tenants: ready in ${api.readyMs} ms, idle RSS ${idleRssMb} MB; spread load ${load.requestsPerSecond} req/s, peak RSS ${load.peakRssMb} MB`);
+        log(
+          `  4 tenants: ready in ${api.readyMs} ms, idle RSS ${idleRssMb} MB; spread load ${load.requestsPerSecond} req/s, peak RSS ${load.peakRssMb} MB`,
+        );
       } finally {
         await api.stop();
         await db4.drop();
@@ -62,16 +72,27 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
       // Like for like with the 4-tenant figure: a fresh process, its first measurement, spread traffic.
       let firstSpreadPeakRssMb = 0;
       try {
-        log(`  290 tenants: first start (fresh database: migrations, 290 tenants) ready in ${firstStartMs} ms (api's own count ${api.selfReportedMs} ms), idle RSS ${idleRssMb} MB`);
+        log(
+          `  290 tenants: first start (fresh database: migrations, 290 tenants) ready in ${firstStartMs} ms (api's own count ${api.selfReportedMs} ms), idle RSS ${idleRssMb} MB`,
+        );
         await publishEverywhere(api, realm, all.slugs);
         api.resetPeak();
         for (let r = 1; r <= SETTINGS.rounds; r++) {
           for (const traffic of ['all 290', 'one tenant'] as const) {
-            const result = await measure(api, submitRequests(tokens, `t290-${r}-${traffic === 'one tenant' ? 'one' : 'all'}`, traffic === 'one tenant' ? () => 'sundsvall' : (i) => all.slugs[i % all.slugs.length]));
+            const result = await measure(
+              api,
+              submitRequests(
+                tokens,
+                `t290-${r}-${traffic === 'one tenant' ? 'one' : 'all'}`,
+                traffic === 'one tenant' ? () => 'sundsvall' : (i) => all.slugs[i % all.slugs.length],
+              ),
+            );
             peakRssMb = Math.max(peakRssMb, result.peakRssMb);
             if (r === 1 && traffic === 'all 290') firstSpreadPeakRssMb = result.peakRssMb;
             rounds.push({ traffic, round: r, ...result });
-            log(`  290 tenants, traffic to ${traffic}, round ${r}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${result.peakRssMb} MB`);
+            log(
+              `  290 tenants, traffic to ${traffic}, round ${r}: ${result.requestsPerSecond} req/s, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, errors ${result.errors}, peak RSS ${result.peakRssMb} MB`,
+            );
           }
         }
       } finally {
@@ -83,7 +104,8 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
       await again.stop();
       log(`  290 tenants: restart ready in ${restartMs} ms`);
 
-      const best = (traffic: string) => rounds.filter((r) => r.traffic === traffic).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0];
+      const best = (traffic: string) =>
+        rounds.filter((r) => r.traffic === traffic).sort((a, b) => b.requestsPerSecond - a.requestsPerSecond)[0];
       const one = best('one tenant');
       const spread = best('all 290');
       const ratio = round(spread.requestsPerSecond / one.requestsPerSecond);
@@ -100,7 +122,12 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
         durationS: Math.round((Date.now() - started) / 1000),
         goals: [
           goal('start-up with 290 tenants (ms, spawn to ready; slower of first start and restart)', '< 5000', startMs, startMs < 5000),
-          goal('peak RSS over the 4-tenant figure under the same submit load (MB; fresh process, first spread round)', '≤ 50', rssOver, rssOver <= 50),
+          goal(
+            'peak RSS over the 4-tenant figure under the same submit load (MB; fresh process, first spread round)',
+            '≤ 50',
+            rssOver,
+            rssOver <= 50,
+          ),
           goal('submit throughput spread over 290 tenants vs one tenant', '≥ 0.9', ratio, ratio >= 0.9),
           goal('errors', '0', errors, errors === 0),
         ],
@@ -118,9 +145,30 @@ export async function runTenants290(log: (line: string) => void): Promise<Scenar
           spreadOverOne: ratio,
           rounds,
           table: [
-            { configuration: '4 tenants (shipped), load spread over 4', 'ready ms': four.readyMs, 'idle RSS MB': four.idleRssMb, 'peak RSS MB': four.load.peakRssMb, 'req/s': four.load.requestsPerSecond, 'p99 ms': four.load.p99ms },
-            { configuration: '290 tenants, load spread over 290', 'ready ms': `${firstStartMs} (restart ${restartMs})`, 'idle RSS MB': idleRssMb, 'peak RSS MB': `${firstSpreadPeakRssMb} (first round; all rounds ${round(peakRssMb, 1)})`, 'req/s': spread.requestsPerSecond, 'p99 ms': spread.p99ms },
-            { configuration: '290 tenants, load to one', 'ready ms': '', 'idle RSS MB': '', 'peak RSS MB': '', 'req/s': one.requestsPerSecond, 'p99 ms': one.p99ms },
+            {
+              configuration: '4 tenants (shipped), load spread over 4',
+              'ready ms': four.readyMs,
+              'idle RSS MB': four.idleRssMb,
+              'peak RSS MB': four.load.peakRssMb,
+              'req/s': four.load.requestsPerSecond,
+              'p99 ms': four.load.p99ms,
+            },
+            {
+              configuration: '290 tenants, load spread over 290',
+              'ready ms': `${firstStartMs} (restart ${restartMs})`,
+              'idle RSS MB': idleRssMb,
+              'peak RSS MB': `${firstSpreadPeakRssMb} (first round; all rounds ${round(peakRssMb, 1)})`,
+              'req/s': spread.requestsPerSecond,
+              'p99 ms': spread.p99ms,
+            },
+            {
+              configuration: '290 tenants, load to one',
+              'ready ms': '',
+              'idle RSS MB': '',
+              'peak RSS MB': '',
+              'req/s': one.requestsPerSecond,
+              'p99 ms': one.p99ms,
+            },
           ],
         },
         notes,

@@ -94,7 +94,8 @@ async function warmPgliteCache() {
   const started = Date.now();
   const cacheDir = path.resolve(root, process.env.KOMMUNA_PGLITE_CACHE_DIR ?? 'node_modules/.cache/kommuna');
   const { warmInitdbCache } = createRequire(import.meta.url)(path.join(out, 'libs/platform/persistence/src/pglite-initdb-cache.js'));
-  if (await warmInitdbCache(cacheDir)) process.stdout.write(`embedded database: empty cluster cached in ${path.relative(root, cacheDir)} in ${Date.now() - started} ms\n`);
+  if (await warmInitdbCache(cacheDir))
+    process.stdout.write(`embedded database: empty cluster cached in ${path.relative(root, cacheDir)} in ${Date.now() - started} ms\n`);
 }
 
 await build();

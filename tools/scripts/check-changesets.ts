@@ -47,8 +47,12 @@ export function checkChangesets(root: string, env: NodeJS.ProcessEnv = process.e
   const untracked = lines(git('ls-files', '--others', '--exclude-standard'));
   const changedFiles = [...new Set([...lines(git('diff', '--name-only', '--no-renames', base)), ...untracked])].sort();
   // What each step since the base touched, oldest first: the first-parent commits, then the working tree.
-  const commits = base === EMPTY_TREE ? '' : git('log', '--first-parent', '--reverse', '--no-renames', '--name-only', '--format=%x01', `${base}..HEAD`);
-  const steps = commits.split('\x01').slice(1).map((files) => new Set(lines(files)));
+  const commits =
+    base === EMPTY_TREE ? '' : git('log', '--first-parent', '--reverse', '--no-renames', '--name-only', '--format=%x01', `${base}..HEAD`);
+  const steps = commits
+    .split('\x01')
+    .slice(1)
+    .map((files) => new Set(lines(files)));
   steps.push(new Set([...lines(git('diff', '--name-only', '--no-renames', base === EMPTY_TREE ? base : 'HEAD')), ...untracked]));
   const lastTouched = (file: string) => steps.findLastIndex((step) => step.has(file));
 
@@ -133,9 +137,11 @@ export function parseChangeset(file: string, text: string): Changeset | string {
   } catch (error) {
     return `${file}: the front matter is not YAML (${(error as Error).message.split('\n')[0]})`;
   }
-  if (typeof releases !== 'object' || Array.isArray(releases)) return `${file}: the front matter must map package names to major, minor or patch`;
+  if (typeof releases !== 'object' || Array.isArray(releases))
+    return `${file}: the front matter must map package names to major, minor or patch`;
   const summary = match[2].trim();
-  if (Object.keys(releases as object).length > 0 && !summary) return `${file}: say what changed below the front matter (it goes into CHANGELOG.md)`;
+  if (Object.keys(releases as object).length > 0 && !summary)
+    return `${file}: say what changed below the front matter (it goes into CHANGELOG.md)`;
   return { file, releases: releases as Record<string, string>, summary };
 }
 

@@ -74,7 +74,12 @@ export function renderKustomization(dir: string): K8sObject[] {
   for (const resource of kustomization.resources ?? []) {
     const full = path.resolve(dir, resource);
     if (fs.statSync(full).isDirectory()) objects.push(...renderKustomization(full));
-    else objects.push(...parseAllDocuments(fs.readFileSync(full, 'utf8')).map((d) => d.toJS() as K8sObject).filter(Boolean));
+    else
+      objects.push(
+        ...parseAllDocuments(fs.readFileSync(full, 'utf8'))
+          .map((d) => d.toJS() as K8sObject)
+          .filter(Boolean),
+      );
   }
   for (const generator of kustomization.configMapGenerator ?? []) {
     const data: Record<string, string> = {};
@@ -130,7 +135,9 @@ export function kubernetesSchemaProblems(objects: K8sObject[]): string[] {
       Model = require(modulePath)[object.kind];
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && !isInstalled()) {
-        throw new Error(`${KUBERNETES_MODELS} is not installed: it holds the Kubernetes schemas (npm install -D ${KUBERNETES_MODELS}@4.5.1)`);
+        throw new Error(
+          `${KUBERNETES_MODELS} is not installed: it holds the Kubernetes schemas (npm install -D ${KUBERNETES_MODELS}@4.5.1)`,
+        );
       }
       problems.push(`${object.kind} ${object.metadata?.name}: no Kubernetes schema for ${object.apiVersion} ${object.kind}`);
       continue;
@@ -172,7 +179,8 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
       if (security.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation must be false`);
       if (!security.capabilities?.drop?.includes('ALL')) problems.push(`${at}: must drop ALL capabilities`);
       for (const kind of ['requests', 'limits'] as const) {
-        if (!container.resources?.[kind]?.cpu || !container.resources?.[kind]?.memory) problems.push(`${at}: resources.${kind} needs cpu and memory`);
+        if (!container.resources?.[kind]?.cpu || !container.resources?.[kind]?.memory)
+          problems.push(`${at}: resources.${kind} needs cpu and memory`);
       }
       for (const mount of container.volumeMounts ?? []) {
         if (!volumes.has(mount.name)) problems.push(`${at}: mounts volume "${mount.name}", which the pod does not define`);
@@ -208,14 +216,19 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
 
   // The tenant ConfigMap holds exactly the tenant files, each valid.
   const tenants = find('ConfigMap', TENANTS_CONFIG_MAP);
-  const expected = loadTenantConfigs(tenantsDir).map((t) => `${t.config.slug}.yaml`).sort();
+  const expected = loadTenantConfigs(tenantsDir)
+    .map((t) => `${t.config.slug}.yaml`)
+    .sort();
   const actual = Object.keys(dataOf(tenants) ?? {}).sort();
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`);
+    problems.push(
+      `ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`,
+    );
   }
   for (const [key, text] of Object.entries(dataOf(tenants) ?? {})) {
     const parsed = parseTenantConfig(key, text);
-    if (!parsed.ok) problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} ${key}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
+    if (!parsed.ok)
+      problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} ${key}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
   }
   return problems;
 }
@@ -236,7 +249,10 @@ export function composeProblems(file: string): string[] {
       if (!fs.existsSync(context)) problems.push(`service ${name}: build context ${service.build.context} does not exist`);
       const dockerfile = path.resolve(context, service.build.dockerfile ?? 'Dockerfile');
       if (!fs.existsSync(dockerfile)) problems.push(`service ${name}: ${service.build.dockerfile} does not exist`);
-      else if (service.build.target && !new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${service.build.target}\\s*$`, 'mi').test(fs.readFileSync(dockerfile, 'utf8'))) {
+      else if (
+        service.build.target &&
+        !new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${service.build.target}\\s*$`, 'mi').test(fs.readFileSync(dockerfile, 'utf8'))
+      ) {
         problems.push(`service ${name}: ${service.build.dockerfile} has no stage ${service.build.target}`);
       }
     }
@@ -275,7 +291,8 @@ export function composeProblems(file: string): string[] {
     if (service && service.depends_on?.migrate?.condition !== 'service_completed_successfully') {
       problems.push(`${name} must wait for migrate to complete successfully`);
     }
-    if (service && !/^postgres:\/\/kommuna_app[:@]/.test(service.environment?.DATABASE_URL ?? '')) problems.push(`${name} must connect as kommuna_app`);
+    if (service && !/^postgres:\/\/kommuna_app[:@]/.test(service.environment?.DATABASE_URL ?? ''))
+      problems.push(`${name} must connect as kommuna_app`);
   }
   return problems;
 }

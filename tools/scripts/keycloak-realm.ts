@@ -30,8 +30,14 @@ import type { TenantConfig } from '@kommuna/platform-tenancy';
 export const KEYCLOAK_VERSION = '26.5.6';
 
 /** Keycloak's built-in client scopes, as it exports a fresh realm of KEYCLOAK_VERSION. */
-function builtinClientScopes(): { clientScopes: Array<{ name: string }>; defaultDefaultClientScopes: string[]; defaultOptionalClientScopes: string[] } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, `../../infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'));
+function builtinClientScopes(): {
+  clientScopes: Array<{ name: string }>;
+  defaultDefaultClientScopes: string[];
+  defaultOptionalClientScopes: string[];
+} {
+  return JSON.parse(
+    fs.readFileSync(path.resolve(__dirname, `../../infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'),
+  );
 }
 
 /** The scope a municipal system needs for the case-system interface (CASE_SYSTEM_SCOPE in platform-auth). */
@@ -44,7 +50,12 @@ const ROLES = ['citizen', 'company_representative', 'case_worker', 'tenant_admin
  * default ports (README "Configuration"), as dev-idp registers them. Keycloak matches a wildcard
  * only at the end of a URI, so each municipality's host gets its own entry.
  */
-export const LOCAL_WEB_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback', 'http://127.0.0.1:3003/auth/callback', 'http://localhost:3003/auth/callback'];
+export const LOCAL_WEB_REDIRECT_URIS = [
+  'http://127.0.0.1:3000/callback',
+  'http://localhost:3000/callback',
+  'http://127.0.0.1:3003/auth/callback',
+  'http://localhost:3003/auth/callback',
+];
 
 /** The residents' web (apps/web) on its default port: one host per municipality, `<slug>.localhost`. */
 export const LOCAL_RESIDENT_WEB = { port: 3005, domain: 'localhost' };
@@ -63,7 +74,12 @@ export const OIDC_SWEDEN = {
   naturalPersonNumberScope: 'https://id.oidc.se/scope/naturalPersonNumber',
 };
 
-const tokenClaim = { 'access.token.claim': 'true', 'id.token.claim': 'false', 'userinfo.token.claim': 'true', 'introspection.token.claim': 'true' };
+const tokenClaim = {
+  'access.token.claim': 'true',
+  'id.token.claim': 'false',
+  'userinfo.token.claim': 'true',
+  'introspection.token.claim': 'true',
+};
 
 const userAttributeMapper = (name: string) => ({
   name,
@@ -76,7 +92,12 @@ const audienceMapper = (audience: string) => ({
   name: `audience ${audience}`,
   protocol: 'openid-connect',
   protocolMapper: 'oidc-audience-mapper',
-  config: { 'included.client.audience': audience, 'access.token.claim': 'true', 'id.token.claim': 'false', 'introspection.token.claim': 'true' },
+  config: {
+    'included.client.audience': audience,
+    'access.token.claim': 'true',
+    'id.token.claim': 'false',
+    'introspection.token.claim': 'true',
+  },
 });
 
 /**
@@ -88,7 +109,11 @@ const personMappers = (audience: string) => [
   userAttributeMapper('unit'),
   audienceMapper(audience),
   // The eID login's assurance level, as the broker stated it, in the token's acr.
-  { ...userAttributeMapper('assurance'), name: 'acr (e-legitimation)', config: { ...userAttributeMapper('assurance').config, 'claim.name': 'acr', 'id.token.claim': 'true' } },
+  {
+    ...userAttributeMapper('assurance'),
+    name: 'acr (e-legitimation)',
+    config: { ...userAttributeMapper('assurance').config, 'claim.name': 'acr', 'id.token.claim': 'true' },
+  },
 ];
 
 /**
@@ -148,7 +173,12 @@ function eidIdentityProvider() {
       // Keycloak reads a dot in a claim name as a path step unless escaped.
       importer('personnummer', OIDC_SWEDEN.personalIdentityNumber.replace(/\./g, '\\.'), 'personnummer'),
       importer('assurance level (acr)', 'acr', 'assurance'),
-      { name: 'citizen', identityProviderAlias: 'eid', identityProviderMapper: 'oidc-hardcoded-role-idp-mapper', config: { syncMode: 'FORCE', role: 'citizen' } },
+      {
+        name: 'citizen',
+        identityProviderAlias: 'eid',
+        identityProviderMapper: 'oidc-hardcoded-role-idp-mapper',
+        config: { syncMode: 'FORCE', role: 'citizen' },
+      },
     ],
   };
 }
@@ -170,13 +200,51 @@ function userProfile(): string {
   const adminOnly = { view: ['admin'], edit: ['admin'] };
   return JSON.stringify({
     attributes: [
-      { name: 'username', displayName: '${username}', permissions: everyone, validations: { length: { min: 3, max: 255 }, 'username-prohibited-characters': {}, 'up-username-not-idn-homograph': {} } },
-      { name: 'email', displayName: '${email}', required: { roles: ['user'] }, permissions: everyone, validations: { email: {}, length: { max: 255 } } },
-      { name: 'firstName', displayName: '${firstName}', required: { roles: ['user'] }, permissions: everyone, validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} } },
-      { name: 'lastName', displayName: '${lastName}', required: { roles: ['user'] }, permissions: everyone, validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} } },
-      { name: 'personnummer', displayName: 'Personnummer', permissions: adminOnly, validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } } },
-      { name: 'unit', displayName: 'Enhet', permissions: adminOnly, validations: { pattern: { pattern: '^[a-z0-9-]+$', 'error-message': 'a unit id' } } },
-      { name: 'assurance', displayName: 'Tillitsnivå (e-legitimation)', permissions: adminOnly, validations: { pattern: { pattern: '^http://id\\.elegnamnden\\.se/loa/1\\.0/[a-z0-9-]+$', 'error-message': 'a Swedish LoA URI' } } },
+      {
+        name: 'username',
+        displayName: '${username}',
+        permissions: everyone,
+        validations: { length: { min: 3, max: 255 }, 'username-prohibited-characters': {}, 'up-username-not-idn-homograph': {} },
+      },
+      {
+        name: 'email',
+        displayName: '${email}',
+        required: { roles: ['user'] },
+        permissions: everyone,
+        validations: { email: {}, length: { max: 255 } },
+      },
+      {
+        name: 'firstName',
+        displayName: '${firstName}',
+        required: { roles: ['user'] },
+        permissions: everyone,
+        validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} },
+      },
+      {
+        name: 'lastName',
+        displayName: '${lastName}',
+        required: { roles: ['user'] },
+        permissions: everyone,
+        validations: { length: { max: 255 }, 'person-name-prohibited-characters': {} },
+      },
+      {
+        name: 'personnummer',
+        displayName: 'Personnummer',
+        permissions: adminOnly,
+        validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } },
+      },
+      {
+        name: 'unit',
+        displayName: 'Enhet',
+        permissions: adminOnly,
+        validations: { pattern: { pattern: '^[a-z0-9-]+$', 'error-message': 'a unit id' } },
+      },
+      {
+        name: 'assurance',
+        displayName: 'Tillitsnivå (e-legitimation)',
+        permissions: adminOnly,
+        validations: { pattern: { pattern: '^http://id\\.elegnamnden\\.se/loa/1\\.0/[a-z0-9-]+$', 'error-message': 'a Swedish LoA URI' } },
+      },
     ],
     groups: [{ name: 'user-metadata', displayHeader: 'User metadata', displayDescription: 'Attributes, which refer to user metadata' }],
   });
@@ -211,10 +279,21 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
     defaultOptionalClientScopes: builtin.defaultOptionalClientScopes,
     ...eidIdentityProvider(),
     components: {
-      'org.keycloak.userprofile.UserProfileProvider': [{ providerId: 'declarative-user-profile', subComponents: {}, config: { 'kc.user.profile.config': [userProfile()] } }],
+      'org.keycloak.userprofile.UserProfileProvider': [
+        { providerId: 'declarative-user-profile', subComponents: {}, config: { 'kc.user.profile.config': [userProfile()] } },
+      ],
     },
     clients: [
-      { clientId: audience, name: 'Kommuna api (audience only)', enabled: true, bearerOnly: true, publicClient: false, standardFlowEnabled: false, directAccessGrantsEnabled: false, serviceAccountsEnabled: false },
+      {
+        clientId: audience,
+        name: 'Kommuna api (audience only)',
+        enabled: true,
+        bearerOnly: true,
+        publicClient: false,
+        standardFlowEnabled: false,
+        directAccessGrantsEnabled: false,
+        serviceAccountsEnabled: false,
+      },
       {
         clientId: 'kommuna-web',
         name: 'Kommuna web',
@@ -223,10 +302,17 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
         standardFlowEnabled: true,
         // Production logs in through the browser only (authorization code with PKCE).
         directAccessGrantsEnabled: false,
-        redirectUris: [...hosts.map((host) => `https://${host}/*`), ...localRedirectUris, ...residentWeb.map((origin) => `${origin}/auth/callback`)],
+        redirectUris: [
+          ...hosts.map((host) => `https://${host}/*`),
+          ...localRedirectUris,
+          ...residentWeb.map((origin) => `${origin}/auth/callback`),
+        ],
         webOrigins: ['+'],
         // "+": back to any login callback; the residents' web says goodbye on its /logged-out page.
-        attributes: { 'pkce.code.challenge.method': 'S256', 'post.logout.redirect.uris': ['+', ...residentWeb.map((origin) => `${origin}/logged-out`)].join('##') },
+        attributes: {
+          'pkce.code.challenge.method': 'S256',
+          'post.logout.redirect.uris': ['+', ...residentWeb.map((origin) => `${origin}/logged-out`)].join('##'),
+        },
         defaultClientScopes: PERSON_CLIENT_SCOPES,
         optionalClientScopes: ['offline_access'],
         protocolMappers: personMappers(audience),

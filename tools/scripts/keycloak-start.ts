@@ -14,10 +14,18 @@ function portFrom(variable: string, fallback: number): number {
 
 async function main() {
   const port = portFrom('KEYCLOAK_PORT', 8080);
-  const callbacks = [`http://127.0.0.1:${portFrom('PORT', 3000)}/callback`, `http://127.0.0.1:${portFrom('PORTAL_PORT', 3003)}/auth/callback`].flatMap((uri) => [uri, uri.replace('//127.0.0.1', '//localhost')]);
+  const callbacks = [
+    `http://127.0.0.1:${portFrom('PORT', 3000)}/callback`,
+    `http://127.0.0.1:${portFrom('PORTAL_PORT', 3003)}/auth/callback`,
+  ].flatMap((uri) => [uri, uri.replace('//127.0.0.1', '//localhost')]);
   installKeycloak(undefined, (line) => console.log(line));
   console.log('starting Keycloak (the first start builds it, about a minute longer)...');
-  const keycloak = await startKeycloakProcess({ port: port === 0 ? undefined : port, redirectUris: callbacks, onOutput: (chunk) => process.stdout.write(chunk), timeoutMs: 600_000 });
+  const keycloak = await startKeycloakProcess({
+    port: port === 0 ? undefined : port,
+    redirectUris: callbacks,
+    onOutput: (chunk) => process.stdout.write(chunk),
+    timeoutMs: 600_000,
+  });
   console.log(
     [
       '',

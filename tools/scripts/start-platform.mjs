@@ -43,7 +43,8 @@ async function resolvePorts() {
   const ports = {};
   for (const [name, { variable, fallback }] of Object.entries(PORTS)) {
     const value = process.env[variable] ?? String(fallback);
-    if (!/^\d+$/.test(value) || Number(value) > 65535) throw new Error(`${variable} must be a port number (0-65535; 0 picks a free one), not "${value}"`);
+    if (!/^\d+$/.test(value) || Number(value) > 65535)
+      throw new Error(`${variable} must be a port number (0-65535; 0 picks a free one), not "${value}"`);
     ports[name] = Number(value);
   }
   const fixed = Object.entries(ports).filter(([, port]) => port !== 0);
@@ -75,7 +76,9 @@ function platformEnv(ports) {
   // origin; a loopback one also under the name localhost, which browsers treat as another origin.
   // The residents' web is one app on every municipality's host (<slug>.localhost outside production).
   const webCallbacks = tenantSlugs().map((slug) => `http://${slug}.localhost:${ports.web}/auth/callback`);
-  const redirectUris = [`${api}/callback`, `${portal}/auth/callback`].flatMap((uri) => (new URL(uri).hostname === '127.0.0.1' ? [uri, uri.replace('//127.0.0.1', '//localhost')] : [uri])).concat(webCallbacks);
+  const redirectUris = [`${api}/callback`, `${portal}/auth/callback`]
+    .flatMap((uri) => (new URL(uri).hostname === '127.0.0.1' ? [uri, uri.replace('//127.0.0.1', '//localhost')] : [uri]))
+    .concat(webCallbacks);
   return {
     ...process.env,
     SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),

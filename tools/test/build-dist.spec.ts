@@ -14,7 +14,10 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
     // Inside the checkout (tmp/ is ignored): the compiled code finds node_modules by walking up.
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
     out = fs.mkdtempSync(path.join(root, 'tmp', 'dist-'));
-    execFileSync(process.execPath, [path.join(root, 'tools/scripts/build-dist.mjs'), '--out', path.join(out, 'dist')], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(root, 'tools/scripts/build-dist.mjs'), '--out', path.join(out, 'dist')], {
+      cwd: root,
+      stdio: 'pipe',
+    });
   });
 
   afterAll(async () => {
@@ -25,9 +28,11 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
   it('compiles every app entry point and leaves the tests out', () => {
     const dist = path.join(out, 'dist');
     for (const app of fs.readdirSync(path.join(root, 'apps'))) {
-      if (fs.existsSync(path.join(root, 'apps', app, 'src/main.ts'))) expect(fs.existsSync(path.join(dist, 'apps', app, 'src/main.js'))).toBe(true);
+      if (fs.existsSync(path.join(root, 'apps', app, 'src/main.ts')))
+        expect(fs.existsSync(path.join(dist, 'apps', app, 'src/main.js'))).toBe(true);
     }
-    const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [e.name]));
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [e.name]));
     const all = files(dist);
     expect(all.filter((name) => name.endsWith('.ts'))).toEqual([]);
     expect(all.filter((name) => /\.spec\.js$/.test(name))).toEqual([]);
@@ -39,7 +44,14 @@ describe('npm run build (tools/scripts/build-dist.mjs)', () => {
     api = await startNodeProcess({
       script: path.join(out, 'dist/apps/api/src/main.js'),
       cleanEnv: true,
-      env: { SWC_NODE_PROJECT: undefined, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), KOMMUNA_DATA_DIR: path.join(out, 'pglite'), DIGITAL_MAIL_PRINT_DIR: path.join(out, 'print') },
+      env: {
+        SWC_NODE_PROJECT: undefined,
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        KOMMUNA_DATA_DIR: path.join(out, 'pglite'),
+        DIGITAL_MAIL_PRINT_DIR: path.join(out, 'print'),
+      },
       readyText: 'Kommuna api ready',
     });
     const health = await fetch(`http://127.0.0.1:${port}/health/ready`);

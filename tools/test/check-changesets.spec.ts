@@ -18,7 +18,12 @@ function run(command: string, args: string[], cwd: string): string {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...env, PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${env.PATH}`, NODE_PATH: path.join(root, 'node_modules'), npm_config_update_notifier: 'false' },
+    env: {
+      ...env,
+      PATH: `${path.join(root, 'node_modules/.bin')}${path.delimiter}${env.PATH}`,
+      NODE_PATH: path.join(root, 'node_modules'),
+      npm_config_update_notifier: 'false',
+    },
   });
 }
 
@@ -46,7 +51,10 @@ function tempRepo({ lockfile = false } = {}): {
     return git('rev-parse', 'HEAD');
   };
   const scripts = { 'version-packages': rootPackage.scripts['version-packages'] };
-  write('package.json', JSON.stringify({ name: 'repo', private: true, workspaces: ['apps/*', 'libs/platform/*', 'libs/e-forms'], scripts }, null, 2));
+  write(
+    'package.json',
+    JSON.stringify({ name: 'repo', private: true, workspaces: ['apps/*', 'libs/platform/*', 'libs/e-forms'], scripts }, null, 2),
+  );
   write('libs/platform/tenancy/package.json', JSON.stringify({ name: '@kommuna/platform-tenancy', version: '0.1.0', private: true }));
   write('libs/platform/tenancy/src/index.ts', 'export const a = 1;\n');
   write('libs/e-forms/package.json', JSON.stringify({ name: '@kommuna/e-forms', version: '0.1.0', private: true }));
@@ -63,7 +71,9 @@ function tempRepo({ lockfile = false } = {}): {
 }
 
 const changeset = (releases: Record<string, string>, summary = 'Something changed.') =>
-  `---\n${Object.entries(releases).map(([name, bump]) => `"${name}": ${bump}`).join('\n')}\n---\n\n${summary}\n`;
+  `---\n${Object.entries(releases)
+    .map(([name, bump]) => `"${name}": ${bump}`)
+    .join('\n')}\n---\n\n${summary}\n`;
 
 describe('changeset check (npm run changesets:check)', () => {
   const repos: string[] = [];
@@ -151,7 +161,13 @@ describe('changeset check (npm run changesets:check)', () => {
     git('commit', '-q', '-m', 'Version packages');
     const release = git('rev-parse', 'HEAD');
     expect(git('status', '--porcelain')).toBe('');
-    expect(checkChangesets(dir, {})).toMatchObject({ base: release, baseReason: expect.stringMatching(/last release/), changedLibraries: {}, changesets: [], problems: [] });
+    expect(checkChangesets(dir, {})).toMatchObject({
+      base: release,
+      baseReason: expect.stringMatching(/last release/),
+      changedLibraries: {},
+      changesets: [],
+      problems: [],
+    });
 
     // After the release the consumed changeset no longer counts: the next change needs its own.
     write('libs/e-forms/src/index.ts', 'export const b = 4;\n');
@@ -178,14 +194,19 @@ describe('changeset check (npm run changesets:check)', () => {
     ]);
 
     // Saying what changed in the pending changeset (an edit) covers it, committed or not.
-    write('.changeset/everything.md', changeset({ '@kommuna/e-forms': 'patch', '@kommuna/platform-tenancy': 'patch' }, 'Both libraries; tenancy: a is 2.'));
+    write(
+      '.changeset/everything.md',
+      changeset({ '@kommuna/e-forms': 'patch', '@kommuna/platform-tenancy': 'patch' }, 'Both libraries; tenancy: a is 2.'),
+    );
     expect(checkChangesets(dir, {}).problems).toEqual([]);
     commit('Changeset says what tenancy changed');
     expect(checkChangesets(dir, {}).problems).toEqual([]);
 
     // An uncommitted edit is the newest step of all.
     write('libs/platform/tenancy/src/index.ts', 'export const a = 3;\n');
-    expect(checkChangesets(dir, {}).problems).toEqual([expect.stringMatching(/^@kommuna\/platform-tenancy changed .* after its changeset was written/)]);
+    expect(checkChangesets(dir, {}).problems).toEqual([
+      expect.stringMatching(/^@kommuna\/platform-tenancy changed .* after its changeset was written/),
+    ]);
   });
 
   it('counts a merged branch as one step: its changeset covers the changes on the branch', () => {
@@ -230,7 +251,7 @@ describe('changeset check (npm run changesets:check)', () => {
       spawnSync(process.execPath, ['-r', require.resolve('@swc-node/register'), path.join(root, 'tools/scripts/check-changesets.ts')], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, NODE_OPTIONS: '', CHANGESET_BASE: '', SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json')},
+        env: { ...process.env, NODE_OPTIONS: '', CHANGESET_BASE: '', SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json') },
       });
     expect(run()).toMatchObject({ status: 0, stdout: expect.stringContaining('Every changed library has a changeset.') });
     write('libs/e-forms/src/index.ts', 'export const b = 7;\n');
@@ -254,9 +275,10 @@ describe('changeset check (npm run changesets:check)', () => {
     expect(parseChangeset('.changeset/empty.md', '---\n---\n')).toMatchObject({ releases: {} });
     expect(parseChangeset('.changeset/b.md', 'no front matter')).toMatch(/expected front matter/);
     const patterns = JSON.parse(fs.readFileSync(path.join(root, '.changeset/config.json'), 'utf8')).changedFilePatterns;
-    expect(['src/index.ts', 'package.json', 'src/a/b.spec.ts', 'src/__snapshots__/x.snap', 'CHANGELOG.md', 'jest.config.js'].filter((f) => matchesPatterns(f, patterns))).toEqual([
-      'src/index.ts',
-      'package.json',
-    ]);
+    expect(
+      ['src/index.ts', 'package.json', 'src/a/b.spec.ts', 'src/__snapshots__/x.snap', 'CHANGELOG.md', 'jest.config.js'].filter((f) =>
+        matchesPatterns(f, patterns),
+      ),
+    ).toEqual(['src/index.ts', 'package.json']);
   });
 });

@@ -10,8 +10,14 @@ const OUTSIDE_DESIGN = ['DESIGN', '.md'].join('');
 
 /** The repository's files: tracked and new, without what git ignores (node_modules, dist, .data). */
 function repositoryFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return [...new Set(out.split('\0').filter(Boolean))].filter((file) => fs.existsSync(path.join(ROOT, file)) && fs.statSync(path.join(ROOT, file)).isFile());
+  const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return [...new Set(out.split('\0').filter(Boolean))].filter(
+    (file) => fs.existsSync(path.join(ROOT, file)) && fs.statSync(path.join(ROOT, file)).isFile(),
+  );
 }
 
 function textOf(file: string): string | undefined {

@@ -61,10 +61,17 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     const objects = render(overlay);
     expect(policyProblems(objects, tenantsDir)).toEqual([]);
     const api = byName(objects, 'Deployment', 'kommuna-api').spec.template.spec;
-    expect(api.containers[0].env).toContainEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'kommuna-database', key: 'app-url' } } });
+    expect(api.containers[0].env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'kommuna-database', key: 'app-url' } },
+    });
     expect(Object.keys(byName(objects, 'ConfigMap', 'kommuna-tenants').data).sort()).toEqual(memberTenants().map((t) => `${t.slug}.yaml`));
     expect(memberTenants().map((t) => t.slug)).toEqual(
-      fs.readdirSync(tenantsDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+      fs
+        .readdirSync(tenantsDir, { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
     );
   });
 
@@ -83,7 +90,14 @@ describe('Kubernetes manifests (infra/k8s)', () => {
     fs.mkdirSync(path.join(moreTenants, 'solleftea'));
     fs.writeFileSync(
       path.join(moreTenants, 'solleftea/tenant.yaml'),
-      stringify({ slug: 'solleftea', kommunkod: '2283', organisationsnummer: '212000-2429', names: { sv: 'Sollefteå kommun', en: 'Sollefteå' }, contact: { email: 'kommun@solleftea.se' }, auth: { organization: 'solleftea' } }),
+      stringify({
+        slug: 'solleftea',
+        kommunkod: '2283',
+        organisationsnummer: '212000-2429',
+        names: { sv: 'Sollefteå kommun', en: 'Sollefteå' },
+        contact: { email: 'kommun@solleftea.se' },
+        auth: { organization: 'solleftea' },
+      }),
     );
     expect(policyProblems(objects, moreTenants)).toEqual([
       'Deployment kommuna-api container api: readOnlyRootFilesystem must be true',
@@ -153,7 +167,7 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
     expect(dockerfile).not.toMatch(/^USER\s+(root|0)\b/m);
   });
 
-  it('caps the worker\'s heap well inside its Kubernetes memory limit', () => {
+  it("caps the worker's heap well inside its Kubernetes memory limit", () => {
     const heapMb = Number(/^ENV NODE_OPTIONS="--max-old-space-size=(\d+)"$/m.exec(stageText('worker'))?.[1]);
     expect(heapMb).toBeGreaterThanOrEqual(96);
     for (const overlay of OVERLAYS) {

@@ -44,21 +44,37 @@ describe('Keycloak realm export', () => {
   it("keeps every one of Keycloak's built-in scopes beside its own, and says which release it is for", () => {
     // A clientScopes list replaces the built-in scopes: without basic (sub), roles (realm_access)
     // and organization tokens come without them. So the list is the release's own, plus Kommuna's.
-    const builtin = JSON.parse(fs.readFileSync(path.join(CHECKED_TREE, `infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'));
+    const builtin = JSON.parse(
+      fs.readFileSync(path.join(CHECKED_TREE, `infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'),
+    );
     expect(realm.keycloakVersion).toBe(KEYCLOAK_VERSION);
     expect(realm.clientScopes.map((s: any) => s.name)).toEqual([...builtin.clientScopes.map((s: any) => s.name), CASE_SYSTEM_SCOPE]);
-    expect(realm.clientScopes.map((s: any) => s.name)).toEqual(expect.arrayContaining(['basic', 'roles', 'profile', 'email', 'web-origins', 'acr', 'organization', 'service_account', 'offline_access']));
+    expect(realm.clientScopes.map((s: any) => s.name)).toEqual(
+      expect.arrayContaining([
+        'basic',
+        'roles',
+        'profile',
+        'email',
+        'web-origins',
+        'acr',
+        'organization',
+        'service_account',
+        'offline_access',
+      ]),
+    );
     expect(realm.defaultDefaultClientScopes).toEqual(builtin.defaultDefaultClientScopes);
     const scopes = new Set(realm.clientScopes.map((s: any) => s.name));
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
     expect(web.defaultClientScopes).toEqual(expect.arrayContaining(['basic', 'roles', 'organization']));
-    for (const client of realm.clients) for (const scope of [...(client.defaultClientScopes ?? []), ...(client.optionalClientScopes ?? [])]) expect(scopes).toContain(scope);
+    for (const client of realm.clients)
+      for (const scope of [...(client.defaultClientScopes ?? []), ...(client.optionalClientScopes ?? [])]) expect(scopes).toContain(scope);
   });
 
   it("gives each municipality's system the case-system scope, in its token's scope claim", () => {
     const scope = realm.clientScopes.find((s: any) => s.name === CASE_SYSTEM_SCOPE);
     expect(scope).toMatchObject({ protocol: 'openid-connect', attributes: { 'include.in.token.scope': 'true' } });
-    for (const t of shared) expect(realm.clients.find((c: any) => c.clientId === `${t.slug}-system`).defaultClientScopes).toContain(CASE_SYSTEM_SCOPE);
+    for (const t of shared)
+      expect(realm.clients.find((c: any) => c.clientId === `${t.slug}-system`).defaultClientScopes).toContain(CASE_SYSTEM_SCOPE);
     expect(realm.clients.find((c: any) => c.clientId === 'kommuna-web').defaultClientScopes).not.toContain(CASE_SYSTEM_SCOPE);
   });
 
@@ -68,7 +84,11 @@ describe('Keycloak realm export', () => {
     expect(eid.defaultScope.split(' ')).toEqual(expect.arrayContaining(['openid', 'https://id.oidc.se/scope/naturalPersonNumber']));
     expect(eid.clientSecret).toMatch(/^\$\{vault\./);
     const mappers = Object.fromEntries(realm.identityProviderMappers.map((m: any) => [m.config['user.attribute'] ?? m.config.role, m]));
-    expect(mappers.personnummer.config).toEqual({ syncMode: 'FORCE', claim: 'https://id\\.oidc\\.se/claim/personalIdentityNumber', 'user.attribute': 'personnummer' });
+    expect(mappers.personnummer.config).toEqual({
+      syncMode: 'FORCE',
+      claim: 'https://id\\.oidc\\.se/claim/personalIdentityNumber',
+      'user.attribute': 'personnummer',
+    });
     expect(mappers.assurance.config).toEqual({ syncMode: 'FORCE', claim: 'acr', 'user.attribute': 'assurance' });
     expect(mappers.citizen.identityProviderMapper).toBe('oidc-hardcoded-role-idp-mapper');
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
@@ -79,7 +99,12 @@ describe('Keycloak realm export', () => {
 
   it('maps the claims the api reads and puts the api in the audience', () => {
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
-    expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual(['personnummer', 'unit', 'kommuna-api', 'acr']);
+    expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual([
+      'personnummer',
+      'unit',
+      'kommuna-api',
+      'acr',
+    ]);
     for (const t of shared) {
       const system = realm.clients.find((c: any) => c.clientId === `${t.slug}-system`);
       const organization = system.protocolMappers.find((m: any) => m.config['claim.name'] === 'organization');
@@ -93,10 +118,15 @@ describe('Keycloak realm export', () => {
     expect(realm.clients.filter((c: any) => c.directAccessGrantsEnabled)).toEqual([]);
     expect(web.attributes['pkce.code.challenge.method']).toBe('S256');
     // Keycloak matches a wildcard only at the end: every municipality host has its own entry.
-    expect(web.redirectUris).toEqual(expect.arrayContaining([...shared.flatMap((t) => t.hosts.map((h) => `https://${h}/*`)), 'http://127.0.0.1:3003/auth/callback']));
+    expect(web.redirectUris).toEqual(
+      expect.arrayContaining([...shared.flatMap((t) => t.hosts.map((h) => `https://${h}/*`)), 'http://127.0.0.1:3003/auth/callback']),
+    );
     // The residents' web (apps/web) on each municipality's local host and default port, and its goodbye page.
     expect(web.redirectUris).toEqual(expect.arrayContaining(shared.map((t) => `http://${t.slug}.localhost:3005/auth/callback`)));
-    expect(web.attributes['post.logout.redirect.uris'].split('##')).toEqual(['+', ...shared.map((t) => `http://${t.slug}.localhost:3005/logged-out`)]);
+    expect(web.attributes['post.logout.redirect.uris'].split('##')).toEqual([
+      '+',
+      ...shared.map((t) => `http://${t.slug}.localhost:3005/logged-out`),
+    ]);
     expect(web.redirectUris.filter((uri: string) => uri.indexOf('*') !== -1 && uri.indexOf('*') !== uri.length - 1)).toEqual([]);
   });
 

@@ -11,11 +11,13 @@ const TYPES = ['app', 'composition', 'service', 'platform', 'util', 'testing'];
 
 function workspacePackageFiles(): string[] {
   const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
-  return workspaces.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [path.join(root, pattern, 'package.json')];
-    const dir = path.join(root, pattern.slice(0, -2));
-    return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => path.join(dir, name, 'package.json')) : [];
-  }).filter((file) => fs.existsSync(file));
+  return workspaces
+    .flatMap((pattern) => {
+      if (!pattern.endsWith('/*')) return [path.join(root, pattern, 'package.json')];
+      const dir = path.join(root, pattern.slice(0, -2));
+      return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => path.join(dir, name, 'package.json')) : [];
+    })
+    .filter((file) => fs.existsSync(file));
 }
 
 describe('module boundaries', () => {
@@ -40,18 +42,30 @@ describe('module boundaries', () => {
       const tags: string[] = JSON.parse(fs.readFileSync(file, 'utf8')).nx?.tags ?? [];
       const scopes = tags.filter((t) => t.startsWith('scope:')).map((t) => t.slice(6));
       const types = tags.filter((t) => t.startsWith('type:')).map((t) => t.slice(5));
-      expect({ file: path.relative(root, file), scopes: scopes.length, types: types.length }).toEqual({ file: path.relative(root, file), scopes: 1, types: 1 });
+      expect({ file: path.relative(root, file), scopes: scopes.length, types: types.length }).toEqual({
+        file: path.relative(root, file),
+        scopes: 1,
+        types: 1,
+      });
       expect(SCOPES).toContain(scopes[0]);
       expect(TYPES).toContain(types[0]);
     }
   });
 
   it('lets platform code use shared utilities', async () => {
-    expect(await lint('libs/platform/config/src/index.ts', `import { isKommunkod } from '@kommuna/shared-identifiers';\nexport const ok = isKommunkod('2281');\n`)).toEqual([]);
+    expect(
+      await lint(
+        'libs/platform/config/src/index.ts',
+        `import { isKommunkod } from '@kommuna/shared-identifiers';\nexport const ok = isKommunkod('2281');\n`,
+      ),
+    ).toEqual([]);
   });
 
   it('fails a shared utility that reaches up into the platform', async () => {
-    const messages = await lint('libs/shared/identifiers/src/index.ts', `import { loadPlatformConfig } from '@kommuna/platform-config';\nexport const x = loadPlatformConfig;\n`);
+    const messages = await lint(
+      'libs/shared/identifiers/src/index.ts',
+      `import { loadPlatformConfig } from '@kommuna/platform-config';\nexport const x = loadPlatformConfig;\n`,
+    );
     expect(messages).toEqual([expect.stringMatching(/scope:shared.*can only depend on libs tagged with.*scope:shared/)]);
   });
 
@@ -59,8 +73,12 @@ describe('module boundaries', () => {
   const usesTestDatabase = `import { createTestDatabase } from '@kommuna/platform-testing';\nexport const x = createTestDatabase;\n`;
 
   it('fails production code of a library or an app that imports the test library', async () => {
-    expect(await lint('libs/platform/config/src/index.ts', usesTestDatabase)).toEqual([expect.stringMatching(/type:platform.*can only depend on libs tagged with.*type:platform/)]);
-    expect(await lint('apps/worker/src/main.ts', usesTestDatabase)).toEqual([expect.stringMatching(/type:app.*can only depend on libs tagged with/)]);
+    expect(await lint('libs/platform/config/src/index.ts', usesTestDatabase)).toEqual([
+      expect.stringMatching(/type:platform.*can only depend on libs tagged with.*type:platform/),
+    ]);
+    expect(await lint('apps/worker/src/main.ts', usesTestDatabase)).toEqual([
+      expect.stringMatching(/type:app.*can only depend on libs tagged with/),
+    ]);
   });
 
   it('lets specs and test helpers import the test library', async () => {
@@ -70,7 +88,10 @@ describe('module boundaries', () => {
   });
 
   it("fails an import of another library's internals by path", async () => {
-    const messages = await lint('libs/platform/config/src/index.ts', `import { requestContext } from '../../tenancy/src/request-context';\nexport const x = requestContext;\n`);
+    const messages = await lint(
+      'libs/platform/config/src/index.ts',
+      `import { requestContext } from '../../tenancy/src/request-context';\nexport const x = requestContext;\n`,
+    );
     expect(messages).toEqual([expect.stringMatching(/relative or absolute path/)]);
   });
 });

@@ -58,7 +58,10 @@ async function onboard(workspace: string, options: TenantGeneratorOptions): Prom
 function adoptParkingPermit(workspace: string, slug: string): void {
   const file = path.join(workspace, 'tenants', slug, 'tenant.yaml');
   const document = parseDocument(fs.readFileSync(file, 'utf8'));
-  document.setIn(['services', 'e-forms', 'settings', 'adoptTemplates'], [{ from: 'sundsvall', template: 'parkeringstillstand', unit: 'socialtjanst' }]);
+  document.setIn(
+    ['services', 'e-forms', 'settings', 'adoptTemplates'],
+    [{ from: 'sundsvall', template: 'parkeringstillstand', unit: 'socialtjanst' }],
+  );
   fs.writeFileSync(file, document.toString({ lineWidth: 0 }));
 }
 
@@ -77,7 +80,14 @@ function runJest(files: string[], env: NodeJS.ProcessEnv): Promise<{ status: num
     delete childEnv.JEST_WORKER_ID;
     const child = spawn(
       process.execPath,
-      [require.resolve('jest/bin/jest'), '-c', 'tools/jest.config.js', '--runInBand', '--ci', ...files.map((f) => path.join('tools/test', f))],
+      [
+        require.resolve('jest/bin/jest'),
+        '-c',
+        'tools/jest.config.js',
+        '--runInBand',
+        '--ci',
+        ...files.map((f) => path.join('tools/test', f)),
+      ],
       { cwd: REPO_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -89,7 +99,11 @@ function runJest(files: string[], env: NodeJS.ProcessEnv): Promise<{ status: num
 }
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 
@@ -139,7 +153,10 @@ describe('onboarding a fifth municipality keeps main green', () => {
     const others = fs.readdirSync(__dirname).filter((name) => name.endsWith('.spec.ts') && name !== THIS_SUITE && !reading.includes(name));
     for (const name of others) {
       const source = fs.readFileSync(path.join(__dirname, name), 'utf8');
-      expect({ suite: name, reads: /loadTenantConfigs|kommuna-realm\.json|REALM_EXPORT_FILE|K8S_KUSTOMIZATION|kustomization\.yaml|policyProblems/.test(source) }).toEqual({ suite: name, reads: false });
+      expect({
+        suite: name,
+        reads: /loadTenantConfigs|kommuna-realm\.json|REALM_EXPORT_FILE|K8S_KUSTOMIZATION|kustomization\.yaml|policyProblems/.test(source),
+      }).toEqual({ suite: name, reads: false });
     }
   });
 
@@ -166,7 +183,14 @@ describe('onboarding a fifth municipality keeps main green', () => {
       requestContext.run({ requestId: 'onboarding', tenantId: tenant.id, tenantSlug: tenant.slug, subjectId: party }, () =>
         citizen.submit({
           formSlug: 'parkeringstillstand',
-          data: { roll: 'forare', telefon: '0612-800 00', funktionsnedsattning: 'Svår artros i båda knäna.', varaktighetManader: 24, gangstrackaMeter: 50, harLakarintyg: false },
+          data: {
+            roll: 'forare',
+            telefon: '0612-800 00',
+            funktionsnedsattning: 'Svår artros i båda knäna.',
+            varaktighetManader: 24,
+            gangstrackaMeter: 50,
+            harLakarintyg: false,
+          },
           idempotencyKey: `onboarding-${tenant.slug}`,
         }),
       );

@@ -51,7 +51,9 @@ describe('nx g @kommuna/tools:service', () => {
     expect(composition.length).toBe(lines(before.get(COMPOSITION_FILE)!).length + 2);
     expect(tree.read(SERVICE_IDS_FILE, 'utf-8')).toContain(serviceIdsLine([...SERVICE_IDS, 'parking-permits']));
     expect(JSON.parse(tree.read('libs/parking-permits/package.json', 'utf-8')!).nx.tags).toEqual(['scope:parking-permits', 'type:service']);
-    expect(JSON.parse(tree.read('tsconfig.base.json', 'utf-8')!).compilerOptions.paths['@kommuna/parking-permits']).toEqual(['libs/parking-permits/src/index.ts']);
+    expect(JSON.parse(tree.read('tsconfig.base.json', 'utf-8')!).compilerOptions.paths['@kommuna/parking-permits']).toEqual([
+      'libs/parking-permits/src/index.ts',
+    ]);
     const workspaces: string[] = JSON.parse(tree.read('package.json', 'utf-8')!).workspaces;
     expect(workspaces.indexOf('libs/parking-permits')).toBe(workspaces.indexOf('libs/services') - 1);
     const schema = JSON.parse(tree.read(TENANT_JSON_SCHEMA_FILE, 'utf-8')!);
@@ -77,7 +79,9 @@ describe('nx g @kommuna/tools:service', () => {
     expect(source).toContain(serviceIdsLine(SERVICE_IDS));
     tree.write(SERVICE_IDS_FILE, source.replace(serviceIdsLine(SERVICE_IDS), serviceIdsLine([...SERVICE_IDS, 'parking-permits'])));
     const before = contents(tree);
-    await expect(serviceGenerator(tree, { name: 'parking-permits' })).rejects.toThrow(/^SERVICE_EXISTS: parking-permits is already in SERVICE_IDS/);
+    await expect(serviceGenerator(tree, { name: 'parking-permits' })).rejects.toThrow(
+      /^SERVICE_EXISTS: parking-permits is already in SERVICE_IDS/,
+    );
     expect(contents(tree)).toEqual(before);
   });
 
@@ -92,7 +96,10 @@ describe('nx g @kommuna/tools:service', () => {
     beforeAll(async () => {
       copy = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-service-'));
       // The files git knows of (tracked, or new and not ignored), as they are in the working tree.
-      const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout } = await run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+        cwd: root,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       for (const file of stdout.split('\0').filter(Boolean)) {
         const from = path.join(root, file);
         if (!fs.existsSync(from)) continue;
@@ -100,7 +107,14 @@ describe('nx g @kommuna/tools:service', () => {
         fs.copyFileSync(from, path.join(copy, file));
       }
       fs.symlinkSync(path.join(root, 'node_modules'), path.join(copy, 'node_modules'), 'dir');
-      await inCopy('npx', ['nx', 'g', '@kommuna/tools:service', 'parking-permits', '--nameSv=Parkeringstillstånd', '--nameEn=Parking permits']);
+      await inCopy('npx', [
+        'nx',
+        'g',
+        '@kommuna/tools:service',
+        'parking-permits',
+        '--nameSv=Parkeringstillstånd',
+        '--nameEn=Parking permits',
+      ]);
     }, 120_000);
 
     afterAll(() => {
@@ -122,7 +136,12 @@ describe('nx g @kommuna/tools:service', () => {
         await jest('libs/services/jest.config.js'),
         await jest('libs/platform/tenancy/jest.config.js', 'src/tenant-config.spec.ts', '-t', 'tenant.schema.json'),
         // Its service.yaml, as written, is a valid publiccode.yml (long description of 150 characters or more).
-        await jest('libs/catalogue/jest.config.js', 'src/publiccode.spec.ts', '-t', 'is valid against the standard for every shared service'),
+        await jest(
+          'libs/catalogue/jest.config.js',
+          'src/publiccode.spec.ts',
+          '-t',
+          'is valid against the standard for every shared service',
+        ),
       ];
       expect(results.map((r) => r.stderr.match(/^Tests: .*$/m)?.[0])).toEqual([
         'Tests:       2 passed, 2 total',

@@ -170,7 +170,15 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
       const checklist = fs.readFileSync(path.join(dir, 'tenants/solleftea/ONBOARDING.md'), 'utf8');
       expect(checklist).toMatch(/^# Sollefteå kommun/);
       expect(checklist).not.toMatch(/<%|%>/);
-      for (const item of ['Sollefteå kommun (Västernorrlands län)', 'Keycloak-organisationen\n      `solleftea`', 'eID', 'Mina meddelanden', 'utskrifts- och distributionsleverantör', '212000-2429', 'solleftea-system']) {
+      for (const item of [
+        'Sollefteå kommun (Västernorrlands län)',
+        'Keycloak-organisationen\n      `solleftea`',
+        'eID',
+        'Mina meddelanden',
+        'utskrifts- och distributionsleverantör',
+        '212000-2429',
+        'solleftea-system',
+      ]) {
         expect(checklist).toContain(item);
       }
     });
@@ -209,7 +217,12 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
       services: 'e-forms,minasidor',
       stage: 'production',
     });
-    expect(config).toMatchObject({ slug: 'gotland', kommunkod: '0980', names: { sv: 'Region Gotland' }, contact: { email: 'registrator@gotland.se' } });
+    expect(config).toMatchObject({
+      slug: 'gotland',
+      kommunkod: '0980',
+      names: { sv: 'Region Gotland' },
+      contact: { email: 'registrator@gotland.se' },
+    });
     expect(config.services).toEqual({
       'e-forms': { stage: 'production', settings: { errandNumberPrefix: 'GOT', draftRetentionDays: 30 } },
       minasidor: { stage: 'production', settings: {} },
@@ -221,9 +234,15 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     // A member's own prefix and those of its forms: an adopted form numbers with the adopter's.
     const formPrefixes = (t: TenantConfig): string[] => {
       const dir = path.join(CHECKED_TREE, 'tenants', t.slug, 'forms');
-      return fs.existsSync(dir) ? fs.readdirSync(dir).map((name) => parse(fs.readFileSync(path.join(dir, name), 'utf8')).definition.errandNumberPrefix) : [];
+      return fs.existsSync(dir)
+        ? fs.readdirSync(dir).map((name) => parse(fs.readFileSync(path.join(dir, name), 'utf8')).definition.errandNumberPrefix)
+        : [];
     };
-    const inUse = new Set(members.flatMap((t) => [t.services['e-forms']?.settings.errandNumberPrefix, ...formPrefixes(t)].filter((p): p is string => typeof p === 'string')));
+    const inUse = new Set(
+      members.flatMap((t) =>
+        [t.services['e-forms']?.settings.errandNumberPrefix, ...formPrefixes(t)].filter((p): p is string => typeof p === 'string'),
+      ),
+    );
     expect(inUse.size).toBeGreaterThan(0);
     // Härryda: HAR, unless a member has it already.
     const { config } = await tenantGenerator(seededTree(), { kommunkod: '1401', organisationsnummer: '212000-2429', population: 39000 });
@@ -231,11 +250,15 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     expect(prefix).toMatch(/^HA[A-Z]$/);
     expect(inUse).not.toContain(prefix);
     for (const taken of inUse) {
-      expect(await rejected({ ...SOLLEFTEA, errandNumberPrefix: taken })).toEqual({ code: 'ERRAND_PREFIX_TAKEN', message: expect.stringContaining(`errand number prefix ${taken} is already used by tenants/`), changes: [] });
+      expect(await rejected({ ...SOLLEFTEA, errandNumberPrefix: taken })).toEqual({
+        code: 'ERRAND_PREFIX_TAKEN',
+        message: expect.stringContaining(`errand number prefix ${taken} is already used by tenants/`),
+        changes: [],
+      });
     }
   });
 
-  it("onboards a municipality with its own Keycloak (--issuer) outside the shared realm", async () => {
+  it('onboards a municipality with its own Keycloak (--issuer) outside the shared realm', async () => {
     const tree = seededTree();
     const before = snapshot(tree);
     const realmBefore = tree.read(REALM_EXPORT_FILE, 'utf-8');
@@ -243,7 +266,11 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     const { config } = await tenantGenerator(tree, { ...SOLLEFTEA, issuer: `${issuer}/` });
     expect(config.auth).toEqual({ realm: 'personal', organization: 'solleftea', issuer, citizenAssurance: 'loa3' });
     // Its staff's tokens come from its own Keycloak: the shared realm gets no Organization or client.
-    expect(changesSince(tree, before)).toEqual(['CREATE tenants/solleftea/ONBOARDING.md', 'CREATE tenants/solleftea/tenant.yaml', `UPDATE ${K8S_KUSTOMIZATION}`]);
+    expect(changesSince(tree, before)).toEqual([
+      'CREATE tenants/solleftea/ONBOARDING.md',
+      'CREATE tenants/solleftea/tenant.yaml',
+      `UPDATE ${K8S_KUSTOMIZATION}`,
+    ]);
     expect(tree.read(REALM_EXPORT_FILE, 'utf-8')).toBe(realmBefore);
     const checklist = tree.read('tenants/solleftea/ONBOARDING.md', 'utf-8') ?? '';
     expect(checklist).toContain(`kommunens egen Keycloak, \`${issuer}\``);
@@ -255,19 +282,54 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
   it.each([
     ['an unknown kommunkod', { ...SOLLEFTEA, kommunkod: '9999' }, 'UNKNOWN_KOMMUNKOD', /"9999" is not one of Sweden's 290/],
     ['a wrong check digit', { ...SOLLEFTEA, organisationsnummer: '212000-2420' }, 'INVALID_ORGANISATIONSNUMMER', /check digit/],
-    ["a company's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: '556016-0680' }, 'INVALID_ORGANISATIONSNUMMER', /start with 212000-/],
-    ['a slug that is taken', { ...SOLLEFTEA, slug: member.slug }, 'TENANT_EXISTS', new RegExp(`slug "${member.slug}" is already used by tenants/${member.slug}/`)],
-    ['a municipality that is a member already', { ...SOLLEFTEA, kommunkod: member.kommunkod, slug: `${member.slug}-2` }, 'TENANT_EXISTS', new RegExp(`kommunkod ${member.kommunkod}`)],
-    ["another member's organisationsnummer", { ...SOLLEFTEA, organisationsnummer: member.organisationsnummer }, 'TENANT_EXISTS', new RegExp(`organisationsnummer ${member.organisationsnummer}`)],
+    [
+      "a company's organisationsnummer",
+      { ...SOLLEFTEA, organisationsnummer: '556016-0680' },
+      'INVALID_ORGANISATIONSNUMMER',
+      /start with 212000-/,
+    ],
+    [
+      'a slug that is taken',
+      { ...SOLLEFTEA, slug: member.slug },
+      'TENANT_EXISTS',
+      new RegExp(`slug "${member.slug}" is already used by tenants/${member.slug}/`),
+    ],
+    [
+      'a municipality that is a member already',
+      { ...SOLLEFTEA, kommunkod: member.kommunkod, slug: `${member.slug}-2` },
+      'TENANT_EXISTS',
+      new RegExp(`kommunkod ${member.kommunkod}`),
+    ],
+    [
+      "another member's organisationsnummer",
+      { ...SOLLEFTEA, organisationsnummer: member.organisationsnummer },
+      'TENANT_EXISTS',
+      new RegExp(`organisationsnummer ${member.organisationsnummer}`),
+    ],
     ['a slug with capitals', { ...SOLLEFTEA, slug: 'Solleftea' }, 'INVALID_SLUG', /lower-case/],
     ['an unknown service', { ...SOLLEFTEA, services: ['e-forms', 'parking'] }, 'UNKNOWN_SERVICE', /"parking"/],
     ['a missing population', { ...SOLLEFTEA, population: undefined }, 'POPULATION_REQUIRED', /--population/],
     ['a malformed e-mail', { ...SOLLEFTEA, email: 'not-an-address' }, 'TENANT_CONFIG_INVALID', /contact.email/],
-    ['a stage a member does not start at', { ...SOLLEFTEA, stage: 'leaving' }, 'INVALID_STAGE', /"leaving" is not a stage a member starts at \(planned, piloting, production\)/],
+    [
+      'a stage a member does not start at',
+      { ...SOLLEFTEA, stage: 'leaving' },
+      'INVALID_STAGE',
+      /"leaving" is not a stage a member starts at \(planned, piloting, production\)/,
+    ],
     ['an issuer that is not a URL', { ...SOLLEFTEA, issuer: 'login.solleftea.se' }, 'INVALID_ISSUER', /is not a URL/],
     ['an issuer without TLS', { ...SOLLEFTEA, issuer: 'http://login.solleftea.se/realms/personal' }, 'INVALID_ISSUER', /must use https/],
-    ['a malformed errand number prefix', { ...SOLLEFTEA, errandNumberPrefix: 'so1' }, 'TENANT_CONFIG_INVALID', /errand number prefix "so1" must be 2-6 capital letters/],
-    ['an issuer that is no Keycloak realm', { ...SOLLEFTEA, issuer: 'https://login.solleftea.se/oauth2' }, 'INVALID_ISSUER', /not a Keycloak realm URL/],
+    [
+      'a malformed errand number prefix',
+      { ...SOLLEFTEA, errandNumberPrefix: 'so1' },
+      'TENANT_CONFIG_INVALID',
+      /errand number prefix "so1" must be 2-6 capital letters/,
+    ],
+    [
+      'an issuer that is no Keycloak realm',
+      { ...SOLLEFTEA, issuer: 'https://login.solleftea.se/oauth2' },
+      'INVALID_ISSUER',
+      /not a Keycloak realm URL/,
+    ],
   ] as const)('refuses %s with a clear error and writes nothing', async (_case, options, code, message) => {
     const result = await rejected(options as TenantGeneratorOptions);
     expect(result).toEqual({ code, message: expect.stringMatching(message), changes: [] });
@@ -276,7 +338,16 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
   it('loads through Nx from the workspace package (nx g ... --dry-run)', async () => {
     const run = await promisify(execFile)(
       'npx',
-      ['nx', 'g', '@kommuna/tools:tenant', '--kommunkod=2284', '--organisationsnummer=212000-2437', '--population=55000', '--dry-run', '--no-interactive'],
+      [
+        'nx',
+        'g',
+        '@kommuna/tools:tenant',
+        '--kommunkod=2284',
+        '--organisationsnummer=212000-2437',
+        '--population=55000',
+        '--dry-run',
+        '--no-interactive',
+      ],
       { cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' } },
     );
     expect(run.stdout).toContain('CREATE tenants/ornskoldsvik/tenant.yaml');

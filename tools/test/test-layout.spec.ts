@@ -34,7 +34,9 @@ describe('where tests live', () => {
   });
 
   it('keeps every spec of a library or an app in its src/ folder', () => {
-    const outside = folders.flatMap((folder) => typescriptFiles(folder).filter((file) => /\.spec\.tsx?$/.test(file) && !file.startsWith(path.join(folder, 'src') + path.sep)));
+    const outside = folders.flatMap((folder) =>
+      typescriptFiles(folder).filter((file) => /\.spec\.tsx?$/.test(file) && !file.startsWith(path.join(folder, 'src') + path.sep)),
+    );
     expect(outside).toEqual([]);
   });
 

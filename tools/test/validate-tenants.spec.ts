@@ -19,10 +19,19 @@ interface Run {
 
 /** Runs a TypeScript entry point as npm does (through @swc-node/register), to its end. */
 function run(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'), KOMMUNA_SERVICES_DIR: servicesDir, ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'),
+    KOMMUNA_SERVICES_DIR: servicesDir,
+    ...env,
+  };
   delete childEnv.NODE_OPTIONS;
   for (const [name, value] of Object.entries(env)) if (value === undefined) delete childEnv[name];
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', script, ...args], {
+    cwd: root,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -136,12 +145,12 @@ describe('api start-up, worker start-up and tenants:validate', () => {
     });
 
     const report = settingsReport(validated.output);
-    expect(report.split('\n').filter((line) => /^ {2}\S/.test(line)).map((line) => line.trim().split(':')[0])).toEqual([
-      'digital-mail',
-      'e-forms',
-      'minasidor',
-      'catalogue',
-    ]);
+    expect(
+      report
+        .split('\n')
+        .filter((line) => /^ {2}\S/.test(line))
+        .map((line) => line.trim().split(':')[0]),
+    ).toEqual(['digital-mail', 'e-forms', 'minasidor', 'catalogue']);
     expect(report).toContain('tenants/ange/tenant.yaml services.digital-mail.settings.senderName');
     expect(report).toContain(`sundsvall (${path.join(tenantsDir, 'sundsvall', 'tenant.yaml')}) has no population`);
     expect(validated.code).toBe(1);

@@ -32,11 +32,17 @@ describe('api (GraphQL over HTTP)', () => {
   });
 
   it('answers an unknown municipality with a clear GraphQL error, not a 500', async () => {
-    for (const attempt of [graphql('{ tenant(slug: "gotham") { slug } }'), graphql('{ tenant { slug } }', { 'x-kommuna-tenant': 'gotham' })]) {
+    for (const attempt of [
+      graphql('{ tenant(slug: "gotham") { slug } }'),
+      graphql('{ tenant { slug } }', { 'x-kommuna-tenant': 'gotham' }),
+    ]) {
       const { status, body } = await attempt;
       expect(status).toBe(200);
       expect(body.errors).toEqual([
-        expect.objectContaining({ message: 'No municipality "gotham" is a member of this platform', extensions: { code: 'TENANT_NOT_FOUND' } }),
+        expect.objectContaining({
+          message: 'No municipality "gotham" is a member of this platform',
+          extensions: { code: 'TENANT_NOT_FOUND' },
+        }),
       ]);
     }
     const none = await graphql('{ tenant { slug } }');
@@ -46,7 +52,10 @@ describe('api (GraphQL over HTTP)', () => {
   it('rejects malformed and invalid queries as client errors with their reason', async () => {
     const invalid = await graphql('{ noSuchField }');
     expect(invalid.status).toBe(400);
-    expect(invalid.body.errors[0]).toMatchObject({ message: expect.stringMatching(/noSuchField/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(invalid.body.errors[0]).toMatchObject({
+      message: expect.stringMatching(/noSuchField/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
     const syntax = await graphql('{ tenants { slug ');
     expect(syntax.status).toBe(400);
     expect(syntax.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -65,7 +74,14 @@ describe('api (GraphQL over HTTP)', () => {
     const { headers } = await graphql('{ tenant { slug } }', { 'x-kommuna-tenant': 'ange', 'x-request-id': 'trace-42' });
     expect(headers['x-request-id']).toBe('trace-42');
     const requestLine = api.logLines.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request');
-    expect(requestLine).toMatchObject({ level: 'info', requestId: 'trace-42', tenant: 'ange', method: 'POST', path: '/graphql', status: 200 });
+    expect(requestLine).toMatchObject({
+      level: 'info',
+      requestId: 'trace-42',
+      tenant: 'ange',
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+    });
   });
 
   it('matches the committed SDL in apps/api/schema.graphql (run `npm run schema:write -w @kommuna/api`)', () => {

@@ -66,7 +66,9 @@ export class AppModule implements OnApplicationShutdown {
             },
           },
           errorFormatter: (execution: ExecutionResult, context?: { reply?: { request?: { headers?: { accept?: string } } } }) => {
-            const errors = (execution.errors ?? []).flatMap((error) => formatGraphQLError(error as GraphQLError, logger, { production: runtime.config.env === 'production' }));
+            const errors = (execution.errors ?? []).flatMap((error) =>
+              formatGraphQLError(error as GraphQLError, logger, { production: runtime.config.env === 'production' }),
+            );
             const mediaType = graphQLMediaType(context?.reply?.request?.headers?.accept);
             const statusCode = graphQLHttpStatus(mediaType, execution, graphQLStatusCode(execution, errors));
             // A request that never executed has no data entry (GraphQL spec); application/json keeps the null its clients know.
@@ -76,7 +78,14 @@ export class AppModule implements OnApplicationShutdown {
         }),
         CatalogueApiModule.forRoot(runtime),
       ],
-      controllers: [HealthController, MetricsController, TenantExportController, ...DIGITAL_MAIL_CONTROLLERS, ...EVENTS_CONTROLLERS, ...E_FORMS_CONTROLLERS],
+      controllers: [
+        HealthController,
+        MetricsController,
+        TenantExportController,
+        ...DIGITAL_MAIL_CONTROLLERS,
+        ...EVENTS_CONTROLLERS,
+        ...E_FORMS_CONTROLLERS,
+      ],
       providers: [
         { provide: Database, useValue: runtime.database },
         { provide: TenantDirectory, useValue: runtime.tenants },

@@ -40,7 +40,11 @@ describe('api access with dev-idp tokens', () => {
 
   it("lets a municipality's service account in for that municipality only", async () => {
     const token = await idp.serviceAccountToken('ange');
-    expect((await me(token, 'ange')).body.data.me).toMatchObject({ roles: ['service_account'], clientId: 'ange-system', organizations: ['ange'] });
+    expect((await me(token, 'ange')).body.data.me).toMatchObject({
+      roles: ['service_account'],
+      clientId: 'ange-system',
+      organizations: ['ange'],
+    });
     expect((await me(token, 'sundsvall')).status).toBe(403);
   });
 

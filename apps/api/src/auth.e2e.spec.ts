@@ -11,10 +11,19 @@ describe('api access (tokens, roles, municipality membership)', () => {
 
   const ME = '{ me { subject roles organizations unit clientId partyId hasPersonnummer tenant { slug } } }';
   const staff = (organization: string, roles = ['case_worker'], extra: Record<string, unknown> = {}) =>
-    api.realm.token({ sub: `staff-${organization}`, realm_access: { roles }, organization: [organization], unit: 'socialtjanst', ...extra });
+    api.realm.token({
+      sub: `staff-${organization}`,
+      realm_access: { roles },
+      organization: [organization],
+      unit: 'socialtjanst',
+      ...extra,
+    });
   const citizen = () => api.realm.token({ sub: 'citizen-1', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
   const me = (token: string | undefined, tenant?: string) =>
-    api.graphql(ME, { ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}), ...(tenant ? { 'x-kommuna-tenant': tenant } : {}) });
+    api.graphql(ME, {
+      ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
+      ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
+    });
 
   it("answers `me` for a municipality's case worker", async () => {
     const { status, body } = await me(staff('sundsvall'), 'sundsvall');
@@ -60,7 +69,12 @@ describe('api access (tokens, roles, municipality membership)', () => {
     };
     for (const [name, token] of Object.entries(bad)) {
       const { status, body } = await me(token, 'sundsvall');
-      expect({ name, status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({ name, status: 401, code: 'UNAUTHENTICATED', data: null });
+      expect({ name, status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
+        name,
+        status: 401,
+        code: 'UNAUTHENTICATED',
+        data: null,
+      });
     }
   });
 
@@ -94,7 +108,10 @@ describe('api when identity lookup fails', () => {
     try {
       const token = api.realm.token({ sub: 'c9', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
       await api.app.get(Database).dataSource.destroy(); // the database goes away under the running api
-      const { status, body, headers } = await api.graphql('{ me { subject } }', { authorization: `Bearer ${token}`, 'x-kommuna-tenant': 'timra' });
+      const { status, body, headers } = await api.graphql('{ me { subject } }', {
+        authorization: `Bearer ${token}`,
+        'x-kommuna-tenant': 'timra',
+      });
       expect(status).toBe(503);
       expect(headers['retry-after']).toBe('5');
       expect(body).toEqual({ errors: [{ message: 'Service temporarily unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });

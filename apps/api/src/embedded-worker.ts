@@ -9,7 +9,11 @@ import type { PlatformRuntime } from './platform-runtime';
  * With NATS_URL set, the outbox publishes to NATS JetStream here too, as the worker's does.
  * With a PostgreSQL server, apps/worker does it (any number of replicas) and this returns undefined.
  */
-export async function startEmbeddedWorker(runtime: PlatformRuntime, logger: JsonLogger, env: NodeJS.ProcessEnv = process.env): Promise<{ stop(): Promise<void> } | undefined> {
+export async function startEmbeddedWorker(
+  runtime: PlatformRuntime,
+  logger: JsonLogger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ stop(): Promise<void> } | undefined> {
   if (runtime.config.database.kind !== 'pglite') return undefined;
   const nats = await natsBridgeFromEnv(env, runtime.tenants);
   const tasks = runtime.services.backgroundTasks({

@@ -18,9 +18,17 @@ async function main(): Promise<void> {
   const app = await createApi(runtime, logger);
   const worker = await startEmbeddedWorker(runtime, logger);
   // Nest closes the database on shutdown: the outbox loop stops first.
-  if (worker) app.getHttpAdapter().getInstance().addHook('preClose', () => worker.stop());
+  if (worker)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('preClose', () => worker.stop());
   // The last spans are sent before the process ends.
-  if (tracing) app.getHttpAdapter().getInstance().addHook('onClose', () => tracing?.shutdown());
+  if (tracing)
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onClose', () => tracing?.shutdown());
   await app.listen({ host: config.host, port: config.port });
   // The port actually bound: PORT=0 picks a free one.
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -45,7 +45,14 @@ export async function startPlatformRuntime(
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
     const parties = new PartyRegister(database);
     const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), parties);
-    const services = new ComposedServices({ database, tenants, parties, env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
+    const services = new ComposedServices({
+      database,
+      tenants,
+      parties,
+      env: config.env,
+      tenantsDir: config.tenantsDir,
+      servicesDir: servicesDir(),
+    });
     // Every service's tenant settings by its own validation, then its content (e-forms' forms; demo data on `npm start`).
     await services.loadStartupContent();
     return { config, database, tenants, realms, authenticator, audit: new AuditLog(database), parties, services };
@@ -54,4 +61,3 @@ export async function startPlatformRuntime(
     throw error;
   }
 }
-

@@ -95,7 +95,11 @@ describe('dev-idp', () => {
     expect(loginUrl).toMatch(/\/realms\/kommuna\/interaction\//);
     expect(await (await go(loginUrl)).text()).toContain('<form method="post"');
 
-    const form = (password: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username: 'timra-admin', password }) });
+    const form = (password: string) => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'timra-admin', password }),
+    });
     expect((await go(loginUrl, form('wrong'))).status).toBe(401);
     const resumed = await go(loginUrl, form('kommuna-demo'));
     expect(resumed.status).toBe(303);
@@ -103,9 +107,19 @@ describe('dev-idp', () => {
     expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
     expect(callback.searchParams.get('state')).toBe('st');
 
-    const exchanged = await token({ grant_type: 'authorization_code', client_id: 'kommuna-web', code: callback.searchParams.get('code') ?? '', redirect_uri: redirectUri, code_verifier: verifierCode });
+    const exchanged = await token({
+      grant_type: 'authorization_code',
+      client_id: 'kommuna-web',
+      code: callback.searchParams.get('code') ?? '',
+      redirect_uri: redirectUri,
+      code_verifier: verifierCode,
+    });
     expect(exchanged.status).toBe(200);
-    await expect(verifier.verify(exchanged.body.access_token)).resolves.toMatchObject({ subject: demoSubject('timra-admin'), roles: ['tenant_admin'], organizations: ['timra'] });
+    await expect(verifier.verify(exchanged.body.access_token)).resolves.toMatchObject({
+      subject: demoSubject('timra-admin'),
+      roles: ['tenant_admin'],
+      organizations: ['timra'],
+    });
   });
 
   it('refuses to start in production', async () => {

@@ -59,13 +59,23 @@ function demoSubject(username: string): string {
 
 // Where the web client (kommuna-web) may send a browser back to: the api's and the portal's
 // callbacks on their default ports. `npm start` passes the ones it derived from its ports.
-const DEFAULT_REDIRECT_URIS = ['http://127.0.0.1:3000/callback', 'http://localhost:3000/callback', 'http://127.0.0.1:3003/auth/callback', 'http://localhost:3003/auth/callback'];
+const DEFAULT_REDIRECT_URIS = [
+  'http://127.0.0.1:3000/callback',
+  'http://localhost:3000/callback',
+  'http://127.0.0.1:3003/auth/callback',
+  'http://localhost:3003/auth/callback',
+];
 
 /** dev-idp's settings from its environment; a bad value names its variable. */
 function settingsFromEnv(env: NodeJS.ProcessEnv) {
   const port = Number(env.DEV_IDP_PORT ?? 3001);
-  if (!/^\d+$/.test(env.DEV_IDP_PORT ?? '3001') || port > 65535) throw new Error(`DEV_IDP_PORT must be a port number (0-65535; 0 picks a free one), not "${env.DEV_IDP_PORT}"`);
-  const redirectUris = env.DEV_IDP_REDIRECT_URIS ? env.DEV_IDP_REDIRECT_URIS.split(',').map((uri) => uri.trim()).filter(Boolean) : DEFAULT_REDIRECT_URIS;
+  if (!/^\d+$/.test(env.DEV_IDP_PORT ?? '3001') || port > 65535)
+    throw new Error(`DEV_IDP_PORT must be a port number (0-65535; 0 picks a free one), not "${env.DEV_IDP_PORT}"`);
+  const redirectUris = env.DEV_IDP_REDIRECT_URIS
+    ? env.DEV_IDP_REDIRECT_URIS.split(',')
+        .map((uri) => uri.trim())
+        .filter(Boolean)
+    : DEFAULT_REDIRECT_URIS;
   for (const uri of redirectUris) {
     if (!URL.canParse(uri)) throw new Error(`DEV_IDP_REDIRECT_URIS must be absolute URLs separated by commas, not "${uri}"`);
   }
@@ -101,8 +111,20 @@ function demoUsers(tenants: TenantAuth[]): DemoUser[] {
     { username: 'plattform', name: 'Plattformsadministratör', roles: ['platform_admin'] },
   ];
   const staff = tenants.flatMap((t): DemoUser[] => [
-    { username: `${t.slug}-socialtjanst`, name: `Handläggare socialtjänst, ${t.slug}`, roles: ['case_worker'], organization: t.organization, unit: 'socialtjanst' },
-    { username: `${t.slug}-skola`, name: `Handläggare skola, ${t.slug}`, roles: ['case_worker'], organization: t.organization, unit: 'skola' },
+    {
+      username: `${t.slug}-socialtjanst`,
+      name: `Handläggare socialtjänst, ${t.slug}`,
+      roles: ['case_worker'],
+      organization: t.organization,
+      unit: 'socialtjanst',
+    },
+    {
+      username: `${t.slug}-skola`,
+      name: `Handläggare skola, ${t.slug}`,
+      roles: ['case_worker'],
+      organization: t.organization,
+      unit: 'skola',
+    },
     { username: `${t.slug}-admin`, name: `Administratör, ${t.slug}`, roles: ['tenant_admin'], organization: t.organization },
   ]);
   return [...citizens, ...platform, ...staff];
@@ -114,7 +136,14 @@ function demoUsers(tenants: TenantAuth[]): DemoUser[] {
  */
 function accountOf(accounts: Map<string, DemoUser>, id: string): DemoUser | undefined {
   const eid = EID_ACCOUNT.exec(id);
-  if (eid) return { username: `eid-${demoSubject(`eid:${eid[2]}`).slice(0, 8)}`, name: 'Testperson (e-legitimation)', roles: ['citizen'], personnummer: eid[2], acr: loaUri(eid[1]) };
+  if (eid)
+    return {
+      username: `eid-${demoSubject(`eid:${eid[2]}`).slice(0, 8)}`,
+      name: 'Testperson (e-legitimation)',
+      roles: ['citizen'],
+      personnummer: eid[2],
+      acr: loaUri(eid[1]),
+    };
   const user = accounts.get(id);
   return user?.personnummer ? { ...user, acr: loaUri('loa3') } : user;
 }
@@ -128,7 +157,14 @@ const subjectOf = (id: string) => {
 function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; kommuna_organization?: string }): Record<string, unknown> {
   if (!user) {
     // A service account (client credentials): a municipal system acting for its municipality.
-    return { typ: 'Bearer', azp: client.clientId, acr: '1', realm_access: { roles: ['service_account'] }, organization: client.kommuna_organization ? [client.kommuna_organization] : [], preferred_username: `service-account-${client.clientId}` };
+    return {
+      typ: 'Bearer',
+      azp: client.clientId,
+      acr: '1',
+      realm_access: { roles: ['service_account'] },
+      organization: client.kommuna_organization ? [client.kommuna_organization] : [],
+      preferred_username: `service-account-${client.clientId}`,
+    };
   }
   return {
     typ: 'Bearer',
@@ -157,7 +193,13 @@ interface Realm {
   accounts: Map<string, DemoUser>;
 }
 
-async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[], users: Map<string, DemoUser>, redirectUris: string[]): Promise<Realm> {
+async function createRealm(
+  baseUrl: string,
+  realm: string,
+  tenants: TenantAuth[],
+  users: Map<string, DemoUser>,
+  redirectUris: string[],
+): Promise<Realm> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const accounts = new Map([...users.values()].map((user) => [demoSubject(user.username), user]));
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: `${realm}-dev-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
@@ -185,8 +227,20 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
         post_logout_redirect_uris: redirectUris,
       },
       // Dev only, as at the dev Keycloak: the direct password grant for curl recipes and tests.
-      { client_id: DEV_PASSWORD_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['password', 'refresh_token'], response_types: [], redirect_uris: [] },
-      { client_id: DEV_OTHER_AUDIENCE_CLIENT, token_endpoint_auth_method: 'none', grant_types: ['password'], response_types: [], redirect_uris: [] },
+      {
+        client_id: DEV_PASSWORD_CLIENT,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['password', 'refresh_token'],
+        response_types: [],
+        redirect_uris: [],
+      },
+      {
+        client_id: DEV_OTHER_AUDIENCE_CLIENT,
+        token_endpoint_auth_method: 'none',
+        grant_types: ['password'],
+        response_types: [],
+        redirect_uris: [],
+      },
       ...tenants.map((t) => ({
         client_id: `${t.slug}-system`,
         client_secret: `${t.slug}-system-secret`,
@@ -211,7 +265,8 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       session.grantIdFor(client.clientId, grant.jti);
       return grant;
     },
-    findAccount: async (_ctx, id) => (accountOf(accounts, id) ? { accountId: id, claims: async () => ({ sub: subjectOf(id) }) } : undefined),
+    findAccount: async (_ctx, id) =>
+      accountOf(accounts, id) ? { accountId: id, claims: async () => ({ sub: subjectOf(id) }) } : undefined,
     // Keycloak issues a refresh token with every login, offline_access or not.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     features: {
@@ -233,7 +288,12 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       customizers: {
         // Shape the JWT like Keycloak's: keycloak-connect checks typ "Bearer" and reads realm roles.
         jwt: async (_ctx, token, jwt) => {
-          const { client, accountId, sessionUid, scope } = token as unknown as { client: { clientId: string; kommuna_organization?: string }; accountId?: string; sessionUid?: string; scope?: string };
+          const { client, accountId, sessionUid, scope } = token as unknown as {
+            client: { clientId: string; kommuna_organization?: string };
+            accountId?: string;
+            sessionUid?: string;
+            scope?: string;
+          };
           // Keycloak's header (typ JWT, not at+jwt) and claims: a UUID subject, sid, scope.
           jwt.header = { typ: 'JWT' };
           Object.assign(jwt.payload, keycloakClaims(accountId ? accountOf(accounts, accountId) : undefined, client), {
@@ -241,7 +301,14 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
             sub: accountId ? subjectOf(accountId) : demoSubject(`service-account-${client.clientId}`),
             ...(sessionUid ? { sid: sessionUid } : {}),
             // A municipality's system may take e-forms submissions into its case system (CASE_SYSTEM_SCOPE, platform-auth).
-            scope: [...new Set(['profile', 'email', ...(scope ?? '').split(' ').filter(Boolean), ...(!accountId && client.kommuna_organization ? ['eforms-submissions'] : [])])].join(' '),
+            scope: [
+              ...new Set([
+                'profile',
+                'email',
+                ...(scope ?? '').split(' ').filter(Boolean),
+                ...(!accountId && client.kommuna_organization ? ['eforms-submissions'] : []),
+              ]),
+            ].join(' '),
           });
           delete jwt.payload.client_id;
         },
@@ -267,12 +334,15 @@ async function createRealm(baseUrl: string, realm: string, tenants: TenantAuth[]
       grant.addResourceScope(resource, 'openid');
       const grantId = await grant.save();
       const token = new provider.AccessToken({ accountId: demoSubject(user.username), client, grantId, gty: 'password', scope: 'openid' });
-      token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: object) => never }).ResourceServer(resource, {
-        scope: 'openid',
-        audience: AUDIENCE,
-        accessTokenFormat: 'jwt',
-        jwt: { sign: { alg: 'RS256' } },
-      });
+      token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: object) => never }).ResourceServer(
+        resource,
+        {
+          scope: 'openid',
+          audience: AUDIENCE,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        },
+      );
       const value = await token.save();
       ctx.body = { access_token: value, token_type: 'Bearer', expires_in: token.expiration, scope: 'openid' };
     },
@@ -311,7 +381,12 @@ function userinfo(realm: Realm, issuer: string, users: Map<string, DemoUser>, re
   const header = req.headers.authorization ?? '';
   const claims = /^Bearer /i.test(header) ? verifiedClaims(realm, issuer, header.slice(7).trim()) : undefined;
   if (!claims || (typeof claims.jti === 'string' && realm.revoked.has(claims.jti))) {
-    return sendJson(res, 401, { error: 'invalid_token', error_description: 'Token verification failed' }, { 'www-authenticate': 'Bearer realm="kommuna", error="invalid_token"' });
+    return sendJson(
+      res,
+      401,
+      { error: 'invalid_token', error_description: 'Token verification failed' },
+      { 'www-authenticate': 'Bearer realm="kommuna", error="invalid_token"' },
+    );
   }
   const user = [...users.values()].find((u) => u.username === claims.preferred_username);
   const { sub, preferred_username, organization, unit, personnummer } = claims;
@@ -325,18 +400,37 @@ function userinfo(realm: Realm, issuer: string, users: Map<string, DemoUser>, re
 async function introspect(realm: Realm, issuer: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const form = await readForm(req);
   const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '');
-  const [clientId, secret] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').map(decodeURIComponent) : [form.get('client_id'), form.get('client_secret')];
-  if (!clientId || realm.secrets.get(clientId) !== secret) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Authentication failed.' });
+  const [clientId, secret] = basic
+    ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').map(decodeURIComponent)
+    : [form.get('client_id'), form.get('client_secret')];
+  if (!clientId || realm.secrets.get(clientId) !== secret)
+    return sendJson(res, 401, { error: 'invalid_client', error_description: 'Authentication failed.' });
   const token = form.get('token') ?? '';
   const claims = verifiedClaims(realm, issuer, token);
   if (claims) {
     const active = !(typeof claims.jti === 'string' && realm.revoked.has(claims.jti));
-    return sendJson(res, 200, active ? { ...claims, client_id: claims.azp, username: claims.preferred_username, token_type: 'Bearer', active: true } : { active: false });
+    return sendJson(
+      res,
+      200,
+      active
+        ? { ...claims, client_id: claims.azp, username: claims.preferred_username, token_type: 'Bearer', active: true }
+        : { active: false },
+    );
   }
   const refresh = token ? await realm.provider.RefreshToken.find(token) : undefined;
   if (!refresh || refresh.isExpired || refresh.consumed) return sendJson(res, 200, { active: false });
   const accountId = refresh.accountId ?? '';
-  sendJson(res, 200, { active: true, sub: subjectOf(accountId), iss: issuer, azp: refresh.clientId, client_id: refresh.clientId, username: accountOf(realm.accounts, accountId)?.username, typ: 'Refresh', exp: refresh.exp, scope: refresh.scope });
+  sendJson(res, 200, {
+    active: true,
+    sub: subjectOf(accountId),
+    iss: issuer,
+    azp: refresh.clientId,
+    client_id: refresh.clientId,
+    username: accountOf(realm.accounts, accountId)?.username,
+    typ: 'Refresh',
+    exp: refresh.exp,
+    scope: refresh.scope,
+  });
 }
 
 /** Revocation of an access token (a JWT): remembered by jti; anything else goes on to oidc-provider. */
@@ -373,7 +467,12 @@ ${error ? `<p role="alert">${escapeHtml(error)}</p>` : ''}
 }
 
 /** The browser login step of the authorization-code flow: a form checked against the demo users. */
-async function handleLogin(provider: Provider, users: Map<string, DemoUser>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handleLogin(
+  provider: Provider,
+  users: Map<string, DemoUser>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   const action = req.url ?? '/';
   const render = (status: number, error?: string) => {
@@ -393,7 +492,12 @@ async function handleLogin(provider: Provider, users: Map<string, DemoUser>, req
     if (!TEST_EID_PERSONNUMMER.includes(personnummer) || !TEST_EID_LEVELS.includes(level) || details.prompt.name !== 'login') {
       return render(400, 'Välj ett testpersonnummer och en tillitsnivå i listorna.');
     }
-    await provider.interactionFinished(req, res, { login: { accountId: eidAccountId(level, personnummer) } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: eidAccountId(level, personnummer) } },
+      { mergeWithLastSubmission: false },
+    );
     return;
   }
   const user = users.get(form.get('username') ?? '');
@@ -430,7 +534,8 @@ export async function startDevIdp(): Promise<http.Server> {
       else res.end();
     };
     if (route === '/protocol/openid-connect/userinfo') return userinfo(realm, issuer, users, req, res);
-    if (route === '/protocol/openid-connect/token/introspect' && req.method === 'POST') return void introspect(realm, issuer, req, res).catch(failed);
+    if (route === '/protocol/openid-connect/token/introspect' && req.method === 'POST')
+      return void introspect(realm, issuer, req, res).catch(failed);
     if (match[2]?.startsWith('/interaction/')) {
       handleLogin(provider, users, req, res).catch((error: Error) => {
         res.statusCode = 400;
@@ -443,10 +548,12 @@ export async function startDevIdp(): Promise<http.Server> {
     req.url = match[2] ?? '/';
     // Koa answers its own errors (ctx.onerror); this only catches that answer failing in turn.
     const serve = () =>
-      provider.callback()(req, res).catch((error: Error) => {
-        if (!res.headersSent) res.statusCode = 500;
-        res.end(`dev-idp error: ${error.message}`);
-      });
+      provider
+        .callback()(req, res)
+        .catch((error: Error) => {
+          if (!res.headersSent) res.statusCode = 500;
+          res.end(`dev-idp error: ${error.message}`);
+        });
     if (route === '/protocol/openid-connect/revoke' && req.method === 'POST') {
       revokeAccessToken(realm, issuer, req, res).then((done) => (done ? undefined : serve()), failed);
       return;
@@ -461,7 +568,16 @@ export async function startDevIdp(): Promise<http.Server> {
   const port = (server.address() as AddressInfo).port;
   baseUrl = settings.publicUrl ?? `http://${urlHost(settings.host)}:${port}`;
   for (const realm of new Set(tenants.map((t) => t.realm))) {
-    realms.set(realm, await createRealm(baseUrl, realm, tenants.filter((t) => t.realm === realm), users, settings.redirectUris));
+    realms.set(
+      realm,
+      await createRealm(
+        baseUrl,
+        realm,
+        tenants.filter((t) => t.realm === realm),
+        users,
+        settings.redirectUris,
+      ),
+    );
   }
   starting = false;
   process.stdout.write(

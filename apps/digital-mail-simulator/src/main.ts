@@ -5,9 +5,14 @@ function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<Simulator
   const args = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string]));
   const value = (name: string, envName: string) => args[name] ?? env[envName];
   const number = (name: string, envName: string) => (value(name, envName) !== undefined ? Number(value(name, envName)) : undefined);
-  const list = (name: string, envName: string) => value(name, envName)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: string, envName: string) =>
+    value(name, envName)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const port = value('port', 'DIGITAL_MAIL_SIMULATOR_PORT') ?? '3004';
-  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new Error(`DIGITAL_MAIL_SIMULATOR_PORT (--port) must be a port number (0-65535; 0 picks a free one), not "${port}"`);
+  if (!/^\d+$/.test(port) || Number(port) > 65535)
+    throw new Error(`DIGITAL_MAIL_SIMULATOR_PORT (--port) must be a port number (0-65535; 0 picks a free one), not "${port}"`);
   const settings = {
     port: Number(port),
     reachableShare: number('reachable-share', 'SIM_REACHABLE_SHARE'),

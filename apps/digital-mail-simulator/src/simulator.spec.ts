@@ -34,7 +34,10 @@ describe('digital-mail simulator', () => {
   });
 
   it('refuses more than 1000 recipients a call', async () => {
-    const { status, body } = await post(`${sim.url}/reachability`, { senderOrgNr: '212000-2411', recipients: Array.from({ length: 1001 }, (_v, i) => String(i)) });
+    const { status, body } = await post(`${sim.url}/reachability`, {
+      senderOrgNr: '212000-2411',
+      recipients: Array.from({ length: 1001 }, (_v, i) => String(i)),
+    });
     expect(status).toBe(400);
     expect(body.code).toBe('TOO_MANY_RECIPIENTS');
   });
@@ -46,7 +49,13 @@ describe('digital-mail simulator', () => {
       expect.objectContaining({ recipientId: ids[0], reachable: false, reason: 'RECIPIENT_UNDER_18' }),
       expect.objectContaining({ recipientId: ids[1], reachable: true, senderAccepted: false }),
     ]);
-    const refused = await post(`${sim.url}/deliveries`, { messageId: 'm-1', senderOrgNr: '212000-0142', recipient: ids[1], subject: 's', body: 'b' });
+    const refused = await post(`${sim.url}/deliveries`, {
+      messageId: 'm-1',
+      senderOrgNr: '212000-0142',
+      recipient: ids[1],
+      subject: 's',
+      body: 'b',
+    });
     expect(refused).toEqual({ status: 403, body: expect.objectContaining({ code: 'SENDER_NOT_ACCEPTED' }) });
   });
 
@@ -74,7 +83,15 @@ describe('digital-mail simulator', () => {
   it('answers addresses from the population register', async () => {
     sim.configure({ noAddress: [ids[5]] });
     const { body } = await post(`${sim.url}/population/addresses`, { ids: [ids[4], ids[5]] });
-    expect(body[0]).toEqual({ id: ids[4], name: expect.any(String), address: expect.objectContaining({ street: expect.any(String), postalCode: expect.stringMatching(/^\d{3} \d{2}$/), city: expect.any(String) }) });
+    expect(body[0]).toEqual({
+      id: ids[4],
+      name: expect.any(String),
+      address: expect.objectContaining({
+        street: expect.any(String),
+        postalCode: expect.stringMatching(/^\d{3} \d{2}$/),
+        city: expect.any(String),
+      }),
+    });
     expect(body[1]).toEqual({ id: ids[5], name: null, address: null });
   });
 });

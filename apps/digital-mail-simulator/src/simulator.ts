@@ -84,7 +84,12 @@ const share = (id: string, salt: string): number => createHash('sha256').update(
 const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Eva', 'Nils', 'Sara', 'Per'];
 const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson'];
 const STREETS = ['Storgatan', 'Esplanaden', 'Bergsgatan', 'Skolhusallén', 'Trädgårdsgatan', 'Köpmangatan'];
-const CITIES: Array<[string, string]> = [['852 30', 'Sundsvall'], ['841 31', 'Ånge'], ['861 31', 'Timrå'], ['871 31', 'Härnösand']];
+const CITIES: Array<[string, string]> = [
+  ['852 30', 'Sundsvall'],
+  ['841 31', 'Ånge'],
+  ['861 31', 'Timrå'],
+  ['871 31', 'Härnösand'],
+];
 
 export function startSimulator(options: Partial<SimulatorConfig> & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
   const { port = 0, host = '127.0.0.1', ...overrides } = options;
@@ -93,7 +98,8 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
   const byMessage = new Map<string, DeliveryRecord>();
 
   const isReachable = (id: string) =>
-    config.reachable.includes(id) || (!config.unreachable.includes(id) && !config.under18.includes(id) && share(id, 'reachable') < config.reachableShare);
+    config.reachable.includes(id) ||
+    (!config.unreachable.includes(id) && !config.under18.includes(id) && share(id, 'reachable') < config.reachableShare);
 
   const fault = (): boolean => {
     if (config.failNextRequests > 0) {
@@ -109,13 +115,16 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
   };
 
   // A parsed JSON body's fields; anything but an object has none, so every required field is missing.
-  const fieldsOf = (body: unknown): Record<string, unknown> => (typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {});
+  const fieldsOf = (body: unknown): Record<string, unknown> =>
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 
   const routes: Record<string, (body: unknown) => [number, unknown]> = {
     'POST /reachability': (body) => {
       const { senderOrgNr, recipients } = fieldsOf(body);
-      if (typeof senderOrgNr !== 'string' || !Array.isArray(recipients)) return [400, { code: 'BAD_REQUEST', message: 'senderOrgNr and recipients are required' }];
-      if (recipients.length > MAX_RECIPIENTS) return [400, { code: 'TOO_MANY_RECIPIENTS', message: `At most ${MAX_RECIPIENTS} recipients per call` }];
+      if (typeof senderOrgNr !== 'string' || !Array.isArray(recipients))
+        return [400, { code: 'BAD_REQUEST', message: 'senderOrgNr and recipients are required' }];
+      if (recipients.length > MAX_RECIPIENTS)
+        return [400, { code: 'TOO_MANY_RECIPIENTS', message: `At most ${MAX_RECIPIENTS} recipients per call` }];
       records.reachabilityCalls.push({ senderOrgNr, recipientCount: recipients.length });
       const senderAccepted = !config.rejectedSenders.includes(senderOrgNr);
       return [
@@ -135,12 +144,18 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
     },
     'POST /deliveries': (body) => {
       const { messageId, recipient, senderOrgNr, subject, attachments } = fieldsOf(body);
-      if (typeof messageId !== 'string' || typeof recipient !== 'string' || typeof senderOrgNr !== 'string' || typeof subject !== 'string') {
+      if (
+        typeof messageId !== 'string' ||
+        typeof recipient !== 'string' ||
+        typeof senderOrgNr !== 'string' ||
+        typeof subject !== 'string'
+      ) {
         return [400, { code: 'BAD_REQUEST', message: 'messageId, senderOrgNr, recipient and subject are required' }];
       }
       const counts = (records.deliveryCounts[messageId] ??= { accepted: 0, requests: 0 });
       counts.requests++;
-      if (config.rejectedSenders.includes(senderOrgNr)) return [403, { code: 'SENDER_NOT_ACCEPTED', message: 'The sender is not registered with Mina meddelanden' }];
+      if (config.rejectedSenders.includes(senderOrgNr))
+        return [403, { code: 'SENDER_NOT_ACCEPTED', message: 'The sender is not registered with Mina meddelanden' }];
       if (!isReachable(recipient)) return [422, { code: 'RECIPIENT_NOT_REACHABLE', message: 'The recipient has no digital mailbox' }];
       // The message id is the idempotency key: a repeated delivery returns the first answer.
       const earlier = byMessage.get(messageId);
@@ -193,7 +208,8 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
     if (route === 'GET /_control') return send(res, 200, config);
     if (route === 'POST /_control') {
       const change = parse(raw);
-      if (!change || typeof change !== 'object') return send(res, 400, { code: 'BAD_REQUEST', message: 'a JSON object of settings is required' });
+      if (!change || typeof change !== 'object')
+        return send(res, 400, { code: 'BAD_REQUEST', message: 'a JSON object of settings is required' });
       apply(change as Partial<SimulatorConfig>);
       return send(res, 200, config);
     }

@@ -21,7 +21,10 @@ const EnvSchema = z.object({
   PORTAL_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   PORTAL_PUBLIC_URL: z.url().optional(),
   KEYCLOAK_URL: z.url().default('http://127.0.0.1:3001'),
-  KEYCLOAK_REALM: z.string().regex(/^[a-z0-9-]+$/).default('kommuna'),
+  KEYCLOAK_REALM: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('kommuna'),
   PORTAL_CLIENT_ID: z.string().min(1).default('kommuna-web'),
   API_URL: z.url().default('http://127.0.0.1:3000/graphql'),
 });
@@ -37,7 +40,9 @@ export class PortalConfigError extends Error {
 export function loadPortalConfig(env: NodeJS.ProcessEnv = process.env): PortalConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new PortalConfigError(`Invalid environment configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new PortalConfigError(
+      `Invalid environment configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const e = parsed.data;
   return {

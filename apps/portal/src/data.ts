@@ -72,7 +72,14 @@ export interface CatalogueService {
   dependencies: Array<{ name: string; kind: string; optional: boolean }>;
   hypotheses: Hypothesis[];
   cost: { budgets: Array<{ year: number; budgetSek: number }>; allocationKey: string; usageMetric: string | null };
-  adoption: Array<{ slug: string; names: Localized; stage: string; pilotingFrom: string | null; productionFrom: string | null; leftOn: string | null }>;
+  adoption: Array<{
+    slug: string;
+    names: Localized;
+    stage: string;
+    pilotingFrom: string | null;
+    productionFrom: string | null;
+    leftOn: string | null;
+  }>;
   metrics: CatalogueMetric[];
   latestDecision: { toStatus: string; decidedOn: string; diaryNumber: string } | null;
 }
@@ -198,7 +205,9 @@ export interface MeetingPackData {
     }
   >;
   catalogueCosts: Array<ServiceCosts & { shares: Array<Pick<CostShare, 'slug' | 'amountSek'>> }>;
-  municipalities: Array<Pick<Municipality, 'slug' | 'names' | 'population' | 'months'> & { services: Array<Omit<MunicipalityService, 'name'>> }>;
+  municipalities: Array<
+    Pick<Municipality, 'slug' | 'names' | 'population' | 'months'> & { services: Array<Omit<MunicipalityService, 'name'>> }
+  >;
 }
 
 /** A year's months as the api's from/to take them: benefit follows the year chosen. */
@@ -280,6 +289,8 @@ export class PortalData {
   }
 
   publiccode(token: string, id: string): Promise<string> {
-    return this.api.query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id }).then((d) => d.cataloguePubliccode);
+    return this.api
+      .query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id })
+      .then((d) => d.cataloguePubliccode);
   }
 }

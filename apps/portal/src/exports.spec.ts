@@ -7,8 +7,34 @@ const pack: MeetingPack = {
   closed: null,
   period: { from: '2024-12-01', to: '2025-11-01' },
   rows: [
-    { serviceId: 'e-forms', service: 'E-tjänster', status: 'beta', version: '0.1.0', municipality: 'Ånge kommun', stage: 'production', allocationKey: 'per_capita', budgetSek: 100, shareSek: 40, estimatedLowSek: 10.4, estimatedHighSek: 20.6, usage: [{ metric: 'Inskickade', count: 3 }] },
-    { serviceId: 'e-forms', service: 'E-tjänster', status: 'beta', version: '0.1.0', municipality: '=HYPERLINK("x")', stage: 'piloting', allocationKey: 'per_capita', budgetSek: 100, shareSek: 60, estimatedLowSek: 0, estimatedHighSek: 0, usage: [] },
+    {
+      serviceId: 'e-forms',
+      service: 'E-tjänster',
+      status: 'beta',
+      version: '0.1.0',
+      municipality: 'Ånge kommun',
+      stage: 'production',
+      allocationKey: 'per_capita',
+      budgetSek: 100,
+      shareSek: 40,
+      estimatedLowSek: 10.4,
+      estimatedHighSek: 20.6,
+      usage: [{ metric: 'Inskickade', count: 3 }],
+    },
+    {
+      serviceId: 'e-forms',
+      service: 'E-tjänster',
+      status: 'beta',
+      version: '0.1.0',
+      municipality: '=HYPERLINK("x")',
+      stage: 'piloting',
+      allocationKey: 'per_capita',
+      budgetSek: 100,
+      shareSek: 60,
+      estimatedLowSek: 0,
+      estimatedHighSek: 0,
+      usage: [],
+    },
   ],
 };
 
@@ -17,7 +43,9 @@ describe('meeting pack exports', () => {
     const csv = meetingPackCsv(pack, 'sv');
     expect(csv.startsWith('\uFEFFÅr;Tjänst-id;Tjänst;Status')).toBe(true);
     const lines = csv.slice(1).trim().split('\r\n');
-    expect(lines[1]).toBe('2025;e-forms;E-tjänster;Beta;0.1.0;Ånge kommun;I produktion;Per invånare;100;40;10;21;2024-12..2025-11;Inskickade: 3');
+    expect(lines[1]).toBe(
+      '2025;e-forms;E-tjänster;Beta;0.1.0;Ånge kommun;I produktion;Per invånare;100;40;10;21;2024-12..2025-11;Inskickade: 3',
+    );
     // A cell that a spreadsheet would run as a formula is defused and quoted.
     expect(lines[2]).toContain(`;"'=HYPERLINK(""x"")";`);
     expect(meetingPackCsv(pack, 'en').split('\r\n')[0]).toContain('Municipality share (SEK)');
@@ -62,8 +90,12 @@ describe('portal sessions', () => {
   it('stays bounded however many log in, refusing the rest rather than ending a live session', () => {
     const store = new SessionStore(() => 0, 3);
     const first = store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: 'a', name: 'a', roles: [] });
-    for (let i = 0; i < 2; i++) store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] });
-    for (let i = 2; i < 5; i++) expect(() => store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] })).toThrow(SessionStoreFullError);
+    for (let i = 0; i < 2; i++)
+      store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] });
+    for (let i = 2; i < 5; i++)
+      expect(() => store.create({ accessToken: 't', accessTokenExpiresAt: 10 }, 10, { subject: String(i), name: '', roles: [] })).toThrow(
+        SessionStoreFullError,
+      );
     expect(store.size).toBe(3);
     expect(store.get(first.id)).toBe(first);
   });

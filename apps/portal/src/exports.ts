@@ -31,7 +31,9 @@ export interface MeetingPack {
 
 /** Flattens the api's figures into the meeting pack's rows (services in catalogue order). */
 export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): MeetingPack {
-  const metricNames = new Map<string, string>(data.catalogueServices.flatMap((s) => s.metrics.map((m): [string, string] => [m.id, m.name[lang]])));
+  const metricNames = new Map<string, string>(
+    data.catalogueServices.flatMap((s) => s.metrics.map((m): [string, string] => [m.id, m.name[lang]])),
+  );
   const rows: MeetingPackRow[] = [];
   for (const service of data.catalogueServices) {
     const costs = data.catalogueCosts.find((c) => c.service === service.id);
@@ -72,8 +74,38 @@ const cell = (value: string | number): string => {
 export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
   const header =
     lang === 'sv'
-      ? ['År', 'Tjänst-id', 'Tjänst', 'Status', 'Version', 'Kommun', 'Skede', 'Fördelningsnyckel', 'Budget (kr)', 'Kommunens andel (kr)', 'Uppskattad nytta låg (kr)', 'Uppskattad nytta hög (kr)', 'Nyttoperiod', 'Användning']
-      : ['Year', 'Service id', 'Service', 'Status', 'Version', 'Municipality', 'Stage', 'Allocation key', 'Budget (SEK)', 'Municipality share (SEK)', 'Estimated benefit low (SEK)', 'Estimated benefit high (SEK)', 'Benefit period', 'Use'];
+      ? [
+          'År',
+          'Tjänst-id',
+          'Tjänst',
+          'Status',
+          'Version',
+          'Kommun',
+          'Skede',
+          'Fördelningsnyckel',
+          'Budget (kr)',
+          'Kommunens andel (kr)',
+          'Uppskattad nytta låg (kr)',
+          'Uppskattad nytta hög (kr)',
+          'Nyttoperiod',
+          'Användning',
+        ]
+      : [
+          'Year',
+          'Service id',
+          'Service',
+          'Status',
+          'Version',
+          'Municipality',
+          'Stage',
+          'Allocation key',
+          'Budget (SEK)',
+          'Municipality share (SEK)',
+          'Estimated benefit low (SEK)',
+          'Estimated benefit high (SEK)',
+          'Benefit period',
+          'Use',
+        ];
   const period = `${pack.period.from.slice(0, 7)}..${pack.period.to.slice(0, 7)}`;
   const lines = pack.rows.map((r) =>
     [
@@ -97,14 +129,22 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
   );
   // Demo figures are marked in the first line, before the header, and in a column of every row, so
   // no copy of a row can pass for a real figure.
-  const demo = pack.demo ? [cell(lang === 'sv' ? 'DEMODATA: påhittade siffror, inte kommunernas' : 'DEMO DATA: made-up figures, not the municipalities\'')] : [];
-  const marked = pack.demo ? [[...header, lang === 'sv' ? 'Demo' : 'Demo'].map(cell).join(';'), ...lines.map((l) => `${l};DEMO`)] : [header.map(cell).join(';'), ...lines];
+  const demo = pack.demo
+    ? [cell(lang === 'sv' ? 'DEMODATA: påhittade siffror, inte kommunernas' : "DEMO DATA: made-up figures, not the municipalities'")]
+    : [];
+  const marked = pack.demo
+    ? [[...header, lang === 'sv' ? 'Demo' : 'Demo'].map(cell).join(';'), ...lines.map((l) => `${l};DEMO`)]
+    : [header.map(cell).join(';'), ...lines];
   return `\uFEFF${[...demo, ...marked].join('\r\n')}\r\n`;
 }
 
 /** Text the standard PDF font can draw: anything outside WinAnsi becomes a near equivalent or '?'. */
 function drawable(font: PDFFont, text: string): string {
-  const replaced = text.replace(/[\u2212]/g, '-').replace(/[\u202F\u2009]/g, ' ').replace(/≥/g, '>=').replace(/→/g, '->');
+  const replaced = text
+    .replace(/[\u2212]/g, '-')
+    .replace(/[\u202F\u2009]/g, ' ')
+    .replace(/≥/g, '>=')
+    .replace(/→/g, '->');
   let out = '';
   for (const ch of replaced) {
     try {
@@ -135,7 +175,13 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
       page = pdf.addPage([595.28, 841.89]);
       y = page.getHeight() - margin;
     }
-    page.drawText(drawable(options.font ?? regular, text), { x: options.x ?? margin, y, size, font: options.font ?? regular, color: rgb(0.1, 0.1, 0.1) });
+    page.drawText(drawable(options.font ?? regular, text), {
+      x: options.x ?? margin,
+      y,
+      size,
+      font: options.font ?? regular,
+      color: rgb(0.1, 0.1, 0.1),
+    });
     y -= size + (options.gap ?? 4);
   };
   const columns = (cells: string[], xs: number[], font: PDFFont = regular) => {
@@ -149,9 +195,18 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
 
   if (pack.demo) {
     pdf.setSubject(lang === 'sv' ? 'DEMODATA: påhittade siffror' : 'DEMO DATA: made-up figures');
-    write(lang === 'sv' ? 'DEMODATA: påhittade siffror för att visa portalen, inte kommunernas.' : 'DEMO DATA: made-up figures to show the portal, not the municipalities\'.', { size: 12, font: bold, gap: 8 });
+    write(
+      lang === 'sv'
+        ? 'DEMODATA: påhittade siffror för att visa portalen, inte kommunernas.'
+        : "DEMO DATA: made-up figures to show the portal, not the municipalities'.",
+      { size: 12, font: bold, gap: 8 },
+    );
   }
-  write(lang === 'sv' ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`, { size: 18, font: bold, gap: 8 });
+  write(lang === 'sv' ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`, {
+    size: 18,
+    font: bold,
+    gap: 8,
+  });
   const period = pack.period.from ? `${formatMonth(pack.period.from, lang)} – ${formatMonth(pack.period.to, lang)}` : '';
   write(
     lang === 'sv'
@@ -169,11 +224,37 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
       `${statusLabel(first.status, lang)} · ${lang === 'sv' ? 'version' : 'version'} ${first.version} · ${lang === 'sv' ? 'budget' : 'budget'} ${first.budgetSek === null ? (lang === 'sv' ? 'ingen beslutad' : 'none decided') : formatSek(first.budgetSek, lang)} · ${keyLabel(first.allocationKey, lang)}`,
       { gap: 6 },
     );
-    columns(lang === 'sv' ? ['Kommun', 'Skede', 'Andel', 'Uppskattad nytta (lågt–högt)'] : ['Municipality', 'Stage', 'Share', 'Estimated benefit (low–high)'], xs, bold);
+    columns(
+      lang === 'sv'
+        ? ['Kommun', 'Skede', 'Andel', 'Uppskattad nytta (lågt–högt)']
+        : ['Municipality', 'Stage', 'Share', 'Estimated benefit (low–high)'],
+      xs,
+      bold,
+    );
     for (const r of rows) {
-      columns([r.municipality, stageLabel(r.stage, lang), formatSek(r.shareSek, lang), r.estimatedHighSek === 0 ? '–' : `${formatSek(r.estimatedLowSek, lang)} – ${formatSek(r.estimatedHighSek, lang)}`], xs);
+      columns(
+        [
+          r.municipality,
+          stageLabel(r.stage, lang),
+          formatSek(r.shareSek, lang),
+          r.estimatedHighSek === 0 ? '–' : `${formatSek(r.estimatedLowSek, lang)} – ${formatSek(r.estimatedHighSek, lang)}`,
+        ],
+        xs,
+      );
     }
-    columns([lang === 'sv' ? 'Summa' : 'Total', '', formatSek(rows.reduce((s, r) => s + r.shareSek, 0), lang), ''], xs, bold);
+    columns(
+      [
+        lang === 'sv' ? 'Summa' : 'Total',
+        '',
+        formatSek(
+          rows.reduce((s, r) => s + r.shareSek, 0),
+          lang,
+        ),
+        '',
+      ],
+      xs,
+      bold,
+    );
   }
   return pdf.save();
 }

@@ -6,7 +6,9 @@ import { buildPortal } from './server';
 // identity provider: none of these requests reaches one.
 describe('portal headers and cookies', () => {
   const portalAt = (publicUrl: string) =>
-    buildPortal(loadPortalConfig({ NODE_ENV: 'test', KEYCLOAK_URL: 'http://127.0.0.1:3001', PORTAL_PUBLIC_URL: publicUrl }), { logger: new JsonLogger('error') });
+    buildPortal(loadPortalConfig({ NODE_ENV: 'test', KEYCLOAK_URL: 'http://127.0.0.1:3001', PORTAL_PUBLIC_URL: publicUrl }), {
+      logger: new JsonLogger('error'),
+    });
 
   it('sends a script-free CSP whose forms go only here and to the realm, no framing, no sniffing, and no caching of pages', async () => {
     const portal = portalAt('http://127.0.0.1:3003');
@@ -14,10 +16,22 @@ describe('portal headers and cookies', () => {
     expect(page.statusCode).toBe(200);
     const csp = String(page.headers['content-security-policy']);
     expect(csp.split(';').map((d) => d.trim())).toEqual(
-      expect.arrayContaining(["default-src 'none'", "style-src 'self'", "img-src 'self' data:", "form-action 'self' http://127.0.0.1:3001", "frame-ancestors 'none'", "base-uri 'none'"]),
+      expect.arrayContaining([
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "form-action 'self' http://127.0.0.1:3001",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+      ]),
     );
     expect(csp).not.toMatch(/script-src/);
-    expect(page.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin', 'cache-control': 'no-store' });
+    expect(page.headers).toMatchObject({
+      'x-frame-options': 'DENY',
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+      'cache-control': 'no-store',
+    });
     // HSTS only where the portal is reached over https.
     expect(page.headers['strict-transport-security']).toBeUndefined();
     const css = await portal.inject({ method: 'GET', url: '/assets/portal.css' });
@@ -38,7 +52,9 @@ describe('portal headers and cookies', () => {
     const lang = await portal.inject({ method: 'GET', url: '/lang/en?returnTo=/catalogue' });
     expect(lang.headers['set-cookie']).toBe('kp_lang=en; Max-Age=31536000; Path=/; Secure; SameSite=Lax');
     const logout = await portal.inject({ method: 'POST', url: '/auth/logout' });
-    expect(String(logout.headers['set-cookie'])).toMatch(/^kp_session=; Max-Age=0; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+    expect(String(logout.headers['set-cookie'])).toMatch(
+      /^kp_session=; Max-Age=0; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/,
+    );
     await portal.close();
   });
 });

@@ -87,7 +87,10 @@ const TEXTS = {
   save: { sv: 'Spara', en: 'Save' },
   saved: { sv: 'Sparat.', en: 'Saved.' },
   formErrors: { sv: 'Det gick inte att spara', en: 'Could not be saved' },
-  promotionRefused: { sv: 'Beslutet kan inte registreras: underlaget räcker inte', en: 'The decision cannot be recorded: the evidence does not carry it' },
+  promotionRefused: {
+    sv: 'Beslutet kan inte registreras: underlaget räcker inte',
+    en: 'The decision cannot be recorded: the evidence does not carry it',
+  },
   publiccode: { sv: 'publiccode.yml', en: 'publiccode.yml' },
   population: { sv: 'Invånare', en: 'Inhabitants' },
   kommunkod: { sv: 'Kommunkod', en: 'Municipality code' },
@@ -95,14 +98,20 @@ const TEXTS = {
   yourShare: { sv: 'Kommunens andel', en: "The municipality's share" },
   totalCost: { sv: 'Total kostnad', en: 'Total cost' },
   forbiddenTitle: { sv: 'Ingen behörighet', en: 'Not allowed' },
-  forbiddenText: { sv: 'Portalen är för styrgruppen och plattformsadministratörer. Ditt konto har inte den rollen.', en: 'The portal is for the steering group and platform administrators. Your account does not have that role.' },
+  forbiddenText: {
+    sv: 'Portalen är för styrgruppen och plattformsadministratörer. Ditt konto har inte den rollen.',
+    en: 'The portal is for the steering group and platform administrators. Your account does not have that role.',
+  },
   notFoundTitle: { sv: 'Sidan finns inte', en: 'Page not found' },
   errorTitle: { sv: 'Något gick fel', en: 'Something went wrong' },
   errorText: { sv: 'Försök igen om en stund.', en: 'Please try again in a moment.' },
   estimatedRange: { sv: 'Uppskattad nytta (lågt–högt)', en: 'Estimated benefit (low–high)' },
   chartOf: { sv: 'Diagram: uppskattad och uppföljd nytta per månad för', en: 'Chart: estimated and followed-up benefit per month for' },
   metric: { sv: 'Mått', en: 'Metric' },
-  readOnly: { sv: 'Du kan läsa men inte registrera (endast styrgruppen registrerar).', en: 'You can read but not record (only the steering group records).' },
+  readOnly: {
+    sv: 'Du kan läsa men inte registrera (endast styrgruppen registrerar).',
+    en: 'You can read but not record (only the steering group records).',
+  },
 } as const;
 
 export type TextKey = keyof typeof TEXTS;
@@ -150,6 +159,9 @@ export const STATUSES = Object.keys(STATUS);
 const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 export const formatNumber = (value: number, lang: Lang, digits = 0) =>
   new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
-export const formatSek = (value: number, lang: Lang) => (lang === 'sv' ? `${formatNumber(Math.round(value), lang)} kr` : `SEK ${formatNumber(Math.round(value), lang)}`);
+export const formatSek = (value: number, lang: Lang) =>
+  lang === 'sv' ? `${formatNumber(Math.round(value), lang)} kr` : `SEK ${formatNumber(Math.round(value), lang)}`;
 export const formatMonth = (month: string, lang: Lang) =>
-  new Intl.DateTimeFormat(locale(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${month.slice(0, 7)}-01T00:00:00Z`));
+  new Intl.DateTimeFormat(locale(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(`${month.slice(0, 7)}-01T00:00:00Z`),
+  );

@@ -29,7 +29,12 @@ describe('portal login', () => {
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
     // The redirect URI dev-idp knows; the test talks to the portal in-process, so nothing listens there.
     portal = buildPortal(
-      loadPortalConfig({ NODE_ENV: 'test', KEYCLOAK_URL: idp.url, PORTAL_PUBLIC_URL: 'http://127.0.0.1:3003', API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/graphql` }),
+      loadPortalConfig({
+        NODE_ENV: 'test',
+        KEYCLOAK_URL: idp.url,
+        PORTAL_PUBLIC_URL: 'http://127.0.0.1:3003',
+        API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}/graphql`,
+      }),
       { logger: new JsonLogger('error'), now: () => new Date(Date.now() + clock) },
     );
   });
@@ -43,7 +48,11 @@ describe('portal login', () => {
   function browser() {
     const idpCookies = new Map<string, string>();
     return async (url: string, init: RequestInit = {}) => {
-      const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...idpCookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const response = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...(init.headers as Record<string, string>), cookie: [...idpCookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       for (const line of response.headers.getSetCookie()) {
         const [name, value] = line.split(';')[0].split('=');
         idpCookies.set(name, value);
@@ -59,20 +68,29 @@ describe('portal login', () => {
     const authorize = await go(String(start.headers.location));
     const loginPage = new URL(authorize.headers.get('location') ?? '', idp.realmUrl).toString();
     await go(loginPage);
-    const resumed = await go(loginPage, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ username, password: 'kommuna-demo' }) });
-    const callback = new URL((await go(new URL(resumed.headers.get('location') ?? '', idp.realmUrl).toString())).headers.get('location') ?? '');
+    const resumed = await go(loginPage, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username, password: 'kommuna-demo' }),
+    });
+    const callback = new URL(
+      (await go(new URL(resumed.headers.get('location') ?? '', idp.realmUrl).toString())).headers.get('location') ?? '',
+    );
     expect(callback.pathname).toBe('/auth/callback');
     return portal.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: loginCookie } });
   }
 
   const sessionCookie = (response: { headers: Record<string, unknown> }) =>
-    ([] as string[]).concat((response.headers['set-cookie'] as string | string[] | undefined) ?? []).find((c) => c.startsWith('kp_session=') && !c.startsWith('kp_session=;'));
+    ([] as string[])
+      .concat((response.headers['set-cookie'] as string | string[] | undefined) ?? [])
+      .find((c) => c.startsWith('kp_session=') && !c.startsWith('kp_session=;'));
   const cookiePair = (response: { headers: Record<string, unknown> }, name: string) =>
     ([] as string[])
       .concat((response.headers['set-cookie'] as string | string[] | undefined) ?? [])
       .map((line) => line.split(';')[0])
       .find((pair) => pair.startsWith(`${name}=`) && pair !== `${name}=`);
-  const userinfo = (token: string) => fetch(`${idp.realmUrl}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+  const userinfo = (token: string) =>
+    fetch(`${idp.realmUrl}/protocol/openid-connect/userinfo`, { headers: { authorization: `Bearer ${token}` } });
 
   it('gives the steering group and platform administrators a session', async () => {
     for (const username of ['styrgrupp', 'plattform']) {
@@ -117,15 +135,25 @@ describe('portal login', () => {
     const again = await go(String((await portal.inject({ method: 'GET', url: '/auth/login' })).headers.location));
     expect(new URL(again.headers.get('location') ?? '', idp.realmUrl).pathname).not.toMatch(/\/interaction\//);
 
-    const csrf = /name="csrf" value="([^"]+)"/.exec((await portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } })).body)?.[1] ?? '';
-    const logout = await portal.inject({ method: 'POST', url: '/auth/logout', headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' }, payload: `csrf=${encodeURIComponent(csrf)}` });
+    const csrf =
+      /name="csrf" value="([^"]+)"/.exec(
+        (await portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } })).body,
+      )?.[1] ?? '';
+    const logout = await portal.inject({
+      method: 'POST',
+      url: '/auth/logout',
+      headers: { cookie: session, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `csrf=${encodeURIComponent(csrf)}`,
+    });
     expect(logout.statusCode).toBe(303);
     const endSession = new URL(String(logout.headers.location));
     expect(`${endSession.origin}${endSession.pathname}`).toBe(`${idp.realmUrl}/protocol/openid-connect/logout`);
     expect(endSession.searchParams.get('id_token_hint')).toMatch(/^ey/);
     expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe('http://127.0.0.1:3003/auth/callback');
     // The portal session is gone at once.
-    expect((await portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } })).headers.location).toBe('/auth/login?returnTo=%2Fcatalogue');
+    expect((await portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } })).headers.location).toBe(
+      '/auth/login?returnTo=%2Fcatalogue',
+    );
 
     // dev-idp (oidc-provider) asks the browser to confirm with a form post; Keycloak, given the hint, logs out at once.
     let url = endSession.toString();
@@ -133,9 +161,15 @@ describe('portal login', () => {
     if (response.status === 200) {
       const html = await response.text();
       const form = /<form\b[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-      const fields = Object.fromEntries([...(form?.[2] ?? '').matchAll(/<input\b[^>]*name="([^"]*)"[^>]*value="([^"]*)"/gi)].map((m) => [m[1], m[2]]));
+      const fields = Object.fromEntries(
+        [...(form?.[2] ?? '').matchAll(/<input\b[^>]*name="([^"]*)"[^>]*value="([^"]*)"/gi)].map((m) => [m[1], m[2]]),
+      );
       url = new URL(form?.[1] ?? '', url).toString();
-      response = await go(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...fields, logout: 'yes' }) });
+      response = await go(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ ...fields, logout: 'yes' }),
+      });
     }
     for (let hops = 0; hops < 5 && !(response.headers.get('location') ?? '').startsWith('http://127.0.0.1:3003/'); hops++) {
       url = new URL(response.headers.get('location') ?? '', url).toString();
@@ -144,7 +178,11 @@ describe('portal login', () => {
     const back = new URL(response.headers.get('location') ?? '');
     expect(back.pathname).toBe('/auth/callback');
     expect(back.searchParams.get('state')).toBe(endSession.searchParams.get('state'));
-    const landed = await portal.inject({ method: 'GET', url: `${back.pathname}${back.search}`, headers: { cookie: String(cookiePair(logout, 'kp_logout')) } });
+    const landed = await portal.inject({
+      method: 'GET',
+      url: `${back.pathname}${back.search}`,
+      headers: { cookie: String(cookiePair(logout, 'kp_logout')) },
+    });
     expect(landed.statusCode).toBe(303);
     expect(landed.headers.location).toBe('/logged-out');
 

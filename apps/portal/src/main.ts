@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   let config = loadPortalConfig();
   // PORTAL_PORT=0: the public URL (the OIDC redirect URI) names the port and the app is built on
   // it, so the port is picked before the app rather than by listen.
-  if (config.port === 0 && config.publicUrlFromPort) config = loadPortalConfig({ ...process.env, PORTAL_PORT: String(await freePort(config.host)) });
+  if (config.port === 0 && config.publicUrlFromPort)
+    config = loadPortalConfig({ ...process.env, PORTAL_PORT: String(await freePort(config.host)) });
   const logger = new JsonLogger('info');
   const app = buildPortal(config, { logger });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

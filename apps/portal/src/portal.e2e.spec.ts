@@ -7,8 +7,12 @@ import * as path from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { DevIdpProcess, freePort, startDevIdpProcess } from '@kommuna/platform-testing';
 
-const SERVICE_COUNT = fs.readdirSync(path.join(__dirname, '../../../libs')).filter((name) => fs.existsSync(path.join(__dirname, '../../../libs', name, 'service.yaml'))).length;
-const E_FORMS_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../../libs/e-forms/package.json'), 'utf8')) as { version: string }).version;
+const SERVICE_COUNT = fs
+  .readdirSync(path.join(__dirname, '../../../libs'))
+  .filter((name) => fs.existsSync(path.join(__dirname, '../../../libs', name, 'service.yaml'))).length;
+const E_FORMS_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, '../../../libs/e-forms/package.json'), 'utf8')) as { version: string }
+).version;
 
 // The steering group's pages in a real browser (Debian's chromium through playwright-core), against
 // the real identity provider (dev-idp) and the real api, both as their own processes, as `npm start`
@@ -29,7 +33,9 @@ interface Spawned {
 
 function spawnNode(args: string[], env: Record<string, string>, readyText: string): Promise<Spawned> {
   // Always the embedded database in its own folder, never the shared server database.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'),
+  );
   const child = spawn(process.execPath, args, {
     cwd: REPO,
     env: { ...inherited, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO, 'tsconfig.base.json'), ...env },
@@ -72,10 +78,13 @@ function startProxy(portalPort: () => number): Promise<http.Server> {
     const target = new URL(request.url ?? '/');
     const port = target.origin === PUBLIC_URL ? portalPort() : Number(target.port || 80);
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'proxy-connection'));
-    const upstream = http.request({ host: target.hostname, port, method: request.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-      answer.pipe(response);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port, method: request.method, path: `${target.pathname}${target.search}`, headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
+        answer.pipe(response);
+      },
+    );
     upstream.on('error', () => {
       response.writeHead(502);
       response.end();
@@ -105,8 +114,15 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5),
+    }));
   });
   expect({ page: what, violations }).toEqual({ page: what, violations: [] });
 }
@@ -142,14 +158,29 @@ describe('steering group portal in a real browser', () => {
       portalPort = await freePort();
       portal = await spawnNode(
         ['-r', '@swc-node/register', 'apps/portal/src/main.ts'],
-        { NODE_ENV: 'development', PORTAL_PORT: String(portalPort), PORTAL_PUBLIC_URL: PUBLIC_URL, KEYCLOAK_URL: idp.url, API_URL: `http://127.0.0.1:${apiPort}/graphql` },
+        {
+          NODE_ENV: 'development',
+          PORTAL_PORT: String(portalPort),
+          PORTAL_PUBLIC_URL: PUBLIC_URL,
+          KEYCLOAK_URL: idp.url,
+          API_URL: `http://127.0.0.1:${apiPort}/graphql`,
+        },
         'Kommuna portal ready',
       );
       proxy = await startProxy(() => portalPort);
       proxyPort = (proxy.address() as { port: number }).port;
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     } catch (error) {
       await Promise.all([stop(portal), stop(api), idp?.stop(), browser?.close()]);
@@ -170,7 +201,13 @@ describe('steering group portal in a real browser', () => {
   async function newContext(viewport = { width: 1280, height: 800 }): Promise<BrowserContext> {
     // bypassCSP lets the test inject axe-core (the pages themselves run no script); the proxy
     // takes the portal's public address to its test port.
-    return browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE', proxy: { server: `http://127.0.0.1:${proxyPort}` } });
+    return browser!.newContext({
+      viewport,
+      bypassCSP: true,
+      acceptDownloads: true,
+      locale: 'sv-SE',
+      proxy: { server: `http://127.0.0.1:${proxyPort}` },
+    });
   }
 
   async function logIn(page: Page, username: string, target = '/catalogue'): Promise<void> {
@@ -210,7 +247,11 @@ describe('steering group portal in a real browser', () => {
     // The meeting pack as CSV: every service's shares add up to its budget.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner CSV' }).click()]);
     const csv = fs.readFileSync((await download.path())!, 'utf8');
-    const [demoLine, header, ...lines] = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(';'));
+    const [demoLine, header, ...lines] = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(';'));
     // Demo figures are marked before the header and in every row.
     expect(demoLine[0]).toMatch(/^DEMODATA/);
     expect(header.slice(0, 3)).toEqual(['År', 'Tjänst-id', 'Tjänst']);
@@ -223,10 +264,20 @@ describe('steering group portal in a real browser', () => {
     }
     expect([...byService.keys()].sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor']);
     for (const [service, { budget, sum }] of byService) expect({ service, sum }).toEqual({ service, sum: budget });
-    expect(lines.filter((l) => l[1] === 'e-forms').map((l) => l[5])).toEqual(['Härnösands kommun', 'Sundsvalls kommun', 'Timrå kommun', 'Ånge kommun']);
+    expect(lines.filter((l) => l[1] === 'e-forms').map((l) => l[5])).toEqual([
+      'Härnösands kommun',
+      'Sundsvalls kommun',
+      'Timrå kommun',
+      'Ånge kommun',
+    ]);
 
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner PDF' }).click()]);
-    expect(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      fs
+        .readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
 
     // The year selector changes the figures, not just the label: 2024 has its own budgets
     // (e-forms 1 000 000 kr; digital mail had none) and its own use.
@@ -237,7 +288,9 @@ describe('steering group portal in a real browser', () => {
     const eForms2024 = plain(await page.locator('table').first().locator('tbody tr').filter({ hasText: 'E-tjänster' }).textContent());
     expect(eForms2024).toMatch(/1 000 000 kr/);
     expect(eForms2024).not.toEqual(thisYear);
-    expect(plain(await page.locator('table').first().locator('tbody tr').filter({ hasText: 'Digital post' }).textContent())).toContain('Ingen budget beslutad');
+    expect(plain(await page.locator('table').first().locator('tbody tr').filter({ hasText: 'Digital post' }).textContent())).toContain(
+      'Ingen budget beslutad',
+    );
     await expectAccessible(page, 'catalogue 2024');
     await context.close();
   }, 120_000);
@@ -336,7 +389,14 @@ describe('steering group portal in a real browser', () => {
     const page = await context.newPage();
     await logIn(page, 'styrgrupp', '/services/e-forms');
     const token = await page.locator('input[name="csrf"]').first().inputValue();
-    const form = { hypothesisId: 'handling-time', periodStart: '2025-01-01', periodEnd: '2025-01-31', measuredValue: '8', measuredOn: '2025-02-01', source: 'forged' };
+    const form = {
+      hypothesisId: 'handling-time',
+      periodStart: '2025-01-01',
+      periodEnd: '2025-01-31',
+      measuredValue: '8',
+      measuredOn: '2025-02-01',
+      source: 'forged',
+    };
     const post = (data: Record<string, string>, headers: Record<string, string> = {}) =>
       page.request.post(`${PUBLIC_URL}/services/e-forms/follow-ups`, { form: data, headers, maxRedirects: 0 });
     expect((await post(form)).status()).toBe(403);
@@ -348,7 +408,9 @@ describe('steering group portal in a real browser', () => {
     // Logging out ends the identity provider's session too: dev-idp (oidc-provider) asks to confirm,
     // Keycloak given the id_token as hint does not; either way the browser comes back to the portal.
     await page.getByRole('button', { name: 'Logga ut' }).click();
-    await page.waitForURL((url) => url.pathname.endsWith('/protocol/openid-connect/logout') || url.toString() === `${PUBLIC_URL}/logged-out`);
+    await page.waitForURL(
+      (url) => url.pathname.endsWith('/protocol/openid-connect/logout') || url.toString() === `${PUBLIC_URL}/logged-out`,
+    );
     if (page.url() !== `${PUBLIC_URL}/logged-out`) await page.getByRole('button', { name: 'Yes, sign me out' }).click();
     await page.waitForURL(`${PUBLIC_URL}/logged-out`);
     expect(await page.locator('h1').textContent()).toBe('Du är utloggad');

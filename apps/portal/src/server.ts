@@ -67,7 +67,14 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     // Forms post here, and the logout form's redirect goes on to the realm (browsers check form-action on it).
     contentSecurityPolicy: {
       useDefaults: false,
-      directives: { defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], formAction: ["'self'", new URL(config.realmUrl).origin], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'", new URL(config.realmUrl).origin],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
@@ -79,12 +86,18 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    logger.event('info', 'request', { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    logger.event('info', 'request', {
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
     done();
   });
 
   const COOKIE = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
-  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) => reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
+  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) =>
+    reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
   const clearCookie = (reply: FastifyReply, name: string) => reply.clearCookie(name, COOKIE);
   /** The request's cookies (a malformed one reads as absent or as sent, never as a crash). */
   const cookiesOf = (request: FastifyRequest): Record<string, string | undefined> => request.cookies;
@@ -94,7 +107,9 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   };
   /** Until the refresh token ends (or, without one, the access token), and never past SESSION_MAX_MS without the realm saying so. */
   const sessionEnd = (tokens: SessionTokens) =>
-    tokens.refreshToken ? Math.max(tokens.accessTokenExpiresAt, tokens.refreshTokenExpiresAt ?? now().getTime() + SESSION_MAX_MS) : tokens.accessTokenExpiresAt;
+    tokens.refreshToken
+      ? Math.max(tokens.accessTokenExpiresAt, tokens.refreshTokenExpiresAt ?? now().getTime() + SESSION_MAX_MS)
+      : tokens.accessTokenExpiresAt;
   /**
    * The request's session with an access token fit to use: one about to expire is renewed with the
    * refresh token first. Undefined without a session, or when the realm refuses the renewal (the
@@ -118,10 +133,19 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     }
     return renewal;
   };
-  const context = (request: FastifyRequest, session?: Session): PageContext => ({ lang: langOf(request), path: localPath(request.url), user: session?.user, csrfToken: session?.csrfToken });
+  const context = (request: FastifyRequest, session?: Session): PageContext => ({
+    lang: langOf(request),
+    path: localPath(request.url),
+    user: session?.user,
+    csrfToken: session?.csrfToken,
+  });
   const send = (reply: FastifyReply, status: number, ctx: PageContext, page: { title: string; body: Html }) =>
-    reply.code(status).type('text/html; charset=utf-8').send(layout(ctx, page.title, page.body));
-  const toLogin = (reply: FastifyReply, returnTo: string) => reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(layout(ctx, page.title, page.body));
+  const toLogin = (reply: FastifyReply, returnTo: string) =>
+    reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
   const yearOf = (request: FastifyRequest) => {
     const current = Number(stockholmToday(now()).slice(0, 4));
     const asked = Number((request.query as Record<string, string>).year);
@@ -136,7 +160,11 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
       let session: Session | undefined;
       try {
         session = await sessionOf(request);
-        if (!session) return toLogin(reply, request.method === 'GET' ? request.url : String(request.headers.referer ?? '/catalogue').replace(/^https?:\/\/[^/]+/, ''));
+        if (!session)
+          return toLogin(
+            reply,
+            request.method === 'GET' ? request.url : String(request.headers.referer ?? '/catalogue').replace(/^https?:\/\/[^/]+/, ''),
+          );
         return await work(request, reply, session);
       } catch (error) {
         const ctx = context(request, session);
@@ -146,9 +174,14 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
             return toLogin(reply, request.url);
           }
           if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(ctx.lang, 'forbiddenTitle', 'forbiddenText'));
-          if (error.code === 'NOT_FOUND' || error.code === 'TENANT_NOT_FOUND') return send(reply, 404, ctx, messagePage(ctx.lang, 'notFoundTitle', undefined));
+          if (error.code === 'NOT_FOUND' || error.code === 'TENANT_NOT_FOUND')
+            return send(reply, 404, ctx, messagePage(ctx.lang, 'notFoundTitle', undefined));
         }
-        logger.event('error', 'portal page failed', { path: request.url.split('?')[0], error: (error as Error).message, code: (error as { code?: string }).code });
+        logger.event('error', 'portal page failed', {
+          path: request.url.split('?')[0],
+          error: (error as Error).message,
+          code: (error as { code?: string }).code,
+        });
         return send(reply, 502, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
       }
     };
@@ -168,7 +201,9 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   };
 
   app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/assets/portal.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_CSS));
+  app.get('/assets/portal.css', async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(PORTAL_CSS),
+  );
   app.get('/', async (_request, reply) => reply.redirect('/catalogue', 303));
 
   app.get('/lang/:lang', async (request, reply) => {
@@ -281,10 +316,18 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
     const saved = (request.query as Record<string, string>).saved;
     const result = await data.service(session.accessToken, id, year);
     const ctx = { ...context(request, session), demo: result.catalogueDemo };
-    return send(reply, status, ctx, servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmToday(now()) }));
+    return send(
+      reply,
+      status,
+      ctx,
+      servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmToday(now()) }),
+    );
   };
 
-  app.get('/services/:id', page((request, reply, session) => renderService(request, reply, session, 200)));
+  app.get(
+    '/services/:id',
+    page((request, reply, session) => renderService(request, reply, session, 200)),
+  );
 
   app.get(
     '/services/:id/publiccode.yml',
@@ -295,7 +338,14 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   );
 
   const fields = (body: unknown, names: string[]): Record<string, string> =>
-    Object.fromEntries(names.map((name) => [name, typeof (body as Record<string, unknown>)?.[name] === 'string' ? ((body as Record<string, string>)[name] as string).slice(0, 2000) : '']));
+    Object.fromEntries(
+      names.map((name) => [
+        name,
+        typeof (body as Record<string, unknown>)?.[name] === 'string'
+          ? ((body as Record<string, string>)[name] as string).slice(0, 2000)
+          : '',
+      ]),
+    );
 
   app.post(
     '/services/:id/follow-ups',
@@ -309,10 +359,20 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
         return renderService(request, reply, session, 422, { form: 'follow-up', values, errors: [{ field: 'measuredValue', message }] });
       }
       try {
-        await data.recordFollowUp(session.accessToken, { service: id, ...values, measuredValue: measured, note: values.note.trim() || null });
+        await data.recordFollowUp(session.accessToken, {
+          service: id,
+          ...values,
+          measuredValue: measured,
+          note: values.note.trim() || null,
+        });
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== 'VALIDATION_FAILED') throw error;
-        return renderService(request, reply, session, 422, { form: 'follow-up', values, errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [], message: error.message });
+        return renderService(request, reply, session, 422, {
+          form: 'follow-up',
+          values,
+          errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [],
+          message: error.message,
+        });
       }
       return reply.redirect(`/services/${encodeURIComponent(id)}?saved=follow-up#follow-ups`, 303);
     }),
@@ -328,11 +388,18 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
         await data.recordDecision(session.accessToken, { service: id, ...values });
       } catch (error) {
         if (error instanceof ApiError && error.code === 'PROMOTION_REFUSED') {
-          const missing = (error.details as { missing?: Array<{ sv: string; en: string }> } | undefined)?.missing ?? [{ sv: error.message, en: error.message }];
+          const missing = (error.details as { missing?: Array<{ sv: string; en: string }> } | undefined)?.missing ?? [
+            { sv: error.message, en: error.message },
+          ];
           return renderService(request, reply, session, 422, { form: 'decision', values, errors: [], missing });
         }
         if (error instanceof ApiError && (error.code === 'VALIDATION_FAILED' || error.code === 'GRAPHQL_VALIDATION_FAILED')) {
-          return renderService(request, reply, session, 422, { form: 'decision', values, errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [], message: error.message });
+          return renderService(request, reply, session, 422, {
+            form: 'decision',
+            values,
+            errors: Array.isArray(error.details) ? (error.details as FormState['errors']) : [],
+            message: error.message,
+          });
         }
         throw error;
       }

@@ -32,10 +32,16 @@ const EnvSchema = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3005),
   WEB_PUBLIC_SCHEME: z.enum(['http', 'https']).optional(),
-  WEB_LOCAL_DOMAIN: z.string().regex(/^[a-z0-9.-]+$/, 'must be a domain name').default('localhost'),
+  WEB_LOCAL_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/, 'must be a domain name')
+    .default('localhost'),
   WEB_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   KEYCLOAK_URL: z.url().default('http://127.0.0.1:3001'),
-  KEYCLOAK_REALM: z.string().regex(/^[a-z0-9-]+$/).default('kommuna'),
+  KEYCLOAK_REALM: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default('kommuna'),
   WEB_CLIENT_ID: z.string().min(1).default('kommuna-web'),
   API_URL: z.url().default('http://127.0.0.1:3000/graphql'),
   KOMMUNA_TENANTS_DIR: z.string().min(1).default('tenants'),
@@ -47,16 +53,23 @@ export class WebConfigError extends Error {
 }
 
 /** The web's environment, validated once at start-up (a bad value names its variable). */
-export function loadWebConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), randomSecret = () => randomBytes(32).toString('base64url')): WebConfig {
+export function loadWebConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  randomSecret = () => randomBytes(32).toString('base64url'),
+): WebConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new WebConfigError(`Invalid environment configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+    throw new WebConfigError(
+      `Invalid environment configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
+    );
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   // A secret made up at start would log everyone out on every restart and differ between
   // replicas: production must name one.
-  if (production && !e.WEB_SESSION_SECRET) throw new WebConfigError('Invalid environment configuration:\n  WEB_SESSION_SECRET: required in production (32+ characters)');
+  if (production && !e.WEB_SESSION_SECRET)
+    throw new WebConfigError('Invalid environment configuration:\n  WEB_SESSION_SECRET: required in production (32+ characters)');
   return {
     env: e.NODE_ENV,
     host: e.WEB_HOST,

@@ -13,8 +13,14 @@ const TEXTS = {
   loggedOut: { sv: 'Du är utloggad', en: 'You are logged out' },
   loggedOutText: { sv: 'Stäng webbläsaren om du använder en delad dator.', en: 'Close the browser if you are on a shared computer.' },
   chooseMunicipality: { sv: 'Välj kommun', en: 'Choose a municipality' },
-  chooseMunicipalityText: { sv: 'Kommunernas e-tjänster och Mina sidor. Välj din kommun.', en: "The municipalities' e-services and My pages. Choose your municipality." },
-  servicesLead: { sv: 'Här kan du göra ditt ärende själv, när det passar dig.', en: 'Here you can do your errand yourself, when it suits you.' },
+  chooseMunicipalityText: {
+    sv: 'Kommunernas e-tjänster och Mina sidor. Välj din kommun.',
+    en: "The municipalities' e-services and My pages. Choose your municipality.",
+  },
+  servicesLead: {
+    sv: 'Här kan du göra ditt ärende själv, när det passar dig.',
+    en: 'Here you can do your errand yourself, when it suits you.',
+  },
   search: { sv: 'Sök bland e-tjänsterna', en: 'Search the e-services' },
   searchButton: { sv: 'Sök', en: 'Search' },
   noForms: { sv: 'Inga e-tjänster matchar din sökning.', en: 'No e-services match your search.' },
@@ -24,7 +30,10 @@ const TEXTS = {
   errorSummary: { sv: 'Det finns fel i formuläret', en: 'There is a problem with the form' },
   errorSummaryText: { sv: 'Rätta följande och skicka in igen:', en: 'Correct the following and submit again:' },
   errorPrefix: { sv: 'Fel:', en: 'Error:' },
-  attachmentLater: { sv: 'Bifoga filen i Mina sidor när ärendet är inskickat.', en: 'Attach the file in My pages once the errand is submitted.' },
+  attachmentLater: {
+    sv: 'Bifoga filen i Mina sidor när ärendet är inskickat.',
+    en: 'Attach the file in My pages once the errand is submitted.',
+  },
   yes: { sv: 'Ja', en: 'Yes' },
   no: { sv: 'Nej', en: 'No' },
   receiptTitle: { sv: 'Tack, vi har tagit emot ditt ärende', en: 'Thank you, we have received your errand' },
@@ -94,7 +103,11 @@ export const outcomeText = (lang: Lang, outcome: string): string => OUTCOME[outc
 
 /** Dates and times as a Swede (or an English reader) in Sweden reads them. */
 export const dateTime = (lang: Lang, iso: string): string =>
-  new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Stockholm' }).format(new Date(iso));
+  new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Stockholm',
+  }).format(new Date(iso));
 
 export const dateOnly = (lang: Lang, iso: string): string =>
   new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Stockholm' }).format(new Date(iso));

@@ -29,8 +29,14 @@ async function main(): Promise<void> {
   logger.event('info', 'Kommuna web ready', {
     port,
     url: `${config.scheme}://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`,
-    municipalities: tenants.tenants.map((tenant) => (hostPart ? `${config.scheme}://${tenant.slug}${hostPart}` : `${config.scheme}://${tenant.hosts[0]}`)),
-    sessions: config.redisUrl ? 'redis' : config.sessionSecretGenerated ? 'cookie (secret made up at start: sessions end with the process)' : 'cookie',
+    municipalities: tenants.tenants.map((tenant) =>
+      hostPart ? `${config.scheme}://${tenant.slug}${hostPart}` : `${config.scheme}://${tenant.hosts[0]}`,
+    ),
+    sessions: config.redisUrl
+      ? 'redis'
+      : config.sessionSecretGenerated
+        ? 'cookie (secret made up at start: sessions end with the process)'
+        : 'cookie',
     api: config.apiUrl,
     identityProvider: config.realmUrl,
   });

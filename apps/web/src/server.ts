@@ -60,7 +60,8 @@ function parseCookies(header: string | undefined): Record<string, string> {
 }
 
 /** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
-const localPath = (value: unknown, fallback = '/'): string => (typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback);
+const localPath = (value: unknown, fallback = '/'): string =>
+  typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback;
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -88,7 +89,10 @@ export function buildWeb(options: WebOptions): FastifyInstance {
 
   const realmOrigin = new URL(config.realmUrl).origin;
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('content-security-policy', `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`);
+    reply.header(
+      'content-security-policy',
+      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`,
+    );
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
@@ -96,7 +100,13 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
-    logger.event('info', 'request', { method: request.method, host: request.headers.host, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    logger.event('info', 'request', {
+      method: request.method,
+      host: request.headers.host,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
     done();
   });
 
@@ -118,8 +128,10 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     csrfToken: session?.csrfToken,
     stylesheet: assets.css.path,
   });
-  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: Page) => reply.code(status).type('text/html; charset=utf-8').send(renderPage(ctx, page));
-  const toLogin = (reply: FastifyReply, returnTo: string) => reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
+  const send = (reply: FastifyReply, status: number, ctx: PageContext, page: Page) =>
+    reply.code(status).type('text/html; charset=utf-8').send(renderPage(ctx, page));
+  const toLogin = (reply: FastifyReply, returnTo: string) =>
+    reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
 
   /**
    * The request's live session at this municipality, its access token renewed when it is about
@@ -136,7 +148,12 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
       return undefined;
     }
-    const next: Session = { ...session, accessToken: renewed.accessToken, accessTokenExpiresAt: renewed.accessTokenExpiresAt, refreshToken: renewed.refreshToken ?? session.refreshToken };
+    const next: Session = {
+      ...session,
+      accessToken: renewed.accessToken,
+      accessTokenExpiresAt: renewed.accessTokenExpiresAt,
+      refreshToken: renewed.refreshToken ?? session.refreshToken,
+    };
     reply.header('set-cookie', cookie(SESSION_COOKIE, await sessions.save(next)));
     return next;
   }
@@ -148,7 +165,13 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     (work: Handler) =>
     async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const tenant = tenantOf(request);
-      if (!tenant) return send(reply, 404, context(request), messagePage(t(langOf(request), 'notFoundTitle'), t(langOf(request), 'notFoundText'), { href: '/', label: 'Kommuna' }));
+      if (!tenant)
+        return send(
+          reply,
+          404,
+          context(request),
+          messagePage(t(langOf(request), 'notFoundTitle'), t(langOf(request), 'notFoundText'), { href: '/', label: 'Kommuna' }),
+        );
       const session = await sessionOf(request, reply, tenant);
       try {
         return await work(request, reply, tenant, session);
@@ -161,9 +184,14 @@ export function buildWeb(options: WebOptions): FastifyInstance {
             return toLogin(reply, request.method === 'GET' ? request.url : '/');
           }
           if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
-          if (['NOT_FOUND', 'FORM_NOT_FOUND', 'CASE_NOT_FOUND', 'SUBMISSION_NOT_FOUND'].includes(error.code)) return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText')));
+          if (['NOT_FOUND', 'FORM_NOT_FOUND', 'CASE_NOT_FOUND', 'SUBMISSION_NOT_FOUND'].includes(error.code))
+            return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText')));
         }
-        logger.event('error', 'web page failed', { path: request.url.split('?')[0], error: (error as Error).message, code: (error as { code?: string }).code });
+        logger.event('error', 'web page failed', {
+          path: request.url.split('?')[0],
+          error: (error as Error).message,
+          code: (error as { code?: string }).code,
+        });
         return send(reply, 502, ctx, messagePage(t(ctx.lang, 'errorTitle'), t(ctx.lang, 'errorText')));
       }
     };
@@ -180,7 +208,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     const posted = (request.body as PostedForm | undefined)?.find(([name]) => name === 'csrf')?.[1];
     return csrfMatches(session, posted);
   };
-  const postedValue = (request: FastifyRequest, name: string) => (Array.isArray(request.body) ? (request.body as PostedForm).find(([n]) => n === name)?.[1] : undefined);
+  const postedValue = (request: FastifyRequest, name: string) =>
+    Array.isArray(request.body) ? (request.body as PostedForm).find(([n]) => n === name)?.[1] : undefined;
 
   app.get('/health', async () => ({ status: 'ok' }));
 
@@ -200,9 +229,19 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     // No municipality in the host: each member's own address.
     const port = request.headers.host?.match(/:(\d+)$/)?.[1];
     const urlOf = (member: WebTenant) =>
-      config.localDomain ? `${config.scheme}://${member.slug}.${config.localDomain}${port ? `:${port}` : ''}/` : `${config.scheme}://${member.hosts[0]}/`;
+      config.localDomain
+        ? `${config.scheme}://${member.slug}.${config.localDomain}${port ? `:${port}` : ''}/`
+        : `${config.scheme}://${member.hosts[0]}/`;
     const ctx = context(request);
-    return send(reply, 200, ctx, chooseMunicipalityPage(ctx.lang, tenants.tenants.map((member) => ({ tenant: member, url: urlOf(member) }))));
+    return send(
+      reply,
+      200,
+      ctx,
+      chooseMunicipalityPage(
+        ctx.lang,
+        tenants.tenants.map((member) => ({ tenant: member, url: urlOf(member) })),
+      ),
+    );
   });
 
   app.get('/lang/:lang', async (request, reply) => {
@@ -232,11 +271,30 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       const ctx = context(request, tenant);
       const query = request.query as Record<string, string | undefined>;
       const login = await unseal(loginKey, cookiesOf(request)[LOGIN_COOKIE], now());
-      const failed = () => send(reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0)), 400, ctx, messagePage(t(ctx.lang, 'loginFailed'), t(ctx.lang, 'loginFailedText'), { href: '/auth/login', label: t(ctx.lang, 'login') }));
-      if (!login || login.tenant !== tenant.slug || typeof login.state !== 'string' || login.state !== query.state || typeof login.verifier !== 'string') return failed();
+      const failed = () =>
+        send(
+          reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0)),
+          400,
+          ctx,
+          messagePage(t(ctx.lang, 'loginFailed'), t(ctx.lang, 'loginFailedText'), { href: '/auth/login', label: t(ctx.lang, 'login') }),
+        );
+      if (
+        !login ||
+        login.tenant !== tenant.slug ||
+        typeof login.state !== 'string' ||
+        login.state !== query.state ||
+        typeof login.verifier !== 'string'
+      )
+        return failed();
       try {
         const tokens = await realm.finishLogin(new URL(`${originOf(request)}${request.url}`), login.verifier, login.state);
-        const session: Session = { id: newToken(), tenant: tenant.slug, ...tokens, expiresAt: now() + SESSION_MAX_AGE_MS, csrfToken: newToken() };
+        const session: Session = {
+          id: newToken(),
+          tenant: tenant.slug,
+          ...tokens,
+          expiresAt: now() + SESSION_MAX_AGE_MS,
+          csrfToken: newToken(),
+        };
         reply.header('set-cookie', [cookie(SESSION_COOKIE, await sessions.save(session)), cookie(LOGIN_COOKIE, '', 0)]);
         logger.event('info', 'web login', { tenant: tenant.slug, subject: session.user.subject });
         return reply.redirect(localPath(login.returnTo, '/my-pages'), 303);
@@ -251,7 +309,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   app.post(
     '/auth/logout',
     municipal(async (request, reply, tenant, session) => {
-      if (session && !postAllowed(request, session)) return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
+      if (session && !postAllowed(request, session))
+        return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
       await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
       reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
       return reply.redirect('/logged-out', 303);
@@ -272,12 +331,27 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       const ctx = context(request, tenant, session);
       const query = (request.query as Record<string, unknown>).q;
       const { publishedForms } = await api.query<{ publishedForms: PublishedFormSummary[] }>({ tenant: tenant.slug }, PUBLISHED_FORMS);
-      return send(reply, 200, ctx, servicesPage(ctx.lang, tenant.names[ctx.lang], publishedForms, typeof query === 'string' ? query.slice(0, 200) : ''));
+      return send(
+        reply,
+        200,
+        ctx,
+        servicesPage(ctx.lang, tenant.names[ctx.lang], publishedForms, typeof query === 'string' ? query.slice(0, 200) : ''),
+      );
     }),
   );
 
-  const loadForm = async (tenant: WebTenant, slug: string) => (await api.query<{ publishedForm: PublishedForm }>({ tenant: tenant.slug }, PUBLISHED_FORM, { slug })).publishedForm;
-  const renderForm = (request: FastifyRequest, reply: FastifyReply, tenant: WebTenant, session: Session | undefined, form: PublishedForm, status: number, state: FormPageState, idempotencyKey: string) => {
+  const loadForm = async (tenant: WebTenant, slug: string) =>
+    (await api.query<{ publishedForm: PublishedForm }>({ tenant: tenant.slug }, PUBLISHED_FORM, { slug })).publishedForm;
+  const renderForm = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: WebTenant,
+    session: Session | undefined,
+    form: PublishedForm,
+    status: number,
+    state: FormPageState,
+    idempotencyKey: string,
+  ) => {
     const ctx = context(request, tenant, session);
     const hidden: Record<string, string> = { idempotencyKey };
     if (session) hidden.csrf = session.csrfToken;
@@ -298,7 +372,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     municipal(async (request, reply, tenant, session) => {
       const { slug } = request.params as { slug: string };
       const lang = langOf(request);
-      if (!postAllowed(request, session)) return send(reply, 403, context(request, tenant, session), messagePage(t(lang, 'forbiddenTitle')));
+      if (!postAllowed(request, session))
+        return send(reply, 403, context(request, tenant, session), messagePage(t(lang, 'forbiddenTitle')));
       const form = await loadForm(tenant, slug);
       if (form.loginRequired && !session) return toLogin(reply, `/e-services/${encodeURIComponent(slug)}`);
       const posted = Array.isArray(request.body) ? (request.body as PostedForm) : [];
@@ -308,13 +383,19 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       const idempotencyKey = key && /^[A-Za-z0-9-]{8,64}$/.test(key) ? key : randomUUID();
       let receipt: FormReceiptView;
       try {
-        ({ submitForm: receipt } = await api.query<{ submitForm: FormReceiptView }>({ tenant: tenant.slug, accessToken: session?.accessToken }, SUBMIT_FORM, {
-          input: { formSlug: slug, data: answers, idempotencyKey },
-          language: lang,
-        }));
+        ({ submitForm: receipt } = await api.query<{ submitForm: FormReceiptView }>(
+          { tenant: tenant.slug, accessToken: session?.accessToken },
+          SUBMIT_FORM,
+          {
+            input: { formSlug: slug, data: answers, idempotencyKey },
+            language: lang,
+          },
+        ));
       } catch (error) {
         if (!(error instanceof ApiError) || !['SUBMISSION_INVALID', 'VALIDATION_FAILED'].includes(error.code)) throw error;
-        const problems = Array.isArray(error.details) ? error.details.filter((d): d is FieldProblem => isRecord(d) && typeof d.path === 'string' && typeof d.message === 'string') : [];
+        const problems = Array.isArray(error.details)
+          ? error.details.filter((d): d is FieldProblem => isRecord(d) && typeof d.path === 'string' && typeof d.message === 'string')
+          : [];
         return renderForm(request, reply, tenant, session, form, 422, { answers, problems, message: error.message }, idempotencyKey);
       }
       if (session) return reply.redirect(`/receipts/${encodeURIComponent(receipt.submissionId)}`, 303);
@@ -328,7 +409,11 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     '/receipts/:id',
     resident(async (request, reply, tenant, session) => {
       const ctx = context(request, tenant, session);
-      const { formReceipt } = await api.query<{ formReceipt: FormReceiptView }>({ tenant: tenant.slug, accessToken: session.accessToken }, FORM_RECEIPT, { id: (request.params as { id: string }).id });
+      const { formReceipt } = await api.query<{ formReceipt: FormReceiptView }>(
+        { tenant: tenant.slug, accessToken: session.accessToken },
+        FORM_RECEIPT,
+        { id: (request.params as { id: string }).id },
+      );
       return send(reply, 200, ctx, receiptPage(ctx.lang, formReceipt, true));
     }),
   );
@@ -336,10 +421,14 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   app.get(
     '/receipts/:id/pdf',
     resident(async (request, reply, tenant, session) => {
-      const { formReceipt } = await api.query<{ formReceipt: { errandNumber: string; pdfBase64: string } }>({ tenant: tenant.slug, accessToken: session.accessToken }, FORM_RECEIPT_PDF, {
-        id: (request.params as { id: string }).id,
-        language: langOf(request),
-      });
+      const { formReceipt } = await api.query<{ formReceipt: { errandNumber: string; pdfBase64: string } }>(
+        { tenant: tenant.slug, accessToken: session.accessToken },
+        FORM_RECEIPT_PDF,
+        {
+          id: (request.params as { id: string }).id,
+          language: langOf(request),
+        },
+      );
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="kvittens-${formReceipt.errandNumber.replace(/[^A-Za-z0-9-]/g, '')}.pdf"`)
@@ -351,7 +440,10 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     '/my-pages',
     resident(async (request, reply, tenant, session) => {
       const ctx = context(request, tenant, session);
-      const { myCases } = await api.query<{ myCases: { nodes: CaseSummary[] } }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASES);
+      const { myCases } = await api.query<{ myCases: { nodes: CaseSummary[] } }>(
+        { tenant: tenant.slug, accessToken: session.accessToken },
+        MY_CASES,
+      );
       return send(reply, 200, ctx, myPagesPage(ctx.lang, session.user.name, myCases.nodes));
     }),
   );
@@ -360,14 +452,21 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     '/my-pages/cases/:id',
     resident(async (request, reply, tenant, session) => {
       const ctx = context(request, tenant, session);
-      const { myCase } = await api.query<{ myCase: CaseDetail }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASE, { id: (request.params as { id: string }).id });
+      const { myCase } = await api.query<{ myCase: CaseDetail }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASE, {
+        id: (request.params as { id: string }).id,
+      });
       return send(reply, 200, ctx, casePage(ctx.lang, myCase));
     }),
   );
 
   app.setNotFoundHandler((request, reply) => {
     const ctx = context(request, tenantOf(request));
-    return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText'), { href: '/', label: t(ctx.lang, 'eServices') }));
+    return send(
+      reply,
+      404,
+      ctx,
+      messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText'), { href: '/', label: t(ctx.lang, 'eServices') }),
+    );
   });
 
   app.addHook('onClose', async () => sessions.close());

@@ -27,8 +27,15 @@ const startApp = (script: string, env: Record<string, string>, readyText: string
 async function expectAccessible(page: Page, what: string): Promise<void> {
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+    const result = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5),
+    }));
   });
   expect({ page: what, violations }).toEqual({ page: what, violations: [] });
 }
@@ -36,23 +43,37 @@ async function expectAccessible(page: Page, what: string): Promise<void> {
 async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const height = Math.min(1800, await page.evaluate(() => document.documentElement.scrollHeight));
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width: page.viewportSize()!.width, height } });
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: page.viewportSize()!.width, height },
+  });
 }
 
 /**
  * A request as a browser on this machine sends it to <slug>.localhost (the test process cannot
  * resolve those names): to 127.0.0.1, with the host name in the Host header.
  */
-function request(url: string, options: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const target = new URL(url);
   const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
-  const headers: Record<string, string> = { host: target.host, ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...options.headers };
+  const headers: Record<string, string> = {
+    host: target.host,
+    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    ...options.headers,
+  };
   return new Promise((resolve, reject) => {
-    const sent = http.request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
+    const sent = http.request(
+      { host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      },
+    );
     sent.on('error', reject);
     sent.end(body);
   });
@@ -68,7 +89,13 @@ async function posting(page: Page, action: () => Promise<void>): Promise<void> {
 const focused = (page: Page) =>
   page.evaluate(() => {
     const element = document.activeElement as HTMLInputElement | null;
-    return { tag: element?.tagName.toLowerCase(), id: element?.id ?? '', name: element?.getAttribute('name') ?? '', value: element?.value ?? '', text: element?.textContent?.trim() ?? '' };
+    return {
+      tag: element?.tagName.toLowerCase(),
+      id: element?.id ?? '',
+      name: element?.getAttribute('name') ?? '',
+      value: element?.value ?? '',
+      text: element?.textContent?.trim() ?? '',
+    };
   });
 
 /** Presses Tab until the focus is on what `wanted` accepts (at most 40 times): how a keyboard user moves. */
@@ -123,7 +150,15 @@ describe('residents web in a real browser', () => {
       web = await startWeb();
       browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
       });
     } catch (error) {
       await Promise.all([web?.stop(), api?.stop(), idp?.stop(), browser?.close()]);
@@ -140,14 +175,20 @@ describe('residents web in a real browser', () => {
   }, 60_000);
 
   // bypassCSP lets the test inject axe-core (the pages allow only their own scripts).
-  const newContext = (viewport = { width: 1280, height: 900 }): Promise<BrowserContext> => browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE' });
+  const newContext = (viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
+    browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE' });
 
   it('serves each municipality on its own host with its name, lists and searches its e-services, in Swedish and English', async () => {
     const context = await newContext();
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${webPort}/`);
     expect(await page.locator('h1').textContent()).toBe('Välj kommun');
-    expect(await page.locator('main a').allTextContents()).toEqual(['Ånge kommun', 'Härnösands kommun', 'Sundsvalls kommun', 'Timrå kommun']);
+    expect(await page.locator('main a').allTextContents()).toEqual([
+      'Ånge kommun',
+      'Härnösands kommun',
+      'Sundsvalls kommun',
+      'Timrå kommun',
+    ]);
     await expectAccessible(page, 'choose a municipality');
 
     await page.getByRole('link', { name: 'Timrå kommun' }).click();
@@ -156,7 +197,11 @@ describe('residents web in a real browser', () => {
 
     await page.goto(`${sundsvall()}/e-services`);
     expect(await page.locator('h1').textContent()).toBe('E-tjänster – Sundsvalls kommun');
-    expect(await page.locator('main .card h2').allTextContents()).toEqual(['Ansök om parkeringstillstånd för rörelsehindrade', 'Fråga om bygglov', 'Välj skola']);
+    expect(await page.locator('main .card h2').allTextContents()).toEqual([
+      'Ansök om parkeringstillstånd för rörelsehindrade',
+      'Fråga om bygglov',
+      'Välj skola',
+    ]);
     await expectAccessible(page, 'e-services');
     await screenshot(page, 'web-e-services');
 
@@ -184,7 +229,7 @@ describe('residents web in a real browser', () => {
     await context.close();
   }, 120_000);
 
-  it('shows the api\'s messages for a form without login, with an error summary, in English too', async () => {
+  it("shows the api's messages for a form without login, with an error summary, in English too", async () => {
     const context = await newContext();
     const page = await context.newPage();
     await page.goto(`${sundsvall()}/e-services/bygglov-forfragan`);
@@ -266,7 +311,9 @@ describe('residents web in a real browser', () => {
 
     // Refused by the api, said in plain Swedish; the summary has the focus and links to the field.
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
-    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual(['Hur länge beräknas funktionsnedsättningen vara (månader)?: Fel typ: ska vara ett heltal']);
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Hur länge beräknas funktionsnedsättningen vara (månader)?: Fel typ: ska vara ett heltal',
+    ]);
     await expectAccessible(page, 'parking permit with an error');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -285,7 +332,10 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('main').textContent()).toContain('Jag har svår artros');
     await expectAccessible(page, 'receipt');
     await screenshot(page, 'web-receipt');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Ladda ner kvittensen (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Ladda ner kvittensen (PDF)' }).click(),
+    ]);
     const pdf = fs.readFileSync((await download.path())!);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -346,10 +396,22 @@ describe('residents web in a real browser', () => {
     await page.getByLabel('Lösenord').fill('kommuna-demo');
     await page.getByRole('button', { name: 'Logga in', exact: true }).click();
     await page.waitForURL(`${sundsvall()}/my-pages`);
-    const form = { root_roll: 'forare', root_telefon: '060-123456', root_funktionsnedsattning: 'Förfalskad ansökan här.', root_varaktighetManader: '12', root_gangstrackaMeter: '10', root_harLakarintyg: 'false', idempotencyKey: 'forged-1234' };
+    const form = {
+      root_roll: 'forare',
+      root_telefon: '060-123456',
+      root_funktionsnedsattning: 'Förfalskad ansökan här.',
+      root_varaktighetManader: '12',
+      root_gangstrackaMeter: '10',
+      root_harLakarintyg: 'false',
+      idempotencyKey: 'forged-1234',
+    };
     const session = (await context.cookies()).find((c) => c.name === 'kw_session')!;
     const post = (data: Record<string, string>, headers: Record<string, string> = {}) =>
-      request(`${sundsvall()}/e-services/parkeringstillstand`, { method: 'POST', form: data, headers: { cookie: `kw_session=${session.value}`, ...headers } });
+      request(`${sundsvall()}/e-services/parkeringstillstand`, {
+        method: 'POST',
+        form: data,
+        headers: { cookie: `kw_session=${session.value}`, ...headers },
+      });
     expect((await post(form)).status).toBe(403);
     expect((await post({ ...form, csrf: 'guess' })).status).toBe(403);
     const token = await page.locator('input[name="csrf"]').first().inputValue();

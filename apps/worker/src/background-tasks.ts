@@ -16,7 +16,8 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     const raw = env[name];
     if (raw === undefined || raw === '') return undefined;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number of milliseconds, at least ${min} (got "${raw}")`);
+    if (!Number.isInteger(value) || value < min)
+      throw new Error(`${name} must be a whole number of milliseconds, at least ${min} (got "${raw}")`);
     return value;
   };
   return {

@@ -22,7 +22,10 @@ const LEASE_MS = 2000;
 
 interface Simulator {
   url: string;
-  records(): Promise<{ deliveries: Array<{ messageId: string; transactionId: string }>; deliveryCounts: Record<string, { accepted: number; requests: number }> }>;
+  records(): Promise<{
+    deliveries: Array<{ messageId: string; transactionId: string }>;
+    deliveryCounts: Record<string, { accepted: number; requests: number }>;
+  }>;
   stop(): Promise<void>;
 }
 
@@ -112,7 +115,8 @@ if (process.env.DATABASE_URL) {
       fs.rmSync(printDir, { recursive: true, force: true });
     }, 30_000);
 
-    const inSundsvall = <T>(work: () => Promise<T>) => requestContext.run({ requestId: 'crash-test', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, work);
+    const inSundsvall = <T>(work: () => Promise<T>) =>
+      requestContext.run({ requestId: 'crash-test', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, work);
     const sql = (query: string, params: unknown[] = []) => inSundsvall(() => database.transaction((em) => em.query(query, params)));
     const start = (simulator: Simulator) => {
       const worker = spawnWorker(databaseUrl, simulator.url, printDir);
@@ -131,9 +135,25 @@ if (process.env.DATABASE_URL) {
       const staff = { kind: 'user' as const, id: 'crash-test-staff' };
       const templates = new TemplateService(database);
       return inSundsvall(async () => {
-        await templates.save({ name, subject: { sv: 'Ny tömningsdag, {{namn}}', en: 'New collection day, {{namn}}' }, body: { sv: 'Hej {{namn}}!', en: 'Hi {{namn}}!' } }, staff, WHOLE_MUNICIPALITY);
-        const recipients = Array.from({ length: count }, (_, i) => ({ recipient: testPersonnummer(from + i), values: { namn: `Mottagare ${from + i}` } }));
-        const batch = await new SendBatchService(database, directory, templates).create({ template: { name }, allowPaper: false }, recipients, staff, WHOLE_MUNICIPALITY);
+        await templates.save(
+          {
+            name,
+            subject: { sv: 'Ny tömningsdag, {{namn}}', en: 'New collection day, {{namn}}' },
+            body: { sv: 'Hej {{namn}}!', en: 'Hi {{namn}}!' },
+          },
+          staff,
+          WHOLE_MUNICIPALITY,
+        );
+        const recipients = Array.from({ length: count }, (_, i) => ({
+          recipient: testPersonnummer(from + i),
+          values: { namn: `Mottagare ${from + i}` },
+        }));
+        const batch = await new SendBatchService(database, directory, templates).create(
+          { template: { name }, allowPaper: false },
+          recipients,
+          staff,
+          WHOLE_MUNICIPALITY,
+        );
         expect(batch.total).toBe(count);
         return batch.id;
       });
@@ -222,7 +242,9 @@ if (process.env.DATABASE_URL) {
       for (const worker of replicas) await stop(worker);
 
       const [ra, rb] = [await a.records(), await b.records()];
-      const ids = (await sql(`SELECT message_id FROM mail_delivery WHERE send_batch_id = $1`, [batchId])).map((r: { message_id: string }) => r.message_id);
+      const ids = (await sql(`SELECT message_id FROM mail_delivery WHERE send_batch_id = $1`, [batchId])).map(
+        (r: { message_id: string }) => r.message_id,
+      );
       const requests = (id: string) => (ra.deliveryCounts[id]?.requests ?? 0) + (rb.deliveryCounts[id]?.requests ?? 0);
       expect(ids).toHaveLength(count);
       expect(ids.filter((id: string) => requests(id) !== 1)).toEqual([]);

@@ -36,7 +36,11 @@ describe('worker health port', () => {
     const { server } = createHealthServer(database, { metricsToken: token });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const metrics = async (authorization?: string) =>
-      (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, { headers: authorization ? { authorization } : {} })).status;
+      (
+        await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`, {
+          headers: authorization ? { authorization } : {},
+        })
+      ).status;
     try {
       expect(await metrics()).toBe(403);
       expect(await metrics(`Bearer ${token}x`)).toBe(403);

@@ -17,7 +17,8 @@ export function createHealthServer(database: Database, options: { metricsToken?:
 
   const server = http.createServer((request, response) => {
     if (request.url === '/metrics') {
-      if (options.metricsToken && !presents(request.headers.authorization, options.metricsToken)) return answer(response, 403, { error: 'forbidden' });
+      if (options.metricsToken && !presents(request.headers.authorization, options.metricsToken))
+        return answer(response, 403, { error: 'forbidden' });
       // Outbox lag, failures and deliveries as this replica saw them, plus its process figures.
       void platformMetrics.text().then((text) => response.writeHead(200, { 'content-type': platformMetrics.contentType }).end(text));
       return;

@@ -22,17 +22,29 @@ async function main(): Promise<void> {
     throw new Error(`KOMMUNA_WORKER_HEALTH_PORT must be a port number (0-65535; 0 picks a free one), not "${healthPortSetting}"`);
   }
   if (config.database.kind !== 'postgres') {
-    throw new Error('The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.');
+    throw new Error(
+      'The worker needs a PostgreSQL server (DATABASE_URL). On the embedded database `npm start` runs this work inside the api.',
+    );
   }
   // Each tenant.yaml and every service's settings, checked as the api and tenants:validate check them.
   const tenantConfigs = loadValidatedTenants(config.tenantsDir).map((loaded) => loaded.config);
   // Migrations are the api's or the migration job's to run; a pending one stops the worker here.
-  const database = await Database.open({ kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize }, WORKER_DATABASE_SCHEMA);
+  const database = await Database.open(
+    { kind: 'postgres', url: config.database.url, poolSize: config.database.poolSize },
+    WORKER_DATABASE_SCHEMA,
+  );
   const tenants = new TenantDirectory(database);
   await tenants.sync(tenantConfigs);
   platformMetrics.setTenants(tenants.all());
   // The same composed services as the api's: the outbox over every service's handlers, then each service's jobs.
-  const services = new ComposedServices({ database, tenants, parties: new PartyRegister(database), env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
+  const services = new ComposedServices({
+    database,
+    tenants,
+    parties: new PartyRegister(database),
+    env: config.env,
+    tenantsDir: config.tenantsDir,
+    servicesDir: servicesDir(),
+  });
   // With NATS_URL, the outbox also publishes every event to JetStream (kommuna.events.<municipality>.<type>).
   const nats = await natsBridgeFromEnv(process.env, tenants);
   const tasks = services.backgroundTasks({
@@ -49,8 +61,15 @@ async function main(): Promise<void> {
   });
   // The port actually bound (0 picks a free one); a wildcard address is reached on loopback.
   const healthPort = (health.address() as AddressInfo).port;
-  const healthHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.event('info', 'Kommuna worker ready', { tasks: tasks.map((t) => t.name), nats: nats ? 'connected' : 'off', tenants: tenants.all().length, healthPort, health: `http://${healthHost}:${healthPort}/health/ready` });
+  const healthHost =
+    config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.event('info', 'Kommuna worker ready', {
+    tasks: tasks.map((t) => t.name),
+    nats: nats ? 'connected' : 'off',
+    tenants: tenants.all().length,
+    healthPort,
+    health: `http://${healthHost}:${healthPort}/health/ready`,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {

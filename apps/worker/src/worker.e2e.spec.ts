@@ -30,12 +30,21 @@ function spawnWorker(env: Record<string, string | undefined>) {
 /** Every message stored on one subject, read through a fresh consumer (the stream is shared with other runs). */
 async function storedOn(nc: NatsConnection, subject: string): Promise<CloudEvent<unknown>[]> {
   const manager = await nc.jetstreamManager();
-  const consumer = await manager.consumers.add(EVENT_STREAM, { filter_subject: subject, ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30_000_000_000 });
+  const consumer = await manager.consumers.add(EVENT_STREAM, {
+    filter_subject: subject,
+    ack_policy: AckPolicy.None,
+    deliver_policy: DeliverPolicy.All,
+    inactive_threshold: 30_000_000_000,
+  });
   const events: CloudEvent<unknown>[] = [];
   if (consumer.num_pending > 0) {
-    const messages = await (await nc.jetstream().consumers.get(EVENT_STREAM, consumer.name)).fetch({ max_messages: consumer.num_pending, expires: 5000 });
+    const messages = await (
+      await nc.jetstream().consumers.get(EVENT_STREAM, consumer.name)
+    ).fetch({ max_messages: consumer.num_pending, expires: 5000 });
     for await (const message of messages) {
-      const headers = Object.fromEntries([...(message.headers?.keys() ?? [])].map((key) => [key.toLowerCase(), message.headers?.get(key) ?? '']));
+      const headers = Object.fromEntries(
+        [...(message.headers?.keys() ?? [])].map((key) => [key.toLowerCase(), message.headers?.get(key) ?? '']),
+      );
       events.push(HTTP.toEvent({ headers, body: message.string() }) as CloudEvent<unknown>);
       if (events.length === consumer.num_pending) break;
     }
@@ -62,7 +71,13 @@ describe('worker process', () => {
           database.transaction((em) => recordEvent(em, { type: 'se.kommuna.test.ping', source: '/test', data: {} })),
         );
         const port = await freePort();
-        const worker = spawnWorker({ DATABASE_URL: url, DATABASE_MIGRATION_URL: undefined, KOMMUNA_WORKER_HEALTH_PORT: String(port), NODE_ENV: 'test', NATS_URL: undefined });
+        const worker = spawnWorker({
+          DATABASE_URL: url,
+          DATABASE_MIGRATION_URL: undefined,
+          KOMMUNA_WORKER_HEALTH_PORT: String(port),
+          NODE_ENV: 'test',
+          NATS_URL: undefined,
+        });
         try {
           const published = async () =>
             requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
@@ -70,7 +85,9 @@ describe('worker process', () => {
             );
           for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
           // The composed services' work (@kommuna/services), the same list the api runs on the embedded database.
-          expect(worker.output()).toMatch(/Kommuna worker ready.*"tasks":\["outbox","webhook-delivery","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/);
+          expect(worker.output()).toMatch(
+            /Kommuna worker ready.*"tasks":\["outbox","webhook-delivery","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/,
+          );
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(health.status).toBe(200);
@@ -95,17 +112,36 @@ describe('worker process', () => {
         await tenants.sync(loadTenantConfigs(path.join(REPO_ROOT, 'tenants')).map((t) => t.config));
         await loadEFormsContent({ database, tenants, tenantsDir: path.join(REPO_ROOT, 'tenants') });
         const sundsvall = tenants.get('sundsvall');
-        const answers = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
+        const answers = {
+          fastighetsbeteckning: 'Norrmalm 3:12',
+          atgard: 'attefall',
+          beskrivning: 'Ett attefallshus',
+          namn: 'Kim',
+          svarsform: 'epost',
+          epost: 'kim@example.se',
+        };
         const { submissionId } = await requestContext.run({ requestId: 't', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, () =>
-          new CitizenFormsService(database, tenants).submit({ formSlug: 'bygglov-forfragan', data: answers, idempotencyKey: `nats-${Date.now()}` }),
+          new CitizenFormsService(database, tenants).submit({
+            formSlug: 'bygglov-forfragan',
+            data: answers,
+            idempotencyKey: `nats-${Date.now()}`,
+          }),
         );
         const [{ id: eventId }] = await requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
-          database.transaction((em) => em.query(`SELECT id FROM outbox_event WHERE type = $1 AND subject = $2`, [EVENT_TYPES.formSubmissionReceived, submissionId])),
+          database.transaction((em) =>
+            em.query(`SELECT id FROM outbox_event WHERE type = $1 AND subject = $2`, [EVENT_TYPES.formSubmissionReceived, submissionId]),
+          ),
         );
         const subject = eventSubject('sundsvall', eventContractOf(EVENT_TYPES.formSubmissionReceived)?.cloudEventType ?? 'unpublished');
 
         const port = await freePort();
-        const worker = spawnWorker({ DATABASE_URL: url, DATABASE_MIGRATION_URL: undefined, KOMMUNA_WORKER_HEALTH_PORT: String(port), NODE_ENV: 'test', NATS_URL });
+        const worker = spawnWorker({
+          DATABASE_URL: url,
+          DATABASE_MIGRATION_URL: undefined,
+          KOMMUNA_WORKER_HEALTH_PORT: String(port),
+          NODE_ENV: 'test',
+          NATS_URL,
+        });
         try {
           const pending = () =>
             requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
@@ -121,7 +157,12 @@ describe('worker process', () => {
 
         const stored = (await storedOn(nc, subject)).filter((event) => event.id === eventId);
         expect(stored).toHaveLength(1);
-        expect(stored[0]).toMatchObject({ type: 'se.kommuna.eforms.submission.received.v1', source: '/e-forms', subject: submissionId, [TENANT_EXTENSION]: 'sundsvall' });
+        expect(stored[0]).toMatchObject({
+          type: 'se.kommuna.eforms.submission.received.v1',
+          source: '/e-forms',
+          subject: submissionId,
+          [TENANT_EXTENSION]: 'sundsvall',
+        });
         // Only Sundsvall's subject carries it.
         expect((await storedOn(nc, eventSubject('timra', '>'))).filter((event) => event.id === eventId)).toEqual([]);
       } finally {

@@ -5,7 +5,15 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import type { CaseMaterial, CaseSource, StaffMember } from './case-source';
 import { wordEditDistance } from './edit-distance';
 import type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
-import { AiNotFoundError, AiUnitRequiredError, AiValidationError, AudioRejectedError, DraftAlreadyReviewedError, ModelNotClearedError, ModelProviderError } from './errors';
+import {
+  AiNotFoundError,
+  AiUnitRequiredError,
+  AiValidationError,
+  AudioRejectedError,
+  DraftAlreadyReviewedError,
+  ModelNotClearedError,
+  ModelProviderError,
+} from './errors';
 import type { ModelRegistry, RegisteredModel } from './model-registry';
 import type { ModelCapability } from './entities/ai-model.entity';
 import { OpenAiCompatibleClient } from './openai-compatible-client';
@@ -14,7 +22,10 @@ import { Pseudonymiser } from './pseudonymiser';
 import { parseWav, splitWav, timestamp } from './wav';
 
 /** Shown with every draft: AI-generated text is disclosed as such (EU AI Act art. 50). */
-export const AI_DISCLOSURE = { sv: 'AI-genererat utkast: granska och godkänn innan det blir en del av ärendet.', en: 'AI-generated draft: review and approve before it becomes part of the case.' };
+export const AI_DISCLOSURE = {
+  sv: 'AI-genererat utkast: granska och godkänn innan det blir en del av ärendet.',
+  en: 'AI-generated draft: review and approve before it becomes part of the case.',
+};
 
 export interface AiDraft {
   id: string;
@@ -126,7 +137,11 @@ export class AiDrafts {
   }
 
   /** A draft summary of a case of the staff member's unit. */
-  async summariseCase(staff: StaffMember, caseId: string, options: { purpose?: string | null; modelId?: string | null; knownNames?: readonly string[] | null } = {}): Promise<AiDraft> {
+  async summariseCase(
+    staff: StaffMember,
+    caseId: string,
+    options: { purpose?: string | null; modelId?: string | null; knownNames?: readonly string[] | null } = {},
+  ): Promise<AiDraft> {
     const purpose = this.purposeOf(options.purpose, 'case summary');
     const knownNames = this.namesOf(options.knownNames);
     const material = await this.cases.read(this.withUnit(staff), caseId);
@@ -165,13 +180,20 @@ export class AiDrafts {
     staff: StaffMember,
     caseId: string,
     recording: { content: Buffer; mediaType?: string | null },
-    options: { purpose?: string | null; transcriptionModelId?: string | null; modelId?: string | null; knownNames?: readonly string[] | null } = {},
+    options: {
+      purpose?: string | null;
+      transcriptionModelId?: string | null;
+      modelId?: string | null;
+      knownNames?: readonly string[] | null;
+    } = {},
   ): Promise<AiDraft> {
     const purpose = this.purposeOf(options.purpose, 'call documentation');
     const knownNames = this.namesOf(options.knownNames);
-    if (recording.content.length > this.maxAudioBytes) throw new AudioRejectedError(`The recording is larger than ${Math.round(this.maxAudioBytes / 1024 / 1024)} MB`);
+    if (recording.content.length > this.maxAudioBytes)
+      throw new AudioRejectedError(`The recording is larger than ${Math.round(this.maxAudioBytes / 1024 / 1024)} MB`);
     const audio = parseWav(recording.content);
-    if (audio.durationSeconds > this.maxAudioSeconds) throw new AudioRejectedError(`The recording is longer than ${this.maxAudioSeconds / 60} minutes`);
+    if (audio.durationSeconds > this.maxAudioSeconds)
+      throw new AudioRejectedError(`The recording is longer than ${this.maxAudioSeconds / 60} minutes`);
     const material = await this.cases.read(this.withUnit(staff), caseId);
     const dataClass = this.registry.classifications().classOfUnit(material.unit);
     // Both models are chosen before anything is sent: a refusal sends nothing at all.
@@ -182,13 +204,20 @@ export class AiDrafts {
     const parts: string[] = [];
     for (const chunk of chunks) {
       const text = await this.call(staff, material, transcriber, dataClass, purpose, 'transcription', () =>
-        this.client.transcribe(transcriber, { content: chunk.wav, fileName: `chunk-${chunk.index}.wav`, mediaType: 'audio/wav' }, { language: 'sv' }),
+        this.client.transcribe(
+          transcriber,
+          { content: chunk.wav, fileName: `chunk-${chunk.index}.wav`, mediaType: 'audio/wav' },
+          { language: 'sv' },
+        ),
       );
       parts.push(`### ${timestamp(chunk.startSeconds)}\n${text.trim()}`);
     }
     const transcript = parts.join('\n\n');
     const pseudonymiser = new Pseudonymiser([...material.parties, { names: knownNames }]);
-    const messages = CALL_NOTE_TEMPLATE.messages({ caseType: material.caseType, transcript }).map((m) => ({ ...m, content: pseudonymiser.pseudonymise(m.content).text }));
+    const messages = CALL_NOTE_TEMPLATE.messages({ caseType: material.caseType, transcript }).map((m) => ({
+      ...m,
+      content: pseudonymiser.pseudonymise(m.content).text,
+    }));
     const answer = await this.call(staff, material, writer, dataClass, purpose, templateKey(CALL_NOTE_TEMPLATE), () =>
       this.client.chat(writer, messages, { user: this.pseudonymousUser(staff) }),
     );
@@ -217,9 +246,12 @@ export class AiDrafts {
   async review(staff: StaffMember, draftId: string, decision: { approve: boolean; text?: string | null }): Promise<AiDraft> {
     const reviewer = this.withUnit(staff);
     if (decision.text !== undefined && decision.text !== null) {
-      if (!decision.approve) throw new AiValidationError('A rejected draft takes no text', [{ field: 'text', message: 'only with approve' }]);
+      if (!decision.approve)
+        throw new AiValidationError('A rejected draft takes no text', [{ field: 'text', message: 'only with approve' }]);
       if (!decision.text.trim() || decision.text.length > MAX_FINAL_TEXT) {
-        throw new AiValidationError(`The approved text must be 1 to ${MAX_FINAL_TEXT} characters`, [{ field: 'text', message: `1 to ${MAX_FINAL_TEXT} characters` }]);
+        throw new AiValidationError(`The approved text must be 1 to ${MAX_FINAL_TEXT} characters`, [
+          { field: 'text', message: `1 to ${MAX_FINAL_TEXT} characters` },
+        ]);
       }
     }
     if (!UUID.test(draftId)) throw new AiNotFoundError('draft');
@@ -241,13 +273,24 @@ export class AiDrafts {
         [tenantId, draftId, status, finalText, reviewer.subject.slice(0, 200), editDistance],
       );
       // A DELETE answers [rows, count] through TypeORM's postgres driver.
-      const [, deleted]: [unknown, number] = await em.query(`DELETE FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [tenantId, draftId]);
+      const [, deleted]: [unknown, number] = await em.query(`DELETE FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [
+        tenantId,
+        draftId,
+      ]);
       await appendAuditEntry(em, {
         actor: auditActor.staff(reviewer.subject),
         action: decision.approve ? 'ai.draft.approved' : 'ai.draft.rejected',
         targetType: 'ai_draft',
         targetId: draftId,
-        details: { caseId: current.case_id, kind: current.kind, unit: current.unit, model: current.model_name, edited: editDistance !== null && editDistance > 0, editDistance, audioDeleted: deleted > 0 },
+        details: {
+          caseId: current.case_id,
+          kind: current.kind,
+          unit: current.unit,
+          model: current.model_name,
+          edited: editDistance !== null && editDistance > 0,
+          editDistance,
+          audioDeleted: deleted > 0,
+        },
       });
       const [row]: DraftRow[] = await em.query(
         `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
@@ -276,17 +319,23 @@ export class AiDrafts {
     const { unit } = this.withUnit(staff);
     if (!UUID.test(draftId)) return false;
     const rows = await this.database.transaction((em) =>
-      em.query(`SELECT 1 FROM ai_audio a JOIN ai_draft d ON d.tenant_id = a.tenant_id AND d.id = a.draft_id WHERE a.tenant_id = $1 AND a.draft_id = $2 AND d.unit = $3`, [
-        requestContext.tenantId(),
-        draftId,
-        unit,
-      ]),
+      em.query(
+        `SELECT 1 FROM ai_audio a JOIN ai_draft d ON d.tenant_id = a.tenant_id AND d.id = a.draft_id WHERE a.tenant_id = $1 AND a.draft_id = $2 AND d.unit = $3`,
+        [requestContext.tenantId(), draftId, unit],
+      ),
     );
     return rows.length > 0;
   }
 
   /** The model for this class, or the refusal, which is audited before it is thrown. */
-  private async route(staff: StaffMember, material: CaseMaterial, capability: ModelCapability, dataClass: string, purpose: string, modelId?: string | null): Promise<RegisteredModel> {
+  private async route(
+    staff: StaffMember,
+    material: CaseMaterial,
+    capability: ModelCapability,
+    dataClass: string,
+    purpose: string,
+    modelId?: string | null,
+  ): Promise<RegisteredModel> {
     try {
       return await this.registry.modelFor(capability, dataClass, modelId);
     } catch (error) {
@@ -297,7 +346,15 @@ export class AiDrafts {
           action: 'ai.request.refused',
           targetType: 'minasidor_case',
           targetId: material.caseId,
-          details: { caseId: material.caseId, purpose, capability, dataClass, unit: material.unit, modelId: modelId ?? null, reason: error.code },
+          details: {
+            caseId: material.caseId,
+            purpose,
+            capability,
+            dataClass,
+            unit: material.unit,
+            modelId: modelId ?? null,
+            reason: error.code,
+          },
         }),
       );
       throw error;
@@ -305,7 +362,15 @@ export class AiDrafts {
   }
 
   /** One call to a model; a failure (after the client's retries) is audited and no draft is made. */
-  private async call<T>(staff: StaffMember, material: CaseMaterial, model: RegisteredModel, dataClass: string, purpose: string, template: string, work: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    staff: StaffMember,
+    material: CaseMaterial,
+    model: RegisteredModel,
+    dataClass: string,
+    purpose: string,
+    template: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
     try {
       return await work();
     } catch (error) {
@@ -316,7 +381,15 @@ export class AiDrafts {
           action: 'ai.request.failed',
           targetType: 'minasidor_case',
           targetId: material.caseId,
-          details: { caseId: material.caseId, purpose, dataClass, template, ...modelDetails(model), attempts: error.attempts, reason: error.message },
+          details: {
+            caseId: material.caseId,
+            purpose,
+            dataClass,
+            template,
+            ...modelDetails(model),
+            attempts: error.attempts,
+            reason: error.message,
+          },
         }),
       );
       throw error;
@@ -366,7 +439,12 @@ export class AiDrafts {
         ],
       );
       if (draft.audio) {
-        await em.query(`INSERT INTO ai_audio (tenant_id, draft_id, media_type, content) VALUES ($1, $2, $3, $4)`, [tenantId, id, draft.audio.mediaType.slice(0, 100), draft.audio.content]);
+        await em.query(`INSERT INTO ai_audio (tenant_id, draft_id, media_type, content) VALUES ($1, $2, $3, $4)`, [
+          tenantId,
+          id,
+          draft.audio.mediaType.slice(0, 100),
+          draft.audio.content,
+        ]);
       }
       // The record of the use (EU AI Act art. 12 and 26(6)): who, which case and why, which model
       // where, the template, the tokens and audio seconds. Never the prompt or the answer.
@@ -383,7 +461,9 @@ export class AiDrafts {
           template: draft.template,
           ...modelDetails(draft.model),
           answeredBy: draft.providerModel,
-          ...(draft.transcriber ? { transcription: modelDetails(draft.transcriber), audioSeconds: draft.audioSeconds, chunks: draft.chunks } : {}),
+          ...(draft.transcriber
+            ? { transcription: modelDetails(draft.transcriber), audioSeconds: draft.audioSeconds, chunks: draft.chunks }
+            : {}),
           promptTokens: draft.promptTokens,
           completionTokens: draft.completionTokens,
           placeholderWarnings: draft.warnings.length,
@@ -406,7 +486,8 @@ export class AiDrafts {
 
   private purposeOf(purpose: string | null | undefined, fallback: string): string {
     const text = (purpose ?? fallback).trim();
-    if (!text || text.length > 200) throw new AiValidationError('The purpose must be 1 to 200 characters', [{ field: 'purpose', message: '1 to 200 characters' }]);
+    if (!text || text.length > 200)
+      throw new AiValidationError('The purpose must be 1 to 200 characters', [{ field: 'purpose', message: '1 to 200 characters' }]);
     return text;
   }
 
@@ -414,7 +495,9 @@ export class AiDrafts {
   private namesOf(names: readonly string[] | null | undefined): string[] {
     const list = (names ?? []).map((n) => n.trim()).filter(Boolean);
     if (list.length > 50 || list.some((n) => n.length > 200)) {
-      throw new AiValidationError('Give at most 50 names of at most 200 characters each', [{ field: 'knownNames', message: 'at most 50, each at most 200 characters' }]);
+      throw new AiValidationError('Give at most 50 names of at most 200 characters each', [
+        { field: 'knownNames', message: 'at most 50, each at most 200 characters' },
+      ]);
     }
     return list;
   }
@@ -426,5 +509,12 @@ export class AiDrafts {
 }
 
 function modelDetails(model: RegisteredModel): Record<string, unknown> {
-  return { model: model.name, modelId: model.id, providerModel: model.providerModel, processor: model.processor, hostingCountry: model.hostingCountry, baseUrl: model.baseUrl };
+  return {
+    model: model.name,
+    modelId: model.id,
+    providerModel: model.providerModel,
+    processor: model.processor,
+    hostingCountry: model.hostingCountry,
+    baseUrl: model.baseUrl,
+  };
 }

@@ -8,7 +8,8 @@ import { auditActions, CasesInMemory, createWorld, inTenant, model, SCHEMA, Worl
 function tone(seconds: number): Buffer {
   const rate = 16000;
   const samples = Buffer.alloc(seconds * rate * 2);
-  for (let i = 0; i < seconds * rate; i++) samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * (300 + 100 * Math.floor(i / rate)) * i) / rate)), i * 2);
+  for (let i = 0; i < seconds * rate; i++)
+    samples.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * (300 + 100 * Math.floor(i / rate)) * i) / rate)), i * 2);
   return encodeWav({ format: 1, channels: 1, sampleRate: rate, bitsPerSample: 16, blockAlign: 2 }, samples);
 }
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -34,11 +35,26 @@ describe('call notes from recordings', () => {
       ]),
     });
     const cases = new CasesInMemory(
-      new Map([[caseId, { tenantId: world.sundsvall.id, caseId, unit: 'socialtjanst', caseType: 'ekonomiskt-bistand', sections: [], parties: [{ identityNumber: pnr, names: ['Erik Eriksson'] }] }]]),
+      new Map([
+        [
+          caseId,
+          {
+            tenantId: world.sundsvall.id,
+            caseId,
+            unit: 'socialtjanst',
+            caseType: 'ekonomiskt-bistand',
+            sections: [],
+            parties: [{ identityNumber: pnr, names: ['Erik Eriksson'] }],
+          },
+        ],
+      ]),
     );
     drafts = world.ai.drafts(cases, { chunkSeconds: 2 });
     await inTenant(world.sundsvall, async () => {
-      await world.ai.registry.register(model(simulator.url, { name: 'kb-whisper', capability: 'transcription', providerModel: 'KBLab/kb-whisper-large' }), 'staff:admin');
+      await world.ai.registry.register(
+        model(simulator.url, { name: 'kb-whisper', capability: 'transcription', providerModel: 'KBLab/kb-whisper-large' }),
+        'staff:admin',
+      );
       await world.ai.registry.register(model(simulator.url, { name: 'llama' }), 'staff:admin');
     });
   });
@@ -63,7 +79,14 @@ describe('call notes from recordings', () => {
     expect(prompt).not.toContain('Erik');
     // Every request carried the key the credential reference names.
     expect(new Set(received.map((r) => r.authorization))).toEqual(new Set(['Bearer sim-secret']));
-    expect(draft).toMatchObject({ kind: 'call_note', status: 'draft', aiGenerated: true, audioSeconds: 5, template: 'call-note@1', model: { name: 'llama' } });
+    expect(draft).toMatchObject({
+      kind: 'call_note',
+      status: 'draft',
+      aiGenerated: true,
+      audioSeconds: 5,
+      template: 'call-note@1',
+      model: { name: 'llama' },
+    });
     expect(await inTenant(world.sundsvall, () => drafts.hasRecording(worker, draft.id))).toBe(true);
 
     const rejected = await inTenant(world.sundsvall, () => drafts.review(worker, draft.id, { approve: false }));
@@ -88,7 +111,10 @@ describe('call notes from recordings', () => {
     [encodeWav({ format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2 }, Buffer.alloc(0)), /no sound/],
   ])('refuses audio it cannot use, before reading the case or sending anything (%#)', async (content, reason) => {
     const before = simulator.received.length;
-    await expect(inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content }))).rejects.toMatchObject({ code: 'AUDIO_REJECTED', message: expect.stringMatching(reason) });
+    await expect(inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content }))).rejects.toMatchObject({
+      code: 'AUDIO_REJECTED',
+      message: expect.stringMatching(reason),
+    });
     expect(simulator.received.length).toBe(before);
   });
 
@@ -99,7 +125,10 @@ describe('call notes from recordings', () => {
     const recovered = await inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId));
     expect(recovered.status).toBe('draft');
     simulator.failNext('server-error', 3);
-    await expect(inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId))).rejects.toMatchObject({ code: 'AI_PROVIDER_FAILED', message: expect.stringMatching(/failed the chat completion 3 times \(last: HTTP 503\)/) });
+    await expect(inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId))).rejects.toMatchObject({
+      code: 'AI_PROVIDER_FAILED',
+      message: expect.stringMatching(/failed the chat completion 3 times \(last: HTTP 503\)/),
+    });
     expect(await inTenant(world.sundsvall, () => drafts.forCase(worker, caseId))).toHaveLength(draftsBefore.length + 1);
     const failed = (await auditActions(db(), world.sundsvall)).filter((a) => a.action === 'ai.request.failed');
     expect(failed.at(-1)?.details).toMatchObject({ caseId, model: 'llama', attempts: 3 });
@@ -108,10 +137,18 @@ describe('call notes from recordings', () => {
   it('keeps drafts to the unit and the municipality', async () => {
     const [draft] = await inTenant(world.sundsvall, () => drafts.forCase(worker, caseId));
     expect(await inTenant(world.sundsvall, () => drafts.forCase({ subject: 'x', unit: 'skola' }, caseId))).toEqual([]);
-    await expect(inTenant(world.sundsvall, () => drafts.review({ subject: 'x', unit: 'skola' }, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(inTenant(world.timra, () => drafts.review(worker, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(inTenant(world.sundsvall, () => drafts.review({ subject: 'x' }, draft.id, { approve: true }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const rows = await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT id FROM ai_draft UNION ALL SELECT draft_id FROM ai_audio`)));
+    await expect(
+      inTenant(world.sundsvall, () => drafts.review({ subject: 'x', unit: 'skola' }, draft.id, { approve: true })),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(inTenant(world.timra, () => drafts.review(worker, draft.id, { approve: true }))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(inTenant(world.sundsvall, () => drafts.review({ subject: 'x' }, draft.id, { approve: true }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const rows = await inTenant(world.timra, () =>
+      db().transaction((em) => em.query(`SELECT id FROM ai_draft UNION ALL SELECT draft_id FROM ai_audio`)),
+    );
     expect(rows).toEqual([]);
   });
 });

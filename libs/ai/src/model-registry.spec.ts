@@ -12,7 +12,13 @@ describe('model registry', () => {
 
   it('registers models with hosting and clearance, lists them per municipality only', async () => {
     const registered = await inTenant(world.sundsvall, () => world.ai.registry.register(model('http://127.0.0.1:9/v1/'), admin));
-    expect(registered).toMatchObject({ name: 'llama-sundsvall', baseUrl: 'http://127.0.0.1:9/v1', hostingCountry: 'SE', clearedFor: 'sekretess', enabled: true });
+    expect(registered).toMatchObject({
+      name: 'llama-sundsvall',
+      baseUrl: 'http://127.0.0.1:9/v1',
+      hostingCountry: 'SE',
+      clearedFor: 'sekretess',
+      enabled: true,
+    });
     expect((await inTenant(world.sundsvall, () => world.ai.registry.list())).map((m) => m.name)).toEqual(['llama-sundsvall']);
     // Timrå sees none of Sundsvall's models, by id neither (row-level security and the tenant filter).
     expect(await inTenant(world.timra, () => world.ai.registry.list())).toEqual([]);
@@ -21,7 +27,15 @@ describe('model registry', () => {
     expect(rls).toEqual([]);
     const audit = await auditActions(db(), world.sundsvall);
     expect(audit.filter((a) => a.action === 'ai.model.registered')).toEqual([
-      expect.objectContaining({ actor: admin, details: expect.objectContaining({ name: 'llama-sundsvall', hostingCountry: 'SE', clearedFor: 'sekretess', credentialRef: 'env:SIM_KEY' }) }),
+      expect.objectContaining({
+        actor: admin,
+        details: expect.objectContaining({
+          name: 'llama-sundsvall',
+          hostingCountry: 'SE',
+          clearedFor: 'sekretess',
+          credentialRef: 'env:SIM_KEY',
+        }),
+      }),
     ]);
   });
 
@@ -36,7 +50,9 @@ describe('model registry', () => {
     [{ name: 'Has Spaces' }, 'name'],
   ])('refuses %j naming the field, writing nothing', async (change, field) => {
     const before = await inTenant(world.sundsvall, () => world.ai.registry.list());
-    const attempt = inTenant(world.sundsvall, () => world.ai.registry.register(model('https://models.example/v1', { name: 'other', ...change }), admin));
+    const attempt = inTenant(world.sundsvall, () =>
+      world.ai.registry.register(model('https://models.example/v1', { name: 'other', ...change }), admin),
+    );
     await expect(attempt).rejects.toBeInstanceOf(AiValidationError);
     await expect(attempt).rejects.toMatchObject({ details: expect.arrayContaining([expect.objectContaining({ field })]) });
     expect(await inTenant(world.sundsvall, () => world.ai.registry.list())).toEqual(before);
@@ -44,13 +60,20 @@ describe('model registry', () => {
 
   it('routes a class of data only to a model cleared for it, with no fallback', async () => {
     const usa = await inTenant(world.sundsvall, () =>
-      world.ai.registry.register(model('https://api.example.com/v1', { name: 'gpt-usa', hostingCountry: 'US', clearedFor: 'intern', processor: 'Example Inc.' }), admin),
+      world.ai.registry.register(
+        model('https://api.example.com/v1', { name: 'gpt-usa', hostingCountry: 'US', clearedFor: 'intern', processor: 'Example Inc.' }),
+        admin,
+      ),
     );
     const forInternal = await inTenant(world.sundsvall, () => world.ai.registry.modelFor('chat', 'intern'));
     expect(forInternal.name).toBe('gpt-usa'); // the lowest sufficient clearance
     expect((await inTenant(world.sundsvall, () => world.ai.registry.modelFor('chat', 'sekretess'))).name).toBe('llama-sundsvall');
-    await expect(inTenant(world.sundsvall, () => world.ai.registry.modelFor('chat', 'sekretess', usa.id))).rejects.toBeInstanceOf(ModelNotClearedError);
-    await expect(inTenant(world.sundsvall, () => world.ai.registry.modelFor('transcription', 'oppen'))).rejects.toBeInstanceOf(ModelNotClearedError);
+    await expect(inTenant(world.sundsvall, () => world.ai.registry.modelFor('chat', 'sekretess', usa.id))).rejects.toBeInstanceOf(
+      ModelNotClearedError,
+    );
+    await expect(inTenant(world.sundsvall, () => world.ai.registry.modelFor('transcription', 'oppen'))).rejects.toBeInstanceOf(
+      ModelNotClearedError,
+    );
     // Timrå has no model at all: every request is refused, none borrows Sundsvall's.
     await expect(inTenant(world.timra, () => world.ai.registry.modelFor('chat', 'oppen'))).rejects.toBeInstanceOf(ModelNotClearedError);
     // A disabled model takes nothing.

@@ -33,7 +33,9 @@ export interface ModelRegistration {
   enabled?: boolean;
 }
 
-export type ModelChange = Partial<Pick<ModelRegistration, 'baseUrl' | 'providerModel' | 'processor' | 'hostingCountry' | 'clearedFor' | 'credentialRef' | 'enabled'>>;
+export type ModelChange = Partial<
+  Pick<ModelRegistration, 'baseUrl' | 'providerModel' | 'processor' | 'hostingCountry' | 'clearedFor' | 'credentialRef' | 'enabled'>
+>;
 
 /** EU member states and the other EEA countries (Iceland, Liechtenstein, Norway). */
 export const EEA_COUNTRIES: ReadonlySet<string> = new Set(
@@ -111,7 +113,9 @@ export class ModelRegistry {
   async register(input: ModelRegistration, actor: string): Promise<RegisteredModel> {
     const model = this.checked(input);
     if (!NAME.test(input.name ?? '')) {
-      throw new AiValidationError('The model name must be lower-case letters, digits, dots, dashes or underscores (at most 100)', [{ field: 'name', message: 'e.g. kb-whisper-sundsvall' }]);
+      throw new AiValidationError('The model name must be lower-case letters, digits, dots, dashes or underscores (at most 100)', [
+        { field: 'name', message: 'e.g. kb-whisper-sundsvall' },
+      ]);
     }
     if (input.capability !== 'chat' && input.capability !== 'transcription') {
       throw new AiValidationError('capability must be chat or transcription', [{ field: 'capability', message: 'chat or transcription' }]);
@@ -119,13 +123,33 @@ export class ModelRegistry {
     const tenantId = requestContext.tenantId();
     return this.database.transaction(async (em) => {
       const [taken] = await em.query(`SELECT 1 FROM ai_model WHERE tenant_id = $1 AND name = $2`, [tenantId, input.name]);
-      if (taken) throw new AiValidationError(`The municipality already has a model named ${input.name}`, [{ field: 'name', message: 'already registered' }]);
+      if (taken)
+        throw new AiValidationError(`The municipality already has a model named ${input.name}`, [
+          { field: 'name', message: 'already registered' },
+        ]);
       const [row]: ModelRow[] = await em.query(
         `INSERT INTO ai_model (tenant_id, name, capability, base_url, provider_model, processor, hosting_country, cleared_for, credential_ref, enabled)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-        [tenantId, input.name, input.capability, model.baseUrl, model.providerModel, model.processor, model.hostingCountry, model.clearedFor, model.credentialRef, input.enabled ?? true],
+        [
+          tenantId,
+          input.name,
+          input.capability,
+          model.baseUrl,
+          model.providerModel,
+          model.processor,
+          model.hostingCountry,
+          model.clearedFor,
+          model.credentialRef,
+          input.enabled ?? true,
+        ],
       );
-      await appendAuditEntry(em, { actor, action: 'ai.model.registered', targetType: 'ai_model', targetId: row.id, details: describe(toModel(row)) });
+      await appendAuditEntry(em, {
+        actor,
+        action: 'ai.model.registered',
+        targetType: 'ai_model',
+        targetId: row.id,
+        details: describe(toModel(row)),
+      });
       return toModel(row);
     });
   }
@@ -139,10 +163,26 @@ export class ModelRegistry {
       const [[row]]: [ModelRow[], number] = await em.query(
         `UPDATE ai_model SET base_url = $3, provider_model = $4, processor = $5, hosting_country = $6, cleared_for = $7, credential_ref = $8, enabled = $9, updated_at = now()
           WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
-        [requestContext.tenantId(), id, next.baseUrl, next.providerModel, next.processor, next.hostingCountry, next.clearedFor, next.credentialRef, enabled],
+        [
+          requestContext.tenantId(),
+          id,
+          next.baseUrl,
+          next.providerModel,
+          next.processor,
+          next.hostingCountry,
+          next.clearedFor,
+          next.credentialRef,
+          enabled,
+        ],
       );
       if (!row) throw new AiNotFoundError('model');
-      await appendAuditEntry(em, { actor, action: 'ai.model.changed', targetType: 'ai_model', targetId: id, details: { before: describe(current), after: describe(toModel(row)) } });
+      await appendAuditEntry(em, {
+        actor,
+        action: 'ai.model.changed',
+        targetType: 'ai_model',
+        targetId: id,
+        details: { before: describe(current), after: describe(toModel(row)) },
+      });
       return toModel(row);
     });
   }
@@ -156,21 +196,31 @@ export class ModelRegistry {
     const classes = this.classifications();
     if (!classes.has(dataClass)) throw new ModelNotClearedError(dataClass, capability);
     const eligible = (m: RegisteredModel) =>
-      m.enabled && m.capability === capability && classes.permits(m.clearedFor, dataClass) && (!classes.needsEea(dataClass) || EEA_COUNTRIES.has(m.hostingCountry));
+      m.enabled &&
+      m.capability === capability &&
+      classes.permits(m.clearedFor, dataClass) &&
+      (!classes.needsEea(dataClass) || EEA_COUNTRIES.has(m.hostingCountry));
     if (modelId) {
       const named = await this.get(modelId);
       if (!eligible(named)) throw new ModelNotClearedError(dataClass, capability, named.name);
       return named;
     }
-    const candidates = (await this.list()).filter(eligible).sort((a, b) => classes.rank(a.clearedFor) - classes.rank(b.clearedFor) || a.name.localeCompare(b.name));
+    const candidates = (await this.list())
+      .filter(eligible)
+      .sort((a, b) => classes.rank(a.clearedFor) - classes.rank(b.clearedFor) || a.name.localeCompare(b.name));
     if (candidates.length === 0) throw new ModelNotClearedError(dataClass, capability);
     return candidates[0];
   }
 
   /** Validates and normalises the fields every registration and change share. */
-  private checked(input: Omit<ModelChange, 'enabled'> & Pick<ModelRegistration, 'baseUrl' | 'providerModel' | 'processor' | 'hostingCountry' | 'clearedFor'>) {
+  private checked(
+    input: Omit<ModelChange, 'enabled'> &
+      Pick<ModelRegistration, 'baseUrl' | 'providerModel' | 'processor' | 'hostingCountry' | 'clearedFor'>,
+  ) {
     const problems: Array<{ field: string; message: string }> = [];
-    const baseUrl = String(input.baseUrl ?? '').trim().replace(/\/+$/, '');
+    const baseUrl = String(input.baseUrl ?? '')
+      .trim()
+      .replace(/\/+$/, '');
     let url: URL | undefined;
     try {
       url = new URL(baseUrl);
@@ -179,27 +229,46 @@ export class ModelRegistry {
     }
     if (url && !['http:', 'https:'].includes(url.protocol)) problems.push({ field: 'baseUrl', message: 'http or https only' });
     // A key in the URL would end up in the registry, the audit trail and logs: references only.
-    if (url && (url.username || url.password || url.search)) problems.push({ field: 'baseUrl', message: 'no credentials or query in the URL: give the key by credentialRef' });
-    const hostingCountry = String(input.hostingCountry ?? '').trim().toUpperCase();
+    if (url && (url.username || url.password || url.search))
+      problems.push({ field: 'baseUrl', message: 'no credentials or query in the URL: give the key by credentialRef' });
+    const hostingCountry = String(input.hostingCountry ?? '')
+      .trim()
+      .toUpperCase();
     if (!/^[A-Z]{2}$/.test(hostingCountry)) problems.push({ field: 'hostingCountry', message: 'an ISO 3166-1 alpha-2 code, e.g. SE' });
     const providerModel = String(input.providerModel ?? '').trim();
     if (!providerModel || providerModel.length > 200) problems.push({ field: 'providerModel', message: '1 to 200 characters' });
     const processor = String(input.processor ?? '').trim();
-    if (!processor || processor.length > 200) problems.push({ field: 'processor', message: 'who processes the data (1 to 200 characters)' });
+    if (!processor || processor.length > 200)
+      problems.push({ field: 'processor', message: 'who processes the data (1 to 200 characters)' });
     const classes = this.classifications();
     const clearedFor = String(input.clearedFor ?? '');
     if (!classes.has(clearedFor)) problems.push({ field: 'clearedFor', message: `one of ${classes.ordered.join(', ')}` });
     else if (/^[A-Z]{2}$/.test(hostingCountry) && classes.needsEea(clearedFor) && !EEA_COUNTRIES.has(hostingCountry)) {
-      problems.push({ field: 'clearedFor', message: `data of class ${clearedFor} may not leave the EU/EEA; the model runs in ${hostingCountry}` });
+      problems.push({
+        field: 'clearedFor',
+        message: `data of class ${clearedFor} may not leave the EU/EEA; the model runs in ${hostingCountry}`,
+      });
     }
     const credentialRef = input.credentialRef?.trim() || null;
-    if (credentialRef && !CREDENTIAL_REF.test(credentialRef)) problems.push({ field: 'credentialRef', message: 'a reference env:NAME (the secret stays in the environment)' });
-    if (problems.length > 0) throw new AiValidationError(`The model is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
+    if (credentialRef && !CREDENTIAL_REF.test(credentialRef))
+      problems.push({ field: 'credentialRef', message: 'a reference env:NAME (the secret stays in the environment)' });
+    if (problems.length > 0)
+      throw new AiValidationError(`The model is not valid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, problems);
     return { baseUrl, providerModel, processor, hostingCountry, clearedFor, credentialRef };
   }
 }
 
 /** What the audit trail keeps of a model (no secrets: the credential is a reference). */
 function describe(m: RegisteredModel): Record<string, unknown> {
-  return { name: m.name, capability: m.capability, baseUrl: m.baseUrl, providerModel: m.providerModel, processor: m.processor, hostingCountry: m.hostingCountry, clearedFor: m.clearedFor, credentialRef: m.credentialRef, enabled: m.enabled };
+  return {
+    name: m.name,
+    capability: m.capability,
+    baseUrl: m.baseUrl,
+    providerModel: m.providerModel,
+    processor: m.processor,
+    hostingCountry: m.hostingCountry,
+    clearedFor: m.clearedFor,
+    credentialRef: m.credentialRef,
+    enabled: m.enabled,
+  };
 }

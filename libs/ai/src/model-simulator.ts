@@ -84,11 +84,22 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
         usage: { prompt_tokens: messages.reduce((n, m) => n + words(m.content), 0), completion_tokens: words(text), total_tokens: 0 },
       });
     }
-    const form = await new Request('http://simulator/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(body) }).formData();
+    const form = await new Request('http://simulator/', {
+      method: 'POST',
+      headers: { 'content-type': req.headers['content-type'] ?? '' },
+      body: new Uint8Array(body),
+    }).formData();
     const file = form.get('file');
-    if (!(file instanceof Blob)) return reply(res, 400, { error: { message: 'file is required', type: 'invalid_request_error', param: 'file' } });
+    if (!(file instanceof Blob))
+      return reply(res, 400, { error: { message: 'file is required', type: 'invalid_request_error', param: 'file' } });
     const content = Buffer.from(await file.arrayBuffer());
-    received.push({ path, authorization, model: String(form.get('model') ?? '') || null, file: content, language: (form.get('language') as string | null) ?? null });
+    received.push({
+      path,
+      authorization,
+      model: String(form.get('model') ?? '') || null,
+      file: content,
+      language: (form.get('language') as string | null) ?? null,
+    });
     const sidecar = options.transcripts?.get(createHash('sha256').update(content).digest('hex'));
     if (sidecar !== undefined) return reply(res, 200, { text: sidecar });
     try {

@@ -27,8 +27,13 @@ export interface ClientOptions {
 
 const ChatCompletion = z.object({
   model: z.string().optional(),
-  choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }), finish_reason: z.string().nullable().optional() })).min(1),
-  usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }).partial().optional(),
+  choices: z
+    .array(z.object({ message: z.object({ content: z.string().nullable() }), finish_reason: z.string().nullable().optional() }))
+    .min(1),
+  usage: z
+    .object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() })
+    .partial()
+    .optional(),
 });
 const Transcription = z.object({ text: z.string() });
 
@@ -52,9 +57,21 @@ export class OpenAiCompatibleClient {
   }
 
   async chat(model: RegisteredModel, messages: ChatMessage[], options: { maxTokens?: number; user?: string } = {}): Promise<ChatAnswer> {
-    const body = JSON.stringify({ model: model.providerModel, messages, temperature: 0, stream: false, max_tokens: options.maxTokens ?? 1024, user: options.user });
+    const body = JSON.stringify({
+      model: model.providerModel,
+      messages,
+      temperature: 0,
+      stream: false,
+      max_tokens: options.maxTokens ?? 1024,
+      user: options.user,
+    });
     return this.withRetries(model, 'chat completion', async (signal) => {
-      const response = await fetch(`${model.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...this.auth(model) }, body, signal });
+      const response = await fetch(`${model.baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...this.auth(model) },
+        body,
+        signal,
+      });
       const parsed = ChatCompletion.safeParse(await this.json(response));
       if (!parsed.success) throw new Error('the answer is not a chat completion');
       const [choice] = parsed.data.choices;
@@ -69,7 +86,11 @@ export class OpenAiCompatibleClient {
     });
   }
 
-  async transcribe(model: RegisteredModel, audio: { content: Buffer; fileName: string; mediaType: string }, options: { language?: string } = {}): Promise<string> {
+  async transcribe(
+    model: RegisteredModel,
+    audio: { content: Buffer; fileName: string; mediaType: string },
+    options: { language?: string } = {},
+  ): Promise<string> {
     return this.withRetries(model, 'transcription', async (signal) => {
       const form = new FormData();
       form.append('file', new Blob([new Uint8Array(audio.content)], { type: audio.mediaType }), audio.fileName);
@@ -77,7 +98,12 @@ export class OpenAiCompatibleClient {
       form.append('response_format', 'json');
       form.append('temperature', '0');
       if (options.language) form.append('language', options.language);
-      const response = await fetch(`${model.baseUrl}/audio/transcriptions`, { method: 'POST', headers: this.auth(model), body: form, signal });
+      const response = await fetch(`${model.baseUrl}/audio/transcriptions`, {
+        method: 'POST',
+        headers: this.auth(model),
+        body: form,
+        signal,
+      });
       const parsed = Transcription.safeParse(await this.json(response));
       if (!parsed.success) throw new Error('the answer is not a transcription');
       return parsed.data.text;
@@ -88,7 +114,11 @@ export class OpenAiCompatibleClient {
     if (!model.credentialRef) return {};
     const name = model.credentialRef.slice('env:'.length);
     const key = this.env[name];
-    if (!key) throw new ModelProviderError(`The model ${model.name}'s credential ${model.credentialRef} is not set in this installation's environment`, 0);
+    if (!key)
+      throw new ModelProviderError(
+        `The model ${model.name}'s credential ${model.credentialRef} is not set in this installation's environment`,
+        0,
+      );
     return { authorization: `Bearer ${key}` };
   }
 

@@ -10,7 +10,8 @@ export interface PromptTemplate<T> {
 
 export const templateKey = (template: PromptTemplate<never>) => `${template.id}@${template.version}`;
 
-const KEEP_PLACEHOLDERS = 'Platshållare som [PERSON_1], [PNR_1], [ORGNR_1] och [ADRESS_1] står för uppgifter som döljs för dig: skriv dem exakt som de står och försök aldrig gissa vad de döljer.';
+const KEEP_PLACEHOLDERS =
+  'Platshållare som [PERSON_1], [PNR_1], [ORGNR_1] och [ADRESS_1] står för uppgifter som döljs för dig: skriv dem exakt som de står och försök aldrig gissa vad de döljer.';
 
 /** A case summary for the case worker, each sentence pointing at the line of the case it rests on. */
 export const CASE_SUMMARY_TEMPLATE: PromptTemplate<CaseMaterial> = {
@@ -30,7 +31,11 @@ export const CASE_SUMMARY_TEMPLATE: PromptTemplate<CaseMaterial> = {
       role: 'user',
       content: [
         `Ärendetyp: ${material.caseType}`,
-        ...material.sections.flatMap((section) => ['', `## ${section.heading}`, ...section.lines.map((line) => `- ${line.label}: ${line.text}`)]),
+        ...material.sections.flatMap((section) => [
+          '',
+          `## ${section.heading}`,
+          ...section.lines.map((line) => `- ${line.label}: ${line.text}`),
+        ]),
       ].join('\n'),
     },
   ],

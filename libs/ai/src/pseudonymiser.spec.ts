@@ -36,7 +36,9 @@ describe('Pseudonymiser', () => {
 
   it('hides organisationsnummer and known addresses, keeps numbers that fail the Luhn check', () => {
     const p = new Pseudonymiser([{ addresses: ['Storgatan 12'] }]);
-    expect(p.pseudonymise('Bolaget 556016-0680 på Storgatan 12, ärende 199001011234.').text).toBe('Bolaget [ORGNR_1] på [ADRESS_1], ärende 199001011234.');
+    expect(p.pseudonymise('Bolaget 556016-0680 på Storgatan 12, ärende 199001011234.').text).toBe(
+      'Bolaget [ORGNR_1] på [ADRESS_1], ärende 199001011234.',
+    );
   });
 
   it('restores placeholders a model reformatted but flags them, and flags invented ones', () => {
@@ -44,7 +46,11 @@ describe('Pseudonymiser', () => {
     p.pseudonymise('Erik ringde.');
     expect(p.restore('PERSON_1 ringde, [Person 1] också; [PERSON_2] nämndes.')).toEqual({
       text: 'Erik ringde, Erik också; [PERSON_2] nämndes.',
-      warnings: ['placeholder written as PERSON_1 instead of [PERSON_1]', 'placeholder written as [Person 1] instead of [PERSON_1]', 'unknown placeholder [PERSON_2]'],
+      warnings: [
+        'placeholder written as PERSON_1 instead of [PERSON_1]',
+        'placeholder written as [Person 1] instead of [PERSON_1]',
+        'unknown placeholder [PERSON_2]',
+      ],
     });
   });
 });

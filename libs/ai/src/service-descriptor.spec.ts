@@ -5,7 +5,7 @@ const context = { tenantsDir: 'tenants', servicesDir: 'libs' };
 
 /** A municipality's tenant.yaml as loaded, with or without this service. */
 function tenant(slug: string, settings?: Record<string, unknown>): LoadedTenantConfig {
-  const services = settings === undefined ? {} : { 'ai': { stage: 'planned', settings } };
+  const services = settings === undefined ? {} : { ai: { stage: 'planned', settings } };
   return { file: `tenants/${slug}/tenant.yaml`, config: { slug, services } } as unknown as LoadedTenantConfig;
 }
 

@@ -13,7 +13,10 @@ const classId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a classification id:
 export const AiSettingsSchema = z
   .object({
     // Ordered lowest to highest: a model cleared for a class may take every class below it.
-    classifications: z.array(classId).min(1).default([...DEFAULT_CLASSIFICATIONS]),
+    classifications: z
+      .array(classId)
+      .min(1)
+      .default([...DEFAULT_CLASSIFICATIONS]),
     // A case's data class: by the unit that handles it, else the default. Secure by default: a unit
     // nobody classified counts as the highest class, so its cases go only to the most trusted models.
     caseClassByUnit: z.record(z.string().min(1), classId).default({}),
@@ -25,9 +28,11 @@ export const AiSettingsSchema = z
   .strict()
   .superRefine((settings, ctx) => {
     const known = new Set(settings.classifications);
-    if (known.size !== settings.classifications.length) ctx.addIssue({ code: 'custom', path: ['classifications'], message: 'lists a classification twice' });
+    if (known.size !== settings.classifications.length)
+      ctx.addIssue({ code: 'custom', path: ['classifications'], message: 'lists a classification twice' });
     for (const [unit, cls] of Object.entries(settings.caseClassByUnit)) {
-      if (!known.has(cls)) ctx.addIssue({ code: 'custom', path: ['caseClassByUnit', unit], message: `"${cls}" is not one of the classifications` });
+      if (!known.has(cls))
+        ctx.addIssue({ code: 'custom', path: ['caseClassByUnit', unit], message: `"${cls}" is not one of the classifications` });
     }
     for (const key of ['defaultCaseClass', 'eeaOnlyFrom'] as const) {
       const cls = settings[key];

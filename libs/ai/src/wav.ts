@@ -38,17 +38,25 @@ export function parseWav(file: Buffer): WavAudio {
   if (file.length < 12 || file.subarray(0, 4).toString('latin1') !== 'RIFF' || file.subarray(8, 12).toString('latin1') !== 'WAVE') {
     const other = file.length >= 12 ? OTHER_AUDIO.find(([, test]) => test(file)) : undefined;
     throw new AudioRejectedError(
-      other ? `${other[0]} recordings cannot be transcribed yet: upload WAV (PCM)` : 'The file is not a recording this platform can read: upload WAV (PCM)',
+      other
+        ? `${other[0]} recordings cannot be transcribed yet: upload WAV (PCM)`
+        : 'The file is not a recording this platform can read: upload WAV (PCM)',
     );
   }
   let fmt: Omit<WavAudio, 'data' | 'durationSeconds'> | undefined;
   let data: Buffer | undefined;
-  for (let at = 12; at + 8 <= file.length; ) {
+  for (let at = 12; at + 8 <= file.length;) {
     const id = file.subarray(at, at + 4).toString('latin1');
     const size = file.readUInt32LE(at + 4);
     const body = file.subarray(at + 8, Math.min(file.length, at + 8 + size));
     if (id === 'fmt ' && body.length >= 16) {
-      fmt = { format: body.readUInt16LE(0), channels: body.readUInt16LE(2), sampleRate: body.readUInt32LE(4), blockAlign: body.readUInt16LE(12), bitsPerSample: body.readUInt16LE(14) };
+      fmt = {
+        format: body.readUInt16LE(0),
+        channels: body.readUInt16LE(2),
+        sampleRate: body.readUInt32LE(4),
+        blockAlign: body.readUInt16LE(12),
+        bitsPerSample: body.readUInt16LE(14),
+      };
       // WAVE_FORMAT_EXTENSIBLE names the real format in its sub-format GUID.
       if (fmt.format === 0xfffe && body.length >= 26) fmt.format = body.readUInt16LE(24);
     } else if (id === 'data') {
@@ -74,13 +82,21 @@ export function splitWav(audio: WavAudio, chunkSeconds: number): AudioChunk[] {
   for (let frame = 0, index = 0; frame < totalFrames; frame += framesPerChunk, index++) {
     const frames = Math.min(framesPerChunk, totalFrames - frame);
     const samples = audio.data.subarray(frame * audio.blockAlign, (frame + frames) * audio.blockAlign);
-    chunks.push({ index, startSeconds: frame / audio.sampleRate, durationSeconds: frames / audio.sampleRate, wav: encodeWav(audio, samples) });
+    chunks.push({
+      index,
+      startSeconds: frame / audio.sampleRate,
+      durationSeconds: frames / audio.sampleRate,
+      wav: encodeWav(audio, samples),
+    });
   }
   return chunks;
 }
 
 /** A canonical 44-byte-header WAV of `samples` in `audio`'s format. */
-export function encodeWav(audio: Pick<WavAudio, 'format' | 'channels' | 'sampleRate' | 'bitsPerSample' | 'blockAlign'>, samples: Buffer): Buffer {
+export function encodeWav(
+  audio: Pick<WavAudio, 'format' | 'channels' | 'sampleRate' | 'bitsPerSample' | 'blockAlign'>,
+  samples: Buffer,
+): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + samples.length, 4);

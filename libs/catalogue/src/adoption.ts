@@ -28,7 +28,14 @@ export function adoptionMatrix(tenants: ReadonlyArray<Pick<TenantConfig, 'slug' 
     for (const service of SERVICE_IDS) {
       const entry = tenant.services[service];
       if (entry) {
-        cells.push({ slug: tenant.slug, service, stage: entry.stage, pilotingFrom: entry.pilotingFrom ?? null, productionFrom: entry.productionFrom ?? null, leftOn: entry.leftOn ?? null });
+        cells.push({
+          slug: tenant.slug,
+          service,
+          stage: entry.stage,
+          pilotingFrom: entry.pilotingFrom ?? null,
+          productionFrom: entry.productionFrom ?? null,
+          leftOn: entry.leftOn ?? null,
+        });
       }
     }
   }

@@ -53,7 +53,10 @@ describe('estimated benefit from metered usage', () => {
 
   it('values hours at the hourly rate', () => {
     const summaries: BenefitHypothesis = { ...handlingTime, perUnit: { low: 2, high: 2, unit: 'hours' }, sekPerHour: 600 };
-    expect(estimateBenefit(summaries, ['2025-01-01'], [{ month: '2025-01-01', metric: 'submissions', count: 3 }])[0].estimatedSek).toEqual({ low: 3600, high: 3600 });
+    expect(estimateBenefit(summaries, ['2025-01-01'], [{ month: '2025-01-01', metric: 'submissions', count: 3 }])[0].estimatedSek).toEqual({
+      low: 3600,
+      high: 3600,
+    });
   });
 
   it('puts the followed-up benefit beside the estimate for the months a follow-up covers, the latest measurement winning', () => {

@@ -89,7 +89,10 @@ export function estimateBenefit(
       month,
       usage: count,
       estimatedSek: { low: round2(count * hypothesis.perUnit.low * sek), high: round2(count * hypothesis.perUnit.high * sek) },
-      estimatedHours: hours === null ? null : { low: round2(count * hypothesis.perUnit.low * hours), high: round2(count * hypothesis.perUnit.high * hours) },
+      estimatedHours:
+        hours === null
+          ? null
+          : { low: round2(count * hypothesis.perUnit.low * hours), high: round2(count * hypothesis.perUnit.high * hours) },
       followedUpSek: followUp ? round2(count * followUp.measuredValue * sek) : null,
     };
   });

@@ -23,20 +23,45 @@ describe('catalogue service (on the database)', () => {
   let catalogue: CatalogueService;
   let tenants: Tenant[];
   const configs = [
-    buildTenantConfig({ slug: 'sundsvall', population: 99800, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} }, minasidor: { stage: 'production', settings: {} } } }),
-    buildTenantConfig({ slug: 'timra', population: 18100, services: { 'e-forms': { stage: 'piloting', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
-    buildTenantConfig({ slug: 'ange', population: 9100, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'piloting', settings: {} } } }),
+    buildTenantConfig({
+      slug: 'sundsvall',
+      population: 99800,
+      services: {
+        'e-forms': { stage: 'production', settings: {} },
+        'digital-mail': { stage: 'production', settings: {} },
+        minasidor: { stage: 'production', settings: {} },
+      },
+    }),
+    buildTenantConfig({
+      slug: 'timra',
+      population: 18100,
+      services: { 'e-forms': { stage: 'piloting', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
+    }),
+    buildTenantConfig({
+      slug: 'ange',
+      population: 9100,
+      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'piloting', settings: {} } },
+    }),
     // A new member: it plans to use the services, but the steering group has not decided yet.
-    buildTenantConfig({ slug: 'kramfors', population: 18400, services: { 'e-forms': { stage: 'planned', settings: {} }, 'digital-mail': { stage: 'planned', settings: {} } } }),
+    buildTenantConfig({
+      slug: 'kramfors',
+      population: 18400,
+      services: { 'e-forms': { stage: 'planned', settings: {} }, 'digital-mail': { stage: 'planned', settings: {} } },
+    }),
   ];
 
   const addUsage = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
-    requestContext.run({ tenantId: tenant.id }, () => db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)));
+    requestContext.run({ tenantId: tenant.id }, () =>
+      db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)),
+    );
 
   beforeAll(async () => {
     const directory = new TenantDirectory(db());
     tenants = await directory.sync(configs);
-    const entries = loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config })));
+    const entries = loadServiceCatalogue(
+      path.join(repo, 'libs'),
+      configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
+    );
     catalogue = new CatalogueService(db(), directory, entries, () => now);
     const [sundsvall, timra, ange, kramfors] = tenants;
     await addUsage(sundsvall, 'digital-mail', 'letters_digital', '2025-01-01', 3000);
@@ -81,7 +106,9 @@ describe('catalogue service (on the database)', () => {
     for (const service of ['e-forms', 'digital-mail']) {
       const [costs] = await catalogue.costs(steering, 2025, service);
       expect(costs.shares.map((s) => s.slug)).not.toContain('kramfors');
-      expect((await catalogue.service(steering, service)).adoption).toContainEqual(expect.objectContaining({ slug: 'kramfors', stage: 'planned' }));
+      expect((await catalogue.service(steering, service)).adoption).toContainEqual(
+        expect.objectContaining({ slug: 'kramfors', stage: 'planned' }),
+      );
     }
     const view = await catalogue.municipality(steering, 'kramfors', 2025);
     const planned = view.services.filter((s) => s.stage === 'planned').map((s) => ({ service: s.service, costSek: s.costSek }));
@@ -107,55 +134,115 @@ describe('catalogue service (on the database)', () => {
     // 150 submissions × 8–12 min × 520 kr/h = 10 400–15 600 kr; measured 9 min → 11 700 kr.
     expect(handling.months).toEqual([
       { month: '2025-04-01', usage: 0, estimatedSek: { low: 0, high: 0 }, estimatedHours: { low: 0, high: 0 }, followedUpSek: null },
-      { month: '2025-05-01', usage: 150, estimatedSek: { low: 10400, high: 15600 }, estimatedHours: { low: 20, high: 30 }, followedUpSek: 11700 },
+      {
+        month: '2025-05-01',
+        usage: 150,
+        estimatedSek: { low: 10400, high: 15600 },
+        estimatedHours: { low: 20, high: 30 },
+        followedUpSek: 11700,
+      },
     ]);
     expect(benefits.find((b) => b.hypothesis.id === 'automated-decision')!.total.usage).toBe(0);
   });
 
   it('refuses a follow-up that does not fit its hypothesis, naming the field, and records nothing', async () => {
     const before = (await catalogue.followUps(steering, 'e-forms')).length;
-    const base = { service: 'e-forms', hypothesisId: 'handling-time', periodStart: '2025-05-01', periodEnd: '2025-05-31', measuredValue: 9, measuredOn: '2025-06-10', source: 'Tidsstudie' };
-    await expect(catalogue.recordFollowUp(steering, { ...base, hypothesisId: 'coffee' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'hypothesisId', message: expect.stringMatching(/has no benefit hypothesis "coffee"/) }] });
-    await expect(catalogue.recordFollowUp(steering, { ...base, measuredOn: '2025-07-01', periodEnd: '2025-06-30' })).rejects.toMatchObject({ details: [{ field: 'measuredOn' }] });
-    await expect(catalogue.recordFollowUp(steering, { ...base, measuredValue: -1 })).rejects.toMatchObject({ details: [{ field: 'measuredValue' }] });
-    await expect(catalogue.recordFollowUp(steering, { ...base, periodStart: '2025-13-01' })).rejects.toMatchObject({ details: [{ field: 'periodStart' }] });
+    const base = {
+      service: 'e-forms',
+      hypothesisId: 'handling-time',
+      periodStart: '2025-05-01',
+      periodEnd: '2025-05-31',
+      measuredValue: 9,
+      measuredOn: '2025-06-10',
+      source: 'Tidsstudie',
+    };
+    await expect(catalogue.recordFollowUp(steering, { ...base, hypothesisId: 'coffee' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'hypothesisId', message: expect.stringMatching(/has no benefit hypothesis "coffee"/) }],
+    });
+    await expect(catalogue.recordFollowUp(steering, { ...base, measuredOn: '2025-07-01', periodEnd: '2025-06-30' })).rejects.toMatchObject({
+      details: [{ field: 'measuredOn' }],
+    });
+    await expect(catalogue.recordFollowUp(steering, { ...base, measuredValue: -1 })).rejects.toMatchObject({
+      details: [{ field: 'measuredValue' }],
+    });
+    await expect(catalogue.recordFollowUp(steering, { ...base, periodStart: '2025-13-01' })).rejects.toMatchObject({
+      details: [{ field: 'periodStart' }],
+    });
     await expect(catalogue.recordFollowUp(steering, { ...base, service: 'parking' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await catalogue.followUps(steering, 'e-forms')).toHaveLength(before);
   });
 
   it('records a promotion with its diary number and evidence, and keeps the history', async () => {
     // digital-mail: production at Sundsvall and Timrå, Ånge piloting; its service.yaml says beta.
-    await expect(catalogue.decide(steering, { service: 'digital-mail', toStatus: 'stable', decidedOn: '2025-06-12', diaryNumber: 'KS 2025/0301' })).rejects.toMatchObject({
+    await expect(
+      catalogue.decide(steering, { service: 'digital-mail', toStatus: 'stable', decidedOn: '2025-06-12', diaryNumber: 'KS 2025/0301' }),
+    ).rejects.toMatchObject({
       code: 'PROMOTION_REFUSED',
-      details: { missing: [{ en: 'stable requires production at 3 or more municipalities; in production: 2 (sundsvall, timra), 1 missing' }] },
+      details: {
+        missing: [{ en: 'stable requires production at 3 or more municipalities; in production: 2 (sundsvall, timra), 1 missing' }],
+      },
     });
     expect(await catalogue.decisions(steering, 'digital-mail')).toEqual([]);
 
-    const decision = await catalogue.decide(steering, { service: 'digital-mail', toStatus: 'obsolete', decidedOn: '2025-06-12', diaryNumber: 'KS 2025/0302' });
-    expect(decision).toMatchObject({ service: 'digital-mail', fromStatus: 'beta', toStatus: 'obsolete', diaryNumber: 'KS 2025/0302', decidedOn: '2025-06-12', recordedBy: 'styrgrupp' });
+    const decision = await catalogue.decide(steering, {
+      service: 'digital-mail',
+      toStatus: 'obsolete',
+      decidedOn: '2025-06-12',
+      diaryNumber: 'KS 2025/0302',
+    });
+    expect(decision).toMatchObject({
+      service: 'digital-mail',
+      fromStatus: 'beta',
+      toStatus: 'obsolete',
+      diaryNumber: 'KS 2025/0302',
+      decidedOn: '2025-06-12',
+      recordedBy: 'styrgrupp',
+    });
     expect(decision.evidence).toMatchObject({
-      adoption: [{ slug: 'ange', stage: 'piloting' }, { slug: 'kramfors', stage: 'planned' }, { slug: 'sundsvall', stage: 'production' }, { slug: 'timra', stage: 'production' }],
+      adoption: [
+        { slug: 'ange', stage: 'piloting' },
+        { slug: 'kramfors', stage: 'planned' },
+        { slug: 'sundsvall', stage: 'production' },
+        { slug: 'timra', stage: 'production' },
+      ],
       production: 2,
       piloting: 1,
       usageLast12Months: { letters_digital: 999_999 + 8000 + 40, letters_paper: 0 },
     });
     // The status in force follows the decision; nothing comes back from obsolete.
     expect((await catalogue.service(steering, 'digital-mail')).status).toBe('obsolete');
-    await expect(catalogue.decide(steering, { service: 'digital-mail', toStatus: 'stable', decidedOn: '2025-06-13', diaryNumber: 'KS 2025/0303' })).rejects.toMatchObject({ code: 'PROMOTION_REFUSED' });
+    await expect(
+      catalogue.decide(steering, { service: 'digital-mail', toStatus: 'stable', decidedOn: '2025-06-13', diaryNumber: 'KS 2025/0303' }),
+    ).rejects.toMatchObject({ code: 'PROMOTION_REFUSED' });
     expect((await catalogue.decisions(steering, 'digital-mail')).map((d) => d.diaryNumber)).toEqual(['KS 2025/0302']);
     // The history is append-only for the application.
-    await expect(db().platformTransaction((em) => em.query(`UPDATE catalogue_status_decision SET diary_number = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(db().platformTransaction((em) => em.query(`UPDATE catalogue_status_decision SET diary_number = 'x'`))).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(db().platformTransaction((em) => em.query(`DELETE FROM catalogue_follow_up`))).rejects.toThrow(/permission denied/);
   });
 
   it('refuses a decision dated in the future or without a proper diary number', async () => {
-    await expect(catalogue.decide(steering, { service: 'e-forms', toStatus: 'stable', decidedOn: '2025-06-16', diaryNumber: 'KS 2025/1' })).rejects.toMatchObject({ details: [{ field: 'decidedOn' }] });
-    await expect(catalogue.decide(steering, { service: 'e-forms', toStatus: 'stable', decidedOn: '2025-06-01', diaryNumber: '' })).rejects.toMatchObject({ details: [{ field: 'diaryNumber' }] });
+    await expect(
+      catalogue.decide(steering, { service: 'e-forms', toStatus: 'stable', decidedOn: '2025-06-16', diaryNumber: 'KS 2025/1' }),
+    ).rejects.toMatchObject({ details: [{ field: 'decidedOn' }] });
+    await expect(
+      catalogue.decide(steering, { service: 'e-forms', toStatus: 'stable', decidedOn: '2025-06-01', diaryNumber: '' }),
+    ).rejects.toMatchObject({ details: [{ field: 'diaryNumber' }] });
   });
 
   it('lets the steering group and platform admins read, only the steering group write, and nobody else in', async () => {
     expect((await catalogue.services(admin)).map((s) => s.id).sort()).toEqual([...SERVICE_IDS].sort());
-    const followUp = { service: 'e-forms', hypothesisId: 'handling-time', periodStart: '2025-05-01', periodEnd: '2025-05-31', measuredValue: 9, measuredOn: '2025-06-10', source: 'x-source' };
+    const followUp = {
+      service: 'e-forms',
+      hypothesisId: 'handling-time',
+      periodStart: '2025-05-01',
+      periodEnd: '2025-05-31',
+      measuredValue: 9,
+      measuredOn: '2025-06-10',
+      source: 'x-source',
+    };
     await expect(catalogue.recordFollowUp(admin, followUp)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     for (const roles of [['citizen'], ['case_worker'], ['tenant_admin'], []]) {
       const actor = { subject: 'x', roles };
@@ -165,12 +252,18 @@ describe('catalogue service (on the database)', () => {
     }
   });
 
-  it("shows a municipality its services, shares and benefit, and refuses an unknown one", async () => {
+  it('shows a municipality its services, shares and benefit, and refuses an unknown one', async () => {
     const view = await catalogue.municipality(steering, 'ange', 2025);
     expect(view).toMatchObject({ slug: 'ange', population: 9100, year: 2025 });
     const eForms = view.services.find((s) => s.service === 'e-forms')!;
     // 50 submissions in May 2025, within the last 12 months of 2025-06.
-    expect(eForms).toMatchObject({ stage: 'production', usage: [{ metric: 'submissions', count: 50 }, { metric: 'automated_decisions', count: 0 }] });
+    expect(eForms).toMatchObject({
+      stage: 'production',
+      usage: [
+        { metric: 'submissions', count: 50 },
+        { metric: 'automated_decisions', count: 0 },
+      ],
+    });
     expect(eForms.estimatedSek).toEqual({ low: 3467, high: 5200 });
     expect(view.services.find((s) => s.service === 'minasidor')).toMatchObject({ stage: null, costSek: null });
     expect(view.totalCostSek).toBe(view.services.reduce((s, x) => s + (x.costSek ?? 0), 0));
@@ -185,7 +278,10 @@ describe('catalogue service (on the database)', () => {
   });
 
   it('seeds demo usage idempotently, leaving metered months alone', async () => {
-    const entries = loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config })));
+    const entries = loadServiceCatalogue(
+      path.join(repo, 'libs'),
+      configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
+    );
     const directory = new TenantDirectory(db());
     await directory.sync(configs);
     const tenantsDir = path.join(repo, 'tenants');
@@ -204,7 +300,9 @@ describe('catalogue service (on the database)', () => {
     expect(first.filter((u) => u.slug === 'timra' && u.metric === 'letters_digital')).toHaveLength(12);
     expect(first.filter((u) => u.slug === 'timra' && u.service === 'minasidor')).toHaveLength(0);
     // A planned service gets no demo figures: only what was metered.
-    expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([['letters_digital', '2025-02-01', 40]]);
+    expect(first.filter((u) => u.slug === 'kramfors').map((u) => [u.metric, u.month, u.count])).toEqual([
+      ['letters_digital', '2025-02-01', 40],
+    ]);
   });
 });
 
@@ -224,12 +322,15 @@ describe('catalogue demo figures from the shipped configuration (on the database
     const catalogue = new CatalogueService(db(), directory, entries, () => now);
     await seedDemoCatalogue(db(), directory, entries, tenantsDir, now);
     const usage = await catalogue.usageTotals(steering, '2025-12', '2026-11');
-    const sum = (slug: string, metric: string) => usage.filter((u) => u.slug === slug && u.metric === metric).reduce((s, u) => s + (u.count ?? 0), 0);
+    const sum = (slug: string, metric: string) =>
+      usage.filter((u) => u.slug === slug && u.metric === metric).reduce((s, u) => s + (u.count ?? 0), 0);
     const cells = (slug: string, metric: string) => usage.filter((u) => u.slug === slug && u.metric === metric);
     for (const { config } of loaded) {
       const demo = demoConfiguration(tenantsDir, config);
-      if (demo.publishedForms.length === 0) expect({ slug: config.slug, submissions: cells(config.slug, 'submissions') }).toEqual({ slug: config.slug, submissions: [] });
-      if (demo.automatedForms.length === 0) expect({ slug: config.slug, automated: cells(config.slug, 'automated_decisions') }).toEqual({ slug: config.slug, automated: [] });
+      if (demo.publishedForms.length === 0)
+        expect({ slug: config.slug, submissions: cells(config.slug, 'submissions') }).toEqual({ slug: config.slug, submissions: [] });
+      if (demo.automatedForms.length === 0)
+        expect({ slug: config.slug, automated: cells(config.slug, 'automated_decisions') }).toEqual({ slug: config.slug, automated: [] });
     }
     // The shipped files: Härnösand publishes no form, Ånge adopts one but decides nothing automatically.
     expect(demoConfiguration(tenantsDir, loaded.find((t) => t.config.slug === 'harnosand')!.config).publishedForms).toEqual([]);
@@ -260,16 +361,30 @@ describe('catalogue years, pro-rata joining and closed years (on the database)',
     buildTenantConfig({ slug: 'harnosand', population: 24600, memberSince: '2024-01-01', services: minasidor('2024-01-01') }),
   ];
   const kramfors = (pilotingFrom: string): TenantConfig =>
-    buildTenantConfig({ slug: 'kramfors', population: 18400, memberSince: pilotingFrom, services: { minasidor: { stage: 'piloting', pilotingFrom, settings: {} } } });
+    buildTenantConfig({
+      slug: 'kramfors',
+      population: 18400,
+      memberSince: pilotingFrom,
+      services: { minasidor: { stage: 'piloting', pilotingFrom, settings: {} } },
+    });
   let synced: Tenant[] = [];
   const catalogueWith = async (configs: TenantConfig[]) => {
     const directory = new TenantDirectory(db());
     synced = await directory.sync(configs);
-    return new CatalogueService(db(), directory, loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config }))), () => now);
+    return new CatalogueService(
+      db(),
+      directory,
+      loadServiceCatalogue(
+        path.join(repo, 'libs'),
+        configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
+      ),
+      () => now,
+    );
   };
-  const sharesOf = async (catalogue: CatalogueService, year: number) => (await catalogue.costs(steering, year, 'minasidor'))[0].shares.map((s) => [s.slug, s.months, s.amountSek]);
+  const sharesOf = async (catalogue: CatalogueService, year: number) =>
+    (await catalogue.costs(steering, year, 'minasidor'))[0].shares.map((s) => [s.slug, s.months, s.amountSek]);
 
-  it('charges a member joining in December 2026 for one month of 2026 and nothing before, leaving the others\' past shares alone', async () => {
+  it("charges a member joining in December 2026 for one month of 2026 and nothing before, leaving the others' past shares alone", async () => {
     const before = await catalogueWith(founders);
     const shares2024 = await sharesOf(before, 2024);
     // Mina sidor 2024: 800 000 kr, four members all year.
@@ -299,7 +414,9 @@ describe('catalogue years, pro-rata joining and closed years (on the database)',
         await new UsageRepository().increment(em, sundsvall.id, 'minasidor', 'case_updates', '2026-03-01', 1100);
       }),
     );
-    const budgets = await Promise.all([2024, 2025, 2026, 2027].map(async (y) => (await catalogue.costs(steering, y, 'minasidor'))[0].sharing.budgetSek));
+    const budgets = await Promise.all(
+      [2024, 2025, 2026, 2027].map(async (y) => (await catalogue.costs(steering, y, 'minasidor'))[0].sharing.budgetSek),
+    );
     expect(budgets).toEqual([800000, 850000, 900000, 900000]);
     const view = async (year: number) => {
       const m = await catalogue.municipality(steering, 'sundsvall', year);
@@ -325,17 +442,29 @@ describe('catalogue years, pro-rata joining and closed years (on the database)',
     expect((await changed.municipality(steering, 'kramfors', 2026)).services.find((s) => s.service === 'minasidor')!.costSek).toBe(18368);
     // An open year follows the records.
     expect((await changed.costs(steering, 2027, 'minasidor'))[0].closed).toBeNull();
-    await expect(changed.closeYear(steering, { year: 2026, decidedOn: '2027-02-11', diaryNumber: 'KS 2027/0013' })).rejects.toMatchObject({ code: 'YEAR_CLOSED' });
+    await expect(changed.closeYear(steering, { year: 2026, decidedOn: '2027-02-11', diaryNumber: 'KS 2027/0013' })).rejects.toMatchObject({
+      code: 'YEAR_CLOSED',
+    });
     expect((await changed.closedYears(admin)).map((c) => c.diaryNumber)).toEqual(['KS 2027/0012']);
-    await expect(db().platformTransaction((em) => em.query(`UPDATE catalogue_year_closing SET diary_number = 'x'`))).rejects.toThrow(/permission denied/);
+    await expect(db().platformTransaction((em) => em.query(`UPDATE catalogue_year_closing SET diary_number = 'x'`))).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('refuses closing a year not yet ended, a decision dated before the year ended, and anyone but the steering group', async () => {
     const catalogue = await catalogueWith(founders);
-    await expect(catalogue.closeYear(steering, { year: 2027, decidedOn: '2027-02-10', diaryNumber: 'KS 2027/0014' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'year' })]) });
-    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2025-12-15', diaryNumber: 'KS 2025/0900' })).rejects.toMatchObject({ details: [{ field: 'decidedOn' }] });
-    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2026-01-15', diaryNumber: '' })).rejects.toMatchObject({ details: [{ field: 'diaryNumber' }] });
-    await expect(catalogue.closeYear(admin, { year: 2025, decidedOn: '2026-01-15', diaryNumber: 'KS 2026/0001' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(catalogue.closeYear(steering, { year: 2027, decidedOn: '2027-02-10', diaryNumber: 'KS 2027/0014' })).rejects.toMatchObject(
+      { code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'year' })]) },
+    );
+    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2025-12-15', diaryNumber: 'KS 2025/0900' })).rejects.toMatchObject(
+      { details: [{ field: 'decidedOn' }] },
+    );
+    await expect(catalogue.closeYear(steering, { year: 2025, decidedOn: '2026-01-15', diaryNumber: '' })).rejects.toMatchObject({
+      details: [{ field: 'diaryNumber' }],
+    });
+    await expect(catalogue.closeYear(admin, { year: 2025, decidedOn: '2026-01-15', diaryNumber: 'KS 2026/0001' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await catalogue.closedYears(steering)).map((c) => c.year)).toEqual([2026]);
   });
 });
@@ -348,16 +477,34 @@ describe('catalogue minimum cell size (on the database)', () => {
   const steering = { subject: 'styrgrupp', roles: ['steering_group'] };
   let catalogue: CatalogueService;
   const configs = [
-    buildTenantConfig({ slug: 'sundsvall', population: 99800, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
-    buildTenantConfig({ slug: 'timra', population: 18100, services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } } }),
+    buildTenantConfig({
+      slug: 'sundsvall',
+      population: 99800,
+      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
+    }),
+    buildTenantConfig({
+      slug: 'timra',
+      population: 18100,
+      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
+    }),
   ];
 
   beforeAll(async () => {
     const directory = new TenantDirectory(db());
     const [sundsvall, timra] = await directory.sync(configs);
-    catalogue = new CatalogueService(db(), directory, loadServiceCatalogue(path.join(repo, 'libs'), configs.map((config) => ({ file: `${config.slug}.yaml`, config }))), () => now);
+    catalogue = new CatalogueService(
+      db(),
+      directory,
+      loadServiceCatalogue(
+        path.join(repo, 'libs'),
+        configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
+      ),
+      () => now,
+    );
     const add = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
-      requestContext.run({ tenantId: tenant.id }, () => db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)));
+      requestContext.run({ tenantId: tenant.id }, () =>
+        db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)),
+      );
     await add(timra, 'e-forms', 'submissions', '2025-03-01', 4);
     await add(timra, 'e-forms', 'submissions', '2025-04-01', MIN_CELL_SIZE);
     await add(timra, 'e-forms', 'submissions', '2025-05-01', 1);
@@ -369,22 +516,33 @@ describe('catalogue minimum cell size (on the database)', () => {
   it('shows a count below 5 as suppressed, never its value, and 5 as it is', async () => {
     expect(MIN_CELL_SIZE).toBe(5);
     const totals = await catalogue.usageTotals(steering, '2025-01', '2025-06');
-    const cell = (slug: string, metric: string, month: string) => totals.find((u) => u.slug === slug && u.metric === metric && u.month === month);
+    const cell = (slug: string, metric: string, month: string) =>
+      totals.find((u) => u.slug === slug && u.metric === metric && u.month === month);
     expect(cell('timra', 'submissions', '2025-03-01')).toMatchObject({ count: null, suppressed: true });
     expect(cell('timra', 'submissions', '2025-04-01')).toMatchObject({ count: 5, suppressed: false });
     expect(cell('timra', 'submissions', '2025-05-01')).toMatchObject({ count: null, suppressed: true });
     expect(cell('sundsvall', 'letters_digital', '2025-02-01')).toMatchObject({ count: null, suppressed: true });
     // The database function itself never hands the app role a small count.
-    const raw: Array<{ count: string | number | null }> = await db().dataSource.query(`SELECT count FROM catalogue_usage_between('2025-01-01', '2025-06-01')`);
+    const raw: Array<{ count: string | number | null }> = await db().dataSource.query(
+      `SELECT count FROM catalogue_usage_between('2025-01-01', '2025-06-01')`,
+    );
     expect(raw.map((r) => (r.count === null ? null : Number(r.count))).filter((c) => c !== null && c > 0 && c < 5)).toEqual([]);
   });
 
   it('leaves suppressed cells out of every sum, share and benefit, so none can be backed out', async () => {
     // Timrå's 12 months: 5 published, 4 and 1 suppressed; the total is of what is shown, and says so.
     const timra = await catalogue.municipality(steering, 'timra', 2025);
-    expect(timra.services.find((s) => s.service === 'e-forms')!.usage.find((u) => u.metric === 'submissions')).toEqual({ metric: 'submissions', count: 5, partial: true });
+    expect(timra.services.find((s) => s.service === 'e-forms')!.usage.find((u) => u.metric === 'submissions')).toEqual({
+      metric: 'submissions',
+      count: 5,
+      partial: true,
+    });
     const sundsvall = await catalogue.municipality(steering, 'sundsvall', 2025);
-    expect(sundsvall.services.find((s) => s.service === 'digital-mail')!.usage.find((u) => u.metric === 'letters_digital')).toEqual({ metric: 'letters_digital', count: 0, partial: true });
+    expect(sundsvall.services.find((s) => s.service === 'digital-mail')!.usage.find((u) => u.metric === 'letters_digital')).toEqual({
+      metric: 'letters_digital',
+      count: 0,
+      partial: true,
+    });
     // Per-use shares: Sundsvall's 4 letters count as none, so the shares do not reveal them.
     const [mail] = await catalogue.costs(steering, 2025, 'digital-mail');
     expect(mail.shares.map((s) => [s.slug, s.basis, s.amountSek])).toEqual([

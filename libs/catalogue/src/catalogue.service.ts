@@ -6,8 +6,20 @@ import { BenefitMonth, estimateBenefit, Range, totalBenefit } from './benefit';
 import { CostSharing, shareYear } from './cost-sharing';
 import type { ChangelogRelease } from './descriptor/changelog';
 import type { CatalogueEntry } from './descriptor/service-descriptor.loader';
-import { BenefitHypothesis, budgetFor, DEVELOPMENT_STATUSES, DevelopmentStatus, ServiceDescriptor } from './descriptor/service-descriptor.schema';
-import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError, PromotionRefusedError, YearClosedError } from './errors';
+import {
+  BenefitHypothesis,
+  budgetFor,
+  DEVELOPMENT_STATUSES,
+  DevelopmentStatus,
+  ServiceDescriptor,
+} from './descriptor/service-descriptor.schema';
+import {
+  CatalogueForbiddenError,
+  CatalogueNotFoundError,
+  CatalogueValidationError,
+  PromotionRefusedError,
+  YearClosedError,
+} from './errors';
 import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
 import { UsageRepository, UsageRow } from './metering/usage.repository';
 import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmMonth } from './months';
@@ -166,7 +178,12 @@ export class CatalogueService {
   async services(actor: CatalogueActor): Promise<ServiceView[]> {
     this.assertReader(actor);
     const decisions = await this.platform((em) => this.records.decisions(em));
-    return [...this.entries.values()].map((entry) => this.view(entry, decisions.filter((d) => d.service === entry.id)));
+    return [...this.entries.values()].map((entry) =>
+      this.view(
+        entry,
+        decisions.filter((d) => d.service === entry.id),
+      ),
+    );
   }
 
   async service(actor: CatalogueActor, id: string): Promise<ServiceView> {
@@ -210,12 +227,23 @@ export class CatalogueService {
     const problems: Array<{ field: string; message: string }> = [];
     if (`${c.year}-12-31` >= today) problems.push({ field: 'year', message: `${c.year} has not ended yet (today is ${today})` });
     if (c.decidedOn > today) problems.push({ field: 'decidedOn', message: `is in the future (today is ${today})` });
-    if (c.decidedOn <= `${c.year}-12-31`) problems.push({ field: 'decidedOn', message: `a year is closed after it has ended (after ${c.year}-12-31)` });
-    if (problems.length > 0) throw new CatalogueValidationError(`The year closing is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+    if (c.decidedOn <= `${c.year}-12-31`)
+      problems.push({ field: 'decidedOn', message: `a year is closed after it has ended (after ${c.year}-12-31)` });
+    if (problems.length > 0)
+      throw new CatalogueValidationError(
+        `The year closing is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+        problems,
+      );
     if ((await this.platform((em) => this.records.closings(em, c.year))).length > 0) throw new YearClosedError(c.year);
     const costs = await this.computeCosts([...this.entries.values()], c.year);
     const saved = await this.platform((em) =>
-      this.records.insertClosing(em, { year: c.year, decidedOn: c.decidedOn, diaryNumber: c.diaryNumber, figures: { costs: costs.map(({ closed: _, ...rest }) => rest) }, recordedBy: actor.subject }),
+      this.records.insertClosing(em, {
+        year: c.year,
+        decidedOn: c.decidedOn,
+        diaryNumber: c.diaryNumber,
+        figures: { costs: costs.map(({ closed: _, ...rest }) => rest) },
+        recordedBy: actor.subject,
+      }),
     );
     // Two closings at once: the unique year lets one in; the other is told the year is closed.
     if (!saved) throw new YearClosedError(c.year);
@@ -236,7 +264,15 @@ export class CatalogueService {
     return (await this.usageRows(first, last)).map((row) => {
       const tenant = byId.get(row.tenantId);
       const suppressed = row.suppressed === true;
-      return { slug: tenant?.slug ?? 'unknown', names: tenant?.names ?? { sv: '?', en: '?' }, service: row.service, metric: row.metric, month: row.month, count: suppressed ? null : row.count, suppressed };
+      return {
+        slug: tenant?.slug ?? 'unknown',
+        names: tenant?.names ?? { sv: '?', en: '?' },
+        service: row.service,
+        metric: row.metric,
+        month: row.month,
+        count: suppressed ? null : row.count,
+        suppressed,
+      };
     });
   }
 
@@ -267,13 +303,21 @@ export class CatalogueService {
     const hypothesis = entry.descriptor.benefits.find((b) => b.id === f.hypothesisId);
     const problems: Array<{ field: string; message: string }> = [];
     if (!hypothesis) {
-      problems.push({ field: 'hypothesisId', message: `${entry.id} has no benefit hypothesis "${f.hypothesisId}" (it has: ${entry.descriptor.benefits.map((b) => b.id).join(', ') || 'none'})` });
+      problems.push({
+        field: 'hypothesisId',
+        message: `${entry.id} has no benefit hypothesis "${f.hypothesisId}" (it has: ${entry.descriptor.benefits.map((b) => b.id).join(', ') || 'none'})`,
+      });
     }
     if (f.periodEnd < f.periodStart) problems.push({ field: 'periodEnd', message: 'the period ends before it starts' });
     const today = this.today();
     if (f.measuredOn > today) problems.push({ field: 'measuredOn', message: `is in the future (today is ${today})` });
-    if (f.periodEnd > f.measuredOn) problems.push({ field: 'periodEnd', message: 'a period cannot be measured before it has ended (measuredOn)' });
-    if (problems.length > 0) throw new CatalogueValidationError(`The follow-up is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+    if (f.periodEnd > f.measuredOn)
+      problems.push({ field: 'periodEnd', message: 'a period cannot be measured before it has ended (measuredOn)' });
+    if (problems.length > 0)
+      throw new CatalogueValidationError(
+        `The follow-up is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+        problems,
+      );
     const saved = await this.platform((em) =>
       this.records.insertFollowUp(em, {
         service: entry.id,
@@ -317,11 +361,18 @@ export class CatalogueService {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext('catalogue_status_decision'), hashtext($1))`, [entry.id]);
       const history = await this.records.decisions(em, entry.id);
       const current = (history.at(-1)?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus;
-      const check = checkPromotion({ current, target: d.toStatus, adoption, stableMinProduction: entry.descriptor.promotion.stableMinProduction });
+      const check = checkPromotion({
+        current,
+        target: d.toStatus,
+        adoption,
+        stableMinProduction: entry.descriptor.promotion.stableMinProduction,
+      });
       if (!check.allowed) throw new PromotionRefusedError({ missing: check.missing });
       const months = lastMonths(12, this.clock());
       const usage = (await this.usage.acrossTenants(em, months[0], months[months.length - 1])).filter((u) => u.service === entry.id);
-      const usageLast12Months = Object.fromEntries(meteredMetricsOf(entry.id).map((m) => [m.id, usage.filter((u) => u.metric === m.id).reduce((s, u) => s + u.count, 0)]));
+      const usageLast12Months = Object.fromEntries(
+        meteredMetricsOf(entry.id).map((m) => [m.id, usage.filter((u) => u.metric === m.id).reduce((s, u) => s + u.count, 0)]),
+      );
       const evidence = {
         checkedAt: this.clock().toISOString(),
         adoption: adoption.map((a) => ({ slug: a.slug, stage: a.stage })),
@@ -353,7 +404,8 @@ export class CatalogueService {
     const months = this.monthsOfYear(year);
     const entries = [...this.entries.values()];
     const costs = await this.costsFor(entries, year);
-    const recent = months.length === 0 ? [] : (await this.usageRows(months[0], months[months.length - 1])).filter((u) => u.tenantId === tenant.id);
+    const recent =
+      months.length === 0 ? [] : (await this.usageRows(months[0], months[months.length - 1])).filter((u) => u.tenantId === tenant.id);
     const services = entries.map((entry) => {
       const stage = tenant.config.services[entry.id]?.stage ?? null;
       const share = costs.find((c) => c.service === entry.id)?.shares.find((s) => s.slug === slug);
@@ -393,7 +445,9 @@ export class CatalogueService {
   async publiccode(id: string): Promise<string> {
     const entry = this.entry(id);
     const history = await this.platform((em) => this.records.decisions(em, entry.id));
-    return publiccodeYaml(entry, { developmentStatus: (history.at(-1)?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus });
+    return publiccodeYaml(entry, {
+      developmentStatus: (history.at(-1)?.toStatus as DevelopmentStatus | undefined) ?? entry.descriptor.developmentStatus,
+    });
   }
 
   /** The loaded descriptors (for start-up seeding and exports). */
@@ -435,7 +489,18 @@ export class CatalogueService {
       // A service the decision did not cover had no budget in that year as decided.
       return kept
         ? { ...kept, closed }
-        : { service: entry.id, year, sharing: { budgetSek: null, allocationKey: entry.descriptor.cost.allocationKey, appliedKey: entry.descriptor.cost.allocationKey, shares: [] }, shares: [], closed };
+        : {
+            service: entry.id,
+            year,
+            sharing: {
+              budgetSek: null,
+              allocationKey: entry.descriptor.cost.allocationKey,
+              appliedKey: entry.descriptor.cost.allocationKey,
+              shares: [],
+            },
+            shares: [],
+            closed,
+          };
     });
   }
 
@@ -455,7 +520,9 @@ export class CatalogueService {
         period: adoptionPeriod(t.config, entry.id),
         population: t.config.population,
         usageByMonth: metric
-          ? new Map(usage.filter((u) => u.tenantId === t.id && u.service === entry.id && u.metric === metric).map((u) => [u.month, u.count]))
+          ? new Map(
+              usage.filter((u) => u.tenantId === t.id && u.service === entry.id && u.metric === metric).map((u) => [u.month, u.count]),
+            )
           : undefined,
       })),
     );
@@ -464,7 +531,13 @@ export class CatalogueService {
       service: entry.id,
       year,
       sharing,
-      shares: sharing.shares.map((s) => ({ slug: s.slug, names: bySlug.get(s.slug)!.names, months: s.months, basis: s.basis, amountSek: s.amountSek })),
+      shares: sharing.shares.map((s) => ({
+        slug: s.slug,
+        names: bySlug.get(s.slug)!.names,
+        months: s.months,
+        basis: s.basis,
+        amountSek: s.amountSek,
+      })),
       closed: null,
     };
   }
@@ -505,7 +578,9 @@ export class CatalogueService {
 
   private assertYear(year: number): void {
     if (!Number.isInteger(year) || year < 2000 || year > 2100) {
-      throw new CatalogueValidationError(`year must be a year between 2000 and 2100 (was ${year})`, [{ field: 'year', message: 'must be between 2000 and 2100' }]);
+      throw new CatalogueValidationError(`year must be a year between 2000 and 2100 (was ${year})`, [
+        { field: 'year', message: 'must be between 2000 and 2100' },
+      ]);
     }
   }
 

@@ -20,9 +20,11 @@ export class CostSharingError extends KommunaError {
  * arithmetic throughout (BigInt), so no rounding error can creep in however large the figures.
  */
 export function largestRemainder<K>(total: number, participants: ReadonlyArray<Weighted<K>>): Array<{ key: K; amount: number }> {
-  if (!Number.isSafeInteger(total) || total < 0) throw new CostSharingError(`The amount to share must be a whole, non-negative number (was ${total})`);
+  if (!Number.isSafeInteger(total) || total < 0)
+    throw new CostSharingError(`The amount to share must be a whole, non-negative number (was ${total})`);
   for (const p of participants) {
-    if (!Number.isSafeInteger(p.weight) || p.weight < 0) throw new CostSharingError(`Weights must be whole, non-negative numbers (was ${p.weight})`);
+    if (!Number.isSafeInteger(p.weight) || p.weight < 0)
+      throw new CostSharingError(`Weights must be whole, non-negative numbers (was ${p.weight})`);
   }
   const totalWeight = participants.reduce((sum, p) => sum + BigInt(p.weight), 0n);
   if (participants.length === 0) return [];
@@ -79,9 +81,13 @@ export interface CostSharing {
  * members with months of use take part, so joining in a year never touches an earlier year. The
  * shares are whole kronor and sum to the budget exactly.
  */
-export function shareCosts(cost: Pick<CostModel, 'allocationKey'> & { budgetSek: number | null }, participants: ReadonlyArray<CostParticipant>): CostSharing {
+export function shareCosts(
+  cost: Pick<CostModel, 'allocationKey'> & { budgetSek: number | null },
+  participants: ReadonlyArray<CostParticipant>,
+): CostSharing {
   for (const p of participants) {
-    if (!Number.isInteger(p.months) || p.months < 0 || p.months > 12) throw new CostSharingError(`Months of use must be 0-12 (was ${p.months} for ${p.slug})`);
+    if (!Number.isInteger(p.months) || p.months < 0 || p.months > 12)
+      throw new CostSharingError(`Months of use must be 0-12 (was ${p.months} for ${p.slug})`);
   }
   const sorted = participants.filter((p) => p.months > 0).sort((a, b) => a.slug.localeCompare(b.slug));
   let appliedKey: AllocationKey = cost.allocationKey;
@@ -93,7 +99,8 @@ export function shareCosts(cost: Pick<CostModel, 'allocationKey'> & { budgetSek:
       break;
     case 'per_capita': {
       const missing = sorted.filter((p) => p.population === undefined).map((p) => p.slug);
-      if (missing.length > 0) throw new CostSharingError(`Per-capita sharing needs the population of ${missing.join(', ')} (tenant.yaml population)`);
+      if (missing.length > 0)
+        throw new CostSharingError(`Per-capita sharing needs the population of ${missing.join(', ')} (tenant.yaml population)`);
       weights = sorted.map((p) => ({ key: p.slug, weight: p.population! * p.months }));
       break;
     }
@@ -129,7 +136,11 @@ export interface YearMember {
  * months of the year it used the service, and (per use) only the use metered in those months. A
  * member whose period starts after the year takes no part in it, so it never changes that year.
  */
-export function shareYear(cost: Pick<CostModel, 'allocationKey'> & { budgetSek: number | null }, year: number, members: ReadonlyArray<YearMember>): CostSharing {
+export function shareYear(
+  cost: Pick<CostModel, 'allocationKey'> & { budgetSek: number | null },
+  year: number,
+  members: ReadonlyArray<YearMember>,
+): CostSharing {
   return shareCosts(
     cost,
     members.map((m) => {

@@ -41,7 +41,10 @@ export interface DemoConfiguration {
 
 /** Reads what the demo figures must agree with from a tenant's files. */
 export function demoConfiguration(tenantsDir: string, config: TenantConfig): DemoConfiguration {
-  const eForms = (config.services['e-forms']?.settings ?? {}) as { automatedDecisions?: string[]; adoptTemplates?: Array<{ template: string }> };
+  const eForms = (config.services['e-forms']?.settings ?? {}) as {
+    automatedDecisions?: string[];
+    adoptTemplates?: Array<{ template: string }>;
+  };
   const formsDir = path.join(tenantsDir, config.slug, 'forms');
   const own = fs.existsSync(formsDir)
     ? fs
@@ -53,7 +56,9 @@ export function demoConfiguration(tenantsDir: string, config: TenantConfig): Dem
           return parsed.ok ? parsed.value.slug : name.replace(/\.ya?ml$/, '');
         })
     : [];
-  const publishedForms = config.services['e-forms'] ? [...new Set([...own, ...(eForms.adoptTemplates ?? []).map((a) => a.template)])].sort() : [];
+  const publishedForms = config.services['e-forms']
+    ? [...new Set([...own, ...(eForms.adoptTemplates ?? []).map((a) => a.template)])].sort()
+    : [];
   const mail = (config.services['digital-mail']?.settings ?? {}) as { paperFallback?: boolean };
   return {
     publishedForms,
@@ -73,7 +78,9 @@ function demoRate(metric: string, demo: DemoConfiguration): number | null {
     case 'submissions':
       return demo.publishedForms.length > 0 ? PER_CAPITA_PER_MONTH.submissions * Math.min(1, demo.publishedForms.length / 3) : null;
     case 'automated_decisions':
-      return demo.automatedForms.length > 0 ? PER_CAPITA_PER_MONTH.automated_decisions * (demo.automatedForms.length / demo.publishedForms.length) : null;
+      return demo.automatedForms.length > 0
+        ? PER_CAPITA_PER_MONTH.automated_decisions * (demo.automatedForms.length / demo.publishedForms.length)
+        : null;
     case 'letters_paper':
       return demo.paperFallback ? PER_CAPITA_PER_MONTH.letters_paper : null;
     case 'case_updates':
@@ -91,7 +98,13 @@ function demoRate(metric: string, demo: DemoConfiguration): number | null {
  * The database is marked as holding demo figures, so every page and export says so. Idempotent: a
  * month that has a figure keeps it.
  */
-export async function seedDemoCatalogue(database: Database, tenants: TenantDirectory, entries: CatalogueEntry[], tenantsDir: string, now: Date = new Date()): Promise<void> {
+export async function seedDemoCatalogue(
+  database: Database,
+  tenants: TenantDirectory,
+  entries: CatalogueEntry[],
+  tenantsDir: string,
+  now: Date = new Date(),
+): Promise<void> {
   const usage = new UsageRepository();
   const months = lastMonths(12, now);
   await database.platformTransaction((em) => new RecordsRepository().markDemo(em, 'Demo figures seeded for npm start (seedDemoCatalogue)'));
@@ -113,7 +126,9 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
               if (!stage) continue;
               // Use grows over the year (paper shrinks as digital grows), with some month-to-month noise.
               const trend = metric === 'letters_paper' ? 1.2 - i * 0.03 : 0.7 + i * 0.05;
-              const count = Math.round(population * rate * STAGE_FACTOR[stage] * trend * (0.85 + 0.3 * noise(`${tenant.slug}/${metric}/${month}`)));
+              const count = Math.round(
+                population * rate * STAGE_FACTOR[stage] * trend * (0.85 + 0.3 * noise(`${tenant.slug}/${metric}/${month}`)),
+              );
               await usage.insertIfAbsent(em, tenant.id, entry.id, metric, month, count);
             }
           }
@@ -128,10 +143,42 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
   const mail = byId.get('digital-mail');
   await database.platformTransaction(async (em) => {
     const followUps = [
-      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c001', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -9, to: -7, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 0.9, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
-      eForms?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c002', service: 'e-forms', hypothesis: eForms.descriptor.benefits[0], from: -4, to: -2, value: midpoint(eForms.descriptor.benefits[0].perUnit) * 1.05, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
-      mail?.descriptor.benefits[0] && { id: '00000000-0000-4000-8000-00000000c003', service: 'digital-mail', hypothesis: mail.descriptor.benefits[0], from: -6, to: -1, value: mail.descriptor.benefits[0].perUnit.low, source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning' },
-    ].filter(Boolean) as Array<{ id: string; service: string; hypothesis: CatalogueEntry['descriptor']['benefits'][number]; from: number; to: number; value: number; source: string }>;
+      eForms?.descriptor.benefits[0] && {
+        id: '00000000-0000-4000-8000-00000000c001',
+        service: 'e-forms',
+        hypothesis: eForms.descriptor.benefits[0],
+        from: -9,
+        to: -7,
+        value: midpoint(eForms.descriptor.benefits[0].perUnit) * 0.9,
+        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
+      },
+      eForms?.descriptor.benefits[0] && {
+        id: '00000000-0000-4000-8000-00000000c002',
+        service: 'e-forms',
+        hypothesis: eForms.descriptor.benefits[0],
+        from: -4,
+        to: -2,
+        value: midpoint(eForms.descriptor.benefits[0].perUnit) * 1.05,
+        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
+      },
+      mail?.descriptor.benefits[0] && {
+        id: '00000000-0000-4000-8000-00000000c003',
+        service: 'digital-mail',
+        hypothesis: mail.descriptor.benefits[0],
+        from: -6,
+        to: -1,
+        value: mail.descriptor.benefits[0].perUnit.low,
+        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
+      },
+    ].filter(Boolean) as Array<{
+      id: string;
+      service: string;
+      hypothesis: CatalogueEntry['descriptor']['benefits'][number];
+      from: number;
+      to: number;
+      value: number;
+      source: string;
+    }>;
     const current = months[months.length - 1];
     for (const f of followUps) {
       const periodEnd = lastDay(addMonths(current, f.to));
@@ -150,8 +197,22 @@ export async function seedDemoCatalogue(database: Database, tenants: TenantDirec
       });
     }
     const decisions = [
-      { id: '00000000-0000-4000-8000-00000000d001', service: 'e-forms', from: 'development', to: 'beta', monthsAgo: 8, diaryNumber: 'DEMO 2025/0142' },
-      { id: '00000000-0000-4000-8000-00000000d002', service: 'digital-mail', from: 'development', to: 'beta', monthsAgo: 5, diaryNumber: 'DEMO 2025/0187' },
+      {
+        id: '00000000-0000-4000-8000-00000000d001',
+        service: 'e-forms',
+        from: 'development',
+        to: 'beta',
+        monthsAgo: 8,
+        diaryNumber: 'DEMO 2025/0142',
+      },
+      {
+        id: '00000000-0000-4000-8000-00000000d002',
+        service: 'digital-mail',
+        from: 'development',
+        to: 'beta',
+        monthsAgo: 5,
+        diaryNumber: 'DEMO 2025/0187',
+      },
     ].filter((d) => byId.get(d.service)?.descriptor.developmentStatus === d.to);
     for (const d of decisions) {
       const existing = await records.decisions(em, d.service);

@@ -29,8 +29,14 @@ export function checkPromotion(input: {
   adoption: ReadonlyArray<{ slug: string; stage: AdoptionStage }>;
   stableMinProduction: number;
 }): PromotionCheck {
-  const production = input.adoption.filter((a) => a.stage === 'production').map((a) => a.slug).sort();
-  const piloting = input.adoption.filter((a) => a.stage === 'piloting').map((a) => a.slug).sort();
+  const production = input.adoption
+    .filter((a) => a.stage === 'production')
+    .map((a) => a.slug)
+    .sort();
+  const piloting = input.adoption
+    .filter((a) => a.stage === 'piloting')
+    .map((a) => a.slug)
+    .sort();
   const missing: LocalizedReason[] = [];
   const { current, target } = input;
   if (current === 'obsolete') {
@@ -38,10 +44,16 @@ export function checkPromotion(input: {
   } else if (target === current) {
     missing.push({ sv: `Tjänsten har redan status ${current}`, en: `The service is already ${current}` });
   } else if (target !== 'obsolete' && rank(target) < rank(current)) {
-    missing.push({ sv: `${target} är lägre än nuvarande status ${current}: en befordran går bara framåt`, en: `${target} is below the current status ${current}: a promotion only moves forward` });
+    missing.push({
+      sv: `${target} är lägre än nuvarande status ${current}: en befordran går bara framåt`,
+      en: `${target} is below the current status ${current}: a promotion only moves forward`,
+    });
   } else if (target !== 'obsolete') {
     if (rank(target) >= rank('beta') && production.length + piloting.length === 0) {
-      missing.push({ sv: `${target} kräver att minst en kommun pilotar eller har tjänsten i produktion; ingen gör det`, en: `${target} requires at least one municipality piloting or in production; none is` });
+      missing.push({
+        sv: `${target} kräver att minst en kommun pilotar eller har tjänsten i produktion; ingen gör det`,
+        en: `${target} requires at least one municipality piloting or in production; none is`,
+      });
     }
     if (target === 'stable' && production.length < input.stableMinProduction) {
       const have = production.length === 0 ? 'ingen' : `${production.length} (${production.join(', ')})`;
@@ -52,5 +64,11 @@ export function checkPromotion(input: {
       });
     }
   }
-  return { allowed: missing.length === 0, missing, production, piloting, requiredProduction: target === 'stable' ? input.stableMinProduction : 0 };
+  return {
+    allowed: missing.length === 0,
+    missing,
+    production,
+    piloting,
+    requiredProduction: target === 'stable' ? input.stableMinProduction : 0,
+  };
 }

@@ -21,7 +21,9 @@ const validateSchema = ajv.compile(schema);
  * standard's text the schema cannot express (its parser, publiccode-parser-go, checks them too).
  */
 function problems(document: Record<string, unknown>): string[] {
-  const found = validateSchema(document) ? [] : (validateSchema.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
+  const found = validateSchema(document)
+    ? []
+    : (validateSchema.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message} ${JSON.stringify(error.params)}`);
   if (typeof document.url === 'string' && /\/(tree|blob)\//.test(document.url)) found.push('/url is a folder link, not a repository');
   if ('softwareVersion' in document !== 'releaseDate' in document) found.push('softwareVersion and releaseDate go together');
   const descriptions = (document.description ?? {}) as Record<string, Record<string, unknown>>;
@@ -35,7 +37,10 @@ describe('publiccode.yml (standard 0.4)', () => {
   it('is valid against the standard for every shared service, with and without a release', () => {
     expect(entries.length).toBeGreaterThanOrEqual(4);
     for (const entry of entries) {
-      expect({ id: entry.id, problems: problems(toPubliccode(entry, { releaseDate: '2026-01-15' })) }).toEqual({ id: entry.id, problems: [] });
+      expect({ id: entry.id, problems: problems(toPubliccode(entry, { releaseDate: '2026-01-15' })) }).toEqual({
+        id: entry.id,
+        problems: [],
+      });
       expect({ id: entry.id, problems: problems(toPubliccode(entry)) }).toEqual({ id: entry.id, problems: [] });
     }
   });
@@ -60,7 +65,9 @@ describe('publiccode.yml (standard 0.4)', () => {
     const catalogue = entries.find((entry) => entry.id === 'catalogue') as CatalogueEntry;
     const good = toPubliccode(catalogue, { releaseDate: '2026-01-15' });
     expect(problems({ ...good, organisation: { name: 'Kommuna' } }).join('\n')).toMatch(/\/organisation must have required property 'uri'/);
-    expect(problems({ ...good, categories: ['it-portfolio-management'] }).join('\n')).toMatch(/\/categories\/0 must be equal to one of the allowed values/);
+    expect(problems({ ...good, categories: ['it-portfolio-management'] }).join('\n')).toMatch(
+      /\/categories\/0 must be equal to one of the allowed values/,
+    );
     expect(problems({ ...good, url: catalogue.descriptor.url })).toContain('/url is a folder link, not a repository');
     const withoutDate = { ...good };
     delete withoutDate.releaseDate;
@@ -68,7 +75,10 @@ describe('publiccode.yml (standard 0.4)', () => {
   });
 
   it('docs/publiccode holds the current file of every service, valid against the standard', () => {
-    const files = fs.readdirSync(publiccodeDir).filter((name) => name.endsWith('.publiccode.yml')).sort();
+    const files = fs
+      .readdirSync(publiccodeDir)
+      .filter((name) => name.endsWith('.publiccode.yml'))
+      .sort();
     expect(files).toEqual(entries.map((entry) => `${entry.id}.publiccode.yml`).sort());
     for (const entry of entries) {
       const text = fs.readFileSync(path.join(publiccodeDir, `${entry.id}.publiccode.yml`), 'utf8');

@@ -73,7 +73,9 @@ export function toPubliccode(entry: CatalogueEntry, options: PubliccodeOptions =
       contacts: [{ name: d.owner.team, email: d.owner.email }, ...d.maintenance.contacts],
     },
     localisation: { localisationReady: true, availableLanguages: ['sv', 'en'] },
-    ...(open.length + proprietary.length > 0 ? { dependsOn: { ...(open.length ? { open } : {}), ...(proprietary.length ? { proprietary } : {}) } } : {}),
+    ...(open.length + proprietary.length > 0
+      ? { dependsOn: { ...(open.length ? { open } : {}), ...(proprietary.length ? { proprietary } : {}) } }
+      : {}),
   };
 }
 

@@ -95,7 +95,10 @@ export class RecordsRepository {
   }
 
   /** Undefined when the year is already closed (one closing per year, kept as decided). */
-  async insertClosing(em: Pick<EntityManager, 'query'>, c: Omit<YearClosingRecord, 'id' | 'recordedAt'>): Promise<YearClosingRecord | undefined> {
+  async insertClosing(
+    em: Pick<EntityManager, 'query'>,
+    c: Omit<YearClosingRecord, 'id' | 'recordedAt'>,
+  ): Promise<YearClosingRecord | undefined> {
     const rows: YearClosingRow[] = await em.query(
       `INSERT INTO catalogue_year_closing (year, decided_on, diary_number, figures, recorded_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (year) DO NOTHING RETURNING ${CLOSING_COLUMNS}`,
@@ -122,12 +125,27 @@ export class RecordsRepository {
     return rows.map(toFollowUp);
   }
 
-  async insertFollowUp(em: Pick<EntityManager, 'query'>, f: Omit<FollowUpRecord, 'id' | 'recordedAt'> & { id?: string }): Promise<FollowUpRecord | undefined> {
+  async insertFollowUp(
+    em: Pick<EntityManager, 'query'>,
+    f: Omit<FollowUpRecord, 'id' | 'recordedAt'> & { id?: string },
+  ): Promise<FollowUpRecord | undefined> {
     const rows: FollowUpRow[] = await em.query(
       `INSERT INTO catalogue_follow_up (id, service, hypothesis_id, period_start, period_end, measured_value, unit, measured_on, source, note, recorded_by)
        VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO NOTHING RETURNING ${FOLLOW_UP_COLUMNS}`,
-      [f.id ?? null, f.service, f.hypothesisId, f.periodStart, f.periodEnd, f.measuredValue, f.unit, f.measuredOn, f.source, f.note, f.recordedBy],
+      [
+        f.id ?? null,
+        f.service,
+        f.hypothesisId,
+        f.periodStart,
+        f.periodEnd,
+        f.measuredValue,
+        f.unit,
+        f.measuredOn,
+        f.source,
+        f.note,
+        f.recordedBy,
+      ],
     );
     return rows[0] ? toFollowUp(rows[0]) : undefined;
   }

@@ -29,7 +29,12 @@ export const CATALOGUE_SERVICE: ServiceDescriptor<ComposedCatalogue> = {
   },
   compose(runtime) {
     let catalogue: CatalogueService | undefined;
-    const catalogueOf = () => (catalogue ??= new CatalogueService(runtime.database, runtime.tenants, loadServiceCatalogue(runtime.servicesDir, loadedTenants(runtime))));
+    const catalogueOf = () =>
+      (catalogue ??= new CatalogueService(
+        runtime.database,
+        runtime.tenants,
+        loadServiceCatalogue(runtime.servicesDir, loadedTenants(runtime)),
+      ));
     return {
       catalogue: catalogueOf,
       // Usage per service, municipality and month, from the services' own events.
@@ -37,7 +42,8 @@ export const CATALOGUE_SERVICE: ServiceDescriptor<ComposedCatalogue> = {
       // Loads (and so validates) the catalogue; on `npm start`, seeds demo figures.
       loadStartupContent: async () => {
         const loaded = catalogueOf();
-        if (runtime.env === 'development') await seedDemoCatalogue(runtime.database, runtime.tenants, loaded.catalogueEntries(), runtime.tenantsDir);
+        if (runtime.env === 'development')
+          await seedDemoCatalogue(runtime.database, runtime.tenants, loaded.catalogueEntries(), runtime.tenantsDir);
       },
     };
   },

@@ -13,7 +13,11 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
   let partyId: string;
 
   beforeAll(async () => {
-    [sundsvall, withoutMail] = await createTestTenants(db(), { slug: 'sundsvall', services: digitalMailService() }, { slug: 'utan-post', services: {} });
+    [sundsvall, withoutMail] = await createTestTenants(
+      db(),
+      { slug: 'sundsvall', services: digitalMailService() },
+      { slug: 'utan-post', services: {} },
+    );
     directory = new TenantDirectory(db());
     await directory.sync([sundsvall.config, withoutMail.config]);
     partyId = await new PartyRegister(db()).partyIdFor('person', testPersonnummer(7));
@@ -42,7 +46,11 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
     const eventId = await notify(sundsvall, EVENT_TYPES.caseDecisionRecorded);
     await new OutboxDispatcher(db(), [handler]).drain();
 
-    const messages = await rowsOf(db(), sundsvall, `SELECT id, recipient_party_id, subject, body, allow_paper, idempotency_key, sent_by, external_references FROM mail_message`);
+    const messages = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT id, recipient_party_id, subject, body, allow_paper, idempotency_key, sent_by, external_references FROM mail_message`,
+    );
     expect(messages).toEqual([
       expect.objectContaining({
         recipient_party_id: partyId,
@@ -56,13 +64,32 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
     expect(messages[0].body).toContain('Logga in på Mina sidor');
     expect(messages[0].body).not.toContain(testPersonnummer(7));
     // The letter enters the ordinary delivery pipeline.
-    expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_delivery WHERE message_id = $1`, [messages[0].id])).toEqual([{ n: 1 }]);
+    expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_delivery WHERE message_id = $1`, [messages[0].id])).toEqual([
+      { n: 1 },
+    ]);
 
     // The same event delivered again (at least once) sends nothing more.
-    const [event] = await rowsOf(db(), sundsvall, `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event WHERE id = $1`, [eventId]);
+    const [event] = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event WHERE id = $1`,
+      [eventId],
+    );
     await inTenant(sundsvall, () =>
       db().transaction((em) =>
-        handler.handle({ id: event.id, tenantId: event.tenant_id, type: event.type, source: event.source, subject: event.subject, data: event.data, occurredAt: event.occurred_at, attempts: 0 }, em),
+        handler.handle(
+          {
+            id: event.id,
+            tenantId: event.tenant_id,
+            type: event.type,
+            source: event.source,
+            subject: event.subject,
+            data: event.data,
+            occurredAt: event.occurred_at,
+            attempts: 0,
+          },
+          em,
+        ),
       ),
     );
     expect(await rowsOf(db(), sundsvall, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: 1 }]);
@@ -96,11 +123,21 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
     const eventId = await received(sundsvall, { notices: [{ channel: 'digital-mail', recipient: 'applicant' }] });
     await received(sundsvall, { notices: [] }); // the form says nothing about receipt
     await received(sundsvall, {}); // nor does an event without the rule
-    await received(sundsvall, { notices: [{ channel: 'email', recipient: 'applicant' }, { channel: 'digital-mail', recipient: 'unit' }] }); // not digital mail to the applicant
+    await received(sundsvall, {
+      notices: [
+        { channel: 'email', recipient: 'applicant' },
+        { channel: 'digital-mail', recipient: 'unit' },
+      ],
+    }); // not digital mail to the applicant
     await received(sundsvall, { notices: [{ channel: 'digital-mail', recipient: 'applicant' }], subjectPartyId: null, subjectKind: null }); // anonymous: nobody to tell
     await new OutboxDispatcher(db(), [new CaseNotificationHandler(directory)]).drain();
 
-    const messages = await rowsOf(db(), sundsvall, `SELECT recipient_party_id, subject, body, allow_paper, department, idempotency_key, external_references FROM mail_message WHERE idempotency_key = $1`, [`case-notice:${eventId}`]);
+    const messages = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT recipient_party_id, subject, body, allow_paper, department, idempotency_key, external_references FROM mail_message WHERE idempotency_key = $1`,
+      [`case-notice:${eventId}`],
+    );
     expect(messages).toEqual([
       expect.objectContaining({
         recipient_party_id: partyId,

@@ -30,12 +30,25 @@ interface Notice {
 function noticeOf(event: OutboxEvent): Notice | undefined {
   if (event.type !== EVENT_TYPES.formSubmissionReceived) {
     const data = event.data as CaseNotificationData;
-    return { subjectPartyId: data.subjectPartyId, errandNumber: data.errandNumber, title: data.title, unit: data.unit, statusLabel: data.statusLabel, externalReferences: { caseId: data.caseId, errandNumber: data.errandNumber } };
+    return {
+      subjectPartyId: data.subjectPartyId,
+      errandNumber: data.errandNumber,
+      title: data.title,
+      unit: data.unit,
+      statusLabel: data.statusLabel,
+      externalReferences: { caseId: data.caseId, errandNumber: data.errandNumber },
+    };
   }
   const data = event.data as FormSubmissionReceivedData;
   const asked = (data.notices ?? []).some((n) => n.channel === 'digital-mail' && n.recipient === 'applicant');
   if (!asked || !data.subjectPartyId) return undefined;
-  return { subjectPartyId: data.subjectPartyId, errandNumber: data.errandNumber, title: data.title, unit: data.unit, externalReferences: { submissionId: data.submissionId, errandNumber: data.errandNumber } };
+  return {
+    subjectPartyId: data.subjectPartyId,
+    errandNumber: data.errandNumber,
+    title: data.title,
+    unit: data.unit,
+    externalReferences: { submissionId: data.submissionId, errandNumber: data.errandNumber },
+  };
 }
 
 /**

@@ -1,5 +1,15 @@
 import { PDFDocument } from 'pdf-lib';
-import { assertSafeHtml, assertSafeLinks, htmlToText, parseRecipient, placeholdersOf, renderPrintLetter, renderTemplate, routeAfterReachability, validateAttachment } from './index';
+import {
+  assertSafeHtml,
+  assertSafeLinks,
+  htmlToText,
+  parseRecipient,
+  placeholdersOf,
+  renderPrintLetter,
+  renderTemplate,
+  routeAfterReachability,
+  validateAttachment,
+} from './index';
 import { renderPlaceholders } from './content/placeholders';
 import { parseRecipientCsv } from './send-batch.service';
 
@@ -24,7 +34,9 @@ describe('HTML bodies', () => {
     ['<p style="color:red">a</p>', 'p[style]'],
     ['<iframe src="https://x"></iframe>', '<iframe>'],
   ])('refuses %s naming %s', (html, named) => {
-    expect(() => assertSafeHtml(html)).toThrow(expect.objectContaining({ code: 'UNSAFE_HTML', details: { removed: expect.arrayContaining([named]) } }));
+    expect(() => assertSafeHtml(html)).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_HTML', details: { removed: expect.arrayContaining([named]) } }),
+    );
   });
 
   it.each([
@@ -38,20 +50,39 @@ describe('HTML bodies', () => {
   });
 
   it('reads links as a browser does: entities and tabs do not hide a scheme', () => {
-    for (const href of ['&#106;avascript:alert(1)', 'java&#x09;script:alert(1)', ' javascript:alert(1)', 'data:text/html,<b>x</b>', 'mailto:a@b.se']) {
+    for (const href of [
+      '&#106;avascript:alert(1)',
+      'java&#x09;script:alert(1)',
+      ' javascript:alert(1)',
+      'data:text/html,<b>x</b>',
+      'mailto:a@b.se',
+    ]) {
       expect(() => assertSafeLinks(`<a href="${href}">x</a>`, 'body')).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK' }));
     }
     expect(() => assertSafeLinks('<p><a href="https://sundsvall.se/beslut?id=1&amp;v=2">beslut</a></p>', 'body')).not.toThrow();
   });
 
   it('checks a template’s links after its placeholders are filled (issue 23, fault 4)', () => {
-    const template = { subject: { sv: 'Länk', en: 'Link' }, body: { sv: '<p><a href="{{lank}}">Öppna</a> {{namn}}</p>', en: '<p><a href="{{lank}}">Open</a></p>' }, bodyFormat: 'HTML' as const };
+    const template = {
+      subject: { sv: 'Länk', en: 'Link' },
+      body: { sv: '<p><a href="{{lank}}">Öppna</a> {{namn}}</p>', en: '<p><a href="{{lank}}">Open</a></p>' },
+      bodyFormat: 'HTML' as const,
+    };
     // The template itself passes: only a filled-in letter can be judged.
     expect(() => assertSafeLinks(template.body.sv, 'body.sv', { template: true })).not.toThrow();
-    expect(() => assertSafeLinks('<a href="/sida/{{id}}">x</a>', 'body.sv', { template: true })).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK' }));
+    expect(() => assertSafeLinks('<a href="/sida/{{id}}">x</a>', 'body.sv', { template: true })).toThrow(
+      expect.objectContaining({ code: 'UNSAFE_LINK' }),
+    );
     // Escaping keeps a value from adding markup, not from being a javascript: URL.
-    for (const lank of ['javascript:alert(document.cookie)', 'JaVaScRiPt:alert(1)', 'data:text/html;base64,PHNjcmlwdD4=', '//evil.example/x']) {
-      expect(() => renderTemplate(template, 'sv', { lank, namn: 'Eva' })).toThrow(expect.objectContaining({ code: 'UNSAFE_LINK', details: { problems: [expect.objectContaining({ field: 'body' })] } }));
+    for (const lank of [
+      'javascript:alert(document.cookie)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD4=',
+      '//evil.example/x',
+    ]) {
+      expect(() => renderTemplate(template, 'sv', { lank, namn: 'Eva' })).toThrow(
+        expect.objectContaining({ code: 'UNSAFE_LINK', details: { problems: [expect.objectContaining({ field: 'body' })] } }),
+      );
     }
     expect(renderTemplate(template, 'sv', { lank: 'https://sundsvall.se/d/1?a=1&b=<2>', namn: '<Eva>' }).body).toBe(
       '<p><a href="https://sundsvall.se/d/1?a=1&amp;b=&lt;2&gt;">Öppna</a> &lt;Eva&gt;</p>',
@@ -61,14 +92,20 @@ describe('HTML bodies', () => {
   });
 
   it('turns HTML into text for paper', () => {
-    expect(htmlToText('<h1>Beslut</h1><p>Du har fått &amp; beviljats</p><ul><li>ett</li><li>två</li></ul>')).toBe('Beslut\nDu har fått & beviljats\n• ett\n• två');
+    expect(htmlToText('<h1>Beslut</h1><p>Du har fått &amp; beviljats</p><ul><li>ett</li><li>två</li></ul>')).toBe(
+      'Beslut\nDu har fått & beviljats\n• ett\n• två',
+    );
   });
 });
 
 describe('attachments', () => {
   it('accepts a PDF and records its checksum and size', async () => {
     const content = await pdf();
-    const ok = validateAttachment({ filename: 'beslut.pdf', contentBase64: content.toString('base64'), deliveryMode: 'PAPER_ONLY' }, 0, 1_000_000);
+    const ok = validateAttachment(
+      { filename: 'beslut.pdf', contentBase64: content.toString('base64'), deliveryMode: 'PAPER_ONLY' },
+      0,
+      1_000_000,
+    );
     expect(ok).toMatchObject({ filename: 'beslut.pdf', deliveryMode: 'PAPER_ONLY', sizeBytes: content.length });
     expect(ok.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(ok.content.equals(content)).toBe(true);
@@ -76,10 +113,16 @@ describe('attachments', () => {
 
   it('refuses a disguised non-PDF, an oversized file and bad base64', async () => {
     const png = Buffer.from('\x89PNG\r\n\x1a\n0000', 'latin1').toString('base64');
-    expect(() => validateAttachment({ filename: 'beslut.pdf', contentBase64: png }, 1, 1_000_000)).toThrow(expect.objectContaining({ code: 'ATTACHMENT_NOT_PDF', details: { attachment: 1 } }));
+    expect(() => validateAttachment({ filename: 'beslut.pdf', contentBase64: png }, 1, 1_000_000)).toThrow(
+      expect.objectContaining({ code: 'ATTACHMENT_NOT_PDF', details: { attachment: 1 } }),
+    );
     const big = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5000)]).toString('base64');
-    expect(() => validateAttachment({ filename: 'a.pdf', contentBase64: big }, 0, 4096)).toThrow(expect.objectContaining({ code: 'ATTACHMENT_TOO_LARGE' }));
-    expect(() => validateAttachment({ filename: 'a.pdf', contentBase64: 'not base64!' }, 0, 4096)).toThrow(expect.objectContaining({ code: 'ATTACHMENT_INVALID' }));
+    expect(() => validateAttachment({ filename: 'a.pdf', contentBase64: big }, 0, 4096)).toThrow(
+      expect.objectContaining({ code: 'ATTACHMENT_TOO_LARGE' }),
+    );
+    expect(() => validateAttachment({ filename: 'a.pdf', contentBase64: 'not base64!' }, 0, 4096)).toThrow(
+      expect.objectContaining({ code: 'ATTACHMENT_INVALID' }),
+    );
     const real = (await pdf()).toString('base64');
     expect(() => validateAttachment({ filename: '../etc/passwd', contentBase64: real }, 0, 100_000)).toThrow(
       expect.objectContaining({ code: 'ATTACHMENT_INVALID' }),
@@ -106,7 +149,9 @@ describe('recipients', () => {
 describe('placeholders and CSV', () => {
   it('finds, fills and escapes placeholders', () => {
     expect(placeholdersOf('Hej {{name}}', 'Belopp {{ amount }} för {{name}}')).toEqual(['name', 'amount']);
-    expect(renderPlaceholders('<p>Hej {{name}}</p>', { name: '<b>Eva</b>' }, (v) => v.replace(/</g, '&lt;').replace(/>/g, '&gt;'))).toBe('<p>Hej &lt;b&gt;Eva&lt;/b&gt;</p>');
+    expect(renderPlaceholders('<p>Hej {{name}}</p>', { name: '<b>Eva</b>' }, (v) => v.replace(/</g, '&lt;').replace(/>/g, '&gt;'))).toBe(
+      '<p>Hej &lt;b&gt;Eva&lt;/b&gt;</p>',
+    );
     expect(() => renderPlaceholders('Hej {{name}}', {})).toThrow(expect.objectContaining({ code: 'TEMPLATE_VALUES_MISSING' }));
   });
 
@@ -134,17 +179,31 @@ describe('placeholders and CSV', () => {
     } catch (error) {
       refused = error;
     }
-    expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'csv', message: expect.stringMatching(/^line \d+: a quoted field is not closed$/) }] } });
-    expect(JSON.stringify({ message: (refused as Error).message, details: (refused as { details: unknown }).details })).not.toMatch(/1971|Erik/);
+    expect(refused).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { problems: [{ field: 'csv', message: expect.stringMatching(/^line \d+: a quoted field is not closed$/) }] },
+    });
+    expect(JSON.stringify({ message: (refused as Error).message, details: (refused as { details: unknown }).details })).not.toMatch(
+      /1971|Erik/,
+    );
   });
 });
 
 describe('routing after the reachability check', () => {
-  const answer = (over: object) => ({ recipientId: 'x', reachable: true, mailboxOperator: 'Kivra', senderAccepted: true, reason: null, ...over });
+  const answer = (over: object) => ({
+    recipientId: 'x',
+    reachable: true,
+    mailboxOperator: 'Kivra',
+    senderAccepted: true,
+    reason: null,
+    ...over,
+  });
   it('maps each answer to digital, paper or a final status', () => {
     expect(routeAfterReachability(answer({}), true)).toEqual({ next: 'DIGITAL', mailboxOperator: 'Kivra' });
     expect(routeAfterReachability(answer({ reachable: false, reason: 'NO_MAILBOX' }), true)).toMatchObject({ next: 'PAPER' });
-    expect(routeAfterReachability(answer({ reachable: false, reason: 'NO_MAILBOX' }), false)).toMatchObject({ final: 'NO_CONTACT_SETTINGS_FOUND' });
+    expect(routeAfterReachability(answer({ reachable: false, reason: 'NO_MAILBOX' }), false)).toMatchObject({
+      final: 'NO_CONTACT_SETTINGS_FOUND',
+    });
     expect(routeAfterReachability(answer({ senderAccepted: false }), false)).toMatchObject({ final: 'NO_CONTACT_WANTED' });
     expect(routeAfterReachability(answer({ reachable: false, reason: 'RECIPIENT_UNDER_18' }), false)).toMatchObject({ final: 'NOT_SENT' });
     expect(routeAfterReachability(undefined, true)).toMatchObject({ final: 'FAILED' });

@@ -58,7 +58,10 @@ export class InvalidAttachmentError extends DigitalMailError {
 
 export class SupportInfoMissingError extends DigitalMailError {
   constructor() {
-    super('SUPPORT_INFO_MISSING', 'Support information (a text of at most 1024 characters) is required: set it in tenant.yaml, per department, or in the request');
+    super(
+      'SUPPORT_INFO_MISSING',
+      'Support information (a text of at most 1024 characters) is required: set it in tenant.yaml, per department, or in the request',
+    );
   }
 }
 

@@ -19,19 +19,26 @@ describe('postJson (the HTTP client of the national parties)', () => {
         seen.push({ path: request.url!, body, type: request.headers['content-type'], connection: request.headers.connection });
         const send = (status: number, text: string) => response.writeHead(status, { 'content-type': 'application/json' }).end(text);
         switch (request.url) {
-          case '/echo': return send(200, JSON.stringify({ got: body }));
-          case '/busy': return send(503, '{}');
-          case '/throttled': return send(429, '{}');
-          case '/refused': return send(422, JSON.stringify({ code: 'UNKNOWN_RECIPIENT' }));
-          case '/garbled': return send(200, '<html>');
+          case '/echo':
+            return send(200, JSON.stringify({ got: body }));
+          case '/busy':
+            return send(503, '{}');
+          case '/throttled':
+            return send(429, '{}');
+          case '/refused':
+            return send(422, JSON.stringify({ code: 'UNKNOWN_RECIPIENT' }));
+          case '/garbled':
+            return send(200, '<html>');
           case '/huge': {
             response.writeHead(200, { 'content-type': 'application/json' });
             const chunk = Buffer.alloc(1024 * 1024, 0x20);
             for (let i = 0; i < 9; i++) response.write(chunk);
             return response.end('{}');
           }
-          case '/slow': return void setTimeout(() => send(200, '{}'), 500);
-          default: return send(404, '{}');
+          case '/slow':
+            return void setTimeout(() => send(200, '{}'), 500);
+          default:
+            return send(404, '{}');
         }
       });
     });
@@ -45,15 +52,23 @@ describe('postJson (the HTTP client of the national parties)', () => {
   });
 
   it('sends the body as JSON on a kept-alive connection and returns the parsed answer', async () => {
-    await expect(postJson({ baseUrl }, '/echo', { ids: ['a', 'b'], ö: 'å' }, 'Party')).resolves.toEqual({ got: { ids: ['a', 'b'], ö: 'å' } });
+    await expect(postJson({ baseUrl }, '/echo', { ids: ['a', 'b'], ö: 'å' }, 'Party')).resolves.toEqual({
+      got: { ids: ['a', 'b'], ö: 'å' },
+    });
     expect(seen.at(-1)).toMatchObject({ path: '/echo', type: 'application/json', connection: 'keep-alive' });
   });
 
-  it('counts 5xx and 429 as transient, other refusals as permanent with the party\'s code', async () => {
-    await expect(postJson({ baseUrl }, '/busy', {}, 'Mailbox operator')).rejects.toThrow(new TransientAdapterError('Mailbox operator answered 503'));
+  it("counts 5xx and 429 as transient, other refusals as permanent with the party's code", async () => {
+    await expect(postJson({ baseUrl }, '/busy', {}, 'Mailbox operator')).rejects.toThrow(
+      new TransientAdapterError('Mailbox operator answered 503'),
+    );
     await expect(postJson({ baseUrl }, '/throttled', {}, 'Mailbox operator')).rejects.toBeInstanceOf(TransientAdapterError);
-    await expect(postJson({ baseUrl }, '/refused', {}, 'Mailbox operator')).rejects.toThrow(new PermanentAdapterError('Mailbox operator refused the request (422 UNKNOWN_RECIPIENT)'));
-    await expect(postJson({ baseUrl }, '/garbled', {}, 'Mailbox operator')).rejects.toThrow(new PermanentAdapterError('Mailbox operator answered 200 with a body that is not JSON'));
+    await expect(postJson({ baseUrl }, '/refused', {}, 'Mailbox operator')).rejects.toThrow(
+      new PermanentAdapterError('Mailbox operator refused the request (422 UNKNOWN_RECIPIENT)'),
+    );
+    await expect(postJson({ baseUrl }, '/garbled', {}, 'Mailbox operator')).rejects.toThrow(
+      new PermanentAdapterError('Mailbox operator answered 200 with a body that is not JSON'),
+    );
   });
 
   it('refuses an answer larger than 8 MB instead of holding it', async () => {
@@ -61,12 +76,16 @@ describe('postJson (the HTTP client of the national parties)', () => {
   });
 
   it('counts a timeout and an unreachable party as transient', async () => {
-    await expect(postJson({ baseUrl, timeoutMs: 100 }, '/slow', {}, 'Reachability service')).rejects.toThrow(new TransientAdapterError('Reachability service unreachable: timed out'));
+    await expect(postJson({ baseUrl, timeoutMs: 100 }, '/slow', {}, 'Reachability service')).rejects.toThrow(
+      new TransientAdapterError('Reachability service unreachable: timed out'),
+    );
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    await expect(postJson({ baseUrl: `http://127.0.0.1:${port}` }, '/echo', {}, 'Reachability service')).rejects.toThrow(/^Reachability service unreachable: .*ECONNREFUSED/);
+    await expect(postJson({ baseUrl: `http://127.0.0.1:${port}` }, '/echo', {}, 'Reachability service')).rejects.toThrow(
+      /^Reachability service unreachable: .*ECONNREFUSED/,
+    );
   });
 
   it('refuses an address that is not http or https', async () => {

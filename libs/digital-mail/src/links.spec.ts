@@ -28,7 +28,16 @@ describe('links in letters', () => {
     templates = new TemplateService(db());
     batches = new SendBatchService(db(), directory, templates);
     await as(() =>
-      templates.save({ name: 'lank', bodyFormat: 'HTML', subject: { sv: 'Ditt beslut', en: 'Your decision' }, body: { sv: '<p><a href="{{lank}}">Läs beslutet</a></p>', en: '<p><a href="{{lank}}">Read it</a></p>' } }, admin, all),
+      templates.save(
+        {
+          name: 'lank',
+          bodyFormat: 'HTML',
+          subject: { sv: 'Ditt beslut', en: 'Your decision' },
+          body: { sv: '<p><a href="{{lank}}">Läs beslutet</a></p>', en: '<p><a href="{{lank}}">Read it</a></p>' },
+        },
+        admin,
+        all,
+      ),
     );
   });
 
@@ -50,15 +59,34 @@ describe('links in letters', () => {
   });
 
   it('refuses the preview, a direct letter with a relative link, and a template with a fixed unsafe start', async () => {
-    await expect(as(() => templates.preview({ name: 'lank' }, 'sv', { lank: 'javascript:alert(1)' }, all))).rejects.toMatchObject({ code: 'UNSAFE_LINK' });
+    await expect(as(() => templates.preview({ name: 'lank' }, 'sv', { lank: 'javascript:alert(1)' }, all))).rejects.toMatchObject({
+      code: 'UNSAFE_LINK',
+    });
     const messages = new MessageService(db(), directory);
     const before = await count('mail_message');
     await expect(
-      as(() => messages.send({ recipient: testPersonnummer(604), subject: 's', bodyFormat: 'HTML', body: '<p><a href="/minasidor">Mina sidor</a></p>' }, admin, all)),
+      as(() =>
+        messages.send(
+          { recipient: testPersonnummer(604), subject: 's', bodyFormat: 'HTML', body: '<p><a href="/minasidor">Mina sidor</a></p>' },
+          admin,
+          all,
+        ),
+      ),
     ).rejects.toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'body' }] } });
     expect(await count('mail_message')).toBe(before);
     await expect(
-      as(() => templates.save({ name: 'relativ', bodyFormat: 'HTML', subject: { sv: 's', en: 's' }, body: { sv: '<a href="/d/{{id}}">x</a>', en: '<a href="https://x.se/{{id}}">x</a>' } }, admin, all)),
+      as(() =>
+        templates.save(
+          {
+            name: 'relativ',
+            bodyFormat: 'HTML',
+            subject: { sv: 's', en: 's' },
+            body: { sv: '<a href="/d/{{id}}">x</a>', en: '<a href="https://x.se/{{id}}">x</a>' },
+          },
+          admin,
+          all,
+        ),
+      ),
     ).rejects.toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'body.sv' }] } });
   });
 
@@ -66,12 +94,12 @@ describe('links in letters', () => {
     const [batch] = await rowsOf(db(), sundsvall, `SELECT id FROM mail_send_batch`);
     // A row as a batch accepted before the check would have stored it.
     await rowsOf(db(), sundsvall, `UPDATE mail_send_batch SET total = total + 1 WHERE id = $1`, [batch.id]);
-    await rowsOf(db(), sundsvall, `INSERT INTO mail_batch_recipient (tenant_id, send_batch_id, row_number, recipient_number, recipient_kind, "values") VALUES ($1, $2, 2, $3, 'person', $4)`, [
-      sundsvall.id,
-      batch.id,
-      testPersonnummer(605),
-      JSON.stringify({ lank: 'javascript:alert(document.cookie)' }),
-    ]);
+    await rowsOf(
+      db(),
+      sundsvall,
+      `INSERT INTO mail_batch_recipient (tenant_id, send_batch_id, row_number, recipient_number, recipient_kind, "values") VALUES ($1, $2, 2, $3, 'person', $4)`,
+      [sundsvall.id, batch.id, testPersonnummer(605), JSON.stringify({ lank: 'javascript:alert(document.cookie)' })],
+    );
     expect(await as(() => expandSendBatches(db(), new PartyRegister(db()), sundsvall.id, 100))).toBe(2);
     const letters = await rowsOf(
       db(),
@@ -81,8 +109,22 @@ describe('links in letters', () => {
       [batch.id],
     );
     expect(letters).toEqual([
-      { row: 1, body: '<p><a href="https://sundsvall.se/beslut/1">Läs beslutet</a></p>', status: 'PENDING', stage: 'REACHABILITY', status_detail: null, recipient_number: testPersonnummer(601) },
-      { row: 2, body: null, status: 'FAILED', stage: 'DONE', status_detail: expect.stringContaining('UNSAFE_LINK'), recipient_number: null },
+      {
+        row: 1,
+        body: '<p><a href="https://sundsvall.se/beslut/1">Läs beslutet</a></p>',
+        status: 'PENDING',
+        stage: 'REACHABILITY',
+        status_detail: null,
+        recipient_number: testPersonnummer(601),
+      },
+      {
+        row: 2,
+        body: null,
+        status: 'FAILED',
+        stage: 'DONE',
+        status_detail: expect.stringContaining('UNSAFE_LINK'),
+        recipient_number: null,
+      },
     ]);
   });
 });

@@ -7,7 +7,14 @@ import { MailScope, unitOf } from './access';
 import { AttachmentInput, MAX_ATTACHMENTS, sha256Hex, validateAttachment, ValidatedAttachment } from './content/attachments';
 import { assertSafeHtml, assertSafeLinks } from './content/html';
 import { parseRecipient, Recipient } from './content/recipient';
-import { FieldProblem, IdempotencyConflictError, NotFoundError, OtherUnitError, SupportInfoMissingError, ValidationFailedError } from './errors';
+import {
+  FieldProblem,
+  IdempotencyConflictError,
+  NotFoundError,
+  OtherUnitError,
+  SupportInfoMissingError,
+  ValidationFailedError,
+} from './errors';
 import { DigitalMailSettings, digitalMailSettingsOf, SupportInfo, SupportInfoSchema } from './settings';
 import { recordStatusChanged } from './status-events';
 import { currentTenant } from './tenant';
@@ -205,7 +212,16 @@ export async function insertMessage(
     await em.query(
       `INSERT INTO mail_attachment (tenant_id, message_id, position, filename, delivery_mode, sha256, size_bytes, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [tenantId, messageId, position, attachment.filename, attachment.deliveryMode, attachment.sha256, attachment.sizeBytes, attachment.content],
+      [
+        tenantId,
+        messageId,
+        position,
+        attachment.filename,
+        attachment.deliveryMode,
+        attachment.sha256,
+        attachment.sizeBytes,
+        attachment.content,
+      ],
     );
   }
   await em.query(
@@ -305,7 +321,10 @@ export class MessageService {
 
   async send(input: SendMessageInput, sender: Sender, scope: MailScope): Promise<MessageView> {
     const tenant = currentTenant(this.tenants);
-    const message = prepareMessage({ ...input, department: departmentFor(scope, input.department) as string | undefined }, digitalMailSettingsOf(tenant));
+    const message = prepareMessage(
+      { ...input, department: departmentFor(scope, input.department) as string | undefined },
+      digitalMailSettingsOf(tenant),
+    );
     // Outside the transaction: on the embedded database the register shares the one session.
     const recipientPartyId = await this.parties.partyIdFor(message.recipient.kind, message.recipient.identityNumber);
     const messageId = await this.database.transaction(async (em) => {
@@ -326,7 +345,11 @@ export class MessageService {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(messageId)) throw new NotFoundError('The message');
     const [row] = await this.database.transaction((em) =>
-      em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2 AND ($3::varchar IS NULL OR m.department = $3)`, [tenantId, messageId, unitOf(scope)]),
+      em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2 AND ($3::varchar IS NULL OR m.department = $3)`, [
+        tenantId,
+        messageId,
+        unitOf(scope),
+      ]),
     );
     if (!row) throw new NotFoundError('The message');
     return toView(row);
@@ -337,11 +360,14 @@ export class MessageService {
     const tenantId = requestContext.tenantId();
     // A filter is input like any other: checked here, so a bad one is a coded error and not a failed query.
     const problems: FieldProblem[] = [];
-    if (filter.sendBatchId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(filter.sendBatchId)) problems.push({ field: 'sendBatchId', message: 'must be a batch id (UUID)' });
-    if (filter.department !== undefined && filter.department.length > 100) problems.push({ field: 'department', message: 'at most 100 characters' });
+    if (filter.sendBatchId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(filter.sendBatchId))
+      problems.push({ field: 'sendBatchId', message: 'must be a batch id (UUID)' });
+    if (filter.department !== undefined && filter.department.length > 100)
+      problems.push({ field: 'department', message: 'at most 100 characters' });
     for (const key of ['limit', 'offset'] as const) {
       const value = filter[key];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1_000_000)) problems.push({ field: key, message: 'must be a whole number from 0 to 1000000' });
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1_000_000))
+        problems.push({ field: key, message: 'must be a whole number from 0 to 1000000' });
     }
     if (problems.length > 0) throw new ValidationFailedError('The filter is not valid', problems);
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
@@ -351,14 +377,29 @@ export class MessageService {
           WHERE m.tenant_id = $1 AND ($2::varchar IS NULL OR d.status = $2) AND ($3::uuid IS NULL OR m.send_batch_id = $3)
             AND ($4::varchar IS NULL OR m.department = $4) AND ($7::varchar IS NULL OR m.department = $7)
           ORDER BY m.created_at DESC, m.id LIMIT $5 OFFSET $6`,
-        [tenantId, filter.status ?? null, filter.sendBatchId ?? null, filter.department ?? null, limit, Math.max(filter.offset ?? 0, 0), unitOf(scope)],
+        [
+          tenantId,
+          filter.status ?? null,
+          filter.sendBatchId ?? null,
+          filter.department ?? null,
+          limit,
+          Math.max(filter.offset ?? 0, 0),
+          unitOf(scope),
+        ],
       ),
     );
     return rows.map(toView);
   }
 
-  private async byIdempotencyKey(em: EntityManager, tenantId: string, key: string): Promise<{ id: string; payload_hash: string } | undefined> {
-    const [row] = await em.query(`SELECT id, payload_hash FROM mail_message WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]);
+  private async byIdempotencyKey(
+    em: EntityManager,
+    tenantId: string,
+    key: string,
+  ): Promise<{ id: string; payload_hash: string } | undefined> {
+    const [row] = await em.query(`SELECT id, payload_hash FROM mail_message WHERE tenant_id = $1 AND idempotency_key = $2`, [
+      tenantId,
+      key,
+    ]);
     return row;
   }
 

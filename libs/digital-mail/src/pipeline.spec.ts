@@ -60,7 +60,17 @@ describe('digital mail: acceptance and delivery pipeline', () => {
   });
   beforeEach(async () => {
     await simulator.reset();
-    await simulator.configure({ reachableShare: 0, reachable: [], unreachable: [], under18: [], noAddress: [], rejectedSenders: [], refusingRecipients: [], failNextRequests: 0, transientFaultRate: 0 });
+    await simulator.configure({
+      reachableShare: 0,
+      reachable: [],
+      unreachable: [],
+      under18: [],
+      noAddress: [],
+      rejectedSenders: [],
+      refusingRecipients: [],
+      failNextRequests: 0,
+      transientFaultRate: 0,
+    });
   });
 
   // A step's unexpected error is reported, not thrown: every test checks that none happened.
@@ -85,7 +95,8 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       EVENT_TYPES.mailDeliveryStatusChanged,
       messageId,
     ]).then((rows) => rows.map((r) => r.data));
-  const count = async (tenant: Tenant, table: string) => Number((await rowsOf(db(), tenant, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`, [tenant.id]))[0].n);
+  const count = async (tenant: Tenant, table: string) =>
+    Number((await rowsOf(db(), tenant, `SELECT count(*) AS n FROM ${table} WHERE tenant_id = $1`, [tenant.id]))[0].n);
 
   it('delivers to a reachable recipient digitally, exactly once, and records the operator transaction', async () => {
     const recipient = testPersonnummer(1);
@@ -110,10 +121,17 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(sent).toMatchObject({ status: 'SENT', channel: 'digital', operatorTransactionId: records.deliveries[0].transactionId });
     expect(sent.mailboxOperator).toMatch(/Kivra|Min myndighetspost|Billo|Fortnox/);
     // Only the digital-allowed attachment went digitally; the letter arrived once.
-    expect(records.deliveries).toEqual([expect.objectContaining({ messageId: accepted.id, recipient, subject: 'Beslut', attachmentCount: 1 })]);
+    expect(records.deliveries).toEqual([
+      expect.objectContaining({ messageId: accepted.id, recipient, subject: 'Beslut', attachmentCount: 1 }),
+    ]);
     expect(records.deliveryCounts[accepted.id]).toEqual({ accepted: 1, requests: 1 });
     // The department's support info, PENDING then SENT as events, and the number cleared once done.
-    const [row] = await rowsOf(db(), sundsvall, `SELECT m.support_info, d.recipient_number FROM mail_message m JOIN mail_delivery d ON d.message_id = m.id WHERE m.id = $1`, [accepted.id]);
+    const [row] = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT m.support_info, d.recipient_number FROM mail_message m JOIN mail_delivery d ON d.message_id = m.id WHERE m.id = $1`,
+      [accepted.id],
+    );
     expect(row).toEqual({ support_info: { text: 'Ring socialtjänsten' }, recipient_number: null });
     const events = await statusEvents(sundsvall, accepted.id);
     expect(events.map((e) => [e.status, e.channel])).toEqual([
@@ -135,7 +153,10 @@ describe('digital mail: acceptance and delivery pipeline', () => {
           recipient,
           bodyFormat: 'HTML',
           body: '<p>Hej!</p><p>Ditt <strong>beslut</strong> bifogas.</p>',
-          attachments: [{ filename: 'digital.pdf', contentBase64: attachment, deliveryMode: 'DIGITAL_ONLY' }, { filename: 'papper.pdf', contentBase64: attachment, deliveryMode: 'EITHER' }],
+          attachments: [
+            { filename: 'digital.pdf', contentBase64: attachment, deliveryMode: 'DIGITAL_ONLY' },
+            { filename: 'papper.pdf', contentBase64: attachment, deliveryMode: 'EITHER' },
+          ],
         }),
       );
     }
@@ -143,7 +164,11 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const [digital, paper1, paper2] = await inTenant(sundsvall, () => Promise.all(sent.map((m) => messages.get(m.id, all))));
     expect(digital).toMatchObject({ status: 'SENT', channel: 'digital' });
     for (const paper of [paper1, paper2]) {
-      expect(paper).toMatchObject({ status: 'SENT', channel: 'paper', statusDetail: 'The recipient has no digital mailbox; sent on paper' });
+      expect(paper).toMatchObject({
+        status: 'SENT',
+        channel: 'paper',
+        statusDetail: 'The recipient has no digital mailbox; sent on paper',
+      });
     }
     expect(paper1.operatorTransactionId).toBe(paper2.operatorTransactionId);
     const batchId = paper1.operatorTransactionId!.replace('print-batch:', '');
@@ -173,7 +198,10 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const statuses = await inTenant(timra, () => Promise.all(inTimra.map((m) => messages.get(m.id, all))));
     expect(statuses.map((m) => m.status)).toEqual(['NO_CONTACT_SETTINGS_FOUND', 'NOT_SENT', 'NO_CONTACT_WANTED']);
     expect(statuses[1].statusDetail).toContain('under 18');
-    expect(await inTenant(sundsvall, () => messages.get(paperButNoAddress.id, all))).toMatchObject({ status: 'NOT_SENT', statusDetail: 'No postal address in the population register' });
+    expect(await inTenant(sundsvall, () => messages.get(paperButNoAddress.id, all))).toMatchObject({
+      status: 'NOT_SENT',
+      statusDetail: 'No postal address in the population register',
+    });
     expect(await inTenant(sundsvall, () => messages.get(notOnPaper.id, all))).toMatchObject({ status: 'NO_CONTACT_SETTINGS_FOUND' });
     expect((await simulator.records()).deliveries).toEqual([]);
   });
@@ -186,7 +214,9 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(await w.runOnce()).toMatchObject({ retried: 1 });
     // Not due yet: a round now does nothing for it.
     expect(await w.runOnce()).toMatchObject({ retried: 0, checked: 0 });
-    let [row] = await rowsOf(db(), sundsvall, `SELECT status, attempts, last_error FROM mail_delivery WHERE message_id = $1`, [accepted.id]);
+    let [row] = await rowsOf(db(), sundsvall, `SELECT status, attempts, last_error FROM mail_delivery WHERE message_id = $1`, [
+      accepted.id,
+    ]);
     expect(row).toEqual({ status: 'PENDING', attempts: 1, last_error: 'Reachability service answered 503' });
     clock.advance(61_000);
     expect(await w.runOnce()).toMatchObject({ retried: 1 });
@@ -201,7 +231,10 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const recipient = testPersonnummer(10);
     await simulator.configure({ reachable: [recipient] });
     const accepted = await send(sundsvall, { recipient });
-    const deadOperator: DigitalMailAdapters = { ...adapters, mailbox: new HttpMailboxOperator({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 }) };
+    const deadOperator: DigitalMailAdapters = {
+      ...adapters,
+      mailbox: new HttpMailboxOperator({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 }),
+    };
     const w = new DeliveryWorker(db(), directory, deadOperator, { now: clock.now, maxAttempts: 3, backoffMs: () => 1000 });
     for (let attempt = 0; attempt < 3; attempt++) {
       await w.runOnce();
@@ -256,7 +289,11 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       },
     };
     const errors: string[] = [];
-    await new DeliveryWorker(db(), directory, crashing, { now: clock.now, leaseMs: 60_000, onError: (e) => errors.push(e.message) }).runOnce();
+    await new DeliveryWorker(db(), directory, crashing, {
+      now: clock.now,
+      leaseMs: 60_000,
+      onError: (e) => errors.push(e.message),
+    }).runOnce();
     expect(errors).toEqual(['process killed before the result was recorded']);
     expect((await simulator.records()).deliveryCounts[accepted.id]).toEqual({ accepted: 1, requests: 1 });
     expect((await inTenant(sundsvall, () => messages.get(accepted.id, all))).status).toBe('PENDING');
@@ -267,7 +304,10 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const records = await simulator.records();
     expect(records.deliveryCounts[accepted.id]).toEqual({ accepted: 1, requests: 2 });
     expect(records.deliveries).toHaveLength(1);
-    expect(await inTenant(sundsvall, () => messages.get(accepted.id, all))).toMatchObject({ status: 'SENT', operatorTransactionId: records.deliveries[0].transactionId });
+    expect(await inTenant(sundsvall, () => messages.get(accepted.id, all))).toMatchObject({
+      status: 'SENT',
+      operatorTransactionId: records.deliveries[0].transactionId,
+    });
   });
 
   describe('bad input: a clear error and nothing stored', () => {
@@ -275,8 +315,23 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       ['an invalid personnummer', { recipient: '199001019801' }, 'INVALID_RECIPIENT'],
       ['a subject over 255 characters', { subject: 'x'.repeat(256) }, 'VALIDATION_FAILED'],
       ['unsafe HTML', { bodyFormat: 'HTML', body: '<p>Hej</p><script>steal()</script>' }, 'UNSAFE_HTML'],
-      ['a disguised non-PDF', { attachments: [{ filename: 'beslut.pdf', contentBase64: Buffer.from('MZ\x90\x00 not a pdf').toString('base64') }] }, 'ATTACHMENT_NOT_PDF'],
-      ['an oversized attachment', { attachments: [{ filename: 'big.pdf', contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(6 * 1024 * 1024)]).toString('base64') }] }, 'ATTACHMENT_TOO_LARGE'],
+      [
+        'a disguised non-PDF',
+        { attachments: [{ filename: 'beslut.pdf', contentBase64: Buffer.from('MZ\x90\x00 not a pdf').toString('base64') }] },
+        'ATTACHMENT_NOT_PDF',
+      ],
+      [
+        'an oversized attachment',
+        {
+          attachments: [
+            {
+              filename: 'big.pdf',
+              contentBase64: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(6 * 1024 * 1024)]).toString('base64'),
+            },
+          ],
+        },
+        'ATTACHMENT_TOO_LARGE',
+      ],
       ['support text over 1024 characters', { supportInfo: { text: 'x'.repeat(1025) } }, 'VALIDATION_FAILED'],
     ];
     it.each(cases)('%s', async (_name, input, code) => {
@@ -289,7 +344,11 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       const [bare] = await createTestTenants(db(), { slug: 'utan-support', services: digitalMailService({ supportInfo: undefined }) });
       const local = new TenantDirectory(db());
       await local.sync([bare.config]);
-      await expect(inTenant(bare, () => new MessageService(db(), local).send({ recipient: testPersonnummer(21), subject: 's', body: 'b' }, staff, all))).rejects.toMatchObject({
+      await expect(
+        inTenant(bare, () =>
+          new MessageService(db(), local).send({ recipient: testPersonnummer(21), subject: 's', body: 'b' }, staff, all),
+        ),
+      ).rejects.toMatchObject({
         code: 'SUPPORT_INFO_MISSING',
       });
       expect(await count(bare, 'mail_message')).toBe(0);
@@ -303,7 +362,9 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(again.id).toBe(first.id);
     expect(first).toMatchObject({ sentBy: 'sundsvall-system', sentByKind: 'system', idempotencyKey: 'case-77-decision' });
     await expect(send(sundsvall, { ...input, subject: 'Annat beslut' }, system)).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_message WHERE idempotency_key = 'case-77-decision'`))[0].n)).toBe(1);
+    expect(
+      Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_message WHERE idempotency_key = 'case-77-decision'`))[0].n),
+    ).toBe(1);
     // The same key in another municipality is another message.
     const elsewhere = await send(timra, input, system);
     expect(elsewhere.id).not.toBe(first.id);
@@ -319,19 +380,32 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const templates = new TemplateService(db());
     const batches = new SendBatchService(db(), directory, templates);
     const template = await inTenant(sundsvall, () =>
-      templates.save({ name: 'sophamtning', subject: { sv: 'Ny tömningsdag för {{name}}', en: 'New collection day for {{name}}' }, body: { sv: 'Hej {{name}}! Ny dag: {{day}}.', en: 'Hi {{name}}! New day: {{day}}.' } }, staff, all),
+      templates.save(
+        {
+          name: 'sophamtning',
+          subject: { sv: 'Ny tömningsdag för {{name}}', en: 'New collection day for {{name}}' },
+          body: { sv: 'Hej {{name}}! Ny dag: {{day}}.', en: 'Hi {{name}}! New day: {{day}}.' },
+        },
+        staff,
+        all,
+      ),
     );
     expect(template).toMatchObject({ version: 1, placeholders: ['name', 'day'] });
 
     const before = await count(sundsvall, 'mail_batch_recipient');
     await expect(
       inTenant(sundsvall, () =>
-        batches.create({ template: { name: 'sophamtning' } }, [
-          { recipient: testPersonnummer(30), values: { name: 'A', day: 'måndag' } },
-          { recipient: '199001019801', values: { name: 'B', day: 'tisdag' } },
-          { recipient: testPersonnummer(31), values: { name: 'C' } },
-          { recipient: testPersonnummer(30), values: { name: 'A', day: 'måndag' } },
-        ], staff, all),
+        batches.create(
+          { template: { name: 'sophamtning' } },
+          [
+            { recipient: testPersonnummer(30), values: { name: 'A', day: 'måndag' } },
+            { recipient: '199001019801', values: { name: 'B', day: 'tisdag' } },
+            { recipient: testPersonnummer(31), values: { name: 'C' } },
+            { recipient: testPersonnummer(30), values: { name: 'A', day: 'måndag' } },
+          ],
+          staff,
+          all,
+        ),
       ),
     ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
@@ -351,7 +425,9 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     // One recipient is a known party already; the expansion finds the others' parties or creates them in one statement.
     const knownParty = await new PartyRegister(db()).partyIdFor('person', recipients[0]);
     const csv = ['recipient;name;day', ...recipients.map((r, i) => `${r};Person ${i};onsdag`)].join('\n');
-    const accepted = await inTenant(sundsvall, () => batches.createFromCsv({ template: { name: 'sophamtning' }, department: 'miljo' }, csv, system, all));
+    const accepted = await inTenant(sundsvall, () =>
+      batches.createFromCsv({ template: { name: 'sophamtning' }, department: 'miljo' }, csv, system, all),
+    );
     expect(accepted).toMatchObject({ total: 40, accepted: 0, pending: 40, completed: false });
 
     const w = worker({ expandChunkSize: 15, digitalBatchSize: 7, paperBatchSize: 4 });
@@ -360,11 +436,30 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(midway.accepted).toBe(15);
     expect(midway.completed).toBe(false);
     // No print batch is released while letters of the mailing could still join it.
-    expect(Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_print_batch WHERE send_batch_id = $1 AND status = 'RELEASED'`, [accepted.id]))[0].n)).toBe(0);
+    expect(
+      Number(
+        (
+          await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_print_batch WHERE send_batch_id = $1 AND status = 'RELEASED'`, [
+            accepted.id,
+          ])
+        )[0].n,
+      ),
+    ).toBe(0);
     await w.drain();
     const done = await inTenant(sundsvall, () => batches.progress(accepted.id, all));
-    expect(done).toMatchObject({ total: 40, accepted: 40, pending: 0, sentDigitally: 25, sentOnPaper: 10, notDelivered: 5, failed: 0, completed: true });
-    const printBatches = await rowsOf(db(), sundsvall, `SELECT status, letter_count FROM mail_print_batch WHERE send_batch_id = $1`, [accepted.id]);
+    expect(done).toMatchObject({
+      total: 40,
+      accepted: 40,
+      pending: 0,
+      sentDigitally: 25,
+      sentOnPaper: 10,
+      notDelivered: 5,
+      failed: 0,
+      completed: true,
+    });
+    const printBatches = await rowsOf(db(), sundsvall, `SELECT status, letter_count FROM mail_print_batch WHERE send_batch_id = $1`, [
+      accepted.id,
+    ]);
     expect(printBatches).toEqual([{ status: 'RELEASED', letter_count: 10 }]);
     const records = await simulator.records();
     const batchLetters = records.deliveries.filter((d) => recipients.includes(d.recipient));
@@ -385,31 +480,57 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     for (const letter of letters) expect(letter.recipient_party_id).toBe(await register.partyIdFor('person', recipients[letter.row - 1]));
     expect(letters[0].recipient_party_id).toBe(knownParty);
     expect(new Set(letters.map((l: any) => l.recipient_party_id)).size).toBe(40);
-    const events = await rowsOf(
-      db(),
-      sundsvall,
-      `SELECT subject, data FROM outbox_event WHERE type = $1 AND subject = ANY($2::text[])`,
-      [EVENT_TYPES.mailDeliveryStatusChanged, letters.map((l: any) => l.id)],
-    );
+    const events = await rowsOf(db(), sundsvall, `SELECT subject, data FROM outbox_event WHERE type = $1 AND subject = ANY($2::text[])`, [
+      EVENT_TYPES.mailDeliveryStatusChanged,
+      letters.map((l: any) => l.id),
+    ]);
     for (const letter of letters) {
       const own = events.filter((e: any) => e.subject === letter.id).map((e: any) => e.data);
       expect(own.map((d: any) => d.status).sort()).toEqual(['PENDING', letter.status].sort());
-      expect(own.every((d: any) => d.recipientPartyId === letter.recipient_party_id && d.externalReferences.sendBatchRow === String(letter.row))).toBe(true);
+      expect(
+        own.every((d: any) => d.recipientPartyId === letter.recipient_party_id && d.externalReferences.sendBatchRow === String(letter.row)),
+      ).toBe(true);
     }
     // Expanded rows no longer hold identity numbers.
-    expect(Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_batch_recipient WHERE recipient_number IS NOT NULL`))[0].n)).toBe(0);
+    expect(
+      Number((await rowsOf(db(), sundsvall, `SELECT count(*) AS n FROM mail_batch_recipient WHERE recipient_number IS NOT NULL`))[0].n),
+    ).toBe(0);
   });
 
   it('templates are versioned and previewable in Swedish and English', async () => {
     const templates = new TemplateService(db());
     await inTenant(timra, async () => {
-      await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse', en: 'Reminder' }, body: { sv: '<p>Hej {{name}}</p>', en: '<p>Hi {{name}}</p>' }, bodyFormat: 'HTML' }, staff, all);
-      const v2 = await templates.save({ name: 'paminnelse', subject: { sv: 'Påminnelse 2', en: 'Reminder 2' }, body: { sv: '<p>Hej {{name}}!</p>', en: '<p>Hi {{name}}!</p>' }, bodyFormat: 'HTML' }, staff, all);
+      await templates.save(
+        {
+          name: 'paminnelse',
+          subject: { sv: 'Påminnelse', en: 'Reminder' },
+          body: { sv: '<p>Hej {{name}}</p>', en: '<p>Hi {{name}}</p>' },
+          bodyFormat: 'HTML',
+        },
+        staff,
+        all,
+      );
+      const v2 = await templates.save(
+        {
+          name: 'paminnelse',
+          subject: { sv: 'Påminnelse 2', en: 'Reminder 2' },
+          body: { sv: '<p>Hej {{name}}!</p>', en: '<p>Hi {{name}}!</p>' },
+          bodyFormat: 'HTML',
+        },
+        staff,
+        all,
+      );
       expect(v2.version).toBe(2);
       expect((await templates.list(all)).find((t) => t.name === 'paminnelse')?.version).toBe(2);
-      expect(await templates.preview({ name: 'paminnelse', version: 1 }, 'en', { name: '<Eva>' }, all)).toEqual({ subject: 'Reminder', body: '<p>Hi &lt;Eva&gt;</p>', bodyFormat: 'HTML' });
+      expect(await templates.preview({ name: 'paminnelse', version: 1 }, 'en', { name: '<Eva>' }, all)).toEqual({
+        subject: 'Reminder',
+        body: '<p>Hi &lt;Eva&gt;</p>',
+        bodyFormat: 'HTML',
+      });
       await expect(templates.preview({ name: 'paminnelse' }, 'sv', {}, all)).rejects.toMatchObject({ code: 'TEMPLATE_VALUES_MISSING' });
-      await expect(templates.save({ name: 'x', subject: { sv: 's', en: 's' }, body: { sv: '<img src=x>', en: 'e' }, bodyFormat: 'HTML' }, staff, all)).rejects.toMatchObject({ code: 'UNSAFE_HTML' });
+      await expect(
+        templates.save({ name: 'x', subject: { sv: 's', en: 's' }, body: { sv: '<img src=x>', en: 'e' }, bodyFormat: 'HTML' }, staff, all),
+      ).rejects.toMatchObject({ code: 'UNSAFE_HTML' });
     });
   });
 

@@ -77,7 +77,12 @@ export class SendBatchService {
    * A unit scope sends under its own unit with its own or a shared template; a unit's template is
    * sent under that unit only (its letters then belong to that unit), and is the default department.
    */
-  async create(input: SendBatchInput, recipients: Iterable<BatchRecipientInput>, sender: Sender, scope: MailScope): Promise<SendBatchProgress> {
+  async create(
+    input: SendBatchInput,
+    recipients: Iterable<BatchRecipientInput>,
+    sender: Sender,
+    scope: MailScope,
+  ): Promise<SendBatchProgress> {
     const tenant = currentTenant(this.tenants);
     const settings = digitalMailSettingsOf(tenant);
     const parsed = Options.safeParse({ ...input, department: departmentFor(scope, input?.department) });
@@ -86,7 +91,9 @@ export class SendBatchService {
     const template = await this.templates.get(input.template, scope);
     const department = options.department ?? template.department;
     if (template.department !== null && department !== template.department) {
-      throw new ValidationFailedError('The batch is not valid', [{ field: 'department', message: `must be "${template.department}", the unit the template belongs to` }]);
+      throw new ValidationFailedError('The batch is not valid', [
+        { field: 'department', message: `must be "${template.department}", the unit the template belongs to` },
+      ]);
     }
     const supportInfo = resolveSupportInfo(settings, department, options.supportInfo);
     // An HTML template's links are checked as each letter will read, filled in (renderTemplate):
@@ -143,8 +150,15 @@ export class SendBatchService {
       }
       rows.push([recipient.identityNumber, recipient.kind, JSON.stringify(used)]);
     }
-    if (index === 0) throw new ValidationFailedError('The batch has no recipients', [{ field: 'recipients', message: 'at least one recipient is required' }]);
-    if (unsafeLinkRows > 0) throw new UnsafeLinkError(problems, `The batch was not accepted: ${unsafeLinkRows} of ${index} rows make a link that is not an absolute https link`);
+    if (index === 0)
+      throw new ValidationFailedError('The batch has no recipients', [
+        { field: 'recipients', message: 'at least one recipient is required' },
+      ]);
+    if (unsafeLinkRows > 0)
+      throw new UnsafeLinkError(
+        problems,
+        `The batch was not accepted: ${unsafeLinkRows} of ${index} rows make a link that is not an absolute https link`,
+      );
     if (problemCount > 0) {
       throw new ValidationFailedError(`The batch was not accepted: ${problemCount} of ${index} rows are not valid`, problems);
     }
@@ -173,7 +187,14 @@ export class SendBatchService {
         await em.query(
           `INSERT INTO mail_batch_recipient (tenant_id, send_batch_id, row_number, recipient_number, recipient_kind, "values")
            SELECT $1, $2, n, num, kind, v::jsonb FROM unnest($3::int[], $4::varchar[], $5::varchar[], $6::text[]) AS r(n, num, kind, v)`,
-          [tenant.id, batch.id, chunk.map((_r, i) => start + i + 1), chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => r[2])],
+          [
+            tenant.id,
+            batch.id,
+            chunk.map((_r, i) => start + i + 1),
+            chunk.map((r) => r[0]),
+            chunk.map((r) => r[1]),
+            chunk.map((r) => r[2]),
+          ],
         );
       }
       return batch.id as string;
@@ -194,17 +215,17 @@ export class SendBatchService {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError('The batch');
     return this.database.transaction(async (em) => {
-      const [batch] = await em.query(`SELECT * FROM mail_send_batch WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`, [
-        tenantId,
-        batchId,
-        unitOf(scope),
-      ]);
+      const [batch] = await em.query(
+        `SELECT * FROM mail_send_batch WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`,
+        [tenantId, batchId, unitOf(scope)],
+      );
       if (!batch) throw new NotFoundError('The batch');
       const counts: Array<{ status: string; channel: string | null; n: string }> = await em.query(
         `SELECT status, channel, count(*) AS n FROM mail_delivery WHERE tenant_id = $1 AND send_batch_id = $2 GROUP BY status, channel`,
         [tenantId, batchId],
       );
-      const count = (match: (c: { status: string; channel: string | null }) => boolean) => counts.filter(match).reduce((sum, c) => sum + Number(c.n), 0);
+      const count = (match: (c: { status: string; channel: string | null }) => boolean) =>
+        counts.filter(match).reduce((sum, c) => sum + Number(c.n), 0);
       const total = Number(batch.total);
       const accepted = Number(batch.expanded);
       const pending = total - accepted + count((c) => c.status === 'PENDING');

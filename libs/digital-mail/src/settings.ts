@@ -6,7 +6,10 @@ export const SupportInfoSchema = z
   .object({
     text: z.string().trim().min(1).max(1024),
     url: z.url().optional(),
-    phone: z.string().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+    phone: z
+      .string()
+      .regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number')
+      .optional(),
     email: z.email().optional(),
   })
   .strict();
@@ -31,12 +34,14 @@ export const DigitalMailSettingsSchema = z
       .default({}),
     /** Bodies and attachments are purged this many days after sending; delivery metadata stays. */
     retentionDays: z.number().int().min(1).max(3650).default(365),
-    maxAttachmentBytes: z.number().int().min(1024).max(20 * 1024 * 1024).default(5 * 1024 * 1024),
+    maxAttachmentBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(20 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
     /** Real endpoints for production; without them the simulator (DIGITAL_MAIL_SIMULATOR_URL) is used. */
-    endpoints: z
-      .object({ mailboxOperator: EndpointSchema.optional(), populationRegister: EndpointSchema.optional() })
-      .strict()
-      .default({}),
+    endpoints: z.object({ mailboxOperator: EndpointSchema.optional(), populationRegister: EndpointSchema.optional() }).strict().default({}),
   })
   .strict();
 export type DigitalMailSettings = z.output<typeof DigitalMailSettingsSchema>;
@@ -56,7 +61,8 @@ export function validateDigitalMailSettings(tenants: ReadonlyArray<Pick<Tenant, 
     if (!entry) continue;
     const parsed = DigitalMailSettingsSchema.safeParse(entry.settings);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`  tenants/${tenant.slug}/tenant.yaml services.digital-mail.settings.${issue.path.join('.')}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`  tenants/${tenant.slug}/tenant.yaml services.digital-mail.settings.${issue.path.join('.')}: ${issue.message}`);
     }
   }
   if (problems.length > 0) throw new Error(`Invalid digital-mail settings:\n${problems.join('\n')}`);

@@ -13,14 +13,19 @@ describe('SmtpEmailNotifier', () => {
       disabledCommands: ['STARTTLS'],
       logger: false,
       onRcptTo(address, _session, callback) {
-        if (address.address.endsWith('@refused.example')) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+        if (address.address.endsWith('@refused.example'))
+          return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
         callback();
       },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? (session.envelope.mailFrom as { address: string }).address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString() });
+          received.push({
+            from: session.envelope.mailFrom ? (session.envelope.mailFrom as { address: string }).address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString(),
+          });
           callback();
         });
       },
@@ -32,7 +37,11 @@ describe('SmtpEmailNotifier', () => {
 
   it('delivers a notice over SMTP', async () => {
     const notifier = new SmtpEmailNotifier({ host: '127.0.0.1', port, from: 'digitalpost@sundsvall.se' });
-    const { messageId } = await notifier.send({ to: 'handlaggare@sundsvall.se', subject: 'Utskick klart', text: 'Alla 40 brev är skickade.' });
+    const { messageId } = await notifier.send({
+      to: 'handlaggare@sundsvall.se',
+      subject: 'Utskick klart',
+      text: 'Alla 40 brev är skickade.',
+    });
     notifier.close();
     expect(messageId).toMatch(/^<.+>$/);
     expect(received).toHaveLength(1);

@@ -41,7 +41,8 @@ export interface RenderedLetter {
   bodyFormat: 'TEXT' | 'HTML';
 }
 
-const LocalizedText = (max: number) => z.object({ sv: z.string().trim().min(1, 'is required').max(max), en: z.string().trim().min(1, 'is required').max(max) }).strict();
+const LocalizedText = (max: number) =>
+  z.object({ sv: z.string().trim().min(1, 'is required').max(max), en: z.string().trim().min(1, 'is required').max(max) }).strict();
 const TemplateShape = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'must be lower-case a-z, 0-9 and dashes'),
   subject: LocalizedText(255),
@@ -82,7 +83,11 @@ const toView = (row: TemplateRow): TemplateView => ({
  * body's links are checked (UNSAFE_LINK): escaping keeps a value from adding markup, not from
  * being a `javascript:` URL in `href="{{lank}}"`.
  */
-export function renderTemplate(template: Pick<TemplateView, 'subject' | 'body' | 'bodyFormat'>, language: 'sv' | 'en', values: Record<string, string>): RenderedLetter {
+export function renderTemplate(
+  template: Pick<TemplateView, 'subject' | 'body' | 'bodyFormat'>,
+  language: 'sv' | 'en',
+  values: Record<string, string>,
+): RenderedLetter {
   const html = template.bodyFormat === 'HTML';
   const body = renderPlaceholders(template.body[language], values, html ? escapeHtml : undefined);
   if (html) assertSafeLinks(body, 'body');
@@ -119,10 +124,25 @@ export class TemplateService {
         `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by, department)
          SELECT $1::uuid, $2::varchar, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::varchar, $6::jsonb, $7::varchar, $8::varchar FROM mail_template WHERE tenant_id = $1::uuid AND name = $2::varchar
          RETURNING *`,
-        [tenantId, t.name, JSON.stringify(t.subject), JSON.stringify(body), t.bodyFormat, JSON.stringify(placeholders), sender.id, department],
+        [
+          tenantId,
+          t.name,
+          JSON.stringify(t.subject),
+          JSON.stringify(body),
+          t.bodyFormat,
+          JSON.stringify(placeholders),
+          sender.id,
+          department,
+        ],
       );
       // A template change is an administrative change: audited in the same transaction.
-      await appendAuditEntry(em, { actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id), action: 'digitalmail.template.saved', targetType: 'mail_template', targetId: rows[0].id, details: { name: t.name, version: rows[0].version, department } });
+      await appendAuditEntry(em, {
+        actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id),
+        action: 'digitalmail.template.saved',
+        targetType: 'mail_template',
+        targetId: rows[0].id,
+        details: { name: t.name, version: rows[0].version, department },
+      });
       return rows;
     });
     return toView(row);
@@ -138,12 +158,10 @@ export class TemplateService {
             /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
             unitOf(scope),
           ])
-        : em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`, [
-            tenantId,
-            ref.name ?? '',
-            ref.version ?? null,
-            unitOf(scope),
-          ]),
+        : em.query(
+            `SELECT * FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`,
+            [tenantId, ref.name ?? '', ref.version ?? null, unitOf(scope)],
+          ),
     );
     if (!rows[0]) throw new NotFoundError('The template');
     return toView(rows[0]);
@@ -153,12 +171,20 @@ export class TemplateService {
   async list(scope: MailScope): Promise<TemplateView[]> {
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
-      em.query(`SELECT DISTINCT ON (name) * FROM mail_template WHERE tenant_id = $1 AND ${usableBy('$2')} ORDER BY name, version DESC`, [tenantId, unitOf(scope)]),
+      em.query(`SELECT DISTINCT ON (name) * FROM mail_template WHERE tenant_id = $1 AND ${usableBy('$2')} ORDER BY name, version DESC`, [
+        tenantId,
+        unitOf(scope),
+      ]),
     );
     return rows.map(toView);
   }
 
-  async preview(ref: { id?: string; name?: string; version?: number }, language: 'sv' | 'en', values: Record<string, string>, scope: MailScope): Promise<RenderedLetter> {
+  async preview(
+    ref: { id?: string; name?: string; version?: number },
+    language: 'sv' | 'en',
+    values: Record<string, string>,
+    scope: MailScope,
+  ): Promise<RenderedLetter> {
     return renderTemplate(await this.get(ref, scope), language, values);
   }
 }

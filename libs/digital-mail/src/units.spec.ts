@@ -39,10 +39,18 @@ describe('digital mail keeps units apart', () => {
   let schoolLetter: string;
 
   const as = <T>(work: () => Promise<T>) => inTenant(sundsvall, work);
-  const letter = (extra: Record<string, unknown> = {}) => ({ recipient: testPersonnummer(501), subject: 'Beslut om bistånd', body: 'Hemligt.', ...extra });
+  const letter = (extra: Record<string, unknown> = {}) => ({
+    recipient: testPersonnummer(501),
+    subject: 'Beslut om bistånd',
+    body: 'Hemligt.',
+    ...extra,
+  });
 
   beforeAll(async () => {
-    [sundsvall] = await createTestTenants(db(), { slug: 'sundsvall', services: digitalMailService({ departments: { socialtjanst: { supportInfo: { text: 'Ring socialtjänsten' } }, skola: {} } }) });
+    [sundsvall] = await createTestTenants(db(), {
+      slug: 'sundsvall',
+      services: digitalMailService({ departments: { socialtjanst: { supportInfo: { text: 'Ring socialtjänsten' } }, skola: {} } }),
+    });
     directory = new TenantDirectory(db());
     await directory.sync([sundsvall.config]);
     messages = new MessageService(db(), directory);
@@ -59,7 +67,14 @@ describe('digital mail keeps units apart', () => {
         recordEvent<CaseNotificationData>(em, {
           type: EVENT_TYPES.caseDecisionRecorded,
           source: '/minasidor',
-          data: { caseId: '5f0e8a52-2a0c-4d0a-9a51-7c1d1a2b3c4d', errandNumber: 'SOC-2025-2210', subjectPartyId: partyId, unit: 'socialtjanst', title: { sv: 'Försörjningsstöd', en: 'Income support' }, occurredAt: '2026-11-25T10:00:00.000Z' },
+          data: {
+            caseId: '5f0e8a52-2a0c-4d0a-9a51-7c1d1a2b3c4d',
+            errandNumber: 'SOC-2025-2210',
+            subjectPartyId: partyId,
+            unit: 'socialtjanst',
+            title: { sv: 'Försörjningsstöd', en: 'Income support' },
+            occurredAt: '2026-11-25T10:00:00.000Z',
+          },
         }),
       ),
     );
@@ -86,12 +101,22 @@ describe('digital mail keeps units apart', () => {
 
   it('a case worker sends under their own unit only (by default), a municipal system under any', async () => {
     const before = await as(() => messages.list(WHOLE_MUNICIPALITY, { limit: 500 }));
-    await expect(as(() => messages.send(letter({ department: 'socialtjanst' }), schoolWorker, school))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(as(() => messages.send(letter({ department: ' socialtjanst ' }), schoolWorker, school))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as(() => messages.send(letter({ department: 'socialtjanst' }), schoolWorker, school))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(as(() => messages.send(letter({ department: ' socialtjanst ' }), schoolWorker, school))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect(await as(() => messages.list(WHOLE_MUNICIPALITY, { limit: 500 }))).toHaveLength(before.length);
     // Same unit named explicitly: fine; the department's support info applies.
-    expect(await as(() => messages.send(letter({ department: 'skola', subject: 'Ny skola' }), schoolWorker, school))).toMatchObject({ department: 'skola' });
-    expect(await as(() => messages.send(letter({ department: 'socialtjanst', subject: 'Från verksamhetssystemet' }), system, WHOLE_MUNICIPALITY))).toMatchObject({ department: 'socialtjanst' });
+    expect(await as(() => messages.send(letter({ department: 'skola', subject: 'Ny skola' }), schoolWorker, school))).toMatchObject({
+      department: 'skola',
+    });
+    expect(
+      await as(() =>
+        messages.send(letter({ department: 'socialtjanst', subject: 'Från verksamhetssystemet' }), system, WHOLE_MUNICIPALITY),
+      ),
+    ).toMatchObject({ department: 'socialtjanst' });
     // No unit in the token: nothing at all (as for cases).
     expect(() => unitScope(undefined)).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
     expect(() => unitScope('  ')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
@@ -99,12 +124,31 @@ describe('digital mail keeps units apart', () => {
 
   it('an idempotency key does not open another unit’s letter', async () => {
     await as(() => messages.send(letter({ idempotencyKey: 'soc-77' }), socialWorker, social));
-    await expect(as(() => messages.send(letter({ idempotencyKey: 'soc-77' }), schoolWorker, school))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(as(() => messages.send(letter({ idempotencyKey: 'soc-77' }), schoolWorker, school))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('templates: a unit’s template is used by that unit only, a shared one by every unit; bulk sends follow', async () => {
-    await as(() => templates.save({ name: 'bistand-beslut', department: 'socialtjanst', subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' }, body: { sv: 'Hej', en: 'Hi' } }, system, WHOLE_MUNICIPALITY));
-    await as(() => templates.save({ name: 'allman-info', subject: { sv: 'Information', en: 'Information' }, body: { sv: 'Hej', en: 'Hi' } }, system, WHOLE_MUNICIPALITY));
+    await as(() =>
+      templates.save(
+        {
+          name: 'bistand-beslut',
+          department: 'socialtjanst',
+          subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' },
+          body: { sv: 'Hej', en: 'Hi' },
+        },
+        system,
+        WHOLE_MUNICIPALITY,
+      ),
+    );
+    await as(() =>
+      templates.save(
+        { name: 'allman-info', subject: { sv: 'Information', en: 'Information' }, body: { sv: 'Hej', en: 'Hi' } },
+        system,
+        WHOLE_MUNICIPALITY,
+      ),
+    );
     const names = (scope: MailScope) => as(() => templates.list(scope)).then((list) => list.map((t) => t.name).sort());
     expect(await names(school)).toEqual(['allman-info']);
     expect(await names(social)).toEqual(['allman-info', 'bistand-beslut']);
@@ -112,18 +156,36 @@ describe('digital mail keeps units apart', () => {
     const socialTemplate = await as(() => templates.get({ name: 'bistand-beslut' }, social));
     expect(socialTemplate.department).toBe('socialtjanst');
     await expect(as(() => templates.get({ id: socialTemplate.id }, school))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(as(() => templates.preview({ name: 'bistand-beslut' }, 'sv', { nr: '1' }, school))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(as(() => templates.preview({ name: 'bistand-beslut' }, 'sv', { nr: '1' }, school))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     // A case worker saves only for their own unit.
-    await expect(as(() => templates.save({ name: 'x', department: 'socialtjanst', subject: { sv: 's', en: 's' }, body: { sv: 'b', en: 'b' } }, schoolWorker, school))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      as(() =>
+        templates.save(
+          { name: 'x', department: 'socialtjanst', subject: { sv: 's', en: 's' }, body: { sv: 'b', en: 'b' } },
+          schoolWorker,
+          school,
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     const rows = [{ recipient: testPersonnummer(510), values: { nr: '1' } }];
-    await expect(as(() => batches.create({ template: { name: 'bistand-beslut' } }, rows, schoolWorker, school))).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(as(() => batches.create({ template: { name: 'allman-info' }, department: 'socialtjanst' }, rows, schoolWorker, school))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(as(() => batches.create({ template: { name: 'bistand-beslut' } }, rows, schoolWorker, school))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(
+      as(() => batches.create({ template: { name: 'allman-info' }, department: 'socialtjanst' }, rows, schoolWorker, school)),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     // A unit's template goes out under that unit, even when a system sends it.
-    await expect(as(() => batches.create({ template: { name: 'bistand-beslut' }, department: 'skola' }, rows, system, WHOLE_MUNICIPALITY))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      as(() => batches.create({ template: { name: 'bistand-beslut' }, department: 'skola' }, rows, system, WHOLE_MUNICIPALITY)),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     const socialBatch = await as(() => batches.create({ template: { name: 'bistand-beslut' } }, rows, system, WHOLE_MUNICIPALITY));
     expect(socialBatch.department).toBe('socialtjanst');
-    const schoolBatch = await as(() => batches.create({ template: { name: 'allman-info' } }, [{ recipient: testPersonnummer(511) }], schoolWorker, school));
+    const schoolBatch = await as(() =>
+      batches.create({ template: { name: 'allman-info' } }, [{ recipient: testPersonnummer(511) }], schoolWorker, school),
+    );
     expect(schoolBatch.department).toBe('skola');
     await expect(as(() => batches.progress(socialBatch.id, school))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await as(() => batches.progress(socialBatch.id, social))).total).toBe(1);
@@ -131,7 +193,8 @@ describe('digital mail keeps units apart', () => {
   });
 
   it('statistics: a case worker counts their own unit, the municipality every unit', async () => {
-    const departments = (scope: MailScope) => as(() => statistics.monthly(scope)).then((rows) => [...new Set(rows.map((r) => r.department))].sort());
+    const departments = (scope: MailScope) =>
+      as(() => statistics.monthly(scope)).then((rows) => [...new Set(rows.map((r) => r.department))].sort());
     expect(await departments(school)).toEqual(['skola']);
     expect(await departments(social)).toEqual(['socialtjanst']);
     expect(await departments(WHOLE_MUNICIPALITY)).toEqual(['skola', 'socialtjanst']);

@@ -22,8 +22,9 @@ export function sha256Hex(bytes: Uint8Array): string {
 /** A file name safe to show and store: no path, no control characters, at most 200 characters. */
 export function cleanFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const controlCharacters = /[\u0000-\u001f\u007f]/g;
+  const clean = base.replace(controlCharacters, '').trim().slice(0, 200);
   return clean.length > 0 ? clean : 'bilaga';
 }
 
@@ -55,16 +56,23 @@ export function inspectAttachment(
   }
   const contentType = detectContentType(bytes);
   if (!contentType || !rule.allowedTypes.includes(contentType)) {
-    throw new EFormsError('ATTACHMENT_TYPE_NOT_ALLOWED', `The attachment's content is ${contentType ?? 'of an unknown type'}; this field takes ${rule.allowedTypes.join(', ')}`, {
-      detected: contentType ?? null,
-      allowedTypes: rule.allowedTypes,
-    });
+    throw new EFormsError(
+      'ATTACHMENT_TYPE_NOT_ALLOWED',
+      `The attachment's content is ${contentType ?? 'of an unknown type'}; this field takes ${rule.allowedTypes.join(', ')}`,
+      {
+        detected: contentType ?? null,
+        allowedTypes: rule.allowedTypes,
+      },
+    );
   }
   const clean = cleanFileName(fileName);
   const extension = /\.([A-Za-z0-9]+)$/.exec(clean)?.[1]?.toLowerCase();
   const named = extension ? EXTENSIONS[extension] : undefined;
   if (named !== contentType) {
-    throw new EFormsError('ATTACHMENT_DISGUISED', `The file is named "${clean}" but its content is ${contentType}`, { detected: contentType, fileName: clean });
+    throw new EFormsError('ATTACHMENT_DISGUISED', `The file is named "${clean}" but its content is ${contentType}`, {
+      detected: contentType,
+      fileName: clean,
+    });
   }
   return { contentType, sha256: sha256Hex(bytes), fileName: clean };
 }

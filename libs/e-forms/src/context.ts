@@ -33,7 +33,8 @@ export function requireRole(principal: Principal, ...roles: Role[]): void {
 /** "1.2" → { major: 1, minor: 2 }. */
 export function parseVersion(version: string): { major: number; minor: number } {
   const match = /^(\d{1,4})\.(\d{1,4})$/.exec(version);
-  if (!match || Number(match[1]) < 1) throw new EFormsError('VALIDATION_FAILED', `"${version}" is not a form version (major.minor, e.g. 1.0)`);
+  if (!match || Number(match[1]) < 1)
+    throw new EFormsError('VALIDATION_FAILED', `"${version}" is not a form version (major.minor, e.g. 1.0)`);
   return { major: Number(match[1]), minor: Number(match[2]) };
 }
 
@@ -41,13 +42,19 @@ export const formatVersion = (v: { major: number; minor: number }): string => `$
 
 const SLUG = /^[a-z][a-z0-9-]{1,59}$/;
 export function checkSlug(slug: string, what = 'form slug'): string {
-  if (!SLUG.test(slug)) throw new EFormsError('VALIDATION_FAILED', `"${slug.slice(0, 80)}" is not a valid ${what} (a-z, 0-9, dashes, 2-60 characters)`);
+  if (!SLUG.test(slug))
+    throw new EFormsError('VALIDATION_FAILED', `"${slug.slice(0, 80)}" is not a valid ${what} (a-z, 0-9, dashes, 2-60 characters)`);
   return slug;
 }
 
 /** Whether a database error is a unique violation (optionally of one named constraint or index). */
 export function isUniqueViolation(error: unknown, name?: string): boolean {
-  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string; message?: string }; message?: string };
+  const e = error as {
+    code?: string;
+    constraint?: string;
+    driverError?: { code?: string; constraint?: string; message?: string };
+    message?: string;
+  };
   const code = e?.driverError?.code ?? e?.code;
   if (code !== '23505') return false;
   if (!name) return true;

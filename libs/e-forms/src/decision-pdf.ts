@@ -85,7 +85,14 @@ export async function renderDecisionPdf(content: DecisionDocumentContent, langua
   line(t.reasons, { bold: true, size: 12, gap: 2 });
   for (const reason of d.reasons) line(reason.text[language], { gap: 3 });
   const bases = [d.legalBasis, ...d.reasons.map((r) => r.legalBasis ?? null)].filter((b): b is NonNullable<typeof b> => b !== null);
-  const cited = [...new Set(bases.map((lb) => `SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`))];
+  const cited = [
+    ...new Set(
+      bases.map(
+        (lb) =>
+          `SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`,
+      ),
+    ),
+  ];
   if (cited.length > 0) {
     space(6);
     line(t.legalBasis, { bold: true, size: 12, gap: 2 });

@@ -11,7 +11,10 @@ export type AutomatedOutcome =
  * decides, and it is kept as the decision's reason with its legal basis; when none holds the
  * submission goes to manual handling. Pure, so the same answers always give the same outcome.
  */
-export function evaluateDecisionRules(definition: Pick<FormDefinition, 'decisionRules' | 'steps'>, answers: Record<string, unknown>): AutomatedOutcome {
+export function evaluateDecisionRules(
+  definition: Pick<FormDefinition, 'decisionRules' | 'steps'>,
+  answers: Record<string, unknown>,
+): AutomatedOutcome {
   const names = fieldsOf(definition).map((f) => f.name);
   for (const rule of definition.decisionRules) {
     if (evaluateLogic(rule.when, answers, names)) {

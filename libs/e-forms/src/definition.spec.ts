@@ -18,16 +18,30 @@ const problems = (definition: unknown) => {
 
 describe('form definitions', () => {
   it('accepts every shipped example form', () => {
-    const tenants = loadTenantConfigs(path.join(REPO_ROOT, 'tenants')).map(({ config }) => ({ slug: config.slug, enabledServices: Object.keys(config.services), config }));
+    const tenants = loadTenantConfigs(path.join(REPO_ROOT, 'tenants')).map(({ config }) => ({
+      slug: config.slug,
+      enabledServices: Object.keys(config.services),
+      config,
+    }));
     const files = readFormFiles(path.join(REPO_ROOT, 'tenants'), tenants);
-    expect(files.map((f) => `${f.tenant.slug}/${f.slug}`).sort()).toEqual(['sundsvall/bygglov-forfragan', 'sundsvall/parkeringstillstand', 'sundsvall/skolval']);
-    expect(files.find((f) => f.slug === 'parkeringstillstand')?.definition.decisionRules.map((r) => r.legalBasis.sfs)).toEqual(['1998:1276', '1998:1276']);
+    expect(files.map((f) => `${f.tenant.slug}/${f.slug}`).sort()).toEqual([
+      'sundsvall/bygglov-forfragan',
+      'sundsvall/parkeringstillstand',
+      'sundsvall/skolval',
+    ]);
+    expect(files.find((f) => f.slug === 'parkeringstillstand')?.definition.decisionRules.map((r) => r.legalBasis.sfs)).toEqual([
+      '1998:1276',
+      '1998:1276',
+    ]);
   });
 
   it('refuses a data schema that is not valid JSON Schema 2020-12', () => {
     const def = exampleDefinition('skolval');
     def.dataSchema.properties.barnetsFornamn = { type: 'text' };
-    expect(problems(def)).toContainEqual({ path: '/dataSchema/properties/barnetsFornamn/type', message: 'not a valid JSON Schema: must be array' });
+    expect(problems(def)).toContainEqual({
+      path: '/dataSchema/properties/barnetsFornamn/type',
+      message: 'not a valid JSON Schema: must be array',
+    });
   });
 
   it('refuses unknown keywords (ajv strict mode) and another dialect', () => {
@@ -45,7 +59,10 @@ describe('form definitions', () => {
     def.dataSchema.properties.syskonNamn = { type: 'object', properties: { namn: { type: 'string' } } };
     const details = problems(def);
     expect(details).toContainEqual({ path: '/dataSchema/additionalProperties', message: 'must be false: unknown fields are refused' });
-    expect(details).toContainEqual({ path: '/dataSchema/properties/syskonNamn/additionalProperties', message: 'must be false: unknown fields are refused' });
+    expect(details).toContainEqual({
+      path: '/dataSchema/properties/syskonNamn/additionalProperties',
+      message: 'must be false: unknown fields are refused',
+    });
   });
 
   it('requires fields and schema properties to match one to one', () => {
@@ -64,8 +81,14 @@ describe('form definitions', () => {
     def.decisionRules[0].when = { '<': [1, 2], '>': [2, 1] };
     const details = problems(def);
     expect(details).toContainEqual({ path: '/conditions/0/showWhen/eval', message: 'unknown or disallowed JSON Logic operator "eval"' });
-    expect(details).toContainEqual({ path: '/conditions/1/requiredWhen/==/0/var', message: 'var names "noSuchField", which is not a field of this form' });
-    expect(details).toContainEqual({ path: '/decisionRules/0/when', message: 'a JSON Logic operation has exactly one operator key, found 2' });
+    expect(details).toContainEqual({
+      path: '/conditions/1/requiredWhen/==/0/var',
+      message: 'var names "noSuchField", which is not a field of this form',
+    });
+    expect(details).toContainEqual({
+      path: '/decisionRules/0/when',
+      message: 'a JSON Logic operation has exactly one operator key, found 2',
+    });
   });
 
   it('refuses a conditional field that the schema always requires, and attachment fields without rules', () => {
@@ -74,7 +97,10 @@ describe('form definitions', () => {
     def.attachments = [];
     const details = problems(def);
     expect(details).toContainEqual({ path: '/conditions/1/field', message: expect.stringMatching(/always required/) });
-    expect(details).toContainEqual({ path: '/attachments', message: 'attachment field "lakarintyg" has no attachment rule (allowed types, size)' });
+    expect(details).toContainEqual({
+      path: '/attachments',
+      message: 'attachment field "lakarintyg" has no attachment rule (allowed types, size)',
+    });
   });
 
   it('names the field of a shape error, e.g. a bad prefix or a reserved field name', () => {

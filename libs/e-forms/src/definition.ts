@@ -15,7 +15,19 @@ export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
  */
 export const MAX_ATTACHMENT_BYTES = 700_000;
 
-export const FIELD_KINDS = ['text', 'textarea', 'number', 'integer', 'boolean', 'date', 'select', 'multiselect', 'email', 'phone', 'attachment'] as const;
+export const FIELD_KINDS = [
+  'text',
+  'textarea',
+  'number',
+  'integer',
+  'boolean',
+  'date',
+  'select',
+  'multiselect',
+  'email',
+  'phone',
+  'attachment',
+] as const;
 
 const Localized = z.object({ sv: z.string().min(1).max(4000), en: z.string().min(1).max(4000) }).strict();
 const Slug = z.string().regex(/^[a-z][a-z0-9-]{1,59}$/, 'must be lower-case a-z, 0-9 and dashes, starting with a letter');
@@ -32,7 +44,10 @@ const FieldSchema = z
     kind: z.enum(FIELD_KINDS),
     label: Localized,
     help: Localized.optional(),
-    options: z.array(z.object({ value: z.string().min(1).max(100), label: Localized }).strict()).min(1).optional(),
+    options: z
+      .array(z.object({ value: z.string().min(1).max(100), label: Localized }).strict())
+      .min(1)
+      .optional(),
   })
   .strict();
 
@@ -60,8 +75,14 @@ const AttachmentRuleSchema = z
 export const LegalBasisSchema = z
   .object({
     sfs: z.string().regex(/^\d{4}:\d{1,4}$/, 'must be an SFS number like 1998:1276'),
-    chapter: z.string().regex(/^\d{1,3}[a-z]?$/).optional(),
-    section: z.string().regex(/^\d{1,3}[a-z]?$/).optional(),
+    chapter: z
+      .string()
+      .regex(/^\d{1,3}[a-z]?$/)
+      .optional(),
+    section: z
+      .string()
+      .regex(/^\d{1,3}[a-z]?$/)
+      .optional(),
     title: Localized.optional(),
   })
   .strict();
@@ -163,7 +184,10 @@ export function validateFormDefinition(input: unknown): FormDefinition {
   const parsed = FormDefinitionSchema.safeParse(input);
   if (!parsed.success) {
     throw new FormDefinitionInvalidError(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map((p) => `/${escapePointer(String(p))}`).join(''), message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map((p) => `/${escapePointer(String(p))}`).join(''),
+        message: issue.message,
+      })),
     );
   }
   const definition = parsed.data;
@@ -176,7 +200,10 @@ export function validateFormDefinition(input: unknown): FormDefinition {
       names.add(field.name);
       const needsOptions = field.kind === 'select' || field.kind === 'multiselect';
       if (needsOptions !== (field.options !== undefined)) {
-        errors.push({ path: `/steps/${s}/fields/${f}/options`, message: needsOptions ? 'a select field needs options' : 'only select fields have options' });
+        errors.push({
+          path: `/steps/${s}/fields/${f}/options`,
+          message: needsOptions ? 'a select field needs options' : 'only select fields have options',
+        });
       }
     }),
   );
@@ -191,7 +218,10 @@ export function validateFormDefinition(input: unknown): FormDefinition {
     if (conditioned.has(condition.field)) errors.push({ path: `${at}/field`, message: `"${condition.field}" has more than one condition` });
     conditioned.add(condition.field);
     if (required.has(condition.field)) {
-      errors.push({ path: `${at}/field`, message: `"${condition.field}" is always required by dataSchema.required; a conditional field must not be` });
+      errors.push({
+        path: `${at}/field`,
+        message: `"${condition.field}" is always required by dataSchema.required; a conditional field must not be`,
+      });
     }
     if (condition.showWhen !== undefined) errors.push(...checkLogic(condition.showWhen, names, `${at}/showWhen`));
     if (condition.requiredWhen !== undefined) errors.push(...checkLogic(condition.requiredWhen, names, `${at}/requiredWhen`));
@@ -200,11 +230,13 @@ export function validateFormDefinition(input: unknown): FormDefinition {
   const attachmentFields = new Set(fields.filter((f) => f.kind === 'attachment').map((f) => f.name));
   const ruled = new Set<string>();
   definition.attachments.forEach((rule, i) => {
-    if (!attachmentFields.has(rule.field)) errors.push({ path: `/attachments/${i}/field`, message: `"${rule.field}" is not an attachment field of this form` });
+    if (!attachmentFields.has(rule.field))
+      errors.push({ path: `/attachments/${i}/field`, message: `"${rule.field}" is not an attachment field of this form` });
     ruled.add(rule.field);
   });
   for (const name of attachmentFields) {
-    if (!ruled.has(name)) errors.push({ path: '/attachments', message: `attachment field "${name}" has no attachment rule (allowed types, size)` });
+    if (!ruled.has(name))
+      errors.push({ path: '/attachments', message: `attachment field "${name}" has no attachment rule (allowed types, size)` });
   }
 
   const ruleIds = new Set<string>();
@@ -225,7 +257,8 @@ function checkDataSchema(schema: Record<string, unknown>, fieldNames: Set<string
   }
   const body = withoutDialectAndId(schema);
   if (!ajv.validateSchema(body)) {
-    for (const e of ajv.errors ?? []) errors.push({ path: `/dataSchema${e.instancePath}`, message: `not a valid JSON Schema: ${e.message}` });
+    for (const e of ajv.errors ?? [])
+      errors.push({ path: `/dataSchema${e.instancePath}`, message: `not a valid JSON Schema: ${e.message}` });
     return errors;
   }
   try {
@@ -238,10 +271,12 @@ function checkDataSchema(schema: Record<string, unknown>, fieldNames: Set<string
   errors.push(...objectsClosed(body, '/dataSchema'));
   const properties = (body.properties ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(properties)) {
-    if (!fieldNames.has(name)) errors.push({ path: `/dataSchema/properties/${escapePointer(name)}`, message: `property "${name}" has no field in any step` });
+    if (!fieldNames.has(name))
+      errors.push({ path: `/dataSchema/properties/${escapePointer(name)}`, message: `property "${name}" has no field in any step` });
   }
   for (const name of fieldNames) {
-    if (!(name in properties)) errors.push({ path: '/dataSchema/properties', message: `field "${name}" has no property in the data schema` });
+    if (!(name in properties))
+      errors.push({ path: '/dataSchema/properties', message: `field "${name}" has no property in the data schema` });
   }
   return errors;
 }

@@ -90,7 +90,11 @@ export class EFormsError extends KommunaError {
 export class FormDefinitionInvalidError extends EFormsError {
   declare readonly details: FieldError[];
   constructor(details: FieldError[]) {
-    super('FORM_DEFINITION_INVALID', `The form definition is invalid: ${details.map((d) => `${d.path || '/'}: ${d.message}`).join('; ')}`, details);
+    super(
+      'FORM_DEFINITION_INVALID',
+      `The form definition is invalid: ${details.map((d) => `${d.path || '/'}: ${d.message}`).join('; ')}`,
+      details,
+    );
   }
 }
 

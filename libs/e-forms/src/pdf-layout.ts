@@ -15,7 +15,11 @@ export interface LineOptions {
  * An A4 document of wrapped lines in Helvetica (WinAnsi covers Swedish; other characters print as
  * "?"), a new page when one is full: the layout of the receipt and the decision document.
  */
-export async function textPdf(): Promise<{ doc: PDFDocument; line: (text: string, options?: LineOptions) => void; space: (points: number) => void }> {
+export async function textPdf(): Promise<{
+  doc: PDFDocument;
+  line: (text: string, options?: LineOptions) => void;
+  space: (points: number) => void;
+}> {
   const doc = await PDFDocument.create();
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);

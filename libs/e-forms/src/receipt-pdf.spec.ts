@@ -6,7 +6,15 @@ import { exampleDefinition, pdfText } from './test-support';
 
 describe('receipt PDF', () => {
   const definition = validateFormDefinition(exampleDefinition('parkeringstillstand'));
-  const data = { roll: 'passagerare', telefon: '060-19 10 00', behovAvHjalp: 'Jag behöver hjälp att ta mig ur bilen – 😀 och ł', funktionsnedsattning: 'Svår artros i båda knäna, går med rullator.', varaktighetManader: 24, gangstrackaMeter: 40, harLakarintyg: false };
+  const data = {
+    roll: 'passagerare',
+    telefon: '060-19 10 00',
+    behovAvHjalp: 'Jag behöver hjälp att ta mig ur bilen – 😀 och ł',
+    funktionsnedsattning: 'Svår artros i båda knäna, går med rullator.',
+    varaktighetManader: 24,
+    gangstrackaMeter: 40,
+    harLakarintyg: false,
+  };
   const receipt: Receipt = {
     submissionId: '6b0f7a9e-1c1d-4e0e-9a57-2f3f1c1e7c11',
     errandNumber: 'PTS-2025-000007',

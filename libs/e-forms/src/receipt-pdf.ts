@@ -86,7 +86,10 @@ export async function renderReceiptPdf(receipt: Receipt, language: Language = 's
     for (const reason of d.reasons) line(reason.text[language], { indent: 12 });
     if (d.legalBasis) {
       const lb = d.legalBasis;
-      line(`${t.legalBasis}: SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`, { indent: 12 });
+      line(
+        `${t.legalBasis}: SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`,
+        { indent: 12 },
+      );
     }
   }
   space(10);

@@ -88,7 +88,11 @@ const prefixed = (columns: string, table: string, prefix: string): string =>
     })
     .join(', ');
 const unprefixed = <T>(row: Record<string, unknown>, prefix: string): T =>
-  Object.fromEntries(Object.entries(row).filter(([k]) => k.startsWith(`${prefix}.`)).map(([k, v]) => [k.slice(prefix.length + 1), v])) as T;
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([k]) => k.startsWith(`${prefix}.`))
+      .map(([k, v]) => [k.slice(prefix.length + 1), v]),
+  ) as T;
 
 /** The keys of a row whose values are timestamps (a raw query may hand them back as text). */
 type DateKey<T> = { [K in keyof T]-?: T[K] extends Date | null | undefined ? K : never }[keyof T];
@@ -116,7 +120,11 @@ export const repository = {
     return em.query(`SELECT ${FORM_COLUMNS} FROM eforms_form WHERE tenant_id = $1 ORDER BY slug`, [tenantId]);
   },
 
-  async insertForm(em: EntityManager, tenantId: string, form: { slug: string; unit: string; templatePublisherTenantId?: string; templateSlug?: string }): Promise<FormRow> {
+  async insertForm(
+    em: EntityManager,
+    tenantId: string,
+    form: { slug: string; unit: string; templatePublisherTenantId?: string; templateSlug?: string },
+  ): Promise<FormRow> {
     const [row] = await em.query(
       `INSERT INTO eforms_form (tenant_id, slug, unit, template_publisher_tenant_id, template_slug) VALUES ($1, $2, $3, $4, $5) RETURNING ${FORM_COLUMNS}`,
       [tenantId, form.slug, form.unit, form.templatePublisherTenantId ?? null, form.templateSlug ?? null],
@@ -136,7 +144,12 @@ export const repository = {
     return rows.map(version);
   },
 
-  async findVersion(em: EntityManager, tenantId: string, formId: string, v: { major: number; minor: number }): Promise<VersionRow | undefined> {
+  async findVersion(
+    em: EntityManager,
+    tenantId: string,
+    formId: string,
+    v: { major: number; minor: number },
+  ): Promise<VersionRow | undefined> {
     const [row] = await em.query(
       `SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND major = $3 AND minor = $4`,
       [tenantId, formId, v.major, v.minor],
@@ -150,7 +163,11 @@ export const repository = {
   },
 
   /** A form by slug with the version citizens get (its highest published one, if any): one statement. */
-  async findFormWithCurrentPublished(em: EntityManager, tenantId: string, slug: string): Promise<{ form: FormRow; version?: VersionRow } | undefined> {
+  async findFormWithCurrentPublished(
+    em: EntityManager,
+    tenantId: string,
+    slug: string,
+  ): Promise<{ form: FormRow; version?: VersionRow } | undefined> {
     const [row] = await em.query(
       `SELECT ${prefixed(FORM_COLUMNS, 'f', 'form')}, ${prefixed(VERSION_COLUMNS, 'v', 'version')} FROM eforms_form f
          LEFT JOIN LATERAL (SELECT * FROM eforms_form_version WHERE tenant_id = $1 AND form_id = f.id AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1) v ON true
@@ -175,7 +192,15 @@ export const repository = {
   async insertVersion(
     em: EntityManager,
     tenantId: string,
-    v: { formId: string; major: number; minor: number; changelog: string; status: FormVersionStatus; definition: FormDefinition; templateId?: string | null },
+    v: {
+      formId: string;
+      major: number;
+      minor: number;
+      changelog: string;
+      status: FormVersionStatus;
+      definition: FormDefinition;
+      templateId?: string | null;
+    },
   ): Promise<VersionRow> {
     const [row] = await em.query(
       `INSERT INTO eforms_form_version (tenant_id, form_id, major, minor, changelog, status, definition, template_id, published_at)
@@ -185,7 +210,12 @@ export const repository = {
     return version(row);
   },
 
-  async updateDraftVersion(em: EntityManager, tenantId: string, id: string, changes: { definition?: FormDefinition; changelog?: string }): Promise<VersionRow> {
+  async updateDraftVersion(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    changes: { definition?: FormDefinition; changelog?: string },
+  ): Promise<VersionRow> {
     const [rows] = await em.query(
       `UPDATE eforms_form_version SET definition = COALESCE($3, definition), changelog = COALESCE($4, changelog)
         WHERE tenant_id = $1 AND id = $2 AND status = 'draft' RETURNING ${VERSION_COLUMNS}`,
@@ -204,7 +234,11 @@ export const repository = {
     return version(rows[0]);
   },
 
-  async insertTemplate(em: EntityManager, publisherTenantId: string, t: Omit<TemplateRow, 'id' | 'publisherTenantId' | 'publishedAt'>): Promise<TemplateRow> {
+  async insertTemplate(
+    em: EntityManager,
+    publisherTenantId: string,
+    t: Omit<TemplateRow, 'id' | 'publisherTenantId' | 'publishedAt'>,
+  ): Promise<TemplateRow> {
     await em.query(
       `INSERT INTO eforms_template (publisher_tenant_id, slug, major, minor, unit, changelog, definition) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (publisher_tenant_id, slug, major, minor) DO NOTHING`,
@@ -233,7 +267,11 @@ export const repository = {
     return row && dates(row as TemplateRow, 'publishedAt');
   },
 
-  async insertDraft(em: EntityManager, tenantId: string, d: { formVersionId: string; subjectPartyId: string; data: Record<string, unknown>; now: Date; expiresAt: Date }): Promise<DraftRow> {
+  async insertDraft(
+    em: EntityManager,
+    tenantId: string,
+    d: { formVersionId: string; subjectPartyId: string; data: Record<string, unknown>; now: Date; expiresAt: Date },
+  ): Promise<DraftRow> {
     const [row] = await em.query(
       `INSERT INTO eforms_draft (tenant_id, form_version_id, subject_party_id, data, created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING ${DRAFT_COLUMNS}`,
       [tenantId, d.formVersionId, d.subjectPartyId, JSON.stringify(d.data), d.now, d.expiresAt],
@@ -242,7 +280,11 @@ export const repository = {
   },
 
   async findDraft(em: EntityManager, tenantId: string, id: string, subjectPartyId: string): Promise<DraftRow | undefined> {
-    const [row] = await em.query(`SELECT ${DRAFT_COLUMNS} FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`, [tenantId, id, subjectPartyId]);
+    const [row] = await em.query(`SELECT ${DRAFT_COLUMNS} FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`, [
+      tenantId,
+      id,
+      subjectPartyId,
+    ]);
     return row && dates(row as DraftRow, 'createdAt', 'updatedAt', 'expiresAt');
   },
 
@@ -254,7 +296,14 @@ export const repository = {
     return rows.map((r) => dates(r, 'createdAt', 'updatedAt', 'expiresAt'));
   },
 
-  async saveDraft(em: EntityManager, tenantId: string, id: string, data: Record<string, unknown>, now: Date, expiresAt: Date): Promise<DraftRow> {
+  async saveDraft(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    data: Record<string, unknown>,
+    now: Date,
+    expiresAt: Date,
+  ): Promise<DraftRow> {
     const [rows] = await em.query(
       `UPDATE eforms_draft SET data = $3, updated_at = $4, expires_at = $5 WHERE tenant_id = $1 AND id = $2 RETURNING ${DRAFT_COLUMNS}`,
       [tenantId, id, JSON.stringify(data), now, expiresAt],
@@ -264,7 +313,10 @@ export const repository = {
 
   /** Deletes a draft with its unsubmitted files, except those in `keep` (about to be submitted). */
   async deleteDraft(em: EntityManager, tenantId: string, id: string, keep: string[] = []): Promise<void> {
-    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL AND NOT (id = ANY($3::uuid[]))`, [tenantId, id, keep]);
+    await em.query(
+      `DELETE FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL AND NOT (id = ANY($3::uuid[]))`,
+      [tenantId, id, keep],
+    );
     await em.query(`DELETE FROM eforms_draft WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
   },
 
@@ -282,12 +334,32 @@ export const repository = {
   async insertAttachment(
     em: EntityManager,
     tenantId: string,
-    a: { draftId?: string; completionSubmissionId?: string; subjectPartyId: string; field: string; fileName: string; contentType: string; sha256: string; content: Buffer },
+    a: {
+      draftId?: string;
+      completionSubmissionId?: string;
+      subjectPartyId: string;
+      field: string;
+      fileName: string;
+      contentType: string;
+      sha256: string;
+      content: Buffer;
+    },
   ): Promise<AttachmentInfo> {
     const [row] = await em.query(
       `INSERT INTO eforms_attachment (tenant_id, draft_id, completion_submission_id, subject_party_id, field, file_name, content_type, size_bytes, sha256, content)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${ATTACHMENT_COLUMNS}`,
-      [tenantId, a.draftId ?? null, a.completionSubmissionId ?? null, a.subjectPartyId, a.field, a.fileName, a.contentType, a.content.length, a.sha256, a.content],
+      [
+        tenantId,
+        a.draftId ?? null,
+        a.completionSubmissionId ?? null,
+        a.subjectPartyId,
+        a.field,
+        a.fileName,
+        a.contentType,
+        a.content.length,
+        a.sha256,
+        a.content,
+      ],
     );
     return row;
   },
@@ -307,20 +379,34 @@ export const repository = {
         WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[])`,
       [tenantId, submissionId, ids],
     );
-    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL`, [tenantId, submissionId]);
+    await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL`, [
+      tenantId,
+      submissionId,
+    ]);
     return Number(taken ?? 0);
   },
 
   async draftAttachments(em: EntityManager, tenantId: string, draftId: string): Promise<AttachmentInfo[]> {
-    return em.query(`SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`, [tenantId, draftId]);
+    return em.query(
+      `SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+      [tenantId, draftId],
+    );
   },
 
   async submissionAttachments(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
-    return em.query(`SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`, [tenantId, submissionId]);
+    return em.query(`SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`, [
+      tenantId,
+      submissionId,
+    ]);
   },
 
   /** Attachments the citizen uploaded and has not submitted yet, by id. */
-  async unsubmittedAttachments(em: EntityManager, tenantId: string, subjectPartyId: string, ids: string[]): Promise<Array<AttachmentInfo & { draftId: string | null }>> {
+  async unsubmittedAttachments(
+    em: EntityManager,
+    tenantId: string,
+    subjectPartyId: string,
+    ids: string[],
+  ): Promise<Array<AttachmentInfo & { draftId: string | null }>> {
     if (ids.length === 0) return [];
     return em.query(
       `SELECT ${ATTACHMENT_COLUMNS}, draft_id AS "draftId" FROM eforms_attachment
@@ -332,11 +418,19 @@ export const repository = {
   /** Returns how many of the files it attached (a file another submission took meanwhile is not). */
   async attachToSubmission(em: EntityManager, tenantId: string, submissionId: string, ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const [, count] = await em.query(`UPDATE eforms_attachment SET submission_id = $2, draft_id = NULL WHERE tenant_id = $1 AND id = ANY($3::uuid[]) AND submission_id IS NULL`, [tenantId, submissionId, ids]);
+    const [, count] = await em.query(
+      `UPDATE eforms_attachment SET submission_id = $2, draft_id = NULL WHERE tenant_id = $1 AND id = ANY($3::uuid[]) AND submission_id IS NULL`,
+      [tenantId, submissionId, ids],
+    );
     return Number(count ?? 0);
   },
 
-  async findSubmissionByKey(em: EntityManager, tenantId: string, subjectPartyId: string | null, key: string): Promise<SubmissionRow | undefined> {
+  async findSubmissionByKey(
+    em: EntityManager,
+    tenantId: string,
+    subjectPartyId: string | null,
+    key: string,
+  ): Promise<SubmissionRow | undefined> {
     const [row] = await em.query(
       subjectPartyId
         ? `SELECT ${SUBMISSION_COLUMNS} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id = $2 AND idempotency_key = $3`
@@ -361,17 +455,48 @@ export const repository = {
   async insertSubmission(
     em: EntityManager,
     tenantId: string,
-    s: Pick<SubmissionRow, 'formId' | 'formVersionId' | 'subjectPartyId' | 'subjectKind' | 'data' | 'errandNumber' | 'idempotencyKey' | 'payloadHash' | 'status' | 'submittedAt'>,
+    s: Pick<
+      SubmissionRow,
+      | 'formId'
+      | 'formVersionId'
+      | 'subjectPartyId'
+      | 'subjectKind'
+      | 'data'
+      | 'errandNumber'
+      | 'idempotencyKey'
+      | 'payloadHash'
+      | 'status'
+      | 'submittedAt'
+    >,
   ): Promise<string> {
     const [row] = await em.query(
       `INSERT INTO eforms_submission (tenant_id, form_id, form_version_id, subject_party_id, subject_kind, data, errand_number, idempotency_key, payload_hash, status, submitted_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
-      [tenantId, s.formId, s.formVersionId, s.subjectPartyId, s.subjectKind, JSON.stringify(s.data), s.errandNumber, s.idempotencyKey, s.payloadHash, s.status, s.submittedAt],
+      [
+        tenantId,
+        s.formId,
+        s.formVersionId,
+        s.subjectPartyId,
+        s.subjectKind,
+        JSON.stringify(s.data),
+        s.errandNumber,
+        s.idempotencyKey,
+        s.payloadHash,
+        s.status,
+        s.submittedAt,
+      ],
     );
     return row.id;
   },
 
-  async setSubmissionStatus(em: EntityManager, tenantId: string, id: string, status: SubmissionStatus, now: Date, completion?: LocalizedText): Promise<void> {
+  async setSubmissionStatus(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    status: SubmissionStatus,
+    now: Date,
+    completion?: LocalizedText,
+  ): Promise<void> {
     await em.query(
       completion
         ? `UPDATE eforms_submission SET status = $3, updated_at = $4, completion_message = $5, completion_requested_at = $4 WHERE tenant_id = $1 AND id = $2`
@@ -380,8 +505,21 @@ export const repository = {
     );
   },
 
-  async updateSubmissionData(em: EntityManager, tenantId: string, id: string, data: Record<string, unknown>, status: SubmissionStatus, now: Date): Promise<void> {
-    await em.query(`UPDATE eforms_submission SET data = $3, status = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, JSON.stringify(data), status, now]);
+  async updateSubmissionData(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    data: Record<string, unknown>,
+    status: SubmissionStatus,
+    now: Date,
+  ): Promise<void> {
+    await em.query(`UPDATE eforms_submission SET data = $3, status = $4, updated_at = $5 WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+      JSON.stringify(data),
+      status,
+      now,
+    ]);
   },
 
   /**
@@ -395,7 +533,9 @@ export const repository = {
     page: { status?: SubmissionStatus; after?: { at: string; id: string }; limit: number },
   ): Promise<Array<SubmissionRow & { cursorAt: string }>> {
     const rows: Array<SubmissionRow & { cursorAt: string }> = await em.query(
-      `SELECT ${SUBMISSION_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')},
+      `SELECT ${SUBMISSION_COLUMNS.split(', ')
+        .map((c) => `s.${c}`)
+        .join(', ')},
               to_char(s.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
          FROM eforms_submission s
          JOIN eforms_form f ON f.tenant_id = s.tenant_id AND f.id = s.form_id
@@ -433,7 +573,12 @@ export const repository = {
   },
 
   /** Records the case system's reference unless one is set; returns whether this call set it. */
-  async registerSubmission(em: EntityManager, tenantId: string, id: string, r: { reference: string; at: Date; by: string }): Promise<boolean> {
+  async registerSubmission(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+    r: { reference: string; at: Date; by: string },
+  ): Promise<boolean> {
     const [, count] = await em.query(
       `UPDATE eforms_submission SET case_system_reference = $3, registered_at = $4, registered_by = $5
         WHERE tenant_id = $1 AND id = $2 AND case_system_reference IS NULL`,
@@ -457,7 +602,10 @@ export const repository = {
   },
 
   /** The applicant's identity number, for the municipality's own case system (never in events or logs). */
-  async applicantIdentity(em: EntityManager, partyId: string): Promise<{ kind: 'person' | 'organisation'; identityNumber: string } | undefined> {
+  async applicantIdentity(
+    em: EntityManager,
+    partyId: string,
+  ): Promise<{ kind: 'person' | 'organisation'; identityNumber: string } | undefined> {
     const [row]: Array<{ kind: 'person' | 'organisation'; identityNumber: string }> = await em.query(
       `SELECT kind, identity_number AS "identityNumber" FROM party WHERE id = $1`,
       [partyId],
@@ -484,19 +632,41 @@ export const repository = {
     const [row] = await em.query(
       `INSERT INTO eforms_decision (tenant_id, submission_id, subject_party_id, outcome, automated, reasons, legal_basis, decided_by, decided_at, valid_from, valid_to)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-      [tenantId, d.submissionId, d.subjectPartyId, d.outcome, d.automated, JSON.stringify(d.reasons), d.legalBasis ? JSON.stringify(d.legalBasis) : null, d.decidedBy, d.decidedAt, d.validFrom, d.validTo],
+      [
+        tenantId,
+        d.submissionId,
+        d.subjectPartyId,
+        d.outcome,
+        d.automated,
+        JSON.stringify(d.reasons),
+        d.legalBasis ? JSON.stringify(d.legalBasis) : null,
+        d.decidedBy,
+        d.decidedAt,
+        d.validFrom,
+        d.validTo,
+      ],
     );
     return row.id;
   },
 
   async findDecision(em: EntityManager, tenantId: string, submissionId: string): Promise<DecisionInfo | undefined> {
-    const [row] = await em.query(`SELECT ${DECISION_COLUMNS} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [tenantId, submissionId]);
+    const [row] = await em.query(`SELECT ${DECISION_COLUMNS} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [
+      tenantId,
+      submissionId,
+    ]);
     return row && decision(row);
   },
 
   /** A decision by its id, with the submission it decides. */
-  async findDecisionById(em: EntityManager, tenantId: string, id: string): Promise<{ decision: DecisionInfo; submissionId: string } | undefined> {
-    const [row] = await em.query(`SELECT ${DECISION_COLUMNS}, submission_id AS "submissionId" FROM eforms_decision WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  async findDecisionById(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+  ): Promise<{ decision: DecisionInfo; submissionId: string } | undefined> {
+    const [row] = await em.query(
+      `SELECT ${DECISION_COLUMNS}, submission_id AS "submissionId" FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, id],
+    );
     if (!row) return undefined;
     const { submissionId, ...rest } = row as DecisionRow & { submissionId: string };
     return { decision: decision(rest), submissionId };

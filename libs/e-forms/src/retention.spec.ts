@@ -10,7 +10,11 @@ import { FormAdminService } from './services/form-admin.service';
 import { exampleDefinition, PDF } from './test-support';
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 const DAY = 86_400_000;
@@ -30,8 +34,14 @@ describe('e-forms retention (gallring) with a moving clock', () => {
 
   const inTenant = <T>(tenant: Tenant, work: () => Promise<T>, subjectId?: string) =>
     requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug, subjectId }, work);
-  const sql = (tenant: Tenant, query: string, params: unknown[] = []) => inTenant(tenant, () => db().transaction((em) => em.query(query, params)));
-  const admin = (tenant: Tenant): Principal => ({ subject: `admin-${tenant.slug}`, issuer: 'test', roles: ['tenant_admin'], organizations: [tenant.slug] });
+  const sql = (tenant: Tenant, query: string, params: unknown[] = []) =>
+    inTenant(tenant, () => db().transaction((em) => em.query(query, params)));
+  const admin = (tenant: Tenant): Principal => ({
+    subject: `admin-${tenant.slug}`,
+    issuer: 'test',
+    roles: ['tenant_admin'],
+    organizations: [tenant.slug],
+  });
 
   const ids: Record<string, string> = {};
   beforeAll(async () => {
@@ -48,9 +58,19 @@ describe('e-forms retention (gallring) with a moving clock', () => {
 
     // Sundsvall: building enquiries kept 730 days, parking permits 3650 days (the shipped forms).
     await inTenant(sundsvall, async () => {
-      await forms.createForm(admin(sundsvall), { slug: 'bygglov', unit: 'samhallsbyggnad', definition: exampleDefinition('bygglov-forfragan'), changelog: 'Första' });
+      await forms.createForm(admin(sundsvall), {
+        slug: 'bygglov',
+        unit: 'samhallsbyggnad',
+        definition: exampleDefinition('bygglov-forfragan'),
+        changelog: 'Första',
+      });
       await forms.publishFormVersion(admin(sundsvall), 'bygglov', '1.0');
-      await forms.createForm(admin(sundsvall), { slug: 'parkering', unit: 'socialtjanst', definition: exampleDefinition('parkeringstillstand'), changelog: 'Första' });
+      await forms.createForm(admin(sundsvall), {
+        slug: 'parkering',
+        unit: 'socialtjanst',
+        definition: exampleDefinition('parkeringstillstand'),
+        changelog: 'Första',
+      });
       await forms.publishFormVersion(admin(sundsvall), 'parkering', '1.0');
     });
     const angeBygglov = exampleDefinition('bygglov-forfragan');
@@ -60,21 +80,49 @@ describe('e-forms retention (gallring) with a moving clock', () => {
       await forms.publishFormVersion(admin(ange), 'bygglov', '1.0');
     });
 
-    const enquiry = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
-    ids.sundsvallBygglov = (await inTenant(sundsvall, () => citizen.submit({ formSlug: 'bygglov', data: enquiry, idempotencyKey: 'retention-1' }))).submissionId;
-    ids.angeBygglov = (await inTenant(ange, () => citizen.submit({ formSlug: 'bygglov', data: enquiry, idempotencyKey: 'retention-2' }))).submissionId;
+    const enquiry = {
+      fastighetsbeteckning: 'Norrmalm 3:12',
+      atgard: 'attefall',
+      beskrivning: 'Ett attefallshus',
+      namn: 'Kim',
+      svarsform: 'epost',
+      epost: 'kim@example.se',
+    };
+    ids.sundsvallBygglov = (
+      await inTenant(sundsvall, () => citizen.submit({ formSlug: 'bygglov', data: enquiry, idempotencyKey: 'retention-1' }))
+    ).submissionId;
+    ids.angeBygglov = (
+      await inTenant(ange, () => citizen.submit({ formSlug: 'bygglov', data: enquiry, idempotencyKey: 'retention-2' }))
+    ).submissionId;
     // Anna's parking permit with a medical certificate attached.
     const draft = await inTenant(sundsvall, () => citizen.startDraft('parkering'), anna);
-    const file = await inTenant(sundsvall, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }), anna);
-    const permit = { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 'Svår artros i båda knäna.', varaktighetManader: 12, gangstrackaMeter: 50, harLakarintyg: true, lakarintyg: file.id };
-    ids.parkering = (await inTenant(sundsvall, () => citizen.submit({ draftId: draft.id, data: permit, idempotencyKey: 'retention-3' }), anna)).submissionId;
+    const file = await inTenant(
+      sundsvall,
+      () =>
+        citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }),
+      anna,
+    );
+    const permit = {
+      roll: 'forare',
+      telefon: '060-19 10 00',
+      funktionsnedsattning: 'Svår artros i båda knäna.',
+      varaktighetManader: 12,
+      gangstrackaMeter: 50,
+      harLakarintyg: true,
+      lakarintyg: file.id,
+    };
+    ids.parkering = (
+      await inTenant(sundsvall, () => citizen.submit({ draftId: draft.id, data: permit, idempotencyKey: 'retention-3' }), anna)
+    ).submissionId;
     // Drafts left behind: Sundsvall's parking form keeps them 30 days, Ånge's form 5 (tenant setting).
     ids.sundsvallDraft = (await inTenant(sundsvall, () => citizen.startDraft('parkering'), anna)).id;
     ids.angeDraft = (await inTenant(ange, () => citizen.startDraft('bygglov'), anna)).id;
   });
 
-  const purgedAt = async (tenant: Tenant, id: string) => (await sql(tenant, `SELECT purged_at FROM eforms_submission WHERE id = $1`, [id]))[0].purged_at;
-  const draftExists = async (tenant: Tenant, id: string) => (await sql(tenant, `SELECT count(*)::int AS n FROM eforms_draft WHERE id = $1`, [id]))[0].n === 1;
+  const purgedAt = async (tenant: Tenant, id: string) =>
+    (await sql(tenant, `SELECT purged_at FROM eforms_submission WHERE id = $1`, [id]))[0].purged_at;
+  const draftExists = async (tenant: Tenant, id: string) =>
+    (await sql(tenant, `SELECT count(*)::int AS n FROM eforms_draft WHERE id = $1`, [id]))[0].n === 1;
 
   it('keeps everything while nothing is due', async () => {
     at(4);
@@ -104,13 +152,17 @@ describe('e-forms retention (gallring) with a moving clock', () => {
     expect((await purger.purgeAll()).sundsvall.submissions).toBe(1);
     expect(await purgedAt(sundsvall, ids.sundsvallBygglov)).not.toBeNull();
     expect(await purgedAt(sundsvall, ids.parkering)).toBeNull();
-    expect((await sql(sundsvall, `SELECT count(*)::int AS n FROM eforms_attachment WHERE submission_id = $1`, [ids.parkering]))[0].n).toBe(1);
+    expect((await sql(sundsvall, `SELECT count(*)::int AS n FROM eforms_attachment WHERE submission_id = $1`, [ids.parkering]))[0].n).toBe(
+      1,
+    );
 
     at(3651);
     expect((await purger.purgeAll()).sundsvall.submissions).toBe(1);
     const [permit] = await sql(sundsvall, `SELECT data, purged_at FROM eforms_submission WHERE id = $1`, [ids.parkering]);
     expect(permit).toEqual({ data: {}, purged_at: new Date(start.getTime() + 3651 * DAY) });
-    expect((await sql(sundsvall, `SELECT count(*)::int AS n FROM eforms_attachment WHERE submission_id = $1`, [ids.parkering]))[0].n).toBe(0);
+    expect((await sql(sundsvall, `SELECT count(*)::int AS n FROM eforms_attachment WHERE submission_id = $1`, [ids.parkering]))[0].n).toBe(
+      0,
+    );
     // The decision (automated or not) is the record and stays.
     expect((await sql(sundsvall, `SELECT count(*)::int AS n FROM eforms_submission`))[0].n).toBe(2);
   });

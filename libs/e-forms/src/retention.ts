@@ -37,8 +37,9 @@ export class EFormsRetentionPurger {
     const result: Record<string, EFormsRetentionResult> = {};
     for (const tenant of this.tenants.all()) {
       if (!tenant.config.services['e-forms']) continue;
-      result[tenant.slug] = await requestContext.run({ requestId: `eforms-retention-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () =>
-        this.purgeTenant(tenant),
+      result[tenant.slug] = await requestContext.run(
+        { requestId: `eforms-retention-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug },
+        () => this.purgeTenant(tenant),
       );
     }
     return result;
@@ -50,7 +51,16 @@ export class EFormsRetentionPurger {
     total.drafts = await this.database.transaction(async (em) => {
       const drafts = await repository.purgeExpiredDrafts(em, tenant.id, now);
       if (drafts > 0) {
-        await this.audit.record(em, { actor: auditActor.system('retention'), action: 'eforms.drafts.purged', targetType: 'eforms_draft', details: { count: drafts, before: now.toISOString() } }, now);
+        await this.audit.record(
+          em,
+          {
+            actor: auditActor.system('retention'),
+            action: 'eforms.drafts.purged',
+            targetType: 'eforms_draft',
+            details: { count: drafts, before: now.toISOString() },
+          },
+          now,
+        );
       }
       return drafts;
     });
@@ -67,15 +77,22 @@ export class EFormsRetentionPurger {
         if (due.length === 0) return 0;
         const ids = due.map((d) => d.id);
         // With the submission's files go those uploaded for a completion that was never given.
-        await em.query(`DELETE FROM eforms_attachment WHERE tenant_id = $1 AND (submission_id = ANY($2::uuid[]) OR completion_submission_id = ANY($2::uuid[]))`, [tenant.id, ids]);
-        await em.query(`UPDATE eforms_submission SET data = '{}'::jsonb, completion_message = NULL, purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
-          tenant.id,
-          ids,
-          now,
-        ]);
+        await em.query(
+          `DELETE FROM eforms_attachment WHERE tenant_id = $1 AND (submission_id = ANY($2::uuid[]) OR completion_submission_id = ANY($2::uuid[]))`,
+          [tenant.id, ids],
+        );
+        await em.query(
+          `UPDATE eforms_submission SET data = '{}'::jsonb, completion_message = NULL, purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+          [tenant.id, ids, now],
+        );
         await this.audit.record(
           em,
-          { actor: auditActor.system('retention'), action: 'eforms.submissions.purged', targetType: 'eforms_submission', details: { count: ids.length, errandNumbers: due.map((d) => d.errand_number) } },
+          {
+            actor: auditActor.system('retention'),
+            action: 'eforms.submissions.purged',
+            targetType: 'eforms_submission',
+            details: { count: ids.length, errandNumbers: due.map((d) => d.errand_number) },
+          },
           now,
         );
         return ids.length;

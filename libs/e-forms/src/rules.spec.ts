@@ -28,12 +28,22 @@ describe('automated decision rules', () => {
     expect(outcome).toMatchObject({
       kind: 'decided',
       outcome: 'approve',
-      reasons: [{ ruleId: 'bifall-intyg-varaktig', text: { sv: expect.stringContaining('Läkarintyg finns') }, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' } }],
+      reasons: [
+        {
+          ruleId: 'bifall-intyg-varaktig',
+          text: { sv: expect.stringContaining('Läkarintyg finns') },
+          legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
+        },
+      ],
     });
   });
 
   it('rejects a disability shorter than six months, whatever else is answered', () => {
-    expect(evaluateDecisionRules(parking, { harLakarintyg: true, varaktighetManader: 5 })).toMatchObject({ kind: 'decided', outcome: 'reject', rule: { id: 'avslag-kortvarig' } });
+    expect(evaluateDecisionRules(parking, { harLakarintyg: true, varaktighetManader: 5 })).toMatchObject({
+      kind: 'decided',
+      outcome: 'reject',
+      rule: { id: 'avslag-kortvarig' },
+    });
   });
 
   it('leaves everything else to manual handling', () => {

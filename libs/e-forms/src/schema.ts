@@ -14,6 +14,15 @@ import { EFormsCaseSystem1766300000000 } from './migrations/1766300000000-e-form
 
 /** The e-forms tables; apps add them to the platform's. */
 export const E_FORMS_DATABASE_SCHEMA: DatabaseSchema = {
-  entities: [FormEntity, FormVersionEntity, TemplateEntity, DraftEntity, SubmissionEntity, AttachmentEntity, ErrandCounterEntity, DecisionEntity],
+  entities: [
+    FormEntity,
+    FormVersionEntity,
+    TemplateEntity,
+    DraftEntity,
+    SubmissionEntity,
+    AttachmentEntity,
+    ErrandCounterEntity,
+    DecisionEntity,
+  ],
   migrations: [EForms1764316800000, EFormsRetention1764576000000, EFormsCompletionValidity1766200000000, EFormsCaseSystem1766300000000],
 };

@@ -18,9 +18,13 @@ export function checkTemplateAdoptions<T extends ConfiguredTenant>(tenants: read
   for (const tenant of tenants) {
     for (const [i, adoption] of eFormsSettings(tenant).adoptTemplates.entries()) {
       const field = `tenants/${tenant.slug}/tenant.yaml: services.e-forms.settings.adoptTemplates.${i}`;
-      if (!slugs.has(adoption.from)) throw new EFormsError('E_FORMS_SETTINGS_INVALID', `${field}.from: "${adoption.from}" is not a member municipality`);
+      if (!slugs.has(adoption.from))
+        throw new EFormsError('E_FORMS_SETTINGS_INVALID', `${field}.from: "${adoption.from}" is not a member municipality`);
       if (adoption.from === tenant.slug) {
-        throw new EFormsError('E_FORMS_SETTINGS_INVALID', `${field}.from: a municipality does not adopt its own template: it already has the form`);
+        throw new EFormsError(
+          'E_FORMS_SETTINGS_INVALID',
+          `${field}.from: a municipality does not adopt its own template: it already has the form`,
+        );
       }
       const shared = files.some((f) => f.tenant.slug === adoption.from && f.slug === adoption.template && f.shareAsTemplate);
       if (!shared) {
@@ -44,7 +48,8 @@ export const E_FORMS_SERVICE: ServiceDescriptor = {
   },
   compose: ({ database, tenants, tenantsDir }) => ({
     // Drafts and stored submissions past their retention.
-    backgroundTasks: ({ settings = {}, onError }) => eFormsBackgroundTasks(database, tenants, { intervalMs: settings.retentionIntervalMs, onError }),
+    backgroundTasks: ({ settings = {}, onError }) =>
+      eFormsBackgroundTasks(database, tenants, { intervalMs: settings.retentionIntervalMs, onError }),
     // Each municipality's forms (tenants/<slug>/forms/*.yaml), shared templates and adoptions.
     loadStartupContent: async () => {
       await loadEFormsContent({ database, tenants, tenantsDir });

@@ -14,11 +14,21 @@ import { FormCatalogService } from './services/form-catalog.service';
 import { exampleDefinition, PDF, pdfText, PNG } from './test-support';
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 
-const staff = (tenant: Tenant, roles: Principal['roles'], unit?: string): Principal => ({ subject: `staff-${tenant.slug}-${unit ?? roles[0]}`, issuer: 'test', roles, organizations: [tenant.slug], unit });
+const staff = (tenant: Tenant, roles: Principal['roles'], unit?: string): Principal => ({
+  subject: `staff-${tenant.slug}-${unit ?? roles[0]}`,
+  issuer: 'test',
+  roles,
+  organizations: [tenant.slug],
+  unit,
+});
 
 async function failure(work: Promise<unknown>): Promise<EFormsError> {
   try {
@@ -48,7 +58,10 @@ describe('e-forms services on the database', () => {
   beforeAll(async () => {
     directory = new TenantDirectory(db());
     [sundsvall, ange, harnosand] = await directory.sync([
-      buildTenantConfig({ slug: 'sundsvall', services: { 'e-forms': { stage: 'production', settings: { automatedDecisions: ['parkering'] } } } }),
+      buildTenantConfig({
+        slug: 'sundsvall',
+        services: { 'e-forms': { stage: 'production', settings: { automatedDecisions: ['parkering'] } } },
+      }),
       buildTenantConfig({ slug: 'ange', services: { 'e-forms': { stage: 'production', settings: { errandNumberPrefix: 'ANG' } } } }),
       // Uses e-forms without an errand number prefix of its own.
       buildTenantConfig({ slug: 'harnosand', services: { 'e-forms': { stage: 'piloting', settings: {} } } }),
@@ -66,8 +79,10 @@ describe('e-forms services on the database', () => {
     requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug, subjectId }, work);
   const asAdmin = <T>(tenant: Tenant, work: (p: Principal) => Promise<T>) => inTenant(tenant, () => work(staff(tenant, ['tenant_admin'])));
   const asCitizen = <T>(tenant: Tenant, party: string, work: () => Promise<T>) => inTenant(tenant, work, party);
-  const asCaseWorker = <T>(tenant: Tenant, unit: string | undefined, work: (p: Principal) => Promise<T>) => inTenant(tenant, () => work(staff(tenant, ['case_worker'], unit)));
-  const sql = (tenant: Tenant, query: string, params: unknown[] = []) => inTenant(tenant, () => db().transaction((em) => em.query(query, params)));
+  const asCaseWorker = <T>(tenant: Tenant, unit: string | undefined, work: (p: Principal) => Promise<T>) =>
+    inTenant(tenant, () => work(staff(tenant, ['case_worker'], unit)));
+  const sql = (tenant: Tenant, query: string, params: unknown[] = []) =>
+    inTenant(tenant, () => db().transaction((em) => em.query(query, params)));
   const counts = async (tenant: Tenant) => {
     const [row] = await sql(
       tenant,
@@ -90,13 +105,27 @@ describe('e-forms services on the database', () => {
 
   describe('an admin publishes, versions and retires a form', () => {
     it('creates a draft 1.0 that citizens cannot see until it is published', async () => {
-      const form = await asAdmin(sundsvall, (p) => admin.createForm(p, { slug: 'parkering', unit: 'socialtjanst', definition: exampleDefinition('parkeringstillstand'), changelog: 'Första versionen' }));
-      expect(form).toMatchObject({ slug: 'parkering', unit: 'socialtjanst', currentVersion: null, versions: [{ version: '1.0', status: 'draft' }] });
+      const form = await asAdmin(sundsvall, (p) =>
+        admin.createForm(p, {
+          slug: 'parkering',
+          unit: 'socialtjanst',
+          definition: exampleDefinition('parkeringstillstand'),
+          changelog: 'Första versionen',
+        }),
+      );
+      expect(form).toMatchObject({
+        slug: 'parkering',
+        unit: 'socialtjanst',
+        currentVersion: null,
+        versions: [{ version: '1.0', status: 'draft' }],
+      });
       expect((await failure(inTenant(sundsvall, () => catalog.getPublished('parkering')))).code).toBe('FORM_NOT_PUBLISHED');
       const published = await asAdmin(sundsvall, (p) => admin.publishFormVersion(p, 'parkering', '1.0'));
       expect(published).toMatchObject({ version: '1.0', status: 'published', publishedAt: expect.any(Date) });
       const list = await inTenant(sundsvall, () => catalog.listPublished());
-      expect(list.map((f) => [f.slug, f.version, f.title.sv])).toEqual([['parkering', '1.0', 'Ansök om parkeringstillstånd för rörelsehindrade']]);
+      expect(list.map((f) => [f.slug, f.version, f.title.sv])).toEqual([
+        ['parkering', '1.0', 'Ansök om parkeringstillstånd för rörelsehindrade'],
+      ]);
       // Another municipality does not see it.
       expect(await inTenant(ange, () => catalog.listPublished())).toEqual([]);
     });
@@ -104,17 +133,25 @@ describe('e-forms services on the database', () => {
     it('refuses a definition that is not a valid form, listing the problems', async () => {
       const bad = exampleDefinition('parkeringstillstand');
       delete bad.dataSchema.additionalProperties;
-      const error = await failure(asAdmin(sundsvall, (p) => admin.createForm(p, { slug: 'trasig', unit: 'socialtjanst', definition: bad, changelog: 'x' })));
+      const error = await failure(
+        asAdmin(sundsvall, (p) => admin.createForm(p, { slug: 'trasig', unit: 'socialtjanst', definition: bad, changelog: 'x' })),
+      );
       expect(error.code).toBe('FORM_DEFINITION_INVALID');
       expect(error.details).toEqual([{ path: '/dataSchema/additionalProperties', message: 'must be false: unknown fields are refused' }]);
       expect(await sql(sundsvall, `SELECT slug FROM eforms_form WHERE slug = 'trasig'`)).toEqual([]);
     });
 
     it('never edits a published version: not through the service, not in the database', async () => {
-      const error = await failure(asAdmin(sundsvall, (p) => admin.updateFormVersion(p, { formSlug: 'parkering', version: '1.0', changelog: 'ändrad' })));
+      const error = await failure(
+        asAdmin(sundsvall, (p) => admin.updateFormVersion(p, { formSlug: 'parkering', version: '1.0', changelog: 'ändrad' })),
+      );
       expect(error.code).toBe('FORM_VERSION_IMMUTABLE');
-      await expect(sql(sundsvall, `UPDATE eforms_form_version SET definition = '{}' WHERE tenant_id = $1`, [sundsvall.id])).rejects.toThrow(/immutable/);
-      await expect(sql(sundsvall, `DELETE FROM eforms_form_version WHERE tenant_id = $1`, [sundsvall.id])).rejects.toThrow(/permission denied/); // no DELETE grant at all
+      await expect(sql(sundsvall, `UPDATE eforms_form_version SET definition = '{}' WHERE tenant_id = $1`, [sundsvall.id])).rejects.toThrow(
+        /immutable/,
+      );
+      await expect(sql(sundsvall, `DELETE FROM eforms_form_version WHERE tenant_id = $1`, [sundsvall.id])).rejects.toThrow(
+        /permission denied/,
+      ); // no DELETE grant at all
     });
 
     it('refuses non-admins', async () => {
@@ -126,11 +163,31 @@ describe('e-forms services on the database', () => {
   describe('a citizen submits', () => {
     it('from a draft with an attachment: receipt, errand number, events, automated approval with reasons', async () => {
       const draft = await asCitizen(sundsvall, anna, () => citizen.startDraft('parkering'));
-      expect(draft).toMatchObject({ formSlug: 'parkering', formVersion: '1.0', data: {}, expiresAt: new Date(clock.getTime() + 30 * 86400_000) });
+      expect(draft).toMatchObject({
+        formSlug: 'parkering',
+        formVersion: '1.0',
+        data: {},
+        expiresAt: new Date(clock.getTime() + 30 * 86400_000),
+      });
       // A file uploaded and then replaced: deleted with the draft, never part of the submission.
-      const replaced = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'gammalt.pdf', contentBase64: PDF.toString('base64') }));
-      const file = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
-      expect(file).toMatchObject({ field: 'lakarintyg', fileName: 'intyg.pdf', contentType: 'application/pdf', sizeBytes: PDF.length, sha256: require('node:crypto').createHash('sha256').update(PDF).digest('hex') });
+      const replaced = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({
+          draftId: draft.id,
+          field: 'lakarintyg',
+          fileName: 'gammalt.pdf',
+          contentBase64: PDF.toString('base64'),
+        }),
+      );
+      const file = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }),
+      );
+      expect(file).toMatchObject({
+        field: 'lakarintyg',
+        fileName: 'intyg.pdf',
+        contentType: 'application/pdf',
+        sizeBytes: PDF.length,
+        sha256: require('node:crypto').createHash('sha256').update(PDF).digest('hex'),
+      });
       const data = answers({ harLakarintyg: true, lakarintyg: file.id, varaktighetManader: 12 });
       const saved = await asCitizen(sundsvall, anna, () => citizen.saveDraft(draft.id, data));
       expect(saved.data).toEqual(data);
@@ -138,7 +195,9 @@ describe('e-forms services on the database', () => {
       // Erik cannot resume Anna's draft.
       expect((await failure(asCitizen(sundsvall, erik, () => citizen.getDraft(draft.id)))).code).toBe('DRAFT_NOT_FOUND');
 
-      const receipt = await asCitizen(sundsvall, anna, () => citizen.submit({ draftId: draft.id, data, idempotencyKey: 'anna-parkering-1' }));
+      const receipt = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ draftId: draft.id, data, idempotencyKey: 'anna-parkering-1' }),
+      );
       expect(receipt).toMatchObject({
         errandNumber: 'PTS-2025-000001',
         submittedAt: clock,
@@ -150,13 +209,27 @@ describe('e-forms services on the database', () => {
         decision: {
           outcome: 'approve',
           automated: true,
-          reasons: [{ ruleId: 'bifall-intyg-varaktig', text: expect.objectContaining({ sv: expect.any(String) }), legalBasis: expect.objectContaining({ sfs: '1998:1276', chapter: '13', section: '8' }) }],
+          reasons: [
+            {
+              ruleId: 'bifall-intyg-varaktig',
+              text: expect.objectContaining({ sv: expect.any(String) }),
+              legalBasis: expect.objectContaining({ sfs: '1998:1276', chapter: '13', section: '8' }),
+            },
+          ],
         },
       });
-      expect(receipt.answers).toContainEqual({ field: 'lakarintyg', label: { sv: 'Läkarintyg', en: 'Medical certificate' }, value: { sv: 'intyg.pdf', en: 'intyg.pdf' } });
+      expect(receipt.answers).toContainEqual({
+        field: 'lakarintyg',
+        label: { sv: 'Läkarintyg', en: 'Medical certificate' },
+        value: { sv: 'intyg.pdf', en: 'intyg.pdf' },
+      });
       expect(receipt.answers).toContainEqual({ field: 'roll', label: expect.any(Object), value: { sv: 'Förare', en: 'Driver' } });
 
-      const events = await sql(sundsvall, `SELECT type, source, subject, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at, type DESC`, [receipt.submissionId]);
+      const events = await sql(
+        sundsvall,
+        `SELECT type, source, subject, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at, type DESC`,
+        [receipt.submissionId],
+      );
       expect(events).toEqual([
         {
           type: EVENT_TYPES.formSubmissionReceived,
@@ -180,12 +253,25 @@ describe('e-forms services on the database', () => {
           type: EVENT_TYPES.formDecisionMade,
           source: '/e-forms',
           subject: receipt.submissionId,
-          data: expect.objectContaining({ outcome: 'approval', automated: true, decisionType: 'parkeringstillstand', errandNumber: 'PTS-2025-000001', subjectPartyId: anna, reasons: receipt.decision?.reasons, legalBasis: receipt.decision?.legalBasis, appealInstructions: expect.any(Object), validFrom: '2025-03-04', documents: [expect.objectContaining({ url: receipt.decision?.documentUrl })] }),
+          data: expect.objectContaining({
+            outcome: 'approval',
+            automated: true,
+            decisionType: 'parkeringstillstand',
+            errandNumber: 'PTS-2025-000001',
+            subjectPartyId: anna,
+            reasons: receipt.decision?.reasons,
+            legalBasis: receipt.decision?.legalBasis,
+            appealInstructions: expect.any(Object),
+            validFrom: '2025-03-04',
+            documents: [expect.objectContaining({ url: receipt.decision?.documentUrl })],
+          }),
         },
       ]);
       // The draft is gone; the file now belongs to the submission.
       expect((await failure(asCitizen(sundsvall, anna, () => citizen.getDraft(draft.id)))).code).toBe('DRAFT_NOT_FOUND');
-      expect(await sql(sundsvall, `SELECT draft_id, submission_id FROM eforms_attachment WHERE id = $1`, [file.id])).toEqual([{ draft_id: null, submission_id: receipt.submissionId }]);
+      expect(await sql(sundsvall, `SELECT draft_id, submission_id FROM eforms_attachment WHERE id = $1`, [file.id])).toEqual([
+        { draft_id: null, submission_id: receipt.submissionId },
+      ]);
       expect(await sql(sundsvall, `SELECT id FROM eforms_attachment WHERE id = $1`, [replaced.id])).toEqual([]);
 
       // The receipt can be read again and rendered as a PDF.
@@ -197,19 +283,40 @@ describe('e-forms services on the database', () => {
     });
 
     it('is rejected automatically when the disability is short, and sent to manual handling when no rule decides', async () => {
-      const rejected = await asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data: answers({ varaktighetManader: 3 }), idempotencyKey: key() }));
-      expect(rejected).toMatchObject({ status: 'decided', decision: { outcome: 'reject', automated: true, reasons: [{ ruleId: 'avslag-kortvarig' }] } });
-      const manual = await asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const rejected = await asCitizen(sundsvall, erik, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers({ varaktighetManader: 3 }), idempotencyKey: key() }),
+      );
+      expect(rejected).toMatchObject({
+        status: 'decided',
+        decision: { outcome: 'reject', automated: true, reasons: [{ ruleId: 'avslag-kortvarig' }] },
+      });
+      const manual = await asCitizen(sundsvall, erik, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       expect(manual).toMatchObject({ status: 'manual_handling', decision: null });
       // The receipt is built from what the submission wrote; read back it is the same.
-      for (const receipt of [rejected, manual]) expect(await asCitizen(sundsvall, erik, () => citizen.receipt(receipt.submissionId))).toEqual(receipt);
-      expect(await sql(sundsvall, `SELECT status FROM eforms_submission WHERE id = ANY($1::uuid[]) ORDER BY errand_number`, [[rejected.submissionId, manual.submissionId]])).toEqual([{ status: 'decided' }, { status: 'manual_handling' }]);
+      for (const receipt of [rejected, manual])
+        expect(await asCitizen(sundsvall, erik, () => citizen.receipt(receipt.submissionId))).toEqual(receipt);
+      expect(
+        await sql(sundsvall, `SELECT status FROM eforms_submission WHERE id = ANY($1::uuid[]) ORDER BY errand_number`, [
+          [rejected.submissionId, manual.submissionId],
+        ]),
+      ).toEqual([{ status: 'decided' }, { status: 'manual_handling' }]);
     });
 
-    it('reports every field error in the caller\'s language and stores nothing', async () => {
+    it("reports every field error in the caller's language and stores nothing", async () => {
       const before = await counts(sundsvall);
       const error = await failure(
-        asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: { ...answers({ roll: 'passagerare', varaktighetManader: 'länge' }), okant: 1 }, idempotencyKey: key() }, 'en')),
+        asCitizen(sundsvall, anna, () =>
+          citizen.submit(
+            {
+              formSlug: 'parkering',
+              data: { ...answers({ roll: 'passagerare', varaktighetManader: 'länge' }), okant: 1 },
+              idempotencyKey: key(),
+            },
+            'en',
+          ),
+        ),
       );
       expect(error.code).toBe('SUBMISSION_INVALID');
       expect(error.details).toEqual([
@@ -217,16 +324,26 @@ describe('e-forms services on the database', () => {
         { path: '/okant', message: 'Unknown field: the form has no such field' },
         { path: '/varaktighetManader', message: 'Wrong type: must be a whole number' },
       ]);
-      const sv = await failure(asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: true }), idempotencyKey: key() })));
+      const sv = await failure(
+        asCitizen(sundsvall, anna, () =>
+          citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: true }), idempotencyKey: key() }),
+        ),
+      );
       expect(sv.details).toEqual([{ path: '/lakarintyg', message: 'Fältet måste fyllas i' }]);
       expect(await counts(sundsvall)).toEqual(before);
     });
 
-    it('refuses an attachment answer naming a file that is not the citizen\'s', async () => {
+    it("refuses an attachment answer naming a file that is not the citizen's", async () => {
       const draft = await asCitizen(sundsvall, anna, () => citizen.startDraft('parkering'));
-      const file = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'scan.png', contentBase64: PNG.toString('base64') }));
+      const file = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'scan.png', contentBase64: PNG.toString('base64') }),
+      );
       const before = await counts(sundsvall);
-      const error = await failure(asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: true, lakarintyg: file.id }), idempotencyKey: key() })));
+      const error = await failure(
+        asCitizen(sundsvall, erik, () =>
+          citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: true, lakarintyg: file.id }), idempotencyKey: key() }),
+        ),
+      );
       expect(error.details).toEqual([{ path: '/lakarintyg', message: 'Bilagan finns inte: ladda upp filen till utkastet först' }]);
       expect(await counts(sundsvall)).toEqual(before);
     });
@@ -234,7 +351,11 @@ describe('e-forms services on the database', () => {
     it('refuses disguised, wrong-typed and oversized attachments and keeps none of them', async () => {
       const draft = await asCitizen(sundsvall, anna, () => citizen.startDraft('parkering'));
       const upload = (fileName: string, bytes: Buffer, field = 'lakarintyg') =>
-        failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ draftId: draft.id, field, fileName, contentBase64: bytes.toString('base64') })));
+        failure(
+          asCitizen(sundsvall, anna, () =>
+            citizen.uploadAttachment({ draftId: draft.id, field, fileName, contentBase64: bytes.toString('base64') }),
+          ),
+        );
       expect((await upload('intyg.pdf', PNG)).code).toBe('ATTACHMENT_DISGUISED');
       expect((await upload('program.pdf', Buffer.from('MZ\x90\x00 not a pdf'))).code).toBe('ATTACHMENT_TYPE_NOT_ALLOWED');
       const big = await upload('stor.pdf', Buffer.concat([PDF, Buffer.alloc(700_000)]));
@@ -249,7 +370,11 @@ describe('e-forms services on the database', () => {
       const before = await counts(sundsvall);
       const again = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: k }));
       expect(again).toEqual(first);
-      const conflict = await failure(asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers({ gangstrackaMeter: 51 }), idempotencyKey: k })));
+      const conflict = await failure(
+        asCitizen(sundsvall, anna, () =>
+          citizen.submit({ formSlug: 'parkering', data: answers({ gangstrackaMeter: 51 }), idempotencyKey: k }),
+        ),
+      );
       expect(conflict.code).toBe('CONFLICT');
       expect(await counts(sundsvall)).toEqual(before);
       // The key is the citizen's own: Erik may use the same string.
@@ -259,10 +384,14 @@ describe('e-forms services on the database', () => {
 
     it('gives one file to only one of two concurrent submissions; the other stores nothing', async () => {
       const draft = await asCitizen(sundsvall, erik, () => citizen.startDraft('parkering'));
-      const file = await asCitizen(sundsvall, erik, () => citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
+      const file = await asCitizen(sundsvall, erik, () =>
+        citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }),
+      );
       const before = await counts(sundsvall);
       const data = answers({ harLakarintyg: true, lakarintyg: file.id, varaktighetManader: 12 });
-      const results = await Promise.allSettled([1, 2].map(() => asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data, idempotencyKey: key() }))));
+      const results = await Promise.allSettled(
+        [1, 2].map(() => asCitizen(sundsvall, erik, () => citizen.submit({ formSlug: 'parkering', data, idempotencyKey: key() }))),
+      );
       const stored = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
       const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason.code] : []));
       expect(stored).toHaveLength(1);
@@ -270,13 +399,21 @@ describe('e-forms services on the database', () => {
       expect(stored[0].attachments).toEqual([file]);
       expect(await asCitizen(sundsvall, erik, () => citizen.receipt(stored[0].submissionId))).toEqual(stored[0]);
       // The refused one stored nothing and gave its errand number back.
-      expect(await counts(sundsvall)).toMatchObject({ submissions: before.submissions + 1, decisions: before.decisions + 1, numbers: before.numbers + 1 });
+      expect(await counts(sundsvall)).toMatchObject({
+        submissions: before.submissions + 1,
+        decisions: before.decisions + 1,
+        numbers: before.numbers + 1,
+      });
     });
 
     it('turns a concurrent double submit into one submission with one receipt', async () => {
       const before = await counts(sundsvall);
       const k = key();
-      const receipts = await Promise.all(Array.from({ length: 6 }, () => asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: k }))));
+      const receipts = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: k })),
+        ),
+      );
       expect(new Set(receipts.map((r) => r.submissionId)).size).toBe(1);
       expect(new Set(receipts.map((r) => r.errandNumber)).size).toBe(1);
       const after = await counts(sundsvall);
@@ -287,7 +424,11 @@ describe('e-forms services on the database', () => {
 
     it('gives concurrent submissions consecutive, unique errand numbers', async () => {
       const receipts = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => asCitizen(sundsvall, i % 2 ? anna : erik, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }))),
+        Array.from({ length: 8 }, (_, i) =>
+          asCitizen(sundsvall, i % 2 ? anna : erik, () =>
+            citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+          ),
+        ),
       );
       const numbers = receipts.map((r) => r.errandNumber).sort();
       expect(new Set(numbers).size).toBe(8);
@@ -299,7 +440,9 @@ describe('e-forms services on the database', () => {
     it('restarts errand numbers each Swedish year', async () => {
       clock = new Date('2025-12-31T23:30:00Z'); // already 2026 in Stockholm
       try {
-        const receipt = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+        const receipt = await asCitizen(sundsvall, anna, () =>
+          citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+        );
         expect(receipt.errandNumber).toBe('PTS-2026-000001');
       } finally {
         clock = new Date('2025-03-04T13:05:00Z');
@@ -309,10 +452,19 @@ describe('e-forms services on the database', () => {
     it("refuses another municipality's form and draft, and a citizen who addresses no municipality", async () => {
       const draft = await asCitizen(sundsvall, anna, () => citizen.startDraft('parkering'));
       const before = await counts(ange);
-      expect((await failure(asCitizen(ange, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })))).code).toBe('FORM_NOT_FOUND');
-      expect((await failure(asCitizen(ange, anna, () => citizen.submit({ draftId: draft.id, data: answers(), idempotencyKey: key() })))).code).toBe('DRAFT_NOT_FOUND');
+      expect(
+        (await failure(asCitizen(ange, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }))))
+          .code,
+      ).toBe('FORM_NOT_FOUND');
+      expect(
+        (await failure(asCitizen(ange, anna, () => citizen.submit({ draftId: draft.id, data: answers(), idempotencyKey: key() })))).code,
+      ).toBe('DRAFT_NOT_FOUND');
       expect(await counts(ange)).toEqual(before);
-      const nowhere = await failure(requestContext.run({ requestId: 't', subjectId: anna }, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })));
+      const nowhere = await failure(
+        requestContext.run({ requestId: 't', subjectId: anna }, () =>
+          citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+        ),
+      );
       expect(nowhere.code).toBe('TENANT_REQUIRED');
     });
 
@@ -329,19 +481,40 @@ describe('e-forms services on the database', () => {
 
     it('lets anyone submit a form without login, and requires login where the form says so', async () => {
       await asAdmin(sundsvall, async (p) => {
-        await admin.createForm(p, { slug: 'bygglov', unit: 'samhallsbyggnad', definition: exampleDefinition('bygglov-forfragan'), changelog: 'Första' });
+        await admin.createForm(p, {
+          slug: 'bygglov',
+          unit: 'samhallsbyggnad',
+          definition: exampleDefinition('bygglov-forfragan'),
+          changelog: 'Första',
+        });
         await admin.publishFormVersion(p, 'bygglov', '1.0');
       });
-      const data = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus på tomten', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
+      const data = {
+        fastighetsbeteckning: 'Norrmalm 3:12',
+        atgard: 'attefall',
+        beskrivning: 'Ett attefallshus på tomten',
+        namn: 'Kim',
+        svarsform: 'epost',
+        epost: 'kim@example.se',
+      };
       const receipt = await inTenant(sundsvall, () => citizen.submit({ formSlug: 'bygglov', data, idempotencyKey: key() }));
       expect(receipt).toMatchObject({ errandNumber: 'BYG-2025-000001', status: 'received' });
       const [row] = await sql(sundsvall, `SELECT subject_party_id FROM eforms_submission WHERE id = $1`, [receipt.submissionId]);
       expect(row.subject_party_id).toBeNull();
-      expect((await failure(inTenant(sundsvall, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })))).code).toBe('LOGIN_REQUIRED');
+      expect(
+        (await failure(inTenant(sundsvall, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })))).code,
+      ).toBe('LOGIN_REQUIRED');
     });
 
     it('never answers random input with anything but a receipt or a coded error (property)', async () => {
-      const allowed = new Set(['SUBMISSION_INVALID', 'VALIDATION_FAILED', 'FORM_NOT_FOUND', 'FORM_VERSION_NOT_FOUND', 'DRAFT_NOT_FOUND', 'CONFLICT']);
+      const allowed = new Set([
+        'SUBMISSION_INVALID',
+        'VALIDATION_FAILED',
+        'FORM_NOT_FOUND',
+        'FORM_VERSION_NOT_FOUND',
+        'DRAFT_NOT_FOUND',
+        'CONFLICT',
+      ]);
       const before = await counts(sundsvall);
       let accepted = 0;
       await fc.assert(
@@ -350,7 +523,14 @@ describe('e-forms services on the database', () => {
             formSlug: fc.oneof(fc.constant('parkering'), fc.string({ maxLength: 70 })),
             version: fc.option(fc.oneof(fc.constant('1.0'), fc.string({ maxLength: 8 })), { nil: undefined }),
             draftId: fc.option(fc.oneof(fc.uuid(), fc.string({ maxLength: 40 })), { nil: undefined }),
-            data: fc.oneof(fc.jsonValue(), fc.record({ roll: fc.jsonValue(), varaktighetManader: fc.oneof(fc.integer(), fc.jsonValue()), harLakarintyg: fc.jsonValue() }, { requiredKeys: [] }), fc.constant(answers())),
+            data: fc.oneof(
+              fc.jsonValue(),
+              fc.record(
+                { roll: fc.jsonValue(), varaktighetManader: fc.oneof(fc.integer(), fc.jsonValue()), harLakarintyg: fc.jsonValue() },
+                { requiredKeys: [] },
+              ),
+              fc.constant(answers()),
+            ),
             idempotencyKey: fc.oneof(fc.string({ maxLength: 120 }), fc.uuid()),
           }),
           async (input) => {
@@ -360,7 +540,8 @@ describe('e-forms services on the database', () => {
             } catch (error) {
               expect(error).toBeInstanceOf(EFormsError);
               expect(allowed).toContain((error as EFormsError).code);
-              if ((error as EFormsError).code === 'SUBMISSION_INVALID') expect(((error as EFormsError).details as unknown[]).length).toBeGreaterThan(0);
+              if ((error as EFormsError).code === 'SUBMISSION_INVALID')
+                expect(((error as EFormsError).details as unknown[]).length).toBeGreaterThan(0);
             }
           },
         ),
@@ -373,7 +554,7 @@ describe('e-forms services on the database', () => {
   });
 
   describe('case workers', () => {
-    it('see only their unit\'s submissions; without a unit, none', async () => {
+    it("see only their unit's submissions; without a unit, none", async () => {
       const own = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { first: 100 }))).nodes;
       expect(own.length).toBeGreaterThan(0);
       expect(new Set(own.map((s) => s.formSlug))).toEqual(new Set(['parkering']));
@@ -386,7 +567,7 @@ describe('e-forms services on the database', () => {
       expect(await asCaseWorker(ange, 'socialtjanst', (p) => cases.listSubmissions(p))).toEqual(empty);
     });
 
-    it('page through their unit\'s submissions by cursor, newest first, each exactly once', async () => {
+    it("page through their unit's submissions by cursor, newest first, each exactly once", async () => {
       const all = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { first: 100 }))).nodes;
       expect(all.length).toBeGreaterThan(5);
       // Submissions made in the same instant (the pinned clock) still come in one stable order.
@@ -405,101 +586,258 @@ describe('e-forms services on the database', () => {
       }
       expect(pages).toBe(Math.ceil(all.length / 4));
       expect(seen).toEqual(all.map((s) => s.id));
-      const manual = (await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { status: 'manual_handling', first: 100 }))).nodes;
+      const manual = (
+        await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, { status: 'manual_handling', first: 100 }))
+      ).nodes;
       expect(manual.map((s) => s.id)).toEqual(all.filter((s) => s.status === 'manual_handling').map((s) => s.id));
-      for (const bad of [{ first: 0 }, { first: 101 }, { first: 1.5 }, { after: 'not-a-cursor' }, { after: Buffer.from('["x","y"]').toString('base64url') }]) {
-        expect((await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, bad)))).code).toBe('VALIDATION_FAILED');
+      for (const bad of [
+        { first: 0 },
+        { first: 101 },
+        { first: 1.5 },
+        { after: 'not-a-cursor' },
+        { after: Buffer.from('["x","y"]').toString('base64url') },
+      ]) {
+        expect((await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.listSubmissions(p, bad)))).code).toBe(
+          'VALIDATION_FAILED',
+        );
       }
     });
 
-    it('ask for a certificate, which the citizen uploads and gives as the completion; the errand is the unit\'s turn again', async () => {
-      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+    it("ask for a certificate, which the citizen uploads and gives as the completion; the errand is the unit's turn again", async () => {
+      const submitted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       // Before any request, a file cannot be added to the submission.
-      const early = await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })));
+      const early = await failure(
+        asCitizen(sundsvall, anna, () =>
+          citizen.uploadAttachment({
+            submissionId: submitted.submissionId,
+            field: 'lakarintyg',
+            fileName: 'intyg.pdf',
+            contentBase64: PDF.toString('base64'),
+          }),
+        ),
+      );
       expect(early.code).toBe('VALIDATION_FAILED');
       const message = { sv: 'Skicka in ett läkarintyg.', en: 'Please send a medical certificate.' };
       await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, submitted.submissionId, message));
       // Another citizen cannot upload to it, nor name a draft and a submission at once.
-      const eriks = await failure(asCitizen(sundsvall, erik, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })));
+      const eriks = await failure(
+        asCitizen(sundsvall, erik, () =>
+          citizen.uploadAttachment({
+            submissionId: submitted.submissionId,
+            field: 'lakarintyg',
+            fileName: 'intyg.pdf',
+            contentBase64: PDF.toString('base64'),
+          }),
+        ),
+      );
       expect(eriks.code).toBe('SUBMISSION_NOT_FOUND');
-      const file = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') }));
-      const unused = await asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'annat.png', contentBase64: PNG.toString('base64') }));
-      expect((await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') } as any)))).code).toBe('VALIDATION_FAILED');
+      const file = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({
+          submissionId: submitted.submissionId,
+          field: 'lakarintyg',
+          fileName: 'intyg.pdf',
+          contentBase64: PDF.toString('base64'),
+        }),
+      );
+      const unused = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({
+          submissionId: submitted.submissionId,
+          field: 'lakarintyg',
+          fileName: 'annat.png',
+          contentBase64: PNG.toString('base64'),
+        }),
+      );
+      expect(
+        (
+          await failure(
+            asCitizen(sundsvall, anna, () =>
+              citizen.uploadAttachment({ field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') } as any),
+            ),
+          )
+        ).code,
+      ).toBe('VALIDATION_FAILED');
       // A file uploaded to another errand's completion is not this one's.
-      const other = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const other = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, other.submissionId, message));
-      const wrong = await failure(asCitizen(sundsvall, anna, () => citizen.provideCompletion(other.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id }))));
-      expect([wrong.code, wrong.details]).toEqual(['SUBMISSION_INVALID', [{ path: '/lakarintyg', message: 'Bilagan hör inte till ärendet' }]]);
+      const wrong = await failure(
+        asCitizen(sundsvall, anna, () =>
+          citizen.provideCompletion(other.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id })),
+        ),
+      );
+      expect([wrong.code, wrong.details]).toEqual([
+        'SUBMISSION_INVALID',
+        [{ path: '/lakarintyg', message: 'Bilagan hör inte till ärendet' }],
+      ]);
 
-      const completed = await asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id })));
-      expect(completed).toMatchObject({ status: 'received', attachments: [{ id: file.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentType: 'application/pdf' }] });
+      const completed = await asCitizen(sundsvall, anna, () =>
+        citizen.provideCompletion(submitted.submissionId, answers({ harLakarintyg: true, lakarintyg: file.id })),
+      );
+      expect(completed).toMatchObject({
+        status: 'received',
+        attachments: [{ id: file.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentType: 'application/pdf' }],
+      });
       expect(completed.answers.find((a) => a.field === 'lakarintyg')?.value.sv).toContain('intyg.pdf');
       // The unused upload is gone with the completion; the case worker sees the certificate.
       expect(await sql(sundsvall, `SELECT id FROM eforms_attachment WHERE id = $1`, [unused.id])).toEqual([]);
       const seen = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.getSubmission(p, submitted.submissionId));
       expect(seen.attachments.map((a) => a.id)).toEqual([file.id]);
-      const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at, type`, [submitted.submissionId]);
-      expect(events.map((e: any) => e.type)).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided]);
-      expect(events[2].data).toEqual({ submissionId: submitted.submissionId, errandNumber: submitted.errandNumber, providedAt: clock.toISOString(), subjectPartyId: anna });
+      const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at, type`, [
+        submitted.submissionId,
+      ]);
+      expect(events.map((e: any) => e.type)).toEqual([
+        EVENT_TYPES.formSubmissionReceived,
+        EVENT_TYPES.formCompletionRequested,
+        EVENT_TYPES.formCompletionProvided,
+      ]);
+      expect(events[2].data).toEqual({
+        submissionId: submitted.submissionId,
+        errandNumber: submitted.errandNumber,
+        providedAt: clock.toISOString(),
+        subjectPartyId: anna,
+      });
       // Answered once: a second completion is refused, and so is a further upload.
-      expect((await failure(asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers())))).code).toBe('VALIDATION_FAILED');
-      expect((await failure(asCitizen(sundsvall, anna, () => citizen.uploadAttachment({ submissionId: submitted.submissionId, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') })))).code).toBe('VALIDATION_FAILED');
+      expect((await failure(asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers())))).code).toBe(
+        'VALIDATION_FAILED',
+      );
+      expect(
+        (
+          await failure(
+            asCitizen(sundsvall, anna, () =>
+              citizen.uploadAttachment({
+                submissionId: submitted.submissionId,
+                field: 'lakarintyg',
+                fileName: 'intyg.pdf',
+                contentBase64: PDF.toString('base64'),
+              }),
+            ),
+          )
+        ).code,
+      ).toBe('VALIDATION_FAILED');
     });
 
-    it('carry the form\'s notification rule for receipt in the received event', async () => {
-      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
-      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [submitted.submissionId, EVENT_TYPES.formSubmissionReceived]);
+    it("carry the form's notification rule for receipt in the received event", async () => {
+      const submitted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
+      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [
+        submitted.submissionId,
+        EVENT_TYPES.formSubmissionReceived,
+      ]);
       expect(event.data.notices).toEqual([{ channel: 'digital-mail', recipient: 'applicant' }]);
     });
 
     it('decide with a validity period and a generated decision document', async () => {
-      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const submitted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       const reason = { sv: 'Behovet är styrkt.', en: 'The need is established.' };
       const legalBasis = { sfs: '1998:1276', chapter: '13', section: '8' };
-      const decide = (extra: Record<string, unknown>) => asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decide(p, submitted.submissionId, { outcome: 'approve', reason, legalBasis, ...extra }));
+      const decide = (extra: Record<string, unknown>) =>
+        asCaseWorker(sundsvall, 'socialtjanst', (p) =>
+          cases.decide(p, submitted.submissionId, { outcome: 'approve', reason, legalBasis, ...extra }),
+        );
       const before = await counts(sundsvall);
-      for (const bad of [{ validFrom: '2025-02-30' }, { validFrom: '2025-03-04', validTo: '2025-03-03' }, { validTo: '4.3.2026' }, { outcome: 'reject', validFrom: '2025-03-04' }]) {
+      for (const bad of [
+        { validFrom: '2025-02-30' },
+        { validFrom: '2025-03-04', validTo: '2025-03-03' },
+        { validTo: '4.3.2026' },
+        { outcome: 'reject', validFrom: '2025-03-04' },
+      ]) {
         expect((await failure(decide(bad))).code).toBe('VALIDATION_FAILED');
       }
       expect(await counts(sundsvall)).toEqual(before);
 
       const decided = await decide({ validFrom: '2025-03-10', validTo: '2028-03-09' });
-      expect(decided.decision).toMatchObject({ outcome: 'approve', validFrom: '2025-03-10', validTo: '2028-03-09', documentUrl: `/e-forms/decisions/${decided.decision!.id}/document.pdf` });
-      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [submitted.submissionId, EVENT_TYPES.formDecisionMade]);
+      expect(decided.decision).toMatchObject({
+        outcome: 'approve',
+        validFrom: '2025-03-10',
+        validTo: '2028-03-09',
+        documentUrl: `/e-forms/decisions/${decided.decision!.id}/document.pdf`,
+      });
+      const [event] = await sql(sundsvall, `SELECT data FROM outbox_event WHERE subject = $1 AND type = $2`, [
+        submitted.submissionId,
+        EVENT_TYPES.formDecisionMade,
+      ]);
       expect(event.data).toMatchObject({
         validFrom: '2025-03-10',
         validTo: '2028-03-09',
-        documents: [{ name: `Beslut ${submitted.errandNumber}.pdf`, url: `/e-forms/decisions/${decided.decision!.id}/document.pdf`, ref: `e-forms/decision/${decided.decision!.id}` }],
+        documents: [
+          {
+            name: `Beslut ${submitted.errandNumber}.pdf`,
+            url: `/e-forms/decisions/${decided.decision!.id}/document.pdf`,
+            ref: `e-forms/decision/${decided.decision!.id}`,
+          },
+        ],
       });
 
       const document = await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id));
       expect(document.fileName).toBe(`Beslut ${submitted.errandNumber}.pdf`);
       expect(Buffer.from(document.pdf.subarray(0, 5)).toString()).toBe('%PDF-');
       const text = pdfText(document.pdf);
-      for (const expected of ['Beslut', submitted.errandNumber, 'Bifall', 'Gäller från 2025-03-10 till och med 2028-03-09', 'Behovet är styrkt.', 'SFS 1998:1276 13 kap. 8 §', 'förvaltningsrätten']) {
+      for (const expected of [
+        'Beslut',
+        submitted.errandNumber,
+        'Bifall',
+        'Gäller från 2025-03-10 till och med 2028-03-09',
+        'Behovet är styrkt.',
+        'SFS 1998:1276 13 kap. 8 §',
+        'förvaltningsrätten',
+      ]) {
         expect(text).toContain(expected);
       }
-      expect(pdfText((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id, 'en'))).pdf)).toContain('Valid from 2025-03-10 to 2028-03-09');
+      expect(pdfText((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id, 'en'))).pdf)).toContain(
+        'Valid from 2025-03-10 to 2028-03-09',
+      );
       // The same document every time it is fetched: it is rendered from the decision, which never changes.
-      expect(Buffer.from((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id))).pdf)).toEqual(Buffer.from(document.pdf));
+      expect(Buffer.from((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(decided.decision!.id))).pdf)).toEqual(
+        Buffer.from(document.pdf),
+      );
       // The unit's case worker gets it too; another citizen, another unit and another municipality do not.
-      expect((await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decisionDocument(p, decided.decision!.id))).fileName).toBe(document.fileName);
-      expect((await failure(asCitizen(sundsvall, erik, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
-      expect((await failure(asCaseWorker(sundsvall, 'skola', (p) => cases.decisionDocument(p, decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
-      expect((await failure(asCitizen(ange, anna, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe('SUBMISSION_NOT_FOUND');
+      expect((await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decisionDocument(p, decided.decision!.id))).fileName).toBe(
+        document.fileName,
+      );
+      expect((await failure(asCitizen(sundsvall, erik, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe(
+        'SUBMISSION_NOT_FOUND',
+      );
+      expect((await failure(asCaseWorker(sundsvall, 'skola', (p) => cases.decisionDocument(p, decided.decision!.id)))).code).toBe(
+        'SUBMISSION_NOT_FOUND',
+      );
+      expect((await failure(asCitizen(ange, anna, () => citizen.decisionDocument(decided.decision!.id)))).code).toBe(
+        'SUBMISSION_NOT_FOUND',
+      );
     });
 
     it('give an automated approval validity from its day, a rejection none, and both a document', async () => {
       const rejected = await asCitizen(sundsvall, anna, () =>
         citizen.submit({ formSlug: 'parkering', data: answers({ harLakarintyg: false, varaktighetManader: 3 }), idempotencyKey: key() }),
       );
-      expect(rejected.decision).toMatchObject({ outcome: 'reject', validFrom: null, validTo: null, documentUrl: expect.stringMatching(/^\/e-forms\/decisions\/.+\/document\.pdf$/) });
+      expect(rejected.decision).toMatchObject({
+        outcome: 'reject',
+        validFrom: null,
+        validTo: null,
+        documentUrl: expect.stringMatching(/^\/e-forms\/decisions\/.+\/document\.pdf$/),
+      });
       const file = await asCitizen(sundsvall, anna, async () => {
         const draft = await citizen.startDraft('parkering');
-        const upload = await citizen.uploadAttachment({ draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') });
+        const upload = await citizen.uploadAttachment({
+          draftId: draft.id,
+          field: 'lakarintyg',
+          fileName: 'intyg.pdf',
+          contentBase64: PDF.toString('base64'),
+        });
         return { draft, upload };
       });
-      const granted = await asCitizen(sundsvall, anna, () => citizen.submit({ draftId: file.draft.id, data: answers({ harLakarintyg: true, lakarintyg: file.upload.id }), idempotencyKey: key() }));
+      const granted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({
+          draftId: file.draft.id,
+          data: answers({ harLakarintyg: true, lakarintyg: file.upload.id }),
+          idempotencyKey: key(),
+        }),
+      );
       // 13:05 UTC on 4 March is the same day in Stockholm.
       expect(granted.decision).toMatchObject({ outcome: 'approve', automated: true, validFrom: '2025-03-04', validTo: null });
       const text = pdfText((await asCitizen(sundsvall, anna, () => citizen.decisionDocument(granted.decision!.id))).pdf);
@@ -508,22 +846,50 @@ describe('e-forms services on the database', () => {
     });
 
     it('request a completion, the citizen completes, and a manual decision is recorded, each with its event', async () => {
-      const submitted = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const submitted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       expect(submitted.status).toBe('manual_handling');
       const message = { sv: 'Skicka in ett läkarintyg.', en: 'Please send a medical certificate.' };
       const asked = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, submitted.submissionId, message));
       expect(asked).toMatchObject({ status: 'completion_requested', completionRequest: { message } });
-      const completed = await asCitizen(sundsvall, anna, () => citizen.provideCompletion(submitted.submissionId, answers({ gangstrackaMeter: 20 })));
+      const completed = await asCitizen(sundsvall, anna, () =>
+        citizen.provideCompletion(submitted.submissionId, answers({ gangstrackaMeter: 20 })),
+      );
       expect(completed).toMatchObject({ status: 'received', errandNumber: submitted.errandNumber });
       const decided = await asCaseWorker(sundsvall, 'socialtjanst', (p) =>
-        cases.decide(p, submitted.submissionId, { outcome: 'approve', reason: { sv: 'Behovet är styrkt.', en: 'The need is established.' }, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' } }),
+        cases.decide(p, submitted.submissionId, {
+          outcome: 'approve',
+          reason: { sv: 'Behovet är styrkt.', en: 'The need is established.' },
+          legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
+        }),
       );
-      expect(decided).toMatchObject({ status: 'decided', decision: { outcome: 'approve', automated: false, reasons: [{ ruleId: 'manual', text: { sv: 'Behovet är styrkt.' } }] } });
-      const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at`, [submitted.submissionId]);
-      expect(events.map((e: any) => e.type)).toEqual([EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided, EVENT_TYPES.formDecisionMade]);
-      expect(events[1].data).toEqual({ submissionId: submitted.submissionId, errandNumber: submitted.errandNumber, message, requestedAt: clock.toISOString(), subjectPartyId: anna });
+      expect(decided).toMatchObject({
+        status: 'decided',
+        decision: { outcome: 'approve', automated: false, reasons: [{ ruleId: 'manual', text: { sv: 'Behovet är styrkt.' } }] },
+      });
+      const events = await sql(sundsvall, `SELECT type, data FROM outbox_event WHERE subject = $1 ORDER BY occurred_at`, [
+        submitted.submissionId,
+      ]);
+      expect(events.map((e: any) => e.type)).toEqual([
+        EVENT_TYPES.formSubmissionReceived,
+        EVENT_TYPES.formCompletionRequested,
+        EVENT_TYPES.formCompletionProvided,
+        EVENT_TYPES.formDecisionMade,
+      ]);
+      expect(events[1].data).toEqual({
+        submissionId: submitted.submissionId,
+        errandNumber: submitted.errandNumber,
+        message,
+        requestedAt: clock.toISOString(),
+        subjectPartyId: anna,
+      });
       expect(events[3].data).toMatchObject({ outcome: 'approval', automated: false, subjectPartyId: anna });
-      const twice = await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.decide(p, submitted.submissionId, { outcome: 'reject', reason: { sv: 'x', en: 'x' } })));
+      const twice = await failure(
+        asCaseWorker(sundsvall, 'socialtjanst', (p) =>
+          cases.decide(p, submitted.submissionId, { outcome: 'reject', reason: { sv: 'x', en: 'x' } }),
+        ),
+      );
       expect(twice.code).toBe('SUBMISSION_ALREADY_DECIDED');
       // Decisions are never changed: the app role has no UPDATE on them.
       await expect(sql(sundsvall, `UPDATE eforms_decision SET outcome = 'reject'`)).rejects.toThrow(/permission denied/);
@@ -537,7 +903,9 @@ describe('e-forms services on the database', () => {
       const seen = await asAdmin(ange, (p) => admin.listTemplates(p));
       expect(seen.map((t) => `${t.publisher}/${t.slug}@${t.version}`)).toEqual(['sundsvall/parkering@1.0']);
 
-      const adopted = await asAdmin(ange, (p) => admin.adoptTemplate(p, { publisher: 'sundsvall', templateSlug: 'parkering', slug: 'parkeringstillstand' }));
+      const adopted = await asAdmin(ange, (p) =>
+        admin.adoptTemplate(p, { publisher: 'sundsvall', templateSlug: 'parkering', slug: 'parkeringstillstand' }),
+      );
       expect(adopted).toMatchObject({
         slug: 'parkeringstillstand',
         adoptedFrom: { publisher: 'sundsvall', slug: 'parkering' },
@@ -545,13 +913,24 @@ describe('e-forms services on the database', () => {
       });
       await asAdmin(ange, (p) => admin.publishFormVersion(p, 'parkeringstillstand', '1.0'));
       expect(await asAdmin(ange, (p) => admin.templateUpdates(p))).toEqual([
-        { formSlug: 'parkeringstillstand', publisher: 'sundsvall', templateSlug: 'parkering', adoptedVersion: '1.0', latestVersion: '1.0', newerVersionAvailable: false },
+        {
+          formSlug: 'parkeringstillstand',
+          publisher: 'sundsvall',
+          templateSlug: 'parkering',
+          adoptedVersion: '1.0',
+          latestVersion: '1.0',
+          newerVersionAvailable: false,
+        },
       ]);
 
       // Ånge has not switched automated decisions on: the same answers go to a case worker. The
       // errand carries Ånge's own prefix, not Sundsvall's (PTS), whose numbers it would repeat.
-      expect((await asAdmin(ange, (p) => admin.getForm(p, 'parkeringstillstand'))).versions[0].definition).toMatchObject({ errandNumberPrefix: 'ANG' });
-      const receipt = await asCitizen(ange, anna, () => citizen.submit({ formSlug: 'parkeringstillstand', data: answers({ varaktighetManader: 2 }), idempotencyKey: key() }));
+      expect((await asAdmin(ange, (p) => admin.getForm(p, 'parkeringstillstand'))).versions[0].definition).toMatchObject({
+        errandNumberPrefix: 'ANG',
+      });
+      const receipt = await asCitizen(ange, anna, () =>
+        citizen.submit({ formSlug: 'parkeringstillstand', data: answers({ varaktighetManader: 2 }), idempotencyKey: key() }),
+      );
       expect(receipt).toMatchObject({ errandNumber: 'ANG-2025-000001', status: 'received', decision: null, tenant: { slug: 'ange' } });
 
       // Sundsvall improves the form (1.1) and shares it again.
@@ -562,22 +941,38 @@ describe('e-forms services on the database', () => {
         await admin.publishFormVersion(p, 'parkering', '1.1');
         await admin.publishTemplate(p, 'parkering');
       });
-      expect(await asAdmin(ange, (p) => admin.templateUpdates(p))).toEqual([expect.objectContaining({ adoptedVersion: '1.0', latestVersion: '1.1', newerVersionAvailable: true })]);
+      expect(await asAdmin(ange, (p) => admin.templateUpdates(p))).toEqual([
+        expect.objectContaining({ adoptedVersion: '1.0', latestVersion: '1.1', newerVersionAvailable: true }),
+      ]);
       const update = await asAdmin(ange, (p) => admin.updateFromTemplate(p, 'parkeringstillstand'));
-      expect(update).toMatchObject({ version: '1.1', status: 'draft', template: { version: '1.1' }, definition: { description: { sv: 'Ny text om vem som kan ansöka.' }, errandNumberPrefix: 'ANG' } });
+      expect(update).toMatchObject({
+        version: '1.1',
+        status: 'draft',
+        template: { version: '1.1' },
+        definition: { description: { sv: 'Ny text om vem som kan ansöka.' }, errandNumberPrefix: 'ANG' },
+      });
       // Ånge's submission still records the exact version it answered.
       expect((await asCitizen(ange, anna, () => citizen.receipt(receipt.submissionId))).formVersion).toBe('1.0');
     });
 
     it('refuses an adoption by a municipality without an errand number prefix of its own, adopting nothing', async () => {
-      const refused = await failure(asAdmin(harnosand, (p) => admin.adoptTemplate(p, { publisher: 'sundsvall', templateSlug: 'parkering' })));
-      expect(refused).toMatchObject({ code: 'E_FORMS_SETTINGS_INVALID', message: expect.stringContaining('services.e-forms.settings.errandNumberPrefix in tenants/harnosand/tenant.yaml') });
+      const refused = await failure(
+        asAdmin(harnosand, (p) => admin.adoptTemplate(p, { publisher: 'sundsvall', templateSlug: 'parkering' })),
+      );
+      expect(refused).toMatchObject({
+        code: 'E_FORMS_SETTINGS_INVALID',
+        message: expect.stringContaining('services.e-forms.settings.errandNumberPrefix in tenants/harnosand/tenant.yaml'),
+      });
       expect(await asAdmin(harnosand, (p) => admin.listForms(p))).toEqual([]);
     });
 
     it('lets only the publisher write a template row, and every member read it', async () => {
       await expect(
-        sql(ange, `INSERT INTO eforms_template (publisher_tenant_id, slug, major, minor, unit, changelog, definition) VALUES ($1, 'falsk', 1, 0, 'x', 'x', '{}')`, [sundsvall.id]),
+        sql(
+          ange,
+          `INSERT INTO eforms_template (publisher_tenant_id, slug, major, minor, unit, changelog, definition) VALUES ($1, 'falsk', 1, 0, 'x', 'x', '{}')`,
+          [sundsvall.id],
+        ),
       ).rejects.toThrow(/row-level security/);
       expect((await db().platformTransaction((em) => em.query(`SELECT count(*)::int AS n FROM eforms_template`)))[0].n).toBeGreaterThan(0);
     });
@@ -587,14 +982,20 @@ describe('e-forms services on the database', () => {
     it('takes a version out of use with a precise error, storing nothing', async () => {
       await asAdmin(sundsvall, (p) => admin.retireFormVersion(p, 'parkering', '1.0'));
       const before = await counts(sundsvall);
-      const old = await failure(asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', version: '1.0', data: answers(), idempotencyKey: key() })));
+      const old = await failure(
+        asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', version: '1.0', data: answers(), idempotencyKey: key() })),
+      );
       expect(old.code).toBe('FORM_VERSION_RETIRED');
       // The current version (1.1) still takes submissions...
-      const current = await asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const current = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
       expect(current.formVersion).toBe('1.1');
       // ...until it is retired too.
       await asAdmin(sundsvall, (p) => admin.retireFormVersion(p, 'parkering', '1.1'));
-      const none = await failure(asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })));
+      const none = await failure(
+        asCitizen(sundsvall, anna, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() })),
+      );
       expect(none.code).toBe('FORM_VERSION_RETIRED');
       expect((await counts(sundsvall)).submissions - before.submissions).toBe(1);
     });
@@ -602,7 +1003,9 @@ describe('e-forms services on the database', () => {
 
   describe('isolation', () => {
     it("keeps each municipality's submissions to itself, and shows a citizen their own across municipalities", async () => {
-      const sundsvallIds = (await sql(sundsvall, `SELECT id FROM eforms_submission WHERE tenant_id = $1`, [sundsvall.id])).map((r: any) => r.id);
+      const sundsvallIds = (await sql(sundsvall, `SELECT id FROM eforms_submission WHERE tenant_id = $1`, [sundsvall.id])).map(
+        (r: any) => r.id,
+      );
       expect(sundsvallIds.length).toBeGreaterThan(0);
       expect(await sql(ange, `SELECT id FROM eforms_submission WHERE tenant_id = $1`, [sundsvall.id])).toEqual([]);
       // Subject context alone (Mina sidor): Anna's own submissions from both municipalities, nobody else's.

@@ -8,14 +8,28 @@ const Slug = z.string().regex(/^[a-z][a-z0-9-]{1,59}$/, 'must be a slug (a-z, 0-
 export const EFormsSettingsSchema = z
   .object({
     /** The municipality's errand number prefix: every form it adopts numbers its errands with it (its own forms name their own). */
-    errandNumberPrefix: z.string().regex(/^[A-Z]{2,6}$/, 'must be 2-6 capital letters A-Z').optional(),
+    errandNumberPrefix: z
+      .string()
+      .regex(/^[A-Z]{2,6}$/, 'must be 2-6 capital letters A-Z')
+      .optional(),
     /** Days a draft is kept after its last save, when the form does not say. */
     draftRetentionDays: z.number().int().min(1).max(365).default(30),
     /** Slugs of the forms whose decision rules may decide at once (automated decisions, opt-in per form). */
     automatedDecisions: z.array(Slug).default([]),
     /** Shared templates this municipality adopts (and publishes) at start-up. */
     adoptTemplates: z
-      .array(z.object({ from: Slug, template: Slug, unit: z.string().regex(/^[a-z][a-z0-9-]{1,59}$/).optional() }).strict())
+      .array(
+        z
+          .object({
+            from: Slug,
+            template: Slug,
+            unit: z
+              .string()
+              .regex(/^[a-z][a-z0-9-]{1,59}$/)
+              .optional(),
+          })
+          .strict(),
+      )
       .default([]),
   })
   .strict()
@@ -24,7 +38,8 @@ export const EFormsSettingsSchema = z
       context.addIssue({
         code: 'custom',
         path: ['errandNumberPrefix'],
-        message: "is needed to adopt templates: an adopted form numbers its errands with the municipality's own prefix, not the publisher's",
+        message:
+          "is needed to adopt templates: an adopted form numbers its errands with the municipality's own prefix, not the publisher's",
       });
     }
   });

@@ -11,7 +11,11 @@ import { loadEFormsContent, readFormFiles } from './startup-content';
 import { REPO_ROOT } from './test-support';
 
 const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(E_FORMS_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
 };
 
@@ -33,7 +37,11 @@ describe('e-forms start-up content', () => {
 
   const formsOf = (slug: string) =>
     requestContext.run({ requestId: 't', tenantId: directory.get(slug).id }, () =>
-      db().transaction((em) => em.query(`SELECT f.slug, v.major, v.minor, v.status, f.template_slug FROM eforms_form f JOIN eforms_form_version v ON v.tenant_id = f.tenant_id AND v.form_id = f.id ORDER BY f.slug`)),
+      db().transaction((em) =>
+        em.query(
+          `SELECT f.slug, v.major, v.minor, v.status, f.template_slug FROM eforms_form f JOIN eforms_form_version v ON v.tenant_id = f.tenant_id AND v.form_id = f.id ORDER BY f.slug`,
+        ),
+      ),
     );
 
   it('loads the shipped forms, templates and adoptions once; a restart changes nothing', async () => {
@@ -46,7 +54,9 @@ describe('e-forms start-up content', () => {
       { slug: 'parkeringstillstand', major: 1, minor: 0, status: 'published', template_slug: null },
       { slug: 'skolval', major: 1, minor: 0, status: 'published', template_slug: null },
     ]);
-    expect(await formsOf('ange')).toEqual([{ slug: 'parkeringstillstand', major: 1, minor: 0, status: 'published', template_slug: 'parkeringstillstand' }]);
+    expect(await formsOf('ange')).toEqual([
+      { slug: 'parkeringstillstand', major: 1, minor: 0, status: 'published', template_slug: 'parkeringstillstand' },
+    ]);
     // The adopted form numbers Ånge's errands with Ånge's prefix (tenant.yaml), not Sundsvall's PTS.
     const prefixes = await requestContext.run({ requestId: 't', tenantId: directory.get('ange').id }, () =>
       db().transaction((em) => em.query(`SELECT definition->>'errandNumberPrefix' AS prefix FROM eforms_form_version`)),
@@ -59,7 +69,9 @@ describe('e-forms start-up content', () => {
     const dir = tenantsCopy();
     const file = path.join(dir, 'sundsvall', 'forms', 'skolval.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('errandNumberPrefix: SKV', 'errandNumberPrefix: skv'));
-    expect(() => readFormFiles(dir, directory.all())).toThrow('tenants/sundsvall/forms/skolval.yaml: definition.errandNumberPrefix: must be 2-6 capital letters A-Z');
+    expect(() => readFormFiles(dir, directory.all())).toThrow(
+      'tenants/sundsvall/forms/skolval.yaml: definition.errandNumberPrefix: must be 2-6 capital letters A-Z',
+    );
     fs.writeFileSync(file, 'slug: [unclosed');
     expect(() => readFormFiles(dir, directory.all())).toThrow(/tenants\/sundsvall\/forms\/skolval.yaml: not valid YAML/);
   });

@@ -51,7 +51,10 @@ export function readFormFiles<T extends TenantLike>(tenantsDir: string, tenants:
     const dir = path.join(tenantsDir, tenant.slug, 'forms');
     if (!fs.existsSync(dir)) continue;
     const slugs = new Set<string>();
-    for (const name of fs.readdirSync(dir).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    for (const name of fs
+      .readdirSync(dir)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()) {
       const file = path.join('tenants', tenant.slug, 'forms', name);
       let raw: unknown;
       try {
@@ -64,7 +67,8 @@ export function readFormFiles<T extends TenantLike>(tenantsDir: string, tenants:
         const issue = parsed.error.issues[0];
         throw contentError(file, `${issue.path.join('.') || '(file)'}: ${issue.message}`);
       }
-      if (!tenant.enabledServices.includes('e-forms')) throw contentError(file, `${tenant.slug} does not use e-forms (services.e-forms in its tenant.yaml)`);
+      if (!tenant.enabledServices.includes('e-forms'))
+        throw contentError(file, `${tenant.slug} does not use e-forms (services.e-forms in its tenant.yaml)`);
       if (slugs.has(parsed.data.slug)) throw contentError(file, `slug: another file already defines "${parsed.data.slug}"`);
       slugs.add(parsed.data.slug);
       let definition: FormDefinition;
@@ -95,13 +99,19 @@ export interface EFormsContentResult {
  * number stops start-up: published versions are immutable), publishes the shared templates and
  * performs the adoptions named in the tenants' settings (adoptTemplates).
  */
-export async function loadEFormsContent(options: { database: Database; tenants: TenantDirectory; tenantsDir: string }): Promise<EFormsContentResult> {
+export async function loadEFormsContent(options: {
+  database: Database;
+  tenants: TenantDirectory;
+  tenantsDir: string;
+}): Promise<EFormsContentResult> {
   const { database, tenants } = options;
   const files = readFormFiles(options.tenantsDir, tenants.all());
   const admin = new FormAdminService(database, tenants);
   const result: EFormsContentResult = { formsCreated: 0, versionsPublished: 0, templatesPublished: 0, adopted: 0 };
   const inTenant = <T>(tenant: Tenant, work: Parameters<Database['transaction']>[0]) =>
-    requestContext.run({ requestId: `startup-e-forms-${tenant.slug}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () => database.transaction(work)) as Promise<T>;
+    requestContext.run({ requestId: `startup-e-forms-${tenant.slug}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () =>
+      database.transaction(work),
+    ) as Promise<T>;
 
   for (const f of files) {
     await inTenant(f.tenant, async (em) => {
@@ -114,10 +124,19 @@ export async function loadEFormsContent(options: { database: Database; tenants: 
       }
       const existing = await repository.findVersion(em, f.tenant.id, form.id, f.version);
       if (!existing) {
-        await repository.insertVersion(em, f.tenant.id, { formId: form.id, ...f.version, changelog: f.changelog, status: 'published', definition: f.definition });
+        await repository.insertVersion(em, f.tenant.id, {
+          formId: form.id,
+          ...f.version,
+          changelog: f.changelog,
+          status: 'published',
+          definition: f.definition,
+        });
         result.versionsPublished++;
       } else if (existing.status !== 'draft' && canonicalJson(existing.definition) !== canonicalJson(f.definition)) {
-        throw contentError(f.file, `version ${formatVersion(f.version)} of "${f.slug}" is already published with other content: published versions never change, raise the version`);
+        throw contentError(
+          f.file,
+          `version ${formatVersion(f.version)} of "${f.slug}" is already published with other content: published versions never change, raise the version`,
+        );
       }
       if (f.shareAsTemplate) {
         await admin.publishTemplateIn(em, f.tenant, f.slug);

@@ -33,14 +33,29 @@ describe('validating answers', () => {
 
   it('reports every missing required field at once', () => {
     expect(validateAnswers(parking, {}, 'en').map((e) => e.path)).toEqual([
-      '/funktionsnedsattning', '/gangstrackaMeter', '/harLakarintyg', '/roll', '/telefon', '/varaktighetManader',
+      '/funktionsnedsattning',
+      '/gangstrackaMeter',
+      '/harLakarintyg',
+      '/roll',
+      '/telefon',
+      '/varaktighetManader',
     ]);
   });
 
   it('requires a conditional field when its condition holds, and only then', () => {
-    expect(validateAnswers(parking, { ...validParking(), roll: 'passagerare' }, 'sv')).toEqual([{ path: '/behovAvHjalp', message: 'Fältet måste fyllas i' }]);
-    expect(validateAnswers(parking, { ...validParking(), harLakarintyg: true }, 'en')).toEqual([{ path: '/lakarintyg', message: 'This field is required' }]);
-    expect(validateAnswers(bygglov, { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'altan', beskrivning: 'En altan på baksidan', namn: 'A', svarsform: 'telefon' }, 'sv')).toEqual([
+    expect(validateAnswers(parking, { ...validParking(), roll: 'passagerare' }, 'sv')).toEqual([
+      { path: '/behovAvHjalp', message: 'Fältet måste fyllas i' },
+    ]);
+    expect(validateAnswers(parking, { ...validParking(), harLakarintyg: true }, 'en')).toEqual([
+      { path: '/lakarintyg', message: 'This field is required' },
+    ]);
+    expect(
+      validateAnswers(
+        bygglov,
+        { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'altan', beskrivning: 'En altan på baksidan', namn: 'A', svarsform: 'telefon' },
+        'sv',
+      ),
+    ).toEqual([
       { path: '/atgard', message: 'Värdet är inte ett av de tillåtna alternativen' },
       { path: '/telefon', message: 'Fältet måste fyllas i' },
     ]);
@@ -63,12 +78,15 @@ describe('validating answers', () => {
     const anyAnswers = fc.oneof(
       fc.jsonValue(),
       fc.dictionary(fc.oneof(fc.constantFrom(...fieldNames, '__proto__', 'constructor', 'toString'), fc.string()), fc.jsonValue()),
-      fc.record({
-        roll: fc.oneof(fc.constantFrom('forare', 'passagerare'), fc.jsonValue()),
-        varaktighetManader: fc.oneof(fc.integer(), fc.jsonValue()),
-        harLakarintyg: fc.oneof(fc.boolean(), fc.jsonValue()),
-        lakarintyg: fc.oneof(fc.uuid(), fc.jsonValue()),
-      }, { requiredKeys: [] }),
+      fc.record(
+        {
+          roll: fc.oneof(fc.constantFrom('forare', 'passagerare'), fc.jsonValue()),
+          varaktighetManader: fc.oneof(fc.integer(), fc.jsonValue()),
+          harLakarintyg: fc.oneof(fc.boolean(), fc.jsonValue()),
+          lakarintyg: fc.oneof(fc.uuid(), fc.jsonValue()),
+        },
+        { requiredKeys: [] },
+      ),
     );
     fc.assert(
       fc.property(anyAnswers, fc.constantFrom('sv' as const, 'en' as const), (data, language) => {

@@ -24,13 +24,24 @@ function describe(error: ErrorObject, language: Language): FieldError {
   const at = error.instancePath;
   switch (error.keyword) {
     case 'required':
-      return { path: `${at}/${escapePointer(String(p.missingProperty))}`, message: sv ? 'Fältet måste fyllas i' : 'This field is required' };
+      return {
+        path: `${at}/${escapePointer(String(p.missingProperty))}`,
+        message: sv ? 'Fältet måste fyllas i' : 'This field is required',
+      };
     case 'additionalProperties':
-      return { path: `${at}/${escapePointer(String(p.additionalProperty))}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
+      return {
+        path: `${at}/${escapePointer(String(p.additionalProperty))}`,
+        message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field',
+      };
     case 'unevaluatedProperties':
-      return { path: `${at}/${escapePointer(String(p.unevaluatedProperty))}`, message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field' };
+      return {
+        path: `${at}/${escapePointer(String(p.unevaluatedProperty))}`,
+        message: sv ? 'Okänt fält: formuläret har inget sådant fält' : 'Unknown field: the form has no such field',
+      };
     case 'type': {
-      const types = String(p.type).split(',').map((t) => TYPE_NAMES[t]?.[language] ?? t);
+      const types = String(p.type)
+        .split(',')
+        .map((t) => TYPE_NAMES[t]?.[language] ?? t);
       return { path: at, message: sv ? `Fel typ: ska vara ${types.join(' eller ')}` : `Wrong type: must be ${types.join(' or ')}` };
     }
     case 'enum':
@@ -49,7 +60,10 @@ function describe(error: ErrorObject, language: Language): FieldError {
     case 'exclusiveMaximum':
       return { path: at, message: sv ? `Värdet ska vara mindre än ${p.limit}` : `The value must be less than ${p.limit}` };
     case 'multipleOf':
-      return { path: at, message: sv ? `Värdet ska vara en multipel av ${p.multipleOf}` : `The value must be a multiple of ${p.multipleOf}` };
+      return {
+        path: at,
+        message: sv ? `Värdet ska vara en multipel av ${p.multipleOf}` : `The value must be a multiple of ${p.multipleOf}`,
+      };
     case 'minItems':
       return { path: at, message: sv ? `Välj minst ${p.limit}` : `Choose at least ${p.limit}` };
     case 'maxItems':
@@ -89,7 +103,12 @@ export function isAnswered(value: unknown): boolean {
 export function validateAnswers(definition: FormDefinition, data: unknown, language: Language): FieldError[] {
   const sv = language === 'sv';
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return [{ path: '', message: sv ? 'Svaren ska vara ett objekt med ett värde per fält' : 'The answers must be an object with one value per field' }];
+    return [
+      {
+        path: '',
+        message: sv ? 'Svaren ska vara ett objekt med ett värde per fält' : 'The answers must be an object with one value per field',
+      },
+    ];
   }
   const answers = data as Record<string, unknown>;
   const errors: FieldError[] = [];
@@ -107,7 +126,12 @@ export function validateAnswers(definition: FormDefinition, data: unknown, langu
     const answered = isAnswered(answers[condition.field]) && Object.prototype.hasOwnProperty.call(answers, condition.field);
     const shown = condition.showWhen === undefined || evaluateLogic(condition.showWhen, answers, names);
     if (!shown && answered) {
-      errors.push({ path: at, message: sv ? 'Fältet visas inte utifrån dina svar och ska inte fyllas i' : 'This field is not shown given your answers and must be left empty' });
+      errors.push({
+        path: at,
+        message: sv
+          ? 'Fältet visas inte utifrån dina svar och ska inte fyllas i'
+          : 'This field is not shown given your answers and must be left empty',
+      });
     } else if (shown && !answered && condition.requiredWhen !== undefined && evaluateLogic(condition.requiredWhen, answers, names)) {
       errors.push({ path: at, message: sv ? 'Fältet måste fyllas i' : 'This field is required' });
     }

@@ -17,7 +17,10 @@ export class HomeCareImportError extends KommunaError {
   readonly status = 400;
   override readonly details: { problems: ImportProblem[]; total: number };
   constructor(problems: ImportProblem[], total: number = problems.length) {
-    const first = problems.slice(0, 3).map((p) => `${p.file}:${p.line}: ${p.reason}`).join('; ');
+    const first = problems
+      .slice(0, 3)
+      .map((p) => `${p.file}:${p.line}: ${p.reason}`)
+      .join('; ');
     super(`The file was refused, nothing was imported: ${total} problem${total === 1 ? '' : 's'} (${first}${total > 3 ? '; …' : ''})`);
     this.details = { problems, total };
   }

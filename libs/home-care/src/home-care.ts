@@ -54,15 +54,18 @@ export class HomeCare {
     const runs: Record<string, CheckRun> = {};
     for (const tenant of this.tenants.all()) {
       if (!tenant.config.services['home-care']) continue;
-      runs[tenant.slug] = await requestContext.run({ requestId: `home-care-check-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () =>
-        this.check.run(tenant, month, { kind: 'system', name: 'home-care-monthly-check' }),
+      runs[tenant.slug] = await requestContext.run(
+        { requestId: `home-care-check-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug },
+        () => this.check.run(tenant, month, { kind: 'system', name: 'home-care-monthly-check' }),
       );
     }
     return runs;
   }
 
   /** The worker's loop: checks the previous month at start and then every intervalMs (six hours by default). */
-  backgroundTasks(options: { intervalMs?: number; onError?: (error: Error, context: { tenantId: string; step: string }) => void } = {}): BackgroundTask[] {
+  backgroundTasks(
+    options: { intervalMs?: number; onError?: (error: Error, context: { tenantId: string; step: string }) => void } = {},
+  ): BackgroundTask[] {
     let timer: NodeJS.Timeout | undefined;
     let running: Promise<unknown> | undefined;
     const run = () => {

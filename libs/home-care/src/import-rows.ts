@@ -15,16 +15,29 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 const text = (max: number) => z.string().trim().min(1, 'is empty').max(max, `is longer than ${max} characters`);
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (YYYY-MM-DD)').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'is not a calendar date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (YYYY-MM-DD)')
+  .refine(
+    (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    'is not a calendar date',
+  );
 const optionalDay = z.preprocess(empty, day.optional());
 const instant = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, 'is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
+    'is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)',
+  )
   .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a valid time');
-const wholeNumber = (min: number) => z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().int('is not a whole number').min(min, `is below ${min}`));
+const wholeNumber = (min: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+    z.number().int('is not a whole number').min(min, `is below ${min}`),
+  );
 const kommunkod = z.string().regex(/^\d{4}$/, 'is not a kommunkod (four digits)');
 /** The case system's client id. A personnummer is refused: it would spread an identity number into every figure. */
-const resident = text(64).refine((v) => !/^(\d{2})?\d{6}[-+]?\d{4}$/.test(v), 'looks like a personnummer: use the case system\'s client id');
+const resident = text(64).refine((v) => !/^(\d{2})?\d{6}[-+]?\d{4}$/.test(v), "looks like a personnummer: use the case system's client id");
 const serviceType = z.enum(SERVICE_TYPES, { message: `is not one of ${SERVICE_TYPES.join(', ')}` });
 
 export const ROW_SCHEMAS = {
@@ -35,7 +48,10 @@ export const ROW_SCHEMAS = {
     kind: z.enum(PROVIDER_KINDS, { message: `is not one of ${PROVIDER_KINDS.join(', ')}` }),
     // A LOV provider has one row per service type and rate; an own unit one row without them.
     service_type: z.preprocess(empty, serviceType.optional()),
-    sek_per_hour: z.preprocess((v) => (empty(v) === undefined ? undefined : typeof v === 'string' ? Number(v.replace(',', '.')) : v), z.number().positive('is not a positive amount').max(100_000, 'is implausibly high').optional()),
+    sek_per_hour: z.preprocess(
+      (v) => (empty(v) === undefined ? undefined : typeof v === 'string' ? Number(v.replace(',', '.')) : v),
+      z.number().positive('is not a positive amount').max(100_000, 'is implausibly high').optional(),
+    ),
     valid_from: optionalDay,
   }),
   decisions: z.object({
@@ -82,12 +98,21 @@ export async function* readRecords(content: string | Buffer | Readable, format: 
     const first = await chunks.next();
     const head = first.done ? '' : String(first.value).split('\n', 1)[0];
     const delimiter = head.includes(';') ? ';' : ',';
-    const rest = Readable.from((async function* () {
-      if (!first.done) yield first.value;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-    })());
+    const rest = Readable.from(
+      (async function* () {
+        if (!first.done) yield first.value;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      })(),
+    );
     const parser = rest.pipe(
-      parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), delimiter, bom: true, trim: true, skip_empty_lines: true, info: true }),
+      parse({
+        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+        delimiter,
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        info: true,
+      }),
     );
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
@@ -128,5 +153,11 @@ export async function* readRecords(content: string | Buffer | Readable, format: 
 
 /** A row's problems in words, each naming the field: never its value (it may identify a resident). */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')} ${issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is missing' : issue.message}` : issue.message)).join('; ');
+  return error.issues
+    .map((issue) =>
+      issue.path.length
+        ? `${issue.path.join('.')} ${issue.code === 'invalid_type' && /received undefined/.test(issue.message) ? 'is missing' : issue.message}`
+        : issue.message,
+    )
+    .join('; ');
 }

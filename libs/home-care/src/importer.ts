@@ -27,7 +27,8 @@ export interface ImportResult {
 const BATCH = 1000;
 
 /** Serialises imports and checks of one municipality: a check never reads half an import. */
-export const homeCareLock = (em: EntityManager, tenantId: string) => em.query(`SELECT pg_advisory_xact_lock(hashtextextended('home_care:' || $1, 0))`, [tenantId]);
+export const homeCareLock = (em: EntityManager, tenantId: string) =>
+  em.query(`SELECT pg_advisory_xact_lock(hashtextextended('home_care:' || $1, 0))`, [tenantId]);
 
 /**
  * Imports one file into the current municipality: whole or not at all. Rows are validated as they
@@ -46,13 +47,19 @@ export class HomeCareImporter {
   async importFile(actor: HomeCareActor, input: ImportFileInput): Promise<ImportResult> {
     const tenant = currentTenant(this.tenants);
     this.gate.assertMayImport(actor, tenant);
-    if (!(IMPORT_KINDS as readonly string[]).includes(input.kind)) throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `kind must be one of ${IMPORT_KINDS.join(', ')}` }]);
-    if (!(IMPORT_FORMATS as readonly string[]).includes(input.format)) throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `format must be one of ${IMPORT_FORMATS.join(', ')}` }]);
+    if (!(IMPORT_KINDS as readonly string[]).includes(input.kind))
+      throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `kind must be one of ${IMPORT_KINDS.join(', ')}` }]);
+    if (!(IMPORT_FORMATS as readonly string[]).includes(input.format))
+      throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `format must be one of ${IMPORT_FORMATS.join(', ')}` }]);
     const fileName = input.fileName.trim().slice(0, 200) || 'unnamed';
     const sha256 = createHash('sha256').update(input.content).digest('hex');
     return this.database.transaction(async (em) => {
       await homeCareLock(em, tenant.id);
-      const [existing] = await em.query(`SELECT id, rows FROM home_care_import WHERE tenant_id = $1 AND kind = $2 AND sha256 = $3`, [tenant.id, input.kind, sha256]);
+      const [existing] = await em.query(`SELECT id, rows FROM home_care_import WHERE tenant_id = $1 AND kind = $2 AND sha256 = $3`, [
+        tenant.id,
+        input.kind,
+        sha256,
+      ]);
       if (existing) return { importId: existing.id, kind: input.kind, rows: existing.rows, alreadyImported: true };
       const [{ id: importId }] = await em.query(
         `INSERT INTO home_care_import (tenant_id, kind, file_name, sha256, rows, imported_by) VALUES ($1, $2, $3, $4, 0, $5) RETURNING id`,
@@ -90,7 +97,13 @@ export class HomeCareImporter {
       if (rows === 0 && problems.none()) problems.add(1, 'the file has no rows');
       if (!problems.none()) throw problems.error();
       await em.query(`UPDATE home_care_import SET rows = $3 WHERE tenant_id = $1 AND id = $2`, [tenant.id, importId, rows]);
-      await appendAuditEntry(em, { actor: this.gate.actorName(actor), action: 'home-care.file.imported', targetType: 'home_care_import', targetId: importId, details: { kind: input.kind, fileName, rows, sha256 } });
+      await appendAuditEntry(em, {
+        actor: this.gate.actorName(actor),
+        action: 'home-care.file.imported',
+        targetType: 'home_care_import',
+        targetId: importId,
+        details: { kind: input.kind, fileName, rows, sha256 },
+      });
       return { importId, kind: input.kind, rows, alreadyImported: false };
     });
   }
@@ -108,7 +121,10 @@ class Problems {
     return this.total === 0;
   }
   error(): HomeCareImportError {
-    return new HomeCareImportError([...this.listed].sort((a, b) => a.line - b.line), this.total);
+    return new HomeCareImportError(
+      [...this.listed].sort((a, b) => a.line - b.line),
+      this.total,
+    );
   }
 }
 
@@ -127,7 +143,13 @@ const col = <T, V>(batch: Array<{ line: number; row: T }>, pick: (row: T, line: 
  * Names the rows an INSERT … ON CONFLICT DO NOTHING skipped: ids stored before, and the second
  * copy of an id within the batch (RETURNING lists the id once, for its first copy).
  */
-function reportNotWritten<T>(batch: Array<{ line: number; row: T }>, id: (row: T) => string, written: Set<string>, problems: Problems, reason: (id: string) => string): void {
+function reportNotWritten<T>(
+  batch: Array<{ line: number; row: T }>,
+  id: (row: T) => string,
+  written: Set<string>,
+  problems: Problems,
+  reason: (id: string) => string,
+): void {
   const firstCopy = new Set<string>();
   for (const { line, row } of batch) {
     const key = id(row);
@@ -146,12 +168,19 @@ const providers: WriterFactory<'providers'> = (em, tenantId, importId, problems)
     async write(batch) {
       for (const { line, row } of batch) {
         const seen = first.get(row.provider);
-        if (seen && (seen.kind !== row.kind || seen.name !== row.name)) problems.add(line, `provider ${row.provider} has another name or kind than on line ${seen.line}`);
+        if (seen && (seen.kind !== row.kind || seen.name !== row.name))
+          problems.add(line, `provider ${row.provider} has another name or kind than on line ${seen.line}`);
         if (!seen) first.set(row.provider, { kind: row.kind, name: row.name, line });
-        if (row.kind === 'lov' && (!row.service_type || row.sek_per_hour === undefined || !row.valid_from)) problems.add(line, 'a LOV provider needs service_type, sek_per_hour and valid_from');
-        if (row.kind === 'own_unit' && (row.service_type || row.sek_per_hour !== undefined)) problems.add(line, 'an own unit is not paid per hour: leave service_type and sek_per_hour empty');
+        if (row.kind === 'lov' && (!row.service_type || row.sek_per_hour === undefined || !row.valid_from))
+          problems.add(line, 'a LOV provider needs service_type, sek_per_hour and valid_from');
+        if (row.kind === 'own_unit' && (row.service_type || row.sek_per_hour !== undefined))
+          problems.add(line, 'an own unit is not paid per hour: leave service_type and sek_per_hour empty');
         const rateKey = `${row.provider}\u0000${row.service_type}\u0000${row.valid_from}`;
-        if (row.kind === 'lov' && rateLines.has(rateKey)) problems.add(line, `the same rate (provider ${row.provider}, ${row.service_type}, from ${row.valid_from}) is on line ${rateLines.get(rateKey)} too`);
+        if (row.kind === 'lov' && rateLines.has(rateKey))
+          problems.add(
+            line,
+            `the same rate (provider ${row.provider}, ${row.service_type}, from ${row.valid_from}) is on line ${rateLines.get(rateKey)} too`,
+          );
         else rateLines.set(rateKey, line);
       }
       if (!problems.none()) return;
@@ -160,7 +189,14 @@ const providers: WriterFactory<'providers'> = (em, tenantId, importId, problems)
         `INSERT INTO home_care_provider (tenant_id, code, name, kind, import_id, source_line)
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::uuid[], $6::int[])
          ON CONFLICT (tenant_id, code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind, import_id = EXCLUDED.import_id, source_line = EXCLUDED.source_line`,
-        [tenantId, col(firsts, (r) => r.provider), col(firsts, (r) => r.name), col(firsts, (r) => r.kind), firsts.map(() => importId), col(firsts, (_, l) => l)],
+        [
+          tenantId,
+          col(firsts, (r) => r.provider),
+          col(firsts, (r) => r.name),
+          col(firsts, (r) => r.kind),
+          firsts.map(() => importId),
+          col(firsts, (_, l) => l),
+        ],
       );
       const rates = batch.filter((b) => b.row.kind === 'lov');
       await em.query(
@@ -169,7 +205,13 @@ const providers: WriterFactory<'providers'> = (em, tenantId, importId, problems)
            FROM unnest($2::text[], $3::text[], $4::date[], $5::numeric[]) AS r(code, service_type, valid_from, sek_per_hour)
            JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = r.code
          ON CONFLICT (tenant_id, provider_id, service_type, valid_from) DO UPDATE SET sek_per_hour = EXCLUDED.sek_per_hour`,
-        [tenantId, col(rates, (r) => r.provider), col(rates, (r) => r.service_type), col(rates, (r) => r.valid_from), col(rates, (r) => r.sek_per_hour)],
+        [
+          tenantId,
+          col(rates, (r) => r.provider),
+          col(rates, (r) => r.service_type),
+          col(rates, (r) => r.valid_from),
+          col(rates, (r) => r.sek_per_hour),
+        ],
       );
     },
     async finish() {
@@ -190,14 +232,22 @@ const decisions: WriterFactory<'decisions'> = (em, tenantId, importId, problems)
     async write(batch) {
       const fresh: typeof batch = [];
       for (const { line, row } of batch) {
-        if (row.valid_to && row.valid_to < row.valid_from) problems.add(line, `valid_to ${row.valid_to} is before valid_from ${row.valid_from}`);
+        if (row.valid_to && row.valid_to < row.valid_from)
+          problems.add(line, `valid_to ${row.valid_to} is before valid_from ${row.valid_from}`);
         const decision = seen.get(row.decision);
         if (!decision) {
-          seen.set(row.decision, { resident: row.resident, from: row.valid_from, to: row.valid_to, line, types: new Set([row.service_type]) });
+          seen.set(row.decision, {
+            resident: row.resident,
+            from: row.valid_from,
+            to: row.valid_to,
+            line,
+            types: new Set([row.service_type]),
+          });
           fresh.push({ line, row });
           continue;
         }
-        if (decision.resident !== row.resident || decision.from !== row.valid_from || decision.to !== row.valid_to) problems.add(line, `decision ${row.decision} has another resident or validity than on line ${decision.line}`);
+        if (decision.resident !== row.resident || decision.from !== row.valid_from || decision.to !== row.valid_to)
+          problems.add(line, `decision ${row.decision} has another resident or validity than on line ${decision.line}`);
         if (decision.types.has(row.service_type)) problems.add(line, `decision ${row.decision} grants ${row.service_type} twice`);
         decision.types.add(row.service_type);
       }
@@ -209,10 +259,19 @@ const decisions: WriterFactory<'decisions'> = (em, tenantId, importId, problems)
              SELECT $1, d.external_id, d.resident_id, d.valid_from, d.valid_to, $2, d.line
                FROM unnest($3::text[], $4::text[], $5::date[], $6::date[], $7::int[]) AS d(external_id, resident_id, valid_from, valid_to, line)
              ON CONFLICT (tenant_id, external_id) DO NOTHING RETURNING external_id`,
-            [tenantId, importId, col(fresh, (r) => r.decision), col(fresh, (r) => r.resident), col(fresh, (r) => r.valid_from), col(fresh, (r) => r.valid_to ?? null), col(fresh, (_, l) => l)],
+            [
+              tenantId,
+              importId,
+              col(fresh, (r) => r.decision),
+              col(fresh, (r) => r.resident),
+              col(fresh, (r) => r.valid_from),
+              col(fresh, (r) => r.valid_to ?? null),
+              col(fresh, (_, l) => l),
+            ],
           ),
         );
-        for (const { line, row } of fresh) if (!written.has(row.decision)) problems.add(line, `decision ${row.decision} was imported before`);
+        for (const { line, row } of fresh)
+          if (!written.has(row.decision)) problems.add(line, `decision ${row.decision} was imported before`);
         if (!problems.none()) return;
       }
       await em.query(
@@ -220,7 +279,14 @@ const decisions: WriterFactory<'decisions'> = (em, tenantId, importId, problems)
          SELECT $1, d.id, s.service_type, s.granted, s.line
            FROM unnest($3::text[], $4::text[], $5::int[], $6::int[]) AS s(external_id, service_type, granted, line)
            JOIN home_care_decision d ON d.tenant_id = $1 AND d.external_id = s.external_id AND d.import_id = $2`,
-        [tenantId, importId, col(batch, (r) => r.decision), col(batch, (r) => r.service_type), col(batch, (r) => r.granted_minutes_per_month), col(batch, (_, l) => l)],
+        [
+          tenantId,
+          importId,
+          col(batch, (r) => r.decision),
+          col(batch, (r) => r.service_type),
+          col(batch, (r) => r.granted_minutes_per_month),
+          col(batch, (_, l) => l),
+        ],
       );
     },
     async finish() {
@@ -246,7 +312,11 @@ const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
   let known: Map<string, string> | undefined;
   return {
     async write(batch) {
-      known ??= new Map((await em.query(`SELECT code, id FROM home_care_provider WHERE tenant_id = $1`, [tenantId])).map((p: { code: string; id: string }) => [p.code, p.id]));
+      known ??= new Map(
+        (await em.query(`SELECT code, id FROM home_care_provider WHERE tenant_id = $1`, [tenantId])).map(
+          (p: { code: string; id: string }) => [p.code, p.id],
+        ),
+      );
       for (const { line, row } of batch) {
         if (!known.has(row.provider)) problems.add(line, `provider ${row.provider} is unknown: import it with the providers first`);
         const minutes = (Date.parse(row.stopped_at) - Date.parse(row.started_at)) / 60_000;
@@ -277,7 +347,13 @@ const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
           ],
         ),
       );
-      reportNotWritten(batch, (r) => r.visit, written, problems, (id) => `visit ${id} was imported before or is twice in the file`);
+      reportNotWritten(
+        batch,
+        (r) => r.visit,
+        written,
+        problems,
+        (id) => `visit ${id} was imported before or is twice in the file`,
+      );
     },
     async finish() {
       const unknownResidents: Array<{ line: number }> = await em.query(
@@ -305,7 +381,9 @@ const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
 /** Hospital stays of residents with a decision. */
 const inpatientPeriods: WriterFactory<'inpatient_periods'> = (em, tenantId, importId, problems) => ({
   async write(batch) {
-    for (const { line, row } of batch) if (row.discharged_on && row.discharged_on < row.admitted_on) problems.add(line, `discharged_on ${row.discharged_on} is before admitted_on ${row.admitted_on}`);
+    for (const { line, row } of batch)
+      if (row.discharged_on && row.discharged_on < row.admitted_on)
+        problems.add(line, `discharged_on ${row.discharged_on} is before admitted_on ${row.admitted_on}`);
     if (!problems.none()) return;
     const written = inserted(
       await em.query(
@@ -313,10 +391,24 @@ const inpatientPeriods: WriterFactory<'inpatient_periods'> = (em, tenantId, impo
          SELECT $1, p.external_id, p.resident_id, p.admitted_on, p.discharged_on, $2, p.line
            FROM unnest($3::text[], $4::text[], $5::date[], $6::date[], $7::int[]) AS p(external_id, resident_id, admitted_on, discharged_on, line)
          ON CONFLICT (tenant_id, external_id) DO NOTHING RETURNING external_id`,
-        [tenantId, importId, col(batch, (r) => r.period), col(batch, (r) => r.resident), col(batch, (r) => r.admitted_on), col(batch, (r) => r.discharged_on ?? null), col(batch, (_, l) => l)],
+        [
+          tenantId,
+          importId,
+          col(batch, (r) => r.period),
+          col(batch, (r) => r.resident),
+          col(batch, (r) => r.admitted_on),
+          col(batch, (r) => r.discharged_on ?? null),
+          col(batch, (_, l) => l),
+        ],
       ),
     );
-    reportNotWritten(batch, (r) => r.period, written, problems, (id) => `inpatient period ${id} was imported before or is twice in the file`);
+    reportNotWritten(
+      batch,
+      (r) => r.period,
+      written,
+      problems,
+      (id) => `inpatient period ${id} was imported before or is twice in the file`,
+    );
   },
   async finish() {
     const unknown: Array<{ line: number }> = await em.query(

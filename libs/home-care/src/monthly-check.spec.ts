@@ -1,6 +1,18 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { CheckLine, HOME_CARE_MIN_CELL_SIZE, HomeCareForbiddenError, HomeCareImportError } from './index';
-import { createWorld, csv, SCHEMA, DECISIONS_HEADER, hemtjanst, inTenant, PROVIDERS_HEADER, system, visitRow, VISITS_HEADER, World } from './testing/fixture';
+import {
+  createWorld,
+  csv,
+  SCHEMA,
+  DECISIONS_HEADER,
+  hemtjanst,
+  inTenant,
+  PROVIDERS_HEADER,
+  system,
+  visitRow,
+  VISITS_HEADER,
+  World,
+} from './testing/fixture';
 
 /**
  * A realistic March 2025 in Sundsvall: an own unit and two private (LOV) providers, six residents,
@@ -22,7 +34,9 @@ const decisionsFile = csv(DECISIONS_HEADER, [
   ['2281', 'B-6', 'K-1006', '2025-02-01', '', 'personal_care', 600],
 ]);
 // JSON Lines, the other open format.
-const inpatientFile = JSON.stringify({ municipality: '2281', period: 'V-1', resident: 'K-1003', admitted_on: '2025-03-10', discharged_on: '2025-03-20' }) + '\n';
+const inpatientFile =
+  JSON.stringify({ municipality: '2281', period: 'V-1', resident: 'K-1003', admitted_on: '2025-03-10', discharged_on: '2025-03-20' }) +
+  '\n';
 
 function marchVisits(): Array<Array<string | number>> {
   const rows: Array<Array<string | number>> = [];
@@ -38,11 +52,14 @@ function marchVisits(): Array<Array<string | number>> {
   // K-1003: in hospital from the 10th to the 20th (whole days 11–19): a visit on the 15th; the admission day counts.
   rows.push(visitRow(id(), 'OMSORG-AB', 'K-1003', 'personal_care', 10, '07:30', 30));
   rows.push(visitRow(id(), 'OMSORG-AB', 'K-1003', 'personal_care', 15, '07:30', 45));
-  for (const day of [1, 2, 3, 4, 5, 21, 22, 23, 24, 25]) rows.push(visitRow(id(), 'OMSORG-AB', 'K-1003', 'personal_care', day, '07:30', 60));
+  for (const day of [1, 2, 3, 4, 5, 21, 22, 23, 24, 25])
+    rows.push(visitRow(id(), 'OMSORG-AB', 'K-1003', 'personal_care', day, '07:30', 60));
   // K-1004 (own unit): 6 × 60, four registered manually.
-  for (const day of [2, 4, 6, 8, 10, 12]) rows.push(visitRow(id(), 'HT-NORR', 'K-1004', 'personal_care', day, '10:00', 60, { manual: day <= 8 }));
+  for (const day of [2, 4, 6, 8, 10, 12])
+    rows.push(visitRow(id(), 'HT-NORR', 'K-1004', 'personal_care', day, '10:00', 60, { manual: day <= 8 }));
   // K-1005: 10 × 60, one billed as 90.
-  for (let day = 1; day <= 10; day++) rows.push(visitRow(id(), 'CARE-2', 'K-1005', 'personal_care', day, '11:00', 60, { billed: day === 7 ? 90 : 60 }));
+  for (let day = 1; day <= 10; day++)
+    rows.push(visitRow(id(), 'CARE-2', 'K-1005', 'personal_care', day, '11:00', 60, { billed: day === 7 ? 90 : 60 }));
   // K-1006 (own unit): nothing to remark.
   for (const day of [3, 6, 9, 12, 15]) rows.push(visitRow(id(), 'HT-NORR', 'K-1006', 'personal_care', day, '15:00', 60));
   return rows;
@@ -52,12 +69,23 @@ async function importMarch(world: World): Promise<void> {
   await inTenant(world.sundsvall, async () => {
     await world.homeCare.importFile(system, { kind: 'providers', format: 'csv', fileName: 'providers.csv', content: providersFile });
     await world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'decisions.csv', content: decisionsFile });
-    await world.homeCare.importFile(system, { kind: 'inpatient_periods', format: 'jsonl', fileName: 'inpatient.jsonl', content: inpatientFile });
-    await world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'visits-2025-03.csv', content: csv(VISITS_HEADER, marchVisits()) });
+    await world.homeCare.importFile(system, {
+      kind: 'inpatient_periods',
+      format: 'jsonl',
+      fileName: 'inpatient.jsonl',
+      content: inpatientFile,
+    });
+    await world.homeCare.importFile(system, {
+      kind: 'visits',
+      format: 'csv',
+      fileName: 'visits-2025-03.csv',
+      content: csv(VISITS_HEADER, marchVisits()),
+    });
   });
 }
 
-const byResident = (lines: CheckLine[], resident: string, type = 'personal_care') => lines.find((l) => l.residentId === resident && l.serviceType === type);
+const byResident = (lines: CheckLine[], resident: string, type = 'personal_care') =>
+  lines.find((l) => l.residentId === resident && l.serviceType === type);
 
 describe('home care: the monthly check', () => {
   const db = useTestDatabase(SCHEMA);
@@ -101,7 +129,13 @@ describe('home care: the monthly check', () => {
     expect(byResident(lines, 'K-1005')!.deviations.map((d) => [d.rule, d.minutes, d.amountSek])).toEqual([['HC2', 30, 230]]);
     expect(byResident(lines, 'K-1006')!.deviations).toEqual([]);
 
-    expect(run).toMatchObject({ month: '2025-03', residents: 6, residentsWithDeviations: 5, amountAtStakeSek: 2527.5, rulesVersion: 'home-care-check/1' });
+    expect(run).toMatchObject({
+      month: '2025-03',
+      residents: 6,
+      residentsWithDeviations: 5,
+      amountAtStakeSek: 2527.5,
+      rulesVersion: 'home-care-check/1',
+    });
     expect(run.inputs.map((i) => i.fileName).sort()).toEqual(['decisions.csv', 'inpatient.jsonl', 'providers.csv', 'visits-2025-03.csv']);
   });
 
@@ -110,7 +144,12 @@ describe('home care: the monthly check', () => {
     const again = await inTenant(world.sundsvall, () => world.homeCare.runCheck(system, '2025-03'));
     expect(again.id).toBe(first.id);
     await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'late.csv', content: csv(VISITS_HEADER, [visitRow('BES-LATE', 'HT-NORR', 'K-1006', 'personal_care', 20, '15:00', 60)]) }),
+      world.homeCare.importFile(system, {
+        kind: 'visits',
+        format: 'csv',
+        fileName: 'late.csv',
+        content: csv(VISITS_HEADER, [visitRow('BES-LATE', 'HT-NORR', 'K-1006', 'personal_care', 20, '15:00', 60)]),
+      }),
     );
     const after = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     expect(after.id).not.toBe(first.id);
@@ -119,7 +158,9 @@ describe('home care: the monthly check', () => {
   });
 
   it('refuses a bad file whole, naming file, line and reason, and writes nothing of it', async () => {
-    const visitsBefore = await inTenant(world.sundsvall, () => db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)));
+    const visitsBefore = await inTenant(world.sundsvall, () =>
+      db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)),
+    );
     const bad = csv(VISITS_HEADER, [
       visitRow('NEW-1', 'HT-NORR', 'K-1006', 'personal_care', 21, '15:00', 60),
       visitRow('NEW-2', 'OKÄND', 'K-1006', 'personal_care', 21, '16:00', 60),
@@ -129,7 +170,9 @@ describe('home care: the monthly check', () => {
       visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60),
       visitRow('BES-1', 'OMSORG-AB', 'K-1001', 'personal_care', 1, '08:00', 100),
     ]);
-    const error = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'bad.csv', content: bad })).catch((e) => e);
+    const error = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'bad.csv', content: bad }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(HomeCareImportError);
     // Rows stop being written at the first bad row, so the checks against stored rows (K-9999 has no decision, BES-1 is stored) show on a file without such rows.
     expect((error as HomeCareImportError).details.problems).toEqual([
@@ -139,28 +182,47 @@ describe('home care: the monthly check', () => {
       { file: 'bad.csv', line: 6, reason: "resident looks like a personnummer: use the case system's client id" },
     ]);
     expect(JSON.stringify(error)).not.toContain('19121212');
-    const crossRows = csv(VISITS_HEADER, [visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60), visitRow('BES-1', 'OMSORG-AB', 'K-1001', 'personal_care', 1, '08:00', 100)]);
-    const second = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'cross.csv', content: crossRows })).catch((e) => e);
+    const crossRows = csv(VISITS_HEADER, [
+      visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60),
+      visitRow('BES-1', 'OMSORG-AB', 'K-1001', 'personal_care', 1, '08:00', 100),
+    ]);
+    const second = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'cross.csv', content: crossRows }),
+    ).catch((e) => e);
     expect((second as HomeCareImportError).details.problems).toEqual([
       { file: 'cross.csv', line: 2, reason: 'the resident has no assistance decision: import the decisions first' },
       { file: 'cross.csv', line: 3, reason: 'visit BES-1 was imported before or is twice in the file' },
     ]);
-    const after = await inTenant(world.sundsvall, () => db().transaction((em) => em.query(`SELECT count(*)::int AS n, (SELECT count(*)::int FROM home_care_import WHERE file_name IN ('bad.csv', 'cross.csv')) AS files FROM home_care_visit`)));
+    const after = await inTenant(world.sundsvall, () =>
+      db().transaction((em) =>
+        em.query(
+          `SELECT count(*)::int AS n, (SELECT count(*)::int FROM home_care_import WHERE file_name IN ('bad.csv', 'cross.csv')) AS files FROM home_care_visit`,
+        ),
+      ),
+    );
     expect(after).toEqual([{ n: visitsBefore[0].n, files: 0 }]);
   });
 
   it('refuses overlapping decisions, a missing rate and an unreadable line; the same file again is a no-op', async () => {
     const overlapping = csv(DECISIONS_HEADER, [['2281', 'B-7', 'K-1001', '2025-03-01', '2025-03-31', 'personal_care', 600]]);
-    const overlap = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'd.csv', content: overlapping })).catch((e) => e);
+    const overlap = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'd.csv', content: overlapping }),
+    ).catch((e) => e);
     expect(overlap.details.problems).toEqual([{ file: 'd.csv', line: 2, reason: 'decision B-7 overlaps decision B-1 for personal_care' }]);
     // CARE-2 has no rate for service tasks.
     const noRate = csv(VISITS_HEADER, [visitRow('NEW-10', 'CARE-2', 'K-1001', 'service', 25, '13:00', 60)]);
-    const rate = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'r.csv', content: noRate })).catch((e) => e);
+    const rate = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'r.csv', content: noRate }),
+    ).catch((e) => e);
     expect(rate.details.problems).toEqual([{ file: 'r.csv', line: 2, reason: 'provider CARE-2 has no rate for service on 2025-03-25' }]);
     const jsonl = '{"municipality":"2281","period":"V-9","resident":"K-1001","admitted_on":"2025-03-02"}\n{not json\n';
-    const unreadable = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'inpatient_periods', format: 'jsonl', fileName: 'p.jsonl', content: jsonl })).catch((e) => e);
+    const unreadable = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'inpatient_periods', format: 'jsonl', fileName: 'p.jsonl', content: jsonl }),
+    ).catch((e) => e);
     expect(unreadable.details.problems).toEqual([{ file: 'p.jsonl', line: 2, reason: 'is not valid JSON' }]);
-    const again = await inTenant(world.sundsvall, () => world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'decisions-copy.csv', content: decisionsFile }));
+    const again = await inTenant(world.sundsvall, () =>
+      world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'decisions-copy.csv', content: decisionsFile }),
+    );
     expect(again).toMatchObject({ alreadyImported: true, rows: 7 });
   });
 
@@ -178,17 +240,34 @@ describe('home care: the monthly check', () => {
     const timraWorker = { kind: 'staff', subject: 'dan', unit: 'socialtjanst' } as const;
     expect(await inTenant(world.timra, () => world.homeCare.lines(timraWorker, '2025-03', { all: true }))).toEqual([]);
     expect(await inTenant(world.timra, () => world.homeCare.latestRun(timraWorker, '2025-03'))).toBeNull();
-    expect(await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)))).toEqual([{ n: 0 }]);
-    await expect(inTenant(world.timra, () => world.homeCare.importFile(timraWorker, { kind: 'visits', format: 'csv', fileName: 'x.csv', content: csv(VISITS_HEADER, marchVisits()) }))).rejects.toBeInstanceOf(
-      HomeCareImportError,
+    expect(await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)))).toEqual(
+      [{ n: 0 }],
     );
+    await expect(
+      inTenant(world.timra, () =>
+        world.homeCare.importFile(timraWorker, {
+          kind: 'visits',
+          format: 'csv',
+          fileName: 'x.csv',
+          content: csv(VISITS_HEADER, marchVisits()),
+        }),
+      ),
+    ).rejects.toBeInstanceOf(HomeCareImportError);
 
     const lines = await inTenant(world.sundsvall, () => world.homeCare.lines(hemtjanst, '2025-03', { residentId: 'K-1005' }));
     expect(lines.map((l) => l.residentId)).toEqual(['K-1005']);
     const audit = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT actor, action, details FROM audit_log WHERE action = 'home-care.lines.read' ORDER BY seq DESC LIMIT 1`)),
+      db().transaction((em) =>
+        em.query(`SELECT actor, action, details FROM audit_log WHERE action = 'home-care.lines.read' ORDER BY seq DESC LIMIT 1`),
+      ),
     );
-    expect(audit).toEqual([{ actor: 'staff:anna', action: 'home-care.lines.read', details: expect.objectContaining({ month: '2025-03', lines: 1, residents: 1, residentId: 'K-1005' }) }]);
+    expect(audit).toEqual([
+      {
+        actor: 'staff:anna',
+        action: 'home-care.lines.read',
+        details: expect.objectContaining({ month: '2025-03', lines: 1, residents: 1, residentId: 'K-1005' }),
+      },
+    ]);
   });
 
   it("gives the steering group each member's sums, withholding cells of fewer than five residents", async () => {
@@ -207,7 +286,9 @@ describe('home care: the monthly check', () => {
     ]);
     expect(followUp.find((f) => f.slug === 'timra')).toMatchObject({ checked: false, residents: 0, amountAtStakeSek: 0 });
     await expect(world.homeCare.followUp(hemtjanst, '2025-03')).rejects.toBeInstanceOf(HomeCareForbiddenError);
-    const audit = await inTenant(world.sundsvall, () => db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.follow-up.read'`)));
+    const audit = await inTenant(world.sundsvall, () =>
+      db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.follow-up.read'`)),
+    );
     expect(audit).toEqual([{ actor: 'staff:styr' }]);
   });
 
@@ -215,14 +296,31 @@ describe('home care: the monthly check', () => {
     // Four more residents over their granted time with the LOV provider: HC1 now has five.
     await inTenant(world.sundsvall, async () => {
       const residents = ['K-2001', 'K-2002', 'K-2003', 'K-2004'];
-      await world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'more.csv', content: csv(DECISIONS_HEADER, residents.map((r, i) => ['2281', `B-2${i}`, r, '2025-01-01', '', 'personal_care', 600])) });
-      const rows = residents.flatMap((r, i) => [1, 2, 3, 4, 5, 6, 7].map((day) => visitRow(`M-${i}-${day}`, 'OMSORG-AB', r, 'personal_care', day, '18:00', 100)));
-      await world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'more-visits.csv', content: csv(VISITS_HEADER, rows) });
+      await world.homeCare.importFile(system, {
+        kind: 'decisions',
+        format: 'csv',
+        fileName: 'more.csv',
+        content: csv(
+          DECISIONS_HEADER,
+          residents.map((r, i) => ['2281', `B-2${i}`, r, '2025-01-01', '', 'personal_care', 600]),
+        ),
+      });
+      const rows = residents.flatMap((r, i) =>
+        [1, 2, 3, 4, 5, 6, 7].map((day) => visitRow(`M-${i}-${day}`, 'OMSORG-AB', r, 'personal_care', day, '18:00', 100)),
+      );
+      await world.homeCare.importFile(system, {
+        kind: 'visits',
+        format: 'csv',
+        fileName: 'more-visits.csv',
+        content: csv(VISITS_HEADER, rows),
+      });
     });
     const run = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     // Each: 700 accepted against 600 granted, 100 min at 450 kr/h = 750 kr.
     expect(run.amountAtStakeSek).toBe(2527.5 + 4 * 750);
-    const sundsvall = (await world.homeCare.followUp({ kind: 'steering_group', subject: 'styr' }, '2025-03')).find((f) => f.slug === 'sundsvall')!;
+    const sundsvall = (await world.homeCare.followUp({ kind: 'steering_group', subject: 'styr' }, '2025-03')).find(
+      (f) => f.slug === 'sundsvall',
+    )!;
     expect(sundsvall.residentsWithDeviations).toBe(9);
     expect(sundsvall.amountAtStakeSek).toBe(5527.5);
     expect(sundsvall.rules.find((r) => r.rule === 'HC1')).toEqual({ rule: 'HC1', code: 'over_granted', residents: 5, amountSek: 4500 });
@@ -237,7 +335,9 @@ describe('home care: the monthly check', () => {
     expect(first.timra).toMatchObject({ month: '2025-03', residents: 0, amountAtStakeSek: 0 });
     const second = await world.homeCare.checkPreviousMonth();
     expect(second.timra.id).toBe(first.timra.id);
-    const runs = await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.check.run'`)));
+    const runs = await inTenant(world.timra, () =>
+      db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.check.run'`)),
+    );
     expect(runs).toEqual([{ actor: 'system:home-care-monthly-check' }]);
   });
 });

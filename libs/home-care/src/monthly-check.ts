@@ -30,7 +30,10 @@ export function firstDayOf(month: string): string {
 
 /** The month before `now`'s month in Swedish time, as YYYY-MM: the month the job checks. */
 export function previousMonth(now: Date): string {
-  const [year, month] = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit' }).format(now).split('-').map(Number);
+  const [year, month] = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit' })
+    .format(now)
+    .split('-')
+    .map(Number);
   const y = month === 1 ? year - 1 : year;
   const m = month === 1 ? 12 : month - 1;
   return `${y}-${String(m).padStart(2, '0')}`;
@@ -102,13 +105,36 @@ SELECT f.resident_id, f.service_type, p.code AS provider, p.name, p.kind,
   FROM flagged f JOIN home_care_provider p ON p.tenant_id = $1 AND p.id = f.provider_id
  GROUP BY f.resident_id, f.service_type, p.code, p.name, p.kind`;
 
-interface GrantedRow { resident_id: string; service_type: ServiceType; decided: number; decision_days: number; inpatient_days: number; granted: number }
+interface GrantedRow {
+  resident_id: string;
+  service_type: ServiceType;
+  decided: number;
+  decision_days: number;
+  inpatient_days: number;
+  granted: number;
+}
 interface VisitRow {
-  resident_id: string; service_type: ServiceType; provider: string; name: string; kind: ProviderKind;
-  visits: number; manual_visits: number; outside_visits: number; outside_billed: number; outside_ore: number;
-  inpatient_visits: number; inpatient_billed: number; inpatient_ore: number; performed: number; billed: number;
-  accepted: number; accepted_ore: number; over_billed: number; over_billed_ore: number;
-  outside_evidence: string[] | null; inpatient_evidence: string[] | null;
+  resident_id: string;
+  service_type: ServiceType;
+  provider: string;
+  name: string;
+  kind: ProviderKind;
+  visits: number;
+  manual_visits: number;
+  outside_visits: number;
+  outside_billed: number;
+  outside_ore: number;
+  inpatient_visits: number;
+  inpatient_billed: number;
+  inpatient_ore: number;
+  performed: number;
+  billed: number;
+  accepted: number;
+  accepted_ore: number;
+  over_billed: number;
+  over_billed_ore: number;
+  outside_evidence: string[] | null;
+  inpatient_evidence: string[] | null;
 }
 
 /**
@@ -134,9 +160,19 @@ export class MonthlyCheck {
         await em.query(`SELECT kind, file_name, sha256 FROM home_care_import WHERE tenant_id = $1 ORDER BY kind, sha256`, [tenant.id])
       ).map((r: { kind: string; file_name: string; sha256: string }) => ({ kind: r.kind, fileName: r.file_name, sha256: r.sha256 }));
       const inputsDigest = createHash('sha256')
-        .update(JSON.stringify({ rulesVersion: RULES_VERSION, settings: checkSettings, month, files: inputs.map((i) => `${i.kind}:${i.sha256}`) }))
+        .update(
+          JSON.stringify({
+            rulesVersion: RULES_VERSION,
+            settings: checkSettings,
+            month,
+            files: inputs.map((i) => `${i.kind}:${i.sha256}`),
+          }),
+        )
         .digest('hex');
-      const [stored] = await em.query(`SELECT *, to_char(month, 'YYYY-MM') AS month_text FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 AND inputs_digest = $3`, [tenant.id, firstDay, inputsDigest]);
+      const [stored] = await em.query(
+        `SELECT *, to_char(month, 'YYYY-MM') AS month_text FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 AND inputs_digest = $3`,
+        [tenant.id, firstDay, inputsDigest],
+      );
       if (stored) return toRun(stored);
       const lines = await this.computeLines(em, tenant.id, firstDay, checkSettings);
       const residents = new Set(lines.map((l) => l.residentId));
@@ -145,14 +181,33 @@ export class MonthlyCheck {
       const [row] = await em.query(
         `INSERT INTO home_care_check_run (tenant_id, month, rules_version, settings, inputs, inputs_digest, started_by, residents, residents_with_deviations, amount_at_stake_sek)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *, to_char(month, 'YYYY-MM') AS month_text`,
-        [tenant.id, firstDay, RULES_VERSION, JSON.stringify(checkSettings), JSON.stringify(inputs), inputsDigest, this.gate.actorName(actor), residents.size, deviating.size, amount.toFixed(2)],
+        [
+          tenant.id,
+          firstDay,
+          RULES_VERSION,
+          JSON.stringify(checkSettings),
+          JSON.stringify(inputs),
+          inputsDigest,
+          this.gate.actorName(actor),
+          residents.size,
+          deviating.size,
+          amount.toFixed(2),
+        ],
       );
       for (let i = 0; i < lines.length; i += 500) {
         const chunk = lines.slice(i, i + 500);
         await em.query(
           `INSERT INTO home_care_check_line (tenant_id, run_id, resident_id, service_type, figures, deviations, amount_at_stake_sek)
            SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::numeric[])`,
-          [tenant.id, row.id, chunk.map((l) => l.residentId), chunk.map((l) => l.serviceType), chunk.map((l) => JSON.stringify(figuresOf(l))), chunk.map((l) => JSON.stringify(l.deviations)), chunk.map((l) => l.amountAtStakeSek.toFixed(2))],
+          [
+            tenant.id,
+            row.id,
+            chunk.map((l) => l.residentId),
+            chunk.map((l) => l.serviceType),
+            chunk.map((l) => JSON.stringify(figuresOf(l))),
+            chunk.map((l) => JSON.stringify(l.deviations)),
+            chunk.map((l) => l.amountAtStakeSek.toFixed(2)),
+          ],
         );
       }
       await appendAuditEntry(em, {
@@ -172,17 +227,30 @@ export class MonthlyCheck {
     const granted: GrantedRow[] = await em.query(GRANTED_SQL, [tenantId, firstDay, daysInMonth]);
     const visits: VisitRow[] = await em.query(VISITS_SQL, [tenantId, firstDay]);
     const key = (resident: string, type: string) => `${resident}\u0000${type}`;
-    const lines = new Map<string, { residentId: string; serviceType: ServiceType; granted: GrantedFigures; providers: ProviderFigures[] }>();
+    const lines = new Map<
+      string,
+      { residentId: string; serviceType: ServiceType; granted: GrantedFigures; providers: ProviderFigures[] }
+    >();
     const lineOf = (residentId: string, serviceType: ServiceType) => {
       let line = lines.get(key(residentId, serviceType));
       if (!line) {
-        line = { residentId, serviceType, granted: { decidedMinutesPerMonth: 0, decisionDays: 0, inpatientDays: 0, grantedMinutes: 0 }, providers: [] };
+        line = {
+          residentId,
+          serviceType,
+          granted: { decidedMinutesPerMonth: 0, decisionDays: 0, inpatientDays: 0, grantedMinutes: 0 },
+          providers: [],
+        };
         lines.set(key(residentId, serviceType), line);
       }
       return line;
     };
     for (const g of granted) {
-      lineOf(g.resident_id, g.service_type).granted = { decidedMinutesPerMonth: g.decided, decisionDays: g.decision_days, inpatientDays: g.inpatient_days, grantedMinutes: g.granted };
+      lineOf(g.resident_id, g.service_type).granted = {
+        decidedMinutesPerMonth: g.decided,
+        decisionDays: g.decision_days,
+        inpatientDays: g.inpatient_days,
+        grantedMinutes: g.granted,
+      };
     }
     for (const v of visits) {
       lineOf(v.resident_id, v.service_type).providers.push({
@@ -209,7 +277,16 @@ export class MonthlyCheck {
     }
     return [...lines.values()]
       .sort((a, b) => a.residentId.localeCompare(b.residentId) || a.serviceType.localeCompare(b.serviceType))
-      .map((l) => evaluateLine(l.residentId, l.serviceType, daysInMonth, l.granted, l.providers.sort((a, b) => a.provider.localeCompare(b.provider)), settings));
+      .map((l) =>
+        evaluateLine(
+          l.residentId,
+          l.serviceType,
+          daysInMonth,
+          l.granted,
+          l.providers.sort((a, b) => a.provider.localeCompare(b.provider)),
+          settings,
+        ),
+      );
   }
 }
 

@@ -51,17 +51,34 @@ export class HomeCareResults {
     this.gate.assertMayReadResidents(actor, tenant);
     return this.database.transaction(async (em) => {
       const [row] = await em.query(LATEST_RUN, [tenant.id, firstDayOf(month)]);
-      await appendAuditEntry(em, { actor: this.gate.actorName(actor), action: 'home-care.run.read', targetType: 'home_care_check_run', targetId: row?.id ?? null, details: { month } });
+      await appendAuditEntry(em, {
+        actor: this.gate.actorName(actor),
+        action: 'home-care.run.read',
+        targetType: 'home_care_check_run',
+        targetId: row?.id ?? null,
+        details: { month },
+      });
       return row ? toRun(row) : null;
     });
   }
 
   /** Residents' lines of the month's latest run (only those with deviations unless `all`); audited. */
-  async lines(actor: HomeCareActor, tenant: Tenant, month: string, options: { all?: boolean; residentId?: string } = {}): Promise<CheckLine[]> {
+  async lines(
+    actor: HomeCareActor,
+    tenant: Tenant,
+    month: string,
+    options: { all?: boolean; residentId?: string } = {},
+  ): Promise<CheckLine[]> {
     this.gate.assertMayReadResidents(actor, tenant);
     return this.database.transaction(async (em) => {
       const [run] = await em.query(LATEST_RUN, [tenant.id, firstDayOf(month)]);
-      const rows: Array<{ resident_id: string; service_type: string; figures: Record<string, unknown>; deviations: Deviation[]; amount_at_stake_sek: string }> = run
+      const rows: Array<{
+        resident_id: string;
+        service_type: string;
+        figures: Record<string, unknown>;
+        deviations: Deviation[];
+        amount_at_stake_sek: string;
+      }> = run
         ? await em.query(
             `SELECT resident_id, service_type, figures, deviations, amount_at_stake_sek FROM home_care_check_line
               WHERE tenant_id = $1 AND run_id = $2 AND ($3::boolean OR jsonb_array_length(deviations) > 0) AND ($4::text IS NULL OR resident_id = $4)
@@ -74,9 +91,20 @@ export class HomeCareResults {
         action: 'home-care.lines.read',
         targetType: 'home_care_check_run',
         targetId: run?.id ?? null,
-        details: { month, lines: rows.length, residents: [...new Set(rows.map((r) => r.resident_id))].length, ...(options.residentId ? { residentId: options.residentId } : {}) },
+        details: {
+          month,
+          lines: rows.length,
+          residents: [...new Set(rows.map((r) => r.resident_id))].length,
+          ...(options.residentId ? { residentId: options.residentId } : {}),
+        },
       });
-      return rows.map((r) => ({ residentId: r.resident_id, serviceType: r.service_type, figures: r.figures, deviations: r.deviations, amountAtStakeSek: Number(r.amount_at_stake_sek) }));
+      return rows.map((r) => ({
+        residentId: r.resident_id,
+        serviceType: r.service_type,
+        figures: r.figures,
+        deviations: r.deviations,
+        amountAtStakeSek: Number(r.amount_at_stake_sek),
+      }));
     });
   }
 
@@ -98,11 +126,24 @@ export class HomeCareResults {
                   [tenant.id, run.id],
                 )
               : [];
-            await appendAuditEntry(em, { actor: this.gate.actorName(actor), action: 'home-care.follow-up.read', targetType: 'home_care_check_run', targetId: run?.id ?? null, details: { month } });
+            await appendAuditEntry(em, {
+              actor: this.gate.actorName(actor),
+              action: 'home-care.follow-up.read',
+              targetType: 'home_care_check_run',
+              targetId: run?.id ?? null,
+              details: { month },
+            });
             const residents = run ? Number(run.residents) : 0;
             const deviating = run ? Number(run.residents_with_deviations) : 0;
             const withAmount: number = run
-              ? Number((await em.query(`SELECT count(DISTINCT resident_id)::int AS n FROM home_care_check_line WHERE tenant_id = $1 AND run_id = $2 AND amount_at_stake_sek > 0`, [tenant.id, run.id]))[0].n)
+              ? Number(
+                  (
+                    await em.query(
+                      `SELECT count(DISTINCT resident_id)::int AS n FROM home_care_check_line WHERE tenant_id = $1 AND run_id = $2 AND amount_at_stake_sek > 0`,
+                      [tenant.id, run.id],
+                    )
+                  )[0].n,
+                )
               : 0;
             const rules = (Object.keys(RULES) as RuleCode[]).map((code) => {
               const row = perRule.find((r) => r.code === code);
@@ -122,7 +163,11 @@ export class HomeCareResults {
               amountAtStakeSek: amountShown,
               suppressed: false,
             };
-            follow.suppressed = follow.residents === null || follow.residentsWithDeviations === null || follow.amountAtStakeSek === null || rules.some((r) => r.residents === null);
+            follow.suppressed =
+              follow.residents === null ||
+              follow.residentsWithDeviations === null ||
+              follow.amountAtStakeSek === null ||
+              rules.some((r) => r.residents === null);
             return follow;
           }),
         ),

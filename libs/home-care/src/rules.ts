@@ -220,5 +220,18 @@ export function evaluateLine(
   }
 
   const amountAtStakeSek = Math.round(deviations.reduce((total, d) => total + d.amountSek * 100, 0)) / 100;
-  return { residentId, serviceType, daysInMonth, granted, providers, performedMinutes, billedMinutes, acceptedMinutes, visits, manualVisits, deviations, amountAtStakeSek };
+  return {
+    residentId,
+    serviceType,
+    daysInMonth,
+    granted,
+    providers,
+    performedMinutes,
+    billedMinutes,
+    acceptedMinutes,
+    visits,
+    manualVisits,
+    deviations,
+    amountAtStakeSek,
+  };
 }

@@ -11,7 +11,10 @@ export const HomeCareSettingsSchema = z
      * The units (staff tokens' unit claim) responsible for home care: only their case workers see
      * residents' data (OSL 26 kap.). Another unit, even of the same municipality, gets nothing.
      */
-    responsibleUnits: z.array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a unit id such as socialtjanst')).min(1).default(['socialtjanst']),
+    responsibleUnits: z
+      .array(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a unit id such as socialtjanst'))
+      .min(1)
+      .default(['socialtjanst']),
     /** How far performed time may exceed granted time before it is a deviation (0.05 = 5 %). */
     tolerance: z.number().min(0).max(1).default(0.05),
     /** The share of manually registered visits above which a provider's month is a deviation. */

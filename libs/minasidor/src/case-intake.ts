@@ -81,9 +81,7 @@ export interface ResolvedCaseUpsert extends Omit<CaseUpsert, 'subject'> {
   subjectKind: SubjectKind;
 }
 
-const SOURCE = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case a-z, 0-9, ".", "_" and "-", 2 to 64 characters');
+const SOURCE = z.string().regex(/^[a-z0-9][a-z0-9._-]{1,63}$/, 'lower-case a-z, 0-9, ".", "_" and "-", 2 to 64 characters');
 const text = (max: number) => z.string().trim().min(1).max(max);
 const LOCALIZED = z.object({ sv: text(2000), en: text(2000) });
 const STATUS = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case a-z, 0-9 and _');
@@ -117,12 +115,19 @@ const schemas = {
       decisionType: text(100),
       outcome: z.enum(['approval', 'rejection', 'dismissal', 'cancellation']),
       legalBasis: z
-        .object({ sfs: z.string().regex(/^\d{4}:\d{1,5}$/, 'an SFS number such as 2001:453'), chapter: text(20).nullish(), section: text(20).nullish() })
+        .object({
+          sfs: z.string().regex(/^\d{4}:\d{1,5}$/, 'an SFS number such as 2001:453'),
+          chapter: text(20).nullish(),
+          section: text(20).nullish(),
+        })
         .nullish(),
       decidedAt: z.date(),
       validFrom: DATE.nullish(),
       validTo: DATE.nullish(),
-      reasons: z.array(z.object({ ruleId: text(200), text: LOCALIZED, legalBasis: z.unknown().optional() })).max(100).optional(),
+      reasons: z
+        .array(z.object({ ruleId: text(200), text: LOCALIZED, legalBasis: z.unknown().optional() }))
+        .max(100)
+        .optional(),
       documents: z
         .array(
           z.object({
@@ -148,7 +153,14 @@ function validate<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   throw new MinasidorValidationError(`Invalid ${what}: ${details.map((d) => `${d.field || 'input'}: ${d.message}`).join('; ')}`, details);
 }
 
-const STATUS_KINDS: Record<string, string> = { draft: 'saved', received: 'received', in_progress: 'in_progress', completion_requested: 'completion_requested', decided: 'decided', closed: 'closed' };
+const STATUS_KINDS: Record<string, string> = {
+  draft: 'saved',
+  received: 'received',
+  in_progress: 'in_progress',
+  completion_requested: 'completion_requested',
+  decided: 'decided',
+  closed: 'closed',
+};
 
 interface CaseRow {
   tenant_id: string;
@@ -181,7 +193,10 @@ export class CaseIntake {
   /** Creates the case or updates its description; with `status`, records that status too. */
   async upsertCase(input: CaseUpsert): Promise<CaseWriteResult> {
     const valid = validate(schemas.upsert, input, 'case');
-    if (valid.source === EFORMS_SOURCE) throw new MinasidorValidationError(`The source "${EFORMS_SOURCE}" is reserved for e-forms submissions`, [{ field: 'source', message: 'reserved' }]);
+    if (valid.source === EFORMS_SOURCE)
+      throw new MinasidorValidationError(`The source "${EFORMS_SOURCE}" is reserved for e-forms submissions`, [
+        { field: 'source', message: 'reserved' },
+      ]);
     // Resolved before the transaction: the party register has its own statement (and on the
     // embedded database one session), and the number goes no further than this line.
     const subject = await resolveSubject(this.parties, input.subject);
@@ -240,8 +255,19 @@ export class CaseIntake {
        ON CONFLICT (tenant_id, source, external_case_id) DO NOTHING
        RETURNING tenant_id, id, errand_number, case_type, title_sv, title_en, subject_party_id, subject_kind, unit, internal_status, status_changed_at`,
       [
-        tenantId, input.errandNumber, input.caseType, input.title.sv, input.title.en, input.subjectPartyId, input.subjectKind,
-        input.unit, input.source, input.externalCaseId, status, occurredAt, input.whoseTurn ?? DEFAULT_WHOSE_TURN[status] ?? 'municipality',
+        tenantId,
+        input.errandNumber,
+        input.caseType,
+        input.title.sv,
+        input.title.en,
+        input.subjectPartyId,
+        input.subjectKind,
+        input.unit,
+        input.source,
+        input.externalCaseId,
+        status,
+        occurredAt,
+        input.whoseTurn ?? DEFAULT_WHOSE_TURN[status] ?? 'municipality',
       ],
     );
     if (created) {
@@ -250,7 +276,9 @@ export class CaseIntake {
     }
     const row = await this.lockCase(em, input);
     if (row.subject_party_id !== input.subjectPartyId) {
-      throw new CaseConflictError(`Case ${input.source}/${input.externalCaseId} already exists about another subject; a case never changes subject`);
+      throw new CaseConflictError(
+        `Case ${input.source}/${input.externalCaseId} already exists about another subject; a case never changes subject`,
+      );
     }
     const [, described] = await em.query(
       `UPDATE minasidor_case SET errand_number = $3, case_type = $4, title_sv = $5, title_en = $6, unit = $7, updated_at = now()
@@ -316,15 +344,33 @@ export class CaseIntake {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (tenant_id, case_id, external_decision_id) DO NOTHING RETURNING id`,
       [
-        row.tenant_id, row.id, row.subject_party_id, d.externalDecisionId, d.decisionType, d.outcome,
-        d.legalBasis?.sfs ?? null, d.legalBasis?.chapter ?? null, d.legalBasis?.section ?? null, d.decidedAt,
-        d.validFrom ?? null, d.validTo ?? null, JSON.stringify(d.reasons ?? []), JSON.stringify(d.documents ?? []),
-        d.appealInstructions?.sv ?? null, d.appealInstructions?.en ?? null, d.automated ?? false,
+        row.tenant_id,
+        row.id,
+        row.subject_party_id,
+        d.externalDecisionId,
+        d.decisionType,
+        d.outcome,
+        d.legalBasis?.sfs ?? null,
+        d.legalBasis?.chapter ?? null,
+        d.legalBasis?.section ?? null,
+        d.decidedAt,
+        d.validFrom ?? null,
+        d.validTo ?? null,
+        JSON.stringify(d.reasons ?? []),
+        JSON.stringify(d.documents ?? []),
+        d.appealInstructions?.sv ?? null,
+        d.appealInstructions?.en ?? null,
+        d.automated ?? false,
       ],
     );
     if (!decision) return { caseId: row.id, created: false, replayed: true };
     // The decision is the notice: its status change needs no second one.
-    await this.applyStatus(em, row, { status: 'decided', occurredAt: d.decidedAt, dedupeKey: `decision:${d.externalDecisionId}`, kind: 'decided' }, { notify: false });
+    await this.applyStatus(
+      em,
+      row,
+      { status: 'decided', occurredAt: d.decidedAt, dedupeKey: `decision:${d.externalDecisionId}`, kind: 'decided' },
+      { notify: false },
+    );
     await this.touch(em, row);
     await this.notify(em, EVENT_TYPES.caseDecisionRecorded, row, d.decidedAt);
     return { caseId: row.id, created: false, replayed: false };
@@ -334,7 +380,11 @@ export class CaseIntake {
    * The municipality's case system registered the errand under its own reference (diarienummer):
    * kept on the case and told in its timeline. The status stays as it is, so no notice is sent.
    */
-  async recordRegistrationIn(em: EntityManager, row: CaseRow, registration: { caseSystemReference: string; registeredAt: Date }): Promise<boolean> {
+  async recordRegistrationIn(
+    em: EntityManager,
+    row: CaseRow,
+    registration: { caseSystemReference: string; registeredAt: Date },
+  ): Promise<boolean> {
     const ref = registration.caseSystemReference;
     // Not a status update: no internal status, and it changes whose turn it is in nothing.
     const inserted: unknown[] = await em.query(
@@ -342,13 +392,21 @@ export class CaseIntake {
        VALUES ($1, $2, $3, 'registered', NULL, true, $4, NULL, $5, $6, $7)
        ON CONFLICT (tenant_id, case_id, dedupe_key) DO NOTHING RETURNING id`,
       [
-        row.tenant_id, row.id, row.subject_party_id, registration.registeredAt,
-        `Ditt ärende är registrerat hos kommunen med diarienummer ${ref}.`, `Your case is registered with the municipality under reference number ${ref}.`,
+        row.tenant_id,
+        row.id,
+        row.subject_party_id,
+        registration.registeredAt,
+        `Ditt ärende är registrerat hos kommunen med diarienummer ${ref}.`,
+        `Your case is registered with the municipality under reference number ${ref}.`,
         `registered:${ref}`,
       ],
     );
     if (inserted.length === 0) return false;
-    await em.query(`UPDATE minasidor_case SET case_system_reference = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [row.tenant_id, row.id, ref]);
+    await em.query(`UPDATE minasidor_case SET case_system_reference = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
+      row.tenant_id,
+      row.id,
+      ref,
+    ]);
     return true;
   }
 
@@ -364,9 +422,17 @@ export class CaseIntake {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (tenant_id, case_id, dedupe_key) DO NOTHING RETURNING id`,
       [
-        row.tenant_id, row.id, row.subject_party_id, update.kind ?? STATUS_KINDS[update.status] ?? 'status_changed', update.status,
-        becameCurrent, update.occurredAt, update.whoseTurn ?? DEFAULT_WHOSE_TURN[update.status] ?? 'municipality',
-        update.text?.sv ?? null, update.text?.en ?? null, update.dedupeKey ?? `status:${update.status}:${update.occurredAt.toISOString()}`,
+        row.tenant_id,
+        row.id,
+        row.subject_party_id,
+        update.kind ?? STATUS_KINDS[update.status] ?? 'status_changed',
+        update.status,
+        becameCurrent,
+        update.occurredAt,
+        update.whoseTurn ?? DEFAULT_WHOSE_TURN[update.status] ?? 'municipality',
+        update.text?.sv ?? null,
+        update.text?.en ?? null,
+        update.dedupeKey ?? `status:${update.status}:${update.occurredAt.toISOString()}`,
       ],
     );
     return inserted.length > 0;

@@ -179,7 +179,8 @@ interface MessageJson {
 }
 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const localized = (sv: string | null, en: string | null): LocalizedText | null => (sv === null && en === null ? null : { sv: sv ?? en ?? '', en: en ?? sv ?? '' });
+const localized = (sv: string | null, en: string | null): LocalizedText | null =>
+  sv === null && en === null ? null : { sv: sv ?? en ?? '', en: en ?? sv ?? '' };
 
 export interface CaseRowContext {
   municipalityOf(tenantId: string): CaseMunicipality;
@@ -189,9 +190,13 @@ export interface CaseRowContext {
 /** A row of CASE_COLUMNS (+ CASE_DETAILS when selected) as a view. */
 export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
   const status = context.labelOf(row.tenant_id, row.internal_status);
-  const messages = json<MessageJson[]>(row.messages ?? []).map(
-    (m): MessageView => ({ id: m.id, author: m.author, body: m.body, sentAt: new Date(m.sentAt), readAt: m.readAt ? new Date(m.readAt) : null }),
-  );
+  const messages = json<MessageJson[]>(row.messages ?? []).map((m): MessageView => ({
+    id: m.id,
+    author: m.author,
+    body: m.body,
+    sentAt: new Date(m.sentAt),
+    readAt: m.readAt ? new Date(m.readAt) : null,
+  }));
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -209,34 +214,30 @@ export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
     whoseTurn: row.whose_turn,
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
-    timeline: json<TimelineEntryJson[]>(row.timeline ?? []).map(
-      (e): TimelineEntryView => ({
-        id: e.id,
-        kind: e.kind,
-        occurredAt: new Date(e.occurredAt),
-        whoseTurn: e.whoseTurn,
-        text: localized(e.textSv, e.textEn),
-        statusLabel: e.internalStatus ? context.labelOf(row.tenant_id, e.internalStatus).label : null,
-        becameCurrent: e.becameCurrent,
-      }),
-    ),
-    decisions: json<DecisionJson[]>(row.decisions ?? []).map(
-      (d): DecisionView => ({
-        id: d.id,
-        externalDecisionId: d.externalDecisionId,
-        decisionType: d.decisionType,
-        outcome: d.outcome,
-        legalBasis: d.sfs ? { sfs: d.sfs, chapter: d.chapter, section: d.section } : null,
-        decidedAt: new Date(d.decidedAt),
-        validFrom: d.validFrom,
-        validTo: d.validTo,
-        reasons: d.reasons ?? [],
-        // Rows stored before links were checked may hold any link: only safe ones are shown.
-        documents: withSafeLinks(d.documents),
-        appealInstructions: localized(d.appealSv, d.appealEn),
-        automated: d.automated,
-      }),
-    ),
+    timeline: json<TimelineEntryJson[]>(row.timeline ?? []).map((e): TimelineEntryView => ({
+      id: e.id,
+      kind: e.kind,
+      occurredAt: new Date(e.occurredAt),
+      whoseTurn: e.whoseTurn,
+      text: localized(e.textSv, e.textEn),
+      statusLabel: e.internalStatus ? context.labelOf(row.tenant_id, e.internalStatus).label : null,
+      becameCurrent: e.becameCurrent,
+    })),
+    decisions: json<DecisionJson[]>(row.decisions ?? []).map((d): DecisionView => ({
+      id: d.id,
+      externalDecisionId: d.externalDecisionId,
+      decisionType: d.decisionType,
+      outcome: d.outcome,
+      legalBasis: d.sfs ? { sfs: d.sfs, chapter: d.chapter, section: d.section } : null,
+      decidedAt: new Date(d.decidedAt),
+      validFrom: d.validFrom,
+      validTo: d.validTo,
+      reasons: d.reasons ?? [],
+      // Rows stored before links were checked may hold any link: only safe ones are shown.
+      documents: withSafeLinks(d.documents),
+      appealInstructions: localized(d.appealSv, d.appealEn),
+      automated: d.automated,
+    })),
     messages,
     unreadCount: messages.filter((m) => m.author === 'municipality' && m.readAt === null).length,
   };

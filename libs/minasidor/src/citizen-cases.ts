@@ -41,10 +41,13 @@ export class CitizenCases {
   async myCases(personPartyId: string, query: MyCasesQuery = {}): Promise<CasePage> {
     const first = query.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [{ field: 'first', message: `1 to ${MAX_PAGE_SIZE}` }]);
+      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [
+        { field: 'first', message: `1 to ${MAX_PAGE_SIZE}` },
+      ]);
     }
     const cursor = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !cursor) throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
+    if (query.after && !cursor)
+      throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
     const tenantId = query.municipality ? this.municipalities.bySlug(query.municipality).id : null;
     const wanted = new Set<CitizenStatus>(query.statuses?.length ? query.statuses : CITIZEN_STATUS_KEYS);
     if (!query.includeDrafts) wanted.delete('saved');
@@ -65,7 +68,15 @@ export class CitizenCases {
             ORDER BY c.updated_at DESC, c.id DESC
             LIMIT $6)
          SELECT p.*, ${CASE_DETAILS} FROM p ORDER BY p.updated_at DESC, p.id DESC`,
-        [subject.partyId, cursor?.at ?? null, cursor?.id ?? null, tenantId, this.municipalities.statusFilter(wanted), first + 1, inScope(subject)],
+        [
+          subject.partyId,
+          cursor?.at ?? null,
+          cursor?.id ?? null,
+          tenantId,
+          this.municipalities.statusFilter(wanted),
+          first + 1,
+          inScope(subject),
+        ],
       ),
     );
     const page = rows.slice(0, first);
@@ -146,7 +157,11 @@ export class CitizenCases {
    * A citizen's write on their own case: found in the subject context, then done in the case's
    * municipality's context (the subject policy reads, it never writes), still as that subject.
    */
-  private async inCaseTenant<T>(subject: RepresentedOrganisation, caseId: string, work: (em: EntityManager, found: { tenant_id: string; internal_status: string }) => Promise<T>): Promise<T> {
+  private async inCaseTenant<T>(
+    subject: RepresentedOrganisation,
+    caseId: string,
+    work: (em: EntityManager, found: { tenant_id: string; internal_status: string }) => Promise<T>,
+  ): Promise<T> {
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     const [found] = await this.asSubject(subject.partyId, (em) =>
       em.query(
@@ -156,6 +171,8 @@ export class CitizenCases {
       ),
     );
     if (!found) throw new CaseNotFoundError();
-    return requestContext.extend({ tenantId: found.tenant_id, subjectId: subject.partyId }, () => this.database.transaction((em) => work(em, found)));
+    return requestContext.extend({ tenantId: found.tenant_id, subjectId: subject.partyId }, () =>
+      this.database.transaction((em) => work(em, found)),
+    );
   }
 }

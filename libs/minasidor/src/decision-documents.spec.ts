@@ -47,7 +47,10 @@ describe("decision documents' links", () => {
         decisionType: 'bistand',
         outcome: 'approval' as const,
         decidedAt: new Date('2025-03-01T00:00:00Z'),
-        documents: [{ name: 'Beslut.pdf', url: 'https://example.se/ok.pdf' }, { name: 'Bilaga.pdf', url }],
+        documents: [
+          { name: 'Beslut.pdf', url: 'https://example.se/ok.pdf' },
+          { name: 'Bilaga.pdf', url },
+        ],
       };
       await expect(inTenant(w.sundsvall, () => w.minasidor.intake.recordDecision(decision))).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',

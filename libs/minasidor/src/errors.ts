@@ -60,6 +60,8 @@ export class RepresentationNotFoundError extends KommunaError {
   readonly code = 'NOT_FOUND';
   readonly status = 404;
   constructor() {
-    super('This municipality has registered no such representation: only the municipality that registered a representation may change or end it');
+    super(
+      'This municipality has registered no such representation: only the municipality that registered a representation may change or end it',
+    );
   }
 }

@@ -22,7 +22,13 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
   return [
     {
       name: 'minasidor.e-forms-cases',
-      types: [EVENT_TYPES.formSubmissionReceived, EVENT_TYPES.formDecisionMade, EVENT_TYPES.formCompletionRequested, EVENT_TYPES.formCompletionProvided, EVENT_TYPES.formSubmissionRegistered],
+      types: [
+        EVENT_TYPES.formSubmissionReceived,
+        EVENT_TYPES.formDecisionMade,
+        EVENT_TYPES.formCompletionRequested,
+        EVENT_TYPES.formCompletionProvided,
+        EVENT_TYPES.formSubmissionRegistered,
+      ],
       async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
         // e-forms wrote each type's data to its contract in service-contracts.
         switch (event.type) {

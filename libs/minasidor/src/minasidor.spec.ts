@@ -2,8 +2,20 @@ import { AuditLog } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { EVENT_TYPES, FormCompletionProvidedData, FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
-import { CaseClosedError, CaseConflictError, CaseNotFoundError, MinasidorValidationError, NotRepresentedError, UnitRequiredError } from './index';
+import {
+  EVENT_TYPES,
+  FormCompletionProvidedData,
+  FormDecisionMadeData,
+  FormSubmissionReceivedData,
+} from '@kommuna/shared-service-contracts';
+import {
+  CaseClosedError,
+  CaseConflictError,
+  CaseNotFoundError,
+  MinasidorValidationError,
+  NotRepresentedError,
+  UnitRequiredError,
+} from './index';
 import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
 
 describe('Mina sidor', () => {
@@ -17,14 +29,21 @@ describe('Mina sidor', () => {
   const outbox = (tenant: World['sundsvall'], type?: string) =>
     inTenant(tenant, () =>
       db().transaction((em) =>
-        em.query(`SELECT type, subject, data, published_at FROM outbox_event WHERE tenant_id = $1 AND ($2::text IS NULL OR type = $2) ORDER BY occurred_at, id`, [tenant.id, type ?? null]),
+        em.query(
+          `SELECT type, subject, data, published_at FROM outbox_event WHERE tenant_id = $1 AND ($2::text IS NULL OR type = $2) ORDER BY occurred_at, id`,
+          [tenant.id, type ?? null],
+        ),
       ),
     );
 
   describe('the citizen view across municipalities', () => {
     it("shows a citizen their cases from both municipalities, each labelled, and nothing of anyone else's", async () => {
-      const a = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(1), { title: { sv: 'Bygglov', en: 'Building permit' } })));
-      const b = await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(person(1), { title: { sv: 'Parkering', en: 'Parking' } })));
+      const a = await inTenant(w.sundsvall, () =>
+        w.minasidor.intake.upsertCase(caseInput(person(1), { title: { sv: 'Bygglov', en: 'Building permit' } })),
+      );
+      const b = await inTenant(w.timra, () =>
+        w.minasidor.intake.upsertCase(caseInput(person(1), { title: { sv: 'Parkering', en: 'Parking' } })),
+      );
       await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(person(2))));
       await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(2))));
 
@@ -36,12 +55,16 @@ describe('Mina sidor', () => {
         ].sort(),
       );
       expect(page.cases.find((c) => c.id === b.caseId)?.municipality.names).toEqual(w.timra.names);
-      expect(page.cases[0].timeline).toEqual([expect.objectContaining({ kind: 'received', becameCurrent: true, whoseTurn: 'municipality' })]);
+      expect(page.cases[0].timeline).toEqual([
+        expect.objectContaining({ kind: 'received', becameCurrent: true, whoseTurn: 'municipality' }),
+      ]);
     });
 
     it("keeps to the citizen's own cases even when the request also names a municipality", async () => {
       const me = await partyOf(1);
-      const mine = await requestContext.run({ tenantId: w.timra.id, tenantSlug: 'timra', subjectId: me }, () => w.minasidor.citizens.myCases(me));
+      const mine = await requestContext.run({ tenantId: w.timra.id, tenantSlug: 'timra', subjectId: me }, () =>
+        w.minasidor.citizens.myCases(me),
+      );
       expect(new Set(mine.cases.map((c) => c.subjectPartyId))).toEqual(new Set([me]));
       expect(mine.cases.map((c) => c.municipality.slug).sort()).toEqual(['sundsvall', 'timra']);
     });
@@ -93,7 +116,13 @@ describe('Mina sidor', () => {
           await w.minasidor.intake.upsertCase(c);
           await w.minasidor.intake.recordStatus({ ...c, status: 'in_progress', occurredAt: new Date(Date.UTC(2025, 5, 1, 0, i)) });
           await w.minasidor.intake.postMessage({ ...c, externalMessageId: 'm1', body: 'Hej' });
-          await w.minasidor.intake.recordDecision({ ...c, externalDecisionId: 'd1', decisionType: 't', outcome: 'approval', decidedAt: new Date(Date.UTC(2025, 6, 1)) });
+          await w.minasidor.intake.recordDecision({
+            ...c,
+            externalDecisionId: 'd1',
+            decisionType: 't',
+            outcome: 'approval',
+            decidedAt: new Date(Date.UTC(2025, 6, 1)),
+          });
         });
       }
       const me = await partyOf(20);
@@ -101,7 +130,11 @@ describe('Mina sidor', () => {
       const twenty = await countStatements(db(), () => w.minasidor.citizens.myCases(me, { first: 20 }));
       expect(five.result.cases).toHaveLength(5);
       expect(twenty.result.cases).toHaveLength(20);
-      expect(twenty.result.cases.every((c) => c.timeline.length === 3 && c.decisions.length === 1 && c.messages.length === 1 && c.unreadCount === 1)).toBe(true);
+      expect(
+        twenty.result.cases.every(
+          (c) => c.timeline.length === 3 && c.decisions.length === 1 && c.messages.length === 1 && c.unreadCount === 1,
+        ),
+      ).toBe(true);
       // START TRANSACTION, set_config, the page with its details, COMMIT.
       expect(twenty.statements).toHaveLength(five.statements.length);
       expect(five.statements).toHaveLength(4);
@@ -113,11 +146,20 @@ describe('Mina sidor', () => {
       const input = caseInput(person(30));
       const { caseId } = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(input));
       const result = await inTenant(w.sundsvall, () =>
-        w.minasidor.intake.recordStatus({ ...input, status: 'utredning', occurredAt: new Date('2025-03-01T10:00:00Z'), text: { sv: 'Utredning pågår', en: 'Under investigation' } }),
+        w.minasidor.intake.recordStatus({
+          ...input,
+          status: 'utredning',
+          occurredAt: new Date('2025-03-01T10:00:00Z'),
+          text: { sv: 'Utredning pågår', en: 'Under investigation' },
+        }),
       );
       expect(result).toMatchObject({ caseId, outcome: 'current', replayed: false });
       const view = await w.minasidor.citizens.myCase(await partyOf(30), caseId);
-      expect(view.status).toMatchObject({ internalStatus: 'utredning', status: 'in_progress', label: { sv: 'Under behandling', en: 'In progress' } });
+      expect(view.status).toMatchObject({
+        internalStatus: 'utredning',
+        status: 'in_progress',
+        label: { sv: 'Under behandling', en: 'In progress' },
+      });
       expect(view.timeline.map((e) => [e.kind, e.text?.sv ?? null])).toEqual([
         ['received', null],
         ['status_changed', 'Utredning pågår'],
@@ -130,7 +172,13 @@ describe('Mina sidor', () => {
     it('changes nothing when the same writes are replayed', async () => {
       const input = caseInput(person(31));
       const update = { ...input, status: 'in_progress', occurredAt: new Date('2025-03-02T10:00:00Z') };
-      const decision = { ...input, externalDecisionId: 'B-1', decisionType: 'bistand', outcome: 'approval' as const, decidedAt: new Date('2025-03-03T10:00:00Z') };
+      const decision = {
+        ...input,
+        externalDecisionId: 'B-1',
+        decisionType: 'bistand',
+        outcome: 'approval' as const,
+        decidedAt: new Date('2025-03-03T10:00:00Z'),
+      };
       const message = { ...input, externalMessageId: 'M-1', body: 'Beslut skickat' };
       const writeAll = () =>
         inTenant(w.timra, async () => [
@@ -140,7 +188,10 @@ describe('Mina sidor', () => {
           await w.minasidor.intake.postMessage(message),
         ]);
       const first = await writeAll();
-      const snapshot = async () => ({ view: await w.minasidor.citizens.myCase(await partyOf(31), first[0].caseId), events: (await outbox(w.timra)).length });
+      const snapshot = async () => ({
+        view: await w.minasidor.citizens.myCase(await partyOf(31), first[0].caseId),
+        events: (await outbox(w.timra)).length,
+      });
       const before = await snapshot();
       const again = await writeAll();
       expect(again.map((r) => r.replayed)).toEqual([true, true, true, true]);
@@ -152,8 +203,12 @@ describe('Mina sidor', () => {
     it('keeps an out-of-order status update as history without overwriting the newer status', async () => {
       const input = caseInput(person(32));
       await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(input));
-      await inTenant(w.sundsvall, () => w.minasidor.intake.recordStatus({ ...input, status: 'closed', occurredAt: new Date('2025-04-10T00:00:00Z') }));
-      const late = await inTenant(w.sundsvall, () => w.minasidor.intake.recordStatus({ ...input, status: 'in_progress', occurredAt: new Date('2025-04-01T00:00:00Z') }));
+      await inTenant(w.sundsvall, () =>
+        w.minasidor.intake.recordStatus({ ...input, status: 'closed', occurredAt: new Date('2025-04-10T00:00:00Z') }),
+      );
+      const late = await inTenant(w.sundsvall, () =>
+        w.minasidor.intake.recordStatus({ ...input, status: 'in_progress', occurredAt: new Date('2025-04-01T00:00:00Z') }),
+      );
       expect(late.outcome).toBe('history');
       const view = await w.minasidor.citizens.myCase(await partyOf(32), late.caseId);
       expect(view.status).toMatchObject({ internalStatus: 'closed', label: { sv: 'Avslutat', en: 'Closed' } });
@@ -169,15 +224,23 @@ describe('Mina sidor', () => {
       const input = caseInput(person(33));
       const sundsvallCase = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(input));
       await expect(
-        inTenant(w.timra, () => w.minasidor.intake.recordStatus({ ...input, status: 'closed', occurredAt: new Date('2030-01-01T00:00:00Z') })),
+        inTenant(w.timra, () =>
+          w.minasidor.intake.recordStatus({ ...input, status: 'closed', occurredAt: new Date('2030-01-01T00:00:00Z') }),
+        ),
       ).rejects.toBeInstanceOf(CaseNotFoundError);
       // The same key in Timrå is Timrå's own case; Sundsvall's is untouched.
       const timraCase = await inTenant(w.timra, () => w.minasidor.intake.upsertCase({ ...input, title: { sv: 'Timrås', en: "Timrå's" } }));
       expect(timraCase.caseId).not.toBe(sundsvallCase.caseId);
       const sundsvallView = await w.minasidor.citizens.myCase(await partyOf(33), sundsvallCase.caseId);
-      expect([sundsvallView.title.sv, sundsvallView.status.internalStatus, sundsvallView.municipality.slug]).toEqual([input.title.sv, 'received', 'sundsvall']);
+      expect([sundsvallView.title.sv, sundsvallView.status.internalStatus, sundsvallView.municipality.slug]).toEqual([
+        input.title.sv,
+        'received',
+        'sundsvall',
+      ]);
       // Row-level security: Timrå's context does not even see Sundsvall's rows, whatever the query.
-      const visible = await inTenant(w.timra, () => db().transaction((em) => em.query(`SELECT id FROM minasidor_case WHERE id = $1`, [sundsvallCase.caseId])));
+      const visible = await inTenant(w.timra, () =>
+        db().transaction((em) => em.query(`SELECT id FROM minasidor_case WHERE id = $1`, [sundsvallCase.caseId])),
+      );
       expect(visible).toEqual([]);
     });
 
@@ -186,14 +249,20 @@ describe('Mina sidor', () => {
       const error = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(bad)).catch((e) => e);
       expect(error).toBeInstanceOf(MinasidorValidationError);
       expect(error.message).not.toContain('199001019803');
-      await expect(inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(1), { source: 'e-forms' })))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      await expect(inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput({})))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(
+        inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(1), { source: 'e-forms' }))),
+      ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput({})))).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
       await expect(
         inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(1), { title: { sv: '', en: 'x' }, unit: 'Bad Unit' }))),
       ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: expect.arrayContaining([expect.objectContaining({ field: 'unit' })]) });
       const input = caseInput(person(34));
       await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(input));
-      await expect(inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase({ ...input, subject: person(35) }))).rejects.toBeInstanceOf(CaseConflictError);
+      await expect(inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase({ ...input, subject: person(35) }))).rejects.toBeInstanceOf(
+        CaseConflictError,
+      );
     });
   });
 
@@ -222,15 +291,27 @@ describe('Mina sidor', () => {
       await dispatch();
       const page = await w.minasidor.citizens.myCases(await partyOf(40));
       expect(page.cases).toHaveLength(1);
-      expect(page.cases[0]).toMatchObject({ source: 'e-forms', externalCaseId: data.submissionId, errandNumber: 'TK-40', unit: 'trafik', municipality: { slug: 'timra' } });
+      expect(page.cases[0]).toMatchObject({
+        source: 'e-forms',
+        externalCaseId: data.submissionId,
+        errandNumber: 'TK-40',
+        unit: 'trafik',
+        municipality: { slug: 'timra' },
+      });
       expect(page.cases[0].timeline).toHaveLength(1);
     });
 
     it('records an automated decision sent in the same transaction as its submission, in either order', async () => {
       const data = await submission(41);
       const decision: FormDecisionMadeData = {
-        submissionId: data.submissionId, errandNumber: data.errandNumber, decisionId: 'auto-1', decisionType: 'parkeringstillstand',
-        outcome: 'approval', automated: true, decidedAt: '2025-05-01T08:00:01.000Z', subjectPartyId: data.subjectPartyId,
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        decisionId: 'auto-1',
+        decisionType: 'parkeringstillstand',
+        outcome: 'approval',
+        automated: true,
+        decidedAt: '2025-05-01T08:00:01.000Z',
+        subjectPartyId: data.subjectPartyId,
         reasons: [{ ruleId: 'r1', text: { sv: 'Villkoren är uppfyllda', en: 'The conditions are met' } }],
         legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
       };
@@ -244,7 +325,13 @@ describe('Mina sidor', () => {
       const [view] = (await w.minasidor.citizens.myCases(await partyOf(41))).cases;
       expect(view.status.label.sv).toBe('Beslut finns');
       expect(view.decisions).toEqual([
-        expect.objectContaining({ externalDecisionId: 'auto-1', outcome: 'approval', automated: true, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' }, reasons: decision.reasons }),
+        expect.objectContaining({
+          externalDecisionId: 'auto-1',
+          outcome: 'approval',
+          automated: true,
+          legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
+          reasons: decision.reasons,
+        }),
       ]);
       const notices = (await outbox(w.timra, EVENT_TYPES.caseDecisionRecorded)).filter((e: any) => e.subject === view.id);
       expect(notices).toHaveLength(1);
@@ -254,18 +341,27 @@ describe('Mina sidor', () => {
       const data = await submission(42);
       await emit(EVENT_TYPES.formSubmissionReceived, data);
       await emit(EVENT_TYPES.formCompletionRequested, {
-        submissionId: data.submissionId, errandNumber: data.errandNumber, requestedAt: '2025-05-02T08:00:00.000Z', subjectPartyId: data.subjectPartyId,
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        requestedAt: '2025-05-02T08:00:00.000Z',
+        subjectPartyId: data.subjectPartyId,
         message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
       });
       const anonymous = await submission(43, { subjectPartyId: null, subjectKind: null });
       await emit(EVENT_TYPES.formSubmissionReceived, anonymous);
       await dispatch();
       const [view] = (await w.minasidor.citizens.myCases(await partyOf(42))).cases;
-      expect([view.status.label.sv, view.whoseTurn, view.timeline[1].text?.sv]).toEqual(['Komplettering behövs', 'citizen', 'Bifoga läkarintyg']);
+      expect([view.status.label.sv, view.whoseTurn, view.timeline[1].text?.sv]).toEqual([
+        'Komplettering behövs',
+        'citizen',
+        'Bifoga läkarintyg',
+      ]);
       const eforms = (await outbox(w.timra)).filter((e: any) => e.type.startsWith('se.kommuna.eforms'));
       expect(eforms.length).toBeGreaterThan(0);
       expect(eforms.filter((e: any) => e.published_at === null)).toEqual([]);
-      const anonymousCase = await inTenant(w.timra, () => db().transaction((em) => w.minasidor.intake.findCase(em, { source: 'e-forms', externalCaseId: anonymous.submissionId })));
+      const anonymousCase = await inTenant(w.timra, () =>
+        db().transaction((em) => w.minasidor.intake.findCase(em, { source: 'e-forms', externalCaseId: anonymous.submissionId })),
+      );
       expect(anonymousCase).toBeUndefined();
     });
 
@@ -273,11 +369,19 @@ describe('Mina sidor', () => {
       const data = await submission(44);
       await emit(EVENT_TYPES.formSubmissionReceived, data);
       await emit(EVENT_TYPES.formCompletionRequested, {
-        submissionId: data.submissionId, errandNumber: data.errandNumber, requestedAt: '2025-05-02T08:00:00.000Z', subjectPartyId: data.subjectPartyId,
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        requestedAt: '2025-05-02T08:00:00.000Z',
+        subjectPartyId: data.subjectPartyId,
         message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
       });
       await dispatch();
-      const provided: FormCompletionProvidedData = { submissionId: data.submissionId, errandNumber: data.errandNumber, providedAt: '2025-05-03T08:00:00.000Z', subjectPartyId: data.subjectPartyId };
+      const provided: FormCompletionProvidedData = {
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        providedAt: '2025-05-03T08:00:00.000Z',
+        subjectPartyId: data.subjectPartyId,
+      };
       await emit(EVENT_TYPES.formCompletionProvided, provided);
       await emit(EVENT_TYPES.formCompletionProvided, provided); // delivered twice
       await dispatch();
@@ -296,10 +400,17 @@ describe('Mina sidor', () => {
       const data = await submission(45);
       await emit(EVENT_TYPES.formSubmissionReceived, data);
       const decision: FormDecisionMadeData = {
-        submissionId: data.submissionId, errandNumber: data.errandNumber, decisionId: 'manual-45', decisionType: 'parkeringstillstand',
-        outcome: 'approval', automated: false, decidedAt: '2025-05-04T08:00:00.000Z', subjectPartyId: data.subjectPartyId,
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        decisionId: 'manual-45',
+        decisionType: 'parkeringstillstand',
+        outcome: 'approval',
+        automated: false,
+        decidedAt: '2025-05-04T08:00:00.000Z',
+        subjectPartyId: data.subjectPartyId,
         reasons: [{ ruleId: 'manual', text: { sv: 'Behovet är styrkt', en: 'The need is established' } }],
-        validFrom: '2025-05-04', validTo: '2028-05-03',
+        validFrom: '2025-05-04',
+        validTo: '2028-05-03',
         documents: [
           { name: 'Beslut TK-45.pdf', url: '/e-forms/decisions/manual-45/document.pdf', ref: 'e-forms/decision/manual-45' },
           { name: 'Elak.pdf', url: 'javascript:alert(1)' },
@@ -313,10 +424,15 @@ describe('Mina sidor', () => {
           externalDecisionId: 'manual-45',
           validFrom: '2025-05-04',
           validTo: '2028-05-03',
-          documents: [{ name: 'Beslut TK-45.pdf', url: '/e-forms/decisions/manual-45/document.pdf', ref: 'e-forms/decision/manual-45' }, { name: 'Elak.pdf' }],
+          documents: [
+            { name: 'Beslut TK-45.pdf', url: '/e-forms/decisions/manual-45/document.pdf', ref: 'e-forms/decision/manual-45' },
+            { name: 'Elak.pdf' },
+          ],
         }),
       ]);
-      const [stored] = await inTenant(w.timra, () => db().transaction((em) => em.query(`SELECT documents FROM minasidor_decision WHERE external_decision_id = 'manual-45'`)));
+      const [stored] = await inTenant(w.timra, () =>
+        db().transaction((em) => em.query(`SELECT documents FROM minasidor_decision WHERE external_decision_id = 'manual-45'`)),
+      );
       expect(JSON.stringify(stored.documents)).not.toContain('javascript');
     });
   });
@@ -325,7 +441,9 @@ describe('Mina sidor', () => {
     it('lets the citizen read and reply until the case is closed', async () => {
       const input = caseInput(person(50));
       const { caseId } = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(input));
-      await inTenant(w.sundsvall, () => w.minasidor.intake.postMessage({ ...input, externalMessageId: 'q1', body: 'Kan du skicka kontoutdrag?' }));
+      await inTenant(w.sundsvall, () =>
+        w.minasidor.intake.postMessage({ ...input, externalMessageId: 'q1', body: 'Kan du skicka kontoutdrag?' }),
+      );
       const me = await partyOf(50);
       expect((await w.minasidor.citizens.myCase(me, caseId)).unreadCount).toBe(1);
       expect(await w.minasidor.citizens.markMessagesRead(me, caseId)).toBe(1);
@@ -337,7 +455,9 @@ describe('Mina sidor', () => {
       ]);
       expect((await outbox(w.sundsvall, EVENT_TYPES.caseMessagePosted)).filter((e: any) => e.subject === caseId)).toHaveLength(1);
       // Sundsvall maps its own "vilande" to Avslutat: closed is closed whatever the internal word.
-      await inTenant(w.sundsvall, () => w.minasidor.intake.recordStatus({ ...input, status: 'vilande', occurredAt: new Date('2026-01-01T00:00:00Z') }));
+      await inTenant(w.sundsvall, () =>
+        w.minasidor.intake.recordStatus({ ...input, status: 'vilande', occurredAt: new Date('2026-01-01T00:00:00Z') }),
+      );
       await expect(w.minasidor.citizens.reply(me, caseId, 'En sak till')).rejects.toBeInstanceOf(CaseClosedError);
       await expect(w.minasidor.citizens.reply(me, caseId, '   ')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     });
@@ -349,7 +469,9 @@ describe('Mina sidor', () => {
       const { caseId } = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(company, { unit: 'tillstand' })));
       const lena = await partyOf(60);
       await expect(w.minasidor.citizens.myCases(lena, { asOrganisation: '5560160680' })).rejects.toBeInstanceOf(NotRepresentedError);
-      await inTenant(w.sundsvall, () => w.minasidor.representations.register({ ...company, personnummer: person(60).personnummer }, 'test'));
+      await inTenant(w.sundsvall, () =>
+        w.minasidor.representations.register({ ...company, personnummer: person(60).personnummer }, 'test'),
+      );
       const asCompany = await w.minasidor.citizens.myCases(lena, { asOrganisation: '556016-0680' });
       expect(asCompany.cases.map((c) => [c.id, c.subjectKind])).toEqual([[caseId, 'organisation']]);
       expect((await w.minasidor.citizens.myCases(lena)).cases).toEqual([]);
@@ -358,7 +480,10 @@ describe('Mina sidor', () => {
       expect((await w.minasidor.citizens.myCase(lena, caseId, representation.organisationPartyId)).id).toBe(caseId);
       // Ended by the municipality that registered it: the company's cases are out of reach again.
       await inTenant(w.sundsvall, () =>
-        w.minasidor.representations.register({ ...company, personnummer: person(60).personnummer, validFrom: new Date('2020-01-01'), validTo: new Date('2021-01-01') }, 'test'),
+        w.minasidor.representations.register(
+          { ...company, personnummer: person(60).personnummer, validFrom: new Date('2020-01-01'), validTo: new Date('2021-01-01') },
+          'test',
+        ),
       );
       await expect(w.minasidor.citizens.myCase(lena, caseId, '556016-0680')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
@@ -377,7 +502,9 @@ describe('Mina sidor', () => {
       expect(listed.cases.every((c) => c.unit === 'skola' && c.municipality.slug === 'timra')).toBe(true);
       await expect(inTenant(w.timra, () => w.minasidor.staff.read(teacher, socialCase.caseId))).rejects.toBeInstanceOf(CaseNotFoundError);
       // The same unit in another municipality does not see Timrå's case either.
-      await expect(inTenant(w.sundsvall, () => w.minasidor.staff.read(teacher, schoolCase.caseId))).rejects.toBeInstanceOf(CaseNotFoundError);
+      await expect(inTenant(w.sundsvall, () => w.minasidor.staff.read(teacher, schoolCase.caseId))).rejects.toBeInstanceOf(
+        CaseNotFoundError,
+      );
       await expect(inTenant(w.timra, () => w.minasidor.staff.list({ subject: 'x' }))).rejects.toBeInstanceOf(UnitRequiredError);
 
       const read = await inTenant(w.timra, () => w.minasidor.staff.read(teacher, schoolCase.caseId));
@@ -388,16 +515,26 @@ describe('Mina sidor', () => {
       // The read is also in Timrå's hash-chained audit trail, and only there.
       const audit = new AuditLog(db());
       expect(await inTenant(w.timra, () => audit.list({ action: 'minasidor.case.read' }))).toEqual([
-        expect.objectContaining({ actor: 'staff:staff-skola-1', targetId: schoolCase.caseId, details: { unit: 'skola', errandNumber: read.errandNumber } }),
+        expect.objectContaining({
+          actor: 'staff:staff-skola-1',
+          targetId: schoolCase.caseId,
+          details: { unit: 'skola', errandNumber: read.errandNumber },
+        }),
       ]);
       expect(await inTenant(w.timra, () => audit.verify())).toMatchObject({ intact: true });
       expect(await inTenant(w.sundsvall, () => audit.list({ action: 'minasidor.case.read' }))).toEqual([]);
       // The audit is append-only for the app.
       await expect(
-        inTenant(w.timra, () => db().transaction((em) => em.query(`UPDATE minasidor_staff_case_read SET staff_subject = 'someone-else' WHERE tenant_id = $1`, [w.timra.id]))),
+        inTenant(w.timra, () =>
+          db().transaction((em) =>
+            em.query(`UPDATE minasidor_staff_case_read SET staff_subject = 'someone-else' WHERE tenant_id = $1`, [w.timra.id]),
+          ),
+        ),
       ).rejects.toThrow(/permission denied/);
       await expect(
-        inTenant(w.timra, () => db().transaction((em) => em.query(`DELETE FROM minasidor_staff_case_read WHERE tenant_id = $1`, [w.timra.id]))),
+        inTenant(w.timra, () =>
+          db().transaction((em) => em.query(`DELETE FROM minasidor_staff_case_read WHERE tenant_id = $1`, [w.timra.id])),
+        ),
       ).rejects.toThrow(/permission denied/);
     });
   });
@@ -408,11 +545,19 @@ describe('Mina sidor', () => {
       await inTenant(w.sundsvall, async () => {
         await w.minasidor.intake.upsertCase(mine[0]);
         await w.minasidor.intake.postMessage({ ...mine[0], externalMessageId: 'x', body: 'Till dig' });
-        await w.minasidor.intake.recordDecision({ ...mine[0], externalDecisionId: 'd', decisionType: 't', outcome: 'rejection', decidedAt: new Date('2025-02-02T00:00:00Z') });
+        await w.minasidor.intake.recordDecision({
+          ...mine[0],
+          externalDecisionId: 'd',
+          decisionType: 't',
+          outcome: 'rejection',
+          decidedAt: new Date('2025-02-02T00:00:00Z'),
+        });
       });
       await inTenant(w.timra, () => w.minasidor.intake.upsertCase(mine[1]));
       await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(person(81), { title: { sv: 'Inte min', en: 'Not mine' } })));
-      await inTenant(w.timra, () => w.minasidor.representations.register({ organisationsnummer: '556677-8899', personnummer: person(80).personnummer }, 'test'));
+      await inTenant(w.timra, () =>
+        w.minasidor.representations.register({ organisationsnummer: '556677-8899', personnummer: person(80).personnummer }, 'test'),
+      );
 
       const me = await partyOf(80);
       const exported: any = await w.minasidor.myData.export(me);
@@ -424,7 +569,12 @@ describe('Mina sidor', () => {
         ].sort(),
       );
       const first = exported.cases.find((c: any) => c.external_case_id === mine[0].externalCaseId);
-      expect([first.messages.length, first.decisions.length, first.timeline.length, first.statusLabel.sv]).toEqual([1, 1, 2, 'Beslut finns']);
+      expect([first.messages.length, first.decisions.length, first.timeline.length, first.statusLabel.sv]).toEqual([
+        1,
+        1,
+        2,
+        'Beslut finns',
+      ]);
       expect(exported.representations).toEqual([expect.objectContaining({ organisationsnummer: '556677-8899' })]);
       expect(JSON.stringify(exported)).not.toContain('Inte min');
       expect(JSON.stringify(exported)).not.toContain(await partyOf(81));

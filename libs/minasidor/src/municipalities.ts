@@ -45,7 +45,9 @@ export class Municipalities implements CaseRowContext {
 
   /** Per municipality, which internal statuses show as one of `wanted` (a JSON parameter for SQL). */
   statusFilter(wanted: ReadonlySet<CitizenStatus>): string {
-    return JSON.stringify(this.tenants.all().map((tenant) => ({ tenantId: tenant.id, ...this.labelsOf(tenant.id).internalStatusesFor(wanted) })));
+    return JSON.stringify(
+      this.tenants.all().map((tenant) => ({ tenantId: tenant.id, ...this.labelsOf(tenant.id).internalStatusesFor(wanted) })),
+    );
   }
 
   private tenant(tenantId: string): Tenant | undefined {

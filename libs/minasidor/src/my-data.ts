@@ -22,13 +22,20 @@ export class MyDataExport {
       this.database.transaction(async (em) => {
         const [party] = await em.query(`SELECT id, kind, identity_number, created_at FROM party WHERE id = $1`, [personPartyId]);
         const cases = await em.query(`SELECT * FROM minasidor_case WHERE subject_party_id = $1 ORDER BY created_at, id`, [personPartyId]);
-        const timeline = await em.query(`SELECT * FROM minasidor_case_event WHERE subject_party_id = $1 ORDER BY occurred_at, id`, [personPartyId]);
-        const decisions = await em.query(`SELECT * FROM minasidor_decision WHERE subject_party_id = $1 ORDER BY decided_at, id`, [personPartyId]);
-        const messages = await em.query(`SELECT * FROM minasidor_message WHERE subject_party_id = $1 ORDER BY sent_at, id`, [personPartyId]);
+        const timeline = await em.query(`SELECT * FROM minasidor_case_event WHERE subject_party_id = $1 ORDER BY occurred_at, id`, [
+          personPartyId,
+        ]);
+        const decisions = await em.query(`SELECT * FROM minasidor_decision WHERE subject_party_id = $1 ORDER BY decided_at, id`, [
+          personPartyId,
+        ]);
+        const messages = await em.query(`SELECT * FROM minasidor_message WHERE subject_party_id = $1 ORDER BY sent_at, id`, [
+          personPartyId,
+        ]);
         return { party, cases, timeline, decisions, messages };
       }),
     );
-    const byCase = (rows: Array<Record<string, unknown>>, caseId: string) => rows.filter((row) => row.case_id === caseId).map(({ tenant_id: _t, case_id: _c, subject_party_id: _s, ...rest }) => rest);
+    const byCase = (rows: Array<Record<string, unknown>>, caseId: string) =>
+      rows.filter((row) => row.case_id === caseId).map(({ tenant_id: _t, case_id: _c, subject_party_id: _s, ...rest }) => rest);
     return {
       exportedAt: new Date().toISOString(),
       service: 'Kommuna Mina sidor',

@@ -25,26 +25,45 @@ describe('the representation register across municipalities', () => {
     const weights = [2, 1, 2, 1, 2, 1, 2, 1, 2];
     const sum = [...base].reduce((s, d, i) => s + [...String(Number(d) * weights[i])].reduce((a, b) => a + Number(b), 0), 0);
     const organisationsnummer = `${base.slice(0, 6)}-${base.slice(6)}${(10 - (sum % 10)) % 10}`;
-    const sundsvall = await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `SBN-${companies}` })));
-    const timra = await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `TIM-${companies}` })));
+    const sundsvall = await inTenant(w.sundsvall, () =>
+      w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `SBN-${companies}` })),
+    );
+    const timra = await inTenant(w.timra, () =>
+      w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `TIM-${companies}` })),
+    );
     return { organisationsnummer, sundsvallCase: sundsvall.caseId, timraCase: timra.caseId };
   }
   const partyOf = (index: number) => w.parties.partyIdFor('person', person(index).personnummer);
   const seenAs = async (personIndex: number, organisationsnummer: string) =>
-    (await w.minasidor.citizens.myCases(await partyOf(personIndex), { asOrganisation: organisationsnummer, first: 100 })).cases.map((c) => c.municipality.slug).sort();
+    (await w.minasidor.citizens.myCases(await partyOf(personIndex), { asOrganisation: organisationsnummer, first: 100 })).cases
+      .map((c) => c.municipality.slug)
+      .sort();
 
   it("a municipality's registration reaches that municipality's cases of the company only", async () => {
     const company = await companyWithCases();
-    await inTenant(w.timra, () => w.minasidor.representations.register({ organisationsnummer: company.organisationsnummer, ...person(200) }, 'service:timra-system'));
+    await inTenant(w.timra, () =>
+      w.minasidor.representations.register({ organisationsnummer: company.organisationsnummer, ...person(200) }, 'service:timra-system'),
+    );
     expect(await seenAs(200, company.organisationsnummer)).toEqual(['timra']);
     const me = await partyOf(200);
-    await expect(w.minasidor.citizens.myCase(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(w.minasidor.citizens.reply(me, company.sundsvallCase, 'Hej', company.organisationsnummer)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(w.minasidor.citizens.markMessagesRead(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(w.minasidor.citizens.myCase(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(w.minasidor.citizens.reply(me, company.sundsvallCase, 'Hej', company.organisationsnummer)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(w.minasidor.citizens.markMessagesRead(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect((await w.minasidor.citizens.myCase(me, company.timraCase, company.organisationsnummer)).id).toBe(company.timraCase);
 
     // Sundsvall's own registration adds Sundsvall's cases.
-    await inTenant(w.sundsvall, () => w.minasidor.representations.register({ organisationsnummer: company.organisationsnummer, ...person(200) }, 'service:sundsvall-system'));
+    await inTenant(w.sundsvall, () =>
+      w.minasidor.representations.register(
+        { organisationsnummer: company.organisationsnummer, ...person(200) },
+        'service:sundsvall-system',
+      ),
+    );
     expect(await seenAs(200, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
     const organisations = await w.minasidor.representations.currentFor(me);
     expect(organisations.map((r) => [r.organisationsnummer, r.source, r.municipality?.slug]).sort()).toEqual([
@@ -61,14 +80,19 @@ describe('the representation register across municipalities', () => {
 
     // Timrå tries to end Sundsvall's row: refused, and nothing changes.
     const ended = { ...input, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') };
-    await expect(inTenant(w.timra, () => w.minasidor.representations.register(ended, 'staff:timra-admin'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(inTenant(w.timra, () => w.minasidor.representations.register(ended, 'staff:timra-admin'))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(await db().dataSource.query(`SELECT * FROM minasidor_representation ORDER BY id`)).toEqual(before);
     expect(await seenAs(201, company.organisationsnummer)).toEqual(['sundsvall']);
 
     // Timrå "changing the period" registers Timrå's own row; Sundsvall's is untouched.
-    await inTenant(w.timra, () => w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:timra-admin'));
+    await inTenant(w.timra, () =>
+      w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:timra-admin'),
+    );
     const me = await partyOf(201);
-    const sundsvallRow = (rows: Array<Record<string, any>>) => rows.find((r) => r.registered_by_tenant_id === w.sundsvall.id && r.person_party_id === me);
+    const sundsvallRow = (rows: Array<Record<string, any>>) =>
+      rows.find((r) => r.registered_by_tenant_id === w.sundsvall.id && r.person_party_id === me);
     expect(sundsvallRow(await db().dataSource.query(`SELECT * FROM minasidor_representation`))).toEqual(sundsvallRow(before));
     expect(sundsvallRow(before)).toMatchObject({ valid_to: null, registered_by: 'service:sundsvall-system' });
     expect(await seenAs(201, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
@@ -77,7 +101,9 @@ describe('the representation register across municipalities', () => {
     await inTenant(w.sundsvall, () => w.minasidor.representations.register(ended, 'service:sundsvall-system'));
     expect(await seenAs(201, company.organisationsnummer)).toEqual(['timra']);
     await inTenant(w.timra, () => w.minasidor.representations.register(ended, 'staff:timra-admin'));
-    await expect(w.minasidor.citizens.myCases(await partyOf(201), { asOrganisation: company.organisationsnummer })).rejects.toBeInstanceOf(NotRepresentedError);
+    await expect(w.minasidor.citizens.myCases(await partyOf(201), { asOrganisation: company.organisationsnummer })).rejects.toBeInstanceOf(
+      NotRepresentedError,
+    );
   });
 
   it("writes every register and end to the registering municipality's hash-chained audit trail, without identity numbers", async () => {
@@ -86,14 +112,30 @@ describe('the representation register across municipalities', () => {
     const audit = new AuditLog(db());
     const actions = ['minasidor.representation.registered', 'minasidor.representation.ended'];
     const entries = async (tenant: World['sundsvall']) =>
-      (await inTenant(tenant, () => Promise.all(actions.map((action) => audit.list({ action, first: 500 }))))).flat().filter((e) => e.details.organisationPartyId === organisation);
+      (await inTenant(tenant, () => Promise.all(actions.map((action) => audit.list({ action, first: 500 })))))
+        .flat()
+        .filter((e) => e.details.organisationPartyId === organisation);
     const organisation = await w.parties.partyIdFor('organisation', company.organisationsnummer.replace('-', ''));
 
     const registered = await inTenant(w.sundsvall, () => w.minasidor.representations.register(input, 'service:sundsvall-system'));
-    await inTenant(w.sundsvall, () => w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:sundsvall-admin'));
-    await inTenant(w.sundsvall, () => w.minasidor.representations.register({ ...input, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') }, 'staff:sundsvall-admin'));
+    await inTenant(w.sundsvall, () =>
+      w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:sundsvall-admin'),
+    );
+    await inTenant(w.sundsvall, () =>
+      w.minasidor.representations.register(
+        { ...input, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') },
+        'staff:sundsvall-admin',
+      ),
+    );
     // A refused attempt by Timrå is not a change: nothing in either chain.
-    await expect(inTenant(w.timra, () => w.minasidor.representations.register({ ...input, validTo: new Date('2021-01-01T00:00:00Z'), validFrom: new Date('2020-01-01T00:00:00Z') }, 'staff:timra-admin'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      inTenant(w.timra, () =>
+        w.minasidor.representations.register(
+          { ...input, validTo: new Date('2021-01-01T00:00:00Z'), validFrom: new Date('2020-01-01T00:00:00Z') },
+          'staff:timra-admin',
+        ),
+      ),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
 
     const trail = (await entries(w.sundsvall)).sort((a, b) => a.seq - b.seq);
     expect(trail.map((e) => [e.action, e.actor, e.targetType, e.targetId])).toEqual([
@@ -101,7 +143,11 @@ describe('the representation register across municipalities', () => {
       ['minasidor.representation.registered', 'staff:sundsvall-admin', 'minasidor_representation', registered.id],
       ['minasidor.representation.ended', 'staff:sundsvall-admin', 'minasidor_representation', registered.id],
     ]);
-    expect(trail[1].details).toMatchObject({ personPartyId: await partyOf(202), validTo: '2099-01-01T00:00:00.000Z', previous: { validTo: null } });
+    expect(trail[1].details).toMatchObject({
+      personPartyId: await partyOf(202),
+      validTo: '2099-01-01T00:00:00.000Z',
+      previous: { validTo: null },
+    });
     const text = JSON.stringify(trail);
     expect(text).not.toContain(person(202).personnummer);
     expect(text).not.toContain(company.organisationsnummer.replace('-', ''));
@@ -123,7 +169,17 @@ describe('the representation register across municipalities', () => {
     expect([view.source, view.municipality]).toEqual(['companies_register', null]);
     const before = await db().dataSource.query(`SELECT * FROM minasidor_representation WHERE person_party_id = $1`, [me]);
     await expect(
-      inTenant(w.timra, () => w.minasidor.representations.register({ organisationsnummer: company.organisationsnummer, ...person(203), validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') }, 'staff:timra-admin')),
+      inTenant(w.timra, () =>
+        w.minasidor.representations.register(
+          {
+            organisationsnummer: company.organisationsnummer,
+            ...person(203),
+            validFrom: new Date('2020-01-01T00:00:00Z'),
+            validTo: new Date('2021-01-01T00:00:00Z'),
+          },
+          'staff:timra-admin',
+        ),
+      ),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await db().dataSource.query(`SELECT * FROM minasidor_representation WHERE person_party_id = $1`, [me])).toEqual(before);
     expect(await seenAs(203, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);

@@ -79,8 +79,14 @@ export class Representations {
     for (const field of ['validFrom', 'validTo'] as const) {
       const value = input[field];
       // Years the database and people can mean: a year 200000 date is junk, not a period.
-      if (value !== null && value !== undefined && !(value instanceof Date && value.getUTCFullYear() >= 1900 && value.getUTCFullYear() <= 9999)) {
-        throw new MinasidorValidationError(`${field} is not a time between the years 1900 and 9999`, [{ field, message: 'a time in 1900-9999' }]);
+      if (
+        value !== null &&
+        value !== undefined &&
+        !(value instanceof Date && value.getUTCFullYear() >= 1900 && value.getUTCFullYear() <= 9999)
+      ) {
+        throw new MinasidorValidationError(`${field} is not a time between the years 1900 and 9999`, [
+          { field, message: 'a time in 1900-9999' },
+        ]);
       }
     }
     const organisationsnummer = organisationNumber(input.organisationsnummer);
@@ -89,7 +95,11 @@ export class Representations {
     const actor = registeredBy.slice(0, 200);
     return this.database.transaction(async (em) => {
       // One change at a time per registration, so the audit entry's "previous" is what it replaced.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('minasidor_representation:' || $1 || ':' || $2 || ':' || $3, 0))`, [organisation, person, tenantId]);
+      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('minasidor_representation:' || $1 || ':' || $2 || ':' || $3, 0))`, [
+        organisation,
+        person,
+        tenantId,
+      ]);
       const [previous]: Array<PreviousPeriod | undefined> = await em.query(
         `SELECT id, valid_from, valid_to FROM minasidor_representation
           WHERE organisation_party_id = $1 AND person_party_id = $2 AND registered_by_tenant_id = $3`,
@@ -105,7 +115,10 @@ export class Representations {
       if (ends && !previous) throw new RepresentationNotFoundError();
       // The same period again (e.g. a system's nightly resend) is a replay: nothing to change or audit.
       if (previous && iso(previous.valid_from) === iso(validFrom) && iso(previous.valid_to) === iso(validTo)) {
-        const [same]: Array<Omit<RepresentationRow, 'organisationsnummer'>> = await em.query(`SELECT ${COLUMNS} FROM minasidor_representation r WHERE r.id = $1`, [previous.id]);
+        const [same]: Array<Omit<RepresentationRow, 'organisationsnummer'>> = await em.query(
+          `SELECT ${COLUMNS} FROM minasidor_representation r WHERE r.id = $1`,
+          [previous.id],
+        );
         return this.toView({ ...same, organisationsnummer });
       }
       const [row]: Array<Omit<RepresentationRow, 'organisationsnummer'>> = await em.query(
@@ -144,10 +157,19 @@ export class Representations {
     );
     if (rows.length === 0) throw new NotRepresentedError();
     const everywhere = rows.some((row) => row.registered_by_tenant_id === null);
-    return { partyId: rows[0].organisation_party_id, tenantIds: everywhere ? null : [...new Set(rows.map((row) => row.registered_by_tenant_id as string))] };
+    return {
+      partyId: rows[0].organisation_party_id,
+      tenantIds: everywhere ? null : [...new Set(rows.map((row) => row.registered_by_tenant_id as string))],
+    };
   }
 
-  private async audit(em: EntityManager, actor: string, action: string, row: Omit<RepresentationRow, 'organisationsnummer'>, previous: PreviousPeriod | undefined): Promise<void> {
+  private async audit(
+    em: EntityManager,
+    actor: string,
+    action: string,
+    row: Omit<RepresentationRow, 'organisationsnummer'>,
+    previous: PreviousPeriod | undefined,
+  ): Promise<void> {
     // Party ids only: no identity number goes into the trail.
     await appendAuditEntry(em, {
       actor,

@@ -20,7 +20,9 @@ describe('status labels (services.minasidor.settings.statusLabels)', () => {
 
   it('refuses a label that is not one of the six, naming the municipality and the status', () => {
     expect(() => StatusLabels.fromSettings('ange', { statusLabels: { klar: 'Färdig' } })).toThrow(MinasidorSettingsError);
-    expect(() => StatusLabels.fromSettings('ange', { statusLabels: { klar: 'Färdig' } })).toThrow(/tenants\/ange\/tenant.yaml: services.minasidor.settings.statusLabels.klar: "Färdig" is not/);
+    expect(() => StatusLabels.fromSettings('ange', { statusLabels: { klar: 'Färdig' } })).toThrow(
+      /tenants\/ange\/tenant.yaml: services.minasidor.settings.statusLabels.klar: "Färdig" is not/,
+    );
     expect(() => StatusLabels.fromSettings('ange', { labels: {} })).toThrow(/Unrecognized key/);
   });
 

@@ -35,10 +35,13 @@ export class StaffCases {
     const unit = this.unitOf(staff);
     const first = query.first ?? 20;
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [{ field: 'first', message: `1 to ${MAX_PAGE_SIZE}` }]);
+      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [
+        { field: 'first', message: `1 to ${MAX_PAGE_SIZE}` },
+      ]);
     }
     const cursor = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !cursor) throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
+    if (query.after && !cursor)
+      throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
       em.query(
@@ -97,7 +100,11 @@ export class StaffCases {
         [tenantId, caseId],
       ),
     );
-    return rows.map((r: { staff_subject: string; staff_unit: string; read_at: Date | string }) => ({ staffSubject: r.staff_subject, staffUnit: r.staff_unit, readAt: new Date(r.read_at) }));
+    return rows.map((r: { staff_subject: string; staff_unit: string; read_at: Date | string }) => ({
+      staffSubject: r.staff_subject,
+      staffUnit: r.staff_unit,
+      readAt: new Date(r.read_at),
+    }));
   }
 
   private unitOf(staff: StaffMember): string {

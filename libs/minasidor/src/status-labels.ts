@@ -61,7 +61,9 @@ export const MinasidorSettingsSchema = z
     statusLabels: z
       .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'internal statuses are lower-case a-z, 0-9 and _'), LabelSchema)
       .default({})
-      .describe('Internal status → citizen-facing label (Sparat, Inskickat, Under behandling, Komplettering behövs, Beslut finns, Avslutat)'),
+      .describe(
+        'Internal status → citizen-facing label (Sparat, Inskickat, Under behandling, Komplettering behövs, Beslut finns, Avslutat)',
+      ),
   })
   .strict();
 

@@ -23,13 +23,17 @@ export async function resolveSubject(parties: PartyRegister, subject: SubjectIde
   if (personnummer) {
     return { partyId: await parties.partyIdFor('person', personNumber(personnummer, 'subject.personnummer')), kind: 'person' };
   }
-  return { partyId: await parties.partyIdFor('organisation', organisationNumber(organisationsnummer as string, 'subject.organisationsnummer')), kind: 'organisation' };
+  return {
+    partyId: await parties.partyIdFor('organisation', organisationNumber(organisationsnummer as string, 'subject.organisationsnummer')),
+    kind: 'organisation',
+  };
 }
 
 /** The party register's form of an organisationsnummer: its 10 digits (party.entity.ts). */
 export function organisationNumber(input: string, field = 'organisationsnummer'): string {
   const parsed = parseOrganisationsnummer(input);
-  if (!parsed.ok) throw new MinasidorValidationError('The organisationsnummer is not valid', [{ field, message: 'not a valid organisationsnummer' }]);
+  if (!parsed.ok)
+    throw new MinasidorValidationError('The organisationsnummer is not valid', [{ field, message: 'not a valid organisationsnummer' }]);
   return parsed.value.normalized.replace(/\D/g, '');
 }
 

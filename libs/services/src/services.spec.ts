@@ -16,7 +16,10 @@ const root = path.resolve(__dirname, '../../..');
 /** The service scopes eslint's module-boundary rule gives their own rule (scope:<service> → itself). */
 function eslintServiceScopes(): string[] {
   const config = require(path.join(root, 'eslint.config.js')) as Array<{ rules?: Record<string, unknown> }>;
-  const rule = config.find((c) => c.rules?.['@nx/enforce-module-boundaries'])?.rules?.['@nx/enforce-module-boundaries'] as [string, { depConstraints: Array<{ sourceTag: string; onlyDependOnLibsWithTags: string[] }> }];
+  const rule = config.find((c) => c.rules?.['@nx/enforce-module-boundaries'])?.rules?.['@nx/enforce-module-boundaries'] as [
+    string,
+    { depConstraints: Array<{ sourceTag: string; onlyDependOnLibsWithTags: string[] }> },
+  ];
   return rule[1].depConstraints
     .filter((c) => c.sourceTag.startsWith('scope:') && c.onlyDependOnLibsWithTags.includes(c.sourceTag))
     .map((c) => c.sourceTag.slice('scope:'.length))
@@ -44,7 +47,11 @@ describe('the services list', () => {
 
   it('accepts the shipped tenants/', () => {
     expect(loadValidatedTenants(path.join(root, 'tenants'), { servicesDir: path.join(root, 'libs') }).map((t) => t.config.slug)).toEqual(
-      fs.readdirSync(path.join(root, 'tenants'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort(),
+      fs
+        .readdirSync(path.join(root, 'tenants'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort(),
     );
   });
 });
@@ -58,11 +65,23 @@ describe('the composed services', () => {
     const tenants = new TenantDirectory(database());
     await tenants.sync(loadTenantConfigs(path.join(root, 'tenants')).map((t) => t.config));
     parties = new PartyRegister(database());
-    composed = new ComposedServices({ database: database(), tenants, parties, env: 'test', tenantsDir: path.join(root, 'tenants'), servicesDir: path.join(root, 'libs') });
+    composed = new ComposedServices({
+      database: database(),
+      tenants,
+      parties,
+      env: 'test',
+      tenantsDir: path.join(root, 'tenants'),
+      servicesDir: path.join(root, 'libs'),
+    });
   });
 
   it("opens the database with the platform's tables and every listed service's, each once", () => {
-    const own = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA, ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : []))];
+    const own = [
+      PLATFORM_DATABASE_SCHEMA,
+      AUDIT_DATABASE_SCHEMA,
+      WEBHOOKS_DATABASE_SCHEMA,
+      ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : [])),
+    ];
     for (const service of [DIGITAL_MAIL_SERVICE, MINASIDOR_SERVICE, CATALOGUE_SERVICE]) {
       expect(service.databaseSchema?.migrations.length).toBeGreaterThan(0);
       expect(SERVICES_DATABASE_SCHEMA.migrations).toEqual(expect.arrayContaining(service.databaseSchema?.migrations ?? []));
@@ -74,8 +93,20 @@ describe('the composed services', () => {
 
   // The api (embedded) and apps/worker both run these: the catalogue's metering was once built by hand in each.
   it("gives the outbox every service's handlers and runs every service's background work, from the one list", () => {
-    expect(composed.eventHandlers.map((h) => h.name)).toEqual(['digital-mail-case-notices', 'digital-mail-metrics', 'minasidor.e-forms-cases', 'catalogue-metering']);
-    expect(composed.backgroundTasks().map((t) => t.name)).toEqual(['outbox', 'webhook-delivery', 'digital-mail-delivery', 'digital-mail-retention', 'e-forms-retention', 'home-care-monthly-check']);
+    expect(composed.eventHandlers.map((h) => h.name)).toEqual([
+      'digital-mail-case-notices',
+      'digital-mail-metrics',
+      'minasidor.e-forms-cases',
+      'catalogue-metering',
+    ]);
+    expect(composed.backgroundTasks().map((t) => t.name)).toEqual([
+      'outbox',
+      'webhook-delivery',
+      'digital-mail-delivery',
+      'digital-mail-retention',
+      'e-forms-retention',
+      'home-care-monthly-check',
+    ]);
   });
 
   it('builds each shared object once: one Mina sidor, one party register for every service', () => {
@@ -97,13 +128,21 @@ describe('the composed services', () => {
     const sundsvall = composed.runtime.tenants.findBySlug('sundsvall');
     if (!sundsvall) throw new Error('tenants/ has no sundsvall');
     const forms = async () =>
-      requestContext.run({ requestId: 'services-spec', tenantId: sundsvall.id }, async () =>
-        (await database().transaction((em) => em.query(`SELECT count(*)::int AS n FROM eforms_form`)))[0].n as number,
+      requestContext.run(
+        { requestId: 'services-spec', tenantId: sundsvall.id },
+        async () => (await database().transaction((em) => em.query(`SELECT count(*)::int AS n FROM eforms_form`)))[0].n as number,
       );
     const loaded = await forms();
     expect(loaded).toBeGreaterThan(0);
     await composed.loadStartupContent();
     expect(await forms()).toBe(loaded);
-    expect(composed.of(CATALOGUE_SERVICE).catalogue().catalogueEntries().map((e) => e.id).sort()).toEqual([...SERVICE_IDS].sort());
+    expect(
+      composed
+        .of(CATALOGUE_SERVICE)
+        .catalogue()
+        .catalogueEntries()
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...SERVICE_IDS].sort());
   });
 });

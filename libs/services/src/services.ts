@@ -157,7 +157,11 @@ export class ComposedServices {
     });
     return [
       { name: 'outbox', start: () => outbox.start(OUTBOX_INTERVAL_MS), stop: () => outbox.stop() },
-      { name: 'webhook-delivery', start: () => webhooks.start(options.settings?.deliveryIntervalMs ?? WEBHOOK_INTERVAL_MS), stop: () => webhooks.stop() },
+      {
+        name: 'webhook-delivery',
+        start: () => webhooks.start(options.settings?.deliveryIntervalMs ?? WEBHOOK_INTERVAL_MS),
+        stop: () => webhooks.stop(),
+      },
       ...[...this.composed.values()].flatMap((service) => service.backgroundTasks?.(options) ?? []),
     ];
   }

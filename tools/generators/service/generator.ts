@@ -49,7 +49,10 @@ export interface GeneratedService {
 export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOptions): Promise<GeneratedService> {
   const name = String(options.name ?? '').trim();
   if (!NAME_PATTERN.test(name) || name.length > 40) {
-    throw new ServiceGeneratorError('INVALID_NAME', `"${name}" must be lower-case letters and digits, words joined by single dashes (e.g. parking-permits), at most 40 characters`);
+    throw new ServiceGeneratorError(
+      'INVALID_NAME',
+      `"${name}" must be lower-case letters and digits, words joined by single dashes (e.g. parking-permits), at most 40 characters`,
+    );
   }
   if (RESERVED.includes(name)) throw new ServiceGeneratorError('INVALID_NAME', `"${name}" is reserved (${RESERVED.join(', ')})`);
   const dir = `libs/${name}`;
@@ -59,16 +62,25 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
   const composition = read(tree, COMPOSITION_FILE);
   const idsSource = read(tree, SERVICE_IDS_FILE);
   const ids = idsSource.match(SERVICE_IDS_LINE);
-  if (!ids) throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${SERVICE_IDS_FILE} has no "export const SERVICE_IDS = [...] as const;" line`);
-  if (ids[1].includes(`'${name}'`)) throw new ServiceGeneratorError('SERVICE_EXISTS', `${name} is already in SERVICE_IDS (${SERVICE_IDS_FILE})`);
+  if (!ids)
+    throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${SERVICE_IDS_FILE} has no "export const SERVICE_IDS = [...] as const;" line`);
+  if (ids[1].includes(`'${name}'`))
+    throw new ServiceGeneratorError('SERVICE_EXISTS', `${name} is already in SERVICE_IDS (${SERVICE_IDS_FILE})`);
   const list = composition.match(SERVICES_LIST);
-  if (!list) throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${COMPOSITION_FILE} has no multi-line "export const SERVICES: readonly ServiceDescriptor[] = [" list`);
+  if (!list)
+    throw new ServiceGeneratorError(
+      'WORKSPACE_UNEXPECTED',
+      `${COMPOSITION_FILE} has no multi-line "export const SERVICES: readonly ServiceDescriptor[] = [" list`,
+    );
   const lastImport = [...composition.matchAll(/^import .*;$/gm)].pop();
   if (!lastImport) throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${COMPOSITION_FILE} has no imports`);
-  const tenantSchema = JSON.parse(read(tree, TENANT_JSON_SCHEMA_FILE)) as { properties?: { services?: { properties?: Record<string, unknown> } } };
+  const tenantSchema = JSON.parse(read(tree, TENANT_JSON_SCHEMA_FILE)) as {
+    properties?: { services?: { properties?: Record<string, unknown> } };
+  };
   const serviceEntries = tenantSchema.properties?.services?.properties;
   const entryShape = serviceEntries && Object.values(serviceEntries)[0];
-  if (!serviceEntries || !entryShape) throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${TENANT_JSON_SCHEMA_FILE} has no properties.services.properties to copy`);
+  if (!serviceEntries || !entryShape)
+    throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${TENANT_JSON_SCHEMA_FILE} has no properties.services.properties to copy`);
 
   const pascalName = name.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, c: string) => c.toUpperCase());
   const constantName = `${name.replace(/-/g, '_').toUpperCase()}_SERVICE`;
@@ -96,7 +108,10 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
   updated = updated.replace(SERVICES_LIST, (whole, entries: string) => whole.replace(entries, `${entries}  ${constantName},\n`));
   tree.write(COMPOSITION_FILE, updated);
 
-  tree.write(SERVICE_IDS_FILE, idsSource.replace(SERVICE_IDS_LINE, (_, entries: string) => `export const SERVICE_IDS = [${entries}, '${name}'] as const;`));
+  tree.write(
+    SERVICE_IDS_FILE,
+    idsSource.replace(SERVICE_IDS_LINE, (_, entries: string) => `export const SERVICE_IDS = [${entries}, '${name}'] as const;`),
+  );
   serviceEntries[name] = entryShape;
   tree.write(TENANT_JSON_SCHEMA_FILE, JSON.stringify(tenantSchema, null, 2) + '\n');
 
@@ -120,7 +135,8 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
 
 function read(tree: Tree, file: string): string {
   const text = tree.read(file, 'utf-8');
-  if (text === null) throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${file} is missing: run the generator at the repository root`);
+  if (text === null)
+    throw new ServiceGeneratorError('WORKSPACE_UNEXPECTED', `${file} is missing: run the generator at the repository root`);
   return text;
 }
 

@@ -86,7 +86,13 @@ export async function tenantGenerator(tree: Tree, options: TenantGeneratorOption
   // The Kubernetes tenant ConfigMap lists its files (kustomize cannot glob).
   const kustomization = tree.read(K8S_KUSTOMIZATION, 'utf-8');
   if (kustomization !== null) {
-    tree.write(K8S_KUSTOMIZATION, withTenantFiles(kustomization, all.map((t) => t.slug)));
+    tree.write(
+      K8S_KUSTOMIZATION,
+      withTenantFiles(
+        kustomization,
+        all.map((t) => t.slug),
+      ),
+    );
     files.push(K8S_KUSTOMIZATION);
   }
   return { config, files };
@@ -113,7 +119,8 @@ export function buildTenantConfig(
   existing: Array<{ file: string; config: TenantConfig }>,
   prefixesInUse: ReadonlyMap<string, string> = new Map(),
 ): { config: TenantConfig; text: string } {
-  const kommunkod = typeof options.kommunkod === 'number' ? String(options.kommunkod).padStart(4, '0') : String(options.kommunkod ?? '').trim();
+  const kommunkod =
+    typeof options.kommunkod === 'number' ? String(options.kommunkod).padStart(4, '0') : String(options.kommunkod ?? '').trim();
   const kommun = findKommun(kommunkod);
   if (!kommun) {
     throw new TenantOnboardingError('UNKNOWN_KOMMUNKOD', `"${kommunkod}" is not one of Sweden's 290 kommunkoder (SCB)`);
@@ -136,7 +143,8 @@ export function buildTenantConfig(
   if (!(ONBOARDING_STAGES as readonly string[]).includes(stage)) {
     throw new TenantOnboardingError('INVALID_STAGE', `"${stage}" is not a stage a member starts at (${ONBOARDING_STAGES.join(', ')})`);
   }
-  const auth = options.issuer === undefined ? { realm: SHARED_REALM, organization: slug } : { ...ownKeycloak(options.issuer), organization: slug };
+  const auth =
+    options.issuer === undefined ? { realm: SHARED_REALM, organization: slug } : { ...ownKeycloak(options.issuer), organization: slug };
   const sv = options.name ?? swedishDisplayName(kommun.namn);
   const email = options.email ?? `kommun@${slug}.se`;
   const url = options.url ?? `https://${slug}.se`;
@@ -182,7 +190,10 @@ function ownKeycloak(input: string): { realm: string; issuer: string } {
   try {
     url = new URL(issuer);
   } catch {
-    throw new TenantOnboardingError('INVALID_ISSUER', `"${input}" is not a URL: give the realm URL of the municipality's Keycloak, e.g. https://login.kommun.se/realms/personal`);
+    throw new TenantOnboardingError(
+      'INVALID_ISSUER',
+      `"${input}" is not a URL: give the realm URL of the municipality's Keycloak, e.g. https://login.kommun.se/realms/personal`,
+    );
   }
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
@@ -253,11 +264,15 @@ function ownErrandPrefix(slug: string, given: string | undefined, inUse: Readonl
   const letters = slug.replace(/[^a-z]/g, '').toUpperCase();
   const candidates = [letters.slice(0, 3)];
   for (let i = 2; i < letters.length; i++) candidates.push(letters.slice(0, 2) + letters[i]);
-  for (let i = 1; i < letters.length; i++) for (let j = i + 1; j < letters.length; j++) candidates.push(letters[0] + letters[i] + letters[j]);
+  for (let i = 1; i < letters.length; i++)
+    for (let j = i + 1; j < letters.length; j++) candidates.push(letters[0] + letters[i] + letters[j]);
   candidates.push(letters.slice(0, 4), letters.slice(0, 5), letters.slice(0, 6));
   const free = candidates.find((prefix) => /^[A-Z]{2,6}$/.test(prefix) && !inUse.has(prefix));
   if (!free) {
-    throw new TenantOnboardingError('ERRAND_PREFIX_TAKEN', `every errand number prefix made from "${slug}" is in use: give --errandNumberPrefix`);
+    throw new TenantOnboardingError(
+      'ERRAND_PREFIX_TAKEN',
+      `every errand number prefix made from "${slug}" is in use: give --errandNumberPrefix`,
+    );
   }
   return free;
 }

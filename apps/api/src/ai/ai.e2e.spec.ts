@@ -18,9 +18,15 @@ describe('AI platform api', () => {
   const auth = (token: string, tenant: string) => ({ authorization: `Bearer ${token}`, 'x-kommuna-tenant': tenant });
   const staff = (slug: string, unit: string, roles = ['case_worker'], name = `${slug}-${unit}-1`) =>
     api.realm.token({ sub: name, realm_access: { roles }, organization: [slug], unit });
-  const admin = (slug: string) => api.realm.token({ sub: `${slug}-admin`, realm_access: { roles: ['tenant_admin'] }, organization: [slug] });
+  const admin = (slug: string) =>
+    api.realm.token({ sub: `${slug}-admin`, realm_access: { roles: ['tenant_admin'] }, organization: [slug] });
   const system = (slug: string) =>
-    api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
+    });
 
   const REGISTER = `mutation($input: AiModelInput!) { registerAiModel(input: $input) { id name clearedFor hostingCountry enabled } }`;
   const SUMMARY = `mutation($caseId: ID!, $names: [String!]) { draftCaseSummary(caseId: $caseId, purpose: "handläggning", knownNames: $names) {
@@ -29,7 +35,14 @@ describe('AI platform api', () => {
 
   const register = async (slug: string, input: Record<string, unknown>) => {
     const { body } = await api.graphql(REGISTER, auth(admin(slug), slug), {
-      input: { capability: 'CHAT', baseUrl: simulator.url, providerModel: 'llama-3.3-70b', processor: 'Kommunens egen drift', hostingCountry: 'SE', ...input },
+      input: {
+        capability: 'CHAT',
+        baseUrl: simulator.url,
+        providerModel: 'llama-3.3-70b',
+        processor: 'Kommunens egen drift',
+        hostingCountry: 'SE',
+        ...input,
+      },
     });
     expect(body.errors).toBeUndefined();
     return body.data.registerAiModel as { id: string; name: string };
@@ -48,27 +61,59 @@ describe('AI platform api', () => {
       subject: { personnummer: testPersonnummer(index) },
       statusOccurredAt: '2025-02-01T10:00:00Z',
     };
-    const upsert = await api.graphql(`mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }`, auth(system(slug), slug), { input });
+    const upsert = await api.graphql(
+      `mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }`,
+      auth(system(slug), slug),
+      { input },
+    );
     expect(upsert.body.errors).toBeUndefined();
-    const message = await api.graphql(`mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }`, auth(system(slug), slug), {
-      input: { source: 'procapita', externalCaseId: input.externalCaseId, externalMessageId: `m-${sequence}`, body: 'Hej Erik Eriksson! Vi har tagit emot din ansökan och behöver ditt kontoutdrag.' },
-    });
+    const message = await api.graphql(
+      `mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }`,
+      auth(system(slug), slug),
+      {
+        input: {
+          source: 'procapita',
+          externalCaseId: input.externalCaseId,
+          externalMessageId: `m-${sequence}`,
+          body: 'Hej Erik Eriksson! Vi har tagit emot din ansökan och behöver ditt kontoutdrag.',
+        },
+      },
+    );
     expect(message.body.errors).toBeUndefined();
     return upsert.body.data.upsertCase.caseId as string;
   };
 
   it('lets tenant admins (only) keep the registry, each municipality its own', async () => {
     const refused = await api.graphql(REGISTER, auth(staff('timra', 'socialtjanst'), 'timra'), {
-      input: { name: 'x', capability: 'CHAT', baseUrl: simulator.url, providerModel: 'm', processor: 'p', hostingCountry: 'SE', clearedFor: 'intern' },
+      input: {
+        name: 'x',
+        capability: 'CHAT',
+        baseUrl: simulator.url,
+        providerModel: 'm',
+        processor: 'p',
+        hostingCountry: 'SE',
+        clearedFor: 'intern',
+      },
     });
     expect(refused.body.errors[0].extensions.code).toBe('FORBIDDEN');
     await register('timra', { name: 'timra-intern', clearedFor: 'intern' });
     const own = await api.graphql(`{ aiModels { name clearedFor } aiDataClassifications }`, auth(admin('timra'), 'timra'));
-    expect(own.body.data).toEqual({ aiModels: [{ name: 'timra-intern', clearedFor: 'intern' }], aiDataClassifications: ['oppen', 'intern', 'konfidentiell', 'sekretess'] });
+    expect(own.body.data).toEqual({
+      aiModels: [{ name: 'timra-intern', clearedFor: 'intern' }],
+      aiDataClassifications: ['oppen', 'intern', 'konfidentiell', 'sekretess'],
+    });
     const other = await api.graphql(`{ aiModels { name } }`, auth(admin('sundsvall'), 'sundsvall'));
     expect(other.body.data.aiModels).toEqual([]);
     const bad = await api.graphql(REGISTER, auth(admin('timra'), 'timra'), {
-      input: { name: 'us-model', capability: 'CHAT', baseUrl: simulator.url, providerModel: 'm', processor: 'p', hostingCountry: 'US', clearedFor: 'sekretess' },
+      input: {
+        name: 'us-model',
+        capability: 'CHAT',
+        baseUrl: simulator.url,
+        providerModel: 'm',
+        processor: 'p',
+        hostingCountry: 'US',
+        clearedFor: 'sekretess',
+      },
     });
     expect(bad.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
   });
@@ -81,7 +126,10 @@ describe('AI platform api', () => {
     expect(body.errors[0].message).toMatch(/class sekretess/);
     expect(simulator.received.length).toBe(before);
     const audit = await api.graphql(`{ auditLog(first: 5) { action targetId details } }`, auth(admin('timra'), 'timra'));
-    expect(audit.body.data.auditLog.find((e: { action: string }) => e.action === 'ai.request.refused')).toMatchObject({ targetId: caseId, details: { dataClass: 'sekretess', capability: 'chat', reason: 'AI_MODEL_NOT_CLEARED' } });
+    expect(audit.body.data.auditLog.find((e: { action: string }) => e.action === 'ai.request.refused')).toMatchObject({
+      targetId: caseId,
+      details: { dataClass: 'sekretess', capability: 'chat', reason: 'AI_MODEL_NOT_CLEARED' },
+    });
   });
 
   it('summarises a case of my unit, pseudonymised, as an AI draft that only my approval makes part of the case', async () => {
@@ -92,7 +140,14 @@ describe('AI platform api', () => {
     const { body } = await api.graphql(SUMMARY, worker, { caseId, names: ['Erik Eriksson', 'Erik'] });
     expect(body.errors).toBeUndefined();
     const draft = body.data.draftCaseSummary;
-    expect(draft).toMatchObject({ status: 'DRAFT', aiGenerated: true, dataClass: 'sekretess', model: { name: 'timra-sekretess', hostingCountry: 'SE' }, template: 'case-summary@1', placeholderWarnings: [] });
+    expect(draft).toMatchObject({
+      status: 'DRAFT',
+      aiGenerated: true,
+      dataClass: 'sekretess',
+      model: { name: 'timra-sekretess', hostingCountry: 'SE' },
+      template: 'case-summary@1',
+      placeholderWarnings: [],
+    });
     expect(draft.disclosure).toMatch(/AI-genererat/);
     // What the model host received: placeholders, never the personnummer or the names.
     const sent = JSON.stringify(simulator.received.slice(before));
@@ -118,18 +173,37 @@ describe('AI platform api', () => {
     const reviewer = auth(staff('timra', 'socialtjanst', ['case_worker'], 'timra-socialtjanst-2'), 'timra');
     const approved = await api.graphql(REVIEW, reviewer, { id: draft.id, approve: true, text: `${draft.aiText} Granskad av handläggare.` });
     expect(approved.body.data.reviewAiDraft).toMatchObject({ status: 'APPROVED', reviewedBy: 'timra-socialtjanst-2', editDistance: 3 });
-    expect((await api.graphql(APPROVED, worker, { caseId })).body.data.aiDrafts).toEqual([{ id: draft.id, finalText: `${draft.aiText} Granskad av handläggare.` }]);
+    expect((await api.graphql(APPROVED, worker, { caseId })).body.data.aiDrafts).toEqual([
+      { id: draft.id, finalText: `${draft.aiText} Granskad av handläggare.` },
+    ]);
     const again = await api.graphql(REVIEW, reviewer, { id: draft.id, approve: false });
     expect(again.body.errors[0].extensions.code).toBe('CONFLICT');
 
     const audit = await api.graphql(`{ auditLog(first: 20) { action actor targetId details } }`, auth(admin('timra'), 'timra'));
-    const entries = audit.body.data.auditLog as Array<{ action: string; actor: string; targetId: string; details: Record<string, unknown> }>;
+    const entries = audit.body.data.auditLog as Array<{
+      action: string;
+      actor: string;
+      targetId: string;
+      details: Record<string, unknown>;
+    }>;
     expect(entries.find((e) => e.action === 'ai.case_summary.drafted')).toMatchObject({
       actor: 'staff:timra-socialtjanst-1',
       targetId: draft.id,
-      details: { caseId, purpose: 'handläggning', dataClass: 'sekretess', model: 'timra-sekretess', hostingCountry: 'SE', template: 'case-summary@1', promptTokens: draft.promptTokens },
+      details: {
+        caseId,
+        purpose: 'handläggning',
+        dataClass: 'sekretess',
+        model: 'timra-sekretess',
+        hostingCountry: 'SE',
+        template: 'case-summary@1',
+        promptTokens: draft.promptTokens,
+      },
     });
-    expect(entries.find((e) => e.action === 'ai.draft.approved')).toMatchObject({ actor: 'staff:timra-socialtjanst-2', targetId: draft.id, details: { editDistance: 3 } });
+    expect(entries.find((e) => e.action === 'ai.draft.approved')).toMatchObject({
+      actor: 'staff:timra-socialtjanst-2',
+      targetId: draft.id,
+      details: { editDistance: 3 },
+    });
     expect(JSON.stringify(entries)).not.toContain(testPersonnummer(302));
   });
 });

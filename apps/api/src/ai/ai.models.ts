@@ -4,7 +4,10 @@ export enum AiModelCapability {
   CHAT = 'chat',
   TRANSCRIPTION = 'transcription',
 }
-registerEnumType(AiModelCapability, { name: 'AiModelCapability', description: 'chat (/v1/chat/completions) or transcription (/v1/audio/transcriptions)' });
+registerEnumType(AiModelCapability, {
+  name: 'AiModelCapability',
+  description: 'chat (/v1/chat/completions) or transcription (/v1/audio/transcriptions)',
+});
 
 export enum AiDraftStatus {
   DRAFT = 'draft',
@@ -19,7 +22,10 @@ export enum AiDraftKind {
 }
 registerEnumType(AiDraftKind, { name: 'AiDraftKind' });
 
-@ObjectType({ description: "A model of the municipality's registry: an OpenAI-compatible endpoint, where it runs and the highest data class it is cleared for" })
+@ObjectType({
+  description:
+    "A model of the municipality's registry: an OpenAI-compatible endpoint, where it runs and the highest data class it is cleared for",
+})
 export class AiModel {
   @Field(() => ID)
   id!: string;

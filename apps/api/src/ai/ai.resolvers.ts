@@ -5,9 +5,15 @@ import { auditActor } from '@kommuna/platform-audit';
 import { AiDraft, AiDraftStatus, AiModel, AiModelCapability, AiModelChangeInput, AiModelInput } from './ai.models';
 
 /** GraphQL leaves absent optional inputs as null; the registry reads them as absent. */
-const withoutNulls = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
+const withoutNulls = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 const toModel = (m: RegisteredModel): AiModel => ({ ...m, capability: m.capability as AiModelCapability });
-const toDraft = (d: Draft): AiDraft => ({ ...d, kind: d.kind as AiDraft['kind'], status: d.status as AiDraftStatus, disclosure: AI_DISCLOSURE.sv });
+const toDraft = (d: Draft): AiDraft => ({
+  ...d,
+  kind: d.kind as AiDraft['kind'],
+  status: d.status as AiDraftStatus,
+  disclosure: AI_DISCLOSURE.sv,
+});
 const staffOf = (principal: Principal) => ({ subject: principal.subject, unit: principal.unit });
 
 /** The municipality's model registry: its administrators register, clear and disable models. */
@@ -30,13 +36,23 @@ export class AiModelRegistryResolver {
   @Allow('tenant_admin')
   @Mutation(() => AiModel, { description: 'Register an OpenAI-compatible model with its hosting and clearance (audited)' })
   async registerAiModel(@CurrentPrincipal() principal: Principal, @Args('input') input: AiModelInput): Promise<AiModel> {
-    return toModel(await this.registry.register(withoutNulls(input) as Parameters<ModelRegistry['register']>[0], auditActor.staff(principal.subject)));
+    return toModel(
+      await this.registry.register(withoutNulls(input) as Parameters<ModelRegistry['register']>[0], auditActor.staff(principal.subject)),
+    );
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => AiModel, { description: "Change a model's endpoint, hosting, clearance or credential reference, or disable it (audited)" })
-  async changeAiModel(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string, @Args('input') input: AiModelChangeInput): Promise<AiModel> {
-    return toModel(await this.registry.update(id, withoutNulls(input) as Parameters<ModelRegistry['update']>[1], auditActor.staff(principal.subject)));
+  @Mutation(() => AiModel, {
+    description: "Change a model's endpoint, hosting, clearance or credential reference, or disable it (audited)",
+  })
+  async changeAiModel(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: AiModelChangeInput,
+  ): Promise<AiModel> {
+    return toModel(
+      await this.registry.update(id, withoutNulls(input) as Parameters<ModelRegistry['update']>[1], auditActor.staff(principal.subject)),
+    );
   }
 }
 
@@ -46,19 +62,25 @@ export class AiDraftsResolver {
   constructor(private readonly drafts: AiDrafts) {}
 
   @Allow('case_worker')
-  @Mutation(() => AiDraft, { description: "A draft summary of a case of my unit, by a model cleared for the case's data class (pseudonymised; audited)" })
+  @Mutation(() => AiDraft, {
+    description: "A draft summary of a case of my unit, by a model cleared for the case's data class (pseudonymised; audited)",
+  })
   async draftCaseSummary(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID }) caseId: string,
     @Args('purpose', { type: () => String, nullable: true }) purpose: string | null,
     @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
-    @Args('knownNames', { type: () => [String], nullable: true, description: "Names of the case's parties to hide from the model" }) knownNames: string[] | null,
+    @Args('knownNames', { type: () => [String], nullable: true, description: "Names of the case's parties to hide from the model" })
+    knownNames: string[] | null,
   ): Promise<AiDraft> {
     return toDraft(await this.drafts.summariseCase(staffOf(principal), caseId, { purpose, modelId, knownNames }));
   }
 
   @Allow('case_worker')
-  @Mutation(() => AiDraft, { description: 'A draft journal note from a call recording (WAV, base64) in a case of my unit; the recording is deleted once the note is reviewed' })
+  @Mutation(() => AiDraft, {
+    description:
+      'A draft journal note from a call recording (WAV, base64) in a case of my unit; the recording is deleted once the note is reviewed',
+  })
   async draftCallNote(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID }) caseId: string,
@@ -68,13 +90,23 @@ export class AiDraftsResolver {
     @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
     @Args('knownNames', { type: () => [String], nullable: true }) knownNames: string[] | null,
   ): Promise<AiDraft> {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(audioBase64)) throw new AiValidationError('audioBase64 is not base64', [{ field: 'audioBase64', message: 'base64' }]);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(audioBase64))
+      throw new AiValidationError('audioBase64 is not base64', [{ field: 'audioBase64', message: 'base64' }]);
     const content = Buffer.from(audioBase64, 'base64');
-    return toDraft(await this.drafts.transcribeCall(staffOf(principal), caseId, { content, mediaType: 'audio/wav' }, { purpose, transcriptionModelId, modelId, knownNames }));
+    return toDraft(
+      await this.drafts.transcribeCall(
+        staffOf(principal),
+        caseId,
+        { content, mediaType: 'audio/wav' },
+        { purpose, transcriptionModelId, modelId, knownNames },
+      ),
+    );
   }
 
   @Allow('case_worker')
-  @Mutation(() => AiDraft, { description: 'Approve a draft of my unit (with my edits in text) or reject it; only an approved draft is part of the case (audited)' })
+  @Mutation(() => AiDraft, {
+    description: 'Approve a draft of my unit (with my edits in text) or reject it; only an approved draft is part of the case (audited)',
+  })
   async reviewAiDraft(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
@@ -85,7 +117,9 @@ export class AiDraftsResolver {
   }
 
   @Allow('case_worker')
-  @Query(() => [AiDraft], { description: "AI drafts of a case of my unit, newest first (status APPROVED: the case's approved AI-assisted notes)" })
+  @Query(() => [AiDraft], {
+    description: "AI drafts of a case of my unit, newest first (status APPROVED: the case's approved AI-assisted notes)",
+  })
   async aiDrafts(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID }) caseId: string,

@@ -11,7 +11,8 @@ export const AI_PROVIDERS: Provider[] = [
   { provide: ModelRegistry, useFactory: (services: ComposedServices) => services.of(AI_SERVICE).ai.registry, inject: [ComposedServices] },
   {
     provide: AiDrafts,
-    useFactory: (services: ComposedServices, minasidor: Minasidor, database: Database) => services.of(AI_SERVICE).ai.drafts(new MinasidorCaseSource(minasidor, database)),
+    useFactory: (services: ComposedServices, minasidor: Minasidor, database: Database) =>
+      services.of(AI_SERVICE).ai.drafts(new MinasidorCaseSource(minasidor, database)),
     inject: [ComposedServices, Minasidor, Database],
   },
   AiModelRegistryResolver,

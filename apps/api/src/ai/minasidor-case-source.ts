@@ -16,17 +16,28 @@ export class MinasidorCaseSource implements CaseSource {
 
   async read(staff: StaffMember, caseId: string): Promise<CaseMaterial> {
     const view = await this.minasidor.staff.read(staff, caseId);
-    const [party] = await this.database.transaction((em) => em.query(`SELECT identity_number FROM party WHERE id = $1`, [view.subjectPartyId]));
+    const [party] = await this.database.transaction((em) =>
+      em.query(`SELECT identity_number FROM party WHERE id = $1`, [view.subjectPartyId]),
+    );
     return {
       caseId: view.id,
       unit: view.unit,
       caseType: view.caseType,
       parties: party ? [{ identityNumber: party.identity_number as string }] : [],
       sections: [
-        { heading: 'Ärende', lines: [{ label: 'Rubrik', text: view.title.sv }, { label: 'Status', text: `${view.status.internalStatus} sedan ${view.status.changedAt.toISOString().slice(0, 10)}` }] },
+        {
+          heading: 'Ärende',
+          lines: [
+            { label: 'Rubrik', text: view.title.sv },
+            { label: 'Status', text: `${view.status.internalStatus} sedan ${view.status.changedAt.toISOString().slice(0, 10)}` },
+          ],
+        },
         {
           heading: 'Tidslinje',
-          lines: view.timeline.map((entry, i) => ({ label: `Tidslinje ${i + 1}`, text: `${entry.occurredAt.toISOString().slice(0, 10)} ${entry.kind}${entry.text ? `. ${entry.text.sv}` : ''}` })),
+          lines: view.timeline.map((entry, i) => ({
+            label: `Tidslinje ${i + 1}`,
+            text: `${entry.occurredAt.toISOString().slice(0, 10)} ${entry.kind}${entry.text ? `. ${entry.text.sv}` : ''}`,
+          })),
         },
         {
           heading: 'Beslut',
@@ -35,7 +46,13 @@ export class MinasidorCaseSource implements CaseSource {
             text: `${d.decidedAt.toISOString().slice(0, 10)} ${d.decisionType}: ${d.outcome}${d.legalBasis ? ` (SFS ${d.legalBasis.sfs})` : ''}. ${d.reasons.map((r) => r.text.sv).join(' ')}`.trim(),
           })),
         },
-        { heading: 'Meddelanden', lines: view.messages.map((m, i) => ({ label: `Meddelande ${i + 1}`, text: `${m.author === 'citizen' ? 'Sökande' : 'Kommunen'}: ${m.body}` })) },
+        {
+          heading: 'Meddelanden',
+          lines: view.messages.map((m, i) => ({
+            label: `Meddelande ${i + 1}`,
+            text: `${m.author === 'citizen' ? 'Sökande' : 'Kommunen'}: ${m.body}`,
+          })),
+        },
       ].filter((section) => section.lines.length > 0),
     };
   }

@@ -9,7 +9,13 @@ describe('audit trail through the api', () => {
     await requestContext.run({ requestId: 'seed', tenantId: sundsvall.id }, () =>
       api.runtime.database.transaction(async (em) => {
         await api.runtime.audit.record(em, { actor: 'staff:s1', action: 'case.read', targetType: 'case', targetId: 'c-1' });
-        await api.runtime.audit.record(em, { actor: 'system:e-forms', action: 'decision.automated', targetType: 'submission', targetId: 's-1', details: { outcome: 'approval' } });
+        await api.runtime.audit.record(em, {
+          actor: 'system:e-forms',
+          action: 'decision.automated',
+          targetType: 'submission',
+          targetId: 's-1',
+          details: { outcome: 'approval' },
+        });
       }),
     );
   });

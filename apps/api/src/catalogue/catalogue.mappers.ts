@@ -1,5 +1,21 @@
-import type { BenefitHypothesis, FollowUpRecord, HypothesisBenefit, ServiceCosts, ServiceView, StatusDecisionRecord, YearClosingRecord } from '@kommuna/catalogue';
-import { CatalogueDecision, CatalogueFollowUp, CatalogueHypothesis, CatalogueHypothesisBenefit, CatalogueServiceCosts, CatalogueServiceModel, CatalogueYearClosing } from './catalogue.models';
+import type {
+  BenefitHypothesis,
+  FollowUpRecord,
+  HypothesisBenefit,
+  ServiceCosts,
+  ServiceView,
+  StatusDecisionRecord,
+  YearClosingRecord,
+} from '@kommuna/catalogue';
+import {
+  CatalogueDecision,
+  CatalogueFollowUp,
+  CatalogueHypothesis,
+  CatalogueHypothesisBenefit,
+  CatalogueServiceCosts,
+  CatalogueServiceModel,
+  CatalogueYearClosing,
+} from './catalogue.models';
 
 export const toHypothesis = (h: BenefitHypothesis): CatalogueHypothesis => ({
   id: h.id,

@@ -2,7 +2,13 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { LocalizedText } from '../tenants/tenant.model';
 
-export const CatalogueDevelopmentStatus = { concept: 'concept', development: 'development', beta: 'beta', stable: 'stable', obsolete: 'obsolete' } as const;
+export const CatalogueDevelopmentStatus = {
+  concept: 'concept',
+  development: 'development',
+  beta: 'beta',
+  stable: 'stable',
+  obsolete: 'obsolete',
+} as const;
 registerEnumType(CatalogueDevelopmentStatus, {
   name: 'CatalogueDevelopmentStatus',
   description: 'publiccode.yml development status: concept → development → beta → stable; obsolete retires a service',
@@ -298,7 +304,10 @@ export class CatalogueServiceCosts {
   @Field(() => [CatalogueCostShare])
   shares!: CatalogueCostShare[];
 
-  @Field(() => CatalogueClosedRef, { nullable: true, description: 'Set when a steering-group decision closed the year: the figures are those decided' })
+  @Field(() => CatalogueClosedRef, {
+    nullable: true,
+    description: 'Set when a steering-group decision closed the year: the figures are those decided',
+  })
   closed!: CatalogueClosedRef | null;
 }
 
@@ -349,7 +358,10 @@ export class CatalogueUsage {
   @Field({ description: 'YYYY-MM-01' })
   month!: string;
 
-  @Field(() => Int, { nullable: true, description: 'null when fewer than 5 (suppressed: small counts could point at residents; docs/catalogue.md)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'null when fewer than 5 (suppressed: small counts could point at residents; docs/catalogue.md)',
+  })
   count!: number | null;
 
   @Field({ description: 'The count was 1 to 4 and is not published; it is left out of every sum' })

@@ -36,7 +36,10 @@ export class CatalogueResolver {
 
   @Allow('steering_group', 'platform_admin')
   @Query(() => CatalogueServiceModel, { description: 'One shared service' })
-  async catalogueService(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<CatalogueServiceModel> {
+  async catalogueService(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<CatalogueServiceModel> {
     return toServiceModel(await this.catalogue.service(actor(principal), id));
   }
 
@@ -47,7 +50,9 @@ export class CatalogueResolver {
   }
 
   @Allow('steering_group', 'platform_admin')
-  @Query(() => [CatalogueServiceCosts], { description: "Each member's share of each service's budget for a year (whole kronor, summing to the budget)" })
+  @Query(() => [CatalogueServiceCosts], {
+    description: "Each member's share of each service's budget for a year (whole kronor, summing to the budget)",
+  })
   async catalogueCosts(
     @CurrentPrincipal() principal: Principal,
     @Args('year', { type: () => Int }) year: number,
@@ -57,7 +62,9 @@ export class CatalogueResolver {
   }
 
   @Allow('steering_group', 'platform_admin')
-  @Query(() => [CatalogueUsage], { description: 'Metered use per municipality, service, metric and month (YYYY-MM; default the last 12 months)' })
+  @Query(() => [CatalogueUsage], {
+    description: 'Metered use per municipality, service, metric and month (YYYY-MM; default the last 12 months)',
+  })
   catalogueUsage(
     @CurrentPrincipal() principal: Principal,
     @Args('from', { type: () => String, nullable: true }) from?: string | null,
@@ -67,7 +74,9 @@ export class CatalogueResolver {
   }
 
   @Allow('steering_group', 'platform_admin')
-  @Query(() => [CatalogueHypothesisBenefit], { description: 'Estimated and followed-up benefit per hypothesis and month (YYYY-MM; default the last 12 months)' })
+  @Query(() => [CatalogueHypothesisBenefit], {
+    description: 'Estimated and followed-up benefit per hypothesis and month (YYYY-MM; default the last 12 months)',
+  })
   async catalogueBenefits(
     @CurrentPrincipal() principal: Principal,
     @Args('service', { type: () => ID }) service: string,
@@ -128,20 +137,33 @@ export class CatalogueResolver {
   }
 
   @Allow('steering_group')
-  @Mutation(() => CatalogueYearClosing, { description: "Closes a year that has ended: its cost shares are kept as decided (YEAR_CLOSED if it already is)" })
-  async closeCatalogueYear(@CurrentPrincipal() principal: Principal, @Args('input') input: CatalogueYearClosingInput): Promise<CatalogueYearClosing> {
+  @Mutation(() => CatalogueYearClosing, {
+    description: 'Closes a year that has ended: its cost shares are kept as decided (YEAR_CLOSED if it already is)',
+  })
+  async closeCatalogueYear(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CatalogueYearClosingInput,
+  ): Promise<CatalogueYearClosing> {
     return toYearClosing(await this.catalogue.closeYear(actor(principal), { ...input }));
   }
 
   @Allow('steering_group')
   @Mutation(() => CatalogueFollowUp, { description: 'Records what was measured for a benefit hypothesis over a period' })
-  async recordBenefitFollowUp(@CurrentPrincipal() principal: Principal, @Args('input') input: CatalogueFollowUpInput): Promise<CatalogueFollowUp> {
+  async recordBenefitFollowUp(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CatalogueFollowUpInput,
+  ): Promise<CatalogueFollowUp> {
     return toFollowUp(await this.catalogue.recordFollowUp(actor(principal), { ...input }));
   }
 
   @Allow('steering_group')
-  @Mutation(() => CatalogueDecision, { description: 'Records a status decision; refused (PROMOTION_REFUSED) when the evidence does not carry it' })
-  async recordStatusDecision(@CurrentPrincipal() principal: Principal, @Args('input') input: CatalogueDecisionInput): Promise<CatalogueDecision> {
+  @Mutation(() => CatalogueDecision, {
+    description: 'Records a status decision; refused (PROMOTION_REFUSED) when the evidence does not carry it',
+  })
+  async recordStatusDecision(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CatalogueDecisionInput,
+  ): Promise<CatalogueDecision> {
     return toDecision(await this.catalogue.decide(actor(principal), { ...input, toStatus: input.toStatus as never }));
   }
 }

@@ -29,8 +29,12 @@ async function main(): Promise<void> {
       if (!source) throw new Error('usage: npm run tenant:import -- <directory|file.tar>');
       const location = path.resolve(source);
       // An archive is unpacked into a temporary folder that is removed again, however the import ends.
-      const manifest = fs.statSync(location).isFile() ? await importTenantArchive(database, location) : await importTenant(database, location);
-      console.log(`Imported ${manifest.tenant.slug}: ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows. Add tenants/${manifest.tenant.slug}/tenant.yaml and restart to serve it.`);
+      const manifest = fs.statSync(location).isFile()
+        ? await importTenantArchive(database, location)
+        : await importTenant(database, location);
+      console.log(
+        `Imported ${manifest.tenant.slug}: ${manifest.tables.reduce((n, t) => n + t.rows, 0)} rows. Add tenants/${manifest.tenant.slug}/tenant.yaml and restart to serve it.`,
+      );
     } else {
       throw new Error('usage: tenant-data export <slug> <directory> | import <directory|file.tar>');
     }

@@ -24,9 +24,15 @@ export class DigitalMailController {
   @Allow('service_account')
   @Post('messages')
   @HttpCode(202)
-  async send(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined, @CurrentPrincipal() principal: Principal): Promise<unknown> {
+  async send(
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<unknown> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      throw new DigitalMailError('VALIDATION_FAILED', 'The request body must be a JSON object', { problems: [{ field: 'body', message: 'must be a JSON object' }] });
+      throw new DigitalMailError('VALIDATION_FAILED', 'The request body must be a JSON object', {
+        problems: [{ field: 'body', message: 'must be a JSON object' }],
+      });
     }
     const input = { ...(body as SendMessageInput) };
     if (idempotencyKey && !input.idempotencyKey) input.idempotencyKey = idempotencyKey;

@@ -13,16 +13,37 @@ describe('digital mail api', () => {
   afterAll(() => api?.close());
 
   const serviceAccount = (slug: string) =>
-    api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
-  const staff = (slug: string, roles = ['case_worker']) => api.realm.token({ sub: `staff-${slug}`, realm_access: { roles }, organization: [slug], unit: 'socialtjanst' });
-  const checkAnswer = openApiAnswerChecker(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));
-  const rest = async (method: 'GET' | 'POST', url: string, token: string | undefined, tenant: string, payload?: unknown, headers: Record<string, string> = {}) => {
-    const response = await api.app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { 'content-type': 'application/json', 'x-kommuna-tenant': tenant, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-      payload: payload === undefined ? undefined : JSON.stringify(payload),
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
     });
+  const staff = (slug: string, roles = ['case_worker']) =>
+    api.realm.token({ sub: `staff-${slug}`, realm_access: { roles }, organization: [slug], unit: 'socialtjanst' });
+  const checkAnswer = openApiAnswerChecker(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));
+  const rest = async (
+    method: 'GET' | 'POST',
+    url: string,
+    token: string | undefined,
+    tenant: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const response = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: {
+          'content-type': 'application/json',
+          'x-kommuna-tenant': tenant,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        payload: payload === undefined ? undefined : JSON.stringify(payload),
+      });
     // Every answer of the REST routes is as their OpenAPI document says (openapi.e2e.spec.ts covers each status).
     if (url !== '/digital-mail/openapi.json') {
       const problems = checkAnswer({ method, url, status: response.statusCode, headers: response.headers, body: response.body });
@@ -30,7 +51,12 @@ describe('digital mail api', () => {
     }
     return { status: response.statusCode, body: response.body ? response.json() : undefined };
   };
-  const letter = { recipient: '199001019802', subject: 'Beslut om bygglov', body: 'Ditt bygglov är beviljat.', externalReferences: { caseId: 'SKM-2025-0042' } };
+  const letter = {
+    recipient: '199001019802',
+    subject: 'Beslut om bygglov',
+    body: 'Ditt bygglov är beviljat.',
+    externalReferences: { caseId: 'SKM-2025-0042' },
+  };
 
   it('serves its OpenAPI document publicly', async () => {
     const { status, body } = await rest('GET', '/digital-mail/openapi.json', undefined, 'sundsvall');
@@ -48,7 +74,12 @@ describe('digital mail api', () => {
       attachments: [{ filename: 'beslut.pdf', contentBase64: pdf }],
     });
     expect(status).toBe(202);
-    expect(body).toMatchObject({ status: 'PENDING', sentBy: 'sundsvall-system', sentByKind: 'system', externalReferences: { caseId: 'SKM-2025-0042' } });
+    expect(body).toMatchObject({
+      status: 'PENDING',
+      sentBy: 'sundsvall-system',
+      sentByKind: 'system',
+      externalReferences: { caseId: 'SKM-2025-0042' },
+    });
     expect(JSON.stringify(body)).not.toContain('199001019802');
     const read = await rest('GET', `/digital-mail/messages/${body.id}`, serviceAccount('sundsvall'), 'sundsvall');
     expect(read).toMatchObject({ status: 200, body: { id: body.id, status: 'PENDING' } });
@@ -60,17 +91,33 @@ describe('digital mail api', () => {
     const token = serviceAccount('sundsvall');
     const invalid = await rest('POST', '/digital-mail/messages', token, 'sundsvall', { ...letter, recipient: '199001019801' });
     expect(invalid).toMatchObject({ status: 400, body: { code: 'INVALID_RECIPIENT' } });
-    const unsafe = await rest('POST', '/digital-mail/messages', token, 'sundsvall', { ...letter, bodyFormat: 'HTML', body: '<p onclick="x()">Hej</p>' });
+    const unsafe = await rest('POST', '/digital-mail/messages', token, 'sundsvall', {
+      ...letter,
+      bodyFormat: 'HTML',
+      body: '<p onclick="x()">Hej</p>',
+    });
     expect(unsafe).toMatchObject({ status: 400, body: { code: 'UNSAFE_HTML', details: { removed: ['p[onclick]'] } } });
-    const notPdf = await rest('POST', '/digital-mail/messages', token, 'sundsvall', { ...letter, attachments: [{ filename: 'x.pdf', contentBase64: Buffer.from('GIF89a....').toString('base64') }] });
+    const notPdf = await rest('POST', '/digital-mail/messages', token, 'sundsvall', {
+      ...letter,
+      attachments: [{ filename: 'x.pdf', contentBase64: Buffer.from('GIF89a....').toString('base64') }],
+    });
     expect(notPdf).toMatchObject({ status: 400, body: { code: 'ATTACHMENT_NOT_PDF' } });
     const first = await rest('POST', '/digital-mail/messages', token, 'sundsvall', letter, { 'idempotency-key': 'skm-42' });
     const again = await rest('POST', '/digital-mail/messages', token, 'sundsvall', letter, { 'idempotency-key': 'skm-42' });
     expect(again.body.id).toBe(first.body.id);
-    const other = await rest('POST', '/digital-mail/messages', token, 'sundsvall', { ...letter, subject: 'Annat' }, { 'idempotency-key': 'skm-42' });
+    const other = await rest(
+      'POST',
+      '/digital-mail/messages',
+      token,
+      'sundsvall',
+      { ...letter, subject: 'Annat' },
+      { 'idempotency-key': 'skm-42' },
+    );
     expect(other).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
     // Digital mail is not enabled in Härnösand.
-    expect((await rest('POST', '/digital-mail/messages', serviceAccount('harnosand'), 'harnosand', letter)).body).toMatchObject({ code: 'SERVICE_NOT_ENABLED' });
+    expect((await rest('POST', '/digital-mail/messages', serviceAccount('harnosand'), 'harnosand', letter)).body).toMatchObject({
+      code: 'SERVICE_NOT_ENABLED',
+    });
   });
 
   it('refuses citizens and other municipalities', async () => {
@@ -89,7 +136,12 @@ describe('digital mail api', () => {
       { input: { recipient: '197110109878', subject: 'Hej', body: 'Text', externalReferences: [{ key: 'caseId', value: 'T-1' }] } },
     );
     expect(sent.body.errors).toBeUndefined();
-    expect(sent.body.data.sendDigitalMail).toMatchObject({ status: 'PENDING', sentByKind: 'user', department: 'socialtjanst', externalReferences: [{ key: 'caseId', value: 'T-1' }] });
+    expect(sent.body.data.sendDigitalMail).toMatchObject({
+      status: 'PENDING',
+      sentByKind: 'user',
+      department: 'socialtjanst',
+      externalReferences: [{ key: 'caseId', value: 'T-1' }],
+    });
 
     const template = await api.graphql(
       `mutation { saveDigitalMailTemplate(input: { name: "avgift", subject: { sv: "Avgift {{month}}", en: "Fee {{month}}" }, body: { sv: "Hej {{name}}", en: "Hi {{name}}" } }) { version placeholders department } }`,
@@ -102,7 +154,10 @@ describe('digital mail api', () => {
       headers,
       { csv: 'recipient;name;month\n199001019802;Anna;maj\n199001019801;X;maj' },
     );
-    expect(bad.body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ field: 'recipients[1].recipient' }] } });
+    expect(bad.body.errors[0].extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { problems: [{ field: 'recipients[1].recipient' }] },
+    });
 
     const batch = await api.graphql(
       `mutation($csv: String!) { createDigitalMailSendBatch(input: { template: { name: "avgift" }, csv: $csv }) { id total accepted pending completed department } }`,
@@ -111,12 +166,22 @@ describe('digital mail api', () => {
       { csv: 'recipient;name;month\n199001019802;"Anna\n""Ankan"" Andersson";maj\n197110109878;Erik;maj' },
     );
     expect(batch.body.errors).toBeUndefined();
-    expect(batch.body.data.createDigitalMailSendBatch).toMatchObject({ total: 2, accepted: 0, pending: 2, completed: false, department: 'socialtjanst' });
-    const progress = await api.graphql(`query($id: ID!) { digitalMailSendBatch(id: $id) { total pending } }`, headers, { id: batch.body.data.createDigitalMailSendBatch.id });
+    expect(batch.body.data.createDigitalMailSendBatch).toMatchObject({
+      total: 2,
+      accepted: 0,
+      pending: 2,
+      completed: false,
+      department: 'socialtjanst',
+    });
+    const progress = await api.graphql(`query($id: ID!) { digitalMailSendBatch(id: $id) { total pending } }`, headers, {
+      id: batch.body.data.createDigitalMailSendBatch.id,
+    });
     expect(progress.body.data.digitalMailSendBatch).toEqual({ total: 2, pending: 2 });
     const stats = await api.graphql(`{ digitalMailStatistics { department total pending } }`, headers);
     expect(stats.body.data.digitalMailStatistics).toEqual([expect.objectContaining({ department: 'socialtjanst', total: 1, pending: 1 })]);
-    expect((await api.graphql(`{ digitalMailStatistics { department total } }`, admin)).body.data.digitalMailStatistics).toEqual([expect.objectContaining({ department: 'socialtjanst', total: 1 })]);
+    expect((await api.graphql(`{ digitalMailStatistics { department total } }`, admin)).body.data.digitalMailStatistics).toEqual([
+      expect.objectContaining({ department: 'socialtjanst', total: 1 }),
+    ]);
   });
 
   it('refuses an HTML template whose filled-in link is not https (UNSAFE_LINK), and stores no batch', async () => {
@@ -130,10 +195,21 @@ describe('digital mail api', () => {
     const refused = await api.graphql(
       `mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id } }`,
       headers,
-      { input: { template: { name: 'lank' }, recipients: [{ recipient: '199001019802', values: [{ key: 'lank', value: 'javascript:alert(document.cookie)' }] }] } },
+      {
+        input: {
+          template: { name: 'lank' },
+          recipients: [{ recipient: '199001019802', values: [{ key: 'lank', value: 'javascript:alert(document.cookie)' }] }],
+        },
+      },
     );
-    expect(refused.body.errors[0].extensions).toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'recipients[0].values' }] } });
-    const preview = await api.graphql(`{ digitalMailTemplatePreview(template: { name: "lank" }, values: [{ key: "lank", value: "javascript:alert(1)" }]) { body } }`, headers);
+    expect(refused.body.errors[0].extensions).toMatchObject({
+      code: 'UNSAFE_LINK',
+      details: { problems: [{ field: 'recipients[0].values' }] },
+    });
+    const preview = await api.graphql(
+      `{ digitalMailTemplatePreview(template: { name: "lank" }, values: [{ key: "lank", value: "javascript:alert(1)" }]) { body } }`,
+      headers,
+    );
     expect(preview.body.errors[0].extensions.code).toBe('UNSAFE_LINK');
     const letters = await api.graphql(`{ digitalMailMessages { id } }`, headers);
     expect(letters.body.data.digitalMailMessages).toEqual([]);
@@ -141,7 +217,10 @@ describe('digital mail api', () => {
 
   it('keeps tenant admins out of letters (as out of cases), and case workers without a unit out of everything', async () => {
     const admin = { authorization: `Bearer ${staff('timra', ['tenant_admin'])}`, 'x-kommuna-tenant': 'timra' };
-    const noUnit = { authorization: `Bearer ${api.realm.token({ sub: 'no-unit', realm_access: { roles: ['case_worker'] }, organization: ['timra'] })}`, 'x-kommuna-tenant': 'timra' };
+    const noUnit = {
+      authorization: `Bearer ${api.realm.token({ sub: 'no-unit', realm_access: { roles: ['case_worker'] }, organization: ['timra'] })}`,
+      'x-kommuna-tenant': 'timra',
+    };
     for (const who of [admin, noUnit]) {
       const res = await api.graphql(`{ digitalMailMessages { id subject } }`, who);
       expect(res.status).toBe(403);
@@ -157,7 +236,11 @@ describe('digital mail api', () => {
       const sent = await api.graphql('mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { bodyFormat } }', headers, {
         input: { recipient: '199001019802', subject: `Brev ${use}`, body: 'Text' },
       });
-      expect({ use, errors: sent.body.errors, data: sent.body.data }).toEqual({ use, errors: undefined, data: { sendDigitalMail: { bodyFormat: 'TEXT' } } });
+      expect({ use, errors: sent.body.errors, data: sent.body.data }).toEqual({
+        use,
+        errors: undefined,
+        data: { sendDigitalMail: { bodyFormat: 'TEXT' } },
+      });
     }
   });
 

@@ -220,7 +220,10 @@ export class SaveMailTemplateInput {
   @Field(() => MailBodyFormat, { nullable: true, defaultValue: MailBodyFormat.TEXT })
   bodyFormat?: MailBodyFormat | null;
 
-  @Field(() => String, { nullable: true, description: "The unit whose template this is (only its case workers use it); none: the whole municipality's" })
+  @Field(() => String, {
+    nullable: true,
+    description: "The unit whose template this is (only its case workers use it); none: the whole municipality's",
+  })
   department?: string | null;
 }
 

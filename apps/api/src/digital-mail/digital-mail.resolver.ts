@@ -16,7 +16,10 @@ import {
 } from './digital-mail.models';
 import { letterScopeOf, senderOf, statisticsScopeOf, templateScopeOf, toPairs, toRecord } from './sender';
 
-export const toMessageModel = (view: MessageView): DigitalMailMessage => ({ ...view, externalReferences: toPairs(view.externalReferences) });
+export const toMessageModel = (view: MessageView): DigitalMailMessage => ({
+  ...view,
+  externalReferences: toPairs(view.externalReferences),
+});
 const language = (value: string | undefined | null) => (value ?? undefined) as 'sv' | 'en' | undefined;
 
 /**
@@ -52,7 +55,10 @@ export class DigitalMailResolver {
   }
 
   @Query(() => DigitalMailMessage, { description: "A letter of my unit; other units' letters are NOT_FOUND" })
-  async digitalMailMessage(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() principal: Principal): Promise<DigitalMailMessage> {
+  async digitalMailMessage(
+    @Args('id', { type: () => ID }) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<DigitalMailMessage> {
     return toMessageModel(await this.messages.get(id, letterScopeOf(principal)));
   }
 
@@ -65,7 +71,13 @@ export class DigitalMailResolver {
     @Args('limit', { nullable: true, type: () => Number }) limit?: number,
     @Args('offset', { nullable: true, type: () => Number }) offset?: number,
   ): Promise<DigitalMailMessage[]> {
-    const views = await this.messages.list(letterScopeOf(principal), { status: status ?? undefined, sendBatchId: sendBatchId ?? undefined, department: department ?? undefined, limit: limit ?? undefined, offset: offset ?? undefined });
+    const views = await this.messages.list(letterScopeOf(principal), {
+      status: status ?? undefined,
+      sendBatchId: sendBatchId ?? undefined,
+      department: department ?? undefined,
+      limit: limit ?? undefined,
+      offset: offset ?? undefined,
+    });
     return views.map(toMessageModel);
   }
 
@@ -104,7 +116,12 @@ export class DigitalMailResolver {
     };
     const scope = letterScopeOf(principal);
     if (input.csv !== undefined && input.csv !== null) return this.batches.createFromCsv(options, input.csv, senderOf(principal), scope);
-    return this.batches.create(options, (input.recipients ?? []).map((r) => ({ recipient: r.recipient, values: toRecord(r.values) })), senderOf(principal), scope);
+    return this.batches.create(
+      options,
+      (input.recipients ?? []).map((r) => ({ recipient: r.recipient, values: toRecord(r.values) })),
+      senderOf(principal),
+      scope,
+    );
   }
 
   @Query(() => MailSendBatch, { description: "A bulk send of my unit; other units' are NOT_FOUND" })
@@ -113,7 +130,9 @@ export class DigitalMailResolver {
   }
 
   @Allow('tenant_admin', 'case_worker', 'steering_group')
-  @Query(() => [MailMonthlyStatistics], { description: "Letters per department and month: digital, paper, failed (a case worker's: their unit's)" })
+  @Query(() => [MailMonthlyStatistics], {
+    description: "Letters per department and month: digital, paper, failed (a case worker's: their unit's)",
+  })
   digitalMailStatistics(@CurrentPrincipal() principal: Principal): Promise<MailMonthlyStatistics[]> {
     return this.statistics.monthly(statisticsScopeOf(principal));
   }

@@ -7,7 +7,11 @@ import { DigitalMailResolver } from './digital-mail.resolver';
 
 /** Digital mail's API for the app module: its services, the staff GraphQL API and the REST routes. */
 export const DIGITAL_MAIL_PROVIDERS: Provider[] = [
-  { provide: MessageService, useFactory: (services: ComposedServices) => services.of(DIGITAL_MAIL_SERVICE).messages, inject: [ComposedServices] },
+  {
+    provide: MessageService,
+    useFactory: (services: ComposedServices) => services.of(DIGITAL_MAIL_SERVICE).messages,
+    inject: [ComposedServices],
+  },
   { provide: TemplateService, useFactory: (db: Database) => new TemplateService(db), inject: [Database] },
   {
     provide: SendBatchService,

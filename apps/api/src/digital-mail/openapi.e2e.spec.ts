@@ -31,7 +31,11 @@ describe('the digital mail OpenAPI document', () => {
     api.realm.token({ sub, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
   const letter = { recipient: '199001019802', subject: 'Beslut om bygglov', body: 'Ditt bygglov är beviljat.' };
 
-  async function ask(method: 'GET' | 'POST', url: string, options: { token?: string; tenant?: string; payload?: string; headers?: Record<string, string> } = {}) {
+  async function ask(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { token?: string; tenant?: string; payload?: string; headers?: Record<string, string> } = {},
+  ) {
     const response = await api.app
       .getHttpAdapter()
       .getInstance()
@@ -64,13 +68,18 @@ describe('the digital mail OpenAPI document', () => {
     expect(sent.json()).toMatchObject({ bodyFormat: 'HTML', language: 'en', sendBatchId: null });
     const read = await ask('GET', `/digital-mail/messages/${sent.json().id}`, { token, tenant: 'sundsvall' });
     expect(read.status).toBe(200);
-    expect((await ask('GET', '/digital-mail/messages/00000000-0000-0000-0000-000000000000', { token, tenant: 'sundsvall' })).status).toBe(404);
+    expect((await ask('GET', '/digital-mail/messages/00000000-0000-0000-0000-000000000000', { token, tenant: 'sundsvall' })).status).toBe(
+      404,
+    );
   });
 
   it('declares every refusal, in the documented error shape', async () => {
     const token = serviceAccount('sundsvall');
     expect((await send(token, { ...letter, recipient: '199001019801' })).json().code).toBe('INVALID_RECIPIENT');
-    expect((await send(token, { subject: '' })).json()).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: expect.any(Array) } });
+    expect((await send(token, { subject: '' })).json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { problems: expect.any(Array) },
+    });
     // A body that is not JSON: the same shape, not the framework's.
     const broken = await send(token, '{"recipient":');
     expect(broken.status).toBe(400);
@@ -88,16 +97,27 @@ describe('the digital mail OpenAPI document', () => {
     expect((await send(token, { ...letter, subject: 'Annat' }, 'sundsvall', { 'idempotency-key': 'openapi-1' })).status).toBe(409);
     expect((await send(serviceAccount('harnosand'), letter, 'harnosand')).json().code).toBe('SERVICE_NOT_ENABLED');
 
-    const plain = await ask('POST', '/digital-mail/messages', { token, tenant: 'sundsvall', payload: 'x', headers: { 'content-type': 'text/plain' } });
+    const plain = await ask('POST', '/digital-mail/messages', {
+      token,
+      tenant: 'sundsvall',
+      payload: 'x',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(plain.json().code).toBe('CSRF_REJECTED');
-    const xml = await ask('POST', '/digital-mail/messages', { token, tenant: 'sundsvall', payload: '<x/>', headers: { 'content-type': 'application/xml', 'x-kommuna-csrf': '1' } });
+    const xml = await ask('POST', '/digital-mail/messages', {
+      token,
+      tenant: 'sundsvall',
+      payload: '<x/>',
+      headers: { 'content-type': 'application/xml', 'x-kommuna-csrf': '1' },
+    });
     expect(xml.status).toBe(415);
     const huge = await send(token, { ...letter, body: 'x'.repeat(13 * 1024 * 1024) });
     expect(huge.status).toBe(413);
 
     const greedy = serviceAccount('sundsvall', 'service-account-sundsvall-greedy');
     let last = await ask('GET', '/digital-mail/messages/00000000-0000-0000-0000-000000000000', { token: greedy, tenant: 'sundsvall' });
-    for (let i = 0; i < 25 && last.status !== 429; i++) last = await ask('GET', '/digital-mail/messages/00000000-0000-0000-0000-000000000000', { token: greedy, tenant: 'sundsvall' });
+    for (let i = 0; i < 25 && last.status !== 429; i++)
+      last = await ask('GET', '/digital-mail/messages/00000000-0000-0000-0000-000000000000', { token: greedy, tenant: 'sundsvall' });
     expect(last.status).toBe(429);
   });
 
@@ -120,7 +140,13 @@ describe('the digital mail OpenAPI document', () => {
           `export function read(m: Message, p: Problem): [string, string, 'TEXT' | 'HTML', string | null, string, string] { return [m.id, m.status, m.bodyFormat, m.sendBatchId, p.code, p.message]; }`,
         ].join('\n'),
       );
-      const program = ts.createProgram([client], { strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS });
+      const program = ts.createProgram([client], {
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+      });
       const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
       expect(diagnostics).toEqual([]);
     } finally {

@@ -7,13 +7,33 @@
  */
 const error = {
   type: 'object',
-  description: 'Every error: a stable code to act on, a message for people, and for some codes details (e.g. every field problem of VALIDATION_FAILED).',
+  description:
+    'Every error: a stable code to act on, a message for people, and for some codes details (e.g. every field problem of VALIDATION_FAILED).',
   required: ['code', 'message'],
   additionalProperties: false,
   properties: {
     code: {
       type: 'string',
-      examples: ['INVALID_RECIPIENT', 'UNSAFE_HTML', 'UNSAFE_LINK', 'ATTACHMENT_NOT_PDF', 'ATTACHMENT_TOO_LARGE', 'SUPPORT_INFO_MISSING', 'VALIDATION_FAILED', 'CONFLICT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'SERVICE_NOT_ENABLED', 'RATE_LIMITED', 'CSRF_REJECTED', 'PAYLOAD_TOO_LARGE', 'FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_INVALID_MEDIA_TYPE', 'INTERNAL_SERVER_ERROR'],
+      examples: [
+        'INVALID_RECIPIENT',
+        'UNSAFE_HTML',
+        'UNSAFE_LINK',
+        'ATTACHMENT_NOT_PDF',
+        'ATTACHMENT_TOO_LARGE',
+        'SUPPORT_INFO_MISSING',
+        'VALIDATION_FAILED',
+        'CONFLICT',
+        'UNAUTHENTICATED',
+        'FORBIDDEN',
+        'NOT_FOUND',
+        'SERVICE_NOT_ENABLED',
+        'RATE_LIMITED',
+        'CSRF_REJECTED',
+        'PAYLOAD_TOO_LARGE',
+        'FST_ERR_CTP_INVALID_JSON_BODY',
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        'INTERNAL_SERVER_ERROR',
+      ],
     },
     message: { type: 'string' },
     details: { type: 'object' },
@@ -24,11 +44,20 @@ const supportInfo = {
   type: 'object',
   required: ['text'],
   additionalProperties: false,
-  properties: { text: { type: 'string', maxLength: 1024 }, url: { type: 'string', format: 'uri' }, phone: { type: 'string' }, email: { type: 'string', format: 'email' } },
+  properties: {
+    text: { type: 'string', maxLength: 1024 },
+    url: { type: 'string', format: 'uri' },
+    phone: { type: 'string' },
+    email: { type: 'string', format: 'email' },
+  },
 };
 
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
-const problem = (description: string, headers?: Record<string, unknown>) => ({ description, ...(headers ? { headers } : {}), content: errorContent });
+const problem = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: errorContent,
+});
 
 export const DIGITAL_MAIL_OPENAPI = {
   openapi: '3.1.0',
@@ -56,7 +85,12 @@ export const DIGITAL_MAIL_OPENAPI = {
           recipient: { type: 'string', description: 'Personnummer, samordningsnummer or organisationsnummer. Never returned.' },
           subject: { type: 'string', minLength: 1, maxLength: 255 },
           body: { type: 'string' },
-          bodyFormat: { type: 'string', enum: ['TEXT', 'HTML'], description: 'TEXT when left out. HTML may use p, br, strong, em, b, i, u, h1-h3, ul, ol, li, blockquote, table elements and a[href] with an absolute https URL; other markup is refused with UNSAFE_HTML, other links with UNSAFE_LINK.' },
+          bodyFormat: {
+            type: 'string',
+            enum: ['TEXT', 'HTML'],
+            description:
+              'TEXT when left out. HTML may use p, br, strong, em, b, i, u, h1-h3, ul, ol, li, blockquote, table elements and a[href] with an absolute https URL; other markup is refused with UNSAFE_HTML, other links with UNSAFE_LINK.',
+          },
           language: { type: 'string', enum: ['sv', 'en'], description: 'sv when left out.' },
           attachments: {
             type: 'array',
@@ -66,23 +100,59 @@ export const DIGITAL_MAIL_OPENAPI = {
               required: ['filename', 'contentBase64'],
               properties: {
                 filename: { type: 'string', maxLength: 255 },
-                contentBase64: { type: 'string', contentEncoding: 'base64', contentMediaType: 'application/pdf', description: 'A PDF (checked by content); at most the municipality\'s size cap (default 5 MB)' },
+                contentBase64: {
+                  type: 'string',
+                  contentEncoding: 'base64',
+                  contentMediaType: 'application/pdf',
+                  description: "A PDF (checked by content); at most the municipality's size cap (default 5 MB)",
+                },
                 deliveryMode: { type: 'string', enum: ['DIGITAL_ONLY', 'PAPER_ONLY', 'EITHER'], description: 'EITHER when left out.' },
               },
             },
           },
           supportInfo: { $ref: '#/components/schemas/SupportInfo' },
           department: { type: 'string', maxLength: 100 },
-          externalReferences: { type: 'object', additionalProperties: { type: 'string', maxLength: 255 }, examples: [{ caseId: 'SKM-2025-0042' }] },
-          idempotencyKey: { type: 'string', maxLength: 200, description: 'Or the Idempotency-Key header. The same key with the same payload returns the same message; another payload is 409 CONFLICT.' },
-          allowPaper: { type: 'boolean', description: 'Whether the letter may be printed when the recipient has no digital mailbox; true when left out.' },
+          externalReferences: {
+            type: 'object',
+            additionalProperties: { type: 'string', maxLength: 255 },
+            examples: [{ caseId: 'SKM-2025-0042' }],
+          },
+          idempotencyKey: {
+            type: 'string',
+            maxLength: 200,
+            description:
+              'Or the Idempotency-Key header. The same key with the same payload returns the same message; another payload is 409 CONFLICT.',
+          },
+          allowPaper: {
+            type: 'boolean',
+            description: 'Whether the letter may be printed when the recipient has no digital mailbox; true when left out.',
+          },
         },
       },
       Message: {
         type: 'object',
         required: [
-          'id', 'subject', 'bodyFormat', 'language', 'status', 'statusDetail', 'channel', 'mailboxOperator', 'operatorTransactionId', 'recipientPartyId', 'department',
-          'externalReferences', 'sentBy', 'sentByKind', 'idempotencyKey', 'sendBatchId', 'attempts', 'createdAt', 'updatedAt', 'contentPurged', 'attachments',
+          'id',
+          'subject',
+          'bodyFormat',
+          'language',
+          'status',
+          'statusDetail',
+          'channel',
+          'mailboxOperator',
+          'operatorTransactionId',
+          'recipientPartyId',
+          'department',
+          'externalReferences',
+          'sentBy',
+          'sentByKind',
+          'idempotencyKey',
+          'sendBatchId',
+          'attempts',
+          'createdAt',
+          'updatedAt',
+          'contentPurged',
+          'attachments',
         ],
         additionalProperties: false,
         properties: {
@@ -95,13 +165,21 @@ export const DIGITAL_MAIL_OPENAPI = {
           channel: { type: ['string', 'null'], enum: ['digital', 'paper', null] },
           mailboxOperator: { type: ['string', 'null'] },
           operatorTransactionId: { type: ['string', 'null'] },
-          recipientPartyId: { type: 'string', format: 'uuid', description: 'The recipient as a party of this municipality; the identity number itself is never returned.' },
+          recipientPartyId: {
+            type: 'string',
+            format: 'uuid',
+            description: 'The recipient as a party of this municipality; the identity number itself is never returned.',
+          },
           department: { type: ['string', 'null'] },
           externalReferences: { type: 'object', additionalProperties: { type: 'string' } },
           sentBy: { type: 'string' },
           sentByKind: { type: 'string', enum: ['user', 'system'] },
           idempotencyKey: { type: ['string', 'null'] },
-          sendBatchId: { type: ['string', 'null'], format: 'uuid', description: 'The bulk send the letter was part of (sent by staff over GraphQL); null for a single letter.' },
+          sendBatchId: {
+            type: ['string', 'null'],
+            format: 'uuid',
+            description: 'The bulk send the letter was part of (sent by staff over GraphQL); null for a single letter.',
+          },
           attempts: { type: 'integer', minimum: 0 },
           createdAt: { type: 'string', format: 'date-time' },
           updatedAt: { type: 'string', format: 'date-time' },
@@ -124,15 +202,31 @@ export const DIGITAL_MAIL_OPENAPI = {
       },
     },
     headers: {
-      WWWAuthenticate: { description: 'The scheme to authenticate with (RFC 6750), e.g. `Bearer realm="kommuna", error="invalid_token"`', required: true, schema: { type: 'string', pattern: '^Bearer ' } },
-      RetryAfter: { description: 'Seconds until this client or municipality may send again', required: true, schema: { type: 'integer', minimum: 1 } },
+      WWWAuthenticate: {
+        description: 'The scheme to authenticate with (RFC 6750), e.g. `Bearer realm="kommuna", error="invalid_token"`',
+        required: true,
+        schema: { type: 'string', pattern: '^Bearer ' },
+      },
+      RetryAfter: {
+        description: 'Seconds until this client or municipality may send again',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+      },
     },
     responses: {
-      BadRequest: problem('Bad input (VALIDATION_FAILED with every field problem in details, INVALID_RECIPIENT, UNSAFE_HTML, UNSAFE_LINK, ATTACHMENT_NOT_PDF, ATTACHMENT_TOO_LARGE, SUPPORT_INFO_MISSING), or a body that is not JSON (FST_ERR_CTP_INVALID_JSON_BODY); nothing was stored'),
-      Unauthorized: problem('UNAUTHENTICATED: no token, or one that is not valid', { 'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' } }),
-      Forbidden: problem('FORBIDDEN: not a service account of the municipality named by X-Kommuna-Tenant (or none named), or a unit\'s account asking for another unit\'s letter'),
+      BadRequest: problem(
+        'Bad input (VALIDATION_FAILED with every field problem in details, INVALID_RECIPIENT, UNSAFE_HTML, UNSAFE_LINK, ATTACHMENT_NOT_PDF, ATTACHMENT_TOO_LARGE, SUPPORT_INFO_MISSING), or a body that is not JSON (FST_ERR_CTP_INVALID_JSON_BODY); nothing was stored',
+      ),
+      Unauthorized: problem('UNAUTHENTICATED: no token, or one that is not valid', {
+        'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' },
+      }),
+      Forbidden: problem(
+        "FORBIDDEN: not a service account of the municipality named by X-Kommuna-Tenant (or none named), or a unit's account asking for another unit's letter",
+      ),
       ServiceNotEnabled: problem('SERVICE_NOT_ENABLED: the municipality has not enabled digital mail'),
-      TooManyRequests: problem('RATE_LIMITED: too many requests from this client or for this municipality', { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }),
+      TooManyRequests: problem('RATE_LIMITED: too many requests from this client or for this municipality', {
+        'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+      }),
       InternalError: problem('INTERNAL_SERVER_ERROR: a fault on our side, logged; the message says nothing more'),
     },
   },
@@ -141,16 +235,24 @@ export const DIGITAL_MAIL_OPENAPI = {
       post: {
         operationId: 'sendMessage',
         summary: 'Accept a letter for delivery (answers at once; delivery happens in the background)',
-        parameters: [{ $ref: '#/components/parameters/tenant' }, { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } }],
+        parameters: [
+          { $ref: '#/components/parameters/tenant' },
+          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } },
+        ],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SendMessage' } } } },
         responses: {
-          '202': { description: 'Accepted (status PENDING), or the earlier message for a repeated idempotency key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Message' } } } },
+          '202': {
+            description: 'Accepted (status PENDING), or the earlier message for a repeated idempotency key',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Message' } } },
+          },
           '400': { $ref: '#/components/responses/BadRequest' },
           '401': { $ref: '#/components/responses/Unauthorized' },
           '403': { $ref: '#/components/responses/Forbidden' },
           '409': problem('CONFLICT: the idempotency key was used for another payload'),
           '413': problem('PAYLOAD_TOO_LARGE: the body is over 12 MiB; it was not read'),
-          '415': problem('The body is not application/json (CSRF_REJECTED for a type a browser may send cross-site, FST_ERR_CTP_INVALID_MEDIA_TYPE for others)'),
+          '415': problem(
+            'The body is not application/json (CSRF_REJECTED for a type a browser may send cross-site, FST_ERR_CTP_INVALID_MEDIA_TYPE for others)',
+          ),
           '422': { $ref: '#/components/responses/ServiceNotEnabled' },
           '429': { $ref: '#/components/responses/TooManyRequests' },
           '500': { $ref: '#/components/responses/InternalError' },
@@ -161,7 +263,10 @@ export const DIGITAL_MAIL_OPENAPI = {
       get: {
         operationId: 'getMessage',
         summary: 'A letter and its delivery status',
-        parameters: [{ $ref: '#/components/parameters/tenant' }, { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [
+          { $ref: '#/components/parameters/tenant' },
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
         responses: {
           '200': { description: 'The letter', content: { 'application/json': { schema: { $ref: '#/components/schemas/Message' } } } },
           '401': { $ref: '#/components/responses/Unauthorized' },

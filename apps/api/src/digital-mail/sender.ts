@@ -36,4 +36,5 @@ export function statisticsScopeOf(principal: Principal): MailScope {
 export const toRecord = (pairs: Array<{ key: string; value: string }> | undefined | null): Record<string, string> | undefined =>
   pairs ? Object.fromEntries(pairs.map((p) => [p.key, p.value])) : undefined;
 
-export const toPairs = (record: Record<string, string>): Array<{ key: string; value: string }> => Object.entries(record).map(([key, value]) => ({ key, value }));
+export const toPairs = (record: Record<string, string>): Array<{ key: string; value: string }> =>
+  Object.entries(record).map(([key, value]) => ({ key, value }));

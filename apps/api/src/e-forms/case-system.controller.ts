@@ -1,7 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Allow, CurrentPrincipal, Principal, Public } from '@kommuna/platform-auth';
-import { CaseSystemService, CaseSystemSubmissionPage, CaseSystemSubmissionView, EFormsError, SubmissionFile, SubmissionStatus } from '@kommuna/e-forms';
+import {
+  CaseSystemService,
+  CaseSystemSubmissionPage,
+  CaseSystemSubmissionView,
+  EFormsError,
+  SubmissionFile,
+  SubmissionStatus,
+} from '@kommuna/e-forms';
 import { CASE_SYSTEM_OPENAPI } from './case-system.openapi';
 
 /** A query parameter that is a whole number, or undefined when absent; anything else VALIDATION_FAILED. */
@@ -65,14 +72,25 @@ export class CaseSystemController {
 
   @Allow('service_account')
   @Get('submissions/:id/receipt.pdf')
-  async receipt(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('language') language: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    if (language !== undefined && language !== 'sv' && language !== 'en') throw new EFormsError('VALIDATION_FAILED', 'language is sv or en');
+  async receipt(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Query('language') language: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (language !== undefined && language !== 'sv' && language !== 'en')
+      throw new EFormsError('VALIDATION_FAILED', 'language is sv or en');
     await send(reply, await this.caseSystem.receiptPdf(principal, id, language ?? 'sv'));
   }
 
   @Allow('service_account')
   @Get('submissions/:id/attachments/:attachmentId')
-  async attachment(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Param('attachmentId') attachmentId: string, @Res() reply: FastifyReply): Promise<void> {
+  async attachment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     await send(reply, await this.caseSystem.attachment(principal, id, attachmentId));
   }
 
@@ -80,9 +98,14 @@ export class CaseSystemController {
   @Post('submissions/:id/registration')
   @HttpCode(200)
   acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown): Promise<CaseSystemSubmissionView> {
-    const reference = body && typeof body === 'object' && !Array.isArray(body) ? (body as { caseSystemReference?: unknown }).caseSystemReference : undefined;
+    const reference =
+      body && typeof body === 'object' && !Array.isArray(body)
+        ? (body as { caseSystemReference?: unknown }).caseSystemReference
+        : undefined;
     if (typeof reference !== 'string') {
-      throw new EFormsError('VALIDATION_FAILED', 'The body is a JSON object with caseSystemReference (the diarienummer)', { problems: [{ field: 'caseSystemReference', message: 'required, a string' }] });
+      throw new EFormsError('VALIDATION_FAILED', 'The body is a JSON object with caseSystemReference (the diarienummer)', {
+        problems: [{ field: 'caseSystemReference', message: 'required, a string' }],
+      });
     }
     return this.caseSystem.acknowledge(principal, id, reference);
   }

@@ -29,7 +29,7 @@ export class CaseSystemSubmission {
   @Field(() => ID)
   id!: string;
 
-  @Field({ description: "The errand number the resident got on the receipt (e.g. SUN-2026-000042)" })
+  @Field({ description: 'The errand number the resident got on the receipt (e.g. SUN-2026-000042)' })
   errandNumber!: string;
 
   @Field()
@@ -65,7 +65,9 @@ export class CaseSystemSubmission {
   @Field(() => GraphQLJSONObject)
   data!: Record<string, unknown>;
 
-  @Field(() => [FormAttachment], { description: 'The files; fetch each at /e-forms/case-system/submissions/{id}/attachments/{attachmentId}' })
+  @Field(() => [FormAttachment], {
+    description: 'The files; fetch each at /e-forms/case-system/submissions/{id}/attachments/{attachmentId}',
+  })
   attachments!: FormAttachment[];
 
   @Field(() => FormDecision, { nullable: true })

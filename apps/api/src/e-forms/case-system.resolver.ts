@@ -15,11 +15,18 @@ export class EFormsCaseSystemResolver {
   constructor(private readonly caseSystem: CaseSystemService) {}
 
   @Allow('service_account')
-  @Query(() => CaseSystemSubmissionConnection, { description: "Case system (scope eforms-submissions): a page of the municipality's submissions, oldest first" })
+  @Query(() => CaseSystemSubmissionConnection, {
+    description: "Case system (scope eforms-submissions): a page of the municipality's submissions, oldest first",
+  })
   caseSystemSubmissions(
     @CurrentPrincipal() principal: Principal,
     @Args('status', { type: () => FormSubmissionStatus, nullable: true }) status: SubmissionStatus | null,
-    @Args('registered', { type: () => Boolean, nullable: true, description: 'false: only those not acknowledged yet; true: only acknowledged ones' }) registered: boolean | null,
+    @Args('registered', {
+      type: () => Boolean,
+      nullable: true,
+      description: 'false: only those not acknowledged yet; true: only acknowledged ones',
+    })
+    registered: boolean | null,
     @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
     @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
   ): Promise<CaseSystemSubmissionConnection> {
@@ -27,8 +34,13 @@ export class EFormsCaseSystemResolver {
   }
 
   @Allow('service_account')
-  @Query(() => CaseSystemSubmission, { description: 'Case system (scope eforms-submissions): one submission with its answers and files (add receiptPdfBase64 for the receipt)' })
-  caseSystemSubmission(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<CaseSystemSubmission> {
+  @Query(() => CaseSystemSubmission, {
+    description: 'Case system (scope eforms-submissions): one submission with its answers and files (add receiptPdfBase64 for the receipt)',
+  })
+  caseSystemSubmission(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID }) id: string,
+  ): Promise<CaseSystemSubmission> {
     return this.caseSystem.getSubmission(principal, id);
   }
 
@@ -45,7 +57,10 @@ export class EFormsCaseSystemResolver {
     return this.caseSystem.acknowledge(principal, submissionId, caseSystemReference);
   }
 
-  @ResolveField('receiptPdfBase64', () => String, { description: 'The receipt the resident got, as an A4 PDF, base64-encoded', complexity: FIELD_COST.pdf })
+  @ResolveField('receiptPdfBase64', () => String, {
+    description: 'The receipt the resident got, as an A4 PDF, base64-encoded',
+    complexity: FIELD_COST.pdf,
+  })
   async receiptPdfBase64(
     @CurrentPrincipal() principal: Principal,
     @Parent() submission: CaseSystemSubmissionView,

@@ -17,10 +17,18 @@ export class DecisionDocumentController {
 
   @Allow('citizen', 'company_representative', 'case_worker')
   @Get(':id/document.pdf')
-  async document(@Param('id') id: string, @Query('language') language: string | undefined, @CurrentPrincipal() principal: Principal, @Res() reply: FastifyReply): Promise<void> {
-    if (language !== undefined && language !== 'sv' && language !== 'en') throw new EFormsError('VALIDATION_FAILED', 'language is sv or en');
+  async document(
+    @Param('id') id: string,
+    @Query('language') language: string | undefined,
+    @CurrentPrincipal() principal: Principal,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (language !== undefined && language !== 'sv' && language !== 'en')
+      throw new EFormsError('VALIDATION_FAILED', 'language is sv or en');
     const lang: Language = language ?? 'sv';
-    const file = principal.roles.includes('case_worker') ? await this.cases.decisionDocument(principal, id, lang) : await this.citizens.decisionDocument(id, lang);
+    const file = principal.roles.includes('case_worker')
+      ? await this.cases.decisionDocument(principal, id, lang)
+      : await this.citizens.decisionDocument(id, lang);
     await reply
       .header('content-type', 'application/pdf')
       // The name holds only the errand number (capitals, digits, dashes) and "Beslut": safe in the header as it is.

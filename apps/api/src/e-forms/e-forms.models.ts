@@ -3,12 +3,20 @@ import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { LocalizedText } from '../tenants/tenant.model';
 
 export const FormLanguage = { sv: 'sv', en: 'en' } as const;
-registerEnumType(FormLanguage, { name: 'FormLanguage', description: 'The language of validation messages and receipts: sv (default) or en' });
+registerEnumType(FormLanguage, {
+  name: 'FormLanguage',
+  description: 'The language of validation messages and receipts: sv (default) or en',
+});
 
 export const FormVersionStatus = { draft: 'draft', published: 'published', retired: 'retired' } as const;
 registerEnumType(FormVersionStatus, { name: 'FormVersionStatus', description: 'draft → published (immutable) → retired' });
 
-export const FormSubmissionStatus = { received: 'received', manual_handling: 'manual_handling', completion_requested: 'completion_requested', decided: 'decided' } as const;
+export const FormSubmissionStatus = {
+  received: 'received',
+  manual_handling: 'manual_handling',
+  completion_requested: 'completion_requested',
+  decided: 'decided',
+} as const;
 registerEnumType(FormSubmissionStatus, { name: 'FormSubmissionStatus' });
 
 export const FormDecisionOutcome = { approve: 'approve', reject: 'reject' } as const;
@@ -40,7 +48,9 @@ export class FormVersion {
   @Field()
   changelog!: string;
 
-  @Field(() => GraphQLJSONObject, { description: 'Texts, steps, data schema (JSON Schema 2020-12), JSON Logic conditions, attachment and decision rules' })
+  @Field(() => GraphQLJSONObject, {
+    description: 'Texts, steps, data schema (JSON Schema 2020-12), JSON Logic conditions, attachment and decision rules',
+  })
   definition!: Record<string, unknown>;
 
   @Field(() => FormTemplateRef, { nullable: true, description: 'Provenance: the template version this version copies' })
@@ -65,7 +75,7 @@ export class FormAdoptedFrom {
   slug!: string;
 }
 
-@ObjectType({ description: "A form family of the municipality, with every version (tenant admins)" })
+@ObjectType({ description: 'A form family of the municipality, with every version (tenant admins)' })
 export class Form {
   @Field(() => ID)
   id!: string;
@@ -245,7 +255,7 @@ export class FormLegalBasis {
   title?: LocalizedText;
 }
 
-@ObjectType({ description: 'Why a decision is what it is: the rule that fired (automated) or the case worker\'s reason' })
+@ObjectType({ description: "Why a decision is what it is: the rule that fired (automated) or the case worker's reason" })
 export class FormDecisionReason {
   @Field()
   ruleId!: string;
@@ -534,7 +544,10 @@ export class DecideFormSubmissionInput {
   @Field(() => FormLegalBasisInput, { nullable: true })
   legalBasis?: FormLegalBasisInput;
 
-  @Field(() => String, { nullable: true, description: 'First day the approval is valid (YYYY-MM-DD); the day of the decision by default. Not for a rejection' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'First day the approval is valid (YYYY-MM-DD); the day of the decision by default. Not for a rejection',
+  })
   validFrom?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Last day the approval is valid (YYYY-MM-DD); none: until further notice' })

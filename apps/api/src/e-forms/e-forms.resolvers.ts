@@ -35,7 +35,12 @@ import {
   UploadFormAttachmentInput,
 } from './e-forms.models';
 
-const languageArg = { name: 'language', type: () => FormLanguage, defaultValue: 'sv', description: 'Language of error messages (sv or en)' } as const;
+const languageArg = {
+  name: 'language',
+  type: () => FormLanguage,
+  defaultValue: 'sv',
+  description: 'Language of error messages (sv or en)',
+} as const;
 
 /** Anyone: a municipality's published forms, and submitting a form (login is checked per form). */
 @Resolver()
@@ -99,20 +104,27 @@ export class EFormsCitizenResolver {
 
   @Allow('citizen', 'company_representative')
   @Mutation(() => FormDraft, { description: 'Saves answers as they are (checked on submit); extends the draft' })
-  saveFormDraft(@Args('draftId', { type: () => ID }) draftId: string, @Args('data', { type: () => GraphQLJSON }) data: unknown): Promise<FormDraft> {
+  saveFormDraft(
+    @Args('draftId', { type: () => ID }) draftId: string,
+    @Args('data', { type: () => GraphQLJSON }) data: unknown,
+  ): Promise<FormDraft> {
     return this.citizens.saveDraft(draftId, data);
   }
 
   @Allow('citizen', 'company_representative')
   @Mutation(() => FormAttachment, {
-    description: 'Uploads a file for an attachment field, to a draft or to a submission awaiting completion; answer the field with the returned id',
+    description:
+      'Uploads a file for an attachment field, to a draft or to a submission awaiting completion; answer the field with the returned id',
   })
   uploadFormAttachment(@Args('input') input: UploadFormAttachmentInput): Promise<FormAttachment> {
     return this.citizens.uploadAttachment(input);
   }
 
   @Allow('citizen', 'company_representative')
-  @Mutation(() => FormReceipt, { description: 'Answers a completion request with the whole, corrected answers (attachments: files of the errand or uploaded with submissionId)' })
+  @Mutation(() => FormReceipt, {
+    description:
+      'Answers a completion request with the whole, corrected answers (attachments: files of the errand or uploaded with submissionId)',
+  })
   provideFormCompletion(
     @Args('submissionId', { type: () => ID }) submissionId: string,
     @Args('data', { type: () => GraphQLJSON }) data: unknown,
@@ -161,7 +173,9 @@ export class EFormsAdminResolver {
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => Form, { description: 'A new form with version 1.0 as a draft; an invalid definition is FORM_DEFINITION_INVALID with details' })
+  @Mutation(() => Form, {
+    description: 'A new form with version 1.0 as a draft; an invalid definition is FORM_DEFINITION_INVALID with details',
+  })
   createForm(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateFormInput): Promise<Form> {
     return this.admin.createForm(principal, input);
   }
@@ -180,13 +194,21 @@ export class EFormsAdminResolver {
 
   @Allow('tenant_admin')
   @Mutation(() => FormVersion)
-  publishFormVersion(@CurrentPrincipal() principal: Principal, @Args('formSlug') formSlug: string, @Args('version') version: string): Promise<FormVersion> {
+  publishFormVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Args('formSlug') formSlug: string,
+    @Args('version') version: string,
+  ): Promise<FormVersion> {
     return this.admin.publishFormVersion(principal, formSlug, version);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => FormVersion)
-  retireFormVersion(@CurrentPrincipal() principal: Principal, @Args('formSlug') formSlug: string, @Args('version') version: string): Promise<FormVersion> {
+  retireFormVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Args('formSlug') formSlug: string,
+    @Args('version') version: string,
+  ): Promise<FormVersion> {
     return this.admin.retireFormVersion(principal, formSlug, version);
   }
 
@@ -242,7 +264,10 @@ export class EFormsCaseWorkResolver {
   }
 
   @Allow('case_worker')
-  @Mutation(() => FormSubmission, { description: 'Records your decision (bifall/avslag) with its reason and, for an approval, its validity; the decision document is generated' })
+  @Mutation(() => FormSubmission, {
+    description:
+      'Records your decision (bifall/avslag) with its reason and, for an approval, its validity; the decision document is generated',
+  })
   decideFormSubmission(@CurrentPrincipal() principal: Principal, @Args('input') input: DecideFormSubmissionInput): Promise<FormSubmission> {
     return this.cases.decide(principal, input.submissionId, input);
   }

@@ -4,7 +4,13 @@ import { CaseSystemService, CaseWorkService, CitizenFormsService, FormAdminServi
 import { CaseSystemController } from './case-system.controller';
 import { EFormsCaseSystemResolver } from './case-system.resolver';
 import { DecisionDocumentController } from './decision-document.controller';
-import { EFormsAdminResolver, EFormsCaseWorkResolver, EFormsCitizenResolver, EFormsPublicResolver, FormReceiptResolver } from './e-forms.resolvers';
+import {
+  EFormsAdminResolver,
+  EFormsCaseWorkResolver,
+  EFormsCitizenResolver,
+  EFormsPublicResolver,
+  FormReceiptResolver,
+} from './e-forms.resolvers';
 
 const service = <T>(type: new (database: Database, tenants: TenantDirectory) => T): Provider => ({
   provide: type,

@@ -27,7 +27,12 @@ function message(contract: EventContract): Record<string, unknown> {
         time: { type: 'string', format: 'date-time', description: 'When the change that caused the event committed' },
         subject: { type: 'string', description: 'What the event is about (an id, never an identity number)' },
         datacontenttype: { const: 'application/json' },
-        [TENANT_EXTENSION]: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The municipality (tenant slug) the event belongs to', examples: ['sundsvall'] },
+        [TENANT_EXTENSION]: {
+          type: 'string',
+          pattern: '^[a-z0-9-]+$',
+          description: 'The municipality (tenant slug) the event belongs to',
+          examples: ['sundsvall'],
+        },
         data: asAsyncApiSchema(contract.dataSchema),
       },
     },

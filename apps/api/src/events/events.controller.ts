@@ -24,7 +24,10 @@ export class EventsController {
     const contract = EVENT_CONTRACTS.find((c) => c.cloudEventType === wanted);
     if (!contract) {
       throw new HttpException(
-        { code: 'NOT_FOUND', message: `No published event type ${wanted}; the types are ${EVENT_CONTRACTS.map((c) => c.cloudEventType).join(', ')}` },
+        {
+          code: 'NOT_FOUND',
+          message: `No published event type ${wanted}; the types are ${EVENT_CONTRACTS.map((c) => c.cloudEventType).join(', ')}`,
+        },
         404,
       );
     }

@@ -3,7 +3,15 @@ import { Parser } from '@asyncapi/parser';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { binaryMessage, EventHandler, OutboxDispatcher, OutboxEvent, structuredMessage, TENANT_EXTENSION, toCloudEvent } from '@kommuna/platform-events';
+import {
+  binaryMessage,
+  EventHandler,
+  OutboxDispatcher,
+  OutboxEvent,
+  structuredMessage,
+  TENANT_EXTENSION,
+  toCloudEvent,
+} from '@kommuna/platform-events';
 import { EVENT_CONTRACTS, EVENT_TYPES, eventContractOf } from '@kommuna/shared-service-contracts';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { startTestApi, TestApi } from '../testing/test-api';
@@ -21,17 +29,28 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
   afterAll(() => api?.close());
 
   const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown) => {
-    const response = await api.app.getHttpAdapter().getInstance().inject({
-      method,
-      url,
-      headers: { 'content-type': 'application/json', ...headers },
-      payload: payload === undefined ? undefined : JSON.stringify(payload),
-    });
+    const response = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method,
+        url,
+        headers: { 'content-type': 'application/json', ...headers },
+        payload: payload === undefined ? undefined : JSON.stringify(payload),
+      });
     return { status: response.statusCode, body: response.body ? response.json() : undefined };
   };
-  const citizen = (index: number) => api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
-  const system = (slug: string) => api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
-  const caseWorker = (slug: string, unit: string) => api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
+  const citizen = (index: number) =>
+    api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
+  const system = (slug: string) =>
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
+    });
+  const caseWorker = (slug: string, unit: string) =>
+    api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
   // Inputs are written into the document as literals: this suite is about events, not variable handling.
   class Enum {
     constructor(readonly name: string) {}
@@ -42,10 +61,15 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
       : Array.isArray(value)
         ? `[${value.map(literal).join(', ')}]`
         : value !== null && typeof value === 'object'
-          ? `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')} }`
+          ? `{ ${Object.entries(value)
+              .map(([k, v]) => `${k}: ${literal(v)}`)
+              .join(', ')} }`
           : JSON.stringify(value);
   const ok = async (slug: string, token: string, query: string, input?: Record<string, unknown>) => {
-    const { status, body } = await api.graphql(input ? query.replace('$input', literal(input)) : query, { authorization: `Bearer ${token}`, 'x-kommuna-tenant': slug });
+    const { status, body } = await api.graphql(input ? query.replace('$input', literal(input)) : query, {
+      authorization: `Bearer ${token}`,
+      'x-kommuna-tenant': slug,
+    });
     expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     return body.data;
   };
@@ -56,14 +80,25 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
     const { document, diagnostics } = await new Parser().parse(JSON.stringify(body));
     expect(diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     expect(document?.version()).toMatch(/^3\./);
-    const names = document!.allMessages().all().map((m) => m.name());
+    const names = document!
+      .allMessages()
+      .all()
+      .map((m) => m.name());
     expect(names.sort()).toEqual(EVENT_CONTRACTS.map((c) => c.cloudEventType).sort());
-    expect(document!.operations().all().map((o) => o.action())).toEqual(['send']);
+    expect(
+      document!
+        .operations()
+        .all()
+        .map((o) => o.action()),
+    ).toEqual(['send']);
   });
 
   it('serves each data schema by its CloudEvents type, and 404 with the known types for another', async () => {
     const found = await inject('GET', '/events/schemas/se.kommuna.eforms.submission.received.v1.json');
-    expect(found).toMatchObject({ status: 200, body: { $schema: 'https://json-schema.org/draft/2020-12/schema', required: expect.arrayContaining(['submissionId', 'errandNumber']) } });
+    expect(found).toMatchObject({
+      status: 200,
+      body: { $schema: 'https://json-schema.org/draft/2020-12/schema', required: expect.arrayContaining(['submissionId', 'errandNumber']) },
+    });
     const missing = await inject('GET', '/events/schemas/se.kommuna.eforms.submission.received.v9');
     expect(missing).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect(missing.body.message).toContain('se.kommuna.eforms.submission.received.v1');
@@ -71,32 +106,80 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
 
   it('maps every event type the services publish to a CloudEvent that the SDK parses in binary and structured mode', async () => {
     // e-forms: an automatically decided submission, and one a case worker asks to complete and decides.
-    const parking = { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 'Går med rullator.', varaktighetManader: 24, gangstrackaMeter: 40, harLakarintyg: false };
+    const parking = {
+      roll: 'forare',
+      telefon: '060-19 10 00',
+      funktionsnedsattning: 'Går med rullator.',
+      varaktighetManader: 24,
+      gangstrackaMeter: 40,
+      harLakarintyg: false,
+    };
     const SUBMIT = 'mutation { submitForm(input: $input) { submissionId status } }';
-    const { submitForm: manual } = await ok('sundsvall', citizen(301), SUBMIT, { formSlug: 'parkeringstillstand', data: parking, idempotencyKey: randomUUID() });
+    const { submitForm: manual } = await ok('sundsvall', citizen(301), SUBMIT, {
+      formSlug: 'parkeringstillstand',
+      data: parking,
+      idempotencyKey: randomUUID(),
+    });
     expect(manual.status).toBe('manual_handling');
     const social = caseWorker('sundsvall', 'socialtjanst');
-    await ok('sundsvall', social, `mutation { requestFormCompletion(submissionId: "${manual.submissionId}", message: { sv: "Bifoga intyg.", en: "Attach a certificate." }) { status } }`);
+    await ok(
+      'sundsvall',
+      social,
+      `mutation { requestFormCompletion(submissionId: "${manual.submissionId}", message: { sv: "Bifoga intyg.", en: "Attach a certificate." }) { status } }`,
+    );
     await ok('sundsvall', social, 'mutation { decideFormSubmission(input: $input) { status } }', {
-      submissionId: manual.submissionId, outcome: new Enum('reject'), reason: { sv: 'Intyg saknas.', en: 'No certificate.' }, legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
+      submissionId: manual.submissionId,
+      outcome: new Enum('reject'),
+      reason: { sv: 'Intyg saknas.', en: 'No certificate.' },
+      legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
     });
     // The case system registers the first under its diarienummer (Mina sidor then shows it).
-    const caseSystem = api.realm.token({ sub: 'service-account-sundsvall-system', realm_access: { roles: ['service_account'] }, organization: ['sundsvall'], azp: 'sundsvall-system', scope: 'eforms-submissions' });
-    await ok('sundsvall', caseSystem, `mutation { acknowledgeFormSubmission(submissionId: "${manual.submissionId}", caseSystemReference: "KS 2026/0001") { id } }`);
+    const caseSystem = api.realm.token({
+      sub: 'service-account-sundsvall-system',
+      realm_access: { roles: ['service_account'] },
+      organization: ['sundsvall'],
+      azp: 'sundsvall-system',
+      scope: 'eforms-submissions',
+    });
+    await ok(
+      'sundsvall',
+      caseSystem,
+      `mutation { acknowledgeFormSubmission(submissionId: "${manual.submissionId}", caseSystemReference: "KS 2026/0001") { id } }`,
+    );
     // Mina sidor: a municipal system's case in Timrå with a message (its status and decision events come from e-forms' cases above).
     const key = { source: 'procapita', externalCaseId: `events-${randomUUID()}` };
     await ok('timra', system('timra'), 'mutation { upsertCase(input: $input) { caseId } }', {
-      ...key, errandNumber: 'TIM-1', caseType: 'bistand', title: { sv: 'Ärende', en: 'Case' }, unit: 'socialtjanst', subject: { personnummer: testPersonnummer(302) }, statusOccurredAt: '2026-02-01T10:00:00Z',
+      ...key,
+      errandNumber: 'TIM-1',
+      caseType: 'bistand',
+      title: { sv: 'Ärende', en: 'Case' },
+      unit: 'socialtjanst',
+      subject: { personnummer: testPersonnummer(302) },
+      statusOccurredAt: '2026-02-01T10:00:00Z',
     });
-    await ok('timra', system('timra'), 'mutation { postCaseMessage(input: $input) { replayed } }', { ...key, externalMessageId: 'm1', body: 'Hej' });
+    await ok('timra', system('timra'), 'mutation { postCaseMessage(input: $input) { replayed } }', {
+      ...key,
+      externalMessageId: 'm1',
+      body: 'Hej',
+    });
     // Digital mail: a letter accepted from a municipal system.
-    const letter = await inject('POST', '/digital-mail/messages', { authorization: `Bearer ${system('sundsvall')}`, 'x-kommuna-tenant': 'sundsvall' }, { recipient: testPersonnummer(303), subject: 'Beslut', body: 'Hej' });
+    const letter = await inject(
+      'POST',
+      '/digital-mail/messages',
+      { authorization: `Bearer ${system('sundsvall')}`, 'x-kommuna-tenant': 'sundsvall' },
+      { recipient: testPersonnummer(303), subject: 'Beslut', body: 'Hej' },
+    );
     expect(letter.status).toBe(202);
 
     // The worker's round with one more consumer that takes every published type, as a bridge out would.
     const seen: OutboxEvent[] = [];
-    const wire: EventHandler = { name: 'test.wire', types: EVENT_CONTRACTS.map((c) => c.type), handle: async (event) => void seen.push(event) };
-    for (let round = 0; round < 5; round++) await new OutboxDispatcher(api.runtime.database, [...api.runtime.services.eventHandlers, wire]).drain();
+    const wire: EventHandler = {
+      name: 'test.wire',
+      types: EVENT_CONTRACTS.map((c) => c.type),
+      handle: async (event) => void seen.push(event),
+    };
+    for (let round = 0; round < 5; round++)
+      await new OutboxDispatcher(api.runtime.database, [...api.runtime.services.eventHandlers, wire]).drain();
 
     const expected = [
       EVENT_TYPES.formSubmissionReceived,
@@ -115,15 +198,31 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
     for (const stored of seen) {
       const contract = eventContractOf(stored.type)!;
       const event = toCloudEvent(stored, slugOf.get(stored.tenantId)!);
-      for (const [mode, message] of [['binary', binaryMessage(event)], ['structured', structuredMessage(event)]] as const) {
+      for (const [mode, message] of [
+        ['binary', binaryMessage(event)],
+        ['structured', structuredMessage(event)],
+      ] as const) {
         const parsed = HTTP.toEvent({ headers: message.headers, body: message.body }) as CloudEvent<unknown>;
         expect({ mode, valid: parsed.validate() }).toEqual({ mode, valid: true });
-        expect(parsed).toMatchObject({ specversion: '1.0', id: stored.id, source: contract.source, type: contract.cloudEventType, datacontenttype: 'application/json', [TENANT_EXTENSION]: slugOf.get(stored.tenantId) });
+        expect(parsed).toMatchObject({
+          specversion: '1.0',
+          id: stored.id,
+          source: contract.source,
+          type: contract.cloudEventType,
+          datacontenttype: 'application/json',
+          [TENANT_EXTENSION]: slugOf.get(stored.tenantId),
+        });
         expect(new Date(parsed.time!).getTime()).toBe(stored.occurredAt.getTime());
         expect(parsed.data).toEqual(stored.data);
       }
-      const validate = ajv.getSchema(contract.cloudEventType) ?? ajv.addSchema(contract.dataSchema, contract.cloudEventType).getSchema(contract.cloudEventType)!;
-      expect({ type: stored.type, valid: validate(stored.data), errors: validate.errors ?? null }).toEqual({ type: stored.type, valid: true, errors: null });
+      const validate =
+        ajv.getSchema(contract.cloudEventType) ??
+        ajv.addSchema(contract.dataSchema, contract.cloudEventType).getSchema(contract.cloudEventType)!;
+      expect({ type: stored.type, valid: validate(stored.data), errors: validate.errors ?? null }).toEqual({
+        type: stored.type,
+        valid: true,
+        errors: null,
+      });
       // Identity numbers never leave in an event.
       expect(JSON.stringify(event)).not.toMatch(/\d{8}-?\d{4}/);
     }

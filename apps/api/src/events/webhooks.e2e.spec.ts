@@ -16,11 +16,18 @@ describe('webhook subscriptions through GraphQL', () => {
   const create = `mutation($input: WebhookSubscriptionInput!) { createWebhookSubscription(input: $input) { secret subscription { id url eventTypes status createdBy } } }`;
 
   it("lets a municipality's admin manage its own subscriptions only", async () => {
-    const created = await api.graphql(create, as('sundsvall'), { input: { url: 'http://127.0.0.1:9/hook', eventTypes: [TYPE], description: 'Ärendesystem' } });
+    const created = await api.graphql(create, as('sundsvall'), {
+      input: { url: 'http://127.0.0.1:9/hook', eventTypes: [TYPE], description: 'Ärendesystem' },
+    });
     expect(created.body.errors).toBeUndefined();
     const { secret, subscription } = created.body.data.createWebhookSubscription;
     expect(secret).toMatch(/^whsec_/);
-    expect(subscription).toMatchObject({ url: 'http://127.0.0.1:9/hook', eventTypes: [TYPE], status: 'ACTIVE', createdBy: 'staff:admin-sundsvall' });
+    expect(subscription).toMatchObject({
+      url: 'http://127.0.0.1:9/hook',
+      eventTypes: [TYPE],
+      status: 'ACTIVE',
+      createdBy: 'staff:admin-sundsvall',
+    });
 
     const own = await api.graphql(`{ webhookSubscriptions { id } }`, as('sundsvall'));
     expect(own.body.data.webhookSubscriptions).toEqual([{ id: subscription.id }]);
@@ -32,23 +39,43 @@ describe('webhook subscriptions through GraphQL', () => {
       [`mutation($id: ID!) { updateWebhookSubscription(id: $id, change: { enabled: false }) { id } }`, { id: subscription.id }],
       [`mutation($id: ID!) { deleteWebhookSubscription(id: $id) }`, { id: subscription.id }],
       [`query($id: ID!) { webhookDeliveries(subscriptionId: $id) { id } }`, { id: subscription.id }],
-      [`mutation($id: ID!) { replayWebhookDeliveries(subscriptionId: $id, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") }`, { id: subscription.id }],
+      [
+        `mutation($id: ID!) { replayWebhookDeliveries(subscriptionId: $id, from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z") }`,
+        { id: subscription.id },
+      ],
     ] as const) {
       const refused = await api.graphql(query, as('timra'), variables);
       expect(refused.body.errors[0].extensions.code).toBe('NOT_FOUND');
     }
     // Nor by addressing Sundsvall, nor as a case worker.
-    expect((await api.graphql(`{ webhookSubscriptions { id } }`, { ...as('timra'), 'x-kommuna-tenant': 'sundsvall' })).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect((await api.graphql(`{ webhookSubscriptions { id } }`, as('sundsvall', ['case_worker']))).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(
+      (await api.graphql(`{ webhookSubscriptions { id } }`, { ...as('timra'), 'x-kommuna-tenant': 'sundsvall' })).body.errors[0].extensions
+        .code,
+    ).toBe('FORBIDDEN');
+    expect((await api.graphql(`{ webhookSubscriptions { id } }`, as('sundsvall', ['case_worker']))).body.errors[0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
 
-    const disabled = await api.graphql(`mutation($id: ID!) { updateWebhookSubscription(id: $id, change: { enabled: false }) { status disabledReason } }`, as('sundsvall'), { id: subscription.id });
+    const disabled = await api.graphql(
+      `mutation($id: ID!) { updateWebhookSubscription(id: $id, change: { enabled: false }) { status disabledReason } }`,
+      as('sundsvall'),
+      { id: subscription.id },
+    );
     expect(disabled.body.data.updateWebhookSubscription).toEqual({ status: 'DISABLED', disabledReason: 'Disabled by an administrator' });
-    expect((await api.graphql(`mutation($id: ID!) { deleteWebhookSubscription(id: $id) }`, as('sundsvall'), { id: subscription.id })).body.data.deleteWebhookSubscription).toBe(true);
+    expect(
+      (await api.graphql(`mutation($id: ID!) { deleteWebhookSubscription(id: $id) }`, as('sundsvall'), { id: subscription.id })).body.data
+        .deleteWebhookSubscription,
+    ).toBe(true);
   });
 
   it('refuses an unknown event type and a malformed target with their codes', async () => {
-    const unknown = await api.graphql(create, as('sundsvall'), { input: { url: 'http://127.0.0.1:9/hook', eventTypes: ['se.kommuna.nothing.v1'] } });
-    expect(unknown.body.errors[0]).toMatchObject({ extensions: { code: 'VALIDATION_FAILED' }, message: expect.stringContaining('Unknown event type se.kommuna.nothing.v1') });
+    const unknown = await api.graphql(create, as('sundsvall'), {
+      input: { url: 'http://127.0.0.1:9/hook', eventTypes: ['se.kommuna.nothing.v1'] },
+    });
+    expect(unknown.body.errors[0]).toMatchObject({
+      extensions: { code: 'VALIDATION_FAILED' },
+      message: expect.stringContaining('Unknown event type se.kommuna.nothing.v1'),
+    });
     const target = await api.graphql(create, as('sundsvall'), { input: { url: 'file:///etc/passwd', eventTypes: [TYPE] } });
     expect(target.body.errors[0].extensions.code).toBe('WEBHOOK_TARGET_REFUSED');
   });

@@ -1,6 +1,12 @@
 import { Args, Field, GraphQLISODateTime, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
-import { WebhookDelivery, WebhookDeliveryStatus, WebhookInputError, WebhookSubscription, WebhookSubscriptions } from '@kommuna/platform-events';
+import {
+  WebhookDelivery,
+  WebhookDeliveryStatus,
+  WebhookInputError,
+  WebhookSubscription,
+  WebhookSubscriptions,
+} from '@kommuna/platform-events';
 import { ComposedServices } from '@kommuna/services';
 
 @ObjectType({ description: 'Where a municipality’s events of the chosen types are delivered as signed CloudEvents (Standard Webhooks)' })
@@ -20,7 +26,10 @@ export class WebhookSubscriptionModel {
   @Field({ description: 'ACTIVE or DISABLED' })
   status!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why it is disabled: by an administrator, or the delivery that failed on every attempt' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it is disabled: by an administrator, or the delivery that failed on every attempt',
+  })
   disabledReason!: string | null;
 
   @Field(() => GraphQLISODateTime, { nullable: true })
@@ -136,15 +145,28 @@ export class WebhooksResolver {
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => CreatedWebhookSubscriptionModel, { description: 'Subscribes a target to event types; the answer holds the signing secret, shown once' })
-  createWebhookSubscription(@CurrentPrincipal() principal: Principal, @Args('input') input: WebhookSubscriptionInput): Promise<{ subscription: WebhookSubscription; secret: string }> {
+  @Mutation(() => CreatedWebhookSubscriptionModel, {
+    description: 'Subscribes a target to event types; the answer holds the signing secret, shown once',
+  })
+  createWebhookSubscription(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: WebhookSubscriptionInput,
+  ): Promise<{ subscription: WebhookSubscription; secret: string }> {
     return this.webhooks.create(input, `staff:${principal.subject}`);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => WebhookSubscriptionModel)
-  updateWebhookSubscription(@Args('id', { type: () => ID }) id: string, @Args('change') change: WebhookSubscriptionChange): Promise<WebhookSubscription> {
-    return this.webhooks.update(id, { url: change.url ?? undefined, eventTypes: change.eventTypes ?? undefined, description: change.description, enabled: change.enabled ?? undefined });
+  updateWebhookSubscription(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('change') change: WebhookSubscriptionChange,
+  ): Promise<WebhookSubscription> {
+    return this.webhooks.update(id, {
+      url: change.url ?? undefined,
+      eventTypes: change.eventTypes ?? undefined,
+      description: change.description,
+      enabled: change.enabled ?? undefined,
+    });
   }
 
   @Allow('tenant_admin')
@@ -154,7 +176,10 @@ export class WebhooksResolver {
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => Int, { description: 'Sends again every event of the subscription’s types in [from, to) (at most 31 days); delivered ones keep their webhook-id. Returns how many were queued' })
+  @Mutation(() => Int, {
+    description:
+      'Sends again every event of the subscription’s types in [from, to) (at most 31 days); delivered ones keep their webhook-id. Returns how many were queued',
+  })
   replayWebhookDeliveries(
     @Args('subscriptionId', { type: () => ID }) subscriptionId: string,
     @Args('from', { type: () => GraphQLISODateTime }) from: Date,

@@ -26,10 +26,19 @@ describe('home care api', () => {
   });
   afterAll(() => api?.close());
 
-  const auth = (token: string, tenant?: string) => ({ authorization: `Bearer ${token}`, ...(tenant ? { 'x-kommuna-tenant': tenant } : {}) });
+  const auth = (token: string, tenant?: string) => ({
+    authorization: `Bearer ${token}`,
+    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
+  });
   const system = (slug: string) =>
-    api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
-  const staff = (slug: string, unit: string) => api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
+    });
+  const staff = (slug: string, unit: string) =>
+    api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
   const steering = () => api.realm.token({ sub: 'styrgrupp-1', realm_access: { roles: ['steering_group'] } });
 
   const IMPORT = `mutation($input: HomeCareFileInput!) { importHomeCareFile(input: $input) { rows alreadyImported } }`;
@@ -37,16 +46,26 @@ describe('home care api', () => {
   const LINES = `query($month: String!) { homeCareCheckLines(month: $month) { residentId serviceType amountAtStakeSek deviations { rule minutes amountSek explanation { sv } } } }`;
   const FOLLOW_UP = `query($month: String!) { homeCareFollowUp(month: $month) { slug checked residents residentsWithDeviations amountAtStakeSek suppressed } }`;
 
-  const file = (kind: string, lines: string[]) => ({ input: { kind, format: 'CSV', fileName: `${kind}.csv`, content: lines.join('\n') + '\n' } });
+  const file = (kind: string, lines: string[]) => ({
+    input: { kind, format: 'CSV', fileName: `${kind}.csv`, content: lines.join('\n') + '\n' },
+  });
 
   it('imports, checks and shows the month to the responsible unit only', async () => {
     const sundsvall = auth(system('sundsvall'), 'sundsvall');
     for (const variables of [
-      file('PROVIDERS', ['municipality,provider,name,kind,service_type,sek_per_hour,valid_from', '2281,OMSORG-AB,Omsorg AB,lov,personal_care,450,2025-01-01']),
-      file('DECISIONS', ['municipality,decision,resident,valid_from,valid_to,service_type,granted_minutes_per_month', '2281,B-1,K-1,2025-01-01,,personal_care,600']),
+      file('PROVIDERS', [
+        'municipality,provider,name,kind,service_type,sek_per_hour,valid_from',
+        '2281,OMSORG-AB,Omsorg AB,lov,personal_care,450,2025-01-01',
+      ]),
+      file('DECISIONS', [
+        'municipality,decision,resident,valid_from,valid_to,service_type,granted_minutes_per_month',
+        '2281,B-1,K-1,2025-01-01,,personal_care,600',
+      ]),
       file('VISITS', [
         'municipality,visit,provider,resident,service_type,started_at,stopped_at,staff,verification,billed_minutes',
-        ...[3, 4, 5, 6, 7, 8, 9].map((day) => `2281,V-${day},OMSORG-AB,K-1,personal_care,2025-03-0${day}T08:00:00+01:00,2025-03-0${day}T09:40:00+01:00,s-1,tag,`),
+        ...[3, 4, 5, 6, 7, 8, 9].map(
+          (day) => `2281,V-${day},OMSORG-AB,K-1,personal_care,2025-03-0${day}T08:00:00+01:00,2025-03-0${day}T09:40:00+01:00,s-1,tag,`,
+        ),
       ]),
     ]) {
       const { body } = await api.graphql(IMPORT, sundsvall, variables);
@@ -58,7 +77,19 @@ describe('home care api', () => {
 
     const lines = await api.graphql(LINES, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { month: '2025-03' });
     expect(lines.body.data.homeCareCheckLines).toEqual([
-      { residentId: 'K-1', serviceType: 'personal_care', amountAtStakeSek: 750, deviations: [{ rule: 'HC1', minutes: 100, amountSek: 750, explanation: { sv: expect.stringContaining('11 h 40 min överstiger beviljad tid 10 h 0 min') } }] },
+      {
+        residentId: 'K-1',
+        serviceType: 'personal_care',
+        amountAtStakeSek: 750,
+        deviations: [
+          {
+            rule: 'HC1',
+            minutes: 100,
+            amountSek: 750,
+            explanation: { sv: expect.stringContaining('11 h 40 min överstiger beviljad tid 10 h 0 min') },
+          },
+        ],
+      },
     ]);
 
     const school = await api.graphql(LINES, auth(staff('sundsvall', 'skola'), 'sundsvall'), { month: '2025-03' });
@@ -71,8 +102,18 @@ describe('home care api', () => {
     const crossing = await api.graphql(LINES, auth(staff('timra', 'socialtjanst'), 'sundsvall'), { month: '2025-03' });
     expect(crossing.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
-    const bad = await api.graphql(IMPORT, sundsvall, file('VISITS', ['municipality,visit,provider,resident,service_type,started_at,stopped_at,staff,verification,billed_minutes', '2262,V-X,OMSORG-AB,K-1,personal_care,2025-03-10T08:00:00+01:00,2025-03-10T09:00:00+01:00,s-1,tag,']));
-    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', details: { problems: [{ file: 'VISITS.csv', line: 2, reason: 'municipality 2262 is not Sundsvalls kommun (2281)' }], total: 1 } });
+    const bad = await api.graphql(
+      IMPORT,
+      sundsvall,
+      file('VISITS', [
+        'municipality,visit,provider,resident,service_type,started_at,stopped_at,staff,verification,billed_minutes',
+        '2262,V-X,OMSORG-AB,K-1,personal_care,2025-03-10T08:00:00+01:00,2025-03-10T09:00:00+01:00,s-1,tag,',
+      ]),
+    );
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { problems: [{ file: 'VISITS.csv', line: 2, reason: 'municipality 2262 is not Sundsvalls kommun (2281)' }], total: 1 },
+    });
 
     const followUp = await api.graphql(FOLLOW_UP, auth(steering()), { month: '2025-03' });
     expect(followUp.body.data.homeCareFollowUp.find((f: { slug: string }) => f.slug === 'sundsvall')).toEqual({

@@ -2,11 +2,22 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { LocalizedText } from '../tenants/tenant.model';
 
-export const HomeCareImportKind = { PROVIDERS: 'providers', DECISIONS: 'decisions', VISITS: 'visits', INPATIENT_PERIODS: 'inpatient_periods' } as const;
-registerEnumType(HomeCareImportKind, { name: 'HomeCareImportKind', description: 'What a home-care file holds (docs/home-care.md#file-formats)' });
+export const HomeCareImportKind = {
+  PROVIDERS: 'providers',
+  DECISIONS: 'decisions',
+  VISITS: 'visits',
+  INPATIENT_PERIODS: 'inpatient_periods',
+} as const;
+registerEnumType(HomeCareImportKind, {
+  name: 'HomeCareImportKind',
+  description: 'What a home-care file holds (docs/home-care.md#file-formats)',
+});
 
 export const HomeCareImportFormat = { CSV: 'csv', JSONL: 'jsonl' } as const;
-registerEnumType(HomeCareImportFormat, { name: 'HomeCareImportFormat', description: 'CSV with a header row, or JSON Lines with the same field names' });
+registerEnumType(HomeCareImportFormat, {
+  name: 'HomeCareImportFormat',
+  description: 'CSV with a header row, or JSON Lines with the same field names',
+});
 
 @InputType()
 export class HomeCareFileInput {
@@ -50,7 +61,7 @@ export class HomeCareCheckInput {
   sha256!: string;
 }
 
-@ObjectType({ description: "A monthly check of this municipality: the rules version and files it read, and its sums" })
+@ObjectType({ description: 'A monthly check of this municipality: the rules version and files it read, and its sums' })
 export class HomeCareCheckRun {
   @Field(() => ID)
   id!: string;

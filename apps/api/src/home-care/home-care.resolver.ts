@@ -21,25 +21,35 @@ export class HomeCareResolver {
   constructor(private readonly homeCare: HomeCare) {}
 
   @Allow('service_account', 'case_worker')
-  @Mutation(() => HomeCareImportResult, { description: "Import a file into this municipality: whole or not at all (VALIDATION_FAILED lists file, line and reason); the same file again changes nothing" })
+  @Mutation(() => HomeCareImportResult, {
+    description:
+      'Import a file into this municipality: whole or not at all (VALIDATION_FAILED lists file, line and reason); the same file again changes nothing',
+  })
   importHomeCareFile(@CurrentPrincipal() principal: Principal, @Args('input') input: HomeCareFileInput): Promise<HomeCareImportResult> {
     return this.homeCare.importFile(actorOf(principal), input);
   }
 
   @Allow('service_account', 'case_worker')
-  @Mutation(() => HomeCareCheckRun, { description: 'Check a month (YYYY-MM) now; on the same files as the last check, that run is returned' })
+  @Mutation(() => HomeCareCheckRun, {
+    description: 'Check a month (YYYY-MM) now; on the same files as the last check, that run is returned',
+  })
   runHomeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun> {
     return this.homeCare.runCheck(actorOf(principal), month);
   }
 
   @Allow('case_worker')
-  @Query(() => HomeCareCheckRun, { nullable: true, description: "The month's latest check in this municipality (the responsible unit only)" })
+  @Query(() => HomeCareCheckRun, {
+    nullable: true,
+    description: "The month's latest check in this municipality (the responsible unit only)",
+  })
   homeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun | null> {
     return this.homeCare.latestRun(actorOf(principal), month);
   }
 
   @Allow('case_worker')
-  @Query(() => [HomeCareCheckLine], { description: "Residents' lines of the month's latest check, those with deviations first by amount (the responsible unit only; audited)" })
+  @Query(() => [HomeCareCheckLine], {
+    description: "Residents' lines of the month's latest check, those with deviations first by amount (the responsible unit only; audited)",
+  })
   homeCareCheckLines(
     @CurrentPrincipal() principal: Principal,
     @Args('month') month: string,
@@ -50,7 +60,9 @@ export class HomeCareResolver {
   }
 
   @Allow('steering_group')
-  @Query(() => [HomeCareFollowUp], { description: "Each member's month: residents checked, with deviations, per rule and kronor at stake; counts of 1–4 residents withheld" })
+  @Query(() => [HomeCareFollowUp], {
+    description: "Each member's month: residents checked, with deviations, per rule and kronor at stake; counts of 1–4 residents withheld",
+  })
   homeCareFollowUp(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareFollowUp[]> {
     return this.homeCare.followUp(actorOf(principal), month);
   }

@@ -24,10 +24,7 @@ function refuse(reply: FastifyReply, status: number, code: string, message: stri
  * post), and rate limits per client and per municipality answered with 429 and Retry-After.
  * Registered after the request-context hook, so the caller and tenant are known.
  */
-export function registerEdgeProtection(
-  fastify: FastifyInstance,
-  options: { production: boolean; budgets: RequestBudgets },
-): void {
+export function registerEdgeProtection(fastify: FastifyInstance, options: { production: boolean; budgets: RequestBudgets }): void {
   const { budgets } = options;
   fastify.addHook('onClose', async () => budgets.close());
 
@@ -37,7 +34,10 @@ export function registerEdgeProtection(
       return refuse(reply, 413, 'PAYLOAD_TOO_LARGE', `Request body too large: at most ${bodyLimitFor(request.url)} bytes here`);
     }
     if (UNSAFE_METHODS.has(request.method)) {
-      const type = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const type = String(request.headers['content-type'] ?? '')
+        .split(';')[0]
+        .trim()
+        .toLowerCase();
       if ((type === '' || SIMPLE_CONTENT_TYPES.includes(type)) && request.headers[CSRF_HEADER] === undefined) {
         return refuse(reply, 415, 'CSRF_REJECTED', `Send application/json, or the ${CSRF_HEADER} header with this content type`);
       }

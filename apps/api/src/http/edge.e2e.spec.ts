@@ -9,7 +9,10 @@ describe('the api edge', () => {
   afterAll(() => api?.close());
 
   const post = (payload: string, headers: Record<string, string> = {}) =>
-    api.app.getHttpAdapter().getInstance().inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload });
+    api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', ...headers }, payload });
   const token = (sub: string) => api.realm.token({ sub, realm_access: { roles: ['steering_group'] } });
 
   it('sends security headers and never caches GraphQL answers', async () => {
@@ -26,7 +29,10 @@ describe('the api edge', () => {
 
   it('refuses a cross-site form post (CSRF) before it reaches GraphQL', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await post(JSON.stringify({ query: 'mutation { x }' }), { 'content-type': type, authorization: `Bearer ${token('csrf')}` });
+      const response = await post(JSON.stringify({ query: 'mutation { x }' }), {
+        'content-type': type,
+        authorization: `Bearer ${token('csrf')}`,
+      });
       expect(response.statusCode).toBe(415);
       expect(response.json().errors[0].extensions.code).toBe('CSRF_REJECTED');
     }
@@ -42,13 +48,16 @@ describe('the api edge', () => {
   it('limits each client per minute with 429 and Retry-After, and other clients go on', async () => {
     const greedy = `Bearer ${token('greedy')}`;
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: greedy })).statusCode);
+    for (let i = 0; i < 7; i++)
+      statuses.push((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: greedy })).statusCode);
     expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
     const limited = await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: greedy });
     expect(limited.statusCode).toBe(429);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(limited.json().errors[0].extensions.code).toBe('RATE_LIMITED');
-    expect((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: `Bearer ${token('modest')}` })).statusCode).toBe(200);
+    expect((await post(JSON.stringify({ query: '{ tenants { slug } }' }), { authorization: `Bearer ${token('modest')}` })).statusCode).toBe(
+      200,
+    );
   });
 
   it('refuses queries that are too deep, too aliased or too large, and batches', async () => {
@@ -56,20 +65,37 @@ describe('the api edge', () => {
     const aliases = Array.from({ length: GRAPHQL_LIMITS.aliases + 1 }, (_, i) => `a${i}: tenants { slug }`).join(' ');
     const tooAliased = await post(JSON.stringify({ query: `{ ${aliases} }` }), auth());
     expect(tooAliased.statusCode).toBe(400);
-    expect(tooAliased.json().errors.map((e: any) => e.message).join()).toMatch(/Too many aliases/);
+    expect(
+      tooAliased
+        .json()
+        .errors.map((e: any) => e.message)
+        .join(),
+    ).toMatch(/Too many aliases/);
 
     // 40 fragment uses × 40 fields: a small document that would select 1,600 fields.
     const fields = Array.from({ length: 40 }, () => 'slug').join(' ');
-    const spreads = Array.from({ length: 40 }, (_, i) => `t${i}: tenants { ...F }`).slice(0, GRAPHQL_LIMITS.aliases).join(' ');
+    const spreads = Array.from({ length: 40 }, (_, i) => `t${i}: tenants { ...F }`)
+      .slice(0, GRAPHQL_LIMITS.aliases)
+      .join(' ');
     const tooLarge = await post(JSON.stringify({ query: `{ ${spreads} } fragment F on TenantModel { ${fields} }` }), auth());
     expect(tooLarge.statusCode).toBe(400);
-    expect(tooLarge.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large/);
+    expect(
+      tooLarge
+        .json()
+        .errors.map((e: any) => e.message)
+        .join(),
+    ).toMatch(/Query too large/);
 
     // A PDF costs FIELD_COST.pdf: eleven receipts' PDFs in one request are refused before any is rendered.
     const pdfs = Array.from({ length: 11 }, (_, i) => `p${i}: pdfBase64`).join(' ');
     const tooCostly = await post(JSON.stringify({ query: `{ formReceipt(submissionId: "x") { ${pdfs} } }` }), auth());
     expect(tooCostly.statusCode).toBe(400);
-    expect(tooCostly.json().errors.map((e: any) => e.message).join()).toMatch(/Query too large: it costs 1101/);
+    expect(
+      tooCostly
+        .json()
+        .errors.map((e: any) => e.message)
+        .join(),
+    ).toMatch(/Query too large: it costs 1101/);
     // The cost is counted with the request's variables: a required one is no reason to refuse.
     const withVariables = (query: string) => post(JSON.stringify({ query, variables: { id: 'x' } }), auth());
     const affordable = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { p0: pdfBase64 } }`);
@@ -132,13 +158,18 @@ describe('rate limits per client and per municipality', () => {
   });
 
   it('replicas sharing Redis share the budgets', async () => {
-    const env = { KOMMUNA_RATE_LIMIT_PER_CLIENT: '5', KOMMUNA_RATE_LIMIT_PER_TENANT: '100000', KOMMUNA_REDIS_URL: 'redis://127.0.0.1:6379' };
+    const env = {
+      KOMMUNA_RATE_LIMIT_PER_CLIENT: '5',
+      KOMMUNA_RATE_LIMIT_PER_TENANT: '100000',
+      KOMMUNA_REDIS_URL: 'redis://127.0.0.1:6379',
+    };
     const [first, second] = [await startTestApi({ env }), await startTestApi({ env })];
     try {
       // One anonymous caller at both replicas, from an address no earlier run used (counts live a minute in Redis).
       const address = `127.${[1, 2, 3].map(() => Math.floor(Math.random() * 250) + 1).join('.')}`;
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await ask(i % 2 === 0 ? first : second, { 'x-kommuna-tenant': 'timra' }, address)).statusCode);
+      for (let i = 0; i < 6; i++)
+        statuses.push((await ask(i % 2 === 0 ? first : second, { 'x-kommuna-tenant': 'timra' }, address)).statusCode);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     } finally {
       await Promise.all([first.close(), second.close()]);

@@ -7,7 +7,13 @@ import { startTestApi, TestApi } from '../testing/test-api';
  * sandbox does not see as an Error, so one is built here with the same fields).
  */
 const connectionRefused = () =>
-  Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:5432'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect', address: '10.20.30.40', port: 5432 });
+  Object.assign(new Error('connect ECONNREFUSED 10.20.30.40:5432'), {
+    code: 'ECONNREFUSED',
+    errno: -111,
+    syscall: 'connect',
+    address: '10.20.30.40',
+    port: 5432,
+  });
 
 // The error contract (issue 15, item 4): GraphQL and REST answer by `instanceof KommunaError`
 // alone, so an error that merely looks coded (a Node system error) is an internal error.
@@ -19,17 +25,35 @@ describe('the error contract, over GraphQL and REST', () => {
   afterAll(() => api?.close());
   afterEach(() => jest.restoreAllMocks());
 
-  const staff = () => api.realm.token({ sub: 'staff-sundsvall', realm_access: { roles: ['case_worker'] }, organization: ['sundsvall'], unit: 'socialtjanst' });
-  const serviceAccount = () =>
-    api.realm.token({ sub: 'service-account-sundsvall-system', realm_access: { roles: ['service_account'] }, organization: ['sundsvall'], azp: 'sundsvall-system' });
-  const graphql = (id: string) =>
-    api.graphql('query($id: ID!) { digitalMailMessage(id: $id) { id } }', { authorization: `Bearer ${staff()}`, 'x-kommuna-tenant': 'sundsvall' }, { id });
-  const rest = async (id: string) => {
-    const response = await api.app.getHttpAdapter().getInstance().inject({
-      method: 'GET',
-      url: `/digital-mail/messages/${id}`,
-      headers: { authorization: `Bearer ${serviceAccount()}`, 'x-kommuna-tenant': 'sundsvall' },
+  const staff = () =>
+    api.realm.token({
+      sub: 'staff-sundsvall',
+      realm_access: { roles: ['case_worker'] },
+      organization: ['sundsvall'],
+      unit: 'socialtjanst',
     });
+  const serviceAccount = () =>
+    api.realm.token({
+      sub: 'service-account-sundsvall-system',
+      realm_access: { roles: ['service_account'] },
+      organization: ['sundsvall'],
+      azp: 'sundsvall-system',
+    });
+  const graphql = (id: string) =>
+    api.graphql(
+      'query($id: ID!) { digitalMailMessage(id: $id) { id } }',
+      { authorization: `Bearer ${staff()}`, 'x-kommuna-tenant': 'sundsvall' },
+      { id },
+    );
+  const rest = async (id: string) => {
+    const response = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'GET',
+        url: `/digital-mail/messages/${id}`,
+        headers: { authorization: `Bearer ${serviceAccount()}`, 'x-kommuna-tenant': 'sundsvall' },
+      });
     return { status: response.statusCode, body: response.json(), text: response.body };
   };
   /** Every letter read, by either route, fails with `error` (a fault injected into the real service). */
@@ -42,7 +66,9 @@ describe('the error contract, over GraphQL and REST', () => {
 
     const viaGraphQL = await graphql(randomUUID());
     expect(viaGraphQL.status).toBe(200);
-    expect(viaGraphQL.body.errors).toEqual([{ message: 'Internal server error', path: ['digitalMailMessage'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+    expect(viaGraphQL.body.errors).toEqual([
+      { message: 'Internal server error', path: ['digitalMailMessage'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    ]);
 
     const viaRest = await rest(randomUUID());
     expect(viaRest).toMatchObject({ status: 500, body: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
@@ -71,7 +97,9 @@ describe('the error contract, over GraphQL and REST', () => {
   it('keeps the code of a domain fault whose message names internals, but not the message', async () => {
     failReadsWith(new TransientAdapterError('Mailbox operator unreachable: connect ECONNREFUSED 10.20.30.40:443'));
     const viaGraphQL = await graphql(randomUUID());
-    expect(viaGraphQL.body.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'ADAPTER_TRANSIENT' } })]);
+    expect(viaGraphQL.body.errors).toEqual([
+      expect.objectContaining({ message: 'Internal server error', extensions: { code: 'ADAPTER_TRANSIENT' } }),
+    ]);
     const viaRest = await rest(randomUUID());
     expect(viaRest).toMatchObject({ status: 503, body: { code: 'ADAPTER_TRANSIENT', message: 'Internal server error' } });
     expect(JSON.stringify(viaGraphQL.body) + viaRest.text).not.toContain('10.20.30.40');

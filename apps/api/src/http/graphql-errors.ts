@@ -12,7 +12,11 @@ const SUGGESTION = /\s*Did you mean [^?]*\?\s*$/;
  * its code, message and details, anything else logged and answered as INTERNAL_SERVER_ERROR
  * without its message, stack or SQL.
  */
-export function formatGraphQLError(error: GraphQLError, logger: JsonLogger, options: { production?: boolean } = {}): GraphQLFormattedError[] {
+export function formatGraphQLError(
+  error: GraphQLError,
+  logger: JsonLogger,
+  options: { production?: boolean } = {},
+): GraphQLFormattedError[] {
   const validationMessage = (message: string) => (options.production ? message.replace(SUGGESTION, '') : message);
   const original = error.originalError as (Error & { errors?: GraphQLError[] }) | undefined;
   // Mercurius wraps parse and validation failures in one error that lists the real ones.

@@ -11,10 +11,19 @@ describe('GraphQL operations compiled after their first use', () => {
   });
   afterAll(() => api?.close());
 
-  const auth = (token: string, tenant?: string) => ({ authorization: `Bearer ${token}`, ...(tenant ? { 'x-kommuna-tenant': tenant } : {}) });
-  const citizen = (index: number) => api.realm.token({ sub: `jit-citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
+  const auth = (token: string, tenant?: string) => ({
+    authorization: `Bearer ${token}`,
+    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
+  });
+  const citizen = (index: number) =>
+    api.realm.token({ sub: `jit-citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
   const system = (slug: string) =>
-    api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
+    });
 
   const UPSERT = `mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId created replayed } }`;
   const MY_CASES = `query($first: Int, $municipality: String) { myCases(first: $first, municipality: $municipality) {
@@ -55,7 +64,10 @@ describe('GraphQL operations compiled after their first use', () => {
     expect(status).toBe(200);
     expect(body.data.myCases.nodes).toHaveLength(1);
     expect(body.data.myCases.hasNextPage).toBe(true);
-    expect(body.data.myCases.nodes[0].timeline[0]).toMatchObject({ becameCurrent: true, occurredAt: expect.stringMatching(/^2025-03-0\dT10:00:00/) });
+    expect(body.data.myCases.nodes[0].timeline[0]).toMatchObject({
+      becameCurrent: true,
+      occurredAt: expect.stringMatching(/^2025-03-0\dT10:00:00/),
+    });
   });
 
   it('refuses a variable of the wrong type the same way', async () => {

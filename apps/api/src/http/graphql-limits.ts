@@ -1,4 +1,14 @@
-import { ASTVisitor, DocumentNode, GraphQLError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import {
+  ASTVisitor,
+  DocumentNode,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  SelectionSetNode,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
 /** What one GraphQL request may ask for; generous for real screens, fatal to amplification. */
@@ -83,7 +93,12 @@ export const depthLimitRule: ValidationRule = (context: ValidationContext): ASTV
  * validation rule: the cost needs the request's variables, and validation results are cached per
  * document text, without them.
  */
-export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName?: string): void {
+export function assertAffordable(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName?: string,
+): void {
   const cost = getComplexity({
     schema,
     query: document,
@@ -92,7 +107,9 @@ export function assertAffordable(schema: GraphQLSchema, document: DocumentNode, 
     estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
   });
   if (cost > GRAPHQL_LIMITS.fields) {
-    throw limitError(`Query too large: it costs ${cost}, at most ${GRAPHQL_LIMITS.fields} per request (a field counts 1, a PDF ${FIELD_COST.pdf})`);
+    throw limitError(
+      `Query too large: it costs ${cost}, at most ${GRAPHQL_LIMITS.fields} per request (a field counts 1, a PDF ${FIELD_COST.pdf})`,
+    );
   }
 }
 

@@ -15,7 +15,9 @@ export class GraphQLDocumentError extends KommunaError {
  */
 export function assertParsedFromText(document: DocumentNode): void {
   if (!(document?.loc instanceof Location)) {
-    throw new GraphQLDocumentError('The query is not a GraphQL document: send GraphQL text (application/graphql) or {"query": "<GraphQL text>"} (application/json)');
+    throw new GraphQLDocumentError(
+      'The query is not a GraphQL document: send GraphQL text (application/graphql) or {"query": "<GraphQL text>"} (application/json)',
+    );
   }
 }
 

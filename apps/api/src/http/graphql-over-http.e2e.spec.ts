@@ -54,7 +54,11 @@ describe('GraphQL over HTTP', () => {
       ['application/json', 'application/json'],
     ]) {
       const response = await post({ query: '{ __typename }' }, { accept });
-      expect({ accept, status: response.status, type: response.headers.get('content-type') }).toEqual({ accept, status: 200, type: `${expected}; charset=utf-8` });
+      expect({ accept, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        accept,
+        status: 200,
+        type: `${expected}; charset=utf-8`,
+      });
       expect(await json(response)).toEqual({ data: { __typename: 'Query' } });
     }
   });
@@ -101,12 +105,20 @@ describe('GraphQL over HTTP', () => {
 
   it('answers the standard introspection query, which a client turns back into the committed schema', async () => {
     // As graphql-codegen and GraphiQL send it: descriptions, deprecated input values, the works.
-    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const query = getIntrospectionQuery({
+      descriptions: true,
+      specifiedByUrl: true,
+      directiveIsRepeatable: true,
+      schemaDescription: true,
+      inputValueDeprecation: true,
+    });
     const response = await post({ query, operationName: 'IntrospectionQuery' });
     const body = await json(response);
     expect({ status: response.status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     const committed = buildSchema(fs.readFileSync(path.join(REPO_ROOT, 'apps/api/schema.graphql'), 'utf8'));
-    expect(printSchema(lexicographicSortSchema(buildClientSchema(body.data as IntrospectionQuery)))).toBe(printSchema(lexicographicSortSchema(committed)));
+    expect(printSchema(lexicographicSortSchema(buildClientSchema(body.data as IntrospectionQuery)))).toBe(
+      printSchema(lexicographicSortSchema(committed)),
+    );
   });
 
   it('still refuses data queries nested deeper than the limit', async () => {
@@ -132,6 +144,8 @@ describe('GraphQL over HTTP in production', () => {
     const { status, body } = await api.graphql(getIntrospectionQuery());
     expect(status).toBe(400);
     expect(body.data).toBeNull();
-    expect(body.errors.map((e: any) => e.message).join()).toMatch(/GraphQL introspection has been disabled, but the requested query contained the field "__schema"/);
+    expect(body.errors.map((e: any) => e.message).join()).toMatch(
+      /GraphQL introspection has been disabled, but the requested query contained the field "__schema"/,
+    );
   });
 });

@@ -14,7 +14,10 @@ describe('/metrics', () => {
 
   it('counts requests per municipality and GraphQL operation, named from the schema', async () => {
     const admin = api.realm.token({ sub: 'admin-s', realm_access: { roles: ['tenant_admin'] }, organization: ['sundsvall'] });
-    await api.graphql('query WhateverTheCallerSays { auditLog(first: 1) { seq } }', { authorization: `Bearer ${admin}`, 'x-kommuna-tenant': 'sundsvall' });
+    await api.graphql('query WhateverTheCallerSays { auditLog(first: 1) { seq } }', {
+      authorization: `Bearer ${admin}`,
+      'x-kommuna-tenant': 'sundsvall',
+    });
     await api.graphql('{ tenants { slug } }');
     await scrape(); // a request's own count lands after its answer is sent
     const response = await scrape();
@@ -31,7 +34,8 @@ describe('/metrics', () => {
     // Every root query field an anonymous caller can name without arguments; mixes of them were once one label each.
     const schema = api.app.get(GraphQLSchemaHost).schema;
     const fields = Object.values(schema.getQueryType()!.getFields()).filter((field) => field.args.every((arg) => !isNonNullType(arg.type)));
-    const selection = (field: (typeof fields)[number]) => (isLeafType(getNamedType(field.type)) ? field.name : `${field.name} { __typename }`);
+    const selection = (field: (typeof fields)[number]) =>
+      isLeafType(getNamedType(field.type)) ? field.name : `${field.name} { __typename }`;
     expect(fields.length).toBeGreaterThan(5);
     for (let i = 0; i < 300; i++) {
       const picked = fields.filter((_, index) => (i * 7919 + index * 104729) % 3 === 0 || index === i % fields.length);
@@ -47,7 +51,8 @@ describe('/metrics', () => {
   it('asks for the scrape token when one is configured', async () => {
     const guarded = await startTestApi({ env: { KOMMUNA_METRICS_TOKEN: 'a-long-scrape-token-1234' } });
     try {
-      const inject = (headers: Record<string, string>) => guarded.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics', headers });
+      const inject = (headers: Record<string, string>) =>
+        guarded.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics', headers });
       expect((await inject({})).statusCode).toBe(403);
       expect((await inject({ authorization: 'Bearer a-long-scrape-token-1234' })).statusCode).toBe(200);
     } finally {

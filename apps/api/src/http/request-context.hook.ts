@@ -21,14 +21,18 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * their party id as the subject context. An unknown municipality or a bad token is not rejected
  * here: entry points that need them raise TENANT_NOT_FOUND or UNAUTHENTICATED (public ones don't).
  */
-export function registerRequestContext(fastify: FastifyInstance, tenants: TenantDirectory, authenticator: Authenticator, logger: JsonLogger): void {
+export function registerRequestContext(
+  fastify: FastifyInstance,
+  tenants: TenantDirectory,
+  authenticator: Authenticator,
+  logger: JsonLogger,
+): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const given = request.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     reply.header('x-request-id', requestId);
     const named = request.headers[TENANT_HEADER];
-    const tenant =
-      typeof named === 'string' ? tenants.findBySlug(named) : tenants.findByHost(request.hostname.split(':')[0]);
+    const tenant = typeof named === 'string' ? tenants.findBySlug(named) : tenants.findByHost(request.hostname.split(':')[0]);
     const tenantSlug = typeof named === 'string' ? named.slice(0, 64) : tenant?.slug;
     if (tenant?.lifecycle === 'closed') {
       reply.code(410).send({ errors: [{ message: `${tenant.names.sv} has left the platform`, extensions: { code: 'TENANT_CLOSED' } }] });
@@ -36,18 +40,25 @@ export function registerRequestContext(fastify: FastifyInstance, tenants: Tenant
     }
     const readOnly = tenant?.lifecycle === 'suspended' || undefined;
     (request as MeteredRequest).kommunaTenantId = tenant?.id;
-    authenticator.authenticate(request.headers.authorization).then((authentication) => {
-      (request as unknown as AuthenticatedRequest).authentication = authentication;
-      // A resident below the municipality's e-legitimation level gets no subject context: their
-      // own data stays closed to that login (the entry points say why: INSUFFICIENT_ASSURANCE).
-      const { principal } = authentication;
-      const subjectId = principal?.partyId !== undefined && !residentAssuranceProblem(principal, tenants, tenantSlug) ? principal.partyId : undefined;
-      requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId, readOnly }, done);
-    }, (error: Error) => {
-      // Not the caller's fault (e.g. the database is unreachable): say so without internals.
-      logger.error(error, error.stack, 'RequestContext');
-      reply.code(503).header('retry-after', '5').send({ errors: [{ message: 'Service temporarily unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
-    });
+    authenticator.authenticate(request.headers.authorization).then(
+      (authentication) => {
+        (request as unknown as AuthenticatedRequest).authentication = authentication;
+        // A resident below the municipality's e-legitimation level gets no subject context: their
+        // own data stays closed to that login (the entry points say why: INSUFFICIENT_ASSURANCE).
+        const { principal } = authentication;
+        const subjectId =
+          principal?.partyId !== undefined && !residentAssuranceProblem(principal, tenants, tenantSlug) ? principal.partyId : undefined;
+        requestContext.run({ requestId, tenantSlug, tenantId: tenant?.id, subjectId, readOnly }, done);
+      },
+      (error: Error) => {
+        // Not the caller's fault (e.g. the database is unreachable): say so without internals.
+        logger.error(error, error.stack, 'RequestContext');
+        reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ errors: [{ message: 'Service temporarily unavailable', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+      },
+    );
   });
 
   fastify.addHook('onResponse', (request, reply, done) => {

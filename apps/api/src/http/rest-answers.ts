@@ -21,9 +21,17 @@ const codeOfStatus = (status: number) => (STATUS_CODES[status] ?? 'Error').toUpp
 export function registerRestAnswers(fastify: FastifyInstance): void {
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
-      reply.header('www-authenticate', request.headers.authorization ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`);
+      reply.header(
+        'www-authenticate',
+        request.headers.authorization ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`,
+      );
     }
-    if (reply.statusCode < 400 || isGraphQL(request) || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) {
+    if (
+      reply.statusCode < 400 ||
+      isGraphQL(request) ||
+      typeof payload !== 'string' ||
+      !String(reply.getHeader('content-type') ?? '').startsWith('application/json')
+    ) {
       return done(null, payload);
     }
     let body: unknown;

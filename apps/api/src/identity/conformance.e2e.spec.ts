@@ -36,7 +36,11 @@ const PORTAL_CALLBACK = 'http://127.0.0.1:3003/auth/callback';
 
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, any>;
 const headerOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString('utf8')) as Record<string, any>;
-const decodeHtml = (text: string) => text.replace(/&amp;/g, '&').replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code))).replace(/&quot;/g, '"');
+const decodeHtml = (text: string) =>
+  text
+    .replace(/&amp;/g, '&')
+    .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
+    .replace(/&quot;/g, '"');
 
 /** A browser without a browser: fetch with a cookie jar, redirects followed by hand. */
 function browser() {
@@ -94,11 +98,20 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
   const post = (url: string, form: Record<string, string>, basic?: string) =>
     fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
+      },
       body: new URLSearchParams(form),
     });
   const passwordToken = async (username: string, clientId = DEV_CLIENT) => {
-    const { status, body } = await idp.requestToken({ grant_type: 'password', client_id: clientId, username, password: 'kommuna-demo', scope: 'openid' });
+    const { status, body } = await idp.requestToken({
+      grant_type: 'password',
+      client_id: clientId,
+      username,
+      password: 'kommuna-demo',
+      scope: 'openid',
+    });
     expect({ status, error: body.error }).toEqual({ status: 200, error: undefined });
     return body.access_token;
   };
@@ -138,21 +151,32 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       }
       const page = await response.text();
       const asks = { username: /name="username"/.test(page), password: /name="password"/.test(page) };
-      if (response.status !== 200 || passwordSent || (!asks.username && !asks.password)) throw new Error(`login stopped at ${response.status} on ${url}:\n${page.slice(0, 1500)}`);
+      if (response.status !== 200 || passwordSent || (!asks.username && !asks.password))
+        throw new Error(`login stopped at ${response.status} on ${url}:\n${page.slice(0, 1500)}`);
       const form = formOf(page, url);
       passwordSent = asks.password;
       url = form.action;
       response = await go(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...form.fields, ...(asks.username ? { username } : {}), ...(asks.password ? { password: 'kommuna-demo' } : {}) }),
+        body: new URLSearchParams({
+          ...form.fields,
+          ...(asks.username ? { username } : {}),
+          ...(asks.password ? { password: 'kommuna-demo' } : {}),
+        }),
       });
     }
     expect(passwordSent).toBe(true);
     const callback = new URL(response.headers.get('location') ?? '');
     expect(callback.searchParams.get('state')).toBe(state);
     const code = callback.searchParams.get('code') ?? '';
-    const exchange = { grant_type: 'authorization_code', client_id: WEB_CLIENT, code, redirect_uri: redirectUri, ...(options.verifier === null ? {} : { code_verifier: options.verifier ?? verifier }) };
+    const exchange = {
+      grant_type: 'authorization_code',
+      client_id: WEB_CLIENT,
+      code,
+      redirect_uri: redirectUri,
+      ...(options.verifier === null ? {} : { code_verifier: options.verifier ?? verifier }),
+    };
     const tokens = await idp.requestToken(exchange);
     return { ...tokens, nonce, go };
   };
@@ -183,7 +207,11 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     const username = `${members[0].slug}-socialtjanst`;
     beforeAll(async () => {
       const { status, body, nonce } = await browserLogin(username);
-      expect({ status, error: body.error, description: body.error_description }).toEqual({ status: 200, error: undefined, description: undefined });
+      expect({ status, error: body.error, description: body.error_description }).toEqual({
+        status: 200,
+        error: undefined,
+        description: undefined,
+      });
       login = body as unknown as Login;
       expect(claimsOf(login.id_token)).toMatchObject({ nonce, aud: WEB_CLIENT, iss: idp.realmUrl, sub: demoSubject(username) });
     }, 60_000);
@@ -209,10 +237,18 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     });
 
     it('refreshes: a new access token for the same person', async () => {
-      const { status, body } = await idp.requestToken({ grant_type: 'refresh_token', client_id: WEB_CLIENT, refresh_token: login.refresh_token });
+      const { status, body } = await idp.requestToken({
+        grant_type: 'refresh_token',
+        client_id: WEB_CLIENT,
+        refresh_token: login.refresh_token,
+      });
       expect({ status, error: body.error }).toEqual({ status: 200, error: undefined });
       expect(body.access_token).not.toBe(login.access_token);
-      expect(claimsOf(body.access_token)).toMatchObject({ sub: demoSubject(username), organization: [members[0].auth.organization], unit: 'socialtjanst' });
+      expect(claimsOf(body.access_token)).toMatchObject({
+        sub: demoSubject(username),
+        organization: [members[0].auth.organization],
+        unit: 'socialtjanst',
+      });
       if (body.refresh_token) login = { ...login, refresh_token: body.refresh_token };
     });
 
@@ -238,7 +274,9 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       const system = `${members[0].slug}-system`;
       const fresh = await browserLogin(username);
       const refreshToken = fresh.body.refresh_token;
-      expect((await post(endpoint('/revoke'), { client_id: WEB_CLIENT, token: refreshToken, token_type_hint: 'refresh_token' })).status).toBe(200);
+      expect(
+        (await post(endpoint('/revoke'), { client_id: WEB_CLIENT, token: refreshToken, token_type_hint: 'refresh_token' })).status,
+      ).toBe(200);
       const refreshed = await idp.requestToken({ grant_type: 'refresh_token', client_id: WEB_CLIENT, refresh_token: refreshToken });
       expect({ status: refreshed.status, error: refreshed.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
       const introspected = await post(endpoint('/token/introspect'), { token: refreshToken }, `${system}:${system}-secret`);
@@ -255,7 +293,11 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
 
     it('logs out (RP-initiated, with the id token as hint): back to the portal, and the session’s refresh token is dead', async () => {
       const fresh = await browserLogin(username);
-      const query = new URLSearchParams({ id_token_hint: fresh.body.id_token, post_logout_redirect_uri: `${new URL(PORTAL_CALLBACK).origin}/auth/callback`, client_id: WEB_CLIENT });
+      const query = new URLSearchParams({
+        id_token_hint: fresh.body.id_token,
+        post_logout_redirect_uri: `${new URL(PORTAL_CALLBACK).origin}/auth/callback`,
+        client_id: WEB_CLIENT,
+      });
       let url = `${endpoint('/logout')}?${query}`;
       let response = await fresh.go(url);
       // dev-idp (oidc-provider) asks the browser to confirm with a form post; Keycloak, given the
@@ -263,7 +305,11 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       if (response.status === 200) {
         const confirm = formOf(await response.text(), url);
         url = confirm.action;
-        response = await fresh.go(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...confirm.fields, logout: 'yes' }) });
+        response = await fresh.go(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ ...confirm.fields, logout: 'yes' }),
+        });
       }
       for (let hops = 0; hops < 5 && !(response.headers.get('location') ?? '').startsWith(new URL(PORTAL_CALLBACK).origin); hops++) {
         expect(response.status).toBeGreaterThanOrEqual(300);
@@ -271,7 +317,11 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
         response = await fresh.go(url);
       }
       expect(response.headers.get('location')).toMatch(new RegExp(`^${new URL(PORTAL_CALLBACK).origin}/auth/callback`));
-      const refreshed = await idp.requestToken({ grant_type: 'refresh_token', client_id: WEB_CLIENT, refresh_token: fresh.body.refresh_token });
+      const refreshed = await idp.requestToken({
+        grant_type: 'refresh_token',
+        client_id: WEB_CLIENT,
+        refresh_token: fresh.body.refresh_token,
+      });
       expect({ status: refreshed.status, error: refreshed.body.error }).toEqual({ status: 400, error: 'invalid_grant' });
     });
   });
@@ -290,35 +340,53 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
   });
 
   it('keeps the direct password grant to the dev-only client: the web client refuses it', async () => {
-    const { status, body } = await idp.requestToken({ grant_type: 'password', client_id: WEB_CLIENT, username: 'medborgare-anna', password: 'kommuna-demo' });
+    const { status, body } = await idp.requestToken({
+      grant_type: 'password',
+      client_id: WEB_CLIENT,
+      username: 'medborgare-anna',
+      password: 'kommuna-demo',
+    });
     // Keycloak names it unauthorized_client, oidc-provider invalid_request.
-    expect({ status, error: body.error, token: body.access_token }).toEqual({ status: 400, error: expect.stringMatching(/^(unauthorized_client|invalid_request)$/), token: undefined });
+    expect({ status, error: body.error, token: body.access_token }).toEqual({
+      status: 400,
+      error: expect.stringMatching(/^(unauthorized_client|invalid_request)$/),
+      token: undefined,
+    });
   });
 
-  it.each(members.map((t) => [t.slug, t.auth.organization]))("gives %s's system account (client credentials) its municipality as organization", async (slug, organization) => {
-    const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`);
-    expect({ status, error: body.error }).toEqual({ status: 200, error: undefined });
-    const claims = claimsOf(body.access_token);
-    expect(claims).toMatchObject({
-      iss: idp.realmUrl,
-      typ: 'Bearer',
-      azp: `${slug}-system`,
-      sub: demoSubject(`service-account-${slug}-system`),
-      realm_access: { roles: expect.arrayContaining(['service_account']) },
-      organization: [organization],
-    });
-    expect([claims.aud].flat()).toContain('kommuna-api');
-    // A wrong secret: 401 from both; Keycloak names it unauthorized_client, oidc-provider invalid_client.
-    const wrong = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:wrong`);
-    expect({ status: wrong.status, error: wrong.body.error }).toEqual({ status: 401, error: expect.stringMatching(/^(unauthorized|invalid)_client$/) });
-  });
+  it.each(members.map((t) => [t.slug, t.auth.organization]))(
+    "gives %s's system account (client credentials) its municipality as organization",
+    async (slug, organization) => {
+      const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`);
+      expect({ status, error: body.error }).toEqual({ status: 200, error: undefined });
+      const claims = claimsOf(body.access_token);
+      expect(claims).toMatchObject({
+        iss: idp.realmUrl,
+        typ: 'Bearer',
+        azp: `${slug}-system`,
+        sub: demoSubject(`service-account-${slug}-system`),
+        realm_access: { roles: expect.arrayContaining(['service_account']) },
+        organization: [organization],
+      });
+      expect([claims.aud].flat()).toContain('kommuna-api');
+      // A wrong secret: 401 from both; Keycloak names it unauthorized_client, oidc-provider invalid_client.
+      const wrong = await idp.requestToken({ grant_type: 'client_credentials' }, `${slug}-system:wrong`);
+      expect({ status: wrong.status, error: wrong.body.error }).toEqual({
+        status: 401,
+        error: expect.stringMatching(/^(unauthorized|invalid)_client$/),
+      });
+    },
+  );
 
   it("gives each municipality's system the case-system scope, and the case-system list answers it", async () => {
     for (const t of members) {
       const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${t.slug}-system:${t.slug}-system-secret`);
       expect(status).toBe(200);
       expect(String(claimsOf(body.access_token).scope).split(' ')).toContain(CASE_SYSTEM_SCOPE);
-      const listed = await api.graphql('{ caseSystemSubmissions(first: 1) { nodes { id } hasNextPage } }', { authorization: `Bearer ${body.access_token}`, 'x-kommuna-tenant': t.slug });
+      const listed = await api.graphql('{ caseSystemSubmissions(first: 1) { nodes { id } hasNextPage } }', {
+        authorization: `Bearer ${body.access_token}`,
+        'x-kommuna-tenant': t.slug,
+      });
       expect({ status: listed.status, errors: listed.body.errors }).toEqual({ status: 200, errors: undefined });
       expect(listed.body.data.caseSystemSubmissions.nodes).toEqual(expect.any(Array));
     }
@@ -330,8 +398,15 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     // The demo resident's last eID login was at loa3 (at Keycloak: the `assurance` attribute the
     // eID broker's mapper writes, dev-idp's demo layer; at dev-idp: its demo residents).
     const token = await passwordToken('medborgare-anna');
-    expect(claimsOf(token)).toMatchObject({ acr: 'http://id.elegnamnden.se/loa/1.0/loa3', personnummer: '199001019802', realm_access: { roles: ['citizen'] } });
-    const cases = await api.graphql('{ myCases { nodes { id } } }', { authorization: `Bearer ${token}`, 'x-kommuna-tenant': members[0].slug });
+    expect(claimsOf(token)).toMatchObject({
+      acr: 'http://id.elegnamnden.se/loa/1.0/loa3',
+      personnummer: '199001019802',
+      realm_access: { roles: ['citizen'] },
+    });
+    const cases = await api.graphql('{ myCases { nodes { id } } }', {
+      authorization: `Bearer ${token}`,
+      'x-kommuna-tenant': members[0].slug,
+    });
     expect({ status: cases.status, errors: cases.body.errors }).toEqual({ status: 200, errors: undefined });
   });
 
@@ -357,7 +432,10 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       hasPersonnummer: true,
       tenant: { slug: second.slug },
     });
-    const { status, body } = await idp.requestToken({ grant_type: 'client_credentials' }, `${second.slug}-system:${second.slug}-system-secret`);
+    const { status, body } = await idp.requestToken(
+      { grant_type: 'client_credentials' },
+      `${second.slug}-system:${second.slug}-system-secret`,
+    );
     expect(status).toBe(200);
     const system = await me(body.access_token, second.slug);
     expect(system.body.data?.me ?? system.body).toEqual({
@@ -375,7 +453,10 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
 
   it("refuses a municipality's staff and system account in another municipality", async () => {
     const [first, second] = members;
-    for (const token of [await passwordToken(`${first.slug}-admin`), (await idp.requestToken({ grant_type: 'client_credentials' }, `${first.slug}-system:${first.slug}-system-secret`)).body.access_token]) {
+    for (const token of [
+      await passwordToken(`${first.slug}-admin`),
+      (await idp.requestToken({ grant_type: 'client_credentials' }, `${first.slug}-system:${first.slug}-system-secret`)).body.access_token,
+    ]) {
       const { status, body } = await me(token, second.slug);
       expect(status).toBe(403);
       expect(body.errors[0].extensions.code).toBe('FORBIDDEN');

@@ -22,13 +22,21 @@ describe('e-legitimation: residents need their municipality’s assurance level'
     await idp?.stop();
   });
 
-  const call = (token: string, query: string, variables?: Record<string, unknown>) => api.graphql(query, { authorization: `Bearer ${token}`, 'x-kommuna-tenant': 'sundsvall' }, variables);
+  const call = (token: string, query: string, variables?: Record<string, unknown>) =>
+    api.graphql(query, { authorization: `Bearer ${token}`, 'x-kommuna-tenant': 'sundsvall' }, variables);
   const submit = (token: string) =>
     call(token, 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { errandNumber status } }', {
       input: {
         formSlug: 'parkeringstillstand',
         idempotencyKey: randomUUID(),
-        data: { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 'Går med rullator.', varaktighetManader: 24, gangstrackaMeter: 40, harLakarintyg: false },
+        data: {
+          roll: 'forare',
+          telefon: '060-19 10 00',
+          funktionsnedsattning: 'Går med rullator.',
+          varaktighetManader: 24,
+          gangstrackaMeter: 40,
+          harLakarintyg: false,
+        },
       },
     });
   const ME = '{ me { subject roles hasPersonnummer partyId } }';
@@ -36,8 +44,17 @@ describe('e-legitimation: residents need their municipality’s assurance level'
 
   it('carries the personnummer and the eID level (acr) in the token, one subject at every level', async () => {
     const [loa3, loa2] = [await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa3'), await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa2')];
-    expect(claimsOf(loa3)).toMatchObject({ personnummer: PERSONNUMMER, acr: 'http://id.elegnamnden.se/loa/1.0/loa3', realm_access: { roles: ['citizen'] }, azp: 'kommuna-web' });
-    expect(claimsOf(loa2)).toMatchObject({ personnummer: PERSONNUMMER, acr: 'http://id.elegnamnden.se/loa/1.0/loa2', sub: claimsOf(loa3).sub });
+    expect(claimsOf(loa3)).toMatchObject({
+      personnummer: PERSONNUMMER,
+      acr: 'http://id.elegnamnden.se/loa/1.0/loa3',
+      realm_access: { roles: ['citizen'] },
+      azp: 'kommuna-web',
+    });
+    expect(claimsOf(loa2)).toMatchObject({
+      personnummer: PERSONNUMMER,
+      acr: 'http://id.elegnamnden.se/loa/1.0/loa2',
+      sub: claimsOf(loa3).sub,
+    });
   }, 30_000);
 
   it('lets a resident logged in at loa3 submit a form and find it in Mina sidor', async () => {
@@ -58,7 +75,10 @@ describe('e-legitimation: residents need their municipality’s assurance level'
       expect(attempt.body.errors).toEqual([
         expect.objectContaining({
           message: expect.stringContaining('assurance level 3'),
-          extensions: { code: 'INSUFFICIENT_ASSURANCE', details: { required: 'loa3', requiredAcr: 'http://id.elegnamnden.se/loa/1.0/loa3', actual: 'loa2' } },
+          extensions: {
+            code: 'INSUFFICIENT_ASSURANCE',
+            details: { required: 'loa3', requiredAcr: 'http://id.elegnamnden.se/loa/1.0/loa3', actual: 'loa2' },
+          },
         }),
       ]);
     }

@@ -13,10 +13,19 @@ describe('Mina sidor api', () => {
   });
   afterAll(() => api?.close());
 
-  const auth = (token: string, tenant?: string) => ({ authorization: `Bearer ${token}`, ...(tenant ? { 'x-kommuna-tenant': tenant } : {}) });
-  const citizen = (index: number) => api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
+  const auth = (token: string, tenant?: string) => ({
+    authorization: `Bearer ${token}`,
+    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
+  });
+  const citizen = (index: number) =>
+    api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
   const system = (slug: string) =>
-    api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
+    api.realm.token({
+      sub: `service-account-${slug}-system`,
+      realm_access: { roles: ['service_account'] },
+      organization: [slug],
+      azp: `${slug}-system`,
+    });
   const staff = (slug: string, unit: string, roles = ['case_worker']) =>
     api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles }, organization: [slug], unit });
 
@@ -75,12 +84,24 @@ describe('Mina sidor api', () => {
 
   it("shows a municipal system's update in the timeline; replays change nothing; an older update does not win", async () => {
     const { input, caseId } = await newCase('timra', 106);
-    const update = { source: input.source, externalCaseId: input.externalCaseId, status: 'completion_requested', occurredAt: '2025-02-03T10:00:00Z', whoseTurn: 'CITIZEN', text: { sv: 'Skicka kontoutdrag', en: 'Send bank statements' } };
+    const update = {
+      source: input.source,
+      externalCaseId: input.externalCaseId,
+      status: 'completion_requested',
+      occurredAt: '2025-02-03T10:00:00Z',
+      whoseTurn: 'CITIZEN',
+      text: { sv: 'Skicka kontoutdrag', en: 'Send bank statements' },
+    };
     const first = await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: update });
     expect(first.body.data.recordCaseStatus).toEqual({ caseId, replayed: false, outcome: 'current' });
-    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: update })).body.data.recordCaseStatus).toMatchObject({ replayed: true, outcome: 'replayed' });
+    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: update })).body.data.recordCaseStatus).toMatchObject({
+      replayed: true,
+      outcome: 'replayed',
+    });
     const older = { ...update, status: 'in_progress', occurredAt: '2025-02-02T10:00:00Z', whoseTurn: null, text: null };
-    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: older })).body.data.recordCaseStatus.outcome).toBe('history');
+    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: older })).body.data.recordCaseStatus.outcome).toBe(
+      'history',
+    );
 
     const [view] = (await api.graphql(MY_CASES, auth(citizen(106)))).body.data.myCases.nodes;
     expect([view.status.label.sv, view.whoseTurn]).toEqual(['Komplettering behövs', 'CITIZEN']);
@@ -118,17 +139,30 @@ describe('Mina sidor api', () => {
       input: { source: input.source, externalCaseId: input.externalCaseId, status: 'closed', occurredAt: '2030-01-01T00:00:00Z' },
     });
     expect(ownTenant.body.errors[0].extensions.code).toBe('NOT_FOUND');
-    const { body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { status { internalStatus } } }`, auth(citizen(107)), { id: caseId });
+    const { body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { status { internalStatus } } }`, auth(citizen(107)), {
+      id: caseId,
+    });
     expect(body.data.myCase.status.internalStatus).toBe('received');
   });
 
   it('refuses invalid input with VALIDATION_FAILED and field details, without echoing the number', async () => {
     sequence++;
     const { status, body } = await api.graphql(UPSERT, auth(system('sundsvall'), 'sundsvall'), {
-      input: { source: 'procapita', externalCaseId: `bad-${sequence}`, errandNumber: 'X', caseType: 'x', title: { sv: 'x', en: 'x' }, unit: 'skola', subject: { personnummer: '199001019803' } },
+      input: {
+        source: 'procapita',
+        externalCaseId: `bad-${sequence}`,
+        errandNumber: 'X',
+        caseType: 'x',
+        title: { sv: 'x', en: 'x' },
+        unit: 'skola',
+        subject: { personnummer: '199001019803' },
+      },
     });
     expect(status).toBe(200);
-    expect(body.errors[0].extensions).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'subject.personnummer', message: 'not a valid personnummer' }] });
+    expect(body.errors[0].extensions).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ field: 'subject.personnummer', message: 'not a valid personnummer' }],
+    });
     expect(JSON.stringify(body)).not.toContain('199001019803');
     expect(api.logLines.join('\n')).not.toContain('199001019803');
   });
@@ -140,8 +174,16 @@ describe('Mina sidor api', () => {
       return body.data.me.partyId as string;
     })();
     const data: FormSubmissionReceivedData = {
-      submissionId: 'e2e-submission-1', formSlug: 'parkering', formVersion: '1', caseType: 'parkeringstillstand', errandNumber: 'TK-E2E-1',
-      title: { sv: 'Parkeringstillstånd', en: 'Parking permit' }, unit: 'trafik', subjectPartyId: partyId, subjectKind: 'person', submittedAt: '2025-03-01T09:00:00Z',
+      submissionId: 'e2e-submission-1',
+      formSlug: 'parkering',
+      formVersion: '1',
+      caseType: 'parkeringstillstand',
+      errandNumber: 'TK-E2E-1',
+      title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+      unit: 'trafik',
+      subjectPartyId: partyId,
+      subjectKind: 'person',
+      submittedAt: '2025-03-01T09:00:00Z',
     };
     await requestContext.run({ requestId: 'e2e', tenantId: timra.id }, () =>
       api.runtime.database.transaction((em) => recordEvent(em, { type: EVENT_TYPES.formSubmissionReceived, source: '/e-forms', data })),
@@ -154,7 +196,8 @@ describe('Mina sidor api', () => {
   it("keeps staff to their unit's cases and records each case read", async () => {
     const school = await newCase('harnosand', 109, { unit: 'skola' });
     const social = await newCase('harnosand', 109, { unit: 'socialtjanst' });
-    const read = (token: string, id: string) => api.graphql(`query($id: ID!) { staffCase(id: $id) { id unit } }`, auth(token, 'harnosand'), { id });
+    const read = (token: string, id: string) =>
+      api.graphql(`query($id: ID!) { staffCase(id: $id) { id unit } }`, auth(token, 'harnosand'), { id });
     expect((await read(staff('harnosand', 'skola'), school.caseId)).body.data.staffCase).toEqual({ id: school.caseId, unit: 'skola' });
     expect((await read(staff('harnosand', 'skola'), social.caseId)).body.errors[0].extensions.code).toBe('NOT_FOUND');
     const list = await api.graphql(`{ staffCases(first: 100) { nodes { id unit } } }`, auth(staff('harnosand', 'skola'), 'harnosand'));
@@ -162,9 +205,17 @@ describe('Mina sidor api', () => {
     // A case worker of Sundsvall's school unit does not get Härnösand's school cases.
     expect((await read(staff('sundsvall', 'skola'), school.caseId)).status).toBe(403);
 
-    const reads = await api.graphql(`query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject staffUnit readAt } }`, auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'), { id: school.caseId });
+    const reads = await api.graphql(
+      `query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject staffUnit readAt } }`,
+      auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
+      { id: school.caseId },
+    );
     expect(reads.body.data.staffCaseReads).toEqual([expect.objectContaining({ staffSubject: 'harnosand-skola-1', staffUnit: 'skola' })]);
-    const socialReads = await api.graphql(`query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject } }`, auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'), { id: social.caseId });
+    const socialReads = await api.graphql(
+      `query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject } }`,
+      auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
+      { id: social.caseId },
+    );
     expect(socialReads.body.data.staffCaseReads).toEqual([]);
   });
 
@@ -177,9 +228,20 @@ describe('Mina sidor api', () => {
       await api.graphql(`mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`, auth(system(slug), slug), {
         input: { ...key, externalMessageId: 'm', body: 'Hej' },
       });
-      await api.graphql(`mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { replayed } }`, auth(system(slug), slug), {
-        input: { ...key, externalDecisionId: 'd', decisionType: 'bistand', outcome: 'APPROVAL', decidedAt: '2025-02-06T10:00:00Z', legalBasis: { sfs: '2001:453', chapter: '4', section: '1' } },
-      });
+      await api.graphql(
+        `mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { replayed } }`,
+        auth(system(slug), slug),
+        {
+          input: {
+            ...key,
+            externalDecisionId: 'd',
+            decisionType: 'bistand',
+            outcome: 'APPROVAL',
+            decidedAt: '2025-02-06T10:00:00Z',
+            legalBasis: { sfs: '2001:453', chapter: '4', section: '1' },
+          },
+        },
+      );
     }
     const count = async (token: string, first: number, cases = first) => {
       const dataSource = api.runtime.database.dataSource as any;
@@ -194,7 +256,11 @@ describe('Mina sidor api', () => {
       try {
         const { body } = await api.graphql(MY_CASES, auth(token), { first });
         expect(body.data.myCases.nodes).toHaveLength(cases);
-        expect(body.data.myCases.nodes.every((c: any) => c.timeline.length === 3 && c.decisions.length === 1 && c.messages.length === 1 && c.unreadCount === 1)).toBe(true);
+        expect(
+          body.data.myCases.nodes.every(
+            (c: any) => c.timeline.length === 3 && c.decisions.length === 1 && c.messages.length === 1 && c.unreadCount === 1,
+          ),
+        ).toBe(true);
       } finally {
         dataSource.createQueryRunner = original;
       }
@@ -233,8 +299,18 @@ describe('Mina sidor api', () => {
     });
     const read = await api.graphql(`mutation($id: ID!) { markMyCaseMessagesRead(caseId: $id) }`, auth(citizen(113)), { id: caseId });
     expect(read.body.data.markMyCaseMessagesRead).toBe(1);
-    const reply = await api.graphql(`mutation($id: ID!) { replyToMyCase(caseId: $id, body: "Svar") { unreadCount messages { author body } } }`, auth(citizen(113)), { id: caseId });
-    expect(reply.body.data.replyToMyCase).toEqual({ unreadCount: 0, messages: [{ author: 'MUNICIPALITY', body: 'Fråga' }, { author: 'CITIZEN', body: 'Svar' }] });
+    const reply = await api.graphql(
+      `mutation($id: ID!) { replyToMyCase(caseId: $id, body: "Svar") { unreadCount messages { author body } } }`,
+      auth(citizen(113)),
+      { id: caseId },
+    );
+    expect(reply.body.data.replyToMyCase).toEqual({
+      unreadCount: 0,
+      messages: [
+        { author: 'MUNICIPALITY', body: 'Fråga' },
+        { author: 'CITIZEN', body: 'Svar' },
+      ],
+    });
     const anna = api.realm.token({ sub: 'anna', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
     expect((await api.graphql(MY_CASES, auth(anna))).body.data.myCases.nodes).toEqual([]);
   });

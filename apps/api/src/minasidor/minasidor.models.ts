@@ -18,7 +18,12 @@ registerEnumType(CaseCitizenStatus, {
 export const CaseWhoseTurn = { CITIZEN: 'citizen', MUNICIPALITY: 'municipality', NONE: 'none' } as const;
 registerEnumType(CaseWhoseTurn, { name: 'CaseWhoseTurn', description: 'Who is expected to act next on the case' });
 
-export const CaseDecisionOutcome = { APPROVAL: 'approval', REJECTION: 'rejection', DISMISSAL: 'dismissal', CANCELLATION: 'cancellation' } as const;
+export const CaseDecisionOutcome = {
+  APPROVAL: 'approval',
+  REJECTION: 'rejection',
+  DISMISSAL: 'dismissal',
+  CANCELLATION: 'cancellation',
+} as const;
 registerEnumType(CaseDecisionOutcome, { name: 'CaseDecisionOutcome', description: 'bifall, avslag, avvisning or avskrivning' });
 
 export const CaseMessageAuthor = { CITIZEN: 'citizen', MUNICIPALITY: 'municipality' } as const;
@@ -173,7 +178,10 @@ export class Case {
   @Field()
   errandNumber!: string;
 
-  @Field(() => String, { nullable: true, description: "The reference (diarienummer) the municipality's case system registered the case under, once it has" })
+  @Field(() => String, {
+    nullable: true,
+    description: "The reference (diarienummer) the municipality's case system registered the case under, once it has",
+  })
   caseSystemReference!: string | null;
 
   @Field()
@@ -250,7 +258,8 @@ export class CaseRepresentation {
 
   @Field(() => CaseMunicipality, {
     nullable: true,
-    description: "The municipality that registered it: only that municipality's cases are shown. Null: an authoritative source, every member municipality",
+    description:
+      "The municipality that registered it: only that municipality's cases are shown. Null: an authoritative source, every member municipality",
   })
   municipality!: CaseMunicipality | null;
 }

@@ -20,7 +20,11 @@ import {
 function withoutNulls<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutNulls) as T;
   if (value instanceof Date || value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, withoutNulls(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  ) as T;
 }
 
 const toConnection = (page: CasePage): CaseConnection => ({ nodes: page.cases, endCursor: page.endCursor, hasNextPage: page.hasNextPage });
@@ -43,9 +47,14 @@ export class MinasidorCitizenResolver {
     @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
     @Args('municipality', { type: () => String, nullable: true, description: 'Only this municipality (slug)' }) municipality: string | null,
-    @Args('status', { type: () => [CaseCitizenStatus], nullable: true, description: 'Only these citizen-facing statuses' }) status: CitizenStatus[] | null,
+    @Args('status', { type: () => [CaseCitizenStatus], nullable: true, description: 'Only these citizen-facing statuses' })
+    status: CitizenStatus[] | null,
     @Args('includeDrafts', { type: () => Boolean, defaultValue: false, description: 'Include drafts (Sparat)' }) includeDrafts: boolean,
-    @Args('asOrganisation', { type: () => String, nullable: true, description: 'Company mode: an organisationsnummer or party id you represent' })
+    @Args('asOrganisation', {
+      type: () => String,
+      nullable: true,
+      description: 'Company mode: an organisationsnummer or party id you represent',
+    })
     asOrganisation: string | null,
   ): Promise<CaseConnection> {
     return this.minasidor.citizens
@@ -119,7 +128,7 @@ export class MinasidorStaffResolver {
   }
 
   @Allow('tenant_admin')
-  @Query(() => [StaffCaseRead], { description: "Who read a case of this municipality, and when" })
+  @Query(() => [StaffCaseRead], { description: 'Who read a case of this municipality, and when' })
   staffCaseReads(@Args('caseId', { type: () => ID }) caseId: string): Promise<StaffCaseRead[]> {
     return this.minasidor.staff.readsOf(caseId);
   }
@@ -159,7 +168,15 @@ export class MinasidorSystemResolver {
     description:
       "Register that a person represents an organisation for this municipality's cases, or change or end (a past validTo) this municipality's own registration; audited",
   })
-  registerRepresentation(@CurrentPrincipal() principal: Principal, @Args('input') input: CaseRepresentationInput): Promise<CaseRepresentation> {
-    return this.minasidor.representations.register(withoutNulls(input), principal.clientId && principal.roles.includes('service_account') ? auditActor.service(principal.clientId) : auditActor.staff(principal.subject));
+  registerRepresentation(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input') input: CaseRepresentationInput,
+  ): Promise<CaseRepresentation> {
+    return this.minasidor.representations.register(
+      withoutNulls(input),
+      principal.clientId && principal.roles.includes('service_account')
+        ? auditActor.service(principal.clientId)
+        : auditActor.staff(principal.subject),
+    );
   }
 }

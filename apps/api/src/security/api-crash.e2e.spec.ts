@@ -18,13 +18,28 @@ import { REPO_ROOT } from '../testing/test-api';
  * exactly one errand.
  */
 const SUBMIT = `mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber } }`;
-const ENQUIRY = { fastighetsbeteckning: 'Norrmalm 3:12', atgard: 'attefall', beskrivning: 'Ett attefallshus på tomten', namn: 'Kim', svarsform: 'epost', epost: 'kim@example.se' };
-const PERMIT = { roll: 'forare', telefon: '060-19 10 00', funktionsnedsattning: 'Bruten fot, gips i tre månader.', varaktighetManader: 3, gangstrackaMeter: 40, harLakarintyg: false };
+const ENQUIRY = {
+  fastighetsbeteckning: 'Norrmalm 3:12',
+  atgard: 'attefall',
+  beskrivning: 'Ett attefallshus på tomten',
+  namn: 'Kim',
+  svarsform: 'epost',
+  epost: 'kim@example.se',
+};
+const PERMIT = {
+  roll: 'forare',
+  telefon: '060-19 10 00',
+  funktionsnedsattning: 'Bruten fot, gips i tre månader.',
+  varaktighetManader: 3,
+  gangstrackaMeter: 40,
+  harLakarintyg: false,
+};
 // (Shorter than six months: the rules reject it at once, so decisions are part of the transaction under test.)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The api as deployed, its own process; `ready` fails if it exits first. */
-const spawnApi = (env: Record<string, string | undefined>): NodeProcess => spawnNodeProcess({ script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready' });
+const spawnApi = (env: Record<string, string | undefined>): NodeProcess =>
+  spawnNodeProcess({ script: 'apps/api/src/main.ts', env, readyText: 'Kommuna api ready' });
 
 describe('api crash safety', () => {
   it('is proven on a PostgreSQL server (two processes cannot share the embedded database)', () => {
@@ -63,15 +78,30 @@ describe('api crash safety', () => {
       };
       const citizen = `Bearer ${realm.token({ sub: 'crash-citizen', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' }, {})}`;
       const url = `http://127.0.0.1:${port}/graphql`;
-      type Attempt = { key: string; kind: 'enquiry' | 'permit'; neverSent?: boolean; acknowledged?: { submissionId: string; errandNumber: string } };
+      type Attempt = {
+        key: string;
+        kind: 'enquiry' | 'permit';
+        neverSent?: boolean;
+        acknowledged?: { submissionId: string; errandNumber: string };
+      };
       const attempts: Attempt[] = [];
       const submit = async (attempt: Attempt) => {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-kommuna-tenant': 'sundsvall', ...(attempt.kind === 'permit' ? { authorization: citizen } : {}) },
+          headers: {
+            'content-type': 'application/json',
+            'x-kommuna-tenant': 'sundsvall',
+            ...(attempt.kind === 'permit' ? { authorization: citizen } : {}),
+          },
           body: JSON.stringify({
             query: SUBMIT,
-            variables: { input: { formSlug: attempt.kind === 'permit' ? 'parkeringstillstand' : 'bygglov-forfragan', data: attempt.kind === 'permit' ? PERMIT : ENQUIRY, idempotencyKey: attempt.key } },
+            variables: {
+              input: {
+                formSlug: attempt.kind === 'permit' ? 'parkeringstillstand' : 'bygglov-forfragan',
+                data: attempt.kind === 'permit' ? PERMIT : ENQUIRY,
+                idempotencyKey: attempt.key,
+              },
+            },
           }),
         });
         const body = (await response.json()) as { data?: { submitForm: { submissionId: string; errandNumber: string } }; errors?: unknown };
@@ -118,20 +148,34 @@ describe('api crash safety', () => {
       const submissions: Array<{ id: string; idempotency_key: string; errand_number: string; status: string }> = await sql(
         `SELECT id, idempotency_key, errand_number, status FROM eforms_submission WHERE idempotency_key LIKE 'crash-%'`,
       );
-      const events: Array<{ type: string; subject: string }> = await sql(`SELECT type, subject FROM outbox_event WHERE source = '/e-forms'`);
+      const events: Array<{ type: string; subject: string }> = await sql(
+        `SELECT type, subject FROM outbox_event WHERE source = '/e-forms'`,
+      );
       const decisions: Array<{ submission_id: string }> = await sql(`SELECT submission_id FROM eforms_decision`);
       const stored = new Map(submissions.map((s) => [s.idempotency_key, s]));
-      const eventsOf = (type: string) => events.filter((e) => e.type === type).map((e) => e.subject).sort();
+      const eventsOf = (type: string) =>
+        events
+          .filter((e) => e.type === type)
+          .map((e) => e.subject)
+          .sort();
 
       // Every acknowledged submission is stored as acknowledged.
       const acknowledged = attempts.filter((a) => a.acknowledged);
       const unacknowledged = attempts.filter((a) => !a.acknowledged && !a.neverSent);
       expect(attempts.filter((a) => a.neverSent && stored.has(a.key))).toEqual([]);
-      expect(acknowledged.filter((a) => stored.get(a.key)?.id !== a.acknowledged!.submissionId || stored.get(a.key)?.errand_number !== a.acknowledged!.errandNumber)).toEqual([]);
+      expect(
+        acknowledged.filter(
+          (a) =>
+            stored.get(a.key)?.id !== a.acknowledged!.submissionId || stored.get(a.key)?.errand_number !== a.acknowledged!.errandNumber,
+        ),
+      ).toEqual([]);
       // Every stored submission has exactly one received event and no event lacks its submission.
       expect(eventsOf(EVENT_TYPES.formSubmissionReceived)).toEqual(submissions.map((s) => s.id).sort());
       // The parking permits were decided at once: decision row and decision event together, or neither.
-      const decided = submissions.filter((s) => s.status === 'decided').map((s) => s.id).sort();
+      const decided = submissions
+        .filter((s) => s.status === 'decided')
+        .map((s) => s.id)
+        .sort();
       expect(decisions.map((d) => d.submission_id).sort()).toEqual(decided);
       expect(eventsOf(EVENT_TYPES.formDecisionMade)).toEqual(decided);
       expect(decided.length).toBeGreaterThan(0);
@@ -140,7 +184,10 @@ describe('api crash safety', () => {
       // Errand numbers: per series 1..n without gaps, and the counter agrees.
       const [{ year }] = await sql(`SELECT max(year)::int AS year FROM eforms_errand_counter`);
       for (const prefix of ['BYG', 'PTS']) {
-        const numbers = submissions.filter((s) => s.errand_number.startsWith(`${prefix}-`)).map((s) => Number(s.errand_number.split('-')[2])).sort((a, b) => a - b);
+        const numbers = submissions
+          .filter((s) => s.errand_number.startsWith(`${prefix}-`))
+          .map((s) => Number(s.errand_number.split('-')[2]))
+          .sort((a, b) => a - b);
         expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
         const [counter] = await sql(`SELECT last_value FROM eforms_errand_counter WHERE prefix = $1 AND year = $2`, [prefix, year]);
         expect(counter?.last_value ?? 0).toBe(numbers.length);

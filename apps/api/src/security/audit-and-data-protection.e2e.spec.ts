@@ -28,18 +28,34 @@ describe('audit trail and data protection', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
-    const token = (claims: Record<string, unknown>) => ({ authorization: `Bearer ${api.realm.token(claims)}`, 'x-kommuna-tenant': 'sundsvall' });
+    const token = (claims: Record<string, unknown>) => ({
+      authorization: `Bearer ${api.realm.token(claims)}`,
+      'x-kommuna-tenant': 'sundsvall',
+    });
     headers = {
       anna: token({ sub: 'anna', realm_access: { roles: ['citizen'] }, personnummer: ANNA }),
       admin: token({ sub: 'admin-sundsvall', realm_access: { roles: ['tenant_admin'] }, organization: ['sundsvall'] }),
-      caseWorker: token({ sub: 'handlaggare-social', realm_access: { roles: ['case_worker'] }, organization: ['sundsvall'], unit: 'socialtjanst' }),
-      system: token({ sub: 'sundsvall-arendesystem', realm_access: { roles: ['service_account'] }, organization: ['sundsvall'], azp: 'sundsvall-arendesystem' }),
+      caseWorker: token({
+        sub: 'handlaggare-social',
+        realm_access: { roles: ['case_worker'] },
+        organization: ['sundsvall'],
+        unit: 'socialtjanst',
+      }),
+      system: token({
+        sub: 'sundsvall-arendesystem',
+        realm_access: { roles: ['service_account'] },
+        organization: ['sundsvall'],
+        azp: 'sundsvall-arendesystem',
+      }),
     };
     // Every URL the flow below requests goes through here, so the test can look at them.
-    api.app.getHttpAdapter().getInstance().addHook('onRequest', (request, _reply, done) => {
-      urls.push(request.url);
-      done();
-    });
+    api.app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', (request, _reply, done) => {
+        urls.push(request.url);
+        done();
+      });
   });
   afterAll(() => api?.close());
 
@@ -54,13 +70,30 @@ describe('audit trail and data protection', () => {
     await gql(headers.admin, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { version } }', {
       input: { name: 'paminnelse', subject: { sv: 'Påminnelse', en: 'Reminder' }, body: { sv: 'Hej!', en: 'Hi!' } },
     });
-    const timraAdmin = { authorization: `Bearer ${api.realm.token({ sub: 'admin-timra', realm_access: { roles: ['tenant_admin'] }, organization: ['timra'] })}`, 'x-kommuna-tenant': 'timra' };
-    await gql(timraAdmin, 'mutation { adoptFormTemplate(input: { publisher: "sundsvall", templateSlug: "parkeringstillstand" }) { slug } }');
+    const timraAdmin = {
+      authorization: `Bearer ${api.realm.token({ sub: 'admin-timra', realm_access: { roles: ['tenant_admin'] }, organization: ['timra'] })}`,
+      'x-kommuna-tenant': 'timra',
+    };
+    await gql(
+      timraAdmin,
+      'mutation { adoptFormTemplate(input: { publisher: "sundsvall", templateSlug: "parkeringstillstand" }) { slug } }',
+    );
 
     // An automated decision (shorter than six months: the rules reject at once) and a manual one.
     const submit = (key: string, months: number) =>
       gql(headers.anna, 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber status } }', {
-        input: { formSlug: 'parkeringstillstand', idempotencyKey: key, data: { roll: 'forare', telefon: '060-12 34 56', funktionsnedsattning: 'Svår artros i båda knäna.', varaktighetManader: months, gangstrackaMeter: 40, harLakarintyg: false } },
+        input: {
+          formSlug: 'parkeringstillstand',
+          idempotencyKey: key,
+          data: {
+            roll: 'forare',
+            telefon: '060-12 34 56',
+            funktionsnedsattning: 'Svår artros i båda knäna.',
+            varaktighetManader: months,
+            gangstrackaMeter: 40,
+            harLakarintyg: false,
+          },
+        },
       });
     const automated = (await submit('audit-key-1', 3)).submitForm;
     const manual = (await submit('audit-key-2', 24)).submitForm;
@@ -87,7 +120,10 @@ describe('audit trail and data protection', () => {
         'staff:handlaggare-social eforms.decision.manual',
       ]),
     );
-    expect(auditLog.find((e: any) => e.action === 'eforms.decision.automated')).toMatchObject({ targetId: automated.submissionId, details: { errandNumber: automated.errandNumber, outcome: 'reject', rules: ['avslag-kortvarig'] } });
+    expect(auditLog.find((e: any) => e.action === 'eforms.decision.automated')).toMatchObject({
+      targetId: automated.submissionId,
+      details: { errandNumber: automated.errandNumber, outcome: 'reject', rules: ['avslag-kortvarig'] },
+    });
     // Timrå's adoption is in Timrå's own chain, not Sundsvall's.
     expect(actions.some((a: string) => a.includes('template.adopted'))).toBe(false);
     const timra = await gql(timraAdmin, '{ auditLog { actor action } verifyAuditLog { intact entries } }');
@@ -104,7 +140,18 @@ describe('audit trail and data protection', () => {
     // Citizen login and submission (the personnummer arrives only inside the signed token).
     await gql(headers.anna, '{ me { subject roles } }');
     await gql(headers.anna, 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { errandNumber } }', {
-      input: { formSlug: 'parkeringstillstand', idempotencyKey: 'pnr-flow-1', data: { roll: 'forare', telefon: '060-12 34 56', funktionsnedsattning: 'Svår artros i båda knäna.', varaktighetManader: 3, gangstrackaMeter: 40, harLakarintyg: false } },
+      input: {
+        formSlug: 'parkeringstillstand',
+        idempotencyKey: 'pnr-flow-1',
+        data: {
+          roll: 'forare',
+          telefon: '060-12 34 56',
+          funktionsnedsattning: 'Svår artros i båda knäna.',
+          varaktighetManader: 3,
+          gangstrackaMeter: 40,
+          harLakarintyg: false,
+        },
+      },
     });
     // A municipal system writes a case for Erik, naming him by personnummer (input, not identity).
     const { upsertCase } = await gql(headers.system, 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', {
@@ -176,8 +223,17 @@ describe('audit trail and data protection', () => {
         if (typeof value !== 'string') return;
         const key = at.split('.').pop() ?? '';
         // A secret-looking key must hold a reference (vault:, env:, secret:), never the value.
-        if (/(secret|password|passwd|token|api[-_]?key|private[-_]?key|credential)/i.test(key) && !/^(vault|env|secret|k8s|file):/i.test(value)) problems.push(`${file}: ${at}`);
-        if (/-----BEGIN [A-Z ]*PRIVATE KEY-----|\beyJ[\w-]{10,}\.[\w-]{10,}\.|\b(?:AKIA|ghp_|xox[bp]-)[\w-]{10,}|:\/\/[^/\s:@]+:[^/\s@]+@/.test(value)) problems.push(`${file}: ${at} looks like a secret value`);
+        if (
+          /(secret|password|passwd|token|api[-_]?key|private[-_]?key|credential)/i.test(key) &&
+          !/^(vault|env|secret|k8s|file):/i.test(value)
+        )
+          problems.push(`${file}: ${at}`);
+        if (
+          /-----BEGIN [A-Z ]*PRIVATE KEY-----|\beyJ[\w-]{10,}\.[\w-]{10,}\.|\b(?:AKIA|ghp_|xox[bp]-)[\w-]{10,}|:\/\/[^/\s:@]+:[^/\s@]+@/.test(
+            value,
+          )
+        )
+          problems.push(`${file}: ${at} looks like a secret value`);
       };
       visit(parse(fs.readFileSync(file, 'utf8')), path.relative(REPO_ROOT, file));
       if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(fs.readFileSync(file, 'utf8'))) problems.push(`${file}: holds a private key`);
@@ -187,7 +243,9 @@ describe('audit trail and data protection', () => {
 });
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? walk(path.join(dir, d.name)) : [path.join(dir, d.name)]));
 }
 
 /** Every outbox event of every municipality, as text. */
@@ -204,7 +262,9 @@ async function eventsText(api: TestApi): Promise<string> {
 
 describe('the personnummer scan the test above relies on', () => {
   it('finds numbers in every written form and ignores other digits', () => {
-    expect(personnummerOf(`{"msg":"x","recipient":"${ANNA}"} 19711010-9878 711010-9878 uuid 3f0b1c2d-1990-0101-9802-aaaaaaaaaaaa 1199001019802`)).toEqual([ANNA, '19711010-9878', '711010-9878']);
+    expect(
+      personnummerOf(`{"msg":"x","recipient":"${ANNA}"} 19711010-9878 711010-9878 uuid 3f0b1c2d-1990-0101-9802-aaaaaaaaaaaa 1199001019802`),
+    ).toEqual([ANNA, '19711010-9878', '711010-9878']);
     expect(personnummerOf('errand SKM-2025-000001 at 2025-03-04T13:05:00Z')).toEqual([]);
   });
 });

@@ -33,7 +33,8 @@ const ANNA = '199001019802';
 const takesId = (type: GraphQLInputType, depth = 0): boolean => {
   const named = getNamedType(type);
   if (isScalarType(named)) return named.name === 'ID';
-  if (isInputObjectType(named) && depth < 3) return Object.values(named.getFields()).some((f) => takesId(f.type, depth + 1) || /Id$/.test(f.name));
+  if (isInputObjectType(named) && depth < 3)
+    return Object.values(named.getFields()).some((f) => takesId(f.type, depth + 1) || /Id$/.test(f.name));
   return false;
 };
 
@@ -45,7 +46,11 @@ function valueWith(type: GraphQLInputType, id: string, name: string, depth = 0):
   if (isEnumType(named)) return named.getValues()[0].value ?? named.getValues()[0].name;
   if (isInputObjectType(named)) {
     if (depth > 3) return null;
-    return Object.fromEntries(Object.values(named.getFields()).filter((f) => isNonNullType(f.type) || /id$/i.test(f.name)).map((f) => [f.name, valueWith(f.type, id, f.name, depth + 1)]));
+    return Object.fromEntries(
+      Object.values(named.getFields())
+        .filter((f) => isNonNullType(f.type) || /id$/i.test(f.name))
+        .map((f) => [f.name, valueWith(f.type, id, f.name, depth + 1)]),
+    );
   }
   switch (named.name) {
     case 'ID':
@@ -83,7 +88,8 @@ describe('isolation, adversarially', () => {
   const secrets: Record<string, string> = {};
   let headers: Record<string, Record<string, string>>;
 
-  const gql = async (who: Record<string, string>, query: string, variables?: Record<string, unknown>) => (await api.graphql(query, who, variables)).body;
+  const gql = async (who: Record<string, string>, query: string, variables?: Record<string, unknown>) =>
+    (await api.graphql(query, who, variables)).body;
   const ok = async (who: Record<string, string>, query: string, variables?: Record<string, unknown>) => {
     const body = await gql(who, query, variables);
     expect(body.errors).toBeUndefined();
@@ -92,9 +98,21 @@ describe('isolation, adversarially', () => {
 
   beforeAll(async () => {
     api = await startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '1000000', KOMMUNA_RATE_LIMIT_PER_TENANT: '1000000' } });
-    const token = (claims: Record<string, unknown>, tenant: string) => ({ authorization: `Bearer ${api.realm.token(claims)}`, 'x-kommuna-tenant': tenant });
+    const token = (claims: Record<string, unknown>, tenant: string) => ({
+      authorization: `Bearer ${api.realm.token(claims)}`,
+      'x-kommuna-tenant': tenant,
+    });
     const staff = (tenant: string, role: string, addressing = tenant) =>
-      token({ sub: `${tenant}-${role}`, realm_access: { roles: [role] }, organization: [tenant], unit: 'socialtjanst', azp: `${tenant}-system` }, addressing);
+      token(
+        {
+          sub: `${tenant}-${role}`,
+          realm_access: { roles: [role] },
+          organization: [tenant],
+          unit: 'socialtjanst',
+          azp: `${tenant}-system`,
+        },
+        addressing,
+      );
     headers = {
       erikInSundsvall: token({ sub: 'erik', realm_access: { roles: ['citizen'] }, personnummer: ERIK }, 'sundsvall'),
       annaInSundsvall: token({ sub: 'anna', realm_access: { roles: ['citizen'] }, personnummer: ANNA }, 'sundsvall'),
@@ -109,20 +127,48 @@ describe('isolation, adversarially', () => {
     };
 
     // Erik's data in Sundsvall: a draft with a file, a submitted (and at once decided) parking permit, a letter, a case.
-    const { startFormDraft: draft } = await ok(headers.erikInSundsvall, 'mutation { startFormDraft(formSlug: "parkeringstillstand") { id } }');
-    const { uploadFormAttachment: file } = await ok(headers.erikInSundsvall, 'mutation($input: UploadFormAttachmentInput!) { uploadFormAttachment(input: $input) { id } }', {
-      input: { draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') },
-    });
-    const { submitForm } = await ok(headers.erikInSundsvall, 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber } }', {
-      input: { formSlug: 'parkeringstillstand', idempotencyKey: 'isolation-erik-1', data: { roll: 'forare', telefon: '060-12 34 56', funktionsnedsattning: 'Hemlig diagnos för Erik.', varaktighetManader: 3, gangstrackaMeter: 40, harLakarintyg: false } },
-    });
-    const { startFormDraft: secondDraft } = await ok(headers.erikInSundsvall, 'mutation { startFormDraft(formSlug: "parkeringstillstand") { id } }');
-    const letter = await api.app.getHttpAdapter().getInstance().inject({
-      method: 'POST',
-      url: '/digital-mail/messages',
-      headers: { ...headers.sundsvallSystem, 'content-type': 'application/json', 'idempotency-key': 'isolation-letter-1' },
-      payload: JSON.stringify({ recipient: ERIK, subject: 'Hemligt beslut om bistånd', body: 'Hemligt innehåll.' }),
-    });
+    const { startFormDraft: draft } = await ok(
+      headers.erikInSundsvall,
+      'mutation { startFormDraft(formSlug: "parkeringstillstand") { id } }',
+    );
+    const { uploadFormAttachment: file } = await ok(
+      headers.erikInSundsvall,
+      'mutation($input: UploadFormAttachmentInput!) { uploadFormAttachment(input: $input) { id } }',
+      {
+        input: { draftId: draft.id, field: 'lakarintyg', fileName: 'intyg.pdf', contentBase64: PDF.toString('base64') },
+      },
+    );
+    const { submitForm } = await ok(
+      headers.erikInSundsvall,
+      'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber } }',
+      {
+        input: {
+          formSlug: 'parkeringstillstand',
+          idempotencyKey: 'isolation-erik-1',
+          data: {
+            roll: 'forare',
+            telefon: '060-12 34 56',
+            funktionsnedsattning: 'Hemlig diagnos för Erik.',
+            varaktighetManader: 3,
+            gangstrackaMeter: 40,
+            harLakarintyg: false,
+          },
+        },
+      },
+    );
+    const { startFormDraft: secondDraft } = await ok(
+      headers.erikInSundsvall,
+      'mutation { startFormDraft(formSlug: "parkeringstillstand") { id } }',
+    );
+    const letter = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({
+        method: 'POST',
+        url: '/digital-mail/messages',
+        headers: { ...headers.sundsvallSystem, 'content-type': 'application/json', 'idempotency-key': 'isolation-letter-1' },
+        payload: JSON.stringify({ recipient: ERIK, subject: 'Hemligt beslut om bistånd', body: 'Hemligt innehåll.' }),
+      });
     expect(letter.statusCode).toBeLessThan(300);
     await api.dispatchEvents();
     const { myCases } = await ok(headers.erikInSundsvall, '{ myCases { nodes { id errandNumber } } }');
@@ -155,7 +201,9 @@ describe('isolation, adversarially', () => {
     const state: Record<string, string> = {};
     for (const table of await tenantTables()) {
       const [row] = await inTenant(sundsvall().id, () =>
-        api.runtime.database.transaction((em) => em.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${table}" t`)),
+        api.runtime.database.transaction((em) =>
+          em.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${table}" t`),
+        ),
       );
       state[table] = `${row.n}:${row.h}`;
     }
@@ -169,7 +217,15 @@ describe('isolation, adversarially', () => {
       ...Object.values(SCHEMA.getMutationType()!.getFields()).map((f) => ['mutation', f] as const),
     ].filter(([, f]) => f.args.some((a) => takesId(a.type) || /id$/i.test(a.name)));
     expect(operations.length).toBeGreaterThan(15);
-    const attackers = ['annaInSundsvall', 'annaInTimra', 'timraAdmin', 'timraCaseWorker', 'timraSystem', 'timraAdminAddressingSundsvall', 'timraCaseWorkerAddressingSundsvall'];
+    const attackers = [
+      'annaInSundsvall',
+      'annaInTimra',
+      'timraAdmin',
+      'timraCaseWorker',
+      'timraSystem',
+      'timraAdminAddressingSundsvall',
+      'timraCaseWorkerAddressingSundsvall',
+    ];
     const markers = [secrets.draft, secrets.attachment, secrets.submission, secrets.errandNumber, secrets.letter, secrets.case, 'Hemlig'];
     const leaks: string[] = [];
     // Controls: the owners make the same calls and must find their data, or the attack proves nothing.
@@ -182,7 +238,9 @@ describe('isolation, adversarially', () => {
       const query = `${kind}(${declared}) { ${field.name}(${field.args.map((a) => `${a.name}: $${a.name}`).join(', ')})${selection(getNamedType(field.type))} }`;
       for (const id of [secrets.draft, secrets.attachment, secrets.submission, secrets.letter, secrets.case]) {
         const variables = Object.fromEntries(
-          field.args.filter((a) => isNonNullType(a.type) || takesId(a.type) || /id$/i.test(a.name)).map((a) => [a.name, valueWith(a.type, id, a.name)]),
+          field.args
+            .filter((a) => isNonNullType(a.type) || takesId(a.type) || /id$/i.test(a.name))
+            .map((a) => [a.name, valueWith(a.type, id, a.name)]),
         );
         planned.push({ name: field.name, query, variables });
         for (const attacker of attackers) {
@@ -209,7 +267,9 @@ describe('isolation, adversarially', () => {
     }
     expect([...reachedByOwner].sort()).toEqual(expect.arrayContaining(['formDraft', 'formReceipt', 'formSubmission', 'myCase']));
     // And Erik still sees his own: the ids were real.
-    const mine = await ok(headers.erikInSundsvall, 'query($id: ID!) { formReceipt(submissionId: $id) { errandNumber } }', { id: secrets.submission });
+    const mine = await ok(headers.erikInSundsvall, 'query($id: ID!) { formReceipt(submissionId: $id) { errandNumber } }', {
+      id: secrets.submission,
+    });
     expect(mine.formReceipt.errandNumber).toBe(secrets.errandNumber);
   }, 180_000);
 
@@ -217,7 +277,11 @@ describe('isolation, adversarially', () => {
     const fastify = api.app.getHttpAdapter().getInstance();
     const read = await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${secrets.letter}`, headers: headers.timraSystem });
     expect(read.statusCode).toBe(404);
-    const forged = await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${secrets.letter}`, headers: { ...headers.timraSystem, 'x-kommuna-tenant': 'sundsvall' } });
+    const forged = await fastify.inject({
+      method: 'GET',
+      url: `/digital-mail/messages/${secrets.letter}`,
+      headers: { ...headers.timraSystem, 'x-kommuna-tenant': 'sundsvall' },
+    });
     expect(forged.statusCode).toBe(403);
     const exported = await fastify.inject({ method: 'GET', url: '/admin/export.tar', headers: headers.timraAdminAddressingSundsvall });
     expect(exported.statusCode).toBe(403);
@@ -234,7 +298,8 @@ describe('isolation, adversarially', () => {
         inTenant(timra.id, () => api.runtime.database.transaction((em) => em.query(sql, [secrets.tenantB]))).then(
           (rows) => (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as unknown[],
           // No grant (e.g. UPDATE on the audit trail) or a guard trigger: refused, which is also isolation.
-          (error: Error) => (/permission denied|append-only|immutable|not allowed|violates/i.test(error.message) ? [] : Promise.reject(error)),
+          (error: Error) =>
+            /permission denied|append-only|immutable|not allowed|violates/i.test(error.message) ? [] : Promise.reject(error),
         );
       const selected = await run(`SELECT tenant_id FROM "${table}" WHERE tenant_id = $1 OR true`);
       if (selected.some((r: any) => r.tenant_id === secrets.tenantB)) seen.push(`${table}: SELECT`);
@@ -253,13 +318,25 @@ describe('isolation, adversarially', () => {
   // ---- Mina sidor: every mutation, and the platform-level representation register (issue 23) --------
 
   const COMPANY = '556016-0680';
-  const MINASIDOR_MUTATIONS = ['markMyCaseMessagesRead', 'postCaseMessage', 'recordCaseDecision', 'recordCaseStatus', 'registerRepresentation', 'replyToMyCase', 'upsertCase'];
+  const MINASIDOR_MUTATIONS = [
+    'markMyCaseMessagesRead',
+    'postCaseMessage',
+    'recordCaseDecision',
+    'recordCaseStatus',
+    'registerRepresentation',
+    'replyToMyCase',
+    'upsertCase',
+  ];
   const MY_COMPANY_CASES = 'query($org: String) { myCases(asOrganisation: $org) { nodes { id errandNumber timeline { kind } } } }';
-  const REGISTER = 'mutation($input: CaseRepresentationInput!) { registerRepresentation(input: $input) { organisationsnummer source municipality { slug } validTo } }';
+  const REGISTER =
+    'mutation($input: CaseRepresentationInput!) { registerRepresentation(input: $input) { organisationsnummer source municipality { slug } validTo } }';
   const codeOf = (body: { errors?: Array<{ extensions?: { code?: string } }> }) => body.errors?.[0]?.extensions?.code;
   /** Representation rows some other municipality (or an authoritative source) registered: Timrå's callers must change none. */
   const representationsNotOf = (tenantId: string) =>
-    api.runtime.database.dataSource.query(`SELECT r::text AS row FROM minasidor_representation r WHERE registered_by_tenant_id IS DISTINCT FROM $1 ORDER BY id`, [tenantId]);
+    api.runtime.database.dataSource.query(
+      `SELECT r::text AS row FROM minasidor_representation r WHERE registered_by_tenant_id IS DISTINCT FROM $1 ORDER BY id`,
+      [tenantId],
+    );
   const sundsvallAdmin = () => ({
     authorization: `Bearer ${api.realm.token({ sub: 'sundsvall-tenant_admin', realm_access: { roles: ['tenant_admin'] }, organization: ['sundsvall'] })}`,
     'x-kommuna-tenant': 'sundsvall',
@@ -270,13 +347,26 @@ describe('isolation, adversarially', () => {
   async function sundsvallCompanyCase() {
     if (companyCase) return companyCase;
     const key = { source: 'procapita', externalCaseId: 'sbn-2025-0301' };
-    const { upsertCase } = await ok(headers.sundsvallSystem, 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', {
-      input: { ...key, errandNumber: 'SBN-2025-0301', caseType: 'serveringstillstand', unit: 'tillstand', title: { sv: 'Hemligt serveringstillstånd', en: 'Secret licence' }, subject: { organisationsnummer: COMPANY } },
-    });
+    const { upsertCase } = await ok(
+      headers.sundsvallSystem,
+      'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }',
+      {
+        input: {
+          ...key,
+          errandNumber: 'SBN-2025-0301',
+          caseType: 'serveringstillstand',
+          unit: 'tillstand',
+          title: { sv: 'Hemligt serveringstillstånd', en: 'Secret licence' },
+          subject: { organisationsnummer: COMPANY },
+        },
+      },
+    );
     await ok(headers.sundsvallSystem, 'mutation($input: CaseStatusInput!) { recordCaseStatus(input: $input) { outcome } }', {
       input: { ...key, status: 'in_progress', occurredAt: '2025-10-01T08:00:00Z', text: { sv: 'Hemlig utredning pågår', en: 'Secret' } },
     });
-    await ok(headers.sundsvallSystem, 'mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }', { input: { ...key, externalMessageId: 'm-1', body: 'Hemligt meddelande' } });
+    await ok(headers.sundsvallSystem, 'mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }', {
+      input: { ...key, externalMessageId: 'm-1', body: 'Hemligt meddelande' },
+    });
     companyCase = { id: upsertCase.caseId, key };
     return companyCase;
   }
@@ -297,7 +387,11 @@ describe('isolation, adversarially', () => {
       'mutation($id: ID!, $org: String) { markMyCaseMessagesRead(caseId: $id, asOrganisation: $org) }',
     ]) {
       const body = await gql(headers.erikInSundsvall, query, { id, org: COMPANY });
-      expect({ query, code: codeOf(body), data: JSON.stringify(body.data ?? null).includes('SBN') }).toEqual({ query, code: 'NOT_FOUND', data: false });
+      expect({ query, code: codeOf(body), data: JSON.stringify(body.data ?? null).includes('SBN') }).toEqual({
+        query,
+        code: 'NOT_FOUND',
+        data: false,
+      });
     }
 
     // Sundsvall registers Anna: she sees the case (the control), in Sundsvall's audit trail.
@@ -308,7 +402,9 @@ describe('isolation, adversarially', () => {
     expect(othersRows.length).toBeGreaterThan(0);
 
     // Timrå's admin tries to end Sundsvall's registration of Anna, directly and addressing Sundsvall.
-    const end = { input: { organisationsnummer: COMPANY, personnummer: ANNA, validFrom: '2020-01-01T00:00:00Z', validTo: '2021-01-01T00:00:00Z' } };
+    const end = {
+      input: { organisationsnummer: COMPANY, personnummer: ANNA, validFrom: '2020-01-01T00:00:00Z', validTo: '2021-01-01T00:00:00Z' },
+    };
     expect(codeOf(await gql(headers.timraAdmin, REGISTER, end))).toBe('NOT_FOUND');
     expect(codeOf(await gql(headers.timraSystem, REGISTER, end))).toBe('NOT_FOUND');
     expect(codeOf(await gql(headers.timraAdminAddressingSundsvall, REGISTER, end))).toBe('FORBIDDEN');
@@ -318,7 +414,13 @@ describe('isolation, adversarially', () => {
 
     // Each municipality's registrations are in its own hash chain, and only there.
     const trail = async (tenantId: string) =>
-      JSON.stringify(await inTenant(tenantId, () => api.runtime.database.transaction((em) => em.query(`SELECT actor, action, details FROM audit_log WHERE action LIKE 'minasidor.representation.%'`))));
+      JSON.stringify(
+        await inTenant(tenantId, () =>
+          api.runtime.database.transaction((em) =>
+            em.query(`SELECT actor, action, details FROM audit_log WHERE action LIKE 'minasidor.representation.%'`),
+          ),
+        ),
+      );
     expect(await trail(sundsvall().id)).toContain('staff:sundsvall-tenant_admin');
     expect(await trail(sundsvall().id)).not.toContain('timra');
     expect(await trail(timra.id)).toContain('service:timra-system');
@@ -330,23 +432,63 @@ describe('isolation, adversarially', () => {
     // Every Mina sidor mutation of the schema is listed here: a new one fails this line until it is attacked below.
     const minasidorMutations = Object.values(SCHEMA.getMutationType()!.getFields())
       // Mina sidor's types start with Case; e-forms' case-system types (CaseSystem…) are e-forms', attacked in case-system.e2e.spec.ts.
-      .filter((f) => /^Case(?!System)/.test(getNamedType(f.type).name) || f.args.some((a) => /^Case(?!System)/.test(getNamedType(a.type).name)) || /MyCase/.test(f.name))
+      .filter(
+        (f) =>
+          /^Case(?!System)/.test(getNamedType(f.type).name) ||
+          f.args.some((a) => /^Case(?!System)/.test(getNamedType(a.type).name)) ||
+          /MyCase/.test(f.name),
+      )
       .map((f) => f.name)
       .sort();
     expect(minasidorMutations).toEqual(MINASIDOR_MUTATIONS);
     const calls: Record<string, Array<[string, Record<string, unknown>]>> = {
-      upsertCase: [['mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId created } }', { input: { ...key, errandNumber: 'X-1', caseType: 'x', unit: 'tillstand', title: { sv: 'Kapad', en: 'Hijacked' }, subject: { personnummer: ANNA } } }]],
-      recordCaseStatus: [['mutation($input: CaseStatusInput!) { recordCaseStatus(input: $input) { caseId outcome } }', { input: { ...key, status: 'closed', occurredAt: '2030-01-01T00:00:00Z' } }]],
-      recordCaseDecision: [
-        ['mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { caseId } }', { input: { ...key, externalDecisionId: 'forged', decisionType: 'x', outcome: 'REJECTION', decidedAt: '2030-01-01T00:00:00Z' } }],
+      upsertCase: [
+        [
+          'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId created } }',
+          {
+            input: {
+              ...key,
+              errandNumber: 'X-1',
+              caseType: 'x',
+              unit: 'tillstand',
+              title: { sv: 'Kapad', en: 'Hijacked' },
+              subject: { personnummer: ANNA },
+            },
+          },
+        ],
       ],
-      postCaseMessage: [['mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }', { input: { ...key, externalMessageId: 'forged', body: 'Falskt' } }]],
+      recordCaseStatus: [
+        [
+          'mutation($input: CaseStatusInput!) { recordCaseStatus(input: $input) { caseId outcome } }',
+          { input: { ...key, status: 'closed', occurredAt: '2030-01-01T00:00:00Z' } },
+        ],
+      ],
+      recordCaseDecision: [
+        [
+          'mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { caseId } }',
+          { input: { ...key, externalDecisionId: 'forged', decisionType: 'x', outcome: 'REJECTION', decidedAt: '2030-01-01T00:00:00Z' } },
+        ],
+      ],
+      postCaseMessage: [
+        [
+          'mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { caseId } }',
+          { input: { ...key, externalMessageId: 'forged', body: 'Falskt' } },
+        ],
+      ],
       registerRepresentation: [
         [REGISTER, { input: { organisationsnummer: COMPANY, personnummer: ERIK, validTo: '2099-01-01T00:00:00Z' } }],
-        [REGISTER, { input: { organisationsnummer: COMPANY, personnummer: ANNA, validFrom: '2020-01-01T00:00:00Z', validTo: '2021-01-01T00:00:00Z' } }],
+        [
+          REGISTER,
+          {
+            input: { organisationsnummer: COMPANY, personnummer: ANNA, validFrom: '2020-01-01T00:00:00Z', validTo: '2021-01-01T00:00:00Z' },
+          },
+        ],
       ],
       replyToMyCase: [
-        ['mutation($id: ID!, $org: String) { replyToMyCase(caseId: $id, body: "Falskt", asOrganisation: $org) { id } }', { id, org: COMPANY }],
+        [
+          'mutation($id: ID!, $org: String) { replyToMyCase(caseId: $id, body: "Falskt", asOrganisation: $org) { id } }',
+          { id, org: COMPANY },
+        ],
         ['mutation($id: ID!) { replyToMyCase(caseId: $id, body: "Falskt") { id } }', { id: secrets.case }],
       ],
       markMyCaseMessagesRead: [
@@ -357,7 +499,15 @@ describe('isolation, adversarially', () => {
     expect(Object.keys(calls).sort()).toEqual(MINASIDOR_MUTATIONS);
     const timra = api.runtime.tenants.get('timra');
     // Erik is represented for the company by Timrå (test above) and attacks too: that grants him nothing of Sundsvall's.
-    const attackers = ['erikInSundsvall', 'annaInTimra', 'timraAdmin', 'timraCaseWorker', 'timraSystem', 'timraAdminAddressingSundsvall', 'timraCaseWorkerAddressingSundsvall'];
+    const attackers = [
+      'erikInSundsvall',
+      'annaInTimra',
+      'timraAdmin',
+      'timraCaseWorker',
+      'timraSystem',
+      'timraAdminAddressingSundsvall',
+      'timraCaseWorkerAddressingSundsvall',
+    ];
     const before = await stateOfB();
     const othersRows = await representationsNotOf(timra.id);
     const leaks: string[] = [];
@@ -369,7 +519,8 @@ describe('isolation, adversarially', () => {
           const body = await gql(headers[attacker], query, variables);
           const data = JSON.stringify(body.data ?? null);
           if (/SBN-2025-0301|Hemlig|Secret/.test(data) || data.includes(id)) leaks.push(`${name} as ${attacker}: ${data.slice(0, 200)}`);
-          for (const error of body.errors ?? []) if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') leaks.push(`${name} as ${attacker}: INTERNAL_SERVER_ERROR`);
+          for (const error of body.errors ?? [])
+            if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') leaks.push(`${name} as ${attacker}: INTERNAL_SERVER_ERROR`);
         }
       }
     }
@@ -377,7 +528,9 @@ describe('isolation, adversarially', () => {
     expect(await stateOfB()).toEqual(before);
     expect(await representationsNotOf(timra.id)).toEqual(othersRows);
     // The attacks were real: Sundsvall's own system reaches the case with the same key.
-    const control = await gql(headers.sundsvallSystem, calls.recordCaseStatus[0][0], { input: { ...key, status: 'in_progress', occurredAt: '2025-10-01T08:00:00Z' } });
+    const control = await gql(headers.sundsvallSystem, calls.recordCaseStatus[0][0], {
+      input: { ...key, status: 'in_progress', occurredAt: '2025-10-01T08:00:00Z' },
+    });
     expect(control.data?.recordCaseStatus).toMatchObject({ caseId: id });
   });
 });
@@ -398,20 +551,53 @@ describe('isolation, adversarially: digital mail between units and municipalitie
     authorization: `Bearer ${api.realm.token({ sub: `${tenant}-${unit ?? roles.join('-')}`, realm_access: { roles }, organization: [tenant], ...(unit ? { unit } : {}), azp: `${tenant}-system` })}`,
     'x-kommuna-tenant': addressing,
   });
-  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) => (await api.graphql(query, headers, variables)).body;
+  const gql = async (headers: Record<string, string>, query: string, variables?: Record<string, unknown>) =>
+    (await api.graphql(query, headers, variables)).body;
   const MARKERS = ['SOC-2025-2210', 'Hemligt bistånd', 'bistand-beslut', 'Ekonomiskt bistånd'];
   const OPERATIONS: Array<[string, string, (s: Record<string, string>) => Record<string, unknown>]> = [
     ['digitalMailMessages', '{ digitalMailMessages(limit: 500) { id subject department recipientPartyId } }', () => ({})],
-    ['digitalMailMessages', 'query($d: String) { digitalMailMessages(department: $d) { id subject recipientPartyId } }', () => ({ d: 'socialtjanst' })],
+    [
+      'digitalMailMessages',
+      'query($d: String) { digitalMailMessages(department: $d) { id subject recipientPartyId } }',
+      () => ({ d: 'socialtjanst' }),
+    ],
     ['digitalMailMessage', 'query($id: ID!) { digitalMailMessage(id: $id) { id subject recipientPartyId } }', (s) => ({ id: s.letter })],
     ['digitalMailMessage', 'query($id: ID!) { digitalMailMessage(id: $id) { id subject recipientPartyId } }', (s) => ({ id: s.notice })],
-    ['digitalMailSendBatch', 'query($id: ID!) { digitalMailSendBatch(id: $id) { id total department templateId } }', (s) => ({ id: s.batch })],
+    [
+      'digitalMailSendBatch',
+      'query($id: ID!) { digitalMailSendBatch(id: $id) { id total department templateId } }',
+      (s) => ({ id: s.batch }),
+    ],
     ['digitalMailTemplates', '{ digitalMailTemplates { id name subject { sv } department } }', () => ({})],
-    ['digitalMailTemplatePreview', '{ digitalMailTemplatePreview(template: { name: "bistand-beslut" }, values: [{ key: "nr", value: "1" }]) { subject body } }', () => ({})],
+    [
+      'digitalMailTemplatePreview',
+      '{ digitalMailTemplatePreview(template: { name: "bistand-beslut" }, values: [{ key: "nr", value: "1" }]) { subject body } }',
+      () => ({}),
+    ],
     ['digitalMailStatistics', '{ digitalMailStatistics { department total } }', () => ({})],
-    ['sendDigitalMail', 'mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id department } }', () => ({ input: { recipient: '197110109878', subject: 'Kapat', body: 'x', department: 'socialtjanst' } })],
-    ['createDigitalMailSendBatch', 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', () => ({ input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }] } })],
-    ['createDigitalMailSendBatch', 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', (s) => ({ input: { template: { id: s.template }, department: 'socialtjanst', recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }] } })],
+    [
+      'sendDigitalMail',
+      'mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id department } }',
+      () => ({ input: { recipient: '197110109878', subject: 'Kapat', body: 'x', department: 'socialtjanst' } }),
+    ],
+    [
+      'createDigitalMailSendBatch',
+      'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }',
+      () => ({
+        input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }] },
+      }),
+    ],
+    [
+      'createDigitalMailSendBatch',
+      'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }',
+      (s) => ({
+        input: {
+          template: { id: s.template },
+          department: 'socialtjanst',
+          recipients: [{ recipient: '197110109878', values: [{ key: 'nr', value: '1' }] }],
+        },
+      }),
+    ],
   ];
 
   beforeAll(async () => {
@@ -430,7 +616,14 @@ describe('isolation, adversarially: digital mail between units and municipalitie
     // The review's letter: a Mina sidor decision on a social-services case becomes a notice of that unit.
     const key = { source: 'procapita', externalCaseId: 'soc-2025-2210' };
     await must(system, 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', {
-      input: { ...key, errandNumber: 'SOC-2025-2210', caseType: 'bistand', unit: 'socialtjanst', title: { sv: 'Ekonomiskt bistånd', en: 'Income support' }, subject: { personnummer: '197110109878' } },
+      input: {
+        ...key,
+        errandNumber: 'SOC-2025-2210',
+        caseType: 'bistand',
+        unit: 'socialtjanst',
+        title: { sv: 'Ekonomiskt bistånd', en: 'Income support' },
+        subject: { personnummer: '197110109878' },
+      },
     });
     await must(system, 'mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { caseId } }', {
       input: { ...key, externalDecisionId: 'd-1', decisionType: 'bistand', outcome: 'APPROVAL', decidedAt: '2025-10-02T10:00:00Z' },
@@ -439,14 +632,32 @@ describe('isolation, adversarially: digital mail between units and municipalitie
     const { digitalMailMessages } = await must(social, '{ digitalMailMessages { id subject department } }');
     const notice = digitalMailMessages.find((m: { subject: string }) => m.subject === 'Det finns ett beslut i ditt ärende: SOC-2025-2210');
     expect(notice).toMatchObject({ department: 'socialtjanst' });
-    const { saveDigitalMailTemplate } = await must(admin, 'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id department } }', {
-      input: { name: 'bistand-beslut', department: 'socialtjanst', subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' }, body: { sv: 'Hemligt bistånd', en: 'Secret' } },
-    });
-    const { createDigitalMailSendBatch } = await must(social, 'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }', {
-      input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '199001019802', values: [{ key: 'nr', value: '7' }] }] },
-    });
+    const { saveDigitalMailTemplate } = await must(
+      admin,
+      'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id department } }',
+      {
+        input: {
+          name: 'bistand-beslut',
+          department: 'socialtjanst',
+          subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' },
+          body: { sv: 'Hemligt bistånd', en: 'Secret' },
+        },
+      },
+    );
+    const { createDigitalMailSendBatch } = await must(
+      social,
+      'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id department } }',
+      {
+        input: { template: { name: 'bistand-beslut' }, recipients: [{ recipient: '199001019802', values: [{ key: 'nr', value: '7' }] }] },
+      },
+    );
     expect(createDigitalMailSendBatch.department).toBe('socialtjanst');
-    Object.assign(seeded, { letter: sendDigitalMail.id, notice: notice.id, template: saveDigitalMailTemplate.id, batch: createDigitalMailSendBatch.id });
+    Object.assign(seeded, {
+      letter: sendDigitalMail.id,
+      notice: notice.id,
+      template: saveDigitalMailTemplate.id,
+      batch: createDigitalMailSendBatch.id,
+    });
   });
   afterAll(() => api?.close());
 
@@ -482,7 +693,8 @@ describe('isolation, adversarially: digital mail between units and municipalitie
         const data = JSON.stringify(body.data ?? null);
         const found = [...MARKERS, ...Object.values(seeded)].filter((m) => data.includes(m));
         if (found.length > 0) leaks.push(`${operation} as ${name}: ${found.join(', ')} in ${data.slice(0, 200)}`);
-        for (const error of body.errors ?? []) if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') leaks.push(`${operation} as ${name}: INTERNAL_SERVER_ERROR`);
+        for (const error of body.errors ?? [])
+          if (error.extensions?.code === 'INTERNAL_SERVER_ERROR') leaks.push(`${operation} as ${name}: INTERNAL_SERVER_ERROR`);
       }
     }
     expect(leaks).toEqual([]);
@@ -494,7 +706,9 @@ describe('isolation, adversarially: digital mail between units and municipalitie
     // REST: a Timrå system neither reads nor sends for Sundsvall.
     const fastify = api.app.getHttpAdapter().getInstance();
     for (const headers of [who('timra', ['service_account']), who('timra', ['service_account'], undefined, 'sundsvall')]) {
-      expect((await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${seeded.letter}`, headers })).statusCode).toBeGreaterThanOrEqual(403);
+      expect(
+        (await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${seeded.letter}`, headers })).statusCode,
+      ).toBeGreaterThanOrEqual(403);
     }
   });
 
@@ -505,11 +719,21 @@ describe('isolation, adversarially: digital mail between units and municipalitie
       const data = JSON.stringify((await gql(social, query, variables(seeded))).data ?? null);
       if ([...MARKERS, ...Object.values(seeded)].some((m) => data.includes(m))) reached.add(operation);
     }
-    expect([...reached].sort()).toEqual(['digitalMailMessage', 'digitalMailMessages', 'digitalMailSendBatch', 'digitalMailTemplatePreview', 'digitalMailTemplates']);
+    expect([...reached].sort()).toEqual([
+      'digitalMailMessage',
+      'digitalMailMessages',
+      'digitalMailSendBatch',
+      'digitalMailTemplatePreview',
+      'digitalMailTemplates',
+    ]);
     const stats = (await gql(social, OPERATIONS[7][1])).data.digitalMailStatistics;
     expect(stats).toEqual([expect.objectContaining({ department: 'socialtjanst' })]);
     const fastify = api.app.getHttpAdapter().getInstance();
-    const read = await fastify.inject({ method: 'GET', url: `/digital-mail/messages/${seeded.notice}`, headers: who('sundsvall', ['service_account']) });
+    const read = await fastify.inject({
+      method: 'GET',
+      url: `/digital-mail/messages/${seeded.notice}`,
+      headers: who('sundsvall', ['service_account']),
+    });
     expect(read.json()).toMatchObject({ id: seeded.notice, department: 'socialtjanst' });
   });
 });

@@ -16,7 +16,16 @@ function start(main: string, env: Record<string, string>): Promise<{ code: numbe
     const child = execFile(
       process.execPath,
       ['-r', '@swc-node/register', main],
-      { cwd: REPO_ROOT, timeout: 120_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), ...env } },
+      {
+        cwd: REPO_ROOT,
+        timeout: 120_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
+          ...env,
+        },
+      },
       (_error, stdout, stderr) => resolve({ code: child.exitCode, output: `${stdout}${stderr}` }),
     );
   });
@@ -26,13 +35,17 @@ describe('production settings', () => {
   it.each([
     ['api', 'apps/api/src/main.ts', /Kommuna api could not start/],
     ['worker', 'apps/worker/src/main.ts', /Kommuna worker could not start/],
-  ])('the %s refuses to start in production without them, naming every one', async (_name, main, heading) => {
-    const { code, output } = await start(main, { NODE_ENV: 'production', DATABASE_URL: 'postgres://kommuna_app@127.0.0.1:1/none' });
-    expect(code).toBe(1);
-    expect(output).toMatch(heading);
-    expect(output).toMatch(/KEYCLOAK_URL: required when NODE_ENV=production/);
-    expect(output).toMatch(/KOMMUNA_METRICS_TOKEN: required when NODE_ENV=production/);
-  }, 150_000);
+  ])(
+    'the %s refuses to start in production without them, naming every one',
+    async (_name, main, heading) => {
+      const { code, output } = await start(main, { NODE_ENV: 'production', DATABASE_URL: 'postgres://kommuna_app@127.0.0.1:1/none' });
+      expect(code).toBe(1);
+      expect(output).toMatch(heading);
+      expect(output).toMatch(/KEYCLOAK_URL: required when NODE_ENV=production/);
+      expect(output).toMatch(/KOMMUNA_METRICS_TOKEN: required when NODE_ENV=production/);
+    },
+    150_000,
+  );
 
   describe('a production api', () => {
     let api: TestApi;
@@ -43,7 +56,10 @@ describe('production settings', () => {
 
     it('answers /metrics only to the scraper holding the token', async () => {
       const metrics = (authorization?: string) =>
-        api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+        api.app
+          .getHttpAdapter()
+          .getInstance()
+          .inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
       expect((await metrics()).statusCode).toBe(403);
       expect((await metrics(`Bearer ${METRICS_TOKEN.slice(0, -1)}`)).statusCode).toBe(403);
       expect((await metrics(`Bearer ${METRICS_TOKEN}x`)).statusCode).toBe(403);

@@ -14,7 +14,11 @@ describe('subject context on the migrated schema', () => {
   let sundsvall: Tenant;
 
   const party = async (index: number): Promise<string> => {
-    const [row] = await db().platformTransaction((em) => em.query(`INSERT INTO party (kind, identity_number) VALUES ('person', $1) RETURNING id`, [testPersonnummer(index).replace(/\D/g, '')]));
+    const [row] = await db().platformTransaction((em) =>
+      em.query(`INSERT INTO party (kind, identity_number) VALUES ('person', $1) RETURNING id`, [
+        testPersonnummer(index).replace(/\D/g, ''),
+      ]),
+    );
     return row.id;
   };
   const insertCase = (tenant: Tenant, subjectId: string, title: string) =>
@@ -27,7 +31,10 @@ describe('subject context on the migrated schema', () => {
     );
   const inTenant = <T>(tenant: Tenant, work: () => Promise<T>) => requestContext.run({ tenantId: tenant.id }, work);
   const asCitizen = <T>(subjectId: string, work: () => Promise<T>) => requestContext.run({ subjectId }, work);
-  const titles = () => db().transaction((em) => em.query(`SELECT title_sv FROM minasidor_case ORDER BY title_sv`)).then((rows: Array<{ title_sv: string }>) => rows.map((r) => r.title_sv));
+  const titles = () =>
+    db()
+      .transaction((em) => em.query(`SELECT title_sv FROM minasidor_case ORDER BY title_sv`))
+      .then((rows: Array<{ title_sv: string }>) => rows.map((r) => r.title_sv));
 
   beforeAll(async () => {
     [timra, sundsvall] = await createTestTenants(db(), { slug: 'timra' }, { slug: 'sundsvall' });
@@ -45,7 +52,9 @@ describe('subject context on the migrated schema', () => {
 
   it('lets a citizen neither write nor change cases in a subject context alone', async () => {
     await expect(asCitizen(citizenX, () => insertCase(timra, citizenX, 'forged'))).rejects.toThrow(/row-level security/);
-    const [, changed] = await asCitizen(citizenX, () => db().transaction((em) => em.query(`UPDATE minasidor_case SET title_sv = 'changed'`)));
+    const [, changed] = await asCitizen(citizenX, () =>
+      db().transaction((em) => em.query(`UPDATE minasidor_case SET title_sv = 'changed'`)),
+    );
     expect(changed).toBe(0);
   });
 
@@ -58,7 +67,9 @@ describe('subject context on the migrated schema', () => {
     expect(await inSundsvall(citizenX, titles)).toEqual(['X i Sundsvall', 'X i Timrå']);
     await inSundsvall(citizenX, () => insertCase(sundsvall, citizenX, 'X igen'));
     await expect(inSundsvall(citizenX, () => insertCase(sundsvall, citizenY, 'as Y'))).rejects.toThrow(/row-level security/);
-    const [, changed] = await inSundsvall(citizenX, () => db().transaction((em) => em.query(`UPDATE minasidor_case SET title_sv = title_sv || '!' WHERE subject_party_id = $1`, [citizenY])));
+    const [, changed] = await inSundsvall(citizenX, () =>
+      db().transaction((em) => em.query(`UPDATE minasidor_case SET title_sv = title_sv || '!' WHERE subject_party_id = $1`, [citizenY])),
+    );
     expect(changed).toBe(0);
     expect(await asCitizen(citizenY, titles)).toEqual(['Y i Sundsvall']);
   });
@@ -79,7 +90,15 @@ describe('subject context on the migrated schema', () => {
                       AND (pg_get_expr(q.polqual, q.polrelid) LIKE '%app_current_subject_id()%' OR pg_get_expr(q.polwithcheck, q.polrelid) LIKE '%app_current_subject_id()%'))
        GROUP BY c.relname ORDER BY c.relname`);
     const names = tables.map((t) => t.table);
-    for (const expected of ['eforms_draft', 'eforms_submission', 'minasidor_case', 'minasidor_case_event', 'minasidor_decision', 'minasidor_message']) expect(names).toContain(expected);
+    for (const expected of [
+      'eforms_draft',
+      'eforms_submission',
+      'minasidor_case',
+      'minasidor_case_event',
+      'minasidor_decision',
+      'minasidor_message',
+    ])
+      expect(names).toContain(expected);
     expect(tables).toEqual(tables.map((t) => ({ table: t.table, subjectRead: true, writesNarrowed: true })));
   });
 });

@@ -8,7 +8,10 @@ import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 function offboardingTenants(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-tenants-'));
   fs.cpSync(path.join(REPO_ROOT, 'tenants'), dir, { recursive: true });
-  for (const [slug, lifecycle] of [['timra', 'suspended'], ['harnosand', 'closed']]) {
+  for (const [slug, lifecycle] of [
+    ['timra', 'suspended'],
+    ['harnosand', 'closed'],
+  ]) {
     fs.appendFileSync(path.join(dir, slug, 'tenant.yaml'), `lifecycle: ${lifecycle}\n`);
   }
   return dir;
@@ -24,7 +27,10 @@ describe('offboarding a municipality', () => {
   const admin = (organization: string) =>
     `Bearer ${api.realm.token({ sub: `admin-${organization}`, realm_access: { roles: ['tenant_admin'] }, organization: [organization] })}`;
   const download = (slug: string, authorization = admin(slug)) =>
-    api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/admin/export.tar', headers: { authorization, 'x-kommuna-tenant': slug } });
+    api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', url: '/admin/export.tar', headers: { authorization, 'x-kommuna-tenant': slug } });
 
   it('lets a suspended municipality’s admin download all its data, and records it in the audit trail', async () => {
     const response = await download('timra');
@@ -38,7 +44,10 @@ describe('offboarding a municipality', () => {
     expect(manifest.tables.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['outbox_event', 'audit_log']));
     for (const file of manifest.files) expect(fs.existsSync(path.join(dir, file.path))).toBe(true);
 
-    const { body } = await api.graphql(`{ auditLog { action actor targetId } }`, { authorization: admin('timra'), 'x-kommuna-tenant': 'timra' });
+    const { body } = await api.graphql(`{ auditLog { action actor targetId } }`, {
+      authorization: admin('timra'),
+      'x-kommuna-tenant': 'timra',
+    });
     expect(body.data.auditLog).toEqual([{ action: 'tenant.exported', actor: 'staff:admin-timra', targetId: 'timra' }]);
   });
 
@@ -46,11 +55,21 @@ describe('offboarding a municipality', () => {
     expect((await download('timra', admin('sundsvall'))).statusCode).toBe(403);
     const citizen = api.realm.token({ sub: 'c', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
     expect((await download('timra', `Bearer ${citizen}`)).statusCode).toBe(403);
-    expect((await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/admin/export.tar', headers: { 'x-kommuna-tenant': 'timra' } })).statusCode).toBe(401);
+    expect(
+      (
+        await api.app
+          .getHttpAdapter()
+          .getInstance()
+          .inject({ method: 'GET', url: '/admin/export.tar', headers: { 'x-kommuna-tenant': 'timra' } })
+      ).statusCode,
+    ).toBe(401);
   });
 
   it('answers a closed municipality with 410 Gone', async () => {
-    const { status, body } = await api.graphql(`{ me { subject } }`, { authorization: admin('harnosand'), 'x-kommuna-tenant': 'harnosand' });
+    const { status, body } = await api.graphql(`{ me { subject } }`, {
+      authorization: admin('harnosand'),
+      'x-kommuna-tenant': 'harnosand',
+    });
     expect(status).toBe(410);
     expect(body.errors[0].extensions.code).toBe('TENANT_CLOSED');
   });

@@ -42,7 +42,10 @@ export function openApiAnswerChecker(document: Json): (answer: LiveAnswer) => st
     const operation = route?.item[answer.method.toLowerCase()];
     if (!operation) return [`${answer.method} ${path} is not in the document`];
     const declared = operation.responses[String(answer.status)];
-    if (!declared) return [`${answer.method} ${path} answered ${answer.status}, which the document does not declare (${Object.keys(operation.responses).join(', ')})`];
+    if (!declared)
+      return [
+        `${answer.method} ${path} answered ${answer.status}, which the document does not declare (${Object.keys(operation.responses).join(', ')})`,
+      ];
     const response = resolve(declared);
     const problems: string[] = [];
     for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) {
@@ -53,21 +56,24 @@ export function openApiAnswerChecker(document: Json): (answer: LiveAnswer) => st
         continue;
       }
       const typed = spec.schema?.type === 'integer' && /^\d+$/.test(String(value)) ? Number(value) : value;
-      if (spec.schema && !ajv.validate(schemaOf(spec.schema), typed)) problems.push(`${answer.status}: header ${name}: ${ajv.errorsText()}`);
+      if (spec.schema && !ajv.validate(schemaOf(spec.schema), typed))
+        problems.push(`${answer.status}: header ${name}: ${ajv.errorsText()}`);
     }
     const content = response.content?.['application/json'];
     if (!content) {
       if (answer.body !== '') problems.push(`${answer.status}: a body where the document declares none`);
       return problems;
     }
-    if (!String(answer.headers['content-type'] ?? '').startsWith('application/json')) problems.push(`${answer.status}: content-type ${String(answer.headers['content-type'])}`);
+    if (!String(answer.headers['content-type'] ?? '').startsWith('application/json'))
+      problems.push(`${answer.status}: content-type ${String(answer.headers['content-type'])}`);
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
     } catch {
       return [...problems, `${answer.status}: a body that is not JSON`];
     }
-    if (!ajv.validate(schemaOf(content.schema), body)) problems.push(`${answer.status}: ${ajv.errorsText(ajv.errors, { separator: '; ' })}: ${answer.body.slice(0, 300)}`);
+    if (!ajv.validate(schemaOf(content.schema), body))
+      problems.push(`${answer.status}: ${ajv.errorsText(ajv.errors, { separator: '; ' })}: ${answer.body.slice(0, 300)}`);
     return problems;
   };
 }

@@ -14,7 +14,11 @@ export interface TestApi {
   realm: TestRealm;
   logLines: string[];
   runtime: PlatformRuntime;
-  graphql(query: string, headers?: Record<string, string>, variables?: Record<string, unknown>): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  graphql(
+    query: string,
+    headers?: Record<string, string>,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   /** Publishes every due outbox event to the services' handlers, as the worker would. */
   dispatchEvents(): Promise<number>;
   close(): Promise<void>;
@@ -25,7 +29,9 @@ export interface TestApi {
  * trusted from the test realm (which can sign crafted bad tokens), or from a running dev-idp
  * when `keycloakUrl` is given.
  */
-export async function startTestApi(options: { keycloakUrl?: string; env?: Record<string, string>; tenantsDir?: string } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { keycloakUrl?: string; env?: Record<string, string>; tenantsDir?: string } = {},
+): Promise<TestApi> {
   const realm = await startTestRealm('kommuna');
   const config = loadPlatformConfig({
     NODE_ENV: 'test',
@@ -55,12 +61,15 @@ export async function startTestApi(options: { keycloakUrl?: string; env?: Record
     logLines,
     runtime,
     async graphql(query, headers = {}, variables) {
-      const response = await app.getHttpAdapter().getInstance().inject({
-        method: 'POST',
-        url: '/graphql',
-        headers: { 'content-type': 'application/json', ...headers },
-        payload: JSON.stringify({ query, variables }),
-      });
+      const response = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'POST',
+          url: '/graphql',
+          headers: { 'content-type': 'application/json', ...headers },
+          payload: JSON.stringify({ query, variables }),
+        });
       return { status: response.statusCode, body: response.json(), headers: response.headers };
     },
     dispatchEvents() {

@@ -28,7 +28,8 @@ export class ApiClient {
     } catch (error) {
       throw new ApiError('API_UNAVAILABLE', `The api cannot be reached (${(error as Error).message})`);
     }
-    const body = (await response.json().catch(() => undefined)) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; details?: unknown } }> } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; details?: unknown } }> } | undefined;
     if (!body) throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} without a readable body`);
     const error = body.errors?.[0];
     if (error) throw new ApiError(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error.message, error.extensions?.details);

@@ -51,8 +51,10 @@ describe('portal OpenID Connect client', () => {
     );
 
   const SUBJECT = '6f1c0a52-3b8e-4f5e-9a43-0d2b1c7e8f90';
-  const accessToken = (claims: Record<string, unknown> = {}) => realm.token({ sub: SUBJECT, name: 'Styrgruppen', realm_access: { roles: ['steering_group'] }, ...claims });
-  const idToken = (nonce: string | undefined, claims: Record<string, unknown> = {}) => realm.token({ sub: SUBJECT, aud: 'kommuna-web', azp: 'kommuna-web', typ: 'ID', nonce, ...claims });
+  const accessToken = (claims: Record<string, unknown> = {}) =>
+    realm.token({ sub: SUBJECT, name: 'Styrgruppen', realm_access: { roles: ['steering_group'] }, ...claims });
+  const idToken = (nonce: string | undefined, claims: Record<string, unknown> = {}) =>
+    realm.token({ sub: SUBJECT, aud: 'kommuna-web', azp: 'kommuna-web', typ: 'ID', nonce, ...claims });
   const cookieOf = (response: { headers: Record<string, unknown> }, name: string) =>
     ([] as string[])
       .concat((response.headers['set-cookie'] as string | string[] | undefined) ?? [])
@@ -66,7 +68,10 @@ describe('portal OpenID Connect client', () => {
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${realm.realmUrl}/protocol/openid-connect/auth`);
     const nonce = authorize.searchParams.get('nonce') ?? '';
     expect(nonce).not.toBe('');
-    answer = (form) => (form.get('grant_type') === 'authorization_code' ? { body: { token_type: 'Bearer', expires_in: 300, ...tokens(nonce) } } : { status: 400, body: { error: 'invalid_grant' } });
+    answer = (form) =>
+      form.get('grant_type') === 'authorization_code'
+        ? { body: { token_type: 'Bearer', expires_in: 300, ...tokens(nonce) } }
+        : { status: 400, body: { error: 'invalid_grant' } };
     return portal.inject({
       method: 'GET',
       url: `/auth/callback?code=the-code&state=${encodeURIComponent(authorize.searchParams.get('state') ?? '')}`,
@@ -76,7 +81,11 @@ describe('portal OpenID Connect client', () => {
 
   it('takes a login whose id_token is signed by the realm, for this client, with this login’s nonce', async () => {
     const portal = newPortal();
-    const response = await logIn(portal, (nonce) => ({ access_token: accessToken(), id_token: idToken(nonce), refresh_token: 'refresh-1' }));
+    const response = await logIn(portal, (nonce) => ({
+      access_token: accessToken(),
+      id_token: idToken(nonce),
+      refresh_token: 'refresh-1',
+    }));
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/catalogue');
     expect(cookieOf(response, 'kp_session')).toBeDefined();
@@ -90,10 +99,18 @@ describe('portal OpenID Connect client', () => {
     ['no nonce', () => ({ id_token: idToken(undefined) })],
     ['another issuer', (nonce: string) => ({ id_token: idToken(nonce, { iss: 'http://127.0.0.1:1/realms/other' }) })],
     ['another audience', (nonce: string) => ({ id_token: idToken(nonce, { aud: 'kommuna-other-app', azp: 'kommuna-other-app' }) })],
-    ['an expired id_token', (nonce: string) => ({ id_token: idToken(nonce, { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }) })],
+    [
+      'an expired id_token',
+      (nonce: string) => ({
+        id_token: idToken(nonce, { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
+      }),
+    ],
     ['a forged signature', (nonce: string) => ({ id_token: realm.forgedToken({ sub: SUBJECT, aud: 'kommuna-web', nonce }) })],
     ['no id_token', () => ({})],
-    ['an access token for someone else', (nonce: string) => ({ id_token: idToken(nonce), access_token: accessToken({ sub: 'someone-else' }) })],
+    [
+      'an access token for someone else',
+      (nonce: string) => ({ id_token: idToken(nonce), access_token: accessToken({ sub: 'someone-else' }) }),
+    ],
   ])('refuses a login answered with %s, storing no session', async (_case, tokens) => {
     const portal = newPortal();
     const response = await logIn(portal, (nonce) => ({ access_token: accessToken(), refresh_token: 'refresh-1', ...tokens(nonce) }));
@@ -112,7 +129,10 @@ describe('portal OpenID Connect client', () => {
     expect(apiTokens.at(-1)).toBe(first);
 
     const renewed = accessToken({ jti: 'renewed' });
-    answer = (form) => (form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'refresh-1' ? { body: { token_type: 'Bearer', access_token: renewed, expires_in: 300, refresh_token: 'refresh-2' } } : { status: 400, body: { error: 'invalid_grant' } });
+    answer = (form) =>
+      form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'refresh-1'
+        ? { body: { token_type: 'Bearer', access_token: renewed, expires_in: 300, refresh_token: 'refresh-2' } }
+        : { status: 400, body: { error: 'invalid_grant' } };
     const grantsBefore = grants.length;
     clock += 10 * 60_000; // past the access token's five minutes, by the portal's clock
     const pages = await Promise.all([1, 2, 3].map(() => portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } })));
@@ -122,7 +142,10 @@ describe('portal OpenID Connect client', () => {
     // The same session (no new cookie), its refresh token the rotated one.
     expect(pages.every((p) => p.headers['set-cookie'] === undefined)).toBe(true);
     clock += 10 * 60_000;
-    answer = (form) => (form.get('refresh_token') === 'refresh-2' ? { body: { token_type: 'Bearer', access_token: accessToken({ jti: 'third' }), expires_in: 300 } } : { status: 400, body: { error: 'invalid_grant' } });
+    answer = (form) =>
+      form.get('refresh_token') === 'refresh-2'
+        ? { body: { token_type: 'Bearer', access_token: accessToken({ jti: 'third' }), expires_in: 300 } }
+        : { status: 400, body: { error: 'invalid_grant' } };
     await portal.inject({ method: 'GET', url: '/catalogue', headers: { cookie: session } });
     expect(grants.at(-1)?.get('refresh_token')).toBe('refresh-2');
     await portal.close();

@@ -21,7 +21,11 @@ export interface LoginResult {
 export const redirectUri = (config: Pick<PortalConfig, 'publicUrl'>) => `${config.publicUrl}/auth/callback`;
 
 /** Fresh secrets for one login: state, PKCE verifier (RFC 7636) and nonce. */
-export const newLoginChecks = (): LoginChecks => ({ state: oidc.randomState(), verifier: oidc.randomPKCECodeVerifier(), nonce: oidc.randomNonce() });
+export const newLoginChecks = (): LoginChecks => ({
+  state: oidc.randomState(),
+  verifier: oidc.randomPKCECodeVerifier(),
+  nonce: oidc.randomNonce(),
+});
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -44,10 +48,12 @@ export class RealmClient {
     // The id_token comes over the back channel, but its signature is checked too (non-repudiation):
     // a token endpoint answering for another realm or a forger cannot pass.
     const execute = [oidc.enableNonRepudiationChecks, ...(insecure ? [oidc.allowInsecureRequests] : [])];
-    this.configuration ??= oidc.discovery(new URL(this.config.realmUrl), this.config.clientId, undefined, oidc.None(), { execute }).catch((error: Error) => {
-      this.configuration = undefined;
-      throw new LoginFailedError(`The identity provider cannot be reached (${error.message})`);
-    });
+    this.configuration ??= oidc
+      .discovery(new URL(this.config.realmUrl), this.config.clientId, undefined, oidc.None(), { execute })
+      .catch((error: Error) => {
+        this.configuration = undefined;
+        throw new LoginFailedError(`The identity provider cannot be reached (${error.message})`);
+      });
     return this.configuration;
   }
 
@@ -71,7 +77,11 @@ export class RealmClient {
     const configuration = await this.discover();
     let tokens: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers;
     try {
-      tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, { pkceCodeVerifier: checks.verifier, expectedState: checks.state, expectedNonce: checks.nonce });
+      tokens = await oidc.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: checks.verifier,
+        expectedState: checks.state,
+        expectedNonce: checks.nonce,
+      });
     } catch (error) {
       throw new LoginFailedError(`The identity provider's answer was refused (${(error as Error).message})`);
     }
@@ -127,7 +137,8 @@ export class RealmClient {
       accessToken: tokens.access_token,
       accessTokenExpiresAt: typeof exp === 'number' ? exp * 1000 : this.now() + (tokens.expires_in ?? 300) * 1000,
       refreshToken: tokens.refresh_token,
-      refreshTokenExpiresAt: typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0 ? this.now() + refreshExpiresIn * 1000 : undefined,
+      refreshTokenExpiresAt:
+        typeof refreshExpiresIn === 'number' && refreshExpiresIn > 0 ? this.now() + refreshExpiresIn * 1000 : undefined,
       idToken: tokens.id_token,
     };
   }

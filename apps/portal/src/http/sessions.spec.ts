@@ -56,6 +56,7 @@ describe('portal session store', () => {
     expect([...PORTAL_ROLES].sort()).toEqual([...CATALOGUE_READER_ROLES].sort());
     expect(mayUsePortal(user('s', ['steering_group']))).toBe(true);
     expect(mayUsePortal(user('p', ['platform_admin']))).toBe(true);
-    for (const roles of [[], ['citizen'], ['tenant_admin'], ['case_worker'], ['company_representative']]) expect(mayUsePortal(user('x', roles))).toBe(false);
+    for (const roles of [[], ['citizen'], ['tenant_admin'], ['case_worker'], ['company_representative']])
+      expect(mayUsePortal(user('x', roles))).toBe(false);
   });
 });

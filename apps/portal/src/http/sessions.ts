@@ -74,9 +74,11 @@ export class SessionStore {
   ) {}
 
   create(tokens: SessionTokens, expiresAt: number, user: PortalUser): Session {
-    for (let own = this.bySubject.get(user.subject) ?? []; own.length >= this.maxPerIdentity; own = this.bySubject.get(user.subject) ?? []) this.forget(own[0]);
+    for (let own = this.bySubject.get(user.subject) ?? []; own.length >= this.maxPerIdentity; own = this.bySubject.get(user.subject) ?? [])
+      this.forget(own[0]);
     if (this.sessions.size >= this.maxEntries) this.forgetExpired();
-    if (this.sessions.size >= this.maxEntries) throw new SessionStoreFullError(`The portal holds ${this.sessions.size} live sessions, its limit`);
+    if (this.sessions.size >= this.maxEntries)
+      throw new SessionStoreFullError(`The portal holds ${this.sessions.size} live sessions, its limit`);
     const session: Session = { ...tokens, id: token(), expiresAt, csrfToken: token(), user };
     this.sessions.set(session.id, session);
     this.bySubject.set(user.subject, [...(this.bySubject.get(user.subject) ?? []), session.id]);

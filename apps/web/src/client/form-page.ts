@@ -15,7 +15,8 @@ if (form instanceof HTMLFormElement && shapeElement) {
       const wrapper = form.querySelector(`[data-field="${CSS.escape(field)}"]`);
       if (!(wrapper instanceof HTMLElement) || wrapper.hidden === !visible) continue;
       wrapper.hidden = !visible;
-      for (const control of wrapper.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea')) control.disabled = !visible;
+      for (const control of wrapper.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
+        control.disabled = !visible;
     }
   };
   form.addEventListener('input', update);

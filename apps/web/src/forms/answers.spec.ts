@@ -17,25 +17,50 @@ describe('answers from a posted form', () => {
       ['csrf', 'not an answer'],
       ['root_okant', 'not a field'],
     ]);
-    expect(answers).toEqual({ roll: 'forare', telefon: ' 070-123 45 67 ', funktionsnedsattning: 'Jag har svårt att gå längre sträckor.', varaktighetManader: 24, gangstrackaMeter: 150, harLakarintyg: false });
+    expect(answers).toEqual({
+      roll: 'forare',
+      telefon: ' 070-123 45 67 ',
+      funktionsnedsattning: 'Jag har svårt att gå längre sträckor.',
+      varaktighetManader: 24,
+      gangstrackaMeter: 150,
+      harLakarintyg: false,
+    });
     // What the web sends is what the api accepts.
     expect(validateAnswers(parking, answers, 'sv')).toEqual([]);
   });
 
   it('passes on what a field cannot take, so the api names the problem in plain words', () => {
-    const answers = answersFromEntries(parking, [['root_varaktighetManader', 'ett år'], ['root_harLakarintyg', 'kanske']]);
+    const answers = answersFromEntries(parking, [
+      ['root_varaktighetManader', 'ett år'],
+      ['root_harLakarintyg', 'kanske'],
+    ]);
     expect(answers).toEqual({ varaktighetManader: 'ett år' });
-    expect(validateAnswers(parking, answers, 'sv')).toContainEqual({ path: '/varaktighetManader', message: 'Fel typ: ska vara ett heltal' });
+    expect(validateAnswers(parking, answers, 'sv')).toContainEqual({
+      path: '/varaktighetManader',
+      message: 'Fel typ: ska vara ett heltal',
+    });
   });
 });
 
 describe('conditions judged as the api judges them', () => {
   it('shows the helper question to a passenger only, and the certificate to one who attaches it', () => {
-    expect(Object.fromEntries(shownFields(parking, { roll: 'forare', harLakarintyg: false }))).toEqual({ behovAvHjalp: false, lakarintyg: false });
-    expect(Object.fromEntries(shownFields(parking, { roll: 'passagerare', harLakarintyg: true }))).toEqual({ behovAvHjalp: true, lakarintyg: true });
+    expect(Object.fromEntries(shownFields(parking, { roll: 'forare', harLakarintyg: false }))).toEqual({
+      behovAvHjalp: false,
+      lakarintyg: false,
+    });
+    expect(Object.fromEntries(shownFields(parking, { roll: 'passagerare', harLakarintyg: true }))).toEqual({
+      behovAvHjalp: true,
+      lakarintyg: true,
+    });
     // The api agrees: a hidden field answered is refused, a shown one left empty is required.
-    expect(validateAnswers(parking, { roll: 'forare', behovAvHjalp: 'Jag behöver hjälp ur bilen.' }, 'sv')).toContainEqual({ path: '/behovAvHjalp', message: 'Fältet visas inte utifrån dina svar och ska inte fyllas i' });
-    expect(validateAnswers(parking, { roll: 'passagerare' }, 'sv')).toContainEqual({ path: '/behovAvHjalp', message: 'Fältet måste fyllas i' });
+    expect(validateAnswers(parking, { roll: 'forare', behovAvHjalp: 'Jag behöver hjälp ur bilen.' }, 'sv')).toContainEqual({
+      path: '/behovAvHjalp',
+      message: 'Fältet visas inte utifrån dina svar och ska inte fyllas i',
+    });
+    expect(validateAnswers(parking, { roll: 'passagerare' }, 'sv')).toContainEqual({
+      path: '/behovAvHjalp',
+      message: 'Fältet måste fyllas i',
+    });
   });
 
   it('hides a field whose rule cannot be judged, as the api does', () => {

@@ -6,7 +6,17 @@ import { tenantForm } from './test-forms';
 const parking = tenantForm('sundsvall', 'parkeringstillstand');
 
 const render = (props: Partial<Parameters<typeof FormView>[0]> = {}) => {
-  const html = renderToStaticMarkup(<FormView definition={parking} lang="sv" action="/e-services/parkeringstillstand" answers={{}} problems={[]} hiddenInputs={{ csrf: 'token' }} {...props} />);
+  const html = renderToStaticMarkup(
+    <FormView
+      definition={parking}
+      lang="sv"
+      action="/e-services/parkeringstillstand"
+      answers={{}}
+      problems={[]}
+      hiddenInputs={{ csrf: 'token' }}
+      {...props}
+    />,
+  );
   return parse(html).querySelector('form')!;
 };
 
@@ -16,15 +26,27 @@ describe('a form rendered on the server from its definition', () => {
     expect(form.getAttribute('method')).toBe('post');
     expect(form.getAttribute('action')).toBe('/e-services/parkeringstillstand');
     expect(form.hasAttribute('novalidate')).toBe(true);
-    expect([...form.querySelectorAll('section.form-step h2')].map((h) => h.text)).toEqual(['Om dig', 'Din funktionsnedsättning', 'Läkarintyg']);
+    expect([...form.querySelectorAll('section.form-step h2')].map((h) => h.text)).toEqual([
+      'Om dig',
+      'Din funktionsnedsättning',
+      'Läkarintyg',
+    ]);
     // Options are groups with a legend, their values the schema's own.
     const role = form.querySelector('[data-field="roll"] fieldset')!;
     expect(role.querySelector('legend')!.text).toBe('Ansöker du som förare eller passagerare?');
-    expect([...role.querySelectorAll('input[type=radio]')].map((r) => [r.getAttribute('name'), r.getAttribute('value'), r.closest('label')!.text])).toEqual([
+    expect(
+      [...role.querySelectorAll('input[type=radio]')].map((r) => [
+        r.getAttribute('name'),
+        r.getAttribute('value'),
+        r.closest('label')!.text,
+      ]),
+    ).toEqual([
       ['root_roll', 'forare', 'Förare'],
       ['root_roll', 'passagerare', 'Passagerare'],
     ]);
-    expect([...form.querySelectorAll('[data-field="harLakarintyg"] input')].map((r) => [r.getAttribute('value'), r.closest('label')!.text])).toEqual([
+    expect(
+      [...form.querySelectorAll('[data-field="harLakarintyg"] input')].map((r) => [r.getAttribute('value'), r.closest('label')!.text]),
+    ).toEqual([
       ['true', 'Ja'],
       ['false', 'Nej'],
     ]);
@@ -37,7 +59,10 @@ describe('a form rendered on the server from its definition', () => {
     // Whole numbers are text with a numeric keyboard, so a wrong entry stays in view with its message.
     expect(form.querySelector('#root_varaktighetManader')!.getAttribute('type')).toBe('text');
     // Conditional fields are marked for the page script; without it they all show.
-    expect([...form.querySelectorAll('[data-conditional]')].map((f) => f.getAttribute('data-field'))).toEqual(['behovAvHjalp', 'lakarintyg']);
+    expect([...form.querySelectorAll('[data-conditional]')].map((f) => f.getAttribute('data-field'))).toEqual([
+      'behovAvHjalp',
+      'lakarintyg',
+    ]);
     expect(form.querySelectorAll('[hidden]')).toHaveLength(0);
     expect(form.querySelector('input[name=csrf]')!.getAttribute('value')).toBe('token');
     expect(form.querySelector('button[type=submit]')!.text).toBe('Skicka in');

@@ -1,5 +1,13 @@
 import Form from '@rjsf/core';
-import type { ErrorSchema, FieldErrorProps, FieldTemplateProps, ObjectFieldTemplateProps, RJSFSchema, UiSchema, WidgetProps } from '@rjsf/utils';
+import type {
+  ErrorSchema,
+  FieldErrorProps,
+  FieldTemplateProps,
+  ObjectFieldTemplateProps,
+  RJSFSchema,
+  UiSchema,
+  WidgetProps,
+} from '@rjsf/utils';
 import { englishStringTranslator, TranslatableString } from '@rjsf/utils';
 import validator from '@rjsf/validator-ajv8';
 import type { FormDefinition } from '@kommuna/e-forms';
@@ -21,10 +29,13 @@ export function fieldOfPath(definition: FormDefinition, path: string): string | 
 /** Where the error summary's link for a field goes: its control (a group's first option). */
 export function controlIdOf(definition: FormDefinition, field: string): string {
   const kind = definition.steps.flatMap((s) => s.fields).find((f) => f.name === field)?.kind;
-  return kind === 'boolean' || kind === 'multiselect' || (kind === 'select' && isRadioSelect(definition, field)) ? `${controlName(field)}-0` : controlName(field);
+  return kind === 'boolean' || kind === 'multiselect' || (kind === 'select' && isRadioSelect(definition, field))
+    ? `${controlName(field)}-0`
+    : controlName(field);
 }
 
-const isRadioSelect = (definition: FormDefinition, field: string) => (definition.steps.flatMap((s) => s.fields).find((f) => f.name === field)?.options?.length ?? 0) <= 5;
+const isRadioSelect = (definition: FormDefinition, field: string) =>
+  (definition.steps.flatMap((s) => s.fields).find((f) => f.name === field)?.options?.length ?? 0) <= 5;
 
 /**
  * The form's rjsf schema and uiSchema from its definition: the data schema as it is, each field
@@ -77,7 +88,9 @@ export function rjsfSchemas(definition: FormDefinition, lang: Lang): { schema: R
         break;
     }
     if (field.options && field.kind !== 'boolean') {
-      const schemaEnum = (definition.dataSchema.properties as Record<string, { enum?: unknown[]; items?: { enum?: unknown[] } }> | undefined)?.[field.name];
+      const schemaEnum = (
+        definition.dataSchema.properties as Record<string, { enum?: unknown[]; items?: { enum?: unknown[] } }> | undefined
+      )?.[field.name];
       const order = schemaEnum?.enum ?? schemaEnum?.items?.enum ?? field.options.map((o) => o.value);
       ui['ui:enumNames'] = order.map((value) => field.options?.find((o) => o.value === value)?.label[lang] ?? String(value));
     }
@@ -117,7 +130,10 @@ function FieldTemplate(props: FieldTemplateProps) {
   const widget = uiSchema?.['ui:widget'];
   const group = widget === 'radio' || widget === 'checkboxes';
   const invalid = (rawErrors?.length ?? 0) > 0;
-  const optional = required || context.requiredWhen.has(name) ? null : <span className="optional"> ({context.lang === 'sv' ? 'frivilligt' : 'optional'})</span>;
+  const optional =
+    required || context.requiredWhen.has(name) ? null : (
+      <span className="optional"> ({context.lang === 'sv' ? 'frivilligt' : 'optional'})</span>
+    );
   const conditional = context.conditional.has(name);
   return (
     <div className={`field${invalid ? ' field-invalid' : ''}`} data-field={name} data-conditional={conditional ? '' : undefined}>
@@ -208,7 +224,9 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
     lang,
     steps: definition.steps.map((step) => ({ id: step.id, title: step.title[lang], fields: step.fields.map((f) => f.name) })),
     conditional: new Set(definition.conditions.filter((c) => c.showWhen !== undefined).map((c) => c.field)),
-    requiredWhen: new Set(definition.conditions.filter((c) => c.requiredWhen !== undefined && c.requiredWhen !== false).map((c) => c.field)),
+    requiredWhen: new Set(
+      definition.conditions.filter((c) => c.requiredWhen !== undefined && c.requiredWhen !== false).map((c) => c.field),
+    ),
   };
   return (
     <Form
@@ -225,7 +243,13 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
       formContext={context}
       templates={{ FieldTemplate, FieldErrorTemplate, ObjectFieldTemplate }}
       widgets={{ AttachmentLater }}
-      translateString={(key: TranslatableString, params?: string[]) => (key === TranslatableString.YesLabel ? t(lang, 'yes') : key === TranslatableString.NoLabel ? t(lang, 'no') : englishStringTranslator(key, params))}
+      translateString={(key: TranslatableString, params?: string[]) =>
+        key === TranslatableString.YesLabel
+          ? t(lang, 'yes')
+          : key === TranslatableString.NoLabel
+            ? t(lang, 'no')
+            : englishStringTranslator(key, params)
+      }
       method="post"
       action={action}
       id="e-form"

@@ -29,15 +29,22 @@ export class ApiClient {
     if (caller.accessToken) headers.authorization = `Bearer ${caller.accessToken}`;
     let response: Response;
     try {
-      response = await fetch(this.apiUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(15_000) });
+      response = await fetch(this.apiUrl, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(15_000),
+      });
     } catch (error) {
       throw new ApiError('API_UNAVAILABLE', `The api cannot be reached (${(error as Error).message})`);
     }
-    const body = (await response.json().catch(() => undefined)) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; details?: unknown } }> } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { data?: T; errors?: Array<{ message: string; extensions?: { code?: string; details?: unknown } }> } | undefined;
     if (!body) throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} without a readable body`);
     const error = body.errors?.[0];
     if (error) throw new ApiError(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error.message, error.extensions?.details);
-    if (body.data === undefined || body.data === null) throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} without data`);
+    if (body.data === undefined || body.data === null)
+      throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} without data`);
     return body.data;
   }
 }

@@ -30,7 +30,13 @@ export class RealmClient {
   private discover(): Promise<oidc.Configuration> {
     const insecure = new URL(this.config.realmUrl).protocol === 'http:';
     this.configuration ??= oidc
-      .discovery(new URL(this.config.realmUrl), this.config.clientId, undefined, oidc.None(), insecure ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .discovery(
+        new URL(this.config.realmUrl),
+        this.config.clientId,
+        undefined,
+        oidc.None(),
+        insecure ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      )
       .catch((error: Error) => {
         this.configuration = undefined;
         throw new LoginFailedError(`The identity provider cannot be reached (${error.message})`);
@@ -82,7 +88,10 @@ export class RealmClient {
    */
   private tokenSet(tokens: oidc.TokenEndpointResponse): TokenSet {
     const claims = decodeClaims(tokens.access_token);
-    const roles = isRecord(claims.realm_access) && Array.isArray(claims.realm_access.roles) ? claims.realm_access.roles.filter((r): r is string => typeof r === 'string') : [];
+    const roles =
+      isRecord(claims.realm_access) && Array.isArray(claims.realm_access.roles)
+        ? claims.realm_access.roles.filter((r): r is string => typeof r === 'string')
+        : [];
     return {
       accessToken: tokens.access_token,
       accessTokenExpiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : this.now() + (tokens.expires_in ?? 300) * 1000,

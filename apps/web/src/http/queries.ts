@@ -27,7 +27,10 @@ export interface FormDecisionView {
   outcome: 'approve' | 'reject';
   automated: boolean;
   decidedAt: string;
-  reasons: Array<{ text: Localized; legalBasis: { sfs: string; chapter: string | null; section: string | null; title: Localized | null } | null }>;
+  reasons: Array<{
+    text: Localized;
+    legalBasis: { sfs: string; chapter: string | null; section: string | null; title: Localized | null } | null;
+  }>;
 }
 
 export interface FormReceiptView {

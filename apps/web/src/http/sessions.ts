@@ -46,7 +46,11 @@ export function derivedKey(secret: string, purpose: string): Uint8Array {
 
 /** Seals a value for the browser to carry: encrypted and authenticated (JWE, A256GCM), with an expiry. */
 export async function seal(key: Uint8Array, value: Record<string, unknown>, expiresAt: number): Promise<string> {
-  return new EncryptJWT(value).setProtectedHeader({ alg: 'dir', enc: 'A256GCM' }).setIssuedAt().setExpirationTime(Math.floor(expiresAt / 1000)).encrypt(key);
+  return new EncryptJWT(value)
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(expiresAt / 1000))
+    .encrypt(key);
 }
 
 /** The value sealed in `token`, or undefined if it was altered, made with another key or has expired. */
@@ -62,7 +66,14 @@ export async function unseal(key: Uint8Array, token: string | undefined, now = D
 
 const isSession = (value: unknown): value is Session => {
   const s = value as Partial<Session> | undefined;
-  return typeof s?.id === 'string' && typeof s.tenant === 'string' && typeof s.accessToken === 'string' && typeof s.expiresAt === 'number' && typeof s.csrfToken === 'string' && typeof s.user?.subject === 'string';
+  return (
+    typeof s?.id === 'string' &&
+    typeof s.tenant === 'string' &&
+    typeof s.accessToken === 'string' &&
+    typeof s.expiresAt === 'number' &&
+    typeof s.csrfToken === 'string' &&
+    typeof s.user?.subject === 'string'
+  );
 };
 
 /**

@@ -92,7 +92,13 @@ function ErrorSummary({ lang, definition, problems }: { lang: Lang; definition: 
   );
 }
 
-export function formPage(lang: Lang, form: PublishedForm, state: FormPageState, hiddenInputs: Record<string, string>, script: string): Page {
+export function formPage(
+  lang: Lang,
+  form: PublishedForm,
+  state: FormPageState,
+  hiddenInputs: Record<string, string>,
+  script: string,
+): Page {
   const definition = form.definition;
   const problems = state.problems.length > 0 || !state.message ? state.problems : [{ path: '', message: state.message }];
   return {
@@ -104,7 +110,14 @@ export function formPage(lang: Lang, form: PublishedForm, state: FormPageState, 
         {form.description ? <p className="lead">{form.description[lang]}</p> : null}
         {problems.length > 0 ? <ErrorSummary lang={lang} definition={definition} problems={problems} /> : null}
         <script type="application/json" id="form-shape" dangerouslySetInnerHTML={{ __html: shapeJson(definition) }} />
-        <FormView definition={definition} lang={lang} action={`/e-services/${encodeURIComponent(form.slug)}`} answers={state.answers} problems={problems} hiddenInputs={hiddenInputs} />
+        <FormView
+          definition={definition}
+          lang={lang}
+          action={`/e-services/${encodeURIComponent(form.slug)}`}
+          answers={state.answers}
+          problems={problems}
+          hiddenInputs={hiddenInputs}
+        />
       </>
     ),
   };
@@ -112,7 +125,10 @@ export function formPage(lang: Lang, form: PublishedForm, state: FormPageState, 
 
 /** What the page's script needs of the form (its fields and conditions), safe inside a script element. */
 function shapeJson(definition: FormDefinition): string {
-  const shape = { steps: definition.steps.map((s) => ({ fields: s.fields.map((f) => ({ name: f.name, kind: f.kind })) })), conditions: definition.conditions };
+  const shape = {
+    steps: definition.steps.map((s) => ({ fields: s.fields.map((f) => ({ name: f.name, kind: f.kind })) })),
+    conditions: definition.conditions,
+  };
   return JSON.stringify(shape).replace(/</g, '\\u003c');
 }
 
@@ -138,11 +154,11 @@ export function receiptPage(lang: Lang, receipt: FormReceiptView, withPdf: boole
           </dl>
         </div>
         {withPdf ? (
-        <p>
-          <a href={`/receipts/${encodeURIComponent(receipt.submissionId)}/pdf`} download={`kvittens-${receipt.errandNumber}.pdf`}>
-            {t(lang, 'receiptPdf')}
-          </a>
-        </p>
+          <p>
+            <a href={`/receipts/${encodeURIComponent(receipt.submissionId)}/pdf`} download={`kvittens-${receipt.errandNumber}.pdf`}>
+              {t(lang, 'receiptPdf')}
+            </a>
+          </p>
         ) : null}
         {decision ? (
           <>

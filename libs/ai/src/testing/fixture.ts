@@ -6,7 +6,11 @@ import { AI_DATABASE_SCHEMA, AiPlatform, CaseMaterial, CaseSource, ModelRegistra
 import { AiNotFoundError } from '../errors';
 
 export const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(AI_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(AI_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...AI_DATABASE_SCHEMA.migrations],
 };
 
@@ -20,7 +24,10 @@ export interface World {
 export async function createWorld(db: Database): Promise<World> {
   const directory = new TenantDirectory(db);
   const [sundsvall, timra] = await directory.sync([
-    buildTenantConfig({ slug: 'sundsvall', services: { ai: { stage: 'piloting', settings: { caseClassByUnit: { socialtjanst: 'sekretess', bygg: 'intern' } } } } }),
+    buildTenantConfig({
+      slug: 'sundsvall',
+      services: { ai: { stage: 'piloting', settings: { caseClassByUnit: { socialtjanst: 'sekretess', bygg: 'intern' } } } },
+    }),
     buildTenantConfig({ slug: 'timra' }),
   ]);
   // Short timeouts: a fault test waits for at most three of them.
@@ -58,7 +65,10 @@ export class CasesInMemory implements CaseSource {
   }
 }
 
-export async function auditActions(db: Database, tenant: Tenant): Promise<Array<{ action: string; actor: string; details: Record<string, unknown> }>> {
+export async function auditActions(
+  db: Database,
+  tenant: Tenant,
+): Promise<Array<{ action: string; actor: string; details: Record<string, unknown> }>> {
   return inTenant(tenant, () =>
     db.transaction((em) => em.query(`SELECT action, actor, details FROM audit_log WHERE tenant_id = $1 ORDER BY seq`, [tenant.id])),
   );

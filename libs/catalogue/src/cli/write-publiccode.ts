@@ -13,7 +13,10 @@ const out = path.resolve(process.argv[2] ?? path.join(root, 'docs/publiccode'));
 
 /** YYYY-MM-DD of the last commit that changed the "version" line of libs/<id>/package.json. */
 function releaseDate(id: string): string | undefined {
-  const date = execFileSync('git', ['log', '-1', '--format=%cs', '-G', '"version"', '--', `libs/${id}/package.json`], { cwd: root, encoding: 'utf8' }).trim();
+  const date = execFileSync('git', ['log', '-1', '--format=%cs', '-G', '"version"', '--', `libs/${id}/package.json`], {
+    cwd: root,
+    encoding: 'utf8',
+  }).trim();
   return date || undefined;
 }
 

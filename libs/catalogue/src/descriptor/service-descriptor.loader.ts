@@ -53,16 +53,25 @@ export function crossCheckDescriptor(
   tenants: LoadedTenantConfig[],
 ): ServiceDescriptorProblem[] {
   const problems: ServiceDescriptorProblem[] = [];
-  if (descriptor.id !== id) problems.push({ file, field: 'id', message: `is "${descriptor.id}" but the library is "${id}": they must match` });
+  if (descriptor.id !== id)
+    problems.push({ file, field: 'id', message: `is "${descriptor.id}" but the library is "${id}": they must match` });
   const metered = meteredMetricsOf(id).map((m) => m.id);
   const meteredText = metered.length > 0 ? metered.join(', ') : 'none';
   descriptor.benefits.forEach((benefit, i) => {
     if (!metered.includes(benefit.metric)) {
-      problems.push({ file, field: `benefits.${i}.metric`, message: `"${benefit.metric}" is not metered for ${id} (metered: ${meteredText})` });
+      problems.push({
+        file,
+        field: `benefits.${i}.metric`,
+        message: `"${benefit.metric}" is not metered for ${id} (metered: ${meteredText})`,
+      });
     }
   });
   if (descriptor.cost.usageMetric && !metered.includes(descriptor.cost.usageMetric)) {
-    problems.push({ file, field: 'cost.usageMetric', message: `"${descriptor.cost.usageMetric}" is not metered for ${id} (metered: ${meteredText})` });
+    problems.push({
+      file,
+      field: 'cost.usageMetric',
+      message: `"${descriptor.cost.usageMetric}" is not metered for ${id} (metered: ${meteredText})`,
+    });
   }
   if (descriptor.cost.allocationKey === 'per_capita') {
     for (const tenant of tenants) {

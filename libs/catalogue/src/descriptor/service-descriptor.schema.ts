@@ -47,7 +47,11 @@ const BenefitHypothesisSchema = z
   .superRefine((hypothesis, ctx) => {
     const timeBased = hypothesis.perUnit.unit !== 'SEK';
     if (timeBased && hypothesis.sekPerHour === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['sekPerHour'], message: `is required when the unit is ${hypothesis.perUnit.unit} (time is valued in SEK per hour)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sekPerHour'],
+        message: `is required when the unit is ${hypothesis.perUnit.unit} (time is valued in SEK per hour)`,
+      });
     }
     if (!timeBased && hypothesis.sekPerHour !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['sekPerHour'], message: 'applies to time-based units only; this benefit is already in SEK' });
@@ -89,15 +93,13 @@ export const ServiceDescriptorSchema = z
       .object({ sv: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).min(1) })
       .strict()
       .describe('What the service does, a few short lines per language (publiccode.yml features)'),
-    domain: z
-      .object({ id: identifier, name: localized })
-      .strict()
-      .describe('Verksamhetsområde'),
-    owner: z
-      .object({ team: z.string().trim().min(1), email: z.email() })
-      .strict(),
+    domain: z.object({ id: identifier, name: localized }).strict().describe('Verksamhetsområde'),
+    owner: z.object({ team: z.string().trim().min(1), email: z.email() }).strict(),
     url: z.url().describe('Where the source code lives (publiccode.yml url)'),
-    categories: z.array(z.string().regex(/^[a-z0-9-]+$/, 'must be a publiccode.yml category (a-z, 0-9, dashes)')).min(1).describe('publiccode.yml categories'),
+    categories: z
+      .array(z.string().regex(/^[a-z0-9-]+$/, 'must be a publiccode.yml category (a-z, 0-9, dashes)'))
+      .min(1)
+      .describe('publiccode.yml categories'),
     license: z.string().trim().min(1).default('EUPL-1.2'),
     developmentStatus: z.enum(DEVELOPMENT_STATUSES),
     promotion: z
@@ -114,7 +116,11 @@ export const ServiceDescriptorSchema = z
       .strict()
       .superRefine((m, ctx) => {
         if (m.type === 'contract' && (!m.contractor || !m.until)) {
-          ctx.addIssue({ code: 'custom', path: [m.contractor ? 'until' : 'contractor'], message: 'is required when maintenance type is contract' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [m.contractor ? 'until' : 'contractor'],
+            message: 'is required when maintenance type is contract',
+          });
         }
       }),
     dependencies: z

@@ -3,7 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadTenantConfigs, LoadedTenantConfig, SERVICE_IDS, TenantConfigSchema } from '@kommuna/platform-tenancy';
 import { parseChangelog } from './changelog';
-import { loadServiceCatalogue, parseServiceDescriptor, ServiceDescriptorError, ServiceDescriptorProblem } from './service-descriptor.loader';
+import {
+  loadServiceCatalogue,
+  parseServiceDescriptor,
+  ServiceDescriptorError,
+  ServiceDescriptorProblem,
+} from './service-descriptor.loader';
 
 const repo = path.resolve(__dirname, '../../../..');
 const shippedTenants = () => loadTenantConfigs(path.join(repo, 'tenants'));
@@ -44,7 +49,10 @@ describe('service descriptors (service.yaml)', () => {
 
   it('names the file and the field of every problem', () => {
     const dir = librariesCopy({
-      'e-forms': (t) => t.replace('developmentStatus: beta', 'developmentStatus: mature').replace('perUnit: { low: 8, high: 12, unit: minutes }', 'perUnit: { low: 12, high: 8, unit: minutes }'),
+      'e-forms': (t) =>
+        t
+          .replace('developmentStatus: beta', 'developmentStatus: mature')
+          .replace('perUnit: { low: 8, high: 12, unit: minutes }', 'perUnit: { low: 12, high: 8, unit: minutes }'),
       'digital-mail': (t) => t.replace('  usageMetric: letters_digital\n', ''),
       minasidor: (t) => t.replace('    sekPerHour: 480\n', ''),
       catalogue: (t) => t.replace('email: plattform@kommuna.se', 'email: not-an-address'),
@@ -85,7 +93,10 @@ describe('service descriptors (service.yaml)', () => {
   });
 
   it('reports YAML syntax errors by line, a missing file, and an id that is not its library', () => {
-    const dir = librariesCopy({ minasidor: () => 'id: minasidor\nname: [unclosed\n', catalogue: (t) => t.replace('id: catalogue', 'id: katalog') });
+    const dir = librariesCopy({
+      minasidor: () => 'id: minasidor\nname: [unclosed\n',
+      catalogue: (t) => t.replace('id: catalogue', 'id: katalog'),
+    });
     fs.rmSync(path.join(dir, 'e-forms', 'service.yaml'));
     expect(problemsOf(dir).map((p) => `${path.relative(dir, p.file)}: ${p.field}`)).toEqual([
       'e-forms/service.yaml: (file)',
@@ -95,7 +106,10 @@ describe('service descriptors (service.yaml)', () => {
   });
 
   it('rejects unknown fields rather than ignoring them', () => {
-    const result = parseServiceDescriptor('x.yaml', fs.readFileSync(path.join(repo, 'libs/e-forms/service.yaml'), 'utf8') + 'colour: blue\n');
+    const result = parseServiceDescriptor(
+      'x.yaml',
+      fs.readFileSync(path.join(repo, 'libs/e-forms/service.yaml'), 'utf8') + 'colour: blue\n',
+    );
     expect(result.ok).toBe(false);
     expect(!result.ok && result.problems[0]).toMatchObject({ field: '(root)', message: expect.stringMatching(/colour/) });
   });

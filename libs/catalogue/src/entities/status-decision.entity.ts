@@ -6,7 +6,10 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn 
  */
 @Entity({ name: 'catalogue_status_decision' })
 @Index('IDX_catalogue_status_decision_service', ['service', 'recordedAt'])
-@Check('CHK_catalogue_status_decision_status', `from_status IN ('concept', 'development', 'beta', 'stable', 'obsolete') AND to_status IN ('concept', 'development', 'beta', 'stable', 'obsolete')`)
+@Check(
+  'CHK_catalogue_status_decision_status',
+  `from_status IN ('concept', 'development', 'beta', 'stable', 'obsolete') AND to_status IN ('concept', 'development', 'beta', 'stable', 'obsolete')`,
+)
 export class StatusDecisionEntity {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_catalogue_status_decision' })
   id!: string;

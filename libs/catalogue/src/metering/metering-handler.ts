@@ -1,11 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
 import { requestContext } from '@kommuna/platform-tenancy';
-import {
-  EVENT_TYPES,
-  FormDecisionMadeData,
-  MailDeliveryStatusChangedData,
-} from '@kommuna/shared-service-contracts';
+import { EVENT_TYPES, FormDecisionMadeData, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 import { stockholmMonth } from '../months';
 import { UsageRepository } from './usage.repository';
 
@@ -15,7 +11,9 @@ export function meterOf(event: Pick<OutboxEvent, 'type' | 'data'>): { service: s
     case EVENT_TYPES.formSubmissionReceived:
       return { service: 'e-forms', metric: 'submissions' };
     case EVENT_TYPES.formDecisionMade:
-      return (event.data as FormDecisionMadeData | undefined)?.automated === true ? { service: 'e-forms', metric: 'automated_decisions' } : undefined;
+      return (event.data as FormDecisionMadeData | undefined)?.automated === true
+        ? { service: 'e-forms', metric: 'automated_decisions' }
+        : undefined;
     case EVENT_TYPES.mailDeliveryStatusChanged: {
       const data = event.data as MailDeliveryStatusChangedData | undefined;
       if (data?.status !== 'SENT') return undefined;
@@ -58,7 +56,11 @@ export class CatalogueMeteringHandler implements EventHandler {
     });
     if (metered.length === 0) return;
     const tenantId = requestContext.tenantId();
-    const fresh = await this.usage.markProcessed(em, tenantId, metered.map(({ event }) => event.id));
+    const fresh = await this.usage.markProcessed(
+      em,
+      tenantId,
+      metered.map(({ event }) => event.id),
+    );
     const counts = new Map<string, { service: string; metric: string; month: string; by: number }>();
     for (const { event, meter } of metered) {
       if (!fresh.has(event.id)) continue;

@@ -23,7 +23,10 @@ describe('metering (outbox events → monthly usage)', () => {
   const citizen = randomUUID();
 
   beforeAll(async () => {
-    [sundsvall, ange] = await new TenantDirectory(db()).sync([buildTenantConfig({ slug: 'sundsvall' }), buildTenantConfig({ slug: 'ange' })]);
+    [sundsvall, ange] = await new TenantDirectory(db()).sync([
+      buildTenantConfig({ slug: 'sundsvall' }),
+      buildTenantConfig({ slug: 'ange' }),
+    ]);
   });
 
   const inTenant = <T>(tenant: Tenant, work: () => Promise<T>) => requestContext.run({ requestId: 't', tenantId: tenant.id }, work);
@@ -33,10 +36,18 @@ describe('metering (outbox events → monthly usage)', () => {
     inTenant(tenant, () => db().transaction((em) => usage.forTenant(em, tenant.id))).then((rows) =>
       Object.fromEntries(rows.map((r) => [`${r.service}/${r.metric}`, r.count])),
     );
-  const mail = (status: string, channel: string | null) => ({ messageId: randomUUID(), recipientPartyId: citizen, status, channel, statusDetail: null, externalReferences: {} });
+  const mail = (status: string, channel: string | null) => ({
+    messageId: randomUUID(),
+    recipientPartyId: citizen,
+    status,
+    channel,
+    statusDetail: null,
+    externalReferences: {},
+  });
 
   it('counts submissions, automated decisions, letters by channel and case updates, per municipality', async () => {
-    for (let i = 0; i < 3; i++) await emit(sundsvall, EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: citizen });
+    for (let i = 0; i < 3; i++)
+      await emit(sundsvall, EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: citizen });
     await emit(ange, EVENT_TYPES.formSubmissionReceived, { submissionId: randomUUID(), subjectPartyId: citizen });
     await emit(sundsvall, EVENT_TYPES.formDecisionMade, { automated: true, subjectPartyId: citizen });
     await emit(sundsvall, EVENT_TYPES.formDecisionMade, { automated: false, subjectPartyId: citizen });
@@ -65,19 +76,39 @@ describe('metering (outbox events → monthly usage)', () => {
   it('counts an event once however often the outbox delivers it', async () => {
     const before = await usageOf(sundsvall);
     // Redelivery after a crash between handling and acknowledging: the event is due again.
-    await inTenant(sundsvall, () => db().transaction((em) => em.query(`UPDATE outbox_event SET published_at = NULL WHERE tenant_id = $1`, [sundsvall.id])));
+    await inTenant(sundsvall, () =>
+      db().transaction((em) => em.query(`UPDATE outbox_event SET published_at = NULL WHERE tenant_id = $1`, [sundsvall.id])),
+    );
     expect(await new OutboxDispatcher(db(), [handler]).drain()).toBeGreaterThan(0);
     expect(await usageOf(sundsvall)).toEqual(before);
 
     // And a handler called twice with the same event in one go.
-    const event: OutboxEvent = { id: randomUUID(), tenantId: sundsvall.id, type: EVENT_TYPES.formSubmissionReceived, source: '/e-forms', subject: null, data: {}, occurredAt: new Date(), attempts: 0 };
+    const event: OutboxEvent = {
+      id: randomUUID(),
+      tenantId: sundsvall.id,
+      type: EVENT_TYPES.formSubmissionReceived,
+      source: '/e-forms',
+      subject: null,
+      data: {},
+      occurredAt: new Date(),
+      attempts: 0,
+    };
     await inTenant(sundsvall, () => db().transaction((em) => handler.handle(event, em)));
     await inTenant(sundsvall, () => db().transaction((em) => handler.handle(event, em)));
     expect((await usageOf(sundsvall))['e-forms/submissions']).toBe(before['e-forms/submissions'] + 1);
   });
 
   it('counts a batch as it counts its events one by one: per month, each event once', async () => {
-    const at = (iso: string, type: string, data: Record<string, unknown> = {}): OutboxEvent => ({ id: randomUUID(), tenantId: ange.id, type, source: '/test', subject: null, data, occurredAt: new Date(iso), attempts: 0 });
+    const at = (iso: string, type: string, data: Record<string, unknown> = {}): OutboxEvent => ({
+      id: randomUUID(),
+      tenantId: ange.id,
+      type,
+      source: '/test',
+      subject: null,
+      data,
+      occurredAt: new Date(iso),
+      attempts: 0,
+    });
     const events = [
       at('2024-03-10T10:00:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('SENT', 'paper')),
       at('2024-03-31T22:30:00Z', EVENT_TYPES.mailDeliveryStatusChanged, mail('SENT', 'paper')), // 00:30 on 1 April in Stockholm
@@ -86,18 +117,34 @@ describe('metering (outbox events → monthly usage)', () => {
       at('2024-03-12T11:00:00Z', EVENT_TYPES.formSubmissionReceived),
     ];
     const march = (rows: Array<{ service: string; metric: string; month: string; count: number }>) =>
-      rows.filter((r) => r.month.startsWith('2024-0')).map((r) => `${r.month} ${r.service}/${r.metric} ${r.count}`).sort();
+      rows
+        .filter((r) => r.month.startsWith('2024-0'))
+        .map((r) => `${r.month} ${r.service}/${r.metric} ${r.count}`)
+        .sort();
     // The first event was counted before (a redelivery): the batch counts the rest.
     await inTenant(ange, () => db().transaction((em) => handler.handle(events[0], em)));
     await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
     await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
     const rows = await inTenant(ange, () => db().transaction((em) => usage.forTenant(em, ange.id)));
-    expect(march(rows)).toEqual(['2024-03-01 digital-mail/letters_paper 2', '2024-03-01 e-forms/submissions 1', '2024-04-01 digital-mail/letters_paper 1']);
+    expect(march(rows)).toEqual([
+      '2024-03-01 digital-mail/letters_paper 2',
+      '2024-03-01 e-forms/submissions 1',
+      '2024-04-01 digital-mail/letters_paper 1',
+    ]);
   });
 
   it('counts an event in the Stockholm month it occurred in', async () => {
     // 23:30 UTC on 31 January is 00:30 on 1 February in Stockholm.
-    const event: OutboxEvent = { id: randomUUID(), tenantId: ange.id, type: EVENT_TYPES.caseStatusChanged, source: '/minasidor', subject: null, data: {}, occurredAt: new Date('2025-01-31T23:30:00Z'), attempts: 0 };
+    const event: OutboxEvent = {
+      id: randomUUID(),
+      tenantId: ange.id,
+      type: EVENT_TYPES.caseStatusChanged,
+      source: '/minasidor',
+      subject: null,
+      data: {},
+      occurredAt: new Date('2025-01-31T23:30:00Z'),
+      attempts: 0,
+    };
     await inTenant(ange, () => db().transaction((em) => handler.handle(event, em)));
     const rows = await inTenant(ange, () => db().transaction((em) => usage.forTenant(em, ange.id)));
     expect(rows.find((r) => r.month === '2025-02-01')).toMatchObject({ service: 'minasidor', metric: 'case_updates', count: 1 });
@@ -112,7 +159,9 @@ describe('metering (outbox events → monthly usage)', () => {
 
   it("keeps each municipality's usage to itself and lets only aggregates across", async () => {
     // Inside Ånge's context, Sundsvall's rows are invisible even when asked for by id.
-    const forged = await inTenant(ange, () => db().transaction((em) => em.query(`SELECT * FROM catalogue_usage_monthly WHERE tenant_id = $1`, [sundsvall.id])));
+    const forged = await inTenant(ange, () =>
+      db().transaction((em) => em.query(`SELECT * FROM catalogue_usage_monthly WHERE tenant_id = $1`, [sundsvall.id])),
+    );
     expect(forged).toEqual([]);
     await expect(
       inTenant(ange, () => db().transaction((em) => usage.increment(em, sundsvall.id, 'e-forms', 'submissions', '2025-01-01', 1000))),
@@ -129,11 +178,11 @@ describe('metering (outbox events → monthly usage)', () => {
   });
 
   it('refuses a month that is not the first of a month, and a negative count', async () => {
-    await expect(inTenant(ange, () => db().transaction((em) => usage.increment(em, ange.id, 'e-forms', 'submissions', '2025-01-15', 1)))).rejects.toThrow(
-      /CHK_catalogue_usage_monthly_month/,
-    );
-    await expect(inTenant(ange, () => db().transaction((em) => usage.increment(em, ange.id, 'e-forms', 'x', '2025-01-01', -1)))).rejects.toThrow(
-      /CHK_catalogue_usage_monthly_count/,
-    );
+    await expect(
+      inTenant(ange, () => db().transaction((em) => usage.increment(em, ange.id, 'e-forms', 'submissions', '2025-01-15', 1))),
+    ).rejects.toThrow(/CHK_catalogue_usage_monthly_month/);
+    await expect(
+      inTenant(ange, () => db().transaction((em) => usage.increment(em, ange.id, 'e-forms', 'x', '2025-01-01', -1))),
+    ).rejects.toThrow(/CHK_catalogue_usage_monthly_count/);
   });
 });

@@ -12,7 +12,6 @@ export interface UsageRow {
   suppressed?: boolean;
 }
 
-
 // Dates are read as text: node-pg would turn a date into a Date at local midnight.
 
 /** Thin data access for metered usage; every statement names its tenant (docs/architecture.md#tenancy). */
@@ -27,7 +26,11 @@ export class UsageRepository {
   }
 
   /** Adds to many counters in one statement; each (service, metric, month) at most once. */
-  async incrementMany(em: EntityManager, tenantId: string, counts: Array<{ service: string; metric: string; month: string; by: number }>): Promise<void> {
+  async incrementMany(
+    em: EntityManager,
+    tenantId: string,
+    counts: Array<{ service: string; metric: string; month: string; by: number }>,
+  ): Promise<void> {
     if (counts.length === 0) return;
     await em.query(
       `INSERT INTO catalogue_usage_monthly (tenant_id, service, metric, month, count)
@@ -69,7 +72,9 @@ export class UsageRepository {
       `SELECT tenant_id, service, metric, to_char(month, 'YYYY-MM-DD') AS month, count FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
       [from, to],
     );
-    return rows.map((row: Record<string, unknown>) => (row.count === null ? { ...toUsageRow({ ...row, count: 0 }), suppressed: true } : { ...toUsageRow(row), suppressed: false }));
+    return rows.map((row: Record<string, unknown>) =>
+      row.count === null ? { ...toUsageRow({ ...row, count: 0 }), suppressed: true } : { ...toUsageRow(row), suppressed: false },
+    );
   }
 }
 

@@ -29,7 +29,11 @@ export async function postJson<T>(options: HttpPartyOptions, path: string, body:
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length },
+      },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -52,7 +56,11 @@ export async function postJson<T>(options: HttpPartyOptions, path: string, body:
     const timer = setTimeout(() => request.destroy(new TransientAdapterError(`${party} unreachable: timed out`)), timeoutMs);
     function fail(error: Error) {
       clearTimeout(timer);
-      reject(error instanceof PermanentAdapterError || error instanceof TransientAdapterError ? error : new TransientAdapterError(`${party} unreachable: ${error.message}`));
+      reject(
+        error instanceof PermanentAdapterError || error instanceof TransientAdapterError
+          ? error
+          : new TransientAdapterError(`${party} unreachable: ${error.message}`),
+      );
     }
     request.on('error', fail);
     request.end(payload);

@@ -9,7 +9,12 @@ export class HttpMailboxOperator implements MailboxOperator {
     if (recipients.length > MAX_REACHABILITY_BATCH) {
       throw new RangeError(`At most ${MAX_REACHABILITY_BATCH} recipients per reachability call, got ${recipients.length}`);
     }
-    const results = await postJson<ReachabilityResult[]>(this.options, '/reachability', { senderOrgNr, recipients }, 'Reachability service');
+    const results = await postJson<ReachabilityResult[]>(
+      this.options,
+      '/reachability',
+      { senderOrgNr, recipients },
+      'Reachability service',
+    );
     if (!Array.isArray(results)) throw new PermanentAdapterError('Reachability service answered without a result list');
     return results.map((r) => ({
       recipientId: String(r.recipientId),

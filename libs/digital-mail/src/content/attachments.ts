@@ -30,7 +30,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function validateAttachment(input: AttachmentInput, index: number, maxBytes: number): ValidatedAttachment {
   const filename = (input.filename ?? '').trim();
   if (!filename || filename.length > 255 || /[/\\\0]/.test(filename)) {
-    throw new InvalidAttachmentError('ATTACHMENT_INVALID', `Attachment ${index + 1}: the file name must be 1–255 characters without path separators`, index);
+    throw new InvalidAttachmentError(
+      'ATTACHMENT_INVALID',
+      `Attachment ${index + 1}: the file name must be 1–255 characters without path separators`,
+      index,
+    );
   }
   const base64 = (input.contentBase64 ?? '').replace(/\s+/g, '');
   // Refuse before decoding: base64 is 4/3 of the size.
@@ -49,7 +53,11 @@ export function validateAttachment(input: AttachmentInput, index: number, maxByt
   }
   const deliveryMode = input.deliveryMode ?? 'EITHER';
   if (!ATTACHMENT_DELIVERY_MODES.includes(deliveryMode)) {
-    throw new InvalidAttachmentError('ATTACHMENT_INVALID', `Attachment ${index + 1}: deliveryMode must be one of ${ATTACHMENT_DELIVERY_MODES.join(', ')}`, index);
+    throw new InvalidAttachmentError(
+      'ATTACHMENT_INVALID',
+      `Attachment ${index + 1}: deliveryMode must be one of ${ATTACHMENT_DELIVERY_MODES.join(', ')}`,
+      index,
+    );
   }
   return { filename, deliveryMode, content, sha256: sha256Hex(content), sizeBytes: content.length };
 }

@@ -7,7 +7,10 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, PrimaryG
 @Entity({ name: 'mail_message' })
 @Index('UQ_mail_message_idempotency', ['tenantId', 'idempotencyKey'], { unique: true, where: 'idempotency_key IS NOT NULL' })
 @Index('IDX_mail_message_created', ['tenantId', 'createdAt'])
-@Check('CHK_mail_message_values', `recipient_kind IN ('person', 'organisation') AND body_format IN ('TEXT', 'HTML') AND language IN ('sv', 'en') AND sent_by_kind IN ('user', 'system') AND length(subject) > 0`)
+@Check(
+  'CHK_mail_message_values',
+  `recipient_kind IN ('person', 'organisation') AND body_format IN ('TEXT', 'HTML') AND language IN ('sv', 'en') AND sent_by_kind IN ('user', 'system') AND length(subject) > 0`,
+)
 export class MailMessageEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;

@@ -28,7 +28,11 @@ export function digitalMailBackgroundTasks(
     parties?: PartyRegister;
   } = {},
 ): DigitalMailTask[] {
-  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), { onError: options.onError, leaseMs: options.leaseMs, parties: options.parties });
+  const delivery = new DeliveryWorker(database, tenants, adaptersForTenant(adapterEnvironmentFromEnv(options.env)), {
+    onError: options.onError,
+    leaseMs: options.leaseMs,
+    parties: options.parties,
+  });
   const purger = new RetentionPurger(database, tenants);
   let timer: NodeJS.Timeout | undefined;
   let purging: Promise<unknown> | undefined;

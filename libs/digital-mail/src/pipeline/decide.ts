@@ -4,9 +4,7 @@ import type { ReachabilityResult } from '../adapters/types';
 export const UNDER_18 = 'RECIPIENT_UNDER_18';
 
 export type RouteDecision =
-  | { next: 'DIGITAL'; mailboxOperator: string | null }
-  | { next: 'PAPER'; why: string }
-  | { final: MailDeliveryStatus; detail: string };
+  { next: 'DIGITAL'; mailboxOperator: string | null } | { next: 'PAPER'; why: string } | { final: MailDeliveryStatus; detail: string };
 
 /**
  * Where a letter goes after the reachability check. Paper is the fallback whenever digital

@@ -109,11 +109,16 @@ export class DeliveryWorker {
   /** One round: every tenant with due work, every step once. */
   async runOnce(): Promise<RoundResult> {
     const total = emptyRound();
-    const due: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM digital_mail_tenants_with_due_work($1) t`, [this.now()]);
+    const due: Array<{ id: string }> = await this.database.dataSource.query(
+      `SELECT t AS id FROM digital_mail_tenants_with_due_work($1) t`,
+      [this.now()],
+    );
     for (const { id } of due) {
       const tenant = this.tenants.all().find((t) => t.id === id);
       if (!tenant) continue;
-      const result = await requestContext.run({ requestId: `digital-mail-${id}`, tenantId: id, tenantSlug: tenant.slug }, () => this.runTenant(tenant));
+      const result = await requestContext.run({ requestId: `digital-mail-${id}`, tenantId: id, tenantSlug: tenant.slug }, () =>
+        this.runTenant(tenant),
+      );
       for (const key of Object.keys(total) as Array<keyof RoundResult>) total[key] += result[key];
     }
     return total;
@@ -168,31 +173,49 @@ export class DeliveryWorker {
         this.options.onError?.(error as Error, { tenantId: tenant.id, step: name });
       }
     };
-    await step('expand', async () => void (result.expanded += await expandSendBatches(this.database, this.parties, tenant.id, this.options.expandChunkSize ?? 500)));
+    await step(
+      'expand',
+      async () =>
+        void (result.expanded += await expandSendBatches(this.database, this.parties, tenant.id, this.options.expandChunkSize ?? 500)),
+    );
     await step('reachability', () => this.checkReachability(tenant, settings, adapters, result));
     // Digital delivery waits on the operator, paper rendering on the CPU: side by side they overlap.
     // They claim different stages, so no job is in both.
-    await Promise.all([step('digital', () => this.deliverDigitally(tenant, settings, adapters, result)), step('paper', () => this.preparePaper(tenant, settings, adapters, result))]);
+    await Promise.all([
+      step('digital', () => this.deliverDigitally(tenant, settings, adapters, result)),
+      step('paper', () => this.preparePaper(tenant, settings, adapters, result)),
+    ]);
     await step('print', () => this.releasePrintBatches(tenant, settings, adapters, result));
     return result;
   }
 
   // ---- claims ---------------------------------------------------------------------------------
 
-  private async claim(tenantId: string, stage: string, limit: number, read?: (em: EntityManager, ids: string[]) => Promise<void>): Promise<{ claimId: string; rows: Claimed[] }> {
+  private async claim(
+    tenantId: string,
+    stage: string,
+    limit: number,
+    read?: (em: EntityManager, ids: string[]) => Promise<void>,
+  ): Promise<{ claimId: string; rows: Claimed[] }> {
     const claimId = randomUUID();
     const now = this.now();
     const rows = await this.database.transaction(async (em) => {
-      const claimed: Claimed[] = normaliseRows(await em.query(
-        `UPDATE mail_delivery d SET claim_id = $2, next_attempt_at = $5
+      const claimed: Claimed[] = normaliseRows(
+        await em.query(
+          `UPDATE mail_delivery d SET claim_id = $2, next_attempt_at = $5
           WHERE d.tenant_id = $1 AND d.message_id IN (
             SELECT message_id FROM mail_delivery
              WHERE tenant_id = $1 AND stage = $3 AND completed_at IS NULL AND next_attempt_at <= $4
              ORDER BY next_attempt_at, created_at LIMIT $6 FOR UPDATE SKIP LOCKED)
           RETURNING d.message_id, d.recipient_number, d.attempts, d.mailbox_operator`,
-        [tenantId, claimId, stage, now, new Date(now.getTime() + this.leaseMs), limit],
-      ));
-      if (claimed.length > 0 && read) await read(em, claimed.map((c) => c.message_id));
+          [tenantId, claimId, stage, now, new Date(now.getTime() + this.leaseMs), limit],
+        ),
+      );
+      if (claimed.length > 0 && read)
+        await read(
+          em,
+          claimed.map((c) => c.message_id),
+        );
       return claimed;
     });
     return { claimId, rows };
@@ -209,7 +232,11 @@ export class DeliveryWorker {
         RETURNING d.recipient_party_id, d.status_detail, m.external_references`,
       [tenantId, messageId, claimId, outcome.status, outcome.channel, outcome.detail, outcome.transactionId ?? null, this.now()],
     );
-    const [row] = normaliseRows(rows) as Array<{ recipient_party_id: string; status_detail: string | null; external_references: Record<string, string> }>;
+    const [row] = normaliseRows(rows) as Array<{
+      recipient_party_id: string;
+      status_detail: string | null;
+      external_references: Record<string, string>;
+    }>;
     if (!row) return false;
     await recordStatusChanged(em, {
       messageId,
@@ -238,13 +265,10 @@ export class DeliveryWorker {
           result.retried++;
         } else {
           const detail = transient ? `${error.message} (gave up after ${attempt} attempts)` : error.message;
-          await em.query(`UPDATE mail_delivery SET attempts = $4, last_error = $5 WHERE tenant_id = $1 AND message_id = $2 AND claim_id = $3`, [
-            tenantId,
-            job.message_id,
-            claimId,
-            attempt,
-            error.message.slice(0, 2000),
-          ]);
+          await em.query(
+            `UPDATE mail_delivery SET attempts = $4, last_error = $5 WHERE tenant_id = $1 AND message_id = $2 AND claim_id = $3`,
+            [tenantId, job.message_id, claimId, attempt, error.message.slice(0, 2000)],
+          );
           if (await this.finish(em, tenantId, claimId, job.message_id, { status: 'FAILED', channel: null, detail })) result.finished++;
         }
       }
@@ -259,7 +283,13 @@ export class DeliveryWorker {
     em: EntityManager,
     tenantId: string,
     claimId: string,
-    moves: Array<{ messageId: string; stage: string; mailboxOperator?: string | null; detail?: string | null; printBatchId?: string | null }>,
+    moves: Array<{
+      messageId: string;
+      stage: string;
+      mailboxOperator?: string | null;
+      detail?: string | null;
+      printBatchId?: string | null;
+    }>,
   ): Promise<Set<string>> {
     if (moves.length === 0) return new Set();
     const rows: Array<{ message_id: string }> = normaliseRows(
@@ -289,30 +319,41 @@ export class DeliveryWorker {
    * finish() for many jobs in one statement plus one multi-row outbox insert; only jobs still
    * under `claimId` (any open job when null) and not yet completed are finished. Returns how many.
    */
-  private async finishMany(em: EntityManager, tenantId: string, claimId: string | null, outcomes: Array<Outcome & { messageId: string }>): Promise<number> {
+  private async finishMany(
+    em: EntityManager,
+    tenantId: string,
+    claimId: string | null,
+    outcomes: Array<Outcome & { messageId: string }>,
+  ): Promise<number> {
     if (outcomes.length === 0) return 0;
-    const rows: Array<{ message_id: string; status: MailDeliveryStatus; channel: 'digital' | 'paper' | null; recipient_party_id: string; status_detail: string | null; external_references: Record<string, string> }> =
-      normaliseRows(
-        await em.query(
-          `UPDATE mail_delivery d SET status = u.status, channel = u.channel, status_detail = COALESCE(u.detail, d.status_detail),
+    const rows: Array<{
+      message_id: string;
+      status: MailDeliveryStatus;
+      channel: 'digital' | 'paper' | null;
+      recipient_party_id: string;
+      status_detail: string | null;
+      external_references: Record<string, string>;
+    }> = normaliseRows(
+      await em.query(
+        `UPDATE mail_delivery d SET status = u.status, channel = u.channel, status_detail = COALESCE(u.detail, d.status_detail),
                   operator_transaction_id = COALESCE(u.transaction_id, d.operator_transaction_id),
                   stage = 'DONE', completed_at = $3, updated_at = $3, claim_id = NULL, recipient_number = NULL
              FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(message_id, status, channel, detail, transaction_id), mail_message m
             WHERE d.tenant_id = $1 AND d.message_id = u.message_id AND ($2::uuid IS NULL OR d.claim_id = $2) AND d.completed_at IS NULL
               AND m.tenant_id = d.tenant_id AND m.id = d.message_id
             RETURNING d.message_id, d.status, d.channel, d.recipient_party_id, d.status_detail, m.external_references`,
-          [
-            tenantId,
-            claimId,
-            this.now(),
-            outcomes.map((o) => o.messageId),
-            outcomes.map((o) => o.status),
-            outcomes.map((o) => o.channel),
-            outcomes.map((o) => o.detail),
-            outcomes.map((o) => o.transactionId ?? null),
-          ],
-        ),
-      );
+        [
+          tenantId,
+          claimId,
+          this.now(),
+          outcomes.map((o) => o.messageId),
+          outcomes.map((o) => o.status),
+          outcomes.map((o) => o.channel),
+          outcomes.map((o) => o.detail),
+          outcomes.map((o) => o.transactionId ?? null),
+        ],
+      ),
+    );
     await recordStatusChanges(
       em,
       rows.map((row) => ({
@@ -333,17 +374,27 @@ export class DeliveryWorker {
 
   // ---- steps ----------------------------------------------------------------------------------
 
-  private async checkReachability(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
+  private async checkReachability(
+    tenant: Tenant,
+    settings: DigitalMailSettings,
+    adapters: DigitalMailAdapters,
+    result: RoundResult,
+  ): Promise<void> {
     const limit = Math.min(this.options.reachabilityBatchSize ?? MAX_REACHABILITY_BATCH, MAX_REACHABILITY_BATCH);
     const allowPaper = new Map<string, boolean>();
     const { claimId, rows } = await this.claim(tenant.id, 'REACHABILITY', limit, async (em, ids) => {
-      const messages = await em.query(`SELECT id, allow_paper FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenant.id, ids]);
+      const messages = await em.query(`SELECT id, allow_paper FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+        tenant.id,
+        ids,
+      ]);
       for (const m of messages) allowPaper.set(m.id, m.allow_paper === true);
     });
     if (rows.length === 0) return;
     let answers: ReachabilityResult[];
     try {
-      answers = await adapters.mailbox.checkReachability(tenant.config.organisationsnummer, [...new Set(rows.map((r) => r.recipient_number))]);
+      answers = await adapters.mailbox.checkReachability(tenant.config.organisationsnummer, [
+        ...new Set(rows.map((r) => r.recipient_number)),
+      ]);
     } catch (error) {
       if (!this.isAdapterError(error)) throw error;
       return this.failed(tenant.id, claimId, rows, error, result);
@@ -353,10 +404,14 @@ export class DeliveryWorker {
     const moves: Array<{ messageId: string; stage: string; mailboxOperator?: string | null; detail?: string | null }> = [];
     const finals: Array<Outcome & { messageId: string }> = [];
     for (const job of rows) {
-      const route = routeAfterReachability(byRecipient.get(job.recipient_number), settings.paperFallback && allowPaper.get(job.message_id) !== false);
+      const route = routeAfterReachability(
+        byRecipient.get(job.recipient_number),
+        settings.paperFallback && allowPaper.get(job.message_id) !== false,
+      );
       result.checked++;
       if ('final' in route) finals.push({ messageId: job.message_id, status: route.final, channel: null, detail: route.detail });
-      else if (route.next === 'DIGITAL') moves.push({ messageId: job.message_id, stage: 'DIGITAL', mailboxOperator: route.mailboxOperator });
+      else if (route.next === 'DIGITAL')
+        moves.push({ messageId: job.message_id, stage: 'DIGITAL', mailboxOperator: route.mailboxOperator });
       else moves.push({ messageId: job.message_id, stage: 'PAPER', detail: `${route.why}; sent on paper` });
     }
     await this.database.transaction(async (em) => {
@@ -365,7 +420,12 @@ export class DeliveryWorker {
     });
   }
 
-  private async deliverDigitally(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
+  private async deliverDigitally(
+    tenant: Tenant,
+    settings: DigitalMailSettings,
+    adapters: DigitalMailAdapters,
+    result: RoundResult,
+  ): Promise<void> {
     const contents = new Map<string, MessageContent>();
     const { claimId, rows } = await this.claim(tenant.id, 'DIGITAL', this.options.digitalBatchSize ?? 200, async (em, ids) => {
       for (const content of await readContents(em, tenant.id, ids, ['DIGITAL_ONLY', 'EITHER'])) contents.set(content.id, content);
@@ -405,7 +465,9 @@ export class DeliveryWorker {
         }
       }
     };
-    const settled = await Promise.allSettled(Array.from({ length: Math.min(this.options.digitalConcurrency ?? 16, rows.length) }, deliverNext));
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(this.options.digitalConcurrency ?? 16, rows.length) }, deliverNext),
+    );
     // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
     if (delivered.length > 0) {
       const done = await this.database.transaction((em) =>
@@ -430,7 +492,12 @@ export class DeliveryWorker {
     if (crashed) throw crashed.reason;
   }
 
-  private async preparePaper(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
+  private async preparePaper(
+    tenant: Tenant,
+    settings: DigitalMailSettings,
+    adapters: DigitalMailAdapters,
+    result: RoundResult,
+  ): Promise<void> {
     const contents = new Map<string, MessageContent>();
     const { claimId, rows } = await this.claim(tenant.id, 'PAPER', this.options.paperBatchSize ?? 100, async (em, ids) => {
       for (const content of await readContents(em, tenant.id, ids, ['PAPER_ONLY', 'EITHER'])) contents.set(content.id, content);
@@ -469,7 +536,12 @@ export class DeliveryWorker {
         em,
         tenant.id,
         claimId,
-        unaddressed.map(({ job }) => ({ messageId: job.message_id, status: 'NOT_SENT' as const, channel: null, detail: 'No postal address in the population register' })),
+        unaddressed.map(({ job }) => ({
+          messageId: job.message_id,
+          status: 'NOT_SENT' as const,
+          channel: null,
+          detail: 'No postal address in the population register',
+        })),
       );
       // Per send batch (a claim usually holds letters of one): lock or open its print batch, move the
       // letters to PRINT under the claim, then add those that moved with one insert.
@@ -486,7 +558,14 @@ export class DeliveryWorker {
             ORDER BY created_at LIMIT 1 FOR UPDATE`,
           [tenant.id, sendBatchId],
         );
-        const printBatch = batch ?? (await em.query(`INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`, [tenant.id, sendBatchId, this.now()]))[0];
+        const printBatch =
+          batch ??
+          (
+            await em.query(
+              `INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`,
+              [tenant.id, sendBatchId, this.now()],
+            )
+          )[0];
         const moved = await this.advanceMany(
           em,
           tenant.id,
@@ -502,8 +581,15 @@ export class DeliveryWorker {
           const p = params.length - 4;
           return `($1, $${p}, $2, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $3)`;
         });
-        await em.query(`INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ${values.join(', ')}`, params);
-        await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [tenant.id, printBatch.id, base + letters.length]);
+        await em.query(
+          `INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ${values.join(', ')}`,
+          params,
+        );
+        await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [
+          tenant.id,
+          printBatch.id,
+          base + letters.length,
+        ]);
         result.printed += letters.length;
       }
     });
@@ -516,11 +602,16 @@ export class DeliveryWorker {
    * in those steps (or the batch has waited maxPrintBatchAgeMs). Closing first means no letter
    * joins a batch that is being handed over.
    */
-  private async releasePrintBatches(tenant: Tenant, settings: DigitalMailSettings, adapters: DigitalMailAdapters, result: RoundResult): Promise<void> {
+  private async releasePrintBatches(
+    tenant: Tenant,
+    settings: DigitalMailSettings,
+    adapters: DigitalMailAdapters,
+    result: RoundResult,
+  ): Promise<void> {
     const maxAge = this.options.maxPrintBatchAgeMs ?? 3_600_000;
     await this.database.transaction(async (em) =>
       em.query(
-          `UPDATE mail_print_batch p SET status = 'CLOSED'
+        `UPDATE mail_print_batch p SET status = 'CLOSED'
             WHERE p.tenant_id = $1 AND p.status = 'OPEN' AND p.letter_count > 0
               AND (p.created_at <= $2 OR (
                 NOT EXISTS (SELECT 1 FROM mail_delivery d WHERE d.tenant_id = p.tenant_id AND d.completed_at IS NULL
@@ -565,7 +656,13 @@ export class DeliveryWorker {
             em,
             tenant.id,
             null,
-            chunk.map(({ message_id }) => ({ messageId: message_id, status: 'SENT' as const, channel: 'paper' as const, detail: null, transactionId: `print-batch:${batch.id}` })),
+            chunk.map(({ message_id }) => ({
+              messageId: message_id,
+              status: 'SENT' as const,
+              channel: 'paper' as const,
+              detail: null,
+              transactionId: `print-batch:${batch.id}`,
+            })),
           );
         }
         result.released++;
@@ -576,12 +673,13 @@ export class DeliveryWorker {
   private async *lettersOf(tenantId: string, batchId: string): AsyncIterable<PrintLetter> {
     let after = 0;
     for (;;) {
-      const rows: Array<{ message_id: string; sequence: number; pdf: unknown; page_count: number; sha256: string }> = await this.database.transaction((em) =>
-        em.query(
-          `SELECT message_id, sequence, pdf, page_count, sha256 FROM mail_print_letter WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
-          [tenantId, batchId, after],
-        ),
-      );
+      const rows: Array<{ message_id: string; sequence: number; pdf: unknown; page_count: number; sha256: string }> =
+        await this.database.transaction((em) =>
+          em.query(
+            `SELECT message_id, sequence, pdf, page_count, sha256 FROM mail_print_letter WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
+            [tenantId, batchId, after],
+          ),
+        );
       if (rows.length === 0) return;
       for (const row of rows) {
         after = row.sequence;

@@ -21,16 +21,20 @@ type RecipientKind = 'person' | 'organisation';
  * events), not a few per letter.
  */
 export async function expandSendBatches(database: Database, _parties: PartyRegister, tenantId: string, chunkSize: number): Promise<number> {
-  const pending: Array<{ send_batch_id: string; row_number: number; recipient_number: string; recipient_kind: RecipientKind }> = await database.transaction((em) =>
-    em.query(
-      `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
+  const pending: Array<{ send_batch_id: string; row_number: number; recipient_number: string; recipient_kind: RecipientKind }> =
+    await database.transaction((em) =>
+      em.query(
+        `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
         WHERE tenant_id = $1 AND message_id IS NULL ORDER BY send_batch_id, row_number LIMIT $2`,
-      [tenantId, chunkSize],
-    ),
-  );
+        [tenantId, chunkSize],
+      ),
+    );
   if (pending.length === 0) return 0;
   // Party ids first, outside the transaction (the embedded database has one session), one statement a chunk.
-  const partyIds = await partyIdsFor(database, pending.map((r) => [r.recipient_kind, r.recipient_number]));
+  const partyIds = await partyIdsFor(
+    database,
+    pending.map((r) => [r.recipient_kind, r.recipient_number]),
+  );
   const batchId = pending[0].send_batch_id;
   const rowNumbers = pending.filter((r) => r.send_batch_id === batchId).map((r) => r.row_number);
   return database.transaction(async (em) => expandChunk(em, tenantId, batchId, rowNumbers, partyIds));
@@ -57,25 +61,35 @@ async function partyIdsFor(database: Database, recipients: Array<[RecipientKind,
   const missing = [...new Set(recipients.map((r) => r[1]).filter((n) => !ids.has(n)))];
   if (missing.length > 0) {
     // Lost a race with a concurrent first sighting of the same people: their rows are there now.
-    const late: Array<{ id: string; identity_number: string }> = await database.dataSource.query(`SELECT id, identity_number FROM party WHERE identity_number = ANY($1::varchar[])`, [missing]);
+    const late: Array<{ id: string; identity_number: string }> = await database.dataSource.query(
+      `SELECT id, identity_number FROM party WHERE identity_number = ANY($1::varchar[])`,
+      [missing],
+    );
     for (const r of late) ids.set(r.identity_number, r.id);
   }
   return ids;
 }
 
-async function expandChunk(em: EntityManager, tenantId: string, batchId: string, rowNumbers: number[], partyIds: Map<string, string>): Promise<number> {
+async function expandChunk(
+  em: EntityManager,
+  tenantId: string,
+  batchId: string,
+  rowNumbers: number[],
+  partyIds: Map<string, string>,
+): Promise<number> {
   const [batch] = await em.query(
     `SELECT b.*, t.subject AS t_subject, t.body AS t_body, t.body_format AS t_body_format
        FROM mail_send_batch b JOIN mail_template t ON t.tenant_id = b.tenant_id AND t.id = b.template_id
       WHERE b.tenant_id = $1 AND b.id = $2`,
     [tenantId, batchId],
   );
-  const rows: Array<{ row_number: number; recipient_number: string; recipient_kind: RecipientKind; values: Record<string, string> }> = await em.query(
-    `SELECT row_number, recipient_number, recipient_kind, "values" FROM mail_batch_recipient
+  const rows: Array<{ row_number: number; recipient_number: string; recipient_kind: RecipientKind; values: Record<string, string> }> =
+    await em.query(
+      `SELECT row_number, recipient_number, recipient_kind, "values" FROM mail_batch_recipient
       WHERE tenant_id = $1 AND send_batch_id = $2 AND row_number = ANY($3::int[]) AND message_id IS NULL
       ORDER BY row_number FOR UPDATE SKIP LOCKED`,
-    [tenantId, batchId, rowNumbers],
-  );
+      [tenantId, batchId, rowNumbers],
+    );
   if (rows.length === 0) return 0;
   const template = { subject: batch.t_subject, body: batch.t_body, bodyFormat: batch.t_body_format };
   const letters = rows.map((row) => {
@@ -87,7 +101,11 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
       letter = renderTemplate(template, batch.language, row.values);
     } catch (error) {
       if (!(error instanceof UnsafeLinkError)) throw error;
-      letter = { subject: renderPlaceholders(template.subject[batch.language as 'sv' | 'en'], row.values).slice(0, 255), body: '', bodyFormat: template.bodyFormat };
+      letter = {
+        subject: renderPlaceholders(template.subject[batch.language as 'sv' | 'en'], row.values).slice(0, 255),
+        body: '',
+        bodyFormat: template.bodyFormat,
+      };
       refused = true;
     }
     const partyId = partyIds.get(row.recipient_number);
@@ -133,7 +151,16 @@ async function expandChunk(em: EntityManager, tenantId: string, batchId: string,
      SELECT $1::uuid, l.id, l.party, CASE WHEN l.refused THEN NULL ELSE l.num END, CASE WHEN l.refused THEN 'FAILED' ELSE 'PENDING' END,
             CASE WHEN l.refused THEN 'DONE' ELSE 'REACHABILITY' END, $2::uuid, $3::varchar, CASE WHEN l.refused THEN $8::text END, CASE WHEN l.refused THEN now() END
        FROM unnest($4::uuid[], $5::uuid[], $6::text[], $7::boolean[]) AS l(id, party, num, refused)`,
-    [tenantId, batchId, batch.department, ids, letters.map((l) => l.partyId), letters.map((l) => l.row.recipient_number), letters.map((l) => l.refused), UNSAFE_LINK_DETAIL],
+    [
+      tenantId,
+      batchId,
+      batch.department,
+      ids,
+      letters.map((l) => l.partyId),
+      letters.map((l) => l.row.recipient_number),
+      letters.map((l) => l.refused),
+      UNSAFE_LINK_DETAIL,
+    ],
   );
   await em.query(
     `UPDATE mail_batch_recipient r SET message_id = l.id, recipient_number = NULL, "values" = '{}'

@@ -34,7 +34,12 @@ export async function renderPrintLetter(content: LetterContent): Promise<{ pdf: 
   const first = writer.page;
   const top = (mm: number) => A4.height - mm * MM;
   first.drawText(printable(content.senderName, bold), { x: MARGIN, y: top(20), size: 12, font: bold });
-  first.drawText(content.date.toISOString().slice(0, 10), { x: A4.width - MARGIN - 60, y: top(ADDRESS_WINDOW.topMm + 4), size: BODY_SIZE, font: regular });
+  first.drawText(content.date.toISOString().slice(0, 10), {
+    x: A4.width - MARGIN - 60,
+    y: top(ADDRESS_WINDOW.topMm + 4),
+    size: BODY_SIZE,
+    font: regular,
+  });
 
   const addressLines = [
     content.address.name,

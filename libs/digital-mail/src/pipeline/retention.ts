@@ -24,8 +24,9 @@ export class RetentionPurger {
       if (!entry) continue;
       const { retentionDays } = DigitalMailSettingsSchema.parse(entry.settings);
       const cutoff = new Date(this.now().getTime() - retentionDays * 86_400_000);
-      purged[tenant.slug] = await requestContext.run({ requestId: `retention-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug }, () =>
-        this.purgeTenant(tenant.id, cutoff),
+      purged[tenant.slug] = await requestContext.run(
+        { requestId: `retention-${tenant.id}`, tenantId: tenant.id, tenantSlug: tenant.slug },
+        () => this.purgeTenant(tenant.id, cutoff),
       );
     }
     return purged;
@@ -44,7 +45,11 @@ export class RetentionPurger {
           )
         ).map((r: { id: string }) => r.id);
         if (ids.length === 0) return 0;
-        await em.query(`UPDATE mail_message SET body = NULL, content_purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, ids, this.now()]);
+        await em.query(`UPDATE mail_message SET body = NULL, content_purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
+          tenantId,
+          ids,
+          this.now(),
+        ]);
         await em.query(`UPDATE mail_attachment SET content = NULL WHERE tenant_id = $1 AND message_id = ANY($2::uuid[])`, [tenantId, ids]);
         await em.query(`UPDATE mail_print_letter SET pdf = NULL WHERE tenant_id = $1 AND message_id = ANY($2::uuid[])`, [tenantId, ids]);
         return ids.length;

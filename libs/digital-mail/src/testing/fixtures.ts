@@ -8,7 +8,11 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { DIGITAL_MAIL_DATABASE_SCHEMA } from '../index';
 
 export const TEST_SCHEMA = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(DIGITAL_MAIL_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(DIGITAL_MAIL_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...DIGITAL_MAIL_DATABASE_SCHEMA.migrations],
 };
 

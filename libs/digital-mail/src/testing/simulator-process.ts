@@ -16,10 +16,18 @@ export interface SimulatorProcess {
 }
 
 export async function startSimulatorProcess(): Promise<SimulatorProcess> {
-  const simulator = await startNodeProcess({ script: 'apps/digital-mail-simulator/src/main.ts', args: ['--port=0'], readyText: /ready on (http:\/\/\S+)/ });
+  const simulator = await startNodeProcess({
+    script: 'apps/digital-mail-simulator/src/main.ts',
+    args: ['--port=0'],
+    readyText: /ready on (http:\/\/\S+)/,
+  });
   const [, url] = await simulator.ready;
   const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`simulator ${route}: ${response.status}`);
   };
   return {

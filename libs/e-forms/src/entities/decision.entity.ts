@@ -6,7 +6,7 @@ import { SubmissionEntity } from './submission.entity';
 @Entity({ name: 'eforms_decision' })
 @Unique('UQ_eforms_decision_submission', ['tenantId', 'submissionId'])
 @Check('CHK_eforms_decision_outcome', "outcome IN ('approve', 'reject')")
-@Check('CHK_eforms_decision_validity', "valid_to IS NULL OR (valid_from IS NOT NULL AND valid_to >= valid_from)")
+@Check('CHK_eforms_decision_validity', 'valid_to IS NULL OR (valid_from IS NOT NULL AND valid_to >= valid_from)')
 export class DecisionEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;

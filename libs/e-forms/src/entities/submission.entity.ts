@@ -8,7 +8,10 @@ import { FormVersionEntity } from './form-version.entity';
  */
 @Entity({ name: 'eforms_submission' })
 @Unique('UQ_eforms_submission_errand_number', ['tenantId', 'errandNumber'])
-@Index('UQ_eforms_submission_idempotency', ['tenantId', 'subjectPartyId', 'idempotencyKey'], { unique: true, where: 'subject_party_id IS NOT NULL' })
+@Index('UQ_eforms_submission_idempotency', ['tenantId', 'subjectPartyId', 'idempotencyKey'], {
+  unique: true,
+  where: 'subject_party_id IS NOT NULL',
+})
 @Index('UQ_eforms_submission_idempotency_anonymous', ['tenantId', 'idempotencyKey'], { unique: true, where: 'subject_party_id IS NULL' })
 @Index('IDX_eforms_submission_subject', ['subjectPartyId'])
 @Index('IDX_eforms_submission_retention', ['tenantId', 'updatedAt'], { where: 'purged_at IS NULL' })

@@ -6,9 +6,40 @@ import type { FieldError } from '../errors';
  * anything added with add_operation elsewhere in the process.
  */
 const OPERATORS = new Set([
-  'var', 'missing', 'missing_some', 'if', '?:', '==', '===', '!=', '!==', '!', '!!', 'or', 'and',
-  '>', '>=', '<', '<=', 'max', 'min', '+', '-', '*', '/', '%', 'in', 'cat', 'substr', 'merge',
-  'all', 'some', 'none', 'map', 'filter', 'reduce',
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'in',
+  'cat',
+  'substr',
+  'merge',
+  'all',
+  'some',
+  'none',
+  'map',
+  'filter',
+  'reduce',
 ]);
 // Inside these, `var` names the current item (or accumulator), not a form field.
 const SCOPED = new Set(['all', 'some', 'none', 'map', 'filter', 'reduce']);
@@ -57,7 +88,8 @@ export function checkLogic(logic: unknown, fields: ReadonlySet<string>, path: st
       return;
     }
     if (op === 'missing' || op === 'missing_some') {
-      const names: unknown[] = op === 'missing' ? (Array.isArray(args) ? args : [args]) : Array.isArray(args) && Array.isArray(args[1]) ? args[1] : [];
+      const names: unknown[] =
+        op === 'missing' ? (Array.isArray(args) ? args : [args]) : Array.isArray(args) && Array.isArray(args[1]) ? args[1] : [];
       for (const name of names) {
         if (typeof name === 'string' && !scoped && !fields.has(name)) {
           errors.push({ path: opPath, message: `${op} names "${name}", which is not a field of this form` });

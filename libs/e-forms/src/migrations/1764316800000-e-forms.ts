@@ -82,7 +82,16 @@ export class EForms1764316800000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['eforms_decision', 'eforms_attachment', 'eforms_draft', 'eforms_submission', 'eforms_errand_counter', 'eforms_form_version', 'eforms_form', 'eforms_template']) {
+    for (const table of [
+      'eforms_decision',
+      'eforms_attachment',
+      'eforms_draft',
+      'eforms_submission',
+      'eforms_errand_counter',
+      'eforms_form_version',
+      'eforms_form',
+      'eforms_template',
+    ]) {
       await queryRunner.query(`DROP TABLE "${table}"`);
     }
     await queryRunner.query(`DROP FUNCTION eforms_form_version_guard()`);

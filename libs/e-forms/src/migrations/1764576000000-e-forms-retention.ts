@@ -8,7 +8,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class EFormsRetention1764576000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "eforms_submission" ADD "purged_at" TIMESTAMP WITH TIME ZONE`);
-    await queryRunner.query(`CREATE INDEX "IDX_eforms_submission_retention" ON "eforms_submission" ("tenant_id", "updated_at") WHERE purged_at IS NULL`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_eforms_submission_retention" ON "eforms_submission" ("tenant_id", "updated_at") WHERE purged_at IS NULL`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

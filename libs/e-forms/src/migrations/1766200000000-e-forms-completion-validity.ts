@@ -7,7 +7,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 export class EFormsCompletionValidity1766200000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE "eforms_attachment" ADD "completion_submission_id" uuid`);
-    await queryRunner.query(`CREATE INDEX "IDX_eforms_attachment_completion" ON "eforms_attachment" ("tenant_id", "completion_submission_id")`);
+    await queryRunner.query(
+      `CREATE INDEX "IDX_eforms_attachment_completion" ON "eforms_attachment" ("tenant_id", "completion_submission_id")`,
+    );
     await queryRunner.query(`ALTER TABLE "eforms_decision" ADD "valid_from" date`);
     await queryRunner.query(`ALTER TABLE "eforms_decision" ADD "valid_to" date`);
     await queryRunner.query(

@@ -53,14 +53,29 @@ export class CaseSystemService {
       throw new EFormsError('VALIDATION_FAILED', `Unknown status "${String(status)}": one of ${SUBMISSION_STATUSES.join(', ')}`);
     }
     const first = query.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+      throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     const after = query.after ? decodeCursor(query.after) : undefined;
     if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
     return this.database.transaction(async (em) => {
-      const rows = await repository.listSubmissionsForTenant(em, tenant.id, { status, registered: query.registered ?? undefined, after, limit: first + 1 });
+      const rows = await repository.listSubmissionsForTenant(em, tenant.id, {
+        status,
+        registered: query.registered ?? undefined,
+        after,
+        limit: first + 1,
+      });
       const page = rows.slice(0, first);
       if (page.length > 0) {
-        await appendAuditEntry(em, { actor: actorOf(principal), action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { errandNumbers: page.map((r) => r.errandNumber) } }, this.now());
+        await appendAuditEntry(
+          em,
+          {
+            actor: actorOf(principal),
+            action: 'eforms.submissions.listed',
+            targetType: 'eforms_submission',
+            details: { errandNumbers: page.map((r) => r.errandNumber) },
+          },
+          this.now(),
+        );
       }
       const last = page[page.length - 1];
       return {
@@ -88,7 +103,11 @@ export class CaseSystemService {
       await this.audit(em, principal, 'eforms.receipt.read', submission);
       return loadReceipt(em, tenant, submission);
     });
-    return { fileName: `Kvittens-${receipt.errandNumber}.pdf`, contentType: 'application/pdf', content: Buffer.from(await renderReceiptPdf(receipt, language)) };
+    return {
+      fileName: `Kvittens-${receipt.errandNumber}.pdf`,
+      contentType: 'application/pdf',
+      content: Buffer.from(await renderReceiptPdf(receipt, language)),
+    };
   }
 
   /** One file the resident attached to the submission, with its bytes. */
@@ -96,7 +115,9 @@ export class CaseSystemService {
     const tenant = this.caseSystemTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.found(em, tenant, submissionId);
-      const file = UUID.test(attachmentId) ? await repository.submissionAttachmentContent(em, tenant.id, submission.id, attachmentId) : undefined;
+      const file = UUID.test(attachmentId)
+        ? await repository.submissionAttachmentContent(em, tenant.id, submission.id, attachmentId)
+        : undefined;
       if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
       await this.audit(em, principal, 'eforms.attachment.read', submission, { attachmentId });
       return file;
@@ -112,14 +133,21 @@ export class CaseSystemService {
     const tenant = this.caseSystemTenant(principal);
     const ref = typeof reference === 'string' ? reference.trim() : '';
     if (!REFERENCE.test(ref)) {
-      throw new EFormsError('VALIDATION_FAILED', 'The case system reference (diarienummer) is 1-100 letters, digits, spaces and . _ : / # -, starting with a letter or digit', {
-        problems: [{ field: 'caseSystemReference', message: 'a diarienummer such as "KS 2026/0142"' }],
-      });
+      throw new EFormsError(
+        'VALIDATION_FAILED',
+        'The case system reference (diarienummer) is 1-100 letters, digits, spaces and . _ : / # -, starting with a letter or digit',
+        {
+          problems: [{ field: 'caseSystemReference', message: 'a diarienummer such as "KS 2026/0142"' }],
+        },
+      );
     }
     return this.database.transaction(async (em) => {
       const submission = await this.found(em, tenant, submissionId, { lock: true });
       if (submission.caseSystemReference !== null && submission.caseSystemReference !== ref) {
-        throw new EFormsError('CONFLICT', `Submission ${submission.errandNumber} is already registered as ${submission.caseSystemReference}`);
+        throw new EFormsError(
+          'CONFLICT',
+          `Submission ${submission.errandNumber} is already registered as ${submission.caseSystemReference}`,
+        );
       }
       const at = this.now();
       const by = principal.clientId ?? principal.subject;
@@ -128,7 +156,13 @@ export class CaseSystemService {
           type: EVENT_TYPES.formSubmissionRegistered,
           source: EVENT_SOURCE,
           subject: submission.id,
-          data: { submissionId: submission.id, errandNumber: submission.errandNumber, caseSystemReference: ref, registeredAt: at.toISOString(), subjectPartyId: submission.subjectPartyId },
+          data: {
+            submissionId: submission.id,
+            errandNumber: submission.errandNumber,
+            caseSystemReference: ref,
+            registeredAt: at.toISOString(),
+            subjectPartyId: submission.subjectPartyId,
+          },
         });
         await this.audit(em, principal, 'eforms.submission.registered', submission, { caseSystemReference: ref });
       }
@@ -139,14 +173,31 @@ export class CaseSystemService {
   private async found(em: EntityManager, tenant: Tenant, submissionId: string, options: { lock?: boolean } = {}): Promise<SubmissionRow> {
     if (!UUID.test(submissionId)) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission in this municipality');
     // Two acknowledgements at once: the second waits and then sees the first one's reference.
-    if (options.lock) await em.query(`SELECT 1 FROM eforms_submission WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenant.id, submissionId]);
+    if (options.lock)
+      await em.query(`SELECT 1 FROM eforms_submission WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenant.id, submissionId]);
     const submission = await repository.findSubmission(em, tenant.id, submissionId);
     if (!submission) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission in this municipality');
     return submission;
   }
 
-  private async audit(em: EntityManager, principal: Principal, action: string, s: SubmissionRow, details: Record<string, unknown> = {}): Promise<void> {
-    await appendAuditEntry(em, { actor: actorOf(principal), action, targetType: 'eforms_submission', targetId: s.id, details: { errandNumber: s.errandNumber, ...details } }, this.now());
+  private async audit(
+    em: EntityManager,
+    principal: Principal,
+    action: string,
+    s: SubmissionRow,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    await appendAuditEntry(
+      em,
+      {
+        actor: actorOf(principal),
+        action,
+        targetType: 'eforms_submission',
+        targetId: s.id,
+        details: { errandNumber: s.errandNumber, ...details },
+      },
+      this.now(),
+    );
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<CaseSystemSubmissionView> {
@@ -169,16 +220,24 @@ export class CaseSystemService {
       data: s.data,
       attachments,
       decision: (await repository.findDecision(em, tenant.id, s.id)) ?? null,
-      completionRequest: s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
-      registration: s.caseSystemReference && s.registeredAt ? { caseSystemReference: s.caseSystemReference, registeredAt: s.registeredAt, registeredBy: s.registeredBy ?? '' } : null,
+      completionRequest:
+        s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+      registration:
+        s.caseSystemReference && s.registeredAt
+          ? { caseSystemReference: s.caseSystemReference, registeredAt: s.registeredAt, registeredBy: s.registeredBy ?? '' }
+          : null,
     };
   }
 
   /** A service account of the addressed municipality (the api's guard checked membership) granted the case-system scope. */
   private caseSystemTenant(principal: Principal): Tenant {
-    if (!principal.roles.includes('service_account')) throw new EFormsError('FORBIDDEN', "Submissions are taken in by the municipality's case system (a service account)");
+    if (!principal.roles.includes('service_account'))
+      throw new EFormsError('FORBIDDEN', "Submissions are taken in by the municipality's case system (a service account)");
     if (!hasScope(principal, CASE_SYSTEM_SCOPE)) {
-      throw new EFormsError('FORBIDDEN', `This service account was not granted the scope ${CASE_SYSTEM_SCOPE}: ask the municipality's administrator to give it to the case system's client`);
+      throw new EFormsError(
+        'FORBIDDEN',
+        `This service account was not granted the scope ${CASE_SYSTEM_SCOPE}: ask the municipality's administrator to give it to the case system's client`,
+      );
     }
     return addressedTenant(this.tenants);
   }

@@ -21,7 +21,8 @@ export const MAX_PAGE_SIZE = 100;
 const checkText = (text: LocalizedText, what: string): LocalizedText => {
   for (const lang of ['sv', 'en'] as const) {
     const t = text?.[lang]?.trim() ?? '';
-    if (t.length < 1 || t.length > 4000) throw new EFormsError('VALIDATION_FAILED', `${what} needs a Swedish and an English text of 1-4000 characters`);
+    if (t.length < 1 || t.length > 4000)
+      throw new EFormsError('VALIDATION_FAILED', `${what} needs a Swedish and an English text of 1-4000 characters`);
   }
   return { sv: text.sv.trim(), en: text.en.trim() };
 };
@@ -45,12 +46,16 @@ export class CaseWorkService {
    * A page of the submissions of the caller's unit, newest first (submitted_at, then id: a stable
    * order); `after` is the endCursor of the previous page.
    */
-  async listSubmissions(principal: Principal, query: { status?: SubmissionStatus | null; first?: number; after?: string | null } = {}): Promise<SubmissionPage> {
+  async listSubmissions(
+    principal: Principal,
+    query: { status?: SubmissionStatus | null; first?: number; after?: string | null } = {},
+  ): Promise<SubmissionPage> {
     const tenant = this.staffTenant(principal);
     const status = query.status ?? undefined;
     if (status && !SUBMISSION_STATUSES.includes(status)) throw new EFormsError('VALIDATION_FAILED', `Unknown status "${status}"`);
     const first = query.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+      throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
     const after = query.after ? decodeCursor(query.after) : undefined;
     if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
     if (!principal.unit) return { nodes: [], endCursor: null, hasNextPage: false };
@@ -60,7 +65,16 @@ export class CaseWorkService {
       const page = rows.slice(0, first);
       // A staff read of citizens' data is audited (which errands were shown to whom).
       if (page.length > 0) {
-        await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submissions.listed', targetType: 'eforms_submission', details: { unit, errandNumbers: page.map((r) => r.errandNumber) } }, this.now());
+        await appendAuditEntry(
+          em,
+          {
+            actor: auditActor.staff(principal.subject),
+            action: 'eforms.submissions.listed',
+            targetType: 'eforms_submission',
+            details: { unit, errandNumbers: page.map((r) => r.errandNumber) },
+          },
+          this.now(),
+        );
       }
       const last = page[page.length - 1];
       return {
@@ -75,7 +89,17 @@ export class CaseWorkService {
     const tenant = this.staffTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.visible(em, tenant, principal, submissionId);
-      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.submission.read', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
+      await appendAuditEntry(
+        em,
+        {
+          actor: auditActor.staff(principal.subject),
+          action: 'eforms.submission.read',
+          targetType: 'eforms_submission',
+          targetId: submission.id,
+          details: { errandNumber: submission.errandNumber },
+        },
+        this.now(),
+      );
       return this.view(em, tenant, submission);
     });
   }
@@ -88,7 +112,17 @@ export class CaseWorkService {
       const submission = await this.visible(em, tenant, principal, submissionId);
       if (submission.status === 'decided') throw decided(submission);
       await recordCompletionRequest(em, tenant.id, submission, text, this.now());
-      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.completion.requested', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber } }, this.now());
+      await appendAuditEntry(
+        em,
+        {
+          actor: auditActor.staff(principal.subject),
+          action: 'eforms.completion.requested',
+          targetType: 'eforms_submission',
+          targetId: submission.id,
+          details: { errandNumber: submission.errandNumber },
+        },
+        this.now(),
+      );
       return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
     });
   }
@@ -97,17 +131,28 @@ export class CaseWorkService {
   async decide(
     principal: Principal,
     submissionId: string,
-    input: { outcome: 'approve' | 'reject'; reason: LocalizedText; legalBasis?: LegalBasis | null; validFrom?: string | null; validTo?: string | null },
+    input: {
+      outcome: 'approve' | 'reject';
+      reason: LocalizedText;
+      legalBasis?: LegalBasis | null;
+      validFrom?: string | null;
+      validTo?: string | null;
+    },
   ): Promise<SubmissionView> {
     const tenant = this.staffTenant(principal);
-    if (input.outcome !== 'approve' && input.outcome !== 'reject') throw new EFormsError('VALIDATION_FAILED', 'The outcome is approve or reject');
+    if (input.outcome !== 'approve' && input.outcome !== 'reject')
+      throw new EFormsError('VALIDATION_FAILED', 'The outcome is approve or reject');
     const reason = checkText(input.reason, 'A decision');
     const decidedAt = this.now();
     const validity = decisionValidity(input.outcome, input, decidedAt);
     let legalBasis: LegalBasis | null = null;
     if (input.legalBasis) {
       const parsed = LegalBasisSchema.safeParse(input.legalBasis);
-      if (!parsed.success) throw new EFormsError('VALIDATION_FAILED', `Legal basis: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new EFormsError(
+          'VALIDATION_FAILED',
+          `Legal basis: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       legalBasis = parsed.data;
     }
     return this.database.transaction(async (em) => {
@@ -134,7 +179,17 @@ export class CaseWorkService {
       const found = UUID.test(decisionId) ? await repository.findDecisionById(em, tenant.id, decisionId) : undefined;
       if (!found) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision in your unit');
       const submission = await this.visible(em, tenant, principal, found.submissionId);
-      await appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action: 'eforms.decision.document.read', targetType: 'eforms_submission', targetId: submission.id, details: { errandNumber: submission.errandNumber, decisionId } }, this.now());
+      await appendAuditEntry(
+        em,
+        {
+          actor: auditActor.staff(principal.subject),
+          action: 'eforms.decision.document.read',
+          targetType: 'eforms_submission',
+          targetId: submission.id,
+          details: { errandNumber: submission.errandNumber, decisionId },
+        },
+        this.now(),
+      );
       return decisionDocumentContent(em, tenant, submission, found.decision);
     });
     return { fileName: decisionDocumentName(content.errandNumber), pdf: await renderDecisionPdf(content, language) };
@@ -167,7 +222,8 @@ export class CaseWorkService {
       data: s.data,
       attachments,
       decision: (await repository.findDecision(em, tenant.id, s.id)) ?? null,
-      completionRequest: s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+      completionRequest:
+        s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
     };
   }
 

@@ -56,7 +56,13 @@ export class CitizenFormsService {
     return this.database.transaction(async (em) => {
       const { form, version } = await currentVersionOf(em, tenant, formSlug);
       const now = this.now();
-      const draft = await repository.insertDraft(em, tenant.id, { formVersionId: version.id, subjectPartyId: subject, data: {}, now, expiresAt: this.expiry(tenant, version.definition, now) });
+      const draft = await repository.insertDraft(em, tenant.id, {
+        formVersionId: version.id,
+        subjectPartyId: subject,
+        data: {},
+        now,
+        expiresAt: this.expiry(tenant, version.definition, now),
+      });
       return draftView(form, version, draft, []);
     });
   }
@@ -85,12 +91,21 @@ export class CitizenFormsService {
   /** Saves answers as they are (checked only on submit); each save extends the draft's life. */
   async saveDraft(draftId: string, data: unknown): Promise<DraftView> {
     const { tenant, subject } = this.citizen();
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new EFormsError('VALIDATION_FAILED', 'A draft holds an object of answers');
-    if (Buffer.byteLength(JSON.stringify(data)) > MAX_DRAFT_BYTES) throw new EFormsError('VALIDATION_FAILED', `A draft holds at most ${MAX_DRAFT_BYTES} bytes of answers`);
+    if (data === null || typeof data !== 'object' || Array.isArray(data))
+      throw new EFormsError('VALIDATION_FAILED', 'A draft holds an object of answers');
+    if (Buffer.byteLength(JSON.stringify(data)) > MAX_DRAFT_BYTES)
+      throw new EFormsError('VALIDATION_FAILED', `A draft holds at most ${MAX_DRAFT_BYTES} bytes of answers`);
     return this.database.transaction(async (em) => {
       const { draft, form, version } = await this.liveDraft(em, tenant, subject, draftId);
       const now = this.now();
-      const saved = await repository.saveDraft(em, tenant.id, draft.id, data as Record<string, unknown>, now, this.expiry(tenant, version.definition, now));
+      const saved = await repository.saveDraft(
+        em,
+        tenant.id,
+        draft.id,
+        data as Record<string, unknown>,
+        now,
+        this.expiry(tenant, version.definition, now),
+      );
       return draftView(form, version, saved, await repository.draftAttachments(em, tenant.id, draft.id));
     });
   }
@@ -99,9 +114,19 @@ export class CitizenFormsService {
    * Uploads a file for an attachment field, either to a draft or (with `submissionId`) to answer a
    * completion request on one of the citizen's submissions; the answer to that field is the returned id.
    */
-  async uploadAttachment(input: { draftId?: string | null; submissionId?: string | null; field: string; fileName: string; contentBase64: string }): Promise<AttachmentInfo> {
+  async uploadAttachment(input: {
+    draftId?: string | null;
+    submissionId?: string | null;
+    field: string;
+    fileName: string;
+    contentBase64: string;
+  }): Promise<AttachmentInfo> {
     const { tenant, subject } = this.citizen();
-    if (!input.draftId === !input.submissionId) throw new EFormsError('VALIDATION_FAILED', 'Upload to a draft (draftId) or to a submission awaiting completion (submissionId): one of them');
+    if (!input.draftId === !input.submissionId)
+      throw new EFormsError(
+        'VALIDATION_FAILED',
+        'Upload to a draft (draftId) or to a submission awaiting completion (submissionId): one of them',
+      );
     const bytes = decodeBase64(input.contentBase64);
     return this.database.transaction(async (em) => {
       const target = input.draftId
@@ -111,9 +136,18 @@ export class CitizenFormsService {
             into: { completionSubmissionId: submission.id },
           }));
       const rule = target.version.definition.attachments.find((a) => a.field === input.field);
-      if (!rule) throw new EFormsError('VALIDATION_FAILED', `"${String(input.field).slice(0, 80)}" is not an attachment field of this form`);
+      if (!rule)
+        throw new EFormsError('VALIDATION_FAILED', `"${String(input.field).slice(0, 80)}" is not an attachment field of this form`);
       const checked = inspectAttachment(input.fileName, bytes, rule);
-      return repository.insertAttachment(em, tenant.id, { ...target.into, subjectPartyId: subject, field: rule.field, fileName: checked.fileName, contentType: checked.contentType, sha256: checked.sha256, content: bytes });
+      return repository.insertAttachment(em, tenant.id, {
+        ...target.into,
+        subjectPartyId: subject,
+        field: rule.field,
+        fileName: checked.fileName,
+        contentType: checked.contentType,
+        sha256: checked.sha256,
+        content: bytes,
+      });
     });
   }
 
@@ -130,7 +164,14 @@ export class CitizenFormsService {
       throw new EFormsError('VALIDATION_FAILED', 'idempotencyKey must be 8-100 characters of A-Z a-z 0-9 . _ : - (a UUID will do)');
     }
     if (input.draftId !== undefined && !UUID.test(input.draftId)) throw new EFormsError('DRAFT_NOT_FOUND', 'No such draft');
-    const payloadHash = sha256(canonicalJson({ formSlug: input.formSlug ?? null, version: input.version ?? null, draftId: input.draftId ?? null, data: input.data ?? null }));
+    const payloadHash = sha256(
+      canonicalJson({
+        formSlug: input.formSlug ?? null,
+        version: input.version ?? null,
+        draftId: input.draftId ?? null,
+        data: input.data ?? null,
+      }),
+    );
     try {
       return await this.database.transaction((em) => this.submitIn(em, tenant, subject, input, payloadHash, language));
     } catch (error) {
@@ -151,7 +192,8 @@ export class CitizenFormsService {
     const { tenant, subject } = this.citizen();
     return this.database.transaction(async (em) => {
       const submission = UUID.test(submissionId) ? await repository.findSubmission(em, tenant.id, submissionId) : undefined;
-      if (!submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
+      if (!submission || submission.subjectPartyId !== subject)
+        throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
       return loadReceipt(em, tenant, submission);
     });
   }
@@ -174,14 +216,21 @@ export class CitizenFormsService {
       const { version } = await formAndVersionOf(em, tenant.id, submission);
       const errors = validateAnswers(version.definition, data, language);
       const answers = data as Record<string, unknown>;
-      const usable = [...(await repository.submissionAttachments(em, tenant.id, submission.id)), ...(await repository.completionUploads(em, tenant.id, submission.id))];
+      const usable = [
+        ...(await repository.submissionAttachments(em, tenant.id, submission.id)),
+        ...(await repository.completionUploads(em, tenant.id, submission.id)),
+      ];
       const taken: string[] = [];
       if (errors.length === 0) {
         for (const field of fieldsOf(version.definition).filter((f) => f.kind === 'attachment')) {
           const value = answers[field.name];
           if (value === undefined) continue;
           const file = usable.find((a) => a.id === value && a.field === field.name);
-          if (!file) errors.push({ path: `/${field.name}`, message: language === 'sv' ? 'Bilagan hör inte till ärendet' : 'The attachment does not belong to this errand' });
+          if (!file)
+            errors.push({
+              path: `/${field.name}`,
+              message: language === 'sv' ? 'Bilagan hör inte till ärendet' : 'The attachment does not belong to this errand',
+            });
           else taken.push(file.id);
         }
       }
@@ -200,7 +249,8 @@ export class CitizenFormsService {
     const content = await this.database.transaction(async (em) => {
       const found = UUID.test(decisionId) ? await repository.findDecisionById(em, tenant.id, decisionId) : undefined;
       const submission = found && (await repository.findSubmission(em, tenant.id, found.submissionId));
-      if (!found || !submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision of yours in this municipality');
+      if (!found || !submission || submission.subjectPartyId !== subject)
+        throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision of yours in this municipality');
       return decisionDocumentContent(em, tenant, submission, found.decision);
     });
     return { fileName: decisionDocumentName(content.errandNumber), pdf: await renderDecisionPdf(content, language) };
@@ -209,12 +259,21 @@ export class CitizenFormsService {
   /** One of the caller's submissions whose completion was asked for and not yet given. */
   private async awaitingCompletion(em: EntityManager, tenant: Tenant, subject: string, submissionId: string): Promise<SubmissionRow> {
     const submission = UUID.test(submissionId) ? await repository.findSubmission(em, tenant.id, submissionId) : undefined;
-    if (!submission || submission.subjectPartyId !== subject) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
-    if (submission.status !== 'completion_requested') throw new EFormsError('VALIDATION_FAILED', `Submission ${submission.errandNumber} awaits no completion`);
+    if (!submission || submission.subjectPartyId !== subject)
+      throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission of yours in this municipality');
+    if (submission.status !== 'completion_requested')
+      throw new EFormsError('VALIDATION_FAILED', `Submission ${submission.errandNumber} awaits no completion`);
     return submission;
   }
 
-  private async submitIn(em: EntityManager, tenant: Tenant, subject: string | null, input: SubmitFormInput, payloadHash: string, language: Language): Promise<Receipt> {
+  private async submitIn(
+    em: EntityManager,
+    tenant: Tenant,
+    subject: string | null,
+    input: SubmitFormInput,
+    payloadHash: string,
+    language: Language,
+  ): Promise<Receipt> {
     const existing = await repository.findSubmissionByKey(em, tenant.id, subject, input.idempotencyKey);
     if (existing) return this.replay(em, tenant, existing, payloadHash);
 
@@ -224,19 +283,32 @@ export class CitizenFormsService {
 
     const errors = validateAnswers(definition, input.data, language);
     const answers = input.data as Record<string, unknown>;
-    const attachments = errors.length === 0 ? await this.checkAttachments(em, tenant, subject, definition, answers, draft, errors, language) : [];
+    const attachments =
+      errors.length === 0 ? await this.checkAttachments(em, tenant, subject, definition, answers, draft, errors, language) : [];
     if (errors.length > 0) throw new SubmissionInvalidError(errors, language);
 
     // Decided before anything is written, so the submission is inserted with its final status.
     const submittedAt = this.now();
-    const outcome = eFormsSettings(tenant).automatedDecisions.includes(form.slug) && definition.decisionRules.length > 0 ? evaluateDecisionRules(definition, answers) : undefined;
+    const outcome =
+      eFormsSettings(tenant).automatedDecisions.includes(form.slug) && definition.decisionRules.length > 0
+        ? evaluateDecisionRules(definition, answers)
+        : undefined;
     const status: SubmissionStatus = !outcome ? 'received' : outcome.kind === 'decided' ? 'decided' : 'manual_handling';
-    if (draft) await repository.deleteDraft(em, tenant.id, draft.id, attachments.map((a) => a.id));
+    if (draft)
+      await repository.deleteDraft(
+        em,
+        tenant.id,
+        draft.id,
+        attachments.map((a) => a.id),
+      );
 
     // The errand number last before the insert: its counter row stays locked until COMMIT, and
     // every submission of this municipality's prefix and year queues on it.
     const errandNumber = await nextErrandNumber(em, tenant.id, definition.errandNumberPrefix, submittedAt);
-    const submission: Omit<SubmissionRow, 'id' | 'updatedAt' | 'completionMessage' | 'completionRequestedAt' | 'caseSystemReference' | 'registeredAt' | 'registeredBy'> = {
+    const submission: Omit<
+      SubmissionRow,
+      'id' | 'updatedAt' | 'completionMessage' | 'completionRequestedAt' | 'caseSystemReference' | 'registeredAt' | 'registeredBy'
+    > = {
       formId: form.id,
       formVersionId: version.id,
       subjectPartyId: subject,
@@ -250,7 +322,14 @@ export class CitizenFormsService {
     };
     const id = await repository.insertSubmission(em, tenant.id, submission);
     // The receipt lists the checked files: each must really be this submission's now.
-    if ((await repository.attachToSubmission(em, tenant.id, id, attachments.map((a) => a.id))) !== attachments.length) {
+    if (
+      (await repository.attachToSubmission(
+        em,
+        tenant.id,
+        id,
+        attachments.map((a) => a.id),
+      )) !== attachments.length
+    ) {
       throw new EFormsError('CONFLICT', 'An attachment was submitted with another submission at the same time: nothing was stored');
     }
     await recordEvent<FormSubmissionReceivedData>(em, {
@@ -274,9 +353,19 @@ export class CitizenFormsService {
 
     let decision: DecisionInfo | null = null;
     if (outcome?.kind === 'decided') {
-      const made = { outcome: outcome.outcome, automated: true, reasons: outcome.reasons, legalBasis: outcome.legalBasis, decidedAt: submittedAt, ...decisionValidity(outcome.outcome, {}, submittedAt) };
+      const made = {
+        outcome: outcome.outcome,
+        automated: true,
+        reasons: outcome.reasons,
+        legalBasis: outcome.legalBasis,
+        decidedAt: submittedAt,
+        ...decisionValidity(outcome.outcome, {}, submittedAt),
+      };
       // The audit entry (and its per-tenant lock) comes last in recordDecision, just before COMMIT.
-      const decisionId = await recordDecision(em, tenant.id, { id, errandNumber, subjectPartyId: subject, status }, definition, { ...made, decidedBy: null });
+      const decisionId = await recordDecision(em, tenant.id, { id, errandNumber, subjectPartyId: subject, status }, definition, {
+        ...made,
+        decidedBy: null,
+      });
       decision = { id: decisionId, ...made, documentUrl: decisionDocumentPath(decisionId) };
     }
     // The receipt from what this transaction wrote: reading it back would cost statements under the counter's lock.
@@ -298,16 +387,25 @@ export class CitizenFormsService {
 
   private async replay(em: EntityManager, tenant: Tenant, existing: SubmissionRow, payloadHash: string): Promise<Receipt> {
     if (existing.payloadHash !== payloadHash) {
-      throw new EFormsError('CONFLICT', `The idempotency key was already used for another submission (${existing.errandNumber}) with different content: use a new key`);
+      throw new EFormsError(
+        'CONFLICT',
+        `The idempotency key was already used for another submission (${existing.errandNumber}) with different content: use a new key`,
+      );
     }
     return loadReceipt(em, tenant, existing);
   }
 
-  private async versionToAnswer(em: EntityManager, tenant: Tenant, subject: string | null, input: SubmitFormInput): Promise<{ form: FormRow; version: VersionRow; draft?: DraftRow }> {
+  private async versionToAnswer(
+    em: EntityManager,
+    tenant: Tenant,
+    subject: string | null,
+    input: SubmitFormInput,
+  ): Promise<{ form: FormRow; version: VersionRow; draft?: DraftRow }> {
     if (input.draftId) {
       if (!subject) throw new EFormsError('LOGIN_REQUIRED', 'Log in to submit a saved draft');
       const { draft, form, version } = await this.liveDraft(em, tenant, subject, input.draftId);
-      if (input.formSlug !== undefined && input.formSlug !== form.slug) throw new EFormsError('VALIDATION_FAILED', `The draft answers "${form.slug}", not "${input.formSlug}"`);
+      if (input.formSlug !== undefined && input.formSlug !== form.slug)
+        throw new EFormsError('VALIDATION_FAILED', `The draft answers "${form.slug}", not "${input.formSlug}"`);
       if (version.status === 'retired') throw retired(form.slug, version);
       return { form, version, draft };
     }
@@ -318,7 +416,8 @@ export class CitizenFormsService {
     const version = await repository.findVersion(em, tenant.id, form.id, parseVersion(input.version));
     if (!version) throw new EFormsError('FORM_VERSION_NOT_FOUND', `"${form.slug}" has no version ${input.version}`);
     if (version.status === 'retired') throw retired(form.slug, version);
-    if (version.status !== 'published') throw new EFormsError('FORM_NOT_PUBLISHED', `Version ${input.version} of "${form.slug}" is not published`);
+    if (version.status !== 'published')
+      throw new EFormsError('FORM_NOT_PUBLISHED', `Version ${input.version} of "${form.slug}" is not published`);
     return { form, version };
   }
 
@@ -337,22 +436,41 @@ export class CitizenFormsService {
       .filter((f) => f.kind === 'attachment' && typeof answers[f.name] === 'string' && answers[f.name] !== '')
       .map((f) => ({ field: f.name, id: answers[f.name] as string }));
     if (wanted.length === 0) return [];
-    const found = subject ? await repository.unsubmittedAttachments(em, tenant.id, subject, wanted.filter((w) => UUID.test(w.id)).map((w) => w.id)) : [];
+    const found = subject
+      ? await repository.unsubmittedAttachments(
+          em,
+          tenant.id,
+          subject,
+          wanted.filter((w) => UUID.test(w.id)).map((w) => w.id),
+        )
+      : [];
     const ok = new Set<string>();
     for (const { field, id } of wanted) {
       const file = found.find((a) => a.id === id);
       if (!file || file.field !== field || (draft && file.draftId !== draft.id)) {
-        errors.push({ path: `/${field}`, message: language === 'sv' ? 'Bilagan finns inte: ladda upp filen till utkastet först' : 'No such attachment: upload the file to the draft first' });
+        errors.push({
+          path: `/${field}`,
+          message:
+            language === 'sv'
+              ? 'Bilagan finns inte: ladda upp filen till utkastet först'
+              : 'No such attachment: upload the file to the draft first',
+        });
       } else ok.add(id);
     }
     // In upload order, as the receipt lists them when read back.
     return found.filter((a) => ok.has(a.id)).map(({ draftId: _draftId, ...info }) => info);
   }
 
-  private async liveDraft(em: EntityManager, tenant: Tenant, subject: string, draftId: string): Promise<{ draft: DraftRow; form: FormRow; version: VersionRow }> {
+  private async liveDraft(
+    em: EntityManager,
+    tenant: Tenant,
+    subject: string,
+    draftId: string,
+  ): Promise<{ draft: DraftRow; form: FormRow; version: VersionRow }> {
     const draft = UUID.test(draftId) ? await repository.findDraft(em, tenant.id, draftId, subject) : undefined;
     if (!draft) throw new EFormsError('DRAFT_NOT_FOUND', 'No such draft of yours in this municipality');
-    if (draft.expiresAt.getTime() <= this.now().getTime()) throw new EFormsError('DRAFT_EXPIRED', `The draft expired on ${draft.expiresAt.toISOString()}: start again`);
+    if (draft.expiresAt.getTime() <= this.now().getTime())
+      throw new EFormsError('DRAFT_EXPIRED', `The draft expired on ${draft.expiresAt.toISOString()}: start again`);
     const version = await repository.findVersionById(em, tenant.id, draft.formVersionId);
     const form = version && (await repository.findFormById(em, tenant.id, version.formId));
     if (!version || !form) throw new EFormsError('FORM_NOT_FOUND', 'The form of this draft is gone');

@@ -19,7 +19,12 @@ import { decisionDocumentName } from '../decision-pdf';
 
 export const EVENT_SOURCE = '/e-forms';
 
-const STOCKHOLM_DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+const STOCKHOLM_DATE = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The calendar day in Sweden of an instant, as YYYY-MM-DD (a decision's day, where its validity starts). */
 export function stockholmDate(at: Date): string {
@@ -42,7 +47,11 @@ function calendarDate(value: unknown, what: string): string | null {
  * The validity of a decision: only a granted one has any. It starts on the day asked for, or the
  * decision's own day; without an end it holds until further notice; an end before its start is refused.
  */
-export function decisionValidity(outcome: 'approve' | 'reject', input: { validFrom?: unknown; validTo?: unknown }, decidedAt: Date): { validFrom: string | null; validTo: string | null } {
+export function decisionValidity(
+  outcome: 'approve' | 'reject',
+  input: { validFrom?: unknown; validTo?: unknown },
+  decidedAt: Date,
+): { validFrom: string | null; validTo: string | null } {
   const from = calendarDate(input.validFrom, 'validFrom');
   const to = calendarDate(input.validTo, 'validTo');
   if (outcome === 'reject') {
@@ -71,7 +80,11 @@ export async function recordDecision(
     validTo: string | null;
   },
 ): Promise<string> {
-  const decisionId = await repository.insertDecision(em, tenantId, { submissionId: submission.id, subjectPartyId: submission.subjectPartyId, ...decision });
+  const decisionId = await repository.insertDecision(em, tenantId, {
+    submissionId: submission.id,
+    subjectPartyId: submission.subjectPartyId,
+    ...decision,
+  });
   // An automated decision at submission inserts the submission already decided.
   if (submission.status !== 'decided') await repository.setSubmissionStatus(em, tenantId, submission.id, 'decided', decision.decidedAt);
   const data: FormDecisionMadeData = {
@@ -88,7 +101,9 @@ export async function recordDecision(
     ...(definition.appealInstructions ? { appealInstructions: definition.appealInstructions } : {}),
     ...(decision.validFrom ? { validFrom: decision.validFrom } : {}),
     ...(decision.validTo ? { validTo: decision.validTo } : {}),
-    documents: [{ name: decisionDocumentName(submission.errandNumber), url: decisionDocumentPath(decisionId), ref: `e-forms/decision/${decisionId}` }],
+    documents: [
+      { name: decisionDocumentName(submission.errandNumber), url: decisionDocumentPath(decisionId), ref: `e-forms/decision/${decisionId}` },
+    ],
   };
   await recordEvent<FormDecisionMadeData>(em, { type: EVENT_TYPES.formDecisionMade, source: EVENT_SOURCE, subject: submission.id, data });
   // Automated decisions above all must be explainable afterwards: who (which rules) decided what, when.
@@ -99,7 +114,12 @@ export async function recordDecision(
       action: decision.automated ? 'eforms.decision.automated' : 'eforms.decision.manual',
       targetType: 'eforms_submission',
       targetId: submission.id,
-      details: { errandNumber: submission.errandNumber, decisionId, outcome: decision.outcome, rules: decision.reasons.map((r) => r.ruleId) },
+      details: {
+        errandNumber: submission.errandNumber,
+        decisionId,
+        outcome: decision.outcome,
+        rules: decision.reasons.map((r) => r.ruleId),
+      },
     },
     decision.decidedAt,
   );
@@ -118,7 +138,13 @@ export async function recordCompletionRequest(
     type: EVENT_TYPES.formCompletionRequested,
     source: EVENT_SOURCE,
     subject: submission.id,
-    data: { submissionId: submission.id, errandNumber: submission.errandNumber, message, requestedAt: at.toISOString(), subjectPartyId: submission.subjectPartyId },
+    data: {
+      submissionId: submission.id,
+      errandNumber: submission.errandNumber,
+      message,
+      requestedAt: at.toISOString(),
+      subjectPartyId: submission.subjectPartyId,
+    },
   });
 }
 
@@ -132,6 +158,11 @@ export async function recordCompletionProvided(
     type: EVENT_TYPES.formCompletionProvided,
     source: EVENT_SOURCE,
     subject: submission.id,
-    data: { submissionId: submission.id, errandNumber: submission.errandNumber, providedAt: at.toISOString(), subjectPartyId: submission.subjectPartyId },
+    data: {
+      submissionId: submission.id,
+      errandNumber: submission.errandNumber,
+      providedAt: at.toISOString(),
+      subjectPartyId: submission.subjectPartyId,
+    },
   });
 }

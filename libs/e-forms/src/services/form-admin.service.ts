@@ -116,7 +116,11 @@ export class FormAdminService {
       const form = await this.requireForm(em, tenant, input.formSlug);
       const versions = await repository.listVersions(em, tenant.id, form.id);
       const draft = versions.find((v) => v.status === 'draft');
-      if (draft) throw new EFormsError('FORM_DRAFT_EXISTS', `Version ${formatVersion(draft)} of "${form.slug}" is still a draft: change or publish it first`);
+      if (draft)
+        throw new EFormsError(
+          'FORM_DRAFT_EXISTS',
+          `Version ${formatVersion(draft)} of "${form.slug}" is still a draft: change or publish it first`,
+        );
       const latest = versions[0];
       const next = input.major ? { major: latest.major + 1, minor: 0 } : { major: latest.major, minor: latest.minor + 1 };
       const created = await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition });
@@ -126,7 +130,10 @@ export class FormAdminService {
   }
 
   /** Changes a draft version; a published or retired version is never edited. */
-  async updateFormVersion(principal: Principal, input: { formSlug: string; version: string; definition?: unknown; changelog?: string }): Promise<FormVersionView> {
+  async updateFormVersion(
+    principal: Principal,
+    input: { formSlug: string; version: string; definition?: unknown; changelog?: string },
+  ): Promise<FormVersionView> {
     const tenant = this.adminTenant(principal);
     const definition = input.definition === undefined ? undefined : validateFormDefinition(input.definition);
     const changelog = input.changelog === undefined ? undefined : checkChangelog(input.changelog);
@@ -156,7 +163,8 @@ export class FormAdminService {
     return this.database.transaction(async (em) => {
       const row = await this.requireVersion(em, tenant, formSlug, version);
       if (row.status === 'retired') return versionView(em, this.tenants, row);
-      if (row.status !== 'published') throw new EFormsError('FORM_NOT_PUBLISHED', `Version ${version} of "${formSlug}" is a draft: only a published version is retired`);
+      if (row.status !== 'published')
+        throw new EFormsError('FORM_NOT_PUBLISHED', `Version ${version} of "${formSlug}" is a draft: only a published version is retired`);
       await audit(em, principal, 'eforms.form-version.retired', row.id, { formSlug, version: formatVersion(row) });
       return versionView(em, this.tenants, await repository.setVersionStatus(em, tenant.id, row.id, 'retired'));
     });
@@ -167,7 +175,11 @@ export class FormAdminService {
     const tenant = this.adminTenant(principal);
     return this.database.transaction(async (em) => {
       const template = await this.publishTemplateIn(em, tenant, formSlug);
-      await audit(em, principal, 'eforms.template.published', template.id, { formSlug, template: template.slug, version: formatVersion(template) });
+      await audit(em, principal, 'eforms.template.published', template.id, {
+        formSlug,
+        template: template.slug,
+        version: formatVersion(template),
+      });
       return templateView(this.tenants, template);
     });
   }
@@ -182,7 +194,11 @@ export class FormAdminService {
     const tenant = this.adminTenant(principal);
     return this.database.transaction(async (em) => {
       const form = await this.adoptIn(em, tenant, input, 'draft');
-      await audit(em, principal, 'eforms.template.adopted', form.id, { formSlug: form.slug, publisher: input.publisher, template: input.templateSlug });
+      await audit(em, principal, 'eforms.template.adopted', form.id, {
+        formSlug: form.slug,
+        publisher: input.publisher,
+        template: input.templateSlug,
+      });
       return this.formView(em, tenant, form);
     });
   }
@@ -207,17 +223,33 @@ export class FormAdminService {
       const form = await this.requireForm(em, tenant, formSlug);
       const state = await this.templateState(em, tenant, form);
       if (!state) throw new EFormsError('VALIDATION_FAILED', `"${formSlug}" was not adopted from a template`);
-      if (!state.view.newerVersionAvailable) throw new EFormsError('VALIDATION_FAILED', `"${formSlug}" already copies the newest template version (${state.view.latestVersion})`);
+      if (!state.view.newerVersionAvailable)
+        throw new EFormsError(
+          'VALIDATION_FAILED',
+          `"${formSlug}" already copies the newest template version (${state.view.latestVersion})`,
+        );
       const versions = await repository.listVersions(em, tenant.id, form.id);
       const draft = versions.find((v) => v.status === 'draft');
-      if (draft) throw new EFormsError('FORM_DRAFT_EXISTS', `Version ${formatVersion(draft)} of "${form.slug}" is still a draft: publish it first`);
+      if (draft)
+        throw new EFormsError('FORM_DRAFT_EXISTS', `Version ${formatVersion(draft)} of "${form.slug}" is still a draft: publish it first`);
       const latest = versions[0];
       const major = state.latest.major > state.adopted.major;
       const next = major ? { major: latest.major + 1, minor: 0 } : { major: latest.major, minor: latest.minor + 1 };
       const definition = adoptedDefinition(tenant, state.latest.definition);
       const changelog = `Från mallen ${state.view.publisher}/${state.latest.slug} ${state.view.latestVersion}: ${state.latest.changelog}`;
-      const created = await repository.insertVersion(em, tenant.id, { formId: form.id, ...next, changelog, status: 'draft', definition, templateId: state.latest.id });
-      await audit(em, principal, 'eforms.form-version.created', created.id, { formSlug, version: formatVersion(created), fromTemplate: state.latest.id });
+      const created = await repository.insertVersion(em, tenant.id, {
+        formId: form.id,
+        ...next,
+        changelog,
+        status: 'draft',
+        definition,
+        templateId: state.latest.id,
+      });
+      await audit(em, principal, 'eforms.form-version.created', created.id, {
+        formSlug,
+        version: formatVersion(created),
+        fromTemplate: state.latest.id,
+      });
       return versionView(em, this.tenants, created);
     });
   }
@@ -240,8 +272,12 @@ export class FormAdminService {
 
   async adoptIn(em: EntityManager, tenant: Tenant, input: AdoptTemplateInput, status: 'draft' | 'published'): Promise<FormRow> {
     const publisher = this.tenants.get(checkSlug(input.publisher, 'municipality'));
-    if (publisher.id === tenant.id) throw new EFormsError('VALIDATION_FAILED', 'A municipality does not adopt its own template: it already has the form');
-    const [template] = await repository.latestTemplates(em, { publisherTenantId: publisher.id, slug: checkSlug(input.templateSlug, 'template slug') });
+    if (publisher.id === tenant.id)
+      throw new EFormsError('VALIDATION_FAILED', 'A municipality does not adopt its own template: it already has the form');
+    const [template] = await repository.latestTemplates(em, {
+      publisherTenantId: publisher.id,
+      slug: checkSlug(input.templateSlug, 'template slug'),
+    });
     if (!template) throw new EFormsError('TEMPLATE_NOT_FOUND', `${publisher.names.en} has published no template "${input.templateSlug}"`);
     const slug = checkSlug(input.slug ?? template.slug);
     if (await repository.findForm(em, tenant.id, slug)) throw slugTaken(slug);
@@ -292,7 +328,9 @@ export class FormAdminService {
       slug: form.slug,
       unit: form.unit,
       currentVersion: current ? formatVersion(current) : null,
-      adoptedFrom: form.templateSlug ? { publisher: publisher?.slug ?? String(form.templatePublisherTenantId), slug: form.templateSlug } : null,
+      adoptedFrom: form.templateSlug
+        ? { publisher: publisher?.slug ?? String(form.templatePublisherTenantId), slug: form.templateSlug }
+        : null,
       versions: await sequentially(versions, (v) => versionView(em, this.tenants, v)),
     };
   }
@@ -318,9 +356,18 @@ export class FormAdminService {
 
 const slugTaken = (slug: string) => new EFormsError('FORM_SLUG_TAKEN', `A form "${slug}" already exists in this municipality`);
 const immutable = (slug: string, v: VersionRow) =>
-  new EFormsError('FORM_VERSION_IMMUTABLE', `Version ${formatVersion(v)} of "${slug}" is ${v.status} and can no longer be changed: create a new version`);
+  new EFormsError(
+    'FORM_VERSION_IMMUTABLE',
+    `Version ${formatVersion(v)} of "${slug}" is ${v.status} and can no longer be changed: create a new version`,
+  );
 
 /** Every administrative change is in the municipality's audit trail, written in the change's transaction. */
 function audit(em: EntityManager, principal: Principal, action: string, targetId: string, details: Record<string, unknown>) {
-  return appendAuditEntry(em, { actor: auditActor.staff(principal.subject), action, targetType: action.split('.')[1].replace('-', '_'), targetId, details });
+  return appendAuditEntry(em, {
+    actor: auditActor.staff(principal.subject),
+    action,
+    targetType: action.split('.')[1].replace('-', '_'),
+    targetId,
+    details,
+  });
 }

@@ -40,7 +40,8 @@ export async function currentVersionOf(em: EntityManager, tenant: Tenant, slug: 
   const { form, version } = found;
   if (!version) {
     const versions = await repository.listVersions(em, tenant.id, form.id);
-    if (versions.some((v) => v.status === 'retired')) throw new EFormsError('FORM_VERSION_RETIRED', `The form "${slug}" has been retired and takes no submissions`);
+    if (versions.some((v) => v.status === 'retired'))
+      throw new EFormsError('FORM_VERSION_RETIRED', `The form "${slug}" has been retired and takes no submissions`);
     throw new EFormsError('FORM_NOT_PUBLISHED', `The form "${slug}" is not published yet`);
   }
   return { form, version };

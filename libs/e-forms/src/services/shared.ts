@@ -42,7 +42,12 @@ export async function versionView(em: EntityManager, tenants: TenantDirectory, v
   let template: FormVersionView['template'] = null;
   if (v.templateId) {
     const t = await repository.findTemplateById(em, v.templateId);
-    if (t) template = { publisher: tenantById(tenants, t.publisherTenantId)?.slug ?? t.publisherTenantId, slug: t.slug, version: formatVersion(t) };
+    if (t)
+      template = {
+        publisher: tenantById(tenants, t.publisherTenantId)?.slug ?? t.publisherTenantId,
+        slug: t.slug,
+        version: formatVersion(t),
+      };
   }
   return {
     id: v.id,
@@ -90,11 +95,16 @@ export async function loadReceipt(em: EntityManager, tenant: Tenant, s: Submissi
     answers: renderAnswers(version.definition, s.data, attachments),
     attachments,
     decision,
-    completionRequest: s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+    completionRequest:
+      s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
   };
 }
 
-export async function formAndVersionOf(em: EntityManager, tenantId: string, s: Pick<SubmissionRow, 'formId' | 'formVersionId'>): Promise<{ form: FormRow; version: VersionRow }> {
+export async function formAndVersionOf(
+  em: EntityManager,
+  tenantId: string,
+  s: Pick<SubmissionRow, 'formId' | 'formVersionId'>,
+): Promise<{ form: FormRow; version: VersionRow }> {
   const form = await repository.findFormById(em, tenantId, s.formId);
   const version = await repository.findVersionById(em, tenantId, s.formVersionId);
   if (!form || !version) throw new EFormsError('FORM_NOT_FOUND', 'The form of this submission is gone');
@@ -102,7 +112,12 @@ export async function formAndVersionOf(em: EntityManager, tenantId: string, s: P
 }
 
 /** What a decision's document says, read inside the caller's transaction. */
-export async function decisionDocumentContent(em: EntityManager, tenant: Tenant, s: SubmissionRow, decision: DecisionInfo): Promise<DecisionDocumentContent> {
+export async function decisionDocumentContent(
+  em: EntityManager,
+  tenant: Tenant,
+  s: SubmissionRow,
+  decision: DecisionInfo,
+): Promise<DecisionDocumentContent> {
   const { version } = await formAndVersionOf(em, tenant.id, s);
   return {
     tenant: { names: tenant.names },

@@ -40,7 +40,8 @@ export class HomeCareTables1766400000000 implements MigrationInterface {
       `ALTER TABLE "home_care_visit" ADD CONSTRAINT "FK_add5aac737d3b80f5608e3eb5a8" FOREIGN KEY ("tenant_id", "provider_id") REFERENCES "home_care_provider"("tenant_id","id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
       // Every imported row names the file it came from.
       ...['home_care_provider', 'home_care_decision', 'home_care_visit', 'home_care_inpatient_period'].map(
-        (table) => `ALTER TABLE "${table}" ADD CONSTRAINT "FK_${table}_import" FOREIGN KEY ("tenant_id", "import_id") REFERENCES "home_care_import"("tenant_id","id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+        (table) =>
+          `ALTER TABLE "${table}" ADD CONSTRAINT "FK_${table}_import" FOREIGN KEY ("tenant_id", "import_id") REFERENCES "home_care_import"("tenant_id","id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
       ),
       `ALTER TABLE "home_care_import" ADD CONSTRAINT "FK_home_care_import_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenant"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
       `ALTER TABLE "home_care_check_run" ADD CONSTRAINT "FK_home_care_check_run_tenant" FOREIGN KEY ("tenant_id") REFERENCES "tenant"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,

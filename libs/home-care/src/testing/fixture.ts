@@ -5,7 +5,11 @@ import { buildTenantConfig } from '@kommuna/platform-testing';
 import { HOME_CARE_DATABASE_SCHEMA, HomeCare, HomeCareActor } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(HOME_CARE_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(HOME_CARE_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...HOME_CARE_DATABASE_SCHEMA.migrations],
 };
 
@@ -20,8 +24,18 @@ export interface World {
 export async function createWorld(db: Database, now: () => Date = () => new Date('2025-04-10T08:00:00+02:00')): Promise<World> {
   const directory = new TenantDirectory(db);
   const [sundsvall, timra] = await directory.sync([
-    buildTenantConfig({ slug: 'sundsvall', kommunkod: '2281', names: { sv: 'Sundsvalls kommun', en: 'Municipality of Sundsvall' }, services: { 'home-care': { stage: 'piloting', settings: { responsibleUnits: ['hemtjanst'] } } } }),
-    buildTenantConfig({ slug: 'timra', kommunkod: '2262', names: { sv: 'Timrå kommun', en: 'Municipality of Timrå' }, services: { 'home-care': { stage: 'piloting', settings: {} } } }),
+    buildTenantConfig({
+      slug: 'sundsvall',
+      kommunkod: '2281',
+      names: { sv: 'Sundsvalls kommun', en: 'Municipality of Sundsvall' },
+      services: { 'home-care': { stage: 'piloting', settings: { responsibleUnits: ['hemtjanst'] } } },
+    }),
+    buildTenantConfig({
+      slug: 'timra',
+      kommunkod: '2262',
+      names: { sv: 'Timrå kommun', en: 'Municipality of Timrå' },
+      services: { 'home-care': { stage: 'piloting', settings: {} } },
+    }),
   ]);
   return { homeCare: new HomeCare(db, directory, now), directory, sundsvall, timra };
 }
@@ -35,11 +49,31 @@ export const hemtjanst: HomeCareActor = { kind: 'staff', subject: 'anna', unit: 
 export const csv = (header: string, rows: Array<Array<string | number>>) => [header, ...rows.map((r) => r.join(';'))].join('\n') + '\n';
 
 /** A visit in Swedish winter time (March 2025 before the 30th): day, start hh:mm, minutes. */
-export function visitRow(id: string, provider: string, resident: string, type: string, day: number, start: string, minutes: number, options: { billed?: number; manual?: boolean; staff?: string; municipality?: string } = {}) {
+export function visitRow(
+  id: string,
+  provider: string,
+  resident: string,
+  type: string,
+  day: number,
+  start: string,
+  minutes: number,
+  options: { billed?: number; manual?: boolean; staff?: string; municipality?: string } = {},
+) {
   const started = new Date(`2025-03-${String(day).padStart(2, '0')}T${start}:00+01:00`);
   const stopped = new Date(started.getTime() + minutes * 60_000);
   const local = (d: Date) => new Date(d.getTime() + 3_600_000).toISOString().slice(0, 19) + '+01:00';
-  return [options.municipality ?? '2281', id, provider, resident, type, local(started), local(stopped), options.staff ?? 's-1', options.manual ? 'manual' : 'tag', options.billed ?? ''];
+  return [
+    options.municipality ?? '2281',
+    id,
+    provider,
+    resident,
+    type,
+    local(started),
+    local(stopped),
+    options.staff ?? 's-1',
+    options.manual ? 'manual' : 'tag',
+    options.billed ?? '',
+  ];
 }
 export const VISITS_HEADER = 'municipality;visit;provider;resident;service_type;started_at;stopped_at;staff;verification;billed_minutes';
 export const DECISIONS_HEADER = 'municipality;decision;resident;valid_from;valid_to;service_type;granted_minutes_per_month';

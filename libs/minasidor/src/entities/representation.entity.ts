@@ -19,7 +19,10 @@ export type RepresentationSource = 'municipality' | 'companies_register' | 'eid_
   unique: true,
   where: 'registered_by_tenant_id IS NOT NULL',
 })
-@Index('UQ_minasidor_representation_authoritative', ['organisationPartyId', 'personPartyId', 'source'], { unique: true, where: 'registered_by_tenant_id IS NULL' })
+@Index('UQ_minasidor_representation_authoritative', ['organisationPartyId', 'personPartyId', 'source'], {
+  unique: true,
+  where: 'registered_by_tenant_id IS NULL',
+})
 @Index('IDX_minasidor_representation_person', ['personPartyId'])
 @Check('CHK_minasidor_representation_period', `valid_to IS NULL OR valid_to > valid_from`)
 @Check('CHK_minasidor_representation_source', `source IN ('municipality', 'companies_register', 'eid_mandate')`)

@@ -52,7 +52,14 @@ export class MinasidorCases1764320000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['minasidor_staff_case_read', 'minasidor_representation', 'minasidor_message', 'minasidor_decision', 'minasidor_case_event', 'minasidor_case']) {
+    for (const table of [
+      'minasidor_staff_case_read',
+      'minasidor_representation',
+      'minasidor_message',
+      'minasidor_decision',
+      'minasidor_case_event',
+      'minasidor_case',
+    ]) {
       await queryRunner.query(`DROP TABLE "${table}"`);
     }
   }

@@ -5,7 +5,11 @@ import { buildTenantConfig, testPersonnummer } from '@kommuna/platform-testing';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(AUDIT_DATABASE_SCHEMA.entities as []), ...(MINASIDOR_DATABASE_SCHEMA.entities as [])],
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(MINASIDOR_DATABASE_SCHEMA.entities as []),
+  ],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...MINASIDOR_DATABASE_SCHEMA.migrations],
 };
 
@@ -24,7 +28,10 @@ export async function createWorld(db: Database): Promise<World> {
     buildTenantConfig({
       slug: 'sundsvall',
       services: {
-        minasidor: { stage: 'production', settings: { statusLabels: { utredning: 'Under behandling', vilande: 'Avslutat', received: 'Inskickat' } } },
+        minasidor: {
+          stage: 'production',
+          settings: { statusLabels: { utredning: 'Under behandling', vilande: 'Avslutat', received: 'Inskickat' } },
+        },
       },
     }),
     buildTenantConfig({ slug: 'timra', services: { minasidor: { stage: 'production', settings: {} } } }),

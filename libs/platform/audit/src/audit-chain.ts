@@ -42,8 +42,7 @@ export function entryHash(entry: Omit<ChainedEntry, 'hash'> & { hash?: string })
 }
 
 export type ChainVerification =
-  | { intact: true; entries: number }
-  | { intact: false; entries: number; firstBrokenSeq: number; reason: string };
+  { intact: true; entries: number } | { intact: false; entries: number; firstBrokenSeq: number; reason: string };
 
 /**
  * Walks a tenant's chain in order and reports the first entry that does not link or hash.
@@ -58,7 +57,12 @@ export function verifyChain(
   let count = from.verified;
   for (const entry of entries) {
     count++;
-    const broken = (reason: string, firstBrokenSeq = entry.seq): ChainVerification => ({ intact: false, entries: count, firstBrokenSeq, reason });
+    const broken = (reason: string, firstBrokenSeq = entry.seq): ChainVerification => ({
+      intact: false,
+      entries: count,
+      firstBrokenSeq,
+      reason,
+    });
     if (entry.seq !== expectedSeq) return broken(`expected entry ${expectedSeq}, found ${entry.seq}: entries are missing`, expectedSeq);
     if (entry.prevHash !== prevHash) return broken('does not link to the previous entry');
     if (entryHash(entry) !== entry.hash) return broken('content does not match its hash: the entry was altered');

@@ -19,14 +19,19 @@ describe('AuditLog', () => {
   });
   const inTenant = <T>(tenant: Tenant, work: () => Promise<T>) => requestContext.run({ requestId: 'a', tenantId: tenant.id }, work);
   const record = (tenant: Tenant, action: string, details: Record<string, unknown> = {}) =>
-    inTenant(tenant, () => db().transaction((em) => audit.record(em, { actor: 'staff:kerstin', action, targetType: 'case', targetId: 'c1', details })));
+    inTenant(tenant, () =>
+      db().transaction((em) => audit.record(em, { actor: 'staff:kerstin', action, targetType: 'case', targetId: 'c1', details })),
+    );
 
   it('chains each tenant’s entries from 1 and verifies them', async () => {
     await record(sundsvall, 'case.read', { z: 1, a: { y: [1, 'två'], b: null } });
     await record(sundsvall, 'form.published');
     await record(ange, 'case.read');
     const entries = await inTenant(sundsvall, () => audit.list());
-    expect(entries.map((e) => [e.seq, e.action])).toEqual([[2, 'form.published'], [1, 'case.read']]);
+    expect(entries.map((e) => [e.seq, e.action])).toEqual([
+      [2, 'form.published'],
+      [1, 'case.read'],
+    ]);
     expect(entries[0].prevHash).toBe(entries[1].hash);
     expect(await inTenant(sundsvall, () => audit.verify())).toEqual({ intact: true, entries: 2 });
     expect(await inTenant(ange, () => audit.verify(1))).toEqual({ intact: true, entries: 1 });
@@ -53,7 +58,9 @@ describe('AuditLog', () => {
 
   it('cannot be changed or emptied by the application', async () => {
     for (const statement of [`UPDATE audit_log SET action = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`]) {
-      await expect(inTenant(sundsvall, () => db().transaction((em) => em.query(statement)))).rejects.toThrow(/permission denied|append-only/);
+      await expect(inTenant(sundsvall, () => db().transaction((em) => em.query(statement)))).rejects.toThrow(
+        /permission denied|append-only/,
+      );
     }
     expect(await inTenant(sundsvall, () => audit.verify())).toEqual({ intact: true, entries: 2 });
   });
@@ -71,7 +78,16 @@ describe('verifyChain', () => {
     const entries: ChainedEntry[] = [];
     let prevHash = GENESIS_HASH;
     for (let seq = 1; seq <= 4; seq++) {
-      const entry = { seq, occurredAt: new Date(Date.UTC(2026, 10, 25, 9, seq)), actor: 'system:test', action: 'a', targetType: 't', targetId: String(seq), details: { seq }, prevHash };
+      const entry = {
+        seq,
+        occurredAt: new Date(Date.UTC(2026, 10, 25, 9, seq)),
+        actor: 'system:test',
+        action: 'a',
+        targetType: 't',
+        targetId: String(seq),
+        details: { seq },
+        prevHash,
+      };
       const hash = entryHash(entry);
       entries.push({ ...entry, hash });
       prevHash = hash;

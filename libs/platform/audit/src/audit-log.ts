@@ -112,9 +112,17 @@ export async function appendAuditEntry(em: EntityManager, input: AuditEntryInput
     prevHash: last ? last.hash : GENESIS_HASH,
   };
   const hash = entryHash(entry);
-  await em.query(
-    `INSERT INTO audit_log (tenant_id, ${ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [tenantId, entry.seq, entry.occurredAt, entry.actor, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.details), entry.prevHash, hash],
-  );
+  await em.query(`INSERT INTO audit_log (tenant_id, ${ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
+    tenantId,
+    entry.seq,
+    entry.occurredAt,
+    entry.actor,
+    entry.action,
+    entry.targetType,
+    entry.targetId,
+    JSON.stringify(entry.details),
+    entry.prevHash,
+    hash,
+  ]);
   return { ...entry, hash };
 }

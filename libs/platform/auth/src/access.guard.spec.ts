@@ -44,11 +44,19 @@ describe('AccessGuard', () => {
 
   beforeAll(async () => {
     realm = await startTestRealm('kommuna');
-    const configs = [buildTenantConfig({ slug: 'timra', auth: { realm: 'kommuna', organization: 'timra' } }), buildTenantConfig({ slug: 'ange', auth: { realm: 'kommuna', organization: 'ange', citizenAssurance: 'loa4' } })];
+    const configs = [
+      buildTenantConfig({ slug: 'timra', auth: { realm: 'kommuna', organization: 'timra' } }),
+      buildTenantConfig({ slug: 'ange', auth: { realm: 'kommuna', organization: 'ange', citizenAssurance: 'loa4' } }),
+    ];
     const directory = new TenantDirectory(db());
     [timra] = await directory.sync(configs);
     const realms = new TrustedRealms(realm.realmUrl.replace(/\/realms\/kommuna$/, ''), 'kommuna-api', configs);
-    guard = new AccessGuard(new Reflector(), new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(db())), directory, realms);
+    guard = new AccessGuard(
+      new Reflector(),
+      new Authenticator(new KeycloakTokenVerifier(realms.all()), new PartyRegister(db())),
+      directory,
+      realms,
+    );
   });
   afterAll(() => realm.close());
 
@@ -56,11 +64,14 @@ describe('AccessGuard', () => {
     const request: AuthenticatedRequest = { headers: token ? { authorization: `Bearer ${token}` } : {} };
     const context = new ExecutionContextHost([request, {}, () => undefined], Fixture, Fixture.prototype[method]);
     return requestContext.run({ tenantSlug, tenantId: tenantSlug === 'timra' ? timra.id : undefined }, () =>
-      guard.canActivate(context).then(() => (request.principal ? `${request.principal.subject}:${request.principal.roles.join('+')}` : 'anonymous')),
+      guard
+        .canActivate(context)
+        .then(() => (request.principal ? `${request.principal.subject}:${request.principal.roles.join('+')}` : 'anonymous')),
     );
   };
   const citizen = () => realm.token({ sub: 'c1', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
-  const staffOf = (organization: string) => realm.token({ sub: `s-${organization}`, realm_access: { roles: ['case_worker'] }, organization: [organization] });
+  const staffOf = (organization: string) =>
+    realm.token({ sub: `s-${organization}`, realm_access: { roles: ['case_worker'] }, organization: [organization] });
 
   it('lets anyone through a public entry point and no one through one without a rule', async () => {
     await expect(attempt('open', undefined)).resolves.toBe('anonymous');
@@ -73,7 +84,9 @@ describe('AccessGuard', () => {
 
   it('needs a valid token for a rule with roles', async () => {
     await expect(attempt('staffOnly', undefined, 'timra')).rejects.toThrow(AuthenticationError);
-    await expect(attempt('staffOnly', realm.forgedToken({ sub: 'x', realm_access: { roles: ['case_worker'] }, organization: ['timra'] }), 'timra')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(
+      attempt('staffOnly', realm.forgedToken({ sub: 'x', realm_access: { roles: ['case_worker'] }, organization: ['timra'] }), 'timra'),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('lets staff in only in the municipality they belong to', async () => {
@@ -98,18 +111,29 @@ describe('AccessGuard', () => {
         status: 403,
         details: { required: 'loa3', requiredAcr: 'http://id.elegnamnden.se/loa/1.0/loa3', actual: 'loa2' },
       });
-      await expect(attempt('citizensAndStaff', resident(acrOf('loa3')), 'ange')).rejects.toMatchObject({ code: 'INSUFFICIENT_ASSURANCE', details: { required: 'loa4', actual: 'loa3' } });
+      await expect(attempt('citizensAndStaff', resident(acrOf('loa3')), 'ange')).rejects.toMatchObject({
+        code: 'INSUFFICIENT_ASSURANCE',
+        details: { required: 'loa4', actual: 'loa3' },
+      });
     });
 
     it('counts no level for an acr that is no certified Swedish or eIDAS level', async () => {
       for (const acr of ['1', 'http://id.swedenconnect.se/loa/1.0/uncertified-loa3', undefined]) {
-        await expect(attempt('citizensAndStaff', resident(acr), 'timra')).rejects.toMatchObject({ code: 'INSUFFICIENT_ASSURANCE', details: { actual: null } });
+        await expect(attempt('citizensAndStaff', resident(acr), 'timra')).rejects.toMatchObject({
+          code: 'INSUFFICIENT_ASSURANCE',
+          details: { actual: null },
+        });
       }
-      await expect(attempt('citizensAndStaff', resident('http://id.elegnamnden.se/loa/1.0/eidas-sub'), 'timra')).resolves.toBe('c3:citizen');
+      await expect(attempt('citizensAndStaff', resident('http://id.elegnamnden.se/loa/1.0/eidas-sub'), 'timra')).resolves.toBe(
+        'c3:citizen',
+      );
     });
 
     it('asks the strictest level of all members when the request names no municipality', async () => {
-      await expect(attempt('citizensAndStaff', resident(acrOf('loa3')))).rejects.toMatchObject({ code: 'INSUFFICIENT_ASSURANCE', details: { required: 'loa4' } });
+      await expect(attempt('citizensAndStaff', resident(acrOf('loa3')))).rejects.toMatchObject({
+        code: 'INSUFFICIENT_ASSURANCE',
+        details: { required: 'loa4' },
+      });
       await expect(attempt('citizensAndStaff', resident(acrOf('loa4')))).resolves.toBe('c3:citizen');
     });
 
@@ -121,7 +145,13 @@ describe('AccessGuard', () => {
   });
 
   it('treats a case worker who is also a citizen as a citizen outside their own municipality', async () => {
-    const both = realm.token({ sub: 'b1', realm_access: { roles: ['citizen', 'case_worker'] }, organization: ['timra'], personnummer: '199001019802', acr: acrOf('loa4') });
+    const both = realm.token({
+      sub: 'b1',
+      realm_access: { roles: ['citizen', 'case_worker'] },
+      organization: ['timra'],
+      personnummer: '199001019802',
+      acr: acrOf('loa4'),
+    });
     await expect(attempt('citizensAndStaff', both, 'timra')).resolves.toBe('b1:citizen+case_worker');
     await expect(attempt('citizensAndStaff', both, 'ange')).resolves.toBe('b1:citizen');
     await expect(attempt('staffOnly', both, 'ange')).rejects.toThrow('You are not a member of');
@@ -129,6 +159,9 @@ describe('AccessGuard', () => {
 
   it('refuses a citizen token whose personnummer is not a valid one', async () => {
     const bad = realm.token({ sub: 'c2', realm_access: { roles: ['citizen'] }, personnummer: '199001019801' });
-    await expect(attempt('citizensAndStaff', bad, 'ange')).rejects.toMatchObject({ code: 'UNAUTHENTICATED', reason: 'invalid_personnummer' });
+    await expect(attempt('citizensAndStaff', bad, 'ange')).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'invalid_personnummer',
+    });
   });
 });

@@ -46,7 +46,10 @@ export class AccessGuard implements CanActivate {
       if (rule.residentsAtLevel && request.headers.authorization !== undefined) {
         request.authentication ??= await this.authenticator.authenticate(request.headers.authorization);
         const { principal } = request.authentication;
-        const problem = principal?.partyId !== undefined ? residentAssuranceProblem(principal, this.tenants, requestContext.peek()?.tenantSlug) : undefined;
+        const problem =
+          principal?.partyId !== undefined
+            ? residentAssuranceProblem(principal, this.tenants, requestContext.peek()?.tenantSlug)
+            : undefined;
         if (problem) throw problem;
       }
       return true;
@@ -84,7 +87,8 @@ export class AccessGuard implements CanActivate {
     if (!slug) return new ForbiddenError('Name the municipality you act for (X-Kommuna-Tenant header or its host name)');
     const tenant = this.tenants.findBySlug(slug);
     if (!tenant) return new UnknownTenantError(slug);
-    const member = principal.issuer === this.realms.realmUrlOf(tenant.slug) && principal.organizations.includes(tenant.config.auth.organization);
+    const member =
+      principal.issuer === this.realms.realmUrlOf(tenant.slug) && principal.organizations.includes(tenant.config.auth.organization);
     return member ? undefined : new ForbiddenError(`You are not a member of ${tenant.names.en}`);
   }
 }

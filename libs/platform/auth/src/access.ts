@@ -26,7 +26,8 @@ export const Allow = (...roles: [Role, ...Role[]]) => SetMetadata(ACCESS_RULE, {
  * Like Allow, but a resident gets through at any e-legitimation level: only for entry points that
  * show no resident's data (who am I), so a client can tell a resident which level to log in at.
  */
-export const AllowAtAnyAssurance = (...roles: [Role, ...Role[]]) => SetMetadata(ACCESS_RULE, { kind: 'roles', roles, anyAssurance: true } satisfies AccessRule);
+export const AllowAtAnyAssurance = (...roles: [Role, ...Role[]]) =>
+  SetMetadata(ACCESS_RULE, { kind: 'roles', roles, anyAssurance: true } satisfies AccessRule);
 
 /**
  * Roles of a resident acting as themselves, logged in with e-legitimation: an entry point they
@@ -45,6 +46,7 @@ export class ForbiddenError extends KommunaError {
 
 export function describeAccessRule(rule: AccessRule | undefined): string {
   if (!rule) return 'NO ACCESS RULE';
-  if (rule.kind === 'public') return rule.residentsAtLevel ? 'public (residents who log in: at their municipality’s e-legitimation level)' : 'public';
+  if (rule.kind === 'public')
+    return rule.residentsAtLevel ? 'public (residents who log in: at their municipality’s e-legitimation level)' : 'public';
   return `roles: ${[...rule.roles].sort().join(', ')}${rule.anyAssurance ? ' (residents at any e-legitimation level)' : ''}`;
 }

@@ -69,8 +69,12 @@ export class InsufficientAssuranceError extends KommunaError {
  * The level residents need in a request: the addressed municipality's, or, when a request names
  * none (Mina sidor across municipalities), the strictest any member requires.
  */
-export function requiredResidentAssurance(tenants: Pick<TenantDirectory, 'findBySlug' | 'all'>, tenantSlug: string | undefined): CitizenAssuranceLevel {
-  const levelOf = (config: { auth: { citizenAssurance?: CitizenAssuranceLevel } }) => config.auth.citizenAssurance ?? DEFAULT_CITIZEN_ASSURANCE;
+export function requiredResidentAssurance(
+  tenants: Pick<TenantDirectory, 'findBySlug' | 'all'>,
+  tenantSlug: string | undefined,
+): CitizenAssuranceLevel {
+  const levelOf = (config: { auth: { citizenAssurance?: CitizenAssuranceLevel } }) =>
+    config.auth.citizenAssurance ?? DEFAULT_CITIZEN_ASSURANCE;
   const tenant = tenantSlug ? tenants.findBySlug(tenantSlug) : undefined;
   if (tenant) return levelOf(tenant.config);
   return strictestAssurance(tenants.all().map((t) => levelOf(t.config)));

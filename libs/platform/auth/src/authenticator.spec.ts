@@ -9,7 +9,10 @@ describe('Authenticator', () => {
   let authenticator: Authenticator;
   beforeAll(async () => {
     realm = await startTestRealm();
-    authenticator = new Authenticator(new KeycloakTokenVerifier([{ realmUrl: realm.realmUrl, audience: 'kommuna-api' }]), new PartyRegister(db()));
+    authenticator = new Authenticator(
+      new KeycloakTokenVerifier([{ realmUrl: realm.realmUrl, audience: 'kommuna-api' }]),
+      new PartyRegister(db()),
+    );
   });
   afterAll(() => realm.close());
 
@@ -38,7 +41,10 @@ describe('Authenticator', () => {
     const statements: string[] = [];
     const dataSource = db().dataSource;
     const query = dataSource.query.bind(dataSource);
-    dataSource.query = ((sql: string, ...rest: unknown[]) => (statements.push(sql), query(sql, ...(rest as [])))) as typeof dataSource.query;
+    dataSource.query = ((sql: string, ...rest: unknown[]) => (
+      statements.push(sql),
+      query(sql, ...(rest as []))
+    )) as typeof dataSource.query;
     try {
       const anna = await register.partyIdFor('person', '199001019802');
       expect(await register.partyIdFor('person', '199001019802')).toBe(anna);
@@ -54,7 +60,9 @@ describe('Authenticator', () => {
   });
 
   it('gives staff no party, and reports a bad token instead of throwing', async () => {
-    const staff = await authenticator.authenticate(`Bearer ${realm.token({ sub: 's', realm_access: { roles: ['case_worker'] }, organization: ['x'] })}`);
+    const staff = await authenticator.authenticate(
+      `Bearer ${realm.token({ sub: 's', realm_access: { roles: ['case_worker'] }, organization: ['x'] })}`,
+    );
     expect(staff.principal?.partyId).toBeUndefined();
     expect(await authenticator.authenticate(undefined)).toEqual({});
     expect((await authenticator.authenticate('Bearer nonsense')).error?.reason).toBe('malformed');

@@ -50,7 +50,9 @@ describe('KeycloakTokenVerifier', () => {
   });
 
   it("reads the token's granted scopes from its space-separated scope claim, and none from anything else", async () => {
-    const system = await verifier.verify(signToken({ realm_access: { roles: ['service_account'] }, scope: 'profile  email eforms-submissions email' }));
+    const system = await verifier.verify(
+      signToken({ realm_access: { roles: ['service_account'] }, scope: 'profile  email eforms-submissions email' }),
+    );
     expect(system.scopes).toEqual(['profile', 'email', 'eforms-submissions']);
     expect(hasScope(system, CASE_SYSTEM_SCOPE)).toBe(true);
     const listed = await verifier.verify(signToken({ scope: ['eforms-submissions'] }));

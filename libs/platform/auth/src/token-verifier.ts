@@ -98,7 +98,8 @@ export class KeycloakTokenVerifier {
     // with a console.error line outside the JSON logs; refuse it here, quietly.
     const { rotation } = trusted.grants;
     const knownKey = rotation.jwks.some((key) => key.kid === header.kid);
-    if (!knownKey && Date.now() / 1000 <= rotation.lastTimeRequesTime + rotation.minTimeBetweenJwksRequests) throw new AuthenticationError('signature');
+    if (!knownKey && Date.now() / 1000 <= rotation.lastTimeRequesTime + rotation.minTimeBetweenJwksRequests)
+      throw new AuthenticationError('signature');
     try {
       await trusted.grants.validateToken(new Token(raw, trusted.realm.audience), 'Bearer');
     } catch (error) {

@@ -4,7 +4,11 @@ import { loadPlatformConfig, PlatformConfigError } from './platform-config';
 describe('loadPlatformConfig', () => {
   it('defaults to embedded PGlite under .data when no DATABASE_URL is set', () => {
     const config = loadPlatformConfig({}, '/srv/kommuna');
-    expect(config.database).toEqual({ kind: 'pglite', dataDir: path.resolve('/srv/kommuna/.data/pglite'), initdbCacheDir: path.resolve('/srv/kommuna/node_modules/.cache/kommuna') });
+    expect(config.database).toEqual({
+      kind: 'pglite',
+      dataDir: path.resolve('/srv/kommuna/.data/pglite'),
+      initdbCacheDir: path.resolve('/srv/kommuna/node_modules/.cache/kommuna'),
+    });
     expect(config.port).toBe(3000);
     expect(config.tenantsDir).toBe(path.resolve('/srv/kommuna/tenants'));
   });
@@ -46,13 +50,25 @@ describe('loadPlatformConfig', () => {
     expect(error?.message).toMatch(/KEYCLOAK_URL: required when NODE_ENV=production/);
     expect(error?.message).toMatch(/KOMMUNA_METRICS_TOKEN: required when NODE_ENV=production/);
     expect(() => loadPlatformConfig({ ...production, KEYCLOAK_URL: 'https://login.kommuna.example' })).toThrow(/KOMMUNA_METRICS_TOKEN/);
-    const config = loadPlatformConfig({ ...production, KEYCLOAK_URL: 'https://login.kommuna.example', KOMMUNA_METRICS_TOKEN: 'a-scrape-token-of-32-characters!' });
-    expect(config).toMatchObject({ env: 'production', auth: { keycloakUrl: 'https://login.kommuna.example' }, metricsToken: 'a-scrape-token-of-32-characters!' });
+    const config = loadPlatformConfig({
+      ...production,
+      KEYCLOAK_URL: 'https://login.kommuna.example',
+      KOMMUNA_METRICS_TOKEN: 'a-scrape-token-of-32-characters!',
+    });
+    expect(config).toMatchObject({
+      env: 'production',
+      auth: { keycloakUrl: 'https://login.kommuna.example' },
+      metricsToken: 'a-scrape-token-of-32-characters!',
+    });
     // A migration job or tenant export serves neither tokens nor metrics.
     expect(loadPlatformConfig(production, '/srv', { purpose: 'tool' })).toMatchObject({ env: 'production', metricsToken: undefined });
   });
 
   it('keeps an unset NODE_ENV a development start (npm start), with the local dev-idp', () => {
-    expect(loadPlatformConfig({}, '/srv')).toMatchObject({ env: 'development', auth: { keycloakUrl: 'http://127.0.0.1:3001' }, metricsToken: undefined });
+    expect(loadPlatformConfig({}, '/srv')).toMatchObject({
+      env: 'development',
+      auth: { keycloakUrl: 'http://127.0.0.1:3001' },
+      metricsToken: undefined,
+    });
   });
 });

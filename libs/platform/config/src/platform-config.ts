@@ -4,8 +4,7 @@ import { KommunaError } from '@kommuna/shared-service-contracts';
 
 /** Where the platform keeps its data: embedded PGlite in a folder, or a PostgreSQL server. */
 export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string; initdbCacheDir: string }
-  | { kind: 'postgres'; url: string; migrationUrl?: string; poolSize: number };
+  { kind: 'pglite'; dataDir: string; initdbCacheDir: string } | { kind: 'postgres'; url: string; migrationUrl?: string; poolSize: number };
 
 export interface PlatformConfig {
   env: 'development' | 'test' | 'production';
@@ -32,9 +31,7 @@ export interface PlatformConfig {
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const postgresUrl = z
-  .string()
-  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),

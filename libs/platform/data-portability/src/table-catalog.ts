@@ -51,7 +51,8 @@ export async function tenantTables(em: EntityManager): Promise<TenantTable[]> {
   const placed = new Set<string>();
   while (ordered.length < tables.size) {
     const next = [...tables.values()].filter((t) => !placed.has(t.name) && t.dependsOn.every((d) => placed.has(d)));
-    if (next.length === 0) throw new Error(`Foreign keys form a cycle among: ${[...tables.keys()].filter((n) => !placed.has(n)).join(', ')}`);
+    if (next.length === 0)
+      throw new Error(`Foreign keys form a cycle among: ${[...tables.keys()].filter((n) => !placed.has(n)).join(', ')}`);
     for (const table of next.sort((a, b) => a.name.localeCompare(b.name))) {
       ordered.push(table);
       placed.add(table.name);

@@ -43,7 +43,10 @@ export async function extractTar(archive: Readable | Buffer, directory: string):
   const source = Buffer.isBuffer(archive) ? Readable.from([archive]) : archive;
   const extract = tar.extract();
   extract.on('entry', (header, entry, next) => {
-    unpackEntry(root, header, entry).then(() => next(), (error: Error) => next(error));
+    unpackEntry(root, header, entry).then(
+      () => next(),
+      (error: Error) => next(error),
+    );
   });
   try {
     await pipeline(source, extract);
@@ -62,7 +65,8 @@ async function unpackEntry(root: string, header: tar.Header, entry: AsyncIterabl
     entry.resume();
     return;
   }
-  if (header.type !== 'file' && header.type !== 'contiguous-file') throw new TarArchiveError(`archive entry ${JSON.stringify(header.name)} is a ${header.type}: only regular files are accepted`);
+  if (header.type !== 'file' && header.type !== 'contiguous-file')
+    throw new TarArchiveError(`archive entry ${JSON.stringify(header.name)} is a ${header.type}: only regular files are accepted`);
   if (!inside) throw new TarArchiveError(`archive entry ${JSON.stringify(header.name)} points outside the target`);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // 'wx': a second entry of the same name cannot replace the first.

@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { AUDIT_DATABASE_SCHEMA, AuditLog } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
-import { Database, DatabaseSchema, grantToAppSql, PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, tenantIsolationSql } from '@kommuna/platform-persistence';
+import {
+  Database,
+  DatabaseSchema,
+  grantToAppSql,
+  PartyRegister,
+  PLATFORM_DATABASE_SCHEMA,
+  Tenant,
+  tenantIsolationSql,
+} from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestDatabase, createTestTenants } from '@kommuna/platform-testing';
 import { createHash } from 'node:crypto';
@@ -58,9 +66,21 @@ describe('tenant export and import', () => {
           for (let i = 0; i < 3; i++) {
             const [doc] = await em.query(
               `INSERT INTO probe_document (tenant_id, subject_party_id, content, meta, tags, received_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-              [tenant.id, party, i === 2 ? null : pdf, JSON.stringify({ label, i, nested: { å: 'ä', list: [1, 2] } }), [label, `n${i}`], new Date(Date.UTC(2026, 10, 1 + i, 8, 30, 0, 123))],
+              [
+                tenant.id,
+                party,
+                i === 2 ? null : pdf,
+                JSON.stringify({ label, i, nested: { å: 'ä', list: [1, 2] } }),
+                [label, `n${i}`],
+                new Date(Date.UTC(2026, 10, 1 + i, 8, 30, 0, 123)),
+              ],
             );
-            await em.query(`INSERT INTO probe_note (tenant_id, id, document_id, body) VALUES ($1, $2, $3, $4)`, [tenant.id, i, doc.id, `${label} note ${i}`]);
+            await em.query(`INSERT INTO probe_note (tenant_id, id, document_id, body) VALUES ($1, $2, $3, $4)`, [
+              tenant.id,
+              i,
+              doc.id,
+              `${label} note ${i}`,
+            ]);
           }
           await recordEvent(em, { type: 'se.kommuna.test.filled', source: '/test', data: { label } });
           await audit.record(em, { actor: 'staff:x', action: 'probe.filled', targetType: 'probe', details: { label } });
@@ -84,9 +104,14 @@ describe('tenant export and import', () => {
     expect(everything).not.toContain(ange.id);
     // One attachment file, shared by the two rows that hold the same bytes.
     expect(manifest.files.filter((f) => f.path.startsWith('attachments/'))).toHaveLength(1);
-    const parties = fs.readFileSync(path.join(workdir, 'first', 'parties.jsonl'), 'utf8').trim().split('\n');
+    const parties = fs
+      .readFileSync(path.join(workdir, 'first', 'parties.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(parties.map((p) => JSON.parse(p).identity_number)).toEqual(['199001019802']);
-    expect(manifest.tables.findIndex((t) => t.name === 'probe_document')).toBeLessThan(manifest.tables.findIndex((t) => t.name === 'probe_note'));
+    expect(manifest.tables.findIndex((t) => t.name === 'probe_document')).toBeLessThan(
+      manifest.tables.findIndex((t) => t.name === 'probe_note'),
+    );
   });
 
   it('imports into an empty installation and exports the very same bytes again (through a tar archive)', async () => {
@@ -101,7 +126,10 @@ describe('tenant export and import', () => {
     const first = JSON.parse(fs.readFileSync(path.join(workdir, 'first', 'manifest.json'), 'utf8'));
     const checksums = (m: { files: Array<{ path: string; sha256: string }> }) => Object.fromEntries(m.files.map((f) => [f.path, f.sha256]));
     expect(checksums(again)).toEqual(checksums(first));
-    expect(await requestContext.run({ requestId: 'v', tenantId: sundsvall.id }, () => new AuditLog(target).verify())).toEqual({ intact: true, entries: 1 });
+    expect(await requestContext.run({ requestId: 'v', tenantId: sundsvall.id }, () => new AuditLog(target).verify())).toEqual({
+      intact: true,
+      entries: 1,
+    });
   });
 
   it('refuses a damaged export or a municipality that is already there, and changes nothing', async () => {
@@ -142,7 +170,10 @@ describe('tenant export and import', () => {
       return dir;
     };
     const refused = async (dir: string, reason: RegExp) => {
-      const error = await importTenant(fresh, dir).then(() => undefined, (e: Error) => e);
+      const error = await importTenant(fresh, dir).then(
+        () => undefined,
+        (e: Error) => e,
+      );
       expect(error).toBeInstanceOf(TenantImportError);
       expect(error?.message).toMatch(reason);
       expect(error?.message).not.toMatch(/root:/);
@@ -185,7 +216,10 @@ describe('tenant export and import', () => {
       const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-import-test-'));
       const archive = path.join(workdir, 'hostile.tar');
       await new Promise<void>((resolve, reject) =>
-        tarDirectory(tampered('archive', (_d, manifest) => (manifest.tenant.slug = 'other'))).pipe(fs.createWriteStream(archive)).on('finish', resolve).on('error', reject),
+        tarDirectory(tampered('archive', (_d, manifest) => (manifest.tenant.slug = 'other')))
+          .pipe(fs.createWriteStream(archive))
+          .on('finish', resolve)
+          .on('error', reject),
       );
       await expect(importTenantArchive(fresh, archive, { tempDir: temp })).rejects.toThrow(TenantImportError);
       expect(fs.readdirSync(temp)).toEqual([]);
@@ -203,7 +237,9 @@ describe('tenant export and import', () => {
       };
       const target = () => fs.mkdtempSync(path.join(workdir, 'untar-'));
       await expect(extractTar(await archiveOf([{ name: '../escape.jsonl' }]), target())).rejects.toThrow(/points outside the target/);
-      await expect(extractTar(await archiveOf([{ name: 'tables/a.jsonl', type: 'symlink', linkname: '/etc/passwd' }]), target())).rejects.toThrow(TarArchiveError);
+      await expect(
+        extractTar(await archiveOf([{ name: 'tables/a.jsonl', type: 'symlink', linkname: '/etc/passwd' }]), target()),
+      ).rejects.toThrow(TarArchiveError);
       await expect(extractTar(await archiveOf([{ name: 'a.jsonl' }, { name: 'a.jsonl' }]), target())).rejects.toThrow(/appears twice/);
       await expect(extractTar(Buffer.from('not a tar archive at all'.repeat(40)), target())).rejects.toThrow(TarArchiveError);
       expect(fs.existsSync(path.join(workdir, 'escape.jsonl'))).toBe(false);

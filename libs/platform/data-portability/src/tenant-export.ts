@@ -45,7 +45,9 @@ export async function exportTenant(database: Database, tenantId: string, directo
   const [tenant] = await database.platformTransaction((em) => em.query(`SELECT * FROM tenant WHERE id = $1`, [tenantId]));
   if (!tenant) throw new Error(`No tenant with id ${tenantId}`);
   write('tenant.json', `${JSON.stringify(tenant, null, 2)}\n`);
-  const migrations: string[] = (await database.dataSource.query(`SELECT name FROM migrations ORDER BY id`)).map((m: { name: string }) => m.name);
+  const migrations: string[] = (await database.dataSource.query(`SELECT name FROM migrations ORDER BY id`)).map(
+    (m: { name: string }) => m.name,
+  );
 
   const partyIds = new Set<string>();
   const attachments = new Set<string>();
@@ -61,7 +63,9 @@ export async function exportTenant(database: Database, tenantId: string, directo
         try {
           const order = table.primaryKey.map(quoteIdent).join(', ') || 'tenant_id';
           // A cursor keeps memory flat however large the table is.
-          await em.query(`DECLARE tenant_export NO SCROLL CURSOR FOR SELECT * FROM ${quoteIdent(table.name)} WHERE tenant_id = '${tenantId}' ORDER BY ${order}`);
+          await em.query(
+            `DECLARE tenant_export NO SCROLL CURSOR FOR SELECT * FROM ${quoteIdent(table.name)} WHERE tenant_id = '${tenantId}' ORDER BY ${order}`,
+          );
           for (;;) {
             const page: Array<Record<string, unknown>> = await em.query(`FETCH ${PAGE} FROM tenant_export`);
             for (const row of page) {

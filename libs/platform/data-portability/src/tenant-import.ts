@@ -32,7 +32,13 @@ const ManifestSchema = z.object({
   tenant: z.object({ id: z.string().regex(UUID), slug: z.string().min(1), kommunkod: z.string().min(1) }),
   migrations: z.array(z.string()),
   tables: z.array(z.object({ name: z.string().regex(TABLE_NAME), rows: z.number().int().min(0), file: z.string() })),
-  files: z.array(z.object({ path: z.string().regex(EXPORT_FILE, 'is not a file an export holds'), sha256: z.string().regex(SHA256), bytes: z.number().int().min(0) })),
+  files: z.array(
+    z.object({
+      path: z.string().regex(EXPORT_FILE, 'is not a file an export holds'),
+      sha256: z.string().regex(SHA256),
+      bytes: z.number().int().min(0),
+    }),
+  ),
 });
 
 /** JSON from the archive; a parse error names the file and line, never the bytes it found there. */
@@ -66,12 +72,15 @@ async function verifiedManifest(directory: string): Promise<ExportManifest> {
     const stat = fs.lstatSync(full, { throwIfNoEntry: false });
     if (!stat) throw new TenantImportError(`${file.path} is missing`);
     if (!stat.isFile()) throw new TenantImportError(`${file.path} is not a regular file`);
-    if (stat.size !== file.bytes) throw new TenantImportError(`${file.path} does not match its checksum: the export is damaged or was changed`);
+    if (stat.size !== file.bytes)
+      throw new TenantImportError(`${file.path} does not match its checksum: the export is damaged or was changed`);
     const hash = createHash('sha256');
     await pipeline(fs.createReadStream(full), hash);
     const digest = hash.digest('hex');
-    if (digest !== file.sha256) throw new TenantImportError(`${file.path} does not match its checksum: the export is damaged or was changed`);
-    if (file.path.startsWith('attachments/') && file.path !== `attachments/${digest}`) throw new TenantImportError(`${file.path} is not named by its checksum`);
+    if (digest !== file.sha256)
+      throw new TenantImportError(`${file.path} does not match its checksum: the export is damaged or was changed`);
+    if (file.path.startsWith('attachments/') && file.path !== `attachments/${digest}`)
+      throw new TenantImportError(`${file.path} is not named by its checksum`);
   }
   for (const required of ['tenant.json', 'parties.jsonl']) {
     if (!listed.has(required)) throw new TenantImportError(`manifest.json does not list ${required}`);
@@ -81,7 +90,9 @@ async function verifiedManifest(directory: string): Promise<ExportManifest> {
     if (tables.has(table.name)) throw new TenantImportError(`manifest.json lists table ${table.name} twice`);
     tables.add(table.name);
     if (table.file !== `tables/${table.name}.jsonl` || !listed.has(table.file)) {
-      throw new TenantImportError(`manifest.json: table ${table.name} must be read from tables/${table.name}.jsonl, listed with its checksum`);
+      throw new TenantImportError(
+        `manifest.json: table ${table.name} must be read from tables/${table.name}.jsonl, listed with its checksum`,
+      );
     }
   }
   return manifest;
@@ -102,9 +113,11 @@ export async function importTenant(database: Database, directory: string): Promi
   if (unknown.length) throw new TenantImportError(`The export needs migrations this installation lacks: ${unknown.join(', ')}`);
 
   const tenant = parseJson(fs.readFileSync(path.join(directory, 'tenant.json'), 'utf8'), 'tenant.json') as Record<string, unknown>;
-  if (!tenant || typeof tenant !== 'object' || Array.isArray(tenant)) throw new TenantImportError('tenant.json does not hold a municipality');
+  if (!tenant || typeof tenant !== 'object' || Array.isArray(tenant))
+    throw new TenantImportError('tenant.json does not hold a municipality');
   for (const field of ['id', 'slug', 'kommunkod'] as const) {
-    if (tenant[field] !== manifest.tenant[field]) throw new TenantImportError(`tenant.json is not the municipality manifest.json names (${field} differs)`);
+    if (tenant[field] !== manifest.tenant[field])
+      throw new TenantImportError(`tenant.json is not the municipality manifest.json names (${field} differs)`);
   }
   const parties = fs
     .readFileSync(path.join(directory, 'parties.jsonl'), 'utf8')
@@ -124,8 +137,15 @@ export async function importTenant(database: Database, directory: string): Promi
   // One transaction for everything: the tenant row first (platform table), then its data in its
   // own context so row-level security checks every row on the way in.
   await database.dataSource.transaction(async (em) => {
-    const existing = await em.query(`SELECT slug FROM tenant WHERE id = $1 OR slug = $2 OR kommunkod = $3`, [tenant.id, tenant.slug, tenant.kommunkod]);
-    if (existing.length) throw new TenantImportError(`Municipality ${manifest.tenant.slug} already exists in this installation: import into an installation without it`);
+    const existing = await em.query(`SELECT slug FROM tenant WHERE id = $1 OR slug = $2 OR kommunkod = $3`, [
+      tenant.id,
+      tenant.slug,
+      tenant.kommunkod,
+    ]);
+    if (existing.length)
+      throw new TenantImportError(
+        `Municipality ${manifest.tenant.slug} already exists in this installation: import into an installation without it`,
+      );
     const tenantColumns = Object.keys(tenant);
     await em.query(
       `INSERT INTO tenant (${tenantColumns.map(quoteIdent).join(', ')}) VALUES (${tenantColumns.map((_, i) => `$${i + 1}`).join(', ')})`,
@@ -140,7 +160,8 @@ export async function importTenant(database: Database, directory: string): Promi
       if (!row) {
         const [same] = await em.query(`SELECT id FROM party WHERE identity_number = $1`, [party.identity_number]);
         // The same person may already be known here under another id: their rows would point nowhere.
-        if (same.id !== party.id) throw new TenantImportError('A person in the export is known here under another party id; import into an empty installation');
+        if (same.id !== party.id)
+          throw new TenantImportError('A person in the export is known here under another party id; import into an empty installation');
       }
     }
     await em.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenant.id]);
@@ -160,12 +181,18 @@ export async function importTenant(database: Database, directory: string): Promi
       const flush = async () => {
         if (!batch.length) return;
         const columns = Object.keys(batch[0]);
-        for (const column of columns) if (!types.has(column)) throw new TenantImportError(`${entry.file}: column ${column} does not exist here`);
+        for (const column of columns)
+          if (!types.has(column)) throw new TenantImportError(`${entry.file}: column ${column} does not exist here`);
         const values: unknown[] = [];
-        const tuples = batch.map((row) => `(${columns.map((c) => {
-          values.push(decode(row[c], types.get(c)!, directory, attachments));
-          return `$${values.length}`;
-        }).join(', ')})`);
+        const tuples = batch.map(
+          (row) =>
+            `(${columns
+              .map((c) => {
+                values.push(decode(row[c], types.get(c)!, directory, attachments));
+                return `$${values.length}`;
+              })
+              .join(', ')})`,
+        );
         await em.query(`INSERT INTO ${quoteIdent(table.name)} (${columns.map(quoteIdent).join(', ')}) VALUES ${tuples.join(', ')}`, values);
         batch = [];
       };
@@ -197,7 +224,11 @@ export async function importTenant(database: Database, directory: string): Promi
  * Imports a tar archive of an export (as GET /admin/export.tar gives it): unpacked into a fresh
  * folder under `tempDir`, imported, and the folder removed again whether the import worked or not.
  */
-export async function importTenantArchive(database: Database, archive: string | Readable, options: { tempDir?: string } = {}): Promise<ExportManifest> {
+export async function importTenantArchive(
+  database: Database,
+  archive: string | Readable,
+  options: { tempDir?: string } = {},
+): Promise<ExportManifest> {
   const directory = fs.mkdtempSync(path.join(options.tempDir ?? os.tmpdir(), 'kommuna-import-'));
   try {
     await extractTar(typeof archive === 'string' ? fs.createReadStream(archive) : archive, directory);

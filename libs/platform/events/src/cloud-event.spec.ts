@@ -9,7 +9,13 @@ const row = (overrides: Partial<OutboxEvent> = {}): OutboxEvent => ({
   type: EVENT_TYPES.formCompletionRequested,
   source: '/e-forms',
   subject: '2b7e1f0a-8a59-4f4e-9f59-0a3f1e2d3c4b',
-  data: { submissionId: '2b7e1f0a-8a59-4f4e-9f59-0a3f1e2d3c4b', errandNumber: 'SKM-2026-000001', message: { sv: 'Bifoga intyg', en: 'Attach a certificate' }, requestedAt: '2026-03-01T10:00:00.000Z', subjectPartyId: null },
+  data: {
+    submissionId: '2b7e1f0a-8a59-4f4e-9f59-0a3f1e2d3c4b',
+    errandNumber: 'SKM-2026-000001',
+    message: { sv: 'Bifoga intyg', en: 'Attach a certificate' },
+    requestedAt: '2026-03-01T10:00:00.000Z',
+    subjectPartyId: null,
+  },
   occurredAt: new Date('2026-03-01T10:00:00.123Z'),
   attempts: 0,
   ...overrides,
@@ -46,7 +52,11 @@ describe('toCloudEvent', () => {
       expect(parsed[TENANT_EXTENSION]).toBe('ange');
       expect(parsed.data).toEqual(row().data);
     }
-    expect(binaryMessage(event).headers).toMatchObject({ 'ce-id': event.id, 'ce-kommunatenant': 'ange', 'content-type': 'application/json' });
+    expect(binaryMessage(event).headers).toMatchObject({
+      'ce-id': event.id,
+      'ce-kommunatenant': 'ange',
+      'content-type': 'application/json',
+    });
     expect(structuredMessage(event).headers['content-type']).toMatch(/^application\/cloudevents\+json/);
   });
 

@@ -18,7 +18,9 @@ export class UnpublishedEventTypeError extends KommunaError {
   readonly status = 500;
   override readonly exposeMessage = false;
   constructor(type: string) {
-    super(`Event type ${type} has no published contract (libs/shared/service-contracts event-schemas.ts): it cannot be sent outside Kommuna`);
+    super(
+      `Event type ${type} has no published contract (libs/shared/service-contracts event-schemas.ts): it cannot be sent outside Kommuna`,
+    );
   }
 }
 

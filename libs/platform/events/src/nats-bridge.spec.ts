@@ -35,7 +35,9 @@ describe('NATS JetStream bridge (real server)', () => {
 
   const emit = (tenant: Tenant, data: Record<string, unknown>, database: Database = db()) =>
     requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
-      database.transaction((em) => recordEvent(em, { type: EVENT_TYPES.formCompletionRequested, source: '/e-forms', subject: String(data.submissionId), data })),
+      database.transaction((em) =>
+        recordEvent(em, { type: EVENT_TYPES.formCompletionRequested, source: '/e-forms', subject: String(data.submissionId), data }),
+      ),
     );
   const completion = (n: number) => ({
     submissionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -57,9 +59,13 @@ describe('NATS JetStream bridge (real server)', () => {
     const pending = consumer.num_pending;
     const events: CloudEvent<unknown>[] = [];
     if (pending > 0) {
-      const messages = await (await nc.jetstream().consumers.get(EVENT_STREAM, consumer.name)).fetch({ max_messages: pending, expires: 5000 });
+      const messages = await (
+        await nc.jetstream().consumers.get(EVENT_STREAM, consumer.name)
+      ).fetch({ max_messages: pending, expires: 5000 });
       for await (const message of messages) {
-        const headers = Object.fromEntries([...(message.headers?.keys() ?? [])].map((key) => [key.toLowerCase(), message.headers?.get(key) ?? '']));
+        const headers = Object.fromEntries(
+          [...(message.headers?.keys() ?? [])].map((key) => [key.toLowerCase(), message.headers?.get(key) ?? '']),
+        );
         events.push(HTTP.toEvent({ headers, body: message.string() }) as CloudEvent<unknown>);
         if (events.length === pending) break;
       }
@@ -76,7 +82,11 @@ describe('NATS JetStream bridge (real server)', () => {
     expect(firsts.map((e) => e.id).sort()).toEqual([ids[0], ids[1]].sort());
     for (const event of firsts) {
       expect(event.validate()).toBe(true);
-      expect(event).toMatchObject({ type: 'se.kommuna.eforms.completion.requested.v1', source: '/e-forms', [TENANT_EXTENSION]: first.slug });
+      expect(event).toMatchObject({
+        type: 'se.kommuna.eforms.completion.requested.v1',
+        source: '/e-forms',
+        [TENANT_EXTENSION]: first.slug,
+      });
     }
     expect(firsts.map((e) => (e.data as { errandNumber: string }).errandNumber).sort()).toEqual(['E-1', 'E-2']);
     const seconds = await storedFor(second);
@@ -103,7 +113,16 @@ describe('NATS JetStream bridge (real server)', () => {
     const stored = (await storedFor(second)).filter((e) => e.id === id);
     expect(stored).toHaveLength(1);
     // And directly: a second publish of the same event is acknowledged as a duplicate.
-    const event: OutboxEvent = { id, tenantId: second.id, type: EVENT_TYPES.formCompletionRequested, source: '/e-forms', subject: null, data: completion(4), occurredAt: new Date(), attempts: 1 };
+    const event: OutboxEvent = {
+      id,
+      tenantId: second.id,
+      type: EVENT_TYPES.formCompletionRequested,
+      source: '/e-forms',
+      subject: null,
+      data: completion(4),
+      occurredAt: new Date(),
+      attempts: 1,
+    };
     expect((await bridge.publish(event)).duplicate).toBe(true);
     expect((await storedFor(second)).filter((e) => e.id === id)).toHaveLength(1);
   });

@@ -47,7 +47,11 @@ export class NatsEventBridge implements EventHandler {
     const connection = await connect({ servers: url, name: 'kommuna-outbox' });
     try {
       const manager = await connection.jetstreamManager();
-      const config = { name: EVENT_STREAM, subjects: [`${EVENT_SUBJECT_PREFIX}.>`], duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 3_600_000) };
+      const config = {
+        name: EVENT_STREAM,
+        subjects: [`${EVENT_SUBJECT_PREFIX}.>`],
+        duplicate_window: nanos(options.duplicateWindowMs ?? 2 * 3_600_000),
+      };
       const existing = await manager.streams.info(EVENT_STREAM).catch(() => undefined);
       if (existing) await manager.streams.update(EVENT_STREAM, { ...existing.config, ...config });
       else await manager.streams.add(config);
@@ -75,7 +79,10 @@ export class NatsEventBridge implements EventHandler {
     const message = structuredMessage(cloudEvent);
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
-    return this.jetstream.publish(eventSubject(slug, cloudEvent.type), new TextEncoder().encode(message.body), { msgID: event.id, headers });
+    return this.jetstream.publish(eventSubject(slug, cloudEvent.type), new TextEncoder().encode(message.body), {
+      msgID: event.id,
+      headers,
+    });
   }
 
   async close(): Promise<void> {

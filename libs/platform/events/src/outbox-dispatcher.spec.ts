@@ -19,11 +19,17 @@ describe('transactional outbox', () => {
   const emit = (tenant: Tenant, type: string, data: Record<string, unknown>) =>
     inTenant(tenant, () => db().transaction((em) => recordEvent(em, { type, source: '/test', data })));
   const outboxRows = (tenant: Tenant) =>
-    inTenant(tenant, () => db().transaction((em) => em.query(`SELECT type, data, published_at, attempts, last_error FROM outbox_event ORDER BY occurred_at, id`)));
+    inTenant(tenant, () =>
+      db().transaction((em) =>
+        em.query(`SELECT type, data, published_at, attempts, last_error FROM outbox_event ORDER BY occurred_at, id`),
+      ),
+    );
 
   afterEach(async () => {
     for (const tenant of [sundsvall, ange]) {
-      await inTenant(tenant, () => db().transaction((em) => em.query(`UPDATE outbox_event SET published_at = now() WHERE published_at IS NULL`)));
+      await inTenant(tenant, () =>
+        db().transaction((em) => em.query(`UPDATE outbox_event SET published_at = now() WHERE published_at IS NULL`)),
+      );
     }
   });
 
@@ -70,7 +76,7 @@ describe('transactional outbox', () => {
     expect(seen).toEqual([]);
   });
 
-  it('records many events in one statement, in the caller\'s tenant and transaction, each published once', async () => {
+  it("records many events in one statement, in the caller's tenant and transaction, each published once", async () => {
     const ids = await inTenant(sundsvall, () =>
       db().transaction((em) =>
         recordEvents(em, [
@@ -85,14 +91,23 @@ describe('transactional outbox', () => {
       db().transaction((em) => em.query(`SELECT id, tenant_id, type, subject, data FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids])),
     );
     const byId = new Map(rows.map((r: any) => [r.id, r]));
-    expect(ids.map((id) => { const r: any = byId.get(id); return [r.tenant_id, r.type, r.subject, r.data]; })).toEqual([
+    expect(
+      ids.map((id) => {
+        const r: any = byId.get(id);
+        return [r.tenant_id, r.type, r.subject, r.data];
+      }),
+    ).toEqual([
       [sundsvall.id, 'test.many', 'one', { n: 1 }],
       [sundsvall.id, 'test.many', null, { n: 2 }],
       [sundsvall.id, 'test.other', 'three', { n: 3 }],
     ]);
-    expect(await inTenant(ange, () => db().transaction((em) => em.query(`SELECT id FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids])))).toEqual([]);
+    expect(
+      await inTenant(ange, () => db().transaction((em) => em.query(`SELECT id FROM outbox_event WHERE id = ANY($1::uuid[])`, [ids]))),
+    ).toEqual([]);
     const seen: number[] = [];
-    const dispatcher = new OutboxDispatcher(db(), [{ name: 'many', types: ['test.many'], handle: async (event) => void seen.push(nOf(event)) }]);
+    const dispatcher = new OutboxDispatcher(db(), [
+      { name: 'many', types: ['test.many'], handle: async (event) => void seen.push(nOf(event)) },
+    ]);
     await dispatcher.drain();
     expect(seen.sort()).toEqual([1, 2]);
     // Rolled back with its transaction, like a single event; nothing at all outside a tenant.
@@ -106,7 +121,9 @@ describe('transactional outbox', () => {
     ).rejects.toThrow('undo');
     expect(await dispatcher.drain()).toBe(0);
     expect(seen).toHaveLength(2);
-    await expect(db().platformTransaction((em) => recordEvents(em, [{ type: 'x', source: '/test', data: {} }]))).rejects.toBeInstanceOf(TenantContextMissingError);
+    await expect(db().platformTransaction((em) => recordEvents(em, [{ type: 'x', source: '/test', data: {} }]))).rejects.toBeInstanceOf(
+      TenantContextMissingError,
+    );
   });
 
   it('keeps a failing event with its error, undoes the handler writes, and retries it', async () => {
@@ -123,7 +140,10 @@ describe('transactional outbox', () => {
         if (calls === 1) throw new Error('operator unavailable');
       },
     };
-    const dispatcher = new OutboxDispatcher(db(), [flaky], { backoffMs: () => 0, onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`) });
+    const dispatcher = new OutboxDispatcher(db(), [flaky], {
+      backoffMs: () => 0,
+      onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`),
+    });
     expect(await dispatcher.dispatchOnce()).toBe(0);
     expect(errors).toEqual(['flaky: operator unavailable']);
     let rows = await outboxRows(sundsvall);
@@ -147,34 +167,56 @@ describe('transactional outbox', () => {
       handle: async (event, em) => {
         calls.push(nOf(event));
         // Idempotent by event id, as handlers must be: the batch may be run a second time.
-        await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.mixed-done', '/test', $3) ON CONFLICT DO NOTHING`, [
-          event.tenantId,
-          // A fresh id per source event, derived from it (a uuid with its last digit changed).
-          `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
-          { n: nOf(event) },
-        ]);
+        await em.query(
+          `INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.mixed-done', '/test', $3) ON CONFLICT DO NOTHING`,
+          [
+            event.tenantId,
+            // A fresh id per source event, derived from it (a uuid with its last digit changed).
+            `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
+            { n: nOf(event) },
+          ],
+        );
         if (nOf(event) === 3) throw new Error('refused');
       },
     };
     const errors: string[] = [];
-    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`) });
+    const dispatcher = new OutboxDispatcher(db(), [handler], {
+      backoffMs: () => 60_000,
+      onError: (e, f) => errors.push(`${f?.handler}: ${e.message}`),
+    });
     expect(await dispatcher.dispatchOnce()).toBe(4);
     expect(errors).toEqual(['mixed: refused']);
     // The failing event reached the handler once this round; the others were run again after the rollback.
     expect(calls.filter((n) => n === 3)).toHaveLength(1);
     const rows = await outboxRows(sundsvall);
-    expect(rows.filter((r: any) => r.type === 'test.mixed-done').map((r: any) => r.data.n).sort()).toEqual([1, 2, 4, 5]);
+    expect(
+      rows
+        .filter((r: any) => r.type === 'test.mixed-done')
+        .map((r: any) => r.data.n)
+        .sort(),
+    ).toEqual([1, 2, 4, 5]);
     expect(rows.filter((r: any) => r.type === 'test.mixed').map((r: any) => [r.data.n, r.published_at === null, r.attempts])).toEqual(
-      expect.arrayContaining([[1, false, 0], [2, false, 0], [3, true, 1], [4, false, 0], [5, false, 0]]),
+      expect.arrayContaining([
+        [1, false, 0],
+        [2, false, 0],
+        [3, true, 1],
+        [4, false, 0],
+        [5, false, 0],
+      ]),
     );
   });
 
-  it('hands a batch handler all of a batch\'s events of its types at once, in order', async () => {
+  it("hands a batch handler all of a batch's events of its types at once, in order", async () => {
     for (let n = 1; n <= 4; n++) await emit(sundsvall, n % 2 ? 'test.odd' : 'test.even', { n });
     const batches: number[][] = [];
     const single: number[] = [];
     const handlers: EventHandler[] = [
-      { name: 'odd-batch', types: ['test.odd'], handle: async () => void batches.push([-1]), handleBatch: async (events) => void batches.push(events.map((e) => nOf(e))) },
+      {
+        name: 'odd-batch',
+        types: ['test.odd'],
+        handle: async () => void batches.push([-1]),
+        handleBatch: async (events) => void batches.push(events.map((e) => nOf(e))),
+      },
       { name: 'each', types: ['test.odd', 'test.even'], handle: async (event) => void single.push(nOf(event)) },
     ];
     expect(await new OutboxDispatcher(db(), handlers).dispatchOnce()).toBe(4);
@@ -189,27 +231,41 @@ describe('transactional outbox', () => {
       types: ['test.batched'],
       handle: async (event, em) => {
         if (nOf(event) === 2) throw new Error('refused');
-        await em.query(`INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.batched-done', '/test', $3) ON CONFLICT DO NOTHING`, [
-          event.tenantId,
-          `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`,
-          { n: nOf(event) },
-        ]);
+        await em.query(
+          `INSERT INTO outbox_event (tenant_id, id, type, source, data) VALUES ($1, $2, 'test.batched-done', '/test', $3) ON CONFLICT DO NOTHING`,
+          [event.tenantId, `${event.id.slice(0, -1)}${event.id.endsWith('0') ? '1' : '0'}`, { n: nOf(event) }],
+        );
       },
       handleBatch: async (events, em) => {
         // Writes something, then fails on event 2: the write must not survive.
-        await em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'test.batched-partial', '/test', '{}')`, [events[0].tenantId]);
+        await em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'test.batched-partial', '/test', '{}')`, [
+          events[0].tenantId,
+        ]);
         if (events.some((e) => nOf(e) === 2)) throw new Error('refused in batch');
       },
     };
     const errors: string[] = [];
-    const dispatcher = new OutboxDispatcher(db(), [handler], { backoffMs: () => 60_000, onError: (e, f) => errors.push(`${f?.handler}: ${f && nOf(f.event)}: ${e.message}`) });
+    const dispatcher = new OutboxDispatcher(db(), [handler], {
+      backoffMs: () => 60_000,
+      onError: (e, f) => errors.push(`${f?.handler}: ${f && nOf(f.event)}: ${e.message}`),
+    });
     expect(await dispatcher.dispatchOnce()).toBe(3);
     expect(errors).toEqual(['batched: 2: refused']);
     const rows = await outboxRows(sundsvall);
     expect(rows.filter((r: any) => r.type === 'test.batched-partial')).toEqual([]);
-    expect(rows.filter((r: any) => r.type === 'test.batched-done').map((r: any) => r.data.n).sort()).toEqual([1, 3, 4]);
+    expect(
+      rows
+        .filter((r: any) => r.type === 'test.batched-done')
+        .map((r: any) => r.data.n)
+        .sort(),
+    ).toEqual([1, 3, 4]);
     expect(rows.filter((r: any) => r.type === 'test.batched').map((r: any) => [r.data.n, r.published_at === null, r.attempts])).toEqual(
-      expect.arrayContaining([[1, false, 0], [2, true, 1], [3, false, 0], [4, false, 0]]),
+      expect.arrayContaining([
+        [1, false, 0],
+        [2, true, 1],
+        [3, false, 0],
+        [4, false, 0],
+      ]),
     );
   });
 
@@ -217,7 +273,14 @@ describe('transactional outbox', () => {
     await emit(sundsvall, 'test.down', {});
     let calls = 0;
     const dispatcher = new OutboxDispatcher(db(), [
-      { name: 'down', types: ['test.down'], handle: async () => { calls++; throw new Error('down'); } },
+      {
+        name: 'down',
+        types: ['test.down'],
+        handle: async () => {
+          calls++;
+          throw new Error('down');
+        },
+      },
     ]);
     await dispatcher.drain();
     await dispatcher.drain();

@@ -81,9 +81,7 @@ export class OutboxDispatcher {
 
   /** One round over every tenant with due events; returns how many events were published. */
   async dispatchOnce(): Promise<number> {
-    const tenants: Array<{ id: string }> = await this.database.dataSource.query(
-      `SELECT t AS id FROM outbox_tenants_with_due_events() t`,
-    );
+    const tenants: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM outbox_tenants_with_due_events() t`);
     let published = 0;
     for (const { id } of tenants) {
       published += await requestContext.run({ requestId: `outbox-${id}`, tenantId: id }, () => this.dispatchTenant(id));
@@ -163,7 +161,8 @@ export class OutboxDispatcher {
     } else {
       for (const event of events) {
         const handlers = this.handlers.filter((h) => h.types.includes(event.type));
-        let failed: { handler: string; error: Error } | undefined = event.id === failure.eventId ? { handler: failure.handler, error: failure.error } : undefined;
+        let failed: { handler: string; error: Error } | undefined =
+          event.id === failure.eventId ? { handler: failure.handler, error: failure.error } : undefined;
         if (!failed && handlers.length > 0) await em.query('SAVEPOINT outbox_event');
         for (const handler of failed ? [] : handlers) {
           try {
@@ -195,7 +194,8 @@ export class OutboxDispatcher {
         published.map((e) => e.id),
       ]);
       const now = Date.now();
-      for (const event of published) platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (now - event.occurredAt.getTime()) / 1000);
+      for (const event of published)
+        platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (now - event.occurredAt.getTime()) / 1000);
     }
     return published.length;
   }

@@ -40,7 +40,14 @@ export async function recordEvents<TData>(em: EntityManager, events: ReadonlyArr
     `INSERT INTO outbox_event (tenant_id, id, type, source, subject, data)
      SELECT $1::uuid, e.id, e.type, e.source, e.subject, e.data::jsonb
        FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[]) AS e(id, type, source, subject, data)`,
-    [tenantId, ids, events.map((e) => e.type), events.map((e) => e.source), events.map((e) => e.subject ?? null), events.map((e) => JSON.stringify(e.data))],
+    [
+      tenantId,
+      ids,
+      events.map((e) => e.type),
+      events.map((e) => e.source),
+      events.map((e) => e.subject ?? null),
+      events.map((e) => JSON.stringify(e.data)),
+    ],
   );
   return ids;
 }

@@ -5,7 +5,9 @@ describe('JsonLogger', () => {
   it('writes one JSON line with the request id and tenant of the current context', () => {
     const lines: string[] = [];
     const logger = new JsonLogger('info', (line) => lines.push(line));
-    requestContext.run({ requestId: 'req-1', tenantId: '6f1c1f1e-0000-4000-8000-000000000001', tenantSlug: 'timra' }, () => logger.log('hej', 'TenantsResolver'));
+    requestContext.run({ requestId: 'req-1', tenantId: '6f1c1f1e-0000-4000-8000-000000000001', tenantSlug: 'timra' }, () =>
+      logger.log('hej', 'TenantsResolver'),
+    );
     expect(JSON.parse(lines[0])).toEqual({
       time: expect.any(String),
       level: 'info',

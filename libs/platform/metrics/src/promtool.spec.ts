@@ -32,7 +32,8 @@ describe('/metrics against promtool check metrics', () => {
   });
 
   it('would catch a gauge named like a counter (the check can fail)', () => {
-    const text = '# HELP kommuna_nodejs_active_handles_total Active handles\n# TYPE kommuna_nodejs_active_handles_total gauge\nkommuna_nodejs_active_handles_total 3\n';
+    const text =
+      '# HELP kommuna_nodejs_active_handles_total Active handles\n# TYPE kommuna_nodejs_active_handles_total gauge\nkommuna_nodejs_active_handles_total 3\n';
     const { status, output } = promtoolCheck(text);
     expect(status).not.toBe(0);
     expect(output).toMatch(/non-counter metrics should not have "_total" suffix/);

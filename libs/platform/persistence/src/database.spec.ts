@@ -54,24 +54,36 @@ describe('Database (embedded PGlite)', () => {
 
   it('starts a new data folder from the cached empty cluster, and leaves an existing folder as it is', async () => {
     const cacheDir = path.join(dataDir, 'cache');
-    const systemId = async (database: Database) => (await database.dataSource.query(`SELECT system_identifier::text AS id FROM pg_control_system()`))[0].id;
-    const first = await Database.open({ kind: 'pglite', dataDir: path.join(dataDir, 'a'), initdbCacheDir: cacheDir }, PLATFORM_DATABASE_SCHEMA);
+    const systemId = async (database: Database) =>
+      (await database.dataSource.query(`SELECT system_identifier::text AS id FROM pg_control_system()`))[0].id;
+    const first = await Database.open(
+      { kind: 'pglite', dataDir: path.join(dataDir, 'a'), initdbCacheDir: cacheDir },
+      PLATFORM_DATABASE_SCHEMA,
+    );
     const [tenant] = await new TenantDirectory(first).sync([sundsvall]);
     const firstId = await systemId(first);
     await first.close();
     expect(fs.existsSync(initdbSnapshotFile(cacheDir))).toBe(true);
 
     // A copy of the same cluster (initdb would have given a new system identifier), migrated, without a's data.
-    const second = await Database.open({ kind: 'pglite', dataDir: path.join(dataDir, 'b'), initdbCacheDir: cacheDir }, PLATFORM_DATABASE_SCHEMA);
+    const second = await Database.open(
+      { kind: 'pglite', dataDir: path.join(dataDir, 'b'), initdbCacheDir: cacheDir },
+      PLATFORM_DATABASE_SCHEMA,
+    );
     try {
       expect(await systemId(second)).toBe(firstId);
       expect(await second.dataSource.query(`SELECT slug FROM tenant`)).toEqual([]);
-      expect((await second.dataSource.query(`SELECT count(*)::int AS n FROM migrations`))[0].n).toBe(PLATFORM_DATABASE_SCHEMA.migrations.length);
+      expect((await second.dataSource.query(`SELECT count(*)::int AS n FROM migrations`))[0].n).toBe(
+        PLATFORM_DATABASE_SCHEMA.migrations.length,
+      );
     } finally {
       await second.close();
     }
 
-    const again = await Database.open({ kind: 'pglite', dataDir: path.join(dataDir, 'a'), initdbCacheDir: cacheDir }, PLATFORM_DATABASE_SCHEMA);
+    const again = await Database.open(
+      { kind: 'pglite', dataDir: path.join(dataDir, 'a'), initdbCacheDir: cacheDir },
+      PLATFORM_DATABASE_SCHEMA,
+    );
     try {
       expect(await again.dataSource.query(`SELECT id FROM tenant`)).toEqual([{ id: tenant.id }]);
     } finally {
@@ -82,7 +94,10 @@ describe('Database (embedded PGlite)', () => {
   it('initialises a new data folder itself when the cache cannot be written', async () => {
     const notAFolder = path.join(dataDir, 'file');
     fs.writeFileSync(notAFolder, '');
-    const database = await Database.open({ kind: 'pglite', dataDir: path.join(dataDir, 'c'), initdbCacheDir: path.join(notAFolder, 'cache') }, PLATFORM_DATABASE_SCHEMA);
+    const database = await Database.open(
+      { kind: 'pglite', dataDir: path.join(dataDir, 'c'), initdbCacheDir: path.join(notAFolder, 'cache') },
+      PLATFORM_DATABASE_SCHEMA,
+    );
     try {
       expect(await database.dataSource.query(`SELECT count(*)::int AS n FROM tenant`)).toEqual([{ n: 0 }]);
     } finally {

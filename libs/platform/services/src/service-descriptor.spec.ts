@@ -23,8 +23,20 @@ describe('validateServicesTenantSettings', () => {
     const ran: string[] = [];
     const services: ServiceDescriptor[] = [
       { id: 'digital-mail', validateTenantSettings: () => void ran.push('digital-mail') },
-      { id: 'e-forms', validateTenantSettings: () => { ran.push('e-forms'); throw new Error('tenants/ange/tenant.yaml: services.e-forms.settings: Unrecognized key: "x"'); } },
-      { id: 'minasidor', validateTenantSettings: () => { ran.push('minasidor'); throw new Error('first line\nsecond line'); } },
+      {
+        id: 'e-forms',
+        validateTenantSettings: () => {
+          ran.push('e-forms');
+          throw new Error('tenants/ange/tenant.yaml: services.e-forms.settings: Unrecognized key: "x"');
+        },
+      },
+      {
+        id: 'minasidor',
+        validateTenantSettings: () => {
+          ran.push('minasidor');
+          throw new Error('first line\nsecond line');
+        },
+      },
     ];
     const error = (() => {
       try {

@@ -47,10 +47,18 @@ const ServiceEntrySchema = z
       ctx.addIssue({ code: 'custom', path: ['leftOn'], message: `must be after the service was taken into use (${start})` });
     }
     if (entry.stage === 'planned' && (entry.productionFrom || entry.leftOn)) {
-      ctx.addIssue({ code: 'custom', path: [entry.productionFrom ? 'productionFrom' : 'leftOn'], message: 'a planned service is not in use yet: give pilotingFrom at most' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [entry.productionFrom ? 'productionFrom' : 'leftOn'],
+        message: 'a planned service is not in use yet: give pilotingFrom at most',
+      });
     }
     if (entry.stage === 'piloting' && entry.productionFrom) {
-      ctx.addIssue({ code: 'custom', path: ['productionFrom'], message: 'a service still piloting has no production date: set the stage to production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['productionFrom'],
+        message: 'a service still piloting has no production date: set the stage to production',
+      });
     }
   });
 
@@ -63,11 +71,9 @@ export const TenantConfigSchema = z
       .regex(/^[a-z][a-z0-9-]{1,40}$/, 'must be lower-case a-z, 0-9 and dashes, starting with a letter')
       .describe('Stable identifier, the folder name under tenants/'),
     kommunkod: z.enum(kommunkoder, { error: "must be one of Sweden's 290 municipality codes (SCB kommunkod)" }),
-    organisationsnummer: z
-      .string()
-      .refine((value) => parseOrganisationsnummer(value).ok, {
-        error: 'must be a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)',
-      }),
+    organisationsnummer: z.string().refine((value) => parseOrganisationsnummer(value).ok, {
+      error: 'must be a valid organisationsnummer (NNNNNN-NNNN with a correct check digit)',
+    }),
     names: z.object({ sv: z.string().min(1), en: z.string().min(1) }).strict(),
     population: z.number().int().positive().optional().describe('Inhabitants, for per-capita cost sharing'),
     memberSince: isoDate
@@ -81,7 +87,10 @@ export const TenantConfigSchema = z
       .object({
         name: z.string().min(1).optional(),
         email: z.email(),
-        phone: z.string().regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number').optional(),
+        phone: z
+          .string()
+          .regex(/^\+?[0-9 -]{6,20}$/, 'must be a phone number')
+          .optional(),
         url: z.url().optional(),
       })
       .strict(),
@@ -95,7 +104,7 @@ export const TenantConfigSchema = z
         organization: z
           .string()
           .regex(/^[a-z0-9-]+$/, 'must be a Keycloak organization alias (a-z, 0-9, dashes)')
-          .describe('Keycloak Organization whose members are this municipality\'s staff'),
+          .describe("Keycloak Organization whose members are this municipality's staff"),
         issuer: z.url().optional().describe('Only when the municipality runs its own Keycloak'),
         citizenAssurance: z
           .enum(CITIZEN_ASSURANCE_LEVELS)

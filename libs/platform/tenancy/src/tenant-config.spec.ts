@@ -58,8 +58,16 @@ describe('tenant configuration', () => {
     });
     const problems = problemsOf(dir);
     expect(problems).toEqual([
-      expect.objectContaining({ file: path.join(dir, 'ange', 'tenant.yaml'), field: 'kommunkod', message: expect.stringMatching(/290 municipality codes/) }),
-      expect.objectContaining({ file: path.join(dir, 'ange', 'tenant.yaml'), field: 'organisationsnummer', message: expect.stringMatching(/check digit/) }),
+      expect.objectContaining({
+        file: path.join(dir, 'ange', 'tenant.yaml'),
+        field: 'kommunkod',
+        message: expect.stringMatching(/290 municipality codes/),
+      }),
+      expect.objectContaining({
+        file: path.join(dir, 'ange', 'tenant.yaml'),
+        field: 'organisationsnummer',
+        message: expect.stringMatching(/check digit/),
+      }),
     ]);
   });
 
@@ -93,25 +101,64 @@ describe('tenant configuration', () => {
   it("reads the residents' e-legitimation level (auth.citizenAssurance: loa3 unless named) and refuses one that is not a level", () => {
     const good = tenantsDir({
       sundsvall: validYaml('sundsvall', '2281', '212000-2411'),
-      timra: validYaml('timra', '2262', '212000-2395').replace('auth: { organization: timra }', 'auth: { organization: timra, citizenAssurance: loa4 }'),
+      timra: validYaml('timra', '2262', '212000-2395').replace(
+        'auth: { organization: timra }',
+        'auth: { organization: timra, citizenAssurance: loa4 }',
+      ),
     });
-    expect(Object.fromEntries(loadTenantConfigs(good).map((t) => [t.config.slug, t.config.auth.citizenAssurance]))).toEqual({ sundsvall: 'loa3', timra: 'loa4' });
+    expect(Object.fromEntries(loadTenantConfigs(good).map((t) => [t.config.slug, t.config.auth.citizenAssurance]))).toEqual({
+      sundsvall: 'loa3',
+      timra: 'loa4',
+    });
     const bad = tenantsDir({
-      sundsvall: validYaml('sundsvall', '2281', '212000-2411').replace('auth: { organization: sundsvall }', 'auth: { organization: sundsvall, citizenAssurance: loa1 }'),
-      timra: validYaml('timra', '2262', '212000-2395').replace('auth: { organization: timra }', 'auth: { organization: timra, citizenAssurance: "http://id.elegnamnden.se/loa/1.0/loa3" }'),
+      sundsvall: validYaml('sundsvall', '2281', '212000-2411').replace(
+        'auth: { organization: sundsvall }',
+        'auth: { organization: sundsvall, citizenAssurance: loa1 }',
+      ),
+      timra: validYaml('timra', '2262', '212000-2395').replace(
+        'auth: { organization: timra }',
+        'auth: { organization: timra, citizenAssurance: "http://id.elegnamnden.se/loa/1.0/loa3" }',
+      ),
     });
-    expect(problemsOf(bad).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}`)).toEqual(['sundsvall:auth.citizenAssurance', 'timra:auth.citizenAssurance']);
+    expect(problemsOf(bad).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}`)).toEqual([
+      'sundsvall:auth.citizenAssurance',
+      'timra:auth.citizenAssurance',
+    ]);
     expect(problemsOf(bad)[0].message).toMatch(/loa2.*loa3.*loa4/);
   });
 
   it('reads adoption dates and refuses ones out of order or that contradict the stage, naming the field', () => {
-    const withServices = (slug: string, kommunkod: string, orgnr: string, services: string) => validYaml(slug, kommunkod, orgnr).replace('services:\n  e-forms: { stage: production }\n', `memberSince: "2024-01-01"\nservices:\n${services}`);
-    const good = tenantsDir({ sundsvall: withServices('sundsvall', '2281', '212000-2411', '  e-forms: { stage: production, pilotingFrom: "2024-03-01", productionFrom: "2024-09-01" }\n') });
+    const withServices = (slug: string, kommunkod: string, orgnr: string, services: string) =>
+      validYaml(slug, kommunkod, orgnr).replace(
+        'services:\n  e-forms: { stage: production }\n',
+        `memberSince: "2024-01-01"\nservices:\n${services}`,
+      );
+    const good = tenantsDir({
+      sundsvall: withServices(
+        'sundsvall',
+        '2281',
+        '212000-2411',
+        '  e-forms: { stage: production, pilotingFrom: "2024-03-01", productionFrom: "2024-09-01" }\n',
+      ),
+    });
     const [loaded] = loadTenantConfigs(good);
-    expect(loaded.config).toMatchObject({ memberSince: '2024-01-01', services: { 'e-forms': { pilotingFrom: '2024-03-01', productionFrom: '2024-09-01' } } });
+    expect(loaded.config).toMatchObject({
+      memberSince: '2024-01-01',
+      services: { 'e-forms': { pilotingFrom: '2024-03-01', productionFrom: '2024-09-01' } },
+    });
     const bad = tenantsDir({
-      sundsvall: withServices('sundsvall', '2281', '212000-2411', '  e-forms: { stage: production, pilotingFrom: "2024-09-01", productionFrom: "2024-03-01" }\n  minasidor: { stage: leaving, productionFrom: "2024-03-01", leftOn: "2024-02-01" }\n'),
-      ange: withServices('ange', '2260', '212000-2387', '  e-forms: { stage: planned, productionFrom: "2026-01-01" }\n  minasidor: { stage: piloting, pilotingFrom: "2025-13-01" }\n'),
+      sundsvall: withServices(
+        'sundsvall',
+        '2281',
+        '212000-2411',
+        '  e-forms: { stage: production, pilotingFrom: "2024-09-01", productionFrom: "2024-03-01" }\n  minasidor: { stage: leaving, productionFrom: "2024-03-01", leftOn: "2024-02-01" }\n',
+      ),
+      ange: withServices(
+        'ange',
+        '2260',
+        '212000-2387',
+        '  e-forms: { stage: planned, productionFrom: "2026-01-01" }\n  minasidor: { stage: piloting, pilotingFrom: "2025-13-01" }\n',
+      ),
     });
     expect(problemsOf(bad).map((p) => `${path.basename(path.dirname(p.file))}:${p.field}: ${p.message}`)).toEqual([
       'ange:services.e-forms.productionFrom: a planned service is not in use yet: give pilotingFrom at most',

@@ -26,9 +26,7 @@ describe('tenant isolation (row-level security)', () => {
   it("shows raw SQL inside tenant A's context none of B's rows, even when asked for them by id", async () => {
     const rows = await inTenant(a, () => db().transaction((em) => em.query(`SELECT tenant_id, type FROM outbox_event`)));
     expect(rows).toEqual([{ tenant_id: a.id, type: 'se.kommuna.test.a' }]);
-    const forged = await inTenant(a, () =>
-      db().transaction((em) => em.query(`SELECT * FROM outbox_event WHERE tenant_id = $1`, [b.id])),
-    );
+    const forged = await inTenant(a, () => db().transaction((em) => em.query(`SELECT * FROM outbox_event WHERE tenant_id = $1`, [b.id])));
     expect(forged).toEqual([]);
   });
 
@@ -43,9 +41,9 @@ describe('tenant isolation (row-level security)', () => {
       db().transaction((em) => em.query(`UPDATE outbox_event SET type = 'hijacked' WHERE tenant_id = $1`, [b.id])),
     );
     expect(updated).toBe(0);
-    await expect(
-      inTenant(a, () => db().transaction((em) => em.query(`UPDATE outbox_event SET tenant_id = $1`, [b.id]))),
-    ).rejects.toThrow(/row-level security/);
+    await expect(inTenant(a, () => db().transaction((em) => em.query(`UPDATE outbox_event SET tenant_id = $1`, [b.id])))).rejects.toThrow(
+      /row-level security/,
+    );
   });
 
   it('shows nothing outside any context, and the unit of work refuses to start without one', async () => {
@@ -71,9 +69,7 @@ describe('tenant isolation (row-level security)', () => {
   });
 
   it('runs as a role that row-level security binds', async () => {
-    const [role] = await db().dataSource.query(
-      `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`,
-    );
+    const [role] = await db().dataSource.query(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user`);
     expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
     await expect(db().dataSource.query(`ALTER TABLE outbox_event DISABLE ROW LEVEL SECURITY`)).rejects.toThrow(/owner/);
   });
@@ -81,9 +77,10 @@ describe('tenant isolation (row-level security)', () => {
   it('forces row-level security with a tenant policy on every table that has a tenant_id, none owned by the app role', async () => {
     const tables = await tenantTableSecurity(db());
     expect(tables.map((t) => t.table)).toContain('outbox_event');
-    expect(Object.fromEntries(tables.map((t) => [t.table, tenantTableProblems(t)]))).toEqual(Object.fromEntries(tables.map((t) => [t.table, []])));
+    expect(Object.fromEntries(tables.map((t) => [t.table, tenantTableProblems(t)]))).toEqual(
+      Object.fromEntries(tables.map((t) => [t.table, []])),
+    );
   });
-
 });
 
 // Migrations that build tenant tables the wrong way: the catalogue check must name each fault.
@@ -101,7 +98,10 @@ class CarelessTablesFixture1764057600002 implements MigrationInterface {
 }
 
 describe('the catalogue check of tenant tables', () => {
-  const db = useTestDatabase({ entities: PLATFORM_DATABASE_SCHEMA.entities, migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, CarelessTablesFixture1764057600002] });
+  const db = useTestDatabase({
+    entities: PLATFORM_DATABASE_SCHEMA.entities,
+    migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, CarelessTablesFixture1764057600002],
+  });
 
   it('names each fault of a tenant table built without forced row-level security and its policy', async () => {
     const tables = new Map((await tenantTableSecurity(db())).map((t) => [t.table, tenantTableProblems(t)]));
@@ -116,6 +116,8 @@ describe('the catalogue check of tenant tables', () => {
       'has 0 tenant policies for all commands (USING and WITH CHECK on the tenant context), expected 1',
     ]);
     expect(tables.get('outbox_event')).toEqual([]);
-    expect(tenantTableProblems({ table: 'x', enabled: true, forced: true, tenantPolicies: 1, openPoliciesForApp: [], ownedByApp: true })).toEqual([`is owned by ${APP_ROLE}`]);
+    expect(
+      tenantTableProblems({ table: 'x', enabled: true, forced: true, tenantPolicies: 1, openPoliciesForApp: [], ownedByApp: true }),
+    ).toEqual([`is owned by ${APP_ROLE}`]);
   });
 });

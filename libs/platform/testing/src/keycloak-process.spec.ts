@@ -11,7 +11,9 @@ describe('the Keycloak test helper', () => {
     const before = process.env.KOMMUNA_KEYCLOAK_CACHE_DIR;
     process.env.KOMMUNA_KEYCLOAK_CACHE_DIR = empty;
     try {
-      await expect(startKeycloakProcess()).rejects.toThrow(`Keycloak ${keycloakVersion()} is not installed at ${path.join(empty, `keycloak-${keycloakVersion()}`)}: run \`npm run keycloak:install\``);
+      await expect(startKeycloakProcess()).rejects.toThrow(
+        `Keycloak ${keycloakVersion()} is not installed at ${path.join(empty, `keycloak-${keycloakVersion()}`)}: run \`npm run keycloak:install\``,
+      );
     } finally {
       if (before === undefined) delete process.env.KOMMUNA_KEYCLOAK_CACHE_DIR;
       else process.env.KOMMUNA_KEYCLOAK_CACHE_DIR = before;
@@ -22,8 +24,16 @@ describe('the Keycloak test helper', () => {
   it('adds demo users, secrets and dev-only clients to a copy of the export, never to the export', () => {
     const dev = devRealm(realmExport, { redirectUris: ['http://127.0.0.1:4000/auth/callback'] }) as any;
     const staff = dev.users.find((u: any) => u.username === 'sundsvall-socialtjanst');
-    expect(staff).toMatchObject({ id: demoSubject('sundsvall-socialtjanst'), realmRoles: ['case_worker'], attributes: { unit: ['socialtjanst'] } });
-    expect(dev.organizations.find((o: any) => o.alias === 'sundsvall').members.map((m: any) => m.username)).toEqual(['sundsvall-socialtjanst', 'sundsvall-skola', 'sundsvall-admin']);
+    expect(staff).toMatchObject({
+      id: demoSubject('sundsvall-socialtjanst'),
+      realmRoles: ['case_worker'],
+      attributes: { unit: ['socialtjanst'] },
+    });
+    expect(dev.organizations.find((o: any) => o.alias === 'sundsvall').members.map((m: any) => m.username)).toEqual([
+      'sundsvall-socialtjanst',
+      'sundsvall-skola',
+      'sundsvall-admin',
+    ]);
     expect(dev.clients.find((c: any) => c.clientId === 'sundsvall-system').secret).toBe('sundsvall-system-secret');
     expect(dev.clients.find((c: any) => c.clientId === 'kommuna-dev').directAccessGrantsEnabled).toBe(true);
     expect(dev.clients.find((c: any) => c.clientId === 'kommuna-web').redirectUris).toContain('http://127.0.0.1:4000/auth/callback');

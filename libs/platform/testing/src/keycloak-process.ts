@@ -31,7 +31,8 @@ export function keycloakVersion(realmExportFile = REALM_EXPORT_FILE): string {
 }
 
 /** Where distributions are kept: KOMMUNA_KEYCLOAK_CACHE_DIR, else ~/.cache/kommuna-keycloak. */
-export const keycloakCacheDir = () => path.resolve(process.env.KOMMUNA_KEYCLOAK_CACHE_DIR ?? path.join(os.homedir(), '.cache/kommuna-keycloak'));
+export const keycloakCacheDir = () =>
+  path.resolve(process.env.KOMMUNA_KEYCLOAK_CACHE_DIR ?? path.join(os.homedir(), '.cache/kommuna-keycloak'));
 
 export const keycloakHome = (version = keycloakVersion()) => path.join(keycloakCacheDir(), `keycloak-${version}`);
 
@@ -47,7 +48,11 @@ export function installKeycloak(version = keycloakVersion(), log: (line: string)
   const zip = path.join(cache, `keycloak-quarkus-dist-${version}.zip`);
   if (!fs.existsSync(zip)) {
     log(`fetching org.keycloak:keycloak-quarkus-dist:${version}:zip from Maven Central into ${cache}`);
-    execFileSync('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${version}:zip`, `-DoutputDirectory=${cache}`], { stdio: 'inherit' });
+    execFileSync(
+      'mvn',
+      ['-q', '-B', 'dependency:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${version}:zip`, `-DoutputDirectory=${cache}`],
+      { stdio: 'inherit' },
+    );
   }
   log(`unpacking ${zip}`);
   // Unpacked beside, then renamed: an interrupted unzip never looks like an installed Keycloak.
@@ -119,8 +124,22 @@ function demoUsers(members: Array<{ slug: string; organization: string }>): Demo
     { username: 'styrgrupp', firstName: 'Styrgrupps', lastName: 'Ledamot', roles: ['steering_group'] },
     { username: 'plattform', firstName: 'Plattforms', lastName: 'Administratör', roles: ['platform_admin'] },
     ...members.flatMap(({ slug, organization }): DemoUser[] => [
-      { username: `${slug}-socialtjanst`, firstName: 'Handläggare', lastName: `Socialtjänst ${slug}`, roles: ['case_worker'], organization, unit: 'socialtjanst' },
-      { username: `${slug}-skola`, firstName: 'Handläggare', lastName: `Skola ${slug}`, roles: ['case_worker'], organization, unit: 'skola' },
+      {
+        username: `${slug}-socialtjanst`,
+        firstName: 'Handläggare',
+        lastName: `Socialtjänst ${slug}`,
+        roles: ['case_worker'],
+        organization,
+        unit: 'socialtjanst',
+      },
+      {
+        username: `${slug}-skola`,
+        firstName: 'Handläggare',
+        lastName: `Skola ${slug}`,
+        roles: ['case_worker'],
+        organization,
+        unit: 'skola',
+      },
       { username: `${slug}-admin`, firstName: 'Administratör', lastName: slug, roles: ['tenant_admin'], organization },
     ]),
   ];
@@ -145,7 +164,8 @@ export function devRealm(realmExport: Record<string, unknown>, options: { redire
     ...realmExport,
     clients: [
       ...clients.map((c) => {
-        if (c.clientId === 'kommuna-web') return { ...c, redirectUris: [...new Set([...((c.redirectUris as string[]) ?? []), ...(options.redirectUris ?? [])])] };
+        if (c.clientId === 'kommuna-web')
+          return { ...c, redirectUris: [...new Set([...((c.redirectUris as string[]) ?? []), ...(options.redirectUris ?? [])])] };
         if (members.some((m) => c.clientId === `${m.slug}-system`)) return { ...c, secret: `${c.clientId}-secret` };
         return c;
       }),
@@ -250,7 +270,9 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   const version = keycloakVersion();
   const distribution = keycloakHome(version);
   if (!fs.existsSync(path.join(distribution, 'bin/kc.sh'))) {
-    throw new Error(`Keycloak ${version} is not installed at ${distribution}: run \`npm run keycloak:install\` (Maven fetches it from Maven Central)`);
+    throw new Error(
+      `Keycloak ${version} is not installed at ${distribution}: run \`npm run keycloak:install\` (Maven fetches it from Maven Central)`,
+    );
   }
   const javaHome = keycloakJavaHome();
   const port = options.port ?? (await freePort());
@@ -262,7 +284,15 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   const started = Date.now();
   const child: ChildProcess = spawn(
     path.join(home, 'bin/kc.sh'),
-    ['start-dev', '--import-realm', '--db=dev-file', `--http-port=${port}`, '--http-host=127.0.0.1', `--http-management-port=${managementPort}`, '--hostname-strict=false'],
+    [
+      'start-dev',
+      '--import-realm',
+      '--db=dev-file',
+      `--http-port=${port}`,
+      '--http-host=127.0.0.1',
+      `--http-management-port=${managementPort}`,
+      '--hostname-strict=false',
+    ],
     {
       env: {
         ...process.env,
@@ -326,12 +356,16 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   const requestTokenAt = async (tokenUrl: string, form: Record<string, string>, basic?: string) => {
     const response = await fetch(tokenUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
+      },
       body: new URLSearchParams(form),
     });
     return { status: response.status, body: (await response.json()) as Record<string, string> };
   };
-  const requestToken = (form: Record<string, string>, basic?: string) => requestTokenAt(`${realmUrl}/protocol/openid-connect/token`, form, basic);
+  const requestToken = (form: Record<string, string>, basic?: string) =>
+    requestTokenAt(`${realmUrl}/protocol/openid-connect/token`, form, basic);
   const accessToken = async (form: Record<string, string>, basic?: string, tokenUrl = `${realmUrl}/protocol/openid-connect/token`) => {
     const { body } = await requestTokenAt(tokenUrl, form, basic);
     if (!body.access_token) throw new Error(`Keycloak refused the token request: ${body.error} ${body.error_description ?? ''}`);
@@ -343,9 +377,15 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
     version,
     startMillis,
     requestToken,
-    passwordToken: (username) => accessToken({ grant_type: 'password', client_id: DEV_PASSWORD_CLIENT, username, password: DEMO_PASSWORD, scope: 'openid' }),
+    passwordToken: (username) =>
+      accessToken({ grant_type: 'password', client_id: DEV_PASSWORD_CLIENT, username, password: DEMO_PASSWORD, scope: 'openid' }),
     serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),
-    masterRealmToken: () => accessToken({ grant_type: 'password', client_id: 'admin-cli', ...ADMIN }, undefined, `${url}/realms/master/protocol/openid-connect/token`),
+    masterRealmToken: () =>
+      accessToken(
+        { grant_type: 'password', client_id: 'admin-cli', ...ADMIN },
+        undefined,
+        `${url}/realms/master/protocol/openid-connect/token`,
+      ),
     output: () => output,
     stop,
   };

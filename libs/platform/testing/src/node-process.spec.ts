@@ -21,7 +21,11 @@ describe('starting an app as its own node process', () => {
   afterAll(() => fs.rmSync(scripts, { recursive: true, force: true }));
 
   it('runs a TypeScript app through the swc loader, resolves with its ready line and stops it with SIGTERM', async () => {
-    const simulator = await startNodeProcess({ script: 'apps/digital-mail-simulator/src/main.ts', args: ['--port=0'], readyText: /ready on (http:\/\/\S+)/ });
+    const simulator = await startNodeProcess({
+      script: 'apps/digital-mail-simulator/src/main.ts',
+      args: ['--port=0'],
+      readyText: /ready on (http:\/\/\S+)/,
+    });
     const [, url] = await simulator.ready;
     expect((await fetch(`${url}/_records`)).status).toBe(200);
     expect(simulator.output()).toContain(`digital-mail-simulator ready on ${url}\n`);
@@ -29,7 +33,10 @@ describe('starting an app as its own node process', () => {
   }, 60_000);
 
   it('waits for the whole ready line, so a URL written in two pieces is not cut', async () => {
-    const entry = script('split.mjs', `process.stdout.write('ready on http://127.0.0.1:12'); setTimeout(() => process.stdout.write('345/\\n'), 100); setInterval(() => {}, 1000);`);
+    const entry = script(
+      'split.mjs',
+      `process.stdout.write('ready on http://127.0.0.1:12'); setTimeout(() => process.stdout.write('345/\\n'), 100); setInterval(() => {}, 1000);`,
+    );
     const started = await startNodeProcess({ script: entry, readyText: /ready on (\S+)/ });
     expect((await started.ready)[1]).toBe('http://127.0.0.1:12345/');
     await started.kill();
@@ -38,7 +45,9 @@ describe('starting an app as its own node process', () => {
 
   it('fails with the output when the process exits before it is ready', async () => {
     const entry = script('fails.mjs', `console.error('DATABASE_URL is missing'); process.exit(3);`);
-    await expect(startNodeProcess({ script: entry, readyText: 'ready' })).rejects.toThrow(/fails\.mjs exited with 3 before it was ready:\nDATABASE_URL is missing/);
+    await expect(startNodeProcess({ script: entry, readyText: 'ready' })).rejects.toThrow(
+      /fails\.mjs exited with 3 before it was ready:\nDATABASE_URL is missing/,
+    );
   });
 
   it('kills a process that is not ready in time and says so', async () => {
@@ -50,7 +59,10 @@ describe('starting an app as its own node process', () => {
   });
 
   it('passes its environment without jest’s NODE_OPTIONS; undefined removes a variable, cleanEnv starts from PATH and HOME', async () => {
-    const entry = script('env.mjs', `console.log(JSON.stringify({ options: process.env.NODE_OPTIONS, home: process.env.HOME, path: Boolean(process.env.PATH), keep: process.env.KEEP ?? null, gone: process.env.GONE ?? null }));`);
+    const entry = script(
+      'env.mjs',
+      `console.log(JSON.stringify({ options: process.env.NODE_OPTIONS, home: process.env.HOME, path: Boolean(process.env.PATH), keep: process.env.KEEP ?? null, gone: process.env.GONE ?? null }));`,
+    );
     process.env.GONE = 'set';
     process.env.KEEP = 'inherited';
     try {

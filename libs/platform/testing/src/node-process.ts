@@ -51,9 +51,20 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  */
 export function spawnNodeProcess(options: NodeProcessOptions): NodeProcess {
   const script = path.resolve(REPO_ROOT, options.script);
-  const loaderArgs = !/\.tsx?$/.test(script) ? [] : options.loader === 'import' ? ['--import', '@swc-node/register/esm-register'] : ['-r', '@swc-node/register'];
-  const base: Record<string, string | undefined> = options.cleanEnv ? { PATH: process.env.PATH, HOME: process.env.HOME } : { ...process.env };
-  const merged: Record<string, string | undefined> = { ...base, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'), ...options.env };
+  const loaderArgs = !/\.tsx?$/.test(script)
+    ? []
+    : options.loader === 'import'
+      ? ['--import', '@swc-node/register/esm-register']
+      : ['-r', '@swc-node/register'];
+  const base: Record<string, string | undefined> = options.cleanEnv
+    ? { PATH: process.env.PATH, HOME: process.env.HOME }
+    : { ...process.env };
+  const merged: Record<string, string | undefined> = {
+    ...base,
+    NODE_OPTIONS: '',
+    SWC_NODE_PROJECT: path.join(REPO_ROOT, 'tsconfig.base.json'),
+    ...options.env,
+  };
   const env = Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const child = spawn(process.execPath, [...loaderArgs, script, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
@@ -77,7 +88,12 @@ export function spawnNodeProcess(options: NodeProcessOptions): NodeProcess {
   };
   const running = () => child.exitCode === null && child.signalCode === null;
 
-  const pattern = options.readyText === undefined ? undefined : typeof options.readyText === 'string' ? new RegExp(escapeRegExp(options.readyText)) : options.readyText;
+  const pattern =
+    options.readyText === undefined
+      ? undefined
+      : typeof options.readyText === 'string'
+        ? new RegExp(escapeRegExp(options.readyText))
+        : options.readyText;
   const ready = new Promise<RegExpMatchArray>((resolve, reject) => {
     if (!pattern) return resolve(['']);
     const timeoutMs = options.timeoutMs ?? 90_000;

@@ -48,8 +48,10 @@ export function tenantTableProblems(table: TenantTableSecurity): string[] {
   const problems: string[] = [];
   if (!table.enabled) problems.push('row-level security is not enabled');
   if (!table.forced) problems.push('row-level security is not forced');
-  if (table.tenantPolicies !== 1) problems.push(`has ${table.tenantPolicies} tenant policies for all commands (USING and WITH CHECK on the tenant context), expected 1`);
-  if (table.openPoliciesForApp.length > 0) problems.push(`the app role falls under policies that ignore the tenant and subject: ${table.openPoliciesForApp.join(', ')}`);
+  if (table.tenantPolicies !== 1)
+    problems.push(`has ${table.tenantPolicies} tenant policies for all commands (USING and WITH CHECK on the tenant context), expected 1`);
+  if (table.openPoliciesForApp.length > 0)
+    problems.push(`the app role falls under policies that ignore the tenant and subject: ${table.openPoliciesForApp.join(', ')}`);
   if (table.ownedByApp) problems.push(`is owned by ${APP_ROLE}`);
   return problems;
 }

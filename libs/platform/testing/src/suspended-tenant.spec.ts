@@ -9,7 +9,9 @@ describe('a suspended municipality', () => {
     const [tenant] = await createTestTenants(db(), { slug: 'leaving' });
     const write = (readOnly: boolean) =>
       requestContext.run({ requestId: 'r', tenantId: tenant.id, readOnly }, () =>
-        db().transaction((em) => em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'x', '/t', '{}')`, [tenant.id])),
+        db().transaction((em) =>
+          em.query(`INSERT INTO outbox_event (tenant_id, type, source, data) VALUES ($1, 'x', '/t', '{}')`, [tenant.id]),
+        ),
       );
     await write(false);
     await expect(write(true)).rejects.toBeInstanceOf(TenantSuspendedError);

@@ -11,7 +11,11 @@ const TEST_CALLBACK = 'http://127.0.0.1:3000/callback';
 export async function testEidLogin(realmUrl: string, personnummer: string, level: 'loa3' | 'loa2' = 'loa3'): Promise<string> {
   const cookies = new Map<string, string>();
   const go = async (target: string, init: RequestInit = {}) => {
-    const response = await fetch(target, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const response = await fetch(target, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       cookies.set(pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1));
@@ -44,14 +48,24 @@ export async function testEidLogin(realmUrl: string, personnummer: string, level
     if (sent || !form) throw new Error(`dev-idp's test eID login stopped at ${response.status}: ${page.slice(0, 500)}`);
     sent = true;
     target = new URL(form[1].replace(/&amp;/g, '&'), target).toString();
-    response = await go(target, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ eid: 'test', personnummer, level }) });
+    response = await go(target, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ eid: 'test', personnummer, level }),
+    });
   }
   const code = new URL(response.headers.get('location') ?? '', target).searchParams.get('code');
   if (!code) throw new Error(`dev-idp's test eID login ended without a code (${response.status}): ${await response.text()}`);
   const tokens = await fetch(endpoint('/token'), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'kommuna-web', code, redirect_uri: TEST_CALLBACK, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: 'kommuna-web',
+      code,
+      redirect_uri: TEST_CALLBACK,
+      code_verifier: verifier,
+    }),
   });
   const body = (await tokens.json()) as { access_token?: string; error?: string };
   if (!body.access_token) throw new Error(`dev-idp refused the code: ${body.error}`);

@@ -110,7 +110,16 @@ export async function startTestRealm(realm = 'kommuna', audience = 'kommuna-api'
   const signWith = (key: SigningKey, claims: Record<string, unknown>, header: Record<string, unknown>) => {
     const now = Math.floor(Date.now() / 1000);
     const head = b64({ alg: 'RS256', typ: 'JWT', kid: key.kid, ...header });
-    const body = b64({ iss: realmUrl, aud: [audience, 'account'], typ: 'Bearer', azp: 'kommuna-web', acr: acrFor(claims), iat: now, exp: now + 300, ...claims });
+    const body = b64({
+      iss: realmUrl,
+      aud: [audience, 'account'],
+      typ: 'Bearer',
+      azp: 'kommuna-web',
+      acr: acrFor(claims),
+      iat: now,
+      exp: now + 300,
+      ...claims,
+    });
     return `${head}.${body}.${sign('RSA-SHA256', Buffer.from(`${head}.${body}`), key.privateKey).toString('base64url')}`;
   };
 

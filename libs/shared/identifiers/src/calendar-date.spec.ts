@@ -37,9 +37,7 @@ describe('isValidCalendarDate', () => {
 
 describe('compareCalendarDates', () => {
   it('orders by year, then month, then day', () => {
-    expect(compareCalendarDates({ year: 2000, month: 1, day: 1 }, { year: 1999, month: 12, day: 31 })).toBeGreaterThan(
-      0
-    );
+    expect(compareCalendarDates({ year: 2000, month: 1, day: 1 }, { year: 1999, month: 12, day: 31 })).toBeGreaterThan(0);
     expect(compareCalendarDates({ year: 2000, month: 1, day: 2 }, { year: 2000, month: 2, day: 1 })).toBeLessThan(0);
     expect(compareCalendarDates({ year: 2000, month: 2, day: 1 }, { year: 2000, month: 2, day: 1 })).toBe(0);
   });

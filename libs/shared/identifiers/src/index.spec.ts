@@ -16,7 +16,7 @@ describe('public API', () => {
         'maskPersonnummer',
         'parseOrganisationsnummer',
         'parsePersonnummer',
-      ].sort()
+      ].sort(),
     );
   });
 });

@@ -31,7 +31,7 @@ const KOMMUN_BY_KOD: ReadonlyMap<string, Kommun> = new Map(KOMMUNER.map((kommun)
 const LAN: readonly Lan[] = Object.freeze(
   [...new Map(KOMMUNER.map((kommun) => [kommun.lan, kommun.lanNamn])).entries()]
     .map(([kod, namn]): Lan => Object.freeze({ kod, namn }))
-    .sort((a, b) => a.kod.localeCompare(b.kod))
+    .sort((a, b) => a.kod.localeCompare(b.kod)),
 );
 
 /** True for a four-digit string that is the code of an existing kommun. */

@@ -20,12 +20,9 @@ describe('parseOrganisationsnummer', () => {
   });
 
   describe('accepted forms', () => {
-    it.each(['212000-2411', '2120002411', '162120002411', '16212000-2411', ' 212000-2411 '])(
-      'normalizes %j to NNNNNN-NNNN',
-      (input) => {
-        expect(parseOrganisationsnummer(input)).toMatchObject({ ok: true, value: { normalized: '212000-2411' } });
-      }
-    );
+    it.each(['212000-2411', '2120002411', '162120002411', '16212000-2411', ' 212000-2411 '])('normalizes %j to NNNNNN-NNNN', (input) => {
+      expect(parseOrganisationsnummer(input)).toMatchObject({ ok: true, value: { normalized: '212000-2411' } });
+    });
   });
 
   describe('group number gives the legal form', () => {

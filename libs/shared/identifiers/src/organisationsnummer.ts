@@ -6,12 +6,7 @@
 // personnummer, so a personnummer is accepted too and reported as such.
 
 import { isLuhnValid } from './luhn';
-import {
-  ParsedPersonnummer,
-  PersonnummerInvalidReason,
-  PersonnummerParseOptions,
-  parsePersonnummer,
-} from './personnummer';
+import { ParsedPersonnummer, PersonnummerInvalidReason, PersonnummerParseOptions, parsePersonnummer } from './personnummer';
 
 /** Legal form group, from the first digit (gruppnummer). */
 export type OrganisationForm =
@@ -84,10 +79,7 @@ const INVALID_REASON_MESSAGES: Record<OrganisationsnummerInvalidReason, string> 
 };
 
 /** Parses any accepted form. Never throws for bad input; see `reason` instead. */
-export function parseOrganisationsnummer(
-  input: string,
-  options: OrganisationsnummerParseOptions = {}
-): OrganisationsnummerParseResult {
+export function parseOrganisationsnummer(input: string, options: OrganisationsnummerParseOptions = {}): OrganisationsnummerParseResult {
   if (typeof input !== 'string') return invalid('format');
   const text = input.trim();
 
@@ -116,10 +108,7 @@ export function isValidOrganisationsnummer(input: string, options: Organisations
 }
 
 /** Like `parseOrganisationsnummer`, but throws an Error (without echoing the number) when invalid. */
-export function assertOrganisationsnummer(
-  input: string,
-  options: OrganisationsnummerParseOptions = {}
-): ParsedOrganisationsnummer {
+export function assertOrganisationsnummer(input: string, options: OrganisationsnummerParseOptions = {}): ParsedOrganisationsnummer {
   const result = parseOrganisationsnummer(input, options);
   if (!result.ok) throw new Error(INVALID_REASON_MESSAGES[result.reason]);
   return result.value;

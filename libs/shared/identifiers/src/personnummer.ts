@@ -4,13 +4,7 @@
 // '-' (or none) means the holder is younger than 100 at the reference date,
 // '+' means 100 or older. So parsing a 10-digit form needs a reference date.
 
-import {
-  CalendarDate,
-  calendarDateOfUtc,
-  compareCalendarDates,
-  formatIsoDate,
-  isValidCalendarDate,
-} from './calendar-date';
+import { CalendarDate, calendarDateOfUtc, compareCalendarDates, formatIsoDate, isValidCalendarDate } from './calendar-date';
 import { isLuhnValid } from './luhn';
 
 export type PersonnummerKind = 'personnummer' | 'samordningsnummer';
@@ -30,8 +24,7 @@ export interface ParsedPersonnummer {
 export type PersonnummerInvalidReason = 'format' | 'date' | 'checksum';
 
 export type PersonnummerParseResult =
-  | { readonly ok: true; readonly value: ParsedPersonnummer }
-  | { readonly ok: false; readonly reason: PersonnummerInvalidReason };
+  { readonly ok: true; readonly value: ParsedPersonnummer } | { readonly ok: false; readonly reason: PersonnummerInvalidReason };
 
 export interface PersonnummerParseOptions {
   /**
@@ -101,12 +94,7 @@ export function maskPersonnummer(input: string, options: PersonnummerParseOption
   return result.ok ? `${result.value.normalized.slice(0, 8)}-****` : FULLY_MASKED;
 }
 
-function validateParts(
-  year: number,
-  monthDigits: string,
-  dayDigits: string,
-  serialAndCheck: string
-): PersonnummerParseResult {
+function validateParts(year: number, monthDigits: string, dayDigits: string, serialAndCheck: string): PersonnummerParseResult {
   const numberedDay = Number(dayDigits);
   const kind: PersonnummerKind = numberedDay > SAMORDNINGSNUMMER_DAY_OFFSET ? 'samordningsnummer' : 'personnummer';
   const birthDate: CalendarDate = { year, month: Number(monthDigits), day: birthDayOfMonth(numberedDay) };
@@ -136,13 +124,7 @@ function birthDayOfMonth(numberedDay: number): number {
  * Latest year ending in `yy` whose birthday (month/day) has occurred by the
  * reference date, or by the reference date 100 years back for '+' numbers.
  */
-function resolveCentury(
-  yy: number,
-  month: number,
-  day: number,
-  reference: CalendarDate,
-  isHundredOrOlder: boolean
-): number {
+function resolveCentury(yy: number, month: number, day: number, reference: CalendarDate, isHundredOrOlder: boolean): number {
   const latestAllowed = isHundredOrOlder ? { ...reference, year: reference.year - 100 } : reference;
   let year = latestAllowed.year - (latestAllowed.year % 100) + yy;
   if (compareCalendarDates({ year, month, day }, latestAllowed) > 0) year -= 100;

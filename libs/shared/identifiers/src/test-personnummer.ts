@@ -45,9 +45,7 @@ export function generateTestPersonnummer(index: number, options: TestPersonnumme
   const serialSlot = scrambled % serialsPerDay;
 
   const serial =
-    options.sex === undefined
-      ? FIRST_TEST_SERIAL + serialSlot
-      : FIRST_TEST_SERIAL + serialSlot * 2 + (options.sex === 'male' ? 1 : 0);
+    options.sex === undefined ? FIRST_TEST_SERIAL + serialSlot : FIRST_TEST_SERIAL + serialSlot * 2 + (options.sex === 'male' ? 1 : 0);
 
   const birth = new Date(FIRST_BIRTH_DATE_UTC + dayOffset * MS_PER_DAY);
   const yyyy = String(birth.getUTCFullYear());

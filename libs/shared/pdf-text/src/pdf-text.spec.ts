@@ -32,7 +32,8 @@ describe('printableText', () => {
   });
 
   const latin1 = new Set(Array.from({ length: 0x100 }, (_, code) => code).filter((code) => (code >= 0x20 && code <= 0x7e) || code >= 0xa0));
-  const oneByOne = (text: string, encodable: ReadonlySet<number>) => Array.from(text.replace(/\t/g, ' '), (c) => (encodable.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
+  const oneByOne = (text: string, encodable: ReadonlySet<number>) =>
+    Array.from(text.replace(/\t/g, ' '), (c) => (encodable.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
 
   it('marks a Latin-1 character the font lacks even in otherwise plain text', () => {
     const withoutE = new Set([...latin1].filter((code) => code !== 'é'.codePointAt(0)));
@@ -43,10 +44,16 @@ describe('printableText', () => {
   it('gives what checking every character gives', () => {
     const withoutSome = new Set([...latin1].filter((code) => code % 7 !== 0));
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((code) => String.fromCharCode(code)) })), (text) => {
-        expect(printableText(text, latin1)).toBe(oneByOne(text, latin1));
-        expect(printableText(text, withoutSome)).toBe(oneByOne(text, withoutSome));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: fc.integer({ min: 0, max: 0xff }).map((code) => String.fromCharCode(code)) }),
+        ),
+        (text) => {
+          expect(printableText(text, latin1)).toBe(oneByOne(text, latin1));
+          expect(printableText(text, withoutSome)).toBe(oneByOne(text, withoutSome));
+        },
+      ),
     );
   });
 });

@@ -68,7 +68,18 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
     summary: 'A resident or company submitted an e-form; it is stored with its errand number.',
     schema: {
       type: 'object',
-      required: ['submissionId', 'formSlug', 'formVersion', 'caseType', 'errandNumber', 'title', 'unit', 'subjectPartyId', 'subjectKind', 'submittedAt'],
+      required: [
+        'submissionId',
+        'formSlug',
+        'formVersion',
+        'caseType',
+        'errandNumber',
+        'title',
+        'unit',
+        'subjectPartyId',
+        'subjectKind',
+        'submittedAt',
+      ],
       properties: {
         submissionId: uuid,
         formSlug: { type: 'string' },
@@ -99,7 +110,17 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
     summary: 'A submission was decided, automatically (by rules) or by a case worker.',
     schema: {
       type: 'object',
-      required: ['submissionId', 'errandNumber', 'decisionId', 'decisionType', 'outcome', 'automated', 'reasons', 'decidedAt', 'subjectPartyId'],
+      required: [
+        'submissionId',
+        'errandNumber',
+        'decisionId',
+        'decisionType',
+        'outcome',
+        'automated',
+        'reasons',
+        'decidedAt',
+        'subjectPartyId',
+      ],
       properties: {
         submissionId: uuid,
         errandNumber: { type: 'string' },
@@ -133,7 +154,13 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
     schema: {
       type: 'object',
       required: ['submissionId', 'errandNumber', 'message', 'requestedAt', 'subjectPartyId'],
-      properties: { submissionId: uuid, errandNumber: { type: 'string' }, message: localizedText, requestedAt: dateTime, subjectPartyId: nullableUuid },
+      properties: {
+        submissionId: uuid,
+        errandNumber: { type: 'string' },
+        message: localizedText,
+        requestedAt: dateTime,
+        subjectPartyId: nullableUuid,
+      },
       additionalProperties: false,
     },
   },
@@ -149,14 +176,20 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
   },
   'se.kommuna.eforms.submission.registered': {
     source: '/e-forms',
-    summary: "The municipality's case system registered a submission under its own reference (diarienummer), which the resident sees in Mina sidor.",
+    summary:
+      "The municipality's case system registered a submission under its own reference (diarienummer), which the resident sees in Mina sidor.",
     schema: {
       type: 'object',
       required: ['submissionId', 'errandNumber', 'caseSystemReference', 'registeredAt', 'subjectPartyId'],
       properties: {
         submissionId: uuid,
         errandNumber: { type: 'string' },
-        caseSystemReference: { type: 'string', minLength: 1, maxLength: 100, description: "The case system's own reference (diarienummer)" },
+        caseSystemReference: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 100,
+          description: "The case system's own reference (diarienummer)",
+        },
         registeredAt: dateTime,
         subjectPartyId: nullableUuid,
       },

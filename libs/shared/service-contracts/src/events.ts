@@ -144,13 +144,7 @@ export interface CaseNotificationData {
   occurredAt: string;
 }
 
-export type MailDeliveryStatus =
-  | 'PENDING'
-  | 'SENT'
-  | 'NOT_SENT'
-  | 'FAILED'
-  | 'NO_CONTACT_WANTED'
-  | 'NO_CONTACT_SETTINGS_FOUND';
+export type MailDeliveryStatus = 'PENDING' | 'SENT' | 'NOT_SENT' | 'FAILED' | 'NO_CONTACT_WANTED' | 'NO_CONTACT_SETTINGS_FOUND';
 
 /** data of se.kommuna.digitalmail.delivery.status-changed */
 export interface MailDeliveryStatusChangedData {

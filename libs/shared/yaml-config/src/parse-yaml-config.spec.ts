@@ -5,7 +5,10 @@ const Schema = z.object({ slug: z.string().regex(/^[a-z]+$/), population: z.numb
 
 describe('parseYamlConfig', () => {
   it('returns the validated value', () => {
-    expect(parseYamlConfig(Schema, 'a.yaml', 'slug: sundsvall\npopulation: 99800\n')).toEqual({ ok: true, value: { slug: 'sundsvall', population: 99800 } });
+    expect(parseYamlConfig(Schema, 'a.yaml', 'slug: sundsvall\npopulation: 99800\n')).toEqual({
+      ok: true,
+      value: { slug: 'sundsvall', population: 99800 },
+    });
   });
 
   it('names the line of a syntax error and the field of each schema error', () => {

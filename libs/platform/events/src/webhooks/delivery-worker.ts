@@ -12,7 +12,9 @@ import { guardedLookup, isAllowedAddress, WebhookEnvironment } from './target-po
  * Waits before each retry (Standard Webhooks' suggested schedule): 5 s, 5 min, 30 min, 2 h, 5 h,
  * 10 h, 10 h. Eight attempts over 27 h 35 min, so a receiver down for a day still gets the event.
  */
-export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS: readonly number[] = [
+  5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+];
 
 export interface WebhookDeliveryOptions {
   env: WebhookEnvironment;
@@ -96,7 +98,9 @@ export class WebhookDeliveryWorker {
   start(intervalMs = 500): void {
     const tick = (): void => {
       this.ticking = this.claimAndSend()
-        .then(undefined, (error: unknown) => this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { tenantId: '-', step: 'webhook-round' }))
+        .then(undefined, (error: unknown) =>
+          this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { tenantId: '-', step: 'webhook-round' }),
+        )
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, intervalMs);
         });
@@ -126,7 +130,9 @@ export class WebhookDeliveryWorker {
         continue;
       }
       for (const row of claimed.rows) {
-        const send = this.deliver(tenantId, claimed.claimId, row).catch((error: Error) => this.options.onError?.(error, { tenantId, step: 'webhook-record' }));
+        const send = this.deliver(tenantId, claimed.claimId, row).catch((error: Error) =>
+          this.options.onError?.(error, { tenantId, step: 'webhook-record' }),
+        );
         this.inFlight.add(send);
         void send.finally(() => this.inFlight.delete(send));
         sends.push(send);
@@ -142,8 +148,9 @@ export class WebhookDeliveryWorker {
   private async claim(tenantId: string, limit: number): Promise<{ claimId: string; rows: Claimed[] }> {
     const claimId = randomUUID();
     const rows = await this.inTenant<Claimed[]>(tenantId, async (em) =>
-      updatedRows<Claimed>(await em.query(
-        `UPDATE webhook_delivery d SET claim_id = $2, next_attempt_at = now() + make_interval(secs => $3)
+      updatedRows<Claimed>(
+        await em.query(
+          `UPDATE webhook_delivery d SET claim_id = $2, next_attempt_at = now() + make_interval(secs => $3)
            FROM webhook_subscription s
           WHERE d.tenant_id = $1 AND s.tenant_id = d.tenant_id AND s.id = d.subscription_id AND s.status = 'ACTIVE'
             AND d.id IN (
@@ -156,8 +163,9 @@ export class WebhookDeliveryWorker {
                  AND NOT EXISTS (SELECT 1 FROM webhook_delivery f WHERE f.tenant_id = $1 AND f.subscription_id = ranked.subscription_id
                                     AND f.status = 'PENDING' AND f.claim_id IS NOT NULL AND f.next_attempt_at > now()))
           RETURNING d.id, d.subscription_id, d.event_type, d.body, d.attempts, s.url, s.secret`,
-        [tenantId, claimId, this.leaseMs / 1000, Math.max(limit * 4, 100), Math.min(this.perSubscription, limit)],
-      )),
+          [tenantId, claimId, this.leaseMs / 1000, Math.max(limit * 4, 100), Math.min(this.perSubscription, limit)],
+        ),
+      ),
     );
     return { claimId, rows: rows.slice(0, limit) };
   }
@@ -186,21 +194,23 @@ export class WebhookDeliveryWorker {
       }
       // The schedule is spent: the delivery is FAILED and the subscription disabled with the reason,
       // its other deliveries parked until its admin enables it again (and replays, if need be).
-      const [failed] = updatedRows(await em.query(
-        `UPDATE webhook_delivery SET status = 'FAILED', attempts = $4, last_attempt_at = now(), last_status_code = $5, last_error = $6, claim_id = NULL
+      const [failed] = updatedRows(
+        await em.query(
+          `UPDATE webhook_delivery SET status = 'FAILED', attempts = $4, last_attempt_at = now(), last_status_code = $5, last_error = $6, claim_id = NULL
           WHERE tenant_id = $1 AND id = $2 AND claim_id = $3 RETURNING id`,
-        [tenantId, row.id, claimId, attempt, outcome.statusCode, outcome.error],
-      ));
+          [tenantId, row.id, claimId, attempt, outcome.statusCode, outcome.error],
+        ),
+      );
       if (!failed) return;
       const reason = `Delivery ${row.id} (${row.event_type}) failed on all ${attempt} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${outcome.error}`;
       await em.query(
         `UPDATE webhook_subscription SET status = 'DISABLED', disabled_reason = $3, disabled_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
         [tenantId, row.subscription_id, reason.slice(0, 2000)],
       );
-      await em.query(`UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' AND claim_id IS NULL`, [
-        tenantId,
-        row.subscription_id,
-      ]);
+      await em.query(
+        `UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' AND claim_id IS NULL`,
+        [tenantId, row.subscription_id],
+      );
     });
   }
 
@@ -223,16 +233,25 @@ export class WebhookDeliveryWorker {
     };
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<Outcome>((resolve) => {
-      const request = client.request(url, { method: 'POST', headers, lookup: guardedLookup(this.options.env), signal: AbortSignal.timeout(this.timeoutMs) }, (response) => {
-        const statusCode = response.statusCode ?? 0;
-        // The body is not read, only drained: a receiver's answer means nothing but its status.
-        response.resume();
-        response.on('end', () => resolve({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }));
-        response.on('error', (error) => resolve({ statusCode, error: error.message }));
-      });
+      const request = client.request(
+        url,
+        { method: 'POST', headers, lookup: guardedLookup(this.options.env), signal: AbortSignal.timeout(this.timeoutMs) },
+        (response) => {
+          const statusCode = response.statusCode ?? 0;
+          // The body is not read, only drained: a receiver's answer means nothing but its status.
+          response.resume();
+          response.on('end', () => resolve({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }));
+          response.on('error', (error) => resolve({ statusCode, error: error.message }));
+        },
+      );
       request.on('error', (error: Error & { code?: string }) => {
         const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError' || error.code === 'ABORT_ERR';
-        resolve({ statusCode: null, error: timedOut ? `no answer within ${this.timeoutMs} ms` : `${error.code ? `${error.code}: ` : ''}${error.message}`.slice(0, 500) });
+        resolve({
+          statusCode: null,
+          error: timedOut
+            ? `no answer within ${this.timeoutMs} ms`
+            : `${error.code ? `${error.code}: ` : ''}${error.message}`.slice(0, 500),
+        });
       });
       request.end(row.body);
     });

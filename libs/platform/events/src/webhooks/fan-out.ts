@@ -38,7 +38,12 @@ export class WebhookFanOut implements EventHandler {
     if (!tenantId) return;
     const slug = this.slugOf(tenantId);
     if (!slug) throw new UnknownEventTenantError(tenantId);
-    await insertDeliveries(em, tenantId, events.map((event) => envelope(event, slug)), { conflict: 'keep' });
+    await insertDeliveries(
+      em,
+      tenantId,
+      events.map((event) => envelope(event, slug)),
+      { conflict: 'keep' },
+    );
   }
 }
 
@@ -57,19 +62,39 @@ export async function enqueueForSubscription(
   to: Date,
 ): Promise<number> {
   const types = EVENT_CONTRACTS.filter((contract) => cloudEventTypes.includes(contract.cloudEventType)).map((contract) => contract.type);
-  const rows: Array<{ id: string; type: string; source: string; subject: string | null; data: unknown; occurred_at: Date }> = await em.query(
-    `SELECT id, type, source, subject, data, occurred_at FROM outbox_event
+  const rows: Array<{ id: string; type: string; source: string; subject: string | null; data: unknown; occurred_at: Date }> =
+    await em.query(
+      `SELECT id, type, source, subject, data, occurred_at FROM outbox_event
       WHERE tenant_id = $1 AND type = ANY($2::text[]) AND published_at IS NOT NULL AND occurred_at >= $3 AND occurred_at < $4
       ORDER BY occurred_at, id`,
-    [tenantId, types, from, to],
-  );
+      [tenantId, types, from, to],
+    );
   const envelopes = rows
     .filter((row) => eventContractOf(row.type))
-    .map((row) => envelope({ id: row.id, tenantId, type: row.type, source: row.source, subject: row.subject, data: row.data, occurredAt: new Date(row.occurred_at), attempts: 0 }, slug));
+    .map((row) =>
+      envelope(
+        {
+          id: row.id,
+          tenantId,
+          type: row.type,
+          source: row.source,
+          subject: row.subject,
+          data: row.data,
+          occurredAt: new Date(row.occurred_at),
+          attempts: 0,
+        },
+        slug,
+      ),
+    );
   return insertDeliveries(em, tenantId, envelopes, { conflict: 'resend', subscriptionId });
 }
 
-async function insertDeliveries(em: EntityManager, tenantId: string, envelopes: Envelope[], options: { conflict: 'keep' | 'resend'; subscriptionId?: string }): Promise<number> {
+async function insertDeliveries(
+  em: EntityManager,
+  tenantId: string,
+  envelopes: Envelope[],
+  options: { conflict: 'keep' | 'resend'; subscriptionId?: string },
+): Promise<number> {
   if (envelopes.length === 0) return 0;
   const rows: unknown[] = await em.query(
     `INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, event_time, body)
@@ -82,7 +107,14 @@ async function insertDeliveries(em: EntityManager, tenantId: string, envelopes: 
          : `UPDATE SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claim_id = NULL, delivered_at = NULL`
      }
      RETURNING id`,
-    [tenantId, envelopes.map((e) => e.id), envelopes.map((e) => e.cloudEventType), envelopes.map((e) => e.time), envelopes.map((e) => e.body), options.subscriptionId ?? null],
+    [
+      tenantId,
+      envelopes.map((e) => e.id),
+      envelopes.map((e) => e.cloudEventType),
+      envelopes.map((e) => e.time),
+      envelopes.map((e) => e.body),
+      options.subscriptionId ?? null,
+    ],
   );
   return rows.length;
 }

@@ -115,7 +115,9 @@ export class WebhookSubscriptions {
 
   async list(): Promise<WebhookSubscription[]> {
     const rows: SubscriptionRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [requestContext.tenantId()]),
+      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [
+        requestContext.tenantId(),
+      ]),
     );
     return rows.map(toSubscription);
   }
@@ -123,7 +125,10 @@ export class WebhookSubscriptions {
   async get(id: string): Promise<WebhookSubscription> {
     if (!UUID.test(id)) throw new WebhookSubscriptionNotFoundError(id);
     const [row]: SubscriptionRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
+      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [
+        requestContext.tenantId(),
+        id,
+      ]),
     );
     if (!row) throw new WebhookSubscriptionNotFoundError(id);
     return toSubscription(row);
@@ -157,16 +162,26 @@ export class WebhookSubscriptions {
     const enable = change.enabled === true && current.status === 'DISABLED';
     const disable = change.enabled === false && current.status === 'ACTIVE';
     const [row]: SubscriptionRow[] = await this.database.transaction(async (em) => {
-      const updated = updatedRows<SubscriptionRow>(await em.query(
-        `UPDATE webhook_subscription SET url = $3, event_types = $4, description = $5,
+      const updated = updatedRows<SubscriptionRow>(
+        await em.query(
+          `UPDATE webhook_subscription SET url = $3, event_types = $4, description = $5,
                 status = CASE WHEN $6 THEN 'ACTIVE' WHEN $7 THEN 'DISABLED' ELSE status END,
                 disabled_reason = CASE WHEN $6 THEN NULL WHEN $7 THEN 'Disabled by an administrator' ELSE disabled_reason END,
                 disabled_at = CASE WHEN $6 THEN NULL WHEN $7 THEN now() ELSE disabled_at END
           WHERE tenant_id = $1 AND id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`,
-        [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
-      ));
-      if (enable) await em.query(`UPDATE webhook_delivery SET next_attempt_at = now(), claim_id = NULL WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`, [tenantId, id]);
-      if (disable) await em.query(`UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`, [tenantId, id]);
+          [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
+        ),
+      );
+      if (enable)
+        await em.query(
+          `UPDATE webhook_delivery SET next_attempt_at = now(), claim_id = NULL WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`,
+          [tenantId, id],
+        );
+      if (disable)
+        await em.query(
+          `UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`,
+          [tenantId, id],
+        );
       return updated;
     });
     return toSubscription(row);
@@ -175,7 +190,9 @@ export class WebhookSubscriptions {
   /** Deletes a subscription with its delivery log. */
   async delete(id: string): Promise<boolean> {
     await this.get(id);
-    await this.database.transaction((em) => em.query(`DELETE FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]));
+    await this.database.transaction((em) =>
+      em.query(`DELETE FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
+    );
     return true;
   }
 
@@ -220,7 +237,10 @@ export class WebhookSubscriptions {
     const eventTypes = [...new Set(input.eventTypes ?? [])];
     if (eventTypes.length === 0) throw new WebhookInputError(`Name at least one event type: ${WEBHOOK_EVENT_TYPES.join(', ')}`);
     const unknown = eventTypes.filter((type) => !WEBHOOK_EVENT_TYPES.includes(type));
-    if (unknown.length > 0) throw new WebhookInputError(`Unknown event type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; the types are ${WEBHOOK_EVENT_TYPES.join(', ')}`);
+    if (unknown.length > 0)
+      throw new WebhookInputError(
+        `Unknown event type${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; the types are ${WEBHOOK_EVENT_TYPES.join(', ')}`,
+      );
     const description = input.description?.trim() || null;
     if (description && description.length > 200) throw new WebhookInputError('A description is at most 200 characters');
     return { url: url.toString(), eventTypes, description };

@@ -27,9 +27,11 @@ export function checkTargetUrl(raw: string, env: WebhookEnvironment): URL {
     throw new WebhookTargetRefusedError(`"${raw.slice(0, 200)}" is not an absolute URL`);
   }
   if (raw.length > 2000) throw new WebhookTargetRefusedError('A webhook URL is at most 2000 characters');
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new WebhookTargetRefusedError(`A webhook URL is http or https, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new WebhookTargetRefusedError(`A webhook URL is http or https, not ${url.protocol}`);
   if (url.protocol === 'http:' && !allowsPrivateTargets(env)) throw new WebhookTargetRefusedError('A webhook URL must use https');
-  if (url.username || url.password) throw new WebhookTargetRefusedError('A webhook URL carries no user name or password: the signature authenticates the sender');
+  if (url.username || url.password)
+    throw new WebhookTargetRefusedError('A webhook URL carries no user name or password: the signature authenticates the sender');
   if (url.hash) throw new WebhookTargetRefusedError('A webhook URL has no #fragment');
   return url;
 }
@@ -61,7 +63,9 @@ export async function assertAllowedTarget(url: URL, env: WebhookEnvironment): Pr
       );
   const refused = addresses.filter((address) => !isAllowedAddress(address, env));
   if (refused.length > 0) {
-    throw new WebhookTargetRefusedError(`The webhook URL's host ${host} is a private, loopback or otherwise internal address (${refused.join(', ')}); only public addresses may be targets`);
+    throw new WebhookTargetRefusedError(
+      `The webhook URL's host ${host} is a private, loopback or otherwise internal address (${refused.join(', ')}); only public addresses may be targets`,
+    );
   }
 }
 

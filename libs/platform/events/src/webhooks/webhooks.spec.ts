@@ -72,7 +72,8 @@ describe('webhooks', () => {
     for (const receiver of receivers) await receiver.close();
   });
 
-  const as = <T>(tenant: Tenant, work: () => Promise<T>) => requestContext.run({ requestId: 't', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+  const as = <T>(tenant: Tenant, work: () => Promise<T>) =>
+    requestContext.run({ requestId: 't', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
   const receiver = async (answer?: () => number | 'hang') => {
     const started = await startReceiver(answer);
     receivers.push(started);
@@ -85,12 +86,19 @@ describe('webhooks', () => {
           type,
           source: '/e-forms',
           subject: `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
-          data: { submissionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, errandNumber: `E-${n}`, message: { sv: 'Komplettera', en: 'Complete' }, requestedAt: '2026-03-01T10:00:00.000Z', subjectPartyId: null },
+          data: {
+            submissionId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+            errandNumber: `E-${n}`,
+            message: { sv: 'Komplettera', en: 'Complete' },
+            requestedAt: '2026-03-01T10:00:00.000Z',
+            subjectPartyId: null,
+          },
         }),
       ),
     );
   const publish = () => new OutboxDispatcher(db(), [new WebhookFanOut(slugOf)]).drain();
-  const worker = (options: Partial<ConstructorParameters<typeof WebhookDeliveryWorker>[1]> = {}) => new WebhookDeliveryWorker(db(), { env: 'test', ...options });
+  const worker = (options: Partial<ConstructorParameters<typeof WebhookDeliveryWorker>[1]> = {}) =>
+    new WebhookDeliveryWorker(db(), { env: 'test', ...options });
   /** Rounds until `done` holds (deliveries in a short backoff become due between rounds). */
   const until = async (w: WebhookDeliveryWorker, done: () => boolean | Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await done()); i++) {
@@ -102,7 +110,9 @@ describe('webhooks', () => {
   it('delivers each subscribed event as a structured CloudEvent signed per Standard Webhooks, to its own municipality only', async () => {
     const sundsvallHook = await receiver();
     const timraHook = await receiver();
-    const created = await as(sundsvall, () => subscriptions.create({ url: sundsvallHook.url, eventTypes: [COMPLETION], description: 'Ärendesystem' }, 'admin-sundsvall'));
+    const created = await as(sundsvall, () =>
+      subscriptions.create({ url: sundsvallHook.url, eventTypes: [COMPLETION], description: 'Ärendesystem' }, 'admin-sundsvall'),
+    );
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     // The secret is shown once: no read gives it again.
     expect(JSON.stringify(await as(sundsvall, () => subscriptions.list()))).not.toContain(created.secret.slice(6));
@@ -121,10 +131,20 @@ describe('webhooks', () => {
     const event = HTTP.toEvent({ headers: delivery.headers, body: delivery.body }) as CloudEvent<{ errandNumber: string }>;
     expect(event.validate()).toBe(true);
     expect(event).toMatchObject({ id: ids[0], type: COMPLETION, source: '/e-forms', [TENANT_EXTENSION]: 'sundsvall' });
-    expect(timraHook.received.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ id: ids[1], [TENANT_EXTENSION]: 'timra' })]);
+    expect(timraHook.received.map((r) => JSON.parse(r.body))).toEqual([
+      expect.objectContaining({ id: ids[1], [TENANT_EXTENSION]: 'timra' }),
+    ]);
 
     const log = await as(sundsvall, () => subscriptions.deliveries(created.subscription.id));
-    expect(log).toEqual([expect.objectContaining({ id: delivery.headers['webhook-id'], eventId: ids[0], status: 'DELIVERED', attempts: 1, lastStatusCode: 204 })]);
+    expect(log).toEqual([
+      expect.objectContaining({
+        id: delivery.headers['webhook-id'],
+        eventId: ids[0],
+        status: 'DELIVERED',
+        attempts: 1,
+        lastStatusCode: 204,
+      }),
+    ]);
   });
 
   it('retries a receiver that is down until it is up: every event arrives, each under one webhook-id', async () => {
@@ -137,10 +157,13 @@ describe('webhooks', () => {
     await until(w, () => hook.received.length >= 6);
     expect(hook.received.length).toBeGreaterThanOrEqual(6);
     const log = await as(sundsvall, () => subscriptions.deliveries(subscription.id));
-    expect(log.every((d) => d.status === 'PENDING' && d.attempts >= 2 && d.lastStatusCode === 503 && d.lastError === 'HTTP 503')).toBe(true);
+    expect(log.every((d) => d.status === 'PENDING' && d.attempts >= 2 && d.lastStatusCode === 503 && d.lastError === 'HTTP 503')).toBe(
+      true,
+    );
 
     up = true;
-    const delivered = async () => (await as(sundsvall, () => subscriptions.deliveries(subscription.id))).every((d) => d.status === 'DELIVERED');
+    const delivered = async () =>
+      (await as(sundsvall, () => subscriptions.deliveries(subscription.id))).every((d) => d.status === 'DELIVERED');
     await until(w, delivered);
     expect(await delivered()).toBe(true);
     const accepted = hook.received.slice(-3);
@@ -148,7 +171,8 @@ describe('webhooks', () => {
     expect(accepted.map((r) => JSON.parse(r.body).id).sort()).toEqual([...ids].sort());
     // Every attempt of one event carried the same webhook-id: one id per event, three in all.
     const idsByEvent = new Map<string, Set<string>>();
-    for (const r of hook.received) idsByEvent.set(JSON.parse(r.body).id, (idsByEvent.get(JSON.parse(r.body).id) ?? new Set()).add(r.headers['webhook-id']));
+    for (const r of hook.received)
+      idsByEvent.set(JSON.parse(r.body).id, (idsByEvent.get(JSON.parse(r.body).id) ?? new Set()).add(r.headers['webhook-id']));
     expect([...idsByEvent.values()].map((s) => s.size)).toEqual([1, 1, 1]);
   });
 
@@ -199,7 +223,12 @@ describe('webhooks', () => {
     await expect(as(timra, () => subscriptions.replay(subscription.id, new Date(), from))).rejects.toThrow(/from before to/);
     expect(await as(timra, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000)))).toBe(2);
     await worker().drain();
-    expect(hook.received.slice(2).map((r) => r.headers['webhook-id']).sort()).toEqual(first);
+    expect(
+      hook.received
+        .slice(2)
+        .map((r) => r.headers['webhook-id'])
+        .sort(),
+    ).toEqual(first);
   });
 
   it("never shows or lets another municipality's admin manage a subscription", async () => {
@@ -219,18 +248,38 @@ describe('webhooks', () => {
   });
 
   it('refuses unknown event types and malformed targets with a clear error', async () => {
-    await expect(as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: [] }, 'a'))).rejects.toThrow(/at least one event type/);
-    await expect(as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: ['se.kommuna.nothing.v1'] }, 'a'))).rejects.toThrow(/Unknown event type se\.kommuna\.nothing\.v1/);
-    await expect(as(sundsvall, () => subscriptions.create({ url: 'ftp://example.se/x', eventTypes: [COMPLETION] }, 'a'))).rejects.toThrow(/http or https/);
-    await expect(as(sundsvall, () => subscriptions.create({ url: 'not a url', eventTypes: [COMPLETION] }, 'a'))).rejects.toBeInstanceOf(WebhookTargetRefusedError);
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: [] }, 'a'))).rejects.toThrow(
+      /at least one event type/,
+    );
+    await expect(
+      as(sundsvall, () => subscriptions.create({ url: 'http://127.0.0.1:1/x', eventTypes: ['se.kommuna.nothing.v1'] }, 'a')),
+    ).rejects.toThrow(/Unknown event type se\.kommuna\.nothing\.v1/);
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'ftp://example.se/x', eventTypes: [COMPLETION] }, 'a'))).rejects.toThrow(
+      /http or https/,
+    );
+    await expect(as(sundsvall, () => subscriptions.create({ url: 'not a url', eventTypes: [COMPLETION] }, 'a'))).rejects.toBeInstanceOf(
+      WebhookTargetRefusedError,
+    );
   });
 
   it('refuses private, loopback and link-local targets in production, at creation and at sending', async () => {
     const production = new WebhookSubscriptions(db(), 'production', slugOf);
-    for (const url of ['https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://192.168.0.10/', 'https://169.254.169.254/latest', 'https://[::1]/hook', 'https://[::ffff:127.0.0.1]/', 'https://localhost/hook']) {
-      await expect(as(sundsvall, () => production.create({ url, eventTypes: [COMPLETION] }, 'a'))).rejects.toMatchObject({ code: 'WEBHOOK_TARGET_REFUSED' });
+    for (const url of [
+      'https://127.0.0.1/hook',
+      'https://10.1.2.3/hook',
+      'https://192.168.0.10/',
+      'https://169.254.169.254/latest',
+      'https://[::1]/hook',
+      'https://[::ffff:127.0.0.1]/',
+      'https://localhost/hook',
+    ]) {
+      await expect(as(sundsvall, () => production.create({ url, eventTypes: [COMPLETION] }, 'a'))).rejects.toMatchObject({
+        code: 'WEBHOOK_TARGET_REFUSED',
+      });
     }
-    await expect(as(sundsvall, () => production.create({ url: 'http://93.184.215.14/hook', eventTypes: [COMPLETION] }, 'a'))).rejects.toThrow(/must use https/);
+    await expect(
+      as(sundsvall, () => production.create({ url: 'http://93.184.215.14/hook', eventTypes: [COMPLETION] }, 'a')),
+    ).rejects.toThrow(/must use https/);
     expect(isAllowedAddress('93.184.215.14', 'production')).toBe(true);
     expect(isAllowedAddress('100.64.0.1', 'production')).toBe(false);
     expect(isAllowedAddress('fd00::1', 'production')).toBe(false);
