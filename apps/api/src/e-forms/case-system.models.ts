@@ -1,7 +1,5 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
-import { LocalizedText } from '../tenants/tenant.model';
-import { FormAnswer, FormAttachment, FormCompletionRequest, FormDecision, FormSubmissionStatus } from './e-forms.models';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { FormAttachment, FormSubmission } from './e-forms.models';
 
 @ObjectType({ description: 'Who applied: the identity number for the case system to register (never in events or logs)' })
 export class CaseSystemApplicant {
@@ -24,57 +22,29 @@ export class CaseSystemRegistration {
   registeredBy!: string;
 }
 
+/**
+ * The case worker's submission plus what the case system registers: the case type, the applicant's
+ * identity number and the registration. The fields redeclared here only carry the case system's
+ * descriptions.
+ */
 @ObjectType({ description: "A submission as the municipality's case system takes it in" })
-export class CaseSystemSubmission {
-  @Field(() => ID)
-  id!: string;
-
+export class CaseSystemSubmission extends FormSubmission {
   @Field({ description: 'The errand number the resident got on the receipt (e.g. SUN-2026-000042)' })
-  errandNumber!: string;
-
-  @Field()
-  formSlug!: string;
-
-  @Field()
-  formVersion!: string;
-
-  @Field(() => LocalizedText)
-  title!: LocalizedText;
+  declare errandNumber: string;
 
   @Field()
   caseType!: string;
 
   @Field({ description: 'The unit that handles the form' })
-  unit!: string;
-
-  @Field(() => FormSubmissionStatus)
-  status!: string;
-
-  @Field(() => Date)
-  submittedAt!: Date;
-
-  @Field(() => ID, { nullable: true, description: "The applicant's party id; null for an anonymous form" })
-  subjectPartyId!: string | null;
+  declare unit: string;
 
   @Field(() => CaseSystemApplicant, { nullable: true })
   applicant!: CaseSystemApplicant | null;
 
-  @Field(() => [FormAnswer])
-  answers!: FormAnswer[];
-
-  @Field(() => GraphQLJSONObject)
-  data!: Record<string, unknown>;
-
   @Field(() => [FormAttachment], {
     description: 'The files; fetch each at /e-forms/case-system/submissions/{id}/attachments/{attachmentId}',
   })
-  attachments!: FormAttachment[];
-
-  @Field(() => FormDecision, { nullable: true })
-  decision!: FormDecision | null;
-
-  @Field(() => FormCompletionRequest, { nullable: true })
-  completionRequest!: FormCompletionRequest | null;
+  declare attachments: FormAttachment[];
 
   @Field(() => CaseSystemRegistration, { nullable: true, description: 'Null until the case system acknowledged its registration' })
   registration!: CaseSystemRegistration | null;
