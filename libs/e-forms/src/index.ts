@@ -12,6 +12,7 @@ export * from './settings';
 export { parseVersion, formatVersion } from './context';
 export * from './services/views';
 export type { EFormsServiceOptions } from './services/shared';
+export { MAX_PAGE_SIZE } from './services/shared';
 export * from './services/form-admin.service';
 export * from './services/form-catalog.service';
 export * from './services/citizen-forms.service';

@@ -4,18 +4,16 @@ import { CASE_SYSTEM_SCOPE, hasScope, type Principal } from '@kommuna/platform-a
 import { recordEvent } from '@kommuna/platform-events';
 import type { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, FormSubmissionRegisteredData } from '@kommuna/shared-service-contracts';
-import { addressedTenant, formatVersion } from '../context';
+import { addressedTenant } from '../context';
 import { EFormsError } from '../errors';
-import { renderAnswers, SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
+import { SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { repository, SubmissionRow } from '../repository';
 import type { Language } from '../validation';
-import { Clock, decodeCursor, EFormsServiceOptions, encodeCursor, formAndVersionOf, loadReceipt, sequentially } from './shared';
+import { Clock, EFormsServiceOptions, keysetPage, loadReceipt, pageArguments, submissionView } from './shared';
 import type { CaseSystemSubmissionPage, CaseSystemSubmissionView, SubmissionFile } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_PAGE_SIZE = 20;
-const MAX_PAGE_SIZE = 100;
 /** A diarienummer as case systems write them ("KS 2026/0142", "BN-2026-17", "2026:342"): printable, no control characters. */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]{0,99}$/u;
 const EVENT_SOURCE = '/e-forms';
@@ -52,11 +50,7 @@ export class CaseSystemService {
     if (status !== undefined && !SUBMISSION_STATUSES.includes(status)) {
       throw new EFormsError('VALIDATION_FAILED', `Unknown status "${String(status)}": one of ${SUBMISSION_STATUSES.join(', ')}`);
     }
-    const first = query.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
-      throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    const after = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
+    const { first, after } = pageArguments(query);
     return this.database.transaction(async (em) => {
       const rows = await repository.listSubmissionsForTenant(em, tenant.id, {
         status,
@@ -77,12 +71,7 @@ export class CaseSystemService {
           this.now(),
         );
       }
-      const last = page[page.length - 1];
-      return {
-        nodes: await sequentially(page, ({ cursorAt: _cursorAt, ...row }) => this.view(em, tenant, row)),
-        endCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
-        hasNextPage: rows.length > first,
-      };
+      return keysetPage(rows, first, (row) => this.view(em, tenant, row));
     });
   }
 
@@ -201,27 +190,12 @@ export class CaseSystemService {
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<CaseSystemSubmissionView> {
-    const { form, version } = await formAndVersionOf(em, tenant.id, s);
-    const attachments = await repository.submissionAttachments(em, tenant.id, s.id);
+    const { view, version } = await submissionView(em, tenant.id, s);
     const applicant = s.subjectPartyId ? ((await repository.applicantIdentity(em, s.subjectPartyId)) ?? null) : null;
     return {
-      id: s.id,
-      errandNumber: s.errandNumber,
-      formSlug: form.slug,
-      formVersion: formatVersion(version),
-      title: version.definition.title,
+      ...view,
       caseType: version.definition.caseType,
-      unit: form.unit,
-      status: s.status,
-      submittedAt: s.submittedAt,
-      subjectPartyId: s.subjectPartyId,
       applicant,
-      answers: renderAnswers(version.definition, s.data, attachments),
-      data: s.data,
-      attachments,
-      decision: (await repository.findDecision(em, tenant.id, s.id)) ?? null,
-      completionRequest:
-        s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
       registration:
         s.caseSystemReference && s.registeredAt
           ? { caseSystemReference: s.caseSystemReference, registeredAt: s.registeredAt, registeredBy: s.registeredBy ?? '' }

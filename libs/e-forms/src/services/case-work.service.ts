@@ -3,20 +3,26 @@ import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import type { LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
-import { addressedTenant, formatVersion, requireRole } from '../context';
+import { addressedTenant, requireRole } from '../context';
 import { LegalBasisSchema } from '../definition';
 import { EFormsError } from '../errors';
-import { renderAnswers, SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
+import { SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
 import { repository, SubmissionRow } from '../repository';
 import { decisionDocumentName, renderDecisionPdf } from '../decision-pdf';
 import type { Language } from '../validation';
 import { decisionValidity, recordCompletionRequest, recordDecision } from './decisions';
-import { Clock, decisionDocumentContent, decodeCursor, EFormsServiceOptions, encodeCursor, formAndVersionOf, sequentially } from './shared';
+import {
+  Clock,
+  decisionDocumentContent,
+  EFormsServiceOptions,
+  formAndVersionOf,
+  keysetPage,
+  pageArguments,
+  submissionView,
+} from './shared';
 import type { DecisionDocumentFile, SubmissionPage, SubmissionView } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
 const checkText = (text: LocalizedText, what: string): LocalizedText => {
   for (const lang of ['sv', 'en'] as const) {
@@ -53,11 +59,7 @@ export class CaseWorkService {
     const tenant = this.staffTenant(principal);
     const status = query.status ?? undefined;
     if (status && !SUBMISSION_STATUSES.includes(status)) throw new EFormsError('VALIDATION_FAILED', `Unknown status "${status}"`);
-    const first = query.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
-      throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    const after = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
+    const { first, after } = pageArguments(query);
     if (!principal.unit) return { nodes: [], endCursor: null, hasNextPage: false };
     const unit = principal.unit;
     return this.database.transaction(async (em) => {
@@ -76,12 +78,7 @@ export class CaseWorkService {
           this.now(),
         );
       }
-      const last = page[page.length - 1];
-      return {
-        nodes: await sequentially(page, ({ cursorAt: _cursorAt, ...row }) => this.view(em, tenant, row)),
-        endCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
-        hasNextPage: rows.length > first,
-      };
+      return keysetPage(rows, first, (row) => this.view(em, tenant, row));
     });
   }
 
@@ -206,25 +203,7 @@ export class CaseWorkService {
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<SubmissionView> {
-    const { form, version } = await formAndVersionOf(em, tenant.id, s);
-    const attachments = await repository.submissionAttachments(em, tenant.id, s.id);
-    return {
-      id: s.id,
-      errandNumber: s.errandNumber,
-      formSlug: form.slug,
-      formVersion: formatVersion(version),
-      title: version.definition.title,
-      unit: form.unit,
-      status: s.status,
-      submittedAt: s.submittedAt,
-      subjectPartyId: s.subjectPartyId,
-      answers: renderAnswers(version.definition, s.data, attachments),
-      data: s.data,
-      attachments,
-      decision: (await repository.findDecision(em, tenant.id, s.id)) ?? null,
-      completionRequest:
-        s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
-    };
+    return (await submissionView(em, tenant.id, s)).view;
   }
 
   private staffTenant(principal: Principal): Tenant {

@@ -6,7 +6,7 @@ import { EFormsError } from '../errors';
 import type { DecisionDocumentContent } from '../decision-pdf';
 import { DecisionInfo, Receipt, renderAnswers } from '../receipt';
 import { FormRow, repository, SubmissionRow, TemplateRow, VersionRow } from '../repository';
-import type { FormVersionView, TemplateView } from './views';
+import type { FormVersionView, SubmissionView, TemplateView } from './views';
 
 export type Clock = () => Date;
 export interface EFormsServiceOptions {
@@ -147,4 +147,69 @@ export function decodeCursor(cursor: string): { at: string; id: string } | undef
   } catch {
     return undefined;
   }
+}
+
+const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+/** The page size (`first`, 1 to MAX_PAGE_SIZE) and the decoded `after` cursor of a list query, or a VALIDATION_FAILED. */
+export function pageArguments(query: { first?: number | null; after?: string | null }): {
+  first: number;
+  after: { at: string; id: string } | undefined;
+} {
+  const first = query.first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE)
+    throw new EFormsError('VALIDATION_FAILED', `first must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+  const after = query.after ? decodeCursor(query.after) : undefined;
+  if (query.after && !after) throw new EFormsError('VALIDATION_FAILED', 'after is not a cursor this api gave out');
+  return { first, after };
+}
+
+/**
+ * One page of a keyset listing: `rows` were read with limit first + 1, the extra row only telling
+ * that more follow. Each row of the page becomes `view(row)`, one at a time.
+ */
+export async function keysetPage<R extends { id: string; cursorAt: string }, V>(
+  rows: readonly R[],
+  first: number,
+  view: (row: Omit<R, 'cursorAt'>) => Promise<V>,
+): Promise<{ nodes: V[]; endCursor: string | null; hasNextPage: boolean }> {
+  const page = rows.slice(0, first);
+  const last = page[page.length - 1];
+  return {
+    nodes: await sequentially(page, ({ cursorAt: _cursorAt, ...row }) => view(row)),
+    endCursor: last ? encodeCursor(last.cursorAt, last.id) : null,
+    hasNextPage: rows.length > first,
+  };
+}
+
+/**
+ * A submission as those who handle it read it (answers, files, decision, completion request),
+ * read inside the caller's transaction, with the form version it answers.
+ */
+export async function submissionView(
+  em: EntityManager,
+  tenantId: string,
+  s: SubmissionRow,
+): Promise<{ view: SubmissionView; version: VersionRow }> {
+  const { form, version } = await formAndVersionOf(em, tenantId, s);
+  const attachments = await repository.submissionAttachments(em, tenantId, s.id);
+  const view: SubmissionView = {
+    id: s.id,
+    errandNumber: s.errandNumber,
+    formSlug: form.slug,
+    formVersion: formatVersion(version),
+    title: version.definition.title,
+    unit: form.unit,
+    status: s.status,
+    submittedAt: s.submittedAt,
+    subjectPartyId: s.subjectPartyId,
+    answers: renderAnswers(version.definition, s.data, attachments),
+    data: s.data,
+    attachments,
+    decision: (await repository.findDecision(em, tenantId, s.id)) ?? null,
+    completionRequest:
+      s.completionMessage && s.completionRequestedAt ? { message: s.completionMessage, requestedAt: s.completionRequestedAt } : null,
+  };
+  return { view, version };
 }
