@@ -1,7 +1,7 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { buildTenantConfig } from '@kommuna/platform-testing';
+import { buildTenantConfig, inTenant } from '@kommuna/platform-testing';
 import { AI_DATABASE_SCHEMA, AiPlatform, CaseMaterial, CaseSource, ModelRegistration, StaffMember } from '../index';
 import { AiNotFoundError } from '../errors';
 
@@ -34,8 +34,8 @@ export async function createWorld(db: Database): Promise<World> {
   return { ai: new AiPlatform(db, directory, { timeoutMs: 2000, attempts: 3, env: { SIM_KEY: 'sim-secret' } }), sundsvall, timra };
 }
 
-export const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
-  requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+// Specs take it from here with the rest of the fixture.
+export { inTenant };
 
 export const model = (baseUrl: string, overrides: Partial<ModelRegistration> = {}): ModelRegistration => ({
   name: 'llama-sundsvall',

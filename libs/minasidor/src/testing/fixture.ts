@@ -1,7 +1,6 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
-import { requestContext } from '@kommuna/platform-tenancy';
-import { buildTenantConfig, testPersonnummer } from '@kommuna/platform-testing';
+import { buildTenantConfig, inTenant, testPersonnummer } from '@kommuna/platform-testing';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
@@ -40,8 +39,8 @@ export async function createWorld(db: Database): Promise<World> {
   return { minasidor: new Minasidor(db, directory, parties), directory, parties, sundsvall, timra };
 }
 
-export const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
-  requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+// Specs take it from here with the rest of the fixture.
+export { inTenant };
 
 export const person = (index: number) => ({ personnummer: testPersonnummer(index) });
 

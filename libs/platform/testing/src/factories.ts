@@ -1,5 +1,5 @@
 import { allKommuner, generateTestPersonnummer } from '@kommuna/shared-identifiers';
-import { TenantConfig, TenantConfigInput, TenantConfigSchema } from '@kommuna/platform-tenancy';
+import { requestContext, TenantConfig, TenantConfigInput, TenantConfigSchema } from '@kommuna/platform-tenancy';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 
 let sequence = 0;
@@ -30,3 +30,7 @@ export async function createTestTenants(database: Database, ...configs: Array<Pa
 export function testPersonnummer(index: number): string {
   return generateTestPersonnummer(index);
 }
+
+/** Runs `work` in a request addressed to `tenant`, as the api runs one: row-level security then sees only its rows. */
+export const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
+  requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
