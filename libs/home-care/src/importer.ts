@@ -160,6 +160,24 @@ function reportNotWritten<T>(
 
 const inserted = (rows: Array<{ external_id: string }>) => new Set(rows.map((r) => r.external_id));
 
+/** Each row of this import (visits, inpatient periods) whose resident has no assistance decision in any import is a problem on its line. */
+async function reportResidentsWithoutDecision(
+  em: EntityManager,
+  tenantId: string,
+  importId: string,
+  problems: Problems,
+  table: 'home_care_visit' | 'home_care_inpatient_period',
+): Promise<void> {
+  const unknown: Array<{ line: number }> = await em.query(
+    `SELECT r.source_line AS line FROM ${table} r
+      WHERE r.tenant_id = $1 AND r.import_id = $2
+        AND NOT EXISTS (SELECT 1 FROM home_care_decision d WHERE d.tenant_id = $1 AND d.resident_id = r.resident_id)
+      ORDER BY r.source_line LIMIT 1000`,
+    [tenantId, importId],
+  );
+  for (const r of unknown) problems.add(Number(r.line), 'the resident has no assistance decision: import the decisions first');
+}
+
 /** A LOV provider's rows are its rates; an own unit has one row. A providers file updates names, kinds and rates. */
 const providers: WriterFactory<'providers'> = (em, tenantId, importId, problems) => {
   const first = new Map<string, { kind: string; name: string; line: number }>();
@@ -356,14 +374,7 @@ const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
       );
     },
     async finish() {
-      const unknownResidents: Array<{ line: number }> = await em.query(
-        `SELECT v.source_line AS line FROM home_care_visit v
-          WHERE v.tenant_id = $1 AND v.import_id = $2
-            AND NOT EXISTS (SELECT 1 FROM home_care_decision d WHERE d.tenant_id = $1 AND d.resident_id = v.resident_id)
-          ORDER BY v.source_line LIMIT 1000`,
-        [tenantId, importId],
-      );
-      for (const r of unknownResidents) problems.add(Number(r.line), 'the resident has no assistance decision: import the decisions first');
+      await reportResidentsWithoutDecision(em, tenantId, importId, problems, 'home_care_visit');
       const missingRates: Array<{ line: number; provider: string; service_type: string; day: string }> = await em.query(
         `SELECT v.source_line AS line, p.code AS provider, v.service_type, to_char((v.started_at AT TIME ZONE 'Europe/Stockholm')::date, 'YYYY-MM-DD') AS day
            FROM home_care_visit v JOIN home_care_provider p ON p.tenant_id = v.tenant_id AND p.id = v.provider_id
@@ -411,14 +422,7 @@ const inpatientPeriods: WriterFactory<'inpatient_periods'> = (em, tenantId, impo
     );
   },
   async finish() {
-    const unknown: Array<{ line: number }> = await em.query(
-      `SELECT p.source_line AS line FROM home_care_inpatient_period p
-        WHERE p.tenant_id = $1 AND p.import_id = $2
-          AND NOT EXISTS (SELECT 1 FROM home_care_decision d WHERE d.tenant_id = $1 AND d.resident_id = p.resident_id)
-        ORDER BY p.source_line LIMIT 1000`,
-      [tenantId, importId],
-    );
-    for (const r of unknown) problems.add(Number(r.line), 'the resident has no assistance decision: import the decisions first');
+    await reportResidentsWithoutDecision(em, tenantId, importId, problems, 'home_care_inpatient_period');
   },
 });
 
