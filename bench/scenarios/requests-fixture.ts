@@ -201,13 +201,7 @@ async function seedOverviewCases(apiUrl: string, realm: TestRealm): Promise<numb
       const day = String(1 + (n % 27)).padStart(2, '0');
       await graphql(
         apiUrl,
-        `
-          mutation ($input: CaseUpsertInput!) {
-            upsertCase(input: $input) {
-              caseId
-            }
-          }
-        `,
+        `mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }`,
         {
           input: {
             ...key,
@@ -223,37 +217,19 @@ async function seedOverviewCases(apiUrl: string, realm: TestRealm): Promise<numb
       );
       await graphql(
         apiUrl,
-        `
-          mutation ($input: CaseStatusInput!) {
-            recordCaseStatus(input: $input) {
-              replayed
-            }
-          }
-        `,
+        `mutation($input: CaseStatusInput!) { recordCaseStatus(input: $input) { replayed } }`,
         { input: { ...key, status: 'in_progress', occurredAt: `2026-02-${day}T10:00:00Z` } },
         system,
       );
       await graphql(
         apiUrl,
-        `
-          mutation ($input: CaseMessageInput!) {
-            postCaseMessage(input: $input) {
-              replayed
-            }
-          }
-        `,
+        `mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`,
         { input: { ...key, externalMessageId: `m-${n}`, body: 'Vi har tagit emot din ansökan och återkommer inom två veckor.' } },
         system,
       );
       await graphql(
         apiUrl,
-        `
-          mutation ($input: CaseDecisionInput!) {
-            recordCaseDecision(input: $input) {
-              replayed
-            }
-          }
-        `,
+        `mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { replayed } }`,
         {
           input: {
             ...key,

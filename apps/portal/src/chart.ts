@@ -56,32 +56,23 @@ export function benefitChart(id: string, title: string, points: ChartPoint[], la
       ? `Uppskattad nytta från ${formatSek(points[0]?.low ?? 0, lang)} till ${formatSek(points.at(-1)?.high ?? 0, lang)} per månad; uppföljd nytta finns för ${followedCount} av ${points.length} månader. Siffrorna finns i tabellen nedan.`
       : `Estimated benefit from ${formatSek(points[0]?.low ?? 0, lang)} to ${formatSek(points.at(-1)?.high ?? 0, lang)} per month; followed-up benefit exists for ${followedCount} of ${points.length} months. The figures are in the table below.`;
   return html`<figure class="chart">
-    <svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">
-      <title id="${id}-title">${t(lang, 'chartOf')} ${title}</title>
-      <desc id="${id}-desc">${desc}</desc>
-      ${ticks.map((v) => html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#d0d0d0" stroke-width="1" /><text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#1b1b1b">${formatSek(v, lang)}</text>`)}
-      <polygon points="${band}" fill="${BAND}" fill-opacity="0.6" stroke="none" />
-      <path d="${line(points.map((p) => p.high))}" fill="none" stroke="${EDGE}" stroke-width="2" />
-      <path d="${line(points.map((p) => p.low))}" fill="none" stroke="${EDGE}" stroke-width="2" stroke-dasharray="6 4" />
-      ${followedSegments.map((d) => html`<path d="${d}" fill="none" stroke="${FOLLOWED}" stroke-width="2.5" />`)}
-      ${points.map((p, i) => (p.followedUp === null ? '' : html`<circle cx="${x(i).toFixed(1)}" cy="${y(p.followedUp).toFixed(1)}" r="4.5" fill="${FOLLOWED}" />`))}
-      ${points.map((p, i) => (i % 2 === 0 || points.length <= 6 ? html`<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" font-size="11" fill="#1b1b1b">${formatMonth(p.month, lang)}</text>` : ''))}
-      <line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#1b1b1b" stroke-width="1" />
-    </svg>
-    <figcaption>
-      <ul class="legend">
-        <li>
-          <svg width="28" height="12" aria-hidden="true" focusable="false">
-            <rect width="28" height="12" fill="${BAND}" stroke="${EDGE}" stroke-width="2" /></svg
-          >${t(lang, 'estimatedRange')}
-        </li>
-        <li>
-          <svg width="28" height="12" aria-hidden="true" focusable="false">
-            <line x1="0" x2="28" y1="6" y2="6" stroke="${FOLLOWED}" stroke-width="2.5" />
-            <circle cx="14" cy="6" r="4" fill="${FOLLOWED}" /></svg
-          >${t(lang, 'followedUpBenefit')}
-        </li>
-      </ul>
-    </figcaption>
-  </figure>`;
+<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-title ${id}-desc" focusable="false">
+<title id="${id}-title">${t(lang, 'chartOf')} ${title}</title>
+<desc id="${id}-desc">${desc}</desc>
+${ticks.map((v) => html`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#d0d0d0" stroke-width="1"/><text x="${PAD.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11" fill="#1b1b1b">${formatSek(v, lang)}</text>`)}
+<polygon points="${band}" fill="${BAND}" fill-opacity="0.6" stroke="none"/>
+<path d="${line(points.map((p) => p.high))}" fill="none" stroke="${EDGE}" stroke-width="2"/>
+<path d="${line(points.map((p) => p.low))}" fill="none" stroke="${EDGE}" stroke-width="2" stroke-dasharray="6 4"/>
+${followedSegments.map((d) => html`<path d="${d}" fill="none" stroke="${FOLLOWED}" stroke-width="2.5"/>`)}
+${points.map((p, i) => (p.followedUp === null ? '' : html`<circle cx="${x(i).toFixed(1)}" cy="${y(p.followedUp).toFixed(1)}" r="4.5" fill="${FOLLOWED}"/>`))}
+${points.map((p, i) => (i % 2 === 0 || points.length <= 6 ? html`<text x="${x(i).toFixed(1)}" y="${H - PAD.bottom + 18}" text-anchor="middle" font-size="11" fill="#1b1b1b">${formatMonth(p.month, lang)}</text>` : ''))}
+<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(0).toFixed(1)}" y2="${y(0).toFixed(1)}" stroke="#1b1b1b" stroke-width="1"/>
+</svg>
+<figcaption>
+<ul class="legend">
+<li><svg width="28" height="12" aria-hidden="true" focusable="false"><rect width="28" height="12" fill="${BAND}" stroke="${EDGE}" stroke-width="2"/></svg>${t(lang, 'estimatedRange')}</li>
+<li><svg width="28" height="12" aria-hidden="true" focusable="false"><line x1="0" x2="28" y1="6" y2="6" stroke="${FOLLOWED}" stroke-width="2.5"/><circle cx="14" cy="6" r="4" fill="${FOLLOWED}"/></svg>${t(lang, 'followedUpBenefit')}</li>
+</ul>
+</figcaption>
+</figure>`;
 }

@@ -44,46 +44,37 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
   const switchHref = `/lang/${other}?returnTo=${encodeURIComponent(ctx.path)}`;
   return `<!doctype html>${
     html`<html lang="${ctx.lang}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title} – Kommuna</title>
-        <link rel="stylesheet" href="/assets/portal.css" />
-      </head>
-      <body>
-        <a class="skip" href="#main">${t(ctx.lang, 'skip')}</a>
-        <header class="site">
-          <div class="bar">
-            <p class="brand"><a href="/catalogue">Kommuna</a> <span>${t(ctx.lang, 'appName').replace('Kommuna – ', '')}</span></p>
-            <nav aria-label="${t(ctx.lang, 'nav')}">
-              <ul>
-                <li><a href="/catalogue">${t(ctx.lang, 'catalogue')}</a></li>
-                <li><a href="${switchHref}" lang="${other}" hreflang="${other}">${t(ctx.lang, 'switchTo')}</a></li>
-              </ul>
-            </nav>
-            ${
-              ctx.user && ctx.csrfToken
-                ? html`<form class="logout" method="post" action="/auth/logout">
-                    <input type="hidden" name="csrf" value="${ctx.csrfToken}" /><span
-                      >${t(ctx.lang, 'loggedInAs')} <strong>${ctx.user.name}</strong></span
-                    >
-                    <button type="submit">${t(ctx.lang, 'logout')}</button>
-                  </form>`
-                : ''
-            }
-          </div>
-        </header>
-        <main id="main" tabindex="-1">
-          ${ctx.demo ? html`<p class="demo-banner" role="note"><strong>DEMO</strong> ${t(ctx.lang, 'demoBanner')}</p>` : ''} ${body}
-        </main>
-        <footer class="site">
-          <p>
-            Kommuna · EUPL-1.2 ·
-            ${ctx.lang === 'sv' ? 'Siffror över flera kommuner visas bara som summor.' : 'Figures across municipalities are shown as totals only.'}
-          </p>
-        </footer>
-      </body>
-    </html>`.value
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} – Kommuna</title>
+<link rel="stylesheet" href="/assets/portal.css">
+</head>
+<body>
+<a class="skip" href="#main">${t(ctx.lang, 'skip')}</a>
+<header class="site">
+  <div class="bar">
+    <p class="brand"><a href="/catalogue">Kommuna</a> <span>${t(ctx.lang, 'appName').replace('Kommuna – ', '')}</span></p>
+    <nav aria-label="${t(ctx.lang, 'nav')}">
+      <ul>
+        <li><a href="/catalogue">${t(ctx.lang, 'catalogue')}</a></li>
+        <li><a href="${switchHref}" lang="${other}" hreflang="${other}">${t(ctx.lang, 'switchTo')}</a></li>
+      </ul>
+    </nav>
+    ${
+      ctx.user && ctx.csrfToken
+        ? html`<form class="logout" method="post" action="/auth/logout"><input type="hidden" name="csrf" value="${ctx.csrfToken}"><span>${t(ctx.lang, 'loggedInAs')} <strong>${ctx.user.name}</strong></span> <button type="submit">${t(ctx.lang, 'logout')}</button></form>`
+        : ''
+    }
+  </div>
+</header>
+<main id="main" tabindex="-1">
+${ctx.demo ? html`<p class="demo-banner" role="note"><strong>DEMO</strong> ${t(ctx.lang, 'demoBanner')}</p>` : ''}
+${body}
+</main>
+<footer class="site"><p>Kommuna · EUPL-1.2 · ${ctx.lang === 'sv' ? 'Siffror över flera kommuner visas bara som summor.' : 'Figures across municipalities are shown as totals only.'}</p></footer>
+</body>
+</html>`.value
   }`;
 }
 

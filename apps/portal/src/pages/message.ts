@@ -5,7 +5,6 @@ import { Lang, t, TextKey } from '../i18n';
 export function messagePage(lang: Lang, titleKey: TextKey, textKey: TextKey | undefined, extra?: Html): { title: string; body: Html } {
   return {
     title: t(lang, titleKey),
-    body: html`<h1>${t(lang, titleKey)}</h1>
-      ${textKey ? html`<p>${t(lang, textKey)}</p>` : ''}${extra ?? ''}`,
+    body: html`<h1>${t(lang, titleKey)}</h1>${textKey ? html`<p>${t(lang, textKey)}</p>` : ''}${extra ?? ''}`,
   };
 }
