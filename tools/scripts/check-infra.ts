@@ -1,15 +1,17 @@
 // npm run infra:check — validates infra/ without a cluster or a Docker engine:
-//  - renders the kustomize overlays the way `kubectl kustomize` does for what we use (resources,
-//    configMapGenerator, namespace, images) and validates every object against the Kubernetes
-//    OpenAPI schemas shipped in the kubernetes-models package;
+//  - builds the base and every overlay with `kubectl kustomize` (no flags, as `kubectl apply -k` does)
+//    and validates every object against the Kubernetes OpenAPI schemas shipped in the
+//    kubernetes-models package;
 //  - checks what the schemas cannot: non-root read-only containers with resources, the api's
-//    probes, Secrets referenced and never stored, the tenant ConfigMap matching tenants/;
+//    probes, Secrets referenced and never stored, the tenant ConfigMap and the base's tenant copies
+//    matching tenants/, images pinned in every overlay;
 //  - checks infra/compose.yaml's services, health checks, build files and mounted files.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadTenantConfigs, parseTenantConfig } from '@kommuna/platform-tenancy';
-import { TENANTS_CONFIG_MAP } from './k8s-tenants';
+import { K8S_BASE, staleTenantCopies, TENANTS_CONFIG_MAP } from './k8s-tenants';
 
 export const KUBERNETES_MODELS = 'kubernetes-models';
 
@@ -60,52 +62,55 @@ interface ComposeService {
   depends_on?: Record<string, { condition?: string } | undefined>;
 }
 
-interface Kustomization {
-  resources?: string[];
-  namespace?: string;
-  configMapGenerator?: Array<{ name: string; behavior?: 'create' | 'merge' | 'replace'; files?: string[]; literals?: string[] }>;
-  images?: Array<{ name: string; newName?: string; newTag?: string }>;
+/** What `kubectl kustomize` needs; CI machines have kubectl (it bundles kustomize). */
+export const KUBECTL = 'kubectl';
+
+/**
+ * The objects `kubectl kustomize <dir>` builds, exactly as `kubectl apply -k` would send them
+ * (generated ConfigMaps carry their content hash: see baseNameOf).
+ */
+export function renderKustomization(dir: string, kubectl = KUBECTL): K8sObject[] {
+  let built: string;
+  try {
+    built = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException & { stderr?: string };
+    if (failure.code === 'ENOENT') {
+      throw new Error(
+        `${kubectl} is not installed: the manifests are built with \`kubectl kustomize\` as \`kubectl apply -k\` builds them (install kubectl 1.27 or later; CI machines have it)`,
+      );
+    }
+    throw new Error(`kubectl kustomize ${dir} failed: ${(failure.stderr ?? failure.message).trim()}`);
+  }
+  return parseAllDocuments(built)
+    .map((document) => document.toJS() as K8sObject | null)
+    .filter((object): object is K8sObject => object !== null);
 }
 
-/** The objects `kubectl kustomize <dir>` builds (without name hashes and labels). */
-export function renderKustomization(dir: string): K8sObject[] {
-  const kustomization = parse(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')) as Kustomization;
-  const objects: K8sObject[] = [];
-  for (const resource of kustomization.resources ?? []) {
-    const full = path.resolve(dir, resource);
-    if (fs.statSync(full).isDirectory()) objects.push(...renderKustomization(full));
-    else
-      objects.push(
-        ...parseAllDocuments(fs.readFileSync(full, 'utf8'))
-          .map((d) => d.toJS() as K8sObject)
-          .filter(Boolean),
-      );
-  }
-  for (const generator of kustomization.configMapGenerator ?? []) {
-    const data: Record<string, string> = {};
-    for (const literal of generator.literals ?? []) {
-      const [key, ...value] = literal.split('=');
-      data[key] = value.join('=');
-    }
-    for (const file of generator.files ?? []) {
-      const [key, source] = file.includes('=') ? file.split('=') : [path.basename(file), file];
-      data[key] = fs.readFileSync(path.resolve(dir, source), 'utf8');
-    }
-    const existing = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === generator.name);
-    if (generator.behavior === 'merge' && existing) existing.data = { ...dataOf(existing), ...data };
-    else if (generator.behavior === 'replace' && existing) existing.data = data;
-    else objects.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: generator.name }, data });
-  }
+/**
+ * A generated ConfigMap's or Secret's name without the content hash kustomize appends
+ * (kommuna-tenants-25tckbf7d6 is kommuna-tenants); other names as they are.
+ */
+export function baseNameOf(object: K8sObject): string {
+  const name = object.metadata.name;
+  return object.kind === 'ConfigMap' || object.kind === 'Secret' ? name.replace(/-[245-9bcdfghkmt]{10}$/, '') : name;
+}
+
+/** Images an environment would run unpinned: no tag, or :latest, and no digest. */
+export function unpinnedImageProblems(objects: K8sObject[]): string[] {
+  const problems: string[] = [];
   for (const object of objects) {
-    if (kustomization.namespace) object.metadata.namespace = kustomization.namespace;
-    for (const container of podSpecOf(object) ? containersOf(object) : []) {
-      if (container.image === undefined) continue;
-      const [name, tag] = splitImage(container.image);
-      const rule = kustomization.images?.find((i) => i.name === name);
-      if (rule) container.image = `${rule.newName ?? name}:${rule.newTag ?? tag ?? 'latest'}`;
+    if (!podSpecOf(object)) continue;
+    for (const container of containersOf(object)) {
+      const image = container.image ?? '';
+      if (image.includes('@sha256:')) continue;
+      const [, tag] = splitImage(image);
+      if (tag === undefined || tag === 'latest') {
+        problems.push(`${object.kind} ${object.metadata.name} container ${container.name}: image ${image} is not pinned to a version`);
+      }
     }
   }
-  return objects;
+  return problems;
 }
 
 const splitImage = (image: string): [string, string | undefined] => {
@@ -163,7 +168,7 @@ function isInstalled(): boolean {
 /** What Kommuna's manifests must do beyond being well-formed. */
 export function policyProblems(objects: K8sObject[], tenantsDir: string): string[] {
   const problems: string[] = [];
-  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && baseNameOf(o) === name);
 
   for (const object of objects) {
     const where = `${object.kind} ${object.metadata.name}`;
@@ -214,18 +219,23 @@ export function policyProblems(objects: K8sObject[], tenantsDir: string): string
   const jobEnv = (specOf(job)?.template?.spec?.containers?.[0]?.env ?? []).map((e) => e.name);
   if (!jobEnv.includes('DATABASE_MIGRATION_URL')) problems.push('Job kommuna-migrate must run as the owner (DATABASE_MIGRATION_URL)');
 
-  // The tenant ConfigMap holds exactly the tenant files, each valid.
+  // The tenant ConfigMap holds exactly the tenant files, as they are in tenants/, each valid.
   const tenants = find('ConfigMap', TENANTS_CONFIG_MAP);
-  const expected = loadTenantConfigs(tenantsDir)
-    .map((t) => `${t.config.slug}.yaml`)
-    .sort();
+  const tenantFiles = loadTenantConfigs(tenantsDir);
+  const expected = tenantFiles.map((t) => `${t.config.slug}.yaml`).sort();
   const actual = Object.keys(dataOf(tenants) ?? {}).sort();
   if (JSON.stringify(actual) !== JSON.stringify(expected)) {
     problems.push(
-      `ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`,
+      `ConfigMap ${TENANTS_CONFIG_MAP} holds [${actual.join(', ')}] but tenants/ has [${expected.join(', ')}]: run the tenant generator or npm run k8s:tenants`,
     );
   }
   for (const [key, text] of Object.entries(dataOf(tenants) ?? {})) {
+    const original = tenantFiles.find((t) => `${t.config.slug}.yaml` === key);
+    if (original && fs.readFileSync(original.file, 'utf8') !== text) {
+      problems.push(
+        `ConfigMap ${TENANTS_CONFIG_MAP} ${key} differs from tenants/${original.config.slug}/tenant.yaml: run npm run k8s:tenants`,
+      );
+    }
     const parsed = parseTenantConfig(key, text);
     if (!parsed.ok)
       problems.push(`ConfigMap ${TENANTS_CONFIG_MAP} ${key}: ${parsed.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`);
@@ -301,11 +311,20 @@ if (require.main === module) {
   const root = path.resolve(__dirname, '../..');
   const problems: string[] = [];
   try {
-    for (const overlay of ['infra/k8s/base', 'infra/k8s/overlays/example']) {
-      const objects = renderKustomization(path.join(root, overlay));
+    const overlaysDir = path.join(root, 'infra/k8s/overlays');
+    const overlays = fs
+      .readdirSync(overlaysDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `infra/k8s/overlays/${entry.name}`)
+      .sort();
+    problems.push(...staleTenantCopies(root).map((p) => `${p}: run npm run k8s:tenants`));
+    for (const kustomization of [K8S_BASE, ...overlays]) {
+      const objects = renderKustomization(path.join(root, kustomization));
       const found = [...kubernetesSchemaProblems(objects), ...policyProblems(objects, path.join(root, 'tenants'))];
-      problems.push(...found.map((p) => `${overlay}: ${p}`));
-      console.log(`${overlay}: ${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(', ')})`);
+      // The base names :latest on purpose; an environment runs the versions its overlay names.
+      if (kustomization !== K8S_BASE) found.push(...unpinnedImageProblems(objects));
+      problems.push(...found.map((p) => `${kustomization}: ${p}`));
+      console.log(`${kustomization}: ${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(', ')})`);
     }
     problems.push(...composeProblems(path.join(root, 'infra/compose.yaml')).map((p) => `infra/compose.yaml: ${p}`));
   } catch (error) {
@@ -314,5 +333,8 @@ if (require.main === module) {
   if (problems.length > 0) {
     console.error(`Infrastructure check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exitCode = 1;
-  } else console.log('Kubernetes manifests match the Kubernetes schemas and our rules; compose.yaml is complete.');
+  } else
+    console.log(
+      'kubectl kustomize builds every overlay; the manifests match the Kubernetes schemas and our rules; compose.yaml is complete.',
+    );
 }

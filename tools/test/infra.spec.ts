@@ -2,21 +2,35 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { composeProblems, K8sObject, kubernetesSchemaProblems, policyProblems, renderKustomization } from '../scripts/check-infra';
+import {
+  baseNameOf,
+  composeProblems,
+  K8sObject,
+  kubernetesSchemaProblems,
+  policyProblems,
+  renderKustomization,
+  unpinnedImageProblems,
+} from '../scripts/check-infra';
+import { k8sTenantCopy, staleTenantCopies, syncTenantCopies } from '../scripts/k8s-tenants';
 import { CHECKED_TREE, memberTenants, REPO_ROOT, TENANTS_DIR } from './members';
 
 // The Kubernetes manifests list the members (the tenant ConfigMap), so they are read from the checked
 // tree; the compose file and the Dockerfile name no member and are read from the repository.
 const root = REPO_ROOT;
 const tenantsDir = TENANTS_DIR;
-const OVERLAYS = ['infra/k8s/base', 'infra/k8s/overlays/example'];
+const ENVIRONMENTS = fs
+  .readdirSync(path.join(root, 'infra/k8s/overlays'))
+  .map((name) => `infra/k8s/overlays/${name}`)
+  .sort();
+const OVERLAYS = ['infra/k8s/base', ...ENVIRONMENTS];
 
+// Built by `kubectl kustomize`, as `kubectl apply -k` builds them (CI machines have kubectl).
 const render = (overlay: string) => renderKustomization(path.join(CHECKED_TREE, overlay));
 // The tests break manifests on purpose, so they reach into them as loose JSON.
 type Manifest = K8sObject & Record<string, any>;
 const clone = (objects: K8sObject[]): K8sObject[] => JSON.parse(JSON.stringify(objects));
 const byName = (objects: K8sObject[], kind: string, name: string): Manifest => {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  const found = objects.find((o) => o.kind === kind && baseNameOf(o) === name);
   if (!found) throw new Error(`${kind} ${name} is not in the rendered manifests`);
   return found;
 };
@@ -24,7 +38,7 @@ const byName = (objects: K8sObject[], kind: string, name: string): Manifest => {
 describe('Kubernetes manifests (infra/k8s)', () => {
   it.each(OVERLAYS)('%s renders the api, worker, portal, migration Job, autoscaler and the tenant ConfigMap', (overlay) => {
     const objects = render(overlay);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+    expect(objects.map((o) => `${o.kind}/${baseNameOf(o)}`).sort()).toEqual([
       'ConfigMap/kommuna-platform',
       'ConfigMap/kommuna-tenants',
       'Deployment/kommuna-api',
@@ -105,9 +119,88 @@ describe('Kubernetes manifests (infra/k8s)', () => {
       'Deployment kommuna-worker container worker: resources.limits needs cpu and memory',
       'Secret kommuna-database: Secrets are referenced, never kept in the manifests',
       'kommuna-api: readinessProbe must GET /health/ready',
-      `ConfigMap kommuna-tenants holds [${members.join(', ')}] but tenants/ has [${[...members, 'solleftea.yaml'].sort().join(', ')}]: run the tenant generator or edit infra/k8s/base/kustomization.yaml`,
+      `ConfigMap kommuna-tenants holds [${members.join(', ')}] but tenants/ has [${[...members, 'solleftea.yaml'].sort().join(', ')}]: run the tenant generator or npm run k8s:tenants`,
     ]);
     fs.rmSync(moreTenants, { recursive: true, force: true });
+  });
+
+  it('mounts the tenant files as they are in tenants/, and a changed one is caught', () => {
+    const objects = clone(render('infra/k8s/base'));
+    const tenants = byName(objects, 'ConfigMap', 'kommuna-tenants');
+    // The generated name carries the content hash, so a changed tenant rolls the pods.
+    expect(tenants.metadata.name).toMatch(/^kommuna-tenants-[a-z0-9]{10}$/);
+    const api = byName(objects, 'Deployment', 'kommuna-api').spec.template.spec;
+    expect(api.volumes.map((v: { configMap?: { name: string } }) => v.configMap?.name)).toContain(tenants.metadata.name);
+    for (const tenant of memberTenants()) {
+      expect(tenants.data[`${tenant.slug}.yaml`]).toBe(fs.readFileSync(path.join(tenantsDir, tenant.slug, 'tenant.yaml'), 'utf8'));
+    }
+    const first = memberTenants()[0].slug;
+    tenants.data[`${first}.yaml`] += '# edited in the copy only\n';
+    expect(policyProblems(objects, tenantsDir)).toEqual([
+      `ConfigMap kommuna-tenants ${first}.yaml differs from tenants/${first}/tenant.yaml: run npm run k8s:tenants`,
+    ]);
+  });
+
+  it("keeps the base's copies of the tenant files equal to tenants/", () => {
+    expect(staleTenantCopies(CHECKED_TREE)).toEqual([]);
+  });
+
+  it('catches a stale, missing or left-over copy, and npm run k8s:tenants mends them', () => {
+    const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-k8s-copies-'));
+    try {
+      fs.cpSync(tenantsDir, path.join(tree, 'tenants'), { recursive: true });
+      fs.cpSync(path.join(CHECKED_TREE, 'infra/k8s'), path.join(tree, 'infra/k8s'), { recursive: true });
+      const [first, second] = memberTenants().map((t) => t.slug);
+      fs.appendFileSync(path.join(tree, 'tenants', first, 'tenant.yaml'), '# a hand edit\n');
+      fs.rmSync(path.join(tree, k8sTenantCopy(second)));
+      fs.writeFileSync(path.join(tree, k8sTenantCopy('gone')), 'slug: gone\n');
+      expect(staleTenantCopies(tree)).toEqual([
+        `${k8sTenantCopy(first)} differs from tenants/${first}/tenant.yaml`,
+        `${k8sTenantCopy(second)} is missing`,
+        `infra/k8s/base/tenants/gone.yaml has no tenants/gone/tenant.yaml`,
+      ]);
+      syncTenantCopies(tree);
+      expect(staleTenantCopies(tree)).toEqual([]);
+      const rebuilt = byName(renderKustomization(path.join(tree, 'infra/k8s/base')), 'ConfigMap', 'kommuna-tenants');
+      expect(rebuilt.data[`${first}.yaml`]).toMatch(/# a hand edit\n$/);
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it.each(ENVIRONMENTS)('%s pins every image to a version', (overlay) => {
+    expect(unpinnedImageProblems(render(overlay))).toEqual([]);
+  });
+
+  it('the image check catches :latest and untagged images', () => {
+    const objects = clone(render('infra/k8s/base'));
+    byName(objects, 'Deployment', 'kommuna-worker').spec.template.spec.containers[0].image = 'kommuna/worker';
+    expect(unpinnedImageProblems(objects)).toEqual([
+      'Deployment kommuna-api container tenant-files: image kommuna/api:latest is not pinned to a version',
+      'Deployment kommuna-api container api: image kommuna/api:latest is not pinned to a version',
+      'Deployment kommuna-portal container portal: image kommuna/portal:latest is not pinned to a version',
+      'Deployment kommuna-worker container tenant-files: image kommuna/worker:latest is not pinned to a version',
+      'Deployment kommuna-worker container worker: image kommuna/worker is not pinned to a version',
+      'Job kommuna-migrate container migrate: image kommuna/api:latest is not pinned to a version',
+    ]);
+  });
+
+  it("passes on kubectl's refusal, and says so when kubectl is missing", () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-k8s-outside-'));
+    try {
+      fs.mkdirSync(path.join(outside, 'base'));
+      fs.writeFileSync(path.join(outside, 'tenant.yaml'), 'slug: x\n');
+      fs.writeFileSync(
+        path.join(outside, 'base/kustomization.yaml'),
+        stringify({ configMapGenerator: [{ name: 'kommuna-tenants', files: ['x.yaml=../tenant.yaml'] }] }),
+      );
+      expect(() => renderKustomization(path.join(outside, 'base'))).toThrow(/^kubectl kustomize .* failed: .*not in or below/s);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+    expect(() => renderKustomization(path.join(root, 'infra/k8s/base'), 'kubectl-not-installed')).toThrow(
+      /^kubectl-not-installed is not installed: .*kubectl kustomize.*CI machines have it/,
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { requestContext, TenantConfig } from '@kommuna/platform-tenancy';
 import { testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { sharesCosts } from '@kommuna/catalogue';
 import { CitizenFormsService, E_FORMS_DATABASE_SCHEMA, loadEFormsContent } from '@kommuna/e-forms';
-import { K8S_KUSTOMIZATION } from '../scripts/k8s-tenants';
+import { k8sTenantCopy, K8S_KUSTOMIZATION, syncTenantCopies } from '../scripts/k8s-tenants';
 import { REALM_EXPORT_FILE, tenantGenerator, TenantGeneratorOptions } from '../generators/tenant/generator';
 import { CHECKED_TREE_ENV, memberTenants, REPO_ROOT } from './members';
 
@@ -120,6 +120,8 @@ describe('onboarding a fifth municipality keeps main green', () => {
     fs.cpSync(path.join(REPO_ROOT, 'infra'), path.join(workspace, 'infra'), { recursive: true });
     kramfors = await onboard(workspace, KRAMFORS);
     adoptParkingPermit(workspace, kramfors.slug);
+    // After a hand edit of a tenant file the admin copies it into the Kubernetes base again.
+    syncTenantCopies(workspace);
     harjedalen = await onboard(workspace, HARJEDALEN);
   });
 
@@ -144,6 +146,10 @@ describe('onboarding a fifth municipality keeps main green', () => {
       expect(fs.readFileSync(path.join(workspace, file), 'utf8')).not.toBe(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
     }
     expect(fs.existsSync(path.join(REPO_ROOT, 'tenants/kramfors'))).toBe(false);
+    expect(fs.existsSync(path.join(REPO_ROOT, k8sTenantCopy('kramfors')))).toBe(false);
+    expect(fs.readFileSync(path.join(workspace, k8sTenantCopy('harjedalen')), 'utf8')).toBe(
+      fs.readFileSync(path.join(workspace, 'tenants/harjedalen/tenant.yaml'), 'utf8'),
+    );
   });
 
   it('leaves the other tools suites nothing to read that onboarding writes', () => {

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import type { TenantConfig } from '@kommuna/platform-tenancy';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import { freePort, NodeProcess, startNodeProcess } from '@kommuna/platform-testing';
-import { K8S_KUSTOMIZATION, tenantConfigMapEntry } from '../scripts/k8s-tenants';
+import { k8sTenantCopy, K8S_KUSTOMIZATION, K8S_TENANT_COPIES, tenantConfigMapEntry } from '../scripts/k8s-tenants';
 import { keycloakRealmExport } from '../scripts/keycloak-realm';
 import tenantGeneratorEntry, { REALM_EXPORT_FILE, tenantGenerator, TenantGeneratorOptions } from '../generators/tenant/generator';
 import { slugOf, swedishDisplayName } from '../generators/tenant/municipality-names';
@@ -35,6 +35,7 @@ function seededTree(): Tree {
   copy('tenants');
   copy(REALM_EXPORT_FILE);
   copy(K8S_KUSTOMIZATION);
+  copy(K8S_TENANT_COPIES);
   return tree;
 }
 
@@ -112,6 +113,7 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
 
     it('writes tenant.yaml, the checklist, the realm export and the Kubernetes tenant list, and nothing else', () => {
       expect(changes).toEqual([
+        `CREATE ${k8sTenantCopy('solleftea')}`,
         'CREATE tenants/solleftea/ONBOARDING.md',
         'CREATE tenants/solleftea/tenant.yaml',
         `UPDATE ${K8S_KUSTOMIZATION}`,
@@ -123,6 +125,10 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
       const kustomization = parse(fs.readFileSync(path.join(dir, K8S_KUSTOMIZATION), 'utf8'));
       const tenants = kustomization.configMapGenerator.find((g: { name: string }) => g.name === 'kommuna-tenants');
       expect(tenants.files).toEqual(withSolleftea.map(tenantConfigMapEntry));
+      // kustomize reads only inside the base, so the ConfigMap's source is a copy of the tenant file there.
+      expect(fs.readFileSync(path.join(dir, k8sTenantCopy('solleftea')), 'utf8')).toBe(
+        fs.readFileSync(path.join(dir, 'tenants/solleftea/tenant.yaml'), 'utf8'),
+      );
     });
 
     it('passes the tenant loader start-up uses, beside the members', () => {
@@ -267,6 +273,7 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     expect(config.auth).toEqual({ realm: 'personal', organization: 'solleftea', issuer, citizenAssurance: 'loa3' });
     // Its staff's tokens come from its own Keycloak: the shared realm gets no Organization or client.
     expect(changesSince(tree, before)).toEqual([
+      `CREATE ${k8sTenantCopy('solleftea')}`,
       'CREATE tenants/solleftea/ONBOARDING.md',
       'CREATE tenants/solleftea/tenant.yaml',
       `UPDATE ${K8S_KUSTOMIZATION}`,
@@ -354,6 +361,7 @@ describe('tenant generator (nx g @kommuna/tools:tenant)', () => {
     expect(run.stdout).toContain('CREATE tenants/ornskoldsvik/ONBOARDING.md');
     expect(run.stdout).toContain(`UPDATE ${REALM_EXPORT_FILE}`);
     expect(run.stdout).toContain(`UPDATE ${K8S_KUSTOMIZATION}`);
+    expect(run.stdout).toContain(`CREATE ${k8sTenantCopy('ornskoldsvik')}`);
     expect(fs.existsSync(path.join(root, 'tenants/ornskoldsvik'))).toBe(false);
   }, 120_000);
 

@@ -1,14 +1,14 @@
 // `nx g @kommuna/tools:tenant --kommunkod=2283 --organisationsnummer=212000-2429`: onboards a
 // municipality — tenants/<slug>/tenant.yaml, its ONBOARDING.md checklist, the Keycloak realm export
-// and the Kubernetes tenant ConfigMap's file list. Everything is checked before the first write,
-// so bad input leaves the tree untouched. Its services start as `planned`: not in use, and paying
+// and the Kubernetes base's copy of the tenant file with the tenant ConfigMap's file list. Everything
+// is checked before the first write, so bad input leaves the tree untouched. Its services start as `planned`: not in use, and paying
 // nothing, until the steering group decides.
 import * as path from 'node:path';
 import { GeneratorCallback, generateFiles, joinPathFragments, logger, Tree } from '@nx/devkit';
 import { parse as parseYaml, stringify } from 'yaml';
 import { findKommun, parseOrganisationsnummer } from '@kommuna/shared-identifiers';
 import { parseTenantConfig, SERVICE_IDS, ServiceId, TENANT_FILE_NAME, TenantConfig } from '@kommuna/platform-tenancy';
-import { K8S_KUSTOMIZATION, withTenantFiles } from '../../scripts/k8s-tenants';
+import { k8sTenantCopy, K8S_KUSTOMIZATION, withTenantFiles } from '../../scripts/k8s-tenants';
 import { keycloakRealmExport } from '../../scripts/keycloak-realm';
 import { englishDisplayName, slugOf, swedishDisplayName } from './municipality-names';
 
@@ -83,9 +83,12 @@ export async function tenantGenerator(tree: Tree, options: TenantGeneratorOption
   const all = [...existing.map((t) => t.config), config].sort((a, b) => a.slug.localeCompare(b.slug));
   tree.write(REALM_EXPORT_FILE, JSON.stringify(keycloakRealmExport(all), null, 2) + '\n');
   const files = [tenantFile, joinPathFragments(dir, 'ONBOARDING.md'), REALM_EXPORT_FILE];
-  // The Kubernetes tenant ConfigMap lists its files (kustomize cannot glob).
+  // The Kubernetes tenant ConfigMap reads a copy of the file inside the base (kustomize reads
+  // nothing outside it) and lists its files (kustomize cannot glob).
   const kustomization = tree.read(K8S_KUSTOMIZATION, 'utf-8');
   if (kustomization !== null) {
+    tree.write(k8sTenantCopy(config.slug), text);
+    files.push(k8sTenantCopy(config.slug));
     tree.write(
       K8S_KUSTOMIZATION,
       withTenantFiles(
