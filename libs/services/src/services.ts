@@ -26,6 +26,7 @@ import {
 import { LoadedTenantConfig, loadTenantConfigs, TENANT_FILE_NAME } from '@kommuna/platform-tenancy';
 import { HOME_CARE_SERVICE } from '@kommuna/home-care';
 import { AI_SERVICE } from '@kommuna/ai';
+import { RULES_SERVICE } from '@kommuna/rules';
 
 /**
  * The shared services, listed once. A library of its own rather than a file in apps/api: the api,
@@ -40,6 +41,7 @@ export const SERVICES: readonly ServiceDescriptor[] = [
   CATALOGUE_SERVICE,
   HOME_CARE_SERVICE,
   AI_SERVICE,
+  RULES_SERVICE,
 ];
 
 /** Combines schemas in order; TypeORM runs the migrations by their timestamps whatever the order. */

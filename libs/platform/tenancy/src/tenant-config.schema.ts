@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { allKommuner, parseOrganisationsnummer } from '@kommuna/shared-identifiers';
 
 /** The shared services a municipality can take part in (docs/architecture.md#layout-and-boundaries). */
-export const SERVICE_IDS = ['digital-mail', 'e-forms', 'minasidor', 'catalogue', 'home-care', 'ai'] as const;
+export const SERVICE_IDS = ['digital-mail', 'e-forms', 'minasidor', 'catalogue', 'home-care', 'ai', 'rules'] as const;
 export type ServiceId = (typeof SERVICE_IDS)[number];
 
 /**
