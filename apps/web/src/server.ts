@@ -21,6 +21,7 @@ import {
   PublishedFormSummary,
   SUBMIT_FORM,
 } from './http/queries';
+import { localPath, PostedForm, RouteKit } from './http/route-kit';
 import { csrfMatches, derivedKey, newToken, seal, Session, SessionStore, unseal } from './http/sessions';
 import { Lang, LANGS, t } from './i18n';
 import { formPage, FormPageState, receiptPage, servicesPage } from './pages/e-services';
@@ -28,6 +29,7 @@ import { chooseMunicipalityPage } from './pages/home';
 import { messagePage, Page, PageContext, renderPage } from './pages/layout';
 import { casePage, myPagesPage } from './pages/my-pages';
 import type { TenantHosts, WebTenant } from './tenants';
+import { registerWorkspaceRoutes } from './workspace/routes';
 
 const SESSION_COOKIE = 'kw_session';
 const LOGIN_COOKIE = 'kw_login';
@@ -59,14 +61,7 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return cookies;
 }
 
-/** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
-const localPath = (value: unknown, fallback = '/'): string =>
-  typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback;
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A posted form's fields in order, a name that repeats (checkboxes) once per value. */
-type PostedForm = Array<[string, string]>;
 
 /**
  * The residents' web: every member municipality on one app, told apart by host name. Pages are
@@ -210,6 +205,45 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   };
   const postedValue = (request: FastifyRequest, name: string) =>
     Array.isArray(request.body) ? (request.body as PostedForm).find(([n]) => n === name)?.[1] : undefined;
+
+  const apiOrigin = new URL(config.apiUrl).origin;
+  const kit: RouteKit = {
+    api,
+    apiOrigin,
+    langOf,
+    context,
+    send,
+    resident,
+    residentPost: (work) =>
+      resident(async (request, reply, tenant, session) =>
+        postAllowed(request, session)
+          ? work(request, reply, tenant, session)
+          : send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle'))),
+      ),
+    postedValue,
+    postedEntries: (request) => (Array.isArray(request.body) ? (request.body as PostedForm) : []),
+    caller: (tenant, session) => ({ tenant: tenant.slug, accessToken: session.accessToken }),
+    proxyPdf: async (reply, tenant, session, apiPath) => {
+      // Only the platform's own paths on the api, never a full URL a record might carry.
+      if (!/^\/[A-Za-z0-9/_.-]+$/.test(apiPath) || apiPath.includes('..')) throw new ApiError('NOT_FOUND', 'Not a document path');
+      const response = await fetch(`${apiOrigin}${apiPath}?language=${langOf(reply.request)}`, {
+        headers: { authorization: `Bearer ${session.accessToken}`, 'x-kommuna-tenant': tenant.slug },
+        signal: AbortSignal.timeout(15_000),
+      }).catch((error: Error) => {
+        throw new ApiError('API_UNAVAILABLE', `The api cannot be reached (${error.message})`);
+      });
+      if (response.status === 401) throw new ApiError('UNAUTHENTICATED', 'The api did not accept the token');
+      if (response.status === 403) throw new ApiError('FORBIDDEN', 'Not allowed');
+      if (response.status === 404) throw new ApiError('NOT_FOUND', 'No such document');
+      if (!response.ok || !response.headers.get('content-type')?.startsWith('application/pdf'))
+        throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} for a document`);
+      const disposition = response.headers.get('content-disposition') ?? 'inline';
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', disposition)
+        .send(Buffer.from(await response.arrayBuffer()));
+    },
+  };
 
   app.get('/health', async () => ({ status: 'ok' }));
 
@@ -458,6 +492,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       return send(reply, 200, ctx, casePage(ctx.lang, myCase));
     }),
   );
+
+  registerWorkspaceRoutes(app, kit);
 
   app.setNotFoundHandler((request, reply) => {
     const ctx = context(request, tenantOf(request));

@@ -107,6 +107,26 @@ async function tabTo(page: Page, wanted: (f: Awaited<ReturnType<typeof focused>>
   throw new Error(`Tab never reached ${what}; the focus is on ${JSON.stringify(await focused(page))}`);
 }
 
+/** Logs in at dev-idp's login page with a demo account (every demo account's password is kommuna-demo). */
+async function logIn(page: Page, username: string): Promise<void> {
+  await page.getByLabel('Användarnamn').fill(username);
+  await page.getByLabel('Lösenord').fill('kommuna-demo');
+  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
+}
+
+/** The parking permit filled in by mouse (the keyboard walk is its own test), left for the case worker (no certificate). */
+async function submitParkingPermit(page: Page, disability: string): Promise<string> {
+  await page.locator('#root_roll-0').check();
+  await page.getByLabel('Telefonnummer').fill('060-12 34 56');
+  await page.getByLabel('Beskriv din funktionsnedsättning').fill(disability);
+  await page.getByLabel('Hur länge beräknas funktionsnedsättningen vara (månader)?').fill('24');
+  await page.getByLabel('Hur långt kan du gå utan att vila (meter)?').fill('50');
+  await page.locator('#root_harLakarintyg-1').check();
+  await posting(page, () => page.getByRole('button', { name: 'Skicka in' }).click());
+  expect(page.url()).toMatch(/\/receipts\//);
+  return (await page.locator('#errand-number').textContent()) ?? '';
+}
+
 describe('residents web in a real browser', () => {
   let idp: NodeProcess | undefined;
   let api: NodeProcess | undefined;
@@ -386,6 +406,108 @@ describe('residents web in a real browser', () => {
     expect(old.status).toBe(303);
     expect(old.headers.location).toMatch(/^\/auth\/login/);
     await context.close();
+  }, 240_000);
+
+  it("gives a case worker their unit's inbox, the case, a completion request and a decision with validity and its document; other units see nothing", async () => {
+    const resident = await newContext();
+    const residentPage = await resident.newPage();
+    await residentPage.goto(`${sundsvall()}/e-services/parkeringstillstand`);
+    await logIn(residentPage, 'medborgare-anna');
+    await residentPage.waitForURL(`${sundsvall()}/e-services/parkeringstillstand`);
+    const errandNumber = await submitParkingPermit(residentPage, 'Jag har en nervskada i benen och kan bara gå korta sträckor.');
+    expect(errandNumber).toMatch(/^PTS-\d{4}-\d{6}$/);
+    // A resident has no workspace.
+    await residentPage.goto(`${sundsvall()}/workspace`);
+    expect(await residentPage.locator('h1').textContent()).toBe('Ingen behörighet');
+
+    const staff = await newContext();
+    const page = await staff.newPage();
+    await page.goto(`${sundsvall()}/workspace`);
+    await logIn(page, 'sundsvall-socialtjanst');
+    await page.waitForURL(`${sundsvall()}/workspace`);
+    expect(await page.locator('h1').textContent()).toBe('Inkorg – socialtjanst');
+    const row = page.locator('tbody tr', { hasText: errandNumber });
+    expect(await row.locator('td').allTextContents()).toEqual([
+      `${errandNumber}Ansök om parkeringstillstånd för rörelsehindrade`,
+      'Handläggs',
+      expect.any(String),
+    ]);
+    await expectAccessible(page, 'workspace inbox');
+    await screenshot(page, 'web-workspace-inbox');
+    // The status filter: the errand is under "Handläggs", not under "Beslut finns".
+    await page.getByLabel('Visa status').selectOption('decided');
+    await posting(page, () => page.getByRole('button', { name: 'Filtrera' }).click());
+    expect(await page.locator('main').textContent()).not.toContain(errandNumber);
+
+    await page.goto(`${sundsvall()}/workspace?status=manual_handling`);
+    await page.getByRole('link', { name: errandNumber }).click();
+    await page.waitForURL(/\/workspace\/submissions\//);
+    const caseUrl = page.url();
+    expect(await page.locator('h1').textContent()).toBe(`Ansök om parkeringstillstånd för rörelsehindrade, ${errandNumber}`);
+    expect(await page.locator('main').textContent()).toContain('Jag har en nervskada i benen');
+    await expectAccessible(page, 'workspace case');
+    await screenshot(page, 'web-workspace-case');
+
+    // An empty completion request: the error summary names the field and links to it.
+    await posting(page, () => page.getByRole('button', { name: 'Begär komplettering' }).click());
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Vad behöver den sökande komplettera?: Fältet måste fyllas i',
+    ]);
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
+    await expectAccessible(page, 'workspace case with an error');
+    await page
+      .getByLabel('Vad behöver den sökande komplettera? (på svenska)')
+      .fill('Skicka ett läkarintyg som visar hur länge funktionsnedsättningen varar.');
+    await posting(page, () => page.getByRole('button', { name: 'Begär komplettering' }).click());
+    expect(await page.getByRole('status').textContent()).toBe('Begäran om komplettering är skickad.');
+    expect(await page.locator('#case-status').textContent()).toBe('Komplettering behövs');
+
+    // The decision: an approval with reasons, legal basis and a validity period.
+    await posting(page, () => page.getByRole('button', { name: 'Fatta beslut' }).click());
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Beslut: Fältet måste fyllas i',
+      'Motivering: Fältet måste fyllas i',
+    ]);
+    await page.getByLabel('Bifall').check();
+    await page.getByLabel('Motivering (på svenska)').fill('Funktionsnedsättningen är väsentlig och varaktig.');
+    await page.getByLabel('Motivering (på engelska, frivilligt)').fill('The disability is substantial and lasting.');
+    await page.getByLabel('Lagrum: SFS-nummer').fill('1998:1276');
+    await page.getByLabel('Kapitel').fill('13');
+    await page.getByLabel('Paragraf').fill('8');
+    await page.getByLabel('Giltigt från').fill('2027-01-01');
+    await page.getByLabel('Giltigt till och med').fill('2028-12-31');
+    await posting(page, () => page.getByRole('button', { name: 'Fatta beslut' }).click());
+    expect(await page.getByRole('status').textContent()).toBe('Beslutet är fattat.');
+    expect(await page.locator('#case-status').textContent()).toBe('Beslut finns');
+    const decision = await page.locator('section[aria-labelledby="decision"]').textContent();
+    expect(decision).toContain('Bifall');
+    expect(decision).toContain('Funktionsnedsättningen är väsentlig och varaktig.');
+    expect(decision).toContain('SFS 1998:1276 13 kap. 8 §');
+    expect(decision).toContain('1 jan. 2027 – 31 dec. 2028');
+    // Decided: nothing more to do on it.
+    expect(await page.getByRole('button', { name: 'Fatta beslut' }).count()).toBe(0);
+    await expectAccessible(page, 'workspace decided case');
+    await screenshot(page, 'web-workspace-decided');
+    const documentLink = page.getByRole('link', { name: 'Beslutsdokument (PDF)' });
+    const documentResponse = await request(new URL((await documentLink.getAttribute('href'))!, sundsvall()).toString(), {
+      headers: { cookie: `kw_session=${(await staff.cookies()).find((c) => c.name === 'kw_session')!.value}` },
+    });
+    expect(documentResponse.status).toBe(200);
+    expect(documentResponse.headers['content-type']).toBe('application/pdf');
+    expect(documentResponse.body.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Another unit of the same municipality: not in its inbox, and the case's address is not found.
+    const school = await newContext();
+    const schoolPage = await school.newPage();
+    await schoolPage.goto(`${sundsvall()}/workspace`);
+    await logIn(schoolPage, 'sundsvall-skola');
+    await schoolPage.waitForURL(`${sundsvall()}/workspace`);
+    expect(await schoolPage.locator('h1').textContent()).toBe('Inkorg – skola');
+    expect(await schoolPage.locator('main').textContent()).not.toContain(errandNumber);
+    const response = await schoolPage.goto(caseUrl);
+    expect(response?.status()).toBe(404);
+    expect(await schoolPage.locator('main').textContent()).not.toContain(errandNumber);
+    await Promise.all([resident.close(), staff.close(), school.close()]);
   }, 240_000);
 
   it('refuses a post without the session token or from another origin, and an unknown host', async () => {

@@ -8,7 +8,7 @@ export interface PageContext {
   /** The current path with query, for the language switch to come back to. */
   path: string;
   tenant?: WebTenant;
-  user?: { name: string };
+  user?: { name: string; roles?: string[] };
   csrfToken?: string;
   /** The stylesheet's hashed path. */
   stylesheet: string;
@@ -53,6 +53,11 @@ function Layout({ ctx, page }: { ctx: PageContext; page: Page }) {
                     <li>
                       <a href="/my-pages">{t(ctx.lang, 'myPages')}</a>
                     </li>
+                    {ctx.user?.roles?.includes('case_worker') ? (
+                      <li>
+                        <a href="/workspace">{t(ctx.lang, 'workspace')}</a>
+                      </li>
+                    ) : null}
                   </>
                 ) : null}
                 <li>

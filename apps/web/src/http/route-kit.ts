@@ -1,0 +1,38 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Lang } from '../i18n';
+import type { Page, PageContext } from '../pages/layout';
+import type { WebTenant } from '../tenants';
+import type { ApiCaller, ApiClient } from './api-client';
+import type { Session } from './sessions';
+
+/** A posted form's fields in order, a name that repeats (checkboxes) once per value. */
+export type PostedForm = Array<[string, string]>;
+
+export type SessionHandler = (request: FastifyRequest, reply: FastifyReply, tenant: WebTenant, session: Session) => Promise<unknown>;
+
+/**
+ * What the web's route modules share with the server that builds them: the api, the page frame,
+ * and the guards every municipal page goes through (host → municipality, session, CSRF).
+ */
+export interface RouteKit {
+  api: ApiClient;
+  /** The api's origin: the platform's own links (decision documents) are paths on it. */
+  apiOrigin: string;
+  langOf(request: FastifyRequest): Lang;
+  context(request: FastifyRequest, tenant?: WebTenant, session?: Session): PageContext;
+  send(reply: FastifyReply, status: number, ctx: PageContext, page: Page): FastifyReply;
+  /** A page for a logged-in user at this municipality; anyone else goes through the login first. */
+  resident(work: SessionHandler): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** A post of a logged-in user: the session's CSRF token and a same-origin Origin are checked first (403 else). */
+  residentPost(work: SessionHandler): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+  /** The first value posted under `name`. */
+  postedValue(request: FastifyRequest, name: string): string | undefined;
+  postedEntries(request: FastifyRequest): PostedForm;
+  caller(tenant: WebTenant, session: Session): ApiCaller;
+  /** A PDF from the api's own path (e.g. a decision document), fetched with the user's token and passed on. */
+  proxyPdf(reply: FastifyReply, tenant: WebTenant, session: Session, apiPath: string): Promise<unknown>;
+}
+
+/** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
+export const localPath = (value: unknown, fallback = '/'): string =>
+  typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback;

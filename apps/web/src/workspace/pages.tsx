@@ -1,0 +1,359 @@
+import { Fragment } from 'react';
+import { dateOnly, dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
+import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from '../pages/error-summary';
+import type { Page } from '../pages/layout';
+import { InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
+
+export const submissionPath = (id: string) => `/workspace/submissions/${encodeURIComponent(id)}`;
+
+/** The inbox of the case worker's unit: newest first, a status filter, keyset paging. */
+export function inboxPage(lang: Lang, unit: string | null, page: InboxPage, status: SubmissionStatus | undefined, paged: boolean): Page {
+  const next = new URLSearchParams();
+  if (status) next.set('status', status);
+  if (page.endCursor) next.set('after', page.endCursor);
+  return {
+    title: t(lang, 'inbox'),
+    body: (
+      <>
+        <h1>
+          {t(lang, 'inbox')}
+          {unit ? ` – ${unit}` : ''}
+        </h1>
+        <p className="lead">{t(lang, 'inboxLead')}</p>
+        <form className="search" method="get" action="/workspace">
+          <label htmlFor="status">{t(lang, 'filterStatus')}</label>
+          <select id="status" name="status" defaultValue={status ?? ''}>
+            <option value="">{t(lang, 'allStatuses')}</option>
+            {SUBMISSION_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {receiptStatus(lang, s)}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{t(lang, 'filter')}</button>
+        </form>
+        {page.nodes.length === 0 ? (
+          <p role="status">{t(lang, 'noSubmissions')}</p>
+        ) : (
+          <div className="table-wrap" role="region" aria-labelledby="inbox-caption" tabIndex={0}>
+            <table>
+              <caption id="inbox-caption" className="visually-hidden">
+                {t(lang, 'inbox')}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t(lang, 'errand')}</th>
+                  <th scope="col">{t(lang, 'status')}</th>
+                  <th scope="col">{t(lang, 'submittedAt')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.nodes.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <a href={submissionPath(s.id)}>{s.errandNumber}</a>
+                      <br />
+                      <span className="hint">{s.title[lang]}</span>
+                    </td>
+                    <td>{receiptStatus(lang, s.status)}</td>
+                    <td>{dateTime(lang, s.submittedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <nav aria-label={t(lang, 'inbox')} className="pager">
+          {paged ? <a href={status ? `/workspace?status=${status}` : '/workspace'}>{t(lang, 'firstPage')}</a> : null}{' '}
+          {page.hasNextPage ? <a href={`/workspace?${next.toString()}`}>{t(lang, 'nextPage')}</a> : null}
+        </nav>
+      </>
+    ),
+  };
+}
+
+/** What a case worker posted in one of the case's forms, to show again beside its problems. */
+export interface PostedCaseForm {
+  form: 'completion' | 'decision';
+  values: Record<string, string>;
+  problems: ControlProblem[];
+}
+
+export interface CasePageOptions {
+  applicant?: { name: string; address: string | null } | null;
+  done?: 'completion' | 'decision';
+  posted?: PostedCaseForm;
+  csrfToken: string;
+}
+
+function legalBasisText(lang: Lang, basis: { sfs: string; chapter: string | null; section: string | null }): string {
+  return `SFS ${basis.sfs}${basis.chapter ? ` ${basis.chapter} ${lang === 'sv' ? 'kap.' : 'ch.'}` : ''}${basis.section ? ` ${basis.section} §` : ''}`;
+}
+
+/** A decision as the case worker and the resident read it: outcome, reasons, legal basis, validity, the document. */
+export function DecisionFacts({ lang, decision }: { lang: Lang; decision: StaffDecision }) {
+  const basis = decision.legalBasis ?? decision.reasons.find((r) => r.legalBasis)?.legalBasis ?? null;
+  return (
+    <>
+      <dl className="facts">
+        <dt>{t(lang, 'outcome')}</dt>
+        <dd>
+          <strong>{outcomeText(lang, decision.outcome)}</strong>
+          {decision.automated ? ` (${t(lang, 'automated').toLocaleLowerCase(lang)})` : ''}
+        </dd>
+        <dt>{t(lang, 'decidedAt')}</dt>
+        <dd>{dateTime(lang, decision.decidedAt)}</dd>
+        <dt>{t(lang, 'reason')}</dt>
+        <dd>
+          {decision.reasons.map((r, i) => (
+            <p key={i}>{r.text[lang]}</p>
+          ))}
+        </dd>
+        {basis ? (
+          <>
+            <dt>{t(lang, 'legalBasis')}</dt>
+            <dd>{legalBasisText(lang, basis)}</dd>
+          </>
+        ) : null}
+        {decision.validFrom ? (
+          <>
+            <dt>{t(lang, 'validity')}</dt>
+            <dd>
+              {dateOnly(lang, decision.validFrom)} – {decision.validTo ? dateOnly(lang, decision.validTo) : t(lang, 'untilFurtherNotice')}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      <p>
+        <a href={decision.documentUrl}>{t(lang, 'decisionDocument')}</a>
+      </p>
+    </>
+  );
+}
+
+/** A text asked in Swedish, and optionally in English (the api keeps both). */
+function BilingualText({
+  lang,
+  id,
+  label,
+  posted,
+  problems,
+}: {
+  lang: Lang;
+  id: string;
+  label: string;
+  posted: Record<string, string>;
+  problems: ControlProblem[];
+}) {
+  return (
+    <>
+      <div className="field">
+        <label htmlFor={`${id}-sv`}>
+          {label} <span className="optional">({t(lang, 'inSwedish')})</span>
+        </label>
+        <FieldMessage problems={problems} control={`${id}-sv`} />
+        <textarea
+          id={`${id}-sv`}
+          name={`${id}Sv`}
+          rows={4}
+          defaultValue={posted[`${id}Sv`] ?? ''}
+          {...invalidProps(problems, `${id}-sv`)}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-en`}>
+          {label} <span className="optional">({t(lang, 'inEnglish')})</span>
+        </label>
+        <p className="hint" id={`${id}-en-hint`}>
+          {t(lang, 'englishFallback')}
+        </p>
+        <textarea id={`${id}-en`} name={`${id}En`} rows={3} defaultValue={posted[`${id}En`] ?? ''} aria-describedby={`${id}-en-hint`} />
+      </div>
+    </>
+  );
+}
+
+/** One submission of the unit: the applicant, the answers and files, and what the case worker can do with it. */
+export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageOptions): Page {
+  const posted = options.posted;
+  const problems = posted?.problems ?? [];
+  const values = (form: PostedCaseForm['form']) => (posted?.form === form ? posted.values : {});
+  const problemsOf = (form: PostedCaseForm['form']) => (posted?.form === form ? problems : []);
+  const open = s.status !== 'decided';
+  return {
+    title: `${problems.length > 0 ? `${t(lang, 'errorPrefix')} ` : ''}${s.errandNumber} – ${t(lang, 'workspace')}`,
+    body: (
+      <>
+        <p>
+          <a href="/workspace">{t(lang, 'backToInbox')}</a>
+        </p>
+        <h1>
+          {s.title[lang]}, {s.errandNumber}
+        </h1>
+        {options.done ? (
+          <p className="notice" role="status">
+            {t(lang, options.done === 'completion' ? 'completionSent' : 'decisionMade')}
+          </p>
+        ) : null}
+        {problems.length > 0 ? <ControlErrorSummary lang={lang} problems={problems} id="case-errors" /> : null}
+        <dl className="facts">
+          <dt>{t(lang, 'errandNumber')}</dt>
+          <dd>{s.errandNumber}</dd>
+          {options.applicant ? (
+            <>
+              <dt>{t(lang, 'applicant')}</dt>
+              <dd id="applicant">
+                {options.applicant.name}
+                {options.applicant.address ? (
+                  <>
+                    <br />
+                    {options.applicant.address}
+                  </>
+                ) : null}
+              </dd>
+            </>
+          ) : null}
+          <dt>{t(lang, 'status')}</dt>
+          <dd id="case-status">{receiptStatus(lang, s.status)}</dd>
+          <dt>{t(lang, 'submittedAt')}</dt>
+          <dd>{dateTime(lang, s.submittedAt)}</dd>
+          <dt>{t(lang, 'unit')}</dt>
+          <dd>{s.unit}</dd>
+          <dt>{t(lang, 'formVersion')}</dt>
+          <dd>{s.formVersion}</dd>
+        </dl>
+        <h2>{t(lang, 'answers')}</h2>
+        <dl className="facts">
+          {s.answers.map((answer) => (
+            <Fragment key={answer.field}>
+              <dt>{answer.label[lang]}</dt>
+              <dd>{answer.value[lang]}</dd>
+            </Fragment>
+          ))}
+        </dl>
+        <h2>{t(lang, 'attachments')}</h2>
+        {s.attachments.length === 0 ? (
+          <p>{t(lang, 'noAttachments')}</p>
+        ) : (
+          <ul id="attachments">
+            {s.attachments.map((a) => (
+              <li key={a.id}>
+                {a.fileName} ({Math.max(1, Math.round(a.sizeBytes / 1024))} kB)
+              </li>
+            ))}
+          </ul>
+        )}
+        {s.completionRequest ? (
+          <section aria-labelledby="completion-request">
+            <h2 id="completion-request">{t(lang, 'completionRequested')}</h2>
+            <p className="hint">{dateTime(lang, s.completionRequest.requestedAt)}</p>
+            <p>{s.completionRequest.message[lang]}</p>
+          </section>
+        ) : null}
+        {s.decision ? (
+          <section aria-labelledby="decision">
+            <h2 id="decision">{t(lang, 'decision')}</h2>
+            <DecisionFacts lang={lang} decision={s.decision} />
+          </section>
+        ) : null}
+        {open ? (
+          <>
+            <section aria-labelledby="request-completion">
+              <h2 id="request-completion">{t(lang, 'requestCompletion')}</h2>
+              <form method="post" action={`${submissionPath(s.id)}/completion`} className="e-form" noValidate>
+                <input type="hidden" name="csrf" value={options.csrfToken} />
+                <BilingualText
+                  lang={lang}
+                  id="message"
+                  label={t(lang, 'completionMessage')}
+                  posted={values('completion')}
+                  problems={problemsOf('completion')}
+                />
+                <button type="submit">{t(lang, 'requestCompletion')}</button>
+              </form>
+            </section>
+            <section aria-labelledby="decide">
+              <h2 id="decide">{t(lang, 'decide')}</h2>
+              <form method="post" action={`${submissionPath(s.id)}/decision`} className="e-form" noValidate>
+                <input type="hidden" name="csrf" value={options.csrfToken} />
+                <fieldset className="field" {...invalidProps(problemsOf('decision'), 'outcome-approve')}>
+                  <legend>{t(lang, 'outcome')}</legend>
+                  <FieldMessage problems={problemsOf('decision')} control="outcome-approve" />
+                  {(['approve', 'reject'] as const).map((outcome) => (
+                    <div className="radio" key={outcome}>
+                      <label>
+                        <input
+                          type="radio"
+                          id={`outcome-${outcome}`}
+                          name="outcome"
+                          value={outcome}
+                          defaultChecked={values('decision').outcome === outcome}
+                        />
+                        {outcomeText(lang, outcome)}
+                      </label>
+                    </div>
+                  ))}
+                </fieldset>
+                <BilingualText
+                  lang={lang}
+                  id="reason"
+                  label={t(lang, 'reason')}
+                  posted={values('decision')}
+                  problems={problemsOf('decision')}
+                />
+                <div className="field">
+                  <label htmlFor="sfs">
+                    {t(lang, 'sfs')} <span className="optional">({t(lang, 'optional')})</span>
+                  </label>
+                  <p className="hint" id="sfs-hint">
+                    {t(lang, 'sfsHint')}
+                  </p>
+                  <FieldMessage problems={problemsOf('decision')} control="sfs" />
+                  <input
+                    id="sfs"
+                    name="sfs"
+                    defaultValue={values('decision').sfs ?? ''}
+                    {...invalidProps(problemsOf('decision'), 'sfs', 'sfs-hint')}
+                  />
+                </div>
+                <div className="field">
+                  <label htmlFor="chapter">{t(lang, 'chapter')}</label>
+                  <input id="chapter" name="chapter" inputMode="numeric" defaultValue={values('decision').chapter ?? ''} />
+                </div>
+                <div className="field">
+                  <label htmlFor="section">{t(lang, 'section')}</label>
+                  <input id="section" name="section" defaultValue={values('decision').section ?? ''} />
+                </div>
+                <fieldset className="field">
+                  <legend>{t(lang, 'validity')}</legend>
+                  <p className="hint" id="validity-hint">
+                    {t(lang, 'validityHint')}
+                  </p>
+                  <FieldMessage problems={problemsOf('decision')} control="valid-from" />
+                  <label htmlFor="valid-from">{t(lang, 'validFrom')}</label>
+                  <input
+                    id="valid-from"
+                    name="validFrom"
+                    type="date"
+                    defaultValue={values('decision').validFrom ?? ''}
+                    {...invalidProps(problemsOf('decision'), 'valid-from', 'validity-hint')}
+                  />
+                  <FieldMessage problems={problemsOf('decision')} control="valid-to" />
+                  <label htmlFor="valid-to">{t(lang, 'validTo')}</label>
+                  <input
+                    id="valid-to"
+                    name="validTo"
+                    type="date"
+                    defaultValue={values('decision').validTo ?? ''}
+                    {...invalidProps(problemsOf('decision'), 'valid-to', 'validity-hint')}
+                  />
+                </fieldset>
+                <button type="submit">{t(lang, 'decide')}</button>
+              </form>
+            </section>
+          </>
+        ) : null}
+      </>
+    ),
+  };
+}
