@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import { publicJwkFromPem } from './mina-ombud/simulator';
 import { DEFAULT_CONFIG, SimulatorConfig, startSimulator } from './simulator';
 
 /** Environment: DIGITAL_MAIL_SIMULATOR_PORT (3004; 0 picks a free port), SIM_* settings, or --key=value arguments. */
@@ -26,8 +28,14 @@ function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Partial<Simulator
   return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Partial<SimulatorConfig> & { port: number };
 }
 
+/** Mina ombud trusts the public half of the key the api signs its end-user id tokens with (MINA_OMBUD_ID_TOKEN_KEY_FILE). */
+function minaOmbudFrom(env: NodeJS.ProcessEnv) {
+  const file = env.MINA_OMBUD_ID_TOKEN_KEY_FILE;
+  return { idTokenKeys: file && fs.existsSync(file) ? [publicJwkFromPem(fs.readFileSync(file, 'utf8'))] : [] };
+}
+
 Promise.resolve()
-  .then(() => startSimulator(settingsFrom(process.env, process.argv.slice(2))))
+  .then(() => startSimulator({ ...settingsFrom(process.env, process.argv.slice(2)), minaOmbud: minaOmbudFrom(process.env) }))
   .then((simulator) => {
     process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
     const stop = () => {

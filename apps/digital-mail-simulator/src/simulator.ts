@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createMinaOmbudSimulator, MinaOmbudSimulatorConfig } from './mina-ombud/simulator';
 
 /**
  * A stand-in for the national parties digital mail talks to (Mina meddelanden's reachability and
@@ -91,8 +92,12 @@ const CITIES: Array<[string, string]> = [
   ['871 31', 'Härnösand'],
 ];
 
-export function startSimulator(options: Partial<SimulatorConfig> & { port?: number; host?: string } = {}): Promise<RunningSimulator> {
-  const { port = 0, host = '127.0.0.1', ...overrides } = options;
+export function startSimulator(
+  options: Partial<SimulatorConfig> & { port?: number; host?: string; minaOmbud?: Partial<MinaOmbudSimulatorConfig> } = {},
+): Promise<RunningSimulator> {
+  const { port = 0, host = '127.0.0.1', minaOmbud: minaOmbudOptions, ...overrides } = options;
+  // Mina ombud (representation) under /mina-ombud: its own routes, control and records.
+  const minaOmbud = createMinaOmbudSimulator(minaOmbudOptions);
   const config: SimulatorConfig = { ...DEFAULT_CONFIG, ...overrides };
   let records: SimulatorRecords = emptyRecords();
   const byMessage = new Map<string, DeliveryRecord>();
@@ -203,6 +208,8 @@ export function startSimulator(options: Partial<SimulatorConfig> & { port?: numb
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     const raw = await readBody(req);
+    const minaOmbudAnswer = await (await minaOmbud).handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0], req.headers, raw);
+    if (minaOmbudAnswer) return send(res, minaOmbudAnswer[0], minaOmbudAnswer[1]);
     if (route === 'GET /health') return send(res, 200, { status: 'ok' });
     if (route === 'GET /_records') return send(res, 200, records);
     if (route === 'GET /_control') return send(res, 200, config);

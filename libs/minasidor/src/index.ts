@@ -9,6 +9,7 @@ export * from './case-intake';
 export * from './citizen-cases';
 export * from './staff-cases';
 export * from './representations';
+export * from './mina-ombud';
 export * from './my-data';
 export * from './event-handlers';
 export * from './minasidor';

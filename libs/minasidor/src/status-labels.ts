@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KommunaError, type LocalizedText } from '@kommuna/shared-service-contracts';
+import { RepresentationSettingsSchema } from './mina-ombud/settings';
 
 /** The citizen-facing statuses every municipality shows (the members' shared vocabulary). */
 export const CITIZEN_STATUSES = {
@@ -64,6 +65,9 @@ export const MinasidorSettingsSchema = z
       .describe(
         'Internal status → citizen-facing label (Sparat, Inskickat, Under behandling, Komplettering behövs, Beslut finns, Avslutat)',
       ),
+    representation: RepresentationSettingsSchema.prefault({}).describe(
+      'Who may act for a company or another person: Mina ombud (docs/minasidor.md#representation-mina-ombud)',
+    ),
   })
   .strict();
 
