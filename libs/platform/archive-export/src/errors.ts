@@ -1,0 +1,51 @@
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+/** No case with that errand number in the municipality addressed (another municipality's case looks the same). */
+export class ArchiveCaseNotFoundError extends KommunaError {
+  readonly code = 'ARCHIVE_CASE_NOT_FOUND';
+  readonly status = 404;
+  constructor() {
+    super('No case with that errand number in this municipality');
+  }
+}
+
+/** Only closed (slutbehandlade) cases are delivered to the archive. */
+export class ArchiveCaseOpenError extends KommunaError {
+  readonly code = 'ARCHIVE_CASE_NOT_CLOSED';
+  readonly status = 409;
+  constructor(
+    errandNumber: string,
+    override readonly details: { openIn: string[] },
+  ) {
+    super(
+      `Case ${errandNumber} is still open (${details.openIn.join(', ')}): only closed cases are exported to the archive. Export it once it is decided or closed.`,
+    );
+  }
+}
+
+/** Retention already removed the case's content: a package without it would not be the case. */
+export class ArchiveCasePurgedError extends KommunaError {
+  readonly code = 'ARCHIVE_CASE_PURGED';
+  readonly status = 410;
+  constructor(errandNumber: string, source: string, purgedAt: Date) {
+    super(
+      `Case ${errandNumber}: its content in ${source} was removed by retention on ${purgedAt.toISOString().slice(0, 10)}, so it can no longer be archived`,
+    );
+  }
+}
+
+/** Bad arguments to an export (an errand number, a period). */
+export class ArchiveExportInvalidError extends KommunaError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+}
+
+/**
+ * A package that does not validate against the published schemas, or no validator to check it
+ * with. The message names files and schema errors (no case content), for the operator's log.
+ */
+export class ArchivePackageInvalidError extends KommunaError {
+  readonly code = 'ARCHIVE_PACKAGE_INVALID';
+  readonly status = 500;
+  override readonly exposeMessage = false;
+}

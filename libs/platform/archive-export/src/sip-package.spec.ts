@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { EntityManager } from 'typeorm';
+import { ArchiveMunicipality, collectCase } from './archived-case';
+import type { CaseArchiveContributor, CaseContribution } from './contribution';
+import { ArchiveCaseNotFoundError, ArchiveCaseOpenError, ArchiveCasePurgedError, ArchivePackageInvalidError } from './errors';
+import { validateSipPackage } from './package-validation';
+import { writeSipPackage } from './sip-package';
+
+const municipality: ArchiveMunicipality = {
+  id: '00000000-0000-4000-8000-000000000001',
+  slug: 'sundsvall',
+  kommunkod: '2281',
+  organisationsnummer: '212000-2411',
+  names: { sv: 'Sundsvalls kommun', en: 'Sundsvall Municipality' },
+};
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
+const at = (iso: string) => new Date(iso);
+// collectCase hands the transaction to the contributors; these ones read nothing from it.
+const em = {} as EntityManager;
+
+/** Two services' parts of one case, as e-forms and Mina sidor give them (the decision in both). */
+function parts(overrides: { eForms?: Partial<CaseContribution['header']>; minasidor?: Partial<CaseContribution['header']> } = {}) {
+  const decision = {
+    key: 'decision:7d0c2f4e-1111-4222-8333-444455556666',
+    recordType: 'decision',
+    title: { sv: 'Beslut', en: 'Decision' },
+    direction: 'outgoing' as const,
+    createdAt: at('2026-03-02T10:00:00Z'),
+    files: [{ name: 'Beslut PTS-2026-000001.pdf', contentType: 'application/pdf', content: PDF }],
+    decision: {
+      outcome: 'rejection',
+      automated: true,
+      decidedAt: at('2026-03-02T10:00:00Z'),
+      decidedBy: null,
+      reasons: [{ sv: 'Funktionsnedsättningen varar kortare än sex månader', en: 'The disability lasts less than six months' }],
+      legalBasis: [{ sfs: '1998:1276', chapter: '13', section: '8', title: 'Trafikförordningen' }],
+      validFrom: null,
+      validTo: null,
+      appealInstructions: { sv: 'Överklaga till förvaltningsrätten inom tre veckor.', en: 'Appeal within three weeks.' },
+    },
+  };
+  const eForms: CaseContribution = {
+    source: 'e-forms',
+    header: {
+      title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+      caseType: 'parkeringstillstand',
+      unit: 'socialtjanst',
+      openedAt: at('2026-03-01T09:00:00Z'),
+      closed: true,
+      closedAt: at('2026-03-02T10:00:00Z'),
+      status: 'decided',
+      caseSystemReference: null,
+      party: { partyId: '5b0d7a36-9d35-4b8e-8c41-2f0a3c9d1e77', kind: 'person' },
+      ...overrides.eForms,
+    },
+    records: [
+      {
+        key: 'submission:1',
+        recordType: 'application',
+        title: { sv: 'Ansökan', en: 'Application' },
+        direction: 'incoming',
+        createdAt: at('2026-03-01T09:00:00Z'),
+        files: [
+          { name: 'kvittens.pdf', contentType: 'application/pdf', content: PDF },
+          { name: 'svar.json', contentType: 'application/json', content: Buffer.from('{"roll":"forare"}') },
+        ],
+      },
+      {
+        key: 'attachment:1',
+        recordType: 'attachment',
+        title: { sv: 'Läkarintyg', en: 'Medical certificate' },
+        direction: 'incoming',
+        createdAt: at('2026-03-01T09:00:00Z'),
+        files: [{ name: 'läkarintyg.pdf', contentType: 'application/pdf', content: PDF }],
+      },
+      decision,
+    ],
+    events: [],
+  };
+  const minasidor: CaseContribution = {
+    source: 'minasidor',
+    header: { ...eForms.header, status: 'decided', caseSystemReference: 'KS 2026/0142', ...overrides.minasidor },
+    records: [{ ...decision, files: [], references: [{ name: 'Beslut', url: '/e-forms/decisions/x/document.pdf' }] }],
+    events: [
+      { occurredAt: at('2026-03-02T10:00:00Z'), kind: 'decided', text: { sv: 'Beslut finns', en: 'Decision made' }, source: 'minasidor' },
+      { occurredAt: at('2026-03-01T09:00:00Z'), kind: 'received', text: null, source: 'minasidor' },
+    ],
+  };
+  return { eForms, minasidor };
+}
+
+const contributor = (part: CaseContribution | undefined): CaseArchiveContributor => ({
+  source: part?.source ?? 'none',
+  contribute: async () => part,
+  closedCases: async () => [],
+});
+
+describe('a closed case as an E-ARK SIP', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-sip-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const collect = (p = parts()) => collectCase(em, [contributor(p.eForms), contributor(p.minasidor)], municipality, 'PTS-2026-000001');
+
+  it('merges the services’ parts: one record per key (the first service’s), events in time order, the case system’s reference', async () => {
+    const archived = await collect();
+    expect(archived.records.map((r) => r.key)).toEqual(['attachment:1', 'submission:1', 'decision:7d0c2f4e-1111-4222-8333-444455556666']);
+    expect(archived.records[2].files).toHaveLength(1);
+    expect(archived.events.map((e) => e.kind)).toEqual(['received', 'decided']);
+    expect(archived.header.caseSystemReference).toBe('KS 2026/0142');
+    expect(archived.statuses).toEqual([
+      { source: 'e-forms', status: 'decided' },
+      { source: 'minasidor', status: 'decided' },
+    ]);
+  });
+
+  it('writes a package that validates against METS/CSIP/SIP, ERMS and PREMIS, every file listed with its SHA-256', async () => {
+    const written = writeSipPackage(await collect(), dir, { createdAt: at('2026-04-01T08:00:00Z') });
+    expect(written.objid).toBe('kommuna-sundsvall-PTS-2026-000001');
+    const files = fs.readdirSync(written.directory, { recursive: true }).map(String).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'METS.xml',
+        'metadata/descriptive/ERMS.xml',
+        'metadata/preservation/premis.xml',
+        'representations/rep1/data/01-attachment/lakarintyg.pdf',
+        'representations/rep1/data/02-application/kvittens.pdf',
+        'representations/rep1/data/02-application/svar.json',
+        'representations/rep1/data/03-decision/Beslut_PTS-2026-000001.pdf',
+        'schemas/ERMS.xsd',
+        'schemas/mets.xsd',
+      ]),
+    );
+    const validation = await validateSipPackage(written.directory);
+    expect(validation.filesVerified).toBe(written.files.length);
+
+    const mets = fs.readFileSync(path.join(written.directory, 'METS.xml'), 'utf8');
+    expect(mets).toContain('OBJID="kommuna-sundsvall-PTS-2026-000001"');
+    expect(mets).toContain('csip:OAISPACKAGETYPE="SIP"');
+    expect(mets).toContain('PROFILE="https://earksip.dilcis.eu/profile/E-ARK-SIP-v2-2-0.xml"');
+    const erms = fs.readFileSync(path.join(written.directory, 'metadata/descriptive/ERMS.xml'), 'utf8');
+    expect(erms).toContain('<objectId>PTS-2026-000001</objectId>');
+    expect(erms).toContain('<extraId extraIdType="diarienummer">KS 2026/0142</extraId>');
+    expect(erms).toContain('<value>1998:1276</value>');
+    expect(erms).toContain('Funktionsnedsättningen varar kortare än sex månader');
+    expect(erms).toContain('<idNumber idNumberType="kommuna-party-id">5b0d7a36-9d35-4b8e-8c41-2f0a3c9d1e77</idNumber>');
+  });
+
+  it('finds a file changed after packaging, a file added to it and a METS.xml that breaks its schema', async () => {
+    const tampered = writeSipPackage(await collect(), dir);
+    fs.appendFileSync(path.join(tampered.directory, 'representations/rep1/data/02-application/svar.json'), ' ');
+    await expect(validateSipPackage(tampered.directory)).rejects.toThrow(/svar\.json: \d+ bytes, METS\.xml says/);
+
+    const extra = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'b-')));
+    fs.writeFileSync(path.join(extra.directory, 'representations/rep1/data/smuggled.txt'), 'x');
+    await expect(validateSipPackage(extra.directory)).rejects.toThrow(/does not list: representations\/rep1\/data\/smuggled\.txt/);
+
+    const broken = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'c-')));
+    const metsFile = path.join(broken.directory, 'METS.xml');
+    fs.writeFileSync(metsFile, fs.readFileSync(metsFile, 'utf8').replace('csip:OAISPACKAGETYPE="SIP"', 'csip:OAISPACKAGETYPE="PARCEL"'));
+    const error = await validateSipPackage(broken.directory).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArchivePackageInvalidError);
+    expect((error as Error).message).toMatch(/METS\.xml does not validate against archive-package\.xsd:\n.*OAISPACKAGETYPE.*PARCEL/);
+  });
+
+  it('refuses a case a service still has open, one nobody knows and one whose content retention removed', async () => {
+    const open = parts({ minasidor: { closed: false, closedAt: null, status: 'in_progress' } });
+    const error = await collect(open).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArchiveCaseOpenError);
+    expect(error).toMatchObject({ code: 'ARCHIVE_CASE_NOT_CLOSED', status: 409, details: { openIn: ['minasidor'] } });
+
+    await expect(collectCase(em, [contributor(undefined)], municipality, 'PTS-2026-000009')).rejects.toBeInstanceOf(
+      ArchiveCaseNotFoundError,
+    );
+    const purged = parts();
+    purged.eForms.purgedAt = at('2026-09-01T00:00:00Z');
+    await expect(collect(purged)).rejects.toBeInstanceOf(ArchiveCasePurgedError);
+    await expect(collectCase(em, [], municipality, '../../etc')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
