@@ -11,19 +11,23 @@
 //   exports a fresh realm of this release (infra/keycloak/builtin-client-scopes-<version>.json), and
 //   Kommuna's one scope of its own, `eforms-submissions`, which its municipal systems get by default.
 //   Kommuna's other mappers sit on its clients, beside the built-in default scopes.
-// - The user profile declares `unit` and `personnummer`, editable by administrators (and the eID
-//   broker) only: an unmanaged attribute a user could set on themselves would undo unit secrecy.
+// - The user profile declares `unit`, `personnummer`, `samordningsnummer` and `assurance`, editable
+//   by administrators (and the eID broker) only: an unmanaged attribute a user could set on themselves
+//   would undo unit secrecy. E-mail is optional: residents from the eID broker have none.
 // - Organization membership reaches a token only through Keycloak's `organization` scope, so the
 //   web client has it among its default scopes.
 // - Service accounts are no Organization members: their client carries its municipality as a fixed
 //   `organization` claim, in the shape the membership mapper gives users (a list of aliases).
 // - Residents log in through an eID broker (identity provider `eid`, OpenID Connect as OIDC Sweden
-//   specifies it): its mappers import the personnummer and the login's assurance level (`acr`, a
-//   Swedish LoA URI) into the user attributes `personnummer` and `assurance` on every login, and give
-//   the `citizen` role; the web client's `acr` mapper passes `assurance` on as the token's `acr`, in
-//   place of Keycloak's own acr scope (its "0"/"1" say nothing about e-legitimation).
+//   specifies it): its mappers import the personnummer or samordningsnummer (OIDC Sweden's claims)
+//   and the login's assurance level (`acr`, a Swedish LoA URI) into the user attributes
+//   `personnummer`, `samordningsnummer` and `assurance` on every login, and give the `citizen` role;
+//   the web client writes them into its tokens under OIDC Sweden's claim names again, and passes
+//   `assurance` on as the token's `acr`, in place of Keycloak's own acr scope (its "0"/"1" say
+//   nothing about e-legitimation).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { OIDC_SWEDEN_CLAIMS } from '@kommuna/platform-auth';
 import type { TenantConfig } from '@kommuna/platform-tenancy';
 
 /** The Keycloak release the export is written for and the tests run (tools/scripts/keycloak-start.ts). */
@@ -61,18 +65,26 @@ export const LOCAL_WEB_REDIRECT_URIS = [
 export const LOCAL_RESIDENT_WEB = { port: 3005, domain: 'localhost' };
 
 /**
- * The eID broker residents log in through (OpenID Connect). The export names a local test provider's
- * address (dev-idp's port, realm `eid`), which dev-idp does not serve yet: its test eID login sits in
- * its own kommuna realm instead (docs/keycloak.md). Production replaces the endpoints with its
- * broker's and keeps the client secret in Keycloak's vault (`eid-client-secret`).
+ * The eID broker residents log in through (OpenID Connect). The export names dev-idp's test eID
+ * provider (its default port, realm `eid`: Skatteverket's test personnummer and samordningsnummer at a
+ * level the tester picks); the dev Keycloak of the tests points it at their dev-idp. Production
+ * replaces the endpoints with its broker's and keeps the client secret in Keycloak's vault
+ * (`eid-client-secret`).
  */
 export const TEST_EID_PROVIDER = { issuer: 'http://127.0.0.1:3001/realms/eid', clientId: 'kommuna-broker' };
 
-/** OIDC Sweden's claims and scope for the personnummer (swedish-oidc-claims-specification 1.0). */
+/**
+ * OIDC Sweden's claims and scope for a person's identity number (swedish-oidc-claims-specification
+ * 1.0): the personnummer, or the samordningsnummer of a person without one. The broker's tokens carry
+ * them, and so do Kommuna's (OIDC_SWEDEN_CLAIMS in platform-auth reads them).
+ */
 export const OIDC_SWEDEN = {
-  personalIdentityNumber: 'https://id.oidc.se/claim/personalIdentityNumber',
+  ...OIDC_SWEDEN_CLAIMS,
   naturalPersonNumberScope: 'https://id.oidc.se/scope/naturalPersonNumber',
 };
+
+/** Keycloak reads a dot in a claim name as a step into a nested object unless it is escaped. */
+const escapeClaimName = (claim: string) => claim.replace(/\./g, '\\.');
 
 const tokenClaim = {
   'access.token.claim': 'true',
@@ -81,11 +93,11 @@ const tokenClaim = {
   'introspection.token.claim': 'true',
 };
 
-const userAttributeMapper = (name: string) => ({
+const userAttributeMapper = (name: string, claim = name) => ({
   name,
   protocol: 'openid-connect',
   protocolMapper: 'oidc-usermodel-attribute-mapper',
-  config: { 'user.attribute': name, 'claim.name': name, 'jsonType.label': 'String', ...tokenClaim },
+  config: { 'user.attribute': name, 'claim.name': escapeClaimName(claim), 'jsonType.label': 'String', ...tokenClaim },
 });
 
 const audienceMapper = (audience: string) => ({
@@ -101,11 +113,13 @@ const audienceMapper = (audience: string) => ({
 });
 
 /**
- * The claims the api reads of a person: personnummer (citizens) and unit (staff). Organization
- * membership comes from Keycloak's own `organization` scope, a default scope of the web client.
+ * The claims the api reads of a person: the identity number (citizens, in OIDC Sweden's claims) and
+ * unit (staff). Organization membership comes from Keycloak's own `organization` scope, a default
+ * scope of the web client.
  */
 const personMappers = (audience: string) => [
-  userAttributeMapper('personnummer'),
+  userAttributeMapper('personnummer', OIDC_SWEDEN.personalIdentityNumber),
+  userAttributeMapper('samordningsnummer', OIDC_SWEDEN.coordinationNumber),
   userAttributeMapper('unit'),
   audienceMapper(audience),
   // The eID login's assurance level, as the broker stated it, in the token's acr.
@@ -170,8 +184,8 @@ function eidIdentityProvider() {
       },
     ],
     identityProviderMappers: [
-      // Keycloak reads a dot in a claim name as a path step unless escaped.
-      importer('personnummer', OIDC_SWEDEN.personalIdentityNumber.replace(/\./g, '\\.'), 'personnummer'),
+      importer('personnummer', escapeClaimName(OIDC_SWEDEN.personalIdentityNumber), 'personnummer'),
+      importer('samordningsnummer', escapeClaimName(OIDC_SWEDEN.coordinationNumber), 'samordningsnummer'),
       importer('assurance level (acr)', 'acr', 'assurance'),
       {
         name: 'citizen',
@@ -209,7 +223,7 @@ function userProfile(): string {
       {
         name: 'email',
         displayName: '${email}',
-        required: { roles: ['user'] },
+        // Not required: a resident who logs in with e-legitimation brings no e-mail address.
         permissions: everyone,
         validations: { email: {}, length: { max: 255 } },
       },
@@ -230,6 +244,12 @@ function userProfile(): string {
       {
         name: 'personnummer',
         displayName: 'Personnummer',
+        permissions: adminOnly,
+        validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } },
+      },
+      {
+        name: 'samordningsnummer',
+        displayName: 'Samordningsnummer',
         permissions: adminOnly,
         validations: { pattern: { pattern: '^\\d{12}$', 'error-message': 'twelve digits' } },
       },

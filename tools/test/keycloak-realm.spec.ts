@@ -89,6 +89,11 @@ describe('Keycloak realm export', () => {
       claim: 'https://id\\.oidc\\.se/claim/personalIdentityNumber',
       'user.attribute': 'personnummer',
     });
+    expect(mappers.samordningsnummer.config).toEqual({
+      syncMode: 'FORCE',
+      claim: 'https://id\\.oidc\\.se/claim/coordinationNumber',
+      'user.attribute': 'samordningsnummer',
+    });
     expect(mappers.assurance.config).toEqual({ syncMode: 'FORCE', claim: 'acr', 'user.attribute': 'assurance' });
     expect(mappers.citizen.identityProviderMapper).toBe('oidc-hardcoded-role-idp-mapper');
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
@@ -99,8 +104,10 @@ describe('Keycloak realm export', () => {
 
   it('maps the claims the api reads and puts the api in the audience', () => {
     const web = realm.clients.find((c: any) => c.clientId === 'kommuna-web');
+    // The identity numbers under OIDC Sweden's claim names (dots escaped: Keycloak reads a bare dot as nesting).
     expect(web.protocolMappers.map((m: any) => m.config['claim.name'] ?? m.config['included.client.audience'])).toEqual([
-      'personnummer',
+      'https://id\\.oidc\\.se/claim/personalIdentityNumber',
+      'https://id\\.oidc\\.se/claim/coordinationNumber',
       'unit',
       'kommuna-api',
       'acr',
@@ -132,7 +139,7 @@ describe('Keycloak realm export', () => {
 
   it('lets only administrators set the unit and personnummer a token carries', () => {
     const profile = JSON.parse(realm.components['org.keycloak.userprofile.UserProfileProvider'][0].config['kc.user.profile.config'][0]);
-    for (const name of ['unit', 'personnummer', 'assurance']) {
+    for (const name of ['unit', 'personnummer', 'samordningsnummer', 'assurance']) {
       expect(profile.attributes.find((a: any) => a.name === name).permissions.edit).toEqual(['admin']);
     }
   });

@@ -31,6 +31,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const TENANTS_DIR = path.resolve(process.env.KOMMUNA_TENANTS_DIR ?? path.join(here, '../../../tenants'));
 const AUDIENCE = process.env.KOMMUNA_AUTH_AUDIENCE ?? 'kommuna-api';
 export const DEMO_PASSWORD = 'kommuna-demo';
+/** OIDC Sweden's claims for a person's identity number (swedish-oidc-claims-specification 1.0). */
+const OIDC_SWEDEN = {
+  personalIdentityNumber: 'https://id.oidc.se/claim/personalIdentityNumber',
+  coordinationNumber: 'https://id.oidc.se/claim/coordinationNumber',
+  naturalPersonNumberScope: 'https://id.oidc.se/scope/naturalPersonNumber',
+};
+/** A samordningsnummer is a personnummer whose day of birth has 60 added. */
+const isSamordningsnummer = (number: string) => Number(number.slice(6, 8)) > 60;
+/** The claim a 12-digit identity number goes in: the personnummer's, or the samordningsnummer's. */
+const identityNumberClaims = (number: string | undefined): Record<string, string> =>
+  number ? { [isSamordningsnummer(number) ? OIDC_SWEDEN.coordinationNumber : OIDC_SWEDEN.personalIdentityNumber]: number } : {};
 /** A Swedish e-legitimation level as `acr` states it (the eID broker's, passed on by Keycloak's realm). */
 const loaUri = (level: string) => `http://id.elegnamnden.se/loa/1.0/${level}`;
 /**
@@ -177,7 +188,7 @@ function keycloakClaims(user: DemoUser | undefined, client: { clientId: string; 
     realm_access: { roles: user.roles },
     ...(user.organization ? { organization: [user.organization] } : {}),
     ...(user.unit ? { unit: user.unit } : {}),
-    ...(user.personnummer ? { personnummer: user.personnummer } : {}),
+    ...identityNumberClaims(user.personnummer),
   };
 }
 
@@ -389,8 +400,12 @@ function userinfo(realm: Realm, issuer: string, users: Map<string, DemoUser>, re
     );
   }
   const user = [...users.values()].find((u) => u.username === claims.preferred_username);
-  const { sub, preferred_username, organization, unit, personnummer } = claims;
-  sendJson(res, 200, { sub, preferred_username, ...(user ? { name: user.name } : {}), organization, unit, personnummer });
+  const { sub, preferred_username, organization, unit } = claims;
+  const identity = {
+    [OIDC_SWEDEN.personalIdentityNumber]: claims[OIDC_SWEDEN.personalIdentityNumber],
+    [OIDC_SWEDEN.coordinationNumber]: claims[OIDC_SWEDEN.coordinationNumber],
+  };
+  sendJson(res, 200, { sub, preferred_username, ...(user ? { name: user.name } : {}), organization, unit, ...identity });
 }
 
 /**

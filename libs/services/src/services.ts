@@ -6,7 +6,11 @@ import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import {
   EventHandler,
+  INBOUND_EVENTS_DATABASE_SCHEMA,
+  InboundEvents,
+  InboundEventTypes,
   NatsEventBridge,
+  NatsInboundConsumer,
   OutboxDispatcher,
   WebhookDeliveryWorker,
   WebhookFanOut,
@@ -60,6 +64,7 @@ export const SERVICES_DATABASE_SCHEMA: DatabaseSchema = combineDatabaseSchemas([
   PLATFORM_DATABASE_SCHEMA,
   AUDIT_DATABASE_SCHEMA,
   WEBHOOKS_DATABASE_SCHEMA,
+  INBOUND_EVENTS_DATABASE_SCHEMA,
   ...SERVICES.flatMap((service) => (service.databaseSchema ? [service.databaseSchema] : [])),
 ]);
 
@@ -123,6 +128,8 @@ export class ComposedServices {
   readonly eventHandlers: readonly EventHandler[];
   /** The municipalities' webhook subscriptions (platform, not a service: they carry every service's events). */
   readonly webhooks: WebhookSubscriptions;
+  /** Events in from the municipalities' systems and sensors (platform, not a service: rules and others act on them). */
+  readonly inbound: InboundEvents;
   private readonly composed: ReadonlyMap<ServiceDescriptor, ComposedService>;
 
   constructor(
@@ -132,6 +139,7 @@ export class ComposedServices {
     this.composed = new Map(services.map((service) => [service, service.compose?.(runtime) ?? {}]));
     this.eventHandlers = [...this.composed.values()].flatMap((service) => service.eventHandlers ?? []);
     this.webhooks = new WebhookSubscriptions(runtime.database, runtime.env, this.slugOf);
+    this.inbound = new InboundEvents(runtime.database, runtime.parties, new InboundEventTypes(runtime.database), this.slugOf);
   }
 
   private readonly slugOf = (tenantId: string): string | undefined => this.runtime.tenants.all().find((t) => t.id === tenantId)?.slug;
@@ -164,8 +172,20 @@ export class ComposedServices {
         start: () => webhooks.start(options.settings?.deliveryIntervalMs ?? WEBHOOK_INTERVAL_MS),
         stop: () => webhooks.stop(),
       },
+      ...this.natsInboundTasks(options),
       ...[...this.composed.values()].flatMap((service) => service.backgroundTasks?.(options) ?? []),
     ];
+  }
+
+  /** With the process's NATS bridge (NATS_URL set), events in are taken from kommuna.inbound.<municipality>.> on its connection. */
+  private natsInboundTasks(options: ComposedBackgroundTaskOptions): BackgroundTask[] {
+    const bridge = options.eventHandlers?.find((handler): handler is NatsEventBridge => handler instanceof NatsEventBridge);
+    if (!bridge) return [];
+    const consumer = new NatsInboundConsumer(bridge.natsConnection, this.inbound, {
+      tenantOf: (slug) => this.runtime.tenants.findBySlug(slug),
+      onError: (error, context) => options.onError?.(error, { step: context.refused ? 'nats-inbound-refused' : 'nats-inbound' }),
+    });
+    return [{ name: 'nats-inbound', start: () => consumer.start(), stop: () => consumer.stop() }];
   }
 
   /**

@@ -400,7 +400,7 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
     const token = await passwordToken('medborgare-anna');
     expect(claimsOf(token)).toMatchObject({
       acr: 'http://id.elegnamnden.se/loa/1.0/loa3',
-      personnummer: '199001019802',
+      'https://id.oidc.se/claim/personalIdentityNumber': '199001019802',
       realm_access: { roles: ['citizen'] },
     });
     const cases = await api.graphql('{ myCases { nodes { id } } }', {

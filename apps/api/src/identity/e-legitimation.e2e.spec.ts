@@ -45,13 +45,13 @@ describe('e-legitimation: residents need their municipality’s assurance level'
   it('carries the personnummer and the eID level (acr) in the token, one subject at every level', async () => {
     const [loa3, loa2] = [await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa3'), await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa2')];
     expect(claimsOf(loa3)).toMatchObject({
-      personnummer: PERSONNUMMER,
+      'https://id.oidc.se/claim/personalIdentityNumber': PERSONNUMMER,
       acr: 'http://id.elegnamnden.se/loa/1.0/loa3',
       realm_access: { roles: ['citizen'] },
       azp: 'kommuna-web',
     });
     expect(claimsOf(loa2)).toMatchObject({
-      personnummer: PERSONNUMMER,
+      'https://id.oidc.se/claim/personalIdentityNumber': PERSONNUMMER,
       acr: 'http://id.elegnamnden.se/loa/1.0/loa2',
       sub: claimsOf(loa3).sub,
     });

@@ -30,6 +30,25 @@ describe('Authenticator', () => {
     expect(rows).toEqual([{ identity_number: '197110109878' }, { identity_number: '199001019802' }]);
   });
 
+  it('gives a resident with a samordningsnummer a party, and refuses a number in the claim of the other kind', async () => {
+    const coordination = await authenticator.authenticate(citizen('197507619810'));
+    expect(coordination.error).toBeUndefined();
+    expect(coordination.principal).toMatchObject({
+      identityNumberKind: 'samordningsnummer',
+      partyId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    const claimed = (claim: string, number: string) =>
+      authenticator.authenticate(`Bearer ${realm.token({ sub: 'mixed', realm_access: { roles: ['citizen'] }, [claim]: number })}`);
+    for (const mixedUp of [
+      await claimed('https://id.oidc.se/claim/personalIdentityNumber', '197507619810'),
+      await claimed('https://id.oidc.se/claim/coordinationNumber', '199001019802'),
+      await claimed('https://id.oidc.se/claim/personalIdentityNumber', '199001019803'),
+    ]) {
+      expect(mixedUp.principal).toBeUndefined();
+      expect(mixedUp.error?.reason).toBe('invalid_personnummer');
+    }
+  });
+
   it('creates one party when the same person logs in many times at once', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => authenticator.authenticate(citizen('196502029884'))));
     expect(new Set(results.map((r) => r.principal?.partyId)).size).toBe(1);

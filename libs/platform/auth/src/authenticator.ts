@@ -29,7 +29,8 @@ export class Authenticator {
       const principal = await this.verifier.verify(token);
       if (principal.personnummer !== undefined && principal.roles.some((r) => ACTS_AS_THEMSELVES.includes(r))) {
         const parsed = parsePersonnummer(principal.personnummer);
-        if (!parsed.ok) throw new AuthenticationError('invalid_personnummer');
+        // A samordningsnummer in the personnummer claim (or the reverse) is a broker's mistake, not a person.
+        if (!parsed.ok || parsed.value.kind !== principal.identityNumberKind) throw new AuthenticationError('invalid_personnummer');
         principal.partyId = await this.parties.partyIdFor('person', parsed.value.normalized);
       }
       return { principal };

@@ -19,8 +19,13 @@ export interface Principal {
   /** The realm URL (issuer) that vouched for this principal. */
   issuer: string;
   roles: Role[];
-  /** Citizens (and company representatives acting as themselves): from the eID broker. */
+  /**
+   * Citizens (and company representatives acting as themselves): their Swedish identity number from
+   * the eID broker, a personnummer or (for those without one) a samordningsnummer; `identityNumberKind`
+   * says which claim it came in.
+   */
   personnummer?: string;
+  identityNumberKind?: IdentityNumberKind;
   /** Staff: the Keycloak Organizations (municipalities) they are members of. */
   organizations: string[];
   /** Staff: the unit they work in, for secrecy boundaries (e.g. socialtjanst, skola). */
@@ -41,6 +46,19 @@ export interface Principal {
   assurance?: AssuranceLevel;
 }
 
+/**
+ * OIDC Sweden's claims for a person's Swedish identity number (swedish-oidc-claims-specification
+ * 1.0): the eID broker issues them, the realm imports them into user attributes and writes them into
+ * Kommuna's tokens under the same names. Twelve digits each.
+ */
+export const OIDC_SWEDEN_CLAIMS = {
+  personalIdentityNumber: 'https://id.oidc.se/claim/personalIdentityNumber',
+  coordinationNumber: 'https://id.oidc.se/claim/coordinationNumber',
+} as const;
+
+/** Which of OIDC Sweden's two claims a person's identity number came in. */
+export type IdentityNumberKind = 'personnummer' | 'samordningsnummer';
+
 /** Raw claims of a Keycloak access token, as far as Kommuna reads them. */
 export interface KeycloakClaims {
   sub?: string;
@@ -49,7 +67,8 @@ export interface KeycloakClaims {
   client_id?: string;
   realm_access?: { roles?: unknown };
   organization?: unknown;
-  personnummer?: unknown;
+  'https://id.oidc.se/claim/personalIdentityNumber'?: unknown;
+  'https://id.oidc.se/claim/coordinationNumber'?: unknown;
   unit?: unknown;
   scope?: unknown;
   acr?: unknown;
@@ -80,13 +99,25 @@ function organizationsOf(claim: unknown): string[] {
   return [];
 }
 
+/**
+ * A person's identity number and which claim it came in: the personnummer, else (a person without
+ * one) the samordningsnummer. The Authenticator checks that the number is of the kind its claim says.
+ */
+function identityNumberOf(claims: KeycloakClaims): Pick<Principal, 'personnummer' | 'identityNumberKind'> {
+  const personnummer = claims[OIDC_SWEDEN_CLAIMS.personalIdentityNumber];
+  if (typeof personnummer === 'string') return { personnummer, identityNumberKind: 'personnummer' };
+  const samordningsnummer = claims[OIDC_SWEDEN_CLAIMS.coordinationNumber];
+  if (typeof samordningsnummer === 'string') return { personnummer: samordningsnummer, identityNumberKind: 'samordningsnummer' };
+  return { personnummer: undefined };
+}
+
 export function principalFromClaims(claims: KeycloakClaims): Principal {
   const roles = Array.isArray(claims.realm_access?.roles) ? claims.realm_access.roles.filter(isRole) : [];
   return {
     subject: String(claims.sub ?? ''),
     issuer: String(claims.iss ?? ''),
     roles: [...new Set(roles)],
-    personnummer: typeof claims.personnummer === 'string' ? claims.personnummer : undefined,
+    ...identityNumberOf(claims),
     organizations: organizationsOf(claims.organization),
     unit: typeof claims.unit === 'string' ? claims.unit : undefined,
     clientId: typeof claims.client_id === 'string' ? claims.client_id : typeof claims.azp === 'string' ? claims.azp : undefined,

@@ -60,11 +60,26 @@ describe('KeycloakTokenVerifier', () => {
     expect(hasScope(listed, CASE_SYSTEM_SCOPE)).toBe(false);
   });
 
-  it("reads a citizen's personnummer and a service account's client id", async () => {
-    const citizen = await verifier.verify(
-      signToken({ realm_access: { roles: ['citizen'] }, organization: undefined, unit: undefined, personnummer: '199001019802' }),
+  it("reads a citizen's identity number from OIDC Sweden's claims, and a service account's client id", async () => {
+    const resident = (identity: Record<string, unknown>) =>
+      verifier.verify(signToken({ realm_access: { roles: ['citizen'] }, organization: undefined, unit: undefined, ...identity }));
+    const citizen = await resident({ 'https://id.oidc.se/claim/personalIdentityNumber': '199001019802' });
+    expect(citizen).toMatchObject({
+      roles: ['citizen'],
+      personnummer: '199001019802',
+      identityNumberKind: 'personnummer',
+      organizations: [],
+    });
+    // A person without a personnummer has a samordningsnummer, in its own claim.
+    expect(await resident({ 'https://id.oidc.se/claim/coordinationNumber': '197507619810' })).toMatchObject({
+      personnummer: '197507619810',
+      identityNumberKind: 'samordningsnummer',
+    });
+    // Only OIDC Sweden's names count: a claim of another name is no identity number.
+    const unnamed = await verifier.verify(
+      realm.token({ sub: 'x', realm_access: { roles: ['citizen'] }, 'urn:oid:1.2.752.29.4.13': '199001019802' }),
     );
-    expect(citizen).toMatchObject({ roles: ['citizen'], personnummer: '199001019802', organizations: [] });
+    expect(unnamed.personnummer).toBeUndefined();
     const system = await verifier.verify(
       signToken({ realm_access: { roles: ['service_account'] }, client_id: 'sundsvall-case-system', organization: { sundsvall: {} } }),
     );

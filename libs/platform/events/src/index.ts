@@ -4,3 +4,4 @@ export * from './cloud-event';
 export * from './nats-subjects';
 export * from './nats-bridge';
 export * from './webhooks';
+export * from './inbound';

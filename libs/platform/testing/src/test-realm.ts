@@ -15,6 +15,8 @@ export interface TestRealm {
    * Signs claims (merged over Keycloak-shaped defaults) with the realm's current key. A resident's
    * (citizen, company representative) default `acr` is e-legitimation at loa3, the level residents
    * need unless a municipality says otherwise; pass `acr` to change it, `acr: undefined` for none.
+   * A `personnummer` given is written as Keycloak's realm writes it: in OIDC Sweden's claim
+   * (`https://id.oidc.se/claim/personalIdentityNumber`, or `…/coordinationNumber` for a samordningsnummer).
    */
   token(claims?: Record<string, unknown>, header?: Record<string, unknown>): string;
   /** Signs with a key this realm never published (a forger's, with the same kid). */
@@ -49,6 +51,18 @@ const acrFor = (claims: Record<string, unknown>) => {
   const roles = (claims.realm_access as { roles?: unknown } | undefined)?.roles;
   return Array.isArray(roles) && roles.some((role) => role === 'citizen' || role === 'company_representative') ? LOA3 : '1';
 };
+
+/**
+ * The realm's claims for a `personnummer` shorthand: OIDC Sweden's personalIdentityNumber, or its
+ * coordinationNumber for a samordningsnummer (day of birth + 60), as the realm's mappers write them.
+ */
+function withIdentityNumberClaim(claims: Record<string, unknown>): Record<string, unknown> {
+  const { personnummer, ...rest } = claims;
+  if (typeof personnummer !== 'string') return claims;
+  const day = Number(/^(?:\d{2})?\d{4}(\d{2})/.exec(personnummer)?.[1] ?? 0);
+  const claim = day > 60 ? 'coordinationNumber' : 'personalIdentityNumber';
+  return { ...rest, [`https://id.oidc.se/claim/${claim}`]: personnummer };
+}
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const newKey = (kid: string): SigningKey => {
@@ -118,7 +132,7 @@ export async function startTestRealm(realm = 'kommuna', audience = 'kommuna-api'
       acr: acrFor(claims),
       iat: now,
       exp: now + 300,
-      ...claims,
+      ...withIdentityNumberClaim(claims),
     });
     return `${head}.${body}.${sign('RSA-SHA256', Buffer.from(`${head}.${body}`), key.privateKey).toString('base64url')}`;
   };
