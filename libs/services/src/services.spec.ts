@@ -4,7 +4,7 @@ import { CATALOGUE_SERVICE } from '@kommuna/catalogue';
 import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { WEBHOOKS_DATABASE_SCHEMA } from '@kommuna/platform-events';
+import { INBOUND_EVENTS_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA } from '@kommuna/platform-events';
 import { PartyRegister, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import type { ServiceDescriptor } from '@kommuna/platform-services';
 import { loadTenantConfigs, requestContext, SERVICE_IDS } from '@kommuna/platform-tenancy';
@@ -80,6 +80,7 @@ describe('the composed services', () => {
       PLATFORM_DATABASE_SCHEMA,
       AUDIT_DATABASE_SCHEMA,
       WEBHOOKS_DATABASE_SCHEMA,
+      INBOUND_EVENTS_DATABASE_SCHEMA,
       ...SERVICES.flatMap((s) => (s.databaseSchema ? [s.databaseSchema] : [])),
     ];
     for (const service of [DIGITAL_MAIL_SERVICE, MINASIDOR_SERVICE, CATALOGUE_SERVICE]) {

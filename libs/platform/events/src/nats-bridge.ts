@@ -85,6 +85,11 @@ export class NatsEventBridge implements EventHandler {
     });
   }
 
+  /** The bridge's connection, for the inbound consumer that shares it (nats-inbound.ts). */
+  get natsConnection(): NatsConnection {
+    return this.connection;
+  }
+
   async close(): Promise<void> {
     await this.connection.drain();
   }

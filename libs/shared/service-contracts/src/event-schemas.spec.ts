@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { EVENT_CONTRACTS, eventContractOf } from './event-schemas';
+import { INBOUND_EVENT_CONTRACTS, VERSIONED_EVENT_TYPE } from './inbound-event-schemas';
 import { EVENT_TYPES } from './events';
 
 const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
@@ -44,5 +45,33 @@ describe('event contracts', () => {
     expect(validate(withoutUnit)).toBe(false);
     expect(validate({ ...data, submittedAt: 'yesterday' })).toBe(false);
     expect(validate({ ...data, personnummer: '199001012384' })).toBe(false);
+  });
+});
+
+describe('inbound event contracts', () => {
+  it('names each shared inbound type once, versioned reverse-DNS, with a strict 2020-12 schema', () => {
+    const types = INBOUND_EVENT_CONTRACTS.map((c) => c.cloudEventType);
+    expect(new Set(types).size).toBe(types.length);
+    for (const contract of INBOUND_EVENT_CONTRACTS) {
+      expect(contract.cloudEventType).toMatch(VERSIONED_EVENT_TYPE);
+      expect(() => ajv.compile(contract.dataSchema)).not.toThrow();
+      // An identity field is one the schema has, and its party-id field is not.
+      const properties = contract.dataSchema.properties as Record<string, unknown>;
+      for (const [field, partyField] of Object.entries(contract.identityFields ?? {})) {
+        expect(properties[field]).toBeDefined();
+        expect(properties[partyField]).toBeUndefined();
+      }
+    }
+    // An outgoing type is never an inbound one: what comes in cannot pose as Kommuna's own event.
+    expect(types.filter((t) => EVENT_CONTRACTS.some((c) => c.cloudEventType === t))).toEqual([]);
+  });
+
+  it('refuses a pollen reading with a level out of range or an unknown field', () => {
+    const pollen = INBOUND_EVENT_CONTRACTS.find((c) => c.cloudEventType === 'se.kommuna.sensor.pollen.level-measured.v1')!;
+    const validate = ajv.compile(pollen.dataSchema);
+    const reading = { station: 'S1', area: 'Haga', pollen: 'björk', level: 4, measuredAt: '2026-05-01T06:00:00Z' };
+    expect(validate(reading)).toBe(true);
+    expect(validate({ ...reading, level: 9 })).toBe(false);
+    expect(validate({ ...reading, note: 'x' })).toBe(false);
   });
 });

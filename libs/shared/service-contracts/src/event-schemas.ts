@@ -57,6 +57,15 @@ const caseNotification = {
   additionalProperties: false,
 };
 
+/** What every rules action event carries: which rule version fired on which inbound event. */
+const ruleFiringRequired = ['firingId', 'ruleKey', 'ruleVersion', 'inboundEventId'];
+const ruleFiringProperties = {
+  firingId: uuid,
+  ruleKey: { type: 'string' },
+  ruleVersion: { type: 'integer', minimum: 1 },
+  inboundEventId: uuid,
+};
+
 /**
  * Keyed by the (unversioned) type as EVENT_TYPES names it. Additional properties are refused: a
  * field added to `data` is a change this file must record (event-schemas.spec.ts checks that every
@@ -224,6 +233,106 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
         channel: { enum: ['digital', 'paper', null] },
         statusDetail: { type: ['string', 'null'] },
         externalReferences: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      additionalProperties: false,
+    },
+  },
+  'se.kommuna.events.inbound.accepted': {
+    source: '/events',
+    summary:
+      'A municipal system or sensor delivered an event (HTTP or NATS); it was checked against its type and stored once. Identity numbers in it are replaced by party ids.',
+    schema: {
+      type: 'object',
+      required: ['inboundEventId', 'id', 'source', 'type', 'subject', 'time', 'data'],
+      properties: {
+        inboundEventId: uuid,
+        id: { type: 'string', description: "The sender's CloudEvents id (unique per source)" },
+        source: { type: 'string' },
+        type: { type: 'string', description: 'The inbound CloudEvents type (versioned)' },
+        subject: { type: ['string', 'null'] },
+        time: { type: ['string', 'null'], format: 'date-time' },
+        data: { type: 'object', description: "The event's data as its type's schema accepted it" },
+      },
+      additionalProperties: false,
+    },
+  },
+  'se.kommuna.rules.case.opened': {
+    source: '/rules',
+    summary: "A municipality's rule opened a Mina sidor case for a resident, caused by an inbound event.",
+    schema: {
+      type: 'object',
+      required: [...ruleFiringRequired, 'errandNumber', 'caseType', 'title', 'unit', 'subjectPartyId', 'subjectKind', 'openedAt'],
+      properties: {
+        ...ruleFiringProperties,
+        errandNumber: { type: 'string' },
+        caseType: { type: 'string' },
+        title: localizedText,
+        unit: { type: 'string' },
+        subjectPartyId: uuid,
+        subjectKind: { enum: ['person', 'organisation'] },
+        message: localizedText,
+        openedAt: dateTime,
+      },
+      additionalProperties: false,
+    },
+  },
+  'se.kommuna.rules.decision.made': {
+    source: '/rules',
+    summary: "A municipality's rule made a proactive automated decision for a resident, with its reasons and legal basis.",
+    schema: {
+      type: 'object',
+      required: [
+        ...ruleFiringRequired,
+        'decisionId',
+        'errandNumber',
+        'caseType',
+        'decisionType',
+        'title',
+        'unit',
+        'subjectPartyId',
+        'subjectKind',
+        'outcome',
+        'automated',
+        'reasons',
+        'legalBasis',
+        'decidedAt',
+      ],
+      properties: {
+        ...ruleFiringProperties,
+        decisionId: uuid,
+        errandNumber: { type: 'string' },
+        caseType: { type: 'string' },
+        decisionType: { type: 'string' },
+        title: localizedText,
+        unit: { type: 'string' },
+        subjectPartyId: uuid,
+        subjectKind: { enum: ['person', 'organisation'] },
+        outcome: { enum: ['approval', 'rejection', 'dismissal', 'cancellation'] },
+        automated: { const: true },
+        reasons: { type: 'array', minItems: 1, items: decisionReason },
+        legalBasis,
+        decidedAt: dateTime,
+        appealInstructions: localizedText,
+        validFrom: { type: 'string', format: 'date' },
+        validTo: { type: 'string', format: 'date' },
+      },
+      additionalProperties: false,
+    },
+  },
+  'se.kommuna.rules.letter.requested': {
+    source: '/rules',
+    summary: "A municipality's rule asked for a letter from one of its templates to a resident.",
+    schema: {
+      type: 'object',
+      required: [...ruleFiringRequired, 'letterId', 'templateName', 'recipientPartyId', 'unit', 'values', 'requestedAt'],
+      properties: {
+        ...ruleFiringProperties,
+        letterId: uuid,
+        templateName: { type: 'string' },
+        recipientPartyId: uuid,
+        unit: { type: ['string', 'null'] },
+        values: { type: 'object', additionalProperties: { type: 'string' } },
+        requestedAt: dateTime,
       },
       additionalProperties: false,
     },

@@ -23,6 +23,14 @@ export const EVENT_TYPES = {
   caseDecisionRecorded: 'se.kommuna.minasidor.decision.recorded',
   /** A digital-mail delivery changed status. */
   mailDeliveryStatusChanged: 'se.kommuna.digitalmail.delivery.status-changed',
+  /** A municipal system or sensor delivered an event (HTTP or NATS), checked and stored once: what rules react to. */
+  inboundEventAccepted: 'se.kommuna.events.inbound.accepted',
+  /** A municipality's rule opened a Mina sidor case for a resident (Mina sidor makes the case). */
+  ruleCaseOpened: 'se.kommuna.rules.case.opened',
+  /** A municipality's rule made a proactive automated decision (Mina sidor records it on a case). */
+  ruleDecisionMade: 'se.kommuna.rules.decision.made',
+  /** A municipality's rule asked for a letter from a template to a resident (digital mail sends it). */
+  ruleLetterRequested: 'se.kommuna.rules.letter.requested',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -154,4 +162,71 @@ export interface MailDeliveryStatusChangedData {
   channel: 'digital' | 'paper' | null;
   statusDetail: string | null;
   externalReferences: Record<string, string>;
+}
+
+/** data of se.kommuna.events.inbound.accepted: the inbound CloudEvent as stored (identity numbers already mapped to party ids). */
+export interface InboundEventAcceptedData {
+  /** Kommuna's id of the stored inbound event. */
+  inboundEventId: string;
+  /** The CloudEvents attributes the sender gave. */
+  id: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  time: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Which rule version fired on which inbound event: every action event carries it. */
+export interface RuleFiringRef {
+  firingId: string;
+  ruleKey: string;
+  ruleVersion: number;
+  inboundEventId: string;
+}
+
+/** data of se.kommuna.rules.case.opened */
+export interface RuleCaseOpenedData extends RuleFiringRef {
+  errandNumber: string;
+  caseType: string;
+  title: LocalizedText;
+  unit: string;
+  subjectPartyId: string;
+  subjectKind: 'person' | 'organisation';
+  /** What the resident reads on the case's timeline. */
+  message?: LocalizedText;
+  openedAt: string;
+}
+
+/** data of se.kommuna.rules.decision.made: a proactive automated decision (with its reasons and legal basis, as e-forms decisions). */
+export interface RuleDecisionMadeData extends RuleFiringRef {
+  decisionId: string;
+  errandNumber: string;
+  caseType: string;
+  decisionType: string;
+  title: LocalizedText;
+  unit: string;
+  subjectPartyId: string;
+  subjectKind: 'person' | 'organisation';
+  outcome: DecisionOutcome;
+  automated: true;
+  reasons: DecisionReason[];
+  legalBasis: LegalBasis;
+  decidedAt: string;
+  appealInstructions?: LocalizedText;
+  validFrom?: string;
+  validTo?: string;
+}
+
+/** data of se.kommuna.rules.letter.requested */
+export interface RuleLetterRequestedData extends RuleFiringRef {
+  letterId: string;
+  /** The name of a digital-mail template of the municipality (its newest version is used). */
+  templateName: string;
+  recipientPartyId: string;
+  /** The unit the letter belongs to (unit secrecy), or null for the municipality's shared templates. */
+  unit: string | null;
+  /** Placeholder values, already taken from the event. */
+  values: Record<string, string>;
+  requestedAt: string;
 }
