@@ -1,21 +1,10 @@
 /** The AI platform's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
-export class AiValidationError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-  constructor(
-    message: string,
-    override readonly details?: Array<{ field: string; message: string }>,
-  ) {
-    super(message);
-  }
-}
+export class AiValidationError extends ValidationFailedError {}
 
 /** A model, draft or case this municipality (or this unit) does not have. */
-export class AiNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
+export class AiNotFoundError extends NotFoundError {
   constructor(what: string) {
     super(`No such ${what}`);
   }

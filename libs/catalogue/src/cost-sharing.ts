@@ -1,6 +1,6 @@
 import type { AllocationKey, CostModel } from './descriptor/service-descriptor.schema';
 import { AdoptionPeriod, inUseMonths } from './adoption';
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 export interface Weighted<K> {
   key: K;
@@ -8,10 +8,7 @@ export interface Weighted<K> {
   weight: number;
 }
 
-export class CostSharingError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class CostSharingError extends ValidationFailedError {}
 
 /**
  * Splits `total` whole units (kronor, or öre) in proportion to the weights so that the parts

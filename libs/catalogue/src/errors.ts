@@ -1,20 +1,14 @@
 /** The catalogue's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST (docs/architecture.md#layout-and-boundaries). */
 
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { FieldProblem, KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
-export class CatalogueNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
-}
+export class CatalogueNotFoundError extends NotFoundError {}
 
-export class CatalogueValidationError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-  constructor(
-    message: string,
-    override readonly details: Array<{ field: string; message: string }> = [],
-  ) {
-    super(message);
+/** Always lists its field problems (none is an empty list), as the portal's forms expect. */
+export class CatalogueValidationError extends ValidationFailedError {
+  declare readonly details: FieldProblem[];
+  constructor(message: string, details: FieldProblem[] = []) {
+    super(message, details);
   }
 }
 

@@ -1,13 +1,10 @@
 /** Months as the catalogue counts them: 'YYYY-MM-01', in Stockholm time (docs/architecture.md#operations). */
 
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])(?:-01)?$/;
 
-export class InvalidMonthError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class InvalidMonthError extends ValidationFailedError {}
 
 /** The month (YYYY-MM-01) an instant falls in, in Europe/Stockholm. */
 // Made once: building a DateTimeFormat costs far more than using it, and metering calls this per event.

@@ -1,5 +1,5 @@
 /** Home care's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { KommunaError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** One bad row: the file, its line (1 = the first line of the file) and what is wrong, never the row's content. */
 export interface ImportProblem {
@@ -12,17 +12,17 @@ export interface ImportProblem {
 export const MAX_LISTED_PROBLEMS = 100;
 
 /** A file refused whole: nothing of it was written. */
-export class HomeCareImportError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-  override readonly details: { problems: ImportProblem[]; total: number };
+export class HomeCareImportError extends ValidationFailedError<{ problems: ImportProblem[]; total: number }> {
+  declare readonly details: { problems: ImportProblem[]; total: number };
   constructor(problems: ImportProblem[], total: number = problems.length) {
     const first = problems
       .slice(0, 3)
       .map((p) => `${p.file}:${p.line}: ${p.reason}`)
       .join('; ');
-    super(`The file was refused, nothing was imported: ${total} problem${total === 1 ? '' : 's'} (${first}${total > 3 ? '; …' : ''})`);
-    this.details = { problems, total };
+    super(`The file was refused, nothing was imported: ${total} problem${total === 1 ? '' : 's'} (${first}${total > 3 ? '; …' : ''})`, {
+      problems,
+      total,
+    });
   }
 }
 
@@ -33,7 +33,4 @@ export class HomeCareForbiddenError extends KommunaError {
 }
 
 /** A month that is not YYYY-MM, or a municipality that does not take part. */
-export class HomeCareRequestError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class HomeCareRequestError extends ValidationFailedError {}

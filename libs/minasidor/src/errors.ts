@@ -1,26 +1,15 @@
 /** Mina sidor's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST (docs/architecture.md#layout-and-boundaries). */
 
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** Also what a citizen gets for another person's case: never "forbidden", which would confirm it exists. */
-export class CaseNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
+export class CaseNotFoundError extends NotFoundError {
   constructor(what = 'case') {
     super(`No such ${what}`);
   }
 }
 
-export class MinasidorValidationError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-  constructor(
-    message: string,
-    override readonly details?: Array<{ field: string; message: string }>,
-  ) {
-    super(message);
-  }
-}
+export class MinasidorValidationError extends ValidationFailedError {}
 
 /** A write that contradicts what is stored (e.g. a case key reused for another subject). */
 export class CaseConflictError extends KommunaError {
@@ -56,9 +45,7 @@ export class UnitRequiredError extends KommunaError {
 }
 
 /** Changing or ending a representation this municipality did not register (or that does not exist). */
-export class RepresentationNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
+export class RepresentationNotFoundError extends NotFoundError {
   constructor() {
     super(
       'This municipality has registered no such representation: only the municipality that registered a representation may change or end it',

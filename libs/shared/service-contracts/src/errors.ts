@@ -18,3 +18,34 @@ export abstract class KommunaError extends Error {
   /** Structured, client-safe details (e.g. every field error of a form); never identity numbers. */
   declare readonly details?: unknown;
 }
+
+/** One field's problem, shown beside the field in a form and listed in the error summary. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Input the caller can correct: 400 VALIDATION_FAILED. A service's own validation error extends
+ * this (so every service answers bad input alike); `details` says what is wrong where, by default
+ * one problem per field.
+ */
+export class ValidationFailedError<Details = FieldProblem[]> extends KommunaError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+  constructor(
+    message: string,
+    override readonly details?: Details,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Something this caller cannot see: 404 NOT_FOUND, also for what exists in another municipality or
+ * another unit (saying "forbidden" would confirm that it exists).
+ */
+export class NotFoundError extends KommunaError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+}

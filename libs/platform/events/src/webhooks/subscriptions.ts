@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { EVENT_CONTRACTS, KommunaError } from '@kommuna/shared-service-contracts';
+import { EVENT_CONTRACTS, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 import { enqueueForSubscription } from './fan-out';
 import { updatedRows } from './rows';
 import { assertAllowedTarget, checkTargetUrl, WebhookEnvironment } from './target-policy';
@@ -47,14 +47,9 @@ export interface WebhookSubscriptionInput {
   description?: string | null;
 }
 
-export class WebhookInputError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class WebhookInputError extends ValidationFailedError {}
 
-export class WebhookSubscriptionNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
+export class WebhookSubscriptionNotFoundError extends NotFoundError {
   constructor(id: string) {
     super(`No webhook subscription ${id} in this municipality`);
   }
