@@ -25,6 +25,7 @@ describe('receipt PDF', () => {
     title: definition.title,
     status: 'received',
     answers: renderAnswers(definition, data, []),
+    data,
     attachments: [],
     decision: null,
     completionRequest: null,

@@ -49,6 +49,8 @@ export interface Receipt {
   title: LocalizedText;
   status: SubmissionStatus;
   answers: ReceiptAnswer[];
+  /** The answers as given (attachment fields hold their file's id): what a completion corrects. */
+  data: Record<string, unknown>;
   attachments: AttachmentInfo[];
   decision: DecisionInfo | null;
   completionRequest: { message: LocalizedText; requestedAt: Date } | null;

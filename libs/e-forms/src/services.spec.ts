@@ -853,10 +853,14 @@ describe('e-forms services on the database', () => {
       const message = { sv: 'Skicka in ett läkarintyg.', en: 'Please send a medical certificate.' };
       const asked = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, submitted.submissionId, message));
       expect(asked).toMatchObject({ status: 'completion_requested', completionRequest: { message } });
+      // The receipt carries the answers as given, so the resident's web can show them again to correct.
+      const receipt = await asCitizen(sundsvall, anna, () => citizen.receipt(submitted.submissionId));
+      expect(receipt.data).toEqual(answers());
       const completed = await asCitizen(sundsvall, anna, () =>
         citizen.provideCompletion(submitted.submissionId, answers({ gangstrackaMeter: 20 })),
       );
       expect(completed).toMatchObject({ status: 'received', errandNumber: submitted.errandNumber });
+      expect(completed.data).toEqual(answers({ gangstrackaMeter: 20 }));
       const decided = await asCaseWorker(sundsvall, 'socialtjanst', (p) =>
         cases.decide(p, submitted.submissionId, {
           outcome: 'approve',

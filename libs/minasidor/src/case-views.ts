@@ -68,6 +68,8 @@ export interface CaseView {
   unit: string;
   source: string;
   externalCaseId: string;
+  /** The e-forms submission the case is (source e-forms): what the resident answers a completion request on; null for other sources. */
+  submissionId: string | null;
   /** The reference the municipality's case system registered the case under (diarienummer), once it has. */
   caseSystemReference: string | null;
   status: CaseStatusView;
@@ -209,6 +211,8 @@ export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
     unit: row.unit,
     source: row.source,
     externalCaseId: row.external_case_id,
+    // The literal of case-intake's EFORMS_SOURCE (that module imports this one).
+    submissionId: row.source === 'e-forms' ? row.external_case_id : null,
     caseSystemReference: row.case_system_reference ?? null,
     status: { ...status, internalStatus: row.internal_status, changedAt: new Date(row.status_changed_at) },
     whoseTurn: row.whose_turn,

@@ -294,6 +294,7 @@ describe('Mina sidor', () => {
       expect(page.cases[0]).toMatchObject({
         source: 'e-forms',
         externalCaseId: data.submissionId,
+        submissionId: data.submissionId,
         errandNumber: 'TK-40',
         unit: 'trafik',
         municipality: { slug: 'timra' },

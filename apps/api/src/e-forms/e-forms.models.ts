@@ -344,6 +344,11 @@ export class FormReceipt {
   @Field(() => [FormAnswer])
   answers!: FormAnswer[];
 
+  @Field(() => GraphQLJSONObject, {
+    description: 'The answers as given (an attachment field holds its file id): what provideFormCompletion corrects',
+  })
+  data!: Record<string, unknown>;
+
   @Field(() => [FormAttachment])
   attachments!: FormAttachment[];
 

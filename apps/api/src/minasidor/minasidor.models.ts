@@ -202,6 +202,12 @@ export class Case {
   @Field({ description: "'e-forms' or the municipal system the case comes from" })
   source!: string;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The e-forms submission the case is (source e-forms): answer its completion request with provideFormCompletion',
+  })
+  submissionId!: string | null;
+
   @Field(() => CaseStatus)
   status!: CaseStatus;
 

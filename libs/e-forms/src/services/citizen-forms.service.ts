@@ -379,6 +379,7 @@ export class CitizenFormsService {
       title: definition.title,
       status,
       answers: renderAnswers(definition, answers, attachments),
+      data: answers,
       attachments,
       decision,
       completionRequest: null,

@@ -93,6 +93,7 @@ export async function loadReceipt(em: EntityManager, tenant: Tenant, s: Submissi
     title: version.definition.title,
     status: s.status,
     answers: renderAnswers(version.definition, s.data, attachments),
+    data: s.data,
     attachments,
     decision,
     completionRequest:
