@@ -21,4 +21,5 @@ export * from './services/case-system.service';
 export * from './startup-content';
 export { checkLogic, evaluateLogic } from './logic/json-logic';
 export * from './retention';
+export * from './archive-contribution';
 export * from './service-descriptor';

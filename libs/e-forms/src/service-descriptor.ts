@@ -1,4 +1,5 @@
 import type { ServiceDescriptor } from '@kommuna/platform-services';
+import { EFormsArchiveContributor } from './archive-contribution';
 import { EFormsError } from './errors';
 import { eFormsBackgroundTasks } from './retention';
 import { E_FORMS_DATABASE_SCHEMA } from './schema';
@@ -47,6 +48,8 @@ export const E_FORMS_SERVICE: ServiceDescriptor = {
     checkTemplateAdoptions(tenants, readFormFiles(context.tenantsDir, tenants));
   },
   compose: ({ database, tenants, tenantsDir }) => ({
+    // Its part of a closed case for the archive export: the application, its files, the decision.
+    archive: new EFormsArchiveContributor(tenants),
     // Drafts and stored submissions past their retention.
     backgroundTasks: ({ settings = {}, onError }) =>
       eFormsBackgroundTasks(database, tenants, { intervalMs: settings.retentionIntervalMs, onError }),

@@ -18,4 +18,5 @@ export type { SubjectKind, WhoseTurn } from './entities/case.entity';
 export type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 export type { MessageAuthor } from './entities/message.entity';
 export type { RepresentationSource } from './entities/representation.entity';
+export * from './archive-contribution';
 export * from './service-descriptor';

@@ -1,4 +1,5 @@
 import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-services';
+import { MinasidorArchiveContributor } from './archive-contribution';
 import { seedDemoCases } from './demo-seed';
 import { Minasidor } from './minasidor';
 import { MINASIDOR_DATABASE_SCHEMA } from './schema';
@@ -22,6 +23,8 @@ export const MINASIDOR_SERVICE: ServiceDescriptor<ComposedMinasidor> = {
     return {
       minasidor,
       eventHandlers: minasidor.eventHandlers(),
+      // Its part of a closed case for the archive export: the timeline, decisions and messages.
+      archive: new MinasidorArchiveContributor(minasidor.municipalities),
       // Demo cases for dev-idp's demo citizens, on `npm start` only (never in tests or production).
       loadStartupContent: async () => {
         if (runtime.env === 'development') await seedDemoCases(minasidor, runtime.tenants);

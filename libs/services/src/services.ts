@@ -3,6 +3,7 @@ import { CATALOGUE_SERVICE } from '@kommuna/catalogue';
 import { DIGITAL_MAIL_SERVICE } from '@kommuna/digital-mail';
 import { E_FORMS_SERVICE } from '@kommuna/e-forms';
 import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
+import type { CaseArchiveContributor } from '@kommuna/platform-archive-export';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import {
   EventHandler,
@@ -143,6 +144,11 @@ export class ComposedServices {
   }
 
   private readonly slugOf = (tenantId: string): string | undefined => this.runtime.tenants.all().find((t) => t.id === tenantId)?.slug;
+
+  /** Every service's part of a case for the archive export, in list order (the first service's record wins a shared key). */
+  archiveContributors(): CaseArchiveContributor[] {
+    return [...this.composed.values()].flatMap((service) => (service.archive ? [service.archive] : []));
+  }
 
   /** A service's own objects (e.g. the one Minasidor), for the api's resolvers. */
   of<T extends ComposedService>(service: ServiceDescriptor<T>): T {

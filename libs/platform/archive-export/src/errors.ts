@@ -49,3 +49,12 @@ export class ArchivePackageInvalidError extends KommunaError {
   readonly status = 500;
   override readonly exposeMessage = false;
 }
+
+/** Two cases of one municipality carry the same errand number (e.g. from two case systems): which one is meant cannot be told. */
+export class ArchiveCaseAmbiguousError extends KommunaError {
+  readonly code = 'ARCHIVE_CASE_AMBIGUOUS';
+  readonly status = 409;
+  constructor(errandNumber: string, source: string) {
+    super(`${source} holds more than one case numbered ${errandNumber}: export them from their sources separately`);
+  }
+}

@@ -6,3 +6,4 @@ export type { PackageFile } from './package-layout';
 export * from './sip-package';
 export * from './package-validation';
 export * from './case-archive-export';
+export * from './closed-period';

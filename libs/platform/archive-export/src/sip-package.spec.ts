@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import type { EntityManager } from 'typeorm';
 import { ArchiveMunicipality, collectCase } from './archived-case';
 import type { CaseArchiveContributor, CaseContribution } from './contribution';
-import { ArchiveCaseNotFoundError, ArchiveCaseOpenError, ArchiveCasePurgedError, ArchivePackageInvalidError } from './errors';
+import { parseArchiveDate } from './closed-period';
+import {
+  ArchiveCaseNotFoundError,
+  ArchiveCaseOpenError,
+  ArchiveCasePurgedError,
+  ArchiveExportInvalidError,
+  ArchivePackageInvalidError,
+} from './errors';
 import { validateSipPackage } from './package-validation';
 import { writeSipPackage } from './sip-package';
 
@@ -180,5 +187,20 @@ describe('a closed case as an E-ARK SIP', () => {
     purged.eForms.purgedAt = at('2026-09-01T00:00:00Z');
     await expect(collect(purged)).rejects.toBeInstanceOf(ArchiveCasePurgedError);
     await expect(collectCase(em, [], municipality, '../../etc')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('the dates of a period', () => {
+  it('reads a day as midnight in Sweden (winter and summer time) and an exact time as given', () => {
+    expect(parseArchiveDate('2026-01-15', 'closedBefore').toISOString()).toBe('2026-01-14T23:00:00.000Z');
+    expect(parseArchiveDate('2026-07-01', 'closedBefore').toISOString()).toBe('2026-06-30T22:00:00.000Z');
+    expect(parseArchiveDate('2026-03-29', 'closedBefore').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(parseArchiveDate('2026-05-01T06:30:00+02:00', 'closedBefore').toISOString()).toBe('2026-05-01T04:30:00.000Z');
+  });
+
+  it('refuses a day that does not exist and anything that is not a date, naming the field', () => {
+    expect(() => parseArchiveDate('2026-02-30', 'closedBefore')).toThrow('closedBefore: 2026-02-30 is not a date that exists');
+    expect(() => parseArchiveDate('yesterday', 'closedFrom')).toThrow(/^closedFrom: "yesterday" is neither/);
+    expect(() => parseArchiveDate('2026-05-01T00:00:00', 'closedFrom')).toThrow(ArchiveExportInvalidError);
   });
 });

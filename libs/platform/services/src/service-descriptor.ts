@@ -1,3 +1,4 @@
+import type { CaseArchiveContributor } from '@kommuna/platform-archive-export';
 import type { EventHandler } from '@kommuna/platform-events';
 import type { Database, DatabaseSchema, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import type { LoadedTenantConfig, ServiceId } from '@kommuna/platform-tenancy';
@@ -70,6 +71,8 @@ export interface ComposedService {
    * demo data on `npm start`). Idempotent: a restart changes nothing that is already there.
    */
   loadStartupContent?(): Promise<void>;
+  /** The service's part of a closed case for the archive export (docs/archive.md), when it holds case content. */
+  readonly archive?: CaseArchiveContributor;
 }
 
 /**
