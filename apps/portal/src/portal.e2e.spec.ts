@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { DevIdpProcess, freePort, startDevIdpProcess } from '@kommuna/platform-testing';
+import { DevIdpProcess, freePort, NodeProcess, startDevIdpProcess, startNodeProcess } from '@kommuna/platform-testing';
 
 const SERVICE_COUNT = fs
   .readdirSync(path.join(__dirname, '../../../libs'))
@@ -24,50 +23,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The redirect URI dev-idp knows for the portal; the browser reaches it through a small proxy that
 // sends it to the portal's free test port (see docs/catalogue.md, "Tests").
 const PUBLIC_URL = 'http://127.0.0.1:3003';
+/** The variables that would point the api at the shared server database, removed. */
+const EMBEDDED = { DATABASE_URL: undefined, DATABASE_MIGRATION_URL: undefined };
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Spawned {
-  child: ChildProcess;
-  output: () => string;
-}
-
-function spawnNode(args: string[], env: Record<string, string>, readyText: string): Promise<Spawned> {
-  // Always the embedded database in its own folder, never the shared server database.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL' && name !== 'DATABASE_MIGRATION_URL'),
-  );
-  const child = spawn(process.execPath, args, {
-    cwd: REPO,
-    env: { ...inherited, NODE_OPTIONS: '', SWC_NODE_PROJECT: path.join(REPO, 'tsconfig.base.json'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} did not become ready:\n${output.slice(-3000)}`));
-    }, 90_000);
-    child.stdout?.on('data', () => {
-      if (output.includes(readyText)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => output });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-3000)}`));
-    });
-  });
-}
-
-async function stop(spawned: Spawned | undefined): Promise<void> {
-  if (!spawned || spawned.child.exitCode !== null) return;
-  const exited = new Promise((resolve) => spawned.child.once('exit', resolve));
-  spawned.child.kill('SIGTERM');
-  await exited;
-}
 
 /**
  * A plain HTTP proxy for the browser: requests for the portal's public address (the redirect URI
@@ -138,8 +96,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 
 describe('steering group portal in a real browser', () => {
   let idp: DevIdpProcess | undefined;
-  let api: Spawned | undefined;
-  let portal: Spawned | undefined;
+  let api: NodeProcess | undefined;
+  let portal: NodeProcess | undefined;
   let browser: Browser | undefined;
   let portalPort: number;
   let proxy: http.Server | undefined;
@@ -150,23 +108,31 @@ describe('steering group portal in a real browser', () => {
     try {
       idp = await startDevIdpProcess();
       const apiPort = await freePort();
-      api = await spawnNode(
-        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
-        { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(apiPort), KOMMUNA_DATA_DIR: dataDir, KEYCLOAK_URL: idp.url },
-        'Kommuna api ready',
-      );
+      // Always the embedded database in its own folder, never the shared server database.
+      api = await startNodeProcess({
+        script: 'apps/api/src/main.ts',
+        env: {
+          ...EMBEDDED,
+          NODE_ENV: 'development',
+          HOST: '127.0.0.1',
+          PORT: String(apiPort),
+          KOMMUNA_DATA_DIR: dataDir,
+          KEYCLOAK_URL: idp.url,
+        },
+        readyText: 'Kommuna api ready',
+      });
       portalPort = await freePort();
-      portal = await spawnNode(
-        ['-r', '@swc-node/register', 'apps/portal/src/main.ts'],
-        {
+      portal = await startNodeProcess({
+        script: 'apps/portal/src/main.ts',
+        env: {
           NODE_ENV: 'development',
           PORTAL_PORT: String(portalPort),
           PORTAL_PUBLIC_URL: PUBLIC_URL,
           KEYCLOAK_URL: idp.url,
           API_URL: `http://127.0.0.1:${apiPort}/graphql`,
         },
-        'Kommuna portal ready',
-      );
+        readyText: 'Kommuna portal ready',
+      });
       proxy = await startProxy(() => portalPort);
       proxyPort = (proxy.address() as { port: number }).port;
       browser = await chromium.launch({
@@ -183,7 +149,7 @@ describe('steering group portal in a real browser', () => {
         ],
       });
     } catch (error) {
-      await Promise.all([stop(portal), stop(api), idp?.stop(), browser?.close()]);
+      await Promise.all([portal?.stop(), api?.stop(), idp?.stop(), browser?.close()]);
       proxy?.close();
       throw error;
     }
@@ -191,8 +157,8 @@ describe('steering group portal in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stop(portal);
-    await stop(api);
+    await portal?.stop();
+    await api?.stop();
     await idp?.stop();
     proxy?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
