@@ -30,10 +30,6 @@ const TEXTS = {
   errorSummary: { sv: 'Det finns fel i formuläret', en: 'There is a problem with the form' },
   errorSummaryText: { sv: 'Rätta följande och skicka in igen:', en: 'Correct the following and submit again:' },
   errorPrefix: { sv: 'Fel:', en: 'Error:' },
-  attachmentLater: {
-    sv: 'Bifoga filen i Mina sidor när ärendet är inskickat.',
-    en: 'Attach the file in My pages once the errand is submitted.',
-  },
   yes: { sv: 'Ja', en: 'Yes' },
   no: { sv: 'Nej', en: 'No' },
   receiptTitle: { sv: 'Tack, vi har tagit emot ditt ärende', en: 'Thank you, we have received your errand' },
@@ -128,6 +124,25 @@ const TEXTS = {
   dateFormat: { sv: 'Skriv datumet som ÅÅÅÅ-MM-DD', en: 'Write the date as YYYY-MM-DD' },
   dateOrder: { sv: 'Slutdatumet kan inte vara före startdatumet', en: 'The end date cannot be before the start date' },
   decidedAt: { sv: 'Beslutsdatum', en: 'Decided on' },
+  attached: { sv: 'Bifogad fil', en: 'Attached file' },
+  completionNeeded: { sv: 'Komplettering behövs', en: 'Completion needed' },
+  giveCompletion: { sv: 'Komplettera ärendet', en: 'Complete the errand' },
+  sendCompletion: { sv: 'Skicka kompletteringen', en: 'Send the completion' },
+  completionGiven: {
+    sv: 'Tack, kompletteringen är skickad. Nu är det kommunens tur.',
+    en: "Thank you, the completion has been sent. It is now the municipality's turn.",
+  },
+  completionLead: {
+    sv: 'Dina svar från ansökan finns ifyllda. Ändra det som behövs, bifoga filer och skicka.',
+    en: 'Your answers from the application are filled in. Change what is needed, attach files and send.',
+  },
+  municipalityAsks: { sv: 'Kommunen ber om', en: 'The municipality asks for' },
+  backToCase: { sv: 'Tillbaka till ärendet', en: 'Back to the errand' },
+  noMessages: { sv: 'Inga meddelanden än.', en: 'No messages yet.' },
+  writeMessage: { sv: 'Skriv ett meddelande till kommunen', en: 'Write a message to the municipality' },
+  sendMessage: { sv: 'Skicka meddelandet', en: 'Send the message' },
+  messageSent: { sv: 'Meddelandet är skickat.', en: 'The message has been sent.' },
+  messageTooLong: { sv: 'Meddelandet är för långt (högst 10 000 tecken)', en: 'The message is too long (at most 10,000 characters)' },
   untilFurtherNotice: { sv: 'tills vidare', en: 'until further notice' },
 } satisfies Record<string, Record<Lang, string>>;
 

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import type { WebAssets } from './assets';
 import type { WebConfig } from './config';
 import { answersFromEntries } from './forms/answers';
+import { MAX_FILE_BYTES, PostedFile } from './forms/uploads';
 import type { FieldProblem } from './forms/form-view';
 import { ApiClient, ApiError } from './http/api-client';
 import { LoginFailedError, RealmClient } from './http/oidc';
 import {
-  CaseDetail,
   CaseSummary,
   FORM_RECEIPT,
   FORM_RECEIPT_PDF,
   FormReceiptView,
-  MY_CASE,
   MY_CASES,
   PUBLISHED_FORM,
   PUBLISHED_FORMS,
@@ -27,9 +27,10 @@ import { Lang, LANGS, t } from './i18n';
 import { formPage, FormPageState, receiptPage, servicesPage } from './pages/e-services';
 import { chooseMunicipalityPage } from './pages/home';
 import { messagePage, Page, PageContext, renderPage } from './pages/layout';
-import { casePage, myPagesPage } from './pages/my-pages';
+import { myPagesPage } from './pages/my-pages';
 import type { TenantHosts, WebTenant } from './tenants';
 import { registerWorkspaceRoutes } from './workspace/routes';
+import { registerMyPagesRoutes } from './routes/my-pages';
 
 const SESSION_COOKIE = 'kw_session';
 const LOGIN_COOKIE = 'kw_login';
@@ -80,6 +81,33 @@ export function buildWeb(options: WebOptions): FastifyInstance {
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, [...new URLSearchParams(body as string).entries()]);
+  });
+
+  // Forms with files post multipart: its fields become the same entries a plain form's do (so the
+  // CSRF check reads them alike), its files are kept beside them for the route.
+  const postedFiles = new WeakMap<FastifyRequest, PostedFile[]>();
+  void app.register(multipart, { limits: { fileSize: MAX_FILE_BYTES, files: 10, fields: 300, fieldSize: 64 * 1024 } });
+  app.addHook('preHandler', async (request) => {
+    if (!request.isMultipart()) return;
+    const entries: PostedForm = [];
+    const files: PostedFile[] = [];
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        entries.push([part.fieldname, String(part.value)]);
+        continue;
+      }
+      let data: Buffer = Buffer.alloc(0);
+      let tooLarge = false;
+      try {
+        data = await part.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
+        tooLarge = true;
+      }
+      if (part.filename) files.push({ name: part.fieldname, fileName: part.filename, data, tooLarge });
+    }
+    request.body = entries;
+    postedFiles.set(request, files);
   });
 
   const realmOrigin = new URL(config.realmUrl).origin;
@@ -222,6 +250,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       ),
     postedValue,
     postedEntries: (request) => (Array.isArray(request.body) ? (request.body as PostedForm) : []),
+    postedFiles: (request) => postedFiles.get(request) ?? [],
     caller: (tenant, session) => ({ tenant: tenant.slug, accessToken: session.accessToken }),
     proxyPdf: async (reply, tenant, session, apiPath) => {
       // Only the platform's own paths on the api, never a full URL a record might carry.
@@ -482,18 +511,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     }),
   );
 
-  app.get(
-    '/my-pages/cases/:id',
-    resident(async (request, reply, tenant, session) => {
-      const ctx = context(request, tenant, session);
-      const { myCase } = await api.query<{ myCase: CaseDetail }>({ tenant: tenant.slug, accessToken: session.accessToken }, MY_CASE, {
-        id: (request.params as { id: string }).id,
-      });
-      return send(reply, 200, ctx, casePage(ctx.lang, myCase));
-    }),
-  );
-
   registerWorkspaceRoutes(app, kit);
+  registerMyPagesRoutes(app, kit, assets.formScript.path);
 
   app.setNotFoundHandler((request, reply) => {
     const ctx = context(request, tenantOf(request));

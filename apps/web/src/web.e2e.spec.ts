@@ -408,7 +408,7 @@ describe('residents web in a real browser', () => {
     await context.close();
   }, 240_000);
 
-  it("gives a case worker their unit's inbox, the case, a completion request and a decision with validity and its document; other units see nothing", async () => {
+  it("walks the README: a resident applies, the case worker's unit inbox asks for completion, the resident gives it with a file and a message in Mina sidor, the case worker decides with validity and document; other units see nothing", async () => {
     const resident = await newContext();
     const residentPage = await resident.newPage();
     await residentPage.goto(`${sundsvall()}/e-services/parkeringstillstand`);
@@ -462,6 +462,74 @@ describe('residents web in a real browser', () => {
     expect(await page.getByRole('status').textContent()).toBe('Begäran om komplettering är skickad.');
     expect(await page.locator('#case-status').textContent()).toBe('Komplettering behövs');
 
+    // The resident: Mina sidor says it is their turn; the completion is given in place, with the certificate.
+    await residentPage.goto(`${sundsvall()}/my-pages`);
+    const myRow = residentPage.locator('tbody tr', { hasText: errandNumber });
+    for (let i = 0; i < 30 && !((await myRow.textContent()) ?? '').includes('Komplettering behövs'); i++) {
+      await residentPage.waitForTimeout(500);
+      await residentPage.reload();
+    }
+    expect(await myRow.locator('td').nth(2).textContent()).toBe('Komplettering behövs');
+    expect(await myRow.locator('td').nth(3).textContent()).toBe('Din tur');
+    await myRow.getByRole('link').click();
+    await residentPage.waitForURL(/\/my-pages\/cases\//);
+    const myCaseUrl = residentPage.url();
+    expect(await residentPage.locator('#completion-message').textContent()).toBe(
+      'Skicka ett läkarintyg som visar hur länge funktionsnedsättningen varar.',
+    );
+    await expectAccessible(residentPage, 'Mina sidor case awaiting completion');
+    // A message to the municipality: an empty one is refused with the error summary, then sent.
+    await posting(residentPage, () => residentPage.getByRole('button', { name: 'Skicka meddelandet' }).click());
+    expect(await residentPage.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Skriv ett meddelande till kommunen: Fältet måste fyllas i',
+    ]);
+    await residentPage.getByLabel('Skriv ett meddelande till kommunen').fill('Jag skickar läkarintyget i dag.');
+    await posting(residentPage, () => residentPage.getByRole('button', { name: 'Skicka meddelandet' }).click());
+    expect(await residentPage.getByRole('status').textContent()).toBe('Meddelandet är skickat.');
+    expect(await residentPage.locator('section[aria-labelledby="messages"] li').allTextContents()).toEqual([
+      expect.stringContaining('Jag skickar läkarintyget i dag.'),
+    ]);
+
+    await residentPage.getByRole('link', { name: 'Komplettera ärendet' }).click();
+    await residentPage.waitForURL(/\/completion$/);
+    // The answers as given are filled in.
+    expect(await residentPage.getByLabel('Beskriv din funktionsnedsättning').inputValue()).toBe(
+      'Jag har en nervskada i benen och kan bara gå korta sträckor.',
+    );
+    await residentPage.locator('#root_harLakarintyg-0').check();
+    expect(await residentPage.locator('[data-field="lakarintyg"]').isVisible()).toBe(true);
+    await expectAccessible(residentPage, 'completion form');
+    await screenshot(residentPage, 'web-completion');
+    // A file of a type the form does not take: said at the field, nothing sent.
+    await residentPage
+      .locator('#root_lakarintyg')
+      .setInputFiles({ name: 'intyg.txt', mimeType: 'text/plain', buffer: Buffer.from('inte ett intyg') });
+    await posting(residentPage, () => residentPage.getByRole('button', { name: 'Skicka kompletteringen' }).click());
+    expect(await residentPage.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Läkarintyg: Den här typen av fil går inte att bifoga här',
+    ]);
+    await expectAccessible(residentPage, 'completion form with an error');
+    const certificate = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await residentPage
+      .locator('#root_lakarintyg')
+      .setInputFiles({ name: 'läkarintyg.pdf', mimeType: 'application/pdf', buffer: certificate });
+    await posting(residentPage, () => residentPage.getByRole('button', { name: 'Skicka kompletteringen' }).click());
+    expect(residentPage.url()).toBe(`${myCaseUrl}?done=completion`);
+    expect(await residentPage.getByRole('status').textContent()).toBe('Tack, kompletteringen är skickad. Nu är det kommunens tur.');
+    // Given, it no longer says "Komplettering behövs" once the api's event flow caught up.
+    await residentPage.goto(`${sundsvall()}/my-pages`);
+    for (let i = 0; i < 30 && ((await myRow.textContent()) ?? '').includes('Komplettering behövs'); i++) {
+      await residentPage.waitForTimeout(500);
+      await residentPage.reload();
+    }
+    expect(await myRow.locator('td').nth(2).textContent()).not.toBe('Komplettering behövs');
+    expect(await myRow.locator('td').nth(3).textContent()).toBe('Kommunens tur');
+
+    // The case worker sees the certificate with the errand, and decides.
+    await page.goto(caseUrl);
+    expect(await page.locator('#attachments').textContent()).toContain('läkarintyg.pdf');
+    expect(await page.locator('main').textContent()).toContain('Bifogar du ett läkarintyg?Ja');
+
     // The decision: an approval with reasons, legal basis and a validity period.
     await posting(page, () => page.getByRole('button', { name: 'Fatta beslut' }).click());
     expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
@@ -495,6 +563,23 @@ describe('residents web in a real browser', () => {
     expect(documentResponse.status).toBe(200);
     expect(documentResponse.headers['content-type']).toBe('application/pdf');
     expect(documentResponse.body.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The resident sees the decision with its reasons, validity and document in Mina sidor.
+    await residentPage.goto(myCaseUrl);
+    for (let i = 0; i < 30 && !((await residentPage.locator('main').textContent()) ?? '').includes('Bifall'); i++) {
+      await residentPage.waitForTimeout(500);
+      await residentPage.reload();
+    }
+    const decisions = residentPage.locator('section[aria-labelledby="decisions"]');
+    expect(await decisions.textContent()).toContain('Funktionsnedsättningen är väsentlig och varaktig.');
+    expect(await decisions.textContent()).toContain('2027-01-01 – 2028-12-31');
+    await expectAccessible(residentPage, 'Mina sidor case decided');
+    await screenshot(residentPage, 'web-my-case-decided');
+    const residentDocument = await request(new URL((await decisions.locator('a').first().getAttribute('href'))!, sundsvall()).toString(), {
+      headers: { cookie: `kw_session=${(await resident.cookies()).find((c) => c.name === 'kw_session')!.value}` },
+    });
+    expect(residentDocument.status).toBe(200);
+    expect(residentDocument.body.subarray(0, 5).toString()).toBe('%PDF-');
 
     // Another unit of the same municipality: not in its inbox, and the case's address is not found.
     const school = await newContext();

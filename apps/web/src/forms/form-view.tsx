@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import Form from '@rjsf/core';
 import type {
   ErrorSchema,
@@ -82,7 +83,7 @@ export function rjsfSchemas(definition: FormDefinition, lang: Lang): { schema: R
         ui['ui:options'] = { inputType: 'text', inputMode: field.kind === 'integer' ? 'numeric' : 'decimal' };
         break;
       case 'attachment':
-        ui['ui:widget'] = 'AttachmentLater';
+        ui['ui:widget'] = 'AttachmentUpload';
         break;
       default:
         break;
@@ -117,6 +118,10 @@ interface FormContext {
   conditional: Set<string>;
   /** Fields required by a condition: not marked optional. */
   requiredWhen: Set<string>;
+  /** The file each attachment field holds already (uploaded earlier to the draft or the errand). */
+  files: Record<string, { id: string; fileName: string }>;
+  /** The file types each attachment field takes. */
+  accept: Record<string, string>;
 }
 
 const fieldName = (id: string) => id.replace(/^root_/, '');
@@ -192,12 +197,37 @@ function ObjectFieldTemplate({ properties, registry }: ObjectFieldTemplateProps)
   );
 }
 
-/** Attachment fields: uploads come with drafts (a later step of issue 17); until then, where to send the file. */
-function AttachmentLater({ id, registry }: WidgetProps) {
+/**
+ * An attachment field: a file chosen here is posted with the form (multipart), which the web
+ * uploads to the draft or the errand and answers the field with. A file given before stays (its
+ * id in a hidden input) unless another is chosen.
+ */
+function AttachmentUpload({ id, registry, rawErrors, uiSchema }: WidgetProps) {
+  const context = registry.formContext as FormContext;
+  const field = fieldName(id);
+  const current = context.files[field];
+  const describedBy = [current ? `${id}__current` : '', uiSchema?.['ui:help'] ? `${id}__help` : '', rawErrors?.length ? `${id}__error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
-    <p className="hint" id={id}>
-      {t((registry.formContext as FormContext).lang, 'attachmentLater')}
-    </p>
+    <>
+      {current ? (
+        <>
+          <p className="hint" id={`${id}__current`}>
+            {t(context.lang, 'attached')}: <strong>{current.fileName}</strong>
+          </p>
+          <input type="hidden" name={id} value={current.id} />
+        </>
+      ) : null}
+      <input
+        type="file"
+        id={id}
+        name={`${id}__file`}
+        accept={context.accept[field]}
+        aria-describedby={describedBy || undefined}
+        aria-invalid={rawErrors?.length ? true : undefined}
+      />
+    </>
   );
 }
 
@@ -209,6 +239,11 @@ export interface FormViewProps {
   problems: FieldProblem[];
   /** Hidden inputs posted with the answers (CSRF token, idempotency key). */
   hiddenInputs: Record<string, string>;
+  /** The files the attachment fields hold already. */
+  files?: Record<string, { id: string; fileName: string }>;
+  submitText?: string;
+  /** Buttons before the submit button (e.g. save the draft). */
+  extraButtons?: ReactNode;
 }
 
 /**
@@ -218,7 +253,7 @@ export interface FormViewProps {
  * conditions as the resident answers. The api validates: no browser validation, so the
  * messages are the api's plain Swedish or English.
  */
-export function FormView({ definition, lang, action, answers, problems, hiddenInputs }: FormViewProps) {
+export function FormView({ definition, lang, action, answers, problems, hiddenInputs, files, submitText, extraButtons }: FormViewProps) {
   const { schema, uiSchema } = rjsfSchemas(definition, lang);
   const context: FormContext = {
     lang,
@@ -227,7 +262,10 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
     requiredWhen: new Set(
       definition.conditions.filter((c) => c.requiredWhen !== undefined && c.requiredWhen !== false).map((c) => c.field),
     ),
+    files: files ?? {},
+    accept: Object.fromEntries((definition.attachments ?? []).map((a) => [a.field, a.allowedTypes.join(',')])),
   };
+  const uploads = definition.steps.some((step) => step.fields.some((f) => f.kind === 'attachment'));
   return (
     <Form
       schema={schema}
@@ -242,7 +280,7 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
       extraErrors={errorSchemaOf(definition, problems)}
       formContext={context}
       templates={{ FieldTemplate, FieldErrorTemplate, ObjectFieldTemplate }}
-      widgets={{ AttachmentLater }}
+      widgets={{ AttachmentUpload }}
       translateString={(key: TranslatableString, params?: string[]) =>
         key === TranslatableString.YesLabel
           ? t(lang, 'yes')
@@ -252,15 +290,19 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
       }
       method="post"
       action={action}
+      enctype={uploads ? 'multipart/form-data' : undefined}
       id="e-form"
       className="e-form"
     >
       {Object.entries(hiddenInputs).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" className="button">
-        {t(lang, 'submit')}
-      </button>
+      <div className="buttons">
+        {extraButtons}
+        <button type="submit" className="button">
+          {submitText ?? t(lang, 'submit')}
+        </button>
+      </div>
     </Form>
   );
 }

@@ -85,6 +85,8 @@ export interface CaseSummary {
 
 export interface CaseDetail extends CaseSummary {
   createdAt: string;
+  /** The e-forms submission the case is (source e-forms): where a completion is given. */
+  submissionId: string | null;
   decisions: CaseDecisionView[];
   messages: Array<{ id: string; author: 'CITIZEN' | 'MUNICIPALITY'; body: string; sentAt: string }>;
   timeline: Array<{ id: string; kind: string; occurredAt: string; statusLabel: Localized | null }>;
@@ -94,7 +96,29 @@ const CASE_SUMMARY = `id errandNumber title { sv en } municipality { slug names 
 
 export const MY_CASES = `query($after: String) { myCases(first: 50, after: $after) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage } }`;
 
-export const MY_CASE = `query($id: ID!) { myCase(id: $id) { ${CASE_SUMMARY} createdAt
+export const MY_CASE = `query($id: ID!) { myCase(id: $id) { ${CASE_SUMMARY} createdAt submissionId
   decisions { id outcome decisionType automated decidedAt validFrom validTo reasons { text { sv en } } legalBasis { sfs chapter section } appealInstructions { sv en } documents { name url } }
   messages { id author body sentAt }
   timeline { id kind occurredAt statusLabel { sv en } } } }`;
+
+/** One of the resident's submissions as far as a completion needs it: the answers as given and what was asked. */
+export interface MySubmission {
+  submissionId: string;
+  errandNumber: string;
+  formSlug: string;
+  formVersion: string;
+  status: FormReceiptView['status'];
+  data: Record<string, unknown>;
+  attachments: Array<{ id: string; field: string; fileName: string }>;
+  completionRequest: { message: Localized; requestedAt: string } | null;
+}
+
+export const MY_SUBMISSION = `query($id: ID!) { formReceipt(submissionId: $id) { submissionId errandNumber formSlug formVersion status data
+  attachments { id field fileName } completionRequest { message { sv en } requestedAt } } }`;
+
+export const PROVIDE_COMPLETION = `mutation($id: ID!, $data: JSON!, $language: FormLanguage!) {
+  provideFormCompletion(submissionId: $id, data: $data, language: $language) { submissionId status } }`;
+
+export const REPLY_TO_CASE = `mutation($caseId: ID!, $body: String!) { replyToMyCase(caseId: $caseId, body: $body) { id } }`;
+
+export const MARK_MESSAGES_READ = `mutation($caseId: ID!) { markMyCaseMessagesRead(caseId: $caseId) }`;

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Lang } from '../i18n';
 import type { Page, PageContext } from '../pages/layout';
+import type { PostedFile } from '../forms/uploads';
 import type { WebTenant } from '../tenants';
 import type { ApiCaller, ApiClient } from './api-client';
 import type { Session } from './sessions';
@@ -28,6 +29,8 @@ export interface RouteKit {
   /** The first value posted under `name`. */
   postedValue(request: FastifyRequest, name: string): string | undefined;
   postedEntries(request: FastifyRequest): PostedForm;
+  /** The files a multipart form posted. */
+  postedFiles(request: FastifyRequest): PostedFile[];
   caller(tenant: WebTenant, session: Session): ApiCaller;
   /** A PDF from the api's own path (e.g. a decision document), fetched with the user's token and passed on. */
   proxyPdf(reply: FastifyReply, tenant: WebTenant, session: Session, apiPath: string): Promise<unknown>;

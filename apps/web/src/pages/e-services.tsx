@@ -61,7 +61,7 @@ export interface FormPageState {
 }
 
 /** The error summary: what to correct, each a link to its field; focused when the page opens. */
-function ErrorSummary({ lang, definition, problems }: { lang: Lang; definition: FormDefinition; problems: FieldProblem[] }) {
+export function ErrorSummary({ lang, definition, problems }: { lang: Lang; definition: FormDefinition; problems: FieldProblem[] }) {
   const fields = definition.steps.flatMap((s) => s.fields);
   const labelOf = (field: string) => fields.find((f) => f.name === field)?.label[lang] ?? field;
   // In the form's order, as the resident meets the fields (the whole form's problems first).
@@ -124,7 +124,7 @@ export function formPage(
 }
 
 /** What the page's script needs of the form (its fields and conditions), safe inside a script element. */
-function shapeJson(definition: FormDefinition): string {
+export function shapeJson(definition: FormDefinition): string {
   const shape = {
     steps: definition.steps.map((s) => ({ fields: s.fields.map((f) => ({ name: f.name, kind: f.kind })) })),
     conditions: definition.conditions,

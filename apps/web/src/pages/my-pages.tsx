@@ -1,5 +1,9 @@
+import type { FormDefinition } from '@kommuna/e-forms';
+import { FieldProblem, FormView } from '../forms/form-view';
 import { dateOnly, dateTime, Lang, outcomeText, t, TextKey } from '../i18n';
-import type { CaseDetail, CaseSummary } from '../http/queries';
+import type { CaseDetail, CaseSummary, Localized, MySubmission } from '../http/queries';
+import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from './error-summary';
+import { ErrorSummary, shapeJson } from './e-services';
 import type { Page } from './layout';
 
 const TURN: Record<CaseSummary['whoseTurn'], TextKey> = { CITIZEN: 'turnCitizen', MUNICIPALITY: 'turnMunicipality', NONE: 'turnNone' };
@@ -62,16 +66,34 @@ export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[]): Pag
   };
 }
 
+export const casePath = (id: string) => `/my-pages/cases/${encodeURIComponent(id)}`;
+
+export interface CasePageOptions {
+  csrfToken: string;
+  /** What the municipality asked for, when the case waits for a completion the resident can give here. */
+  completionRequest?: { message: Localized; requestedAt: string } | null;
+  done?: 'completion' | 'message';
+  /** A message that could not be sent, with its problems. */
+  reply?: { body: string; problems: ControlProblem[] };
+}
+
 /** One case: status, whose turn, decisions with reasons, legal basis, validity and documents, messages, history. */
-export function casePage(lang: Lang, c: CaseDetail): Page {
+export function casePage(lang: Lang, c: CaseDetail, options: CasePageOptions): Page {
+  const replyProblems = options.reply?.problems ?? [];
   return {
-    title: `${c.title[lang]} – ${c.errandNumber}`,
+    title: `${replyProblems.length > 0 ? `${t(lang, 'errorPrefix')} ` : ''}${c.title[lang]} – ${c.errandNumber}`,
     body: (
       <>
         <p>
           <a href="/my-pages">{t(lang, 'backToMyPages')}</a>
         </p>
         <h1>{c.title[lang]}</h1>
+        {options.done ? (
+          <p className="notice" role="status">
+            {t(lang, options.done === 'completion' ? 'completionGiven' : 'messageSent')}
+          </p>
+        ) : null}
+        {replyProblems.length > 0 ? <ControlErrorSummary lang={lang} problems={replyProblems} id="reply-errors" /> : null}
         <dl className="facts">
           <dt>{t(lang, 'errandNumber')}</dt>
           <dd>{c.errandNumber}</dd>
@@ -84,6 +106,18 @@ export function casePage(lang: Lang, c: CaseDetail): Page {
           <dt>{t(lang, 'submittedAt')}</dt>
           <dd>{dateTime(lang, c.createdAt)}</dd>
         </dl>
+        {options.completionRequest && c.status.status === 'COMPLETION_NEEDED' ? (
+          <section aria-labelledby="completion" className="panel">
+            <h2 id="completion">{t(lang, 'completionNeeded')}</h2>
+            <p className="hint">{dateTime(lang, options.completionRequest.requestedAt)}</p>
+            <p id="completion-message">{options.completionRequest.message[lang]}</p>
+            <p>
+              <a className="button" href={`${casePath(c.id)}/completion`}>
+                {t(lang, 'giveCompletion')}
+              </a>
+            </p>
+          </section>
+        ) : null}
         {c.decisions.length > 0 ? (
           <section aria-labelledby="decisions">
             <h2 id="decisions">{t(lang, 'decisions')}</h2>
@@ -138,9 +172,9 @@ export function casePage(lang: Lang, c: CaseDetail): Page {
             ))}
           </section>
         ) : null}
-        {c.messages.length > 0 ? (
-          <section aria-labelledby="messages">
-            <h2 id="messages">{t(lang, 'messages')}</h2>
+        <section aria-labelledby="messages">
+          <h2 id="messages">{t(lang, 'messages')}</h2>
+          {c.messages.length > 0 ? (
             <ul className="plain">
               {c.messages.map((m) => (
                 <li key={m.id} className="card">
@@ -151,8 +185,27 @@ export function casePage(lang: Lang, c: CaseDetail): Page {
                 </li>
               ))}
             </ul>
-          </section>
-        ) : null}
+          ) : (
+            <p>{t(lang, 'noMessages')}</p>
+          )}
+          {c.status.status !== 'CLOSED' ? (
+            <form method="post" action={`${casePath(c.id)}/messages`} className="e-form" noValidate>
+              <input type="hidden" name="csrf" value={options.csrfToken} />
+              <div className="field">
+                <label htmlFor="reply">{t(lang, 'writeMessage')}</label>
+                <FieldMessage problems={replyProblems} control="reply" />
+                <textarea
+                  id="reply"
+                  name="body"
+                  rows={4}
+                  defaultValue={options.reply?.body ?? ''}
+                  {...invalidProps(replyProblems, 'reply')}
+                />
+              </div>
+              <button type="submit">{t(lang, 'sendMessage')}</button>
+            </form>
+          ) : null}
+        </section>
         <section aria-labelledby="history">
           <h2 id="history">{t(lang, 'history')}</h2>
           <ol>
@@ -163,6 +216,57 @@ export function casePage(lang: Lang, c: CaseDetail): Page {
             ))}
           </ol>
         </section>
+      </>
+    ),
+  };
+}
+
+export interface CompletionState {
+  answers: Record<string, unknown>;
+  problems: FieldProblem[];
+  files: Record<string, { id: string; fileName: string }>;
+}
+
+/** The completion: what the municipality asked for, and the errand's answers to correct and complete, files too. */
+export function completionPage(
+  lang: Lang,
+  c: CaseDetail,
+  submission: MySubmission,
+  definition: FormDefinition,
+  state: CompletionState,
+  hiddenInputs: Record<string, string>,
+  script: string,
+): Page {
+  return {
+    title: `${state.problems.length > 0 ? `${t(lang, 'errorPrefix')} ` : ''}${t(lang, 'giveCompletion')} – ${c.errandNumber}`,
+    script,
+    body: (
+      <>
+        <p>
+          <a href={casePath(c.id)}>{t(lang, 'backToCase')}</a>
+        </p>
+        <h1>
+          {t(lang, 'giveCompletion')}: {c.title[lang]}
+        </h1>
+        {state.problems.length > 0 ? <ErrorSummary lang={lang} definition={definition} problems={state.problems} /> : null}
+        {submission.completionRequest ? (
+          <div className="panel">
+            <h2>{t(lang, 'municipalityAsks')}</h2>
+            <p>{submission.completionRequest.message[lang]}</p>
+          </div>
+        ) : null}
+        <p className="lead">{t(lang, 'completionLead')}</p>
+        <script type="application/json" id="form-shape" dangerouslySetInnerHTML={{ __html: shapeJson(definition) }} />
+        <FormView
+          definition={definition}
+          lang={lang}
+          action={`${casePath(c.id)}/completion`}
+          answers={state.answers}
+          problems={state.problems}
+          hiddenInputs={hiddenInputs}
+          files={state.files}
+          submitText={t(lang, 'sendCompletion')}
+        />
       </>
     ),
   };
