@@ -1,4 +1,3 @@
-import { auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { CaseUpsert, DecisionRecord, MunicipalityMessage, StatusUpdate } from './case-intake';
 import type { Minasidor } from './minasidor';
@@ -186,7 +185,8 @@ const DEMO_CASES: DemoCase[] = [
 
 /**
  * Demo cases for the demo citizens in Sundsvall and Timrå (and a company case for the demo
- * representative), written the way a municipal system writes them. Idempotent: every write is
+ * representative, whose power of attorney is in the Mina ombud simulator's demo data), written
+ * the way a municipal system writes them. Idempotent: every write is
  * keyed, so running it at each start changes nothing after the first. Municipalities that are
  * not members of this installation are skipped.
  */
@@ -206,19 +206,6 @@ export async function seedDemoCases(
       if (demo.decision) await minasidor.intake.recordDecision({ ...demo.decision, ...key });
       for (const message of demo.messages ?? []) await minasidor.intake.postMessage({ ...message, ...key });
     });
-  }
-  const sundsvall = tenants.findBySlug('sundsvall');
-  if (sundsvall) {
-    await requestContext.run({ requestId: 'minasidor-demo-seed', tenantId: sundsvall.id, tenantSlug: sundsvall.slug }, () =>
-      minasidor.representations.register(
-        {
-          organisationsnummer: DEMO_REPRESENTATIVE.company,
-          personnummer: DEMO_REPRESENTATIVE.lena,
-          validFrom: new Date('2025-01-01T00:00:00Z'),
-        },
-        auditActor.system('minasidor-demo-seed'),
-      ),
-    );
   }
   return seeded;
 }

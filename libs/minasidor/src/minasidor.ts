@@ -5,7 +5,7 @@ import { CitizenCases } from './citizen-cases';
 import { minasidorEventHandlers } from './event-handlers';
 import { Municipalities } from './municipalities';
 import { MyDataExport } from './my-data';
-import { Representations } from './representations';
+import { RepresentationOptions, Representations } from './representations';
 import { StaffCases } from './staff-cases';
 
 /** Mina sidor composed on the platform's database and tenants: one instance per process. */
@@ -17,9 +17,15 @@ export class Minasidor {
   readonly representations: Representations;
   readonly myData: MyDataExport;
 
-  constructor(database: Database, tenants: TenantDirectory, parties: PartyRegister = new PartyRegister(database)) {
+  constructor(
+    database: Database,
+    tenants: TenantDirectory,
+    parties: PartyRegister = new PartyRegister(database),
+    /** Mina ombud's environment and the cache of its answers (default: from process variables, in memory). */
+    representation: RepresentationOptions = {},
+  ) {
     this.municipalities = new Municipalities(tenants);
-    this.representations = new Representations(database, parties, this.municipalities);
+    this.representations = new Representations(database, parties, this.municipalities, tenants, representation);
     this.intake = new CaseIntake(database, parties, this.municipalities);
     this.citizens = new CitizenCases(database, this.municipalities, this.representations);
     this.staff = new StaffCases(database, this.municipalities);

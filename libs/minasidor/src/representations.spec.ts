@@ -1,201 +1,153 @@
-import { AuditLog } from '@kommuna/platform-audit';
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { NotRepresentedError } from './index';
-import { caseInput, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
+import {
+  MemoryRepresentationCache,
+  Minasidor,
+  NotRepresentedError,
+  RedisRepresentationCache,
+  RepresentationUnverifiedError,
+} from './index';
+import { MinaOmbudSimulatorProcess, startMinaOmbudSimulator } from './testing/mina-ombud-simulator';
+import { caseInput, createWorld, inTenant, SCHEMA, World } from './testing/fixture';
 
 /**
- * Issue 23, fault 1: a Timrå service account registered a representation and so reached
- * Sundsvall's company case, and another municipality ended Sundsvall's registration. Now a row
- * records who registered it (a municipality, or an authoritative source), a municipality's row
- * reaches only that municipality's cases, only its registrar may change or end it, and every
- * register and end is in the registrar's hash-chained audit trail.
+ * Company mode and acting for another person read Bolagsverket's Mina ombud (issue 25 item 3),
+ * here the simulator as its own process: signed answers, a JWKS, the token endpoint. The demo
+ * powers of attorney: Lena (196502029884) for Demobolaget AB (556016-0680) towards Sundsvall
+ * only; Anna (199001019802) for Erik (197110109878) towards Timrå only.
  */
-describe('the representation register across municipalities', () => {
+const LENA = '196502029884';
+const ANNA = '199001019802';
+const ERIK = '197110109878';
+const COMPANY = '556016-0680';
+
+describe('representation through Mina ombud', () => {
   const db = useTestDatabase(SCHEMA);
+  let simulator: MinaOmbudSimulatorProcess;
   let w: World;
+  const cases: Record<'sundsvall' | 'timra', string> = { sundsvall: '', timra: '' };
+
+  /** A Mina sidor of its own (and so its own answer cache) on the shared database and simulator. */
+  const minasidorWith = async (options: { timeoutMs?: number; cache?: MemoryRepresentationCache } = {}): Promise<Minasidor> =>
+    (
+      await createWorld(db(), {
+        environment: { simulatorUrl: simulator.url, idTokenKeyFile: simulator.idTokenKeyFile, variables: {}, timeoutMs: options.timeoutMs },
+        cache: options.cache,
+      })
+    ).minasidor;
+  const party = (personnummer: string) => w.parties.partyIdFor('person', personnummer);
+
   beforeAll(async () => {
-    w = await createWorld(db());
+    simulator = await startMinaOmbudSimulator();
+    w = await createWorld(db(), { environment: { simulatorUrl: simulator.url, idTokenKeyFile: simulator.idTokenKeyFile, variables: {} } });
+    const company = { organisationsnummer: COMPANY };
+    cases.sundsvall = (await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(company, { unit: 'tillstand' })))).caseId;
+    cases.timra = (await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(company, { unit: 'tillstand' })))).caseId;
   });
+  afterAll(() => simulator?.stop());
+  beforeEach(() => simulator.configure({ answerFault: 'none', failNextRequests: 0, latencyMs: 0 }));
 
-  let companies = 0;
-  /** A fresh company (valid organisationsnummer) with one case in Sundsvall and one in Timrå. */
-  async function companyWithCases(): Promise<{ organisationsnummer: string; sundsvallCase: string; timraCase: string }> {
-    companies++;
-    const base = `55601${String(companies).padStart(4, '0')}`;
-    const weights = [2, 1, 2, 1, 2, 1, 2, 1, 2];
-    const sum = [...base].reduce((s, d, i) => s + [...String(Number(d) * weights[i])].reduce((a, b) => a + Number(b), 0), 0);
-    const organisationsnummer = `${base.slice(0, 6)}-${base.slice(6)}${(10 - (sum % 10)) % 10}`;
-    const sundsvall = await inTenant(w.sundsvall, () =>
-      w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `SBN-${companies}` })),
-    );
-    const timra = await inTenant(w.timra, () =>
-      w.minasidor.intake.upsertCase(caseInput({ organisationsnummer }, { unit: 'tillstand', errandNumber: `TIM-${companies}` })),
-    );
-    return { organisationsnummer, sundsvallCase: sundsvall.caseId, timraCase: timra.caseId };
-  }
-  const partyOf = (index: number) => w.parties.partyIdFor('person', person(index).personnummer);
-  const seenAs = async (personIndex: number, organisationsnummer: string) =>
-    (await w.minasidor.citizens.myCases(await partyOf(personIndex), { asOrganisation: organisationsnummer, first: 100 })).cases
-      .map((c) => c.municipality.slug)
-      .sort();
-
-  it("a municipality's registration reaches that municipality's cases of the company only", async () => {
-    const company = await companyWithCases();
-    await inTenant(w.timra, () =>
-      w.minasidor.representations.register({ organisationsnummer: company.organisationsnummer, ...person(200) }, 'service:timra-system'),
-    );
-    expect(await seenAs(200, company.organisationsnummer)).toEqual(['timra']);
-    const me = await partyOf(200);
-    await expect(w.minasidor.citizens.myCase(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    await expect(w.minasidor.citizens.reply(me, company.sundsvallCase, 'Hej', company.organisationsnummer)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    await expect(w.minasidor.citizens.markMessagesRead(me, company.sundsvallCase, company.organisationsnummer)).rejects.toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    expect((await w.minasidor.citizens.myCase(me, company.timraCase, company.organisationsnummer)).id).toBe(company.timraCase);
-
-    // Sundsvall's own registration adds Sundsvall's cases.
-    await inTenant(w.sundsvall, () =>
-      w.minasidor.representations.register(
-        { organisationsnummer: company.organisationsnummer, ...person(200) },
-        'service:sundsvall-system',
-      ),
-    );
-    expect(await seenAs(200, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
-    const organisations = await w.minasidor.representations.currentFor(me);
-    expect(organisations.map((r) => [r.organisationsnummer, r.source, r.municipality?.slug]).sort()).toEqual([
-      [company.organisationsnummer, 'municipality', 'sundsvall'],
-      [company.organisationsnummer, 'municipality', 'timra'],
+  it("acts for a company through Mina ombud: the company's cases from the municipality where the power of attorney holds, and no other", async () => {
+    const lena = await party(LENA);
+    const asCompany = await w.minasidor.citizens.myCases(lena, { asOrganisation: COMPANY });
+    expect(asCompany.cases.map((c) => [c.id, c.subjectKind, c.municipality.slug])).toEqual([
+      [cases.sundsvall, 'organisation', 'sundsvall'],
     ]);
-  });
+    await expect(w.minasidor.citizens.myCase(lena, cases.timra, COMPANY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // Her own cases are not the company's.
+    expect((await w.minasidor.citizens.myCases(lena)).cases).toEqual([]);
 
-  it('only the registering municipality may change or end its registration', async () => {
-    const company = await companyWithCases();
-    const input = { organisationsnummer: company.organisationsnummer, ...person(201) };
-    await inTenant(w.sundsvall, () => w.minasidor.representations.register(input, 'service:sundsvall-system'));
-    const before = await db().dataSource.query(`SELECT * FROM minasidor_representation ORDER BY id`);
-
-    // Timrå tries to end Sundsvall's row: refused, and nothing changes.
-    const ended = { ...input, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') };
-    await expect(inTenant(w.timra, () => w.minasidor.representations.register(ended, 'staff:timra-admin'))).rejects.toMatchObject({
-      code: 'NOT_FOUND',
+    const [organisation, ...more] = await w.minasidor.representations.currentFor(lena);
+    expect(more).toEqual([]);
+    expect(organisation).toMatchObject({
+      organisationsnummer: COMPANY,
+      name: 'Demobolaget AB',
+      source: 'mina_ombud',
+      municipality: { slug: 'sundsvall' },
+      validFrom: new Date('2025-01-01T00:00:00Z'),
+      validTo: null,
     });
-    expect(await db().dataSource.query(`SELECT * FROM minasidor_representation ORDER BY id`)).toEqual(before);
-    expect(await seenAs(201, company.organisationsnummer)).toEqual(['sundsvall']);
+    expect((await w.minasidor.citizens.myCase(lena, cases.sundsvall, organisation.organisationPartyId)).id).toBe(cases.sundsvall);
 
-    // Timrå "changing the period" registers Timrå's own row; Sundsvall's is untouched.
-    await inTenant(w.timra, () =>
-      w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:timra-admin'),
-    );
-    const me = await partyOf(201);
-    const sundsvallRow = (rows: Array<Record<string, any>>) =>
-      rows.find((r) => r.registered_by_tenant_id === w.sundsvall.id && r.person_party_id === me);
-    expect(sundsvallRow(await db().dataSource.query(`SELECT * FROM minasidor_representation`))).toEqual(sundsvallRow(before));
-    expect(sundsvallRow(before)).toMatchObject({ valid_to: null, registered_by: 'service:sundsvall-system' });
-    expect(await seenAs(201, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
+    // Every search carried a verified id token about Lena and named one municipality as third party.
+    const searches = (await simulator.records()).searches;
+    expect(searches.length).toBeGreaterThan(0);
+    expect(searches.every((s) => s.status === 200 && s.holder === LENA && s.tredjeman.length >= 1)).toBe(true);
+    expect(new Set(searches.flatMap((s) => s.tredjeman))).toEqual(new Set(['2120002411', '2120002395']));
 
-    // Sundsvall ends its own: only Timrå's cases remain.
-    await inTenant(w.sundsvall, () => w.minasidor.representations.register(ended, 'service:sundsvall-system'));
-    expect(await seenAs(201, company.organisationsnummer)).toEqual(['timra']);
-    await inTenant(w.timra, () => w.minasidor.representations.register(ended, 'staff:timra-admin'));
-    await expect(w.minasidor.citizens.myCases(await partyOf(201), { asOrganisation: company.organisationsnummer })).rejects.toBeInstanceOf(
-      NotRepresentedError,
-    );
+    // Anna holds no power of attorney for the company anywhere: FORBIDDEN, as before.
+    await expect(w.minasidor.citizens.myCases(await party(ANNA), { asOrganisation: COMPANY })).rejects.toBeInstanceOf(NotRepresentedError);
   });
 
-  it("writes every register and end to the registering municipality's hash-chained audit trail, without identity numbers", async () => {
-    const company = await companyWithCases();
-    const input = { organisationsnummer: company.organisationsnummer, ...person(202) };
-    const audit = new AuditLog(db());
-    const actions = ['minasidor.representation.registered', 'minasidor.representation.ended'];
-    const entries = async (tenant: World['sundsvall']) =>
-      (await inTenant(tenant, () => Promise.all(actions.map((action) => audit.list({ action, first: 500 })))))
-        .flat()
-        .filter((e) => e.details.organisationPartyId === organisation);
-    const organisation = await w.parties.partyIdFor('organisation', company.organisationsnummer.replace('-', ''));
+  it('acts for another person through a private power of attorney, towards its municipality only', async () => {
+    const anna = await party(ANNA);
+    const erik = await party(ERIK);
+    expect(await w.minasidor.representations.representedPerson(anna, erik)).toEqual({ partyId: erik, tenantIds: [w.timra.id] });
+    // The power of attorney is Anna's for Erik, not the other way round.
+    await expect(w.minasidor.representations.representedPerson(erik, anna)).rejects.toBeInstanceOf(NotRepresentedError);
+  });
 
-    const registered = await inTenant(w.sundsvall, () => w.minasidor.representations.register(input, 'service:sundsvall-system'));
-    await inTenant(w.sundsvall, () =>
-      w.minasidor.representations.register({ ...input, validTo: new Date('2099-01-01T00:00:00Z') }, 'staff:sundsvall-admin'),
-    );
-    await inTenant(w.sundsvall, () =>
-      w.minasidor.representations.register(
-        { ...input, validFrom: new Date('2020-01-01T00:00:00Z'), validTo: new Date('2021-01-01T00:00:00Z') },
-        'staff:sundsvall-admin',
-      ),
-    );
-    // A refused attempt by Timrå is not a change: nothing in either chain.
-    await expect(
-      inTenant(w.timra, () =>
-        w.minasidor.representations.register(
-          { ...input, validTo: new Date('2021-01-01T00:00:00Z'), validFrom: new Date('2020-01-01T00:00:00Z') },
-          'staff:timra-admin',
-        ),
-      ),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  it.each([
+    ['tampered', 'signature_invalid'],
+    ['unknown_key', 'unknown_key'],
+    ['stale', 'expired'],
+    ['other_holder', 'invalid_answer'],
+  ])('refuses an answer that is %s (%s): never "may act", and nothing kept', async (answerFault, reason) => {
+    await simulator.configure({ answerFault });
+    const minasidor = await minasidorWith();
+    const lena = await party(LENA);
+    const refused = minasidor.citizens.myCases(lena, { asOrganisation: COMPANY });
+    await expect(refused).rejects.toBeInstanceOf(RepresentationUnverifiedError);
+    await expect(refused).rejects.toMatchObject({ code: 'REPRESENTATION_UNVERIFIED', reason });
+    // Once the service answers properly again, the same Mina sidor asks again (the failure was not cached).
+    await simulator.configure({ answerFault: 'none' });
+    expect((await minasidor.citizens.myCases(lena, { asOrganisation: COMPANY })).cases.map((c) => c.id)).toEqual([cases.sundsvall]);
+  });
 
-    const trail = (await entries(w.sundsvall)).sort((a, b) => a.seq - b.seq);
-    expect(trail.map((e) => [e.action, e.actor, e.targetType, e.targetId])).toEqual([
-      ['minasidor.representation.registered', 'service:sundsvall-system', 'minasidor_representation', registered.id],
-      ['minasidor.representation.registered', 'staff:sundsvall-admin', 'minasidor_representation', registered.id],
-      ['minasidor.representation.ended', 'staff:sundsvall-admin', 'minasidor_representation', registered.id],
-    ]);
-    expect(trail[1].details).toMatchObject({
-      personPartyId: await partyOf(202),
-      validTo: '2099-01-01T00:00:00.000Z',
-      previous: { validTo: null },
+  it('answers REPRESENTATION_UNVERIFIED when Mina ombud is down or too slow', async () => {
+    const lena = await party(LENA);
+    await simulator.configure({ failNextRequests: 100 });
+    await expect((await minasidorWith()).citizens.myCases(lena, { asOrganisation: COMPANY })).rejects.toMatchObject({
+      code: 'REPRESENTATION_UNVERIFIED',
+      reason: 'unavailable',
     });
-    const text = JSON.stringify(trail);
-    expect(text).not.toContain(person(202).personnummer);
-    expect(text).not.toContain(company.organisationsnummer.replace('-', ''));
-    expect(await inTenant(w.sundsvall, () => audit.verify())).toMatchObject({ intact: true });
-    expect(await entries(w.timra)).toEqual([]);
+    await simulator.configure({ failNextRequests: 0, latencyMs: 1500 });
+    await expect((await minasidorWith({ timeoutMs: 300 })).citizens.myCases(lena, { asOrganisation: COMPANY })).rejects.toMatchObject({
+      code: 'REPRESENTATION_UNVERIFIED',
+      reason: 'timeout',
+    });
   });
 
-  it('a row from the authoritative source reaches every municipality, and no municipality may change it', async () => {
-    const company = await companyWithCases();
-    const organisation = await w.parties.partyIdFor('organisation', company.organisationsnummer.replace('-', ''));
-    const me = await partyOf(203);
-    // As the companies-register feed writes it (platform code, no municipality).
-    await db().dataSource.query(
-      `INSERT INTO minasidor_representation (organisation_party_id, person_party_id, source, registered_by_tenant_id, registered_by) VALUES ($1, $2, 'companies_register', NULL, 'system:companies-register')`,
-      [organisation, me],
-    );
-    expect(await seenAs(203, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
-    const [view] = await w.minasidor.representations.currentFor(me);
-    expect([view.source, view.municipality]).toEqual(['companies_register', null]);
-    const before = await db().dataSource.query(`SELECT * FROM minasidor_representation WHERE person_party_id = $1`, [me]);
-    await expect(
-      inTenant(w.timra, () =>
-        w.minasidor.representations.register(
-          {
-            organisationsnummer: company.organisationsnummer,
-            ...person(203),
-            validFrom: new Date('2020-01-01T00:00:00Z'),
-            validTo: new Date('2021-01-01T00:00:00Z'),
-          },
-          'staff:timra-admin',
-        ),
-      ),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await db().dataSource.query(`SELECT * FROM minasidor_representation WHERE person_party_id = $1`, [me])).toEqual(before);
-    expect(await seenAs(203, company.organisationsnummer)).toEqual(['sundsvall', 'timra']);
+  it("keeps verified answers per municipality: Sundsvall's cached yes never serves Timrå, and answers are reused only briefly", async () => {
+    const cache = new MemoryRepresentationCache();
+    const minasidor = await minasidorWith({ cache });
+    const lena = await party(LENA);
+    await simulator.reset();
+    expect((await minasidor.citizens.myCases(lena, { asOrganisation: COMPANY })).cases.map((c) => c.id)).toEqual([cases.sundsvall]);
+    const asked = (await simulator.records()).searches.length;
+    expect(asked).toBe(2); // one per municipality
+
+    // From now on every fresh answer would be forged: what is served comes from the cache alone.
+    await simulator.configure({ answerFault: 'tampered' });
+    const again = await minasidor.citizens.myCases(lena, { asOrganisation: COMPANY });
+    expect(again.cases.map((c) => c.id)).toEqual([cases.sundsvall]);
+    await expect(minasidor.citizens.myCase(lena, cases.timra, COMPANY)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await simulator.records()).searches.length).toBe(asked);
+    // The cache's keys are the municipality's tenant id, the person's and the company's party ids: no identity number.
+    const company = await w.parties.partyIdFor('organisation', '5560160680');
+    expect(await cache.get(`${w.sundsvall.id}:${lena}:org:${company}`)).toBe('yes');
+    expect(await cache.get(`${w.timra.id}:${lena}:org:${company}`)).toBe('no');
   });
 
-  it('the database refuses a row whose source and registering municipality disagree', async () => {
-    const company = await companyWithCases();
-    const organisation = await w.parties.partyIdFor('organisation', company.organisationsnummer.replace('-', ''));
-    const me = await partyOf(204);
-    const insert = (source: string, tenantId: string | null) =>
-      db().dataSource.query(
-        `INSERT INTO minasidor_representation (organisation_party_id, person_party_id, source, registered_by_tenant_id, registered_by) VALUES ($1, $2, $3, $4, 'x')`,
-        [organisation, me, source, tenantId],
-      );
-    await expect(insert('municipality', null)).rejects.toThrow(/CHK_minasidor_representation_registrar/);
-    await expect(insert('companies_register', w.timra.id)).rejects.toThrow(/CHK_minasidor_representation_registrar/);
-    await expect(insert('hearsay', null)).rejects.toThrow(/CHK_minasidor_representation_source/);
+  it('shares verified answers between replicas through Redis, with their time to live', async () => {
+    const redis = new RedisRepresentationCache(process.env.KOMMUNA_REDIS_URL ?? 'redis://127.0.0.1:6379', `kommuna:test:${Date.now()}:`);
+    try {
+      await redis.set('tenant-a:person:org:x', 'yes', 2);
+      expect(await redis.get('tenant-a:person:org:x')).toBe('yes');
+      expect(await redis.get('tenant-b:person:org:x')).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 2200));
+      expect(await redis.get('tenant-a:person:org:x')).toBeUndefined();
+    } finally {
+      await redis.close();
+    }
   });
 });

@@ -1,203 +1,155 @@
-import type { EntityManager } from 'typeorm';
-import { appendAuditEntry } from '@kommuna/platform-audit';
-import { Database, PartyRegister } from '@kommuna/platform-persistence';
-import { requestContext } from '@kommuna/platform-tenancy';
+import { Database, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { CaseMunicipality, UUID } from './case-views';
 import type { RepresentationSource } from './entities/representation.entity';
-import { MinasidorValidationError, NotRepresentedError, RepresentationNotFoundError } from './errors';
+import { NotRepresentedError } from './errors';
+import { MemoryRepresentationCache, RepresentationCache } from './mina-ombud/cache';
+import { MinaOmbudConnections, MinaOmbudEnvironment, minaOmbudEnvironmentFromEnv } from './mina-ombud/connections';
+import { RepresentationUnverifiedError } from './mina-ombud/errors';
 import { Municipalities } from './municipalities';
-import { organisationNumber, personNumber } from './subject-identity';
+import { organisationNumber } from './subject-identity';
 
-export interface RepresentationInput {
-  organisationsnummer: string;
-  personnummer: string;
-  /** Default: the current row's start, or now for a new one. */
-  validFrom?: Date | null;
-  /** Null: until further notice. A time in the past ends the representation. */
-  validTo?: Date | null;
-}
-
+/** A company the person may act for, in one municipality, as Mina ombud confirmed it. */
 export interface RepresentationView {
-  id: string;
   organisationPartyId: string;
   /** The organisation's number (public), so the person can pick the company. */
+  organisationsnummer: string;
+  /** The company's name as Mina ombud gives it. */
+  name: string;
+  personPartyId: string;
+  /** The power of attorney's period (dates), where Mina ombud lists it. */
+  validFrom: Date | null;
+  validTo: Date | null;
+  source: 'mina_ombud';
+  /** The municipality (Mina ombud's third party) where it holds: only its cases are shown. */
+  municipality: CaseMunicipality;
+}
+
+/** A representation the retired register recorded (issue 23): history for the person's data export only. */
+export interface RecordedRepresentationView {
+  id: string;
+  organisationPartyId: string;
   organisationsnummer: string;
   personPartyId: string;
   validFrom: Date;
   validTo: Date | null;
   source: RepresentationSource;
-  /** The municipality that registered it, whose cases alone it reaches; null: an authoritative source, every municipality. */
   municipality: CaseMunicipality | null;
 }
 
-/** The organisation a person acts for in company mode, and where: `tenantIds` null means every member municipality. */
+/** The party whose cases the caller sees, and from which municipalities: `tenantIds` null means every one. */
 export interface RepresentedOrganisation {
   partyId: string;
   tenantIds: string[] | null;
 }
 
-const ORG_FORMAT = (digits: string) => `${digits.slice(0, 6)}-${digits.slice(6)}`;
-const CURRENT = `r.valid_from <= now() AND (r.valid_to IS NULL OR r.valid_to > now())`;
-const COLUMNS = `r.id, r.organisation_party_id, r.person_party_id, r.valid_from, r.valid_to, r.source, r.registered_by_tenant_id`;
-/** A row as COLUMNS (plus the organisation's number) selects it. */
-interface RepresentationRow {
-  id: string;
-  organisation_party_id: string;
-  person_party_id: string;
-  valid_from: Date | string;
-  valid_to: Date | string | null;
-  source: RepresentationSource;
-  registered_by_tenant_id: string | null;
-  organisationsnummer: string;
+export interface RepresentationOptions {
+  environment?: MinaOmbudEnvironment;
+  cache?: RepresentationCache;
 }
-type PreviousPeriod = Pick<RepresentationRow, 'id' | 'valid_from' | 'valid_to'>;
 
-const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+const ORG_FORMAT = (digits: string) => `${digits.slice(0, 6)}-${digits.slice(6)}`;
+const dateOf = (value: string | undefined) => (value ? new Date(`${value}T00:00:00Z`) : null);
+
+interface CachedOrganisation {
+  organisationsnummer: string;
+  name: string;
+  validFrom: string | undefined;
+  validTo: string | undefined;
+}
 
 /**
- * The representation register: which people may act for which organisations in Mina sidor.
- * Platform-wide (keyed by party ids, no tenant and no RLS); the app reads it only for the calling
- * person's own party. A municipality registers, changes and ends only its own rows, which reach
- * only its own cases (it can disclose nothing it does not already hold); rows from an
- * authoritative source (companies register, eID mandate) reach every member municipality. Every
- * change is in the registering municipality's hash-chained audit trail.
+ * Who may act for whom in Mina sidor: Bolagsverket's Mina ombud, asked per member municipality
+ * (each is a third party there, and a power of attorney holds only towards its third party). A
+ * person acts for a company in a municipality when Mina ombud's signed answer says they hold one
+ * of the municipality's configured authorisations for it now. Verified answers are kept briefly
+ * per municipality, person and principal; an answer that cannot be verified is never kept and
+ * never counts as "may act".
  */
 export class Representations {
+  private readonly connections: MinaOmbudConnections;
+  readonly cache: RepresentationCache;
+
   constructor(
     private readonly database: Database,
     private readonly parties: PartyRegister,
     private readonly municipalities: Municipalities,
-  ) {}
-
-  /**
-   * Registers, changes the period of, or (with a past `validTo`) ends the current municipality's
-   * own registration of the pair; another municipality's row, or an authoritative one, is never
-   * touched. Ending a registration this municipality does not have is NOT_FOUND.
-   */
-  async register(input: RepresentationInput, registeredBy: string): Promise<RepresentationView> {
-    const tenantId = requestContext.tenantId();
-    for (const field of ['validFrom', 'validTo'] as const) {
-      const value = input[field];
-      // Years the database and people can mean: a year 200000 date is junk, not a period.
-      if (
-        value !== null &&
-        value !== undefined &&
-        !(value instanceof Date && value.getUTCFullYear() >= 1900 && value.getUTCFullYear() <= 9999)
-      ) {
-        throw new MinasidorValidationError(`${field} is not a time between the years 1900 and 9999`, [
-          { field, message: 'a time in 1900-9999' },
-        ]);
-      }
-    }
-    const organisationsnummer = organisationNumber(input.organisationsnummer);
-    const organisation = await this.parties.partyIdFor('organisation', organisationsnummer);
-    const person = await this.parties.partyIdFor('person', personNumber(input.personnummer));
-    const actor = registeredBy.slice(0, 200);
-    return this.database.transaction(async (em) => {
-      // One change at a time per registration, so the audit entry's "previous" is what it replaced.
-      await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('minasidor_representation:' || $1 || ':' || $2 || ':' || $3, 0))`, [
-        organisation,
-        person,
-        tenantId,
-      ]);
-      const [previous]: Array<PreviousPeriod | undefined> = await em.query(
-        `SELECT id, valid_from, valid_to FROM minasidor_representation
-          WHERE organisation_party_id = $1 AND person_party_id = $2 AND registered_by_tenant_id = $3`,
-        [organisation, person, tenantId],
-      );
-      const now = new Date();
-      const validFrom = input.validFrom ?? (previous ? new Date(previous.valid_from) : now);
-      const validTo = input.validTo ?? null;
-      if (validTo && validTo <= validFrom) {
-        throw new MinasidorValidationError('validTo must be after validFrom', [{ field: 'validTo', message: 'after validFrom' }]);
-      }
-      const ends = validTo !== null && validTo <= now;
-      if (ends && !previous) throw new RepresentationNotFoundError();
-      // The same period again (e.g. a system's nightly resend) is a replay: nothing to change or audit.
-      if (previous && iso(previous.valid_from) === iso(validFrom) && iso(previous.valid_to) === iso(validTo)) {
-        const [same]: Array<Omit<RepresentationRow, 'organisationsnummer'>> = await em.query(
-          `SELECT ${COLUMNS} FROM minasidor_representation r WHERE r.id = $1`,
-          [previous.id],
-        );
-        return this.toView({ ...same, organisationsnummer });
-      }
-      const [row]: Array<Omit<RepresentationRow, 'organisationsnummer'>> = await em.query(
-        `INSERT INTO minasidor_representation (organisation_party_id, person_party_id, valid_from, valid_to, source, registered_by_tenant_id, registered_by)
-         VALUES ($1, $2, $3, $4, 'municipality', $5, $6)
-         ON CONFLICT (organisation_party_id, person_party_id, registered_by_tenant_id) WHERE registered_by_tenant_id IS NOT NULL
-         DO UPDATE SET valid_from = EXCLUDED.valid_from, valid_to = EXCLUDED.valid_to, registered_by = EXCLUDED.registered_by, updated_at = now()
-         RETURNING id, organisation_party_id, person_party_id, valid_from, valid_to, source, registered_by_tenant_id`,
-        [organisation, person, validFrom, validTo, tenantId, actor],
-      );
-      await this.audit(em, actor, ends ? 'minasidor.representation.ended' : 'minasidor.representation.registered', row, previous);
-      return this.toView({ ...row, organisationsnummer });
-    });
-  }
-
-  /** The organisations the person represents now (one entry per registering municipality or source). */
-  async currentFor(personPartyId: string): Promise<RepresentationView[]> {
-    return (await this.query(personPartyId, true)).map((row) => this.toView(row));
-  }
-
-  /** Every representation of the person, past and present (for their data export). */
-  async allFor(personPartyId: string): Promise<RepresentationView[]> {
-    return (await this.query(personPartyId, false)).map((row) => this.toView(row));
+    private readonly tenants: TenantDirectory,
+    options: RepresentationOptions = {},
+  ) {
+    this.connections = new MinaOmbudConnections(options.environment ?? minaOmbudEnvironmentFromEnv());
+    this.cache = options.cache ?? new MemoryRepresentationCache();
   }
 
   /**
    * The organisation party the person may act for, named by organisationsnummer or party id, and
-   * the municipalities whose cases of it they may see; FORBIDDEN when they do not represent it now.
+   * the municipalities where Mina ombud confirms it. FORBIDDEN when no municipality does;
+   * REPRESENTATION_UNVERIFIED when none does and some could not answer verifiably.
    */
   async representedOrganisation(personPartyId: string, organisation: string): Promise<RepresentedOrganisation> {
-    const key = UUID.test(organisation) ? organisation.toLowerCase() : organisationNumber(organisation, 'asOrganisation');
-    const rows: Array<{ organisation_party_id: string; registered_by_tenant_id: string | null }> = await this.database.dataSource.query(
-      `SELECT r.organisation_party_id, r.registered_by_tenant_id FROM minasidor_representation r JOIN party p ON p.id = r.organisation_party_id
-        WHERE r.person_party_id = $1 AND (p.id::text = $2 OR p.identity_number = $2) AND ${CURRENT}`,
-      [personPartyId, key],
+    const holder = await this.personnummerOf(personPartyId);
+    const { partyId, organisationsnummer } = await this.organisation(organisation);
+    if (!holder || !organisationsnummer) throw new NotRepresentedError();
+    const principal = { id: organisationsnummer, typ: 'orgnr' as const };
+    const tenantIds = await this.confirmedIn(personPartyId, holder, `org:${partyId}`, principal, 'ORGANISATION');
+    return { partyId, tenantIds };
+  }
+
+  /** The same for acting for another person (a private power of attorney), named by their party id. */
+  async representedPerson(personPartyId: string, principalPartyId: string): Promise<RepresentedOrganisation> {
+    const holder = await this.personnummerOf(personPartyId);
+    const principal = UUID.test(principalPartyId) ? await this.personnummerOf(principalPartyId.toLowerCase()) : undefined;
+    if (!holder || !principal || principalPartyId.toLowerCase() === personPartyId) throw new NotRepresentedError();
+    const tenantIds = await this.confirmedIn(
+      personPartyId,
+      holder,
+      `pnr:${principalPartyId.toLowerCase()}`,
+      { id: principal, typ: 'pnr' },
+      'PRIVAT',
     );
-    if (rows.length === 0) throw new NotRepresentedError();
-    const everywhere = rows.some((row) => row.registered_by_tenant_id === null);
-    return {
-      partyId: rows[0].organisation_party_id,
-      tenantIds: everywhere ? null : [...new Set(rows.map((row) => row.registered_by_tenant_id as string))],
-    };
+    return { partyId: principalPartyId.toLowerCase(), tenantIds };
   }
 
-  private async audit(
-    em: EntityManager,
-    actor: string,
-    action: string,
-    row: Omit<RepresentationRow, 'organisationsnummer'>,
-    previous: PreviousPeriod | undefined,
-  ): Promise<void> {
-    // Party ids only: no identity number goes into the trail.
-    await appendAuditEntry(em, {
-      actor,
-      action,
-      targetType: 'minasidor_representation',
-      targetId: row.id,
-      details: {
-        organisationPartyId: row.organisation_party_id,
-        personPartyId: row.person_party_id,
-        validFrom: iso(row.valid_from),
-        validTo: iso(row.valid_to),
-        previous: previous ? { validFrom: iso(previous.valid_from), validTo: iso(previous.valid_to) } : null,
-      },
-    });
+  /** The companies the person may act for now, one entry per municipality where Mina ombud confirms it. */
+  async currentFor(personPartyId: string): Promise<RepresentationView[]> {
+    const holder = await this.personnummerOf(personPartyId);
+    if (!holder) return [];
+    const views: RepresentationView[] = [];
+    for (const tenant of this.members()) {
+      for (const found of await this.organisationsIn(tenant, personPartyId, holder)) {
+        views.push({
+          organisationPartyId: await this.parties.partyIdFor('organisation', found.organisationsnummer),
+          organisationsnummer: ORG_FORMAT(found.organisationsnummer),
+          name: found.name,
+          personPartyId,
+          validFrom: dateOf(found.validFrom),
+          validTo: dateOf(found.validTo),
+          source: 'mina_ombud',
+          municipality: this.municipalities.municipalityOf(tenant.id),
+        });
+      }
+    }
+    return views;
   }
 
-  private query(personPartyId: string, currentOnly: boolean): Promise<RepresentationRow[]> {
-    return this.database.dataSource.query(
-      `SELECT ${COLUMNS}, p.identity_number AS organisationsnummer
+  /** Every representation the retired register recorded for the person (for their data export). */
+  async allFor(personPartyId: string): Promise<RecordedRepresentationView[]> {
+    const rows: Array<{
+      id: string;
+      organisation_party_id: string;
+      person_party_id: string;
+      valid_from: string | Date;
+      valid_to: string | Date | null;
+      source: RepresentationSource;
+      registered_by_tenant_id: string | null;
+      organisationsnummer: string;
+    }> = await this.database.dataSource.query(
+      `SELECT r.id, r.organisation_party_id, r.person_party_id, r.valid_from, r.valid_to, r.source, r.registered_by_tenant_id,
+              p.identity_number AS organisationsnummer
          FROM minasidor_representation r JOIN party p ON p.id = r.organisation_party_id
-        WHERE r.person_party_id = $1 ${currentOnly ? `AND ${CURRENT}` : ''}
-        ORDER BY r.valid_from, r.organisation_party_id, r.id`,
+        WHERE r.person_party_id = $1 ORDER BY r.valid_from, r.organisation_party_id, r.id`,
       [personPartyId],
     );
-  }
-
-  private toView(row: RepresentationRow): RepresentationView {
-    return {
+    return rows.map((row) => ({
       id: row.id,
       organisationPartyId: row.organisation_party_id,
       organisationsnummer: ORG_FORMAT(row.organisationsnummer),
@@ -206,6 +158,100 @@ export class Representations {
       validTo: row.valid_to ? new Date(row.valid_to) : null,
       source: row.source,
       municipality: row.registered_by_tenant_id ? this.municipalities.municipalityOf(row.registered_by_tenant_id) : null,
-    };
+    }));
+  }
+
+  async close(): Promise<void> {
+    await this.cache.close();
+  }
+
+  /**
+   * The municipalities where Mina ombud confirms the person holds one of the municipality's
+   * authorisations for the principal. Municipalities are asked in parallel; one that cannot answer
+   * verifiably is left out, and when none confirms and one failed, the failure is the answer.
+   */
+  private async confirmedIn(
+    personPartyId: string,
+    holder: string,
+    principalKey: string,
+    principal: { id: string; typ: 'orgnr' | 'pnr' },
+    role: 'ORGANISATION' | 'PRIVAT',
+  ): Promise<string[]> {
+    const results = await Promise.allSettled(
+      this.members().map(async (tenant) => {
+        const key = `${tenant.id}:${personPartyId}:${principalKey}`;
+        const cached = await this.cache.get(key);
+        if (cached !== undefined) return cached === 'yes' ? tenant.id : null;
+        const { client, settings, tredjeman } = this.connections.of(tenant);
+        const contexts = await client.searchAuthorisations({ tredjeman, holder, principal, roles: [role], codes: settings.authorisations });
+        const granted = contexts.some((context) => context.behorigheter.some((b) => settings.authorisations.includes(b.kod)));
+        await this.cache.set(key, granted ? 'yes' : 'no', settings.cacheSeconds);
+        return granted ? tenant.id : null;
+      }),
+    );
+    const confirmed = results.flatMap((result) => (result.status === 'fulfilled' && result.value ? [result.value] : []));
+    if (confirmed.length > 0) return confirmed;
+    const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failure)
+      throw failure.reason instanceof RepresentationUnverifiedError
+        ? failure.reason
+        : new RepresentationUnverifiedError('unavailable', String(failure.reason));
+    throw new NotRepresentedError();
+  }
+
+  /** The companies Mina ombud confirms for the person in one municipality, with names and periods. */
+  private async organisationsIn(tenant: Tenant, personPartyId: string, holder: string): Promise<CachedOrganisation[]> {
+    const key = `${tenant.id}:${personPartyId}:organisations`;
+    const cached = await this.cache.get(key);
+    if (cached !== undefined) return JSON.parse(cached) as CachedOrganisation[];
+    const { client, settings, tredjeman } = this.connections.of(tenant);
+    const contexts = (
+      await client.searchAuthorisations({ tredjeman, holder, roles: ['ORGANISATION'], codes: settings.authorisations })
+    ).filter(
+      (context) => context.fullmaktsgivare.typ === 'orgnr' && context.behorigheter.some((b) => settings.authorisations.includes(b.kod)),
+    );
+    let periods = new Map<string, { giltigFrom: string; giltigTom?: string }>();
+    if (contexts.length > 0) {
+      // Periods are for showing only: the list is unsigned, so it decides nothing.
+      const listed = await client.searchPowersOfAttorney({ holder, tredjeman: [tredjeman] });
+      periods = new Map(listed.map((item) => [item.id, { giltigFrom: item.giltigFrom, giltigTom: item.giltigTom }]));
+    }
+    const found = contexts.map((context) => {
+      const period = context.behorigheter.map((b) => periods.get(b.fullmakt)).find(Boolean);
+      return {
+        organisationsnummer: context.fullmaktsgivare.id,
+        name: context.fullmaktsgivare.namn,
+        validFrom: period?.giltigFrom,
+        validTo: period?.giltigTom,
+      };
+    });
+    await this.cache.set(key, JSON.stringify(found), settings.cacheSeconds);
+    return found;
+  }
+
+  /** The member municipalities that use Mina sidor: each is asked on its own. */
+  private members(): Tenant[] {
+    return this.tenants.all().filter((tenant) => tenant.config.services.minasidor);
+  }
+
+  private async personnummerOf(partyId: string): Promise<string | undefined> {
+    const [party]: Array<{ kind: string; identity_number: string }> = await this.database.dataSource.query(
+      `SELECT kind, identity_number FROM party WHERE id = $1`,
+      [partyId],
+    );
+    return party?.kind === 'person' ? party.identity_number : undefined;
+  }
+
+  private async organisation(organisation: string): Promise<{ partyId: string; organisationsnummer: string | undefined }> {
+    if (UUID.test(organisation)) {
+      const partyId = organisation.toLowerCase();
+      const [party]: Array<{ kind: string; identity_number: string }> = await this.database.dataSource.query(
+        `SELECT kind, identity_number FROM party WHERE id = $1`,
+        [partyId],
+      );
+      return { partyId, organisationsnummer: party?.kind === 'organisation' ? party.identity_number : undefined };
+    }
+    const organisationsnummer = organisationNumber(organisation, 'asOrganisation');
+    return { partyId: await this.parties.partyIdFor('organisation', organisationsnummer), organisationsnummer };
   }
 }

@@ -1,6 +1,7 @@
 import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-services';
 import { MinasidorArchiveContributor } from './archive-contribution';
 import { seedDemoCases } from './demo-seed';
+import { RedisRepresentationCache } from './mina-ombud/cache';
 import { Minasidor } from './minasidor';
 import { MINASIDOR_DATABASE_SCHEMA } from './schema';
 import { StatusLabels } from './status-labels';
@@ -19,7 +20,14 @@ export const MINASIDOR_SERVICE: ServiceDescriptor<ComposedMinasidor> = {
     for (const tenant of tenants) StatusLabels.fromSettings(tenant.config.slug, tenant.config.services.minasidor?.settings);
   },
   compose(runtime) {
-    const minasidor = new Minasidor(runtime.database, runtime.tenants, runtime.parties);
+    // Verified Mina ombud answers are shared by the replicas through Redis when there is one.
+    const redisUrl = process.env.KOMMUNA_REDIS_URL;
+    const minasidor = new Minasidor(
+      runtime.database,
+      runtime.tenants,
+      runtime.parties,
+      redisUrl ? { cache: new RedisRepresentationCache(redisUrl) } : {},
+    );
     return {
       minasidor,
       eventHandlers: minasidor.eventHandlers(),

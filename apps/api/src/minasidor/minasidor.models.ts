@@ -245,7 +245,7 @@ export class CaseConnection {
   hasNextPage!: boolean;
 }
 
-@ObjectType({ description: 'That a person may act for an organisation in Mina sidor (company mode)' })
+@ObjectType({ description: 'That a person may act for an organisation in Mina sidor (company mode), as Mina ombud confirms it' })
 export class CaseRepresentation {
   @Field(() => ID)
   organisationPartyId!: string;
@@ -253,21 +253,22 @@ export class CaseRepresentation {
   @Field()
   organisationsnummer!: string;
 
-  @Field(() => Date)
-  validFrom!: Date;
+  @Field({ description: "The organisation's name as Mina ombud gives it" })
+  name!: string;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: "The power of attorney's first day, where Mina ombud lists it" })
+  validFrom!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Its last day; null: until further notice' })
   validTo!: Date | null;
 
-  @Field({ description: 'municipality (registered by one municipality), companies_register or eid_mandate (authoritative sources)' })
+  @Field({ description: "mina_ombud: Bolagsverket's digital powers of attorney" })
   source!: string;
 
   @Field(() => CaseMunicipality, {
-    nullable: true,
-    description:
-      "The municipality that registered it: only that municipality's cases are shown. Null: an authoritative source, every member municipality",
+    description: "The municipality (Mina ombud's third party) the power of attorney holds towards: only its cases are shown",
   })
-  municipality!: CaseMunicipality | null;
+  municipality!: CaseMunicipality;
 }
 
 @ObjectType({ description: 'A recorded staff read of a case' })
@@ -471,19 +472,4 @@ export class CaseMessageInput {
 
   @Field(() => Date, { nullable: true })
   sentAt?: Date | null;
-}
-
-@InputType()
-export class CaseRepresentationInput {
-  @Field()
-  organisationsnummer!: string;
-
-  @Field()
-  personnummer!: string;
-
-  @Field(() => Date, { nullable: true })
-  validFrom?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: "Null: until further notice; a past time ends this municipality's own registration" })
-  validTo?: Date | null;
 }

@@ -1,6 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, ForbiddenError, Principal } from '@kommuna/platform-auth';
-import { auditActor } from '@kommuna/platform-audit';
 import { CasePage, CitizenStatus, Minasidor } from '@kommuna/minasidor';
 import {
   Case,
@@ -9,7 +8,6 @@ import {
   CaseDecisionInput,
   CaseMessageInput,
   CaseRepresentation,
-  CaseRepresentationInput,
   CaseStatusInput,
   CaseUpsertInput,
   CaseWriteResult,
@@ -161,22 +159,5 @@ export class MinasidorSystemResolver {
   @Mutation(() => CaseWriteResult, { description: 'Post a message from the municipality to the citizen (idempotent by externalMessageId)' })
   postCaseMessage(@Args('input') input: CaseMessageInput): Promise<CaseWriteResult> {
     return this.minasidor.intake.postMessage(withoutNulls(input) as never);
-  }
-
-  @Allow('service_account', 'tenant_admin')
-  @Mutation(() => CaseRepresentation, {
-    description:
-      "Register that a person represents an organisation for this municipality's cases, or change or end (a past validTo) this municipality's own registration; audited",
-  })
-  registerRepresentation(
-    @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CaseRepresentationInput,
-  ): Promise<CaseRepresentation> {
-    return this.minasidor.representations.register(
-      withoutNulls(input),
-      principal.clientId && principal.roles.includes('service_account')
-        ? auditActor.service(principal.clientId)
-        : auditActor.staff(principal.subject),
-    );
   }
 }

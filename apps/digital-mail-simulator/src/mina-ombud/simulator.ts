@@ -3,10 +3,10 @@ import canonicalize from 'canonicalize';
 import {
   base64url,
   calculateJwkThumbprint,
-  createLocalJWKSet,
   exportJWK,
   FlattenedSign,
   generateKeyPair,
+  importJWK,
   jwtVerify,
   type CryptoKey,
   type JWK,
@@ -155,11 +155,10 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
     const idToken = header('x-id-token');
     if (!idToken) return apiError(401, 'auth', 'auth.error', 'X-Id-Token is required with scope user:self');
     try {
-      const { payload } = await jwtVerify(idToken, createLocalJWKSet({ keys: config.idTokenKeys }), {
-        algorithms: ['RS256'],
-        audience: 'mina-ombud',
-        requiredClaims: ['iat', 'exp', PERSONAL_NUMBER_CLAIM],
-      });
+      // The consumer's registered keys, tried in turn: a registered key need not carry the token's kid.
+      const { payload } = await firstVerified(config.idTokenKeys, (key) =>
+        jwtVerify(idToken, key, { algorithms: ['RS256'], audience: 'mina-ombud', requiredClaims: ['iat', 'exp', PERSONAL_NUMBER_CLAIM] }),
+      );
       const personnummer = payload[PERSONAL_NUMBER_CLAIM];
       if (typeof personnummer !== 'string' || !/^\d{12}$/.test(personnummer)) throw new Error('no personnummer');
       return { serviceName, personnummer };
@@ -399,6 +398,17 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
   }
 
   return { config, handle, records: () => JSON.parse(JSON.stringify(records)), configure, reset };
+}
+
+async function firstVerified<T>(keys: JWK[], verify: (key: CryptoKey | Uint8Array) => Promise<T>): Promise<T> {
+  for (const jwk of keys) {
+    try {
+      return await verify((await importJWK({ ...jwk, alg: 'RS256' }, 'RS256')) as CryptoKey);
+    } catch {
+      // Not this key: the next one.
+    }
+  }
+  throw new Error('no registered key verifies the id token');
 }
 
 async function newSigningKey(): Promise<SigningKey> {

@@ -1,7 +1,7 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { buildTenantConfig, inTenant, testPersonnummer } from '@kommuna/platform-testing';
-import { Minasidor, MINASIDOR_DATABASE_SCHEMA } from '../index';
+import { Minasidor, MINASIDOR_DATABASE_SCHEMA, RepresentationOptions } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
   entities: [
@@ -20,12 +20,16 @@ export interface World {
   timra: Tenant;
 }
 
-/** Two municipalities: Sundsvall with its own status mapping (as in its tenant.yaml), Timrå with defaults. */
-export async function createWorld(db: Database): Promise<World> {
+/**
+ * Two municipalities: Sundsvall with its own status mapping (as in its tenant.yaml), Timrå with
+ * defaults; with their real organisationsnummer, which Mina ombud knows them by.
+ */
+export async function createWorld(db: Database, representation: RepresentationOptions = {}): Promise<World> {
   const directory = new TenantDirectory(db);
   const [sundsvall, timra] = await directory.sync([
     buildTenantConfig({
       slug: 'sundsvall',
+      organisationsnummer: '212000-2411',
       services: {
         minasidor: {
           stage: 'production',
@@ -33,10 +37,14 @@ export async function createWorld(db: Database): Promise<World> {
         },
       },
     }),
-    buildTenantConfig({ slug: 'timra', services: { minasidor: { stage: 'production', settings: {} } } }),
+    buildTenantConfig({
+      slug: 'timra',
+      organisationsnummer: '212000-2395',
+      services: { minasidor: { stage: 'production', settings: {} } },
+    }),
   ]);
   const parties = new PartyRegister(db);
-  return { minasidor: new Minasidor(db, directory, parties), directory, parties, sundsvall, timra };
+  return { minasidor: new Minasidor(db, directory, parties, representation), directory, parties, sundsvall, timra };
 }
 
 // Specs take it from here with the rest of the fixture.
