@@ -6,6 +6,7 @@
 // of another (KEYCLOAK_URL, DIGITAL_MAIL_SIMULATOR_URL, API_URL, the portal's and the web's
 // redirect URIs at dev-idp) is derived here from them, and the banner prints what each process reports it bound.
 import { spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -66,6 +67,21 @@ async function resolvePorts() {
   return ports;
 }
 
+/**
+ * The key the api signs Mina ombud's end-user id tokens with (the simulator trusts its public
+ * half): made once in .data/ for `npm start`; production names its own (tenant.yaml idTokenKeyRef).
+ */
+function minaOmbudIdTokenKeyFile() {
+  if (process.env.MINA_OMBUD_ID_TOKEN_KEY_FILE) return process.env.MINA_OMBUD_ID_TOKEN_KEY_FILE;
+  const file = path.join(root, '.data', 'mina-ombud', 'id-token-key.pem');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    fs.writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  }
+  return file;
+}
+
 /** The environment every process gets: its port, and the URLs of the others derived from theirs. */
 function platformEnv(ports) {
   const api = `http://${urlHost(PORTS.api.host)}:${ports.api}`;
@@ -89,6 +105,7 @@ function platformEnv(ports) {
     WEB_PORT: String(ports.web),
     KEYCLOAK_URL: devIdp,
     DIGITAL_MAIL_SIMULATOR_URL: simulator,
+    MINA_OMBUD_ID_TOKEN_KEY_FILE: minaOmbudIdTokenKeyFile(),
     API_URL: `${api}/graphql`,
     DEV_IDP_REDIRECT_URIS: redirectUris.join(','),
   };
