@@ -1,6 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createMinaMeddelandenServices, MinaMeddelandenCases } from './mina-meddelanden/services';
 import { createMinaOmbudSimulator, MinaOmbudSimulatorConfig } from './mina-ombud/simulator';
 
 /**
@@ -10,7 +12,7 @@ import { createMinaOmbudSimulator, MinaOmbudSimulatorConfig } from './mina-ombud
  * faults, special recipients and senders) and records what it received, so tests can prove that
  * every letter arrived exactly once.
  */
-export interface SimulatorConfig {
+export interface SimulatorConfig extends MinaMeddelandenCases {
   /** Share (0..1) of recipients with a digital mailbox, chosen by a hash of the id (deterministic). */
   reachableShare: number;
   /** Added to every answer. */
@@ -22,11 +24,11 @@ export interface SimulatorConfig {
   /** Recipients that always / never have a mailbox, whatever the hash says. */
   reachable: string[];
   unreachable: string[];
-  /** Recipients under 18: no digital mailbox, reason RECIPIENT_UNDER_18. */
+  /** Recipients under 18: a mailbox, but the operator refuses their letters (applicationFault 6004). */
   under18: string[];
   /** Recipients whose mailbox refuses letters from every sender (senderAccepted false). */
   refusingRecipients: string[];
-  /** Sender organisationsnummer Mina meddelanden does not accept: deliveries refused with 403. */
+  /** Sender organisationsnummer Mina meddelanden does not accept: SenderAccepted false, deliveries refused (5002). */
   rejectedSenders: string[];
   /** Recipients the population register has no address for. */
   noAddress: string[];
@@ -43,11 +45,13 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
   under18: [],
   refusingRecipients: [],
   rejectedSenders: [],
+  pending: [],
+  anonymous: [],
+  unknownOperator: [],
   noAddress: [],
 };
 
 const OPERATORS = ['Kivra', 'Min myndighetspost', 'Billo', 'Fortnox'];
-const MAX_RECIPIENTS = 1000;
 
 export interface DeliveryRecord {
   messageId: string;
@@ -58,6 +62,9 @@ export interface DeliveryRecord {
   subject: string;
   attachmentCount: number;
   receivedAt: string;
+  /** The certificate subjects of the sender's signature and the intermediary's seal, both verified. */
+  signedBy: string;
+  sealedBy: string;
 }
 
 export interface SimulatorRecords {
@@ -92,15 +99,28 @@ const CITIES: Array<[string, string]> = [
   ['871 31', 'Härnösand'],
 ];
 
+/** HTTPS with mutual TLS, as Mina meddelanden's services answer: the client must show a certificate issued by `clientCaPem`. */
+export interface SimulatorTls {
+  certificatePem: string;
+  privateKeyPem: string;
+  clientCaPem: string;
+}
+
 export function startSimulator(
-  options: Partial<SimulatorConfig> & { port?: number; host?: string; minaOmbud?: Partial<MinaOmbudSimulatorConfig> } = {},
+  options: Partial<SimulatorConfig> & {
+    port?: number;
+    host?: string;
+    minaOmbud?: Partial<MinaOmbudSimulatorConfig>;
+    tls?: SimulatorTls;
+    /** Issuers (PEM) the signatures on deliveries must chain to; none: any certificate whose signature verifies. */
+    trustedSigners?: string[];
+  } = {},
 ): Promise<RunningSimulator> {
-  const { port = 0, host = '127.0.0.1', minaOmbud: minaOmbudOptions, ...overrides } = options;
+  const { port = 0, host = '127.0.0.1', minaOmbud: minaOmbudOptions, tls, trustedSigners = [], ...overrides } = options;
   // Mina ombud (representation) under /mina-ombud: its own routes, control and records.
   const minaOmbud = createMinaOmbudSimulator(minaOmbudOptions);
   const config: SimulatorConfig = { ...DEFAULT_CONFIG, ...overrides };
   let records: SimulatorRecords = emptyRecords();
-  const byMessage = new Map<string, DeliveryRecord>();
 
   const isReachable = (id: string) =>
     config.reachable.includes(id) ||
@@ -123,63 +143,27 @@ export function startSimulator(
   const fieldsOf = (body: unknown): Record<string, unknown> =>
     typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
 
-  const routes: Record<string, (body: unknown) => [number, unknown]> = {
-    'POST /reachability': (body) => {
-      const { senderOrgNr, recipients } = fieldsOf(body);
-      if (typeof senderOrgNr !== 'string' || !Array.isArray(recipients))
-        return [400, { code: 'BAD_REQUEST', message: 'senderOrgNr and recipients are required' }];
-      if (recipients.length > MAX_RECIPIENTS)
-        return [400, { code: 'TOO_MANY_RECIPIENTS', message: `At most ${MAX_RECIPIENTS} recipients per call` }];
-      records.reachabilityCalls.push({ senderOrgNr, recipientCount: recipients.length });
-      const senderAccepted = !config.rejectedSenders.includes(senderOrgNr);
-      return [
-        200,
-        recipients.map((raw: unknown) => {
-          const id = String(raw);
-          const reachable = isReachable(id);
-          return {
-            recipientId: id,
-            reachable,
-            mailboxOperator: reachable ? OPERATORS[Math.floor(share(id, 'operator') * OPERATORS.length)] : null,
-            senderAccepted: reachable && senderAccepted && !config.refusingRecipients.includes(id),
-            reason: reachable ? null : config.under18.includes(id) ? 'RECIPIENT_UNDER_18' : 'NO_MAILBOX',
-          };
-        }),
-      ];
-    },
-    'POST /deliveries': (body) => {
-      const { messageId, recipient, senderOrgNr, subject, attachments } = fieldsOf(body);
-      if (
-        typeof messageId !== 'string' ||
-        typeof recipient !== 'string' ||
-        typeof senderOrgNr !== 'string' ||
-        typeof subject !== 'string'
-      ) {
-        return [400, { code: 'BAD_REQUEST', message: 'messageId, senderOrgNr, recipient and subject are required' }];
-      }
+  // Mina meddelanden (mina-meddelanden/services.ts): the Recipient service and the operators' deliverSecure, in SOAP.
+  const trustedIssuers = trustedSigners.map((pem) => new X509Certificate(pem));
+  let baseUrl = '';
+  const minaMeddelanden = createMinaMeddelandenServices({
+    cases: () => config,
+    hasMailbox: isReachable,
+    operatorOf: (id) => OPERATORS[Math.floor(share(id, 'operator') * OPERATORS.length)],
+    baseUrl: () => baseUrl,
+    trustedIssuers: () => trustedIssuers,
+    onReachabilityCall: (call) => records.reachabilityCalls.push(call),
+    onDelivery: (messageId, { accepted, letter }) => {
       const counts = (records.deliveryCounts[messageId] ??= { accepted: 0, requests: 0 });
-      counts.requests++;
-      if (config.rejectedSenders.includes(senderOrgNr))
-        return [403, { code: 'SENDER_NOT_ACCEPTED', message: 'The sender is not registered with Mina meddelanden' }];
-      if (!isReachable(recipient)) return [422, { code: 'RECIPIENT_NOT_REACHABLE', message: 'The recipient has no digital mailbox' }];
-      // The message id is the idempotency key: a repeated delivery returns the first answer.
-      const earlier = byMessage.get(messageId);
-      if (earlier) return [200, { transactionId: earlier.transactionId, duplicate: true }];
-      const record: DeliveryRecord = {
-        messageId,
-        transactionId: `mm-${randomUUID()}`,
-        recipient,
-        mailboxOperator: OPERATORS[Math.floor(share(recipient, 'operator') * OPERATORS.length)],
-        senderOrgNr,
-        subject,
-        attachmentCount: Array.isArray(attachments) ? attachments.length : 0,
-        receivedAt: new Date().toISOString(),
-      };
-      byMessage.set(messageId, record);
-      records.deliveries.push(record);
-      counts.accepted++;
-      return [200, { transactionId: record.transactionId }];
+      if (!accepted) counts.requests++;
+      if (accepted && letter) {
+        counts.accepted++;
+        records.deliveries.push(letter);
+      }
     },
+  });
+
+  const routes: Record<string, (body: unknown) => [number, unknown]> = {
     'POST /population/addresses': (body) => {
       const { ids } = fieldsOf(body);
       if (!Array.isArray(ids)) return [400, { code: 'BAD_REQUEST', message: 'ids is required' }];
@@ -201,9 +185,15 @@ export function startSimulator(
     },
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => send(res, 500, { code: 'INTERNAL', message: 'simulator error' }));
-  });
+  };
+  const server: Server = tls
+    ? https.createServer(
+        { cert: tls.certificatePem, key: tls.privateKeyPem, ca: tls.clientCaPem, requestCert: true, rejectUnauthorized: true },
+        listener,
+      )
+    : createServer(listener);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
@@ -224,6 +214,14 @@ export function startSimulator(
       reset();
       return send(res, 200, { reset: true });
     }
+    const path = (req.url ?? '/').split('?')[0];
+    if (minaMeddelanden.serves(path)) {
+      if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
+      if (fault()) return send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Simulated transient fault' });
+      const answer = minaMeddelanden.handle(req.method ?? 'GET', path, raw);
+      res.writeHead(answer.status, { 'content-type': 'text/xml; charset=utf-8' });
+      return void res.end(answer.body);
+    }
     const handler = routes[route];
     if (!handler) return send(res, 404, { code: 'NOT_FOUND', message: `No route ${route}` });
     if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
@@ -243,15 +241,16 @@ export function startSimulator(
 
   function reset(): void {
     records = emptyRecords();
-    byMessage.clear();
+    minaMeddelanden.reset();
   }
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       const address = server.address() as AddressInfo;
+      baseUrl = `${tls ? 'https' : 'http'}://${host}:${address.port}`;
       resolve({
-        url: `http://${host}:${address.port}`,
+        url: baseUrl,
         port: address.port,
         config,
         records: () => JSON.parse(JSON.stringify(records)),

@@ -17,7 +17,15 @@ export * from './template.service';
 export * from './send-batch.service';
 export * from './statistics.service';
 export * from './adapters/types';
-export * from './adapters/http-mailbox-operator';
+export * as minaMeddelanden from './adapters/mina-meddelanden';
+export { MinaMeddelandenOperator, MailboxRefusalError } from './adapters/mina-meddelanden';
+export type {
+  MailboxCredentials,
+  CredentialSource,
+  FaultCode as MinaMeddelandenFaultCode,
+  RefusalReason as MinaMeddelandenRefusalReason,
+  ReachabilityStatus as MinaMeddelandenReachabilityStatus,
+} from './adapters/mina-meddelanden';
 export * from './adapters/http-population-register';
 export * from './adapters/folder-print-provider';
 export * from './adapters/smtp-email-notifier';

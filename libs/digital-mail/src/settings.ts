@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tenant } from '@kommuna/platform-persistence';
+import { KNOWN_OPERATORS } from './adapters/mina-meddelanden/namespaces';
 import { DigitalMailNotEnabledError } from './errors';
 
 export const SupportInfoSchema = z
@@ -23,6 +24,31 @@ const EndpointSchema = z
   })
   .strict();
 
+const CertificateNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a certificate name (a folder in DIGITAL_MAIL_CERTIFICATE_DIR), not a path');
+
+/**
+ * Mina meddelanden: the Recipient service (FaR) that answers isReachable; delivery goes to the
+ * address each recipient's operator has there. The organisation certificate is named here and
+ * read from the certificate folder (never stored in tenant.yaml).
+ */
+const MinaMeddelandenEndpointSchema = z
+  .object({
+    url: z.url().describe('The Recipient service (isReachable), e.g. https://…/Recipient/v3'),
+    certificateRef: CertificateNameSchema.describe(
+      "The member's organisation certificate (mutual TLS and the sender's signature): DIGITAL_MAIL_CERTIFICATE_DIR/<name>/tls.crt, tls.key, optional ca.crt",
+    ),
+    sealCertificateRef: CertificateNameSchema.optional().describe(
+      "The intermediary's (förmedlare) certificate for the seal; default: the organisation certificate",
+    ),
+    acceptedOperators: z
+      .array(z.string().min(1))
+      .default(KNOWN_OPERATORS)
+      .describe('Mailbox operators the member delivers through (part of the name, e.g. Kivra); a mailbox elsewhere gets paper'),
+  })
+  .strict();
+
 /** `services.digital-mail.settings` in tenant.yaml. */
 export const DigitalMailSettingsSchema = z
   .object({
@@ -41,7 +67,10 @@ export const DigitalMailSettingsSchema = z
       .max(20 * 1024 * 1024)
       .default(5 * 1024 * 1024),
     /** Real endpoints for production; without them the simulator (DIGITAL_MAIL_SIMULATOR_URL) is used. */
-    endpoints: z.object({ mailboxOperator: EndpointSchema.optional(), populationRegister: EndpointSchema.optional() }).strict().default({}),
+    endpoints: z
+      .object({ mailboxOperator: MinaMeddelandenEndpointSchema.optional(), populationRegister: EndpointSchema.optional() })
+      .strict()
+      .default({}),
   })
   .strict();
 export type DigitalMailSettings = z.output<typeof DigitalMailSettingsSchema>;

@@ -1,8 +1,10 @@
 import type { Tenant } from '@kommuna/platform-persistence';
-import { digitalMailSettingsOf } from '../settings';
+import { DigitalMailSettings, digitalMailSettingsOf } from '../settings';
 import { FolderPrintProvider } from './folder-print-provider';
-import { HttpMailboxOperator } from './http-mailbox-operator';
 import { HttpPopulationRegister } from './http-population-register';
+import { developmentCredentials, namedCredentials } from './mina-meddelanden/credentials';
+import { MinaMeddelandenOperator } from './mina-meddelanden/mina-meddelanden-operator';
+import { KNOWN_OPERATORS, SIMULATOR_RECIPIENT_PATH } from './mina-meddelanden/namespaces';
 import { SmtpEmailNotifier, SmtpOptions } from './smtp-email-notifier';
 import type { DigitalMailAdapters } from './types';
 
@@ -11,6 +13,8 @@ export interface AdapterEnvironment {
   simulatorUrl: string;
   /** The print provider's drop folder (DIGITAL_MAIL_PRINT_DIR). */
   printDir: string;
+  /** Where the certificates tenant.yaml names are (DIGITAL_MAIL_CERTIFICATE_DIR): `<dir>/<name>/tls.crt`, `tls.key`, `ca.crt`. */
+  certificateDir?: string;
   smtp?: SmtpOptions;
   timeoutMs?: number;
 }
@@ -20,6 +24,7 @@ export function adapterEnvironmentFromEnv(env: NodeJS.ProcessEnv = process.env):
   return {
     simulatorUrl: env.DIGITAL_MAIL_SIMULATOR_URL ?? 'http://127.0.0.1:3004',
     printDir: env.DIGITAL_MAIL_PRINT_DIR ?? '.data/print',
+    certificateDir: env.DIGITAL_MAIL_CERTIFICATE_DIR ?? '.data/certificates',
     smtp: env.SMTP_HOST
       ? { host: env.SMTP_HOST, port: Number(env.SMTP_PORT ?? 25), from: env.SMTP_FROM ?? 'no-reply@kommuna.se' }
       : undefined,
@@ -37,10 +42,11 @@ export function adaptersForTenant(environment: AdapterEnvironment): (tenant: Ten
   return (tenant) => {
     let adapters = cache.get(tenant.id);
     if (!adapters) {
-      const { endpoints } = digitalMailSettingsOf(tenant);
+      const settings = digitalMailSettingsOf(tenant);
+      const { endpoints } = settings;
       const timeoutMs = environment.timeoutMs;
       adapters = {
-        mailbox: new HttpMailboxOperator({ baseUrl: endpoints.mailboxOperator?.url ?? environment.simulatorUrl, timeoutMs }),
+        mailbox: mailboxOperatorFor(settings, environment),
         population: new HttpPopulationRegister({ baseUrl: endpoints.populationRegister?.url ?? environment.simulatorUrl, timeoutMs }),
         print,
         email,
@@ -49,4 +55,26 @@ export function adaptersForTenant(environment: AdapterEnvironment): (tenant: Ten
     }
     return adapters;
   };
+}
+
+/**
+ * Mina meddelanden as tenant.yaml names it (the Recipient service and the organisation
+ * certificate), else the simulator's SOAP services with a throwaway development certificate.
+ */
+function mailboxOperatorFor(settings: DigitalMailSettings, environment: AdapterEnvironment): MinaMeddelandenOperator {
+  const endpoint = settings.endpoints.mailboxOperator;
+  if (!endpoint) {
+    return new MinaMeddelandenOperator({
+      recipientServiceUrl: new URL(SIMULATOR_RECIPIENT_PATH, environment.simulatorUrl).toString(),
+      credentials: developmentCredentials,
+      acceptedOperators: KNOWN_OPERATORS,
+      timeoutMs: environment.timeoutMs,
+    });
+  }
+  return new MinaMeddelandenOperator({
+    recipientServiceUrl: endpoint.url,
+    credentials: namedCredentials(environment.certificateDir ?? '.data/certificates', endpoint.certificateRef, endpoint.sealCertificateRef),
+    acceptedOperators: endpoint.acceptedOperators,
+    timeoutMs: environment.timeoutMs,
+  });
 }

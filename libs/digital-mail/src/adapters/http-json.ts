@@ -2,10 +2,19 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { PermanentAdapterError, TransientAdapterError } from './types';
 
+/** A client certificate for mutual TLS, and the CA the party's server certificate is checked against. */
+export interface ClientTls {
+  certificatePem: string;
+  privateKeyPem: string;
+  /** Else the system's CAs. */
+  caPem?: string;
+}
+
 export interface HttpPartyOptions {
   baseUrl: string;
   /** Per request; a slower answer counts as a transient fault. */
   timeoutMs?: number;
+  tls?: ClientTls;
 }
 
 /** Answers larger than this are refused: no party's answer to a batch of 1,000 comes near it. */
@@ -18,22 +27,43 @@ const agents = {
   'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
   'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
 };
+// One agent per client certificate, so its TLS sessions are kept alive and reused too.
+const tlsAgents = new WeakMap<ClientTls, https.Agent>();
 
-/** POSTs JSON and maps failures to transient (network, timeout, 5xx, 429) or permanent (other 4xx). */
-export async function postJson<T>(options: HttpPartyOptions, path: string, body: unknown, party: string): Promise<T> {
-  const url = new URL(path, options.baseUrl);
-  const agent = agents[url.protocol as keyof typeof agents];
+function agentFor(url: URL, tls: ClientTls | undefined): http.Agent | undefined {
+  if (url.protocol !== 'https:' || !tls) return agents[url.protocol as keyof typeof agents];
+  let agent = tlsAgents.get(tls);
+  if (!agent) {
+    agent = new https.Agent({ keepAlive: true, maxSockets: 64, cert: tls.certificatePem, key: tls.privateKeyPem, ca: tls.caPem });
+    tlsAgents.set(tls, agent);
+  }
+  return agent;
+}
+
+export interface RawAnswer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/**
+ * POSTs bytes and returns the answer, whatever its status; network failures and timeouts are
+ * transient, an unsupported scheme or an oversized answer permanent.
+ */
+export async function postBytes(
+  url: URL,
+  payload: Buffer,
+  headers: Record<string, string>,
+  options: { timeoutMs?: number; tls?: ClientTls },
+  party: string,
+): Promise<RawAnswer> {
+  const agent = agentFor(url, options.tls);
   if (!agent) throw new PermanentAdapterError(`${party}: unsupported address ${url.protocol}//${url.host}`);
-  const payload = Buffer.from(JSON.stringify(body));
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+  return new Promise<RawAnswer>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length },
-      },
+      { method: 'POST', agent, headers: { ...headers, 'content-length': payload.length } },
       (response) => {
         const chunks: Buffer[] = [];
         let size = 0;
@@ -47,7 +77,11 @@ export async function postJson<T>(options: HttpPartyOptions, path: string, body:
         });
         response.on('end', () => {
           clearTimeout(timer);
-          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            status: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
         });
         response.on('error', fail);
       },
@@ -65,6 +99,17 @@ export async function postJson<T>(options: HttpPartyOptions, path: string, body:
     request.on('error', fail);
     request.end(payload);
   });
+}
+
+/** POSTs JSON and maps failures to transient (network, timeout, 5xx, 429) or permanent (other 4xx). */
+export async function postJson<T>(options: HttpPartyOptions, path: string, body: unknown, party: string): Promise<T> {
+  const { status, text } = await postBytes(
+    new URL(path, options.baseUrl),
+    Buffer.from(JSON.stringify(body)),
+    { 'content-type': 'application/json', accept: 'application/json' },
+    options,
+    party,
+  );
   if (status >= 500 || status === 429) {
     throw new TransientAdapterError(`${party} answered ${status}`);
   }

@@ -1,6 +1,7 @@
 /**
- * One interface per outside party (issue 6, part 3). The pipeline speaks only to these; the
- * HTTP implementations speak Mina meddelanden's shapes (and the simulator's, which copies them).
+ * One interface per outside party (issue 6, part 3). The pipeline speaks only to these;
+ * MinaMeddelandenOperator speaks Mina meddelanden's SOAP services (and the simulator, which
+ * answers the same protocol).
  */
 
 import { KommunaError } from '@kommuna/shared-service-contracts';
@@ -26,9 +27,15 @@ export interface ReachabilityResult {
   mailboxOperator: string | null;
   /** The recipient's mailbox accepts letters from this sender. */
   senderAccepted: boolean;
-  /** Why not reachable, when the service says (e.g. RECIPIENT_UNDER_18). */
+  /** Why not reachable, when the service says (e.g. RECIPIENT_UNDER_18, RECIPIENT_PENDING, UNSUPPORTED_OPERATOR). */
   reason?: string | null;
+  /** Mina meddelanden's account type (Secure, Anonymous, Not) and whether the account is still pending. */
+  accountType?: 'Secure' | 'Anonymous' | 'Not';
+  pending?: boolean;
 }
+
+/** The reason a recipient under 18 gets (the pipeline's routeAfterReachability keys NOT_SENT on it). */
+export const UNDER_18_REASON = 'RECIPIENT_UNDER_18';
 
 export interface DigitalDeliveryRequest {
   /** Our message id: also the operator's idempotency key, so a retried delivery is one letter. */
