@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FieldError, FormDefinitionInvalidError } from './errors';
 import { checkLogic, escapePointer } from './logic/json-logic';
+import { PREFILL_SOURCES, PREFILLABLE_KINDS } from './prefill';
 
 /** Content types an attachment may have; detected from its bytes, never from its name. */
 export const ATTACHMENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg'] as const;
@@ -129,6 +130,8 @@ export const FormDefinitionSchema = z
     decisionType: Slug.optional(),
     decisionRules: z.array(DecisionRuleSchema).default([]),
     appealInstructions: Localized.optional(),
+    /** Fields a resident's new draft starts filled in with, from the population register (prefill.ts). */
+    prefill: z.record(FieldName, z.enum(PREFILL_SOURCES)).optional(),
   })
   .strict();
 
@@ -237,6 +240,14 @@ export function validateFormDefinition(input: unknown): FormDefinition {
   for (const name of attachmentFields) {
     if (!ruled.has(name))
       errors.push({ path: '/attachments', message: `attachment field "${name}" has no attachment rule (allowed types, size)` });
+  }
+
+  for (const [name, source] of Object.entries(definition.prefill ?? {})) {
+    const field = fields.find((f) => f.name === name);
+    const at = `/prefill/${escapePointer(name)}`;
+    if (!field) errors.push({ path: at, message: `"${name}" is not a field of this form` });
+    else if (!PREFILLABLE_KINDS.has(field.kind))
+      errors.push({ path: at, message: `${source} goes into a text field, not a ${field.kind} field` });
   }
 
   const ruleIds = new Set<string>();

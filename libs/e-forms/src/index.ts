@@ -1,6 +1,7 @@
 export * from './schema';
 export * from './errors';
 export * from './definition';
+export * from './prefill';
 export * from './validation';
 export * from './errand-number';
 export * from './decision-rules';

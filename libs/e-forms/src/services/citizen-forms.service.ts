@@ -12,6 +12,7 @@ import { decisionDocumentName, renderDecisionPdf } from '../decision-pdf';
 import { AttachmentInfo, DecisionInfo, decisionDocumentPath, Receipt, renderAnswers, SubmissionStatus } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { DraftRow, FormRow, repository, SubmissionRow, VersionRow } from '../repository';
+import { prefillAnswers, ResidentRegisterFor } from '../prefill';
 import { eFormsSettings } from '../settings';
 import { Language, validateAnswers } from '../validation';
 import { currentVersionOf } from './form-catalog.service';
@@ -42,6 +43,7 @@ const DAY = 24 * 60 * 60 * 1000;
  */
 export class CitizenFormsService {
   private readonly now: Clock;
+  private readonly residents: ResidentRegisterFor | undefined;
 
   constructor(
     private readonly database: Database,
@@ -49,22 +51,44 @@ export class CitizenFormsService {
     options: EFormsServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.residents = options.residents;
   }
 
-  async startDraft(formSlug: string): Promise<DraftView> {
+  /**
+   * Starts a draft of the form's current version. Given the resident's identity number (from their
+   * login) and a form with `prefill`, the draft starts with their name and registered address from
+   * the population register; a protected person's address is left out, and a lookup that fails
+   * leaves the draft empty rather than refusing it (the resident can always type).
+   */
+  async startDraft(formSlug: string, identityNumber?: string): Promise<DraftView> {
     const { tenant, subject } = this.citizen();
+    const data = identityNumber ? await this.prefilled(tenant, formSlug, identityNumber) : {};
     return this.database.transaction(async (em) => {
       const { form, version } = await currentVersionOf(em, tenant, formSlug);
       const now = this.now();
       const draft = await repository.insertDraft(em, tenant.id, {
         formVersionId: version.id,
         subjectPartyId: subject,
-        data: {},
+        data,
         now,
         expiresAt: this.expiry(tenant, version.definition, now),
       });
       return draftView(form, version, draft, []);
     });
+  }
+
+  /** The prefilled answers, looked up outside any transaction (the register may be slow). */
+  private async prefilled(tenant: Tenant, formSlug: string, identityNumber: string): Promise<Record<string, string>> {
+    const register = this.residents?.(tenant.id);
+    if (!register) return {};
+    const { version } = await this.database.transaction((em) => currentVersionOf(em, tenant, formSlug));
+    if (!version.definition.prefill || Object.keys(version.definition.prefill).length === 0) return {};
+    try {
+      const people = await register.lookupPeople([identityNumber]);
+      return prefillAnswers(version.definition.prefill, people.get(identityNumber)).data;
+    } catch {
+      return {};
+    }
   }
 
   async getDraft(draftId: string): Promise<DraftView> {

@@ -7,11 +7,14 @@ import type { DecisionDocumentContent } from '../decision-pdf';
 import { DecisionInfo, Receipt, renderAnswers } from '../receipt';
 import { FormRow, repository, SubmissionRow, TemplateRow, VersionRow } from '../repository';
 import type { FormVersionView, SubmissionView, TemplateView } from './views';
+import type { ResidentRegisterFor } from '../prefill';
 
 export type Clock = () => Date;
 export interface EFormsServiceOptions {
   /** The time source (tests pin it); the real clock by default. */
   now?: Clock;
+  /** The population register per municipality, for prefilled drafts (prefill.ts); none: drafts start empty. */
+  residents?: ResidentRegisterFor;
 }
 
 /** JSON with object keys sorted, so equal content always hashes equal. */

@@ -6,3 +6,4 @@ export * from './node-process';
 export * from './row-level-security';
 export * from './keycloak-process';
 export * from './test-eid-login';
+export * from './pdf-text';
