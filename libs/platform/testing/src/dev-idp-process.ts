@@ -9,6 +9,8 @@ export interface DevIdpProcess {
   url: string;
   /** Realm `kommuna`'s URL: what its tokens carry as `iss`. */
   realmUrl: string;
+  /** Realm `eid`'s URL: the test e-legitimation provider residents are brokered to. */
+  eidUrl: string;
   /** POSTs a form to the realm's token endpoint (with HTTP Basic client credentials if given). */
   requestToken(form: Record<string, string>, basic?: string): Promise<{ status: number; body: Record<string, string> }>;
   /** An access token from the direct password grant (dev-only client kommuna-dev) for a demo user. */
@@ -36,10 +38,13 @@ export function spawnDevIdp(port: number, env: Record<string, string> = {}): Spa
   });
 }
 
-/** dev-idp on a free port, with helpers to get its tokens. */
-export async function startDevIdpProcess(): Promise<DevIdpProcess> {
+/**
+ * dev-idp on a free port, with helpers to get its tokens. `env` adds settings, e.g.
+ * DEV_IDP_EID_REDIRECT_URIS for a Keycloak whose eID broker logs in at this dev-idp's realm `eid`.
+ */
+export async function startDevIdpProcess(options: { env?: Record<string, string> } = {}): Promise<DevIdpProcess> {
   const port = await freePort();
-  const idp = spawnDevIdp(port);
+  const idp = spawnDevIdp(port, options.env);
   try {
     await idp.ready;
   } catch (error) {
@@ -67,6 +72,7 @@ export async function startDevIdpProcess(): Promise<DevIdpProcess> {
   return {
     url,
     realmUrl,
+    eidUrl: `${url}/realms/eid`,
     requestToken,
     passwordToken: (username) => accessToken({ grant_type: 'password', client_id: 'kommuna-dev', username, password: 'kommuna-demo' }),
     serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),

@@ -151,7 +151,10 @@ function demoUsers(members: Array<{ slug: string; organization: string }>): Demo
  * secrets (`<slug>-system-secret`, as at dev-idp), the dev-only password-grant client, and extra
  * callbacks for the web client.
  */
-export function devRealm(realmExport: Record<string, unknown>, options: { redirectUris?: string[] } = {}): Record<string, unknown> {
+export function devRealm(
+  realmExport: Record<string, unknown>,
+  options: { redirectUris?: string[]; eidIssuer?: string } = {},
+): Record<string, unknown> {
   const clients = realmExport.clients as RealmClient[];
   const members = clients.flatMap((c) => {
     const organization = c.serviceAccountsEnabled ? c.attributes?.['kommuna.organization'] : undefined;
@@ -209,13 +212,26 @@ export function devRealm(realmExport: Record<string, unknown>, options: { redire
       })),
     ],
     identityProviders: ((realmExport.identityProviders as Array<{ alias: string; config: Record<string, string> }>) ?? []).map((idp) =>
-      idp.alias === 'eid' ? { ...idp, config: { ...idp.config, clientSecret: DEV_EID_CLIENT_SECRET } } : idp,
+      idp.alias === 'eid'
+        ? { ...idp, config: { ...idp.config, ...eidEndpoints(idp.config, options.eidIssuer), clientSecret: DEV_EID_CLIENT_SECRET } }
+        : idp,
     ),
     organizations: (realmExport.organizations as Array<{ alias: string }>).map((org) => ({
       ...org,
       members: users.filter((u) => u.organization === org.alias).map((u) => ({ username: u.username, membershipType: 'UNMANAGED' })),
     })),
   };
+}
+
+/** The eID broker's endpoints moved from the export's test address to `issuer` (a test's dev-idp realm eid). */
+function eidEndpoints(config: Record<string, string>, issuer: string | undefined): Record<string, string> {
+  if (!issuer) return {};
+  const moved = (url: string) => (url.startsWith(config.issuer) ? `${issuer}${url.slice(config.issuer.length)}` : url);
+  return Object.fromEntries(
+    ['issuer', 'authorizationUrl', 'tokenUrl', 'jwksUrl', 'logoutUrl', 'userInfoUrl']
+      .filter((key) => config[key])
+      .map((key) => [key, moved(config[key])]),
+  );
 }
 
 export interface KeycloakProcess {
@@ -244,6 +260,8 @@ export interface KeycloakStartOptions {
   port?: number;
   /** Extra web-client callbacks (npm run keycloak:start passes the ones of the configured ports). */
   redirectUris?: string[];
+  /** Where the eID broker sends residents: a dev-idp's realm `eid` (default: the export's, dev-idp on its default port). */
+  eidIssuer?: string;
   /** Echo Keycloak's log lines (npm run keycloak:start). */
   onOutput?: (chunk: string) => void;
   timeoutMs?: number;
@@ -278,7 +296,10 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   const port = options.port ?? (await freePort());
   const managementPort = await freePort();
   const home = temporaryHome(distribution);
-  const realm = devRealm(JSON.parse(fs.readFileSync(REALM_EXPORT_FILE, 'utf8')), { redirectUris: options.redirectUris });
+  const realm = devRealm(JSON.parse(fs.readFileSync(REALM_EXPORT_FILE, 'utf8')), {
+    redirectUris: options.redirectUris,
+    eidIssuer: options.eidIssuer,
+  });
   fs.writeFileSync(path.join(home, 'data/import/kommuna-realm.json'), JSON.stringify(realm));
 
   const started = Date.now();
