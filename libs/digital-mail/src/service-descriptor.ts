@@ -2,6 +2,7 @@ import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-servi
 import { CaseNotificationHandler } from './case-notifications';
 import { DeliveryMetricsHandler } from './delivery-metrics';
 import { MessageService } from './message.service';
+import { RuleLetterHandler } from './rule-letters';
 import { digitalMailBackgroundTasks } from './pipeline/background';
 import { DIGITAL_MAIL_DATABASE_SCHEMA } from './schema';
 import { validateDigitalMailSettings } from './settings';
@@ -21,8 +22,8 @@ export const DIGITAL_MAIL_SERVICE: ServiceDescriptor<ComposedDigitalMail> = {
   compose(runtime) {
     return {
       messages: new MessageService(runtime.database, runtime.tenants, runtime.parties),
-      // Case notices from Mina sidor's events; delivery status counted for /metrics.
-      eventHandlers: [new CaseNotificationHandler(runtime.tenants), new DeliveryMetricsHandler()],
+      // Case notices from Mina sidor's events; letters municipalities' rules ask for; delivery status counted for /metrics.
+      eventHandlers: [new CaseNotificationHandler(runtime.tenants), new RuleLetterHandler(runtime.tenants), new DeliveryMetricsHandler()],
       // Deliveries (each claimed under a lease) and the retention purge.
       backgroundTasks: ({ settings = {}, onError }) =>
         digitalMailBackgroundTasks(runtime.database, runtime.tenants, {

@@ -10,6 +10,7 @@ import type { SubjectKind, WhoseTurn } from './entities/case.entity';
 import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 import { Municipalities } from './municipalities';
 import { DEFAULT_WHOSE_TURN } from './status-labels';
+import { RULES_SOURCE } from './rule-cases';
 import { resolveSubject, SubjectIdentity } from './subject-identity';
 
 /** The source name of cases that come from e-forms submissions (reserved for the event path). */
@@ -195,6 +196,10 @@ export class CaseIntake {
     const valid = validate(schemas.upsert, input, 'case');
     if (valid.source === EFORMS_SOURCE)
       throw new MinasidorValidationError(`The source "${EFORMS_SOURCE}" is reserved for e-forms submissions`, [
+        { field: 'source', message: 'reserved' },
+      ]);
+    if (valid.source === RULES_SOURCE)
+      throw new MinasidorValidationError(`The source "${RULES_SOURCE}" is reserved for the municipality's rules`, [
         { field: 'source', message: 'reserved' },
       ]);
     // Resolved before the transaction: the party register has its own statement (and on the

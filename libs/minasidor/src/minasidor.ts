@@ -6,6 +6,7 @@ import { minasidorEventHandlers } from './event-handlers';
 import { Municipalities } from './municipalities';
 import { MyDataExport } from './my-data';
 import { RepresentationOptions, Representations } from './representations';
+import { ruleCaseHandler } from './rule-cases';
 import { StaffCases } from './staff-cases';
 
 /** Mina sidor composed on the platform's database and tenants: one instance per process. */
@@ -32,8 +33,8 @@ export class Minasidor {
     this.myData = new MyDataExport(database, this.municipalities, this.representations);
   }
 
-  /** The outbox consumers that turn e-forms submissions into cases. */
+  /** The outbox consumers that turn e-forms submissions, and what municipalities' rules decide, into cases. */
   eventHandlers(): EventHandler[] {
-    return minasidorEventHandlers(this.intake);
+    return [...minasidorEventHandlers(this.intake), ruleCaseHandler(this.intake)];
   }
 }

@@ -96,9 +96,12 @@ describe('the composed services', () => {
   it("gives the outbox every service's handlers and runs every service's background work, from the one list", () => {
     expect(composed.eventHandlers.map((h) => h.name)).toEqual([
       'digital-mail-case-notices',
+      'digital-mail-rule-letters',
       'digital-mail-metrics',
       'minasidor.e-forms-cases',
+      'minasidor.rules-cases',
       'catalogue-metering',
+      'rules',
     ]);
     expect(composed.backgroundTasks().map((t) => t.name)).toEqual([
       'outbox',

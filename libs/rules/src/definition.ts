@@ -1,0 +1,211 @@
+import * as jsonLogic from 'json-logic-js';
+import { z } from 'zod';
+import { INBOUND_EVENT_CONTRACTS, VERSIONED_EVENT_TYPE } from '@kommuna/shared-service-contracts';
+import { RuleProblem, RuleValidationError } from './errors';
+
+/**
+ * The JSON Logic a rule's condition may use: comparisons, logic, arithmetic and list tests over
+ * the event. Left out: `log` (writes to the console), string building and map/reduce, which a
+ * yes-or-no question about one event does not need.
+ */
+const OPERATORS = new Set([
+  'var',
+  'missing',
+  'missing_some',
+  'if',
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '!',
+  '!!',
+  'or',
+  'and',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'max',
+  'min',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  'in',
+  'some',
+  'all',
+  'none',
+]);
+const MAX_DEPTH = 20;
+/** Where a condition's `var` may look: the event's CloudEvents attributes and its data. */
+const EVENT_ROOTS = ['type', 'source', 'subject', 'time', 'data'];
+
+const Text = z.object({ sv: z.string().trim().min(1).max(500), en: z.string().trim().min(1).max(500) }).strict();
+const LongText = z.object({ sv: z.string().trim().min(1).max(4000), en: z.string().trim().min(1).max(4000) }).strict();
+const Unit = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/, 'is a unit id: lower-case letters, digits, - and _');
+/** A path into the event that holds a party id, e.g. data.residentPartyId. */
+const EventPath = z.string().regex(/^(data|subject)(\.[A-Za-z0-9_]+)*$/, 'is a path into the event such as data.residentPartyId');
+const LegalBasis = z
+  .object({
+    sfs: z.string().regex(/^\d{4}:\d+$/, 'is an SFS number such as 2017:900'),
+    chapter: z.string().max(20).optional(),
+    section: z.string().max(20).optional(),
+    title: Text.optional(),
+  })
+  .strict();
+const CaseFields = {
+  subject: EventPath,
+  unit: Unit,
+  caseType: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/),
+  title: Text,
+};
+
+const TaskAction = z
+  .object({
+    kind: z.literal('task'),
+    unit: Unit,
+    title: Text,
+    description: LongText,
+    dueInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 90)
+      .optional(),
+  })
+  .strict();
+const CaseAction = z.object({ kind: z.literal('case'), ...CaseFields, message: LongText.optional() }).strict();
+const DecisionAction = z
+  .object({
+    kind: z.literal('decision'),
+    ...CaseFields,
+    decisionType: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,99}$/),
+    outcome: z.enum(['approval', 'rejection', 'dismissal', 'cancellation']),
+    reasons: z
+      .array(z.object({ ruleId: z.string().min(1).max(100), text: LongText, legalBasis: LegalBasis.optional() }).strict())
+      .min(1)
+      .max(20),
+    legalBasis: LegalBasis,
+    appealInstructions: LongText.optional(),
+    validForDays: z.number().int().min(1).max(3660).optional(),
+  })
+  .strict();
+const LetterAction = z
+  .object({
+    kind: z.literal('letter'),
+    recipient: EventPath,
+    templateName: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, "is a digital-mail template's name"),
+    unit: Unit.nullable().default(null),
+    /** Placeholder name → path into the event. */
+    values: z
+      .record(z.string().regex(/^[A-Za-z0-9_]{1,50}$/), z.string().regex(/^(type|source|subject|time|data)(\.[A-Za-z0-9_]+)*$/))
+      .default({}),
+  })
+  .strict();
+
+export const RuleActionSchema = z.discriminatedUnion('kind', [TaskAction, CaseAction, DecisionAction, LetterAction]);
+export type RuleAction = z.output<typeof RuleActionSchema>;
+export type RuleActionKind = RuleAction['kind'];
+
+/** A rule as a tenant admin writes it (GraphQL) or a tenants/<slug>/rules/*.yaml file holds it. */
+export const RuleDefinitionSchema = z
+  .object({
+    key: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, 'is lower-case a-z, 0-9 and dashes'),
+    name: Text,
+    description: LongText.optional(),
+    eventType: z.string().regex(VERSIONED_EVENT_TYPE, 'is a versioned CloudEvents type such as se.kommuna.sensor.pollen.level-measured.v1'),
+    condition: z.unknown(),
+    action: RuleActionSchema,
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+export type RuleDefinitionInput = z.input<typeof RuleDefinitionSchema>;
+export type RuleDefinition = z.output<typeof RuleDefinitionSchema>;
+
+/** The problems of a condition: only allowed operators, `var` only into the event, not too deep. */
+export function conditionProblems(logic: unknown): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const walk = (node: unknown, at: string, depth: number, scoped: boolean): void => {
+    if (depth > MAX_DEPTH) return void problems.push({ path: at, message: `nested deeper than ${MAX_DEPTH} levels` });
+    if (node === null || ['string', 'number', 'boolean'].includes(typeof node)) return;
+    if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${at}/${i}`, depth + 1, scoped));
+    if (typeof node !== 'object') return void problems.push({ path: at, message: 'is not JSON' });
+    const keys = Object.keys(node);
+    if (keys.length !== 1)
+      return void problems.push({ path: at, message: `a JSON Logic operation has one operator key, found ${keys.length}` });
+    const [op] = keys;
+    const args = (node as Record<string, unknown>)[op];
+    if (!OPERATORS.has(op))
+      return void problems.push({ path: `${at}/${op}`, message: `unknown or disallowed JSON Logic operator "${op}"` });
+    if (op === 'var' && !scoped) {
+      const name = Array.isArray(args) ? args[0] : args;
+      const root = typeof name === 'string' ? name.split('.')[0] : undefined;
+      if (!root || !EVENT_ROOTS.includes(root))
+        problems.push({
+          path: `${at}/var`,
+          message: `reads the event: ${EVENT_ROOTS.join(', ')} (e.g. data.level), not "${String(name)}"`,
+        });
+      return;
+    }
+    // Inside some/all/none, `var` names the current item.
+    const inner = scoped || ['some', 'all', 'none'].includes(op);
+    if (Array.isArray(args) && ['some', 'all', 'none'].includes(op)) {
+      walk(args[0], `${at}/${op}/0`, depth + 1, scoped);
+      args.slice(1).forEach((a, i) => walk(a, `${at}/${op}/${i + 1}`, depth + 1, true));
+      return;
+    }
+    walk(args, `${at}/${op}`, depth + 1, inner);
+  };
+  walk(logic, 'condition', 0, false);
+  return problems;
+}
+
+/** A definition checked in full: its shape, its condition, and that its event type is known (shared or the municipality's). */
+export function parseRuleDefinition(input: unknown, knownTypes: ReadonlySet<string>): RuleDefinition {
+  const parsed = RuleDefinitionSchema.safeParse(input);
+  if (!parsed.success)
+    throw new RuleValidationError(
+      'The rule is not valid',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
+  const problems = conditionProblems(parsed.data.condition);
+  if (parsed.data.condition === undefined)
+    problems.push({ path: 'condition', message: 'is required (JSON Logic; true fires on every event)' });
+  if (!knownTypes.has(parsed.data.eventType))
+    problems.push({ path: 'eventType', message: `is not an inbound event type of this municipality (${[...knownTypes].join(', ')})` });
+  if (problems.length) throw new RuleValidationError('The rule is not valid', problems);
+  return parsed.data;
+}
+
+/** The shared inbound types, for a rule file checked without a database (tenants:validate). */
+export const SHARED_INBOUND_TYPES: ReadonlySet<string> = new Set(INBOUND_EVENT_CONTRACTS.map((c) => c.cloudEventType));
+
+/** What a condition and a text see of an event. */
+export interface RuleEventView {
+  type: string;
+  source: string;
+  subject: string | null;
+  time: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Whether a condition holds for an event: JSON Logic's truthiness, as e-forms' conditions. */
+export function conditionHolds(condition: unknown, event: RuleEventView): boolean {
+  return Boolean(jsonLogic.apply(condition as jsonLogic.RulesLogic, event as unknown as Record<string, unknown>));
+}
+
+/** The value at a dotted path in the event, e.g. data.area. */
+export function valueAt(event: RuleEventView, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), event);
+}
+
+/** A text with {{data.area}}-style placeholders filled from the event (missing: empty). */
+export function fillText(text: string, event: RuleEventView): string {
+  return text.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_, path: string) => {
+    const value = valueAt(event, path);
+    return value === undefined || value === null || typeof value === 'object' ? '' : String(value);
+  });
+}
