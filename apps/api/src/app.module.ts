@@ -14,6 +14,7 @@ import { assertParsedFromText, rootFieldsOf } from './http/graphql-operation';
 import { METRICS_TOKEN, MetricsController } from './http/metrics.controller';
 import { MeteredRequest } from './http/request-context.hook';
 import { TenantExportController } from './tenant-data/tenant-export.controller';
+import { ArchiveExportController } from './archive/archive-export.controller';
 import { PlatformExceptionFilter } from './http/exception.filter';
 import { formatGraphQLError, graphQLStatusCode } from './http/graphql-errors';
 import { assertAffordable, graphQLValidationRules, operationNameOf } from './http/graphql-limits';
@@ -82,6 +83,7 @@ export class AppModule implements OnApplicationShutdown {
         HealthController,
         MetricsController,
         TenantExportController,
+        ArchiveExportController,
         ...DIGITAL_MAIL_CONTROLLERS,
         ...EVENTS_CONTROLLERS,
         ...E_FORMS_CONTROLLERS,

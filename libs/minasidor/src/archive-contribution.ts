@@ -105,7 +105,8 @@ export class MinasidorArchiveContributor implements CaseArchiveContributor {
         title: { sv: found.titleSv, en: found.titleEn },
         caseType: found.caseType,
         unit: found.unit,
-        openedAt: new Date(found.createdAt),
+        // When the case began at its source (its first timeline entry), not when Mina sidor first heard of it.
+        openedAt: new Date(Math.min(new Date(found.createdAt).getTime(), ...events.map((e) => new Date(e.occurredAt).getTime()))),
         closed,
         closedAt: closed ? new Date(found.statusChangedAt) : null,
         status: found.internalStatus,

@@ -85,7 +85,8 @@ export async function collectCase(
       party: parts.find((p) => p.header.party)?.header.party ?? null,
     },
     statuses: parts.map((p) => ({ source: p.source, status: p.header.status })),
-    records: [...records.values()].sort((a, b) => time(a.createdAt) - time(b.createdAt) || a.key.localeCompare(b.key)),
+    // In time order; at the same moment (an automated decision) in the order the services gave them (sort is stable).
+    records: [...records.values()].sort((a, b) => time(a.createdAt) - time(b.createdAt)),
     events: parts.flatMap((p) => p.events).sort((a, b) => time(a.occurredAt) - time(b.occurredAt)),
   };
 }

@@ -115,7 +115,7 @@ describe('a closed case as an E-ARK SIP', () => {
 
   it('merges the services’ parts: one record per key (the first service’s), events in time order, the case system’s reference', async () => {
     const archived = await collect();
-    expect(archived.records.map((r) => r.key)).toEqual(['attachment:1', 'submission:1', 'decision:7d0c2f4e-1111-4222-8333-444455556666']);
+    expect(archived.records.map((r) => r.key)).toEqual(['submission:1', 'attachment:1', 'decision:7d0c2f4e-1111-4222-8333-444455556666']);
     expect(archived.records[2].files).toHaveLength(1);
     expect(archived.events.map((e) => e.kind)).toEqual(['received', 'decided']);
     expect(archived.header.caseSystemReference).toBe('KS 2026/0142');
@@ -134,9 +134,9 @@ describe('a closed case as an E-ARK SIP', () => {
         'METS.xml',
         'metadata/descriptive/ERMS.xml',
         'metadata/preservation/premis.xml',
-        'representations/rep1/data/01-attachment/lakarintyg.pdf',
-        'representations/rep1/data/02-application/kvittens.pdf',
-        'representations/rep1/data/02-application/svar.json',
+        'representations/rep1/data/01-application/kvittens.pdf',
+        'representations/rep1/data/01-application/svar.json',
+        'representations/rep1/data/02-attachment/lakarintyg.pdf',
         'representations/rep1/data/03-decision/Beslut_PTS-2026-000001.pdf',
         'schemas/ERMS.xsd',
         'schemas/mets.xsd',
@@ -159,7 +159,7 @@ describe('a closed case as an E-ARK SIP', () => {
 
   it('finds a file changed after packaging, a file added to it and a METS.xml that breaks its schema', async () => {
     const tampered = writeSipPackage(await collect(), dir);
-    fs.appendFileSync(path.join(tampered.directory, 'representations/rep1/data/02-application/svar.json'), ' ');
+    fs.appendFileSync(path.join(tampered.directory, 'representations/rep1/data/01-application/svar.json'), ' ');
     await expect(validateSipPackage(tampered.directory)).rejects.toThrow(/svar\.json: \d+ bytes, METS\.xml says/);
 
     const extra = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'b-')));

@@ -71,7 +71,8 @@ export function writeSipPackage(
   });
   const content = records.flatMap((r) => r.files);
   const erms = write(ERMS_PATH, ermsDocument(archived, records, createdAt, software.name), 'application/xml', createdAt, 'md');
-  const premis = write(PREMIS_PATH, premisDocument(objid, content, createdAt, software), 'application/xml', createdAt, 'md');
+  // The descriptive metadata is preserved with the content (and PREMIS needs an object even for a case without files).
+  const premis = write(PREMIS_PATH, premisDocument(objid, [...content, erms], createdAt, software), 'application/xml', createdAt, 'md');
   const schemas = Object.values(PACKAGE_SCHEMAS).map((name) =>
     write(`schemas/${name}`, fs.readFileSync(path.join(SCHEMAS_DIR, name)), 'application/xml', createdAt, 'schema'),
   );
