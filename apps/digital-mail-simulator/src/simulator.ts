@@ -4,6 +4,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createMinaMeddelandenServices, MinaMeddelandenCases } from './mina-meddelanden/services';
 import { createMinaOmbudSimulator, MinaOmbudSimulatorConfig } from './mina-ombud/simulator';
+import { createNavetSimulator } from './navet';
 
 /**
  * A stand-in for the national parties digital mail talks to (Mina meddelanden's reachability and
@@ -89,16 +90,6 @@ export interface RunningSimulator {
 
 const share = (id: string, salt: string): number => createHash('sha256').update(`${salt}:${id}`).digest().readUInt32BE(0) / 0x1_0000_0000;
 
-const FIRST = ['Anna', 'Erik', 'Maria', 'Lars', 'Karin', 'Johan', 'Eva', 'Nils', 'Sara', 'Per'];
-const LAST = ['Andersson', 'Johansson', 'Karlsson', 'Nilsson', 'Eriksson', 'Larsson', 'Olsson', 'Persson'];
-const STREETS = ['Storgatan', 'Esplanaden', 'Bergsgatan', 'Skolhusallén', 'Trädgårdsgatan', 'Köpmangatan'];
-const CITIES: Array<[string, string]> = [
-  ['852 30', 'Sundsvall'],
-  ['841 31', 'Ånge'],
-  ['861 31', 'Timrå'],
-  ['871 31', 'Härnösand'],
-];
-
 /** HTTPS with mutual TLS, as Mina meddelanden's services answer: the client must show a certificate issued by `clientCaPem`. */
 export interface SimulatorTls {
   certificatePem: string;
@@ -139,9 +130,12 @@ export function startSimulator(
     return false;
   };
 
-  // A parsed JSON body's fields; anything but an object has none, so every required field is missing.
-  const fieldsOf = (body: unknown): Record<string, unknown> =>
-    typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  // The population register: Navet v3 (navet.ts), its people, token endpoint and faults of its own.
+  const navet = createNavetSimulator({
+    noAddress: () => config.noAddress,
+    fault,
+    onLookup: (n) => records.addressLookups.push({ idCount: n }),
+  });
 
   // Mina meddelanden (mina-meddelanden/services.ts): the Recipient service and the operators' deliverSecure, in SOAP.
   const trustedIssuers = trustedSigners.map((pem) => new X509Certificate(pem));
@@ -162,28 +156,6 @@ export function startSimulator(
       }
     },
   });
-
-  const routes: Record<string, (body: unknown) => [number, unknown]> = {
-    'POST /population/addresses': (body) => {
-      const { ids } = fieldsOf(body);
-      if (!Array.isArray(ids)) return [400, { code: 'BAD_REQUEST', message: 'ids is required' }];
-      records.addressLookups.push({ idCount: ids.length });
-      return [
-        200,
-        ids.map((raw: unknown) => {
-          const id = String(raw);
-          if (config.noAddress.includes(id)) return { id, name: null, address: null };
-          const pick = <T>(list: T[], salt: string) => list[Math.floor(share(id, salt) * list.length)];
-          const [postalCode, city] = pick(CITIES, 'city');
-          return {
-            id,
-            name: `${pick(FIRST, 'first')} ${pick(LAST, 'last')}`,
-            address: { careOf: null, street: `${pick(STREETS, 'street')} ${1 + Math.floor(share(id, 'number') * 60)}`, postalCode, city },
-          };
-        }),
-      ];
-    },
-  };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch(() => send(res, 500, { code: 'INTERNAL', message: 'simulator error' }));
@@ -214,22 +186,15 @@ export function startSimulator(
       reset();
       return send(res, 200, { reset: true });
     }
+    const navetAnswer = navet.handle(req.method ?? 'GET', (req.url ?? '/').split('?')[0], req.headers, raw);
+    if (navetAnswer) return send(res, navetAnswer[0], navetAnswer[1]);
     const path = (req.url ?? '/').split('?')[0];
-    if (minaMeddelanden.serves(path)) {
-      if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
-      if (fault()) return send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Simulated transient fault' });
-      const answer = minaMeddelanden.handle(req.method ?? 'GET', path, raw);
-      res.writeHead(answer.status, { 'content-type': 'text/xml; charset=utf-8' });
-      return void res.end(answer.body);
-    }
-    const handler = routes[route];
-    if (!handler) return send(res, 404, { code: 'NOT_FOUND', message: `No route ${route}` });
+    if (!minaMeddelanden.serves(path)) return send(res, 404, { code: 'NOT_FOUND', message: `No route ${route}` });
     if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
     if (fault()) return send(res, 503, { code: 'SERVICE_UNAVAILABLE', message: 'Simulated transient fault' });
-    const body = parse(raw);
-    if (body === undefined) return send(res, 400, { code: 'BAD_REQUEST', message: 'The body is not JSON' });
-    const [status, answer] = handler(body);
-    send(res, status, answer);
+    const answer = minaMeddelanden.handle(req.method ?? 'GET', path, raw);
+    res.writeHead(answer.status, { 'content-type': 'text/xml; charset=utf-8' });
+    res.end(answer.body);
   }
 
   function apply(change: Partial<SimulatorConfig>): void {
@@ -241,6 +206,7 @@ export function startSimulator(
 
   function reset(): void {
     records = emptyRecords();
+    navet.reset();
     minaMeddelanden.reset();
   }
 

@@ -24,6 +24,44 @@ const EndpointSchema = z
   })
   .strict();
 
+/** An environment variable's name: tenant.yaml names where a secret is, never the secret. */
+const EnvName = z.string().regex(/^[A-Z][A-Z0-9_]{0,99}$/, 'must name an environment variable (A-Z, 0-9, _), not hold the secret itself');
+
+/**
+ * Skatteverket's Navet REST v3 lookup (docs/digital-mail.md, "Population register (Navet)"): the
+ * v3 base address, the OAuth2 token endpoint, the order (organisationsnummer and
+ * bestallningsidentitet from the agreement) and the names of the environment variables that
+ * hold the OAuth2 client and the API gateway's client id and secret.
+ */
+const PopulationRegisterEndpointSchema = EndpointSchema.extend({
+  url: z.url().describe('…/folkbokforing/folkbokforingsuppgifter-for-offentliga-aktorer/v3'),
+  tokenUrl: z.url(),
+  scope: z.string().min(1).max(500).optional(),
+  organisationsnummer: z.string().regex(/^\d{6}-?\d{4}$/, 'must be the ordering organisation’s organisationsnummer'),
+  bestallningsidentitet: z.string().min(1).max(100),
+  credentials: z
+    .object({ clientIdEnv: EnvName, clientSecretEnv: EnvName, gatewayClientIdEnv: EnvName, gatewayClientSecretEnv: EnvName })
+    .strict(),
+}).strict();
+
+/**
+ * Paper letters to people with protected personal data (sekretessmarkering or skyddad
+ * folkbokföring) are never addressed to where they live. `hold`: the letter is not printed and
+ * its status says so (NOT_SENT), for the sender to handle by hand. `via-skatteverket-forwarding`:
+ * printed to Skatteverket's forwarding address below, with the recipient's name and identity
+ * number on the address's first line, for Skatteverket to forward.
+ */
+export const PROTECTED_IDENTITY_LETTERS = ['hold', 'via-skatteverket-forwarding'] as const;
+
+const ForwardingAddressSchema = z
+  .object({
+    careOf: z.string().min(1).max(100).default('Skatteverket, Särskild postförmedling'),
+    street: z.string().min(1).max(100),
+    postalCode: z.string().regex(/^\d{3} ?\d{2}$/, 'must be a Swedish postal code'),
+    city: z.string().min(1).max(60),
+  })
+  .strict();
+
 const CertificateNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'must be a certificate name (a folder in DIGITAL_MAIL_CERTIFICATE_DIR), not a path');
@@ -68,11 +106,21 @@ export const DigitalMailSettingsSchema = z
       .default(5 * 1024 * 1024),
     /** Real endpoints for production; without them the simulator (DIGITAL_MAIL_SIMULATOR_URL) is used. */
     endpoints: z
-      .object({ mailboxOperator: MinaMeddelandenEndpointSchema.optional(), populationRegister: EndpointSchema.optional() })
+      .object({
+        mailboxOperator: MinaMeddelandenEndpointSchema.optional(),
+        populationRegister: PopulationRegisterEndpointSchema.optional(),
+      })
       .strict()
       .default({}),
+    protectedIdentityLetters: z.enum(PROTECTED_IDENTITY_LETTERS).default('hold'),
+    /** Where `via-skatteverket-forwarding` sends letters (from Skatteverket's instructions to senders). */
+    skatteverketForwardingAddress: ForwardingAddressSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.protectedIdentityLetters !== 'via-skatteverket-forwarding' || s.skatteverketForwardingAddress !== undefined, {
+    message: 'protectedIdentityLetters via-skatteverket-forwarding needs skatteverketForwardingAddress',
+    path: ['skatteverketForwardingAddress'],
+  });
 export type DigitalMailSettings = z.output<typeof DigitalMailSettingsSchema>;
 
 /** The tenant's digital-mail settings, validated; throws when the service is not enabled. */

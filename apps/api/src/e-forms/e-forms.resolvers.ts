@@ -97,9 +97,13 @@ export class EFormsCitizenResolver {
   }
 
   @Allow('citizen', 'company_representative')
-  @Mutation(() => FormDraft, { description: "Starts a draft of the form's current version" })
-  startFormDraft(@Args('formSlug') formSlug: string): Promise<FormDraft> {
-    return this.citizens.startDraft(formSlug);
+  @Mutation(() => FormDraft, {
+    description:
+      "Starts a draft of the form's current version; a resident's draft starts with the fields the form prefills from the population register (never a protected person's address)",
+  })
+  startFormDraft(@Args('formSlug') formSlug: string, @CurrentPrincipal() principal: Principal): Promise<FormDraft> {
+    // Only a resident acting as themselves: a company representative's form is not about them.
+    return this.citizens.startDraft(formSlug, principal.roles.includes('citizen') ? principal.personnummer : undefined);
   }
 
   @Allow('citizen', 'company_representative')

@@ -1,6 +1,14 @@
 import type { Provider } from '@nestjs/common';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
-import { CaseSystemService, CaseWorkService, CitizenFormsService, FormAdminService, FormCatalogService } from '@kommuna/e-forms';
+import { adapterEnvironmentFromEnv, populationRegistersFor } from '@kommuna/digital-mail';
+import {
+  CaseSystemService,
+  CaseWorkService,
+  CitizenFormsService,
+  FormAdminService,
+  FormCatalogService,
+  ResidentRegisterFor,
+} from '@kommuna/e-forms';
 import { CaseSystemController } from './case-system.controller';
 import { EFormsCaseSystemResolver } from './case-system.resolver';
 import { DecisionDocumentController } from './decision-document.controller';
@@ -18,11 +26,28 @@ const service = <T>(type: new (database: Database, tenants: TenantDirectory) => 
   inject: [Database, TenantDirectory],
 });
 
+/**
+ * Prefilled drafts read the population register digital mail is configured with (Navet per
+ * tenant.yaml, else the simulator): municipalities without digital mail get empty drafts.
+ */
+function residentRegisters(tenants: TenantDirectory): ResidentRegisterFor {
+  const registers = populationRegistersFor(adapterEnvironmentFromEnv());
+  return (tenantId) => {
+    const tenant = tenants.all().find((t) => t.id === tenantId);
+    return tenant?.enabledServices.includes('digital-mail') ? registers(tenant) : undefined;
+  };
+}
+
 /** The e-forms GraphQL API for the app module: the services and their resolvers. */
 export const E_FORMS_PROVIDERS: Provider[] = [
   service(FormAdminService),
   service(FormCatalogService),
-  service(CitizenFormsService),
+  {
+    provide: CitizenFormsService,
+    useFactory: (database: Database, tenants: TenantDirectory) =>
+      new CitizenFormsService(database, tenants, { residents: residentRegisters(tenants) }),
+    inject: [Database, TenantDirectory],
+  },
   service(CaseWorkService),
   service(CaseSystemService),
   EFormsPublicResolver,

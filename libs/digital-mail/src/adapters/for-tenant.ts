@@ -1,7 +1,7 @@
 import type { Tenant } from '@kommuna/platform-persistence';
 import { DigitalMailSettings, digitalMailSettingsOf } from '../settings';
 import { FolderPrintProvider } from './folder-print-provider';
-import { HttpPopulationRegister } from './http-population-register';
+import { HttpPopulationRegister, navetConnectionOf, protectedLetterRoutingOf } from './http-population-register';
 import { developmentCredentials, namedCredentials } from './mina-meddelanden/credentials';
 import { MinaMeddelandenOperator } from './mina-meddelanden/mina-meddelanden-operator';
 import { KNOWN_OPERATORS, SIMULATOR_RECIPIENT_PATH } from './mina-meddelanden/namespaces';
@@ -17,6 +17,8 @@ export interface AdapterEnvironment {
   certificateDir?: string;
   smtp?: SmtpOptions;
   timeoutMs?: number;
+  /** Where the secrets tenant.yaml names are read (process.env by default). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Reads the adapter environment from process variables, with the `npm start` defaults. */
@@ -43,11 +45,9 @@ export function adaptersForTenant(environment: AdapterEnvironment): (tenant: Ten
     let adapters = cache.get(tenant.id);
     if (!adapters) {
       const settings = digitalMailSettingsOf(tenant);
-      const { endpoints } = settings;
-      const timeoutMs = environment.timeoutMs;
       adapters = {
         mailbox: mailboxOperatorFor(settings, environment),
-        population: new HttpPopulationRegister({ baseUrl: endpoints.populationRegister?.url ?? environment.simulatorUrl, timeoutMs }),
+        population: populationRegisterFor(settings, environment),
         print,
         email,
       };
@@ -55,6 +55,30 @@ export function adaptersForTenant(environment: AdapterEnvironment): (tenant: Ten
     }
     return adapters;
   };
+}
+
+/**
+ * Each tenant's population register alone (one per tenant, its token cached), for those outside
+ * digital mail that read it: form prefill. The api's composition hands it to e-forms.
+ */
+export function populationRegistersFor(environment: AdapterEnvironment): (tenant: Tenant) => HttpPopulationRegister {
+  const cache = new Map<string, HttpPopulationRegister>();
+  return (tenant) => {
+    let register = cache.get(tenant.id);
+    if (!register) cache.set(tenant.id, (register = populationRegisterFor(digitalMailSettingsOf(tenant), environment)));
+    return register;
+  };
+}
+
+/** Navet as tenant.yaml names it (secrets from the environment), else the simulator; with the tenant's paper routing. */
+function populationRegisterFor(settings: DigitalMailSettings, environment: AdapterEnvironment): HttpPopulationRegister {
+  const endpoint = settings.endpoints.populationRegister;
+  return new HttpPopulationRegister({
+    baseUrl: environment.simulatorUrl,
+    timeoutMs: environment.timeoutMs,
+    navet: endpoint ? () => navetConnectionOf(endpoint, environment.env) : undefined,
+    routing: protectedLetterRoutingOf(settings),
+  });
 }
 
 /**

@@ -68,11 +68,39 @@ export interface PostalAddress {
   city: string;
 }
 
-/** The population register (folkbokföringen / SPAR): postal addresses by identity number. */
-export interface PopulationRegister {
-  /** Entries for the ids it knows; an id with no address maps to null. */
-  lookupAddresses(ids: string[]): Promise<Map<string, PostalAddress | null>>;
+/** Skydd av personuppgifter: either kind means the address is never printed, shown or passed on. */
+export type PersonProtection = 'NONE' | 'SEKRETESSMARKERING' | 'SKYDDAD_FOLKBOKFORING';
+
+/** Whether the person is registered (folkbokförd); deregistered people get no paper letter. */
+export type RegistrationStatus = 'ACTIVE' | 'DECEASED' | 'EMIGRATED' | 'DEREGISTERED' | 'NOT_FOUND';
+
+/** One person as the population register answers, reduced to what Kommuna uses. */
+export interface PersonRecord {
+  /** 12 digits (personnummer or samordningsnummer). */
+  identityNumber: string;
+  status: RegistrationStatus;
+  protection: PersonProtection;
+  name: { givenName: string | null; familyName: string } | null;
+  /** The folkbokföringsadress. Always null for a protected person: the adapter drops it on arrival. */
+  address: PostalAddress | null;
 }
+
+/** Where a paper letter goes: an address, or why it goes nowhere (the delivery's status detail). */
+export type PaperAddress = PostalAddress | { withheld: string } | null;
+
+/** The population register (folkbokföringen, Navet): people and paper addresses by identity number. */
+export interface PopulationRegister {
+  /** A record for each id asked (status NOT_FOUND for an id the register does not know). */
+  lookupPeople(ids: string[]): Promise<Map<string, PersonRecord>>;
+  /**
+   * Where each person's paper letter goes, as the tenant's protectedIdentityLetters says: an
+   * address, `{ withheld }` (protected and held, deceased, emigrated, unknown) or null (no address).
+   */
+  lookupAddresses(ids: string[]): Promise<Map<string, PaperAddress>>;
+}
+
+/** The register refused our configuration (credentials, order): retrying will not help until tenant.yaml or a secret changes. */
+export class AdapterConfigurationError extends PermanentAdapterError {}
 
 export interface PrintLetter {
   sequence: number;

@@ -6,8 +6,8 @@ import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 import {
   DigitalMailAdapters,
   MAX_REACHABILITY_BATCH,
+  PaperAddress,
   PermanentAdapterError,
-  PostalAddress,
   PrintLetter,
   ReachabilityResult,
   TransientAdapterError,
@@ -503,7 +503,7 @@ export class DeliveryWorker {
       for (const content of await readContents(em, tenant.id, ids, ['PAPER_ONLY', 'EITHER'])) contents.set(content.id, content);
     });
     if (rows.length === 0) return;
-    let addresses: Map<string, PostalAddress | null>;
+    let addresses: Map<string, PaperAddress>;
     try {
       addresses = await adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipient_number))]);
     } catch (error) {
@@ -511,12 +511,17 @@ export class DeliveryWorker {
       return this.failed(tenant.id, claimId, rows, error, result);
     }
     // Render every letter first (CPU only), then record them all in one transaction.
-    const rendered: Array<{ job: Claimed; content: MessageContent; letter: Awaited<ReturnType<typeof renderPrintLetter>> | null }> = [];
+    const rendered: Array<{
+      job: Claimed;
+      content: MessageContent;
+      letter: Awaited<ReturnType<typeof renderPrintLetter>> | null;
+      withheld?: string;
+    }> = [];
     for (const job of rows) {
       const address = addresses.get(job.recipient_number);
       const content = contents.get(job.message_id)!;
-      if (!address) {
-        rendered.push({ job, content, letter: null });
+      if (!address || 'withheld' in address) {
+        rendered.push({ job, content, letter: null, withheld: address?.withheld });
         continue;
       }
       const letter = await renderPrintLetter({
@@ -536,11 +541,11 @@ export class DeliveryWorker {
         em,
         tenant.id,
         claimId,
-        unaddressed.map(({ job }) => ({
+        unaddressed.map(({ job, withheld }) => ({
           messageId: job.message_id,
           status: 'NOT_SENT' as const,
           channel: null,
-          detail: 'No postal address in the population register',
+          detail: withheld ?? 'No postal address in the population register',
         })),
       );
       // Per send batch (a claim usually holds letters of one): lock or open its print batch, move the
