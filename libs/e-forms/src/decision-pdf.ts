@@ -1,7 +1,7 @@
 import type { LocalizedText } from '@kommuna/shared-service-contracts';
-import { textPdf } from './pdf-layout';
+import { AccessiblePdf } from '@kommuna/shared-accessible-pdf';
 import type { DecisionInfo } from './receipt';
-import { stockholmTime } from './receipt-pdf';
+import { citeLegalBasis, stockholmTime } from './receipt-pdf';
 import type { Language } from './validation';
 
 /** What a decision document says: the decision with its errand, municipality and how to appeal. */
@@ -55,54 +55,45 @@ export function decisionDocumentName(errandNumber: string): string {
 }
 
 /**
- * The decision document (beslutsbrev) as an A4 PDF. It is drawn only from the stored decision
+ * The decision document (beslutsbrev) as an accessible A4 PDF (tagged, titled, in the reader's language). It is drawn only from the stored decision
  * and its errand, which never change, with the decision's time as the document's dates: the
  * same decision gives the same document, byte for byte, whenever it is fetched.
  */
 export async function renderDecisionPdf(content: DecisionDocumentContent, language: Language = 'sv'): Promise<Uint8Array> {
   const t = TEXT[language];
   const d = content.decision;
-  const { doc, line, space } = await textPdf();
-  doc.setTitle(`${t.heading} ${content.errandNumber}`);
-  doc.setSubject(content.title[language]);
-  doc.setAuthor(content.tenant.names[language]);
-  doc.setProducer('Kommuna e-forms');
-  doc.setCreator('Kommuna e-forms');
-  doc.setCreationDate(d.decidedAt);
-  doc.setModificationDate(d.decidedAt);
-  doc.setLanguage(language === 'sv' ? 'sv-SE' : 'en-GB');
+  const pdf = new AccessiblePdf({
+    title: `${t.heading} ${content.errandNumber}`,
+    language: language === 'sv' ? 'sv-SE' : 'en-GB',
+    subject: content.title[language],
+    author: content.tenant.names[language],
+    creator: 'Kommuna e-forms',
+    createdAt: d.decidedAt,
+  });
+  pdf.paragraph(content.tenant.names[language], { bold: true, size: 12 });
+  pdf.heading(1, t.heading);
+  pdf.paragraph(`${t.errand}: ${content.errandNumber}`, { bold: true, size: 12 });
+  pdf.paragraph(`${t.matter}: ${content.title[language]}`);
+  pdf.paragraph(`${t.submitted}: ${stockholmTime(content.submittedAt)}`);
+  pdf.paragraph(`${t.decided}: ${stockholmTime(d.decidedAt)}`, { gap: 10 });
 
-  line(content.tenant.names[language], { bold: true, size: 12 });
-  line(t.heading, { bold: true, size: 20, gap: 6 });
-  line(`${t.errand}: ${content.errandNumber}`, { bold: true, size: 12 });
-  line(`${t.matter}: ${content.title[language]}`);
-  line(`${t.submitted}: ${stockholmTime(content.submittedAt)}`);
-  line(`${t.decided}: ${stockholmTime(d.decidedAt)}`, { gap: 10 });
-
-  line(`${t.outcome}: ${t[d.outcome]}`, { bold: true, size: 14, gap: 2 });
-  if (d.validFrom) line(t.validity(d.validFrom, d.validTo), { gap: 2 });
-  space(8);
-  line(t.reasons, { bold: true, size: 12, gap: 2 });
-  for (const reason of d.reasons) line(reason.text[language], { gap: 3 });
+  pdf.heading(2, `${t.outcome}: ${t[d.outcome]}`);
+  if (d.validFrom) pdf.paragraph(t.validity(d.validFrom, d.validTo), { gap: 2 });
+  pdf.space(8);
+  pdf.heading(2, t.reasons);
+  for (const reason of d.reasons) pdf.paragraph(reason.text[language], { gap: 3 });
   const bases = [d.legalBasis, ...d.reasons.map((r) => r.legalBasis ?? null)].filter((b): b is NonNullable<typeof b> => b !== null);
-  const cited = [
-    ...new Set(
-      bases.map(
-        (lb) =>
-          `SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`,
-      ),
-    ),
-  ];
+  const cited = [...new Set(bases.map((lb) => citeLegalBasis(lb, language)))];
   if (cited.length > 0) {
-    space(6);
-    line(t.legalBasis, { bold: true, size: 12, gap: 2 });
-    for (const basis of cited) line(basis);
+    pdf.space(6);
+    pdf.heading(2, t.legalBasis);
+    for (const basis of cited) pdf.paragraph(basis);
   }
-  space(6);
-  line(d.automated ? t.automated : t.manual, { size: 9, gap: 6 });
+  pdf.space(6);
+  pdf.paragraph(d.automated ? t.automated : t.manual, { size: 9, gap: 6 });
   if (content.appealInstructions) {
-    line(t.appeal, { bold: true, size: 12, gap: 2 });
-    line(content.appealInstructions[language]);
+    pdf.heading(2, t.appeal);
+    pdf.paragraph(content.appealInstructions[language]);
   }
-  return doc.save();
+  return pdf.finish();
 }

@@ -1,4 +1,8 @@
-import { PDFDocument } from 'pdf-lib';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PDFDocument, PDFName } from 'pdf-lib';
 import { validateFormDefinition } from './definition';
 import { Receipt, renderAnswers } from './receipt';
 import { renderReceiptPdf } from './receipt-pdf';
@@ -9,7 +13,7 @@ describe('receipt PDF', () => {
   const data = {
     roll: 'passagerare',
     telefon: '060-19 10 00',
-    behovAvHjalp: 'Jag behöver hjälp att ta mig ur bilen – 😀 och ł',
+    behovAvHjalp: 'Jag behöver hjälp att ta mig ur bilen – ≤ 2 gånger i veckan, ł och ŉ',
     funktionsnedsattning: 'Svår artros i båda knäna, går med rullator.',
     varaktighetManader: 24,
     gangstrackaMeter: 40,
@@ -44,8 +48,28 @@ describe('receipt PDF', () => {
     expect(text).toContain('Ansöker du som förare eller passagerare?');
     expect(text).toContain('Passagerare');
     expect(text).toContain('Svår artros i båda knäna, går med rullator.');
-    // Characters outside WinAnsi do not break the rendering.
-    expect(text).toContain('Jag behöver hjälp att ta mig ur bilen – ? och ?');
+    // Characters outside WinAnsi print as written (the embedded font has them), never as "?".
+    expect(text).toContain('Jag behöver hjälp att ta mig ur bilen – ≤ 2 gånger i veckan, ł och ŉ');
+  });
+
+  it('is tagged with a structure tree, in Swedish, its font embedded with a Unicode mapping', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-receipt-'));
+    try {
+      const file = path.join(dir, 'receipt.pdf');
+      fs.writeFileSync(file, await renderReceiptPdf(receipt));
+      const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+      expect(info).toMatch(/^Tagged:\s+yes$/m);
+      expect(info).toMatch(/^Title:\s+Kvittens PTS-2025-000007$/m);
+      const tree = execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' });
+      expect(tree).toMatch(/^Document\n\s+P \(block\)\n\s+H1 \(block\)/);
+      expect(tree).toContain('H2');
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+      for (const font of fonts) expect(font.trim().split(/\s+/).slice(-5, -2)).toEqual(['yes', 'yes', 'yes']);
+      const doc = await PDFDocument.load(fs.readFileSync(file));
+      expect(String(doc.catalog.get(PDFName.of('Lang')))).toContain('sv-SE');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('renders in English on request, with a decision and its legal basis', async () => {

@@ -1,4 +1,5 @@
-import { textPdf } from './pdf-layout';
+import { AccessiblePdf } from '@kommuna/shared-accessible-pdf';
+import type { LegalBasis } from '@kommuna/shared-service-contracts';
 import type { Receipt } from './receipt';
 import type { Language } from './validation';
 
@@ -47,52 +48,52 @@ export function stockholmTime(at: Date): string {
 }
 
 /**
- * The receipt as an A4 PDF (see textPdf for the font and what it can print).
+ * The receipt as an accessible A4 PDF (tagged, titled, in the reader's language, with an embedded
+ * font: see @kommuna/shared-accessible-pdf). Its dates are the submission's, so the same receipt
+ * gives the same bytes.
  */
 export async function renderReceiptPdf(receipt: Receipt, language: Language = 'sv'): Promise<Uint8Array> {
   const t = TEXT[language];
-  const { doc, line, space } = await textPdf();
-  doc.setTitle(`${t.heading} ${receipt.errandNumber}`);
-  doc.setSubject(`${receipt.title[language]} (${receipt.formSlug} ${receipt.formVersion})`);
-  doc.setAuthor(receipt.tenant.names[language]);
-  doc.setProducer('Kommuna e-forms');
-  doc.setCreationDate(receipt.submittedAt);
-  doc.setModificationDate(receipt.submittedAt);
-  doc.setLanguage(language === 'sv' ? 'sv-SE' : 'en-GB');
+  const pdf = new AccessiblePdf({
+    title: `${t.heading} ${receipt.errandNumber}`,
+    language: language === 'sv' ? 'sv-SE' : 'en-GB',
+    subject: `${receipt.title[language]} (${receipt.formSlug} ${receipt.formVersion})`,
+    author: receipt.tenant.names[language],
+    creator: 'Kommuna e-forms',
+    createdAt: receipt.submittedAt,
+  });
+  pdf.paragraph(receipt.tenant.names[language], { bold: true, size: 12 });
+  pdf.heading(1, t.heading);
+  pdf.paragraph(`${t.errand}: ${receipt.errandNumber}`, { bold: true, size: 12 });
+  pdf.paragraph(`${t.submitted}: ${stockholmTime(receipt.submittedAt)}`);
+  pdf.paragraph(`${t.form}: ${receipt.title[language]} (${t.version} ${receipt.formVersion})`, { gap: 10 });
 
-  line(receipt.tenant.names[language], { bold: true, size: 12 });
-  line(t.heading, { bold: true, size: 20, gap: 6 });
-  line(`${t.errand}: ${receipt.errandNumber}`, { bold: true, size: 12 });
-  line(`${t.submitted}: ${stockholmTime(receipt.submittedAt)}`);
-  line(`${t.form}: ${receipt.title[language]} (${t.version} ${receipt.formVersion})`, { gap: 10 });
-
-  line(t.answers, { bold: true, size: 13, gap: 2 });
+  pdf.heading(2, t.answers);
   for (const answer of receipt.answers) {
-    line(answer.label[language], { bold: true });
-    line(answer.value[language], { indent: 12, gap: 3 });
+    pdf.paragraph(answer.label[language], { bold: true });
+    pdf.paragraph(answer.value[language], { indent: 12, gap: 3 });
   }
   if (receipt.attachments.length > 0) {
-    line(t.attachments, { bold: true, size: 13, gap: 2 });
+    pdf.heading(2, t.attachments);
     for (const file of receipt.attachments) {
-      line(`${file.fileName} (${file.contentType}, ${file.sizeBytes} bytes)`);
-      line(`SHA-256 ${file.sha256}`, { indent: 12, size: 8, gap: 3 });
+      pdf.paragraph(`${file.fileName} (${file.contentType}, ${file.sizeBytes} bytes)`);
+      pdf.paragraph(`SHA-256 ${file.sha256}`, { indent: 12, size: 8, gap: 3 });
     }
   }
   if (receipt.decision) {
     const d = receipt.decision;
-    line(t.decision, { bold: true, size: 13, gap: 2 });
-    line(`${t[d.outcome]} (${d.automated ? t.automated : t.manual}), ${stockholmTime(d.decidedAt)}`);
-    if (d.validFrom) line(t.validity(d.validFrom, d.validTo), { indent: 12 });
-    for (const reason of d.reasons) line(reason.text[language], { indent: 12 });
-    if (d.legalBasis) {
-      const lb = d.legalBasis;
-      line(
-        `${t.legalBasis}: SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`,
-        { indent: 12 },
-      );
-    }
+    pdf.heading(2, t.decision);
+    pdf.paragraph(`${t[d.outcome]} (${d.automated ? t.automated : t.manual}), ${stockholmTime(d.decidedAt)}`);
+    if (d.validFrom) pdf.paragraph(t.validity(d.validFrom, d.validTo), { indent: 12 });
+    for (const reason of d.reasons) pdf.paragraph(reason.text[language], { indent: 12 });
+    if (d.legalBasis) pdf.paragraph(`${t.legalBasis}: ${citeLegalBasis(d.legalBasis, language)}`, { indent: 12 });
   }
-  space(10);
-  line(t.footer, { size: 9 });
-  return doc.save();
+  pdf.space(10);
+  pdf.paragraph(t.footer, { size: 9 });
+  return pdf.finish();
+}
+
+/** A legal basis as a citation: "SFS 1998:1276 13 kap. 8 § Trafikförordningen". */
+export function citeLegalBasis(lb: LegalBasis, language: Language): string {
+  return `SFS ${lb.sfs}${lb.chapter ? ` ${lb.chapter} kap.` : ''}${lb.section ? ` ${lb.section} §` : ''}${lb.title ? ` ${lb.title[language]}` : ''}`;
 }

@@ -31,6 +31,14 @@ describe('validating answers', () => {
     ]);
   });
 
+  it('refuses characters the receipt cannot print, at the field, instead of printing "?" later', () => {
+    const data = { ...validParking(), funktionsnedsattning: 'Knäna 👋 värker ≤ 2 dagar i veckan 漢' };
+    expect(validateAnswers(parking, data, 'sv')).toEqual([
+      { path: '/funktionsnedsattning', message: 'Tecknen 👋 漢 kan inte skrivas ut på kvittensen: ta bort dem' },
+    ]);
+    expect(validateAnswers(parking, { ...data, funktionsnedsattning: 'Knäna värker ≤ 2 dagar, ŉ och ł' }, 'en')).toEqual([]);
+  });
+
   it('reports every missing required field at once', () => {
     expect(validateAnswers(parking, {}, 'en').map((e) => e.path)).toEqual([
       '/funktionsnedsattning',

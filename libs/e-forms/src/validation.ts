@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { unprintableCharacters } from '@kommuna/shared-accessible-pdf';
 import { dataValidator, FormDefinition, fieldsOf } from './definition';
 import { FieldError } from './errors';
 import { escapePointer, evaluateLogic } from './logic/json-logic';
@@ -134,6 +135,20 @@ export function validateAnswers(definition: FormDefinition, data: unknown, langu
       });
     } else if (shown && !answered && condition.requiredWhen !== undefined && evaluateLogic(condition.requiredWhen, answers, names)) {
       errors.push({ path: at, message: sv ? 'Fältet måste fyllas i' : 'This field is required' });
+    }
+  }
+  // Answers are printed on the receipt: a character its font cannot show is refused here, where the
+  // resident can still change it, never replaced on paper.
+  for (const [name, value] of Object.entries(answers)) {
+    const texts = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    const missing = [...new Set(texts.flatMap((text) => unprintableCharacters(text)))];
+    if (missing.length > 0) {
+      errors.push({
+        path: `/${escapePointer(name)}`,
+        message: sv
+          ? `Tecknen ${missing.join(' ')} kan inte skrivas ut på kvittensen: ta bort dem`
+          : `The characters ${missing.join(' ')} cannot be printed on the receipt: remove them`,
+      });
     }
   }
   const seen = new Set<string>();

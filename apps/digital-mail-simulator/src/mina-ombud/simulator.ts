@@ -60,6 +60,8 @@ export const DEFAULT_MINA_OMBUD_CONFIG: MinaOmbudSimulatorConfig = {
 export interface MinaOmbudSearchRecord {
   path: '/sok/behorigheter' | '/sok/fullmakter';
   serviceName: string;
+  /** The request body as sent, so contract tests can check what clients send. */
+  body: unknown;
   tredjeman: string[];
   holder: string | null;
   principal: string | null;
@@ -184,7 +186,7 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
   async function behorigheter(
     body: Record<string, unknown>,
     who: { personnummer: string },
-  ): Promise<[Answer, Omit<MinaOmbudSearchRecord, 'path' | 'serviceName' | 'status'>]> {
+  ): Promise<[Answer, Omit<MinaOmbudSearchRecord, 'path' | 'serviceName' | 'status' | 'body'>]> {
     const holder = identity(body.fullmaktshavare);
     const principal = body.fullmaktsgivare === undefined ? undefined : identity(body.fullmaktsgivare);
     const tredjeman = body.tredjeman;
@@ -206,18 +208,18 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
       holder: holder?.id ?? null,
       principal: principal?.id ?? null,
     };
-    if (violations.length > 0) return [apiError(400, 'validation', 'validation.client', 'Invalid request', { violations }), record];
+    if (violations.length > 0 || !holder)
+      return [apiError(400, 'validation', 'validation.client', 'Invalid request', { violations }), record];
     if (!THIRD_PARTIES[tredjeman as string]) return [apiError(400, 'basic', 'tredjeman.ogiltig', 'Unknown third party'), record];
     // With scope user:self a person may search only their own authorisations.
-    if (holder!.typ !== 'pnr' || holder!.id !== who.personnummer)
+    if (holder.typ !== 'pnr' || holder.id !== who.personnummer)
       return [apiError(403, 'auth', 'anvandare.obehorig', 'Not the end user'), record];
 
     const wantedRoles = (roles as string[] | undefined) ?? ROLES;
     const wantedCodes = codes as string[] | undefined;
     const byPrincipal = new Map<string, SimulatedPowerOfAttorney[]>();
     for (const poa of config.powersOfAttorney) {
-      if (poa.tredjeman !== tredjeman || !holds(poa, holder!) || !isValidNow(poa) || !wantedRoles.includes(poa.fullmaktsgivarroll))
-        continue;
+      if (poa.tredjeman !== tredjeman || !holds(poa, holder) || !isValidNow(poa) || !wantedRoles.includes(poa.fullmaktsgivarroll)) continue;
       if (principal && (poa.fullmaktsgivare.id !== principal.id || poa.fullmaktsgivare.typ !== principal.typ)) continue;
       const key = `${poa.fullmaktsgivarroll}:${poa.fullmaktsgivare.typ}:${poa.fullmaktsgivare.id}`;
       byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), poa]);
@@ -230,7 +232,7 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
         for (const b of poa.behorigheter) if (!wantedCodes || wantedCodes.includes(b.kod)) byCode.set(b.kod, poa);
       if (byCode.size === 0) continue;
       const first = poas[0];
-      const holderEntry = first.fullmaktshavare.find((h) => h.id === holder!.id) as SimulatedParty;
+      const holderEntry = first.fullmaktshavare.find((h) => h.id === holder.id) as SimulatedParty;
       contexts.push({
         tredjeman,
         fullmaktsgivare: party(first.fullmaktsgivare),
@@ -276,7 +278,7 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
   function fullmakter(
     body: Record<string, unknown>,
     who: { personnummer: string },
-  ): [Answer, Omit<MinaOmbudSearchRecord, 'path' | 'serviceName' | 'status'>] {
+  ): [Answer, Omit<MinaOmbudSearchRecord, 'path' | 'serviceName' | 'status' | 'body'>] {
     const holder = body.fullmaktshavare === undefined ? undefined : identity(body.fullmaktshavare);
     const principal = body.fullmaktsgivare === undefined ? undefined : identity(body.fullmaktsgivare);
     const thirdParties = body.tredjeman;
@@ -372,7 +374,15 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
     const serviceName = String(headers['x-service-name'] ?? '');
     const searchPath = api.slice('POST '.length) as MinaOmbudSearchRecord['path'];
     if (Array.isArray(who)) {
-      records.searches.push({ path: searchPath, serviceName, tredjeman: [], holder: null, principal: null, status: who[0] });
+      records.searches.push({
+        path: searchPath,
+        serviceName,
+        body: parseJson(raw) ?? raw,
+        tredjeman: [],
+        holder: null,
+        principal: null,
+        status: who[0],
+      });
       return who;
     }
     const body = parseJson(raw);
@@ -382,7 +392,7 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
       searchPath === '/sok/behorigheter'
         ? await behorigheter(body as Record<string, unknown>, who)
         : fullmakter(body as Record<string, unknown>, who);
-    records.searches.push({ path: searchPath, serviceName, ...record, status: answer[0] });
+    records.searches.push({ path: searchPath, serviceName, body, ...record, status: answer[0] });
     return answer;
   }
 

@@ -17,7 +17,7 @@ export interface MinaOmbudSimulatorProcess {
   records(): Promise<{
     tokenRequests: number;
     keySetRequests: number;
-    searches: Array<{ path: string; tredjeman: string[]; holder: string | null; status: number }>;
+    searches: Array<{ path: string; serviceName: string; body: unknown; tredjeman: string[]; holder: string | null; status: number }>;
   }>;
   reset(): Promise<void>;
   stop(): Promise<void>;
