@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pdfText } from '@kommuna/platform-testing';
 import { meetingPackCsv, meetingPackPdf, MeetingPack } from './exports';
 import { SessionStore, SessionStoreFullError, csrfMatches } from './http/sessions';
 
@@ -64,10 +69,24 @@ describe('meeting pack exports', () => {
     expect(pdf.getSubject()).toMatch(/^DEMO DATA/);
   });
 
-  it('writes a PDF with Swedish letters and no characters the font cannot draw', async () => {
+  it('writes an accessible PDF: tagged, titled, a table per service, the figures as written', async () => {
     const bytes = await meetingPackPdf(pack, 'sv', new Date('2025-11-20T10:00:00Z'));
-    expect(Buffer.from(bytes).subarray(0, 5).toString()).toBe('%PDF-');
-    expect(bytes.length).toBeGreaterThan(1000);
+    const text = pdfText(bytes);
+    expect(text).toContain('Underlag till styrgruppsmötet 2025');
+    for (const row of pack.rows) expect(text).toContain(row.municipality);
+    expect(text).not.toContain('?');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-meeting-pack-'));
+    try {
+      const file = path.join(dir, 'pack.pdf');
+      fs.writeFileSync(file, bytes);
+      const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+      expect(info).toMatch(/^Tagged:\s+yes$/m);
+      expect(info).toMatch(/^Title:\s+Underlag till styrgruppsmötet 2025$/m);
+      const tree = execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' });
+      for (const kind of ['H1', 'H2', 'Table', 'TH', 'TD']) expect(tree).toContain(kind);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { PDFDocument, PDFFont, PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { AccessiblePdf } from '@kommuna/shared-accessible-pdf';
 import type { MeetingPackData } from './data';
 import { formatMonth, formatSek, keyLabel, Lang, stageLabel, statusLabel } from './i18n';
 
@@ -138,123 +138,68 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
   return `\uFEFF${[...demo, ...marked].join('\r\n')}\r\n`;
 }
 
-/** Text the standard PDF font can draw: anything outside WinAnsi becomes a near equivalent or '?'. */
-function drawable(font: PDFFont, text: string): string {
-  const replaced = text
-    .replace(/[\u2212]/g, '-')
-    .replace(/[\u202F\u2009]/g, ' ')
-    .replace(/≥/g, '>=')
-    .replace(/→/g, '->');
-  let out = '';
-  for (const ch of replaced) {
-    try {
-      font.encodeText(ch);
-      out += ch;
-    } catch {
-      out += '?';
-    }
-  }
-  return out;
-}
-
-/** The meeting pack as an A4 PDF: a summary per service with each member's share and benefit. */
+/** The meeting pack as an accessible A4 PDF: per service a heading, its terms and a table of each member's share and benefit. */
 export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt: Date): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  pdf.setTitle(lang === 'sv' ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`);
-  pdf.setLanguage(lang === 'sv' ? 'sv-SE' : 'en-GB');
-  pdf.setProducer('Kommuna portal');
-  pdf.setCreationDate(generatedAt);
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const margin = 50;
-  let page: PDFPage = pdf.addPage([595.28, 841.89]);
-  let y = page.getHeight() - margin;
-  const write = (text: string, options: { size?: number; font?: PDFFont; x?: number; gap?: number } = {}) => {
-    const size = options.size ?? 10;
-    if (y < margin + size) {
-      page = pdf.addPage([595.28, 841.89]);
-      y = page.getHeight() - margin;
-    }
-    page.drawText(drawable(options.font ?? regular, text), {
-      x: options.x ?? margin,
-      y,
-      size,
-      font: options.font ?? regular,
-      color: rgb(0.1, 0.1, 0.1),
-    });
-    y -= size + (options.gap ?? 4);
-  };
-  const columns = (cells: string[], xs: number[], font: PDFFont = regular) => {
-    if (y < margin + 10) {
-      page = pdf.addPage([595.28, 841.89]);
-      y = page.getHeight() - margin;
-    }
-    cells.forEach((text, i) => page.drawText(drawable(font, text), { x: xs[i], y, size: 9, font }));
-    y -= 13;
-  };
-
+  const sv = lang === 'sv';
+  const title = sv ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`;
+  const demoNote = sv ? 'DEMODATA: påhittade siffror' : 'DEMO DATA: made-up figures';
+  const pdf = new AccessiblePdf({
+    title,
+    language: sv ? 'sv-SE' : 'en-GB',
+    subject: pack.demo ? demoNote : undefined,
+    creator: 'Kommuna portal',
+    createdAt: generatedAt,
+  });
   if (pack.demo) {
-    pdf.setSubject(lang === 'sv' ? 'DEMODATA: påhittade siffror' : 'DEMO DATA: made-up figures');
-    write(
-      lang === 'sv'
+    pdf.paragraph(
+      sv
         ? 'DEMODATA: påhittade siffror för att visa portalen, inte kommunernas.'
         : "DEMO DATA: made-up figures to show the portal, not the municipalities'.",
-      { size: 12, font: bold, gap: 8 },
+      { bold: true, size: 12, gap: 8 },
     );
   }
-  write(lang === 'sv' ? `Underlag till styrgruppsmötet ${pack.year}` : `Steering group meeting pack ${pack.year}`, {
-    size: 18,
-    font: bold,
-    gap: 8,
-  });
+  pdf.heading(1, title);
   const period = pack.period.from ? `${formatMonth(pack.period.from, lang)} – ${formatMonth(pack.period.to, lang)}` : '';
-  write(
-    lang === 'sv'
+  pdf.paragraph(
+    sv
       ? `Kostnader för ${pack.year}; användning och uppskattad nytta ${period}. Skapat ${generatedAt.toISOString().slice(0, 10)}.`
       : `Costs for ${pack.year}; use and estimated benefit ${period}. Generated ${generatedAt.toISOString().slice(0, 10)}.`,
     { gap: 14 },
   );
-  const xs = [margin, margin + 150, margin + 245, margin + 345];
   for (const serviceId of [...new Set(pack.rows.map((r) => r.serviceId))]) {
     const rows = pack.rows.filter((r) => r.serviceId === serviceId);
     const first = rows[0];
-    y -= 6;
-    write(first.service, { size: 13, font: bold });
-    write(
-      `${statusLabel(first.status, lang)} · ${lang === 'sv' ? 'version' : 'version'} ${first.version} · ${lang === 'sv' ? 'budget' : 'budget'} ${first.budgetSek === null ? (lang === 'sv' ? 'ingen beslutad' : 'none decided') : formatSek(first.budgetSek, lang)} · ${keyLabel(first.allocationKey, lang)}`,
+    pdf.space(6);
+    pdf.heading(2, first.service);
+    pdf.paragraph(
+      `${statusLabel(first.status, lang)} · version ${first.version} · budget ${first.budgetSek === null ? (sv ? 'ingen beslutad' : 'none decided') : formatSek(first.budgetSek, lang)} · ${keyLabel(first.allocationKey, lang)}`,
       { gap: 6 },
     );
-    columns(
-      lang === 'sv'
-        ? ['Kommun', 'Skede', 'Andel', 'Uppskattad nytta (lågt–högt)']
-        : ['Municipality', 'Stage', 'Share', 'Estimated benefit (low–high)'],
-      xs,
-      bold,
-    );
-    for (const r of rows) {
-      columns(
-        [
+    pdf.table(
+      [
+        { header: sv ? 'Kommun' : 'Municipality', width: 3 },
+        { header: sv ? 'Skede' : 'Stage', width: 2 },
+        { header: sv ? 'Andel' : 'Share', width: 2, align: 'right' },
+        { header: sv ? 'Uppskattad nytta (lågt–högt)' : 'Estimated benefit (low–high)', width: 4, align: 'right' },
+      ],
+      [
+        ...rows.map((r) => [
           r.municipality,
           stageLabel(r.stage, lang),
           formatSek(r.shareSek, lang),
           r.estimatedHighSek === 0 ? '–' : `${formatSek(r.estimatedLowSek, lang)} – ${formatSek(r.estimatedHighSek, lang)}`,
+        ]),
+        [
+          sv ? 'Summa' : 'Total',
+          '',
+          formatSek(
+            rows.reduce((sum, r) => sum + r.shareSek, 0),
+            lang,
+          ),
+          '',
         ],
-        xs,
-      );
-    }
-    columns(
-      [
-        lang === 'sv' ? 'Summa' : 'Total',
-        '',
-        formatSek(
-          rows.reduce((s, r) => s + r.shareSek, 0),
-          lang,
-        ),
-        '',
       ],
-      xs,
-      bold,
     );
   }
-  return pdf.save();
+  return pdf.finish();
 }
