@@ -32,6 +32,8 @@ input, select, textarea { font: inherit; padding: .45rem; border: 1px solid #767
 form.search input { flex: 1 1 12rem; }
 .button, button[type=submit] { background: var(--brand); color: var(--brand-ink); border: 0; border-radius: .25rem; padding: .55rem 1.1rem; font: inherit; cursor: pointer; text-decoration: none; display: inline-block; }
 .e-form .field { margin: 0 0 1.25rem; }
+.buttons { display: flex; flex-wrap: wrap; gap: .75rem; }
+button.secondary { background: #fff; color: var(--brand); border: 2px solid var(--brand); border-radius: .25rem; padding: .45rem 1rem; font: inherit; cursor: pointer; }
 .e-form .field[hidden] { display: none; }
 .e-form label, .e-form legend { display: block; font-weight: 600; }
 .e-form fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }

@@ -143,6 +143,26 @@ const TEXTS = {
   sendMessage: { sv: 'Skicka meddelandet', en: 'Send the message' },
   messageSent: { sv: 'Meddelandet är skickat.', en: 'The message has been sent.' },
   messageTooLong: { sv: 'Meddelandet är för långt (högst 10 000 tecken)', en: 'The message is too long (at most 10,000 characters)' },
+  saveDraft: { sv: 'Spara och fortsätt senare', en: 'Save and continue later' },
+  draftSaved: {
+    sv: 'Utkastet är sparat. Du hittar det under Mina sidor, även på en annan enhet, till och med',
+    en: 'The draft is saved. You find it in My pages, on another device too, until',
+  },
+  loginToAttach: { sv: 'Logga in för att bifoga filer', en: 'Log in to attach files' },
+  drafts: { sv: 'Påbörjade ansökningar', en: 'Applications in progress' },
+  continueDraft: { sv: 'Fortsätt', en: 'Continue' },
+  savedUntil: { sv: 'Sparas till och med', en: 'Kept until' },
+  myErrands: { sv: 'Dina ärenden', en: 'Your errands' },
+  assuranceTitle: { sv: 'Du behöver logga in med en säkrare e-legitimation', en: 'You need to log in with a stronger e-ID' },
+  assuranceNeeds: { sv: 'Kommunen kräver e-legitimation med', en: 'The municipality requires an e-ID with' },
+  assuranceHigher: { sv: 'en högre tillitsnivå', en: 'a higher assurance level' },
+  assuranceYouUsed: { sv: 'Du loggade in med', en: 'You logged in with' },
+  assuranceUnknown: { sv: 'Din inloggning angav ingen tillitsnivå.', en: 'Your login stated no assurance level.' },
+  assuranceHow: {
+    sv: 'Logga in igen och välj en e-legitimation med rätt nivå. Dina uppgifter visas inte förrän dess.',
+    en: 'Log in again and choose an e-ID of the right level. Your information is not shown until then.',
+  },
+  loginAgain: { sv: 'Logga in igen', en: 'Log in again' },
   untilFurtherNotice: { sv: 'tills vidare', en: 'until further notice' },
 } satisfies Record<string, Record<Lang, string>>;
 

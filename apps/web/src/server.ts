@@ -5,7 +5,7 @@ import { JsonLogger } from '@kommuna/platform-logging';
 import type { WebAssets } from './assets';
 import type { WebConfig } from './config';
 import { answersFromEntries } from './forms/answers';
-import { MAX_FILE_BYTES, PostedFile } from './forms/uploads';
+import { answerAttachments, MAX_FILE_BYTES, PostedFile } from './forms/uploads';
 import type { FieldProblem } from './forms/form-view';
 import { ApiClient, ApiError } from './http/api-client';
 import { LoginFailedError, RealmClient } from './http/oidc';
@@ -14,19 +14,23 @@ import {
   FORM_RECEIPT,
   FORM_RECEIPT_PDF,
   FormReceiptView,
-  MY_CASES,
+  MY_PAGES,
   PUBLISHED_FORM,
   PUBLISHED_FORMS,
   PublishedForm,
   PublishedFormSummary,
   SUBMIT_FORM,
+  FORM_DRAFT,
+  FormDraftView,
+  SAVE_FORM_DRAFT,
+  START_FORM_DRAFT,
 } from './http/queries';
 import { localPath, PostedForm, RouteKit } from './http/route-kit';
 import { csrfMatches, derivedKey, newToken, seal, Session, SessionStore, unseal } from './http/sessions';
 import { Lang, LANGS, t } from './i18n';
 import { formPage, FormPageState, receiptPage, servicesPage } from './pages/e-services';
 import { chooseMunicipalityPage } from './pages/home';
-import { messagePage, Page, PageContext, renderPage } from './pages/layout';
+import { assurancePage, messagePage, Page, PageContext, renderPage } from './pages/layout';
 import { myPagesPage } from './pages/my-pages';
 import type { TenantHosts, WebTenant } from './tenants';
 import { registerWorkspaceRoutes } from './workspace/routes';
@@ -62,6 +66,7 @@ function parseCookies(header: string | undefined): Record<string, string> {
   return cookies;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -207,6 +212,13 @@ export function buildWeb(options: WebOptions): FastifyInstance {
             return toLogin(reply, request.method === 'GET' ? request.url : '/');
           }
           if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
+          if (error.code === 'INSUFFICIENT_ASSURANCE')
+            return send(
+              reply,
+              403,
+              ctx,
+              assurancePage(ctx.lang, error.details, request.method === 'GET' ? localPath(request.url) : '/my-pages', session?.csrfToken),
+            );
           if (['NOT_FOUND', 'FORM_NOT_FOUND', 'CASE_NOT_FOUND', 'SUBMISSION_NOT_FOUND'].includes(error.code))
             return send(reply, 404, ctx, messagePage(t(ctx.lang, 'notFoundTitle'), t(ctx.lang, 'notFoundText')));
         }
@@ -324,7 +336,11 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       // and nobody can finish a login started in another browser.
       const sealed = await seal(loginKey, { state, verifier, returnTo, tenant: tenant.slug }, now() + LOGIN_MAX_AGE_MS);
       reply.header('set-cookie', cookie(LOGIN_COOKIE, sealed, LOGIN_MAX_AGE_MS / 1000));
-      return reply.redirect(await realm.authorizationUrl(`${originOf(request)}/auth/callback`, state, verifier, langOf(request)), 303);
+      const fresh = (request.query as Record<string, string>).fresh === '1';
+      return reply.redirect(
+        await realm.authorizationUrl(`${originOf(request)}/auth/callback`, state, verifier, langOf(request), fresh),
+        303,
+      );
     }),
   );
 
@@ -380,6 +396,21 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     }),
   );
 
+  // Logged in with too weak an e-legitimation: this session ends and the realm asks again.
+  app.post(
+    '/auth/login-again',
+    municipal(async (request, reply, tenant, session) => {
+      if (session && !postAllowed(request, session))
+        return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
+      await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
+      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+      return reply.redirect(
+        `/auth/login?fresh=1&returnTo=${encodeURIComponent(localPath(postedValue(request, 'returnTo'), '/my-pages'))}`,
+        303,
+      );
+    }),
+  );
+
   app.get(
     '/logged-out',
     municipal(async (request, reply, tenant) => {
@@ -418,14 +449,41 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     const ctx = context(request, tenant, session);
     const hidden: Record<string, string> = { idempotencyKey };
     if (session) hidden.csrf = session.csrfToken;
-    return send(reply, status, ctx, formPage(ctx.lang, form, state, hidden, assets.formScript.path));
+    if (state.draft) hidden.draftId = state.draft.id;
+    return send(reply, status, ctx, formPage(ctx.lang, form, state, hidden, assets.formScript.path, session !== undefined));
   };
+
+  const draftIdOf = (value: unknown) => (typeof value === 'string' && UUID.test(value) ? value : undefined);
+  const filesOf = (draft: FormDraftView) => Object.fromEntries(draft.attachments.map((a) => [a.field, { id: a.id, fileName: a.fileName }]));
 
   app.get(
     '/e-services/:slug',
     municipal(async (request, reply, tenant, session) => {
       const form = await loadForm(tenant, (request.params as { slug: string }).slug);
       if (form.loginRequired && !session) return toLogin(reply, request.url);
+      const query = request.query as Record<string, unknown>;
+      const draftId = draftIdOf(query.draft);
+      if (draftId && session) {
+        // A saved draft, on this device or another: the answers and files as they were left.
+        const { formDraft } = await api.query<{ formDraft: FormDraftView }>(kit.caller(tenant, session), FORM_DRAFT, { id: draftId });
+        if (formDraft.formSlug !== form.slug)
+          return reply.redirect(`/e-services/${encodeURIComponent(formDraft.formSlug)}?draft=${draftId}`, 303);
+        return renderForm(
+          request,
+          reply,
+          tenant,
+          session,
+          form,
+          200,
+          {
+            answers: formDraft.data,
+            problems: [],
+            files: filesOf(formDraft),
+            draft: { id: formDraft.id, expiresAt: formDraft.expiresAt, saved: query.saved === '1' },
+          },
+          randomUUID(),
+        );
+      }
       return renderForm(request, reply, tenant, session, form, 200, { answers: {}, problems: [] }, randomUUID());
     }),
   );
@@ -441,25 +499,64 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       if (form.loginRequired && !session) return toLogin(reply, `/e-services/${encodeURIComponent(slug)}`);
       const posted = Array.isArray(request.body) ? (request.body as PostedForm) : [];
       const answers = answersFromEntries(form.definition, posted);
+      const saving = postedValue(request, 'intent') === 'save';
       // The same key for a resubmitted page (a double click, a reload): the api answers the same receipt.
       const key = postedValue(request, 'idempotencyKey');
       const idempotencyKey = key && /^[A-Za-z0-9-]{8,64}$/.test(key) ? key : randomUUID();
+      const files = kit.postedFiles(request);
+      // Files and saving go through a draft (a logged-in resident's): a file is uploaded to it.
+      let draft: FormDraftView | undefined;
+      let problems: FieldProblem[] = [];
+      let held: Record<string, { id: string; fileName: string }> = {};
+      if (session && (saving || files.length > 0 || draftIdOf(postedValue(request, 'draftId')))) {
+        const caller = kit.caller(tenant, session);
+        const draftId = draftIdOf(postedValue(request, 'draftId'));
+        draft = draftId
+          ? (await api.query<{ formDraft: FormDraftView }>(caller, FORM_DRAFT, { id: draftId })).formDraft
+          : (await api.query<{ startFormDraft: FormDraftView }>(caller, START_FORM_DRAFT, { slug })).startFormDraft;
+        const uploaded = await answerAttachments(
+          api,
+          caller,
+          form.definition,
+          { draftId: draft.id },
+          { entries: posted, files },
+          draft.attachments,
+          answers,
+          lang,
+        );
+        problems = uploaded.problems;
+        held = uploaded.files;
+        if (saving) {
+          await api.query(caller, SAVE_FORM_DRAFT, { id: draft.id, data: answers });
+          if (problems.length === 0) return reply.redirect(`/e-services/${encodeURIComponent(slug)}?draft=${draft.id}&saved=1`, 303);
+        }
+      } else if (!session && files.length > 0) {
+        problems = [{ path: '', message: t(lang, 'loginToAttach') }];
+      }
+      const state = (extra: Partial<FormPageState>): FormPageState => ({
+        answers,
+        problems,
+        files: held,
+        draft: draft ? { id: draft.id, expiresAt: draft.expiresAt, saved: false } : undefined,
+        ...extra,
+      });
+      if (problems.length > 0) return renderForm(request, reply, tenant, session, form, 422, state({}), idempotencyKey);
       let receipt: FormReceiptView;
       try {
         ({ submitForm: receipt } = await api.query<{ submitForm: FormReceiptView }>(
           { tenant: tenant.slug, accessToken: session?.accessToken },
           SUBMIT_FORM,
           {
-            input: { formSlug: slug, data: answers, idempotencyKey },
+            input: { formSlug: slug, data: answers, idempotencyKey, ...(draft ? { draftId: draft.id } : {}) },
             language: lang,
           },
         ));
       } catch (error) {
         if (!(error instanceof ApiError) || !['SUBMISSION_INVALID', 'VALIDATION_FAILED'].includes(error.code)) throw error;
-        const problems = Array.isArray(error.details)
+        const found = Array.isArray(error.details)
           ? error.details.filter((d): d is FieldProblem => isRecord(d) && typeof d.path === 'string' && typeof d.message === 'string')
           : [];
-        return renderForm(request, reply, tenant, session, form, 422, { answers, problems, message: error.message }, idempotencyKey);
+        return renderForm(request, reply, tenant, session, form, 422, state({ problems: found, message: error.message }), idempotencyKey);
       }
       if (session) return reply.redirect(`/receipts/${encodeURIComponent(receipt.submissionId)}`, 303);
       // Without a login the receipt cannot be fetched again: it is shown here (a reload posts the same key).
@@ -503,11 +600,11 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     '/my-pages',
     resident(async (request, reply, tenant, session) => {
       const ctx = context(request, tenant, session);
-      const { myCases } = await api.query<{ myCases: { nodes: CaseSummary[] } }>(
+      const { myCases, myFormDrafts } = await api.query<{ myCases: { nodes: CaseSummary[] }; myFormDrafts: FormDraftView[] }>(
         { tenant: tenant.slug, accessToken: session.accessToken },
-        MY_CASES,
+        MY_PAGES,
       );
-      return send(reply, 200, ctx, myPagesPage(ctx.lang, session.user.name, myCases.nodes));
+      return send(reply, 200, ctx, myPagesPage(ctx.lang, session.user.name, myCases.nodes, myFormDrafts));
     }),
   );
 

@@ -595,6 +595,80 @@ describe('residents web in a real browser', () => {
     await Promise.all([resident.close(), staff.close(), school.close()]);
   }, 240_000);
 
+  it('saves a draft with its file as one goes and resumes it on another device, then submits it (decided by the rules at once)', async () => {
+    const certificate = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    const phone = await newContext({ width: 320, height: 800 });
+    const page = await phone.newPage();
+    await page.goto(`${sundsvall()}/e-services/parkeringstillstand`);
+    await logIn(page, 'medborgare-erik');
+    await page.waitForURL(`${sundsvall()}/e-services/parkeringstillstand`);
+    await page.locator('#root_roll-0').check();
+    await page.getByLabel('Telefonnummer').fill('070-123 45 67');
+    await page.locator('#root_harLakarintyg-0').check();
+    await page.locator('#root_lakarintyg').setInputFiles({ name: 'intyg.pdf', mimeType: 'application/pdf', buffer: certificate });
+    await posting(page, () => page.getByRole('button', { name: 'Spara och fortsätt senare' }).click());
+    expect(page.url()).toMatch(/\?draft=[0-9a-f-]{36}&saved=1$/);
+    expect(await page.getByRole('status').textContent()).toMatch(/^Utkastet är sparat\./);
+    expect(await page.locator('[data-field="lakarintyg"]').textContent()).toContain('Bifogad fil: intyg.pdf');
+    // At 320 px nothing is wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await expectAccessible(page, 'saved draft at 320 px');
+    await screenshot(page, 'web-draft-320px');
+
+    // Another device: the draft is in Mina sidor, with its answers and its file.
+    const desktop = await newContext();
+    const other = await desktop.newPage();
+    await other.goto(`${sundsvall()}/my-pages`);
+    await logIn(other, 'medborgare-erik');
+    await other.waitForURL(`${sundsvall()}/my-pages`);
+    await expectAccessible(other, 'Mina sidor with a draft');
+    await other.getByRole('link', { name: 'Fortsätt: Ansök om parkeringstillstånd för rörelsehindrade' }).first().click();
+    await other.waitForURL(/\?draft=/);
+    expect(await other.getByLabel('Telefonnummer').inputValue()).toBe('070-123 45 67');
+    expect(await other.locator('#root_harLakarintyg-0').isChecked()).toBe(true);
+    expect(await other.locator('[data-field="lakarintyg"]').textContent()).toContain('Bifogad fil: intyg.pdf');
+    await other.getByLabel('Beskriv din funktionsnedsättning').fill('Jag har en hjärtsjukdom och blir andfådd efter några steg.');
+    await other.getByLabel('Hur länge beräknas funktionsnedsättningen vara (månader)?').fill('36');
+    await other.getByLabel('Hur långt kan du gå utan att vila (meter)?').fill('30');
+    await posting(other, () => other.getByRole('button', { name: 'Skicka in' }).click());
+    expect(other.url()).toMatch(/\/receipts\//);
+    // The certificate came with the draft: the rules grant it at once.
+    expect(await other.locator('main').textContent()).toContain('intyg.pdf');
+    expect(await other.locator('main dl').first().textContent()).toContain('Beslut finns');
+    await Promise.all([phone.close(), desktop.close()]);
+  }, 180_000);
+
+  it('tells a resident who logged in with too weak an e-legitimation which level is needed, and lets them log in again', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    const eidLogin = async (level: string) => {
+      // The realm's link to its e-legitimation broker (Keycloak names it social-<alias>, as dev-idp does).
+      await page.locator('#social-eid').click();
+      await page.getByLabel('Personnummer eller samordningsnummer').selectOption('199001019802');
+      await page.getByLabel('Tillitsnivå').selectOption(level);
+      await page.getByRole('button', { name: 'Logga in med test-e-legitimation' }).click();
+    };
+    await page.goto(`${sundsvall()}/my-pages`);
+    await eidLogin('loa2');
+    await page.waitForURL(`${sundsvall()}/my-pages`);
+    expect(await page.locator('h1').textContent()).toBe('Du behöver logga in med en säkrare e-legitimation');
+    expect(await page.locator('main').textContent()).toContain('Kommunen kräver e-legitimation med tillitsnivå 3');
+    expect(await page.locator('main').textContent()).toContain('Du loggade in med tillitsnivå 2.');
+    expect(await page.locator('tbody').count()).toBe(0);
+    await expectAccessible(page, 'insufficient assurance');
+    await screenshot(page, 'web-insufficient-assurance');
+    // Logging in again: the realm asks anew (no single sign-on at the weak level), then Mina sidor opens.
+    await page.getByRole('button', { name: 'Logga in igen' }).click();
+    await page.waitForURL((url) => url.toString().startsWith(realmUrl));
+    expect(await page.getByLabel('Användarnamn').isVisible()).toBe(true);
+    // dev-idp's test eID keeps a single sign-on of its own (a real eID such as BankID asks every time): forget it.
+    await context.clearCookies({ path: '/realms/eid/' });
+    await eidLogin('loa3');
+    await page.waitForURL(`${sundsvall()}/my-pages`);
+    expect(await page.locator('h1').textContent()).toBe('Mina sidor');
+    await context.close();
+  }, 120_000);
+
   it('refuses a post without the session token or from another origin, and an unknown host', async () => {
     const context = await newContext();
     const page = await context.newPage();

@@ -297,11 +297,12 @@ export function FormView({ definition, lang, action, answers, problems, hiddenIn
       {Object.entries(hiddenInputs).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
+      {/* The submit button first: Enter in a field submits, it does not save. */}
       <div className="buttons">
-        {extraButtons}
         <button type="submit" className="button">
           {submitText ?? t(lang, 'submit')}
         </button>
+        {extraButtons}
       </div>
     </Form>
   );

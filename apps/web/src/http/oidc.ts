@@ -45,7 +45,7 @@ export class RealmClient {
   }
 
   /** Where the browser goes to log in; `verifier` stays with the web until the callback. */
-  async authorizationUrl(redirectUri: string, state: string, verifier: string, language: string): Promise<string> {
+  async authorizationUrl(redirectUri: string, state: string, verifier: string, language: string, fresh = false): Promise<string> {
     const configuration = await this.discover();
     return oidc
       .buildAuthorizationUrl(configuration, {
@@ -55,6 +55,8 @@ export class RealmClient {
         code_challenge_method: 'S256',
         state,
         ui_locales: language,
+        // A login again (e.g. with a stronger e-legitimation): the realm asks, it does not reuse its single sign-on.
+        ...(fresh ? { prompt: 'login' } : {}),
       })
       .toString();
   }

@@ -94,7 +94,9 @@ export interface CaseDetail extends CaseSummary {
 
 const CASE_SUMMARY = `id errandNumber title { sv en } municipality { slug names { sv en } } status { status label { sv en } changedAt } whoseTurn unreadCount updatedAt`;
 
-export const MY_CASES = `query($after: String) { myCases(first: 50, after: $after) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage } }`;
+export const MY_CASES_FIELD = `myCases(first: 50, after: $after) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage }`;
+
+export const MY_CASES = `query($after: String) { ${MY_CASES_FIELD} }`;
 
 export const MY_CASE = `query($id: ID!) { myCase(id: $id) { ${CASE_SUMMARY} createdAt submissionId
   decisions { id outcome decisionType automated decidedAt validFrom validTo reasons { text { sv en } } legalBasis { sfs chapter section } appealInstructions { sv en } documents { name url } }
@@ -122,3 +124,24 @@ export const PROVIDE_COMPLETION = `mutation($id: ID!, $data: JSON!, $language: F
 export const REPLY_TO_CASE = `mutation($caseId: ID!, $body: String!) { replyToMyCase(caseId: $caseId, body: $body) { id } }`;
 
 export const MARK_MESSAGES_READ = `mutation($caseId: ID!) { markMyCaseMessagesRead(caseId: $caseId) }`;
+
+export interface FormDraftView {
+  id: string;
+  formSlug: string;
+  title: Localized;
+  data: Record<string, unknown>;
+  attachments: Array<{ id: string; field: string; fileName: string }>;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+const DRAFT_FIELDS = `id formSlug title { sv en } data attachments { id field fileName } updatedAt expiresAt`;
+
+export const FORM_DRAFT = `query($id: ID!) { formDraft(id: $id) { ${DRAFT_FIELDS} } }`;
+
+/** Mina sidor's start page: the cases from every municipality, and the drafts at this one. */
+export const MY_PAGES = `query($after: String) { ${MY_CASES_FIELD} myFormDrafts { ${DRAFT_FIELDS} } }`;
+
+export const START_FORM_DRAFT = `mutation($slug: String!) { startFormDraft(formSlug: $slug) { ${DRAFT_FIELDS} } }`;
+
+export const SAVE_FORM_DRAFT = `mutation($id: ID!, $data: JSON!) { saveFormDraft(draftId: $id, data: $data) { ${DRAFT_FIELDS} } }`;

@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import type { FormDefinition } from '@kommuna/e-forms';
 import { controlIdOf, FieldProblem, fieldOfPath, FormView } from '../forms/form-view';
-import { dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
+import { dateOnly, dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
 import type { FormReceiptView, PublishedForm, PublishedFormSummary } from '../http/queries';
 import type { Page } from './layout';
 
@@ -56,6 +56,10 @@ export function servicesPage(lang: Lang, municipality: string, forms: PublishedF
 export interface FormPageState {
   answers: Record<string, unknown>;
   problems: FieldProblem[];
+  /** The files the attachment fields hold (uploaded to the draft). */
+  files?: Record<string, { id: string; fileName: string }>;
+  /** The draft being filled in: kept until it expires, resumable on any device. */
+  draft?: { id: string; expiresAt: string; saved: boolean };
   /** The api's message for the whole submission, when it refused it. */
   message?: string;
 }
@@ -98,6 +102,7 @@ export function formPage(
   state: FormPageState,
   hiddenInputs: Record<string, string>,
   script: string,
+  canSave = false,
 ): Page {
   const definition = form.definition;
   const problems = state.problems.length > 0 || !state.message ? state.problems : [{ path: '', message: state.message }];
@@ -108,6 +113,11 @@ export function formPage(
       <>
         <h1>{form.title[lang]}</h1>
         {form.description ? <p className="lead">{form.description[lang]}</p> : null}
+        {state.draft?.saved ? (
+          <p className="notice" role="status">
+            {t(lang, 'draftSaved')} {dateOnly(lang, state.draft.expiresAt)}.
+          </p>
+        ) : null}
         {problems.length > 0 ? <ErrorSummary lang={lang} definition={definition} problems={problems} /> : null}
         <script type="application/json" id="form-shape" dangerouslySetInnerHTML={{ __html: shapeJson(definition) }} />
         <FormView
@@ -117,6 +127,14 @@ export function formPage(
           answers={state.answers}
           problems={problems}
           hiddenInputs={hiddenInputs}
+          files={state.files}
+          extraButtons={
+            canSave ? (
+              <button type="submit" name="intent" value="save" className="secondary">
+                {t(lang, 'saveDraft')}
+              </button>
+            ) : null
+          }
         />
       </>
     ),

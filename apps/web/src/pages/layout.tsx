@@ -126,3 +126,37 @@ export function messagePage(title: string, text?: string, link?: { href: string;
     ),
   };
 }
+
+const LEVELS: Record<string, Record<Lang, string>> = {
+  loa2: { sv: 'tillitsnivå 2', en: 'assurance level 2' },
+  loa3: { sv: 'tillitsnivå 3 (till exempel BankID eller Freja eID+)', en: 'assurance level 3 (such as BankID or Freja eID+)' },
+  loa4: { sv: 'tillitsnivå 4', en: 'assurance level 4' },
+};
+
+/**
+ * The resident logged in with an e-legitimation below what this municipality requires
+ * (INSUFFICIENT_ASSURANCE): which level is needed, which they used, and a login again.
+ */
+export function assurancePage(lang: Lang, details: unknown, returnTo: string, csrfToken?: string): Page {
+  const found = (typeof details === 'object' && details !== null ? details : {}) as { required?: unknown; actual?: unknown };
+  const required = typeof found.required === 'string' && LEVELS[found.required] ? LEVELS[found.required][lang] : undefined;
+  const actual = typeof found.actual === 'string' && LEVELS[found.actual] ? LEVELS[found.actual][lang] : undefined;
+  return {
+    title: t(lang, 'assuranceTitle'),
+    body: (
+      <>
+        <h1>{t(lang, 'assuranceTitle')}</h1>
+        <p>
+          {t(lang, 'assuranceNeeds')} {required ?? t(lang, 'assuranceHigher')}.{' '}
+          {actual ? `${t(lang, 'assuranceYouUsed')} ${actual}.` : t(lang, 'assuranceUnknown')}
+        </p>
+        <p>{t(lang, 'assuranceHow')}</p>
+        <form method="post" action="/auth/login-again">
+          {csrfToken ? <input type="hidden" name="csrf" value={csrfToken} /> : null}
+          <input type="hidden" name="returnTo" value={returnTo} />
+          <button type="submit">{t(lang, 'loginAgain')}</button>
+        </form>
+      </>
+    ),
+  };
+}

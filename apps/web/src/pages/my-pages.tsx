@@ -1,7 +1,7 @@
 import type { FormDefinition } from '@kommuna/e-forms';
 import { FieldProblem, FormView } from '../forms/form-view';
 import { dateOnly, dateTime, Lang, outcomeText, t, TextKey } from '../i18n';
-import type { CaseDetail, CaseSummary, Localized, MySubmission } from '../http/queries';
+import type { CaseDetail, CaseSummary, FormDraftView, Localized, MySubmission } from '../http/queries';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from './error-summary';
 import { ErrorSummary, shapeJson } from './e-services';
 import type { Page } from './layout';
@@ -9,7 +9,7 @@ import type { Page } from './layout';
 const TURN: Record<CaseSummary['whoseTurn'], TextKey> = { CITIZEN: 'turnCitizen', MUNICIPALITY: 'turnMunicipality', NONE: 'turnNone' };
 
 /** Mina sidor: the resident's cases across every member municipality, newest activity first. */
-export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[]): Page {
+export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[], drafts: FormDraftView[] = []): Page {
   return {
     title: t(lang, 'myPages'),
     body: (
@@ -18,6 +18,26 @@ export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[]): Pag
         <p className="lead">
           {name}. {t(lang, 'myCasesLead')}
         </p>
+        {drafts.length > 0 ? (
+          <section aria-labelledby="drafts">
+            <h2 id="drafts">{t(lang, 'drafts')}</h2>
+            <ul className="cards">
+              {drafts.map((d) => (
+                <li key={d.id} className="card">
+                  <h3>
+                    <a href={`/e-services/${encodeURIComponent(d.formSlug)}?draft=${encodeURIComponent(d.id)}`}>
+                      {t(lang, 'continueDraft')}: {d.title[lang]}
+                    </a>
+                  </h3>
+                  <p className="hint">
+                    {t(lang, 'updated')}: {dateTime(lang, d.updatedAt)}. {t(lang, 'savedUntil')} {dateOnly(lang, d.expiresAt)}.
+                  </p>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
+        {drafts.length > 0 ? <h2>{t(lang, 'myErrands')}</h2> : null}
         {cases.length === 0 ? (
           <p>{t(lang, 'noCases')}</p>
         ) : (
