@@ -22,8 +22,12 @@ export interface ExportSoftware {
   version: string;
 }
 
-const OWN_VERSION: string = require('../package.json').version;
-export const ARCHIVE_EXPORT_SOFTWARE: ExportSoftware = { name: 'Kommuna archive export', version: OWN_VERSION };
+/**
+ * The export's name and the version of the package layout it writes (what an archive needs to
+ * know; raise it when the package's folders or metadata change). Not read from package.json, which
+ * `npm run build` does not copy for a platform library.
+ */
+export const ARCHIVE_EXPORT_SOFTWARE: ExportSoftware = { name: 'Kommuna archive export', version: '1.0' };
 
 /** A package written to disk: its id, its root folder and every file METS.xml describes. */
 export interface SipPackage {
