@@ -84,10 +84,17 @@ export class HttpPopulationRegister implements PopulationRegister {
   }
 
   async lookupAddresses(ids: string[]): Promise<Map<string, PaperAddress>> {
-    const people = await this.lookupPeople(ids);
-    return new Map(ids.map((id) => [id, paperAddressOf(people.get(id), this.routing)]));
+    const people = await this.lookupPeople(ids.filter(isPersonNumber));
+    return new Map(ids.map((id) => [id, isPersonNumber(id) ? paperAddressOf(people.get(id), this.routing) : { withheld: NOT_A_PERSON }]));
   }
 }
+
+/** Recipients are stored as 12 digits (a person) or NNNNNN-NNNN (an organisation; content/recipient.ts). */
+const isPersonNumber = (id: string): boolean => /^\d{12}$/.test(id);
+
+/** Organisations' addresses are in Bolagsverket's and SCB's registers, which Kommuna does not read yet. */
+const NOT_A_PERSON =
+  'The population register (Navet) holds people, not organisations: no postal address for an organisation; no paper letter was sent';
 
 /** The paper routing a tenant's settings give. */
 export function protectedLetterRoutingOf(settings: DigitalMailSettings): ProtectedLetterRouting {

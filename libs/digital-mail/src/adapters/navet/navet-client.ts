@@ -15,6 +15,7 @@ import {
 } from './navet-v3.schema';
 
 const PARTY = 'Population register (Navet)';
+const PERSON_NUMBER = /^\d{12}$/;
 
 /** Everything one Navet order needs, the secrets already read from where tenant.yaml names them. */
 export interface NavetConnection {
@@ -74,8 +75,10 @@ export class NavetClient {
   }
 
   async lookupPeople(ids: string[]): Promise<Map<string, PersonRecord>> {
-    const unique = [...new Set(ids)];
     const result = new Map<string, PersonRecord>();
+    // Navet knows people (12-digit personnummer and samordningsnummer); anything else it cannot know.
+    for (const id of ids) if (!PERSON_NUMBER.test(id)) result.set(id, notFound(id));
+    const unique = [...new Set(ids.filter((id) => PERSON_NUMBER.test(id)))];
     for (let i = 0; i < unique.length; i += NAVET_MAX_IDS_PER_CALL) {
       const chunk = unique.slice(i, i + NAVET_MAX_IDS_PER_CALL);
       for (const record of await this.hamta(chunk)) result.set(record.identityNumber, record);

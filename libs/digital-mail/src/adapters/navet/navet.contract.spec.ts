@@ -128,6 +128,16 @@ describe('population register: Navet v3 adapter against the simulator (contract)
     await expectAllExchangesInContract(2);
   });
 
+  it('asks Navet about people only: an organisation gets no paper address, and the reason', async () => {
+    const population = register();
+    const addresses = await population.lookupAddresses(['212000-2411', ANNA]);
+    expect(addresses.get('212000-2411')).toEqual({ withheld: expect.stringContaining('holds people, not organisations') });
+    expect(addresses.get(ANNA)).toMatchObject({ street: 'Storgatan 12' });
+    expect((await population.lookupPeople(['212000-2411'])).get('212000-2411')).toMatchObject({ status: 'NOT_FOUND' });
+    const lookups = await expectAllExchangesInContract(1);
+    expect(lookups.map((l) => (l.body as { sokvillkor: unknown[] }).sokvillkor)).toEqual([[{ identitetsbeteckning: ANNA }]]);
+  });
+
   describe('paper addresses for protected, deceased and emigrated people', () => {
     it('holds letters to protected identities by default: a marker, no address', async () => {
       const addresses = await register().lookupAddresses([SKYDDAD, SEKRETESS, ANNA]);
