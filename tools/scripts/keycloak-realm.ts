@@ -46,6 +46,8 @@ function builtinClientScopes(): {
 
 /** The scope a municipal system needs for the case-system interface (CASE_SYSTEM_SCOPE in platform-auth). */
 export const CASE_SYSTEM_SCOPE = 'eforms-submissions';
+/** The scope a municipal system needs to deliver events in (INBOUND_EVENTS_SCOPE in platform-events; docs/rules.md). */
+export const INBOUND_EVENTS_SCOPE = 'events-in';
 
 const ROLES = ['citizen', 'company_representative', 'case_worker', 'tenant_admin', 'steering_group', 'platform_admin', 'service_account'];
 
@@ -140,6 +142,14 @@ export const PERSON_CLIENT_SCOPES = ['basic', 'roles', 'profile', 'email', 'web-
 const caseSystemScope = {
   name: CASE_SYSTEM_SCOPE,
   description: 'A municipal system takes e-forms submissions into its case system',
+  protocol: 'openid-connect',
+  attributes: { 'include.in.token.scope': 'true', 'display.on.consent.screen': 'false' },
+};
+
+/** Granted, a municipality's system may deliver CloudEvents to POST /events/inbound. */
+const inboundEventsScope = {
+  name: INBOUND_EVENTS_SCOPE,
+  description: 'A municipal system or sensor delivers events to its municipality (CloudEvents in)',
   protocol: 'openid-connect',
   attributes: { 'include.in.token.scope': 'true', 'display.on.consent.screen': 'false' },
 };
@@ -294,7 +304,7 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
     organizationsEnabled: true,
     accessTokenLifespan: 300,
     roles: { realm: ROLES.map((name) => ({ name, description: `Kommuna role: ${name.replace(/_/g, ' ')}` })) },
-    clientScopes: [...builtin.clientScopes, caseSystemScope],
+    clientScopes: [...builtin.clientScopes, caseSystemScope, inboundEventsScope],
     defaultDefaultClientScopes: builtin.defaultDefaultClientScopes,
     defaultOptionalClientScopes: builtin.defaultOptionalClientScopes,
     ...eidIdentityProvider(),
@@ -348,7 +358,7 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
         serviceAccountsEnabled: true,
         // The secret is set in Keycloak, never in this file or in tenant.yaml.
         attributes: { 'kommuna.organization': t.auth.organization },
-        defaultClientScopes: ['basic', 'roles', 'acr', CASE_SYSTEM_SCOPE],
+        defaultClientScopes: ['basic', 'roles', 'acr', CASE_SYSTEM_SCOPE, INBOUND_EVENTS_SCOPE],
         protocolMappers: serviceAccountMappers(t.auth.organization, audience),
       })),
     ],

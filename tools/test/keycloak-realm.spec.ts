@@ -48,7 +48,11 @@ describe('Keycloak realm export', () => {
       fs.readFileSync(path.join(CHECKED_TREE, `infra/keycloak/builtin-client-scopes-${KEYCLOAK_VERSION}.json`), 'utf8'),
     );
     expect(realm.keycloakVersion).toBe(KEYCLOAK_VERSION);
-    expect(realm.clientScopes.map((s: any) => s.name)).toEqual([...builtin.clientScopes.map((s: any) => s.name), CASE_SYSTEM_SCOPE]);
+    expect(realm.clientScopes.map((s: any) => s.name)).toEqual([
+      ...builtin.clientScopes.map((s: any) => s.name),
+      CASE_SYSTEM_SCOPE,
+      'events-in',
+    ]);
     expect(realm.clientScopes.map((s: any) => s.name)).toEqual(
       expect.arrayContaining([
         'basic',
@@ -74,7 +78,9 @@ describe('Keycloak realm export', () => {
     const scope = realm.clientScopes.find((s: any) => s.name === CASE_SYSTEM_SCOPE);
     expect(scope).toMatchObject({ protocol: 'openid-connect', attributes: { 'include.in.token.scope': 'true' } });
     for (const t of shared)
-      expect(realm.clients.find((c: any) => c.clientId === `${t.slug}-system`).defaultClientScopes).toContain(CASE_SYSTEM_SCOPE);
+      expect(realm.clients.find((c: any) => c.clientId === `${t.slug}-system`).defaultClientScopes).toEqual(
+        expect.arrayContaining([CASE_SYSTEM_SCOPE, 'events-in']),
+      );
     expect(realm.clients.find((c: any) => c.clientId === 'kommuna-web').defaultClientScopes).not.toContain(CASE_SYSTEM_SCOPE);
   });
 

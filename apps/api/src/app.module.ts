@@ -29,6 +29,7 @@ import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
 import { HOME_CARE_PROVIDERS } from './home-care';
 import { AI_PROVIDERS } from './ai';
+import { RULES_PROVIDERS } from './rules';
 
 /**
  * The api's composition root: platform runtime plus each service module's GraphQL API. The
@@ -108,6 +109,7 @@ export class AppModule implements OnApplicationShutdown {
         ...EVENTS_PROVIDERS,
         ...HOME_CARE_PROVIDERS,
         ...AI_PROVIDERS,
+        ...RULES_PROVIDERS,
       ],
     };
   }

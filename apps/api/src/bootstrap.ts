@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { AppModule } from './app.module';
+import { registerCloudEventsContentTypes } from './events/inbound.controller';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
 import { registerGraphQLOverHttp } from './http/graphql-over-http';
 import { registerRestAnswers } from './http/rest-answers';
@@ -18,6 +19,7 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   const budgets = await RequestBudgets.connect(runtime.config.rateLimits);
   registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', budgets });
   registerGraphQLOverHttp(adapter.getInstance());
+  registerCloudEventsContentTypes(adapter.getInstance());
   registerRestAnswers(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,

@@ -112,14 +112,12 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
   const { jwk, publicKey } = signingKey(realm);
   const accounts = new Map([...users.values()].map((user) => [demoSubject(user.username), user]));
   const resource = `urn:kommuna:${audience}`;
-  const resourceServer = { scope: 'openid offline_access', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } } as const;
+  const resourceServer = { scope: 'openid', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } } as const;
 
   /** A grant with everything the client asked for: Kommuna's clients are first-party, as at Keycloak. */
   const grantRequested = async (grant: InstanceType<Provider['Grant']>, scope: string | undefined): Promise<void> => {
-    const requested = ['openid', ...(scope ?? '').split(' ').filter(Boolean)].join(' ');
-    grant.addOIDCScope(requested);
-    // The access token names the granted scopes (offline_access too), as Keycloak's does.
-    grant.addResourceScope(resource, requested);
+    grant.addOIDCScope(['openid', ...(scope ?? '').split(' ').filter(Boolean)].join(' '));
+    grant.addResourceScope(resource, 'openid');
     await grant.save();
   };
 
@@ -283,19 +281,7 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
     ['username', 'password', 'scope'],
   );
 
-  const handlers = new RealmHandlers({
-    provider,
-    grantRequested,
-    issuer,
-    publicKey,
-    revoked,
-    secrets,
-    accounts,
-    users,
-    eid,
-    baseUrl,
-    realm,
-  });
+  const handlers = new RealmHandlers({ provider, issuer, publicKey, revoked, secrets, accounts, users, eid, baseUrl, realm });
   return {
     issuer,
     handle(req, res, pathInRealm) {
@@ -326,8 +312,6 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
 
 interface RealmState {
   provider: Provider;
-  /** Grants (and saves) everything a client asked for. */
-  grantRequested(grant: InstanceType<Provider['Grant']>, scope: string | undefined): Promise<void>;
   issuer: string;
   publicKey: KeyObject;
   revoked: Set<string>;
@@ -444,11 +428,9 @@ class RealmHandlers {
   async hintedLogout(req: http.IncomingMessage, res: http.ServerResponse, pathInRealm: string): Promise<void> {
     const xsrf = new URL(pathInRealm, 'http://realm').searchParams.get('xsrf') ?? '';
     for await (const chunk of req) void chunk; // a GET has no body; read to its end so oidc-provider takes req.body
-    const form = { xsrf, logout: 'yes' };
     req.method = 'POST';
     req.headers['content-type'] = 'application/x-www-form-urlencoded';
-    req.headers['content-length'] = String(new URLSearchParams(form).toString().length);
-    (req as http.IncomingMessage & { body?: Record<string, string> }).body = form;
+    (req as http.IncomingMessage & { body?: Record<string, string> }).body = { xsrf, logout: 'yes' };
     serveProvider(this.realm.provider, req, res, `${KEYCLOAK_ROUTES.end_session}/confirm`);
   }
 
@@ -461,8 +443,9 @@ class RealmHandlers {
       const grant =
         (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
         new provider.Grant({ clientId: String(details.params.client_id), accountId: details.session?.accountId });
-      await this.realm.grantRequested(grant, String(details.params.scope ?? ''));
-      const grantId = grant.jti;
+      const missing = details.prompt.details as { missingOIDCScope?: string[] };
+      grant.addOIDCScope(['openid', ...(missing.missingOIDCScope ?? []), ...String(details.params.scope ?? '').split(' ')].join(' '));
+      const grantId = await grant.save();
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       return;
     }

@@ -12,7 +12,7 @@ import {
   TENANT_EXTENSION,
   toCloudEvent,
 } from '@kommuna/platform-events';
-import { EVENT_CONTRACTS, EVENT_TYPES, eventContractOf } from '@kommuna/shared-service-contracts';
+import { EVENT_CONTRACTS, EVENT_TYPES, eventContractOf, INBOUND_EVENT_CONTRACTS } from '@kommuna/shared-service-contracts';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { startTestApi, TestApi } from '../testing/test-api';
 
@@ -84,13 +84,19 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
       .allMessages()
       .all()
       .map((m) => m.name());
-    expect(names.sort()).toEqual(EVENT_CONTRACTS.map((c) => c.cloudEventType).sort());
+    // Outgoing types once; each inbound type on its NATS and its HTTP channel.
+    expect(names.sort()).toEqual(
+      [
+        ...EVENT_CONTRACTS.map((c) => c.cloudEventType),
+        ...INBOUND_EVENT_CONTRACTS.flatMap((c) => [c.cloudEventType, c.cloudEventType]),
+      ].sort(),
+    );
     expect(
       document!
         .operations()
         .all()
         .map((o) => o.action()),
-    ).toEqual(['send']);
+    ).toEqual(['send', 'receive', 'receive']);
   });
 
   it('serves each data schema by its CloudEvents type, and 404 with the known types for another', async () => {
