@@ -111,7 +111,7 @@ describe('digital-mail simulator: Navet v3', () => {
     const { body } = await hamta(['195504039826', '199001019801', '200803129899']);
     expect(body.felrapporter).toEqual([
       expect.objectContaining({ identitetsbeteckning: '195504039826', orsakskod: 'PERSON_SAKNAS' }),
-      expect.objectContaining({ orsakskod: 'OGILTIG_IDENTITETSBETECKNING' }),
+      expect.objectContaining({ identitetsbeteckning: '199001019801', orsakskod: 'OGILTIG_IDENTITETSBETECKNING' }),
     ]);
     expect(body.personposter).toHaveLength(1);
     expect(personpost(body, '200803129899').adresser.folkbokforingsadress).toBeNull();

@@ -296,7 +296,11 @@ export function createNavetSimulator(hooks: NavetSimulatorHooks, overrides: Part
     for (const term of sokvillkor) {
       const id = (term as { identitetsbeteckning?: unknown })?.identitetsbeteckning;
       if (typeof id !== 'string' || !IDENTITY.test(id) || !luhnValid(id)) {
-        felrapporter.push({ orsakskod: 'OGILTIG_IDENTITETSBETECKNING', orsakskodsbeskrivning: 'Ogiltig identitetsbeteckning' });
+        felrapporter.push({
+          ...(typeof id === 'string' ? { identitetsbeteckning: id.slice(0, 20) } : {}),
+          orsakskod: 'OGILTIG_IDENTITETSBETECKNING',
+          orsakskodsbeskrivning: 'Ogiltig identitetsbeteckning',
+        });
         continue;
       }
       if (config.unknown.includes(id)) {

@@ -130,7 +130,8 @@ export const NAVET_ANSWER_SCHEMA = {
         type: 'object',
         required: ['orsakskod'],
         properties: {
-          identitetsbeteckning: IDENTITETSBETECKNING,
+          // As asked, which may be a number that is not valid (the reason for the report).
+          identitetsbeteckning: { type: 'string', maxLength: 20 },
           orsakskod: { type: 'string', minLength: 1, maxLength: 50 },
           orsakskodsbeskrivning: { type: 'string', maxLength: 1000 },
         },

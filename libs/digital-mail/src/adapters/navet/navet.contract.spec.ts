@@ -113,6 +113,16 @@ describe('population register: Navet v3 adapter against the simulator (contract)
     await expectAllExchangesInContract(2);
   });
 
+  it('reports a number with a wrong check digit as NOT_FOUND, the other people of the call unharmed', async () => {
+    const people = await register().lookupPeople(['199001019801', ANNA]);
+    expect(people.get('199001019801')).toMatchObject({ status: 'NOT_FOUND' });
+    expect(people.get(ANNA)).toMatchObject({ status: 'ACTIVE' });
+    const [lookup] = await expectAllExchangesInContract(1);
+    expect(lookup.answer).toMatchObject({
+      felrapporter: [{ identitetsbeteckning: '199001019801', orsakskod: 'OGILTIG_IDENTITETSBETECKNING' }],
+    });
+  });
+
   it('reports an unknown person as NOT_FOUND and a person without an address with none', async () => {
     const unknown = generateTestPersonnummer(7);
     const homeless = generateTestPersonnummer(8);
