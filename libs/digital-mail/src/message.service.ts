@@ -5,7 +5,8 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 import { MailScope, unitOf } from './access';
 import { AttachmentInput, MAX_ATTACHMENTS, sha256Hex, validateAttachment, ValidatedAttachment } from './content/attachments';
-import { assertSafeHtml, assertSafeLinks } from './content/html';
+import { assertSafeHtml, assertSafeLinks, htmlToText } from './content/html';
+import { assertPrintableOnPaper } from './content/paper-text';
 import { parseRecipient, Recipient } from './content/recipient';
 import {
   FieldProblem,
@@ -140,6 +141,15 @@ export function prepareMessage(input: SendMessageInput, settings: DigitalMailSet
   const attachments = (v.attachments as AttachmentInput[]).map((a, i) => validateAttachment(a, i, settings.maxAttachmentBytes));
   const department = v.department ?? null;
   const supportInfo = resolveSupportInfo(settings, department, v.supportInfo);
+  if (v.allowPaper) {
+    assertPrintableOnPaper({
+      subject: v.subject,
+      body: v.bodyFormat === 'HTML' ? htmlToText(body) : body,
+      ...Object.fromEntries(
+        Object.entries(supportInfo).map(([name, value]) => [`supportInfo.${name}`, typeof value === 'string' ? value : null]),
+      ),
+    });
+  }
   const externalReferences = Object.fromEntries(Object.entries(v.externalReferences).sort(([a], [b]) => a.localeCompare(b)));
   const payloadHash = sha256Hex(
     JSON.stringify([

@@ -344,11 +344,29 @@ describe('digital mail: acceptance and delivery pipeline', () => {
         'ATTACHMENT_TOO_LARGE',
       ],
       ['support text over 1024 characters', { supportInfo: { text: 'x'.repeat(1025) } }, 'VALIDATION_FAILED'],
+      ['a character a paper letter cannot print, when paper is allowed', { body: 'Avgiften är ≤ 500 kr' }, 'VALIDATION_FAILED'],
     ];
     it.each(cases)('%s', async (_name, input, code) => {
       const before = await count(sundsvall, 'mail_message');
       await expect(send(sundsvall, { recipient: testPersonnummer(20), ...input })).rejects.toMatchObject({ code });
       expect(await count(sundsvall, 'mail_message')).toBe(before);
+    });
+
+    it('names the field and the characters a paper letter cannot print, and takes them when the letter stays digital', async () => {
+      await expect(
+        send(sundsvall, { recipient: testPersonnummer(23), subject: 'Beslut ŉ', body: 'Avgiften är ≤ 500 kr' }),
+      ).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        details: {
+          problems: [
+            { field: 'subject', message: 'cannot be printed on a paper letter: "ŉ" (U+0149)' },
+            { field: 'body', message: 'cannot be printed on a paper letter: "≤" (U+2264)' },
+          ],
+        },
+      });
+      // Mina meddelanden carries any Unicode text: a digital-only letter is accepted as written.
+      const digital = await send(sundsvall, { recipient: testPersonnummer(23), body: 'Avgiften är ≤ 500 kr', allowPaper: false });
+      expect(digital.status).toBe('PENDING');
     });
 
     it('a missing support text (none in tenant.yaml, department or request)', async () => {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { printableText, wrapText } from './pdf-text';
+import { printableText, unprintableInStandardFonts, wrapText } from './pdf-text';
 
 const measure = (text: string) => text.length; // one unit per character
 
@@ -55,5 +55,24 @@ describe('printableText', () => {
         },
       ),
     );
+  });
+});
+
+describe('unprintableInStandardFonts', () => {
+  it('names what WinAnsi lacks, once each, and passes Swedish, the cp1252 extras and layout', () => {
+    expect(unprintableInStandardFonts('Hej Åsa – välkommen… “citat” €5\tny\r\nrad')).toEqual([]);
+    expect(unprintableInStandardFonts('Avgift ≤ 500 kr, ŉ och ≤ igen, 😀')).toEqual(['≤', 'ŉ', '😀']);
+  });
+
+  it('agrees with pdf-lib, which draws the standard fonts', async () => {
+    const { PDFDocument, StandardFonts } = await import('pdf-lib');
+    const font = await (await PDFDocument.create()).embedFont(StandardFonts.Helvetica);
+    const encodable = new Set(font.getCharacterSet());
+    const disagreements: string[] = [];
+    for (let code = 0x20; code < 0x3000; code++) {
+      const character = String.fromCodePoint(code);
+      if ((unprintableInStandardFonts(character).length === 0) !== encodable.has(code)) disagreements.push(character);
+    }
+    expect(disagreements).toEqual([]);
   });
 });

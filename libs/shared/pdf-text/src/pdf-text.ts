@@ -50,3 +50,26 @@ function encodesLatin1(encodable: ReadonlySet<number>): boolean {
   }
   return whole;
 }
+
+/** WinAnsiEncoding (PDF 1.7, annex D): Latin-1's printable range and the cp1252 extras in 0x80–0x9f. */
+const WIN_ANSI_EXTRAS = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
+const WIN_ANSI: ReadonlySet<number> = new Set([
+  ...Array.from({ length: 0x100 }, (_, code) => code).filter((code) => (code >= 0x20 && code <= 0x7e) || code >= 0xa0),
+  ...Array.from(WIN_ANSI_EXTRAS, (c) => c.codePointAt(0) ?? 0),
+]);
+
+/**
+ * The characters of `text` a standard PDF font (Helvetica, WinAnsi) cannot print, each once, in
+ * order; line breaks and tabs are layout. For refusing text where it is accepted, so a printed
+ * letter never shows "?" where the sender wrote something else.
+ */
+export function unprintableInStandardFonts(text: string): string[] {
+  if (LATIN1_PRINTABLE.test(text)) return [];
+  const missing = new Set<string>();
+  for (const character of text) {
+    const code = character.codePointAt(0) ?? 0;
+    if (code === 0x0a || code === 0x0d || code === 0x09) continue;
+    if (!WIN_ANSI.has(code)) missing.add(character);
+  }
+  return [...missing];
+}

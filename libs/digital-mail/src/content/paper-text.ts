@@ -1,0 +1,27 @@
+import { unprintableInStandardFonts } from '@kommuna/shared-pdf-text';
+import { FieldProblem, ValidationFailedError } from '../errors';
+
+/**
+ * A letter that may go on paper is printed in the standard PDF fonts (WinAnsi: Swedish and the
+ * rest of Western European Latin). Text with a character they cannot print is refused when the
+ * letter is accepted, naming the field and the character, rather than printed with "?" in its place.
+ */
+export function assertPrintableOnPaper(fields: Record<string, string | null | undefined>): void {
+  const problems: FieldProblem[] = [];
+  for (const [field, text] of Object.entries(fields)) {
+    if (!text) continue;
+    const missing = unprintableInStandardFonts(text);
+    if (missing.length === 0) continue;
+    const named = missing
+      .slice(0, 5)
+      .map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
+      .join(', ');
+    problems.push({ field, message: `cannot be printed on a paper letter: ${named}${missing.length > 5 ? ', …' : ''}` });
+  }
+  if (problems.length > 0) {
+    throw new ValidationFailedError(
+      'The letter may go on paper, and has characters a printed letter cannot show: replace them, or send with allowPaper false',
+      problems,
+    );
+  }
+}
