@@ -2,10 +2,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { validateSipPackage } from '@kommuna/platform-archive-export';
 import { extractTar } from '@kommuna/platform-data-portability';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n% läkarintyg\n');
 const SUBMIT = 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber status } }';
@@ -239,5 +241,50 @@ describe('archive export of closed cases', () => {
     expect(fs.readFileSync(path.join(sip, 'representations/rep1/data/02-message/meddelande.txt'), 'utf8')).toBe(
       'Beslutet finns nu i Mina sidor.\n',
     );
+  });
+});
+
+/** Offboarding: a suspended municipality's units of work are read-only, and its admin can still take its closed cases to the archive. */
+describe('archive export of a suspended municipality', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    const tenantsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-tenants-'));
+    fs.cpSync(path.join(REPO_ROOT, 'tenants'), tenantsDir, { recursive: true });
+    fs.appendFileSync(path.join(tenantsDir, 'timra', 'tenant.yaml'), 'lifecycle: suspended\n');
+    api = await startTestApi({ tenantsDir });
+  });
+  afterAll(() => api?.close());
+
+  it('exports a closed case and records the export in the audit trail', async () => {
+    const timra = api.runtime.tenants.get('timra');
+    // The case system reported the case before the suspension (written here outside any request, which alone is read-only).
+    await requestContext.run({ requestId: 'e2e', tenantId: timra.id }, () =>
+      api.runtime.services.of(MINASIDOR_SERVICE).minasidor.intake.upsertCase({
+        source: 'procapita',
+        externalCaseId: 'suspended-1',
+        errandNumber: 'TIM-2025-7',
+        caseType: 'bistand',
+        title: { sv: 'Bistånd', en: 'Assistance' },
+        unit: 'socialtjanst',
+        subject: { personnummer: testPersonnummer(607) },
+        status: 'closed',
+        statusOccurredAt: new Date('2025-03-01T10:00:00Z'),
+      }),
+    );
+    const authorization = `Bearer ${api.realm.token({ sub: 'admin-timra', realm_access: { roles: ['tenant_admin'] }, organization: ['timra'] })}`;
+    const response = await api.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: 'GET', url: '/admin/archive/cases/TIM-2025-7.sip', headers: { authorization, 'x-kommuna-tenant': 'timra' } });
+    expect(response.statusCode).toBe(200);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-archive-suspended-'));
+    try {
+      await extractTar(response.rawPayload, dir);
+      await validateSipPackage(path.join(dir, 'kommuna-timra-TIM-2025-7'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    const { body } = await api.graphql(`{ auditLog { action targetId } }`, { authorization, 'x-kommuna-tenant': 'timra' });
+    expect(body.data.auditLog).toEqual([{ action: 'archive.case.exported', targetId: 'TIM-2025-7' }]);
   });
 });
