@@ -163,6 +163,7 @@ const TEXTS = {
     en: 'Log in again and choose an e-ID of the right level. Your information is not shown until then.',
   },
   loginAgain: { sv: 'Logga in igen', en: 'Log in again' },
+  myData: { sv: 'Hämta alla uppgifter Mina sidor har om dig (JSON)', en: 'Download everything My pages holds about you (JSON)' },
   untilFurtherNotice: { sv: 'tills vidare', en: 'until further notice' },
 } satisfies Record<string, Record<Lang, string>>;
 

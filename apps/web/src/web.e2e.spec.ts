@@ -666,6 +666,13 @@ describe('residents web in a real browser', () => {
     await eidLogin('loa3');
     await page.waitForURL(`${sundsvall()}/my-pages`);
     expect(await page.locator('h1').textContent()).toBe('Mina sidor');
+    // The GDPR export of what Mina sidor holds about her: her cases, as JSON.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Hämta alla uppgifter Mina sidor har om dig (JSON)' }).click(),
+    ]);
+    const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
+    expect(JSON.stringify(exported)).toContain('Ansök om parkeringstillstånd för rörelsehindrade');
     await context.close();
   }, 120_000);
 

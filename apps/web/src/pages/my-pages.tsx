@@ -18,6 +18,11 @@ export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[], draf
         <p className="lead">
           {name}. {t(lang, 'myCasesLead')}
         </p>
+        <p>
+          <a href="/my-pages/my-data.json" download="mina-uppgifter.json">
+            {t(lang, 'myData')}
+          </a>
+        </p>
         {drafts.length > 0 ? (
           <section aria-labelledby="drafts">
             <h2 id="drafts">{t(lang, 'drafts')}</h2>

@@ -62,6 +62,18 @@ export function registerMyPagesRoutes(app: FastifyInstance, kit: RouteKit, formS
     );
   };
 
+  // GDPR art. 15: everything Mina sidor holds about the resident, from every municipality, as the api gives it.
+  app.get(
+    '/my-pages/my-data.json',
+    kit.resident(async (_request, reply, tenant, session) => {
+      const { myData } = await kit.api.query<{ myData: string }>(kit.caller(tenant, session), `{ myData }`);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="mina-uppgifter.json"')
+        .send(myData);
+    }),
+  );
+
   app.get(
     '/my-pages/cases/:id',
     kit.resident(async (request, reply, tenant, session) => {
