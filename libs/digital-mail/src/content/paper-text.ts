@@ -1,4 +1,4 @@
-import { unprintableInStandardFonts } from '@kommuna/shared-pdf-text';
+import { nameCharacters, unprintableInStandardFonts } from '@kommuna/shared-pdf-text';
 import { FieldProblem, ValidationFailedError } from '../errors';
 
 /**
@@ -12,11 +12,7 @@ export function assertPrintableOnPaper(fields: Record<string, string | null | un
     if (!text) continue;
     const missing = unprintableInStandardFonts(text);
     if (missing.length === 0) continue;
-    const named = missing
-      .slice(0, 5)
-      .map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
-      .join(', ');
-    problems.push({ field, message: `cannot be printed on a paper letter: ${named}${missing.length > 5 ? ', …' : ''}` });
+    problems.push({ field, message: `cannot be printed on a paper letter: ${nameCharacters(missing)}` });
   }
   if (problems.length > 0) {
     throw new ValidationFailedError(

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
+import { nameCharacters } from '@kommuna/shared-pdf-text';
 import { FieldProblem, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /**
@@ -76,11 +77,7 @@ export function assertPrintable(fields: Record<string, string | null | undefined
     if (!text) continue;
     const missing = unprintableCharacters(text);
     if (missing.length > 0) {
-      const shown = missing
-        .slice(0, 5)
-        .map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
-        .join(', ');
-      problems.push({ field, message: `cannot be printed: ${shown}${missing.length > 5 ? ', …' : ''}` });
+      problems.push({ field, message: `cannot be printed: ${nameCharacters(missing)}` });
     }
   }
   if (problems.length > 0) throw new UnprintableTextError(problems);

@@ -73,3 +73,12 @@ export function unprintableInStandardFonts(text: string): string[] {
   }
   return [...missing];
 }
+
+/** Characters named for an error message: `"≤" (U+2264), "ŉ" (U+0149)`, at most five, then "…". */
+export function nameCharacters(characters: readonly string[]): string {
+  const named = characters
+    .slice(0, 5)
+    .map((c) => `"${c}" (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`)
+    .join(', ');
+  return characters.length > 5 ? `${named}, …` : named;
+}
