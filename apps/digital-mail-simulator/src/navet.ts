@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { NAVET_MAX_IDS_PER_CALL, NAVET_SIMULATOR_CLIENT, NAVET_SIMULATOR_TOKEN_PATH, NAVET_V3_PATH } from '@kommuna/digital-mail';
 
 /**
  * A stand-in for Skatteverket's Navet REST v3 lookup, "Folkbokföringsuppgifter för offentliga
@@ -12,21 +13,12 @@ import { createHash, randomBytes } from 'node:crypto';
  * address follow from a hash of the number. Faults for tests: 429 and 503 on the next requests, a
  * refused client (401), unknown people.
  */
-export const NAVET_V3_PATH = '/folkbokforing/folkbokforingsuppgifter-for-offentliga-aktorer/v3';
-export const NAVET_TOKEN_PATH = '/skatteverket/oauth2/token';
+export { NAVET_V3_PATH };
+export const NAVET_TOKEN_PATH = NAVET_SIMULATOR_TOKEN_PATH;
 export const NAVET_CONTROL_PATH = '/_navet';
 
-/** The development order and clients (the same literals as NAVET_SIMULATOR_CLIENT in @kommuna/digital-mail). */
-export const NAVET_DEV_CLIENT = {
-  organisationsnummer: '2021004748',
-  bestallningsidentitet: 'kommuna-utveckling',
-  clientId: 'kommuna-dev',
-  clientSecret: 'kommuna-dev-secret',
-  gatewayClientId: 'kommuna-dev-gateway',
-  gatewayClientSecret: 'kommuna-dev-gateway-secret',
-} as const;
-
-const MAX_IDS = 900;
+/** The development order and clients: the adapter's simulator defaults, registered here. */
+export const NAVET_DEV_CLIENT = NAVET_SIMULATOR_CLIENT;
 
 export type Protection = 'none' | 'sekretessmarkering' | 'skyddad-folkbokforing';
 
@@ -284,8 +276,8 @@ export function createNavetSimulator(hooks: NavetSimulatorHooks, overrides: Part
     const order = (typeof bestallning === 'object' && bestallning !== null ? bestallning : {}) as Record<string, unknown>;
     if (typeof order.organisationsnummer !== 'string' || typeof order.bestallningsidentitet !== 'string' || !Array.isArray(sokvillkor))
       return error(400, 'OGILTIG_BEGARAN', 'bestallning{organisationsnummer, bestallningsidentitet} and sokvillkor[] are required');
-    if (sokvillkor.length === 0 || sokvillkor.length > MAX_IDS)
-      return error(400, 'OGILTIG_BEGARAN', `sokvillkor holds 1 to ${MAX_IDS} identities`);
+    if (sokvillkor.length === 0 || sokvillkor.length > NAVET_MAX_IDS_PER_CALL)
+      return error(400, 'OGILTIG_BEGARAN', `sokvillkor holds 1 to ${NAVET_MAX_IDS_PER_CALL} identities`);
     // An order Skatteverket does not know is reported, not looked up.
     if (config.orders[order.organisationsnummer] !== order.bestallningsidentitet)
       return [200, { personposter: [], felrapporter: [{ orsakskod: 'OGILTIG_BESTALLNING', orsakskodsbeskrivning: 'Okänd beställning' }] }];

@@ -27,6 +27,8 @@ export type {
   ReachabilityStatus as MinaMeddelandenReachabilityStatus,
 } from './adapters/mina-meddelanden';
 export * from './adapters/http-population-register';
+export { NAVET_ANSWER_SCHEMA, NAVET_MAX_IDS_PER_CALL, NAVET_REQUEST_SCHEMA } from './adapters/navet/navet-v3.schema';
+export type { NavetAnswer, NavetRequest } from './adapters/navet/navet-v3.schema';
 export * from './adapters/folder-print-provider';
 export * from './adapters/smtp-email-notifier';
 export * from './adapters/for-tenant';

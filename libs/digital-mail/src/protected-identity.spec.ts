@@ -4,18 +4,12 @@ import { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { createTestTenants, pdfText, useTestDatabase } from '@kommuna/platform-testing';
 import { adaptersForTenant, DeliveryWorker, MessageService, MessageView, Sender, WHOLE_MUNICIPALITY } from './index';
 import { digitalMailService, inTenant, rowsOf, tempDir, TestClock, TEST_SCHEMA } from './testing/fixtures';
+import { FORWARDING_ADDRESS, NAVET_PEOPLE, SEKRETESS_ADDRESS } from './testing/navet-people';
 import { SimulatorProcess, startSimulatorProcess } from './testing/simulator-process';
 
-// The Navet simulator's seeded people (apps/digital-mail-simulator/src/navet.ts).
-const ERIK = '197110109878';
-const SKYDDAD = '198507099805';
-const SEKRETESS = '197608259813';
-// Navet answers this with the sekretessmarkering (as it does to authorities): it must go no further.
-const SEKRETESS_ADDRESS = 'Hemliga vägen 7';
-const DECEASED = '193910149800';
-const EMIGRATED = '196811289815';
-const SAMORDNINGSNUMMER = '199102719805';
-const FORWARDING = { careOf: 'Skatteverket, Särskild postförmedling', street: 'Box 2820', postalCode: '403 20', city: 'Göteborg' };
+const { erik: ERIK, skyddad: SKYDDAD, sekretess: SEKRETESS, deceased: DECEASED, emigrated: EMIGRATED } = NAVET_PEOPLE;
+const { samordningsnummer: SAMORDNINGSNUMMER } = NAVET_PEOPLE;
+const FORWARDING = FORWARDING_ADDRESS;
 
 const staff: Sender = { kind: 'user', id: 'staff-1' };
 

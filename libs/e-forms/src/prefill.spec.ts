@@ -1,23 +1,12 @@
 import type { Principal } from '@kommuna/platform-auth';
-import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { DatabaseSchema, PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { validateFormDefinition } from './definition';
 import { prefillAnswers, ResidentRecord } from './prefill';
-import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { CitizenFormsService } from './services/citizen-forms.service';
 import { FormAdminService } from './services/form-admin.service';
-import { exampleDefinition } from './test-support';
-
-const SCHEMA: DatabaseSchema = {
-  entities: [
-    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
-    ...(AUDIT_DATABASE_SCHEMA.entities as []),
-    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
-  ],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
-};
+import { E_FORMS_TEST_SCHEMA, exampleDefinition } from './test-support';
 
 /** A form asking for name and address, prefilled from the population register. */
 function addressForm(): unknown {
@@ -102,7 +91,7 @@ describe('e-forms: prefill from the population register', () => {
   });
 
   describe('a resident starts a draft', () => {
-    const db = useTestDatabase(SCHEMA);
+    const db = useTestDatabase(E_FORMS_TEST_SCHEMA);
     let sundsvall: Tenant;
     let directory: TenantDirectory;
     const anna = testPersonnummer(1);

@@ -2,6 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA } from '@kommuna/platform-persistence';
+import { E_FORMS_DATABASE_SCHEMA } from './schema';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
 
@@ -16,3 +19,13 @@ export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer
 export const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
 
 export { pdfText } from '@kommuna/platform-testing';
+
+/** The tables e-forms' database tests need: the platform's, the audit log's and its own. */
+export const E_FORMS_TEST_SCHEMA: DatabaseSchema = {
+  entities: [
+    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
+    ...(AUDIT_DATABASE_SCHEMA.entities as []),
+    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
+  ],
+  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
+};

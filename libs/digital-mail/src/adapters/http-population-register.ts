@@ -4,12 +4,14 @@ import type { HttpPartyOptions } from './http-json';
 import { NavetClient, NavetConnection } from './navet/navet-client';
 import { AdapterConfigurationError, PaperAddress, PersonRecord, PopulationRegister } from './types';
 
-/** Where the simulator serves Navet v3 (apps/digital-mail-simulator/src/navet.ts). */
+/** Where Navet v3 is served, below the gateway's address (as the simulator serves it too). */
 export const NAVET_V3_PATH = '/folkbokforing/folkbokforingsuppgifter-for-offentliga-aktorer/v3';
+/** The simulator's token endpoint (apps/digital-mail-simulator/src/navet.ts). */
+export const NAVET_SIMULATOR_TOKEN_PATH = '/skatteverket/oauth2/token';
 
 /**
- * The simulator's test order and clients (the same literals as apps/digital-mail-simulator's
- * navet.ts): used only when tenant.yaml names no population register, i.e. in development.
+ * The simulator's test order and clients, which the simulator registers from here: used only
+ * when tenant.yaml names no population register, i.e. in development.
  */
 export const NAVET_SIMULATOR_CLIENT = {
   organisationsnummer: '2021004748',
@@ -23,7 +25,7 @@ export const NAVET_SIMULATOR_CLIENT = {
 /** The Navet connection to the simulator at `simulatorUrl`. */
 export function navetSimulatorConnection(simulatorUrl: string): NavetConnection {
   const base = simulatorUrl.replace(/\/+$/, '');
-  return { ...NAVET_SIMULATOR_CLIENT, url: `${base}${NAVET_V3_PATH}`, tokenUrl: `${base}/skatteverket/oauth2/token` };
+  return { ...NAVET_SIMULATOR_CLIENT, url: `${base}${NAVET_V3_PATH}`, tokenUrl: `${base}${NAVET_SIMULATOR_TOKEN_PATH}` };
 }
 
 type PopulationRegisterEndpoint = NonNullable<DigitalMailSettings['endpoints']['populationRegister']>;

@@ -3,20 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { HttpPopulationRegister, navetConnectionOf, navetSimulatorConnection } from '../http-population-register';
 import { AdapterConfigurationError, PermanentAdapterError, PersonRecord, TransientAdapterError } from '../types';
 import { paperAddressOf, PROTECTED_IDENTITY_HELD } from '../../content/recipient';
+import { FORWARDING_ADDRESS, NAVET_PEOPLE, SEKRETESS_ADDRESS } from '../../testing/navet-people';
 import { SimulatorProcess, startSimulatorProcess } from '../../testing/simulator-process';
 import { NavetClient, schemaProblems, validateNavetAnswer, validateNavetRequest } from './navet-client';
 import { NAVET_MAX_IDS_PER_CALL } from './navet-v3.schema';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
 
-// The simulator's seeded people (apps/digital-mail-simulator/src/navet.ts, docs/digital-mail.md).
-const ANNA = '199001019802';
-const ERIK = '197110109878';
-const SKYDDAD = '198507099805';
-const SEKRETESS = '197608259813';
-const DECEASED = '193910149800';
-const EMIGRATED = '196811289815';
-const SAMORDNINGSNUMMER = '199102719805';
-const FORWARDING = { careOf: 'Skatteverket, Särskild postförmedling', street: 'Box 2820', postalCode: '403 20', city: 'Göteborg' };
+const { anna: ANNA, erik: ERIK, skyddad: SKYDDAD, sekretess: SEKRETESS, deceased: DECEASED, emigrated: EMIGRATED } = NAVET_PEOPLE;
+const { samordningsnummer: SAMORDNINGSNUMMER } = NAVET_PEOPLE;
+const FORWARDING = FORWARDING_ADDRESS;
 
 interface NavetRecords {
   tokenRequests: number;
@@ -80,11 +75,11 @@ describe('population register: Navet v3 adapter against the simulator (contract)
     // Navet answers Johan's address with the marking; the adapter drops it on arrival.
     expect((await navet.records()).lookups[0].answer).toMatchObject({
       personposter: expect.arrayContaining([
-        expect.objectContaining({ adresser: { folkbokforingsadress: expect.objectContaining({ utdelningsadress2: 'Hemliga vägen 7' }) } }),
+        expect.objectContaining({ adresser: { folkbokforingsadress: expect.objectContaining({ utdelningsadress2: SEKRETESS_ADDRESS }) } }),
       ]),
     });
     expect(people.get(SEKRETESS)).toMatchObject({ protection: 'SEKRETESSMARKERING', address: null });
-    expect(JSON.stringify([...people.values()])).not.toContain('Hemliga');
+    expect(JSON.stringify([...people.values()])).not.toContain(SEKRETESS_ADDRESS);
     expect(people.get(DECEASED)).toMatchObject({ status: 'DECEASED' });
     expect(people.get(EMIGRATED)).toMatchObject({ status: 'EMIGRATED' });
     expect(people.get(SAMORDNINGSNUMMER)?.address).toMatchObject({ careOf: 'Eva Johansson', city: 'HÄRNÖSAND' });
@@ -154,7 +149,7 @@ describe('population register: Navet v3 adapter against the simulator (contract)
       for (const id of [SKYDDAD, SEKRETESS])
         expect(addresses.get(id)).toEqual({ withheld: expect.stringContaining('protected personal data') });
       expect(addresses.get(ANNA)).toMatchObject({ street: 'Storgatan 12' });
-      expect(JSON.stringify([...addresses.values()])).not.toContain('Hemliga');
+      expect(JSON.stringify([...addresses.values()])).not.toContain(SEKRETESS_ADDRESS);
     });
 
     it('sends them to Skatteverket for forwarding when the tenant says so, named by name and identity number', async () => {
@@ -171,7 +166,7 @@ describe('population register: Navet v3 adapter against the simulator (contract)
         status: 'ACTIVE',
         protection: 'SEKRETESSMARKERING',
         name: { givenName: 'Johan', familyName: 'Larsson' },
-        address: { name: 'Johan Larsson', street: 'Hemliga vägen 7', postalCode: '852 31', city: 'SUNDSVALL' },
+        address: { name: 'Johan Larsson', street: SEKRETESS_ADDRESS, postalCode: '852 31', city: 'SUNDSVALL' },
       };
       expect(paperAddressOf(person, { protectedIdentityLetters: 'hold' })).toEqual({ withheld: PROTECTED_IDENTITY_HELD });
       const forwarded = paperAddressOf(person, {
