@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
+import { recordEvent } from '@kommuna/platform-events';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { AiDraftApprovedData, EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import type { CaseMaterial, CaseSource, StaffMember } from './case-source';
 import { wordEditDistance } from './edit-distance';
 import type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
@@ -296,7 +298,17 @@ export class AiDrafts {
         `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
         [tenantId, draftId],
       );
-      return toDraft(row);
+      const draft = toDraft(row);
+      if (decision.approve) {
+        // What the catalogue meters the AI platform's benefit by: approved work, in the same transaction.
+        await recordEvent<AiDraftApprovedData>(em, {
+          type: EVENT_TYPES.aiDraftApproved,
+          source: '/ai',
+          subject: draftId,
+          data: { draftId, kind: current.kind, unit: current.unit, edited: (editDistance ?? 0) > 0, approvedAt: new Date().toISOString() },
+        });
+      }
+      return draft;
     });
   }
 

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { AiDrafts, encodeWav, ModelSimulator, parseWav, splitWav, startModelSimulator } from './index';
-import { auditActions, CasesInMemory, createWorld, inTenant, model, SCHEMA, World } from './testing/fixture';
+import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { auditActions, CasesInMemory, createWorld, inTenant, model, outboxEvents, SCHEMA, World } from './testing/fixture';
 
 /** A rising tone (300 Hz, 400 Hz, … a second each), 16 kHz mono 16-bit PCM: no two stretches alike. */
 function tone(seconds: number): Buffer {
@@ -102,6 +103,24 @@ describe('call notes from recordings', () => {
       chunks: 3,
     });
     expect(audit.find((a) => a.action === 'ai.draft.rejected')?.details).toMatchObject({ audioDeleted: true });
+  });
+
+  it('publishes each approval (kind, unit, edited; no text) for the catalogue to meter, and nothing for a rejection', async () => {
+    const before = await outboxEvents(db(), world.sundsvall, EVENT_TYPES.aiDraftApproved);
+    const note = await inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content: recording }));
+    await inTenant(world.sundsvall, () => drafts.review(worker, note.id, { approve: true, text: 'Erik skickar kontoutdrag.' }));
+    const summary = await inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId));
+    await inTenant(world.sundsvall, () => drafts.review(worker, summary.id, { approve: true }));
+    const rejected = await inTenant(world.sundsvall, () => drafts.summariseCase(worker, caseId));
+    await inTenant(world.sundsvall, () => drafts.review(worker, rejected.id, { approve: false }));
+
+    const events = (await outboxEvents(db(), world.sundsvall, EVENT_TYPES.aiDraftApproved)).slice(before.length);
+    expect(events.map((e) => [e.subject, e.data.kind, e.data.unit, e.data.edited])).toEqual([
+      [note.id, 'call_note', 'socialtjanst', true],
+      [summary.id, 'case_summary', 'socialtjanst', false],
+    ]);
+    for (const event of events) expect(Object.keys(event.data).sort()).toEqual(['approvedAt', 'draftId', 'edited', 'kind', 'unit']);
+    expect(await outboxEvents(db(), world.timra, EVENT_TYPES.aiDraftApproved)).toEqual([]);
   });
 
   it.each([

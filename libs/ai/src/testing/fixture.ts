@@ -73,3 +73,16 @@ export async function auditActions(
     db.transaction((em) => em.query(`SELECT action, actor, details FROM audit_log WHERE tenant_id = $1 ORDER BY seq`, [tenant.id])),
   );
 }
+
+/** The municipality's outbox events of one type, oldest first. */
+export async function outboxEvents(
+  db: Database,
+  tenant: Tenant,
+  type: string,
+): Promise<Array<{ subject: string; data: Record<string, unknown> }>> {
+  return inTenant(tenant, () =>
+    db.transaction((em) =>
+      em.query(`SELECT subject, data FROM outbox_event WHERE tenant_id = $1 AND type = $2 ORDER BY occurred_at, id`, [tenant.id, type]),
+    ),
+  );
+}

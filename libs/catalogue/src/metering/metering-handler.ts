@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { EVENT_TYPES, FormDecisionMadeData, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
+import { AiDraftApprovedData, EVENT_TYPES, FormDecisionMadeData, MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 import { stockholmMonth } from '../months';
 import { UsageRepository } from './usage.repository';
 
@@ -23,6 +23,12 @@ export function meterOf(event: Pick<OutboxEvent, 'type' | 'data'>): { service: s
     }
     case EVENT_TYPES.caseStatusChanged:
       return { service: 'minasidor', metric: 'case_updates' };
+    case EVENT_TYPES.aiDraftApproved: {
+      const kind = (event.data as AiDraftApprovedData | undefined)?.kind;
+      if (kind === 'call_note') return { service: 'ai', metric: 'call_notes_approved' };
+      if (kind === 'case_summary') return { service: 'ai', metric: 'case_summaries_approved' };
+      return undefined;
+    }
     default:
       return undefined;
   }

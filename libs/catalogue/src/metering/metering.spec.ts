@@ -151,6 +151,18 @@ describe('metering (outbox events → monthly usage)', () => {
     expect(rows.find((r) => r.month === '2025-01-01')).toBeUndefined();
   });
 
+  it("meters the AI platform's approved call notes and case summaries apart", () => {
+    expect(meterOf({ type: EVENT_TYPES.aiDraftApproved, data: { kind: 'call_note' } })).toEqual({
+      service: 'ai',
+      metric: 'call_notes_approved',
+    });
+    expect(meterOf({ type: EVENT_TYPES.aiDraftApproved, data: { kind: 'case_summary' } })).toEqual({
+      service: 'ai',
+      metric: 'case_summaries_approved',
+    });
+    expect(meterOf({ type: EVENT_TYPES.aiDraftApproved, data: {} })).toBeUndefined();
+  });
+
   it('meters nothing from events it does not count, and keeps no trace of who', () => {
     expect(meterOf({ type: EVENT_TYPES.formCompletionRequested, data: {} })).toBeUndefined();
     expect(meterOf({ type: EVENT_TYPES.mailDeliveryStatusChanged, data: { status: 'SENT', channel: null } })).toBeUndefined();

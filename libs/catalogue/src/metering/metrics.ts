@@ -21,6 +21,10 @@ export const METERED_METRICS: Partial<Record<ServiceId, readonly MeteredMetric[]
   ],
   minasidor: [{ id: 'case_updates', name: { sv: 'Ärendeuppdateringar på Mina sidor', en: 'Case updates on Mina sidor' } }],
   catalogue: [],
+  ai: [
+    { id: 'call_notes_approved', name: { sv: 'Godkända samtalsanteckningar (tal till text)', en: 'Approved call notes (speech to text)' } },
+    { id: 'case_summaries_approved', name: { sv: 'Godkända ärendesammanfattningar', en: 'Approved case summaries' } },
+  ],
 };
 
 /** What a service meters: none when it is not listed. */

@@ -237,6 +237,22 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
       additionalProperties: false,
     },
   },
+  'se.kommuna.ai.draft.approved': {
+    source: '/ai',
+    summary: 'A case worker approved a call note or case summary the AI platform drafted (no text, case or person in the event).',
+    schema: {
+      type: 'object',
+      required: ['draftId', 'kind', 'unit', 'edited', 'approvedAt'],
+      properties: {
+        draftId: uuid,
+        kind: { enum: ['call_note', 'case_summary'] },
+        unit: { type: 'string' },
+        edited: { type: 'boolean', description: 'Whether the reviewer changed the AI text before approving it' },
+        approvedAt: dateTime,
+      },
+      additionalProperties: false,
+    },
+  },
   'se.kommuna.events.inbound.accepted': {
     source: '/events',
     summary:

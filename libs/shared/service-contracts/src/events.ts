@@ -31,6 +31,8 @@ export const EVENT_TYPES = {
   ruleDecisionMade: 'se.kommuna.rules.decision.made',
   /** A municipality's rule asked for a letter from a template to a resident (digital mail sends it). */
   ruleLetterRequested: 'se.kommuna.rules.letter.requested',
+  /** A case worker approved what the AI platform drafted (a call note or a case summary): what its benefit is metered by. */
+  aiDraftApproved: 'se.kommuna.ai.draft.approved',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -229,4 +231,16 @@ export interface RuleLetterRequestedData extends RuleFiringRef {
   /** Placeholder values, already taken from the event. */
   values: Record<string, string>;
   requestedAt: string;
+}
+
+/**
+ * data of se.kommuna.ai.draft.approved: which kind of draft a unit approved and whether the
+ * reviewer edited it; never its text, its case or the people in it.
+ */
+export interface AiDraftApprovedData {
+  draftId: string;
+  kind: 'call_note' | 'case_summary';
+  unit: string;
+  edited: boolean;
+  approvedAt: string;
 }
