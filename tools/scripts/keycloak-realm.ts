@@ -296,6 +296,7 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
   // The residents' web serves every member on <slug>.localhost outside production (apps/web).
   const residentWeb = members.map((t) => `http://${t.slug}.${LOCAL_RESIDENT_WEB.domain}:${LOCAL_RESIDENT_WEB.port}`);
   const builtin = builtinClientScopes();
+  const defaultRole = `default-roles-${realm}`;
   return {
     realm,
     keycloakVersion: KEYCLOAK_VERSION,
@@ -303,7 +304,16 @@ export function keycloakRealmExport(tenants: TenantConfig[], options: RealmExpor
     displayName: 'Kommuna',
     organizationsEnabled: true,
     accessTokenLifespan: 300,
-    roles: { realm: ROLES.map((name) => ({ name, description: `Kommuna role: ${name.replace(/_/g, ' ')}` })) },
+    roles: {
+      realm: [
+        ...ROLES.map((name) => ({ name, description: `Kommuna role: ${name.replace(/_/g, ' ')}` })),
+        // Keycloak's own: offline tokens (scope offline_access) need the role, which everyone gets
+        // through the realm's default role, as in a realm Keycloak creates itself.
+        { name: 'offline_access', description: '${role_offline-access}' },
+        { name: defaultRole, description: '${role_default-roles}', composite: true, composites: { realm: ['offline_access'] } },
+      ],
+    },
+    defaultRole: { name: defaultRole, description: '${role_default-roles}', composite: true, clientRole: false },
     clientScopes: [...builtin.clientScopes, caseSystemScope, inboundEventsScope],
     defaultDefaultClientScopes: builtin.defaultDefaultClientScopes,
     defaultOptionalClientScopes: builtin.defaultOptionalClientScopes,

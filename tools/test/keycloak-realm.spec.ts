@@ -24,6 +24,13 @@ describe('Keycloak realm export', () => {
     );
   });
 
+  it("gives everyone offline_access through the realm's default role, as a realm Keycloak creates itself", () => {
+    expect(realm.defaultRole).toMatchObject({ name: 'default-roles-kommuna', composite: true });
+    expect(realm.roles.realm.find((r: any) => r.name === 'default-roles-kommuna').composites).toEqual({ realm: ['offline_access'] });
+    expect(realm.roles.realm.map((r: any) => r.name)).toContain('offline_access');
+    expect(realm.clients.find((c: any) => c.clientId === 'kommuna-web').optionalClientScopes).toContain('offline_access');
+  });
+
   it('leaves a municipality with its own Keycloak (auth.issuer) out of the shared realm', () => {
     // One member of the checked tree moved to its own Keycloak, beside any that already have one.
     const [moved] = shared;

@@ -1,4 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { AuthenticationError, KeycloakTokenVerifier } from '@kommuna/platform-auth';
 import { demoSubject, DevIdpProcess, freePort, spawnDevIdp, startDevIdpProcess } from '@kommuna/platform-testing';
 
@@ -121,6 +125,98 @@ describe('dev-idp', () => {
       organizations: ['timra'],
     });
   });
+
+  it('serves a test e-legitimation provider (realm eid) as OIDC Sweden describes it, for registered brokers only', async () => {
+    const eid = `${idp.url}/realms/eid`;
+    const discovery = (await (await fetch(`${eid}/.well-known/openid-configuration`)).json()) as Record<string, any>;
+    expect(discovery).toMatchObject({ issuer: eid, authorization_endpoint: `${eid}/protocol/openid-connect/auth` });
+    expect(discovery.scopes_supported).toEqual(expect.arrayContaining(['openid', 'https://id.oidc.se/scope/naturalPersonNumber']));
+    expect(discovery.claims_supported).toEqual(
+      expect.arrayContaining(['acr', 'https://id.oidc.se/claim/personalIdentityNumber', 'https://id.oidc.se/claim/coordinationNumber']),
+    );
+    expect(discovery.acr_values_supported).toEqual(expect.arrayContaining(['http://id.elegnamnden.se/loa/1.0/loa3']));
+    const authorize = (extra: Record<string, string>) =>
+      fetch(
+        `${eid}/protocol/openid-connect/auth?${new URLSearchParams({
+          client_id: 'kommuna-broker',
+          response_type: 'code',
+          scope: 'openid https://id.oidc.se/scope/naturalPersonNumber',
+          redirect_uri: `${realmUrl}/broker/eid/endpoint`,
+          code_challenge: 'x'.repeat(43),
+          code_challenge_method: 'S256',
+          ...extra,
+        })}`,
+        { redirect: 'manual' },
+      );
+    // The realm's own broker is registered; an unknown address or a login without PKCE is not let through.
+    expect((await authorize({})).headers.get('location')).toMatch(/\/realms\/eid\/interaction\//);
+    const stranger = await authorize({ redirect_uri: 'https://attacker.example/broker/eid/endpoint' });
+    expect(stranger.status).toBe(400);
+    const withoutPkce = await authorize({ code_challenge: '', code_challenge_method: '' });
+    expect(withoutPkce.headers.get('location') ?? '').not.toMatch(/\/interaction\//);
+  });
+
+  it("serves a municipality's own realm (auth.issuer naming dev-idp) with its staff and system, apart from the shared realm", async () => {
+    // A copy of the tenant files in which Timrå runs its own IdP at this dev-idp and Ånge one elsewhere.
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const tenants = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-idp-tenants-'));
+    const source = path.resolve(__dirname, '../../../tenants');
+    for (const slug of fs.readdirSync(source).filter((name) => fs.existsSync(path.join(source, name, 'tenant.yaml')))) {
+      const config = parse(fs.readFileSync(path.join(source, slug, 'tenant.yaml'), 'utf8'));
+      if (slug === 'timra') config.auth = { ...config.auth, realm: 'personal', issuer: `${base}/realms/timra-personal` };
+      if (slug === 'ange') config.auth = { ...config.auth, realm: 'personal', issuer: 'https://login.ange.example/realms/personal' };
+      fs.mkdirSync(path.join(tenants, slug));
+      fs.writeFileSync(path.join(tenants, slug, 'tenant.yaml'), stringify(config));
+    }
+    const own = spawnDevIdp(port, { KOMMUNA_TENANTS_DIR: tenants });
+    try {
+      await own.ready;
+      const ownRealm = `${base}/realms/timra-personal`;
+      const discovery = (await (await fetch(`${ownRealm}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      expect(discovery.issuer).toBe(ownRealm);
+      // Ånge's IdP is elsewhere: dev-idp has nothing of it.
+      expect((await fetch(`${base}/realms/personal/.well-known/openid-configuration`)).status).toBe(404);
+      const tokenAt = async (realmUrl: string, form: Record<string, string>, basic?: string) => {
+        const response = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
+          },
+          body: new URLSearchParams(form),
+        });
+        return (await response.json()) as Record<string, string>;
+      };
+      const staff = { grant_type: 'password', client_id: 'kommuna-dev', username: 'timra-admin', password: 'kommuna-demo' };
+      const ownVerifier = new KeycloakTokenVerifier([{ realmUrl: ownRealm, audience: 'kommuna-api' }]);
+      const sharedVerifier = new KeycloakTokenVerifier([{ realmUrl: `${base}/realms/kommuna`, audience: 'kommuna-api' }]);
+      const admin = await tokenAt(ownRealm, staff);
+      await expect(ownVerifier.verify(admin.access_token)).resolves.toMatchObject({
+        issuer: ownRealm,
+        roles: ['tenant_admin'],
+        organizations: ['timra'],
+      });
+      await expect(sharedVerifier.verify(admin.access_token)).rejects.toThrow(AuthenticationError);
+      const system = await tokenAt(ownRealm, { grant_type: 'client_credentials' }, 'timra-system:timra-system-secret');
+      await expect(ownVerifier.verify(system.access_token)).resolves.toMatchObject({
+        roles: ['service_account'],
+        organizations: ['timra'],
+      });
+      // The shared realm no longer knows Timrå's staff or system, nor Ånge's; its other members stay.
+      expect((await tokenAt(`${base}/realms/kommuna`, staff)).error).toBe('invalid_grant');
+      expect((await tokenAt(`${base}/realms/kommuna`, { ...staff, username: 'ange-admin' })).error).toBe('invalid_grant');
+      expect(
+        (await tokenAt(`${base}/realms/kommuna`, { grant_type: 'client_credentials' }, 'timra-system:timra-system-secret')).error,
+      ).toBe('invalid_client');
+      expect((await tokenAt(`${base}/realms/kommuna`, { ...staff, username: 'sundsvall-admin' })).access_token).toEqual(expect.any(String));
+      // The platform's people belong to the shared realm only.
+      expect((await tokenAt(ownRealm, { ...staff, username: 'styrgrupp' })).error).toBe('invalid_grant');
+    } finally {
+      await own.stop();
+      fs.rmSync(tenants, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('refuses to start in production', async () => {
     const prod = spawnDevIdp(await freePort(), { NODE_ENV: 'production' });

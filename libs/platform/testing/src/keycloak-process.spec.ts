@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { demoSubject, devRealm, keycloakVersion, REALM_EXPORT_FILE, startKeycloakProcess } from './keycloak-process';
+import { DEV_EID_CLIENT_SECRET, demoSubject, devRealm, keycloakVersion, REALM_EXPORT_FILE, startKeycloakProcess } from './keycloak-process';
 
 describe('the Keycloak test helper', () => {
   const realmExport = JSON.parse(fs.readFileSync(REALM_EXPORT_FILE, 'utf8'));
@@ -26,7 +26,7 @@ describe('the Keycloak test helper', () => {
     const staff = dev.users.find((u: any) => u.username === 'sundsvall-socialtjanst');
     expect(staff).toMatchObject({
       id: demoSubject('sundsvall-socialtjanst'),
-      realmRoles: ['case_worker'],
+      realmRoles: ['case_worker', 'default-roles-kommuna'],
       attributes: { unit: ['socialtjanst'] },
     });
     expect(dev.organizations.find((o: any) => o.alias === 'sundsvall').members.map((m: any) => m.username)).toEqual([
@@ -38,6 +38,15 @@ describe('the Keycloak test helper', () => {
     expect(dev.clients.find((c: any) => c.clientId === 'kommuna-dev').directAccessGrantsEnabled).toBe(true);
     expect(dev.clients.find((c: any) => c.clientId === 'kommuna-web').redirectUris).toContain('http://127.0.0.1:4000/auth/callback');
     expect(JSON.stringify(realmExport)).not.toMatch(/kommuna-demo|"secret"|"kommuna-dev/);
+    // The eID broker moves to a test's own dev-idp, every endpoint of it.
+    const eid = (devRealm(realmExport, { eidIssuer: 'http://127.0.0.1:4001/realms/eid' }) as any).identityProviders[0].config;
+    expect(eid).toMatchObject({
+      issuer: 'http://127.0.0.1:4001/realms/eid',
+      authorizationUrl: 'http://127.0.0.1:4001/realms/eid/protocol/openid-connect/auth',
+      tokenUrl: 'http://127.0.0.1:4001/realms/eid/protocol/openid-connect/token',
+      jwksUrl: 'http://127.0.0.1:4001/realms/eid/protocol/openid-connect/certs',
+      clientSecret: DEV_EID_CLIENT_SECRET,
+    });
   });
 
   it('gives every demo user a stable UUID subject', () => {

@@ -203,7 +203,8 @@ export function devRealm(
         email: `${u.username}@demo.kommuna.invalid`,
         emailVerified: true,
         credentials: [{ type: 'password', value: DEMO_PASSWORD, temporary: false }],
-        realmRoles: u.roles,
+        // A user Keycloak creates gets the realm's default role (offline_access among it); so do these.
+        realmRoles: [...u.roles, `default-roles-${String(realmExport.realm)}`],
         attributes: {
           ...(u.unit ? { unit: [u.unit] } : {}),
           // Residents come through the eID broker, whose mappers set these two on every login.
