@@ -8,6 +8,7 @@ import { extractTar } from '@kommuna/platform-data-portability';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
+import { parseArchiveExportArguments, runArchiveExport } from './archive-export.command';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n% läkarintyg\n');
 const SUBMIT = 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber status } }';
@@ -240,6 +241,50 @@ describe('archive export of closed cases', () => {
     expect(erms).toMatch(/<ownElement name="ref" dataType="string">\s*<value>procapita:doc:77<\/value>/);
     expect(fs.readFileSync(path.join(sip, 'representations/rep1/data/02-message/meddelande.txt'), 'utf8')).toBe(
       'Beslutet finns nu i Mina sidor.\n',
+    );
+  });
+  it('does the same from the command line (npm run archive:export), checking its arguments before it opens the database', async () => {
+    const decided = await apply(608, true);
+    const open = await apply(609, false);
+    const runtime = api.runtime;
+    const out = path.join(work, 'cli');
+    const one = await runArchiveExport(
+      parseArchiveExportArguments(['--tenant', 'sundsvall', '--case', decided.errandNumber, '--out', out, '--validate']),
+      runtime,
+    );
+    expect(one).toEqual([
+      expect.stringMatching(new RegExp(`^${decided.errandNumber}: .*kommuna-sundsvall-${decided.errandNumber} \\(\\d+ files, valid\\)$`)),
+    ]);
+
+    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const period = await runArchiveExport(
+      parseArchiveExportArguments(['--tenant', 'sundsvall', '--closed-before', tomorrow, '--out', path.join(out, 'period'), '--validate']),
+      runtime,
+    );
+    expect(period).toContain(
+      `${decided.errandNumber}: ${path.join(out, 'period', `kommuna-sundsvall-${decided.errandNumber}.tar`)} (valid)`,
+    );
+    expect(period.join('\n')).not.toContain(open.errandNumber);
+    expect(period[period.length - 1]).toMatch(/^sundsvall: \d+ cases exported, 0 left out; .*delivery\.json$/);
+
+    await expect(
+      runArchiveExport(parseArchiveExportArguments(['--tenant', 'sundsvall', '--case', open.errandNumber, '--out', out]), runtime),
+    ).rejects.toMatchObject({
+      code: 'ARCHIVE_CASE_NOT_CLOSED',
+    });
+    await expect(runArchiveExport(parseArchiveExportArguments(['--tenant', 'atlantis', '--case', 'X-1']), runtime)).rejects.toThrow(
+      'No municipality "atlantis" on this platform',
+    );
+    for (const args of [
+      ['--case', 'X-1'],
+      ['--tenant', 'sundsvall'],
+      ['--tenant', 'sundsvall', '--case', 'X-1', '--closed-before', '2026-01-01'],
+      ['--tenant', 'sundsvall', '--case', 'X-1', '--closed-from', '2026-01-01'],
+      ['--tenant', 'sundsvall', '--closed-before', '2026-01-01', '--colour', 'blue'],
+    ])
+      expect(() => parseArchiveExportArguments(args)).toThrow(/usage: npm run archive:export/);
+    expect(() => parseArchiveExportArguments(['--tenant', 'sundsvall', '--closed-before', '2026-13-01'])).toThrow(
+      '--closed-before: 2026-13-01 is not a date that exists',
     );
   });
 });
