@@ -23,16 +23,21 @@ export function ruleCaseHandler(intake: CaseIntake): EventHandler {
   };
 }
 
+/** The case a firing opens: keyed by the firing, described as the rule's action says. */
+const firingCase = (data: RuleCaseOpenedData | RuleDecisionMadeData) => ({
+  source: RULES_SOURCE,
+  externalCaseId: data.firingId,
+  errandNumber: data.errandNumber,
+  caseType: data.caseType,
+  title: data.title,
+  unit: data.unit,
+  subjectPartyId: data.subjectPartyId,
+  subjectKind: data.subjectKind,
+});
+
 async function caseOpened(intake: CaseIntake, em: EntityManager, data: RuleCaseOpenedData): Promise<void> {
   await intake.upsertCaseIn(em, {
-    source: RULES_SOURCE,
-    externalCaseId: data.firingId,
-    errandNumber: data.errandNumber,
-    caseType: data.caseType,
-    title: data.title,
-    unit: data.unit,
-    subjectPartyId: data.subjectPartyId,
-    subjectKind: data.subjectKind,
+    ...firingCase(data),
     status: 'in_progress',
     statusOccurredAt: new Date(data.openedAt),
     whoseTurn: 'municipality',
@@ -41,20 +46,10 @@ async function caseOpened(intake: CaseIntake, em: EntityManager, data: RuleCaseO
 }
 
 async function decisionMade(intake: CaseIntake, em: EntityManager, data: RuleDecisionMadeData): Promise<void> {
-  const key = { source: RULES_SOURCE, externalCaseId: data.firingId };
   const decidedAt = new Date(data.decidedAt);
-  await intake.upsertCaseIn(em, {
-    ...key,
-    errandNumber: data.errandNumber,
-    caseType: data.caseType,
-    title: data.title,
-    unit: data.unit,
-    subjectPartyId: data.subjectPartyId,
-    subjectKind: data.subjectKind,
-    status: 'received',
-    statusOccurredAt: decidedAt,
-  });
-  await intake.recordDecisionIn(em, await intake.lockCase(em, key), {
+  const described = firingCase(data);
+  await intake.upsertCaseIn(em, { ...described, status: 'received', statusOccurredAt: decidedAt });
+  await intake.recordDecisionIn(em, await intake.lockCase(em, described), {
     externalDecisionId: data.decisionId,
     decisionType: data.decisionType,
     outcome: data.outcome,

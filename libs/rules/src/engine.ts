@@ -12,18 +12,11 @@ import {
   RuleFiringRef,
   RuleLetterRequestedData,
 } from '@kommuna/shared-service-contracts';
-import { conditionHolds, fillText, RuleAction, RuleDefinition, RuleEventView, valueAt } from './definition';
+import { conditionHolds, fillText, RuleAction, RuleEventView, valueAt } from './definition';
+import type { RuleRow } from './rule-book';
 
 const SOURCE = '/rules';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface RuleRow {
-  id: string;
-  key: string;
-  version: number;
-  definition: RuleDefinition;
-  enabled: boolean;
-}
 
 /** What an action made, kept on the firing and in the audit entry. */
 type Outcome = Record<string, string | number | null>;
@@ -61,7 +54,7 @@ export class RuleEngine implements EventHandler {
       data: inbound.data,
     };
     // The newest version of every rule; one whose newest version is for another type or disabled does not fire.
-    const rules: RuleRow[] = await em.query(
+    const rules: Array<Pick<RuleRow, 'id' | 'key' | 'version' | 'definition'>> = await em.query(
       `SELECT * FROM (SELECT DISTINCT ON (key) id, key, version, definition, enabled, event_type FROM rule WHERE tenant_id = $1 ORDER BY key, version DESC) latest
         WHERE enabled AND event_type = $2 ORDER BY key`,
       [tenantId, inbound.type],

@@ -48,7 +48,8 @@ export interface RuleTask {
 /** Who saves a rule: a tenant admin (staff:<subject>) or a shipped file (file:<path>). */
 export type RuleAuthor = { kind: 'staff'; principal: Principal } | { kind: 'file'; path: string };
 
-interface RuleRow {
+/** A rule row as stored (definition is jsonb, parsed by the driver). */
+export interface RuleRow {
   id: string;
   key: string;
   version: number;

@@ -9,34 +9,43 @@ function asAsyncApiSchema(schema: Record<string, unknown>): Record<string, unkno
 /** Message ids are AsyncAPI keys: the CloudEvents type with its dots and hyphens as underscores. */
 const messageId = (contract: EventContract) => contract.cloudEventType.replace(/[.-]/g, '_');
 
+/** An AsyncAPI message of one CloudEvents type in structured mode (application/cloudevents+json), out or in. */
+function cloudEventMessage(
+  cloudEventType: string,
+  summary: string,
+  required: string[],
+  properties: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    name: cloudEventType,
+    title: cloudEventType,
+    summary,
+    contentType: 'application/cloudevents+json',
+    payload: { type: 'object', required, properties: { specversion: { const: '1.0' }, type: { const: cloudEventType }, ...properties } },
+  };
+}
+
 /** One event type as a structured-mode CloudEvent (application/cloudevents+json). */
 function message(contract: EventContract): Record<string, unknown> {
-  return {
-    name: contract.cloudEventType,
-    title: contract.cloudEventType,
-    summary: contract.summary,
-    contentType: 'application/cloudevents+json',
-    payload: {
-      type: 'object',
-      required: ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data', TENANT_EXTENSION],
-      properties: {
-        specversion: { const: '1.0' },
-        id: { type: 'string', format: 'uuid', description: 'Unique per source; the de-duplication key (NATS Nats-Msg-Id)' },
-        source: { const: contract.source, description: 'The emitting service (a URI reference)' },
-        type: { const: contract.cloudEventType },
-        time: { type: 'string', format: 'date-time', description: 'When the change that caused the event committed' },
-        subject: { type: 'string', description: 'What the event is about (an id, never an identity number)' },
-        datacontenttype: { const: 'application/json' },
-        [TENANT_EXTENSION]: {
-          type: 'string',
-          pattern: '^[a-z0-9-]+$',
-          description: 'The municipality (tenant slug) the event belongs to',
-          examples: ['sundsvall'],
-        },
-        data: asAsyncApiSchema(contract.dataSchema),
+  return cloudEventMessage(
+    contract.cloudEventType,
+    contract.summary,
+    ['specversion', 'id', 'source', 'type', 'time', 'datacontenttype', 'data', TENANT_EXTENSION],
+    {
+      id: { type: 'string', format: 'uuid', description: 'Unique per source; the de-duplication key (NATS Nats-Msg-Id)' },
+      source: { const: contract.source, description: 'The emitting service (a URI reference)' },
+      time: { type: 'string', format: 'date-time', description: 'When the change that caused the event committed' },
+      subject: { type: 'string', description: 'What the event is about (an id, never an identity number)' },
+      datacontenttype: { const: 'application/json' },
+      [TENANT_EXTENSION]: {
+        type: 'string',
+        pattern: '^[a-z0-9-]+$',
+        description: 'The municipality (tenant slug) the event belongs to',
+        examples: ['sundsvall'],
       },
+      data: asAsyncApiSchema(contract.dataSchema),
     },
-  };
+  );
 }
 
 /** An inbound type's message id: its CloudEvents type with dots and hyphens as underscores. */
@@ -44,37 +53,26 @@ const inboundMessageId = (contract: InboundEventContract) => `inbound_${contract
 
 /** One inbound type as its senders send it: a CloudEvent whose data its schema accepts. */
 function inboundMessage(contract: InboundEventContract): Record<string, unknown> {
-  return {
-    name: contract.cloudEventType,
-    title: contract.cloudEventType,
-    summary: contract.summary,
-    contentType: 'application/cloudevents+json',
-    payload: {
-      type: 'object',
-      required: ['specversion', 'id', 'source', 'type', 'data'],
-      properties: {
-        specversion: { const: '1.0' },
-        id: { type: 'string', description: 'Unique per source: Kommuna stores an event once per source and id (a retry is a duplicate)' },
-        source: { type: 'string', description: 'The sending system or sensor (a URI reference), e.g. /sensors/pollen/S-12' },
-        type: { const: contract.cloudEventType },
-        time: { type: 'string', format: 'date-time' },
-        subject: { type: 'string' },
-        datacontenttype: { const: 'application/json' },
-        [TENANT_EXTENSION]: {
-          type: 'string',
-          description: 'Optional; when given it must name the municipality the event is delivered to (else refused)',
-        },
-        data: asAsyncApiSchema(contract.dataSchema),
-      },
+  return cloudEventMessage(contract.cloudEventType, contract.summary, ['specversion', 'id', 'source', 'type', 'data'], {
+    id: { type: 'string', description: 'Unique per source: Kommuna stores an event once per source and id (a retry is a duplicate)' },
+    source: { type: 'string', description: 'The sending system or sensor (a URI reference), e.g. /sensors/pollen/S-12' },
+    time: { type: 'string', format: 'date-time' },
+    subject: { type: 'string' },
+    datacontenttype: { const: 'application/json' },
+    [TENANT_EXTENSION]: {
+      type: 'string',
+      description: 'Optional; when given it must name the municipality the event is delivered to (else refused)',
     },
-  };
+    data: asAsyncApiSchema(contract.dataSchema),
+  });
 }
 
 /**
- * GET /events/asyncapi.json: the events Kommuna publishes, as an AsyncAPI 3 document built from
- * the published contracts (libs/shared/service-contracts event-schemas.ts), so it cannot drift
- * from them. Each event is a CloudEvent 1.0; over NATS JetStream in structured mode on
- * kommuna.events.<municipality>.<type>.
+ * GET /events/asyncapi.json: the events Kommuna publishes, and the shared types it takes in, as
+ * an AsyncAPI 3 document built from the contracts (libs/shared/service-contracts event-schemas.ts
+ * and inbound-event-schemas.ts), so it cannot drift from them. Each event is a CloudEvent 1.0;
+ * out over NATS JetStream in structured mode on kommuna.events.<municipality>.<type>, in on
+ * kommuna.inbound.<municipality>.<type> or POST /events/inbound.
  */
 export function buildEventsAsyncApi(): Record<string, unknown> {
   const messages = Object.fromEntries(EVENT_CONTRACTS.map((contract) => [messageId(contract), message(contract)]));

@@ -45,15 +45,8 @@ export interface StoredInboundEvent {
 /** The largest `data` one event may carry (serialised JSON). */
 export const MAX_INBOUND_DATA_BYTES = 64 * 1024;
 
-/** An event ready to store: its attributes, its data checked and its identity numbers mapped. */
-interface Prepared {
-  id: string;
-  source: string;
-  type: string;
-  subject: string | null;
-  time: string | null;
-  data: Record<string, unknown>;
-}
+/** An event ready to store: its attributes, its data checked and its identity numbers mapped (what the outbox announces, less Kommuna's id). */
+type Prepared = Omit<InboundEventAcceptedData, 'inboundEventId'>;
 
 const JSON_CONTENT = /^application\/(?:[\w.+-]+\+)?json$/;
 
