@@ -7,6 +7,7 @@ import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { EFormsError } from './errors';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { E_FORMS_DATABASE_SCHEMA } from './schema';
+import type { ResidentRecord } from './prefill';
 import { CaseWorkService } from './services/case-work.service';
 import { CitizenFormsService } from './services/citizen-forms.service';
 import { FormAdminService } from './services/form-admin.service';
@@ -565,6 +566,100 @@ describe('e-forms services on the database', () => {
       expect(await asCaseWorker(sundsvall, undefined, (p) => cases.listSubmissions(p))).toEqual(empty);
       expect((await failure(asCaseWorker(sundsvall, 'skola', (p) => cases.getSubmission(p, own[0].id)))).code).toBe('SUBMISSION_NOT_FOUND');
       expect(await asCaseWorker(ange, 'socialtjanst', (p) => cases.listSubmissions(p))).toEqual(empty);
+    });
+
+    it('see the applicant by name and registered address from the population register, a protected person with the marker and no address; each read audited', async () => {
+      const person = (givenName: string, protection: ResidentRecord['protection']): ResidentRecord => ({
+        status: 'ACTIVE',
+        protection,
+        name: { givenName, familyName: 'Andersson' },
+        address: { careOf: 'Berg', street: 'Storgatan 12', postalCode: '852 30', city: 'SUNDSVALL' },
+      });
+      const people = new Map([
+        [testPersonnummer(1), person('Anna', 'NONE')],
+        [testPersonnummer(2), person('Erik', 'SKYDDAD_FOLKBOKFORING')],
+      ]);
+      let failing = false;
+      const register = {
+        async lookupPeople(ids: string[]) {
+          if (failing) throw new Error('Navet unreachable');
+          return new Map(ids.flatMap((id) => (people.has(id) ? [[id, people.get(id)!] as const] : [])));
+        },
+      };
+      const withRegister = new CaseWorkService(db(), directory, { now, residents: (id) => (id === sundsvall.id ? register : undefined) });
+      const submit = (party: string) =>
+        asCitizen(sundsvall, party, () => citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }));
+      const annas = await submit(anna);
+      const eriks = await submit(erik);
+      const applicant = (id: string, service = withRegister, unit = 'socialtjanst') =>
+        asCaseWorker(sundsvall, unit, (p) => service.applicant(p, id));
+
+      expect(await applicant(annas.submissionId)).toEqual({
+        kind: 'person',
+        identityNumber: testPersonnummer(1),
+        name: 'Anna Andersson',
+        address: ['c/o Berg', 'Storgatan 12', '852 30 SUNDSVALL'],
+        protectedIdentity: false,
+        register: 'found',
+      });
+      expect(await applicant(eriks.submissionId)).toEqual({
+        kind: 'person',
+        identityNumber: testPersonnummer(2),
+        name: 'Erik Andersson',
+        address: null,
+        protectedIdentity: true,
+        register: 'found',
+      });
+      // Without a register, or with one that fails, the identity number still shows; nothing is guessed.
+      expect(await applicant(annas.submissionId, cases)).toMatchObject({ name: null, address: null, register: 'unavailable' });
+      failing = true;
+      expect(await applicant(annas.submissionId)).toMatchObject({ name: null, address: null, register: 'unavailable' });
+      failing = false;
+      // Another unit learns nothing, not even that the submission exists.
+      expect((await failure(applicant(annas.submissionId, withRegister, 'samhallsbyggnad'))).code).toBe('SUBMISSION_NOT_FOUND');
+      const reads = await sql(sundsvall, `SELECT actor, target_id AS "targetId" FROM audit_log WHERE action = 'eforms.applicant.read'`);
+      expect(reads.filter((r: { targetId: string }) => r.targetId === annas.submissionId)).toHaveLength(3);
+      expect(reads.every((r: { actor: string }) => r.actor.includes('staff-sundsvall-socialtjanst'))).toBe(true);
+    });
+
+    it("download the files of their unit's submissions; another unit gets not found; each read audited", async () => {
+      const submitted = await asCitizen(sundsvall, anna, () =>
+        citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
+      );
+      await asCaseWorker(sundsvall, 'socialtjanst', (p) =>
+        cases.requestCompletion(p, submitted.submissionId, { sv: 'Skicka intyget.', en: 'Send the certificate.' }),
+      );
+      const uploaded = await asCitizen(sundsvall, anna, () =>
+        citizen.uploadAttachment({
+          submissionId: submitted.submissionId,
+          field: 'lakarintyg',
+          fileName: 'intyg.pdf',
+          contentBase64: PDF.toString('base64'),
+        }),
+      );
+      await asCitizen(sundsvall, anna, () =>
+        citizen.provideCompletion(submitted.submissionId, answers({ harLakarintyg: true, lakarintyg: uploaded.id })),
+      );
+      const file = await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.attachment(p, submitted.submissionId, uploaded.id));
+      expect(file).toEqual({ fileName: 'intyg.pdf', contentType: 'application/pdf', content: PDF });
+      expect(
+        (await failure(asCaseWorker(sundsvall, 'samhallsbyggnad', (p) => cases.attachment(p, submitted.submissionId, uploaded.id)))).code,
+      ).toBe('SUBMISSION_NOT_FOUND');
+      expect(
+        (await failure(asCaseWorker(ange, 'socialtjanst', (p) => cases.attachment(p, submitted.submissionId, uploaded.id)))).code,
+      ).toBe('SUBMISSION_NOT_FOUND');
+      for (const other of ['not-a-uuid', '00000000-0000-4000-8000-000000000000'])
+        expect(
+          (await failure(asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.attachment(p, submitted.submissionId, other)))).code,
+        ).toBe('ATTACHMENT_NOT_FOUND');
+      const reads = await sql(
+        sundsvall,
+        `SELECT actor, details FROM audit_log WHERE action = 'eforms.attachment.read' AND target_id = $1`,
+        [submitted.submissionId],
+      );
+      expect(reads).toEqual([
+        { actor: expect.stringContaining('staff-sundsvall-socialtjanst'), details: expect.objectContaining({ attachmentId: uploaded.id }) },
+      ]);
     });
 
     it("page through their unit's submissions by cursor, newest first, each exactly once", async () => {

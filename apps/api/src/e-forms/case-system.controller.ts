@@ -80,7 +80,7 @@ export class CaseSystemController {
   ): Promise<void> {
     if (language !== undefined && language !== 'sv' && language !== 'en')
       throw new EFormsError('VALIDATION_FAILED', 'language is sv or en');
-    await send(reply, await this.caseSystem.receiptPdf(principal, id, language ?? 'sv'));
+    await sendSubmissionFile(reply, await this.caseSystem.receiptPdf(principal, id, language ?? 'sv'));
   }
 
   @Allow('service_account')
@@ -91,7 +91,7 @@ export class CaseSystemController {
     @Param('attachmentId') attachmentId: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await send(reply, await this.caseSystem.attachment(principal, id, attachmentId));
+    await sendSubmissionFile(reply, await this.caseSystem.attachment(principal, id, attachmentId));
   }
 
   @Allow('service_account')
@@ -111,7 +111,8 @@ export class CaseSystemController {
   }
 }
 
-async function send(reply: FastifyReply, file: SubmissionFile): Promise<void> {
+/** Sends a file the resident gave (or a receipt) as a download, never sniffed or cached. */
+export async function sendSubmissionFile(reply: FastifyReply, file: SubmissionFile): Promise<void> {
   await reply
     .header('content-type', file.contentType)
     .header('content-disposition', disposition(file.fileName))

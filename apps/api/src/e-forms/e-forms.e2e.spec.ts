@@ -437,6 +437,34 @@ describe('e-forms over GraphQL', () => {
     await api.dispatchEvents();
     expect(await myCase()).toMatchObject({ whoseTurn: 'MUNICIPALITY', status: { label: { sv: 'Inskickat' } } });
 
+    // The case worker downloads the certificate; another unit, another municipality and the resident get nothing here.
+    const file = (authorization: string, tenant = 'sundsvall') =>
+      api.app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method: 'GET',
+          url: `/e-forms/submissions/${submitForm.submissionId}/attachments/${uploadFormAttachment.id}`,
+          headers: { authorization, 'x-kommuna-tenant': tenant },
+        });
+    const certificate = await file(social);
+    expect([certificate.statusCode, certificate.headers['content-type'], certificate.headers['cache-control']]).toEqual([
+      200,
+      'application/pdf',
+      'private, no-store',
+    ]);
+    expect(certificate.rawPayload.equals(PDF)).toBe(true);
+    expect((await file(staff('sundsvall', ['case_worker'], 'skola'))).statusCode).toBe(404);
+    expect((await file(staff('timra', ['case_worker'], 'socialtjanst'), 'timra')).statusCode).toBe(404);
+    expect((await file(resident)).statusCode).toBe(403);
+    expect(
+      await sql(
+        'sundsvall',
+        `SELECT actor, details->>'attachmentId' AS "attachmentId" FROM audit_log WHERE action = 'eforms.attachment.read' AND target_id = $1`,
+        [submitForm.submissionId],
+      ),
+    ).toEqual([{ actor: expect.stringContaining('sundsvall-case_worker-socialtjanst'), attachmentId: uploadFormAttachment.id }]);
+
     const invalid = await fails(
       'sundsvall',
       social,

@@ -404,6 +404,42 @@ export class FormSubmission {
   completionRequest!: FormCompletionRequest | null;
 }
 
+export const FormApplicantRegister = {
+  found: 'found',
+  not_found: 'not_found',
+  unavailable: 'unavailable',
+  not_a_person: 'not_a_person',
+} as const;
+registerEnumType(FormApplicantRegister, {
+  name: 'FormApplicantRegister',
+  description:
+    'What the population register said: found, not_found, unavailable (none configured, or it failed) or not_a_person (an organisation)',
+});
+
+@ObjectType({ description: "Who applied, as the handling unit sees it (the read is audited); a protected person's address is never given" })
+export class FormApplicant {
+  @Field({ description: 'person or organisation' })
+  kind!: string;
+
+  @Field({ description: 'Personnummer (12 digits) or organisationsnummer' })
+  identityNumber!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The name in the population register (Navet); null for an organisation or when unknown',
+  })
+  name!: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'The registered address as lines; null when protected or unknown' })
+  address!: string[] | null;
+
+  @Field({ description: 'Sekretessmarkering or skyddad folkbokföring: show a marker, never an address' })
+  protectedIdentity!: boolean;
+
+  @Field(() => FormApplicantRegister)
+  register!: string;
+}
+
 @ObjectType({ description: 'A page of submissions, newest first' })
 export class FormSubmissionConnection {
   @Field(() => [FormSubmission])

@@ -18,6 +18,7 @@ import {
   CreateFormVersionInput,
   DecideFormSubmissionInput,
   Form,
+  FormApplicant,
   FormAttachment,
   FormDraft,
   FormLanguage,
@@ -255,6 +256,19 @@ export class EFormsCaseWorkResolver {
   @Query(() => FormSubmission)
   formSubmission(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<FormSubmission> {
     return this.cases.getSubmission(principal, id);
+  }
+
+  @Allow('case_worker')
+  @Query(() => FormApplicant, {
+    nullable: true,
+    description:
+      'Who applied for a submission of your unit, with name and registered address from the population register (audited); null for an anonymous form',
+  })
+  formSubmissionApplicant(
+    @CurrentPrincipal() principal: Principal,
+    @Args('submissionId', { type: () => ID }) submissionId: string,
+  ): Promise<FormApplicant | null> {
+    return this.cases.applicant(principal, submissionId);
   }
 
   @Allow('case_worker')

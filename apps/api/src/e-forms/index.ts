@@ -10,6 +10,7 @@ import {
   ResidentRegisterFor,
 } from '@kommuna/e-forms';
 import { CaseSystemController } from './case-system.controller';
+import { StaffAttachmentController } from './staff-attachment.controller';
 import { EFormsCaseSystemResolver } from './case-system.resolver';
 import { DecisionDocumentController } from './decision-document.controller';
 import {
@@ -27,7 +28,7 @@ const service = <T>(type: new (database: Database, tenants: TenantDirectory) => 
 });
 
 /**
- * Prefilled drafts read the population register digital mail is configured with (Navet per
+ * Prefilled drafts and the case worker's view of the applicant read the population register digital mail is configured with (Navet per
  * tenant.yaml, else the simulator): municipalities without digital mail get empty drafts.
  */
 function residentRegisters(tenants: TenantDirectory): ResidentRegisterFor {
@@ -48,7 +49,12 @@ export const E_FORMS_PROVIDERS: Provider[] = [
       new CitizenFormsService(database, tenants, { residents: residentRegisters(tenants) }),
     inject: [Database, TenantDirectory],
   },
-  service(CaseWorkService),
+  {
+    provide: CaseWorkService,
+    useFactory: (database: Database, tenants: TenantDirectory) =>
+      new CaseWorkService(database, tenants, { residents: residentRegisters(tenants) }),
+    inject: [Database, TenantDirectory],
+  },
   service(CaseSystemService),
   EFormsPublicResolver,
   EFormsCitizenResolver,
@@ -58,5 +64,5 @@ export const E_FORMS_PROVIDERS: Provider[] = [
   EFormsCaseSystemResolver,
 ];
 
-/** The e-forms REST routes: the decision document at the link decisions carry, and the case systems' interface. */
-export const E_FORMS_CONTROLLERS = [DecisionDocumentController, CaseSystemController];
+/** The e-forms REST routes: the decision document at the link decisions carry, the case systems' interface, and case workers' files. */
+export const E_FORMS_CONTROLLERS = [DecisionDocumentController, CaseSystemController, StaffAttachmentController];

@@ -83,4 +83,41 @@ describe('e-forms: a draft prefilled from the population register (Navet simulat
   it('fills in a protected person’s name but never an address', async () => {
     expect(await startDraft(SARA_SKYDDAD)).toEqual({ namn: 'Sara Nilsson' });
   });
+
+  // Issue 17: the case worker sees who applied, by name from Navet; a protected person with the marker and no address.
+  it("shows the handling unit the applicant's name and registered address, a protected person's name only; other units nothing", async () => {
+    const submit = async (personnummer: string) =>
+      (
+        await ok(
+          as({ sub: `citizen-${personnummer}`, realm_access: { roles: ['citizen'] }, personnummer }),
+          'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId } }',
+          { input: { formSlug: 'adressanmalan', data: {}, idempotencyKey: `applicant-${personnummer}` } },
+        )
+      ).submitForm.submissionId as string;
+    const caseWorker = (unit: string) =>
+      as({ sub: `sundsvall-${unit}`, realm_access: { roles: ['case_worker'] }, organization: ['sundsvall'], unit });
+    const APPLICANT = `query($id: ID!) { formSubmissionApplicant(submissionId: $id) {
+      kind identityNumber name address protectedIdentity register } }`;
+    const applicant = async (id: string) => (await ok(caseWorker('samhallsbyggnad'), APPLICANT, { id })).formSubmissionApplicant;
+
+    expect(await applicant(await submit(ANNA))).toEqual({
+      kind: 'person',
+      identityNumber: ANNA,
+      name: 'Anna Andersson',
+      address: ['Storgatan 12', '852 30 SUNDSVALL'],
+      protectedIdentity: false,
+      register: 'found',
+    });
+    const saras = await submit(SARA_SKYDDAD);
+    expect(await applicant(saras)).toEqual({
+      kind: 'person',
+      identityNumber: SARA_SKYDDAD,
+      name: 'Sara Nilsson',
+      address: null,
+      protectedIdentity: true,
+      register: 'found',
+    });
+    const other = await api.graphql(APPLICANT, { 'x-kommuna-tenant': 'sundsvall', authorization: caseWorker('skola') }, { id: saras });
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('SUBMISSION_NOT_FOUND');
+  });
 });

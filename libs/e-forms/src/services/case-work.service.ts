@@ -20,7 +20,8 @@ import {
   pageArguments,
   submissionView,
 } from './shared';
-import type { DecisionDocumentFile, SubmissionPage, SubmissionView } from './views';
+import type { ResidentRecord, ResidentRegisterFor } from '../prefill';
+import type { DecisionDocumentFile, SubmissionApplicantView, SubmissionFile, SubmissionPage, SubmissionView } from './views';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,6 +40,7 @@ const checkText = (text: LocalizedText, what: string): LocalizedText => {
  */
 export class CaseWorkService {
   private readonly now: Clock;
+  private readonly residents: ResidentRegisterFor | undefined;
 
   constructor(
     private readonly database: Database,
@@ -46,6 +48,7 @@ export class CaseWorkService {
     options: EFormsServiceOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
+    this.residents = options.residents;
   }
 
   /**
@@ -86,18 +89,59 @@ export class CaseWorkService {
     const tenant = this.staffTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.visible(em, tenant, principal, submissionId);
-      await appendAuditEntry(
-        em,
-        {
-          actor: auditActor.staff(principal.subject),
-          action: 'eforms.submission.read',
-          targetType: 'eforms_submission',
-          targetId: submission.id,
-          details: { errandNumber: submission.errandNumber },
-        },
-        this.now(),
-      );
+      await this.audit(em, principal, 'eforms.submission.read', submission);
       return this.view(em, tenant, submission);
+    });
+  }
+
+  /**
+   * The applicant of a submission of the caller's unit: identity number, and a person's name and
+   * registered address from the population register. The read is audited before the register is
+   * asked (outside the transaction: the register may be slow); a protected person's address is
+   * never returned, and a register that fails leaves the name out rather than failing the page.
+   */
+  async applicant(principal: Principal, submissionId: string): Promise<SubmissionApplicantView | null> {
+    const tenant = this.staffTenant(principal);
+    const identity = await this.database.transaction(async (em) => {
+      const submission = await this.visible(em, tenant, principal, submissionId);
+      if (!submission.subjectPartyId) return null;
+      await this.audit(em, principal, 'eforms.applicant.read', submission);
+      return (await repository.applicantIdentity(em, submission.subjectPartyId)) ?? null;
+    });
+    if (!identity) return null;
+    const none = { ...identity, name: null, address: null, protectedIdentity: false };
+    if (identity.kind !== 'person') return { ...none, register: 'not_a_person' };
+    const register = this.residents?.(tenant.id);
+    let person: ResidentRecord | undefined;
+    try {
+      person = register && (await register.lookupPeople([identity.identityNumber])).get(identity.identityNumber);
+    } catch {
+      return { ...none, register: 'unavailable' };
+    }
+    if (!register) return { ...none, register: 'unavailable' };
+    if (!person || person.status === 'NOT_FOUND') return { ...none, register: 'not_found' };
+    const protectedIdentity = person.protection !== 'NONE';
+    const a = protectedIdentity ? null : person.address;
+    return {
+      ...identity,
+      name: person.name ? [person.name.givenName, person.name.familyName].filter(Boolean).join(' ') : null,
+      address: a ? [a.careOf ? `c/o ${a.careOf}` : '', a.street, `${a.postalCode} ${a.city}`].filter(Boolean) : null,
+      protectedIdentity,
+      register: 'found',
+    };
+  }
+
+  /** One file the resident attached to a submission of the caller's unit; the read is audited as the case system's is. */
+  async attachment(principal: Principal, submissionId: string, attachmentId: string): Promise<SubmissionFile> {
+    const tenant = this.staffTenant(principal);
+    return this.database.transaction(async (em) => {
+      const submission = await this.visible(em, tenant, principal, submissionId);
+      const file = UUID.test(attachmentId)
+        ? await repository.submissionAttachmentContent(em, tenant.id, submission.id, attachmentId)
+        : undefined;
+      if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
+      await this.audit(em, principal, 'eforms.attachment.read', submission, { attachmentId });
+      return file;
     });
   }
 
@@ -109,17 +153,7 @@ export class CaseWorkService {
       const submission = await this.visible(em, tenant, principal, submissionId);
       if (submission.status === 'decided') throw decided(submission);
       await recordCompletionRequest(em, tenant.id, submission, text, this.now());
-      await appendAuditEntry(
-        em,
-        {
-          actor: auditActor.staff(principal.subject),
-          action: 'eforms.completion.requested',
-          targetType: 'eforms_submission',
-          targetId: submission.id,
-          details: { errandNumber: submission.errandNumber },
-        },
-        this.now(),
-      );
+      await this.audit(em, principal, 'eforms.completion.requested', submission);
       return this.view(em, tenant, await repository.getSubmission(em, tenant.id, submission.id));
     });
   }
@@ -176,17 +210,7 @@ export class CaseWorkService {
       const found = UUID.test(decisionId) ? await repository.findDecisionById(em, tenant.id, decisionId) : undefined;
       if (!found) throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such decision in your unit');
       const submission = await this.visible(em, tenant, principal, found.submissionId);
-      await appendAuditEntry(
-        em,
-        {
-          actor: auditActor.staff(principal.subject),
-          action: 'eforms.decision.document.read',
-          targetType: 'eforms_submission',
-          targetId: submission.id,
-          details: { errandNumber: submission.errandNumber, decisionId },
-        },
-        this.now(),
-      );
+      await this.audit(em, principal, 'eforms.decision.document.read', submission, { decisionId });
       return decisionDocumentContent(em, tenant, submission, found.decision);
     });
     return { fileName: decisionDocumentName(content.errandNumber), pdf: await renderDecisionPdf(content, language) };
@@ -200,6 +224,20 @@ export class CaseWorkService {
       throw new EFormsError('SUBMISSION_NOT_FOUND', 'No such submission in your unit');
     }
     return submission;
+  }
+
+  private async audit(em: EntityManager, principal: Principal, action: string, s: SubmissionRow, details: Record<string, unknown> = {}) {
+    await appendAuditEntry(
+      em,
+      {
+        actor: auditActor.staff(principal.subject),
+        action,
+        targetType: 'eforms_submission',
+        targetId: s.id,
+        details: { errandNumber: s.errandNumber, ...details },
+      },
+      this.now(),
+    );
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<SubmissionView> {

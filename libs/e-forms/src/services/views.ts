@@ -113,6 +113,23 @@ export interface CaseSystemSubmissionView extends SubmissionView {
   registration: { caseSystemReference: string; registeredAt: Date; registeredBy: string } | null;
 }
 
+/**
+ * Who applied, as the case worker's unit sees it: the identity number, and for a person their name
+ * and registered address from the population register (Navet). A protected person (sekretessmarkering
+ * or skyddad folkbokföring) comes with the marker and never with an address.
+ */
+export interface SubmissionApplicantView {
+  kind: 'person' | 'organisation';
+  identityNumber: string;
+  /** The name as the register gives it; null for an organisation, or when the register did not answer. */
+  name: string | null;
+  /** The registered address as lines (c/o, street, postal code and city); null when protected or unknown. */
+  address: string[] | null;
+  protectedIdentity: boolean;
+  /** found, not_found (the register does not know the number), unavailable (no register, or it failed) or not_a_person. */
+  register: 'found' | 'not_found' | 'unavailable' | 'not_a_person';
+}
+
 /** A page of the municipality's submissions, oldest first: pass endCursor as `after` for the next. */
 export interface CaseSystemSubmissionPage {
   nodes: CaseSystemSubmissionView[];
