@@ -208,6 +208,8 @@ export interface MeetingPackData {
   municipalities: Array<
     Pick<Municipality, 'slug' | 'names' | 'population' | 'months'> & { services: Array<Omit<MunicipalityService, 'name'>> }
   >;
+  /** Per service, each benefit hypothesis's estimate and followed-up benefit over the year, all members together. */
+  benefits: Record<string, Array<BenefitTotals & { hypothesis: { id: string; name: { sv: string; en: string }; basis: string } }>>;
 }
 
 /** A year's months as the api's from/to take them: benefit follows the year chosen. */
@@ -259,7 +261,7 @@ export class PortalData {
 
   /** Everything the meeting pack holds: services, costs, and each municipality's figures. */
   async meetingPack(token: string, year: number): Promise<MeetingPackData> {
-    const base = await this.api.query<Omit<MeetingPackData, 'municipalities'>>(
+    const base = await this.api.query<Omit<MeetingPackData, 'municipalities' | 'benefits'>>(
       token,
       `query($y: Int!) { catalogueDemo tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { allocationKey } adoption { slug stage } metrics { id name ${L} } }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug amountSek } } }`,
@@ -277,7 +279,21 @@ export class PortalData {
           .then((d) => d.catalogueMunicipality),
       ),
     );
-    return { ...base, municipalities };
+    const benefits = await Promise.all(
+      base.catalogueServices.map((s) =>
+        this.api.query<{ catalogueBenefits: MeetingPackData['benefits'][string] }>(
+          token,
+          `query($id: ID!, $from: String!, $to: String!) { catalogueBenefits(service: $id, from: $from, to: $to) {
+            hypothesis { id name ${L} basis } totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`,
+          { id: s.id, ...yearPeriod(year) },
+        ),
+      ),
+    );
+    return {
+      ...base,
+      municipalities,
+      benefits: Object.fromEntries(base.catalogueServices.map((s, i) => [s.id, benefits[i].catalogueBenefits])),
+    };
   }
 
   recordFollowUp(token: string, input: Record<string, unknown>): Promise<{ recordBenefitFollowUp: { id: string } }> {

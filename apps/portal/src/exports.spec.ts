@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pdfText } from '@kommuna/platform-testing';
-import { meetingPackCsv, meetingPackPdf, MeetingPack } from './exports';
+import type { MeetingPackData } from './data';
+import { meetingPackCsv, meetingPackOf, meetingPackPdf, MeetingPack } from './exports';
 import { SessionStore, SessionStoreFullError, csrfMatches } from './http/sessions';
 
 const pack: MeetingPack = {
@@ -41,6 +42,8 @@ const pack: MeetingPack = {
       usage: [],
     },
   ],
+  services: [],
+  decisions: [],
 };
 
 describe('meeting pack exports', () => {
@@ -49,7 +52,7 @@ describe('meeting pack exports', () => {
     expect(csv.startsWith('\uFEFFÅr;Tjänst-id;Tjänst;Status')).toBe(true);
     const lines = csv.slice(1).trim().split('\r\n');
     expect(lines[1]).toBe(
-      '2025;e-forms;E-tjänster;Beta;0.1.0;Ånge kommun;I produktion;Per invånare;100;40;10;21;2024-12..2025-11;Inskickade: 3',
+      '2025;e-forms;E-tjänster;Beta;0.1.0;Ånge kommun;I produktion;Per invånare;100;40;10;21;-30;-19;2024-12..2025-11;Inskickade: 3',
     );
     // A cell that a spreadsheet would run as a formula is defused and quoted.
     expect(lines[2]).toContain(`;"'=HYPERLINK(""x"")";`);
@@ -69,6 +72,99 @@ describe('meeting pack exports', () => {
     expect(pdf.getSubject()).toMatch(/^DEMO DATA/);
   });
 
+  it('weighs each service: cost, estimated and net benefit, benefit per krona, what was followed up, and the items for decision', () => {
+    const name = (sv: string) => ({ sv, en: sv });
+    const data: MeetingPackData = {
+      catalogueDemo: false,
+      tenants: [],
+      catalogueServices: [
+        {
+          id: 'digital-mail',
+          name: name('Digital post'),
+          status: 'stable',
+          version: '1.0.0',
+          metrics: [],
+          cost: { allocationKey: 'per_use' },
+          adoption: [],
+        },
+        {
+          id: 'ai',
+          name: name('AI-plattform'),
+          status: 'beta',
+          version: '0.1.0',
+          metrics: [],
+          cost: { allocationKey: 'equal' },
+          adoption: [],
+        },
+      ],
+      catalogueCosts: [
+        { service: 'digital-mail', budgetSek: 300, allocationKey: 'per_use', appliedKey: 'per_use', closed: null, shares: [] },
+        { service: 'ai', budgetSek: 1000, allocationKey: 'equal', appliedKey: 'equal', closed: null, shares: [] },
+      ],
+      municipalities: ['Sundsvall', 'Ånge'].map((n, i) => ({
+        slug: n.toLowerCase(),
+        names: name(`${n} kommun`),
+        population: 1000,
+        months: ['2025-01-01', '2025-12-01'],
+        services: [
+          { service: 'digital-mail', stage: 'production', costSek: 150, usage: [], estimatedLowSek: 600 + i * 100, estimatedHighSek: 900 },
+          { service: 'ai', stage: 'piloting', costSek: 500, usage: [], estimatedLowSek: 50, estimatedHighSek: 100 },
+        ],
+      })),
+      benefits: {
+        'digital-mail': [
+          {
+            hypothesis: { id: 'h', name: name('Servicecentrets tid'), basis: 'members_estimate' },
+            totalEstimatedLowSek: 1300,
+            totalEstimatedHighSek: 1800,
+            totalFollowedUpSek: 1500,
+          },
+        ],
+        ai: [
+          {
+            hypothesis: { id: 'c', name: name('Samtal'), basis: 'members_estimate' },
+            totalEstimatedLowSek: 100,
+            totalEstimatedHighSek: 200,
+            totalFollowedUpSek: null,
+          },
+        ],
+      },
+    } as unknown as MeetingPackData;
+    const pack = meetingPackOf(data, 2025, 'sv');
+    expect(
+      pack.services.map((s) => [
+        s.serviceId,
+        s.costSek,
+        s.estimatedLowSek,
+        s.estimatedHighSek,
+        s.netLowSek,
+        s.netHighSek,
+        s.returnLow,
+        s.returnHigh,
+      ]),
+    ).toEqual([
+      ['digital-mail', 300, 1300, 1800, 1000, 1500, 1300 / 300, 6],
+      ['ai', 1000, 100, 200, -900, -800, 0.1, 0.2],
+    ]);
+    expect(pack.services[0].hypotheses).toEqual([
+      { name: 'Servicecentrets tid', basis: 'members_estimate', estimatedLowSek: 1300, estimatedHighSek: 1800, followedUpSek: 1500 },
+    ]);
+    expect(pack.decisions).toEqual([
+      'Fastställa kostnadsfördelningen för 2025 (året stängs)',
+      'Uppdra åt tjänsteägaren att följa upp nyttan "Samtal" (AI-plattform)',
+      'Pröva fortsatt finansiering av AI-plattform: kostnaden överstiger den högsta uppskattade nyttan',
+    ]);
+    const closed = meetingPackOf(
+      {
+        ...data,
+        catalogueCosts: data.catalogueCosts.map((c) => ({ ...c, closed: { decidedOn: '2026-01-20', diaryNumber: 'KS 2026/1' } })),
+      },
+      2025,
+      'en',
+    );
+    expect(closed.decisions[0]).toBe('Ask the owner to follow up "Samtal" (AI-plattform)');
+  });
+
   it('writes an accessible PDF: tagged, titled, a table per service, the figures as written', async () => {
     const bytes = await meetingPackPdf(pack, 'sv', new Date('2025-11-20T10:00:00Z'));
     const text = pdfText(bytes);
@@ -84,6 +180,8 @@ describe('meeting pack exports', () => {
       expect(info).toMatch(/^Title:\s+Underlag till styrgruppsmötet 2025$/m);
       const tree = execFileSync('pdfinfo', ['-struct', file], { encoding: 'utf8' });
       for (const kind of ['H1', 'H2', 'Table', 'TH', 'TD']) expect(tree).toContain(kind);
+      expect(text).toContain('Att besluta');
+      expect(text).toContain('Nettonytta per tjänst');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -19,6 +19,24 @@ export interface MeetingPackRow {
   usage: Array<{ metric: string; count: number }>;
 }
 
+/** A service's figures for the year, all members together: what the steering group weighs. */
+export interface MeetingPackService {
+  serviceId: string;
+  service: string;
+  /** The members' shares together (the year's budget, as allocated). */
+  costSek: number;
+  estimatedLowSek: number;
+  estimatedHighSek: number;
+  /** Estimated benefit less cost, low and high. */
+  netLowSek: number;
+  netHighSek: number;
+  /** Estimated benefit per krona of cost, low and high; null without a cost. */
+  returnLow: number | null;
+  returnHigh: number | null;
+  /** What the follow-ups measured, per hypothesis (null: not followed up in the year). */
+  hypotheses: Array<{ name: string; basis: string; estimatedLowSek: number; estimatedHighSek: number; followedUpSek: number | null }>;
+}
+
 export interface MeetingPack {
   year: number;
   /** Demo figures (npm start): the CSV and the PDF say so before anything else. */
@@ -27,6 +45,9 @@ export interface MeetingPack {
   closed: { decidedOn: string; diaryNumber: string } | null;
   period: { from: string; to: string };
   rows: MeetingPackRow[];
+  services: MeetingPackService[];
+  /** The items up for decision at the meeting, in the pack's language. */
+  decisions: string[];
 }
 
 /** Flattens the api's figures into the meeting pack's rows (services in catalogue order). */
@@ -60,8 +81,71 @@ export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): 
   }
   const months = data.municipalities[0]?.months ?? [];
   const closed = data.catalogueCosts.find((c) => c.closed)?.closed ?? null;
-  return { year, demo: data.catalogueDemo, closed, period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' }, rows };
+  const services = data.catalogueServices.map((service): MeetingPackService => {
+    const own = rows.filter((r) => r.serviceId === service.id);
+    const costSek = own.reduce((sum, r) => sum + r.shareSek, 0);
+    const estimatedLowSek = own.reduce((sum, r) => sum + r.estimatedLowSek, 0);
+    const estimatedHighSek = own.reduce((sum, r) => sum + r.estimatedHighSek, 0);
+    return {
+      serviceId: service.id,
+      service: service.name[lang],
+      costSek,
+      estimatedLowSek,
+      estimatedHighSek,
+      netLowSek: estimatedLowSek - costSek,
+      netHighSek: estimatedHighSek - costSek,
+      returnLow: costSek > 0 ? estimatedLowSek / costSek : null,
+      returnHigh: costSek > 0 ? estimatedHighSek / costSek : null,
+      hypotheses: (data.benefits[service.id] ?? []).map((b) => ({
+        name: b.hypothesis.name[lang],
+        basis: b.hypothesis.basis,
+        estimatedLowSek: b.totalEstimatedLowSek,
+        estimatedHighSek: b.totalEstimatedHighSek,
+        followedUpSek: b.totalFollowedUpSek,
+      })),
+    };
+  });
+  return {
+    year,
+    demo: data.catalogueDemo,
+    closed,
+    period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
+    rows,
+    services,
+    decisions: decisionItems(year, closed, services, lang),
+  };
 }
+
+/**
+ * What the steering group is asked to decide, from the figures: the year's cost sharing while it is
+ * open, a follow-up for each used hypothesis nobody has measured, and whether to keep funding a
+ * service whose cost exceeds even its highest estimated benefit.
+ */
+export function decisionItems(year: number, closed: MeetingPack['closed'], services: MeetingPackService[], lang: Lang): string[] {
+  const sv = lang === 'sv';
+  const items: string[] = [];
+  if (!closed)
+    items.push(sv ? `Fastställa kostnadsfördelningen för ${year} (året stängs)` : `Adopt the cost sharing for ${year} (closes the year)`);
+  for (const s of services) {
+    for (const h of s.hypotheses.filter((h) => h.followedUpSek === null && h.estimatedHighSek > 0))
+      items.push(
+        sv
+          ? `Uppdra åt tjänsteägaren att följa upp nyttan "${h.name}" (${s.service})`
+          : `Ask the owner to follow up "${h.name}" (${s.service})`,
+      );
+  }
+  for (const s of services.filter((s) => s.costSek > 0 && s.netHighSek < 0))
+    items.push(
+      sv
+        ? `Pröva fortsatt finansiering av ${s.service}: kostnaden överstiger den högsta uppskattade nyttan`
+        : `Review the funding of ${s.service}: its cost exceeds its highest estimated benefit`,
+    );
+  return items;
+}
+
+/** A return on cost as "2,4×" (Swedish) or "2.4×"; a dash without a cost. */
+const formatReturn = (value: number | null, lang: Lang): string =>
+  value === null ? '–' : `${new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { maximumFractionDigits: 1 }).format(value)}×`;
 
 // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR) is prefixed with an apostrophe.
 const cell = (value: string | number): string => {
@@ -87,6 +171,8 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
           'Kommunens andel (kr)',
           'Uppskattad nytta låg (kr)',
           'Uppskattad nytta hög (kr)',
+          'Nettonytta låg (kr)',
+          'Nettonytta hög (kr)',
           'Nyttoperiod',
           'Användning',
         ]
@@ -103,6 +189,8 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
           'Municipality share (SEK)',
           'Estimated benefit low (SEK)',
           'Estimated benefit high (SEK)',
+          'Net benefit low (SEK)',
+          'Net benefit high (SEK)',
           'Benefit period',
           'Use',
         ];
@@ -121,6 +209,8 @@ export function meetingPackCsv(pack: MeetingPack, lang: Lang): string {
       r.shareSek,
       Math.round(r.estimatedLowSek),
       Math.round(r.estimatedHighSek),
+      Math.round(r.estimatedLowSek - r.shareSek),
+      Math.round(r.estimatedHighSek - r.shareSek),
       period,
       r.usage.map((u) => `${u.metric}: ${u.count}`).join(' | '),
     ]
@@ -165,6 +255,39 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
       ? `Kostnader för ${pack.year}; användning och uppskattad nytta ${period}. Skapat ${generatedAt.toISOString().slice(0, 10)}.`
       : `Costs for ${pack.year}; use and estimated benefit ${period}. Generated ${generatedAt.toISOString().slice(0, 10)}.`,
     { gap: 14 },
+  );
+  pdf.heading(2, sv ? 'Att besluta' : 'For decision');
+  if (pack.decisions.length > 0) pdf.list(pack.decisions, { gap: 8 });
+  else pdf.paragraph(sv ? 'Inga ärenden att besluta.' : 'Nothing for decision.', { gap: 8 });
+  pdf.heading(2, sv ? 'Nettonytta per tjänst' : 'Net benefit per service');
+  const range = (low: number, high: number) => (high === 0 && low === 0 ? '–' : `${formatSek(low, lang)} – ${formatSek(high, lang)}`);
+  pdf.table(
+    [
+      { header: sv ? 'Tjänst' : 'Service', width: 3 },
+      { header: sv ? 'Kostnad' : 'Cost', width: 2, align: 'right' },
+      { header: sv ? 'Uppskattad nytta' : 'Estimated benefit', width: 4, align: 'right' },
+      { header: sv ? 'Nettonytta' : 'Net benefit', width: 4, align: 'right' },
+      { header: sv ? 'Nytta per krona' : 'Benefit per krona', width: 2, align: 'right' },
+      { header: sv ? 'Uppföljd nytta' : 'Followed-up benefit', width: 3, align: 'right' },
+    ],
+    pack.services.map((s) => {
+      const followed = s.hypotheses.filter((h) => h.followedUpSek !== null);
+      return [
+        s.service,
+        formatSek(s.costSek, lang),
+        range(s.estimatedLowSek, s.estimatedHighSek),
+        range(s.netLowSek, s.netHighSek),
+        s.returnLow === null ? '–' : `${formatReturn(s.returnLow, lang)} – ${formatReturn(s.returnHigh, lang)}`,
+        followed.length === 0
+          ? sv
+            ? 'ej uppföljd'
+            : 'not followed up'
+          : formatSek(
+              followed.reduce((sum, h) => sum + (h.followedUpSek ?? 0), 0),
+              lang,
+            ),
+      ];
+    }),
   );
   for (const serviceId of [...new Set(pack.rows.map((r) => r.serviceId))]) {
     const rows = pack.rows.filter((r) => r.serviceId === serviceId);

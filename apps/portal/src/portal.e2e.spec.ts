@@ -228,7 +228,8 @@ describe('steering group portal in a real browser', () => {
       entry.sum += Number(line[9]);
       byService.set(line[1], entry);
     }
-    expect([...byService.keys()].sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor']);
+    // The services some member uses (tenants/*/tenant.yaml): Sundsvall pilots rules.
+    expect([...byService.keys()].sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor', 'rules']);
     for (const [service, { budget, sum }] of byService) expect({ service, sum }).toEqual({ service, sum: budget });
     expect(lines.filter((l) => l[1] === 'e-forms').map((l) => l[5])).toEqual([
       'Härnösands kommun',
