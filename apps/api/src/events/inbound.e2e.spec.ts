@@ -161,6 +161,9 @@ describe('events in over HTTP, and rules on them', () => {
       return [status, body.code];
     };
     expect(await codeOf('sundsvall', undefined, HTTP.binary(pollen(3)))).toEqual([401, 'UNAUTHENTICATED']);
+    // A token with a bad signature (signed by a key the realm never published): refused before anything is read.
+    const forged = `Bearer ${api.realm.forgedToken({ sub: 'service-account-sundsvall-system', realm_access: { roles: ['service_account'] }, organization: ['sundsvall'], azp: 'sundsvall-system', scope: 'events-in' })}`;
+    expect(await codeOf('sundsvall', forged, HTTP.binary(pollen(3)))).toEqual([401, 'UNAUTHENTICATED']);
     expect(await codeOf('sundsvall', system('sundsvall', 'profile eforms-submissions'), HTTP.binary(pollen(3)))).toEqual([
       403,
       'FORBIDDEN',
