@@ -18,7 +18,12 @@ export interface MyCasesQuery {
   includeDrafts?: boolean;
   /** Company mode: an organisationsnummer or organisation party id the person represents. */
   asOrganisation?: string | null;
+  /** Acting for another person: the party id of someone the person holds a power of attorney for. */
+  asPerson?: string | null;
 }
+
+/** Whose cases the caller works with: their own; a company's (an organisationsnummer or party id, or `asOrganisation`); another person's (`asPerson`). */
+export type ActingFor = string | null | undefined | { asOrganisation?: string | null; asPerson?: string | null };
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -51,7 +56,7 @@ export class CitizenCases {
     const tenantId = query.municipality ? this.municipalities.bySlug(query.municipality).id : null;
     const wanted = new Set<CitizenStatus>(query.statuses?.length ? query.statuses : CITIZEN_STATUS_KEYS);
     if (!query.includeDrafts) wanted.delete('saved');
-    const subject = await this.subjectFor(personPartyId, query.asOrganisation);
+    const subject = await this.subjectFor(personPartyId, { asOrganisation: query.asOrganisation, asPerson: query.asPerson });
 
     const rows = await this.asSubject(subject.partyId, (em) =>
       em.query(
@@ -88,8 +93,8 @@ export class CitizenCases {
   }
 
   /** One of the caller's cases; anyone else's (or none) is NOT_FOUND. */
-  async myCase(personPartyId: string, caseId: string, asOrganisation?: string | null): Promise<CaseView> {
-    const subject = await this.subjectFor(personPartyId, asOrganisation);
+  async myCase(personPartyId: string, caseId: string, acting?: ActingFor): Promise<CaseView> {
+    const subject = await this.subjectFor(personPartyId, acting);
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     const [row] = await this.asSubject(subject.partyId, (em) =>
       em.query(
@@ -104,12 +109,12 @@ export class CitizenCases {
   }
 
   /** The citizen's reply in a case's thread; refused once the case is closed. */
-  async reply(personPartyId: string, caseId: string, body: string, asOrganisation?: string | null): Promise<CaseView> {
+  async reply(personPartyId: string, caseId: string, body: string, acting?: ActingFor): Promise<CaseView> {
     const trimmed = typeof body === 'string' ? body.trim() : '';
     if (trimmed.length < 1 || trimmed.length > 20000) {
       throw new MinasidorValidationError('A message is 1 to 20 000 characters', [{ field: 'body', message: '1 to 20000 characters' }]);
     }
-    const subject = await this.subjectFor(personPartyId, asOrganisation);
+    const subject = await this.subjectFor(personPartyId, acting);
     await this.inCaseTenant(subject, caseId, async (em, found) => {
       if (this.municipalities.labelsOf(found.tenant_id).statusOf(found.internal_status) === 'closed') throw new CaseClosedError();
       // Inserted only while the case still has the status just checked (it may close meanwhile).
@@ -123,12 +128,12 @@ export class CitizenCases {
       if (inserted.length === 0) throw new CaseClosedError();
       await em.query(`UPDATE minasidor_case SET updated_at = now() WHERE tenant_id = $1 AND id = $2`, [found.tenant_id, caseId]);
     });
-    return this.myCase(personPartyId, caseId, asOrganisation);
+    return this.myCase(personPartyId, caseId, acting);
   }
 
   /** Marks the municipality's messages on a case as read; returns how many were unread. */
-  async markMessagesRead(personPartyId: string, caseId: string, asOrganisation?: string | null): Promise<number> {
-    const subject = await this.subjectFor(personPartyId, asOrganisation);
+  async markMessagesRead(personPartyId: string, caseId: string, acting?: ActingFor): Promise<number> {
+    const subject = await this.subjectFor(personPartyId, acting);
     return this.inCaseTenant(subject, caseId, async (em, found) => {
       const [, count] = await em.query(
         `UPDATE minasidor_message SET read_at = now()
@@ -140,12 +145,19 @@ export class CitizenCases {
   }
 
   /**
-   * The party whose cases the caller sees: themselves (everywhere), or a company they represent
-   * now, in the municipalities whose registration says so (every one for an authoritative source).
+   * The party whose cases the caller sees: themselves (everywhere), or a company or person they
+   * may act for now, in the municipalities where Mina ombud confirms it.
    */
-  private async subjectFor(personPartyId: string, asOrganisation?: string | null): Promise<RepresentedOrganisation> {
-    if (!asOrganisation) return { partyId: personPartyId, tenantIds: null };
-    return this.representations.representedOrganisation(personPartyId, asOrganisation);
+  private async subjectFor(personPartyId: string, acting?: ActingFor): Promise<RepresentedOrganisation> {
+    const { asOrganisation, asPerson } =
+      typeof acting === 'object' && acting !== null ? acting : { asOrganisation: acting, asPerson: null };
+    if (asOrganisation && asPerson)
+      throw new MinasidorValidationError('Act for a company or for a person, not both', [
+        { field: 'asPerson', message: 'not with asOrganisation' },
+      ]);
+    if (asOrganisation) return this.representations.representedOrganisation(personPartyId, asOrganisation);
+    if (asPerson) return this.representations.representedPerson(personPartyId, asPerson);
+    return { partyId: personPartyId, tenantIds: null };
   }
 
   /** A read in the subject context alone: no municipality's tenant context, whatever the request named. */

@@ -92,9 +92,28 @@ describe('representation through Mina ombud', () => {
   it('acts for another person through a private power of attorney, towards its municipality only', async () => {
     const anna = await party(ANNA);
     const erik = await party(ERIK);
+    const erikInTimra = (await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput({ personnummer: ERIK })))).caseId;
+    const erikInSundsvall = (await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput({ personnummer: ERIK })))).caseId;
     expect(await w.minasidor.representations.representedPerson(anna, erik)).toEqual({ partyId: erik, tenantIds: [w.timra.id] });
+    expect(await w.minasidor.representations.currentPersonsFor(anna)).toEqual([
+      expect.objectContaining({
+        principalPartyId: erik,
+        name: 'Erik Eriksson',
+        source: 'mina_ombud',
+        municipality: expect.objectContaining({ slug: 'timra' }),
+      }),
+    ]);
+    // Erik's Timrå case, not his Sundsvall one; and Anna's reply is recorded as hers.
+    expect((await w.minasidor.citizens.myCases(anna, { asPerson: erik })).cases.map((c) => c.id)).toEqual([erikInTimra]);
+    await expect(w.minasidor.citizens.myCase(anna, erikInSundsvall, { asPerson: erik })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const replied = await w.minasidor.citizens.reply(anna, erikInTimra, 'Jag skriver för Erik.', { asPerson: erik });
+    expect(replied.messages.map((m) => [m.author, m.body])).toEqual([['citizen', 'Jag skriver för Erik.']]);
+    await expect(w.minasidor.citizens.myCases(anna, { asPerson: erik, asOrganisation: COMPANY })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     // The power of attorney is Anna's for Erik, not the other way round.
     await expect(w.minasidor.representations.representedPerson(erik, anna)).rejects.toBeInstanceOf(NotRepresentedError);
+    expect(await w.minasidor.representations.currentPersonsFor(erik)).toEqual([]);
   });
 
   it.each([

@@ -24,6 +24,19 @@ export interface RepresentationView {
   municipality: CaseMunicipality;
 }
 
+/** A person the caller may act for (a private power of attorney), in one municipality, as Mina ombud confirmed it. */
+export interface PersonRepresentationView {
+  /** The principal's party id: what `asPerson` takes. */
+  principalPartyId: string;
+  /** The principal's name as Mina ombud gives it. */
+  name: string;
+  personPartyId: string;
+  validFrom: Date | null;
+  validTo: Date | null;
+  source: 'mina_ombud';
+  municipality: CaseMunicipality;
+}
+
 /** A representation the retired register recorded (issue 23): history for the person's data export only. */
 export interface RecordedRepresentationView {
   id: string;
@@ -50,8 +63,9 @@ export interface RepresentationOptions {
 const ORG_FORMAT = (digits: string) => `${digits.slice(0, 6)}-${digits.slice(6)}`;
 const dateOf = (value: string | undefined) => (value ? new Date(`${value}T00:00:00Z`) : null);
 
-interface CachedOrganisation {
-  organisationsnummer: string;
+/** A principal Mina ombud confirmed in one municipality: its identity number (pnr or orgnr), name and period. */
+interface ConfirmedPrincipal {
+  identityNumber: string;
   name: string;
   validFrom: string | undefined;
   validTo: string | undefined;
@@ -115,10 +129,31 @@ export class Representations {
     if (!holder) return [];
     const views: RepresentationView[] = [];
     for (const tenant of this.members()) {
-      for (const found of await this.organisationsIn(tenant, personPartyId, holder)) {
+      for (const found of await this.principalsIn(tenant, personPartyId, holder, 'ORGANISATION')) {
         views.push({
-          organisationPartyId: await this.parties.partyIdFor('organisation', found.organisationsnummer),
-          organisationsnummer: ORG_FORMAT(found.organisationsnummer),
+          organisationPartyId: await this.parties.partyIdFor('organisation', found.identityNumber),
+          organisationsnummer: ORG_FORMAT(found.identityNumber),
+          name: found.name,
+          personPartyId,
+          validFrom: dateOf(found.validFrom),
+          validTo: dateOf(found.validTo),
+          source: 'mina_ombud',
+          municipality: this.municipalities.municipalityOf(tenant.id),
+        });
+      }
+    }
+    return views;
+  }
+
+  /** The people the person may act for now (private powers of attorney), one entry per municipality. */
+  async currentPersonsFor(personPartyId: string): Promise<PersonRepresentationView[]> {
+    const holder = await this.personnummerOf(personPartyId);
+    if (!holder) return [];
+    const views: PersonRepresentationView[] = [];
+    for (const tenant of this.members()) {
+      for (const found of await this.principalsIn(tenant, personPartyId, holder, 'PRIVAT')) {
+        views.push({
+          principalPartyId: await this.parties.partyIdFor('person', found.identityNumber),
           name: found.name,
           personPartyId,
           validFrom: dateOf(found.validFrom),
@@ -199,16 +234,23 @@ export class Representations {
     throw new NotRepresentedError();
   }
 
-  /** The companies Mina ombud confirms for the person in one municipality, with names and periods. */
-  private async organisationsIn(tenant: Tenant, personPartyId: string, holder: string): Promise<CachedOrganisation[]> {
-    const key = `${tenant.id}:${personPartyId}:organisations`;
+  /** The principals (companies or people) Mina ombud confirms for the person in one municipality, with names and periods. */
+  private async principalsIn(
+    tenant: Tenant,
+    personPartyId: string,
+    holder: string,
+    role: 'ORGANISATION' | 'PRIVAT',
+  ): Promise<ConfirmedPrincipal[]> {
+    const key = `${tenant.id}:${personPartyId}:principals:${role}`;
     const cached = await this.cache.get(key);
-    if (cached !== undefined) return JSON.parse(cached) as CachedOrganisation[];
+    if (cached !== undefined) return JSON.parse(cached) as ConfirmedPrincipal[];
     const { client, settings, tredjeman } = this.connections.of(tenant);
-    const contexts = (
-      await client.searchAuthorisations({ tredjeman, holder, roles: ['ORGANISATION'], codes: settings.authorisations })
-    ).filter(
-      (context) => context.fullmaktsgivare.typ === 'orgnr' && context.behorigheter.some((b) => settings.authorisations.includes(b.kod)),
+    const typ = role === 'ORGANISATION' ? 'orgnr' : 'pnr';
+    const contexts = (await client.searchAuthorisations({ tredjeman, holder, roles: [role], codes: settings.authorisations })).filter(
+      (context) =>
+        context.fullmaktsgivare.typ === typ &&
+        context.fullmaktsgivare.id !== holder &&
+        context.behorigheter.some((b) => settings.authorisations.includes(b.kod)),
     );
     let periods = new Map<string, { giltigFrom: string; giltigTom?: string }>();
     if (contexts.length > 0) {
@@ -218,12 +260,8 @@ export class Representations {
     }
     const found = contexts.map((context) => {
       const period = context.behorigheter.map((b) => periods.get(b.fullmakt)).find(Boolean);
-      return {
-        organisationsnummer: context.fullmaktsgivare.id,
-        name: context.fullmaktsgivare.namn,
-        validFrom: period?.giltigFrom,
-        validTo: period?.giltigTom,
-      };
+      const name = [context.fullmaktsgivare.fornamn, context.fullmaktsgivare.namn].filter(Boolean).join(' ');
+      return { identityNumber: context.fullmaktsgivare.id, name, validFrom: period?.giltigFrom, validTo: period?.giltigTom };
     });
     await this.cache.set(key, JSON.stringify(found), settings.cacheSeconds);
     return found;

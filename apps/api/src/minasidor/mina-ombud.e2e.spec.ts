@@ -105,4 +105,43 @@ describe('Mina sidor company mode through Mina ombud (GraphQL)', () => {
     };
     expect((await gql(anna, COMPANY_CASES, { org: COMPANY })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it("lets a resident act for another person through a private power of attorney: that person's cases in Timrå only", async () => {
+    const system = (tenant: string) => ({
+      authorization: `Bearer ${api.realm.token({ sub: `${tenant}-system`, realm_access: { roles: ['service_account'] }, organization: [tenant], azp: `${tenant}-system` })}`,
+      'x-kommuna-tenant': tenant,
+    });
+    for (const tenant of ['timra', 'sundsvall']) {
+      const made = await gql(system(tenant), 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }', {
+        input: {
+          source: 'procapita',
+          externalCaseId: `erik-${tenant}`,
+          errandNumber: `ERIK-${tenant.toUpperCase()}`,
+          caseType: 'bistand',
+          unit: 'socialtjanst',
+          title: { sv: 'Ansökan', en: 'Application' },
+          subject: { personnummer: '197110109878' },
+        },
+      });
+      expect(made.errors).toBeUndefined();
+    }
+    const anna = {
+      authorization: `Bearer ${api.realm.token({ sub: 'anna', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' })}`,
+    };
+    const persons = await gql(anna, '{ myRepresentedPersons { principalPartyId name source municipality { slug } } }');
+    expect(persons.errors).toBeUndefined();
+    expect(persons.data.myRepresentedPersons).toEqual([
+      { principalPartyId: expect.any(String), name: 'Erik Eriksson', source: 'mina_ombud', municipality: { slug: 'timra' } },
+    ]);
+    const erik = persons.data.myRepresentedPersons[0].principalPartyId;
+    const cases = await gql(anna, 'query($p: String) { myCases(asPerson: $p) { nodes { errandNumber municipality { slug } } } }', {
+      p: erik,
+    });
+    expect(cases.errors).toBeUndefined();
+    expect(cases.data.myCases.nodes).toEqual([{ errandNumber: 'ERIK-TIMRA', municipality: { slug: 'timra' } }]);
+    // Lena holds no power of attorney for Erik.
+    expect(
+      (await gql(lena, 'query($p: String) { myCases(asPerson: $p) { nodes { id } } }', { p: erik })).errors?.[0]?.extensions?.code,
+    ).toBe('FORBIDDEN');
+  });
 });

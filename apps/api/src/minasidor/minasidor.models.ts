@@ -271,6 +271,29 @@ export class CaseRepresentation {
   municipality!: CaseMunicipality;
 }
 
+@ObjectType({
+  description: 'That a person may act for another person in Mina sidor (a private power of attorney), as Mina ombud confirms it',
+})
+export class PersonRepresentation {
+  @Field(() => ID, { description: 'The person acted for: pass as asPerson' })
+  principalPartyId!: string;
+
+  @Field({ description: "The person's name as Mina ombud gives it" })
+  name!: string;
+
+  @Field(() => Date, { nullable: true, description: "The power of attorney's first day, where Mina ombud lists it" })
+  validFrom!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Its last day; null: until further notice' })
+  validTo!: Date | null;
+
+  @Field({ description: "mina_ombud: Bolagsverket's digital powers of attorney" })
+  source!: string;
+
+  @Field(() => CaseMunicipality, { description: 'The municipality the power of attorney holds towards: only its cases are shown' })
+  municipality!: CaseMunicipality;
+}
+
 @ObjectType({ description: 'A recorded staff read of a case' })
 export class StaffCaseRead {
   @Field()

@@ -11,6 +11,7 @@ import {
   CaseStatusInput,
   CaseUpsertInput,
   CaseWriteResult,
+  PersonRepresentation,
   StaffCaseRead,
 } from './minasidor.models';
 
@@ -54,9 +55,15 @@ export class MinasidorCitizenResolver {
       description: 'Company mode: an organisationsnummer or party id you represent',
     })
     asOrganisation: string | null,
+    @Args('asPerson', {
+      type: () => String,
+      nullable: true,
+      description: 'Acting for another person: their party id (myRepresentedPersons)',
+    })
+    asPerson: string | null,
   ): Promise<CaseConnection> {
     return this.minasidor.citizens
-      .myCases(partyOf(principal), { first, after, municipality, statuses: status, includeDrafts, asOrganisation })
+      .myCases(partyOf(principal), { first, after, municipality, statuses: status, includeDrafts, asOrganisation, asPerson })
       .then(toConnection);
   }
 
@@ -66,14 +73,26 @@ export class MinasidorCitizenResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID }) id: string,
     @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('asPerson', {
+      type: () => String,
+      nullable: true,
+      description: 'Acting for another person: their party id (myRepresentedPersons)',
+    })
+    asPerson: string | null,
   ): Promise<Case> {
-    return this.minasidor.citizens.myCase(partyOf(principal), id, asOrganisation);
+    return this.minasidor.citizens.myCase(partyOf(principal), id, { asOrganisation, asPerson });
   }
 
   @Allow('citizen', 'company_representative')
   @Query(() => [CaseRepresentation], { description: 'The organisations I may act for (company mode)' })
   myOrganisations(@CurrentPrincipal() principal: Principal): Promise<CaseRepresentation[]> {
     return this.minasidor.representations.currentFor(partyOf(principal));
+  }
+
+  @Allow('citizen', 'company_representative')
+  @Query(() => [PersonRepresentation], { description: 'The people I may act for (private powers of attorney in Mina ombud)' })
+  myRepresentedPersons(@CurrentPrincipal() principal: Principal): Promise<PersonRepresentation[]> {
+    return this.minasidor.representations.currentPersonsFor(partyOf(principal));
   }
 
   @Allow('citizen', 'company_representative')
@@ -89,8 +108,14 @@ export class MinasidorCitizenResolver {
     @Args('caseId', { type: () => ID }) caseId: string,
     @Args('body') body: string,
     @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('asPerson', {
+      type: () => String,
+      nullable: true,
+      description: 'Acting for another person: their party id (myRepresentedPersons)',
+    })
+    asPerson: string | null,
   ): Promise<Case> {
-    return this.minasidor.citizens.reply(partyOf(principal), caseId, body, asOrganisation);
+    return this.minasidor.citizens.reply(partyOf(principal), caseId, body, { asOrganisation, asPerson });
   }
 
   @Allow('citizen', 'company_representative')
@@ -99,8 +124,14 @@ export class MinasidorCitizenResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID }) caseId: string,
     @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('asPerson', {
+      type: () => String,
+      nullable: true,
+      description: 'Acting for another person: their party id (myRepresentedPersons)',
+    })
+    asPerson: string | null,
   ): Promise<number> {
-    return this.minasidor.citizens.markMessagesRead(partyOf(principal), caseId, asOrganisation);
+    return this.minasidor.citizens.markMessagesRead(partyOf(principal), caseId, { asOrganisation, asPerson });
   }
 }
 

@@ -369,6 +369,8 @@ describe('isolation, adversarially', () => {
       .map((f) => f.name)
       .sort();
     expect(minasidorMutations).toEqual(MINASIDOR_MUTATIONS);
+    // Acting for Erik (asPerson): only someone Mina ombud confirms may, and nobody here is.
+    const erik = await api.runtime.parties.partyIdFor('person', ERIK);
     const calls: Record<string, Array<[string, Record<string, unknown>]>> = {
       upsertCase: [
         [
@@ -409,10 +411,15 @@ describe('isolation, adversarially', () => {
           { id, org: COMPANY },
         ],
         ['mutation($id: ID!) { replyToMyCase(caseId: $id, body: "Falskt") { id } }', { id: secrets.case }],
+        [
+          'mutation($id: ID!, $p: String) { replyToMyCase(caseId: $id, body: "Falskt", asPerson: $p) { id } }',
+          { id: secrets.case, p: erik },
+        ],
       ],
       markMyCaseMessagesRead: [
         ['mutation($id: ID!, $org: String) { markMyCaseMessagesRead(caseId: $id, asOrganisation: $org) }', { id, org: COMPANY }],
         ['mutation($id: ID!) { markMyCaseMessagesRead(caseId: $id) }', { id: secrets.case }],
+        ['mutation($id: ID!, $p: String) { markMyCaseMessagesRead(caseId: $id, asPerson: $p) }', { id: secrets.case, p: erik }],
       ],
     };
     expect(Object.keys(calls).sort()).toEqual(MINASIDOR_MUTATIONS);
