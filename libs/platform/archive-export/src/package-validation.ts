@@ -4,11 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { ArchivePackageInvalidError } from './errors';
-import { ERMS_PATH, NS, PACKAGE_SCHEMAS, PREMIS_PATH, SCHEMAS_DIR } from './package-layout';
+import { ERMS_PATH, NS, PACKAGE_SCHEMAS, PREMIS_PATH, SCHEMAS_DIR, SIP_PROFILE } from './package-layout';
 
 /** What validating a package checked: each document against its schema, and each file against METS.xml. */
 export interface PackageValidation {
   schemas: Array<{ document: string; schema: string }>;
+  /** The CSIP/SIP profile requirements checked beyond the schemas (their ids, e.g. CSIP80). */
+  profileRequirements: string[];
   filesVerified: number;
 }
 
@@ -26,7 +28,81 @@ export async function validateSipPackage(directory: string): Promise<PackageVali
     { document: PREMIS_PATH, schema: PACKAGE_SCHEMAS.premis },
   ];
   for (const check of checks) await xmllint(path.join(directory, check.document), path.join(SCHEMAS_DIR, check.schema));
-  return { schemas: checks, filesVerified: verifyFiles(directory) };
+  const mets = new DOMParser().parseFromString(fs.readFileSync(path.join(directory, 'METS.xml'), 'utf8'), 'application/xml');
+  return {
+    schemas: checks,
+    profileRequirements: checkProfile(mets, path.basename(directory)),
+    filesVerified: verifyFiles(mets, directory),
+  };
+}
+
+/**
+ * The E-ARK CSIP 2.2 and SIP 2.2 requirements a schema cannot express, for the parts this export
+ * writes: the package identity and type, the creating software, the metadata sections' ids and
+ * dates, the file groups and the CSIP structural map pointing at them. Returns the ids checked.
+ */
+function checkProfile(mets: Document, folder: string): string[] {
+  const requirements: Array<{ id: string; what: string; met: boolean }> = [];
+  const meets = (id: string, what: string, met: boolean) => requirements.push({ id, what, met });
+  const root = mets.documentElement;
+  const all = (name: string, parent: Element = root) => Array.from(parent.getElementsByTagNameNS(NS.mets, name));
+  const children = (element: Element | undefined, name: string) =>
+    element ? all(name, element).filter((c) => c.parentNode === element) : [];
+  const has = (element: Element | undefined, ...attributes: string[]) =>
+    Boolean(element) && attributes.every((a) => element?.getAttribute(a));
+
+  meets('CSIP1', `mets/@OBJID is the package's folder name (${folder})`, root.getAttribute('OBJID') === folder);
+  meets('CSIP2', 'mets/@TYPE declares the content category', has(root, 'TYPE'));
+  meets('SIP2', `mets/@PROFILE is ${SIP_PROFILE}`, root.getAttribute('PROFILE') === SIP_PROFILE);
+  const [header] = all('metsHdr');
+  meets('CSIP7', 'metsHdr/@CREATEDATE', has(header, 'CREATEDATE'));
+  meets('SIP4', 'metsHdr/@csip:OAISPACKAGETYPE is SIP', header?.getAttributeNS(NS.csip, 'OAISPACKAGETYPE') === 'SIP');
+  const software = children(header, 'agent').find(
+    (a) => a.getAttribute('ROLE') === 'CREATOR' && a.getAttribute('TYPE') === 'OTHER' && a.getAttribute('OTHERTYPE') === 'SOFTWARE',
+  );
+  const version = children(software, 'note').find((n) => n.getAttributeNS(NS.csip, 'NOTETYPE') === 'SOFTWARE VERSION');
+  meets(
+    'CSIP10-16',
+    'a CREATOR/OTHER/SOFTWARE agent with its name and SOFTWARE VERSION note',
+    Boolean(children(software, 'name')[0]?.textContent && version?.textContent),
+  );
+  for (const section of [...all('dmdSec'), ...all('digiprovMD')])
+    meets('CSIP18-19/33', `${section.localName} has ID and CREATED`, has(section, 'ID', 'CREATED'));
+  const groups = all('fileGrp');
+  const groupIds = new Set(groups.map((g) => g.getAttribute('ID')));
+  meets(
+    'CSIP113',
+    'a fileGrp USE="Schemas"',
+    groups.some((g) => g.getAttribute('USE') === 'Schemas'),
+  );
+  meets(
+    'CSIP114',
+    'a fileGrp whose USE starts with "Representations"',
+    groups.some((g) => g.getAttribute('USE')?.startsWith('Representations')),
+  );
+  const maps = all('structMap').filter((m) => m.getAttribute('LABEL') === 'CSIP');
+  meets(
+    'CSIP80-83',
+    'one structMap TYPE="PHYSICAL" LABEL="CSIP" with an ID',
+    maps.length === 1 && maps[0].getAttribute('TYPE') === 'PHYSICAL' && has(maps[0], 'ID'),
+  );
+  const top = children(maps.length === 1 ? maps[0] : undefined, 'div');
+  meets('CSIP84-85', 'the CSIP structMap has a single division with an ID', top.length === 1 && has(top[0], 'ID'));
+  const division = (label: string) => children(top.length === 1 ? top[0] : undefined, 'div').find((d) => d.getAttribute('LABEL') === label);
+  meets('CSIP88-92', 'a Metadata division naming the dmdSec and amdSec sections', has(division('Metadata'), 'ID', 'DMDID', 'ADMID'));
+  for (const [id, label] of [
+    ['CSIP118', 'Schemas'],
+    ['CSIP119', 'Representations'],
+  ]) {
+    const pointers = children(division(label), 'fptr').map((f) => f.getAttribute('FILEID'));
+    meets(id, `the ${label} division points at its file groups`, pointers.length > 0 && pointers.every((p) => groupIds.has(p)));
+  }
+  const failed = requirements.filter((r) => !r.met);
+  if (failed.length > 0)
+    throw new ArchivePackageInvalidError(
+      `METS.xml does not meet the CSIP/SIP profile:\n${failed.map((r) => `${r.id}: ${r.what}`).join('\n')}`,
+    );
+  return requirements.map((r) => r.id);
 }
 
 function xmllint(document: string, schema: string): Promise<void> {
@@ -48,8 +124,7 @@ function xmllint(document: string, schema: string): Promise<void> {
   });
 }
 
-function verifyFiles(directory: string): number {
-  const mets = new DOMParser().parseFromString(fs.readFileSync(path.join(directory, 'METS.xml'), 'utf8'), 'application/xml');
+function verifyFiles(mets: Document, directory: string): number {
   const listed = new Map<string, { size: string; checksum: string }>();
   const described = (element: Element, href: string | null) => {
     if (!href) throw new ArchivePackageInvalidError(`METS.xml: a ${element.localName} has no xlink:href`);

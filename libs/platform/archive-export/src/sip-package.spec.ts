@@ -174,6 +174,33 @@ describe('a closed case as an E-ARK SIP', () => {
     expect((error as Error).message).toMatch(/METS\.xml does not validate against archive-package\.xsd:\n.*OAISPACKAGETYPE.*PARCEL/);
   });
 
+  it('checks the CSIP/SIP profile beyond the schemas: the package id, the structural map and what it points at', async () => {
+    const good = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'a-')));
+    expect((await validateSipPackage(good.directory)).profileRequirements).toEqual(
+      expect.arrayContaining(['CSIP1', 'SIP2', 'SIP4', 'CSIP10-16', 'CSIP80-83', 'CSIP88-92', 'CSIP118', 'CSIP119']),
+    );
+    const edit = (written: { directory: string }, from: string, to: string) => {
+      const file = path.join(written.directory, 'METS.xml');
+      const text = fs.readFileSync(file, 'utf8');
+      expect(text).toContain(from);
+      fs.writeFileSync(file, text.replace(from, to));
+    };
+    const unlabelled = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'b-')));
+    edit(unlabelled, 'LABEL="CSIP"', 'LABEL="Physical"');
+    await expect(validateSipPackage(unlabelled.directory)).rejects.toThrow(
+      /does not meet the CSIP\/SIP profile:\nCSIP80-83: .*\nCSIP84-85/,
+    );
+    const dangling = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'c-')));
+    edit(dangling, '<fptr FILEID="filegrp-rep1"/>', '<fptr FILEID="filegrp-elsewhere"/>');
+    await expect(validateSipPackage(dangling.directory)).rejects.toThrow(
+      /^METS\.xml does not meet the CSIP\/SIP profile:\nCSIP119: the Representations division/,
+    );
+    // A package folder renamed after writing no longer matches its OBJID.
+    const renamed = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'd-')));
+    fs.renameSync(renamed.directory, `${renamed.directory}-copy`);
+    await expect(validateSipPackage(`${renamed.directory}-copy`)).rejects.toThrow(/CSIP1: mets\/@OBJID is the package's folder name/);
+  });
+
   it('refuses a case a service still has open, one nobody knows and one whose content retention removed', async () => {
     const open = parts({ minasidor: { closed: false, closedAt: null, status: 'in_progress' } });
     const error = await collect(open).catch((e: unknown) => e);
