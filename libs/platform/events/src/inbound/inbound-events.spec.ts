@@ -262,6 +262,19 @@ describe('events in', () => {
       expect((await announced(timra)).map((o) => o.data.id)).toEqual(expect.arrayContaining([binary.id, structured.id]));
     });
 
+    it('keeps taking events as a background task until it is stopped', async () => {
+      const event = pollenEvent();
+      consumer.start();
+      try {
+        await publish(inboundSubject(timra.slug, POLLEN), event, 'binary');
+        const has = async () => (await stored(timra)).some((r: { event_id: string }) => r.event_id === event.id);
+        for (let tries = 0; tries < 100 && !(await has()); tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await has()).toBe(true);
+      } finally {
+        await consumer.stop();
+      }
+    });
+
     it('refuses (and never redelivers) an event naming another municipality, or filed under another type', async () => {
       const foreign = pollenEvent({ [TENANT_EXTENSION]: sundsvall.slug });
       const misfiled = pollenEvent();

@@ -85,12 +85,15 @@ export class NatsInboundConsumer {
     if (this.running) return;
     this.stopped = false;
     this.running = (async () => {
-      await this.ensureConsumer();
+      let ready = false;
       while (!this.stopped) {
         try {
+          // NATS may be down at start or restart without the stream: made sure of until it works.
+          if (!ready) ready = Boolean(await this.ensureConsumer());
           const handled = await this.takeOnce();
           if (handled === 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, 200));
         } catch (error) {
+          ready = false;
           this.options.onError?.(error as Error, { subject: INBOUND_SUBJECT_PREFIX, refused: false });
           if (!this.stopped) await new Promise((resolve) => setTimeout(resolve, 1000));
         }
