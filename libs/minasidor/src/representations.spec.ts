@@ -153,8 +153,13 @@ describe('representation through Mina ombud', () => {
     const lena = await party(LENA);
     await simulator.reset();
     expect((await minasidor.citizens.myCases(lena, { asOrganisation: COMPANY })).cases.map((c) => c.id)).toEqual([cases.sundsvall]);
-    const asked = (await simulator.records()).searches.length;
-    expect(asked).toBe(2); // one per municipality
+    expect((await simulator.records()).searches.length).toBe(2); // one per municipality
+    // The list of companies is other searches, under the access tokens already issued (one per municipality's client).
+    expect((await minasidor.representations.currentFor(lena)).map((r) => r.municipality.slug)).toEqual(['sundsvall']);
+    const records = await simulator.records();
+    expect(records.searches.length).toBeGreaterThan(2);
+    expect(records.tokenRequests).toBe(2);
+    const asked = records.searches.length;
 
     // From now on every fresh answer would be forged: what is served comes from the cache alone.
     await simulator.configure({ answerFault: 'tampered' });
