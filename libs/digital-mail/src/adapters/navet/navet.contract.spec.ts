@@ -5,6 +5,7 @@ import { AdapterConfigurationError, PermanentAdapterError, PersonRecord, Transie
 import { paperAddressOf, PROTECTED_IDENTITY_HELD } from '../../content/recipient';
 import { FORWARDING_ADDRESS, NAVET_PEOPLE, SEKRETESS_ADDRESS } from '../../testing/navet-people';
 import { SimulatorProcess, startSimulatorProcess } from '../../testing/simulator-process';
+import { ClientCredentialsToken } from './access-token';
 import { NavetClient, schemaProblems, validateNavetAnswer, validateNavetRequest } from './navet-client';
 import { NAVET_MAX_IDS_PER_CALL } from './navet-v3.schema';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
@@ -95,6 +96,24 @@ describe('population register: Navet v3 adapter against the simulator (contract)
     const ids = records.lookups.map((l) => l.correlationId);
     expect(new Set(ids).size).toBe(3);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('keeps the token until shortly before it expires, then gets a new one; concurrent callers share one request', async () => {
+    let clock = 1_000_000;
+    const connection = navetSimulatorConnection(simulator.url);
+    const token = new ClientCredentialsToken(
+      { tokenUrl: connection.tokenUrl, clientId: connection.clientId, clientSecret: connection.clientSecret },
+      'Navet',
+      () => clock,
+    );
+    const [first, same] = await Promise.all([token.get(), token.get()]);
+    expect(same).toBe(first);
+    clock += 269_000; // the simulator's tokens live 300 s; renewed 30 s before
+    expect(await token.get()).toBe(first);
+    expect((await navet.records()).tokenRequests).toBe(1);
+    clock += 2_000;
+    expect(await token.get()).not.toBe(first);
+    expect((await navet.records()).tokenRequests).toBe(2);
   });
 
   it(`splits a lookup of more than ${NAVET_MAX_IDS_PER_CALL} people into calls the contract allows`, async () => {
