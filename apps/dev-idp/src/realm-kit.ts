@@ -76,6 +76,13 @@ export function demoSubject(username: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * A demo user's subject in a realm: demoSubject in the shared realm `kommuna`, realm-qualified in
+ * any other (Keycloak's user ids are unique across its realms; realmSubject in platform-testing).
+ */
+export const realmSubject = (realm: string, username: string) =>
+  realm === 'kommuna' ? demoSubject(username) : demoSubject(`${realm}/${username}`);
+
 /** A realm's own RS256 key: the private JWK for oidc-provider, the public key to check its tokens. */
 export function signingKey(realm: string): { jwk: Record<string, unknown>; publicKey: KeyObject } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -8,6 +8,7 @@ import Provider, { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import {
   DEMO_PASSWORD,
   demoSubject,
+  realmSubject,
   EID_BROKER_CLIENT,
   escapeHtml,
   identityNumberClaims,
@@ -110,14 +111,17 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
   const { baseUrl, realm, audience, tenants, users, redirectUris, eid } = options;
   const issuer = `${baseUrl}/realms/${realm}`;
   const { jwk, publicKey } = signingKey(realm);
-  const accounts = new Map([...users.values()].map((user) => [demoSubject(user.username), user]));
+  const subjectOf = (username: string) => realmSubject(realm, username);
+  const accounts = new Map([...users.values()].map((user) => [subjectOf(user.username), user]));
   const resource = `urn:kommuna:${audience}`;
-  const resourceServer = { scope: 'openid', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } } as const;
+  const resourceServer = { scope: 'openid offline_access', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } } as const;
 
   /** A grant with everything the client asked for: Kommuna's clients are first-party, as at Keycloak. */
   const grantRequested = async (grant: InstanceType<Provider['Grant']>, scope: string | undefined): Promise<void> => {
-    grant.addOIDCScope(['openid', ...(scope ?? '').split(' ').filter(Boolean)].join(' '));
-    grant.addResourceScope(resource, 'openid');
+    const requested = ['openid', ...(scope ?? '').split(' ').filter(Boolean)].join(' ');
+    grant.addOIDCScope(requested);
+    // The access token names the granted scopes (offline_access too), as Keycloak's does.
+    grant.addResourceScope(resource, requested);
     await grant.save();
   };
 
@@ -233,7 +237,7 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
           jwt.header = { typ: 'JWT' };
           Object.assign(jwt.payload, keycloakClaims(accountId ? accountOf(accounts, accountId) : undefined, client), {
             aud: client.clientId === DEV_OTHER_AUDIENCE_CLIENT ? 'account' : audience,
-            sub: accountId ?? demoSubject(`service-account-${client.clientId}`),
+            sub: accountId ?? subjectOf(`service-account-${client.clientId}`),
             ...(sessionUid ? { sid: sessionUid } : {}),
             // A municipality's system may take e-forms submissions into its case system (CASE_SYSTEM_SCOPE, platform-auth) and deliver events in (INBOUND_EVENTS_SCOPE, platform-events).
             scope: [
@@ -266,11 +270,11 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
       const client = ctx.oidc.client;
       if (!client) throw new errors.InvalidClient('client authentication failed');
       // A grant per login, as an authorization-code login would have, so tokens can be revoked by it.
-      const grant = new provider.Grant({ accountId: demoSubject(user.username), clientId: client.clientId });
+      const grant = new provider.Grant({ accountId: subjectOf(user.username), clientId: client.clientId });
       grant.addOIDCScope('openid');
       grant.addResourceScope(resource, 'openid');
       const grantId = await grant.save();
-      const token = new provider.AccessToken({ accountId: demoSubject(user.username), client, grantId, gty: 'password', scope: 'openid' });
+      const token = new provider.AccessToken({ accountId: subjectOf(user.username), client, grantId, gty: 'password', scope: 'openid' });
       token.resourceServer = new (provider as unknown as { ResourceServer: new (id: string, info: object) => never }).ResourceServer(
         resource,
         resourceServer,
@@ -281,7 +285,19 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
     ['username', 'password', 'scope'],
   );
 
-  const handlers = new RealmHandlers({ provider, issuer, publicKey, revoked, secrets, accounts, users, eid, baseUrl, realm });
+  const handlers = new RealmHandlers({
+    provider,
+    grantRequested,
+    issuer,
+    publicKey,
+    revoked,
+    secrets,
+    accounts,
+    users,
+    eid,
+    baseUrl,
+    realm,
+  });
   return {
     issuer,
     handle(req, res, pathInRealm) {
@@ -312,6 +328,8 @@ export function createTenantRealm(options: TenantRealmOptions): ServedRealm {
 
 interface RealmState {
   provider: Provider;
+  /** Grants (and saves) everything a client asked for. */
+  grantRequested(grant: InstanceType<Provider['Grant']>, scope: string | undefined): Promise<void>;
   issuer: string;
   publicKey: KeyObject;
   revoked: Set<string>;
@@ -428,9 +446,11 @@ class RealmHandlers {
   async hintedLogout(req: http.IncomingMessage, res: http.ServerResponse, pathInRealm: string): Promise<void> {
     const xsrf = new URL(pathInRealm, 'http://realm').searchParams.get('xsrf') ?? '';
     for await (const chunk of req) void chunk; // a GET has no body; read to its end so oidc-provider takes req.body
+    const form = { xsrf, logout: 'yes' };
     req.method = 'POST';
     req.headers['content-type'] = 'application/x-www-form-urlencoded';
-    (req as http.IncomingMessage & { body?: Record<string, string> }).body = { xsrf, logout: 'yes' };
+    req.headers['content-length'] = String(new URLSearchParams(form).toString().length);
+    (req as http.IncomingMessage & { body?: Record<string, string> }).body = form;
     serveProvider(this.realm.provider, req, res, `${KEYCLOAK_ROUTES.end_session}/confirm`);
   }
 
@@ -443,9 +463,8 @@ class RealmHandlers {
       const grant =
         (details.grantId ? await provider.Grant.find(details.grantId) : undefined) ??
         new provider.Grant({ clientId: String(details.params.client_id), accountId: details.session?.accountId });
-      const missing = details.prompt.details as { missingOIDCScope?: string[] };
-      grant.addOIDCScope(['openid', ...(missing.missingOIDCScope ?? []), ...String(details.params.scope ?? '').split(' ')].join(' '));
-      const grantId = await grant.save();
+      await this.realm.grantRequested(grant, String(details.params.scope ?? ''));
+      const grantId = grant.jti;
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
       return;
     }
@@ -460,7 +479,12 @@ class RealmHandlers {
     if (!user || form.get('password') !== DEMO_PASSWORD) {
       return sendHtml(res, 401, loginPage(action, brokerLink, 'Fel användarnamn eller lösenord.'));
     }
-    await provider.interactionFinished(req, res, { login: { accountId: demoSubject(user.username) } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: realmSubject(this.realm.realm, user.username) } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   /** Keycloak's /broker/eid/login: off to the eID provider, with PKCE, state and nonce, as Keycloak's broker does. */

@@ -96,6 +96,13 @@ export function demoSubject(username: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * A demo user's subject in a realm: demoSubject in the shared realm `kommuna`, realm-qualified in a
+ * municipality's own (Keycloak's user ids are unique across its realms); dev-idp does the same.
+ */
+export const realmSubject = (realm: string, username: string) =>
+  realm === 'kommuna' ? demoSubject(username) : demoSubject(`${realm}/${username}`);
+
 interface RealmClient {
   clientId: string;
   publicClient?: boolean;
@@ -116,13 +123,20 @@ interface DemoUser {
 }
 
 /** dev-idp's demo people (apps/dev-idp/src/main.ts, README "Logging in"), for the same realm. */
-function demoUsers(members: Array<{ slug: string; organization: string }>): DemoUser[] {
+function demoUsers(realm: string, members: Array<{ slug: string; organization: string }>): DemoUser[] {
+  // The platform's people belong to the shared realm (as at dev-idp), residents and staff to every one.
+  const platform: DemoUser[] =
+    realm === 'kommuna'
+      ? [
+          { username: 'styrgrupp', firstName: 'Styrgrupps', lastName: 'Ledamot', roles: ['steering_group'] },
+          { username: 'plattform', firstName: 'Plattforms', lastName: 'Administratör', roles: ['platform_admin'] },
+        ]
+      : [];
   return [
     { username: 'medborgare-anna', firstName: 'Anna', lastName: 'Andersson', roles: ['citizen'], personnummer: '199001019802' },
     { username: 'medborgare-erik', firstName: 'Erik', lastName: 'Eriksson', roles: ['citizen'], personnummer: '197110109878' },
     { username: 'foretag-lena', firstName: 'Lena', lastName: 'Lind', roles: ['company_representative'], personnummer: '196502029884' },
-    { username: 'styrgrupp', firstName: 'Styrgrupps', lastName: 'Ledamot', roles: ['steering_group'] },
-    { username: 'plattform', firstName: 'Plattforms', lastName: 'Administratör', roles: ['platform_admin'] },
+    ...platform,
     ...members.flatMap(({ slug, organization }): DemoUser[] => [
       {
         username: `${slug}-socialtjanst`,
@@ -162,7 +176,8 @@ export function devRealm(
   });
   const web = clients.find((c) => c.clientId === 'kommuna-web');
   if (!web) throw new Error('the realm export has no kommuna-web client');
-  const users = demoUsers(members);
+  const realmName = String(realmExport.realm);
+  const users = demoUsers(realmName, members);
   return {
     ...realmExport,
     clients: [
@@ -193,9 +208,9 @@ export function devRealm(
       },
     ],
     users: [
-      ...((realmExport.users as Array<{ username: string }>) ?? []).map((u) => ({ ...u, id: demoSubject(u.username) })),
+      ...((realmExport.users as Array<{ username: string }>) ?? []).map((u) => ({ ...u, id: realmSubject(realmName, u.username) })),
       ...users.map((u) => ({
-        id: demoSubject(u.username),
+        id: realmSubject(realmName, u.username),
         username: u.username,
         enabled: true,
         firstName: u.firstName,
@@ -263,6 +278,11 @@ export interface KeycloakStartOptions {
   redirectUris?: string[];
   /** Where the eID broker sends residents: a dev-idp's realm `eid` (default: the export's, dev-idp on its default port). */
   eidIssuer?: string;
+  /**
+   * The realm exports to import (default: the committed infra/keycloak/kommuna-realm.json), e.g. the
+   * shared realm and a municipality's own, generated from a test's tenant files; each gets the dev layer.
+   */
+  realmExports?: Array<Record<string, unknown>>;
   /** Echo Keycloak's log lines (npm run keycloak:start). */
   onOutput?: (chunk: string) => void;
   timeoutMs?: number;
@@ -297,11 +317,10 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   const port = options.port ?? (await freePort());
   const managementPort = await freePort();
   const home = temporaryHome(distribution);
-  const realm = devRealm(JSON.parse(fs.readFileSync(REALM_EXPORT_FILE, 'utf8')), {
-    redirectUris: options.redirectUris,
-    eidIssuer: options.eidIssuer,
-  });
-  fs.writeFileSync(path.join(home, 'data/import/kommuna-realm.json'), JSON.stringify(realm));
+  for (const realmExport of options.realmExports ?? [JSON.parse(fs.readFileSync(REALM_EXPORT_FILE, 'utf8'))]) {
+    const realm = devRealm(realmExport, { redirectUris: options.redirectUris, eidIssuer: options.eidIssuer });
+    fs.writeFileSync(path.join(home, `data/import/${String(realm.realm)}-realm.json`), JSON.stringify(realm));
+  }
 
   const started = Date.now();
   const child: ChildProcess = spawn(
