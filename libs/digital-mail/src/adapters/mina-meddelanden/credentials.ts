@@ -66,12 +66,26 @@ export function assertUsable(key: SigningKey, name: string, now = new Date()): v
   }
 }
 
-/** Credentials from the certificate folder, by the names tenant.yaml gives. */
-export function namedCredentials(dir: string, organisationRef: string, sealRef?: string): CredentialSource {
+/**
+ * Credentials from the certificate folder, by the names tenant.yaml gives. Read again at most
+ * once a minute (a renewed certificate is picked up without a restart); in between the same
+ * objects, so parsed keys and kept-alive TLS connections are reused.
+ */
+export function namedCredentials(dir: string, organisationRef: string, sealRef?: string, refreshMs = 60_000): CredentialSource {
+  let cached: { credentials: MailboxCredentials; readAt: number } | undefined;
   return async () => {
+    if (cached && Date.now() - cached.readAt < refreshMs) return cached.credentials;
     const organisation = readNamedCertificate(dir, organisationRef);
     const seal = sealRef ? readNamedCertificate(dir, sealRef).key : organisation.key;
-    return { organisation: organisation.key, seal, serviceCaPem: organisation.caPem };
+    const same = (a: SigningKey, b: SigningKey) => a.certificatePem === b.certificatePem && a.privateKeyPem === b.privateKeyPem;
+    const previous = cached?.credentials;
+    const credentials: MailboxCredentials = {
+      organisation: previous && same(previous.organisation, organisation.key) ? previous.organisation : organisation.key,
+      seal: previous && same(previous.seal, seal) ? previous.seal : seal,
+      serviceCaPem: organisation.caPem,
+    };
+    cached = { credentials, readAt: Date.now() };
+    return credentials;
   };
 }
 

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import { NS } from './namespaces';
 import { childElements, ContractViolation, parseXml, requiredChild, textOf } from './xml';
@@ -37,7 +37,7 @@ export class SignatureRejected extends ContractViolation {
  */
 export function signEnveloped(xml: string, key: SigningKey): string {
   const signer = new SignedXml({
-    privateKey: key.privateKeyPem,
+    privateKey: privateKeyOf(key),
     publicCert: key.certificatePem,
     signatureAlgorithm: ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: ALGORITHMS.excC14n,
@@ -50,6 +50,17 @@ export function signEnveloped(xml: string, key: SigningKey): string {
   });
   signer.computeSignature(xml, { prefix: '', location: { reference: '/*', action: 'append' } });
   return signer.getSignedXml();
+}
+
+// Parsing a PEM private key costs several times the RSA signature itself: each key is parsed once.
+const privateKeys = new WeakMap<SigningKey, KeyObject>();
+function privateKeyOf(key: SigningKey): KeyObject {
+  let parsed = privateKeys.get(key);
+  if (!parsed) {
+    parsed = createPrivateKey(key.privateKeyPem);
+    privateKeys.set(key, parsed);
+  }
+  return parsed;
 }
 
 export interface VerifyOptions {
@@ -109,7 +120,7 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): X509C
       `The signing certificate (${certificate.subject.replace(/\n/g, ', ')}) is not issued by a trusted issuer`,
     );
   }
-  const verifier = new SignedXml({ publicCert: certificate.toString(), getCertFromKeyInfo: () => null });
+  const verifier = new SignedXml({ publicCert: certificate.publicKey, getCertFromKeyInfo: () => null });
   verifier.loadSignature(signature);
   let valid = false;
   try {
