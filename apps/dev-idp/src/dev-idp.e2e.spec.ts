@@ -154,6 +154,12 @@ describe('dev-idp', () => {
     expect(stranger.status).toBe(400);
     const withoutPkce = await authorize({ code_challenge: '', code_challenge_method: '' });
     expect(withoutPkce.headers.get('location') ?? '').not.toMatch(/\/interaction\//);
+    // The realm's broker endpoints refuse what no login of theirs started: a clear page, no login.
+    const unknownLogin = await fetch(`${realmUrl}/broker/eid/login?session_code=nonesuch`, { redirect: 'manual' });
+    expect(unknownLogin.status).toBe(400);
+    const forgedAnswer = await fetch(`${realmUrl}/broker/eid/endpoint?state=forged&code=anything`, { redirect: 'manual' });
+    expect({ status: forgedAnswer.status, location: forgedAnswer.headers.get('location') }).toEqual({ status: 400, location: null });
+    expect(await forgedAnswer.text()).toContain('Inloggningen har gått ut');
   });
 
   it("serves a municipality's own realm (auth.issuer naming dev-idp) with its staff and system, apart from the shared realm", async () => {
