@@ -197,6 +197,11 @@ describe('archive export of closed cases', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED', message: 'closedBefore: 2026-02-30 is not a date that exists' });
     expect((await get('/admin/archive/cases.tar', 'sundsvall', admin('sundsvall'))).statusCode).toBe(400);
+    const backwards = await get('/admin/archive/cases.tar?closedFrom=2026-05-01&closedBefore=2026-04-01', 'sundsvall', admin('sundsvall'));
+    expect(backwards.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'The period must start (closedFrom) before it ends (closedBefore)',
+    });
   });
 
   it('exports a case a municipal case system closed through Mina sidor: its timeline, decision with legal basis and messages', async () => {

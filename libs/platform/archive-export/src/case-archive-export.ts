@@ -80,9 +80,16 @@ export class CaseArchiveExport {
           delivery.skipped.push({ errandNumber, code: error.code, reason: error.message });
           continue;
         }
-        // Another service may have closed it later than the period's end: it belongs to a later delivery.
-        const closedAt = archived.header.closedAt.getTime();
-        if (closedAt >= period.before.getTime() || (period.from && closedAt < period.from.getTime())) continue;
+        // Another service may have closed it after the period's end: it belongs to a later delivery.
+        const closedAt = archived.header.closedAt;
+        if (closedAt.getTime() >= period.before.getTime() || (period.from && closedAt.getTime() < period.from.getTime())) {
+          delivery.skipped.push({
+            errandNumber,
+            code: 'CLOSED_OUTSIDE_PERIOD',
+            reason: `Closed in every service only at ${closedAt.toISOString()}, outside the period`,
+          });
+          continue;
+        }
         const parent = fs.mkdtempSync(path.join(staging, 'package-'));
         const written = writeSipPackage(archived, parent, { createdAt: exportedAt, software: this.software });
         const file = `${written.objid}.tar`;
@@ -107,7 +114,7 @@ function checkPeriod(period: ClosedPeriod): void {
   if (!valid(period.before) || !period.before || !valid(period.from))
     throw new ArchiveExportInvalidError('The period needs a valid date to end before (closedBefore) and, if given, one to start from');
   if (period.from && period.from.getTime() >= period.before.getTime())
-    throw new ArchiveExportInvalidError('The period starts (closedFrom) before it ends (closedBefore)');
+    throw new ArchiveExportInvalidError('The period must start (closedFrom) before it ends (closedBefore)');
 }
 
 /**
