@@ -264,7 +264,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     postedEntries: (request) => (Array.isArray(request.body) ? (request.body as PostedForm) : []),
     postedFiles: (request) => postedFiles.get(request) ?? [],
     caller: (tenant, session) => ({ tenant: tenant.slug, accessToken: session.accessToken }),
-    proxyPdf: async (reply, tenant, session, apiPath) => {
+    proxyFile: async (reply, tenant, session, apiPath, options = {}) => {
       // Only the platform's own paths on the api, never a full URL a record might carry.
       if (!/^\/[A-Za-z0-9/_.-]+$/.test(apiPath) || apiPath.includes('..')) throw new ApiError('NOT_FOUND', 'Not a document path');
       const response = await fetch(`${apiOrigin}${apiPath}?language=${langOf(reply.request)}`, {
@@ -276,13 +276,18 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       if (response.status === 401) throw new ApiError('UNAUTHENTICATED', 'The api did not accept the token');
       if (response.status === 403) throw new ApiError('FORBIDDEN', 'Not allowed');
       if (response.status === 404) throw new ApiError('NOT_FOUND', 'No such document');
-      if (!response.ok || !response.headers.get('content-type')?.startsWith('application/pdf'))
+      const type = response.headers.get('content-type') ?? '';
+      if (!response.ok || !type || (options.pdfOnly && !type.startsWith('application/pdf')))
         throw new ApiError('API_UNAVAILABLE', `The api answered ${response.status} for a document`);
-      const disposition = response.headers.get('content-disposition') ?? 'inline';
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', disposition)
-        .send(Buffer.from(await response.arrayBuffer()));
+      return (
+        reply
+          .type(type)
+          .header('content-disposition', response.headers.get('content-disposition') ?? 'attachment')
+          // A resident's file is passed on as the api sent it: never sniffed into something else, never cached.
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          .send(Buffer.from(await response.arrayBuffer()))
+      );
     },
   };
 

@@ -129,6 +129,7 @@ async function submitParkingPermit(page: Page, disability: string): Promise<stri
 
 describe('residents web in a real browser', () => {
   let idp: NodeProcess | undefined;
+  let simulator: NodeProcess | undefined;
   let api: NodeProcess | undefined;
   let web: NodeProcess | undefined;
   let browser: Browser | undefined;
@@ -151,10 +152,24 @@ describe('residents web in a real browser', () => {
       await idp.ready;
       const idpUrl = `http://127.0.0.1:${idpPort}`;
       realmUrl = `${idpUrl}/realms/kommuna`;
+      // The national parties' simulator (Navet among them) as npm start runs it: the case worker sees the applicant's name from it.
+      simulator = await startNodeProcess({
+        script: 'apps/digital-mail-simulator/src/main.ts',
+        args: ['--port=0'],
+        readyText: /ready on (http:\/\/\S+)/,
+      });
+      const [, simulatorUrl] = await simulator.ready;
       const apiPort = await freePort();
       api = await startApp(
         'apps/api/src/main.ts',
-        { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: String(apiPort), KOMMUNA_DATA_DIR: dataDir, KEYCLOAK_URL: idpUrl },
+        {
+          NODE_ENV: 'development',
+          HOST: '127.0.0.1',
+          PORT: String(apiPort),
+          KOMMUNA_DATA_DIR: dataDir,
+          KEYCLOAK_URL: idpUrl,
+          DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl,
+        },
         'Kommuna api ready',
       );
       webEnv = {
@@ -181,7 +196,7 @@ describe('residents web in a real browser', () => {
         ],
       });
     } catch (error) {
-      await Promise.all([web?.stop(), api?.stop(), idp?.stop(), browser?.close()]);
+      await Promise.all([web?.stop(), api?.stop(), simulator?.stop(), idp?.stop(), browser?.close()]);
       throw error;
     }
   }, 300_000);
@@ -190,6 +205,7 @@ describe('residents web in a real browser', () => {
     await browser?.close();
     await web?.stop();
     await api?.stop();
+    await simulator?.stop();
     await idp?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
@@ -445,6 +461,11 @@ describe('residents web in a real browser', () => {
     const caseUrl = page.url();
     expect(await page.locator('h1').textContent()).toBe(`Ansök om parkeringstillstånd för rörelsehindrade, ${errandNumber}`);
     expect(await page.locator('main').textContent()).toContain('Jag har en nervskada i benen');
+    // Who applied: the name and registered address from Navet (the simulator's Anna), and the personnummer.
+    expect(await page.locator('#applicant strong').textContent()).toBe('Anna Andersson');
+    expect(await page.locator('#applicant address').innerText()).toBe('Storgatan 12\n852 30 SUNDSVALL');
+    expect(await page.locator('#applicant-identity').textContent()).toBe('199001019802');
+    expect(await page.locator('#protected-identity').count()).toBe(0);
     await expectAccessible(page, 'workspace case');
     await screenshot(page, 'web-workspace-case');
 
@@ -528,6 +549,18 @@ describe('residents web in a real browser', () => {
     // The case worker sees the certificate with the errand, and decides.
     await page.goto(caseUrl);
     expect(await page.locator('#attachments').textContent()).toContain('läkarintyg.pdf');
+    // ... and downloads it: the very bytes the resident sent.
+    const attachmentUrl = new URL((await page.getByRole('link', { name: 'läkarintyg.pdf' }).getAttribute('href'))!, sundsvall()).toString();
+    const staffCookie = async (context: BrowserContext) =>
+      `kw_session=${(await context.cookies()).find((c) => c.name === 'kw_session')!.value}`;
+    const download = await request(attachmentUrl, { headers: { cookie: await staffCookie(staff) } });
+    expect([download.status, download.headers['content-type'], download.headers['x-content-type-options']]).toEqual([
+      200,
+      'application/pdf',
+      'nosniff',
+    ]);
+    expect(download.headers['content-disposition']).toContain("filename*=UTF-8''l%C3%A4karintyg.pdf");
+    expect(download.body.equals(certificate)).toBe(true);
     expect(await page.locator('main').textContent()).toContain('Bifogar du ett läkarintyg?Ja');
 
     // The decision: an approval with reasons, legal basis and a validity period.
@@ -592,6 +625,8 @@ describe('residents web in a real browser', () => {
     const response = await schoolPage.goto(caseUrl);
     expect(response?.status()).toBe(404);
     expect(await schoolPage.locator('main').textContent()).not.toContain(errandNumber);
+    // Nor its file: the api answers another unit as if it did not exist.
+    expect((await request(attachmentUrl, { headers: { cookie: await staffCookie(school) } })).status).toBe(404);
     await Promise.all([resident.close(), staff.close(), school.close()]);
   }, 240_000);
 

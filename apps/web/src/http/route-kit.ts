@@ -32,8 +32,11 @@ export interface RouteKit {
   /** The files a multipart form posted. */
   postedFiles(request: FastifyRequest): PostedFile[];
   caller(tenant: WebTenant, session: Session): ApiCaller;
-  /** A PDF from the api's own path (e.g. a decision document), fetched with the user's token and passed on. */
-  proxyPdf(reply: FastifyReply, tenant: WebTenant, session: Session, apiPath: string): Promise<unknown>;
+  /**
+   * A file from the api's own path (a decision document; with pdfOnly nothing else is passed on, or
+   * a resident's attachment), fetched with the user's token and passed on as a download.
+   */
+  proxyFile(reply: FastifyReply, tenant: WebTenant, session: Session, apiPath: string, options?: { pdfOnly?: boolean }): Promise<unknown>;
 }
 
 /** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */

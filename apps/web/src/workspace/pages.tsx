@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { dateOnly, dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from '../pages/error-summary';
 import type { Page } from '../pages/layout';
-import { InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
+import { Applicant, InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
 
 export const submissionPath = (id: string) => `/workspace/submissions/${encodeURIComponent(id)}`;
 
@@ -80,7 +80,7 @@ export interface PostedCaseForm {
 }
 
 export interface CasePageOptions {
-  applicant?: { name: string; address: string | null } | null;
+  applicant?: Applicant | null;
   done?: 'completion' | 'decision';
   posted?: PostedCaseForm;
   csrfToken: string;
@@ -127,6 +127,45 @@ export function DecisionFacts({ lang, decision }: { lang: Lang; decision: StaffD
       <p>
         <a href={decision.documentUrl}>{t(lang, 'decisionDocument')}</a>
       </p>
+    </>
+  );
+}
+
+/**
+ * Who applied: the name from the population register, the identity number, the registered address;
+ * for a protected person a marker in its place (the api never gives their address).
+ */
+function ApplicantFacts({ lang, applicant }: { lang: Lang; applicant: Applicant }) {
+  const registerNote =
+    applicant.register === 'not_found' ? 'registerNotFound' : applicant.register === 'unavailable' ? 'registerUnavailable' : null;
+  return (
+    <>
+      <dt>{t(lang, 'applicant')}</dt>
+      <dd id="applicant">
+        {applicant.name ? (
+          <>
+            <strong>{applicant.name}</strong> <span className="hint">({t(lang, 'fromRegister')})</span>
+          </>
+        ) : null}
+        {registerNote ? <span className="hint">{t(lang, registerNote)}</span> : null}
+        {applicant.protectedIdentity ? (
+          <p className="notice protected-identity" id="protected-identity">
+            {t(lang, 'protectedIdentity')}
+          </p>
+        ) : null}
+        {applicant.address ? (
+          <address>
+            {applicant.address.map((line, i) => (
+              <Fragment key={i}>
+                {i > 0 ? <br /> : null}
+                {line}
+              </Fragment>
+            ))}
+          </address>
+        ) : null}
+      </dd>
+      <dt>{t(lang, applicant.kind === 'organisation' ? 'organisationsnummer' : 'personnummer')}</dt>
+      <dd id="applicant-identity">{applicant.identityNumber}</dd>
     </>
   );
 }
@@ -199,20 +238,7 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
         <dl className="facts">
           <dt>{t(lang, 'errandNumber')}</dt>
           <dd>{s.errandNumber}</dd>
-          {options.applicant ? (
-            <>
-              <dt>{t(lang, 'applicant')}</dt>
-              <dd id="applicant">
-                {options.applicant.name}
-                {options.applicant.address ? (
-                  <>
-                    <br />
-                    {options.applicant.address}
-                  </>
-                ) : null}
-              </dd>
-            </>
-          ) : null}
+          {options.applicant ? <ApplicantFacts lang={lang} applicant={options.applicant} /> : null}
           <dt>{t(lang, 'status')}</dt>
           <dd id="case-status">{receiptStatus(lang, s.status)}</dd>
           <dt>{t(lang, 'submittedAt')}</dt>
@@ -238,7 +264,10 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
           <ul id="attachments">
             {s.attachments.map((a) => (
               <li key={a.id}>
-                {a.fileName} ({Math.max(1, Math.round(a.sizeBytes / 1024))} kB)
+                <a href={`${submissionPath(s.id)}/attachments/${encodeURIComponent(a.id)}`} download={a.fileName}>
+                  {a.fileName}
+                </a>{' '}
+                ({Math.max(1, Math.round(a.sizeBytes / 1024))} kB)
               </li>
             ))}
           </ul>

@@ -63,7 +63,21 @@ const SUBMISSION_FIELDS = `id errandNumber formSlug formVersion title { sv en } 
   decision { id outcome automated decidedAt validFrom validTo documentUrl
     reasons { text { sv en } legalBasis { sfs chapter section } } legalBasis { sfs chapter section } }`;
 
-export const STAFF_SUBMISSION = `query($id: ID!) { formSubmission(id: $id) { ${SUBMISSION_FIELDS} } }`;
+/**
+ * Who applied, from the population register through the api; a protected person comes with the
+ * marker and no address (the api never gives one).
+ */
+export interface Applicant {
+  kind: 'person' | 'organisation';
+  identityNumber: string;
+  name: string | null;
+  address: string[] | null;
+  protectedIdentity: boolean;
+  register: 'found' | 'not_found' | 'unavailable' | 'not_a_person';
+}
+
+export const STAFF_SUBMISSION = `query($id: ID!) { formSubmission(id: $id) { ${SUBMISSION_FIELDS} }
+  formSubmissionApplicant(submissionId: $id) { kind identityNumber name address protectedIdentity register } }`;
 
 export const REQUEST_COMPLETION = `mutation($id: ID!, $message: FormLocalizedTextInput!) {
   requestFormCompletion(submissionId: $id, message: $message) { id status } }`;

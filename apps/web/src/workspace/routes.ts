@@ -8,6 +8,7 @@ import { messagePage } from '../pages/layout';
 import type { WebTenant } from '../tenants';
 import { inboxPage, PostedCaseForm, staffCasePage, submissionPath } from './pages';
 import {
+  Applicant,
   DECIDE,
   InboxPage,
   REQUEST_COMPLETION,
@@ -49,8 +50,15 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
     return kit.send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle'), t(ctx.lang, 'notCaseWorker')));
   };
 
-  const loadSubmission = async (tenant: WebTenant, session: Session, id: string) =>
-    (await kit.api.query<{ formSubmission: StaffSubmission }>(kit.caller(tenant, session), STAFF_SUBMISSION, { id })).formSubmission;
+  /** The submission and who applied (the api audits both reads). */
+  const loadSubmission = (tenant: WebTenant, session: Session, id: string) =>
+    kit.api.query<{ formSubmission: StaffSubmission; formSubmissionApplicant: Applicant | null }>(
+      kit.caller(tenant, session),
+      STAFF_SUBMISSION,
+      {
+        id,
+      },
+    );
 
   const showCase = async (
     request: FastifyRequest,
@@ -61,8 +69,13 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
     extra: { done?: 'completion' | 'decision'; posted?: PostedCaseForm } = {},
   ) => {
     const ctx = kit.context(request, tenant, session);
-    const submission = await loadSubmission(tenant, session, (request.params as { id: string }).id);
-    return kit.send(reply, status, ctx, staffCasePage(ctx.lang, submission, { ...extra, csrfToken: session.csrfToken }));
+    const found = await loadSubmission(tenant, session, (request.params as { id: string }).id);
+    return kit.send(
+      reply,
+      status,
+      ctx,
+      staffCasePage(ctx.lang, found.formSubmission, { ...extra, applicant: found.formSubmissionApplicant, csrfToken: session.csrfToken }),
+    );
   };
 
   /** Re-shows the case with the form's problems (422), or goes back to it with what was done (303). */
@@ -158,8 +171,31 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
   app.get(
     '/e-forms/decisions/:id/document.pdf',
     kit.resident(async (request, reply, tenant, session) =>
-      kit.proxyPdf(reply, tenant, session, `/e-forms/decisions/${encodeURIComponent((request.params as { id: string }).id)}/document.pdf`),
+      kit.proxyFile(
+        reply,
+        tenant,
+        session,
+        `/e-forms/decisions/${encodeURIComponent((request.params as { id: string }).id)}/document.pdf`,
+        {
+          pdfOnly: true,
+        },
+      ),
     ),
+  );
+
+  // A file the resident attached: the api serves it to the case workers of the errand's unit only (404 else) and audits it.
+  app.get(
+    '/workspace/submissions/:id/attachments/:attachmentId',
+    kit.resident(async (request, reply, tenant, session) => {
+      if (!isCaseWorker(session)) return notCaseWorker(request, reply, tenant, session);
+      const { id, attachmentId } = request.params as { id: string; attachmentId: string };
+      return kit.proxyFile(
+        reply,
+        tenant,
+        session,
+        `/e-forms/submissions/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`,
+      );
+    }),
   );
 }
 
