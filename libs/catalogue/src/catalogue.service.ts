@@ -22,7 +22,7 @@ import {
 } from './errors';
 import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
 import { UsageRepository, UsageRow } from './metering/usage.repository';
-import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmMonth } from './months';
+import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmDay, stockholmMonth } from './months';
 import { checkPromotion } from './promotion';
 import { publiccodeYaml } from './publiccode';
 import { FollowUpRecord, RecordsRepository, StatusDecisionRecord, YearClosingRecord } from './records.repository';
@@ -148,7 +148,8 @@ const DecisionInput = z
   .strict();
 export type DecisionInput = z.input<typeof DecisionInput>;
 
-function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+/** Input checked against its schema; every problem named by field in one CatalogueValidationError. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const details = result.error.issues.map((issue) => ({ field: issue.path.join('.') || '(input)', message: issue.message }));
@@ -573,7 +574,7 @@ export class CatalogueService {
   }
 
   private today(): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(this.clock());
+    return stockholmDay(this.clock());
   }
 
   private assertYear(year: number): void {

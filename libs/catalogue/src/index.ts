@@ -16,3 +16,4 @@ export * from './records.repository';
 export * from './catalogue.service';
 export * from './demo-seed';
 export * from './service-descriptor';
+export * from './proposals/proposals';

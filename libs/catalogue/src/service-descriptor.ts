@@ -5,6 +5,7 @@ import { CatalogueService } from './catalogue.service';
 import { seedDemoCatalogue } from './demo-seed';
 import { loadServiceCatalogue } from './descriptor/service-descriptor.loader';
 import { CatalogueMeteringHandler } from './metering/metering-handler';
+import { ServiceProposals } from './proposals/proposals';
 import { CATALOGUE_DATABASE_SCHEMA } from './schema';
 
 export interface ComposedCatalogue extends ComposedService {
@@ -13,6 +14,8 @@ export interface ComposedCatalogue extends ComposedService {
    * (a broken descriptor stops start-up, naming the file and field, as a broken tenant.yaml does).
    */
   catalogue(): CatalogueService;
+  /** Proposals for shared services (to build, to procure, or a member's own to share) and their decisions. */
+  proposals(): ServiceProposals;
 }
 
 function loadedTenants(runtime: ServiceRuntime) {
@@ -35,8 +38,10 @@ export const CATALOGUE_SERVICE: ServiceDescriptor<ComposedCatalogue> = {
         runtime.tenants,
         loadServiceCatalogue(runtime.servicesDir, loadedTenants(runtime)),
       ));
+    const proposals = new ServiceProposals(runtime.database, runtime.tenants);
     return {
       catalogue: catalogueOf,
+      proposals: () => proposals,
       // Usage per service, municipality and month, from the services' own events.
       eventHandlers: [new CatalogueMeteringHandler()],
       // Loads (and so validates) the catalogue; on `npm start`, seeds demo figures.

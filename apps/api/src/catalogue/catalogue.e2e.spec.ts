@@ -269,6 +269,58 @@ describe('catalogue api', () => {
     expect(year.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
   });
 
+  it('takes proposals for shared services, interest from other members and decisions, for the steering group alone', async () => {
+    const proposal = await ask(
+      steering(),
+      `mutation($i: CatalogueProposalInput!) { proposeService(input: $i) { id status origin supplier proposedBy } }`,
+      {
+        i: {
+          title: { sv: 'Gemensam AI-plattform', en: 'Shared AI platform' },
+          description: { sv: 'Upphandlas tillsammans.', en: 'Procured together.' },
+          origin: 'procure',
+          supplier: 'Leverantören AB',
+          estimatedYearlyCostSek: 600000,
+          proposedBy: 'sundsvall',
+        },
+      },
+    );
+    expect(proposal.body.errors).toBeUndefined();
+    const id = proposal.body.data.proposeService.id;
+    expect(proposal.body.data.proposeService).toMatchObject({ status: 'open', origin: 'procure', proposedBy: 'sundsvall' });
+    const interest = await ask(
+      steering(),
+      `mutation($i: CatalogueProposalInterestInput!) { registerProposalInterest(input: $i) { interests { municipality } } }`,
+      { i: { proposalId: id, municipality: 'ange', note: 'Tal till text i socialtjänsten' } },
+    );
+    expect(interest.body.data.registerProposalInterest.interests).toEqual([{ municipality: 'ange' }]);
+    const decided = await ask(
+      steering(),
+      `mutation($i: CatalogueProposalDecisionInput!) { decideProposal(input: $i) { status decisions { outcome diaryNumber } } }`,
+      { i: { proposalId: id, outcome: 'accepted', decidedOn: '2026-01-15', diaryNumber: 'KS 2026/3' } },
+    );
+    expect(decided.body.data.decideProposal).toEqual({
+      status: 'accepted',
+      decisions: [{ outcome: 'accepted', diaryNumber: 'KS 2026/3' }],
+    });
+    // Platform admins read; nobody else writes or reads.
+    const listed = await ask(admin(), '{ catalogueProposals { id status interests { municipality } } }');
+    expect(listed.body.data.catalogueProposals.find((p: { id: string }) => p.id === id)).toMatchObject({ status: 'accepted' });
+    const refusedWrite = await ask(
+      admin(),
+      `mutation($i: CatalogueProposalInterestInput!) { registerProposalInterest(input: $i) { id } }`,
+      { i: { proposalId: id, municipality: 'timra' } },
+    );
+    expect(refusedWrite.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    for (const token of [citizen(), staff(['tenant_admin'])]) {
+      const refusedRead = await ask(token, '{ catalogueProposals { id } }', undefined, 'sundsvall');
+      expect(refusedRead.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    }
+    const invalid = await ask(steering(), `mutation($i: CatalogueProposalDecisionInput!) { decideProposal(input: $i) { id } }`, {
+      i: { proposalId: id, outcome: 'rejected', decidedOn: '2026-01-16', diaryNumber: 'KS 2026/4' },
+    });
+    expect(invalid.body.errors[0].extensions.code).toBe('VALIDATION_FAILED');
+  });
+
   it('publishes publiccode.yml per service without a token, and 404 for an unknown service', async () => {
     const response = await api.app
       .getHttpAdapter()
