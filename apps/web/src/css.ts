@@ -50,6 +50,7 @@ button.secondary { background: #fff; color: var(--brand); border: 2px solid var(
 .error-summary h2 { margin-top: 0; color: var(--bad); font-size: 1.2rem; }
 .error-summary a { color: var(--bad); font-weight: 600; }
 .notice { border-left: 4px solid var(--ok); background: #eef6ee; padding: .5rem 1rem; }
+.company-switch h2 { margin-top: 0; }
 .notice.protected-identity { border-left-color: var(--warn); background: #fdf3e6; margin: .25rem 0; }
 address { font-style: normal; }
 .panel { border: 3px solid var(--ok); border-radius: .5rem; padding: 1rem; margin: 1rem 0; }

@@ -121,6 +121,13 @@ const TEXTS = {
   },
   optional: { sv: 'frivilligt', en: 'optional' },
   applicant: { sv: 'Sökande', en: 'Applicant' },
+  actForCompany: { sv: 'Agera för företag', en: 'Act for a company' },
+  actForMyself: { sv: 'Mig själv', en: 'Myself' },
+  actingFor: { sv: 'Du agerar för', en: 'You are acting for' },
+  companyCasesLead: {
+    sv: 'Företagets ärenden hos de kommuner där fullmakten i Mina ombud gäller.',
+    en: "The company's errands with the municipalities its power of attorney in Mina ombud holds towards.",
+  },
   personnummer: { sv: 'Personnummer', en: 'Personal identity number' },
   organisationsnummer: { sv: 'Organisationsnummer', en: 'Organisation number' },
   protectedIdentity: {

@@ -14,7 +14,9 @@ import {
   FORM_RECEIPT,
   FORM_RECEIPT_PDF,
   FormReceiptView,
+  MY_ORGANISATIONS,
   MY_PAGES,
+  Organisation,
   PUBLISHED_FORM,
   PUBLISHED_FORMS,
   PublishedForm,
@@ -34,7 +36,7 @@ import { assurancePage, messagePage, Page, PageContext, renderPage } from './pag
 import { myPagesPage } from './pages/my-pages';
 import type { TenantHosts, WebTenant } from './tenants';
 import { registerWorkspaceRoutes } from './workspace/routes';
-import { registerMyPagesRoutes } from './routes/my-pages';
+import { asOrganisationOf, registerMyPagesRoutes } from './routes/my-pages';
 
 const SESSION_COOKIE = 'kw_session';
 const LOGIN_COOKIE = 'kw_login';
@@ -605,11 +607,25 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     '/my-pages',
     resident(async (request, reply, tenant, session) => {
       const ctx = context(request, tenant, session);
+      const caller = { tenant: tenant.slug, accessToken: session.accessToken };
+      // Company mode is for representatives: whom they may act for is Mina ombud's answer, asked by the api.
+      const organisations = session.user.roles.includes('company_representative')
+        ? (await api.query<{ myOrganisations: Organisation[] }>(caller, MY_ORGANISATIONS)).myOrganisations
+        : [];
+      const as = asOrganisationOf((request.query as Record<string, unknown>).as);
+      const actingFor = (as && organisations.find((o) => o.organisationsnummer === as)) || null;
+      if (as && !actingFor) return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
       const { myCases, myFormDrafts } = await api.query<{ myCases: { nodes: CaseSummary[] }; myFormDrafts: FormDraftView[] }>(
-        { tenant: tenant.slug, accessToken: session.accessToken },
+        caller,
         MY_PAGES,
+        { as },
       );
-      return send(reply, 200, ctx, myPagesPage(ctx.lang, session.user.name, myCases.nodes, myFormDrafts));
+      return send(
+        reply,
+        200,
+        ctx,
+        myPagesPage(ctx.lang, session.user.name, myCases.nodes, actingFor ? [] : myFormDrafts, { organisations, actingFor }),
+      );
     }),
   );
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -134,6 +135,8 @@ describe('residents web in a real browser', () => {
   let web: NodeProcess | undefined;
   let browser: Browser | undefined;
   let webPort: number;
+  let apiPort: number;
+  let idpUrl: string;
   let realmUrl: string;
   let webEnv: Record<string, string>;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-web-e2e-'));
@@ -150,16 +153,21 @@ describe('residents web in a real browser', () => {
       const redirectUris = ['sundsvall', 'timra'].map((slug) => `http://${slug}.localhost:${webPort}/auth/callback`).join(',');
       idp = spawnDevIdp(idpPort, { DEV_IDP_REDIRECT_URIS: redirectUris });
       await idp.ready;
-      const idpUrl = `http://127.0.0.1:${idpPort}`;
+      idpUrl = `http://127.0.0.1:${idpPort}`;
       realmUrl = `${idpUrl}/realms/kommuna`;
       // The national parties' simulator (Navet among them) as npm start runs it: the case worker sees the applicant's name from it.
+      // Mina ombud (in the same simulator) trusts the key the api signs its end-user id tokens with, as npm start sets up.
+      const idTokenKey = path.join(dataDir, 'mina-ombud-id-token-key.pem');
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      fs.writeFileSync(idTokenKey, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
       simulator = await startNodeProcess({
         script: 'apps/digital-mail-simulator/src/main.ts',
         args: ['--port=0'],
+        env: { MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey },
         readyText: /ready on (http:\/\/\S+)/,
       });
       const [, simulatorUrl] = await simulator.ready;
-      const apiPort = await freePort();
+      apiPort = await freePort();
       api = await startApp(
         'apps/api/src/main.ts',
         {
@@ -169,6 +177,7 @@ describe('residents web in a real browser', () => {
           KOMMUNA_DATA_DIR: dataDir,
           KEYCLOAK_URL: idpUrl,
           DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl,
+          MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey,
         },
         'Kommuna api ready',
       );
@@ -709,6 +718,80 @@ describe('residents web in a real browser', () => {
     const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(exported)).toContain('Ansök om parkeringstillstånd för rörelsehindrade');
     await context.close();
+  }, 120_000);
+
+  it("lets a representative act for a company in Mina sidor: 'Agera för företag' lists what Mina ombud confirms and shows the company's cases", async () => {
+    // Sundsvall's case system registers a case about Demobolaget AB (its service account, client credentials at the realm).
+    const token = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'sundsvall-system',
+        client_secret: 'sundsvall-system-secret',
+      }),
+    }).then((r) => r.json() as Promise<{ access_token: string }>);
+    const created = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}`, 'x-kommuna-tenant': 'sundsvall' },
+      body: JSON.stringify({
+        query: 'mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId } }',
+        variables: {
+          input: {
+            source: 'procapita',
+            externalCaseId: 'web-sbn-2026-0042',
+            errandNumber: 'SBN-2026-0042',
+            caseType: 'serveringstillstand',
+            unit: 'tillstand',
+            title: { sv: 'Serveringstillstånd', en: 'Alcohol licence' },
+            subject: { organisationsnummer: '556016-0680' },
+          },
+        },
+      }),
+    }).then((r) => r.json() as Promise<{ errors?: unknown }>);
+    expect(created.errors).toBeUndefined();
+
+    const context = await newContext();
+    const page = await context.newPage();
+    await page.goto(`${sundsvall()}/my-pages`);
+    await logIn(page, 'foretag-lena');
+    await page.waitForURL(`${sundsvall()}/my-pages`);
+    const companySwitch = page.getByRole('navigation', { name: 'Agera för företag' });
+    expect(await companySwitch.locator('li').allTextContents()).toEqual([
+      'Mig själv (Lena Lind (företagsföreträdare))',
+      'Demobolaget AB (556016-0680), Sundsvalls kommun',
+    ]);
+    // Her own Mina sidor does not hold the company's case.
+    expect(await page.locator('main').textContent()).not.toContain('SBN-2026-0042');
+    await expectAccessible(page, 'Mina sidor with company mode');
+
+    await posting(page, () => companySwitch.getByRole('link', { name: /Demobolaget AB/ }).click());
+    expect(await page.locator('h1').textContent()).toBe('Mina sidor – Demobolaget AB');
+    expect(await page.locator('#acting-as').textContent()).toContain('Du agerar för Demobolaget AB (556016-0680)');
+    const row = page.locator('tbody tr', { hasText: 'SBN-2026-0042' });
+    expect(await row.locator('td').nth(0).textContent()).toBe('ServeringstillståndSBN-2026-0042');
+    expect(await companySwitch.locator('[aria-current="page"]').textContent()).toContain('Demobolaget AB');
+    await expectAccessible(page, 'Mina sidor acting for a company');
+    await screenshot(page, 'web-my-pages-company');
+
+    // The company's case opens in company mode, and a message goes to the municipality for the company.
+    await posting(page, () => row.getByRole('link').click());
+    expect(await page.locator('h1').textContent()).toBe('Serveringstillstånd');
+    await page.getByLabel('Skriv ett meddelande till kommunen').fill('Vi har skickat in ritningen över serveringsytan.');
+    await posting(page, () => page.getByRole('button', { name: 'Skicka meddelandet' }).click());
+    expect(await page.getByRole('status').textContent()).toBe('Meddelandet är skickat.');
+    expect(new URL(page.url()).searchParams.get('as')).toBe('556016-0680');
+    await expectAccessible(page, 'company case');
+
+    // An organisation Mina ombud does not confirm for her is refused, and a resident without a company sees no switch.
+    expect((await page.goto(`${sundsvall()}/my-pages?as=5560000001`))?.status()).toBe(403);
+    const anna = await newContext();
+    const annaPage = await anna.newPage();
+    await annaPage.goto(`${sundsvall()}/my-pages`);
+    await logIn(annaPage, 'medborgare-anna');
+    await annaPage.waitForURL(`${sundsvall()}/my-pages`);
+    expect(await annaPage.getByRole('navigation', { name: 'Agera för företag' }).count()).toBe(0);
+    await Promise.all([context.close(), anna.close()]);
   }, 120_000);
 
   it('refuses a post without the session token or from another origin, and an unknown host', async () => {

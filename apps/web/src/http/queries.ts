@@ -94,11 +94,21 @@ export interface CaseDetail extends CaseSummary {
 
 const CASE_SUMMARY = `id errandNumber title { sv en } municipality { slug names { sv en } } status { status label { sv en } changedAt } whoseTurn unreadCount updatedAt`;
 
-export const MY_CASES_FIELD = `myCases(first: 50, after: $after) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage }`;
+export const MY_CASES_FIELD = `myCases(first: 50, after: $after, asOrganisation: $as) { nodes { ${CASE_SUMMARY} } endCursor hasNextPage }`;
 
-export const MY_CASES = `query($after: String) { ${MY_CASES_FIELD} }`;
+/** Company mode: the cases of an organisation the resident represents (Mina ombud confirms it to the api). */
+export const MY_CASES = `query($after: String, $as: String) { ${MY_CASES_FIELD} }`;
 
-export const MY_CASE = `query($id: ID!) { myCase(id: $id) { ${CASE_SUMMARY} createdAt submissionId
+/** An organisation the resident may act for, towards one municipality. */
+export interface Organisation {
+  organisationsnummer: string;
+  name: string;
+  municipality: { slug: string; names: Localized };
+}
+
+export const MY_ORGANISATIONS = `{ myOrganisations { organisationsnummer name municipality { slug names { sv en } } } }`;
+
+export const MY_CASE = `query($id: ID!, $as: String) { myCase(id: $id, asOrganisation: $as) { ${CASE_SUMMARY} createdAt submissionId
   decisions { id outcome decisionType automated decidedAt validFrom validTo reasons { text { sv en } } legalBasis { sfs chapter section } appealInstructions { sv en } documents { name url } }
   messages { id author body sentAt }
   timeline { id kind occurredAt statusLabel { sv en } } } }`;
@@ -121,9 +131,9 @@ export const MY_SUBMISSION = `query($id: ID!) { formReceipt(submissionId: $id) {
 export const PROVIDE_COMPLETION = `mutation($id: ID!, $data: JSON!, $language: FormLanguage!) {
   provideFormCompletion(submissionId: $id, data: $data, language: $language) { submissionId status } }`;
 
-export const REPLY_TO_CASE = `mutation($caseId: ID!, $body: String!) { replyToMyCase(caseId: $caseId, body: $body) { id } }`;
+export const REPLY_TO_CASE = `mutation($caseId: ID!, $body: String!, $as: String) { replyToMyCase(caseId: $caseId, body: $body, asOrganisation: $as) { id } }`;
 
-export const MARK_MESSAGES_READ = `mutation($caseId: ID!) { markMyCaseMessagesRead(caseId: $caseId) }`;
+export const MARK_MESSAGES_READ = `mutation($caseId: ID!, $as: String) { markMyCaseMessagesRead(caseId: $caseId, asOrganisation: $as) }`;
 
 export interface FormDraftView {
   id: string;
@@ -140,7 +150,7 @@ const DRAFT_FIELDS = `id formSlug title { sv en } data attachments { id field fi
 export const FORM_DRAFT = `query($id: ID!) { formDraft(id: $id) { ${DRAFT_FIELDS} } }`;
 
 /** Mina sidor's start page: the cases from every municipality, and the drafts at this one. */
-export const MY_PAGES = `query($after: String) { ${MY_CASES_FIELD} myFormDrafts { ${DRAFT_FIELDS} } }`;
+export const MY_PAGES = `query($after: String, $as: String) { ${MY_CASES_FIELD} myFormDrafts { ${DRAFT_FIELDS} } }`;
 
 export const START_FORM_DRAFT = `mutation($slug: String!) { startFormDraft(formSlug: $slug) { ${DRAFT_FIELDS} } }`;
 

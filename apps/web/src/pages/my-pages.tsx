@@ -1,7 +1,7 @@
 import type { FormDefinition } from '@kommuna/e-forms';
 import { FieldProblem, FormView } from '../forms/form-view';
 import { dateOnly, dateTime, Lang, outcomeText, t, TextKey } from '../i18n';
-import type { CaseDetail, CaseSummary, FormDraftView, Localized, MySubmission } from '../http/queries';
+import type { CaseDetail, CaseSummary, FormDraftView, Localized, MySubmission, Organisation } from '../http/queries';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from './error-summary';
 import { ErrorSummary, shapeJson } from './e-services';
 import type { Page } from './layout';
@@ -9,20 +9,32 @@ import type { Page } from './layout';
 const TURN: Record<CaseSummary['whoseTurn'], TextKey> = { CITIZEN: 'turnCitizen', MUNICIPALITY: 'turnMunicipality', NONE: 'turnNone' };
 
 /** Mina sidor: the resident's cases across every member municipality, newest activity first. */
-export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[], drafts: FormDraftView[] = []): Page {
+export function myPagesPage(
+  lang: Lang,
+  name: string,
+  cases: CaseSummary[],
+  drafts: FormDraftView[] = [],
+  company: { organisations: Organisation[]; actingFor: Organisation | null } = { organisations: [], actingFor: null },
+): Page {
+  const acting = company.actingFor;
   return {
-    title: t(lang, 'myPages'),
+    title: acting ? `${t(lang, 'myPages')} – ${acting.name}` : t(lang, 'myPages'),
     body: (
       <>
-        <h1>{t(lang, 'myPages')}</h1>
-        <p className="lead">
-          {name}. {t(lang, 'myCasesLead')}
+        <h1>{acting ? `${t(lang, 'myPages')} – ${acting.name}` : t(lang, 'myPages')}</h1>
+        <p className="lead" id="acting-as">
+          {acting
+            ? `${t(lang, 'actingFor')} ${acting.name} (${acting.organisationsnummer}), ${name}. ${t(lang, 'companyCasesLead')}`
+            : `${name}. ${t(lang, 'myCasesLead')}`}
         </p>
-        <p>
-          <a href="/my-pages/my-data.json" download="mina-uppgifter.json">
-            {t(lang, 'myData')}
-          </a>
-        </p>
+        {company.organisations.length > 0 ? <CompanySwitch lang={lang} name={name} company={company} /> : null}
+        {acting ? null : (
+          <p>
+            <a href="/my-pages/my-data.json" download="mina-uppgifter.json">
+              {t(lang, 'myData')}
+            </a>
+          </p>
+        )}
         {drafts.length > 0 ? (
           <section aria-labelledby="drafts">
             <h2 id="drafts">{t(lang, 'drafts')}</h2>
@@ -64,7 +76,7 @@ export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[], draf
                 {cases.map((c) => (
                   <tr key={c.id}>
                     <td>
-                      <a href={`/my-pages/cases/${encodeURIComponent(c.id)}`}>{c.title[lang]}</a>
+                      <a href={casePath(c.id, acting?.organisationsnummer)}>{c.title[lang]}</a>
                       <br />
                       <span className="hint">{c.errandNumber}</span>
                       {c.unreadCount > 0 ? (
@@ -91,10 +103,56 @@ export function myPagesPage(lang: Lang, name: string, cases: CaseSummary[], draf
   };
 }
 
-export const casePath = (id: string) => `/my-pages/cases/${encodeURIComponent(id)}`;
+/** A case's page; in company mode with the organisation it is read for. */
+export const casePath = (id: string, asOrganisation?: string | null) =>
+  `/my-pages/cases/${encodeURIComponent(id)}${asOrganisation ? `?as=${encodeURIComponent(asOrganisation)}` : ''}`;
+
+/**
+ * Company mode's switch ("Agera för företag"): the organisations Mina ombud says the resident may
+ * act for, each a link (works without script), and back to themselves.
+ */
+function CompanySwitch({
+  lang,
+  name,
+  company,
+}: {
+  lang: Lang;
+  name: string;
+  company: { organisations: Organisation[]; actingFor: Organisation | null };
+}) {
+  const current = company.actingFor?.organisationsnummer;
+  return (
+    <nav aria-labelledby="company-mode" className="panel company-switch">
+      <h2 id="company-mode">{t(lang, 'actForCompany')}</h2>
+      <ul className="plain">
+        <li>
+          {current ? (
+            <a href="/my-pages">{`${t(lang, 'actForMyself')} (${name})`}</a>
+          ) : (
+            <span aria-current="page">{`${t(lang, 'actForMyself')} (${name})`}</span>
+          )}
+        </li>
+        {company.organisations.map((o) => {
+          const label = `${o.name} (${o.organisationsnummer}), ${o.municipality.names[lang]}`;
+          return (
+            <li key={`${o.organisationsnummer}-${o.municipality.slug}`}>
+              {o.organisationsnummer === current ? (
+                <span aria-current="page">{label}</span>
+              ) : (
+                <a href={`/my-pages?as=${encodeURIComponent(o.organisationsnummer)}`}>{label}</a>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}
 
 export interface CasePageOptions {
   csrfToken: string;
+  /** Company mode: the organisationsnummer the case is read and answered for. */
+  asOrganisation?: string | null;
   /** What the municipality asked for, when the case waits for a completion the resident can give here. */
   completionRequest?: { message: Localized; requestedAt: string } | null;
   done?: 'completion' | 'message';
@@ -110,7 +168,9 @@ export function casePage(lang: Lang, c: CaseDetail, options: CasePageOptions): P
     body: (
       <>
         <p>
-          <a href="/my-pages">{t(lang, 'backToMyPages')}</a>
+          <a href={options.asOrganisation ? `/my-pages?as=${encodeURIComponent(options.asOrganisation)}` : '/my-pages'}>
+            {t(lang, 'backToMyPages')}
+          </a>
         </p>
         <h1>{c.title[lang]}</h1>
         {options.done ? (
@@ -216,6 +276,7 @@ export function casePage(lang: Lang, c: CaseDetail, options: CasePageOptions): P
           {c.status.status !== 'CLOSED' ? (
             <form method="post" action={`${casePath(c.id)}/messages`} className="e-form" noValidate>
               <input type="hidden" name="csrf" value={options.csrfToken} />
+              {options.asOrganisation ? <input type="hidden" name="as" value={options.asOrganisation} /> : null}
               <div className="field">
                 <label htmlFor="reply">{t(lang, 'writeMessage')}</label>
                 <FieldMessage problems={replyProblems} control="reply" />

@@ -20,6 +20,11 @@ import { t } from '../i18n';
 import { casePage, CasePageOptions, casePath, completionPage, CompletionState } from '../pages/my-pages';
 import type { WebTenant } from '../tenants';
 
+/** Company mode's organisationsnummer from the address or the posted form; anything else is no company. */
+export function asOrganisationOf(value: unknown): string | null {
+  return typeof value === 'string' && /^\d{6}-?\d{4}$/.test(value) ? value : null;
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const MAX_MESSAGE = 10_000;
 
@@ -28,8 +33,8 @@ const MAX_MESSAGE = 10_000;
  * municipality, and give a completion it asked for, files included, in place.
  */
 export function registerMyPagesRoutes(app: FastifyInstance, kit: RouteKit, formScript: string): void {
-  const loadCase = async (tenant: WebTenant, session: Session, id: string) =>
-    (await kit.api.query<{ myCase: CaseDetail }>(kit.caller(tenant, session), MY_CASE, { id })).myCase;
+  const loadCase = async (tenant: WebTenant, session: Session, id: string, as: string | null = null) =>
+    (await kit.api.query<{ myCase: CaseDetail }>(kit.caller(tenant, session), MY_CASE, { id, as })).myCase;
 
   /** The e-forms submission behind a case of this municipality (a completion is given where the errand was made). */
   const loadSubmission = async (tenant: WebTenant, session: Session, c: CaseDetail) =>
@@ -47,18 +52,25 @@ export function registerMyPagesRoutes(app: FastifyInstance, kit: RouteKit, formS
   ) => {
     const ctx = kit.context(request, tenant, session);
     const id = (request.params as { id: string }).id;
-    let c = await loadCase(tenant, session, id);
+    const as = asOrganisationOf((request.query as Record<string, unknown>).as ?? kit.postedValue(request, 'as'));
+    let c = await loadCase(tenant, session, id, as);
     if (c.unreadCount > 0) {
       // Shown is read: the municipality sees that the resident has read its messages.
-      await kit.api.query(kit.caller(tenant, session), MARK_MESSAGES_READ, { caseId: c.id });
+      await kit.api.query(kit.caller(tenant, session), MARK_MESSAGES_READ, { caseId: c.id, as });
       c = { ...c, unreadCount: 0 };
     }
-    const submission = c.status.status === 'COMPLETION_NEEDED' ? await loadSubmission(tenant, session, c) : undefined;
+    // A completion is given by the applicant themselves (the errand's submission is theirs), not in company mode.
+    const submission = c.status.status === 'COMPLETION_NEEDED' && !as ? await loadSubmission(tenant, session, c) : undefined;
     return kit.send(
       reply,
       status,
       ctx,
-      casePage(ctx.lang, c, { ...options, csrfToken: session.csrfToken, completionRequest: submission?.completionRequest ?? null }),
+      casePage(ctx.lang, c, {
+        ...options,
+        asOrganisation: as,
+        csrfToken: session.csrfToken,
+        completionRequest: submission?.completionRequest ?? null,
+      }),
     );
   };
 
@@ -88,11 +100,13 @@ export function registerMyPagesRoutes(app: FastifyInstance, kit: RouteKit, formS
       const lang = kit.langOf(request);
       const id = (request.params as { id: string }).id;
       const body = (kit.postedValue(request, 'body') ?? '').trim();
+      const as = asOrganisationOf(kit.postedValue(request, 'as'));
       const problem = !body ? t(lang, 'required') : body.length > MAX_MESSAGE ? t(lang, 'messageTooLong') : undefined;
       if (!problem) {
         try {
-          await kit.api.query(kit.caller(tenant, session), REPLY_TO_CASE, { caseId: id, body });
-          return reply.redirect(`${casePath(id)}?done=message#messages`, 303);
+          await kit.api.query(kit.caller(tenant, session), REPLY_TO_CASE, { caseId: id, body, as });
+          const path = casePath(id, as);
+          return reply.redirect(`${path}${path.includes('?') ? '&' : '?'}done=message#messages`, 303);
         } catch (error) {
           if (!(error instanceof ApiError) || !['VALIDATION_FAILED', 'CASE_CLOSED'].includes(error.code)) throw error;
           return showCase(request, reply, tenant, session, 422, {
