@@ -27,7 +27,7 @@ describe('archive export of closed cases', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-archive-e2e-'));
   });
   afterAll(async () => {
-    fs.rmSync(work, { recursive: true, force: true });
+    if (work) fs.rmSync(work, { recursive: true, force: true });
     await api?.close();
   });
 
@@ -96,10 +96,11 @@ describe('archive export of closed cases', () => {
     expect(fs.readdirSync(dir)).toEqual([objid]);
     const sip = path.join(dir, objid);
 
-    // xmllint against METS+CSIP+SIP, ERMS and PREMIS, and every listed file's size and SHA-256.
+    // xmllint against METS+CSIP+SIP (the package's and the representation's METS.xml), ERMS and PREMIS; the profile; every listed file's size and SHA-256.
     const validation = await validateSipPackage(sip);
     expect(validation.schemas.map((s) => s.document)).toEqual([
       'METS.xml',
+      'representations/rep1/METS.xml',
       'metadata/descriptive/ERMS.xml',
       'metadata/preservation/premis.xml',
     ]);

@@ -28,7 +28,8 @@ export const SIP_PROFILE = 'https://earksip.dilcis.eu/profile/E-ARK-SIP-v2-2-0.x
 export const CONTENT_INFORMATION_TYPE = 'citserms_v2_1';
 export const ERMS_PATH = 'metadata/descriptive/ERMS.xml';
 export const PREMIS_PATH = 'metadata/preservation/premis.xml';
-export const REPRESENTATION = 'representations/rep1';
+export const REPRESENTATION_NAME = 'rep1';
+export const REPRESENTATION = `representations/${REPRESENTATION_NAME}`;
 
 /**
  * The package's id (METS OBJID and the name of its root folder): the municipality and the errand

@@ -164,7 +164,7 @@ describe('a closed case as an E-ARK SIP', () => {
 
     const extra = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'b-')));
     fs.writeFileSync(path.join(extra.directory, 'representations/rep1/data/smuggled.txt'), 'x');
-    await expect(validateSipPackage(extra.directory)).rejects.toThrow(/does not list: representations\/rep1\/data\/smuggled\.txt/);
+    await expect(validateSipPackage(extra.directory)).rejects.toThrow('Files no METS.xml lists: representations/rep1/data/smuggled.txt');
 
     const broken = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'c-')));
     const metsFile = path.join(broken.directory, 'METS.xml');
@@ -177,7 +177,18 @@ describe('a closed case as an E-ARK SIP', () => {
   it('checks the CSIP/SIP profile beyond the schemas: the package id, the structural map and what it points at', async () => {
     const good = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'a-')));
     expect((await validateSipPackage(good.directory)).profileRequirements).toEqual(
-      expect.arrayContaining(['CSIP1', 'SIP2', 'SIP4', 'CSIP10-16', 'CSIP80-83', 'CSIP88-92', 'CSIP118', 'CSIP119']),
+      expect.arrayContaining([
+        'CSIP1',
+        'SIP2',
+        'SIP4',
+        'CSIP10-16',
+        'CSIP80-83',
+        'CSIP88-92',
+        'CSIP105-112',
+        'representations/rep1: CSIP1',
+        'representations/rep1: CSIP4',
+        'representations/rep1: CSIP-Data',
+      ]),
     );
     const edit = (written: { directory: string }, from: string, to: string) => {
       const file = path.join(written.directory, 'METS.xml');
@@ -193,7 +204,24 @@ describe('a closed case as an E-ARK SIP', () => {
     const dangling = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'c-')));
     edit(dangling, '<fptr FILEID="filegrp-rep1"/>', '<fptr FILEID="filegrp-elsewhere"/>');
     await expect(validateSipPackage(dangling.directory)).rejects.toThrow(
-      /^METS\.xml does not meet the CSIP\/SIP profile:\nCSIP119: the Representations division/,
+      /^METS\.xml does not meet the CSIP\/SIP profile:\nCSIP105-112: a division per representation/,
+    );
+    const lost = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'e-')));
+    fs.rmSync(path.join(lost.directory, 'representations/rep1/METS.xml'));
+    await expect(validateSipPackage(lost.directory)).rejects.toThrow(
+      'METS.xml points at a representation METS.xml the package does not have: "representations/rep1/METS.xml"',
+    );
+    // A representation METS.xml that lists a file of the representation wrongly is found too.
+    const wrong = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'f-')));
+    const repMets = path.join(wrong.directory, 'representations/rep1/METS.xml');
+    fs.writeFileSync(
+      repMets,
+      fs
+        .readFileSync(repMets, 'utf8')
+        .replace('xlink:href="data/01-application/svar.json"', 'xlink:href="data/01-application/answers.json"'),
+    );
+    await expect(validateSipPackage(wrong.directory)).rejects.toThrow(
+      /representations\/rep1\/METS\.xml: its SHA-256 differs|Files no METS\.xml lists: representations\/rep1\/data\/01-application\/svar\.json/,
     );
     // A package folder renamed after writing no longer matches its OBJID.
     const renamed = writeSipPackage(await collect(), fs.mkdtempSync(path.join(dir, 'd-')));

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ArchivedCase } from './archived-case';
 import { ermsDocument, PackagedRecord } from './erms-document';
-import { metsDocument } from './mets-document';
+import { metsDocument, representationMetsDocument } from './mets-document';
 import {
   ERMS_PATH,
   PACKAGE_SCHEMAS,
@@ -74,12 +74,22 @@ export function writeSipPackage(
     };
   });
   const content = records.flatMap((r) => r.files);
+  const representation = write(
+    `${REPRESENTATION}/METS.xml`,
+    representationMetsDocument(objid, content, createdAt, software),
+    'application/xml',
+    createdAt,
+    'rep',
+  );
   const erms = write(ERMS_PATH, ermsDocument(archived, records, createdAt, software.name), 'application/xml', createdAt, 'md');
   // The descriptive metadata is preserved with the content (and PREMIS needs an object even for a case without files).
   const premis = write(PREMIS_PATH, premisDocument(objid, [...content, erms], createdAt, software), 'application/xml', createdAt, 'md');
   const schemas = Object.values(PACKAGE_SCHEMAS).map((name) =>
     write(`schemas/${name}`, fs.readFileSync(path.join(SCHEMAS_DIR, name)), 'application/xml', createdAt, 'schema'),
   );
-  fs.writeFileSync(path.join(root, 'METS.xml'), metsDocument(archived, { objid, createdAt, software, erms, premis, schemas, content }));
-  return { objid, errandNumber: archived.errandNumber, directory: root, files: [...content, erms, premis, ...schemas] };
+  fs.writeFileSync(
+    path.join(root, 'METS.xml'),
+    metsDocument(archived, { objid, createdAt, software, erms, premis, schemas, representation }),
+  );
+  return { objid, errandNumber: archived.errandNumber, directory: root, files: [...content, representation, erms, premis, ...schemas] };
 }
