@@ -29,6 +29,18 @@ interface Simulator {
   stop(): Promise<void>;
 }
 
+/**
+ * The index-th test personnummer of someone 19 or older: Mina meddelanden takes no letters to
+ * children (the sender computes the age from the number), and every letter here must go digitally.
+ */
+function adultTestPersonnummer(index: number): string {
+  const latestBirthYear = new Date().getUTCFullYear() - 19;
+  for (let i = index; ; i += 1_000_000) {
+    const candidate = testPersonnummer(i);
+    if (Number(candidate.slice(0, 4)) <= latestBirthYear) return candidate;
+  }
+}
+
 /** apps/digital-mail-simulator as its own process, every recipient reachable (all letters go digitally). */
 async function startSimulator(): Promise<Simulator> {
   const simulator = await startNodeProcess({
@@ -145,7 +157,7 @@ if (process.env.DATABASE_URL) {
           WHOLE_MUNICIPALITY,
         );
         const recipients = Array.from({ length: count }, (_, i) => ({
-          recipient: testPersonnummer(from + i),
+          recipient: adultTestPersonnummer(from + i),
           values: { namn: `Mottagare ${from + i}` },
         }));
         const batch = await new SendBatchService(database, directory, templates).create(
