@@ -13,6 +13,8 @@ header.site { background: var(--brand); color: var(--brand-ink); }
 header.site a { color: var(--brand-ink); }
 .bar { max-width: 60rem; margin: 0 auto; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; justify-content: space-between; }
 .brand { margin: 0; font-weight: 700; font-size: 1.15rem; }
+.brand a { display: inline-flex; align-items: center; gap: .5rem; }
+.brand .logo { height: 2.5rem; width: auto; }
 nav ul { list-style: none; margin: 0; padding: 0; display: flex; gap: .5rem 1rem; flex-wrap: wrap; }
 .account { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin: 0; }
 .account button { background: var(--brand-ink); color: var(--brand); border: 0; border-radius: .25rem; padding: .3rem .7rem; font: inherit; cursor: pointer; }

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const logger = new JsonLogger('info');
   const tenants = TenantHosts.load(config.tenantsDir, config.localDomain);
   const sessions = config.redisUrl ? new RedisSessionStore(config.redisUrl) : new CookieSessionStore(config.sessionSecret);
-  const app = buildWeb({ config, tenants, sessions, assets: await buildAssets(), logger });
+  const app = buildWeb({ config, tenants, sessions, assets: await buildAssets(tenants.tenants), logger });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       app.close().then(

@@ -157,6 +157,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     user: session?.user,
     csrfToken: session?.csrfToken,
     stylesheet: assets.css.path,
+    theme: tenant && assets.themes.get(tenant.slug),
   });
   const send = (reply: FastifyReply, status: number, ctx: PageContext, page: Page) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderPage(ctx, page));

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { loadTenantConfigs, TenantConfig } from '@kommuna/platform-tenancy';
 
 /** A member municipality as the web shows it: from its tenant.yaml. */
@@ -6,6 +7,8 @@ export interface WebTenant {
   names: { sv: string; en: string };
   hosts: string[];
   contact?: TenantConfig['contact'];
+  /** Its look from tenant.yaml `web:` (the colour's contrast was checked when it was loaded); the logo as a file path. */
+  look?: { primaryColor?: string; logoFile?: string };
 }
 
 /**
@@ -28,9 +31,17 @@ export class TenantHosts {
 
   static load(dir: string, localDomain?: string): TenantHosts {
     const tenants = loadTenantConfigs(dir)
-      .map(({ config }) => config)
-      .filter((config) => config.lifecycle !== 'closed')
-      .map((config) => ({ slug: config.slug, names: config.names, hosts: config.hosts, contact: config.contact }));
+      .filter(({ config }) => config.lifecycle !== 'closed')
+      .map(({ file, config }) => ({
+        slug: config.slug,
+        names: config.names,
+        hosts: config.hosts,
+        contact: config.contact,
+        look: config.web && {
+          primaryColor: config.web.primaryColor,
+          logoFile: config.web.logo && path.join(path.dirname(file), config.web.logo),
+        },
+      }));
     return new TenantHosts(tenants, localDomain);
   }
 

@@ -239,6 +239,19 @@ describe('residents web in a real browser', () => {
     await page.getByRole('link', { name: 'Timrå kommun' }).click();
     await page.waitForURL(`${timra()}/e-services`);
     expect(await page.locator('header .brand').textContent()).toBe('Timrå kommun');
+    // Timrå's look from its tenant.yaml: its colour on the header and links, its logo beside the name (decoration: alt "").
+    expect(await page.locator('header.site').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(30, 107, 58)');
+    const logo = page.locator('header .brand img');
+    expect([await logo.getAttribute('alt'), await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)]).toEqual([
+      '',
+      true,
+    ]);
+    await expectAccessible(page, 'e-services in Timrå’s colours');
+    await screenshot(page, 'web-theme-timra');
+    // Sundsvall names no look: the platform's own colour.
+    await page.goto(`${sundsvall()}/e-services`);
+    expect(await page.locator('header.site').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(0, 69, 122)');
+    expect(await page.locator('header .brand img').count()).toBe(0);
 
     await page.goto(`${sundsvall()}/e-services`);
     expect(await page.locator('h1').textContent()).toBe('E-tjänster – Sundsvalls kommun');

@@ -12,6 +12,8 @@ export interface PageContext {
   csrfToken?: string;
   /** The stylesheet's hashed path. */
   stylesheet: string;
+  /** The municipality's colour (a stylesheet after the web's own) and logo, from tenant.yaml. */
+  theme?: { stylesheet?: string; logo?: string };
 }
 
 export interface Page {
@@ -32,6 +34,7 @@ function Layout({ ctx, page }: { ctx: PageContext; page: Page }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${page.title} – ${name}`}</title>
         <link rel="stylesheet" href={ctx.stylesheet} />
+        {ctx.theme?.stylesheet ? <link rel="stylesheet" href={ctx.theme.stylesheet} /> : null}
         {page.script ? <script src={page.script} defer /> : null}
       </head>
       <body>
@@ -41,7 +44,11 @@ function Layout({ ctx, page }: { ctx: PageContext; page: Page }) {
         <header className="site">
           <div className="bar">
             <p className="brand">
-              <a href="/">{name}</a>
+              <a href="/">
+                {/* The name beside it says what the logo would: the image is decoration. */}
+                {ctx.theme?.logo ? <img className="logo" src={ctx.theme.logo} alt="" width={40} height={40} /> : null}
+                {name}
+              </a>
             </p>
             <nav aria-label={t(ctx.lang, 'nav')}>
               <ul>

@@ -66,6 +66,11 @@ export function loadTenantConfigs(dir: string): LoadedTenantConfig[] {
       problems.push({ file, field: 'slug', message: `is "${parsed.config.slug}" but the folder is "${folder}": they must match` });
       continue;
     }
+    const logo = parsed.config.web?.logo;
+    if (logo && !fs.existsSync(path.join(dir, folder, logo))) {
+      problems.push({ file, field: 'web.logo', message: `names ${logo}, which is not in ${path.join(dir, folder)}` });
+      continue;
+    }
     loaded.push({ file, config: parsed.config });
   }
 

@@ -1,3 +1,4 @@
+import { AA_TEXT_CONTRAST, contrastRatio, HEX_COLOUR } from './colour-contrast';
 import { z } from 'zod';
 import { allKommuner, parseOrganisationsnummer } from '@kommuna/shared-identifiers';
 
@@ -94,6 +95,30 @@ export const TenantConfigSchema = z
         url: z.url().optional(),
       })
       .strict(),
+    web: z
+      .object({
+        primaryColor: z
+          .string()
+          .regex(HEX_COLOUR, 'must be a colour written #rrggbb')
+          .superRefine((colour, ctx) => {
+            const ratio = contrastRatio(colour, '#ffffff');
+            if (ratio < AA_TEXT_CONTRAST)
+              ctx.addIssue({
+                code: 'custom',
+                message: `has a contrast of ${ratio.toFixed(2)}:1 against white; WCAG 2.1 AA needs at least ${AA_TEXT_CONTRAST}:1 (white text on it, it as text on white): choose a darker colour`,
+              });
+          })
+          .optional()
+          .describe("The municipality's colour: the web's header and links (white text on it); at least 4.5:1 against white"),
+        logo: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9._-]*\.(svg|png)$/, "must be the file name of an .svg or .png in the municipality's folder")
+          .optional()
+          .describe("The municipality's logo, a file beside tenant.yaml, shown in the web's header"),
+      })
+      .strict()
+      .optional()
+      .describe("The residents' web's look for this municipality (apps/web)"),
     hosts: z
       .array(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/, 'must be a host name'))
       .default([])

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadTenantConfigs, TenantConfigError } from './tenant-config.loader';
 import { tenantConfigJsonSchema } from './tenant-config.schema';
+import { AA_TEXT_CONTRAST, contrastRatio } from './colour-contrast';
 
 const repoTenantsDir = path.resolve(__dirname, '../../../../tenants');
 
@@ -69,6 +70,41 @@ describe('tenant configuration', () => {
         message: expect.stringMatching(/check digit/),
       }),
     ]);
+  });
+
+  it("reads the web's look and refuses a colour white text cannot be read on, and a logo that is not in the folder", () => {
+    const withWeb = (slug: string, kommunkod: string, orgnr: string, web: string) => `${validYaml(slug, kommunkod, orgnr)}web: ${web}\n`;
+    const dir = tenantsDir({
+      sundsvall: withWeb('sundsvall', '2281', '212000-2411', '{ primaryColor: "#005595", logo: logo.svg }'),
+      ange: withWeb('ange', '2260', '212000-2387', '{ primaryColor: "#00a0e0" }'),
+      timra: withWeb('timra', '2262', '212000-2395', '{ logo: saknas.png }'),
+      harnosand: withWeb('harnosand', '2280', '212000-2403', '{ primaryColor: blue }'),
+    });
+    fs.writeFileSync(path.join(dir, 'sundsvall', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    expect(problemsOf(dir)).toEqual([
+      {
+        file: path.join(dir, 'ange', 'tenant.yaml'),
+        field: 'web.primaryColor',
+        message: expect.stringMatching(/^has a contrast of 2\.\d\d:1 against white; WCAG 2\.1 AA needs at least 4\.5:1/),
+      },
+      { file: path.join(dir, 'harnosand', 'tenant.yaml'), field: 'web.primaryColor', message: 'must be a colour written #rrggbb' },
+      {
+        file: path.join(dir, 'timra', 'tenant.yaml'),
+        field: 'web.logo',
+        message: `names saknas.png, which is not in ${path.join(dir, 'timra')}`,
+      },
+    ]);
+    fs.rmSync(path.join(dir, 'ange'), { recursive: true });
+    fs.rmSync(path.join(dir, 'timra'), { recursive: true });
+    fs.rmSync(path.join(dir, 'harnosand'), { recursive: true });
+    expect(loadTenantConfigs(dir)[0].config.web).toEqual({ primaryColor: '#005595', logo: 'logo.svg' });
+  });
+
+  it('measures contrast as WCAG 2.1 does', () => {
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5);
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2);
+    expect(contrastRatio('#767676', '#ffffff')).toBeCloseTo(4.54, 2);
+    expect(contrastRatio('#00457a', '#ffffff')).toBeGreaterThan(AA_TEXT_CONTRAST);
   });
 
   it('refuses to start when any one tenant is broken, even if the others are fine', () => {
