@@ -35,7 +35,10 @@ export class AiModelRegistryResolver {
 
   @Allow('tenant_admin')
   @Mutation(() => AiModel, { description: 'Register an OpenAI-compatible model with its hosting and clearance (audited)' })
-  async registerAiModel(@CurrentPrincipal() principal: Principal, @Args('input') input: AiModelInput): Promise<AiModel> {
+  async registerAiModel(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The model' }) input: AiModelInput,
+  ): Promise<AiModel> {
     return toModel(
       await this.registry.register(withoutNulls(input) as Parameters<ModelRegistry['register']>[0], auditActor.staff(principal.subject)),
     );
@@ -47,8 +50,8 @@ export class AiModelRegistryResolver {
   })
   async changeAiModel(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input') input: AiModelChangeInput,
+    @Args('id', { type: () => ID, description: "The model's id" }) id: string,
+    @Args('input', { description: 'What to change' }) input: AiModelChangeInput,
   ): Promise<AiModel> {
     return toModel(
       await this.registry.update(id, withoutNulls(input) as Parameters<ModelRegistry['update']>[1], auditActor.staff(principal.subject)),
@@ -67,9 +70,15 @@ export class AiDraftsResolver {
   })
   async draftCaseSummary(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
-    @Args('purpose', { type: () => String, nullable: true }) purpose: string | null,
-    @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
+    @Args('caseId', { type: () => ID, description: 'A case of my unit' }) caseId: string,
+    @Args('purpose', {
+      type: () => String,
+      nullable: true,
+      description: 'Why the model is used, 1 to 200 characters, audited (default: case summary)',
+    })
+    purpose: string | null,
+    @Args('modelId', { type: () => ID, nullable: true, description: "The chat model to use; null: one cleared for the case's data class" })
+    modelId: string | null,
     @Args('knownNames', { type: () => [String], nullable: true, description: "Names of the case's parties to hide from the model" })
     knownNames: string[] | null,
   ): Promise<AiDraft> {
@@ -83,12 +92,24 @@ export class AiDraftsResolver {
   })
   async draftCallNote(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
+    @Args('caseId', { type: () => ID, description: 'A case of my unit' }) caseId: string,
     @Args('audioBase64', { description: 'The recording, WAV (PCM), base64' }) audioBase64: string,
-    @Args('purpose', { type: () => String, nullable: true }) purpose: string | null,
-    @Args('transcriptionModelId', { type: () => ID, nullable: true }) transcriptionModelId: string | null,
-    @Args('modelId', { type: () => ID, nullable: true }) modelId: string | null,
-    @Args('knownNames', { type: () => [String], nullable: true }) knownNames: string[] | null,
+    @Args('purpose', {
+      type: () => String,
+      nullable: true,
+      description: 'Why the models are used, 1 to 200 characters, audited (default: call documentation)',
+    })
+    purpose: string | null,
+    @Args('transcriptionModelId', {
+      type: () => ID,
+      nullable: true,
+      description: "The transcription model to use; null: one cleared for the case's data class",
+    })
+    transcriptionModelId: string | null,
+    @Args('modelId', { type: () => ID, nullable: true, description: "The chat model to use; null: one cleared for the case's data class" })
+    modelId: string | null,
+    @Args('knownNames', { type: () => [String], nullable: true, description: "Names of the case's parties to hide from the models" })
+    knownNames: string[] | null,
   ): Promise<AiDraft> {
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(audioBase64))
       throw new AiValidationError('audioBase64 is not base64', [{ field: 'audioBase64', message: 'base64' }]);
@@ -109,8 +130,8 @@ export class AiDraftsResolver {
   })
   async reviewAiDraft(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('approve') approve: boolean,
+    @Args('id', { type: () => ID, description: "The draft's id" }) id: string,
+    @Args('approve', { description: 'true approves, false rejects' }) approve: boolean,
     @Args('text', { type: () => String, nullable: true, description: 'The approved text, if the reviewer edited it' }) text: string | null,
   ): Promise<AiDraft> {
     return toDraft(await this.drafts.review(staffOf(principal), id, { approve, text }));
@@ -122,8 +143,9 @@ export class AiDraftsResolver {
   })
   async aiDrafts(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
-    @Args('status', { type: () => AiDraftStatus, nullable: true }) status: AiDraftStatus | null,
+    @Args('caseId', { type: () => ID, description: 'A case of my unit' }) caseId: string,
+    @Args('status', { type: () => AiDraftStatus, nullable: true, description: 'Only drafts with this status; null: all' })
+    status: AiDraftStatus | null,
   ): Promise<AiDraft[]> {
     return (await this.drafts.forCase(staffOf(principal), caseId, status)).map(toDraft);
   }

@@ -38,7 +38,7 @@ export class CatalogueResolver {
   @Query(() => CatalogueServiceModel, { description: 'One shared service' })
   async catalogueService(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { description: "The service's id (as in service.yaml); NOT_FOUND when there is none", type: () => ID }) id: string,
   ): Promise<CatalogueServiceModel> {
     return toServiceModel(await this.catalogue.service(actor(principal), id));
   }
@@ -55,8 +55,9 @@ export class CatalogueResolver {
   })
   async catalogueCosts(
     @CurrentPrincipal() principal: Principal,
-    @Args('year', { type: () => Int }) year: number,
-    @Args('service', { type: () => ID, nullable: true }) service?: string | null,
+    @Args('year', { description: 'The calendar year', type: () => Int }) year: number,
+    @Args('service', { description: 'Only this service (its id); null: every service', type: () => ID, nullable: true })
+    service?: string | null,
   ): Promise<CatalogueServiceCosts[]> {
     return (await this.catalogue.costs(actor(principal), year, service ?? undefined)).map(toCosts);
   }
@@ -67,8 +68,10 @@ export class CatalogueResolver {
   })
   catalogueUsage(
     @CurrentPrincipal() principal: Principal,
-    @Args('from', { type: () => String, nullable: true }) from?: string | null,
-    @Args('to', { type: () => String, nullable: true }) to?: string | null,
+    @Args('from', { description: 'First month, YYYY-MM; null: the 12 months ending with to', type: () => String, nullable: true })
+    from?: string | null,
+    @Args('to', { description: 'Last month, YYYY-MM; null: the current month (Europe/Stockholm)', type: () => String, nullable: true })
+    to?: string | null,
   ): Promise<CatalogueUsage[]> {
     return this.catalogue.usageTotals(actor(principal), from ?? undefined, to ?? undefined);
   }
@@ -79,9 +82,11 @@ export class CatalogueResolver {
   })
   async catalogueBenefits(
     @CurrentPrincipal() principal: Principal,
-    @Args('service', { type: () => ID }) service: string,
-    @Args('from', { type: () => String, nullable: true }) from?: string | null,
-    @Args('to', { type: () => String, nullable: true }) to?: string | null,
+    @Args('service', { description: "The service's id (as in service.yaml)", type: () => ID }) service: string,
+    @Args('from', { description: 'First month, YYYY-MM; null: the 12 months ending with to', type: () => String, nullable: true })
+    from?: string | null,
+    @Args('to', { description: 'Last month, YYYY-MM; null: the current month (Europe/Stockholm)', type: () => String, nullable: true })
+    to?: string | null,
   ): Promise<CatalogueHypothesisBenefit[]> {
     return (await this.catalogue.benefits(actor(principal), service, from ?? undefined, to ?? undefined)).map(toBenefit);
   }
@@ -90,7 +95,8 @@ export class CatalogueResolver {
   @Query(() => [CatalogueFollowUp], { description: 'Recorded benefit follow-ups, oldest first' })
   async catalogueFollowUps(
     @CurrentPrincipal() principal: Principal,
-    @Args('service', { type: () => ID, nullable: true }) service?: string | null,
+    @Args('service', { description: 'Only this service (its id); null: every service', type: () => ID, nullable: true })
+    service?: string | null,
   ): Promise<CatalogueFollowUp[]> {
     return (await this.catalogue.followUps(actor(principal), service ?? undefined)).map(toFollowUp);
   }
@@ -99,7 +105,8 @@ export class CatalogueResolver {
   @Query(() => [CatalogueDecision], { description: 'Status decisions, oldest first (the full history)' })
   async catalogueDecisions(
     @CurrentPrincipal() principal: Principal,
-    @Args('service', { type: () => ID, nullable: true }) service?: string | null,
+    @Args('service', { description: 'Only this service (its id); null: every service', type: () => ID, nullable: true })
+    service?: string | null,
   ): Promise<CatalogueDecision[]> {
     return (await this.catalogue.decisions(actor(principal), service ?? undefined)).map(toDecision);
   }
@@ -108,8 +115,8 @@ export class CatalogueResolver {
   @Query(() => CatalogueMunicipality, { description: 'One member municipality: services, cost shares, metered use and benefit' })
   async catalogueMunicipality(
     @CurrentPrincipal() principal: Principal,
-    @Args('slug') slug: string,
-    @Args('year', { type: () => Int }) year: number,
+    @Args('slug', { description: "The municipality's slug (tenant id)" }) slug: string,
+    @Args('year', { description: 'The calendar year', type: () => Int }) year: number,
   ): Promise<CatalogueMunicipality> {
     const view = await this.catalogue.municipality(actor(principal), slug, year);
     return {
@@ -120,7 +127,9 @@ export class CatalogueResolver {
 
   @Allow('steering_group', 'platform_admin')
   @Query(() => String, { description: 'The service as publiccode.yml (also public at GET /catalogue/services/:id/publiccode.yml)' })
-  cataloguePubliccode(@Args('service', { type: () => ID }) service: string): Promise<string> {
+  cataloguePubliccode(
+    @Args('service', { description: "The service's id (as in service.yaml)", type: () => ID }) service: string,
+  ): Promise<string> {
     return this.catalogue.publiccode(service);
   }
 
@@ -142,7 +151,7 @@ export class CatalogueResolver {
   })
   async closeCatalogueYear(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CatalogueYearClosingInput,
+    @Args('input', { description: 'The year and the decision that closes it' }) input: CatalogueYearClosingInput,
   ): Promise<CatalogueYearClosing> {
     return toYearClosing(await this.catalogue.closeYear(actor(principal), { ...input }));
   }
@@ -151,7 +160,7 @@ export class CatalogueResolver {
   @Mutation(() => CatalogueFollowUp, { description: 'Records what was measured for a benefit hypothesis over a period' })
   async recordBenefitFollowUp(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CatalogueFollowUpInput,
+    @Args('input', { description: 'The measurement to record' }) input: CatalogueFollowUpInput,
   ): Promise<CatalogueFollowUp> {
     return toFollowUp(await this.catalogue.recordFollowUp(actor(principal), { ...input }));
   }
@@ -162,7 +171,7 @@ export class CatalogueResolver {
   })
   async recordStatusDecision(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CatalogueDecisionInput,
+    @Args('input', { description: 'The decision to record' }) input: CatalogueDecisionInput,
   ): Promise<CatalogueDecision> {
     return toDecision(await this.catalogue.decide(actor(principal), { ...input, toStatus: input.toStatus as never }));
   }

@@ -38,7 +38,10 @@ export class DigitalMailResolver {
   ) {}
 
   @Mutation(() => DigitalMailMessage, { description: 'Accepts a letter; delivery happens in the background' })
-  async sendDigitalMail(@Args('input') input: SendDigitalMailInput, @CurrentPrincipal() principal: Principal): Promise<DigitalMailMessage> {
+  async sendDigitalMail(
+    @Args('input', { description: 'The letter and its recipient' }) input: SendDigitalMailInput,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<DigitalMailMessage> {
     const view = await this.messages.send(
       {
         ...input,
@@ -56,7 +59,7 @@ export class DigitalMailResolver {
 
   @Query(() => DigitalMailMessage, { description: "A letter of my unit; other units' letters are NOT_FOUND" })
   async digitalMailMessage(
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID, description: "The letter's id" }) id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<DigitalMailMessage> {
     return toMessageModel(await this.messages.get(id, letterScopeOf(principal)));
@@ -65,11 +68,13 @@ export class DigitalMailResolver {
   @Query(() => [DigitalMailMessage], { description: "My unit's letters, newest first" })
   async digitalMailMessages(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => MailDeliveryStatusEnum, nullable: true }) status?: MailDeliveryStatusEnum,
-    @Args('sendBatchId', { type: () => ID, nullable: true }) sendBatchId?: string,
-    @Args('department', { nullable: true }) department?: string,
-    @Args('limit', { nullable: true, type: () => Number }) limit?: number,
-    @Args('offset', { nullable: true, type: () => Number }) offset?: number,
+    @Args('status', { type: () => MailDeliveryStatusEnum, nullable: true, description: 'Only letters with this status' })
+    status?: MailDeliveryStatusEnum,
+    @Args('sendBatchId', { type: () => ID, nullable: true, description: 'Only the letters of this bulk send (its id, a UUID)' })
+    sendBatchId?: string,
+    @Args('department', { nullable: true, description: "Only this unit's letters (at most 100 characters)" }) department?: string,
+    @Args('limit', { nullable: true, type: () => Number, description: 'At most this many letters, 1 to 500 (default 50)' }) limit?: number,
+    @Args('offset', { nullable: true, type: () => Number, description: 'Letters to skip, for paging (default 0)' }) offset?: number,
   ): Promise<DigitalMailMessage[]> {
     const views = await this.messages.list(letterScopeOf(principal), {
       status: status ?? undefined,
@@ -83,7 +88,10 @@ export class DigitalMailResolver {
 
   @Allow('tenant_admin')
   @Mutation(() => MailTemplate, { description: 'Saves a template; an existing name gets a new version' })
-  saveDigitalMailTemplate(@Args('input') input: SaveMailTemplateInput, @CurrentPrincipal() principal: Principal): Promise<MailTemplate> {
+  saveDigitalMailTemplate(
+    @Args('input', { description: 'The template to save' }) input: SaveMailTemplateInput,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MailTemplate> {
     return this.templates.save({ ...input, bodyFormat: input.bodyFormat ?? undefined }, senderOf(principal), templateScopeOf(principal));
   }
 
@@ -94,18 +102,24 @@ export class DigitalMailResolver {
   }
 
   @Allow('tenant_admin', 'case_worker')
-  @Query(() => MailTemplatePreview)
+  @Query(() => MailTemplatePreview, {
+    description: 'A template filled in with values, to see the letter before sending (tenant admins and case workers)',
+  })
   digitalMailTemplatePreview(
     @CurrentPrincipal() principal: Principal,
-    @Args('template') template: MailTemplateRef,
-    @Args('language', { defaultValue: 'sv' }) lang: string,
-    @Args('values', { type: () => [KeyValueInput], nullable: true }) values?: KeyValueInput[],
+    @Args('template', { description: 'The template to fill in' }) template: MailTemplateRef,
+    @Args('language', { defaultValue: 'sv', description: 'sv (default) or en' }) lang: string,
+    @Args('values', { type: () => [KeyValueInput], nullable: true, description: "The placeholders' values; a missing one is an error" })
+    values?: KeyValueInput[],
   ): Promise<MailTemplatePreview> {
     return this.templates.preview(template, lang === 'en' ? 'en' : 'sv', toRecord(values) ?? {}, templateScopeOf(principal));
   }
 
   @Mutation(() => MailSendBatch, { description: 'A bulk send: accepted as a whole, or refused naming the bad rows' })
-  createDigitalMailSendBatch(@Args('input') input: CreateSendBatchInput, @CurrentPrincipal() principal: Principal): Promise<MailSendBatch> {
+  createDigitalMailSendBatch(
+    @Args('input', { description: 'The template and the recipients' }) input: CreateSendBatchInput,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MailSendBatch> {
     const options = {
       template: input.template,
       language: language(input.language),
@@ -125,7 +139,10 @@ export class DigitalMailResolver {
   }
 
   @Query(() => MailSendBatch, { description: "A bulk send of my unit; other units' are NOT_FOUND" })
-  digitalMailSendBatch(@Args('id', { type: () => ID }) id: string, @CurrentPrincipal() principal: Principal): Promise<MailSendBatch> {
+  digitalMailSendBatch(
+    @Args('id', { type: () => ID, description: "The batch's id" }) id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<MailSendBatch> {
     return this.batches.progress(id, letterScopeOf(principal));
   }
 

@@ -11,20 +11,30 @@ export const HomeCareImportKind = {
 registerEnumType(HomeCareImportKind, {
   name: 'HomeCareImportKind',
   description: 'What a home-care file holds (docs/home-care.md#file-formats)',
+  valuesMap: {
+    DECISIONS: { description: 'Biståndsbeslut: the minutes and service types granted to each resident' },
+    INPATIENT_PERIODS: { description: 'Periods a resident was in hospital or other inpatient care' },
+    PROVIDERS: { description: 'The providers (own units and LOV providers) and their rates' },
+    VISITS: { description: 'The visits performed, with times and how they were registered' },
+  },
 });
 
 export const HomeCareImportFormat = { CSV: 'csv', JSONL: 'jsonl' } as const;
 registerEnumType(HomeCareImportFormat, {
   name: 'HomeCareImportFormat',
   description: 'CSV with a header row, or JSON Lines with the same field names',
+  valuesMap: {
+    CSV: { description: 'CSV with a header row' },
+    JSONL: { description: "JSON Lines: one JSON object a line, with the CSV's field names" },
+  },
 });
 
-@InputType()
+@InputType({ description: 'A home-care file to import (docs/home-care.md#file-formats)' })
 export class HomeCareFileInput {
-  @Field(() => HomeCareImportKind)
+  @Field(() => HomeCareImportKind, { description: 'What the file holds' })
   kind!: (typeof HomeCareImportKind)[keyof typeof HomeCareImportKind];
 
-  @Field(() => HomeCareImportFormat)
+  @Field(() => HomeCareImportFormat, { description: 'CSV or JSON Lines' })
   format!: (typeof HomeCareImportFormat)[keyof typeof HomeCareImportFormat];
 
   @Field({ description: 'The file name: every problem names it' })
@@ -36,58 +46,58 @@ export class HomeCareFileInput {
 
 @ObjectType({ description: 'An accepted file (or the same file, imported before: nothing changed)' })
 export class HomeCareImportResult {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The import's id (UUID)" })
   importId!: string;
 
-  @Field(() => HomeCareImportKind)
+  @Field(() => HomeCareImportKind, { description: 'What the file held' })
   kind!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Rows imported' })
   rows!: number;
 
-  @Field()
+  @Field({ description: 'true when the same file was imported before (nothing changed)' })
   alreadyImported!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A file a check read' })
 export class HomeCareCheckInput {
-  @Field()
+  @Field({ description: 'What the file holds: providers, decisions, visits or inpatient_periods' })
   kind!: string;
 
-  @Field()
+  @Field({ description: "The file's name as imported" })
   fileName!: string;
 
-  @Field()
+  @Field({ description: "SHA-256 of the file's content, hex" })
   sha256!: string;
 }
 
 @ObjectType({ description: 'A monthly check of this municipality: the rules version and files it read, and its sums' })
 export class HomeCareCheckRun {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The check's id (UUID)" })
   id!: string;
 
   @Field({ description: 'YYYY-MM' })
   month!: string;
 
-  @Field()
+  @Field({ description: 'The version of the rules applied, e.g. home-care-check/1' })
   rulesVersion!: string;
 
-  @Field(() => [HomeCareCheckInput])
+  @Field(() => [HomeCareCheckInput], { description: 'The files the check read' })
   inputs!: HomeCareCheckInput[];
 
   @Field({ description: 'SHA-256 over the rules version, settings, month and files: the same digest, the same result' })
   inputsDigest!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Residents checked' })
   residents!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Residents with at least one deviation' })
   residentsWithDeviations!: number;
 
   @Field(() => Float, { description: 'Kronor at stake with private (LOV) providers' })
   amountAtStakeSek!: number;
 
-  @Field()
+  @Field({ description: 'When the check ran' })
   createdAt!: Date;
 }
 
@@ -96,19 +106,19 @@ export class HomeCareDeviation {
   @Field({ description: 'HC1–HC5' })
   rule!: string;
 
-  @Field()
+  @Field({ description: "The deviation's code, e.g. over_granted or billed_above_performed" })
   code!: string;
 
-  @Field()
+  @Field({ description: 'The law or agreement the rule rests on, e.g. SoL (2001:453) 4 kap. 1 §' })
   reference!: string;
 
-  @Field(() => LocalizedText)
+  @Field(() => LocalizedText, { description: 'What was found, in words, in Swedish and English' })
   explanation!: LocalizedText;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Minutes the deviation concerns' })
   minutes!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Kronor at stake with private (LOV) providers' })
   amountSek!: number;
 
   @Field(() => [String], { description: 'Provider codes' })
@@ -123,58 +133,58 @@ export class HomeCareCheckLine {
   @Field({ description: "The case system's client id" })
   residentId!: string;
 
-  @Field()
+  @Field({ description: 'The service type (insatstyp): personal_care, service, escort or relief' })
   serviceType!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'Granted, performed, billed and accepted minutes, visits and days, per provider' })
   figures!: Record<string, unknown>;
 
-  @Field(() => [HomeCareDeviation])
+  @Field(() => [HomeCareDeviation], { description: 'The deviations found; empty when none' })
   deviations!: HomeCareDeviation[];
 
-  @Field(() => Float)
+  @Field(() => Float, { description: "Kronor at stake for the resident's deviations with private (LOV) providers" })
   amountAtStakeSek!: number;
 }
 
 @ObjectType({ description: 'A rule in a municipality: residents with the deviation and its kronor; null when 1–4 residents' })
 export class HomeCareRuleSum {
-  @Field()
+  @Field({ description: 'HC1–HC5' })
   rule!: string;
 
-  @Field()
+  @Field({ description: "The deviation's code" })
   code!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Residents with the deviation; null when 1–4 (withheld)' })
   residents!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Kronor at stake under the rule; null when withheld (1–4 residents)' })
   amountSek!: number | null;
 }
 
 @ObjectType({ description: "A member's month for the steering group: sums only, counts of 1–4 residents withheld (null)" })
 export class HomeCareFollowUp {
-  @Field()
+  @Field({ description: "The municipality's slug (tenant id)" })
   slug!: string;
 
-  @Field(() => LocalizedText)
+  @Field(() => LocalizedText, { description: "The municipality's name in Swedish and English" })
   names!: LocalizedText;
 
-  @Field()
+  @Field({ description: 'YYYY-MM' })
   month!: string;
 
-  @Field()
+  @Field({ description: 'Whether the month was checked in the municipality' })
   checked!: boolean;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Residents checked; null when not checked or 1–4 (withheld)' })
   residents!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: 'Residents with a deviation; null when not checked or 1–4 (withheld)' })
   residentsWithDeviations!: number | null;
 
-  @Field(() => [HomeCareRuleSum])
+  @Field(() => [HomeCareRuleSum], { description: 'Sums per rule' })
   rules!: HomeCareRuleSum[];
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Kronor at stake in the month; null when not checked or withheld' })
   amountAtStakeSek!: number | null;
 
   @Field({ description: 'Some figure was withheld' })

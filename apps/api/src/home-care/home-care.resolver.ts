@@ -25,7 +25,10 @@ export class HomeCareResolver {
     description:
       'Import a file into this municipality: whole or not at all (VALIDATION_FAILED lists file, line and reason); the same file again changes nothing',
   })
-  importHomeCareFile(@CurrentPrincipal() principal: Principal, @Args('input') input: HomeCareFileInput): Promise<HomeCareImportResult> {
+  importHomeCareFile(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The file' }) input: HomeCareFileInput,
+  ): Promise<HomeCareImportResult> {
     return this.homeCare.importFile(actorOf(principal), input);
   }
 
@@ -33,7 +36,10 @@ export class HomeCareResolver {
   @Mutation(() => HomeCareCheckRun, {
     description: 'Check a month (YYYY-MM) now; on the same files as the last check, that run is returned',
   })
-  runHomeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun> {
+  runHomeCareCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+  ): Promise<HomeCareCheckRun> {
     return this.homeCare.runCheck(actorOf(principal), month);
   }
 
@@ -42,7 +48,10 @@ export class HomeCareResolver {
     nullable: true,
     description: "The month's latest check in this municipality (the responsible unit only)",
   })
-  homeCareCheck(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareCheckRun | null> {
+  homeCareCheck(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+  ): Promise<HomeCareCheckRun | null> {
     return this.homeCare.latestRun(actorOf(principal), month);
   }
 
@@ -52,9 +61,10 @@ export class HomeCareResolver {
   })
   homeCareCheckLines(
     @CurrentPrincipal() principal: Principal,
-    @Args('month') month: string,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
     @Args('all', { defaultValue: false, description: 'Also lines without deviations' }) all: boolean,
-    @Args('residentId', { type: () => String, nullable: true }) residentId: string | null,
+    @Args('residentId', { type: () => String, nullable: true, description: "Only this resident (the case system's client id); null: all" })
+    residentId: string | null,
   ): Promise<HomeCareCheckLine[]> {
     return this.homeCare.lines(actorOf(principal), month, { all, residentId: residentId ?? undefined });
   }
@@ -63,7 +73,10 @@ export class HomeCareResolver {
   @Query(() => [HomeCareFollowUp], {
     description: "Each member's month: residents checked, with deviations, per rule and kronor at stake; counts of 1–4 residents withheld",
   })
-  homeCareFollowUp(@CurrentPrincipal() principal: Principal, @Args('month') month: string): Promise<HomeCareFollowUp[]> {
+  homeCareFollowUp(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+  ): Promise<HomeCareFollowUp[]> {
     return this.homeCare.followUp(actorOf(principal), month);
   }
 }
