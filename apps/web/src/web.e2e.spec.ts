@@ -807,6 +807,58 @@ describe('residents web in a real browser', () => {
     await Promise.all([context.close(), anna.close()]);
   }, 120_000);
 
+  it('reflows at 200 % zoom: on a 1280 px screen (640 CSS px at device scale 2) no main page scrolls sideways', async () => {
+    // 200 % zoom on a 1280 px wide window lays pages out in 640 CSS px; WCAG 1.4.4 and 1.4.10 (tables may scroll in their own region).
+    const zoomed = () =>
+      browser!.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2, bypassCSP: true, locale: 'sv-SE' });
+    const overflow = (page: Page) =>
+      page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        // What sticks out to the right, outside a region that scrolls on its own (.table-wrap).
+        const outside = [...document.querySelectorAll('body *')]
+          .filter((e) => !e.closest('.table-wrap') && e.getBoundingClientRect().right > width + 1)
+          .map(
+            (e) =>
+              `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).split(' ').join('.')}` : ''}`,
+          );
+        return { scrollWidth: document.documentElement.scrollWidth, width, outside: outside.slice(0, 5) };
+      });
+    const expectReflows = async (page: Page, what: string) => {
+      const { scrollWidth, width, outside } = await overflow(page);
+      expect({ page: what, sideways: scrollWidth > width, outside }).toEqual({ page: what, sideways: false, outside: [] });
+    };
+
+    const resident = await zoomed();
+    const page = await resident.newPage();
+    await page.goto(`${sundsvall()}/e-services`);
+    await expectReflows(page, 'e-services');
+    await page.goto(`${sundsvall()}/e-services/parkeringstillstand`);
+    await logIn(page, 'medborgare-anna');
+    await page.waitForURL(`${sundsvall()}/e-services/parkeringstillstand`);
+    await expectReflows(page, 'the parking-permit form');
+    const errandNumber = await submitParkingPermit(page, 'Jag kan bara gå korta sträckor med rollator.');
+    await expectReflows(page, 'the receipt');
+    await page.goto(`${sundsvall()}/my-pages`);
+    await expectReflows(page, 'Mina sidor');
+    await page.locator('tbody tr', { hasText: errandNumber }).getByRole('link').click();
+    await page.waitForURL(/\/my-pages\/cases\//);
+    await expectReflows(page, 'Mina sidor case');
+    await screenshot(page, 'web-zoom-200-my-case');
+
+    const staff = await zoomed();
+    const staffPage = await staff.newPage();
+    await staffPage.goto(`${sundsvall()}/workspace`);
+    await logIn(staffPage, 'sundsvall-socialtjanst');
+    await staffPage.waitForURL(`${sundsvall()}/workspace`);
+    await expectReflows(staffPage, 'workspace inbox');
+    await staffPage.goto(`${sundsvall()}/workspace?status=manual_handling`);
+    await staffPage.getByRole('link', { name: errandNumber }).click();
+    await staffPage.waitForURL(/\/workspace\/submissions\//);
+    await expectReflows(staffPage, 'workspace case');
+    await screenshot(staffPage, 'web-zoom-200-workspace-case');
+    await Promise.all([resident.close(), staff.close()]);
+  }, 120_000);
+
   it('refuses a post without the session token or from another origin, and an unknown host', async () => {
     const context = await newContext();
     const page = await context.newPage();
