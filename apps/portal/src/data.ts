@@ -210,6 +210,8 @@ export interface MeetingPackData {
   >;
   /** Per service, each benefit hypothesis's estimate and followed-up benefit over the year, all members together. */
   benefits: Record<string, Array<BenefitTotals & { hypothesis: { id: string; name: { sv: string; en: string }; basis: string } }>>;
+  /** Proposals awaiting the steering group (open or postponed). */
+  catalogueProposals: Array<Pick<ProposalView, 'title' | 'status' | 'proposedBy'> & { interests: Array<{ municipality: string }> }>;
 }
 
 /** A year's months as the api's from/to take them: benefit follows the year chosen. */
@@ -263,7 +265,7 @@ export class PortalData {
   async meetingPack(token: string, year: number): Promise<MeetingPackData> {
     const base = await this.api.query<Omit<MeetingPackData, 'municipalities' | 'benefits'>>(
       token,
-      `query($y: Int!) { catalogueDemo tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { allocationKey } adoption { slug stage } metrics { id name ${L} } }
+      `query($y: Int!) { catalogueDemo catalogueProposals { title ${L} status proposedBy interests { municipality } } tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { allocationKey } adoption { slug stage } metrics { id name ${L} } }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug amountSek } } }`,
       { y: year },
     );
@@ -309,4 +311,46 @@ export class PortalData {
       .query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id })
       .then((d) => d.cataloguePubliccode);
   }
+
+  proposals(token: string): Promise<ProposalsView> {
+    return this.api.query<ProposalsView>(
+      token,
+      `{ me { subject roles } tenants { slug names ${L} } catalogueProposals { id title ${L} description ${L} origin supplier estimatedYearlyCostSek
+        proposedBy recordedAt status interests { municipality note } decisions { outcome decidedOn diaryNumber note } } }`,
+    );
+  }
+
+  propose(token: string, input: Record<string, unknown>): Promise<unknown> {
+    return this.api.query(token, `mutation($i: CatalogueProposalInput!) { proposeService(input: $i) { id } }`, { i: input });
+  }
+
+  registerInterest(token: string, input: Record<string, unknown>): Promise<unknown> {
+    return this.api.query(token, `mutation($i: CatalogueProposalInterestInput!) { registerProposalInterest(input: $i) { id } }`, {
+      i: input,
+    });
+  }
+
+  decideProposal(token: string, input: Record<string, unknown>): Promise<unknown> {
+    return this.api.query(token, `mutation($i: CatalogueProposalDecisionInput!) { decideProposal(input: $i) { id } }`, { i: input });
+  }
+}
+
+export interface ProposalView {
+  id: string;
+  title: Localized;
+  description: Localized;
+  origin: 'build' | 'procure' | 'existing';
+  supplier: string | null;
+  estimatedYearlyCostSek: number | null;
+  proposedBy: string;
+  recordedAt: string;
+  status: 'open' | 'accepted' | 'rejected' | 'postponed';
+  interests: Array<{ municipality: string; note: string | null }>;
+  decisions: Array<{ outcome: string; decidedOn: string; diaryNumber: string; note: string | null }>;
+}
+
+export interface ProposalsView {
+  me: { subject: string; roles: string[] };
+  tenants: TenantName[];
+  catalogueProposals: ProposalView[];
 }

@@ -76,7 +76,11 @@ describe('meeting pack exports', () => {
     const name = (sv: string) => ({ sv, en: sv });
     const data: MeetingPackData = {
       catalogueDemo: false,
-      tenants: [],
+      tenants: [{ slug: 'ange', names: name('Ånge kommun') }],
+      catalogueProposals: [
+        { title: name('Robotkontroll'), status: 'open', proposedBy: 'ange', interests: [{ municipality: 'sundsvall' }] },
+        { title: name('Beslutat förslag'), status: 'accepted', proposedBy: 'ange', interests: [] },
+      ],
       catalogueServices: [
         {
           id: 'digital-mail',
@@ -151,6 +155,7 @@ describe('meeting pack exports', () => {
     ]);
     expect(pack.decisions).toEqual([
       'Fastställa kostnadsfördelningen för 2025 (året stängs)',
+      'Besluta om förslaget "Robotkontroll" (Ånge kommun; 1 kommun till intresserad)',
       'Uppdra åt tjänsteägaren att följa upp nyttan "Samtal" (AI-plattform)',
       'Pröva fortsatt finansiering av AI-plattform: kostnaden överstiger den högsta uppskattade nyttan',
     ]);
@@ -162,7 +167,10 @@ describe('meeting pack exports', () => {
       2025,
       'en',
     );
-    expect(closed.decisions[0]).toBe('Ask the owner to follow up "Samtal" (AI-plattform)');
+    expect(closed.decisions.slice(0, 2)).toEqual([
+      'Decide on the proposal "Robotkontroll" (Ånge kommun; 1 more member interested)',
+      'Ask the owner to follow up "Samtal" (AI-plattform)',
+    ]);
   });
 
   it('writes an accessible PDF: tagged, titled, a table per service, the figures as written', async () => {

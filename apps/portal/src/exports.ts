@@ -112,7 +112,7 @@ export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): 
     period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
     rows,
     services,
-    decisions: decisionItems(year, closed, services, lang),
+    decisions: decisionItems(year, closed, services, lang, data.catalogueProposals ?? [], data.tenants),
   };
 }
 
@@ -121,11 +121,27 @@ export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): 
  * open, a follow-up for each used hypothesis nobody has measured, and whether to keep funding a
  * service whose cost exceeds even its highest estimated benefit.
  */
-export function decisionItems(year: number, closed: MeetingPack['closed'], services: MeetingPackService[], lang: Lang): string[] {
+export function decisionItems(
+  year: number,
+  closed: MeetingPack['closed'],
+  services: MeetingPackService[],
+  lang: Lang,
+  proposals: MeetingPackData['catalogueProposals'] = [],
+  tenants: MeetingPackData['tenants'] = [],
+): string[] {
   const sv = lang === 'sv';
   const items: string[] = [];
   if (!closed)
     items.push(sv ? `Fastställa kostnadsfördelningen för ${year} (året stängs)` : `Adopt the cost sharing for ${year} (closes the year)`);
+  const member = (slug: string) => tenants.find((t) => t.slug === slug)?.names[lang] ?? slug;
+  for (const p of proposals.filter((p) => p.status === 'open' || p.status === 'postponed')) {
+    const interested = p.interests.length;
+    items.push(
+      sv
+        ? `Besluta om förslaget "${p.title.sv}" (${member(p.proposedBy)}; ${interested} ${interested === 1 ? 'kommun till' : 'kommuner till'} intresserad${interested === 1 ? '' : 'e'})`
+        : `Decide on the proposal "${p.title.en}" (${member(p.proposedBy)}; ${interested} more ${interested === 1 ? 'member' : 'members'} interested)`,
+    );
+  }
   for (const s of services) {
     for (const h of s.hypotheses.filter((h) => h.followedUpSek === null && h.estimatedHighSek > 0))
       items.push(

@@ -58,6 +58,7 @@ export function layout(ctx: PageContext, title: string, body: Html): string {
     <nav aria-label="${t(ctx.lang, 'nav')}">
       <ul>
         <li><a href="/catalogue">${t(ctx.lang, 'catalogue')}</a></li>
+        <li><a href="/proposals">${t(ctx.lang, 'proposals')}</a></li>
         <li><a href="${switchHref}" lang="${other}" hreflang="${other}">${t(ctx.lang, 'switchTo')}</a></li>
       </ul>
     </nav>

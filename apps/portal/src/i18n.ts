@@ -6,6 +6,7 @@ const TEXTS = {
   skip: { sv: 'Hoppa till innehållet', en: 'Skip to content' },
   nav: { sv: 'Huvudmeny', en: 'Main menu' },
   catalogue: { sv: 'Tjänstekatalog', en: 'Service catalogue' },
+  proposals: { sv: 'Förslag', en: 'Proposals' },
   municipalities: { sv: 'Kommuner', en: 'Municipalities' },
   switchTo: { sv: 'In English', en: 'På svenska' },
   loggedInAs: { sv: 'Inloggad som', en: 'Logged in as' },

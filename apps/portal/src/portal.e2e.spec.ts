@@ -317,6 +317,49 @@ describe('steering group portal in a real browser', () => {
     await context.close();
   }, 120_000);
 
+  it('records a proposal for a shared service, the interest of another member and the decision, with field errors shown', async () => {
+    const context = await newContext();
+    const page = await context.newPage();
+    await logIn(page, 'styrgrupp', '/proposals');
+    expect(await page.locator('h1').textContent()).toBe('Förslag');
+    await page.getByLabel('Namn (svenska)').fill('Kontroll av hemtjänsttimmar');
+    await page.getByLabel('Namn (engelska)').fill('Check of home-care hours');
+    await page.getByLabel('Beskrivning (svenska)').fill('Ånges robot delas med alla medlemmar.');
+    await page.getByLabel('Beskrivning (engelska)').fill("Ånge's robot shared with every member.");
+    await page.getByLabel('Ursprung').selectOption('existing');
+    await page.getByLabel('Leverantör (ej för byggs här)').fill('Robotbolaget AB');
+    await page.getByLabel('Beräknad kostnad per år (kr, valfritt)').fill('12,5');
+    await page.getByLabel('Föreslås av').selectOption('ange');
+    await page.getByRole('button', { name: 'Registrera förslaget' }).click();
+    // Kronor must be whole: the field is named, and what was typed is kept.
+    expect(await page.getByRole('alert').textContent()).toContain('estimatedYearlyCostSek');
+    expect(await page.getByLabel('Namn (svenska)').inputValue()).toBe('Kontroll av hemtjänsttimmar');
+    await expectAccessible(page, 'proposal with form errors');
+    await page.getByLabel('Beräknad kostnad per år (kr, valfritt)').fill('400 000');
+    await page.getByRole('button', { name: 'Registrera förslaget' }).click();
+    await page.waitForURL(/\/proposals$/);
+    const card = page.locator('section.card', { hasText: 'Kontroll av hemtjänsttimmar' });
+    expect(plain(await card.textContent())).toMatch(/Öppet.*En medlems egen, delas · Robotbolaget AB · 400 000 kr per år/);
+    await card.getByText('Registrera intresse eller beslut').click();
+    await card.getByLabel('Intresserad kommun').selectOption('sundsvall');
+    await card.getByRole('button', { name: 'Registrera intresse' }).click();
+    await page.waitForURL(/\/proposals$/);
+    expect(await page.locator('section.card', { hasText: 'Kontroll av hemtjänsttimmar' }).textContent()).toContain('Sundsvalls kommun');
+    const again = page.locator('section.card', { hasText: 'Kontroll av hemtjänsttimmar' });
+    await again.getByText('Registrera intresse eller beslut').click();
+    await again.getByLabel('Beslut', { exact: true }).selectOption('accepted');
+    await again.getByLabel(/Beslutsdatum/).fill('2026-01-20');
+    await again.getByLabel('Diarienummer').fill('KS 2026/0012');
+    await again.getByRole('button', { name: 'Registrera beslut' }).click();
+    await page.waitForURL(/\/proposals$/);
+    const decided = plain(await page.locator('section.card', { hasText: 'Kontroll av hemtjänsttimmar' }).textContent());
+    expect(decided).toContain('Beslutat: genomförs');
+    expect(decided).toContain('2026-01-20: Beslutat: genomförs (diarienummer KS 2026/0012)');
+    await expectAccessible(page, 'proposals');
+    await screenshot(page, 'proposals');
+    await context.close();
+  }, 120_000);
+
   it('shows a municipality page, switches to English, and reads well on a phone', async () => {
     const context = await newContext();
     const page = await context.newPage();

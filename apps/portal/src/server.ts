@@ -8,6 +8,7 @@ import { messagePage } from './pages/message';
 import { authRoutes } from './routes/auth';
 import { catalogueRoutes } from './routes/catalogue';
 import { exportRoutes } from './routes/exports';
+import { proposalRoutes } from './routes/proposals';
 import { createPortalKit, LANG_COOKIE, localPath, PortalOptions } from './routes/kit';
 
 export type { PortalOptions } from './routes/kit';
@@ -76,6 +77,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   void app.register(authRoutes, kit);
   void app.register(catalogueRoutes, kit);
   void app.register(exportRoutes, kit);
+  void app.register(proposalRoutes, kit);
 
   app.setNotFoundHandler((request, reply) => {
     // Who is logged in, as stored (a page that does not exist renews nothing).
