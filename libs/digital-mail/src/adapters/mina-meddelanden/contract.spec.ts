@@ -166,6 +166,16 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
     ]);
   });
 
+  it('isReachable: an organisation is asked for in its 16-prefixed form and answered under our form', async () => {
+    await simulator.configure({ reachable: ['162120002270'] });
+    const request = isReachableRequest('162120002411', ['162120002270']);
+    expect(await schemaProblems(request)).toEqual([]);
+    expect(await operator.checkReachability(SENDER, ['212000-2270', ANNA])).toEqual([
+      expect.objectContaining({ recipientId: '212000-2270', reachable: true, senderAccepted: true }),
+      expect.objectContaining({ recipientId: ANNA, reachable: false, reason: 'NO_MAILBOX' }),
+    ]);
+  });
+
   it('isReachable: a sender Mina meddelanden does not accept is refused by every mailbox', async () => {
     await simulator.configure({ rejectedSenders: [SENDER] });
     const results = await operator.checkReachability(SENDER, [ANNA, cases.reachable]);
