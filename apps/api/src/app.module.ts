@@ -27,6 +27,7 @@ import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail
 import { TenantsResolver } from './tenants/tenants.resolver';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
+import { OUTBOX_PROVIDERS } from './outbox';
 import { HOME_CARE_PROVIDERS } from './home-care';
 import { AI_PROVIDERS } from './ai';
 import { RULES_PROVIDERS } from './rules';
@@ -107,6 +108,7 @@ export class AppModule implements OnApplicationShutdown {
         ...E_FORMS_PROVIDERS,
         ...DIGITAL_MAIL_PROVIDERS,
         ...EVENTS_PROVIDERS,
+        ...OUTBOX_PROVIDERS,
         ...HOME_CARE_PROVIDERS,
         ...AI_PROVIDERS,
         ...RULES_PROVIDERS,

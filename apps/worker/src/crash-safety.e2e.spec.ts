@@ -96,7 +96,12 @@ describe('worker settings from the environment', () => {
       deliveryLeaseMs: 5000,
       deliveryIntervalMs: undefined,
       retentionIntervalMs: 60000,
+      outboxRetentionDays: undefined,
     });
+    expect(workerSettingsFromEnv({ KOMMUNA_OUTBOX_RETENTION_DAYS: '30' }).outboxRetentionDays).toBe(30);
+    expect(() => workerSettingsFromEnv({ KOMMUNA_OUTBOX_RETENTION_DAYS: '0' })).toThrow(
+      /KOMMUNA_OUTBOX_RETENTION_DAYS must be a whole number of days, at least 1/,
+    );
     expect(() => workerSettingsFromEnv({ KOMMUNA_DELIVERY_LEASE_MS: '5s' })).toThrow(/KOMMUNA_DELIVERY_LEASE_MS must be a whole number/);
     expect(() => workerSettingsFromEnv({ KOMMUNA_DELIVERY_LEASE_MS: '10' })).toThrow(/at least 1000/);
   });

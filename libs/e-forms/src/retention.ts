@@ -1,4 +1,5 @@
 import { AuditLog, auditActor } from '@kommuna/platform-audit';
+import { PeriodicTask } from '@kommuna/platform-jobs';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { repository } from './repository';
@@ -121,25 +122,12 @@ export function eFormsBackgroundTasks(
   options: { intervalMs?: number; now?: () => Date; onError?: (error: Error, context: { tenantId: string; step: string }) => void } = {},
 ): EFormsTask[] {
   const purger = new EFormsRetentionPurger(database, tenants, options.now);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  const run = () => {
-    running ??= purger
-      .purgeAll()
-      .catch((error: Error) => options.onError?.(error, { tenantId: '-', step: 'retention' }))
-      .finally(() => (running = undefined));
-  };
   return [
-    {
+    new PeriodicTask({
       name: 'e-forms-retention',
-      start: () => {
-        run();
-        timer = setInterval(run, options.intervalMs ?? 3_600_000);
-      },
-      stop: async () => {
-        clearInterval(timer);
-        await running;
-      },
-    },
+      intervalMs: options.intervalMs ?? 3_600_000,
+      run: async () => void (await purger.purgeAll()),
+      onError: (error) => options.onError?.(error, { tenantId: '-', step: 'retention' }),
+    }),
   ];
 }

@@ -124,8 +124,10 @@ async function submissionRegistered(intake: CaseIntake, em: EntityManager, data:
 /**
  * The case of a submission. An automated decision is usually recorded in the same transaction
  * as its submission, so both events carry the same time and may come in either order: when the
- * case is not there yet, the submission's own event (in this tenant's outbox) is applied first.
- * Applying it again when it is delivered changes nothing.
+ * case is not there yet, the submission's own event (in this tenant's outbox, not yet published:
+ * it is in this batch or a later one) is applied first. Applying it again when it is delivered
+ * changes nothing. Once published, the case holds what Mina sidor needs, and the outbox may
+ * delete the event (housekeeping), so only unpublished events are looked at (along the due index).
  */
 async function submissionCase(intake: CaseIntake, em: EntityManager, submissionId: string, subjectPartyId: string | null) {
   if (!subjectPartyId) return undefined;
@@ -133,7 +135,8 @@ async function submissionCase(intake: CaseIntake, em: EntityManager, submissionI
   const found = await intake.findCase(em, key);
   if (found) return found;
   const [received]: Array<{ data: FormSubmissionReceivedData }> = await em.query(
-    `SELECT data FROM outbox_event WHERE tenant_id = $1 AND type = $2 AND data->>'submissionId' = $3 ORDER BY occurred_at LIMIT 1`,
+    `SELECT data FROM outbox_event WHERE tenant_id = $1 AND published_at IS NULL AND type = $2 AND data->>'submissionId' = $3
+      ORDER BY occurred_at LIMIT 1`,
     [requestContext.tenantId(), EVENT_TYPES.formSubmissionReceived, submissionId],
   );
   // Not (yet) there: fail, so the outbox retries it later rather than losing it.

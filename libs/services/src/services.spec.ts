@@ -105,6 +105,7 @@ describe('the composed services', () => {
     ]);
     expect(composed.backgroundTasks().map((t) => t.name)).toEqual([
       'outbox',
+      'outbox-housekeeping',
       'webhook-delivery',
       'digital-mail-delivery',
       'digital-mail-retention',

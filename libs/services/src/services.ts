@@ -13,6 +13,7 @@ import {
   NatsEventBridge,
   NatsInboundConsumer,
   OutboxDispatcher,
+  OutboxHousekeeping,
   WebhookDeliveryWorker,
   WebhookFanOut,
   WEBHOOKS_DATABASE_SCHEMA,
@@ -159,7 +160,8 @@ export class ComposedServices {
 
   /**
    * The outbox dispatcher (over every service's handlers, the webhook fan-out, then the process's
-   * own: the NATS bridge when NATS_URL is set), the webhook deliveries and every service's own loops.
+   * own: the NATS bridge when NATS_URL is set), its housekeeping (published events removed after
+   * their retention), the webhook deliveries and every service's own loops.
    */
   backgroundTasks(options: ComposedBackgroundTaskOptions = {}): BackgroundTask[] {
     const handlers = [...this.eventHandlers, new WebhookFanOut(this.slugOf), ...(options.eventHandlers ?? [])];
@@ -171,8 +173,15 @@ export class ComposedServices {
       onError: (error, failed) =>
         options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
     });
+    const housekeeping = new OutboxHousekeeping(this.runtime.database, () => this.runtime.tenants.all().map((t) => t.id), {
+      retentionDays: options.settings?.outboxRetentionDays,
+    });
     return [
-      { name: 'outbox', start: () => outbox.start(OUTBOX_INTERVAL_MS), stop: () => outbox.stop() },
+      outbox.task(OUTBOX_INTERVAL_MS),
+      housekeeping.task({
+        intervalMs: options.settings?.retentionIntervalMs,
+        onError: (error) => options.onError?.(error, { step: 'outbox-housekeeping' }),
+      }),
       {
         name: 'webhook-delivery',
         start: () => webhooks.start(options.settings?.deliveryIntervalMs ?? WEBHOOK_INTERVAL_MS),

@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@kommuna/platform-jobs';
 import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { adapterEnvironmentFromEnv, adaptersForTenant } from '../adapters/for-tenant';
 import { DeliveryWorker } from './delivery-worker';
@@ -34,24 +35,15 @@ export function digitalMailBackgroundTasks(
     parties: options.parties,
   });
   const purger = new RetentionPurger(database, tenants);
-  let timer: NodeJS.Timeout | undefined;
-  let purging: Promise<unknown> | undefined;
   return [
-    { name: 'digital-mail-delivery', start: () => delivery.start(options.deliveryIntervalMs ?? 1000), stop: () => delivery.stop() },
-    {
+    delivery.task(options.deliveryIntervalMs ?? 1000, 'digital-mail-delivery'),
+    new PeriodicTask({
       name: 'digital-mail-retention',
-      start: () => {
-        timer = setInterval(() => {
-          purging ??= purger
-            .purgeAll()
-            .catch((error: Error) => options.onError?.(error, { tenantId: '-', step: 'retention' }))
-            .finally(() => (purging = undefined));
-        }, options.purgeIntervalMs ?? 3_600_000);
-      },
-      stop: async () => {
-        clearInterval(timer);
-        await purging;
-      },
-    },
+      intervalMs: options.purgeIntervalMs ?? 3_600_000,
+      // The first purge one interval after start, as before: start-up is busy enough.
+      runAtStart: false,
+      run: async () => void (await purger.purgeAll()),
+      onError: (error) => options.onError?.(error, { tenantId: '-', step: 'retention' }),
+    }),
   ];
 }

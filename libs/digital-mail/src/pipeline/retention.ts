@@ -1,3 +1,4 @@
+import { inChunks } from '@kommuna/platform-jobs';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { DigitalMailSettingsSchema } from '../settings';
@@ -32,10 +33,9 @@ export class RetentionPurger {
     return purged;
   }
 
-  private async purgeTenant(tenantId: string, cutoff: Date): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const purged = await this.database.transaction(async (em) => {
+  private purgeTenant(tenantId: string, cutoff: Date): Promise<number> {
+    return inChunks(CHUNK, () =>
+      this.database.transaction(async (em) => {
         const ids: string[] = (
           await em.query(
             `SELECT m.id FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
@@ -53,9 +53,7 @@ export class RetentionPurger {
         await em.query(`UPDATE mail_attachment SET content = NULL WHERE tenant_id = $1 AND message_id = ANY($2::uuid[])`, [tenantId, ids]);
         await em.query(`UPDATE mail_print_letter SET pdf = NULL WHERE tenant_id = $1 AND message_id = ANY($2::uuid[])`, [tenantId, ids]);
         return ids.length;
-      });
-      total += purged;
-      if (purged < CHUNK) return total;
-    }
+      }),
+    );
   }
 }

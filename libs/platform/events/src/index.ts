@@ -1,5 +1,6 @@
 export * from './record-event';
 export * from './outbox-dispatcher';
+export * from './outbox-housekeeping';
 export * from './cloud-event';
 export * from './nats-subjects';
 export * from './nats-bridge';

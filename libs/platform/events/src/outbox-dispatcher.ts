@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
+import { drainRounds, exponentialBackoff, FairTenantRounds, PeriodicTask } from '@kommuna/platform-jobs';
 import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database } from '@kommuna/platform-persistence';
-import { requestContext } from '@kommuna/platform-tenancy';
 
 /**
  * An event read back from the outbox, as handlers receive it. Its data is whatever the emitter
@@ -53,22 +53,35 @@ export interface OutboxDispatcherOptions {
   batchSize?: number;
   /** Delay before retry n (1-based); default doubles from 1 s up to 1 h. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * Failed attempts after which an event is a dead letter: kept with its error, no longer
+   * retried until a tenant admin queues it again (OutboxDeadLetters). Default 25: with the default
+   * backoff, about 14 hours of retries.
+   */
+  maxAttempts?: number;
   /** Told about every failure: a handler's (with its event) or a whole round's. */
   onError?: (error: Error, failed?: { event: OutboxEvent; handler: string }) => void;
 }
 
-export const defaultBackoffMs = (attempt: number): number => Math.min(1000 * 2 ** (attempt - 1), 3_600_000);
+export const defaultBackoffMs = exponentialBackoff({ firstMs: 1000, maxMs: 3_600_000 });
+
+/** Default failed attempts before an event is a dead letter (about 14 hours with the default backoff). */
+export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 25;
 
 /**
  * Publishes outbox events to the handlers that subscribe to their type. Claims rows with
  * FOR UPDATE SKIP LOCKED, so any number of worker replicas can share the outbox; an event whose
- * handler fails is rolled back to a savepoint, kept, and retried with backoff.
+ * handler fails is rolled back to a savepoint, kept, and retried with backoff until its attempts
+ * are spent, when it becomes a dead letter. Each round gives every municipality with due events
+ * one batch, in an order that rotates (@kommuna/platform-jobs' FairTenantRounds), so one
+ * municipality's backlog never keeps another's events waiting for more than a batch.
  */
 export class OutboxDispatcher {
   private readonly batchSize: number;
   private readonly backoffMs: (attempt: number) => number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly maxAttempts: number;
+  private readonly rounds = new FairTenantRounds({ label: 'outbox' });
+  private loop: PeriodicTask | undefined;
 
   constructor(
     private readonly database: Database,
@@ -77,46 +90,45 @@ export class OutboxDispatcher {
   ) {
     this.batchSize = options.batchSize ?? 100;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
   }
 
-  /** One round over every tenant with due events; returns how many events were published. */
+  /** One round: a batch of every tenant with due events, in rotating order; returns how many events were published. */
   async dispatchOnce(): Promise<number> {
     const tenants: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM outbox_tenants_with_due_events() t`);
-    let published = 0;
-    for (const { id } of tenants) {
-      published += await requestContext.run({ requestId: `outbox-${id}`, tenantId: id }, () => this.dispatchTenant(id));
-    }
-    return published;
+    const published = await this.rounds.run(
+      tenants.map((t) => t.id),
+      (id) => this.dispatchTenant(id),
+    );
+    return published.reduce((sum, n) => sum + n, 0);
   }
 
   /** Rounds until nothing is due (events in backoff wait for a later round). */
   async drain(maxRounds = 1000): Promise<number> {
-    let total = 0;
-    for (let round = 0; round < maxRounds; round++) {
-      const published = await this.dispatchOnce();
-      total += published;
-      if (published === 0) break;
-    }
-    return total;
+    return (await drainRounds(maxRounds, () => this.dispatchOnce())).total;
+  }
+
+  /**
+   * The dispatcher as a background task: up to 10 rounds at a time, at once again while events
+   * are still due, else after `intervalMs`. A failed round goes to onError.
+   */
+  task(intervalMs = 250, name = 'outbox'): PeriodicTask {
+    return new PeriodicTask({
+      name,
+      intervalMs,
+      run: async () => (await drainRounds(10, () => this.dispatchOnce())).more,
+      onError: (error) => this.options.onError?.(error),
+    });
   }
 
   /** Polls every `intervalMs` until stop(); rounds never overlap. */
   start(intervalMs = 250): void {
-    // A failed round goes to onError; the next is scheduled once this one has settled either way.
-    const tick = (): void => {
-      this.running = this.drain(10)
-        .then(undefined, (error: unknown) => this.options.onError?.(error instanceof Error ? error : new Error(String(error))))
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop ??= this.task(intervalMs);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.loop?.stop();
   }
 
   /**
@@ -175,11 +187,21 @@ export class OutboxDispatcher {
         if (failed) {
           if (event.id !== failure.eventId) await em.query('ROLLBACK TO SAVEPOINT outbox_event');
           const attempt = event.attempts + 1;
-          await em.query(
-            `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
-              WHERE tenant_id = $1 AND id = $2`,
-            [tenantId, event.id, attempt, `${failed.handler}: ${failed.error.message}`.slice(0, 2000), this.backoffMs(attempt) / 1000],
-          );
+          const error = `${failed.handler}: ${failed.error.message}`.slice(0, 2000);
+          if (attempt >= this.maxAttempts) {
+            // A dead letter: an infinite next attempt keeps it out of every claim and due probe as they are.
+            await em.query(
+              `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = 'infinity', dead_lettered_at = now()
+                WHERE tenant_id = $1 AND id = $2`,
+              [tenantId, event.id, attempt, error],
+            );
+          } else {
+            await em.query(
+              `UPDATE outbox_event SET attempts = $3, last_error = $4, next_attempt_at = now() + make_interval(secs => $5)
+                WHERE tenant_id = $1 AND id = $2`,
+              [tenantId, event.id, attempt, error, this.backoffMs(attempt) / 1000],
+            );
+          }
           platformMetrics.outboxFailures.inc({ tenant: platformMetrics.tenantLabel(tenantId), handler: failed.handler });
           this.options.onError?.(failed.error, { event, handler: failed.handler });
         } else {

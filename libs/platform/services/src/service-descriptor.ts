@@ -50,6 +50,8 @@ export interface BackgroundTaskSettings {
   deliveryIntervalMs?: number;
   /** How often retention purges run (hourly by default). */
   retentionIntervalMs?: number;
+  /** Days a published outbox event is kept (default 7): the webhooks' replay window. */
+  outboxRetentionDays?: number;
 }
 
 export interface BackgroundTaskOptions {

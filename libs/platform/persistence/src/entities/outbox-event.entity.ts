@@ -7,6 +7,8 @@ import { TenantEntity } from './tenant.entity';
  */
 @Entity({ name: 'outbox_event' })
 @Index('IDX_outbox_event_due', ['tenantId', 'occurredAt', 'id'], { where: 'published_at IS NULL' })
+@Index('IDX_outbox_event_published', ['tenantId', 'occurredAt'], { where: 'published_at IS NOT NULL' })
+@Index('IDX_outbox_event_dead', ['tenantId', 'deadLetteredAt'], { where: 'dead_lettered_at IS NOT NULL' })
 export class OutboxEventEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
@@ -48,4 +50,8 @@ export class OutboxEventEntity {
   /** Why the last attempt failed: a failing event stays visible, never silently dropped. */
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
+
+  /** Set when the attempts were spent: a dead letter, kept with its error until an admin retries it. */
+  @Column({ name: 'dead_lettered_at', type: 'timestamptz', nullable: true })
+  deadLetteredAt!: Date | null;
 }

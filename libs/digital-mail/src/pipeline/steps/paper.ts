@@ -1,0 +1,117 @@
+import { PaperAddress } from '../../adapters/types';
+import { sha256Hex } from '../../content/attachments';
+import { htmlToText } from '../../content/html';
+import { ClaimedDelivery } from '../delivery-queue';
+import { MessageContent, readContents } from '../message-content';
+import { renderPrintLetter } from '../print-letter';
+import { isAdapterError, recordFailure, StepContext } from './step-context';
+
+/**
+ * Step 2b: letters going on paper. Looks up the claim's postal addresses at once, renders every
+ * letter (CPU only), then in one transaction finishes those without an address NOT_SENT and files
+ * the rest into their send batch's open print batch (stage PRINT and the PDFs with one statement each).
+ */
+export async function preparePaper(ctx: StepContext, batchSize: number): Promise<void> {
+  const { tenant, queue, result } = ctx;
+  const contents = new Map<string, MessageContent>();
+  const { claimId, rows } = await queue.claim(tenant.id, 'PAPER', batchSize, async (em, ids) => {
+    for (const content of await readContents(em, tenant.id, ids, ['PAPER_ONLY', 'EITHER'])) contents.set(content.id, content);
+  });
+  if (rows.length === 0) return;
+  // An address, why the letter goes nowhere ({ withheld }: a protected identity held back, deceased, emigrated, unknown), or none.
+  let addresses: Map<string, PaperAddress>;
+  try {
+    addresses = await ctx.adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipient_number))]);
+  } catch (error) {
+    if (!isAdapterError(error)) throw error;
+    return recordFailure(ctx, claimId, rows, error);
+  }
+  const rendered: Array<{
+    job: ClaimedDelivery;
+    content: MessageContent;
+    letter: Awaited<ReturnType<typeof renderPrintLetter>> | null;
+    notSent?: string;
+  }> = [];
+  for (const job of rows) {
+    const address = addresses.get(job.recipient_number);
+    const content = contents.get(job.message_id)!;
+    if (!address || 'withheld' in address) {
+      rendered.push({ job, content, letter: null, notSent: address?.withheld ?? 'No postal address in the population register' });
+      continue;
+    }
+    const letter = await renderPrintLetter({
+      senderName: ctx.settings.senderName,
+      address,
+      subject: content.subject,
+      body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
+      supportInfo: content.supportInfo,
+      date: queue.now(),
+      attachments: content.attachments.map((a) => a.content),
+    });
+    rendered.push({ job, content, letter });
+  }
+  await ctx.database.transaction(async (em) => {
+    result.finished += await queue.finishMany(
+      em,
+      tenant.id,
+      claimId,
+      rendered
+        .filter((r) => !r.letter)
+        .map(({ job, notSent }) => ({
+          messageId: job.message_id,
+          status: 'NOT_SENT' as const,
+          channel: null,
+          detail: notSent ?? null,
+        })),
+    );
+    // Per send batch (a claim usually holds letters of one): lock or open its print batch, move the
+    // letters to PRINT under the claim, then add those that moved with one insert.
+    const bySendBatch = new Map<string | null, Array<{ job: ClaimedDelivery; letter: { pdf: Buffer; pageCount: number } }>>();
+    for (const { job, content, letter } of rendered) {
+      if (!letter) continue;
+      const group = bySendBatch.get(content.sendBatchId) ?? [];
+      group.push({ job, letter });
+      bySendBatch.set(content.sendBatchId, group);
+    }
+    for (const [sendBatchId, group] of bySendBatch) {
+      const [batch] = await em.query(
+        `SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'OPEN' AND send_batch_id IS NOT DISTINCT FROM $2
+          ORDER BY created_at LIMIT 1 FOR UPDATE`,
+        [tenant.id, sendBatchId],
+      );
+      const printBatch =
+        batch ??
+        (
+          await em.query(
+            `INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`,
+            [tenant.id, sendBatchId, queue.now()],
+          )
+        )[0];
+      const moved = await queue.advanceMany(
+        em,
+        tenant.id,
+        claimId,
+        group.map(({ job }) => ({ messageId: job.message_id, stage: 'PRINT' as const, printBatchId: printBatch.id })),
+      );
+      const letters = group.filter(({ job }) => moved.has(job.message_id));
+      if (letters.length === 0) continue;
+      const base = Number(printBatch.letter_count);
+      const params: unknown[] = [tenant.id, printBatch.id, queue.now()];
+      const values = letters.map(({ job, letter }, i) => {
+        params.push(job.message_id, base + i + 1, letter.pageCount, sha256Hex(letter.pdf), letter.pdf);
+        const p = params.length - 4;
+        return `($1, $${p}, $2, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $3)`;
+      });
+      await em.query(
+        `INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ${values.join(', ')}`,
+        params,
+      );
+      await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [
+        tenant.id,
+        printBatch.id,
+        base + letters.length,
+      ]);
+      result.printed += letters.length;
+    }
+  });
+}

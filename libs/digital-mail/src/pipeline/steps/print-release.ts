@@ -1,0 +1,94 @@
+import { returnedRows } from '@kommuna/platform-jobs';
+import { Database } from '@kommuna/platform-persistence';
+import { PrintLetter } from '../../adapters/types';
+import { toBuffer } from '../message-content';
+import { StepContext } from './step-context';
+
+/**
+ * Step 3: hands complete print batches to the print provider. A batch is complete when none of
+ * the letters that could still join it is undecided: for a bulk send, when every recipient has
+ * been expanded and passed reachability and address lookup; for single letters, when none is in
+ * those steps (or the batch has waited `maxPrintBatchAgeMs`). Closing first means no letter joins
+ * a batch that is being handed over. A batch the provider refused stays CLOSED and is handed over
+ * again next round.
+ */
+export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: number): Promise<void> {
+  const { tenant, queue, result, settings } = ctx;
+  await ctx.database.transaction(async (em) =>
+    em.query(
+      `UPDATE mail_print_batch p SET status = 'CLOSED'
+          WHERE p.tenant_id = $1 AND p.status = 'OPEN' AND p.letter_count > 0
+            AND (p.created_at <= $2 OR (
+              NOT EXISTS (SELECT 1 FROM mail_delivery d WHERE d.tenant_id = p.tenant_id AND d.completed_at IS NULL
+                             AND d.stage IN ('REACHABILITY', 'PAPER') AND d.send_batch_id IS NOT DISTINCT FROM p.send_batch_id)
+              AND NOT EXISTS (SELECT 1 FROM mail_send_batch b WHERE b.tenant_id = p.tenant_id AND b.id = p.send_batch_id AND b.expanded < b.total)))
+          RETURNING p.id`,
+      [tenant.id, new Date(queue.now().getTime() - maxPrintBatchAgeMs)],
+    ),
+  );
+  const closed: Array<{ id: string; letter_count: number }> = await ctx.database.transaction((em) =>
+    em.query(`SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'CLOSED' ORDER BY created_at`, [tenant.id]),
+  );
+  for (const batch of closed) {
+    let location: string;
+    try {
+      ({ location } = await ctx.adapters.print.release(
+        { batchId: batch.id, tenantSlug: tenant.slug, senderName: settings.senderName, letterCount: Number(batch.letter_count) },
+        lettersOf(ctx.database, tenant.id, batch.id),
+      ));
+    } catch (error) {
+      ctx.onError?.(error as Error, { tenantId: tenant.id, step: 'print' });
+      continue;
+    }
+    await ctx.database.transaction(async (em) => {
+      const [released] = returnedRows(
+        await em.query(
+          `UPDATE mail_print_batch SET status = 'RELEASED', location = $3, released_at = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'CLOSED' RETURNING id`,
+          [tenant.id, batch.id, location, queue.now()],
+        ),
+      );
+      if (!released) return;
+      // Chunked, so a batch of tens of thousands of letters never sits in memory at once.
+      // Two statements per chunk of 1,000 letters (finish, events), never a statement per letter.
+      for (;;) {
+        const chunk: Array<{ message_id: string }> = await em.query(
+          `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
+          [tenant.id, batch.id],
+        );
+        if (chunk.length === 0) break;
+        result.finished += await queue.finishMany(
+          em,
+          tenant.id,
+          null,
+          chunk.map(({ message_id }) => ({
+            messageId: message_id,
+            status: 'SENT' as const,
+            channel: 'paper' as const,
+            detail: null,
+            transactionId: `print-batch:${batch.id}`,
+          })),
+        );
+      }
+      result.released++;
+    });
+  }
+}
+
+/** A print batch's letters in order, 20 at a time, so a large batch never sits in memory. */
+async function* lettersOf(database: Database, tenantId: string, batchId: string): AsyncIterable<PrintLetter> {
+  let after = 0;
+  for (;;) {
+    const rows: Array<{ message_id: string; sequence: number; pdf: unknown; page_count: number; sha256: string }> =
+      await database.transaction((em) =>
+        em.query(
+          `SELECT message_id, sequence, pdf, page_count, sha256 FROM mail_print_letter WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
+          [tenantId, batchId, after],
+        ),
+      );
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      after = row.sequence;
+      yield { sequence: row.sequence, messageId: row.message_id, pdf: toBuffer(row.pdf), pageCount: row.page_count, sha256: row.sha256 };
+    }
+  }
+}

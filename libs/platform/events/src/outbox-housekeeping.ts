@@ -1,0 +1,194 @@
+import type { EntityManager } from 'typeorm';
+import { FairTenantRounds, inChunks, PeriodicTask, returnedRows } from '@kommuna/platform-jobs';
+import { Database } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+/** How long a published event is kept by default: its replay window (webhooks) and a week to look into it. */
+export const DEFAULT_OUTBOX_RETENTION_DAYS = 7;
+
+export interface OutboxHousekeepingOptions {
+  /** Published events older than this (by when they occurred) are deleted. */
+  retentionDays?: number;
+  /** Events deleted per statement and transaction. */
+  chunkSize?: number;
+  now?: () => Date;
+}
+
+/**
+ * Removes published outbox events once their retention has passed (issue 18 item 7), so the
+ * outbox holds what is in flight, dead letters and a recent window instead of every event ever.
+ * Per municipality in its tenant context, chunk by chunk (each its own short transaction, SKIP
+ * LOCKED between replicas). Unpublished events and dead letters are never touched. Nothing
+ * depends on a published event's row: consumers keep their own data (Mina sidor its cases,
+ * webhooks their deliveries with the body); replaying webhooks reaches back as far as this keeps.
+ */
+export class OutboxHousekeeping {
+  readonly retentionDays: number;
+  private readonly chunkSize: number;
+  private readonly now: () => Date;
+  private readonly rounds = new FairTenantRounds({ label: 'outbox-housekeeping' });
+
+  constructor(
+    private readonly database: Database,
+    /** The municipalities to look at (the tenant directory's). */
+    private readonly tenantIds: () => readonly string[],
+    options: OutboxHousekeepingOptions = {},
+  ) {
+    this.retentionDays = options.retentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS;
+    if (!(this.retentionDays > 0)) throw new Error(`The outbox retention must be more than 0 days (got ${this.retentionDays})`);
+    this.chunkSize = options.chunkSize ?? 1000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** One pass over every municipality; how many published events were deleted. */
+  async purgeOnce(): Promise<number> {
+    const cutoff = new Date(this.now().getTime() - this.retentionDays * 86_400_000);
+    const purged = await this.rounds.run(this.tenantIds(), (tenantId) =>
+      inChunks(this.chunkSize, () =>
+        this.database.transaction(
+          async (em) =>
+            returnedRows(
+              await em.query(
+                `DELETE FROM outbox_event WHERE tenant_id = $1 AND id IN (
+                 SELECT id FROM outbox_event WHERE tenant_id = $1 AND published_at IS NOT NULL AND occurred_at < $2
+                  ORDER BY occurred_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+               RETURNING id`,
+                [tenantId, cutoff, this.chunkSize],
+              ),
+            ).length,
+        ),
+      ),
+    );
+    return purged.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Housekeeping as a background task: at start, then every `intervalMs` (hourly by default). */
+  task(options: { intervalMs?: number; onError?: (error: Error) => void } = {}): PeriodicTask {
+    return new PeriodicTask({
+      name: 'outbox-housekeeping',
+      intervalMs: options.intervalMs ?? 3_600_000,
+      run: async () => void (await this.purgeOnce()),
+      onError: options.onError,
+    });
+  }
+}
+
+/** An outbox event whose attempts were spent, as a tenant admin sees it. */
+export interface OutboxDeadLetter {
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  occurredAt: Date;
+  deadLetteredAt: Date;
+  attempts: number;
+  /** `<handler>: <message>` of the last failed attempt. */
+  lastError: string | null;
+}
+
+/** A page of dead letters, newest first; `nextCursor` continues after the last one. */
+export interface OutboxDeadLetterPage {
+  items: OutboxDeadLetter[];
+  nextCursor: string | null;
+}
+
+export class OutboxEventNotFoundError extends KommunaError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+  constructor(id: string) {
+    super(`No dead-lettered outbox event ${id} in this municipality`);
+  }
+}
+
+export class InvalidOutboxCursorError extends KommunaError {
+  readonly code = 'VALIDATION_FAILED';
+  readonly status = 400;
+  constructor() {
+    super('The cursor is not one this list gave out');
+  }
+}
+
+interface DeadLetterRow {
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  occurred_at: Date | string;
+  dead_lettered_at: Date | string;
+  attempts: number;
+  last_error: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The current municipality's dead letters: listed (newest first, keyset-paged) and queued again
+ * by a tenant admin once the cause is fixed. Runs in the caller's tenant transaction; the caller
+ * checks the role (the api's @Allow) and audits. Row-level security keeps each municipality to its own.
+ */
+export const outboxDeadLetters = {
+  async list(em: EntityManager, options: { first: number; after?: string | null }): Promise<OutboxDeadLetterPage> {
+    const tenantId = requestContext.tenantId();
+    const first = Math.min(Math.max(1, Math.floor(options.first)), 100);
+    let after: { at: string; id: string } | null = null;
+    if (options.after) {
+      const [at, id] = Buffer.from(options.after, 'base64url').toString('utf8').split('|');
+      if (!at || !id || !UUID.test(id) || Number.isNaN(Date.parse(at))) throw new InvalidOutboxCursorError();
+      after = { at, id };
+    }
+    const rows: DeadLetterRow[] = await em.query(
+      `SELECT id, type, source, subject, occurred_at, dead_lettered_at, attempts, last_error FROM outbox_event
+        WHERE tenant_id = $1 AND dead_lettered_at IS NOT NULL AND published_at IS NULL
+          AND ($2::timestamptz IS NULL OR (dead_lettered_at, id) < ($2::timestamptz, $3::uuid))
+        ORDER BY dead_lettered_at DESC, id DESC LIMIT $4`,
+      [tenantId, after?.at ?? null, after?.id ?? null, first + 1],
+    );
+    const items = rows.slice(0, first).map((row) => ({
+      id: row.id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      occurredAt: new Date(row.occurred_at),
+      deadLetteredAt: new Date(row.dead_lettered_at),
+      attempts: row.attempts,
+      lastError: row.last_error,
+    }));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor:
+        rows.length > first && last ? Buffer.from(`${last.deadLetteredAt.toISOString()}|${last.id}`, 'utf8').toString('base64url') : null,
+    };
+  },
+
+  /**
+   * Queues a dead letter again: attempts start over and the next round takes it. Its last error
+   * stays until it is published. Throws OutboxEventNotFoundError for an id that is not a dead
+   * letter of this municipality (published, still retrying, another's, or unknown).
+   */
+  async retry(em: EntityManager, id: string): Promise<OutboxDeadLetter> {
+    const tenantId = requestContext.tenantId();
+    if (!UUID.test(id)) throw new OutboxEventNotFoundError(id);
+    const [row] = returnedRows<DeadLetterRow>(
+      await em.query(
+        `UPDATE outbox_event e SET attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL
+           FROM (SELECT id, dead_lettered_at FROM outbox_event WHERE tenant_id = $1 AND id = $2 FOR UPDATE) before
+          WHERE e.tenant_id = $1 AND e.id = before.id AND e.dead_lettered_at IS NOT NULL AND e.published_at IS NULL
+          RETURNING e.id, e.type, e.source, e.subject, e.occurred_at, before.dead_lettered_at, e.attempts, e.last_error`,
+        [tenantId, id],
+      ),
+    );
+    if (!row) throw new OutboxEventNotFoundError(id);
+    return {
+      id: row.id,
+      type: row.type,
+      source: row.source,
+      subject: row.subject,
+      occurredAt: new Date(row.occurred_at),
+      deadLetteredAt: new Date(row.dead_lettered_at),
+      attempts: row.attempts,
+      lastError: row.last_error,
+    };
+  },
+};

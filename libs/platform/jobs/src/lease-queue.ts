@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { Database } from '@kommuna/platform-persistence';
+import { exponentialBackoff } from './backoff';
+import { returnedRows } from './rows';
+
+/**
+ * A tenant-owned table whose rows are jobs. It has `tenant_id`, the key column, `claim_id uuid`,
+ * `next_attempt_at timestamptz`, `attempts integer` and `last_error text`, with forced row-level
+ * security like every tenant-owned table. Names come from code, never from input.
+ */
+export interface LeaseQueueTable {
+  readonly table: string;
+  /** The job's key within its tenant, e.g. message_id. */
+  readonly key: string;
+  /** The key's SQL type, for arrays of keys (default uuid). */
+  readonly keyType?: string;
+  /** Columns a claim returns besides the key. */
+  readonly returning: readonly string[];
+  /** The order due jobs are claimed in, e.g. 'next_attempt_at, created_at'. */
+  readonly order: string;
+  /** A timestamp column every change by the queue sets to now, e.g. updated_at. */
+  readonly touchedColumn?: string;
+}
+
+export interface LeaseQueueOptions {
+  /** The clock; tests move it to pass leases and backoff without waiting. */
+  readonly now?: () => Date;
+  /** How long a claim is held before another worker may take the job over (crash recovery). */
+  readonly leaseMs?: number;
+  /** Attempts before a retryable failure is given up (a dead letter: the caller records its final state). */
+  readonly maxAttempts?: number;
+  /** Delay before retry n (1-based). */
+  readonly backoffMs?: (attempt: number) => number;
+}
+
+/** A placeholder for a value in a claim's extra condition: `param('DIGITAL')` gives `$6`. */
+export type Param = (value: unknown) => string;
+
+export interface Claim<Row> {
+  /** Marks the holder: a result is recorded only `WHERE claim_id = <claimId>`. */
+  readonly claimId: string;
+  readonly rows: Row[];
+}
+
+/** A claimed job that failed: its key and the attempts it had before this one. */
+export interface FailedJob {
+  readonly key: string;
+  readonly attempts: number;
+}
+
+export interface FailureOutcome {
+  /** Back in the queue with a backoff. */
+  readonly retried: string[];
+  /** Attempts exhausted (or the failure was permanent), still under the claim: the caller records their final state. */
+  readonly exhausted: Array<{ key: string; attempt: number; error: string }>;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const ORDER = /^[a-z_][a-z0-9_]*( (asc|desc))?(, [a-z_][a-z0-9_]*( (asc|desc))?)*$/i;
+
+/**
+ * Leased claims over a job table (the building block behind digital mail's deliveries; docs/architecture.md#events-and-background-work):
+ * a claim takes due rows of one municipality with FOR UPDATE SKIP LOCKED in its tenant context
+ * and leases them (claim_id marks the holder, next_attempt_at moves to the lease's end), so the
+ * work itself runs without holding a transaction; a result is recorded only while the claim still
+ * holds. A worker that dies leaves its lease to expire and the job is claimed again, so work must
+ * be idempotent. A failure goes back with a backoff, or, once attempts are spent, is handed back
+ * for the caller to record as given up, with its error, where people see it.
+ */
+export class LeaseQueue<Row extends object> {
+  readonly now: () => Date;
+  readonly leaseMs: number;
+  readonly maxAttempts: number;
+  readonly backoffMs: (attempt: number) => number;
+  private readonly keyType: string;
+
+  constructor(
+    private readonly database: Database,
+    private readonly spec: LeaseQueueTable,
+    options: LeaseQueueOptions = {},
+  ) {
+    for (const name of [spec.table, spec.key, ...spec.returning, ...(spec.touchedColumn ? [spec.touchedColumn] : [])])
+      if (!IDENTIFIER.test(name)) throw new Error(`LeaseQueue: "${name}" is not a plain column or table name`);
+    if (!ORDER.test(spec.order)) throw new Error(`LeaseQueue: "${spec.order}" is not a list of columns to order by`);
+    this.keyType = spec.keyType ?? 'uuid';
+    if (!IDENTIFIER.test(this.keyType)) throw new Error(`LeaseQueue: "${this.keyType}" is not a type name`);
+    this.now = options.now ?? (() => new Date());
+    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+    this.backoffMs = options.backoffMs ?? exponentialBackoff({ firstMs: 30_000, maxMs: 6 * 3_600_000 });
+  }
+
+  /**
+   * Claims at most `limit` due jobs of the current tenant that also meet `where` (e.g. a stage),
+   * in one transaction; `read` runs in that transaction with the claimed keys (e.g. to read their
+   * content in the same snapshot). Runs in the caller's tenant context.
+   */
+  async claim(
+    tenantId: string,
+    where: (param: Param) => string,
+    limit: number,
+    read?: (em: EntityManager, keys: string[]) => Promise<void>,
+  ): Promise<Claim<Row>> {
+    const { table, key, order } = this.spec;
+    const claimId = randomUUID();
+    const now = this.now();
+    const params: unknown[] = [tenantId, claimId, now, new Date(now.getTime() + this.leaseMs), limit];
+    const param: Param = (value) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const condition = where(param);
+    const returning = [key, ...this.spec.returning].map((c) => `t.${c}`).join(', ');
+    const rows = await this.database.transaction(async (em) => {
+      const claimed = returnedRows<Row>(
+        await em.query(
+          // The due rows in a MATERIALIZED CTE, locked and limited once. As `key IN (SELECT … LIMIT
+          // … FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery for each row it updates,
+          // and each rescan skips the rows this statement already updated and takes the next ones:
+          // a claim of 100 took all 250 due rows (PGlite and PostgreSQL 15 alike), so no batch size held.
+          `WITH due AS MATERIALIZED (
+             SELECT ${key} FROM ${table}
+              WHERE tenant_id = $1 AND (${condition}) AND next_attempt_at <= $3
+              ORDER BY ${order} LIMIT $5 FOR UPDATE SKIP LOCKED)
+           UPDATE ${table} t SET claim_id = $2, next_attempt_at = $4
+             FROM due WHERE t.tenant_id = $1 AND t.${key} = due.${key}
+           RETURNING ${returning}`,
+          params,
+        ),
+      );
+      if (claimed.length > 0 && read)
+        await read(
+          em,
+          claimed.map((row) => String((row as Record<string, unknown>)[key])),
+        );
+      return claimed;
+    });
+    return { claimId, rows };
+  }
+
+  /**
+   * Records a failed attempt of claimed jobs, in the caller's transaction and only where the claim
+   * still holds: while `retryable` and attempts remain, the job goes back with a backoff (claim
+   * released); otherwise its attempts and error are recorded and it stays claimed, for the caller
+   * to record as given up in the same transaction. Two statements at most, whatever the number of jobs.
+   */
+  async fail(
+    em: EntityManager,
+    tenantId: string,
+    claimId: string,
+    jobs: readonly FailedJob[],
+    error: Error,
+    retryable: boolean,
+  ): Promise<FailureOutcome> {
+    const { table, key, touchedColumn } = this.spec;
+    const now = this.now();
+    const message = error.message.slice(0, 2000);
+    const retry = jobs.filter((job) => retryable && job.attempts + 1 < this.maxAttempts);
+    const giveUp = jobs.filter((job) => !retry.includes(job));
+    const touch = touchedColumn ? `, ${touchedColumn} = $4` : '';
+    let retried: string[] = [];
+    if (retry.length > 0) {
+      retried = returnedRows<Record<string, unknown>>(
+        await em.query(
+          `UPDATE ${table} t SET attempts = u.attempts, next_attempt_at = u.next, last_error = $3, claim_id = NULL${touch}
+             FROM unnest($5::${this.keyType}[], $6::int[], $7::timestamptz[]) AS u(key, attempts, next)
+            WHERE t.tenant_id = $1 AND t.${key} = u.key AND t.claim_id = $2
+            RETURNING t.${key}`,
+          [
+            tenantId,
+            claimId,
+            message,
+            now,
+            retry.map((job) => job.key),
+            retry.map((job) => job.attempts + 1),
+            retry.map((job) => new Date(now.getTime() + this.backoffMs(job.attempts + 1))),
+          ],
+        ),
+      ).map((row) => String(row[key]));
+    }
+    let exhausted: FailureOutcome['exhausted'] = [];
+    if (giveUp.length > 0) {
+      const held = returnedRows<Record<string, unknown>>(
+        await em.query(
+          `UPDATE ${table} t SET attempts = u.attempts, last_error = $3
+             FROM unnest($4::${this.keyType}[], $5::int[]) AS u(key, attempts)
+            WHERE t.tenant_id = $1 AND t.${key} = u.key AND t.claim_id = $2
+            RETURNING t.${key}`,
+          [tenantId, claimId, message, giveUp.map((job) => job.key), giveUp.map((job) => job.attempts + 1)],
+        ),
+      );
+      const keys = new Set(held.map((row) => String(row[key])));
+      exhausted = giveUp.filter((job) => keys.has(job.key)).map((job) => ({ key: job.key, attempt: job.attempts + 1, error: message }));
+    }
+    return { retried, exhausted };
+  }
+}
