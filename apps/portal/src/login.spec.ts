@@ -155,22 +155,11 @@ describe('portal login', () => {
       '/auth/login?returnTo=%2Fcatalogue',
     );
 
-    // dev-idp (oidc-provider) asks the browser to confirm with a form post; Keycloak, given the hint, logs out at once.
+    // Given the id_token as hint, dev-idp logs out at once, as Keycloak does: a redirect, no confirmation page.
     let url = endSession.toString();
     let response = await go(url);
-    if (response.status === 200) {
-      const html = await response.text();
-      const form = /<form\b[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/i.exec(html);
-      const fields = Object.fromEntries(
-        [...(form?.[2] ?? '').matchAll(/<input\b[^>]*name="([^"]*)"[^>]*value="([^"]*)"/gi)].map((m) => [m[1], m[2]]),
-      );
-      url = new URL(form?.[1] ?? '', url).toString();
-      response = await go(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ ...fields, logout: 'yes' }),
-      });
-    }
+    expect(response.status).toBeGreaterThanOrEqual(300);
+    expect(response.status).toBeLessThan(400);
     for (let hops = 0; hops < 5 && !(response.headers.get('location') ?? '').startsWith('http://127.0.0.1:3003/'); hops++) {
       url = new URL(response.headers.get('location') ?? '', url).toString();
       response = await go(url);
