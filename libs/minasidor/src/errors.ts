@@ -44,11 +44,3 @@ export class UnitRequiredError extends KommunaError {
   }
 }
 
-/** Changing or ending a representation this municipality did not register (or that does not exist). */
-export class RepresentationNotFoundError extends NotFoundError {
-  constructor() {
-    super(
-      'This municipality has registered no such representation: only the municipality that registered a representation may change or end it',
-    );
-  }
-}
