@@ -43,4 +43,3 @@ export class UnitRequiredError extends KommunaError {
     super('Your account has no unit: cases are shown to the unit that handles them');
   }
 }
-
