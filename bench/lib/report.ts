@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { postgresVersion, REPO_ROOT } from './postgres';
 import { RESULTS_DIR, ScenarioResult } from './results';
 
-const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded'];
+const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded', 'national'];
 const KEY_PACKAGES = [
   '@nestjs/core',
   'fastify',
@@ -74,24 +74,46 @@ export async function writeResultsMarkdown(): Promise<void> {
     'What the figures changed, and what stands in the way of the missed goals: [docs/adr/0002-benchmark-driven-changes.md](../docs/adr/0002-benchmark-driven-changes.md).',
     '',
   );
-  for (const r of results) {
-    lines.push(
-      `## ${r.scenario}`,
-      '',
-      `Run ${r.date} (${r.durationS} s). Full figures: [results/${r.scenario}.json](results/${r.scenario}.json).`,
-      '',
-    );
-    const table = (r.figures.table as Array<Record<string, unknown>> | undefined) ?? defaultTable(r);
-    if (table.length) {
-      const cols = Object.keys(table[0]);
-      lines.push(`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
-      for (const row of table) lines.push(`| ${cols.map((c) => fmt(row[c])).join(' | ')} |`);
-      lines.push('');
-    }
-    for (const note of r.notes) lines.push(`- ${note}`);
-    if (r.notes.length) lines.push('');
-  }
+  for (const r of results) lines.push(...scenarioSection(r));
   fs.writeFileSync(path.resolve(RESULTS_DIR, '../RESULTS.md'), lines.join('\n'));
+}
+
+/** One scenario's section of RESULTS.md: its table and notes. */
+function scenarioSection(r: ScenarioResult): string[] {
+  const lines = [
+    `## ${r.scenario}`,
+    '',
+    `Run ${r.date} (${r.durationS} s). Full figures: [results/${r.scenario}.json](results/${r.scenario}.json).`,
+    '',
+  ];
+  const table = (r.figures.table as Array<Record<string, unknown>> | undefined) ?? defaultTable(r);
+  if (table.length) {
+    const cols = Object.keys(table[0]);
+    lines.push(`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`);
+    for (const row of table) lines.push(`| ${cols.map((c) => fmt(row[c])).join(' | ')} |`);
+    lines.push('');
+  }
+  for (const note of r.notes) lines.push(`- ${note}`);
+  if (r.notes.length) lines.push('');
+  return lines;
+}
+
+/**
+ * Replaces (or appends) one scenario's section of RESULTS.md and leaves the rest as it is: a
+ * scenario run on its own (bench:national) must not restate the machine line of the other
+ * scenarios' run. Its goals reach the goals table at the next full `npm run bench`.
+ */
+export function writeScenarioSection(r: ScenarioResult): void {
+  const file = path.resolve(RESULTS_DIR, '../RESULTS.md');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const section = scenarioSection(r).join('\n');
+  const start = text.indexOf(`\n## ${r.scenario}\n`);
+  if (start < 0) {
+    fs.writeFileSync(file, `${text.replace(/\n*$/, '\n\n')}${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + 1);
+  fs.writeFileSync(file, `${text.slice(0, start + 1)}${section}${next < 0 ? '' : text.slice(next)}`);
 }
 
 /** api vs ceiling rows for the request scenarios. */
