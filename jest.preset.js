@@ -14,7 +14,9 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   // A few current dependencies ship ESM only (they require Node 22; Node 20.19 loads them through
   // require(esm), which jest's module system does not): compile just those to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(cookie|content-disposition|jose|canonicalize)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(cookie|content-disposition|jose|canonicalize|ogg-opus-decoder|opus-decoder|mpg123-decoder|codec-parser|@wasm-audio-decoders|@eshaz)/)',
+  ],
   transform: {
     '^.+/node_modules/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
     '^.+\\.ts$': [

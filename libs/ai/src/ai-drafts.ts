@@ -21,7 +21,9 @@ import type { ModelCapability } from './entities/ai-model.entity';
 import { OpenAiCompatibleClient } from './openai-compatible-client';
 import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
 import { Pseudonymiser } from './pseudonymiser';
-import { parseWav, splitWav, timestamp } from './wav';
+import { decodeSpeechAudio, speechWav } from './speech-audio';
+import { speechChunks } from './voice-activity';
+import { timestamp } from './wav';
 
 /** Shown with every draft: AI-generated text is disclosed as such (EU AI Act art. 50). */
 export const AI_DISCLOSURE = {
@@ -54,8 +56,10 @@ export interface AiDraft {
 }
 
 export interface AiDraftsOptions {
-  /** Length of the stretches a recording is cut into for the transcription model (default 300 s). */
+  /** Longest stretch of speech sent to the transcription model at once (default 300 s); cut at a pause where one is near. */
   chunkSeconds?: number;
+  /** A silence at least this long is not sent to the transcription model (default 2 s). */
+  skipSilenceSeconds?: number;
   /** Largest recording accepted (default 50 MB). */
   maxAudioBytes?: number;
   /** Longest recording accepted (default 2 hours). */
@@ -112,6 +116,7 @@ const toDraft = (r: DraftRow): AiDraft => ({
   createdAt: new Date(r.created_at),
 });
 
+const MEDIA_TYPES = { WAV: 'audio/wav', 'Ogg Opus': 'audio/ogg', MP3: 'audio/mpeg' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_FINAL_TEXT = 50_000;
 
@@ -123,6 +128,7 @@ const MAX_FINAL_TEXT = 50_000;
  */
 export class AiDrafts {
   private readonly chunkSeconds: number;
+  private readonly skipSilenceSeconds: number;
   private readonly maxAudioBytes: number;
   private readonly maxAudioSeconds: number;
 
@@ -134,6 +140,7 @@ export class AiDrafts {
     options: AiDraftsOptions = {},
   ) {
     this.chunkSeconds = options.chunkSeconds ?? 300;
+    this.skipSilenceSeconds = options.skipSilenceSeconds ?? 2;
     this.maxAudioBytes = options.maxAudioBytes ?? 50 * 1024 * 1024;
     this.maxAudioSeconds = options.maxAudioSeconds ?? 2 * 3600;
   }
@@ -173,8 +180,10 @@ export class AiDrafts {
   }
 
   /**
-   * A draft journal note from a call's recording (WAV): cut into stretches, each transcribed in
-   * Swedish by a transcription model cleared for the case's class, merged under ### m:ss headings,
+   * A draft journal note from a call's recording (WAV, Ogg Opus or MP3): decoded to 16 kHz mono,
+   * its speech found by voice activity detection and cut at pauses (long silences are not sent),
+   * each stretch transcribed in Swedish by a transcription model cleared for the case's class,
+   * merged under ### m:ss headings (the time in the recording),
    * then written up (pseudonymised) by a chat model cleared for it. The recording is kept with the
    * draft for the reviewer and deleted when the draft is approved or rejected.
    */
@@ -193,22 +202,24 @@ export class AiDrafts {
     const knownNames = this.namesOf(options.knownNames);
     if (recording.content.length > this.maxAudioBytes)
       throw new AudioRejectedError(`The recording is larger than ${Math.round(this.maxAudioBytes / 1024 / 1024)} MB`);
-    const audio = parseWav(recording.content);
-    if (audio.durationSeconds > this.maxAudioSeconds)
-      throw new AudioRejectedError(`The recording is longer than ${this.maxAudioSeconds / 60} minutes`);
+    const audio = await decodeSpeechAudio(recording.content, { maxSeconds: this.maxAudioSeconds });
+    const { chunks, speechSeconds } = speechChunks(audio, {
+      maxChunkSeconds: this.chunkSeconds,
+      skipSilenceSeconds: this.skipSilenceSeconds,
+    });
+    if (chunks.length === 0) throw new AudioRejectedError('The recording has no speech (only silence or faint noise)');
     const material = await this.cases.read(this.withUnit(staff), caseId);
     const dataClass = this.registry.classifications().classOfUnit(material.unit);
     // Both models are chosen before anything is sent: a refusal sends nothing at all.
     const transcriber = await this.route(staff, material, 'transcription', dataClass, purpose, options.transcriptionModelId);
     const writer = await this.route(staff, material, 'chat', dataClass, purpose, options.modelId);
     const started = Date.now();
-    const chunks = splitWav(audio, this.chunkSeconds);
     const parts: string[] = [];
     for (const chunk of chunks) {
       const text = await this.call(staff, material, transcriber, dataClass, purpose, 'transcription', () =>
         this.client.transcribe(
           transcriber,
-          { content: chunk.wav, fileName: `chunk-${chunk.index}.wav`, mediaType: 'audio/wav' },
+          { content: speechWav(audio, chunk.range.start, chunk.range.end), fileName: `chunk-${chunk.index}.wav`, mediaType: 'audio/wav' },
           { language: 'sv' },
         ),
       );
@@ -238,8 +249,10 @@ export class AiDrafts {
       completionTokens: answer.completionTokens,
       providerModel: answer.providerModel,
       audioSeconds: audio.durationSeconds,
+      speechSeconds,
+      audioFormat: audio.source,
       chunks: chunks.length,
-      audio: { content: recording.content, mediaType: recording.mediaType || 'audio/wav' },
+      audio: { content: recording.content, mediaType: recording.mediaType || MEDIA_TYPES[audio.source] },
       durationMs: Date.now() - started,
     });
   }
@@ -424,6 +437,8 @@ export class AiDrafts {
       completionTokens: number | null;
       providerModel: string;
       audioSeconds?: number;
+      speechSeconds?: number;
+      audioFormat?: string;
       chunks?: number;
       audio?: { content: Buffer; mediaType: string };
       durationMs: number;
@@ -474,7 +489,13 @@ export class AiDrafts {
           ...modelDetails(draft.model),
           answeredBy: draft.providerModel,
           ...(draft.transcriber
-            ? { transcription: modelDetails(draft.transcriber), audioSeconds: draft.audioSeconds, chunks: draft.chunks }
+            ? {
+                transcription: modelDetails(draft.transcriber),
+                audioSeconds: draft.audioSeconds,
+                audioFormat: draft.audioFormat,
+                speechSeconds: draft.speechSeconds === undefined ? undefined : Math.round(draft.speechSeconds * 100) / 100,
+                chunks: draft.chunks,
+              }
             : {}),
           promptTokens: draft.promptTokens,
           completionTokens: draft.completionTokens,

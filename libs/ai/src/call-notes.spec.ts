@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateTestPersonnummer } from '@kommuna/shared-identifiers';
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { AiDrafts, encodeWav, ModelSimulator, parseWav, splitWav, startModelSimulator } from './index';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { syntheticWav } from './testing/synthetic-audio';
 import { auditActions, CasesInMemory, createWorld, inTenant, model, outboxEvents, SCHEMA, World } from './testing/fixture';
 
 /** A rising tone (300 Hz, 400 Hz, … a second each), 16 kHz mono 16-bit PCM: no two stretches alike. */
@@ -105,6 +108,56 @@ describe('call notes from recordings', () => {
     expect(audit.find((a) => a.action === 'ai.draft.rejected')?.details).toMatchObject({ audioDeleted: true });
   });
 
+  it('sends only the speech, cut at silences, resampled to 16 kHz mono, under the times it was said', async () => {
+    // 44.1 kHz stereo 24-bit: 1.5 s of sound, 5 s of silence, 1.2 s of sound.
+    const content = syntheticWav(
+      [
+        { tone: 300, seconds: 1.5 },
+        { silence: true, seconds: 5 },
+        { tone: 500, seconds: 1.2 },
+      ],
+      { sampleRate: 44100, channels: 2, bits: 24 },
+    );
+    const before = simulator.received.length;
+    const draft = await inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content }));
+    const received = simulator.received.slice(before);
+    const sent = received.filter((r) => r.path === '/v1/audio/transcriptions').map((r) => parseWav(r.file ?? Buffer.alloc(0)));
+    expect(sent.map((w) => [w.sampleRate, w.channels, w.bitsPerSample])).toEqual([
+      [16000, 1, 16],
+      [16000, 1, 16],
+    ]);
+    // Each stretch with 0.2 s of padding (to within a 30 ms analysis frame); the 5 s silence is never sent.
+    expect(Math.abs(sent[0].durationSeconds - 1.7)).toBeLessThan(0.04);
+    expect(Math.abs(sent[1].durationSeconds - 1.4)).toBeLessThan(0.07);
+    const prompt = (received.find((r) => r.path === '/v1/chat/completions')?.messages ?? []).map((m) => m.content).join('\n');
+    expect(prompt).toMatch(
+      /### 0:00\nSimulerad transkription av 1,7 sekunder ljud\.\n\n### 0:06\nSimulerad transkription av 1,[34] sekunder ljud\./,
+    );
+    expect(draft.audioSeconds).toBeCloseTo(7.7, 2);
+    const audit = await auditActions(db(), world.sundsvall);
+    expect(audit.filter((a) => a.action === 'ai.call_note.drafted').at(-1)?.details).toMatchObject({ audioFormat: 'WAV', chunks: 2 });
+  });
+
+  it('transcribes Ogg Opus and MP3 recordings and keeps them as they came for the reviewer', async () => {
+    for (const [file, format, mediaType] of [
+      ['tone-pause-tone.ogg', 'Ogg Opus', 'audio/ogg'],
+      ['tone-pause-tone.mp3', 'MP3', 'audio/mpeg'],
+    ]) {
+      const content = readFileSync(join(__dirname, 'testing', 'audio', file));
+      const before = simulator.received.length;
+      const draft = await inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content }));
+      // Three seconds with a pause in the middle and a 2 s limit: cut in the pause, two requests.
+      expect(simulator.received.slice(before).filter((r) => r.path === '/v1/audio/transcriptions')).toHaveLength(2);
+      const [stored] = await inTenant(world.sundsvall, () =>
+        db().transaction((em) => em.query(`SELECT media_type, content FROM ai_audio WHERE draft_id = $1`, [draft.id])),
+      );
+      expect(stored.media_type).toBe(mediaType);
+      expect(Buffer.from(stored.content).equals(content)).toBe(true);
+      const audit = await auditActions(db(), world.sundsvall);
+      expect(audit.filter((a) => a.action === 'ai.call_note.drafted').at(-1)?.details).toMatchObject({ audioFormat: format, chunks: 2 });
+    }
+  });
+
   it('publishes each approval (kind, unit, edited; no text) for the catalogue to meter, and nothing for a rejection', async () => {
     const before = await outboxEvents(db(), world.sundsvall, EVENT_TYPES.aiDraftApproved);
     const note = await inTenant(world.sundsvall, () => drafts.transcribeCall(worker, caseId, { content: recording }));
@@ -125,7 +178,8 @@ describe('call notes from recordings', () => {
 
   it.each([
     [Buffer.alloc(0), /empty/],
-    [Buffer.from('OggS\0\0\0\0\0\0\0\0\0\0'), /Ogg recordings cannot be transcribed yet/],
+    [Buffer.from('OggS\0\0\0\0\0\0\0\0\0\0'), /Only Opus in Ogg/],
+    [syntheticWav([{ silence: true, seconds: 3 }], { sampleRate: 44100, channels: 2 }), /no speech/],
     [Buffer.from('just some text, not audio at all'), /not a recording/],
     [encodeWav({ format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16, blockAlign: 2 }, Buffer.alloc(0)), /no sound/],
   ])('refuses audio it cannot use, before reading the case or sending anything (%#)', async (content, reason) => {

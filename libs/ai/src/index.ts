@@ -14,3 +14,5 @@ export * from './model-simulator';
 export type { ModelCapability } from './entities/ai-model.entity';
 export type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
 export * from './service-descriptor';
+export * from './speech-audio';
+export * from './voice-activity';
