@@ -121,6 +121,11 @@ const TEXTS = {
   },
   optional: { sv: 'frivilligt', en: 'optional' },
   applicant: { sv: 'Sökande', en: 'Applicant' },
+  notices: { sv: 'Notiser till din digitala brevlåda', en: 'Notices to your digital mailbox' },
+  noticesLead: {
+    sv: 'Det här har kommunen meddelat din digitala brevlåda om dina ärenden.',
+    en: 'What the municipality has told your digital mailbox about your errands.',
+  },
   actForCompany: { sv: 'Agera för företag', en: 'Act for a company' },
   actForMyself: { sv: 'Mig själv', en: 'Myself' },
   actingFor: { sv: 'Du agerar för', en: 'You are acting for' },

@@ -16,6 +16,7 @@ import {
   FormReceiptView,
   MY_ORGANISATIONS,
   MY_PAGES,
+  NoticeView,
   Organisation,
   PUBLISHED_FORM,
   PUBLISHED_FORMS,
@@ -616,16 +617,21 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       const as = asOrganisationOf((request.query as Record<string, unknown>).as);
       const actingFor = (as && organisations.find((o) => o.organisationsnummer === as)) || null;
       if (as && !actingFor) return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
-      const { myCases, myFormDrafts } = await api.query<{ myCases: { nodes: CaseSummary[] }; myFormDrafts: FormDraftView[] }>(
-        caller,
-        MY_PAGES,
-        { as },
-      );
+      const { myCases, myFormDrafts, myNotices } = await api.query<{
+        myCases: { nodes: CaseSummary[] };
+        myFormDrafts: FormDraftView[];
+        myNotices: NoticeView[];
+      }>(caller, MY_PAGES, { as });
+      // Drafts and notices are the resident's own: not shown while acting for a company.
       return send(
         reply,
         200,
         ctx,
-        myPagesPage(ctx.lang, session.user.name, myCases.nodes, actingFor ? [] : myFormDrafts, { organisations, actingFor }),
+        myPagesPage(ctx.lang, session.user.name, myCases.nodes, actingFor ? [] : myFormDrafts, {
+          organisations,
+          actingFor,
+          notices: actingFor ? [] : myNotices,
+        }),
       );
     }),
   );

@@ -635,6 +635,23 @@ describe('residents web in a real browser', () => {
     });
     expect(residentDocument.status).toBe(200);
     expect(residentDocument.body.subarray(0, 5).toString()).toBe('%PDF-');
+    // ... and Mina sidor lists the notices its digital mailbox got: the receipt (the form's rule) and the decision.
+    await residentPage.goto(`${sundsvall()}/my-pages`);
+    const notices = residentPage.locator('section[aria-labelledby="notices"] li');
+    const decisionNotice = `Det finns ett beslut i ditt ärende: ${errandNumber}`;
+    for (let i = 0; i < 30 && !(await notices.allTextContents()).some((n) => n.endsWith(decisionNotice)); i++) {
+      await residentPage.waitForTimeout(500);
+      await residentPage.reload();
+    }
+    const mine = (await notices.allTextContents()).filter((n) => n.includes(errandNumber));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(`: ${decisionNotice}$`),
+        expect.stringMatching(`: Vi har tagit emot ditt ärende: ${errandNumber}$`),
+      ]),
+    );
+    await expectAccessible(residentPage, 'Mina sidor with notices');
+    await screenshot(residentPage, 'web-my-pages-notices');
 
     // Another unit of the same municipality: not in its inbox, and the case's address is not found.
     const school = await newContext();

@@ -2,7 +2,7 @@ import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { CaseNotificationData, EVENT_TYPES, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
-import { CaseNotificationHandler } from './index';
+import { CaseNotificationHandler, MessageService, ResidentNotices, WHOLE_MUNICIPALITY } from './index';
 import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './testing/fixtures';
 
 describe('notices of Mina sidor events in the digital mailbox', () => {
@@ -155,5 +155,33 @@ describe('notices of Mina sidor events in the digital mailbox', () => {
     await notify(withoutMail, EVENT_TYPES.caseStatusChanged);
     expect(await new OutboxDispatcher(db(), [new CaseNotificationHandler(directory)]).drain()).toBe(1);
     expect(await rowsOf(db(), withoutMail, `SELECT count(*)::int AS n FROM mail_message`)).toEqual([{ n: 0 }]);
+  });
+
+  it("lists a resident's own notices for Mina sidor, newest first: not another person's, not a case worker's letter, not another municipality's", async () => {
+    const notices = new ResidentNotices(db());
+    const mine = await inTenant(sundsvall, () => notices.of(partyId));
+    expect(mine.map((n) => [n.subject, n.errandNumber])).toEqual([
+      ['Vi har tagit emot ditt ärende: PTS-2026-000007', 'PTS-2026-000007'],
+      ['Det finns ett beslut i ditt ärende: SKM-2026-000042', 'SKM-2026-000042'],
+    ]);
+    expect(mine[0]).toEqual({
+      id: expect.any(String),
+      subject: expect.any(String),
+      errandNumber: 'PTS-2026-000007',
+      sentAt: expect.any(Date),
+      status: expect.any(String),
+    });
+    // A case worker's letter to the same person is read in the mailbox, not listed as a notice.
+    await inTenant(sundsvall, () =>
+      new MessageService(db(), directory).send(
+        { recipient: testPersonnummer(7), subject: 'Kallelse till möte', body: 'Välkommen den 3 mars.', allowPaper: false },
+        { kind: 'user', id: 'handlaggare' },
+        WHOLE_MUNICIPALITY,
+      ),
+    );
+    expect(await inTenant(sundsvall, () => notices.of(partyId))).toHaveLength(2);
+    const someoneElse = await new PartyRegister(db()).partyIdFor('person', testPersonnummer(8));
+    expect(await inTenant(sundsvall, () => notices.of(someoneElse))).toEqual([]);
+    expect(await inTenant(withoutMail, () => notices.of(partyId))).toEqual([]);
   });
 });

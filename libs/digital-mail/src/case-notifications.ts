@@ -1,10 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
-import { TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseNotificationData, EVENT_TYPES, FormSubmissionReceivedData, LocalizedText } from '@kommuna/shared-service-contracts';
 import { insertMessage, prepareMessage } from './message.service';
 import { digitalMailSettingsOf } from './settings';
 import { currentTenant } from './tenant';
+
+/** The sender of case notices: who wrote them, and how Mina sidor finds them again. */
+const NOTICE_SENDER = { kind: 'system', id: 'minasidor-notices' } as const;
 
 const WHAT_HAPPENED: Record<string, { sv: string; en: string }> = {
   [EVENT_TYPES.caseStatusChanged]: { sv: 'Ditt ärende har fått en ny status', en: 'Your case has a new status' },
@@ -91,6 +95,45 @@ export class CaseNotificationHandler implements EventHandler {
       digitalMailSettingsOf(tenant),
     );
     // Nothing inserted means this event's notice exists already.
-    await insertMessage(em, tenant.id, message, notice.subjectPartyId, { kind: 'system', id: 'minasidor-notices' });
+    await insertMessage(em, tenant.id, message, notice.subjectPartyId, NOTICE_SENDER);
+  }
+}
+
+/** A case notice as the resident sees it in Mina sidor: what it said, about which errand, and how far its delivery got. */
+export interface ResidentNotice {
+  id: string;
+  subject: string;
+  errandNumber: string | null;
+  sentAt: Date;
+  /** The delivery's status (e.g. DELIVERED, QUEUED, FAILED, HELD). */
+  status: string;
+}
+
+/**
+ * The case notices sent to one resident in the addressed municipality, newest first (at most 50):
+ * Mina sidor lists them so the resident sees what their digital mailbox was told. Only notices
+ * (never a case worker's letters, which are read in the mailbox itself), and only their own.
+ */
+export class ResidentNotices {
+  constructor(private readonly database: Database) {}
+
+  async of(partyId: string): Promise<ResidentNotice[]> {
+    const rows: Array<{ id: string; subject: string; errand_number: string | null; created_at: Date | string; status: string }> =
+      await this.database.transaction((em) =>
+        em.query(
+          `SELECT m.id, m.subject, m.external_references->>'errandNumber' AS errand_number, m.created_at, d.status
+             FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
+            WHERE m.tenant_id = $1 AND m.recipient_party_id = $2 AND m.sent_by_kind = $3 AND m.sent_by = $4
+            ORDER BY m.created_at DESC, m.id LIMIT 50`,
+          [requestContext.tenantId(), partyId, NOTICE_SENDER.kind, NOTICE_SENDER.id],
+        ),
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      subject: r.subject,
+      errandNumber: r.errand_number,
+      sentAt: new Date(r.created_at),
+      status: r.status,
+    }));
   }
 }

@@ -376,6 +376,22 @@ describe('e-forms over GraphQL', () => {
       submitForm.submissionId,
     ]);
     expect(notices).toEqual([{ subject: `Vi har tagit emot ditt ärende: ${submitForm.errandNumber}` }]);
+    // Mina sidor lists it for the resident (their own notices only, in the municipality addressed).
+    const myNotices = async (authorization: string) =>
+      (
+        (await ok('sundsvall', authorization, '{ myNotices { subject errandNumber sentAt status } }')).myNotices as Array<{
+          errandNumber: string;
+        }>
+      ).filter((n) => n.errandNumber === submitForm.errandNumber);
+    expect(await myNotices(resident)).toEqual([
+      {
+        subject: `Vi har tagit emot ditt ärende: ${submitForm.errandNumber}`,
+        errandNumber: submitForm.errandNumber,
+        sentAt: expect.any(String),
+        status: expect.any(String),
+      },
+    ]);
+    expect(await myNotices(citizen('199001019802'))).toEqual([]);
 
     // The case worker pages through the unit's submissions and finds it on the first page.
     const page = (await ok('sundsvall', social, '{ formSubmissions(first: 1) { nodes { id } endCursor hasNextPage } }')).formSubmissions;

@@ -150,7 +150,16 @@ const DRAFT_FIELDS = `id formSlug title { sv en } data attachments { id field fi
 export const FORM_DRAFT = `query($id: ID!) { formDraft(id: $id) { ${DRAFT_FIELDS} } }`;
 
 /** Mina sidor's start page: the cases from every municipality, and the drafts at this one. */
-export const MY_PAGES = `query($after: String, $as: String) { ${MY_CASES_FIELD} myFormDrafts { ${DRAFT_FIELDS} } }`;
+/** A notice the municipality sent to the resident's digital mailbox about an errand. */
+export interface NoticeView {
+  id: string;
+  subject: string;
+  errandNumber: string | null;
+  sentAt: string;
+}
+
+export const MY_PAGES = `query($after: String, $as: String) { ${MY_CASES_FIELD} myFormDrafts { ${DRAFT_FIELDS} }
+  myNotices { id subject errandNumber sentAt } }`;
 
 export const START_FORM_DRAFT = `mutation($slug: String!) { startFormDraft(formSlug: $slug) { ${DRAFT_FIELDS} } }`;
 

@@ -1,7 +1,7 @@
 import type { FormDefinition } from '@kommuna/e-forms';
 import { FieldProblem, FormView } from '../forms/form-view';
 import { dateOnly, dateTime, Lang, outcomeText, t, TextKey } from '../i18n';
-import type { CaseDetail, CaseSummary, FormDraftView, Localized, MySubmission, Organisation } from '../http/queries';
+import type { CaseDetail, CaseSummary, FormDraftView, Localized, MySubmission, NoticeView, Organisation } from '../http/queries';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from './error-summary';
 import { ErrorSummary, shapeJson } from './e-services';
 import type { Page } from './layout';
@@ -14,8 +14,12 @@ export function myPagesPage(
   name: string,
   cases: CaseSummary[],
   drafts: FormDraftView[] = [],
-  company: { organisations: Organisation[]; actingFor: Organisation | null } = { organisations: [], actingFor: null },
+  company: { organisations: Organisation[]; actingFor: Organisation | null; notices?: NoticeView[] } = {
+    organisations: [],
+    actingFor: null,
+  },
 ): Page {
+  const notices = company.notices ?? [];
   const acting = company.actingFor;
   return {
     title: acting ? `${t(lang, 'myPages')} – ${acting.name}` : t(lang, 'myPages'),
@@ -98,6 +102,19 @@ export function myPagesPage(
             </table>
           </div>
         )}
+        {notices.length > 0 ? (
+          <section aria-labelledby="notices">
+            <h2 id="notices">{t(lang, 'notices')}</h2>
+            <p className="hint">{t(lang, 'noticesLead')}</p>
+            <ul className="plain notices">
+              {notices.map((n) => (
+                <li key={n.id}>
+                  <time dateTime={n.sentAt}>{dateTime(lang, n.sentAt)}</time>: {n.subject}
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
       </>
     ),
   };
