@@ -25,11 +25,12 @@ import { MINASIDOR_PROVIDERS } from './minasidor';
 import { E_FORMS_CONTROLLERS, E_FORMS_PROVIDERS } from './e-forms';
 import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
+import { describeRootTypes } from './http/graphql-root-types';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
 import { OUTBOX_PROVIDERS } from './outbox';
 import { HOME_CARE_PROVIDERS } from './home-care';
-import { AI_PROVIDERS } from './ai';
+import { AI_CONTROLLERS, AI_PROVIDERS } from './ai';
 import { RULES_PROVIDERS } from './rules';
 
 /**
@@ -55,6 +56,7 @@ export class AppModule implements OnApplicationShutdown {
           driver: MercuriusDriver,
           autoSchemaFile: true,
           sortSchema: true,
+          transformSchema: describeRootTypes,
           graphiql: runtime.config.env !== 'production',
           // The depth limit is a validation rule (graphql-limits.ts), which lets introspection through.
           allowBatchedQueries: false,
@@ -89,6 +91,7 @@ export class AppModule implements OnApplicationShutdown {
         ...DIGITAL_MAIL_CONTROLLERS,
         ...EVENTS_CONTROLLERS,
         ...E_FORMS_CONTROLLERS,
+        ...AI_CONTROLLERS,
       ],
       providers: [
         { provide: Database, useValue: runtime.database },

@@ -5,18 +5,34 @@ export const CatalogueProposalOrigin = { build: 'build', procure: 'procure', exi
 registerEnumType(CatalogueProposalOrigin, {
   name: 'CatalogueProposalOrigin',
   description: 'build: made here as a shared library; procure: bought together; existing: a member runs it and offers to share it',
+  valuesMap: {
+    build: { description: 'Built here as a shared library of the platform' },
+    existing: { description: 'A member already runs it and offers to share it' },
+    procure: { description: 'Bought together from a supplier' },
+  },
 });
 
 export const CatalogueProposalOutcome = { accepted: 'accepted', rejected: 'rejected', postponed: 'postponed' } as const;
 registerEnumType(CatalogueProposalOutcome, {
   name: 'CatalogueProposalOutcome',
   description: "The steering group's decision on a proposal",
+  valuesMap: {
+    accepted: { description: 'Accepted; final' },
+    postponed: { description: 'Postponed; the proposal comes back for a later decision' },
+    rejected: { description: 'Rejected; final' },
+  },
 });
 
 export const CatalogueProposalStatus = { open: 'open', ...CatalogueProposalOutcome } as const;
 registerEnumType(CatalogueProposalStatus, {
   name: 'CatalogueProposalStatus',
   description: 'open until decided; then the latest decision (postponed proposals come back)',
+  valuesMap: {
+    accepted: { description: 'Accepted by the steering group; final' },
+    open: { description: 'Not yet decided' },
+    postponed: { description: 'Postponed by the steering group; it comes back for a later decision' },
+    rejected: { description: 'Rejected by the steering group; final' },
+  },
 });
 
 @ObjectType({ description: "A member's interest in a proposal" })

@@ -26,7 +26,10 @@ export class ProposalsResolver {
 
   @Allow('steering_group')
   @Mutation(() => CatalogueProposal, { description: 'Record a member’s proposal for a shared service' })
-  proposeService(@CurrentPrincipal() principal: Principal, @Args('input') input: CatalogueProposalInput): Promise<CatalogueProposal> {
+  proposeService(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The proposal' }) input: CatalogueProposalInput,
+  ): Promise<CatalogueProposal> {
     return this.proposals.propose(actor(principal), input);
   }
 
@@ -34,7 +37,7 @@ export class ProposalsResolver {
   @Mutation(() => CatalogueProposal, { description: 'Record another member’s interest in an open or postponed proposal' })
   registerProposalInterest(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CatalogueProposalInterestInput,
+    @Args('input', { description: 'The proposal and the interested member' }) input: CatalogueProposalInterestInput,
   ): Promise<CatalogueProposal> {
     return this.proposals.registerInterest(actor(principal), input);
   }
@@ -43,7 +46,7 @@ export class ProposalsResolver {
   @Mutation(() => CatalogueProposal, { description: "Record the steering group's decision on a proposal, with its diary number" })
   decideProposal(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: CatalogueProposalDecisionInput,
+    @Args('input', { description: 'The proposal, the outcome, its date and diary number' }) input: CatalogueProposalDecisionInput,
   ): Promise<CatalogueProposal> {
     return this.proposals.decide(actor(principal), input);
   }

@@ -15,7 +15,7 @@ export class CaseSystemRegistration {
   @Field({ description: "The case system's own reference (diarienummer)" })
   caseSystemReference!: string;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the case system acknowledged the registration' })
   registeredAt!: Date;
 
   @Field({ description: 'The service account (client id) that acknowledged it' })
@@ -32,13 +32,16 @@ export class CaseSystemSubmission extends FormSubmission {
   @Field({ description: 'The errand number the resident got on the receipt (e.g. SUN-2026-000042)' })
   declare errandNumber: string;
 
-  @Field()
+  @Field({ description: "The form's case type (its definition's caseType), for the case system to file it under" })
   caseType!: string;
 
   @Field({ description: 'The unit that handles the form' })
   declare unit: string;
 
-  @Field(() => CaseSystemApplicant, { nullable: true })
+  @Field(() => CaseSystemApplicant, {
+    nullable: true,
+    description: 'Who applied; null when the submission names no applicant (a form submitted without login)',
+  })
   applicant!: CaseSystemApplicant | null;
 
   @Field(() => [FormAttachment], {
@@ -52,12 +55,12 @@ export class CaseSystemSubmission extends FormSubmission {
 
 @ObjectType({ description: "A page of the municipality's submissions, oldest first" })
 export class CaseSystemSubmissionConnection {
-  @Field(() => [CaseSystemSubmission])
+  @Field(() => [CaseSystemSubmission], { description: 'The submissions of this page, oldest first' })
   nodes!: CaseSystemSubmission[];
 
   @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page (keep it: newer submissions come after it)' })
   endCursor!: string | null;
 
-  @Field()
+  @Field({ description: 'true when more submissions follow endCursor' })
   hasNextPage!: boolean;
 }

@@ -20,7 +20,12 @@ export class EFormsCaseSystemResolver {
   })
   caseSystemSubmissions(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => FormSubmissionStatus, nullable: true }) status: SubmissionStatus | null,
+    @Args('status', {
+      type: () => FormSubmissionStatus,
+      nullable: true,
+      description: 'Only submissions with this status; null: every status',
+    })
+    status: SubmissionStatus | null,
     @Args('registered', {
       type: () => Boolean,
       nullable: true,
@@ -39,7 +44,7 @@ export class EFormsCaseSystemResolver {
   })
   caseSystemSubmission(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
+    @Args('id', { type: () => ID, description: "The submission's id" }) id: string,
   ): Promise<CaseSystemSubmission> {
     return this.caseSystem.getSubmission(principal, id);
   }
@@ -51,7 +56,7 @@ export class EFormsCaseSystemResolver {
   })
   acknowledgeFormSubmission(
     @CurrentPrincipal() principal: Principal,
-    @Args('submissionId', { type: () => ID }) submissionId: string,
+    @Args('submissionId', { type: () => ID, description: 'The submission the case system registered' }) submissionId: string,
     @Args('caseSystemReference', { description: 'The diarienummer, e.g. "KS 2026/0142"' }) caseSystemReference: string,
   ): Promise<CaseSystemSubmission> {
     return this.caseSystem.acknowledge(principal, submissionId, caseSystemReference);
@@ -64,7 +69,8 @@ export class EFormsCaseSystemResolver {
   async receiptPdfBase64(
     @CurrentPrincipal() principal: Principal,
     @Parent() submission: CaseSystemSubmissionView,
-    @Args('language', { type: () => FormLanguage, defaultValue: 'sv' }) language: Language,
+    @Args('language', { type: () => FormLanguage, defaultValue: 'sv', description: "The receipt's language: sv (default) or en" })
+    language: Language,
   ): Promise<string> {
     return (await this.caseSystem.receiptPdf(principal, submission.id, language)).content.toString('base64');
   }

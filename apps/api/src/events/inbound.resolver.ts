@@ -9,7 +9,7 @@ export class InboundEventTypeModel {
   @Field({ description: 'e.g. se.kommuna.sensor.pollen.level-measured.v1' })
   cloudEventType!: string;
 
-  @Field()
+  @Field({ description: 'What the event says, in a sentence' })
   summary!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'JSON Schema (2020-12) of the event’s data' })
@@ -18,28 +18,31 @@ export class InboundEventTypeModel {
   @Field({ description: 'shared (every municipality, registered by the platform’s services) or municipality (its own)' })
   scope!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'staff:<subject> of the tenant admin who registered it; null for a shared type' })
   createdBy?: string;
 }
 
 @ObjectType({ description: 'An event a system or sensor delivered, stored once per source and id' })
 export class InboundEventModel {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The platform's id of the stored event (UUID)" })
   inboundEventId!: string;
 
   @Field({ description: 'The sender’s CloudEvents id' })
   id!: string;
 
-  @Field()
+  @Field({ description: 'The CloudEvents source: the system or sensor that sent it' })
   source!: string;
 
-  @Field()
+  @Field({ description: 'The CloudEvents type, versioned, e.g. se.kommuna.sensor.pollen.level-measured.v1' })
   type!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The CloudEvents subject; null when the sender gave none' })
   subject!: string | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the event happened, as the sender says; null when it gave no time',
+  })
   time!: Date | null;
 
   @Field(() => GraphQLJSONObject, { description: 'As its type accepted it; identity numbers replaced by party ids' })
@@ -48,19 +51,19 @@ export class InboundEventModel {
   @Field({ description: 'http or nats' })
   receivedVia!: string;
 
-  @Field()
+  @Field({ description: 'Who delivered it: the system account (client id) over HTTP, or the NATS user' })
   receivedFrom!: string;
 
-  @Field(() => GraphQLISODateTime)
+  @Field(() => GraphQLISODateTime, { description: 'When the platform received it' })
   receivedAt!: Date;
 }
 
-@InputType()
+@InputType({ description: "An event type of the municipality's own to register" })
 export class InboundEventTypeInput {
   @Field({ description: 'The municipality’s own type, reverse-DNS with the version last: se.<kommun>.<area>.<event>.v1' })
   cloudEventType!: string;
 
-  @Field()
+  @Field({ description: 'What the event says, in a sentence' })
   summary!: string;
 
   @Field(() => GraphQLJSONObject, { description: 'JSON Schema (2020-12) of data, an object schema' })
@@ -81,8 +84,8 @@ export class InboundEventsResolver {
   @Allow('tenant_admin')
   @Query(() => [InboundEventModel], { description: 'The latest events the municipality’s systems and sensors delivered, newest first' })
   inboundEvents(
-    @Args('first', { type: () => Int, nullable: true }) first?: number,
-    @Args('type', { type: () => String, nullable: true }) type?: string,
+    @Args('first', { type: () => Int, nullable: true, description: 'At most this many events, 1 to 200 (default 50)' }) first?: number,
+    @Args('type', { type: () => String, nullable: true, description: 'Only events of this CloudEvents type' }) type?: string,
   ): Promise<StoredInboundEvent[]> {
     return this.services.inbound.list({ first, type: type ?? undefined });
   }
@@ -93,7 +96,7 @@ export class InboundEventsResolver {
   })
   registerInboundEventType(
     @CurrentPrincipal() principal: Principal,
-    @Args('input') input: InboundEventTypeInput,
+    @Args('input', { description: 'The event type and its data schema' }) input: InboundEventTypeInput,
   ): Promise<InboundEventType> {
     return this.services.inbound.types.register(input, `staff:${principal.subject}`);
   }

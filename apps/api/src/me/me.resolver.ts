@@ -10,7 +10,9 @@ export class Me {
   @Field({ description: 'The token subject (stable per realm)' })
   subject!: string;
 
-  @Field(() => [String])
+  @Field(() => [String], {
+    description: "The caller's roles in the addressed municipality: citizen, company_representative, case_worker, tenant_admin …",
+  })
   roles!: string[];
 
   @Field(() => [String], { description: 'Keycloak Organizations (municipalities) the caller is staff of' })

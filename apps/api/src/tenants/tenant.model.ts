@@ -2,10 +2,10 @@ import { Field, ObjectType } from '@nestjs/graphql';
 
 @ObjectType({ description: 'Text in Swedish and English' })
 export class LocalizedText {
-  @Field()
+  @Field({ description: 'In Swedish' })
   sv!: string;
 
-  @Field()
+  @Field({ description: 'In English' })
   en!: string;
 }
 
@@ -17,7 +17,7 @@ export class TenantModel {
   @Field({ description: 'SCB municipality code, e.g. "2281"' })
   kommunkod!: string;
 
-  @Field(() => LocalizedText)
+  @Field(() => LocalizedText, { description: "The municipality's name in Swedish and English" })
   names!: LocalizedText;
 
   @Field(() => [String], { description: 'The shared services this municipality uses' })

@@ -33,7 +33,14 @@ export class TenantsResolver {
   @Query(() => TenantModel, {
     description: 'One municipality by slug, or the one this request addresses (header or host) (public)',
   })
-  tenant(@Args('slug', { nullable: true, type: () => String }) slug?: string | null): TenantModel {
+  tenant(
+    @Args('slug', {
+      nullable: true,
+      type: () => String,
+      description: "The municipality's slug; null: the municipality the request addresses",
+    })
+    slug?: string | null,
+  ): TenantModel {
     const wanted = slug ?? requestContext.peek()?.tenantSlug;
     if (!wanted) throw new TenantRequiredError();
     return toTenantModel(this.directory.get(wanted));
