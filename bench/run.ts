@@ -5,7 +5,9 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO_ROOT } from './lib/postgres';
 import { runEmbedded } from './scenarios/embedded';
+import { runFairness } from './scenarios/fairness';
 import { runMailBulk } from './scenarios/mail-bulk';
+import { runNational } from './national/run';
 import { runOverview } from './scenarios/overview';
 import { closeRequestsFixture } from './scenarios/requests-fixture';
 import { runSubmit } from './scenarios/submit';
@@ -19,6 +21,9 @@ const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<Scenari
   'mail-bulk': runMailBulk,
   'tenants-290': runTenants290,
   embedded: runEmbedded,
+  // Issue 24: the national data set (BENCH_NATIONAL_SCALE, default 0.01) and fairness between municipalities.
+  national: (log) => runNational(log),
+  fairness: runFairness,
 };
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { postgresVersion, REPO_ROOT } from './postgres';
 import { RESULTS_DIR, ScenarioResult } from './results';
 
-const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded', 'national'];
+const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded', 'national', 'fairness'];
 const KEY_PACKAGES = [
   '@nestjs/core',
   'fastify',

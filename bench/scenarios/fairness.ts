@@ -1,0 +1,193 @@
+// Fairness between municipalities (issue 24, item 1; measurement only): how long one municipality's
+// single letter takes from acceptance to delivery while another municipality's bulk send is being
+// delivered, against the same on a quiet platform. Timrå sends single letters (sendDigitalMail)
+// one at a time; in the busy phase Sundsvall's batch (BENCH_FAIRNESS_LETTERS, default 20,000;
+// the issue's 100,000 by hand) is delivering meanwhile, 30 % of it on paper. Times are the
+// database's own (mail_delivery.completed_at - created_at), so polling adds nothing to them.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { graphql, staffToken, startApi, startSimulator, startTestRealm, startWorker, testPersonnummer } from '../lib/platform';
+import { Running } from '../lib/processes';
+import { BenchDatabase, freshDatabase } from '../lib/postgres';
+import { goal, round, ScenarioResult } from '../lib/results';
+
+const BIG = Number(process.env.BENCH_FAIRNESS_LETTERS ?? 20_000);
+const SINGLES = Number(process.env.BENCH_FAIRNESS_SINGLES ?? 30);
+const GAP_MS = 500;
+const TIMEOUT_S = Number(process.env.BENCH_FAIRNESS_TIMEOUT ?? 180);
+
+interface Latencies {
+  letters: number;
+  digital: number;
+  p50s: number | null;
+  p99s: number | null;
+  maxS: number | null;
+  /** Letters without a final status when the wait ended. */
+  unfinished: number;
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 2) : null;
+
+/** Timrå's letters' time to delivery (digital ones: the simulator accepted them), once all have a final status. */
+async function latencies(db: BenchDatabase, ids: string[]): Promise<Latencies> {
+  const until = Date.now() + TIMEOUT_S * 1000;
+  let rows: { channel: string | null; seconds: number | null }[] = [];
+  while (Date.now() < until) {
+    rows = await db.admin<{ channel: string | null; seconds: number | null }>(
+      `SELECT channel, extract(epoch FROM completed_at - created_at)::float8 AS seconds FROM mail_delivery WHERE message_id = ANY($1::uuid[])`,
+      [ids],
+    );
+    if (rows.length === ids.length && rows.every((r) => r.seconds !== null)) break;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const digital = rows
+    .filter((r) => r.channel === 'digital' && r.seconds !== null)
+    .map((r) => r.seconds!)
+    .sort((a, b) => a - b);
+  return {
+    letters: ids.length,
+    digital: digital.length,
+    p50s: pct(digital, 50),
+    p99s: pct(digital, 99),
+    maxS: digital.length ? round(digital[digital.length - 1], 2) : null,
+    unfinished: ids.length - rows.filter((r) => r.seconds !== null).length,
+  };
+}
+
+export async function runFairness(log: (line: string) => void): Promise<ScenarioResult> {
+  const started = Date.now();
+  const realm = await startTestRealm('kommuna');
+  const db = await freshDatabase('fairness');
+  const printDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-print-'));
+  const running: Running[] = [];
+  try {
+    const simulator = await startSimulator(4340, { SIM_REACHABLE_SHARE: '0.7' });
+    running.push(simulator);
+    const api = await startApi(db, realm, { port: 4343, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
+    running.push(api);
+    running.push(await startWorker(db, { healthPort: 4345, simulatorUrl: simulator.url, printDir }));
+    const staff = (tenant: string) => ({
+      authorization: `Bearer ${staffToken(realm, tenant, ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`,
+      'x-kommuna-tenant': tenant,
+    });
+    await graphql(
+      api.url,
+      'mutation($input: SaveMailTemplateInput!) { saveDigitalMailTemplate(input: $input) { id } }',
+      {
+        input: {
+          name: 'avfallstaxa-2027',
+          subject: { sv: 'Ny avfallstaxa 2027', en: 'New charges 2027' },
+          body: { sv: 'Den nya avfallstaxan gäller från 1 januari 2027.', en: 'The new charges apply from 1 January 2027.' },
+        },
+      },
+      staff('sundsvall'),
+    );
+    let next = 3_000_000;
+    // Timrå's single letters, one every GAP_MS, as a case worker sends them.
+    const singles = async (): Promise<string[]> => {
+      const ids: string[] = [];
+      for (let i = 0; i < SINGLES; i++) {
+        const { sendDigitalMail } = await graphql<{ sendDigitalMail: { id: string } }>(
+          api.url,
+          'mutation($input: SendDigitalMailInput!) { sendDigitalMail(input: $input) { id } }',
+          { input: { recipient: testPersonnummer(next++), subject: 'Beslut om bygglov', body: 'Hej! Ditt bygglov är beviljat.' } },
+          staff('timra'),
+        );
+        ids.push(sendDigitalMail.id);
+        await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+      }
+      return ids;
+    };
+    // Warm-up and statistics (bench/README.md: Statistics), then the quiet measurement.
+    await latencies(db, await singles());
+    await db.admin('ANALYZE');
+    const quiet = await latencies(db, await singles());
+    log(`  quiet: Timrå's digital letters p50 ${quiet.p50s} s, p99 ${quiet.p99s} s (${quiet.digital} of ${quiet.letters} digital)`);
+
+    const csv = `recipient\n${Array.from({ length: BIG }, (_, i) => testPersonnummer(1_000_000 + i)).join('\n')}\n`;
+    const { createDigitalMailSendBatch: batch } = await graphql<{ createDigitalMailSendBatch: { id: string; total: number } }>(
+      api.url,
+      'mutation($input: CreateMailSendBatchInput!) { createDigitalMailSendBatch(input: $input) { id total } }',
+      { input: { template: { name: 'avfallstaxa-2027' }, department: 'samhallsbyggnad', csv } },
+      staff('sundsvall'),
+    );
+    const batchAccepted = Date.now();
+    const busyIds = await singles();
+    const busy = await latencies(db, busyIds);
+    const [backlog] = await db.admin<{ open: number; done: number }>(
+      `SELECT count(*) FILTER (WHERE completed_at IS NULL)::int AS open, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS done
+         FROM mail_delivery WHERE send_batch_id = $1`,
+      [batch.id],
+    );
+    const [lastSingle] = await db.admin<{ at: Date }>(
+      `SELECT max(completed_at) AS at FROM mail_delivery WHERE message_id = ANY($1::uuid[])`,
+      [busyIds],
+    );
+    const [bigDone] = await db.admin<{ n: number }>(
+      `SELECT count(*)::int AS n FROM mail_delivery WHERE send_batch_id = $1 AND completed_at <= $2`,
+      [batch.id, lastSingle.at],
+    );
+    log(
+      `  busy (Sundsvall's ${BIG} letters accepted ${Math.round((Date.now() - batchAccepted) / 1000)} s ago, ${bigDone.n} delivered when Timrå's last letter was, ${backlog.open} still open): ` +
+        `Timrå p50 ${busy.p50s} s, p99 ${busy.p99s} s, max ${busy.maxS} s (${busy.digital} of ${busy.letters} digital, ${busy.unfinished} unfinished)`,
+    );
+    const overlapped = bigDone.n < BIG;
+    return {
+      scenario: 'fairness',
+      date: new Date().toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      goals: [
+        goal(
+          "another municipality's single letter during a bulk send: p99 to delivery",
+          '< 5 s',
+          busy.p99s,
+          busy.p99s !== null && busy.p99s < 5 && busy.unfinished === 0 && overlapped,
+        ),
+      ],
+      figures: {
+        bulkLetters: BIG,
+        singles: SINGLES,
+        quiet,
+        busy,
+        bulkDeliveredWhenLastSingleWas: bigDone.n,
+        bulkOpenAfterSingles: backlog.open,
+        loadAverage: os.loadavg().map((l) => round(l)),
+        table: [
+          {
+            phase: 'quiet',
+            'digital letters': quiet.digital,
+            'p50 s': quiet.p50s,
+            'p99 s': quiet.p99s,
+            'max s': quiet.maxS,
+            unfinished: quiet.unfinished,
+          },
+          {
+            phase: `Sundsvall sending ${BIG.toLocaleString('en')}`,
+            'digital letters': busy.digital,
+            'p50 s': busy.p50s,
+            'p99 s': busy.p99s,
+            'max s': busy.maxS,
+            unfinished: busy.unfinished,
+          },
+        ],
+      },
+      notes: [
+        `Timrå sends ${SINGLES} single letters ${GAP_MS} ms apart (sendDigitalMail; 70 % of recipients have a digital mailbox in the simulator), quiet and while Sundsvall's batch of ${BIG.toLocaleString('en')} (30 % paper) is being delivered by one worker; time to delivery is mail_delivery.completed_at − created_at of Timrå's digital letters.`,
+        overlapped
+          ? `The bulk send was still delivering when Timrå's last letter was delivered (${bigDone.n.toLocaleString('en')} of ${BIG.toLocaleString('en')} done), so every busy figure was measured under contention.`
+          : `The bulk send had finished before Timrå's last letter was delivered: the busy figures are not all under contention; raise BENCH_FAIRNESS_LETTERS.`,
+        `Machine load average (1/5/15 min) at the end ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join('/')} on ${os.cpus().length} cores.`,
+      ],
+    };
+  } finally {
+    for (const process of running.reverse()) await process.stop();
+    await db.drop();
+    fs.rmSync(printDir, { recursive: true, force: true });
+    await realm.close();
+  }
+}
