@@ -1,4 +1,5 @@
 import { Args, Field, GraphQLISODateTime, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { auditActor } from '@kommuna/platform-audit';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
 import {
   WebhookDelivery,
@@ -11,7 +12,7 @@ import { ComposedServices } from '@kommuna/services';
 
 @ObjectType({ description: 'Where a municipality’s events of the chosen types are delivered as signed CloudEvents (Standard Webhooks)' })
 export class WebhookSubscriptionModel {
-  @Field(() => ID, { description: 'The subscription\'s id (UUID)' })
+  @Field(() => ID, { description: "The subscription's id (UUID)" })
   id!: string;
 
   @Field({ description: 'The target the events are posted to' })
@@ -20,7 +21,7 @@ export class WebhookSubscriptionModel {
   @Field(() => [String], { description: 'CloudEvents types, e.g. se.kommuna.eforms.submission.received.v1' })
   eventTypes!: string[];
 
-  @Field(() => String, { nullable: true , description: 'A note for the administrators; null when none' })
+  @Field(() => String, { nullable: true, description: 'A note for the administrators; null when none' })
   description!: string | null;
 
   @Field({ description: 'ACTIVE or DISABLED' })
@@ -32,7 +33,7 @@ export class WebhookSubscriptionModel {
   })
   disabledReason!: string | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true , description: 'When it was disabled; null while active' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was disabled; null while active' })
   disabledAt!: Date | null;
 
   @Field({ description: 'staff:<subject> of the tenant admin who created it' })
@@ -53,7 +54,7 @@ export class CreatedWebhookSubscriptionModel {
 
 @ObjectType({ description: 'One event sent (or being sent) to one subscription; its id is the webhook-id header' })
 export class WebhookDeliveryModel {
-  @Field(() => ID, { description: 'The delivery\'s id, sent as the webhook-id header' })
+  @Field(() => ID, { description: "The delivery's id, sent as the webhook-id header" })
   id!: string;
 
   @Field(() => ID, { description: 'The CloudEvents id of the event' })
@@ -71,19 +72,19 @@ export class WebhookDeliveryModel {
   @Field(() => Int, { description: 'Attempts made so far' })
   attempts!: number;
 
-  @Field(() => GraphQLISODateTime, { nullable: true , description: 'When the next attempt is due; null when none is planned' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the next attempt is due; null when none is planned' })
   nextAttemptAt!: Date | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true , description: 'When the last attempt was made; null before the first' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the last attempt was made; null before the first' })
   lastAttemptAt!: Date | null;
 
-  @Field(() => Int, { nullable: true , description: 'The HTTP status of the last attempt; null when there was no answer' })
+  @Field(() => Int, { nullable: true, description: 'The HTTP status of the last attempt; null when there was no answer' })
   lastStatusCode!: number | null;
 
-  @Field(() => String, { nullable: true , description: 'Why the last attempt failed; null when it did not' })
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed; null when it did not' })
   lastError!: string | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true , description: 'When the target answered 2xx; null until then' })
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the target answered 2xx; null until then' })
   deliveredAt!: Date | null;
 }
 
@@ -95,19 +96,19 @@ export class WebhookSubscriptionInput {
   @Field(() => [String], { description: 'CloudEvents types, at least one' })
   eventTypes!: string[];
 
-  @Field(() => String, { nullable: true , description: 'A note for the administrators, at most 200 characters' })
+  @Field(() => String, { nullable: true, description: 'A note for the administrators, at most 200 characters' })
   description?: string | null;
 }
 
 @InputType({ description: 'What to change in a webhook subscription; a field left null is kept' })
 export class WebhookSubscriptionChange {
-  @Field(() => String, { nullable: true , description: 'The target: https (http only in development), no user info' })
+  @Field(() => String, { nullable: true, description: 'The target: https (http only in development), no user info' })
   url?: string;
 
-  @Field(() => [String], { nullable: true , description: 'CloudEvents types, at least one' })
+  @Field(() => [String], { nullable: true, description: 'CloudEvents types, at least one' })
   eventTypes?: string[];
 
-  @Field(() => String, { nullable: true , description: 'A note for the administrators, at most 200 characters' })
+  @Field(() => String, { nullable: true, description: 'A note for the administrators, at most 200 characters' })
   description?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'false disables it; true enables it again and sends what waited' })
@@ -116,7 +117,7 @@ export class WebhookSubscriptionChange {
 
 const DELIVERY_STATUSES: readonly WebhookDeliveryStatus[] = ['PENDING', 'DELIVERED', 'FAILED'];
 
-/** The addressed municipality's webhooks, for its tenant admin. */
+/** The addressed municipality's webhooks, for its tenant admin; the same as REST in webhooks.controller.ts, every change audited. */
 @Resolver()
 export class WebhooksResolver {
   private readonly webhooks: WebhookSubscriptions;
@@ -134,8 +135,8 @@ export class WebhooksResolver {
   @Allow('tenant_admin')
   @Query(() => [WebhookDeliveryModel], { description: 'A subscription’s delivery log, newest first' })
   webhookDeliveries(
-    @Args('subscriptionId', { type: () => ID , description: 'The subscription\'s id' }) subscriptionId: string,
-    @Args('first', { type: () => Int, nullable: true , description: 'At most this many deliveries, 1 to 200 (default 50)' }) first?: number,
+    @Args('subscriptionId', { type: () => ID, description: "The subscription's id" }) subscriptionId: string,
+    @Args('first', { type: () => Int, nullable: true, description: 'At most this many deliveries, 1 to 200 (default 50)' }) first?: number,
     @Args('status', { nullable: true, description: 'PENDING, DELIVERED or FAILED' }) status?: string,
   ): Promise<WebhookDelivery[]> {
     if (status !== undefined && status !== null && !DELIVERY_STATUSES.includes(status as WebhookDeliveryStatus)) {
@@ -152,27 +153,37 @@ export class WebhooksResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input', { description: 'The target and the event types' }) input: WebhookSubscriptionInput,
   ): Promise<{ subscription: WebhookSubscription; secret: string }> {
-    return this.webhooks.create(input, `staff:${principal.subject}`);
+    return this.webhooks.create(input, auditActor.staff(principal.subject));
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => WebhookSubscriptionModel, { description: 'Changes a subscription\'s target, event types, description, or enables or disables it (tenant admin)' })
+  @Mutation(() => WebhookSubscriptionModel, {
+    description: "Changes a subscription's target, event types, description, or enables or disables it (tenant admin)",
+  })
   updateWebhookSubscription(
-    @Args('id', { type: () => ID , description: 'The subscription\'s id' }) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID, description: "The subscription's id" }) id: string,
     @Args('change', { description: 'What to change; a field left null is kept' }) change: WebhookSubscriptionChange,
   ): Promise<WebhookSubscription> {
-    return this.webhooks.update(id, {
-      url: change.url ?? undefined,
-      eventTypes: change.eventTypes ?? undefined,
-      description: change.description,
-      enabled: change.enabled ?? undefined,
-    });
+    return this.webhooks.update(
+      id,
+      {
+        url: change.url ?? undefined,
+        eventTypes: change.eventTypes ?? undefined,
+        description: change.description,
+        enabled: change.enabled ?? undefined,
+      },
+      auditActor.staff(principal.subject),
+    );
   }
 
   @Allow('tenant_admin')
   @Mutation(() => Boolean, { description: 'Deletes a subscription and its delivery log' })
-  deleteWebhookSubscription(@Args('id', { type: () => ID , description: 'The subscription\'s id' }) id: string): Promise<boolean> {
-    return this.webhooks.delete(id);
+  deleteWebhookSubscription(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID, description: "The subscription's id" }) id: string,
+  ): Promise<boolean> {
+    return this.webhooks.delete(id, auditActor.staff(principal.subject));
   }
 
   @Allow('tenant_admin')
@@ -181,10 +192,12 @@ export class WebhooksResolver {
       'Sends again every event of the subscription’s types in [from, to) (at most 31 days); delivered ones keep their webhook-id. Returns how many were queued',
   })
   replayWebhookDeliveries(
-    @Args('subscriptionId', { type: () => ID , description: 'The subscription\'s id' }) subscriptionId: string,
-    @Args('from', { type: () => GraphQLISODateTime , description: 'Events from this time (included)' }) from: Date,
-    @Args('to', { type: () => GraphQLISODateTime , description: 'Events before this time (not included), at most 31 days after from' }) to: Date,
+    @CurrentPrincipal() principal: Principal,
+    @Args('subscriptionId', { type: () => ID, description: "The subscription's id" }) subscriptionId: string,
+    @Args('from', { type: () => GraphQLISODateTime, description: 'Events from this time (included)' }) from: Date,
+    @Args('to', { type: () => GraphQLISODateTime, description: 'Events before this time (not included), at most 31 days after from' })
+    to: Date,
   ): Promise<number> {
-    return this.webhooks.replay(subscriptionId, from, to);
+    return this.webhooks.replay(subscriptionId, from, to, auditActor.staff(principal.subject));
   }
 }

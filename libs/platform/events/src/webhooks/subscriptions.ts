@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_CONTRACTS, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
@@ -96,9 +98,22 @@ interface DeliveryRow {
 
 const SUBSCRIPTION_COLUMNS = 'id, url, event_types, description, status, disabled_reason, disabled_at, created_by, created_at';
 
+/** A subscription as the audit trail records it: what it sends where, never its secret. */
+const audited = (row: SubscriptionRow) => ({
+  url: row.url,
+  eventTypes: row.event_types,
+  description: row.description,
+  status: row.status,
+});
+
+const audit = (em: EntityManager, actor: string, action: string, subscriptionId: string, details: Record<string, unknown>) =>
+  appendAuditEntry(em, { actor, action, targetType: 'webhook_subscription', targetId: subscriptionId, details });
+
 /**
  * A municipality's webhook subscriptions, managed by its tenant admin: always the addressed
  * municipality's (request context), under row-level security, so no id from another one is found.
+ * Every change is audited in the same transaction (actor as auditActor names them: staff:<sub>,
+ * service:<client>), with what changed but never the secret.
  */
 export class WebhookSubscriptions {
   constructor(
@@ -129,16 +144,18 @@ export class WebhookSubscriptions {
     return toSubscription(row);
   }
 
-  /** Creates a subscription; the secret is in the answer this once and never again. */
+  /** Creates a subscription; the secret is in the answer this once and never again. `createdBy` is the audited actor. */
   async create(input: WebhookSubscriptionInput, createdBy: string): Promise<{ subscription: WebhookSubscription; secret: string }> {
     const { url, eventTypes, description } = await this.checked(input);
     const secret = newWebhookSecret();
-    const [row]: SubscriptionRow[] = await this.database.transaction((em) =>
-      em.query(
+    const row = await this.database.transaction(async (em) => {
+      const [created]: SubscriptionRow[] = await em.query(
         `INSERT INTO webhook_subscription (tenant_id, url, event_types, description, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUBSCRIPTION_COLUMNS}`,
         [requestContext.tenantId(), url, eventTypes, description, secret, createdBy.slice(0, 200)],
-      ),
-    );
+      );
+      await audit(em, createdBy, 'webhook.subscription.created', created.id, audited(created));
+      return created;
+    });
     return { subscription: toSubscription(row), secret };
   }
 
@@ -146,7 +163,7 @@ export class WebhookSubscriptions {
    * Changes target, types or description, and enables or disables it. Enabling clears the reason
    * and sends what waited at once; disabling parks its pending deliveries (a replay re-sends a range).
    */
-  async update(id: string, change: Partial<WebhookSubscriptionInput> & { enabled?: boolean }): Promise<WebhookSubscription> {
+  async update(id: string, change: Partial<WebhookSubscriptionInput> & { enabled?: boolean }, actor: string): Promise<WebhookSubscription> {
     const current = await this.get(id);
     const next = await this.checked({
       url: change.url ?? current.url,
@@ -167,6 +184,25 @@ export class WebhookSubscriptions {
           [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
         ),
       );
+      const [after] = updated;
+      if (after) {
+        const before = { url: current.url, eventTypes: current.eventTypes, description: current.description, status: current.status };
+        const now = audited(after);
+        const changed = (Object.keys(now) as Array<keyof typeof now>).filter(
+          (key) => JSON.stringify(before[key]) !== JSON.stringify(now[key]),
+        );
+        await audit(
+          em,
+          actor,
+          enable ? 'webhook.subscription.enabled' : disable ? 'webhook.subscription.disabled' : 'webhook.subscription.updated',
+          id,
+          {
+            changed,
+            before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+            after: Object.fromEntries(changed.map((key) => [key, now[key]])),
+          },
+        );
+      }
       if (enable)
         await em.query(
           `UPDATE webhook_delivery SET next_attempt_at = now(), claim_id = NULL WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`,
@@ -183,11 +219,21 @@ export class WebhookSubscriptions {
   }
 
   /** Deletes a subscription with its delivery log. */
-  async delete(id: string): Promise<boolean> {
-    await this.get(id);
-    await this.database.transaction((em) =>
-      em.query(`DELETE FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
-    );
+  async delete(id: string, actor: string): Promise<boolean> {
+    const current = await this.get(id);
+    await this.database.transaction(async (em) => {
+      const [, deleted]: [unknown, number] = await em.query(`DELETE FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [
+        requestContext.tenantId(),
+        id,
+      ]);
+      if (deleted === 0) throw new WebhookSubscriptionNotFoundError(id);
+      await audit(em, actor, 'webhook.subscription.deleted', id, {
+        url: current.url,
+        eventTypes: current.eventTypes,
+        description: current.description,
+        status: current.status,
+      });
+    });
     return true;
   }
 
@@ -212,7 +258,7 @@ export class WebhookSubscriptions {
    * and those it never had (it did not exist yet, or was disabled) as new deliveries. Reads the
    * outbox, so as far back as events are kept there. Returns how many deliveries were queued.
    */
-  async replay(subscriptionId: string, from: Date, to: Date): Promise<number> {
+  async replay(subscriptionId: string, from: Date, to: Date, actor: string): Promise<number> {
     const subscription = await this.get(subscriptionId);
     if (!(from instanceof Date) || !(to instanceof Date) || Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
       throw new WebhookInputError('A replay needs a time range with from before to');
@@ -222,7 +268,11 @@ export class WebhookSubscriptions {
     const tenantId = requestContext.tenantId();
     const slug = this.slugOf(tenantId);
     if (!slug) throw new WebhookSubscriptionNotFoundError(subscriptionId);
-    return this.database.transaction((em) => enqueueForSubscription(em, tenantId, slug, subscriptionId, subscription.eventTypes, from, to));
+    return this.database.transaction(async (em) => {
+      const queued = await enqueueForSubscription(em, tenantId, slug, subscriptionId, subscription.eventTypes, from, to);
+      await audit(em, actor, 'webhook.deliveries.replayed', subscriptionId, { from: from.toISOString(), to: to.toISOString(), queued });
+      return queued;
+    });
   }
 
   private async checked(input: WebhookSubscriptionInput): Promise<{ url: string; eventTypes: string[]; description: string | null }> {

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import { AUDIT_DATABASE_SCHEMA, AuditLog } from '@kommuna/platform-audit';
 import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
@@ -15,10 +16,8 @@ import { WEBHOOKS_DATABASE_SCHEMA } from './schema';
 import { WebhookSubscriptions } from './subscriptions';
 import { isAllowedAddress, WebhookTargetRefusedError } from './target-policy';
 
-const SCHEMA: DatabaseSchema = {
-  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), ...(WEBHOOKS_DATABASE_SCHEMA.entities as [])],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...WEBHOOKS_DATABASE_SCHEMA.migrations],
-};
+const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA];
+const SCHEMA: DatabaseSchema = { entities: SCHEMAS.flatMap((s) => s.entities as []), migrations: SCHEMAS.flatMap((s) => s.migrations) };
 const COMPLETION = 'se.kommuna.eforms.completion.requested.v1';
 const RECEIVED = 'se.kommuna.eforms.submission.received.v1';
 
@@ -57,14 +56,16 @@ describe('webhooks', () => {
   const db = useTestDatabase(SCHEMA);
   let sundsvall: Tenant;
   let timra: Tenant;
+  /** Only the ten-minute outage test's: no other test's subscription (a hanging receiver) shares its events. */
+  let ange: Tenant;
   let slugOf: (id: string) => string | undefined;
   let subscriptions: WebhookSubscriptions;
   const receivers: Array<{ close(): Promise<void> }> = [];
   let n = 0;
 
   beforeAll(async () => {
-    [sundsvall, timra] = await createTestTenants(db(), { slug: 'sundsvall' }, { slug: 'timra' });
-    const slugs = new Map([sundsvall, timra].map((t) => [t.id, t.slug]));
+    [sundsvall, timra, ange] = await createTestTenants(db(), { slug: 'sundsvall' }, { slug: 'timra' }, { slug: 'ange' });
+    const slugs = new Map([sundsvall, timra, ange].map((t) => [t.id, t.slug]));
     slugOf = (id) => slugs.get(id);
     subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
   });
@@ -195,13 +196,15 @@ describe('webhooks', () => {
     await emit(sundsvall);
     await publish();
     expect(await as(sundsvall, () => subscriptions.deliveries(subscription.id))).toHaveLength(1);
-    await expect(as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date()))).rejects.toThrow(/Enable the subscription/);
+    await expect(as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date(), 'admin'))).rejects.toThrow(
+      /Enable the subscription/,
+    );
 
     up = true;
-    const enabled = await as(sundsvall, () => subscriptions.update(subscription.id, { enabled: true }));
+    const enabled = await as(sundsvall, () => subscriptions.update(subscription.id, { enabled: true }, 'admin'));
     expect(enabled).toMatchObject({ status: 'ACTIVE', disabledReason: null });
     // Both events of the range: the failed one again under its webhook-id, the missed one new.
-    expect(await as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000)))).toBe(2);
+    expect(await as(sundsvall, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000), 'admin'))).toBe(2);
     await w.drain();
     const log = await as(sundsvall, () => subscriptions.deliveries(subscription.id));
     expect(log.map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED']);
@@ -220,8 +223,8 @@ describe('webhooks', () => {
     await worker().drain();
     const first = hook.received.map((r) => r.headers['webhook-id']).sort();
     expect(first).toHaveLength(2);
-    await expect(as(timra, () => subscriptions.replay(subscription.id, new Date(), from))).rejects.toThrow(/from before to/);
-    expect(await as(timra, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000)))).toBe(2);
+    await expect(as(timra, () => subscriptions.replay(subscription.id, new Date(), from, 'admin'))).rejects.toThrow(/from before to/);
+    expect(await as(timra, () => subscriptions.replay(subscription.id, from, new Date(Date.now() + 1000), 'admin'))).toBe(2);
     await worker().drain();
     expect(
       hook.received
@@ -237,10 +240,10 @@ describe('webhooks', () => {
     expect((await as(timra, () => subscriptions.list())).map((s) => s.id)).not.toContain(subscription.id);
     for (const attempt of <Array<() => Promise<unknown>>>[
       () => subscriptions.get(subscription.id),
-      () => subscriptions.update(subscription.id, { url: 'http://127.0.0.1:1/elsewhere' }),
-      () => subscriptions.delete(subscription.id),
+      () => subscriptions.update(subscription.id, { url: 'http://127.0.0.1:1/elsewhere' }, 'admin'),
+      () => subscriptions.delete(subscription.id, 'admin'),
       () => subscriptions.deliveries(subscription.id),
-      () => subscriptions.replay(subscription.id, new Date(0), new Date()),
+      () => subscriptions.replay(subscription.id, new Date(0), new Date(), 'admin'),
     ]) {
       await expect(as(timra, attempt)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -294,7 +297,7 @@ describe('webhooks', () => {
     expect(hook.received).toEqual([]);
     const [refused] = await as(timra, () => subscriptions.deliveries(subscription.id));
     expect(refused).toMatchObject({ status: 'PENDING', attempts: 1, lastError: '127.0.0.1 is an internal address: refused' });
-    await as(timra, () => subscriptions.delete(subscription.id));
+    await as(timra, () => subscriptions.delete(subscription.id, 'admin'));
   });
 
   it("keeps a slow receiver from delaying another municipality's deliveries, and gives up on one at its timeout", async () => {
@@ -322,6 +325,125 @@ describe('webhooks', () => {
     const [timedOut] = await as(sundsvall, () => subscriptions.deliveries(slowSub.subscription.id));
     expect(timedOut).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'no answer within 2000 ms' });
   });
+
+  it('audits every change with its actor and what changed, never the secret; a refused change leaves no entry', async () => {
+    const audit = new AuditLog(db());
+    const hook = await receiver();
+    const before = (await as(timra, () => audit.list({ first: 500 }))).length;
+    const { subscription, secret } = await as(timra, () =>
+      subscriptions.create({ url: hook.url, eventTypes: [COMPLETION], description: 'Diarium' }, 'staff:admin-timra'),
+    );
+    await expect(
+      as(timra, () => subscriptions.update(subscription.id, { eventTypes: ['se.kommuna.nothing.v1'] }, 'staff:admin-timra')),
+    ).rejects.toThrow(/Unknown event type/);
+    await as(timra, () => subscriptions.update(subscription.id, { eventTypes: [COMPLETION, RECEIVED] }, 'staff:admin-timra'));
+    await as(timra, () => subscriptions.update(subscription.id, { enabled: false }, 'service:timra-system'));
+    await as(timra, () => subscriptions.update(subscription.id, { enabled: true }, 'staff:admin-timra'));
+    const from = new Date('2026-01-01T00:00:00Z');
+    await as(timra, () => subscriptions.replay(subscription.id, from, new Date(from.getTime() + 86_400_000), 'staff:admin-timra'));
+    await as(timra, () => subscriptions.delete(subscription.id, 'staff:admin-timra'));
+
+    const entries = (await as(timra, () => audit.list({ first: 500 }))).slice(0, -before || undefined).reverse();
+    expect(entries.map((e) => [e.action, e.actor, e.targetType, e.targetId])).toEqual([
+      ['webhook.subscription.created', 'staff:admin-timra', 'webhook_subscription', subscription.id],
+      ['webhook.subscription.updated', 'staff:admin-timra', 'webhook_subscription', subscription.id],
+      ['webhook.subscription.disabled', 'service:timra-system', 'webhook_subscription', subscription.id],
+      ['webhook.subscription.enabled', 'staff:admin-timra', 'webhook_subscription', subscription.id],
+      ['webhook.deliveries.replayed', 'staff:admin-timra', 'webhook_subscription', subscription.id],
+      ['webhook.subscription.deleted', 'staff:admin-timra', 'webhook_subscription', subscription.id],
+    ]);
+    expect(entries[0].details).toEqual({ url: hook.url, eventTypes: [COMPLETION], description: 'Diarium', status: 'ACTIVE' });
+    expect(entries[1].details).toEqual({
+      changed: ['eventTypes'],
+      before: { eventTypes: [COMPLETION] },
+      after: { eventTypes: [COMPLETION, RECEIVED] },
+    });
+    expect(entries[2].details).toEqual({ changed: ['status'], before: { status: 'ACTIVE' }, after: { status: 'DISABLED' } });
+    expect(entries[4].details).toEqual({ from: from.toISOString(), to: '2026-01-02T00:00:00.000Z', queued: 0 });
+    expect(JSON.stringify(entries)).not.toContain(secret.slice(6));
+    expect((await as(timra, () => audit.verify())).intact).toBe(true);
+    // Sundsvall's trail holds none of Timrå's subscription.
+    expect(JSON.stringify(await as(sundsvall, () => audit.list({ first: 500 })))).not.toContain(subscription.id);
+  });
+
+  it('gets every event to a receiver down for ten minutes (simulated clock, default schedule), duplicates only under one webhook-id', async () => {
+    // The simulated clock: advancing it moves every waiting delivery's due time back by as much,
+    // so the worker (which asks the database for now()) finds due what would be due by then.
+    let clock = 0;
+    const advance = async (ms: number) => {
+      clock += ms;
+      await as(ange, () =>
+        db().transaction((em) =>
+          em.query(
+            `UPDATE webhook_delivery SET next_attempt_at = next_attempt_at - make_interval(secs => $2)
+              WHERE tenant_id = $1 AND status = 'PENDING' AND next_attempt_at <> 'infinity'`,
+            [ange.id, ms / 1000],
+          ),
+        ),
+      );
+    };
+    const TEN_MINUTES = 600_000;
+    let lostAnswer = true;
+    const hook = await receiver(() => {
+      if (clock < TEN_MINUTES) return 503;
+      // The first request after the outage is stored but its answer is lost: it is sent again.
+      if (lostAnswer) {
+        lostAnswer = false;
+        return 502;
+      }
+      return 200;
+    });
+    const { subscription, secret } = await as(ange, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'));
+    const w = worker();
+    const emitted: string[] = [];
+    const settledAt: number[] = [];
+    /** Runs the worker as the clock moves, in steps to the next due delivery (at most a minute apart), until `end`. */
+    const runUntil = async (end: number) => {
+      while (clock < end) {
+        await w.drain();
+        const [next]: Array<{ due: Date | null }> = await as(ange, () =>
+          db().transaction((em) =>
+            em.query(
+              `SELECT min(next_attempt_at) AS due FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING'`,
+              [ange.id, subscription.id],
+            ),
+          ),
+        );
+        const wait = next.due ? Math.max(new Date(next.due).getTime() - Date.now(), 0) + 1 : 60_000;
+        await advance(Math.min(wait, 60_000, end - clock));
+        settledAt.push(clock);
+      }
+    };
+    // Events keep coming during the outage: at 0, 2, 5 and 9 minutes.
+    for (const at of [0, 120_000, 300_000, 540_000]) {
+      await runUntil(at);
+      emitted.push(await emit(ange, EVENT_TYPES.formSubmissionReceived));
+      emitted.push(await emit(ange, EVENT_TYPES.formSubmissionReceived));
+      await publish();
+    }
+    await runUntil(TEN_MINUTES);
+    expect(hook.received.length).toBeGreaterThanOrEqual(emitted.length * 2);
+    expect((await as(ange, () => subscriptions.get(subscription.id))).status).toBe('ACTIVE');
+    // Up again: within the default schedule's next waits (at most 30 min) every event is accepted.
+    await runUntil(TEN_MINUTES + 3_600_000);
+    const log = await as(ange, () => subscriptions.deliveries(subscription.id));
+    expect(log.map((d) => d.status)).toEqual(emitted.map(() => 'DELIVERED'));
+
+    const accepted = new Map<string, Set<string>>();
+    const attemptsByEvent = new Map<string, Set<string>>();
+    for (const r of hook.received) {
+      const event = JSON.parse(r.body) as { id: string };
+      expect(() => new Webhook(secret).verify(r.body, r.headers)).not.toThrow();
+      attemptsByEvent.set(event.id, (attemptsByEvent.get(event.id) ?? new Set()).add(r.headers['webhook-id']));
+    }
+    for (const d of log) accepted.set(d.eventId, new Set([d.id]));
+    // None lost: every event arrived; every attempt of one event, the duplicate included, under its one webhook-id.
+    expect([...attemptsByEvent.keys()].sort()).toEqual([...emitted].sort());
+    expect([...attemptsByEvent.entries()].map(([event, ids]) => [event, [...ids]])).toEqual(
+      [...attemptsByEvent.keys()].map((event) => [event, [...accepted.get(event)!]]),
+    );
+    expect(lostAnswer).toBe(false);
+  }, 120_000);
 
   it('retries over more than a day by default', () => {
     expect(DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3_600_000);
