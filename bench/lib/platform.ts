@@ -7,6 +7,9 @@ import { startTestRealm, TestRealm, testPersonnummer } from '@kommuna/platform-t
 import { BenchDatabase, REPO_ROOT } from './postgres';
 import { Running, startProcess } from './processes';
 
+/** Production start-up requires a scrape token for /metrics (the bench never scrapes). */
+const METRICS = { KOMMUNA_METRICS_TOKEN: 'bench-metrics-token-not-secret' };
+
 export const UNLIMITED = { KOMMUNA_RATE_LIMIT_PER_CLIENT: '100000000', KOMMUNA_RATE_LIMIT_PER_TENANT: '100000000' };
 
 export interface Api extends Running {
@@ -26,6 +29,7 @@ export async function startApi(
     KEYCLOAK_URL: realm.realmUrl.replace(/\/realms\/[^/]+$/, ''),
     KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
     ...UNLIMITED,
+    ...METRICS,
     ...(db ? { DATABASE_URL: db.appUrl, DATABASE_MIGRATION_URL: db.ownerUrl } : { KOMMUNA_DATA_DIR: options.dataDir! }),
     ...options.env,
   };
@@ -76,6 +80,9 @@ export async function startWorker(
       KOMMUNA_TENANTS_DIR: options.tenantsDir ?? path.join(REPO_ROOT, 'tenants'),
       KOMMUNA_WORKER_HEALTH_PORT: String(options.healthPort),
       NODE_OPTIONS: workerImageNodeOptions(),
+      ...METRICS,
+      // Required of every production process's configuration; the worker verifies no tokens.
+      KEYCLOAK_URL: 'https://keycloak.bench.invalid',
       ...(options.simulatorUrl ? { DIGITAL_MAIL_SIMULATOR_URL: options.simulatorUrl } : {}),
       ...(options.printDir ? { DIGITAL_MAIL_PRINT_DIR: options.printDir } : {}),
       ...options.env,
