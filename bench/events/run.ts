@@ -1,0 +1,364 @@
+// `npm run bench:events`: the outgoing event paths of issue 18 against bare clients in the same run.
+// Webhooks: events in the outbox fanned out (WebhookFanOut, five subscriptions per municipality)
+// and delivered signed (WebhookDeliveryWorker) to a local receiver in its own process, against a
+// bare HTTP client posting as many bodies of the same size to that receiver with the same number
+// of requests in flight. NATS: the outbox published to JetStream through NatsEventBridge (and the
+// bridge alone, no database), against a bare JetStream publisher with the same message sizes, the
+// same de-duplication ids and the same publishes in flight. PostgreSQL as npm run bench has it
+// (a fresh database), NATS at 127.0.0.1:4222. Writes bench/results/events.json and its own section
+// of bench/RESULTS.md.
+import { fork, ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { connect, headers as natsHeaders } from 'nats';
+import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
+import {
+  EVENT_STREAM,
+  NatsEventBridge,
+  OutboxDispatcher,
+  OutboxEvent,
+  recordEvents,
+  WEBHOOKS_DATABASE_SCHEMA,
+  WebhookDeliveryWorker,
+  WebhookFanOut,
+  WebhookSubscriptions,
+} from '@kommuna/platform-events';
+import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
+import { createTestTenants } from '@kommuna/platform-testing';
+import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
+import { freshDatabase } from '../lib/postgres';
+import { machineAndVersions } from '../lib/report';
+import { goal, round, ScenarioResult, writeResult, RESULTS_DIR } from '../lib/results';
+
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+const TENANTS = ['benchev-a', 'benchev-b', 'benchev-c', 'benchev-d'];
+const SUBSCRIPTIONS_PER_TENANT = 5;
+const WEBHOOK_EVENTS_PER_TENANT = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000);
+const NATS_EVENTS_PER_TENANT = Number(process.env.BENCH_NATS_EVENTS ?? 2500);
+/** The delivery worker's defaults: 10 per subscription, at most 200 in flight per process. */
+const WEBHOOK_IN_FLIGHT = Math.min(TENANTS.length * SUBSCRIPTIONS_PER_TENANT * 10, 200);
+/** The outbox's default batch, which the bridge publishes concurrently. */
+const NATS_IN_FLIGHT = 100;
+
+const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA];
+const SCHEMA: DatabaseSchema = { entities: SCHEMAS.flatMap((s) => s.entities as []), migrations: SCHEMAS.flatMap((s) => s.migrations) };
+
+const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const as = <T>(tenant: Tenant, work: () => Promise<T>) =>
+  requestContext.run({ requestId: 'bench', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+let sequence = 0;
+function event() {
+  const n = ++sequence;
+  const id = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  return {
+    type: EVENT_TYPES.formCompletionRequested,
+    source: '/e-forms',
+    subject: id,
+    data: {
+      submissionId: id,
+      errandNumber: `E-${n}`,
+      message: { sv: 'Komplettera', en: 'Complete' },
+      requestedAt: new Date().toISOString(),
+      subjectPartyId: null,
+    },
+  };
+}
+
+async function recordFor(database: Database, tenants: Tenant[], perTenant: number): Promise<void> {
+  for (const tenant of tenants)
+    for (let done = 0; done < perTenant; done += 500)
+      await as(tenant, () =>
+        database.transaction((em) =>
+          recordEvents(
+            em,
+            Array.from({ length: Math.min(500, perTenant - done) }, () => event()),
+          ),
+        ),
+      );
+}
+
+async function startReceiver(): Promise<{ port: number; count(): Promise<number>; reset(): void; stop(): void }> {
+  const child: ChildProcess = fork(path.join(__dirname, 'receiver.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: 'inherit' });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m: { port: number }) => resolve(m.port));
+    child.once('exit', (code) => reject(new Error(`the receiver exited with ${code}`)));
+  });
+  return {
+    port,
+    count: () =>
+      new Promise((resolve) => {
+        child.once('message', (m: { count: number }) => resolve(m.count));
+        child.send('count');
+      }),
+    reset: () => child.send('reset'),
+    stop: () => child.disconnect(),
+  };
+}
+
+/** `total` POSTs of `body`, `inFlight` at a time, with Node's default agent as the delivery worker uses it. */
+async function bareHttp(url: string, body: string, total: number, inFlight: number): Promise<number> {
+  let started = 0;
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/cloudevents+json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => (response.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+  const lane = async () => {
+    while (started < total) {
+      started++;
+      await post();
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, lane));
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function countRows(database: Database, tenants: Tenant[], sql: string): Promise<number> {
+  let sum = 0;
+  for (const tenant of tenants) sum += Number((await as(tenant, () => database.transaction((em) => em.query(sql, [tenant.id]))))[0].n);
+  return sum;
+}
+
+async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
+  const receiver = await startReceiver();
+  try {
+    const url = `http://127.0.0.1:${receiver.port}/hook`;
+    const subscriptions = new WebhookSubscriptions(database, 'development', slugOf);
+    for (const tenant of tenants)
+      for (let i = 0; i < SUBSCRIPTIONS_PER_TENANT; i++)
+        await as(tenant, () => subscriptions.create({ url, eventTypes: ['se.kommuna.eforms.completion.requested.v1'] }, 'system:bench'));
+    const expected = tenants.length * WEBHOOK_EVENTS_PER_TENANT * SUBSCRIPTIONS_PER_TENANT;
+
+    // A warm-up round (connections, JIT), then the measured one.
+    const runPipeline = async (perTenant: number) => {
+      receiver.reset();
+      await recordFor(database, tenants, perTenant);
+      const want = tenants.length * perTenant * SUBSCRIPTIONS_PER_TENANT;
+      const worker = new WebhookDeliveryWorker(database, { env: 'development' });
+      const dispatcher = new OutboxDispatcher(database, [new WebhookFanOut(slugOf)]);
+      const t0 = performance.now();
+      worker.start(5);
+      const fanOut = dispatcher.drain().then(() => performance.now() - t0);
+      let received = 0;
+      while ((received = await receiver.count()) < want) await sleep(20);
+      const seconds = (performance.now() - t0) / 1000;
+      await worker.stop();
+      return { seconds, fanOutSeconds: (await fanOut) / 1000, received, want };
+    };
+    await runPipeline(50);
+    const [sample]: Array<{ body: string }> = await as(tenants[0], () =>
+      database.transaction((em) => em.query(`SELECT body FROM webhook_delivery WHERE tenant_id = $1 LIMIT 1`, [tenants[0].id])),
+    );
+    await bareHttp(url, sample.body, 2000, WEBHOOK_IN_FLIGHT);
+
+    const bareBefore = await bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT);
+    log(`bare HTTP client: ${Math.round(bareBefore)} requests/s`);
+    const deliveredBefore = await countRows(
+      database,
+      tenants,
+      `SELECT count(*) AS n FROM webhook_delivery WHERE tenant_id = $1 AND status = 'DELIVERED'`,
+    );
+    const pipeline = await runPipeline(WEBHOOK_EVENTS_PER_TENANT);
+    const delivered =
+      (await countRows(database, tenants, `SELECT count(*) AS n FROM webhook_delivery WHERE tenant_id = $1 AND status = 'DELIVERED'`)) -
+      deliveredBefore;
+    const rate = pipeline.want / pipeline.seconds;
+    log(
+      `webhook fan-out and delivery: ${Math.round(rate)} deliveries/s (${pipeline.want} in ${round(pipeline.seconds)} s; fan-out done after ${round(pipeline.fanOutSeconds)} s)`,
+    );
+    const bareAfter = await bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT);
+    log(`bare HTTP client again: ${Math.round(bareAfter)} requests/s`);
+    const bare = Math.max(bareBefore, bareAfter);
+    return {
+      deliveries: pipeline.want,
+      received: pipeline.received,
+      deliveredRows: delivered,
+      bodyBytes: Buffer.byteLength(sample.body),
+      inFlight: WEBHOOK_IN_FLIGHT,
+      deliveriesPerSecond: round(rate, 0),
+      fanOutSeconds: round(pipeline.fanOutSeconds),
+      totalSeconds: round(pipeline.seconds),
+      bareRequestsPerSecond: [round(bareBefore, 0), round(bareAfter, 0)],
+      ratio: round(rate / bare, 3),
+    };
+  } finally {
+    receiver.stop();
+  }
+}
+
+async function nats(database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
+  const bridge = await NatsEventBridge.connect(NATS_URL, { slugOf });
+  const bare = await connect({ servers: NATS_URL, name: 'kommuna-bench-bare' });
+  const jetstream = bare.jetstream();
+  const manager = await bare.jetstreamManager();
+  const purge = async () => {
+    for (const slug of [...TENANTS, 'benchev-bare']) await manager.streams.purge(EVENT_STREAM, { filter: `kommuna.events.${slug}.>` });
+  };
+  try {
+    const total = tenants.length * NATS_EVENTS_PER_TENANT;
+    // The outbox through the bridge, as the worker runs it with NATS_URL set: claim, publish, acknowledge.
+    const dispatcher = new OutboxDispatcher(database, [bridge]);
+    await recordFor(database, tenants, 50);
+    await dispatcher.drain();
+    await recordFor(database, tenants, NATS_EVENTS_PER_TENANT);
+    let t0 = performance.now();
+    const published = await dispatcher.drain();
+    const outboxRate = published / ((performance.now() - t0) / 1000);
+    log(`outbox to JetStream through the bridge: ${Math.round(outboxRate)} events/s (${published})`);
+
+    // The bridge alone: the same events, from memory, in the outbox's batches.
+    const events: OutboxEvent[] = Array.from({ length: total }, (_, i) => {
+      const e = event();
+      return {
+        id: randomUUID(),
+        tenantId: tenants[i % tenants.length].id,
+        type: e.type,
+        source: e.source,
+        subject: e.subject,
+        data: e.data,
+        occurredAt: new Date(),
+        attempts: 0,
+      };
+    });
+    t0 = performance.now();
+    for (let i = 0; i < events.length; i += NATS_IN_FLIGHT)
+      await bridge.handleBatch(events.slice(i, i + NATS_IN_FLIGHT), undefined as never);
+    const bridgeRate = total / ((performance.now() - t0) / 1000);
+    log(`the bridge alone: ${Math.round(bridgeRate)} events/s`);
+
+    // A bare publisher: a payload and headers of the same size, a fresh msgID each, the same batches.
+    const sample = (await manager.streams.getMessage(EVENT_STREAM, {
+      last_by_subj: `kommuna.events.${TENANTS[0]}.se.kommuna.eforms.completion.requested.v1`,
+    }))!;
+    const payload = sample.data;
+    const bareHeaders = () => {
+      const h = natsHeaders();
+      h.set('content-type', 'application/cloudevents+json; charset=utf-8');
+      return h;
+    };
+    const bareRun = async () => {
+      const start = performance.now();
+      for (let i = 0; i < total; i += NATS_IN_FLIGHT)
+        await Promise.all(
+          Array.from({ length: Math.min(NATS_IN_FLIGHT, total - i) }, () =>
+            jetstream.publish('kommuna.events.benchev-bare.se.kommuna.eforms.completion.requested.v1', payload, {
+              msgID: randomUUID(),
+              headers: bareHeaders(),
+            }),
+          ),
+        );
+      return total / ((performance.now() - start) / 1000);
+    };
+    const bareBefore = await bareRun();
+    const bareAfter = await bareRun();
+    log(`bare JetStream publisher: ${Math.round(bareBefore)} / ${Math.round(bareAfter)} messages/s`);
+    const best = Math.max(bareBefore, bareAfter);
+    return {
+      events: total,
+      payloadBytes: payload.length,
+      inFlight: NATS_IN_FLIGHT,
+      outboxEventsPerSecond: round(outboxRate, 0),
+      bridgeEventsPerSecond: round(bridgeRate, 0),
+      barePublishesPerSecond: [round(bareBefore, 0), round(bareAfter, 0)],
+      ratio: round(outboxRate / best, 3),
+      bridgeRatio: round(bridgeRate / best, 3),
+    };
+  } finally {
+    await purge().catch((error) => log(`purging the bench subjects failed: ${(error as Error).message}`));
+    await bare.close();
+    await bridge.close();
+  }
+}
+
+function writeSection(result: ScenarioResult): void {
+  const file = path.resolve(RESULTS_DIR, '../RESULTS.md');
+  const w = result.figures.webhooks as Record<string, any>;
+  const n = result.figures.nats as Record<string, any>;
+  const fmt = (v: number) => v.toLocaleString('en-GB');
+  const section = [
+    '## events (webhooks and NATS, issue 18)',
+    '',
+    `Run ${result.date} (${result.durationS} s) with \`npm run bench:events\`. Full figures: [results/events.json](results/events.json).`,
+    '',
+    '| path | measured | bare client, same run | ratio | goal |',
+    '| --- | --- | --- | --- | --- |',
+    `| webhooks: outbox → fan-out (${SUBSCRIPTIONS_PER_TENANT} subscriptions × ${TENANTS.length} municipalities) → signed delivery to a local receiver | ${fmt(w.deliveriesPerSecond)} deliveries/s | ${w.bareRequestsPerSecond.map(fmt).join(' / ')} POSTs/s | ${w.ratio} | ≥ 0.5: ${w.ratio >= 0.5 ? 'met' : '**missed**'} |`,
+    `| NATS: outbox → NatsEventBridge → JetStream (stored, acknowledged) | ${fmt(n.outboxEventsPerSecond)} events/s | ${n.barePublishesPerSecond.map(fmt).join(' / ')} publishes/s | ${n.ratio} | ≥ 0.5: ${n.ratio >= 0.5 ? 'met' : '**missed**'} |`,
+    `| NATS: NatsEventBridge alone (no database) | ${fmt(n.bridgeEventsPerSecond)} events/s | the same | ${n.bridgeRatio} | |`,
+    '',
+    ...result.notes.map((note) => `- ${note}`),
+    '',
+  ].join('\n');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const start = text.indexOf('## events (webhooks and NATS');
+  if (start === -1) {
+    fs.writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + 1);
+  fs.writeFileSync(file, text.slice(0, start) + section + (next === -1 ? '' : text.slice(next + 1)));
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const pg = await freshDatabase('events');
+  const database = await Database.open({ kind: 'postgres', url: pg.appUrl, migrationUrl: pg.ownerUrl, poolSize: 10 }, SCHEMA);
+  try {
+    const tenants = await createTestTenants(database, ...TENANTS.map((slug) => ({ slug })));
+    const slugs = new Map(tenants.map((t) => [t.id, t.slug]));
+    const slugOf = (id: string) => slugs.get(id);
+    log(`== webhooks: ${TENANTS.length} municipalities × ${SUBSCRIPTIONS_PER_TENANT} subscriptions × ${WEBHOOK_EVENTS_PER_TENANT} events`);
+    const webhookFigures = await webhooks(database, tenants, slugOf);
+    log(`== NATS: ${TENANTS.length} municipalities × ${NATS_EVENTS_PER_TENANT} events`);
+    const natsFigures = await nats(database, tenants, slugOf);
+    const machine = await machineAndVersions();
+    const result: ScenarioResult = {
+      scenario: 'events',
+      date: new Date().toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      goals: [
+        goal('webhook fan-out throughput / bare HTTP client', '≥ 0.5', webhookFigures.ratio, webhookFigures.ratio >= 0.5),
+        goal('NATS publish throughput (from the outbox) / bare JetStream publisher', '≥ 0.5', natsFigures.ratio, natsFigures.ratio >= 0.5),
+      ],
+      figures: {
+        webhooks: webhookFigures,
+        nats: natsFigures,
+        machine: { cpu: machine.cpu, cores: machine.cores, node: machine.node, postgresql: machine.postgresql },
+      },
+      notes: [
+        `${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; PostgreSQL ${machine.postgresql}; NATS at ${NATS_URL}. The receiver runs in its own process; the bare clients run in the measuring process like the pipeline.`,
+        `Webhooks: ${webhookFigures.deliveries} deliveries of ${webhookFigures.bodyBytes}-byte structured CloudEvents, timed from the first outbox round to the receiver's last request; the receiver counted ${webhookFigures.received} and the log holds ${webhookFigures.deliveredRows} DELIVERED. The bare client posts as many bodies of that size with ${webhookFigures.inFlight} in flight (the worker's default limit), no signing, no database; it ran before and after, the ratio is to the faster run.`,
+        `Each delivery costs the pipeline its share of a claim statement, a Standard Webhooks HMAC signature and one UPDATE recording the outcome; the fan-out queues a batch in one INSERT.`,
+        `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch, which the bridge publishes concurrently), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards.`,
+      ],
+    };
+    writeResult(result);
+    writeSection(result);
+    for (const g of result.goals) log(`${g.met ? 'MET   ' : 'MISSED'} ${g.name}: ${g.value} (goal ${g.target})`);
+  } finally {
+    await database.close();
+    await pg.drop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
