@@ -30,7 +30,7 @@ import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
 import { OUTBOX_PROVIDERS } from './outbox';
 import { HOME_CARE_PROVIDERS } from './home-care';
-import { AI_PROVIDERS } from './ai';
+import { AI_CONTROLLERS, AI_PROVIDERS } from './ai';
 import { RULES_PROVIDERS } from './rules';
 
 /**
@@ -91,6 +91,7 @@ export class AppModule implements OnApplicationShutdown {
         ...DIGITAL_MAIL_CONTROLLERS,
         ...EVENTS_CONTROLLERS,
         ...E_FORMS_CONTROLLERS,
+        ...AI_CONTROLLERS,
       ],
       providers: [
         { provide: Database, useValue: runtime.database },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { registerRecordingContentTypes } from './ai/call-recording.controller';
 import { AppModule } from './app.module';
 import { registerCloudEventsContentTypes } from './events/inbound.controller';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
@@ -20,6 +21,7 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   registerEdgeProtection(adapter.getInstance(), { production: runtime.config.env === 'production', budgets });
   registerGraphQLOverHttp(adapter.getInstance());
   registerCloudEventsContentTypes(adapter.getInstance());
+  registerRecordingContentTypes(adapter.getInstance());
   registerRestAnswers(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,

@@ -145,6 +145,11 @@ export class AiDrafts {
     this.maxAudioSeconds = options.maxAudioSeconds ?? 2 * 3600;
   }
 
+  /** The largest recording `transcribeCall` takes, for an upload route to stop reading at. */
+  get maxRecordingBytes(): number {
+    return this.maxAudioBytes;
+  }
+
   /** A draft summary of a case of the staff member's unit. */
   async summariseCase(
     staff: StaffMember,

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
 import { ModelSimulator, startModelSimulator } from '@kommuna/ai';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 
 // The AI platform through the api as `npm start` builds it, against the model simulator: the
 // registry by tenant admins, summaries of Mina sidor cases by case workers of the case's unit.
@@ -205,5 +208,94 @@ describe('AI platform api', () => {
       details: { editDistance: 3 },
     });
     expect(JSON.stringify(entries)).not.toContain(testPersonnummer(302));
+  });
+
+  describe('call recordings uploaded as files', () => {
+    const upload = (caseId: string, headers: Record<string, string>, payload: Buffer | Readable, query = '') =>
+      api.app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'POST', url: `/ai/cases/${caseId}/call-notes${query}`, headers, payload });
+    const recording = readFileSync(path.join(REPO_ROOT, 'libs/ai/src/testing/audio/tone-pause-tone.ogg'));
+    let caseId: string;
+    beforeAll(async () => {
+      await register('ange', {
+        name: 'ange-whisper',
+        capability: 'TRANSCRIPTION',
+        providerModel: 'KBLab/kb-whisper-large',
+        clearedFor: 'sekretess',
+      });
+      await register('ange', { name: 'ange-sekretess', clearedFor: 'sekretess' });
+      caseId = await newCase('ange', 'socialtjanst', 303);
+    });
+
+    it('takes an Ogg Opus recording as the body and answers the draft note', async () => {
+      const before = simulator.received.length;
+      const response = await upload(
+        caseId,
+        { ...auth(staff('ange', 'socialtjanst'), 'ange'), 'content-type': 'audio/ogg' },
+        recording,
+        '?purpose=samtal&knownName=Erik%20Eriksson',
+      );
+      expect(response.statusCode).toBe(201);
+      const draft = response.json();
+      expect(draft).toMatchObject({
+        kind: 'call_note',
+        status: 'draft',
+        aiGenerated: true,
+        template: 'call-note@1',
+        model: { name: 'ange-sekretess' },
+      });
+      expect(draft.disclosure).toMatch(/AI-genererat/);
+      expect(draft.audioSeconds).toBeGreaterThan(2.9);
+      const transcriptions = simulator.received.slice(before).filter((r) => r.path === '/v1/audio/transcriptions');
+      expect(transcriptions.map((r) => [r.model, r.language])).toEqual([['KBLab/kb-whisper-large', 'sv']]);
+      const audit = await api.graphql(`{ auditLog(first: 5) { action details } }`, auth(admin('ange'), 'ange'));
+      expect(audit.body.data.auditLog.find((e: { action: string }) => e.action === 'ai.call_note.drafted')?.details).toMatchObject({
+        caseId,
+        purpose: 'samtal',
+        audioFormat: 'Ogg Opus',
+        chunks: 1,
+      });
+    });
+
+    it('refuses a declared size over 50 MiB with 413 before reading it', async () => {
+      const response = await upload(
+        caseId,
+        { ...auth(staff('ange', 'socialtjanst'), 'ange'), 'content-type': 'audio/wav', 'content-length': String(51 * 1024 * 1024) },
+        recording,
+      );
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    });
+
+    it('stops reading a streamed (chunked) body at 50 MiB and answers 413', async () => {
+      let pulled = 0;
+      const piece = Buffer.alloc(1024 * 1024, 1);
+      const body = new Readable({
+        read() {
+          pulled++;
+          this.push(pulled <= 80 ? piece : null);
+        },
+      });
+      const response = await upload(caseId, { ...auth(staff('ange', 'socialtjanst'), 'ange'), 'content-type': 'audio/wav' }, body);
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringMatching(/50 MB/) });
+      expect(pulled).toBeLessThan(60);
+    });
+
+    it('refuses what is not a recording, another content type, and a case worker of another unit', async () => {
+      const worker = auth(staff('ange', 'socialtjanst'), 'ange');
+      const text = await upload(caseId, { ...worker, 'content-type': 'audio/wav' }, Buffer.from('not a recording at all, just text'));
+      expect(text.statusCode).toBe(400);
+      expect(text.json()).toMatchObject({ code: 'AUDIO_REJECTED' });
+      const json = await upload(caseId, { ...worker, 'content-type': 'application/json' }, Buffer.from('{}'));
+      expect(json.statusCode).toBe(400);
+      expect(json.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+      const school = await upload(caseId, { ...auth(staff('ange', 'skola'), 'ange'), 'content-type': 'audio/ogg' }, recording);
+      expect(school.statusCode).toBe(404);
+      const anonymous = await upload(caseId, { 'x-kommuna-tenant': 'ange', 'content-type': 'audio/ogg' }, recording);
+      expect(anonymous.statusCode).toBe(401);
+    });
   });
 });

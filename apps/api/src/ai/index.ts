@@ -4,6 +4,7 @@ import { Minasidor } from '@kommuna/minasidor';
 import { Database } from '@kommuna/platform-persistence';
 import { ComposedServices } from '@kommuna/services';
 import { AiDraftsResolver, AiModelRegistryResolver } from './ai.resolvers';
+import { CallRecordingController } from './call-recording.controller';
 import { MinasidorCaseSource } from './minasidor-case-source';
 
 /** The AI platform's GraphQL API: the registry for administrators, drafts over Mina sidor's cases for case workers. */
@@ -18,3 +19,6 @@ export const AI_PROVIDERS: Provider[] = [
   AiModelRegistryResolver,
   AiDraftsResolver,
 ];
+
+/** The recording upload for call notes (REST: the body is the file). */
+export const AI_CONTROLLERS = [CallRecordingController];
