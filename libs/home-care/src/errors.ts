@@ -1,5 +1,5 @@
 /** Home care's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
-import { KommunaError, ValidationFailedError } from '@kommuna/shared-service-contracts';
+import { KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** One bad row: the file, its line (1 = the first line of the file) and what is wrong, never the row's content. */
 export interface ImportProblem {
@@ -34,3 +34,15 @@ export class HomeCareForbiddenError extends KommunaError {
 
 /** A month that is not YYYY-MM, or a municipality that does not take part. */
 export class HomeCareRequestError extends ValidationFailedError {}
+
+/** A run, a line or a deviation that is not in this municipality's checks (or not the caller's to see). */
+export class HomeCareNotFoundError extends NotFoundError {}
+
+/** A deviation of the month that was already confirmed or dismissed: a review is never changed. */
+export class HomeCareAlreadyReviewedError extends KommunaError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+  constructor(outcome: string) {
+    super(`The deviation was already ${outcome} for the month`);
+  }
+}

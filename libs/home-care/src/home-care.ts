@@ -5,6 +5,7 @@ import { currentTenant, HomeCareActor, HomeCareGate } from './access';
 import { HomeCareImporter, ImportFileInput, ImportResult } from './importer';
 import { CheckRun, MonthlyCheck, previousMonth } from './monthly-check';
 import { CheckLine, HomeCareResults, MunicipalityFollowUp } from './results';
+import { DeviationReview, DeviationReviews, ReviewDeviationInput } from './reviews';
 
 /** What the api calls: imports, the check, and the reads, each behind the secrecy gate. */
 export class HomeCare {
@@ -12,6 +13,7 @@ export class HomeCare {
   readonly importer: HomeCareImporter;
   readonly check: MonthlyCheck;
   readonly results: HomeCareResults;
+  readonly reviews: DeviationReviews;
 
   constructor(
     private readonly database: Database,
@@ -21,6 +23,12 @@ export class HomeCare {
     this.importer = new HomeCareImporter(database, tenants, this.gate);
     this.check = new MonthlyCheck(database, this.gate);
     this.results = new HomeCareResults(database, tenants, this.gate);
+    this.reviews = new DeviationReviews(database, this.gate);
+  }
+
+  /** Confirms or dismisses a deviation of a run (the responsible unit only; audited; a confirmation is metered). */
+  reviewDeviation(actor: HomeCareActor, input: ReviewDeviationInput): Promise<DeviationReview> {
+    return this.reviews.review(actor, currentTenant(this.tenants), input);
   }
 
   /** Imports a file into the current municipality (whole or not at all). */

@@ -9,5 +9,6 @@ export * from './importer';
 export * from './rules';
 export * from './monthly-check';
 export * from './results';
+export * from './reviews';
 export * from './home-care';
 export { MIN_CELL_SIZE as HOME_CARE_MIN_CELL_SIZE } from './disclosure';

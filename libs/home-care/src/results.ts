@@ -6,12 +6,14 @@ import { HomeCareActor, HomeCareGate } from './access';
 import { firstDayOf, toRun, CheckRun } from './monthly-check';
 import type { Deviation, RuleCode } from './rules';
 import { RULES } from './rules';
+import { DeviationReview, DeviationReviews, reviewKey } from './reviews';
 
 export interface CheckLine {
   residentId: string;
   serviceType: string;
   figures: Record<string, unknown>;
-  deviations: Deviation[];
+  /** Each with the month's review of it, or null while none was made. */
+  deviations: Array<Deviation & { review: DeviationReview | null }>;
   amountAtStakeSek: number;
 }
 
@@ -98,11 +100,12 @@ export class HomeCareResults {
           ...(options.residentId ? { residentId: options.residentId } : {}),
         },
       });
+      const reviews = await DeviationReviews.ofMonth(em, tenant.id, firstDayOf(month));
       return rows.map((r) => ({
         residentId: r.resident_id,
         serviceType: r.service_type,
         figures: r.figures,
-        deviations: r.deviations,
+        deviations: r.deviations.map((d) => ({ ...d, review: reviews.get(reviewKey(r.resident_id, r.service_type, d.code)) ?? null })),
         amountAtStakeSek: Number(r.amount_at_stake_sek),
       }));
     });

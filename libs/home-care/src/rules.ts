@@ -235,3 +235,38 @@ export function evaluateLine(
     amountAtStakeSek,
   };
 }
+
+/**
+ * A deviation's kronor per provider named on it, summing exactly to its amount: HC2–HC4 as each
+ * LOV provider's own minutes were priced, HC1 in proportion to each LOV provider's accepted kronor
+ * (the rule priced the line at their average). Own units get 0 kr. The öre lost to rounding go to
+ * the provider with the largest share, so the parts add up to the whole.
+ */
+export function amountsByProvider(
+  deviation: Pick<Deviation, 'code' | 'amountSek' | 'minutes' | 'providers'>,
+  providers: ProviderFigures[],
+): Array<{ provider: string; amountSek: number }> {
+  const acceptedMinutes = sum(providers, (p) => p.acceptedMinutes);
+  const oreOf = (p: ProviderFigures): number => {
+    if (p.kind !== 'lov') return 0;
+    switch (deviation.code) {
+      case 'outside_decision':
+        return p.outsideDecisionOre;
+      case 'during_inpatient':
+        return p.inpatientOre;
+      case 'billed_above_performed':
+        return p.overBilledOre;
+      case 'over_granted':
+        return acceptedMinutes > 0 ? Math.round((deviation.minutes * p.acceptedOre) / acceptedMinutes) : 0;
+      default:
+        return 0;
+    }
+  };
+  const parts = deviation.providers.map((code) => {
+    const figures = providers.find((p) => p.provider === code);
+    return { provider: code, ore: figures ? oreOf(figures) : 0 };
+  });
+  const difference = Math.round(deviation.amountSek * 100) - parts.reduce((total, p) => total + p.ore, 0);
+  if (difference !== 0 && parts.length > 0) parts.reduce((max, p) => (p.ore > max.ore ? p : max), parts[0]).ore += difference;
+  return parts.map((p) => ({ provider: p.provider, amountSek: p.ore / 100 }));
+}

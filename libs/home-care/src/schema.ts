@@ -4,8 +4,10 @@ import { HomeCareDecisionEntity, HomeCareDecisionServiceEntity } from './entitie
 import { HomeCareImportEntity } from './entities/import.entity';
 import { HomeCareInpatientPeriodEntity } from './entities/inpatient-period.entity';
 import { HomeCareProviderEntity, HomeCareProviderRateEntity } from './entities/provider.entity';
+import { HomeCareDeviationReviewEntity } from './entities/review.entity';
 import { HomeCareVisitEntity } from './entities/visit.entity';
 import { HomeCareTables1766400000000 } from './migrations/1766400000000-home-care-tables';
+import { HomeCareDeviationReview1767500000000 } from './migrations/1767500000000-home-care-deviation-review';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -19,6 +21,7 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCareInpatientPeriodEntity,
     HomeCareCheckRunEntity,
     HomeCareCheckLineEntity,
+    HomeCareDeviationReviewEntity,
   ],
-  migrations: [HomeCareTables1766400000000],
+  migrations: [HomeCareTables1766400000000, HomeCareDeviationReview1767500000000],
 };

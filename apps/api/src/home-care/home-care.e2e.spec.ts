@@ -92,6 +92,35 @@ describe('home care api', () => {
       },
     ]);
 
+    // The responsible unit confirms the deviation; the catalogue meters it as kronor recovered, once.
+    const REVIEW = `mutation($input: HomeCareReviewInput!) { reviewHomeCareDeviation(input: $input) { month rule outcome amountSek reviewedBy } }`;
+    const runId = (
+      await api.graphql(`query { homeCareCheck(month: "2025-03") { id } }`, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'))
+    ).body.data.homeCareCheck.id;
+    const review = { runId, residentId: 'K-1', serviceType: 'personal_care', rule: 'HC1', outcome: 'CONFIRMED', reason: 'Innehålls' };
+    const bySchool = await api.graphql(REVIEW, auth(staff('sundsvall', 'skola'), 'sundsvall'), { input: review });
+    expect(bySchool.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const confirmed = await api.graphql(REVIEW, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { input: review });
+    expect(confirmed.body.data.reviewHomeCareDeviation).toEqual({
+      month: '2025-03',
+      rule: 'HC1',
+      outcome: 'CONFIRMED',
+      amountSek: 750,
+      reviewedBy: 'staff:sundsvall-hemtjanst-1',
+    });
+    const twice = await api.graphql(REVIEW, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), {
+      input: { ...review, outcome: 'DISMISSED' },
+    });
+    expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    await api.dispatchEvents();
+    await api.dispatchEvents();
+    const usage = await api.graphql(`{ catalogueUsage { slug service metric count suppressed } }`, auth(steering()));
+    // One deviation is fewer than the minimum cell size: its count is withheld, its 750 kronor are not about residents.
+    expect(usage.body.data.catalogueUsage.filter((u: { service: string }) => u.service === 'home-care')).toEqual([
+      { slug: 'sundsvall', service: 'home-care', metric: 'deviation_sek_confirmed', count: 750, suppressed: false },
+      { slug: 'sundsvall', service: 'home-care', metric: 'deviations_confirmed', count: null, suppressed: true },
+    ]);
+
     const school = await api.graphql(LINES, auth(staff('sundsvall', 'skola'), 'sundsvall'), { month: '2025-03' });
     expect(school.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(school.body.data).toBeNull();

@@ -101,6 +101,73 @@ export class HomeCareCheckRun {
   createdAt!: Date;
 }
 
+export const HomeCareReviewOutcome = { CONFIRMED: 'confirmed', DISMISSED: 'dismissed' } as const;
+registerEnumType(HomeCareReviewOutcome, {
+  name: 'HomeCareReviewOutcome',
+  description: 'What the responsible unit decided about a deviation',
+  valuesMap: {
+    CONFIRMED: { description: "Confirmed: the amount at stake is withheld from or reclaimed of the provider's payment" },
+    DISMISSED: { description: 'Dismissed: the deviation is explained (the reason says how); nothing is withheld' },
+  },
+});
+
+@InputType({ description: 'A review of one deviation of a check run (the responsible unit only)' })
+export class HomeCareReviewInput {
+  @Field(() => ID, { description: "The check run's id (UUID) whose line holds the deviation" })
+  runId!: string;
+
+  @Field({ description: "The case system's client id of the resident" })
+  residentId!: string;
+
+  @Field({ description: 'The service type: personal_care, service, escort or relief' })
+  serviceType!: string;
+
+  @Field({ description: 'The rule, HC1–HC5' })
+  rule!: string;
+
+  @Field(() => HomeCareReviewOutcome, { description: 'Confirmed or dismissed' })
+  outcome!: (typeof HomeCareReviewOutcome)[keyof typeof HomeCareReviewOutcome];
+
+  @Field({ description: 'Why: what is withheld or reclaimed, or how the deviation is explained (1–2000 characters)' })
+  reason!: string;
+}
+
+@ObjectType({ description: "A deviation's review: once per resident, service type, rule and month, never changed" })
+export class HomeCareDeviationReview {
+  @Field(() => ID, { description: "The review's id (UUID)" })
+  id!: string;
+
+  @Field({ description: 'YYYY-MM' })
+  month!: string;
+
+  @Field(() => ID, { description: 'The check run the review was made on' })
+  runId!: string;
+
+  @Field({ description: "The case system's client id of the resident" })
+  residentId!: string;
+
+  @Field({ description: 'The service type' })
+  serviceType!: string;
+
+  @Field({ description: 'HC1–HC5' })
+  rule!: string;
+
+  @Field(() => HomeCareReviewOutcome, { description: 'Confirmed or dismissed' })
+  outcome!: string;
+
+  @Field({ description: 'The reason given' })
+  reason!: string;
+
+  @Field(() => Float, { description: 'Kronor confirmed (withheld or reclaimed); 0 when dismissed' })
+  amountSek!: number;
+
+  @Field({ description: 'Who reviewed it (staff:<subject>)' })
+  reviewedBy!: string;
+
+  @Field({ description: 'When' })
+  reviewedAt!: Date;
+}
+
 @ObjectType({ description: 'A deviation: the rule, its reference, what was found in words, the minutes and kronor at stake' })
 export class HomeCareDeviation {
   @Field({ description: 'HC1–HC5' })
@@ -126,6 +193,9 @@ export class HomeCareDeviation {
 
   @Field(() => [String], { description: 'Visit ids behind the deviation (at most 50 per provider)' })
   evidence!: string[];
+
+  @Field(() => HomeCareDeviationReview, { nullable: true, description: "The month's review of the deviation; null while none was made" })
+  review!: HomeCareDeviationReview | null;
 }
 
 @ObjectType({ description: "One resident's service type in the month (the responsible unit only; each read is audited)" })

@@ -1,7 +1,15 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
 import { HomeCare, HomeCareActor } from '@kommuna/home-care';
-import { HomeCareCheckLine, HomeCareCheckRun, HomeCareFileInput, HomeCareFollowUp, HomeCareImportResult } from './home-care.models';
+import {
+  HomeCareCheckLine,
+  HomeCareCheckRun,
+  HomeCareDeviationReview,
+  HomeCareFileInput,
+  HomeCareFollowUp,
+  HomeCareImportResult,
+  HomeCareReviewInput,
+} from './home-care.models';
 
 /** The caller as home care's secrecy gate reads it: the unit claim decides what a case worker sees. */
 function actorOf(principal: Principal): HomeCareActor {
@@ -67,6 +75,18 @@ export class HomeCareResolver {
     residentId: string | null,
   ): Promise<HomeCareCheckLine[]> {
     return this.homeCare.lines(actorOf(principal), month, { all, residentId: residentId ?? undefined });
+  }
+
+  @Allow('case_worker')
+  @Mutation(() => HomeCareDeviationReview, {
+    description:
+      'Confirm or dismiss a deviation of a check run, with the reason (the responsible unit only; audited). Once per deviation and month: CONFLICT the second time. A confirmation is metered into the catalogue as kronor withheld or reclaimed',
+  })
+  reviewHomeCareDeviation(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The deviation and the decision' }) input: HomeCareReviewInput,
+  ): Promise<HomeCareDeviationReview> {
+    return this.homeCare.reviewDeviation(actorOf(principal), input);
   }
 
   @Allow('steering_group')

@@ -6,7 +6,7 @@ import { buildTenantConfig, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { CATALOGUE_DATABASE_SCHEMA } from '../schema';
 import { stockholmMonth } from '../months';
-import { CatalogueMeteringHandler, meterOf } from './metering-handler';
+import { CatalogueMeteringHandler, meterOf, metersOf } from './metering-handler';
 import { UsageRepository } from './usage.repository';
 
 const SCHEMA: DatabaseSchema = {
@@ -161,6 +161,37 @@ describe('metering (outbox events → monthly usage)', () => {
       metric: 'case_summaries_approved',
     });
     expect(meterOf({ type: EVENT_TYPES.aiDraftApproved, data: {} })).toBeUndefined();
+  });
+
+  it('meters a confirmed home-care deviation once and its whole kronor as an amount, in a batch as one by one', async () => {
+    // The handler takes every type meterOf meters (the outbox hands it nothing else).
+    expect(handler.types).toEqual(expect.arrayContaining([EVENT_TYPES.aiDraftApproved, EVENT_TYPES.homeCareDeviationConfirmed]));
+    const confirmed = (iso: string, amountSek: number): OutboxEvent => ({
+      id: randomUUID(),
+      tenantId: ange.id,
+      type: EVENT_TYPES.homeCareDeviationConfirmed,
+      source: '/home-care',
+      subject: null,
+      data: { reviewId: randomUUID(), month: '2025-04', rule: 'HC1', amountSek, providers: [], confirmedAt: iso },
+      occurredAt: new Date(iso),
+      attempts: 0,
+    });
+    expect(metersOf(confirmed('2025-05-05T10:00:00Z', 0))).toEqual([{ service: 'home-care', metric: 'deviations_confirmed' }]);
+    expect(meterOf({ type: EVENT_TYPES.homeCareDeviationConfirmed, data: {} })).toBeUndefined();
+    const events = [
+      confirmed('2025-05-05T10:00:00Z', 1500),
+      confirmed('2025-05-06T10:00:00Z', 337.5),
+      confirmed('2025-05-07T10:00:00Z', 0),
+    ];
+    await inTenant(ange, () => db().transaction((em) => handler.handle(events[0], em)));
+    await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
+    await inTenant(ange, () => db().transaction((em) => handler.handleBatch(events, em)));
+    const rows = await inTenant(ange, () => db().transaction((em) => usage.forTenant(em, ange.id)));
+    // Three deviations; 1500 + 338 (337.50 rounded) + 0 kronor.
+    expect(rows.filter((r) => r.service === 'home-care').map((r) => `${r.month} ${r.metric} ${r.count}`)).toEqual([
+      '2025-05-01 deviation_sek_confirmed 1838',
+      '2025-05-01 deviations_confirmed 3',
+    ]);
   });
 
   it('meters nothing from events it does not count, and keeps no trace of who', () => {

@@ -25,6 +25,14 @@ export const METERED_METRICS: Partial<Record<ServiceId, readonly MeteredMetric[]
     { id: 'call_notes_approved', name: { sv: 'Godkända samtalsanteckningar (tal till text)', en: 'Approved call notes (speech to text)' } },
     { id: 'case_summaries_approved', name: { sv: 'Godkända ärendesammanfattningar', en: 'Approved case summaries' } },
   ],
+  'home-care': [
+    { id: 'deviations_confirmed', name: { sv: 'Bekräftade avvikelser i hemtjänsten', en: 'Confirmed home-care deviations' } },
+    // The count is whole kronor: each confirmed deviation adds its amount, not one.
+    {
+      id: 'deviation_sek_confirmed',
+      name: { sv: 'Bekräftade avvikelser, kronor innehållna eller återkrävda', en: 'Confirmed deviations, kronor withheld or reclaimed' },
+    },
+  ],
 };
 
 /** What a service meters: none when it is not listed. */

@@ -253,6 +253,32 @@ const DATA_SCHEMAS: Record<string, { source: string; summary: string; schema: Re
       additionalProperties: false,
     },
   },
+  'se.kommuna.homecare.deviation.confirmed': {
+    source: '/home-care',
+    summary:
+      'The unit responsible for home care confirmed a deviation of the monthly check: the month, rule and kronor withheld or reclaimed per provider (no resident, case or reason in the event).',
+    schema: {
+      type: 'object',
+      required: ['reviewId', 'month', 'rule', 'amountSek', 'providers', 'confirmedAt'],
+      properties: {
+        reviewId: uuid,
+        month: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$' },
+        rule: { type: 'string', pattern: '^HC\\d+$' },
+        amountSek: { type: 'number', minimum: 0, description: 'Kronor confirmed in all, two decimals' },
+        providers: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['provider', 'amountSek'],
+            properties: { provider: { type: 'string' }, amountSek: { type: 'number', minimum: 0 } },
+            additionalProperties: false,
+          },
+        },
+        confirmedAt: dateTime,
+      },
+      additionalProperties: false,
+    },
+  },
   'se.kommuna.events.inbound.accepted': {
     source: '/events',
     summary:

@@ -5,6 +5,6 @@ describe('event contract', () => {
     const types = Object.values(EVENT_TYPES);
     expect(new Set(types).size).toBe(types.length);
     for (const type of types)
-      expect(type).toMatch(/^se\.kommuna\.(eforms|minasidor|digitalmail|catalogue|events|rules|ai)\.[a-z-]+\.[a-z-]+$/);
+      expect(type).toMatch(/^se\.kommuna\.(eforms|minasidor|digitalmail|catalogue|events|rules|ai|homecare)\.[a-z-]+\.[a-z-]+$/);
   });
 });

@@ -33,6 +33,8 @@ export const EVENT_TYPES = {
   ruleLetterRequested: 'se.kommuna.rules.letter.requested',
   /** A case worker approved what the AI platform drafted (a call note or a case summary): what its benefit is metered by. */
   aiDraftApproved: 'se.kommuna.ai.draft.approved',
+  /** The unit responsible for home care confirmed a deviation of the monthly check: the amount withheld or reclaimed from providers. */
+  homeCareDeviationConfirmed: 'se.kommuna.homecare.deviation.confirmed',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
@@ -243,4 +245,21 @@ export interface AiDraftApprovedData {
   unit: string;
   edited: boolean;
   approvedAt: string;
+}
+
+/**
+ * data of se.kommuna.homecare.deviation.confirmed: the month, the rule and the kronor withheld or
+ * reclaimed, per private provider; never the resident, the case or the reason.
+ */
+export interface HomeCareDeviationConfirmedData {
+  reviewId: string;
+  /** YYYY-MM: the month checked. */
+  month: string;
+  /** HC1, HC2, … */
+  rule: string;
+  /** Kronor confirmed in all (two decimals); 0 for a deviation without an amount (e.g. manual registration, own units). */
+  amountSek: number;
+  /** Each provider behind the deviation by its code, with its share of the amount. */
+  providers: Array<{ provider: string; amountSek: number }>;
+  confirmedAt: string;
 }
