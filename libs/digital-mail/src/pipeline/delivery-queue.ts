@@ -91,6 +91,11 @@ export class DeliveryQueue {
     return this.leases.claim(tenantId, (param) => `stage = ${param(stage)} AND completed_at IS NULL`, limit, read);
   }
 
+  /** Runs a claim's work outside any transaction while renewing its lease (LeaseQueue.whileHeld). */
+  whileHeld<T>(tenantId: string, claim: { claimId: string; rows: ClaimedDelivery[] }, work: () => Promise<T>): Promise<T> {
+    return this.leases.whileHeld(tenantId, claim, work);
+  }
+
   /**
    * Moves claimed jobs to their next stage in one statement (attempts start over, claim released);
    * returns the ids that moved (those whose claim still held).

@@ -90,7 +90,11 @@ export class DeliveryWorker {
     );
     const results = await this.rounds.run(
       due.map((d) => d.id),
-      (id) => this.runTenant(this.tenantOf(id)!),
+      // contextOf above skips a tenant the directory does not know, so every id here has one.
+      async (id) => {
+        const tenant = this.tenantOf(id);
+        return tenant ? this.runTenant(tenant) : emptyRound();
+      },
     );
     const total = emptyRound();
     for (const result of results) for (const key of Object.keys(total) as Array<keyof RoundResult>) total[key] += result[key];

@@ -34,7 +34,8 @@ export class FairTenantRounds {
   order(tenantIds: readonly string[]): string[] {
     const sorted = [...new Set(tenantIds)].sort();
     if (sorted.length === 0) return sorted;
-    const start = this.lastFirst === undefined ? 0 : sorted.findIndex((id) => id > this.lastFirst!);
+    const last = this.lastFirst;
+    const start = last === undefined ? 0 : sorted.findIndex((id) => id > last);
     const rotated = start <= 0 ? sorted : [...sorted.slice(start), ...sorted.slice(0, start)];
     this.lastFirst = rotated[0];
     return rotated;

@@ -134,6 +134,31 @@ describe('LeaseQueue', () => {
     expect(outcome).toEqual({ retried: [], exhausted: [{ key: id, attempt: 1, error: 'refused' }] });
   });
 
+  it('renews the lease while the work runs, so a claim that outlasts one lease is not taken over', async () => {
+    await addJobs(sundsvall, 'slow', 3);
+    const q = new LeaseQueue<TestJob>(
+      db(),
+      { table: 'test_job', key: 'id', returning: ['kind', 'attempts'], order: 'next_attempt_at, created_at' },
+      { now, leaseMs: 300 },
+    );
+    const held = await claim(q, sundsvall, 'slow', 10);
+    expect(held.rows).toHaveLength(3);
+    const leaseEnd = async () =>
+      Math.min(...(await jobsOf(sundsvall, 'slow')).map((r: { next_attempt_at: Date }) => new Date(r.next_attempt_at).getTime()));
+    const taken = await inTenant(sundsvall, () =>
+      q.whileHeld(sundsvall.id, held, async () => {
+        // The work outlasts its first lease: the clock passes it, and the queue renews the lease from there.
+        clock = new Date(clock.getTime() + 1000);
+        while ((await leaseEnd()) <= clock.getTime()) await new Promise((resolve) => setTimeout(resolve, 20));
+        return (await claim(q, sundsvall, 'slow', 10)).rows;
+      }),
+    );
+    expect(taken).toEqual([]);
+    // Once the work is done the renewals stop: the lease runs out and the jobs can be claimed again.
+    clock = new Date(clock.getTime() + 1000);
+    expect((await claim(q, sundsvall, 'slow', 10)).rows).toHaveLength(3);
+  });
+
   it('never hands one job to two claims running at once', async () => {
     const ids = await addJobs(sundsvall, 'shared', 60);
     const queues = [queue(), queue(), queue()];

@@ -140,6 +140,46 @@ export class LeaseQueue<Row extends object> {
   }
 
   /**
+   * Runs `work` (the part of a claim's work done outside any transaction: an operator's calls,
+   * rendering) while renewing the lease of the claimed jobs every third of a lease, so a claim
+   * that takes longer than one lease (a slow party, a loaded machine) is not taken over by another
+   * worker while this one still works on it, and the jobs are not done twice. Only jobs still
+   * under the claim are renewed. A worker that dies stops renewing and its lease runs out as before;
+   * a renewal that fails is left to the lease (the results are then recorded by whoever holds the jobs).
+   */
+  async whileHeld<T>(tenantId: string, claim: Claim<Row>, work: () => Promise<T>): Promise<T> {
+    const keys = claim.rows.map((row) => String((row as Record<string, unknown>)[this.spec.key]));
+    if (keys.length === 0) return work();
+    let renewing: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        renewing = renewing.then(() => this.renew(tenantId, claim.claimId, keys)).catch(() => undefined);
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+      await renewing;
+    }
+  }
+
+  /** Moves the lease of the given jobs still under `claimId` to a full lease from now; how many it renewed. */
+  async renew(tenantId: string, claimId: string, keys: readonly string[]): Promise<number> {
+    const { table, key } = this.spec;
+    return this.database.transaction(
+      async (em) =>
+        returnedRows(
+          await em.query(
+            `UPDATE ${table} SET next_attempt_at = $3 WHERE tenant_id = $1 AND ${key} = ANY($4::${this.keyType}[]) AND claim_id = $2 RETURNING ${key}`,
+            [tenantId, claimId, new Date(this.now().getTime() + this.leaseMs), keys],
+          ),
+        ).length,
+    );
+  }
+
+  /**
    * Records a failed attempt of claimed jobs, in the caller's transaction and only where the claim
    * still holds: while `retryable` and attempts remain, the job goes back with a backoff (claim
    * released); otherwise its attempts and error are recorded and it stays claimed, for the caller

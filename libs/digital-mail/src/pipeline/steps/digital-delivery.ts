@@ -10,9 +10,10 @@ import { isAdapterError, recordFailure, StepContext } from './step-context';
 export async function deliverDigitally(ctx: StepContext, batchSize: number, concurrency: number): Promise<void> {
   const { tenant, queue, result } = ctx;
   const contents = new Map<string, MessageContent>();
-  const { claimId, rows } = await queue.claim(tenant.id, 'DIGITAL', batchSize, async (em, ids) => {
+  const claim = await queue.claim(tenant.id, 'DIGITAL', batchSize, async (em, ids) => {
     for (const content of await readContents(em, tenant.id, ids, ['DIGITAL_ONLY', 'EITHER'])) contents.set(content.id, content);
   });
+  const { claimId, rows } = claim;
   if (rows.length === 0) return;
   const delivered: Array<{ job: ClaimedDelivery; transactionId: string }> = [];
   const failures: Array<{ job: ClaimedDelivery; error: Error }> = [];
@@ -46,7 +47,9 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
       }
     }
   };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, rows.length) }, deliverNext));
+  const settled = await queue.whileHeld(tenant.id, claim, () =>
+    Promise.allSettled(Array.from({ length: Math.min(concurrency, rows.length) }, deliverNext)),
+  );
   // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
   if (delivered.length > 0) {
     const done = await ctx.database.transaction((em) =>

@@ -14,42 +14,14 @@ import { isAdapterError, recordFailure, StepContext } from './step-context';
 export async function preparePaper(ctx: StepContext, batchSize: number): Promise<void> {
   const { tenant, queue, result } = ctx;
   const contents = new Map<string, MessageContent>();
-  const { claimId, rows } = await queue.claim(tenant.id, 'PAPER', batchSize, async (em, ids) => {
+  const claim = await queue.claim(tenant.id, 'PAPER', batchSize, async (em, ids) => {
     for (const content of await readContents(em, tenant.id, ids, ['PAPER_ONLY', 'EITHER'])) contents.set(content.id, content);
   });
+  const { claimId, rows } = claim;
   if (rows.length === 0) return;
-  // An address, why the letter goes nowhere ({ withheld }: a protected identity held back, deceased, emigrated, unknown), or none.
-  let addresses: Map<string, PaperAddress>;
-  try {
-    addresses = await ctx.adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipient_number))]);
-  } catch (error) {
-    if (!isAdapterError(error)) throw error;
-    return recordFailure(ctx, claimId, rows, error);
-  }
-  const rendered: Array<{
-    job: ClaimedDelivery;
-    content: MessageContent;
-    letter: Awaited<ReturnType<typeof renderPrintLetter>> | null;
-    notSent?: string;
-  }> = [];
-  for (const job of rows) {
-    const address = addresses.get(job.recipient_number);
-    const content = contents.get(job.message_id)!;
-    if (!address || 'withheld' in address) {
-      rendered.push({ job, content, letter: null, notSent: address?.withheld ?? 'No postal address in the population register' });
-      continue;
-    }
-    const letter = await renderPrintLetter({
-      senderName: ctx.settings.senderName,
-      address,
-      subject: content.subject,
-      body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
-      supportInfo: content.supportInfo,
-      date: queue.now(),
-      attachments: content.attachments.map((a) => a.content),
-    });
-    rendered.push({ job, content, letter });
-  }
+  // Addresses and rendering take a while (a PDF each): the lease is renewed meanwhile.
+  const rendered = await queue.whileHeld(tenant.id, claim, () => addressAndRender(ctx, rows, contents));
+  if (rendered instanceof Error) return recordFailure(ctx, claimId, rows, rendered);
   await ctx.database.transaction(async (em) => {
     result.finished += await queue.finishMany(
       em,
@@ -114,4 +86,52 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
       result.printed += letters.length;
     }
   });
+}
+
+interface RenderedLetter {
+  job: ClaimedDelivery;
+  content: MessageContent;
+  letter: Awaited<ReturnType<typeof renderPrintLetter>> | null;
+  /** Why there is no letter (no address, or the register's reason it is withheld). */
+  notSent?: string;
+}
+
+/**
+ * The claim's addresses from the population register, then every letter rendered (CPU only);
+ * an adapter's fault comes back as the error, to be recorded against the whole claim.
+ */
+async function addressAndRender(
+  ctx: StepContext,
+  rows: ClaimedDelivery[],
+  contents: Map<string, MessageContent>,
+): Promise<RenderedLetter[] | Error> {
+  const { queue } = ctx;
+  // An address, why the letter goes nowhere ({ withheld }: a protected identity held back, deceased, emigrated, unknown), or none.
+  let addresses: Map<string, PaperAddress>;
+  try {
+    addresses = await ctx.adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipient_number))]);
+  } catch (error) {
+    if (!isAdapterError(error)) throw error;
+    return error;
+  }
+  const rendered: RenderedLetter[] = [];
+  for (const job of rows) {
+    const address = addresses.get(job.recipient_number);
+    const content = contents.get(job.message_id)!;
+    if (!address || 'withheld' in address) {
+      rendered.push({ job, content, letter: null, notSent: address?.withheld ?? 'No postal address in the population register' });
+      continue;
+    }
+    const letter = await renderPrintLetter({
+      senderName: ctx.settings.senderName,
+      address,
+      subject: content.subject,
+      body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
+      supportInfo: content.supportInfo,
+      date: queue.now(),
+      attachments: content.attachments.map((a) => a.content),
+    });
+    rendered.push({ job, content, letter });
+  }
+  return rendered;
 }

@@ -12,19 +12,20 @@ export async function checkReachability(ctx: StepContext, batchSize: number | un
   const { tenant, queue, result } = ctx;
   const limit = Math.min(batchSize ?? MAX_REACHABILITY_BATCH, MAX_REACHABILITY_BATCH);
   const allowPaper = new Map<string, boolean>();
-  const { claimId, rows } = await queue.claim(tenant.id, 'REACHABILITY', limit, async (em, ids) => {
+  const claim = await queue.claim(tenant.id, 'REACHABILITY', limit, async (em, ids) => {
     const messages = await em.query(`SELECT id, allow_paper FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
       tenant.id,
       ids,
     ]);
     for (const m of messages) allowPaper.set(m.id, m.allow_paper === true);
   });
+  const { claimId, rows } = claim;
   if (rows.length === 0) return;
   let answers: ReachabilityResult[];
   try {
-    answers = await ctx.adapters.mailbox.checkReachability(tenant.config.organisationsnummer, [
-      ...new Set(rows.map((r) => r.recipient_number)),
-    ]);
+    answers = await queue.whileHeld(tenant.id, claim, () =>
+      ctx.adapters.mailbox.checkReachability(tenant.config.organisationsnummer, [...new Set(rows.map((r) => r.recipient_number))]),
+    );
   } catch (error) {
     if (!isAdapterError(error)) throw error;
     return recordFailure(ctx, claimId, rows, error);
