@@ -59,7 +59,7 @@ export class EFormsPublicResolver {
 
   @Public()
   @Query(() => PublishedForm, { description: "A form's current published version (public)" })
-  publishedForm(@Args('slug') slug: string): Promise<PublishedForm> {
+  publishedForm(@Args('slug', { description: "The form's slug" }) slug: string): Promise<PublishedForm> {
     return this.catalog.getPublished(slug);
   }
 
@@ -69,7 +69,10 @@ export class EFormsPublicResolver {
     description:
       'Submits answers to the addressed municipality. Forms with loginRequired need a citizen token. Field errors come back as SUBMISSION_INVALID with extensions.details = [{path, message}]. Idempotent per idempotencyKey.',
   })
-  submitForm(@Args('input') input: SubmitFormInput, @Args(languageArg) language: Language): Promise<Receipt> {
+  submitForm(
+    @Args('input', { description: 'The answers and your idempotency key' }) input: SubmitFormInput,
+    @Args(languageArg) language: Language,
+  ): Promise<Receipt> {
     return this.citizens.submit(input, language);
   }
 }
@@ -86,14 +89,14 @@ export class EFormsCitizenResolver {
   }
 
   @Allow('citizen', 'company_representative')
-  @Query(() => FormDraft)
-  formDraft(@Args('id', { type: () => ID }) id: string): Promise<FormDraft> {
+  @Query(() => FormDraft, { description: 'One of your drafts (citizens and company representatives)' })
+  formDraft(@Args('id', { type: () => ID, description: "The draft's id" }) id: string): Promise<FormDraft> {
     return this.citizens.getDraft(id);
   }
 
   @Allow('citizen', 'company_representative')
   @Query(() => FormReceipt, { description: 'The receipt of one of your submissions (add pdfBase64 for the PDF)' })
-  formReceipt(@Args('submissionId', { type: () => ID }) submissionId: string): Promise<Receipt> {
+  formReceipt(@Args('submissionId', { type: () => ID, description: 'One of your submissions' }) submissionId: string): Promise<Receipt> {
     return this.citizens.receipt(submissionId);
   }
 
@@ -102,7 +105,10 @@ export class EFormsCitizenResolver {
     description:
       "Starts a draft of the form's current version; a resident's draft starts with the fields the form prefills from the population register (never a protected person's address)",
   })
-  startFormDraft(@Args('formSlug') formSlug: string, @CurrentPrincipal() principal: Principal): Promise<FormDraft> {
+  startFormDraft(
+    @Args('formSlug', { description: "A published form's slug" }) formSlug: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<FormDraft> {
     // Only a resident acting as themselves: a company representative's form is not about them.
     return this.citizens.startDraft(formSlug, principal.roles.includes('citizen') ? principal.personnummer : undefined);
   }
@@ -110,8 +116,8 @@ export class EFormsCitizenResolver {
   @Allow('citizen', 'company_representative')
   @Mutation(() => FormDraft, { description: 'Saves answers as they are (checked on submit); extends the draft' })
   saveFormDraft(
-    @Args('draftId', { type: () => ID }) draftId: string,
-    @Args('data', { type: () => GraphQLJSON }) data: unknown,
+    @Args('draftId', { type: () => ID, description: 'One of your drafts' }) draftId: string,
+    @Args('data', { type: () => GraphQLJSON, description: 'The answers so far, one value per field' }) data: unknown,
   ): Promise<FormDraft> {
     return this.citizens.saveDraft(draftId, data);
   }
@@ -121,7 +127,9 @@ export class EFormsCitizenResolver {
     description:
       'Uploads a file for an attachment field, to a draft or to a submission awaiting completion; answer the field with the returned id',
   })
-  uploadFormAttachment(@Args('input') input: UploadFormAttachmentInput): Promise<FormAttachment> {
+  uploadFormAttachment(
+    @Args('input', { description: 'The file and where it goes' }) input: UploadFormAttachmentInput,
+  ): Promise<FormAttachment> {
     return this.citizens.uploadAttachment(input);
   }
 
@@ -131,8 +139,9 @@ export class EFormsCitizenResolver {
       'Answers a completion request with the whole, corrected answers (attachments: files of the errand or uploaded with submissionId)',
   })
   provideFormCompletion(
-    @Args('submissionId', { type: () => ID }) submissionId: string,
-    @Args('data', { type: () => GraphQLJSON }) data: unknown,
+    @Args('submissionId', { type: () => ID, description: 'A submission of yours awaiting completion' }) submissionId: string,
+    @Args('data', { type: () => GraphQLJSON, description: 'The corrected answers, one value per field (as FormReceipt.data)' })
+    data: unknown,
     @Args(languageArg) language: Language,
   ): Promise<Receipt> {
     return this.citizens.provideCompletion(submissionId, data, language);
@@ -160,8 +169,8 @@ export class EFormsAdminResolver {
   }
 
   @Allow('tenant_admin')
-  @Query(() => Form)
-  adminForm(@CurrentPrincipal() principal: Principal, @Args('slug') slug: string): Promise<Form> {
+  @Query(() => Form, { description: 'One form of the municipality with every version (tenant admin)' })
+  adminForm(@CurrentPrincipal() principal: Principal, @Args('slug', { description: "The form's slug" }) slug: string): Promise<Form> {
     return this.admin.getForm(principal, slug);
   }
 
@@ -181,57 +190,74 @@ export class EFormsAdminResolver {
   @Mutation(() => Form, {
     description: 'A new form with version 1.0 as a draft; an invalid definition is FORM_DEFINITION_INVALID with details',
   })
-  createForm(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateFormInput): Promise<Form> {
+  createForm(@CurrentPrincipal() principal: Principal, @Args('input', { description: 'The form' }) input: CreateFormInput): Promise<Form> {
     return this.admin.createForm(principal, input);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => FormVersion, { description: 'The next version as a draft' })
-  createFormVersion(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateFormVersionInput): Promise<FormVersion> {
+  createFormVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The version' }) input: CreateFormVersionInput,
+  ): Promise<FormVersion> {
     return this.admin.createFormVersion(principal, input);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => FormVersion, { description: 'Changes a draft version (published versions are immutable)' })
-  updateFormVersion(@CurrentPrincipal() principal: Principal, @Args('input') input: UpdateFormVersionInput): Promise<FormVersion> {
+  updateFormVersion(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The draft version and what to change' }) input: UpdateFormVersionInput,
+  ): Promise<FormVersion> {
     return this.admin.updateFormVersion(principal, input);
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => FormVersion)
+  @Mutation(() => FormVersion, {
+    description: 'Publishes a draft version: citizens get it (the highest published is current) and it no longer changes (tenant admin)',
+  })
   publishFormVersion(
     @CurrentPrincipal() principal: Principal,
-    @Args('formSlug') formSlug: string,
-    @Args('version') version: string,
+    @Args('formSlug', { description: "The form's slug" }) formSlug: string,
+    @Args('version', { description: 'The draft version, major.minor' }) version: string,
   ): Promise<FormVersion> {
     return this.admin.publishFormVersion(principal, formSlug, version);
   }
 
   @Allow('tenant_admin')
-  @Mutation(() => FormVersion)
+  @Mutation(() => FormVersion, { description: 'Retires a published version: no longer offered, its submissions stay (tenant admin)' })
   retireFormVersion(
     @CurrentPrincipal() principal: Principal,
-    @Args('formSlug') formSlug: string,
-    @Args('version') version: string,
+    @Args('formSlug', { description: "The form's slug" }) formSlug: string,
+    @Args('version', { description: 'The version, major.minor' }) version: string,
   ): Promise<FormVersion> {
     return this.admin.retireFormVersion(principal, formSlug, version);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => FormTemplate, { description: "Shares the form's current version as a template every member may adopt" })
-  publishFormTemplate(@CurrentPrincipal() principal: Principal, @Args('formSlug') formSlug: string): Promise<FormTemplate> {
+  publishFormTemplate(
+    @CurrentPrincipal() principal: Principal,
+    @Args('formSlug', { description: "The form's slug" }) formSlug: string,
+  ): Promise<FormTemplate> {
     return this.admin.publishTemplate(principal, formSlug);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => Form, { description: "Copies another municipality's template into this one's forms (draft 1.0, with provenance)" })
-  adoptFormTemplate(@CurrentPrincipal() principal: Principal, @Args('input') input: AdoptFormTemplateInput): Promise<Form> {
+  adoptFormTemplate(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: "The template and this municipality's slug and unit for it" }) input: AdoptFormTemplateInput,
+  ): Promise<Form> {
     return this.admin.adoptTemplate(principal, input);
   }
 
   @Allow('tenant_admin')
   @Mutation(() => FormVersion, { description: "A new draft version of an adopted form from its template's newest version" })
-  updateFormFromTemplate(@CurrentPrincipal() principal: Principal, @Args('formSlug') formSlug: string): Promise<FormVersion> {
+  updateFormFromTemplate(
+    @CurrentPrincipal() principal: Principal,
+    @Args('formSlug', { description: "The adopted form's slug" }) formSlug: string,
+  ): Promise<FormVersion> {
     return this.admin.updateFromTemplate(principal, formSlug);
   }
 }
@@ -245,7 +271,12 @@ export class EFormsCaseWorkResolver {
   @Query(() => FormSubmissionConnection, { description: 'A page of the submissions of the forms your unit handles, newest first' })
   formSubmissions(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', { type: () => FormSubmissionStatus, nullable: true }) status: SubmissionStatus | null,
+    @Args('status', {
+      type: () => FormSubmissionStatus,
+      nullable: true,
+      description: 'Only submissions with this status; null: every status',
+    })
+    status: SubmissionStatus | null,
     @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
     @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
   ): Promise<FormSubmissionConnection> {
@@ -253,8 +284,13 @@ export class EFormsCaseWorkResolver {
   }
 
   @Allow('case_worker')
-  @Query(() => FormSubmission)
-  formSubmission(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<FormSubmission> {
+  @Query(() => FormSubmission, {
+    description: "One submission of your unit, with its answers and files; other units' are NOT_FOUND (case workers)",
+  })
+  formSubmission(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID, description: "The submission's id" }) id: string,
+  ): Promise<FormSubmission> {
     return this.cases.getSubmission(principal, id);
   }
 
@@ -266,7 +302,7 @@ export class EFormsCaseWorkResolver {
   })
   formSubmissionApplicant(
     @CurrentPrincipal() principal: Principal,
-    @Args('submissionId', { type: () => ID }) submissionId: string,
+    @Args('submissionId', { type: () => ID, description: 'A submission of your unit' }) submissionId: string,
   ): Promise<FormApplicant | null> {
     return this.cases.applicant(principal, submissionId);
   }
@@ -275,8 +311,8 @@ export class EFormsCaseWorkResolver {
   @Mutation(() => FormSubmission, { description: 'Asks the citizen to complete the submission (komplettering)' })
   requestFormCompletion(
     @CurrentPrincipal() principal: Principal,
-    @Args('submissionId', { type: () => ID }) submissionId: string,
-    @Args('message') message: FormLocalizedTextInput,
+    @Args('submissionId', { type: () => ID, description: 'A submission of your unit' }) submissionId: string,
+    @Args('message', { description: 'What the applicant is asked for, in Swedish and English' }) message: FormLocalizedTextInput,
   ): Promise<FormSubmission> {
     return this.cases.requestCompletion(principal, submissionId, message);
   }
@@ -286,7 +322,10 @@ export class EFormsCaseWorkResolver {
     description:
       'Records your decision (bifall/avslag) with its reason and, for an approval, its validity; the decision document is generated',
   })
-  decideFormSubmission(@CurrentPrincipal() principal: Principal, @Args('input') input: DecideFormSubmissionInput): Promise<FormSubmission> {
+  decideFormSubmission(
+    @CurrentPrincipal() principal: Principal,
+    @Args('input', { description: 'The decision' }) input: DecideFormSubmissionInput,
+  ): Promise<FormSubmission> {
     return this.cases.decide(principal, input.submissionId, input);
   }
 }

@@ -44,7 +44,8 @@ export class MinasidorCitizenResolver {
   myCases(
     @CurrentPrincipal() principal: Principal,
     @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page; null: the first page' })
+    after: string | null,
     @Args('municipality', { type: () => String, nullable: true, description: 'Only this municipality (slug)' }) municipality: string | null,
     @Args('status', { type: () => [CaseCitizenStatus], nullable: true, description: 'Only these citizen-facing statuses' })
     status: CitizenStatus[] | null,
@@ -71,8 +72,13 @@ export class MinasidorCitizenResolver {
   @Query(() => Case, { description: "One of my cases (another person's case is NOT_FOUND)" })
   myCase(
     @CurrentPrincipal() principal: Principal,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('id', { type: () => ID, description: "The case's id" }) id: string,
+    @Args('asOrganisation', {
+      type: () => String,
+      nullable: true,
+      description: 'Company mode: an organisationsnummer or party id you represent',
+    })
+    asOrganisation: string | null,
     @Args('asPerson', {
       type: () => String,
       nullable: true,
@@ -105,9 +111,14 @@ export class MinasidorCitizenResolver {
   @Mutation(() => Case, { description: 'Reply in a case thread (not once the case is closed)' })
   replyToMyCase(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
-    @Args('body') body: string,
-    @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('caseId', { type: () => ID, description: 'One of my cases' }) caseId: string,
+    @Args('body', { description: "The reply's text" }) body: string,
+    @Args('asOrganisation', {
+      type: () => String,
+      nullable: true,
+      description: 'Company mode: an organisationsnummer or party id you represent',
+    })
+    asOrganisation: string | null,
     @Args('asPerson', {
       type: () => String,
       nullable: true,
@@ -122,8 +133,13 @@ export class MinasidorCitizenResolver {
   @Mutation(() => Int, { description: "Mark the municipality's messages on a case as read; returns how many were unread" })
   markMyCaseMessagesRead(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
-    @Args('asOrganisation', { type: () => String, nullable: true }) asOrganisation: string | null,
+    @Args('caseId', { type: () => ID, description: 'One of my cases' }) caseId: string,
+    @Args('asOrganisation', {
+      type: () => String,
+      nullable: true,
+      description: 'Company mode: an organisationsnummer or party id you represent',
+    })
+    asOrganisation: string | null,
     @Args('asPerson', {
       type: () => String,
       nullable: true,
@@ -144,21 +160,25 @@ export class MinasidorStaffResolver {
   @Query(() => CaseConnection, { description: "My unit's cases in this municipality, newest activity first (without details)" })
   staffCases(
     @CurrentPrincipal() principal: Principal,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100 (default 20)' }) first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page; null: the first page' })
+    after: string | null,
   ): Promise<CaseConnection> {
     return this.minasidor.staff.list({ subject: principal.subject, unit: principal.unit }, { first, after }).then(toConnection);
   }
 
   @Allow('case_worker')
   @Query(() => Case, { description: "One case of my unit, with its details (the read is recorded); other units' cases are NOT_FOUND" })
-  staffCase(@CurrentPrincipal() principal: Principal, @Args('id', { type: () => ID }) id: string): Promise<Case> {
+  staffCase(
+    @CurrentPrincipal() principal: Principal,
+    @Args('id', { type: () => ID, description: "The case's id" }) id: string,
+  ): Promise<Case> {
     return this.minasidor.staff.read({ subject: principal.subject, unit: principal.unit }, id);
   }
 
   @Allow('tenant_admin')
   @Query(() => [StaffCaseRead], { description: 'Who read a case of this municipality, and when' })
-  staffCaseReads(@Args('caseId', { type: () => ID }) caseId: string): Promise<StaffCaseRead[]> {
+  staffCaseReads(@Args('caseId', { type: () => ID, description: "The case's id" }) caseId: string): Promise<StaffCaseRead[]> {
     return this.minasidor.staff.readsOf(caseId);
   }
 }
@@ -170,25 +190,25 @@ export class MinasidorSystemResolver {
 
   @Allow('service_account')
   @Mutation(() => CaseWriteResult, { description: 'Create a case, or update its description (idempotent by source and externalCaseId)' })
-  upsertCase(@Args('input') input: CaseUpsertInput): Promise<CaseWriteResult> {
+  upsertCase(@Args('input', { description: 'The case' }) input: CaseUpsertInput): Promise<CaseWriteResult> {
     return this.minasidor.intake.upsertCase(withoutNulls(input) as never);
   }
 
   @Allow('service_account')
   @Mutation(() => CaseWriteResult, { description: 'Record a status update (an older one than the current status joins the timeline only)' })
-  recordCaseStatus(@Args('input') input: CaseStatusInput): Promise<CaseWriteResult> {
+  recordCaseStatus(@Args('input', { description: 'The status update' }) input: CaseStatusInput): Promise<CaseWriteResult> {
     return this.minasidor.intake.recordStatus(withoutNulls(input) as never);
   }
 
   @Allow('service_account')
   @Mutation(() => CaseWriteResult, { description: 'Record a decision (idempotent by externalDecisionId)' })
-  recordCaseDecision(@Args('input') input: CaseDecisionInput): Promise<CaseWriteResult> {
+  recordCaseDecision(@Args('input', { description: 'The decision' }) input: CaseDecisionInput): Promise<CaseWriteResult> {
     return this.minasidor.intake.recordDecision(withoutNulls(input) as never);
   }
 
   @Allow('service_account')
   @Mutation(() => CaseWriteResult, { description: 'Post a message from the municipality to the citizen (idempotent by externalMessageId)' })
-  postCaseMessage(@Args('input') input: CaseMessageInput): Promise<CaseWriteResult> {
+  postCaseMessage(@Args('input', { description: 'The message' }) input: CaseMessageInput): Promise<CaseWriteResult> {
     return this.minasidor.intake.postMessage(withoutNulls(input) as never);
   }
 }
