@@ -232,19 +232,25 @@ export class CaseIntake {
 
   async postMessage(input: MunicipalityMessage): Promise<CaseWriteResult> {
     const valid = validate(schemas.message, input, 'message');
-    return this.database.transaction(async (em) => {
-      const row = await this.lockCase(em, valid);
-      const [message] = await em.query(
-        `INSERT INTO minasidor_message (tenant_id, case_id, subject_party_id, author, body, external_message_id, sent_at)
-         VALUES ($1, $2, $3, 'municipality', $4, $5, $6)
-         ON CONFLICT (tenant_id, case_id, external_message_id) DO NOTHING RETURNING id, sent_at`,
-        [row.tenant_id, row.id, row.subject_party_id, valid.body, valid.externalMessageId, valid.sentAt ?? new Date()],
-      );
-      if (!message) return { caseId: row.id, created: false, replayed: true };
-      await this.touch(em, row);
-      await this.notify(em, EVENT_TYPES.caseMessagePosted, row, new Date(message.sent_at));
-      return { caseId: row.id, created: false, replayed: false };
-    });
+    return this.database.transaction(async (em) => this.postMessageIn(em, await this.lockCase(em, valid), valid));
+  }
+
+  /** The municipality's message on a locked case (a system's, or a case worker's): stored once by its id, the resident notified. */
+  async postMessageIn(
+    em: EntityManager,
+    row: CaseRow,
+    message: { body: string; externalMessageId: string; sentAt?: Date },
+  ): Promise<CaseWriteResult> {
+    const [stored] = await em.query(
+      `INSERT INTO minasidor_message (tenant_id, case_id, subject_party_id, author, body, external_message_id, sent_at)
+       VALUES ($1, $2, $3, 'municipality', $4, $5, $6)
+       ON CONFLICT (tenant_id, case_id, external_message_id) DO NOTHING RETURNING id, sent_at`,
+      [row.tenant_id, row.id, row.subject_party_id, message.body, message.externalMessageId, message.sentAt ?? new Date()],
+    );
+    if (!stored) return { caseId: row.id, created: false, replayed: true };
+    await this.touch(em, row);
+    await this.notify(em, EVENT_TYPES.caseMessagePosted, row, new Date(stored.sent_at));
+    return { caseId: row.id, created: false, replayed: false };
   }
 
   // --- Inside a caller's transaction (the outbox handlers, the demo seed) ---------------------

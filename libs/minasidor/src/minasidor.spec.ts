@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AuditLog } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
@@ -506,6 +507,66 @@ describe('Mina sidor', () => {
           db().transaction((em) => em.query(`DELETE FROM minasidor_staff_case_read WHERE tenant_id = $1`, [w.timra.id])),
         ),
       ).rejects.toThrow(/permission denied/);
+    });
+  });
+
+  describe('a case worker writes to the resident', () => {
+    it("on an e-forms errand of their unit: the message reaches the resident's thread with a notice; another unit finds nothing; audited", async () => {
+      const submissionId = randomUUID();
+      // Resolved before the transaction: on the embedded database the register shares its one session.
+      const subjectPartyId = await partyOf(85);
+      await inTenant(w.timra, () =>
+        db().transaction((em) =>
+          recordEvent(em, {
+            type: EVENT_TYPES.formSubmissionReceived,
+            source: '/e-forms',
+            data: {
+              submissionId,
+              formSlug: 'parkeringstillstand',
+              formVersion: '1',
+              caseType: 'parkeringstillstand',
+              errandNumber: 'TK-MSG-1',
+              title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+              unit: 'trafik',
+              subjectPartyId,
+              subjectKind: 'person',
+              submittedAt: '2025-05-01T08:00:00.000Z',
+            },
+          }),
+        ),
+      );
+      await new OutboxDispatcher(db(), w.minasidor.eventHandlers()).drain();
+      const officer = { subject: 'staff-trafik-1', unit: 'trafik' };
+      const teacher = { subject: 'staff-skola-2', unit: 'skola' };
+
+      const found = await inTenant(w.timra, () => w.minasidor.staff.readSubmissionCase(officer, submissionId));
+      expect(found).toMatchObject({ submissionId, errandNumber: 'TK-MSG-1', unit: 'trafik' });
+      expect(await inTenant(w.timra, () => w.minasidor.staff.readSubmissionCase(teacher, submissionId))).toBeNull();
+      expect(await inTenant(w.sundsvall, () => w.minasidor.staff.readSubmissionCase(officer, submissionId))).toBeNull();
+
+      const written = await inTenant(w.timra, () => w.minasidor.staff.message(officer, found!.id, '  Vi behöver ett läkarintyg.  '));
+      expect(written.messages.map((m) => [m.author, m.body])).toEqual([['municipality', 'Vi behöver ett läkarintyg.']]);
+      const resident = await w.minasidor.citizens.myCase(await partyOf(85), found!.id);
+      expect([resident.unreadCount, resident.messages.map((m) => m.body)]).toEqual([1, ['Vi behöver ett läkarintyg.']]);
+      // The resident is told, as for any message of the municipality.
+      expect((await outbox(w.timra, EVENT_TYPES.caseMessagePosted)).filter((e: any) => e.subject === found!.id)).toHaveLength(1);
+
+      await expect(inTenant(w.timra, () => w.minasidor.staff.message(teacher, found!.id, 'Hej'))).rejects.toBeInstanceOf(CaseNotFoundError);
+      await expect(inTenant(w.timra, () => w.minasidor.staff.message(officer, found!.id, '   '))).rejects.toBeInstanceOf(
+        MinasidorValidationError,
+      );
+      await expect(inTenant(w.timra, () => w.minasidor.staff.message({ subject: 'x' }, found!.id, 'Hej'))).rejects.toBeInstanceOf(
+        UnitRequiredError,
+      );
+      expect((await w.minasidor.citizens.myCase(await partyOf(85), found!.id)).messages).toHaveLength(1);
+      const audit = new AuditLog(db());
+      expect(await inTenant(w.timra, () => audit.list({ action: 'minasidor.case.message.sent' }))).toEqual([
+        expect.objectContaining({
+          actor: 'staff:staff-trafik-1',
+          targetId: found!.id,
+          details: { unit: 'trafik', errandNumber: 'TK-MSG-1' },
+        }),
+      ]);
     });
   });
 

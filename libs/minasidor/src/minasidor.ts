@@ -29,7 +29,7 @@ export class Minasidor {
     this.representations = new Representations(database, parties, this.municipalities, tenants, representation);
     this.intake = new CaseIntake(database, parties, this.municipalities);
     this.citizens = new CitizenCases(database, this.municipalities, this.representations);
-    this.staff = new StaffCases(database, this.municipalities);
+    this.staff = new StaffCases(database, this.municipalities, this.intake);
     this.myData = new MyDataExport(database, this.municipalities, this.representations);
   }
 

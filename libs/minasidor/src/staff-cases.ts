@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseRow, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseNotFoundError, MinasidorValidationError, UnitRequiredError } from './errors';
+import { CaseIntake, EFORMS_SOURCE } from './case-intake';
 import { Municipalities } from './municipalities';
 import { MAX_PAGE_SIZE } from './citizen-cases';
 
@@ -29,7 +31,58 @@ export class StaffCases {
   constructor(
     private readonly database: Database,
     private readonly municipalities: Municipalities,
+    private readonly intake?: CaseIntake,
   ) {}
+
+  /**
+   * The case of an e-forms submission, when its unit is the staff member's (the read is recorded as
+   * any other); null until Mina sidor has it, and for another unit's submission.
+   */
+  async readSubmissionCase(staff: StaffMember, submissionId: string): Promise<CaseView | null> {
+    const unit = this.unitOf(staff);
+    if (!UUID.test(submissionId)) return null;
+    const [found]: Array<{ id: string }> = await this.database.transaction((em) =>
+      em.query(`SELECT id FROM minasidor_case WHERE tenant_id = $1 AND source = $2 AND external_case_id = $3 AND unit = $4`, [
+        requestContext.tenantId(),
+        EFORMS_SOURCE,
+        submissionId,
+        unit,
+      ]),
+    );
+    return found ? this.read(staff, found.id) : null;
+  }
+
+  /**
+   * A case worker writes to the resident on a case of their unit: the message joins the case's
+   * thread in Mina sidor and the resident gets a notice, as a system's message would; audited.
+   * Another unit's case is not found.
+   */
+  async message(staff: StaffMember, caseId: string, body: string): Promise<CaseView> {
+    const unit = this.unitOf(staff);
+    const text = typeof body === 'string' ? body.trim() : '';
+    if (text.length < 1 || text.length > 20000)
+      throw new MinasidorValidationError('A message is 1 to 20000 characters', [{ field: 'body', message: '1 to 20000 characters' }]);
+    if (!this.intake) throw new Error('StaffCases was built without the case intake: it cannot write messages');
+    const intake = this.intake;
+    if (!UUID.test(caseId)) throw new CaseNotFoundError();
+    await this.database.transaction(async (em) => {
+      const [key]: Array<{ source: string; external_case_id: string }> = await em.query(
+        `SELECT source, external_case_id FROM minasidor_case WHERE tenant_id = $1 AND id = $2 AND unit = $3`,
+        [requestContext.tenantId(), caseId, unit],
+      );
+      if (!key) throw new CaseNotFoundError();
+      const row = await intake.lockCase(em, { source: key.source, externalCaseId: key.external_case_id });
+      await intake.postMessageIn(em, row, { body: text, externalMessageId: `staff:${randomUUID()}` });
+      await appendAuditEntry(em, {
+        actor: auditActor.staff(staff.subject),
+        action: 'minasidor.case.message.sent',
+        targetType: 'minasidor_case',
+        targetId: caseId,
+        details: { unit, errandNumber: row.errand_number },
+      });
+    });
+    return this.read(staff, caseId);
+  }
 
   async list(staff: StaffMember, query: { first?: number; after?: string | null } = {}): Promise<CasePage> {
     const unit = this.unitOf(staff);

@@ -453,6 +453,28 @@ describe('e-forms over GraphQL', () => {
     await api.dispatchEvents();
     expect(await myCase()).toMatchObject({ whoseTurn: 'MUNICIPALITY', status: { label: { sv: 'Inskickat' } } });
 
+    // The case worker writes to the resident on the errand's Mina sidor case; the resident reads it there. Another unit cannot.
+    const caseOf = async (authorization: string) =>
+      (
+        await ok('sundsvall', authorization, 'query($id: ID!) { staffCaseOfSubmission(submissionId: $id) { id errandNumber } }', {
+          id: submitForm.submissionId,
+        })
+      ).staffCaseOfSubmission;
+    const errandCase = await caseOf(social);
+    expect(errandCase).toEqual({ id: expect.any(String), errandNumber: submitForm.errandNumber });
+    expect(await caseOf(staff('sundsvall', ['case_worker'], 'skola'))).toBeNull();
+    const MESSAGE = 'mutation($id: ID!, $body: String!) { messageResident(caseId: $id, body: $body) { messages { author body } } }';
+    expect(
+      (await ok('sundsvall', social, MESSAGE, { id: errandCase.id, body: 'Tack, intyget är mottaget.' })).messageResident.messages,
+    ).toEqual([{ author: 'MUNICIPALITY', body: 'Tack, intyget är mottaget.' }]);
+    expect(
+      (await fails('sundsvall', staff('sundsvall', ['case_worker'], 'skola'), MESSAGE, { id: errandCase.id, body: 'Hej' })).extensions.code,
+    ).toBe('NOT_FOUND');
+    const thread = (
+      await ok(undefined, resident, 'query($id: ID!) { myCase(id: $id) { messages { author body } } }', { id: errandCase.id })
+    ).myCase.messages;
+    expect(thread).toEqual([{ author: 'MUNICIPALITY', body: 'Tack, intyget är mottaget.' }]);
+
     // The case worker downloads the certificate; another unit, another municipality and the resident get nothing here.
     const file = (authorization: string, tenant = 'sundsvall') =>
       api.app

@@ -2,6 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { Minasidor, MINASIDOR_SERVICE } from '@kommuna/minasidor';
 import { ComposedServices } from '@kommuna/services';
 import { MinasidorCitizenResolver, MinasidorStaffResolver, MinasidorSystemResolver } from './minasidor.resolvers';
+import { MinasidorStaffMessagesResolver } from './staff-messages.resolver';
 
 /** Mina sidor's GraphQL API for the app module: the service and its resolvers. */
 export const MINASIDOR_PROVIDERS: Provider[] = [
@@ -9,5 +10,6 @@ export const MINASIDOR_PROVIDERS: Provider[] = [
   { provide: Minasidor, useFactory: (services: ComposedServices) => services.of(MINASIDOR_SERVICE).minasidor, inject: [ComposedServices] },
   MinasidorCitizenResolver,
   MinasidorStaffResolver,
+  MinasidorStaffMessagesResolver,
   MinasidorSystemResolver,
 ];
