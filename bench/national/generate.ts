@@ -26,6 +26,17 @@ export const UNITS = [
   ['kultur', 5],
 ] as const;
 
+/** The tables a result reports the size of. */
+export const COUNTED_TABLES = [
+  'party',
+  'minasidor_case',
+  'minasidor_case_event',
+  'mail_message',
+  'mail_delivery',
+  'eforms_submission',
+  'catalogue_usage_monthly',
+] as const;
+
 /** Citizens with many cases (50, in three municipalities), as the overview scenario has one. */
 export const HEAVY_CITIZENS = 20;
 export const HEAVY_CASES = 50;
@@ -237,15 +248,7 @@ export async function generateNational(scale: number, log: (line: string) => voi
     // Planner statistics, as production keeps them with autovacuum (bench/README.md: Statistics).
     await timed('analyze', () => client.query(`VACUUM (ANALYZE)`));
     const counts: Record<string, number> = {};
-    for (const table of [
-      'party',
-      'minasidor_case',
-      'minasidor_case_event',
-      'mail_message',
-      'mail_delivery',
-      'eforms_submission',
-      'catalogue_usage_monthly',
-    ]) {
+    for (const table of COUNTED_TABLES) {
       const [row] = (await client.query(`SELECT count(*)::bigint AS n, pg_total_relation_size($1) AS bytes FROM ${table}`, [table])).rows;
       counts[table] = Number(row.n);
       log(`  ${table}: ${Number(row.n).toLocaleString('en')} rows, ${(Number(row.bytes) / 1024 / 1024).toFixed(0)} MB with indexes`);

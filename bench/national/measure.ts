@@ -114,12 +114,12 @@ async function closedLoop(inputs: number, call: (i: number) => Promise<unknown>,
   };
 }
 
-/** The rows the plan's scans produced (actual rows × loops, summed over scan nodes): what grows with a municipality's size when no index bounds it. */
+/** The rows the plan's table scans read (produced or filtered away, × loops, summed over scan nodes): what grows with a municipality's size when no index bounds it. */
 function rowsScanned(plan: Record<string, unknown>): number {
-  const own =
-    /Scan$/.test(String(plan['Node Type'])) && plan['Relation Name']
-      ? Number(plan['Actual Rows'] ?? 0) * Number(plan['Actual Loops'] ?? 1)
-      : 0;
+  // Rows a scan filtered away were read too: counted with the rows it produced.
+  const read =
+    Number(plan['Actual Rows'] ?? 0) + Number(plan['Rows Removed by Filter'] ?? 0) + Number(plan['Rows Removed by Index Recheck'] ?? 0);
+  const own = /Scan$/.test(String(plan['Node Type'])) && plan['Relation Name'] ? read * Number(plan['Actual Loops'] ?? 1) : 0;
   return own + ((plan.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((sum, child) => sum + rowsScanned(child), 0);
 }
 
