@@ -584,6 +584,19 @@ describe('residents web in a real browser', () => {
     expect(download.headers['content-disposition']).toContain("filename*=UTF-8''l%C3%A4karintyg.pdf");
     expect(download.body.equals(certificate)).toBe(true);
     expect(await page.locator('main').textContent()).toContain('Bifogar du ett läkarintyg?Ja');
+    // The thread with the resident: their message is there, and the case worker answers it.
+    const thread = page.locator('section[aria-labelledby="resident-messages"]');
+    expect(await thread.locator('li').allTextContents()).toEqual([expect.stringContaining('Jag skickar läkarintyget i dag.')]);
+    await posting(page, () => page.getByRole('button', { name: 'Skicka till den sökande' }).click());
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual(['Skriv till den sökande: Fältet måste fyllas i']);
+    await page.getByLabel('Skriv till den sökande').fill('Tack, vi har fått intyget och fattar beslut inom kort.');
+    await posting(page, () => page.getByRole('button', { name: 'Skicka till den sökande' }).click());
+    expect(await page.getByRole('status').textContent()).toBe('Meddelandet är skickat.');
+    expect(await thread.locator('li').allTextContents()).toEqual([
+      expect.stringContaining('Jag skickar läkarintyget i dag.'),
+      expect.stringContaining('Tack, vi har fått intyget och fattar beslut inom kort.'),
+    ]);
+    await expectAccessible(page, 'workspace case with the thread');
 
     // The decision: an approval with reasons, legal basis and a validity period.
     await posting(page, () => page.getByRole('button', { name: 'Fatta beslut' }).click());
@@ -626,6 +639,10 @@ describe('residents web in a real browser', () => {
       await residentPage.reload();
     }
     const decisions = residentPage.locator('section[aria-labelledby="decisions"]');
+    // The case worker's message is in the resident's thread.
+    expect(await residentPage.locator('section[aria-labelledby="messages"] li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringContaining('Tack, vi har fått intyget och fattar beslut inom kort.')]),
+    );
     expect(await decisions.textContent()).toContain('Funktionsnedsättningen är väsentlig och varaktig.');
     expect(await decisions.textContent()).toContain('2027-01-01 – 2028-12-31');
     await expectAccessible(residentPage, 'Mina sidor case decided');

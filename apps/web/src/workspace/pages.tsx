@@ -2,7 +2,7 @@ import { Fragment } from 'react';
 import { dateOnly, dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from '../pages/error-summary';
 import type { Page } from '../pages/layout';
-import { Applicant, InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
+import { Applicant, ErrandCase, InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
 
 export const submissionPath = (id: string) => `/workspace/submissions/${encodeURIComponent(id)}`;
 
@@ -74,14 +74,19 @@ export function inboxPage(lang: Lang, unit: string | null, page: InboxPage, stat
 
 /** What a case worker posted in one of the case's forms, to show again beside its problems. */
 export interface PostedCaseForm {
-  form: 'completion' | 'decision';
+  form: 'completion' | 'decision' | 'message';
   values: Record<string, string>;
   problems: ControlProblem[];
 }
 
+/** What the case worker just did, said on the page they come back to. */
+export type CaseDone = 'completion' | 'decision' | 'message';
+
 export interface CasePageOptions {
   applicant?: Applicant | null;
-  done?: 'completion' | 'decision';
+  /** The errand's Mina sidor case, where the case worker and the resident write to each other. */
+  errandCase?: ErrandCase | null;
+  done?: CaseDone;
   posted?: PostedCaseForm;
   csrfToken: string;
 }
@@ -231,7 +236,7 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
         </h1>
         {options.done ? (
           <p className="notice" role="status">
-            {t(lang, options.done === 'completion' ? 'completionSent' : 'decisionMade')}
+            {t(lang, options.done === 'completion' ? 'completionSent' : options.done === 'message' ? 'messageSent' : 'decisionMade')}
           </p>
         ) : null}
         {problems.length > 0 ? <ControlErrorSummary lang={lang} problems={problems} id="case-errors" /> : null}
@@ -283,6 +288,40 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
           <section aria-labelledby="decision">
             <h2 id="decision">{t(lang, 'decision')}</h2>
             <DecisionFacts lang={lang} decision={s.decision} />
+          </section>
+        ) : null}
+        {options.errandCase ? (
+          <section aria-labelledby="resident-messages">
+            <h2 id="resident-messages">{t(lang, 'messagesWithResident')}</h2>
+            {options.errandCase.messages.length > 0 ? (
+              <ul className="plain">
+                {options.errandCase.messages.map((m) => (
+                  <li key={m.id} className="card">
+                    <p className="hint">
+                      {t(lang, m.author === 'CITIZEN' ? 'fromApplicant' : 'fromMunicipality')} · {dateTime(lang, m.sentAt)}
+                    </p>
+                    <p>{m.body}</p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t(lang, 'noMessages')}</p>
+            )}
+            <form method="post" action={`${submissionPath(s.id)}/message`} className="e-form" noValidate>
+              <input type="hidden" name="csrf" value={options.csrfToken} />
+              <div className="field">
+                <label htmlFor="resident-message">{t(lang, 'writeToResident')}</label>
+                <FieldMessage problems={problemsOf('message')} control="resident-message" />
+                <textarea
+                  id="resident-message"
+                  name="body"
+                  rows={4}
+                  defaultValue={values('message').body ?? ''}
+                  {...invalidProps(problemsOf('message'), 'resident-message')}
+                />
+              </div>
+              <button type="submit">{t(lang, 'sendToResident')}</button>
+            </form>
           </section>
         ) : null}
         {open ? (

@@ -76,8 +76,19 @@ export interface Applicant {
   register: 'found' | 'not_found' | 'unavailable' | 'not_a_person';
 }
 
+/** The errand's Mina sidor case as the unit sees it: the thread with the resident. */
+export interface ErrandCase {
+  id: string;
+  messages: Array<{ id: string; author: 'CITIZEN' | 'MUNICIPALITY'; body: string; sentAt: string; readAt: string | null }>;
+}
+
 export const STAFF_SUBMISSION = `query($id: ID!) { formSubmission(id: $id) { ${SUBMISSION_FIELDS} }
-  formSubmissionApplicant(submissionId: $id) { kind identityNumber name address protectedIdentity register } }`;
+  formSubmissionApplicant(submissionId: $id) { kind identityNumber name address protectedIdentity register }
+  staffCaseOfSubmission(submissionId: $id) { id messages { id author body sentAt readAt } } }`;
+
+export const ERRAND_CASE = `query($id: ID!) { staffCaseOfSubmission(submissionId: $id) { id } }`;
+
+export const MESSAGE_RESIDENT = `mutation($caseId: ID!, $body: String!) { messageResident(caseId: $caseId, body: $body) { id } }`;
 
 export const REQUEST_COMPLETION = `mutation($id: ID!, $message: FormLocalizedTextInput!) {
   requestFormCompletion(submissionId: $id, message: $message) { id status } }`;

@@ -6,11 +6,14 @@ import { Lang, t } from '../i18n';
 import type { ControlProblem } from '../pages/error-summary';
 import { messagePage } from '../pages/layout';
 import type { WebTenant } from '../tenants';
-import { inboxPage, PostedCaseForm, staffCasePage, submissionPath } from './pages';
+import { CaseDone, inboxPage, PostedCaseForm, staffCasePage, submissionPath } from './pages';
 import {
   Applicant,
   DECIDE,
+  ERRAND_CASE,
+  ErrandCase,
   InboxPage,
+  MESSAGE_RESIDENT,
   REQUEST_COMPLETION,
   STAFF_INBOX,
   STAFF_SUBMISSION,
@@ -22,7 +25,8 @@ import {
 const INBOX_PAGE_SIZE = 20;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** The api's refusals of a case worker's input, shown on the form instead of an error page. */
-const INPUT_REFUSALS = ['VALIDATION_FAILED', 'SUBMISSION_ALREADY_DECIDED', 'DECISION_INVALID'];
+const INPUT_REFUSALS = ['VALIDATION_FAILED', 'SUBMISSION_ALREADY_DECIDED', 'DECISION_INVALID', 'CASE_CLOSED'];
+const MAX_MESSAGE = 10_000;
 
 /** The two texts of a bilingual field; English falls back to the Swedish text (the api keeps both). */
 function bilingual(kit: RouteKit, request: FastifyRequest, name: string) {
@@ -52,7 +56,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
 
   /** The submission and who applied (the api audits both reads). */
   const loadSubmission = (tenant: WebTenant, session: Session, id: string) =>
-    kit.api.query<{ formSubmission: StaffSubmission; formSubmissionApplicant: Applicant | null }>(
+    kit.api.query<{ formSubmission: StaffSubmission; formSubmissionApplicant: Applicant | null; staffCaseOfSubmission: ErrandCase | null }>(
       kit.caller(tenant, session),
       STAFF_SUBMISSION,
       {
@@ -66,7 +70,7 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
     tenant: WebTenant,
     session: Session,
     status: number,
-    extra: { done?: 'completion' | 'decision'; posted?: PostedCaseForm } = {},
+    extra: { done?: CaseDone; posted?: PostedCaseForm } = {},
   ) => {
     const ctx = kit.context(request, tenant, session);
     const found = await loadSubmission(tenant, session, (request.params as { id: string }).id);
@@ -74,7 +78,12 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
       reply,
       status,
       ctx,
-      staffCasePage(ctx.lang, found.formSubmission, { ...extra, applicant: found.formSubmissionApplicant, csrfToken: session.csrfToken }),
+      staffCasePage(ctx.lang, found.formSubmission, {
+        ...extra,
+        applicant: found.formSubmissionApplicant,
+        errandCase: found.staffCaseOfSubmission,
+        csrfToken: session.csrfToken,
+      }),
     );
   };
 
@@ -123,7 +132,9 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
     kit.resident(async (request, reply, tenant, session) => {
       if (!isCaseWorker(session)) return notCaseWorker(request, reply, tenant, session);
       const done = (request.query as Record<string, unknown>).done;
-      return showCase(request, reply, tenant, session, 200, { done: done === 'completion' || done === 'decision' ? done : undefined });
+      return showCase(request, reply, tenant, session, 200, {
+        done: done === 'completion' || done === 'decision' || done === 'message' ? done : undefined,
+      });
     }),
   );
 
@@ -139,6 +150,29 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
       return afterPost(request, reply, tenant, session, 'completion', problems, () =>
         kit.api.query(kit.caller(tenant, session), REQUEST_COMPLETION, { id: (request.params as { id: string }).id, message }),
       );
+    }),
+  );
+
+  // A message to the resident on the errand's Mina sidor case (the api finds the case for this unit only).
+  app.post(
+    '/workspace/submissions/:id/message',
+    kit.residentPost(async (request, reply, tenant, session) => {
+      if (!isCaseWorker(session)) return notCaseWorker(request, reply, tenant, session);
+      const lang = kit.langOf(request);
+      const body = (kit.postedValue(request, 'body') ?? '').trim();
+      const problem = !body ? t(lang, 'required') : body.length > MAX_MESSAGE ? t(lang, 'messageTooLong') : undefined;
+      const problems: ControlProblem[] = problem
+        ? [{ control: 'resident-message', label: t(lang, 'writeToResident'), message: problem }]
+        : [];
+      return afterPost(request, reply, tenant, session, 'message', problems, async () => {
+        const { staffCaseOfSubmission } = await kit.api.query<{ staffCaseOfSubmission: { id: string } | null }>(
+          kit.caller(tenant, session),
+          ERRAND_CASE,
+          { id: (request.params as { id: string }).id },
+        );
+        if (!staffCaseOfSubmission) throw new ApiError('NOT_FOUND', 'The errand has no Mina sidor case yet');
+        await kit.api.query(kit.caller(tenant, session), MESSAGE_RESIDENT, { caseId: staffCaseOfSubmission.id, body });
+      });
     }),
   );
 
