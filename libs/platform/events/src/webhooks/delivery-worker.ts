@@ -46,6 +46,16 @@ interface Outcome {
   error: string | null;
 }
 
+/** A sent delivery waiting for its outcome to be recorded. */
+interface Settled {
+  claimId: string;
+  row: Claimed;
+  outcome: Outcome;
+  attempt: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 /**
  * Sends queued webhook deliveries. Each round asks which municipalities have deliveries due (tenant
  * ids only), then per municipality claims due rows with FOR UPDATE SKIP LOCKED and leases them
@@ -54,6 +64,7 @@ interface Outcome {
  * timeout, and the loop does not wait for them before the next round: a slow receiver holds only
  * its own subscription's deliveries, never another's or another municipality's. A result is
  * recorded only while the claim is still held; a worker that dies leaves its lease to expire.
+ * Outcomes are recorded together, one transaction per municipality for what settled meanwhile.
  */
 export class WebhookDeliveryWorker {
   private readonly schedule: readonly number[];
@@ -64,6 +75,15 @@ export class WebhookDeliveryWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
+  private running = false;
+  private timerDue = 0;
+  private intervalMs = 500;
+  /** A round was asked for while one ran: the next starts at once. */
+  private again = false;
+  /** Outcomes waiting to be recorded, by tenant: written together, one transaction per tenant. */
+  private outcomes = new Map<string, Settled[]>();
+  private flushScheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -94,26 +114,56 @@ export class WebhookDeliveryWorker {
     return total;
   }
 
-  /** Claims every `intervalMs` until stop(), without waiting for the sends of earlier rounds. */
+  /**
+   * Claims rounds until stop(), without waiting for the sends of earlier rounds: at once again
+   * after a round that claimed something or when deliveries settle (their subscriptions may take
+   * more), else every `intervalMs`.
+   */
   start(intervalMs = 500): void {
-    const tick = (): void => {
-      this.ticking = this.claimAndSend()
-        .then(undefined, (error: unknown) =>
-          this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { tenantId: '-', step: 'webhook-round' }),
-        )
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.intervalMs = intervalMs;
+    this.running = true;
+    this.wake(0);
   }
 
-  /** Stops claiming and waits for the deliveries in flight (each ends by its timeout at the latest). */
+  /** Stops claiming and waits for the deliveries in flight (each ends by its timeout at the latest) and their records. */
   async stop(): Promise<void> {
+    this.running = false;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
     await Promise.all([...this.inFlight]);
+    await this.flushing;
+  }
+
+  private wake(delayMs: number): void {
+    if (!this.running) return;
+    if (this.ticking) {
+      if (delayMs === 0) this.again = true;
+      return;
+    }
+    // A round already due sooner stays as it is.
+    if (this.timer && this.timerDue <= Date.now() + delayMs) return;
+    clearTimeout(this.timer);
+    this.timerDue = Date.now() + delayMs;
+    this.timer = setTimeout(() => this.tick(), delayMs);
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    this.ticking = this.claimAndSend()
+      .then(
+        (sends) => sends.length,
+        (error: unknown) => {
+          this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { tenantId: '-', step: 'webhook-round' });
+          return 0;
+        },
+      )
+      .then((claimed) => {
+        const soon = claimed > 0 || this.again;
+        this.ticking = undefined;
+        this.again = false;
+        this.wake(soon ? 0 : this.intervalMs);
+      });
   }
 
   private async claimAndSend(): Promise<Array<Promise<void>>> {
@@ -172,45 +222,94 @@ export class WebhookDeliveryWorker {
 
   private async deliver(tenantId: string, claimId: string, row: Claimed): Promise<void> {
     const outcome = await this.post(row);
-    const attempt = row.attempts + 1;
-    const ok = outcome.error === null;
-    await this.inTenant(tenantId, async (em) => {
-      if (ok) {
-        await em.query(
-          `UPDATE webhook_delivery SET status = 'DELIVERED', attempts = $4, delivered_at = now(), last_attempt_at = now(), last_status_code = $5, last_error = NULL, claim_id = NULL
-            WHERE tenant_id = $1 AND id = $2 AND claim_id = $3`,
-          [tenantId, row.id, claimId, attempt, outcome.statusCode],
-        );
-        return;
-      }
-      const retryIn = this.schedule[attempt - 1];
-      if (retryIn !== undefined) {
-        await em.query(
-          `UPDATE webhook_delivery SET attempts = $4, last_attempt_at = now(), last_status_code = $5, last_error = $6, claim_id = NULL, next_attempt_at = now() + make_interval(secs => $7)
-            WHERE tenant_id = $1 AND id = $2 AND claim_id = $3`,
-          [tenantId, row.id, claimId, attempt, outcome.statusCode, outcome.error, retryIn / 1000],
-        );
-        return;
-      }
-      // The schedule is spent: the delivery is FAILED and the subscription disabled with the reason,
-      // its other deliveries parked until its admin enables it again (and replays, if need be).
-      const [failed] = updatedRows(
-        await em.query(
-          `UPDATE webhook_delivery SET status = 'FAILED', attempts = $4, last_attempt_at = now(), last_status_code = $5, last_error = $6, claim_id = NULL
-          WHERE tenant_id = $1 AND id = $2 AND claim_id = $3 RETURNING id`,
-          [tenantId, row.id, claimId, attempt, outcome.statusCode, outcome.error],
+    await new Promise<void>((resolve, reject) => {
+      const queued = this.outcomes.get(tenantId) ?? [];
+      queued.push({ claimId, row, outcome, attempt: row.attempts + 1, resolve, reject });
+      this.outcomes.set(tenantId, queued);
+      this.scheduleFlush();
+    });
+  }
+
+  /**
+   * Records what is queued once the record before has been written: under load many outcomes go
+   * in a few statements (a transaction per delivery cost more than the request), while one
+   * outcome alone is written at once. Each delivery's promise settles with its record.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.flushing = this.flushing.then(async () => {
+      this.flushScheduled = false;
+      const batches = [...this.outcomes];
+      this.outcomes = new Map();
+      await Promise.all(
+        batches.map(([tenantId, settled]) =>
+          this.record(tenantId, settled).then(
+            () => settled.forEach((s) => s.resolve()),
+            (error: Error) => settled.forEach((s) => s.reject(error)),
+          ),
         ),
       );
-      if (!failed) return;
-      const reason = `Delivery ${row.id} (${row.event_type}) failed on all ${attempt} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${outcome.error}`;
-      await em.query(
-        `UPDATE webhook_subscription SET status = 'DISABLED', disabled_reason = $3, disabled_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
-        [tenantId, row.subscription_id, reason.slice(0, 2000)],
-      );
-      await em.query(
-        `UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' AND claim_id IS NULL`,
-        [tenantId, row.subscription_id],
-      );
+      // Their subscriptions have nothing in flight now: the next round may claim for them.
+      this.wake(0);
+    });
+  }
+
+  /** One tenant's outcomes in one transaction; a result counts only while its claim is still held. */
+  private async record(tenantId: string, settled: Settled[]): Promise<void> {
+    const delivered = settled.filter((s) => s.outcome.error === null);
+    const retried = settled.filter((s) => s.outcome.error !== null && this.schedule[s.attempt - 1] !== undefined);
+    const spent = settled.filter((s) => s.outcome.error !== null && this.schedule[s.attempt - 1] === undefined);
+    await this.inTenant(tenantId, async (em) => {
+      if (delivered.length)
+        await em.query(
+          `UPDATE webhook_delivery d SET status = 'DELIVERED', attempts = u.attempt, delivered_at = now(), last_attempt_at = now(), last_status_code = u.code, last_error = NULL, claim_id = NULL
+             FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[]) AS u(id, claim, attempt, code)
+            WHERE d.tenant_id = $1 AND d.id = u.id AND d.claim_id = u.claim`,
+          [
+            tenantId,
+            delivered.map((s) => s.row.id),
+            delivered.map((s) => s.claimId),
+            delivered.map((s) => s.attempt),
+            delivered.map((s) => s.outcome.statusCode),
+          ],
+        );
+      if (retried.length)
+        await em.query(
+          `UPDATE webhook_delivery d SET attempts = u.attempt, last_attempt_at = now(), last_status_code = u.code, last_error = u.error, claim_id = NULL, next_attempt_at = now() + make_interval(secs => u.wait)
+             FROM unnest($2::uuid[], $3::uuid[], $4::int[], $5::int[], $6::text[], $7::float8[]) AS u(id, claim, attempt, code, error, wait)
+            WHERE d.tenant_id = $1 AND d.id = u.id AND d.claim_id = u.claim`,
+          [
+            tenantId,
+            retried.map((s) => s.row.id),
+            retried.map((s) => s.claimId),
+            retried.map((s) => s.attempt),
+            retried.map((s) => s.outcome.statusCode),
+            retried.map((s) => s.outcome.error),
+            retried.map((s) => this.schedule[s.attempt - 1] / 1000),
+          ],
+        );
+      for (const { row, claimId, attempt, outcome } of spent) {
+        // The schedule is spent: the delivery is FAILED and the subscription disabled with the reason,
+        // its other deliveries parked until its admin enables it again (and replays, if need be).
+        const [failed] = updatedRows(
+          await em.query(
+            `UPDATE webhook_delivery SET status = 'FAILED', attempts = $4, last_attempt_at = now(), last_status_code = $5, last_error = $6, claim_id = NULL
+            WHERE tenant_id = $1 AND id = $2 AND claim_id = $3 RETURNING id`,
+            [tenantId, row.id, claimId, attempt, outcome.statusCode, outcome.error],
+          ),
+        );
+        if (!failed) continue;
+        const reason = `Delivery ${row.id} (${row.event_type}) failed on all ${attempt} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${outcome.error}`;
+        await em.query(
+          `UPDATE webhook_subscription SET status = 'DISABLED', disabled_reason = $3, disabled_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
+          [tenantId, row.subscription_id, reason.slice(0, 2000)],
+        );
+        await em.query(
+          `UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' AND claim_id IS NULL`,
+          [tenantId, row.subscription_id],
+        );
+      }
     });
   }
 
