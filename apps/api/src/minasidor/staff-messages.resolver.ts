@@ -15,7 +15,7 @@ export class MinasidorStaffMessagesResolver {
   })
   staffCaseOfSubmission(
     @CurrentPrincipal() principal: Principal,
-    @Args('submissionId', { type: () => ID }) submissionId: string,
+    @Args('submissionId', { type: () => ID, description: 'An e-forms submission of my unit' }) submissionId: string,
   ): Promise<Case | null> {
     return this.minasidor.staff.readSubmissionCase({ subject: principal.subject, unit: principal.unit }, submissionId);
   }
@@ -27,8 +27,8 @@ export class MinasidorStaffMessagesResolver {
   })
   messageResident(
     @CurrentPrincipal() principal: Principal,
-    @Args('caseId', { type: () => ID }) caseId: string,
-    @Args('body') body: string,
+    @Args('caseId', { type: () => ID, description: 'A case of my unit (its Mina sidor id)' }) caseId: string,
+    @Args('body', { description: 'The message text the resident reads, 1 to 20000 characters' }) body: string,
   ): Promise<Case> {
     return this.minasidor.staff.message({ subject: principal.subject, unit: principal.unit }, caseId, body);
   }
