@@ -133,7 +133,8 @@ function seqScans(plan: Record<string, unknown>, found: { relation: string }[] =
 export async function measureNational(data: NationalData, log: (line: string) => void): Promise<WorkloadResult[]> {
   const logger = new CapturingLogger();
   const database = await Database.open(
-    { kind: 'postgres', url: data.db.appUrl },
+    // With the owner's URL: a kept database (--database) gets the migrations added since it was generated.
+    { kind: 'postgres', url: data.db.appUrl, migrationUrl: data.db.ownerUrl },
     (await import('@kommuna/services')).SERVICES_DATABASE_SCHEMA,
   );
   (database.dataSource as unknown as { logger: Logger }).logger = logger;
