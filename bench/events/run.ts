@@ -11,6 +11,7 @@ import { fork, ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect, headers as natsHeaders } from 'nats';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
@@ -307,6 +308,8 @@ function writeSection(result: ScenarioResult): void {
     '',
     ...result.notes.map((note) => `- ${note}`),
     '',
+    // A blank line after it, so a section another run appends starts as its own block.
+    '',
   ].join('\n');
   const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const start = text.indexOf('## events (webhooks and NATS');
@@ -320,6 +323,7 @@ function writeSection(result: ScenarioResult): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadBefore = os.loadavg()[0];
   const pg = await freshDatabase('events');
   const database = await Database.open({ kind: 'postgres', url: pg.appUrl, migrationUrl: pg.ownerUrl, poolSize: 10 }, SCHEMA);
   try {
@@ -346,6 +350,7 @@ async function main(): Promise<void> {
       },
       notes: [
         `${machine.cpu}, ${machine.cores} cores; Node ${machine.node}; PostgreSQL ${machine.postgresql}; NATS at ${NATS_URL}. The receiver runs in its own process; the bare clients run in the measuring process like the pipeline.`,
+        `Load average (1 min) ${round(loadBefore, 1)} at the start and ${round(os.loadavg()[0], 1)} at the end, on ${machine.cores} cores: the pipelines wait on PostgreSQL (a few round trips per claimed batch and per recorded batch), the bare clients touch no database, so a busy machine lowers the ratios.`,
         `Webhooks: ${webhookFigures.deliveries} deliveries of ${webhookFigures.bodyBytes}-byte structured CloudEvents, timed from the first outbox round to the receiver's last request; the receiver counted ${webhookFigures.received} and the log holds ${webhookFigures.deliveredRows} DELIVERED. The bare client posts as many bodies of that size with ${webhookFigures.inFlight} in flight (the worker's default limit), no signing, no database; it ran before and after, the ratio is to the faster run.`,
         `Each delivery costs the pipeline its share of a claim statement, a Standard Webhooks HMAC signature and one UPDATE recording the outcome; the fan-out queues a batch in one INSERT.`,
         `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch, which the bridge publishes concurrently), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards.`,
