@@ -873,8 +873,14 @@ describe('residents web in a real browser', () => {
     const errandNumber = await submitParkingPermit(page, 'Jag kan bara gå korta sträckor med rollator.');
     await expectReflows(page, 'the receipt');
     await page.goto(`${sundsvall()}/my-pages`);
+    // The case reaches Mina sidor through the api's event flow: a moment after the receipt.
+    const myRow = page.locator('tbody tr', { hasText: errandNumber });
+    for (let i = 0; i < 30 && (await myRow.count()) === 0; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+    }
     await expectReflows(page, 'Mina sidor');
-    await page.locator('tbody tr', { hasText: errandNumber }).getByRole('link').click();
+    await myRow.getByRole('link').click();
     await page.waitForURL(/\/my-pages\/cases\//);
     await expectReflows(page, 'Mina sidor case');
     await screenshot(page, 'web-zoom-200-my-case');
