@@ -32,7 +32,7 @@ export class CatalogueLocalizedList {
 
 @ObjectType({ description: 'A verksamhetsområde (domain) a service belongs to' })
 export class CatalogueDomain {
-  @Field({ description: "The domain's id, e.g. social-services" })
+  @Field({ description: "The domain's id, e.g. invanarservice" })
   id!: string;
 
   @Field(() => LocalizedText, { description: "The domain's name in Swedish and English" })
@@ -164,7 +164,7 @@ export class CatalogueAdoptionCell extends CatalogueAdoption {
 
 @ObjectType({ description: 'A metric the platform meters for a service' })
 export class CatalogueMetric {
-  @Field({ description: "The metric's id as metered, e.g. e_forms.submission" })
+  @Field({ description: "The metric's id as metered, e.g. submissions" })
   id!: string;
 
   @Field(() => LocalizedText, { description: "The metric's name in Swedish and English" })

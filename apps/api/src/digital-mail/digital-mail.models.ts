@@ -86,7 +86,7 @@ export class SupportInfoInput {
   @Field({ description: 'At most 1024 characters' })
   text!: string;
 
-  @Field({ nullable: true, description: 'A web address (https)' })
+  @Field({ nullable: true, description: 'A web address' })
   url?: string;
 
   @Field({ nullable: true, description: 'A telephone number' })
@@ -216,7 +216,9 @@ export class DigitalMailMessage {
   @Field({ description: 'Body and attachments purged after the retention period' })
   contentPurged!: boolean;
 
-  @Field(() => [MailAttachmentModel], { description: "The letter's attachments (PDF); empty when it has none or they were purged" })
+  @Field(() => [MailAttachmentModel], {
+    description: "The letter's attachments (PDF), also after its content was purged; empty when it has none",
+  })
   attachments!: MailAttachmentModel[];
 }
 

@@ -51,7 +51,7 @@ export class InboundEventModel {
   @Field({ description: 'http or nats' })
   receivedVia!: string;
 
-  @Field({ description: 'Who delivered it: the system account (client id) over HTTP, or the NATS user' })
+  @Field({ description: "Who delivered it: the service account's client id (over HTTP) or the NATS subject" })
   receivedFrom!: string;
 
   @Field(() => GraphQLISODateTime, { description: 'When the platform received it' })

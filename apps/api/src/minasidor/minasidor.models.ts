@@ -368,10 +368,10 @@ export class CaseLocalizedTextInput {
 
 @InputType({ description: 'Whom the case is about: exactly one of the two (never stored on the case, mapped to a party id)' })
 export class CaseSubjectInput {
-  @Field(() => String, { nullable: true, description: 'The person the case is about (12 digits)' })
+  @Field(() => String, { nullable: true, description: 'The person the case is about' })
   personnummer?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The organisation the case is about (10 digits)' })
+  @Field(() => String, { nullable: true, description: 'The organisation the case is about' })
   organisationsnummer?: string | null;
 }
 
