@@ -1,4 +1,4 @@
-import { returnedRows } from '@kommuna/platform-jobs';
+import { inChunks, returnedRows } from '@kommuna/platform-jobs';
 import { Database } from '@kommuna/platform-persistence';
 import { PrintLetter } from '../../adapters/types';
 import { toBuffer } from '../message-content';
@@ -10,7 +10,7 @@ import { StepContext } from './step-context';
  * been expanded and passed reachability and address lookup; for single letters, when none is in
  * those steps (or the batch has waited `maxPrintBatchAgeMs`). Closing first means no letter joins
  * a batch that is being handed over. A batch the provider refused stays CLOSED and is handed over
- * again next round.
+ * again next round; a handed-over one's letters are finished chunk by chunk (finishLetters).
  */
 export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: number): Promise<void> {
   const { tenant, queue, result, settings } = ctx;
@@ -40,38 +40,52 @@ export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: 
       ctx.onError?.(error as Error, { tenantId: tenant.id, step: 'print' });
       continue;
     }
-    await ctx.database.transaction(async (em) => {
-      const [released] = returnedRows(
+    // The letters first, chunk by chunk, then the batch: a worker that dies in between leaves the
+    // batch CLOSED, and the next round hands it over again (the provider takes a batch by its id)
+    // and finishes the letters still open.
+    await finishLetters(ctx, batch.id);
+    const released = await ctx.database.transaction(async (em) =>
+      returnedRows(
         await em.query(
           `UPDATE mail_print_batch SET status = 'RELEASED', location = $3, released_at = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'CLOSED' RETURNING id`,
           [tenant.id, batch.id, location, queue.now()],
         ),
-      );
-      if (!released) return;
-      // Chunked, so a batch of tens of thousands of letters never sits in memory at once.
-      // Two statements per chunk of 1,000 letters (finish, events), never a statement per letter.
-      for (;;) {
-        const chunk: Array<{ message_id: string }> = await em.query(
-          `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
-          [tenant.id, batch.id],
-        );
-        if (chunk.length === 0) break;
-        result.finished += await queue.finishMany(
-          em,
-          tenant.id,
-          null,
-          chunk.map(({ message_id }) => ({
-            messageId: message_id,
-            status: 'SENT' as const,
-            channel: 'paper' as const,
-            detail: null,
-            transactionId: `print-batch:${batch.id}`,
-          })),
-        );
-      }
-      result.released++;
-    });
+      ),
+    );
+    if (released.length > 0) result.released++;
   }
+}
+
+/**
+ * A handed-over batch's letters become SENT on paper, 1,000 at a time, each chunk its own short
+ * transaction (two statements: finish, events): a batch of 30,000 letters never holds a lock or a
+ * connection for the whole batch, and other work gets the database between chunks. Finishing only
+ * open letters makes it safe to repeat after a crash.
+ */
+async function finishLetters(ctx: StepContext, batchId: string): Promise<void> {
+  const { tenant, queue, result } = ctx;
+  await inChunks(1000, () =>
+    ctx.database.transaction(async (em) => {
+      const chunk: Array<{ message_id: string }> = await em.query(
+        `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
+        [tenant.id, batchId],
+      );
+      const finished = await queue.finishMany(
+        em,
+        tenant.id,
+        null,
+        chunk.map(({ message_id }) => ({
+          messageId: message_id,
+          status: 'SENT' as const,
+          channel: 'paper' as const,
+          detail: null,
+          transactionId: `print-batch:${batchId}`,
+        })),
+      );
+      result.finished += finished;
+      return chunk.length;
+    }),
+  );
 }
 
 /** A print batch's letters in order, 20 at a time, so a large batch never sits in memory. */
