@@ -109,7 +109,7 @@ export function writeScenarioSection(r: ScenarioResult): void {
   const section = scenarioSection(r).join('\n');
   const start = text.indexOf(`\n## ${r.scenario}\n`);
   if (start < 0) {
-    fs.writeFileSync(file, `${text.replace(/\n*$/, '\n\n')}${section}`);
+    fs.writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
     return;
   }
   const next = text.indexOf('\n## ', start + 1);
