@@ -5,6 +5,8 @@
  * description rather than as `default`: generators (openapi-typescript with its defaults) make a
  * property with a default required, which a sender need not send.
  */
+import { problem, REST_COMMON_HEADERS, REST_COMMON_RESPONSES } from '../http/openapi-parts';
+
 const error = {
   type: 'object',
   description:
@@ -51,13 +53,6 @@ const supportInfo = {
     email: { type: 'string', format: 'email' },
   },
 };
-
-const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
-const problem = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: errorContent,
-});
 
 export const DIGITAL_MAIL_OPENAPI = {
   openapi: '3.1.0',
@@ -201,33 +196,16 @@ export const DIGITAL_MAIL_OPENAPI = {
         },
       },
     },
-    headers: {
-      WWWAuthenticate: {
-        description: 'The scheme to authenticate with (RFC 6750), e.g. `Bearer realm="kommuna", error="invalid_token"`',
-        required: true,
-        schema: { type: 'string', pattern: '^Bearer ' },
-      },
-      RetryAfter: {
-        description: 'Seconds until this client or municipality may send again',
-        required: true,
-        schema: { type: 'integer', minimum: 1 },
-      },
-    },
+    headers: REST_COMMON_HEADERS,
     responses: {
       BadRequest: problem(
         'Bad input (VALIDATION_FAILED with every field problem in details, INVALID_RECIPIENT, UNSAFE_HTML, UNSAFE_LINK, ATTACHMENT_NOT_PDF, ATTACHMENT_TOO_LARGE, SUPPORT_INFO_MISSING), or a body that is not JSON (FST_ERR_CTP_INVALID_JSON_BODY); nothing was stored',
       ),
-      Unauthorized: problem('UNAUTHENTICATED: no token, or one that is not valid', {
-        'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' },
-      }),
+      ...REST_COMMON_RESPONSES,
       Forbidden: problem(
         "FORBIDDEN: not a service account of the municipality named by X-Kommuna-Tenant (or none named), or a unit's account asking for another unit's letter",
       ),
       ServiceNotEnabled: problem('SERVICE_NOT_ENABLED: the municipality has not enabled digital mail'),
-      TooManyRequests: problem('RATE_LIMITED: too many requests from this client or for this municipality', {
-        'Retry-After': { $ref: '#/components/headers/RetryAfter' },
-      }),
-      InternalError: problem('INTERNAL_SERVER_ERROR: a fault on our side, logged; the message says nothing more'),
     },
   },
   paths: {

@@ -4,12 +4,8 @@
  * answer the routes give is declared here and the e2e test validates each live answer against it
  * (webhooks.openapi.e2e.spec.ts).
  */
-const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
-const problem = (description: string, headers?: Record<string, unknown>) => ({
-  description,
-  ...(headers ? { headers } : {}),
-  content: errorContent,
-});
+import { problem, REST_COMMON_HEADERS, REST_COMMON_RESPONSES } from '../http/openapi-parts';
+
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const dateTime = { type: 'string', format: 'date-time' };
 const nullableDateTime = { type: ['string', 'null'], format: 'date-time' };
@@ -217,30 +213,13 @@ export const WEBHOOKS_OPENAPI = {
         },
       },
     },
-    headers: {
-      WWWAuthenticate: {
-        description: 'The scheme to authenticate with (RFC 6750), e.g. `Bearer realm="kommuna", error="invalid_token"`',
-        required: true,
-        schema: { type: 'string', pattern: '^Bearer ' },
-      },
-      RetryAfter: {
-        description: 'Seconds until this client or municipality may send again',
-        required: true,
-        schema: { type: 'integer', minimum: 1 },
-      },
-    },
+    headers: REST_COMMON_HEADERS,
     responses: {
       BadRequest: problem(
         'Bad input (VALIDATION_FAILED with the field problems in details; WEBHOOK_TARGET_REFUSED for a target that is not allowed), or a body that is not JSON (FST_ERR_CTP_INVALID_JSON_BODY); nothing was changed',
       ),
-      Unauthorized: problem('UNAUTHENTICATED: no token, or one that is not valid', {
-        'WWW-Authenticate': { $ref: '#/components/headers/WWWAuthenticate' },
-      }),
+      ...REST_COMMON_RESPONSES,
       Forbidden: problem('FORBIDDEN: not a tenant admin of the municipality named by X-Kommuna-Tenant (or none named)'),
-      TooManyRequests: problem('RATE_LIMITED: too many requests from this client or for this municipality', {
-        'Retry-After': { $ref: '#/components/headers/RetryAfter' },
-      }),
-      InternalError: problem('INTERNAL_SERVER_ERROR: a fault on our side, logged; the message says nothing more'),
     },
   },
   paths: {
