@@ -6,6 +6,7 @@ import { HomeCareImporter, ImportFileInput, ImportResult } from './importer';
 import { CheckRun, MonthlyCheck, previousMonth } from './monthly-check';
 import { CheckLine, HomeCareResults, MunicipalityFollowUp } from './results';
 import { DeviationReview, DeviationReviews, ReviewDeviationInput } from './reviews';
+import type { InvoiceCheck } from './rules';
 
 /** What the api calls: imports, the check, and the reads, each behind the secrecy gate. */
 export class HomeCare {
@@ -50,6 +51,11 @@ export class HomeCare {
 
   lines(actor: HomeCareActor, month: string, options: { all?: boolean; residentId?: string } = {}): Promise<CheckLine[]> {
     return this.results.lines(actor, currentTenant(this.tenants), month, options);
+  }
+
+  /** The providers' invoices of the month against their time registration (HC7); the responsible unit. */
+  invoiceChecks(actor: HomeCareActor, month: string): Promise<InvoiceCheck[]> {
+    return this.results.invoiceChecks(actor, currentTenant(this.tenants), month);
   }
 
   followUp(actor: HomeCareActor, month: string): Promise<MunicipalityFollowUp[]> {

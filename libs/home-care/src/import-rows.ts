@@ -8,7 +8,7 @@ import { PROVIDER_KINDS, SERVICE_TYPES, VERIFICATION_METHODS } from './service-t
  * semicolon, UTF-8, BOM allowed) or JSON Lines with the same field names. Every row names its
  * municipality by kommunkod, so a file sent to the wrong municipality is refused, not mixed in.
  */
-export const IMPORT_KINDS = ['providers', 'decisions', 'visits', 'inpatient_periods'] as const;
+export const IMPORT_KINDS = ['providers', 'decisions', 'visits', 'inpatient_periods', 'planned_visits', 'invoices'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const IMPORT_FORMATS = ['csv', 'jsonl'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -81,6 +81,32 @@ export const ROW_SCHEMAS = {
     resident,
     admitted_on: day,
     discharged_on: optionalDay,
+  }),
+  planned_visits: z.object({
+    municipality: kommunkod,
+    planned_visit: text(100),
+    provider: text(64),
+    resident,
+    service_type: serviceType,
+    planned_start: instant,
+    planned_stop: instant,
+  }),
+  // One row per invoice and service type: what a LOV provider asks for a month.
+  invoices: z.object({
+    municipality: kommunkod,
+    invoice: text(100),
+    provider: text(64),
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'is not a month (YYYY-MM)'),
+    service_type: serviceType,
+    invoiced_minutes: wholeNumber(0),
+    amount_sek: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v.replace(',', '.')) : v),
+      z
+        .number({ message: 'is not an amount' })
+        .nonnegative('is below 0')
+        .max(100_000_000, 'is implausibly high')
+        .refine((v) => Math.round(v * 100) === v * 100 || Math.abs(Math.round(v * 100) - v * 100) < 1e-6, 'has more than two decimals'),
+    ),
   }),
 } satisfies Record<ImportKind, z.ZodType>;
 

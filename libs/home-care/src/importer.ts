@@ -166,7 +166,7 @@ async function reportResidentsWithoutDecision(
   tenantId: string,
   importId: string,
   problems: Problems,
-  table: 'home_care_visit' | 'home_care_inpatient_period',
+  table: 'home_care_visit' | 'home_care_inpatient_period' | 'home_care_planned_visit',
 ): Promise<void> {
   const unknown: Array<{ line: number }> = await em.query(
     `SELECT r.source_line AS line FROM ${table} r
@@ -325,22 +325,38 @@ const decisions: WriterFactory<'decisions'> = (em, tenantId, importId, problems)
   };
 };
 
+/** The municipality's providers by code: id and kind, read once per file. */
+const providersOf = async (em: EntityManager, tenantId: string): Promise<Map<string, { id: string; kind: string }>> =>
+  new Map(
+    (await em.query(`SELECT code, id, kind FROM home_care_provider WHERE tenant_id = $1`, [tenantId])).map(
+      (p: { code: string; id: string; kind: string }) => [p.code, { id: p.id, kind: p.kind }],
+    ),
+  );
+
+/** A visit's provider must be known, and its stop after its start within a day. */
+function checkVisitRow(
+  known: Map<string, unknown>,
+  problems: Problems,
+  line: number,
+  provider: string,
+  start: string,
+  stop: string,
+  names: { start: string; stop: string },
+): void {
+  if (!known.has(provider)) problems.add(line, `provider ${provider} is unknown: import it with the providers first`);
+  const minutes = (Date.parse(stop) - Date.parse(start)) / 60_000;
+  if (minutes <= 0) problems.add(line, `${names.stop} is not after ${names.start}`);
+  else if (minutes > 24 * 60) problems.add(line, 'the visit lasts more than 24 hours');
+}
+
 /** Performed visits; each names a provider of the municipality and a resident with a decision. */
 const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
-  let known: Map<string, string> | undefined;
+  let providers: Map<string, { id: string; kind: string }> | undefined;
   return {
     async write(batch) {
-      known ??= new Map(
-        (await em.query(`SELECT code, id FROM home_care_provider WHERE tenant_id = $1`, [tenantId])).map(
-          (p: { code: string; id: string }) => [p.code, p.id],
-        ),
-      );
-      for (const { line, row } of batch) {
-        if (!known.has(row.provider)) problems.add(line, `provider ${row.provider} is unknown: import it with the providers first`);
-        const minutes = (Date.parse(row.stopped_at) - Date.parse(row.started_at)) / 60_000;
-        if (minutes <= 0) problems.add(line, 'stopped_at is not after started_at');
-        else if (minutes > 24 * 60) problems.add(line, 'the visit lasts more than 24 hours');
-      }
+      providers ??= await providersOf(em, tenantId);
+      for (const { line, row } of batch)
+        checkVisitRow(providers, problems, line, row.provider, row.started_at, row.stopped_at, { start: 'started_at', stop: 'stopped_at' });
       if (!problems.none()) return;
       const written = inserted(
         await em.query(
@@ -353,7 +369,7 @@ const visits: WriterFactory<'visits'> = (em, tenantId, importId, problems) => {
             tenantId,
             importId,
             col(batch, (r) => r.visit),
-            col(batch, (r) => known?.get(r.provider)),
+            col(batch, (r) => providers?.get(r.provider)?.id),
             col(batch, (r) => r.resident),
             col(batch, (r) => r.service_type),
             col(batch, (r) => r.started_at),
@@ -426,4 +442,101 @@ const inpatientPeriods: WriterFactory<'inpatient_periods'> = (em, tenantId, impo
   },
 });
 
-const WRITERS: { [K in ImportKind]: WriterFactory<K> } = { providers, decisions, visits, inpatient_periods: inpatientPeriods };
+/** Planned visits; like performed ones, each names a provider of the municipality and a resident with a decision. */
+const plannedVisits: WriterFactory<'planned_visits'> = (em, tenantId, importId, problems) => {
+  let providers: Map<string, { id: string; kind: string }> | undefined;
+  return {
+    async write(batch) {
+      providers ??= await providersOf(em, tenantId);
+      for (const { line, row } of batch)
+        checkVisitRow(providers, problems, line, row.provider, row.planned_start, row.planned_stop, {
+          start: 'planned_start',
+          stop: 'planned_stop',
+        });
+      if (!problems.none()) return;
+      const written = inserted(
+        await em.query(
+          `INSERT INTO home_care_planned_visit (tenant_id, external_id, provider_id, resident_id, service_type, planned_start, planned_stop, import_id, source_line)
+           SELECT $1, v.external_id, v.provider_id, v.resident_id, v.service_type, v.planned_start, v.planned_stop, $2, v.line
+             FROM unnest($3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[], $9::int[])
+             AS v(external_id, provider_id, resident_id, service_type, planned_start, planned_stop, line)
+           ON CONFLICT (tenant_id, external_id) DO NOTHING RETURNING external_id`,
+          [
+            tenantId,
+            importId,
+            col(batch, (r) => r.planned_visit),
+            col(batch, (r) => providers?.get(r.provider)?.id),
+            col(batch, (r) => r.resident),
+            col(batch, (r) => r.service_type),
+            col(batch, (r) => r.planned_start),
+            col(batch, (r) => r.planned_stop),
+            col(batch, (_, l) => l),
+          ],
+        ),
+      );
+      reportNotWritten(
+        batch,
+        (r) => r.planned_visit,
+        written,
+        problems,
+        (id) => `planned visit ${id} was imported before or is twice in the file`,
+      );
+    },
+    async finish() {
+      await reportResidentsWithoutDecision(em, tenantId, importId, problems, 'home_care_planned_visit');
+    },
+  };
+};
+
+/** Invoice lines of LOV providers (own units are not paid per hour and send none): one per invoice and service type. */
+const invoices: WriterFactory<'invoices'> = (em, tenantId, importId, problems) => {
+  let providers: Map<string, { id: string; kind: string }> | undefined;
+  return {
+    async write(batch) {
+      providers ??= await providersOf(em, tenantId);
+      for (const { line, row } of batch) {
+        const provider = providers.get(row.provider);
+        if (!provider) problems.add(line, `provider ${row.provider} is unknown: import it with the providers first`);
+        else if (provider.kind !== 'lov')
+          problems.add(line, `provider ${row.provider} is an own unit: it is not paid per hour and sends no invoice`);
+      }
+      if (!problems.none()) return;
+      const written: Array<{ invoice: string; service_type: string }> = await em.query(
+        `INSERT INTO home_care_invoice_line (tenant_id, invoice, provider_id, month, service_type, invoiced_minutes, amount_sek, import_id, source_line)
+         SELECT $1, i.invoice, i.provider_id, (i.month || '-01')::date, i.service_type, i.minutes, i.amount, $2, i.line
+           FROM unnest($3::text[], $4::uuid[], $5::text[], $6::text[], $7::int[], $8::numeric[], $9::int[])
+           AS i(invoice, provider_id, month, service_type, minutes, amount, line)
+         ON CONFLICT (tenant_id, invoice, service_type) DO NOTHING RETURNING invoice, service_type`,
+        [
+          tenantId,
+          importId,
+          col(batch, (r) => r.invoice),
+          col(batch, (r) => providers?.get(r.provider)?.id),
+          col(batch, (r) => r.month),
+          col(batch, (r) => r.service_type),
+          col(batch, (r) => r.invoiced_minutes),
+          col(batch, (r) => r.amount_sek),
+          col(batch, (_, l) => l),
+        ],
+      );
+      reportNotWritten(
+        batch,
+        (r) => `${r.invoice}\u0000${r.service_type}`,
+        new Set(written.map((w) => `${w.invoice}\u0000${w.service_type}`)),
+        problems,
+        (key) => `invoice ${key.split('\u0000')[0]} has a line for ${key.split('\u0000')[1]} imported before or twice in the file`,
+      );
+    },
+    // Every invoice line stands alone: nothing to check against the rest of the file.
+    finish: () => Promise.resolve(),
+  };
+};
+
+const WRITERS: { [K in ImportKind]: WriterFactory<K> } = {
+  providers,
+  decisions,
+  visits,
+  inpatient_periods: inpatientPeriods,
+  planned_visits: plannedVisits,
+  invoices,
+};

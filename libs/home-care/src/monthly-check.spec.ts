@@ -134,7 +134,7 @@ describe('home care: the monthly check', () => {
       residents: 6,
       residentsWithDeviations: 5,
       amountAtStakeSek: 2527.5,
-      rulesVersion: 'home-care-check/1',
+      rulesVersion: 'home-care-check/2',
     });
     expect(run.inputs.map((i) => i.fileName).sort()).toEqual(['decisions.csv', 'inpatient.jsonl', 'providers.csv', 'visits-2025-03.csv']);
   });
@@ -283,6 +283,7 @@ describe('home care: the monthly check', () => {
       ['HC3', null, null],
       ['HC4', null, null],
       ['HC5', null, null],
+      ['HC6', 0, 0],
     ]);
     expect(followUp.find((f) => f.slug === 'timra')).toMatchObject({ checked: false, residents: 0, amountAtStakeSek: 0 });
     await expect(world.homeCare.followUp(hemtjanst, '2025-03')).rejects.toBeInstanceOf(HomeCareForbiddenError);

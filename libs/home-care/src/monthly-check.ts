@@ -5,7 +5,17 @@ import { Database, Tenant } from '@kommuna/platform-persistence';
 import { HomeCareActor, HomeCareGate } from './access';
 import { HomeCareRequestError } from './errors';
 import { homeCareLock } from './importer';
-import { CheckSettings, evaluateLine, GrantedFigures, MonthLine, ProviderFigures, RULES_VERSION } from './rules';
+import {
+  CheckSettings,
+  evaluateInvoice,
+  evaluateLine,
+  GrantedFigures,
+  InvoiceCheck,
+  MonthLine,
+  PlannedFigures,
+  ProviderFigures,
+  RULES_VERSION,
+} from './rules';
 import type { ProviderKind, ServiceType } from './service-types';
 
 export interface CheckRun {
@@ -105,6 +115,44 @@ SELECT f.resident_id, f.service_type, p.code AS provider, p.name, p.kind,
   FROM flagged f JOIN home_care_provider p ON p.tenant_id = $1 AND p.id = f.provider_id
  GROUP BY f.resident_id, f.service_type, p.code, p.name, p.kind`;
 
+/** Planned minutes per resident and service type: the visits planned to start in the month. */
+const PLANNED_SQL = `
+SELECT resident_id, service_type, count(*)::int AS visits,
+       sum(round(extract(epoch FROM planned_stop - planned_start) / 60))::int AS minutes
+  FROM home_care_planned_visit
+ WHERE tenant_id = $1 AND planned_start >= ($2::date::timestamp AT TIME ZONE ${TZ})
+   AND planned_start < (($2::date + interval '1 month')::timestamp AT TIME ZONE ${TZ})
+ GROUP BY resident_id, service_type`;
+
+/** Each provider's invoiced month and service type beside what its visits billed at its rates. */
+const INVOICES_SQL = `
+WITH visits AS (
+  SELECT v.provider_id, v.service_type,
+         coalesce(v.billed_minutes, round(extract(epoch FROM v.stopped_at - v.started_at) / 60)::int) AS billed,
+         (SELECT r.sek_per_hour FROM home_care_provider_rate r WHERE r.tenant_id = $1 AND r.provider_id = v.provider_id
+             AND r.service_type = v.service_type AND r.valid_from <= (v.started_at AT TIME ZONE ${TZ})::date
+           ORDER BY r.valid_from DESC LIMIT 1) AS rate
+    FROM home_care_visit v
+   WHERE v.tenant_id = $1 AND v.started_at >= ($2::date::timestamp AT TIME ZONE ${TZ})
+     AND v.started_at < (($2::date + interval '1 month')::timestamp AT TIME ZONE ${TZ})
+),
+registered AS (
+  SELECT provider_id, service_type, count(*)::int AS visits, sum(billed)::int AS billed_minutes,
+         round(sum(billed * coalesce(rate, 0) / 60), 2) AS sek
+    FROM visits GROUP BY provider_id, service_type
+),
+invoiced AS (
+  SELECT provider_id, service_type, sum(invoiced_minutes)::int AS minutes, sum(amount_sek) AS sek,
+         array_agg(DISTINCT invoice ORDER BY invoice) AS invoices
+    FROM home_care_invoice_line WHERE tenant_id = $1 AND month = $2::date GROUP BY provider_id, service_type
+)
+SELECT p.code AS provider, i.service_type, i.invoices, i.minutes AS invoiced_minutes, i.sek::text AS invoiced_sek,
+       coalesce(r.visits, 0) AS visits, coalesce(r.billed_minutes, 0) AS billed_minutes, coalesce(r.sek, 0)::text AS registered_sek
+  FROM invoiced i
+  JOIN home_care_provider p ON p.tenant_id = $1 AND p.id = i.provider_id
+  LEFT JOIN registered r ON r.provider_id = i.provider_id AND r.service_type = i.service_type
+ ORDER BY p.code, i.service_type`;
+
 interface GrantedRow {
   resident_id: string;
   service_type: ServiceType;
@@ -175,6 +223,7 @@ export class MonthlyCheck {
       );
       if (stored) return toRun(stored);
       const lines = await this.computeLines(em, tenant.id, firstDay, checkSettings);
+      const invoiceChecks = await this.computeInvoiceChecks(em, tenant.id, firstDay);
       const residents = new Set(lines.map((l) => l.residentId));
       const deviating = new Set(lines.filter((l) => l.deviations.length > 0).map((l) => l.residentId));
       const amount = Math.round(lines.reduce((total, l) => total + l.amountAtStakeSek * 100, 0)) / 100;
@@ -210,6 +259,20 @@ export class MonthlyCheck {
           ],
         );
       }
+      if (invoiceChecks.length > 0)
+        await em.query(
+          `INSERT INTO home_care_check_invoice (tenant_id, run_id, provider, service_type, figures, deviations, amount_at_stake_sek)
+           SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::numeric[])`,
+          [
+            tenant.id,
+            row.id,
+            invoiceChecks.map((c) => c.provider),
+            invoiceChecks.map((c) => c.serviceType),
+            invoiceChecks.map((c) => JSON.stringify(c.figures)),
+            invoiceChecks.map((c) => JSON.stringify(c.deviations)),
+            invoiceChecks.map((c) => c.amountAtStakeSek.toFixed(2)),
+          ],
+        );
       await appendAuditEntry(em, {
         actor: this.gate.actorName(actor),
         action: 'home-care.check.run',
@@ -226,10 +289,20 @@ export class MonthlyCheck {
     const daysInMonth = new Date(Date.UTC(Number(firstDay.slice(0, 4)), Number(firstDay.slice(5, 7)), 0)).getUTCDate();
     const granted: GrantedRow[] = await em.query(GRANTED_SQL, [tenantId, firstDay, daysInMonth]);
     const visits: VisitRow[] = await em.query(VISITS_SQL, [tenantId, firstDay]);
+    const planned: Array<{ resident_id: string; service_type: ServiceType; visits: number; minutes: number }> = await em.query(
+      PLANNED_SQL,
+      [tenantId, firstDay],
+    );
     const key = (resident: string, type: string) => `${resident}\u0000${type}`;
     const lines = new Map<
       string,
-      { residentId: string; serviceType: ServiceType; granted: GrantedFigures; providers: ProviderFigures[] }
+      {
+        residentId: string;
+        serviceType: ServiceType;
+        granted: GrantedFigures;
+        providers: ProviderFigures[];
+        planned: PlannedFigures | null;
+      }
     >();
     const lineOf = (residentId: string, serviceType: ServiceType) => {
       let line = lines.get(key(residentId, serviceType));
@@ -239,6 +312,7 @@ export class MonthlyCheck {
           serviceType,
           granted: { decidedMinutesPerMonth: 0, decisionDays: 0, inpatientDays: 0, grantedMinutes: 0 },
           providers: [],
+          planned: null,
         };
         lines.set(key(residentId, serviceType), line);
       }
@@ -275,6 +349,7 @@ export class MonthlyCheck {
         inpatientEvidence: v.inpatient_evidence ?? [],
       });
     }
+    for (const p of planned) lineOf(p.resident_id, p.service_type).planned = { visits: p.visits, minutes: p.minutes };
     return [...lines.values()]
       .sort((a, b) => a.residentId.localeCompare(b.residentId) || a.serviceType.localeCompare(b.serviceType))
       .map((l) =>
@@ -285,8 +360,35 @@ export class MonthlyCheck {
           l.granted,
           l.providers.sort((a, b) => a.provider.localeCompare(b.provider)),
           settings,
+          l.planned,
         ),
       );
+  }
+
+  /** Each LOV provider's invoiced month and service type against its time registration (HC7). */
+  async computeInvoiceChecks(em: EntityManager, tenantId: string, firstDay: string): Promise<InvoiceCheck[]> {
+    const rows: Array<{
+      provider: string;
+      service_type: ServiceType;
+      invoices: string[];
+      invoiced_minutes: number;
+      invoiced_sek: string;
+      visits: number;
+      billed_minutes: number;
+      registered_sek: string;
+    }> = await em.query(INVOICES_SQL, [tenantId, firstDay]);
+    return rows.map((r) =>
+      evaluateInvoice({
+        provider: r.provider,
+        serviceType: r.service_type,
+        invoices: r.invoices,
+        invoicedMinutes: Number(r.invoiced_minutes),
+        invoicedSek: Number(r.invoiced_sek),
+        visits: Number(r.visits),
+        billedMinutes: Number(r.billed_minutes),
+        registeredSek: Number(r.registered_sek),
+      }),
+    );
   }
 }
 
@@ -301,6 +403,7 @@ export function figuresOf(line: MonthLine): Record<string, unknown> {
     acceptedMinutes: line.acceptedMinutes,
     visits: line.visits,
     manualVisits: line.manualVisits,
+    planned: line.planned,
   };
 }
 

@@ -5,7 +5,7 @@ import { MIN_CELL_SIZE } from './disclosure';
 import { HomeCareActor, HomeCareGate } from './access';
 import { firstDayOf, toRun, CheckRun } from './monthly-check';
 import type { Deviation, RuleCode } from './rules';
-import { RULES } from './rules';
+import { InvoiceCheck, RULES } from './rules';
 import { DeviationReview, DeviationReviews, reviewKey } from './reviews';
 
 export interface CheckLine {
@@ -106,6 +106,41 @@ export class HomeCareResults {
         serviceType: r.service_type,
         figures: r.figures,
         deviations: r.deviations.map((d) => ({ ...d, review: reviews.get(reviewKey(r.resident_id, r.service_type, d.code)) ?? null })),
+        amountAtStakeSek: Number(r.amount_at_stake_sek),
+      }));
+    });
+  }
+
+  /** The providers' invoiced months of the month's latest run against their time registration (HC7); the responsible unit; audited. */
+  async invoiceChecks(actor: HomeCareActor, tenant: Tenant, month: string): Promise<InvoiceCheck[]> {
+    this.gate.assertMayReadResidents(actor, tenant);
+    return this.database.transaction(async (em) => {
+      const [run] = await em.query(LATEST_RUN, [tenant.id, firstDayOf(month)]);
+      const rows: Array<{
+        provider: string;
+        service_type: string;
+        figures: InvoiceCheck['figures'];
+        deviations: InvoiceCheck['deviations'];
+        amount_at_stake_sek: string;
+      }> = run
+        ? await em.query(
+            `SELECT provider, service_type, figures, deviations, amount_at_stake_sek FROM home_care_check_invoice
+                WHERE tenant_id = $1 AND run_id = $2 ORDER BY amount_at_stake_sek DESC, provider, service_type`,
+            [tenant.id, run.id],
+          )
+        : [];
+      await appendAuditEntry(em, {
+        actor: this.gate.actorName(actor),
+        action: 'home-care.invoices.read',
+        targetType: 'home_care_check_run',
+        targetId: run?.id ?? null,
+        details: { month, invoices: rows.length },
+      });
+      return rows.map((r) => ({
+        provider: r.provider,
+        serviceType: r.figures.serviceType,
+        figures: r.figures,
+        deviations: r.deviations,
         amountAtStakeSek: Number(r.amount_at_stake_sek),
       }));
     });

@@ -1,7 +1,7 @@
 import type { ProviderKind, ServiceType } from './service-types';
 
 /** Changes whenever a rule or its arithmetic changes: a run names the version it ran with. */
-export const RULES_VERSION = 'home-care-check/1';
+export const RULES_VERSION = 'home-care-check/2';
 
 /** Below this many visits in a month, a manual share says little (one manual visit of two is 50 %). */
 export const MANUAL_SHARE_MIN_VISITS = 5;
@@ -15,7 +15,21 @@ export const RULES = {
   outside_decision: { id: 'HC3', reference: 'SoL (2001:453) 4 kap. 1 §: ingen insats utan gällande biståndsbeslut för insatstypen' },
   during_inpatient: { id: 'HC4', reference: 'LOV-avtalet: ingen ersättning för insatser under slutenvård (behovet vilar)' },
   manual_share: { id: 'HC5', reference: 'LOV-avtalet: tidsregistrering med tagg i hemmet; manuell registrering undantagsvis' },
+  performed_vs_planned: {
+    id: 'HC6',
+    reference: 'SoL (2001:453) 4 kap. 1 §, genomförandeplanen: insatserna utförs som planerat; LOV-avtalet: avvikelser rapporteras',
+  },
 } as const;
+
+/** The provider-level rule: an invoiced month against the time registration at the provider's rates. */
+export const INVOICE_RULE = {
+  id: 'HC7',
+  code: 'invoice_above_registered',
+  reference: 'LOV-avtalet: fakturan ska motsvara registrerad utförd tid gånger ersättningen per timme',
+} as const;
+
+/** Öre of rounding an invoice may differ by before it is a deviation: one krona. */
+export const INVOICE_TOLERANCE_SEK = 1;
 export type RuleCode = keyof typeof RULES;
 
 /** One provider's visits for a resident and service type in the month, as the check's SQL sums them. */
@@ -59,6 +73,12 @@ export interface GrantedFigures {
   grantedMinutes: number;
 }
 
+/** What the provider planned for the resident and service type in the month. */
+export interface PlannedFigures {
+  visits: number;
+  minutes: number;
+}
+
 export interface CheckSettings {
   tolerance: number;
   manualShareThreshold: number;
@@ -87,6 +107,8 @@ export interface MonthLine {
   acceptedMinutes: number;
   visits: number;
   manualVisits: number;
+  /** The month's planned visits; null when none were imported for the line. */
+  planned: PlannedFigures | null;
   deviations: Deviation[];
   amountAtStakeSek: number;
 }
@@ -112,6 +134,7 @@ export function evaluateLine(
   granted: GrantedFigures,
   providers: ProviderFigures[],
   settings: CheckSettings,
+  planned: PlannedFigures | null = null,
 ): MonthLine {
   const deviations: Deviation[] = [];
   const performedMinutes = sum(providers, (p) => p.performedMinutes);
@@ -219,6 +242,34 @@ export function evaluateLine(
     });
   }
 
+  // HC6: the registration against the plan, either way (unplanned time, or visits not made); the
+  // kronor are HC1–HC4's, so this names the gap without pricing it again.
+  if (planned && planned.minutes > 0) {
+    const over = performedMinutes > planned.minutes * (1 + settings.tolerance);
+    const under = performedMinutes < planned.minutes * (1 - settings.tolerance);
+    if (over || under) {
+      const minutes = Math.abs(performedMinutes - planned.minutes);
+      deviations.push({
+        rule: RULES.performed_vs_planned.id,
+        code: 'performed_vs_planned',
+        reference: RULES.performed_vs_planned.reference,
+        explanation: over
+          ? {
+              sv: `Utförd tid ${hours(performedMinutes)} överstiger planerad tid ${hours(planned.minutes)} (${planned.visits} planerade besök) med ${hours(minutes)}, mer än toleransen ${percent(settings.tolerance)}: oplanerade besök eller längre besök än planerat.`,
+              en: `Performed time ${hours(performedMinutes)} exceeds the planned ${hours(planned.minutes)} (${planned.visits} planned visits) by ${hours(minutes)}, beyond the ${percent(settings.tolerance)} tolerance: unplanned visits or visits longer than planned.`,
+            }
+          : {
+              sv: `Utförd tid ${hours(performedMinutes)} understiger planerad tid ${hours(planned.minutes)} (${planned.visits} planerade besök) med ${hours(minutes)}, mer än toleransen ${percent(settings.tolerance)}: planerade besök som inte gjordes.`,
+              en: `Performed time ${hours(performedMinutes)} falls short of the planned ${hours(planned.minutes)} (${planned.visits} planned visits) by ${hours(minutes)}, beyond the ${percent(settings.tolerance)} tolerance: planned visits that were not made.`,
+            },
+        minutes,
+        amountSek: 0,
+        providers: providers.map((p) => p.provider),
+        evidence: [],
+      });
+    }
+  }
+
   const amountAtStakeSek = Math.round(deviations.reduce((total, d) => total + d.amountSek * 100, 0)) / 100;
   return {
     residentId,
@@ -231,8 +282,72 @@ export function evaluateLine(
     acceptedMinutes,
     visits,
     manualVisits,
+    planned,
     deviations,
     amountAtStakeSek,
+  };
+}
+
+/** One LOV provider's invoiced month and service type beside its time registration. */
+export interface InvoiceFigures {
+  provider: string;
+  serviceType: ServiceType;
+  invoices: string[];
+  invoicedMinutes: number;
+  invoicedSek: number;
+  /** The provider's visits of the month and service type, all of them, as the registration billed them. */
+  visits: number;
+  billedMinutes: number;
+  /** Σ billed minutes × the rate in force on each visit's day. */
+  registeredSek: number;
+}
+
+export interface InvoiceDeviation {
+  rule: typeof INVOICE_RULE.id;
+  code: typeof INVOICE_RULE.code;
+  reference: string;
+  explanation: { sv: string; en: string };
+  minutes: number;
+  amountSek: number;
+  invoices: string[];
+}
+
+export interface InvoiceCheck {
+  provider: string;
+  serviceType: ServiceType;
+  figures: InvoiceFigures;
+  deviations: InvoiceDeviation[];
+  amountAtStakeSek: number;
+}
+
+/**
+ * HC7: an invoice asks for more than the time registration billed at the provider's rates (more
+ * than a krona of rounding). The excess is at stake; minutes invoiced above those billed are named.
+ */
+export function evaluateInvoice(figures: InvoiceFigures): InvoiceCheck {
+  const deviations: InvoiceDeviation[] = [];
+  const excess = Math.round((figures.invoicedSek - figures.registeredSek) * 100) / 100;
+  if (excess > INVOICE_TOLERANCE_SEK) {
+    const minutes = Math.max(figures.invoicedMinutes - figures.billedMinutes, 0);
+    deviations.push({
+      rule: INVOICE_RULE.id,
+      code: INVOICE_RULE.code,
+      reference: INVOICE_RULE.reference,
+      explanation: {
+        sv: `Fakturerat ${kr(figures.invoicedSek)} för ${hours(figures.invoicedMinutes)} överstiger tidsregistreringens ${kr(figures.registeredSek)} (${figures.visits} besök, ${hours(figures.billedMinutes)} gånger ersättningen per timme) med ${kr(excess)}${minutes > 0 ? `; ${hours(minutes)} mer än registrerat` : ''}.`,
+        en: `Invoiced ${figures.invoicedSek.toFixed(2)} SEK for ${hours(figures.invoicedMinutes)} exceeds the registration's ${figures.registeredSek.toFixed(2)} SEK (${figures.visits} visits, ${hours(figures.billedMinutes)} at the rate per hour) by ${excess.toFixed(2)} SEK${minutes > 0 ? `; ${hours(minutes)} more than registered` : ''}.`,
+      },
+      minutes,
+      amountSek: excess,
+      invoices: figures.invoices,
+    });
+  }
+  return {
+    provider: figures.provider,
+    serviceType: figures.serviceType,
+    figures,
+    deviations,
+    amountAtStakeSek: deviations.reduce((total, d) => total + d.amountSek, 0),
   };
 }
 

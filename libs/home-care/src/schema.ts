@@ -4,10 +4,12 @@ import { HomeCareDecisionEntity, HomeCareDecisionServiceEntity } from './entitie
 import { HomeCareImportEntity } from './entities/import.entity';
 import { HomeCareInpatientPeriodEntity } from './entities/inpatient-period.entity';
 import { HomeCareProviderEntity, HomeCareProviderRateEntity } from './entities/provider.entity';
+import { HomeCareCheckInvoiceEntity, HomeCareInvoiceLineEntity, HomeCarePlannedVisitEntity } from './entities/plan-and-invoice.entity';
 import { HomeCareDeviationReviewEntity } from './entities/review.entity';
 import { HomeCareVisitEntity } from './entities/visit.entity';
 import { HomeCareTables1766400000000 } from './migrations/1766400000000-home-care-tables';
 import { HomeCareDeviationReview1767500000000 } from './migrations/1767500000000-home-care-deviation-review';
+import { HomeCarePlansAndInvoices1767600000000 } from './migrations/1767600000000-home-care-plans-and-invoices';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -22,6 +24,9 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCareCheckRunEntity,
     HomeCareCheckLineEntity,
     HomeCareDeviationReviewEntity,
+    HomeCarePlannedVisitEntity,
+    HomeCareInvoiceLineEntity,
+    HomeCareCheckInvoiceEntity,
   ],
-  migrations: [HomeCareTables1766400000000, HomeCareDeviationReview1767500000000],
+  migrations: [HomeCareTables1766400000000, HomeCareDeviationReview1767500000000, HomeCarePlansAndInvoices1767600000000],
 };

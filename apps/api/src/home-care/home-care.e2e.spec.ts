@@ -67,6 +67,10 @@ describe('home care api', () => {
           (day) => `2281,V-${day},OMSORG-AB,K-1,personal_care,2025-03-0${day}T08:00:00+01:00,2025-03-0${day}T09:40:00+01:00,s-1,tag,`,
         ),
       ]),
+      file('INVOICES', [
+        'municipality,invoice,provider,month,service_type,invoiced_minutes,amount_sek',
+        '2281,F-1,OMSORG-AB,2025-03,personal_care,700,5400',
+      ]),
     ]) {
       const { body } = await api.graphql(IMPORT, sundsvall, variables);
       expect(body.errors).toBeUndefined();
@@ -89,6 +93,20 @@ describe('home care api', () => {
             explanation: { sv: expect.stringContaining('11 h 40 min överstiger beviljad tid 10 h 0 min') },
           },
         ],
+      },
+    ]);
+
+    // The invoice asks 5,400 kr for what the registration billed at 5,250 kr (700 min at 450 kr/h).
+    const invoices = await api.graphql(
+      `query { homeCareInvoiceChecks(month: "2025-03") { provider serviceType amountAtStakeSek deviations { rule amountSek invoices } } }`,
+      auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
+    );
+    expect(invoices.body.data.homeCareInvoiceChecks).toEqual([
+      {
+        provider: 'OMSORG-AB',
+        serviceType: 'personal_care',
+        amountAtStakeSek: 150,
+        deviations: [{ rule: 'HC7', amountSek: 150, invoices: ['F-1'] }],
       },
     ]);
 

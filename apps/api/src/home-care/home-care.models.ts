@@ -7,6 +7,8 @@ export const HomeCareImportKind = {
   DECISIONS: 'decisions',
   VISITS: 'visits',
   INPATIENT_PERIODS: 'inpatient_periods',
+  PLANNED_VISITS: 'planned_visits',
+  INVOICES: 'invoices',
 } as const;
 registerEnumType(HomeCareImportKind, {
   name: 'HomeCareImportKind',
@@ -14,6 +16,8 @@ registerEnumType(HomeCareImportKind, {
   valuesMap: {
     DECISIONS: { description: 'Biståndsbeslut: the minutes and service types granted to each resident' },
     INPATIENT_PERIODS: { description: 'Periods a resident was in hospital or other inpatient care' },
+    INVOICES: { description: "LOV providers' invoice lines: month, service type, minutes and kronor invoiced" },
+    PLANNED_VISITS: { description: 'The visits the providers planned, with planned start and stop' },
     PROVIDERS: { description: 'The providers (own units and LOV providers) and their rates' },
     VISITS: { description: 'The visits performed, with times and how they were registered' },
   },
@@ -61,7 +65,7 @@ export class HomeCareImportResult {
 
 @ObjectType({ description: 'A file a check read' })
 export class HomeCareCheckInput {
-  @Field({ description: 'What the file holds: providers, decisions, visits or inpatient_periods' })
+  @Field({ description: 'What the file holds: providers, decisions, visits, inpatient_periods, planned_visits or invoices' })
   kind!: string;
 
   @Field({ description: "The file's name as imported" })
@@ -259,4 +263,50 @@ export class HomeCareFollowUp {
 
   @Field({ description: 'Some figure was withheld' })
   suppressed!: boolean;
+}
+
+@ObjectType({ description: "HC7: an invoice above the time registration at the provider's rates" })
+export class HomeCareInvoiceDeviation {
+  @Field({ description: 'HC7' })
+  rule!: string;
+
+  @Field({ description: 'invoice_above_registered' })
+  code!: string;
+
+  @Field({ description: 'The agreement the rule rests on' })
+  reference!: string;
+
+  @Field(() => LocalizedText, { description: 'What was found, in words, in Swedish and English' })
+  explanation!: LocalizedText;
+
+  @Field(() => Int, { description: 'Minutes invoiced above those billed in the registration (0 when none)' })
+  minutes!: number;
+
+  @Field(() => Float, { description: 'Kronor invoiced above the registration' })
+  amountSek!: number;
+
+  @Field(() => [String], { description: 'The invoice numbers behind it' })
+  invoices!: string[];
+}
+
+@ObjectType({ description: "A provider's invoiced month and service type beside its time registration at its rates" })
+export class HomeCareInvoiceCheck {
+  @Field({ description: 'The provider code' })
+  provider!: string;
+
+  @Field({ description: 'The service type' })
+  serviceType!: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'Invoice numbers, minutes and kronor invoiced; visits, billed minutes and kronor at the rates registered',
+  })
+  figures!: Record<string, unknown>;
+
+  @Field(() => [HomeCareInvoiceDeviation], {
+    description: 'HC7 when the invoice asks for more than a krona above the registration; empty otherwise',
+  })
+  deviations!: HomeCareInvoiceDeviation[];
+
+  @Field(() => Float, { description: 'Kronor invoiced above the registration' })
+  amountAtStakeSek!: number;
 }

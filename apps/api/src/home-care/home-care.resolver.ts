@@ -8,6 +8,7 @@ import {
   HomeCareFileInput,
   HomeCareFollowUp,
   HomeCareImportResult,
+  HomeCareInvoiceCheck,
   HomeCareReviewInput,
 } from './home-care.models';
 
@@ -87,6 +88,19 @@ export class HomeCareResolver {
     @Args('input', { description: 'The deviation and the decision' }) input: HomeCareReviewInput,
   ): Promise<HomeCareDeviationReview> {
     return this.homeCare.reviewDeviation(actorOf(principal), input);
+  }
+
+  @Allow('case_worker')
+  @Query(() => [HomeCareInvoiceCheck], {
+    description:
+      "LOV providers' invoices of the month's latest check beside their time registration at their rates, largest excess first (the responsible unit only; audited)",
+  })
+  async homeCareInvoiceChecks(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+  ): Promise<HomeCareInvoiceCheck[]> {
+    const checks = await this.homeCare.invoiceChecks(actorOf(principal), month);
+    return checks.map((check) => ({ ...check, figures: { ...check.figures } }));
   }
 
   @Allow('steering_group')

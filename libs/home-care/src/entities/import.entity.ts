@@ -4,7 +4,7 @@ import { TenantEntity } from '@kommuna/platform-persistence';
 /** One accepted file: its rows carry its id and their line, so every figure points back to a file and line. */
 @Entity({ name: 'home_care_import' })
 @Unique('UQ_home_care_import_file', ['tenantId', 'kind', 'sha256'])
-@Check('CHK_home_care_import_kind', `kind IN ('providers', 'decisions', 'visits', 'inpatient_periods')`)
+@Check('CHK_home_care_import_kind', `kind IN ('providers', 'decisions', 'visits', 'inpatient_periods', 'planned_visits', 'invoices')`)
 export class HomeCareImportEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'PK_home_care_import' })
   tenantId!: string;
