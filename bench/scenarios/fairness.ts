@@ -116,8 +116,9 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     const batchAccepted = Date.now();
     const busyIds = await singles();
     const busy = await latencies(db, busyIds);
-    const [backlog] = await db.admin<{ open: number; done: number }>(
-      `SELECT count(*) FILTER (WHERE completed_at IS NULL)::int AS open, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS done
+    const [backlog] = await db.admin<{ open: number; done: number; expanded: number }>(
+      `SELECT count(*) FILTER (WHERE completed_at IS NULL)::int AS open, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS done,
+              (SELECT expanded FROM mail_send_batch WHERE id = $1) AS expanded
          FROM mail_delivery WHERE send_batch_id = $1`,
       [batch.id],
     );
@@ -130,7 +131,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
       [batch.id, lastSingle.at],
     );
     log(
-      `  busy (Sundsvall's ${BIG} letters accepted ${Math.round((Date.now() - batchAccepted) / 1000)} s ago, ${bigDone.n} delivered when Timrå's last letter was, ${backlog.open} still open): ` +
+      `  busy (Sundsvall's ${BIG} letters accepted ${Math.round((Date.now() - batchAccepted) / 1000)} s ago, ${backlog.expanded} expanded into letters, ${bigDone.n} delivered when Timrå's last letter was, ${backlog.open} still open): ` +
         `Timrå p50 ${busy.p50s} s, p99 ${busy.p99s} s, max ${busy.maxS} s (${busy.digital} of ${busy.letters} digital, ${busy.unfinished} unfinished)`,
     );
     const overlapped = bigDone.n < BIG;
@@ -153,6 +154,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
         busy,
         bulkDeliveredWhenLastSingleWas: bigDone.n,
         bulkOpenAfterSingles: backlog.open,
+        bulkExpandedAfterSingles: backlog.expanded,
         loadAverage: os.loadavg().map((l) => round(l)),
         table: [
           {
