@@ -7,6 +7,7 @@ import { CheckRun, MonthlyCheck, previousMonth } from './monthly-check';
 import { CheckLine, HomeCareResults, MunicipalityFollowUp } from './results';
 import { DeviationReview, DeviationReviews, ReviewDeviationInput } from './reviews';
 import type { InvoiceCheck } from './rules';
+import { ProviderStatement, ProviderStatements } from './statements';
 
 /** What the api calls: imports, the check, and the reads, each behind the secrecy gate. */
 export class HomeCare {
@@ -15,6 +16,7 @@ export class HomeCare {
   readonly check: MonthlyCheck;
   readonly results: HomeCareResults;
   readonly reviews: DeviationReviews;
+  readonly statements: ProviderStatements;
 
   constructor(
     private readonly database: Database,
@@ -25,6 +27,12 @@ export class HomeCare {
     this.check = new MonthlyCheck(database, this.gate);
     this.results = new HomeCareResults(database, tenants, this.gate);
     this.reviews = new DeviationReviews(database, this.gate);
+    this.statements = new ProviderStatements(database, this.gate);
+  }
+
+  /** A provider's statement of the month's deviations, with a CSV to send it (the responsible unit; audited). */
+  providerStatement(actor: HomeCareActor, month: string, provider: string): Promise<ProviderStatement> {
+    return this.statements.statement(actor, currentTenant(this.tenants), month, provider);
   }
 
   /** Confirms or dismisses a deviation of a run (the responsible unit only; audited; a confirmation is metered). */

@@ -10,5 +10,6 @@ export * from './rules';
 export * from './monthly-check';
 export * from './results';
 export * from './reviews';
+export * from './statements';
 export * from './home-care';
 export { MIN_CELL_SIZE as HOME_CARE_MIN_CELL_SIZE } from './disclosure';

@@ -1,5 +1,6 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { evaluateInvoice, HomeCareForbiddenError, HomeCareImportError } from './index';
+import { parse } from 'csv-parse/sync';
+import { evaluateInvoice, HomeCareForbiddenError, HomeCareImportError, HomeCareNotFoundError, statementCsv } from './index';
 import {
   createWorld,
   csv,
@@ -196,6 +197,76 @@ describe('home care: planned visits and provider invoices', () => {
     // Timrå sees none of it.
     const timraWorker = { kind: 'staff', subject: 'dan', unit: 'socialtjanst' } as const;
     expect(await inTenant(world.timra, () => world.homeCare.invoiceChecks(timraWorker, '2025-03'))).toEqual([]);
+  });
+
+  it("writes a provider's statement of the month: its share of each deviation, its invoices, a CSV to send it", async () => {
+    const statement = await inTenant(world.sundsvall, () => world.homeCare.providerStatement(hemtjanst, '2025-03', 'OMSORG-AB'));
+    expect(statement.lines.map((l) => [l.rule, l.residentId, l.minutes, l.amountSek, l.outcome])).toEqual([
+      ['HC2', 'K-2', 30, 225, null],
+      ['HC6', 'K-2', 180, 0, null],
+    ]);
+    expect(statement.invoices.map((i) => [i.serviceType, i.amountAtStakeSek])).toEqual([
+      ['personal_care', 450],
+      ['service', 380],
+    ]);
+    expect(statement.totalSek).toBe(1055);
+    expect(
+      statement.csv.startsWith(
+        '\uFEFFmånad;utförare;regel;insatstyp;brukare;faktura;minuter;belopp_kr;besök;förklaring;referens;granskning\r\n',
+      ),
+    ).toBe(true);
+    const rows: string[][] = parse(statement.csv, { bom: true, delimiter: ';', from_line: 2 });
+    expect(rows.map((r) => [r[2], r[3], r[4], r[5], r[6], r[7], r[11]])).toEqual([
+      ['HC2', 'personal_care', 'K-2', '', '30', '225,00', 'ej granskad'],
+      ['HC6', 'personal_care', 'K-2', '', '180', '0,00', 'ej granskad'],
+      ['HC7', 'personal_care', '', 'F-1', '60', '450,00', 'ej granskad'],
+      ['HC7', 'service', '', 'F-1', '60', '380,00', 'ej granskad'],
+    ]);
+    // The own unit's statement names only its own resident.
+    const own = await inTenant(world.sundsvall, () => world.homeCare.providerStatement(hemtjanst, '2025-03', 'HT-NORR'));
+    expect(own.lines.map((l) => [l.rule, l.residentId, l.amountSek])).toEqual([['HC6', 'K-3', 0]]);
+    await expect(inTenant(world.sundsvall, () => world.homeCare.providerStatement(hemtjanst, '2025-03', 'OKÄND'))).rejects.toBeInstanceOf(
+      HomeCareNotFoundError,
+    );
+    await expect(
+      inTenant(world.sundsvall, () =>
+        world.homeCare.providerStatement({ kind: 'staff', subject: 'bo', unit: 'skola' }, '2025-03', 'OMSORG-AB'),
+      ),
+    ).rejects.toBeInstanceOf(HomeCareForbiddenError);
+    const timraWorker = { kind: 'staff', subject: 'dan', unit: 'socialtjanst' } as const;
+    await expect(inTenant(world.timra, () => world.homeCare.providerStatement(timraWorker, '2025-03', 'OMSORG-AB'))).rejects.toBeInstanceOf(
+      HomeCareNotFoundError,
+    );
+    const audit = await inTenant(world.sundsvall, () =>
+      db().transaction((em) => em.query(`SELECT details FROM audit_log WHERE action = 'home-care.statement.read' ORDER BY seq`)),
+    );
+    expect(audit.map((a: { details: unknown }) => a.details)).toEqual([
+      { month: '2025-03', provider: 'OMSORG-AB', lines: 2, residents: 1 },
+      { month: '2025-03', provider: 'HT-NORR', lines: 1, residents: 1 },
+    ]);
+  });
+
+  it("never lets a spreadsheet run a statement's cell as a formula", () => {
+    const line = {
+      rule: 'HC2',
+      reference: 'r',
+      serviceType: 'service',
+      residentId: '=HYPERLINK("x")',
+      minutes: 1,
+      amountSek: 1,
+      visits: ['+1'],
+    };
+    const csvText = statementCsv({
+      month: '2025-03',
+      provider: 'P',
+      name: 'P',
+      runId: 'r',
+      lines: [{ ...line, explanation: { sv: '-2', en: '-2' }, outcome: 'confirmed' }],
+      invoices: [],
+      totalSek: 1,
+    });
+    const [row] = parse(csvText, { bom: true, delimiter: ';', from_line: 2 }) as string[][];
+    expect([row[4], row[8], row[9], row[11]]).toEqual([`'=HYPERLINK("x")`, "'+1", "'-2", 'bekräftad']);
   });
 
   it('lets an invoice differ from the registration by a krona of rounding, not more', () => {

@@ -110,6 +110,16 @@ describe('home care api', () => {
       },
     ]);
 
+    const statement = await api.graphql(
+      `query { homeCareProviderStatement(month: "2025-03", provider: "OMSORG-AB") { deviations totalSek csv } }`,
+      auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
+    );
+    // HC1 of K-1 (750 kr) and the invoice's 150 kr.
+    expect(statement.body.data.homeCareProviderStatement).toMatchObject({ deviations: 2, totalSek: 900 });
+    expect(statement.body.data.homeCareProviderStatement.csv.split('\r\n')[1]).toMatch(
+      /^2025-03;OMSORG-AB;HC1;personal_care;K-1;;100;750,00;/,
+    );
+
     // The responsible unit confirms the deviation; the catalogue meters it as kronor recovered, once.
     const REVIEW = `mutation($input: HomeCareReviewInput!) { reviewHomeCareDeviation(input: $input) { month rule outcome amountSek reviewedBy } }`;
     const runId = (

@@ -310,3 +310,30 @@ export class HomeCareInvoiceCheck {
   @Field(() => Float, { description: 'Kronor invoiced above the registration' })
   amountAtStakeSek!: number;
 }
+
+@ObjectType({ description: "A provider's statement of the month's deviations, for the responsible unit to send it" })
+export class HomeCareProviderStatement {
+  @Field({ description: 'YYYY-MM' })
+  month!: string;
+
+  @Field({ description: 'The provider code' })
+  provider!: string;
+
+  @Field({ description: "The provider's name" })
+  name!: string;
+
+  @Field(() => ID, { description: "The check run the statement is taken from (the month's latest)" })
+  runId!: string;
+
+  @Field(() => Int, { description: "Deviations naming the provider, and its invoices' HC7 deviations" })
+  deviations!: number;
+
+  @Field(() => Float, { description: "Kronor at stake with the provider: its shares of residents' deviations and its invoices' excess" })
+  totalSek!: number;
+
+  @Field({
+    description:
+      "The statement as CSV (UTF-8 with BOM, ';', decimal comma, formulas escaped): rule, service type, resident, invoice, minutes, kronor, visits, explanation, reference, review",
+  })
+  csv!: string;
+}

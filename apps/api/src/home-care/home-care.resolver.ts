@@ -9,6 +9,7 @@ import {
   HomeCareFollowUp,
   HomeCareImportResult,
   HomeCareInvoiceCheck,
+  HomeCareProviderStatement,
   HomeCareReviewInput,
 } from './home-care.models';
 
@@ -101,6 +102,23 @@ export class HomeCareResolver {
   ): Promise<HomeCareInvoiceCheck[]> {
     const checks = await this.homeCare.invoiceChecks(actorOf(principal), month);
     return checks.map((check) => ({ ...check, figures: { ...check.figures } }));
+  }
+
+  @Allow('case_worker')
+  @Query(() => HomeCareProviderStatement, {
+    description:
+      "A provider's statement of the month's latest check: its deviations with its share of the kronor, and its invoices' (the responsible unit only; audited). NOT_FOUND for a month not checked or an unknown provider",
+  })
+  async homeCareProviderStatement(
+    @CurrentPrincipal() principal: Principal,
+    @Args('month', { description: 'YYYY-MM' }) month: string,
+    @Args('provider', { description: 'The provider code' }) provider: string,
+  ): Promise<HomeCareProviderStatement> {
+    const statement = await this.homeCare.providerStatement(actorOf(principal), month, provider);
+    return {
+      ...statement,
+      deviations: statement.lines.length + statement.invoices.reduce((n, i) => n + i.deviations.length, 0),
+    };
   }
 
   @Allow('steering_group')
