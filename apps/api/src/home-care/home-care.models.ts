@@ -83,7 +83,7 @@ export class HomeCareCheckRun {
   @Field({ description: 'YYYY-MM' })
   month!: string;
 
-  @Field({ description: 'The version of the rules applied, e.g. home-care-check/1' })
+  @Field({ description: 'The version of the rules applied, e.g. home-care-check/2' })
   rulesVersion!: string;
 
   @Field(() => [HomeCareCheckInput], { description: 'The files the check read' })
