@@ -178,8 +178,9 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
       notes: [
         `Timrå sends ${SINGLES} single letters ${GAP_MS} ms apart (sendDigitalMail; 70 % of recipients have a digital mailbox in the simulator), quiet and while Sundsvall's batch of ${BIG.toLocaleString('en')} (30 % paper) is being delivered by one worker; time to delivery is mail_delivery.completed_at − created_at of Timrå's digital letters.`,
         overlapped
-          ? `The bulk send was still delivering when Timrå's last letter was delivered (${bigDone.n.toLocaleString('en')} of ${BIG.toLocaleString('en')} done), so every busy figure was measured under contention.`
+          ? `The bulk send was still delivering when Timrå's last letter was delivered (${bigDone.n.toLocaleString('en')} of ${BIG.toLocaleString('en')} done; ${backlog.expanded.toLocaleString('en')} expanded into letters by the end of the busy phase), so every busy figure was measured under contention.`
           : `The bulk send had finished before Timrå's last letter was delivered: the busy figures are not all under contention; raise BENCH_FAIRNESS_LETTERS.`,
+        `With ${busy.digital} digital letters per phase, p99 is the slowest one; the figures say how far off the goal is, not its third digit.`,
         `Machine load average (1/5/15 min) at the end ${os
           .loadavg()
           .map((l) => l.toFixed(1))
