@@ -62,8 +62,16 @@ export function readLimited(stream: Readable, limit: number, declaredLength?: nu
       length += piece.length;
     };
     stream.on('data', take);
+    let ended = false;
     stream.once('error', reject);
-    stream.once('end', () => resolve(target ? target.subarray(0, length) : Buffer.concat(pieces, length)));
+    stream.once('end', () => {
+      ended = true;
+      resolve(target ? target.subarray(0, length) : Buffer.concat(pieces, length));
+    });
+    // A client that goes away mid-upload: let go of what was read instead of waiting for an end.
+    stream.once('close', () => {
+      if (!ended) reject(new AiValidationError('The upload was broken off', [{ field: 'body', message: 'incomplete' }]));
+    });
   });
 }
 
