@@ -31,6 +31,8 @@ export const COUNTED_TABLES = [
   'party',
   'minasidor_case',
   'minasidor_case_event',
+  'minasidor_decision',
+  'minasidor_message',
   'mail_message',
   'mail_delivery',
   'eforms_submission',
@@ -63,6 +65,27 @@ function unitCase(n: string, salt: number): string {
   const arms = UNITS.map(([unit, share]) => `WHEN ${H(n, salt, 100)} < ${(upTo += share)} THEN '${unit}'`);
   return `CASE ${arms.join(' ')} END`;
 }
+
+/** One decision per decided or closed case (the overview shows them with the case). */
+export const DECISIONS_SQL = `
+  INSERT INTO minasidor_decision (tenant_id, case_id, subject_party_id, external_decision_id, decision_type, outcome, legal_basis_sfs,
+                                  decided_at, reasons, documents, appeal_sv, appeal_en, automated)
+  SELECT c.tenant_id, c.id, c.subject_party_id, 'dec-' || c.external_case_id, c.case_type,
+         CASE WHEN c.errand_number LIKE '%7' THEN 'rejection' ELSE 'approval' END, '2001:453', c.status_changed_at,
+         '[{"sv": "Du uppfyller villkoren", "en": "You meet the conditions"}]'::jsonb, '[]'::jsonb,
+         'Du kan överklaga beslutet inom tre veckor.', 'You may appeal within three weeks.', false
+    FROM minasidor_case c WHERE c.internal_status IN ('decided', 'closed')`;
+
+/** Messages in about half the cases: the municipality's, and in one case of five the citizen's reply (0.7 per case). */
+export const MESSAGES_SQL = `
+  INSERT INTO minasidor_message (tenant_id, case_id, subject_party_id, author, author_party_id, body, sent_at, read_at)
+  SELECT c.tenant_id, c.id, c.subject_party_id, m.author, CASE m.author WHEN 'citizen' THEN c.subject_party_id END,
+         CASE m.author WHEN 'citizen' THEN 'Tack, jag kompletterar.' ELSE 'Vi behöver ett intyg från din läkare.' END,
+         c.created_at + m.k * interval '3 days', CASE WHEN m.k = 1 THEN c.created_at + interval '4 days' END
+    FROM minasidor_case c,
+         LATERAL (SELECT abs(hashint8(('x' || substr(c.id::text, 25, 12))::bit(48)::bigint + 7)) % 10 AS r) h,
+         LATERAL (VALUES (1, 'municipality'), (2, 'citizen')) AS m(k, author)
+   WHERE (m.k = 1 AND h.r < 5) OR (m.k = 2 AND h.r < 2)`;
 
 export async function generateNational(scale: number, log: (line: string) => void): Promise<NationalData> {
   const plan = nationalPlan(scale);
@@ -183,6 +206,9 @@ export async function generateNational(scale: number, log: (line: string) => voi
                 LATERAL (SELECT CASE WHEN e = last.n THEN c.internal_status WHEN e = 1 THEN 'received' ELSE 'in_progress' END AS status) s`,
       ),
     );
+
+    await timed('case decisions', () => client.query(DECISIONS_SQL));
+    await timed('case messages', () => client.query(MESSAGES_SQL));
 
     // Letters: a message and its delivery; 70 % digital, 30 % paper, nearly all sent, a few pending or failed.
     await timed('letters (messages)', () =>
