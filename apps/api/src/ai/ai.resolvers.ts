@@ -88,12 +88,12 @@ export class AiDraftsResolver {
   @Allow('case_worker')
   @Mutation(() => AiDraft, {
     description:
-      'A draft journal note from a call recording (WAV, base64) in a case of my unit; the recording is deleted once the note is reviewed',
+      'A draft journal note from a call recording (WAV, Ogg Opus or MP3, base64, under the 1 MiB body limit; larger ones: POST /ai/cases/{caseId}/call-notes) in a case of my unit; the recording is deleted once the note is reviewed',
   })
   async draftCallNote(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID, description: 'A case of my unit' }) caseId: string,
-    @Args('audioBase64', { description: 'The recording, WAV (PCM), base64' }) audioBase64: string,
+    @Args('audioBase64', { description: 'The recording (WAV, Ogg Opus or MP3), base64' }) audioBase64: string,
     @Args('purpose', {
       type: () => String,
       nullable: true,
@@ -118,7 +118,8 @@ export class AiDraftsResolver {
       await this.drafts.transcribeCall(
         staffOf(principal),
         caseId,
-        { content, mediaType: 'audio/wav' },
+        // The stored media type comes from what the file turns out to be.
+        { content },
         { purpose, transcriptionModelId, modelId, knownNames },
       ),
     );
