@@ -258,16 +258,17 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     expect(events.map((e) => e.status)).toEqual(['PENDING', 'FAILED']);
   });
 
-  it('a refused sender is a permanent failure, not retried', async () => {
+  it('a sender refused at delivery ends as the check would have ended it (its status without paper, on paper when allowed), never retried', async () => {
     const recipient = testPersonnummer(11);
     await simulator.configure({ reachable: [recipient], rejectedSenders: ['212000-2411'] });
     const accepted = await send(sundsvall, { recipient, allowPaper: false });
     await worker().drain();
     // The reachability answer says the sender is not accepted; without paper, nothing is sent.
     expect(await inTenant(sundsvall, () => messages.get(accepted.id, all))).toMatchObject({ status: 'NO_CONTACT_WANTED' });
-    // Reachable and accepted at the check, but the operator refuses the delivery (applicationFault): FAILED at once, one request.
+    // Reachable and accepted at the check, but the operator refuses the sender at delivery (applicationFault):
+    // the same answer as at the check, so the same status (not FAILED: the letter is not at fault), one request.
     await simulator.configure({ rejectedSenders: [] });
-    const second = await send(sundsvall, { recipient, subject: 'Andra' });
+    const second = await send(sundsvall, { recipient, subject: 'Andra', allowPaper: false });
     const refusedOnDelivery: DigitalMailAdapters = {
       ...adapters,
       mailbox: {
@@ -279,10 +280,20 @@ describe('digital mail: acceptance and delivery pipeline', () => {
       },
     };
     await new DeliveryWorker(db(), directory, refusedOnDelivery, { now: clock.now }).drain();
-    const failed = await inTenant(sundsvall, () => messages.get(second.id, all));
-    expect(failed).toMatchObject({ status: 'FAILED', attempts: 1 });
-    expect(failed.statusDetail).toContain('SENDER_NOT_ACCEPTED');
+    const refused = await inTenant(sundsvall, () => messages.get(second.id, all));
+    expect(refused).toMatchObject({ status: 'NO_CONTACT_WANTED', channel: null });
+    expect(refused.statusDetail).toContain('SENDER_NOT_ACCEPTED');
+    expect(refused.statusDetail).toContain('paper is not allowed');
     expect((await simulator.records()).deliveryCounts[second.id]).toEqual({ accepted: 0, requests: 1 });
+    // With paper allowed, the refused letter goes on to paper, as it would have after the check.
+    await simulator.configure({ rejectedSenders: [] });
+    const third = await send(sundsvall, { recipient, subject: 'Tredje' });
+    await new DeliveryWorker(db(), directory, refusedOnDelivery, { now: clock.now }).drain();
+    const onPaper = await inTenant(sundsvall, () => messages.get(third.id, all));
+    expect(onPaper.status).not.toBe('FAILED');
+    expect(onPaper.statusDetail).toContain('SENDER_NOT_ACCEPTED');
+    expect(onPaper.statusDetail).toContain('sent on paper');
+    expect((await simulator.records()).deliveryCounts[third.id]).toEqual({ accepted: 0, requests: 1 });
   });
 
   it('a worker that dies after delivering leaves its lease; the next one redelivers and the operator keeps one letter', async () => {

@@ -4,7 +4,7 @@
  * answers the same protocol).
  */
 
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { KommunaError, MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 
 /** A fault worth retrying: the party was unreachable, overloaded (503) or timed out. */
 export class TransientAdapterError extends KommunaError {
@@ -18,6 +18,21 @@ export class PermanentAdapterError extends KommunaError {
   readonly code = 'ADAPTER_PERMANENT';
   readonly status = 502;
   override readonly exposeMessage = false;
+}
+
+/**
+ * The recipient's mailbox will not take this letter (the sender is no longer accepted, the account
+ * is pending, the recipient is a minor …), learnt only at delivery: `deliveryStatus` is what that
+ * amounts to, as the same answer at the reachability check would have. FAILED means the letter
+ * itself is at fault; any other status is routed like a reachability answer (to paper if allowed).
+ */
+export class RecipientRefusedError extends PermanentAdapterError {
+  constructor(
+    message: string,
+    readonly deliveryStatus: MailDeliveryStatus,
+  ) {
+    super(message);
+  }
 }
 
 export interface ReachabilityResult {

@@ -1,7 +1,8 @@
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
-import type { ReachabilityResult } from '../adapters/types';
+import { ReachabilityResult, UNDER_18_REASON } from '../adapters/types';
 
-export const UNDER_18 = 'RECIPIENT_UNDER_18';
+/** The reachability reason for a minor (the adapters' UNDER_18_REASON). */
+export const UNDER_18 = UNDER_18_REASON;
 
 export type RouteDecision =
   { next: 'DIGITAL'; mailboxOperator: string | null } | { next: 'PAPER'; why: string } | { final: MailDeliveryStatus; detail: string };

@@ -1,5 +1,5 @@
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
-import { PermanentAdapterError } from '../types';
+import { RecipientRefusedError } from '../types';
 
 /** Why Mina meddelanden (or we, before sending) refused a letter. */
 export type RefusalReason =
@@ -57,15 +57,12 @@ export const STATUS_FOR_REFUSAL: Record<RefusalReason, MailDeliveryStatus> = {
  * `deliveryStatus` say which; the message is safe to store as the letter's status detail (no
  * identity numbers).
  */
-export class MailboxRefusalError extends PermanentAdapterError {
-  readonly deliveryStatus: MailDeliveryStatus;
-
+export class MailboxRefusalError extends RecipientRefusedError {
   constructor(
     readonly reason: RefusalReason,
     message: string,
     readonly faultCode?: number,
   ) {
-    super(`${message} (${reason}${faultCode ? `, applicationFault ${faultCode}` : ''})`);
-    this.deliveryStatus = STATUS_FOR_REFUSAL[reason];
+    super(`${message} (${reason}${faultCode ? `, applicationFault ${faultCode}` : ''})`, STATUS_FOR_REFUSAL[reason]);
   }
 }

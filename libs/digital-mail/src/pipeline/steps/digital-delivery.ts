@@ -1,4 +1,5 @@
-import { ClaimedDelivery } from '../delivery-queue';
+import { RecipientRefusedError } from '../../adapters/types';
+import { ClaimedDelivery, DeliveryMove, DeliveryOutcome } from '../delivery-queue';
 import { MessageContent, readContents } from '../message-content';
 import { isAdapterError, recordFailure, StepContext } from './step-context';
 
@@ -17,6 +18,7 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
   if (rows.length === 0) return;
   const delivered: Array<{ job: ClaimedDelivery; transactionId: string }> = [];
   const failures: Array<{ job: ClaimedDelivery; error: Error }> = [];
+  const refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }> = [];
   let next = 0;
   const deliverNext = async (): Promise<void> => {
     while (next < rows.length) {
@@ -43,7 +45,9 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
         delivered.push({ job, transactionId });
       } catch (error) {
         if (!isAdapterError(error)) throw error;
-        failures.push({ job, error });
+        // The recipient's side refused (not the letter): routed as the reachability check would have.
+        if (error instanceof RecipientRefusedError && error.deliveryStatus !== 'FAILED') refusals.push({ job, error });
+        else failures.push({ job, error });
       }
     }
   };
@@ -69,7 +73,47 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
     result.sentDigitally += done;
     result.finished += done;
   }
+  if (refusals.length > 0) await routeRefusals(ctx, claimId, refusals);
   for (const { job, error } of failures) await recordFailure(ctx, claimId, [job], error);
   const crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (crashed) throw crashed.reason;
+}
+
+/**
+ * Letters the recipient's mailbox refused at delivery: to paper where paper is allowed (the
+ * municipality's setting and the letter's), otherwise finished with the status the refusal amounts
+ * to — never FAILED, which would tell the sender the letter was at fault.
+ */
+async function routeRefusals(ctx: StepContext, claimId: string, refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }>) {
+  const { tenant, queue, result } = ctx;
+  await ctx.database.transaction(async (em) => {
+    const ids = refusals.map((r) => r.job.message_id);
+    const paperAllowed = new Set<string>(
+      ctx.settings.paperFallback
+        ? (
+            (await em.query(`SELECT id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND allow_paper`, [
+              tenant.id,
+              ids,
+            ])) as Array<{
+              id: string;
+            }>
+          ).map((m) => m.id)
+        : [],
+    );
+    const moves: DeliveryMove[] = [];
+    const finals: DeliveryOutcome[] = [];
+    for (const { job, error } of refusals) {
+      if (paperAllowed.has(job.message_id))
+        moves.push({ messageId: job.message_id, stage: 'PAPER', detail: `${error.message}; sent on paper` });
+      else
+        finals.push({
+          messageId: job.message_id,
+          status: error.deliveryStatus,
+          channel: null,
+          detail: `${error.message}; paper is not allowed for this letter`,
+        });
+    }
+    await queue.advanceMany(em, tenant.id, claimId, moves);
+    result.finished += await queue.finishMany(em, tenant.id, claimId, finals);
+  });
 }
