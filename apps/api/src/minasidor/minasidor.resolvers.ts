@@ -1,4 +1,4 @@
-import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsOptions, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, ForbiddenError, Principal } from '@kommuna/platform-auth';
 import { CasePage, CitizenStatus, Minasidor } from '@kommuna/minasidor';
 import {
@@ -34,6 +34,19 @@ function partyOf(principal: Principal): string {
   return principal.partyId;
 }
 
+/** Company mode: the organisation a resident acts for (Mina ombud confirms it). */
+const AS_ORGANISATION: ArgsOptions = {
+  type: () => String,
+  nullable: true,
+  description: 'Company mode: an organisationsnummer or party id you represent',
+};
+/** Acting for another person (a private power of attorney in Mina ombud). */
+const AS_PERSON: ArgsOptions = {
+  type: () => String,
+  nullable: true,
+  description: 'Acting for another person: their party id (myRepresentedPersons)',
+};
+
 /** The citizen's own Mina sidor: cases from every member municipality, in their subject context. */
 @Resolver(() => Case)
 export class MinasidorCitizenResolver {
@@ -50,17 +63,9 @@ export class MinasidorCitizenResolver {
     @Args('status', { type: () => [CaseCitizenStatus], nullable: true, description: 'Only these citizen-facing statuses' })
     status: CitizenStatus[] | null,
     @Args('includeDrafts', { type: () => Boolean, defaultValue: false, description: 'Include drafts (Sparat)' }) includeDrafts: boolean,
-    @Args('asOrganisation', {
-      type: () => String,
-      nullable: true,
-      description: 'Company mode: an organisationsnummer or party id you represent',
-    })
+    @Args('asOrganisation', AS_ORGANISATION)
     asOrganisation: string | null,
-    @Args('asPerson', {
-      type: () => String,
-      nullable: true,
-      description: 'Acting for another person: their party id (myRepresentedPersons)',
-    })
+    @Args('asPerson', AS_PERSON)
     asPerson: string | null,
   ): Promise<CaseConnection> {
     return this.minasidor.citizens
@@ -73,17 +78,9 @@ export class MinasidorCitizenResolver {
   myCase(
     @CurrentPrincipal() principal: Principal,
     @Args('id', { type: () => ID, description: "The case's id" }) id: string,
-    @Args('asOrganisation', {
-      type: () => String,
-      nullable: true,
-      description: 'Company mode: an organisationsnummer or party id you represent',
-    })
+    @Args('asOrganisation', AS_ORGANISATION)
     asOrganisation: string | null,
-    @Args('asPerson', {
-      type: () => String,
-      nullable: true,
-      description: 'Acting for another person: their party id (myRepresentedPersons)',
-    })
+    @Args('asPerson', AS_PERSON)
     asPerson: string | null,
   ): Promise<Case> {
     return this.minasidor.citizens.myCase(partyOf(principal), id, { asOrganisation, asPerson });
@@ -113,17 +110,9 @@ export class MinasidorCitizenResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID, description: 'One of my cases' }) caseId: string,
     @Args('body', { description: "The reply's text" }) body: string,
-    @Args('asOrganisation', {
-      type: () => String,
-      nullable: true,
-      description: 'Company mode: an organisationsnummer or party id you represent',
-    })
+    @Args('asOrganisation', AS_ORGANISATION)
     asOrganisation: string | null,
-    @Args('asPerson', {
-      type: () => String,
-      nullable: true,
-      description: 'Acting for another person: their party id (myRepresentedPersons)',
-    })
+    @Args('asPerson', AS_PERSON)
     asPerson: string | null,
   ): Promise<Case> {
     return this.minasidor.citizens.reply(partyOf(principal), caseId, body, { asOrganisation, asPerson });
@@ -134,17 +123,9 @@ export class MinasidorCitizenResolver {
   markMyCaseMessagesRead(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID, description: 'One of my cases' }) caseId: string,
-    @Args('asOrganisation', {
-      type: () => String,
-      nullable: true,
-      description: 'Company mode: an organisationsnummer or party id you represent',
-    })
+    @Args('asOrganisation', AS_ORGANISATION)
     asOrganisation: string | null,
-    @Args('asPerson', {
-      type: () => String,
-      nullable: true,
-      description: 'Acting for another person: their party id (myRepresentedPersons)',
-    })
+    @Args('asPerson', AS_PERSON)
     asPerson: string | null,
   ): Promise<number> {
     return this.minasidor.citizens.markMessagesRead(partyOf(principal), caseId, { asOrganisation, asPerson });
