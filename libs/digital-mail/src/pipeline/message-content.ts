@@ -6,6 +6,8 @@ export interface MessageContent {
   subject: string;
   body: string | null;
   bodyFormat: 'TEXT' | 'HTML';
+  /** The letter's language, as the sender gave it. */
+  language: 'sv' | 'en';
   supportInfo: Record<string, string>;
   sendBatchId: string | null;
   attachments: Array<{ filename: string; sha256: string; content: Buffer }>;
@@ -16,6 +18,7 @@ interface MessageContentRow {
   subject: string;
   body: string | null;
   body_format: MessageContent['bodyFormat'];
+  language: MessageContent['language'];
   support_info: Record<string, string>;
   send_batch_id: string | null;
 }
@@ -32,7 +35,7 @@ export const toBuffer = (value: unknown): Buffer => (Buffer.isBuffer(value) ? va
 /** The letters' content with the attachments of the given delivery modes, two statements for any number of letters. */
 export async function readContents(em: EntityManager, tenantId: string, ids: string[], modes: string[]): Promise<MessageContent[]> {
   const messages = await em.query(
-    `SELECT id, subject, body, body_format, support_info, send_batch_id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+    `SELECT id, subject, body, body_format, language, support_info, send_batch_id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
     [tenantId, ids],
   );
   const attachments = await em.query(
@@ -45,6 +48,7 @@ export async function readContents(em: EntityManager, tenantId: string, ids: str
     subject: m.subject,
     body: m.body,
     bodyFormat: m.body_format,
+    language: m.language,
     supportInfo: m.support_info,
     sendBatchId: m.send_batch_id,
     attachments: attachments

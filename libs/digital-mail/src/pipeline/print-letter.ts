@@ -18,6 +18,8 @@ export interface LetterContent {
   body: string;
   supportInfo: Record<string, string>;
   date: Date;
+  /** The letter's language: the PDF names it, so software that reads it aloud uses the right voice. */
+  language: 'sv' | 'en';
   /** PDFs to append after the letter (those allowed on paper). */
   attachments: Buffer[];
 }
@@ -26,6 +28,7 @@ export interface LetterContent {
 export async function renderPrintLetter(content: LetterContent): Promise<{ pdf: Buffer; pageCount: number }> {
   const doc = await PDFDocument.create();
   doc.setTitle(content.subject);
+  doc.setLanguage(content.language === 'en' ? 'en-GB' : 'sv-SE');
   doc.setProducer('Kommuna digital mail');
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);

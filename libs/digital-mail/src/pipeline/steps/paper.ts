@@ -129,6 +129,7 @@ async function addressAndRender(
       body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
       supportInfo: content.supportInfo,
       date: queue.now(),
+      language: content.language,
       attachments: content.attachments.map((a) => a.content),
     });
     rendered.push({ job, content, letter });
