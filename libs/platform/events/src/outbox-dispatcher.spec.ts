@@ -208,7 +208,20 @@ describe('transactional outbox', () => {
   });
 
   it("hands a batch handler all of a batch's events of its types at once, in order", async () => {
-    for (let n = 1; n <= 4; n++) await emit(sundsvall, n % 2 ? 'test.odd' : 'test.even', { n });
+    // Each a millisecond apart: events written in the same clock tick have no order of their own
+    // (PGlite's clock can tick in whole milliseconds), and this test is about the order.
+    const start = Date.now();
+    for (let n = 1; n <= 4; n++)
+      await inTenant(sundsvall, () =>
+        db().transaction((em) =>
+          em.query(`INSERT INTO outbox_event (tenant_id, type, source, data, occurred_at) VALUES ($1, $2, '/test', $3, $4)`, [
+            sundsvall.id,
+            n % 2 ? 'test.odd' : 'test.even',
+            JSON.stringify({ n }),
+            new Date(start + n),
+          ]),
+        ),
+      );
     const batches: number[][] = [];
     const single: number[] = [];
     const handlers: EventHandler[] = [
