@@ -250,10 +250,16 @@ async function summaries(drafts: AiDrafts, tenant: Tenant, simulator: ModelSimul
   await replay(simulator.url, simulator.received.slice(warmUp), SUMMARY_IN_FLIGHT);
   const pipeline: number[] = [];
   const bare: number[] = [];
+  const busy: number[] = [];
   let requests: SimulatorRequest[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const before = simulator.received.length;
+    const cpu = process.cpuUsage();
+    const wall = performance.now();
     pipeline.push(await run(SUMMARIES));
+    const used = process.cpuUsage(cpu);
+    // How busy this process was: below one core, the summaries wait on PostgreSQL rather than on JavaScript.
+    busy.push((used.user + used.system) / 1000 / (performance.now() - wall));
     requests = simulator.received.slice(before);
     bare.push(requests.length / (await replay(simulator.url, requests, SUMMARY_IN_FLIGHT)));
     log(
@@ -271,6 +277,7 @@ async function summaries(drafts: AiDrafts, tenant: Tenant, simulator: ModelSimul
     requestsPerSecond: pipeline.map((v) => round(v, 0)),
     bareRequestsPerSecond: bare.map((v) => round(v, 0)),
     ratio: round(best / bestBare, 3),
+    processCpuShare: busy.map((v) => round(v, 2)),
   };
 }
 
@@ -354,7 +361,7 @@ async function main(): Promise<void> {
         `Load average (1 min) ${round(loadBefore, 1)} at the start and ${round(loadAfter, 1)} at the end, on ${machine.cores} cores: other work shares the machine, so the figures are of this run; the pipeline and the bare client alternate in each round, and each keeps its best round.`,
         `Transcription: a ${t.audioMinutes}-minute speech-like WAV (${t.recordingMb} MB, 16 kHz mono; voiced syllables and noise bursts in utterances, pauses of 0.2–3.5 s); voice activity found ${t.speechMinutes} min of speech in ${t.chunks} chunks of at most 300 s, sent as ${t.transcriptionRequests} transcription requests (${t.uploadedMb} MB) and ${t.chatRequests} chat completion for the note. Each round's exact requests (the same files, models and messages, as the simulator received them) are then sent bare with fetch, one after another as the pipeline sends them: that time is the simulator's own share (and a client's least), the rest is the pipeline's overhead. Rounds (s): pipeline ${t.pipelineSeconds.join(', ')}; bare ${t.bareSeconds.join(', ')}.`,
         `Of the overhead, decoding the WAV takes ${t.decodeSecondsPerAudioMinute} s and voice activity detection with chunking ${t.vadSecondsPerAudioMinute} s per audio minute (measured alone); the rest is cutting each chunk into its own WAV, the multipart upload through the client, pseudonymising, the draft with its recording (${t.recordingMb} MB stored in PostgreSQL) and the audit entry.`,
-        `Summaries: ${s.summaries} per round over ${s.cases} cases (26 labelled lines, a party with personnummer and name each; prompts of ${s.meanPromptBytes} bytes on average), ${s.inFlight} in flight: case read, model routing, pseudonymising, the chat completion, restoring, and the draft and audit entry written in one transaction. The bare client posts the same chat completions with as many in flight, no database. The ratio is best round to best round.`,
+        `Summaries: ${s.summaries} per round over ${s.cases} cases (26 labelled lines, a party with personnummer and name each; prompts of ${s.meanPromptBytes} bytes on average), ${s.inFlight} in flight: case read, model routing, pseudonymising, the chat completion, restoring, and the draft and audit entry written in one transaction. The bare client posts the same chat completions with as many in flight, no database. The ratio is best round to best round. The measuring process (pipeline and simulator) used ${s.processCpuShare.join(', ')} of one core in the pipeline's rounds: the rest of the time it waited, on PostgreSQL (the model routing read, the draft, its audit entry and the read-back in one transaction per summary) on a machine whose cores other work also used.`,
       ],
     };
     writeResult(result);
