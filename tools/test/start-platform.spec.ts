@@ -75,7 +75,8 @@ describe('npm start (tools/scripts/start-platform.mjs) on ports from the environ
   it('prints in its banner the ports each process bound', () => {
     const banner = output().slice(output().indexOf('Kommuna is running'));
     expect(banner).toContain(`GraphQL                  http://127.0.0.1:${api}/graphql\n`);
-    expect(banner).toContain(`identity provider        http://127.0.0.1:${devIdp}/realms/kommuna\n`);
+    // dev-idp serves the test e-legitimation's realm beside the platform's (docs/keycloak.md).
+    expect(banner).toContain(`identity provider        http://127.0.0.1:${devIdp}/realms/eid, http://127.0.0.1:${devIdp}/realms/kommuna\n`);
     expect(banner).toContain(`steering group portal    http://127.0.0.1:${portal}\n`);
     expect(banner).toContain(`digital-mail simulator   http://127.0.0.1:${simulator}\n`);
     expect(banner).not.toMatch(/:300[0-4]\b/);

@@ -320,6 +320,7 @@ describe('isolation, adversarially', () => {
   const COMPANY = '556016-0680';
   const MINASIDOR_MUTATIONS = [
     'markMyCaseMessagesRead',
+    'messageResident',
     'postCaseMessage',
     'recordCaseDecision',
     'recordCaseStatus',
@@ -416,6 +417,9 @@ describe('isolation, adversarially', () => {
           { id: secrets.case, p: erik },
         ],
       ],
+      // A case worker writes to the resident on a case of their own unit only: Timrå's staff (also
+      // addressing Sundsvall) reach none of Sundsvall's.
+      messageResident: [['mutation($id: ID!) { messageResident(caseId: $id, body: "Falskt") { id } }', { id }]],
       markMyCaseMessagesRead: [
         ['mutation($id: ID!, $org: String) { markMyCaseMessagesRead(caseId: $id, asOrganisation: $org) }', { id, org: COMPANY }],
         ['mutation($id: ID!) { markMyCaseMessagesRead(caseId: $id) }', { id: secrets.case }],
