@@ -15,7 +15,7 @@ module.exports = {
   // A few current dependencies ship ESM only (they require Node 22; Node 20.19 loads them through
   // require(esm), which jest's module system does not): compile just those to CommonJS.
   transformIgnorePatterns: [
-    '/node_modules/(?!(cookie|content-disposition|jose|canonicalize|ogg-opus-decoder|opus-decoder|mpg123-decoder|codec-parser|@wasm-audio-decoders|@eshaz)/)',
+    '/node_modules/(?!(cookie|content-disposition|jose|openid-client|oauth4webapi|canonicalize|ogg-opus-decoder|opus-decoder|mpg123-decoder|codec-parser|@wasm-audio-decoders|@eshaz)/)',
   ],
   transform: {
     '^.+/node_modules/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],

@@ -7,3 +7,4 @@ export * from './row-level-security';
 export * from './keycloak-process';
 export * from './test-eid-login';
 export * from './pdf-text';
+export * from './realm-login';
