@@ -4,7 +4,8 @@ import type { ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { FieldError, FormDefinitionInvalidError } from './errors';
-import { checkLogic, escapePointer } from './logic/json-logic';
+import { escapePointer } from '@kommuna/shared-json-logic';
+import { checkLogic } from './logic/json-logic';
 import { PREFILL_SOURCES, PREFILLABLE_KINDS } from './prefill';
 
 /** Content types an attachment may have; detected from its bytes, never from its name. */

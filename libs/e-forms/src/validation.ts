@@ -2,7 +2,8 @@ import type { ErrorObject } from 'ajv';
 import { unprintableCharacters } from '@kommuna/shared-accessible-pdf';
 import { dataValidator, FormDefinition, fieldsOf } from './definition';
 import { FieldError } from './errors';
-import { escapePointer, evaluateLogic } from './logic/json-logic';
+import { escapePointer } from '@kommuna/shared-json-logic';
+import { evaluateLogic } from './logic/json-logic';
 
 export type Language = 'sv' | 'en';
 export const LANGUAGES: readonly Language[] = ['sv', 'en'];

@@ -1,42 +1,15 @@
-import * as jsonLogic from 'json-logic-js';
 import { z } from 'zod';
+import { JSON_LOGIC_OPERATORS, logicHolds, logicProblems } from '@kommuna/shared-json-logic';
 import { INBOUND_EVENT_CONTRACTS, VERSIONED_EVENT_TYPE } from '@kommuna/shared-service-contracts';
 import { RuleProblem, RuleValidationError } from './errors';
 
 /**
- * The JSON Logic a rule's condition may use: comparisons, logic, arithmetic and list tests over
- * the event. Left out: `log` (writes to the console), string building and map/reduce, which a
- * yes-or-no question about one event does not need.
+ * The JSON Logic a rule's condition may use: the shared allow-list less string building and
+ * map/filter/reduce, which a yes-or-no question about one event does not need.
  */
-const OPERATORS = new Set([
-  'var',
-  'missing',
-  'missing_some',
-  'if',
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '!',
-  '!!',
-  'or',
-  'and',
-  '>',
-  '>=',
-  '<',
-  '<=',
-  'max',
-  'min',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  'in',
-  'some',
-  'all',
-  'none',
-]);
+const CONDITION_OPERATORS: ReadonlySet<string> = new Set(
+  [...JSON_LOGIC_OPERATORS].filter((op) => !['?:', 'cat', 'substr', 'merge', 'map', 'filter', 'reduce'].includes(op)),
+);
 const MAX_DEPTH = 20;
 /** Where a condition's `var` may look: the event's CloudEvents attributes and its data. */
 const EVENT_ROOTS = ['type', 'source', 'subject', 'time', 'data'];
@@ -123,42 +96,14 @@ export const RuleDefinitionSchema = z
 export type RuleDefinitionInput = z.input<typeof RuleDefinitionSchema>;
 export type RuleDefinition = z.output<typeof RuleDefinitionSchema>;
 
-/** The problems of a condition: only allowed operators, `var` only into the event, not too deep. */
+/** The problems of a condition: only allowed operators, names read only from the event, not too deep. */
 export function conditionProblems(logic: unknown): RuleProblem[] {
-  const problems: RuleProblem[] = [];
-  const walk = (node: unknown, at: string, depth: number, scoped: boolean): void => {
-    if (depth > MAX_DEPTH) return void problems.push({ path: at, message: `nested deeper than ${MAX_DEPTH} levels` });
-    if (node === null || ['string', 'number', 'boolean'].includes(typeof node)) return;
-    if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${at}/${i}`, depth + 1, scoped));
-    if (typeof node !== 'object') return void problems.push({ path: at, message: 'is not JSON' });
-    const keys = Object.keys(node);
-    if (keys.length !== 1)
-      return void problems.push({ path: at, message: `a JSON Logic operation has one operator key, found ${keys.length}` });
-    const [op] = keys;
-    const args = (node as Record<string, unknown>)[op];
-    if (!OPERATORS.has(op))
-      return void problems.push({ path: `${at}/${op}`, message: `unknown or disallowed JSON Logic operator "${op}"` });
-    if (op === 'var' && !scoped) {
-      const name = Array.isArray(args) ? args[0] : args;
-      const root = typeof name === 'string' ? name.split('.')[0] : undefined;
-      if (!root || !EVENT_ROOTS.includes(root))
-        problems.push({
-          path: `${at}/var`,
-          message: `reads the event: ${EVENT_ROOTS.join(', ')} (e.g. data.level), not "${String(name)}"`,
-        });
-      return;
-    }
-    // Inside some/all/none, `var` names the current item.
-    const inner = scoped || ['some', 'all', 'none'].includes(op);
-    if (Array.isArray(args) && ['some', 'all', 'none'].includes(op)) {
-      walk(args[0], `${at}/${op}/0`, depth + 1, scoped);
-      args.slice(1).forEach((a, i) => walk(a, `${at}/${op}/${i + 1}`, depth + 1, true));
-      return;
-    }
-    walk(args, `${at}/${op}`, depth + 1, inner);
-  };
-  walk(logic, 'condition', 0, false);
-  return problems;
+  return logicProblems(logic, 'condition', {
+    operators: CONDITION_OPERATORS,
+    maxDepth: MAX_DEPTH,
+    refuseName: (name) =>
+      EVENT_ROOTS.includes(name.split('.')[0]) ? undefined : `reads the event: ${EVENT_ROOTS.join(', ')} (e.g. data.level), not "${name}"`,
+  });
 }
 
 /** A definition checked in full: its shape, its condition, and that its event type is known (shared or the municipality's). */
@@ -190,9 +135,12 @@ export interface RuleEventView {
   data: Record<string, unknown>;
 }
 
-/** Whether a condition holds for an event: JSON Logic's truthiness, as e-forms' conditions. */
+/**
+ * Whether a condition holds for an event: JSON Logic's truthiness, as e-forms' conditions; one that
+ * cannot be evaluated on this event (e.g. arithmetic on a missing field) does not hold.
+ */
 export function conditionHolds(condition: unknown, event: RuleEventView): boolean {
-  return Boolean(jsonLogic.apply(condition as jsonLogic.RulesLogic, event as unknown as Record<string, unknown>));
+  return logicHolds(condition, event);
 }
 
 /** The value at a dotted path in the event, e.g. data.area. */

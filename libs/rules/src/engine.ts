@@ -60,7 +60,7 @@ export class RuleEngine implements EventHandler {
       [tenantId, inbound.type],
     );
     for (const rule of rules) {
-      if (!holds(rule.definition.condition, view)) continue;
+      if (!conditionHolds(rule.definition.condition, view)) continue;
       const firingId = randomUUID();
       const [fired] = await em.query(
         `INSERT INTO rule_firing (tenant_id, id, rule_id, rule_key, rule_version, inbound_event_id, event_source, event_id, event_type, action_kind, outcome)
@@ -203,15 +203,6 @@ export class RuleEngine implements EventHandler {
         return { eventId, letterId };
       }
     }
-  }
-}
-
-/** A condition that cannot be evaluated on this event (e.g. arithmetic on a missing field) does not hold. */
-function holds(condition: unknown, view: RuleEventView): boolean {
-  try {
-    return conditionHolds(condition, view);
-  } catch {
-    return false;
   }
 }
 
