@@ -6,8 +6,8 @@ import { loadPortalConfig } from '../config';
 import { buildPortal } from '../server';
 
 // The portal's login against a crafted identity provider (a test realm whose token endpoint answers
-// what each test says): id_tokens that are not for this login, this client or from this realm are
-// refused before a session exists; renewal by refresh token, and its refusal.
+// what each test says): a refused id_token leaves no session; renewal by refresh token, once for
+// concurrent requests, and its refusal.
 describe('portal OpenID Connect client', () => {
   let realm: TestRealm;
   let api: Server;
@@ -94,19 +94,10 @@ describe('portal OpenID Connect client', () => {
     await portal.close();
   });
 
+  // Each way an id_token can fail is the client library's test (@kommuna/platform-oidc-client); here: the portal stores nothing.
   it.each([
     ['another login’s nonce', (nonce: string) => ({ id_token: idToken(`${nonce}-other`) })],
-    ['no nonce', () => ({ id_token: idToken(undefined) })],
-    ['another issuer', (nonce: string) => ({ id_token: idToken(nonce, { iss: 'http://127.0.0.1:1/realms/other' }) })],
-    ['another audience', (nonce: string) => ({ id_token: idToken(nonce, { aud: 'kommuna-other-app', azp: 'kommuna-other-app' }) })],
-    [
-      'an expired id_token',
-      (nonce: string) => ({
-        id_token: idToken(nonce, { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
-      }),
-    ],
     ['a forged signature', (nonce: string) => ({ id_token: realm.forgedToken({ sub: SUBJECT, aud: 'kommuna-web', nonce }) })],
-    ['no id_token', () => ({})],
     [
       'an access token for someone else',
       (nonce: string) => ({ id_token: idToken(nonce), access_token: accessToken({ sub: 'someone-else' }) }),

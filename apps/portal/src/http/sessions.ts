@@ -1,22 +1,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { OidcTokens, OidcUser } from '@kommuna/platform-oidc-client';
 
-export interface PortalUser {
-  subject: string;
-  name: string;
-  roles: string[];
-}
+/** Who is logged in: the subject of the checked id_token, name and realm roles (@kommuna/platform-oidc-client). */
+export type PortalUser = OidcUser;
 
-/** The realm's tokens a session holds (server-side only). */
-export interface SessionTokens {
-  accessToken: string;
-  /** When the access token expires (ms since epoch): it is renewed with the refresh token then. */
-  accessTokenExpiresAt: number;
-  refreshToken?: string;
-  /** When the realm says the refresh token expires (Keycloak's refresh_expires_in), if it says. */
-  refreshTokenExpiresAt?: number;
-  /** The id_token, sent back to the realm as hint at logout. */
-  idToken?: string;
-}
+/** The realm's tokens a session holds (server-side only); the id_token goes back to the realm as hint at logout. */
+export type SessionTokens = OidcTokens;
 
 export interface Session extends SessionTokens {
   id: string;

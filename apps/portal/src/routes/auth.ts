@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-import { LoginFailedError, newLoginChecks, redirectUri } from '../http/oidc';
+import { IdentityProviderUnavailableError, LoginFailedError, newLoginChecks } from '@kommuna/platform-oidc-client';
+import type { PortalConfig } from '../config';
 import { mayUsePortal, SessionStoreFullError } from '../http/sessions';
 import { messagePage } from '../pages/message';
 import { localPath, LOGIN_COOKIE, LOGOUT_COOKIE, PortalKit, SESSION_COOKIE } from './kit';
 
+/** The portal's one redirect URI at the realm: logins come back here, and so do logouts (with their state). */
+const redirectUri = (config: Pick<PortalConfig, 'publicUrl'>) => `${config.publicUrl}/auth/callback`;
+
 /**
- * Login and logout at the realm (openid-client: authorization code + PKCE, the id_token checked;
- * RP-initiated logout with the id_token as hint). The tokens stay on the server; the browser holds
- * an opaque session id.
+ * Login and logout at the realm (@kommuna/platform-oidc-client: authorization code + PKCE, state
+ * and nonce, the id_token checked; RP-initiated logout with the id_token as hint). The tokens stay
+ * on the server; the browser holds an opaque session id.
  */
 export const authRoutes: FastifyPluginAsync<PortalKit> = async (app, kit) => {
   const { config, logger, sessions, realm, context, send, setCookie, clearCookie, cookiesOf } = kit;
@@ -17,9 +21,9 @@ export const authRoutes: FastifyPluginAsync<PortalKit> = async (app, kit) => {
     const checks = newLoginChecks();
     let url: string;
     try {
-      url = await realm.authorizationUrl(checks);
+      url = await realm.authorizationUrl({ redirectUri: redirectUri(config), checks, language: kit.langOf(request) });
     } catch (error) {
-      if (!(error instanceof LoginFailedError)) throw error;
+      if (!(error instanceof IdentityProviderUnavailableError)) throw error;
       logger.event('error', 'portal login failed', { error: error.message });
       const ctx = context(request);
       return send(reply, 502, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
@@ -64,6 +68,10 @@ export const authRoutes: FastifyPluginAsync<PortalKit> = async (app, kit) => {
         logger.event('error', 'portal login refused', { reason: error.message });
         return send(reply.header('retry-after', '60'), 503, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
       }
+      if (error instanceof IdentityProviderUnavailableError) {
+        logger.event('error', 'portal login failed', { error: error.message });
+        return send(reply, 502, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
+      }
       if (!(error instanceof LoginFailedError)) throw error;
       logger.event('warn', 'portal login failed', { error: error.message });
       return send(reply, 400, ctx, messagePage(ctx.lang, 'errorTitle', 'errorText'));
@@ -84,7 +92,7 @@ export const authRoutes: FastifyPluginAsync<PortalKit> = async (app, kit) => {
     const state = randomBytes(24).toString('base64url');
     let url: string | undefined;
     try {
-      url = await realm.logoutUrl(session.idToken, redirectUri(config), state);
+      url = await realm.logoutUrl({ idToken: session.idToken, postLogoutRedirectUri: redirectUri(config), state });
     } catch (error) {
       logger.event('warn', 'portal logout at the realm skipped', { subject: session.user.subject, error: (error as Error).message });
     }

@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { OidcClient } from '@kommuna/platform-oidc-client';
 import type { PortalConfig } from '../config';
 import { PortalData } from '../data';
 import { Html, layout, PageContext } from '../html';
 import { ApiClient, ApiError } from '../http/api-client';
-import { RealmClient } from '../http/oidc';
 import { csrfMatches, Session, SessionStore, SessionTokens } from '../http/sessions';
 import { Lang, LANGS, t } from '../i18n';
 import { messagePage } from '../pages/message';
@@ -42,7 +42,7 @@ export function createPortalKit(config: PortalConfig, options: PortalOptions = {
   const logger = options.logger ?? new JsonLogger('info');
   const now = options.now ?? (() => new Date());
   const sessions = new SessionStore(() => now().getTime());
-  const realm = new RealmClient(config, () => now().getTime());
+  const realm = new OidcClient({ issuer: config.realmUrl, clientId: config.clientId, now: () => now().getTime() });
   /** Renewals under way, by session id: concurrent requests of one session share one (a refresh token may be single-use). */
   const renewals = new Map<string, Promise<Session | undefined>>();
   const data = new PortalData(new ApiClient(config));
@@ -78,8 +78,8 @@ export function createPortalKit(config: PortalConfig, options: PortalOptions = {
     if (!renewal) {
       renewal = realm
         .refresh(session, session.user.subject)
-        .then((tokens) => {
-          if (tokens) return sessions.renew(session.id, tokens, sessionEnd(tokens));
+        .then((renewed) => {
+          if (renewed) return sessions.renew(session.id, renewed.tokens, sessionEnd(renewed.tokens));
           sessions.delete(session.id);
           logger.event('info', 'portal session ended', { subject: session.user.subject, reason: 'renewal refused' });
           return undefined;
