@@ -81,6 +81,38 @@ describe('LeaseQueue', () => {
     expect((await claim(q, ange, 'many', 100)).rows).toHaveLength(50);
   });
 
+  it('takes at most perGroup.limit jobs of one group, so one backlog does not fill the claim', async () => {
+    const backlog = await addJobs(sundsvall, 'group-a', 30);
+    const small = [...(await addJobs(sundsvall, 'group-b', 5)), ...(await addJobs(sundsvall, 'group-c', 5))];
+    const q = queue();
+    const claimGrouped = (limit: number) =>
+      inTenant(sundsvall, () =>
+        q.claim(sundsvall.id, () => `kind LIKE 'group-%' AND completed_at IS NULL`, limit, undefined, { column: 'kind', limit: 6 }),
+      );
+    const countByKind = (rows: TestJob[]) => rows.reduce<Record<string, number>>((n, r) => ({ ...n, [r.kind]: (n[r.kind] ?? 0) + 1 }), {});
+    const first = await claimGrouped(20);
+    expect(countByKind(first.rows)).toEqual({ 'group-a': 6, 'group-b': 5, 'group-c': 5 });
+    // The backlog's oldest six, not any six.
+    expect(
+      first.rows
+        .filter((r) => r.kind === 'group-a')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(backlog.slice(0, 6).sort());
+    expect(
+      first.rows
+        .filter((r) => r.kind !== 'group-a')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(small.sort());
+    // The overall limit still holds, and what was locked but not taken is claimed next.
+    const second = await claimGrouped(4);
+    expect(second.rows.map((r) => r.id).sort()).toEqual(backlog.slice(6, 10).sort());
+    await expect(q.claim(sundsvall.id, () => 'true', 1, undefined, { column: 'kind; DROP TABLE test_job', limit: 1 })).rejects.toThrow(
+      /not a plain column name/,
+    );
+  });
+
   it('records a failure only under its claim: back with a backoff while attempts remain, handed back once they are spent', async () => {
     const [a, b] = await addJobs(sundsvall, 'fail', 2);
     const q = queue({ maxAttempts: 2 });

@@ -37,6 +37,14 @@ export interface LeaseQueueOptions {
 /** A placeholder for a value in a claim's extra condition: `param('DIGITAL')` gives `$6`. */
 export type Param = (value: unknown) => string;
 
+/** A cap on how many jobs of one group (e.g. one webhook subscription) a claim takes. */
+export interface PerGroupLimit {
+  /** The grouping column, e.g. subscription_id. */
+  readonly column: string;
+  /** Jobs of one group a claim takes at most. */
+  readonly limit: number;
+}
+
 export interface Claim<Row> {
   /** Marks the holder: a result is recorded only `WHERE claim_id = <claimId>`. */
   readonly claimId: string;
@@ -94,15 +102,19 @@ export class LeaseQueue<Row extends object> {
   /**
    * Claims at most `limit` due jobs of the current tenant that also meet `where` (e.g. a stage),
    * in one transaction; `read` runs in that transaction with the claimed keys (e.g. to read their
-   * content in the same snapshot). Runs in the caller's tenant context.
+   * content in the same snapshot). With `perGroup`, at most that many jobs of one group (e.g. of
+   * one webhook subscription), so one group's backlog does not fill the claim. Runs in the
+   * caller's tenant context.
    */
   async claim(
     tenantId: string,
     where: (param: Param) => string,
     limit: number,
     read?: (em: EntityManager, keys: string[]) => Promise<void>,
+    perGroup?: PerGroupLimit,
   ): Promise<Claim<Row>> {
     const { table, key, order } = this.spec;
+    if (perGroup && !IDENTIFIER.test(perGroup.column)) throw new Error(`LeaseQueue: "${perGroup.column}" is not a plain column name`);
     const claimId = randomUUID();
     const now = this.now();
     const params: unknown[] = [tenantId, claimId, now, new Date(now.getTime() + this.leaseMs), limit];
@@ -112,6 +124,23 @@ export class LeaseQueue<Row extends object> {
     };
     const condition = where(param);
     const returning = [key, ...this.spec.returning].map((c) => `t.${c}`).join(', ');
+    const dueRows = `SELECT ${key} FROM ${table}
+              WHERE tenant_id = $1 AND (${condition}) AND next_attempt_at <= $3
+              ORDER BY ${order} LIMIT $5 FOR UPDATE SKIP LOCKED`;
+    let due = dueRows;
+    if (perGroup) {
+      // The oldest due rows (a few claims' worth) locked once, ranked within their group, and at
+      // most perGroup.limit of each taken. Rows locked but not taken are free again at commit.
+      const columns = [...new Set([key, perGroup.column, ...order.split(', ').map((part) => part.split(' ')[0])])].join(', ');
+      const scan = param(Math.max(limit * 4, 100));
+      const cap = param(perGroup.limit);
+      due = `SELECT ${key} FROM (
+               SELECT ${columns}, row_number() OVER (PARTITION BY ${perGroup.column} ORDER BY ${order}) AS group_rank FROM (
+                 SELECT ${columns} FROM ${table}
+                  WHERE tenant_id = $1 AND (${condition}) AND next_attempt_at <= $3
+                  ORDER BY ${order} LIMIT ${scan} FOR UPDATE SKIP LOCKED) locked) ranked
+              WHERE group_rank <= ${cap} ORDER BY ${order} LIMIT $5`;
+    }
     const rows = await this.database.transaction(async (em) => {
       const claimed = returnedRows<Row>(
         await em.query(
@@ -119,10 +148,7 @@ export class LeaseQueue<Row extends object> {
           // … FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery for each row it updates,
           // and each rescan skips the rows this statement already updated and takes the next ones:
           // a claim of 100 took all 250 due rows (PGlite and PostgreSQL 15 alike), so no batch size held.
-          `WITH due AS MATERIALIZED (
-             SELECT ${key} FROM ${table}
-              WHERE tenant_id = $1 AND (${condition}) AND next_attempt_at <= $3
-              ORDER BY ${order} LIMIT $5 FOR UPDATE SKIP LOCKED)
+          `WITH due AS MATERIALIZED (${due})
            UPDATE ${table} t SET claim_id = $2, next_attempt_at = $4
              FROM due WHERE t.tenant_id = $1 AND t.${key} = due.${key}
            RETURNING ${returning}`,

@@ -9,7 +9,7 @@ import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { TENANT_EXTENSION } from '../cloud-event';
 import { OutboxDispatcher } from '../outbox-dispatcher';
-import { recordEvent } from '../record-event';
+import { recordEvent, recordEvents } from '../record-event';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, WebhookDeliveryWorker } from './delivery-worker';
 import { WebhookFanOut } from './fan-out';
 import { WEBHOOKS_DATABASE_SCHEMA } from './schema';
@@ -58,14 +58,24 @@ describe('webhooks', () => {
   let timra: Tenant;
   /** Only the ten-minute outage test's: no other test's subscription (a hanging receiver) shares its events. */
   let ange: Tenant;
+  /** Only the concurrent-claims and fairness tests': their own subscriptions and backlogs. */
+  let kramfors: Tenant;
+  let solleftea: Tenant;
   let slugOf: (id: string) => string | undefined;
   let subscriptions: WebhookSubscriptions;
   const receivers: Array<{ close(): Promise<void> }> = [];
   let n = 0;
 
   beforeAll(async () => {
-    [sundsvall, timra, ange] = await createTestTenants(db(), { slug: 'sundsvall' }, { slug: 'timra' }, { slug: 'ange' });
-    const slugs = new Map([sundsvall, timra, ange].map((t) => [t.id, t.slug]));
+    [sundsvall, timra, ange, kramfors, solleftea] = await createTestTenants(
+      db(),
+      { slug: 'sundsvall' },
+      { slug: 'timra' },
+      { slug: 'ange' },
+      { slug: 'kramfors' },
+      { slug: 'solleftea' },
+    );
+    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea].map((t) => [t.id, t.slug]));
     slugOf = (id) => slugs.get(id);
     subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
   });
@@ -325,6 +335,88 @@ describe('webhooks', () => {
     const [timedOut] = await as(sundsvall, () => subscriptions.deliveries(slowSub.subscription.id));
     expect(timedOut).toMatchObject({ status: 'PENDING', attempts: 1, lastStatusCode: null, lastError: 'no answer within 2000 ms' });
   });
+
+  /** `count` events of `type` in one transaction. */
+  const emitMany = (tenant: Tenant, count: number, type: string = EVENT_TYPES.formSubmissionReceived) =>
+    as(tenant, () =>
+      db().transaction((em) =>
+        recordEvents(
+          em,
+          Array.from({ length: count }, () => {
+            const id = `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
+            return {
+              type,
+              source: '/e-forms',
+              subject: id,
+              data: { submissionId: id, errandNumber: `E-${n}`, formId: 'f', receivedAt: '2026-03-01T10:00:00.000Z', subjectPartyId: null },
+            };
+          }),
+        ),
+      ),
+    );
+
+  it('never sends a delivery twice when several workers claim the same backlog at once', async () => {
+    const hook = await receiver();
+    const subs = [];
+    for (let i = 0; i < 3; i++)
+      subs.push((await as(kramfors, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'))).subscription);
+    await emitMany(kramfors, 100);
+    await publish();
+    // Three workers (as three replicas would), small claims, so many claims race for the same rows.
+    const workers = [0, 1, 2].map(() => worker({ batchSize: 15, perSubscription: 4, maxInFlight: 12 }));
+    const sent = await Promise.all(workers.map((w) => w.drain()));
+    expect(sent.reduce((a, b) => a + b, 0)).toBe(300);
+    const ids = hook.received.map((r) => r.headers['webhook-id']);
+    expect(ids).toHaveLength(300);
+    expect(new Set(ids).size).toBe(300);
+    for (const sub of subs) {
+      const log = await as(kramfors, () => subscriptions.deliveries(sub.id, { first: 200 }));
+      expect(log).toHaveLength(100);
+      expect(log.every((d) => d.status === 'DELIVERED' && d.attempts === 1)).toBe(true);
+    }
+  });
+
+  it("keeps one municipality's backlog to a slow receiver from holding up another's, and holds only a few of it at a time", async () => {
+    const slow = await receiver(() => 'hang');
+    const fast = await receiver();
+    const slowSub = await as(kramfors, () => subscriptions.create({ url: slow.url, eventTypes: [COMPLETION] }, 'a'));
+    const fastSub = await as(solleftea, () => subscriptions.create({ url: fast.url, eventTypes: [COMPLETION] }, 'a'));
+    // The slow municipality's backlog is older, so a claim in order of due time would take it first.
+    await emitMany(kramfors, 60, EVENT_TYPES.formCompletionRequested);
+    await emitMany(solleftea, 40, EVENT_TYPES.formCompletionRequested);
+    await publish();
+    const w = worker({ timeoutMs: 4000, retryScheduleMs: [60_000], perSubscription: 4, maxInFlight: 8, batchSize: 20 });
+    const started = Date.now();
+    w.start(10);
+    try {
+      for (let i = 0; i < 400 && fast.received.length < 40; i++) await new Promise((r) => setTimeout(r, 10));
+      // Every one of Solleftea's deliveries went out while Kramfors' first requests still hung.
+      expect(fast.received).toHaveLength(40);
+      expect(Date.now() - started).toBeLessThan(4000);
+      expect(slow.received).toHaveLength(4);
+      const held: Array<{ n: string }> = await as(kramfors, () =>
+        db().transaction((em) =>
+          em.query(`SELECT count(*) AS n FROM webhook_delivery WHERE tenant_id = $1 AND claim_id IS NOT NULL`, [kramfors.id]),
+        ),
+      );
+      // Claimed at most twice the subscription's requests at once: the other 52 stay free for other workers.
+      expect(Number(held[0].n)).toBeLessThanOrEqual(8);
+      // Their outcomes recorded too (each a moment after its answer), still before the slow ones' timeout.
+      const fastDelivered = async () =>
+        (await as(solleftea, () => subscriptions.deliveries(fastSub.subscription.id, { first: 100 }))).filter(
+          (d) => d.status === 'DELIVERED',
+        ).length;
+      for (let i = 0; i < 100 && (await fastDelivered()) < 40; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(await fastDelivered()).toBe(40);
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      await w.stop();
+    }
+    const slowLog = await as(kramfors, () => subscriptions.deliveries(slowSub.subscription.id, { first: 100 }));
+    expect(slowLog.filter((d) => d.lastError === 'no answer within 4000 ms').length).toBeGreaterThanOrEqual(4);
+    expect(slowLog.every((d) => d.status === 'PENDING')).toBe(true);
+    await as(kramfors, () => subscriptions.delete(slowSub.subscription.id, 'a'));
+  }, 60_000);
 
   it('audits every change with its actor and what changed, never the secret; a refused change leaves no entry', async () => {
     const audit = new AuditLog(db());
