@@ -128,7 +128,8 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
 
 /**
  * The simulator's "summary": the first sentence of every line of the last user message that
- * carries text after a colon (the prompt's material), joined. Placeholders pass through unchanged,
+ * carries text after a colon (the prompt's material), each ending with that line's label in
+ * parentheses (its reference, as the template asks), joined. Placeholders pass through unchanged,
  * as a well-behaved model keeps them.
  */
 export function summaryOf(messages: Array<{ role: string; content: string }>): string {
@@ -137,7 +138,15 @@ export function summaryOf(messages: Array<{ role: string; content: string }>): s
     .split('\n')
     .map((line) => line.replace(/^[-*#\s]+/, '').trim())
     .filter((line) => line.includes(': ') && line.split(': ')[1].trim().length > 0)
-    .map((line) => line.split(/(?<=[.!?])\s/)[0]);
+    .map((line) => {
+      // Each sentence ends with the label of the line it rests on, as the summary template asks.
+      const [label, ...rest] = line.split(': ');
+      const sentence = rest
+        .join(': ')
+        .split(/(?<=[.!?])\s/)[0]
+        .replace(/[.!?]$/, '');
+      return `${sentence} (${label}).`;
+    });
   return `Sammanfattning: ${sentences.slice(0, 8).join(' ')}`.trim();
 }
 

@@ -10,7 +10,19 @@ const RECORDING_STREAM = Symbol('recordingStream');
 type RecordingRequest = FastifyRequest & { [RECORDING_STREAM]?: Readable };
 
 /** Content types of a recording upload: the body is the file itself. */
-export const RECORDING_CONTENT_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/ogg', 'audio/opus', 'audio/mpeg', 'audio/mp3'];
+// WebM and M4A are taken too, so their uploader hears the decoder's reason (not yet decodable) rather than a content-type refusal.
+export const RECORDING_CONTENT_TYPES = [
+  'audio/wav',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/ogg',
+  'audio/opus',
+  'audio/mpeg',
+  'audio/mp3',
+  'audio/webm',
+  'audio/mp4',
+  'audio/x-m4a',
+];
 
 /**
  * Recording uploads are not parsed: the body stays a stream for the route to read up to its limit

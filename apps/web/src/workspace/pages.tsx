@@ -2,6 +2,7 @@ import { Fragment } from 'react';
 import { dateOnly, dateTime, Lang, outcomeText, receiptStatus, t } from '../i18n';
 import { ControlErrorSummary, ControlProblem, FieldMessage, invalidProps } from '../pages/error-summary';
 import type { Page } from '../pages/layout';
+import { AiCaseSection } from './ai-pages';
 import { Applicant, ErrandCase, InboxPage, StaffDecision, StaffSubmission, SUBMISSION_STATUSES, SubmissionStatus } from './queries';
 
 export const submissionPath = (id: string) => `/workspace/submissions/${encodeURIComponent(id)}`;
@@ -324,6 +325,7 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
             </form>
           </section>
         ) : null}
+        {options.errandCase ? <AiCaseSection lang={lang} submissionId={s.id} csrfToken={options.csrfToken} /> : null}
         {open ? (
           <>
             <section aria-labelledby="request-completion">

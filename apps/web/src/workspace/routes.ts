@@ -6,6 +6,7 @@ import { Lang, t } from '../i18n';
 import type { ControlProblem } from '../pages/error-summary';
 import { messagePage } from '../pages/layout';
 import type { WebTenant } from '../tenants';
+import { registerAiRoutes } from './ai-routes';
 import { CaseDone, inboxPage, PostedCaseForm, staffCasePage, submissionPath } from './pages';
 import {
   Applicant,
@@ -231,6 +232,9 @@ export function registerWorkspaceRoutes(app: FastifyInstance, kit: RouteKit): vo
       );
     }),
   );
+
+  // The AI pages of an errand: summary, call note, review (./ai-routes).
+  registerAiRoutes(app, kit);
 }
 
 /** What a decision form lacks, in the reader's language, each tied to its control. */
