@@ -103,6 +103,8 @@ describe('representation through Mina ombud', () => {
         municipality: expect.objectContaining({ slug: 'timra' }),
       }),
     ]);
+    // Erik is shown by name and party id: his personnummer never leaves the service.
+    expect(JSON.stringify(await w.minasidor.representations.currentPersonsFor(anna))).not.toContain(ERIK);
     // Erik's Timrå case, not his Sundsvall one; and Anna's reply is recorded as hers.
     expect((await w.minasidor.citizens.myCases(anna, { asPerson: erik })).cases.map((c) => c.id)).toEqual([erikInTimra]);
     await expect(w.minasidor.citizens.myCase(anna, erikInSundsvall, { asPerson: erik })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -169,8 +171,8 @@ describe('representation through Mina ombud', () => {
     expect((await simulator.records()).searches.length).toBe(asked);
     // The cache's keys are the municipality's tenant id, the person's and the company's party ids: no identity number.
     const company = await w.parties.partyIdFor('organisation', '5560160680');
-    expect(await cache.get(`${w.sundsvall.id}:${lena}:org:${company}`)).toBe('yes');
-    expect(await cache.get(`${w.timra.id}:${lena}:org:${company}`)).toBe('no');
+    expect(await cache.get(`${w.sundsvall.id}:${lena}:orgnr:${company}`)).toBe('yes');
+    expect(await cache.get(`${w.timra.id}:${lena}:orgnr:${company}`)).toBe('no');
   });
 
   it('shares verified answers between replicas through Redis, with their time to live', async () => {

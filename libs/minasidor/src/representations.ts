@@ -8,12 +8,18 @@ import { RepresentationUnverifiedError } from './mina-ombud/errors';
 import { Municipalities } from './municipalities';
 import { organisationNumber } from './subject-identity';
 
-/** A company the person may act for, in one municipality, as Mina ombud confirmed it. */
-export interface RepresentationView {
-  organisationPartyId: string;
-  /** The organisation's number (public), so the person can pick the company. */
-  organisationsnummer: string;
-  /** The company's name as Mina ombud gives it. */
+/** Whom a power of attorney in Mina ombud is for: a company, or another person (a private power of attorney). */
+export type PrincipalKind = 'organisation' | 'person';
+
+/** Mina ombud's words for each kind of principal: the role searched for and the principal's identity type. */
+const MINA_OMBUD: Record<PrincipalKind, { role: 'ORGANISATION' | 'PRIVAT'; typ: 'orgnr' | 'pnr' }> = {
+  organisation: { role: 'ORGANISATION', typ: 'orgnr' },
+  person: { role: 'PRIVAT', typ: 'pnr' },
+};
+
+/** A power of attorney Mina ombud confirmed, in one municipality, whoever it is for. */
+export interface PowerOfAttorneyView {
+  /** The principal's name as Mina ombud gives it. */
   name: string;
   personPartyId: string;
   /** The power of attorney's period (dates), where Mina ombud lists it. */
@@ -24,17 +30,18 @@ export interface RepresentationView {
   municipality: CaseMunicipality;
 }
 
+/** A company the person may act for, in one municipality, as Mina ombud confirmed it. */
+export interface RepresentationView extends PowerOfAttorneyView {
+  /** The company's party id: what `asOrganisation` takes. */
+  organisationPartyId: string;
+  /** The organisation's number (public), so the person can pick the company. */
+  organisationsnummer: string;
+}
+
 /** A person the caller may act for (a private power of attorney), in one municipality, as Mina ombud confirmed it. */
-export interface PersonRepresentationView {
+export interface PersonRepresentationView extends PowerOfAttorneyView {
   /** The principal's party id: what `asPerson` takes. */
   principalPartyId: string;
-  /** The principal's name as Mina ombud gives it. */
-  name: string;
-  personPartyId: string;
-  validFrom: Date | null;
-  validTo: Date | null;
-  source: 'mina_ombud';
-  municipality: CaseMunicipality;
 }
 
 /** A representation the retired register recorded (issue 23): history for the person's data export only. */
@@ -99,71 +106,28 @@ export class Representations {
    * the municipalities where Mina ombud confirms it. FORBIDDEN when no municipality does;
    * REPRESENTATION_UNVERIFIED when none does and some could not answer verifiably.
    */
-  async representedOrganisation(personPartyId: string, organisation: string): Promise<RepresentedOrganisation> {
-    const holder = await this.personnummerOf(personPartyId);
-    const { partyId, organisationsnummer } = await this.organisation(organisation);
-    if (!holder || !organisationsnummer) throw new NotRepresentedError();
-    const principal = { id: organisationsnummer, typ: 'orgnr' as const };
-    const tenantIds = await this.confirmedIn(personPartyId, holder, `org:${partyId}`, principal, 'ORGANISATION');
-    return { partyId, tenantIds };
+  representedOrganisation(personPartyId: string, organisation: string): Promise<RepresentedOrganisation> {
+    return this.represented('organisation', personPartyId, organisation);
   }
 
   /** The same for acting for another person (a private power of attorney), named by their party id. */
-  async representedPerson(personPartyId: string, principalPartyId: string): Promise<RepresentedOrganisation> {
-    const holder = await this.personnummerOf(personPartyId);
-    const principal = UUID.test(principalPartyId) ? await this.personnummerOf(principalPartyId.toLowerCase()) : undefined;
-    if (!holder || !principal || principalPartyId.toLowerCase() === personPartyId) throw new NotRepresentedError();
-    const tenantIds = await this.confirmedIn(
-      personPartyId,
-      holder,
-      `pnr:${principalPartyId.toLowerCase()}`,
-      { id: principal, typ: 'pnr' },
-      'PRIVAT',
-    );
-    return { partyId: principalPartyId.toLowerCase(), tenantIds };
+  representedPerson(personPartyId: string, principalPartyId: string): Promise<RepresentedOrganisation> {
+    return this.represented('person', personPartyId, principalPartyId);
   }
 
   /** The companies the person may act for now, one entry per municipality where Mina ombud confirms it. */
   async currentFor(personPartyId: string): Promise<RepresentationView[]> {
-    const holder = await this.personnummerOf(personPartyId);
-    if (!holder) return [];
-    const views: RepresentationView[] = [];
-    for (const tenant of this.members()) {
-      for (const found of await this.principalsIn(tenant, personPartyId, holder, 'ORGANISATION')) {
-        views.push({
-          organisationPartyId: await this.parties.partyIdFor('organisation', found.identityNumber),
-          organisationsnummer: ORG_FORMAT(found.identityNumber),
-          name: found.name,
-          personPartyId,
-          validFrom: dateOf(found.validFrom),
-          validTo: dateOf(found.validTo),
-          source: 'mina_ombud',
-          municipality: this.municipalities.municipalityOf(tenant.id),
-        });
-      }
-    }
-    return views;
+    return (await this.current('organisation', personPartyId)).map(({ principalPartyId, identityNumber, ...view }) => ({
+      ...view,
+      organisationPartyId: principalPartyId,
+      organisationsnummer: ORG_FORMAT(identityNumber),
+    }));
   }
 
   /** The people the person may act for now (private powers of attorney), one entry per municipality. */
   async currentPersonsFor(personPartyId: string): Promise<PersonRepresentationView[]> {
-    const holder = await this.personnummerOf(personPartyId);
-    if (!holder) return [];
-    const views: PersonRepresentationView[] = [];
-    for (const tenant of this.members()) {
-      for (const found of await this.principalsIn(tenant, personPartyId, holder, 'PRIVAT')) {
-        views.push({
-          principalPartyId: await this.parties.partyIdFor('person', found.identityNumber),
-          name: found.name,
-          personPartyId,
-          validFrom: dateOf(found.validFrom),
-          validTo: dateOf(found.validTo),
-          source: 'mina_ombud',
-          municipality: this.municipalities.municipalityOf(tenant.id),
-        });
-      }
-    }
-    return views;
+    // The principal's personnummer stays here: the person is shown by name and party id only.
+    return (await this.current('person', personPartyId)).map(({ identityNumber: _, ...view }) => view);
   }
 
   /** Every representation the retired register recorded for the person (for their data export). */
@@ -201,6 +165,46 @@ export class Representations {
   }
 
   /**
+   * The principal of a kind the person may act for, named by party id (a company also by its
+   * organisationsnummer), and the municipalities where Mina ombud confirms it.
+   */
+  private async represented(kind: PrincipalKind, personPartyId: string, named: string): Promise<RepresentedOrganisation> {
+    const holder = await this.identityNumberOf(personPartyId, 'person');
+    const principal = await this.principal(kind, named);
+    if (!holder || !principal?.identityNumber || principal.partyId === personPartyId) throw new NotRepresentedError();
+    const tenantIds = await this.confirmedIn(personPartyId, holder, kind, {
+      partyId: principal.partyId,
+      identityNumber: principal.identityNumber,
+    });
+    return { partyId: principal.partyId, tenantIds };
+  }
+
+  /** The principals of a kind Mina ombud confirms for the person now, one entry per municipality, with their party ids. */
+  private async current(
+    kind: PrincipalKind,
+    personPartyId: string,
+  ): Promise<Array<PowerOfAttorneyView & { principalPartyId: string; identityNumber: string }>> {
+    const holder = await this.identityNumberOf(personPartyId, 'person');
+    if (!holder) return [];
+    const views: Array<PowerOfAttorneyView & { principalPartyId: string; identityNumber: string }> = [];
+    for (const tenant of this.members()) {
+      for (const found of await this.principalsIn(tenant, personPartyId, holder, kind)) {
+        views.push({
+          principalPartyId: await this.parties.partyIdFor(kind, found.identityNumber),
+          identityNumber: found.identityNumber,
+          name: found.name,
+          personPartyId,
+          validFrom: dateOf(found.validFrom),
+          validTo: dateOf(found.validTo),
+          source: 'mina_ombud',
+          municipality: this.municipalities.municipalityOf(tenant.id),
+        });
+      }
+    }
+    return views;
+  }
+
+  /**
    * The municipalities where Mina ombud confirms the person holds one of the municipality's
    * authorisations for the principal. Municipalities are asked in parallel; one that cannot answer
    * verifiably is left out, and when none confirms and one failed, the failure is the answer.
@@ -208,17 +212,23 @@ export class Representations {
   private async confirmedIn(
     personPartyId: string,
     holder: string,
-    principalKey: string,
-    principal: { id: string; typ: 'orgnr' | 'pnr' },
-    role: 'ORGANISATION' | 'PRIVAT',
+    kind: PrincipalKind,
+    principal: { partyId: string; identityNumber: string },
   ): Promise<string[]> {
+    const { role, typ } = MINA_OMBUD[kind];
     const results = await Promise.allSettled(
       this.members().map(async (tenant) => {
-        const key = `${tenant.id}:${personPartyId}:${principalKey}`;
+        const key = `${tenant.id}:${personPartyId}:${typ}:${principal.partyId}`;
         const cached = await this.cache.get(key);
         if (cached !== undefined) return cached === 'yes' ? tenant.id : null;
         const { client, settings, tredjeman } = this.connections.of(tenant);
-        const contexts = await client.searchAuthorisations({ tredjeman, holder, principal, roles: [role], codes: settings.authorisations });
+        const contexts = await client.searchAuthorisations({
+          tredjeman,
+          holder,
+          principal: { id: principal.identityNumber, typ },
+          roles: [role],
+          codes: settings.authorisations,
+        });
         const granted = contexts.some((context) => context.behorigheter.some((b) => settings.authorisations.includes(b.kod)));
         await this.cache.set(key, granted ? 'yes' : 'no', settings.cacheSeconds);
         return granted ? tenant.id : null;
@@ -234,18 +244,13 @@ export class Representations {
     throw new NotRepresentedError();
   }
 
-  /** The principals (companies or people) Mina ombud confirms for the person in one municipality, with names and periods. */
-  private async principalsIn(
-    tenant: Tenant,
-    personPartyId: string,
-    holder: string,
-    role: 'ORGANISATION' | 'PRIVAT',
-  ): Promise<ConfirmedPrincipal[]> {
+  /** The principals of a kind Mina ombud confirms for the person in one municipality, with names and periods. */
+  private async principalsIn(tenant: Tenant, personPartyId: string, holder: string, kind: PrincipalKind): Promise<ConfirmedPrincipal[]> {
+    const { role, typ } = MINA_OMBUD[kind];
     const key = `${tenant.id}:${personPartyId}:principals:${role}`;
     const cached = await this.cache.get(key);
     if (cached !== undefined) return JSON.parse(cached) as ConfirmedPrincipal[];
     const { client, settings, tredjeman } = this.connections.of(tenant);
-    const typ = role === 'ORGANISATION' ? 'orgnr' : 'pnr';
     const contexts = (await client.searchAuthorisations({ tredjeman, holder, roles: [role], codes: settings.authorisations })).filter(
       (context) =>
         context.fullmaktsgivare.typ === typ &&
@@ -272,24 +277,26 @@ export class Representations {
     return this.tenants.all().filter((tenant) => tenant.config.services.minasidor);
   }
 
-  private async personnummerOf(partyId: string): Promise<string | undefined> {
+  /** A party's identity number (personnummer or organisationsnummer) when it is a party of that kind. */
+  private async identityNumberOf(partyId: string, kind: PrincipalKind): Promise<string | undefined> {
     const [party]: Array<{ kind: string; identity_number: string }> = await this.database.dataSource.query(
       `SELECT kind, identity_number FROM party WHERE id = $1`,
       [partyId],
     );
-    return party?.kind === 'person' ? party.identity_number : undefined;
+    return party?.kind === kind ? party.identity_number : undefined;
   }
 
-  private async organisation(organisation: string): Promise<{ partyId: string; organisationsnummer: string | undefined }> {
-    if (UUID.test(organisation)) {
-      const partyId = organisation.toLowerCase();
-      const [party]: Array<{ kind: string; identity_number: string }> = await this.database.dataSource.query(
-        `SELECT kind, identity_number FROM party WHERE id = $1`,
-        [partyId],
-      );
-      return { partyId, organisationsnummer: party?.kind === 'organisation' ? party.identity_number : undefined };
+  /**
+   * The principal a request names: a party id, or for a company also its organisationsnummer (a
+   * person is named by party id only, so no personnummer travels in a request).
+   */
+  private async principal(kind: PrincipalKind, named: string): Promise<{ partyId: string; identityNumber?: string } | undefined> {
+    if (UUID.test(named)) {
+      const partyId = named.toLowerCase();
+      return { partyId, identityNumber: await this.identityNumberOf(partyId, kind) };
     }
-    const organisationsnummer = organisationNumber(organisation, 'asOrganisation');
-    return { partyId: await this.parties.partyIdFor('organisation', organisationsnummer), organisationsnummer };
+    if (kind === 'person') return undefined;
+    const organisationsnummer = organisationNumber(named, 'asOrganisation');
+    return { partyId: await this.parties.partyIdFor('organisation', organisationsnummer), identityNumber: organisationsnummer };
   }
 }

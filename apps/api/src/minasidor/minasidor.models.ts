@@ -279,15 +279,10 @@ export class CaseConnection {
   hasNextPage!: boolean;
 }
 
-@ObjectType({ description: 'That a person may act for an organisation in Mina sidor (company mode), as Mina ombud confirms it' })
-export class CaseRepresentation {
-  @Field(() => ID, { description: "The organisation's party id: pass as asOrganisation" })
-  organisationPartyId!: string;
-
-  @Field({ description: "The organisation's organisationsnummer (10 digits)" })
-  organisationsnummer!: string;
-
-  @Field({ description: "The organisation's name as Mina ombud gives it" })
+/** What a confirmed power of attorney shows, for a company or a person: the two types below add the principal's id. */
+@ObjectType({ isAbstract: true })
+abstract class PowerOfAttorney {
+  @Field({ description: 'The name of the company or person acted for, as Mina ombud gives it' })
   name!: string;
 
   @Field(() => Date, { nullable: true, description: "The power of attorney's first day, where Mina ombud lists it" })
@@ -305,27 +300,21 @@ export class CaseRepresentation {
   municipality!: CaseMunicipality;
 }
 
+@ObjectType({ description: 'That a person may act for an organisation in Mina sidor (company mode), as Mina ombud confirms it' })
+export class CaseRepresentation extends PowerOfAttorney {
+  @Field(() => ID, { description: "The organisation's party id: pass as asOrganisation" })
+  organisationPartyId!: string;
+
+  @Field({ description: "The organisation's organisationsnummer (10 digits)" })
+  organisationsnummer!: string;
+}
+
 @ObjectType({
   description: 'That a person may act for another person in Mina sidor (a private power of attorney), as Mina ombud confirms it',
 })
-export class PersonRepresentation {
+export class PersonRepresentation extends PowerOfAttorney {
   @Field(() => ID, { description: 'The person acted for: pass as asPerson' })
   principalPartyId!: string;
-
-  @Field({ description: "The person's name as Mina ombud gives it" })
-  name!: string;
-
-  @Field(() => Date, { nullable: true, description: "The power of attorney's first day, where Mina ombud lists it" })
-  validFrom!: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Its last day; null: until further notice' })
-  validTo!: Date | null;
-
-  @Field({ description: "mina_ombud: Bolagsverket's digital powers of attorney" })
-  source!: string;
-
-  @Field(() => CaseMunicipality, { description: 'The municipality the power of attorney holds towards: only its cases are shown' })
-  municipality!: CaseMunicipality;
 }
 
 @ObjectType({ description: 'A recorded staff read of a case' })
