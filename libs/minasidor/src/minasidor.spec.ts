@@ -9,7 +9,7 @@ import {
   FormDecisionMadeData,
   FormSubmissionReceivedData,
 } from '@kommuna/shared-service-contracts';
-import { CaseClosedError, CaseConflictError, CaseNotFoundError, MinasidorValidationError, UnitRequiredError } from './index';
+import { CaseClosedError, CaseConflictError, CaseNotFoundError, CaseView, MinasidorValidationError, UnitRequiredError } from './index';
 import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
 
 describe('Mina sidor', () => {
@@ -507,6 +507,39 @@ describe('Mina sidor', () => {
           db().transaction((em) => em.query(`DELETE FROM minasidor_staff_case_read WHERE tenant_id = $1`, [w.timra.id])),
         ),
       ).rejects.toThrow(/permission denied/);
+    });
+
+    it("pages through its unit's cases newest first with a cursor, each once, and nothing of another unit or municipality", async () => {
+      const unit = 'bygglov-paging';
+      const mine: string[] = [];
+      for (let i = 0; i < 7; i++)
+        mine.push((await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(person(700 + i), { unit })))).caseId);
+      await inTenant(w.sundsvall, () => w.minasidor.intake.upsertCase(caseInput(person(710), { unit })));
+      await inTenant(w.timra, () => w.minasidor.intake.upsertCase(caseInput(person(711), { unit: 'miljo-paging' })));
+      // A later event moves an older case to the top of the inbox.
+      await inTenant(w.timra, () =>
+        db().transaction((em) =>
+          em.query(`UPDATE minasidor_case SET updated_at = now() + interval '1 minute' WHERE tenant_id = $1 AND id = $2`, [
+            w.timra.id,
+            mine[2],
+          ]),
+        ),
+      );
+      const staff = { subject: 'staff-bygglov-1', unit };
+      const pages: CaseView[][] = [];
+      let after: string | null = null;
+      do {
+        const page = await inTenant(w.timra, () => w.minasidor.staff.list(staff, { first: 3, after }));
+        pages.push(page.cases);
+        after = page.hasNextPage ? page.endCursor : null;
+      } while (after);
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+      const seen = pages.flat();
+      expect(seen.map((c) => c.id).sort()).toEqual([...mine].sort());
+      expect(seen[0].id).toBe(mine[2]);
+      const key = (c: CaseView) => `${c.updatedAt.toISOString()} ${c.id}`;
+      expect(seen.map(key)).toEqual(seen.map(key).sort().reverse());
+      expect(seen.every((c) => c.unit === unit && c.municipality.slug === 'timra')).toBe(true);
     });
   });
 

@@ -8,9 +8,15 @@ import { StaffCaseReadEntity } from './entities/staff-case-read.entity';
 import { MinasidorCases1764320000000 } from './migrations/1764320000000-minasidor-cases';
 import { MinasidorRepresentationRegistrar1766100000000 } from './migrations/1766100000000-minasidor-representation-registrar';
 import { MinasidorCaseSystemReference1766300000000 } from './migrations/1766300000000-minasidor-case-system-reference';
+import { MinasidorCaseUnitIndex1767700000000 } from './migrations/1767700000000-minasidor-case-unit-index';
 
 /** Mina sidor's tables; the api adds them to the platform's. */
 export const MINASIDOR_DATABASE_SCHEMA: DatabaseSchema = {
   entities: [CaseEntity, CaseEventEntity, DecisionEntity, MessageEntity, RepresentationEntity, StaffCaseReadEntity],
-  migrations: [MinasidorCases1764320000000, MinasidorRepresentationRegistrar1766100000000, MinasidorCaseSystemReference1766300000000],
+  migrations: [
+    MinasidorCases1764320000000,
+    MinasidorRepresentationRegistrar1766100000000,
+    MinasidorCaseSystemReference1766300000000,
+    MinasidorCaseUnitIndex1767700000000,
+  ],
 };

@@ -96,13 +96,21 @@ export class StaffCases {
     if (query.after && !cursor)
       throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
     const tenantId = requestContext.tenantId();
+    // The page's keys first, from IDX_minasidor_case_unit alone (it holds the subject column the
+    // row-level security policy reads), newest first, stopping after the page; then those rows.
+    // Asked for whole rows at once, the planner, unable to estimate the policy's OR, read every
+    // case of the unit and sorted them (13,907 rows for a page of 21 in Stockholm at 0.05 scale).
+    // With a cursor the row comparison is an index condition: a later page starts where it left off.
+    const after = cursor ? `AND (c.updated_at, c.id) < ($4::timestamptz, $5::uuid)` : '';
     const rows = await this.database.transaction((em) =>
       em.query(
-        `SELECT ${CASE_COLUMNS} FROM minasidor_case c
-          WHERE c.tenant_id = $1 AND c.unit = $2
-            AND ($3::timestamptz IS NULL OR (c.updated_at, c.id) < ($3::timestamptz, $4::uuid))
-          ORDER BY c.updated_at DESC, c.id DESC LIMIT $5`,
-        [tenantId, unit, cursor?.at ?? null, cursor?.id ?? null, first + 1],
+        `WITH page AS (
+           SELECT c.tenant_id, c.id FROM minasidor_case c
+            WHERE c.tenant_id = $1 AND c.unit = $2 ${after}
+            ORDER BY c.updated_at DESC, c.id DESC LIMIT $3)
+         SELECT ${CASE_COLUMNS} FROM page JOIN minasidor_case c ON c.tenant_id = page.tenant_id AND c.id = page.id
+          ORDER BY c.updated_at DESC, c.id DESC`,
+        [tenantId, unit, first + 1, ...(cursor ? [cursor.at, cursor.id] : [])],
       ),
     );
     const page = rows.slice(0, first);

@@ -11,7 +11,8 @@ export type WhoseTurn = 'citizen' | 'municipality' | 'none';
 @Entity({ name: 'minasidor_case' })
 @Unique('UQ_minasidor_case_source', ['tenantId', 'source', 'externalCaseId'])
 @Index('IDX_minasidor_case_subject', ['subjectPartyId', 'updatedAt', 'id'])
-@Index('IDX_minasidor_case_unit', ['tenantId', 'unit', 'updatedAt', 'id'])
+// The subject too: the row-level security policy reads it, so the staff inbox's page comes from the index alone.
+@Index('IDX_minasidor_case_unit', ['tenantId', 'unit', 'updatedAt', 'id', 'subjectPartyId'])
 @Check('CHK_minasidor_case_subject_kind', `subject_kind IN ('person', 'organisation')`)
 @Check('CHK_minasidor_case_whose_turn', `whose_turn IN ('citizen', 'municipality', 'none')`)
 export class CaseEntity {
