@@ -26,7 +26,9 @@ export class StatisticsService {
     const tenantId = requestContext.tenantId();
     const rows = await this.database.transaction((em) =>
       em.query(
-        `SELECT to_char(created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, department,
+        // Grouped by the month as STX_mail_delivery_month spells it (so the planner knows there are
+        // few groups and counts in a hash table), read from IDX_mail_delivery_created's range alone.
+        `SELECT to_char(date_trunc('month', created_at AT TIME ZONE 'Europe/Stockholm'), 'YYYY-MM') AS month, department,
                 count(*) AS total,
                 count(*) FILTER (WHERE status = 'SENT' AND channel = 'digital') AS digital,
                 count(*) FILTER (WHERE status = 'SENT' AND channel = 'paper') AS paper,
@@ -36,7 +38,7 @@ export class StatisticsService {
            FROM mail_delivery
           WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
             AND ($4::varchar IS NULL OR department = $4)
-          GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`,
+          GROUP BY date_trunc('month', created_at AT TIME ZONE 'Europe/Stockholm'), department ORDER BY 1, 2 NULLS FIRST`,
         [tenantId, range.from ?? null, range.to ?? null, unitOf(scope)],
       ),
     );

@@ -10,6 +10,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 't
 @Index('IDX_mail_delivery_due', ['tenantId', 'stage', 'nextAttemptAt'], { where: 'completed_at IS NULL' })
 @Index('IDX_mail_delivery_batch', ['tenantId', 'sendBatchId', 'status'])
 @Index('IDX_mail_delivery_print_batch', ['tenantId', 'printBatchId'])
+// Monthly statistics: a range of months read from the index alone.
+@Index('IDX_mail_delivery_created', ['tenantId', 'createdAt', 'department', 'status', 'channel'])
 @Check(
   'CHK_mail_delivery_values',
   `status IN ('PENDING', 'SENT', 'NOT_SENT', 'FAILED', 'NO_CONTACT_WANTED', 'NO_CONTACT_SETTINGS_FOUND') AND stage IN ('REACHABILITY', 'DIGITAL', 'PAPER', 'PRINT', 'DONE') AND (channel IS NULL OR channel IN ('digital', 'paper')) AND ((stage = 'DONE') = (completed_at IS NOT NULL)) AND (stage = 'DONE' OR status = 'PENDING')`,
