@@ -9,6 +9,7 @@ import { wordEditDistance } from './edit-distance';
 import type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
 import {
   AiNotFoundError,
+  AiQuotaExceededError,
   AiUnitRequiredError,
   AiValidationError,
   AudioRejectedError,
@@ -21,7 +22,8 @@ import type { ModelCapability } from './entities/ai-model.entity';
 import { OpenAiCompatibleClient } from './openai-compatible-client';
 import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
 import { Pseudonymiser } from './pseudonymiser';
-import { decodeSpeechAudio, speechWav } from './speech-audio';
+import { AiQuotas, ModelDemand } from './quotas';
+import { decodeSpeechAudio, SPEECH_SAMPLE_RATE, speechWav } from './speech-audio';
 import { speechChunks } from './voice-activity';
 import { timestamp } from './wav';
 
@@ -64,6 +66,8 @@ export interface AiDraftsOptions {
   maxAudioBytes?: number;
   /** Longest recording accepted (default 2 hours). */
   maxAudioSeconds?: number;
+  /** The clock quotas count days and months by (tests set it). */
+  now?: () => Date;
 }
 
 const DRAFT_COLUMNS = `d.id, d.kind, d.case_id, d.unit, d.data_class, d.model_id, m.name AS model_name, m.hosting_country, m.processor, d.template,
@@ -131,6 +135,7 @@ export class AiDrafts {
   private readonly skipSilenceSeconds: number;
   private readonly maxAudioBytes: number;
   private readonly maxAudioSeconds: number;
+  private readonly quotas: AiQuotas;
 
   constructor(
     private readonly database: Database,
@@ -143,6 +148,7 @@ export class AiDrafts {
     this.skipSilenceSeconds = options.skipSilenceSeconds ?? 2;
     this.maxAudioBytes = options.maxAudioBytes ?? 50 * 1024 * 1024;
     this.maxAudioSeconds = options.maxAudioSeconds ?? 2 * 3600;
+    this.quotas = new AiQuotas(database, options.now);
   }
 
   /** The largest recording `transcribeCall` takes, for an upload route to stop reading at. */
@@ -161,12 +167,14 @@ export class AiDrafts {
     const material = await this.cases.read(this.withUnit(staff), caseId);
     const dataClass = this.registry.classifications().classOfUnit(material.unit);
     const model = await this.route(staff, material, 'chat', dataClass, purpose, options.modelId);
+    await this.withinQuotas(staff, material, dataClass, purpose, [{ model, requests: 1 }]);
     const started = Date.now();
     const pseudonymiser = new Pseudonymiser([...material.parties, { names: knownNames }]);
     const messages = CASE_SUMMARY_TEMPLATE.messages(material).map((m) => ({ ...m, content: pseudonymiser.pseudonymise(m.content).text }));
     const answer = await this.call(staff, material, model, dataClass, purpose, templateKey(CASE_SUMMARY_TEMPLATE), () =>
       this.client.chat(model, messages, { user: this.pseudonymousUser(staff) }),
     );
+    await this.quotas.count(model, { requests: 1, tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0) });
     const restored = pseudonymiser.restore(answer.text);
     return this.saveDraft(staff, {
       kind: 'case_summary',
@@ -218,6 +226,10 @@ export class AiDrafts {
     // Both models are chosen before anything is sent: a refusal sends nothing at all.
     const transcriber = await this.route(staff, material, 'transcription', dataClass, purpose, options.transcriptionModelId);
     const writer = await this.route(staff, material, 'chat', dataClass, purpose, options.modelId);
+    await this.withinQuotas(staff, material, dataClass, purpose, [
+      { model: transcriber, requests: chunks.length, audioSeconds: speechSeconds },
+      { model: writer, requests: 1 },
+    ]);
     const started = Date.now();
     const parts: string[] = [];
     for (const chunk of chunks) {
@@ -228,6 +240,7 @@ export class AiDrafts {
           { language: 'sv' },
         ),
       );
+      await this.quotas.count(transcriber, { requests: 1, audioSeconds: (chunk.range.end - chunk.range.start) / SPEECH_SAMPLE_RATE });
       parts.push(`### ${timestamp(chunk.startSeconds)}\n${text.trim()}`);
     }
     const transcript = parts.join('\n\n');
@@ -239,6 +252,7 @@ export class AiDrafts {
     const answer = await this.call(staff, material, writer, dataClass, purpose, templateKey(CALL_NOTE_TEMPLATE), () =>
       this.client.chat(writer, messages, { user: this.pseudonymousUser(staff) }),
     );
+    await this.quotas.count(writer, { requests: 1, tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0) });
     const restored = pseudonymiser.restore(answer.text);
     return this.saveDraft(staff, {
       kind: 'call_note',
@@ -384,6 +398,40 @@ export class AiDrafts {
             unit: material.unit,
             modelId: modelId ?? null,
             reason: error.code,
+          },
+        }),
+      );
+      throw error;
+    }
+  }
+
+  /** Refuses (audited, nothing sent) what would go over one of the municipality's quotas. */
+  private async withinQuotas(
+    staff: StaffMember,
+    material: CaseMaterial,
+    dataClass: string,
+    purpose: string,
+    demands: readonly ModelDemand[],
+  ): Promise<void> {
+    try {
+      await this.quotas.check(this.registry.classifications(), demands);
+    } catch (error) {
+      if (!(error instanceof AiQuotaExceededError)) throw error;
+      await this.database.transaction((em) =>
+        appendAuditEntry(em, {
+          actor: auditActor.staff(staff.subject),
+          action: 'ai.request.refused',
+          targetType: 'minasidor_case',
+          targetId: material.caseId,
+          details: {
+            caseId: material.caseId,
+            purpose,
+            dataClass,
+            unit: material.unit,
+            models: demands.map((d) => d.model.name),
+            reason: error.code,
+            quota: error.details,
+            message: error.message,
           },
         }),
       );

@@ -64,3 +64,17 @@ export class AiUnitRequiredError extends KommunaError {
     super('Your account has no unit: AI drafts are made for the cases of your unit');
   }
 }
+
+/** A request that would go over one of the municipality's quotas for a model or provider: refused, nothing sent. */
+export class AiQuotaExceededError extends KommunaError {
+  readonly code = 'AI_QUOTA_EXCEEDED';
+  readonly status = 429;
+  override readonly details: { model?: string; provider?: string; period: string; resetsOn: string };
+  constructor(quota: { model?: string; provider?: string; period: 'day' | 'month' }, used: string, resetsOn: string) {
+    const scope = quota.model !== undefined ? `the model ${quota.model}` : `the provider ${quota.provider}`;
+    super(
+      `The municipality's ${quota.period === 'day' ? 'daily' : 'monthly'} quota for ${scope} is used up (${used}): nothing was sent. It resets on ${resetsOn}.`,
+    );
+    this.details = { model: quota.model, provider: quota.provider, period: quota.period, resetsOn };
+  }
+}

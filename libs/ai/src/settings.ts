@@ -7,6 +7,27 @@ export const DEFAULT_CLASSIFICATIONS = ['oppen', 'intern', 'konfidentiell', 'sek
 const classId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'a classification id: lower-case letters, digits and dashes');
 
 /**
+ * A limit on one model (by its registry name) or one provider (by the processor the registry
+ * names) per day or calendar month, Stockholm time: requests, tokens (prompt and completion) and
+ * minutes of audio transcribed. A request that would go over is refused before anything is sent.
+ */
+const AiQuotaSchema = z
+  .object({
+    model: z.string().min(1).max(100).optional(),
+    provider: z.string().min(1).max(200).optional(),
+    period: z.enum(['day', 'month']),
+    requests: z.number().int().positive().optional(),
+    tokens: z.number().int().positive().optional(),
+    audioMinutes: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((q) => (q.model === undefined) !== (q.provider === undefined), { message: 'names either a model or a provider' })
+  .refine((q) => q.requests !== undefined || q.tokens !== undefined || q.audioMinutes !== undefined, {
+    message: 'sets at least one of requests, tokens, audioMinutes',
+  });
+export type AiQuota = z.output<typeof AiQuotaSchema>;
+
+/**
  * The service's part of tenant.yaml (services.ai.settings). Strict, so a misspelt key is refused at
  * start-up and in CI rather than silently ignored.
  */
@@ -24,6 +45,8 @@ export const AiSettingsSchema = z
     // From this class up, only models hosted in the EU/EEA may be cleared (GDPR ch. V; the
     // reference's rule for social-services data). Default: the highest class.
     eeaOnlyFrom: classId.optional(),
+    // Limits per model or provider (see AiQuotaSchema); none: no limit.
+    quotas: z.array(AiQuotaSchema).max(100).default([]),
   })
   .strict()
   .superRefine((settings, ctx) => {
@@ -47,6 +70,11 @@ export class DataClassifications {
 
   static fromSettings(raw: unknown): DataClassifications {
     return new DataClassifications(AiSettingsSchema.parse(raw ?? {}));
+  }
+
+  /** The municipality's quotas per model and provider. */
+  get quotas(): readonly AiQuota[] {
+    return this.settings.quotas;
   }
 
   /** Lowest first. */
