@@ -1,10 +1,21 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { DevIdpProcess, freePort, NodeProcess, startDevIdpProcess, startNodeProcess } from '@kommuna/platform-testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  assertAccessible,
+  DevIdpProcess,
+  freePort,
+  launchChromium,
+  NodeProcess,
+  saveScreenshot,
+  SCREENSHOTS_DIR,
+  startApiProcess,
+  startDevIdpProcess,
+  startForwardProxy,
+  startNodeProcess,
+} from '@kommuna/platform-testing';
 
 const SERVICE_COUNT = fs
   .readdirSync(path.join(__dirname, '../../../libs'))
@@ -17,81 +28,24 @@ const E_FORMS_VERSION = (
 // the real identity provider (dev-idp) and the real api, both as their own processes, as `npm start`
 // runs them (development mode: the demo usage is seeded). Every page is checked with axe-core.
 
-const REPO = path.resolve(__dirname, '../../..');
-const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS_DIR ?? path.join(REPO, 'docs/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.PORTAL_SCREENSHOTS_DIR ?? SCREENSHOTS_DIR;
 // The redirect URI dev-idp knows for the portal; the browser reaches it through a small proxy that
 // sends it to the portal's free test port (see docs/catalogue.md, "Tests").
 const PUBLIC_URL = 'http://127.0.0.1:3003';
-/** The variables that would point the api at the shared server database, removed. */
-const EMBEDDED = { DATABASE_URL: undefined, DATABASE_MIGRATION_URL: undefined };
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * A plain HTTP proxy for the browser: requests for the portal's public address (the redirect URI
- * dev-idp knows) go to the portal's free test port, everything else where it was addressed.
- */
-function startProxy(portalPort: () => number): Promise<http.Server> {
-  const server = http.createServer((request, response) => {
-    const target = new URL(request.url ?? '/');
-    const port = target.origin === PUBLIC_URL ? portalPort() : Number(target.port || 80);
-    const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'proxy-connection'));
-    const upstream = http.request(
-      { host: target.hostname, port, method: request.method, path: `${target.pathname}${target.search}`, headers },
-      (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
-        answer.pipe(response);
-      },
-    );
-    upstream.on('error', () => {
-      response.writeHead(502);
-      response.end();
-    });
-    request.pipe(upstream);
-  });
-  // Playwright's own requests (page.request) tunnel through CONNECT even for plain http.
-  server.on('connect', (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    const [host, port] = (request.url ?? '').split(':');
-    const upstream = net.connect(`http://${host}:${port}` === PUBLIC_URL ? portalPort() : Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 /** Text with the non-breaking spaces Swedish number formatting uses made plain. */
 const plain = (text: string | null): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
+/** axe-core on the page, with every <details> open so the figures hidden in them are checked too. */
 async function expectAccessible(page: Page, what: string): Promise<void> {
-  // Open every <details> so the figures hidden in them are checked too.
   await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations.map((v: any) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5),
-    }));
-  });
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
+  await assertAccessible(page, what);
 }
 
+/** A screenshot of the page as it first shows (its <details> closed). */
 async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.$$eval('details', (all) => all.forEach((d) => ((d as HTMLDetailsElement).open = false)));
-  // The top of the page, at most 1800 px: enough to show it, small enough to keep in the repository.
-  const height = Math.min(1800, await page.evaluate(() => document.documentElement.scrollHeight));
-  const width = page.viewportSize()!.width;
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width, height } });
+  await saveScreenshot(page, name, SCREENSHOTS);
 }
 
 describe('steering group portal in a real browser', () => {
@@ -107,20 +61,9 @@ describe('steering group portal in a real browser', () => {
   beforeAll(async () => {
     try {
       idp = await startDevIdpProcess();
-      const apiPort = await freePort();
       // Always the embedded database in its own folder, never the shared server database.
-      api = await startNodeProcess({
-        script: 'apps/api/src/main.ts',
-        env: {
-          ...EMBEDDED,
-          NODE_ENV: 'development',
-          HOST: '127.0.0.1',
-          PORT: String(apiPort),
-          KOMMUNA_DATA_DIR: dataDir,
-          KEYCLOAK_URL: idp.url,
-        },
-        readyText: 'Kommuna api ready',
-      });
+      const started = await startApiProcess({ dataDir, keycloakUrl: idp.url });
+      api = started.process;
       portalPort = await freePort();
       portal = await startNodeProcess({
         script: 'apps/portal/src/main.ts',
@@ -129,25 +72,13 @@ describe('steering group portal in a real browser', () => {
           PORTAL_PORT: String(portalPort),
           PORTAL_PUBLIC_URL: PUBLIC_URL,
           KEYCLOAK_URL: idp.url,
-          API_URL: `http://127.0.0.1:${apiPort}/graphql`,
+          API_URL: started.graphqlUrl,
         },
         readyText: 'Kommuna portal ready',
       });
-      proxy = await startProxy(() => portalPort);
+      proxy = await startForwardProxy({ [PUBLIC_URL]: () => portalPort });
       proxyPort = (proxy.address() as { port: number }).port;
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium(['--disable-quic']);
     } catch (error) {
       await Promise.all([portal?.stop(), api?.stop(), idp?.stop(), browser?.close()]);
       proxy?.close();

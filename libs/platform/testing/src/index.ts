@@ -8,3 +8,4 @@ export * from './keycloak-process';
 export * from './test-eid-login';
 export * from './pdf-text';
 export * from './realm-login';
+export * from './browser-testing';
