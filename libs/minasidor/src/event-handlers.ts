@@ -11,7 +11,6 @@ import {
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseIntake, EFORMS_SOURCE } from './case-intake';
 import { withSafeLinks } from './document-links';
-import { CaseNotFoundError } from './errors';
 
 /**
  * e-forms submissions become Mina sidor cases through the outbox (services never import each
@@ -31,27 +30,26 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
       ],
       async handle(event: OutboxEvent, em: EntityManager): Promise<void> {
         // e-forms wrote each type's data to its contract in service-contracts.
-        switch (event.type) {
-          case EVENT_TYPES.formSubmissionReceived:
-            return submissionReceived(intake, em, event.data as FormSubmissionReceivedData);
-          case EVENT_TYPES.formDecisionMade:
-            return decisionMade(intake, em, event.data as FormDecisionMadeData);
-          case EVENT_TYPES.formCompletionRequested:
-            return completionRequested(intake, em, event.data as FormCompletionRequestedData);
-          case EVENT_TYPES.formCompletionProvided:
-            return completionProvided(intake, em, event.data as FormCompletionProvidedData);
-          case EVENT_TYPES.formSubmissionRegistered:
-            return submissionRegistered(intake, em, event.data as FormSubmissionRegisteredData);
-        }
+        if (event.type === EVENT_TYPES.formSubmissionReceived)
+          return submissionReceived(intake, em, event.data as FormSubmissionReceivedData);
+        return followUp(intake, em, event as SubmissionEvent);
       },
     },
   ];
 }
 
+/** A submission's case, locked for this transaction. */
+type CaseRow = NonNullable<Awaited<ReturnType<CaseIntake['findCase']>>>;
+
+/** An e-forms event that follows a submission's own: it needs the submission's case. */
+type SubmissionEvent = Pick<OutboxEvent, 'id' | 'type' | 'occurredAt'> & {
+  data: FormDecisionMadeData | FormCompletionRequestedData | FormCompletionProvidedData | FormSubmissionRegisteredData;
+};
+
 async function submissionReceived(intake: CaseIntake, em: EntityManager, data: FormSubmissionReceivedData): Promise<void> {
   // An anonymous submission has no one to show it to.
   if (!data.subjectPartyId || !data.subjectKind) return;
-  await intake.upsertCaseIn(em, {
+  const { created } = await intake.upsertCaseIn(em, {
     source: EFORMS_SOURCE,
     externalCaseId: data.submissionId,
     errandNumber: data.errandNumber,
@@ -63,11 +61,70 @@ async function submissionReceived(intake: CaseIntake, em: EntityManager, data: F
     status: 'received',
     statusOccurredAt: new Date(data.submittedAt),
   });
+  if (!created) return;
+  // Events about the submission that came first waited for its case: applied now, in their order.
+  await lockSubmission(em, data.submissionId);
+  // TypeORM answers a DELETE with [rows, count].
+  const [waiting]: [Array<{ event_id: string; type: string; data: SubmissionEvent['data']; occurred_at: Date }>, number] = await em.query(
+    `DELETE FROM minasidor_waiting_submission_event WHERE tenant_id = $1 AND submission_id = $2
+      RETURNING event_id, type, data, occurred_at`,
+    [requestContext.tenantId(), data.submissionId],
+  );
+  waiting.sort((a, b) => new Date(a.occurred_at).getTime() - new Date(b.occurred_at).getTime() || a.event_id.localeCompare(b.event_id));
+  for (const event of waiting) {
+    await followUp(intake, em, { id: event.event_id, type: event.type, occurredAt: new Date(event.occurred_at), data: event.data });
+  }
 }
 
-async function decisionMade(intake: CaseIntake, em: EntityManager, data: FormDecisionMadeData): Promise<void> {
-  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
-  if (!row) return;
+/**
+ * Applies an event to its submission's case. An automated decision is usually recorded in the
+ * same transaction as its submission, so both events carry the same time and may come in either
+ * order: when the case is not there yet, the event waits in Mina sidor's own table until the
+ * submission's event makes the case. Applying it again when it is delivered again changes nothing.
+ */
+async function followUp(intake: CaseIntake, em: EntityManager, event: SubmissionEvent): Promise<void> {
+  // An anonymous submission has no one to show it to.
+  if (!event.data.subjectPartyId) return;
+  const key = { source: EFORMS_SOURCE, externalCaseId: event.data.submissionId };
+  let row = await intake.findCase(em, key);
+  if (!row) {
+    // Another worker may be making the case right now: after its lock, its case is committed or
+    // it will find this waiting event.
+    await lockSubmission(em, event.data.submissionId);
+    row = await intake.findCase(em, key);
+  }
+  if (!row) {
+    await em.query(
+      `INSERT INTO minasidor_waiting_submission_event (tenant_id, event_id, submission_id, type, data, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, event_id) DO NOTHING`,
+      [requestContext.tenantId(), event.id, event.data.submissionId, event.type, JSON.stringify(event.data), event.occurredAt],
+    );
+    return;
+  }
+  switch (event.type) {
+    case EVENT_TYPES.formDecisionMade:
+      return decisionMade(intake, em, row, event.data as FormDecisionMadeData);
+    case EVENT_TYPES.formCompletionRequested:
+      return completionRequested(intake, em, row, event.data as FormCompletionRequestedData);
+    case EVENT_TYPES.formCompletionProvided:
+      return completionProvided(intake, em, row, event.data as FormCompletionProvidedData);
+    case EVENT_TYPES.formSubmissionRegistered:
+      return submissionRegistered(intake, em, row, event.data as FormSubmissionRegisteredData);
+  }
+}
+
+/**
+ * Serialises, per submission, making its case with parking an event for it: held to the end of the
+ * transaction, so on a server two workers never each miss the other's uncommitted row.
+ */
+async function lockSubmission(em: EntityManager, submissionId: string): Promise<void> {
+  await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('minasidor_submission:' || $1 || ':' || $2, 0))`, [
+    requestContext.tenantId(),
+    submissionId,
+  ]);
+}
+
+async function decisionMade(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormDecisionMadeData): Promise<void> {
   await intake.recordDecisionIn(em, row, {
     externalDecisionId: data.decisionId,
     decisionType: data.decisionType,
@@ -84,9 +141,7 @@ async function decisionMade(intake: CaseIntake, em: EntityManager, data: FormDec
   });
 }
 
-async function completionRequested(intake: CaseIntake, em: EntityManager, data: FormCompletionRequestedData): Promise<void> {
-  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
-  if (!row) return;
+async function completionRequested(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormCompletionRequestedData): Promise<void> {
   await intake.applyStatus(em, row, {
     status: 'completion_requested',
     occurredAt: new Date(data.requestedAt),
@@ -96,9 +151,7 @@ async function completionRequested(intake: CaseIntake, em: EntityManager, data: 
 }
 
 /** The citizen gave the completion: the case goes back to the municipality. They did it, so no notice. */
-async function completionProvided(intake: CaseIntake, em: EntityManager, data: FormCompletionProvidedData): Promise<void> {
-  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
-  if (!row) return;
+async function completionProvided(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormCompletionProvidedData): Promise<void> {
   await intake.applyStatus(
     em,
     row,
@@ -115,32 +168,11 @@ async function completionProvided(intake: CaseIntake, em: EntityManager, data: F
 }
 
 /** The municipality's case system registered the errand: the resident sees its diarienummer. */
-async function submissionRegistered(intake: CaseIntake, em: EntityManager, data: FormSubmissionRegisteredData): Promise<void> {
-  const row = await submissionCase(intake, em, data.submissionId, data.subjectPartyId);
-  if (!row) return;
+async function submissionRegistered(
+  intake: CaseIntake,
+  em: EntityManager,
+  row: CaseRow,
+  data: FormSubmissionRegisteredData,
+): Promise<void> {
   await intake.recordRegistrationIn(em, row, { caseSystemReference: data.caseSystemReference, registeredAt: new Date(data.registeredAt) });
-}
-
-/**
- * The case of a submission. An automated decision is usually recorded in the same transaction
- * as its submission, so both events carry the same time and may come in either order: when the
- * case is not there yet, the submission's own event (in this tenant's outbox, not yet published:
- * it is in this batch or a later one) is applied first. Applying it again when it is delivered
- * changes nothing. Once published, the case holds what Mina sidor needs, and the outbox may
- * delete the event (housekeeping), so only unpublished events are looked at (along the due index).
- */
-async function submissionCase(intake: CaseIntake, em: EntityManager, submissionId: string, subjectPartyId: string | null) {
-  if (!subjectPartyId) return undefined;
-  const key = { source: EFORMS_SOURCE, externalCaseId: submissionId };
-  const found = await intake.findCase(em, key);
-  if (found) return found;
-  const [received]: Array<{ data: FormSubmissionReceivedData }> = await em.query(
-    `SELECT data FROM outbox_event WHERE tenant_id = $1 AND published_at IS NULL AND type = $2 AND data->>'submissionId' = $3
-      ORDER BY occurred_at LIMIT 1`,
-    [requestContext.tenantId(), EVENT_TYPES.formSubmissionReceived, submissionId],
-  );
-  // Not (yet) there: fail, so the outbox retries it later rather than losing it.
-  if (!received) throw new CaseNotFoundError(`case for e-forms submission ${submissionId}`);
-  await submissionReceived(intake, em, received.data);
-  return intake.lockCase(em, key);
 }
