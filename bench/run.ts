@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './lib/postgres';
 import { runEmbedded } from './scenarios/embedded';
 import { runFairness } from './scenarios/fairness';
+import { runLatency } from './scenarios/latency';
 import { runMailBulk } from './scenarios/mail-bulk';
 import { runNational } from './national/run';
 import { runOverview } from './scenarios/overview';
@@ -21,6 +22,8 @@ const SCENARIOS: Record<string, (log: (line: string) => void) => Promise<Scenari
   'mail-bulk': runMailBulk,
   'tenants-290': runTenants290,
   embedded: runEmbedded,
+  // Issue 24, item 3: submit and overview at half the ceiling's throughput, open loop.
+  latency: runLatency,
   // Issue 24: the national data set (BENCH_NATIONAL_SCALE, default 0.01) and fairness between municipalities.
   national: (log) => runNational(log),
   fairness: runFairness,

@@ -156,6 +156,9 @@ async function main(): Promise<void> {
     const body = JSON.parse(raw);
     const token = String(request.headers.authorization ?? '').replace(/^Bearer /, '');
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    // The test realm's citizen tokens carry the identity number as the Swedish OIDC claim (as an e-legitimation login does).
+    claims.personnummer ??=
+      claims['https://id.oidc.se/claim/personalIdentityNumber'] ?? claims['https://id.oidc.se/claim/coordinationNumber'];
     const input = body.variables?.input ?? {};
     const state: RequestState = {
       personnummer: claims.personnummer,

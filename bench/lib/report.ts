@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { postgresVersion, REPO_ROOT } from './postgres';
 import { RESULTS_DIR, ScenarioResult } from './results';
 
-const ORDER = ['submit', 'overview', 'mail-bulk', 'tenants-290', 'embedded', 'national', 'fairness'];
+const ORDER = ['submit', 'overview', 'latency', 'mail-bulk', 'tenants-290', 'embedded', 'national', 'fairness'];
 const KEY_PACKAGES = [
   '@nestjs/core',
   'fastify',
@@ -75,7 +75,17 @@ export async function writeResultsMarkdown(): Promise<void> {
     '',
   );
   for (const r of results) lines.push(...scenarioSection(r));
-  fs.writeFileSync(path.resolve(RESULTS_DIR, '../RESULTS.md'), lines.join('\n'));
+  // Sections written by the scenarios run on their own (bench:events, bench:ai, …) stay as they are.
+  const file = path.resolve(RESULTS_DIR, '../RESULTS.md');
+  const written = new Set(['Machine and versions', 'Goals', ...results.map((r) => r.scenario)]);
+  const kept = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split(/\n(?=## )/)
+        .slice(1)
+        .filter((section) => !written.has(section.slice(3, section.indexOf('\n')).trim()))
+    : [];
+  fs.writeFileSync(file, [lines.join('\n').trimEnd(), ...kept.map((section) => section.trimEnd())].join('\n\n') + '\n');
 }
 
 /** One scenario's section of RESULTS.md: its table and notes. */

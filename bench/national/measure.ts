@@ -33,6 +33,8 @@ interface Workload {
   run(i: number): Promise<unknown>;
   /** What to EXPLAIN instead of the captured statement, as the superuser (a SECURITY DEFINER function's body: its call plans as an opaque Function Scan). */
   planOf?: Statement;
+  /** The rows the first input's answer has to read at the least (a page; the letters of the months asked for). */
+  rowsNeeded?: () => Promise<number>;
 }
 
 export interface PathFigures {
@@ -56,6 +58,8 @@ export interface WorkloadResult {
   /** Rows the plan's table scans produced, and rows it returned: a page of 20 read from 3,000 rows scales with the municipality. */
   rowsScanned: number;
   rowsReturned: number;
+  /** The rows the answer has to read at the least, where that is known; rows scanned should stay near it. */
+  rowsNeeded: number | null;
   sharedBuffers: { hit: number; read: number };
 }
 
@@ -182,6 +186,8 @@ export async function measureNational(data: NationalData, log: (line: string) =>
         what: `staff case list (first 20) of one unit, the five largest municipalities × ${UNITS.length} units`,
         inputs: inboxes.length,
         run: (i) => asStaff(inboxes[i].tenant, () => minasidor.staff.list({ subject: 'bench', unit: inboxes[i].unit }, { first: 20 })),
+        // The page of 20 and one more (is there a next page?).
+        rowsNeeded: async () => 21,
       },
       {
         name: 'mail-statistics',
@@ -190,6 +196,17 @@ export async function measureNational(data: NationalData, log: (line: string) =>
         run: (i) =>
           asStaff(largest, () =>
             statistics.monthly(i === 0 ? WHOLE_MUNICIPALITY : unitScope(UNITS[i - 1][0]), { from: monthsAgo(12), to: monthsAgo(0) }),
+          ),
+        // Every letter of the 12 months is counted: those, and no other.
+        rowsNeeded: async () =>
+          Number(
+            (
+              await admin.query(`SELECT count(*) AS n FROM mail_delivery WHERE tenant_id = $1 AND created_at >= $2 AND created_at < $3`, [
+                largest.id,
+                monthsAgo(12),
+                monthsAgo(0),
+              ])
+            ).rows[0].n,
           ),
       },
       {
@@ -257,6 +274,7 @@ export async function measureNational(data: NationalData, log: (line: string) =>
         executionMs: round(plan.json['Execution Time'] as number),
         rowsScanned: rowsScanned(plan.json.Plan as Record<string, unknown>),
         rowsReturned: Number((plan.json.Plan as Record<string, unknown>)['Actual Rows']),
+        rowsNeeded: workload.rowsNeeded ? await workload.rowsNeeded() : null,
         sharedBuffers: { hit: plan.sharedHit, read: plan.sharedRead },
       };
       log(

@@ -1,0 +1,181 @@
+// Issue 24, item 3: latency at a realistic load, not at saturation. The ceiling (the same
+// statements through node-pg, no framework) is measured at saturation first; then requests arrive
+// at a constant rate of half its throughput (open loop, bench/lib/open-loop.ts: each latency from
+// when the request was due), at the api and, for the machine's floor, at the ceiling itself, in
+// alternating rounds. Submit and the Mina sidor overview, on the same processes as their
+// saturation scenarios.
+import { randomUUID } from 'node:crypto';
+import * as os from 'node:os';
+import { startCeiling } from '../lib/ceiling';
+import { OpenLoopResult, runOpenLoop } from '../lib/open-loop';
+import { citizenToken } from '../lib/platform';
+import { Running } from '../lib/processes';
+import { goal, Goal, round, ScenarioResult } from '../lib/results';
+import { measure, Measured, SETTINGS } from './compare';
+import { MY_CASES, OVERVIEW_CITIZEN, requestsFixture } from './requests-fixture';
+import { CITIZENS, submitRequests } from './submit';
+
+/** Seconds of each open-loop period (after a warm-up of BENCH_WARMUP seconds at the same rate). */
+const OPEN_DURATION_S = Number(process.env.BENCH_OPEN_DURATION ?? SETTINGS.durationS);
+/** The share of the ceiling's saturated throughput the requests arrive at. */
+const SHARE = 0.5;
+const GOAL_P99_MS = 50;
+
+type Next = () => { body: string; headers: Record<string, string> };
+
+interface PathResult {
+  path: 'submit' | 'overview';
+  ceilingSaturated: Measured;
+  ratePerS: number;
+  api: OpenLoopResult;
+  ceiling: OpenLoopResult;
+  rounds: Array<{ target: 'api' | 'ceiling'; round: number } & OpenLoopResult>;
+}
+
+async function openLoopPath(
+  name: PathResult['path'],
+  api: Running & { url: string },
+  ceiling: Running & { url: string },
+  nextFor: (target: 'api' | 'ceiling') => Next,
+  log: (line: string) => void,
+): Promise<PathResult> {
+  const saturated = await measure(ceiling, nextFor('ceiling'));
+  // A ceiling that answers errors is fast for the wrong reason: half of its rate would mean nothing.
+  if (saturated.errors > 0)
+    throw new Error(`latency: the ${name} ceiling answered ${saturated.errors} errors at saturation: ${saturated.errorSamples[0] ?? ''}`);
+  const ratePerS = Math.max(1, Math.round(saturated.requestsPerSecond * SHARE));
+  log(`  ${name}: ceiling saturated at ${saturated.requestsPerSecond} req/s (32 connections); open loop at ${ratePerS} req/s`);
+  const rounds: PathResult['rounds'] = [];
+  for (let round = 1; round <= SETTINGS.rounds; round++) {
+    for (const [target, running] of [
+      ['api', api],
+      ['ceiling', ceiling],
+    ] as const) {
+      const next = nextFor(target);
+      if (SETTINGS.warmupS > 0) await runOpenLoop({ url: `${running.url}/graphql`, ratePerS, durationS: SETTINGS.warmupS, next });
+      const result = await runOpenLoop({ url: `${running.url}/graphql`, ratePerS, durationS: OPEN_DURATION_S, next });
+      rounds.push({ target, round, ...result });
+      log(
+        `  ${name} ${target} round ${round}: ${result.answeredPerS}/${ratePerS} req/s answered, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, max ${result.maxMs} ms, ` +
+          `errors ${result.errors}, send delay p99 ${result.sendDelayP99ms} ms, ${result.socketsOpened} connections, load ${os.loadavg()[0].toFixed(1)}`,
+      );
+    }
+  }
+  // Each keeps its best round (lowest p99), as the saturation scenarios keep their best; errors over all rounds.
+  const best = (target: 'api' | 'ceiling'): OpenLoopResult => {
+    const mine = rounds.filter((r) => r.target === target);
+    const kept: OpenLoopResult & { target?: string; round?: number } = { ...[...mine].sort((a, b) => a.p99ms - b.p99ms)[0] };
+    delete kept.target;
+    delete kept.round;
+    return { ...kept, errors: mine.reduce((sum, r) => sum + r.errors, 0) };
+  };
+  return { path: name, ceilingSaturated: saturated, ratePerS, api: best('api'), ceiling: best('ceiling'), rounds };
+}
+
+export async function runLatency(log: (line: string) => void): Promise<ScenarioResult> {
+  const started = Date.now();
+  const loadBefore = os.loadavg();
+  const fixture = await requestsFixture();
+  if (!fixture.submitCapture || !fixture.overviewCapture) throw new Error('latency: no statements captured, no ceiling');
+  const submitCeiling = await startCeiling({
+    mode: 'submit',
+    port: 4312,
+    databaseUrl: fixture.db.appUrl,
+    poolSize: 10,
+    statements: fixture.submitCapture.statements,
+    partyStatement: fixture.partyStatement,
+    capturedRequestValues: fixture.submitCapture.requestValues,
+  });
+  const overviewCeiling = await startCeiling({
+    mode: 'overview',
+    port: 4313,
+    databaseUrl: fixture.db.appUrl,
+    poolSize: 10,
+    statements: fixture.overviewCapture.statements,
+    partyStatement: fixture.partyStatement,
+    capturedRequestValues: fixture.overviewCapture.requestValues,
+  });
+  try {
+    const tokens = Array.from({ length: CITIZENS }, (_, i) => citizenToken(fixture.realm, i + 1));
+    const submit = await openLoopPath(
+      'submit',
+      fixture.api,
+      submitCeiling,
+      (target) => submitRequests(tokens, `open-${target}-${randomUUID().slice(0, 6)}`),
+      log,
+    );
+    const overviewToken = citizenToken(fixture.realm, OVERVIEW_CITIZEN);
+    const overviewBody = JSON.stringify({ query: MY_CASES, variables: { first: 20 } });
+    const overview = await openLoopPath(
+      'overview',
+      fixture.api,
+      overviewCeiling,
+      () => () => ({ body: overviewBody, headers: { authorization: `Bearer ${overviewToken}` } }),
+      log,
+    );
+    const loadAfter = os.loadavg();
+    const paths = [submit, overview];
+    const goals: Goal[] = paths.flatMap((p) => [
+      goal(
+        `${p.path}: p99 latency (ms) at ${p.ratePerS} req/s, half the ceiling's saturated ${p.ceilingSaturated.requestsPerSecond}, open loop`,
+        `< ${GOAL_P99_MS}`,
+        p.api.p99ms,
+        p.api.p99ms < GOAL_P99_MS,
+      ),
+      goal(`${p.path}: errors (open loop)`, '0', p.api.errors, p.api.errors === 0),
+    ]);
+    const row = (p: PathResult, target: 'api' | 'ceiling') => {
+      const m = p[target];
+      return {
+        path: p.path,
+        target,
+        'rate req/s': p.ratePerS,
+        'answered req/s': m.answeredPerS,
+        'p50 ms': m.p50ms,
+        'p90 ms': m.p90ms,
+        'p99 ms': m.p99ms,
+        'max ms': m.maxMs,
+        errors: m.errors,
+        'send delay p99 ms': m.sendDelayP99ms,
+        connections: m.socketsOpened,
+      };
+    };
+    return {
+      scenario: 'latency',
+      date: new Date().toISOString(),
+      durationS: Math.round((Date.now() - started) / 1000),
+      goals,
+      figures: {
+        share: SHARE,
+        openLoopSeconds: OPEN_DURATION_S,
+        warmupSeconds: SETTINGS.warmupS,
+        rounds: SETTINGS.rounds,
+        loadAverage: { before: loadBefore.map((l) => round(l)), after: loadAfter.map((l) => round(l)) },
+        paths,
+        table: paths.flatMap((p) => [row(p, 'api'), row(p, 'ceiling')]),
+      },
+      notes: [
+        `Open loop (bench/lib/open-loop.ts): requests are due at a constant rate, ${SHARE} × the ceiling's throughput at saturation measured just before (autocannon, ${SETTINGS.connections} connections, ${SETTINGS.durationS} s); ` +
+          `each latency counts from when the request was due, so a stall of the server (or of this process: "send delay") is in the figures. ` +
+          `${SETTINGS.rounds} round(s) of ${OPEN_DURATION_S} s per target after ${SETTINGS.warmupS} s at the same rate, api and ceiling alternating; each keeps its round with the lowest p99, errors are summed over all rounds.`,
+        `The ceiling at the same rate is the floor on this machine: the same statements with no framework, run at the same time on the same two cores.`,
+        ...paths.map(
+          (p) =>
+            `${p.path}: the api answered ${p.api.answeredPerS} of ${p.ratePerS} req/s due, p99 ${p.api.p99ms} ms (ceiling ${p.ceiling.p99ms} ms); ` +
+            `its p99 over the rounds ${p.rounds
+              .filter((r) => r.target === 'api')
+              .map((r) => r.p99ms)
+              .join(', ')} ms.`,
+        ),
+        `Machine load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join('/')}, after ${loadAfter
+          .map((l) => l.toFixed(1))
+          .join(
+            '/',
+          )} on ${os.cpus().length} cores. The load is this run's processes (api, ceilings, PostgreSQL, the driver) and whatever else the machine was running.`,
+      ],
+    };
+  } finally {
+    await submitCeiling.stop();
+    await overviewCeiling.stop();
+  }
+}
