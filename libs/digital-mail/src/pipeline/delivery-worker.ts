@@ -1,9 +1,12 @@
-import { FairTenantRounds, PeriodicTask } from '@kommuna/platform-jobs';
+import { FairTenantRounds } from '@kommuna/platform-jobs';
+import { requestContext } from '@kommuna/platform-tenancy';
 import { Database, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { DigitalMailAdapters } from '../adapters/types';
 import { digitalMailSettingsOf } from '../settings';
 import { DeliveryQueue } from './delivery-queue';
 import { expandSendBatches } from './expand-batches';
+import { PrintRenderer, PrintRenderPool, renderInProcess } from './print-render-pool';
+import { StepScheduler } from './step-scheduler';
 import { deliverDigitally } from './steps/digital-delivery';
 import { preparePaper } from './steps/paper';
 import { releasePrintBatches } from './steps/print-release';
@@ -32,9 +35,19 @@ export interface DeliveryWorkerOptions {
   expandChunkSize?: number;
   /**
    * Municipalities whose rounds run side by side in one process (default 4), so one municipality's
-   * slow round (a bulk send's paper letters, a print batch handed over) does not hold up another's letter.
+   * slow round (a bulk send's paper letters, a print batch handed over) does not hold up another's
+   * letter. For runOnce() and drain(); the background task schedules claims (`claimConcurrency`).
    */
   tenantConcurrency?: number;
+  /**
+   * The background task's claims in flight at once (default 8), each one step of one municipality
+   * (StepScheduler): a bulk send's steps overlap, and a free place goes to whichever unit has waited longest.
+   */
+  claimConcurrency?: number;
+  /** While busy, how often the background task looks for municipalities with newly due work (default 100 ms). */
+  pollMs?: number;
+  /** Threads rendering print letters' PDFs (default: the cores but one, at most 4); 0 renders on the worker's own thread. */
+  renderThreads?: number;
   /** The process's party register (one per process, its cache shared); a new one when absent. */
   parties?: PartyRegister;
   /** An open print batch is released after this long even if single letters keep arriving. */
@@ -57,7 +70,9 @@ export class DeliveryWorker {
   private readonly queue: DeliveryQueue;
   private readonly parties: PartyRegister;
   private readonly rounds: FairTenantRounds;
-  private loop: PeriodicTask | undefined;
+  private readonly renderPool: PrintRenderPool | undefined;
+  private readonly render: PrintRenderer;
+  private loop: ReturnType<DeliveryWorker['task']> | undefined;
 
   constructor(
     private readonly database: Database,
@@ -72,6 +87,9 @@ export class DeliveryWorker {
       backoffMs: options.backoffMs,
     });
     this.parties = options.parties ?? new PartyRegister(database);
+    // Threads start on the first paper letter, so a worker that sends none has none.
+    this.renderPool = options.renderThreads === 0 ? undefined : new PrintRenderPool(options.renderThreads);
+    this.render = this.renderPool?.render ?? renderInProcess;
     this.rounds = new FairTenantRounds({
       label: 'digital-mail',
       concurrency: options.tenantConcurrency ?? 4,
@@ -84,12 +102,8 @@ export class DeliveryWorker {
 
   /** One round: every tenant with due work, every step once. */
   async runOnce(): Promise<RoundResult> {
-    const due: Array<{ id: string }> = await this.database.dataSource.query(
-      `SELECT t AS id FROM digital_mail_tenants_with_due_work($1) t`,
-      [this.queue.now()],
-    );
     const results = await this.rounds.run(
-      due.map((d) => d.id),
+      await this.dueTenants(),
       // contextOf above skips a tenant the directory does not know, so every id here has one.
       async (id) => {
         const tenant = this.tenantOf(id);
@@ -106,25 +120,47 @@ export class DeliveryWorker {
     return (await this.drainRounds(maxRounds)).total;
   }
 
-  /** The pipeline as a background task: up to 20 rounds at a time, at once again while busy, else after `intervalMs`. */
-  task(intervalMs = 1000, name = 'digital-mail-delivery'): PeriodicTask {
-    return new PeriodicTask({
+  /**
+   * The pipeline as a background task: every step of every municipality with due work claimed on
+   * its own, `claimConcurrency` at a time, fairly (StepScheduler); when nothing is due, it looks
+   * again after `intervalMs`.
+   */
+  task(intervalMs = 1000, name = 'digital-mail-delivery'): { readonly name: string; start(): void; stop(): Promise<void> } {
+    const scheduler = new StepScheduler({
       name,
-      intervalMs,
-      // Still work after a full drain (a bulk send): go on at once; the pause is for idle polling only.
-      run: async () => workDone((await this.drainRounds(20)).total) > 0,
-      onError: (error) => this.options.onError?.(error, { tenantId: '-', step: 'round' }),
+      steps: STEPS,
+      concurrency: this.options.claimConcurrency ?? 8,
+      pollMs: this.options.pollMs ?? 100,
+      dueTenants: () => this.dueTenants(),
+      run: ({ tenantId, step }) => {
+        const tenant = this.tenantOf(tenantId);
+        if (!tenant) return Promise.resolve(0);
+        return requestContext.run({ requestId: `digital-mail-${tenantId}`, tenantId, tenantSlug: tenant.slug }, () =>
+          this.runStep(tenant, step as Step),
+        );
+      },
+      onError: (error, unit) => this.options.onError?.(error, { tenantId: unit?.tenantId ?? '-', step: unit?.step ?? 'round' }),
     });
+    return {
+      name,
+      start: () => scheduler.start(intervalMs),
+      stop: async () => {
+        await scheduler.stop();
+        await this.renderPool?.close();
+      },
+    };
   }
 
-  /** Polls every `intervalMs` until stop(); rounds never overlap. */
+  /** Runs the background task until stop(). */
   start(intervalMs = 1000): void {
     this.loop ??= this.task(intervalMs);
     this.loop.start();
   }
 
+  /** Stops the background task, if started, and the render threads. */
   async stop(): Promise<void> {
     await this.loop?.stop();
+    await this.renderPool?.close();
   }
 
   private async drainRounds(maxRounds: number): Promise<{ total: RoundResult }> {
@@ -145,37 +181,69 @@ export class DeliveryWorker {
     return typeof this.adapters === 'function' ? this.adapters(tenant) : this.adapters;
   }
 
-  private async runTenant(tenant: Tenant): Promise<RoundResult> {
-    const ctx: StepContext = {
+  private async dueTenants(): Promise<string[]> {
+    const due: Array<{ id: string }> = await this.database.dataSource.query(
+      `SELECT t AS id FROM digital_mail_tenants_with_due_work($1) t`,
+      [this.queue.now()],
+    );
+    return due.map((d) => d.id);
+  }
+
+  private contextFor(tenant: Tenant): StepContext {
+    return {
       database: this.database,
       queue: this.queue,
       tenant,
       settings: digitalMailSettingsOf(tenant),
       adapters: this.adaptersFor(tenant),
       result: emptyRound(),
+      render: this.render,
       onError: this.options.onError,
     };
-    const step = async (name: string, run: () => Promise<void>): Promise<void> => {
+  }
+
+  /** One claim of one step for one municipality (the background task's unit); the work it did. */
+  private async runStep(tenant: Tenant, step: Step): Promise<number> {
+    const ctx = this.contextFor(tenant);
+    await this.steps[step](ctx);
+    return workDone(ctx.result);
+  }
+
+  private readonly steps: Record<Step, (ctx: StepContext) => Promise<void>> = {
+    expand: async (ctx) =>
+      void (ctx.result.expanded += await expandSendBatches(
+        this.database,
+        this.parties,
+        ctx.tenant.id,
+        this.options.expandChunkSize ?? 500,
+      )),
+    reachability: (ctx) => checkReachability(ctx, this.options.reachabilityBatchSize),
+    digital: (ctx) => deliverDigitally(ctx, this.options.digitalBatchSize ?? 200, this.options.digitalConcurrency ?? 16),
+    paper: (ctx) => preparePaper(ctx, this.options.paperBatchSize ?? 100),
+    print: (ctx) => releasePrintBatches(ctx, this.options.maxPrintBatchAgeMs ?? 3_600_000),
+  };
+
+  /** runOnce's unit: every step once, in order, so a letter can go all the way in one round. */
+  private async runTenant(tenant: Tenant): Promise<RoundResult> {
+    const ctx = this.contextFor(tenant);
+    const step = async (name: Step): Promise<void> => {
       try {
-        await run();
+        await this.steps[name](ctx);
       } catch (error) {
         // One step's fault (e.g. a database hiccup) must not stop the other steps or tenants.
         this.options.onError?.(error as Error, { tenantId: tenant.id, step: name });
       }
     };
-    await step(
-      'expand',
-      async () =>
-        void (ctx.result.expanded += await expandSendBatches(this.database, this.parties, tenant.id, this.options.expandChunkSize ?? 500)),
-    );
-    await step('reachability', () => checkReachability(ctx, this.options.reachabilityBatchSize));
+    await step('expand');
+    await step('reachability');
     // Digital delivery waits on the operator, paper rendering on the CPU: side by side they overlap.
     // They claim different stages, so no job is in both.
-    await Promise.all([
-      step('digital', () => deliverDigitally(ctx, this.options.digitalBatchSize ?? 200, this.options.digitalConcurrency ?? 16)),
-      step('paper', () => preparePaper(ctx, this.options.paperBatchSize ?? 100)),
-    ]);
-    await step('print', () => releasePrintBatches(ctx, this.options.maxPrintBatchAgeMs ?? 3_600_000));
+    await Promise.all([step('digital'), step('paper')]);
+    await step('print');
     return ctx.result;
   }
 }
+
+/** The pipeline's steps; each claims its own stage, so any of them may run beside the others. */
+const STEPS = ['expand', 'reachability', 'digital', 'paper', 'print'] as const;
+type Step = (typeof STEPS)[number];

@@ -1,5 +1,5 @@
 import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { SignedXml } from 'xml-crypto';
+import { GetKeyInfoContentArgs, SignedXml } from 'xml-crypto';
 import { NS } from './namespaces';
 import { childElements, ContractViolation, parseXml, requiredChild, textOf } from './xml';
 
@@ -39,6 +39,7 @@ export function signEnveloped(xml: string, key: SigningKey): string {
   const signer = new SignedXml({
     privateKey: privateKeyOf(key),
     publicCert: key.certificatePem,
+    getKeyInfoContent: keyInfoContentOf,
     signatureAlgorithm: ALGORITHMS.rsaSha256,
     canonicalizationAlgorithm: ALGORITHMS.excC14n,
   });
@@ -50,6 +51,23 @@ export function signEnveloped(xml: string, key: SigningKey): string {
   });
   signer.computeSignature(xml, { prefix: '', location: { reference: '/*', action: 'append' } });
   return signer.getSignedXml();
+}
+
+// xml-crypto checks the certificate with Node's X509Certificate each time it builds the KeyInfo: a
+// tenth of a bulk send's worker CPU (bench/RESULTS.md, mail-bulk). The same few certificates sign
+// every letter, so each one's KeyInfo is built (and checked) once.
+const keyInfoContents = new Map<string, string | null>();
+function keyInfoContentOf(args: GetKeyInfoContentArgs = {}): string | null {
+  // Only certificates given as PEM text are remembered (signEnveloped's); anything else is built as before.
+  if (typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args);
+  const id = `${args.prefix ?? ''}\n${args.publicCert}`;
+  let content = keyInfoContents.get(id);
+  if (content === undefined) {
+    if (keyInfoContents.size >= 64) keyInfoContents.delete(keyInfoContents.keys().next().value as string);
+    content = SignedXml.getKeyInfoContent(args);
+    keyInfoContents.set(id, content);
+  }
+  return content;
 }
 
 // Parsing a PEM private key costs several times the RSA signature itself: each key is parsed once.

@@ -3,12 +3,13 @@ import { sha256Hex } from '../../content/attachments';
 import { htmlToText } from '../../content/html';
 import { ClaimedDelivery } from '../delivery-queue';
 import { MessageContent, readContents } from '../message-content';
-import { renderPrintLetter } from '../print-letter';
+import { LetterContent } from '../print-letter';
+import { RenderedPrintLetter } from '../print-render-pool';
 import { isAdapterError, recordFailure, StepContext } from './step-context';
 
 /**
  * Step 2b: letters going on paper. Looks up the claim's postal addresses at once, renders every
- * letter (CPU only), then in one transaction finishes those without an address NOT_SENT and files
+ * letter (CPU only, on the render threads), then in one transaction finishes those without an address NOT_SENT and files
  * the rest into their send batch's open print batch (stage PRINT and the PDFs with one statement each).
  */
 export async function preparePaper(ctx: StepContext, batchSize: number): Promise<void> {
@@ -19,7 +20,7 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
   });
   const { claimId, rows } = claim;
   if (rows.length === 0) return;
-  // Addresses and rendering take a while (a PDF each): the lease is renewed meanwhile.
+  // Addresses and rendering take a while (a PDF each, on the render threads): the lease is renewed meanwhile.
   const rendered = await queue.whileHeld(tenant.id, claim, () => addressAndRender(ctx, rows, contents));
   if (rendered instanceof Error) return recordFailure(ctx, claimId, rows, rendered);
   await ctx.database.transaction(async (em) => {
@@ -91,7 +92,7 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
 interface RenderedLetter {
   job: ClaimedDelivery;
   content: MessageContent;
-  letter: Awaited<ReturnType<typeof renderPrintLetter>> | null;
+  letter: RenderedPrintLetter | null;
   /** Why there is no letter (no address, or the register's reason it is withheld). */
   notSent?: string;
 }
@@ -115,6 +116,7 @@ async function addressAndRender(
     return error;
   }
   const rendered: RenderedLetter[] = [];
+  const toRender: Array<{ at: number; letter: LetterContent }> = [];
   for (const job of rows) {
     const address = addresses.get(job.recipient_number);
     const content = contents.get(job.message_id)!;
@@ -122,17 +124,23 @@ async function addressAndRender(
       rendered.push({ job, content, letter: null, notSent: address?.withheld ?? 'No postal address in the population register' });
       continue;
     }
-    const letter = await renderPrintLetter({
-      senderName: ctx.settings.senderName,
-      address,
-      subject: content.subject,
-      body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
-      supportInfo: content.supportInfo,
-      date: queue.now(),
-      language: content.language,
-      attachments: content.attachments.map((a) => a.content),
+    toRender.push({
+      at: rendered.length,
+      letter: {
+        senderName: ctx.settings.senderName,
+        address,
+        subject: content.subject,
+        body: content.bodyFormat === 'HTML' ? htmlToText(content.body ?? '') : (content.body ?? ''),
+        supportInfo: content.supportInfo,
+        date: queue.now(),
+        language: content.language,
+        attachments: content.attachments.map((a) => a.content),
+      },
     });
-    rendered.push({ job, content, letter });
+    rendered.push({ job, content, letter: null });
   }
+  // The PDFs on the render threads (ctx.render), the whole claim at once.
+  const pdfs = await ctx.render(toRender.map((r) => r.letter));
+  toRender.forEach(({ at }, i) => (rendered[at].letter = pdfs[i]));
   return rendered;
 }

@@ -2,6 +2,7 @@ import { Database, Tenant } from '@kommuna/platform-persistence';
 import { DigitalMailAdapters, PermanentAdapterError, TransientAdapterError } from '../../adapters/types';
 import { DigitalMailSettings } from '../../settings';
 import { DeliveryQueue } from '../delivery-queue';
+import type { PrintRenderer } from '../print-render-pool';
 
 /** What one round of the delivery pipeline did, summed over its steps and municipalities. */
 export interface RoundResult {
@@ -35,6 +36,8 @@ export interface StepContext {
   readonly settings: DigitalMailSettings;
   readonly adapters: DigitalMailAdapters;
   readonly result: RoundResult;
+  /** Renders print letters' PDFs (the worker's render threads). */
+  readonly render: PrintRenderer;
   readonly onError?: (error: Error, context: { tenantId: string; step: string }) => void;
 }
 
