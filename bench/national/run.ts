@@ -138,7 +138,7 @@ export async function runNational(
           .filter((r) => r.rowsNeeded !== null && r.rowsScanned <= 2 * r.rowsNeeded && r.rowsScanned > 20 * Math.max(r.rowsReturned, 1))
           .map(
             (r) =>
-              `${r.name} reads ${r.rowsScanned.toLocaleString('en')} rows for ${r.rowsReturned}: the ${r.rowsNeeded!.toLocaleString('en')} it counts and no others, so its cost grows with the municipality's letters in the months asked for (about ${Math.round(r.rowsScanned / data.scale).toLocaleString('en')} rows at 1.0); a summary maintained on write would bound it by months × units (docs/adr/0020).`,
+              `${r.name} reads ${r.rowsScanned.toLocaleString('en')} rows for ${r.rowsReturned}: the ${r.rowsNeeded!.toLocaleString('en')} it counts and no others, so its cost grows with the municipality's letters in the months asked for (about ${Math.round(r.rowsScanned / data.scale).toLocaleString('en')} rows at 1.0); a summary maintained on write would bound it by months × units (docs/adr/0021).`,
           ),
         "catalogue-usage reads every municipality's rows by design (the cross-municipality report, through the aggregate-only function); its table grows with months, not with residents (290 × 6 metrics × 24 months here), so the sequential scan it shows is the cheap plan at this size, flagged only because the check is the same for every path.",
       ],
