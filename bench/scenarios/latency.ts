@@ -26,9 +26,13 @@ type Next = () => { body: string; headers: Record<string, string> };
 interface PathResult {
   path: 'submit' | 'overview';
   ceilingSaturated: Measured;
+  /** The api at saturation in the same run (32 connections): whether it can serve the rate at all. */
+  apiSaturated: Measured;
   ratePerS: number;
   api: OpenLoopResult;
   ceiling: OpenLoopResult;
+  /** The api at half of its own saturated throughput: its latency at a load it can carry on this machine. */
+  apiAtHalfItsOwn: OpenLoopResult;
   rounds: Array<{ target: 'api' | 'ceiling'; round: number } & OpenLoopResult>;
 }
 
@@ -43,8 +47,11 @@ async function openLoopPath(
   // A ceiling that answers errors is fast for the wrong reason: half of its rate would mean nothing.
   if (saturated.errors > 0)
     throw new Error(`latency: the ${name} ceiling answered ${saturated.errors} errors at saturation: ${saturated.errorSamples[0] ?? ''}`);
+  const apiSaturated = await measure(api, nextFor('api'));
   const ratePerS = Math.max(1, Math.round(saturated.requestsPerSecond * SHARE));
-  log(`  ${name}: ceiling saturated at ${saturated.requestsPerSecond} req/s (32 connections); open loop at ${ratePerS} req/s`);
+  log(
+    `  ${name}: saturated (32 connections) ceiling ${saturated.requestsPerSecond} req/s, api ${apiSaturated.requestsPerSecond} req/s (errors ${apiSaturated.errors}); open loop at ${ratePerS} req/s`,
+  );
   const rounds: PathResult['rounds'] = [];
   for (let round = 1; round <= SETTINGS.rounds; round++) {
     for (const [target, running] of [
@@ -69,7 +76,28 @@ async function openLoopPath(
     delete kept.round;
     return { ...kept, errors: mine.reduce((sum, r) => sum + r.errors, 0) };
   };
-  return { path: name, ceilingSaturated: saturated, ratePerS, api: best('api'), ceiling: best('ceiling'), rounds };
+  const ownRate = Math.max(1, Math.round(apiSaturated.requestsPerSecond * SHARE));
+  if (SETTINGS.warmupS > 0)
+    await runOpenLoop({ url: `${api.url}/graphql`, ratePerS: ownRate, durationS: SETTINGS.warmupS, next: nextFor('api') });
+  const apiAtHalfItsOwn = await runOpenLoop({
+    url: `${api.url}/graphql`,
+    ratePerS: ownRate,
+    durationS: OPEN_DURATION_S,
+    next: nextFor('api'),
+  });
+  log(
+    `  ${name} api at ${ownRate} req/s (half its own saturation): p50 ${apiAtHalfItsOwn.p50ms} ms, p99 ${apiAtHalfItsOwn.p99ms} ms, errors ${apiAtHalfItsOwn.errors}, load ${os.loadavg()[0].toFixed(1)}`,
+  );
+  return {
+    path: name,
+    ceilingSaturated: saturated,
+    apiSaturated,
+    ratePerS,
+    api: best('api'),
+    ceiling: best('ceiling'),
+    apiAtHalfItsOwn,
+    rounds,
+  };
 }
 
 export async function runLatency(log: (line: string) => void): Promise<ScenarioResult> {
@@ -124,12 +152,12 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
       ),
       goal(`${p.path}: errors (open loop)`, '0', p.api.errors, p.api.errors === 0),
     ]);
-    const row = (p: PathResult, target: 'api' | 'ceiling') => {
+    const row = (p: PathResult, target: 'api' | 'ceiling' | 'apiAtHalfItsOwn') => {
       const m = p[target];
       return {
         path: p.path,
-        target,
-        'rate req/s': p.ratePerS,
+        target: target === 'apiAtHalfItsOwn' ? 'api, half its own saturation' : `${target}, half the ceiling's`,
+        'rate req/s': m.ratePerS,
         'answered req/s': m.answeredPerS,
         'p50 ms': m.p50ms,
         'p90 ms': m.p90ms,
@@ -152,13 +180,20 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
         rounds: SETTINGS.rounds,
         loadAverage: { before: loadBefore.map((l) => round(l)), after: loadAfter.map((l) => round(l)) },
         paths,
-        table: paths.flatMap((p) => [row(p, 'api'), row(p, 'ceiling')]),
+        table: paths.flatMap((p) => [row(p, 'api'), row(p, 'ceiling'), row(p, 'apiAtHalfItsOwn')]),
       },
       notes: [
         `Open loop (bench/lib/open-loop.ts): requests are due at a constant rate, ${SHARE} × the ceiling's throughput at saturation measured just before (autocannon, ${SETTINGS.connections} connections, ${SETTINGS.durationS} s); ` +
           `each latency counts from when the request was due, so a stall of the server (or of this process: "send delay") is in the figures. ` +
           `${SETTINGS.rounds} round(s) of ${OPEN_DURATION_S} s per target after ${SETTINGS.warmupS} s at the same rate, api and ceiling alternating; each keeps its round with the lowest p99, errors are summed over all rounds.`,
         `The ceiling at the same rate is the floor on this machine: the same statements with no framework, run at the same time on the same two cores.`,
+        ...paths.map(
+          (p) =>
+            `${p.path}: at saturation the ceiling reached ${p.ceilingSaturated.requestsPerSecond} req/s and the api ${p.apiSaturated.requestsPerSecond} req/s; ` +
+            (p.apiSaturated.requestsPerSecond <= p.ratePerS * 1.1
+              ? `half the ceiling (${p.ratePerS} req/s) is ${round(p.ratePerS / p.apiSaturated.requestsPerSecond)} of what the api can serve at all, so requests queue and the p99 measures the queue: the goal needs the api's throughput first (its ratio to the ceiling).`
+              : `half the ceiling (${p.ratePerS} req/s) is ${round(p.ratePerS / p.apiSaturated.requestsPerSecond)} of the api's saturated throughput.`),
+        ),
         ...paths.map(
           (p) =>
             `${p.path}: the api answered ${p.api.answeredPerS} of ${p.ratePerS} req/s due, p99 ${p.api.p99ms} ms (ceiling ${p.ceiling.p99ms} ms); ` +
