@@ -26,6 +26,8 @@ const option = (name: string, fallback: number): number => {
 };
 const RESIDENTS = option('residents', 20_000);
 const VISITS = option('visits', 1_000_000);
+/** Keeps the database for a look at its plans (EXPLAIN) and writes no result: for working on the importer or the check. */
+const KEEP = process.argv.includes('--keep');
 const MONTH = '2025-03';
 const KOMMUNKOD = '2281';
 const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, HOME_CARE_DATABASE_SCHEMA];
@@ -194,8 +196,8 @@ async function main(): Promise<void> {
     const importFile = (kind: ImportKind, file: string) =>
       measured(() =>
         inTenant(() =>
-          // The importer takes a file's content whole (a string or Buffer): the bench reads it as the api would hand it over.
-          homeCare.importFile(ACTOR, { kind, format: 'csv', fileName: file, content: fs.readFileSync(path.join(dir, file)) }),
+          // The file as a stream, read as the importer goes (an upload would be handed over the same way).
+          homeCare.importFile(ACTOR, { kind, format: 'csv', fileName: file, content: fs.createReadStream(path.join(dir, file)) }),
         ),
       );
 
@@ -310,12 +312,15 @@ async function main(): Promise<void> {
         `The ceiling is psql's \\copy of the same visits file into a table of the same columns with no index, no constraint and no row-level security, run twice (the faster counts). The importer parses and validates each row (csv-parse, zod), writes batches of 1,000 through INSERT … SELECT unnest(…) ON CONFLICT DO NOTHING RETURNING into a table with its unique index and RLS, and then checks residents and rates in SQL over the whole import, all in one transaction.`,
       ],
     };
-    writeResult(result);
-    writeScenarioSection(result);
+    if (KEEP) log(`kept database ${pg.name} (${pg.ownerUrl}); no result written`);
+    else {
+      writeResult(result);
+      writeScenarioSection(result);
+    }
     for (const g of result.goals) log(`${g.met ? 'MET   ' : 'MISSED'} ${g.name}: ${g.value} (goal ${g.target})`);
   } finally {
     await database.close();
-    await pg.drop();
+    if (!KEEP) await pg.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

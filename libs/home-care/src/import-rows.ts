@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { CsvError, parse } from 'csv-parse';
 import { z } from 'zod';
 import { PROVIDER_KINDS, SERVICE_TYPES, VERIFICATION_METHODS } from './service-types';
@@ -115,31 +116,50 @@ export type ImportRow<K extends ImportKind> = z.output<(typeof ROW_SCHEMAS)[K]>;
 /** A record as read, before validation: its line in the file, or why it could not be read. */
 export type RawRecord = { line: number; record: Record<string, unknown> } | { line: number; unreadable: string };
 
+/** A string or Buffer as a stream of 64 KiB chunks, so a parser never takes a large file in one piece. */
+export function chunked(content: string | Buffer): Readable {
+  const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536);
+    })(),
+  );
+}
+
 /** Reads a file's records one at a time, so a large file never sits in memory whole. */
 export async function* readRecords(content: string | Buffer | Readable, format: ImportFormat): AsyncGenerator<RawRecord> {
-  const input = typeof content === 'string' || Buffer.isBuffer(content) ? Readable.from([content]) : content;
+  const input = typeof content === 'string' || Buffer.isBuffer(content) ? chunked(content) : content;
   if (format === 'csv') {
-    // The header line decides the separator (Swedish spreadsheets write ';' and decimal commas).
+    // The header line decides the separator (Swedish spreadsheets write ';' and decimal commas):
+    // read on until it is whole, then hand the parser everything read so far and the rest.
     const chunks = input[Symbol.asyncIterator]();
-    const first = await chunks.next();
-    const head = first.done ? '' : String(first.value).split('\n', 1)[0];
-    const delimiter = head.includes(';') ? ';' : ',';
+    const head: Buffer[] = [];
+    let next = await chunks.next();
+    while (!next.done) {
+      head.push(Buffer.isBuffer(next.value) ? next.value : Buffer.from(String(next.value), 'utf8'));
+      if (head[head.length - 1].includes(0x0a)) break;
+      next = await chunks.next();
+    }
+    const headerLine = Buffer.concat(head).toString('utf8').split('\n', 1)[0];
+    const delimiter = headerLine.includes(';') ? ';' : ',';
     const rest = Readable.from(
       (async function* () {
-        if (!first.done) yield first.value;
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+        yield* head;
+        if (next.done) return;
+        for (let more = await chunks.next(); !more.done; more = await chunks.next()) yield more.value;
       })(),
     );
-    const parser = rest.pipe(
-      parse({
-        columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
-        delimiter,
-        bom: true,
-        trim: true,
-        skip_empty_lines: true,
-        info: true,
-      }),
-    );
+    const parser = parse({
+      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      delimiter,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      info: true,
+    });
+    // pipe() does not pass a failing source on (an upload broken off): the parser would wait forever.
+    rest.on('error', (error) => parser.destroy(error));
+    rest.pipe(parser);
     try {
       for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, unknown>; info: { lines: number } }>) {
         yield { line: info.lines, record };
@@ -148,9 +168,14 @@ export async function* readRecords(content: string | Buffer | Readable, format: 
       if (!(error instanceof CsvError)) throw error;
       // csv-parse's message may quote the row: name the line and the kind of fault only.
       yield { line: Number((error as CsvError & { lines?: number }).lines ?? 0), unreadable: `unreadable CSV (${error.code})` };
+    } finally {
+      // A consumer that stops early (or a parse error) must not leave the source flowing.
+      rest.destroy();
     }
     return;
   }
+  // A multi-byte character may be split between chunks: the decoder keeps its first bytes for the next.
+  const decoder = new StringDecoder('utf8');
   let line = 0;
   let rest = '';
   const parseLine = (text: string): RawRecord | undefined => {
@@ -165,7 +190,7 @@ export async function* readRecords(content: string | Buffer | Readable, format: 
     }
   };
   for await (const chunk of input) {
-    rest += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     const lines = rest.split('\n');
     rest = lines.pop() ?? '';
     for (const text of lines) {
@@ -173,7 +198,7 @@ export async function* readRecords(content: string | Buffer | Readable, format: 
       if (parsed) yield parsed;
     }
   }
-  const last = parseLine(rest);
+  const last = parseLine(rest + decoder.end());
   if (last) yield last;
 }
 

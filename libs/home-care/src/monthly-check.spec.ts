@@ -174,13 +174,16 @@ describe('home care: the monthly check', () => {
       world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'bad.csv', content: bad }),
     ).catch((e) => e);
     expect(error).toBeInstanceOf(HomeCareImportError);
-    // Rows stop being written at the first bad row, so the checks against stored rows (K-9999 has no decision, BES-1 is stored) show on a file without such rows.
+    // The rows' own problems and those the set-based checks find against stored rows (K-9999 has no decision, BES-1 is stored), in one answer.
     expect((error as HomeCareImportError).details.problems).toEqual([
       { file: 'bad.csv', line: 3, reason: 'provider OKÄND is unknown: import it with the providers first' },
       { file: 'bad.csv', line: 4, reason: 'stopped_at is not after started_at' },
       { file: 'bad.csv', line: 5, reason: 'municipality 2262 is not Sundsvalls kommun (2281)' },
       { file: 'bad.csv', line: 6, reason: "resident looks like a personnummer: use the case system's client id" },
+      { file: 'bad.csv', line: 7, reason: 'the resident has no assistance decision: import the decisions first' },
+      { file: 'bad.csv', line: 8, reason: 'visit BES-1 was imported before or is twice in the file' },
     ]);
+    expect((error as HomeCareImportError).details.total).toBe(6);
     expect(JSON.stringify(error)).not.toContain('19121212');
     const crossRows = csv(VISITS_HEADER, [
       visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60),

@@ -90,6 +90,7 @@ describe('home care: planned visits and provider invoices', () => {
     expect(refused.details.problems).toEqual([
       { file: 'plan-bad.jsonl', line: 21, reason: 'planned_stop is not after planned_start' },
       { file: 'plan-bad.jsonl', line: 22, reason: 'provider OKÄND is unknown: import it with the providers first' },
+      { file: 'plan-bad.jsonl', line: 23, reason: 'planned visit P1-1 was imported before or is twice in the file' },
     ]);
     const twice = await importFile('planned_visits', 'plan-twice.jsonl', [plans[0], plans[0]].join('\n')).catch((e) => e);
     expect(twice.details.problems).toEqual([
@@ -114,6 +115,7 @@ describe('home care: planned visits and provider invoices', () => {
     expect(badInvoices.details.problems).toEqual([
       { file: 'invoices-bad.csv', line: 2, reason: 'provider HT-NORR is an own unit: it is not paid per hour and sends no invoice' },
       { file: 'invoices-bad.csv', line: 3, reason: 'provider OKÄND is unknown: import it with the providers first' },
+      { file: 'invoices-bad.csv', line: 3, reason: 'invoice F-9 has a line for personal_care imported before or twice in the file' },
       { file: 'invoices-bad.csv', line: 4, reason: 'month is not a month (YYYY-MM)' },
       { file: 'invoices-bad.csv', line: 5, reason: 'amount_sek has more than two decimals' },
     ]);

@@ -10,6 +10,7 @@ import { HomeCareVisitEntity } from './entities/visit.entity';
 import { HomeCareTables1766400000000 } from './migrations/1766400000000-home-care-tables';
 import { HomeCareDeviationReview1767500000000 } from './migrations/1767500000000-home-care-deviation-review';
 import { HomeCarePlansAndInvoices1767600000000 } from './migrations/1767600000000-home-care-plans-and-invoices';
+import { HomeCareAnalyze1767900000000 } from './migrations/1767900000000-home-care-analyze';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -28,5 +29,10 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCareInvoiceLineEntity,
     HomeCareCheckInvoiceEntity,
   ],
-  migrations: [HomeCareTables1766400000000, HomeCareDeviationReview1767500000000, HomeCarePlansAndInvoices1767600000000],
+  migrations: [
+    HomeCareTables1766400000000,
+    HomeCareDeviationReview1767500000000,
+    HomeCarePlansAndInvoices1767600000000,
+    HomeCareAnalyze1767900000000,
+  ],
 };

@@ -1,0 +1,210 @@
+import { Readable } from 'node:stream';
+import { useTestDatabase } from '@kommuna/platform-testing';
+import { MAX_LISTED_PROBLEMS } from './index';
+import {
+  createWorld,
+  csv,
+  DECISIONS_HEADER,
+  decisionsFile,
+  importFiles,
+  PROVIDERS_FILE,
+  PROVIDERS_HEADER,
+  queryIn,
+  refusedFile,
+  SCHEMA,
+  visitRow,
+  VISITS_HEADER,
+  World,
+} from './testing/fixture';
+
+/** A file's bytes as a stream of `size`-byte chunks: headers, lines and characters split anywhere. */
+const dribble = (content: string, size: number) => {
+  const bytes = Buffer.from(content, 'utf8');
+  return Readable.from(
+    (function* () {
+      for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+    })(),
+  );
+};
+
+/** A stream that yields `content` and then fails, as an upload broken off midway. */
+const brokenOff = (content: string) =>
+  Readable.from(
+    (async function* () {
+      yield Buffer.from(content, 'utf8');
+      throw new Error('the upload was broken off');
+    })(),
+  );
+
+/** `n` visits of K-1 with the own unit in March, one every hour from the 1st (ids V-1 …). */
+const visits = (n: number, prefix = 'V') =>
+  csv(
+    VISITS_HEADER,
+    Array.from({ length: n }, (_, i) =>
+      visitRow(
+        `${prefix}-${i + 1}`,
+        'HT-NORR',
+        'K-1',
+        'personal_care',
+        1 + (Math.floor(i / 24) % 28),
+        `${String(i % 24).padStart(2, '0')}:00`,
+        30,
+        { staff: `s-${Math.floor(i / 672)}` },
+      ),
+    ),
+  );
+
+describe('home care: importing files as streams', () => {
+  const db = useTestDatabase(SCHEMA);
+  let world: World;
+  const count = async (table: string) =>
+    (await queryIn<{ n: number }>(db(), world.sundsvall, `SELECT count(*)::int AS n FROM ${table}`))[0].n;
+
+  beforeAll(async () => {
+    world = await createWorld(db());
+    await importFiles(world, [
+      { kind: 'providers', content: PROVIDERS_FILE },
+      { kind: 'decisions', content: decisionsFile({ 'K-1': 6000, 'K-2': 600 }) },
+    ]);
+  });
+
+  it('reads a stream in any chunks: the header, a line and a character split between them', async () => {
+    // Semicolons and a BOM, two bytes at a time: 'Ö' and 'å' are split, and the separator is known only at the header's end.
+    const providers = '\uFEFF' + PROVIDERS_HEADER + '\n2281;HT-SÖDER;Hemtjänst Söder på Ås;own_unit;;;\n';
+    expect(await importFiles(world, [{ kind: 'providers', fileName: 'söder.csv', content: dribble(providers, 2) }])).toMatchObject([
+      { rows: 1, alreadyImported: false },
+    ]);
+    const periods =
+      JSON.stringify({ municipality: '2281', period: 'VÅRD-1', resident: 'K-2', admitted_on: '2025-03-03', discharged_on: '2025-03-09' }) +
+      '\n';
+    await importFiles(world, [{ kind: 'inpatient_periods', fileName: 'vård.jsonl', content: dribble(periods, 3) }]);
+    expect(await queryIn(db(), world.sundsvall, `SELECT name FROM home_care_provider WHERE code = 'HT-SÖDER'`)).toEqual([
+      { name: 'Hemtjänst Söder på Ås' },
+    ]);
+    expect(await queryIn(db(), world.sundsvall, `SELECT external_id, source_line FROM home_care_inpatient_period`)).toEqual([
+      { external_id: 'VÅRD-1', source_line: 1 },
+    ]);
+  });
+
+  it('streams a file of thousands of rows in, each with its line, and the same bytes again change nothing', async () => {
+    const file = visits(5000);
+    const [first] = await importFiles(world, [{ kind: 'visits', fileName: 'march.csv', content: dribble(file, 4096) }]);
+    expect(first).toMatchObject({ rows: 5000, alreadyImported: false });
+    expect(
+      await queryIn(
+        db(),
+        world.sundsvall,
+        `SELECT min(source_line)::int AS first, max(source_line)::int AS last, count(*)::int AS n FROM home_care_visit WHERE import_id = $1`,
+        [first.importId],
+      ),
+    ).toEqual([{ first: 2, last: 5001, n: 5000 }]);
+    // Another name, the same bytes (read in other chunks): the same import.
+    const [again] = await importFiles(world, [{ kind: 'visits', fileName: 'march-again.csv', content: dribble(file, 777) }]);
+    expect(again).toEqual({ importId: first.importId, kind: 'visits', rows: 5000, alreadyImported: true });
+    expect(await count('home_care_visit')).toBe(5000);
+  });
+
+  it('keeps nothing of an upload broken off midway, and the next file goes in as usual', async () => {
+    const before = await count('home_care_visit');
+    await expect(importFiles(world, [{ kind: 'visits', fileName: 'broken.csv', content: brokenOff(visits(3000, 'B')) }])).rejects.toThrow(
+      'the upload was broken off',
+    );
+    expect(await count('home_care_visit')).toBe(before);
+    expect(await queryIn(db(), world.sundsvall, `SELECT count(*)::int AS n FROM home_care_import WHERE file_name = 'broken.csv'`)).toEqual([
+      { n: 0 },
+    ]);
+    expect(await importFiles(world, [{ kind: 'visits', fileName: 'whole.csv', content: visits(10, 'W') }])).toMatchObject([{ rows: 10 }]);
+  });
+
+  it('lists the first problems by line and counts them all', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => visitRow(`U-${i}`, 'HT-NORR', 'K-404', 'personal_care', 2, '09:00', 30));
+    const error = await refusedFile(world, { kind: 'visits', fileName: 'unknown.csv', content: csv(VISITS_HEADER, rows) });
+    expect(error.details.total).toBe(150);
+    expect(error.details.problems).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(error.details.problems[0]).toEqual({
+      file: 'unknown.csv',
+      line: 2,
+      reason: 'the resident has no assistance decision: import the decisions first',
+    });
+    expect(error.details.problems.map((p) => p.line)).toEqual(Array.from({ length: MAX_LISTED_PROBLEMS }, (_, i) => i + 2));
+  });
+
+  it("checks a decisions file's rows against each other and against the stored decisions, as a set", async () => {
+    const error = await refusedFile(world, {
+      kind: 'decisions',
+      fileName: 'decisions-bad.csv',
+      content: csv(DECISIONS_HEADER, [
+        // Two new decisions of K-3 overlapping in April (both rows named, each naming the other).
+        ['2281', 'B-30', 'K-3', '2025-01-01', '2025-04-30', 'personal_care', 600],
+        ['2281', 'B-31', 'K-3', '2025-04-01', '', 'personal_care', 900],
+        // A decision's rows must agree on resident and validity, and grant a service type once.
+        ['2281', 'B-40', 'K-4', '2025-01-01', '', 'personal_care', 600],
+        ['2281', 'B-40', 'K-4', '2025-02-01', '', 'service', 120],
+        ['2281', 'B-40', 'K-4', '2025-01-01', '', 'personal_care', 600],
+        // Stored before (B-1), and overlapping K-2's stored decision B-2.
+        ['2281', 'B-1', 'K-1', '2025-01-01', '', 'service', 60],
+        ['2281', 'B-50', 'K-2', '2025-03-01', '2025-03-31', 'personal_care', 300],
+        // Not overlapping: another service type, or days apart.
+        ['2281', 'B-51', 'K-2', '2025-03-01', '2025-03-31', 'service', 120],
+        ['2281', 'B-60', 'K-6', '2025-01-01', '2025-01-31', 'personal_care', 600],
+        ['2281', 'B-61', 'K-6', '2025-02-01', '', 'personal_care', 700],
+      ]),
+    });
+    expect(error.details.problems).toEqual([
+      { file: 'decisions-bad.csv', line: 2, reason: 'decision B-30 overlaps decision B-31 for personal_care' },
+      { file: 'decisions-bad.csv', line: 3, reason: 'decision B-31 overlaps decision B-30 for personal_care' },
+      { file: 'decisions-bad.csv', line: 5, reason: 'decision B-40 has another resident or validity than on line 4' },
+      { file: 'decisions-bad.csv', line: 6, reason: 'decision B-40 grants personal_care twice' },
+      { file: 'decisions-bad.csv', line: 7, reason: 'decision B-1 was imported before' },
+      { file: 'decisions-bad.csv', line: 8, reason: 'decision B-50 overlaps decision B-2 for personal_care' },
+    ]);
+    expect(await count('home_care_decision')).toBe(2);
+    // The same decisions without the faults go in whole: two rows of B-40 make one decision.
+    const [ok] = await importFiles(world, [
+      {
+        kind: 'decisions',
+        fileName: 'decisions-good.csv',
+        content: csv(DECISIONS_HEADER, [
+          ['2281', 'B-40', 'K-4', '2025-01-01', '', 'personal_care', 600],
+          ['2281', 'B-40', 'K-4', '2025-01-01', '', 'service', 120],
+          ['2281', 'B-51', 'K-2', '2025-03-01', '2025-03-31', 'service', 120],
+          ['2281', 'B-60', 'K-6', '2025-01-01', '2025-01-31', 'personal_care', 600],
+          ['2281', 'B-61', 'K-6', '2025-02-01', '', 'personal_care', 700],
+        ]),
+      },
+    ]);
+    expect(ok.rows).toBe(5);
+    expect(
+      await queryIn(
+        db(),
+        world.sundsvall,
+        `SELECT d.external_id, count(*)::int AS services FROM home_care_decision d JOIN home_care_decision_service s ON s.decision_id = d.id
+          WHERE d.import_id = $1 GROUP BY d.external_id ORDER BY d.external_id`,
+        [ok.importId],
+      ),
+    ).toEqual([
+      { external_id: 'B-40', services: 2 },
+      { external_id: 'B-51', services: 1 },
+      { external_id: 'B-60', services: 1 },
+      { external_id: 'B-61', services: 1 },
+    ]);
+  });
+
+  it('names a provider whose rows disagree, and a rate given twice', async () => {
+    const error = await refusedFile(world, {
+      kind: 'providers',
+      fileName: 'providers-bad.csv',
+      content: csv(PROVIDERS_HEADER, [
+        ['2281', 'LOV-9', 'Nio AB', 'lov', 'personal_care', '450', '2025-01-01'],
+        ['2281', 'LOV-9', 'Nio Omsorg AB', 'lov', 'service', '380', '2025-01-01'],
+        ['2281', 'LOV-9', 'Nio AB', 'lov', 'personal_care', '455', '2025-01-01'],
+        ['2281', 'LOV-9', 'Nio AB', 'lov', 'escort', '', '2025-01-01'],
+      ]),
+    });
+    expect(error.details.problems).toEqual([
+      { file: 'providers-bad.csv', line: 3, reason: 'provider LOV-9 has another name or kind than on line 2' },
+      { file: 'providers-bad.csv', line: 4, reason: 'the same rate (provider LOV-9, personal_care, from 2025-01-01) is on line 2 too' },
+      { file: 'providers-bad.csv', line: 5, reason: 'a LOV provider needs service_type, sek_per_hour and valid_from' },
+    ]);
+  });
+});

@@ -1,0 +1,119 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { EntityManager } from 'typeorm';
+
+/** A staging column: its name and SQL type (text, int, date, timestamptz, numeric). */
+export type StagingColumn = readonly [name: string, type: string];
+
+/** The import's staging table: private to the transaction's session, dropped at its end. */
+export const STAGING_TABLE = 'home_care_staging';
+
+/** Rows go to the server in writes (COPY) or statements (PGlite) of this many. */
+const CHUNK_ROWS = 2000;
+
+/**
+ * Where an import's validated rows go before SQL checks them as a set: a temporary table in the
+ * import's own transaction. On a PostgreSQL server they stream in through COPY FROM STDIN
+ * (pg-copy-streams), waiting for the server whenever it is behind, so memory stays flat whatever
+ * the file's size; on embedded PGlite (no COPY from a client stream) they go in batched INSERTs.
+ */
+export interface StagingSink {
+  /** Adds one row (values in column order, line first); resolves at once unless the server is behind. */
+  add(values: readonly unknown[]): Promise<void>;
+  /** Flushes what is pending and ends the load; returns the rows staged. */
+  finish(): Promise<number>;
+  /** Gives up the load (the transaction is rolled back by the caller). */
+  abort(error: Error): Promise<void>;
+}
+
+export async function createStaging(em: EntityManager, columns: readonly StagingColumn[]): Promise<StagingSink> {
+  const all: StagingColumn[] = [['line', 'int'], ...columns];
+  await em.query(`CREATE TEMP TABLE ${STAGING_TABLE} (${all.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
+  // The transaction's own connection (connect() hands back the one it holds).
+  const connection: unknown = await em.queryRunner?.connect();
+  return isNodePgClient(connection) ? copySink(connection, all) : batchSink(em, all);
+}
+
+interface NodePgClient {
+  query(stream: Writable): Writable;
+  connectionParameters: unknown;
+}
+
+/** node-pg's Client (TypeORM's connection on a server); PGlite's stand-in has no connection parameters. */
+function isNodePgClient(connection: unknown): connection is NodePgClient {
+  return typeof connection === 'object' && connection !== null && 'connectionParameters' in connection;
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : text;
+}
+
+function copySink(client: NodePgClient, columns: readonly StagingColumn[]): StagingSink {
+  const stream = client.query(copyFrom(`COPY ${STAGING_TABLE} (${columns.map(([n]) => n).join(', ')}) FROM STDIN`));
+  // The stream's own error is awaited in finish/add; this keeps an early one from going unhandled.
+  let failure: Error | undefined;
+  stream.on('error', (error: Error) => (failure ??= error));
+  let pending: string[] = [];
+  let rows = 0;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    if (failure) throw failure;
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    if (failure) throw failure;
+  };
+  return {
+    async add(values) {
+      pending.push(values.map(copyField).join('\t') + '\n');
+      rows++;
+      if (pending.length >= CHUNK_ROWS) await flush();
+    },
+    async finish() {
+      await flush();
+      const done = Promise.race([once(stream, 'finish'), once(stream, 'error').then(([e]) => Promise.reject(e))]);
+      stream.end();
+      await done;
+      return rows;
+    },
+    async abort(error) {
+      if (stream.destroyed || failure) return;
+      const settled = once(stream, 'close').catch(() => undefined);
+      // pg-copy-streams answers a destroy with CopyFail: the server ends the COPY, the client is free again.
+      stream.destroy(error);
+      await settled;
+    },
+  };
+}
+
+function batchSink(em: EntityManager, columns: readonly StagingColumn[]): StagingSink {
+  let pending: Array<readonly unknown[]> = [];
+  let rows = 0;
+  const insert = `INSERT INTO ${STAGING_TABLE} (${columns.map(([n]) => n).join(', ')})
+    SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
+  const flush = async () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    await em.query(
+      insert,
+      columns.map((_, i) => batch.map((values) => values[i] ?? null)),
+    );
+  };
+  return {
+    async add(values) {
+      pending.push(values);
+      rows++;
+      if (pending.length >= CHUNK_ROWS) await flush();
+    },
+    async finish() {
+      await flush();
+      return rows;
+    },
+    abort: async () => undefined,
+  };
+}
