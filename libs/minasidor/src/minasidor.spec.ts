@@ -10,7 +10,17 @@ import {
   FormSubmissionReceivedData,
 } from '@kommuna/shared-service-contracts';
 import { CaseClosedError, CaseConflictError, CaseNotFoundError, CaseView, MinasidorValidationError, UnitRequiredError } from './index';
-import { caseInput, countStatements, createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
+import {
+  automatedApproval,
+  caseInput,
+  countStatements,
+  createWorld,
+  inTenant,
+  person,
+  SCHEMA,
+  submissionReceived,
+  World,
+} from './testing/fixture';
 
 describe('Mina sidor', () => {
   const db = useTestDatabase(SCHEMA);
@@ -261,19 +271,8 @@ describe('Mina sidor', () => {
   });
 
   describe('e-forms submissions', () => {
-    const submission = async (index: number, overrides: Partial<FormSubmissionReceivedData> = {}): Promise<FormSubmissionReceivedData> => ({
-      submissionId: `sub-${index}-${Math.random().toString(36).slice(2)}`,
-      formSlug: 'parkeringstillstand',
-      formVersion: '1',
-      caseType: 'parkeringstillstand',
-      errandNumber: `TK-${index}`,
-      title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
-      unit: 'trafik',
-      subjectPartyId: await partyOf(index),
-      subjectKind: 'person',
-      submittedAt: '2025-05-01T08:00:00.000Z',
-      ...overrides,
-    });
+    const submission = (index: number, overrides: Partial<FormSubmissionReceivedData> = {}) =>
+      submissionReceived(w.parties, index, overrides);
     const emit = (type: string, data: object) =>
       inTenant(w.timra, () => db().transaction((em) => recordEvent(em, { type, source: '/e-forms', data })));
     const dispatch = () => new OutboxDispatcher(db(), w.minasidor.eventHandlers()).drain();
@@ -298,18 +297,7 @@ describe('Mina sidor', () => {
 
     it('records an automated decision sent in the same transaction as its submission, in either order', async () => {
       const data = await submission(41);
-      const decision: FormDecisionMadeData = {
-        submissionId: data.submissionId,
-        errandNumber: data.errandNumber,
-        decisionId: 'auto-1',
-        decisionType: 'parkeringstillstand',
-        outcome: 'approval',
-        automated: true,
-        decidedAt: '2025-05-01T08:00:01.000Z',
-        subjectPartyId: data.subjectPartyId,
-        reasons: [{ ruleId: 'r1', text: { sv: 'Villkoren är uppfyllda', en: 'The conditions are met' } }],
-        legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
-      };
+      const decision = automatedApproval(data, 'auto-1');
       await inTenant(w.timra, () =>
         db().transaction(async (em) => {
           await recordEvent(em, { type: EVENT_TYPES.formDecisionMade, source: '/e-forms', data: decision });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { OutboxEvent } from '@kommuna/platform-events';
 import { tenantTableProblems, tenantTableSecurity, useTestDatabase } from '@kommuna/platform-testing';
-import { EVENT_TYPES, FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
-import { createWorld, inTenant, person, SCHEMA, World } from './testing/fixture';
+import { EVENT_TYPES, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
+import { automatedApproval, createWorld, inTenant, SCHEMA, submissionReceived, World } from './testing/fixture';
 
 /**
  * An e-forms event that comes before its submission's case waits in Mina sidor's own table
@@ -41,36 +41,13 @@ describe('e-forms events that come before their case', () => {
       db().transaction((em) => em.query(`SELECT event_id, submission_id, type FROM minasidor_waiting_submission_event`)),
     );
 
-  const submission = async (index: number): Promise<FormSubmissionReceivedData> => ({
-    submissionId: `sub-${index}-${randomUUID()}`,
-    formSlug: 'parkeringstillstand',
-    formVersion: '1',
-    caseType: 'parkeringstillstand',
-    errandNumber: `TK-${index}`,
-    title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
-    unit: 'trafik',
-    subjectPartyId: await w.parties.partyIdFor('person', person(index).personnummer),
-    subjectKind: 'person',
-    submittedAt: '2025-05-01T08:00:00.000Z',
-  });
-  const decisionOf = (data: FormSubmissionReceivedData, decisionId: string): FormDecisionMadeData => ({
-    submissionId: data.submissionId,
-    errandNumber: data.errandNumber,
-    decisionId,
-    decisionType: 'parkeringstillstand',
-    outcome: 'approval',
-    automated: true,
-    decidedAt: '2025-05-01T08:00:01.000Z',
-    subjectPartyId: data.subjectPartyId,
-    reasons: [{ ruleId: 'r1', text: { sv: 'Villkoren är uppfyllda', en: 'The conditions are met' } }],
-    legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
-  });
+  const submission = (index: number) => submissionReceived(w.parties, index);
   const caseOf = async (data: FormSubmissionReceivedData) =>
-    (await w.minasidor.citizens.myCases(data.subjectPartyId!)).cases.find((c) => c.externalCaseId === data.submissionId);
+    (await w.minasidor.citizens.myCases(data.subjectPartyId as string)).cases.find((c) => c.externalCaseId === data.submissionId);
 
   it('keeps a decision that comes first, once however often it is delivered, and applies it when the submission makes the case', async () => {
     const data = await submission(60);
-    const decision = event(EVENT_TYPES.formDecisionMade, decisionOf(data, 'auto-60'));
+    const decision = event(EVENT_TYPES.formDecisionMade, automatedApproval(data, 'auto-60'));
     await handleIn(w.timra, decision);
     await handleIn(w.timra, decision); // delivered twice
     expect(await waiting(w.timra)).toEqual([
@@ -93,12 +70,14 @@ describe('e-forms events that come before their case', () => {
 
   it("keeps a waiting event to its municipality: Sundsvall's context neither sees nor takes Timrå's", async () => {
     const data = await submission(61);
-    const decision = event(EVENT_TYPES.formDecisionMade, decisionOf(data, 'auto-61'));
+    const decision = event(EVENT_TYPES.formDecisionMade, automatedApproval(data, 'auto-61'));
     await handleIn(w.timra, decision);
     expect(await waiting(w.sundsvall)).toEqual([]);
     // The same submission id arriving in Sundsvall makes Sundsvall's case, without Timrå's decision.
     await handleIn(w.sundsvall, { ...event(EVENT_TYPES.formSubmissionReceived, data), tenantId: w.sundsvall.id });
-    const sundsvallCase = (await w.minasidor.citizens.myCases(data.subjectPartyId!)).cases.find((c) => c.municipality.slug === 'sundsvall');
+    const sundsvallCase = (await w.minasidor.citizens.myCases(data.subjectPartyId as string)).cases.find(
+      (c) => c.municipality.slug === 'sundsvall',
+    );
     expect(sundsvallCase?.decisions).toEqual([]);
     expect(await waiting(w.timra)).toHaveLength(1);
 
@@ -118,14 +97,14 @@ describe('e-forms events that come before their case', () => {
       await pause();
     });
     await Promise.race([made, making]);
-    await Promise.all([making, handleIn(w.timra, event(EVENT_TYPES.formDecisionMade, decisionOf(first, 'auto-62')))]);
+    await Promise.all([making, handleIn(w.timra, event(EVENT_TYPES.formDecisionMade, automatedApproval(first, 'auto-62')))]);
     expect((await caseOf(first))?.decisions.map((d) => d.externalDecisionId)).toEqual(['auto-62']);
 
     // The decision waits and, while that transaction is still open, the submission makes the case.
     const second = await submission(63);
     let parked!: () => void;
     const waited = new Promise<void>((resolve) => (parked = resolve));
-    const waitingDecision = handleIn(w.timra, event(EVENT_TYPES.formDecisionMade, decisionOf(second, 'auto-63')), async () => {
+    const waitingDecision = handleIn(w.timra, event(EVENT_TYPES.formDecisionMade, automatedApproval(second, 'auto-63')), async () => {
       parked();
       await pause();
     });

@@ -1,6 +1,7 @@
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { buildTenantConfig, inTenant, testPersonnummer } from '@kommuna/platform-testing';
+import { FormDecisionMadeData, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
 import { Minasidor, MINASIDOR_DATABASE_SCHEMA, RepresentationOptions } from '../index';
 
 export const SCHEMA: DatabaseSchema = {
@@ -88,4 +89,41 @@ export async function countStatements<T>(db: Database, work: () => Promise<T>): 
   } finally {
     dataSource.createQueryRunner = original;
   }
+}
+
+/** A parking-permit submission of person(index), as e-forms' submission.received event carries it. */
+export async function submissionReceived(
+  parties: PartyRegister,
+  index: number,
+  overrides: Partial<FormSubmissionReceivedData> = {},
+): Promise<FormSubmissionReceivedData> {
+  return {
+    submissionId: `sub-${index}-${Math.random().toString(36).slice(2)}`,
+    formSlug: 'parkeringstillstand',
+    formVersion: '1',
+    caseType: 'parkeringstillstand',
+    errandNumber: `TK-${index}`,
+    title: { sv: 'Parkeringstillstånd', en: 'Parking permit' },
+    unit: 'trafik',
+    subjectPartyId: await parties.partyIdFor('person', person(index).personnummer),
+    subjectKind: 'person',
+    submittedAt: '2025-05-01T08:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The automated approval e-forms records in the same transaction as the submission. */
+export function automatedApproval(data: FormSubmissionReceivedData, decisionId: string): FormDecisionMadeData {
+  return {
+    submissionId: data.submissionId,
+    errandNumber: data.errandNumber,
+    decisionId,
+    decisionType: 'parkeringstillstand',
+    outcome: 'approval',
+    automated: true,
+    decidedAt: '2025-05-01T08:00:01.000Z',
+    subjectPartyId: data.subjectPartyId,
+    reasons: [{ ruleId: 'r1', text: { sv: 'Villkoren är uppfyllda', en: 'The conditions are met' } }],
+    legalBasis: { sfs: '1998:1276', chapter: '13', section: '8' },
+  };
 }
