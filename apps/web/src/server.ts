@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
+import { LoginFailedError, newLoginChecks, OidcClient } from '@kommuna/platform-oidc-client';
 import type { WebAssets } from './assets';
 import type { WebConfig } from './config';
 import { answersFromEntries } from './forms/answers';
 import { answerAttachments, MAX_FILE_BYTES, PostedFile } from './forms/uploads';
 import type { FieldProblem } from './forms/form-view';
 import { ApiClient, ApiError } from './http/api-client';
-import { LoginFailedError, RealmClient } from './http/oidc';
 import {
   CaseSummary,
   FORM_RECEIPT,
@@ -41,6 +41,8 @@ import { asOrganisationOf, registerMyPagesRoutes } from './routes/my-pages';
 
 const SESSION_COOKIE = 'kw_session';
 const LOGIN_COOKIE = 'kw_login';
+/** The state of a logout at the realm, so its way back (to the callback) is told from a login. */
+const LOGOUT_COOKIE = 'kw_logout';
 const LANG_COOKIE = 'kw_lang';
 /** A session ends after this long whatever happens; within it the access token is renewed. */
 const SESSION_MAX_AGE_MS = 8 * 60 * 60_000;
@@ -74,7 +76,8 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 /**
  * The residents' web: every member municipality on one app, told apart by host name. Pages are
- * React rendered on the server over the api's GraphQL; login through the realm (code + PKCE); the
+ * React rendered on the server over the api's GraphQL; login through the realm (code + PKCE, state and
+ * nonce, the id_token checked; @kommuna/platform-oidc-client) and logout there too; the
  * session in Redis or an encrypted cookie, never in this process.
  */
 export function buildWeb(options: WebOptions): FastifyInstance {
@@ -82,7 +85,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   const logger = options.logger ?? new JsonLogger('info');
   const now = options.now ?? Date.now;
   const api = new ApiClient(config.apiUrl);
-  const realm = new RealmClient(config, now);
+  const realm = new OidcClient({ issuer: config.realmUrl, clientId: config.clientId, now });
   const loginKey = derivedKey(config.sessionSecret, 'login');
   const secure = config.scheme === 'https';
   const app = Fastify({ logger: false, bodyLimit: 256 * 1024, trustProxy: false });
@@ -174,18 +177,14 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     const session = await sessions.load(stored);
     if (!session || session.tenant !== tenant.slug) return undefined;
     if (session.accessTokenExpiresAt - 30_000 > now()) return session;
-    const renewed = session.refreshToken ? await realm.refresh(session.refreshToken) : undefined;
+    const renewed = await realm.refresh(session, session.user.subject);
     if (!renewed) {
       await sessions.delete(stored);
       reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
       return undefined;
     }
-    const next: Session = {
-      ...session,
-      accessToken: renewed.accessToken,
-      accessTokenExpiresAt: renewed.accessTokenExpiresAt,
-      refreshToken: renewed.refreshToken ?? session.refreshToken,
-    };
+    const { accessToken, accessTokenExpiresAt, refreshToken, idToken } = renewed.tokens;
+    const next: Session = { ...session, accessToken, accessTokenExpiresAt, refreshToken, idToken, user: renewed.user };
     reply.header('set-cookie', cookie(SESSION_COOKIE, await sessions.save(next)));
     return next;
   }
@@ -338,18 +337,19 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   app.get(
     '/auth/login',
     municipal(async (request, reply, tenant) => {
-      const state = newToken();
-      const verifier = newToken();
+      const checks = newLoginChecks();
       const returnTo = localPath((request.query as Record<string, string>).returnTo, '/my-pages');
-      // The login in progress travels sealed in a cookie of this browser: any replica finishes it,
-      // and nobody can finish a login started in another browser.
-      const sealed = await seal(loginKey, { state, verifier, returnTo, tenant: tenant.slug }, now() + LOGIN_MAX_AGE_MS);
+      const url = await realm.authorizationUrl({
+        redirectUri: `${originOf(request)}/auth/callback`,
+        checks,
+        language: langOf(request),
+        fresh: (request.query as Record<string, string>).fresh === '1',
+      });
+      // The login in progress (its state, PKCE verifier and nonce) travels sealed in a cookie of this
+      // browser: any replica finishes it, and nobody can finish a login started in another browser.
+      const sealed = await seal(loginKey, { ...checks, returnTo, tenant: tenant.slug }, now() + LOGIN_MAX_AGE_MS);
       reply.header('set-cookie', cookie(LOGIN_COOKIE, sealed, LOGIN_MAX_AGE_MS / 1000));
-      const fresh = (request.query as Record<string, string>).fresh === '1';
-      return reply.redirect(
-        await realm.authorizationUrl(`${originOf(request)}/auth/callback`, state, verifier, langOf(request), fresh),
-        303,
-      );
+      return reply.redirect(url, 303);
     }),
   );
 
@@ -358,6 +358,11 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     municipal(async (request, reply, tenant) => {
       const ctx = context(request, tenant);
       const query = request.query as Record<string, string | undefined>;
+      // The way back from a logout at the realm (its post-logout redirect is this callback, which the
+      // realm has registered): the state this browser was given at logout, and no code.
+      const loggingOut = cookiesOf(request)[LOGOUT_COOKIE];
+      if (!query.code && query.state && loggingOut === query.state)
+        return reply.header('set-cookie', cookie(LOGOUT_COOKIE, '', 0)).redirect('/logged-out', 303);
       const login = await unseal(loginKey, cookiesOf(request)[LOGIN_COOKIE], now());
       const failed = () =>
         send(
@@ -371,15 +376,24 @@ export function buildWeb(options: WebOptions): FastifyInstance {
         login.tenant !== tenant.slug ||
         typeof login.state !== 'string' ||
         login.state !== query.state ||
-        typeof login.verifier !== 'string'
+        typeof login.verifier !== 'string' ||
+        typeof login.nonce !== 'string'
       )
         return failed();
       try {
-        const tokens = await realm.finishLogin(new URL(`${originOf(request)}${request.url}`), login.verifier, login.state);
+        const { tokens, user } = await realm.finishLogin(new URL(`${originOf(request)}${request.url}`), {
+          state: login.state,
+          verifier: login.verifier,
+          nonce: login.nonce,
+        });
         const session: Session = {
           id: newToken(),
           tenant: tenant.slug,
-          ...tokens,
+          accessToken: tokens.accessToken,
+          accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+          refreshToken: tokens.refreshToken,
+          idToken: tokens.idToken,
+          user,
           expiresAt: now() + SESSION_MAX_AGE_MS,
           csrfToken: newToken(),
         };
@@ -394,14 +408,29 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     }),
   );
 
+  /**
+   * Ends the web's session, then the realm's (RP-initiated logout with the id_token as hint, so the
+   * realm does not ask), which sends the browser back to the callback with the state given here.
+   * Without a session, or when the realm cannot be reached, the web's session alone ends.
+   */
   app.post(
     '/auth/logout',
     municipal(async (request, reply, tenant, session) => {
       if (session && !postAllowed(request, session))
         return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
       await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
-      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
-      return reply.redirect('/logged-out', 303);
+      if (!session) return reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)).redirect('/logged-out', 303);
+      const state = newToken();
+      let url: string | undefined;
+      try {
+        url = await realm.logoutUrl({ idToken: session.idToken, postLogoutRedirectUri: `${originOf(request)}/auth/callback`, state });
+      } catch (error) {
+        logger.event('warn', 'web logout at the realm skipped', { tenant: tenant.slug, error: (error as Error).message });
+      }
+      logger.event('info', 'web logout', { tenant: tenant.slug, subject: session.user.subject, atRealm: url !== undefined });
+      if (!url) return reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)).redirect('/logged-out', 303);
+      reply.header('set-cookie', [cookie(SESSION_COOKIE, '', 0), cookie(LOGOUT_COOKIE, state, LOGIN_MAX_AGE_MS / 1000)]);
+      return reply.redirect(url, 303);
     }),
   );
 

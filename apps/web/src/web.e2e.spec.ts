@@ -1,11 +1,24 @@
 import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { freePort, NodeProcess, spawnDevIdp, startNodeProcess } from '@kommuna/platform-testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  assertAccessible,
+  DevIdpProcess,
+  freePort,
+  launchChromium,
+  NodeProcess,
+  requestAsBrowser,
+  REPO_ROOT,
+  saveScreenshot,
+  SCREENSHOTS_DIR,
+  startDevIdpProcess,
+  startApiProcess,
+  startAppProcess,
+  startNodeProcess,
+} from '@kommuna/platform-testing';
 
 // The residents' web in a real browser (Debian's chromium through playwright-core), against the
 // real identity provider (dev-idp) and the real api, each its own process as `npm start` runs
@@ -13,72 +26,14 @@ import { freePort, NodeProcess, spawnDevIdp, startNodeProcess } from '@kommuna/p
 // this machine. Sessions live in Redis (127.0.0.1:6379), so they survive the web's restart.
 // Every page is checked with axe-core.
 
-const REPO = path.resolve(__dirname, '../../..');
-const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR ?? path.join(REPO, 'docs/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR ?? SCREENSHOTS_DIR;
 const REDIS_URL = process.env.KOMMUNA_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 /** The budget of issue 17: JavaScript per page, compressed. */
 const SCRIPT_BUDGET_BYTES = 150 * 1024;
 
-/** An app from its TypeScript, always on the embedded database in its own folder, never the shared server database. */
-const startApp = (script: string, env: Record<string, string>, readyText: string): Promise<NodeProcess> =>
-  startNodeProcess({ script, env: { DATABASE_URL: undefined, DATABASE_MIGRATION_URL: undefined, ...env }, readyText, timeoutMs: 120_000 });
-
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const result = await (window as any).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    });
-    return result.violations.map((v: any) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5),
-    }));
-  });
-  expect({ page: what, violations }).toEqual({ page: what, violations: [] });
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const height = Math.min(1800, await page.evaluate(() => document.documentElement.scrollHeight));
-  await page.screenshot({
-    path: path.join(SCREENSHOTS, `${name}.png`),
-    fullPage: true,
-    clip: { x: 0, y: 0, width: page.viewportSize()!.width, height },
-  });
-}
-
-/**
- * A request as a browser on this machine sends it to <slug>.localhost (the test process cannot
- * resolve those names): to 127.0.0.1, with the host name in the Host header.
- */
-function request(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  const target = new URL(url);
-  const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
-  const headers: Record<string, string> = {
-    host: target.host,
-    ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-    ...options.headers,
-  };
-  return new Promise((resolve, reject) => {
-    const sent = http.request(
-      { host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}`, method: options.method ?? 'GET', headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      },
-    );
-    sent.on('error', reject);
-    sent.end(body);
-  });
-}
+const screenshot = (page: Page, name: string) => saveScreenshot(page, name, SCREENSHOTS);
+/** A request as the browser sends it to <slug>.localhost (the test process cannot resolve those names). */
+const request = requestAsBrowser;
 
 /** Does what posts a form, then waits for the page the post answered with. */
 async function posting(page: Page, action: () => Promise<void>): Promise<void> {
@@ -129,13 +84,13 @@ async function submitParkingPermit(page: Page, disability: string): Promise<stri
 }
 
 describe('residents web in a real browser', () => {
-  let idp: NodeProcess | undefined;
+  let idp: DevIdpProcess | undefined;
   let simulator: NodeProcess | undefined;
   let api: NodeProcess | undefined;
   let web: NodeProcess | undefined;
   let browser: Browser | undefined;
   let webPort: number;
-  let apiPort: number;
+  let apiUrl: string;
   let idpUrl: string;
   let realmUrl: string;
   let webEnv: Record<string, string>;
@@ -143,18 +98,17 @@ describe('residents web in a real browser', () => {
   const sundsvall = () => `http://sundsvall.localhost:${webPort}`;
   const timra = () => `http://timra.localhost:${webPort}`;
 
-  const startWeb = () => startApp('apps/web/src/main.ts', webEnv, 'Kommuna web ready');
+  const startWeb = () => startAppProcess('apps/web/src/main.ts', webEnv, 'Kommuna web ready');
 
   beforeAll(async () => {
     try {
       webPort = await freePort();
-      const idpPort = await freePort();
-      // The web's callback on every municipality's host is a redirect URI the realm knows.
+      // The web's callback on every municipality's host is a redirect URI the realm knows (for
+      // logins, and for the way back from a logout).
       const redirectUris = ['sundsvall', 'timra'].map((slug) => `http://${slug}.localhost:${webPort}/auth/callback`).join(',');
-      idp = spawnDevIdp(idpPort, { DEV_IDP_REDIRECT_URIS: redirectUris });
-      await idp.ready;
-      idpUrl = `http://127.0.0.1:${idpPort}`;
-      realmUrl = `${idpUrl}/realms/kommuna`;
+      idp = await startDevIdpProcess({ env: { DEV_IDP_REDIRECT_URIS: redirectUris } });
+      idpUrl = idp.url;
+      realmUrl = idp.realmUrl;
       // The national parties' simulator (Navet among them) as npm start runs it: the case worker sees the applicant's name from it.
       // Mina ombud (in the same simulator) trusts the key the api signs its end-user id tokens with, as npm start sets up.
       const idTokenKey = path.join(dataDir, 'mina-ombud-id-token-key.pem');
@@ -167,43 +121,25 @@ describe('residents web in a real browser', () => {
         readyText: /ready on (http:\/\/\S+)/,
       });
       const [, simulatorUrl] = await simulator.ready;
-      apiPort = await freePort();
-      api = await startApp(
-        'apps/api/src/main.ts',
-        {
-          NODE_ENV: 'development',
-          HOST: '127.0.0.1',
-          PORT: String(apiPort),
-          KOMMUNA_DATA_DIR: dataDir,
-          KEYCLOAK_URL: idpUrl,
-          DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl,
-          MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey,
-        },
-        'Kommuna api ready',
-      );
+      const started = await startApiProcess({
+        dataDir,
+        keycloakUrl: idpUrl,
+        env: { DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl, MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey },
+      });
+      api = started.process;
+      apiUrl = started.graphqlUrl;
       webEnv = {
         NODE_ENV: 'development',
         // The pages are TSX: the web's own tsconfig says how to compile them.
-        SWC_NODE_PROJECT: path.join(REPO, 'apps/web/tsconfig.json'),
+        SWC_NODE_PROJECT: path.join(REPO_ROOT, 'apps/web/tsconfig.json'),
         WEB_PORT: String(webPort),
         KEYCLOAK_URL: idpUrl,
-        API_URL: `http://127.0.0.1:${apiPort}/graphql`,
+        API_URL: apiUrl,
         KOMMUNA_REDIS_URL: REDIS_URL,
         WEB_SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
       };
       web = await startWeb();
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
     } catch (error) {
       await Promise.all([web?.stop(), api?.stop(), simulator?.stop(), idp?.stop(), browser?.close()]);
       throw error;
@@ -234,7 +170,7 @@ describe('residents web in a real browser', () => {
       'Sundsvalls kommun',
       'Timrå kommun',
     ]);
-    await expectAccessible(page, 'choose a municipality');
+    await assertAccessible(page, 'choose a municipality');
 
     await page.getByRole('link', { name: 'Timrå kommun' }).click();
     await page.waitForURL(`${timra()}/e-services`);
@@ -246,7 +182,7 @@ describe('residents web in a real browser', () => {
       '',
       true,
     ]);
-    await expectAccessible(page, 'e-services in Timrå’s colours');
+    await assertAccessible(page, 'e-services in Timrå’s colours');
     await screenshot(page, 'web-theme-timra');
     // Sundsvall names no look: the platform's own colour.
     await page.goto(`${sundsvall()}/e-services`);
@@ -260,7 +196,7 @@ describe('residents web in a real browser', () => {
       'Fråga om bygglov',
       'Välj skola',
     ]);
-    await expectAccessible(page, 'e-services');
+    await assertAccessible(page, 'e-services');
     await screenshot(page, 'web-e-services');
 
     await page.getByLabel('Sök bland e-tjänsterna').fill('parkering');
@@ -278,7 +214,7 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('header .brand').textContent()).toBe('Municipality of Sundsvall');
     await page.goto(`${sundsvall()}/e-services?q=building`);
     expect(await page.locator('main .card h2').allTextContents()).toEqual(['Ask about a building permit']);
-    await expectAccessible(page, 'e-services in English');
+    await assertAccessible(page, 'e-services in English');
 
     // Reading needs no JavaScript: the list is in the page as served.
     const served = (await request(`${sundsvall()}/e-services`)).body.toString();
@@ -305,7 +241,7 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('#root_annanAtgard__error').textContent()).toContain('Fältet måste fyllas i');
     expect(await page.getByLabel('Fastighetsbeteckning').inputValue()).toBe('Sundsvall Norrmalm 3:12');
     expect(await page.title()).toMatch(/^Fel: Fråga om bygglov/);
-    await expectAccessible(page, 'form with errors');
+    await assertAccessible(page, 'form with errors');
     await screenshot(page, 'web-form-errors');
 
     await page.getByRole('link', { name: 'In English' }).click();
@@ -333,7 +269,7 @@ describe('residents web in a real browser', () => {
     const cookie = (await context.cookies()).find((c) => c.name === 'kw_session');
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
     expect(cookie!.value).not.toContain('.');
-    await expectAccessible(page, 'parking permit form');
+    await assertAccessible(page, 'parking permit form');
     await screenshot(page, 'web-form');
 
     // The page's script is within the budget, and the only one.
@@ -372,7 +308,7 @@ describe('residents web in a real browser', () => {
     expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
       'Hur länge beräknas funktionsnedsättningen vara (månader)?: Fel typ: ska vara ett heltal',
     ]);
-    await expectAccessible(page, 'parking permit with an error');
+    await assertAccessible(page, 'parking permit with an error');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.activeElement?.id === 'root_varaktighetManader');
@@ -388,7 +324,7 @@ describe('residents web in a real browser', () => {
     expect(errandNumber).toMatch(/^PTS-\d{4}-\d{6}$/);
     expect(await page.locator('main dl').first().textContent()).toContain('Handläggs');
     expect(await page.locator('main').textContent()).toContain('Jag har svår artros');
-    await expectAccessible(page, 'receipt');
+    await assertAccessible(page, 'receipt');
     await screenshot(page, 'web-receipt');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -413,12 +349,12 @@ describe('residents web in a real browser', () => {
       expect.any(String),
     ]);
     expect(await page.locator('script').count()).toBe(0);
-    await expectAccessible(page, 'Mina sidor');
+    await assertAccessible(page, 'Mina sidor');
     await screenshot(page, 'web-my-pages');
     await row.getByRole('link').click();
     await page.waitForURL(/\/my-pages\/cases\//);
     expect(await page.locator('main dl').first().textContent()).toContain(errandNumber);
-    await expectAccessible(page, 'case');
+    await assertAccessible(page, 'case');
 
     // The session is not in the web's memory: it survives the web's restart.
     await web?.stop();
@@ -427,17 +363,22 @@ describe('residents web in a real browser', () => {
     expect(page.url()).toBe(`${sundsvall()}/my-pages`);
     expect(await page.locator('tbody').textContent()).toContain(errandNumber);
 
-    // Logout ends the web's session (the realm's own single sign-on stays, as at the portal).
+    // Logout ends the web's session and the realm's (RP-initiated, the id_token as hint: no question
+    // at the realm), and the browser comes back through the callback to the web's goodbye.
     const before = (await context.cookies()).find((c) => c.name === 'kw_session')!.value;
+    const realmVisits: string[] = [];
+    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await page.waitForURL(`${sundsvall()}/logged-out`);
     expect(await page.locator('h1').textContent()).toBe('Du är utloggad');
-    await expectAccessible(page, 'logged out');
+    await assertAccessible(page, 'logged out');
+    expect(realmVisits.find((url) => url.includes('/protocol/openid-connect/logout'))).toContain('id_token_hint=');
     expect((await context.cookies()).find((c) => c.name === 'kw_session')).toBeUndefined();
-    const realmVisits: string[] = [];
-    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
+    // The realm's session is over too: Mina sidor goes through the realm's login form again.
     await page.goto(`${sundsvall()}/my-pages`);
-    expect(realmVisits.some((url) => url.includes('/protocol/openid-connect/auth'))).toBe(true);
+    expect(page.url()).toContain(`${realmUrl}/interaction/`);
+    await logIn(page, 'medborgare-anna');
+    await page.waitForURL(`${sundsvall()}/my-pages`);
     expect((await context.cookies()).find((c) => c.name === 'kw_session')!.value).not.toBe(before);
     // The old session is gone from the store: its cookie no longer opens Mina sidor.
     const old = await request(`${sundsvall()}/my-pages`, { headers: { cookie: `kw_session=${before}` } });
@@ -470,7 +411,7 @@ describe('residents web in a real browser', () => {
       'Handläggs',
       expect.any(String),
     ]);
-    await expectAccessible(page, 'workspace inbox');
+    await assertAccessible(page, 'workspace inbox');
     await screenshot(page, 'web-workspace-inbox');
     // The status filter: the errand is under "Handläggs", not under "Beslut finns".
     await page.getByLabel('Visa status').selectOption('decided');
@@ -488,7 +429,7 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('#applicant address').innerText()).toBe('Storgatan 12\n852 30 SUNDSVALL');
     expect(await page.locator('#applicant-identity').textContent()).toBe('199001019802');
     expect(await page.locator('#protected-identity').count()).toBe(0);
-    await expectAccessible(page, 'workspace case');
+    await assertAccessible(page, 'workspace case');
     await screenshot(page, 'web-workspace-case');
 
     // An empty completion request: the error summary names the field and links to it.
@@ -497,7 +438,7 @@ describe('residents web in a real browser', () => {
       'Vad behöver den sökande komplettera?: Fältet måste fyllas i',
     ]);
     expect(await page.evaluate(() => document.activeElement?.classList.contains('error-summary'))).toBe(true);
-    await expectAccessible(page, 'workspace case with an error');
+    await assertAccessible(page, 'workspace case with an error');
     await page
       .getByLabel('Vad behöver den sökande komplettera? (på svenska)')
       .fill('Skicka ett läkarintyg som visar hur länge funktionsnedsättningen varar.');
@@ -520,7 +461,7 @@ describe('residents web in a real browser', () => {
     expect(await residentPage.locator('#completion-message').textContent()).toBe(
       'Skicka ett läkarintyg som visar hur länge funktionsnedsättningen varar.',
     );
-    await expectAccessible(residentPage, 'Mina sidor case awaiting completion');
+    await assertAccessible(residentPage, 'Mina sidor case awaiting completion');
     // A message to the municipality: an empty one is refused with the error summary, then sent.
     await posting(residentPage, () => residentPage.getByRole('button', { name: 'Skicka meddelandet' }).click());
     expect(await residentPage.getByRole('alert').locator('li').allTextContents()).toEqual([
@@ -541,7 +482,7 @@ describe('residents web in a real browser', () => {
     );
     await residentPage.locator('#root_harLakarintyg-0').check();
     expect(await residentPage.locator('[data-field="lakarintyg"]').isVisible()).toBe(true);
-    await expectAccessible(residentPage, 'completion form');
+    await assertAccessible(residentPage, 'completion form');
     await screenshot(residentPage, 'web-completion');
     // A file of a type the form does not take: said at the field, nothing sent.
     await residentPage
@@ -551,7 +492,7 @@ describe('residents web in a real browser', () => {
     expect(await residentPage.getByRole('alert').locator('li').allTextContents()).toEqual([
       'Läkarintyg: Den här typen av fil går inte att bifoga här',
     ]);
-    await expectAccessible(residentPage, 'completion form with an error');
+    await assertAccessible(residentPage, 'completion form with an error');
     const certificate = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
     await residentPage
       .locator('#root_lakarintyg')
@@ -596,7 +537,7 @@ describe('residents web in a real browser', () => {
       expect.stringContaining('Jag skickar läkarintyget i dag.'),
       expect.stringContaining('Tack, vi har fått intyget och fattar beslut inom kort.'),
     ]);
-    await expectAccessible(page, 'workspace case with the thread');
+    await assertAccessible(page, 'workspace case with the thread');
 
     // The decision: an approval with reasons, legal basis and a validity period.
     await posting(page, () => page.getByRole('button', { name: 'Fatta beslut' }).click());
@@ -622,7 +563,7 @@ describe('residents web in a real browser', () => {
     expect(decision).toContain('1 jan. 2027 – 31 dec. 2028');
     // Decided: nothing more to do on it.
     expect(await page.getByRole('button', { name: 'Fatta beslut' }).count()).toBe(0);
-    await expectAccessible(page, 'workspace decided case');
+    await assertAccessible(page, 'workspace decided case');
     await screenshot(page, 'web-workspace-decided');
     const documentLink = page.getByRole('link', { name: 'Beslutsdokument (PDF)' });
     const documentResponse = await request(new URL((await documentLink.getAttribute('href'))!, sundsvall()).toString(), {
@@ -645,7 +586,7 @@ describe('residents web in a real browser', () => {
     );
     expect(await decisions.textContent()).toContain('Funktionsnedsättningen är väsentlig och varaktig.');
     expect(await decisions.textContent()).toContain('2027-01-01 – 2028-12-31');
-    await expectAccessible(residentPage, 'Mina sidor case decided');
+    await assertAccessible(residentPage, 'Mina sidor case decided');
     await screenshot(residentPage, 'web-my-case-decided');
     const residentDocument = await request(new URL((await decisions.locator('a').first().getAttribute('href'))!, sundsvall()).toString(), {
       headers: { cookie: `kw_session=${(await resident.cookies()).find((c) => c.name === 'kw_session')!.value}` },
@@ -667,7 +608,7 @@ describe('residents web in a real browser', () => {
         expect.stringMatching(`: Vi har tagit emot ditt ärende: ${errandNumber}$`),
       ]),
     );
-    await expectAccessible(residentPage, 'Mina sidor with notices');
+    await assertAccessible(residentPage, 'Mina sidor with notices');
     await screenshot(residentPage, 'web-my-pages-notices');
 
     // Another unit of the same municipality: not in its inbox, and the case's address is not found.
@@ -703,7 +644,7 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('[data-field="lakarintyg"]').textContent()).toContain('Bifogad fil: intyg.pdf');
     // At 320 px nothing is wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    await expectAccessible(page, 'saved draft at 320 px');
+    await assertAccessible(page, 'saved draft at 320 px');
     await screenshot(page, 'web-draft-320px');
 
     // Another device: the draft is in Mina sidor, with its answers and its file.
@@ -712,7 +653,7 @@ describe('residents web in a real browser', () => {
     await other.goto(`${sundsvall()}/my-pages`);
     await logIn(other, 'medborgare-erik');
     await other.waitForURL(`${sundsvall()}/my-pages`);
-    await expectAccessible(other, 'Mina sidor with a draft');
+    await assertAccessible(other, 'Mina sidor with a draft');
     await other.getByRole('link', { name: 'Fortsätt: Ansök om parkeringstillstånd för rörelsehindrade' }).first().click();
     await other.waitForURL(/\?draft=/);
     expect(await other.getByLabel('Telefonnummer').inputValue()).toBe('070-123 45 67');
@@ -746,7 +687,7 @@ describe('residents web in a real browser', () => {
     expect(await page.locator('main').textContent()).toContain('Kommunen kräver e-legitimation med tillitsnivå 3');
     expect(await page.locator('main').textContent()).toContain('Du loggade in med tillitsnivå 2.');
     expect(await page.locator('tbody').count()).toBe(0);
-    await expectAccessible(page, 'insufficient assurance');
+    await assertAccessible(page, 'insufficient assurance');
     await screenshot(page, 'web-insufficient-assurance');
     // Logging in again: the realm asks anew (no single sign-on at the weak level), then Mina sidor opens.
     await page.getByRole('button', { name: 'Logga in igen' }).click();
@@ -778,7 +719,7 @@ describe('residents web in a real browser', () => {
         client_secret: 'sundsvall-system-secret',
       }),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const created = await fetch(`http://127.0.0.1:${apiPort}/graphql`, {
+    const created = await fetch(apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}`, 'x-kommuna-tenant': 'sundsvall' },
       body: JSON.stringify({
@@ -810,7 +751,7 @@ describe('residents web in a real browser', () => {
     ]);
     // Her own Mina sidor does not hold the company's case.
     expect(await page.locator('main').textContent()).not.toContain('SBN-2026-0042');
-    await expectAccessible(page, 'Mina sidor with company mode');
+    await assertAccessible(page, 'Mina sidor with company mode');
 
     await posting(page, () => companySwitch.getByRole('link', { name: /Demobolaget AB/ }).click());
     expect(await page.locator('h1').textContent()).toBe('Mina sidor – Demobolaget AB');
@@ -818,7 +759,7 @@ describe('residents web in a real browser', () => {
     const row = page.locator('tbody tr', { hasText: 'SBN-2026-0042' });
     expect(await row.locator('td').nth(0).textContent()).toBe('ServeringstillståndSBN-2026-0042');
     expect(await companySwitch.locator('[aria-current="page"]').textContent()).toContain('Demobolaget AB');
-    await expectAccessible(page, 'Mina sidor acting for a company');
+    await assertAccessible(page, 'Mina sidor acting for a company');
     await screenshot(page, 'web-my-pages-company');
 
     // The company's case opens in company mode, and a message goes to the municipality for the company.
@@ -828,7 +769,7 @@ describe('residents web in a real browser', () => {
     await posting(page, () => page.getByRole('button', { name: 'Skicka meddelandet' }).click());
     expect(await page.getByRole('status').textContent()).toBe('Meddelandet är skickat.');
     expect(new URL(page.url()).searchParams.get('as')).toBe('556016-0680');
-    await expectAccessible(page, 'company case');
+    await assertAccessible(page, 'company case');
 
     // An organisation Mina ombud does not confirm for her is refused, and a resident without a company sees no switch.
     expect((await page.goto(`${sundsvall()}/my-pages?as=5560000001`))?.status()).toBe(403);

@@ -33,6 +33,18 @@ describe('sessions sealed in the cookie', () => {
     now += 3_600_000;
     await expect(store.load(cookie)).resolves.toBeUndefined();
   });
+
+  it('keep the id_token while a browser can hold the cookie, and drop it (not the session) when it cannot', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const store = new CookieSessionStore(SECRET, () => now);
+    const small = session(now, { idToken: `h.${'i'.repeat(600)}.s` });
+    await expect(store.load(await store.save(small))).resolves.toEqual(small);
+    // Keycloak's tokens are larger: with a 3 KB id_token the whole would pass 4 KB, which browsers drop.
+    const large = session(now, { accessToken: `h.${'a'.repeat(1200)}.s`, idToken: `h.${'i'.repeat(3000)}.s` });
+    const cookie = await store.save(large);
+    expect(cookie.length).toBeLessThanOrEqual(3900);
+    await expect(store.load(cookie)).resolves.toEqual({ ...large, idToken: undefined });
+  });
 });
 
 describe('sessions in Redis', () => {

@@ -1,12 +1,10 @@
 import { hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { EncryptJWT, jwtDecrypt } from 'jose';
+import type { OidcUser } from '@kommuna/platform-oidc-client';
 
-export interface WebUser {
-  subject: string;
-  name: string;
-  roles: string[];
-}
+/** Who is logged in: the subject of the checked id_token, name and realm roles (@kommuna/platform-oidc-client). */
+export type WebUser = OidcUser;
 
 export interface Session {
   /** The session's own id (also the Redis key's tail). */
@@ -17,6 +15,8 @@ export interface Session {
   /** When the access token expires (ms since epoch); a refresh token renews it. */
   accessTokenExpiresAt: number;
   refreshToken?: string;
+  /** The checked id_token, the hint that lets the realm log out at once. */
+  idToken?: string;
   /** When the session ends whatever happens (ms since epoch). */
   expiresAt: number;
   /** Sent with every form of this session and checked on every post (CSRF). */
@@ -76,6 +76,9 @@ const isSession = (value: unknown): value is Session => {
   );
 };
 
+/** What a session cookie may hold with its name and attributes beside it (browsers keep 4096 bytes per cookie). */
+const COOKIE_BYTES = 3900;
+
 /**
  * Sessions in the cookie itself, encrypted with the web's secret: nothing to share between
  * replicas. Logging out clears the cookie; a copy taken before stays good until it expires, which
@@ -91,8 +94,12 @@ export class CookieSessionStore implements SessionStore {
     this.key = derivedKey(secret, 'session');
   }
 
-  save(session: Session): Promise<string> {
-    return seal(this.key, { session }, session.expiresAt);
+  async save(session: Session): Promise<string> {
+    const sealed = await seal(this.key, { session }, session.expiresAt);
+    if (sealed.length <= COOKIE_BYTES || !session.idToken) return sealed;
+    // Browsers keep about 4 KB per cookie: without room for the id_token the session keeps the rest,
+    // and a logout at the realm goes without the hint (the realm then asks before it logs out).
+    return seal(this.key, { session: { ...session, idToken: undefined } }, session.expiresAt);
   }
 
   async load(cookie: string | undefined): Promise<Session | undefined> {
