@@ -1,3 +1,4 @@
+import { PeriodicTask } from '@kommuna/platform-jobs';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { BackgroundTask } from '@kommuna/platform-services';
@@ -84,29 +85,20 @@ export class HomeCare {
     return runs;
   }
 
-  /** The worker's loop: checks the previous month at start and then every intervalMs (six hours by default). */
+  /**
+   * The worker's task: checks the previous month at start and then every intervalMs (six hours by
+   * default), one round at a time; stop() waits for the round in hand.
+   */
   backgroundTasks(
     options: { intervalMs?: number; onError?: (error: Error, context: { tenantId: string; step: string }) => void } = {},
   ): BackgroundTask[] {
-    let timer: NodeJS.Timeout | undefined;
-    let running: Promise<unknown> | undefined;
-    const run = () => {
-      running ??= this.checkPreviousMonth()
-        .catch((error: Error) => options.onError?.(error, { tenantId: '-', step: 'home-care-monthly-check' }))
-        .finally(() => (running = undefined));
-    };
     return [
-      {
+      new PeriodicTask({
         name: 'home-care-monthly-check',
-        start: () => {
-          run();
-          timer = setInterval(run, options.intervalMs ?? 6 * 3_600_000);
-        },
-        stop: async () => {
-          clearInterval(timer);
-          await running;
-        },
-      },
+        intervalMs: options.intervalMs ?? 6 * 3_600_000,
+        run: async () => void (await this.checkPreviousMonth()),
+        onError: (error) => options.onError?.(error, { tenantId: '-', step: 'home-care-monthly-check' }),
+      }),
     ];
   }
 }

@@ -1,13 +1,16 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
-import { CheckLine, HOME_CARE_MIN_CELL_SIZE, HomeCareForbiddenError, HomeCareImportError } from './index';
+import { CheckLine, HOME_CARE_MIN_CELL_SIZE, HomeCareForbiddenError } from './index';
 import {
   createWorld,
   csv,
   SCHEMA,
   DECISIONS_HEADER,
   hemtjanst,
+  importFiles,
   inTenant,
   PROVIDERS_HEADER,
+  queryIn,
+  refusedFile,
   system,
   visitRow,
   VISITS_HEADER,
@@ -65,24 +68,13 @@ function marchVisits(): Array<Array<string | number>> {
   return rows;
 }
 
-async function importMarch(world: World): Promise<void> {
-  await inTenant(world.sundsvall, async () => {
-    await world.homeCare.importFile(system, { kind: 'providers', format: 'csv', fileName: 'providers.csv', content: providersFile });
-    await world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'decisions.csv', content: decisionsFile });
-    await world.homeCare.importFile(system, {
-      kind: 'inpatient_periods',
-      format: 'jsonl',
-      fileName: 'inpatient.jsonl',
-      content: inpatientFile,
-    });
-    await world.homeCare.importFile(system, {
-      kind: 'visits',
-      format: 'csv',
-      fileName: 'visits-2025-03.csv',
-      content: csv(VISITS_HEADER, marchVisits()),
-    });
-  });
-}
+const importMarch = (world: World) =>
+  importFiles(world, [
+    { kind: 'providers', content: providersFile },
+    { kind: 'decisions', content: decisionsFile },
+    { kind: 'inpatient_periods', fileName: 'inpatient.jsonl', content: inpatientFile },
+    { kind: 'visits', fileName: 'visits-2025-03.csv', content: csv(VISITS_HEADER, marchVisits()) },
+  ]);
 
 const byResident = (lines: CheckLine[], resident: string, type = 'personal_care') =>
   lines.find((l) => l.residentId === resident && l.serviceType === type);
@@ -143,14 +135,13 @@ describe('home care: the monthly check', () => {
     const first = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     const again = await inTenant(world.sundsvall, () => world.homeCare.runCheck(system, '2025-03'));
     expect(again.id).toBe(first.id);
-    await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, {
+    await importFiles(world, [
+      {
         kind: 'visits',
-        format: 'csv',
         fileName: 'late.csv',
         content: csv(VISITS_HEADER, [visitRow('BES-LATE', 'HT-NORR', 'K-1006', 'personal_care', 20, '15:00', 60)]),
-      }),
-    );
+      },
+    ]);
     const after = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     expect(after.id).not.toBe(first.id);
     expect(after.amountAtStakeSek).toBe(first.amountAtStakeSek);
@@ -158,9 +149,7 @@ describe('home care: the monthly check', () => {
   });
 
   it('refuses a bad file whole, naming file, line and reason, and writes nothing of it', async () => {
-    const visitsBefore = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)),
-    );
+    const visitsBefore = await queryIn<{ n: number }>(db(), world.sundsvall, `SELECT count(*)::int AS n FROM home_care_visit`);
     const bad = csv(VISITS_HEADER, [
       visitRow('NEW-1', 'HT-NORR', 'K-1006', 'personal_care', 21, '15:00', 60),
       visitRow('NEW-2', 'OKÄND', 'K-1006', 'personal_care', 21, '16:00', 60),
@@ -170,12 +159,9 @@ describe('home care: the monthly check', () => {
       visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60),
       visitRow('BES-1', 'OMSORG-AB', 'K-1001', 'personal_care', 1, '08:00', 100),
     ]);
-    const error = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'bad.csv', content: bad }),
-    ).catch((e) => e);
-    expect(error).toBeInstanceOf(HomeCareImportError);
+    const error = await refusedFile(world, { kind: 'visits', fileName: 'bad.csv', content: bad });
     // The rows' own problems and those the set-based checks find against stored rows (K-9999 has no decision, BES-1 is stored), in one answer.
-    expect((error as HomeCareImportError).details.problems).toEqual([
+    expect(error.details.problems).toEqual([
       { file: 'bad.csv', line: 3, reason: 'provider OKÄND is unknown: import it with the providers first' },
       { file: 'bad.csv', line: 4, reason: 'stopped_at is not after started_at' },
       { file: 'bad.csv', line: 5, reason: 'municipality 2262 is not Sundsvalls kommun (2281)' },
@@ -183,49 +169,37 @@ describe('home care: the monthly check', () => {
       { file: 'bad.csv', line: 7, reason: 'the resident has no assistance decision: import the decisions first' },
       { file: 'bad.csv', line: 8, reason: 'visit BES-1 was imported before or is twice in the file' },
     ]);
-    expect((error as HomeCareImportError).details.total).toBe(6);
+    expect(error.details.total).toBe(6);
     expect(JSON.stringify(error)).not.toContain('19121212');
     const crossRows = csv(VISITS_HEADER, [
       visitRow('NEW-6', 'HT-NORR', 'K-9999', 'personal_care', 22, '15:00', 60),
       visitRow('BES-1', 'OMSORG-AB', 'K-1001', 'personal_care', 1, '08:00', 100),
     ]);
-    const second = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'cross.csv', content: crossRows }),
-    ).catch((e) => e);
-    expect((second as HomeCareImportError).details.problems).toEqual([
+    const second = await refusedFile(world, { kind: 'visits', fileName: 'cross.csv', content: crossRows });
+    expect(second.details.problems).toEqual([
       { file: 'cross.csv', line: 2, reason: 'the resident has no assistance decision: import the decisions first' },
       { file: 'cross.csv', line: 3, reason: 'visit BES-1 was imported before or is twice in the file' },
     ]);
-    const after = await inTenant(world.sundsvall, () =>
-      db().transaction((em) =>
-        em.query(
-          `SELECT count(*)::int AS n, (SELECT count(*)::int FROM home_care_import WHERE file_name IN ('bad.csv', 'cross.csv')) AS files FROM home_care_visit`,
-        ),
-      ),
+    const after = await queryIn(
+      db(),
+      world.sundsvall,
+      `SELECT count(*)::int AS n, (SELECT count(*)::int FROM home_care_import WHERE file_name IN ('bad.csv', 'cross.csv')) AS files FROM home_care_visit`,
     );
     expect(after).toEqual([{ n: visitsBefore[0].n, files: 0 }]);
   });
 
   it('refuses overlapping decisions, a missing rate and an unreadable line; the same file again is a no-op', async () => {
     const overlapping = csv(DECISIONS_HEADER, [['2281', 'B-7', 'K-1001', '2025-03-01', '2025-03-31', 'personal_care', 600]]);
-    const overlap = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'd.csv', content: overlapping }),
-    ).catch((e) => e);
+    const overlap = await refusedFile(world, { kind: 'decisions', fileName: 'd.csv', content: overlapping });
     expect(overlap.details.problems).toEqual([{ file: 'd.csv', line: 2, reason: 'decision B-7 overlaps decision B-1 for personal_care' }]);
     // CARE-2 has no rate for service tasks.
     const noRate = csv(VISITS_HEADER, [visitRow('NEW-10', 'CARE-2', 'K-1001', 'service', 25, '13:00', 60)]);
-    const rate = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'visits', format: 'csv', fileName: 'r.csv', content: noRate }),
-    ).catch((e) => e);
+    const rate = await refusedFile(world, { kind: 'visits', fileName: 'r.csv', content: noRate });
     expect(rate.details.problems).toEqual([{ file: 'r.csv', line: 2, reason: 'provider CARE-2 has no rate for service on 2025-03-25' }]);
     const jsonl = '{"municipality":"2281","period":"V-9","resident":"K-1001","admitted_on":"2025-03-02"}\n{not json\n';
-    const unreadable = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'inpatient_periods', format: 'jsonl', fileName: 'p.jsonl', content: jsonl }),
-    ).catch((e) => e);
+    const unreadable = await refusedFile(world, { kind: 'inpatient_periods', fileName: 'p.jsonl', content: jsonl });
     expect(unreadable.details.problems).toEqual([{ file: 'p.jsonl', line: 2, reason: 'is not valid JSON' }]);
-    const again = await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind: 'decisions', format: 'csv', fileName: 'decisions-copy.csv', content: decisionsFile }),
-    );
+    const [again] = await importFiles(world, [{ kind: 'decisions', fileName: 'decisions-copy.csv', content: decisionsFile }]);
     expect(again).toMatchObject({ alreadyImported: true, rows: 7 });
   });
 
@@ -243,26 +217,20 @@ describe('home care: the monthly check', () => {
     const timraWorker = { kind: 'staff', subject: 'dan', unit: 'socialtjanst' } as const;
     expect(await inTenant(world.timra, () => world.homeCare.lines(timraWorker, '2025-03', { all: true }))).toEqual([]);
     expect(await inTenant(world.timra, () => world.homeCare.latestRun(timraWorker, '2025-03'))).toBeNull();
-    expect(await inTenant(world.timra, () => db().transaction((em) => em.query(`SELECT count(*)::int AS n FROM home_care_visit`)))).toEqual(
-      [{ n: 0 }],
+    expect(await queryIn(db(), world.timra, `SELECT count(*)::int AS n FROM home_care_visit`)).toEqual([{ n: 0 }]);
+    const intoTimra = await refusedFile(
+      world,
+      { kind: 'visits', fileName: 'x.csv', content: csv(VISITS_HEADER, marchVisits()) },
+      { tenant: world.timra, actor: timraWorker },
     );
-    await expect(
-      inTenant(world.timra, () =>
-        world.homeCare.importFile(timraWorker, {
-          kind: 'visits',
-          format: 'csv',
-          fileName: 'x.csv',
-          content: csv(VISITS_HEADER, marchVisits()),
-        }),
-      ),
-    ).rejects.toBeInstanceOf(HomeCareImportError);
+    expect(intoTimra.details.problems[0]).toEqual({ file: 'x.csv', line: 2, reason: 'municipality 2281 is not Timrå kommun (2262)' });
 
     const lines = await inTenant(world.sundsvall, () => world.homeCare.lines(hemtjanst, '2025-03', { residentId: 'K-1005' }));
     expect(lines.map((l) => l.residentId)).toEqual(['K-1005']);
-    const audit = await inTenant(world.sundsvall, () =>
-      db().transaction((em) =>
-        em.query(`SELECT actor, action, details FROM audit_log WHERE action = 'home-care.lines.read' ORDER BY seq DESC LIMIT 1`),
-      ),
+    const audit = await queryIn(
+      db(),
+      world.sundsvall,
+      `SELECT actor, action, details FROM audit_log WHERE action = 'home-care.lines.read' ORDER BY seq DESC LIMIT 1`,
     );
     expect(audit).toEqual([
       {
@@ -290,35 +258,27 @@ describe('home care: the monthly check', () => {
     ]);
     expect(followUp.find((f) => f.slug === 'timra')).toMatchObject({ checked: false, residents: 0, amountAtStakeSek: 0 });
     await expect(world.homeCare.followUp(hemtjanst, '2025-03')).rejects.toBeInstanceOf(HomeCareForbiddenError);
-    const audit = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.follow-up.read'`)),
-    );
+    const audit = await queryIn(db(), world.sundsvall, `SELECT actor FROM audit_log WHERE action = 'home-care.follow-up.read'`);
     expect(audit).toEqual([{ actor: 'staff:styr' }]);
   });
 
   it('shows the sums once five residents stand behind them', async () => {
     // Four more residents over their granted time with the LOV provider: HC1 now has five.
-    await inTenant(world.sundsvall, async () => {
-      const residents = ['K-2001', 'K-2002', 'K-2003', 'K-2004'];
-      await world.homeCare.importFile(system, {
+    const residents = ['K-2001', 'K-2002', 'K-2003', 'K-2004'];
+    const rows = residents.flatMap((r, i) =>
+      [1, 2, 3, 4, 5, 6, 7].map((day) => visitRow(`M-${i}-${day}`, 'OMSORG-AB', r, 'personal_care', day, '18:00', 100)),
+    );
+    await importFiles(world, [
+      {
         kind: 'decisions',
-        format: 'csv',
         fileName: 'more.csv',
         content: csv(
           DECISIONS_HEADER,
           residents.map((r, i) => ['2281', `B-2${i}`, r, '2025-01-01', '', 'personal_care', 600]),
         ),
-      });
-      const rows = residents.flatMap((r, i) =>
-        [1, 2, 3, 4, 5, 6, 7].map((day) => visitRow(`M-${i}-${day}`, 'OMSORG-AB', r, 'personal_care', day, '18:00', 100)),
-      );
-      await world.homeCare.importFile(system, {
-        kind: 'visits',
-        format: 'csv',
-        fileName: 'more-visits.csv',
-        content: csv(VISITS_HEADER, rows),
-      });
-    });
+      },
+      { kind: 'visits', fileName: 'more-visits.csv', content: csv(VISITS_HEADER, rows) },
+    ]);
     const run = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     // Each: 700 accepted against 600 granted, 100 min at 450 kr/h = 750 kr.
     expect(run.amountAtStakeSek).toBe(2527.5 + 4 * 750);
@@ -339,9 +299,29 @@ describe('home care: the monthly check', () => {
     expect(first.timra).toMatchObject({ month: '2025-03', residents: 0, amountAtStakeSek: 0 });
     const second = await world.homeCare.checkPreviousMonth();
     expect(second.timra.id).toBe(first.timra.id);
-    const runs = await inTenant(world.timra, () =>
-      db().transaction((em) => em.query(`SELECT actor FROM audit_log WHERE action = 'home-care.check.run'`)),
-    );
+    const runs = await queryIn(db(), world.timra, `SELECT actor FROM audit_log WHERE action = 'home-care.check.run'`);
     expect(runs).toEqual([{ actor: 'system:home-care-monthly-check' }]);
+  });
+
+  it("runs as the worker's periodic task: a round at start, then one each interval, until stopped", async () => {
+    // Timrå's first file: its month has new inputs, so the task's round makes a new run there.
+    await importFiles(
+      world,
+      [{ kind: 'providers', content: csv(PROVIDERS_HEADER, [['2262', 'HT-TIMRA', 'Hemtjänst Timrå', 'own_unit', '', '', '']]) }],
+      {
+        tenant: world.timra,
+      },
+    );
+    const runsInTimra = async () =>
+      (await queryIn<{ n: number }>(db(), world.timra, `SELECT count(*)::int AS n FROM home_care_check_run`))[0].n;
+    expect(await runsInTimra()).toBe(1);
+    const errors: Error[] = [];
+    const [task] = world.homeCare.backgroundTasks({ intervalMs: 3_600_000, onError: (error) => errors.push(error) });
+    expect(task.name).toBe('home-care-monthly-check');
+    task.start();
+    for (let i = 0; i < 400 && (await runsInTimra()) < 2; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await task.stop();
+    expect(await runsInTimra()).toBe(2);
+    expect(errors).toEqual([]);
   });
 });

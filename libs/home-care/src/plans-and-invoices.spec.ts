@@ -1,21 +1,22 @@
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { parse } from 'csv-parse/sync';
-import { evaluateInvoice, HomeCareForbiddenError, HomeCareImportError, HomeCareNotFoundError, statementCsv } from './index';
+import { evaluateInvoice, HomeCareForbiddenError, HomeCareNotFoundError, ImportKind, statementCsv } from './index';
 import {
   createWorld,
   csv,
-  DECISIONS_HEADER,
+  decisionsFile,
   hemtjanst,
+  importFiles,
   inTenant,
-  PROVIDERS_HEADER,
+  INVOICES_HEADER,
+  PROVIDERS_FILE,
+  queryIn,
+  refusedFile,
   SCHEMA,
-  system,
   visitRow,
   VISITS_HEADER,
   World,
 } from './testing/fixture';
-
-const INVOICES_HEADER = 'municipality;invoice;provider;month;service_type;invoiced_minutes;amount_sek';
 
 /** A planned visit in Swedish winter time (JSON Lines): day, start hh:mm, minutes. */
 function planned(id: string, provider: string, resident: string, day: number, minutes: number, stop?: string): string {
@@ -35,31 +36,16 @@ function planned(id: string, provider: string, resident: string, day: number, mi
 describe('home care: planned visits and provider invoices', () => {
   const db = useTestDatabase(SCHEMA);
   let world: World;
-  const importFile = (kind: 'planned_visits' | 'invoices' | 'visits' | 'providers' | 'decisions', fileName: string, content: string) =>
-    inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, { kind, format: fileName.endsWith('.jsonl') ? 'jsonl' : 'csv', fileName, content }),
-    );
+  const importFile = async (kind: ImportKind, fileName: string, content: string) =>
+    (await importFiles(world, [{ kind, fileName, content }]))[0];
+  const refused = (kind: ImportKind, fileName: string, content: string) => refusedFile(world, { kind, fileName, content });
 
   beforeAll(async () => {
     world = await createWorld(db());
-    await importFile(
-      'providers',
-      'providers.csv',
-      csv(PROVIDERS_HEADER, [
-        ['2281', 'HT-NORR', 'Hemtjänst Norr', 'own_unit', '', '', ''],
-        ['2281', 'OMSORG-AB', 'Omsorg AB', 'lov', 'personal_care', '450', '2025-01-01'],
-        ['2281', 'OMSORG-AB', 'Omsorg AB', 'lov', 'service', '380', '2025-01-01'],
-      ]),
-    );
-    await importFile(
-      'decisions',
-      'decisions.csv',
-      csv(DECISIONS_HEADER, [
-        ['2281', 'B-1', 'K-1', '2025-01-01', '', 'personal_care', 1800],
-        ['2281', 'B-2', 'K-2', '2025-01-01', '', 'personal_care', 600],
-        ['2281', 'B-3', 'K-3', '2025-01-01', '', 'personal_care', 600],
-      ]),
-    );
+    await importFiles(world, [
+      { kind: 'providers', content: PROVIDERS_FILE },
+      { kind: 'decisions', content: decisionsFile({ 'K-1': 1800, 'K-2': 600, 'K-3': 600 }) },
+    ]);
     await importFile(
       'visits',
       'visits.csv',
@@ -85,24 +71,23 @@ describe('home care: planned visits and provider invoices', () => {
       planned('P9-2', 'OKÄND', 'K-1', 12, 60),
       planned('P1-1', 'OMSORG-AB', 'K-1', 13, 60),
     ];
-    const refused = await importFile('planned_visits', 'plan-bad.jsonl', [...plans, ...bad].join('\n') + '\n').catch((e) => e);
-    expect(refused).toBeInstanceOf(HomeCareImportError);
-    expect(refused.details.problems).toEqual([
+    const refusedPlan = await refused('planned_visits', 'plan-bad.jsonl', [...plans, ...bad].join('\n') + '\n');
+    expect(refusedPlan.details.problems).toEqual([
       { file: 'plan-bad.jsonl', line: 21, reason: 'planned_stop is not after planned_start' },
       { file: 'plan-bad.jsonl', line: 22, reason: 'provider OKÄND is unknown: import it with the providers first' },
       { file: 'plan-bad.jsonl', line: 23, reason: 'planned visit P1-1 was imported before or is twice in the file' },
     ]);
-    const twice = await importFile('planned_visits', 'plan-twice.jsonl', [plans[0], plans[0]].join('\n')).catch((e) => e);
+    const twice = await refused('planned_visits', 'plan-twice.jsonl', [plans[0], plans[0]].join('\n'));
     expect(twice.details.problems).toEqual([
       { file: 'plan-twice.jsonl', line: 2, reason: 'planned visit P1-1 was imported before or is twice in the file' },
     ]);
-    const noDecision = await importFile('planned_visits', 'plan-k9.jsonl', planned('P-K9', 'OMSORG-AB', 'K-9', 3, 60)).catch((e) => e);
+    const noDecision = await refused('planned_visits', 'plan-k9.jsonl', planned('P-K9', 'OMSORG-AB', 'K-9', 3, 60));
     expect(noDecision.details.problems).toEqual([
       { file: 'plan-k9.jsonl', line: 1, reason: 'the resident has no assistance decision: import the decisions first' },
     ]);
     expect(await importFile('planned_visits', 'plan.jsonl', plans.join('\n') + '\n')).toMatchObject({ rows: 20, alreadyImported: false });
 
-    const badInvoices = await importFile(
+    const badInvoices = await refused(
       'invoices',
       'invoices-bad.csv',
       csv(INVOICES_HEADER, [
@@ -111,7 +96,7 @@ describe('home care: planned visits and provider invoices', () => {
         ['2281', 'F-9', 'OMSORG-AB', '2025-13', 'personal_care', 240, '1800'],
         ['2281', 'F-9', 'OMSORG-AB', '2025-03', 'personal_care', 240, '1800,005'],
       ]),
-    ).catch((e) => e);
+    );
     expect(badInvoices.details.problems).toEqual([
       { file: 'invoices-bad.csv', line: 2, reason: 'provider HT-NORR is an own unit: it is not paid per hour and sends no invoice' },
       { file: 'invoices-bad.csv', line: 3, reason: 'provider OKÄND is unknown: import it with the providers first' },
@@ -119,14 +104,14 @@ describe('home care: planned visits and provider invoices', () => {
       { file: 'invoices-bad.csv', line: 4, reason: 'month is not a month (YYYY-MM)' },
       { file: 'invoices-bad.csv', line: 5, reason: 'amount_sek has more than two decimals' },
     ]);
-    const sameLine = await importFile(
+    const sameLine = await refused(
       'invoices',
       'invoices-twice.csv',
       csv(INVOICES_HEADER, [
         ['2281', 'F-8', 'OMSORG-AB', '2025-03', 'personal_care', 60, '450'],
         ['2281', 'F-8', 'OMSORG-AB', '2025-03', 'personal_care', 60, '450'],
       ]),
-    ).catch((e) => e);
+    );
     expect(sameLine.details.problems).toEqual([
       { file: 'invoices-twice.csv', line: 3, reason: 'invoice F-8 has a line for personal_care imported before or twice in the file' },
     ]);
@@ -141,12 +126,10 @@ describe('home care: planned visits and provider invoices', () => {
         ]),
       ),
     ).toMatchObject({ rows: 3 });
-    const stored = await inTenant(world.sundsvall, () =>
-      db().transaction((em) =>
-        em.query(
-          `SELECT (SELECT count(*)::int FROM home_care_planned_visit) AS planned, (SELECT count(*)::int FROM home_care_invoice_line) AS invoice_lines`,
-        ),
-      ),
+    const stored = await queryIn(
+      db(),
+      world.sundsvall,
+      `SELECT (SELECT count(*)::int FROM home_care_planned_visit) AS planned, (SELECT count(*)::int FROM home_care_invoice_line) AS invoice_lines`,
     );
     expect(stored).toEqual([{ planned: 20, invoice_lines: 3 }]);
   });
@@ -192,9 +175,7 @@ describe('home care: planned visits and provider invoices', () => {
     await expect(
       inTenant(world.sundsvall, () => world.homeCare.invoiceChecks({ kind: 'staff', subject: 'bo', unit: 'skola' }, '2025-03')),
     ).rejects.toBeInstanceOf(HomeCareForbiddenError);
-    const audit = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT actor, details FROM audit_log WHERE action = 'home-care.invoices.read'`)),
-    );
+    const audit = await queryIn(db(), world.sundsvall, `SELECT actor, details FROM audit_log WHERE action = 'home-care.invoices.read'`);
     expect(audit).toEqual([{ actor: 'staff:anna', details: { month: '2025-03', invoices: 2 } }]);
     // Timrå sees none of it.
     const timraWorker = { kind: 'staff', subject: 'dan', unit: 'socialtjanst' } as const;
@@ -239,10 +220,12 @@ describe('home care: planned visits and provider invoices', () => {
     await expect(inTenant(world.timra, () => world.homeCare.providerStatement(timraWorker, '2025-03', 'OMSORG-AB'))).rejects.toBeInstanceOf(
       HomeCareNotFoundError,
     );
-    const audit = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT details FROM audit_log WHERE action = 'home-care.statement.read' ORDER BY seq`)),
+    const audit = await queryIn(
+      db(),
+      world.sundsvall,
+      `SELECT details FROM audit_log WHERE action = 'home-care.statement.read' ORDER BY seq`,
     );
-    expect(audit.map((a: { details: unknown }) => a.details)).toEqual([
+    expect(audit.map((a) => a.details)).toEqual([
       { month: '2025-03', provider: 'OMSORG-AB', lines: 2, residents: 1 },
       { month: '2025-03', provider: 'HT-NORR', lines: 1, residents: 1 },
     ]);

@@ -15,10 +15,12 @@ import {
 import {
   createWorld,
   csv,
-  DECISIONS_HEADER,
+  decisionsFile,
   hemtjanst,
+  importFiles,
   inTenant,
-  PROVIDERS_HEADER,
+  PROVIDERS_FILE,
+  queryIn,
   SCHEMA,
   system,
   visitRow,
@@ -30,25 +32,12 @@ import {
  * March 2025 in Sundsvall: K-1 over the granted time with two LOV providers (HC1, shared between
  * them), K-2 billed above performed with one (HC2) and mostly registered manually with the own unit (HC5).
  */
-async function importMarch(world: World): Promise<void> {
-  const files = [
+const importMarch = (world: World) =>
+  importFiles(world, [
+    { kind: 'providers', content: PROVIDERS_FILE },
+    { kind: 'decisions', content: decisionsFile({ 'K-1': 600, 'K-2': 600 }) },
     {
-      kind: 'providers' as const,
-      content: csv(PROVIDERS_HEADER, [
-        ['2281', 'HT-NORR', 'Hemtjänst Norr', 'own_unit', '', '', ''],
-        ['2281', 'OMSORG-AB', 'Omsorg AB', 'lov', 'personal_care', '450', '2025-01-01'],
-        ['2281', 'CARE-2', 'Care Två AB', 'lov', 'personal_care', '460', '2025-01-01'],
-      ]),
-    },
-    {
-      kind: 'decisions' as const,
-      content: csv(DECISIONS_HEADER, [
-        ['2281', 'B-1', 'K-1', '2025-01-01', '', 'personal_care', 600],
-        ['2281', 'B-2', 'K-2', '2025-01-01', '', 'personal_care', 600],
-      ]),
-    },
-    {
-      kind: 'visits' as const,
+      kind: 'visits',
       content: csv(VISITS_HEADER, [
         ...[1, 2, 3, 4].map((day) => visitRow(`A-${day}`, 'OMSORG-AB', 'K-1', 'personal_care', day, '08:00', 100)),
         ...[5, 6, 7, 8].map((day) => visitRow(`B-${day}`, 'CARE-2', 'K-1', 'personal_care', day, '08:00', 100)),
@@ -56,28 +45,18 @@ async function importMarch(world: World): Promise<void> {
         ...[2, 3, 4, 5, 6, 7].map((day) => visitRow(`D-${day}`, 'HT-NORR', 'K-2', 'personal_care', day, '10:00', 60, { manual: day <= 5 })),
       ]),
     },
-  ];
-  await inTenant(world.sundsvall, async () => {
-    for (const file of files) await world.homeCare.importFile(system, { ...file, format: 'csv', fileName: `${file.kind}.csv` });
-  });
-}
+  ]);
 
 describe('home care: reviewing deviations', () => {
   const db = useTestDatabase(SCHEMA);
   let world: World;
   let runId: string;
   const confirmedEvents = () =>
-    inTenant(world.sundsvall, () =>
-      db().transaction((em) =>
-        em.query(`SELECT subject, data FROM outbox_event WHERE type = $1 ORDER BY occurred_at, id`, [
-          EVENT_TYPES.homeCareDeviationConfirmed,
-        ]),
-      ),
-    );
+    queryIn(db(), world.sundsvall, `SELECT subject, data FROM outbox_event WHERE type = $1 ORDER BY occurred_at, id`, [
+      EVENT_TYPES.homeCareDeviationConfirmed,
+    ]);
   const auditOf = (action: string) =>
-    inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT actor, target_id, details FROM audit_log WHERE action = $1 ORDER BY seq`, [action])),
-    );
+    queryIn(db(), world.sundsvall, `SELECT actor, target_id, details FROM audit_log WHERE action = $1 ORDER BY seq`, [action]);
 
   beforeAll(async () => {
     world = await createWorld(db());
@@ -153,14 +132,13 @@ describe('home care: reviewing deviations', () => {
   });
 
   it('reviews a deviation once a month, also on a later run of the month, which shows the review', async () => {
-    await inTenant(world.sundsvall, () =>
-      world.homeCare.importFile(system, {
+    await importFiles(world, [
+      {
         kind: 'visits',
-        format: 'csv',
         fileName: 'late.csv',
         content: csv(VISITS_HEADER, [visitRow('LATE-1', 'HT-NORR', 'K-2', 'personal_care', 20, '10:00', 60)]),
-      }),
-    );
+      },
+    ]);
     const later = await inTenant(world.sundsvall, () => world.homeCare.runCheck(hemtjanst, '2025-03'));
     expect(later.id).not.toBe(runId);
     const again = inTenant(world.sundsvall, () =>
@@ -214,9 +192,7 @@ describe('home care: reviewing deviations', () => {
     await expect(
       inTenant(world.sundsvall, () => world.homeCare.reviewDeviation(hemtjanst, { ...input, residentId: 'K-9' })),
     ).rejects.toBeInstanceOf(HomeCareNotFoundError);
-    const stored = await inTenant(world.sundsvall, () =>
-      db().transaction((em) => em.query(`SELECT rule_code, outcome FROM home_care_deviation_review ORDER BY reviewed_at`)),
-    );
+    const stored = await queryIn(db(), world.sundsvall, `SELECT rule_code, outcome FROM home_care_deviation_review ORDER BY reviewed_at`);
     expect(stored).toEqual([
       { rule_code: 'over_granted', outcome: 'confirmed' },
       { rule_code: 'manual_share', outcome: 'dismissed' },
