@@ -1,4 +1,4 @@
-import * as jsonLogic from 'json-logic-js';
+import { logicHolds } from '@kommuna/shared-json-logic';
 
 // Shared by the server (a posted form) and the browser (the form as it is being filled in): no Node here.
 
@@ -49,7 +49,8 @@ export function answersFromEntries(form: FormShape, entries: Iterable<[string, s
 
 /**
  * Whether each conditional field is shown for these answers, judged as the api judges it: the
- * same JSON Logic (json-logic-js), over the form's own fields only; a rule that fails hides.
+ * same checker's evaluation (@kommuna/shared-json-logic), over the form's own fields only; a rule
+ * that fails hides.
  */
 export function shownFields(form: FormShape, answers: Record<string, unknown>): Map<string, boolean> {
   const names = form.steps.flatMap((step) => step.fields.map((f) => f.name));
@@ -58,13 +59,7 @@ export function shownFields(form: FormShape, answers: Record<string, unknown>): 
   const shown = new Map<string, boolean>();
   for (const condition of form.conditions) {
     if (condition.showWhen === undefined) continue;
-    let visible: boolean;
-    try {
-      visible = jsonLogic.truthy(jsonLogic.apply(condition.showWhen as jsonLogic.RulesLogic, scope));
-    } catch {
-      visible = false;
-    }
-    shown.set(condition.field, visible);
+    shown.set(condition.field, logicHolds(condition.showWhen, scope));
   }
   return shown;
 }
