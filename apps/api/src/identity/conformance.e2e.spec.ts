@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { Browser, chromium } from 'playwright-core';
 import { CASE_SYSTEM_SCOPE, OIDC_SWEDEN_CLAIMS } from '@kommuna/platform-auth';
+import { LoginChecks, LoginFailedError, newLoginChecks, OidcClient } from '@kommuna/platform-oidc-client';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
 import {
   browserFetch,
@@ -9,6 +10,8 @@ import {
   DevIdpProcess,
   freePort,
   KeycloakProcess,
+  realmLogout,
+  realmPasswordLogin,
   startDevIdpProcess,
   startKeycloakProcess,
   testEidLogin,
@@ -70,31 +73,6 @@ const PORTAL_CALLBACK = 'http://127.0.0.1:3003/auth/callback';
 
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, any>;
 const headerOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString('utf8')) as Record<string, any>;
-const decodeHtml = (text: string) =>
-  text
-    .replace(/&amp;/g, '&')
-    .replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"');
-
-/**
- * The first form of a page (a login, a consent or a logout confirmation): where it posts, its hidden
- * fields, and what its first submit control sends when clicked.
- */
-function formOf(html: string, base: string): { action: string; fields: Record<string, string>; submit: Record<string, string> } {
-  const form = /<form\b[^>]*>[\s\S]*?<\/form>/i.exec(html)?.[0] ?? '';
-  const action = /action="([^"]*)"/i.exec(form)?.[1];
-  if (!action) throw new Error(`no form on the page:\n${html.slice(0, 2000)}`);
-  const fields: Record<string, string> = {};
-  for (const input of form.match(/<input\b[^>]*>/gi) ?? []) {
-    const name = /name="([^"]*)"/i.exec(input)?.[1];
-    if (name && /type="hidden"/i.test(input)) fields[name] = decodeHtml(/value="([^"]*)"/i.exec(input)?.[1] ?? '');
-  }
-  const button = /<(?:input|button)\b[^>]*type="submit"[^>]*>/i.exec(form)?.[0] ?? '';
-  const submitName = /name="([^"]*)"/i.exec(button)?.[1];
-  const submit = submitName ? { [submitName]: decodeHtml(/value="([^"]*)"/i.exec(button)?.[1] ?? '') } : {};
-  return { action: new URL(decodeHtml(action), base).toString(), fields, submit };
-}
-
 interface Login {
   access_token: string;
   refresh_token: string;
@@ -163,50 +141,12 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       code_challenge_method: 'S256',
       ...(options.prompt ? { prompt: options.prompt } : {}),
     });
-    let url = `${endpoint('/auth')}?${query}`;
-    let response = await go(url);
-    // Redirects are followed and forms filled until the browser is sent to the callback. Keycloak
-    // with Organizations asks for the username first and the password on a second page (identity-
-    // first login, so a member can be sent to their organization's IdP); dev-idp asks for both at once.
-    // A consent page (a client that asks for consent) would be accepted once; Kommuna's clients have none.
-    let passwordSent = false;
-    const consentPages: string[] = [];
-    for (let step = 0; step < 10 && !(response.headers.get('location') ?? '').startsWith(redirectUri); step++) {
-      if (response.status >= 300 && response.status < 400) {
-        url = new URL(response.headers.get('location') ?? '', url).toString();
-        response = await go(url);
-        continue;
-      }
-      const page = await response.text();
-      const asks = { username: /name="username"/.test(page), password: /name="password"/.test(page) };
-      if (response.status === 200 && passwordSent && !asks.username && !asks.password && consentPages.length === 0 && /<form/i.test(page)) {
-        consentPages.push(url);
-        const consent = formOf(page, url);
-        url = consent.action;
-        response = await go(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ ...consent.fields, ...consent.submit }),
-        });
-        continue;
-      }
-      if (response.status !== 200 || passwordSent || (!asks.username && !asks.password))
-        throw new Error(`login stopped at ${response.status} on ${url}:\n${page.slice(0, 1500)}`);
-      const form = formOf(page, url);
-      passwordSent = asks.password;
-      url = form.action;
-      response = await go(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          ...form.fields,
-          ...(asks.username ? { username } : {}),
-          ...(asks.password ? { password: 'kommuna-demo' } : {}),
-        }),
-      });
-    }
-    expect(passwordSent).toBe(true);
-    const callback = new URL(response.headers.get('location') ?? '');
+    // The realm's own pages as a browser meets them (Keycloak with Organizations asks for the username
+    // first and the password on a second page; dev-idp asks for both at once; a consent page would be
+    // accepted once, and Kommuna's clients have none).
+    const login = await realmPasswordLogin(`${endpoint('/auth')}?${query}`, redirectUri, username, go);
+    expect(login.askedForPassword).toBe(true);
+    const callback = login.callback;
     expect(callback.searchParams.get('state')).toBe(state);
     const code = callback.searchParams.get('code') ?? '';
     const exchange = {
@@ -217,35 +157,14 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
       ...(options.verifier === null ? {} : { code_verifier: options.verifier ?? verifier }),
     };
     const tokens = await idp.requestToken(exchange);
-    return { ...tokens, nonce, go, consentPages };
+    return { ...tokens, nonce, go, consentPages: login.consentPages };
   };
   /**
    * RP-initiated logout as a browser does it: redirects followed, a confirmation (if asked) posted.
    * Ends where the provider sends the browser afterwards; says whether it asked.
    */
-  const logout = async (go: ReturnType<typeof browserFetch>, query: Record<string, string>) => {
-    const origin = new URL(PORTAL_CALLBACK).origin;
-    let url = `${endpoint('/logout')}?${new URLSearchParams(query)}`;
-    let response = await go(url);
-    let asked = false;
-    for (let hops = 0; hops < 6 && !(response.headers.get('location') ?? '').startsWith(origin); hops++) {
-      if (response.status === 200 && !asked) {
-        asked = true;
-        const confirm = formOf(await response.text(), url);
-        url = confirm.action;
-        response = await go(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: new URLSearchParams({ ...confirm.fields, ...confirm.submit }),
-        });
-        continue;
-      }
-      expect(response.status).toBeGreaterThanOrEqual(300);
-      url = new URL(response.headers.get('location') ?? '', url).toString();
-      response = await go(url);
-    }
-    return { asked, location: response.headers.get('location') ?? '' };
-  };
+  const logout = (go: ReturnType<typeof browserFetch>, query: Record<string, string>) =>
+    realmLogout(`${endpoint('/logout')}?${new URLSearchParams(query)}`, new URL(PORTAL_CALLBACK).origin, go);
 
   it('serves the discovery document with the endpoints Kommuna and its clients use', async () => {
     const response = await fetch(`${idp.realmUrl}/.well-known/openid-configuration`);
@@ -499,6 +418,39 @@ describe.each(providers)('identity conformance: %s', (name, start) => {
         details: { required: 'loa3', requiredAcr: LOA('loa3'), actual: 'loa2' },
       });
     }, 60_000);
+  });
+
+  it("logs in, renews and logs out through the web's and the portal's client (@kommuna/platform-oidc-client)", async () => {
+    const client = new OidcClient({ issuer: idp.realmUrl, clientId: WEB_CLIENT });
+    const go = browserFetch();
+    const username = 'styrgrupp';
+    const login = async (checks: LoginChecks) =>
+      (
+        await realmPasswordLogin(
+          await client.authorizationUrl({ redirectUri: PORTAL_CALLBACK, checks, language: 'sv' }),
+          PORTAL_CALLBACK,
+          username,
+          go,
+        )
+      ).callback;
+    // A code whose id_token carries another login's nonce is refused, whatever the provider.
+    const first = newLoginChecks();
+    await expect(client.finishLogin(await login(first), { ...first, nonce: newLoginChecks().nonce })).rejects.toBeInstanceOf(
+      LoginFailedError,
+    );
+    // The provider's single sign-on answers the next login at once; its checks pass.
+    const checks = newLoginChecks();
+    const { tokens, user } = await client.finishLogin(await login(checks), checks);
+    expect(user).toMatchObject({ subject: demoSubject(username), roles: expect.arrayContaining(['steering_group']) });
+    const renewed = await client.refresh(tokens, user.subject);
+    expect(renewed?.user.subject).toBe(user.subject);
+    expect(renewed?.tokens.accessToken).not.toBe(tokens.accessToken);
+    const state = randomBytes(8).toString('hex');
+    const logoutUrl = await client.logoutUrl({ idToken: renewed?.tokens.idToken, postLogoutRedirectUri: PORTAL_CALLBACK, state });
+    expect(new URL(logoutUrl!).searchParams.get('id_token_hint')).toBe(renewed?.tokens.idToken);
+    expect(await realmLogout(logoutUrl!, PORTAL_CALLBACK, go)).toEqual({ asked: false, location: `${PORTAL_CALLBACK}?state=${state}` });
+    // The provider's session is over: its refresh token renews nothing.
+    expect(await client.refresh(renewed!.tokens, user.subject)).toBeUndefined();
   });
 
   it('refuses a code exchange without the PKCE verifier, and a callback that is not registered', async () => {
