@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { connect, headers as natsHeaders } from 'nats';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import {
+  DEFAULT_OUTBOX_TENANT_CONCURRENCY,
   EVENT_STREAM,
   NatsEventBridge,
   OutboxDispatcher,
@@ -41,8 +42,8 @@ const WEBHOOK_EVENTS_PER_TENANT = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 100
 const NATS_EVENTS_PER_TENANT = Number(process.env.BENCH_NATS_EVENTS ?? 2500);
 /** The delivery worker's defaults: 10 per subscription, at most 200 in flight per process. */
 const WEBHOOK_IN_FLIGHT = Math.min(TENANTS.length * SUBSCRIPTIONS_PER_TENANT * 10, 200);
-/** The outbox's default batch, which the bridge publishes concurrently. */
-const NATS_IN_FLIGHT = 100;
+/** The outbox's default batch, which the bridge publishes concurrently, times the municipalities dispatched side by side. */
+const NATS_IN_FLIGHT = 100 * DEFAULT_OUTBOX_TENANT_CONCURRENCY;
 
 const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA];
 const SCHEMA: DatabaseSchema = { entities: SCHEMAS.flatMap((s) => s.entities as []), migrations: SCHEMAS.flatMap((s) => s.migrations) };
@@ -152,7 +153,10 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
       receiver.reset();
       await recordFor(database, tenants, perTenant);
       const want = tenants.length * perTenant * SUBSCRIPTIONS_PER_TENANT;
-      const worker = new WebhookDeliveryWorker(database, { env: 'development' });
+      const worker = new WebhookDeliveryWorker(database, {
+        env: 'development',
+        onError: (error, context) => log(`webhook worker: ${context.step} ${context.tenantId}: ${error.message}`),
+      });
       const dispatcher = new OutboxDispatcher(database, [new WebhookFanOut(slugOf)]);
       const t0 = performance.now();
       // Rounds every 250 ms when idle, as the worker process runs it (libs/services: WEBHOOK_INTERVAL_MS).
@@ -353,7 +357,7 @@ async function main(): Promise<void> {
         `Load average (1 min) ${round(loadBefore, 1)} at the start and ${round(os.loadavg()[0], 1)} at the end, on ${machine.cores} cores: the pipelines wait on PostgreSQL (a few round trips per claimed batch and per recorded batch), the bare clients touch no database, so a busy machine lowers the ratios.`,
         `Webhooks: ${webhookFigures.deliveries} deliveries of ${webhookFigures.bodyBytes}-byte structured CloudEvents, timed from the first outbox round to the receiver's last request; the receiver counted ${webhookFigures.received} and the log holds ${webhookFigures.deliveredRows} DELIVERED. The bare client posts as many bodies of that size with ${webhookFigures.inFlight} in flight (the worker's default limit), no signing, no database; it ran before and after, the ratio is to the faster run.`,
         `Each delivery costs the pipeline its share of a claim statement, a Standard Webhooks HMAC signature and one UPDATE recording the outcome; the fan-out queues a batch in one INSERT.`,
-        `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch, which the bridge publishes concurrently), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards.`,
+        `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch of 100, which the bridge publishes concurrently, for each of the ${DEFAULT_OUTBOX_TENANT_CONCURRENCY} municipalities dispatched side by side), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards.`,
       ],
     };
     writeResult(result);

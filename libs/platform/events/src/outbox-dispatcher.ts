@@ -59,11 +59,20 @@ export interface OutboxDispatcherOptions {
    * backoff, about 14 hours of retries.
    */
   maxAttempts?: number;
+  /**
+   * Municipalities whose batches are dispatched side by side in a round (default 4, as digital
+   * mail's deliveries): one municipality's slow batch (a slow handler, a large fan-out) does not
+   * hold up the others', and one batch's database work overlaps another's publishing.
+   */
+  tenantConcurrency?: number;
   /** Told about every failure: a handler's (with its event) or a whole round's. */
   onError?: (error: Error, failed?: { event: OutboxEvent; handler: string }) => void;
 }
 
 export const defaultBackoffMs = exponentialBackoff({ firstMs: 1000, maxMs: 3_600_000 });
+
+/** Municipalities dispatched side by side in a round by default. */
+export const DEFAULT_OUTBOX_TENANT_CONCURRENCY = 4;
 
 /** Default failed attempts before an event is a dead letter (about 14 hours with the default backoff). */
 export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 25;
@@ -73,14 +82,14 @@ export const DEFAULT_OUTBOX_MAX_ATTEMPTS = 25;
  * FOR UPDATE SKIP LOCKED, so any number of worker replicas can share the outbox; an event whose
  * handler fails is rolled back to a savepoint, kept, and retried with backoff until its attempts
  * are spent, when it becomes a dead letter. Each round gives every municipality with due events
- * one batch, in an order that rotates (@kommuna/platform-jobs' FairTenantRounds), so one
- * municipality's backlog never keeps another's events waiting for more than a batch.
+ * one batch, in an order that rotates (@kommuna/platform-jobs' FairTenantRounds), several side by
+ * side, so one municipality's backlog never keeps another's events waiting for more than a batch.
  */
 export class OutboxDispatcher {
   private readonly batchSize: number;
   private readonly backoffMs: (attempt: number) => number;
   private readonly maxAttempts: number;
-  private readonly rounds = new FairTenantRounds({ label: 'outbox' });
+  private readonly rounds: FairTenantRounds;
   private loop: PeriodicTask | undefined;
 
   constructor(
@@ -91,6 +100,7 @@ export class OutboxDispatcher {
     this.batchSize = options.batchSize ?? 100;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
+    this.rounds = new FairTenantRounds({ label: 'outbox', concurrency: options.tenantConcurrency ?? DEFAULT_OUTBOX_TENANT_CONCURRENCY });
   }
 
   /** One round: a batch of every tenant with due events, in rotating order; returns how many events were published. */

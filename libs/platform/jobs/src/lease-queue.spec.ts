@@ -108,6 +108,15 @@ describe('LeaseQueue', () => {
     // The overall limit still holds, and what was locked but not taken is claimed next.
     const second = await claimGrouped(4);
     expect(second.rows.map((r) => r.id).sort()).toEqual(backlog.slice(6, 10).sort());
+    // A group named as raised takes up to its own limit.
+    const raised = await inTenant(sundsvall, () =>
+      q.claim(sundsvall.id, () => `kind LIKE 'group-%' AND completed_at IS NULL`, 50, undefined, {
+        column: 'kind',
+        limit: 6,
+        raised: { groups: ['group-a'], limit: 15 },
+      }),
+    );
+    expect(raised.rows.map((r) => r.id).sort()).toEqual(backlog.slice(10, 25).sort());
     await expect(q.claim(sundsvall.id, () => 'true', 1, undefined, { column: 'kind; DROP TABLE test_job', limit: 1 })).rejects.toThrow(
       /not a plain column name/,
     );

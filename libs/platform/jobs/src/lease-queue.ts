@@ -32,6 +32,13 @@ export interface LeaseQueueOptions {
   readonly maxAttempts?: number;
   /** Delay before retry n (1-based). */
   readonly backoffMs?: (attempt: number) => number;
+  /**
+   * Claims and renewals commit without waiting for the WAL flush (synchronous_commit off for their
+   * transactions alone). A database crash may then lose the last ones, as if the worker had died:
+   * the jobs are claimed again and done once more, which leased work must bear anyway. For queues
+   * whose claims are many and small (webhook deliveries), where the flush cost more than the claim.
+   */
+  readonly asyncCommit?: boolean;
 }
 
 /** A placeholder for a value in a claim's extra condition: `param('DIGITAL')` gives `$6`. */
@@ -43,6 +50,8 @@ export interface PerGroupLimit {
   readonly column: string;
   /** Jobs of one group a claim takes at most. */
   readonly limit: number;
+  /** Groups that may take more (e.g. receivers known to be quick), and how many. */
+  readonly raised?: { readonly groups: readonly string[]; readonly limit: number };
 }
 
 export interface Claim<Row> {
@@ -82,6 +91,8 @@ export class LeaseQueue<Row extends object> {
   readonly maxAttempts: number;
   readonly backoffMs: (attempt: number) => number;
   private readonly keyType: string;
+  /** Joined into a claim or renewal: turns the WAL flush wait off for its transaction (asyncCommit). */
+  private readonly asyncCommit: string;
 
   constructor(
     private readonly database: Database,
@@ -97,6 +108,7 @@ export class LeaseQueue<Row extends object> {
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.backoffMs = options.backoffMs ?? exponentialBackoff({ firstMs: 30_000, maxMs: 6 * 3_600_000 });
+    this.asyncCommit = options.asyncCommit ? `, (SELECT set_config('synchronous_commit', 'off', true)) async_commit` : '';
   }
 
   /**
@@ -129,11 +141,13 @@ export class LeaseQueue<Row extends object> {
               ORDER BY ${order} LIMIT $5 FOR UPDATE SKIP LOCKED`;
     let due = dueRows;
     if (perGroup) {
-      // The oldest due rows (a few claims' worth) locked once, ranked within their group, and at
+      // The oldest due rows (two claims' worth) locked once, ranked within their group, and at
       // most perGroup.limit of each taken. Rows locked but not taken are free again at commit.
       const columns = [...new Set([key, perGroup.column, ...order.split(', ').map((part) => part.split(' ')[0])])].join(', ');
-      const scan = param(Math.max(limit * 4, 100));
-      const cap = param(perGroup.limit);
+      const scan = param(Math.max(limit * 2, 50));
+      const cap = perGroup.raised?.groups.length
+        ? `CASE WHEN ${perGroup.column}::text = ANY(${param(perGroup.raised.groups)}::text[]) THEN ${param(perGroup.raised.limit)}::int ELSE ${param(perGroup.limit)}::int END`
+        : param(perGroup.limit);
       due = `SELECT ${key} FROM (
                SELECT ${columns}, row_number() OVER (PARTITION BY ${perGroup.column} ORDER BY ${order}) AS group_rank FROM (
                  SELECT ${columns} FROM ${table}
@@ -150,7 +164,7 @@ export class LeaseQueue<Row extends object> {
           // a claim of 100 took all 250 due rows (PGlite and PostgreSQL 15 alike), so no batch size held.
           `WITH due AS MATERIALIZED (${due})
            UPDATE ${table} t SET claim_id = $2, next_attempt_at = $4
-             FROM due WHERE t.tenant_id = $1 AND t.${key} = due.${key}
+             FROM due${this.asyncCommit} WHERE t.tenant_id = $1 AND t.${key} = due.${key}
            RETURNING ${returning}`,
           params,
         ),
@@ -198,7 +212,8 @@ export class LeaseQueue<Row extends object> {
       async (em) =>
         returnedRows(
           await em.query(
-            `UPDATE ${table} SET next_attempt_at = $3 WHERE tenant_id = $1 AND ${key} = ANY($4::${this.keyType}[]) AND claim_id = $2 RETURNING ${key}`,
+            `UPDATE ${table} t SET next_attempt_at = $3${this.asyncCommit ? ` FROM ${this.asyncCommit.slice(2)}` : ''}
+              WHERE t.tenant_id = $1 AND t.${key} = ANY($4::${this.keyType}[]) AND t.claim_id = $2 RETURNING t.${key}`,
             [tenantId, claimId, new Date(this.now().getTime() + this.leaseMs), keys],
           ),
         ).length,

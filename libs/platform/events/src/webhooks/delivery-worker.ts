@@ -27,7 +27,7 @@ export interface WebhookDeliveryOptions {
   perSubscription?: number;
   /** Requests in flight per process at most (default 200). */
   maxInFlight?: number;
-  /** Deliveries claimed per municipality per round at most (default 100). */
+  /** Deliveries claimed per municipality per round at most (default 200). */
   batchSize?: number;
   /** Municipalities claimed for side by side in a round (default 4). */
   tenantConcurrency?: number;
@@ -35,6 +35,9 @@ export interface WebhookDeliveryOptions {
   now?: () => Date;
   onError?: (error: Error, context: { tenantId: string; step: string }) => void;
 }
+
+/** How long a subscription's URL and key are used before they are read again. */
+const TARGET_CACHE_MS = 5_000;
 
 interface Claimed {
   id: string;
@@ -82,8 +85,9 @@ interface Settled {
  * Sends queued webhook deliveries (docs/architecture.md#events-and-background-work). Deliveries are
  * the jobs of a LeaseQueue over webhook_delivery: each round asks which municipalities have
  * deliveries due (tenant ids only) and gives each one claim (FairTenantRounds: rotating order,
- * several at once), leasing due rows of active subscriptions, at most `2 × perSubscription` of one
- * subscription and none of a subscription this process already holds `perSubscription` of. The
+ * several at once), leasing due rows of active subscriptions: of one subscription, at most its lane's
+ * depth (`2 × perSubscription` for a slow or new receiver, more for a quick one), and none while
+ * its lane holds that many. The
  * claimed deliveries go into their subscription's lane, which sends `perSubscription` at a time
  * outside any transaction, each request with its own timeout, while the claim's lease is renewed;
  * the loop claims again without waiting for them. So a slow receiver holds only its own lane,
@@ -104,6 +108,11 @@ export class WebhookDeliveryWorker {
   private readonly rounds: FairTenantRounds;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly lanes = new Map<string, Lane>();
+  private readonly targets = new Map<string, { target: Target; until: number }>();
+  /** Each subscription's recent answer time (moving average), for its lane's depth. */
+  private readonly latencyMs = new Map<string, number>();
+  /** The depth of a lane whose receiver is slow or not yet known: two rounds of requests. */
+  private readonly shallow: number;
   /** Deliveries claimed and not yet settled, and of those, the ones being sent. */
   private held = 0;
   private sending = 0;
@@ -111,6 +120,10 @@ export class WebhookDeliveryWorker {
   private readonly claims = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
+  /** Municipalities with a claim under way in the running loop, and those claims. */
+  private readonly claiming = new Set<string>();
+  private readonly claimsStarting = new Set<Promise<void>>();
+  private readonly tenantConcurrency: number;
   private running = false;
   private timerDue = 0;
   private intervalMs = 500;
@@ -129,10 +142,11 @@ export class WebhookDeliveryWorker {
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.perSubscription = options.perSubscription ?? 10;
     this.maxInFlight = options.maxInFlight ?? 200;
-    // Claimed deliveries wait in their lanes while others are sent: twice the requests in flight,
-    // so a lane has its next ones at hand when a request settles.
-    this.maxHeld = this.maxInFlight * 2;
-    this.batchSize = options.batchSize ?? 100;
+    // Claimed deliveries wait in their lanes while others are sent (three times the requests in
+    // flight), so a lane has its next ones at hand when a request settles, not after a claim.
+    this.maxHeld = this.maxInFlight * 3;
+    this.batchSize = options.batchSize ?? 200;
+    this.shallow = 2 * this.perSubscription;
     this.queue = new LeaseQueue<Claimed>(
       database,
       {
@@ -141,9 +155,12 @@ export class WebhookDeliveryWorker {
         returning: ['subscription_id', 'event_type', 'body', 'attempts'],
         order: 'next_attempt_at, created_at',
       },
-      { now: options.now, leaseMs: options.leaseMs ?? Math.max(60_000, this.timeoutMs * 3) },
+      // Claims and records commit without waiting for the WAL flush: one lost in a database crash
+      // means a delivery sent again under its webhook-id, which receivers must bear anyway.
+      { now: options.now, leaseMs: options.leaseMs ?? Math.max(60_000, this.timeoutMs * 3), asyncCommit: true },
     );
-    this.rounds = new FairTenantRounds({ label: 'webhooks', concurrency: options.tenantConcurrency ?? 4 });
+    this.tenantConcurrency = Math.max(1, options.tenantConcurrency ?? 4);
+    this.rounds = new FairTenantRounds({ label: 'webhooks', concurrency: this.tenantConcurrency });
     // Connections are kept and reused, as many per receiver as requests may be in flight: a
     // delivery does not pay for a new connection, nor wait for one while the lanes have room.
     const agent = { keepAlive: true, maxSockets: this.maxInFlight, scheduling: 'lifo' as const };
@@ -186,6 +203,7 @@ export class WebhookDeliveryWorker {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.ticking;
+    await Promise.all([...this.claimsStarting]);
     await Promise.all([...this.claims]);
     await this.flushing;
     this.agents.http.destroy();
@@ -207,20 +225,53 @@ export class WebhookDeliveryWorker {
 
   private tick(): void {
     this.timer = undefined;
-    this.ticking = this.round()
+    this.ticking = this.launch()
       .catch((error: unknown) => {
         this.options.onError?.(error instanceof Error ? error : new Error(String(error)), { tenantId: '-', step: 'webhook-round' });
-        return 0;
       })
-      .then((claimed) => {
-        const soon = (claimed > 0 && this.held < this.maxHeld) || this.again;
+      .then(() => {
         this.ticking = undefined;
+        const soon = this.again;
         this.again = false;
-        this.wake(soon ? 0 : this.intervalMs);
+        // A claim in flight wakes the loop when it ends; with none, the loop polls.
+        if (soon) this.wake(0);
+        else if (this.claiming.size === 0) this.wake(this.intervalMs);
       });
   }
 
-  /** Every municipality with deliveries due gets one claim, while the process has room: how many were claimed. */
+  /**
+   * The running loop's step: starts a claim for due municipalities, in FairTenantRounds' rotating
+   * order, while fewer than `tenantConcurrency` claims are under way, without waiting for them: a
+   * claim that ends starts the next step, so claims follow each other with no round to wait out.
+   */
+  private async launch(): Promise<void> {
+    const free = this.tenantConcurrency - this.claiming.size;
+    if (free <= 0 || this.held >= this.maxHeld) return;
+    const due: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM webhook_tenants_with_due_deliveries() t`);
+    const order = this.rounds
+      .order(due.map((d) => d.id))
+      .filter((id) => !this.claiming.has(id))
+      .slice(0, free);
+    for (const tenantId of order) {
+      this.claiming.add(tenantId);
+      const claiming = requestContext
+        .run({ requestId: `webhooks-${tenantId}`, tenantId }, () => this.claim(tenantId))
+        .catch((error: Error) => {
+          this.options.onError?.(error, { tenantId, step: 'webhook-claim' });
+          return 0;
+        })
+        .then((claimed) => {
+          this.claiming.delete(tenantId);
+          // More may be due at once; a claim that found nothing waits for a lane to empty or the interval.
+          if (claimed > 0) this.wake(0);
+          else if (this.claiming.size === 0) this.wake(this.intervalMs);
+        });
+      this.claimsStarting.add(claiming);
+      void claiming.finally(() => this.claimsStarting.delete(claiming));
+    }
+  }
+
+  /** A round for runOnce: every municipality with deliveries due gets one claim, while the process has room; how many were claimed. */
   private async round(): Promise<number> {
     if (this.held >= this.maxHeld) return 0;
     const due: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM webhook_tenants_with_due_deliveries() t`);
@@ -242,35 +293,41 @@ export class WebhookDeliveryWorker {
   private async claim(tenantId: string): Promise<number> {
     const limit = Math.min(this.batchSize, this.maxHeld - this.held);
     if (limit <= 0) return 0;
-    // Subscriptions whose lanes are full enough are left to the next rounds (or other workers).
-    const busy = [...this.lanes].filter(([, lane]) => lane.waiting.length + lane.sending >= this.perSubscription).map(([id]) => id);
-    const targets = new Map<string, Target>();
+    // Subscriptions whose lanes hold enough are left to the next rounds (or other workers); those
+    // known to answer quickly are claimed for more deeply.
+    const busy = [...this.lanes].filter(([id, lane]) => this.full(id, lane)).map(([id]) => id);
+    const quick = [...this.latencyMs.keys()].filter((id) => this.depth(id) > this.shallow);
     const claim = await this.queue.claim(
       tenantId,
       (param) =>
         `status = 'PENDING' AND subscription_id <> ALL(${param(busy)}::uuid[])
          AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.tenant_id = webhook_delivery.tenant_id AND s.id = webhook_delivery.subscription_id AND s.status = 'ACTIVE')`,
       limit,
-      async (em, keys) => {
-        const rows: Array<{ id: string; url: string; secret: string }> = await em.query(
-          `SELECT s.id, s.url, s.secret FROM webhook_subscription s
-            WHERE s.tenant_id = $1 AND s.id IN (SELECT d.subscription_id FROM webhook_delivery d WHERE d.tenant_id = $1 AND d.id = ANY($2::uuid[]))`,
-          [tenantId, keys],
-        );
-        for (const row of rows) targets.set(row.id, { url: row.url, key: signingKey(row.secret) });
+      undefined,
+      {
+        column: 'subscription_id',
+        limit: this.shallow,
+        raised: quick.length ? { groups: quick, limit: Math.max(...quick.map((id) => this.depth(id))) } : undefined,
       },
-      { column: 'subscription_id', limit: 2 * this.perSubscription },
     );
     if (claim.rows.length === 0) return 0;
     this.held += claim.rows.length;
+    let targets: Map<string, Target>;
+    try {
+      targets = await this.targetsOf(tenantId, [...new Set(claim.rows.map((row) => row.subscription_id))]);
+    } catch (error) {
+      // Left to their lease: claimed again once it runs out.
+      this.held -= claim.rows.length;
+      throw error;
+    }
     const recorded = claim.rows.map(
       (row) =>
         new Promise<void>((resolve, reject) => {
           const target = targets.get(row.subscription_id);
           if (!target) {
-            // Not met: the claim's condition and this read are one transaction. Left to its lease.
+            // Deleted since the claim, with its deliveries: nothing to send.
             this.held--;
-            return reject(new Error(`webhook subscription ${row.subscription_id} not found for a claimed delivery`));
+            return resolve();
           }
           this.enqueue({ tenantId, claimId: claim.claimId, row, target, recorded: { resolve, reject } });
         }),
@@ -284,6 +341,47 @@ export class WebhookDeliveryWorker {
     this.claims.add(work);
     void work.finally(() => this.claims.delete(work));
     return claim.rows.length;
+  }
+
+  /**
+   * Where each subscription's deliveries go, read from the database at most every few seconds
+   * (TARGET_CACHE_MS) rather than in every claim: a changed URL is used from then on.
+   */
+  private async targetsOf(tenantId: string, subscriptionIds: string[]): Promise<Map<string, Target>> {
+    const now = Date.now();
+    const targets = new Map<string, Target>();
+    const missing: string[] = [];
+    for (const id of subscriptionIds) {
+      const cached = this.targets.get(id);
+      if (cached && cached.until > now) targets.set(id, cached.target);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return targets;
+    const rows: Array<{ id: string; url: string; secret: string }> = await this.database.transaction((em) =>
+      em.query(`SELECT id, url, secret FROM webhook_subscription WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, missing]),
+    );
+    for (const row of rows) {
+      const target = { url: row.url, key: signingKey(row.secret) };
+      this.targets.set(row.id, { target, until: now + TARGET_CACHE_MS });
+      targets.set(row.id, target);
+    }
+    return targets;
+  }
+
+  /**
+   * How many of a subscription's deliveries this process holds at most: about half a second of its
+   * sending at the answer times seen lately, between two rounds of requests (a slow or unknown
+   * receiver: few leased, the rest left for later or for other workers) and a batch (a quick one
+   * whose lane must not run dry while the next claim is made).
+   */
+  private depth(subscriptionId: string): number {
+    const latency = this.latencyMs.get(subscriptionId);
+    if (latency === undefined) return this.shallow;
+    return Math.min(this.batchSize, Math.max(this.shallow, Math.round((this.perSubscription * 500) / Math.max(latency, 1))));
+  }
+
+  private full(subscriptionId: string, lane: Lane): boolean {
+    return lane.waiting.length + lane.sending >= this.depth(subscriptionId);
   }
 
   private enqueue(job: Job): void {
@@ -312,12 +410,18 @@ export class WebhookDeliveryWorker {
   }
 
   private async send(job: Job, lane: Lane): Promise<void> {
+    const started = performance.now();
     const outcome = await this.post(job.row, job.target);
+    const took = performance.now() - started;
+    const before = this.latencyMs.get(job.row.subscription_id);
+    this.latencyMs.set(job.row.subscription_id, before === undefined ? took : 0.8 * before + 0.2 * took);
     lane.sending--;
     this.sending--;
     this.held--;
     if (lane.sending === 0 && lane.waiting.length === 0) this.lanes.delete(job.row.subscription_id);
     this.pump();
+    // Claim for the lane before it runs dry, not once its outcomes are recorded.
+    if (!this.full(job.row.subscription_id, lane)) this.wake(0);
     const queued = this.outcomes.get(job.tenantId) ?? [];
     queued.push({ job, outcome, attempt: job.row.attempts + 1 });
     this.outcomes.set(job.tenantId, queued);
@@ -359,9 +463,17 @@ export class WebhookDeliveryWorker {
     const waits = settled.map((s) => (s.outcome.error === null ? null : (this.schedule[s.attempt - 1] ?? null)));
     await requestContext.run({ requestId: `webhooks-${tenantId}`, tenantId }, () =>
       this.database.transaction(async (em) => {
-        const failed = returnedRows<{ id: string; subscription_id: string; event_type: string; attempts: number; last_error: string }>(
+        const failed = returnedRows<{
+          id: string | null;
+          subscription_id: string;
+          event_type: string;
+          attempts: number;
+          last_error: string;
+        }>(
           await em.query(
-            `WITH recorded AS (
+            // async_commit is the outer side of the join, so it runs whatever was recorded.
+            `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+             recorded AS (
                UPDATE webhook_delivery d
                   SET status = CASE WHEN u.error IS NULL THEN 'DELIVERED' WHEN u.wait IS NULL THEN 'FAILED' ELSE 'PENDING' END,
                       attempts = u.attempt, last_attempt_at = $2, last_status_code = u.code, last_error = u.error, claim_id = NULL,
@@ -370,7 +482,7 @@ export class WebhookDeliveryWorker {
                  FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::int[], $7::text[], $8::float8[]) AS u(id, claim, attempt, code, error, wait)
                 WHERE d.tenant_id = $1 AND d.id = u.id AND d.claim_id = u.claim
                RETURNING d.id, d.subscription_id, d.event_type, d.status, d.attempts, d.last_error)
-             SELECT id, subscription_id, event_type, attempts, last_error FROM recorded WHERE status = 'FAILED'`,
+             SELECT r.id, r.subscription_id, r.event_type, r.attempts, r.last_error FROM async_commit LEFT JOIN recorded r ON r.status = 'FAILED'`,
             [
               tenantId,
               now,
@@ -384,6 +496,7 @@ export class WebhookDeliveryWorker {
           ),
         );
         for (const row of failed) {
+          if (row.id === null) continue;
           // The schedule is spent: the subscription is disabled with the reason, its other
           // deliveries parked until its admin enables it again (and replays, if need be).
           const reason = `Delivery ${row.id} (${row.event_type}) failed on all ${row.attempts} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${row.last_error}`;
@@ -419,7 +532,12 @@ export class WebhookDeliveryWorker {
     };
     const secure = url.protocol === 'https:';
     const client = secure ? https : http;
-    return new Promise<Outcome>((resolve) => {
+    return new Promise<Outcome>((settle) => {
+      let timedOut = false;
+      const resolve = (outcome: Outcome) => {
+        clearTimeout(deadline);
+        settle(timedOut ? { statusCode: null, error: `no answer within ${this.timeoutMs} ms` } : outcome);
+      };
       const request = client.request(
         url,
         {
@@ -427,7 +545,6 @@ export class WebhookDeliveryWorker {
           headers,
           agent: secure ? this.agents.https : this.agents.http,
           lookup: guardedLookup(this.options.env),
-          signal: AbortSignal.timeout(this.timeoutMs),
         },
         (response) => {
           const statusCode = response.statusCode ?? 0;
@@ -435,17 +552,20 @@ export class WebhookDeliveryWorker {
           response.resume();
           response.on('end', () => resolve({ statusCode, error: statusCode >= 200 && statusCode < 300 ? null : `HTTP ${statusCode}` }));
           response.on('error', (error) => resolve({ statusCode, error: error.message }));
+          response.on('close', () => {
+            if (!response.complete) resolve({ statusCode, error: 'the connection closed before the answer ended' });
+          });
         },
       );
-      request.on('error', (error: Error & { code?: string }) => {
-        const timedOut = error.name === 'AbortError' || error.name === 'TimeoutError' || error.code === 'ABORT_ERR';
-        resolve({
-          statusCode: null,
-          error: timedOut
-            ? `no answer within ${this.timeoutMs} ms`
-            : `${error.code ? `${error.code}: ` : ''}${error.message}`.slice(0, 500),
-        });
-      });
+      // One deadline for the whole exchange, connection to last byte (a plain timer: cheaper than an AbortSignal per request).
+      const deadline = setTimeout(() => {
+        timedOut = true;
+        request.destroy();
+        resolve({ statusCode: null, error: null });
+      }, this.timeoutMs);
+      request.on('error', (error: Error & { code?: string }) =>
+        resolve({ statusCode: null, error: `${error.code ? `${error.code}: ` : ''}${error.message}`.slice(0, 500) }),
+      );
       request.end(row.body);
     });
   }
