@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
+import { types as pgTypes } from 'pg';
 import { DataSource, DataSourceOptions, EntityManager, MixedList } from 'typeorm';
 import { requestContext, TenantContextMissingError } from '@kommuna/platform-tenancy';
 import { initdbSnapshot } from './pglite-initdb-cache';
@@ -43,8 +44,14 @@ export class TenantSuspendedError extends KommunaError {
   }
 }
 
-// Match node-pg's parsing on PGlite so code and tests behave alike on both.
-const PGLITE_PARSERS = { [types.INT8]: (v: string) => v, [types.NUMERIC]: (v: string) => v };
+// Match node-pg's parsing on PGlite so code and tests behave alike on both. A date is node-pg's
+// local midnight (PGlite's own parser gives UTC midnight, which TypeORM's date columns, read with
+// local getters, would turn into the day before west of UTC).
+const PGLITE_PARSERS = {
+  [types.INT8]: (v: string) => v,
+  [types.NUMERIC]: (v: string) => v,
+  [types.DATE]: pgTypes.getTypeParser(pgTypes.builtins.DATE, 'text'),
+};
 // TypeORM passes JS booleans; PGlite's text serializer would send "true"/"false" otherwise fine,
 // but 1/0 and strings must map the way node-pg maps them.
 const PGLITE_SERIALIZERS = {

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './entity-rows';
 export { initdbSnapshotFile, warmInitdbCache } from './pglite-initdb-cache';
 export * from './sql';
 export * from './schema';

@@ -1,0 +1,120 @@
+import type { EntityManager, EntityTarget, ObjectLiteral, ValueTransformer } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+
+/**
+ * Typed rows from hand-written SQL (docs/architecture.md#typed-rows): the entity class is the row
+ * type, and TypeORM's metadata of it (column names, types, transformers) is the one mapping from
+ * snake_case columns to the entity's properties. No Row interface, column list or mapper beside it.
+ *
+ *   const raw = await em.query(`SELECT ${selectColumns(em, FollowUpEntity)} FROM catalogue_follow_up WHERE …`);
+ *   return rowsOf(em, FollowUpEntity, raw); // FollowUpEntity[]
+ *
+ * `SELECT *`, `t.*` and `RETURNING *` give rows rowsOf reads as well.
+ */
+
+/** What the helpers need of a unit of work: the data source's metadata and driver. */
+export type EntityRowsContext = Pick<EntityManager, 'connection'>;
+
+/** A row as `em.query` answers it: database column names as keys. */
+export type RawRow = Record<string, unknown>;
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `"t"."snake_col", …` for the entity's columns (all, or those named), in the entity's order, for
+ * a SELECT or RETURNING whose rows go to rowsOf. The alias qualifies each column for joins.
+ */
+export function selectColumns<E extends ObjectLiteral>(
+  em: EntityRowsContext,
+  entity: EntityTarget<E>,
+  options: { alias?: string; only?: ReadonlyArray<keyof E & string> } = {},
+): string {
+  if (options.alias !== undefined && !IDENTIFIER.test(options.alias)) {
+    throw new Error(`selectColumns: "${options.alias}" is not a plain SQL alias`);
+  }
+  const prefix = options.alias === undefined ? '' : `"${options.alias}".`;
+  return columnsOf(em, entity, options.only)
+    .map((column) => `${prefix}"${column.databaseName}"`)
+    .join(', ');
+}
+
+/**
+ * Raw rows as the entity's objects: each column read by its database name, converted as TypeORM
+ * converts it when it loads the entity (dates to 'YYYY-MM-DD', timestamps to Date, the column's
+ * transformer), plus one conversion it lacks: PGlite's bytea (a Uint8Array) becomes a Buffer as on
+ * node-pg. With `only`, just those properties (a Pick of the entity). Keys the entity does not know
+ * (a joined or computed column) are left out; a column the entity has but the row lacks is an
+ * error, so the type never promises a property the query did not select.
+ */
+export function rowsOf<E extends ObjectLiteral, K extends keyof E & string = keyof E & string>(
+  em: EntityRowsContext,
+  entity: EntityTarget<E>,
+  raw: readonly RawRow[],
+  only?: readonly K[],
+): Array<Pick<E, K>> {
+  const columns = columnsOf(em, entity, only);
+  const driver = em.connection.driver;
+  return raw.map((row) => {
+    const out: Record<string, unknown> = {};
+    for (const column of columns) {
+      if (!Object.prototype.hasOwnProperty.call(row, column.databaseName)) {
+        throw new Error(
+          `rowsOf(${column.entityMetadata.name}): the row has no column "${column.databaseName}" (${column.propertyName}); select it or name the properties wanted`,
+        );
+      }
+      let value = driver.prepareHydratedValue(row[column.databaseName], column);
+      if (column.type === 'bytea' && value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+        value = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+      }
+      out[column.propertyName] = value;
+    }
+    return out as Pick<E, K>;
+  });
+}
+
+/** One raw row as the entity's object, or undefined when there is none (an INSERT … ON CONFLICT DO NOTHING). */
+export function rowOf<E extends ObjectLiteral, K extends keyof E & string = keyof E & string>(
+  em: EntityRowsContext,
+  entity: EntityTarget<E>,
+  raw: readonly RawRow[],
+  only?: readonly K[],
+): Pick<E, K> | undefined {
+  return raw.length === 0 ? undefined : rowsOf(em, entity, raw.slice(0, 1), only)[0];
+}
+
+function columnsOf<E extends ObjectLiteral>(
+  em: EntityRowsContext,
+  entity: EntityTarget<E>,
+  only: ReadonlyArray<string> | undefined,
+): ColumnMetadata[] {
+  const metadata = em.connection.getMetadata(entity);
+  // A relation's join column without a property of its own is virtual: the row type has no such property.
+  const columns = metadata.columns.filter((column) => !column.isVirtual);
+  for (const column of columns) {
+    if (column.embeddedMetadata) {
+      throw new Error(`rowsOf(${metadata.name}): embedded columns (${column.propertyPath}) are not supported`);
+    }
+  }
+  if (only === undefined) return columns;
+  return only.map((name) => {
+    const column = columns.find((c) => c.propertyName === name);
+    if (!column) throw new Error(`rowsOf(${metadata.name}): "${name}" is not a column of the entity`);
+    return column;
+  });
+}
+
+/**
+ * A numeric column read as a JS number, for an entity whose public type has always been a number
+ * (amounts and measurements well inside a double's 15 significant digits). TypeORM's default, a
+ * string, stays right for anything that must keep every digit.
+ */
+export const NUMERIC_AS_NUMBER: ValueTransformer = {
+  to: (value: unknown) => value,
+  from: (value: string | number | null) => (value === null ? null : Number(value)),
+};
+
+/** A timestamptz column read as an ISO 8601 string (UTC), for an entity whose public type is that string. */
+export const TIMESTAMP_AS_ISO: ValueTransformer = {
+  to: (value: unknown) => value,
+  from: (value: Date | string | null) => (value === null ? null : new Date(value).toISOString()),
+};
