@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
 import { Database } from '@kommuna/platform-persistence';
@@ -14,6 +15,7 @@ import {
   AiValidationError,
   AudioRejectedError,
   DraftAlreadyReviewedError,
+  DraftNotReadyError,
   ModelNotClearedError,
   ModelProviderError,
 } from './errors';
@@ -21,9 +23,9 @@ import type { ModelRegistry, RegisteredModel } from './model-registry';
 import type { ModelCapability } from './entities/ai-model.entity';
 import { OpenAiCompatibleClient } from './openai-compatible-client';
 import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
-import { Pseudonymiser } from './pseudonymiser';
+import { KnownParty, Pseudonymiser } from './pseudonymiser';
 import { AiQuotas, ModelDemand } from './quotas';
-import { decodeSpeechAudio, SPEECH_SAMPLE_RATE, speechWav } from './speech-audio';
+import { decodeSpeechAudio, SPEECH_SAMPLE_RATE, SpeechAudio, speechWav } from './speech-audio';
 import { speechChunks } from './voice-activity';
 import { timestamp } from './wav';
 
@@ -54,7 +56,39 @@ export interface AiDraft {
   promptTokens: number | null;
   completionTokens: number | null;
   audioSeconds: number | null;
+  /** Why a pending note failed (status failed); null otherwise. */
+  failure: string | null;
   createdAt: Date;
+}
+
+/** A long recording's note as the worker takes it from the queue (transcription-jobs.ts). */
+export interface QueuedCallNote {
+  draftId: string;
+  caseId: string;
+  unit: string;
+  dataClass: string;
+  requestedBy: string;
+  purpose: string;
+  caseType: string;
+  parties: KnownParty[];
+  transcriberId: string;
+  modelId: string;
+  audioSeconds: number;
+}
+
+/** What the models wrote for a queued note, to record while the worker's claim holds. */
+export interface WrittenCallNote {
+  text: string;
+  warnings: string[];
+  promptTokens: number | null;
+  completionTokens: number | null;
+  providerModel: string;
+  durationMs: number;
+  transcriber: RegisteredModel;
+  writer: RegisteredModel;
+  speechSeconds: number;
+  chunks: number;
+  audioFormat: SpeechAudio['source'];
 }
 
 export interface AiDraftsOptions {
@@ -66,13 +100,15 @@ export interface AiDraftsOptions {
   maxAudioBytes?: number;
   /** Longest recording accepted (default 2 hours). */
   maxAudioSeconds?: number;
+  /** A recording longer than this is transcribed by the worker: the request answers at once with a pending draft (default 300 s). */
+  backgroundFromSeconds?: number;
   /** The clock quotas count days and months by (tests set it). */
   now?: () => Date;
 }
 
 const DRAFT_COLUMNS = `d.id, d.kind, d.case_id, d.unit, d.data_class, d.model_id, m.name AS model_name, m.hosting_country, m.processor, d.template,
   d.requested_by, d.ai_text, d.placeholder_warnings, d.status, d.final_text, d.reviewed_by, d.reviewed_at, d.edit_distance,
-  d.prompt_tokens, d.completion_tokens, d.audio_seconds, d.created_at`;
+  d.prompt_tokens, d.completion_tokens, d.audio_seconds, d.failure, d.created_at`;
 interface DraftRow {
   id: string;
   kind: DraftKind;
@@ -95,6 +131,7 @@ interface DraftRow {
   prompt_tokens: number | null;
   completion_tokens: number | null;
   audio_seconds: string | number | null;
+  failure: string | null;
   created_at: Date | string;
 }
 const toDraft = (r: DraftRow): AiDraft => ({
@@ -117,6 +154,7 @@ const toDraft = (r: DraftRow): AiDraft => ({
   promptTokens: r.prompt_tokens,
   completionTokens: r.completion_tokens,
   audioSeconds: r.audio_seconds === null ? null : Number(r.audio_seconds),
+  failure: r.failure,
   createdAt: new Date(r.created_at),
 });
 
@@ -135,6 +173,7 @@ export class AiDrafts {
   private readonly skipSilenceSeconds: number;
   private readonly maxAudioBytes: number;
   private readonly maxAudioSeconds: number;
+  private readonly backgroundFromSeconds: number;
   private readonly quotas: AiQuotas;
 
   constructor(
@@ -148,6 +187,7 @@ export class AiDrafts {
     this.skipSilenceSeconds = options.skipSilenceSeconds ?? 2;
     this.maxAudioBytes = options.maxAudioBytes ?? 50 * 1024 * 1024;
     this.maxAudioSeconds = options.maxAudioSeconds ?? 2 * 3600;
+    this.backgroundFromSeconds = options.backgroundFromSeconds ?? 300;
     this.quotas = new AiQuotas(database, options.now);
   }
 
@@ -216,10 +256,7 @@ export class AiDrafts {
     if (recording.content.length > this.maxAudioBytes)
       throw new AudioRejectedError(`The recording is larger than ${Math.round(this.maxAudioBytes / 1024 / 1024)} MB`);
     const audio = await decodeSpeechAudio(recording.content, { maxSeconds: this.maxAudioSeconds });
-    const { chunks, speechSeconds } = speechChunks(audio, {
-      maxChunkSeconds: this.chunkSeconds,
-      skipSilenceSeconds: this.skipSilenceSeconds,
-    });
+    const { chunks, speechSeconds } = this.chunksOf(audio);
     if (chunks.length === 0) throw new AudioRejectedError('The recording has no speech (only silence or faint noise)');
     const material = await this.cases.read(this.withUnit(staff), caseId);
     const dataClass = this.registry.classifications().classOfUnit(material.unit);
@@ -230,6 +267,163 @@ export class AiDrafts {
       { model: transcriber, requests: chunks.length, audioSeconds: speechSeconds },
       { model: writer, requests: 1 },
     ]);
+    const parties = [...material.parties, { names: knownNames }];
+    const mediaType = recording.mediaType || MEDIA_TYPES[audio.source];
+    if (audio.durationSeconds > this.backgroundFromSeconds)
+      return this.queueCallNote(
+        staff,
+        { material, dataClass, purpose, transcriber, writer, parties, audio, speechSeconds, chunks: chunks.length },
+        {
+          content: recording.content,
+          mediaType,
+        },
+      );
+    const note = await this.writeCallNote(staff, material, { audio, chunks, transcriber, writer, dataClass, purpose, parties });
+    return this.saveDraft(staff, {
+      kind: 'call_note',
+      material,
+      model: writer,
+      transcriber,
+      dataClass,
+      purpose,
+      template: templateKey(CALL_NOTE_TEMPLATE),
+      ...note,
+      audioSeconds: audio.durationSeconds,
+      speechSeconds,
+      audioFormat: audio.source,
+      chunks: chunks.length,
+      audio: { content: recording.content, mediaType },
+    });
+  }
+
+  /**
+   * Writes the note of a recording the worker claimed (transcription-jobs.ts): the recording and
+   * the case as they were taken at the request, the models routed then, checked again (a model
+   * disabled or declassified since is refused). Makes the model calls and nothing else: the worker
+   * records the outcome while its claim holds.
+   */
+  async writeQueuedCallNote(job: QueuedCallNote): Promise<WrittenCallNote> {
+    const staff = { subject: job.requestedBy, unit: job.unit };
+    const material: CaseMaterial = { caseId: job.caseId, unit: job.unit, caseType: job.caseType, sections: [], parties: job.parties };
+    const [row] = await this.database.transaction((em) =>
+      em.query(`SELECT content FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [requestContext.tenantId(), job.draftId]),
+    );
+    if (!row) throw new AudioRejectedError('The recording is no longer there');
+    // PGlite answers bytea as a Uint8Array, PostgreSQL as a Buffer: the same bytes either way.
+    const content = row.content as Uint8Array;
+    const audio = await decodeSpeechAudio(
+      Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength),
+      {
+        maxSeconds: this.maxAudioSeconds,
+      },
+    );
+    const { chunks, speechSeconds } = this.chunksOf(audio);
+    if (chunks.length === 0) throw new AudioRejectedError('The recording has no speech (only silence or faint noise)');
+    const transcriber = await this.registry.modelFor('transcription', job.dataClass, job.transcriberId);
+    const writer = await this.registry.modelFor('chat', job.dataClass, job.modelId);
+    const note = await this.writeCallNote(staff, material, {
+      audio,
+      chunks,
+      transcriber,
+      writer,
+      dataClass: job.dataClass,
+      purpose: job.purpose,
+      parties: job.parties,
+    });
+    return { ...note, transcriber, writer, speechSeconds, chunks: chunks.length, audioFormat: audio.source };
+  }
+
+  /**
+   * Records a queued note as written, in the worker's transaction (which also ends its job): the
+   * pending draft gets its text and becomes a draft for review, with the same audit entry a note
+   * written at once gets.
+   */
+  async recordQueuedCallNote(em: EntityManager, job: QueuedCallNote, note: WrittenCallNote): Promise<void> {
+    const tenantId = requestContext.tenantId();
+    await em.query(
+      `UPDATE ai_draft SET status = 'draft', ai_text = $3, placeholder_warnings = $4, prompt_tokens = $5, completion_tokens = $6
+        WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
+      [tenantId, job.draftId, note.text, JSON.stringify(note.warnings), note.promptTokens, note.completionTokens],
+    );
+    await appendAuditEntry(em, {
+      actor: auditActor.staff(job.requestedBy),
+      action: 'ai.call_note.drafted',
+      targetType: 'ai_draft',
+      targetId: job.draftId,
+      details: {
+        caseId: job.caseId,
+        unit: job.unit,
+        purpose: job.purpose,
+        dataClass: job.dataClass,
+        template: templateKey(CALL_NOTE_TEMPLATE),
+        ...modelDetails(note.writer),
+        answeredBy: note.providerModel,
+        transcription: modelDetails(note.transcriber),
+        audioSeconds: job.audioSeconds,
+        audioFormat: note.audioFormat,
+        speechSeconds: Math.round(note.speechSeconds * 100) / 100,
+        chunks: note.chunks,
+        promptTokens: note.promptTokens,
+        completionTokens: note.completionTokens,
+        placeholderWarnings: note.warnings.length,
+        durationMs: note.durationMs,
+        background: true,
+        outcome: 'drafted',
+      },
+    });
+  }
+
+  /**
+   * Records a queued note as failed for good (the model host failed through every retry, or the
+   * recording or a model is no longer usable): no text is kept, the recording is deleted, and the
+   * case worker reads why on the draft.
+   */
+  async recordQueuedCallNoteFailed(em: EntityManager, job: QueuedCallNote, error: { message: string; attempts: number }): Promise<void> {
+    const tenantId = requestContext.tenantId();
+    await em.query(`UPDATE ai_draft SET status = 'failed', failure = $3 WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`, [
+      tenantId,
+      job.draftId,
+      error.message.slice(0, 2000),
+    ]);
+    await em.query(`DELETE FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [tenantId, job.draftId]);
+    await appendAuditEntry(em, {
+      actor: auditActor.staff(job.requestedBy),
+      action: 'ai.request.failed',
+      targetType: 'ai_draft',
+      targetId: job.draftId,
+      details: {
+        caseId: job.caseId,
+        unit: job.unit,
+        purpose: job.purpose,
+        dataClass: job.dataClass,
+        template: templateKey(CALL_NOTE_TEMPLATE),
+        attempts: error.attempts,
+        reason: error.message.slice(0, 500),
+        background: true,
+        audioDeleted: true,
+      },
+    });
+  }
+
+  private chunksOf(audio: SpeechAudio) {
+    return speechChunks(audio, { maxChunkSeconds: this.chunkSeconds, skipSilenceSeconds: this.skipSilenceSeconds });
+  }
+
+  /** The models' part of a call note: each chunk transcribed (Swedish), merged under ### m:ss, written up pseudonymised. */
+  private async writeCallNote(
+    staff: StaffMember,
+    material: CaseMaterial,
+    work: {
+      audio: SpeechAudio;
+      chunks: ReturnType<typeof speechChunks>['chunks'];
+      transcriber: RegisteredModel;
+      writer: RegisteredModel;
+      dataClass: string;
+      purpose: string;
+      parties: KnownParty[];
+    },
+  ) {
+    const { audio, chunks, transcriber, writer, dataClass, purpose } = work;
     const started = Date.now();
     const parts: string[] = [];
     for (const chunk of chunks) {
@@ -244,7 +438,7 @@ export class AiDrafts {
       parts.push(`### ${timestamp(chunk.startSeconds)}\n${text.trim()}`);
     }
     const transcript = parts.join('\n\n');
-    const pseudonymiser = new Pseudonymiser([...material.parties, { names: knownNames }]);
+    const pseudonymiser = new Pseudonymiser(work.parties);
     const messages = CALL_NOTE_TEMPLATE.messages({ caseType: material.caseType, transcript }).map((m) => ({
       ...m,
       content: pseudonymiser.pseudonymise(m.content).text,
@@ -254,25 +448,84 @@ export class AiDrafts {
     );
     await this.quotas.count(writer, { requests: 1, tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0) });
     const restored = pseudonymiser.restore(answer.text);
-    return this.saveDraft(staff, {
-      kind: 'call_note',
-      material,
-      model: writer,
-      transcriber,
-      dataClass,
-      purpose,
-      template: templateKey(CALL_NOTE_TEMPLATE),
+    return {
       text: restored.text,
       warnings: restored.warnings,
       promptTokens: answer.promptTokens,
       completionTokens: answer.completionTokens,
       providerModel: answer.providerModel,
-      audioSeconds: audio.durationSeconds,
-      speechSeconds,
-      audioFormat: audio.source,
-      chunks: chunks.length,
-      audio: { content: recording.content, mediaType: recording.mediaType || MEDIA_TYPES[audio.source] },
       durationMs: Date.now() - started,
+    };
+  }
+
+  /** A long recording: a pending draft with its recording and a job for the worker, in one transaction; answered at once. */
+  private async queueCallNote(
+    staff: StaffMember,
+    work: {
+      material: CaseMaterial;
+      dataClass: string;
+      purpose: string;
+      transcriber: RegisteredModel;
+      writer: RegisteredModel;
+      parties: KnownParty[];
+      audio: SpeechAudio;
+      speechSeconds: number;
+      chunks: number;
+    },
+    recording: { content: Buffer; mediaType: string },
+  ): Promise<AiDraft> {
+    const tenantId = requestContext.tenantId();
+    const { material, writer, transcriber, audio } = work;
+    return this.database.transaction(async (em) => {
+      const [{ id }] = await em.query(
+        `INSERT INTO ai_draft (tenant_id, kind, case_id, unit, data_class, model_id, template, requested_by, ai_text, status, audio_seconds)
+         VALUES ($1, 'call_note', $2, $3, $4, $5, $6, $7, '', 'pending', $8) RETURNING id`,
+        [
+          tenantId,
+          material.caseId,
+          material.unit,
+          work.dataClass,
+          writer.id,
+          templateKey(CALL_NOTE_TEMPLATE),
+          staff.subject.slice(0, 200),
+          audio.durationSeconds.toFixed(2),
+        ],
+      );
+      await em.query(`INSERT INTO ai_audio (tenant_id, draft_id, media_type, content) VALUES ($1, $2, $3, $4)`, [
+        tenantId,
+        id,
+        recording.mediaType.slice(0, 100),
+        recording.content,
+      ]);
+      await em.query(
+        `INSERT INTO ai_transcription_job (tenant_id, draft_id, transcriber_id, purpose, case_type, parties) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [tenantId, id, transcriber.id, work.purpose, material.caseType.slice(0, 200), JSON.stringify(work.parties)],
+      );
+      await appendAuditEntry(em, {
+        actor: auditActor.staff(staff.subject),
+        action: 'ai.call_note.queued',
+        targetType: 'ai_draft',
+        targetId: id,
+        details: {
+          caseId: material.caseId,
+          unit: material.unit,
+          purpose: work.purpose,
+          dataClass: work.dataClass,
+          template: templateKey(CALL_NOTE_TEMPLATE),
+          ...modelDetails(writer),
+          transcription: modelDetails(transcriber),
+          audioSeconds: audio.durationSeconds,
+          audioFormat: audio.source,
+          speechSeconds: Math.round(work.speechSeconds * 100) / 100,
+          chunks: work.chunks,
+          outcome: 'queued',
+        },
+      });
+      const [row]: DraftRow[] = await em.query(
+        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+        [tenantId, id],
+      );
+      return toDraft(row);
     });
   }
 
@@ -298,6 +551,7 @@ export class AiDrafts {
         [tenantId, draftId, reviewer.unit],
       );
       if (!current) throw new AiNotFoundError('draft');
+      if (current.status === 'pending' || current.status === 'failed') throw new DraftNotReadyError(current.status);
       if (current.status !== 'draft') throw new DraftAlreadyReviewedError(current.status);
       const finalText = decision.approve ? (decision.text ?? current.ai_text) : null;
       const editDistance = finalText === null ? null : wordEditDistance(current.ai_text, finalText);

@@ -56,6 +56,19 @@ export class DraftAlreadyReviewedError extends KommunaError {
   }
 }
 
+/** A draft the worker is still writing, or that failed: there is no text to review. */
+export class DraftNotReadyError extends KommunaError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+  constructor(status: 'pending' | 'failed') {
+    super(
+      status === 'pending'
+        ? 'The draft is still being written from the recording: review it once it is ready'
+        : 'The draft failed (the models did not answer): there is nothing to review; upload the recording again',
+    );
+  }
+}
+
 /** Staff without a unit: AI drafts belong to cases, and cases to units. */
 export class AiUnitRequiredError extends KommunaError {
   readonly code = 'FORBIDDEN';

@@ -11,6 +11,7 @@ export * from './edit-distance';
 export * from './ai-drafts';
 export * from './ai-platform';
 export * from './quotas';
+export * from './transcription-jobs';
 export * from './model-simulator';
 export type { ModelCapability } from './entities/ai-model.entity';
 export type { DraftKind, DraftStatus } from './entities/ai-draft.entity';

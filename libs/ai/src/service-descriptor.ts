@@ -18,5 +18,16 @@ export const AI_SERVICE: ServiceDescriptor<ComposedAi> = {
   validateTenantSettings(tenants) {
     validateAiSettings(tenants);
   },
-  compose: (runtime) => ({ ai: new AiPlatform(runtime.database, runtime.tenants) }),
+  compose: (runtime) => {
+    const ai = new AiPlatform(runtime.database, runtime.tenants);
+    return {
+      ai,
+      // Long call recordings, transcribed off the request (the worker; on the embedded database, the api).
+      backgroundTasks: ({ settings = {}, onError }) => [
+        ai
+          .transcriptionJobs({ leaseMs: settings.deliveryLeaseMs })
+          .backgroundTask(settings.deliveryIntervalMs ?? 2000, (error) => onError?.(error, { step: 'ai-transcription' })),
+      ],
+    };
+  },
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { ModelSimulator, startModelSimulator } from '@kommuna/ai';
+import { AI_SERVICE, encodeWav, ModelSimulator, startModelSimulator } from '@kommuna/ai';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 
@@ -258,6 +258,36 @@ describe('AI platform api', () => {
         chunks: 1,
       });
     });
+
+    it('answers a recording over 5 minutes at once with a pending draft, which the worker fills', async () => {
+      // 301 s of a tone, 16 kHz mono: over the api's 300 s for transcribing in the request.
+      const rate = 16000;
+      const samples = Buffer.alloc(301 * rate * 2);
+      for (let i = 0; i < 301 * rate; i++) samples.writeInt16LE(Math.round(6000 * Math.sin((2 * Math.PI * 250 * i) / rate)), i * 2);
+      const long = encodeWav({ format: 1, channels: 1, sampleRate: rate, bitsPerSample: 16, blockAlign: 2 }, samples);
+      const before = simulator.received.length;
+      const worker = auth(staff('ange', 'socialtjanst'), 'ange');
+      const response = await upload(caseId, { ...worker, 'content-type': 'audio/wav' }, long);
+      expect(response.statusCode).toBe(201);
+      const pending = response.json();
+      expect(pending).toMatchObject({ status: 'pending', aiText: '', kind: 'call_note', audioSeconds: 301 });
+      expect(simulator.received.length).toBe(before);
+      const DRAFTS = `query($caseId: ID!) { aiDrafts(caseId: $caseId) { id status aiText failure } }`;
+      const listed = await api.graphql(DRAFTS, worker, { caseId });
+      expect(listed.body.data.aiDrafts.find((d: { id: string }) => d.id === pending.id)).toMatchObject({
+        status: 'PENDING',
+        failure: null,
+      });
+      // The worker's round (apps/worker; on the embedded database the api's own background tasks).
+      const round = await api.runtime.services.of(AI_SERVICE).ai.transcriptionJobs().runOnce();
+      expect(round).toEqual({ written: 1, retried: 0, failed: 0 });
+      expect(simulator.received.slice(before).filter((r) => r.path === '/v1/audio/transcriptions')).toHaveLength(2);
+      const filled = await api.graphql(DRAFTS, worker, { caseId });
+      const draft = filled.body.data.aiDrafts.find((d: { id: string }) => d.id === pending.id);
+      expect(draft.status).toBe('DRAFT');
+      expect(draft.aiText.length).toBeGreaterThan(0);
+      // Five minutes of audio decoded, searched for speech and chunked twice (request and worker): slow on a loaded machine.
+    }, 120_000);
 
     it('refuses a declared size over 50 MiB with 413 before reading it', async () => {
       const response = await upload(

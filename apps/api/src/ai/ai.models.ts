@@ -14,7 +14,9 @@ registerEnumType(AiModelCapability, {
 });
 
 export enum AiDraftStatus {
+  PENDING = 'pending',
   DRAFT = 'draft',
+  FAILED = 'failed',
   APPROVED = 'approved',
   REJECTED = 'rejected',
 }
@@ -23,6 +25,8 @@ registerEnumType(AiDraftStatus, {
   valuesMap: {
     APPROVED: { description: 'A case worker approved it (with their edits, finalText): part of the case' },
     DRAFT: { description: "Waiting for a case worker's review" },
+    FAILED: { description: 'The models failed on a long recording after the retries: no text, the recording deleted (see failure)' },
+    PENDING: { description: 'A long recording the worker is still transcribing: no text yet; ask again later' },
     REJECTED: { description: 'A case worker rejected it: not part of the case' },
   },
   description: 'Where a draft stands: only an approved one is part of the case',
@@ -213,6 +217,9 @@ export class AiDraft {
 
   @Field(() => Float, { nullable: true, description: 'Length of the transcribed recording in seconds; null for a case summary' })
   audioSeconds!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the draft failed (status FAILED); null otherwise' })
+  failure!: string | null;
 
   @Field(() => Date, { description: 'When the draft was made' })
   createdAt!: Date;

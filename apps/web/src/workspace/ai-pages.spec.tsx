@@ -33,6 +33,7 @@ const draft: AiDraftView = {
   reviewedAt: null,
   editDistance: null,
   audioSeconds: null,
+  failure: null,
   createdAt: '2026-12-07T10:00:00.000Z',
 };
 
@@ -107,6 +108,24 @@ describe('the AI pages of the case-worker workspace', () => {
     expect(page.querySelector('#ai-edit-distance')!.text).toBe('7');
     expect(page.querySelector('#ai-final-text')!.text).toBe('Min text.');
     expect(page.querySelector('#review-text')).toBeNull();
+  });
+
+  it('says a long recording is still being transcribed, or why it failed, with no text and no review form', () => {
+    const pending = html(aiDraftPage('sv', errand, { ...draft, kind: 'CALL_NOTE', status: 'PENDING', aiText: '' }, { csrfToken: 't' }));
+    expect(pending.querySelector('#ai-pending')!.text).toMatch(/transkriberas i bakgrunden/);
+    expect(pending.querySelector('#ai-status')!.text).toBe('Transkriberas');
+    expect(pending.querySelector('#ai-text')).toBeNull();
+    expect(pending.querySelector('#review-text')).toBeNull();
+    const failed = html(
+      aiDraftPage(
+        'en',
+        errand,
+        { ...draft, kind: 'CALL_NOTE', status: 'FAILED', aiText: '', failure: 'The model host timed out' },
+        { csrfToken: 't' },
+      ),
+    );
+    expect(failed.querySelector('#ai-failed')!.text).toContain('The model host timed out');
+    expect(failed.querySelector('#review-text')).toBeNull();
   });
 
   it("lists the errand's drafts and offers a summary and a call upload with the size cap, or says there is no case yet", () => {

@@ -30,7 +30,17 @@ const TEXTS = {
   transcribe: { sv: 'Transkribera till utkast', en: 'Transcribe into a draft' },
   kind_CASE_SUMMARY: { sv: 'Sammanfattning av ärendet', en: 'Case summary' },
   kind_CALL_NOTE: { sv: 'Journalanteckning från samtal', en: 'Journal note from a call' },
+  status_PENDING: { sv: 'Transkriberas', en: 'Being transcribed' },
   status_DRAFT: { sv: 'Utkast, väntar på granskning', en: 'Draft, waiting for review' },
+  status_FAILED: { sv: 'Misslyckades', en: 'Failed' },
+  pending: {
+    sv: 'Inspelningen är lång och transkriberas i bakgrunden. Ladda om sidan om en stund; utkastet visas här när det är klart.',
+    en: 'The recording is long and is being transcribed in the background. Reload the page in a while; the draft shows here when it is ready.',
+  },
+  failed: {
+    sv: 'Modellerna kunde inte skriva utkastet, inte heller efter nya försök. Ingen text sparades och inspelningen är raderad. Ladda upp inspelningen igen.',
+    en: 'The models could not write the draft, not even after retrying. No text was kept and the recording is deleted. Upload the recording again.',
+  },
   status_APPROVED: { sv: 'Godkänd', en: 'Approved' },
   status_REJECTED: { sv: 'Avvisad', en: 'Rejected' },
   aiGenerated: { sv: 'AI-genererad text', en: 'AI-generated text' },
@@ -268,48 +278,61 @@ export function aiDraftPage(lang: Lang, errand: AiErrand, draft: AiDraftView, op
             </>
           ) : null}
         </dl>
-        <section aria-labelledby="ai-text-heading" className="ai-generated" id="ai-text">
-          <h2 id="ai-text-heading">{text(lang, 'aiGenerated')}</h2>
-          <p className="notice" id="ai-disclosure">
-            {draft.disclosure}
+        {draft.status === 'PENDING' ? (
+          <p className="notice" role="status" id="ai-pending">
+            {text(lang, 'pending')}
           </p>
-          {draft.placeholderWarnings.length > 0 ? (
-            <div className="notice warning" id="placeholder-warnings" role="alert">
-              <p>{text(lang, 'placeholderWarnings')}</p>
-              <ul>
-                {draft.placeholderWarnings.map((w, i) => (
-                  <li key={i}>{w}</li>
-                ))}
-              </ul>
-            </div>
-          ) : null}
-          <div className="table-wrap" role="region" aria-labelledby="ai-references-caption" tabIndex={0}>
-            <table id="ai-sentences">
-              <caption id="ai-references-caption">{text(lang, 'references')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{text(lang, 'sentence')}</th>
-                  <th scope="col">{text(lang, 'restsOn')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sentences.map((sentence, i) => (
-                  <tr key={i}>
-                    <td>{sentence.text}</td>
-                    <td>
-                      {sentence.references.length > 0 ? (
-                        sentence.references.join(', ')
-                      ) : (
-                        <span className="field-error">{text(lang, 'noReference')}</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+        ) : null}
+        {draft.status === 'FAILED' ? (
+          <div className="notice warning" role="alert" id="ai-failed">
+            <p>{text(lang, 'failed')}</p>
+            {draft.failure ? <p className="hint">{draft.failure}</p> : null}
           </div>
-        </section>
-        {draft.status === 'DRAFT' ? (
+        ) : null}
+        {draft.status === 'PENDING' || draft.status === 'FAILED' ? null : (
+          <section aria-labelledby="ai-text-heading" className="ai-generated" id="ai-text">
+            <h2 id="ai-text-heading">{text(lang, 'aiGenerated')}</h2>
+            <p className="notice" id="ai-disclosure">
+              {draft.disclosure}
+            </p>
+            {draft.placeholderWarnings.length > 0 ? (
+              <div className="notice warning" id="placeholder-warnings" role="alert">
+                <p>{text(lang, 'placeholderWarnings')}</p>
+                <ul>
+                  {draft.placeholderWarnings.map((w, i) => (
+                    <li key={i}>{w}</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            <div className="table-wrap" role="region" aria-labelledby="ai-references-caption" tabIndex={0}>
+              <table id="ai-sentences">
+                <caption id="ai-references-caption">{text(lang, 'references')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{text(lang, 'sentence')}</th>
+                    <th scope="col">{text(lang, 'restsOn')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sentences.map((sentence, i) => (
+                    <tr key={i}>
+                      <td>{sentence.text}</td>
+                      <td>
+                        {sentence.references.length > 0 ? (
+                          sentence.references.join(', ')
+                        ) : (
+                          <span className="field-error">{text(lang, 'noReference')}</span>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+        )}
+        {draft.status === 'PENDING' || draft.status === 'FAILED' ? null : draft.status === 'DRAFT' ? (
           <section aria-labelledby="ai-review">
             <h2 id="ai-review">{text(lang, 'reviewText')}</h2>
             <form method="post" action={`${aiDraftPath(s.id, draft.id)}/review`} className="e-form" noValidate>

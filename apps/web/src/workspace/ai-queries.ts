@@ -1,7 +1,7 @@
 // The api's AI drafts as the case-worker workspace reads them (apps/api/schema.graphql). The api
 // answers a case of another unit as not found; the web only asks it.
 
-export type AiDraftStatus = 'DRAFT' | 'APPROVED' | 'REJECTED';
+export type AiDraftStatus = 'PENDING' | 'DRAFT' | 'FAILED' | 'APPROVED' | 'REJECTED';
 
 export interface AiDraftView {
   id: string;
@@ -21,11 +21,13 @@ export interface AiDraftView {
   reviewedAt: string | null;
   editDistance: number | null;
   audioSeconds: number | null;
+  /** Why a long recording's note failed (FAILED). */
+  failure: string | null;
   createdAt: string;
 }
 
 const DRAFT_FIELDS = `id kind caseId unit dataClass model { name hostingCountry processor } template aiGenerated disclosure
-  aiText placeholderWarnings status finalText reviewedBy reviewedAt editDistance audioSeconds createdAt`;
+  aiText placeholderWarnings status finalText reviewedBy reviewedAt editDistance audioSeconds failure createdAt`;
 
 /** The errand's Mina sidor case (the AI drafts belong to it) and the applicant's name, to hide from the model. */
 export const AI_ERRAND = `query($id: ID!) { formSubmission(id: $id) { id errandNumber title { sv en } }

@@ -103,7 +103,7 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
       return reply.redirect(aiDraftPath(submissionId(request), draftId), 303);
     } catch (error) {
       if (!(error instanceof ApiError) || !AI_REFUSALS.includes(error.code)) throw error;
-      return showErrand(request, reply, tenant, session, 422, [{ control, label: '', message: error.message }]);
+      return showErrand(request, reply, tenant, session, 422, [{ control, label: '', message: refusalText(kit.langOf(request), error) }]);
     }
   };
 
@@ -215,6 +215,14 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
     if (!draft) throw new ApiError('NOT_FOUND', 'No such draft');
     return kit.send(reply, status, ctx, aiDraftPage(ctx.lang, errand, draft, { csrfToken: session.csrfToken, ...extra }));
   };
+}
+
+/** The api's refusal in words: its own message, except for a failed model host, whose message the api keeps to itself (a 502). */
+function refusalText(lang: Lang, error: ApiError): string {
+  if (error.code !== 'AI_PROVIDER_FAILED') return error.message;
+  return lang === 'sv'
+    ? 'Modellen svarade inte, inte heller efter nya försök. Inget utkast sparades; försök igen om en stund.'
+    : 'The model did not answer, not even after retrying. No draft was saved; try again in a while.';
 }
 
 /** Why the web refuses a posted recording before the api sees it, or undefined. */

@@ -2,7 +2,8 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Pri
 import { AiModelEntity } from './ai-model.entity';
 
 export type DraftKind = 'case_summary' | 'call_note';
-export type DraftStatus = 'draft' | 'approved' | 'rejected';
+/** pending: a long recording waits for the worker; failed: the models failed after the retries (no text). */
+export type DraftStatus = 'pending' | 'draft' | 'failed' | 'approved' | 'rejected';
 
 /**
  * Text a model drafted for a case. It is AI-generated and marked so; it becomes part of the case
@@ -11,8 +12,8 @@ export type DraftStatus = 'draft' | 'approved' | 'rejected';
 @Entity({ name: 'ai_draft' })
 @Index('IDX_ai_draft_case', ['tenantId', 'caseId', 'createdAt'])
 @Check('CHK_ai_draft_kind', "kind IN ('case_summary', 'call_note')")
-@Check('CHK_ai_draft_status', "status IN ('draft', 'approved', 'rejected')")
-@Check('CHK_ai_draft_review', "(status = 'draft') = (reviewed_at IS NULL)")
+@Check('CHK_ai_draft_status', "status IN ('pending', 'draft', 'failed', 'approved', 'rejected')")
+@Check('CHK_ai_draft_review', "(status IN ('pending', 'draft', 'failed')) = (reviewed_at IS NULL)")
 export class AiDraftEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'PK_ai_draft' })
   tenantId!: string;
@@ -83,6 +84,10 @@ export class AiDraftEntity {
   /** Words inserted, deleted or replaced by the reviewer. */
   @Column({ name: 'edit_distance', type: 'integer', nullable: true })
   editDistance!: number | null;
+
+  /** Why a pending draft failed (the model host's error after the retries); null otherwise. */
+  @Column({ type: 'text', nullable: true })
+  failure!: string | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
