@@ -21,7 +21,7 @@ import {
   YearClosedError,
 } from './errors';
 import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
-import { UsageRepository, UsageRow } from './metering/usage.repository';
+import { UsageFigure, UsageRepository } from './metering/usage.repository';
 import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmDay, stockholmMonth } from './months';
 import { checkPromotion } from './promotion';
 import { publiccodeYaml } from './publiccode';
@@ -510,7 +510,7 @@ export class CatalogueService {
     return entries.map((entry) => this.costsOf(entry, year, usage));
   }
 
-  private costsOf(entry: CatalogueEntry, year: number, usage: UsageRow[]): ServiceCosts {
+  private costsOf(entry: CatalogueEntry, year: number, usage: UsageFigure[]): ServiceCosts {
     const metric = entry.descriptor.cost.usageMetric;
     const tenants = this.tenants.all();
     const sharing = shareYear(
@@ -552,8 +552,8 @@ export class CatalogueService {
     return monthsBetween(first, last);
   }
 
-  private async usageRows(from: string, to: string): Promise<UsageRow[]> {
-    return this.usage.acrossTenants(this.database.dataSource, from, to);
+  private async usageRows(from: string, to: string): Promise<UsageFigure[]> {
+    return this.usage.acrossTenants(this.database.dataSource.manager, from, to);
   }
 
   private period(from?: string, to?: string): [string, string] {

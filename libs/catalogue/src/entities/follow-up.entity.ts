@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { NUMERIC_AS_NUMBER, TIMESTAMP_AS_ISO } from '@kommuna/platform-persistence';
 
 /**
  * A benefit follow-up recorded by the steering group: what was actually measured per unit for one
@@ -27,8 +28,8 @@ export class FollowUpEntity {
   periodEnd!: string;
 
   /** In the hypothesis's unit, per unit of its metric. */
-  @Column({ name: 'measured_value', type: 'numeric', precision: 14, scale: 4 })
-  measuredValue!: string;
+  @Column({ name: 'measured_value', type: 'numeric', precision: 14, scale: 4, transformer: NUMERIC_AS_NUMBER })
+  measuredValue!: number;
 
   @Column({ type: 'varchar', length: 16 })
   unit!: string;
@@ -45,6 +46,7 @@ export class FollowUpEntity {
   @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
   recordedBy!: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt!: Date;
+  /** ISO 8601 (UTC). */
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', transformer: TIMESTAMP_AS_ISO })
+  recordedAt!: string;
 }

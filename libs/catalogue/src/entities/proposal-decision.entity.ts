@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { TIMESTAMP_AS_ISO } from '@kommuna/platform-persistence';
 import { ProposalEntity } from './proposal.entity';
 
 /** The steering group's decision on a proposal, with its diary number; append-only, the latest stands. */
@@ -13,7 +14,7 @@ export class ProposalDecisionEntity {
   proposalId!: string;
 
   @Column({ type: 'varchar', length: 16 })
-  outcome!: string;
+  outcome!: 'accepted' | 'rejected' | 'postponed';
 
   @Column({ name: 'decided_on', type: 'date' })
   decidedOn!: string;
@@ -28,8 +29,9 @@ export class ProposalDecisionEntity {
   @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
   recordedBy!: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt!: Date;
+  /** ISO 8601 (UTC). */
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', transformer: TIMESTAMP_AS_ISO })
+  recordedAt!: string;
 
   @ManyToOne(() => ProposalEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'FK_catalogue_proposal_decision_proposal' })

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, ManyToOne, JoinColumn, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_AS_ISO } from '@kommuna/platform-persistence';
 import { ProposalEntity } from './proposal.entity';
 
 /** A member's interest in a proposal: once per member (append-only), with what it would use it for. */
@@ -16,8 +17,9 @@ export class ProposalInterestEntity {
   @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
   recordedBy!: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt!: Date;
+  /** ISO 8601 (UTC). */
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', transformer: TIMESTAMP_AS_ISO })
+  recordedAt!: string;
 
   @ManyToOne(() => ProposalEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'proposal_id', foreignKeyConstraintName: 'FK_catalogue_proposal_interest_proposal' })

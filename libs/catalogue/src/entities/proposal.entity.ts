@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { TIMESTAMP_AS_ISO } from '@kommuna/platform-persistence';
 
 /**
  * A shared service a member proposes, to build here, to procure together, or one a member already
@@ -25,7 +26,7 @@ export class ProposalEntity {
 
   /** build: made here as a shared library; procure: bought together; existing: a member's own, offered to share. */
   @Column({ type: 'varchar', length: 16 })
-  origin!: string;
+  origin!: 'build' | 'procure' | 'existing';
 
   /** The product's supplier, for procured and existing services. */
   @Column({ type: 'varchar', length: 200, nullable: true })
@@ -42,6 +43,7 @@ export class ProposalEntity {
   @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
   recordedBy!: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt!: Date;
+  /** ISO 8601 (UTC). */
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', transformer: TIMESTAMP_AS_ISO })
+  recordedAt!: string;
 }

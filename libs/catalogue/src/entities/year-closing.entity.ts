@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { TIMESTAMP_AS_ISO } from '@kommuna/platform-persistence';
 
 /**
  * A steering-group decision closing a year: the year's cost shares as they stood when decided,
@@ -30,6 +31,7 @@ export class YearClosingEntity {
   @Column({ name: 'recorded_by', type: 'varchar', length: 200 })
   recordedBy!: string;
 
-  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
-  recordedAt!: Date;
+  /** ISO 8601 (UTC). */
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', transformer: TIMESTAMP_AS_ISO })
+  recordedAt!: string;
 }

@@ -214,7 +214,7 @@ describe('metering (outbox events → monthly usage)', () => {
     expect(await db().platformTransaction((em) => em.query(`SELECT * FROM catalogue_processed_event`))).toEqual([]);
     // … and the steering group's function returns the counts of both, and nothing else.
     const month = stockholmMonth(new Date());
-    const across = await usage.acrossTenants(db().dataSource, month, month);
+    const across = await usage.acrossTenants(db().dataSource.manager, month, month);
     expect(new Set(across.map((r) => r.tenantId))).toEqual(new Set([sundsvall.id, ange.id]));
     const [raw] = await db().dataSource.query(`SELECT * FROM catalogue_usage_between($1::date, $1::date) LIMIT 1`, [month]);
     expect(Object.keys(raw).sort()).toEqual(['count', 'metric', 'month', 'service', 'tenant_id']);

@@ -1,18 +1,16 @@
 import type { EntityManager } from 'typeorm';
+import { rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { UsageMonthlyEntity } from '../entities/usage-monthly.entity';
 
-export interface UsageRow {
-  tenantId: string;
-  service: string;
-  metric: string;
-  /** YYYY-MM-01 */
-  month: string;
+/** One month's metered use: catalogue_usage_monthly's columns, the count as a number. */
+export interface UsageFigure extends Pick<UsageMonthlyEntity, 'tenantId' | 'service' | 'metric' | 'month'> {
   /** 0 when suppressed: a suppressed cell adds nothing to any sum. */
   count: number;
   /** Across municipalities only: the count was 1 to MIN_CELL_SIZE - 1 and is not published. */
   suppressed?: boolean;
 }
 
-// Dates are read as text: node-pg would turn a date into a Date at local midnight.
+const FIGURE = ['tenantId', 'service', 'metric', 'month', 'count'] as const;
 
 /** Thin data access for metered usage; every statement names its tenant (docs/architecture.md#tenancy). */
 export class UsageRepository {
@@ -55,35 +53,26 @@ export class UsageRepository {
   }
 
   /** One tenant's own usage (inside its context). */
-  async forTenant(em: EntityManager, tenantId: string): Promise<UsageRow[]> {
+  async forTenant(em: EntityManager, tenantId: string): Promise<UsageFigure[]> {
     const rows = await em.query(
-      `SELECT tenant_id, service, metric, to_char(month, 'YYYY-MM-DD') AS month, count FROM catalogue_usage_monthly WHERE tenant_id = $1 ORDER BY service, metric, month`,
+      `SELECT ${selectColumns(em, UsageMonthlyEntity, { only: FIGURE })} FROM catalogue_usage_monthly WHERE tenant_id = $1 ORDER BY service, metric, month`,
       [tenantId],
     );
-    return rows.map(toUsageRow);
+    return rowsOf(em, UsageMonthlyEntity, rows, FIGURE).map((row) => ({ ...row, count: Number(row.count) }));
   }
 
   /**
    * Every municipality's usage between two months: through the aggregate-only function, which
    * suppresses small cells (count 0, suppressed true; see disclosure.ts).
    */
-  async acrossTenants(query: Pick<EntityManager, 'query'>, from: string, to: string): Promise<UsageRow[]> {
-    const rows = await query.query(
-      `SELECT tenant_id, service, metric, to_char(month, 'YYYY-MM-DD') AS month, count FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
+  async acrossTenants(em: Pick<EntityManager, 'query' | 'connection'>, from: string, to: string): Promise<UsageFigure[]> {
+    // The function returns the table's columns (count null when suppressed): read as the table's rows.
+    const rows = await em.query(
+      `SELECT ${selectColumns(em, UsageMonthlyEntity, { only: FIGURE })} FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
       [from, to],
     );
-    return rows.map((row: Record<string, unknown>) =>
-      row.count === null ? { ...toUsageRow({ ...row, count: 0 }), suppressed: true } : { ...toUsageRow(row), suppressed: false },
+    return rowsOf(em, UsageMonthlyEntity, rows, FIGURE).map((row) =>
+      row.count === null ? { ...row, count: 0, suppressed: true } : { ...row, count: Number(row.count), suppressed: false },
     );
   }
-}
-
-function toUsageRow(row: Record<string, unknown>): UsageRow {
-  return {
-    tenantId: String(row.tenant_id),
-    service: String(row.service),
-    metric: String(row.metric),
-    month: String(row.month),
-    count: Number(row.count),
-  };
 }

@@ -1,31 +1,26 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import type { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { rowsOf, selectColumns, type Database, type TenantDirectory } from '@kommuna/platform-persistence';
+import { ProposalDecisionEntity } from '../entities/proposal-decision.entity';
+import { ProposalInterestEntity } from '../entities/proposal-interest.entity';
+import { ProposalEntity } from '../entities/proposal.entity';
 import { CATALOGUE_READER_ROLES, CATALOGUE_WRITER_ROLES, CatalogueActor, parseInput } from '../catalogue.service';
 import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError } from '../errors';
 import { stockholmDay } from '../months';
 
-export type ProposalOrigin = 'build' | 'procure' | 'existing';
-export type ProposalOutcome = 'accepted' | 'rejected' | 'postponed';
+export type ProposalOrigin = ProposalEntity['origin'];
+export type ProposalOutcome = ProposalDecisionEntity['outcome'];
 /** Where a proposal stands: open until the steering group decides; then the latest decision's outcome. */
 export type ProposalStatus = 'open' | ProposalOutcome;
 
-export interface ProposalInterest {
-  municipality: string;
-  note: string | null;
-  recordedBy: string;
-  recordedAt: string;
-}
+const INTEREST_FIELDS = ['proposalId', 'municipality', 'note', 'recordedBy', 'recordedAt'] as const;
+export type ProposalInterest = Pick<ProposalInterestEntity, 'municipality' | 'note' | 'recordedBy' | 'recordedAt'>;
 
-export interface ProposalDecision {
-  id: string;
-  outcome: ProposalOutcome;
-  decidedOn: string;
-  diaryNumber: string;
-  note: string | null;
-  recordedBy: string;
-  recordedAt: string;
-}
+const DECISION_FIELDS = ['id', 'proposalId', 'outcome', 'decidedOn', 'diaryNumber', 'note', 'recordedBy', 'recordedAt'] as const;
+export type ProposalDecision = Pick<
+  ProposalDecisionEntity,
+  'id' | 'outcome' | 'decidedOn' | 'diaryNumber' | 'note' | 'recordedBy' | 'recordedAt'
+>;
 
 export interface ServiceProposal {
   id: string;
@@ -73,39 +68,6 @@ const DecisionInput = z.object({
   note: optionalText(2000),
 });
 export type ProposalDecisionInput = z.input<typeof DecisionInput>;
-
-interface ProposalRow {
-  id: string;
-  title_sv: string;
-  title_en: string;
-  description_sv: string;
-  description_en: string;
-  origin: ProposalOrigin;
-  supplier: string | null;
-  estimated_yearly_cost_sek: number | null;
-  proposed_by: string;
-  recorded_by: string;
-  recorded_at: Date | string;
-}
-interface InterestRow {
-  proposal_id: string;
-  municipality: string;
-  note: string | null;
-  recorded_by: string;
-  recorded_at: Date | string;
-}
-interface DecisionRow {
-  id: string;
-  proposal_id: string;
-  outcome: ProposalOutcome;
-  decided_on: string;
-  diary_number: string;
-  note: string | null;
-  recorded_by: string;
-  recorded_at: Date | string;
-}
-
-const iso = (value: Date | string) => new Date(value).toISOString();
 
 /**
  * Services not built here, and proposals (issue 22): a member proposes a shared service — to build
@@ -222,43 +184,48 @@ export class ServiceProposals {
   private async read(em: EntityManager, id?: string): Promise<ServiceProposal[]> {
     const where = id ? 'WHERE id = $1' : '';
     const params = id ? [id] : [];
-    const proposals: ProposalRow[] = await em.query(`SELECT * FROM catalogue_proposal ${where} ORDER BY recorded_at DESC, id`, params);
+    const proposals = rowsOf(
+      em,
+      ProposalEntity,
+      await em.query(`SELECT * FROM catalogue_proposal ${where} ORDER BY recorded_at DESC, id`, params),
+    );
     if (proposals.length === 0) return [];
     const ids = proposals.map((p) => p.id);
-    const interests: InterestRow[] = await em.query(
-      `SELECT * FROM catalogue_proposal_interest WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, municipality`,
-      [ids],
+    const interests = rowsOf(
+      em,
+      ProposalInterestEntity,
+      await em.query(
+        `SELECT ${selectColumns(em, ProposalInterestEntity, { only: INTEREST_FIELDS })} FROM catalogue_proposal_interest
+          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, municipality`,
+        [ids],
+      ),
+      INTEREST_FIELDS,
     );
-    const decisions: DecisionRow[] = await em.query(
-      `SELECT id, proposal_id, outcome, to_char(decided_on, 'YYYY-MM-DD') AS decided_on, diary_number, note, recorded_by, recorded_at
-         FROM catalogue_proposal_decision WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-      [ids],
+    const decisions = rowsOf(
+      em,
+      ProposalDecisionEntity,
+      await em.query(
+        `SELECT ${selectColumns(em, ProposalDecisionEntity, { only: DECISION_FIELDS })} FROM catalogue_proposal_decision
+          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
+        [ids],
+      ),
+      DECISION_FIELDS,
     );
     return proposals.map((p) => {
-      const own = decisions.filter((d) => d.proposal_id === p.id);
+      const own = decisions.filter((d) => d.proposalId === p.id).map(({ proposalId: _, ...decision }) => decision);
       return {
         id: p.id,
-        title: { sv: p.title_sv, en: p.title_en },
-        description: { sv: p.description_sv, en: p.description_en },
+        title: { sv: p.titleSv, en: p.titleEn },
+        description: { sv: p.descriptionSv, en: p.descriptionEn },
         origin: p.origin,
         supplier: p.supplier,
-        estimatedYearlyCostSek: p.estimated_yearly_cost_sek === null ? null : Number(p.estimated_yearly_cost_sek),
-        proposedBy: p.proposed_by,
-        recordedBy: p.recorded_by,
-        recordedAt: iso(p.recorded_at),
+        estimatedYearlyCostSek: p.estimatedYearlyCostSek,
+        proposedBy: p.proposedBy,
+        recordedBy: p.recordedBy,
+        recordedAt: p.recordedAt,
         status: own.at(-1)?.outcome ?? 'open',
-        interests: interests
-          .filter((i) => i.proposal_id === p.id)
-          .map((i) => ({ municipality: i.municipality, note: i.note, recordedBy: i.recorded_by, recordedAt: iso(i.recorded_at) })),
-        decisions: own.map((d) => ({
-          id: d.id,
-          outcome: d.outcome,
-          decidedOn: d.decided_on,
-          diaryNumber: d.diary_number,
-          note: d.note,
-          recordedBy: d.recorded_by,
-          recordedAt: iso(d.recorded_at),
-        })),
+        interests: interests.filter((i) => i.proposalId === p.id).map(({ proposalId: _, ...interest }) => interest),
+        decisions: own,
       };
     });
   }

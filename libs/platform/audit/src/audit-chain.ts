@@ -1,19 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { AuditEntryEntity } from './audit-entry.entity';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The fields an entry's hash covers. */
-export interface ChainedEntry {
-  seq: number;
-  occurredAt: Date;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** An entry as its hash covers it: audit_log's row without the tenant (docs/architecture.md#typed-rows). */
+export type ChainedEntry = Omit<AuditEntryEntity, 'tenantId' | 'tenant'>;
 
 /** JSON with object keys sorted, so the same value always hashes the same (jsonb reorders keys). */
 export function canonicalJson(value: unknown): string {

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TenantEntity } from '@kommuna/platform-persistence';
+import { BIGINT_AS_NUMBER, TenantEntity } from '@kommuna/platform-persistence';
 
 /**
  * One entry of a tenant's append-only audit trail. Entries are chained: each hash covers the
@@ -15,8 +15,8 @@ export class AuditEntryEntity {
   tenant?: TenantEntity;
 
   /** Position in the tenant's chain, from 1, without gaps. */
-  @PrimaryColumn({ type: 'bigint' })
-  seq!: string;
+  @PrimaryColumn({ type: 'bigint', transformer: BIGINT_AS_NUMBER })
+  seq!: number;
 
   @Column({ name: 'occurred_at', type: 'timestamptz' })
   occurredAt!: Date;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { AuditEntryEntity } from './audit-entry.entity';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { ChainedEntry, ChainVerification, entryHash, GENESIS_HASH, verifyChain } from './audit-chain';
 
@@ -14,31 +15,7 @@ export interface AuditEntryInput {
 
 export type AuditEntry = Omit<ChainedEntry, 'prevHash'> & { prevHash: string };
 
-const ROW = `seq, occurred_at, actor, action, target_type, target_id, details, prev_hash, hash`;
-/** An audit_log row as ROW selects it (bigint arrives as text, timestamptz as Date or text). */
-interface AuditRow {
-  seq: string | number;
-  occurred_at: Date | string;
-  actor: string;
-  action: string;
-  target_type: string;
-  target_id: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-const toEntry = (row: AuditRow): ChainedEntry => ({
-  seq: Number(row.seq),
-  occurredAt: new Date(row.occurred_at),
-  actor: row.actor,
-  action: row.action,
-  targetType: row.target_type,
-  targetId: row.target_id,
-  details: row.details,
-  prevHash: row.prev_hash,
-  hash: row.hash,
-});
+const ENTRY = ['seq', 'occurredAt', 'actor', 'action', 'targetType', 'targetId', 'details', 'prevHash', 'hash'] as const;
 
 /**
  * The tenant's append-only, hash-chained audit trail (the app role may only insert and read).
@@ -56,12 +33,12 @@ export class AuditLog {
   async list(options: { first?: number; before?: number; action?: string } = {}): Promise<ChainedEntry[]> {
     const first = Math.min(Math.max(options.first ?? 50, 1), 500);
     return this.database.transaction(async (em) => {
-      const rows: AuditRow[] = await em.query(
-        `SELECT ${ROW} FROM audit_log WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR action = $3)
+      const rows = await em.query(
+        `SELECT ${selectColumns(em, AuditEntryEntity, { only: ENTRY })} FROM audit_log WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR action = $3)
           ORDER BY seq DESC LIMIT $4`,
         [requestContext.tenantId(), options.before ?? null, options.action ?? null, first],
       );
-      return rows.map(toEntry);
+      return rowsOf(em, AuditEntryEntity, rows, ENTRY);
     });
   }
 
@@ -72,12 +49,20 @@ export class AuditLog {
     async function* pages(): AsyncGenerator<ChainedEntry[]> {
       let after = 0;
       for (;;) {
-        const rows = await database.transaction<AuditRow[]>((em) =>
-          em.query(`SELECT ${ROW} FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [tenantId, after, pageSize]),
+        const entries = await database.transaction(async (em) =>
+          rowsOf(
+            em,
+            AuditEntryEntity,
+            await em.query(
+              `SELECT ${selectColumns(em, AuditEntryEntity, { only: ENTRY })} FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+              [tenantId, after, pageSize],
+            ),
+            ENTRY,
+          ),
         );
-        if (rows.length === 0) return;
-        yield rows.map(toEntry);
-        after = Number(rows[rows.length - 1].seq);
+        if (entries.length === 0) return;
+        yield entries;
+        after = entries[entries.length - 1].seq;
       }
     }
     let state = { nextSeq: 1, prevHash: GENESIS_HASH, verified: 0 };
@@ -112,17 +97,20 @@ export async function appendAuditEntry(em: EntityManager, input: AuditEntryInput
     prevHash: last ? last.hash : GENESIS_HASH,
   };
   const hash = entryHash(entry);
-  await em.query(`INSERT INTO audit_log (tenant_id, ${ROW}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, [
-    tenantId,
-    entry.seq,
-    entry.occurredAt,
-    entry.actor,
-    entry.action,
-    entry.targetType,
-    entry.targetId,
-    JSON.stringify(entry.details),
-    entry.prevHash,
-    hash,
-  ]);
+  await em.query(
+    `INSERT INTO audit_log (tenant_id, ${selectColumns(em, AuditEntryEntity, { only: ENTRY })}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      tenantId,
+      entry.seq,
+      entry.occurredAt,
+      entry.actor,
+      entry.action,
+      entry.targetType,
+      entry.targetId,
+      JSON.stringify(entry.details),
+      entry.prevHash,
+      hash,
+    ],
+  );
   return { ...entry, hash };
 }

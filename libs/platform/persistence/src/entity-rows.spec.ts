@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, EntityManager, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Database } from './database';
-import { NUMERIC_AS_NUMBER, rowOf, rowsOf, selectColumns, TIMESTAMP_AS_ISO } from './entity-rows';
+import { BIGINT_AS_NUMBER, NUMERIC_AS_NUMBER, rowOf, rowsOf, selectColumns, TIMESTAMP_AS_ISO } from './entity-rows';
 import { TenantEntity } from './entities/tenant.entity';
 
 /** Every column type the repository's entities use, nullable where one is. */
@@ -37,6 +37,9 @@ class ProbeEntity {
   @Column({ type: 'bigint' })
   big!: string;
 
+  @Column({ name: 'seq', type: 'bigint', transformer: BIGINT_AS_NUMBER })
+  seq!: number;
+
   @Column({ type: 'numeric', precision: 14, scale: 4 })
   amount!: string;
 
@@ -70,7 +73,7 @@ class ProbeEntity {
 
 const PROBE_TABLE = `CREATE TEMP TABLE entity_rows_probe (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(), tenant_id uuid NOT NULL, short_name varchar(20) NOT NULL, note text,
-  country char(4) NOT NULL, attempts int NOT NULL, year integer, small smallint NOT NULL, big bigint NOT NULL,
+  country char(4) NOT NULL, attempts int NOT NULL, year integer, small smallint NOT NULL, big bigint NOT NULL, seq bigint NOT NULL DEFAULT 9007199254740991,
   amount numeric(14,4) NOT NULL, active boolean NOT NULL, decided_on date, due_at timestamptz NOT NULL,
   payload jsonb NOT NULL, content bytea, tags text[] NOT NULL, price numeric(10,2) NOT NULL, seen_at timestamptz,
   recorded_at timestamptz NOT NULL DEFAULT now())`;
@@ -119,6 +122,7 @@ describe('entity rows', () => {
       year: 2026,
       small: 7,
       big: '9007199254740993',
+      seq: 9007199254740991,
       amount: '12.3456',
       active: true,
       decidedOn: '2026-01-31',
@@ -169,7 +173,7 @@ describe('entity rows', () => {
     });
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0]).sort()).toEqual(
-      ['id', 'tenantId', 'shortName', 'note', 'country', 'attempts', 'year', 'small', 'big', 'amount', 'active']
+      ['id', 'tenantId', 'shortName', 'note', 'country', 'attempts', 'year', 'small', 'big', 'seq', 'amount', 'active']
         .concat(['decidedOn', 'dueAt', 'payload', 'content', 'tags', 'price', 'seenAt', 'recordedAt'])
         .sort(),
     );
@@ -184,6 +188,9 @@ describe('entity rows', () => {
       expect(() => rowsOf(em, ProbeEntity, raw, ['tenant'])).toThrow(/"tenant" is not a column/);
       expect(() => selectColumns(em, ProbeEntity, { alias: 'p; DROP TABLE x' })).toThrow(/not a plain SQL alias/);
       expect(rowOf(em, ProbeEntity, [])).toBeUndefined();
+      // TypeORM answers an UPDATE … RETURNING with [rows, count].
+      const [updated] = await em.query(`UPDATE entity_rows_probe SET seq = seq + 1 RETURNING *`);
+      expect(() => rowsOf(em, ProbeEntity, updated)).toThrow(/bigint 9007199254740992 does not fit/);
     });
   });
 });

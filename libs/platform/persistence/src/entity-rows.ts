@@ -113,6 +113,20 @@ export const NUMERIC_AS_NUMBER: ValueTransformer = {
   from: (value: string | number | null) => (value === null ? null : Number(value)),
 };
 
+/**
+ * A bigint column read as a JS number, for counters and positions far below 2^53; a value past
+ * that is an error rather than a silently rounded number.
+ */
+export const BIGINT_AS_NUMBER: ValueTransformer = {
+  to: (value: unknown) => value,
+  from: (value: string | number | null) => {
+    if (value === null) return null;
+    const number = Number(value);
+    if (!Number.isSafeInteger(number)) throw new RangeError(`bigint ${value} does not fit a JS number exactly`);
+    return number;
+  },
+};
+
 /** A timestamptz column read as an ISO 8601 string (UTC), for an entity whose public type is that string. */
 export const TIMESTAMP_AS_ISO: ValueTransformer = {
   to: (value: unknown) => value,
