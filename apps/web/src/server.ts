@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
@@ -57,20 +59,6 @@ export interface WebOptions {
   now?: () => number;
 }
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const cookies: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const index = part.indexOf('=');
-    if (index < 1) continue;
-    try {
-      cookies[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
-    } catch {
-      // A malformed cookie is ignored, as if absent.
-    }
-  }
-  return cookies;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -121,16 +109,28 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     postedFiles.set(request, files);
   });
 
-  const realmOrigin = new URL(config.realmUrl).origin;
+  void app.register(fastifyCookie);
+  void app.register(fastifyHelmet, {
+    // Scripts and styles from the web's own assets only. Forms post here, and the logout's redirect
+    // goes on to the realm (browsers check form-action on it).
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'", new URL(config.realmUrl).origin],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.header(
-      'content-security-policy',
-      `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self' ${realmOrigin}; frame-ancestors 'none'; base-uri 'none'`,
-    );
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
     if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    if (secure) reply.header('strict-transport-security', 'max-age=31536000');
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -144,9 +144,12 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     done();
   });
 
-  const cookie = (name: string, value: string, maxAgeSeconds?: number) =>
-    `${name}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}${maxAgeSeconds !== undefined ? `; Max-Age=${maxAgeSeconds}` : ''}`;
-  const cookiesOf = (request: FastifyRequest) => parseCookies(request.headers.cookie);
+  const COOKIE = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
+  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) =>
+    reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
+  const clearCookie = (reply: FastifyReply, name: string) => reply.clearCookie(name, COOKIE);
+  /** The request's cookies (@fastify/cookie: a malformed one reads as absent or as sent, never as a crash). */
+  const cookiesOf = (request: FastifyRequest): Record<string, string | undefined> => request.cookies;
   const langOf = (request: FastifyRequest): Lang => {
     const chosen = cookiesOf(request)[LANG_COOKIE];
     return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
@@ -180,12 +183,12 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     const renewed = await realm.refresh(session, session.user.subject);
     if (!renewed) {
       await sessions.delete(stored);
-      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+      clearCookie(reply, SESSION_COOKIE);
       return undefined;
     }
     const { accessToken, accessTokenExpiresAt, refreshToken, idToken } = renewed.tokens;
     const next: Session = { ...session, accessToken, accessTokenExpiresAt, refreshToken, idToken, user: renewed.user };
-    reply.header('set-cookie', cookie(SESSION_COOKIE, await sessions.save(next)));
+    setCookie(reply, SESSION_COOKIE, await sessions.save(next));
     return next;
   }
 
@@ -211,7 +214,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
         if (error instanceof ApiError) {
           if (error.code === 'UNAUTHENTICATED') {
             await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
-            reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+            clearCookie(reply, SESSION_COOKIE);
             return toLogin(reply, request.method === 'GET' ? request.url : '/');
           }
           if (error.code === 'FORBIDDEN') return send(reply, 403, ctx, messagePage(t(ctx.lang, 'forbiddenTitle')));
@@ -330,7 +333,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   app.get('/lang/:lang', async (request, reply) => {
     const { lang } = request.params as { lang: string };
     const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
-    reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; SameSite=Lax; Max-Age=31536000${secure ? '; Secure' : ''}`);
+    reply.setCookie(LANG_COOKIE, chosen, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000 });
     return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
   });
 
@@ -348,7 +351,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       // The login in progress (its state, PKCE verifier and nonce) travels sealed in a cookie of this
       // browser: any replica finishes it, and nobody can finish a login started in another browser.
       const sealed = await seal(loginKey, { ...checks, returnTo, tenant: tenant.slug }, now() + LOGIN_MAX_AGE_MS);
-      reply.header('set-cookie', cookie(LOGIN_COOKIE, sealed, LOGIN_MAX_AGE_MS / 1000));
+      setCookie(reply, LOGIN_COOKIE, sealed, LOGIN_MAX_AGE_MS / 1000);
       return reply.redirect(url, 303);
     }),
   );
@@ -361,12 +364,11 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       // The way back from a logout at the realm (its post-logout redirect is this callback, which the
       // realm has registered): the state this browser was given at logout, and no code.
       const loggingOut = cookiesOf(request)[LOGOUT_COOKIE];
-      if (!query.code && query.state && loggingOut === query.state)
-        return reply.header('set-cookie', cookie(LOGOUT_COOKIE, '', 0)).redirect('/logged-out', 303);
+      if (!query.code && query.state && loggingOut === query.state) return clearCookie(reply, LOGOUT_COOKIE).redirect('/logged-out', 303);
       const login = await unseal(loginKey, cookiesOf(request)[LOGIN_COOKIE], now());
       const failed = () =>
         send(
-          reply.header('set-cookie', cookie(LOGIN_COOKIE, '', 0)),
+          clearCookie(reply, LOGIN_COOKIE),
           400,
           ctx,
           messagePage(t(ctx.lang, 'loginFailed'), t(ctx.lang, 'loginFailedText'), { href: '/auth/login', label: t(ctx.lang, 'login') }),
@@ -397,7 +399,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
           expiresAt: now() + SESSION_MAX_AGE_MS,
           csrfToken: newToken(),
         };
-        reply.header('set-cookie', [cookie(SESSION_COOKIE, await sessions.save(session)), cookie(LOGIN_COOKIE, '', 0)]);
+        setCookie(reply, SESSION_COOKIE, await sessions.save(session));
+        clearCookie(reply, LOGIN_COOKIE);
         logger.event('info', 'web login', { tenant: tenant.slug, subject: session.user.subject });
         return reply.redirect(localPath(login.returnTo, '/my-pages'), 303);
       } catch (error) {
@@ -419,7 +422,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       if (session && !postAllowed(request, session))
         return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
       await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
-      if (!session) return reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)).redirect('/logged-out', 303);
+      clearCookie(reply, SESSION_COOKIE);
+      if (!session) return reply.redirect('/logged-out', 303);
       const state = newToken();
       let url: string | undefined;
       try {
@@ -428,8 +432,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
         logger.event('warn', 'web logout at the realm skipped', { tenant: tenant.slug, error: (error as Error).message });
       }
       logger.event('info', 'web logout', { tenant: tenant.slug, subject: session.user.subject, atRealm: url !== undefined });
-      if (!url) return reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0)).redirect('/logged-out', 303);
-      reply.header('set-cookie', [cookie(SESSION_COOKIE, '', 0), cookie(LOGOUT_COOKIE, state, LOGIN_MAX_AGE_MS / 1000)]);
+      if (!url) return reply.redirect('/logged-out', 303);
+      setCookie(reply, LOGOUT_COOKIE, state, LOGIN_MAX_AGE_MS / 1000);
       return reply.redirect(url, 303);
     }),
   );
@@ -441,7 +445,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
       if (session && !postAllowed(request, session))
         return send(reply, 403, context(request, tenant, session), messagePage(t(langOf(request), 'forbiddenTitle')));
       await sessions.delete(cookiesOf(request)[SESSION_COOKIE]);
-      reply.header('set-cookie', cookie(SESSION_COOKIE, '', 0));
+      clearCookie(reply, SESSION_COOKIE);
       return reply.redirect(
         `/auth/login?fresh=1&returnTo=${encodeURIComponent(localPath(postedValue(request, 'returnTo'), '/my-pages'))}`,
         303,

@@ -83,6 +83,21 @@ describe('web login and logout at the realm', () => {
     expect(cookiesOf(callback).kw_login).toBe('');
   });
 
+  it('answers with its security headers (@fastify/helmet) and reads a malformed cookie as no session (@fastify/cookie)', async () => {
+    const page = await at('/logged-out', 'kw_session=%E0%A4%A; kw_lang=en');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('lang="en"');
+    expect(page.headers).toMatchObject({
+      'content-security-policy': `default-src 'none';script-src 'self';style-src 'self';img-src 'self' data:;form-action 'self' ${new URL(idp.url).origin};frame-ancestors 'none';base-uri 'none'`,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'same-origin',
+      'cache-control': 'no-store',
+    });
+    // Plain http here: no HSTS (a browser would keep it for the host).
+    expect(page.headers['strict-transport-security']).toBeUndefined();
+  });
+
   it('refuses a callback with another login’s cookie (its state and nonce), keeping no session', async () => {
     const first = await at('/auth/login');
     const other = await at('/auth/login');
