@@ -1,8 +1,11 @@
+import { Readable } from 'node:stream';
 import { PeriodicTask } from '@kommuna/platform-jobs';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { BackgroundTask } from '@kommuna/platform-services';
 import { currentTenant, HomeCareActor, HomeCareGate } from './access';
+import { VENDOR_EXPORT_ADAPTERS } from './adapters';
+import { HomeCareImportError } from './errors';
 import { HomeCareImporter, ImportFileInput, ImportResult } from './importer';
 import { CheckRun, MonthlyCheck, previousMonth } from './monthly-check';
 import { CheckLine, HomeCareResults, MunicipalityFollowUp } from './results';
@@ -39,6 +42,27 @@ export class HomeCare {
   /** Confirms or dismisses a deviation of a run (the responsible unit only; audited; a confirmation is metered). */
   reviewDeviation(actor: HomeCareActor, input: ReviewDeviationInput): Promise<DeviationReview> {
     return this.reviews.review(actor, currentTenant(this.tenants), input);
+  }
+
+  /** Imports a vendor's export through its adapter (VENDOR_EXPORT_ADAPTERS), as an open file of the adapter's kind. */
+  async importVendorExport(
+    actor: HomeCareActor,
+    input: { adapter: string; fileName: string; content: ImportFileInput['content'] },
+  ): Promise<ImportResult> {
+    const adapter = VENDOR_EXPORT_ADAPTERS.get(input.adapter);
+    if (!adapter) {
+      if (input.content instanceof Readable) input.content.destroy();
+      throw new HomeCareImportError([
+        { file: input.fileName, line: 0, reason: `adapter must be one of ${[...VENDOR_EXPORT_ADAPTERS.keys()].join(', ')}` },
+      ]);
+    }
+    return this.importer.importFile(actor, {
+      kind: adapter.kind,
+      format: 'csv',
+      fileName: input.fileName,
+      content: input.content,
+      adapter,
+    });
   }
 
   /** Imports a file into the current municipality (whole or not at all). */

@@ -7,6 +7,7 @@ import { HomeCareImportError, ImportProblem, MAX_LISTED_PROBLEMS } from './error
 import { IMPORT_KIND_PLANS, ImportKindPlan } from './import-kinds';
 import { chunked, describeIssues, IMPORT_FORMATS, IMPORT_KINDS, ImportFormat, ImportKind, readRecords, ROW_SCHEMAS } from './import-rows';
 import { currentTenant, HomeCareActor, HomeCareGate } from './access';
+import type { VendorExportAdapter } from './adapters/vendor-adapter';
 import { createStaging, STAGING_TABLE } from './staging';
 
 export interface ImportFileInput {
@@ -19,6 +20,8 @@ export interface ImportFileInput {
    * whole), or for small files a string or Buffer.
    */
   content: Readable | string | Buffer;
+  /** A vendor's export, read by its adapter instead of the open format (`format` is then not used; `kind` must be the adapter's). */
+  adapter?: VendorExportAdapter;
 }
 
 export interface ImportResult {
@@ -73,6 +76,10 @@ export class HomeCareImporter {
       throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `kind must be one of ${IMPORT_KINDS.join(', ')}` }]);
     if (!(IMPORT_FORMATS as readonly string[]).includes(input.format))
       throw new HomeCareImportError([{ file: input.fileName, line: 0, reason: `format must be one of ${IMPORT_FORMATS.join(', ')}` }]);
+    if (input.adapter && input.adapter.kind !== input.kind)
+      throw new HomeCareImportError([
+        { file: input.fileName, line: 0, reason: `adapter ${input.adapter.id} reads ${input.adapter.kind}, not ${input.kind}` },
+      ]);
     const fileName = input.fileName.trim().slice(0, 200) || 'unnamed';
     const plan = IMPORT_KIND_PLANS[input.kind] as ImportKindPlan<ImportKind>;
     const schema = ROW_SCHEMAS[input.kind];
@@ -91,7 +98,7 @@ export class HomeCareImporter {
       const staging = await createStaging(em, plan.columns);
       let rows = 0;
       try {
-        for await (const raw of readRecords(hashed, input.format)) {
+        for await (const raw of input.adapter ? input.adapter.records(hashed) : readRecords(hashed, input.format)) {
           if ('unreadable' in raw) {
             problems.add(raw.line, raw.unreadable);
             continue;

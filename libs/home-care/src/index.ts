@@ -6,6 +6,7 @@ export * from './errors';
 export * from './access';
 export * from './import-rows';
 export * from './importer';
+export * from './adapters';
 export * from './rules';
 export * from './monthly-check';
 export * from './results';
