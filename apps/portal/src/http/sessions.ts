@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { OidcTokens, OidcUser } from '@kommuna/platform-oidc-client';
+import type { LoginChecks, OidcTokens, OidcUser } from '@kommuna/platform-oidc-client';
 
 /** Who is logged in: the subject of the checked id_token, name and realm roles (@kommuna/platform-oidc-client). */
 export type PortalUser = OidcUser;
@@ -16,10 +16,8 @@ export interface Session extends SessionTokens {
   user: PortalUser;
 }
 
-export interface PendingLogin {
-  state: string;
-  verifier: string;
-  nonce: string;
+/** A login in progress: its checks (state, PKCE verifier, nonce) and where the person goes afterwards. */
+export interface PendingLogin extends LoginChecks {
   returnTo: string;
   createdAt: number;
 }
@@ -118,7 +116,7 @@ export class SessionStore {
   }
 
   /** Keeps a login in progress by its state until the callback (its PKCE verifier and nonce with it). */
-  startLogin(checks: { state: string; verifier: string; nonce: string }, returnTo: string): PendingLogin {
+  startLogin(checks: LoginChecks, returnTo: string): PendingLogin {
     const login: PendingLogin = { state: checks.state, verifier: checks.verifier, nonce: checks.nonce, returnTo, createdAt: this.now() };
     if (this.logins.size >= this.maxEntries) {
       const now = this.now();
