@@ -1,5 +1,5 @@
 // `npm start`: the platform on embedded defaults. Starts dev-idp (the Keycloak-compatible identity
-// provider), the digital-mail simulator, the api, the steering group's portal and the residents'
+// provider), the digital-mail simulator, the AI model simulator, the api, the steering group's portal and the residents'
 // web, forwards Ctrl-C / SIGTERM to all of them, and stops them all if one fails.
 //
 // Ports are set in one place, the environment (README "Configuration"): every URL one process needs
@@ -21,6 +21,7 @@ const PORTS = {
   portal: { variable: 'PORTAL_PORT', fallback: 3003, host: process.env.PORTAL_HOST ?? '127.0.0.1' },
   simulator: { variable: 'DIGITAL_MAIL_SIMULATOR_PORT', fallback: 3004, host: '127.0.0.1' },
   web: { variable: 'WEB_PORT', fallback: 3005, host: process.env.WEB_HOST ?? '127.0.0.1' },
+  aiSimulator: { variable: 'AI_SIMULATOR_PORT', fallback: 3006, host: '127.0.0.1' },
 };
 
 /** The member municipalities (tenants/<slug>/): the web serves each on <slug>.localhost here. */
@@ -103,6 +104,9 @@ function platformEnv(ports) {
     PORTAL_PORT: String(ports.portal),
     DIGITAL_MAIL_SIMULATOR_PORT: String(ports.simulator),
     WEB_PORT: String(ports.web),
+    AI_SIMULATOR_PORT: String(ports.aiSimulator),
+    // The api registers it as every municipality's chat and transcription model (libs/ai demo-seed).
+    AI_SIMULATOR_URL: `http://${urlHost(PORTS.aiSimulator.host)}:${ports.aiSimulator}/v1`,
     KEYCLOAK_URL: devIdp,
     DIGITAL_MAIL_SIMULATOR_URL: simulator,
     MINA_OMBUD_ID_TOKEN_KEY_FILE: minaOmbudIdTokenKeyFile(),
@@ -163,10 +167,12 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // All at once: none needs another to start (the api fetches the realm's keys on the first
 // token and retries mail to the simulator), so ready is the slowest of them, not their sum.
 const started = Date.now();
-const [devIdp, simulator, api, portal, web] = await Promise.all([
+const [devIdp, simulator, aiSimulator, api, portal, web] = await Promise.all([
   start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready', env),
   // Stands in for the national digital-mail parties (Mina meddelanden, the population register).
   start('digital-mail-simulator', ['dist/apps/digital-mail-simulator/src/main.js'], 'digital-mail-simulator ready', env),
+  // Stands in for the AI model hosts (OpenAI-compatible chat and transcription; docs/ai.md).
+  start('ai-simulator', ['dist/apps/ai-simulator/src/main.js'], 'ai-simulator ready', env),
   start('api', ['dist/apps/api/src/main.js'], 'Kommuna api ready', env),
   start('portal', ['dist/apps/portal/src/main.js'], 'Kommuna portal ready', env),
   start('web', ['dist/apps/web/src/main.js'], 'Kommuna web ready', env),
@@ -177,6 +183,7 @@ const bound = {
   realms: JSON.parse(devIdp).realms,
   portal: JSON.parse(portal).url,
   simulator: /ready on (\S+)/.exec(simulator)?.[1],
+  aiSimulator: /ready on (\S+)/.exec(aiSimulator)?.[1],
   web: JSON.parse(web).municipalities,
 };
 process.stdout.write(
@@ -187,8 +194,9 @@ process.stdout.write(
     `  identity provider        ${bound.realms.join(', ')}`,
     `  steering group portal    ${bound.portal}`,
     `  digital-mail simulator   ${bound.simulator}`,
+    `  AI model simulator       ${bound.aiSimulator}`,
     `  residents' web           ${bound.web.join(', ')}`,
-    'Demo logins: README. Ports: PORT, DEV_IDP_PORT, PORTAL_PORT, DIGITAL_MAIL_SIMULATOR_PORT, WEB_PORT (0 picks free ones).',
+    'Demo logins: README. Ports: PORT, DEV_IDP_PORT, PORTAL_PORT, DIGITAL_MAIL_SIMULATOR_PORT, WEB_PORT, AI_SIMULATOR_PORT (0 picks free ones).',
     '',
   ].join('\n'),
 );

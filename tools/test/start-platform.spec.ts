@@ -38,10 +38,10 @@ function browser() {
 describe('npm start (tools/scripts/start-platform.mjs) on ports from the environment', () => {
   let work: string;
   let platform: NodeProcess | undefined;
-  let api: number, devIdp: number, portal: number, simulator: number;
+  let api: number, devIdp: number, portal: number, simulator: number, aiSimulator: number;
 
   beforeAll(async () => {
-    [api, devIdp, portal, simulator] = await distinctFreePorts(4);
+    [api, devIdp, portal, simulator, aiSimulator] = await distinctFreePorts(5);
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
     work = fs.mkdtempSync(path.join(root, 'tmp', 'start-platform-'));
     // Its own process group, so the four processes it starts go with it whatever happens.
@@ -58,8 +58,9 @@ describe('npm start (tools/scripts/start-platform.mjs) on ports from the environ
         DEV_IDP_PORT: String(devIdp),
         PORTAL_PORT: String(portal),
         DIGITAL_MAIL_SIMULATOR_PORT: String(simulator),
+        AI_SIMULATOR_PORT: String(aiSimulator),
       },
-      readyText: /Kommuna is running[^\n]*\n(.*\n){5}/,
+      readyText: /Kommuna is running[^\n]*\n(.*\n){6}/,
       timeoutMs: 150_000,
     });
   }, 180_000);
@@ -79,6 +80,7 @@ describe('npm start (tools/scripts/start-platform.mjs) on ports from the environ
     expect(banner).toContain(`identity provider        http://127.0.0.1:${devIdp}/realms/eid, http://127.0.0.1:${devIdp}/realms/kommuna\n`);
     expect(banner).toContain(`steering group portal    http://127.0.0.1:${portal}\n`);
     expect(banner).toContain(`digital-mail simulator   http://127.0.0.1:${simulator}\n`);
+    expect(banner).toContain(`AI model simulator       http://127.0.0.1:${aiSimulator}/v1\n`);
     expect(banner).not.toMatch(/:300[0-4]\b/);
   });
 

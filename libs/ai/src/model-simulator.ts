@@ -25,6 +25,8 @@ export interface ModelSimulatorOptions {
   latencyMs?: number;
   /** Bearer key the simulator insists on, when set. */
   apiKey?: string;
+  /** The port on 127.0.0.1 (default 0: a free one). */
+  port?: number;
 }
 
 export interface ModelSimulator {
@@ -110,7 +112,7 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,
@@ -129,11 +131,26 @@ export async function startModelSimulator(options: ModelSimulatorOptions = {}): 
 /**
  * The simulator's "summary": the first sentence of every line of the last user message that
  * carries text after a colon (the prompt's material), each ending with that line's label in
- * parentheses (its reference, as the template asks), joined. Placeholders pass through unchanged,
+ * parentheses (its reference, as the template asks), joined. For a call's transcript (### m:ss
+ * headings) the first sentence said after each heading, with that time as its reference. Placeholders pass through unchanged,
  * as a well-behaved model keeps them.
  */
 export function summaryOf(messages: Array<{ role: string; content: string }>): string {
   const material = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  // A call's transcript (### m:ss headings): a note of the first sentence said after each heading, with its time.
+  if (/^### \d+:\d\d$/m.test(material)) {
+    const said: string[] = [];
+    let at: string | undefined;
+    for (const line of material.split('\n').map((l) => l.trim())) {
+      const heading = /^### (\d+:\d\d)$/.exec(line);
+      if (heading) at = heading[1];
+      else if (at && line) {
+        said.push(`${line.split(/(?<=[.!?])\s/)[0].replace(/[.!?]$/, '')} (${at}).`);
+        at = undefined;
+      }
+    }
+    return `Samtalsanteckning: ${said.join(' ')}`;
+  }
   const sentences = material
     .split('\n')
     .map((line) => line.replace(/^[-*#\s]+/, '').trim())

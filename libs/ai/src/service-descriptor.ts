@@ -1,5 +1,6 @@
 import type { ComposedService, ServiceDescriptor } from '@kommuna/platform-services';
 import { AiPlatform } from './ai-platform';
+import { seedDemoModels } from './demo-seed';
 import { AI_DATABASE_SCHEMA } from './schema';
 import { validateAiSettings } from './settings';
 
@@ -22,6 +23,11 @@ export const AI_SERVICE: ServiceDescriptor<ComposedAi> = {
     const ai = new AiPlatform(runtime.database, runtime.tenants);
     return {
       ai,
+      // The AI simulator as every municipality's models, on `npm start` only (never in tests or production).
+      loadStartupContent: async () => {
+        const simulatorUrl = process.env.AI_SIMULATOR_URL;
+        if (runtime.env === 'development' && simulatorUrl) await seedDemoModels(ai.registry, runtime.tenants, simulatorUrl);
+      },
       // Long call recordings, transcribed off the request (the worker; on the embedded database, the api).
       backgroundTasks: ({ settings = {}, onError }) => [
         ai

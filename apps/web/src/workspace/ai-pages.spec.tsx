@@ -103,7 +103,7 @@ describe('the AI pages of the case-worker workspace', () => {
         { csrfToken: 't', done: 'approved' },
       ),
     );
-    expect(page.querySelector('#ai-review-done')!.text).toMatch(/godkänt/);
+    expect(page.querySelector('#ai-review-done')!.text).toBe('Utkastet är godkänt och en del av ärendet.');
     expect(page.querySelector('#ai-reviewed-by')!.text).toBe('anna-handlaggare');
     expect(page.querySelector('#ai-edit-distance')!.text).toBe('7');
     expect(page.querySelector('#ai-final-text')!.text).toBe('Min text.');

@@ -71,14 +71,12 @@ const TEXTS = {
   reviewedBy: { sv: 'Granskad av', en: 'Reviewed by' },
   reviewedAt: { sv: 'Granskad', en: 'Reviewed' },
   editDistance: { sv: 'Ändrade ord', en: 'Words changed' },
-  done_approved: {
-    sv: 'Utkastet är godkänt och en del av ärendet. Inspelningen är raderad.',
-    en: 'The draft is approved and part of the case. The recording is deleted.',
-  },
+  done_approved: { sv: 'Utkastet är godkänt och en del av ärendet.', en: 'The draft is approved and part of the case.' },
   done_rejected: {
-    sv: 'Utkastet är avvisat och blir inte en del av ärendet. Inspelningen är raderad.',
-    en: 'The draft is rejected and does not become part of the case. The recording is deleted.',
+    sv: 'Utkastet är avvisat och blir inte en del av ärendet.',
+    en: 'The draft is rejected and does not become part of the case.',
   },
+  audioDeleted: { sv: 'Inspelningen är raderad.', en: 'The recording is deleted.' },
   required: { sv: 'Välj en fil', en: 'Choose a file' },
   errorPrefix: { sv: 'Fel:', en: 'Error:' },
 } satisfies Record<string, Record<Lang, string>>;
@@ -251,6 +249,7 @@ export function aiDraftPage(lang: Lang, errand: AiErrand, draft: AiDraftView, op
         {options.done ? (
           <p className="notice" role="status" id="ai-review-done">
             {text(lang, `done_${options.done}`)}
+            {draft.kind === 'CALL_NOTE' ? ` ${text(lang, 'audioDeleted')}` : ''}
           </p>
         ) : null}
         {problems.length > 0 ? <ControlErrorSummary lang={lang} problems={problems} id="ai-errors" /> : null}
