@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { EventHandler, OutboxEvent, recordEvent } from '@kommuna/platform-events';
-import type { TenantDirectory } from '@kommuna/platform-persistence';
+import { rowsOf, type TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import {
   EVENT_TYPES,
@@ -13,7 +13,7 @@ import {
   RuleLetterRequestedData,
 } from '@kommuna/shared-service-contracts';
 import { conditionHolds, fillText, RuleAction, RuleEventView, valueAt } from './definition';
-import type { RuleRow } from './rule-book';
+import { RuleEntity } from './entities';
 
 const SOURCE = '/rules';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,10 +54,15 @@ export class RuleEngine implements EventHandler {
       data: inbound.data,
     };
     // The newest version of every rule; one whose newest version is for another type or disabled does not fire.
-    const rules: Array<Pick<RuleRow, 'id' | 'key' | 'version' | 'definition'>> = await em.query(
-      `SELECT * FROM (SELECT DISTINCT ON (key) id, key, version, definition, enabled, event_type FROM rule WHERE tenant_id = $1 ORDER BY key, version DESC) latest
-        WHERE enabled AND event_type = $2 ORDER BY key`,
-      [tenantId, inbound.type],
+    const rules = rowsOf(
+      em,
+      RuleEntity,
+      await em.query(
+        `SELECT * FROM (SELECT DISTINCT ON (key) id, key, version, definition, enabled, event_type FROM rule WHERE tenant_id = $1 ORDER BY key, version DESC) latest
+          WHERE enabled AND event_type = $2 ORDER BY key`,
+        [tenantId, inbound.type],
+      ),
+      ['id', 'key', 'version', 'definition'],
     );
     for (const rule of rules) {
       if (!conditionHolds(rule.definition.condition, view)) continue;

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { TenantEntity } from '@kommuna/platform-persistence';
+import type { RuleDefinition } from './definition';
 
 /**
  * One version of a municipality's rule: a JSON Logic condition over an inbound event of one type
@@ -26,7 +27,7 @@ export class RuleEntity {
 
   /** The rule as written (name, description, eventType, condition, action, enabled). */
   @Column({ type: 'jsonb' })
-  definition!: Record<string, unknown>;
+  definition!: RuleDefinition;
 
   /** Copied from the definition for the handler's lookup. */
   @Column({ name: 'event_type', type: 'varchar', length: 200 })
@@ -114,17 +115,17 @@ export class RuleTaskEntity {
 
   /** { sv, en }, filled from the event. */
   @Column({ type: 'jsonb' })
-  title!: Record<string, string>;
+  title!: { sv: string; en: string };
 
   @Column({ type: 'jsonb' })
-  description!: Record<string, string>;
+  description!: { sv: string; en: string };
 
   @Column({ name: 'due_at', type: 'timestamptz', nullable: true })
   dueAt!: Date | null;
 
   /** OPEN or DONE. */
   @Column({ type: 'varchar', length: 10, default: 'OPEN' })
-  status!: string;
+  status!: 'OPEN' | 'DONE';
 
   @Column({ name: 'done_by', type: 'varchar', length: 200, nullable: true })
   doneBy!: string | null;

@@ -1,76 +1,39 @@
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { InboundEventTypes } from '@kommuna/platform-events';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { parseRuleDefinition, RuleDefinition } from './definition';
+import { parseRuleDefinition } from './definition';
+import { RuleEntity, RuleFiringEntity, RuleTaskEntity } from './entities';
 import { RuleNotFoundError, RulesForbiddenError } from './errors';
 
+const VERSION = ['id', 'key', 'version', 'definition', 'enabled', 'createdBy', 'createdAt'] as const;
 /** One version of a rule, as its admin reads it. */
-export interface RuleVersion {
-  id: string;
-  key: string;
-  version: number;
-  definition: RuleDefinition;
-  enabled: boolean;
-  createdBy: string;
-  createdAt: Date;
-}
+export type RuleVersion = Pick<RuleEntity, (typeof VERSION)[number]>;
 
+const FIRING = [
+  'id',
+  'ruleKey',
+  'ruleVersion',
+  'inboundEventId',
+  'eventSource',
+  'eventId',
+  'eventType',
+  'actionKind',
+  'outcome',
+  'firedAt',
+] as const;
 /** A rule that fired, as the log shows it. */
-export interface RuleFiring {
-  id: string;
-  ruleKey: string;
-  ruleVersion: number;
-  inboundEventId: string;
-  eventSource: string;
-  eventId: string;
-  eventType: string;
-  actionKind: string;
-  outcome: Record<string, unknown>;
-  firedAt: Date;
-}
+export type RuleFiring = Pick<RuleFiringEntity, (typeof FIRING)[number]>;
 
+const TASK = ['id', 'firingId', 'unit', 'title', 'description', 'dueAt', 'status', 'doneBy', 'doneAt', 'createdAt'] as const;
 /** A task in a unit's inbox. */
-export interface RuleTask {
-  id: string;
-  firingId: string;
-  unit: string;
-  title: { sv: string; en: string };
-  description: { sv: string; en: string };
-  dueAt: Date | null;
-  status: 'OPEN' | 'DONE';
-  doneBy: string | null;
-  doneAt: Date | null;
-  createdAt: Date;
-}
+export type RuleTask = Pick<RuleTaskEntity, (typeof TASK)[number]>;
 
 /** Who saves a rule: a tenant admin (staff:<subject>) or a shipped file (file:<path>). */
 export type RuleAuthor = { kind: 'staff'; principal: Principal } | { kind: 'file'; path: string };
 
-/** A rule row as stored (definition is jsonb, parsed by the driver). */
-export interface RuleRow {
-  id: string;
-  key: string;
-  version: number;
-  definition: RuleDefinition;
-  enabled: boolean;
-  created_by: string;
-  created_at: Date | string;
-}
-
-const RULE_COLUMNS = 'id, key, version, definition, enabled, created_by, created_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const toRule = (row: RuleRow): RuleVersion => ({
-  id: row.id,
-  key: row.key,
-  version: row.version,
-  definition: row.definition,
-  enabled: row.enabled,
-  createdBy: row.created_by,
-  createdAt: new Date(row.created_at),
-});
 
 /** JSON with sorted keys, to see whether a saved definition changes anything. */
 function canonical(value: unknown): string {
@@ -103,25 +66,35 @@ export class RuleBook {
   /** The newest version of every rule. */
   async list(principal: Principal): Promise<RuleVersion[]> {
     assertAdmin(principal);
-    const rows: RuleRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT DISTINCT ON (key) ${RULE_COLUMNS} FROM rule WHERE tenant_id = $1 ORDER BY key, version DESC`, [
-        requestContext.tenantId(),
-      ]),
+    return this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        RuleEntity,
+        await em.query(
+          `SELECT DISTINCT ON (key) ${selectColumns(em, RuleEntity, { only: VERSION })} FROM rule WHERE tenant_id = $1 ORDER BY key, version DESC`,
+          [requestContext.tenantId()],
+        ),
+        VERSION,
+      ),
     );
-    return rows.map(toRule);
   }
 
   /** Every version of one rule, newest first. */
   async versions(principal: Principal, key: string): Promise<RuleVersion[]> {
     assertAdmin(principal);
-    const rows: RuleRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${RULE_COLUMNS} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC`, [
-        requestContext.tenantId(),
-        key,
-      ]),
+    const rows = await this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        RuleEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, RuleEntity, { only: VERSION })} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC`,
+          [requestContext.tenantId(), key],
+        ),
+        VERSION,
+      ),
     );
     if (rows.length === 0) throw new RuleNotFoundError(`No rule ${key} in this municipality`);
-    return rows.map(toRule);
+    return rows;
   }
 
   /** Saves a rule as its next version (the same definition again changes nothing). */
@@ -148,14 +121,20 @@ export class RuleBook {
     return this.database.transaction(async (em) => {
       // One writer per rule at a time, so two saves do not both take the same next version.
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('rule:' || $1 || ':' || $2, 0))`, [tenantId, definition.key]);
-      const [latest]: RuleRow[] = await em.query(
-        `SELECT ${RULE_COLUMNS} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1`,
-        [tenantId, definition.key],
+      const columns = selectColumns(em, RuleEntity, { only: VERSION });
+      const latest = rowOf(
+        em,
+        RuleEntity,
+        await em.query(`SELECT ${columns} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1`, [
+          tenantId,
+          definition.key,
+        ]),
+        VERSION,
       );
-      if (latest && canonical(latest.definition) === canonical(definition)) return toRule(latest);
-      if (latest && author.kind === 'file' && !latest.created_by.startsWith('file:')) return toRule(latest);
-      const [row]: RuleRow[] = await em.query(
-        `INSERT INTO rule (tenant_id, key, version, definition, event_type, enabled, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${RULE_COLUMNS}`,
+      if (latest && canonical(latest.definition) === canonical(definition)) return latest;
+      if (latest && author.kind === 'file' && !latest.createdBy.startsWith('file:')) return latest;
+      const inserted = await em.query(
+        `INSERT INTO rule (tenant_id, key, version, definition, event_type, enabled, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${columns}`,
         [
           tenantId,
           definition.key,
@@ -166,6 +145,7 @@ export class RuleBook {
           createdBy.slice(0, 300),
         ],
       );
+      const [row] = rowsOf(em, RuleEntity, inserted, VERSION);
       await appendAuditEntry(em, {
         actor: author.kind === 'staff' ? auditActor.staff(author.principal.subject) : auditActor.system('rules-startup'),
         action: 'rules.rule.saved',
@@ -179,7 +159,7 @@ export class RuleBook {
           enabled: definition.enabled,
         },
       });
-      return toRule(row);
+      return row;
     });
   }
 
@@ -187,38 +167,35 @@ export class RuleBook {
   async firings(principal: Principal, options: { ruleKey?: string; first?: number } = {}): Promise<RuleFiring[]> {
     assertAdmin(principal);
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    const rows: Array<Record<string, unknown>> = await this.database.transaction((em) =>
-      em.query(
-        `SELECT id, rule_key, rule_version, inbound_event_id, event_source, event_id, event_type, action_kind, outcome, fired_at FROM rule_firing
-          WHERE tenant_id = $1 AND ($2::varchar IS NULL OR rule_key = $2) ORDER BY fired_at DESC, id DESC LIMIT $3`,
-        [requestContext.tenantId(), options.ruleKey ?? null, first],
+    return this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        RuleFiringEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, RuleFiringEntity, { only: FIRING })} FROM rule_firing
+            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR rule_key = $2) ORDER BY fired_at DESC, id DESC LIMIT $3`,
+          [requestContext.tenantId(), options.ruleKey ?? null, first],
+        ),
+        FIRING,
       ),
     );
-    return rows.map((r) => ({
-      id: r.id as string,
-      ruleKey: r.rule_key as string,
-      ruleVersion: r.rule_version as number,
-      inboundEventId: r.inbound_event_id as string,
-      eventSource: r.event_source as string,
-      eventId: r.event_id as string,
-      eventType: r.event_type as string,
-      actionKind: r.action_kind as string,
-      outcome: r.outcome as Record<string, unknown>,
-      firedAt: new Date(r.fired_at as string),
-    }));
   }
 
   /** The open (or all) tasks of the case worker's own unit, oldest first. */
   async tasks(principal: Principal, options: { includeDone?: boolean } = {}): Promise<RuleTask[]> {
     const unit = caseWorkerUnit(principal);
-    const rows: Array<Record<string, unknown>> = await this.database.transaction((em) =>
-      em.query(
-        `SELECT id, firing_id, unit, title, description, due_at, status, done_by, done_at, created_at FROM rule_task
-          WHERE tenant_id = $1 AND unit = $2 AND ($3 OR status = 'OPEN') ORDER BY created_at, id LIMIT 500`,
-        [requestContext.tenantId(), unit, options.includeDone ?? false],
+    return this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        RuleTaskEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, RuleTaskEntity, { only: TASK })} FROM rule_task
+            WHERE tenant_id = $1 AND unit = $2 AND ($3 OR status = 'OPEN') ORDER BY created_at, id LIMIT 500`,
+          [requestContext.tenantId(), unit, options.includeDone ?? false],
+        ),
+        TASK,
       ),
     );
-    return rows.map(toTask);
   }
 
   /** Marks a task of the case worker's unit done (another unit's is not found). */
@@ -227,11 +204,12 @@ export class RuleBook {
     if (!UUID.test(id)) throw new RuleNotFoundError(`No task ${id} in your unit's inbox`);
     return this.database.transaction(async (em) => {
       // An UPDATE through TypeORM answers [rows, affected count].
-      const [[row]] = (await em.query(
+      const [updated] = (await em.query(
         `UPDATE rule_task SET status = 'DONE', done_by = $4, done_at = COALESCE(done_at, now()) WHERE tenant_id = $1 AND id = $2 AND unit = $3
-         RETURNING id, firing_id, unit, title, description, due_at, status, done_by, done_at, created_at`,
+         RETURNING ${selectColumns(em, RuleTaskEntity, { only: TASK })}`,
         [requestContext.tenantId(), id, unit, `staff:${principal.subject}`.slice(0, 200)],
       )) as [Array<Record<string, unknown>>, number];
+      const row = rowOf(em, RuleTaskEntity, updated, TASK);
       if (!row) throw new RuleNotFoundError(`No task ${id} in your unit's inbox`);
       await appendAuditEntry(em, {
         actor: auditActor.staff(principal.subject),
@@ -240,7 +218,7 @@ export class RuleBook {
         targetId: id,
         details: { unit },
       });
-      return toTask(row);
+      return row;
     });
   }
 }
@@ -249,19 +227,4 @@ function caseWorkerUnit(principal: Principal): string {
   if (!principal.roles.includes('case_worker') || !principal.unit)
     throw new RulesForbiddenError("A unit's inbox is read by its case workers (a case worker with a unit)");
   return principal.unit;
-}
-
-function toTask(r: Record<string, unknown>): RuleTask {
-  return {
-    id: r.id as string,
-    firingId: r.firing_id as string,
-    unit: r.unit as string,
-    title: r.title as RuleTask['title'],
-    description: r.description as RuleTask['description'],
-    dueAt: r.due_at ? new Date(r.due_at as string) : null,
-    status: r.status as RuleTask['status'],
-    doneBy: (r.done_by as string | null) ?? null,
-    doneAt: r.done_at ? new Date(r.done_at as string) : null,
-    createdAt: new Date(r.created_at as string),
-  };
 }
