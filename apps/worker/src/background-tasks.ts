@@ -12,7 +12,8 @@ export type WorkerSettings = BackgroundTaskSettings;
 
 /**
  * KOMMUNA_DELIVERY_LEASE_MS, KOMMUNA_DELIVERY_INTERVAL_MS, KOMMUNA_RETENTION_INTERVAL_MS (milliseconds)
- * and KOMMUNA_OUTBOX_RETENTION_DAYS (days a published outbox event is kept), checked.
+ * KOMMUNA_OUTBOX_RETENTION_DAYS (days a published outbox event is kept) and
+ * KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS (days the webhook event log keeps an event, the replay window), checked.
  */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const read = (name: string, min: number, unit = 'milliseconds'): number | undefined => {
@@ -28,5 +29,6 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     deliveryIntervalMs: read('KOMMUNA_DELIVERY_INTERVAL_MS', 10),
     retentionIntervalMs: read('KOMMUNA_RETENTION_INTERVAL_MS', 1000),
     outboxRetentionDays: read('KOMMUNA_OUTBOX_RETENTION_DAYS', 1, 'days'),
+    webhookEventRetentionDays: read('KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS', 1, 'days'),
   };
 }

@@ -97,8 +97,13 @@ describe('worker settings from the environment', () => {
       deliveryIntervalMs: undefined,
       retentionIntervalMs: 60000,
       outboxRetentionDays: undefined,
+      webhookEventRetentionDays: undefined,
     });
     expect(workerSettingsFromEnv({ KOMMUNA_OUTBOX_RETENTION_DAYS: '30' }).outboxRetentionDays).toBe(30);
+    expect(workerSettingsFromEnv({ KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS: '365' }).webhookEventRetentionDays).toBe(365);
+    expect(() => workerSettingsFromEnv({ KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS: '-1' })).toThrow(
+      /KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS must be a whole number of days, at least 1/,
+    );
     expect(() => workerSettingsFromEnv({ KOMMUNA_OUTBOX_RETENTION_DAYS: '0' })).toThrow(
       /KOMMUNA_OUTBOX_RETENTION_DAYS must be a whole number of days, at least 1/,
     );

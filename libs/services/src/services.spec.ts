@@ -106,6 +106,7 @@ describe('the composed services', () => {
     expect(composed.backgroundTasks().map((t) => t.name)).toEqual([
       'outbox',
       'outbox-housekeeping',
+      'webhook-event-log-housekeeping',
       'webhook-delivery',
       'digital-mail-delivery',
       'digital-mail-retention',

@@ -15,6 +15,7 @@ import {
   OutboxDispatcher,
   OutboxHousekeeping,
   WebhookDeliveryWorker,
+  WebhookEventLogHousekeeping,
   WebhookFanOut,
   WEBHOOKS_DATABASE_SCHEMA,
   WebhookSubscriptions,
@@ -173,14 +174,22 @@ export class ComposedServices {
       onError: (error, failed) =>
         options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
     });
-    const housekeeping = new OutboxHousekeeping(this.runtime.database, () => this.runtime.tenants.all().map((t) => t.id), {
+    const tenantIds = () => this.runtime.tenants.all().map((t) => t.id);
+    const housekeeping = new OutboxHousekeeping(this.runtime.database, tenantIds, {
       retentionDays: options.settings?.outboxRetentionDays,
+    });
+    const webhookEventLog = new WebhookEventLogHousekeeping(this.runtime.database, tenantIds, {
+      retentionDays: options.settings?.webhookEventRetentionDays,
     });
     return [
       outbox.task(OUTBOX_INTERVAL_MS),
       housekeeping.task({
         intervalMs: options.settings?.retentionIntervalMs,
         onError: (error) => options.onError?.(error, { step: 'outbox-housekeeping' }),
+      }),
+      webhookEventLog.task({
+        intervalMs: options.settings?.retentionIntervalMs,
+        onError: (error) => options.onError?.(error, { step: 'webhook-event-log-housekeeping' }),
       }),
       {
         name: 'webhook-delivery',

@@ -50,8 +50,10 @@ export interface BackgroundTaskSettings {
   deliveryIntervalMs?: number;
   /** How often retention purges run (hourly by default). */
   retentionIntervalMs?: number;
-  /** Days a published outbox event is kept (default 7): the webhooks' replay window. */
+  /** Days a published outbox event is kept (default 7). */
   outboxRetentionDays?: number;
+  /** Days the webhook event log keeps an event (default 90): how far back a webhook replay reaches. */
+  webhookEventRetentionDays?: number;
 }
 
 export interface BackgroundTaskOptions {

@@ -121,3 +121,35 @@ export class WebhookDeliveryEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
+
+/**
+ * The webhook event log: every published event a subscription could name, as the structured-mode
+ * CloudEvent it is sent as, kept for its own retention (KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS,
+ * default 90 days) independent of the outbox's (7 days) and of any delivery, so a replay reaches
+ * back that far, also to events a subscription never had.
+ */
+@Entity({ name: 'webhook_event' })
+@Index('IDX_webhook_event_time', ['tenantId', 'eventTime'])
+export class WebhookEventEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'PK_webhook_event' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'FK_webhook_event_tenant' })
+  tenant?: TenantEntity;
+
+  /** The event's id (the outbox event's, the CloudEvent's id). */
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_webhook_event' })
+  id!: string;
+
+  /** The CloudEvents type (versioned). */
+  @Column({ name: 'event_type', type: 'varchar', length: 200 })
+  eventType!: string;
+
+  @Column({ name: 'event_time', type: 'timestamptz' })
+  eventTime!: Date;
+
+  /** The structured-mode CloudEvent, the bytes every subscription is sent. */
+  @Column({ type: 'text' })
+  body!: string;
+}

@@ -18,10 +18,11 @@ function envelope(event: OutboxEvent, slug: string): Envelope {
 }
 
 /**
- * The outbox's consumer for webhooks: each event becomes one queued delivery per active
- * subscription of its municipality that names its type, in the outbox's transaction and under
- * row-level security (a subscription only ever gets its own municipality's events). Idempotent:
- * an event delivered by the outbox again is queued once per subscription (unique event id).
+ * The outbox's consumer for webhooks: each event is kept in the webhook event log (webhook_event,
+ * for replays) and becomes one queued delivery per active subscription of its municipality that
+ * names its type, in one statement in the outbox's transaction and under row-level security (a
+ * subscription only ever gets its own municipality's events). Idempotent: an event delivered by
+ * the outbox again is logged once and queued once per subscription (unique event id).
  */
 export class WebhookFanOut implements EventHandler {
   readonly name = 'webhooks';
@@ -42,7 +43,7 @@ export class WebhookFanOut implements EventHandler {
       em,
       tenantId,
       events.map((event) => envelope(event, slug)),
-      { conflict: 'keep' },
+      { conflict: 'keep', log: true },
     );
   }
 }
@@ -50,7 +51,9 @@ export class WebhookFanOut implements EventHandler {
 /**
  * Queues again every published event of a subscription's types that occurred in [from, to):
  * one it had keeps its delivery (and so its webhook-id) and is sent again from the start of the
- * retry schedule; one it never had is queued new. Returns how many deliveries were queued.
+ * retry schedule; one it never had is queued new. The events come from the webhook event log,
+ * which keeps them for its own retention; events published before the log existed are still
+ * found in the outbox while it keeps them. Returns how many deliveries were queued.
  */
 export async function enqueueForSubscription(
   em: EntityManager,
@@ -61,17 +64,29 @@ export async function enqueueForSubscription(
   from: Date,
   to: Date,
 ): Promise<number> {
+  const logged: Array<{ id: string; event_type: string; event_time: Date; body: string }> = await em.query(
+    `SELECT id, event_type, event_time, body FROM webhook_event
+      WHERE tenant_id = $1 AND event_type = ANY($2::text[]) AND event_time >= $3 AND event_time < $4
+      ORDER BY event_time, id`,
+    [tenantId, cloudEventTypes, from, to],
+  );
+  const envelopes: Envelope[] = logged.map((row) => ({
+    id: row.id,
+    cloudEventType: row.event_type,
+    time: new Date(row.event_time),
+    body: row.body,
+  }));
   const types = EVENT_CONTRACTS.filter((contract) => cloudEventTypes.includes(contract.cloudEventType)).map((contract) => contract.type);
-  const rows: Array<{ id: string; type: string; source: string; subject: string | null; data: unknown; occurred_at: Date }> =
+  const older: Array<{ id: string; type: string; source: string; subject: string | null; data: unknown; occurred_at: Date }> =
     await em.query(
-      `SELECT id, type, source, subject, data, occurred_at FROM outbox_event
-      WHERE tenant_id = $1 AND type = ANY($2::text[]) AND published_at IS NOT NULL AND occurred_at >= $3 AND occurred_at < $4
-      ORDER BY occurred_at, id`,
+      `SELECT o.id, o.type, o.source, o.subject, o.data, o.occurred_at FROM outbox_event o
+      WHERE o.tenant_id = $1 AND o.type = ANY($2::text[]) AND o.published_at IS NOT NULL AND o.occurred_at >= $3 AND o.occurred_at < $4
+        AND NOT EXISTS (SELECT 1 FROM webhook_event w WHERE w.tenant_id = o.tenant_id AND w.id = o.id)
+      ORDER BY o.occurred_at, o.id`,
       [tenantId, types, from, to],
     );
-  const envelopes = rows
-    .filter((row) => eventContractOf(row.type))
-    .map((row) =>
+  for (const row of older.filter((row) => eventContractOf(row.type)))
+    envelopes.push(
       envelope(
         {
           id: row.id,
@@ -93,11 +108,19 @@ async function insertDeliveries(
   em: EntityManager,
   tenantId: string,
   envelopes: Envelope[],
-  options: { conflict: 'keep' | 'resend'; subscriptionId?: string },
+  options: { conflict: 'keep' | 'resend'; subscriptionId?: string; log?: boolean },
 ): Promise<number> {
   if (envelopes.length === 0) return 0;
+  // With `log`, the events go into the event log in the same statement (a data-modifying WITH runs whatever the rest returns).
+  const log = options.log
+    ? `WITH logged AS (
+         INSERT INTO webhook_event (tenant_id, id, event_type, event_time, body)
+         SELECT $1::uuid, e.id, e.type, e.time, e.body FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) AS e(id, type, time, body)
+         ON CONFLICT DO NOTHING)
+       `
+    : '';
   const rows: unknown[] = await em.query(
-    `INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, event_time, body)
+    `${log}INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, event_time, body)
      SELECT $1::uuid, s.id, e.id, e.type, e.time, e.body
        FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) AS e(id, type, time, body)
        JOIN webhook_subscription s ON s.tenant_id = $1 AND s.status = 'ACTIVE' AND e.type = ANY(s.event_types) AND ($6::uuid IS NULL OR s.id = $6)

@@ -1,9 +1,10 @@
 import type { DatabaseSchema } from '@kommuna/platform-persistence';
-import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from './entities';
+import { WebhookDeliveryEntity, WebhookEventEntity, WebhookSubscriptionEntity } from './entities';
 import { Webhooks1767100000000 } from './migrations/1767100000000-webhooks';
+import { WebhookEventLog1767960000000 } from './migrations/1767960000000-webhook-event-log';
 
 /** The webhook tables; @kommuna/services adds them to every process's schema. */
 export const WEBHOOKS_DATABASE_SCHEMA: DatabaseSchema = {
-  entities: [WebhookSubscriptionEntity, WebhookDeliveryEntity],
-  migrations: [Webhooks1767100000000],
+  entities: [WebhookSubscriptionEntity, WebhookDeliveryEntity, WebhookEventEntity],
+  migrations: [Webhooks1767100000000, WebhookEventLog1767960000000],
 };

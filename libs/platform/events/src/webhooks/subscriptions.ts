@@ -256,7 +256,8 @@ export class WebhookSubscriptions {
    * Sends again every event of the subscription's types that occurred in [from, to): those
    * delivered before under their own webhook-id (a receiver that de-duplicates sees no new one),
    * and those it never had (it did not exist yet, or was disabled) as new deliveries. Reads the
-   * outbox, so as far back as events are kept there. Returns how many deliveries were queued.
+   * webhook event log, so as far back as it keeps events (KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS,
+   * default 90 days), at most 31 days per replay. Returns how many deliveries were queued.
    */
   async replay(subscriptionId: string, from: Date, to: Date, actor: string): Promise<number> {
     const subscription = await this.get(subscriptionId);

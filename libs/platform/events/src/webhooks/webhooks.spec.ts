@@ -9,8 +9,10 @@ import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { TENANT_EXTENSION } from '../cloud-event';
 import { OutboxDispatcher } from '../outbox-dispatcher';
+import { OutboxHousekeeping } from '../outbox-housekeeping';
 import { recordEvent, recordEvents } from '../record-event';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, WebhookDeliveryWorker } from './delivery-worker';
+import { DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS, WebhookEventLogHousekeeping } from './event-log-housekeeping';
 import { WebhookFanOut } from './fan-out';
 import { WEBHOOKS_DATABASE_SCHEMA } from './schema';
 import { WebhookSubscriptions } from './subscriptions';
@@ -61,21 +63,24 @@ describe('webhooks', () => {
   /** Only the concurrent-claims and fairness tests': their own subscriptions and backlogs. */
   let kramfors: Tenant;
   let solleftea: Tenant;
+  /** Only the old-replay test's: its housekeeping runs weeks ahead. */
+  let harnosand: Tenant;
   let slugOf: (id: string) => string | undefined;
   let subscriptions: WebhookSubscriptions;
   const receivers: Array<{ close(): Promise<void> }> = [];
   let n = 0;
 
   beforeAll(async () => {
-    [sundsvall, timra, ange, kramfors, solleftea] = await createTestTenants(
+    [sundsvall, timra, ange, kramfors, solleftea, harnosand] = await createTestTenants(
       db(),
       { slug: 'sundsvall' },
       { slug: 'timra' },
       { slug: 'ange' },
       { slug: 'kramfors' },
       { slug: 'solleftea' },
+      { slug: 'harnosand' },
     );
-    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea].map((t) => [t.id, t.slug]));
+    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea, harnosand].map((t) => [t.id, t.slug]));
     slugOf = (id) => slugs.get(id);
     subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
   });
@@ -417,6 +422,43 @@ describe('webhooks', () => {
     expect(slowLog.every((d) => d.status === 'PENDING')).toBe(true);
     await as(kramfors, () => subscriptions.delete(slowSub.subscription.id, 'a'));
   }, 60_000);
+
+  it('replays events older than the outbox keeps, from the webhook event log, until its own retention has passed', async () => {
+    const DAY = 86_400_000;
+    const from = new Date(Date.now() - 1000);
+    const ids = await emitMany(harnosand, 3);
+    await publish();
+    const to = new Date(Date.now() + 1000);
+    // Twenty days on: the outbox's housekeeping (7 days) has deleted the published events.
+    const inTwentyDays = () => new Date(Date.now() + 20 * DAY);
+    expect(await new OutboxHousekeeping(db(), () => [harnosand.id], { now: inTwentyDays }).purgeOnce()).toBe(3);
+    const outboxLeft: Array<{ n: string }> = await as(harnosand, () =>
+      db().transaction((em) =>
+        em.query(`SELECT count(*) AS n FROM outbox_event WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [harnosand.id, ids]),
+      ),
+    );
+    expect(Number(outboxLeft[0].n)).toBe(0);
+    // The event log keeps them for its own retention, which the housekeeping of that day leaves alone.
+    expect(DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS).toBeGreaterThan(20);
+    expect(await new WebhookEventLogHousekeeping(db(), () => [harnosand.id], { now: inTwentyDays }).purgeOnce()).toBe(0);
+
+    // A subscription made then, which never had these events, is sent them by a replay of their range.
+    const hook = await receiver();
+    const { subscription, secret } = await as(harnosand, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'));
+    expect(await as(harnosand, () => subscriptions.replay(subscription.id, from, to, 'admin'))).toBe(3);
+    await worker().drain();
+    expect(hook.received).toHaveLength(3);
+    for (const r of hook.received) expect(() => new Webhook(secret).verify(r.body, r.headers)).not.toThrow();
+    const events = hook.received.map((r) => HTTP.toEvent({ headers: r.headers, body: r.body }) as CloudEvent<unknown>);
+    expect(events.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(events.every((e) => e.type === RECEIVED && e[TENANT_EXTENSION] === 'harnosand' && e.validate())).toBe(true);
+
+    // Once the log's retention has passed too, they are gone and a replay finds nothing.
+    const pastRetention = () => new Date(Date.now() + (DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS + 1) * DAY);
+    expect(await new WebhookEventLogHousekeeping(db(), () => [harnosand.id], { now: pastRetention, chunkSize: 2 }).purgeOnce()).toBe(3);
+    expect(await as(harnosand, () => subscriptions.replay(subscription.id, from, to, 'admin'))).toBe(0);
+    await as(harnosand, () => subscriptions.delete(subscription.id, 'admin'));
+  });
 
   it('audits every change with its actor and what changed, never the secret; a refused change leaves no entry', async () => {
     const audit = new AuditLog(db());
