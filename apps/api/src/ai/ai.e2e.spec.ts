@@ -328,4 +328,63 @@ describe('AI platform api', () => {
       expect(anonymous.statusCode).toBe(401);
     });
   });
+
+  describe("approvals metered into the catalogue's benefit follow-up", () => {
+    const steering = () => api.realm.token({ sub: 'styrgrupp', realm_access: { roles: ['steering_group'] } });
+    const BENEFITS = `{ catalogueBenefits(service: "ai") { hypothesis { id unit } totalUsage totalEstimatedLowSek totalEstimatedHighSek } }`;
+    const benefits = async () => {
+      await api.dispatchEvents();
+      const { body } = await api.graphql(BENEFITS, auth(steering(), 'harnosand'));
+      expect(body.errors).toBeUndefined();
+      return Object.fromEntries(
+        (
+          body.data.catalogueBenefits as Array<{
+            hypothesis: { id: string };
+            totalUsage: number;
+            totalEstimatedLowSek: number;
+            totalEstimatedHighSek: number;
+          }>
+        ).map((b) => [b.hypothesis.id, [b.totalUsage, Math.round(b.totalEstimatedLowSek), Math.round(b.totalEstimatedHighSek)]]),
+      );
+    };
+
+    it('counts approved call notes and summaries, shown once a municipality has five of a kind in the month (small cells suppressed)', async () => {
+      await register('harnosand', { name: 'harnosand-whisper', capability: 'TRANSCRIPTION', clearedFor: 'sekretess' });
+      await register('harnosand', { name: 'harnosand-chat', clearedFor: 'sekretess' });
+      const caseId = await newCase('harnosand', 'socialtjanst', 304);
+      const worker = auth(staff('harnosand', 'socialtjanst'), 'harnosand');
+      const recording = readFileSync(path.join(REPO_ROOT, 'libs/ai/src/testing/audio/tone-pause-tone.ogg'));
+      const approveOne = async () => {
+        const summary = await api.graphql(SUMMARY, worker, { caseId });
+        expect(summary.body.errors).toBeUndefined();
+        expect(
+          (await api.graphql(REVIEW, worker, { id: summary.body.data.draftCaseSummary.id, approve: true })).body.errors,
+        ).toBeUndefined();
+        const note = await api.app
+          .getHttpAdapter()
+          .getInstance()
+          .inject({
+            method: 'POST',
+            url: `/ai/cases/${caseId}/call-notes`,
+            headers: { ...worker, 'content-type': 'audio/ogg' },
+            payload: recording,
+          });
+        expect(note.statusCode).toBe(201);
+        expect((await api.graphql(REVIEW, worker, { id: note.json().id, approve: true })).body.errors).toBeUndefined();
+      };
+      for (let i = 0; i < 4; i++) await approveOne();
+      // Four of a kind in one municipality's month could point at the residents behind them: not shown.
+      expect(await benefits()).toEqual({ 'call-documentation-time': [0, 0, 0], 'case-summary-time': [0, 0, 0] });
+      // A rejected draft saved no time: not counted.
+      const rejected = await api.graphql(SUMMARY, worker, { caseId });
+      await api.graphql(REVIEW, worker, { id: rejected.body.data.draftCaseSummary.id, approve: false });
+      expect(await benefits()).toEqual({ 'call-documentation-time': [0, 0, 0], 'case-summary-time': [0, 0, 0] });
+      await approveOne();
+      // Five of each: 20-25 minutes per call note and 2 hours per summary at 520 kr an hour (libs/ai/service.yaml).
+      expect(await benefits()).toEqual({
+        'call-documentation-time': [5, Math.round((5 * 20 * 520) / 60), Math.round((5 * 25 * 520) / 60)],
+        'case-summary-time': [5, 5 * 2 * 520, 5 * 2 * 520],
+      });
+    }, 120_000);
+  });
 });
