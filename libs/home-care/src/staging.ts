@@ -64,7 +64,8 @@ function copySink(client: NodePgClient, columns: readonly StagingColumn[]): Stag
     const chunk = pending.join('');
     pending = [];
     if (failure) throw failure;
-    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+    // once() also rejects on the stream's error, and leaves no listener behind either way.
+    if (!stream.write(chunk)) await once(stream, 'drain');
     if (failure) throw failure;
   };
   return {
@@ -75,7 +76,8 @@ function copySink(client: NodePgClient, columns: readonly StagingColumn[]): Stag
     },
     async finish() {
       await flush();
-      const done = Promise.race([once(stream, 'finish'), once(stream, 'error').then(([e]) => Promise.reject(e))]);
+      // pg-copy-streams finishes once the server has confirmed the COPY.
+      const done = once(stream, 'finish');
       stream.end();
       await done;
       return rows;
