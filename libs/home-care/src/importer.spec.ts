@@ -86,6 +86,13 @@ describe('home care: importing files as streams', () => {
     ]);
   });
 
+  it('stores text with a backslash, a tab or a quoted line break as written (escaped for COPY)', async () => {
+    const name = 'Vård \\ Omsorg\tAB "Norr"\nfilial';
+    const file = `${PROVIDERS_HEADER}\n2281;HT-ESC;"${name.replaceAll('"', '""')}";own_unit;;;\n`;
+    await importFiles(world, [{ kind: 'providers', fileName: 'escaped.csv', content: file }]);
+    expect(await queryIn(db(), world.sundsvall, `SELECT name FROM home_care_provider WHERE code = 'HT-ESC'`)).toEqual([{ name }]);
+  });
+
   it('streams a file of thousands of rows in, each with its line, and the same bytes again change nothing', async () => {
     const file = visits(5000);
     const [first] = await importFiles(world, [{ kind: 'visits', fileName: 'march.csv', content: dribble(file, 4096) }]);

@@ -45,11 +45,13 @@ function isNodePgClient(connection: unknown): connection is NodePgClient {
   return typeof connection === 'object' && connection !== null && 'connectionParameters' in connection;
 }
 
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : text;
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] ?? c) : text;
 }
 
 function copySink(client: NodePgClient, columns: readonly StagingColumn[]): StagingSink {
