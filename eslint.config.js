@@ -113,6 +113,27 @@ module.exports = [
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries(testDepConstraints) },
   },
   {
+    // Typed rows (docs/architecture.md#typed-rows): in the libraries converted so far a table's row
+    // type is its entity, read with rowsOf; a new Row interface beside the entity is a second definition.
+    files: [
+      'libs/catalogue/**/*.ts',
+      'libs/rules/**/*.ts',
+      'libs/platform/audit/**/*.ts',
+      'libs/platform/persistence/**/*.ts',
+      'libs/minasidor/src/archive-contribution.ts',
+      'apps/portal/src/exports.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TSInterfaceDeclaration[id.name=/Row$/]',
+          message: "A table's row is its entity: read raw rows with rowsOf/selectColumns (docs/architecture.md#typed-rows).",
+        },
+      ],
+    },
+  },
+  {
     // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (docs/architecture.md#identity-and-access).
     files: ['**/*.ts', '**/*.tsx'],
     ignores: ['libs/platform/auth/**'],

@@ -3,7 +3,7 @@ import type { MeetingPackData } from './data';
 import { formatMonth, formatSek, keyLabel, Lang, stageLabel, statusLabel } from './i18n';
 
 /** One line of the meeting pack: a service at a municipality that uses it. */
-export interface MeetingPackRow {
+export interface MeetingPackLine {
   serviceId: string;
   service: string;
   status: string;
@@ -44,7 +44,7 @@ export interface MeetingPack {
   /** The decision that closed the year, when one did. */
   closed: { decidedOn: string; diaryNumber: string } | null;
   period: { from: string; to: string };
-  rows: MeetingPackRow[];
+  rows: MeetingPackLine[];
   services: MeetingPackService[];
   /** The items up for decision at the meeting, in the pack's language. */
   decisions: string[];
@@ -55,7 +55,7 @@ export function meetingPackOf(data: MeetingPackData, year: number, lang: Lang): 
   const metricNames = new Map<string, string>(
     data.catalogueServices.flatMap((s) => s.metrics.map((m): [string, string] => [m.id, m.name[lang]])),
   );
-  const rows: MeetingPackRow[] = [];
+  const rows: MeetingPackLine[] = [];
   for (const service of data.catalogueServices) {
     const costs = data.catalogueCosts.find((c) => c.service === service.id);
     // The api answers costs for every service it lists; a pack without them would be wrong, not partial.
