@@ -166,6 +166,24 @@ describe('entity rows', () => {
     expect(rows).toEqual([{ shortName: 'Sundsvall', decidedOn: '2026-01-31', price: 10.5 }]);
   });
 
+  it('reads two tables in one row, told apart by a prefix', async () => {
+    const rows = await withProbe(async (em) => {
+      await em.query(INSERT, [TENANT_ID, '{}']);
+      const columns = selectColumns(em, ProbeEntity, { alias: 'b', only: ['id', 'shortName'], prefix: 'b.' });
+      expect(columns).toBe('"b"."id" AS "b.id", "b"."short_name" AS "b.short_name"');
+      const raw = await em.query(
+        `SELECT ${selectColumns(em, ProbeEntity, { alias: 'a', only: ['id', 'decidedOn'], prefix: 'a.' })}, ${columns}
+           FROM entity_rows_probe a JOIN entity_rows_probe b ON b.id = a.id`,
+      );
+      return [
+        rowsOf(em, ProbeEntity, raw, ['id', 'decidedOn'], { prefix: 'a.' }),
+        rowsOf(em, ProbeEntity, raw, ['id', 'shortName'], { prefix: 'b.' }),
+      ];
+    });
+    expect(rows[0]).toEqual([{ id: expect.any(String), decidedOn: '2026-01-31' }]);
+    expect(rows[1]).toEqual([{ id: rows[0][0].id, shortName: 'Sundsvall' }]);
+  });
+
   it('selects every column by default, so the rows come back whole', async () => {
     const rows = await withProbe(async (em) => {
       await em.query(INSERT, [TENANT_ID, '[]']);
@@ -187,6 +205,7 @@ describe('entity rows', () => {
       expect(rowsOf(em, ProbeEntity, raw, ['id', 'shortName'])).toEqual([{ id: expect.any(String), shortName: 'Sundsvall' }]);
       expect(() => rowsOf(em, ProbeEntity, raw, ['tenant'])).toThrow(/"tenant" is not a column/);
       expect(() => selectColumns(em, ProbeEntity, { alias: 'p; DROP TABLE x' })).toThrow(/not a plain SQL alias/);
+      expect(() => selectColumns(em, ProbeEntity, { prefix: 'a"; --' })).toThrow(/not a plain column prefix/);
       expect(rowOf(em, ProbeEntity, [])).toBeUndefined();
       // TypeORM answers an UPDATE … RETURNING with [rows, count].
       const [updated] = await em.query(`UPDATE entity_rows_probe SET seq = seq + 1 RETURNING *`);

@@ -21,20 +21,28 @@ export type RawRow = Record<string, unknown>;
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * `"t"."snake_col", …` for the entity's columns (all, or those named), in the entity's order, for
- * a SELECT or RETURNING whose rows go to rowsOf. The alias qualifies each column for joins.
+ * `"t"."snake_col", …` for the entity's columns (all, or those named, in that order), for a SELECT
+ * or RETURNING whose rows go to rowsOf. The alias qualifies each column for joins; a prefix names
+ * each output column `"<prefix>snake_col"`, so two tables' columns share a row (rowsOf's prefix).
  */
 export function selectColumns<E extends ObjectLiteral>(
   em: EntityRowsContext,
   entity: EntityTarget<E>,
-  options: { alias?: string; only?: ReadonlyArray<keyof E & string> } = {},
+  options: { alias?: string; only?: ReadonlyArray<keyof E & string>; prefix?: string } = {},
 ): string {
   if (options.alias !== undefined && !IDENTIFIER.test(options.alias)) {
     throw new Error(`selectColumns: "${options.alias}" is not a plain SQL alias`);
   }
-  const prefix = options.alias === undefined ? '' : `"${options.alias}".`;
+  if (options.prefix !== undefined && !/^[A-Za-z0-9_.]+$/.test(options.prefix)) {
+    throw new Error(`selectColumns: "${options.prefix}" is not a plain column prefix`);
+  }
+  const qualifier = options.alias === undefined ? '' : `"${options.alias}".`;
   return columnsOf(em, entity, options.only)
-    .map((column) => `${prefix}"${column.databaseName}"`)
+    .map((column) =>
+      options.prefix === undefined
+        ? `${qualifier}"${column.databaseName}"`
+        : `${qualifier}"${column.databaseName}" AS "${options.prefix}${column.databaseName}"`,
+    )
     .join(', ');
 }
 
@@ -51,18 +59,21 @@ export function rowsOf<E extends ObjectLiteral, K extends keyof E & string = key
   entity: EntityTarget<E>,
   raw: readonly RawRow[],
   only?: readonly K[],
+  options: { prefix?: string } = {},
 ): Array<Pick<E, K>> {
   const columns = columnsOf(em, entity, only);
   const driver = em.connection.driver;
+  const prefix = options.prefix ?? '';
   return raw.map((row) => {
     const out: Record<string, unknown> = {};
     for (const column of columns) {
-      if (!Object.prototype.hasOwnProperty.call(row, column.databaseName)) {
+      const key = prefix + column.databaseName;
+      if (!Object.prototype.hasOwnProperty.call(row, key)) {
         throw new Error(
-          `rowsOf(${column.entityMetadata.name}): the row has no column "${column.databaseName}" (${column.propertyName}); select it or name the properties wanted`,
+          `rowsOf(${column.entityMetadata.name}): the row has no column "${key}" (${column.propertyName}); select it or name the properties wanted`,
         );
       }
-      let value = driver.prepareHydratedValue(row[column.databaseName], column);
+      let value = driver.prepareHydratedValue(row[key], column);
       if (column.type === 'bytea' && value instanceof Uint8Array && !Buffer.isBuffer(value)) {
         value = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
       }
@@ -78,8 +89,9 @@ export function rowOf<E extends ObjectLiteral, K extends keyof E & string = keyo
   entity: EntityTarget<E>,
   raw: readonly RawRow[],
   only?: readonly K[],
+  options: { prefix?: string } = {},
 ): Pick<E, K> | undefined {
-  return raw.length === 0 ? undefined : rowsOf(em, entity, raw.slice(0, 1), only)[0];
+  return raw.length === 0 ? undefined : rowsOf(em, entity, raw.slice(0, 1), only, options)[0];
 }
 
 function columnsOf<E extends ObjectLiteral>(
