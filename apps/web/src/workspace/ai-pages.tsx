@@ -84,6 +84,13 @@ const TEXTS = {
 type TextKey = keyof typeof TEXTS;
 const text = (lang: Lang, key: TextKey) => TEXTS[key][lang];
 
+/** The label of a control on the AI pages, for a problem's link in the error summary. */
+export const aiControlLabel = (lang: Lang, control: 'recording' | 'ai-summarise' | 'review-text' | 'ai-approve'): string =>
+  text(
+    lang,
+    control === 'recording' ? 'recording' : control === 'ai-summarise' ? 'summarise' : control === 'review-text' ? 'reviewText' : 'approve',
+  );
+
 export const aiPath = (submissionId: string) => `/workspace/submissions/${encodeURIComponent(submissionId)}/ai`;
 export const aiDraftPath = (submissionId: string, draftId: string) => `${aiPath(submissionId)}/drafts/${encodeURIComponent(draftId)}`;
 

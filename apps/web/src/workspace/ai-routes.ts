@@ -7,7 +7,7 @@ import { Lang, t } from '../i18n';
 import type { ControlProblem } from '../pages/error-summary';
 import { messagePage } from '../pages/layout';
 import type { WebTenant } from '../tenants';
-import { aiDraftPage, aiDraftPath, aiErrandPage, recordingRequired } from './ai-pages';
+import { aiControlLabel, aiDraftPage, aiDraftPath, aiErrandPage, recordingRequired } from './ai-pages';
 import { AI_DRAFTS, AI_ERRAND, AiDraftView, AiErrand, DRAFT_CASE_SUMMARY, REVIEW_AI_DRAFT } from './ai-queries';
 
 /** The api's refusals of an AI request, shown on the page instead of an error page (each has a clear message). */
@@ -95,7 +95,7 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
     reply: FastifyReply,
     tenant: WebTenant,
     session: Session,
-    control: string,
+    control: 'recording' | 'ai-summarise',
     make: () => Promise<string>,
   ) => {
     try {
@@ -103,7 +103,9 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
       return reply.redirect(aiDraftPath(submissionId(request), draftId), 303);
     } catch (error) {
       if (!(error instanceof ApiError) || !AI_REFUSALS.includes(error.code)) throw error;
-      return showErrand(request, reply, tenant, session, 422, [{ control, label: '', message: refusalText(kit.langOf(request), error) }]);
+      return showErrand(request, reply, tenant, session, 422, [
+        { control, label: aiControlLabel(kit.langOf(request), control), message: refusalText(kit.langOf(request), error) },
+      ]);
     }
   };
 
@@ -141,7 +143,9 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
       const file = kit.postedFiles(request).find((f) => f.name === 'recording' && f.fileName);
       const problem = recordingProblem(lang, file);
       if (problem || !file)
-        return showErrand(request, reply, tenant, session, 422, [{ control: 'recording', label: '', message: problem ?? '' }]);
+        return showErrand(request, reply, tenant, session, 422, [
+          { control: 'recording', label: aiControlLabel(lang, 'recording'), message: problem ?? '' },
+        ]);
       const errand = await loadErrand(tenant, session, submissionId(request));
       const name = errand.formSubmissionApplicant?.name;
       return draftThen(request, reply, tenant, session, 'recording', async () => {
@@ -172,14 +176,18 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
       if (decision !== 'approve' && decision !== 'reject') {
         return showDraft(request, reply, tenant, session, 422, {
           problems: [
-            { control: 'ai-approve', label: '', message: lang === 'sv' ? 'Välj Godkänn eller Avvisa' : 'Choose Approve or Reject' },
+            {
+              control: 'ai-approve',
+              label: aiControlLabel(lang, 'ai-approve'),
+              message: lang === 'sv' ? 'Välj Godkänn eller Avvisa' : 'Choose Approve or Reject',
+            },
           ],
           postedText: posted,
         });
       }
       if (decision === 'approve' && !posted.trim()) {
         return showDraft(request, reply, tenant, session, 422, {
-          problems: [{ control: 'review-text', label: '', message: t(lang, 'required') }],
+          problems: [{ control: 'review-text', label: aiControlLabel(lang, 'review-text'), message: t(lang, 'required') }],
           postedText: posted,
         });
       }
@@ -191,7 +199,7 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
       } catch (error) {
         if (!(error instanceof ApiError) || !AI_REFUSALS.includes(error.code)) throw error;
         return showDraft(request, reply, tenant, session, 422, {
-          problems: [{ control: 'review-text', label: '', message: error.message }],
+          problems: [{ control: 'review-text', label: aiControlLabel(lang, 'review-text'), message: error.message }],
           postedText: posted,
         });
       }
