@@ -95,12 +95,13 @@ describe('digital mail: fair delivery across municipalities', () => {
     });
 
     // Round 1: each municipality gets one claim per step. Timrå's letter goes all the way; of
-    // Sundsvall's backlog one chunk is expanded, one claim checked and one claim delivered.
+    // Sundsvall's backlog one chunk is expanded and one claim (no larger than a digital claim)
+    // checked and delivered.
     const first = await worker.runOnce();
     const backlog = () => delivered.filter((d) => d.messageId !== single.id);
     expect(delivered.filter((d) => d.messageId === single.id)).toHaveLength(1);
     expect(backlog()).toHaveLength(50);
-    expect(first).toMatchObject({ expanded: 250, checked: 101, sentDigitally: 51 });
+    expect(first).toMatchObject({ expanded: 250, checked: 51, sentDigitally: 51 });
     // Round 2: one more claim of Sundsvall's, no more than the batch.
     await worker.runOnce();
     expect(backlog()).toHaveLength(100);
@@ -114,7 +115,7 @@ describe('digital mail: fair delivery across municipalities', () => {
     expect(n).toBe(BACKLOG);
   });
 
-  it("the background task delivers one municipality's single letter within the first claim of another's bulk send, each letter once", async () => {
+  it("the background task delivers one municipality's single letter within the first two claims of another's bulk send, each letter once", async () => {
     delivered.length = 0;
     const templates = new TemplateService(db());
     await inTenant(sundsvall, () =>
@@ -148,9 +149,9 @@ describe('digital mail: fair delivery across municipalities', () => {
       await task.stop();
     }
     expect(errors).toEqual([]);
-    // Sundsvall's letters need three claims in a row before the first is delivered (expand, reachability,
-    // digital), Timrå's two; with every unit claimed on its own, Timrå's letter is not behind Sundsvall's first claim.
-    expect(delivered.findIndex((d) => d.messageId === single.id)).toBeLessThan(50);
+    // Of Sundsvall's 20 claims of 50, at most the one under way when Timrå's reachability step got a
+    // place and the one that started before it (a tie: neither had claimed yet) go first.
+    expect(delivered.findIndex((d) => d.messageId === single.id)).toBeLessThanOrEqual(100);
     expect(delivered).toHaveLength(BACKLOG + 1);
     expect(new Set(delivered.map((d) => d.messageId)).size).toBe(BACKLOG + 1);
   });

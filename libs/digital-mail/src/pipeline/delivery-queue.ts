@@ -23,6 +23,8 @@ export interface DeliveryOutcome {
   /** Null keeps the detail already recorded (e.g. why the letter went on paper). */
   detail: string | null;
   transactionId?: string | null;
+  /** The operator that took the letter (null or absent keeps the one recorded). */
+  mailboxOperator?: string | null;
 }
 
 export interface DeliveryMove {
@@ -143,8 +145,10 @@ export class DeliveryQueue {
       await em.query(
         `UPDATE mail_delivery d SET status = u.status, channel = u.channel, status_detail = COALESCE(u.detail, d.status_detail),
                   operator_transaction_id = COALESCE(u.transaction_id, d.operator_transaction_id),
+                  mailbox_operator = COALESCE(u.operator, d.mailbox_operator),
                   stage = 'DONE', completed_at = $3, updated_at = $3, claim_id = NULL, recipient_number = NULL
-             FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[]) AS u(message_id, status, channel, detail, transaction_id), mail_message m
+             FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                    AS u(message_id, status, channel, detail, transaction_id, operator), mail_message m
             WHERE d.tenant_id = $1 AND d.message_id = u.message_id AND ($2::uuid IS NULL OR d.claim_id = $2) AND d.completed_at IS NULL
               AND m.tenant_id = d.tenant_id AND m.id = d.message_id
             RETURNING d.message_id, d.status, d.channel, d.recipient_party_id, d.status_detail, m.external_references`,
@@ -157,6 +161,7 @@ export class DeliveryQueue {
           outcomes.map((o) => o.channel),
           outcomes.map((o) => o.detail),
           outcomes.map((o) => o.transactionId ?? null),
+          outcomes.map((o) => o.mailboxOperator ?? null),
         ],
       ),
     );

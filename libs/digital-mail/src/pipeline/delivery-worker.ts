@@ -1,7 +1,7 @@
 import { FairTenantRounds } from '@kommuna/platform-jobs';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { Database, PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
-import { DigitalMailAdapters } from '../adapters/types';
+import { DigitalMailAdapters, MAX_REACHABILITY_BATCH } from '../adapters/types';
 import { digitalMailSettingsOf } from '../settings';
 import { DeliveryQueue } from './delivery-queue';
 import { expandSendBatches } from './expand-batches';
@@ -40,7 +40,7 @@ export interface DeliveryWorkerOptions {
    */
   tenantConcurrency?: number;
   /**
-   * The background task's claims in flight at once (default 8), each one step of one municipality
+   * The background task's claims in flight at once (default half the database pool, 1 to 8), each one step of one municipality
    * (StepScheduler): a bulk send's steps overlap, and a free place goes to whichever unit has waited longest.
    */
   claimConcurrency?: number;
@@ -129,7 +129,7 @@ export class DeliveryWorker {
     const scheduler = new StepScheduler({
       name,
       steps: STEPS,
-      concurrency: this.options.claimConcurrency ?? 8,
+      concurrency: this.options.claimConcurrency ?? this.defaultClaimConcurrency(),
       pollMs: this.options.pollMs ?? 100,
       dueTenants: () => this.dueTenants(),
       run: ({ tenantId, step }) => {
@@ -181,6 +181,16 @@ export class DeliveryWorker {
     return typeof this.adapters === 'function' ? this.adapters(tenant) : this.adapters;
   }
 
+  /**
+   * Half the database pool, between 1 and 8: every claim's lease is renewed through the pool while
+   * its letters are delivered, and the process's other tasks (the outbox) need connections too. A
+   * renewal kept waiting for a connection past the lease let another replica take the claim over.
+   */
+  private defaultClaimConcurrency(): number {
+    const poolSize = (this.database.dataSource.options as { poolSize?: number }).poolSize ?? 8;
+    return Math.max(1, Math.min(8, Math.floor(poolSize / 2)));
+  }
+
   private async dueTenants(): Promise<string[]> {
     const due: Array<{ id: string }> = await this.database.dataSource.query(
       `SELECT t AS id FROM digital_mail_tenants_with_due_work($1) t`,
@@ -217,7 +227,14 @@ export class DeliveryWorker {
         ctx.tenant.id,
         this.options.expandChunkSize ?? 500,
       )),
-    reachability: (ctx) => checkReachability(ctx, this.options.reachabilityBatchSize),
+    // Letters that can go digitally are delivered in the reachability step's own claim, so its claim is
+    // no larger than a digital one (a claim's lease is renewed while its letters are delivered).
+    reachability: (ctx) =>
+      checkReachability(
+        ctx,
+        Math.min(this.options.reachabilityBatchSize ?? MAX_REACHABILITY_BATCH, this.options.digitalBatchSize ?? 200),
+        this.options.digitalConcurrency ?? 16,
+      ),
     digital: (ctx) => deliverDigitally(ctx, this.options.digitalBatchSize ?? 200, this.options.digitalConcurrency ?? 16),
     paper: (ctx) => preparePaper(ctx, this.options.paperBatchSize ?? 100),
     print: (ctx) => releasePrintBatches(ctx, this.options.maxPrintBatchAgeMs ?? 3_600_000),

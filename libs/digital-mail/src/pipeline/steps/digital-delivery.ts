@@ -12,17 +12,48 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
   const { tenant, queue, result } = ctx;
   const contents = new Map<string, MessageContent>();
   const claim = await queue.claim(tenant.id, 'DIGITAL', batchSize, async (em, ids) => {
-    for (const content of await readContents(em, tenant.id, ids, ['DIGITAL_ONLY', 'EITHER'])) contents.set(content.id, content);
+    for (const content of await readContents(em, tenant.id, ids, DIGITAL_MODES)) contents.set(content.id, content);
   });
   const { claimId, rows } = claim;
   if (rows.length === 0) return;
-  const delivered: Array<{ job: ClaimedDelivery; transactionId: string }> = [];
-  const failures: Array<{ job: ClaimedDelivery; error: Error }> = [];
-  const refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }> = [];
+  const calls = await queue.whileHeld(tenant.id, claim, () => callOperator(ctx, rows, contents, concurrency));
+  // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
+  if (calls.delivered.length > 0) {
+    const done = await ctx.database.transaction((em) => queue.finishMany(em, tenant.id, claimId, sentOutcomes(calls.delivered)));
+    result.sentDigitally += done;
+    result.finished += done;
+  }
+  await recordUndelivered(ctx, claimId, calls);
+}
+
+/** The attachments a digital letter carries. */
+export const DIGITAL_MODES = ['DIGITAL_ONLY', 'EITHER'];
+
+/** What the operator's calls for a claim came to. */
+export interface OperatorCalls {
+  delivered: Array<{ job: ClaimedDelivery; transactionId: string }>;
+  failures: Array<{ job: ClaimedDelivery; error: Error }>;
+  refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }>;
+  /** An unexpected error that stopped a lane (not the operator's answer): thrown once the rest is recorded. */
+  crashed?: unknown;
+}
+
+/**
+ * Delivers the jobs' letters, one call each, `concurrency` at a time (each is its own idempotent
+ * delivery, keyed by the message id); outside any transaction, under the claim's lease.
+ */
+export async function callOperator(
+  ctx: StepContext,
+  jobs: readonly ClaimedDelivery[],
+  contents: Map<string, MessageContent>,
+  concurrency: number,
+): Promise<OperatorCalls> {
+  const { tenant } = ctx;
+  const calls: OperatorCalls = { delivered: [], failures: [], refusals: [] };
   let next = 0;
   const deliverNext = async (): Promise<void> => {
-    while (next < rows.length) {
-      const job = rows[next++];
+    while (next < jobs.length) {
+      const job = jobs[next++];
       const content = contents.get(job.message_id)!;
       try {
         const { transactionId } = await ctx.adapters.mailbox.deliver({
@@ -42,41 +73,37 @@ export async function deliverDigitally(ctx: StepContext, batchSize: number, conc
             sha256: a.sha256,
           })),
         });
-        delivered.push({ job, transactionId });
+        calls.delivered.push({ job, transactionId });
       } catch (error) {
         if (!isAdapterError(error)) throw error;
         // The recipient's side refused (not the letter): routed as the reachability check would have.
-        if (error instanceof RecipientRefusedError && error.deliveryStatus !== 'FAILED') refusals.push({ job, error });
-        else failures.push({ job, error });
+        if (error instanceof RecipientRefusedError && error.deliveryStatus !== 'FAILED') calls.refusals.push({ job, error });
+        else calls.failures.push({ job, error });
       }
     }
   };
-  const settled = await queue.whileHeld(tenant.id, claim, () =>
-    Promise.allSettled(Array.from({ length: Math.min(concurrency, rows.length) }, deliverNext)),
-  );
-  // Record what was delivered even when an unexpected error stopped a lane (its jobs' leases expire and are retried).
-  if (delivered.length > 0) {
-    const done = await ctx.database.transaction((em) =>
-      queue.finishMany(
-        em,
-        tenant.id,
-        claimId,
-        delivered.map(({ job, transactionId }) => ({
-          messageId: job.message_id,
-          status: 'SENT' as const,
-          channel: 'digital' as const,
-          detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
-          transactionId,
-        })),
-      ),
-    );
-    result.sentDigitally += done;
-    result.finished += done;
-  }
-  if (refusals.length > 0) await routeRefusals(ctx, claimId, refusals);
-  for (const { job, error } of failures) await recordFailure(ctx, claimId, [job], error);
-  const crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (crashed) throw crashed.reason;
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, jobs.length) }, deliverNext));
+  calls.crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+  return calls;
+}
+
+/** SENT on the digital channel, for the letters the operator took. */
+export function sentOutcomes(delivered: OperatorCalls['delivered']): DeliveryOutcome[] {
+  return delivered.map(({ job, transactionId }) => ({
+    messageId: job.message_id,
+    status: 'SENT' as const,
+    channel: 'digital' as const,
+    detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
+    transactionId,
+    mailboxOperator: job.mailbox_operator,
+  }));
+}
+
+/** Refusals routed, failures recorded against their jobs; then an unexpected error, if a lane had one, is thrown. */
+export async function recordUndelivered(ctx: StepContext, claimId: string, calls: OperatorCalls): Promise<void> {
+  if (calls.refusals.length > 0) await routeRefusals(ctx, claimId, calls.refusals);
+  for (const { job, error } of calls.failures) await recordFailure(ctx, claimId, [job], error);
+  if (calls.crashed !== undefined) throw calls.crashed;
 }
 
 /**
