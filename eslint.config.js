@@ -77,6 +77,18 @@ const moduleBoundaries = (constraints) => [
   },
 ];
 
+const KEYCLOAK_CONNECT_ONLY_IN_AUTH = {
+  group: ['keycloak-connect', 'keycloak-connect/*'],
+  message: 'Only libs/platform/auth imports keycloak-connect.',
+};
+const OPENID_CLIENT_ONLY_IN_OIDC_CLIENT = {
+  group: ['openid-client', 'openid-client/*', 'oauth4webapi'],
+  message: 'Log in through @kommuna/platform-oidc-client; only it imports openid-client.',
+};
+function restrictImports(files, patterns, ignores) {
+  return { files, ...(ignores ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { patterns }] } };
+}
+
 module.exports = [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.data/**', '.nx/**', 'tmp/**'] },
   ...nx.configs['flat/base'],
@@ -117,6 +129,7 @@ module.exports = [
     // type is its entity, read with rowsOf; a new Row interface beside the entity is a second definition.
     files: [
       'libs/catalogue/**/*.ts',
+      'libs/e-forms/**/*.ts',
       'libs/rules/**/*.ts',
       'libs/platform/audit/**/*.ts',
       'libs/platform/persistence/**/*.ts',
@@ -133,15 +146,15 @@ module.exports = [
       ],
     },
   },
-  {
-    // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it (docs/architecture.md#identity-and-access).
-    files: ['**/*.ts', '**/*.tsx'],
-    ignores: ['libs/platform/auth/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['keycloak-connect', 'keycloak-connect/*'], message: 'Only libs/platform/auth imports keycloak-connect.' }] },
-      ],
-    },
-  },
+  // keycloak-connect is in maintenance upstream: only libs/platform/auth may import it
+  // (docs/architecture.md#identity-and-access). The web and the portal log in through one OIDC
+  // client: only libs/platform/oidc-client imports openid-client (ADR 0020). A later block's
+  // no-restricted-imports replaces an earlier one's, so each file set lists all that apply to it.
+  restrictImports(
+    ['**/*.ts', '**/*.tsx'],
+    [KEYCLOAK_CONNECT_ONLY_IN_AUTH, OPENID_CLIENT_ONLY_IN_OIDC_CLIENT],
+    ['libs/platform/auth/**', 'libs/platform/oidc-client/**'],
+  ),
+  restrictImports(['libs/platform/auth/**/*.ts'], [OPENID_CLIENT_ONLY_IN_OIDC_CLIENT]),
+  restrictImports(['libs/platform/oidc-client/**/*.ts'], [KEYCLOAK_CONNECT_ONLY_IN_AUTH]),
 ];

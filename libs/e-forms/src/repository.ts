@@ -1,123 +1,95 @@
 import type { EntityManager } from 'typeorm';
 import type { DecisionReason, LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
+import { RawRow, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import type { FormDefinition } from './definition';
-import type { FormVersionStatus } from './entities/form-version.entity';
+import { AttachmentEntity } from './entities/attachment.entity';
+import { DecisionEntity } from './entities/decision.entity';
+import { DraftEntity } from './entities/draft.entity';
+import { FormVersionEntity, FormVersionStatus } from './entities/form-version.entity';
+import { FormEntity } from './entities/form.entity';
+import { SubmissionEntity } from './entities/submission.entity';
+import { TemplateEntity } from './entities/template.entity';
 import { AttachmentInfo, DecisionInfo, decisionDocumentPath, SubmissionStatus } from './receipt';
 
 // Thin data access: every statement names its tenant explicitly, on top of row-level security.
 
-export interface FormRow {
-  id: string;
-  slug: string;
-  unit: string;
-  templatePublisherTenantId: string | null;
-  templateSlug: string | null;
-  createdAt: Date;
-}
+// Rows are the entities' (docs/architecture.md#typed-rows): each list names the properties read.
+const FORM = ['id', 'slug', 'unit', 'templatePublisherTenantId', 'templateSlug', 'createdAt'] as const;
+export type FormRow = Pick<FormEntity, (typeof FORM)[number]>;
 
-export interface VersionRow {
-  id: string;
-  formId: string;
-  major: number;
-  minor: number;
-  changelog: string;
-  status: FormVersionStatus;
-  definition: FormDefinition;
-  templateId: string | null;
-  createdAt: Date;
-  publishedAt: Date | null;
-  retiredAt: Date | null;
-}
+const VERSION = [
+  'id',
+  'formId',
+  'major',
+  'minor',
+  'changelog',
+  'status',
+  'definition',
+  'templateId',
+  'createdAt',
+  'publishedAt',
+  'retiredAt',
+] as const;
+export type VersionRow = Pick<FormVersionEntity, (typeof VERSION)[number]>;
 
-export interface TemplateRow {
-  id: string;
-  publisherTenantId: string;
-  slug: string;
-  major: number;
-  minor: number;
-  unit: string;
-  changelog: string;
-  definition: FormDefinition;
-  publishedAt: Date;
-}
+const TEMPLATE = ['id', 'publisherTenantId', 'slug', 'major', 'minor', 'unit', 'changelog', 'definition', 'publishedAt'] as const;
+export type TemplateRow = Pick<TemplateEntity, (typeof TEMPLATE)[number]>;
 
-export interface DraftRow {
-  id: string;
-  formVersionId: string;
-  subjectPartyId: string;
-  data: Record<string, unknown>;
-  createdAt: Date;
-  updatedAt: Date;
-  expiresAt: Date;
-}
+const DRAFT = ['id', 'formVersionId', 'subjectPartyId', 'data', 'createdAt', 'updatedAt', 'expiresAt'] as const;
+export type DraftRow = Pick<DraftEntity, (typeof DRAFT)[number]>;
 
-export interface SubmissionRow {
-  id: string;
-  formId: string;
-  formVersionId: string;
-  subjectPartyId: string | null;
-  subjectKind: 'person' | 'organisation' | null;
-  data: Record<string, unknown>;
-  errandNumber: string;
-  idempotencyKey: string;
-  payloadHash: string;
-  status: SubmissionStatus;
-  submittedAt: Date;
-  updatedAt: Date;
-  completionMessage: LocalizedText | null;
-  completionRequestedAt: Date | null;
-  caseSystemReference: string | null;
-  registeredAt: Date | null;
-  registeredBy: string | null;
-}
+const SUBMISSION = [
+  'id',
+  'formId',
+  'formVersionId',
+  'subjectPartyId',
+  'subjectKind',
+  'data',
+  'errandNumber',
+  'idempotencyKey',
+  'payloadHash',
+  'status',
+  'submittedAt',
+  'updatedAt',
+  'completionMessage',
+  'completionRequestedAt',
+  'caseSystemReference',
+  'registeredAt',
+  'registeredBy',
+] as const;
+export type SubmissionRow = Pick<SubmissionEntity, (typeof SUBMISSION)[number]>;
 
-const FORM_COLUMNS = `id, slug, unit, template_publisher_tenant_id AS "templatePublisherTenantId", template_slug AS "templateSlug", created_at AS "createdAt"`;
-const VERSION_COLUMNS = `id, form_id AS "formId", major, minor, changelog, status, definition, template_id AS "templateId", created_at AS "createdAt", published_at AS "publishedAt", retired_at AS "retiredAt"`;
-const TEMPLATE_COLUMNS = `id, publisher_tenant_id AS "publisherTenantId", slug, major, minor, unit, changelog, definition, published_at AS "publishedAt"`;
-const DRAFT_COLUMNS = `id, form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", data, created_at AS "createdAt", updated_at AS "updatedAt", expires_at AS "expiresAt"`;
-const SUBMISSION_COLUMNS = `id, form_id AS "formId", form_version_id AS "formVersionId", subject_party_id AS "subjectPartyId", subject_kind AS "subjectKind", data, errand_number AS "errandNumber", idempotency_key AS "idempotencyKey", payload_hash AS "payloadHash", status, submitted_at AS "submittedAt", updated_at AS "updatedAt", completion_message AS "completionMessage", completion_requested_at AS "completionRequestedAt", case_system_reference AS "caseSystemReference", registered_at AS "registeredAt", registered_by AS "registeredBy"`;
-const ATTACHMENT_COLUMNS = `id, field, file_name AS "fileName", content_type AS "contentType", size_bytes AS "sizeBytes", sha256`;
+const ATTACHMENT = ['id', 'field', 'fileName', 'contentType', 'sizeBytes', 'sha256'] as const;
+const DECISION = ['id', 'outcome', 'automated', 'reasons', 'legalBasis', 'decidedAt', 'validFrom', 'validTo'] as const;
 
-/** `a, b AS "bee"` → `t.a AS "p.a", t.b AS "p.bee"`: two tables' columns in one row, told apart by prefix. */
-const prefixed = (columns: string, table: string, prefix: string): string =>
-  columns
-    .split(', ')
-    .map((c) => {
-      const [column, alias] = c.split(' AS ');
-      return `${table}.${column} AS "${prefix}.${alias ? alias.replace(/"/g, '') : column}"`;
-    })
-    .join(', ');
-const unprefixed = <T>(row: Record<string, unknown>, prefix: string): T =>
-  Object.fromEntries(
-    Object.entries(row)
-      .filter(([k]) => k.startsWith(`${prefix}.`))
-      .map(([k, v]) => [k.slice(prefix.length + 1), v]),
-  ) as T;
+const forms = (em: EntityManager, raw: RawRow[]): FormRow[] => rowsOf(em, FormEntity, raw, FORM);
+const versions = (em: EntityManager, raw: RawRow[]): VersionRow[] => rowsOf(em, FormVersionEntity, raw, VERSION);
+const templates = (em: EntityManager, raw: RawRow[]): TemplateRow[] => rowsOf(em, TemplateEntity, raw, TEMPLATE);
+const drafts = (em: EntityManager, raw: RawRow[]): DraftRow[] => rowsOf(em, DraftEntity, raw, DRAFT);
+const submissions = (em: EntityManager, raw: RawRow[]): SubmissionRow[] => rowsOf(em, SubmissionEntity, raw, SUBMISSION);
+const attachments = (em: EntityManager, raw: RawRow[]): AttachmentInfo[] => rowsOf(em, AttachmentEntity, raw, ATTACHMENT);
+const decisions = (em: EntityManager, raw: RawRow[]): DecisionInfo[] =>
+  rowsOf(em, DecisionEntity, raw, DECISION).map((d) => ({ ...d, documentUrl: decisionDocumentPath(d.id) }));
 
-/** The keys of a row whose values are timestamps (a raw query may hand them back as text). */
-type DateKey<T> = { [K in keyof T]-?: T[K] extends Date | null | undefined ? K : never }[keyof T];
-const dates = <T>(row: T, ...keys: Array<DateKey<T>>): T => {
-  for (const key of keys) {
-    const value = row[key] as Date | string | null | undefined;
-    if (value !== null && value !== undefined) row[key] = new Date(value) as T[DateKey<T>];
-  }
-  return row;
-};
-const version = (row: VersionRow): VersionRow => dates(row, 'createdAt', 'publishedAt', 'retiredAt');
+const formColumns = (em: EntityManager) => selectColumns(em, FormEntity, { only: FORM });
+const versionColumns = (em: EntityManager) => selectColumns(em, FormVersionEntity, { only: VERSION });
+const templateColumns = (em: EntityManager) => selectColumns(em, TemplateEntity, { only: TEMPLATE });
+const draftColumns = (em: EntityManager) => selectColumns(em, DraftEntity, { only: DRAFT });
+const submissionColumns = (em: EntityManager, alias?: string) => selectColumns(em, SubmissionEntity, { alias, only: SUBMISSION });
+const attachmentColumns = (em: EntityManager) => selectColumns(em, AttachmentEntity, { only: ATTACHMENT });
+const decisionColumns = (em: EntityManager) => selectColumns(em, DecisionEntity, { only: DECISION });
 
 export const repository = {
   async findForm(em: EntityManager, tenantId: string, slug: string): Promise<FormRow | undefined> {
-    const [row] = await em.query(`SELECT ${FORM_COLUMNS} FROM eforms_form WHERE tenant_id = $1 AND slug = $2`, [tenantId, slug]);
-    return row;
+    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 AND slug = $2`, [tenantId, slug]))[0];
   },
 
   async findFormById(em: EntityManager, tenantId: string, id: string): Promise<FormRow | undefined> {
-    const [row] = await em.query(`SELECT ${FORM_COLUMNS} FROM eforms_form WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    return row;
+    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))[0];
   },
 
   async listForms(em: EntityManager, tenantId: string): Promise<FormRow[]> {
-    return em.query(`SELECT ${FORM_COLUMNS} FROM eforms_form WHERE tenant_id = $1 ORDER BY slug`, [tenantId]);
+    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 ORDER BY slug`, [tenantId]));
   },
 
   async insertForm(
@@ -125,11 +97,11 @@ export const repository = {
     tenantId: string,
     form: { slug: string; unit: string; templatePublisherTenantId?: string; templateSlug?: string },
   ): Promise<FormRow> {
-    const [row] = await em.query(
-      `INSERT INTO eforms_form (tenant_id, slug, unit, template_publisher_tenant_id, template_slug) VALUES ($1, $2, $3, $4, $5) RETURNING ${FORM_COLUMNS}`,
+    const raw = await em.query(
+      `INSERT INTO eforms_form (tenant_id, slug, unit, template_publisher_tenant_id, template_slug) VALUES ($1, $2, $3, $4, $5) RETURNING ${formColumns(em)}`,
       [tenantId, form.slug, form.unit, form.templatePublisherTenantId ?? null, form.templateSlug ?? null],
     );
-    return row;
+    return forms(em, raw)[0];
   },
 
   async setFormUnit(em: EntityManager, tenantId: string, formId: string, unit: string): Promise<void> {
@@ -137,11 +109,11 @@ export const repository = {
   },
 
   async listVersions(em: EntityManager, tenantId: string, formId: string): Promise<VersionRow[]> {
-    const rows: VersionRow[] = await em.query(
-      `SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 ORDER BY major DESC, minor DESC`,
+    const raw = await em.query(
+      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 ORDER BY major DESC, minor DESC`,
       [tenantId, formId],
     );
-    return rows.map(version);
+    return versions(em, raw);
   },
 
   async findVersion(
@@ -150,16 +122,18 @@ export const repository = {
     formId: string,
     v: { major: number; minor: number },
   ): Promise<VersionRow | undefined> {
-    const [row] = await em.query(
-      `SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND major = $3 AND minor = $4`,
+    const raw = await em.query(
+      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND major = $3 AND minor = $4`,
       [tenantId, formId, v.major, v.minor],
     );
-    return row && version(row);
+    return versions(em, raw)[0];
   },
 
   async findVersionById(em: EntityManager, tenantId: string, id: string): Promise<VersionRow | undefined> {
-    const [row] = await em.query(`SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    return row && version(row);
+    return versions(
+      em,
+      await em.query(`SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND id = $2`, [tenantId, id]),
+    )[0];
   },
 
   /** A form by slug with the version citizens get (its highest published one, if any): one statement. */
@@ -168,25 +142,26 @@ export const repository = {
     tenantId: string,
     slug: string,
   ): Promise<{ form: FormRow; version?: VersionRow } | undefined> {
-    const [row] = await em.query(
-      `SELECT ${prefixed(FORM_COLUMNS, 'f', 'form')}, ${prefixed(VERSION_COLUMNS, 'v', 'version')} FROM eforms_form f
+    const raw: RawRow[] = await em.query(
+      `SELECT ${selectColumns(em, FormEntity, { alias: 'f', only: FORM, prefix: 'form.' })},
+              ${selectColumns(em, FormVersionEntity, { alias: 'v', only: VERSION, prefix: 'version.' })} FROM eforms_form f
          LEFT JOIN LATERAL (SELECT * FROM eforms_form_version WHERE tenant_id = $1 AND form_id = f.id AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1) v ON true
         WHERE f.tenant_id = $1 AND f.slug = $2`,
       [tenantId, slug],
     );
-    if (!row) return undefined;
-    const form = unprefixed<FormRow>(row, 'form');
-    const v = unprefixed<VersionRow>(row, 'version');
-    return { form, version: v.id === null ? undefined : version(v) };
+    const form = rowOf(em, FormEntity, raw, FORM, { prefix: 'form.' });
+    if (!form) return undefined;
+    const published = raw[0]['version.id'] !== null;
+    return { form, version: published ? rowOf(em, FormVersionEntity, raw, VERSION, { prefix: 'version.' }) : undefined };
   },
 
   /** The version citizens get: the highest published one. */
   async currentPublished(em: EntityManager, tenantId: string, formId: string): Promise<VersionRow | undefined> {
-    const [row] = await em.query(
-      `SELECT ${VERSION_COLUMNS} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1`,
+    const raw = await em.query(
+      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1`,
       [tenantId, formId],
     );
-    return row && version(row);
+    return versions(em, raw)[0];
   },
 
   async insertVersion(
@@ -202,12 +177,12 @@ export const repository = {
       templateId?: string | null;
     },
   ): Promise<VersionRow> {
-    const [row] = await em.query(
+    const raw = await em.query(
       `INSERT INTO eforms_form_version (tenant_id, form_id, major, minor, changelog, status, definition, template_id, published_at)
-       VALUES ($1, $2, $3, $4, $5, $6::varchar, $7, $8, CASE WHEN $6::varchar = 'published' THEN now() END) RETURNING ${VERSION_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6::varchar, $7, $8, CASE WHEN $6::varchar = 'published' THEN now() END) RETURNING ${versionColumns(em)}`,
       [tenantId, v.formId, v.major, v.minor, v.changelog, v.status, JSON.stringify(v.definition), v.templateId ?? null],
     );
-    return version(row);
+    return versions(em, raw)[0];
   },
 
   async updateDraftVersion(
@@ -218,20 +193,20 @@ export const repository = {
   ): Promise<VersionRow> {
     const [rows] = await em.query(
       `UPDATE eforms_form_version SET definition = COALESCE($3, definition), changelog = COALESCE($4, changelog)
-        WHERE tenant_id = $1 AND id = $2 AND status = 'draft' RETURNING ${VERSION_COLUMNS}`,
+        WHERE tenant_id = $1 AND id = $2 AND status = 'draft' RETURNING ${versionColumns(em)}`,
       [tenantId, id, changes.definition ? JSON.stringify(changes.definition) : null, changes.changelog ?? null],
     );
-    return version(rows[0]);
+    return versions(em, rows)[0];
   },
 
   async setVersionStatus(em: EntityManager, tenantId: string, id: string, status: 'published' | 'retired'): Promise<VersionRow> {
     const [rows] = await em.query(
       status === 'published'
-        ? `UPDATE eforms_form_version SET status = 'published', published_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'draft' RETURNING ${VERSION_COLUMNS}`
-        : `UPDATE eforms_form_version SET status = 'retired', retired_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'published' RETURNING ${VERSION_COLUMNS}`,
+        ? `UPDATE eforms_form_version SET status = 'published', published_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'draft' RETURNING ${versionColumns(em)}`
+        : `UPDATE eforms_form_version SET status = 'retired', retired_at = now() WHERE tenant_id = $1 AND id = $2 AND status = 'published' RETURNING ${versionColumns(em)}`,
       [tenantId, id],
     );
-    return version(rows[0]);
+    return versions(em, rows)[0];
   },
 
   async insertTemplate(
@@ -244,27 +219,26 @@ export const repository = {
        ON CONFLICT (publisher_tenant_id, slug, major, minor) DO NOTHING`,
       [publisherTenantId, t.slug, t.major, t.minor, t.unit, t.changelog, JSON.stringify(t.definition)],
     );
-    const [row] = await em.query(
-      `SELECT ${TEMPLATE_COLUMNS} FROM eforms_template WHERE publisher_tenant_id = $1 AND slug = $2 AND major = $3 AND minor = $4`,
+    const raw = await em.query(
+      `SELECT ${templateColumns(em)} FROM eforms_template WHERE publisher_tenant_id = $1 AND slug = $2 AND major = $3 AND minor = $4`,
       [publisherTenantId, t.slug, t.major, t.minor],
     );
-    return dates(row as TemplateRow, 'publishedAt');
+    return templates(em, raw)[0];
   },
 
   /** The newest version of every template family (or of one family). */
   async latestTemplates(em: EntityManager, family?: { publisherTenantId: string; slug: string }): Promise<TemplateRow[]> {
-    const rows: TemplateRow[] = await em.query(
-      `SELECT DISTINCT ON (publisher_tenant_id, slug) ${TEMPLATE_COLUMNS} FROM eforms_template
+    const raw = await em.query(
+      `SELECT DISTINCT ON (publisher_tenant_id, slug) ${templateColumns(em)} FROM eforms_template
         ${family ? 'WHERE publisher_tenant_id = $1 AND slug = $2' : ''}
         ORDER BY publisher_tenant_id, slug, major DESC, minor DESC`,
       family ? [family.publisherTenantId, family.slug] : [],
     );
-    return rows.map((r) => dates(r, 'publishedAt'));
+    return templates(em, raw);
   },
 
   async findTemplateById(em: EntityManager, id: string): Promise<TemplateRow | undefined> {
-    const [row] = await em.query(`SELECT ${TEMPLATE_COLUMNS} FROM eforms_template WHERE id = $1`, [id]);
-    return row && dates(row as TemplateRow, 'publishedAt');
+    return templates(em, await em.query(`SELECT ${templateColumns(em)} FROM eforms_template WHERE id = $1`, [id]))[0];
   },
 
   async insertDraft(
@@ -272,28 +246,28 @@ export const repository = {
     tenantId: string,
     d: { formVersionId: string; subjectPartyId: string; data: Record<string, unknown>; now: Date; expiresAt: Date },
   ): Promise<DraftRow> {
-    const [row] = await em.query(
-      `INSERT INTO eforms_draft (tenant_id, form_version_id, subject_party_id, data, created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING ${DRAFT_COLUMNS}`,
+    const raw = await em.query(
+      `INSERT INTO eforms_draft (tenant_id, form_version_id, subject_party_id, data, created_at, updated_at, expires_at) VALUES ($1, $2, $3, $4, $5, $5, $6) RETURNING ${draftColumns(em)}`,
       [tenantId, d.formVersionId, d.subjectPartyId, JSON.stringify(d.data), d.now, d.expiresAt],
     );
-    return dates(row as DraftRow, 'createdAt', 'updatedAt', 'expiresAt');
+    return drafts(em, raw)[0];
   },
 
   async findDraft(em: EntityManager, tenantId: string, id: string, subjectPartyId: string): Promise<DraftRow | undefined> {
-    const [row] = await em.query(`SELECT ${DRAFT_COLUMNS} FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`, [
+    const raw = await em.query(`SELECT ${draftColumns(em)} FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`, [
       tenantId,
       id,
       subjectPartyId,
     ]);
-    return row && dates(row as DraftRow, 'createdAt', 'updatedAt', 'expiresAt');
+    return drafts(em, raw)[0];
   },
 
   async listDrafts(em: EntityManager, tenantId: string, subjectPartyId: string, now: Date): Promise<DraftRow[]> {
-    const rows: DraftRow[] = await em.query(
-      `SELECT ${DRAFT_COLUMNS} FROM eforms_draft WHERE tenant_id = $1 AND subject_party_id = $2 AND expires_at > $3 ORDER BY updated_at DESC`,
+    const raw = await em.query(
+      `SELECT ${draftColumns(em)} FROM eforms_draft WHERE tenant_id = $1 AND subject_party_id = $2 AND expires_at > $3 ORDER BY updated_at DESC`,
       [tenantId, subjectPartyId, now],
     );
-    return rows.map((r) => dates(r, 'createdAt', 'updatedAt', 'expiresAt'));
+    return drafts(em, raw);
   },
 
   async saveDraft(
@@ -305,10 +279,10 @@ export const repository = {
     expiresAt: Date,
   ): Promise<DraftRow> {
     const [rows] = await em.query(
-      `UPDATE eforms_draft SET data = $3, updated_at = $4, expires_at = $5 WHERE tenant_id = $1 AND id = $2 RETURNING ${DRAFT_COLUMNS}`,
+      `UPDATE eforms_draft SET data = $3, updated_at = $4, expires_at = $5 WHERE tenant_id = $1 AND id = $2 RETURNING ${draftColumns(em)}`,
       [tenantId, id, JSON.stringify(data), now, expiresAt],
     );
-    return dates(rows[0] as DraftRow, 'createdAt', 'updatedAt', 'expiresAt');
+    return drafts(em, rows)[0];
   },
 
   /** Deletes a draft with its unsubmitted files, except those in `keep` (about to be submitted). */
@@ -345,9 +319,9 @@ export const repository = {
       content: Buffer;
     },
   ): Promise<AttachmentInfo> {
-    const [row] = await em.query(
+    const raw = await em.query(
       `INSERT INTO eforms_attachment (tenant_id, draft_id, completion_submission_id, subject_party_id, field, file_name, content_type, size_bytes, sha256, content)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${ATTACHMENT_COLUMNS}`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${attachmentColumns(em)}`,
       [
         tenantId,
         a.draftId ?? null,
@@ -361,15 +335,16 @@ export const repository = {
         a.content,
       ],
     );
-    return row;
+    return attachments(em, raw)[0];
   },
 
   /** Files uploaded to answer a submission's completion request, not yet taken by a completion. */
   async completionUploads(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
-    return em.query(
-      `SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+    const raw = await em.query(
+      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL ORDER BY created_at`,
       [tenantId, submissionId],
     );
+    return attachments(em, raw);
   },
 
   /** The completion takes `ids` of its uploads into the submission and drops the rest; returns how many it took. */
@@ -387,17 +362,19 @@ export const repository = {
   },
 
   async draftAttachments(em: EntityManager, tenantId: string, draftId: string): Promise<AttachmentInfo[]> {
-    return em.query(
-      `SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+    const raw = await em.query(
+      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`,
       [tenantId, draftId],
     );
+    return attachments(em, raw);
   },
 
   async submissionAttachments(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
-    return em.query(`SELECT ${ATTACHMENT_COLUMNS} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`, [
-      tenantId,
-      submissionId,
-    ]);
+    const raw = await em.query(
+      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`,
+      [tenantId, submissionId],
+    );
+    return attachments(em, raw);
   },
 
   /** Attachments the citizen uploaded and has not submitted yet, by id. */
@@ -408,11 +385,12 @@ export const repository = {
     ids: string[],
   ): Promise<Array<AttachmentInfo & { draftId: string | null }>> {
     if (ids.length === 0) return [];
-    return em.query(
-      `SELECT ${ATTACHMENT_COLUMNS}, draft_id AS "draftId" FROM eforms_attachment
+    const raw = await em.query(
+      `SELECT ${selectColumns(em, AttachmentEntity, { only: [...ATTACHMENT, 'draftId'] })} FROM eforms_attachment
         WHERE tenant_id = $1 AND subject_party_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[]) ORDER BY created_at`,
       [tenantId, subjectPartyId, ids],
     );
+    return rowsOf(em, AttachmentEntity, raw, [...ATTACHMENT, 'draftId']);
   },
 
   /** Returns how many of the files it attached (a file another submission took meanwhile is not). */
@@ -431,18 +409,20 @@ export const repository = {
     subjectPartyId: string | null,
     key: string,
   ): Promise<SubmissionRow | undefined> {
-    const [row] = await em.query(
+    const raw = await em.query(
       subjectPartyId
-        ? `SELECT ${SUBMISSION_COLUMNS} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id = $2 AND idempotency_key = $3`
-        : `SELECT ${SUBMISSION_COLUMNS} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id IS NULL AND idempotency_key = $3 AND $2::uuid IS NULL`,
+        ? `SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id = $2 AND idempotency_key = $3`
+        : `SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id IS NULL AND idempotency_key = $3 AND $2::uuid IS NULL`,
       [tenantId, subjectPartyId, key],
     );
-    return row && submission(row);
+    return submissions(em, raw)[0];
   },
 
   async findSubmission(em: EntityManager, tenantId: string, id: string): Promise<SubmissionRow | undefined> {
-    const [row] = await em.query(`SELECT ${SUBMISSION_COLUMNS} FROM eforms_submission WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
-    return row && submission(row);
+    return submissions(
+      em,
+      await em.query(`SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND id = $2`, [tenantId, id]),
+    )[0];
   },
 
   /** A submission this transaction just wrote or read: it is there. */
@@ -532,10 +512,8 @@ export const repository = {
     unit: string,
     page: { status?: SubmissionStatus; after?: { at: string; id: string }; limit: number },
   ): Promise<Array<SubmissionRow & { cursorAt: string }>> {
-    const rows: Array<SubmissionRow & { cursorAt: string }> = await em.query(
-      `SELECT ${SUBMISSION_COLUMNS.split(', ')
-        .map((c) => `s.${c}`)
-        .join(', ')},
+    const rows: Array<RawRow & { cursorAt: string }> = await em.query(
+      `SELECT ${submissionColumns(em, 's')},
               to_char(s.submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
          FROM eforms_submission s
          JOIN eforms_form f ON f.tenant_id = s.tenant_id AND f.id = s.form_id
@@ -545,7 +523,7 @@ export const repository = {
         ORDER BY s.submitted_at DESC, s.id DESC LIMIT $6`,
       [tenantId, unit, page.status ?? null, page.after?.at ?? null, page.after?.id ?? null, page.limit],
     );
-    return rows.map((row) => ({ ...submission(row), cursorAt: row.cursorAt }));
+    return submissions(em, rows).map((row, i) => ({ ...row, cursorAt: rows[i].cursorAt }));
   },
 
   /**
@@ -558,8 +536,8 @@ export const repository = {
     tenantId: string,
     page: { status?: SubmissionStatus; registered?: boolean; after?: { at: string; id: string }; limit: number },
   ): Promise<Array<SubmissionRow & { cursorAt: string }>> {
-    const rows: Array<SubmissionRow & { cursorAt: string }> = await em.query(
-      `SELECT ${SUBMISSION_COLUMNS},
+    const rows: Array<RawRow & { cursorAt: string }> = await em.query(
+      `SELECT ${submissionColumns(em)},
               to_char(submitted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt"
          FROM eforms_submission
         WHERE tenant_id = $1
@@ -569,7 +547,7 @@ export const repository = {
         ORDER BY submitted_at, id LIMIT $6`,
       [tenantId, page.status ?? null, page.registered ?? null, page.after?.at ?? null, page.after?.id ?? null, page.limit],
     );
-    return rows.map((row) => ({ ...submission(row), cursorAt: row.cursorAt }));
+    return submissions(em, rows).map((row, i) => ({ ...row, cursorAt: rows[i].cursorAt }));
   },
 
   /** Records the case system's reference unless one is set; returns whether this call set it. */
@@ -594,11 +572,12 @@ export const repository = {
     submissionId: string,
     attachmentId: string,
   ): Promise<{ fileName: string; contentType: string; content: Buffer } | undefined> {
-    const [row]: Array<{ fileName: string; contentType: string; content: Buffer | Uint8Array }> = await em.query(
-      `SELECT file_name AS "fileName", content_type AS "contentType", content FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 AND id = $3`,
+    const only = ['fileName', 'contentType', 'content'] as const;
+    const raw = await em.query(
+      `SELECT ${selectColumns(em, AttachmentEntity, { only })} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 AND id = $3`,
       [tenantId, submissionId, attachmentId],
     );
-    return row && { ...row, content: Buffer.from(row.content) };
+    return rowOf(em, AttachmentEntity, raw, only);
   },
 
   /** The applicant's identity number, for the municipality's own case system (never in events or logs). */
@@ -650,11 +629,11 @@ export const repository = {
   },
 
   async findDecision(em: EntityManager, tenantId: string, submissionId: string): Promise<DecisionInfo | undefined> {
-    const [row] = await em.query(`SELECT ${DECISION_COLUMNS} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [
+    const raw = await em.query(`SELECT ${decisionColumns(em)} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [
       tenantId,
       submissionId,
     ]);
-    return row && decision(row);
+    return decisions(em, raw)[0];
   },
 
   /** A decision by its id, with the submission it decides. */
@@ -663,24 +642,11 @@ export const repository = {
     tenantId: string,
     id: string,
   ): Promise<{ decision: DecisionInfo; submissionId: string } | undefined> {
-    const [row] = await em.query(
-      `SELECT ${DECISION_COLUMNS}, submission_id AS "submissionId" FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
+    const raw = await em.query(
+      `SELECT ${selectColumns(em, DecisionEntity, { only: [...DECISION, 'submissionId'] })} FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
-    if (!row) return undefined;
-    const { submissionId, ...rest } = row as DecisionRow & { submissionId: string };
-    return { decision: decision(rest), submissionId };
+    const [decision] = decisions(em, raw);
+    return decision && { decision, submissionId: rowsOf(em, DecisionEntity, raw, ['submissionId'])[0].submissionId };
   },
 };
-
-// Dates as text (YYYY-MM-DD): a date column read into a JS Date would shift with the time zone.
-const DECISION_COLUMNS = `id, outcome, automated, reasons, legal_basis AS "legalBasis", decided_at AS "decidedAt", to_char(valid_from, 'YYYY-MM-DD') AS "validFrom", to_char(valid_to, 'YYYY-MM-DD') AS "validTo"`;
-type DecisionRow = Omit<DecisionInfo, 'documentUrl'>;
-
-function decision(row: DecisionRow): DecisionInfo {
-  return { ...dates(row, 'decidedAt'), documentUrl: decisionDocumentPath(row.id) };
-}
-
-function submission(row: SubmissionRow): SubmissionRow {
-  return dates(row, 'submittedAt', 'updatedAt', 'completionRequestedAt', 'registeredAt');
-}

@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { FormDefinition } from '../definition';
 import { FormEntity } from './form.entity';
 
 export type FormVersionStatus = 'draft' | 'published' | 'retired';
@@ -42,7 +43,7 @@ export class FormVersionEntity {
 
   /** The checked definition: texts, steps, data schema, logic, attachment and decision rules. */
   @Column({ type: 'jsonb' })
-  definition!: Record<string, unknown>;
+  definition!: FormDefinition;
 
   /** Provenance: the template version (eforms_template.id) this version was copied from. */
   @Column({ name: 'template_id', type: 'uuid', nullable: true })

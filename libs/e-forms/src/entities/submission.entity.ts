@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { SubmissionStatus } from '../receipt';
 import { FormVersionEntity } from './form-version.entity';
 
 /**
@@ -58,7 +59,7 @@ export class SubmissionEntity {
   payloadHash!: string;
 
   @Column({ type: 'varchar', length: 32 })
-  status!: string;
+  status!: SubmissionStatus;
 
   @Column({ name: 'submitted_at', type: 'timestamptz' })
   submittedAt!: Date;

@@ -1,5 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { TenantEntity } from '@kommuna/platform-persistence';
+import type { FormDefinition } from '../definition';
 
 /**
  * A form version a municipality has published for every member to adopt. A deliberate
@@ -35,7 +36,7 @@ export class TemplateEntity {
   changelog!: string;
 
   @Column({ type: 'jsonb' })
-  definition!: Record<string, unknown>;
+  definition!: FormDefinition;
 
   @Column({ name: 'published_at', type: 'timestamptz', default: () => 'now()' })
   publishedAt!: Date;
