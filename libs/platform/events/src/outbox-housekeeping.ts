@@ -50,10 +50,14 @@ export class OutboxHousekeeping {
           async (em) =>
             returnedRows(
               await em.query(
-                `DELETE FROM outbox_event WHERE tenant_id = $1 AND id IN (
-                 SELECT id FROM outbox_event WHERE tenant_id = $1 AND published_at IS NOT NULL AND occurred_at < $2
-                  ORDER BY occurred_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-               RETURNING id`,
+                // The chunk in a MATERIALIZED CTE, chosen once (as LeaseQueue's claim): as `id IN
+                // (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)` the planner may rescan it for each row
+                // and delete more than a chunk in one transaction.
+                `WITH old AS MATERIALIZED (
+                   SELECT id FROM outbox_event WHERE tenant_id = $1 AND published_at IS NOT NULL AND occurred_at < $2
+                    ORDER BY occurred_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                 DELETE FROM outbox_event o USING old WHERE o.tenant_id = $1 AND o.id = old.id
+                 RETURNING o.id`,
                 [tenantId, cutoff, this.chunkSize],
               ),
             ).length,
