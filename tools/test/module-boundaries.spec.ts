@@ -94,4 +94,21 @@ describe('module boundaries', () => {
     );
     expect(messages).toEqual([expect.stringMatching(/relative or absolute path/)]);
   });
+
+  it('lets only the OIDC client library import openid-client, and only platform-auth keycloak-connect', async () => {
+    const restricted = async (file: string, code: string) => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+      return result.messages.filter((m) => m.fatal || m.ruleId === 'no-restricted-imports').map((m) => m.message);
+    };
+    const openid = `import * as client from 'openid-client';\nexport const c = client;\n`;
+    const keycloak = `import KeycloakConnect from 'keycloak-connect';\nexport const k = KeycloakConnect;\n`;
+    const onlyOidcClient = [expect.stringMatching(/@kommuna\/platform-oidc-client/)];
+    const onlyAuth = [expect.stringMatching(/Only libs\/platform\/auth/)];
+    expect(await restricted('apps/web/src/main.ts', openid)).toEqual(onlyOidcClient);
+    expect(await restricted('libs/platform/auth/src/index.ts', openid)).toEqual(onlyOidcClient);
+    expect(await restricted('libs/platform/oidc-client/src/index.ts', openid)).toEqual([]);
+    expect(await restricted('libs/platform/oidc-client/src/index.ts', keycloak)).toEqual(onlyAuth);
+    expect(await restricted('libs/platform/auth/src/index.ts', keycloak)).toEqual([]);
+    expect(await restricted('apps/portal/src/main.ts', keycloak)).toEqual(onlyAuth);
+  });
 });
