@@ -460,6 +460,25 @@ describe('webhooks', () => {
     await as(harnosand, () => subscriptions.delete(subscription.id, 'admin'));
   });
 
+  it('still replays events published before the event log existed, from the outbox while it keeps them', async () => {
+    const from = new Date(Date.now() - 1000);
+    const [older, logged] = await emitMany(harnosand, 2, EVENT_TYPES.formCompletionRequested);
+    await publish();
+    const to = new Date(Date.now() + 1000);
+    // As an event published before the log's migration: in the outbox only.
+    await as(harnosand, () =>
+      db().transaction((em) => em.query(`DELETE FROM webhook_event WHERE tenant_id = $1 AND id = $2`, [harnosand.id, older])),
+    );
+    const hook = await receiver();
+    const { subscription } = await as(harnosand, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+    expect(await as(harnosand, () => subscriptions.replay(subscription.id, from, to, 'admin'))).toBe(2);
+    await worker().drain();
+    const events = hook.received.map((r) => HTTP.toEvent({ headers: r.headers, body: r.body }) as CloudEvent<unknown>);
+    expect(events.map((e) => e.id).sort()).toEqual([older, logged].sort());
+    expect(events.every((e) => e.type === COMPLETION && e[TENANT_EXTENSION] === 'harnosand' && e.validate())).toBe(true);
+    await as(harnosand, () => subscriptions.delete(subscription.id, 'admin'));
+  });
+
   it('audits every change with its actor and what changed, never the secret; a refused change leaves no entry', async () => {
     const audit = new AuditLog(db());
     const hook = await receiver();
