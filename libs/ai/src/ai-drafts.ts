@@ -158,7 +158,7 @@ const toDraft = (r: DraftRow): AiDraft => ({
   createdAt: new Date(r.created_at),
 });
 
-const MEDIA_TYPES = { WAV: 'audio/wav', 'Ogg Opus': 'audio/ogg', MP3: 'audio/mpeg' } as const;
+const MEDIA_TYPES = { WAV: 'audio/wav', 'Ogg Opus': 'audio/ogg', MP3: 'audio/mpeg', 'WebM Opus': 'audio/webm' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_FINAL_TEXT = 50_000;
 
@@ -233,7 +233,7 @@ export class AiDrafts {
   }
 
   /**
-   * A draft journal note from a call's recording (WAV, Ogg Opus or MP3): decoded to 16 kHz mono,
+   * A draft journal note from a call's recording (WAV, Ogg Opus, WebM Opus or MP3): decoded to 16 kHz mono,
    * its speech found by voice activity detection and cut at pauses (long silences are not sent),
    * each stretch transcribed in Swedish by a transcription model cleared for the case's class,
    * merged under ### m:ss headings (the time in the recording),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AudioRejectedError, decodeSpeechAudio, encodeWav, parseWav, SPEECH_SAMPLE_RATE, speechWav } from './index';
+import { AudioRejectedError, decodeSpeechAudio, encodeWav, parseWav, SPEECH_SAMPLE_RATE, speechChunks, speechWav } from './index';
 import { rms, syntheticWav } from './testing/synthetic-audio';
 
 /** Sign changes per second in [start, end): twice the frequency of a pure tone. */
@@ -73,8 +73,24 @@ describe('recordings decoded to 16 kHz mono for transcription', () => {
     }
   });
 
+  it("decodes a browser's WebM Opus recording (Chromium's MediaRecorder: tone, 3 s of silence, tone)", async () => {
+    const audio = await decode(fixture('tone-long-pause-tone.webm'));
+    expect(audio.source).toBe('WebM Opus');
+    expect(audio.durationSeconds).toBeGreaterThan(5);
+    expect(audio.durationSeconds).toBeLessThan(6.5);
+    const at = (from: number, to: number) => [Math.round(from * 16000), Math.round(to * 16000)] as const;
+    // Gain 0.4 of a full-scale sine: an RMS of ≈ 0.28 in the tones, nothing in the pause.
+    expect(rms(audio.samples, ...at(0.3, 0.7))).toBeCloseTo(0.28, 1);
+    expect(rms(audio.samples, ...at(1.5, 3.5))).toBeLessThan(0.01);
+    expect(rms(audio.samples, ...at(4.3, 4.7))).toBeCloseTo(0.28, 1);
+    expect(Math.abs(zeroCrossingsPerSecond(audio.samples, ...at(0.3, 0.7)) - 880)).toBeLessThan(15);
+    // The pause is long enough to be skipped: two stretches of speech are sent, not one.
+    expect(speechChunks(audio, { maxChunkSeconds: 300, skipSilenceSeconds: 2 }).chunks).toHaveLength(2);
+  });
+
   it.each([
     ['an empty file', Buffer.alloc(0), /empty/],
+    ['a WebM file cut off in its header', fixture('tone-long-pause-tone.webm').subarray(0, 60), /WebM/],
     ['text', Buffer.from('this is not a recording at all'), /not a recording/],
     ['WebM', Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0, 0, 0, 0, 0, 0, 0, 0]), /WebM/],
     ['M4A', Buffer.concat([Buffer.from([0, 0, 0, 32]), Buffer.from('ftypM4A '), Buffer.alloc(8)]), /M4A/],

@@ -1,5 +1,6 @@
 import { AudioRejectedError } from './errors';
 import { encodeWav, parseWav, WavAudio } from './wav';
+import { demuxWebmOpus } from './webm';
 
 /** The form transcription models are fed (Whisper and KB-Whisper work at 16 kHz mono). */
 export const SPEECH_SAMPLE_RATE = 16000;
@@ -7,7 +8,7 @@ export const SPEECH_SAMPLE_RATE = 16000;
 /** A recording decoded to 16 kHz mono 16-bit samples, whatever it came as. */
 export interface SpeechAudio {
   /** The container and codec it came in, for the audit trail and errors. */
-  source: 'WAV' | 'Ogg Opus' | 'MP3';
+  source: 'WAV' | 'Ogg Opus' | 'MP3' | 'WebM Opus';
   samples: Int16Array;
   durationSeconds: number;
 }
@@ -204,24 +205,49 @@ async function decodeStreaming(
   }
 }
 
+/**
+ * A browser's recording (WebM with Opus): the frames taken out of the container, decoded a batch
+ * at a time so the decoded form is never held at full rate.
+ */
+async function decodeWebmOpus(file: Buffer, maxSeconds: number): Promise<SpeechAudio> {
+  const { channels, preSkip, frames } = demuxWebmOpus(file);
+  const { OpusDecoder } = await import('opus-decoder');
+  const decoder = new OpusDecoder({ channels, preSkip, streamCount: 1, coupledStreamCount: channels > 1 ? 1 : 0 });
+  const builder = new SpeechAudioBuilder('WebM Opus', maxSeconds);
+  let errors = 0;
+  await decoder.ready;
+  try {
+    for (let at = 0; at < frames.length; at += 250) {
+      const block = decoder.decodeFrames(frames.slice(at, at + 250));
+      errors += block.errors.length;
+      builder.push(block.channelData, block.sampleRate, block.samplesDecoded);
+    }
+  } finally {
+    decoder.free();
+  }
+  try {
+    return builder.finish();
+  } catch (error) {
+    if (error instanceof AudioRejectedError && errors > 0)
+      throw new AudioRejectedError('The WebM Opus recording is damaged: no sound could be decoded');
+    throw error;
+  }
+}
+
 /** Recognised by their first bytes; the ones without a decoder are refused with the reason. */
+const isWebm = (b: Buffer) => b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3;
 const isOgg = (b: Buffer) => b.length >= 4 && b.subarray(0, 4).toString('latin1') === 'OggS';
 const isMp3 = (b: Buffer) => b.length >= 3 && (b.subarray(0, 3).toString('latin1') === 'ID3' || (b[0] === 0xff && (b[1] & 0xe6) === 0xe2));
 const UNSUPPORTED: Array<[string, (b: Buffer) => boolean, string]> = [
   [
-    'WebM',
-    (b) => b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3,
-    'a browser recording in WebM cannot be transcribed yet: record Ogg Opus or WAV',
-  ],
-  [
     'MP4/M4A',
     (b) => b.length >= 8 && b.subarray(4, 8).toString('latin1') === 'ftyp',
-    'M4A/MP4 (AAC) recordings cannot be transcribed yet: upload WAV, Ogg Opus or MP3',
+    'M4A/MP4 (AAC) recordings cannot be transcribed yet: upload WAV, Ogg Opus, WebM Opus or MP3',
   ],
   [
     'FLAC',
     (b) => b.length >= 4 && b.subarray(0, 4).toString('latin1') === 'fLaC',
-    'FLAC recordings cannot be transcribed yet: upload WAV, Ogg Opus or MP3',
+    'FLAC recordings cannot be transcribed yet: upload WAV, Ogg Opus, WebM Opus or MP3',
   ],
 ];
 
@@ -238,6 +264,7 @@ export async function decodeSpeechAudio(file: Buffer, options: { maxSeconds: num
     const { OggOpusDecoder } = await import('ogg-opus-decoder');
     return decodeStreaming('Ogg Opus', file, options.maxSeconds, new OggOpusDecoder());
   }
+  if (isWebm(file)) return decodeWebmOpus(file, options.maxSeconds);
   if (isMp3(file)) {
     const { MPEGDecoder } = await import('mpg123-decoder');
     return decodeStreaming('MP3', file, options.maxSeconds, new MPEGDecoder());
@@ -245,6 +272,6 @@ export async function decodeSpeechAudio(file: Buffer, options: { maxSeconds: num
   const other = UNSUPPORTED.find(([, test]) => test(file));
   if (other) throw new AudioRejectedError(other[2]);
   if (file.length < 12 || file.subarray(0, 4).toString('latin1') !== 'RIFF')
-    throw new AudioRejectedError('The file is not a recording this platform can read: upload WAV, Ogg Opus or MP3');
+    throw new AudioRejectedError('The file is not a recording this platform can read: upload WAV, Ogg Opus, WebM Opus or MP3');
   return decodeWav(file, options.maxSeconds);
 }

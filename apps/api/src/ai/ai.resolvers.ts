@@ -88,12 +88,12 @@ export class AiDraftsResolver {
   @Allow('case_worker')
   @Mutation(() => AiDraft, {
     description:
-      'A draft journal note from a call recording (WAV, Ogg Opus or MP3, base64, under the 1 MiB body limit; larger ones: POST /ai/cases/{caseId}/call-notes) in a case of my unit; the recording is deleted once the note is reviewed. A recording over 5 minutes is transcribed by the worker: the answer is then a PENDING draft that fills (DRAFT) or fails (FAILED) later',
+      'A draft journal note from a call recording (WAV, Ogg Opus, WebM Opus or MP3, base64, under the 1 MiB body limit; larger ones: POST /ai/cases/{caseId}/call-notes) in a case of my unit; the recording is deleted once the note is reviewed. A recording over 5 minutes is transcribed by the worker: the answer is then a PENDING draft that fills (DRAFT) or fails (FAILED) later',
   })
   async draftCallNote(
     @CurrentPrincipal() principal: Principal,
     @Args('caseId', { type: () => ID, description: 'A case of my unit' }) caseId: string,
-    @Args('audioBase64', { description: 'The recording (WAV, Ogg Opus or MP3), base64' }) audioBase64: string,
+    @Args('audioBase64', { description: 'The recording (WAV, Ogg Opus, WebM Opus or MP3), base64' }) audioBase64: string,
     @Args('purpose', {
       type: () => String,
       nullable: true,

@@ -10,7 +10,7 @@ const RECORDING_STREAM = Symbol('recordingStream');
 type RecordingRequest = FastifyRequest & { [RECORDING_STREAM]?: Readable };
 
 /** Content types of a recording upload: the body is the file itself. */
-// WebM and M4A are taken too, so their uploader hears the decoder's reason (not yet decodable) rather than a content-type refusal.
+// M4A is taken too, so its uploader hears the decoder's reason (AAC is not decodable yet) rather than a content-type refusal.
 export const RECORDING_CONTENT_TYPES = [
   'audio/wav',
   'audio/x-wav',
@@ -88,7 +88,7 @@ export function readLimited(stream: Readable, limit: number, declaredLength?: nu
 }
 
 /**
- * Call recordings uploaded as files (WAV, Ogg Opus, MP3; up to the drafts' limit, 50 MB by
+ * Call recordings uploaded as files (WAV, Ogg Opus, WebM Opus, MP3; up to the drafts' limit, 50 MB by
  * default): the body is the recording, the answer the draft note. The GraphQL mutation
  * draftCallNote takes base64 and so only recordings under the api's 1 MiB body limit.
  */
