@@ -16,6 +16,11 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 const empty = (v: unknown) => (v === '' || v === null ? undefined : v);
 const text = (max: number) => z.string().trim().min(1, 'is empty').max(max, `is longer than ${max} characters`);
+/** Zod runs a refinement even after its regex failed: anything may come here. */
+const isCalendarDay = (v: string) => {
+  const date = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(v);
+};
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a date (YYYY-MM-DD)')
@@ -24,13 +29,16 @@ const day = z
     'is not a calendar date',
   );
 const optionalDay = z.preprocess(empty, day.optional());
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const instant = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})$/,
-    'is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)',
-  )
-  .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a valid time');
+  .regex(INSTANT, 'is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')
+  // Date.parse takes 30 February as 2 March; PostgreSQL (and the server's own check, raw-csv.ts) refuses it.
+  // Judged only in the right format (zod runs a refinement after its regex failed, too).
+  .refine(
+    (v) => !INSTANT.test(v) || (!Number.isNaN(Date.parse(v)) && isCalendarDay(v.slice(0, 10)) && !v.startsWith('24', 11)),
+    'is not a valid time',
+  );
 const wholeNumber = (min: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),

@@ -197,6 +197,99 @@ describe('home care: importing files as streams', () => {
     ]);
   });
 
+  it("names every field's fault of a visits CSV with its line, in the schema's words (parsed by the server on PostgreSQL)", async () => {
+    const ok = visitRow('F-1', 'HT-NORR', 'K-1', 'personal_care', 3, '08:00', 30);
+    const with_ = (id: string, changes: Record<number, string>) =>
+      visitRow(id, 'HT-NORR', 'K-1', 'personal_care', 3, '08:00', 30).map((v, i) => changes[i] ?? v);
+    const before = await count('home_care_visit');
+    const error = await refusedFile(world, {
+      kind: 'visits',
+      fileName: 'fields.csv',
+      content: csv(VISITS_HEADER, [
+        ok,
+        with_('F-2', { 0: '22a1' }),
+        with_('', {}),
+        with_('F-4', { 2: 'P'.repeat(65) }),
+        with_('F-5', { 4: 'cleaning' }),
+        with_('F-6', { 5: '2025-03-04 08:00' }),
+        with_('F-7', { 6: '2025-13-01T08:00:00+01:00' }),
+        with_('F-8', { 5: '2025-02-30T08:00:00+01:00', 7: ' ' }),
+        with_('F-9', { 8: 'phone' }),
+        with_('F-10', { 9: '-5' }),
+        with_('F-11', { 9: '1.5' }),
+        with_('F-12', { 3: '191212121212' }),
+        with_('F-13', { 0: '2262' }),
+        // Trimmed as csv-parse trims: spaces around a field are not part of it.
+        with_(' F-14 ', { 9: ' 30 ' }),
+      ]),
+    });
+    expect(error.details.problems).toEqual(
+      [
+        [3, 'municipality is not a kommunkod (four digits)'],
+        [4, 'visit is empty'],
+        [5, 'provider is longer than 64 characters'],
+        [6, 'service_type is not one of personal_care, service, escort, relief'],
+        [7, 'started_at is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)'],
+        [8, 'stopped_at is not a valid time'],
+        [9, 'started_at is not a valid time; staff is empty'],
+        [10, 'verification is not one of tag, manual'],
+        [11, 'billed_minutes is below 0'],
+        [12, 'billed_minutes is not a whole number'],
+        [13, "resident looks like a personnummer: use the case system's client id"],
+        [14, 'municipality 2262 is not Sundsvalls kommun (2281)'],
+      ].map(([line, reason]) => ({ file: 'fields.csv', line, reason })),
+    );
+    expect(error.details.total).toBe(12);
+    expect(JSON.stringify(error)).not.toContain('191212121212');
+    expect(await count('home_care_visit')).toBe(before);
+    // The good rows alone go in, trimmed; blank lines at the end of the file are no records.
+    const [good] = await importFiles(world, [
+      { kind: 'visits', fileName: 'fields-good.csv', content: csv(VISITS_HEADER, [ok, with_(' F-14 ', { 9: ' 30 ' })]) + '\n\r\n' },
+    ]);
+    expect(good.rows).toBe(2);
+    expect(
+      await queryIn(
+        db(),
+        world.sundsvall,
+        `SELECT external_id, billed_minutes, source_line FROM home_care_visit WHERE import_id = $1 ORDER BY source_line`,
+        [good.importId],
+      ),
+    ).toEqual([
+      { external_id: 'F-1', billed_minutes: null, source_line: 2 },
+      { external_id: 'F-14', billed_minutes: 30, source_line: 3 },
+    ]);
+  });
+
+  it("names a CSV header's unknown and missing columns, and the first line no CSV reader can read", async () => {
+    const header = await refusedFile(world, {
+      kind: 'visits',
+      fileName: 'header.csv',
+      content: csv(VISITS_HEADER.replace('staff', 'comment').replace(';billed_minutes', ''), [['2281', 'H-1']]),
+    });
+    expect(header.details.problems).toEqual([
+      {
+        file: 'header.csv',
+        line: 1,
+        reason:
+          'the header has unknown column comment; missing column staff (a visits file has municipality, visit, provider, resident, service_type, started_at, stopped_at, staff, verification, billed_minutes)',
+      },
+    ]);
+    // billed_minutes may be left out; a line with a field too many cannot be read.
+    const ok = visitRow('R-1', 'HT-NORR', 'K-1', 'personal_care', 4, '08:00', 30).slice(0, 9);
+    const unreadable = await refusedFile(world, {
+      kind: 'visits',
+      fileName: 'ragged.csv',
+      content: csv(VISITS_HEADER.replace(';billed_minutes', ''), [ok, [...ok.slice(0, 8), 'tag;extra'], ok]),
+    });
+    expect(unreadable.details.problems).toEqual([
+      { file: 'ragged.csv', line: 3, reason: expect.stringMatching(/^unreadable CSV \(.+\)$/) },
+    ]);
+    const [withoutBilled] = await importFiles(world, [
+      { kind: 'visits', fileName: 'no-billed.csv', content: csv(VISITS_HEADER.replace(';billed_minutes', ''), [ok]) },
+    ]);
+    expect(withoutBilled.rows).toBe(1);
+  });
+
   it('names a provider whose rows disagree, and a rate given twice', async () => {
     const error = await refusedFile(world, {
       kind: 'providers',

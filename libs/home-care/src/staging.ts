@@ -28,14 +28,25 @@ export interface StagingSink {
 }
 
 export async function createStaging(em: EntityManager, columns: readonly StagingColumn[]): Promise<StagingSink> {
-  const all: StagingColumn[] = [['line', 'int'], ...columns];
-  await em.query(`CREATE TEMP TABLE ${STAGING_TABLE} (${all.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
-  // The transaction's own connection (connect() hands back the one it holds).
-  const connection: unknown = await em.queryRunner?.connect();
-  return isNodePgClient(connection) ? copySink(connection, all) : batchSink(em, all);
+  const all = await createStagingTable(em, columns);
+  const connection = await nodePgClientOf(em);
+  return connection ? copySink(connection, all) : batchSink(em, all);
 }
 
-interface NodePgClient {
+/** Creates the staging table (a line, then the columns) and returns its columns. */
+export async function createStagingTable(em: EntityManager, columns: readonly StagingColumn[]): Promise<StagingColumn[]> {
+  const all: StagingColumn[] = [['line', 'int'], ...columns];
+  await em.query(`CREATE TEMP TABLE ${STAGING_TABLE} (${all.map(([n, t]) => `${n} ${t}`).join(', ')}) ON COMMIT DROP`);
+  return all;
+}
+
+/** The transaction's node-pg client on a PostgreSQL server (connect() hands back the one it holds); undefined on PGlite. */
+export async function nodePgClientOf(em: EntityManager): Promise<NodePgClient | undefined> {
+  const connection: unknown = await em.queryRunner?.connect();
+  return isNodePgClient(connection) ? connection : undefined;
+}
+
+export interface NodePgClient {
   query(stream: Writable): Writable;
   connectionParameters: unknown;
 }

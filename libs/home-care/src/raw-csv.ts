@@ -1,0 +1,220 @@
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { EntityManager } from 'typeorm';
+import { ImportKind, ROW_SCHEMAS } from './import-rows';
+import { SERVICE_TYPES, VERIFICATION_METHODS } from './service-types';
+import { NodePgClient, STAGING_TABLE } from './staging';
+
+/** A CSV file's header line, read off the front of its stream, and the whole stream again (header included). */
+export interface CsvHead {
+  /** The header's column names, trimmed and in lower case. */
+  columns: string[];
+  delimiter: ';' | ',';
+  content: Readable;
+}
+
+/**
+ * Reads a CSV stream until its header line is whole (the separator is decided by it: Swedish
+ * spreadsheets write ';'), then hands back the names and a stream of every byte read and unread.
+ */
+export async function readCsvHead(source: Readable): Promise<CsvHead> {
+  const chunks = source[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let next = await chunks.next();
+  while (!next.done) {
+    head.push(Buffer.isBuffer(next.value) ? next.value : Buffer.from(String(next.value), 'utf8'));
+    if (head[head.length - 1].includes(0x0a)) break;
+    next = await chunks.next();
+  }
+  const headerLine = Buffer.concat(head)
+    .toString('utf8')
+    .split('\n', 1)[0]
+    .replace(/^\uFEFF/, '');
+  const delimiter = headerLine.includes(';') ? ';' : ',';
+  const content = Readable.from(
+    (async function* () {
+      yield* head;
+      if (next.done) return;
+      for (let more = await chunks.next(); !more.done; more = await chunks.next()) yield more.value as Buffer;
+    })(),
+  );
+  // A name in quotes is the same name.
+  const columns = headerLine.split(delimiter).map((c) =>
+    c
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim()
+      .toLowerCase(),
+  );
+  return { columns, delimiter, content };
+}
+
+/** What is wrong with a CSV header for a kind of file (unknown, missing or repeated columns), or undefined. */
+export function csvHeaderProblem(kind: ImportKind, columns: readonly string[]): string | undefined {
+  const shape = ROW_SCHEMAS[kind].shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+  const known = Object.keys(shape);
+  const unknown = columns.filter((c) => !known.includes(c));
+  const repeated = columns.filter((c, i) => columns.indexOf(c) !== i);
+  // A column the schema accepts as absent may be left out (visits' billed_minutes).
+  const missing = known.filter((k) => !columns.includes(k) && !shape[k].safeParse(undefined).success);
+  const faults = [
+    unknown.length ? `unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => c || '(empty)').join(', ')}` : '',
+    missing.length ? `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : '',
+    repeated.length ? `column${repeated.length > 1 ? 's' : ''} ${[...new Set(repeated)].join(', ')} twice` : '',
+  ].filter(Boolean);
+  return faults.length ? `the header has ${faults.join('; ')} (a ${kind} file has ${known.join(', ')})` : undefined;
+}
+
+/** The kinds whose CSV files PostgreSQL reads itself (the field checks below are theirs). */
+export const RAW_CSV_KINDS: readonly ImportKind[] = ['visits'];
+
+const RAW_TABLE = 'home_care_raw';
+
+/** A field's check in SQL, mirroring its zod schema in import-rows.ts (the same words). */
+type FieldRule =
+  | { kind: 'kommunkod' }
+  | { kind: 'text'; max: number; resident?: true }
+  | { kind: 'enum'; values: readonly string[] }
+  | { kind: 'instant' }
+  | { kind: 'whole'; min: number; optional: true };
+
+const VISIT_FIELDS: ReadonlyArray<readonly [name: string, rule: FieldRule]> = [
+  ['municipality', { kind: 'kommunkod' }],
+  ['visit', { kind: 'text', max: 100 }],
+  ['provider', { kind: 'text', max: 64 }],
+  ['resident', { kind: 'text', max: 64, resident: true }],
+  ['service_type', { kind: 'enum', values: SERVICE_TYPES }],
+  ['started_at', { kind: 'instant' }],
+  ['stopped_at', { kind: 'instant' }],
+  ['staff', { kind: 'text', max: 64 }],
+  ['verification', { kind: 'enum', values: VERIFICATION_METHODS }],
+  ['billed_minutes', { kind: 'whole', min: 0, optional: true }],
+];
+
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+/** Only ASCII digits ([0-9], not \d: PostgreSQL's \d takes other scripts' digits, which no cast reads). */
+const INSTANT_FORMAT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$';
+/** What PostgreSQL's timestamptz reads without an error: the fields in range (the day against its month below). */
+const INSTANT_VALID =
+  '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(\\.[0-9]+)?(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$';
+
+/** The reason a field fails its rule, or NULL; `v` is the trimmed field, NULL when empty. CASE keeps every cast behind its check. */
+function fieldReason(name: string, rule: FieldRule): string {
+  const v = name;
+  const say = (words: string) => literal(`${name} ${words}`);
+  switch (rule.kind) {
+    case 'kommunkod':
+      return `CASE WHEN ${v} IS NULL OR ${v} !~ '^[0-9]{4}$' THEN ${say('is not a kommunkod (four digits)')} END`;
+    case 'text':
+      return `CASE WHEN ${v} IS NULL THEN ${say('is empty')} WHEN char_length(${v}) > ${rule.max} THEN ${say(`is longer than ${rule.max} characters`)}${
+        rule.resident
+          ? ` WHEN ${v} ~ '^([0-9]{2})?[0-9]{6}[-+]?[0-9]{4}$' THEN ${say("looks like a personnummer: use the case system's client id")}`
+          : ''
+      } END`;
+    case 'enum':
+      return `CASE WHEN ${v} IS NULL OR ${v} NOT IN (${rule.values.map(literal).join(', ')}) THEN ${say(`is not one of ${rule.values.join(', ')}`)} END`;
+    case 'instant': {
+      const year = `substr(${v}, 1, 4)::int`;
+      const month = `substr(${v}, 6, 2)::int`;
+      const lastDay = `CASE WHEN ${month} IN (4, 6, 9, 11) THEN 30 WHEN ${month} <> 2 THEN 31
+        WHEN ${year} % 4 = 0 AND (${year} % 100 <> 0 OR ${year} % 400 = 0) THEN 29 ELSE 28 END`;
+      return `CASE WHEN ${v} IS NULL OR ${v} !~ '${INSTANT_FORMAT}' THEN ${say('is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')}
+        WHEN ${v} !~ '${INSTANT_VALID}' THEN ${say('is not a valid time')}
+        WHEN substr(${v}, 9, 2)::int > 28 AND substr(${v}, 9, 2)::int > ${lastDay} THEN ${say('is not a valid time')} END`;
+    }
+    case 'whole':
+      return `CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} ~ '^-[0-9]+$' THEN ${say(`is below ${rule.min}`)}
+        WHEN ${v} !~ '^[0-9]{1,9}$' THEN ${say('is not a whole number')} END`;
+  }
+}
+
+/**
+ * The raw rows with their fields trimmed (an empty field is NULL) and the reason each fails, if
+ * any: its fields' faults in the schema's order, else a municipality that is not this one.
+ */
+function checkedVisits(kommunkod: string, municipalityName: string): string {
+  const fields = VISIT_FIELDS.map(([name]) => `nullif(btrim(${name}, E' \\t'), '') AS ${name}`).join(', ');
+  return `SELECT r.*, coalesce(
+      nullif(concat_ws('; ', ${VISIT_FIELDS.map(([name, rule]) => fieldReason(name, rule)).join(',\n')}), ''),
+      CASE WHEN municipality <> ${literal(kommunkod)} THEN 'municipality ' || municipality || ' is not ' || ${literal(municipalityName)} END) AS reason
+    FROM (SELECT line, ${fields} FROM ${RAW_TABLE} OFFSET 0) r`;
+}
+
+/** A CSV file PostgreSQL could not read (COPY stops at the first): its line and the server's words. */
+export class UnreadableCsvError extends Error {
+  constructor(
+    readonly line: number,
+    reason: string,
+  ) {
+    super(`unreadable CSV (${reason})`);
+  }
+}
+
+/**
+ * Loads a visits CSV into the staging table with PostgreSQL parsing it: the file's bytes stream
+ * through `COPY … FROM STDIN (FORMAT csv, HEADER true)` into a temporary table of text columns,
+ * numbered as they arrive (the header is line 1, so a record's number is its line unless a quoted
+ * field spans lines: then it is the record's number + 1); the fields are checked in SQL; the rows
+ * without a fault are cast into the staging table. Returns the records read and the SQL selecting
+ * the faulty ones (line, reason) for the importer's list of problems, or null when there are none.
+ */
+export async function stageRawVisits(
+  em: EntityManager,
+  client: NodePgClient,
+  head: CsvHead,
+  municipality: { kommunkod: string; name: string },
+): Promise<{ records: number; faults: string | null }> {
+  await em.query(
+    `CREATE TEMP TABLE ${RAW_TABLE} (line int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${VISIT_FIELDS.map(([n]) => `${n} text`).join(', ')}) ON COMMIT DROP`,
+  );
+  const copy = client.query(
+    copyFrom(
+      `COPY ${RAW_TABLE} (${head.columns.join(', ')}) FROM STDIN (FORMAT csv, HEADER true, DELIMITER ${literal(head.delimiter)}, ENCODING 'UTF8')`,
+    ),
+  ) as Writable & { rowCount: number };
+  try {
+    await pipeline(head.content, withoutTrailingBlankLines(), copy);
+  } catch (error) {
+    const where = (error as { where?: string }).where;
+    const line = where && /^COPY [a-z_]+, line (\d+)/.exec(where);
+    // The server's message names the fault (never the row: the context that quotes it is left out).
+    if (line) throw new UnreadableCsvError(Number(line[1]), (error as Error).message);
+    throw error;
+  }
+  const { kommunkod, name } = municipality;
+  const checked = checkedVisits(kommunkod, `${name} (${kommunkod})`);
+  await em.query(
+    `INSERT INTO ${STAGING_TABLE} (line, external_id, provider, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes)
+     SELECT line, visit, provider, resident, service_type, started_at::timestamptz, stopped_at::timestamptz, staff, verification, billed_minutes::int
+       FROM (${checked}) c WHERE reason IS NULL`,
+  );
+  const [{ staged }] = await em.query(`SELECT count(*)::int AS staged FROM ${STAGING_TABLE}`);
+  const records = copy.rowCount;
+  return { records, faults: staged < records ? `SELECT line, reason FROM (${checked}) c WHERE reason IS NOT NULL` : null };
+}
+
+/** Blank lines at the file's end (COPY would read each as a record of one empty field); the last line break is kept. */
+function withoutTrailingBlankLines() {
+  let held: Buffer[] = [];
+  return async function* (source: AsyncIterable<Buffer | string>) {
+    for await (const piece of source) {
+      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece, 'utf8');
+      let end = chunk.length;
+      while (end > 0 && (chunk[end - 1] === 0x0a || chunk[end - 1] === 0x0d)) end--;
+      if (end === 0) {
+        held.push(chunk);
+        continue;
+      }
+      if (held.length) yield Buffer.concat(held);
+      held = [];
+      yield chunk.subarray(0, end);
+      if (end < chunk.length) held.push(chunk.subarray(end));
+    }
+    if (held.length) {
+      const tail = Buffer.concat(held).toString('latin1');
+      yield Buffer.from(tail.startsWith('\r\n') ? '\r\n' : '\n');
+    }
+  };
+}
