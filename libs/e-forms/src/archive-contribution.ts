@@ -6,9 +6,11 @@ import type {
   CaseArchiveContributor,
   CaseContribution,
 } from '@kommuna/platform-archive-export';
-import type { TenantDirectory } from '@kommuna/platform-persistence';
+import { rowOf, rowsOf, selectColumns, type TenantDirectory } from '@kommuna/platform-persistence';
 import type { LegalBasis } from '@kommuna/shared-service-contracts';
 import { renderDecisionPdf } from './decision-pdf';
+import { DecisionEntity } from './entities/decision.entity';
+import { SubmissionEntity } from './entities/submission.entity';
 import { renderReceiptPdf } from './receipt-pdf';
 import { repository } from './repository';
 import { decisionDocumentContent, formAndVersionOf, loadReceipt, tenantById } from './services/shared';
@@ -27,9 +29,11 @@ export class EFormsArchiveContributor implements CaseArchiveContributor {
   constructor(private readonly tenants: TenantDirectory) {}
 
   async contribute(em: EntityManager, tenantId: string, errandNumber: string): Promise<CaseContribution | undefined> {
-    const [found]: Array<{ id: string; purgedAt: Date | null }> = await em.query(
-      `SELECT id, purged_at AS "purgedAt" FROM eforms_submission WHERE tenant_id = $1 AND errand_number = $2`,
-      [tenantId, errandNumber],
+    const found = rowOf(
+      em,
+      SubmissionEntity,
+      await em.query(`SELECT id, purged_at FROM eforms_submission WHERE tenant_id = $1 AND errand_number = $2`, [tenantId, errandNumber]),
+      ['id', 'purgedAt'],
     );
     if (!found) return undefined;
     const tenant = tenantById(this.tenants, tenantId);
@@ -95,9 +99,11 @@ export class EFormsArchiveContributor implements CaseArchiveContributor {
       });
     }
     if (decision) {
-      const [{ decidedBy }]: Array<{ decidedBy: string | null }> = await em.query(
-        `SELECT decided_by AS "decidedBy" FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
-        [tenantId, decision.id],
+      const [{ decidedBy }] = rowsOf(
+        em,
+        DecisionEntity,
+        await em.query(`SELECT decided_by FROM eforms_decision WHERE tenant_id = $1 AND id = $2`, [tenantId, decision.id]),
+        ['decidedBy'],
       );
       const pdf = await renderDecisionPdf(await decisionDocumentContent(em, tenant, submission, decision), 'sv');
       records.push({
@@ -135,19 +141,19 @@ export class EFormsArchiveContributor implements CaseArchiveContributor {
       },
       records,
       events: [],
-      purgedAt: found.purgedAt ? new Date(found.purgedAt) : null,
+      purgedAt: found.purgedAt,
     };
   }
 
   async closedCases(em: EntityManager, tenantId: string, period: { from: Date | null; before: Date }): Promise<string[]> {
-    const rows: Array<{ errandNumber: string }> = await em.query(
-      `SELECT s.errand_number AS "errandNumber"
+    const raw = await em.query(
+      `SELECT ${selectColumns(em, SubmissionEntity, { alias: 's', only: ['errandNumber'] })}
          FROM eforms_submission s JOIN eforms_decision d ON d.tenant_id = s.tenant_id AND d.submission_id = s.id
         WHERE s.tenant_id = $1 AND s.status = 'decided' AND d.decided_at < $2 AND ($3::timestamptz IS NULL OR d.decided_at >= $3)
         ORDER BY s.errand_number`,
       [tenantId, period.before, period.from],
     );
-    return rows.map((r) => r.errandNumber);
+    return rowsOf(em, SubmissionEntity, raw, ['errandNumber']).map((r) => r.errandNumber);
   }
 }
 
