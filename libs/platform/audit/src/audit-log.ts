@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Database, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { ChainedEntry, ChainVerification, entryHash, GENESIS_HASH, verifyChain } from './audit-chain';
@@ -83,11 +83,16 @@ export class AuditLog {
 export async function appendAuditEntry(em: EntityManager, input: AuditEntryInput, now: Date = new Date()): Promise<ChainedEntry> {
   const tenantId = requestContext.tenantId();
   await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit_log:' || $1, 0))`, [tenantId]);
-  const [last] = await em.query(`SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenantId]);
+  const last = rowOf(
+    em,
+    AuditEntryEntity,
+    await em.query(`SELECT seq, hash FROM audit_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenantId]),
+    ['seq', 'hash'],
+  );
   // Millisecond precision, as JavaScript dates have, so the stored time hashes the same.
   const occurredAt = new Date(Math.floor(now.getTime()));
   const entry: Omit<ChainedEntry, 'hash'> = {
-    seq: last ? Number(last.seq) + 1 : 1,
+    seq: last ? last.seq + 1 : 1,
     occurredAt,
     actor: input.actor,
     action: input.action,
