@@ -214,7 +214,6 @@ export class AiDrafts {
     const answer = await this.call(staff, material, model, dataClass, purpose, templateKey(CASE_SUMMARY_TEMPLATE), () =>
       this.client.chat(model, messages, { user: this.pseudonymousUser(staff) }),
     );
-    await this.quotas.count(model, { requests: 1, tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0) });
     const restored = pseudonymiser.restore(answer.text);
     return this.saveDraft(staff, {
       kind: 'case_summary',
@@ -340,6 +339,7 @@ export class AiDrafts {
    */
   async recordQueuedCallNote(em: EntityManager, job: QueuedCallNote, note: WrittenCallNote): Promise<void> {
     const tenantId = requestContext.tenantId();
+    await this.quotas.count(note.writer, { requests: 1, tokens: (note.promptTokens ?? 0) + (note.completionTokens ?? 0) }, em);
     await em.query(
       `UPDATE ai_draft SET status = 'draft', ai_text = $3, placeholder_warnings = $4, prompt_tokens = $5, completion_tokens = $6
         WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
@@ -426,6 +426,7 @@ export class AiDrafts {
     const { audio, chunks, transcriber, writer, dataClass, purpose } = work;
     const started = Date.now();
     const parts: string[] = [];
+    let transcribedSeconds = 0;
     for (const chunk of chunks) {
       const text = await this.call(staff, material, transcriber, dataClass, purpose, 'transcription', () =>
         this.client.transcribe(
@@ -434,9 +435,11 @@ export class AiDrafts {
           { language: 'sv' },
         ),
       );
-      await this.quotas.count(transcriber, { requests: 1, audioSeconds: (chunk.range.end - chunk.range.start) / SPEECH_SAMPLE_RATE });
+      transcribedSeconds += (chunk.range.end - chunk.range.start) / SPEECH_SAMPLE_RATE;
       parts.push(`### ${timestamp(chunk.startSeconds)}\n${text.trim()}`);
     }
+    // The transcriptions' use, counted once they are all in (before the note is written, which may fail).
+    await this.quotas.count(transcriber, { requests: chunks.length, audioSeconds: transcribedSeconds });
     const transcript = parts.join('\n\n');
     const pseudonymiser = new Pseudonymiser(work.parties);
     const messages = CALL_NOTE_TEMPLATE.messages({ caseType: material.caseType, transcript }).map((m) => ({
@@ -446,7 +449,6 @@ export class AiDrafts {
     const answer = await this.call(staff, material, writer, dataClass, purpose, templateKey(CALL_NOTE_TEMPLATE), () =>
       this.client.chat(writer, messages, { user: this.pseudonymousUser(staff) }),
     );
-    await this.quotas.count(writer, { requests: 1, tokens: (answer.promptTokens ?? 0) + (answer.completionTokens ?? 0) });
     const restored = pseudonymiser.restore(answer.text);
     return {
       text: restored.text,
@@ -753,6 +755,8 @@ export class AiDrafts {
   ): Promise<AiDraft> {
     const tenantId = requestContext.tenantId();
     return this.database.transaction(async (em) => {
+      // The chat model's use, counted with the draft it wrote (one transaction, not two).
+      await this.quotas.count(draft.model, { requests: 1, tokens: (draft.promptTokens ?? 0) + (draft.completionTokens ?? 0) }, em);
       const [{ id }] = await em.query(
         `INSERT INTO ai_draft (tenant_id, kind, case_id, unit, data_class, model_id, template, requested_by, ai_text, placeholder_warnings, prompt_tokens, completion_tokens, audio_seconds)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,

@@ -24,8 +24,8 @@ const TEXTS = {
   backToDrafts: { sv: 'Tillbaka till AI-utkasten', en: 'Back to the AI drafts' },
   recording: { sv: 'Inspelning av samtalet', en: 'Recording of the call' },
   recordingHint: {
-    sv: 'WAV, MP3, M4A, Ogg eller WebM, högst {size}. Inspelningen raderas när anteckningen har godkänts eller avvisats.',
-    en: 'WAV, MP3, M4A, Ogg or WebM, at most {size}. The recording is deleted once the note is approved or rejected.',
+    sv: 'WAV, MP3, Ogg (Opus) eller WebM (Opus, som webbläsare spelar in), högst {size}; M4A kan inte transkriberas ännu. Inspelningen raderas när anteckningen har godkänts eller avvisats.',
+    en: 'WAV, MP3, Ogg (Opus) or WebM (Opus, as browsers record), at most {size}; M4A cannot be transcribed yet. The recording is deleted once the note is approved or rejected.',
   },
   transcribe: { sv: 'Transkribera till utkast', en: 'Transcribe into a draft' },
   kind_CASE_SUMMARY: { sv: 'Sammanfattning av ärendet', en: 'Case summary' },
