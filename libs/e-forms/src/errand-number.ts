@@ -1,4 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { rowsOf } from '@kommuna/platform-persistence';
+import { ErrandCounterEntity } from './entities/errand-counter.entity';
 
 const STOCKHOLM_YEAR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', year: 'numeric' });
 
@@ -21,11 +23,12 @@ export function formatErrandNumber(prefix: string, year: number, sequence: numbe
  */
 export async function nextErrandNumber(em: EntityManager, tenantId: string, prefix: string, at: Date): Promise<string> {
   const year = stockholmYear(at);
-  const [row] = await em.query(
+  const raw = await em.query(
     `INSERT INTO eforms_errand_counter (tenant_id, prefix, year, last_value) VALUES ($1, $2, $3, 1)
      ON CONFLICT (tenant_id, prefix, year) DO UPDATE SET last_value = eforms_errand_counter.last_value + 1
      RETURNING last_value`,
     [tenantId, prefix, year],
   );
-  return formatErrandNumber(prefix, year, Number(row.last_value));
+  const [{ lastValue }] = rowsOf(em, ErrandCounterEntity, raw, ['lastValue']);
+  return formatErrandNumber(prefix, year, lastValue);
 }

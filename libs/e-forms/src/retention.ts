@@ -1,10 +1,13 @@
 import { AuditLog, auditActor } from '@kommuna/platform-audit';
 import { PeriodicTask } from '@kommuna/platform-jobs';
-import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, rowsOf, selectColumns, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { SubmissionEntity } from './entities/submission.entity';
 import { repository } from './repository';
 
 const CHUNK = 500;
+/** What a purge reads of each submission due. */
+const DUE = ['id', 'errandNumber'] as const;
 
 export interface EFormsRetentionResult {
   /** Expired drafts deleted (with their unsubmitted files). */
@@ -67,13 +70,18 @@ export class EFormsRetentionPurger {
     });
     for (;;) {
       const purged = await this.database.transaction(async (em) => {
-        const due: Array<{ id: string; errand_number: string }> = await em.query(
-          `SELECT s.id, s.errand_number FROM eforms_submission s
+        const due = rowsOf(
+          em,
+          SubmissionEntity,
+          await em.query(
+            `SELECT ${selectColumns(em, SubmissionEntity, { alias: 's', only: DUE })} FROM eforms_submission s
              JOIN eforms_form_version v ON v.tenant_id = s.tenant_id AND v.id = s.form_version_id
             WHERE s.tenant_id = $1 AND s.purged_at IS NULL
               AND s.updated_at < $2::timestamptz - make_interval(days => (v.definition->'retention'->>'submissionDays')::int)
             ORDER BY s.updated_at LIMIT ${CHUNK} FOR UPDATE OF s SKIP LOCKED`,
-          [tenant.id, now],
+            [tenant.id, now],
+          ),
+          DUE,
         );
         if (due.length === 0) return 0;
         const ids = due.map((d) => d.id);
@@ -92,7 +100,7 @@ export class EFormsRetentionPurger {
             actor: auditActor.system('retention'),
             action: 'eforms.submissions.purged',
             targetType: 'eforms_submission',
-            details: { count: ids.length, errandNumbers: due.map((d) => d.errand_number) },
+            details: { count: ids.length, errandNumbers: due.map((d) => d.errandNumber) },
           },
           now,
         );
