@@ -112,6 +112,7 @@ describe('the composed services', () => {
       'digital-mail-retention',
       'e-forms-retention',
       'home-care-monthly-check',
+      'ai-transcription',
     ]);
   });
 
