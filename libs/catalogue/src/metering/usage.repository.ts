@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { ProcessedEventEntity } from '../entities/processed-event.entity';
 import { UsageMonthlyEntity } from '../entities/usage-monthly.entity';
 
 /** One month's metered use: catalogue_usage_monthly's columns, the count as a number. */
@@ -16,11 +17,11 @@ const FIGURE = ['tenantId', 'service', 'metric', 'month', 'count'] as const;
 export class UsageRepository {
   /** Records that events were counted; returns the ids not counted before (the rest are redeliveries). */
   async markProcessed(em: EntityManager, tenantId: string, eventIds: string[]): Promise<Set<string>> {
-    const rows: Array<{ event_id: string }> = await em.query(
+    const raw = await em.query(
       `INSERT INTO catalogue_processed_event (tenant_id, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
       [tenantId, eventIds],
     );
-    return new Set(rows.map((row) => row.event_id));
+    return new Set(rowsOf(em, ProcessedEventEntity, raw, ['eventId']).map((row) => row.eventId));
   }
 
   /** Adds to many counters in one statement; each (service, metric, month) at most once. */
