@@ -154,9 +154,7 @@ const VISITS: ImportKindPlan<'visits'> = {
   move: [
     `INSERT INTO home_care_visit (tenant_id, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes, import_id, source_line)
      SELECT $1::uuid, s.external_id, p.id, s.resident_id, s.service_type, s.started_at, s.stopped_at, s.staff_id, s.verification, s.billed_minutes, $2::uuid, s.line
-       FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider
-      -- In time order: the (tenant, started_at) index then grows at its end instead of splitting pages all over.
-      ORDER BY s.started_at`,
+       FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider`,
   ],
   duplicates: repeatedIds(
     ['external_id'],

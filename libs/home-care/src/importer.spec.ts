@@ -219,6 +219,7 @@ describe('home care: importing files as streams', () => {
         with_('F-11', { 9: '1.5' }),
         with_('F-12', { 3: '191212121212' }),
         with_('F-13', { 0: '2262' }),
+        with_('F-15', { 5: '2025-03-03T08:60:00+01:00' }),
         // Trimmed as csv-parse trims: spaces around a field are not part of it.
         with_(' F-14 ', { 9: ' 30 ' }),
       ]),
@@ -237,16 +238,27 @@ describe('home care: importing files as streams', () => {
         [12, 'billed_minutes is not a whole number'],
         [13, "resident looks like a personnummer: use the case system's client id"],
         [14, 'municipality 2262 is not Sundsvalls kommun (2281)'],
+        [15, 'started_at is not a valid time'],
       ].map(([line, reason]) => ({ file: 'fields.csv', line, reason })),
     );
-    expect(error.details.total).toBe(12);
+    expect(error.details.total).toBe(13);
     expect(JSON.stringify(error)).not.toContain('191212121212');
     expect(await count('home_care_visit')).toBe(before);
     // The good rows alone go in, trimmed; blank lines at the end of the file are no records.
     const [good] = await importFiles(world, [
-      { kind: 'visits', fileName: 'fields-good.csv', content: csv(VISITS_HEADER, [ok, with_(' F-14 ', { 9: ' 30 ' })]) + '\n\r\n' },
+      {
+        kind: 'visits',
+        fileName: 'fields-good.csv',
+        content:
+          csv(VISITS_HEADER, [
+            ok,
+            with_(' F-14 ', { 9: ' 30 ' }),
+            // Other shapes of a time: in UTC, without seconds, with a fraction of a second.
+            with_('F-16', { 5: '2025-03-03T06:00Z', 6: '2025-03-03T08:15:00.5+01:00' }),
+          ]) + '\n\r\n',
+      },
     ]);
-    expect(good.rows).toBe(2);
+    expect(good.rows).toBe(3);
     expect(
       await queryIn(
         db(),
@@ -257,6 +269,7 @@ describe('home care: importing files as streams', () => {
     ).toEqual([
       { external_id: 'F-1', billed_minutes: null, source_line: 2 },
       { external_id: 'F-14', billed_minutes: 30, source_line: 3 },
+      { external_id: 'F-16', billed_minutes: null, source_line: 4 },
     ]);
   });
 

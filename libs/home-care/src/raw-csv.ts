@@ -96,9 +96,17 @@ const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /** Only ASCII digits ([0-9], not \d: PostgreSQL's \d takes other scripts' digits, which no cast reads). */
 const INSTANT_FORMAT = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$';
-/** What PostgreSQL's timestamptz reads without an error: the fields in range (the day against its month below). */
-const INSTANT_VALID =
-  '^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(\\.[0-9]+)?(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])$';
+/**
+ * A field with each ASCII digit as 0, to compare with the shapes a value may have: regular
+ * expressions cost PostgreSQL about 5 µs a row each, this a fifth of that.
+ */
+const digitsAsZero = (v: string) => `translate(${v}, '0123456789', '0000000000')`;
+
+/** A personnummer's shapes (with or without the century, with or without its sign), digits as 0. */
+const PERSONNUMMER_SHAPES = ['00000000', '000000'].flatMap((birth) => ['', '-', '+'].map((sign) => `${birth}${sign}0000`));
+
+/** INSTANT_FORMAT's shapes without a fraction of a second, digits as 0. */
+const INSTANT_SHAPES = ['0000-00-00T00:00:00', '0000-00-00T00:00'].flatMap((t) => [`${t}+00:00`, `${t}-00:00`, `${t}Z`]);
 
 /** The reason a field fails its rule, or NULL; `v` is the trimmed field, NULL when empty. CASE keeps every cast behind its check. */
 function fieldReason(name: string, rule: FieldRule): string {
@@ -106,27 +114,36 @@ function fieldReason(name: string, rule: FieldRule): string {
   const say = (words: string) => literal(`${name} ${words}`);
   switch (rule.kind) {
     case 'kommunkod':
-      return `CASE WHEN ${v} IS NULL OR ${v} !~ '^[0-9]{4}$' THEN ${say('is not a kommunkod (four digits)')} END`;
+      return `CASE WHEN ${v} IS NULL OR ${digitsAsZero(v)} <> '0000' THEN ${say('is not a kommunkod (four digits)')} END`;
     case 'text':
       return `CASE WHEN ${v} IS NULL THEN ${say('is empty')} WHEN char_length(${v}) > ${rule.max} THEN ${say(`is longer than ${rule.max} characters`)}${
         rule.resident
-          ? ` WHEN ${v} ~ '^([0-9]{2})?[0-9]{6}[-+]?[0-9]{4}$' THEN ${say("looks like a personnummer: use the case system's client id")}`
+          ? ` WHEN ${digitsAsZero(v)} IN (${PERSONNUMMER_SHAPES.map(literal).join(', ')}) THEN ${say("looks like a personnummer: use the case system's client id")}`
           : ''
       } END`;
     case 'enum':
       return `CASE WHEN ${v} IS NULL OR ${v} NOT IN (${rule.values.map(literal).join(', ')}) THEN ${say(`is not one of ${rule.values.join(', ')}`)} END`;
     case 'instant': {
-      const year = `substr(${v}, 1, 4)::int`;
-      const month = `substr(${v}, 6, 2)::int`;
+      // The usual shapes by digitsAsZero; the rest (fractions of a second) by the regular expression.
+      const shape = digitsAsZero(v);
+      const int = (from: number, length: number) => `substr(${v}, ${from}, ${length})::int`;
+      const year = int(1, 4);
+      const month = int(6, 2);
       const lastDay = `CASE WHEN ${month} IN (4, 6, 9, 11) THEN 30 WHEN ${month} <> 2 THEN 31
         WHEN ${year} % 4 = 0 AND (${year} % 100 <> 0 OR ${year} % 400 = 0) THEN 29 ELSE 28 END`;
-      return `CASE WHEN ${v} IS NULL OR ${v} !~ '${INSTANT_FORMAT}' THEN ${say('is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')}
-        WHEN ${v} !~ '${INSTANT_VALID}' THEN ${say('is not a valid time')}
-        WHEN substr(${v}, 9, 2)::int > 28 AND substr(${v}, 9, 2)::int > ${lastDay} THEN ${say('is not a valid time')} END`;
+      // Every field in range, as PostgreSQL's timestamptz reads it; each cast only where that field is digits.
+      const valid = `${year} >= 1 AND ${month} BETWEEN 1 AND 12 AND ${int(9, 2)} BETWEEN 1 AND ${lastDay}
+        AND ${int(12, 2)} < 24 AND ${int(15, 2)} < 60 AND substr(${v}, 17, 1) <> '.'
+        AND CASE WHEN substr(${v}, 17, 1) = ':' THEN ${int(18, 2)} < 60 ELSE true END
+        AND CASE WHEN right(${v}, 1) = 'Z' THEN true ELSE substr(right(${v}, 5), 1, 2)::int <= 15 AND right(${v}, 2)::int < 60 END`;
+      return `CASE WHEN ${v} IS NULL OR (${shape} NOT IN (${INSTANT_SHAPES.map(literal).join(', ')}) AND ${v} !~ '${INSTANT_FORMAT}')
+          THEN ${say('is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')}
+        WHEN NOT (${valid}) THEN ${say('is not a valid time')} END`;
     }
     case 'whole':
-      return `CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} ~ '^-[0-9]+$' THEN ${say(`is below ${rule.min}`)}
-        WHEN ${v} !~ '^[0-9]{1,9}$' THEN ${say('is not a whole number')} END`;
+      return `CASE WHEN ${v} IS NULL THEN NULL
+        WHEN ${v} LIKE '-_%' AND translate(substr(${v}, 2), '0123456789', '') = '' THEN ${say(`is below ${rule.min}`)}
+        WHEN char_length(${v}) > 9 OR translate(${v}, '0123456789', '') <> '' THEN ${say('is not a whole number')} END`;
   }
 }
 
