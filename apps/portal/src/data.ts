@@ -11,7 +11,8 @@ const SERVICE_FIELDS = `id name ${L} shortDescription ${L} longDescription ${L} 
   cost { budgets { year budgetSek } allocationKey usageMetric } adoption { slug names ${L} stage pilotingFrom productionFrom leftOn } metrics { id name ${L} }
   latestDecision { toStatus decidedOn diaryNumber }`;
 const BENEFIT_FIELDS = `hypothesis { id metric name ${L} low high unit sekPerHour source basis confidence }
-  months { month usage estimatedLowSek estimatedHighSek followedUpSek } totalUsage totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek`;
+  months { month usage estimatedLowSek estimatedHighSek estimatedLowHours estimatedHighHours followedUpSek }
+  totalUsage totalEstimatedLowSek totalEstimatedHighSek totalEstimatedLowHours totalEstimatedHighHours totalFollowedUpSek`;
 
 export interface Me {
   subject: string;
@@ -113,6 +114,9 @@ export interface BenefitMonth {
   usage: number;
   estimatedLowSek: number;
   estimatedHighSek: number;
+  /** Hours saved; null when the hypothesis is in kronor, not time. */
+  estimatedLowHours: number | null;
+  estimatedHighHours: number | null;
   followedUpSek: number | null;
 }
 
@@ -120,6 +124,9 @@ export interface HypothesisBenefit extends BenefitTotals {
   hypothesis: Hypothesis;
   months: BenefitMonth[];
   totalUsage: number;
+  /** Hours saved over the period; null when the hypothesis is in kronor, not time. */
+  totalEstimatedLowHours: number | null;
+  totalEstimatedHighHours: number | null;
 }
 
 export interface FollowUp {

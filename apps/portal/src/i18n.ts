@@ -25,6 +25,7 @@ const TEXTS = {
   estimatedBenefit: { sv: 'Uppskattad nytta', en: 'Estimated benefit' },
   followedUpBenefit: { sv: 'Uppföljd nytta', en: 'Followed-up benefit' },
   last12: { sv: 'senaste 12 månaderna', en: 'last 12 months' },
+  timeSaved: { sv: 'Tid som sparats', en: 'Time saved' },
   noBudget: { sv: 'Ingen budget beslutad', en: 'No budget decided' },
   monthsOfUse: { sv: 'Månader i bruk', en: 'Months in use' },
   demoBanner: {
@@ -162,6 +163,17 @@ export const formatNumber = (value: number, lang: Lang, digits = 0) =>
   new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
 export const formatSek = (value: number, lang: Lang) =>
   lang === 'sv' ? `${formatNumber(Math.round(value), lang)} kr` : `SEK ${formatNumber(Math.round(value), lang)}`;
+/**
+ * Time saved, low–high, in the hypothesis's own unit: minutes (whole, with hours beside them from
+ * an hour up) or hours. The api gives hours to two decimals, so minutes are rounded to whole ones.
+ */
+export function formatTimeSaved(low: number, high: number, unit: string, lang: Lang): string {
+  const range = (a: string, b: string) => (a === b ? a : `${a}–${b}`);
+  const hours = `${range(formatNumber(low, lang, 1), formatNumber(high, lang, 1))} ${pick(UNIT, 'hours', lang)}`;
+  if (unit !== 'minutes') return hours;
+  const minutes = `${range(formatNumber(Math.round(low * 60), lang), formatNumber(Math.round(high * 60), lang))} ${pick(UNIT, 'minutes', lang)}`;
+  return high >= 1 ? `${minutes} (${hours})` : minutes;
+}
 export const formatMonth = (month: string, lang: Lang) =>
   new Intl.DateTimeFormat(locale(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${month.slice(0, 7)}-01T00:00:00Z`),

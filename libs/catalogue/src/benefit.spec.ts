@@ -43,20 +43,27 @@ describe('estimated benefit from metered usage', () => {
     });
     expect(series[1]).toMatchObject({ usage: 0, estimatedSek: { low: 0, high: 0 } });
     expect(series[2]).toMatchObject({ usage: 30, estimatedSek: { low: 2080, high: 3120 } });
-    expect(totalBenefit(series)).toEqual({ usage: 130, estimatedSek: { low: 9013.33, high: 13520 }, followedUpSek: null });
+    // 130 submissions × 8–12 min = 1 040–1 560 min; the months' hours (13.33 + 0 + 4) add up.
+    expect(totalBenefit(series)).toEqual({
+      usage: 130,
+      estimatedSek: { low: 9013.33, high: 13520 },
+      estimatedHours: { low: 17.33, high: 26 },
+      followedUpSek: null,
+    });
   });
 
   it('takes SEK per use as it is, with no hours', () => {
     const [jan] = estimateBenefit(postage, months, [{ month: '2025-01-01', metric: 'letters_digital', count: 1000 }]);
     expect(jan).toMatchObject({ estimatedSek: { low: 9000, high: 13000 }, estimatedHours: null });
+    expect(totalBenefit([jan]).estimatedHours).toBeNull();
   });
 
   it('values hours at the hourly rate', () => {
     const summaries: BenefitHypothesis = { ...handlingTime, perUnit: { low: 2, high: 2, unit: 'hours' }, sekPerHour: 600 };
-    expect(estimateBenefit(summaries, ['2025-01-01'], [{ month: '2025-01-01', metric: 'submissions', count: 3 }])[0].estimatedSek).toEqual({
-      low: 3600,
-      high: 3600,
-    });
+    const series = estimateBenefit(summaries, ['2025-01-01', '2025-02-01'], [{ month: '2025-01-01', metric: 'submissions', count: 3 }]);
+    expect(series[0].estimatedSek).toEqual({ low: 3600, high: 3600 });
+    // 3 summaries × 2 hours, and none in February.
+    expect(totalBenefit(series).estimatedHours).toEqual({ low: 6, high: 6 });
   });
 
   it('puts the followed-up benefit beside the estimate for the months a follow-up covers, the latest measurement winning', () => {

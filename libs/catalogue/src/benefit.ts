@@ -98,15 +98,30 @@ export function estimateBenefit(
   });
 }
 
-/** Sums a series: the total estimated (and followed-up, over the months that have one). */
-export function totalBenefit(series: ReadonlyArray<BenefitMonth>): { usage: number; estimatedSek: Range; followedUpSek: number | null } {
+/**
+ * Sums a series: the total use, estimated kronor and hours (null for benefits in SEK), and the
+ * followed-up kronor over the months that have a follow-up.
+ */
+export function totalBenefit(series: ReadonlyArray<BenefitMonth>): {
+  usage: number;
+  estimatedSek: Range;
+  estimatedHours: Range | null;
+  followedUpSek: number | null;
+} {
   const followed = series.filter((m) => m.followedUpSek !== null);
+  const timed = series.length > 0 && series.every((m) => m.estimatedHours !== null);
   return {
     usage: series.reduce((s, m) => s + m.usage, 0),
     estimatedSek: {
       low: round2(series.reduce((s, m) => s + m.estimatedSek.low, 0)),
       high: round2(series.reduce((s, m) => s + m.estimatedSek.high, 0)),
     },
+    estimatedHours: timed
+      ? {
+          low: round2(series.reduce((s, m) => s + m.estimatedHours!.low, 0)),
+          high: round2(series.reduce((s, m) => s + m.estimatedHours!.high, 0)),
+        }
+      : null,
     followedUpSek: followed.length === 0 ? null : round2(followed.reduce((s, m) => s + m.followedUpSek!, 0)),
   };
 }

@@ -142,6 +142,7 @@ describe('catalogue service (on the database)', () => {
         followedUpSek: 11700,
       },
     ]);
+    expect(handling.total).toMatchObject({ usage: 150, estimatedHours: { low: 20, high: 30 } });
     expect(benefits.find((b) => b.hypothesis.id === 'automated-decision')!.total.usage).toBe(0);
   });
 

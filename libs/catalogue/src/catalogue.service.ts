@@ -77,7 +77,7 @@ export interface HypothesisBenefit {
   service: ServiceId;
   hypothesis: BenefitHypothesis;
   months: BenefitMonth[];
-  total: { usage: number; estimatedSek: Range; followedUpSek: number | null };
+  total: { usage: number; estimatedSek: Range; estimatedHours: Range | null; followedUpSek: number | null };
 }
 
 export interface UsageTotal extends TenantRef {

@@ -128,11 +128,18 @@ describe('catalogue api', () => {
     }
     const benefits = await ask(
       steering(),
-      '{ catalogueBenefits(service: "e-forms") { hypothesis { id } totalUsage totalEstimatedLowSek totalEstimatedHighSek months { month } } }',
+      '{ catalogueBenefits(service: "e-forms") { hypothesis { id } totalUsage totalEstimatedLowSek totalEstimatedHighSek totalEstimatedLowHours totalEstimatedHighHours months { month } } }',
     );
     const handling = benefits.body.data.catalogueBenefits.find((b: any) => b.hypothesis.id === 'handling-time');
     // 2 submissions × 8–12 minutes at 520 kr/h.
-    expect(handling).toMatchObject({ totalUsage: 5, totalEstimatedLowSek: 346.67, totalEstimatedHighSek: 520 });
+    // 5 × 8–12 minutes = 40–60 minutes, the time the portal shows beside the kronor.
+    expect(handling).toMatchObject({
+      totalUsage: 5,
+      totalEstimatedLowSek: 346.67,
+      totalEstimatedHighSek: 520,
+      totalEstimatedLowHours: 0.67,
+      totalEstimatedHighHours: 1,
+    });
     expect(handling.months).toHaveLength(12);
   });
 

@@ -102,5 +102,7 @@ export const toBenefit = (b: HypothesisBenefit): CatalogueHypothesisBenefit => (
   totalUsage: b.total.usage,
   totalEstimatedLowSek: b.total.estimatedSek.low,
   totalEstimatedHighSek: b.total.estimatedSek.high,
+  totalEstimatedLowHours: b.total.estimatedHours?.low ?? null,
+  totalEstimatedHighHours: b.total.estimatedHours?.high ?? null,
   totalFollowedUpSek: b.total.followedUpSek,
 });

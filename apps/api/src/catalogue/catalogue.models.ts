@@ -417,6 +417,20 @@ export class CatalogueHypothesisBenefit {
   totalEstimatedHighSek!: number;
 
   @Field(() => Float, {
+    description:
+      "Hours saved over the period at the hypothesis's low figure (the months' hours added up); null when its unit is SEK (not time)",
+    nullable: true,
+  })
+  totalEstimatedLowHours!: number | null;
+
+  @Field(() => Float, {
+    description:
+      "Hours saved over the period at the hypothesis's high figure (the months' hours added up); null when its unit is SEK (not time)",
+    nullable: true,
+  })
+  totalEstimatedHighHours!: number | null;
+
+  @Field(() => Float, {
     description: 'Kronor saved over the period by the measured values; null when no follow-up covers any month',
     nullable: true,
   })

@@ -7,6 +7,7 @@ import {
   formatMonth,
   formatNumber,
   formatSek,
+  formatTimeSaved,
   keyLabel,
   Lang,
   statusLabel,
@@ -97,6 +98,8 @@ ${closedNote(lang, costs.closed, year)}`,
     const h = b.hypothesis;
     const chartId = `chart-${i}`;
     const per = s.metrics.find((m) => m.id === h.metric)?.name[lang] ?? h.metric;
+    // Time-based hypotheses (minutes or hours per use) show the time saved beside the kronor.
+    const timed = b.totalEstimatedLowHours !== null && b.totalEstimatedHighHours !== null;
     return html`<section class="card" aria-labelledby="h-${i}">
 <h3 id="h-${i}">${h.name[lang]}</h3>
 <p>${formatNumber(h.low, lang, 2)}–${formatNumber(h.high, lang, 2)} ${unitLabel(h.unit, lang)} ${t(lang, 'perUnit')}: ${per.toLowerCase()}${
@@ -105,6 +108,13 @@ ${closedNote(lang, costs.closed, year)}`,
 <p><strong>${t(lang, 'last12')}:</strong> ${formatSek(b.totalEstimatedLowSek, lang)} – ${formatSek(b.totalEstimatedHighSek, lang)}${
       b.totalFollowedUpSek !== null ? html`; ${t(lang, 'followedUpBenefit').toLowerCase()} ${formatSek(b.totalFollowedUpSek, lang)}` : ''
     }</p>
+${
+  timed
+    ? html`<p><strong>${t(lang, 'timeSaved')}:</strong> ${formatTimeSaved(b.totalEstimatedLowHours!, b.totalEstimatedHighHours!, h.unit, lang)} (${formatNumber(b.totalUsage, lang)} × ${
+        h.low === h.high ? formatNumber(h.low, lang, 2) : `${formatNumber(h.low, lang, 2)}–${formatNumber(h.high, lang, 2)}`
+      } ${unitLabel(h.unit, lang)})</p>`
+    : ''
+}
 ${benefitChart(
   chartId,
   h.name[lang],
@@ -114,8 +124,15 @@ ${benefitChart(
 <details><summary>${t(lang, 'showFigures')}</summary>
 ${tableWrap(
   `${lang === 'sv' ? 'Siffror' : 'Figures'}: ${h.name[lang]}`,
-  html`<table><caption>${h.name[lang]}</caption><thead><tr><th scope="col">${t(lang, 'month')}</th><th scope="col" class="num">${t(lang, 'usage')}</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'low')})</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'high')})</th><th scope="col" class="num">${t(lang, 'followedUpBenefit')}</th></tr></thead>
-<tbody>${b.months.map((m) => html`<tr><th scope="row">${formatMonth(m.month, lang)}</th><td class="num">${formatNumber(m.usage, lang)}</td><td class="num">${formatSek(m.estimatedLowSek, lang)}</td><td class="num">${formatSek(m.estimatedHighSek, lang)}</td><td class="num">${m.followedUpSek === null ? '–' : formatSek(m.followedUpSek, lang)}</td></tr>`)}</tbody></table>`,
+  html`<table><caption>${h.name[lang]}</caption><thead><tr><th scope="col">${t(lang, 'month')}</th><th scope="col" class="num">${t(lang, 'usage')}</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'low')})</th><th scope="col" class="num">${t(lang, 'estimatedBenefit')} (${t(lang, 'high')})</th>${
+    timed ? html`<th scope="col" class="num">${t(lang, 'timeSaved')}</th>` : ''
+  }<th scope="col" class="num">${t(lang, 'followedUpBenefit')}</th></tr></thead>
+<tbody>${b.months.map(
+    (m) =>
+      html`<tr><th scope="row">${formatMonth(m.month, lang)}</th><td class="num">${formatNumber(m.usage, lang)}</td><td class="num">${formatSek(m.estimatedLowSek, lang)}</td><td class="num">${formatSek(m.estimatedHighSek, lang)}</td>${
+        timed ? html`<td class="num">${formatTimeSaved(m.estimatedLowHours ?? 0, m.estimatedHighHours ?? 0, h.unit, lang)}</td>` : ''
+      }<td class="num">${m.followedUpSek === null ? '–' : formatSek(m.followedUpSek, lang)}</td></tr>`,
+  )}</tbody></table>`,
 )}
 </details>
 </section>`;
