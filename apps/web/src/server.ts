@@ -41,6 +41,13 @@ import type { TenantHosts, WebTenant } from './tenants';
 import { registerWorkspaceRoutes } from './workspace/routes';
 import { asOrganisationOf, registerMyPagesRoutes } from './routes/my-pages';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The largest file this route takes in a multipart post; forms' attachment limit if unset. */
+    maxFileBytes?: number;
+  }
+}
+
 const SESSION_COOKIE = 'kw_session';
 const LOGIN_COOKIE = 'kw_login';
 /** The state of a logout at the realm, so its way back (to the callback) is told from a login. */
@@ -90,7 +97,9 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     if (!request.isMultipart()) return;
     const entries: PostedForm = [];
     const files: PostedFile[] = [];
-    for await (const part of request.parts()) {
+    // A route may take larger files than forms do (a call recording): it says so in its config.
+    const fileSize = request.routeOptions.config.maxFileBytes ?? MAX_FILE_BYTES;
+    for await (const part of request.parts({ limits: { fileSize } })) {
       if (part.type === 'field') {
         entries.push([part.fieldname, String(part.value)]);
         continue;

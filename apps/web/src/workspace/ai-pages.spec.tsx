@@ -135,6 +135,8 @@ describe('the AI pages of the case-worker workspace', () => {
     expect(upload.getAttribute('action')).toBe(`/workspace/submissions/${errand.formSubmission.id}/ai/call`);
     expect(page.querySelector('#recording')!.getAttribute('accept')).toContain('.webm');
     expect(page.querySelector('#recording-hint')!.text).toContain('760 kB');
+    const large = html(aiErrandPage('sv', errand, [draft], { csrfToken: 't', maxRecordingBytes: 50 * 1024 * 1024 }));
+    expect(large.querySelector('#recording-hint')!.text).toContain('50 MB');
     expect(page.querySelector('#ai-drafts a')!.getAttribute('href')).toBe(
       `/workspace/submissions/${errand.formSubmission.id}/ai/drafts/${draft.id}`,
     );
@@ -147,7 +149,7 @@ describe('the AI pages of the case-worker workspace', () => {
     const file = (fileName: string, data = Buffer.from('RIFF'), tooLarge = false) => ({ fileName, data, tooLarge });
     expect(recordingProblem('sv', undefined)).toBe('Välj en fil');
     expect(recordingProblem('sv', file('samtal.wav', Buffer.alloc(0)))).toBe('Inspelningen är tom');
-    expect(recordingProblem('en', file('samtal.mp3', Buffer.alloc(1), true))).toMatch(/larger than \d+ kB/);
+    expect(recordingProblem('en', file('samtal.mp3', Buffer.alloc(1), true))).toBe('The recording is larger than 50 MB');
     expect(recordingProblem('sv', file('anteckning.pdf'))).toMatch(/ingen inspelning/);
     for (const name of ['a.wav', 'b.MP3', 'c.m4a', 'd.ogg', 'e.webm']) expect(recordingProblem('sv', file(name))).toBeUndefined();
   });

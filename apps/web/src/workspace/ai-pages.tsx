@@ -127,7 +127,9 @@ export function sentencesWithReferences(draft: string): ReferencedSentence[] {
   });
 }
 
-const sizeText = (bytes: number) => `${Math.floor(bytes / 1024)} kB`;
+/** A file size as people read it: whole kB below a megabyte, whole MB from there. */
+export const sizeText = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MB` : `${Math.floor(bytes / 1024)} kB`;
 
 /** The AI part of the case page: summarise at once, or go to the errand's AI page to document a call. */
 export function AiCaseSection({ lang, submissionId, csrfToken }: { lang: Lang; submissionId: string; csrfToken: string }) {

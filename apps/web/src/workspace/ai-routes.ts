@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_FILE_BYTES } from '../forms/uploads';
 import { ApiError } from '../http/api-client';
 import type { RouteKit } from '../http/route-kit';
 import type { Session } from '../http/sessions';
@@ -7,7 +6,7 @@ import { Lang, t } from '../i18n';
 import type { ControlProblem } from '../pages/error-summary';
 import { messagePage } from '../pages/layout';
 import type { WebTenant } from '../tenants';
-import { aiControlLabel, aiDraftPage, aiDraftPath, aiErrandPage, recordingRequired } from './ai-pages';
+import { aiControlLabel, aiDraftPage, aiDraftPath, aiErrandPage, recordingRequired, sizeText } from './ai-pages';
 import { AI_DRAFTS, AI_ERRAND, AiDraftView, AiErrand, DRAFT_CASE_SUMMARY, REVIEW_AI_DRAFT } from './ai-queries';
 
 /** The api's refusals of an AI request, shown on the page instead of an error page (each has a clear message). */
@@ -33,10 +32,10 @@ const RECORDING_TYPES: Record<string, string> = {
 };
 
 /**
- * The web takes a recording of at most this size: its multipart limit for every file, which the
- * web's upload hook applies before any route sees the file. The api itself takes 50 MB.
+ * The web takes a recording of at most this size, the api's own limit (a 20-minute call is about
+ * 5 MB as WebM Opus, 38 MB as 16 kHz WAV); forms' attachments keep their smaller limit.
  */
-export const MAX_RECORDING_BYTES = MAX_FILE_BYTES;
+export const MAX_RECORDING_BYTES = 50 * 1024 * 1024;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -137,6 +136,7 @@ export function registerAiRoutes(app: FastifyInstance, kit: RouteKit): void {
 
   app.post(
     '/workspace/submissions/:id/ai/call',
+    { config: { maxFileBytes: MAX_RECORDING_BYTES } },
     kit.residentPost(async (request, reply, tenant, session) => {
       if (!isCaseWorker(session)) return notCaseWorker(request, reply, tenant, session);
       const lang = kit.langOf(request);
@@ -237,7 +237,7 @@ function refusalText(lang: Lang, error: ApiError): string {
 export function recordingProblem(lang: Lang, file: { fileName: string; data: Buffer; tooLarge: boolean } | undefined): string | undefined {
   if (!file) return recordingRequired(lang);
   if (file.tooLarge) {
-    const size = `${Math.floor(MAX_RECORDING_BYTES / 1024)} kB`;
+    const size = sizeText(MAX_RECORDING_BYTES);
     return lang === 'sv' ? `Inspelningen är större än ${size}` : `The recording is larger than ${size}`;
   }
   if (file.data.length === 0) return lang === 'sv' ? 'Inspelningen är tom' : 'The recording is empty';

@@ -157,6 +157,15 @@ describe("the case worker's AI pages in a real browser", () => {
     expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
       'Inspelning av samtalet: Filen är ingen inspelning: välj en WAV-, MP3-, M4A-, Ogg- eller WebM-fil',
     ]);
+    // A file larger than forms' attachments may be (760 kB) reaches the recording checks: the
+    // recording route takes what the api takes.
+    await page
+      .locator('#recording')
+      .setInputFiles({ name: 'stor.txt', mimeType: 'text/plain', buffer: Buffer.alloc(2 * 1024 * 1024, 'a') });
+    await posting(page, () => page.getByRole('button', { name: 'Transkribera till utkast' }).click());
+    expect(await page.getByRole('alert').locator('li').allTextContents()).toEqual([
+      'Inspelning av samtalet: Filen är ingen inspelning: välj en WAV-, MP3-, M4A-, Ogg- eller WebM-fil',
+    ]);
     await page.locator('#recording').setInputFiles(SAMPLE_CALL);
     await posting(page, () => page.getByRole('button', { name: 'Transkribera till utkast' }).click());
     const noteUrl = page.url();
