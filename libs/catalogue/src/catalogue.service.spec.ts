@@ -341,6 +341,12 @@ describe('catalogue demo figures from the shipped configuration (on the database
     expect(sum('sundsvall', 'automated_decisions')).toBeGreaterThan(0);
     // Ånge pilots digital mail from 2026-03-01: nothing before.
     expect(cells('ange', 'letters_digital').map((u) => u.month)[0]).toBe('2026-03-01');
+    // Sundsvall pilots the AI platform from 2026-12-01: its December gets demo letters but no
+    // approved AI drafts, which only a case worker's approval meters.
+    await seedDemoCatalogue(db(), directory, entries, tenantsDir, new Date('2026-12-15T10:00:00Z'));
+    const december = await catalogue.usageTotals(steering, '2026-12', '2026-12');
+    expect(december.filter((u) => u.slug === 'sundsvall' && u.metric === 'letters_digital')).toHaveLength(1);
+    expect(december.filter((u) => u.service === 'ai')).toEqual([]);
     expect(await catalogue.isDemo(steering)).toBe(true);
     for (const f of await catalogue.followUps(steering)) expect(f.source).toMatch(/^DEMO/);
     for (const d of await catalogue.decisions(steering)) expect(d.diaryNumber).toMatch(/^DEMO /);

@@ -71,10 +71,14 @@ export function demoConfiguration(tenantsDir: string, config: TenantConfig): Dem
  * Monthly demo use of one metric, or null when the configuration rules the metric out: no
  * submissions without a published form, no automated decisions unless a published form may decide
  * automatically, no paper letters without paper fallback, no case updates on Mina sidor without
- * forms to bring cases there.
+ * forms to bring cases there, and no approved AI drafts: each one is time saved that a case
+ * worker approved, so only real approvals count (docs/ai.md's walk shows its own five).
  */
 function demoRate(metric: string, demo: DemoConfiguration): number | null {
   switch (metric) {
+    case 'call_notes_approved':
+    case 'case_summaries_approved':
+      return null;
     case 'submissions':
       return demo.publishedForms.length > 0 ? PER_CAPITA_PER_MONTH.submissions * Math.min(1, demo.publishedForms.length / 3) : null;
     case 'automated_decisions':
