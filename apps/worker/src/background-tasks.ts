@@ -1,3 +1,4 @@
+import { DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS } from '@kommuna/platform-events';
 import type { BackgroundTaskSettings } from '@kommuna/platform-services';
 import { SERVICES_DATABASE_SCHEMA } from '@kommuna/services';
 
@@ -13,7 +14,8 @@ export type WorkerSettings = BackgroundTaskSettings;
 /**
  * KOMMUNA_DELIVERY_LEASE_MS, KOMMUNA_DELIVERY_INTERVAL_MS, KOMMUNA_RETENTION_INTERVAL_MS (milliseconds)
  * KOMMUNA_OUTBOX_RETENTION_DAYS (days a published outbox event is kept) and
- * KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS (days the webhook event log keeps an event, the replay window), checked.
+ * KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS (days the webhook event log keeps an event, the replay window) and
+ * KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS (days a finished delivery is kept, at least the replay window), checked.
  */
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const read = (name: string, min: number, unit = 'milliseconds'): number | undefined => {
@@ -24,11 +26,21 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
       throw new Error(`${name} must be a whole number of ${unit}, at least ${min} (got "${raw}")`);
     return value;
   };
+  const webhookEventRetentionDays = read('KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS', 1, 'days');
+  const webhookDeliveryRetentionDays = read('KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS', 1, 'days');
+  // A replay sends an event a subscription had under its delivery's webhook-id: the delivery must outlive the event in the log.
+  const replayWindow = webhookEventRetentionDays ?? DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS;
+  if (webhookDeliveryRetentionDays !== undefined && webhookDeliveryRetentionDays < replayWindow)
+    throw new Error(
+      `KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS (${webhookDeliveryRetentionDays}) may not be shorter than the webhook event log's retention, ` +
+        `KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS (${replayWindow} days): a replay would send events again under new webhook-ids`,
+    );
   return {
     deliveryLeaseMs: read('KOMMUNA_DELIVERY_LEASE_MS', 1000),
     deliveryIntervalMs: read('KOMMUNA_DELIVERY_INTERVAL_MS', 10),
     retentionIntervalMs: read('KOMMUNA_RETENTION_INTERVAL_MS', 1000),
     outboxRetentionDays: read('KOMMUNA_OUTBOX_RETENTION_DAYS', 1, 'days'),
-    webhookEventRetentionDays: read('KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS', 1, 'days'),
+    webhookEventRetentionDays,
+    webhookDeliveryRetentionDays,
   };
 }

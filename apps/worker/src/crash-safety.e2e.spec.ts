@@ -98,9 +98,21 @@ describe('worker settings from the environment', () => {
       retentionIntervalMs: 60000,
       outboxRetentionDays: undefined,
       webhookEventRetentionDays: undefined,
+      webhookDeliveryRetentionDays: undefined,
     });
     expect(workerSettingsFromEnv({ KOMMUNA_OUTBOX_RETENTION_DAYS: '30' }).outboxRetentionDays).toBe(30);
     expect(workerSettingsFromEnv({ KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS: '365' }).webhookEventRetentionDays).toBe(365);
+    expect(workerSettingsFromEnv({ KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS: '120' }).webhookDeliveryRetentionDays).toBe(120);
+    expect(() => workerSettingsFromEnv({ KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS: '30' })).toThrow(
+      /KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS \(30\) may not be shorter than .*KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS \(90 days\)/,
+    );
+    expect(
+      workerSettingsFromEnv({ KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS: '30', KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS: '30' })
+        .webhookDeliveryRetentionDays,
+    ).toBe(30);
+    expect(() => workerSettingsFromEnv({ KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS: '0' })).toThrow(
+      /KOMMUNA_WEBHOOK_DELIVERY_RETENTION_DAYS must be a whole number of days, at least 1/,
+    );
     expect(() => workerSettingsFromEnv({ KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS: '-1' })).toThrow(
       /KOMMUNA_WEBHOOK_EVENT_RETENTION_DAYS must be a whole number of days, at least 1/,
     );

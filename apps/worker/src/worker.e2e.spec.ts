@@ -86,7 +86,7 @@ describe('worker process', () => {
           for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
           // The composed services' work (@kommuna/services), the same list the api runs on the embedded database.
           expect(worker.output()).toMatch(
-            /Kommuna worker ready.*"tasks":\["outbox","outbox-housekeeping","webhook-event-log-housekeeping","webhook-delivery","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/,
+            /Kommuna worker ready.*"tasks":\["outbox","outbox-housekeeping","webhook-event-log-housekeeping","webhook-delivery-log-housekeeping","webhook-delivery","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/,
           );
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);

@@ -107,6 +107,7 @@ describe('the composed services', () => {
       'outbox',
       'outbox-housekeeping',
       'webhook-event-log-housekeeping',
+      'webhook-delivery-log-housekeeping',
       'webhook-delivery',
       'digital-mail-delivery',
       'digital-mail-retention',

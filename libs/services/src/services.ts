@@ -14,6 +14,7 @@ import {
   NatsInboundConsumer,
   OutboxDispatcher,
   OutboxHousekeeping,
+  WebhookDeliveryLogHousekeeping,
   WebhookDeliveryWorker,
   WebhookEventLogHousekeeping,
   WebhookFanOut,
@@ -162,7 +163,8 @@ export class ComposedServices {
   /**
    * The outbox dispatcher (over every service's handlers, the webhook fan-out, then the process's
    * own: the NATS bridge when NATS_URL is set), its housekeeping (published events removed after
-   * their retention), the webhook deliveries and every service's own loops.
+   * their retention, likewise the webhook event log and finished deliveries), the webhook
+   * deliveries and every service's own loops.
    */
   backgroundTasks(options: ComposedBackgroundTaskOptions = {}): BackgroundTask[] {
     const handlers = [...this.eventHandlers, new WebhookFanOut(this.slugOf), ...(options.eventHandlers ?? [])];
@@ -181,6 +183,10 @@ export class ComposedServices {
     const webhookEventLog = new WebhookEventLogHousekeeping(this.runtime.database, tenantIds, {
       retentionDays: options.settings?.webhookEventRetentionDays,
     });
+    const webhookDeliveryLog = new WebhookDeliveryLogHousekeeping(this.runtime.database, tenantIds, {
+      retentionDays: options.settings?.webhookDeliveryRetentionDays,
+      eventRetentionDays: webhookEventLog.retentionDays,
+    });
     return [
       outbox.task(OUTBOX_INTERVAL_MS),
       housekeeping.task({
@@ -190,6 +196,10 @@ export class ComposedServices {
       webhookEventLog.task({
         intervalMs: options.settings?.retentionIntervalMs,
         onError: (error) => options.onError?.(error, { step: 'webhook-event-log-housekeeping' }),
+      }),
+      webhookDeliveryLog.task({
+        intervalMs: options.settings?.retentionIntervalMs,
+        onError: (error) => options.onError?.(error, { step: 'webhook-delivery-log-housekeeping' }),
       }),
       {
         name: 'webhook-delivery',

@@ -7,74 +7,113 @@ import { KommunaError } from '@kommuna/shared-service-contracts';
 /** How long a published event is kept by default: its replay window (webhooks) and a week to look into it. */
 export const DEFAULT_OUTBOX_RETENTION_DAYS = 7;
 
-export interface OutboxHousekeepingOptions {
-  /** Published events older than this (by when they occurred) are deleted. */
+export interface RetentionPurgeOptions {
+  /** Rows older than this (by the purge's age column) are deleted. */
   retentionDays?: number;
-  /** Events deleted per statement and transaction. */
+  /** Rows deleted per statement and transaction. */
   chunkSize?: number;
   now?: () => Date;
 }
 
+/** What a retention purge deletes: constants of the code, never input (they are put into SQL). */
+export interface RetentionPurgeTarget {
+  /** The background task's name, and the label of its rounds across municipalities. */
+  name: string;
+  /** For errors: "The outbox retention must be more than 0 days". */
+  description: string;
+  /** A tenant table with an `id` column, keyed by (tenant_id, id). */
+  table: string;
+  /** The timestamp a row's age is measured by. */
+  ageColumn: string;
+  /** Which rows may go at all, besides their age (finished ones), as a condition on the table's columns. */
+  finished?: string;
+  defaultRetentionDays: number;
+}
+
 /**
- * Removes published outbox events once their retention has passed (issue 18 item 7), so the
- * outbox holds what is in flight, dead letters and a recent window instead of every event ever.
- * Per municipality in its tenant context, chunk by chunk (each its own short transaction, SKIP
- * LOCKED between replicas). Unpublished events and dead letters are never touched. Nothing
- * depends on a published event's row: consumers keep their own data (Mina sidor its cases,
- * webhooks their deliveries with the body); replaying webhooks reaches back as far as this keeps.
+ * A retention purge of one tenant table: rows past their retention, per municipality in its
+ * tenant context (FairTenantRounds), chunk by chunk, each chunk its own short transaction with
+ * SKIP LOCKED between replicas. The outbox, the webhook event log and the webhook delivery log
+ * are each one of these, differing only in their table, age and which rows are finished.
  */
-export class OutboxHousekeeping {
+export class RetentionPurge {
   readonly retentionDays: number;
   private readonly chunkSize: number;
   private readonly now: () => Date;
-  private readonly rounds = new FairTenantRounds({ label: 'outbox-housekeeping' });
+  private readonly rounds: FairTenantRounds;
+  private readonly sql: string;
 
   constructor(
     private readonly database: Database,
     /** The municipalities to look at (the tenant directory's). */
     private readonly tenantIds: () => readonly string[],
-    options: OutboxHousekeepingOptions = {},
+    private readonly target: RetentionPurgeTarget,
+    options: RetentionPurgeOptions = {},
   ) {
-    this.retentionDays = options.retentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS;
-    if (!(this.retentionDays > 0)) throw new Error(`The outbox retention must be more than 0 days (got ${this.retentionDays})`);
+    this.retentionDays = options.retentionDays ?? target.defaultRetentionDays;
+    if (!(this.retentionDays > 0)) throw new Error(`${target.description} must be more than 0 days (got ${this.retentionDays})`);
     this.chunkSize = options.chunkSize ?? 1000;
+    if (!(Number.isInteger(this.chunkSize) && this.chunkSize > 0))
+      throw new Error(`A purge's chunk must be a positive whole number (got ${this.chunkSize})`);
     this.now = options.now ?? (() => new Date());
+    this.rounds = new FairTenantRounds({ label: target.name });
+    const { table, ageColumn, finished } = target;
+    // The chunk in a MATERIALIZED CTE, chosen once (as LeaseQueue's claim): as `id IN (SELECT …
+    // LIMIT … FOR UPDATE SKIP LOCKED)` the planner may rescan it for each row and delete more
+    // than a chunk in one transaction.
+    this.sql = `WITH old AS MATERIALIZED (
+        SELECT id FROM ${table} WHERE tenant_id = $1${finished ? ` AND ${finished}` : ''} AND ${ageColumn} < $2
+         ORDER BY ${ageColumn} LIMIT $3 FOR UPDATE SKIP LOCKED)
+      DELETE FROM ${table} t USING old WHERE t.tenant_id = $1 AND t.id = old.id
+      RETURNING t.id`;
   }
 
-  /** One pass over every municipality; how many published events were deleted. */
+  /** One pass over every municipality; how many rows were deleted. */
   async purgeOnce(): Promise<number> {
     const cutoff = new Date(this.now().getTime() - this.retentionDays * 86_400_000);
     const purged = await this.rounds.run(this.tenantIds(), (tenantId) =>
       inChunks(this.chunkSize, () =>
-        this.database.transaction(
-          async (em) =>
-            returnedRows(
-              await em.query(
-                // The chunk in a MATERIALIZED CTE, chosen once (as LeaseQueue's claim): as `id IN
-                // (SELECT … LIMIT … FOR UPDATE SKIP LOCKED)` the planner may rescan it for each row
-                // and delete more than a chunk in one transaction.
-                `WITH old AS MATERIALIZED (
-                   SELECT id FROM outbox_event WHERE tenant_id = $1 AND published_at IS NOT NULL AND occurred_at < $2
-                    ORDER BY occurred_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-                 DELETE FROM outbox_event o USING old WHERE o.tenant_id = $1 AND o.id = old.id
-                 RETURNING o.id`,
-                [tenantId, cutoff, this.chunkSize],
-              ),
-            ).length,
-        ),
+        this.database.transaction(async (em) => returnedRows(await em.query(this.sql, [tenantId, cutoff, this.chunkSize])).length),
       ),
     );
     return purged.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Housekeeping as a background task: at start, then every `intervalMs` (hourly by default). */
+  /** The purge as a background task: at start, then every `intervalMs` (hourly by default). */
   task(options: { intervalMs?: number; onError?: (error: Error) => void } = {}): PeriodicTask {
     return new PeriodicTask({
-      name: 'outbox-housekeeping',
+      name: this.target.name,
       intervalMs: options.intervalMs ?? 3_600_000,
       run: async () => void (await this.purgeOnce()),
       onError: options.onError,
     });
+  }
+}
+
+export type OutboxHousekeepingOptions = RetentionPurgeOptions;
+
+/**
+ * Removes published outbox events once their retention has passed (issue 18 item 7), so the
+ * outbox holds what is in flight, dead letters and a recent window instead of every event ever.
+ * Unpublished events and dead letters are never touched. Nothing depends on a published event's
+ * row: consumers keep their own data (Mina sidor its cases, webhooks their event log and
+ * deliveries with the body).
+ */
+export class OutboxHousekeeping extends RetentionPurge {
+  constructor(database: Database, tenantIds: () => readonly string[], options: OutboxHousekeepingOptions = {}) {
+    super(
+      database,
+      tenantIds,
+      {
+        name: 'outbox-housekeeping',
+        description: 'The outbox retention',
+        table: 'outbox_event',
+        ageColumn: 'occurred_at',
+        finished: 'published_at IS NOT NULL',
+        defaultRetentionDays: DEFAULT_OUTBOX_RETENTION_DAYS,
+      },
+      options,
+    );
   }
 }
 

@@ -54,6 +54,8 @@ export interface BackgroundTaskSettings {
   outboxRetentionDays?: number;
   /** Days the webhook event log keeps an event (default 90): how far back a webhook replay reaches. */
   webhookEventRetentionDays?: number;
+  /** Days a finished webhook delivery is kept, by its event's time (default and least: the event log's). */
+  webhookDeliveryRetentionDays?: number;
 }
 
 export interface BackgroundTaskOptions {

@@ -61,6 +61,8 @@ export class WebhookSubscriptionEntity {
 @Unique('UQ_webhook_delivery_event', ['tenantId', 'subscriptionId', 'eventId'])
 @Index('IDX_webhook_delivery_due', ['tenantId', 'nextAttemptAt'], { where: `status = 'PENDING'` })
 @Index('IDX_webhook_delivery_log', ['tenantId', 'subscriptionId', 'createdAt'])
+// The delivery log's housekeeping: finished deliveries of a municipality, oldest event first.
+@Index('IDX_webhook_delivery_finished', ['tenantId', 'eventTime'], { where: `status IN ('DELIVERED', 'FAILED')` })
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;

@@ -3,4 +3,4 @@ export * from './target-policy';
 export * from './subscriptions';
 export * from './fan-out';
 export * from './delivery-worker';
-export * from './event-log-housekeeping';
+export * from './log-housekeeping';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import { AUDIT_DATABASE_SCHEMA, AuditLog } from '@kommuna/platform-audit';
-import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
+import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
@@ -12,7 +12,12 @@ import { OutboxDispatcher } from '../outbox-dispatcher';
 import { OutboxHousekeeping } from '../outbox-housekeeping';
 import { recordEvent, recordEvents } from '../record-event';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, WebhookDeliveryWorker } from './delivery-worker';
-import { DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS, WebhookEventLogHousekeeping } from './event-log-housekeeping';
+import {
+  DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS,
+  DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS,
+  WebhookDeliveryLogHousekeeping,
+  WebhookEventLogHousekeeping,
+} from './log-housekeeping';
 import { WebhookFanOut } from './fan-out';
 import { WEBHOOKS_DATABASE_SCHEMA } from './schema';
 import { WebhookSubscriptions } from './subscriptions';
@@ -65,13 +70,16 @@ describe('webhooks', () => {
   let solleftea: Tenant;
   /** Only the old-replay test's: its housekeeping runs weeks ahead. */
   let harnosand: Tenant;
+  /** Only the delivery log's housekeeping test's: their deliveries are backdated. */
+  let ljusdal: Tenant;
+  let bollnas: Tenant;
   let slugOf: (id: string) => string | undefined;
   let subscriptions: WebhookSubscriptions;
   const receivers: Array<{ close(): Promise<void> }> = [];
   let n = 0;
 
   beforeAll(async () => {
-    [sundsvall, timra, ange, kramfors, solleftea, harnosand] = await createTestTenants(
+    [sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas] = await createTestTenants(
       db(),
       { slug: 'sundsvall' },
       { slug: 'timra' },
@@ -79,8 +87,10 @@ describe('webhooks', () => {
       { slug: 'kramfors' },
       { slug: 'solleftea' },
       { slug: 'harnosand' },
+      { slug: 'ljusdal' },
+      { slug: 'bollnas' },
     );
-    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea, harnosand].map((t) => [t.id, t.slug]));
+    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas].map((t) => [t.id, t.slug]));
     slugOf = (id) => slugs.get(id);
     subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
   });
@@ -458,6 +468,82 @@ describe('webhooks', () => {
     expect(await new WebhookEventLogHousekeeping(db(), () => [harnosand.id], { now: pastRetention, chunkSize: 2 }).purgeOnce()).toBe(3);
     expect(await as(harnosand, () => subscriptions.replay(subscription.id, from, to, 'admin'))).toBe(0);
     await as(harnosand, () => subscriptions.delete(subscription.id, 'admin'));
+  });
+
+  it("purges finished deliveries past their retention in bounded chunks, keeping pending and recent ones and other municipalities'", async () => {
+    // In each municipality: a receiver that takes its events (DELIVERED), one that refuses them
+    // until the subscription is given up (FAILED) and one its admin disabled (PENDING, parked).
+    const subs = new Map<string, { ok: string; failing: string; parked: string }>();
+    for (const tenant of [ljusdal, bollnas]) {
+      const [ok, failing, parked] = [await receiver(), await receiver(() => 500), await receiver()];
+      const created = await as(tenant, async () => ({
+        ok: (await subscriptions.create({ url: ok.url, eventTypes: [COMPLETION] }, 'admin')).subscription.id,
+        failing: (await subscriptions.create({ url: failing.url, eventTypes: [RECEIVED] }, 'admin')).subscription.id,
+        parked: (await subscriptions.create({ url: parked.url, eventTypes: [COMPLETION] }, 'admin')).subscription.id,
+      }));
+      subs.set(tenant.id, created);
+      await emitMany(tenant, 3, EVENT_TYPES.formCompletionRequested);
+      await emitMany(tenant, 1, EVENT_TYPES.formSubmissionReceived);
+      await publish();
+      await as(tenant, () => subscriptions.update(created.parked, { enabled: false }, 'admin'));
+    }
+    const w = worker({ retryScheduleMs: [10] });
+    const statuses = (tenant: Tenant) =>
+      as(tenant, async () => {
+        const { ok, failing, parked } = subs.get(tenant.id)!;
+        const of = async (id: string) => (await subscriptions.deliveries(id, { first: 200 })).map((d) => d.status).join(',');
+        return { ok: await of(ok), failing: await of(failing), parked: await of(parked) };
+      });
+    const settled = { ok: 'DELIVERED,DELIVERED,DELIVERED', failing: 'FAILED', parked: 'PENDING,PENDING,PENDING' };
+    await until(w, async () =>
+      (await Promise.all([ljusdal, bollnas].map(statuses))).every((s) => JSON.stringify(s) === JSON.stringify(settled)),
+    );
+    for (const tenant of [ljusdal, bollnas]) expect(await statuses(tenant)).toEqual(settled);
+
+    // These events are from long ago; then two new ones arrive in Ljusdal and are delivered.
+    for (const tenant of [ljusdal, bollnas])
+      await as(tenant, () =>
+        db().transaction((em) =>
+          em.query(`UPDATE webhook_delivery SET event_time = event_time - interval '100 days' WHERE tenant_id = $1`, [tenant.id]),
+        ),
+      );
+    await emitMany(ljusdal, 2, EVENT_TYPES.formCompletionRequested);
+    await publish();
+    await w.drain();
+
+    // A purge in Ljusdal's context, three at a time: each chunk its own transaction of at most three.
+    const chunks: unknown[] = [];
+    const counted = Object.create(db()) as Database;
+    counted.transaction = async (work) => {
+      const result = await db().transaction(work);
+      chunks.push(result);
+      return result;
+    };
+    expect(DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS).toBeLessThan(100);
+    expect(await new WebhookDeliveryLogHousekeeping(counted, () => [ljusdal.id], { chunkSize: 3 }).purgeOnce()).toBe(4);
+    expect(chunks).toEqual([3, 1]);
+    expect(await statuses(ljusdal)).toEqual({ ok: 'DELIVERED,DELIVERED', failing: '', parked: 'PENDING,PENDING,PENDING' });
+    const recent = await as(ljusdal, () => subscriptions.deliveries(subs.get(ljusdal.id)!.ok));
+    expect(recent.every((d) => Date.now() - d.eventTime.getTime() < 3_600_000)).toBe(true);
+    // Bollnäs's deliveries, as old, are untouched until a purge in its own context.
+    expect(await statuses(bollnas)).toEqual(settled);
+    expect(await new WebhookDeliveryLogHousekeeping(db(), () => [ljusdal.id, bollnas.id]).purgeOnce()).toBe(4);
+    expect(await statuses(bollnas)).toEqual({ ok: '', failing: '', parked: 'PENDING,PENDING,PENDING' });
+    // Before their retention has passed, nothing goes.
+    const beforeRetention = () => new Date(Date.now() + (DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS - 1) * 86_400_000);
+    expect(await new WebhookDeliveryLogHousekeeping(db(), () => [ljusdal.id], { now: beforeRetention }).purgeOnce()).toBe(0);
+  });
+
+  it('keeps deliveries at least as long as the event log, so a replay never sends an event again under a new webhook-id', () => {
+    expect(DEFAULT_WEBHOOK_DELIVERY_RETENTION_DAYS).toBeGreaterThanOrEqual(DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS);
+    expect(new WebhookDeliveryLogHousekeeping(db(), () => [], { eventRetentionDays: 365 }).retentionDays).toBe(365);
+    expect(new WebhookDeliveryLogHousekeeping(db(), () => [], { retentionDays: 400, eventRetentionDays: 365 }).retentionDays).toBe(400);
+    expect(() => new WebhookDeliveryLogHousekeeping(db(), () => [], { retentionDays: 30 })).toThrow(
+      /webhook delivery retention \(30 days\) may not be shorter than the webhook event log's \(90 days\)/,
+    );
+    expect(() => new WebhookDeliveryLogHousekeeping(db(), () => [], { retentionDays: 0, eventRetentionDays: 0.5 })).toThrow(
+      /more than 0 days/,
+    );
   });
 
   it('still replays events published before the event log existed, from the outbox while it keeps them', async () => {
