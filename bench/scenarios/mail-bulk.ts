@@ -32,6 +32,8 @@ export interface MailRun {
   finished: boolean;
   /** CPU seconds used from acceptance to the end of the run, per process and machine-wide. */
   cpu: MailCpu;
+  /** The machine's load average (1, 5, 15 min) at the end of the run: other work on a shared machine shows here. */
+  loadAverage: number[];
 }
 
 export interface MailCpu {
@@ -124,8 +126,9 @@ async function oneRun(
     // An installation in use: a first, small send, then ANALYZE, as autovacuum keeps PostgreSQL's
     // statistics in production (this machine's server runs with autovacuum off). On never-analysed
     // tables PostgreSQL plans by-id look-ups as scans of the whole municipality's rows.
-    const warmUp = await send(WARM_UP_LETTERS, 2_000_000, 60);
-    if (!warmUp.finished) throw new Error(`the ${WARM_UP_LETTERS}-letter warm-up send did not finish within 60 s`);
+    // As long as a measured send may take: on a busy shared machine a minute was not always enough.
+    const warmUp = await send(WARM_UP_LETTERS, 2_000_000, TIMEOUT_S);
+    if (!warmUp.finished) throw new Error(`the ${WARM_UP_LETTERS}-letter warm-up send did not finish within ${TIMEOUT_S} s`);
     await db.admin('ANALYZE');
     const warmUpDeliveries = ((await (await fetch(`${simulator.url}/_records`)).json()) as { deliveries: unknown[] }).deliveries.length;
     for (const worker of workerProcesses) worker.resetPeak();
@@ -179,9 +182,10 @@ async function oneRun(
       workerRssStartMb,
       finished,
       cpu,
+      loadAverage: os.loadavg().map((l) => round(l, 1)),
     };
     log(
-      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB; CPU s: machine ${cpu.machine} of ${round(cpu.cores * cpu.elapsedS, 1)} (${Math.round(cpu.busyShare * 100)} % busy), worker(s) ${cpu.workers.join(' + ')}, PostgreSQL and rest ${cpu.postgresAndRest}, simulator ${cpu.simulator}, api ${cpu.api}`,
+      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB; CPU s: machine ${cpu.machine} of ${round(cpu.cores * cpu.elapsedS, 1)} (${Math.round(cpu.busyShare * 100)} % busy), worker(s) ${cpu.workers.join(' + ')}, PostgreSQL and rest ${cpu.postgresAndRest}, simulator ${cpu.simulator}, api ${cpu.api}; load average ${result.loadAverage.join('/')}`,
     );
     return result;
   } finally {
@@ -277,6 +281,10 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
       `PostgreSQL and the rest ${c.postgresAndRest} s, simulator ${c.simulator} s, api ${c.api} s, orchestrator ${c.orchestrator} s: ${perLetter(big)} ms of machine CPU per letter. ` +
       `At that cost per letter a second worker could add only the idle share (${c.headroom}× one). ` +
       `With two workers the machine was ${Math.round(two.cpu.busyShare * 100)} % busy at ${perLetter(two)} ms per letter (PostgreSQL and the rest ${two.cpu.postgresAndRest} s): ${scale}× one.`,
+  );
+  notes.push(
+    `Machine load average (1/5/15 min) at the end of each run: ${runs.map((r) => `${r.letters} × ${r.workers}: ${r.loadAverage.join('/')}`).join('; ')} on ${big.cpu.cores} cores. ` +
+      `"PostgreSQL and the rest" is the machine's busy time less our node processes: on a shared machine it includes other people's work.`,
   );
   return [
     [

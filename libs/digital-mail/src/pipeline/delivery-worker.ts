@@ -33,6 +33,8 @@ export interface DeliveryWorkerOptions {
   digitalConcurrency?: number;
   paperBatchSize?: number;
   expandChunkSize?: number;
+  /** A bulk send is expanded no further ahead than this many letters waiting for the reachability check (default 1,000). */
+  maxWaitingLetters?: number;
   /**
    * Municipalities whose rounds run side by side in one process (default 4), so one municipality's
    * slow round (a bulk send's paper letters, a print batch handed over) does not hold up another's
@@ -226,6 +228,7 @@ export class DeliveryWorker {
         this.parties,
         ctx.tenant.id,
         this.options.expandChunkSize ?? 500,
+        this.options.maxWaitingLetters ?? 1000,
       )),
     // Letters that can go digitally are delivered in the reachability step's own claim, so its claim is
     // no larger than a digital one (a claim's lease is renewed while its letters are delivered).
