@@ -159,8 +159,8 @@ describe('steering group portal in a real browser', () => {
       entry.sum += Number(line[9]);
       byService.set(line[1], entry);
     }
-    // The services some member uses (tenants/*/tenant.yaml): Sundsvall pilots rules.
-    expect([...byService.keys()].sort()).toEqual(['catalogue', 'digital-mail', 'e-forms', 'minasidor', 'rules']);
+    // The services some member uses (tenants/*/tenant.yaml): Sundsvall pilots rules and the AI platform.
+    expect([...byService.keys()].sort()).toEqual(['ai', 'catalogue', 'digital-mail', 'e-forms', 'minasidor', 'rules']);
     for (const [service, { budget, sum }] of byService) expect({ service, sum }).toEqual({ service, sum: budget });
     expect(lines.filter((l) => l[1] === 'e-forms').map((l) => l[5])).toEqual([
       'Härnösands kommun',
@@ -202,6 +202,10 @@ describe('steering group portal in a real browser', () => {
     // The version is the library's own, as released with changesets.
     expect(facts).toContain(`Version${E_FORMS_VERSION} (@kommuna/e-forms)`);
     expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(2);
+    // Handling time is in minutes per submission: the time saved is shown beside the kronor.
+    expect(plain(await page.locator('section.card', { hasText: 'Tid som sparats:' }).first().textContent())).toMatch(
+      /Tid som sparats: [\d\s]+–[\d\s]+ minuter \([\d\s,]+–[\d\s,]+ timmar\)/,
+    );
     // The cost table's total is the budget.
     expect(plain(await page.locator('table tfoot').first().textContent())).toContain('1 200 000 kr');
     // The release notes are the library's CHANGELOG.md, newest release first.
@@ -245,6 +249,16 @@ describe('steering group portal in a real browser', () => {
     await page.waitForURL(/saved=decision/);
     expect(await page.locator('#decisions + .table-wrap tbody tr').first().textContent()).toMatch(/Beta → Stabil.*KS 2025\/0401/);
     expect(await page.locator('dl.facts').first().textContent()).toMatch(/Stabil/);
+
+    // The AI platform: Sundsvall pilots it (tenants/sundsvall/tenant.yaml), and the demo figures
+    // invent no approved drafts, so no time is saved until a case worker approves one.
+    await page.goto(`${PUBLIC_URL}/services/ai`);
+    expect(plain(await page.locator('h2#adoption + ul').textContent())).toMatch(/Sundsvalls kommun\s*Pilot/);
+    const benefits = await page.locator('section.card', { hasText: 'Tid som sparats:' }).allTextContents();
+    expect(benefits.map((b) => plain(b).match(/Tid som sparats: [^)]*\)/)?.[0])).toEqual([
+      'Tid som sparats: 0 minuter (0 × 20–25 minuter)',
+      'Tid som sparats: 0 timmar (0 × 2 timmar)',
+    ]);
     await context.close();
   }, 120_000);
 
