@@ -134,6 +134,10 @@ module.exports = [
       'libs/platform/audit/**/*.ts',
       'libs/platform/persistence/**/*.ts',
       'libs/minasidor/src/archive-contribution.ts',
+      'libs/minasidor/src/case-intake.ts',
+      'libs/minasidor/src/case-views.ts',
+      'libs/minasidor/src/citizen-cases.ts',
+      'libs/minasidor/src/staff-cases.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { Database, PartyRegister } from '@kommuna/platform-persistence';
+import { Database, PartyRegister, rowOf, selectColumns } from '@kommuna/platform-persistence';
 import { recordEvent } from '@kommuna/platform-events';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseNotificationData, EVENT_TYPES, LocalizedText } from '@kommuna/shared-service-contracts';
 import { isSafeDocumentUrl } from './document-links';
 import { CaseConflictError, CaseNotFoundError, MinasidorValidationError } from './errors';
-import type { SubjectKind, WhoseTurn } from './entities/case.entity';
+import { CaseEntity, SubjectKind, WhoseTurn } from './entities/case.entity';
 import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 import { Municipalities } from './municipalities';
 import { DEFAULT_WHOSE_TURN } from './status-labels';
@@ -163,19 +163,23 @@ const STATUS_KINDS: Record<string, string> = {
   closed: 'closed',
 };
 
-interface CaseRow {
-  tenant_id: string;
-  id: string;
-  errand_number: string;
-  case_type: string;
-  title_sv: string;
-  title_en: string;
-  subject_party_id: string;
-  subject_kind: SubjectKind;
-  unit: string;
-  internal_status: string;
-  status_changed_at: Date;
-}
+/** The case's columns the intake writes by and tells the resident about. */
+const INTAKE_FIELDS = [
+  'tenantId',
+  'id',
+  'errandNumber',
+  'caseType',
+  'titleSv',
+  'titleEn',
+  'subjectPartyId',
+  'subjectKind',
+  'unit',
+  'internalStatus',
+  'statusChangedAt',
+] as const;
+
+/** A case as the intake holds it while it writes: those columns of the entity. */
+export type IntakeCase = Pick<CaseEntity, (typeof INTAKE_FIELDS)[number]>;
 
 /**
  * How cases reach Mina sidor: municipal systems (service accounts) and e-forms events write
@@ -238,14 +242,14 @@ export class CaseIntake {
   /** The municipality's message on a locked case (a system's, or a case worker's): stored once by its id, the resident notified. */
   async postMessageIn(
     em: EntityManager,
-    row: CaseRow,
+    row: IntakeCase,
     message: { body: string; externalMessageId: string; sentAt?: Date },
   ): Promise<CaseWriteResult> {
     const [stored] = await em.query(
       `INSERT INTO minasidor_message (tenant_id, case_id, subject_party_id, author, body, external_message_id, sent_at)
        VALUES ($1, $2, $3, 'municipality', $4, $5, $6)
        ON CONFLICT (tenant_id, case_id, external_message_id) DO NOTHING RETURNING id, sent_at`,
-      [row.tenant_id, row.id, row.subject_party_id, message.body, message.externalMessageId, message.sentAt ?? new Date()],
+      [row.tenantId, row.id, row.subjectPartyId, message.body, message.externalMessageId, message.sentAt ?? new Date()],
     );
     if (!stored) return { caseId: row.id, created: false, replayed: true };
     await this.touch(em, row);
@@ -259,34 +263,39 @@ export class CaseIntake {
     const tenantId = requestContext.tenantId();
     const status = input.status ?? 'received';
     const occurredAt = input.statusOccurredAt ?? new Date();
-    const [created]: CaseRow[] = await em.query(
-      `INSERT INTO minasidor_case (tenant_id, errand_number, case_type, title_sv, title_en, subject_party_id, subject_kind,
+    const created = rowOf(
+      em,
+      CaseEntity,
+      await em.query(
+        `INSERT INTO minasidor_case (tenant_id, errand_number, case_type, title_sv, title_en, subject_party_id, subject_kind,
          unit, source, external_case_id, internal_status, status_changed_at, whose_turn)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        ON CONFLICT (tenant_id, source, external_case_id) DO NOTHING
-       RETURNING tenant_id, id, errand_number, case_type, title_sv, title_en, subject_party_id, subject_kind, unit, internal_status, status_changed_at`,
-      [
-        tenantId,
-        input.errandNumber,
-        input.caseType,
-        input.title.sv,
-        input.title.en,
-        input.subjectPartyId,
-        input.subjectKind,
-        input.unit,
-        input.source,
-        input.externalCaseId,
-        status,
-        occurredAt,
-        input.whoseTurn ?? DEFAULT_WHOSE_TURN[status] ?? 'municipality',
-      ],
+       RETURNING ${selectColumns(em, CaseEntity, { only: INTAKE_FIELDS })}`,
+        [
+          tenantId,
+          input.errandNumber,
+          input.caseType,
+          input.title.sv,
+          input.title.en,
+          input.subjectPartyId,
+          input.subjectKind,
+          input.unit,
+          input.source,
+          input.externalCaseId,
+          status,
+          occurredAt,
+          input.whoseTurn ?? DEFAULT_WHOSE_TURN[status] ?? 'municipality',
+        ],
+      ),
+      INTAKE_FIELDS,
     );
     if (created) {
       await this.insertTimelineEntry(em, created, { status, occurredAt, whoseTurn: input.whoseTurn, text: input.statusText }, true);
       return { caseId: created.id, created: true, replayed: false };
     }
     const row = await this.lockCase(em, input);
-    if (row.subject_party_id !== input.subjectPartyId) {
+    if (row.subjectPartyId !== input.subjectPartyId) {
       throw new CaseConflictError(
         `Case ${input.source}/${input.externalCaseId} already exists about another subject; a case never changes subject`,
       );
@@ -295,7 +304,7 @@ export class CaseIntake {
       `UPDATE minasidor_case SET errand_number = $3, case_type = $4, title_sv = $5, title_en = $6, unit = $7, updated_at = now()
         WHERE tenant_id = $1 AND id = $2
           AND (errand_number, case_type, title_sv, title_en, unit) IS DISTINCT FROM ($3, $4, $5, $6, $7)`,
-      [row.tenant_id, row.id, input.errandNumber, input.caseType, input.title.sv, input.title.en, input.unit],
+      [row.tenantId, row.id, input.errandNumber, input.caseType, input.title.sv, input.title.en, input.unit],
     );
     const outcome = input.status
       ? await this.applyStatus(em, row, { status, occurredAt, whoseTurn: input.whoseTurn, text: input.statusText })
@@ -304,19 +313,19 @@ export class CaseIntake {
   }
 
   /** The case of `key` in the current municipality, locked for this write; NOT_FOUND otherwise. */
-  async lockCase(em: EntityManager, key: CaseKey): Promise<CaseRow> {
+  async lockCase(em: EntityManager, key: CaseKey): Promise<IntakeCase> {
     const row = await this.findCase(em, key);
     if (!row) throw new CaseNotFoundError(`case ${key.source}/${key.externalCaseId} in this municipality`);
     return row;
   }
 
-  async findCase(em: EntityManager, key: CaseKey): Promise<CaseRow | undefined> {
-    const [row] = await em.query(
-      `SELECT tenant_id, id, errand_number, case_type, title_sv, title_en, subject_party_id, subject_kind, unit, internal_status, status_changed_at
+  async findCase(em: EntityManager, key: CaseKey): Promise<IntakeCase | undefined> {
+    const raw = await em.query(
+      `SELECT ${selectColumns(em, CaseEntity, { only: INTAKE_FIELDS })}
          FROM minasidor_case WHERE tenant_id = $1 AND source = $2 AND external_case_id = $3 FOR UPDATE`,
       [requestContext.tenantId(), key.source, key.externalCaseId],
     );
-    return row;
+    return rowOf(em, CaseEntity, raw, INTAKE_FIELDS);
   }
 
   /**
@@ -325,11 +334,11 @@ export class CaseIntake {
    */
   async applyStatus(
     em: EntityManager,
-    row: CaseRow,
+    row: IntakeCase,
     update: { status: string; occurredAt: Date; whoseTurn?: WhoseTurn; text?: LocalizedText; dedupeKey?: string; kind?: string },
     options: { notify?: boolean } = {},
   ): Promise<StatusOutcome> {
-    const current = update.occurredAt.getTime() >= new Date(row.status_changed_at).getTime();
+    const current = update.occurredAt.getTime() >= new Date(row.statusChangedAt).getTime();
     const inserted = await this.insertTimelineEntry(em, row, update, current);
     if (!inserted) return 'replayed';
     if (!current) return 'history';
@@ -337,17 +346,21 @@ export class CaseIntake {
     await em.query(
       `UPDATE minasidor_case SET internal_status = $3, status_changed_at = $4, whose_turn = $5, updated_at = now()
         WHERE tenant_id = $1 AND id = $2`,
-      [row.tenant_id, row.id, update.status, update.occurredAt, whoseTurn],
+      [row.tenantId, row.id, update.status, update.occurredAt, whoseTurn],
     );
-    const labels = this.municipalities.labelsOf(row.tenant_id);
-    const labelChanged = labels.statusOf(row.internal_status) !== labels.statusOf(update.status);
-    row.internal_status = update.status;
-    row.status_changed_at = update.occurredAt;
+    const labels = this.municipalities.labelsOf(row.tenantId);
+    const labelChanged = labels.statusOf(row.internalStatus) !== labels.statusOf(update.status);
+    row.internalStatus = update.status;
+    row.statusChangedAt = update.occurredAt;
     if (labelChanged && options.notify !== false) await this.notify(em, EVENT_TYPES.caseStatusChanged, row, update.occurredAt);
     return 'current';
   }
 
-  async recordDecisionIn(em: EntityManager, row: CaseRow, d: Omit<DecisionRecord, 'source' | 'externalCaseId'>): Promise<CaseWriteResult> {
+  async recordDecisionIn(
+    em: EntityManager,
+    row: IntakeCase,
+    d: Omit<DecisionRecord, 'source' | 'externalCaseId'>,
+  ): Promise<CaseWriteResult> {
     const [decision] = await em.query(
       `INSERT INTO minasidor_decision (tenant_id, case_id, subject_party_id, external_decision_id, decision_type, outcome,
          legal_basis_sfs, legal_basis_chapter, legal_basis_section, decided_at, valid_from, valid_to, reasons, documents,
@@ -355,9 +368,9 @@ export class CaseIntake {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
        ON CONFLICT (tenant_id, case_id, external_decision_id) DO NOTHING RETURNING id`,
       [
-        row.tenant_id,
+        row.tenantId,
         row.id,
-        row.subject_party_id,
+        row.subjectPartyId,
         d.externalDecisionId,
         d.decisionType,
         d.outcome,
@@ -393,7 +406,7 @@ export class CaseIntake {
    */
   async recordRegistrationIn(
     em: EntityManager,
-    row: CaseRow,
+    row: IntakeCase,
     registration: { caseSystemReference: string; registeredAt: Date },
   ): Promise<boolean> {
     const ref = registration.caseSystemReference;
@@ -403,9 +416,9 @@ export class CaseIntake {
        VALUES ($1, $2, $3, 'registered', NULL, true, $4, NULL, $5, $6, $7)
        ON CONFLICT (tenant_id, case_id, dedupe_key) DO NOTHING RETURNING id`,
       [
-        row.tenant_id,
+        row.tenantId,
         row.id,
-        row.subject_party_id,
+        row.subjectPartyId,
         registration.registeredAt,
         `Ditt ärende är registrerat hos kommunen med diarienummer ${ref}.`,
         `Your case is registered with the municipality under reference number ${ref}.`,
@@ -414,7 +427,7 @@ export class CaseIntake {
     );
     if (inserted.length === 0) return false;
     await em.query(`UPDATE minasidor_case SET case_system_reference = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2`, [
-      row.tenant_id,
+      row.tenantId,
       row.id,
       ref,
     ]);
@@ -423,7 +436,7 @@ export class CaseIntake {
 
   private async insertTimelineEntry(
     em: EntityManager,
-    row: CaseRow,
+    row: IntakeCase,
     update: { status: string; occurredAt: Date; whoseTurn?: WhoseTurn; text?: LocalizedText; dedupeKey?: string; kind?: string },
     becameCurrent: boolean,
   ): Promise<boolean> {
@@ -433,9 +446,9 @@ export class CaseIntake {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (tenant_id, case_id, dedupe_key) DO NOTHING RETURNING id`,
       [
-        row.tenant_id,
+        row.tenantId,
         row.id,
-        row.subject_party_id,
+        row.subjectPartyId,
         update.kind ?? STATUS_KINDS[update.status] ?? 'status_changed',
         update.status,
         becameCurrent,
@@ -449,18 +462,18 @@ export class CaseIntake {
     return inserted.length > 0;
   }
 
-  private async touch(em: EntityManager, row: CaseRow): Promise<void> {
-    await em.query(`UPDATE minasidor_case SET updated_at = now() WHERE tenant_id = $1 AND id = $2`, [row.tenant_id, row.id]);
+  private async touch(em: EntityManager, row: IntakeCase): Promise<void> {
+    await em.query(`UPDATE minasidor_case SET updated_at = now() WHERE tenant_id = $1 AND id = $2`, [row.tenantId, row.id]);
   }
 
-  private async notify(em: EntityManager, type: string, row: CaseRow, occurredAt: Date): Promise<void> {
+  private async notify(em: EntityManager, type: string, row: IntakeCase, occurredAt: Date): Promise<void> {
     const data: CaseNotificationData = {
       caseId: row.id,
-      errandNumber: row.errand_number,
-      subjectPartyId: row.subject_party_id,
-      title: { sv: row.title_sv, en: row.title_en },
+      errandNumber: row.errandNumber,
+      subjectPartyId: row.subjectPartyId,
+      title: { sv: row.titleSv, en: row.titleEn },
       unit: row.unit,
-      statusLabel: this.municipalities.labelsOf(row.tenant_id).labelOf(row.internal_status),
+      statusLabel: this.municipalities.labelsOf(row.tenantId).labelOf(row.internalStatus),
       occurredAt: occurredAt.toISOString(),
     };
     await recordEvent(em, { type, source: EVENT_SOURCE, subject: row.id, data });

@@ -1,9 +1,10 @@
 import type { DecisionReason, LocalizedText } from '@kommuna/shared-service-contracts';
+import { EntityRowsContext, RawRow, rowsOf } from '@kommuna/platform-persistence';
 import type { CitizenStatus } from './status-labels';
 import { withSafeLinks } from './document-links';
 import type { DecisionDocument, DecisionOutcome } from './entities/decision.entity';
 import type { MessageAuthor } from './entities/message.entity';
-import type { SubjectKind, WhoseTurn } from './entities/case.entity';
+import { CaseEntity, SubjectKind, WhoseTurn } from './entities/case.entity';
 
 /** The municipality a case belongs to, as the citizen sees it labelled. */
 export interface CaseMunicipality {
@@ -90,7 +91,7 @@ export interface CasePage {
   hasNextPage: boolean;
 }
 
-/** The case columns every view selects, with a cursor-exact update time. */
+/** The case columns every view selects (the entity's, read with casesOf), with a cursor-exact update time. */
 export const CASE_COLUMNS = `c.tenant_id, c.id, c.errand_number, c.case_type, c.title_sv, c.title_en, c.subject_party_id,
   c.subject_kind, c.unit, c.source, c.external_case_id, c.case_system_reference, c.internal_status, c.status_changed_at, c.whose_turn,
   c.created_at, c.updated_at,
@@ -115,30 +116,30 @@ export const CASE_DETAILS = `
       'readAt', m.read_at) ORDER BY m.sent_at, m.id)
     FROM minasidor_message m WHERE m.tenant_id = p.tenant_id AND m.case_id = p.id), '[]'::json) AS messages`;
 
-/** A row of CASE_COLUMNS, with CASE_DETAILS' columns when the statement selected them. */
-export interface CaseRow {
-  tenant_id: string;
-  id: string;
-  errand_number: string;
-  case_type: string;
-  title_sv: string;
-  title_en: string;
-  subject_party_id: string;
-  subject_kind: SubjectKind;
-  unit: string;
-  source: string;
-  external_case_id: string;
-  case_system_reference: string | null;
-  internal_status: string;
-  status_changed_at: Date | string;
-  whose_turn: WhoseTurn;
-  created_at: Date | string;
-  updated_at: Date | string;
-  cursor_at: string;
+/**
+ * A case as CASE_COLUMNS selects it (the entity, read with rowsOf), with its cursor time and, when
+ * the statement selected them, CASE_DETAILS' JSON columns.
+ */
+export type CaseRecord = CaseEntity & {
+  cursorAt: string;
   // json columns: parsed by the driver, or their text where it leaves json unparsed.
   timeline?: TimelineEntryJson[] | string;
   decisions?: DecisionJson[] | string;
   messages?: MessageJson[] | string;
+};
+
+/** Raw rows of CASE_COLUMNS (+ CASE_DETAILS) as cases. */
+export function casesOf(em: EntityRowsContext, raw: readonly RawRow[]): CaseRecord[] {
+  return rowsOf(em, CaseEntity, raw).map((entity, i) => {
+    const row = raw[i];
+    return {
+      ...entity,
+      cursorAt: row.cursor_at as string,
+      timeline: row.timeline as CaseRecord['timeline'],
+      decisions: row.decisions as CaseRecord['decisions'],
+      messages: row.messages as CaseRecord['messages'],
+    };
+  });
 }
 
 /** The objects CASE_DETAILS builds (json_build_object): times as JSON text. */
@@ -189,9 +190,9 @@ export interface CaseRowContext {
   labelOf(tenantId: string, internalStatus: string): { status: CitizenStatus; label: LocalizedText };
 }
 
-/** A row of CASE_COLUMNS (+ CASE_DETAILS when selected) as a view. */
-export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
-  const status = context.labelOf(row.tenant_id, row.internal_status);
+/** A case (with CASE_DETAILS when selected) as a view. */
+export function toCaseView(row: CaseRecord, context: CaseRowContext): CaseView {
+  const status = context.labelOf(row.tenantId, row.internalStatus);
   const messages = json<MessageJson[]>(row.messages ?? []).map((m): MessageView => ({
     id: m.id,
     author: m.author,
@@ -201,30 +202,30 @@ export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
   }));
   return {
     id: row.id,
-    tenantId: row.tenant_id,
-    municipality: context.municipalityOf(row.tenant_id),
-    errandNumber: row.errand_number,
-    caseType: row.case_type,
-    title: { sv: row.title_sv, en: row.title_en },
-    subjectPartyId: row.subject_party_id,
-    subjectKind: row.subject_kind,
+    tenantId: row.tenantId,
+    municipality: context.municipalityOf(row.tenantId),
+    errandNumber: row.errandNumber,
+    caseType: row.caseType,
+    title: { sv: row.titleSv, en: row.titleEn },
+    subjectPartyId: row.subjectPartyId,
+    subjectKind: row.subjectKind,
     unit: row.unit,
     source: row.source,
-    externalCaseId: row.external_case_id,
+    externalCaseId: row.externalCaseId,
     // The literal of case-intake's EFORMS_SOURCE (that module imports this one).
-    submissionId: row.source === 'e-forms' ? row.external_case_id : null,
-    caseSystemReference: row.case_system_reference ?? null,
-    status: { ...status, internalStatus: row.internal_status, changedAt: new Date(row.status_changed_at) },
-    whoseTurn: row.whose_turn,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
+    submissionId: row.source === 'e-forms' ? row.externalCaseId : null,
+    caseSystemReference: row.caseSystemReference ?? null,
+    status: { ...status, internalStatus: row.internalStatus, changedAt: row.statusChangedAt },
+    whoseTurn: row.whoseTurn,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
     timeline: json<TimelineEntryJson[]>(row.timeline ?? []).map((e): TimelineEntryView => ({
       id: e.id,
       kind: e.kind,
       occurredAt: new Date(e.occurredAt),
       whoseTurn: e.whoseTurn,
       text: localized(e.textSv, e.textEn),
-      statusLabel: e.internalStatus ? context.labelOf(row.tenant_id, e.internalStatus).label : null,
+      statusLabel: e.internalStatus ? context.labelOf(row.tenantId, e.internalStatus).label : null,
       becameCurrent: e.becameCurrent,
     })),
     decisions: json<DecisionJson[]>(row.decisions ?? []).map((d): DecisionView => ({
@@ -248,8 +249,8 @@ export function toCaseView(row: CaseRow, context: CaseRowContext): CaseView {
 }
 
 /** Opaque keyset cursor: the last case's exact update time and id. */
-export function encodeCursor(row: { cursor_at: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.cursor_at, row.id])).toString('base64url');
+export function encodeCursor(row: { cursorAt: string; id: string }): string {
+  return Buffer.from(JSON.stringify([row.cursorAt, row.id])).toString('base64url');
 }
 
 export function decodeCursor(cursor: string): { at: string; id: string } | undefined {

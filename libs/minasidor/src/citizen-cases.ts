@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseRow, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseClosedError, CaseNotFoundError, MinasidorValidationError } from './errors';
 import { Municipalities } from './municipalities';
 import { RepresentedOrganisation, Representations } from './representations';
@@ -59,8 +59,9 @@ export class CitizenCases {
     const subject = await this.subjectFor(personPartyId, { asOrganisation: query.asOrganisation, asPerson: query.asPerson });
 
     const rows = await this.asSubject(subject.partyId, (em) =>
-      em.query(
-        `WITH p AS (
+      em
+        .query(
+          `WITH p AS (
            SELECT ${CASE_COLUMNS} FROM minasidor_case c
             WHERE c.subject_party_id = $1
               AND ($2::timestamptz IS NULL OR (c.updated_at, c.id) < ($2::timestamptz, $3::uuid))
@@ -73,20 +74,21 @@ export class CitizenCases {
             ORDER BY c.updated_at DESC, c.id DESC
             LIMIT $6)
          SELECT p.*, ${CASE_DETAILS} FROM p ORDER BY p.updated_at DESC, p.id DESC`,
-        [
-          subject.partyId,
-          cursor?.at ?? null,
-          cursor?.id ?? null,
-          tenantId,
-          this.municipalities.statusFilter(wanted),
-          first + 1,
-          inScope(subject),
-        ],
-      ),
+          [
+            subject.partyId,
+            cursor?.at ?? null,
+            cursor?.id ?? null,
+            tenantId,
+            this.municipalities.statusFilter(wanted),
+            first + 1,
+            inScope(subject),
+          ],
+        )
+        .then((raw) => casesOf(em, raw)),
     );
     const page = rows.slice(0, first);
     return {
-      cases: page.map((row: CaseRow) => toCaseView(row, this.municipalities)),
+      cases: page.map((row) => toCaseView(row, this.municipalities)),
       endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
       hasNextPage: rows.length > first,
     };
@@ -97,12 +99,14 @@ export class CitizenCases {
     const subject = await this.subjectFor(personPartyId, acting);
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     const [row] = await this.asSubject(subject.partyId, (em) =>
-      em.query(
-        `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c
+      em
+        .query(
+          `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c
                      WHERE c.subject_party_id = $1 AND c.id = $2 AND ($3::jsonb IS NULL OR jsonb_exists($3::jsonb, c.tenant_id::text)))
          SELECT p.*, ${CASE_DETAILS} FROM p`,
-        [subject.partyId, caseId, inScope(subject)],
-      ),
+          [subject.partyId, caseId, inScope(subject)],
+        )
+        .then((raw) => casesOf(em, raw)),
     );
     if (!row) throw new CaseNotFoundError();
     return toCaseView(row, this.municipalities);

@@ -9,7 +9,7 @@ import {
   FormSubmissionRegisteredData,
 } from '@kommuna/shared-service-contracts';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CaseIntake, EFORMS_SOURCE } from './case-intake';
+import { CaseIntake, EFORMS_SOURCE, IntakeCase } from './case-intake';
 import { withSafeLinks } from './document-links';
 
 /**
@@ -37,9 +37,6 @@ export function minasidorEventHandlers(intake: CaseIntake): EventHandler[] {
     },
   ];
 }
-
-/** A submission's case, locked for this transaction. */
-type CaseRow = NonNullable<Awaited<ReturnType<CaseIntake['findCase']>>>;
 
 /** An e-forms event that follows a submission's own: it needs the submission's case. */
 type SubmissionEvent = Pick<OutboxEvent, 'id' | 'type' | 'occurredAt'> & {
@@ -124,7 +121,7 @@ async function lockSubmission(em: EntityManager, submissionId: string): Promise<
   ]);
 }
 
-async function decisionMade(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormDecisionMadeData): Promise<void> {
+async function decisionMade(intake: CaseIntake, em: EntityManager, row: IntakeCase, data: FormDecisionMadeData): Promise<void> {
   await intake.recordDecisionIn(em, row, {
     externalDecisionId: data.decisionId,
     decisionType: data.decisionType,
@@ -141,7 +138,12 @@ async function decisionMade(intake: CaseIntake, em: EntityManager, row: CaseRow,
   });
 }
 
-async function completionRequested(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormCompletionRequestedData): Promise<void> {
+async function completionRequested(
+  intake: CaseIntake,
+  em: EntityManager,
+  row: IntakeCase,
+  data: FormCompletionRequestedData,
+): Promise<void> {
   await intake.applyStatus(em, row, {
     status: 'completion_requested',
     occurredAt: new Date(data.requestedAt),
@@ -151,7 +153,7 @@ async function completionRequested(intake: CaseIntake, em: EntityManager, row: C
 }
 
 /** The citizen gave the completion: the case goes back to the municipality. They did it, so no notice. */
-async function completionProvided(intake: CaseIntake, em: EntityManager, row: CaseRow, data: FormCompletionProvidedData): Promise<void> {
+async function completionProvided(intake: CaseIntake, em: EntityManager, row: IntakeCase, data: FormCompletionProvidedData): Promise<void> {
   await intake.applyStatus(
     em,
     row,
@@ -171,7 +173,7 @@ async function completionProvided(intake: CaseIntake, em: EntityManager, row: Ca
 async function submissionRegistered(
   intake: CaseIntake,
   em: EntityManager,
-  row: CaseRow,
+  row: IntakeCase,
   data: FormSubmissionRegisteredData,
 ): Promise<void> {
   await intake.recordRegistrationIn(em, row, { caseSystemReference: data.caseSystemReference, registeredAt: new Date(data.registeredAt) });

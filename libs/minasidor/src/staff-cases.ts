@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, rowOf, rowsOf } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, CaseRow, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
 import { CaseNotFoundError, MinasidorValidationError, UnitRequiredError } from './errors';
 import { CaseIntake, EFORMS_SOURCE } from './case-intake';
 import { Municipalities } from './municipalities';
 import { MAX_PAGE_SIZE } from './citizen-cases';
+import { CaseEntity } from './entities/case.entity';
+import { StaffCaseReadEntity } from './entities/staff-case-read.entity';
 
 /** A member of staff as the staff view needs them (from the verified token). */
 export interface StaffMember {
@@ -16,11 +18,8 @@ export interface StaffMember {
   unit?: string | null;
 }
 
-export interface StaffCaseRead {
-  staffSubject: string;
-  staffUnit: string | null;
-  readAt: Date;
-}
+/** Who read a case, when. */
+export type StaffCaseRead = Pick<StaffCaseReadEntity, 'staffSubject' | 'staffUnit' | 'readAt'>;
 
 /**
  * The municipality's staff view: a case worker sees their own municipality's cases of their
@@ -66,19 +65,25 @@ export class StaffCases {
     const intake = this.intake;
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     await this.database.transaction(async (em) => {
-      const [key]: Array<{ source: string; external_case_id: string }> = await em.query(
-        `SELECT source, external_case_id FROM minasidor_case WHERE tenant_id = $1 AND id = $2 AND unit = $3`,
-        [requestContext.tenantId(), caseId, unit],
+      const key = rowOf(
+        em,
+        CaseEntity,
+        await em.query(`SELECT source, external_case_id FROM minasidor_case WHERE tenant_id = $1 AND id = $2 AND unit = $3`, [
+          requestContext.tenantId(),
+          caseId,
+          unit,
+        ]),
+        ['source', 'externalCaseId'],
       );
       if (!key) throw new CaseNotFoundError();
-      const row = await intake.lockCase(em, { source: key.source, externalCaseId: key.external_case_id });
+      const row = await intake.lockCase(em, key);
       await intake.postMessageIn(em, row, { body: text, externalMessageId: `staff:${randomUUID()}` });
       await appendAuditEntry(em, {
         actor: auditActor.staff(staff.subject),
         action: 'minasidor.case.message.sent',
         targetType: 'minasidor_case',
         targetId: caseId,
-        details: { unit, errandNumber: row.errand_number },
+        details: { unit, errandNumber: row.errandNumber },
       });
     });
     return this.read(staff, caseId);
@@ -103,19 +108,21 @@ export class StaffCases {
     // With a cursor the row comparison is an index condition: a later page starts where it left off.
     const after = cursor ? `AND (c.updated_at, c.id) < ($4::timestamptz, $5::uuid)` : '';
     const rows = await this.database.transaction((em) =>
-      em.query(
-        `WITH page AS (
+      em
+        .query(
+          `WITH page AS (
            SELECT c.tenant_id, c.id FROM minasidor_case c
             WHERE c.tenant_id = $1 AND c.unit = $2 ${after}
             ORDER BY c.updated_at DESC, c.id DESC LIMIT $3)
          SELECT ${CASE_COLUMNS} FROM page JOIN minasidor_case c ON c.tenant_id = page.tenant_id AND c.id = page.id
           ORDER BY c.updated_at DESC, c.id DESC`,
-        [tenantId, unit, first + 1, ...(cursor ? [cursor.at, cursor.id] : [])],
-      ),
+          [tenantId, unit, first + 1, ...(cursor ? [cursor.at, cursor.id] : [])],
+        )
+        .then((raw) => casesOf(em, raw)),
     );
     const page = rows.slice(0, first);
     return {
-      cases: page.map((row: CaseRow) => toCaseView(row, this.municipalities)),
+      cases: page.map((row) => toCaseView(row, this.municipalities)),
       endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
       hasNextPage: rows.length > first,
     };
@@ -127,10 +134,13 @@ export class StaffCases {
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     const tenantId = requestContext.tenantId();
     return this.database.transaction(async (em) => {
-      const [row] = await em.query(
-        `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c WHERE c.tenant_id = $1 AND c.id = $2 AND c.unit = $3)
+      const [row] = casesOf(
+        em,
+        await em.query(
+          `WITH p AS (SELECT ${CASE_COLUMNS} FROM minasidor_case c WHERE c.tenant_id = $1 AND c.id = $2 AND c.unit = $3)
          SELECT p.*, ${CASE_DETAILS} FROM p`,
-        [tenantId, caseId, unit],
+          [tenantId, caseId, unit],
+        ),
       );
       if (!row) throw new CaseNotFoundError();
       await em.query(`INSERT INTO minasidor_staff_case_read (tenant_id, case_id, staff_subject, staff_unit) VALUES ($1, $2, $3, $4)`, [
@@ -145,7 +155,7 @@ export class StaffCases {
         action: 'minasidor.case.read',
         targetType: 'minasidor_case',
         targetId: caseId,
-        details: { unit, errandNumber: row.errand_number },
+        details: { unit, errandNumber: row.errandNumber },
       });
       return toCaseView(row, this.municipalities);
     });
@@ -155,17 +165,17 @@ export class StaffCases {
   async readsOf(caseId: string): Promise<StaffCaseRead[]> {
     if (!UUID.test(caseId)) throw new CaseNotFoundError();
     const tenantId = requestContext.tenantId();
-    const rows = await this.database.transaction((em) =>
-      em.query(
-        `SELECT staff_subject, staff_unit, read_at FROM minasidor_staff_case_read WHERE tenant_id = $1 AND case_id = $2 ORDER BY read_at DESC, id`,
-        [tenantId, caseId],
+    return this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        StaffCaseReadEntity,
+        await em.query(
+          `SELECT staff_subject, staff_unit, read_at FROM minasidor_staff_case_read WHERE tenant_id = $1 AND case_id = $2 ORDER BY read_at DESC, id`,
+          [tenantId, caseId],
+        ),
+        ['staffSubject', 'staffUnit', 'readAt'],
       ),
     );
-    return rows.map((r: { staff_subject: string; staff_unit: string; read_at: Date | string }) => ({
-      staffSubject: r.staff_subject,
-      staffUnit: r.staff_unit,
-      readAt: new Date(r.read_at),
-    }));
   }
 
   private unitOf(staff: StaffMember): string {
