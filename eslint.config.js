@@ -138,6 +138,8 @@ module.exports = [
       'libs/minasidor/src/case-views.ts',
       'libs/minasidor/src/citizen-cases.ts',
       'libs/minasidor/src/staff-cases.ts',
+      'libs/ai/src/model-registry.ts',
+      'libs/ai/src/ai-drafts.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

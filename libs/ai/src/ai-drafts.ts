@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { AiDraftApprovedData, EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import type { CaseMaterial, CaseSource, StaffMember } from './case-source';
 import { wordEditDistance } from './edit-distance';
-import type { DraftKind, DraftStatus } from './entities/ai-draft.entity';
+import { AiAudioEntity } from './entities/ai-audio.entity';
+import { AiDraftEntity, DraftKind, DraftStatus } from './entities/ai-draft.entity';
 import {
   AiNotFoundError,
   AiQuotaExceededError,
@@ -20,7 +21,7 @@ import {
   ModelProviderError,
 } from './errors';
 import type { ModelRegistry, RegisteredModel } from './model-registry';
-import type { ModelCapability } from './entities/ai-model.entity';
+import { AiModelEntity, ModelCapability } from './entities/ai-model.entity';
 import { OpenAiCompatibleClient } from './openai-compatible-client';
 import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
 import { KnownParty, Pseudonymiser } from './pseudonymiser';
@@ -35,31 +36,38 @@ export const AI_DISCLOSURE = {
   en: 'AI-generated draft: review and approve before it becomes part of the case.',
 };
 
-export interface AiDraft {
-  id: string;
-  kind: DraftKind;
-  caseId: string;
-  unit: string;
-  dataClass: string;
-  model: { id: string; name: string; hostingCountry: string; processor: string };
-  template: string;
-  requestedBy: string;
+/** The draft's columns a draft shows (the municipality's is implied, the model's id goes in `model`). */
+const DRAFT_FIELDS = [
+  'id',
+  'kind',
+  'caseId',
+  'unit',
+  'dataClass',
+  'modelId',
+  'template',
+  'requestedBy',
+  'aiText',
+  'placeholderWarnings',
+  'status',
+  'finalText',
+  'reviewedBy',
+  'reviewedAt',
+  'editDistance',
+  'promptTokens',
+  'completionTokens',
+  'audioSeconds',
+  'failure',
+  'createdAt',
+] as const;
+/** The model's columns a draft names it by. */
+const DRAFT_MODEL_FIELDS = ['name', 'hostingCountry', 'processor'] as const;
+
+/** A draft with the model that wrote it. `failure` says why a pending note failed (status failed); null otherwise. */
+export type AiDraft = Omit<Pick<AiDraftEntity, (typeof DRAFT_FIELDS)[number]>, 'modelId'> & {
+  model: { id: string } & Pick<AiModelEntity, (typeof DRAFT_MODEL_FIELDS)[number]>;
   /** Always true: the text was written by a model (the reviewer's final text says who approved it). */
   aiGenerated: true;
-  aiText: string;
-  placeholderWarnings: string[];
-  status: DraftStatus;
-  finalText: string | null;
-  reviewedBy: string | null;
-  reviewedAt: Date | null;
-  editDistance: number | null;
-  promptTokens: number | null;
-  completionTokens: number | null;
-  audioSeconds: number | null;
-  /** Why a pending note failed (status failed); null otherwise. */
-  failure: string | null;
-  createdAt: Date;
-}
+};
 
 /** A long recording's note as the worker takes it from the queue (transcription-jobs.ts). */
 export interface QueuedCallNote {
@@ -106,57 +114,18 @@ export interface AiDraftsOptions {
   now?: () => Date;
 }
 
-const DRAFT_COLUMNS = `d.id, d.kind, d.case_id, d.unit, d.data_class, d.model_id, m.name AS model_name, m.hosting_country, m.processor, d.template,
-  d.requested_by, d.ai_text, d.placeholder_warnings, d.status, d.final_text, d.reviewed_by, d.reviewed_at, d.edit_distance,
-  d.prompt_tokens, d.completion_tokens, d.audio_seconds, d.failure, d.created_at`;
-interface DraftRow {
-  id: string;
-  kind: DraftKind;
-  case_id: string;
-  unit: string;
-  data_class: string;
-  model_id: string;
-  model_name: string;
-  hosting_country: string;
-  processor: string;
-  template: string;
-  requested_by: string;
-  ai_text: string;
-  placeholder_warnings: string[] | string;
-  status: DraftStatus;
-  final_text: string | null;
-  reviewed_by: string | null;
-  reviewed_at: Date | string | null;
-  edit_distance: number | null;
-  prompt_tokens: number | null;
-  completion_tokens: number | null;
-  audio_seconds: string | number | null;
-  failure: string | null;
-  created_at: Date | string;
+/** A draft's columns and its model's, from `ai_draft d JOIN ai_model m`: rows for draftsOf. */
+const draftColumns = (em: EntityRowsContext) =>
+  `${selectColumns(em, AiDraftEntity, { alias: 'd', only: DRAFT_FIELDS })}, ${selectColumns(em, AiModelEntity, { alias: 'm', only: DRAFT_MODEL_FIELDS, prefix: 'model_' })}`;
+
+function draftsOf(em: EntityRowsContext, raw: readonly RawRow[]): AiDraft[] {
+  const models = rowsOf(em, AiModelEntity, raw, DRAFT_MODEL_FIELDS, { prefix: 'model_' });
+  return rowsOf(em, AiDraftEntity, raw, DRAFT_FIELDS).map(({ modelId, ...draft }, i) => ({
+    ...draft,
+    model: { id: modelId, ...models[i] },
+    aiGenerated: true,
+  }));
 }
-const toDraft = (r: DraftRow): AiDraft => ({
-  id: r.id,
-  kind: r.kind,
-  caseId: r.case_id,
-  unit: r.unit,
-  dataClass: r.data_class,
-  model: { id: r.model_id, name: r.model_name, hostingCountry: r.hosting_country, processor: r.processor },
-  template: r.template,
-  requestedBy: r.requested_by,
-  aiGenerated: true,
-  aiText: r.ai_text,
-  placeholderWarnings: typeof r.placeholder_warnings === 'string' ? JSON.parse(r.placeholder_warnings) : r.placeholder_warnings,
-  status: r.status,
-  finalText: r.final_text,
-  reviewedBy: r.reviewed_by,
-  reviewedAt: r.reviewed_at ? new Date(r.reviewed_at) : null,
-  editDistance: r.edit_distance,
-  promptTokens: r.prompt_tokens,
-  completionTokens: r.completion_tokens,
-  audioSeconds: r.audio_seconds === null ? null : Number(r.audio_seconds),
-  failure: r.failure,
-  createdAt: new Date(r.created_at),
-});
 
 const MEDIA_TYPES = { WAV: 'audio/wav', 'Ogg Opus': 'audio/ogg', MP3: 'audio/mpeg', 'WebM Opus': 'audio/webm' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -304,18 +273,19 @@ export class AiDrafts {
   async writeQueuedCallNote(job: QueuedCallNote): Promise<WrittenCallNote> {
     const staff = { subject: job.requestedBy, unit: job.unit };
     const material: CaseMaterial = { caseId: job.caseId, unit: job.unit, caseType: job.caseType, sections: [], parties: job.parties };
-    const [row] = await this.database.transaction((em) =>
-      em.query(`SELECT content FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [requestContext.tenantId(), job.draftId]),
+    // rowsOf gives the bytes as a Buffer on PGlite (a Uint8Array there) as on PostgreSQL.
+    const [row] = await this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        AiAudioEntity,
+        await em.query(`SELECT content FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [requestContext.tenantId(), job.draftId]),
+        ['content'],
+      ),
     );
     if (!row) throw new AudioRejectedError('The recording is no longer there');
-    // PGlite answers bytea as a Uint8Array, PostgreSQL as a Buffer: the same bytes either way.
-    const content = row.content as Uint8Array;
-    const audio = await decodeSpeechAudio(
-      Buffer.isBuffer(content) ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength),
-      {
-        maxSeconds: this.maxAudioSeconds,
-      },
-    );
+    const audio = await decodeSpeechAudio(row.content, {
+      maxSeconds: this.maxAudioSeconds,
+    });
     const { chunks, speechSeconds } = this.chunksOf(audio);
     if (chunks.length === 0) throw new AudioRejectedError('The recording has no speech (only silence or faint noise)');
     const transcriber = await this.registry.modelFor('transcription', job.dataClass, job.transcriberId);
@@ -523,11 +493,14 @@ export class AiDrafts {
           outcome: 'queued',
         },
       });
-      const [row]: DraftRow[] = await em.query(
-        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-        [tenantId, id],
+      const [row] = draftsOf(
+        em,
+        await em.query(
+          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+          [tenantId, id],
+        ),
       );
-      return toDraft(row);
+      return row;
     });
   }
 
@@ -547,16 +520,19 @@ export class AiDrafts {
     const tenantId = requestContext.tenantId();
     return this.database.transaction(async (em) => {
       // FOR UPDATE: two reviewers at once, one wins and the other is told it was reviewed.
-      const [current]: DraftRow[] = await em.query(
-        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
+      const [current] = draftsOf(
+        em,
+        await em.query(
+          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
           WHERE d.tenant_id = $1 AND d.id = $2 AND d.unit = $3 FOR UPDATE OF d`,
-        [tenantId, draftId, reviewer.unit],
+          [tenantId, draftId, reviewer.unit],
+        ),
       );
       if (!current) throw new AiNotFoundError('draft');
       if (current.status === 'pending' || current.status === 'failed') throw new DraftNotReadyError(current.status);
       if (current.status !== 'draft') throw new DraftAlreadyReviewedError(current.status);
-      const finalText = decision.approve ? (decision.text ?? current.ai_text) : null;
-      const editDistance = finalText === null ? null : wordEditDistance(current.ai_text, finalText);
+      const finalText = decision.approve ? (decision.text ?? current.aiText) : null;
+      const editDistance = finalText === null ? null : wordEditDistance(current.aiText, finalText);
       const status: DraftStatus = decision.approve ? 'approved' : 'rejected';
       await em.query(
         `UPDATE ai_draft SET status = $3, final_text = $4, reviewed_by = $5, reviewed_at = now(), edit_distance = $6 WHERE tenant_id = $1 AND id = $2`,
@@ -573,20 +549,23 @@ export class AiDrafts {
         targetType: 'ai_draft',
         targetId: draftId,
         details: {
-          caseId: current.case_id,
+          caseId: current.caseId,
           kind: current.kind,
           unit: current.unit,
-          model: current.model_name,
+          model: current.model.name,
           edited: editDistance !== null && editDistance > 0,
           editDistance,
           audioDeleted: deleted > 0,
         },
       });
-      const [row]: DraftRow[] = await em.query(
-        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-        [tenantId, draftId],
+      const [row] = draftsOf(
+        em,
+        await em.query(
+          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+          [tenantId, draftId],
+        ),
       );
-      const draft = toDraft(row);
+      const draft = row;
       if (decision.approve) {
         // What the catalogue meters the AI platform's benefit by: approved work, in the same transaction.
         await recordEvent<AiDraftApprovedData>(em, {
@@ -604,14 +583,16 @@ export class AiDrafts {
   async forCase(staff: StaffMember, caseId: string, status?: DraftStatus | null): Promise<AiDraft[]> {
     const { unit } = this.withUnit(staff);
     if (!UUID.test(caseId)) return [];
-    const rows: DraftRow[] = await this.database.transaction((em) =>
-      em.query(
-        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
+    return this.database.transaction(async (em) =>
+      draftsOf(
+        em,
+        await em.query(
+          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
           WHERE d.tenant_id = $1 AND d.case_id = $2 AND d.unit = $3 AND ($4::text IS NULL OR d.status = $4) ORDER BY d.created_at DESC, d.id`,
-        [requestContext.tenantId(), caseId, unit, status ?? null],
+          [requestContext.tenantId(), caseId, unit, status ?? null],
+        ),
       ),
     );
-    return rows.map(toDraft);
   }
 
   /** Whether a draft still holds its recording (for the reviewer; gone once reviewed). */
@@ -815,11 +796,14 @@ export class AiDrafts {
           outcome: 'drafted',
         },
       });
-      const [row]: DraftRow[] = await em.query(
-        `SELECT ${DRAFT_COLUMNS} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-        [tenantId, id],
+      const [row] = draftsOf(
+        em,
+        await em.query(
+          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
+          [tenantId, id],
+        ),
       );
-      return toDraft(row);
+      return row;
     });
   }
 

@@ -1,25 +1,28 @@
 import { appendAuditEntry } from '@kommuna/platform-audit';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { AiNotFoundError, AiValidationError, ModelNotClearedError } from './errors';
-import type { ModelCapability } from './entities/ai-model.entity';
+import { AiModelEntity, ModelCapability } from './entities/ai-model.entity';
 import { DataClassifications } from './settings';
 
+/** The model's columns the registry shows: all but the municipality (no secret: the credential is a reference). */
+const MODEL_FIELDS = [
+  'id',
+  'name',
+  'capability',
+  'baseUrl',
+  'providerModel',
+  'processor',
+  'hostingCountry',
+  'clearedFor',
+  'credentialRef',
+  'enabled',
+  'createdAt',
+  'updatedAt',
+] as const;
+
 /** A registered model as the registry shows it (no secret: the credential is a reference). */
-export interface RegisteredModel {
-  id: string;
-  name: string;
-  capability: ModelCapability;
-  baseUrl: string;
-  providerModel: string;
-  processor: string;
-  hostingCountry: string;
-  clearedFor: string;
-  credentialRef: string | null;
-  enabled: boolean;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type RegisteredModel = Pick<AiModelEntity, (typeof MODEL_FIELDS)[number]>;
 
 export interface ModelRegistration {
   name: string;
@@ -42,35 +45,8 @@ export const EEA_COUNTRIES: ReadonlySet<string> = new Set(
   'AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO'.split(' '),
 );
 
-const COLUMNS = `id, name, capability, base_url, provider_model, processor, hosting_country, cleared_for, credential_ref, enabled, created_at, updated_at`;
-interface ModelRow {
-  id: string;
-  name: string;
-  capability: ModelCapability;
-  base_url: string;
-  provider_model: string;
-  processor: string;
-  hosting_country: string;
-  cleared_for: string;
-  credential_ref: string | null;
-  enabled: boolean;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
-const toModel = (r: ModelRow): RegisteredModel => ({
-  id: r.id,
-  name: r.name,
-  capability: r.capability,
-  baseUrl: r.base_url,
-  providerModel: r.provider_model,
-  processor: r.processor,
-  hostingCountry: r.hosting_country,
-  clearedFor: r.cleared_for,
-  credentialRef: r.credential_ref,
-  enabled: r.enabled,
-  createdAt: new Date(r.created_at),
-  updatedAt: new Date(r.updated_at),
-});
+const columns = (em: EntityRowsContext) => selectColumns(em, AiModelEntity, { only: MODEL_FIELDS });
+const modelsOf = (em: EntityRowsContext, raw: RawRow[]): RegisteredModel[] => rowsOf(em, AiModelEntity, raw, MODEL_FIELDS);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[a-z0-9][a-z0-9._-]{0,99}$/;
@@ -95,19 +71,18 @@ export class ModelRegistry {
   }
 
   async list(): Promise<RegisteredModel[]> {
-    const rows: ModelRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${COLUMNS} FROM ai_model WHERE tenant_id = $1 ORDER BY name`, [requestContext.tenantId()]),
+    return this.database.transaction(async (em) =>
+      modelsOf(em, await em.query(`SELECT ${columns(em)} FROM ai_model WHERE tenant_id = $1 ORDER BY name`, [requestContext.tenantId()])),
     );
-    return rows.map(toModel);
   }
 
   async get(id: string): Promise<RegisteredModel> {
     if (!UUID.test(id)) throw new AiNotFoundError('model');
-    const [row]: ModelRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${COLUMNS} FROM ai_model WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
+    const [row] = await this.database.transaction(async (em) =>
+      modelsOf(em, await em.query(`SELECT ${columns(em)} FROM ai_model WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id])),
     );
     if (!row) throw new AiNotFoundError('model');
-    return toModel(row);
+    return row;
   }
 
   async register(input: ModelRegistration, actor: string): Promise<RegisteredModel> {
@@ -127,30 +102,33 @@ export class ModelRegistry {
         throw new AiValidationError(`The municipality already has a model named ${input.name}`, [
           { field: 'name', message: 'already registered' },
         ]);
-      const [row]: ModelRow[] = await em.query(
-        `INSERT INTO ai_model (tenant_id, name, capability, base_url, provider_model, processor, hosting_country, cleared_for, credential_ref, enabled)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
-        [
-          tenantId,
-          input.name,
-          input.capability,
-          model.baseUrl,
-          model.providerModel,
-          model.processor,
-          model.hostingCountry,
-          model.clearedFor,
-          model.credentialRef,
-          input.enabled ?? true,
-        ],
+      const [row] = modelsOf(
+        em,
+        await em.query(
+          `INSERT INTO ai_model (tenant_id, name, capability, base_url, provider_model, processor, hosting_country, cleared_for, credential_ref, enabled)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${columns(em)}`,
+          [
+            tenantId,
+            input.name,
+            input.capability,
+            model.baseUrl,
+            model.providerModel,
+            model.processor,
+            model.hostingCountry,
+            model.clearedFor,
+            model.credentialRef,
+            input.enabled ?? true,
+          ],
+        ),
       );
       await appendAuditEntry(em, {
         actor,
         action: 'ai.model.registered',
         targetType: 'ai_model',
         targetId: row.id,
-        details: describe(toModel(row)),
+        details: describe(row),
       });
-      return toModel(row);
+      return row;
     });
   }
 
@@ -160,9 +138,9 @@ export class ModelRegistry {
     const enabled = change.enabled ?? current.enabled;
     return this.database.transaction(async (em) => {
       // An UPDATE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-      const [[row]]: [ModelRow[], number] = await em.query(
+      const [updated]: [RawRow[], number] = await em.query(
         `UPDATE ai_model SET base_url = $3, provider_model = $4, processor = $5, hosting_country = $6, cleared_for = $7, credential_ref = $8, enabled = $9, updated_at = now()
-          WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
+          WHERE tenant_id = $1 AND id = $2 RETURNING ${columns(em)}`,
         [
           requestContext.tenantId(),
           id,
@@ -175,15 +153,16 @@ export class ModelRegistry {
           enabled,
         ],
       );
+      const [row] = modelsOf(em, updated);
       if (!row) throw new AiNotFoundError('model');
       await appendAuditEntry(em, {
         actor,
         action: 'ai.model.changed',
         targetType: 'ai_model',
         targetId: id,
-        details: { before: describe(current), after: describe(toModel(row)) },
+        details: { before: describe(current), after: describe(row) },
       });
-      return toModel(row);
+      return row;
     });
   }
 

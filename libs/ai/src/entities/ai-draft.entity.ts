@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { NUMERIC_AS_NUMBER } from '@kommuna/platform-persistence';
 import { AiModelEntity } from './ai-model.entity';
 
 export type DraftKind = 'case_summary' | 'call_note';
@@ -65,8 +66,8 @@ export class AiDraftEntity {
   @Column({ name: 'completion_tokens', type: 'integer', nullable: true })
   completionTokens!: number | null;
 
-  @Column({ name: 'audio_seconds', type: 'numeric', precision: 10, scale: 2, nullable: true })
-  audioSeconds!: string | null;
+  @Column({ name: 'audio_seconds', type: 'numeric', precision: 10, scale: 2, nullable: true, transformer: NUMERIC_AS_NUMBER })
+  audioSeconds!: number | null;
 
   @Column({ type: 'varchar', length: 16, default: 'draft' })
   status!: DraftStatus;
