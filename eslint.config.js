@@ -140,6 +140,7 @@ module.exports = [
       'libs/minasidor/src/staff-cases.ts',
       'libs/ai/src/model-registry.ts',
       'libs/ai/src/ai-drafts.ts',
+      'libs/home-care/src/monthly-check.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry } from '@kommuna/platform-audit';
-import { Database, Tenant } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, Tenant } from '@kommuna/platform-persistence';
 import { HomeCareActor, HomeCareGate } from './access';
 import { HomeCareRequestError } from './errors';
+import { HomeCareCheckRunEntity } from './entities/check.entity';
 import { homeCareLock } from './importer';
 import {
   CheckSettings,
@@ -18,18 +19,22 @@ import {
 } from './rules';
 import type { ProviderKind, ServiceType } from './service-types';
 
-export interface CheckRun {
-  id: string;
-  month: string;
-  rulesVersion: string;
-  settings: CheckSettings;
-  inputs: Array<{ kind: string; fileName: string; sha256: string }>;
-  inputsDigest: string;
-  residents: number;
-  residentsWithDeviations: number;
-  amountAtStakeSek: number;
-  createdAt: Date;
-}
+/** The run's columns a run shows. */
+const RUN_FIELDS = [
+  'id',
+  'month',
+  'rulesVersion',
+  'settings',
+  'inputs',
+  'inputsDigest',
+  'residents',
+  'residentsWithDeviations',
+  'amountAtStakeSek',
+  'createdAt',
+] as const;
+
+/** A stored run of the monthly check; its month as YYYY-MM. */
+export type CheckRun = Pick<HomeCareCheckRunEntity, (typeof RUN_FIELDS)[number]>;
 
 /** 'YYYY-MM' → its first day, refusing anything else. */
 export function firstDayOf(month: string): string {
@@ -189,7 +194,8 @@ SELECT p.code AS provider, i.service_type, i.invoices, i.minutes AS invoiced_min
  */
 export const MONTHLY_CHECK_SQL = { granted: GRANTED_SQL, visits: VISITS_SQL, planned: PLANNED_SQL, invoices: INVOICES_SQL } as const;
 
-interface GrantedRow {
+/** What GRANTED_SQL sums per resident and service type (aggregates, not a table's row). */
+interface GrantedSums {
   resident_id: string;
   service_type: ServiceType;
   decided: number;
@@ -197,7 +203,8 @@ interface GrantedRow {
   inpatient_days: number;
   granted: number;
 }
-interface VisitRow {
+/** What VISITS_SQL sums per resident, service type and provider (aggregates, not a table's row). */
+interface VisitSums {
   resident_id: string;
   service_type: ServiceType;
   provider: string;
@@ -253,11 +260,12 @@ export class MonthlyCheck {
           }),
         )
         .digest('hex');
-      const [stored] = await em.query(
-        `SELECT *, to_char(month, 'YYYY-MM') AS month_text FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 AND inputs_digest = $3`,
-        [tenant.id, firstDay, inputsDigest],
-      );
-      if (stored) return toRun(stored);
+      const [stored] = await em.query(`SELECT * FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 AND inputs_digest = $3`, [
+        tenant.id,
+        firstDay,
+        inputsDigest,
+      ]);
+      if (stored) return toRun(em, stored);
       // A month's sums group a million visits by resident, service type and provider: in memory, not in batches on disk.
       await em.query(`SET LOCAL work_mem = '64MB'`);
       // A million visits make the planner's cost high enough for JIT, whose compiling took 5.7 s of the check (EXPLAIN ANALYZE): more than it saved.
@@ -269,7 +277,7 @@ export class MonthlyCheck {
       const amount = Math.round(lines.reduce((total, l) => total + l.amountAtStakeSek * 100, 0)) / 100;
       const [row] = await em.query(
         `INSERT INTO home_care_check_run (tenant_id, month, rules_version, settings, inputs, inputs_digest, started_by, residents, residents_with_deviations, amount_at_stake_sek)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *, to_char(month, 'YYYY-MM') AS month_text`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
         [
           tenant.id,
           firstDay,
@@ -320,15 +328,15 @@ export class MonthlyCheck {
         targetId: row.id,
         details: { month, rulesVersion: RULES_VERSION, inputsDigest, residents: residents.size, residentsWithDeviations: deviating.size },
       });
-      return toRun(row);
+      return toRun(em, row);
     });
   }
 
   /** The month's lines, computed from what is stored: what run() stores, and what a test compares. */
   async computeLines(em: EntityManager, tenantId: string, firstDay: string, settings: CheckSettings): Promise<MonthLine[]> {
     const daysInMonth = new Date(Date.UTC(Number(firstDay.slice(0, 4)), Number(firstDay.slice(5, 7)), 0)).getUTCDate();
-    const granted: GrantedRow[] = await em.query(GRANTED_SQL, [tenantId, firstDay, daysInMonth]);
-    const visits: VisitRow[] = await em.query(VISITS_SQL, [tenantId, firstDay]);
+    const granted: GrantedSums[] = await em.query(GRANTED_SQL, [tenantId, firstDay, daysInMonth]);
+    const visits: VisitSums[] = await em.query(VISITS_SQL, [tenantId, firstDay]);
     const planned: Array<{ resident_id: string; service_type: ServiceType; visits: number; minutes: number }> = await em.query(
       PLANNED_SQL,
       [tenantId, firstDay],
@@ -447,17 +455,8 @@ export function figuresOf(line: MonthLine): Record<string, unknown> {
   };
 }
 
-export function toRun(row: Record<string, unknown>): CheckRun {
-  return {
-    id: String(row.id),
-    month: String(row.month_text),
-    rulesVersion: String(row.rules_version),
-    settings: row.settings as CheckSettings,
-    inputs: row.inputs as CheckRun['inputs'],
-    inputsDigest: String(row.inputs_digest),
-    residents: Number(row.residents),
-    residentsWithDeviations: Number(row.residents_with_deviations),
-    amountAtStakeSek: Number(row.amount_at_stake_sek),
-    createdAt: new Date(row.created_at as string),
-  };
+/** A stored run (`SELECT *` of home_care_check_run) as it is shown: the month as YYYY-MM. */
+export function toRun(em: EntityRowsContext, row: RawRow): CheckRun {
+  const [run] = rowsOf(em, HomeCareCheckRunEntity, [row], RUN_FIELDS);
+  return { ...run, month: run.month.slice(0, 7) };
 }

@@ -33,7 +33,7 @@ export interface MunicipalityFollowUp {
   suppressed: boolean;
 }
 
-const LATEST_RUN = `SELECT *, to_char(month, 'YYYY-MM') AS month_text FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 ORDER BY created_at DESC, id DESC LIMIT 1`;
+const LATEST_RUN = `SELECT * FROM home_care_check_run WHERE tenant_id = $1 AND month = $2 ORDER BY created_at DESC, id DESC LIMIT 1`;
 const published = (count: number) => (count === 0 || count >= MIN_CELL_SIZE ? count : null);
 
 /**
@@ -60,7 +60,7 @@ export class HomeCareResults {
         targetId: row?.id ?? null,
         details: { month },
       });
-      return row ? toRun(row) : null;
+      return row ? toRun(em, row) : null;
     });
   }
 

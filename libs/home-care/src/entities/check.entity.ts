@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { TenantEntity } from '@kommuna/platform-persistence';
+import { NUMERIC_AS_NUMBER, TenantEntity } from '@kommuna/platform-persistence';
+import type { CheckSettings } from '../rules';
 
 /**
  * One monthly check of a municipality: the rules version, settings and imported files it read
@@ -28,7 +29,7 @@ export class HomeCareCheckRunEntity {
 
   /** The tolerance and threshold the rules ran with. */
   @Column({ type: 'jsonb' })
-  settings!: Record<string, unknown>;
+  settings!: CheckSettings;
 
   /** The imported files the check read: kind, file name, sha256. */
   @Column({ type: 'jsonb' })
@@ -46,8 +47,8 @@ export class HomeCareCheckRunEntity {
   @Column({ name: 'residents_with_deviations', type: 'int' })
   residentsWithDeviations!: number;
 
-  @Column({ name: 'amount_at_stake_sek', type: 'numeric', precision: 14, scale: 2 })
-  amountAtStakeSek!: string;
+  @Column({ name: 'amount_at_stake_sek', type: 'numeric', precision: 14, scale: 2, transformer: NUMERIC_AS_NUMBER })
+  amountAtStakeSek!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
