@@ -169,8 +169,11 @@ export const formatSek = (value: number, lang: Lang) =>
  */
 export function formatTimeSaved(low: number, high: number, unit: string, lang: Lang): string {
   const range = (a: string, b: string) => (a === b ? a : `${a}–${b}`);
-  const hours = `${range(formatNumber(low, lang, 1), formatNumber(high, lang, 1))} ${pick(UNIT, 'hours', lang)}`;
-  if (unit !== 'minutes') return hours;
+  // From 100 hours on, whole hours read better than a five-digit count of minutes.
+  const large = high >= 100;
+  const digits = large ? 0 : 1;
+  const hours = `${range(formatNumber(low, lang, digits), formatNumber(high, lang, digits))} ${pick(UNIT, 'hours', lang)}`;
+  if (unit !== 'minutes' || large) return hours;
   const minutes = `${range(formatNumber(Math.round(low * 60), lang), formatNumber(Math.round(high * 60), lang))} ${pick(UNIT, 'minutes', lang)}`;
   return high >= 1 ? `${minutes} (${hours})` : minutes;
 }

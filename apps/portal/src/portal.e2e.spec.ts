@@ -202,9 +202,10 @@ describe('steering group portal in a real browser', () => {
     // The version is the library's own, as released with changesets.
     expect(facts).toContain(`Version${E_FORMS_VERSION} (@kommuna/e-forms)`);
     expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(2);
-    // Handling time is in minutes per submission: the time saved is shown beside the kronor.
+    // Handling time is in minutes per submission: the time saved is shown beside the kronor, in
+    // whole hours at the demo's size (thousands of hours), with the minutes per submission.
     expect(plain(await page.locator('section.card', { hasText: 'Tid som sparats:' }).first().textContent())).toMatch(
-      /Tid som sparats: [\d\s]+–[\d\s]+ minuter \([\d\s,]+–[\d\s,]+ timmar\)/,
+      /Tid som sparats: [\d\s]+–[\d\s]+ timmar \([\d\s]+ × [\d–,\s]+ minuter\)/,
     );
     // The cost table's total is the budget.
     expect(plain(await page.locator('table tfoot').first().textContent())).toContain('1 200 000 kr');

@@ -147,5 +147,6 @@ describe('service page: time saved', () => {
     expect(formatTimeSaved(0.67, 1, 'minutes', 'sv')).toBe('40–60 minuter (0,7–1 timmar)');
     expect(formatTimeSaved(0.33, 0.42, 'minutes', 'en')).toBe('20–25 minutes');
     expect(formatTimeSaved(1.5, 1.5, 'hours', 'en')).toBe('1.5 hours');
+    expect(formatTimeSaved(1911.33, 2867, 'minutes', 'sv')).toBe('1 911–2 867 timmar');
   });
 });
