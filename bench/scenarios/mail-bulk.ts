@@ -223,7 +223,8 @@ export async function runMailBulk(log: (line: string) => void): Promise<Scenario
           paper: r.sentOnPaper,
           'worker peak RSS MB': r.workerPeakRssMb.join(' + '),
           'machine CPU busy': `${Math.round(r.cpu.busyShare * 100)} %`,
-          'worker CPU ms/letter': round((r.cpu.workers.reduce((a, b) => a + b, 0) * 1000) / r.letters, 2),
+          // Per letter with a final status (an unfinished run did not deliver them all).
+          'worker CPU ms/letter': round((r.cpu.workers.reduce((a, b) => a + b, 0) * 1000) / Math.max(1, r.completed), 2),
         })),
       },
     };
@@ -274,10 +275,10 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
   );
   if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
   const c = big.cpu;
-  const perLetter = (r: MailRun) => round((r.cpu.machine * 1000) / r.letters, 2);
+  const perLetter = (r: MailRun) => round((r.cpu.machine * 1000) / Math.max(1, r.completed), 2);
   notes.push(
     `CPU over the ${big.letters}-letter run with one worker (${c.elapsedS} s, ${c.cores} cores, so ${round(c.cores * c.elapsedS, 1)} CPU s available): ` +
-      `the machine was busy ${c.machine} s (${Math.round(c.busyShare * 100)} %): worker ${c.workers[0]} s (${round((c.workers[0] * 1000) / big.letters, 2)} ms per letter), ` +
+      `the machine was busy ${c.machine} s (${Math.round(c.busyShare * 100)} %): worker ${c.workers[0]} s (${round((c.workers[0] * 1000) / Math.max(1, big.completed), 2)} ms per letter with a final status), ` +
       `PostgreSQL and the rest ${c.postgresAndRest} s, simulator ${c.simulator} s, api ${c.api} s, orchestrator ${c.orchestrator} s: ${perLetter(big)} ms of machine CPU per letter. ` +
       `At that cost per letter a second worker could add only the idle share (${c.headroom}× one). ` +
       `With two workers the machine was ${Math.round(two.cpu.busyShare * 100)} % busy at ${perLetter(two)} ms per letter (PostgreSQL and the rest ${two.cpu.postgresAndRest} s): ${scale}× one.`,
