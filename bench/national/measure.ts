@@ -214,7 +214,11 @@ export async function measureNational(data: NationalData, log: (line: string) =>
         what: 'catalogue usage of every municipality over 12 months (catalogue_usage_between, the cross-municipality aggregate)',
         inputs: 1,
         run: () =>
-          usage.acrossTenants(database.dataSource, monthsAgo(12).toISOString().slice(0, 10), monthsAgo(0).toISOString().slice(0, 10)),
+          usage.acrossTenants(
+            database.dataSource.manager,
+            monthsAgo(12).toISOString().slice(0, 10),
+            monthsAgo(0).toISOString().slice(0, 10),
+          ),
         planOf: {
           sql: (await bare.query(`SELECT prosrc FROM pg_proc WHERE proname = 'catalogue_usage_between'`)).rows[0].prosrc
             .replace(/p_from/g, '$1::date')
