@@ -20,7 +20,7 @@ describe('api (GraphQL over HTTP)', () => {
       slug: 'sundsvall',
       kommunkod: '2281',
       names: { sv: 'Sundsvalls kommun', en: 'Municipality of Sundsvall' },
-      enabledServices: ['digital-mail', 'e-forms', 'minasidor', 'catalogue', 'rules'],
+      enabledServices: ['digital-mail', 'e-forms', 'minasidor', 'catalogue', 'ai', 'rules'],
     });
   });
 
