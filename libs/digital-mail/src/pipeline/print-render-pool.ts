@@ -82,7 +82,6 @@ export class PrintRenderPool {
 
   private spawn(): Thread {
     const worker = startRenderThread();
-    worker.unref();
     const thread: Thread = { worker, busy: null };
     worker.on('message', (answer: RenderAnswer) => {
       const job = thread.busy;
@@ -107,6 +106,8 @@ export class PrintRenderPool {
     };
     worker.on('error', (error) => lost(new Error(`A print render thread failed: ${error.message}`)));
     worker.on('exit', (code) => lost(new Error(`A print render thread stopped (exit code ${code})`)));
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     this.threads.push(thread);
     return thread;
   }
