@@ -141,6 +141,7 @@ module.exports = [
       'libs/ai/src/model-registry.ts',
       'libs/ai/src/ai-drafts.ts',
       'libs/home-care/src/monthly-check.ts',
+      'libs/home-care/src/reviews.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

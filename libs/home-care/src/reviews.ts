@@ -1,9 +1,10 @@
 import { appendAuditEntry } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
-import { Database, Tenant } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowOf, rowsOf, selectColumns, Tenant } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, HomeCareDeviationConfirmedData } from '@kommuna/shared-service-contracts';
 import type { EntityManager } from 'typeorm';
 import { HomeCareActor, HomeCareGate } from './access';
+import { HomeCareDeviationReviewEntity } from './entities/review.entity';
 import { HomeCareAlreadyReviewedError, HomeCareNotFoundError, HomeCareRequestError } from './errors';
 import { amountsByProvider, Deviation, ProviderFigures, RULES, RuleCode } from './rules';
 
@@ -37,7 +38,20 @@ export interface DeviationReview extends ReviewDeviationInput {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_REASON_LENGTH = 2000;
 
-const REVIEW_COLUMNS = `id, to_char(month, 'YYYY-MM') AS month_text, run_id, resident_id, service_type, rule_code, outcome, reason, amount_sek, reviewed_by, reviewed_at`;
+/** The review's stored properties a DeviationReview shows (docs/architecture.md#typed-rows). */
+const REVIEW_FIELDS = [
+  'id',
+  'month',
+  'runId',
+  'residentId',
+  'serviceType',
+  'ruleCode',
+  'outcome',
+  'reason',
+  'amountSek',
+  'reviewedBy',
+  'reviewedAt',
+] as const;
 
 /**
  * The responsible unit's review of the check's deviations (issue 20, review): each deviation of a
@@ -81,10 +95,10 @@ export class DeviationReviews {
         throw new HomeCareNotFoundError(`The run has no ${input.rule.slice(0, 10)} deviation for that resident and service type`);
       const amountSek = input.outcome === 'confirmed' ? deviation.amountSek : 0;
       const reviewedBy = this.gate.actorName(actor);
-      const [row] = await em.query(
+      const inserted: RawRow[] = await em.query(
         `INSERT INTO home_care_deviation_review (tenant_id, month, run_id, resident_id, service_type, rule_code, outcome, reason, amount_sek, reviewed_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         ON CONFLICT (tenant_id, month, resident_id, service_type, rule_code) DO NOTHING RETURNING ${REVIEW_COLUMNS}`,
+         ON CONFLICT (tenant_id, month, resident_id, service_type, rule_code) DO NOTHING RETURNING ${selectColumns(em, HomeCareDeviationReviewEntity, { only: REVIEW_FIELDS })}`,
         [
           tenant.id,
           run.month_text + '-01',
@@ -98,14 +112,15 @@ export class DeviationReviews {
           reviewedBy,
         ],
       );
-      if (!row) {
+      const stored = rowOf(em, HomeCareDeviationReviewEntity, inserted, REVIEW_FIELDS);
+      if (!stored) {
         const [earlier] = await em.query(
           `SELECT outcome FROM home_care_deviation_review WHERE tenant_id = $1 AND month = $2 AND resident_id = $3 AND service_type = $4 AND rule_code = $5`,
           [tenant.id, run.month_text + '-01', input.residentId, input.serviceType, deviation.code],
         );
         throw new HomeCareAlreadyReviewedError(earlier?.outcome ?? 'reviewed');
       }
-      const review = toReview(row);
+      const review = reviewOf(stored);
       await appendAuditEntry(em, {
         actor: reviewedBy,
         action: `home-care.deviation.${input.outcome}`,
@@ -142,14 +157,14 @@ export class DeviationReviews {
 
   /** The month's reviews, keyed by resident, service type and rule code (for the lines a read returns). */
   static async ofMonth(em: EntityManager, tenantId: string, firstDay: string): Promise<Map<string, DeviationReview>> {
-    const rows = await em.query(`SELECT ${REVIEW_COLUMNS} FROM home_care_deviation_review WHERE tenant_id = $1 AND month = $2`, [
-      tenantId,
-      firstDay,
-    ]);
+    const raw: RawRow[] = await em.query(
+      `SELECT ${selectColumns(em, HomeCareDeviationReviewEntity, { only: REVIEW_FIELDS })} FROM home_care_deviation_review WHERE tenant_id = $1 AND month = $2`,
+      [tenantId, firstDay],
+    );
     return new Map(
-      rows.map((r: Record<string, unknown>) => [
-        reviewKey(String(r.resident_id), String(r.service_type), String(r.rule_code)),
-        toReview(r),
+      rowsOf(em, HomeCareDeviationReviewEntity, raw, REVIEW_FIELDS).map((r) => [
+        reviewKey(r.residentId, r.serviceType, r.ruleCode),
+        reviewOf(r),
       ]),
     );
   }
@@ -157,18 +172,19 @@ export class DeviationReviews {
 
 export const reviewKey = (residentId: string, serviceType: string, code: string) => `${residentId}\u0000${serviceType}\u0000${code}`;
 
-function toReview(row: Record<string, unknown>): DeviationReview {
+/** A stored review (the entity, read with rowsOf) as shown: the month as YYYY-MM, the rule by its id (HC1), kronor as a number. */
+function reviewOf({
+  month,
+  ruleCode,
+  outcome,
+  amountSek,
+  ...review
+}: Pick<HomeCareDeviationReviewEntity, (typeof REVIEW_FIELDS)[number]>): DeviationReview {
   return {
-    id: String(row.id),
-    month: String(row.month_text),
-    runId: String(row.run_id),
-    residentId: String(row.resident_id),
-    serviceType: String(row.service_type),
-    rule: RULES[row.rule_code as RuleCode]?.id ?? String(row.rule_code),
-    outcome: row.outcome as ReviewOutcome,
-    reason: String(row.reason),
-    amountSek: Number(row.amount_sek),
-    reviewedBy: String(row.reviewed_by),
-    reviewedAt: new Date(row.reviewed_at as string),
+    ...review,
+    month: month.slice(0, 7),
+    rule: RULES[ruleCode as RuleCode]?.id ?? ruleCode,
+    outcome: outcome as ReviewOutcome,
+    amountSek: Number(amountSek),
   };
 }
