@@ -1,34 +1,18 @@
 import type { EntityManager } from 'typeorm';
 import { drainRounds, exponentialBackoff, FairTenantRounds, PeriodicTask } from '@kommuna/platform-jobs';
 import { platformMetrics } from '@kommuna/platform-metrics';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, OutboxEventEntity, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 
 /**
  * An event read back from the outbox, as handlers receive it. Its data is whatever the emitter
  * wrote (jsonb): a handler says which contract it reads per type (libs/shared/service-contracts).
  */
-export interface OutboxEvent<TData = unknown> {
-  id: string;
-  tenantId: string;
-  type: string;
-  source: string;
-  subject: string | null;
+export interface OutboxEvent<TData = unknown> extends Pick<OutboxEventEntity, Exclude<(typeof OUTBOX_EVENT_COLUMNS)[number], 'data'>> {
   data: TData;
-  occurredAt: Date;
-  attempts: number;
 }
 
-/** An outbox_event row as publishBatch selects it (data is jsonb, parsed by the driver). */
-interface OutboxRow {
-  id: string;
-  tenant_id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  data: unknown;
-  occurred_at: Date | string;
-  attempts: number;
-}
+/** The outbox_event columns a handler is given (data is jsonb, parsed by the driver). */
+const OUTBOX_EVENT_COLUMNS = ['id', 'tenantId', 'type', 'source', 'subject', 'data', 'occurredAt', 'attempts'] as const;
 
 /**
  * A consumer of outbox events. `handle` runs in the event's tenant context, inside the same
@@ -160,22 +144,17 @@ export class OutboxDispatcher {
 
   /** Without `failure`: the fast path. With it: event by event, `failure` recorded against its event. */
   private async publishBatch(em: EntityManager, tenantId: string, failure?: HandlerFailed): Promise<number> {
-    const rows: OutboxRow[] = await em.query(
-      `SELECT id, tenant_id, type, source, subject, data, occurred_at, attempts FROM outbox_event
-        WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
-        ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [tenantId, this.batchSize],
+    const events: OutboxEvent[] = rowsOf(
+      em,
+      OutboxEventEntity,
+      await em.query(
+        `SELECT ${selectColumns(em, OutboxEventEntity, { only: OUTBOX_EVENT_COLUMNS })} FROM outbox_event
+          WHERE tenant_id = $1 AND published_at IS NULL AND next_attempt_at <= now()
+          ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [tenantId, this.batchSize],
+      ),
+      OUTBOX_EVENT_COLUMNS,
     );
-    const events: OutboxEvent[] = rows.map((row) => ({
-      id: row.id,
-      tenantId: row.tenant_id,
-      type: row.type,
-      source: row.source,
-      subject: row.subject,
-      data: row.data,
-      occurredAt: new Date(row.occurred_at),
-      attempts: row.attempts,
-    }));
     const published: OutboxEvent[] = [];
     if (!failure) {
       await this.handleAll(events, em);

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { FairTenantRounds, inChunks, PeriodicTask, returnedRows } from '@kommuna/platform-jobs';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, OutboxEventEntity, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { KommunaError } from '@kommuna/shared-service-contracts';
 
@@ -117,17 +117,17 @@ export class OutboxHousekeeping extends RetentionPurge {
   }
 }
 
+/** The outbox_event columns a dead letter shows; `lastError` is `<handler>: <message>` of the last failed attempt. */
+const DEAD_LETTER_COLUMNS = ['id', 'type', 'source', 'subject', 'occurredAt', 'deadLetteredAt', 'attempts', 'lastError'] as const;
+
 /** An outbox event whose attempts were spent, as a tenant admin sees it. */
-export interface OutboxDeadLetter {
-  id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  occurredAt: Date;
+export interface OutboxDeadLetter extends Pick<OutboxEventEntity, Exclude<(typeof DEAD_LETTER_COLUMNS)[number], 'deadLetteredAt'>> {
   deadLetteredAt: Date;
-  attempts: number;
-  /** `<handler>: <message>` of the last failed attempt. */
-  lastError: string | null;
+}
+
+/** Dead letters read with rowsOf: only dead-lettered rows are selected, so deadLetteredAt is set. */
+function deadLettersOf(em: EntityManager, raw: readonly RawRow[]): OutboxDeadLetter[] {
+  return rowsOf(em, OutboxEventEntity, raw, DEAD_LETTER_COLUMNS).map((row) => ({ ...row, deadLetteredAt: row.deadLetteredAt as Date }));
 }
 
 /** A page of dead letters, newest first; `nextCursor` continues after the last one. */
@@ -152,17 +152,6 @@ export class InvalidOutboxCursorError extends KommunaError {
   }
 }
 
-interface DeadLetterRow {
-  id: string;
-  type: string;
-  source: string;
-  subject: string | null;
-  occurred_at: Date | string;
-  dead_lettered_at: Date | string;
-  attempts: number;
-  last_error: string | null;
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -180,23 +169,17 @@ export const outboxDeadLetters = {
       if (!at || !id || !UUID.test(id) || Number.isNaN(Date.parse(at))) throw new InvalidOutboxCursorError();
       after = { at, id };
     }
-    const rows: DeadLetterRow[] = await em.query(
-      `SELECT id, type, source, subject, occurred_at, dead_lettered_at, attempts, last_error FROM outbox_event
+    const rows = deadLettersOf(
+      em,
+      await em.query(
+        `SELECT ${selectColumns(em, OutboxEventEntity, { only: DEAD_LETTER_COLUMNS })} FROM outbox_event
         WHERE tenant_id = $1 AND dead_lettered_at IS NOT NULL AND published_at IS NULL
           AND ($2::timestamptz IS NULL OR (dead_lettered_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY dead_lettered_at DESC, id DESC LIMIT $4`,
-      [tenantId, after?.at ?? null, after?.id ?? null, first + 1],
+        [tenantId, after?.at ?? null, after?.id ?? null, first + 1],
+      ),
     );
-    const items = rows.slice(0, first).map((row) => ({
-      id: row.id,
-      type: row.type,
-      source: row.source,
-      subject: row.subject,
-      occurredAt: new Date(row.occurred_at),
-      deadLetteredAt: new Date(row.dead_lettered_at),
-      attempts: row.attempts,
-      lastError: row.last_error,
-    }));
+    const items = rows.slice(0, first);
     const last = items[items.length - 1];
     return {
       items,
@@ -213,25 +196,19 @@ export const outboxDeadLetters = {
   async retry(em: EntityManager, id: string): Promise<OutboxDeadLetter> {
     const tenantId = requestContext.tenantId();
     if (!UUID.test(id)) throw new OutboxEventNotFoundError(id);
-    const [row] = returnedRows<DeadLetterRow>(
-      await em.query(
-        `UPDATE outbox_event e SET attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL
+    const [row] = deadLettersOf(
+      em,
+      returnedRows(
+        await em.query(
+          `UPDATE outbox_event e SET attempts = 0, next_attempt_at = now(), dead_lettered_at = NULL
            FROM (SELECT id, dead_lettered_at FROM outbox_event WHERE tenant_id = $1 AND id = $2 FOR UPDATE) before
           WHERE e.tenant_id = $1 AND e.id = before.id AND e.dead_lettered_at IS NOT NULL AND e.published_at IS NULL
           RETURNING e.id, e.type, e.source, e.subject, e.occurred_at, before.dead_lettered_at, e.attempts, e.last_error`,
-        [tenantId, id],
+          [tenantId, id],
+        ),
       ),
     );
     if (!row) throw new OutboxEventNotFoundError(id);
-    return {
-      id: row.id,
-      type: row.type,
-      source: row.source,
-      subject: row.subject,
-      occurredAt: new Date(row.occurred_at),
-      deadLetteredAt: new Date(row.dead_lettered_at),
-      attempts: row.attempts,
-      lastError: row.last_error,
-    };
+    return row;
   },
 };

@@ -1,11 +1,12 @@
 import type { CloudEvent } from 'cloudevents';
 import type { EntityManager } from 'typeorm';
-import { Database, PartyRegister } from '@kommuna/platform-persistence';
+import { Database, PartyRegister, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { parsePersonnummer } from '@kommuna/shared-identifiers';
 import { EVENT_TYPES, InboundEventAcceptedData } from '@kommuna/shared-service-contracts';
 import { TENANT_EXTENSION } from '../cloud-event';
 import { recordEvents } from '../record-event';
+import { InboundEventEntity } from './entities';
 import { InboundEventRefusedError, InboundProblem } from './errors';
 import { MAX_INBOUND_BATCH } from './messages';
 import { dataValidator, InboundEventType, InboundEventTypes } from './registry';
@@ -29,17 +30,14 @@ export interface AcceptedInboundEvent {
 }
 
 /** A stored inbound event, as the municipality's admin reads it. */
-export interface StoredInboundEvent {
+export interface StoredInboundEvent extends Pick<
+  InboundEventEntity,
+  'source' | 'type' | 'subject' | 'time' | 'data' | 'receivedVia' | 'receivedFrom' | 'receivedAt'
+> {
+  /** Kommuna's id of the stored event. */
   inboundEventId: string;
+  /** The sender's CloudEvents id. */
   id: string;
-  source: string;
-  type: string;
-  subject: string | null;
-  time: Date | null;
-  data: Record<string, unknown>;
-  receivedVia: string;
-  receivedFrom: string;
-  receivedAt: Date;
 }
 
 /** The largest `data` one event may carry (serialised JSON). */
@@ -50,18 +48,8 @@ type Prepared = Omit<InboundEventAcceptedData, 'inboundEventId'>;
 
 const JSON_CONTENT = /^application\/(?:[\w.+-]+\+)?json$/;
 
-interface StoredRow {
-  id: string;
-  source: string;
-  event_id: string;
-  type: string;
-  subject: string | null;
-  time: Date | string | null;
-  data: Record<string, unknown>;
-  received_via: string;
-  received_from: string;
-  received_at: Date | string;
-}
+/** The inbound_event columns a stored event is read with (all but its tenant). */
+const STORED_COLUMNS = ['id', 'source', 'eventId', 'type', 'subject', 'time', 'data', 'receivedVia', 'receivedFrom', 'receivedAt'] as const;
 
 /**
  * Events in (issue 18 item 5): CloudEvents from the addressed municipality's systems and sensors,
@@ -149,25 +137,20 @@ export class InboundEvents {
   /** The municipality's latest inbound events, newest first. */
   async list(options: { first?: number; type?: string } = {}): Promise<StoredInboundEvent[]> {
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    const rows: StoredRow[] = await this.database.transaction((em) =>
-      em.query(
-        `SELECT id, source, event_id, type, subject, time, data, received_via, received_from, received_at FROM inbound_event
-          WHERE tenant_id = $1 AND ($2::varchar IS NULL OR type = $2) ORDER BY received_at DESC, id DESC LIMIT $3`,
-        [requestContext.tenantId(), options.type ?? null, first],
+    const rows = await this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        InboundEventEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, InboundEventEntity, { only: STORED_COLUMNS })} FROM inbound_event
+            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR type = $2) ORDER BY received_at DESC, id DESC LIMIT $3`,
+          [requestContext.tenantId(), options.type ?? null, first],
+        ),
+        STORED_COLUMNS,
       ),
     );
-    return rows.map((row) => ({
-      inboundEventId: row.id,
-      id: row.event_id,
-      source: row.source,
-      type: row.type,
-      subject: row.subject,
-      time: row.time ? new Date(row.time) : null,
-      data: row.data,
-      receivedVia: row.received_via,
-      receivedFrom: row.received_from,
-      receivedAt: new Date(row.received_at),
-    }));
+    // Kommuna's id is inboundEventId; `id` is the sender's, as in the CloudEvent.
+    return rows.map(({ id, eventId, ...row }) => ({ ...row, inboundEventId: id, id: eventId }));
   }
 
   private async store(
@@ -177,36 +160,46 @@ export class InboundEvents {
     delivery: InboundDelivery,
     asDelivered: Prepared[],
   ): Promise<AcceptedInboundEvent[]> {
-    const inserted: Array<{ id: string; source: string; event_id: string }> = await em.query(
-      `INSERT INTO inbound_event (tenant_id, source, event_id, type, subject, time, data, received_via, received_from)
+    const inserted = rowsOf(
+      em,
+      InboundEventEntity,
+      await em.query(
+        `INSERT INTO inbound_event (tenant_id, source, event_id, type, subject, time, data, received_via, received_from)
        SELECT $1::uuid, e.source, e.event_id, e.type, e.subject, e.time, e.data::jsonb, $7, $8
          FROM unnest($2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::timestamptz[], $9::text[]) AS e(source, event_id, type, subject, time, data)
        ON CONFLICT ON CONSTRAINT "UQ_inbound_event_source_id" DO NOTHING
        RETURNING id, source, event_id`,
-      [
-        tenantId,
-        events.map((e) => e.source),
-        events.map((e) => e.id),
-        events.map((e) => e.type),
-        events.map((e) => e.subject),
-        events.map((e) => e.time),
-        delivery.via,
-        delivery.from.slice(0, 300),
-        events.map((e) => JSON.stringify(e.data)),
-      ],
+        [
+          tenantId,
+          events.map((e) => e.source),
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map((e) => e.subject),
+          events.map((e) => e.time),
+          delivery.via,
+          delivery.from.slice(0, 300),
+          events.map((e) => JSON.stringify(e.data)),
+        ],
+      ),
+      ['id', 'source', 'eventId'],
     );
     const key = (source: string, id: string) => JSON.stringify([source, id]);
-    const stored = new Map(inserted.map((row) => [key(row.source, row.event_id), { inboundEventId: row.id, duplicate: false }]));
+    const stored = new Map(inserted.map((row) => [key(row.source, row.eventId), { inboundEventId: row.id, duplicate: false }]));
     const others = events.filter((e) => !stored.has(key(e.source, e.id)));
     if (others.length > 0) {
       // Stored before: the same event again is a duplicate; other content under its source and id is refused.
-      const existing: StoredRow[] = await em.query(
-        `SELECT i.id, i.source, i.event_id, i.type, i.subject, i.time, i.data, i.received_via, i.received_from, i.received_at
-           FROM inbound_event i JOIN unnest($2::varchar[], $3::varchar[]) AS e(source, event_id) ON i.source = e.source AND i.event_id = e.event_id
-          WHERE i.tenant_id = $1`,
-        [tenantId, others.map((e) => e.source), others.map((e) => e.id)],
+      const existing = rowsOf(
+        em,
+        InboundEventEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, InboundEventEntity, { alias: 'i', only: STORED_COLUMNS })}
+             FROM inbound_event i JOIN unnest($2::varchar[], $3::varchar[]) AS e(source, event_id) ON i.source = e.source AND i.event_id = e.event_id
+            WHERE i.tenant_id = $1`,
+          [tenantId, others.map((e) => e.source), others.map((e) => e.id)],
+        ),
+        STORED_COLUMNS,
       );
-      const byKey = new Map(existing.map((row) => [key(row.source, row.event_id), row]));
+      const byKey = new Map(existing.map((row) => [key(row.source, row.eventId), row]));
       const problems: InboundProblem[] = [];
       for (const event of others) {
         const row = byKey.get(key(event.source, event.id));

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { EntityManager } from 'typeorm';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_CONTRACTS, INBOUND_EVENT_CONTRACTS, InboundEventContract, VERSIONED_EVENT_TYPE } from '@kommuna/shared-service-contracts';
+import { InboundEventTypeEntity } from './entities';
 import { InboundEventTypeInputError } from './errors';
 
 /** An inbound type as senders and admins read it: shared by every municipality, or the municipality's own. */
@@ -25,13 +26,8 @@ export interface InboundEventTypeInput {
 const RESERVED_PREFIX = 'se.kommuna.';
 const MAX_SCHEMA_BYTES = 64 * 1024;
 
-interface TypeRow {
-  cloud_event_type: string;
-  summary: string;
-  data_schema: Record<string, unknown>;
-  created_by: string;
-  created_at: Date | string;
-}
+/** The inbound_event_type columns a municipality's own type is read with. */
+const TYPE_COLUMNS = ['cloudEventType', 'summary', 'dataSchema', 'createdBy', 'createdAt'] as const;
 
 const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
 const compiled = new Map<string, ValidateFunction>();
@@ -59,13 +55,16 @@ export class InboundEventTypes {
 
   /** Every type the addressed municipality accepts: the shared ones, then its own. */
   async list(): Promise<InboundEventType[]> {
-    const own: TypeRow[] = await this.database.transaction((em) =>
-      em.query(
-        `SELECT cloud_event_type, summary, data_schema, created_by, created_at FROM inbound_event_type WHERE tenant_id = $1 ORDER BY cloud_event_type`,
-        [requestContext.tenantId()],
+    const own = await this.database.transaction(async (em) =>
+      typesOf(
+        em,
+        await em.query(
+          `SELECT ${selectColumns(em, InboundEventTypeEntity, { only: TYPE_COLUMNS })} FROM inbound_event_type WHERE tenant_id = $1 ORDER BY cloud_event_type`,
+          [requestContext.tenantId()],
+        ),
       ),
     );
-    return [...INBOUND_EVENT_CONTRACTS.map((c) => ({ ...c, scope: 'shared' as const })), ...own.map(toType)];
+    return [...INBOUND_EVENT_CONTRACTS.map((c) => ({ ...c, scope: 'shared' as const })), ...own];
   }
 
   /** The types of `cloudEventTypes` the current municipality accepts, by type (unknown ones are absent). */
@@ -75,11 +74,14 @@ export class InboundEventTypes {
       if (cloudEventTypes.includes(contract.cloudEventType)) found.set(contract.cloudEventType, { ...contract, scope: 'shared' });
     const wanted = [...new Set(cloudEventTypes)].filter((t) => !found.has(t));
     if (wanted.length > 0) {
-      const rows: TypeRow[] = await em.query(
-        `SELECT cloud_event_type, summary, data_schema, created_by, created_at FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = ANY($2::varchar[])`,
-        [requestContext.tenantId(), wanted],
+      const own = typesOf(
+        em,
+        await em.query(
+          `SELECT ${selectColumns(em, InboundEventTypeEntity, { only: TYPE_COLUMNS })} FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = ANY($2::varchar[])`,
+          [requestContext.tenantId(), wanted],
+        ),
       );
-      for (const row of rows) found.set(row.cloud_event_type, toType(row));
+      for (const type of own) found.set(type.cloudEventType, type);
     }
     return found;
   }
@@ -113,32 +115,32 @@ export class InboundEventTypes {
       throw new InboundEventTypeInputError(`dataSchema is not a valid JSON Schema (2020-12, strict): ${(error as Error).message}`);
     }
     const tenantId = requestContext.tenantId();
-    const row: TypeRow = await this.database.transaction(async (em) => {
-      const [inserted]: TypeRow[] = await em.query(
-        `INSERT INTO inbound_event_type (tenant_id, cloud_event_type, summary, data_schema, created_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (tenant_id, cloud_event_type) DO NOTHING RETURNING cloud_event_type, summary, data_schema, created_by, created_at`,
-        [tenantId, type, summary, JSON.stringify(schema), createdBy.slice(0, 200)],
+    return this.database.transaction(async (em) => {
+      const columns = selectColumns(em, InboundEventTypeEntity, { only: TYPE_COLUMNS });
+      const [inserted] = typesOf(
+        em,
+        await em.query(
+          `INSERT INTO inbound_event_type (tenant_id, cloud_event_type, summary, data_schema, created_by) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (tenant_id, cloud_event_type) DO NOTHING RETURNING ${columns}`,
+          [tenantId, type, summary, JSON.stringify(schema), createdBy.slice(0, 200)],
+        ),
       );
       if (inserted) return inserted;
-      const [existing]: TypeRow[] = await em.query(
-        `SELECT cloud_event_type, summary, data_schema, created_by, created_at FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = $2 AND data_schema = $3::jsonb`,
-        [tenantId, type, JSON.stringify(schema)],
+      const [existing] = typesOf(
+        em,
+        await em.query(
+          `SELECT ${columns} FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = $2 AND data_schema = $3::jsonb`,
+          [tenantId, type, JSON.stringify(schema)],
+        ),
       );
       if (!existing)
         throw new InboundEventTypeInputError(`${type} is registered with another schema: a changed schema is a new version of the type`);
       return existing;
     });
-    return toType(row);
   }
 }
 
-function toType(row: TypeRow): InboundEventType {
-  return {
-    cloudEventType: row.cloud_event_type,
-    summary: row.summary,
-    dataSchema: row.data_schema,
-    scope: 'municipality',
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-  };
+/** A municipality's own types, read as their entity. */
+function typesOf(em: EntityManager, raw: readonly RawRow[]): InboundEventType[] {
+  return rowsOf(em, InboundEventTypeEntity, raw, TYPE_COLUMNS).map((row) => ({ ...row, scope: 'municipality' }));
 }

@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { TenantEntity } from '@kommuna/platform-persistence';
 
+export type WebhookSubscriptionStatus = 'ACTIVE' | 'DISABLED';
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
 /**
  * A municipality's webhook: where its events of the chosen types are delivered, signed with its
  * secret (Standard Webhooks).
@@ -38,7 +41,7 @@ export class WebhookSubscriptionEntity {
 
   /** ACTIVE or DISABLED (by its admin, or after persistent failure: disabled_reason says which). */
   @Column({ type: 'varchar', length: 20, default: 'ACTIVE' })
-  status!: string;
+  status!: WebhookSubscriptionStatus;
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason!: string | null;
@@ -96,7 +99,7 @@ export class WebhookDeliveryEntity {
 
   /** PENDING, DELIVERED or FAILED (every attempt of the retry schedule failed). */
   @Column({ type: 'varchar', length: 20, default: 'PENDING' })
-  status!: string;
+  status!: WebhookDeliveryStatus;
 
   @Column({ type: 'int', default: 0 })
   attempts!: number;

@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
+import { OutboxEventEntity, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { EVENT_CONTRACTS, eventContractOf } from '@kommuna/shared-service-contracts';
 import { structuredMessage, toCloudEvent } from '../cloud-event';
 import { UnknownEventTenantError } from '../nats-bridge';
 import type { EventHandler, OutboxEvent } from '../outbox-dispatcher';
+import { WebhookEventEntity } from './entities';
 
 /** One event as every subscription to it is sent it: the structured-mode CloudEvent, built once. */
 interface Envelope {
@@ -48,6 +50,11 @@ export class WebhookFanOut implements EventHandler {
   }
 }
 
+/** The webhook event log's columns a replay sends. */
+const LOGGED_COLUMNS = ['id', 'eventType', 'eventTime', 'body'] as const;
+/** An outbox event's columns, for one published before the event log existed. */
+const OLDER_COLUMNS = ['id', 'type', 'source', 'subject', 'data', 'occurredAt'] as const;
+
 /**
  * Queues again every published event of a subscription's types that occurred in [from, to):
  * one it had keeps its delivery (and so its webhook-id) and is sent again from the start of the
@@ -64,43 +71,32 @@ export async function enqueueForSubscription(
   from: Date,
   to: Date,
 ): Promise<number> {
-  const logged: Array<{ id: string; event_type: string; event_time: Date; body: string }> = await em.query(
-    `SELECT id, event_type, event_time, body FROM webhook_event
-      WHERE tenant_id = $1 AND event_type = ANY($2::text[]) AND event_time >= $3 AND event_time < $4
-      ORDER BY event_time, id`,
-    [tenantId, cloudEventTypes, from, to],
-  );
-  const envelopes: Envelope[] = logged.map((row) => ({
-    id: row.id,
-    cloudEventType: row.event_type,
-    time: new Date(row.event_time),
-    body: row.body,
-  }));
-  const types = EVENT_CONTRACTS.filter((contract) => cloudEventTypes.includes(contract.cloudEventType)).map((contract) => contract.type);
-  const older: Array<{ id: string; type: string; source: string; subject: string | null; data: unknown; occurred_at: Date }> =
+  const logged = rowsOf(
+    em,
+    WebhookEventEntity,
     await em.query(
-      `SELECT o.id, o.type, o.source, o.subject, o.data, o.occurred_at FROM outbox_event o
-      WHERE o.tenant_id = $1 AND o.type = ANY($2::text[]) AND o.published_at IS NOT NULL AND o.occurred_at >= $3 AND o.occurred_at < $4
-        AND NOT EXISTS (SELECT 1 FROM webhook_event w WHERE w.tenant_id = o.tenant_id AND w.id = o.id)
-      ORDER BY o.occurred_at, o.id`,
+      `SELECT ${selectColumns(em, WebhookEventEntity, { only: LOGGED_COLUMNS })} FROM webhook_event
+        WHERE tenant_id = $1 AND event_type = ANY($2::text[]) AND event_time >= $3 AND event_time < $4
+        ORDER BY event_time, id`,
+      [tenantId, cloudEventTypes, from, to],
+    ),
+    LOGGED_COLUMNS,
+  );
+  const envelopes: Envelope[] = logged.map((row) => ({ id: row.id, cloudEventType: row.eventType, time: row.eventTime, body: row.body }));
+  const types = EVENT_CONTRACTS.filter((contract) => cloudEventTypes.includes(contract.cloudEventType)).map((contract) => contract.type);
+  const older = rowsOf(
+    em,
+    OutboxEventEntity,
+    await em.query(
+      `SELECT ${selectColumns(em, OutboxEventEntity, { alias: 'o', only: OLDER_COLUMNS })} FROM outbox_event o
+        WHERE o.tenant_id = $1 AND o.type = ANY($2::text[]) AND o.published_at IS NOT NULL AND o.occurred_at >= $3 AND o.occurred_at < $4
+          AND NOT EXISTS (SELECT 1 FROM webhook_event w WHERE w.tenant_id = o.tenant_id AND w.id = o.id)
+        ORDER BY o.occurred_at, o.id`,
       [tenantId, types, from, to],
-    );
-  for (const row of older.filter((row) => eventContractOf(row.type)))
-    envelopes.push(
-      envelope(
-        {
-          id: row.id,
-          tenantId,
-          type: row.type,
-          source: row.source,
-          subject: row.subject,
-          data: row.data,
-          occurredAt: new Date(row.occurred_at),
-          attempts: 0,
-        },
-        slug,
-      ),
-    );
+    ),
+    OLDER_COLUMNS,
+  );
+  for (const row of older.filter((row) => eventContractOf(row.type))) envelopes.push(envelope({ ...row, tenantId, attempts: 0 }, slug));
   return insertDeliveries(em, tenantId, envelopes, { conflict: 'resend', subscriptionId });
 }
 

@@ -1,45 +1,56 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry } from '@kommuna/platform-audit';
-import { Database } from '@kommuna/platform-persistence';
+import { returnedRows } from '@kommuna/platform-jobs';
+import { Database, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_CONTRACTS, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
+import { WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookSubscriptionEntity } from './entities';
 import { enqueueForSubscription } from './fan-out';
-import { updatedRows } from './rows';
 import { assertAllowedTarget, checkTargetUrl, WebhookEnvironment } from './target-policy';
 
-export type WebhookSubscriptionStatus = 'ACTIVE' | 'DISABLED';
-export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+export type { WebhookDeliveryStatus, WebhookSubscriptionStatus } from './entities';
 
-/** A subscription as its admin reads it: never its secret. */
-export interface WebhookSubscription {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  description: string | null;
-  status: WebhookSubscriptionStatus;
-  /** Why it is disabled: by its admin, or the failure that disabled it. */
-  disabledReason: string | null;
-  disabledAt: Date | null;
-  createdBy: string;
-  createdAt: Date;
-}
+/** The webhook_subscription columns its admin reads: never its secret. */
+const SUBSCRIPTION_COLUMNS = [
+  'id',
+  'url',
+  'eventTypes',
+  'description',
+  'status',
+  'disabledReason',
+  'disabledAt',
+  'createdBy',
+  'createdAt',
+] as const;
+
+/**
+ * A subscription as its admin reads it: never its secret. `disabledReason` says why it is
+ * disabled: by its admin, or the failure that disabled it.
+ */
+export type WebhookSubscription = Pick<WebhookSubscriptionEntity, (typeof SUBSCRIPTION_COLUMNS)[number]>;
+
+/** The webhook_delivery columns of the delivery log (not the body, nor the claim). */
+const DELIVERY_COLUMNS = [
+  'id',
+  'subscriptionId',
+  'eventId',
+  'eventType',
+  'eventTime',
+  'status',
+  'attempts',
+  'nextAttemptAt',
+  'lastAttemptAt',
+  'lastStatusCode',
+  'lastError',
+  'deliveredAt',
+  'createdAt',
+] as const;
 
 /** One entry of the delivery log. Its id is the webhook-id header the receiver sees. */
-export interface WebhookDelivery {
-  id: string;
-  subscriptionId: string;
-  eventId: string;
-  eventType: string;
-  eventTime: Date;
-  status: WebhookDeliveryStatus;
-  attempts: number;
+export interface WebhookDelivery extends Pick<WebhookDeliveryEntity, Exclude<(typeof DELIVERY_COLUMNS)[number], 'nextAttemptAt'>> {
+  /** When a pending delivery is sent next; null once it is finished, or parked (its subscription disabled). */
   nextAttemptAt: Date | null;
-  lastAttemptAt: Date | null;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: Date | null;
-  createdAt: Date;
 }
 
 export interface WebhookSubscriptionInput {
@@ -68,40 +79,10 @@ export function newWebhookSecret(): string {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REPLAY_MS = 31 * 86_400_000;
 
-interface SubscriptionRow {
-  id: string;
-  url: string;
-  event_types: string[];
-  description: string | null;
-  status: WebhookSubscriptionStatus;
-  disabled_reason: string | null;
-  disabled_at: Date | null;
-  created_by: string;
-  created_at: Date;
-}
-
-interface DeliveryRow {
-  id: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  event_time: Date;
-  status: WebhookDeliveryStatus;
-  attempts: number;
-  next_attempt_at: Date;
-  last_attempt_at: Date | null;
-  last_status_code: number | null;
-  last_error: string | null;
-  delivered_at: Date | null;
-  created_at: Date;
-}
-
-const SUBSCRIPTION_COLUMNS = 'id, url, event_types, description, status, disabled_reason, disabled_at, created_by, created_at';
-
 /** A subscription as the audit trail records it: what it sends where, never its secret. */
-const audited = (row: SubscriptionRow) => ({
+const audited = (row: WebhookSubscription) => ({
   url: row.url,
-  eventTypes: row.event_types,
+  eventTypes: row.eventTypes,
   description: row.description,
   status: row.status,
 });
@@ -124,39 +105,47 @@ export class WebhookSubscriptions {
   ) {}
 
   async list(): Promise<WebhookSubscription[]> {
-    const rows: SubscriptionRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [
-        requestContext.tenantId(),
-      ]),
+    return this.database.transaction(async (em) =>
+      subscriptionsOf(
+        em,
+        await em.query(`SELECT ${subscriptionColumns(em)} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [
+          requestContext.tenantId(),
+        ]),
+      ),
     );
-    return rows.map(toSubscription);
   }
 
   async get(id: string): Promise<WebhookSubscription> {
     if (!UUID.test(id)) throw new WebhookSubscriptionNotFoundError(id);
-    const [row]: SubscriptionRow[] = await this.database.transaction((em) =>
-      em.query(`SELECT ${SUBSCRIPTION_COLUMNS} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [
-        requestContext.tenantId(),
-        id,
-      ]),
+    const [row] = await this.database.transaction(async (em) =>
+      subscriptionsOf(
+        em,
+        await em.query(`SELECT ${subscriptionColumns(em)} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [
+          requestContext.tenantId(),
+          id,
+        ]),
+      ),
     );
     if (!row) throw new WebhookSubscriptionNotFoundError(id);
-    return toSubscription(row);
+    return row;
   }
 
   /** Creates a subscription; the secret is in the answer this once and never again. `createdBy` is the audited actor. */
   async create(input: WebhookSubscriptionInput, createdBy: string): Promise<{ subscription: WebhookSubscription; secret: string }> {
     const { url, eventTypes, description } = await this.checked(input);
     const secret = newWebhookSecret();
-    const row = await this.database.transaction(async (em) => {
-      const [created]: SubscriptionRow[] = await em.query(
-        `INSERT INTO webhook_subscription (tenant_id, url, event_types, description, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${SUBSCRIPTION_COLUMNS}`,
-        [requestContext.tenantId(), url, eventTypes, description, secret, createdBy.slice(0, 200)],
+    const subscription = await this.database.transaction(async (em) => {
+      const [created] = subscriptionsOf(
+        em,
+        await em.query(
+          `INSERT INTO webhook_subscription (tenant_id, url, event_types, description, secret, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${subscriptionColumns(em)}`,
+          [requestContext.tenantId(), url, eventTypes, description, secret, createdBy.slice(0, 200)],
+        ),
       );
       await audit(em, createdBy, 'webhook.subscription.created', created.id, audited(created));
       return created;
     });
-    return { subscription: toSubscription(row), secret };
+    return { subscription, secret };
   }
 
   /**
@@ -173,15 +162,18 @@ export class WebhookSubscriptions {
     const tenantId = requestContext.tenantId();
     const enable = change.enabled === true && current.status === 'DISABLED';
     const disable = change.enabled === false && current.status === 'ACTIVE';
-    const [row]: SubscriptionRow[] = await this.database.transaction(async (em) => {
-      const updated = updatedRows<SubscriptionRow>(
-        await em.query(
-          `UPDATE webhook_subscription SET url = $3, event_types = $4, description = $5,
+    const [row] = await this.database.transaction(async (em) => {
+      const updated = subscriptionsOf(
+        em,
+        returnedRows(
+          await em.query(
+            `UPDATE webhook_subscription SET url = $3, event_types = $4, description = $5,
                 status = CASE WHEN $6 THEN 'ACTIVE' WHEN $7 THEN 'DISABLED' ELSE status END,
                 disabled_reason = CASE WHEN $6 THEN NULL WHEN $7 THEN 'Disabled by an administrator' ELSE disabled_reason END,
                 disabled_at = CASE WHEN $6 THEN NULL WHEN $7 THEN now() ELSE disabled_at END
-          WHERE tenant_id = $1 AND id = $2 RETURNING ${SUBSCRIPTION_COLUMNS}`,
-          [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
+          WHERE tenant_id = $1 AND id = $2 RETURNING ${subscriptionColumns(em)}`,
+            [tenantId, id, next.url, next.eventTypes, next.description, enable, disable],
+          ),
         ),
       );
       const [after] = updated;
@@ -215,7 +207,8 @@ export class WebhookSubscriptions {
         );
       return updated;
     });
-    return toSubscription(row);
+    if (!row) throw new WebhookSubscriptionNotFoundError(id);
+    return row;
   }
 
   /** Deletes a subscription with its delivery log. */
@@ -241,15 +234,24 @@ export class WebhookSubscriptions {
   async deliveries(subscriptionId: string, options: { first?: number; status?: WebhookDeliveryStatus } = {}): Promise<WebhookDelivery[]> {
     await this.get(subscriptionId);
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    const rows: DeliveryRow[] = await this.database.transaction((em) =>
-      em.query(
-        `SELECT id, subscription_id, event_id, event_type, event_time, status, attempts, next_attempt_at, last_attempt_at, last_status_code, last_error, delivered_at, created_at
-           FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
-          ORDER BY created_at DESC, id DESC LIMIT $4`,
-        [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
+    const rows = await this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        WebhookDeliveryEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, WebhookDeliveryEntity, { only: DELIVERY_COLUMNS })}
+             FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
+            ORDER BY created_at DESC, id DESC LIMIT $4`,
+          [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
+        ),
+        DELIVERY_COLUMNS,
       ),
     );
-    return rows.map(toDelivery);
+    // A finished or parked delivery (next attempt 'infinity', an invalid Date here) has no next attempt.
+    return rows.map((row) => ({
+      ...row,
+      nextAttemptAt: row.status === 'PENDING' && Number.isFinite(new Date(row.nextAttemptAt).getTime()) ? row.nextAttemptAt : null,
+    }));
   }
 
   /**
@@ -293,35 +295,7 @@ export class WebhookSubscriptions {
   }
 }
 
-function toSubscription(row: SubscriptionRow): WebhookSubscription {
-  return {
-    id: row.id,
-    url: row.url,
-    eventTypes: row.event_types,
-    description: row.description,
-    status: row.status,
-    disabledReason: row.disabled_reason,
-    disabledAt: row.disabled_at ? new Date(row.disabled_at) : null,
-    createdBy: row.created_by,
-    createdAt: new Date(row.created_at),
-  };
-}
+const subscriptionColumns = (em: EntityManager) => selectColumns(em, WebhookSubscriptionEntity, { only: SUBSCRIPTION_COLUMNS });
 
-function toDelivery(row: DeliveryRow): WebhookDelivery {
-  const next = new Date(row.next_attempt_at);
-  return {
-    id: row.id,
-    subscriptionId: row.subscription_id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    eventTime: new Date(row.event_time),
-    status: row.status,
-    attempts: row.attempts,
-    nextAttemptAt: row.status === 'PENDING' && Number.isFinite(next.getTime()) ? next : null,
-    lastAttemptAt: row.last_attempt_at ? new Date(row.last_attempt_at) : null,
-    lastStatusCode: row.last_status_code,
-    lastError: row.last_error,
-    deliveredAt: row.delivered_at ? new Date(row.delivered_at) : null,
-    createdAt: new Date(row.created_at),
-  };
-}
+const subscriptionsOf = (em: EntityManager, raw: readonly RawRow[]): WebhookSubscription[] =>
+  rowsOf(em, WebhookSubscriptionEntity, raw, SUBSCRIPTION_COLUMNS);
