@@ -133,6 +133,7 @@ module.exports = [
       'libs/rules/**/*.ts',
       'libs/platform/audit/**/*.ts',
       'libs/platform/persistence/**/*.ts',
+      'libs/platform/events/**/*.ts',
       'libs/minasidor/src/archive-contribution.ts',
       'libs/minasidor/src/case-intake.ts',
       'libs/minasidor/src/case-views.ts',
