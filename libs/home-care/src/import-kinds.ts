@@ -17,8 +17,8 @@ export interface ImportKindPlan<K extends ImportKind> {
   /** A row's checks that need no other row: its reasons, if any. */
   rowProblems?(row: ImportRow<K>): string[];
   checks: readonly string[];
-  /** Statements moving the staged rows into the tables. */
-  move: readonly string[];
+  /** Statements moving the staged rows into the tables (visits: into the import's own table, by its id). */
+  move: readonly string[] | ((importId: string) => readonly string[]);
   /** Lines whose id was imported before or is twice in the file; null when the checks cover it. */
   duplicates: string | null;
 }
@@ -127,6 +127,11 @@ const DECISIONS: ImportKindPlan<'decisions'> = {
   duplicates: null,
 };
 
+/** The table of one visits file (made by home_care_visit_file_table, migration 1768000000100). */
+const visitFileTable = (importId: string) => `home_care_visit_f_${importId.replaceAll('-', '')}`;
+
+const VISIT_REPEATED = `'visit ' || s.external_id || ' was imported before or is twice in the file'`;
+
 const VISITS: ImportKindPlan<'visits'> = {
   columns: [
     ['external_id', 'text'],
@@ -144,6 +149,9 @@ const VISITS: ImportKindPlan<'visits'> = {
     unknownProvider,
     ...times('started_at', 'stopped_at'),
     withoutDecision,
+    // Each file has its own table: an id of an earlier file is found here, under the municipality's lock, not by one index.
+    `SELECT s.line, ${VISIT_REPEATED} AS reason FROM ${S} s
+      WHERE EXISTS (SELECT 1 FROM home_care_visit v WHERE v.tenant_id = $1 AND v.external_id = s.external_id)`,
     // A LOV provider is paid by its rate on the visit's day: a rate must be in force from then on.
     `SELECT s.line, 'provider ' || s.provider || ' has no rate for ' || s.service_type || ' on ' || to_char((s.started_at AT TIME ZONE ${TZ})::date, 'YYYY-MM-DD') AS reason
        FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider AND p.kind = 'lov'
@@ -151,17 +159,18 @@ const VISITS: ImportKindPlan<'visits'> = {
          ON r.provider_id = p.id AND r.service_type = s.service_type
       WHERE r.first IS NULL OR (s.started_at AT TIME ZONE ${TZ})::date < r.first`,
   ],
-  move: [
-    `INSERT INTO home_care_visit (tenant_id, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes, import_id, source_line)
-     SELECT $1::uuid, s.external_id, p.id, s.resident_id, s.service_type, s.started_at, s.stopped_at, s.staff_id, s.verification, s.billed_minutes, $2::uuid, s.line
+  // The file's own table, filled standing alone (no index, no foreign key trigger), then attached:
+  // its indexes are built once and its foreign keys checked as a set (ADR 0022, third step).
+  move: (importId) => [
+    `SELECT home_care_visit_file_table($1::uuid, $2::uuid)`,
+    `INSERT INTO ${visitFileTable(importId)} (tenant_id, import_id, source_line, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes)
+     SELECT $1::uuid, $2::uuid, s.line, s.external_id, p.id, s.resident_id, s.service_type, s.started_at, s.stopped_at, s.staff_id, s.verification, s.billed_minutes
        FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider`,
+    `SELECT home_care_visit_attach($1::uuid, $2::uuid)`,
   ],
-  duplicates: repeatedIds(
-    ['external_id'],
-    'home_care_visit',
-    ['external_id'],
-    `'visit ' || external_id || ' was imported before or is twice in the file'`,
-  ),
+  // A visit id twice in the file is refused by the file's unique index as it is attached.
+  duplicates: `SELECT line, ${VISIT_REPEATED} AS reason FROM (
+     SELECT line, external_id, row_number() OVER (PARTITION BY external_id ORDER BY line) AS copy FROM ${S}) s WHERE copy > 1`,
 };
 
 /** Hospital stays of residents with a decision. */

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { useTestDatabase } from '@kommuna/platform-testing';
+import { tenantTableProblems, tenantTableSecurity, useTestDatabase } from '@kommuna/platform-testing';
 import { MAX_LISTED_PROBLEMS } from './index';
 import {
   createWorld,
@@ -121,6 +121,45 @@ describe('home care: importing files as streams', () => {
       { n: 0 },
     ]);
     expect(await importFiles(world, [{ kind: 'visits', fileName: 'whole.csv', content: visits(10, 'W') }])).toMatchObject([{ rows: 10 }]);
+  });
+
+  it("stores each visits file in a table of its own under the municipality's, each with forced row-level security", async () => {
+    const visitTables = async () =>
+      (await tenantTableSecurity(db()))
+        .filter((t) => t.table.startsWith('home_care_visit_'))
+        .map((t) => ({ ...t, problems: tenantTableProblems(t) }));
+    const [a] = await importFiles(world, [{ kind: 'visits', fileName: 'table-a.csv', content: visits(3, 'TA') }]);
+    const fileTable = `home_care_visit_f_${a.importId.replaceAll('-', '')}`;
+    const tables = await visitTables();
+    expect(tables.map((t) => t.table)).toEqual(
+      expect.arrayContaining([fileTable, `home_care_visit_t_${world.sundsvall.id.replaceAll('-', '')}`]),
+    );
+    for (const t of tables) expect(t.problems).toEqual([]);
+    // The file's table is attached: read through home_care_visit, written no more by the app, not even in its own municipality.
+    expect(
+      await queryIn(db(), world.sundsvall, `SELECT count(*)::int AS n FROM home_care_visit WHERE import_id = $1`, [a.importId]),
+    ).toEqual([{ n: 3 }]);
+    await expect(queryIn(db(), world.sundsvall, `INSERT INTO ${fileTable} SELECT * FROM ${fileTable} LIMIT 1`)).rejects.toThrow(
+      /permission denied/,
+    );
+    // The owner's functions serve only the municipality in context, and only its own visits imports.
+    await expect(queryIn(db(), world.sundsvall, `SELECT home_care_visit_file_table($1, $2)`, [world.timra.id, a.importId])).rejects.toThrow(
+      /is not the municipality in context/,
+    );
+    await expect(queryIn(db(), world.timra, `SELECT home_care_visit_attach($1, $2)`, [world.timra.id, a.importId])).rejects.toThrow(
+      /is not a visits import of this municipality/,
+    );
+    // An id twice in the file is refused by the file's unique index as it is attached; nothing of the file stays, not its table either.
+    const twice = csv(VISITS_HEADER, [
+      visitRow('TB-1', 'HT-NORR', 'K-1', 'personal_care', 9, '08:00', 30),
+      visitRow('TB-2', 'HT-NORR', 'K-1', 'personal_care', 9, '09:00', 30),
+      visitRow('TB-1', 'HT-NORR', 'K-1', 'personal_care', 9, '10:00', 30),
+    ]);
+    const error = await refusedFile(world, { kind: 'visits', fileName: 'twice.csv', content: twice });
+    expect(error.details.problems).toEqual([
+      { file: 'twice.csv', line: 4, reason: 'visit TB-1 was imported before or is twice in the file' },
+    ]);
+    expect((await visitTables()).map((t) => t.table)).toEqual(tables.map((t) => t.table));
   });
 
   it('lists the first problems by line and counts them all', async () => {

@@ -172,7 +172,8 @@ export class HomeCareImporter {
       // move, so a good file pays no separate search for them: only then are their lines named.
       await em.query(`SAVEPOINT home_care_move`);
       try {
-        for (const sql of plan.move) await em.query(sql, paramsOf(sql, tenant.id, importId));
+        const move = typeof plan.move === 'function' ? plan.move(importId) : plan.move;
+        for (const sql of move) await em.query(sql, paramsOf(sql, tenant.id, importId));
       } catch (error) {
         if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !plan.duplicates) throw error;
         await em.query(`ROLLBACK TO SAVEPOINT home_care_move`);

@@ -11,6 +11,7 @@ import { HomeCareTables1766400000000 } from './migrations/1766400000000-home-car
 import { HomeCareDeviationReview1767500000000 } from './migrations/1767500000000-home-care-deviation-review';
 import { HomeCarePlansAndInvoices1767600000000 } from './migrations/1767600000000-home-care-plans-and-invoices';
 import { HomeCareAnalyze1767900000000 } from './migrations/1767900000000-home-care-analyze';
+import { HomeCareVisitPartitions1768000000100 } from './migrations/1768000000100-home-care-visit-partitions';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -34,5 +35,6 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCareDeviationReview1767500000000,
     HomeCarePlansAndInvoices1767600000000,
     HomeCareAnalyze1767900000000,
+    HomeCareVisitPartitions1768000000100,
   ],
 };

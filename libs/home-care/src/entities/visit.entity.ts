@@ -1,10 +1,15 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { HomeCareImportEntity } from './import.entity';
 import { HomeCareProviderEntity } from './provider.entity';
 
-/** A performed visit as the provider's time registration recorded it, and the minutes it billed. */
+/**
+ * A performed visit as the provider's time registration recorded it, and the minutes it billed: a
+ * line of an accepted file. The table is partitioned by municipality and each municipality's
+ * partition by file (migration 1768000000100, ADR 0022): a visit id is unique within its file by
+ * this index and across files by the import's check.
+ */
 @Entity({ name: 'home_care_visit' })
-@Unique('UQ_home_care_visit_external', ['tenantId', 'externalId'])
+@Unique('UQ_home_care_visit_external', ['tenantId', 'externalId', 'importId'])
 @Check('CHK_home_care_visit_times', `stopped_at > started_at`)
 @Check('CHK_home_care_visit_verification', `verification IN ('tag', 'manual')`)
 @Check('CHK_home_care_visit_billed', `billed_minutes IS NULL OR billed_minutes >= 0`)
@@ -12,9 +17,6 @@ import { HomeCareProviderEntity } from './provider.entity';
 export class HomeCareVisitEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'PK_home_care_visit' })
   tenantId!: string;
-
-  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'PK_home_care_visit' })
-  id!: string;
 
   @Column({ name: 'external_id', type: 'varchar', length: 100 })
   externalId!: string;
@@ -60,9 +62,9 @@ export class HomeCareVisitEntity {
   ])
   importFile?: HomeCareImportEntity;
 
-  @Column({ name: 'import_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'import_id', type: 'uuid', primaryKeyConstraintName: 'PK_home_care_visit' })
   importId!: string;
 
-  @Column({ name: 'source_line', type: 'int' })
+  @PrimaryColumn({ name: 'source_line', type: 'int', primaryKeyConstraintName: 'PK_home_care_visit' })
   sourceLine!: number;
 }
