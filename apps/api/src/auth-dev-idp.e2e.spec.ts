@@ -1,19 +1,10 @@
-import { demoSubject, DevIdpProcess, startDevIdpProcess } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from './testing/test-api';
+import { demoSubject } from '@kommuna/platform-testing';
+import { startTestApiWithDevIdp, useTestApi } from './testing/test-api';
 
 // The same access rules with tokens issued by dev-idp (the embedded Keycloak stand-in) and
 // verified by the api through keycloak-connect, as after `npm start`.
 describe('api access with dev-idp tokens', () => {
-  let idp: DevIdpProcess;
-  let api: TestApi;
-  beforeAll(async () => {
-    idp = await startDevIdpProcess();
-    api = await startTestApi({ keycloakUrl: idp.url });
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await idp?.stop();
-  });
+  const api = useTestApi(startTestApiWithDevIdp, 60_000);
 
   const me = (token: string, tenant?: string) =>
     api.graphql('{ me { subject roles organizations unit clientId tenant { slug } } }', {
@@ -22,7 +13,7 @@ describe('api access with dev-idp tokens', () => {
     });
 
   it('lets a case worker in, in their own municipality only', async () => {
-    const token = await idp.passwordToken('harnosand-skola');
+    const token = await api.idp.passwordToken('harnosand-skola');
     const own = await me(token, 'harnosand');
     expect(own.status).toBe(200);
     expect(own.body.data.me).toEqual({
@@ -39,7 +30,7 @@ describe('api access with dev-idp tokens', () => {
   });
 
   it("lets a municipality's service account in for that municipality only", async () => {
-    const token = await idp.serviceAccountToken('ange');
+    const token = await api.idp.serviceAccountToken('ange');
     expect((await me(token, 'ange')).body.data.me).toMatchObject({
       roles: ['service_account'],
       clientId: 'ange-system',
@@ -49,14 +40,14 @@ describe('api access with dev-idp tokens', () => {
   });
 
   it('lets citizens and the steering group in without a municipality membership', async () => {
-    const citizen = await me(await idp.passwordToken('medborgare-erik'), 'timra');
+    const citizen = await me(await api.idp.passwordToken('medborgare-erik'), 'timra');
     expect(citizen.body.data.me).toMatchObject({ roles: ['citizen'], organizations: [], tenant: { slug: 'timra' } });
-    const steering = await me(await idp.passwordToken('styrgrupp'));
+    const steering = await me(await api.idp.passwordToken('styrgrupp'));
     expect(steering.body.data.me).toMatchObject({ roles: ['steering_group'], tenant: null });
   });
 
   it('refuses a dev-idp token whose payload was altered', async () => {
-    const [head, body, signature] = (await idp.passwordToken('timra-socialtjanst')).split('.');
+    const [head, body, signature] = (await api.idp.passwordToken('timra-socialtjanst')).split('.');
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
     const forged = `${head}.${Buffer.from(JSON.stringify({ ...claims, realm_access: { roles: ['platform_admin'] } })).toString('base64url')}.${signature}`;
     const { status, body: response } = await me(forged, 'timra');

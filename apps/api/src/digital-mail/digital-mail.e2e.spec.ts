@@ -1,24 +1,14 @@
 import { PDFDocument } from 'pdf-lib';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { systemToken, useTestApi } from '../testing/test-api';
 import { openApiAnswerChecker } from '../testing/openapi-answers';
 import { DIGITAL_MAIL_OPENAPI } from './openapi';
 
 // The api as `npm start` builds it: REST for municipal systems, GraphQL for staff. Delivery itself
 // is proven in libs/digital-mail against the simulator; here: acceptance, access and errors.
 describe('digital mail api', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+  const api = useTestApi();
 
-  const serviceAccount = (slug: string) =>
-    api.realm.token({
-      sub: `service-account-${slug}-system`,
-      realm_access: { roles: ['service_account'] },
-      organization: [slug],
-      azp: `${slug}-system`,
-    });
+  const serviceAccount = (slug: string) => systemToken(api.realm, slug);
   const staff = (slug: string, roles = ['case_worker']) =>
     api.realm.token({ sub: `staff-${slug}`, realm_access: { roles }, organization: [slug], unit: 'socialtjanst' });
   const checkAnswer = openApiAnswerChecker(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));

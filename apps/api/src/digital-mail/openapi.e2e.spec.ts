@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as ts from 'typescript';
-import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
-import { LiveAnswer, openApiAnswerChecker } from '../testing/openapi-answers';
+import { REPO_ROOT, startTestApi, systemToken, useTestApi } from '../testing/test-api';
+import { DocumentedRoutes, documentedRoutes } from '../testing/openapi-answers';
 import { DIGITAL_MAIL_OPENAPI } from './openapi';
 
 /**
@@ -15,50 +15,22 @@ import { DIGITAL_MAIL_OPENAPI } from './openapi';
  * compiles and types what the api requires and returns.
  */
 describe('the digital mail OpenAPI document', () => {
-  let api: TestApi;
-  let document: Record<string, any>;
-  let check: (answer: LiveAnswer) => string[];
+  // The flood below is one client's: a low per-client budget, a high one for the municipality.
+  const api = useTestApi(() => startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '20', KOMMUNA_RATE_LIMIT_PER_TENANT: '10000' } }));
+  let routes: DocumentedRoutes;
   beforeAll(async () => {
-    // The flood below is one client's: a low per-client budget, a high one for the municipality.
-    api = await startTestApi({ env: { KOMMUNA_RATE_LIMIT_PER_CLIENT: '20', KOMMUNA_RATE_LIMIT_PER_TENANT: '10000' } });
-    const served = await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/digital-mail/openapi.json' });
-    document = served.json();
-    check = openApiAnswerChecker(document);
+    routes = await documentedRoutes(api.app, '/digital-mail/openapi.json');
   });
-  afterAll(() => api?.close());
+  const ask: DocumentedRoutes['ask'] = (...request) => routes.ask(...request);
 
-  const serviceAccount = (slug: string, sub = `service-account-${slug}-system`) =>
-    api.realm.token({ sub, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
+  const serviceAccount = (slug: string, sub?: string) => systemToken(api.realm, slug, sub);
   const letter = { recipient: '199001019802', subject: 'Beslut om bygglov', body: 'Ditt bygglov är beviljat.' };
 
-  async function ask(
-    method: 'GET' | 'POST',
-    url: string,
-    options: { token?: string; tenant?: string; payload?: string; headers?: Record<string, string> } = {},
-  ) {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          'content-type': 'application/json',
-          ...(options.tenant ? { 'x-kommuna-tenant': options.tenant } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        payload: options.payload,
-      });
-    const answer: LiveAnswer = { method, url, status: response.statusCode, headers: response.headers, body: response.body };
-    expect({ url, status: answer.status, problems: check(answer) }).toEqual({ url, status: answer.status, problems: [] });
-    return { ...answer, json: () => JSON.parse(answer.body) };
-  }
   const send = (token: string | undefined, body: unknown, tenant = 'sundsvall', headers: Record<string, string> = {}) =>
-    ask('POST', '/digital-mail/messages', { token, tenant, payload: typeof body === 'string' ? body : JSON.stringify(body), headers });
+    ask('POST', '/digital-mail/messages', { token, tenant, body, headers });
 
   it('is the document the api serves', () => {
-    expect(document).toEqual(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));
+    expect(routes.document).toEqual(JSON.parse(JSON.stringify(DIGITAL_MAIL_OPENAPI)));
   });
 
   it('declares every answer of a send and a read, with the fields they carry', async () => {
@@ -100,14 +72,14 @@ describe('the digital mail OpenAPI document', () => {
     const plain = await ask('POST', '/digital-mail/messages', {
       token,
       tenant: 'sundsvall',
-      payload: 'x',
+      body: 'x',
       headers: { 'content-type': 'text/plain' },
     });
     expect(plain.json().code).toBe('CSRF_REJECTED');
     const xml = await ask('POST', '/digital-mail/messages', {
       token,
       tenant: 'sundsvall',
-      payload: '<x/>',
+      body: '<x/>',
       headers: { 'content-type': 'application/xml', 'x-kommuna-csrf': '1' },
     });
     expect(xml.status).toBe(415);
@@ -124,7 +96,7 @@ describe('the digital mail OpenAPI document', () => {
   it('generates, with openapi-typescript’s defaults, a client that compiles: defaults optional in requests, answers complete', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-openapi-'));
     try {
-      fs.writeFileSync(path.join(dir, 'digital-mail.json'), JSON.stringify(document));
+      fs.writeFileSync(path.join(dir, 'digital-mail.json'), JSON.stringify(routes.document));
       const generator = path.join(REPO_ROOT, 'node_modules/.bin/openapi-typescript');
       await promisify(execFile)(generator, [path.join(dir, 'digital-mail.json'), '-o', path.join(dir, 'digital-mail.ts')]);
       const client = path.join(dir, 'client.ts');

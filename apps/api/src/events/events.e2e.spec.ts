@@ -14,7 +14,7 @@ import {
 } from '@kommuna/platform-events';
 import { EVENT_CONTRACTS, EVENT_TYPES, eventContractOf, INBOUND_EVENT_CONTRACTS } from '@kommuna/shared-service-contracts';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { citizenToken, systemToken, useTestApi } from '../testing/test-api';
 import { personnummerOf } from '../security/personnummer-scan';
 
 /**
@@ -23,11 +23,7 @@ import { personnummerOf } from '../security/personnummer-scan';
  * official CloudEvents SDK in binary and structured mode; its data checked against its schema.
  */
 describe('events on the wire (CloudEvents, AsyncAPI)', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+  const api = useTestApi();
 
   const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown) => {
     const response = await api.app
@@ -41,15 +37,8 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
       });
     return { status: response.statusCode, body: response.body ? response.json() : undefined };
   };
-  const citizen = (index: number) =>
-    api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
-  const system = (slug: string) =>
-    api.realm.token({
-      sub: `service-account-${slug}-system`,
-      realm_access: { roles: ['service_account'] },
-      organization: [slug],
-      azp: `${slug}-system`,
-    });
+  const citizen = (index: number) => citizenToken(api.realm, index);
+  const system = (slug: string) => systemToken(api.realm, slug);
   const caseWorker = (slug: string, unit: string) =>
     api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
   // Inputs are written into the document as literals: this suite is about events, not variable handling.

@@ -1,22 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { DevIdpProcess, startDevIdpProcess } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
 
 // Events in with a token as `npm start` issues it: dev-idp's client credentials for a
 // municipality's system carry the events-in scope (as the Keycloak realm export gives it), and the
 // api verifies it through keycloak-connect.
 describe('events in with a dev-idp service account token', () => {
-  let idp: DevIdpProcess;
-  let api: TestApi;
-  beforeAll(async () => {
-    idp = await startDevIdpProcess();
-    api = await startTestApi({ keycloakUrl: idp.url });
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await idp?.stop();
-  });
+  const api = useTestApi(startTestApiWithDevIdp, 60_000);
 
   const deliver = async (tenant: string, token: string) => {
     const event = new CloudEvent<unknown>({
@@ -39,7 +29,7 @@ describe('events in with a dev-idp service account token', () => {
   };
 
   it("takes a municipality's system's events for that municipality, and not for another", async () => {
-    const token = await idp.serviceAccountToken('ange');
+    const token = await api.idp.serviceAccountToken('ange');
     expect(String(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).scope).split(' ')).toContain('events-in');
     expect(await deliver('ange', token)).toMatchObject({ status: 202, body: { accepted: [{ duplicate: false }] } });
     expect(await deliver('timra', token)).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' } });

@@ -1,5 +1,5 @@
-import { startTestApi, TestApi } from '../testing/test-api';
-import { LiveAnswer, openApiAnswerChecker } from '../testing/openapi-answers';
+import { useTestApi } from '../testing/test-api';
+import { DocumentedRoutes, documentedRoutes } from '../testing/openapi-answers';
 import { WEBHOOKS_OPENAPI } from './webhooks.openapi';
 
 const RECEIVED = 'se.kommuna.eforms.submission.received.v1';
@@ -12,43 +12,17 @@ const COMPLETION = 'se.kommuna.eforms.completion.requested.v1';
  * REST or GraphQL.
  */
 describe('webhook subscriptions over REST', () => {
-  let api: TestApi;
-  let check: (answer: LiveAnswer) => string[];
-  let document: Record<string, any>;
+  const api = useTestApi();
+  let routes: DocumentedRoutes;
   beforeAll(async () => {
-    api = await startTestApi();
-    document = (await api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url: '/events/webhooks/openapi.json' })).json();
-    check = openApiAnswerChecker(document);
+    routes = await documentedRoutes(api.app, '/events/webhooks/openapi.json');
   });
-  afterAll(() => api?.close());
+  const ask: DocumentedRoutes['ask'] = (...request) => routes.ask(...request);
 
   const tokenOf = (organization: string, roles = ['tenant_admin']) =>
     api.realm.token({ sub: `admin-${organization}`, realm_access: { roles }, organization: [organization], unit: 'skola' });
   const as = (organization: string, roles?: string[]) => ({ token: tokenOf(organization, roles), tenant: organization });
 
-  async function ask(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-    url: string,
-    options: { token?: string; tenant?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ) {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.tenant ? { 'x-kommuna-tenant': options.tenant } : {}),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-          ...options.headers,
-        },
-        payload: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
-      });
-    const answer: LiveAnswer = { method, url, status: response.statusCode, headers: response.headers, body: response.body };
-    expect({ url, status: answer.status, problems: check(answer) }).toEqual({ url, status: answer.status, problems: [] });
-    return { ...answer, json: () => JSON.parse(answer.body) };
-  }
   const auditOf = async (organization: string) => {
     const answer = await api.graphql(`{ auditLog(first: 500) { actor action targetType targetId details } }`, {
       authorization: `Bearer ${tokenOf(organization)}`,
@@ -61,7 +35,7 @@ describe('webhook subscriptions over REST', () => {
   };
 
   it('is the document the api serves', () => {
-    expect(document).toEqual(JSON.parse(JSON.stringify(WEBHOOKS_OPENAPI)));
+    expect(routes.document).toEqual(JSON.parse(JSON.stringify(WEBHOOKS_OPENAPI)));
   });
 
   it("lets a municipality's admin create, read, change, disable, enable, replay and delete a subscription, each change audited", async () => {

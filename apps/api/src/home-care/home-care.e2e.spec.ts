@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { bearer, startTestApi, systemToken, useTestApi } from '../testing/test-api';
 
 const REPO_TENANTS = path.resolve(__dirname, '../../../../tenants');
 
@@ -20,23 +20,9 @@ function tenantsWithHomeCare(): string {
 
 // Home care through the api: a municipal system sends files, the responsible unit reads residents, nobody else does.
 describe('home care api', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi({ tenantsDir: tenantsWithHomeCare() });
-  });
-  afterAll(() => api?.close());
+  const api = useTestApi(() => startTestApi({ tenantsDir: tenantsWithHomeCare() }));
 
-  const auth = (token: string, tenant?: string) => ({
-    authorization: `Bearer ${token}`,
-    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
-  });
-  const system = (slug: string) =>
-    api.realm.token({
-      sub: `service-account-${slug}-system`,
-      realm_access: { roles: ['service_account'] },
-      organization: [slug],
-      azp: `${slug}-system`,
-    });
+  const system = (slug: string) => systemToken(api.realm, slug);
   const staff = (slug: string, unit: string) =>
     api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles: ['case_worker'] }, organization: [slug], unit });
   const steering = () => api.realm.token({ sub: 'styrgrupp-1', realm_access: { roles: ['steering_group'] } });
@@ -51,7 +37,7 @@ describe('home care api', () => {
   });
 
   it('imports, checks and shows the month to the responsible unit only', async () => {
-    const sundsvall = auth(system('sundsvall'), 'sundsvall');
+    const sundsvall = bearer(system('sundsvall'), 'sundsvall');
     for (const variables of [
       file('PROVIDERS', [
         'municipality,provider,name,kind,service_type,sek_per_hour,valid_from',
@@ -79,7 +65,7 @@ describe('home care api', () => {
     // 7 × 100 = 700 min against 600 granted: 100 min at 450 kr/h.
     expect(run.body.data.runHomeCareCheck).toEqual({ month: '2025-03', residents: 1, residentsWithDeviations: 1, amountAtStakeSek: 750 });
 
-    const lines = await api.graphql(LINES, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { month: '2025-03' });
+    const lines = await api.graphql(LINES, bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { month: '2025-03' });
     expect(lines.body.data.homeCareCheckLines).toEqual([
       {
         residentId: 'K-1',
@@ -99,7 +85,7 @@ describe('home care api', () => {
     // The invoice asks 5,400 kr for what the registration billed at 5,250 kr (700 min at 450 kr/h).
     const invoices = await api.graphql(
       `query { homeCareInvoiceChecks(month: "2025-03") { provider serviceType amountAtStakeSek deviations { rule amountSek invoices } } }`,
-      auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
+      bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
     );
     expect(invoices.body.data.homeCareInvoiceChecks).toEqual([
       {
@@ -112,7 +98,7 @@ describe('home care api', () => {
 
     const statement = await api.graphql(
       `query { homeCareProviderStatement(month: "2025-03", provider: "OMSORG-AB") { deviations totalSek csv } }`,
-      auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
+      bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'),
     );
     // HC1 of K-1 (750 kr) and the invoice's 150 kr.
     expect(statement.body.data.homeCareProviderStatement).toMatchObject({ deviations: 2, totalSek: 900 });
@@ -123,12 +109,12 @@ describe('home care api', () => {
     // The responsible unit confirms the deviation; the catalogue meters it as kronor recovered, once.
     const REVIEW = `mutation($input: HomeCareReviewInput!) { reviewHomeCareDeviation(input: $input) { month rule outcome amountSek reviewedBy } }`;
     const runId = (
-      await api.graphql(`query { homeCareCheck(month: "2025-03") { id } }`, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'))
+      await api.graphql(`query { homeCareCheck(month: "2025-03") { id } }`, bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'))
     ).body.data.homeCareCheck.id;
     const review = { runId, residentId: 'K-1', serviceType: 'personal_care', rule: 'HC1', outcome: 'CONFIRMED', reason: 'Innehålls' };
-    const bySchool = await api.graphql(REVIEW, auth(staff('sundsvall', 'skola'), 'sundsvall'), { input: review });
+    const bySchool = await api.graphql(REVIEW, bearer(staff('sundsvall', 'skola'), 'sundsvall'), { input: review });
     expect(bySchool.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const confirmed = await api.graphql(REVIEW, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { input: review });
+    const confirmed = await api.graphql(REVIEW, bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { input: review });
     expect(confirmed.body.data.reviewHomeCareDeviation).toEqual({
       month: '2025-03',
       rule: 'HC1',
@@ -136,27 +122,27 @@ describe('home care api', () => {
       amountSek: 750,
       reviewedBy: 'staff:sundsvall-hemtjanst-1',
     });
-    const twice = await api.graphql(REVIEW, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), {
+    const twice = await api.graphql(REVIEW, bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'), {
       input: { ...review, outcome: 'DISMISSED' },
     });
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     await api.dispatchEvents();
     await api.dispatchEvents();
-    const usage = await api.graphql(`{ catalogueUsage { slug service metric count suppressed } }`, auth(steering()));
+    const usage = await api.graphql(`{ catalogueUsage { slug service metric count suppressed } }`, bearer(steering()));
     // One deviation is fewer than the minimum cell size: its count is withheld, its 750 kronor are not about residents.
     expect(usage.body.data.catalogueUsage.filter((u: { service: string }) => u.service === 'home-care')).toEqual([
       { slug: 'sundsvall', service: 'home-care', metric: 'deviation_sek_confirmed', count: 750, suppressed: false },
       { slug: 'sundsvall', service: 'home-care', metric: 'deviations_confirmed', count: null, suppressed: true },
     ]);
 
-    const school = await api.graphql(LINES, auth(staff('sundsvall', 'skola'), 'sundsvall'), { month: '2025-03' });
+    const school = await api.graphql(LINES, bearer(staff('sundsvall', 'skola'), 'sundsvall'), { month: '2025-03' });
     expect(school.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(school.body.data).toBeNull();
     // Timrå's responsible unit, in Timrå: nothing of Sundsvall's.
-    const timra = await api.graphql(LINES, auth(staff('timra', 'socialtjanst'), 'timra'), { month: '2025-03' });
+    const timra = await api.graphql(LINES, bearer(staff('timra', 'socialtjanst'), 'timra'), { month: '2025-03' });
     expect(timra.body.data.homeCareCheckLines).toEqual([]);
     // A Timrå case worker addressing Sundsvall is refused before any resolver runs.
-    const crossing = await api.graphql(LINES, auth(staff('timra', 'socialtjanst'), 'sundsvall'), { month: '2025-03' });
+    const crossing = await api.graphql(LINES, bearer(staff('timra', 'socialtjanst'), 'sundsvall'), { month: '2025-03' });
     expect(crossing.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const bad = await api.graphql(
@@ -172,7 +158,7 @@ describe('home care api', () => {
       details: { problems: [{ file: 'VISITS.csv', line: 2, reason: 'municipality 2262 is not Sundsvalls kommun (2281)' }], total: 1 },
     });
 
-    const followUp = await api.graphql(FOLLOW_UP, auth(steering()), { month: '2025-03' });
+    const followUp = await api.graphql(FOLLOW_UP, bearer(steering()), { month: '2025-03' });
     expect(followUp.body.data.homeCareFollowUp.find((f: { slug: string }) => f.slug === 'sundsvall')).toEqual({
       slug: 'sundsvall',
       checked: true,
@@ -181,7 +167,7 @@ describe('home care api', () => {
       amountAtStakeSek: null,
       suppressed: true,
     });
-    const asWorker = await api.graphql(FOLLOW_UP, auth(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { month: '2025-03' });
+    const asWorker = await api.graphql(FOLLOW_UP, bearer(staff('sundsvall', 'hemtjanst'), 'sundsvall'), { month: '2025-03' });
     expect(asWorker.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });

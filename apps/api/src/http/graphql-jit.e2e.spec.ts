@@ -1,29 +1,13 @@
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { bearer, citizenToken, systemToken, useTestApi } from '../testing/test-api';
 
 // Mercurius compiles an operation with graphql-jit from its second execution on (app.module.ts,
 // `jit: 1`). A compiled operation must answer exactly as the interpreted first one did: data,
 // variable errors, our error codes and HTTP statuses.
 describe('GraphQL operations compiled after their first use', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
-
-  const auth = (token: string, tenant?: string) => ({
-    authorization: `Bearer ${token}`,
-    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
-  });
-  const citizen = (index: number) =>
-    api.realm.token({ sub: `jit-citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
-  const system = (slug: string) =>
-    api.realm.token({
-      sub: `service-account-${slug}-system`,
-      realm_access: { roles: ['service_account'] },
-      organization: [slug],
-      azp: `${slug}-system`,
-    });
+  const api = useTestApi();
+  const citizen = (index: number) => citizenToken(api.realm, index, `jit-citizen-${index}`);
+  const system = (slug: string) => systemToken(api.realm, slug);
 
   const UPSERT = `mutation($input: CaseUpsertInput!) { upsertCase(input: $input) { caseId created replayed } }`;
   const MY_CASES = `query($first: Int, $municipality: String) { myCases(first: $first, municipality: $municipality) {
@@ -54,13 +38,13 @@ describe('GraphQL operations compiled after their first use', () => {
 
   beforeAll(async () => {
     for (const n of [1, 2]) {
-      const { status, body } = await api.graphql(UPSERT, auth(system('sundsvall'), 'sundsvall'), { input: caseInput(n) });
+      const { status, body } = await api.graphql(UPSERT, bearer(system('sundsvall'), 'sundsvall'), { input: caseInput(n) });
       expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     }
   });
 
   it('answers with the same data, lists, dates and translations', async () => {
-    const { status, body } = await thrice(MY_CASES, auth(citizen(301)), { first: 1 });
+    const { status, body } = await thrice(MY_CASES, bearer(citizen(301)), { first: 1 });
     expect(status).toBe(200);
     expect(body.data.myCases.nodes).toHaveLength(1);
     expect(body.data.myCases.hasNextPage).toBe(true);
@@ -71,13 +55,13 @@ describe('GraphQL operations compiled after their first use', () => {
   });
 
   it('refuses a variable of the wrong type the same way', async () => {
-    const { status, body } = await thrice(MY_CASES, auth(citizen(301)), { first: 'ten' });
+    const { status, body } = await thrice(MY_CASES, bearer(citizen(301)), { first: 'ten' });
     expect(status).toBe(400);
     expect(body.errors[0].message).toMatch(/\$first/);
   });
 
   it('gives the same error code and status to a caller without the role and to one without a token', async () => {
-    const forbidden = await thrice(UPSERT, auth(citizen(301), 'sundsvall'), { input: caseInput(3) });
+    const forbidden = await thrice(UPSERT, bearer(citizen(301), 'sundsvall'), { input: caseInput(3) });
     expect(forbidden.body.errors.map((e: any) => e.extensions.code)).toEqual(['FORBIDDEN']);
     const anonymous = await thrice(MY_CASES, {}, { first: 5 });
     expect(anonymous.body.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);

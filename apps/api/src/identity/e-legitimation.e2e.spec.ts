@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DevIdpProcess, startDevIdpProcess, testEidLogin } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { testEidLogin } from '@kommuna/platform-testing';
+import { startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
 
 // Residents log in with e-legitimation (issue 16 item 5): through dev-idp's test eID, the same
 // resident (one of Skatteverket's test personnummer) at loa3 submits a form and reads it in Mina
@@ -11,16 +11,7 @@ const PERSONNUMMER = '193207189949';
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8')) as Record<string, any>;
 
 describe('e-legitimation: residents need their municipality’s assurance level', () => {
-  let idp: DevIdpProcess;
-  let api: TestApi;
-  beforeAll(async () => {
-    idp = await startDevIdpProcess();
-    api = await startTestApi({ keycloakUrl: idp.url });
-  }, 60_000);
-  afterAll(async () => {
-    await api?.close();
-    await idp?.stop();
-  });
+  const api = useTestApi(startTestApiWithDevIdp, 60_000);
 
   const call = (token: string, query: string, variables?: Record<string, unknown>) =>
     api.graphql(query, { authorization: `Bearer ${token}`, 'x-kommuna-tenant': 'sundsvall' }, variables);
@@ -43,7 +34,10 @@ describe('e-legitimation: residents need their municipality’s assurance level'
   const MY_CASES = '{ myCases { nodes { errandNumber } } }';
 
   it('carries the personnummer and the eID level (acr) in the token, one subject at every level', async () => {
-    const [loa3, loa2] = [await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa3'), await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa2')];
+    const [loa3, loa2] = [
+      await testEidLogin(api.idp.realmUrl, PERSONNUMMER, 'loa3'),
+      await testEidLogin(api.idp.realmUrl, PERSONNUMMER, 'loa2'),
+    ];
     expect(claimsOf(loa3)).toMatchObject({
       'https://id.oidc.se/claim/personalIdentityNumber': PERSONNUMMER,
       acr: 'http://id.elegnamnden.se/loa/1.0/loa3',
@@ -58,7 +52,7 @@ describe('e-legitimation: residents need their municipality’s assurance level'
   }, 30_000);
 
   it('lets a resident logged in at loa3 submit a form and find it in Mina sidor', async () => {
-    const token = await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa3');
+    const token = await testEidLogin(api.idp.realmUrl, PERSONNUMMER, 'loa3');
     const submitted = await submit(token);
     expect({ status: submitted.status, errors: submitted.body.errors }).toEqual({ status: 200, errors: undefined });
     const { errandNumber } = submitted.body.data.submitForm;
@@ -69,7 +63,7 @@ describe('e-legitimation: residents need their municipality’s assurance level'
   }, 30_000);
 
   it('refuses the same resident at loa2: no submission, no cases, the level to log in at; who they are still answers', async () => {
-    const token = await testEidLogin(idp.realmUrl, PERSONNUMMER, 'loa2');
+    const token = await testEidLogin(api.idp.realmUrl, PERSONNUMMER, 'loa2');
     for (const attempt of [await submit(token), await call(token, MY_CASES)]) {
       expect(attempt.status).toBe(403);
       expect(attempt.body.errors).toEqual([

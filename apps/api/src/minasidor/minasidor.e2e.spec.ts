@@ -3,29 +3,13 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { recordEvent } from '@kommuna/platform-events';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { EVENT_TYPES, FormSubmissionReceivedData } from '@kommuna/shared-service-contracts';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { bearer, citizenToken, systemToken, useTestApi } from '../testing/test-api';
 
 // Mina sidor through the api as `npm start` builds it: real tokens, the shipped tenants.
 describe('Mina sidor api', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
-
-  const auth = (token: string, tenant?: string) => ({
-    authorization: `Bearer ${token}`,
-    ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
-  });
-  const citizen = (index: number) =>
-    api.realm.token({ sub: `citizen-${index}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
-  const system = (slug: string) =>
-    api.realm.token({
-      sub: `service-account-${slug}-system`,
-      realm_access: { roles: ['service_account'] },
-      organization: [slug],
-      azp: `${slug}-system`,
-    });
+  const api = useTestApi();
+  const citizen = (index: number) => citizenToken(api.realm, index);
+  const system = (slug: string) => systemToken(api.realm, slug);
   const staff = (slug: string, unit: string, roles = ['case_worker']) =>
     api.realm.token({ sub: `${slug}-${unit}-1`, realm_access: { roles }, organization: [slug], unit });
 
@@ -50,7 +34,7 @@ describe('Mina sidor api', () => {
       statusOccurredAt: '2025-02-01T10:00:00Z',
       ...overrides,
     };
-    const { status, body } = await api.graphql(UPSERT, auth(system(slug), slug), { input });
+    const { status, body } = await api.graphql(UPSERT, bearer(system(slug), slug), { input });
     expect({ status, errors: body.errors }).toEqual({ status: 200, errors: undefined });
     return { input, caseId: body.data.upsertCase.caseId as string };
   };
@@ -59,7 +43,7 @@ describe('Mina sidor api', () => {
     const inSundsvall = await newCase('sundsvall', 101);
     const inTimra = await newCase('timra', 101);
     await newCase('timra', 102);
-    const { status, body } = await api.graphql(MY_CASES, auth(citizen(101)));
+    const { status, body } = await api.graphql(MY_CASES, bearer(citizen(101)));
     expect(status).toBe(200);
     expect(body.data.myCases.nodes.map((c: any) => [c.id, c.municipality.slug, c.status.label.sv]).sort()).toEqual(
       [
@@ -69,16 +53,16 @@ describe('Mina sidor api', () => {
     );
     expect(JSON.stringify(body)).not.toContain(testPersonnummer(101));
     // Naming a municipality in the request does not widen a citizen's view to it.
-    const other = await api.graphql(MY_CASES, auth(citizen(103), 'timra'));
+    const other = await api.graphql(MY_CASES, bearer(citizen(103), 'timra'));
     expect(other.body.data.myCases.nodes).toEqual([]);
   });
 
   it("answers NOT_FOUND (never FORBIDDEN) for another person's case", async () => {
     const theirs = await newCase('sundsvall', 104);
-    const { status, body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { id } }`, auth(citizen(105)), { id: theirs.caseId });
+    const { status, body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { id } }`, bearer(citizen(105)), { id: theirs.caseId });
     expect(status).toBe(200);
     expect(body.errors[0].extensions.code).toBe('NOT_FOUND');
-    const own = await api.graphql(`query($id: ID!) { myCase(id: $id) { id } }`, auth(citizen(104)), { id: theirs.caseId });
+    const own = await api.graphql(`query($id: ID!) { myCase(id: $id) { id } }`, bearer(citizen(104)), { id: theirs.caseId });
     expect(own.body.data.myCase.id).toBe(theirs.caseId);
   });
 
@@ -92,18 +76,18 @@ describe('Mina sidor api', () => {
       whoseTurn: 'CITIZEN',
       text: { sv: 'Skicka kontoutdrag', en: 'Send bank statements' },
     };
-    const first = await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: update });
+    const first = await api.graphql(STATUS, bearer(system('timra'), 'timra'), { input: update });
     expect(first.body.data.recordCaseStatus).toEqual({ caseId, replayed: false, outcome: 'current' });
-    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: update })).body.data.recordCaseStatus).toMatchObject({
+    expect((await api.graphql(STATUS, bearer(system('timra'), 'timra'), { input: update })).body.data.recordCaseStatus).toMatchObject({
       replayed: true,
       outcome: 'replayed',
     });
     const older = { ...update, status: 'in_progress', occurredAt: '2025-02-02T10:00:00Z', whoseTurn: null, text: null };
-    expect((await api.graphql(STATUS, auth(system('timra'), 'timra'), { input: older })).body.data.recordCaseStatus.outcome).toBe(
+    expect((await api.graphql(STATUS, bearer(system('timra'), 'timra'), { input: older })).body.data.recordCaseStatus.outcome).toBe(
       'history',
     );
 
-    const [view] = (await api.graphql(MY_CASES, auth(citizen(106)))).body.data.myCases.nodes;
+    const [view] = (await api.graphql(MY_CASES, bearer(citizen(106)))).body.data.myCases.nodes;
     expect([view.status.label.sv, view.whoseTurn]).toEqual(['Komplettering behövs', 'CITIZEN']);
     expect(view.timeline.map((e: any) => [e.kind, e.becameCurrent, e.text?.sv ?? null])).toEqual([
       ['received', true, null],
@@ -114,7 +98,7 @@ describe('Mina sidor api', () => {
 
   it('turns a status change into a notice in the citizen’s digital mailbox, once', async () => {
     const { input } = await newCase('sundsvall', 112);
-    await api.graphql(STATUS, auth(system('sundsvall'), 'sundsvall'), {
+    await api.graphql(STATUS, bearer(system('sundsvall'), 'sundsvall'), {
       input: { source: input.source, externalCaseId: input.externalCaseId, status: 'decided', occurredAt: '2025-02-05T10:00:00Z' },
     });
     await api.dispatchEvents();
@@ -131,15 +115,15 @@ describe('Mina sidor api', () => {
 
   it("refuses a municipal system writing in another municipality, and cannot reach that municipality's cases", async () => {
     const { input, caseId } = await newCase('sundsvall', 107);
-    const refused = await api.graphql(STATUS, auth(system('timra'), 'sundsvall'), {
+    const refused = await api.graphql(STATUS, bearer(system('timra'), 'sundsvall'), {
       input: { source: input.source, externalCaseId: input.externalCaseId, status: 'closed', occurredAt: '2030-01-01T00:00:00Z' },
     });
     expect([refused.status, refused.body.errors[0].extensions.code]).toEqual([403, 'FORBIDDEN']);
-    const ownTenant = await api.graphql(STATUS, auth(system('timra'), 'timra'), {
+    const ownTenant = await api.graphql(STATUS, bearer(system('timra'), 'timra'), {
       input: { source: input.source, externalCaseId: input.externalCaseId, status: 'closed', occurredAt: '2030-01-01T00:00:00Z' },
     });
     expect(ownTenant.body.errors[0].extensions.code).toBe('NOT_FOUND');
-    const { body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { status { internalStatus } } }`, auth(citizen(107)), {
+    const { body } = await api.graphql(`query($id: ID!) { myCase(id: $id) { status { internalStatus } } }`, bearer(citizen(107)), {
       id: caseId,
     });
     expect(body.data.myCase.status.internalStatus).toBe('received');
@@ -147,7 +131,7 @@ describe('Mina sidor api', () => {
 
   it('refuses invalid input with VALIDATION_FAILED and field details, without echoing the number', async () => {
     sequence++;
-    const { status, body } = await api.graphql(UPSERT, auth(system('sundsvall'), 'sundsvall'), {
+    const { status, body } = await api.graphql(UPSERT, bearer(system('sundsvall'), 'sundsvall'), {
       input: {
         source: 'procapita',
         externalCaseId: `bad-${sequence}`,
@@ -170,7 +154,7 @@ describe('Mina sidor api', () => {
   it('turns an e-forms submission event into a case after dispatch', async () => {
     const timra = api.runtime.tenants.get('timra');
     const partyId = await (async () => {
-      const { body } = await api.graphql('{ me { partyId } }', auth(citizen(108)));
+      const { body } = await api.graphql('{ me { partyId } }', bearer(citizen(108)));
       return body.data.me.partyId as string;
     })();
     const data: FormSubmissionReceivedData = {
@@ -189,7 +173,7 @@ describe('Mina sidor api', () => {
       api.runtime.database.transaction((em) => recordEvent(em, { type: EVENT_TYPES.formSubmissionReceived, source: '/e-forms', data })),
     );
     await api.dispatchEvents();
-    const [view] = (await api.graphql(MY_CASES, auth(citizen(108)))).body.data.myCases.nodes;
+    const [view] = (await api.graphql(MY_CASES, bearer(citizen(108)))).body.data.myCases.nodes;
     expect(view).toMatchObject({ errandNumber: 'TK-E2E-1', municipality: { slug: 'timra' }, status: { label: { sv: 'Inskickat' } } });
   });
 
@@ -197,23 +181,23 @@ describe('Mina sidor api', () => {
     const school = await newCase('harnosand', 109, { unit: 'skola' });
     const social = await newCase('harnosand', 109, { unit: 'socialtjanst' });
     const read = (token: string, id: string) =>
-      api.graphql(`query($id: ID!) { staffCase(id: $id) { id unit } }`, auth(token, 'harnosand'), { id });
+      api.graphql(`query($id: ID!) { staffCase(id: $id) { id unit } }`, bearer(token, 'harnosand'), { id });
     expect((await read(staff('harnosand', 'skola'), school.caseId)).body.data.staffCase).toEqual({ id: school.caseId, unit: 'skola' });
     expect((await read(staff('harnosand', 'skola'), social.caseId)).body.errors[0].extensions.code).toBe('NOT_FOUND');
-    const list = await api.graphql(`{ staffCases(first: 100) { nodes { id unit } } }`, auth(staff('harnosand', 'skola'), 'harnosand'));
+    const list = await api.graphql(`{ staffCases(first: 100) { nodes { id unit } } }`, bearer(staff('harnosand', 'skola'), 'harnosand'));
     expect(list.body.data.staffCases.nodes.map((c: any) => c.id)).toEqual([school.caseId]);
     // A case worker of Sundsvall's school unit does not get Härnösand's school cases.
     expect((await read(staff('sundsvall', 'skola'), school.caseId)).status).toBe(403);
 
     const reads = await api.graphql(
       `query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject staffUnit readAt } }`,
-      auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
+      bearer(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
       { id: school.caseId },
     );
     expect(reads.body.data.staffCaseReads).toEqual([expect.objectContaining({ staffSubject: 'harnosand-skola-1', staffUnit: 'skola' })]);
     const socialReads = await api.graphql(
       `query($id: ID!) { staffCaseReads(caseId: $id) { staffSubject } }`,
-      auth(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
+      bearer(staff('harnosand', 'admin', ['tenant_admin']), 'harnosand'),
       { id: social.caseId },
     );
     expect(socialReads.body.data.staffCaseReads).toEqual([]);
@@ -224,13 +208,15 @@ describe('Mina sidor api', () => {
       const slug = i % 2 ? 'timra' : 'sundsvall';
       const { input } = await newCase(slug, 110);
       const key = { source: input.source, externalCaseId: input.externalCaseId };
-      await api.graphql(STATUS, auth(system(slug), slug), { input: { ...key, status: 'in_progress', occurredAt: '2025-02-05T10:00:00Z' } });
-      await api.graphql(`mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`, auth(system(slug), slug), {
+      await api.graphql(STATUS, bearer(system(slug), slug), {
+        input: { ...key, status: 'in_progress', occurredAt: '2025-02-05T10:00:00Z' },
+      });
+      await api.graphql(`mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`, bearer(system(slug), slug), {
         input: { ...key, externalMessageId: 'm', body: 'Hej' },
       });
       await api.graphql(
         `mutation($input: CaseDecisionInput!) { recordCaseDecision(input: $input) { replayed } }`,
-        auth(system(slug), slug),
+        bearer(system(slug), slug),
         {
           input: {
             ...key,
@@ -254,7 +240,7 @@ describe('Mina sidor api', () => {
         return runner;
       };
       try {
-        const { body } = await api.graphql(MY_CASES, auth(token), { first });
+        const { body } = await api.graphql(MY_CASES, bearer(token), { first });
         expect(body.data.myCases.nodes).toHaveLength(cases);
         expect(
           body.data.myCases.nodes.every(
@@ -286,7 +272,7 @@ describe('Mina sidor api', () => {
     await newCase('sundsvall', 111);
     await newCase('ange', 111);
     await newCase('ange', 112);
-    const { body } = await api.graphql('{ myData }', auth(citizen(111)));
+    const { body } = await api.graphql('{ myData }', bearer(citizen(111)));
     const exported = JSON.parse(body.data.myData);
     expect(exported.party).toMatchObject({ kind: 'person', identityNumber: testPersonnummer(111) });
     expect(exported.cases.map((c: any) => c.municipality.slug).sort()).toEqual(['ange', 'sundsvall']);
@@ -294,14 +280,18 @@ describe('Mina sidor api', () => {
 
   it('lets the citizen reply and mark messages read, and seeds no demo data outside `npm start`', async () => {
     const { input, caseId } = await newCase('ange', 113);
-    await api.graphql(`mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`, auth(system('ange'), 'ange'), {
-      input: { source: input.source, externalCaseId: input.externalCaseId, externalMessageId: 'q', body: 'Fråga' },
-    });
-    const read = await api.graphql(`mutation($id: ID!) { markMyCaseMessagesRead(caseId: $id) }`, auth(citizen(113)), { id: caseId });
+    await api.graphql(
+      `mutation($input: CaseMessageInput!) { postCaseMessage(input: $input) { replayed } }`,
+      bearer(system('ange'), 'ange'),
+      {
+        input: { source: input.source, externalCaseId: input.externalCaseId, externalMessageId: 'q', body: 'Fråga' },
+      },
+    );
+    const read = await api.graphql(`mutation($id: ID!) { markMyCaseMessagesRead(caseId: $id) }`, bearer(citizen(113)), { id: caseId });
     expect(read.body.data.markMyCaseMessagesRead).toBe(1);
     const reply = await api.graphql(
       `mutation($id: ID!) { replyToMyCase(caseId: $id, body: "Svar") { unreadCount messages { author body } } }`,
-      auth(citizen(113)),
+      bearer(citizen(113)),
       { id: caseId },
     );
     expect(reply.body.data.replyToMyCase).toEqual({
@@ -312,6 +302,6 @@ describe('Mina sidor api', () => {
       ],
     });
     const anna = api.realm.token({ sub: 'anna', realm_access: { roles: ['citizen'] }, personnummer: '199001019802' });
-    expect((await api.graphql(MY_CASES, auth(anna))).body.data.myCases.nodes).toEqual([]);
+    expect((await api.graphql(MY_CASES, bearer(anna))).body.data.myCases.nodes).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 /** One live answer of a REST route, as a test received it. */
 export interface LiveAnswer {
@@ -75,5 +76,50 @@ export function openApiAnswerChecker(document: Json): (answer: LiveAnswer) => st
     if (!ajv.validate(schemaOf(content.schema), body))
       problems.push(`${answer.status}: ${ajv.errorsText(ajv.errors, { separator: '; ' })}: ${answer.body.slice(0, 300)}`);
     return problems;
+  };
+}
+
+/** What a test may send a documented route; `body` is sent as it is when a string, as JSON otherwise. */
+export interface DocumentedRequest {
+  token?: string;
+  tenant?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface DocumentedRoutes {
+  /** The OpenAPI document the api serves. */
+  document: Json;
+  /**
+   * Calls a route through the api's HTTP stack and expects the answer to be as the document
+   * says (openApiAnswerChecker: no problems). A body goes as application/json unless `headers`
+   * name another type.
+   */
+  ask(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, request?: DocumentedRequest): Promise<LiveAnswer & { json(): any }>;
+}
+
+/** The routes the document the api serves at `documentUrl` describes, each answer checked against it. */
+export async function documentedRoutes(app: NestFastifyApplication, documentUrl: string): Promise<DocumentedRoutes> {
+  const fastify = app.getHttpAdapter().getInstance();
+  const document = (await fastify.inject({ method: 'GET', url: documentUrl })).json() as Json;
+  const check = openApiAnswerChecker(document);
+  return {
+    document,
+    async ask(method, url, request = {}) {
+      const response = await fastify.inject({
+        method,
+        url,
+        headers: {
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(request.tenant ? { 'x-kommuna-tenant': request.tenant } : {}),
+          ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+          ...request.headers,
+        },
+        payload: request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+      });
+      const answer: LiveAnswer = { method, url, status: response.statusCode, headers: response.headers, body: response.body };
+      expect({ url, status: answer.status, problems: check(answer) }).toEqual({ url, status: answer.status, problems: [] });
+      return { ...answer, json: () => JSON.parse(answer.body) };
+    },
   };
 }

@@ -2,7 +2,14 @@ import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
-import { createTestDatabase, startTestRealm, TestRealm } from '@kommuna/platform-testing';
+import {
+  createTestDatabase,
+  DevIdpProcess,
+  startDevIdpProcess,
+  startTestRealm,
+  TestRealm,
+  testPersonnummer,
+} from '@kommuna/platform-testing';
 import { OutboxDispatcher } from '@kommuna/platform-events';
 import { createApi } from '../bootstrap';
 import { PlatformRuntime, startPlatformRuntime } from '../platform-runtime';
@@ -82,3 +89,58 @@ export async function startTestApi(
     },
   };
 }
+
+export interface TestApiWithDevIdp extends TestApi {
+  /** The dev-idp whose tokens the api trusts (the embedded Keycloak stand-in, its own process). */
+  idp: DevIdpProcess;
+}
+
+/** startTestApi trusting a dev-idp of its own, as after `npm start`; close() stops both. */
+export async function startTestApiWithDevIdp(): Promise<TestApiWithDevIdp> {
+  const idp = await startDevIdpProcess();
+  let api: TestApi;
+  try {
+    api = await startTestApi({ keycloakUrl: idp.url });
+  } catch (error) {
+    await idp.stop();
+    throw error;
+  }
+  return {
+    ...api,
+    idp,
+    async close() {
+      await api.close();
+      await idp.stop();
+    },
+  };
+}
+
+/**
+ * For a describe block: registers beforeAll and afterAll that start the api before its tests and
+ * close it after them, and returns the object beforeAll fills in (use it inside tests and hooks
+ * only). `start` is startTestApi by default.
+ */
+export function useTestApi(): TestApi;
+export function useTestApi<T extends TestApi>(start: () => Promise<T>, timeoutMs?: number): T;
+export function useTestApi(start: () => Promise<TestApi> = () => startTestApi(), timeoutMs?: number): TestApi {
+  const suite = {} as TestApi;
+  beforeAll(async () => {
+    Object.assign(suite, await start());
+  }, timeoutMs);
+  afterAll(() => suite.close?.());
+  return suite;
+}
+
+/** The headers of a call with `token`, addressed to the municipality `tenant` when one is given. */
+export const bearer = (token: string, tenant?: string): Record<string, string> => ({
+  authorization: `Bearer ${token}`,
+  ...(tenant ? { 'x-kommuna-tenant': tenant } : {}),
+});
+
+/** A municipality's system: the token its service account's client credentials give (client `<slug>-system`). */
+export const systemToken = (realm: TestRealm, slug: string, sub = `service-account-${slug}-system`): string =>
+  realm.token({ sub, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system` });
+
+/** A resident logged in with e-legitimation: one of Skatteverket's test personnummer, testPersonnummer(index). */
+export const citizenToken = (realm: TestRealm, index: number, sub = `citizen-${index}`): string =>
+  realm.token({ sub, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
