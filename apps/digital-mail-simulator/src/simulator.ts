@@ -2,7 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createMinaMeddelandenServices, MinaMeddelandenCases } from './mina-meddelanden/services';
+import { createMinaMeddelandenServices, MinaMeddelandenCases, SimulatedLetter } from './mina-meddelanden/services';
 import { createMinaOmbudSimulator, MinaOmbudSimulatorConfig } from './mina-ombud/simulator';
 import { createNavetSimulator } from './navet';
 
@@ -54,19 +54,8 @@ export const DEFAULT_CONFIG: SimulatorConfig = {
 
 const OPERATORS = ['Kivra', 'Min myndighetspost', 'Billo', 'Fortnox'];
 
-export interface DeliveryRecord {
-  messageId: string;
-  transactionId: string;
-  recipient: string;
-  mailboxOperator: string;
-  senderOrgNr: string;
-  subject: string;
-  attachmentCount: number;
-  receivedAt: string;
-  /** The certificate subjects of the sender's signature and the intermediary's seal, both verified. */
-  signedBy: string;
-  sealedBy: string;
-}
+/** One letter the simulator accepted (its records' `deliveries`). */
+export type DeliveryRecord = SimulatedLetter;
 
 export interface SimulatorRecords {
   reachabilityCalls: Array<{ senderOrgNr: string; recipientCount: number }>;

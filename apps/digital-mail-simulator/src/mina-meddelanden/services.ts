@@ -53,6 +53,7 @@ export interface SimulatedLetter {
   subject: string;
   attachmentCount: number;
   receivedAt: string;
+  /** The certificate subjects of the sender's signature and the intermediary's seal, both verified. */
   signedBy: string;
   sealedBy: string;
 }
@@ -126,12 +127,8 @@ export function createMinaMeddelandenServices(host: MinaMeddelandenHost) {
   function deliverSecure(operatorSlug: string, raw: string): SoapAnswer {
     const operator = [...OPERATORS, UNKNOWN_OPERATOR].find((o) => o.slug === operatorSlug);
     if (!operator) return { status: 404, body: 'No such operator' };
-    const { sealedXml, signedXml } = mm.signedDocumentsOf(mm.soapBodyElement(raw));
     // Both layers: the intermediary's seal over everything, the sender's signature over the delivery.
-    const options = { trustedIssuers: host.trustedIssuers() };
-    const sealedBy = mm.verifyEnveloped(sealedXml, options);
-    const signedBy = mm.verifyEnveloped(signedXml, options);
-    const letter = mm.readSealedDelivery(sealedXml);
+    const { letter, sealedBy, signedBy } = mm.verifiedDelivery(mm.soapBodyElement(raw), { trustedIssuers: host.trustedIssuers() });
     host.onDelivery(letter.messageId, { accepted: false });
     if (!letter.seal.signaturesOk)
       return refuse('SIGNATURE_REJECTED', 'The intermediary did not confirm the sender signature (SignaturesOK false)');

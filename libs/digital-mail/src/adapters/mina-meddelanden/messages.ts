@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { NS } from './namespaces';
 import { LANGUAGE } from './namespaces';
-import { signEnveloped, SigningKey } from './signature';
+import { canonicalElement, CanonicalContent, canonicalOf } from './canonical';
+import { envelopedSignatureOf, signCanonical, SigningKey, verifySignature, VerifyOptions } from './signature';
 import { soapEnvelope } from './soap';
 import {
   childElements,
@@ -148,24 +149,29 @@ export function attachmentChecksum(content: Buffer): string {
   return createHash('md5').update(content).digest('hex').toUpperCase();
 }
 
-/** The SignedDelivery as its own document, signed by the sender (the member's organisation certificate). */
+/**
+ * The SignedDelivery as its own document, signed by the sender (the member's organisation
+ * certificate), in exclusive canonical form: written as it is digested (canonical.ts), so a large
+ * attachment is copied into the document once and never parsed or walked.
+ */
 export function signedDelivery(letter: SecureLetter, sender: SigningKey): string {
-  const doc = newDocument(NS.messageV3, 'SignedDelivery');
-  const m3 = (name: string, ...content: Parameters<typeof element>[3][]) => element(doc, NS.messageV3, name, ...content);
-  const m1 = (name: string, ...content: Parameters<typeof element>[3][]) => element(doc, NS.message, name, ...content);
-  doc.documentElement.appendChild(
+  const m3 = (name: string, ...content: CanonicalContent[]) => canonicalElement(NS.messageV3, name, ...content);
+  const m1 = (name: string, ...content: CanonicalContent[]) => canonicalElement(NS.message, name, ...content);
+  const optional = (name: string, value: string | null | undefined) =>
+    value === null || value === undefined || value === '' ? null : m3(name, value);
+  const root = m3(
+    'SignedDelivery',
     m3(
       'Delivery',
       m3(
         'Header',
-        element(
-          doc,
+        canonicalElement(
           NS.messageV2,
           'Sender',
-          element(doc, NS.sender, 'Id', letter.sender.id),
-          element(doc, NS.sender, 'Name', letter.sender.name),
+          canonicalElement(NS.sender, 'Id', letter.sender.id),
+          canonicalElement(NS.sender, 'Name', letter.sender.name),
         ),
-        element(doc, NS.messageV2, 'Recipient', letter.recipientId),
+        canonicalElement(NS.messageV2, 'Recipient', letter.recipientId),
       ),
       m3(
         'Message',
@@ -176,9 +182,9 @@ export function signedDelivery(letter: SecureLetter, sender: SigningKey): string
           m3(
             'Supportinfo',
             m3('Text', letter.supportInfo.text),
-            optional(doc, NS.messageV3, 'URL', letter.supportInfo.url),
-            optional(doc, NS.messageV3, 'PhoneNumber', letter.supportInfo.phone),
-            optional(doc, NS.messageV3, 'EmailAdress', letter.supportInfo.email),
+            optional('URL', letter.supportInfo.url),
+            optional('PhoneNumber', letter.supportInfo.phone),
+            optional('EmailAdress', letter.supportInfo.email),
           ),
           m3('Language', LANGUAGE),
         ),
@@ -195,36 +201,75 @@ export function signedDelivery(letter: SecureLetter, sender: SigningKey): string
       ),
     ),
   );
-  return signEnveloped(serialize(doc), sender);
+  return signCanonical(root.canonical(), NS.messageV3, sender);
 }
+
+const SIGNED_DELIVERY_START = `<SignedDelivery xmlns="${NS.messageV3}">`;
+const SEALED_DELIVERY_START = `<SealedDelivery xmlns="${NS.messageV3}">`;
 
 /**
  * The SealedDelivery as its own document: the signed delivery, the seal (when the intermediary
  * received it, and that it checked the sender's signature) and the intermediary's signature.
+ * `signedXml` is a SignedDelivery in canonical form, as signedDelivery and signEnveloped return
+ * it: it goes in as it is, its namespace declared by the SealedDelivery around it.
  */
 export function sealedDelivery(signedXml: string, intermediary: SigningKey, receivedAt: Date): string {
-  const doc = newDocument(NS.messageV3, 'SealedDelivery');
-  doc.documentElement.appendChild(doc.importNode(parseXml(signedXml).documentElement, true));
-  doc.documentElement.appendChild(
-    element(
-      doc,
-      NS.messageV3,
-      'Seal',
-      element(doc, NS.message, 'ReceivedTime', receivedAt.toISOString().slice(0, 10)),
-      element(doc, NS.message, 'SignaturesOK', true),
-    ),
+  if (!signedXml.startsWith(SIGNED_DELIVERY_START) || !signedXml.endsWith('</SignedDelivery>'))
+    throw new ContractViolation('A SealedDelivery seals a SignedDelivery in canonical form (as signedDelivery returns it)');
+  const seal = canonicalElement(
+    NS.messageV3,
+    'Seal',
+    canonicalElement(NS.message, 'ReceivedTime', receivedAt.toISOString().slice(0, 10)),
+    canonicalElement(NS.message, 'SignaturesOK', true),
   );
-  return signEnveloped(serialize(doc), intermediary);
+  const sealed = `${SEALED_DELIVERY_START}<SignedDelivery>${signedXml.slice(SIGNED_DELIVERY_START.length)}${seal.canonical(NS.messageV3)}</SealedDelivery>`;
+  return signCanonical(sealed, NS.messageV3, intermediary);
 }
 
-/** deliverSecure's request: the sealed delivery's content under Service/v3 deliverSecure/deliverSecure. */
+/**
+ * deliverSecure's request: the sealed delivery's content under Service/v3 deliverSecure/deliverSecure.
+ * The inner element declares Message/v3 as the default namespace, so the sealed delivery's
+ * children go in as they are (a prefix names the Service/v3 elements).
+ */
 export function deliverSecureRequest(sealedXml: string): string {
-  const sealed = parseXml(sealedXml).documentElement;
-  return soapEnvelope((doc) => {
-    const inner = element(doc, NS.serviceV3, 'deliverSecure');
-    for (const child of childElements(sealed)) inner.appendChild(doc.importNode(child, true));
-    return element(doc, NS.serviceV3, 'deliverSecure', inner);
-  });
+  if (!sealedXml.startsWith(SEALED_DELIVERY_START) || !sealedXml.endsWith('</SealedDelivery>'))
+    throw new ContractViolation('deliverSecure carries a SealedDelivery in canonical form (as sealedDelivery returns it)');
+  const content = sealedXml.slice(SEALED_DELIVERY_START.length, -'</SealedDelivery>'.length);
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${NS.soap}"><soapenv:Body>` +
+    `<s:deliverSecure xmlns:s="${NS.serviceV3}"><s:deliverSecure xmlns="${NS.messageV3}">${content}</s:deliverSecure></s:deliverSecure>` +
+    `</soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+/**
+ * The operator's side of deliverSecure: both signatures verified on the one parsed request (the
+ * intermediary's seal over the SealedDelivery the wire's element stands for, the sender's over
+ * its SignedDelivery), and the letter read from the same elements that were verified.
+ */
+export function verifiedDelivery(
+  body: Element,
+  options: VerifyOptions,
+): { letter: ReceivedLetter; sealedBy: X509Certificate; signedBy: X509Certificate } {
+  const wire = deliverSecureContent(body);
+  const seal = envelopedSignatureOf(wire);
+  const sealed = childElements(wire).filter((child) => child !== seal);
+  // The SealedDelivery's canonical form: its children as under a SealedDelivery root (Message/v3).
+  const sealedBy = verifySignature(
+    seal,
+    (prefixes) => `${SEALED_DELIVERY_START}${sealed.map((child) => canonicalOf(child, NS.messageV3, prefixes)).join('')}</SealedDelivery>`,
+    options,
+  );
+  const signed = requiredChild(wire, NS.messageV3, 'SignedDelivery');
+  const signature = envelopedSignatureOf(signed);
+  signed.removeChild(signature);
+  const signedBy = verifySignature(signature, (prefixes) => canonicalOf(signed, '', prefixes), options);
+  return { letter: readSealed(wire), sealedBy, signedBy };
+}
+
+function deliverSecureContent(body: Element): Element {
+  expectElement(body, NS.serviceV3, 'deliverSecure');
+  return requiredChild(body, NS.serviceV3, 'deliverSecure');
 }
 
 /**
@@ -232,8 +277,7 @@ export function deliverSecureRequest(sealedXml: string): string {
  * SealedDelivery (root renamed back from the wire's deliverSecure) and its SignedDelivery.
  */
 export function signedDocumentsOf(body: Element): { sealedXml: string; signedXml: string } {
-  expectElement(body, NS.serviceV3, 'deliverSecure');
-  const wire = requiredChild(body, NS.serviceV3, 'deliverSecure');
+  const wire = deliverSecureContent(body);
   const sealed = newDocument(NS.messageV3, 'SealedDelivery');
   for (const child of childElements(wire)) sealed.documentElement.appendChild(sealed.importNode(child, true));
   const signedElement = requiredChild(sealed.documentElement, NS.messageV3, 'SignedDelivery');
@@ -250,7 +294,10 @@ export interface ReceivedLetter extends Omit<SecureLetter, 'attachments'> {
 
 /** Reads the letter from a rebuilt SealedDelivery document (signatures checked separately). */
 export function readSealedDelivery(sealedXml: string): ReceivedLetter {
-  const sealed = parseXml(sealedXml).documentElement;
+  return readSealed(parseXml(sealedXml).documentElement);
+}
+
+function readSealed(sealed: Element): ReceivedLetter {
   const seal = requiredChild(sealed, NS.messageV3, 'Seal');
   const delivery = requiredChild(requiredChild(sealed, NS.messageV3, 'SignedDelivery'), NS.messageV3, 'Delivery');
   const header = requiredChild(delivery, NS.messageV3, 'Header');

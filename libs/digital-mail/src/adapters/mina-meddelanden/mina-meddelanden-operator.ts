@@ -56,12 +56,9 @@ export class MinaMeddelandenOperator implements MailboxOperator {
     const letter = this.letterOf(request);
     const credentials = await this.options.credentials();
     const operator = await this.operatorFor(credentials, request);
-    const signed = signedDelivery(letter, credentials.organisation);
-    // We are the intermediary too: the sender's signature was made just above, so the seal can
-    // say SignaturesOK without checking it again.
-    const sealed = sealedDelivery(signed, credentials.seal, this.now());
+    const envelope = this.signedRequest(letter, credentials);
     const party = `Mailbox operator ${operator.name}`;
-    const body = await callSoap(operator.address, deliverSecureRequest(sealed), this.callOptions(credentials), party);
+    const body = await callSoap(operator.address, envelope, this.callOptions(credentials), party);
     const result = this.readAnswer(party, () => readDeliverSecureResponse(body));
     const status = result.statuses.find((s) => s.recipientId === letter.recipientId);
     if (!status?.delivered) throw new MailboxRefusalError('OPERATOR_REFUSED', `${party} did not deliver the letter`);
@@ -150,6 +147,20 @@ export class MinaMeddelandenOperator implements MailboxOperator {
       body: { contentType: request.bodyFormat === 'HTML' ? 'text/html' : 'text/plain', content: body },
       attachments,
     };
+  }
+
+  private signedRequest(letter: SecureLetter, credentials: MailboxCredentials): string {
+    try {
+      const signed = signedDelivery(letter, credentials.organisation);
+      // We are the intermediary too: the sender's signature was made just above, so the seal can
+      // say SignaturesOK without checking it again.
+      return deliverSecureRequest(sealedDelivery(signed, credentials.seal, this.now()));
+    } catch (error) {
+      // Text XML cannot carry (a control character in the subject, say): the letter is at fault.
+      if (error instanceof ContractViolation)
+        throw new MailboxRefusalError('INVALID_DELIVERY', `The letter cannot be sent: ${error.message}`);
+      throw error;
+    }
   }
 
   /**

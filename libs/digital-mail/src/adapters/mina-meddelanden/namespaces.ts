@@ -7,6 +7,8 @@
 export const NS = {
   soap: 'http://schemas.xmlsoap.org/soap/envelope/',
   ds: 'http://www.w3.org/2000/09/xmldsig#',
+  /** Exclusive C14N's InclusiveNamespaces parameter. */
+  ec: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   recipient: 'http://minameddelanden.gov.se/schema/Recipient',
   recipientV3: 'http://minameddelanden.gov.se/schema/Recipient/v3',
   sender: 'http://minameddelanden.gov.se/schema/Sender',

@@ -1,7 +1,7 @@
-import { createPrivateKey, KeyObject, X509Certificate } from 'node:crypto';
-import { GetKeyInfoContentArgs, SignedXml } from 'xml-crypto';
+import { createHash, createPrivateKey, KeyObject, sign, verify, X509Certificate } from 'node:crypto';
+import { canonicalElement, canonicalElementWithAttributes, canonicalOf } from './canonical';
 import { NS } from './namespaces';
-import { childElements, ContractViolation, parseXml, requiredChild, textOf } from './xml';
+import { childElements, ContractViolation, optionalChild, parseXml, requiredChild, textOf } from './xml';
 
 export const ALGORITHMS = {
   excC14n: 'http://www.w3.org/2001/10/xml-exc-c14n#',
@@ -31,43 +31,70 @@ export class SignatureRejected extends ContractViolation {
 /**
  * Signs the document's root element with an enveloped XMLDSig signature appended as its last
  * child, the way Mina meddelanden's reference code does: Reference URI="" (the whole document),
- * exclusive C14N, SHA-256, RSA-SHA256 and the certificate in KeyInfo. Elements keep the default
- * namespace (no prefixes, the Signature too), so a party that re-serialises the element as its
- * own document canonicalises to the same bytes.
+ * exclusive C14N, SHA-256, RSA-SHA256 and the certificate in KeyInfo. Returns the signed document
+ * in its canonical form (no XML declaration). Elements keep the default namespace (no prefixes,
+ * the Signature too), so a party that re-serialises the element as its own document
+ * canonicalises to the same bytes.
  */
 export function signEnveloped(xml: string, key: SigningKey): string {
-  const signer = new SignedXml({
-    privateKey: privateKeyOf(key),
-    publicCert: key.certificatePem,
-    getKeyInfoContent: keyInfoContentOf,
-    signatureAlgorithm: ALGORITHMS.rsaSha256,
-    canonicalizationAlgorithm: ALGORITHMS.excC14n,
-  });
-  signer.addReference({
-    xpath: '/*',
-    isEmptyUri: true,
-    transforms: [ALGORITHMS.enveloped, ALGORITHMS.excC14n],
-    digestAlgorithm: ALGORITHMS.sha256,
-  });
-  signer.computeSignature(xml, { prefix: '', location: { reference: '/*', action: 'append' } });
-  return signer.getSignedXml();
+  const root = parseXml(xml).documentElement;
+  // The default namespace in force inside the canonical root: none when the root is prefixed.
+  return signCanonical(canonicalOf(root), root.prefix ? '' : (root.namespaceURI ?? ''), key);
 }
 
-// xml-crypto checks the certificate with Node's X509Certificate each time it builds the KeyInfo: a
-// tenth of a bulk send's worker CPU (bench/RESULTS.md, mail-bulk). The same few certificates sign
-// every letter, so each one's KeyInfo is built (and checked) once.
-const keyInfoContents = new Map<string, string | null>();
-function keyInfoContentOf(args: GetKeyInfoContentArgs = {}): string | null {
-  // Only certificates given as PEM text are remembered (signEnveloped's); anything else is built as before.
-  if (typeof args.publicCert !== 'string') return SignedXml.getKeyInfoContent(args);
-  const id = `${args.prefix ?? ''}\n${args.publicCert}`;
-  let content = keyInfoContents.get(id);
-  if (content === undefined) {
-    if (keyInfoContents.size >= 64) keyInfoContents.delete(keyInfoContents.keys().next().value as string);
-    content = SignedXml.getKeyInfoContent(args);
-    keyInfoContents.set(id, content);
+/**
+ * Appends the enveloped signature to a root element already in exclusive canonical form (as
+ * canonical.ts writes it, or canonicalOf gives it): the canonical form of the document without its
+ * signature is `canonicalRoot` itself, so it is digested as it is, with no parse.
+ */
+export function signCanonical(canonicalRoot: string, rootNs: string, key: SigningKey): string {
+  const end = canonicalRoot.lastIndexOf('</');
+  if (end < 0 || !canonicalRoot.endsWith('>')) throw new ContractViolation('Not an element in canonical form');
+  const signedInfo = canonicalElement(
+    NS.ds,
+    'SignedInfo',
+    canonicalElementWithAttributes(NS.ds, 'CanonicalizationMethod', { Algorithm: ALGORITHMS.excC14n }),
+    canonicalElementWithAttributes(NS.ds, 'SignatureMethod', { Algorithm: ALGORITHMS.rsaSha256 }),
+    canonicalElementWithAttributes(
+      NS.ds,
+      'Reference',
+      { URI: '' },
+      canonicalElement(
+        NS.ds,
+        'Transforms',
+        canonicalElementWithAttributes(NS.ds, 'Transform', { Algorithm: ALGORITHMS.enveloped }),
+        canonicalElementWithAttributes(NS.ds, 'Transform', { Algorithm: ALGORITHMS.excC14n }),
+      ),
+      canonicalElementWithAttributes(NS.ds, 'DigestMethod', { Algorithm: ALGORITHMS.sha256 }),
+      canonicalElement(NS.ds, 'DigestValue', createHash('sha256').update(canonicalRoot, 'utf8').digest('base64')),
+    ),
+  );
+  // SignedInfo is signed in its own canonical form: as the apex, it declares its namespace.
+  const signatureValue = sign('sha256', Buffer.from(signedInfo.canonical(''), 'utf8'), privateKeyOf(key)).toString('base64');
+  const signature = canonicalElement(
+    NS.ds,
+    'Signature',
+    signedInfo,
+    canonicalElement(NS.ds, 'SignatureValue', signatureValue),
+    canonicalElement(
+      NS.ds,
+      'KeyInfo',
+      canonicalElement(NS.ds, 'X509Data', canonicalElement(NS.ds, 'X509Certificate', certificateDerOf(key))),
+    ),
+  );
+  return `${canonicalRoot.slice(0, end)}${signature.canonical(rootNs)}${canonicalRoot.slice(end)}`;
+}
+
+// Each certificate is read (and checked to be one) once: the same few sign every letter.
+const certificateDer = new Map<string, string>();
+function certificateDerOf(key: SigningKey): string {
+  let der = certificateDer.get(key.certificatePem);
+  if (der === undefined) {
+    der = new X509Certificate(key.certificatePem).raw.toString('base64');
+    if (certificateDer.size >= 64) certificateDer.delete(certificateDer.keys().next().value as string);
+    certificateDer.set(key.certificatePem, der);
   }
-  return content;
+  return der;
 }
 
 // Parsing a PEM private key costs several times the RSA signature itself: each key is parsed once.
@@ -111,10 +138,32 @@ export interface VerifyOptions {
  */
 export function verifyEnveloped(xml: string, options: VerifyOptions = {}): X509Certificate {
   const root = parseXml(xml).documentElement;
+  const signature = envelopedSignatureOf(root);
+  root.removeChild(signature);
+  return verifySignature(signature, (prefixes) => canonicalOf(root, '', prefixes), options);
+}
+
+/** The one XMLDSig Signature among the element's children (SIGNATURE_MISSING when none or several). */
+export function envelopedSignatureOf(root: Element): Element {
   const signatures = childElements(root).filter((el) => el.namespaceURI === NS.ds && el.localName === 'Signature');
   if (signatures.length !== 1)
     throw new SignatureRejected('SIGNATURE_MISSING', `${root.localName} must carry exactly one enveloped signature`);
-  const signature = signatures[0];
+  return signatures[0];
+}
+
+/**
+ * XMLDSig core validation of an enveloped signature whose one reference is the whole document
+ * (URI=""): `canonicalDocument` gives the exclusive canonical form of that document without this
+ * signature (the enveloped-signature and exc-C14N transforms, with the transform's inclusive
+ * prefixes). Its SHA-256 must be the DigestValue, and the RSA-SHA256 SignatureValue must verify
+ * over SignedInfo's canonical form with the KeyInfo certificate, which must be valid now and
+ * issued by a trusted issuer.
+ */
+export function verifySignature(
+  signature: Element,
+  canonicalDocument: (inclusivePrefixes: string[]) => string,
+  options: VerifyOptions = {},
+): X509Certificate {
   const signedInfo = requiredChild(signature, NS.ds, 'SignedInfo');
   const algorithm = (parent: Element, name: string) => requiredChild(parent, NS.ds, name).getAttribute('Algorithm');
   const references = childElements(signedInfo).filter((el) => el.localName === 'Reference');
@@ -126,11 +175,16 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): X509C
   ) {
     throw new SignatureRejected('ALGORITHM_NOT_ACCEPTED', 'The signature must use exclusive C14N, RSA-SHA256 and one SHA-256 reference');
   }
+  const reference = references[0];
   // URI="" and nothing else: a reference to an Id could sign some other element than the one read.
-  if (references[0].getAttribute('URI') !== '')
+  if (reference.getAttribute('URI') !== '')
     throw new SignatureRejected('SIGNATURE_INVALID', 'The signature must cover the whole element (URI="")');
-  const transforms = childElements(requiredChild(references[0], NS.ds, 'Transforms')).map((t) => t.getAttribute('Algorithm'));
-  if (transforms[0] !== ALGORITHMS.enveloped || transforms.some((t) => t !== ALGORITHMS.enveloped && t !== ALGORITHMS.excC14n)) {
+  const transforms = childElements(requiredChild(reference, NS.ds, 'Transforms'));
+  const transformAlgorithms = transforms.map((t) => t.getAttribute('Algorithm'));
+  if (
+    transformAlgorithms[0] !== ALGORITHMS.enveloped ||
+    transformAlgorithms.some((t) => t !== ALGORITHMS.enveloped && t !== ALGORITHMS.excC14n)
+  ) {
     throw new SignatureRejected('ALGORITHM_NOT_ACCEPTED', 'Only the enveloped-signature and exclusive C14N transforms are accepted');
   }
   const x509Data = requiredChild(requiredChild(signature, NS.ds, 'KeyInfo'), NS.ds, 'X509Data');
@@ -150,14 +204,24 @@ export function verifyEnveloped(xml: string, options: VerifyOptions = {}): X509C
       `The signing certificate (${certificate.subject.replace(/\n/g, ', ')}) is not issued by a trusted issuer`,
     );
   }
-  const verifier = new SignedXml({ publicCert: publicKey, getCertFromKeyInfo: () => null });
-  verifier.loadSignature(signature);
-  let valid = false;
-  try {
-    valid = verifier.checkSignature(xml);
-  } catch (error) {
-    throw new SignatureRejected('SIGNATURE_INVALID', `The signature does not verify: ${(error as Error).message}`);
-  }
-  if (!valid) throw new SignatureRejected('SIGNATURE_INVALID', 'The signature does not verify');
+  // RSA-SHA256 is what SignatureMethod says: a key of another type would be verified by another algorithm.
+  if (publicKey.asymmetricKeyType !== 'rsa')
+    throw new SignatureRejected('ALGORITHM_NOT_ACCEPTED', 'The signing certificate does not hold an RSA key');
+  const c14nTransform = transforms.find((t) => t.getAttribute('Algorithm') === ALGORITHMS.excC14n);
+  const digest = createHash('sha256')
+    .update(canonicalDocument(inclusivePrefixesOf(c14nTransform)), 'utf8')
+    .digest('base64');
+  if (textOf(requiredChild(reference, NS.ds, 'DigestValue')).replace(/\s+/g, '') !== digest)
+    throw new SignatureRejected('SIGNATURE_INVALID', 'The signature does not verify: the signed content was changed');
+  const signatureValue = Buffer.from(textOf(requiredChild(signature, NS.ds, 'SignatureValue')).replace(/\s+/g, ''), 'base64');
+  const canonicalSignedInfo = canonicalOf(signedInfo, '', inclusivePrefixesOf(requiredChild(signedInfo, NS.ds, 'CanonicalizationMethod')));
+  if (!verify('sha256', Buffer.from(canonicalSignedInfo, 'utf8'), publicKey, signatureValue))
+    throw new SignatureRejected('SIGNATURE_INVALID', 'The signature does not verify');
   return certificate;
+}
+
+/** The InclusiveNamespaces PrefixList of an exc-C14N transform or method (exc-C14N's one parameter). */
+function inclusivePrefixesOf(method: Element | undefined | null): string[] {
+  const inclusive = method ? optionalChild(method, NS.ec, 'InclusiveNamespaces') : null;
+  return (inclusive?.getAttribute('PrefixList') ?? '').split(/\s+/).filter(Boolean);
 }
