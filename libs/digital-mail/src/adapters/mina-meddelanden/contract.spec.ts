@@ -125,7 +125,7 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
     ...change,
   });
 
-  const sealed = (l: SecureLetter) => sealedDelivery(signedDelivery(l, credentials.organisation), credentials.seal, new Date());
+  const sealed = async (l: SecureLetter) => sealedDelivery(await signedDelivery(l, credentials.organisation), credentials.seal, new Date());
   const serviceUrlOf = async (recipient: string) => {
     const answer = await post(`${simulator.url}${SIMULATOR_RECIPIENT_PATH}`, isReachableRequest('162120002411', [recipient]));
     return readIsReachableResponse(soapBodyElement(answer.text))[0].serviceSupplier!.serviceAddress;
@@ -194,7 +194,7 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
 
   it('deliverSecure: the request validates, both signatures verify with xmlsec1, the answer validates', async () => {
     const l = secureLetter(cases.reachable, { body: { contentType: 'text/html', content: Buffer.from('<p>Hej</p>') } });
-    const request = deliverSecureRequest(sealed(l));
+    const request = deliverSecureRequest(await sealed(l));
     expect(await schemaProblems(request)).toEqual([]);
     const { sealedXml, signedXml } = signedDocumentsOf(soapBodyElement(request));
     const seal = await verifiedByXmlsec(sealedXml, caPem);
@@ -261,7 +261,7 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
       await operator.checkReachability(SENDER, [cases.reachable]);
       const ids = (list: readonly string[]) => list.map((id) => (id === 'R' ? cases.reachable : id));
       await simulator.configure(Object.fromEntries(Object.entries(change).map(([key, list]) => [key, ids(list)])));
-      const raw = await post(serviceAddress, deliverSecureRequest(sealed(secureLetter(cases.reachable))));
+      const raw = await post(serviceAddress, deliverSecureRequest(await sealed(secureLetter(cases.reachable))));
       expect(raw.status).toBe(500);
       expect(await schemaProblems(raw.text)).toEqual([]);
       expect(readFault(soapBodyElement(raw.text)).application).toMatchObject({
@@ -286,7 +286,7 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
       expect(await schemaProblems(answer.text)).toEqual([]);
       return readFault(soapBodyElement(answer.text)).application;
     };
-    const good = deliverSecureRequest(sealed(secureLetter(cases.reachable)));
+    const good = deliverSecureRequest(await sealed(secureLetter(cases.reachable)));
     expect(await code(good.replace('<Subject>Beslut</Subject>', '<Subject>Beslut!</Subject>'))).toMatchObject({ errorCode: 5001 });
     const withoutSenderSignature = good.replace(
       /<Signature xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">((?!<\/Signature>).)*<\/Signature><\/SignedDelivery>/,
@@ -295,12 +295,15 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
     expect(withoutSenderSignature).not.toBe(good);
     expect(await code(withoutSenderSignature)).toMatchObject({ errorCode: 5001 });
     // A checksum that does not match its attachment, correctly signed (a sender's bug, not tampering).
-    const unsigned = signedDelivery(secureLetter(cases.reachable), credentials.organisation).replace(
+    const unsigned = (await signedDelivery(secureLetter(cases.reachable), credentials.organisation)).replace(
       /<Signature xmlns=.*<\/Signature>/,
       '',
     );
-    const wrongChecksum = signEnveloped(unsigned.replace(/>[0-9A-F]{32}</, '>00000000000000000000000000000000<'), credentials.organisation);
-    expect(await code(deliverSecureRequest(sealedDelivery(wrongChecksum, credentials.seal, new Date())))).toMatchObject({
+    const wrongChecksum = await signEnveloped(
+      unsigned.replace(/>[0-9A-F]{32}</, '>00000000000000000000000000000000<'),
+      credentials.organisation,
+    );
+    expect(await code(deliverSecureRequest(await sealedDelivery(wrongChecksum, credentials.seal, new Date())))).toMatchObject({
       errorCode: 5000,
       description: expect.stringContaining('checksum'),
     });
@@ -309,7 +312,7 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
       notBefore: new Date(Date.now() - 3 * 86400_000),
       notAfter: new Date(Date.now() - 86400_000),
     });
-    const byExpired = sealedDelivery(signedDelivery(secureLetter(cases.reachable), expired), credentials.seal, new Date());
+    const byExpired = await sealedDelivery(await signedDelivery(secureLetter(cases.reachable), expired), credentials.seal, new Date());
     expect(await code(deliverSecureRequest(byExpired))).toMatchObject({
       errorCode: 5001,
       description: expect.stringContaining('not valid now'),
@@ -328,10 +331,19 @@ describe("Mina meddelanden: the adapter and the simulator against DIGG's contrac
     const raw = await post(
       serviceAddress,
       deliverSecureRequest(
-        sealed(secureLetter(cases.reachable, { attachments: [{ contentType: 'application/pdf', filename: 'stor.pdf', content: big }] })),
+        await sealed(
+          secureLetter(cases.reachable, { attachments: [{ contentType: 'application/pdf', filename: 'stor.pdf', content: big }] }),
+        ),
       ),
     );
     expect(readFault(soapBodyElement(raw.text)).application?.errorCode).toBe(5005);
+  });
+
+  it('a letter with text XML cannot carry (a control character) is refused before anything is sent', async () => {
+    const refused = operator.deliver(letter(ANNA, { mailboxOperator: operatorName, subject: 'Beslut\u0007' }));
+    await expect(refused).rejects.toMatchObject({ reason: 'INVALID_DELIVERY', deliveryStatus: 'FAILED' });
+    await expect(refused).rejects.toBeInstanceOf(MailboxRefusalError);
+    expect((await simulator.records()).deliveryCounts).toEqual({});
   });
 
   it('transient faults are TransientAdapterError (the pipeline retries them); refusals and broken answers are permanent', async () => {

@@ -154,7 +154,7 @@ export function attachmentChecksum(content: Buffer): string {
  * certificate), in exclusive canonical form: written as it is digested (canonical.ts), so a large
  * attachment is copied into the document once and never parsed or walked.
  */
-export function signedDelivery(letter: SecureLetter, sender: SigningKey): string {
+export async function signedDelivery(letter: SecureLetter, sender: SigningKey): Promise<string> {
   const m3 = (name: string, ...content: CanonicalContent[]) => canonicalElement(NS.messageV3, name, ...content);
   const m1 = (name: string, ...content: CanonicalContent[]) => canonicalElement(NS.message, name, ...content);
   const optional = (name: string, value: string | null | undefined) =>
@@ -213,7 +213,7 @@ const SEALED_DELIVERY_START = `<SealedDelivery xmlns="${NS.messageV3}">`;
  * `signedXml` is a SignedDelivery in canonical form, as signedDelivery and signEnveloped return
  * it: it goes in as it is, its namespace declared by the SealedDelivery around it.
  */
-export function sealedDelivery(signedXml: string, intermediary: SigningKey, receivedAt: Date): string {
+export async function sealedDelivery(signedXml: string, intermediary: SigningKey, receivedAt: Date): Promise<string> {
   if (!signedXml.startsWith(SIGNED_DELIVERY_START) || !signedXml.endsWith('</SignedDelivery>'))
     throw new ContractViolation('A SealedDelivery seals a SignedDelivery in canonical form (as signedDelivery returns it)');
   const seal = canonicalElement(

@@ -56,7 +56,7 @@ export class MinaMeddelandenOperator implements MailboxOperator {
     const letter = this.letterOf(request);
     const credentials = await this.options.credentials();
     const operator = await this.operatorFor(credentials, request);
-    const envelope = this.signedRequest(letter, credentials);
+    const envelope = await this.signedRequest(letter, credentials);
     const party = `Mailbox operator ${operator.name}`;
     const body = await callSoap(operator.address, envelope, this.callOptions(credentials), party);
     const result = this.readAnswer(party, () => readDeliverSecureResponse(body));
@@ -149,12 +149,12 @@ export class MinaMeddelandenOperator implements MailboxOperator {
     };
   }
 
-  private signedRequest(letter: SecureLetter, credentials: MailboxCredentials): string {
+  private async signedRequest(letter: SecureLetter, credentials: MailboxCredentials): Promise<string> {
     try {
-      const signed = signedDelivery(letter, credentials.organisation);
+      const signed = await signedDelivery(letter, credentials.organisation);
       // We are the intermediary too: the sender's signature was made just above, so the seal can
       // say SignaturesOK without checking it again.
-      return deliverSecureRequest(sealedDelivery(signed, credentials.seal, this.now()));
+      return deliverSecureRequest(await sealedDelivery(signed, credentials.seal, this.now()));
     } catch (error) {
       // Text XML cannot carry (a control character in the subject, say): the letter is at fault.
       if (error instanceof ContractViolation)

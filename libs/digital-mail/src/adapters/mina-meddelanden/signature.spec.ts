@@ -44,13 +44,13 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
   };
   const digestOf = (signature: Element) => textOf(signature.getElementsByTagNameNS(NS.ds, 'DigestValue')[0]);
   const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('base64');
-  const request = () => deliverSecureRequest(sealedDelivery(signedDelivery(letter(), organisation), seal, new Date()));
+  const request = async () => deliverSecureRequest(await sealedDelivery(await signedDelivery(letter(), organisation), seal, new Date()));
 
   it.each([
     ['SignedDelivery', () => signedDelivery(letter(), organisation)],
-    ['SealedDelivery', () => sealedDelivery(signedDelivery(letter(), organisation), seal, new Date())],
-  ])('%s: what was digested is xml-crypto exclusive C14N of the document, and xml-crypto verifies it', (_name, build) => {
-    const xml = build();
+    ['SealedDelivery', async () => sealedDelivery(await signedDelivery(letter(), organisation), seal, new Date())],
+  ])('%s: what was digested is xml-crypto exclusive C14N of the document, and xml-crypto verifies it', async (_name, build) => {
+    const xml = await build();
     const root = parseXml(xml).documentElement;
     // The whole signed document is already in canonical form.
     expect(new ExclusiveCanonicalization().process(root, {})).toBe(xml);
@@ -67,8 +67,8 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
     expect(verifyEnveloped(xml, trusted).subject).toContain(signer === seal ? 'Kommuna förmedlare' : 'Sundsvalls kommun');
   });
 
-  it('the letter travels unchanged: the operator reads back what was signed', () => {
-    const { letter: received, signedBy, sealedBy } = verifiedDelivery(soapBodyElement(request()), trusted);
+  it('the letter travels unchanged: the operator reads back what was signed', async () => {
+    const { letter: received, signedBy, sealedBy } = verifiedDelivery(soapBodyElement(await request()), trusted);
     expect(received).toMatchObject({
       subject: awkward,
       supportInfo: { text: awkward, url: 'https://sundsvall.se/?a=1&b=2', phone: null, email: null },
@@ -79,8 +79,8 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
     expect([signedBy.subject, sealedBy.subject]).toEqual(['CN=Sundsvalls kommun', 'CN=Kommuna förmedlare']);
   });
 
-  it('a generic document (prefixes, attributes) is signed so that xml-crypto verifies it', () => {
-    const xml = signEnveloped(
+  it('a generic document (prefixes, attributes) is signed so that xml-crypto verifies it', async () => {
+    const xml = await signEnveloped(
       '<a:Doc xmlns:a="urn:a" z="1" b="&amp;"><a:x xmlns:b="urn:unused">t &lt; u</a:x><y xmlns="urn:y"/></a:Doc>',
       organisation,
     );
@@ -90,9 +90,9 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
     expect(verifyEnveloped(xml, trusted).subject).toBe('CN=Sundsvalls kommun');
   });
 
-  it('text XML cannot carry is refused before anything is signed', () => {
-    expect(() => signedDelivery(letter({ subject: 'Beslut\u0007' }), organisation)).toThrow(ContractViolation);
-    expect(() => signedDelivery(letter({ subject: 'Beslut \uD800' }), organisation)).toThrow(ContractViolation);
+  it('text XML cannot carry is refused before anything is signed', async () => {
+    await expect(signedDelivery(letter({ subject: 'Beslut\u0007' }), organisation)).rejects.toThrow(ContractViolation);
+    await expect(signedDelivery(letter({ subject: 'Beslut \uD800' }), organisation)).rejects.toThrow(ContractViolation);
   });
 
   const rejection = (raw: string) => {
@@ -106,7 +106,7 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
   };
 
   it('the operator side rejects any change to either layer, a missing signature, other algorithms and an untrusted signer', async () => {
-    const good = request();
+    const good = await request();
     expect(rejection(good)).toBe('accepted');
     // One character of the attachment (inside both signatures), of the seal, of a signature value.
     expect(rejection(good.replace('JSUlJSUl', 'JSUlJSUm'))).toBe('SIGNATURE_INVALID');
@@ -133,7 +133,7 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
     expect(rejection(good.replace(/#rsa-sha256/g, '#rsa-sha1'))).toBe('ALGORITHM_NOT_ACCEPTED');
     expect(rejection(good.replace('<Reference URI="">', '<Reference URI="#x">'))).toBe('SIGNATURE_INVALID');
     const stranger = await issueCertificate({ subject: 'CN=Someone else' });
-    const byStranger = deliverSecureRequest(sealedDelivery(signedDelivery(letter(), stranger), seal, new Date()));
+    const byStranger = deliverSecureRequest(await sealedDelivery(await signedDelivery(letter(), stranger), seal, new Date()));
     expect(rejection(byStranger)).toBe('CERTIFICATE_UNTRUSTED');
   });
 });

@@ -36,7 +36,7 @@ export class SignatureRejected extends ContractViolation {
  * the Signature too), so a party that re-serialises the element as its own document
  * canonicalises to the same bytes.
  */
-export function signEnveloped(xml: string, key: SigningKey): string {
+export async function signEnveloped(xml: string, key: SigningKey): Promise<string> {
   const root = parseXml(xml).documentElement;
   // The default namespace in force inside the canonical root: none when the root is prefixed.
   return signCanonical(canonicalOf(root), root.prefix ? '' : (root.namespaceURI ?? ''), key);
@@ -47,7 +47,7 @@ export function signEnveloped(xml: string, key: SigningKey): string {
  * canonical.ts writes it, or canonicalOf gives it): the canonical form of the document without its
  * signature is `canonicalRoot` itself, so it is digested as it is, with no parse.
  */
-export function signCanonical(canonicalRoot: string, rootNs: string, key: SigningKey): string {
+export async function signCanonical(canonicalRoot: string, rootNs: string, key: SigningKey): Promise<string> {
   const end = canonicalRoot.lastIndexOf('</');
   if (end < 0 || !canonicalRoot.endsWith('>')) throw new ContractViolation('Not an element in canonical form');
   const signedInfo = canonicalElement(
@@ -70,7 +70,7 @@ export function signCanonical(canonicalRoot: string, rootNs: string, key: Signin
     ),
   );
   // SignedInfo is signed in its own canonical form: as the apex, it declares its namespace.
-  const signatureValue = sign('sha256', Buffer.from(signedInfo.canonical(''), 'utf8'), privateKeyOf(key)).toString('base64');
+  const signatureValue = (await rsaSha256(Buffer.from(signedInfo.canonical(''), 'utf8'), privateKeyOf(key))).toString('base64');
   const signature = canonicalElement(
     NS.ds,
     'Signature',
@@ -83,6 +83,12 @@ export function signCanonical(canonicalRoot: string, rootNs: string, key: Signin
     ),
   );
   return `${canonicalRoot.slice(0, end)}${signature.canonical(rootNs)}${canonicalRoot.slice(end)}`;
+}
+
+// The RSA signature (most of a signing's CPU) runs on libuv's thread pool, crypto.sign with a
+// callback: the worker's event loop goes on with the database and other letters meanwhile.
+function rsaSha256(data: Buffer, key: KeyObject): Promise<Buffer> {
+  return new Promise((resolve, reject) => sign('sha256', data, key, (error, signature) => (error ? reject(error) : resolve(signature))));
 }
 
 // Each certificate is read (and checked to be one) once: the same few sign every letter.
