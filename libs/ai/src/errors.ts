@@ -1,5 +1,5 @@
 /** The AI platform's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
-import { KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
+import { ConflictError, ForbiddenError, KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 export class AiValidationError extends ValidationFailedError {}
 
@@ -48,18 +48,14 @@ export class AudioRejectedError extends KommunaError {
 }
 
 /** A draft that was already approved or rejected. */
-export class DraftAlreadyReviewedError extends KommunaError {
-  readonly code = 'CONFLICT';
-  readonly status = 409;
+export class DraftAlreadyReviewedError extends ConflictError {
   constructor(status: string) {
     super(`The draft was already ${status}`);
   }
 }
 
 /** A draft the worker is still writing, or that failed: there is no text to review. */
-export class DraftNotReadyError extends KommunaError {
-  readonly code = 'CONFLICT';
-  readonly status = 409;
+export class DraftNotReadyError extends ConflictError {
   constructor(status: 'pending' | 'failed') {
     super(
       status === 'pending'
@@ -70,9 +66,7 @@ export class DraftNotReadyError extends KommunaError {
 }
 
 /** Staff without a unit: AI drafts belong to cases, and cases to units. */
-export class AiUnitRequiredError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
+export class AiUnitRequiredError extends ForbiddenError {
   constructor() {
     super('Your account has no unit: AI drafts are made for the cases of your unit');
   }

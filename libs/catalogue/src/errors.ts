@@ -1,6 +1,6 @@
 /** The catalogue's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST (docs/architecture.md#layout-and-boundaries). */
 
-import { FieldProblem, KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
+import { FieldProblem, ForbiddenError, KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 export class CatalogueNotFoundError extends NotFoundError {}
 
@@ -12,10 +12,7 @@ export class CatalogueValidationError extends ValidationFailedError {
   }
 }
 
-export class CatalogueForbiddenError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
-}
+export class CatalogueForbiddenError extends ForbiddenError {}
 
 /** A status promotion the evidence does not carry; details say what is missing, sv and en. */
 export class PromotionRefusedError extends KommunaError {

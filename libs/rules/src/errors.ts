@@ -1,4 +1,4 @@
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { ForbiddenError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** A field of a rule that is wrong, by its path (e.g. action.unit). */
 export interface RuleProblem {
@@ -7,22 +7,13 @@ export interface RuleProblem {
 }
 
 /** A rule definition (from GraphQL or a tenants/<slug>/rules file) that cannot be saved. */
-export class RuleValidationError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-  override readonly details: { problems: RuleProblem[] };
+export class RuleValidationError extends ValidationFailedError<{ problems: RuleProblem[] }> {
+  declare readonly details: { problems: RuleProblem[] };
   constructor(message: string, problems: RuleProblem[]) {
-    super(problems.length ? `${message}: ${problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ')}` : message);
-    this.details = { problems };
+    super(problems.length ? `${message}: ${problems.map((p) => `${p.path || '/'} ${p.message}`).join('; ')}` : message, { problems });
   }
 }
 
-export class RuleNotFoundError extends KommunaError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
-}
+export class RuleNotFoundError extends NotFoundError {}
 
-export class RulesForbiddenError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
-}
+export class RulesForbiddenError extends ForbiddenError {}

@@ -1,4 +1,4 @@
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { KommunaError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** No case with that errand number in the municipality addressed (another municipality's case looks the same). */
 export class ArchiveCaseNotFoundError extends KommunaError {
@@ -35,10 +35,7 @@ export class ArchiveCasePurgedError extends KommunaError {
 }
 
 /** Bad arguments to an export (an errand number, a period). */
-export class ArchiveExportInvalidError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class ArchiveExportInvalidError extends ValidationFailedError {}
 
 /**
  * A package that does not validate against the published schemas, or no validator to check it

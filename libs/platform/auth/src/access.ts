@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import { Role } from './principal';
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { ForbiddenError } from '@kommuna/shared-service-contracts';
 
 export const ACCESS_RULE = 'kommuna:access-rule';
 
@@ -38,11 +38,8 @@ export const CITIZEN_ROLES: readonly Role[] = ['citizen', 'company_representativ
 /** Roles held as a member of one municipality: only valid against that municipality. */
 export const TENANT_SCOPED_ROLES: readonly Role[] = ['case_worker', 'tenant_admin', 'service_account'];
 
-/** 403: authenticated, but not allowed here. */
-export class ForbiddenError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
-}
+/** 403: authenticated, but not allowed here (the contract's one FORBIDDEN, exported here where the access rules are). */
+export { ForbiddenError };
 
 export function describeAccessRule(rule: AccessRule | undefined): string {
   if (!rule) return 'NO ACCESS RULE';

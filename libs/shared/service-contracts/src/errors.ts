@@ -49,3 +49,15 @@ export class NotFoundError extends KommunaError {
   readonly code = 'NOT_FOUND';
   readonly status = 404;
 }
+
+/** Authenticated, but this caller may not do this here: 403 FORBIDDEN (the platform's access rules and the services' own checks). */
+export class ForbiddenError extends KommunaError {
+  readonly code = 'FORBIDDEN';
+  readonly status = 403;
+}
+
+/** What the caller asks contradicts what is stored (already reviewed, a key reused, not ready yet): 409 CONFLICT. */
+export class ConflictError extends KommunaError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+}
