@@ -22,7 +22,7 @@ import {
 } from './errors';
 import type { ModelRegistry, RegisteredModel } from './model-registry';
 import { AiModelEntity, ModelCapability } from './entities/ai-model.entity';
-import { OpenAiCompatibleClient } from './openai-compatible-client';
+import { ChatAnswer, OpenAiCompatibleClient } from './openai-compatible-client';
 import { CALL_NOTE_TEMPLATE, CASE_SUMMARY_TEMPLATE, templateKey } from './prompt-templates';
 import { KnownParty, Pseudonymiser } from './pseudonymiser';
 import { AiQuotas, ModelDemand } from './quotas';
@@ -127,6 +127,27 @@ function draftsOf(em: EntityRowsContext, raw: readonly RawRow[]): AiDraft[] {
   }));
 }
 
+/**
+ * The municipality's drafts with their models. `where` (a constant, never a value) adds to the
+ * tenant predicate, and its parameters start at $2.
+ */
+async function selectDrafts(em: EntityManager, where: string, params: readonly unknown[]): Promise<AiDraft[]> {
+  return draftsOf(
+    em,
+    await em.query(
+      `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
+        WHERE d.tenant_id = $1 AND ${where}`,
+      [requestContext.tenantId(), ...params],
+    ),
+  );
+}
+
+/** A draft read back in the transaction that wrote it (so it is there). */
+async function draftById(em: EntityManager, id: string): Promise<AiDraft> {
+  const [draft] = await selectDrafts(em, 'd.id = $2', [id]);
+  return draft;
+}
+
 const MEDIA_TYPES = { WAV: 'audio/wav', 'Ogg Opus': 'audio/ogg', MP3: 'audio/mpeg', 'WebM Opus': 'audio/webm' } as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_FINAL_TEXT = 50_000;
@@ -183,7 +204,6 @@ export class AiDrafts {
     const answer = await this.call(staff, material, model, dataClass, purpose, templateKey(CASE_SUMMARY_TEMPLATE), () =>
       this.client.chat(model, messages, { user: this.pseudonymousUser(staff) }),
     );
-    const restored = pseudonymiser.restore(answer.text);
     return this.saveDraft(staff, {
       kind: 'case_summary',
       material,
@@ -191,12 +211,7 @@ export class AiDrafts {
       dataClass,
       purpose,
       template: templateKey(CASE_SUMMARY_TEMPLATE),
-      text: restored.text,
-      warnings: restored.warnings,
-      promptTokens: answer.promptTokens,
-      completionTokens: answer.completionTokens,
-      providerModel: answer.providerModel,
-      durationMs: Date.now() - started,
+      ...draftTextOf(answer, pseudonymiser, started),
     });
   }
 
@@ -315,31 +330,20 @@ export class AiDrafts {
         WHERE tenant_id = $1 AND id = $2 AND status = 'pending'`,
       [tenantId, job.draftId, note.text, JSON.stringify(note.warnings), note.promptTokens, note.completionTokens],
     );
-    await appendAuditEntry(em, {
-      actor: auditActor.staff(job.requestedBy),
-      action: 'ai.call_note.drafted',
-      targetType: 'ai_draft',
-      targetId: job.draftId,
-      details: {
-        caseId: job.caseId,
-        unit: job.unit,
-        purpose: job.purpose,
-        dataClass: job.dataClass,
-        template: templateKey(CALL_NOTE_TEMPLATE),
-        ...modelDetails(note.writer),
-        answeredBy: note.providerModel,
-        transcription: modelDetails(note.transcriber),
-        audioSeconds: job.audioSeconds,
-        audioFormat: note.audioFormat,
-        speechSeconds: Math.round(note.speechSeconds * 100) / 100,
-        chunks: note.chunks,
-        promptTokens: note.promptTokens,
-        completionTokens: note.completionTokens,
-        placeholderWarnings: note.warnings.length,
-        durationMs: note.durationMs,
-        background: true,
-        outcome: 'drafted',
-      },
+    await auditQueuedCallNote(em, job, 'ai.call_note.drafted', {
+      ...modelDetails(note.writer),
+      answeredBy: note.providerModel,
+      transcription: modelDetails(note.transcriber),
+      audioSeconds: job.audioSeconds,
+      audioFormat: note.audioFormat,
+      speechSeconds: Math.round(note.speechSeconds * 100) / 100,
+      chunks: note.chunks,
+      promptTokens: note.promptTokens,
+      completionTokens: note.completionTokens,
+      placeholderWarnings: note.warnings.length,
+      durationMs: note.durationMs,
+      background: true,
+      outcome: 'drafted',
     });
   }
 
@@ -356,22 +360,11 @@ export class AiDrafts {
       error.message.slice(0, 2000),
     ]);
     await em.query(`DELETE FROM ai_audio WHERE tenant_id = $1 AND draft_id = $2`, [tenantId, job.draftId]);
-    await appendAuditEntry(em, {
-      actor: auditActor.staff(job.requestedBy),
-      action: 'ai.request.failed',
-      targetType: 'ai_draft',
-      targetId: job.draftId,
-      details: {
-        caseId: job.caseId,
-        unit: job.unit,
-        purpose: job.purpose,
-        dataClass: job.dataClass,
-        template: templateKey(CALL_NOTE_TEMPLATE),
-        attempts: error.attempts,
-        reason: error.message.slice(0, 500),
-        background: true,
-        audioDeleted: true,
-      },
+    await auditQueuedCallNote(em, job, 'ai.request.failed', {
+      attempts: error.attempts,
+      reason: error.message.slice(0, 500),
+      background: true,
+      audioDeleted: true,
     });
   }
 
@@ -419,15 +412,7 @@ export class AiDrafts {
     const answer = await this.call(staff, material, writer, dataClass, purpose, templateKey(CALL_NOTE_TEMPLATE), () =>
       this.client.chat(writer, messages, { user: this.pseudonymousUser(staff) }),
     );
-    const restored = pseudonymiser.restore(answer.text);
-    return {
-      text: restored.text,
-      warnings: restored.warnings,
-      promptTokens: answer.promptTokens,
-      completionTokens: answer.completionTokens,
-      providerModel: answer.providerModel,
-      durationMs: Date.now() - started,
-    };
+    return draftTextOf(answer, pseudonymiser, started);
   }
 
   /** A long recording: a pending draft with its recording and a job for the worker, in one transaction; answered at once. */
@@ -493,14 +478,7 @@ export class AiDrafts {
           outcome: 'queued',
         },
       });
-      const [row] = draftsOf(
-        em,
-        await em.query(
-          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-          [tenantId, id],
-        ),
-      );
-      return row;
+      return draftById(em, id);
     });
   }
 
@@ -520,14 +498,7 @@ export class AiDrafts {
     const tenantId = requestContext.tenantId();
     return this.database.transaction(async (em) => {
       // FOR UPDATE: two reviewers at once, one wins and the other is told it was reviewed.
-      const [current] = draftsOf(
-        em,
-        await em.query(
-          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
-          WHERE d.tenant_id = $1 AND d.id = $2 AND d.unit = $3 FOR UPDATE OF d`,
-          [tenantId, draftId, reviewer.unit],
-        ),
-      );
+      const [current] = await selectDrafts(em, 'd.id = $2 AND d.unit = $3 FOR UPDATE OF d', [draftId, reviewer.unit]);
       if (!current) throw new AiNotFoundError('draft');
       if (current.status === 'pending' || current.status === 'failed') throw new DraftNotReadyError(current.status);
       if (current.status !== 'draft') throw new DraftAlreadyReviewedError(current.status);
@@ -558,14 +529,7 @@ export class AiDrafts {
           audioDeleted: deleted > 0,
         },
       });
-      const [row] = draftsOf(
-        em,
-        await em.query(
-          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-          [tenantId, draftId],
-        ),
-      );
-      const draft = row;
+      const draft = await draftById(em, draftId);
       if (decision.approve) {
         // What the catalogue meters the AI platform's benefit by: approved work, in the same transaction.
         await recordEvent<AiDraftApprovedData>(em, {
@@ -583,15 +547,12 @@ export class AiDrafts {
   async forCase(staff: StaffMember, caseId: string, status?: DraftStatus | null): Promise<AiDraft[]> {
     const { unit } = this.withUnit(staff);
     if (!UUID.test(caseId)) return [];
-    return this.database.transaction(async (em) =>
-      draftsOf(
-        em,
-        await em.query(
-          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id
-          WHERE d.tenant_id = $1 AND d.case_id = $2 AND d.unit = $3 AND ($4::text IS NULL OR d.status = $4) ORDER BY d.created_at DESC, d.id`,
-          [requestContext.tenantId(), caseId, unit, status ?? null],
-        ),
-      ),
+    return this.database.transaction((em) =>
+      selectDrafts(em, 'd.case_id = $2 AND d.unit = $3 AND ($4::text IS NULL OR d.status = $4) ORDER BY d.created_at DESC, d.id', [
+        caseId,
+        unit,
+        status ?? null,
+      ]),
     );
   }
 
@@ -621,23 +582,14 @@ export class AiDrafts {
       return await this.registry.modelFor(capability, dataClass, modelId);
     } catch (error) {
       if (!(error instanceof ModelNotClearedError) && !(error instanceof AiNotFoundError)) throw error;
-      await this.database.transaction((em) =>
-        appendAuditEntry(em, {
-          actor: auditActor.staff(staff.subject),
-          action: 'ai.request.refused',
-          targetType: 'minasidor_case',
-          targetId: material.caseId,
-          details: {
-            caseId: material.caseId,
-            purpose,
-            capability,
-            dataClass,
-            unit: material.unit,
-            modelId: modelId ?? null,
-            reason: error.code,
-          },
-        }),
-      );
+      await this.auditRequest(staff, material, 'ai.request.refused', {
+        purpose,
+        capability,
+        dataClass,
+        unit: material.unit,
+        modelId: modelId ?? null,
+        reason: error.code,
+      });
       throw error;
     }
   }
@@ -654,24 +606,15 @@ export class AiDrafts {
       await this.quotas.check(this.registry.classifications(), demands);
     } catch (error) {
       if (!(error instanceof AiQuotaExceededError)) throw error;
-      await this.database.transaction((em) =>
-        appendAuditEntry(em, {
-          actor: auditActor.staff(staff.subject),
-          action: 'ai.request.refused',
-          targetType: 'minasidor_case',
-          targetId: material.caseId,
-          details: {
-            caseId: material.caseId,
-            purpose,
-            dataClass,
-            unit: material.unit,
-            models: demands.map((d) => d.model.name),
-            reason: error.code,
-            quota: error.details,
-            message: error.message,
-          },
-        }),
-      );
+      await this.auditRequest(staff, material, 'ai.request.refused', {
+        purpose,
+        dataClass,
+        unit: material.unit,
+        models: demands.map((d) => d.model.name),
+        reason: error.code,
+        quota: error.details,
+        message: error.message,
+      });
       throw error;
     }
   }
@@ -690,25 +633,34 @@ export class AiDrafts {
       return await work();
     } catch (error) {
       if (!(error instanceof ModelProviderError)) throw error;
-      await this.database.transaction((em) =>
-        appendAuditEntry(em, {
-          actor: auditActor.staff(staff.subject),
-          action: 'ai.request.failed',
-          targetType: 'minasidor_case',
-          targetId: material.caseId,
-          details: {
-            caseId: material.caseId,
-            purpose,
-            dataClass,
-            template,
-            ...modelDetails(model),
-            attempts: error.attempts,
-            reason: error.message,
-          },
-        }),
-      );
+      await this.auditRequest(staff, material, 'ai.request.failed', {
+        purpose,
+        dataClass,
+        template,
+        ...modelDetails(model),
+        attempts: error.attempts,
+        reason: error.message,
+      });
       throw error;
     }
+  }
+
+  /** A request for a case that was refused or failed: its line in the audit trail, written before the error is thrown. */
+  private async auditRequest(
+    staff: StaffMember,
+    material: CaseMaterial,
+    action: 'ai.request.refused' | 'ai.request.failed',
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.database.transaction((em) =>
+      appendAuditEntry(em, {
+        actor: auditActor.staff(staff.subject),
+        action,
+        targetType: 'minasidor_case',
+        targetId: material.caseId,
+        details: { caseId: material.caseId, ...details },
+      }),
+    );
   }
 
   private async saveDraft(
@@ -796,14 +748,7 @@ export class AiDrafts {
           outcome: 'drafted',
         },
       });
-      const [row] = draftsOf(
-        em,
-        await em.query(
-          `SELECT ${draftColumns(em)} FROM ai_draft d JOIN ai_model m ON m.tenant_id = d.tenant_id AND m.id = d.model_id WHERE d.tenant_id = $1 AND d.id = $2`,
-          [tenantId, id],
-        ),
-      );
-      return row;
+      return draftById(em, id);
     });
   }
 
@@ -834,6 +779,42 @@ export class AiDrafts {
   private pseudonymousUser(staff: StaffMember): string {
     return `staff-${createHash('sha256').update(staff.subject).digest('hex').slice(0, 16)}`;
   }
+}
+
+/** A chat model's answer with the parties' names put back, and what it took, as a draft keeps them. */
+function draftTextOf(answer: ChatAnswer, pseudonymiser: Pseudonymiser, started: number) {
+  const restored = pseudonymiser.restore(answer.text);
+  return {
+    text: restored.text,
+    warnings: restored.warnings,
+    promptTokens: answer.promptTokens,
+    completionTokens: answer.completionTokens,
+    providerModel: answer.providerModel,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** The worker's outcome for a queued note, audited as the staff member who asked for it. */
+async function auditQueuedCallNote(
+  em: EntityManager,
+  job: QueuedCallNote,
+  action: 'ai.call_note.drafted' | 'ai.request.failed',
+  details: Record<string, unknown>,
+): Promise<void> {
+  await appendAuditEntry(em, {
+    actor: auditActor.staff(job.requestedBy),
+    action,
+    targetType: 'ai_draft',
+    targetId: job.draftId,
+    details: {
+      caseId: job.caseId,
+      unit: job.unit,
+      purpose: job.purpose,
+      dataClass: job.dataClass,
+      template: templateKey(CALL_NOTE_TEMPLATE),
+      ...details,
+    },
+  });
 }
 
 function modelDetails(model: RegisteredModel): Record<string, unknown> {

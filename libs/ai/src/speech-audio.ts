@@ -196,13 +196,7 @@ async function decodeStreaming(
   } finally {
     decoder.free();
   }
-  try {
-    return builder.finish();
-  } catch (error) {
-    if (error instanceof AudioRejectedError && errors > 0)
-      throw new AudioRejectedError(`The ${source} recording is damaged: no sound could be decoded`);
-    throw error;
-  }
+  return finishDecoded(builder, source, errors);
 }
 
 /**
@@ -225,11 +219,16 @@ async function decodeWebmOpus(file: Buffer, maxSeconds: number): Promise<SpeechA
   } finally {
     decoder.free();
   }
+  return finishDecoded(builder, 'WebM Opus', errors);
+}
+
+/** The decoded audio; a recording without sound whose decoder reported errors is refused as damaged, not as silent. */
+function finishDecoded(builder: SpeechAudioBuilder, source: SpeechAudio['source'], decodeErrors: number): SpeechAudio {
   try {
     return builder.finish();
   } catch (error) {
-    if (error instanceof AudioRejectedError && errors > 0)
-      throw new AudioRejectedError('The WebM Opus recording is damaged: no sound could be decoded');
+    if (error instanceof AudioRejectedError && decodeErrors > 0)
+      throw new AudioRejectedError(`The ${source} recording is damaged: no sound could be decoded`);
     throw error;
   }
 }
