@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DecisionReason, LegalBasis, LocalizedText } from '@kommuna/shared-service-contracts';
+import type { LocalizedText } from '@kommuna/shared-service-contracts';
 import { RawRow, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import type { FormDefinition } from './definition';
 import { AttachmentEntity } from './entities/attachment.entity';
@@ -58,6 +58,13 @@ const SUBMISSION = [
   'registeredBy',
 ] as const;
 export type SubmissionRow = Pick<SubmissionEntity, (typeof SUBMISSION)[number]>;
+
+/** What a decision is made of (the entity's columns but its keys); insertDecision stores it for a submission. */
+export type DecisionContent = Pick<
+  DecisionEntity,
+  'outcome' | 'automated' | 'reasons' | 'legalBasis' | 'decidedBy' | 'decidedAt' | 'validFrom' | 'validTo'
+>;
+type NewDecision = DecisionContent & Pick<DecisionEntity, 'submissionId' | 'subjectPartyId'>;
 
 const ATTACHMENT = ['id', 'field', 'fileName', 'contentType', 'sizeBytes', 'sha256'] as const;
 const DECISION = ['id', 'outcome', 'automated', 'reasons', 'legalBasis', 'decidedAt', 'validFrom', 'validTo'] as const;
@@ -592,22 +599,7 @@ export const repository = {
     return row;
   },
 
-  async insertDecision(
-    em: EntityManager,
-    tenantId: string,
-    d: {
-      submissionId: string;
-      subjectPartyId: string | null;
-      outcome: 'approve' | 'reject';
-      automated: boolean;
-      reasons: DecisionReason[];
-      legalBasis: LegalBasis | null;
-      decidedBy: string | null;
-      decidedAt: Date;
-      validFrom: string | null;
-      validTo: string | null;
-    },
-  ): Promise<string> {
+  async insertDecision(em: EntityManager, tenantId: string, d: NewDecision): Promise<string> {
     const [row] = await em.query(
       `INSERT INTO eforms_decision (tenant_id, submission_id, subject_party_id, outcome, automated, reasons, legal_basis, decided_by, decided_at, valid_from, valid_to)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,

@@ -10,10 +10,9 @@ import { SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { repository, SubmissionRow } from '../repository';
 import type { Language } from '../validation';
-import { Clock, EFormsServiceOptions, keysetPage, loadReceipt, pageArguments, submissionView } from './shared';
+import { Clock, EFormsServiceOptions, keysetPage, loadReceipt, pageArguments, submissionAttachment, submissionView, UUID } from './shared';
 import type { CaseSystemSubmissionPage, CaseSystemSubmissionView, SubmissionFile } from './views';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A diarienummer as case systems write them ("KS 2026/0142", "BN-2026-17", "2026:342"): printable, no control characters. */
 const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/#-]{0,99}$/u;
 const EVENT_SOURCE = '/e-forms';
@@ -104,10 +103,7 @@ export class CaseSystemService {
     const tenant = this.caseSystemTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.found(em, tenant, submissionId);
-      const file = UUID.test(attachmentId)
-        ? await repository.submissionAttachmentContent(em, tenant.id, submission.id, attachmentId)
-        : undefined;
-      if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
+      const file = await submissionAttachment(em, tenant.id, submission.id, attachmentId);
       await this.audit(em, principal, 'eforms.attachment.read', submission, { attachmentId });
       return file;
     });

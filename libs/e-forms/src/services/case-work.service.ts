@@ -18,12 +18,12 @@ import {
   formAndVersionOf,
   keysetPage,
   pageArguments,
+  submissionAttachment,
   submissionView,
+  UUID,
 } from './shared';
 import type { ResidentRecord, ResidentRegisterFor } from '../prefill';
 import type { DecisionDocumentFile, SubmissionApplicantView, SubmissionFile, SubmissionPage, SubmissionView } from './views';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const checkText = (text: LocalizedText, what: string): LocalizedText => {
   for (const lang of ['sv', 'en'] as const) {
@@ -136,10 +136,7 @@ export class CaseWorkService {
     const tenant = this.staffTenant(principal);
     return this.database.transaction(async (em) => {
       const submission = await this.visible(em, tenant, principal, submissionId);
-      const file = UUID.test(attachmentId)
-        ? await repository.submissionAttachmentContent(em, tenant.id, submission.id, attachmentId)
-        : undefined;
-      if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
+      const file = await submissionAttachment(em, tenant.id, submission.id, attachmentId);
       await this.audit(em, principal, 'eforms.attachment.read', submission, { attachmentId });
       return file;
     });

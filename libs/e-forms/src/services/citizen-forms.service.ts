@@ -17,7 +17,7 @@ import { eFormsSettings } from '../settings';
 import { Language, validateAnswers } from '../validation';
 import { currentVersionOf } from './form-catalog.service';
 import { decisionValidity, recordCompletionProvided, recordDecision, EVENT_SOURCE } from './decisions';
-import { canonicalJson, Clock, decisionDocumentContent, EFormsServiceOptions, formAndVersionOf, loadReceipt, sha256 } from './shared';
+import { canonicalJson, Clock, decisionDocumentContent, EFormsServiceOptions, formAndVersionOf, loadReceipt, sha256, UUID } from './shared';
 import type { DecisionDocumentFile, DraftView } from './views';
 
 export interface SubmitFormInput {
@@ -32,7 +32,6 @@ export interface SubmitFormInput {
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,100}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_DRAFT_BYTES = 256 * 1024;
 const DAY = 24 * 60 * 60 * 1000;
 

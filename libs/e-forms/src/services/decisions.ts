@@ -2,19 +2,17 @@ import type { EntityManager } from 'typeorm';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
 import {
-  DecisionReason,
   EVENT_TYPES,
   FormCompletionProvidedData,
   FormCompletionRequestedData,
   FormDecisionMadeData,
-  LegalBasis,
   LocalizedText,
 } from '@kommuna/shared-service-contracts';
 import { CONTRACT_OUTCOME } from '../decision-rules';
 import { FormDefinition } from '../definition';
 import { EFormsError } from '../errors';
 import { decisionDocumentPath } from '../receipt';
-import { repository, SubmissionRow } from '../repository';
+import { DecisionContent, repository, SubmissionRow } from '../repository';
 import { decisionDocumentName } from '../decision-pdf';
 
 export const EVENT_SOURCE = '/e-forms';
@@ -69,16 +67,7 @@ export async function recordDecision(
   tenantId: string,
   submission: Pick<SubmissionRow, 'id' | 'errandNumber' | 'subjectPartyId' | 'status'>,
   definition: FormDefinition,
-  decision: {
-    outcome: 'approve' | 'reject';
-    automated: boolean;
-    reasons: DecisionReason[];
-    legalBasis: LegalBasis | null;
-    decidedBy: string | null;
-    decidedAt: Date;
-    validFrom: string | null;
-    validTo: string | null;
-  },
+  decision: DecisionContent,
 ): Promise<string> {
   const decisionId = await repository.insertDecision(em, tenantId, {
     submissionId: submission.id,

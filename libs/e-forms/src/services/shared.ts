@@ -6,7 +6,7 @@ import { EFormsError } from '../errors';
 import type { DecisionDocumentContent } from '../decision-pdf';
 import { DecisionInfo, Receipt, renderAnswers } from '../receipt';
 import { FormRow, repository, SubmissionRow, TemplateRow, VersionRow } from '../repository';
-import type { FormVersionView, SubmissionView, TemplateView } from './views';
+import type { FormVersionView, SubmissionFile, SubmissionView, TemplateView } from './views';
 import type { ResidentRegisterFor } from '../prefill';
 
 export type Clock = () => Date;
@@ -33,6 +33,21 @@ export async function sequentially<T, R>(items: readonly T[], work: (item: T) =>
   const results: R[] = [];
   for (const item of items) results.push(await work(item));
   return results;
+}
+
+/** An id as the tables key rows (a string that is not one names no row, rather than a database error). */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One file the resident attached to the submission, with its bytes; ATTACHMENT_NOT_FOUND if it has none by that id. */
+export async function submissionAttachment(
+  em: EntityManager,
+  tenantId: string,
+  submissionId: string,
+  attachmentId: string,
+): Promise<SubmissionFile> {
+  const file = UUID.test(attachmentId) ? await repository.submissionAttachmentContent(em, tenantId, submissionId, attachmentId) : undefined;
+  if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
+  return file;
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
