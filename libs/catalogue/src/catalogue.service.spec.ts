@@ -1,10 +1,10 @@
 import * as path from 'node:path';
-import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext, SERVICE_IDS, TenantConfig } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, useTestDatabase } from '@kommuna/platform-testing';
 import { CatalogueService } from './catalogue.service';
 import { MIN_CELL_SIZE } from './disclosure';
-import { loadServiceCatalogue } from './descriptor/service-descriptor.loader';
+import { CatalogueEntry, loadServiceCatalogue } from './descriptor/service-descriptor.loader';
 import { UsageRepository } from './metering/usage.repository';
 import { CATALOGUE_DATABASE_SCHEMA } from './schema';
 import { demoConfiguration, seedDemoCatalogue } from './demo-seed';
@@ -15,6 +15,30 @@ const SCHEMA: DatabaseSchema = {
 };
 const repo = path.resolve(__dirname, '../../..');
 
+/** The catalogue of this repository's service descriptors for these municipalities (synced into the directory), at `now`. */
+async function catalogueFor(db: Database, configs: TenantConfig[], now: Date) {
+  const directory = new TenantDirectory(db);
+  const tenants = await directory.sync(configs);
+  const entries = loadServiceCatalogue(
+    path.join(repo, 'libs'),
+    configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
+  );
+  return { catalogue: new CatalogueService(db, directory, entries, () => now), tenants, directory, entries };
+}
+
+/** A month's metered use, counted as the outbox handlers count it. */
+const addUsage = (db: Database, tenant: Tenant, service: string, metric: string, month: string, count: number) =>
+  requestContext.run({ tenantId: tenant.id }, () =>
+    db.transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)),
+  );
+
+type Stage = 'planned' | 'piloting' | 'production';
+/** E-forms and digital mail at these stages. */
+const formsAndMail = (eForms: Stage, mail: Stage) => ({
+  'e-forms': { stage: eForms, settings: {} },
+  'digital-mail': { stage: mail, settings: {} },
+});
+
 describe('catalogue service (on the database)', () => {
   const db = useTestDatabase(SCHEMA);
   const now = new Date('2025-06-15T10:00:00Z');
@@ -22,56 +46,41 @@ describe('catalogue service (on the database)', () => {
   const admin = { subject: 'plattform', roles: ['platform_admin'] };
   let catalogue: CatalogueService;
   let tenants: Tenant[];
+  let directory: TenantDirectory;
+  let entries: CatalogueEntry[];
+  /** A follow-up of e-forms' handling time in May 2025: 9 minutes. */
+  const mayHandlingTime = {
+    service: 'e-forms',
+    hypothesisId: 'handling-time',
+    periodStart: '2025-05-01',
+    periodEnd: '2025-05-31',
+    measuredValue: 9,
+    measuredOn: '2025-06-10',
+    source: 'Tidsstudie maj 2025',
+  };
   const configs = [
     buildTenantConfig({
       slug: 'sundsvall',
       population: 99800,
-      services: {
-        'e-forms': { stage: 'production', settings: {} },
-        'digital-mail': { stage: 'production', settings: {} },
-        minasidor: { stage: 'production', settings: {} },
-      },
+      services: { ...formsAndMail('production', 'production'), minasidor: { stage: 'production', settings: {} } },
     }),
-    buildTenantConfig({
-      slug: 'timra',
-      population: 18100,
-      services: { 'e-forms': { stage: 'piloting', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
-    }),
-    buildTenantConfig({
-      slug: 'ange',
-      population: 9100,
-      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'piloting', settings: {} } },
-    }),
+    buildTenantConfig({ slug: 'timra', population: 18100, services: formsAndMail('piloting', 'production') }),
+    buildTenantConfig({ slug: 'ange', population: 9100, services: formsAndMail('production', 'piloting') }),
     // A new member: it plans to use the services, but the steering group has not decided yet.
-    buildTenantConfig({
-      slug: 'kramfors',
-      population: 18400,
-      services: { 'e-forms': { stage: 'planned', settings: {} }, 'digital-mail': { stage: 'planned', settings: {} } },
-    }),
+    buildTenantConfig({ slug: 'kramfors', population: 18400, services: formsAndMail('planned', 'planned') }),
   ];
 
-  const addUsage = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
-    requestContext.run({ tenantId: tenant.id }, () =>
-      db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)),
-    );
-
   beforeAll(async () => {
-    const directory = new TenantDirectory(db());
-    tenants = await directory.sync(configs);
-    const entries = loadServiceCatalogue(
-      path.join(repo, 'libs'),
-      configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
-    );
-    catalogue = new CatalogueService(db(), directory, entries, () => now);
+    ({ catalogue, tenants, directory, entries } = await catalogueFor(db(), configs, now));
     const [sundsvall, timra, ange, kramfors] = tenants;
-    await addUsage(sundsvall, 'digital-mail', 'letters_digital', '2025-01-01', 3000);
-    await addUsage(sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 3000);
-    await addUsage(timra, 'digital-mail', 'letters_digital', '2025-02-01', 2000);
-    await addUsage(ange, 'digital-mail', 'letters_digital', '2024-12-01', 999_999); // another year
-    await addUsage(sundsvall, 'e-forms', 'submissions', '2025-05-01', 100);
-    await addUsage(ange, 'e-forms', 'submissions', '2025-05-01', 50);
+    await addUsage(db(), sundsvall, 'digital-mail', 'letters_digital', '2025-01-01', 3000);
+    await addUsage(db(), sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 3000);
+    await addUsage(db(), timra, 'digital-mail', 'letters_digital', '2025-02-01', 2000);
+    await addUsage(db(), ange, 'digital-mail', 'letters_digital', '2024-12-01', 999_999); // another year
+    await addUsage(db(), sundsvall, 'e-forms', 'submissions', '2025-05-01', 100);
+    await addUsage(db(), ange, 'e-forms', 'submissions', '2025-05-01', 50);
     // Trying a planned service out is metered, but it does not make the municipality pay.
-    await addUsage(kramfors, 'digital-mail', 'letters_digital', '2025-02-01', 40);
+    await addUsage(db(), kramfors, 'digital-mail', 'letters_digital', '2025-02-01', 40);
   });
 
   it('shares a per-use budget by the metered use of the year, to the krona', async () => {
@@ -120,15 +129,7 @@ describe('catalogue service (on the database)', () => {
   });
 
   it('estimates the benefit from metered use across municipalities, beside recorded follow-ups', async () => {
-    await catalogue.recordFollowUp(steering, {
-      service: 'e-forms',
-      hypothesisId: 'handling-time',
-      periodStart: '2025-05-01',
-      periodEnd: '2025-05-31',
-      measuredValue: 9,
-      measuredOn: '2025-06-10',
-      source: 'Tidsstudie maj 2025',
-    });
+    await catalogue.recordFollowUp(steering, mayHandlingTime);
     const benefits = await catalogue.benefits(steering, 'e-forms', '2025-04', '2025-05');
     const handling = benefits.find((b) => b.hypothesis.id === 'handling-time')!;
     // 150 submissions × 8–12 min × 520 kr/h = 10 400–15 600 kr; measured 9 min → 11 700 kr.
@@ -148,15 +149,7 @@ describe('catalogue service (on the database)', () => {
 
   it('refuses a follow-up that does not fit its hypothesis, naming the field, and records nothing', async () => {
     const before = (await catalogue.followUps(steering, 'e-forms')).length;
-    const base = {
-      service: 'e-forms',
-      hypothesisId: 'handling-time',
-      periodStart: '2025-05-01',
-      periodEnd: '2025-05-31',
-      measuredValue: 9,
-      measuredOn: '2025-06-10',
-      source: 'Tidsstudie',
-    };
+    const base = mayHandlingTime;
     await expect(catalogue.recordFollowUp(steering, { ...base, hypothesisId: 'coffee' })).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
       details: [{ field: 'hypothesisId', message: expect.stringMatching(/has no benefit hypothesis "coffee"/) }],
@@ -235,16 +228,7 @@ describe('catalogue service (on the database)', () => {
 
   it('lets the steering group and platform admins read, only the steering group write, and nobody else in', async () => {
     expect((await catalogue.services(admin)).map((s) => s.id).sort()).toEqual([...SERVICE_IDS].sort());
-    const followUp = {
-      service: 'e-forms',
-      hypothesisId: 'handling-time',
-      periodStart: '2025-05-01',
-      periodEnd: '2025-05-31',
-      measuredValue: 9,
-      measuredOn: '2025-06-10',
-      source: 'x-source',
-    };
-    await expect(catalogue.recordFollowUp(admin, followUp)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(catalogue.recordFollowUp(admin, mayHandlingTime)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     for (const roles of [['citizen'], ['case_worker'], ['tenant_admin'], []]) {
       const actor = { subject: 'x', roles };
       await expect(catalogue.services(actor)).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -279,12 +263,6 @@ describe('catalogue service (on the database)', () => {
   });
 
   it('seeds demo usage idempotently, leaving metered months alone', async () => {
-    const entries = loadServiceCatalogue(
-      path.join(repo, 'libs'),
-      configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
-    );
-    const directory = new TenantDirectory(db());
-    await directory.sync(configs);
     const tenantsDir = path.join(repo, 'tenants');
     expect(await catalogue.isDemo(steering)).toBe(false);
     await seedDemoCatalogue(db(), directory, entries, tenantsDir, now);
@@ -376,17 +354,9 @@ describe('catalogue years, pro-rata joining and closed years (on the database)',
     });
   let synced: Tenant[] = [];
   const catalogueWith = async (configs: TenantConfig[]) => {
-    const directory = new TenantDirectory(db());
-    synced = await directory.sync(configs);
-    return new CatalogueService(
-      db(),
-      directory,
-      loadServiceCatalogue(
-        path.join(repo, 'libs'),
-        configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
-      ),
-      () => now,
-    );
+    const { catalogue, tenants } = await catalogueFor(db(), configs, now);
+    synced = tenants;
+    return catalogue;
   };
   const sharesOf = async (catalogue: CatalogueService, year: number) =>
     (await catalogue.costs(steering, year, 'minasidor'))[0].shares.map((s) => [s.slug, s.months, s.amountSek]);
@@ -484,40 +454,20 @@ describe('catalogue minimum cell size (on the database)', () => {
   const steering = { subject: 'styrgrupp', roles: ['steering_group'] };
   let catalogue: CatalogueService;
   const configs = [
-    buildTenantConfig({
-      slug: 'sundsvall',
-      population: 99800,
-      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
-    }),
-    buildTenantConfig({
-      slug: 'timra',
-      population: 18100,
-      services: { 'e-forms': { stage: 'production', settings: {} }, 'digital-mail': { stage: 'production', settings: {} } },
-    }),
+    buildTenantConfig({ slug: 'sundsvall', population: 99800, services: formsAndMail('production', 'production') }),
+    buildTenantConfig({ slug: 'timra', population: 18100, services: formsAndMail('production', 'production') }),
   ];
 
   beforeAll(async () => {
-    const directory = new TenantDirectory(db());
-    const [sundsvall, timra] = await directory.sync(configs);
-    catalogue = new CatalogueService(
-      db(),
-      directory,
-      loadServiceCatalogue(
-        path.join(repo, 'libs'),
-        configs.map((config) => ({ file: `${config.slug}.yaml`, config })),
-      ),
-      () => now,
-    );
-    const add = (tenant: Tenant, service: string, metric: string, month: string, count: number) =>
-      requestContext.run({ tenantId: tenant.id }, () =>
-        db().transaction((em) => new UsageRepository().increment(em, tenant.id, service, metric, month, count)),
-      );
-    await add(timra, 'e-forms', 'submissions', '2025-03-01', 4);
-    await add(timra, 'e-forms', 'submissions', '2025-04-01', MIN_CELL_SIZE);
-    await add(timra, 'e-forms', 'submissions', '2025-05-01', 1);
-    await add(sundsvall, 'e-forms', 'submissions', '2025-05-01', 60);
-    await add(sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 4);
-    await add(timra, 'digital-mail', 'letters_digital', '2025-02-01', 100);
+    let tenants: Tenant[];
+    ({ catalogue, tenants } = await catalogueFor(db(), configs, now));
+    const [sundsvall, timra] = tenants;
+    await addUsage(db(), timra, 'e-forms', 'submissions', '2025-03-01', 4);
+    await addUsage(db(), timra, 'e-forms', 'submissions', '2025-04-01', MIN_CELL_SIZE);
+    await addUsage(db(), timra, 'e-forms', 'submissions', '2025-05-01', 1);
+    await addUsage(db(), sundsvall, 'e-forms', 'submissions', '2025-05-01', 60);
+    await addUsage(db(), sundsvall, 'digital-mail', 'letters_digital', '2025-02-01', 4);
+    await addUsage(db(), timra, 'digital-mail', 'letters_digital', '2025-02-01', 100);
   });
 
   it('shows a count below 5 as suppressed, never its value, and 5 as it is', async () => {

@@ -147,42 +147,10 @@ export async function seedDemoCatalogue(
   const mail = byId.get('digital-mail');
   await database.platformTransaction(async (em) => {
     const followUps = [
-      eForms?.descriptor.benefits[0] && {
-        id: '00000000-0000-4000-8000-00000000c001',
-        service: 'e-forms',
-        hypothesis: eForms.descriptor.benefits[0],
-        from: -9,
-        to: -7,
-        value: midpoint(eForms.descriptor.benefits[0].perUnit) * 0.9,
-        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
-      },
-      eForms?.descriptor.benefits[0] && {
-        id: '00000000-0000-4000-8000-00000000c002',
-        service: 'e-forms',
-        hypothesis: eForms.descriptor.benefits[0],
-        from: -4,
-        to: -2,
-        value: midpoint(eForms.descriptor.benefits[0].perUnit) * 1.05,
-        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
-      },
-      mail?.descriptor.benefits[0] && {
-        id: '00000000-0000-4000-8000-00000000c003',
-        service: 'digital-mail',
-        hypothesis: mail.descriptor.benefits[0],
-        from: -6,
-        to: -1,
-        value: mail.descriptor.benefits[0].perUnit.low,
-        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
-      },
-    ].filter(Boolean) as Array<{
-      id: string;
-      service: string;
-      hypothesis: CatalogueEntry['descriptor']['benefits'][number];
-      from: number;
-      to: number;
-      value: number;
-      source: string;
-    }>;
+      demoFollowUp(1, eForms, { from: -9, to: -7 }, (benefit) => midpoint(benefit.perUnit) * 0.9),
+      demoFollowUp(2, eForms, { from: -4, to: -2 }, (benefit) => midpoint(benefit.perUnit) * 1.05),
+      demoFollowUp(3, mail, { from: -6, to: -1 }, (benefit) => benefit.perUnit.low),
+    ].filter((f) => f !== undefined);
     const current = months[months.length - 1];
     for (const f of followUps) {
       const periodEnd = lastDay(addMonths(current, f.to));
@@ -195,7 +163,7 @@ export async function seedDemoCatalogue(
         measuredValue: Math.round(f.value * 100) / 100,
         unit: f.hypothesis.perUnit.unit,
         measuredOn: periodEnd,
-        source: f.source,
+        source: 'DEMO: påhittad uppföljning (npm start), ingen verklig mätning',
         note: null,
         recordedBy: 'demo',
       });
@@ -236,6 +204,21 @@ export async function seedDemoCatalogue(
 }
 
 const midpoint = (range: { low: number; high: number }) => (range.low + range.high) / 2;
+
+/**
+ * A made-up follow-up of the service's first benefit hypothesis, over the months `from` to `to`
+ * before the current one; none when the service (or its hypothesis) is not in the catalogue.
+ */
+function demoFollowUp(
+  n: number,
+  entry: CatalogueEntry | undefined,
+  period: { from: number; to: number },
+  measured: (hypothesis: CatalogueEntry['descriptor']['benefits'][number]) => number,
+) {
+  const hypothesis = entry?.descriptor.benefits[0];
+  if (!entry || !hypothesis) return undefined;
+  return { id: `00000000-0000-4000-8000-00000000c00${n}`, service: entry.id, hypothesis, ...period, value: measured(hypothesis) };
+}
 
 function lastDay(month: string): string {
   const [y, m] = month.split('-').map(Number);

@@ -113,7 +113,7 @@ export class ServiceProposals {
           actor.subject.slice(0, 200),
         ],
       );
-      return (await this.read(em, row.id))[0];
+      return this.find(em, row.id);
     });
   }
 
@@ -137,7 +137,7 @@ export class ServiceProposals {
         i.note,
         actor.subject.slice(0, 200),
       ]);
-      return (await this.read(em, i.proposalId))[0];
+      return this.find(em, i.proposalId);
     });
   }
 
@@ -161,7 +161,7 @@ export class ServiceProposals {
         `INSERT INTO catalogue_proposal_decision (proposal_id, outcome, decided_on, diary_number, note, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [d.proposalId, d.outcome, d.decidedOn, d.diaryNumber, d.note, actor.subject.slice(0, 200)],
       );
-      return (await this.read(em, d.proposalId))[0];
+      return this.find(em, d.proposalId);
     });
   }
 
