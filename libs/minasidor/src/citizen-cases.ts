@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, toCaseView, UUID } from './case-views';
+import { casePage, pageArguments } from './case-page';
 import { CaseClosedError, CaseNotFoundError, MinasidorValidationError } from './errors';
 import { Municipalities } from './municipalities';
 import { RepresentedOrganisation, Representations } from './representations';
@@ -25,7 +26,7 @@ export interface MyCasesQuery {
 /** Whose cases the caller works with: their own; a company's (an organisationsnummer or party id, or `asOrganisation`); another person's (`asPerson`). */
 export type ActingFor = string | null | undefined | { asOrganisation?: string | null; asPerson?: string | null };
 
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE } from './case-page';
 
 /** The municipalities a subject's cases may come from, as a JSON parameter for SQL (null: every one). */
 const inScope = (subject: RepresentedOrganisation): string | null => (subject.tenantIds ? JSON.stringify(subject.tenantIds) : null);
@@ -44,15 +45,7 @@ export class CitizenCases {
 
   /** A page of cases, newest activity first, each with its timeline, decisions and messages. */
   async myCases(personPartyId: string, query: MyCasesQuery = {}): Promise<CasePage> {
-    const first = query.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [
-        { field: 'first', message: `1 to ${MAX_PAGE_SIZE}` },
-      ]);
-    }
-    const cursor = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !cursor)
-      throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
+    const { first, cursor } = pageArguments(query);
     const tenantId = query.municipality ? this.municipalities.bySlug(query.municipality).id : null;
     const wanted = new Set<CitizenStatus>(query.statuses?.length ? query.statuses : CITIZEN_STATUS_KEYS);
     if (!query.includeDrafts) wanted.delete('saved');
@@ -86,12 +79,7 @@ export class CitizenCases {
         )
         .then((raw) => casesOf(em, raw)),
     );
-    const page = rows.slice(0, first);
-    return {
-      cases: page.map((row) => toCaseView(row, this.municipalities)),
-      endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
-      hasNextPage: rows.length > first,
-    };
+    return casePage(rows, first, this.municipalities);
   }
 
   /** One of the caller's cases; anyone else's (or none) is NOT_FOUND. */

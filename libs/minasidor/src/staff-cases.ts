@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { Database, rowOf, rowsOf } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, decodeCursor, encodeCursor, toCaseView, UUID } from './case-views';
+import { CASE_COLUMNS, CASE_DETAILS, CasePage, casesOf, CaseView, toCaseView, UUID } from './case-views';
 import { CaseNotFoundError, MinasidorValidationError, UnitRequiredError } from './errors';
 import { CaseIntake, EFORMS_SOURCE } from './case-intake';
 import { Municipalities } from './municipalities';
-import { MAX_PAGE_SIZE } from './citizen-cases';
+import { casePage, pageArguments } from './case-page';
 import { CaseEntity } from './entities/case.entity';
 import { StaffCaseReadEntity } from './entities/staff-case-read.entity';
 
@@ -91,15 +91,7 @@ export class StaffCases {
 
   async list(staff: StaffMember, query: { first?: number; after?: string | null } = {}): Promise<CasePage> {
     const unit = this.unitOf(staff);
-    const first = query.first ?? 20;
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-      throw new MinasidorValidationError(`first must be between 1 and ${MAX_PAGE_SIZE}`, [
-        { field: 'first', message: `1 to ${MAX_PAGE_SIZE}` },
-      ]);
-    }
-    const cursor = query.after ? decodeCursor(query.after) : undefined;
-    if (query.after && !cursor)
-      throw new MinasidorValidationError('The cursor is not one this api gave out', [{ field: 'after', message: 'invalid cursor' }]);
+    const { first, cursor } = pageArguments(query);
     const tenantId = requestContext.tenantId();
     // The page's keys first, from IDX_minasidor_case_unit alone (it holds the subject column the
     // row-level security policy reads), newest first, stopping after the page; then those rows.
@@ -120,12 +112,7 @@ export class StaffCases {
         )
         .then((raw) => casesOf(em, raw)),
     );
-    const page = rows.slice(0, first);
-    return {
-      cases: page.map((row) => toCaseView(row, this.municipalities)),
-      endCursor: page.length > 0 ? encodeCursor(page[page.length - 1]) : null,
-      hasNextPage: rows.length > first,
-    };
+    return casePage(rows, first, this.municipalities);
   }
 
   /** One case of the staff member's unit, with its details; the read is recorded. */
