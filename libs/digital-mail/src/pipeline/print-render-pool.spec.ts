@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import { spawnNodeProcess } from '@kommuna/platform-testing';
 import { LetterContent } from './print-letter';
 import { PrintRenderPool, renderInProcess } from './print-render-pool';
 
@@ -48,4 +49,32 @@ describe('PrintRenderPool', () => {
     await pool.close();
     expect((await pool.render([letter(3)]))[0].pageCount).toBe(1);
   });
+});
+
+/**
+ * Liveness, not speed: a process that renders and never closes the pool still exits once its work
+ * is done (an idle thread keeps nothing alive; a 'message' listener added after unref() refs the
+ * thread again), and does not exit before the letter is rendered (a thread at work keeps it
+ * alive). The bound is generous: the child compiles the TypeScript sources on a shared machine.
+ */
+describe('PrintRenderPool in a process of its own', () => {
+  const EXIT_WITHIN_MS = 120_000;
+
+  it('lets a process that rendered a letter and never closed the pool exit on its own', async () => {
+    const child = spawnNodeProcess({ script: 'libs/digital-mail/src/testing/render-and-leave.ts' });
+    // 'close' comes after the exit and the last of its output.
+    const closed = new Promise<number | null>((resolve) => child.child.once('close', (code) => resolve(code)));
+    let bound: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      closed.then((code) => ({ exited: true, code })),
+      new Promise<{ exited: false }>((resolve) => (bound = setTimeout(() => resolve({ exited: false }), EXIT_WITHIN_MS))),
+    ]);
+    clearTimeout(bound);
+    await child.kill();
+    expect({ ...outcome, output: child.output() }).toEqual({
+      exited: true,
+      code: 0,
+      output: expect.stringMatching(/^rendered a letter of 1 page\(s\), \d+ bytes\n$/),
+    });
+  }, 150_000);
 });

@@ -34,8 +34,9 @@ interface Thread {
  * Renders print letters' PDFs on worker threads (issue 24 item 4): pdf-lib takes about a
  * millisecond of CPU per letter, which on the worker's one thread held up everything else it does
  * (database, operators' calls, other municipalities' letters). A fixed number of threads, started
- * on first use and unref'd (they never keep a process alive); a claim's letters are split into
- * requests of ten, queued while every thread is busy. A thread that dies fails its request (the
+ * on first use; a thread at work keeps the process alive until its answer is in, an idle one never
+ * does (a process need not close the pool to exit). A claim's letters are split into requests of
+ * ten, queued while every thread is busy. A thread that dies fails its request (the
  * claim is retried when its lease runs out) and is replaced on the next request.
  *
  * Hand-made on node:worker_threads rather than a pool library: the pool loads its thread's file
@@ -77,6 +78,9 @@ export class PrintRenderPool {
       return;
     }
     thread.busy = job;
+    // A thread at work keeps the process alive until its answer is in (else a process with nothing
+    // else to do would exit with the render unfinished); an idle one does not.
+    thread.worker.ref();
     thread.worker.postMessage(job.request);
   }
 
@@ -94,6 +98,7 @@ export class PrintRenderPool {
         );
       const next = this.waiting.shift();
       if (next) this.dispatch(next);
+      if (!thread.busy) thread.worker.unref();
     });
     const lost = (error: Error) => {
       const index = this.threads.indexOf(thread);
@@ -106,7 +111,7 @@ export class PrintRenderPool {
     };
     worker.on('error', (error) => lost(new Error(`A print render thread failed: ${error.message}`)));
     worker.on('exit', (code) => lost(new Error(`A print render thread stopped (exit code ${code})`)));
-    // After the listeners: adding a 'message' listener refs the worker's port again.
+    // Idle until dispatched; after the listeners, as adding a 'message' listener refs the worker's port again.
     worker.unref();
     this.threads.push(thread);
     return thread;
