@@ -143,6 +143,10 @@ module.exports = [
       'libs/ai/src/ai-drafts.ts',
       'libs/home-care/src/monthly-check.ts',
       'libs/home-care/src/reviews.ts',
+      'libs/digital-mail/src/template.service.ts',
+      'libs/digital-mail/src/message.service.ts',
+      'libs/digital-mail/src/rule-letters.ts',
+      'libs/digital-mail/src/pipeline/message-content.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

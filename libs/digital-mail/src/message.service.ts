@@ -1,12 +1,24 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
+import {
+  Database,
+  EntityRowsContext,
+  PartyRegister,
+  RawRow,
+  rowOf,
+  rowsOf,
+  selectColumns,
+  TenantDirectory,
+} from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 import { MailScope, unitOf } from './access';
 import { AttachmentInput, MAX_ATTACHMENTS, sha256Hex, validateAttachment, ValidatedAttachment } from './content/attachments';
 import { assertSafeHtml, assertSafeLinks, htmlToText } from './content/html';
 import { assertPrintableOnPaper } from './content/paper-text';
+import { MailAttachmentEntity } from './entities/attachment.entity';
+import { MailDeliveryEntity } from './entities/delivery.entity';
+import { MailMessageEntity } from './entities/message.entity';
 import { parseRecipient, Recipient } from './content/recipient';
 import {
   FieldProblem,
@@ -43,36 +55,34 @@ export interface SendMessageInput {
   allowPaper?: boolean;
 }
 
-export interface AttachmentView {
-  filename: string;
-  deliveryMode: string;
-  sha256: string;
-  sizeBytes: number;
-}
+const ATTACHMENT_FIELDS = ['filename', 'deliveryMode', 'sha256', 'sizeBytes'] as const;
+const MESSAGE_FIELDS = [
+  'id',
+  'subject',
+  'bodyFormat',
+  'language',
+  'department',
+  'externalReferences',
+  'sentBy',
+  'sentByKind',
+  'idempotencyKey',
+  'sendBatchId',
+  'recipientPartyId',
+  'createdAt',
+  'contentPurgedAt',
+] as const;
+const DELIVERY_FIELDS = ['status', 'statusDetail', 'channel', 'mailboxOperator', 'operatorTransactionId', 'attempts', 'updatedAt'] as const;
 
-export interface MessageView {
-  id: string;
-  subject: string;
-  bodyFormat: 'TEXT' | 'HTML';
-  language: 'sv' | 'en';
-  department: string | null;
-  externalReferences: Record<string, string>;
-  sentBy: string;
-  sentByKind: 'user' | 'system';
-  idempotencyKey: string | null;
-  sendBatchId: string | null;
-  recipientPartyId: string;
-  status: MailDeliveryStatus;
-  statusDetail: string | null;
-  channel: 'digital' | 'paper' | null;
-  mailboxOperator: string | null;
-  operatorTransactionId: string | null;
-  attempts: number;
-  createdAt: Date;
-  updatedAt: Date;
-  contentPurged: boolean;
-  attachments: AttachmentView[];
-}
+/** An attachment as its letter shows it: what was sent, not its content. */
+export type AttachmentView = Pick<MailAttachmentEntity, (typeof ATTACHMENT_FIELDS)[number]>;
+
+/** A letter as its sender sees it: the message and its delivery (docs/architecture.md#typed-rows), without its content. */
+export type MessageView = Omit<Pick<MailMessageEntity, (typeof MESSAGE_FIELDS)[number]>, 'contentPurgedAt'> &
+  Pick<MailDeliveryEntity, (typeof DELIVERY_FIELDS)[number]> & {
+    /** The body and attachments were purged after the retention period. */
+    contentPurged: boolean;
+    attachments: AttachmentView[];
+  };
 
 const DEPARTMENT = z.string().trim().min(1).max(100);
 const SendShape = z.object({
@@ -190,7 +200,7 @@ export async function insertMessage(
   sender: Sender,
   extra: { sendBatchId?: string | null; templateId?: string | null } = {},
 ): Promise<string | undefined> {
-  const [row] = await em.query(
+  const inserted: RawRow[] = await em.query(
     `INSERT INTO mail_message (tenant_id, recipient_party_id, recipient_kind, subject, body, body_format, language, support_info,
         department, external_references, sent_by, sent_by_kind, allow_paper, idempotency_key, payload_hash, send_batch_id, template_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
@@ -216,8 +226,9 @@ export async function insertMessage(
       extra.templateId ?? null,
     ],
   );
+  const row = rowOf(em, MailMessageEntity, inserted, ['id']);
   if (!row) return undefined;
-  const messageId: string = row.id;
+  const messageId = row.id;
   for (const [position, attachment] of message.attachments.entries()) {
     await em.query(
       `INSERT INTO mail_attachment (tenant_id, message_id, position, filename, delivery_mode, sha256, size_bytes, content)
@@ -250,64 +261,33 @@ export async function insertMessage(
   return messageId;
 }
 
-const MESSAGE_VIEW_SQL = `
-  SELECT m.id, m.subject, m.body_format, m.language, m.department, m.external_references, m.sent_by, m.sent_by_kind,
-         m.idempotency_key, m.send_batch_id, m.recipient_party_id, m.created_at, m.content_purged_at,
-         d.status, d.status_detail, d.channel, d.mailbox_operator, d.operator_transaction_id, d.attempts, d.updated_at,
-         COALESCE((SELECT json_agg(json_build_object('filename', a.filename, 'deliveryMode', a.delivery_mode, 'sha256', a.sha256, 'sizeBytes', a.size_bytes) ORDER BY a.position)
-                     FROM mail_attachment a WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id), '[]') AS attachments
-    FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id`;
+/** The letters' messages joined with their deliveries, read by viewsOf. */
+const messageViewSql = (em: EntityRowsContext) =>
+  `SELECT ${selectColumns(em, MailMessageEntity, { alias: 'm', only: MESSAGE_FIELDS, prefix: 'm.' })},
+          ${selectColumns(em, MailDeliveryEntity, { alias: 'd', only: DELIVERY_FIELDS, prefix: 'd.' })}
+     FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id`;
 
-/** A row of MESSAGE_VIEW_SQL. */
-interface MessageRow {
-  id: string;
-  subject: string;
-  body_format: MessageView['bodyFormat'];
-  language: MessageView['language'];
-  department: string | null;
-  external_references: Record<string, string>;
-  sent_by: string;
-  sent_by_kind: MessageView['sentByKind'];
-  idempotency_key: string | null;
-  send_batch_id: string | null;
-  recipient_party_id: string;
-  created_at: Date | string;
-  content_purged_at: Date | string | null;
-  status: MailDeliveryStatus;
-  status_detail: string | null;
-  channel: MessageView['channel'];
-  mailbox_operator: string | null;
-  operator_transaction_id: string | null;
-  attempts: number;
-  updated_at: Date | string;
-  /** json: parsed by the driver, or its text. */
-  attachments: AttachmentView[] | string;
-}
-
-function toView(row: MessageRow): MessageView {
-  return {
-    id: row.id,
-    subject: row.subject,
-    bodyFormat: row.body_format,
-    language: row.language,
-    department: row.department,
-    externalReferences: row.external_references,
-    sentBy: row.sent_by,
-    sentByKind: row.sent_by_kind,
-    idempotencyKey: row.idempotency_key,
-    sendBatchId: row.send_batch_id,
-    recipientPartyId: row.recipient_party_id,
-    status: row.status,
-    statusDetail: row.status_detail,
-    channel: row.channel,
-    mailboxOperator: row.mailbox_operator,
-    operatorTransactionId: row.operator_transaction_id,
-    attempts: row.attempts,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    contentPurged: row.content_purged_at !== null,
-    attachments: typeof row.attachments === 'string' ? (JSON.parse(row.attachments) as AttachmentView[]) : row.attachments,
-  };
+/** Rows of messageViewSql as views, with their attachments (one more statement for all of them). */
+async function viewsOf(em: EntityManager, tenantId: string, raw: readonly RawRow[]): Promise<MessageView[]> {
+  if (raw.length === 0) return [];
+  const messages = rowsOf(em, MailMessageEntity, raw, MESSAGE_FIELDS, { prefix: 'm.' });
+  const deliveries = rowsOf(em, MailDeliveryEntity, raw, DELIVERY_FIELDS, { prefix: 'd.' });
+  const attachments = rowsOf(
+    em,
+    MailAttachmentEntity,
+    await em.query(
+      `SELECT ${selectColumns(em, MailAttachmentEntity, { only: ['messageId', ...ATTACHMENT_FIELDS] })} FROM mail_attachment
+        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) ORDER BY position`,
+      [tenantId, messages.map((m) => m.id)],
+    ),
+    ['messageId', ...ATTACHMENT_FIELDS],
+  );
+  return messages.map(({ contentPurgedAt, ...message }, i) => ({
+    ...message,
+    ...deliveries[i],
+    contentPurged: contentPurgedAt !== null,
+    attachments: attachments.filter((a) => a.messageId === message.id).map(({ messageId: _, ...attachment }) => attachment),
+  }));
 }
 
 export interface MessageFilter {
@@ -354,15 +334,19 @@ export class MessageService {
   async get(messageId: string, scope: MailScope): Promise<MessageView> {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(messageId)) throw new NotFoundError('The message');
-    const [row] = await this.database.transaction((em) =>
-      em.query(`${MESSAGE_VIEW_SQL} WHERE m.tenant_id = $1 AND m.id = $2 AND ($3::varchar IS NULL OR m.department = $3)`, [
+    const [view] = await this.database.transaction(async (em) =>
+      viewsOf(
+        em,
         tenantId,
-        messageId,
-        unitOf(scope),
-      ]),
+        await em.query(`${messageViewSql(em)} WHERE m.tenant_id = $1 AND m.id = $2 AND ($3::varchar IS NULL OR m.department = $3)`, [
+          tenantId,
+          messageId,
+          unitOf(scope),
+        ]),
+      ),
     );
-    if (!row) throw new NotFoundError('The message');
-    return toView(row);
+    if (!view) throw new NotFoundError('The message');
+    return view;
   }
 
   /** The scope's letters, newest first. */
@@ -381,40 +365,44 @@ export class MessageService {
     }
     if (problems.length > 0) throw new ValidationFailedError('The filter is not valid', problems);
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
-    const rows = await this.database.transaction((em) =>
-      em.query(
-        `${MESSAGE_VIEW_SQL}
+    return this.database.transaction(async (em) =>
+      viewsOf(
+        em,
+        tenantId,
+        await em.query(
+          `${messageViewSql(em)}
           WHERE m.tenant_id = $1 AND ($2::varchar IS NULL OR d.status = $2) AND ($3::uuid IS NULL OR m.send_batch_id = $3)
             AND ($4::varchar IS NULL OR m.department = $4) AND ($7::varchar IS NULL OR m.department = $7)
           ORDER BY m.created_at DESC, m.id LIMIT $5 OFFSET $6`,
-        [
-          tenantId,
-          filter.status ?? null,
-          filter.sendBatchId ?? null,
-          filter.department ?? null,
-          limit,
-          Math.max(filter.offset ?? 0, 0),
-          unitOf(scope),
-        ],
+          [
+            tenantId,
+            filter.status ?? null,
+            filter.sendBatchId ?? null,
+            filter.department ?? null,
+            limit,
+            Math.max(filter.offset ?? 0, 0),
+            unitOf(scope),
+          ],
+        ),
       ),
     );
-    return rows.map(toView);
   }
 
   private async byIdempotencyKey(
     em: EntityManager,
     tenantId: string,
     key: string,
-  ): Promise<{ id: string; payload_hash: string } | undefined> {
-    const [row] = await em.query(`SELECT id, payload_hash FROM mail_message WHERE tenant_id = $1 AND idempotency_key = $2`, [
-      tenantId,
-      key,
-    ]);
-    return row;
+  ): Promise<Pick<MailMessageEntity, 'id' | 'payloadHash'> | undefined> {
+    return rowOf(
+      em,
+      MailMessageEntity,
+      await em.query(`SELECT id, payload_hash FROM mail_message WHERE tenant_id = $1 AND idempotency_key = $2`, [tenantId, key]),
+      ['id', 'payloadHash'],
+    );
   }
 
-  private replay(existing: { id: string; payload_hash: string }, payloadHash: string): string {
-    if (existing.payload_hash !== payloadHash) throw new IdempotencyConflictError();
+  private replay(existing: Pick<MailMessageEntity, 'id' | 'payloadHash'>, payloadHash: string): string {
+    if (existing.payloadHash !== payloadHash) throw new IdempotencyConflictError();
     return existing.id;
   }
 }

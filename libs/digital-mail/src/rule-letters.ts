@@ -1,12 +1,16 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
-import { TenantDirectory } from '@kommuna/platform-persistence';
+import { rowOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, RuleLetterRequestedData } from '@kommuna/shared-service-contracts';
+import { MailTemplateEntity } from './entities/template.entity';
 import { NotFoundError } from './errors';
 import { insertMessage, prepareMessage } from './message.service';
 import { digitalMailSettingsOf } from './settings';
 import { currentTenant } from './tenant';
-import { renderTemplate, TemplateView } from './template.service';
+import { renderTemplate } from './template.service';
+
+/** What a rule letter takes from its template. */
+const RULE_TEMPLATE_FIELDS = ['id', 'subject', 'body', 'bodyFormat'] as const;
 
 /**
  * Letters a municipality's rules ask for (issue 18 item 6): the newest version of the named
@@ -25,16 +29,20 @@ export class RuleLetterHandler implements EventHandler {
     const tenant = currentTenant(this.tenants);
     if (!tenant.config.services['digital-mail']) return;
     const data = event.data as RuleLetterRequestedData;
-    const [template]: Array<Pick<TemplateView, 'subject' | 'body'> & { id: string; body_format: TemplateView['bodyFormat'] }> =
+    const template = rowOf(
+      em,
+      MailTemplateEntity,
       await em.query(
-        `SELECT id, subject, body, body_format FROM mail_template WHERE tenant_id = $1 AND name = $2
+        `SELECT ${selectColumns(em, MailTemplateEntity, { only: RULE_TEMPLATE_FIELDS })} FROM mail_template WHERE tenant_id = $1 AND name = $2
           AND ($3::varchar IS NULL OR department IS NULL OR department = $3::varchar) ORDER BY version DESC LIMIT 1`,
         [tenant.id, data.templateName, data.unit],
-      );
+      ),
+      RULE_TEMPLATE_FIELDS,
+    );
     if (!template) throw new NotFoundError(`The template ${data.templateName} (asked for by rule ${data.ruleKey})`);
     const [party] = await em.query(`SELECT identity_number FROM party WHERE id = $1`, [data.recipientPartyId]);
     if (!party) throw new Error(`rule letter: party ${data.recipientPartyId} is not in the register`);
-    const letter = renderTemplate({ subject: template.subject, body: template.body, bodyFormat: template.body_format }, 'sv', data.values);
+    const letter = renderTemplate(template, 'sv', data.values);
     const message = prepareMessage(
       {
         recipient: party.identity_number,

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { MailScope, unitOf } from './access';
 import { assertSafeHtml, assertSafeLinks } from './content/html';
 import { escapeHtml, placeholdersOf, renderPlaceholders } from './content/placeholders';
+import { MailTemplateEntity } from './entities/template.entity';
 import { NotFoundError, ValidationFailedError } from './errors';
 import { departmentFor, problemsOf, Sender } from './message.service';
 
@@ -22,18 +23,22 @@ export interface TemplateInput {
   department?: string | null;
 }
 
-export interface TemplateView {
-  id: string;
-  name: string;
-  version: number;
-  department: string | null;
-  subject: Localized;
-  body: Localized;
-  bodyFormat: 'TEXT' | 'HTML';
-  placeholders: string[];
-  createdBy: string;
-  createdAt: Date;
-}
+/** The properties of a template version its users see: all of mail_template but the tenant. */
+const TEMPLATE_FIELDS = [
+  'id',
+  'name',
+  'version',
+  'department',
+  'subject',
+  'body',
+  'bodyFormat',
+  'placeholders',
+  'createdBy',
+  'createdAt',
+] as const;
+
+/** A template version as read with rowsOf (docs/architecture.md#typed-rows). */
+export type TemplateView = Pick<MailTemplateEntity, (typeof TEMPLATE_FIELDS)[number]>;
 
 export interface RenderedLetter {
   subject: string;
@@ -51,32 +56,8 @@ const TemplateShape = z.object({
   department: z.string().trim().min(1).max(100).nullish(),
 });
 
-/** A mail_template row (jsonb columns parsed by the driver). */
-interface TemplateRow {
-  id: string;
-  name: string;
-  version: number;
-  department: string | null;
-  subject: Localized;
-  body: Localized;
-  body_format: TemplateView['bodyFormat'];
-  placeholders: string[];
-  created_by: string;
-  created_at: Date | string;
-}
-
-const toView = (row: TemplateRow): TemplateView => ({
-  id: row.id,
-  name: row.name,
-  version: row.version,
-  department: row.department,
-  subject: row.subject,
-  body: row.body,
-  bodyFormat: row.body_format,
-  placeholders: row.placeholders,
-  createdBy: row.created_by,
-  createdAt: new Date(row.created_at),
-});
+const templateColumns = (em: EntityRowsContext) => selectColumns(em, MailTemplateEntity, { only: TEMPLATE_FIELDS });
+const templatesOf = (em: EntityRowsContext, raw: readonly RawRow[]): TemplateView[] => rowsOf(em, MailTemplateEntity, raw, TEMPLATE_FIELDS);
 
 /**
  * Fills a template version for one recipient. HTML bodies get their values escaped, and the filled
@@ -117,66 +98,73 @@ export class TemplateService {
     }
     const placeholders = placeholdersOf(t.subject.sv, t.subject.en, body.sv, body.en);
     const tenantId = requestContext.tenantId();
-    const [row] = await this.database.transaction(async (em) => {
+    return this.database.transaction(async (em) => {
       // Serialises versions of one name: two saves at once get consecutive numbers.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1::text || ':' || $2::text))`, [tenantId, t.name]);
-      const rows = await em.query(
-        `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by, department)
+      const [saved] = templatesOf(
+        em,
+        await em.query(
+          `INSERT INTO mail_template (tenant_id, name, version, subject, body, body_format, placeholders, created_by, department)
          SELECT $1::uuid, $2::varchar, COALESCE(MAX(version), 0) + 1, $3::jsonb, $4::jsonb, $5::varchar, $6::jsonb, $7::varchar, $8::varchar FROM mail_template WHERE tenant_id = $1::uuid AND name = $2::varchar
-         RETURNING *`,
-        [
-          tenantId,
-          t.name,
-          JSON.stringify(t.subject),
-          JSON.stringify(body),
-          t.bodyFormat,
-          JSON.stringify(placeholders),
-          sender.id,
-          department,
-        ],
+         RETURNING ${templateColumns(em)}`,
+          [
+            tenantId,
+            t.name,
+            JSON.stringify(t.subject),
+            JSON.stringify(body),
+            t.bodyFormat,
+            JSON.stringify(placeholders),
+            sender.id,
+            department,
+          ],
+        ),
       );
       // A template change is an administrative change: audited in the same transaction.
       await appendAuditEntry(em, {
         actor: sender.kind === 'system' ? auditActor.service(sender.id) : auditActor.staff(sender.id),
         action: 'digitalmail.template.saved',
         targetType: 'mail_template',
-        targetId: rows[0].id,
-        details: { name: t.name, version: rows[0].version, department },
+        targetId: saved.id,
+        details: { name: t.name, version: saved.version, department },
       });
-      return rows;
+      return saved;
     });
-    return toView(row);
   }
 
   /** A version by id, or the newest version of a name, that the scope may use (another unit's is NOT_FOUND). */
   async get(ref: { id?: string; name?: string; version?: number }, scope: MailScope): Promise<TemplateView> {
     const tenantId = requestContext.tenantId();
-    const rows = await this.database.transaction((em) =>
-      ref.id
-        ? em.query(`SELECT * FROM mail_template WHERE tenant_id = $1 AND id = $2 AND ${usableBy('$3')}`, [
-            tenantId,
-            /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
-            unitOf(scope),
-          ])
-        : em.query(
-            `SELECT * FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`,
-            [tenantId, ref.name ?? '', ref.version ?? null, unitOf(scope)],
-          ),
+    const [template] = await this.database.transaction(async (em) =>
+      templatesOf(
+        em,
+        ref.id
+          ? await em.query(`SELECT ${templateColumns(em)} FROM mail_template WHERE tenant_id = $1 AND id = $2 AND ${usableBy('$3')}`, [
+              tenantId,
+              /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
+              unitOf(scope),
+            ])
+          : await em.query(
+              `SELECT ${templateColumns(em)} FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`,
+              [tenantId, ref.name ?? '', ref.version ?? null, unitOf(scope)],
+            ),
+      ),
     );
-    if (!rows[0]) throw new NotFoundError('The template');
-    return toView(rows[0]);
+    if (!template) throw new NotFoundError('The template');
+    return template;
   }
 
   /** The newest version of every template the scope may use. */
   async list(scope: MailScope): Promise<TemplateView[]> {
     const tenantId = requestContext.tenantId();
-    const rows = await this.database.transaction((em) =>
-      em.query(`SELECT DISTINCT ON (name) * FROM mail_template WHERE tenant_id = $1 AND ${usableBy('$2')} ORDER BY name, version DESC`, [
-        tenantId,
-        unitOf(scope),
-      ]),
+    return this.database.transaction(async (em) =>
+      templatesOf(
+        em,
+        await em.query(
+          `SELECT DISTINCT ON (name) ${templateColumns(em)} FROM mail_template WHERE tenant_id = $1 AND ${usableBy('$2')} ORDER BY name, version DESC`,
+          [tenantId, unitOf(scope)],
+        ),
+      ),
     );
-    return rows.map(toView);
   }
 
   async preview(

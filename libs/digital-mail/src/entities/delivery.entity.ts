@@ -1,4 +1,5 @@
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 
 /**
  * The delivery of one message, and the job that drives it: `stage` says which step is next,
@@ -30,7 +31,7 @@ export class MailDeliveryEntity {
   recipientNumber!: string | null;
 
   @Column({ type: 'varchar', length: 32 })
-  status!: string;
+  status!: MailDeliveryStatus;
 
   @Column({ name: 'status_detail', type: 'text', nullable: true })
   statusDetail!: string | null;
