@@ -2,7 +2,7 @@ import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persis
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { MessageService, SendBatchService, Sender, TemplateService, WHOLE_MUNICIPALITY } from './index';
 import { expandSendBatches } from './pipeline/expand-batches';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './testing/fixtures';
+import { digitalMailService, inTenant, rowsOf, saveTemplate, TEST_SCHEMA } from './testing/fixtures';
 
 /**
  * Unsafe links (issue 23, fault 4): an HTML template `<a href="{{lank}}">` filled with
@@ -27,18 +27,12 @@ describe('links in letters', () => {
     await directory.sync([sundsvall.config]);
     templates = new TemplateService(db());
     batches = new SendBatchService(db(), directory, templates);
-    await as(() =>
-      templates.save(
-        {
-          name: 'lank',
-          bodyFormat: 'HTML',
-          subject: { sv: 'Ditt beslut', en: 'Your decision' },
-          body: { sv: '<p><a href="{{lank}}">Läs beslutet</a></p>', en: '<p><a href="{{lank}}">Read it</a></p>' },
-        },
-        admin,
-        all,
-      ),
-    );
+    await saveTemplate(db(), sundsvall, {
+      name: 'lank',
+      bodyFormat: 'HTML',
+      subject: { sv: 'Ditt beslut', en: 'Your decision' },
+      body: { sv: '<p><a href="{{lank}}">Läs beslutet</a></p>', en: '<p><a href="{{lank}}">Read it</a></p>' },
+    });
   });
 
   it('refuses a bulk send whose values make a javascript: link, naming the rows, and stores nothing', async () => {
@@ -75,18 +69,12 @@ describe('links in letters', () => {
     ).rejects.toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'body' }] } });
     expect(await count('mail_message')).toBe(before);
     await expect(
-      as(() =>
-        templates.save(
-          {
-            name: 'relativ',
-            bodyFormat: 'HTML',
-            subject: { sv: 's', en: 's' },
-            body: { sv: '<a href="/d/{{id}}">x</a>', en: '<a href="https://x.se/{{id}}">x</a>' },
-          },
-          admin,
-          all,
-        ),
-      ),
+      saveTemplate(db(), sundsvall, {
+        name: 'relativ',
+        bodyFormat: 'HTML',
+        subject: { sv: 's', en: 's' },
+        body: { sv: '<a href="/d/{{id}}">x</a>', en: '<a href="https://x.se/{{id}}">x</a>' },
+      }),
     ).rejects.toMatchObject({ code: 'UNSAFE_LINK', details: { problems: [{ field: 'body.sv' }] } });
   });
 

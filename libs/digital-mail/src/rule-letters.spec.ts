@@ -3,10 +3,8 @@ import { OutboxDispatcher, recordEvent } from '@kommuna/platform-events';
 import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, RuleLetterRequestedData } from '@kommuna/shared-service-contracts';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
-import { WHOLE_MUNICIPALITY } from './access';
 import { RuleLetterHandler } from './rule-letters';
-import { TemplateService } from './template.service';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from './testing/fixtures';
+import { digitalMailService, inTenant, rowsOf, saveTemplate, TEST_SCHEMA } from './testing/fixtures';
 
 describe("letters a municipality's rules ask for", () => {
   const db = useTestDatabase(TEST_SCHEMA);
@@ -24,18 +22,12 @@ describe("letters a municipality's rules ask for", () => {
     directory = new TenantDirectory(db());
     await directory.sync([sundsvall.config, timra.config]);
     partyId = await new PartyRegister(db()).partyIdFor('person', testPersonnummer(8));
-    await inTenant(sundsvall, () =>
-      new TemplateService(db()).save(
-        {
-          name: 'pollenvarning',
-          subject: { sv: 'Höga pollenhalter i {{omrade}}', en: 'High pollen in {{omrade}}' },
-          body: { sv: 'Hej! Höga halter i {{omrade}}.', en: 'Hi! High levels in {{omrade}}.' },
-          department: 'hemtjanst',
-        },
-        { kind: 'user', id: 'admin' },
-        WHOLE_MUNICIPALITY,
-      ),
-    );
+    await saveTemplate(db(), sundsvall, {
+      name: 'pollenvarning',
+      subject: { sv: 'Höga pollenhalter i {{omrade}}', en: 'High pollen in {{omrade}}' },
+      body: { sv: 'Hej! Höga halter i {{omrade}}.', en: 'Hi! High levels in {{omrade}}.' },
+      department: 'hemtjanst',
+    });
   });
 
   const request = (tenant: Tenant, templateName = 'pollenvarning') =>

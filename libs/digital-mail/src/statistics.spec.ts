@@ -1,23 +1,14 @@
 import { PartyRegister, Tenant } from '@kommuna/platform-persistence';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { MailScope, MonthlyStatistics, StatisticsService, unitOf, unitScope, WHOLE_MUNICIPALITY } from './index';
+import { countByMonth, MonthGrouping } from './statistics.service';
 import { digitalMailService, inTenant, TEST_SCHEMA } from './testing/fixtures';
 
 /**
- * The monthly statistics as they were computed before IDX_mail_delivery_created (month by
- * to_char per letter, sorted): the answers must stay exactly these.
+ * The month as the statistics spelled and grouped it before IDX_mail_delivery_created (to_char
+ * per letter, sorted): the answers must stay exactly these.
  */
-const REFERENCE_SQL = `SELECT to_char(created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM') AS month, department,
-         count(*) AS total,
-         count(*) FILTER (WHERE status = 'SENT' AND channel = 'digital') AS digital,
-         count(*) FILTER (WHERE status = 'SENT' AND channel = 'paper') AS paper,
-         count(*) FILTER (WHERE status = 'FAILED') AS failed,
-         count(*) FILTER (WHERE status IN ('NOT_SENT', 'NO_CONTACT_WANTED', 'NO_CONTACT_SETTINGS_FOUND')) AS not_delivered,
-         count(*) FILTER (WHERE status = 'PENDING') AS pending
-    FROM mail_delivery
-   WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR created_at >= $2) AND ($3::timestamptz IS NULL OR created_at < $3)
-     AND ($4::varchar IS NULL OR department = $4)
-   GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST`;
+const REFERENCE_GROUPING: MonthGrouping = { month: `to_char(created_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM')`, groupBy: '1, 2' };
 
 describe('digital-mail monthly statistics', () => {
   const db = useTestDatabase(TEST_SCHEMA);
@@ -74,20 +65,7 @@ describe('digital-mail monthly statistics', () => {
   }
 
   const reference = (tenant: Tenant, scope: MailScope, range: { from?: Date; to?: Date }): Promise<MonthlyStatistics[]> =>
-    inTenant(tenant, () =>
-      db().transaction((em) => em.query(REFERENCE_SQL, [tenant.id, range.from ?? null, range.to ?? null, unitOf(scope)])),
-    ).then((rows: Record<string, string | null>[]) =>
-      rows.map((r) => ({
-        month: r.month!,
-        department: r.department,
-        total: Number(r.total),
-        sentDigitally: Number(r.digital),
-        sentOnPaper: Number(r.paper),
-        failed: Number(r.failed),
-        notDelivered: Number(r.not_delivered),
-        pending: Number(r.pending),
-      })),
-    );
+    inTenant(tenant, () => db().transaction((em) => countByMonth(em, REFERENCE_GROUPING, tenant.id, range, unitOf(scope))));
 
   beforeAll(async () => {
     [sundsvall, timra] = await createTestTenants(

@@ -13,7 +13,7 @@ import {
   unitScope,
   WHOLE_MUNICIPALITY,
 } from './index';
-import { digitalMailService, inTenant, TEST_SCHEMA } from './testing/fixtures';
+import { digitalMailService, inTenant, saveTemplate, TEST_SCHEMA } from './testing/fixtures';
 
 /**
  * Unit secrecy (issue 23, fault 3): a school case worker listed a social-services notice ("Det
@@ -130,24 +130,22 @@ describe('digital mail keeps units apart', () => {
   });
 
   it('templates: a unit’s template is used by that unit only, a shared one by every unit; bulk sends follow', async () => {
-    await as(() =>
-      templates.save(
-        {
-          name: 'bistand-beslut',
-          department: 'socialtjanst',
-          subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' },
-          body: { sv: 'Hej', en: 'Hi' },
-        },
-        system,
-        WHOLE_MUNICIPALITY,
-      ),
+    await saveTemplate(
+      db(),
+      sundsvall,
+      {
+        name: 'bistand-beslut',
+        department: 'socialtjanst',
+        subject: { sv: 'Beslut {{nr}}', en: 'Decision {{nr}}' },
+        body: { sv: 'Hej', en: 'Hi' },
+      },
+      system,
     );
-    await as(() =>
-      templates.save(
-        { name: 'allman-info', subject: { sv: 'Information', en: 'Information' }, body: { sv: 'Hej', en: 'Hi' } },
-        system,
-        WHOLE_MUNICIPALITY,
-      ),
+    await saveTemplate(
+      db(),
+      sundsvall,
+      { name: 'allman-info', subject: { sv: 'Information', en: 'Information' }, body: { sv: 'Hej', en: 'Hi' } },
+      system,
     );
     const names = (scope: MailScope) => as(() => templates.list(scope)).then((list) => list.map((t) => t.name).sort());
     expect(await names(school)).toEqual(['allman-info']);

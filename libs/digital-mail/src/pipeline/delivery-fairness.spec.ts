@@ -5,7 +5,7 @@ import { MessageService, Sender } from '../message.service';
 import { WHOLE_MUNICIPALITY } from '../access';
 import { SendBatchService } from '../send-batch.service';
 import { TemplateService } from '../template.service';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from '../testing/fixtures';
+import { digitalMailService, inTenant, rowsOf, saveTemplate, TEST_SCHEMA } from '../testing/fixtures';
 import { DeliveryWorker } from './delivery-worker';
 import { StepScheduler, StepUnit } from './step-scheduler';
 
@@ -56,32 +56,34 @@ describe('digital mail: fair delivery across municipalities', () => {
     );
     directory = new TenantDirectory(db());
     await directory.sync([sundsvall.config, timra.config]);
+    await saveTemplate(
+      db(),
+      sundsvall,
+      {
+        name: 'utskick',
+        subject: { sv: 'Hej {{name}}', en: 'Hello {{name}}' },
+        body: { sv: 'Information till {{name}}.', en: 'Information for {{name}}.' },
+      },
+      staff,
+    );
   });
 
-  it("delivers one municipality's single letter in the first round while another's 1,000 wait their turn", async () => {
-    const templates = new TemplateService(db());
+  /**
+   * Sundsvall's bulk send of BACKLOG letters (personnummer from `firstNumber` on), Timrå's single
+   * letter, and a worker that delivers them in claims of 50 (no paper, so no render threads).
+   */
+  async function backlogAndSingle(firstNumber: number, singleNumber: number) {
     await inTenant(sundsvall, () =>
-      templates.save(
-        {
-          name: 'utskick',
-          subject: { sv: 'Hej {{name}}', en: 'Hello {{name}}' },
-          body: { sv: 'Information till {{name}}.', en: 'Information for {{name}}.' },
-        },
-        staff,
-        WHOLE_MUNICIPALITY,
-      ),
-    );
-    await inTenant(sundsvall, () =>
-      new SendBatchService(db(), directory, templates).create(
+      new SendBatchService(db(), directory, new TemplateService(db())).create(
         { template: { name: 'utskick' } },
-        Array.from({ length: BACKLOG }, (_, i) => ({ recipient: testPersonnummer(2000 + i), values: { name: `Mottagare ${i}` } })),
+        Array.from({ length: BACKLOG }, (_, i) => ({ recipient: testPersonnummer(firstNumber + i), values: { name: `Mottagare ${i}` } })),
         staff,
         WHOLE_MUNICIPALITY,
       ),
     );
     const single = await inTenant(timra, () =>
       new MessageService(db(), directory).send(
-        { recipient: testPersonnummer(5), subject: 'Beslut', body: 'Du har fått ett beslut.' } as never,
+        { recipient: testPersonnummer(singleNumber), subject: 'Beslut', body: 'Du har fått ett beslut.' } as never,
         staff,
         WHOLE_MUNICIPALITY,
       ),
@@ -91,9 +93,14 @@ describe('digital mail: fair delivery across municipalities', () => {
       expandChunkSize: 250,
       reachabilityBatchSize: 100,
       digitalBatchSize: 50,
+      renderThreads: 0,
       onError: (error, context) => errors.push(`${context.step}: ${error.message}`),
     });
+    return { single, errors, worker };
+  }
 
+  it("delivers one municipality's single letter in the first round while another's 1,000 wait their turn", async () => {
+    const { single, errors, worker } = await backlogAndSingle(2000, 5);
     // Round 1: each municipality gets one claim per step. Timrå's letter goes all the way; of
     // Sundsvall's backlog one chunk is expanded and one claim (no larger than a digital claim)
     // checked and delivered.
@@ -117,30 +124,7 @@ describe('digital mail: fair delivery across municipalities', () => {
 
   it("the background task delivers one municipality's single letter within the first two claims of another's bulk send, each letter once", async () => {
     delivered.length = 0;
-    const templates = new TemplateService(db());
-    await inTenant(sundsvall, () =>
-      new SendBatchService(db(), directory, templates).create(
-        { template: { name: 'utskick' } },
-        Array.from({ length: BACKLOG }, (_, i) => ({ recipient: testPersonnummer(4000 + i), values: { name: `Mottagare ${i}` } })),
-        staff,
-        WHOLE_MUNICIPALITY,
-      ),
-    );
-    const single = await inTenant(timra, () =>
-      new MessageService(db(), directory).send(
-        { recipient: testPersonnummer(6), subject: 'Beslut', body: 'Du har fått ett beslut.' } as never,
-        staff,
-        WHOLE_MUNICIPALITY,
-      ),
-    );
-    const errors: string[] = [];
-    const worker = new DeliveryWorker(db(), directory, adapters, {
-      expandChunkSize: 250,
-      reachabilityBatchSize: 100,
-      digitalBatchSize: 50,
-      renderThreads: 0,
-      onError: (error, context) => errors.push(`${context.step}: ${error.message}`),
-    });
+    const { single, errors, worker } = await backlogAndSingle(4000, 6);
     const task = worker.task(20);
     task.start();
     try {

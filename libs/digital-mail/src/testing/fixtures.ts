@@ -5,7 +5,7 @@ import { PDFDocument } from 'pdf-lib';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import { Database, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { DIGITAL_MAIL_DATABASE_SCHEMA } from '../index';
+import { DIGITAL_MAIL_DATABASE_SCHEMA, Sender, TemplateInput, TemplateService, TemplateView, WHOLE_MUNICIPALITY } from '../index';
 
 export const TEST_SCHEMA = {
   entities: [
@@ -31,6 +31,14 @@ export const digitalMailService = (settings: Record<string, unknown> = {}) => ({
 
 export const inTenant = <T>(tenant: Tenant, work: () => Promise<T>): Promise<T> =>
   requestContext.run({ requestId: 'test', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
+
+/** A test's letter template, saved by the whole municipality (by an admin unless a sender is given). */
+export const saveTemplate = (
+  database: Database,
+  tenant: Tenant,
+  input: TemplateInput,
+  sender: Sender = { kind: 'user', id: 'admin' },
+): Promise<TemplateView> => inTenant(tenant, () => new TemplateService(database).save(input, sender, WHOLE_MUNICIPALITY));
 
 export async function pdfBase64(pages = 1): Promise<string> {
   const doc = await PDFDocument.create();
