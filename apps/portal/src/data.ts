@@ -1,4 +1,4 @@
-import { ApiClient } from './http/api-client';
+import type { ApiClient } from '@kommuna/platform-page-server';
 
 // What the pages read from the api. Every figure across municipalities is an aggregate the api
 // computed; the portal only formats it.
@@ -227,8 +227,13 @@ const yearPeriod = (year: number) => ({ from: `${year}-01`, to: `${year}-12` });
 export class PortalData {
   constructor(private readonly api: ApiClient) {}
 
+  /** The api's GraphQL for the logged-in steering group member (the portal addresses no municipality). */
+  private query<T>(token: string, query: string, variables?: Record<string, unknown>): Promise<T> {
+    return this.api.query<T>({ accessToken: token }, query, variables);
+  }
+
   async catalogue(token: string, year: number): Promise<CatalogueView> {
-    const data = await this.api.query<Omit<CatalogueView, 'benefits'>>(
+    const data = await this.query<Omit<CatalogueView, 'benefits'>>(
       token,
       `query($y: Int!) { me { subject roles } catalogueDemo tenants { slug names ${L} } catalogueServices { ${SERVICE_FIELDS} }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } } }`,
@@ -236,7 +241,7 @@ export class PortalData {
     );
     const benefits = await Promise.all(
       data.catalogueServices.map((s) =>
-        this.api.query<{ catalogueBenefits: BenefitTotals[] }>(
+        this.query<{ catalogueBenefits: BenefitTotals[] }>(
           token,
           `query($id: ID!, $from: String!, $to: String!) { catalogueBenefits(service: $id, from: $from, to: $to) { totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`,
           { id: s.id, ...yearPeriod(year) },
@@ -247,7 +252,7 @@ export class PortalData {
   }
 
   service(token: string, id: string, year: number): Promise<ServiceView> {
-    return this.api.query<ServiceView>(
+    return this.query<ServiceView>(
       token,
       `query($id: ID!, $y: Int!, $from: String!, $to: String!) { me { subject roles } catalogueDemo catalogueService(id: $id) { ${SERVICE_FIELDS} }
         catalogueCosts(year: $y, service: $id) { budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug names ${L} months basis amountSek } }
@@ -259,7 +264,7 @@ export class PortalData {
   }
 
   municipality(token: string, slug: string, year: number): Promise<MunicipalityView> {
-    return this.api.query<MunicipalityView>(
+    return this.query<MunicipalityView>(
       token,
       `query($slug: String!, $y: Int!) { me { subject roles } catalogueDemo catalogueServices { id metrics { id name ${L} } }
         catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} kommunkod population year totalCostSek months
@@ -270,7 +275,7 @@ export class PortalData {
 
   /** Everything the meeting pack holds: services, costs, and each municipality's figures. */
   async meetingPack(token: string, year: number): Promise<MeetingPackData> {
-    const base = await this.api.query<Omit<MeetingPackData, 'municipalities' | 'benefits'>>(
+    const base = await this.query<Omit<MeetingPackData, 'municipalities' | 'benefits'>>(
       token,
       `query($y: Int!) { catalogueDemo catalogueProposals { title ${L} status proposedBy interests { municipality } } tenants { slug names ${L} } catalogueServices { id name ${L} status version cost { allocationKey } adoption { slug stage } metrics { id name ${L} } }
         catalogueCosts(year: $y) { service budgetSek allocationKey appliedKey closed { decidedOn diaryNumber } shares { slug amountSek } } }`,
@@ -278,19 +283,17 @@ export class PortalData {
     );
     const municipalities = await Promise.all(
       base.tenants.map((tenant) =>
-        this.api
-          .query<{ catalogueMunicipality: MeetingPackData['municipalities'][number] }>(
-            token,
-            `query($slug: String!, $y: Int!) { catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} population months
+        this.query<{ catalogueMunicipality: MeetingPackData['municipalities'][number] }>(
+          token,
+          `query($slug: String!, $y: Int!) { catalogueMunicipality(slug: $slug, year: $y) { slug names ${L} population months
               services { service stage costSek usage { metric count partial } estimatedLowSek estimatedHighSek } } }`,
-            { slug: tenant.slug, y: year },
-          )
-          .then((d) => d.catalogueMunicipality),
+          { slug: tenant.slug, y: year },
+        ).then((d) => d.catalogueMunicipality),
       ),
     );
     const benefits = await Promise.all(
       base.catalogueServices.map((s) =>
-        this.api.query<{ catalogueBenefits: MeetingPackData['benefits'][string] }>(
+        this.query<{ catalogueBenefits: MeetingPackData['benefits'][string] }>(
           token,
           `query($id: ID!, $from: String!, $to: String!) { catalogueBenefits(service: $id, from: $from, to: $to) {
             hypothesis { id name ${L} basis } totalEstimatedLowSek totalEstimatedHighSek totalFollowedUpSek } }`,
@@ -306,21 +309,21 @@ export class PortalData {
   }
 
   recordFollowUp(token: string, input: Record<string, unknown>): Promise<{ recordBenefitFollowUp: { id: string } }> {
-    return this.api.query(token, `mutation($i: CatalogueFollowUpInput!) { recordBenefitFollowUp(input: $i) { id } }`, { i: input });
+    return this.query(token, `mutation($i: CatalogueFollowUpInput!) { recordBenefitFollowUp(input: $i) { id } }`, { i: input });
   }
 
   recordDecision(token: string, input: Record<string, unknown>): Promise<{ recordStatusDecision: { id: string } }> {
-    return this.api.query(token, `mutation($i: CatalogueDecisionInput!) { recordStatusDecision(input: $i) { id } }`, { i: input });
+    return this.query(token, `mutation($i: CatalogueDecisionInput!) { recordStatusDecision(input: $i) { id } }`, { i: input });
   }
 
   publiccode(token: string, id: string): Promise<string> {
-    return this.api
-      .query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id })
-      .then((d) => d.cataloguePubliccode);
+    return this.query<{ cataloguePubliccode: string }>(token, `query($id: ID!) { cataloguePubliccode(service: $id) }`, { id }).then(
+      (d) => d.cataloguePubliccode,
+    );
   }
 
   proposals(token: string): Promise<ProposalsView> {
-    return this.api.query<ProposalsView>(
+    return this.query<ProposalsView>(
       token,
       `{ me { subject roles } tenants { slug names ${L} } catalogueProposals { id title ${L} description ${L} origin supplier estimatedYearlyCostSek
         proposedBy recordedAt status interests { municipality note } decisions { outcome decidedOn diaryNumber note } } }`,
@@ -328,17 +331,17 @@ export class PortalData {
   }
 
   propose(token: string, input: Record<string, unknown>): Promise<unknown> {
-    return this.api.query(token, `mutation($i: CatalogueProposalInput!) { proposeService(input: $i) { id } }`, { i: input });
+    return this.query(token, `mutation($i: CatalogueProposalInput!) { proposeService(input: $i) { id } }`, { i: input });
   }
 
   registerInterest(token: string, input: Record<string, unknown>): Promise<unknown> {
-    return this.api.query(token, `mutation($i: CatalogueProposalInterestInput!) { registerProposalInterest(input: $i) { id } }`, {
+    return this.query(token, `mutation($i: CatalogueProposalInterestInput!) { registerProposalInterest(input: $i) { id } }`, {
       i: input,
     });
   }
 
   decideProposal(token: string, input: Record<string, unknown>): Promise<unknown> {
-    return this.api.query(token, `mutation($i: CatalogueProposalDecisionInput!) { decideProposal(input: $i) { id } }`, { i: input });
+    return this.query(token, `mutation($i: CatalogueProposalDecisionInput!) { decideProposal(input: $i) { id } }`, { i: input });
   }
 }
 

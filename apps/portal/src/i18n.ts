@@ -1,5 +1,6 @@
-export type Lang = 'sv' | 'en';
-export const LANGS: readonly Lang[] = ['sv', 'en'];
+import { labelOf, Lang, localeOf } from '@kommuna/platform-page-server';
+
+export type { Lang } from '@kommuna/platform-page-server';
 
 const TEXTS = {
   appName: { sv: 'Kommuna – styrgruppens tjänstekatalog', en: 'Kommuna – steering group service catalogue' },
@@ -144,23 +145,21 @@ const UNIT = {
 } as const;
 const CONFIDENCE = { low: { sv: 'låg', en: 'low' }, medium: { sv: 'medel', en: 'medium' }, high: { sv: 'hög', en: 'high' } } as const;
 
-const pick = (table: Record<string, { sv: string; en: string }>, value: string, lang: Lang) => table[value]?.[lang] ?? value;
-export const statusLabel = (value: string, lang: Lang) => pick(STATUS, value, lang);
-export const stageLabel = (value: string, lang: Lang) => pick(STAGE, value, lang);
-export const keyLabel = (value: string, lang: Lang) => pick(KEY, value, lang);
-export const unitLabel = (value: string, lang: Lang) => pick(UNIT, value, lang);
-export const confidenceLabel = (value: string, lang: Lang) => pick(CONFIDENCE, value, lang);
+export const statusLabel = (value: string, lang: Lang) => labelOf(STATUS, value, lang);
+export const stageLabel = (value: string, lang: Lang) => labelOf(STAGE, value, lang);
+export const keyLabel = (value: string, lang: Lang) => labelOf(KEY, value, lang);
+export const unitLabel = (value: string, lang: Lang) => labelOf(UNIT, value, lang);
+export const confidenceLabel = (value: string, lang: Lang) => labelOf(CONFIDENCE, value, lang);
 const BASIS = {
   measured: { sv: 'mätt', en: 'measured' },
   members_estimate: { sv: 'medlemmarnas uppskattning, ej uppföljd', en: "the members' estimate, not yet followed up" },
   assumption: { sv: 'antagande', en: 'assumption' },
 } as const;
-export const basisLabel = (value: string, lang: Lang) => pick(BASIS, value, lang);
+export const basisLabel = (value: string, lang: Lang) => labelOf(BASIS, value, lang);
 export const STATUSES = Object.keys(STATUS);
 
-const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 export const formatNumber = (value: number, lang: Lang, digits = 0) =>
-  new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
+  new Intl.NumberFormat(localeOf(lang), { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(value);
 export const formatSek = (value: number, lang: Lang) =>
   lang === 'sv' ? `${formatNumber(Math.round(value), lang)} kr` : `SEK ${formatNumber(Math.round(value), lang)}`;
 /**
@@ -172,12 +171,12 @@ export function formatTimeSaved(low: number, high: number, unit: string, lang: L
   // From 100 hours on, whole hours read better than a five-digit count of minutes.
   const large = high >= 100;
   const digits = large ? 0 : 1;
-  const hours = `${range(formatNumber(low, lang, digits), formatNumber(high, lang, digits))} ${pick(UNIT, 'hours', lang)}`;
+  const hours = `${range(formatNumber(low, lang, digits), formatNumber(high, lang, digits))} ${labelOf(UNIT, 'hours', lang)}`;
   if (unit !== 'minutes' || large) return hours;
-  const minutes = `${range(formatNumber(Math.round(low * 60), lang), formatNumber(Math.round(high * 60), lang))} ${pick(UNIT, 'minutes', lang)}`;
+  const minutes = `${range(formatNumber(Math.round(low * 60), lang), formatNumber(Math.round(high * 60), lang))} ${labelOf(UNIT, 'minutes', lang)}`;
   return high >= 1 ? `${minutes} (${hours})` : minutes;
 }
 export const formatMonth = (month: string, lang: Lang) =>
-  new Intl.DateTimeFormat(locale(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+  new Intl.DateTimeFormat(localeOf(lang), { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${month.slice(0, 7)}-01T00:00:00Z`),
   );

@@ -1,9 +1,8 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import Fastify, { FastifyInstance } from 'fastify';
+import { langFrom, registerPageSecurity } from '@kommuna/platform-page-server';
 import type { PortalConfig } from './config';
 import { PORTAL_CSS } from './css';
-import { Lang, LANGS } from './i18n';
 import { messagePage } from './pages/message';
 import { authRoutes } from './routes/auth';
 import { catalogueRoutes } from './routes/catalogue';
@@ -28,28 +27,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
   });
 
   void app.register(fastifyCookie);
-  void app.register(fastifyHelmet, {
-    // No script at all: the pages are documents with forms. Styles from our own stylesheet only.
-    // Forms post here, and the logout form's redirect goes on to the realm (browsers check form-action on it).
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'", new URL(config.realmUrl).origin],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'same-origin' },
-    hsts: kit.secure ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-  });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
+  registerPageSecurity(app, { realmUrl: config.realmUrl, secure: kit.secure, scripts: false });
 
   app.addHook('onResponse', (request, reply, done) => {
     kit.logger.event('info', 'request', {
@@ -69,8 +47,7 @@ export function buildPortal(config: PortalConfig, options: PortalOptions = {}): 
 
   app.get('/lang/:lang', async (request, reply) => {
     const { lang } = request.params as { lang: string };
-    const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
-    reply.setCookie(LANG_COOKIE, chosen, { path: '/', sameSite: 'lax', secure: kit.secure, maxAge: 31_536_000 });
+    reply.setCookie(LANG_COOKIE, langFrom(lang), { path: '/', sameSite: 'lax', secure: kit.secure, maxAge: 31_536_000 });
     return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
   });
 

@@ -1,5 +1,6 @@
-export type Lang = 'sv' | 'en';
-export const LANGS: readonly Lang[] = ['sv', 'en'];
+import { labelOf, Lang, localeOf } from '@kommuna/platform-page-server';
+
+export type { Lang } from '@kommuna/platform-page-server';
 
 const TEXTS = {
   skip: { sv: 'Till huvudinnehållet', en: 'Skip to main content' },
@@ -207,7 +208,7 @@ const STATUS: Record<string, Record<Lang, string>> = {
   completion_requested: { sv: 'Komplettering behövs', en: 'Completion needed' },
 };
 
-export const receiptStatus = (lang: Lang, status: string): string => STATUS[status]?.[lang] ?? status;
+export const receiptStatus = (lang: Lang, status: string): string => labelOf(STATUS, status, lang);
 
 const OUTCOME: Record<string, Record<Lang, string>> = {
   APPROVAL: { sv: 'Bifall', en: 'Approved' },
@@ -218,15 +219,15 @@ const OUTCOME: Record<string, Record<Lang, string>> = {
   reject: { sv: 'Avslag', en: 'Rejected' },
 };
 
-export const outcomeText = (lang: Lang, outcome: string): string => OUTCOME[outcome]?.[lang] ?? outcome;
+export const outcomeText = (lang: Lang, outcome: string): string => labelOf(OUTCOME, outcome, lang);
 
 /** Dates and times as a Swede (or an English reader) in Sweden reads them. */
 export const dateTime = (lang: Lang, iso: string): string =>
-  new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  new Intl.DateTimeFormat(localeOf(lang), {
     dateStyle: 'medium',
     timeStyle: 'short',
     timeZone: 'Europe/Stockholm',
   }).format(new Date(iso));
 
 export const dateOnly = (lang: Lang, iso: string): string =>
-  new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Stockholm' }).format(new Date(iso));
+  new Intl.DateTimeFormat(localeOf(lang), { dateStyle: 'medium', timeZone: 'Europe/Stockholm' }).format(new Date(iso));

@@ -1,16 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { LoginFailedError, newLoginChecks, OidcClient } from '@kommuna/platform-oidc-client';
+import { ApiClient, ApiError, langFrom, pageCookies, registerPageSecurity } from '@kommuna/platform-page-server';
 import type { WebAssets } from './assets';
 import type { WebConfig } from './config';
 import { answersFromEntries } from './forms/answers';
 import { answerAttachments, MAX_FILE_BYTES, PostedFile } from './forms/uploads';
 import type { FieldProblem } from './forms/form-view';
-import { ApiClient, ApiError } from './http/api-client';
 import {
   CaseSummary,
   FORM_RECEIPT,
@@ -32,7 +31,7 @@ import {
 } from './http/queries';
 import { localPath, PostedForm, RouteKit } from './http/route-kit';
 import { csrfMatches, derivedKey, newToken, seal, Session, SessionStore, unseal } from './http/sessions';
-import { Lang, LANGS, t } from './i18n';
+import { Lang, t } from './i18n';
 import { formPage, FormPageState, receiptPage, servicesPage } from './pages/e-services';
 import { chooseMunicipalityPage } from './pages/home';
 import { assurancePage, messagePage, Page, PageContext, renderPage } from './pages/layout';
@@ -119,29 +118,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
   });
 
   void app.register(fastifyCookie);
-  void app.register(fastifyHelmet, {
-    // Scripts and styles from the web's own assets only. Forms post here, and the logout's redirect
-    // goes on to the realm (browsers check form-action on it).
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'", new URL(config.realmUrl).origin],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'same-origin' },
-    hsts: secure ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-  });
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
+  registerPageSecurity(app, { realmUrl: config.realmUrl, secure, scripts: true });
   app.addHook('onResponse', (request, reply, done) => {
     logger.event('info', 'request', {
       method: request.method,
@@ -153,16 +130,8 @@ export function buildWeb(options: WebOptions): FastifyInstance {
     done();
   });
 
-  const COOKIE = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
-  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) =>
-    reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
-  const clearCookie = (reply: FastifyReply, name: string) => reply.clearCookie(name, COOKIE);
-  /** The request's cookies (@fastify/cookie: a malformed one reads as absent or as sent, never as a crash). */
-  const cookiesOf = (request: FastifyRequest): Record<string, string | undefined> => request.cookies;
-  const langOf = (request: FastifyRequest): Lang => {
-    const chosen = cookiesOf(request)[LANG_COOKIE];
-    return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
-  };
+  const { setCookie, clearCookie, cookiesOf } = pageCookies(secure);
+  const langOf = (request: FastifyRequest): Lang => langFrom(cookiesOf(request)[LANG_COOKIE]);
   const tenantOf = (request: FastifyRequest) => tenants.find(request.headers.host);
   /** This host's own origin: where the browser is, so where the realm sends it back. */
   const originOf = (request: FastifyRequest) => `${config.scheme}://${request.headers.host}`;
@@ -341,8 +310,7 @@ export function buildWeb(options: WebOptions): FastifyInstance {
 
   app.get('/lang/:lang', async (request, reply) => {
     const { lang } = request.params as { lang: string };
-    const chosen: Lang = LANGS.includes(lang as Lang) ? (lang as Lang) : 'sv';
-    reply.setCookie(LANG_COOKIE, chosen, { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000 });
+    reply.setCookie(LANG_COOKIE, langFrom(lang), { path: '/', sameSite: 'lax', secure, maxAge: 31_536_000 });
     return reply.redirect(localPath((request.query as Record<string, string>).returnTo), 303);
   });
 

@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { OidcClient } from '@kommuna/platform-oidc-client';
+import { ApiClient, ApiError, langFrom, pageCookies } from '@kommuna/platform-page-server';
 import type { PortalConfig } from '../config';
 import { PortalData } from '../data';
 import { Html, layout, PageContext } from '../html';
-import { ApiClient, ApiError } from '../http/api-client';
 import { csrfMatches, Session, SessionStore, SessionTokens } from '../http/sessions';
-import { Lang, LANGS, t } from '../i18n';
+import { Lang, t } from '../i18n';
 import { messagePage } from '../pages/message';
 
 export const SESSION_COOKIE = 'kp_session';
@@ -45,20 +45,12 @@ export function createPortalKit(config: PortalConfig, options: PortalOptions = {
   const realm = new OidcClient({ issuer: config.realmUrl, clientId: config.clientId, now: () => now().getTime() });
   /** Renewals under way, by session id: concurrent requests of one session share one (a refresh token may be single-use). */
   const renewals = new Map<string, Promise<Session | undefined>>();
-  const data = new PortalData(new ApiClient(config));
+  const data = new PortalData(new ApiClient(config.apiUrl));
   const secure = config.publicUrl.startsWith('https://');
   const publicOrigin = new URL(config.publicUrl).origin;
 
-  const COOKIE = { path: '/', httpOnly: true, sameSite: 'lax', secure } as const;
-  const setCookie = (reply: FastifyReply, name: string, value: string, maxAgeSeconds?: number) =>
-    reply.setCookie(name, value, { ...COOKIE, maxAge: maxAgeSeconds });
-  const clearCookie = (reply: FastifyReply, name: string) => reply.clearCookie(name, COOKIE);
-  /** The request's cookies (a malformed one reads as absent or as sent, never as a crash). */
-  const cookiesOf = (request: FastifyRequest): Record<string, string | undefined> => request.cookies;
-  const langOf = (request: FastifyRequest): Lang => {
-    const chosen = cookiesOf(request)[LANG_COOKIE];
-    return LANGS.includes(chosen as Lang) ? (chosen as Lang) : 'sv';
-  };
+  const { setCookie, clearCookie, cookiesOf } = pageCookies(secure);
+  const langOf = (request: FastifyRequest): Lang => langFrom(cookiesOf(request)[LANG_COOKIE]);
   /** Until the refresh token ends (or, without one, the access token), and never past SESSION_MAX_MS without the realm saying so. */
   const sessionEnd = (tokens: SessionTokens) =>
     tokens.refreshToken

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/api-client';
+import { ApiError } from '@kommuna/platform-page-server';
 import type { Session } from '../http/sessions';
 import { ProposalFormState, proposalsPage } from '../pages/proposals';
 import type { PortalKit } from './kit';

@@ -1,5 +1,5 @@
 import type { FormDefinition } from '@kommuna/e-forms';
-import { ApiCaller, ApiClient, ApiError } from '../http/api-client';
+import { ApiCaller, ApiClient, ApiError } from '@kommuna/platform-page-server';
 import { Lang } from '../i18n';
 import { controlName } from './answers';
 import type { FieldProblem } from './form-view';

@@ -3,7 +3,7 @@ import type { Lang } from '../i18n';
 import type { Page, PageContext } from '../pages/layout';
 import type { PostedFile } from '../forms/uploads';
 import type { WebTenant } from '../tenants';
-import type { ApiCaller, ApiClient } from './api-client';
+import type { ApiCaller, ApiClient } from '@kommuna/platform-page-server';
 import type { Session } from './sessions';
 
 /** A posted form's fields in order, a name that repeats (checkboxes) once per value. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { answersFromEntries } from '../forms/answers';
 import type { FieldProblem } from '../forms/form-view';
 import { answerAttachments } from '../forms/uploads';
-import { ApiError } from '../http/api-client';
+import { ApiError } from '@kommuna/platform-page-server';
 import {
   CaseDetail,
   MARK_MESSAGES_READ,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/api-client';
+import { ApiError } from '@kommuna/platform-page-server';
 import type { RouteKit } from '../http/route-kit';
 import type { Session } from '../http/sessions';
 import { Lang, t } from '../i18n';

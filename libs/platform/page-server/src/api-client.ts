@@ -1,9 +1,15 @@
-/** An error the api answered with: its code, message and client-safe details. */
-export class ApiError extends Error {
+import { KommunaError } from '@kommuna/shared-service-contracts';
+
+/**
+ * An error the api answered with: its code, message and client-safe details. A page that does not
+ * handle the code answers 502: the api, behind the page, refused or failed.
+ */
+export class ApiError extends KommunaError {
+  readonly status = 502;
   constructor(
     readonly code: string,
     message: string,
-    readonly details?: unknown,
+    override readonly details?: unknown,
   ) {
     super(message);
   }
@@ -17,12 +23,13 @@ export interface ApiCaller {
 
 /**
  * Calls the api's GraphQL endpoint (never the database): the municipality in X-Kommuna-Tenant,
- * the resident's bearer token when logged in. Coded errors become ApiError.
+ * the user's bearer token when logged in. Coded errors become ApiError; an api that cannot be
+ * reached, or answers without a readable body or data, is API_UNAVAILABLE.
  */
 export class ApiClient {
   constructor(private readonly apiUrl: string) {}
 
-  /** T is the shape the query selects; the caller names it (see ./queries.ts). */
+  /** T is the shape the query selects; the caller names it (the api's schema is not generated here). */
   async query<T>(caller: ApiCaller, query: string, variables?: Record<string, unknown>): Promise<T> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (caller.tenant) headers['x-kommuna-tenant'] = caller.tenant;
