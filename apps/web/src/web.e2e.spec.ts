@@ -1,24 +1,15 @@
-import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   assertAccessible,
-  DevIdpProcess,
-  freePort,
-  launchChromium,
-  NodeProcess,
   requestAsBrowser,
-  REPO_ROOT,
   saveScreenshot,
   SCREENSHOTS_DIR,
-  startDevIdpProcess,
-  startApiProcess,
-  startAppProcess,
-  startNodeProcess,
+  startWebPlatform,
+  WebPlatform,
 } from '@kommuna/platform-testing';
+import { logIn, posting, submitParkingPermit } from './testing/browser-steps';
 
 // The residents' web in a real browser (Debian's chromium through playwright-core), against the
 // real identity provider (dev-idp) and the real api, each its own process as `npm start` runs
@@ -27,19 +18,12 @@ import {
 // Every page is checked with axe-core.
 
 const SCREENSHOTS = process.env.WEB_SCREENSHOTS_DIR ?? SCREENSHOTS_DIR;
-const REDIS_URL = process.env.KOMMUNA_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The budget of issue 17: JavaScript per page, compressed. */
 const SCRIPT_BUDGET_BYTES = 150 * 1024;
 
 const screenshot = (page: Page, name: string) => saveScreenshot(page, name, SCREENSHOTS);
 /** A request as the browser sends it to <slug>.localhost (the test process cannot resolve those names). */
 const request = requestAsBrowser;
-
-/** Does what posts a form, then waits for the page the post answered with. */
-async function posting(page: Page, action: () => Promise<void>): Promise<void> {
-  // The answer is a new document: its load event, not the current one's state.
-  await Promise.all([page.waitForEvent('load'), action()]);
-}
 
 /** What has the keyboard focus: its tag, id, name, value and text, for finding it and for the message when a step fails. */
 const focused = (page: Page) =>
@@ -63,106 +47,24 @@ async function tabTo(page: Page, wanted: (f: Awaited<ReturnType<typeof focused>>
   throw new Error(`Tab never reached ${what}; the focus is on ${JSON.stringify(await focused(page))}`);
 }
 
-/** Logs in at dev-idp's login page with a demo account (every demo account's password is kommuna-demo). */
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('kommuna-demo');
-  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
-}
-
-/** The parking permit filled in by mouse (the keyboard walk is its own test), left for the case worker (no certificate). */
-async function submitParkingPermit(page: Page, disability: string): Promise<string> {
-  await page.locator('#root_roll-0').check();
-  await page.getByLabel('Telefonnummer').fill('060-12 34 56');
-  await page.getByLabel('Beskriv din funktionsnedsättning').fill(disability);
-  await page.getByLabel('Hur länge beräknas funktionsnedsättningen vara (månader)?').fill('24');
-  await page.getByLabel('Hur långt kan du gå utan att vila (meter)?').fill('50');
-  await page.locator('#root_harLakarintyg-1').check();
-  await posting(page, () => page.getByRole('button', { name: 'Skicka in' }).click());
-  expect(page.url()).toMatch(/\/receipts\//);
-  return (await page.locator('#errand-number').textContent()) ?? '';
-}
-
 describe('residents web in a real browser', () => {
-  let idp: DevIdpProcess | undefined;
-  let simulator: NodeProcess | undefined;
-  let api: NodeProcess | undefined;
-  let web: NodeProcess | undefined;
-  let browser: Browser | undefined;
-  let webPort: number;
-  let apiUrl: string;
-  let idpUrl: string;
-  let realmUrl: string;
-  let webEnv: Record<string, string>;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-web-e2e-'));
-  const sundsvall = () => `http://sundsvall.localhost:${webPort}`;
-  const timra = () => `http://timra.localhost:${webPort}`;
-
-  const startWeb = () => startAppProcess('apps/web/src/main.ts', webEnv, 'Kommuna web ready');
+  let platform: WebPlatform;
+  const sundsvall = () => `http://sundsvall.localhost:${platform.webPort}`;
+  const timra = () => `http://timra.localhost:${platform.webPort}`;
 
   beforeAll(async () => {
-    try {
-      webPort = await freePort();
-      // The web's callback on every municipality's host is a redirect URI the realm knows (for
-      // logins, and for the way back from a logout).
-      const redirectUris = ['sundsvall', 'timra'].map((slug) => `http://${slug}.localhost:${webPort}/auth/callback`).join(',');
-      idp = await startDevIdpProcess({ env: { DEV_IDP_REDIRECT_URIS: redirectUris } });
-      idpUrl = idp.url;
-      realmUrl = idp.realmUrl;
-      // The national parties' simulator (Navet among them) as npm start runs it: the case worker sees the applicant's name from it.
-      // Mina ombud (in the same simulator) trusts the key the api signs its end-user id tokens with, as npm start sets up.
-      const idTokenKey = path.join(dataDir, 'mina-ombud-id-token-key.pem');
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      fs.writeFileSync(idTokenKey, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
-      simulator = await startNodeProcess({
-        script: 'apps/digital-mail-simulator/src/main.ts',
-        args: ['--port=0'],
-        env: { MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey },
-        readyText: /ready on (http:\/\/\S+)/,
-      });
-      const [, simulatorUrl] = await simulator.ready;
-      const started = await startApiProcess({
-        dataDir,
-        keycloakUrl: idpUrl,
-        env: { DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl, MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey },
-      });
-      api = started.process;
-      apiUrl = started.graphqlUrl;
-      webEnv = {
-        NODE_ENV: 'development',
-        // The pages are TSX: the web's own tsconfig says how to compile them.
-        SWC_NODE_PROJECT: path.join(REPO_ROOT, 'apps/web/tsconfig.json'),
-        WEB_PORT: String(webPort),
-        KEYCLOAK_URL: idpUrl,
-        API_URL: apiUrl,
-        KOMMUNA_REDIS_URL: REDIS_URL,
-        WEB_SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
-      };
-      web = await startWeb();
-      browser = await launchChromium();
-    } catch (error) {
-      await Promise.all([web?.stop(), api?.stop(), simulator?.stop(), idp?.stop(), browser?.close()]);
-      throw error;
-    }
+    platform = await startWebPlatform({ slugs: ['sundsvall', 'timra'] });
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.stop();
-    await simulator?.stop();
-    await idp?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => platform?.stop(), 60_000);
 
   // bypassCSP lets the test inject axe-core (the pages allow only their own scripts).
   const newContext = (viewport = { width: 1280, height: 900 }): Promise<BrowserContext> =>
-    browser!.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE' });
+    platform.browser.newContext({ viewport, bypassCSP: true, acceptDownloads: true, locale: 'sv-SE' });
 
   it('serves each municipality on its own host with its name, lists and searches its e-services, in Swedish and English', async () => {
     const context = await newContext();
     const page = await context.newPage();
-    await page.goto(`http://127.0.0.1:${webPort}/`);
+    await page.goto(`http://127.0.0.1:${platform.webPort}/`);
     expect(await page.locator('h1').textContent()).toBe('Välj kommun');
     expect(await page.locator('main a').allTextContents()).toEqual([
       'Ånge kommun',
@@ -257,7 +159,7 @@ describe('residents web in a real browser', () => {
     const page = await context.newPage();
     await page.goto(`${sundsvall()}/e-services/parkeringstillstand`);
     // The form needs a login: the realm's own login page, done by keyboard.
-    expect(page.url()).toContain(`${realmUrl}/interaction/`);
+    expect(page.url()).toContain(`${platform.idp.realmUrl}/interaction/`);
     await tabTo(page, (f) => f.name === 'username' || f.id === 'username', 'the user name');
     await page.keyboard.type('medborgare-anna');
     await page.keyboard.press('Tab');
@@ -357,8 +259,7 @@ describe('residents web in a real browser', () => {
     await assertAccessible(page, 'case');
 
     // The session is not in the web's memory: it survives the web's restart.
-    await web?.stop();
-    web = await startWeb();
+    await platform.restartWeb();
     await page.goto(`${sundsvall()}/my-pages`);
     expect(page.url()).toBe(`${sundsvall()}/my-pages`);
     expect(await page.locator('tbody').textContent()).toContain(errandNumber);
@@ -367,7 +268,7 @@ describe('residents web in a real browser', () => {
     // at the realm), and the browser comes back through the callback to the web's goodbye.
     const before = (await context.cookies()).find((c) => c.name === 'kw_session')!.value;
     const realmVisits: string[] = [];
-    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
+    page.on('request', (sent) => sent.url().startsWith(platform.idp.realmUrl) && realmVisits.push(sent.url()));
     await page.getByRole('button', { name: 'Logga ut' }).click();
     await page.waitForURL(`${sundsvall()}/logged-out`);
     expect(await page.locator('h1').textContent()).toBe('Du är utloggad');
@@ -376,7 +277,7 @@ describe('residents web in a real browser', () => {
     expect((await context.cookies()).find((c) => c.name === 'kw_session')).toBeUndefined();
     // The realm's session is over too: Mina sidor goes through the realm's login form again.
     await page.goto(`${sundsvall()}/my-pages`);
-    expect(page.url()).toContain(`${realmUrl}/interaction/`);
+    expect(page.url()).toContain(`${platform.idp.realmUrl}/interaction/`);
     await logIn(page, 'medborgare-anna');
     await page.waitForURL(`${sundsvall()}/my-pages`);
     expect((await context.cookies()).find((c) => c.name === 'kw_session')!.value).not.toBe(before);
@@ -691,7 +592,7 @@ describe('residents web in a real browser', () => {
     await screenshot(page, 'web-insufficient-assurance');
     // Logging in again: the realm asks anew (no single sign-on at the weak level), then Mina sidor opens.
     await page.getByRole('button', { name: 'Logga in igen' }).click();
-    await page.waitForURL((url) => url.toString().startsWith(realmUrl));
+    await page.waitForURL((url) => url.toString().startsWith(platform.idp.realmUrl));
     expect(await page.getByLabel('Användarnamn').isVisible()).toBe(true);
     // dev-idp's test eID keeps a single sign-on of its own (a real eID such as BankID asks every time): forget it.
     await context.clearCookies({ path: '/realms/eid/' });
@@ -710,7 +611,7 @@ describe('residents web in a real browser', () => {
 
   it("lets a representative act for a company in Mina sidor: 'Agera för företag' lists what Mina ombud confirms and shows the company's cases", async () => {
     // Sundsvall's case system registers a case about Demobolaget AB (its service account, client credentials at the realm).
-    const token = await fetch(`${realmUrl}/protocol/openid-connect/token`, {
+    const token = await fetch(`${platform.idp.realmUrl}/protocol/openid-connect/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -719,7 +620,7 @@ describe('residents web in a real browser', () => {
         client_secret: 'sundsvall-system-secret',
       }),
     }).then((r) => r.json() as Promise<{ access_token: string }>);
-    const created = await fetch(apiUrl, {
+    const created = await fetch(platform.apiUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token.access_token}`, 'x-kommuna-tenant': 'sundsvall' },
       body: JSON.stringify({
@@ -785,7 +686,7 @@ describe('residents web in a real browser', () => {
   it('reflows at 200 % zoom: on a 1280 px screen (640 CSS px at device scale 2) no main page scrolls sideways', async () => {
     // 200 % zoom on a 1280 px wide window lays pages out in 640 CSS px; WCAG 1.4.4 and 1.4.10 (tables may scroll in their own region).
     const zoomed = () =>
-      browser!.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2, bypassCSP: true, locale: 'sv-SE' });
+      platform.browser.newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2, bypassCSP: true, locale: 'sv-SE' });
     const overflow = (page: Page) =>
       page.evaluate(() => {
         const width = document.documentElement.clientWidth;
@@ -875,12 +776,12 @@ describe('residents web in a real browser', () => {
     // A session made at Sundsvall is no session at Timrå: Timrå's page goes through the realm
     // (which, already logged in, sends the browser straight back with a login for Timrå).
     const realmVisits: string[] = [];
-    page.on('request', (sent) => sent.url().startsWith(realmUrl) && realmVisits.push(sent.url()));
+    page.on('request', (sent) => sent.url().startsWith(platform.idp.realmUrl) && realmVisits.push(sent.url()));
     await page.goto(`${timra()}/my-pages`);
     expect(realmVisits.some((url) => url.includes('/protocol/openid-connect/auth'))).toBe(true);
     expect(page.url()).toBe(`${timra()}/my-pages`);
     expect(await page.locator('header .brand').textContent()).toBe('Timrå kommun');
-    expect((await request(`http://gotham.localhost:${webPort}/e-services`)).status).toBe(404);
+    expect((await request(`http://gotham.localhost:${platform.webPort}/e-services`)).status).toBe(404);
     await context.close();
   }, 120_000);
 });

@@ -1,20 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  assertAccessible,
-  DevIdpProcess,
-  freePort,
-  launchChromium,
-  NodeProcess,
-  REPO_ROOT,
-  startApiProcess,
-  startAppProcess,
-  startDevIdpProcess,
-  startNodeProcess,
-} from '@kommuna/platform-testing';
+import type { BrowserContext } from 'playwright-core';
+import { assertAccessible, REPO_ROOT, startWebPlatform, WebPlatform } from '@kommuna/platform-testing';
+import { logIn, posting, submitParkingPermit } from '../testing/browser-steps';
 
 // The case worker's AI pages in a real browser, against dev-idp, the national parties' simulator,
 // the AI model simulator and the api, each its own process as `npm start` runs them (the api
@@ -24,98 +11,24 @@ import {
 
 const SAMPLE_CALL = path.join(REPO_ROOT, 'apps/ai-simulator/src/samples/samtal-parkeringstillstand.wav');
 
-async function posting(page: Page, action: () => Promise<void>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), action()]);
-}
-
-async function logIn(page: Page, username: string): Promise<void> {
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('kommuna-demo');
-  await page.getByRole('button', { name: 'Logga in', exact: true }).click();
-}
-
 describe("the case worker's AI pages in a real browser", () => {
-  let idp: DevIdpProcess | undefined;
-  let simulator: NodeProcess | undefined;
-  let aiSimulator: NodeProcess | undefined;
-  let api: NodeProcess | undefined;
-  let web: NodeProcess | undefined;
-  let browser: Browser | undefined;
-  let webPort: number;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-web-ai-e2e-'));
-  const sundsvall = () => `http://sundsvall.localhost:${webPort}`;
+  let platform: WebPlatform;
+  const sundsvall = () => `http://sundsvall.localhost:${platform.webPort}`;
 
   beforeAll(async () => {
-    try {
-      webPort = await freePort();
-      idp = await startDevIdpProcess({ env: { DEV_IDP_REDIRECT_URIS: `http://sundsvall.localhost:${webPort}/auth/callback` } });
-      const idTokenKey = path.join(dataDir, 'mina-ombud-id-token-key.pem');
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      fs.writeFileSync(idTokenKey, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600 });
-      simulator = await startNodeProcess({
-        script: 'apps/digital-mail-simulator/src/main.ts',
-        args: ['--port=0'],
-        env: { MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey },
-        readyText: /ready on (http:\/\/\S+)/,
-      });
-      aiSimulator = await startNodeProcess({
-        script: 'apps/ai-simulator/src/main.ts',
-        env: { AI_SIMULATOR_PORT: '0' },
-        readyText: /ai-simulator ready on (http:\/\/\S+)/,
-      });
-      const [[, simulatorUrl], [, aiSimulatorUrl]] = await Promise.all([simulator.ready, aiSimulator.ready]);
-      const started = await startApiProcess({
-        dataDir,
-        keycloakUrl: idp.url,
-        env: { DIGITAL_MAIL_SIMULATOR_URL: simulatorUrl, MINA_OMBUD_ID_TOKEN_KEY_FILE: idTokenKey, AI_SIMULATOR_URL: aiSimulatorUrl },
-      });
-      api = started.process;
-      web = await startAppProcess(
-        'apps/web/src/main.ts',
-        {
-          NODE_ENV: 'development',
-          SWC_NODE_PROJECT: path.join(REPO_ROOT, 'apps/web/tsconfig.json'),
-          WEB_PORT: String(webPort),
-          KEYCLOAK_URL: idp.url,
-          API_URL: started.graphqlUrl,
-          KOMMUNA_REDIS_URL: process.env.KOMMUNA_REDIS_URL ?? 'redis://127.0.0.1:6379',
-          WEB_SESSION_SECRET: 'a-test-secret-of-at-least-thirty-two-characters',
-        },
-        'Kommuna web ready',
-      );
-      browser = await launchChromium();
-    } catch (error) {
-      await Promise.all([web?.stop(), api?.stop(), aiSimulator?.stop(), simulator?.stop(), idp?.stop(), browser?.close()]);
-      throw error;
-    }
+    platform = await startWebPlatform({ slugs: ['sundsvall'], aiSimulator: true });
   }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-    await api?.stop();
-    await aiSimulator?.stop();
-    await simulator?.stop();
-    await idp?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => platform?.stop(), 60_000);
 
   const newContext = (): Promise<BrowserContext> =>
-    browser!.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: 'sv-SE' });
+    platform.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, locale: 'sv-SE' });
 
   it('summarises the errand and documents a call as AI drafts the case worker edits and approves; another unit reaches neither', async () => {
     const resident = await (await newContext()).newPage();
     await resident.goto(`${sundsvall()}/e-services/parkeringstillstand`);
     await logIn(resident, 'medborgare-anna');
     await resident.waitForURL(`${sundsvall()}/e-services/parkeringstillstand`);
-    await resident.locator('#root_roll-0').check();
-    await resident.getByLabel('Telefonnummer').fill('060-12 34 56');
-    await resident.getByLabel('Beskriv din funktionsnedsättning').fill('Jag kan bara gå korta sträckor.');
-    await resident.getByLabel('Hur länge beräknas funktionsnedsättningen vara (månader)?').fill('24');
-    await resident.getByLabel('Hur långt kan du gå utan att vila (meter)?').fill('50');
-    await resident.locator('#root_harLakarintyg-1').check();
-    await posting(resident, () => resident.getByRole('button', { name: 'Skicka in' }).click());
-    const errandNumber = ((await resident.locator('#errand-number').textContent()) ?? '').trim();
+    const errandNumber = (await submitParkingPermit(resident, 'Jag kan bara gå korta sträckor.')).trim();
 
     const page = await (await newContext()).newPage();
     await page.goto(`${sundsvall()}/workspace`);

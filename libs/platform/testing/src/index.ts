@@ -9,3 +9,4 @@ export * from './test-eid-login';
 export * from './pdf-text';
 export * from './realm-login';
 export * from './browser-testing';
+export * from './web-platform';
