@@ -261,6 +261,8 @@ describe('home care: importing files as streams', () => {
         with_('F-15', { 5: '2025-03-03T08:60:00+01:00' }),
         // Trimmed as csv-parse trims: spaces around a field are not part of it.
         with_(' F-14 ', { 9: ' 30 ' }),
+        // 29 February of a year that has none (the server's fast path leaves every 29 February to the full check).
+        with_('F-17', { 5: '2025-02-29T08:00:00+01:00' }),
       ]),
     });
     expect(error.details.problems).toEqual(
@@ -278,9 +280,10 @@ describe('home care: importing files as streams', () => {
         [13, "resident looks like a personnummer: use the case system's client id"],
         [14, 'municipality 2262 is not Sundsvalls kommun (2281)'],
         [15, 'started_at is not a valid time'],
+        [17, 'started_at is not a valid time'],
       ].map(([line, reason]) => ({ file: 'fields.csv', line, reason })),
     );
-    expect(error.details.total).toBe(13);
+    expect(error.details.total).toBe(14);
     expect(JSON.stringify(error)).not.toContain('191212121212');
     expect(await count('home_care_visit')).toBe(before);
     // The good rows alone go in, trimmed; blank lines at the end of the file are no records.
@@ -294,10 +297,13 @@ describe('home care: importing files as streams', () => {
             with_(' F-14 ', { 9: ' 30 ' }),
             // Other shapes of a time: in UTC, without seconds, with a fraction of a second.
             with_('F-16', { 5: '2025-03-03T06:00Z', 6: '2025-03-03T08:15:00.5+01:00' }),
+            // A leap day; a year the fast path leaves to the full check.
+            with_('F-18', { 5: '2024-02-29T08:00:00+01:00', 6: '2024-02-29T08:30:00+01:00', 9: '45' }),
+            with_('F-19', { 5: '2100-03-01T08:00:00-03:30', 6: '2100-03-01T08:30:00-03:30' }),
           ]) + '\n\r\n',
       },
     ]);
-    expect(good.rows).toBe(3);
+    expect(good.rows).toBe(5);
     expect(
       await queryIn(
         db(),
@@ -309,6 +315,8 @@ describe('home care: importing files as streams', () => {
       { external_id: 'F-1', billed_minutes: null, source_line: 2 },
       { external_id: 'F-14', billed_minutes: 30, source_line: 3 },
       { external_id: 'F-16', billed_minutes: null, source_line: 4 },
+      { external_id: 'F-18', billed_minutes: 45, source_line: 5 },
+      { external_id: 'F-19', billed_minutes: null, source_line: 6 },
     ]);
   });
 
