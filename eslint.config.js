@@ -141,6 +141,7 @@ module.exports = [
       'libs/minasidor/src/staff-cases.ts',
       'libs/ai/src/model-registry.ts',
       'libs/ai/src/ai-drafts.ts',
+      'libs/ai/src/transcription-jobs.ts',
       'libs/home-care/src/monthly-check.ts',
       'libs/home-care/src/reviews.ts',
       'libs/digital-mail/src/template.service.ts',

@@ -1,12 +1,16 @@
 import { FairTenantRounds, LeaseQueue, PeriodicTask } from '@kommuna/platform-jobs';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import type { AiDrafts, QueuedCallNote } from './ai-drafts';
+import { AiDraftEntity } from './entities/ai-draft.entity';
+import { AiTranscriptionJobEntity } from './entities/ai-transcription-job.entity';
 import { ModelProviderError } from './errors';
 
-interface JobRow {
-  draft_id: string;
-  attempts: number;
-}
+/** A recording's job as a claim returns it. */
+type ClaimedTranscription = Pick<AiTranscriptionJobEntity, 'draftId' | 'attempts'>;
+
+/** What a queued note takes from its job and from its pending draft (QueuedCallNote). */
+const NOTE_JOB_FIELDS = ['draftId', 'purpose', 'caseType', 'parties', 'transcriberId'] as const;
+const NOTE_DRAFT_FIELDS = ['caseId', 'unit', 'dataClass', 'requestedBy', 'modelId', 'audioSeconds'] as const;
 
 export interface TranscriptionJobsOptions {
   /** The clock (tests move it past backoffs). */
@@ -40,7 +44,7 @@ export interface TranscriptionRound {
  * the recording is deleted.
  */
 export class AiTranscriptionJobs {
-  readonly queue: LeaseQueue<JobRow>;
+  readonly queue: LeaseQueue<ClaimedTranscription>;
   private readonly rounds: FairTenantRounds;
   private readonly batch: number;
 
@@ -50,7 +54,7 @@ export class AiTranscriptionJobs {
     private readonly drafts: AiDrafts,
     options: TranscriptionJobsOptions = {},
   ) {
-    this.queue = new LeaseQueue<JobRow>(
+    this.queue = new LeaseQueue<ClaimedTranscription>(
       database,
       {
         table: 'ai_transcription_job',
@@ -58,6 +62,7 @@ export class AiTranscriptionJobs {
         returning: ['attempts'],
         order: 'next_attempt_at, created_at',
         touchedColumn: 'updated_at',
+        entity: AiTranscriptionJobEntity,
       },
       {
         now: options.now,
@@ -118,29 +123,24 @@ export class AiTranscriptionJobs {
       () => 'true',
       this.batch,
       async (em, keys) => {
-        const rows = await em.query(
-          `SELECT j.draft_id, d.case_id, d.unit, d.data_class, d.requested_by, j.purpose, j.case_type, j.parties, j.transcriber_id, d.model_id, d.audio_seconds
+        const raw: RawRow[] = await em.query(
+          `SELECT ${selectColumns(em, AiTranscriptionJobEntity, { alias: 'j', only: NOTE_JOB_FIELDS })},
+                  ${selectColumns(em, AiDraftEntity, { alias: 'd', only: NOTE_DRAFT_FIELDS, prefix: 'd.' })}
              FROM ai_transcription_job j JOIN ai_draft d ON d.tenant_id = j.tenant_id AND d.id = j.draft_id
             WHERE j.tenant_id = $1 AND j.draft_id = ANY($2::uuid[])`,
           [tenantId, keys],
         );
-        jobs = rows.map((r: Record<string, unknown>): QueuedCallNote => ({
-          draftId: String(r.draft_id),
-          caseId: String(r.case_id),
-          unit: String(r.unit),
-          dataClass: String(r.data_class),
-          requestedBy: String(r.requested_by),
-          purpose: String(r.purpose),
-          caseType: String(r.case_type),
-          parties: typeof r.parties === 'string' ? JSON.parse(r.parties) : (r.parties as QueuedCallNote['parties']),
-          transcriberId: String(r.transcriber_id),
-          modelId: String(r.model_id),
-          audioSeconds: Number(r.audio_seconds),
+        const drafts = rowsOf(em, AiDraftEntity, raw, NOTE_DRAFT_FIELDS, { prefix: 'd.' });
+        jobs = rowsOf(em, AiTranscriptionJobEntity, raw, NOTE_JOB_FIELDS).map((job, i) => ({
+          ...job,
+          ...drafts[i],
+          // A call's draft always has its length; null only on drafts of other kinds.
+          audioSeconds: drafts[i].audioSeconds ?? 0,
         }));
       },
     );
     for (const job of jobs) {
-      const attempts = claim.rows.find((row) => row.draft_id === job.draftId)?.attempts ?? 0;
+      const attempts = claim.rows.find((row) => row.draftId === job.draftId)?.attempts ?? 0;
       try {
         const note = await this.queue.whileHeld(tenantId, claim, () => this.drafts.writeQueuedCallNote(job));
         const recorded = await this.database.transaction(async (em) => {

@@ -3,7 +3,7 @@ import { Tenant } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { LeaseQueue } from './lease-queue';
-import { TEST_JOB_SCHEMA } from './testing/test-job-table';
+import { TEST_JOB_SCHEMA, TestJobEntity } from './testing/test-job-table';
 
 interface TestJob {
   id: string;
@@ -50,7 +50,7 @@ describe('LeaseQueue', () => {
       { table: 'test_job', key: 'id', returning: ['kind', 'attempts'], order: 'next_attempt_at, created_at', touchedColumn: 'updated_at' },
       { now, leaseMs: 60_000, backoffMs: (attempt) => attempt * 1000, ...options },
     );
-  const claim = (q: LeaseQueue<TestJob>, tenant: Tenant, kind: string, limit: number) =>
+  const claim = <Row extends object>(q: LeaseQueue<Row>, tenant: Tenant, kind: string, limit: number) =>
     inTenant(tenant, () => q.claim(tenant.id, (param) => `kind = ${param(kind)} AND completed_at IS NULL`, limit));
 
   it("claims a municipality's due jobs of a kind, oldest first, up to the limit, and leases them", async () => {
@@ -198,6 +198,45 @@ describe('LeaseQueue', () => {
     // Once the work is done the renewals stop: the lease runs out and the jobs can be claimed again.
     clock = new Date(clock.getTime() + 1000);
     expect((await claim(q, sundsvall, 'slow', 10)).rows).toHaveLength(3);
+  });
+
+  it("reads a claim as the table's entity when given one, and renews and fails its jobs by the entity's key", async () => {
+    const ids = await addJobs(sundsvall, 'typed', 2);
+    const q = new LeaseQueue<Pick<TestJobEntity, 'id' | 'kind' | 'attempts' | 'nextAttemptAt'>>(
+      db(),
+      {
+        table: 'test_job',
+        key: 'id',
+        returning: ['kind', 'attempts', 'next_attempt_at'],
+        order: 'next_attempt_at, created_at',
+        entity: TestJobEntity,
+      },
+      { now, leaseMs: 300 },
+    );
+    const held = await claim(q, sundsvall, 'typed', 10);
+    expect(held.rows).toEqual(ids.map((id) => ({ id, kind: 'typed', attempts: 0, nextAttemptAt: new Date(clock.getTime() + 300) })));
+    const leaseEnd = async () =>
+      Math.min(...(await jobsOf(sundsvall, 'typed')).map((r: { next_attempt_at: Date }) => new Date(r.next_attempt_at).getTime()));
+    await inTenant(sundsvall, () =>
+      q.whileHeld(sundsvall.id, held, async () => {
+        // The clock passes the first lease: the renewal finds the jobs by the entity's key (id).
+        clock = new Date(clock.getTime() + 1000);
+        while ((await leaseEnd()) <= clock.getTime()) await new Promise((resolve) => setTimeout(resolve, 20));
+      }),
+    );
+    const outcome = await inTenant(sundsvall, () =>
+      db().transaction((em) =>
+        q.fail(
+          em,
+          sundsvall.id,
+          held.claimId,
+          held.rows.map((row) => ({ key: row.id, attempts: row.attempts })),
+          new Error('down'),
+          true,
+        ),
+      ),
+    );
+    expect(outcome.retried.sort()).toEqual([...ids].sort());
   });
 
   it('never hands one job to two claims running at once', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import { Database } from '@kommuna/platform-persistence';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { Database, RawRow, rowsOf } from '@kommuna/platform-persistence';
 import { exponentialBackoff } from './backoff';
 import { returnedRows } from './rows';
 
@@ -21,6 +21,12 @@ export interface LeaseQueueTable {
   readonly order: string;
   /** A timestamp column every change by the queue sets to now, e.g. updated_at. */
   readonly touchedColumn?: string;
+  /**
+   * The table's entity: a claim's rows (its key and `returning` columns) are then read as the
+   * entity with rowsOf (docs/architecture.md#typed-rows), so the queue's Row is a Pick of it, e.g.
+   * `LeaseQueue<Pick<JobEntity, 'draftId' | 'attempts'>>`. Without it, rows keep the column names.
+   */
+  readonly entity?: EntityTarget<ObjectLiteral>;
 }
 
 export interface LeaseQueueOptions {
@@ -156,7 +162,7 @@ export class LeaseQueue<Row extends object> {
               WHERE group_rank <= ${cap} ORDER BY ${order} LIMIT $5`;
     }
     const rows = await this.database.transaction(async (em) => {
-      const claimed = returnedRows<Row>(
+      const claimed = returnedRows<RawRow>(
         await em.query(
           // The due rows in a MATERIALIZED CTE, locked and limited once. As `key IN (SELECT … LIMIT
           // … FOR UPDATE SKIP LOCKED)` the planner may rescan the subquery for each row it updates,
@@ -172,9 +178,10 @@ export class LeaseQueue<Row extends object> {
       if (claimed.length > 0 && read)
         await read(
           em,
-          claimed.map((row) => String((row as Record<string, unknown>)[key])),
+          claimed.map((row) => String(row[key])),
         );
-      return claimed;
+      const entity = this.spec.entity;
+      return entity ? (rowsOf(em, entity, claimed, this.propertiesOf(entity, [key, ...this.spec.returning])) as Row[]) : (claimed as Row[]);
     });
     return { claimId, rows };
   }
@@ -188,7 +195,9 @@ export class LeaseQueue<Row extends object> {
    * a renewal that fails is left to the lease (the results are then recorded by whoever holds the jobs).
    */
   async whileHeld<T>(tenantId: string, claim: Claim<Row>, work: () => Promise<T>): Promise<T> {
-    const keys = claim.rows.map((row) => String((row as Record<string, unknown>)[this.spec.key]));
+    const entity = this.spec.entity;
+    const [keyName] = entity ? this.propertiesOf(entity, [this.spec.key]) : [this.spec.key];
+    const keys = claim.rows.map((row) => String((row as Record<string, unknown>)[keyName]));
     if (keys.length === 0) return work();
     let renewing: Promise<unknown> = Promise.resolve();
     const timer = setInterval(
@@ -203,6 +212,16 @@ export class LeaseQueue<Row extends object> {
       clearInterval(timer);
       await renewing;
     }
+  }
+
+  /** The entity's property names of the given columns (the spec names columns, as its SQL does). */
+  private propertiesOf(entity: EntityTarget<ObjectLiteral>, columns: readonly string[]): string[] {
+    const metadata = this.database.dataSource.getMetadata(entity);
+    return columns.map((name) => {
+      const column = metadata.findColumnWithDatabaseName(name);
+      if (!column) throw new Error(`LeaseQueue: ${metadata.name} has no column "${name}"`);
+      return column.propertyName;
+    });
   }
 
   /** Moves the lease of the given jobs still under `claimId` to a full lease from now; how many it renewed. */
@@ -239,24 +258,25 @@ export class LeaseQueue<Row extends object> {
     const message = error.message.slice(0, 2000);
     const retry = jobs.filter((job) => retryable && job.attempts + 1 < this.maxAttempts);
     const giveUp = jobs.filter((job) => !retry.includes(job));
-    const touch = touchedColumn ? `, ${touchedColumn} = $4` : '';
     let retried: string[] = [];
     if (retry.length > 0) {
+      const params: unknown[] = [
+        tenantId,
+        claimId,
+        message,
+        retry.map((job) => job.key),
+        retry.map((job) => job.attempts + 1),
+        retry.map((job) => new Date(now.getTime() + this.backoffMs(job.attempts + 1))),
+      ];
+      // Only a parameter the statement uses: PostgreSQL cannot type an unused one.
+      const touch = touchedColumn ? `, ${touchedColumn} = $${params.push(now)}` : '';
       retried = returnedRows<Record<string, unknown>>(
         await em.query(
           `UPDATE ${table} t SET attempts = u.attempts, next_attempt_at = u.next, last_error = $3, claim_id = NULL${touch}
-             FROM unnest($5::${this.keyType}[], $6::int[], $7::timestamptz[]) AS u(key, attempts, next)
+             FROM unnest($4::${this.keyType}[], $5::int[], $6::timestamptz[]) AS u(key, attempts, next)
             WHERE t.tenant_id = $1 AND t.${key} = u.key AND t.claim_id = $2
             RETURNING t.${key}`,
-          [
-            tenantId,
-            claimId,
-            message,
-            now,
-            retry.map((job) => job.key),
-            retry.map((job) => job.attempts + 1),
-            retry.map((job) => new Date(now.getTime() + this.backoffMs(job.attempts + 1))),
-          ],
+          params,
         ),
       ).map((row) => String(row[key]));
     }

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import { Column, Entity, MigrationInterface, PrimaryColumn, QueryRunner } from 'typeorm';
 import { DatabaseSchema, grantToAppSql, PLATFORM_DATABASE_SCHEMA, tenantIsolationSql } from '@kommuna/platform-persistence';
 
 /** A job table shaped as LeaseQueue expects (tenant-owned, forced row-level security), for the queue's own tests. */
@@ -24,7 +24,26 @@ export class TestJobTable1900000000000 implements MigrationInterface {
   }
 }
 
+/** test_job as an entity (the columns a claim returns), for a queue that reads its claims as the entity. */
+@Entity({ name: 'test_job' })
+export class TestJobEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  kind!: string;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'timestamptz' })
+  nextAttemptAt!: Date;
+}
+
 export const TEST_JOB_SCHEMA: DatabaseSchema = {
-  entities: PLATFORM_DATABASE_SCHEMA.entities,
+  entities: [...(PLATFORM_DATABASE_SCHEMA.entities as []), TestJobEntity],
   migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, TestJobTable1900000000000],
 };
