@@ -65,7 +65,9 @@ export class HomeCareVisitPartitions1768000000100 implements MigrationInterface 
          RETURN file;
        END $$`,
       // The filled table joins the municipality's visits: its indexes built, its foreign keys checked as a set.
-      `CREATE FUNCTION home_care_visit_attach(tenant uuid, import uuid) RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      // A million rows' index sorts fit in 256 MB (the default 64 MB spills them to disk: a third slower).
+      `CREATE FUNCTION home_care_visit_attach(tenant uuid, import uuid) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
+         SET search_path = public SET maintenance_work_mem = '256MB' AS $$
        DECLARE
          municipality text := 'home_care_visit_t_' || replace(tenant::text, '-', '');
          file text := 'home_care_visit_f_' || replace(import::text, '-', '');
