@@ -3,6 +3,14 @@ import { APP_ROLE, grantToAppSql, tenantIsolationSql } from '@kommuna/platform-p
 
 const COLUMNS = `"tenant_id", "import_id", "source_line", "external_id", "provider_id", "resident_id", "service_type", "started_at", "stopped_at", "staff_id", "verification", "billed_minutes"`;
 
+/** Renames home_care_visit and its named indexes, so that the new table can take their names. */
+const setAside = (name: string) => [
+  `ALTER TABLE "home_care_visit" RENAME TO "${name}"`,
+  `ALTER TABLE "${name}" RENAME CONSTRAINT "PK_home_care_visit" TO "PK_${name}"`,
+  `ALTER TABLE "${name}" RENAME CONSTRAINT "UQ_home_care_visit_external" TO "UQ_${name}_external"`,
+  `ALTER INDEX "IDX_home_care_visit_started" RENAME TO "IDX_${name}_started"`,
+];
+
 /** Row-level security as on every tenant table (tenantIsolationSql), for a table the functions below create. */
 const isolate = (table: string) => `
   EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', ${table});
@@ -32,10 +40,7 @@ const assertVisitsImport = `
 export class HomeCareVisitPartitions1768000000100 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     const statements = [
-      `ALTER TABLE "home_care_visit" RENAME TO "home_care_visit_unpartitioned"`,
-      `ALTER TABLE "home_care_visit_unpartitioned" RENAME CONSTRAINT "PK_home_care_visit" TO "PK_home_care_visit_unpartitioned"`,
-      `ALTER TABLE "home_care_visit_unpartitioned" RENAME CONSTRAINT "UQ_home_care_visit_external" TO "UQ_home_care_visit_unpartitioned_external"`,
-      `ALTER INDEX "IDX_home_care_visit_started" RENAME TO "IDX_home_care_visit_unpartitioned_started"`,
+      ...setAside('home_care_visit_unpartitioned'),
       `CREATE TABLE "home_care_visit" ("tenant_id" uuid NOT NULL, "import_id" uuid NOT NULL, "source_line" integer NOT NULL, "external_id" character varying(100) NOT NULL, "provider_id" uuid NOT NULL, "resident_id" character varying(64) NOT NULL, "service_type" character varying(32) NOT NULL, "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "stopped_at" TIMESTAMP WITH TIME ZONE NOT NULL, "staff_id" character varying(64) NOT NULL, "verification" character varying(8) NOT NULL, "billed_minutes" integer, CONSTRAINT "UQ_home_care_visit_external" UNIQUE ("tenant_id", "external_id", "import_id"), CONSTRAINT "CHK_home_care_visit_times" CHECK (stopped_at > started_at), CONSTRAINT "CHK_home_care_visit_verification" CHECK (verification IN ('tag', 'manual')), CONSTRAINT "CHK_home_care_visit_billed" CHECK (billed_minutes IS NULL OR billed_minutes >= 0), CONSTRAINT "PK_home_care_visit" PRIMARY KEY ("tenant_id", "import_id", "source_line")) PARTITION BY LIST ("tenant_id")`,
       `CREATE INDEX "IDX_home_care_visit_started" ON "home_care_visit" ("tenant_id", "started_at")`,
       `ALTER TABLE "home_care_visit" ADD CONSTRAINT "FK_add5aac737d3b80f5608e3eb5a8" FOREIGN KEY ("tenant_id", "provider_id") REFERENCES "home_care_provider"("tenant_id","id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
@@ -113,10 +118,7 @@ export class HomeCareVisitPartitions1768000000100 implements MigrationInterface 
 
   async down(queryRunner: QueryRunner): Promise<void> {
     const statements = [
-      `ALTER TABLE "home_care_visit" RENAME TO "home_care_visit_partitioned"`,
-      `ALTER TABLE "home_care_visit_partitioned" RENAME CONSTRAINT "PK_home_care_visit" TO "PK_home_care_visit_partitioned"`,
-      `ALTER TABLE "home_care_visit_partitioned" RENAME CONSTRAINT "UQ_home_care_visit_external" TO "UQ_home_care_visit_partitioned_external"`,
-      `ALTER INDEX "IDX_home_care_visit_started" RENAME TO "IDX_home_care_visit_partitioned_started"`,
+      ...setAside('home_care_visit_partitioned'),
       `CREATE TABLE "home_care_visit" ("tenant_id" uuid NOT NULL, "id" uuid NOT NULL DEFAULT gen_random_uuid(), "external_id" character varying(100) NOT NULL, "provider_id" uuid NOT NULL, "resident_id" character varying(64) NOT NULL, "service_type" character varying(32) NOT NULL, "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "stopped_at" TIMESTAMP WITH TIME ZONE NOT NULL, "staff_id" character varying(64) NOT NULL, "verification" character varying(8) NOT NULL, "billed_minutes" integer, "import_id" uuid NOT NULL, "source_line" integer NOT NULL, CONSTRAINT "UQ_home_care_visit_external" UNIQUE ("tenant_id", "external_id"), CONSTRAINT "CHK_home_care_visit_times" CHECK (stopped_at > started_at), CONSTRAINT "CHK_home_care_visit_verification" CHECK (verification IN ('tag', 'manual')), CONSTRAINT "CHK_home_care_visit_billed" CHECK (billed_minutes IS NULL OR billed_minutes >= 0), CONSTRAINT "PK_home_care_visit" PRIMARY KEY ("tenant_id", "id"))`,
       `CREATE INDEX "IDX_home_care_visit_started" ON "home_care_visit" ("tenant_id", "started_at")`,
       `ALTER TABLE "home_care_visit" ADD CONSTRAINT "FK_add5aac737d3b80f5608e3eb5a8" FOREIGN KEY ("tenant_id", "provider_id") REFERENCES "home_care_provider"("tenant_id","id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
