@@ -1,6 +1,13 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
-import { binaryMessage, structuredMessage, TENANT_EXTENSION, toCloudEvent, UnpublishedEventTypeError } from './cloud-event';
+import {
+  binaryMessage,
+  structuredMessage,
+  structuredOutboxEvent,
+  TENANT_EXTENSION,
+  toCloudEvent,
+  UnpublishedEventTypeError,
+} from './cloud-event';
 import type { OutboxEvent } from './outbox-dispatcher';
 
 const row = (overrides: Partial<OutboxEvent> = {}): OutboxEvent => ({
@@ -62,5 +69,25 @@ describe('toCloudEvent', () => {
 
   it('refuses a type without a published contract rather than sending it unversioned', () => {
     expect(() => toCloudEvent(row({ type: 'se.kommuna.eforms.internal.thing' }), 'sundsvall')).toThrow(UnpublishedEventTypeError);
+  });
+
+  it('writes the structured message of an outbox event byte for byte as the SDK does', () => {
+    const events = [
+      row(),
+      row({ subject: null }),
+      row({ id: '0c7d8e1f-2a3b-4c5d-8e9f-a0b1c2d3e4f5', data: { text: 'citat "så" och \\ å\u00e4\u00f6 \u2028', n: [1, 2.5, null] } }),
+    ];
+    for (const event of events) {
+      const written = structuredOutboxEvent(event, 'timra');
+      expect(written.body).toBe(structuredMessage(toCloudEvent(event, 'timra')).body);
+      expect(written.headers).toEqual(structuredMessage(toCloudEvent(event, 'timra')).headers);
+      expect(written.cloudEventType).toBe('se.kommuna.eforms.completion.requested.v1');
+    }
+  });
+
+  it('has the SDK check the first event of a source, and refuses what it refuses', () => {
+    expect(() => structuredOutboxEvent(row({ type: 'se.kommuna.eforms.internal.thing' }), 'sundsvall')).toThrow(UnpublishedEventTypeError);
+    // Not a URI reference: the SDK's strict check refuses it, so the fast path does too.
+    expect(() => structuredOutboxEvent(row({ source: '' }), 'sundsvall')).toThrow();
   });
 });

@@ -64,3 +64,44 @@ export function structuredMessage(event: CloudEvent<unknown>): { headers: Record
 function stringHeaders(headers: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)]));
 }
+
+/** The headers of every structured-mode message. */
+const STRUCTURED_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-type': 'application/cloudevents+json; charset=utf-8',
+});
+
+/** Sources, types and municipalities whose events the SDK has checked (strict) in this process. */
+const checked = new Set<string>();
+
+/**
+ * An outbox event as a structured-mode message, the bytes `structuredMessage(toCloudEvent(…))`
+ * gives, written directly: the SDK's strict check of a CloudEvent cost about 25 µs an event, most
+ * of what the NATS bridge and the webhook fan-out spent per event. The SDK still checks the first
+ * event of each source, type and municipality, the attributes that can fail its check (the id is a
+ * uuid, the time a timestamp and the subject a non-empty string, as the outbox stores them).
+ */
+export function structuredOutboxEvent(
+  event: OutboxEvent,
+  tenantSlug: string,
+): { cloudEventType: string; headers: Readonly<Record<string, string>>; body: string } {
+  const contract = eventContractOf(event.type);
+  if (!contract) throw new UnpublishedEventTypeError(event.type);
+  const key = `${event.source}\n${event.type}\n${tenantSlug}`;
+  if (!checked.has(key)) {
+    toCloudEvent(event, tenantSlug);
+    checked.add(key);
+  }
+  // The SDK's attribute order (its toJSON), so the bytes are the same as through it.
+  const body = JSON.stringify({
+    id: event.id,
+    time: event.occurredAt.toISOString(),
+    type: contract.cloudEventType,
+    source: event.source,
+    specversion: '1.0',
+    datacontenttype: CLOUD_EVENT_DATA_CONTENT_TYPE,
+    ...(event.subject ? { subject: event.subject } : {}),
+    data: event.data,
+    [TENANT_EXTENSION]: tenantSlug,
+  });
+  return { cloudEventType: contract.cloudEventType, headers: STRUCTURED_HEADERS, body };
+}

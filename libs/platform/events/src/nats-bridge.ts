@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { connect, headers as natsHeaders, JetStreamClient, NatsConnection, nanos, PubAck } from 'nats';
 import { EVENT_CONTRACTS, KommunaError } from '@kommuna/shared-service-contracts';
-import { structuredMessage, toCloudEvent } from './cloud-event';
+import { structuredOutboxEvent } from './cloud-event';
 import { EVENT_STREAM, EVENT_SUBJECT_PREFIX, eventSubject } from './nats-subjects';
 import type { EventHandler, OutboxEvent } from './outbox-dispatcher';
 
@@ -14,6 +14,8 @@ export interface NatsEventBridgeOptions {
    */
   duplicateWindowMs?: number;
 }
+
+const encoder = new TextEncoder();
 
 /** An outbox event whose municipality is not known here: kept in the outbox and retried, never sent unaddressed. */
 export class UnknownEventTenantError extends KommunaError {
@@ -75,11 +77,10 @@ export class NatsEventBridge implements EventHandler {
   async publish(event: OutboxEvent): Promise<PubAck> {
     const slug = this.options.slugOf(event.tenantId);
     if (!slug) throw new UnknownEventTenantError(event.tenantId);
-    const cloudEvent = toCloudEvent(event, slug);
-    const message = structuredMessage(cloudEvent);
+    const message = structuredOutboxEvent(event, slug);
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
-    return this.jetstream.publish(eventSubject(slug, cloudEvent.type), new TextEncoder().encode(message.body), {
+    return this.jetstream.publish(eventSubject(slug, message.cloudEventType), encoder.encode(message.body), {
       msgID: event.id,
       headers,
     });

@@ -33,7 +33,7 @@ export interface EventHandler {
 }
 
 export interface OutboxDispatcherOptions {
-  /** Events claimed per tenant per round. */
+  /** Events claimed per tenant per round (default DEFAULT_OUTBOX_BATCH_SIZE). */
   batchSize?: number;
   /** Delay before retry n (1-based); default doubles from 1 s up to 1 h. */
   backoffMs?: (attempt: number) => number;
@@ -54,6 +54,13 @@ export interface OutboxDispatcherOptions {
 }
 
 export const defaultBackoffMs = exponentialBackoff({ firstMs: 1000, maxMs: 3_600_000 });
+
+/**
+ * Events claimed per municipality per round by default. A batch's fixed cost (the claim, the
+ * acknowledgement, the commit, and for the NATS bridge waiting for the last of its publishes)
+ * is paid once for all its events; a larger batch holds the other municipalities' turn longer.
+ */
+export const DEFAULT_OUTBOX_BATCH_SIZE = 250;
 
 /** Municipalities dispatched side by side in a round by default. */
 export const DEFAULT_OUTBOX_TENANT_CONCURRENCY = 4;
@@ -81,7 +88,7 @@ export class OutboxDispatcher {
     private readonly handlers: readonly EventHandler[],
     private readonly options: OutboxDispatcherOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 100;
+    this.batchSize = options.batchSize ?? DEFAULT_OUTBOX_BATCH_SIZE;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
     this.rounds = new FairTenantRounds({ label: 'outbox', concurrency: options.tenantConcurrency ?? DEFAULT_OUTBOX_TENANT_CONCURRENCY });

@@ -47,10 +47,17 @@ interface Claimed {
   attempts: number;
 }
 
-/** Where a subscription's deliveries go and the key they are signed with. */
+/**
+ * Where a subscription's deliveries go and the key they are signed with, worked out once per
+ * reading of the subscription rather than per request: the URL's request options, and whether its
+ * host is a literal address the platform may not connect to.
+ */
 interface Target {
-  url: string;
   key: Buffer;
+  secure: boolean;
+  request: Pick<http.RequestOptions, 'protocol' | 'hostname' | 'port' | 'path'>;
+  /** Why every request to it is refused (a literal internal address), or null. */
+  refused: string | null;
 }
 
 interface Outcome {
@@ -118,6 +125,7 @@ export class WebhookDeliveryWorker {
   private readonly queue: LeaseQueue<Claimed>;
   private readonly rounds: FairTenantRounds;
   private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly lookup: ReturnType<typeof guardedLookup>;
   private readonly lanes = new Map<string, Lane>();
   private readonly targets = new Map<string, { target: Target; until: number }>();
   /** Each subscription's recent answer time (moving average), for its lane's depth. */
@@ -184,6 +192,7 @@ export class WebhookDeliveryWorker {
     // delivery does not pay for a new connection, nor wait for one while the lanes have room.
     const agent = { keepAlive: true, maxSockets: this.maxInFlight, scheduling: 'lifo' as const };
     this.agents = { http: new http.Agent(agent), https: new https.Agent(agent) };
+    this.lookup = guardedLookup(options.env);
   }
 
   statistics(): WebhookDeliveryStatistics {
@@ -388,11 +397,25 @@ export class WebhookDeliveryWorker {
       em.query(`SELECT id, url, secret FROM webhook_subscription WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, missing]),
     );
     for (const row of rows) {
-      const target = { url: row.url, key: signingKey(row.secret) };
+      const target = this.target(row.url, row.secret);
       this.targets.set(row.id, { target, until: now + TARGET_CACHE_MS });
       targets.set(row.id, target);
     }
     return targets;
+  }
+
+  private target(address: string, secret: string): Target {
+    const url = new URL(address);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    // A literal address is connected to without a lookup: check it here.
+    const refused = ipaddr.isValid(host) && !isAllowedAddress(host, this.options.env) ? `${host} is an internal address: refused` : null;
+    return {
+      key: signingKey(secret),
+      secure: url.protocol === 'https:',
+      // As http.request reads a URL (urlToHttpOptions): an IPv6 host without its brackets; no user info (checkTargetUrl).
+      request: { protocol: url.protocol, hostname: host, port: url.port || undefined, path: `${url.pathname}${url.search}` },
+      refused,
+    };
   }
 
   /**
@@ -546,12 +569,7 @@ export class WebhookDeliveryWorker {
 
   /** One signed POST (Standard Webhooks headers, structured CloudEvent body); any 2xx is success. */
   private post(row: Claimed, target: Target): Promise<Outcome> {
-    const url = new URL(target.url);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    // A literal address is connected to without a lookup: check it here.
-    if (ipaddr.isValid(host) && !isAllowedAddress(host, this.options.env)) {
-      return Promise.resolve({ statusCode: null, error: `${host} is an internal address: refused` });
-    }
+    if (target.refused !== null) return Promise.resolve({ statusCode: null, error: target.refused });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers = {
       'content-type': 'application/cloudevents+json; charset=utf-8',
@@ -561,7 +579,7 @@ export class WebhookDeliveryWorker {
       'webhook-signature': signature(target.key, row.id, timestamp, row.body),
       'content-length': String(Buffer.byteLength(row.body)),
     };
-    const secure = url.protocol === 'https:';
+    const secure = target.secure;
     const client = secure ? https : http;
     return new Promise<Outcome>((settle) => {
       let timedOut = false;
@@ -570,12 +588,12 @@ export class WebhookDeliveryWorker {
         settle(timedOut ? { statusCode: null, error: `no answer within ${this.timeoutMs} ms` } : outcome);
       };
       const request = client.request(
-        url,
         {
+          ...target.request,
           method: 'POST',
           headers,
           agent: secure ? this.agents.https : this.agents.http,
-          lookup: guardedLookup(this.options.env),
+          lookup: this.lookup,
         },
         (response) => {
           const statusCode = response.statusCode ?? 0;

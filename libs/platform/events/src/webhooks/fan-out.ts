@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OutboxEventEntity, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { EVENT_CONTRACTS, eventContractOf } from '@kommuna/shared-service-contracts';
-import { structuredMessage, toCloudEvent } from '../cloud-event';
+import { structuredOutboxEvent } from '../cloud-event';
 import { UnknownEventTenantError } from '../nats-bridge';
 import type { EventHandler, OutboxEvent } from '../outbox-dispatcher';
 import { WebhookEventEntity } from './entities';
@@ -15,8 +15,8 @@ interface Envelope {
 }
 
 function envelope(event: OutboxEvent, slug: string): Envelope {
-  const cloudEvent = toCloudEvent(event, slug);
-  return { id: event.id, cloudEventType: cloudEvent.type, time: event.occurredAt, body: structuredMessage(cloudEvent).body };
+  const { cloudEventType, body } = structuredOutboxEvent(event, slug);
+  return { id: event.id, cloudEventType, time: event.occurredAt, body };
 }
 
 /**
@@ -109,14 +109,15 @@ async function insertDeliveries(
   if (envelopes.length === 0) return 0;
   // With `log`, the events go into the event log in the same statement (a data-modifying WITH runs whatever the rest returns).
   const log = options.log
-    ? `WITH logged AS (
+    ? `logged AS (
          INSERT INTO webhook_event (tenant_id, id, event_type, event_time, body)
          SELECT $1::uuid, e.id, e.type, e.time, e.body FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) AS e(id, type, time, body)
-         ON CONFLICT DO NOTHING)
+         ON CONFLICT DO NOTHING),
        `
     : '';
-  const rows: unknown[] = await em.query(
-    `${log}INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, event_time, body)
+  // Counted in the database: the rows themselves are not needed here.
+  const [{ queued }]: Array<{ queued: number }> = await em.query(
+    `WITH ${log}queued AS (INSERT INTO webhook_delivery (tenant_id, subscription_id, event_id, event_type, event_time, body)
      SELECT $1::uuid, s.id, e.id, e.type, e.time, e.body
        FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::text[]) AS e(id, type, time, body)
        JOIN webhook_subscription s ON s.tenant_id = $1 AND s.status = 'ACTIVE' AND e.type = ANY(s.event_types) AND ($6::uuid IS NULL OR s.id = $6)
@@ -125,7 +126,8 @@ async function insertDeliveries(
          ? 'NOTHING'
          : `UPDATE SET status = 'PENDING', attempts = 0, next_attempt_at = now(), claim_id = NULL, delivered_at = NULL`
      }
-     RETURNING id`,
+     RETURNING 1)
+     SELECT count(*)::int AS queued FROM queued`,
     [
       tenantId,
       envelopes.map((e) => e.id),
@@ -135,5 +137,5 @@ async function insertDeliveries(
       options.subscriptionId ?? null,
     ],
   );
-  return rows.length;
+  return queued;
 }
