@@ -1,27 +1,18 @@
 import type { Principal } from '@kommuna/platform-auth';
-import { AUDIT_DATABASE_SCHEMA, AuditLog } from '@kommuna/platform-audit';
-import { DatabaseSchema, PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { AuditLog } from '@kommuna/platform-audit';
+import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { EFormsRetentionPurger } from './retention';
-import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { CitizenFormsService } from './services/citizen-forms.service';
 import { FormAdminService } from './services/form-admin.service';
-import { exampleDefinition, PDF } from './test-support';
+import { E_FORMS_TEST_SCHEMA, exampleDefinition, PDF } from './test-support';
 
-const SCHEMA: DatabaseSchema = {
-  entities: [
-    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
-    ...(AUDIT_DATABASE_SCHEMA.entities as []),
-    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
-  ],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
-};
 const DAY = 86_400_000;
 
 // Retention per municipality and per form, driven by a clock the test moves forward.
 describe('e-forms retention (gallring) with a moving clock', () => {
-  const db = useTestDatabase(SCHEMA);
+  const db = useTestDatabase(E_FORMS_TEST_SCHEMA);
   const start = new Date('2025-01-10T09:00:00Z');
   let clock = new Date(start);
   const now = () => new Date(clock);

@@ -1,27 +1,16 @@
 import fc from 'fast-check';
 import type { Principal } from '@kommuna/platform-auth';
-import { DatabaseSchema, PartyRegister, PLATFORM_DATABASE_SCHEMA, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyRegister, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { buildTenantConfig, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { EFormsError } from './errors';
-import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import type { ResidentRecord } from './prefill';
 import { CaseWorkService } from './services/case-work.service';
 import { CitizenFormsService } from './services/citizen-forms.service';
 import { FormAdminService } from './services/form-admin.service';
 import { FormCatalogService } from './services/form-catalog.service';
-import { exampleDefinition, PDF, pdfText, PNG } from './test-support';
-
-const SCHEMA: DatabaseSchema = {
-  entities: [
-    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
-    ...(AUDIT_DATABASE_SCHEMA.entities as []),
-    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
-  ],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
-};
+import { E_FORMS_TEST_SCHEMA, exampleDefinition, PDF, pdfText, PNG } from './test-support';
 
 const staff = (tenant: Tenant, roles: Principal['roles'], unit?: string): Principal => ({
   subject: `staff-${tenant.slug}-${unit ?? roles[0]}`,
@@ -42,7 +31,7 @@ async function failure(work: Promise<unknown>): Promise<EFormsError> {
 }
 
 describe('e-forms services on the database', () => {
-  const db = useTestDatabase(SCHEMA);
+  const db = useTestDatabase(E_FORMS_TEST_SCHEMA);
   let directory: TenantDirectory;
   let sundsvall: Tenant;
   let ange: Tenant;
@@ -702,40 +691,24 @@ describe('e-forms services on the database', () => {
       const submitted = await asCitizen(sundsvall, anna, () =>
         citizen.submit({ formSlug: 'parkering', data: answers(), idempotencyKey: key() }),
       );
-      // Before any request, a file cannot be added to the submission.
-      const early = await failure(
-        asCitizen(sundsvall, anna, () =>
+      const uploadCertificate = (who: string) =>
+        asCitizen(sundsvall, who, () =>
           citizen.uploadAttachment({
             submissionId: submitted.submissionId,
             field: 'lakarintyg',
             fileName: 'intyg.pdf',
             contentBase64: PDF.toString('base64'),
           }),
-        ),
-      );
+        );
+      // Before any request, a file cannot be added to the submission.
+      const early = await failure(uploadCertificate(anna));
       expect(early.code).toBe('VALIDATION_FAILED');
       const message = { sv: 'Skicka in ett läkarintyg.', en: 'Please send a medical certificate.' };
       await asCaseWorker(sundsvall, 'socialtjanst', (p) => cases.requestCompletion(p, submitted.submissionId, message));
       // Another citizen cannot upload to it, nor name a draft and a submission at once.
-      const eriks = await failure(
-        asCitizen(sundsvall, erik, () =>
-          citizen.uploadAttachment({
-            submissionId: submitted.submissionId,
-            field: 'lakarintyg',
-            fileName: 'intyg.pdf',
-            contentBase64: PDF.toString('base64'),
-          }),
-        ),
-      );
+      const eriks = await failure(uploadCertificate(erik));
       expect(eriks.code).toBe('SUBMISSION_NOT_FOUND');
-      const file = await asCitizen(sundsvall, anna, () =>
-        citizen.uploadAttachment({
-          submissionId: submitted.submissionId,
-          field: 'lakarintyg',
-          fileName: 'intyg.pdf',
-          contentBase64: PDF.toString('base64'),
-        }),
-      );
+      const file = await uploadCertificate(anna);
       const unused = await asCitizen(sundsvall, anna, () =>
         citizen.uploadAttachment({
           submissionId: submitted.submissionId,

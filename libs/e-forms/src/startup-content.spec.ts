@@ -1,23 +1,12 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
+import { TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
 import { useTestDatabase } from '@kommuna/platform-testing';
 import { EFormsError } from './errors';
-import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
-import { E_FORMS_DATABASE_SCHEMA } from './schema';
 import { loadEFormsContent, readFormFiles } from './startup-content';
-import { REPO_ROOT } from './test-support';
-
-const SCHEMA: DatabaseSchema = {
-  entities: [
-    ...(PLATFORM_DATABASE_SCHEMA.entities as []),
-    ...(AUDIT_DATABASE_SCHEMA.entities as []),
-    ...(E_FORMS_DATABASE_SCHEMA.entities as []),
-  ],
-  migrations: [...PLATFORM_DATABASE_SCHEMA.migrations, ...AUDIT_DATABASE_SCHEMA.migrations, ...E_FORMS_DATABASE_SCHEMA.migrations],
-};
+import { E_FORMS_TEST_SCHEMA, REPO_ROOT } from './test-support';
 
 /** A copy of the shipped tenants/ folder to break things in. */
 function tenantsCopy(): string {
@@ -27,7 +16,7 @@ function tenantsCopy(): string {
 }
 
 describe('e-forms start-up content', () => {
-  const db = useTestDatabase(SCHEMA);
+  const db = useTestDatabase(E_FORMS_TEST_SCHEMA);
   const tenantsDir = path.join(REPO_ROOT, 'tenants');
   let directory: TenantDirectory;
   beforeAll(async () => {

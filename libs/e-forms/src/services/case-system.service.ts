@@ -10,7 +10,17 @@ import { SubmissionStatus, SUBMISSION_STATUSES } from '../receipt';
 import { renderReceiptPdf } from '../receipt-pdf';
 import { repository, SubmissionRow } from '../repository';
 import type { Language } from '../validation';
-import { Clock, EFormsServiceOptions, keysetPage, loadReceipt, pageArguments, submissionAttachment, submissionView, UUID } from './shared';
+import {
+  auditSubmission,
+  Clock,
+  EFormsServiceOptions,
+  keysetPage,
+  loadReceipt,
+  pageArguments,
+  submissionAttachment,
+  submissionView,
+  UUID,
+} from './shared';
 import type { CaseSystemSubmissionPage, CaseSystemSubmissionView, SubmissionFile } from './views';
 
 /** A diarienummer as case systems write them ("KS 2026/0142", "BN-2026-17", "2026:342"): printable, no control characters. */
@@ -172,17 +182,7 @@ export class CaseSystemService {
     s: SubmissionRow,
     details: Record<string, unknown> = {},
   ): Promise<void> {
-    await appendAuditEntry(
-      em,
-      {
-        actor: actorOf(principal),
-        action,
-        targetType: 'eforms_submission',
-        targetId: s.id,
-        details: { errandNumber: s.errandNumber, ...details },
-      },
-      this.now(),
-    );
+    await auditSubmission(em, actorOf(principal), action, s, details, this.now());
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<CaseSystemSubmissionView> {

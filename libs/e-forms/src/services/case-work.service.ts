@@ -18,6 +18,7 @@ import {
   formAndVersionOf,
   keysetPage,
   pageArguments,
+  auditSubmission,
   submissionAttachment,
   submissionView,
   UUID,
@@ -224,17 +225,7 @@ export class CaseWorkService {
   }
 
   private async audit(em: EntityManager, principal: Principal, action: string, s: SubmissionRow, details: Record<string, unknown> = {}) {
-    await appendAuditEntry(
-      em,
-      {
-        actor: auditActor.staff(principal.subject),
-        action,
-        targetType: 'eforms_submission',
-        targetId: s.id,
-        details: { errandNumber: s.errandNumber, ...details },
-      },
-      this.now(),
-    );
+    await auditSubmission(em, auditActor.staff(principal.subject), action, s, details, this.now());
   }
 
   private async view(em: EntityManager, tenant: Tenant, s: SubmissionRow): Promise<SubmissionView> {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { createHash } from 'node:crypto';
+import { appendAuditEntry } from '@kommuna/platform-audit';
 import type { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { formatVersion } from '../context';
 import { EFormsError } from '../errors';
@@ -48,6 +49,22 @@ export async function submissionAttachment(
   const file = UUID.test(attachmentId) ? await repository.submissionAttachmentContent(em, tenantId, submissionId, attachmentId) : undefined;
   if (!file) throw new EFormsError('ATTACHMENT_NOT_FOUND', 'No such file in this submission');
   return file;
+}
+
+/** What was done with a submission, by whom, in the municipality's audit trail (with its errand number). */
+export async function auditSubmission(
+  em: EntityManager,
+  actor: string,
+  action: string,
+  s: Pick<SubmissionRow, 'id' | 'errandNumber'>,
+  details: Record<string, unknown>,
+  at: Date,
+): Promise<void> {
+  await appendAuditEntry(
+    em,
+    { actor, action, targetType: 'eforms_submission', targetId: s.id, details: { errandNumber: s.errandNumber, ...details } },
+    at,
+  );
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
