@@ -276,6 +276,15 @@ describe('Mina sidor', () => {
     const emit = (type: string, data: object) =>
       inTenant(w.timra, () => db().transaction((em) => recordEvent(em, { type, source: '/e-forms', data })));
     const dispatch = () => new OutboxDispatcher(db(), w.minasidor.eventHandlers()).drain();
+    /** E-forms asks for a medical certificate on the submission. */
+    const requestCompletion = (data: FormSubmissionReceivedData) =>
+      emit(EVENT_TYPES.formCompletionRequested, {
+        submissionId: data.submissionId,
+        errandNumber: data.errandNumber,
+        requestedAt: '2025-05-02T08:00:00.000Z',
+        subjectPartyId: data.subjectPartyId,
+        message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
+      });
 
     it('turns a submission into a case, once, however often the event is delivered', async () => {
       const data = await submission(40);
@@ -323,13 +332,7 @@ describe('Mina sidor', () => {
     it("marks a completion request as the citizen's turn, and ignores anonymous submissions", async () => {
       const data = await submission(42);
       await emit(EVENT_TYPES.formSubmissionReceived, data);
-      await emit(EVENT_TYPES.formCompletionRequested, {
-        submissionId: data.submissionId,
-        errandNumber: data.errandNumber,
-        requestedAt: '2025-05-02T08:00:00.000Z',
-        subjectPartyId: data.subjectPartyId,
-        message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
-      });
+      await requestCompletion(data);
       const anonymous = await submission(43, { subjectPartyId: null, subjectKind: null });
       await emit(EVENT_TYPES.formSubmissionReceived, anonymous);
       await dispatch();
@@ -351,13 +354,7 @@ describe('Mina sidor', () => {
     it("shows the completion as given: the municipality's turn again, with no notice for what the citizen did", async () => {
       const data = await submission(44);
       await emit(EVENT_TYPES.formSubmissionReceived, data);
-      await emit(EVENT_TYPES.formCompletionRequested, {
-        submissionId: data.submissionId,
-        errandNumber: data.errandNumber,
-        requestedAt: '2025-05-02T08:00:00.000Z',
-        subjectPartyId: data.subjectPartyId,
-        message: { sv: 'Bifoga läkarintyg', en: 'Attach a medical certificate' },
-      });
+      await requestCompletion(data);
       await dispatch();
       const provided: FormCompletionProvidedData = {
         submissionId: data.submissionId,

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { Database, rowOf, rowsOf } from '@kommuna/platform-persistence';
@@ -78,13 +79,7 @@ export class StaffCases {
       if (!key) throw new CaseNotFoundError();
       const row = await intake.lockCase(em, key);
       await intake.postMessageIn(em, row, { body: text, externalMessageId: `staff:${randomUUID()}` });
-      await appendAuditEntry(em, {
-        actor: auditActor.staff(staff.subject),
-        action: 'minasidor.case.message.sent',
-        targetType: 'minasidor_case',
-        targetId: caseId,
-        details: { unit, errandNumber: row.errandNumber },
-      });
+      await auditCase(em, staff, 'minasidor.case.message.sent', { id: caseId, unit, errandNumber: row.errandNumber });
     });
     return this.read(staff, caseId);
   }
@@ -137,13 +132,7 @@ export class StaffCases {
         unit,
       ]);
       // The same read in the municipality's hash-chained audit trail, beside the case's own read log.
-      await appendAuditEntry(em, {
-        actor: auditActor.staff(staff.subject),
-        action: 'minasidor.case.read',
-        targetType: 'minasidor_case',
-        targetId: caseId,
-        details: { unit, errandNumber: row.errandNumber },
-      });
+      await auditCase(em, staff, 'minasidor.case.read', { id: caseId, unit, errandNumber: row.errandNumber });
       return toCaseView(row, this.municipalities);
     });
   }
@@ -169,4 +158,20 @@ export class StaffCases {
     if (!staff.unit) throw new UnitRequiredError();
     return staff.unit;
   }
+}
+
+/** What a staff member did with a case of their unit, in the municipality's audit trail. */
+async function auditCase(
+  em: EntityManager,
+  staff: StaffMember,
+  action: 'minasidor.case.message.sent' | 'minasidor.case.read',
+  theCase: { id: string; unit: string; errandNumber: string },
+): Promise<void> {
+  await appendAuditEntry(em, {
+    actor: auditActor.staff(staff.subject),
+    action,
+    targetType: 'minasidor_case',
+    targetId: theCase.id,
+    details: { unit: theCase.unit, errandNumber: theCase.errandNumber },
+  });
 }
