@@ -7,7 +7,7 @@ import { validateSipPackage } from '@kommuna/platform-archive-export';
 import { extractTar } from '@kommuna/platform-data-portability';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { requestContext } from '@kommuna/platform-tenancy';
-import { REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
+import { parkingPermitAnswers, REPO_ROOT, startTestApi, TestApi } from '../testing/test-api';
 import { parseArchiveExportArguments, runArchiveExport } from './archive-export.command';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n% läkarintyg\n');
@@ -59,14 +59,7 @@ describe('archive export of closed cases', () => {
   /** A Sundsvall resident's parking permit application; with a medical certificate it is approved at once (automated decision). */
   const apply = async (n: number, withCertificate: boolean) => {
     const resident = citizen(n);
-    const data: Record<string, unknown> = {
-      roll: 'forare',
-      telefon: '060-19 10 00',
-      funktionsnedsattning: 'Går med rullator.',
-      varaktighetManader: 24,
-      gangstrackaMeter: 40,
-      harLakarintyg: withCertificate,
-    };
+    const data = parkingPermitAnswers({ harLakarintyg: withCertificate });
     if (withCertificate) {
       const { startFormDraft } = await ok(resident, 'mutation { startFormDraft(formSlug: "parkeringstillstand") { id } }');
       const { uploadFormAttachment } = await ok(

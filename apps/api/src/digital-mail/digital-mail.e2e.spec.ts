@@ -20,26 +20,16 @@ describe('digital mail api', () => {
     payload?: unknown,
     headers: Record<string, string> = {},
   ) => {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: {
-          'content-type': 'application/json',
-          'x-kommuna-tenant': tenant,
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        payload: payload === undefined ? undefined : JSON.stringify(payload),
-      });
+    const answer = await api.rest(method, url, {
+      headers: { 'x-kommuna-tenant': tenant, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: payload,
+    });
     // Every answer of the REST routes is as their OpenAPI document says (openapi.e2e.spec.ts covers each status).
     if (url !== '/digital-mail/openapi.json') {
-      const problems = checkAnswer({ method, url, status: response.statusCode, headers: response.headers, body: response.body });
+      const problems = checkAnswer({ method, url, status: answer.status, headers: answer.headers, body: answer.raw.toString('utf8') });
       expect({ url, problems }).toEqual({ url, problems: [] });
     }
-    return { status: response.statusCode, body: response.body ? response.json() : undefined };
+    return { status: answer.status, body: answer.body };
   };
   const letter = {
     recipient: '199001019802',

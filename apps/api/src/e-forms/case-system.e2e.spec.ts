@@ -3,7 +3,7 @@ import { PDFDocument } from 'pdf-lib';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { parkingPermitAnswers, startTestApi, TestApi } from '../testing/test-api';
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n');
 const SUBMIT = 'mutation($input: SubmitFormInput!) { submitForm(input: $input) { submissionId errandNumber status } }';
@@ -39,37 +39,16 @@ describe('e-forms for case systems', () => {
     expect(body.errors).toHaveLength(1);
     return body.errors[0].extensions.code as string;
   };
-  const rest = async (method: 'GET' | 'POST', url: string, tenant: string, authorization: string, payload?: unknown) => {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: { authorization, 'x-kommuna-tenant': tenant, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
-        payload: payload === undefined ? undefined : JSON.stringify(payload),
-      });
-    const isJson = String(response.headers['content-type'] ?? '').startsWith('application/json');
-    return { status: response.statusCode, headers: response.headers, body: isJson ? response.json() : undefined, raw: response.rawPayload };
-  };
+  const rest = (method: 'GET' | 'POST', url: string, tenant: string, authorization: string, body?: unknown) =>
+    api.rest(method, url, { headers: { authorization, 'x-kommuna-tenant': tenant }, body });
   const sql = (slug: string, query: string, params: unknown[] = []) =>
     requestContext.run({ requestId: 'e2e', tenantId: api.runtime.tenants.get(slug).id }, () =>
       api.runtime.database.transaction((em) => em.query(query, params)),
     );
-  const parking = (extra: Record<string, unknown> = {}) => ({
-    roll: 'forare',
-    telefon: '060-19 10 00',
-    funktionsnedsattning: 'Går med rullator.',
-    varaktighetManader: 24,
-    gangstrackaMeter: 40,
-    harLakarintyg: false,
-    ...extra,
-  });
-
   /** A Sundsvall resident's parking permit application (manual handling), optionally with a certificate. */
   const submit = async (n: number, withCertificate = false) => {
     const resident = citizen(n);
-    let data = parking();
+    let data = parkingPermitAnswers();
     if (withCertificate) {
       const { startFormDraft: draft } = await ok(
         'sundsvall',
@@ -84,7 +63,7 @@ describe('e-forms for case systems', () => {
           input: { draftId: draft.id, field: 'lakarintyg', fileName: 'läkarintyg.pdf', contentBase64: PDF.toString('base64') },
         },
       );
-      data = parking({ harLakarintyg: true, lakarintyg: file.id });
+      data = parkingPermitAnswers({ harLakarintyg: true, lakarintyg: file.id });
     }
     const { submitForm } = await ok('sundsvall', resident, SUBMIT, {
       input: { formSlug: 'parkeringstillstand', data, idempotencyKey: randomUUID() },

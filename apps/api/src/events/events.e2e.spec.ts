@@ -14,7 +14,7 @@ import {
 } from '@kommuna/platform-events';
 import { EVENT_CONTRACTS, EVENT_TYPES, eventContractOf, INBOUND_EVENT_CONTRACTS } from '@kommuna/shared-service-contracts';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { citizenToken, systemToken, useTestApi } from '../testing/test-api';
+import { citizenToken, parkingPermitAnswers, systemToken, useTestApi } from '../testing/test-api';
 import { personnummerOf } from '../security/personnummer-scan';
 
 /**
@@ -25,18 +25,8 @@ import { personnummerOf } from '../security/personnummer-scan';
 describe('events on the wire (CloudEvents, AsyncAPI)', () => {
   const api = useTestApi();
 
-  const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, payload?: unknown) => {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: { 'content-type': 'application/json', ...headers },
-        payload: payload === undefined ? undefined : JSON.stringify(payload),
-      });
-    return { status: response.statusCode, body: response.body ? response.json() : undefined };
-  };
+  const inject = (method: 'GET' | 'POST', url: string, headers: Record<string, string> = {}, body?: unknown) =>
+    api.rest(method, url, { headers, body });
   const citizen = (index: number) => citizenToken(api.realm, index);
   const system = (slug: string) => systemToken(api.realm, slug);
   const caseWorker = (slug: string, unit: string) =>
@@ -102,14 +92,7 @@ describe('events on the wire (CloudEvents, AsyncAPI)', () => {
 
   it('maps every event type the services publish to a CloudEvent that the SDK parses in binary and structured mode', async () => {
     // e-forms: an automatically decided submission, and one a case worker asks to complete and decides.
-    const parking = {
-      roll: 'forare',
-      telefon: '060-19 10 00',
-      funktionsnedsattning: 'Går med rullator.',
-      varaktighetManader: 24,
-      gangstrackaMeter: 40,
-      harLakarintyg: false,
-    };
+    const parking = parkingPermitAnswers();
     const SUBMIT = 'mutation { submitForm(input: $input) { submissionId status } }';
     const { submitForm: manual } = await ok('sundsvall', citizen(301), SUBMIT, {
       formSlug: 'parkeringstillstand',

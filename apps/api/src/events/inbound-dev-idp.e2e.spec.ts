@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
-import { startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
+import { postInboundEvents, startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
 
 // Events in with a token as `npm start` issues it: dev-idp's client credentials for a
 // municipality's system carry the events-in scope (as the Keycloak realm export gives it), and the
@@ -15,17 +15,7 @@ describe('events in with a dev-idp service account token', () => {
       type: 'se.kommuna.sensor.pollen.level-measured.v1',
       data: { station: 'S-1', area: 'Centrum', pollen: 'gräs', level: 2, measuredAt: '2026-06-01T06:00:00Z' },
     });
-    const message = HTTP.binary(event);
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method: 'POST',
-        url: '/events/inbound',
-        headers: { ...(message.headers as Record<string, string>), authorization: `Bearer ${token}`, 'x-kommuna-tenant': tenant },
-        payload: String(message.body),
-      });
-    return { status: response.statusCode, body: response.json() };
+    return postInboundEvents(api, tenant, `Bearer ${token}`, HTTP.binary(event));
   };
 
   it("takes a municipality's system's events for that municipality, and not for another", async () => {

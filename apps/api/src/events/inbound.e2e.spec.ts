@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { testPersonnummer } from '@kommuna/platform-testing';
-import { startTestApi, TestApi } from '../testing/test-api';
+import { postInboundEvents, useTestApi } from '../testing/test-api';
 
 const POLLEN = 'se.kommuna.sensor.pollen.level-measured.v1';
 const AGE = 'se.kommuna.population.resident.age-reached.v1';
@@ -13,11 +13,7 @@ const AGE = 'se.kommuna.population.resident.age-reached.v1';
  * isolation between municipalities and units.
  */
 describe('events in over HTTP, and rules on them', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi();
-  });
-  afterAll(() => api?.close());
+  const api = useTestApi();
 
   const system = (slug: string, scope = 'profile email events-in') =>
     `Bearer ${api.realm.token({ sub: `service-account-${slug}-system`, realm_access: { roles: ['service_account'] }, organization: [slug], azp: `${slug}-system`, scope })}`;
@@ -26,22 +22,8 @@ describe('events in over HTTP, and rules on them', () => {
   const citizen = (n: number) =>
     `Bearer ${api.realm.token({ sub: `citizen-${n}`, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(n) })}`;
 
-  const post = async (tenant: string, authorization: string | undefined, message: { headers: Record<string, unknown>; body: unknown }) => {
-    const response = await api.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method: 'POST',
-        url: '/events/inbound',
-        headers: {
-          ...Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)])),
-          'x-kommuna-tenant': tenant,
-          ...(authorization ? { authorization } : {}),
-        },
-        payload: typeof message.body === 'string' ? message.body : JSON.stringify(message.body),
-      });
-    return { status: response.statusCode, body: response.json() };
-  };
+  const post = (tenant: string, authorization: string | undefined, message: { headers: Record<string, unknown>; body: unknown }) =>
+    postInboundEvents(api, tenant, authorization, message);
   const batch = (events: CloudEvent<unknown>[]) => ({
     headers: { 'content-type': 'application/cloudevents-batch+json' },
     body: JSON.stringify(events.map((e) => e.toJSON())),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { testEidLogin } from '@kommuna/platform-testing';
-import { startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
+import { parkingPermitAnswers, startTestApiWithDevIdp, useTestApi } from '../testing/test-api';
 
 // Residents log in with e-legitimation (issue 16 item 5): through dev-idp's test eID, the same
 // resident (one of Skatteverket's test personnummer) at loa3 submits a form and reads it in Mina
@@ -20,14 +20,7 @@ describe('e-legitimation: residents need their municipality’s assurance level'
       input: {
         formSlug: 'parkeringstillstand',
         idempotencyKey: randomUUID(),
-        data: {
-          roll: 'forare',
-          telefon: '060-19 10 00',
-          funktionsnedsattning: 'Går med rullator.',
-          varaktighetManader: 24,
-          gangstrackaMeter: 40,
-          harLakarintyg: false,
-        },
+        data: parkingPermitAnswers(),
       },
     });
   const ME = '{ me { subject roles hasPersonnummer partyId } }';

@@ -26,6 +26,15 @@ export interface TestApi {
     headers?: Record<string, string>,
     variables?: Record<string, unknown>,
   ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /**
+   * A REST call through the api's HTTP stack: `body` goes as JSON (application/json), the answer's
+   * body is parsed when it is JSON; `raw` is the answer's bytes.
+   */
+  rest(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    request?: { headers?: Record<string, string>; body?: unknown },
+  ): Promise<{ status: number; headers: Record<string, unknown>; body: any; raw: Buffer }>;
   /** Publishes every due outbox event to the services' handlers, as the worker would. */
   dispatchEvents(): Promise<number>;
   close(): Promise<void>;
@@ -78,6 +87,24 @@ export async function startTestApi(
           payload: JSON.stringify({ query, variables }),
         });
       return { status: response.statusCode, body: response.json(), headers: response.headers };
+    },
+    async rest(method, url, request = {}) {
+      const response = await app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({
+          method,
+          url,
+          headers: { ...(request.body === undefined ? {} : { 'content-type': 'application/json' }), ...request.headers },
+          payload: request.body === undefined ? undefined : JSON.stringify(request.body),
+        });
+      const isJson = String(response.headers['content-type'] ?? '').startsWith('application/json');
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: isJson ? response.json() : undefined,
+        raw: response.rawPayload,
+      };
     },
     dispatchEvents() {
       return new OutboxDispatcher(runtime.database, [...runtime.services.eventHandlers]).drain();
@@ -144,3 +171,37 @@ export const systemToken = (realm: TestRealm, slug: string, sub = `service-accou
 /** A resident logged in with e-legitimation: one of Skatteverket's test personnummer, testPersonnummer(index). */
 export const citizenToken = (realm: TestRealm, index: number, sub = `citizen-${index}`): string =>
   realm.token({ sub, realm_access: { roles: ['citizen'] }, personnummer: testPersonnummer(index) });
+
+/** POSTs a CloudEvents HTTP message (binary, structured or a batch) to /events/inbound for `tenant`; a string body goes as it is. */
+export async function postInboundEvents(
+  api: TestApi,
+  tenant: string,
+  authorization: string | undefined,
+  message: { headers: Record<string, unknown>; body: unknown },
+): Promise<{ status: number; body: any }> {
+  const response = await api.app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method: 'POST',
+      url: '/events/inbound',
+      headers: {
+        ...Object.fromEntries(Object.entries(message.headers).map(([name, value]) => [name, String(value)])),
+        'x-kommuna-tenant': tenant,
+        ...(authorization ? { authorization } : {}),
+      },
+      payload: typeof message.body === 'string' ? message.body : JSON.stringify(message.body),
+    });
+  return { status: response.statusCode, body: response.json() };
+}
+
+/** Answers to Sundsvall's parking permit form that it accepts: a driver who walks 40 m with a rollator, no certificate; `extra` adds or replaces some. */
+export const parkingPermitAnswers = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  roll: 'forare',
+  telefon: '060-19 10 00',
+  funktionsnedsattning: 'Går med rullator.',
+  varaktighetManader: 24,
+  gangstrackaMeter: 40,
+  harLakarintyg: false,
+  ...extra,
+});
