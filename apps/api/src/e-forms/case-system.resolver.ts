@@ -1,9 +1,9 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
 import { CaseSystemService, CaseSystemSubmissionView, Language, SubmissionStatus } from '@kommuna/e-forms';
 import { FIELD_COST } from '../http/graphql-limits';
 import { CaseSystemSubmission, CaseSystemSubmissionConnection } from './case-system.models';
-import { FormLanguage, FormSubmissionStatus } from './e-forms.models';
+import { FormLanguage, SUBMISSION_PAGE_ARGS } from './e-forms.models';
 
 /**
  * The municipality's case system (a service account granted the scope eforms-submissions): takes
@@ -20,20 +20,15 @@ export class EFormsCaseSystemResolver {
   })
   caseSystemSubmissions(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', {
-      type: () => FormSubmissionStatus,
-      nullable: true,
-      description: 'Only submissions with this status; null: every status',
-    })
-    status: SubmissionStatus | null,
+    @Args('status', SUBMISSION_PAGE_ARGS.status) status: SubmissionStatus | null,
     @Args('registered', {
       type: () => Boolean,
       nullable: true,
       description: 'false: only those not acknowledged yet; true: only acknowledged ones',
     })
     registered: boolean | null,
-    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
-    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
+    @Args('first', SUBMISSION_PAGE_ARGS.first) first: number,
+    @Args('after', SUBMISSION_PAGE_ARGS.after) after: string | null,
   ): Promise<CaseSystemSubmissionConnection> {
     return this.caseSystem.listSubmissions(principal, { status, registered, first, after });
   }

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsOptions, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON, GraphQLJSONObject } from 'graphql-scalars';
 import { LocalizedText } from '../tenants/tenant.model';
 
@@ -36,6 +36,17 @@ registerEnumType(FormSubmissionStatus, {
   },
   description: 'Where a submission stands',
 });
+
+/** The arguments of a page of submissions, the case workers' (formSubmissions) and the case system's alike. */
+export const SUBMISSION_PAGE_ARGS = {
+  status: {
+    type: () => FormSubmissionStatus,
+    nullable: true,
+    description: 'Only submissions with this status; null: every status',
+  },
+  first: { type: () => Int, defaultValue: 20, description: '1 to 100' },
+  after: { type: () => String, nullable: true, description: 'The endCursor of the previous page' },
+} satisfies Record<string, ArgsOptions>;
 
 export const FormDecisionOutcome = { approve: 'approve', reject: 'reject' } as const;
 registerEnumType(FormDecisionOutcome, {

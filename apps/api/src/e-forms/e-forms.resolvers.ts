@@ -1,4 +1,4 @@
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Allow, CurrentPrincipal, Principal, Public, PublicResidentsAtLevel } from '@kommuna/platform-auth';
 import { FIELD_COST } from '../http/graphql-limits';
@@ -26,7 +26,7 @@ import {
   FormReceipt,
   FormSubmission,
   FormSubmissionConnection,
-  FormSubmissionStatus,
+  SUBMISSION_PAGE_ARGS,
   FormTemplate,
   FormTemplateUpdate,
   FormVersion,
@@ -271,14 +271,9 @@ export class EFormsCaseWorkResolver {
   @Query(() => FormSubmissionConnection, { description: 'A page of the submissions of the forms your unit handles, newest first' })
   formSubmissions(
     @CurrentPrincipal() principal: Principal,
-    @Args('status', {
-      type: () => FormSubmissionStatus,
-      nullable: true,
-      description: 'Only submissions with this status; null: every status',
-    })
-    status: SubmissionStatus | null,
-    @Args('first', { type: () => Int, defaultValue: 20, description: '1 to 100' }) first: number,
-    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page' }) after: string | null,
+    @Args('status', SUBMISSION_PAGE_ARGS.status) status: SubmissionStatus | null,
+    @Args('first', SUBMISSION_PAGE_ARGS.first) first: number,
+    @Args('after', SUBMISSION_PAGE_ARGS.after) after: string | null,
   ): Promise<FormSubmissionConnection> {
     return this.cases.listSubmissions(principal, { status, first, after });
   }
