@@ -10,3 +10,4 @@ export * from './pdf-text';
 export * from './realm-login';
 export * from './browser-testing';
 export * from './web-platform';
+export * from './realm-tokens';

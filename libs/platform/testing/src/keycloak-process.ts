@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort } from './dev-idp-process';
+import { accessTokenAt, requestTokenAt, serviceAccountCredentials, TestIdentityProvider } from './realm-tokens';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 export const REALM_EXPORT_FILE = path.join(REPO_ROOT, 'infra/keycloak/kommuna-realm.json');
@@ -250,25 +251,14 @@ function eidEndpoints(config: Record<string, string>, issuer: string | undefined
   );
 }
 
-export interface KeycloakProcess {
-  /** Base URL to use as KEYCLOAK_URL. */
-  url: string;
-  /** Realm `kommuna`'s URL: what its tokens carry as `iss`. */
-  realmUrl: string;
+export interface KeycloakProcess extends TestIdentityProvider {
   version: string;
   /** How long the start took, from spawn to the realm answering discovery. */
   startMillis: number;
-  /** POSTs a form to the realm's token endpoint (with HTTP Basic client credentials if given). */
-  requestToken(form: Record<string, string>, basic?: string): Promise<{ status: number; body: Record<string, string> }>;
-  /** An access token from the dev-only password-grant client for a demo user. */
-  passwordToken(username: string): Promise<string>;
-  /** An access token from the client-credentials grant for a municipality's service account. */
-  serviceAccountToken(slug: string): Promise<string>;
   /** A token of the master realm's administrator: another realm's token, which Kommuna must refuse. */
   masterRealmToken(): Promise<string>;
   /** What Keycloak wrote (its log), for a failure message. */
   output(): string;
-  stop(): Promise<void>;
 }
 
 export interface KeycloakStartOptions {
@@ -394,39 +384,29 @@ export async function startKeycloakProcess(options: KeycloakStartOptions = {}): 
   }
   const startMillis = Date.now() - started;
 
-  const requestTokenAt = async (tokenUrl: string, form: Record<string, string>, basic?: string) => {
-    const response = await fetch(tokenUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        ...(basic ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` } : {}),
-      },
-      body: new URLSearchParams(form),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, string> };
-  };
-  const requestToken = (form: Record<string, string>, basic?: string) =>
-    requestTokenAt(`${realmUrl}/protocol/openid-connect/token`, form, basic);
-  const accessToken = async (form: Record<string, string>, basic?: string, tokenUrl = `${realmUrl}/protocol/openid-connect/token`) => {
-    const { body } = await requestTokenAt(tokenUrl, form, basic);
-    if (!body.access_token) throw new Error(`Keycloak refused the token request: ${body.error} ${body.error_description ?? ''}`);
-    return body.access_token;
-  };
+  const tokenUrl = `${realmUrl}/protocol/openid-connect/token`;
   return {
     url,
     realmUrl,
     version,
     startMillis,
-    requestToken,
+    requestToken: (form, basic) => requestTokenAt(tokenUrl, form, basic),
     passwordToken: (username) =>
-      accessToken({ grant_type: 'password', client_id: DEV_PASSWORD_CLIENT, username, password: DEMO_PASSWORD, scope: 'openid' }),
-    serviceAccountToken: (slug) => accessToken({ grant_type: 'client_credentials' }, `${slug}-system:${slug}-system-secret`),
+      accessTokenAt('Keycloak', tokenUrl, {
+        grant_type: 'password',
+        client_id: DEV_PASSWORD_CLIENT,
+        username,
+        password: DEMO_PASSWORD,
+        scope: 'openid',
+      }),
+    serviceAccountToken: (slug) =>
+      accessTokenAt('Keycloak', tokenUrl, { grant_type: 'client_credentials' }, serviceAccountCredentials(slug)),
     masterRealmToken: () =>
-      accessToken(
-        { grant_type: 'password', client_id: 'admin-cli', ...ADMIN },
-        undefined,
-        `${url}/realms/master/protocol/openid-connect/token`,
-      ),
+      accessTokenAt('Keycloak', `${url}/realms/master/protocol/openid-connect/token`, {
+        grant_type: 'password',
+        client_id: 'admin-cli',
+        ...ADMIN,
+      }),
     output: () => output,
     stop,
   };
