@@ -13,9 +13,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { connect, headers as natsHeaders } from 'nats';
 import { AUDIT_DATABASE_SCHEMA } from '@kommuna/platform-audit';
 import {
+  DEFAULT_OUTBOX_BATCH_SIZE,
   DEFAULT_OUTBOX_TENANT_CONCURRENCY,
   EVENT_STREAM,
   NatsEventBridge,
@@ -31,7 +33,7 @@ import { Database, DatabaseSchema, PLATFORM_DATABASE_SCHEMA, Tenant } from '@kom
 import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestTenants } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
-import { freshDatabase } from '../lib/postgres';
+import { BenchDatabase, freshDatabase } from '../lib/postgres';
 import { machineAndVersions } from '../lib/report';
 import { goal, round, ScenarioResult, writeResult, RESULTS_DIR } from '../lib/results';
 
@@ -43,7 +45,7 @@ const NATS_EVENTS_PER_TENANT = Number(process.env.BENCH_NATS_EVENTS ?? 2500);
 /** The delivery worker's defaults: 10 per subscription, at most 200 in flight per process. */
 const WEBHOOK_IN_FLIGHT = Math.min(TENANTS.length * SUBSCRIPTIONS_PER_TENANT * 10, 200);
 /** The outbox's default batch, which the bridge publishes concurrently, times the municipalities dispatched side by side. */
-const NATS_IN_FLIGHT = 100 * DEFAULT_OUTBOX_TENANT_CONCURRENCY;
+const NATS_IN_FLIGHT = DEFAULT_OUTBOX_BATCH_SIZE * DEFAULT_OUTBOX_TENANT_CONCURRENCY;
 
 const SCHEMAS = [PLATFORM_DATABASE_SCHEMA, AUDIT_DATABASE_SCHEMA, WEBHOOKS_DATABASE_SCHEMA];
 const SCHEMA: DatabaseSchema = { entities: SCHEMAS.flatMap((s) => s.entities as []), migrations: SCHEMAS.flatMap((s) => s.migrations) };
@@ -52,6 +54,61 @@ const log = (line: string) => process.stdout.write(`[${new Date().toISOString().
 const as = <T>(tenant: Tenant, work: () => Promise<T>) =>
   requestContext.run({ requestId: 'bench', tenantId: tenant.id, tenantSlug: tenant.slug }, work);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * CPU time spent by this process, the receiver and the bench database's PostgreSQL backends
+ * (found in pg_stat_activity, read from /proc) over a phase, in ms: where each path's work goes
+ * on a machine whose two cores all three share. Other databases' backends are not counted.
+ */
+async function cpuMeter(pg: BenchDatabase, receiverPid?: number) {
+  const ticks = (pid: number) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+    } catch {
+      return null; // ended: its time since the last reading is lost
+    }
+  };
+  const backends = async () =>
+    (
+      await pg.admin<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+    ).map((r) => r.pid);
+  const pids = await backends();
+  const before = new Map(pids.map((pid) => [pid, ticks(pid) ?? 0]));
+  const receiverBefore = receiverPid ? (ticks(receiverPid) ?? 0) : 0;
+  const own = process.cpuUsage();
+  return async () => {
+    const ownUsed = process.cpuUsage(own);
+    let postgres = 0;
+    for (const pid of new Set([...before.keys(), ...(await backends())])) {
+      const now = ticks(pid);
+      if (now !== null) postgres += now - (before.get(pid) ?? 0);
+    }
+    return {
+      processMs: round((ownUsed.user + ownUsed.system) / 1000, 0),
+      receiverMs: receiverPid ? (ticks(receiverPid) ?? receiverBefore) - receiverBefore : 0,
+      postgresMs: postgres,
+    };
+  };
+}
+
+/** BENCH_PROFILE=1: a CPU profile of this process over one measured phase, to bench/results/profiles/events-<name>.cpuprofile. */
+async function profiled<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!process.env.BENCH_PROFILE || !name) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    const dir = path.join(RESULTS_DIR, 'profiles');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `events-${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 let sequence = 0;
 function event() {
@@ -84,7 +141,7 @@ async function recordFor(database: Database, tenants: Tenant[], perTenant: numbe
       );
 }
 
-async function startReceiver(): Promise<{ port: number; count(): Promise<number>; reset(): void; stop(): void }> {
+async function startReceiver(): Promise<{ port: number; pid?: number; count(): Promise<number>; reset(): void; stop(): void }> {
   const child: ChildProcess = fork(path.join(__dirname, 'receiver.ts'), [], { execArgv: ['-r', '@swc-node/register'], stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
@@ -92,6 +149,7 @@ async function startReceiver(): Promise<{ port: number; count(): Promise<number>
   });
   return {
     port,
+    pid: child.pid,
     count: () =>
       new Promise((resolve) => {
         child.once('message', (m: { count: number }) => resolve(m.count));
@@ -138,7 +196,7 @@ async function countRows(database: Database, tenants: Tenant[], sql: string): Pr
   return sum;
 }
 
-async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
+async function webhooks(pg: BenchDatabase, database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
   const receiver = await startReceiver();
   try {
     const url = `http://127.0.0.1:${receiver.port}/hook`;
@@ -149,9 +207,10 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
     const expected = tenants.length * WEBHOOK_EVENTS_PER_TENANT * SUBSCRIPTIONS_PER_TENANT;
 
     // A warm-up round (connections, JIT), then the measured one.
-    const runPipeline = async (perTenant: number) => {
+    const runPipeline = async (perTenant: number, profile?: string) => {
       receiver.reset();
       await recordFor(database, tenants, perTenant);
+      const meter = await cpuMeter(pg, receiver.pid);
       const want = tenants.length * perTenant * SUBSCRIPTIONS_PER_TENANT;
       const worker = new WebhookDeliveryWorker(database, {
         env: 'development',
@@ -160,13 +219,17 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
       const dispatcher = new OutboxDispatcher(database, [new WebhookFanOut(slugOf)]);
       const t0 = performance.now();
       // Rounds every 250 ms when idle, as the worker process runs it (libs/services: WEBHOOK_INTERVAL_MS).
-      worker.start(250);
-      const fanOut = dispatcher.drain().then(() => performance.now() - t0);
-      let received = 0;
-      while ((received = await receiver.count()) < want) await sleep(20);
-      const seconds = (performance.now() - t0) / 1000;
-      await worker.stop();
-      return { seconds, fanOutSeconds: (await fanOut) / 1000, received, want, statistics: worker.statistics() };
+      const { seconds, fanOutMs, received } = await profiled(profile, async () => {
+        worker.start(250);
+        const fanOut = dispatcher.drain().then(() => performance.now() - t0);
+        let count = 0;
+        while ((count = await receiver.count()) < want) await sleep(20);
+        const took = (performance.now() - t0) / 1000;
+        await worker.stop();
+        return { seconds: took, fanOutMs: await fanOut, received: count };
+      });
+      const cpu = await meter();
+      return { seconds, fanOutSeconds: fanOutMs / 1000, received, want, statistics: worker.statistics(), cpu };
     };
     await runPipeline(50);
     const [sample]: Array<{ body: string }> = await as(tenants[0], () =>
@@ -174,14 +237,17 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
     );
     await bareHttp(url, sample.body, 2000, WEBHOOK_IN_FLIGHT);
 
-    const bareBefore = await bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT);
+    const bareMeter = await cpuMeter(pg, receiver.pid);
+    const bareBefore = await profiled('bare-http', () => bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT));
+    const bareCpu = await bareMeter();
     log(`bare HTTP client: ${Math.round(bareBefore)} requests/s`);
     const deliveredBefore = await countRows(
       database,
       tenants,
       `SELECT count(*) AS n FROM webhook_delivery WHERE tenant_id = $1 AND status = 'DELIVERED'`,
     );
-    const pipeline = await runPipeline(WEBHOOK_EVENTS_PER_TENANT);
+    const pipeline = await runPipeline(WEBHOOK_EVENTS_PER_TENANT, 'webhooks');
+    const pipelineCpu = pipeline.cpu;
     const delivered =
       (await countRows(database, tenants, `SELECT count(*) AS n FROM webhook_delivery WHERE tenant_id = $1 AND status = 'DELIVERED'`)) -
       deliveredBefore;
@@ -190,6 +256,12 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
     log(
       `webhook fan-out and delivery: ${Math.round(rate)} deliveries/s (${pipeline.want} in ${round(pipeline.seconds)} s; fan-out done after ${round(pipeline.fanOutSeconds)} s)`,
     );
+    const perDelivery = (cpu: { processMs: number; receiverMs: number; postgresMs: number }) => ({
+      processUs: round((cpu.processMs * 1000) / pipeline.want, 0),
+      receiverUs: round((cpu.receiverMs * 1000) / pipeline.want, 0),
+      postgresUs: round((cpu.postgresMs * 1000) / pipeline.want, 0),
+    });
+    log(`CPU per delivery (µs): pipeline ${JSON.stringify(perDelivery(pipelineCpu))}, bare ${JSON.stringify(perDelivery(bareCpu))}`);
     const bareAfter = await bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT);
     log(`bare HTTP client again: ${Math.round(bareAfter)} requests/s`);
     const bare = Math.max(bareBefore, bareAfter);
@@ -211,13 +283,16 @@ async function webhooks(database: Database, tenants: Tenant[], slugOf: (id: stri
       records: stats.records,
       outcomesPerRecord: round(stats.recordedOutcomes / Math.max(stats.records, 1), 1),
       recordMs: round(stats.recordMs / Math.max(stats.records, 1), 1),
+      // CPU per delivery, µs: this process, the receiver, the bench database's PostgreSQL backends.
+      cpuPerDelivery: perDelivery(pipelineCpu),
+      bareCpuPerRequest: perDelivery(bareCpu),
     };
   } finally {
     receiver.stop();
   }
 }
 
-async function nats(database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
+async function nats(pg: BenchDatabase, database: Database, tenants: Tenant[], slugOf: (id: string) => string | undefined) {
   const bridge = await NatsEventBridge.connect(NATS_URL, { slugOf });
   const bare = await connect({ servers: NATS_URL, name: 'kommuna-bench-bare' });
   const jetstream = bare.jetstream();
@@ -232,10 +307,18 @@ async function nats(database: Database, tenants: Tenant[], slugOf: (id: string) 
     await recordFor(database, tenants, 50);
     await dispatcher.drain();
     await recordFor(database, tenants, NATS_EVENTS_PER_TENANT);
+    const meter = await cpuMeter(pg);
     let t0 = performance.now();
-    const published = await dispatcher.drain();
+    const published = await profiled('nats', () => dispatcher.drain());
     const outboxRate = published / ((performance.now() - t0) / 1000);
-    log(`outbox to JetStream through the bridge: ${Math.round(outboxRate)} events/s (${published})`);
+    const outboxCpu = await meter();
+    const cpuPerEvent = {
+      processUs: round((outboxCpu.processMs * 1000) / published, 0),
+      postgresUs: round((outboxCpu.postgresMs * 1000) / published, 0),
+    };
+    log(
+      `outbox to JetStream through the bridge: ${Math.round(outboxRate)} events/s (${published}); CPU per event (µs) ${JSON.stringify(cpuPerEvent)}`,
+    );
 
     // The bridge alone: the same events, from memory, in the outbox's batches.
     const events: OutboxEvent[] = Array.from({ length: total }, (_, i) => {
@@ -281,7 +364,11 @@ async function nats(database: Database, tenants: Tenant[], slugOf: (id: string) 
         );
       return total / ((performance.now() - start) / 1000);
     };
-    const bareBefore = await bareRun();
+    const bareMeter = await cpuMeter(pg);
+    const bareBefore = await profiled('bare-nats', bareRun);
+    const bareCpu = await bareMeter();
+    const bareCpuPerMessage = round((bareCpu.processMs * 1000) / total, 0);
+    log(`bare JetStream publisher: CPU per message (µs) ${bareCpuPerMessage}`);
     const bareAfter = await bareRun();
     log(`bare JetStream publisher: ${Math.round(bareBefore)} / ${Math.round(bareAfter)} messages/s`);
     const best = Math.max(bareBefore, bareAfter);
@@ -294,6 +381,9 @@ async function nats(database: Database, tenants: Tenant[], slugOf: (id: string) 
       barePublishesPerSecond: [round(bareBefore, 0), round(bareAfter, 0)],
       ratio: round(outboxRate / best, 3),
       bridgeRatio: round(bridgeRate / best, 3),
+      // CPU per event from the outbox, µs: this process and the bench database's PostgreSQL backends.
+      cpuPerEvent,
+      bareCpuPerMessage,
     };
   } finally {
     await purge().catch((error) => log(`purging the bench subjects failed: ${(error as Error).message}`));
@@ -336,16 +426,17 @@ function writeSection(result: ScenarioResult): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const loadBefore = os.loadavg()[0];
-  const pg = await freshDatabase('events');
+  // BENCH_LOG_STATEMENTS=1: every statement's duration in the server log, to see where PostgreSQL's time goes.
+  const pg = await freshDatabase('events', process.env.BENCH_LOG_STATEMENTS ? { log_min_duration_statement: '0' } : {});
   const database = await Database.open({ kind: 'postgres', url: pg.appUrl, migrationUrl: pg.ownerUrl, poolSize: 10 }, SCHEMA);
   try {
     const tenants = await createTestTenants(database, ...TENANTS.map((slug) => ({ slug })));
     const slugs = new Map(tenants.map((t) => [t.id, t.slug]));
     const slugOf = (id: string) => slugs.get(id);
     log(`== webhooks: ${TENANTS.length} municipalities × ${SUBSCRIPTIONS_PER_TENANT} subscriptions × ${WEBHOOK_EVENTS_PER_TENANT} events`);
-    const webhookFigures = await webhooks(database, tenants, slugOf);
+    const webhookFigures = await webhooks(pg, database, tenants, slugOf);
     log(`== NATS: ${TENANTS.length} municipalities × ${NATS_EVENTS_PER_TENANT} events`);
-    const natsFigures = await nats(database, tenants, slugOf);
+    const natsFigures = await nats(pg, database, tenants, slugOf);
     const machine = await machineAndVersions();
     const result: ScenarioResult = {
       scenario: 'events',
@@ -365,7 +456,8 @@ async function main(): Promise<void> {
         `Load average (1 min) ${round(loadBefore, 1)} at the start and ${round(os.loadavg()[0], 1)} at the end, on ${machine.cores} cores: the pipelines wait on PostgreSQL (a few round trips per claimed batch and per recorded batch), the bare clients touch no database, so a busy machine lowers the ratios.`,
         `Webhooks: ${webhookFigures.deliveries} deliveries of ${webhookFigures.bodyBytes}-byte structured CloudEvents, timed from the first outbox round to the receiver's last request; the receiver counted ${webhookFigures.received} and the log holds ${webhookFigures.deliveredRows} DELIVERED. The bare client posts as many bodies of that size with ${webhookFigures.inFlight} in flight (the worker's default limit), no signing, no database; it ran before and after, the ratio is to the faster run.`,
         `Each delivery costs the pipeline a row in the fan-out's one INSERT per outbox batch (with the event log), its share of a claim (LeaseQueue; ${webhookFigures.claims} claims, ${webhookFigures.deliveriesPerClaim} deliveries each, ${webhookFigures.claimMs} ms each on average: BEGIN, set_config, the claim, COMMIT), a Standard Webhooks HMAC signature (node:crypto) and its share of a record (${webhookFigures.records} record statements, ${webhookFigures.outcomesPerRecord} outcomes each, ${webhookFigures.recordMs} ms each). The bare client pays none of the database round trips, whose latency grows with the machine's load.`,
-        `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch of 100, which the bridge publishes concurrently, for each of the ${DEFAULT_OUTBOX_TENANT_CONCURRENCY} municipalities dispatched side by side), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards.`,
+        `CPU per delivery on the machine's 2 cores (µs; this process, the receiver, the bench database's PostgreSQL backends from /proc): pipeline ${webhookFigures.cpuPerDelivery.processUs} + ${webhookFigures.cpuPerDelivery.receiverUs} + ${webhookFigures.cpuPerDelivery.postgresUs}, bare client ${webhookFigures.bareCpuPerRequest.processUs} + ${webhookFigures.bareCpuPerRequest.receiverUs}. When the machine is otherwise idle both are CPU-bound, so the ratio is about the bare client's CPU per request over the pipeline's per delivery; under other load the pipeline waits on PostgreSQL as well.`,
+        `NATS: ${natsFigures.events} events of ${natsFigures.payloadBytes} bytes; the bare publisher sends as many messages of that size to the same stream with a fresh Nats-Msg-Id each, ${natsFigures.inFlight} at a time (the outbox's batch of ${DEFAULT_OUTBOX_BATCH_SIZE}, which the bridge publishes concurrently, for each of the ${DEFAULT_OUTBOX_TENANT_CONCURRENCY} municipalities dispatched side by side), ran twice, the ratio is to the faster run. The bench's subjects are purged from ${EVENT_STREAM} afterwards. CPU per event from the outbox (µs): this process ${natsFigures.cpuPerEvent.processUs}, PostgreSQL ${natsFigures.cpuPerEvent.postgresUs}; the bare publisher ${natsFigures.bareCpuPerMessage} in this process (NATS's own CPU, the same for both, not counted).`,
       ],
     };
     writeResult(result);
