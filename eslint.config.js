@@ -144,10 +144,7 @@ module.exports = [
       'libs/ai/src/transcription-jobs.ts',
       'libs/home-care/src/monthly-check.ts',
       'libs/home-care/src/reviews.ts',
-      'libs/digital-mail/src/template.service.ts',
-      'libs/digital-mail/src/message.service.ts',
-      'libs/digital-mail/src/rule-letters.ts',
-      'libs/digital-mail/src/pipeline/message-content.ts',
+      'libs/digital-mail/**/*.ts',
       'apps/portal/src/exports.ts',
     ],
     rules: {

@@ -1,11 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, PartyEntity, rowOf, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseNotificationData, EVENT_TYPES, FormSubmissionReceivedData, LocalizedText } from '@kommuna/shared-service-contracts';
 import { insertMessage, prepareMessage } from './message.service';
 import { digitalMailSettingsOf } from './settings';
 import { currentTenant } from './tenant';
+import { MailDeliveryEntity } from './entities/delivery.entity';
+import { MailMessageEntity } from './entities/message.entity';
 
 /** The sender of case notices: who wrote them, and how Mina sidor finds them again. */
 const NOTICE_SENDER = { kind: 'system', id: 'minasidor-notices' } as const;
@@ -73,13 +75,15 @@ export class CaseNotificationHandler implements EventHandler {
     if (!tenant.config.services['digital-mail']) return;
     const notice = noticeOf(event);
     if (!notice) return;
-    const [party] = await em.query(`SELECT kind, identity_number FROM party WHERE id = $1`, [notice.subjectPartyId]);
+    const party = rowOf(em, PartyEntity, await em.query(`SELECT identity_number FROM party WHERE id = $1`, [notice.subjectPartyId]), [
+      'identityNumber',
+    ]);
     if (!party) throw new Error(`case notice: party ${notice.subjectPartyId} is not in the register`);
     const what = WHAT_HAPPENED[event.type];
     const status = notice.statusLabel ? `\nStatus: ${notice.statusLabel.sv} / ${notice.statusLabel.en}` : '';
     const message = prepareMessage(
       {
-        recipient: party.identity_number,
+        recipient: party.identityNumber,
         subject: `${what.sv}: ${notice.errandNumber}`.slice(0, 255),
         body:
           `${what.sv}: ${notice.title.sv} (${notice.errandNumber}).${status}\n` +
@@ -109,6 +113,9 @@ export interface ResidentNotice {
   status: string;
 }
 
+/** What a resident's notice shows of its letter. */
+const NOTICE_FIELDS = ['id', 'subject', 'externalReferences', 'createdAt'] as const;
+
 /**
  * The case notices sent to one resident in the addressed municipality, newest first (at most 50):
  * Mina sidor lists them so the resident sees what their digital mailbox was told. Only notices
@@ -118,22 +125,22 @@ export class ResidentNotices {
   constructor(private readonly database: Database) {}
 
   async of(partyId: string): Promise<ResidentNotice[]> {
-    const rows: Array<{ id: string; subject: string; errand_number: string | null; created_at: Date | string; status: string }> =
-      await this.database.transaction((em) =>
-        em.query(
-          `SELECT m.id, m.subject, m.external_references->>'errandNumber' AS errand_number, m.created_at, d.status
-             FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
-            WHERE m.tenant_id = $1 AND m.recipient_party_id = $2 AND m.sent_by_kind = $3 AND m.sent_by = $4
-            ORDER BY m.created_at DESC, m.id LIMIT 50`,
-          [requestContext.tenantId(), partyId, NOTICE_SENDER.kind, NOTICE_SENDER.id],
-        ),
+    return this.database.transaction(async (em) => {
+      const raw = await em.query(
+        `SELECT ${selectColumns(em, MailMessageEntity, { alias: 'm', only: NOTICE_FIELDS })}, d.status
+           FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
+          WHERE m.tenant_id = $1 AND m.recipient_party_id = $2 AND m.sent_by_kind = $3 AND m.sent_by = $4
+          ORDER BY m.created_at DESC, m.id LIMIT 50`,
+        [requestContext.tenantId(), partyId, NOTICE_SENDER.kind, NOTICE_SENDER.id],
       );
-    return rows.map((r) => ({
-      id: r.id,
-      subject: r.subject,
-      errandNumber: r.errand_number,
-      sentAt: new Date(r.created_at),
-      status: r.status,
-    }));
+      const deliveries = rowsOf(em, MailDeliveryEntity, raw, ['status']);
+      return rowsOf(em, MailMessageEntity, raw, NOTICE_FIELDS).map((m, i) => ({
+        id: m.id,
+        subject: m.subject,
+        errandNumber: m.externalReferences.errandNumber ?? null,
+        sentAt: m.createdAt,
+        status: deliveries[i].status,
+      }));
+    });
   }
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
-import { rowOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyEntity, rowOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, RuleLetterRequestedData } from '@kommuna/shared-service-contracts';
 import { MailTemplateEntity } from './entities/template.entity';
 import { NotFoundError } from './errors';
@@ -40,12 +40,14 @@ export class RuleLetterHandler implements EventHandler {
       RULE_TEMPLATE_FIELDS,
     );
     if (!template) throw new NotFoundError(`The template ${data.templateName} (asked for by rule ${data.ruleKey})`);
-    const [party] = await em.query(`SELECT identity_number FROM party WHERE id = $1`, [data.recipientPartyId]);
+    const party = rowOf(em, PartyEntity, await em.query(`SELECT identity_number FROM party WHERE id = $1`, [data.recipientPartyId]), [
+      'identityNumber',
+    ]);
     if (!party) throw new Error(`rule letter: party ${data.recipientPartyId} is not in the register`);
     const letter = renderTemplate(template, 'sv', data.values);
     const message = prepareMessage(
       {
-        recipient: party.identity_number,
+        recipient: party.identityNumber,
         subject: letter.subject,
         body: letter.body,
         bodyFormat: letter.bodyFormat,

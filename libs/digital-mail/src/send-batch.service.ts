@@ -1,9 +1,10 @@
 import { CsvError, CsvErrorCode, parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, rowOf, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { MailScope, unitOf } from './access';
 import { linksOf } from './content/html';
+import { MailSendBatchEntity } from './entities/send-batch.entity';
 import { parseRecipient } from './content/recipient';
 import { DigitalMailError, FieldProblem, NotFoundError, UnsafeLinkError, ValidationFailedError } from './errors';
 import { departmentFor, problemsOf, resolveSupportInfo, Sender } from './message.service';
@@ -13,6 +14,9 @@ import { renderTemplate, TemplateService } from './template.service';
 
 export const MAX_BATCH_RECIPIENTS = 100_000;
 const INSERT_CHUNK = 1000;
+
+/** What a batch's progress shows of it. */
+const PROGRESS_FIELDS = ['id', 'templateId', 'department', 'total', 'expanded', 'createdAt'] as const;
 /** A rejected batch names at most this many bad rows (the first ones). */
 const MAX_REPORTED_PROBLEMS = 100;
 
@@ -166,7 +170,7 @@ export class SendBatchService {
 
     // Pass 2: one transaction, rows inserted in chunks.
     const batchId = await this.database.transaction(async (em) => {
-      const [batch] = await em.query(
+      const inserted = await em.query(
         `INSERT INTO mail_send_batch (tenant_id, template_id, language, department, support_info, external_references, allow_paper, sent_by, sent_by_kind, total)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
@@ -182,22 +186,16 @@ export class SendBatchService {
           rows.length,
         ],
       );
+      const { id } = rowsOf(em, MailSendBatchEntity, inserted, ['id'])[0];
       for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
         const chunk = rows.slice(start, start + INSERT_CHUNK);
         await em.query(
           `INSERT INTO mail_batch_recipient (tenant_id, send_batch_id, row_number, recipient_number, recipient_kind, "values")
            SELECT $1, $2, n, num, kind, v::jsonb FROM unnest($3::int[], $4::varchar[], $5::varchar[], $6::text[]) AS r(n, num, kind, v)`,
-          [
-            tenant.id,
-            batch.id,
-            chunk.map((_r, i) => start + i + 1),
-            chunk.map((r) => r[0]),
-            chunk.map((r) => r[1]),
-            chunk.map((r) => r[2]),
-          ],
+          [tenant.id, id, chunk.map((_r, i) => start + i + 1), chunk.map((r) => r[0]), chunk.map((r) => r[1]), chunk.map((r) => r[2])],
         );
       }
-      return batch.id as string;
+      return id;
     });
     return this.progress(batchId, scope);
   }
@@ -215,23 +213,30 @@ export class SendBatchService {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError('The batch');
     return this.database.transaction(async (em) => {
-      const [batch] = await em.query(
-        `SELECT * FROM mail_send_batch WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`,
-        [tenantId, batchId, unitOf(scope)],
+      const batch = rowOf(
+        em,
+        MailSendBatchEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, MailSendBatchEntity, { only: PROGRESS_FIELDS })} FROM mail_send_batch
+            WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`,
+          [tenantId, batchId, unitOf(scope)],
+        ),
+        PROGRESS_FIELDS,
       );
       if (!batch) throw new NotFoundError('The batch');
-      const counts: Array<{ status: string; channel: string | null; n: string }> = await em.query(
+      // Aggregates: counts per status and channel (bigint, text on node-pg).
+      const counts: Array<{ status: string; channel: string | null; n: string | number }> = await em.query(
         `SELECT status, channel, count(*) AS n FROM mail_delivery WHERE tenant_id = $1 AND send_batch_id = $2 GROUP BY status, channel`,
         [tenantId, batchId],
       );
       const count = (match: (c: { status: string; channel: string | null }) => boolean) =>
         counts.filter(match).reduce((sum, c) => sum + Number(c.n), 0);
-      const total = Number(batch.total);
-      const accepted = Number(batch.expanded);
+      const total = batch.total;
+      const accepted = batch.expanded;
       const pending = total - accepted + count((c) => c.status === 'PENDING');
       return {
         id: batch.id,
-        templateId: batch.template_id,
+        templateId: batch.templateId,
         department: batch.department,
         total,
         accepted,
@@ -241,7 +246,7 @@ export class SendBatchService {
         failed: count((c) => c.status === 'FAILED'),
         notDelivered: count((c) => ['NOT_SENT', 'NO_CONTACT_WANTED', 'NO_CONTACT_SETTINGS_FOUND'].includes(c.status)),
         completed: pending === 0,
-        createdAt: new Date(batch.created_at),
+        createdAt: batch.createdAt,
       };
     });
   }

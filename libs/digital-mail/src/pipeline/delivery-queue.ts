@@ -1,17 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import { exponentialBackoff, LeaseQueue, returnedRows } from '@kommuna/platform-jobs';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf } from '@kommuna/platform-persistence';
 import type { MailDeliveryStatus } from '@kommuna/shared-service-contracts';
 import { TransientAdapterError } from '../adapters/types';
+import { MailDeliveryEntity } from '../entities/delivery.entity';
+import { MailMessageEntity } from '../entities/message.entity';
 import { recordStatusChanges } from '../status-events';
 
-/** A delivery job as a claim returns it. */
-export interface ClaimedDelivery {
-  message_id: string;
-  recipient_number: string;
-  attempts: number;
-  mailbox_operator: string | null;
-}
+/**
+ * A delivery job as a claim returns it (MailDeliveryEntity, read with rowsOf). A claim takes open
+ * deliveries only, and the recipient's number is cleared only once a delivery is final: it is there.
+ */
+export type ClaimedDelivery = Pick<MailDeliveryEntity, 'messageId' | 'attempts' | 'mailboxOperator'> & { recipientNumber: string };
 
 /** The stages a delivery waits in (mail_delivery.stage); DONE is set by finishing it. */
 export type DeliveryStage = 'REACHABILITY' | 'DIGITAL' | 'PAPER' | 'PRINT';
@@ -35,6 +35,9 @@ export interface DeliveryMove {
   /** Files the letter into a print batch at the same time. */
   printBatchId?: string | null;
 }
+
+/** What a finished delivery's status event takes from it (with its message's external references). */
+const FINISHED_FIELDS = ['messageId', 'recipientPartyId', 'status', 'channel', 'statusDetail'] as const;
 
 export const defaultDeliveryBackoffMs = exponentialBackoff({ firstMs: 30_000, maxMs: 6 * 3_600_000 });
 
@@ -72,6 +75,7 @@ export class DeliveryQueue {
         returning: ['recipient_number', 'attempts', 'mailbox_operator'],
         order: 'next_attempt_at, created_at',
         touchedColumn: 'updated_at',
+        entity: MailDeliveryEntity,
       },
       {
         now: options.now,
@@ -104,27 +108,32 @@ export class DeliveryQueue {
    */
   async advanceMany(em: EntityManager, tenantId: string, claimId: string, moves: DeliveryMove[]): Promise<Set<string>> {
     if (moves.length === 0) return new Set();
-    const rows = returnedRows<{ message_id: string }>(
-      await em.query(
-        `UPDATE mail_delivery d SET stage = u.stage, attempts = 0, next_attempt_at = $3, claim_id = NULL, last_error = NULL, updated_at = $3,
+    const rows = rowsOf(
+      em,
+      MailDeliveryEntity,
+      returnedRows<RawRow>(
+        await em.query(
+          `UPDATE mail_delivery d SET stage = u.stage, attempts = 0, next_attempt_at = $3, claim_id = NULL, last_error = NULL, updated_at = $3,
                 mailbox_operator = COALESCE(u.operator, d.mailbox_operator), status_detail = COALESCE(u.detail, d.status_detail),
                 print_batch_id = COALESCE(u.print_batch_id, d.print_batch_id)
            FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::uuid[]) AS u(message_id, stage, operator, detail, print_batch_id)
           WHERE d.tenant_id = $1 AND d.message_id = u.message_id AND d.claim_id = $2
           RETURNING d.message_id`,
-        [
-          tenantId,
-          claimId,
-          this.now(),
-          moves.map((m) => m.messageId),
-          moves.map((m) => m.stage),
-          moves.map((m) => m.mailboxOperator ?? null),
-          moves.map((m) => m.detail ?? null),
-          moves.map((m) => m.printBatchId ?? null),
-        ],
+          [
+            tenantId,
+            claimId,
+            this.now(),
+            moves.map((m) => m.messageId),
+            moves.map((m) => m.stage),
+            moves.map((m) => m.mailboxOperator ?? null),
+            moves.map((m) => m.detail ?? null),
+            moves.map((m) => m.printBatchId ?? null),
+          ],
+        ),
       ),
+      ['messageId'],
     );
-    return new Set(rows.map((r) => r.message_id));
+    return new Set(rows.map((r) => r.messageId));
   }
 
   /**
@@ -134,14 +143,7 @@ export class DeliveryQueue {
    */
   async finishMany(em: EntityManager, tenantId: string, claimId: string | null, outcomes: DeliveryOutcome[]): Promise<number> {
     if (outcomes.length === 0) return 0;
-    const rows = returnedRows<{
-      message_id: string;
-      status: MailDeliveryStatus;
-      channel: 'digital' | 'paper' | null;
-      recipient_party_id: string;
-      status_detail: string | null;
-      external_references: Record<string, string>;
-    }>(
+    const raw = returnedRows<RawRow>(
       await em.query(
         `UPDATE mail_delivery d SET status = u.status, channel = u.channel, status_detail = COALESCE(u.detail, d.status_detail),
                   operator_transaction_id = COALESCE(u.transaction_id, d.operator_transaction_id),
@@ -165,18 +167,12 @@ export class DeliveryQueue {
         ],
       ),
     );
+    const messages = rowsOf(em, MailMessageEntity, raw, ['externalReferences']);
     await recordStatusChanges(
       em,
-      rows.map((row) => ({
-        messageId: row.message_id,
-        recipientPartyId: row.recipient_party_id,
-        status: row.status,
-        channel: row.channel,
-        statusDetail: row.status_detail,
-        externalReferences: row.external_references,
-      })),
+      rowsOf(em, MailDeliveryEntity, raw, FINISHED_FIELDS).map((delivery, i) => ({ ...delivery, ...messages[i] })),
     );
-    return rows.length;
+    return raw.length;
   }
 
   /**
@@ -196,7 +192,7 @@ export class DeliveryQueue {
         em,
         tenantId,
         claimId,
-        jobs.map((job) => ({ key: job.message_id, attempts: job.attempts })),
+        jobs.map((job) => ({ key: job.messageId, attempts: job.attempts })),
         error,
         transient,
       );

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Database, PartyRegister } from '@kommuna/platform-persistence';
+import { Database, PartyEntity, PartyRegister, RawRow, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import type { MailDeliveryStatusChangedData } from '@kommuna/shared-service-contracts';
 import { sha256Hex } from '../content/attachments';
 import { renderPlaceholders } from '../content/placeholders';
+import { MailBatchRecipientEntity, MailSendBatchEntity } from '../entities/send-batch.entity';
+import { MailTemplateEntity } from '../entities/template.entity';
 import { UnsafeLinkError } from '../errors';
 import { recordStatusChanges } from '../status-events';
 import { RenderedLetter, renderTemplate } from '../template.service';
@@ -12,6 +14,26 @@ import { RenderedLetter, renderTemplate } from '../template.service';
 const UNSAFE_LINK_DETAIL = 'UNSAFE_LINK: a link in the letter is not an absolute https link; not delivered';
 
 type RecipientKind = 'person' | 'organisation';
+
+/** What expansion takes from a batch, its template and its rows (docs/architecture.md#typed-rows). */
+const BATCH_FIELDS = [
+  'language',
+  'department',
+  'supportInfo',
+  'externalReferences',
+  'sentBy',
+  'sentByKind',
+  'allowPaper',
+  'templateId',
+] as const;
+const TEMPLATE_FIELDS = ['subject', 'body', 'bodyFormat'] as const;
+const ROW_FIELDS = ['rowNumber', 'recipientNumber', 'recipientKind', 'values'] as const;
+
+/** A row not yet expanded keeps its recipient's number (it is cleared when the row gets its message). */
+function numberOf(row: Pick<MailBatchRecipientEntity, 'rowNumber' | 'recipientNumber'>): string {
+  if (row.recipientNumber === null) throw new Error(`Send batch row ${row.rowNumber} has neither a message nor a recipient number`);
+  return row.recipientNumber;
+}
 
 /**
  * Turns accepted bulk-send rows into messages and delivery jobs, a chunk at a time, so a batch of
@@ -27,32 +49,37 @@ export async function expandSendBatches(
   chunkSize: number,
   maxWaiting = Infinity,
 ): Promise<number> {
-  const pending: Array<{ send_batch_id: string; row_number: number; recipient_number: string; recipient_kind: RecipientKind }> =
-    await database.transaction(async (em) => {
-      // Paced (issue 24): no further ahead of the reachability step than `maxWaiting` letters. Run
-      // beside the other steps, expansion took a 20,000-letter send whole within a minute, and its
-      // writes and status events crowded out deliveries, the outbox and other municipalities' letters.
-      if (Number.isFinite(maxWaiting)) {
-        const [{ waiting }] = await em.query(
-          `SELECT count(*)::int AS waiting FROM (SELECT 1 FROM mail_delivery WHERE tenant_id = $1 AND stage = 'REACHABILITY' AND completed_at IS NULL LIMIT $2) w`,
-          [tenantId, maxWaiting],
-        );
-        if (waiting >= maxWaiting) return [];
-      }
-      return em.query(
-        `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
-        WHERE tenant_id = $1 AND message_id IS NULL ORDER BY send_batch_id, row_number LIMIT $2`,
-        [tenantId, chunkSize],
+  const pending = await database.transaction(async (em) => {
+    // Paced (issue 24): no further ahead of the reachability step than `maxWaiting` letters. Run
+    // beside the other steps, expansion took a 20,000-letter send whole within a minute, and its
+    // writes and status events crowded out deliveries, the outbox and other municipalities' letters.
+    if (Number.isFinite(maxWaiting)) {
+      // An aggregate: the letters waiting for reachability, counted up to the cap.
+      const [{ waiting }]: Array<{ waiting: number }> = await em.query(
+        `SELECT count(*)::int AS waiting FROM (SELECT 1 FROM mail_delivery WHERE tenant_id = $1 AND stage = 'REACHABILITY' AND completed_at IS NULL LIMIT $2) w`,
+        [tenantId, maxWaiting],
       );
-    });
+      if (waiting >= maxWaiting) return [];
+    }
+    return rowsOf(
+      em,
+      MailBatchRecipientEntity,
+      await em.query(
+        `SELECT send_batch_id, row_number, recipient_number, recipient_kind FROM mail_batch_recipient
+          WHERE tenant_id = $1 AND message_id IS NULL ORDER BY send_batch_id, row_number LIMIT $2`,
+        [tenantId, chunkSize],
+      ),
+      ['sendBatchId', 'rowNumber', 'recipientNumber', 'recipientKind'],
+    );
+  });
   if (pending.length === 0) return 0;
   // Party ids first, outside the transaction (the embedded database has one session), one statement a chunk.
   const partyIds = await partyIdsFor(
     database,
-    pending.map((r) => [r.recipient_kind, r.recipient_number]),
+    pending.map((r) => [r.recipientKind, numberOf(r)]),
   );
-  const batchId = pending[0].send_batch_id;
-  const rowNumbers = pending.filter((r) => r.send_batch_id === batchId).map((r) => r.row_number);
+  const batchId = pending[0].sendBatchId;
+  const rowNumbers = pending.filter((r) => r.sendBatchId === batchId).map((r) => r.rowNumber);
   return database.transaction(async (em) => expandChunk(em, tenantId, batchId, rowNumbers, partyIds));
 }
 
@@ -69,19 +96,24 @@ const FIND_OR_CREATE_MANY = `
   UNION ALL SELECT id, identity_number FROM created`;
 
 async function partyIdsFor(database: Database, recipients: Array<[RecipientKind, string]>): Promise<Map<string, string>> {
-  const rows: Array<{ id: string; identity_number: string }> = await database.dataSource.query(FIND_OR_CREATE_MANY, [
-    recipients.map((r) => r[0]),
-    recipients.map((r) => r[1]),
-  ]);
-  const ids = new Map(rows.map((r) => [r.identity_number, r.id]));
+  const em = database.dataSource.manager;
+  const rows = rowsOf(
+    em,
+    PartyEntity,
+    await database.dataSource.query(FIND_OR_CREATE_MANY, [recipients.map((r) => r[0]), recipients.map((r) => r[1])]),
+    ['id', 'identityNumber'],
+  );
+  const ids = new Map(rows.map((r) => [r.identityNumber, r.id]));
   const missing = [...new Set(recipients.map((r) => r[1]).filter((n) => !ids.has(n)))];
   if (missing.length > 0) {
     // Lost a race with a concurrent first sighting of the same people: their rows are there now.
-    const late: Array<{ id: string; identity_number: string }> = await database.dataSource.query(
-      `SELECT id, identity_number FROM party WHERE identity_number = ANY($1::varchar[])`,
-      [missing],
+    const late = rowsOf(
+      em,
+      PartyEntity,
+      await database.dataSource.query(`SELECT id, identity_number FROM party WHERE identity_number = ANY($1::varchar[])`, [missing]),
+      ['id', 'identityNumber'],
     );
-    for (const r of late) ids.set(r.identity_number, r.id);
+    for (const r of late) ids.set(r.identityNumber, r.id);
   }
   return ids;
 }
@@ -93,21 +125,28 @@ async function expandChunk(
   rowNumbers: number[],
   partyIds: Map<string, string>,
 ): Promise<number> {
-  const [batch] = await em.query(
-    `SELECT b.*, t.subject AS t_subject, t.body AS t_body, t.body_format AS t_body_format
+  const raw: RawRow[] = await em.query(
+    `SELECT ${selectColumns(em, MailSendBatchEntity, { alias: 'b', only: BATCH_FIELDS })},
+            ${selectColumns(em, MailTemplateEntity, { alias: 't', only: TEMPLATE_FIELDS, prefix: 't.' })}
        FROM mail_send_batch b JOIN mail_template t ON t.tenant_id = b.tenant_id AND t.id = b.template_id
       WHERE b.tenant_id = $1 AND b.id = $2`,
     [tenantId, batchId],
   );
-  const rows: Array<{ row_number: number; recipient_number: string; recipient_kind: RecipientKind; values: Record<string, string> }> =
+  const batch = rowOf(em, MailSendBatchEntity, raw, BATCH_FIELDS);
+  const template = rowOf(em, MailTemplateEntity, raw, TEMPLATE_FIELDS, { prefix: 't.' });
+  if (!batch || !template) throw new Error(`Send batch ${batchId} is not in this municipality`);
+  const rows = rowsOf(
+    em,
+    MailBatchRecipientEntity,
     await em.query(
-      `SELECT row_number, recipient_number, recipient_kind, "values" FROM mail_batch_recipient
+      `SELECT ${selectColumns(em, MailBatchRecipientEntity, { only: ROW_FIELDS })} FROM mail_batch_recipient
       WHERE tenant_id = $1 AND send_batch_id = $2 AND row_number = ANY($3::int[]) AND message_id IS NULL
       ORDER BY row_number FOR UPDATE SKIP LOCKED`,
       [tenantId, batchId, rowNumbers],
-    );
+    ),
+    ROW_FIELDS,
+  );
   if (rows.length === 0) return 0;
-  const template = { subject: batch.t_subject, body: batch.t_body, bodyFormat: batch.t_body_format };
   const letters = rows.map((row) => {
     // Acceptance checked every row's links; a row accepted before that check (or a template changed
     // since) is still never delivered with an unsafe link: its letter is FAILED with the reason.
@@ -118,13 +157,13 @@ async function expandChunk(
     } catch (error) {
       if (!(error instanceof UnsafeLinkError)) throw error;
       letter = {
-        subject: renderPlaceholders(template.subject[batch.language as 'sv' | 'en'], row.values).slice(0, 255),
+        subject: renderPlaceholders(template.subject[batch.language], row.values).slice(0, 255),
         body: '',
         bodyFormat: template.bodyFormat,
       };
       refused = true;
     }
-    const partyId = partyIds.get(row.recipient_number);
+    const partyId = partyIds.get(numberOf(row));
     if (!partyId) throw new Error(`No party id for a recipient of send batch ${batchId}`);
     return {
       id: randomUUID(),
@@ -132,7 +171,7 @@ async function expandChunk(
       partyId,
       letter,
       refused,
-      externalReferences: { ...batch.external_references, sendBatchRow: String(row.row_number) } as Record<string, string>,
+      externalReferences: { ...batch.externalReferences, sendBatchRow: String(row.rowNumber) },
     };
   });
   const ids = letters.map((l) => l.id);
@@ -145,21 +184,21 @@ async function expandChunk(
     [
       tenantId,
       batch.language,
-      JSON.stringify(batch.support_info),
+      JSON.stringify(batch.supportInfo),
       batch.department,
-      batch.sent_by,
-      batch.sent_by_kind,
-      batch.allow_paper,
+      batch.sentBy,
+      batch.sentByKind,
+      batch.allowPaper,
       batchId,
-      batch.template_id,
+      batch.templateId,
       ids,
       letters.map((l) => l.partyId),
-      letters.map((l) => l.row.recipient_kind),
+      letters.map((l) => l.row.recipientKind),
       letters.map((l) => l.letter.subject),
       letters.map((l) => (l.refused ? null : l.letter.body)),
       letters.map((l) => l.letter.bodyFormat),
       letters.map((l) => JSON.stringify(l.externalReferences)),
-      letters.map((l) => sha256Hex(`${batchId}:${l.row.row_number}`)),
+      letters.map((l) => sha256Hex(`${batchId}:${l.row.rowNumber}`)),
     ],
   );
   await em.query(
@@ -173,7 +212,7 @@ async function expandChunk(
       batch.department,
       ids,
       letters.map((l) => l.partyId),
-      letters.map((l) => l.row.recipient_number),
+      letters.map((l) => numberOf(l.row)),
       letters.map((l) => l.refused),
       UNSAFE_LINK_DETAIL,
     ],
@@ -182,7 +221,7 @@ async function expandChunk(
     `UPDATE mail_batch_recipient r SET message_id = l.id, recipient_number = NULL, "values" = '{}'
        FROM unnest($3::int[], $4::uuid[]) AS l(row_number, id)
       WHERE r.tenant_id = $1 AND r.send_batch_id = $2 AND r.row_number = l.row_number`,
-    [tenantId, batchId, letters.map((l) => l.row.row_number), ids],
+    [tenantId, batchId, letters.map((l) => l.row.rowNumber), ids],
   );
   await recordStatusChanges(
     em,

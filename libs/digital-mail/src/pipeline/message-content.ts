@@ -11,8 +11,6 @@ export type MessageContent = Pick<MailMessageEntity, (typeof CONTENT_FIELDS)[num
   attachments: Array<{ filename: string; sha256: string; content: Buffer }>;
 };
 
-export const toBuffer = (value: unknown): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(value as Uint8Array));
-
 /** The letters' content with the attachments of the given delivery modes, two statements for any number of letters. */
 export async function readContents(em: EntityManager, tenantId: string, ids: string[], modes: string[]): Promise<MessageContent[]> {
   const messages = rowsOf(

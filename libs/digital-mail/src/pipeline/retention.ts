@@ -1,7 +1,8 @@
 import { inChunks } from '@kommuna/platform-jobs';
-import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, rowsOf, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { DigitalMailSettingsSchema } from '../settings';
+import { MailMessageEntity } from '../entities/message.entity';
 
 const CHUNK = 1000;
 
@@ -36,14 +37,17 @@ export class RetentionPurger {
   private purgeTenant(tenantId: string, cutoff: Date): Promise<number> {
     return inChunks(CHUNK, () =>
       this.database.transaction(async (em) => {
-        const ids: string[] = (
+        const ids = rowsOf(
+          em,
+          MailMessageEntity,
           await em.query(
             `SELECT m.id FROM mail_message m JOIN mail_delivery d ON d.tenant_id = m.tenant_id AND d.message_id = m.id
               WHERE m.tenant_id = $1 AND m.created_at < $2 AND m.content_purged_at IS NULL AND d.completed_at IS NOT NULL
               LIMIT ${CHUNK} FOR UPDATE OF m SKIP LOCKED`,
             [tenantId, cutoff],
-          )
-        ).map((r: { id: string }) => r.id);
+          ),
+          ['id'],
+        ).map((m) => m.id);
         if (ids.length === 0) return 0;
         await em.query(`UPDATE mail_message SET body = NULL, content_purged_at = $3 WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
           tenantId,

@@ -2,6 +2,8 @@ import { RecipientRefusedError } from '../../adapters/types';
 import { ClaimedDelivery, DeliveryMove, DeliveryOutcome } from '../delivery-queue';
 import { MessageContent, readContents } from '../message-content';
 import { isAdapterError, recordFailure, StepContext } from './step-context';
+import { rowsOf } from '@kommuna/platform-persistence';
+import { MailMessageEntity } from '../../entities/message.entity';
 
 /**
  * Step 2a: delivers claimed letters to the recipients' digital mailboxes. One call per letter,
@@ -54,14 +56,14 @@ export async function callOperator(
   const deliverNext = async (): Promise<void> => {
     while (next < jobs.length) {
       const job = jobs[next++];
-      const content = contents.get(job.message_id)!;
+      const content = contents.get(job.messageId)!;
       try {
         const { transactionId } = await ctx.adapters.mailbox.deliver({
-          messageId: job.message_id,
+          messageId: job.messageId,
           senderOrgNr: tenant.config.organisationsnummer,
           senderName: ctx.settings.senderName,
-          recipient: job.recipient_number,
-          mailboxOperator: job.mailbox_operator,
+          recipient: job.recipientNumber,
+          mailboxOperator: job.mailboxOperator,
           subject: content.subject,
           body: content.body ?? '',
           bodyFormat: content.bodyFormat,
@@ -90,12 +92,12 @@ export async function callOperator(
 /** SENT on the digital channel, for the letters the operator took. */
 export function sentOutcomes(delivered: OperatorCalls['delivered']): DeliveryOutcome[] {
   return delivered.map(({ job, transactionId }) => ({
-    messageId: job.message_id,
+    messageId: job.messageId,
     status: 'SENT' as const,
     channel: 'digital' as const,
-    detail: `Delivered to ${job.mailbox_operator ?? 'the digital mailbox'}`,
+    detail: `Delivered to ${job.mailboxOperator ?? 'the digital mailbox'}`,
     transactionId,
-    mailboxOperator: job.mailbox_operator,
+    mailboxOperator: job.mailboxOperator,
   }));
 }
 
@@ -114,27 +116,25 @@ export async function recordUndelivered(ctx: StepContext, claimId: string, calls
 async function routeRefusals(ctx: StepContext, claimId: string, refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }>) {
   const { tenant, queue, result } = ctx;
   await ctx.database.transaction(async (em) => {
-    const ids = refusals.map((r) => r.job.message_id);
+    const ids = refusals.map((r) => r.job.messageId);
     const paperAllowed = new Set<string>(
       ctx.settings.paperFallback
-        ? (
-            (await em.query(`SELECT id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND allow_paper`, [
-              tenant.id,
-              ids,
-            ])) as Array<{
-              id: string;
-            }>
+        ? rowsOf(
+            em,
+            MailMessageEntity,
+            await em.query(`SELECT id FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND allow_paper`, [tenant.id, ids]),
+            ['id'],
           ).map((m) => m.id)
         : [],
     );
     const moves: DeliveryMove[] = [];
     const finals: DeliveryOutcome[] = [];
     for (const { job, error } of refusals) {
-      if (paperAllowed.has(job.message_id))
-        moves.push({ messageId: job.message_id, stage: 'PAPER', detail: `${error.message}; sent on paper` });
+      if (paperAllowed.has(job.messageId))
+        moves.push({ messageId: job.messageId, stage: 'PAPER', detail: `${error.message}; sent on paper` });
       else
         finals.push({
-          messageId: job.message_id,
+          messageId: job.messageId,
           status: error.deliveryStatus,
           channel: null,
           detail: `${error.message}; paper is not allowed for this letter`,

@@ -6,6 +6,8 @@ import { MessageContent, readContents } from '../message-content';
 import { LetterContent } from '../print-letter';
 import { RenderedPrintLetter } from '../print-render-pool';
 import { isAdapterError, recordFailure, StepContext } from './step-context';
+import { rowOf, rowsOf } from '@kommuna/platform-persistence';
+import { MailPrintBatchEntity } from '../../entities/print-batch.entity';
 
 /**
  * Step 2b: letters going on paper. Looks up the claim's postal addresses at once, renders every
@@ -31,7 +33,7 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
       rendered
         .filter((r) => !r.letter)
         .map(({ job, notSent }) => ({
-          messageId: job.message_id,
+          messageId: job.messageId,
           status: 'NOT_SENT' as const,
           channel: null,
           detail: notSent ?? null,
@@ -47,31 +49,39 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
       bySendBatch.set(content.sendBatchId, group);
     }
     for (const [sendBatchId, group] of bySendBatch) {
-      const [batch] = await em.query(
-        `SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'OPEN' AND send_batch_id IS NOT DISTINCT FROM $2
-          ORDER BY created_at LIMIT 1 FOR UPDATE`,
-        [tenant.id, sendBatchId],
+      const open = rowOf(
+        em,
+        MailPrintBatchEntity,
+        await em.query(
+          `SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'OPEN' AND send_batch_id IS NOT DISTINCT FROM $2
+            ORDER BY created_at LIMIT 1 FOR UPDATE`,
+          [tenant.id, sendBatchId],
+        ),
+        ['id', 'letterCount'],
       );
       const printBatch =
-        batch ??
-        (
+        open ??
+        rowsOf(
+          em,
+          MailPrintBatchEntity,
           await em.query(
             `INSERT INTO mail_print_batch (tenant_id, send_batch_id, created_at) VALUES ($1, $2, $3) RETURNING id, letter_count`,
             [tenant.id, sendBatchId, queue.now()],
-          )
+          ),
+          ['id', 'letterCount'],
         )[0];
       const moved = await queue.advanceMany(
         em,
         tenant.id,
         claimId,
-        group.map(({ job }) => ({ messageId: job.message_id, stage: 'PRINT' as const, printBatchId: printBatch.id })),
+        group.map(({ job }) => ({ messageId: job.messageId, stage: 'PRINT' as const, printBatchId: printBatch.id })),
       );
-      const letters = group.filter(({ job }) => moved.has(job.message_id));
+      const letters = group.filter(({ job }) => moved.has(job.messageId));
       if (letters.length === 0) continue;
-      const base = Number(printBatch.letter_count);
+      const base = printBatch.letterCount;
       const params: unknown[] = [tenant.id, printBatch.id, queue.now()];
       const values = letters.map(({ job, letter }, i) => {
-        params.push(job.message_id, base + i + 1, letter.pageCount, sha256Hex(letter.pdf), letter.pdf);
+        params.push(job.messageId, base + i + 1, letter.pageCount, sha256Hex(letter.pdf), letter.pdf);
         const p = params.length - 4;
         return `($1, $${p}, $2, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $3)`;
       });
@@ -110,7 +120,7 @@ async function addressAndRender(
   // An address, why the letter goes nowhere ({ withheld }: a protected identity held back, deceased, emigrated, unknown), or none.
   let addresses: Map<string, PaperAddress>;
   try {
-    addresses = await ctx.adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipient_number))]);
+    addresses = await ctx.adapters.population.lookupAddresses([...new Set(rows.map((r) => r.recipientNumber))]);
   } catch (error) {
     if (!isAdapterError(error)) throw error;
     return error;
@@ -118,8 +128,8 @@ async function addressAndRender(
   const rendered: RenderedLetter[] = [];
   const toRender: Array<{ at: number; letter: LetterContent }> = [];
   for (const job of rows) {
-    const address = addresses.get(job.recipient_number);
-    const content = contents.get(job.message_id)!;
+    const address = addresses.get(job.recipientNumber);
+    const content = contents.get(job.messageId)!;
     if (!address || 'withheld' in address) {
       rendered.push({ job, content, letter: null, notSent: address?.withheld ?? 'No postal address in the population register' });
       continue;

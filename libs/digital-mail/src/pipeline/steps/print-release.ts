@@ -1,7 +1,8 @@
 import { inChunks, returnedRows } from '@kommuna/platform-jobs';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { PrintLetter } from '../../adapters/types';
-import { toBuffer } from '../message-content';
+import { MailDeliveryEntity } from '../../entities/delivery.entity';
+import { MailPrintBatchEntity, MailPrintLetterEntity } from '../../entities/print-batch.entity';
 import { StepContext } from './step-context';
 
 /**
@@ -26,14 +27,21 @@ export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: 
       [tenant.id, new Date(queue.now().getTime() - maxPrintBatchAgeMs)],
     ),
   );
-  const closed: Array<{ id: string; letter_count: number }> = await ctx.database.transaction((em) =>
-    em.query(`SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'CLOSED' ORDER BY created_at`, [tenant.id]),
+  const closed = await ctx.database.transaction(async (em) =>
+    rowsOf(
+      em,
+      MailPrintBatchEntity,
+      await em.query(`SELECT id, letter_count FROM mail_print_batch WHERE tenant_id = $1 AND status = 'CLOSED' ORDER BY created_at`, [
+        tenant.id,
+      ]),
+      ['id', 'letterCount'],
+    ),
   );
   for (const batch of closed) {
     let location: string;
     try {
       ({ location } = await ctx.adapters.print.release(
-        { batchId: batch.id, tenantSlug: tenant.slug, senderName: settings.senderName, letterCount: Number(batch.letter_count) },
+        { batchId: batch.id, tenantSlug: tenant.slug, senderName: settings.senderName, letterCount: batch.letterCount },
         lettersOf(ctx.database, tenant.id, batch.id),
       ));
     } catch (error) {
@@ -66,16 +74,21 @@ async function finishLetters(ctx: StepContext, batchId: string): Promise<void> {
   const { tenant, queue, result } = ctx;
   await inChunks(1000, () =>
     ctx.database.transaction(async (em) => {
-      const chunk: Array<{ message_id: string }> = await em.query(
-        `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
-        [tenant.id, batchId],
+      const chunk = rowsOf(
+        em,
+        MailDeliveryEntity,
+        await em.query(
+          `SELECT message_id FROM mail_delivery WHERE tenant_id = $1 AND print_batch_id = $2 AND completed_at IS NULL ORDER BY message_id LIMIT 1000`,
+          [tenant.id, batchId],
+        ),
+        ['messageId'],
       );
       const finished = await queue.finishMany(
         em,
         tenant.id,
         null,
-        chunk.map(({ message_id }) => ({
-          messageId: message_id,
+        chunk.map(({ messageId }) => ({
+          messageId,
           status: 'SENT' as const,
           channel: 'paper' as const,
           detail: null,
@@ -88,21 +101,30 @@ async function finishLetters(ctx: StepContext, batchId: string): Promise<void> {
   );
 }
 
+const PRINT_LETTER_FIELDS = ['messageId', 'sequence', 'pdf', 'pageCount', 'sha256'] as const;
+
 /** A print batch's letters in order, 20 at a time, so a large batch never sits in memory. */
 async function* lettersOf(database: Database, tenantId: string, batchId: string): AsyncIterable<PrintLetter> {
   let after = 0;
   for (;;) {
-    const rows: Array<{ message_id: string; sequence: number; pdf: unknown; page_count: number; sha256: string }> =
-      await database.transaction((em) =>
-        em.query(
-          `SELECT message_id, sequence, pdf, page_count, sha256 FROM mail_print_letter WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
+    const rows = await database.transaction(async (em) =>
+      rowsOf(
+        em,
+        MailPrintLetterEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, MailPrintLetterEntity, { only: PRINT_LETTER_FIELDS })} FROM mail_print_letter
+            WHERE tenant_id = $1 AND print_batch_id = $2 AND sequence > $3 ORDER BY sequence LIMIT 20`,
           [tenantId, batchId, after],
         ),
-      );
+        PRINT_LETTER_FIELDS,
+      ),
+    );
     if (rows.length === 0) return;
-    for (const row of rows) {
-      after = row.sequence;
-      yield { sequence: row.sequence, messageId: row.message_id, pdf: toBuffer(row.pdf), pageCount: row.page_count, sha256: row.sha256 };
+    for (const { pdf, ...letter } of rows) {
+      after = letter.sequence;
+      // A letter's PDF is purged only with its content, after its batch was handed over.
+      if (pdf === null) throw new Error(`Print batch ${batchId}: letter ${letter.sequence} has no PDF`);
+      yield { ...letter, pdf };
     }
   }
 }

@@ -4,6 +4,8 @@ import { ClaimedDelivery, DeliveryMove, DeliveryOutcome } from '../delivery-queu
 import { MessageContent, readContents } from '../message-content';
 import { callOperator, DIGITAL_MODES, OperatorCalls, recordUndelivered, sentOutcomes } from './digital-delivery';
 import { isAdapterError, recordFailure, StepContext } from './step-context';
+import { rowsOf } from '@kommuna/platform-persistence';
+import { MailMessageEntity } from '../../entities/message.entity';
 
 /**
  * Step 1: asks the mailbox operators which recipients have a digital mailbox, for a whole claim at
@@ -21,11 +23,13 @@ export async function checkReachability(ctx: StepContext, batchSize: number | un
   const allowPaper = new Map<string, boolean>();
   const contents = new Map<string, MessageContent>();
   const claim = await queue.claim(tenant.id, 'REACHABILITY', limit, async (em, ids) => {
-    const messages = await em.query(`SELECT id, allow_paper FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [
-      tenant.id,
-      ids,
-    ]);
-    for (const m of messages) allowPaper.set(m.id, m.allow_paper === true);
+    const messages = rowsOf(
+      em,
+      MailMessageEntity,
+      await em.query(`SELECT id, allow_paper FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenant.id, ids]),
+      ['id', 'allowPaper'],
+    );
+    for (const m of messages) allowPaper.set(m.id, m.allowPaper);
     if (deliverConcurrency) for (const content of await readContents(em, tenant.id, ids, DIGITAL_MODES)) contents.set(content.id, content);
   });
   const { claimId, rows } = claim;
@@ -37,18 +41,18 @@ export async function checkReachability(ctx: StepContext, batchSize: number | un
   try {
     await queue.whileHeld(tenant.id, claim, async () => {
       const answers: ReachabilityResult[] = await ctx.adapters.mailbox.checkReachability(tenant.config.organisationsnummer, [
-        ...new Set(rows.map((r) => r.recipient_number)),
+        ...new Set(rows.map((r) => r.recipientNumber)),
       ]);
       const byRecipient = new Map(answers.map((a) => [a.recipientId, a]));
       for (const job of rows) {
         const route = routeAfterReachability(
-          byRecipient.get(job.recipient_number),
-          ctx.settings.paperFallback && allowPaper.get(job.message_id) !== false,
+          byRecipient.get(job.recipientNumber),
+          ctx.settings.paperFallback && allowPaper.get(job.messageId) !== false,
         );
-        if ('final' in route) finals.push({ messageId: job.message_id, status: route.final, channel: null, detail: route.detail });
-        else if (route.next === 'PAPER') moves.push({ messageId: job.message_id, stage: 'PAPER', detail: `${route.why}; sent on paper` });
-        else if (deliverConcurrency) digital.push({ ...job, mailbox_operator: route.mailboxOperator });
-        else moves.push({ messageId: job.message_id, stage: 'DIGITAL', mailboxOperator: route.mailboxOperator });
+        if ('final' in route) finals.push({ messageId: job.messageId, status: route.final, channel: null, detail: route.detail });
+        else if (route.next === 'PAPER') moves.push({ messageId: job.messageId, stage: 'PAPER', detail: `${route.why}; sent on paper` });
+        else if (deliverConcurrency) digital.push({ ...job, mailboxOperator: route.mailboxOperator });
+        else moves.push({ messageId: job.messageId, stage: 'DIGITAL', mailboxOperator: route.mailboxOperator });
       }
       if (deliverConcurrency && digital.length > 0) calls = await callOperator(ctx, digital, contents, deliverConcurrency);
     });
