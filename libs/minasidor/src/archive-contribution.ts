@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import {
   ArchiveCaseAmbiguousError,
   type ArchiveRecord,
@@ -74,34 +74,10 @@ export class MinasidorArchiveContributor implements CaseArchiveContributor {
     if (cases.length > 1) throw new ArchiveCaseAmbiguousError(errandNumber, this.source);
     const [found] = cases;
     const closed = CLOSED_LABELS.has(this.municipalities.labelsOf(tenantId).statusOf(found.internalStatus));
-    const events = rowsOf(
-      em,
-      CaseEventEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, CaseEventEntity, { only: EVENT })} FROM minasidor_case_event
-          WHERE tenant_id = $1 AND case_id = $2 ORDER BY occurred_at, recorded_at`,
-        [tenantId, found.id],
-      ),
-      EVENT,
-    );
-    const decisions = rowsOf(
-      em,
-      DecisionEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, DecisionEntity, { only: DECISION })} FROM minasidor_decision WHERE tenant_id = $1 AND case_id = $2 ORDER BY decided_at`,
-        [tenantId, found.id],
-      ),
-      DECISION,
-    );
-    const messages = rowsOf(
-      em,
-      MessageEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, MessageEntity, { only: MESSAGE })} FROM minasidor_message WHERE tenant_id = $1 AND case_id = $2 ORDER BY sent_at, id`,
-        [tenantId, found.id],
-      ),
-      MESSAGE,
-    );
+    const ofCase = { tenantId, caseId: found.id };
+    const events = await caseRows(em, ofCase, CaseEventEntity, EVENT, 'minasidor_case_event', 'occurred_at, recorded_at');
+    const decisions = await caseRows(em, ofCase, DecisionEntity, DECISION, 'minasidor_decision', 'decided_at');
+    const messages = await caseRows(em, ofCase, MessageEntity, MESSAGE, 'minasidor_message', 'sent_at, id');
     const records: ArchiveRecord[] = [
       ...decisions.map((d) => decisionRecord(d)),
       ...messages.map((m): ArchiveRecord => ({
@@ -178,4 +154,20 @@ function decisionRecord(d: Pick<DecisionEntity, (typeof DECISION)[number]>): Arc
       appealInstructions: d.appealSv || d.appealEn ? { sv: d.appealSv ?? d.appealEn ?? '', en: d.appealEn ?? d.appealSv ?? '' } : null,
     },
   };
+}
+
+/** A case's rows in one of its tables (`table` and `orderBy` are constants), as the entity's named columns. */
+async function caseRows<E extends ObjectLiteral, K extends keyof E & string>(
+  em: EntityManager,
+  ofCase: { tenantId: string; caseId: string },
+  entity: EntityTarget<E>,
+  only: readonly K[],
+  table: string,
+  orderBy: string,
+): Promise<Array<Pick<E, K>>> {
+  const raw = await em.query(
+    `SELECT ${selectColumns(em, entity, { only })} FROM ${table} WHERE tenant_id = $1 AND case_id = $2 ORDER BY ${orderBy}`,
+    [ofCase.tenantId, ofCase.caseId],
+  );
+  return rowsOf(em, entity, raw, only);
 }
