@@ -141,6 +141,18 @@ export function DecisionFacts({ lang, decision }: { lang: Lang; decision: StaffD
  * Who applied: the name from the population register, the identity number, the registered address;
  * for a protected person a marker in its place (the api never gives their address).
  */
+/** One end of a decision's validity: a date field, its problem above it, described by the validity hint. */
+function ValidityDate(props: { id: string; name: string; label: string; value: string | undefined; problems: ControlProblem[] }) {
+  const { id, name, label, value, problems } = props;
+  return (
+    <>
+      <FieldMessage problems={problems} control={id} />
+      <label htmlFor={id}>{label}</label>
+      <input id={id} name={name} type="date" defaultValue={value ?? ''} {...invalidProps(problems, id, 'validity-hint')} />
+    </>
+  );
+}
+
 function ApplicantFacts({ lang, applicant }: { lang: Lang; applicant: Applicant }) {
   const registerNote =
     applicant.register === 'not_found' ? 'registerNotFound' : applicant.register === 'unavailable' ? 'registerUnavailable' : null;
@@ -399,23 +411,19 @@ export function staffCasePage(lang: Lang, s: StaffSubmission, options: CasePageO
                   <p className="hint" id="validity-hint">
                     {t(lang, 'validityHint')}
                   </p>
-                  <FieldMessage problems={problemsOf('decision')} control="valid-from" />
-                  <label htmlFor="valid-from">{t(lang, 'validFrom')}</label>
-                  <input
+                  <ValidityDate
                     id="valid-from"
                     name="validFrom"
-                    type="date"
-                    defaultValue={values('decision').validFrom ?? ''}
-                    {...invalidProps(problemsOf('decision'), 'valid-from', 'validity-hint')}
+                    label={t(lang, 'validFrom')}
+                    value={values('decision').validFrom}
+                    problems={problemsOf('decision')}
                   />
-                  <FieldMessage problems={problemsOf('decision')} control="valid-to" />
-                  <label htmlFor="valid-to">{t(lang, 'validTo')}</label>
-                  <input
+                  <ValidityDate
                     id="valid-to"
                     name="validTo"
-                    type="date"
-                    defaultValue={values('decision').validTo ?? ''}
-                    {...invalidProps(problemsOf('decision'), 'valid-to', 'validity-hint')}
+                    label={t(lang, 'validTo')}
+                    value={values('decision').validTo}
+                    problems={problemsOf('decision')}
                   />
                 </fieldset>
                 <button type="submit">{t(lang, 'decide')}</button>
