@@ -3,8 +3,9 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as ipaddr from 'ipaddr.js';
 import { FairTenantRounds, LeaseQueue, returnedRows } from '@kommuna/platform-jobs';
-import { Database } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { WebhookDeliveryEntity, WebhookSubscriptionEntity } from './entities';
 import { guardedLookup, isAllowedAddress, WebhookEnvironment } from './target-policy';
 
 /**
@@ -36,16 +37,17 @@ export interface WebhookDeliveryOptions {
   onError?: (error: Error, context: { tenantId: string; step: string }) => void;
 }
 
+/** A subscription's columns its deliveries are sent with. */
+const TARGET_COLUMNS = ['id', 'url', 'secret'] as const;
+
 /** How long a subscription's URL and key are used before they are read again. */
 const TARGET_CACHE_MS = 5_000;
 
-interface Claimed {
-  id: string;
-  subscription_id: string;
-  event_type: string;
-  body: string;
-  attempts: number;
-}
+/** A claimed delivery: what its request needs. */
+type Claimed = Pick<WebhookDeliveryEntity, 'id' | 'subscriptionId' | 'body' | 'attempts'>;
+
+/** A delivery whose retry schedule is spent, as the record returns it. */
+const FAILED_COLUMNS = ['id', 'subscriptionId', 'eventType', 'attempts', 'lastError'] as const;
 
 /**
  * Where a subscription's deliveries go and the key they are signed with, worked out once per
@@ -179,7 +181,8 @@ export class WebhookDeliveryWorker {
       {
         table: 'webhook_delivery',
         key: 'id',
-        returning: ['subscription_id', 'event_type', 'body', 'attempts'],
+        returning: ['subscription_id', 'body', 'attempts'],
+        entity: WebhookDeliveryEntity,
         order: 'next_attempt_at, created_at',
       },
       // Claims and records commit without waiting for the WAL flush: one lost in a database crash
@@ -350,7 +353,7 @@ export class WebhookDeliveryWorker {
     this.held += claim.rows.length;
     let targets: Map<string, Target>;
     try {
-      targets = await this.targetsOf(tenantId, [...new Set(claim.rows.map((row) => row.subscription_id))]);
+      targets = await this.targetsOf(tenantId, [...new Set(claim.rows.map((row) => row.subscriptionId))]);
     } catch (error) {
       // Left to their lease: claimed again once it runs out.
       this.held -= claim.rows.length;
@@ -359,7 +362,7 @@ export class WebhookDeliveryWorker {
     const recorded = claim.rows.map(
       (row) =>
         new Promise<void>((resolve, reject) => {
-          const target = targets.get(row.subscription_id);
+          const target = targets.get(row.subscriptionId);
           if (!target) {
             // Deleted since the claim, with its deliveries: nothing to send.
             this.held--;
@@ -393,8 +396,16 @@ export class WebhookDeliveryWorker {
       else missing.push(id);
     }
     if (missing.length === 0) return targets;
-    const rows: Array<{ id: string; url: string; secret: string }> = await this.database.transaction((em) =>
-      em.query(`SELECT id, url, secret FROM webhook_subscription WHERE tenant_id = $1 AND id = ANY($2::uuid[])`, [tenantId, missing]),
+    const rows = await this.database.transaction(async (em) =>
+      rowsOf(
+        em,
+        WebhookSubscriptionEntity,
+        await em.query(
+          `SELECT ${selectColumns(em, WebhookSubscriptionEntity, { only: TARGET_COLUMNS })} FROM webhook_subscription WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+          [tenantId, missing],
+        ),
+        TARGET_COLUMNS,
+      ),
     );
     for (const row of rows) {
       const target = this.target(row.url, row.secret);
@@ -435,8 +446,8 @@ export class WebhookDeliveryWorker {
   }
 
   private enqueue(job: Job): void {
-    const lane = this.lanes.get(job.row.subscription_id) ?? { waiting: [], sending: 0 };
-    this.lanes.set(job.row.subscription_id, lane);
+    const lane = this.lanes.get(job.row.subscriptionId) ?? { waiting: [], sending: 0 };
+    this.lanes.set(job.row.subscriptionId, lane);
     lane.waiting.push(job);
     this.pump();
   }
@@ -463,15 +474,15 @@ export class WebhookDeliveryWorker {
     const started = performance.now();
     const outcome = await this.post(job.row, job.target);
     const took = performance.now() - started;
-    const before = this.latencyMs.get(job.row.subscription_id);
-    this.latencyMs.set(job.row.subscription_id, before === undefined ? took : 0.8 * before + 0.2 * took);
+    const before = this.latencyMs.get(job.row.subscriptionId);
+    this.latencyMs.set(job.row.subscriptionId, before === undefined ? took : 0.8 * before + 0.2 * took);
     lane.sending--;
     this.sending--;
     this.held--;
-    if (lane.sending === 0 && lane.waiting.length === 0) this.lanes.delete(job.row.subscription_id);
+    if (lane.sending === 0 && lane.waiting.length === 0) this.lanes.delete(job.row.subscriptionId);
     this.pump();
     // Claim for the lane before it runs dry, not once its outcomes are recorded.
-    if (!this.full(job.row.subscription_id, lane)) this.wake(0);
+    if (!this.full(job.row.subscriptionId, lane)) this.wake(0);
     const queued = this.outcomes.get(job.tenantId) ?? [];
     queued.push({ job, outcome, attempt: job.row.attempts + 1 });
     this.outcomes.set(job.tenantId, queued);
@@ -514,16 +525,14 @@ export class WebhookDeliveryWorker {
     const waits = settled.map((s) => (s.outcome.error === null ? null : (this.schedule[s.attempt - 1] ?? null)));
     await requestContext.run({ requestId: `webhooks-${tenantId}`, tenantId }, () =>
       this.database.transaction(async (em) => {
-        const failed = returnedRows<{
-          id: string | null;
-          subscription_id: string;
-          event_type: string;
-          attempts: number;
-          last_error: string;
-        }>(
-          await em.query(
-            // async_commit is the outer side of the join, so it runs whatever was recorded.
-            `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+        const failed = rowsOf(
+          em,
+          WebhookDeliveryEntity,
+          // The async_commit row alone (nothing failed) has no delivery: left out.
+          returnedRows<RawRow>(
+            await em.query(
+              // async_commit is the outer side of the join, so it runs whatever was recorded.
+              `WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
              recorded AS (
                UPDATE webhook_delivery d
                   SET status = CASE WHEN u.error IS NULL THEN 'DELIVERED' WHEN u.wait IS NULL THEN 'FAILED' ELSE 'PENDING' END,
@@ -534,30 +543,31 @@ export class WebhookDeliveryWorker {
                 WHERE d.tenant_id = $1 AND d.id = u.id AND d.claim_id = u.claim
                RETURNING d.id, d.subscription_id, d.event_type, d.status, d.attempts, d.last_error)
              SELECT r.id, r.subscription_id, r.event_type, r.attempts, r.last_error FROM async_commit LEFT JOIN recorded r ON r.status = 'FAILED'`,
-            [
-              tenantId,
-              now,
-              settled.map((s) => s.job.row.id),
-              settled.map((s) => s.job.claimId),
-              settled.map((s) => s.attempt),
-              settled.map((s) => s.outcome.statusCode),
-              settled.map((s) => s.outcome.error),
-              waits.map((wait) => (wait === null ? null : wait / 1000)),
-            ],
-          ),
+              [
+                tenantId,
+                now,
+                settled.map((s) => s.job.row.id),
+                settled.map((s) => s.job.claimId),
+                settled.map((s) => s.attempt),
+                settled.map((s) => s.outcome.statusCode),
+                settled.map((s) => s.outcome.error),
+                waits.map((wait) => (wait === null ? null : wait / 1000)),
+              ],
+            ),
+          ).filter((row) => row.id !== null),
+          FAILED_COLUMNS,
         );
         for (const row of failed) {
-          if (row.id === null) continue;
           // The schedule is spent: the subscription is disabled with the reason, its other
           // deliveries parked until its admin enables it again (and replays, if need be).
-          const reason = `Delivery ${row.id} (${row.event_type}) failed on all ${row.attempts} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${row.last_error}`;
+          const reason = `Delivery ${row.id} (${row.eventType}) failed on all ${row.attempts} attempts over ${formatDuration(this.schedule.reduce((a, b) => a + b, 0))}; the last: ${row.lastError}`;
           await em.query(
             `UPDATE webhook_subscription SET status = 'DISABLED', disabled_reason = $3, disabled_at = $4 WHERE tenant_id = $1 AND id = $2 AND status = 'ACTIVE'`,
-            [tenantId, row.subscription_id, reason.slice(0, 2000), now],
+            [tenantId, row.subscriptionId, reason.slice(0, 2000), now],
           );
           await em.query(
             `UPDATE webhook_delivery SET next_attempt_at = 'infinity' WHERE tenant_id = $1 AND subscription_id = $2 AND status = 'PENDING' AND claim_id IS NULL`,
-            [tenantId, row.subscription_id],
+            [tenantId, row.subscriptionId],
           );
         }
       }),
