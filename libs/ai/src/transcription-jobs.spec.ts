@@ -41,8 +41,9 @@ describe('long call recordings transcribed by the worker', () => {
     const directory = new TenantDirectory(db());
     [sundsvall, timra] = await directory.sync([buildTenantConfig({ slug: 'sundsvall' }), buildTenantConfig({ slug: 'timra' })]);
     simulator = await startModelSimulator();
-    // One attempt per model call, so the job's own retries are what is tested.
-    const ai = new AiPlatform(db(), directory, { timeoutMs: 1000, attempts: 1 });
+    // One attempt per model call, so the job's own retries are what is tested. The timeout is long
+    // enough that a loaded machine's slow answer is not taken for the simulated host that never answers.
+    const ai = new AiPlatform(db(), directory, { timeoutMs: 5000, attempts: 1 });
     // Recordings over 3 s go to the worker.
     const options = { chunkSeconds: 2, backgroundFromSeconds: 3 };
     drafts = ai.drafts(
