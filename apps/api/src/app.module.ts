@@ -29,7 +29,7 @@ import { describeRootTypes } from './http/graphql-root-types';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
 import { OUTBOX_PROVIDERS } from './outbox';
-import { HOME_CARE_PROVIDERS } from './home-care';
+import { HOME_CARE_CONTROLLERS, HOME_CARE_PROVIDERS } from './home-care';
 import { AI_CONTROLLERS, AI_PROVIDERS } from './ai';
 import { RULES_PROVIDERS } from './rules';
 
@@ -92,6 +92,7 @@ export class AppModule implements OnApplicationShutdown {
         ...EVENTS_CONTROLLERS,
         ...E_FORMS_CONTROLLERS,
         ...AI_CONTROLLERS,
+        ...HOME_CARE_CONTROLLERS,
       ],
       providers: [
         { provide: Database, useValue: runtime.database },

@@ -5,6 +5,7 @@ import { JsonLogger } from '@kommuna/platform-logging';
 import { registerRecordingContentTypes } from './ai/call-recording.controller';
 import { AppModule } from './app.module';
 import { registerCloudEventsContentTypes } from './events/inbound.controller';
+import { registerHomeCareImportContentTypes } from './home-care';
 import { BODY_LIMITS, registerEdgeProtection } from './http/edge-protection';
 import { registerGraphQLOverHttp } from './http/graphql-over-http';
 import { registerRestAnswers } from './http/rest-answers';
@@ -22,6 +23,7 @@ export async function createApi(runtime: PlatformRuntime, logger: JsonLogger): P
   registerGraphQLOverHttp(adapter.getInstance());
   registerCloudEventsContentTypes(adapter.getInstance());
   registerRecordingContentTypes(adapter.getInstance());
+  registerHomeCareImportContentTypes(adapter.getInstance());
   registerRestAnswers(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, logger), adapter, {
     logger,

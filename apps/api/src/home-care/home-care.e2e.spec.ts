@@ -1,22 +1,5 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { bearer, startTestApi, systemToken, useTestApi } from '../testing/test-api';
-
-const REPO_TENANTS = path.resolve(__dirname, '../../../../tenants');
-
-/** The shipped tenants, with Sundsvall (its hemtjanst unit responsible) and Timrå (the default, socialtjanst) taking part in home care. */
-function tenantsWithHomeCare(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kommuna-home-care-tenants-'));
-  fs.cpSync(REPO_TENANTS, dir, { recursive: true });
-  const add = (slug: string, entry: string) => {
-    const file = path.join(dir, slug, 'tenant.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^services:\n/m, `services:\n  home-care:\n${entry}`));
-  };
-  add('sundsvall', '    stage: piloting\n    settings:\n      responsibleUnits: [hemtjanst]\n');
-  add('timra', '    stage: piloting\n');
-  return dir;
-}
+import { tenantsWithHomeCare } from './home-care-tenants';
 
 // Home care through the api: a municipal system sends files, the responsible unit reads residents, nobody else does.
 describe('home care api', () => {

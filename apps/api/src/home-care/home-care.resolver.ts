@@ -14,7 +14,7 @@ import {
 } from './home-care.models';
 
 /** The caller as home care's secrecy gate reads it: the unit claim decides what a case worker sees. */
-function actorOf(principal: Principal): HomeCareActor {
+export function actorOf(principal: Principal): HomeCareActor {
   if (principal.roles.includes('service_account') && principal.clientId) return { kind: 'service', clientId: principal.clientId };
   if (principal.roles.includes('case_worker')) return { kind: 'staff', subject: principal.subject, unit: principal.unit };
   if (principal.roles.includes('steering_group')) return { kind: 'steering_group', subject: principal.subject };

@@ -10,12 +10,25 @@ export const CSRF_HEADER = 'x-kommuna-csrf';
 
 /**
  * Request bodies: 1 MiB everywhere but the letter routes, which carry PDFs and bulk CSVs, and the
- * call-recording upload (streamed by its route, which stops reading at the same limit).
+ * call-recording upload and the home-care file upload (streamed by their routes, which stop
+ * reading at the same limit).
  */
-export const BODY_LIMITS = { default: 1024 * 1024, digitalMail: 12 * 1024 * 1024, aiRecording: 50 * 1024 * 1024 } as const;
+export const BODY_LIMITS = {
+  default: 1024 * 1024,
+  digitalMail: 12 * 1024 * 1024,
+  aiRecording: 50 * 1024 * 1024,
+  homeCareImport: 200 * 1024 * 1024,
+} as const;
 const AI_RECORDING_ROUTE = /^\/ai\/cases\/[^/?]+\/call-notes(\?|$)/;
+const HOME_CARE_IMPORT_ROUTE = /^\/home-care\/imports\/[^/?]+(\?|$)/;
 export const bodyLimitFor = (url: string): number =>
-  url.startsWith('/digital-mail/') ? BODY_LIMITS.digitalMail : AI_RECORDING_ROUTE.test(url) ? BODY_LIMITS.aiRecording : BODY_LIMITS.default;
+  url.startsWith('/digital-mail/')
+    ? BODY_LIMITS.digitalMail
+    : AI_RECORDING_ROUTE.test(url)
+      ? BODY_LIMITS.aiRecording
+      : HOME_CARE_IMPORT_ROUTE.test(url)
+        ? BODY_LIMITS.homeCareImport
+        : BODY_LIMITS.default;
 
 /** A refusal in the shape of the route's answers: a GraphQL error on /graphql, the REST error body (`{ code, message }`) elsewhere. */
 function refuse(reply: FastifyReply, status: number, code: string, message: string): void {

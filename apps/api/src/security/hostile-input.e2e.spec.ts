@@ -388,6 +388,25 @@ describe('hostile input at the edge', () => {
         payload,
       });
     }
+    // Home care's file upload: the body is the file, streamed to the import (refused whole or not at all).
+    const homeCareUploads: Array<[string, string, string | Buffer, string]> = [
+      ['junk kind', `/home-care/imports/${encodeURIComponent("'; SELECT 1; --")}`, 'a,b\n1,2\n', 'text/csv'],
+      ['junk format', '/home-care/imports/visits?format=%00', 'a,b\n', 'text/csv'],
+      ['junk adapter', '/home-care/imports/visits?adapter=..%2F..%2Fx', 'a,b\n', 'text/csv'],
+      ['null bytes', '/home-care/imports/visits', 'municipality,visit\n2281,\u0000\n', 'text/csv'],
+      ['binary', '/home-care/imports/providers', Buffer.from([0xff, 0xfe, 0x00, 0x01, 0x80]), 'text/csv'],
+      ['junk lines', '/home-care/imports/decisions?format=jsonl', '{"a":\n[1,2]\nnull\n', 'application/x-ndjson'],
+      ['form encoded', '/home-care/imports/visits', 'municipality=2281', 'application/x-www-form-urlencoded'],
+    ];
+    for (const [label, url, payload, contentType] of homeCareUploads) {
+      requests.push({
+        label: `home-care upload ${label}`,
+        method: 'POST',
+        url,
+        headers: { ...systems, 'content-type': contentType },
+        payload,
+      });
+    }
     requests.push({
       label: 'export without a token',
       method: 'GET',
