@@ -1,5 +1,5 @@
 /** Home care's errors: each carries a stable code and HTTP status the api maps to GraphQL and REST. */
-import { KommunaError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** One bad row: the file, its line (1 = the first line of the file) and what is wrong, never the row's content. */
 export interface ImportProblem {
@@ -27,10 +27,7 @@ export class HomeCareImportError extends ValidationFailedError<{ problems: Impor
 }
 
 /** Residents' data for someone outside the responsible unit (OSL 26 kap.), or the wrong kind of caller. */
-export class HomeCareForbiddenError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
-}
+export class HomeCareForbiddenError extends ForbiddenError {}
 
 /** A month that is not YYYY-MM, or a municipality that does not take part. */
 export class HomeCareRequestError extends ValidationFailedError {}
@@ -39,9 +36,7 @@ export class HomeCareRequestError extends ValidationFailedError {}
 export class HomeCareNotFoundError extends NotFoundError {}
 
 /** A deviation of the month that was already confirmed or dismissed: a review is never changed. */
-export class HomeCareAlreadyReviewedError extends KommunaError {
-  readonly code = 'CONFLICT';
-  readonly status = 409;
+export class HomeCareAlreadyReviewedError extends ConflictError {
   constructor(outcome: string) {
     super(`The deviation was already ${outcome} for the month`);
   }
