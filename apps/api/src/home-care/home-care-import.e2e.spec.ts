@@ -79,7 +79,11 @@ describe('home care file upload over REST', () => {
 
     const first = await upload('/home-care/imports/visits?fileName=besok-februari.csv', sundsvall, visitsStream(STREAMED_VISITS));
     expect(first.body).toMatchObject({ kind: 'visits', rows: STREAMED_VISITS, alreadyImported: false });
-    const again = await upload('/home-care/imports/visits?fileName=besok-februari.csv', sundsvall, visitsStream(STREAMED_VISITS));
+    // The same bytes again, now with a Content-Length (over the api's default 1 MiB, within this route's limit).
+    let whole = '';
+    for await (const piece of visitsStream(STREAMED_VISITS)) whole += piece;
+    expect(Buffer.byteLength(whole)).toBeGreaterThan(1024 * 1024);
+    const again = await upload('/home-care/imports/visits?fileName=besok-februari.csv', sundsvall, whole);
     expect(again.body).toEqual({ importId: first.body.importId, kind: 'visits', rows: STREAMED_VISITS, alreadyImported: true });
 
     // A vendor's export, read by its adapter, goes in as visits; its problems name the export's own lines.
@@ -166,5 +170,8 @@ describe('home care file upload over REST', () => {
     expect(wrongAdapter).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'adapter' }] } });
     const wrongType = await upload('/home-care/imports/visits', sundsvall, file, 'application/pdf');
     expect(wrongType.status).toBe(415);
+    // A file declared over 200 MB is refused before it is read.
+    const tooLarge = await upload('/home-care/imports/visits', { ...sundsvall, 'content-length': String(201 * 1024 * 1024) }, file);
+    expect(tooLarge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 });
