@@ -1,4 +1,4 @@
-import { KommunaError } from '@kommuna/shared-service-contracts';
+import { ForbiddenError, KommunaError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** Why an inbound event was refused, by its stable code. */
 export type InboundRefusalCode =
@@ -53,13 +53,7 @@ export class InboundEventRefusedError extends KommunaError {
 }
 
 /** A municipality's registration of an inbound type was refused. */
-export class InboundEventTypeInputError extends KommunaError {
-  readonly code = 'VALIDATION_FAILED';
-  readonly status = 400;
-}
+export class InboundEventTypeInputError extends ValidationFailedError {}
 
 /** The caller may not deliver or manage inbound events (no service account, or without the scope). */
-export class InboundEventsForbiddenError extends KommunaError {
-  readonly code = 'FORBIDDEN';
-  readonly status = 403;
-}
+export class InboundEventsForbiddenError extends ForbiddenError {}
