@@ -176,6 +176,12 @@ describe('home care: importing files as streams', () => {
   });
 
   it("checks a decisions file's rows against each other and against the stored decisions, as a set", async () => {
+    // Not overlapping: another service type, or days apart (the last rows of both files below).
+    const notOverlapping = [
+      ['2281', 'B-51', 'K-2', '2025-03-01', '2025-03-31', 'service', 120],
+      ['2281', 'B-60', 'K-6', '2025-01-01', '2025-01-31', 'personal_care', 600],
+      ['2281', 'B-61', 'K-6', '2025-02-01', '', 'personal_care', 700],
+    ];
     const error = await refusedFile(world, {
       kind: 'decisions',
       fileName: 'decisions-bad.csv',
@@ -190,10 +196,7 @@ describe('home care: importing files as streams', () => {
         // Stored before (B-1), and overlapping K-2's stored decision B-2.
         ['2281', 'B-1', 'K-1', '2025-01-01', '', 'service', 60],
         ['2281', 'B-50', 'K-2', '2025-03-01', '2025-03-31', 'personal_care', 300],
-        // Not overlapping: another service type, or days apart.
-        ['2281', 'B-51', 'K-2', '2025-03-01', '2025-03-31', 'service', 120],
-        ['2281', 'B-60', 'K-6', '2025-01-01', '2025-01-31', 'personal_care', 600],
-        ['2281', 'B-61', 'K-6', '2025-02-01', '', 'personal_care', 700],
+        ...notOverlapping,
       ]),
     });
     expect(error.details.problems).toEqual([
@@ -213,9 +216,7 @@ describe('home care: importing files as streams', () => {
         content: csv(DECISIONS_HEADER, [
           ['2281', 'B-40', 'K-4', '2025-01-01', '', 'personal_care', 600],
           ['2281', 'B-40', 'K-4', '2025-01-01', '', 'service', 120],
-          ['2281', 'B-51', 'K-2', '2025-03-01', '2025-03-31', 'service', 120],
-          ['2281', 'B-60', 'K-6', '2025-01-01', '2025-01-31', 'personal_care', 600],
-          ['2281', 'B-61', 'K-6', '2025-02-01', '', 'personal_care', 700],
+          ...notOverlapping,
         ]),
       },
     ]);
