@@ -21,7 +21,7 @@ import { HOME_CARE_IMPORT_OPENAPI } from './home-care-import.openapi';
 
 /** The content types of an upload: the body is the file itself. */
 export const HOME_CARE_IMPORT_CONTENT_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl'];
-/** An upload's size limit: a million visit rows of the open format are about 130 MB. */
+/** An upload's size limit: a million visit rows of the open format are about 110 MB. */
 export const HOME_CARE_IMPORT_LIMIT = BODY_LIMITS.homeCareImport;
 
 const UPLOAD_STREAM = Symbol('homeCareUpload');
