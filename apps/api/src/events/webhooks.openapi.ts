@@ -4,6 +4,7 @@
  * answer the routes give is declared here and the e2e test validates each live answer against it
  * (webhooks.openapi.e2e.spec.ts).
  */
+import { WEBHOOK_DELIVERY_COLUMNS, WEBHOOK_SUBSCRIPTION_COLUMNS } from '@kommuna/platform-events';
 import { problem, REST_COMMON_HEADERS, REST_COMMON_RESPONSES } from '../http/openapi-parts';
 
 const json = (schema: unknown) => ({ 'application/json': { schema } });
@@ -124,7 +125,7 @@ export const WEBHOOKS_OPENAPI = {
       Subscription: {
         type: 'object',
         description: 'A subscription, never its secret',
-        required: ['id', 'url', 'eventTypes', 'description', 'status', 'disabledReason', 'disabledAt', 'createdBy', 'createdAt'],
+        required: [...WEBHOOK_SUBSCRIPTION_COLUMNS],
         additionalProperties: false,
         properties: {
           id: { type: 'string', format: 'uuid' },
@@ -157,21 +158,8 @@ export const WEBHOOKS_OPENAPI = {
       Delivery: {
         type: 'object',
         description: 'One event sent (or being sent) to one subscription; its id is the webhook-id header the receiver sees',
-        required: [
-          'id',
-          'subscriptionId',
-          'eventId',
-          'eventType',
-          'eventTime',
-          'status',
-          'attempts',
-          'nextAttemptAt',
-          'lastAttemptAt',
-          'lastStatusCode',
-          'lastError',
-          'deliveredAt',
-          'createdAt',
-        ],
+        // Every column of the delivery log, as the routes answer it.
+        required: [...WEBHOOK_DELIVERY_COLUMNS],
         additionalProperties: false,
         properties: {
           id: { type: 'string', format: 'uuid' },

@@ -11,8 +11,8 @@ import { assertAllowedTarget, checkTargetUrl, WebhookEnvironment } from './targe
 
 export type { WebhookDeliveryStatus, WebhookSubscriptionStatus } from './entities';
 
-/** The webhook_subscription columns its admin reads: never its secret. */
-const SUBSCRIPTION_COLUMNS = [
+/** The webhook_subscription columns its admin reads: never its secret (also the REST schema's fields). */
+export const WEBHOOK_SUBSCRIPTION_COLUMNS = [
   'id',
   'url',
   'eventTypes',
@@ -28,10 +28,10 @@ const SUBSCRIPTION_COLUMNS = [
  * A subscription as its admin reads it: never its secret. `disabledReason` says why it is
  * disabled: by its admin, or the failure that disabled it.
  */
-export type WebhookSubscription = Pick<WebhookSubscriptionEntity, (typeof SUBSCRIPTION_COLUMNS)[number]>;
+export type WebhookSubscription = Pick<WebhookSubscriptionEntity, (typeof WEBHOOK_SUBSCRIPTION_COLUMNS)[number]>;
 
-/** The webhook_delivery columns of the delivery log (not the body, nor the claim). */
-const DELIVERY_COLUMNS = [
+/** The webhook_delivery columns of the delivery log (not the body, nor the claim; also the REST schema's fields). */
+export const WEBHOOK_DELIVERY_COLUMNS = [
   'id',
   'subscriptionId',
   'eventId',
@@ -48,7 +48,7 @@ const DELIVERY_COLUMNS = [
 ] as const;
 
 /** One entry of the delivery log. Its id is the webhook-id header the receiver sees. */
-export interface WebhookDelivery extends Pick<WebhookDeliveryEntity, Exclude<(typeof DELIVERY_COLUMNS)[number], 'nextAttemptAt'>> {
+export interface WebhookDelivery extends Pick<WebhookDeliveryEntity, Exclude<(typeof WEBHOOK_DELIVERY_COLUMNS)[number], 'nextAttemptAt'>> {
   /** When a pending delivery is sent next; null once it is finished, or parked (its subscription disabled). */
   nextAttemptAt: Date | null;
 }
@@ -239,12 +239,12 @@ export class WebhookSubscriptions {
         em,
         WebhookDeliveryEntity,
         await em.query(
-          `SELECT ${selectColumns(em, WebhookDeliveryEntity, { only: DELIVERY_COLUMNS })}
+          `SELECT ${selectColumns(em, WebhookDeliveryEntity, { only: WEBHOOK_DELIVERY_COLUMNS })}
              FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
             ORDER BY created_at DESC, id DESC LIMIT $4`,
           [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
         ),
-        DELIVERY_COLUMNS,
+        WEBHOOK_DELIVERY_COLUMNS,
       ),
     );
     // A finished or parked delivery (next attempt 'infinity', an invalid Date here) has no next attempt.
@@ -295,7 +295,7 @@ export class WebhookSubscriptions {
   }
 }
 
-const subscriptionColumns = (em: EntityManager) => selectColumns(em, WebhookSubscriptionEntity, { only: SUBSCRIPTION_COLUMNS });
+const subscriptionColumns = (em: EntityManager) => selectColumns(em, WebhookSubscriptionEntity, { only: WEBHOOK_SUBSCRIPTION_COLUMNS });
 
 const subscriptionsOf = (em: EntityManager, raw: readonly RawRow[]): WebhookSubscription[] =>
-  rowsOf(em, WebhookSubscriptionEntity, raw, SUBSCRIPTION_COLUMNS);
+  rowsOf(em, WebhookSubscriptionEntity, raw, WEBHOOK_SUBSCRIPTION_COLUMNS);
