@@ -4,7 +4,7 @@ import { Authenticator, KeycloakTokenVerifier, TrustedRealms } from '@kommuna/pl
 import { loadPlatformConfig, PlatformConfig } from '@kommuna/platform-config';
 import { Database, DatabaseSchema, DatabaseTarget, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
-import { ComposedServices, servicesDir } from '@kommuna/services';
+import { ComposedServices, composeServices } from '@kommuna/services';
 import { APP_DATABASE_SCHEMA } from './database-schema';
 
 /** What the api needs before Nest starts: validated config, a migrated database, the tenants. */
@@ -45,14 +45,7 @@ export async function startPlatformRuntime(
     const realms = new TrustedRealms(config.auth.keycloakUrl, config.auth.audience, tenantConfigs);
     const parties = new PartyRegister(database);
     const authenticator = new Authenticator(new KeycloakTokenVerifier(realms.all()), parties);
-    const services = new ComposedServices({
-      database,
-      tenants,
-      parties,
-      env: config.env,
-      tenantsDir: config.tenantsDir,
-      servicesDir: servicesDir(),
-    });
+    const services = composeServices(database, tenants, config, parties);
     // Every service's tenant settings by its own validation, then its content (e-forms' forms; demo data on `npm start`).
     await services.loadStartupContent();
     return { config, database, tenants, realms, authenticator, audit: new AuditLog(database), parties, services };

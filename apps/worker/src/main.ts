@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { loadPlatformConfig } from '@kommuna/platform-config';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { platformMetrics } from '@kommuna/platform-metrics';
-import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
-import { ComposedServices, loadValidatedTenants, natsBridgeFromEnv, servicesDir } from '@kommuna/services';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
+import { composeServices, loadValidatedTenants, natsBridgeFromEnv } from '@kommuna/services';
 import { createHealthServer } from './health-server';
 import { WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
@@ -37,14 +37,7 @@ async function main(): Promise<void> {
   await tenants.sync(tenantConfigs);
   platformMetrics.setTenants(tenants.all());
   // The same composed services as the api's: the outbox over every service's handlers, then each service's jobs.
-  const services = new ComposedServices({
-    database,
-    tenants,
-    parties: new PartyRegister(database),
-    env: config.env,
-    tenantsDir: config.tenantsDir,
-    servicesDir: servicesDir(),
-  });
+  const services = composeServices(database, tenants, config);
   // With NATS_URL, the outbox also publishes every event to JetStream (kommuna.events.<municipality>.<type>).
   const nats = await natsBridgeFromEnv(process.env, tenants);
   const tasks = services.backgroundTasks({

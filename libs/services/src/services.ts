@@ -21,7 +21,7 @@ import {
   WEBHOOKS_DATABASE_SCHEMA,
   WebhookSubscriptions,
 } from '@kommuna/platform-events';
-import { DatabaseSchema, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, DatabaseSchema, PartyRegister, PLATFORM_DATABASE_SCHEMA, TenantDirectory } from '@kommuna/platform-persistence';
 import {
   BackgroundTask,
   BackgroundTaskOptions,
@@ -78,6 +78,20 @@ export const SERVICES_DATABASE_SCHEMA: DatabaseSchema = combineDatabaseSchemas([
  */
 export function servicesDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.KOMMUNA_SERVICES_DIR ?? path.join(__dirname, '../..'));
+}
+
+/**
+ * A process's composed services (the api's, the worker's, a tool's) over its database and synced
+ * tenants, with its configuration's environment and tenants folder, and the services' files from
+ * servicesDir(). `parties` is the process's own register when it shares one (the api's authenticator).
+ */
+export function composeServices(
+  database: Database,
+  tenants: TenantDirectory,
+  config: Pick<ServiceRuntime, 'env' | 'tenantsDir'>,
+  parties = new PartyRegister(database),
+): ComposedServices {
+  return new ComposedServices({ database, tenants, parties, env: config.env, tenantsDir: config.tenantsDir, servicesDir: servicesDir() });
 }
 
 /** Every service's own tenant-settings validation; throws ServiceSettingsError listing each failing service. */

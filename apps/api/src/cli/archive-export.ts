@@ -5,9 +5,9 @@
 // --validate checks every package with xmllint (Debian: libxml2-utils) against the published schemas.
 // On the embedded database, stop `npm start` first: one process at a time may open the folder.
 import { loadPlatformConfig } from '@kommuna/platform-config';
-import { Database, PartyRegister, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs } from '@kommuna/platform-tenancy';
-import { ComposedServices, servicesDir } from '@kommuna/services';
+import { composeServices } from '@kommuna/services';
 import { parseArchiveExportArguments, runArchiveExport } from '../archive/archive-export.command';
 import { APP_DATABASE_SCHEMA } from '../database-schema';
 import { databaseTarget } from '../platform-runtime';
@@ -19,14 +19,7 @@ async function main(): Promise<void> {
   try {
     const tenants = new TenantDirectory(database);
     await tenants.sync(loadTenantConfigs(config.tenantsDir).map((t) => t.config));
-    const services = new ComposedServices({
-      database,
-      tenants,
-      parties: new PartyRegister(database),
-      env: config.env,
-      tenantsDir: config.tenantsDir,
-      servicesDir: servicesDir(),
-    });
+    const services = composeServices(database, tenants, config);
     for (const line of await runArchiveExport(options, { database, tenants, services })) console.log(line);
   } finally {
     await database.close();
