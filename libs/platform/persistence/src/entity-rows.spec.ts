@@ -1,6 +1,15 @@
 import { Column, CreateDateColumn, Entity, EntityManager, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Database } from './database';
-import { BIGINT_AS_NUMBER, NUMERIC_AS_NUMBER, rowOf, rowsOf, selectColumns, TIMESTAMP_AS_ISO } from './entity-rows';
+import {
+  BIGINT_AS_NUMBER,
+  EntityQueryContext,
+  NUMERIC_AS_NUMBER,
+  rowOf,
+  rowsOf,
+  selectColumns,
+  selectRows,
+  TIMESTAMP_AS_ISO,
+} from './entity-rows';
 import { TenantEntity } from './entities/tenant.entity';
 
 /** Every column type the repository's entities use, nullable where one is. */
@@ -195,6 +204,73 @@ describe('entity rows', () => {
         .concat(['decidedOn', 'dueAt', 'payload', 'content', 'tags', 'price', 'seenAt', 'recordedAt'])
         .sort(),
     );
+  });
+
+  it('selectRows sends SELECT with the columns named and the rest of the statement, and reads their Pick', async () => {
+    const sent: Array<[string, unknown[] | undefined]> = [];
+    const rows = await withProbe(async (em) => {
+      await em.query(INSERT, [TENANT_ID, '{}']);
+      await em.query(INSERT, [TENANT_ID, '[]']);
+      await em.query(`UPDATE entity_rows_probe SET short_name = 'Ånge', year = NULL WHERE payload = '[]'::jsonb`);
+      const recording: EntityQueryContext = {
+        connection: em.connection,
+        query: (sql: string, params?: unknown[]) => {
+          sent.push([sql, params]);
+          return em.query(sql, params);
+        },
+      };
+      return selectRows(
+        recording,
+        ProbeEntity,
+        ['shortName', 'year', 'dueAt'],
+        `FROM entity_rows_probe WHERE tenant_id = $1 ORDER BY short_name`,
+        [TENANT_ID],
+      );
+    });
+    expect(sent).toEqual([
+      ['SELECT "short_name", "year", "due_at" FROM entity_rows_probe WHERE tenant_id = $1 ORDER BY short_name', [TENANT_ID]],
+    ]);
+    expect(rows.map((row) => row.shortName).sort()).toEqual(['Sundsvall', 'Ånge']);
+    expect(rows.find((row) => row.shortName === 'Ånge')).toEqual({
+      shortName: 'Ånge',
+      year: null,
+      dueAt: new Date('2026-03-29T01:30:00.123Z'),
+    });
+    expect(rows.find((row) => row.shortName === 'Sundsvall')).toEqual({ shortName: 'Sundsvall', year: 2026, dueAt: expect.any(Date) });
+  });
+
+  it('selectRows runs on a query runner of its own as on an entity manager', async () => {
+    const runner = database.dataSource.createQueryRunner();
+    try {
+      await runner.startTransaction();
+      await runner.query(PROBE_TABLE);
+      await runner.query(INSERT, [TENANT_ID, '{}']);
+      const rows = await selectRows(runner, ProbeEntity, ['content', 'seq'], `FROM entity_rows_probe WHERE tenant_id = $1`, [TENANT_ID]);
+      expect(rows).toEqual([{ content: Buffer.from([0x00, 0xff, 0x10]), seq: 9007199254740991 }]);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
+
+  it('selectRows refuses a statement that does not go on from FROM, before sending anything', async () => {
+    const sent: string[] = [];
+    await withProbe(async (em) => {
+      const recording: EntityQueryContext = {
+        connection: em.connection,
+        query: (sql: string, params?: unknown[]) => {
+          sent.push(sql);
+          return em.query(sql, params);
+        },
+      };
+      await expect(selectRows(recording, ProbeEntity, ['id'], `WHERE tenant_id = $1`, [TENANT_ID])).rejects.toThrow(
+        /selectRows: the statement after the columns starts with FROM, not "WHERE tenant_id = \$1"/,
+      );
+      await expect(selectRows(recording, ProbeEntity, ['id'], `, note FROM entity_rows_probe`)).rejects.toThrow(/starts with FROM/);
+      // A name that is not a column is refused as selectColumns refuses it.
+      await expect(selectRows(recording, ProbeEntity, ['tenant'], `FROM entity_rows_probe`)).rejects.toThrow(/"tenant" is not a column/);
+    });
+    expect(sent).toEqual([]);
   });
 
   it('refuses a row that lacks a column of the entity, names that are not columns, and odd aliases', async () => {

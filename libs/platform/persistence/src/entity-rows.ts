@@ -9,7 +9,8 @@ import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
  *   const raw = await em.query(`SELECT ${selectColumns(em, FollowUpEntity)} FROM catalogue_follow_up WHERE …`);
  *   return rowsOf(em, FollowUpEntity, raw); // FollowUpEntity[]
  *
- * `SELECT *`, `t.*` and `RETURNING *` give rows rowsOf reads as well.
+ * `SELECT *`, `t.*` and `RETURNING *` give rows rowsOf reads as well. The plainest of these reads,
+ * some properties of one table, is selectRows.
  */
 
 /** What the helpers need of a unit of work: the data source's metadata and driver. */
@@ -92,6 +93,31 @@ export function rowOf<E extends ObjectLiteral, K extends keyof E & string = keyo
   options: { prefix?: string } = {},
 ): Pick<E, K> | undefined {
   return raw.length === 0 ? undefined : rowsOf(em, entity, raw.slice(0, 1), only, options)[0];
+}
+
+/** What selectRows needs of a unit of work: an EntityManager, or a QueryRunner of its own. */
+export type EntityQueryContext = EntityRowsContext & Pick<EntityManager, 'query'>;
+
+/**
+ * The properties named of one table's rows: runs `SELECT <their columns> <from>` with the params
+ * and reads the rows as rowsOf does. `from` is the rest of the statement, from its FROM on
+ * (`FROM rule WHERE tenant_id = $1 ORDER BY version DESC`). A read that needs more (an alias, a
+ * second table's columns, DISTINCT ON, RETURNING, a CTE) writes selectColumns and rowsOf out.
+ *
+ *   const versions = await selectRows(em, RuleEntity, VERSION, `FROM rule WHERE tenant_id = $1 AND key = $2`, [tenantId, key]);
+ */
+export async function selectRows<E extends ObjectLiteral, K extends keyof E & string>(
+  em: EntityQueryContext,
+  entity: EntityTarget<E>,
+  only: readonly K[],
+  from: string,
+  params?: unknown[],
+): Promise<Array<Pick<E, K>>> {
+  // Caught before anything runs: a WHERE alone, or a column list, would be sent as broken SQL.
+  if (!/^\s*FROM\s/i.test(from))
+    throw new Error(`selectRows: the statement after the columns starts with FROM, not "${from.slice(0, 40)}"`);
+  const raw: RawRow[] = await em.query(`SELECT ${selectColumns(em, entity, { only })} ${from}`, params);
+  return rowsOf(em, entity, raw, only);
 }
 
 function columnsOf<E extends ObjectLiteral>(
