@@ -13,8 +13,13 @@ import { MailPrintBatchEntity } from '../../entities/print-batch.entity';
  * Step 2b: letters going on paper. Looks up the claim's postal addresses at once, renders every
  * letter (CPU only, on the render threads), then in one transaction finishes those without an address NOT_SENT and files
  * the rest into their send batch's open print batch (stage PRINT and the PDFs with one statement each).
+ *
+ * A print batch is closed as soon as it holds `maxPrintBatchLetters` (so at most that plus one
+ * claim), and the next claim opens another: a large send's paper letters are handed over batch by
+ * batch while its digital letters are delivered, not all at its very end, and handing one over is
+ * a bounded piece of work (issue 24).
  */
-export async function preparePaper(ctx: StepContext, batchSize: number): Promise<void> {
+export async function preparePaper(ctx: StepContext, batchSize: number, maxPrintBatchLetters: number): Promise<void> {
   const { tenant, queue, result } = ctx;
   const contents = new Map<string, MessageContent>();
   const claim = await queue.claim(tenant.id, 'PAPER', batchSize, async (em, ids) => {
@@ -89,11 +94,11 @@ export async function preparePaper(ctx: StepContext, batchSize: number): Promise
         `INSERT INTO mail_print_letter (tenant_id, message_id, print_batch_id, sequence, page_count, sha256, pdf, created_at) VALUES ${values.join(', ')}`,
         params,
       );
-      await em.query(`UPDATE mail_print_batch SET letter_count = $3 WHERE tenant_id = $1 AND id = $2`, [
-        tenant.id,
-        printBatch.id,
-        base + letters.length,
-      ]);
+      // Full: closed in the same statement, for the print step to hand over while the send goes on.
+      await em.query(
+        `UPDATE mail_print_batch SET letter_count = $3, status = CASE WHEN $3 >= $4::int THEN 'CLOSED' ELSE status END WHERE tenant_id = $1 AND id = $2`,
+        [tenant.id, printBatch.id, base + letters.length, maxPrintBatchLetters],
+      );
       result.printed += letters.length;
     }
   });

@@ -3,7 +3,9 @@ import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/p
 import { WHOLE_MUNICIPALITY } from '../../access';
 import { DigitalMailAdapters, PrintBatchDescription, PrintLetter } from '../../adapters/types';
 import { MessageService, Sender } from '../../message.service';
-import { digitalMailService, inTenant, rowsOf, TEST_SCHEMA } from '../../testing/fixtures';
+import { SendBatchService } from '../../send-batch.service';
+import { TemplateService } from '../../template.service';
+import { digitalMailService, inTenant, rowsOf, saveTemplate, TEST_SCHEMA } from '../../testing/fixtures';
 import { DeliveryWorker } from '../delivery-worker';
 
 const staff: Sender = { kind: 'user', id: 'staff-1' };
@@ -20,6 +22,8 @@ describe('digital mail: releasing print batches', () => {
   let sundsvall: Tenant;
   let directory: TenantDirectory;
   const handed: Array<{ batch: PrintBatchDescription; letters: number }> = [];
+  /** Every letter handed to the provider, by message id, with the batch it came in. */
+  const handedLetters: Array<{ batchId: string; messageId: string }> = [];
   let printerDown = false;
   const adapters: DigitalMailAdapters = {
     mailbox: {
@@ -37,7 +41,10 @@ describe('digital mail: releasing print batches', () => {
       release: async (batch: PrintBatchDescription, letters: AsyncIterable<PrintLetter>) => {
         if (printerDown) throw new Error('the print provider is down');
         let count = 0;
-        for await (const letter of letters) if (letter.pdf.length > 0) count++;
+        for await (const letter of letters) {
+          if (letter.pdf.length > 0) count++;
+          handedLetters.push({ batchId: batch.batchId, messageId: letter.messageId });
+        }
         handed.push({ batch, letters: count });
         return { location: `print/${batch.batchId}` };
       },
@@ -48,6 +55,12 @@ describe('digital mail: releasing print batches', () => {
     [sundsvall] = await createTestTenants(db(), { slug: 'sundsvall', services: digitalMailService() });
     directory = new TenantDirectory(db());
     await directory.sync([sundsvall.config]);
+    await saveTemplate(
+      db(),
+      sundsvall,
+      { name: 'utskick', subject: { sv: 'Hej', en: 'Hello' }, body: { sv: 'Information.', en: 'Information.' } },
+      staff,
+    );
   });
 
   it("finishes a handed-over batch's letters once, also after a worker died between the hand-over and its last letters", async () => {
@@ -112,5 +125,69 @@ describe('digital mail: releasing print batches', () => {
     expect(await worker.drain()).toMatchObject({ finished: 0, released: 0 });
     expect(handed).toHaveLength(1);
     expect(errors).toEqual([]);
+  });
+
+  it("hands a large send's paper letters over in full batches while the send goes on, each letter once", async () => {
+    const TOTAL = 30;
+    const send = await inTenant(sundsvall, () =>
+      new SendBatchService(db(), directory, new TemplateService(db())).create(
+        { template: { name: 'utskick' } },
+        Array.from({ length: TOTAL }, (_, i) => ({ recipient: testPersonnummer(1000 + i), values: {} })),
+        staff,
+        WHOLE_MUNICIPALITY,
+      ),
+    );
+    const errors: string[] = [];
+    // Expansion paced to 10 letters ahead, paper claims of 5, print batches of 10.
+    const worker = new DeliveryWorker(db(), directory, adapters, {
+      expandChunkSize: 10,
+      maxWaitingLetters: 10,
+      paperBatchSize: 5,
+      maxPrintBatchLetters: 10,
+      renderThreads: 0,
+      onError: (error, context) => errors.push(`${context.step}: ${error.message}`),
+    });
+    const progress = async () => {
+      const [row] = await rowsOf(
+        db(),
+        sundsvall,
+        `SELECT b.expanded, (SELECT count(*)::int FROM mail_delivery d WHERE d.send_batch_id = b.id AND d.status = 'SENT' AND d.channel = 'paper') AS sent
+           FROM mail_send_batch b WHERE b.id = $1`,
+        [send.id],
+      );
+      return row as { expanded: number; sent: number };
+    };
+    await worker.runOnce();
+    await worker.runOnce();
+    // Two rounds: a third of the send is not even expanded yet, and its first full print batch is handed over already.
+    const midway = await progress();
+    expect(midway.expanded).toBeLessThan(TOTAL);
+    expect(midway.sent).toBeGreaterThanOrEqual(10);
+
+    await worker.drain();
+    expect(errors).toEqual([]);
+    expect(await progress()).toEqual({ expanded: TOTAL, sent: TOTAL });
+    const batches = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT id, status, letter_count FROM mail_print_batch WHERE send_batch_id = $1 ORDER BY created_at`,
+      [send.id],
+    );
+    expect(batches.map((b) => b.status)).toEqual(['RELEASED', 'RELEASED', 'RELEASED']);
+    expect(batches.map((b) => b.letter_count)).toEqual([10, 10, 10]);
+    // Every letter of the send reached the provider exactly once, in the batch its delivery records.
+    const ids = new Set(batches.map((b) => b.id));
+    const mine = handedLetters.filter((l) => ids.has(l.batchId));
+    const deliveries = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT message_id, operator_transaction_id FROM mail_delivery WHERE send_batch_id = $1`,
+      [send.id],
+    );
+    expect(mine).toHaveLength(TOTAL);
+    expect(new Set(mine.map((l) => l.messageId)).size).toBe(TOTAL);
+    expect(new Set(mine.map((l) => `print-batch:${l.batchId} ${l.messageId}`))).toEqual(
+      new Set(deliveries.map((d) => `${d.operator_transaction_id} ${d.message_id}`)),
+    );
   });
 });

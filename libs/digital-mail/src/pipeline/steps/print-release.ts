@@ -6,12 +6,14 @@ import { MailPrintBatchEntity, MailPrintLetterEntity } from '../../entities/prin
 import { StepContext } from './step-context';
 
 /**
- * Step 3: hands complete print batches to the print provider. A batch is complete when none of
- * the letters that could still join it is undecided: for a bulk send, when every recipient has
- * been expanded and passed reachability and address lookup; for single letters, when none is in
- * those steps (or the batch has waited `maxPrintBatchAgeMs`). Closing first means no letter joins
- * a batch that is being handed over. A batch the provider refused stays CLOSED and is handed over
- * again next round; a handed-over one's letters are finished chunk by chunk (finishLetters).
+ * Step 3: hands complete print batches to the print provider, one batch a claim. A batch is
+ * complete when the paper step closed it full (`maxPrintBatchLetters`) or none of the letters that
+ * could still join it is undecided: for a bulk send, when every recipient has been expanded and
+ * passed reachability and address lookup; for single letters, when none is in those steps (or the
+ * batch has waited `maxPrintBatchAgeMs`). Closing first means no letter joins a batch that is
+ * being handed over. A batch the provider refused stays CLOSED and is handed over again later; a
+ * handed-over one's letters are finished chunk by chunk (finishLetters). One batch per claim keeps
+ * the step's work bounded while a large send's full batches queue up (issue 24).
  */
 export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: number): Promise<void> {
   const { tenant, queue, result, settings } = ctx;
@@ -61,6 +63,8 @@ export async function releasePrintBatches(ctx: StepContext, maxPrintBatchAgeMs: 
       ),
     );
     if (released.length > 0) result.released++;
+    // One batch a claim: the scheduler gives the step its next turn like any other unit.
+    return;
   }
 }
 
