@@ -41,6 +41,8 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const TENANTS = ['benchev-a', 'benchev-b', 'benchev-c', 'benchev-d'];
 const SUBSCRIPTIONS_PER_TENANT = 5;
 const WEBHOOK_EVENTS_PER_TENANT = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 1000);
+/** BENCH_WEBHOOK_HAND_OVER=0: the fan-out queues every delivery for the worker's claims (the path without a worker in the same process). */
+const HAND_OVER = process.env.BENCH_WEBHOOK_HAND_OVER !== '0';
 const NATS_EVENTS_PER_TENANT = Number(process.env.BENCH_NATS_EVENTS ?? 2500);
 /** The delivery worker's defaults: 10 per subscription, at most 200 in flight per process. */
 const WEBHOOK_IN_FLIGHT = Math.min(TENANTS.length * SUBSCRIPTIONS_PER_TENANT * 10, 200);
@@ -190,6 +192,15 @@ async function bareHttp(url: string, body: string, total: number, inFlight: numb
   return total / ((performance.now() - t0) / 1000);
 }
 
+/** webhook_delivery's inserted, updated and HOT-updated tuples so far (the statistics collector's, flushed first). */
+async function deliveryTuples(pg: BenchDatabase): Promise<{ inserted: number; updated: number; hotUpdated: number }> {
+  await sleep(600); // the backends report their counts at most every 500 ms
+  const [row] = await pg.admin<{ ins: string; upd: string; hot: string }>(
+    `SELECT n_tup_ins AS ins, n_tup_upd AS upd, n_tup_hot_upd AS hot FROM pg_stat_user_tables WHERE relname = 'webhook_delivery'`,
+  );
+  return { inserted: Number(row?.ins ?? 0), updated: Number(row?.upd ?? 0), hotUpdated: Number(row?.hot ?? 0) };
+}
+
 async function countRows(database: Database, tenants: Tenant[], sql: string): Promise<number> {
   let sum = 0;
   for (const tenant of tenants) sum += Number((await as(tenant, () => database.transaction((em) => em.query(sql, [tenant.id]))))[0].n);
@@ -216,7 +227,9 @@ async function webhooks(pg: BenchDatabase, database: Database, tenants: Tenant[]
         env: 'development',
         onError: (error, context) => log(`webhook worker: ${context.step} ${context.tenantId}: ${error.message}`),
       });
-      const dispatcher = new OutboxDispatcher(database, [new WebhookFanOut(slugOf)]);
+      // As the worker process composes them: the fan-out hands its deliveries to the worker (BENCH_WEBHOOK_HAND_OVER=0: it queues them all).
+      const dispatcher = new OutboxDispatcher(database, [new WebhookFanOut(slugOf, HAND_OVER ? worker : undefined)]);
+      const tuplesBefore = await deliveryTuples(pg);
       const t0 = performance.now();
       // Rounds every 250 ms when idle, as the worker process runs it (libs/services: WEBHOOK_INTERVAL_MS).
       const { seconds, fanOutMs, received } = await profiled(profile, async () => {
@@ -229,11 +242,17 @@ async function webhooks(pg: BenchDatabase, database: Database, tenants: Tenant[]
         return { seconds: took, fanOutMs: await fanOut, received: count };
       });
       const cpu = await meter();
-      return { seconds, fanOutSeconds: fanOutMs / 1000, received, want, statistics: worker.statistics(), cpu };
+      const tuplesAfter = await deliveryTuples(pg);
+      const tuples = {
+        inserted: tuplesAfter.inserted - tuplesBefore.inserted,
+        updated: tuplesAfter.updated - tuplesBefore.updated,
+        hotUpdated: tuplesAfter.hotUpdated - tuplesBefore.hotUpdated,
+      };
+      return { seconds, fanOutSeconds: fanOutMs / 1000, received, want, statistics: worker.statistics(), cpu, tuples };
     };
     await runPipeline(50);
     const [sample]: Array<{ body: string }> = await as(tenants[0], () =>
-      database.transaction((em) => em.query(`SELECT body FROM webhook_delivery WHERE tenant_id = $1 LIMIT 1`, [tenants[0].id])),
+      database.transaction((em) => em.query(`SELECT body FROM webhook_event WHERE tenant_id = $1 LIMIT 1`, [tenants[0].id])),
     );
     await bareHttp(url, sample.body, 2000, WEBHOOK_IN_FLIGHT);
 
@@ -262,6 +281,9 @@ async function webhooks(pg: BenchDatabase, database: Database, tenants: Tenant[]
       postgresUs: round((cpu.postgresMs * 1000) / pipeline.want, 0),
     });
     log(`CPU per delivery (µs): pipeline ${JSON.stringify(perDelivery(pipelineCpu))}, bare ${JSON.stringify(perDelivery(bareCpu))}`);
+    log(
+      `handed over ${stats.handedOver} of ${pipeline.want}; claimed ${stats.claimedDeliveries} in ${stats.claims} claims; webhook_delivery tuples ${JSON.stringify(pipeline.tuples)}`,
+    );
     const bareAfter = await bareHttp(url, sample.body, expected, WEBHOOK_IN_FLIGHT);
     log(`bare HTTP client again: ${Math.round(bareAfter)} requests/s`);
     const bare = Math.max(bareBefore, bareAfter);
@@ -283,6 +305,9 @@ async function webhooks(pg: BenchDatabase, database: Database, tenants: Tenant[]
       records: stats.records,
       outcomesPerRecord: round(stats.recordedOutcomes / Math.max(stats.records, 1), 1),
       recordMs: round(stats.recordMs / Math.max(stats.records, 1), 1),
+      handedOver: stats.handedOver,
+      // webhook_delivery's row writes over the measured phase (pg_stat_user_tables; HOT: no index entry written).
+      deliveryTuples: pipeline.tuples,
       // CPU per delivery, µs: this process, the receiver, the bench database's PostgreSQL backends.
       cpuPerDelivery: perDelivery(pipelineCpu),
       bareCpuPerRequest: perDelivery(bareCpu),

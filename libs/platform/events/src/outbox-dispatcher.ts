@@ -27,10 +27,15 @@ export interface EventHandler {
    * Optional: all of a batch's events of this handler's types at once (in the order they
    * occurred), for a handler that can do in a few statements what `handle` does per event. It
    * must come to the same as `handle` for each: after a failure the batch is run again event by
-   * event through `handle`, which finds the event to blame.
+   * event through `handle`, which finds the event to blame. It may return what to do once the
+   * batch's transaction has ended (`committed` says whether it committed): work that must not
+   * start before the handler's rows are there for all to see (the webhook fan-out's hand-over).
    */
-  handleBatch?(events: OutboxEvent[], em: EntityManager): Promise<void>;
+  handleBatch?(events: OutboxEvent[], em: EntityManager): Promise<void | AfterTransaction>;
 }
+
+/** Run by the dispatcher once a batch's transaction has committed (true) or rolled back (false). */
+export type AfterTransaction = (committed: boolean) => void;
 
 export interface OutboxDispatcherOptions {
   /** Events claimed per tenant per round (default DEFAULT_OUTBOX_BATCH_SIZE). */
@@ -141,16 +146,26 @@ export class OutboxDispatcher {
    * idempotent, so work done again for the other events is harmless).
    */
   private async dispatchTenant(tenantId: string): Promise<number> {
+    const after: AfterTransaction[] = [];
+    let published: number;
     try {
-      return await this.database.transaction((em) => this.publishBatch(em, tenantId));
+      published = await this.database.transaction((em) => this.publishBatch(em, tenantId, undefined, after));
     } catch (error) {
+      for (const then of after) then(false);
       if (!(error instanceof HandlerFailed)) throw error;
       return this.database.transaction((em) => this.publishBatch(em, tenantId, error));
     }
+    for (const then of after) then(true);
+    return published;
   }
 
   /** Without `failure`: the fast path. With it: event by event, `failure` recorded against its event. */
-  private async publishBatch(em: EntityManager, tenantId: string, failure?: HandlerFailed): Promise<number> {
+  private async publishBatch(
+    em: EntityManager,
+    tenantId: string,
+    failure?: HandlerFailed,
+    after: AfterTransaction[] = [],
+  ): Promise<number> {
     const events: OutboxEvent[] = rowsOf(
       em,
       OutboxEventEntity,
@@ -164,7 +179,7 @@ export class OutboxDispatcher {
     );
     const published: OutboxEvent[] = [];
     if (!failure) {
-      await this.handleAll(events, em);
+      await this.handleAll(events, em, after);
       published.push(...events);
     } else {
       for (const event of events) {
@@ -219,7 +234,7 @@ export class OutboxDispatcher {
   }
 
   /** The fast path: per-event handlers event by event, then each batch handler once. */
-  private async handleAll(events: OutboxEvent[], em: EntityManager): Promise<void> {
+  private async handleAll(events: OutboxEvent[], em: EntityManager, after: AfterTransaction[]): Promise<void> {
     for (const event of events) {
       for (const handler of this.handlers) {
         if (handler.handleBatch || !handler.types.includes(event.type)) continue;
@@ -235,7 +250,8 @@ export class OutboxDispatcher {
       const mine = events.filter((e) => handler.types.includes(e.type));
       if (mine.length === 0) continue;
       try {
-        await handler.handleBatch(mine, em);
+        const then = await handler.handleBatch(mine, em);
+        if (then) after.push(then);
       } catch (error) {
         // Which event failed is unknown here: the event-by-event rerun finds it.
         throw new HandlerFailed(undefined, handler.name, error as Error);

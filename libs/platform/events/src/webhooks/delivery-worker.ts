@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as ipaddr from 'ipaddr.js';
@@ -28,6 +28,11 @@ export interface WebhookDeliveryOptions {
   perSubscription?: number;
   /** Requests in flight per process at most (default 200). */
   maxInFlight?: number;
+  /**
+   * Deliveries handed over by the fan-out in this process (WebhookFanOut's `handOverTo`) held at
+   * most (default 5,000); a lane is handed at most about five seconds of its sending.
+   */
+  maxHandedOver?: number;
   /** Deliveries claimed per municipality per round at most (default 200). */
   batchSize?: number;
   /** Municipalities claimed for side by side in a round (default 4). */
@@ -43,8 +48,32 @@ const TARGET_COLUMNS = ['id', 'url', 'secret'] as const;
 /** How long a subscription's URL and key are used before they are read again. */
 const TARGET_CACHE_MS = 5_000;
 
-/** A claimed delivery: what its request needs. */
-type Claimed = Pick<WebhookDeliveryEntity, 'id' | 'subscriptionId' | 'body' | 'attempts'>;
+/** A delivery as a claim returns it; its body is read from the event log. */
+type ClaimedRow = Pick<WebhookDeliveryEntity, 'id' | 'subscriptionId' | 'eventId' | 'attempts'>;
+
+/** A claimed or handed-over delivery: what its request needs. */
+export interface HeldDelivery extends Pick<WebhookDeliveryEntity, 'id' | 'subscriptionId' | 'attempts'> {
+  /** The structured-mode CloudEvent (the event log's body). */
+  body: string;
+}
+
+/**
+ * What the fan-out may hand over now (WebhookDeliveryWorker.handOverRoom): the lease its
+ * deliveries are written under, and how many each subscription's lane may take.
+ */
+export interface HandOverRoom {
+  leaseId: string;
+  leaseUntil: Date;
+  /** Room in the lanes of subscriptions this worker has seen. */
+  rooms: Map<string, number>;
+  /** Room for a subscription not seen yet (its receiver's speed unknown). */
+  unknownRoom: number;
+  /** Deliveries the hand-over may hold in all. */
+  total: number;
+}
+
+/** How much of a lane's sending a hand-over may give it: about five seconds' worth. */
+const HAND_OVER_HORIZON_MS = 5_000;
 
 /** A delivery whose retry schedule is spent, as the record returns it. */
 const FAILED_COLUMNS = ['id', 'subscriptionId', 'eventType', 'attempts', 'lastError'] as const;
@@ -67,11 +96,13 @@ interface Outcome {
   error: string | null;
 }
 
-/** A claimed delivery in the process: waiting its turn in its subscription's lane, or being sent. */
+/** A claimed or handed-over delivery in the process: waiting its turn in its subscription's lane, or being sent. */
 interface Job {
   tenantId: string;
   claimId: string;
-  row: Claimed;
+  row: HeldDelivery;
+  /** Handed over by the fan-out (counted against maxHandedOver, not the claims' limit). */
+  handedOver: boolean;
   target: Target;
   /** Settles once the outcome is recorded. */
   recorded: { resolve(): void; reject(error: Error): void };
@@ -86,6 +117,8 @@ export interface WebhookDeliveryStatistics {
   records: number;
   recordedOutcomes: number;
   recordMs: number;
+  /** Deliveries the fan-out handed over (never claimed). */
+  handedOver: number;
 }
 
 /** One subscription's deliveries in this process: those waiting and the number being sent. */
@@ -124,7 +157,8 @@ export class WebhookDeliveryWorker {
   private readonly maxInFlight: number;
   private readonly maxHeld: number;
   private readonly batchSize: number;
-  private readonly queue: LeaseQueue<Claimed>;
+  private readonly maxHandedOver: number;
+  private readonly queue: LeaseQueue<ClaimedRow>;
   private readonly rounds: FairTenantRounds;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private readonly lookup: ReturnType<typeof guardedLookup>;
@@ -134,8 +168,9 @@ export class WebhookDeliveryWorker {
   private readonly latencyMs = new Map<string, number>();
   /** The depth of a lane whose receiver is slow or not yet known: two rounds of requests. */
   private readonly shallow: number;
-  /** Deliveries claimed and not yet settled, and of those, the ones being sent. */
+  /** Deliveries claimed and not yet settled, likewise handed over, and of all those, the ones being sent. */
   private held = 0;
+  private handedHeld = 0;
   private sending = 0;
   /** Each claim's work (its sends and records, under a renewed lease). */
   private readonly claims = new Set<Promise<void>>();
@@ -161,6 +196,7 @@ export class WebhookDeliveryWorker {
     records: 0,
     recordedOutcomes: 0,
     recordMs: 0,
+    handedOver: 0,
   };
 
   constructor(
@@ -175,13 +211,14 @@ export class WebhookDeliveryWorker {
     // flight), so a lane has its next ones at hand when a request settles, not after a claim.
     this.maxHeld = this.maxInFlight * 3;
     this.batchSize = options.batchSize ?? 200;
+    this.maxHandedOver = options.maxHandedOver ?? 5_000;
     this.shallow = 2 * this.perSubscription;
-    this.queue = new LeaseQueue<Claimed>(
+    this.queue = new LeaseQueue<ClaimedRow>(
       database,
       {
         table: 'webhook_delivery',
         key: 'id',
-        returning: ['subscription_id', 'body', 'attempts'],
+        returning: ['subscription_id', 'event_id', 'attempts'],
         entity: WebhookDeliveryEntity,
         order: 'next_attempt_at, created_at',
       },
@@ -282,15 +319,15 @@ export class WebhookDeliveryWorker {
   private async launch(): Promise<void> {
     const free = this.tenantConcurrency - this.claiming.size;
     if (free <= 0 || this.held >= this.maxHeld) return;
-    const due: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM webhook_tenants_with_due_deliveries() t`);
+    const due = await this.due();
     const order = this.rounds
-      .order(due.map((d) => d.id))
+      .order([...due.keys()])
       .filter((id) => !this.claiming.has(id))
       .slice(0, free);
     for (const tenantId of order) {
       this.claiming.add(tenantId);
       const claiming = requestContext
-        .run({ requestId: `webhooks-${tenantId}`, tenantId }, () => this.claim(tenantId))
+        .run({ requestId: `webhooks-${tenantId}`, tenantId }, () => this.claim(tenantId, due.get(tenantId) === true))
         .catch((error: Error) => {
           this.options.onError?.(error, { tenantId, step: 'webhook-claim' });
           return 0;
@@ -309,23 +346,32 @@ export class WebhookDeliveryWorker {
   /** A round for runOnce: every municipality with deliveries due gets one claim, while the process has room; how many were claimed. */
   private async round(): Promise<number> {
     if (this.held >= this.maxHeld) return 0;
-    const due: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM webhook_tenants_with_due_deliveries() t`);
-    const claimed = await this.rounds.run(
-      due.map((d) => d.id),
-      async (tenantId) => {
-        try {
-          return await this.claim(tenantId);
-        } catch (error) {
-          this.options.onError?.(error as Error, { tenantId, step: 'webhook-claim' });
-          return 0;
-        }
-      },
-    );
+    const due = await this.due();
+    const claimed = await this.rounds.run([...due.keys()], async (tenantId) => {
+      try {
+        return await this.claim(tenantId, due.get(tenantId) === true);
+      } catch (error) {
+        this.options.onError?.(error as Error, { tenantId, step: 'webhook-claim' });
+        return 0;
+      }
+    });
     return claimed.reduce((sum, n) => sum + n, 0);
   }
 
-  /** One municipality's claim (in its tenant context, from FairTenantRounds), handed to the lanes. */
-  private async claim(tenantId: string): Promise<number> {
+  /** The municipalities with deliveries due, each with whether a hand-over's lease of theirs has run out (tenant ids only). */
+  private async due(): Promise<Map<string, boolean>> {
+    const rows: Array<{ id: string; hand_over_expired: boolean }> = await this.database.dataSource.query(
+      `SELECT id, hand_over_expired FROM webhook_tenants_with_due_deliveries()`,
+    );
+    return new Map(rows.map((row) => [row.id, row.hand_over_expired]));
+  }
+
+  /**
+   * One municipality's claim (in its tenant context, from FairTenantRounds), handed to the lanes.
+   * First, when a hand-over's lease of theirs has run out, its unrecorded deliveries go back in the queue.
+   */
+  private async claim(tenantId: string, handOverExpired = false): Promise<number> {
+    if (handOverExpired) await this.putBack(tenantId);
     const limit = Math.min(this.batchSize, this.maxHeld - this.held);
     if (limit <= 0) return 0;
     // Subscriptions whose lanes hold enough are left to the next rounds (or other workers); those
@@ -333,19 +379,38 @@ export class WebhookDeliveryWorker {
     const busy = [...this.lanes].filter(([id, lane]) => this.full(id, lane)).map(([id]) => id);
     const quick = [...this.latencyMs.keys()].filter((id) => this.depth(id) > this.shallow);
     const started = performance.now();
-    const claim = await this.queue.claim(
+    const bodies = new Map<string, string>();
+    const claimed = await this.queue.claim(
       tenantId,
       (param) =>
         `status = 'PENDING' AND subscription_id <> ALL(${param(busy)}::uuid[])
          AND EXISTS (SELECT 1 FROM webhook_subscription s WHERE s.tenant_id = webhook_delivery.tenant_id AND s.id = webhook_delivery.subscription_id AND s.status = 'ACTIVE')`,
       limit,
-      undefined,
+      // The bodies from the event log, once per event, in the claim's snapshot.
+      async (em, keys) => {
+        const events: Array<{ id: string; body: string }> = await em.query(
+          `SELECT e.id, e.body FROM webhook_event e
+            WHERE e.tenant_id = $1 AND e.id IN (SELECT d.event_id FROM webhook_delivery d WHERE d.tenant_id = $1 AND d.id = ANY($2::uuid[]))`,
+          [tenantId, keys],
+        );
+        for (const event of events) bodies.set(event.id, event.body);
+      },
       {
         column: 'subscription_id',
         limit: this.shallow,
         raised: quick.length ? { groups: quick, limit: Math.max(...quick.map((id) => this.depth(id))) } : undefined,
       },
     );
+    // A delivery whose event left the log (it never should while the delivery is pending) fails with the reason.
+    const claim = {
+      claimId: claimed.claimId,
+      rows: claimed.rows.map((row) => ({
+        id: row.id,
+        subscriptionId: row.subscriptionId,
+        attempts: row.attempts,
+        body: bodies.get(row.eventId) ?? '',
+      })),
+    };
     this.counts.claims++;
     this.counts.claimedDeliveries += claim.rows.length;
     this.counts.claimMs += performance.now() - started;
@@ -368,11 +433,11 @@ export class WebhookDeliveryWorker {
             this.held--;
             return resolve();
           }
-          this.enqueue({ tenantId, claimId: claim.claimId, row, target, recorded: { resolve, reject } });
+          this.enqueue({ tenantId, claimId: claim.claimId, row, target, handedOver: false, recorded: { resolve, reject } });
         }),
     );
     const work = this.queue
-      .whileHeld(tenantId, claim, () => Promise.allSettled(recorded))
+      .whileHeld(tenantId, claimed, () => Promise.allSettled(recorded))
       .then((results) => {
         for (const result of results)
           if (result.status === 'rejected') this.options.onError?.(result.reason as Error, { tenantId, step: 'webhook-record' });
@@ -380,6 +445,116 @@ export class WebhookDeliveryWorker {
     this.claims.add(work);
     void work.finally(() => this.claims.delete(work));
     return claim.rows.length;
+  }
+
+  /**
+   * What the fan-out in this process may hand over now, or undefined while the worker is not
+   * running (or holds all it may). Each subscription's lane gets at most about five seconds of its
+   * sending at the answer times seen lately, one not seen yet two rounds of requests (as a claim
+   * takes of a slow receiver), so a slow receiver is handed little and the rest waits in the queue.
+   */
+  handOverRoom(): HandOverRoom | undefined {
+    const total = this.maxHandedOver - this.handedHeld;
+    if (!this.running || total <= 0) return undefined;
+    const rooms = new Map<string, number>();
+    for (const id of new Set([...this.lanes.keys(), ...this.latencyMs.keys()])) {
+      const lane = this.lanes.get(id);
+      const latency = this.latencyMs.get(id);
+      const depth =
+        latency === undefined
+          ? this.shallow
+          : Math.max(this.shallow, Math.round((this.perSubscription * HAND_OVER_HORIZON_MS) / Math.max(latency, 1)));
+      rooms.set(id, Math.max(0, depth - (lane ? lane.waiting.length + lane.sending : 0)));
+    }
+    return {
+      leaseId: randomUUID(),
+      leaseUntil: new Date(this.queue.now().getTime() + this.queue.leaseMs),
+      rooms,
+      unknownRoom: this.shallow,
+      total,
+    };
+  }
+
+  /**
+   * Takes the deliveries a fan-out wrote under a hand-over's lease (after its transaction
+   * committed) into their lanes, as a claim's, and renews the lease while they are sent. Once all
+   * are recorded the lease goes; should any record fail, the lease is left to run out and the
+   * deliveries go back in the queue. A worker that has stopped puts them back at once.
+   */
+  takeHandOver(tenantId: string, leaseId: string, rows: HeldDelivery[]): void {
+    if (rows.length === 0) return;
+    this.counts.handedOver += rows.length;
+    const work = requestContext
+      .run({ requestId: `webhooks-${tenantId}`, tenantId }, async () => {
+        if (!this.running) return this.putBack(tenantId, leaseId);
+        this.handedHeld += rows.length;
+        let targets: Map<string, Target>;
+        try {
+          targets = await this.targetsOf(tenantId, [...new Set(rows.map((row) => row.subscriptionId))]);
+        } catch (error) {
+          this.handedHeld -= rows.length;
+          await this.putBack(tenantId, leaseId);
+          throw error;
+        }
+        const recorded = rows.map(
+          (row) =>
+            new Promise<void>((resolve, reject) => {
+              const target = targets.get(row.subscriptionId);
+              if (!target) {
+                this.handedHeld--;
+                return resolve();
+              }
+              this.enqueue({ tenantId, claimId: leaseId, row, target, handedOver: true, recorded: { resolve, reject } });
+            }),
+        );
+        const renewal = setInterval(
+          () => void this.renewHandOver(tenantId, leaseId).catch(() => undefined),
+          Math.max(10, Math.floor(this.queue.leaseMs / 3)),
+        );
+        let results: PromiseSettledResult<void>[];
+        try {
+          results = await Promise.allSettled(recorded);
+        } finally {
+          clearInterval(renewal);
+        }
+        const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+        for (const result of failed) this.options.onError?.(result.reason as Error, { tenantId, step: 'webhook-record' });
+        if (failed.length === 0)
+          await this.database.transaction((em) =>
+            em.query(`DELETE FROM webhook_hand_over WHERE tenant_id = $1 AND id = $2`, [tenantId, leaseId]),
+          );
+      })
+      .catch((error: Error) => this.options.onError?.(error, { tenantId, step: 'webhook-hand-over' }));
+    this.claims.add(work);
+    void work.finally(() => this.claims.delete(work));
+  }
+
+  private async renewHandOver(tenantId: string, leaseId: string): Promise<void> {
+    const until = new Date(this.queue.now().getTime() + this.queue.leaseMs);
+    await requestContext.run({ requestId: `webhooks-${tenantId}`, tenantId }, () =>
+      this.database.transaction((em) =>
+        em.query(`UPDATE webhook_hand_over SET lease_until = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, leaseId, until]),
+      ),
+    );
+  }
+
+  /**
+   * Puts the deliveries of a hand-over (or, without `leaseId`, of every hand-over of the
+   * municipality whose lease has run out) back in the queue, due now, under their own ids, unless
+   * recorded meanwhile; the lease goes. In the caller's tenant context.
+   */
+  private async putBack(tenantId: string, leaseId?: string): Promise<void> {
+    const now = this.queue.now();
+    await this.database.transaction((em) =>
+      em.query(
+        `WITH gone AS (
+           DELETE FROM webhook_hand_over WHERE tenant_id = $1 AND ($3::uuid IS NULL AND lease_until <= $2 OR id = $3) RETURNING id, event_ids)
+         UPDATE webhook_delivery d SET next_attempt_at = $2, claim_id = NULL
+           FROM gone h CROSS JOIN LATERAL unnest(h.event_ids) AS e(id)
+          WHERE d.tenant_id = $1 AND d.event_id = e.id AND d.claim_id = h.id AND d.status = 'PENDING' AND d.next_attempt_at IS NULL`,
+        [tenantId, now, leaseId ?? null],
+      ),
+    );
   }
 
   /**
@@ -478,7 +653,8 @@ export class WebhookDeliveryWorker {
     this.latencyMs.set(job.row.subscriptionId, before === undefined ? took : 0.8 * before + 0.2 * took);
     lane.sending--;
     this.sending--;
-    this.held--;
+    if (job.handedOver) this.handedHeld--;
+    else this.held--;
     if (lane.sending === 0 && lane.waiting.length === 0) this.lanes.delete(job.row.subscriptionId);
     this.pump();
     // Claim for the lane before it runs dry, not once its outcomes are recorded.
@@ -538,7 +714,9 @@ export class WebhookDeliveryWorker {
                   SET status = CASE WHEN u.error IS NULL THEN 'DELIVERED' WHEN u.wait IS NULL THEN 'FAILED' ELSE 'PENDING' END,
                       attempts = u.attempt, last_attempt_at = $2, last_status_code = u.code, last_error = u.error, claim_id = NULL,
                       delivered_at = CASE WHEN u.error IS NULL THEN $2 ELSE d.delivered_at END,
-                      next_attempt_at = CASE WHEN u.wait IS NULL THEN d.next_attempt_at ELSE $2 + make_interval(secs => u.wait) END
+                      -- Finished: out of the due index. A handed-over delivery's was null already: with no
+                      -- indexed column changed, its record is a HOT update (ADR 0002, the hand-over).
+                      next_attempt_at = CASE WHEN u.wait IS NULL THEN NULL ELSE $2 + make_interval(secs => u.wait) END
                  FROM unnest($3::uuid[], $4::uuid[], $5::int[], $6::int[], $7::text[], $8::float8[]) AS u(id, claim, attempt, code, error, wait)
                 WHERE d.tenant_id = $1 AND d.id = u.id AND d.claim_id = u.claim
                RETURNING d.id, d.subscription_id, d.event_type, d.status, d.attempts, d.last_error)
@@ -578,8 +756,9 @@ export class WebhookDeliveryWorker {
   }
 
   /** One signed POST (Standard Webhooks headers, structured CloudEvent body); any 2xx is success. */
-  private post(row: Claimed, target: Target): Promise<Outcome> {
+  private post(row: HeldDelivery, target: Target): Promise<Outcome> {
     if (target.refused !== null) return Promise.resolve({ statusCode: null, error: target.refused });
+    if (row.body === '') return Promise.resolve({ statusCode: null, error: 'the event is no longer in the webhook event log' });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const headers = {
       'content-type': 'application/cloudevents+json; charset=utf-8',

@@ -59,13 +59,19 @@ export class WebhookSubscriptionEntity {
 /**
  * One event for one subscription: the queue row the delivery loop claims (FOR UPDATE SKIP LOCKED)
  * and the delivery log. Its id is the webhook-id: every attempt and replay carries the same one.
+ * The body is not kept here but in the event log (webhook_event), once per event. Its indexes
+ * cover only columns a successful delivery's record leaves as they are (not status, claim or
+ * outcome), so a fan-out's delivery handed straight to the worker in the same process (next
+ * attempt null, held under a webhook_hand_over lease) is recorded as a HOT update: no index entry
+ * written (docs/adr/0002-benchmark-driven-changes.md, the hand-over).
  */
 @Entity({ name: 'webhook_delivery' })
-@Unique('UQ_webhook_delivery_event', ['tenantId', 'subscriptionId', 'eventId'])
-@Index('IDX_webhook_delivery_due', ['tenantId', 'nextAttemptAt'], { where: `status = 'PENDING'` })
+@Unique('UQ_webhook_delivery_event', ['tenantId', 'eventId', 'subscriptionId'])
+// Queued rows only: due, retrying, leased by a claim, parked ('infinity'); null once finished or while handed over.
+@Index('IDX_webhook_delivery_due', ['tenantId', 'nextAttemptAt'], { where: `next_attempt_at IS NOT NULL` })
 @Index('IDX_webhook_delivery_log', ['tenantId', 'subscriptionId', 'createdAt'])
-// The delivery log's housekeeping: finished deliveries of a municipality, oldest event first.
-@Index('IDX_webhook_delivery_finished', ['tenantId', 'eventTime'], { where: `status IN ('DELIVERED', 'FAILED')` })
+// The delivery log's housekeeping: a municipality's deliveries oldest event first (finished ones are picked from them).
+@Index('IDX_webhook_delivery_event_time', ['tenantId', 'eventTime'])
 export class WebhookDeliveryEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
   tenantId!: string;
@@ -93,10 +99,6 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'event_time', type: 'timestamptz' })
   eventTime!: Date;
 
-  /** The structured-mode CloudEvent as sent, so a retry or a replay sends the same bytes. */
-  @Column({ type: 'text' })
-  body!: string;
-
   /** PENDING, DELIVERED or FAILED (every attempt of the retry schedule failed). */
   @Column({ type: 'varchar', length: 20, default: 'PENDING' })
   status!: WebhookDeliveryStatus;
@@ -104,10 +106,15 @@ export class WebhookDeliveryEntity {
   @Column({ type: 'int', default: 0 })
   attempts!: number;
 
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt!: Date;
+  /**
+   * When it is due (or, claimed, when the claim's lease ends; 'infinity' while its subscription is
+   * disabled). Null once it is finished, and while a fan-out's hand-over holds it (the lease is then
+   * the webhook_hand_over row named by claim_id).
+   */
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true, default: () => 'now()' })
+  nextAttemptAt!: Date | null;
 
-  /** The worker holding it while it is sent (its lease is next_attempt_at); null when none. */
+  /** The claim or hand-over holding it while it is sent; null when none. */
   @Column({ name: 'claim_id', type: 'uuid', nullable: true })
   claimId!: string | null;
 
@@ -157,4 +164,32 @@ export class WebhookEventEntity {
   /** The structured-mode CloudEvent, the bytes every subscription is sent. */
   @Column({ type: 'text' })
   body!: string;
+}
+
+/**
+ * A fan-out's deliveries handed straight to the delivery worker of the same process: its lease.
+ * The deliveries (claim_id = this id, next attempt null) are held by that worker while the lease
+ * is renewed; the row goes once all are recorded. Should the worker die, any worker finds the
+ * lease run out and puts the deliveries still unrecorded back in the queue, due at once, under
+ * their own ids (webhook-ids).
+ */
+@Entity({ name: 'webhook_hand_over' })
+export class WebhookHandOverEntity {
+  @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'PK_webhook_hand_over' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'FK_webhook_hand_over_tenant' })
+  tenant?: TenantEntity;
+
+  /** The claim id its deliveries carry. */
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'PK_webhook_hand_over' })
+  id!: string;
+
+  /** The events whose deliveries it holds (found by UQ_webhook_delivery_event, which leads with the event). */
+  @Column({ name: 'event_ids', type: 'uuid', array: true })
+  eventIds!: string[];
+
+  @Column({ name: 'lease_until', type: 'timestamptz' })
+  leaseUntil!: Date;
 }

@@ -20,8 +20,9 @@ export type WebhookEventLogHousekeepingOptions = RetentionPurgeOptions;
 
 /**
  * Removes events from the webhook event log (webhook_event) once their retention has passed, per
- * municipality in its tenant context, chunk by chunk, as the outbox's housekeeping does.
- * Deliveries keep their own copy of what they sent, so the delivery log is not touched.
+ * municipality in its tenant context, chunk by chunk, as the outbox's housekeeping does. An event
+ * with a delivery still pending (retrying, or parked on a disabled subscription) stays, however
+ * old: its body is read from here when it is sent.
  */
 export class WebhookEventLogHousekeeping extends RetentionPurge {
   constructor(database: Database, tenantIds: () => readonly string[], options: WebhookEventLogHousekeepingOptions = {}) {
@@ -33,6 +34,7 @@ export class WebhookEventLogHousekeeping extends RetentionPurge {
         description: 'The webhook event retention',
         table: 'webhook_event',
         ageColumn: 'event_time',
+        finished: `NOT EXISTS (SELECT 1 FROM webhook_delivery d WHERE d.tenant_id = webhook_event.tenant_id AND d.event_id = webhook_event.id AND d.status = 'PENDING')`,
         defaultRetentionDays: DEFAULT_WEBHOOK_EVENT_RETENTION_DAYS,
       },
       options,

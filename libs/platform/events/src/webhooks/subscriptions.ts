@@ -247,10 +247,13 @@ export class WebhookSubscriptions {
         WEBHOOK_DELIVERY_COLUMNS,
       ),
     );
-    // A finished or parked delivery (next attempt 'infinity', an invalid Date here) has no next attempt.
+    // A finished delivery (null), a parked one ('infinity', an invalid Date here) and one being sent from a hand-over (null) have no next attempt.
     return rows.map((row) => ({
       ...row,
-      nextAttemptAt: row.status === 'PENDING' && Number.isFinite(new Date(row.nextAttemptAt).getTime()) ? row.nextAttemptAt : null,
+      nextAttemptAt:
+        row.status === 'PENDING' && row.nextAttemptAt !== null && Number.isFinite(new Date(row.nextAttemptAt).getTime())
+          ? row.nextAttemptAt
+          : null,
     }));
   }
 

@@ -8,7 +8,7 @@ import { requestContext } from '@kommuna/platform-tenancy';
 import { createTestTenants, useTestDatabase } from '@kommuna/platform-testing';
 import { EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { TENANT_EXTENSION } from '../cloud-event';
-import { OutboxDispatcher } from '../outbox-dispatcher';
+import { EventHandler, OutboxDispatcher } from '../outbox-dispatcher';
 import { OutboxHousekeeping } from '../outbox-housekeeping';
 import { recordEvent, recordEvents } from '../record-event';
 import { DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS, WebhookDeliveryWorker } from './delivery-worker';
@@ -73,13 +73,17 @@ describe('webhooks', () => {
   /** Only the delivery log's housekeeping test's: their deliveries are backdated. */
   let ljusdal: Tenant;
   let bollnas: Tenant;
+  /** Only the hand-over tests': each its own municipality, so no other test's subscription shares its events. */
+  let lulea: Tenant;
+  let kalix: Tenant;
+  let pitea: Tenant;
   let slugOf: (id: string) => string | undefined;
   let subscriptions: WebhookSubscriptions;
   const receivers: Array<{ close(): Promise<void> }> = [];
   let n = 0;
 
   beforeAll(async () => {
-    [sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas] = await createTestTenants(
+    [sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas, lulea, kalix, pitea] = await createTestTenants(
       db(),
       { slug: 'sundsvall' },
       { slug: 'timra' },
@@ -89,8 +93,13 @@ describe('webhooks', () => {
       { slug: 'harnosand' },
       { slug: 'ljusdal' },
       { slug: 'bollnas' },
+      { slug: 'lulea' },
+      { slug: 'kalix' },
+      { slug: 'pitea' },
     );
-    const slugs = new Map([sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas].map((t) => [t.id, t.slug]));
+    const slugs = new Map(
+      [sundsvall, timra, ange, kramfors, solleftea, harnosand, ljusdal, bollnas, lulea, kalix, pitea].map((t) => [t.id, t.slug]),
+    );
     slugOf = (id) => slugs.get(id);
     subscriptions = new WebhookSubscriptions(db(), 'test', slugOf);
   });
@@ -686,5 +695,146 @@ describe('webhooks', () => {
 
   it('retries over more than a day by default', () => {
     expect(DEFAULT_WEBHOOK_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3_600_000);
+  });
+
+  describe('hand-over from the fan-out to the worker in the same process', () => {
+    const waitFor = async (done: () => boolean | Promise<boolean>, tries = 500) => {
+      for (let i = 0; i < tries && !(await done()); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    const handOvers = (tenant: Tenant) =>
+      as(tenant, () =>
+        db().transaction(async (em) =>
+          Number((await em.query(`SELECT count(*) AS n FROM webhook_hand_over WHERE tenant_id = $1`, [tenant.id]))[0].n),
+        ),
+      );
+    const log = (tenant: Tenant, subscriptionId: string) => as(tenant, () => subscriptions.deliveries(subscriptionId, { first: 200 }));
+
+    it('sends a batch straight from the fan-out, without a claim, signed and logged as any delivery', async () => {
+      const hook = await receiver();
+      const { subscription, secret } = await as(lulea, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'));
+      await emitMany(lulea, 15);
+      const w = worker();
+      w.start(20);
+      try {
+        // The outbox dispatched once the worker runs, as the worker process composes them.
+        await new OutboxDispatcher(db(), [new WebhookFanOut(slugOf, w)]).drain();
+        await waitFor(async () => (await log(lulea, subscription.id)).every((d) => d.status === 'DELIVERED'));
+      } finally {
+        await w.stop();
+      }
+      expect(w.statistics()).toMatchObject({ handedOver: 15, claimedDeliveries: 0 });
+      const delivered = await log(lulea, subscription.id);
+      expect(delivered).toHaveLength(15);
+      expect(delivered.every((d) => d.status === 'DELIVERED' && d.attempts === 1 && d.nextAttemptAt === null)).toBe(true);
+      expect(hook.received.map((r) => r.headers['webhook-id']).sort()).toEqual(delivered.map((d) => d.id).sort());
+      for (const r of hook.received) expect(() => new Webhook(secret).verify(r.body, r.headers)).not.toThrow();
+      // The lease went with the last record.
+      expect(await handOvers(lulea)).toBe(0);
+    });
+
+    it('hands a receiver not yet known only two rounds of requests; the rest is queued and claimed', async () => {
+      const hook = await receiver();
+      const { subscription } = await as(kalix, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'));
+      await emitMany(kalix, 50);
+      const w = worker({ perSubscription: 10 });
+      w.start(20);
+      try {
+        await new OutboxDispatcher(db(), [new WebhookFanOut(slugOf, w)]).drain();
+        await waitFor(async () => (await log(kalix, subscription.id)).filter((d) => d.status === 'DELIVERED').length === 50);
+      } finally {
+        await w.stop();
+      }
+      expect(w.statistics()).toMatchObject({ handedOver: 20, claimedDeliveries: 30 });
+      expect(new Set(hook.received.map((r) => r.headers['webhook-id'])).size).toBe(50);
+      expect(hook.received).toHaveLength(50);
+    });
+
+    it('puts back what a worker that died after the hand-over never sent, once its lease runs out, under the same webhook-ids', async () => {
+      const hook = await receiver();
+      const { subscription } = await as(pitea, () => subscriptions.create({ url: hook.url, eventTypes: [RECEIVED] }, 'admin'));
+      await emitMany(pitea, 5);
+      // Dies between the outbox's commit and taking the deliveries: they are written held, and nobody sends them.
+      class DiesAtHandOver extends WebhookDeliveryWorker {
+        override takeHandOver(): void {
+          // Gone: nobody takes them.
+        }
+      }
+      const dead = new DiesAtHandOver(db(), { env: 'test', leaseMs: 400 });
+      dead.start(10_000);
+      await new OutboxDispatcher(db(), [new WebhookFanOut(slugOf, dead)]).drain();
+      await dead.stop();
+      const written = await log(pitea, subscription.id);
+      expect(written).toHaveLength(5);
+      expect(written.every((d) => d.status === 'PENDING' && d.nextAttemptAt === null)).toBe(true);
+      expect(await handOvers(pitea)).toBe(1);
+
+      // While the lease holds, no claim takes them.
+      const other = worker({ leaseMs: 400 });
+      expect(await other.runOnce()).toBe(0);
+      expect(hook.received).toHaveLength(0);
+      await new Promise((r) => setTimeout(r, 500));
+      await until(other, async () => (await log(pitea, subscription.id)).every((d) => d.status === 'DELIVERED'));
+      const delivered = await log(pitea, subscription.id);
+      expect(delivered.every((d) => d.status === 'DELIVERED' && d.attempts === 1)).toBe(true);
+      expect(hook.received.map((r) => r.headers['webhook-id']).sort()).toEqual(written.map((d) => d.id).sort());
+      expect(await handOvers(pitea)).toBe(0);
+    });
+
+    it('sends again under the same webhook-id what a worker sent but died before recording', async () => {
+      const hook = await receiver();
+      const { subscription } = await as(pitea, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+      await emitMany(pitea, 4, EVENT_TYPES.formCompletionRequested);
+      const dying = worker({ leaseMs: 400 });
+      // Its records never reach the database (the process is gone by then).
+      Object.assign(dying, { record: () => Promise.reject(new Error('the process died')) });
+      dying.start(10_000);
+      await new OutboxDispatcher(db(), [new WebhookFanOut(slugOf, dying)]).drain();
+      await waitFor(() => hook.received.length === 4);
+      await dying.stop();
+      expect(hook.received).toHaveLength(4);
+      expect((await log(pitea, subscription.id)).every((d) => d.status === 'PENDING' && d.attempts === 0)).toBe(true);
+
+      await new Promise((r) => setTimeout(r, 500));
+      const other = worker({ leaseMs: 400 });
+      await until(other, async () => (await log(pitea, subscription.id)).every((d) => d.status === 'DELIVERED'));
+      expect(hook.received).toHaveLength(8);
+      // Each event twice, both times under its one webhook-id.
+      const idsByEvent = new Map<string, Set<string>>();
+      for (const r of hook.received)
+        idsByEvent.set(JSON.parse(r.body).id, (idsByEvent.get(JSON.parse(r.body).id) ?? new Set()).add(r.headers['webhook-id']));
+      expect([...idsByEvent.values()].map((ids) => ids.size)).toEqual([1, 1, 1, 1]);
+      expect(await handOvers(pitea)).toBe(0);
+    });
+
+    it('hands nothing over from a batch whose transaction rolled back; its events are queued when the outbox retries them', async () => {
+      const hook = await receiver();
+      const { subscription } = await as(lulea, () => subscriptions.create({ url: hook.url, eventTypes: [COMPLETION] }, 'admin'));
+      const ids = [await emit(lulea), await emit(lulea), await emit(lulea)];
+      // Another handler, after the fan-out, fails the batch (and then the second event): the fast path rolls back after the fan-out wrote its hand-over.
+      const failing: EventHandler = {
+        name: 'failing',
+        types: [EVENT_TYPES.formCompletionRequested],
+        handle: async (event) => {
+          if (event.id === ids[1]) throw new Error('refused');
+        },
+        handleBatch: async () => {
+          throw new Error('refused');
+        },
+      };
+      const w = worker();
+      w.start(20);
+      try {
+        await new OutboxDispatcher(db(), [new WebhookFanOut(slugOf, w), failing], { backoffMs: () => 60_000 }).dispatchOnce();
+        await waitFor(async () => (await log(lulea, subscription.id)).filter((d) => d.status === 'DELIVERED').length === 2);
+      } finally {
+        await w.stop();
+      }
+      expect(w.statistics().handedOver).toBe(0);
+      const delivered = await log(lulea, subscription.id);
+      expect(delivered.map((d) => d.eventId).sort()).toEqual([ids[0], ids[2]].sort());
+      expect(delivered.every((d) => d.status === 'DELIVERED')).toBe(true);
+      expect(hook.received).toHaveLength(2);
+      expect(await handOvers(lulea)).toBe(0);
+    });
   });
 });
