@@ -25,18 +25,28 @@ interface Latencies {
   maxS: number | null;
   /** Letters without a final status when the wait ended. */
   unfinished: number;
+  /**
+   * Where the digital letters' time went: from acceptance until the operator (the simulator) took
+   * the letter (waiting for a free place, the claim, the reachability call, signing, the request),
+   * and from then until its status was recorded (the answer back, the claim's other letters, the
+   * recording transaction). p50 and p99 of each, in seconds.
+   */
+  toOperator: { p50s: number | null; p99s: number | null };
+  recorded: { p50s: number | null; p99s: number | null };
 }
 
 const pct = (sorted: number[], p: number) =>
   sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))], 2) : null;
 
 /** Timrå's letters' time to delivery (digital ones: the simulator accepted them), once all have a final status. */
-async function latencies(db: BenchDatabase, ids: string[]): Promise<Latencies> {
+async function latencies(db: BenchDatabase, ids: string[], simulatorUrl: string): Promise<Latencies> {
   const until = Date.now() + TIMEOUT_S * 1000;
-  let rows: { channel: string | null; seconds: number | null }[] = [];
+  let rows: { id: string; channel: string | null; seconds: number | null; created: number; completed: number | null }[] = [];
   while (Date.now() < until) {
-    rows = await db.admin<{ channel: string | null; seconds: number | null }>(
-      `SELECT channel, extract(epoch FROM completed_at - created_at)::float8 AS seconds FROM mail_delivery WHERE message_id = ANY($1::uuid[])`,
+    rows = await db.admin(
+      `SELECT message_id AS id, channel, extract(epoch FROM completed_at - created_at)::float8 AS seconds,
+              extract(epoch FROM created_at)::float8 AS created, extract(epoch FROM completed_at)::float8 AS completed
+         FROM mail_delivery WHERE message_id = ANY($1::uuid[])`,
       [ids],
     );
     if (rows.length === ids.length && rows.every((r) => r.seconds !== null)) break;
@@ -46,7 +56,18 @@ async function latencies(db: BenchDatabase, ids: string[]): Promise<Latencies> {
     .filter((r) => r.channel === 'digital' && r.seconds !== null)
     .map((r) => r.seconds!)
     .sort((a, b) => a - b);
+  // The simulator's clock is this machine's: when it accepted each letter.
+  const records = (await (await fetch(`${simulatorUrl}/_records`)).json()) as {
+    deliveries: Array<{ messageId: string; receivedAt: string }>;
+  };
+  const received = new Map(records.deliveries.map((d) => [d.messageId, Date.parse(d.receivedAt) / 1000]));
+  const split = rows.filter((r) => r.channel === 'digital' && r.completed !== null && received.has(r.id));
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  const toOperator = sorted(split.map((r) => received.get(r.id)! - r.created));
+  const recorded = sorted(split.map((r) => r.completed! - received.get(r.id)!));
   return {
+    toOperator: { p50s: pct(toOperator, 50), p99s: pct(toOperator, 99) },
+    recorded: { p50s: pct(recorded, 50), p99s: pct(recorded, 99) },
     letters: ids.length,
     digital: digital.length,
     p50s: pct(digital, 50),
@@ -101,10 +122,12 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
       return ids;
     };
     // Warm-up and statistics (bench/README.md: Statistics), then the quiet measurement.
-    await latencies(db, await singles());
+    await latencies(db, await singles(), simulator.url);
     await db.admin('ANALYZE');
-    const quiet = await latencies(db, await singles());
-    log(`  quiet: Timrå's digital letters p50 ${quiet.p50s} s, p99 ${quiet.p99s} s (${quiet.digital} of ${quiet.letters} digital)`);
+    const quiet = await latencies(db, await singles(), simulator.url);
+    log(
+      `  quiet: Timrå's digital letters p50 ${quiet.p50s} s, p99 ${quiet.p99s} s (${quiet.digital} of ${quiet.letters} digital; to the operator p50 ${quiet.toOperator.p50s} s, p99 ${quiet.toOperator.p99s} s; then recorded p50 ${quiet.recorded.p50s} s, p99 ${quiet.recorded.p99s} s)`,
+    );
 
     const csv = `recipient\n${Array.from({ length: BIG }, (_, i) => testPersonnummer(1_000_000 + i)).join('\n')}\n`;
     const { createDigitalMailSendBatch: batch } = await graphql<{ createDigitalMailSendBatch: { id: string; total: number } }>(
@@ -115,7 +138,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     );
     const batchAccepted = Date.now();
     const busyIds = await singles();
-    const busy = await latencies(db, busyIds);
+    const busy = await latencies(db, busyIds, simulator.url);
     const [backlog] = await db.admin<{ open: number; done: number; expanded: number }>(
       `SELECT count(*) FILTER (WHERE completed_at IS NULL)::int AS open, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS done,
               (SELECT expanded FROM mail_send_batch WHERE id = $1) AS expanded
@@ -132,7 +155,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     );
     log(
       `  busy (Sundsvall's ${BIG} letters accepted ${Math.round((Date.now() - batchAccepted) / 1000)} s ago, ${backlog.expanded} expanded into letters, ${bigDone.n} delivered when Timrå's last letter was, ${backlog.open} still open): ` +
-        `Timrå p50 ${busy.p50s} s, p99 ${busy.p99s} s, max ${busy.maxS} s (${busy.digital} of ${busy.letters} digital, ${busy.unfinished} unfinished)`,
+        `Timrå p50 ${busy.p50s} s, p99 ${busy.p99s} s, max ${busy.maxS} s (${busy.digital} of ${busy.letters} digital, ${busy.unfinished} unfinished; to the operator p50 ${busy.toOperator.p50s} s, p99 ${busy.toOperator.p99s} s; then recorded p50 ${busy.recorded.p50s} s, p99 ${busy.recorded.p99s} s)`,
     );
     const overlapped = bigDone.n < BIG;
     return {
@@ -164,6 +187,8 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
             'p99 s': quiet.p99s,
             'max s': quiet.maxS,
             unfinished: quiet.unfinished,
+            'to operator p50 / p99 s': `${quiet.toOperator.p50s} / ${quiet.toOperator.p99s}`,
+            'then recorded p50 / p99 s': `${quiet.recorded.p50s} / ${quiet.recorded.p99s}`,
           },
           {
             phase: `Sundsvall sending ${BIG.toLocaleString('en')}`,
@@ -172,6 +197,8 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
             'p99 s': busy.p99s,
             'max s': busy.maxS,
             unfinished: busy.unfinished,
+            'to operator p50 / p99 s': `${busy.toOperator.p50s} / ${busy.toOperator.p99s}`,
+            'then recorded p50 / p99 s': `${busy.recorded.p50s} / ${busy.recorded.p99s}`,
           },
         ],
       },

@@ -10,8 +10,11 @@ import { machineBusyCpuSeconds, Running } from '../lib/processes';
 import { freshDatabase } from '../lib/postgres';
 import { Goal, goal, round, ScenarioResult } from '../lib/results';
 
-// A run that has not finished by then records its rate so far (the whole bench must stay under 10 minutes).
-const TIMEOUT_S = Number(process.env.BENCH_MAIL_TIMEOUT ?? 110);
+// A run that has not finished by then records its rate so far. 190 s: a 50,000-letter send at the
+// rate of the quiet run of 2026-12-07 (305 letters/s) takes about 164 s, so it finishes with room,
+// and the scenario's three runs with their start-ups and warm-ups stay under 8 minutes even when
+// both large runs use the whole window (about 7 when they finish at that rate).
+const TIMEOUT_S = Number(process.env.BENCH_MAIL_TIMEOUT ?? 190);
 const WARM_UP_LETTERS = 1000;
 
 export interface MailRun {
@@ -34,6 +37,17 @@ export interface MailRun {
   cpu: MailCpu;
   /** The machine's load average (1, 5, 15 min) at the end of the run: other work on a shared machine shows here. */
   loadAverage: number[];
+  /** Where the send's letters were at the end: open deliveries by stage, print batches by status. */
+  atEnd: SendSnapshot;
+  /** The same, every ~10 s of the send: whether paper and digital letters progress together. */
+  timeline: Array<{ s: number } & SendSnapshot>;
+}
+
+export interface SendSnapshot {
+  expanded: number;
+  open: Record<string, number>;
+  done: Record<string, number>;
+  printBatches: Record<string, number>;
 }
 
 export interface MailCpu {
@@ -93,6 +107,24 @@ async function oneRun(
       running.push(worker);
       workerProcesses.push(worker);
     }
+    // Where a send's letters are (a few cheap counts; read every 10 s and at the end).
+    const snapshotOf = async (batchId: string): Promise<SendSnapshot> => {
+      const [{ expanded }] = await db.admin<{ expanded: number }>(`SELECT expanded FROM mail_send_batch WHERE id = $1`, [batchId]);
+      const stages = await db.admin<{ stage: string; channel: string | null; n: number }>(
+        `SELECT stage, channel, count(*)::int AS n FROM mail_delivery WHERE send_batch_id = $1 GROUP BY 1, 2`,
+        [batchId],
+      );
+      const batches = await db.admin<{ status: string; n: number; letters: number }>(
+        `SELECT status, count(*)::int AS n, sum(letter_count)::int AS letters FROM mail_print_batch WHERE send_batch_id = $1 GROUP BY 1`,
+        [batchId],
+      );
+      return {
+        expanded,
+        open: Object.fromEntries(stages.filter((r) => r.stage !== 'DONE').map((r) => [r.stage, r.n])),
+        done: Object.fromEntries(stages.filter((r) => r.stage === 'DONE').map((r) => [r.channel ?? 'none', r.n])),
+        printBatches: Object.fromEntries(batches.map((b) => [b.status, b.letters])),
+      };
+    };
     // Send a batch and wait until every letter of it has a final status (digital: the simulator
     // accepted it; paper: its print batch was released).
     const send = async (count: number, firstNumber: number, timeoutS: number) => {
@@ -109,6 +141,8 @@ async function oneRun(
       const acceptedAt = Date.now();
       if (batch.total !== count) throw new Error(`batch accepted ${batch.total} of ${count}`);
       let progress = { expanded: 0, open: count };
+      const timeline: Array<{ s: number } & SendSnapshot> = [];
+      let nextSnapshot = 10;
       // Polled every 2 s: the count costs PostgreSQL tens of milliseconds on a 50,000-letter batch,
       // and the end time is read from the records (last delivery), not from when the poll noticed it.
       while (Date.now() - acceptedAt < timeoutS * 1000) {
@@ -119,9 +153,16 @@ async function oneRun(
           [batch.id],
         );
         progress = row;
-        if (row.expanded === count && row.open === 0) return { batch, t0, acceptedAt, progress, finished: true };
+        if (row.expanded === count && row.open === 0) return { batch, t0, acceptedAt, progress, finished: true, timeline };
+        const s = (Date.now() - acceptedAt) / 1000;
+        if (s >= nextSnapshot) {
+          nextSnapshot += 10;
+          const snapshot = await snapshotOf(batch.id);
+          timeline.push({ s: round(s, 0), ...snapshot });
+          log(`    ${round(s, 0)} s: ${describeSnapshot(snapshot)}`);
+        }
       }
-      return { batch, t0, acceptedAt, progress, finished: false };
+      return { batch, t0, acceptedAt, progress, finished: false, timeline };
     };
     // An installation in use: a first, small send, then ANALYZE, as autovacuum keeps PostgreSQL's
     // statistics in production (this machine's server runs with autovacuum off). On never-analysed
@@ -141,7 +182,7 @@ async function oneRun(
       api: api.cpuSeconds(),
       orchestrator: process.cpuUsage(),
     };
-    const { batch, t0, acceptedAt, progress, finished } = await send(letters, 1_000_000, TIMEOUT_S);
+    const { batch, t0, acceptedAt, progress, finished, timeline } = await send(letters, 1_000_000, TIMEOUT_S);
     const elapsedS = (Date.now() - t0) / 1000;
     const cpu = cpuSince(cpuAtStart, elapsedS, {
       machine: machineBusyCpuSeconds(),
@@ -150,6 +191,7 @@ async function oneRun(
       api: api.cpuSeconds(),
       orchestrator: process.cpuUsage(),
     });
+    const atEnd = await snapshotOf(batch.id);
     const outcomes = await db.admin<{ status: string; channel: string | null; n: number; last: Date }>(
       `SELECT status, channel, count(*)::int AS n, max(completed_at) AS last FROM mail_delivery WHERE send_batch_id = $1 AND completed_at IS NOT NULL GROUP BY 1, 2`,
       [batch.id],
@@ -183,9 +225,11 @@ async function oneRun(
       finished,
       cpu,
       loadAverage: os.loadavg().map((l) => round(l, 1)),
+      atEnd,
+      timeline,
     };
     log(
-      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB; CPU s: machine ${cpu.machine} of ${round(cpu.cores * cpu.elapsedS, 1)} (${Math.round(cpu.busyShare * 100)} % busy), worker(s) ${cpu.workers.join(' + ')}, PostgreSQL and rest ${cpu.postgresAndRest}, simulator ${cpu.simulator}, api ${cpu.api}; load average ${result.loadAverage.join('/')}`,
+      `  ${letters} letters, ${workers} worker(s): accepted in ${result.acceptMs} ms; ${finished ? `all delivered in ${result.deliverS} s` : `NOT finished within ${TIMEOUT_S} s (${completed} done, ${progress.expanded} expanded)`}: ${result.lettersPerSecond} letters/s; digital ${sentDigitally}, paper ${sentOnPaper}; worker peak RSS ${result.workerPeakRssMb.join(', ')} MB; CPU s: machine ${cpu.machine} of ${round(cpu.cores * cpu.elapsedS, 1)} (${Math.round(cpu.busyShare * 100)} % busy), worker(s) ${cpu.workers.join(' + ')}, PostgreSQL and rest ${cpu.postgresAndRest}, simulator ${cpu.simulator}, api ${cpu.api}; load average ${result.loadAverage.join('/')}; at the end ${describeSnapshot(atEnd)}`,
     );
     return result;
   } finally {
@@ -233,6 +277,15 @@ export async function runMailBulk(log: (line: string) => void): Promise<Scenario
   }
 }
 
+/** "expanded 20000; open REACHABILITY 1000, PAPER 300; done digital 12000; print batches OPEN 2000 letters". */
+function describeSnapshot(s: SendSnapshot): string {
+  const pairs = (r: Record<string, number>) =>
+    Object.entries(r)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ') || 'none';
+  return `expanded ${s.expanded}; open ${pairs(s.open)}; done ${pairs(s.done)}; print batches (letters) ${pairs(s.printBatches)}`;
+}
+
 type CpuReading = { machine: number; workers: number[]; simulator: number; api: number; orchestrator: NodeJS.CpuUsage };
 
 function cpuSince(start: CpuReading, elapsedS: number, end: CpuReading): MailCpu {
@@ -271,7 +324,7 @@ export function mailGoals(small: MailRun, big: MailRun, two: MailRun): [Goal[], 
     runs.every((r) => r.simulatorDeliveries === r.sentDigitally && r.sentDigitally + r.sentOnPaper === r.letters);
   const notes = unfinished.map(
     (r) =>
-      `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met.`,
+      `The ${r.letters}-letter run with ${r.workers} worker(s) did not finish within ${TIMEOUT_S} s: its rate is letters with a final status per second so far; goals that need a finished run are not met. At the end: ${describeSnapshot(r.atEnd)}.`,
   );
   if (duplicates === 0) notes.push('No letter reached the simulator twice in any run (deliveryCounts accepted = 1 for every message).');
   const c = big.cpu;
