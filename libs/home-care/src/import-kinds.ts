@@ -21,10 +21,17 @@ export interface ImportKindPlan<K extends ImportKind> {
   move: readonly string[] | ((importId: string) => readonly string[]);
   /** Lines whose id was imported before or is twice in the file; null when the checks cover it. */
   duplicates: string | null;
+  /** Lines outside the import's month (its first day, YYYY-MM-01, checked before), for the kinds that belong to a month. */
+  outsideMonth?(month: string): string;
 }
 
 const S = 'home_care_staging';
 const TZ = `'Europe/Stockholm'`;
+
+/** Rows whose time (in Swedish time) is not in the import's month. */
+const outsideMonth = (column: string) => (month: string) =>
+  `SELECT line, '${column} ' || to_char(${column} AT TIME ZONE ${TZ}, 'YYYY-MM-DD') || ' is not in the month ' || to_char(DATE '${month}', 'YYYY-MM') || ' of the import' AS reason
+     FROM ${S} WHERE date_trunc('month', ${column} AT TIME ZONE ${TZ})::date <> DATE '${month}'`;
 
 const unknownProvider = `SELECT s.line, 'provider ' || s.provider || ' is unknown: import it with the providers first' AS reason FROM ${S} s
   WHERE NOT EXISTS (SELECT 1 FROM home_care_provider p WHERE p.tenant_id = $1 AND p.code = s.provider)`;
@@ -168,6 +175,7 @@ const VISITS: ImportKindPlan<'visits'> = {
        FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider`,
     `SELECT home_care_visit_attach($1::uuid, $2::uuid)`,
   ],
+  outsideMonth: outsideMonth('started_at'),
   // A visit id twice in the file is refused by the file's unique index as it is attached.
   duplicates: `SELECT line, ${VISIT_REPEATED} AS reason FROM (
      SELECT line, external_id, row_number() OVER (PARTITION BY external_id ORDER BY line) AS copy FROM ${S}) s WHERE copy > 1`,
@@ -209,6 +217,7 @@ const PLANNED_VISITS: ImportKindPlan<'planned_visits'> = {
   ],
   values: (r) => [r.planned_visit, r.provider, r.resident, r.service_type, r.planned_start, r.planned_stop],
   checks: [unknownProvider, ...times('planned_start', 'planned_stop'), withoutDecision],
+  outsideMonth: outsideMonth('planned_start'),
   move: [
     `INSERT INTO home_care_planned_visit (tenant_id, external_id, provider_id, resident_id, service_type, planned_start, planned_stop, import_id, source_line)
      SELECT $1::uuid, s.external_id, p.id, s.resident_id, s.service_type, s.planned_start, s.planned_stop, $2::uuid, s.line
@@ -238,6 +247,9 @@ const INVOICES: ImportKindPlan<'invoices'> = {
     `SELECT s.line, 'provider ' || s.provider || ' is an own unit: it is not paid per hour and sends no invoice' AS reason
        FROM ${S} s JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = s.provider WHERE p.kind <> 'lov'`,
   ],
+  outsideMonth: (month) =>
+    `SELECT line, 'month ' || to_char(month, 'YYYY-MM') || ' is not the month ' || to_char(DATE '${month}', 'YYYY-MM') || ' of the import' AS reason
+       FROM ${S} WHERE month <> DATE '${month}'`,
   move: [
     `INSERT INTO home_care_invoice_line (tenant_id, invoice, provider_id, month, service_type, invoiced_minutes, amount_sek, import_id, source_line)
      SELECT $1::uuid, s.invoice, p.id, s.month, s.service_type, s.minutes, s.amount, $2::uuid, s.line

@@ -23,6 +23,11 @@ export interface ImportFileInput {
   content: Readable | string | Buffer;
   /** A vendor's export, read by its adapter instead of the open format (`format` is then not used; `kind` must be the adapter's). */
   adapter?: VendorExportAdapter;
+  /**
+   * The month the file belongs to (YYYY-MM). Visits, planned visits and invoices outside it are
+   * refused by line; a visits file replaces the visits file of the same month in force.
+   */
+  month?: string;
 }
 
 export interface ImportResult {
@@ -82,6 +87,9 @@ export class HomeCareImporter {
         { file: input.fileName, line: 0, reason: `adapter ${input.adapter.id} reads ${input.adapter.kind}, not ${input.kind}` },
       ]);
     const fileName = input.fileName.trim().slice(0, 200) || 'unnamed';
+    if (input.month !== undefined && !/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(input.month))
+      throw new HomeCareImportError([{ file: fileName, line: 0, reason: 'month must be a month as YYYY-MM (e.g. 2025-03)' }]);
+    const month = input.month === undefined ? null : `${input.month}-01`;
     const plan = IMPORT_KIND_PLANS[input.kind] as ImportKindPlan<ImportKind>;
     const schema = ROW_SCHEMAS[input.kind];
     const hash = createHash('sha256');
@@ -149,24 +157,37 @@ export class HomeCareImporter {
         }
       }
       const sha256 = hash.digest('hex');
-      const [existing] = await em.query(`SELECT id, rows FROM home_care_import WHERE tenant_id = $1 AND kind = $2 AND sha256 = $3`, [
-        tenant.id,
-        input.kind,
-        sha256,
-      ]);
+      const [existing] = await em.query(
+        `SELECT id, rows FROM home_care_import WHERE tenant_id = $1 AND kind = $2 AND sha256 = $3 AND replaced_by IS NULL AND dropped_at IS NULL`,
+        [tenant.id, input.kind, sha256],
+      );
       if (existing) return { importId: existing.id, kind: input.kind, rows: existing.rows, alreadyImported: true };
       if (rows === 0 && problems.none()) problems.add(1, 'the file has no rows');
       // The set-based checks plan on what was staged, not on an empty table's guess.
       await em.query(`ANALYZE ${STAGING_TABLE}`);
       const importId = randomUUID();
-      await this.addChecked(em, plan.checks, tenant.id, importId, problems);
+      // The month's visits file in force leaves the municipality's visits first (detached, dropped later by the
+      // retention task), so its ids are not "imported before"; a refused file rolls this back with the rest.
+      const replaced: string[] = [];
+      if (month && input.kind === 'visits') {
+        const earlier: Array<{ id: string }> = await em.query(
+          `SELECT id FROM home_care_import WHERE tenant_id = $1 AND kind = 'visits' AND month = $2 AND replaced_by IS NULL AND dropped_at IS NULL`,
+          [tenant.id, month],
+        );
+        for (const { id } of earlier) {
+          await em.query(`SELECT home_care_visit_replace($1::uuid, $2::uuid, $3::uuid)`, [tenant.id, id, importId]);
+          replaced.push(id);
+        }
+      }
+      const monthCheck = month ? plan.outsideMonth?.(month) : undefined;
+      await this.addChecked(em, monthCheck ? [...plan.checks, monthCheck] : plan.checks, tenant.id, importId, problems);
       if (!problems.none()) {
         if (plan.duplicates) await this.addChecked(em, [plan.duplicates], tenant.id, importId, problems);
         throw problems.error();
       }
       await em.query(
-        `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor)],
+        `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor), month],
       );
       // A repeated id (within the file or stored before) is caught by the unique index as the rows
       // move, so a good file pays no separate search for them: only then are their lines named.
@@ -188,7 +209,7 @@ export class HomeCareImporter {
         action: 'home-care.file.imported',
         targetType: 'home_care_import',
         targetId: importId,
-        details: { kind: input.kind, fileName, rows, sha256 },
+        details: { kind: input.kind, fileName, rows, sha256, month: input.month ?? null, replaced },
       });
       return { importId, kind: input.kind, rows, alreadyImported: false };
     });

@@ -247,9 +247,13 @@ export class MonthlyCheck {
     const checkSettings: CheckSettings = { tolerance: settings.tolerance, manualShareThreshold: settings.manualShareThreshold };
     return this.database.transaction(async (em) => {
       await homeCareLock(em, tenant.id);
-      const inputs: CheckRun['inputs'] = (
-        await em.query(`SELECT kind, file_name, sha256 FROM home_care_import WHERE tenant_id = $1 ORDER BY kind, sha256`, [tenant.id])
-      ).map((r: { kind: string; file_name: string; sha256: string }) => ({ kind: r.kind, fileName: r.file_name, sha256: r.sha256 }));
+      const inputs: CheckRun['inputs'] = // The files in force: a replaced or dropped file's rows are no longer read.
+        (
+          await em.query(
+            `SELECT kind, file_name, sha256 FROM home_care_import WHERE tenant_id = $1 AND replaced_by IS NULL AND dropped_at IS NULL ORDER BY kind, sha256`,
+            [tenant.id],
+          )
+        ).map((r: { kind: string; file_name: string; sha256: string }) => ({ kind: r.kind, fileName: r.file_name, sha256: r.sha256 }));
       const inputsDigest = createHash('sha256')
         .update(
           JSON.stringify({

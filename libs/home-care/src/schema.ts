@@ -12,6 +12,7 @@ import { HomeCareDeviationReview1767500000000 } from './migrations/1767500000000
 import { HomeCarePlansAndInvoices1767600000000 } from './migrations/1767600000000-home-care-plans-and-invoices';
 import { HomeCareAnalyze1767900000000 } from './migrations/1767900000000-home-care-analyze';
 import { HomeCareVisitPartitions1768000000100 } from './migrations/1768000000100-home-care-visit-partitions';
+import { HomeCareImportMonths1768000000200 } from './migrations/1768000000200-home-care-import-months';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -36,5 +37,6 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCarePlansAndInvoices1767600000000,
     HomeCareAnalyze1767900000000,
     HomeCareVisitPartitions1768000000100,
+    HomeCareImportMonths1768000000200,
   ],
 };

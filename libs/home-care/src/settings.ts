@@ -19,6 +19,12 @@ export const HomeCareSettingsSchema = z
     tolerance: z.number().min(0).max(1).default(0.05),
     /** The share of manually registered visits above which a provider's month is a deviation. */
     manualShareThreshold: z.number().min(0).max(1).default(0.2),
+    /**
+     * How many whole months a performed-visits file is kept after the month it belongs to (its
+     * import's month, else the month it was imported in); the retention task then drops its table.
+     * Two years by default: the check and its reviews look back months, not years.
+     */
+    visitFileRetentionMonths: z.number().int().min(1).max(120).default(24),
   })
   .strict();
 export type HomeCareSettings = z.output<typeof HomeCareSettingsSchema>;

@@ -108,6 +108,7 @@ export class HomeCareImportController {
     @Query('format') formatParam: string | undefined,
     @Query('adapter') adapterId: string | undefined,
     @Query('fileName') fileNameParam: string | undefined,
+    @Query('month') month: string | undefined,
   ): Promise<ImportResult> {
     const stream = (request as UploadRequest)[UPLOAD_STREAM];
     try {
@@ -130,7 +131,9 @@ export class HomeCareImportController {
       const declared = Number(request.headers['content-length']);
       if (Number.isSafeInteger(declared) && declared > HOME_CARE_IMPORT_LIMIT) throw new HomeCareUploadTooLargeError();
       const content = limited(stream);
-      return await this.homeCare.importFile(actorOf(principal), { kind, format, fileName, content, adapter });
+      if (month !== undefined && !/^[0-9]{4}-(0[1-9]|1[0-2])$/.test(month))
+        throw new HomeCareRequestError('month must be a month as YYYY-MM', [{ field: 'month', message: 'YYYY-MM, e.g. 2025-03' }]);
+      return await this.homeCare.importFile(actorOf(principal), { kind, format, fileName, content, adapter, month });
     } catch (error) {
       // Whatever refused the upload, the rest of the body is not read: drain it so the answer reaches the client.
       if (stream && !stream.readableEnded && !(error instanceof HomeCareUploadTooLargeError)) stream.resume();

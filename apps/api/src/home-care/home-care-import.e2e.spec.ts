@@ -168,10 +168,49 @@ describe('home care file upload over REST', () => {
     expect(wrongFormat).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'format' }] } });
     const wrongAdapter = await upload('/home-care/imports/providers?adapter=example-visits', sundsvall, file);
     expect(wrongAdapter).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'adapter' }] } });
+    const wrongMonth = await upload('/home-care/imports/visits?month=2025-13', sundsvall, file);
+    expect(wrongMonth).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', details: [{ field: 'month' }] } });
     const wrongType = await upload('/home-care/imports/visits', sundsvall, file, 'application/pdf');
     expect(wrongType.status).toBe(415);
     // A file declared over 200 MB is refused before it is read.
     const tooLarge = await upload('/home-care/imports/visits', { ...sundsvall, 'content-length': String(201 * 1024 * 1024) }, file);
     expect(tooLarge).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('cuts a chunked upload (no declared size) off at 200 MB and imports none of it', async () => {
+    const sundsvall = system('sundsvall');
+    const decision = (id: string) =>
+      JSON.stringify({
+        municipality: '2281',
+        decision: id,
+        resident: `K-${id}`,
+        valid_from: '2025-01-01',
+        valid_to: '',
+        service_type: 'personal_care',
+        granted_minutes_per_month: '600',
+      }) + '\n';
+    // Good rows first (read and staged before the cut-off), then blank lines, which JSON Lines skips, past the limit.
+    const blank = ' '.repeat(1024 * 1024 - 1) + '\n';
+    const oversized = Readable.from(
+      (function* () {
+        yield decision('B-CUT-1') + decision('B-CUT-2');
+        for (let mb = 0; mb <= 200; mb++) yield blank;
+      })(),
+    );
+    const cut = await upload(
+      '/home-care/imports/decisions?format=jsonl&fileName=for-stor.jsonl',
+      sundsvall,
+      oversized,
+      'application/x-ndjson',
+    );
+    expect(cut).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('200 MB') } });
+    // Nothing of it was stored: its first rows alone are imported now, neither "imported before" nor a no-op.
+    const alone = await upload(
+      '/home-care/imports/decisions?format=jsonl&fileName=for-stor.jsonl',
+      sundsvall,
+      decision('B-CUT-1') + decision('B-CUT-2'),
+      'application/x-ndjson',
+    );
+    expect(alone).toMatchObject({ status: 200, body: { kind: 'decisions', rows: 2, alreadyImported: false } });
   });
 });

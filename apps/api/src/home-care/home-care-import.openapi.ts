@@ -120,6 +120,14 @@ export const HOME_CARE_IMPORT_OPENAPI = {
             description: 'The file name every problem names (default: `<kind>.<format>`)',
             schema: { type: 'string', minLength: 1, maxLength: 200 },
           },
+          {
+            name: 'month',
+            in: 'query',
+            required: false,
+            description:
+              'The month the file belongs to (YYYY-MM): rows of visits, planned visits and invoices outside it are refused; a visits file replaces the visits file of the same month imported before',
+            schema: { type: 'string', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$' },
+          },
         ],
         requestBody: {
           required: true,

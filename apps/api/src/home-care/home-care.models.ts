@@ -46,6 +46,13 @@ export class HomeCareFileInput {
 
   @Field({ description: 'The file content (UTF-8)' })
   content!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The month the file belongs to (YYYY-MM): rows of visits, planned visits and invoices outside it are refused; a visits file replaces the visits file of the same month imported before',
+  })
+  month?: string | null;
 }
 
 @ObjectType({ description: 'An accepted file (or the same file, imported before: nothing changed)' })

@@ -39,7 +39,7 @@ export class HomeCareResolver {
     @CurrentPrincipal() principal: Principal,
     @Args('input', { description: 'The file' }) input: HomeCareFileInput,
   ): Promise<HomeCareImportResult> {
-    return this.homeCare.importFile(actorOf(principal), input);
+    return this.homeCare.importFile(actorOf(principal), { ...input, month: input.month ?? undefined });
   }
 
   @Allow('service_account', 'case_worker')

@@ -53,6 +53,8 @@ export interface FixtureFile {
   /** Its name; a name ending in .jsonl is JSON Lines, anything else CSV. Default: `<kind>.csv`. */
   fileName?: string;
   content: string | Buffer | Readable;
+  /** The month the file belongs to (YYYY-MM), when the import names one. */
+  month?: string;
 }
 
 /** Imports files into a municipality, in order, as its system does (Sundsvall unless told). */
@@ -67,6 +69,7 @@ export async function importFiles(world: World, files: FixtureFile[], options: {
           format: fileName.endsWith('.jsonl') ? 'jsonl' : 'csv',
           fileName,
           content: file.content,
+          month: file.month,
         }),
       );
     }
