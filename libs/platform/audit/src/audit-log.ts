@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Database, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, rowOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { AuditEntryEntity } from './audit-entry.entity';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { ChainedEntry, ChainVerification, entryHash, GENESIS_HASH, verifyChain } from './audit-chain';
@@ -32,14 +32,16 @@ export class AuditLog {
   /** Newest first, `first` at a time, before sequence number `before` when given. */
   async list(options: { first?: number; before?: number; action?: string } = {}): Promise<ChainedEntry[]> {
     const first = Math.min(Math.max(options.first ?? 50, 1), 500);
-    return this.database.transaction(async (em) => {
-      const rows = await em.query(
-        `SELECT ${selectColumns(em, AuditEntryEntity, { only: ENTRY })} FROM audit_log WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR action = $3)
+    return this.database.transaction((em) =>
+      selectRows(
+        em,
+        AuditEntryEntity,
+        ENTRY,
+        `FROM audit_log WHERE tenant_id = $1 AND ($2::bigint IS NULL OR seq < $2) AND ($3::text IS NULL OR action = $3)
           ORDER BY seq DESC LIMIT $4`,
         [requestContext.tenantId(), options.before ?? null, options.action ?? null, first],
-      );
-      return rowsOf(em, AuditEntryEntity, rows, ENTRY);
-    });
+      ),
+    );
   }
 
   /** Verifies the current tenant's whole chain, reading it in pages so memory stays flat. */
@@ -49,16 +51,12 @@ export class AuditLog {
     async function* pages(): AsyncGenerator<ChainedEntry[]> {
       let after = 0;
       for (;;) {
-        const entries = await database.transaction(async (em) =>
-          rowsOf(
-            em,
-            AuditEntryEntity,
-            await em.query(
-              `SELECT ${selectColumns(em, AuditEntryEntity, { only: ENTRY })} FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-              [tenantId, after, pageSize],
-            ),
-            ENTRY,
-          ),
+        const entries = await database.transaction((em) =>
+          selectRows(em, AuditEntryEntity, ENTRY, `FROM audit_log WHERE tenant_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [
+            tenantId,
+            after,
+            pageSize,
+          ]),
         );
         if (entries.length === 0) return;
         yield entries;
