@@ -1,7 +1,7 @@
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import type { Principal } from '@kommuna/platform-auth';
 import { InboundEventTypes } from '@kommuna/platform-events';
-import { Database, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, rowOf, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { parseRuleDefinition } from './definition';
 import { RuleEntity, RuleFiringEntity, RuleTaskEntity } from './entities';
@@ -82,16 +82,11 @@ export class RuleBook {
   /** Every version of one rule, newest first. */
   async versions(principal: Principal, key: string): Promise<RuleVersion[]> {
     assertAdmin(principal);
-    const rows = await this.database.transaction(async (em) =>
-      rowsOf(
-        em,
-        RuleEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, RuleEntity, { only: VERSION })} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC`,
-          [requestContext.tenantId(), key],
-        ),
-        VERSION,
-      ),
+    const rows = await this.database.transaction((em) =>
+      selectRows(em, RuleEntity, VERSION, `FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC`, [
+        requestContext.tenantId(),
+        key,
+      ]),
     );
     if (rows.length === 0) throw new RuleNotFoundError(`No rule ${key} in this municipality`);
     return rows;
@@ -122,15 +117,12 @@ export class RuleBook {
       // One writer per rule at a time, so two saves do not both take the same next version.
       await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('rule:' || $1 || ':' || $2, 0))`, [tenantId, definition.key]);
       const columns = selectColumns(em, RuleEntity, { only: VERSION });
-      const latest = rowOf(
-        em,
-        RuleEntity,
-        await em.query(`SELECT ${columns} FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1`, [
+      const latest = (
+        await selectRows(em, RuleEntity, VERSION, `FROM rule WHERE tenant_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1`, [
           tenantId,
           definition.key,
-        ]),
-        VERSION,
-      );
+        ])
+      ).at(0);
       if (latest && canonical(latest.definition) === canonical(definition)) return latest;
       if (latest && author.kind === 'file' && !latest.createdBy.startsWith('file:')) return latest;
       const inserted = await em.query(
@@ -167,16 +159,14 @@ export class RuleBook {
   async firings(principal: Principal, options: { ruleKey?: string; first?: number } = {}): Promise<RuleFiring[]> {
     assertAdmin(principal);
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    return this.database.transaction(async (em) =>
-      rowsOf(
+    return this.database.transaction((em) =>
+      selectRows(
         em,
         RuleFiringEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, RuleFiringEntity, { only: FIRING })} FROM rule_firing
-            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR rule_key = $2) ORDER BY fired_at DESC, id DESC LIMIT $3`,
-          [requestContext.tenantId(), options.ruleKey ?? null, first],
-        ),
         FIRING,
+        `FROM rule_firing
+            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR rule_key = $2) ORDER BY fired_at DESC, id DESC LIMIT $3`,
+        [requestContext.tenantId(), options.ruleKey ?? null, first],
       ),
     );
   }
@@ -184,16 +174,14 @@ export class RuleBook {
   /** The open (or all) tasks of the case worker's own unit, oldest first. */
   async tasks(principal: Principal, options: { includeDone?: boolean } = {}): Promise<RuleTask[]> {
     const unit = caseWorkerUnit(principal);
-    return this.database.transaction(async (em) =>
-      rowsOf(
+    return this.database.transaction((em) =>
+      selectRows(
         em,
         RuleTaskEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, RuleTaskEntity, { only: TASK })} FROM rule_task
-            WHERE tenant_id = $1 AND unit = $2 AND ($3 OR status = 'OPEN') ORDER BY created_at, id LIMIT 500`,
-          [requestContext.tenantId(), unit, options.includeDone ?? false],
-        ),
         TASK,
+        `FROM rule_task
+            WHERE tenant_id = $1 AND unit = $2 AND ($3 OR status = 'OPEN') ORDER BY created_at, id LIMIT 500`,
+        [requestContext.tenantId(), unit, options.includeDone ?? false],
       ),
     );
   }
