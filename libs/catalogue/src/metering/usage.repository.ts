@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { rowsOf, selectRows } from '@kommuna/platform-persistence';
 import { ProcessedEventEntity } from '../entities/processed-event.entity';
 import { UsageMonthlyEntity } from '../entities/usage-monthly.entity';
 
@@ -55,11 +55,14 @@ export class UsageRepository {
 
   /** One tenant's own usage (inside its context). */
   async forTenant(em: EntityManager, tenantId: string): Promise<UsageFigure[]> {
-    const rows = await em.query(
-      `SELECT ${selectColumns(em, UsageMonthlyEntity, { only: FIGURE })} FROM catalogue_usage_monthly WHERE tenant_id = $1 ORDER BY service, metric, month`,
+    const rows = await selectRows(
+      em,
+      UsageMonthlyEntity,
+      FIGURE,
+      `FROM catalogue_usage_monthly WHERE tenant_id = $1 ORDER BY service, metric, month`,
       [tenantId],
     );
-    return rowsOf(em, UsageMonthlyEntity, rows, FIGURE).map((row) => ({ ...row, count: Number(row.count) }));
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
   }
 
   /**
@@ -68,11 +71,14 @@ export class UsageRepository {
    */
   async acrossTenants(em: Pick<EntityManager, 'query' | 'connection'>, from: string, to: string): Promise<UsageFigure[]> {
     // The function returns the table's columns (count null when suppressed): read as the table's rows.
-    const rows = await em.query(
-      `SELECT ${selectColumns(em, UsageMonthlyEntity, { only: FIGURE })} FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
+    const rows = await selectRows(
+      em,
+      UsageMonthlyEntity,
+      FIGURE,
+      `FROM catalogue_usage_between($1::date, $2::date) ORDER BY tenant_id, service, metric, month`,
       [from, to],
     );
-    return rowsOf(em, UsageMonthlyEntity, rows, FIGURE).map((row) =>
+    return rows.map((row) =>
       row.count === null ? { ...row, count: 0, suppressed: true } : { ...row, count: Number(row.count), suppressed: false },
     );
   }

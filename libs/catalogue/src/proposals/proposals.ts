@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
-import { rowsOf, selectColumns, type Database, type TenantDirectory } from '@kommuna/platform-persistence';
+import { rowsOf, selectRows, type Database, type TenantDirectory } from '@kommuna/platform-persistence';
 import { ProposalDecisionEntity } from '../entities/proposal-decision.entity';
 import { ProposalInterestEntity } from '../entities/proposal-interest.entity';
 import { ProposalEntity } from '../entities/proposal.entity';
@@ -191,25 +191,21 @@ export class ServiceProposals {
     );
     if (proposals.length === 0) return [];
     const ids = proposals.map((p) => p.id);
-    const interests = rowsOf(
+    const interests = await selectRows(
       em,
       ProposalInterestEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, ProposalInterestEntity, { only: INTEREST_FIELDS })} FROM catalogue_proposal_interest
-          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, municipality`,
-        [ids],
-      ),
       INTEREST_FIELDS,
+      `FROM catalogue_proposal_interest
+          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, municipality`,
+      [ids],
     );
-    const decisions = rowsOf(
+    const decisions = await selectRows(
       em,
       ProposalDecisionEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, ProposalDecisionEntity, { only: DECISION_FIELDS })} FROM catalogue_proposal_decision
-          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
-        [ids],
-      ),
       DECISION_FIELDS,
+      `FROM catalogue_proposal_decision
+          WHERE proposal_id = ANY($1::uuid[]) ORDER BY recorded_at, id`,
+      [ids],
     );
     return proposals.map((p) => {
       const own = decisions.filter((d) => d.proposalId === p.id).map(({ proposalId: _, ...decision }) => decision);
