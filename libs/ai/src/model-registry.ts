@@ -1,5 +1,5 @@
 import { appendAuditEntry } from '@kommuna/platform-audit';
-import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns, selectRows, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { AiNotFoundError, AiValidationError, ModelNotClearedError } from './errors';
 import { AiModelEntity, ModelCapability } from './entities/ai-model.entity';
@@ -71,15 +71,15 @@ export class ModelRegistry {
   }
 
   async list(): Promise<RegisteredModel[]> {
-    return this.database.transaction(async (em) =>
-      modelsOf(em, await em.query(`SELECT ${columns(em)} FROM ai_model WHERE tenant_id = $1 ORDER BY name`, [requestContext.tenantId()])),
+    return this.database.transaction((em) =>
+      selectRows(em, AiModelEntity, MODEL_FIELDS, `FROM ai_model WHERE tenant_id = $1 ORDER BY name`, [requestContext.tenantId()]),
     );
   }
 
   async get(id: string): Promise<RegisteredModel> {
     if (!UUID.test(id)) throw new AiNotFoundError('model');
-    const [row] = await this.database.transaction(async (em) =>
-      modelsOf(em, await em.query(`SELECT ${columns(em)} FROM ai_model WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id])),
+    const [row] = await this.database.transaction((em) =>
+      selectRows(em, AiModelEntity, MODEL_FIELDS, `FROM ai_model WHERE tenant_id = $1 AND id = $2`, [requestContext.tenantId(), id]),
     );
     if (!row) throw new AiNotFoundError('model');
     return row;
