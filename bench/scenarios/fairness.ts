@@ -15,6 +15,7 @@ import { goal, round, ScenarioResult } from '../lib/results';
 const BIG = Number(process.env.BENCH_FAIRNESS_LETTERS ?? 20_000);
 const SINGLES = Number(process.env.BENCH_FAIRNESS_SINGLES ?? 30);
 const GAP_MS = 500;
+const WORKER_HEALTH_PORT = 4345;
 const TIMEOUT_S = Number(process.env.BENCH_FAIRNESS_TIMEOUT ?? 180);
 
 interface Latencies {
@@ -33,6 +34,19 @@ interface Latencies {
    */
   toOperator: { p50s: number | null; p99s: number | null };
   recorded: { p50s: number | null; p99s: number | null };
+}
+
+/**
+ * The worker's event-loop delay since the last scrape (prom-client's default metrics: the
+ * histogram is reset on each collect), in ms: how long a ready callback, Timrå's among them,
+ * waited for the worker's one thread.
+ */
+async function workerLoopDelay(healthPort: number): Promise<{ meanMs: number; p99Ms: number; maxMs: number }> {
+  const text = await (
+    await fetch(`http://127.0.0.1:${healthPort}/metrics`, { headers: { authorization: 'Bearer bench-metrics-token-not-secret' } })
+  ).text();
+  const value = (name: string) => Number(new RegExp(`^kommuna_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { meanMs: round(value('mean') * 1000, 1), p99Ms: round(value('p99') * 1000, 1), maxMs: round(value('max') * 1000, 1) };
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -88,7 +102,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     running.push(simulator);
     const api = await startApi(db, realm, { port: 4343, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
     running.push(api);
-    running.push(await startWorker(db, { healthPort: 4345, simulatorUrl: simulator.url, printDir }));
+    running.push(await startWorker(db, { healthPort: WORKER_HEALTH_PORT, simulatorUrl: simulator.url, printDir }));
     const staff = (tenant: string) => ({
       authorization: `Bearer ${staffToken(realm, tenant, ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`,
       'x-kommuna-tenant': tenant,
@@ -124,7 +138,9 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     // Warm-up and statistics (bench/README.md: Statistics), then the quiet measurement.
     await latencies(db, await singles(), simulator.url);
     await db.admin('ANALYZE');
+    await workerLoopDelay(WORKER_HEALTH_PORT);
     const quiet = await latencies(db, await singles(), simulator.url);
+    const quietLoop = await workerLoopDelay(WORKER_HEALTH_PORT);
     log(
       `  quiet: Timrå's digital letters p50 ${quiet.p50s} s, p99 ${quiet.p99s} s (${quiet.digital} of ${quiet.letters} digital; to the operator p50 ${quiet.toOperator.p50s} s, p99 ${quiet.toOperator.p99s} s; then recorded p50 ${quiet.recorded.p50s} s, p99 ${quiet.recorded.p99s} s)`,
     );
@@ -137,8 +153,13 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
       staff('sundsvall'),
     );
     const batchAccepted = Date.now();
+    await workerLoopDelay(WORKER_HEALTH_PORT);
     const busyIds = await singles();
     const busy = await latencies(db, busyIds, simulator.url);
+    const busyLoop = await workerLoopDelay(WORKER_HEALTH_PORT);
+    log(
+      `  worker event-loop delay (ms, mean / p99 / max): quiet ${Object.values(quietLoop).join(' / ')}, busy ${Object.values(busyLoop).join(' / ')}`,
+    );
     const [backlog] = await db.admin<{ open: number; done: number; expanded: number }>(
       `SELECT count(*) FILTER (WHERE completed_at IS NULL)::int AS open, count(*) FILTER (WHERE completed_at IS NOT NULL)::int AS done,
               (SELECT expanded FROM mail_send_batch WHERE id = $1) AS expanded
@@ -171,6 +192,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
         ),
       ],
       figures: {
+        workerLoopDelayMs: { quiet: quietLoop, busy: busyLoop },
         bulkLetters: BIG,
         singles: SINGLES,
         quiet,
@@ -207,6 +229,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
         overlapped
           ? `The bulk send was still delivering when Timrå's last letter was delivered (${bigDone.n.toLocaleString('en')} of ${BIG.toLocaleString('en')} done; ${backlog.expanded.toLocaleString('en')} expanded into letters by the end of the busy phase), so every busy figure was measured under contention.`
           : `The bulk send had finished before Timrå's last letter was delivered: the busy figures are not all under contention; raise BENCH_FAIRNESS_LETTERS.`,
+        `The worker's event-loop delay (ms, mean / p99 / max) over each phase: quiet ${Object.values(quietLoop).join(' / ')}, busy ${Object.values(busyLoop).join(' / ')}: every step of Timrå's letter (a dozen database round trips, two HTTP calls, a signature) waits that long for the worker's thread.`,
         `With ${busy.digital} digital letters per phase, p99 is the slowest one; the figures say how far off the goal is, not its third digit.`,
         `Machine load average (1/5/15 min) at the end ${os
           .loadavg()
