@@ -5,7 +5,7 @@ import {
   type CaseArchiveContributor,
   type CaseContribution,
 } from '@kommuna/platform-archive-export';
-import { rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { selectRows } from '@kommuna/platform-persistence';
 import { CaseEventEntity } from './entities/case-event.entity';
 import { CaseEntity } from './entities/case.entity';
 import { DecisionEntity } from './entities/decision.entity';
@@ -61,15 +61,10 @@ export class MinasidorArchiveContributor implements CaseArchiveContributor {
   constructor(private readonly municipalities: Municipalities) {}
 
   async contribute(em: EntityManager, tenantId: string, errandNumber: string): Promise<CaseContribution | undefined> {
-    const cases = rowsOf(
-      em,
-      CaseEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, CaseEntity, { only: CASE })} FROM minasidor_case WHERE tenant_id = $1 AND errand_number = $2`,
-        [tenantId, errandNumber],
-      ),
-      CASE,
-    );
+    const cases = await selectRows(em, CaseEntity, CASE, `FROM minasidor_case WHERE tenant_id = $1 AND errand_number = $2`, [
+      tenantId,
+      errandNumber,
+    ]);
     if (cases.length === 0) return undefined;
     if (cases.length > 1) throw new ArchiveCaseAmbiguousError(errandNumber, this.source);
     const [found] = cases;
@@ -165,9 +160,8 @@ async function caseRows<E extends ObjectLiteral, K extends keyof E & string>(
   table: string,
   orderBy: string,
 ): Promise<Array<Pick<E, K>>> {
-  const raw = await em.query(
-    `SELECT ${selectColumns(em, entity, { only })} FROM ${table} WHERE tenant_id = $1 AND case_id = $2 ORDER BY ${orderBy}`,
-    [ofCase.tenantId, ofCase.caseId],
-  );
-  return rowsOf(em, entity, raw, only);
+  return selectRows(em, entity, only, `FROM ${table} WHERE tenant_id = $1 AND case_id = $2 ORDER BY ${orderBy}`, [
+    ofCase.tenantId,
+    ofCase.caseId,
+  ]);
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { Database, PartyRegister, rowOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, PartyRegister, rowOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { recordEvent } from '@kommuna/platform-events';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { CaseNotificationData, EVENT_TYPES, LocalizedText } from '@kommuna/shared-service-contracts';
@@ -320,12 +320,14 @@ export class CaseIntake {
   }
 
   async findCase(em: EntityManager, key: CaseKey): Promise<IntakeCase | undefined> {
-    const raw = await em.query(
-      `SELECT ${selectColumns(em, CaseEntity, { only: INTAKE_FIELDS })}
-         FROM minasidor_case WHERE tenant_id = $1 AND source = $2 AND external_case_id = $3 FOR UPDATE`,
+    const [found] = await selectRows(
+      em,
+      CaseEntity,
+      INTAKE_FIELDS,
+      `FROM minasidor_case WHERE tenant_id = $1 AND source = $2 AND external_case_id = $3 FOR UPDATE`,
       [requestContext.tenantId(), key.source, key.externalCaseId],
     );
-    return rowOf(em, CaseEntity, raw, INTAKE_FIELDS);
+    return found;
   }
 
   /**
