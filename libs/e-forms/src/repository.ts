@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { LocalizedText } from '@kommuna/shared-service-contracts';
-import { RawRow, rowOf, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { RawRow, rowOf, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import type { FormDefinition } from './definition';
 import { AttachmentEntity } from './entities/attachment.entity';
 import { DecisionEntity } from './entities/decision.entity';
@@ -68,6 +68,7 @@ type NewDecision = DecisionContent & Pick<DecisionEntity, 'submissionId' | 'subj
 
 const ATTACHMENT = ['id', 'field', 'fileName', 'contentType', 'sizeBytes', 'sha256'] as const;
 const DECISION = ['id', 'outcome', 'automated', 'reasons', 'legalBasis', 'decidedAt', 'validFrom', 'validTo'] as const;
+type DecisionRow = Pick<DecisionEntity, (typeof DECISION)[number]>;
 
 const forms = (em: EntityManager, raw: RawRow[]): FormRow[] => rowsOf(em, FormEntity, raw, FORM);
 const versions = (em: EntityManager, raw: RawRow[]): VersionRow[] => rowsOf(em, FormVersionEntity, raw, VERSION);
@@ -75,8 +76,7 @@ const templates = (em: EntityManager, raw: RawRow[]): TemplateRow[] => rowsOf(em
 const drafts = (em: EntityManager, raw: RawRow[]): DraftRow[] => rowsOf(em, DraftEntity, raw, DRAFT);
 const submissions = (em: EntityManager, raw: RawRow[]): SubmissionRow[] => rowsOf(em, SubmissionEntity, raw, SUBMISSION);
 const attachments = (em: EntityManager, raw: RawRow[]): AttachmentInfo[] => rowsOf(em, AttachmentEntity, raw, ATTACHMENT);
-const decisions = (em: EntityManager, raw: RawRow[]): DecisionInfo[] =>
-  rowsOf(em, DecisionEntity, raw, DECISION).map((d) => ({ ...d, documentUrl: decisionDocumentPath(d.id) }));
+const decisionInfo = (d: DecisionRow): DecisionInfo => ({ ...d, documentUrl: decisionDocumentPath(d.id) });
 
 const formColumns = (em: EntityManager) => selectColumns(em, FormEntity, { only: FORM });
 const versionColumns = (em: EntityManager) => selectColumns(em, FormVersionEntity, { only: VERSION });
@@ -84,19 +84,20 @@ const templateColumns = (em: EntityManager) => selectColumns(em, TemplateEntity,
 const draftColumns = (em: EntityManager) => selectColumns(em, DraftEntity, { only: DRAFT });
 const submissionColumns = (em: EntityManager, alias?: string) => selectColumns(em, SubmissionEntity, { alias, only: SUBMISSION });
 const attachmentColumns = (em: EntityManager) => selectColumns(em, AttachmentEntity, { only: ATTACHMENT });
-const decisionColumns = (em: EntityManager) => selectColumns(em, DecisionEntity, { only: DECISION });
 
 export const repository = {
   async findForm(em: EntityManager, tenantId: string, slug: string): Promise<FormRow | undefined> {
-    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 AND slug = $2`, [tenantId, slug]))[0];
+    const [form] = await selectRows(em, FormEntity, FORM, `FROM eforms_form WHERE tenant_id = $1 AND slug = $2`, [tenantId, slug]);
+    return form;
   },
 
   async findFormById(em: EntityManager, tenantId: string, id: string): Promise<FormRow | undefined> {
-    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))[0];
+    const [form] = await selectRows(em, FormEntity, FORM, `FROM eforms_form WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+    return form;
   },
 
   async listForms(em: EntityManager, tenantId: string): Promise<FormRow[]> {
-    return forms(em, await em.query(`SELECT ${formColumns(em)} FROM eforms_form WHERE tenant_id = $1 ORDER BY slug`, [tenantId]));
+    return selectRows(em, FormEntity, FORM, `FROM eforms_form WHERE tenant_id = $1 ORDER BY slug`, [tenantId]);
   },
 
   async insertForm(
@@ -116,11 +117,13 @@ export const repository = {
   },
 
   async listVersions(em: EntityManager, tenantId: string, formId: string): Promise<VersionRow[]> {
-    const raw = await em.query(
-      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 ORDER BY major DESC, minor DESC`,
+    return selectRows(
+      em,
+      FormVersionEntity,
+      VERSION,
+      `FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 ORDER BY major DESC, minor DESC`,
       [tenantId, formId],
     );
-    return versions(em, raw);
   },
 
   async findVersion(
@@ -129,18 +132,22 @@ export const repository = {
     formId: string,
     v: { major: number; minor: number },
   ): Promise<VersionRow | undefined> {
-    const raw = await em.query(
-      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND major = $3 AND minor = $4`,
+    const [version] = await selectRows(
+      em,
+      FormVersionEntity,
+      VERSION,
+      `FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND major = $3 AND minor = $4`,
       [tenantId, formId, v.major, v.minor],
     );
-    return versions(em, raw)[0];
+    return version;
   },
 
   async findVersionById(em: EntityManager, tenantId: string, id: string): Promise<VersionRow | undefined> {
-    return versions(
-      em,
-      await em.query(`SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND id = $2`, [tenantId, id]),
-    )[0];
+    const [version] = await selectRows(em, FormVersionEntity, VERSION, `FROM eforms_form_version WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
+    return version;
   },
 
   /** A form by slug with the version citizens get (its highest published one, if any): one statement. */
@@ -164,11 +171,14 @@ export const repository = {
 
   /** The version citizens get: the highest published one. */
   async currentPublished(em: EntityManager, tenantId: string, formId: string): Promise<VersionRow | undefined> {
-    const raw = await em.query(
-      `SELECT ${versionColumns(em)} FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1`,
+    const [version] = await selectRows(
+      em,
+      FormVersionEntity,
+      VERSION,
+      `FROM eforms_form_version WHERE tenant_id = $1 AND form_id = $2 AND status = 'published' ORDER BY major DESC, minor DESC LIMIT 1`,
       [tenantId, formId],
     );
-    return versions(em, raw)[0];
+    return version;
   },
 
   async insertVersion(
@@ -226,11 +236,14 @@ export const repository = {
        ON CONFLICT (publisher_tenant_id, slug, major, minor) DO NOTHING`,
       [publisherTenantId, t.slug, t.major, t.minor, t.unit, t.changelog, JSON.stringify(t.definition)],
     );
-    const raw = await em.query(
-      `SELECT ${templateColumns(em)} FROM eforms_template WHERE publisher_tenant_id = $1 AND slug = $2 AND major = $3 AND minor = $4`,
+    const [template] = await selectRows(
+      em,
+      TemplateEntity,
+      TEMPLATE,
+      `FROM eforms_template WHERE publisher_tenant_id = $1 AND slug = $2 AND major = $3 AND minor = $4`,
       [publisherTenantId, t.slug, t.major, t.minor],
     );
-    return templates(em, raw)[0];
+    return template;
   },
 
   /** The newest version of every template family (or of one family). */
@@ -245,7 +258,8 @@ export const repository = {
   },
 
   async findTemplateById(em: EntityManager, id: string): Promise<TemplateRow | undefined> {
-    return templates(em, await em.query(`SELECT ${templateColumns(em)} FROM eforms_template WHERE id = $1`, [id]))[0];
+    const [template] = await selectRows(em, TemplateEntity, TEMPLATE, `FROM eforms_template WHERE id = $1`, [id]);
+    return template;
   },
 
   async insertDraft(
@@ -261,20 +275,24 @@ export const repository = {
   },
 
   async findDraft(em: EntityManager, tenantId: string, id: string, subjectPartyId: string): Promise<DraftRow | undefined> {
-    const raw = await em.query(`SELECT ${draftColumns(em)} FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`, [
-      tenantId,
-      id,
-      subjectPartyId,
-    ]);
-    return drafts(em, raw)[0];
+    const [draft] = await selectRows(
+      em,
+      DraftEntity,
+      DRAFT,
+      `FROM eforms_draft WHERE tenant_id = $1 AND id = $2 AND subject_party_id = $3`,
+      [tenantId, id, subjectPartyId],
+    );
+    return draft;
   },
 
   async listDrafts(em: EntityManager, tenantId: string, subjectPartyId: string, now: Date): Promise<DraftRow[]> {
-    const raw = await em.query(
-      `SELECT ${draftColumns(em)} FROM eforms_draft WHERE tenant_id = $1 AND subject_party_id = $2 AND expires_at > $3 ORDER BY updated_at DESC`,
+    return selectRows(
+      em,
+      DraftEntity,
+      DRAFT,
+      `FROM eforms_draft WHERE tenant_id = $1 AND subject_party_id = $2 AND expires_at > $3 ORDER BY updated_at DESC`,
       [tenantId, subjectPartyId, now],
     );
-    return drafts(em, raw);
   },
 
   async saveDraft(
@@ -347,11 +365,13 @@ export const repository = {
 
   /** Files uploaded to answer a submission's completion request, not yet taken by a completion. */
   async completionUploads(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
-    const raw = await em.query(
-      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+    return selectRows(
+      em,
+      AttachmentEntity,
+      ATTACHMENT,
+      `FROM eforms_attachment WHERE tenant_id = $1 AND completion_submission_id = $2 AND submission_id IS NULL ORDER BY created_at`,
       [tenantId, submissionId],
     );
-    return attachments(em, raw);
   },
 
   /** The completion takes `ids` of its uploads into the submission and drops the rest; returns how many it took. */
@@ -369,19 +389,23 @@ export const repository = {
   },
 
   async draftAttachments(em: EntityManager, tenantId: string, draftId: string): Promise<AttachmentInfo[]> {
-    const raw = await em.query(
-      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`,
+    return selectRows(
+      em,
+      AttachmentEntity,
+      ATTACHMENT,
+      `FROM eforms_attachment WHERE tenant_id = $1 AND draft_id = $2 AND submission_id IS NULL ORDER BY created_at`,
       [tenantId, draftId],
     );
-    return attachments(em, raw);
   },
 
   async submissionAttachments(em: EntityManager, tenantId: string, submissionId: string): Promise<AttachmentInfo[]> {
-    const raw = await em.query(
-      `SELECT ${attachmentColumns(em)} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`,
+    return selectRows(
+      em,
+      AttachmentEntity,
+      ATTACHMENT,
+      `FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 ORDER BY created_at`,
       [tenantId, submissionId],
     );
-    return attachments(em, raw);
   },
 
   /** Attachments the citizen uploaded and has not submitted yet, by id. */
@@ -392,12 +416,14 @@ export const repository = {
     ids: string[],
   ): Promise<Array<AttachmentInfo & { draftId: string | null }>> {
     if (ids.length === 0) return [];
-    const raw = await em.query(
-      `SELECT ${selectColumns(em, AttachmentEntity, { only: [...ATTACHMENT, 'draftId'] })} FROM eforms_attachment
+    return selectRows(
+      em,
+      AttachmentEntity,
+      [...ATTACHMENT, 'draftId'],
+      `FROM eforms_attachment
         WHERE tenant_id = $1 AND subject_party_id = $2 AND submission_id IS NULL AND id = ANY($3::uuid[]) ORDER BY created_at`,
       [tenantId, subjectPartyId, ids],
     );
-    return rowsOf(em, AttachmentEntity, raw, [...ATTACHMENT, 'draftId']);
   },
 
   /** Returns how many of the files it attached (a file another submission took meanwhile is not). */
@@ -416,20 +442,24 @@ export const repository = {
     subjectPartyId: string | null,
     key: string,
   ): Promise<SubmissionRow | undefined> {
-    const raw = await em.query(
+    const [submission] = await selectRows(
+      em,
+      SubmissionEntity,
+      SUBMISSION,
       subjectPartyId
-        ? `SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id = $2 AND idempotency_key = $3`
-        : `SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id IS NULL AND idempotency_key = $3 AND $2::uuid IS NULL`,
+        ? `FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id = $2 AND idempotency_key = $3`
+        : `FROM eforms_submission WHERE tenant_id = $1 AND subject_party_id IS NULL AND idempotency_key = $3 AND $2::uuid IS NULL`,
       [tenantId, subjectPartyId, key],
     );
-    return submissions(em, raw)[0];
+    return submission;
   },
 
   async findSubmission(em: EntityManager, tenantId: string, id: string): Promise<SubmissionRow | undefined> {
-    return submissions(
-      em,
-      await em.query(`SELECT ${submissionColumns(em)} FROM eforms_submission WHERE tenant_id = $1 AND id = $2`, [tenantId, id]),
-    )[0];
+    const [submission] = await selectRows(em, SubmissionEntity, SUBMISSION, `FROM eforms_submission WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      id,
+    ]);
+    return submission;
   },
 
   /** A submission this transaction just wrote or read: it is there. */
@@ -579,12 +609,14 @@ export const repository = {
     submissionId: string,
     attachmentId: string,
   ): Promise<{ fileName: string; contentType: string; content: Buffer } | undefined> {
-    const only = ['fileName', 'contentType', 'content'] as const;
-    const raw = await em.query(
-      `SELECT ${selectColumns(em, AttachmentEntity, { only })} FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 AND id = $3`,
+    const [file] = await selectRows(
+      em,
+      AttachmentEntity,
+      ['fileName', 'contentType', 'content'],
+      `FROM eforms_attachment WHERE tenant_id = $1 AND submission_id = $2 AND id = $3`,
       [tenantId, submissionId, attachmentId],
     );
-    return rowOf(em, AttachmentEntity, raw, only);
+    return file;
   },
 
   /** The applicant's identity number, for the municipality's own case system (never in events or logs). */
@@ -621,11 +653,11 @@ export const repository = {
   },
 
   async findDecision(em: EntityManager, tenantId: string, submissionId: string): Promise<DecisionInfo | undefined> {
-    const raw = await em.query(`SELECT ${decisionColumns(em)} FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [
+    const [decision] = await selectRows(em, DecisionEntity, DECISION, `FROM eforms_decision WHERE tenant_id = $1 AND submission_id = $2`, [
       tenantId,
       submissionId,
     ]);
-    return decisions(em, raw)[0];
+    return decision ? decisionInfo(decision) : undefined;
   },
 
   /** A decision by its id, with the submission it decides. */
@@ -634,11 +666,15 @@ export const repository = {
     tenantId: string,
     id: string,
   ): Promise<{ decision: DecisionInfo; submissionId: string } | undefined> {
-    const raw = await em.query(
-      `SELECT ${selectColumns(em, DecisionEntity, { only: [...DECISION, 'submissionId'] })} FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
+    const [row] = await selectRows(
+      em,
+      DecisionEntity,
+      [...DECISION, 'submissionId'],
+      `FROM eforms_decision WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
-    const [decision] = decisions(em, raw);
-    return decision && { decision, submissionId: rowsOf(em, DecisionEntity, raw, ['submissionId'])[0].submissionId };
+    if (!row) return undefined;
+    const { submissionId, ...decision } = row;
+    return { decision: decisionInfo(decision), submissionId };
   },
 };
