@@ -329,6 +329,37 @@ describe('transactional outbox', () => {
     expect(await dispatcher.drain()).toBe(1000 - 3 * batch);
   });
 
+  it("does not hold one municipality's next batches while another's batch is still under way", async () => {
+    // On a server each batch has its own connection; the embedded database's one session runs them one after another.
+    const overlapping = Boolean(process.env.DATABASE_URL);
+    await emit(ange, 'test.overlap', { n: 0 });
+    for (let n = 1; n <= 15; n++) await emit(sundsvall, 'test.overlap', { n });
+    const handled: number[] = [];
+    let sundsvallDone: () => void = () => undefined;
+    const allOfSundsvall = new Promise<void>((resolve) => (sundsvallDone = resolve));
+    const dispatcher = new OutboxDispatcher(
+      db(),
+      [
+        {
+          name: 'overlap',
+          types: ['test.overlap'],
+          handle: async (event) => {
+            // Ånge's batch ends only once Sundsvall's three batches are handled (or after 10 s, which fails the test):
+            // with rounds that wait for their slowest batch, Sundsvall's second would wait for this one.
+            if (overlapping && event.tenantId === ange.id) await Promise.race([allOfSundsvall, new Promise((r) => setTimeout(r, 10_000))]);
+            handled.push(nOf(event));
+            if (handled.filter((n) => n > 0).length === 15) sundsvallDone();
+          },
+        },
+      ],
+      { batchSize: 5 },
+    );
+    expect(await dispatcher.drain()).toBe(16);
+    expect([...handled].sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, n) => n));
+    // Ånge's event, the first claimed, was handled last: Sundsvall's three batches went on meanwhile.
+    if (overlapping) expect(handled.indexOf(0)).toBe(15);
+  });
+
   it('makes an event whose attempts are spent a dead letter, which a tenant admin sees and queues again', async () => {
     const id = await emit(sundsvall, 'test.dead', { n: 1 });
     let broken = true;

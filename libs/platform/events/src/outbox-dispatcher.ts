@@ -1,7 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { drainRounds, exponentialBackoff, FairTenantRounds, PeriodicTask } from '@kommuna/platform-jobs';
+import { exponentialBackoff, FairTenantRounds, PeriodicTask } from '@kommuna/platform-jobs';
 import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, OutboxEventEntity, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { requestContext } from '@kommuna/platform-tenancy';
 
 /**
  * An event read back from the outbox, as handlers receive it. Its data is whatever the emitter
@@ -86,6 +87,7 @@ export class OutboxDispatcher {
   private readonly backoffMs: (attempt: number) => number;
   private readonly maxAttempts: number;
   private readonly rounds: FairTenantRounds;
+  private readonly tenantConcurrency: number;
   private loop: PeriodicTask | undefined;
 
   constructor(
@@ -96,22 +98,19 @@ export class OutboxDispatcher {
     this.batchSize = options.batchSize ?? DEFAULT_OUTBOX_BATCH_SIZE;
     this.backoffMs = options.backoffMs ?? defaultBackoffMs;
     this.maxAttempts = options.maxAttempts ?? DEFAULT_OUTBOX_MAX_ATTEMPTS;
-    this.rounds = new FairTenantRounds({ label: 'outbox', concurrency: options.tenantConcurrency ?? DEFAULT_OUTBOX_TENANT_CONCURRENCY });
+    this.tenantConcurrency = Math.max(1, options.tenantConcurrency ?? DEFAULT_OUTBOX_TENANT_CONCURRENCY);
+    this.rounds = new FairTenantRounds({ label: 'outbox', concurrency: this.tenantConcurrency });
   }
 
   /** One round: a batch of every tenant with due events, in rotating order; returns how many events were published. */
   async dispatchOnce(): Promise<number> {
-    const tenants: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM outbox_tenants_with_due_events() t`);
-    const published = await this.rounds.run(
-      tenants.map((t) => t.id),
-      (id) => this.dispatchTenant(id),
-    );
+    const published = await this.rounds.run(await this.dueTenants(), (id) => this.dispatchTenant(id));
     return published.reduce((sum, n) => sum + n, 0);
   }
 
-  /** Rounds until nothing is due (events in backoff wait for a later round). */
+  /** Rounds until nothing is due (events in backoff wait for a later round), without waiting out a round's slowest batch. */
   async drain(maxRounds = 1000): Promise<number> {
-    return (await drainRounds(maxRounds, () => this.dispatchOnce())).total;
+    return (await this.dispatchRounds(maxRounds)).total;
   }
 
   /**
@@ -122,9 +121,62 @@ export class OutboxDispatcher {
     return new PeriodicTask({
       name,
       intervalMs,
-      run: async () => (await drainRounds(10, () => this.dispatchOnce())).more,
+      run: async () => (await this.dispatchRounds(10)).more,
       onError: (error) => this.options.onError?.(error),
     });
+  }
+
+  private async dueTenants(): Promise<string[]> {
+    const tenants: Array<{ id: string }> = await this.database.dataSource.query(`SELECT t AS id FROM outbox_tenants_with_due_events() t`);
+    return tenants.map((t) => t.id);
+  }
+
+  /**
+   * Up to `maxRounds` rounds as dispatchOnce's, but overlapping: `tenantConcurrency` lanes each
+   * take the next municipality of the round, and the lane that finds the round taken asks at once
+   * which are due for the next (leaving out those whose batch is still under way: the round after
+   * has them), instead of every lane waiting for the round's slowest batch and its commit. Each
+   * round still gives every due municipality one batch, in rotating order. Stops when a round
+   * finds none due and no batch is under way; failures as dispatchOnce's (the rest go on, then the
+   * first is thrown).
+   */
+  private async dispatchRounds(maxRounds: number): Promise<{ total: number; more: boolean }> {
+    const line: string[] = [];
+    const busy = new Set<string>();
+    const failures: unknown[] = [];
+    let rounds = 0;
+    let total = 0;
+    let asking: Promise<void> | undefined;
+    const nextRound = async () => {
+      rounds++;
+      const waiting = new Set(line);
+      for (const id of this.rounds.order((await this.dueTenants()).filter((id) => !busy.has(id) && !waiting.has(id)))) line.push(id);
+    };
+    const lane = async (): Promise<void> => {
+      for (;;) {
+        if (line.length === 0) {
+          if (rounds >= maxRounds) return;
+          asking ??= nextRound().finally(() => (asking = undefined));
+          await asking;
+          // Nothing due beyond the batches under way: their lanes ask again when they end.
+          if (line.length === 0) return;
+          continue;
+        }
+        const id = line.shift() as string;
+        busy.add(id);
+        try {
+          const published = await requestContext.run({ requestId: `outbox-${id}`, tenantId: id }, () => this.dispatchTenant(id));
+          total += published;
+        } catch (error) {
+          failures.push(error);
+        } finally {
+          busy.delete(id);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: this.tenantConcurrency }, lane));
+    if (failures.length > 0) throw failures[0];
+    return { total, more: rounds >= maxRounds && total > 0 };
   }
 
   /** Polls every `intervalMs` until stop(); rounds never overlap. */

@@ -30,7 +30,8 @@ export interface WebhookDeliveryOptions {
   maxInFlight?: number;
   /**
    * Deliveries handed over by the fan-out in this process (WebhookFanOut's `handOverTo`) held at
-   * most (default 5,000); a lane is handed at most about five seconds of its sending.
+   * most (default 20,000, about 20 MB of bodies); a lane is handed at most about five seconds of
+   * its sending, so a worker holds no more than it sends in that time.
    */
   maxHandedOver?: number;
   /** Deliveries claimed per municipality per round at most (default 200). */
@@ -211,7 +212,7 @@ export class WebhookDeliveryWorker {
     // flight), so a lane has its next ones at hand when a request settles, not after a claim.
     this.maxHeld = this.maxInFlight * 3;
     this.batchSize = options.batchSize ?? 200;
-    this.maxHandedOver = options.maxHandedOver ?? 5_000;
+    this.maxHandedOver = options.maxHandedOver ?? 20_000;
     this.shallow = 2 * this.perSubscription;
     this.queue = new LeaseQueue<ClaimedRow>(
       database,
