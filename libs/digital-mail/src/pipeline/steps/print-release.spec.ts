@@ -1,11 +1,14 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { createTestTenants, testPersonnummer, useTestDatabase } from '@kommuna/platform-testing';
 import { WHOLE_MUNICIPALITY } from '../../access';
+import { FolderPrintProvider } from '../../adapters/folder-print-provider';
 import { DigitalMailAdapters, PrintBatchDescription, PrintLetter } from '../../adapters/types';
 import { MessageService, Sender } from '../../message.service';
 import { SendBatchService } from '../../send-batch.service';
 import { TemplateService } from '../../template.service';
-import { digitalMailService, inTenant, rowsOf, saveTemplate, TEST_SCHEMA } from '../../testing/fixtures';
+import { digitalMailService, inTenant, rowsOf, saveTemplate, tempDir, TEST_SCHEMA } from '../../testing/fixtures';
 import { DeliveryWorker } from '../delivery-worker';
 
 const staff: Sender = { kind: 'user', id: 'staff-1' };
@@ -189,5 +192,57 @@ describe('digital mail: releasing print batches', () => {
     expect(new Set(mine.map((l) => `print-batch:${l.batchId} ${l.messageId}`))).toEqual(
       new Set(deliveries.map((d) => `${d.operator_transaction_id} ${d.message_id}`)),
     );
+  });
+
+  it('puts every paper letter of a send in exactly one print folder when two workers release its batches side by side', async () => {
+    const TOTAL = 60;
+    const send = await inTenant(sundsvall, () =>
+      new SendBatchService(db(), directory, new TemplateService(db())).create(
+        { template: { name: 'utskick' } },
+        Array.from({ length: TOTAL }, (_, i) => ({ recipient: testPersonnummer(2000 + i), values: {} })),
+        staff,
+        WHOLE_MUNICIPALITY,
+      ),
+    );
+    const printDir = tempDir();
+    const errors: string[] = [];
+    const replica = () =>
+      new DeliveryWorker(
+        db(),
+        directory,
+        { ...adapters, print: new FolderPrintProvider(printDir) },
+        {
+          expandChunkSize: 20,
+          paperBatchSize: 5,
+          maxPrintBatchLetters: 10,
+          renderThreads: 0,
+          onError: (error, context) => errors.push(`${context.step}: ${error.message}`),
+        },
+      );
+    // Two replicas' rounds side by side: both look for CLOSED batches and hand them over.
+    await Promise.all([replica().drain(), replica().drain()]);
+    expect(errors).toEqual([]);
+    const deliveries = await rowsOf(
+      db(),
+      sundsvall,
+      `SELECT message_id, status, channel, operator_transaction_id FROM mail_delivery WHERE send_batch_id = $1`,
+      [send.id],
+    );
+    expect(deliveries.filter((d) => d.status !== 'SENT' || d.channel !== 'paper')).toEqual([]);
+    // The print folders: each letter in one batch's manifest and file, the batch its delivery records.
+    const tenantDir = path.join(printDir, 'sundsvall');
+    const inFolders = fs.readdirSync(tenantDir).flatMap((folder) => {
+      const manifest = JSON.parse(fs.readFileSync(path.join(tenantDir, folder, 'manifest.json'), 'utf8'));
+      return manifest.letters.map((letter: { messageId: string; file: string }) => {
+        expect(
+          fs
+            .readFileSync(path.join(tenantDir, folder, letter.file))
+            .subarray(0, 5)
+            .toString(),
+        ).toBe('%PDF-');
+        return `print-batch:${folder} ${letter.messageId}`;
+      });
+    });
+    expect(inFolders.sort()).toEqual(deliveries.map((d) => `${d.operator_transaction_id} ${d.message_id}`).sort());
   });
 });
