@@ -8,8 +8,17 @@ import { IMPORT_KIND_PLANS, ImportKindPlan } from './import-kinds';
 import { chunked, describeIssues, IMPORT_FORMATS, IMPORT_KINDS, ImportFormat, ImportKind, readRecords, ROW_SCHEMAS } from './import-rows';
 import { currentTenant, HomeCareActor, HomeCareGate } from './access';
 import type { VendorExportAdapter } from './adapters/vendor-adapter';
-import { createStaging, createStagingTable, nodePgClientOf, STAGING_TABLE } from './staging';
-import { csvHeaderProblem, CsvHead, RAW_CSV_KINDS, readCsvHead, stageRawVisits, UnreadableCsvError } from './raw-csv';
+import { createStaging, nodePgClientOf, STAGING_TABLE } from './staging';
+import {
+  copyRawVisits,
+  csvHeaderProblem,
+  CsvHead,
+  fillVisitFile,
+  RAW_CSV_KINDS,
+  RAW_VISITS_MOVE,
+  readCsvHead,
+  UnreadableCsvError,
+} from './raw-csv';
 
 export interface ImportFileInput {
   kind: ImportKind;
@@ -113,12 +122,11 @@ export class HomeCareImporter {
       let rows = 0;
       // On a PostgreSQL server a visits CSV is parsed by the server itself (raw-csv.ts): the JavaScript path's ceiling is a tenth of a bare COPY.
       const client = head && RAW_CSV_KINDS.includes(input.kind) ? await nodePgClientOf(em) : undefined;
+      // On that path the rows go from the raw table straight into the file's own table (fillVisitFile), once the file is known to be new.
+      const raw = Boolean(head && client);
       if (head && client) {
-        await createStagingTable(em, plan.columns);
         try {
-          const staged = await stageRawVisits(em, client, head, { kommunkod: tenant.kommunkod, name: tenant.names.sv });
-          rows = staged.records;
-          if (staged.faults) await this.addChecked(em, [staged.faults], tenant.id, '', problems);
+          rows = await copyRawVisits(em, client, head);
         } catch (error) {
           if (!(error instanceof UnreadableCsvError)) throw error;
           // The COPY failed: the transaction can run nothing more, and the file is refused for this line.
@@ -163,8 +171,9 @@ export class HomeCareImporter {
       );
       if (existing) return { importId: existing.id, kind: input.kind, rows: existing.rows, alreadyImported: true };
       if (rows === 0 && problems.none()) problems.add(1, 'the file has no rows');
-      // The set-based checks plan on what was staged, not on an empty table's guess.
-      await em.query(`ANALYZE ${STAGING_TABLE}`);
+      if (raw && rows === 0) throw problems.error();
+      // The set-based checks plan on what was staged, not on an empty table's guess (the raw path's file table is the owner's to analyse).
+      if (!raw) await em.query(`ANALYZE ${STAGING_TABLE}`);
       const importId = randomUUID();
       // The month's visits file in force leaves the municipality's visits first (detached, dropped later by the
       // retention task), so its ids are not "imported before"; a refused file rolls this back with the rest.
@@ -179,26 +188,42 @@ export class HomeCareImporter {
           replaced.push(id);
         }
       }
+      const record = () =>
+        em.query(
+          `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor), month],
+        );
+      let duplicates = plan.duplicates;
+      if (raw) {
+        // The file's table needs its import's record; a refused file takes both with it.
+        await record();
+        const filled = await fillVisitFile(em, tenant.id, importId, rows, { kommunkod: tenant.kommunkod, name: tenant.names.sv }, month);
+        if (filled.faults) await this.addChecked(em, [filled.faults], tenant.id, '', problems);
+        duplicates = filled.duplicates;
+      }
       const monthCheck = month ? plan.outsideMonth?.(month) : undefined;
+      // On the raw path the staging table holds only the rows left out of the file's table: the checks name why.
       await this.addChecked(em, monthCheck ? [...plan.checks, monthCheck] : plan.checks, tenant.id, importId, problems);
       if (!problems.none()) {
-        if (plan.duplicates) await this.addChecked(em, [plan.duplicates], tenant.id, importId, problems);
+        if (duplicates) await this.addChecked(em, [duplicates], tenant.id, importId, problems);
         throw problems.error();
       }
-      await em.query(
-        `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor), month],
-      );
+      if (raw) {
+        // Never accept a file without rows the checks found no reason to leave out (the two would disagree).
+        const [{ left }] = await em.query(`SELECT count(*)::int AS left FROM ${STAGING_TABLE}`);
+        if (left > 0) throw new Error(`home care visits: ${left} rows were left out of the file's table with no problem named`);
+      }
+      if (!raw) await record();
       // A repeated id (within the file or stored before) is caught by the unique index as the rows
       // move, so a good file pays no separate search for them: only then are their lines named.
       await em.query(`SAVEPOINT home_care_move`);
       try {
-        const move = typeof plan.move === 'function' ? plan.move(importId) : plan.move;
+        const move = raw ? RAW_VISITS_MOVE : typeof plan.move === 'function' ? plan.move(importId) : plan.move;
         for (const sql of move) await em.query(sql, paramsOf(sql, tenant.id, importId));
       } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !plan.duplicates) throw error;
+        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !duplicates) throw error;
         await em.query(`ROLLBACK TO SAVEPOINT home_care_move`);
-        await this.addChecked(em, [plan.duplicates], tenant.id, importId, problems);
+        await this.addChecked(em, [duplicates], tenant.id, importId, problems);
         if (problems.none()) throw error;
         throw problems.error();
       }

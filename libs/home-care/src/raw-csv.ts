@@ -192,12 +192,12 @@ function fastValid(kommunkod: string): string {
  * any: its fields' faults in the schema's order, else a municipality that is not this one. A row
  * that passes fastValid has none; only the others are checked field by field.
  */
-function checkedVisits(kommunkod: string, municipalityName: string): string {
+function checkedVisits(kommunkod: string, municipalityName: string, from: string = RAW_TABLE): string {
   const fields = VISIT_FIELDS.map(([name]) => `${trimmed(name)} AS ${name}`).join(', ');
   return `SELECT line, ${fields}, CASE WHEN ${fastValid(kommunkod)} THEN NULL ELSE coalesce(
       nullif(concat_ws('; ', ${VISIT_FIELDS.map(([name, rule]) => fieldReason(name, rule)).join(',\n')}), ''),
       CASE WHEN ${trimmed('municipality')} <> ${literal(kommunkod)} THEN 'municipality ' || ${trimmed('municipality')} || ' is not ' || ${literal(municipalityName)} END) END AS reason
-    FROM ${RAW_TABLE}`;
+    FROM ${from}`;
 }
 
 /** A CSV file PostgreSQL could not read (COPY stops at the first): its line and the server's words. */
@@ -211,19 +211,12 @@ export class UnreadableCsvError extends Error {
 }
 
 /**
- * Loads a visits CSV into the staging table with PostgreSQL parsing it: the file's bytes stream
- * through `COPY … FROM STDIN (FORMAT csv, HEADER true)` into a temporary table of text columns,
- * numbered as they arrive (the header is line 1, so a record's number is its line unless a quoted
- * field spans lines: then it is the record's number + 1); the fields are checked in SQL; the rows
- * without a fault are cast into the staging table. Returns the records read and the SQL selecting
- * the faulty ones (line, reason) for the importer's list of problems, or null when there are none.
+ * Streams a visits CSV into a temporary table of text columns with PostgreSQL parsing it:
+ * `COPY … FROM STDIN (FORMAT csv, HEADER true)`, numbered as they arrive (the header is line 1, so
+ * a record's number is its line unless a quoted field spans lines: then it is the record's number
+ * + 1). Returns the records read.
  */
-export async function stageRawVisits(
-  em: EntityManager,
-  client: NodePgClient,
-  head: CsvHead,
-  municipality: { kommunkod: string; name: string },
-): Promise<{ records: number; faults: string | null }> {
+export async function copyRawVisits(em: EntityManager, client: NodePgClient, head: CsvHead): Promise<number> {
   await em.query(
     `CREATE TEMP TABLE ${RAW_TABLE} (line int GENERATED ALWAYS AS IDENTITY (START WITH 2), ${VISIT_FIELDS.map(([n]) => `${n} text`).join(', ')}) ON COMMIT DROP`,
   );
@@ -241,16 +234,85 @@ export async function stageRawVisits(
     if (line) throw new UnreadableCsvError(Number(line[1]), (error as Error).message);
     throw error;
   }
+  return copy.rowCount;
+}
+
+/** The statements that join a file's table, filled by fillVisitFile, to the municipality's visits ($1 the municipality, $2 the import). */
+export const RAW_VISITS_MOVE = [`SELECT home_care_visit_attach($1::uuid, $2::uuid)`];
+
+const TZ = `'Europe/Stockholm'`;
+
+/**
+ * A visit (`v`: its fields cast, `p` its provider, `r` the first day of its rates) that passes every check across rows of a
+ * visits file (import-kinds.ts, VISITS: the same conditions, and the import's month) except an
+ * id twice in the file, which the file's unique index refuses as it is attached. A row that fails
+ * here is left out of the file's table, and those checks name its reasons.
+ */
+const passesVisitChecks = (month: string | null) => `v.stopped > v.started AND v.stopped - v.started <= interval '24 hours'
+  AND EXISTS (SELECT 1 FROM home_care_decision d WHERE d.tenant_id = $1 AND d.resident_id = v.resident)
+  AND NOT EXISTS (SELECT 1 FROM home_care_visit hv WHERE hv.tenant_id = $1 AND hv.external_id = v.visit)
+  AND (p.kind <> 'lov' OR (v.started AT TIME ZONE ${TZ})::date >= r.first)
+  ${month ? `AND date_trunc('month', v.started AT TIME ZONE ${TZ})::date = DATE '${month}'` : ''}`;
+
+/**
+ * Fills the visits file's own table (home_care_visit_file_table, made here; its import's record
+ * must exist) straight from the raw rows, with no staging table in between: each row whose fields
+ * pass their checks and that passes the checks across rows (passesVisitChecks) is cast and
+ * written once. Only the rows left out of it (none, in a good file) are checked again: those with
+ * a field at fault are listed by the returned `faults` SQL, the others go into the staging table
+ * (STAGING_TABLE, created here), where the importer's checks across rows name their reasons.
+ * `duplicates` selects the lines of an id twice in the file, over the file's table and staging.
+ */
+export async function fillVisitFile(
+  em: EntityManager,
+  tenantId: string,
+  importId: string,
+  records: number,
+  municipality: { kommunkod: string; name: string },
+  month: string | null,
+): Promise<{ faults: string | null; duplicates: string }> {
+  const [{ file }]: Array<{ file: string }> = await em.query(`SELECT home_care_visit_file_table($1::uuid, $2::uuid) AS file`, [
+    tenantId,
+    importId,
+  ]);
+  const table = `"${file.replaceAll('"', '""')}"`;
   const { kommunkod, name } = municipality;
-  const checked = checkedVisits(kommunkod, `${name} (${kommunkod})`);
+  const checked = (from: string) => checkedVisits(kommunkod, `${name} (${kommunkod})`, from);
+  // OFFSET 0 keeps the casts and everything above them after the field checks: no cast ever sees an unchecked field.
   await em.query(
-    `INSERT INTO ${STAGING_TABLE} (line, external_id, provider, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes)
-     SELECT line, visit, provider, resident, service_type, started_at::timestamptz, stopped_at::timestamptz, staff, verification, billed_minutes::int
-       FROM (${checked}) c WHERE reason IS NULL`,
+    `INSERT INTO ${table} (tenant_id, import_id, source_line, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes)
+     SELECT $1::uuid, $2::uuid, v.line, v.visit, p.id, v.resident, v.service_type, v.started, v.stopped, v.staff, v.verification, v.billed
+       FROM (SELECT line, visit, provider, resident, service_type, started_at::timestamptz AS started, stopped_at::timestamptz AS stopped,
+                    staff, verification, billed_minutes::int AS billed
+               FROM (${checked(RAW_TABLE)}) c WHERE reason IS NULL OFFSET 0) v
+       JOIN home_care_provider p ON p.tenant_id = $1 AND p.code = v.provider
+       LEFT JOIN (SELECT provider_id, service_type, min(valid_from) AS first FROM home_care_provider_rate WHERE tenant_id = $1 GROUP BY provider_id, service_type) r
+         ON r.provider_id = p.id AND r.service_type = v.service_type
+      WHERE ${passesVisitChecks(month)}`,
+    [tenantId, importId],
   );
-  const [{ staged }] = await em.query(`SELECT count(*)::int AS staged FROM ${STAGING_TABLE}`);
-  const records = copy.rowCount;
-  return { records, faults: staged < records ? `SELECT line, reason FROM (${checked}) c WHERE reason IS NOT NULL` : null };
+  await em.query(
+    `CREATE TEMP TABLE ${STAGING_TABLE} (line int, external_id text, provider text, resident_id text, service_type text, started_at timestamptz,
+       stopped_at timestamptz, staff_id text, verification text, billed_minutes int) ON COMMIT DROP`,
+  );
+  const [{ written }] = await em.query(`SELECT count(*)::int AS written FROM ${table}`);
+  let faults: string | null = null;
+  if (written < records) {
+    // Only a file with a problem gets here: the rows left out are checked again; the valid ones are staged for the checks across rows.
+    const leftOut = checked(`(SELECT r.* FROM ${RAW_TABLE} r WHERE NOT EXISTS (SELECT 1 FROM ${table} f WHERE f.source_line = r.line)) r`);
+    await em.query(`CREATE TEMP TABLE home_care_raw_left_out ON COMMIT DROP AS ${leftOut}`);
+    await em.query(
+      `INSERT INTO ${STAGING_TABLE} SELECT line, visit, provider, resident, service_type, started_at::timestamptz, stopped_at::timestamptz, staff, verification, billed_minutes::int
+         FROM (SELECT * FROM home_care_raw_left_out WHERE reason IS NULL OFFSET 0) c`,
+    );
+    const [{ faulty }] = await em.query(`SELECT count(*)::int AS faulty FROM home_care_raw_left_out WHERE reason IS NOT NULL`);
+    if (faulty > 0) faults = `SELECT line, reason FROM home_care_raw_left_out WHERE reason IS NOT NULL`;
+  }
+  const duplicates = `SELECT line, 'visit ' || external_id || ' was imported before or is twice in the file' AS reason FROM (
+      SELECT line, external_id, row_number() OVER (PARTITION BY external_id ORDER BY line) AS copy
+        FROM (SELECT source_line AS line, external_id::text AS external_id FROM ${table} UNION ALL SELECT line, external_id FROM ${STAGING_TABLE}) a) s
+     WHERE copy > 1`;
+  return { faults, duplicates };
 }
 
 /** Blank lines at the file's end (COPY would read each as a record of one empty field); the last line break is kept. */

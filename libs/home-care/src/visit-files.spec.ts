@@ -64,11 +64,16 @@ describe('home care: visits files by month, replaced and dropped', () => {
   });
 
   it("refuses rows outside the import's month by line, and a month not written YYYY-MM", async () => {
-    const file = visitsOn('M', [3, 4]).replace(/2025-03-04T/g, '2025-02-04T');
+    // Line 3 is of February; line 4 lasts 25 hours (a check across rows too, on the server's path written in the same pass).
+    const long = visitRow('M-5', 'HT-NORR', 'K-1', 'personal_care', 5, '08:00', 25 * 60).join(';');
+    const file = visitsOn('M', [3, 4]).replace(/2025-03-04T/g, '2025-02-04T') + long + '\n';
     const outside = await refusedFile(world, { kind: 'visits', fileName: 'mars.csv', content: file, month: '2025-03' });
     expect(outside.details).toEqual({
-      problems: [{ file: 'mars.csv', line: 3, reason: 'started_at 2025-02-04 is not in the month 2025-03 of the import' }],
-      total: 1,
+      problems: [
+        { file: 'mars.csv', line: 3, reason: 'started_at 2025-02-04 is not in the month 2025-03 of the import' },
+        { file: 'mars.csv', line: 4, reason: 'the visit lasts more than 24 hours' },
+      ],
+      total: 2,
     });
     const badMonth = await refusedFile(world, { kind: 'visits', fileName: 'mars.csv', content: visitsOn('M', [3]), month: '2025-3' });
     expect(badMonth.details.problems).toEqual([{ file: 'mars.csv', line: 0, reason: 'month must be a month as YYYY-MM (e.g. 2025-03)' }]);
