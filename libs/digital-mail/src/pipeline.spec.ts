@@ -475,7 +475,7 @@ describe('digital mail: acceptance and delivery pipeline', () => {
     const midway = await inTenant(sundsvall, () => batches.progress(accepted.id, all));
     expect(midway.accepted).toBe(15);
     expect(midway.completed).toBe(false);
-    // No print batch is released while letters of the mailing could still join it.
+    // No print batch short of full (maxPrintBatchLetters) is released while letters of the mailing could still join it.
     expect(
       Number(
         (
