@@ -279,7 +279,9 @@ export async function fillVisitFile(
   const { kommunkod, name } = municipality;
   const checked = (from: string) => checkedVisits(kommunkod, `${name} (${kommunkod})`, from);
   // OFFSET 0 keeps the casts and everything above them after the field checks: no cast ever sees an unchecked field.
-  await em.query(
+  // The structured answer carries the rows written (a count of the table would read them all again).
+  if (!em.queryRunner) throw new Error('fillVisitFile runs in a transaction');
+  const inserted: { affected?: number } = await em.queryRunner.query(
     `INSERT INTO ${table} (tenant_id, import_id, source_line, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes)
      SELECT $1::uuid, $2::uuid, v.line, v.visit, p.id, v.resident, v.service_type, v.started, v.stopped, v.staff, v.verification, v.billed
        FROM (SELECT line, visit, provider, resident, service_type, started_at::timestamptz AS started, stopped_at::timestamptz AS stopped,
@@ -290,12 +292,13 @@ export async function fillVisitFile(
          ON r.provider_id = p.id AND r.service_type = v.service_type
       WHERE ${passesVisitChecks(month)}`,
     [tenantId, importId],
+    true,
   );
   await em.query(
     `CREATE TEMP TABLE ${STAGING_TABLE} (line int, external_id text, provider text, resident_id text, service_type text, started_at timestamptz,
        stopped_at timestamptz, staff_id text, verification text, billed_minutes int) ON COMMIT DROP`,
   );
-  const [{ written }] = await em.query(`SELECT count(*)::int AS written FROM ${table}`);
+  const written = inserted.affected ?? 0;
   let faults: string | null = null;
   if (written < records) {
     // Only a file with a problem gets here: the rows left out are checked again; the valid ones are staged for the checks across rows.
