@@ -24,7 +24,14 @@ function spawnWorker(env: Record<string, string | undefined>) {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  // Start-up (swc compiling the sources) takes seconds on a busy machine: the tests' polls count from the ready line, not the spawn.
+  const ready = async (timeoutMs = 45_000) => {
+    const until = Date.now() + timeoutMs;
+    while (!/Kommuna worker ready/.test(output) && child.exitCode === null && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    return output;
+  };
+  return { child, exited, output: () => output, ready };
 }
 
 /** Every message stored on one subject, read through a fresh consumer (the stream is shared with other runs). */
@@ -83,11 +90,11 @@ describe('worker process', () => {
             requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
               database.transaction((em) => em.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`)),
             );
-          for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
           // The composed services' work (@kommuna/services), the same list the api runs on the embedded database.
-          expect(worker.output()).toMatch(
+          expect(await worker.ready()).toMatch(
             /Kommuna worker ready.*"tasks":\["outbox","outbox-housekeeping","webhook-event-log-housekeeping","webhook-delivery-log-housekeeping","webhook-delivery","digital-mail-delivery","digital-mail-retention","e-forms-retention"[^\]]*\],"nats":"off"/,
           );
+          for (let i = 0; i < 100 && (await published())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
           expect(await published()).toEqual([{ n: 0 }]);
           const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
           expect(health.status).toBe(200);
@@ -101,7 +108,7 @@ describe('worker process', () => {
       } finally {
         await database.close();
       }
-    }, 60_000);
+    }, 90_000);
 
     it('publishes a submitted e-form’s event once to kommuna.events.<municipality>.<type>', async () => {
       const database = await createTestDatabase(WORKER_DATABASE_SCHEMA);
@@ -147,8 +154,8 @@ describe('worker process', () => {
             requestContext.run({ requestId: 't', tenantId: sundsvall.id }, () =>
               database.transaction((em) => em.query(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NULL`)),
             );
+          expect(await worker.ready()).toMatch(/Kommuna worker ready.*"nats":"connected"/);
           for (let i = 0; i < 150 && (await pending())[0].n > 0; i++) await new Promise((r) => setTimeout(r, 100));
-          expect(worker.output()).toMatch(/Kommuna worker ready.*"nats":"connected"/);
           expect(await pending()).toEqual([{ n: 0 }]);
         } finally {
           worker.child.kill('SIGTERM');

@@ -181,11 +181,12 @@ export class ComposedServices {
    * deliveries and every service's own loops.
    */
   backgroundTasks(options: ComposedBackgroundTaskOptions = {}): BackgroundTask[] {
-    const handlers = [...this.eventHandlers, new WebhookFanOut(this.slugOf), ...(options.eventHandlers ?? [])];
     const webhooks = new WebhookDeliveryWorker(this.runtime.database, {
       env: this.runtime.env,
       onError: (error, context) => options.onError?.(error, context),
     });
+    // The fan-out hands its deliveries to this process's delivery worker once the outbox batch commits: no claim writes them again.
+    const handlers = [...this.eventHandlers, new WebhookFanOut(this.slugOf, webhooks), ...(options.eventHandlers ?? [])];
     const outbox = new OutboxDispatcher(this.runtime.database, handlers, {
       onError: (error, failed) =>
         options.onError?.(error, { step: 'outbox', eventId: failed?.event.id, eventType: failed?.event.type, handler: failed?.handler }),
