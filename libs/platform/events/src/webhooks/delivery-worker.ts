@@ -30,7 +30,7 @@ export interface WebhookDeliveryOptions {
   maxInFlight?: number;
   /**
    * Deliveries handed over by the fan-out in this process (WebhookFanOut's `handOverTo`) held at
-   * most (default 20,000, about 20 MB of bodies); a lane is handed at most about five seconds of
+   * most (default 20,000, about 20 MB of bodies); a lane is handed at most about twenty seconds of
    * its sending, so a worker holds no more than it sends in that time.
    */
   maxHandedOver?: number;
@@ -73,8 +73,11 @@ export interface HandOverRoom {
   total: number;
 }
 
-/** How much of a lane's sending a hand-over may give it: about five seconds' worth. */
-const HAND_OVER_HORIZON_MS = 5_000;
+/**
+ * How much of a lane's sending a hand-over may give it: about twenty seconds' worth, a third of
+ * the default lease. Beyond that a backlog waits in the queue, where any worker may claim it.
+ */
+const HAND_OVER_HORIZON_MS = 20_000;
 
 /** A delivery whose retry schedule is spent, as the record returns it. */
 const FAILED_COLUMNS = ['id', 'subscriptionId', 'eventType', 'attempts', 'lastError'] as const;
@@ -450,7 +453,7 @@ export class WebhookDeliveryWorker {
 
   /**
    * What the fan-out in this process may hand over now, or undefined while the worker is not
-   * running (or holds all it may). Each subscription's lane gets at most about five seconds of its
+   * running (or holds all it may). Each subscription's lane gets at most about twenty seconds of its
    * sending at the answer times seen lately, one not seen yet two rounds of requests (as a claim
    * takes of a slow receiver), so a slow receiver is handed little and the rest waits in the queue.
    */
