@@ -18,6 +18,7 @@ export class WebhookDeliveryHandOver1768100000000 implements MigrationInterface 
     for (const statement of [
       // Every municipality's rows at once: the owner is bound by FORCE'd row-level security, so
       // it is lifted for these statements alone, within the migration's transaction.
+      `ALTER TABLE "webhook_delivery" ALTER COLUMN "next_attempt_at" DROP NOT NULL`,
       `ALTER TABLE "webhook_delivery" NO FORCE ROW LEVEL SECURITY`,
       `ALTER TABLE "webhook_event" NO FORCE ROW LEVEL SECURITY`,
       `INSERT INTO "webhook_event" ("tenant_id", "id", "event_type", "event_time", "body")
@@ -28,7 +29,6 @@ export class WebhookDeliveryHandOver1768100000000 implements MigrationInterface 
       `ALTER TABLE "webhook_delivery" FORCE ROW LEVEL SECURITY`,
       `ALTER TABLE "webhook_event" FORCE ROW LEVEL SECURITY`,
       `ALTER TABLE "webhook_delivery" DROP COLUMN "body"`,
-      `ALTER TABLE "webhook_delivery" ALTER COLUMN "next_attempt_at" DROP NOT NULL`,
       `ALTER TABLE "webhook_delivery" SET (fillfactor = 50)`,
       `ALTER TABLE "webhook_delivery" DROP CONSTRAINT "UQ_webhook_delivery_event"`,
       `ALTER TABLE "webhook_delivery" ADD CONSTRAINT "UQ_webhook_delivery_event" UNIQUE ("tenant_id", "event_id", "subscription_id")`,
