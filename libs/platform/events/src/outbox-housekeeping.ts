@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { FairTenantRounds, inChunks, PeriodicTask, returnedRows } from '@kommuna/platform-jobs';
-import { Database, OutboxEventEntity, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, OutboxEventEntity, RawRow, rowsOf, selectRows } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { KommunaError } from '@kommuna/shared-service-contracts';
 
@@ -125,9 +125,14 @@ export interface OutboxDeadLetter extends Pick<OutboxEventEntity, Exclude<(typeo
   deadLetteredAt: Date;
 }
 
-/** Dead letters read with rowsOf: only dead-lettered rows are selected, so deadLetteredAt is set. */
+/** A dead letter as read: only dead-lettered rows are selected, so deadLetteredAt is set. */
+function deadLetter(row: Pick<OutboxEventEntity, (typeof DEAD_LETTER_COLUMNS)[number]>): OutboxDeadLetter {
+  return { ...row, deadLetteredAt: row.deadLetteredAt as Date };
+}
+
+/** Dead letters of a RETURNING, read with rowsOf. */
 function deadLettersOf(em: EntityManager, raw: readonly RawRow[]): OutboxDeadLetter[] {
-  return rowsOf(em, OutboxEventEntity, raw, DEAD_LETTER_COLUMNS).map((row) => ({ ...row, deadLetteredAt: row.deadLetteredAt as Date }));
+  return rowsOf(em, OutboxEventEntity, raw, DEAD_LETTER_COLUMNS).map(deadLetter);
 }
 
 /** A page of dead letters, newest first; `nextCursor` continues after the last one. */
@@ -169,16 +174,18 @@ export const outboxDeadLetters = {
       if (!at || !id || !UUID.test(id) || Number.isNaN(Date.parse(at))) throw new InvalidOutboxCursorError();
       after = { at, id };
     }
-    const rows = deadLettersOf(
-      em,
-      await em.query(
-        `SELECT ${selectColumns(em, OutboxEventEntity, { only: DEAD_LETTER_COLUMNS })} FROM outbox_event
+    const rows = (
+      await selectRows(
+        em,
+        OutboxEventEntity,
+        DEAD_LETTER_COLUMNS,
+        `FROM outbox_event
         WHERE tenant_id = $1 AND dead_lettered_at IS NOT NULL AND published_at IS NULL
           AND ($2::timestamptz IS NULL OR (dead_lettered_at, id) < ($2::timestamptz, $3::uuid))
         ORDER BY dead_lettered_at DESC, id DESC LIMIT $4`,
         [tenantId, after?.at ?? null, after?.id ?? null, first + 1],
-      ),
-    );
+      )
+    ).map(deadLetter);
     const items = rows.slice(0, first);
     const last = items[items.length - 1];
     return {

@@ -1,6 +1,6 @@
 import type { CloudEvent } from 'cloudevents';
 import type { EntityManager } from 'typeorm';
-import { Database, PartyRegister, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, PartyRegister, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { parsePersonnummer } from '@kommuna/shared-identifiers';
 import { EVENT_TYPES, InboundEventAcceptedData } from '@kommuna/shared-service-contracts';
@@ -137,16 +137,14 @@ export class InboundEvents {
   /** The municipality's latest inbound events, newest first. */
   async list(options: { first?: number; type?: string } = {}): Promise<StoredInboundEvent[]> {
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    const rows = await this.database.transaction(async (em) =>
-      rowsOf(
+    const rows = await this.database.transaction((em) =>
+      selectRows(
         em,
         InboundEventEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, InboundEventEntity, { only: STORED_COLUMNS })} FROM inbound_event
-            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR type = $2) ORDER BY received_at DESC, id DESC LIMIT $3`,
-          [requestContext.tenantId(), options.type ?? null, first],
-        ),
         STORED_COLUMNS,
+        `FROM inbound_event
+            WHERE tenant_id = $1 AND ($2::varchar IS NULL OR type = $2) ORDER BY received_at DESC, id DESC LIMIT $3`,
+        [requestContext.tenantId(), options.type ?? null, first],
       ),
     );
     // Kommuna's id is inboundEventId; `id` is the sender's, as in the CloudEvent.

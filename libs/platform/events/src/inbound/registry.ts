@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { EntityManager } from 'typeorm';
-import { Database, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_CONTRACTS, INBOUND_EVENT_CONTRACTS, InboundEventContract, VERSIONED_EVENT_TYPE } from '@kommuna/shared-service-contracts';
 import { InboundEventTypeEntity } from './entities';
@@ -56,13 +56,15 @@ export class InboundEventTypes {
   /** Every type the addressed municipality accepts: the shared ones, then its own. */
   async list(): Promise<InboundEventType[]> {
     const own = await this.database.transaction(async (em) =>
-      typesOf(
-        em,
-        await em.query(
-          `SELECT ${selectColumns(em, InboundEventTypeEntity, { only: TYPE_COLUMNS })} FROM inbound_event_type WHERE tenant_id = $1 ORDER BY cloud_event_type`,
+      (
+        await selectRows(
+          em,
+          InboundEventTypeEntity,
+          TYPE_COLUMNS,
+          `FROM inbound_event_type WHERE tenant_id = $1 ORDER BY cloud_event_type`,
           [requestContext.tenantId()],
-        ),
-      ),
+        )
+      ).map(municipalityType),
     );
     return [...INBOUND_EVENT_CONTRACTS.map((c) => ({ ...c, scope: 'shared' as const })), ...own];
   }
@@ -74,14 +76,14 @@ export class InboundEventTypes {
       if (cloudEventTypes.includes(contract.cloudEventType)) found.set(contract.cloudEventType, { ...contract, scope: 'shared' });
     const wanted = [...new Set(cloudEventTypes)].filter((t) => !found.has(t));
     if (wanted.length > 0) {
-      const own = typesOf(
+      const own = await selectRows(
         em,
-        await em.query(
-          `SELECT ${selectColumns(em, InboundEventTypeEntity, { only: TYPE_COLUMNS })} FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = ANY($2::varchar[])`,
-          [requestContext.tenantId(), wanted],
-        ),
+        InboundEventTypeEntity,
+        TYPE_COLUMNS,
+        `FROM inbound_event_type WHERE tenant_id = $1 AND cloud_event_type = ANY($2::varchar[])`,
+        [requestContext.tenantId(), wanted],
       );
-      for (const type of own) found.set(type.cloudEventType, type);
+      for (const type of own) found.set(type.cloudEventType, municipalityType(type));
     }
     return found;
   }
@@ -140,7 +142,12 @@ export class InboundEventTypes {
   }
 }
 
-/** A municipality's own types, read as their entity. */
+/** A municipality's own types, read as their entity (a RETURNING's or a SELECT's rows). */
 function typesOf(em: EntityManager, raw: readonly RawRow[]): InboundEventType[] {
-  return rowsOf(em, InboundEventTypeEntity, raw, TYPE_COLUMNS).map((row) => ({ ...row, scope: 'municipality' }));
+  return rowsOf(em, InboundEventTypeEntity, raw, TYPE_COLUMNS).map(municipalityType);
+}
+
+/** A type of the municipality's own, read as its entity, as the list shows it. */
+function municipalityType(row: Pick<InboundEventTypeEntity, (typeof TYPE_COLUMNS)[number]>): InboundEventType {
+  return { ...row, scope: 'municipality' };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry } from '@kommuna/platform-audit';
 import { returnedRows } from '@kommuna/platform-jobs';
-import { Database, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, RawRow, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { EVENT_CONTRACTS, NotFoundError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 import { WebhookDeliveryEntity, WebhookDeliveryStatus, WebhookSubscriptionEntity } from './entities';
@@ -105,25 +105,26 @@ export class WebhookSubscriptions {
   ) {}
 
   async list(): Promise<WebhookSubscription[]> {
-    return this.database.transaction(async (em) =>
-      subscriptionsOf(
+    return this.database.transaction((em) =>
+      selectRows(
         em,
-        await em.query(`SELECT ${subscriptionColumns(em)} FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`, [
-          requestContext.tenantId(),
-        ]),
+        WebhookSubscriptionEntity,
+        WEBHOOK_SUBSCRIPTION_COLUMNS,
+        `FROM webhook_subscription WHERE tenant_id = $1 ORDER BY created_at, id`,
+        [requestContext.tenantId()],
       ),
     );
   }
 
   async get(id: string): Promise<WebhookSubscription> {
     if (!UUID.test(id)) throw new WebhookSubscriptionNotFoundError(id);
-    const [row] = await this.database.transaction(async (em) =>
-      subscriptionsOf(
+    const [row] = await this.database.transaction((em) =>
+      selectRows(
         em,
-        await em.query(`SELECT ${subscriptionColumns(em)} FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`, [
-          requestContext.tenantId(),
-          id,
-        ]),
+        WebhookSubscriptionEntity,
+        WEBHOOK_SUBSCRIPTION_COLUMNS,
+        `FROM webhook_subscription WHERE tenant_id = $1 AND id = $2`,
+        [requestContext.tenantId(), id],
       ),
     );
     if (!row) throw new WebhookSubscriptionNotFoundError(id);
@@ -234,17 +235,14 @@ export class WebhookSubscriptions {
   async deliveries(subscriptionId: string, options: { first?: number; status?: WebhookDeliveryStatus } = {}): Promise<WebhookDelivery[]> {
     await this.get(subscriptionId);
     const first = Math.min(Math.max(options.first ?? 50, 1), 200);
-    const rows = await this.database.transaction(async (em) =>
-      rowsOf(
+    const rows = await this.database.transaction((em) =>
+      selectRows(
         em,
         WebhookDeliveryEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, WebhookDeliveryEntity, { only: WEBHOOK_DELIVERY_COLUMNS })}
-             FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
-            ORDER BY created_at DESC, id DESC LIMIT $4`,
-          [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
-        ),
         WEBHOOK_DELIVERY_COLUMNS,
+        `FROM webhook_delivery WHERE tenant_id = $1 AND subscription_id = $2 AND ($3::text IS NULL OR status = $3)
+            ORDER BY created_at DESC, id DESC LIMIT $4`,
+        [requestContext.tenantId(), subscriptionId, options.status ?? null, first],
       ),
     );
     // A finished delivery (null), a parked one ('infinity', an invalid Date here) and one being sent from a hand-over (null) have no next attempt.
