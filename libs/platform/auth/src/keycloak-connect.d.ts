@@ -11,7 +11,13 @@ declare module 'keycloak-connect/middleware/auth-utils/grant-manager' {
     });
     validateToken(token: unknown, expectedType: string): Promise<unknown>;
     /** The realm's cached signing keys and when they were last fetched (seconds), as keycloak-connect 26 keeps them. */
-    rotation: { jwks: Array<{ kid?: string }>; lastTimeRequesTime: number; minTimeBetweenJwksRequests: number };
+    rotation: {
+      jwks: Array<{ kid?: string }>;
+      lastTimeRequesTime: number;
+      minTimeBetweenJwksRequests: number;
+      /** The key to check a token of this `kid` with (PEM text, or a KeyObject: crypto's verify takes either); fetches the JWKS again for an unknown kid. */
+      getJWK(kid: string): Promise<string | import('node:crypto').KeyObject> | undefined;
+    };
   }
   export = GrantManager;
 }

@@ -29,6 +29,16 @@ describe('KeycloakTokenVerifier', () => {
     return 'accepted';
   };
 
+  const reasonOfWith = async (other: KeycloakTokenVerifier, token: string) => {
+    try {
+      await other.verify(token);
+    } catch (error) {
+      if (error instanceof AuthenticationError) return error.reason;
+      throw error;
+    }
+    return 'accepted';
+  };
+
   beforeAll(async () => {
     realm = await startTestRealm();
     realmUrl = realm.realmUrl;
@@ -133,6 +143,14 @@ describe('KeycloakTokenVerifier', () => {
     realm.rotateKey();
     await expect(fresh.verify(signToken())).resolves.toMatchObject({ roles: ['case_worker'] });
     expect(realm.jwksRequests() - before).toBe(2);
+  });
+
+  it('checks every token against the realm key it converted once: a forgery under the same kid stays refused', async () => {
+    const fresh = new KeycloakTokenVerifier([{ realmUrl, audience: 'kommuna-api' }]);
+    for (let i = 0; i < 3; i++) {
+      await expect(fresh.verify(signToken({ unit: `u${i}` }))).resolves.toMatchObject({ unit: `u${i}` });
+      await expect(reasonOfWith(fresh, realm.forgedToken(claims()))).resolves.toBe('signature');
+    }
   });
 
   it('refuses an unknown kid without writing to the console, and without fetching the keys again within the interval', async () => {
