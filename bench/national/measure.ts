@@ -35,6 +35,12 @@ interface Workload {
   planOf?: Statement;
   /** The rows the first input's answer has to read at the least (a page; the letters of the months asked for). */
   rowsNeeded?: () => Promise<number>;
+  /**
+   * A cross-municipality aggregate reads every municipality's rows of this one table by design
+   * (rows per municipality, metric and month, never a resident's), through an aggregate-only
+   * function; its goal is to read that table alone, not "no sequential scan".
+   */
+  aggregateTable?: string;
 }
 
 export interface PathFigures {
@@ -60,6 +66,10 @@ export interface WorkloadResult {
   rowsReturned: number;
   /** The rows the answer has to read at the least, where that is known; rows scanned should stay near it. */
   rowsNeeded: number | null;
+  /** Every table the plan reads. */
+  relationsRead: string[];
+  /** For a cross-municipality aggregate: its table and how many rows it holds (municipalities × metrics × months). */
+  aggregate: { table: string; rows: number } | null;
   sharedBuffers: { hit: number; read: number };
 }
 
@@ -125,6 +135,13 @@ function rowsScanned(plan: Record<string, unknown>): number {
     Number(plan['Actual Rows'] ?? 0) + Number(plan['Rows Removed by Filter'] ?? 0) + Number(plan['Rows Removed by Index Recheck'] ?? 0);
   const own = /Scan$/.test(String(plan['Node Type'])) && plan['Relation Name'] ? read * Number(plan['Actual Loops'] ?? 1) : 0;
   return own + ((plan.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((sum, child) => sum + rowsScanned(child), 0);
+}
+
+/** Every table a JSON plan reads, by any scan. */
+function relationsRead(plan: Record<string, unknown>, found = new Set<string>()): string[] {
+  if (plan['Relation Name']) found.add(String(plan['Relation Name']));
+  for (const child of (plan.Plans as Record<string, unknown>[] | undefined) ?? []) relationsRead(child, found);
+  return [...found].sort();
 }
 
 /** Relations scanned sequentially in a JSON plan, with their row estimates. */
@@ -225,6 +242,7 @@ export async function measureNational(data: NationalData, log: (line: string) =>
             .replace(/p_to/g, '$2::date'),
           params: [monthsAgo(12).toISOString().slice(0, 10), monthsAgo(0).toISOString().slice(0, 10)],
         },
+        aggregateTable: 'catalogue_usage_monthly',
       },
     ];
 
@@ -279,6 +297,13 @@ export async function measureNational(data: NationalData, log: (line: string) =>
         rowsScanned: rowsScanned(plan.json.Plan as Record<string, unknown>),
         rowsReturned: Number((plan.json.Plan as Record<string, unknown>)['Actual Rows']),
         rowsNeeded: workload.rowsNeeded ? await workload.rowsNeeded() : null,
+        relationsRead: relationsRead(plan.json.Plan as Record<string, unknown>),
+        aggregate: workload.aggregateTable
+          ? {
+              table: workload.aggregateTable,
+              rows: Number((await admin.query(`SELECT count(*) AS n FROM ${workload.aggregateTable}`)).rows[0].n),
+            }
+          : null,
         sharedBuffers: { hit: plan.sharedHit, read: plan.sharedRead },
       };
       log(
