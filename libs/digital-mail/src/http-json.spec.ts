@@ -88,6 +88,24 @@ describe('postJson (the HTTP client of the national parties)', () => {
     );
   });
 
+  it('sends a request again on a new connection when the party had closed the kept-alive one it went out on', async () => {
+    // A party closes an idle kept-alive connection (Node's servers after 5 s); a client whose event
+    // loop was busy has not yet seen it closed and writes the next request on it. Here the close and
+    // the next request come in the same tick, as they do on a loaded machine.
+    const sockets: Array<import('node:net').Socket> = [];
+    const onConnection = (socket: import('node:net').Socket) => sockets.push(socket);
+    server.on('connection', onConnection);
+    try {
+      await postJson({ baseUrl }, '/echo', { n: 1 }, 'Population register');
+      const before = seen.length;
+      for (const socket of sockets) socket.destroy();
+      await expect(postJson({ baseUrl }, '/echo', { n: 2 }, 'Population register')).resolves.toEqual({ got: { n: 2 } });
+      expect(seen.slice(before).map((s) => s.body)).toEqual([{ n: 2 }]);
+    } finally {
+      server.off('connection', onConnection);
+    }
+  });
+
   it('refuses an address that is not http or https', async () => {
     await expect(postJson({ baseUrl: 'ftp://example.invalid' }, '/x', {}, 'Party')).rejects.toBeInstanceOf(PermanentAdapterError);
   });

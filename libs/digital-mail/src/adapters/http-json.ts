@@ -60,11 +60,37 @@ export async function postBytes(
   const agent = agentFor(url, options.tls);
   if (!agent) throw new PermanentAdapterError(`${party}: unsupported address ${url.protocol}//${url.host}`);
   const timeoutMs = options.timeoutMs ?? 30_000;
+  for (;;) {
+    try {
+      return await exchange(url, payload, headers, agent, timeoutMs, party);
+    } catch (error) {
+      // A kept-alive connection the party closed as idle (Node's servers do after 5 s) while this
+      // process was busy is seen closed only once a request is written on it. The party never read
+      // that request, so it is sent again (as Node's docs advise): each such failure drops one idle
+      // connection, and on a new one this error cannot happen, so this ends.
+      if (!(error instanceof StaleConnectionError)) throw error;
+    }
+  }
+}
+
+/** A request written on a reused kept-alive connection that was closed before any answer came. */
+class StaleConnectionError extends TransientAdapterError {}
+
+function exchange(
+  url: URL,
+  payload: Buffer,
+  headers: Record<string, string>,
+  agent: http.Agent,
+  timeoutMs: number,
+  party: string,
+): Promise<RawAnswer> {
   return new Promise<RawAnswer>((resolve, reject) => {
+    let answered = false;
     const request = (url.protocol === 'https:' ? https : http).request(
       url,
       { method: 'POST', agent, headers: { ...headers, 'content-length': payload.length } },
       (response) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         response.on('data', (chunk: Buffer) => {
@@ -90,6 +116,11 @@ export async function postBytes(
     const timer = setTimeout(() => request.destroy(new TransientAdapterError(`${party} unreachable: timed out`)), timeoutMs);
     function fail(error: Error) {
       clearTimeout(timer);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (request.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE')) {
+        reject(new StaleConnectionError(`${party} unreachable: ${error.message}`));
+        return;
+      }
       reject(
         error instanceof PermanentAdapterError || error instanceof TransientAdapterError
           ? error
