@@ -8,6 +8,7 @@ import {
   rowOf,
   rowsOf,
   selectColumns,
+  selectRows,
   TenantDirectory,
 } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
@@ -272,15 +273,13 @@ async function viewsOf(em: EntityManager, tenantId: string, raw: readonly RawRow
   if (raw.length === 0) return [];
   const messages = rowsOf(em, MailMessageEntity, raw, MESSAGE_FIELDS, { prefix: 'm.' });
   const deliveries = rowsOf(em, MailDeliveryEntity, raw, DELIVERY_FIELDS, { prefix: 'd.' });
-  const attachments = rowsOf(
+  const attachments = await selectRows(
     em,
     MailAttachmentEntity,
-    await em.query(
-      `SELECT ${selectColumns(em, MailAttachmentEntity, { only: ['messageId', ...ATTACHMENT_FIELDS] })} FROM mail_attachment
-        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) ORDER BY position`,
-      [tenantId, messages.map((m) => m.id)],
-    ),
     ['messageId', ...ATTACHMENT_FIELDS],
+    `FROM mail_attachment
+        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) ORDER BY position`,
+    [tenantId, messages.map((m) => m.id)],
   );
   return messages.map(({ contentPurgedAt, ...message }, i) => ({
     ...message,

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { EventHandler, OutboxEvent } from '@kommuna/platform-events';
-import { PartyEntity, rowOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
+import { PartyEntity, rowOf, selectRows, TenantDirectory } from '@kommuna/platform-persistence';
 import { EVENT_TYPES, RuleLetterRequestedData } from '@kommuna/shared-service-contracts';
 import { MailTemplateEntity } from './entities/template.entity';
 import { NotFoundError } from './errors';
@@ -29,15 +29,13 @@ export class RuleLetterHandler implements EventHandler {
     const tenant = currentTenant(this.tenants);
     if (!tenant.config.services['digital-mail']) return;
     const data = event.data as RuleLetterRequestedData;
-    const template = rowOf(
+    const [template] = await selectRows(
       em,
       MailTemplateEntity,
-      await em.query(
-        `SELECT ${selectColumns(em, MailTemplateEntity, { only: RULE_TEMPLATE_FIELDS })} FROM mail_template WHERE tenant_id = $1 AND name = $2
-          AND ($3::varchar IS NULL OR department IS NULL OR department = $3::varchar) ORDER BY version DESC LIMIT 1`,
-        [tenant.id, data.templateName, data.unit],
-      ),
       RULE_TEMPLATE_FIELDS,
+      `FROM mail_template WHERE tenant_id = $1 AND name = $2
+          AND ($3::varchar IS NULL OR department IS NULL OR department = $3::varchar) ORDER BY version DESC LIMIT 1`,
+      [tenant.id, data.templateName, data.unit],
     );
     if (!template) throw new NotFoundError(`The template ${data.templateName} (asked for by rule ${data.ruleKey})`);
     const party = rowOf(em, PartyEntity, await em.query(`SELECT identity_number FROM party WHERE id = $1`, [data.recipientPartyId]), [

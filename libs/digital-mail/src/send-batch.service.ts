@@ -1,6 +1,6 @@
 import { CsvError, CsvErrorCode, parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { Database, rowOf, rowsOf, selectColumns, TenantDirectory } from '@kommuna/platform-persistence';
+import { Database, rowsOf, selectRows, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { MailScope, unitOf } from './access';
 import { linksOf } from './content/html';
@@ -213,15 +213,13 @@ export class SendBatchService {
     const tenantId = requestContext.tenantId();
     if (!/^[0-9a-f-]{36}$/i.test(batchId)) throw new NotFoundError('The batch');
     return this.database.transaction(async (em) => {
-      const batch = rowOf(
+      const [batch] = await selectRows(
         em,
         MailSendBatchEntity,
-        await em.query(
-          `SELECT ${selectColumns(em, MailSendBatchEntity, { only: PROGRESS_FIELDS })} FROM mail_send_batch
-            WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`,
-          [tenantId, batchId, unitOf(scope)],
-        ),
         PROGRESS_FIELDS,
+        `FROM mail_send_batch
+            WHERE tenant_id = $1 AND id = $2 AND ($3::varchar IS NULL OR department = $3)`,
+        [tenantId, batchId, unitOf(scope)],
       );
       if (!batch) throw new NotFoundError('The batch');
       // Aggregates: counts per status and channel (bigint, text on node-pg).

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { Database, EntityRowsContext, RawRow, rowsOf, selectColumns, selectRows } from '@kommuna/platform-persistence';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { requestContext } from '@kommuna/platform-tenancy';
 import { MailScope, unitOf } from './access';
@@ -134,20 +134,20 @@ export class TemplateService {
   /** A version by id, or the newest version of a name, that the scope may use (another unit's is NOT_FOUND). */
   async get(ref: { id?: string; name?: string; version?: number }, scope: MailScope): Promise<TemplateView> {
     const tenantId = requestContext.tenantId();
-    const [template] = await this.database.transaction(async (em) =>
-      templatesOf(
-        em,
-        ref.id
-          ? await em.query(`SELECT ${templateColumns(em)} FROM mail_template WHERE tenant_id = $1 AND id = $2 AND ${usableBy('$3')}`, [
-              tenantId,
-              /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
-              unitOf(scope),
-            ])
-          : await em.query(
-              `SELECT ${templateColumns(em)} FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`,
-              [tenantId, ref.name ?? '', ref.version ?? null, unitOf(scope)],
-            ),
-      ),
+    const [template] = await this.database.transaction((em) =>
+      ref.id
+        ? selectRows(em, MailTemplateEntity, TEMPLATE_FIELDS, `FROM mail_template WHERE tenant_id = $1 AND id = $2 AND ${usableBy('$3')}`, [
+            tenantId,
+            /^[0-9a-f-]{36}$/i.test(ref.id) ? ref.id : '00000000-0000-0000-0000-000000000000',
+            unitOf(scope),
+          ])
+        : selectRows(
+            em,
+            MailTemplateEntity,
+            TEMPLATE_FIELDS,
+            `FROM mail_template WHERE tenant_id = $1 AND name = $2 AND ($3::int IS NULL OR version = $3) AND ${usableBy('$4')} ORDER BY version DESC LIMIT 1`,
+            [tenantId, ref.name ?? '', ref.version ?? null, unitOf(scope)],
+          ),
     );
     if (!template) throw new NotFoundError('The template');
     return template;

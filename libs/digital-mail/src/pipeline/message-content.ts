@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { rowsOf, selectColumns } from '@kommuna/platform-persistence';
+import { selectRows } from '@kommuna/platform-persistence';
 import { MailAttachmentEntity } from '../entities/attachment.entity';
 import { MailMessageEntity } from '../entities/message.entity';
 
@@ -13,25 +13,21 @@ export type MessageContent = Pick<MailMessageEntity, (typeof CONTENT_FIELDS)[num
 
 /** The letters' content with the attachments of the given delivery modes, two statements for any number of letters. */
 export async function readContents(em: EntityManager, tenantId: string, ids: string[], modes: string[]): Promise<MessageContent[]> {
-  const messages = rowsOf(
+  const messages = await selectRows(
     em,
     MailMessageEntity,
-    await em.query(
-      `SELECT ${selectColumns(em, MailMessageEntity, { only: CONTENT_FIELDS })} FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
-      [tenantId, ids],
-    ),
     CONTENT_FIELDS,
+    `FROM mail_message WHERE tenant_id = $1 AND id = ANY($2::uuid[])`,
+    [tenantId, ids],
   );
-  // Attachments whose content is not yet purged; rowsOf gives it as a Buffer on both databases.
-  const attachments = rowsOf(
+  // Attachments whose content is not yet purged; selectRows gives it as a Buffer on both databases.
+  const attachments = await selectRows(
     em,
     MailAttachmentEntity,
-    await em.query(
-      `SELECT ${selectColumns(em, MailAttachmentEntity, { only: ATTACHMENT_FIELDS })} FROM mail_attachment
-        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) AND delivery_mode = ANY($3::varchar[]) AND content IS NOT NULL ORDER BY position`,
-      [tenantId, ids, modes],
-    ),
     ATTACHMENT_FIELDS,
+    `FROM mail_attachment
+        WHERE tenant_id = $1 AND message_id = ANY($2::uuid[]) AND delivery_mode = ANY($3::varchar[]) AND content IS NOT NULL ORDER BY position`,
+    [tenantId, ids, modes],
   );
   return messages.map((message) => ({
     ...message,
