@@ -104,6 +104,23 @@ describe('the api edge', () => {
     const costly = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { ${pdfs} } }`);
     expect(costly.statusCode).toBe(400);
     expect(costly.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
+    // A document's cost is remembered (decision 18 of ADR 0002): the same text is refused again,
+    // and a document whose cost a variable changes (@include) is counted with each request's variables.
+    const again = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { ${pdfs} } }`);
+    expect(again.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
+    const included = (details: boolean) =>
+      post(
+        JSON.stringify({
+          query: `query Receipt($details: Boolean!) { formReceipt(submissionId: "x") { submissionId ... @include(if: $details) { ${pdfs} } } }`,
+          variables: { details },
+        }),
+        auth(),
+      );
+    const without = await included(false);
+    expect(without.json().errors.map((e: any) => e.extensions.code)).not.toContain('GRAPHQL_LIMIT_EXCEEDED');
+    expect(without.json().errors.map((e: any) => e.extensions.code)).not.toContain('GRAPHQL_VALIDATION_FAILED');
+    const withPdfs = await included(true);
+    expect(withPdfs.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
 
     // Introspection is exempt from the depth limit (graphql-over-http.e2e.spec.ts); nested inline fragments are not.
     const deep = `{ tenants { ${'... on TenantModel { '.repeat(GRAPHQL_LIMITS.depth)}slug${' }'.repeat(GRAPHQL_LIMITS.depth)} } }`;

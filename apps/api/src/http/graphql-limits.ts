@@ -8,6 +8,8 @@ import {
   SelectionSetNode,
   ValidationContext,
   ValidationRule,
+  visit,
+  BREAK,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
@@ -99,18 +101,59 @@ export function assertAffordable(
   variables: Record<string, unknown> | undefined,
   operationName?: string,
 ): void {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    operationName,
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  // Walking the document cost 3 % of the Mina sidor overview's CPU (docs/adr/0002, decision 18).
+  // Every field's cost is a number (FIELD_COST), so variables change a document's cost only
+  // through a directive (@skip/@include) that takes one: otherwise the cost is remembered for the
+  // parsed document (Mercurius keeps one per query text) and operation.
+  let costs = knownCosts.get(schema)?.get(document);
+  let cost = costs?.get(operationName ?? '');
+  if (cost === undefined) {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      operationName,
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+    if (!directiveTakesVariable(document)) {
+      if (!costs) {
+        costs = new Map();
+        if (!knownCosts.has(schema)) knownCosts.set(schema, new WeakMap());
+        knownCosts.get(schema)!.set(document, costs);
+      }
+      costs.set(operationName ?? '', cost);
+    }
+  }
   if (cost > GRAPHQL_LIMITS.fields) {
     throw limitError(
       `Query too large: it costs ${cost}, at most ${GRAPHQL_LIMITS.fields} per request (a field counts 1, a PDF ${FIELD_COST.pdf})`,
     );
   }
+}
+
+/** Costs of parsed documents whose cost no variable changes, per schema, document and operation name. */
+const knownCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+
+/** Whether any directive in the document takes a variable (e.g. `@include(if: $details)`). */
+function directiveTakesVariable(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(directive) {
+      if (directive.arguments?.some((argument) => argument.value.kind !== Kind.NULL && containsVariable(argument.value))) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function containsVariable(value: import('graphql').ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(containsVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((field) => containsVariable(field.value));
+  return false;
 }
 
 /** The operation a GraphQL POST or GET names, if any (a document sent as application/graphql names none). */
