@@ -104,7 +104,7 @@ describe('the api edge', () => {
     const costly = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { ${pdfs} } }`);
     expect(costly.statusCode).toBe(400);
     expect(costly.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');
-    // A document's cost is remembered (decision 18 of ADR 0002): the same text is refused again,
+    // A document's cost is remembered (decision 19 of ADR 0002): the same text is refused again,
     // and a document whose cost a variable changes (@include) is counted with each request's variables.
     const again = await withVariables(`query Receipt($id: ID!) { formReceipt(submissionId: $id) { ${pdfs} } }`);
     expect(again.json().errors[0].extensions.code).toBe('GRAPHQL_LIMIT_EXCEEDED');

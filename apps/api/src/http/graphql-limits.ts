@@ -101,7 +101,7 @@ export function assertAffordable(
   variables: Record<string, unknown> | undefined,
   operationName?: string,
 ): void {
-  // Walking the document cost 3 % of the Mina sidor overview's CPU (docs/adr/0002, decision 18).
+  // Walking the document cost 3 % of the Mina sidor overview's CPU (docs/adr/0002, decision 19).
   // Every field's cost is a number (FIELD_COST), so variables change a document's cost only
   // through a directive (@skip/@include) that takes one: otherwise the cost is remembered for the
   // parsed document (Mercurius keeps one per query text) and operation.
