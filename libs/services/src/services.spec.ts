@@ -113,6 +113,7 @@ describe('the composed services', () => {
       'digital-mail-retention',
       'e-forms-retention',
       'home-care-monthly-check',
+      'home-care-retention',
       'ai-transcription',
     ]);
   });
