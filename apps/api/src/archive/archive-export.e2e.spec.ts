@@ -19,6 +19,15 @@ const SUBMIT = 'mutation($input: SubmitFormInput!) { submitForm(input: $input) {
  * ERMS and PREMIS schemas with xmllint and every file against its checksum; an open case, another
  * municipality's case and anyone but the admin are refused.
  */
+/**
+ * A period's days are Stockholm's (closed-period.ts), so "tomorrow" is too: UTC's date is still
+ * today's between Stockholm's midnight and UTC's, and a case decided then would fall outside it.
+ */
+const stockholmTomorrow = () =>
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    Date.now() + 24 * 3600 * 1000,
+  );
+
 describe('archive export of closed cases', () => {
   let api: TestApi;
   let work: string;
@@ -170,7 +179,7 @@ describe('archive export of closed cases', () => {
   it('delivers every case closed in a period as one SIP archive each, leaving out open cases', async () => {
     const decided = await apply(604, true);
     const open = await apply(605, false);
-    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const tomorrow = stockholmTomorrow();
     const response = await get(`/admin/archive/cases.tar?closedBefore=${tomorrow}`, 'sundsvall', admin('sundsvall'));
     expect(response.statusCode).toBe(200);
     const dir = await unpack(response.rawPayload);
@@ -255,7 +264,7 @@ describe('archive export of closed cases', () => {
       expect.stringMatching(new RegExp(`^${decided.errandNumber}: .*kommuna-sundsvall-${decided.errandNumber} \\(\\d+ files, valid\\)$`)),
     ]);
 
-    const tomorrow = new Date(Date.now() + 24 * 3600 * 1000).toISOString().slice(0, 10);
+    const tomorrow = stockholmTomorrow();
     const period = await runArchiveExport(
       parseArchiveExportArguments(['--tenant', 'sundsvall', '--closed-before', tomorrow, '--out', path.join(out, 'period'), '--validate']),
       runtime,
