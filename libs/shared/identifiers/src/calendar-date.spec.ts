@@ -1,4 +1,4 @@
-import { compareCalendarDates, daysInMonth, isLeapYear, isValidCalendarDate } from './calendar-date';
+import { compareCalendarDates, daysInMonth, isLeapYear, isValidCalendarDate, stockholmDay } from './calendar-date';
 
 describe('isLeapYear', () => {
   it.each([
@@ -40,5 +40,31 @@ describe('compareCalendarDates', () => {
     expect(compareCalendarDates({ year: 2000, month: 1, day: 1 }, { year: 1999, month: 12, day: 31 })).toBeGreaterThan(0);
     expect(compareCalendarDates({ year: 2000, month: 1, day: 2 }, { year: 2000, month: 2, day: 1 })).toBeLessThan(0);
     expect(compareCalendarDates({ year: 2000, month: 2, day: 1 }, { year: 2000, month: 2, day: 1 })).toBe(0);
+  });
+});
+
+describe('stockholmDay', () => {
+  it.each([
+    // Winter (CET, UTC+1): Swedish midnight is 23:00 UTC the day before.
+    ['2026-12-07T22:59:59Z', '2026-12-07'],
+    ['2026-12-07T23:00:00Z', '2026-12-08'],
+    ['2026-12-07T23:30:00Z', '2026-12-08'], // the hour after midnight, when the UTC date is still the 7th
+    ['2026-12-08T12:00:00Z', '2026-12-08'],
+    ['2026-12-31T23:30:00Z', '2027-01-01'], // a new year in Sweden, still the old one in UTC
+    // Summer (CEST, UTC+2): Swedish midnight is 22:00 UTC the day before.
+    ['2026-06-30T21:59:59Z', '2026-06-30'],
+    ['2026-06-30T22:00:00Z', '2026-07-01'],
+    ['2026-06-30T23:59:59Z', '2026-07-01'],
+    // The days the clocks change: midnight still follows the offset of the night before.
+    ['2026-03-28T23:00:00Z', '2026-03-29'],
+    ['2026-10-24T22:00:00Z', '2026-10-25'],
+    ['2026-10-25T22:59:59Z', '2026-10-25'],
+    ['2026-10-25T23:00:00Z', '2026-10-26'],
+  ])('%s is %s in Sweden', (instant, day) => {
+    expect(stockholmDay(new Date(instant))).toBe(day);
+  });
+
+  it('refuses an invalid date', () => {
+    expect(() => stockholmDay(new Date('not a date'))).toThrow(RangeError);
   });
 });

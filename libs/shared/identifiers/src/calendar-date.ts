@@ -1,4 +1,4 @@
-// Plain calendar dates (no time zone) for birth dates encoded in identifiers.
+// Plain calendar dates: birth dates encoded in identifiers (no time zone), and the Swedish day of an instant.
 
 export interface CalendarDate {
   readonly year: number;
@@ -44,4 +44,19 @@ export function calendarDateOfUtc(instant: Date): CalendarDate {
 
 export function formatIsoDate({ year, month, day }: CalendarDate): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+// Made once: building a DateTimeFormat costs far more than using it, and callers use it per record.
+const STOCKHOLM_DAY = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * The Swedish calendar day (YYYY-MM-DD) of an instant: what "today" or a record's date is to a
+ * municipality, whose days are Europe/Stockholm's. Not the UTC date (`toISOString().slice(0, 10)`),
+ * which is still the day before from Swedish midnight until 01:00 UTC+1 (CET) or 02:00 UTC+2 (CEST).
+ */
+export function stockholmDay(at: Date): string {
+  // Read from the parts, not the formatted string, so no locale's date format can change the result.
+  const parts = STOCKHOLM_DAY.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }

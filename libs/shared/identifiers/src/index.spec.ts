@@ -16,6 +16,7 @@ describe('public API', () => {
         'maskPersonnummer',
         'parseOrganisationsnummer',
         'parsePersonnummer',
+        'stockholmDay',
       ].sort(),
     );
   });

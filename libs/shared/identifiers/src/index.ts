@@ -22,5 +22,7 @@ export type {
   ParsedSoleTraderNumber,
 } from './organisationsnummer';
 
+export { stockholmDay } from './calendar-date';
+
 export { allKommuner, allLan, findKommun, isKommunkod } from './kommunkod';
 export type { Kommun, Lan } from './kommunkod';
