@@ -4,6 +4,7 @@ import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { EventHandler, OutboxEvent, recordEvent } from '@kommuna/platform-events';
 import { rowsOf, type TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import {
   EVENT_TYPES,
   InboundEventAcceptedData,
@@ -21,9 +22,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** What an action made, kept on the firing and in the audit entry. */
 type Outcome = Record<string, string | number | null>;
 
-/** A case or decision's errand number: the rule's mark, the year and the firing's id. */
+/** A case or decision's errand number: the rule's mark, the year in Sweden and the firing's id. */
 export const ruleErrandNumber = (firingId: string, at: Date): string =>
-  `REGEL-${at.getUTCFullYear()}-${firingId.slice(0, 8).toUpperCase()}`;
+  `REGEL-${stockholmDay(at).slice(0, 4)}-${firingId.slice(0, 8).toUpperCase()}`;
+
+/** The calendar day `days` after `day` (both YYYY-MM-DD): counted in days, so a change of clocks between them shifts nothing. */
+function daysAfter(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
 
 /**
  * Runs the municipality's rules on each inbound event (se.kommuna.events.inbound.accepted), in the
@@ -152,7 +159,8 @@ export class RuleEngine implements EventHandler {
         if (typeof subject === 'string') return { skipped: subject };
         const errandNumber = ruleErrandNumber(ref.firingId, now);
         const decisionId = randomUUID();
-        const validFrom = now.toISOString().slice(0, 10);
+        // The decision's own day in the municipality: a decision at 00:30 in Sweden holds from that day, not the UTC date's day before.
+        const validFrom = stockholmDay(now);
         const eventId = await recordEvent<RuleDecisionMadeData>(em, {
           type: EVENT_TYPES.ruleDecisionMade,
           source: SOURCE,
@@ -174,9 +182,7 @@ export class RuleEngine implements EventHandler {
             decidedAt: now.toISOString(),
             ...(action.appealInstructions ? { appealInstructions: action.appealInstructions } : {}),
             ...(action.outcome === 'approval' ? { validFrom } : {}),
-            ...(action.outcome === 'approval' && action.validForDays
-              ? { validTo: new Date(now.getTime() + action.validForDays * 86_400_000).toISOString().slice(0, 10) }
-              : {}),
+            ...(action.outcome === 'approval' && action.validForDays ? { validTo: daysAfter(validFrom, action.validForDays) } : {}),
           },
         });
         return { eventId, errandNumber, decisionId };

@@ -208,6 +208,34 @@ describe('rules on inbound events', () => {
     expect(JSON.stringify(decisions)).not.toContain(personnummer);
   });
 
+  it("dates a decision made in the hour after Sweden's midnight by Sweden's day, not UTC's (validity and errand year)", async () => {
+    const personnummer = testPersonnummer(76);
+    const [accepted] = await deliver(sundsvall, [
+      new CloudEvent<unknown>({
+        id: randomUUID(),
+        source: '/folkbokforing',
+        type: AGE,
+        data: { personnummer, age: 76, reachedOn: '2026-12-31' },
+      }),
+    ]);
+    const [outboxRow] = await sql(sundsvall, `SELECT id, type, source, subject, data, occurred_at FROM outbox_event WHERE subject = $1`, [
+      accepted.inboundEventId,
+    ]);
+    // 00:30 on 1 January 2027 in Sweden; UTC's date is still 31 December 2026.
+    const engine = new RuleEngine(directory, () => new Date('2026-12-31T23:30:00Z'));
+    const event = { ...outboxRow, tenantId: sundsvall.id, occurredAt: new Date(outboxRow.occurred_at), attempts: 0 };
+    await inTenant(sundsvall, () => db().transaction((em) => engine.handle(event, em)));
+    const partyId = await new PartyRegister(db()).partyIdFor('person', personnummer);
+    const [decision]: Array<{ data: RuleDecisionMadeData }> = await sql(
+      sundsvall,
+      `SELECT data FROM outbox_event WHERE type = $1 AND data->>'subjectPartyId' = $2`,
+      [EVENT_TYPES.ruleDecisionMade, partyId],
+    );
+    // seniorkort-75 holds for 1826 days: from 1 January 2027 to 1 January 2032, whatever the clocks do in between.
+    expect(decision.data).toMatchObject({ validFrom: '2027-01-01', validTo: '2032-01-01' });
+    expect(decision.data.errandNumber).toMatch(/^REGEL-2027-/);
+  });
+
   it('versions a rule on each save by its admin; a firing names the version that fired; the shipped file no longer overrides it', async () => {
     const [current] = await inTenant(sundsvall, () => book.versions(admin(sundsvall), 'pollen-extra-hemtjanst'));
     const letter = {
