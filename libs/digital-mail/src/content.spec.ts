@@ -1,4 +1,5 @@
 import { PDFDocument, PDFName } from 'pdf-lib';
+import { pdfText } from '@kommuna/platform-testing';
 import {
   assertSafeHtml,
   assertSafeLinks,
@@ -229,5 +230,22 @@ describe('print letters', () => {
     expect(pageCount).toBeGreaterThanOrEqual(4); // the long body runs onto a second page, then two attachment pages
     const [width, height] = [doc.getPage(0).getWidth(), doc.getPage(0).getHeight()];
     expect([Math.round(width), Math.round(height)]).toEqual([595, 842]);
+  });
+
+  it("is dated with the day in Sweden, where it is read, not UTC's date", async () => {
+    const { pdf: bytes } = await renderPrintLetter({
+      senderName: 'Sundsvalls kommun',
+      address: { name: 'Erik Eriksson', street: 'Storgatan 1', postalCode: '852 30', city: 'Sundsvall' },
+      subject: 'Beslut om bygglov',
+      body: 'Rad ett',
+      supportInfo: { text: 'Ring oss' },
+      // 00:30 on 8 December in Sweden; the UTC date is still the 7th.
+      date: new Date('2026-12-07T23:30:00Z'),
+      language: 'sv',
+      attachments: [],
+    });
+    const text = pdfText(bytes);
+    expect(text).toContain('2026-12-08');
+    expect(text).not.toContain('2026-12-07');
   });
 });

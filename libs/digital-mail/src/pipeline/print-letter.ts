@@ -1,3 +1,4 @@
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { printableText, wrapText } from '@kommuna/shared-pdf-text';
 import { ParseSpeeds, PDFDocument, PDFFont, PDFPage, StandardFonts, rgb } from 'pdf-lib';
 import type { PostalAddress } from '../adapters/types';
@@ -37,7 +38,8 @@ export async function renderPrintLetter(content: LetterContent): Promise<{ pdf: 
   const first = writer.page;
   const top = (mm: number) => A4.height - mm * MM;
   first.drawText(printable(content.senderName, bold), { x: MARGIN, y: top(20), size: 12, font: bold });
-  first.drawText(content.date.toISOString().slice(0, 10), {
+  // The letter's day in Sweden, where it is read: a letter made at 00:30 is dated that day, not the UTC date's day before.
+  first.drawText(stockholmDay(content.date), {
     x: A4.width - MARGIN - 60,
     y: top(ADDRESS_WINDOW.topMm + 4),
     size: BODY_SIZE,

@@ -1,4 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { NS } from './namespaces';
 import { LANGUAGE } from './namespaces';
 import { canonicalElement, CanonicalContent, canonicalOf } from './canonical';
@@ -219,7 +220,9 @@ export async function sealedDelivery(signedXml: string, intermediary: SigningKey
   const seal = canonicalElement(
     NS.messageV3,
     'Seal',
-    canonicalElement(NS.message, 'ReceivedTime', receivedAt.toISOString().slice(0, 10)),
+    // xs:date without a zone: the day the intermediary received it where it works, Sweden (as the
+    // reference sender's local GregorianCalendar gives it), not the UTC date, a day early after Swedish midnight.
+    canonicalElement(NS.message, 'ReceivedTime', stockholmDay(receivedAt)),
     canonicalElement(NS.message, 'SignaturesOK', true),
   );
   const sealed = `${SEALED_DELIVERY_START}<SignedDelivery>${signedXml.slice(SIGNED_DELIVERY_START.length)}${seal.canonical(NS.messageV3)}</SealedDelivery>`;

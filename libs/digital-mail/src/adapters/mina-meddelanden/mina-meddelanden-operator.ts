@@ -1,4 +1,4 @@
-import { parsePersonnummer } from '@kommuna/shared-identifiers';
+import { parsePersonnummer, stockholmDay } from '@kommuna/shared-identifiers';
 import type { ClientTls } from '../http-json';
 import { DigitalDeliveryRequest, MailboxOperator, PermanentAdapterError, ReachabilityResult } from '../types';
 import { UNDER_18_REASON } from '../types';
@@ -227,13 +227,14 @@ export function minaMeddelandenId(id: string): string {
   return digits;
 }
 
-/** 18 or older today (a 16-prefixed organisation is no person and counts as adult). */
+/** 18 or older today in Sweden (a 16-prefixed organisation is no person and counts as adult). */
 export function isAdult(recipientId: string, now: Date): boolean {
   if (recipientId.startsWith('16')) return true;
   const parsed = parsePersonnummer(recipientId, { referenceDate: now });
   if (!parsed.ok) return true;
   const [year, month, day] = parsed.value.birthDate.split('-').map(Number);
-  const today = [now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()];
+  // A birthday begins at Swedish midnight, not UTC's an hour or two later.
+  const today = stockholmDay(now).split('-').map(Number);
   const age = today[0] - year - (today[1] < month || (today[1] === month && today[2] < day) ? 1 : 0);
   return age >= 18;
 }

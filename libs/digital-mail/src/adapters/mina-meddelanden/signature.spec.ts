@@ -79,6 +79,13 @@ describe('Mina meddelanden signatures: canonical documents, both layers verified
     expect([signedBy.subject, sealedBy.subject]).toEqual(['CN=Sundsvalls kommun', 'CN=Kommuna förmedlare']);
   });
 
+  it("the seal's ReceivedTime is the day it was received in Sweden, not UTC's date", async () => {
+    // 00:30 on 8 December in Sweden; the UTC date is still the 7th.
+    const sealed = await sealedDelivery(await signedDelivery(letter(), organisation), seal, new Date('2026-12-07T23:30:00Z'));
+    const { letter: received } = verifiedDelivery(soapBodyElement(deliverSecureRequest(sealed)), trusted);
+    expect(received.seal).toEqual({ receivedTime: '2026-12-08', signaturesOk: true });
+  });
+
   it('a generic document (prefixes, attributes) is signed so that xml-crypto verifies it', async () => {
     const xml = await signEnveloped(
       '<a:Doc xmlns:a="urn:a" z="1" b="&amp;"><a:x xmlns:b="urn:unused">t &lt; u</a:x><y xmlns="urn:y"/></a:Doc>',
