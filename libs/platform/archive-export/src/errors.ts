@@ -1,3 +1,4 @@
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { KommunaError, ValidationFailedError } from '@kommuna/shared-service-contracts';
 
 /** No case with that errand number in the municipality addressed (another municipality's case looks the same). */
@@ -23,13 +24,13 @@ export class ArchiveCaseOpenError extends KommunaError {
   }
 }
 
-/** Retention already removed the case's content: a package without it would not be the case. */
+/** Retention already removed the case's content: a package without it would not be the case. The day is the municipality's, in Sweden. */
 export class ArchiveCasePurgedError extends KommunaError {
   readonly code = 'ARCHIVE_CASE_PURGED';
   readonly status = 410;
   constructor(errandNumber: string, source: string, purgedAt: Date) {
     super(
-      `Case ${errandNumber}: its content in ${source} was removed by retention on ${purgedAt.toISOString().slice(0, 10)}, so it can no longer be archived`,
+      `Case ${errandNumber}: its content in ${source} was removed by retention on ${stockholmDay(purgedAt)}, so it can no longer be archived`,
     );
   }
 }

@@ -239,8 +239,11 @@ describe('a closed case as an E-ARK SIP', () => {
       ArchiveCaseNotFoundError,
     );
     const purged = parts();
-    purged.eForms.purgedAt = at('2026-09-01T00:00:00Z');
-    await expect(collect(purged)).rejects.toBeInstanceOf(ArchiveCasePurgedError);
+    // 00:30 on 1 September in Sweden (CEST); the UTC date is still 31 August.
+    purged.eForms.purgedAt = at('2026-08-31T22:30:00Z');
+    const purgedError = await collect(purged).catch((e: unknown) => e);
+    expect(purgedError).toBeInstanceOf(ArchiveCasePurgedError);
+    expect((purgedError as Error).message).toContain('removed by retention on 2026-09-01,');
     await expect(collectCase(em, [], municipality, '../../etc')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
