@@ -1,6 +1,7 @@
 import type { CaseMaterial, CaseSource, StaffMember } from '@kommuna/ai';
-import { Minasidor } from '@kommuna/minasidor';
+import { type CaseView, Minasidor } from '@kommuna/minasidor';
 import { Database } from '@kommuna/platform-persistence';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 
 /**
  * Mina sidor's cases as material for the AI platform, read through its staff view: a case worker
@@ -19,41 +20,46 @@ export class MinasidorCaseSource implements CaseSource {
     const [party] = await this.database.transaction((em) =>
       em.query(`SELECT identity_number FROM party WHERE id = $1`, [view.subjectPartyId]),
     );
-    return {
-      caseId: view.id,
-      unit: view.unit,
-      caseType: view.caseType,
-      parties: party ? [{ identityNumber: party.identity_number as string }] : [],
-      sections: [
-        {
-          heading: 'Ärende',
-          lines: [
-            { label: 'Rubrik', text: view.title.sv },
-            { label: 'Status', text: `${view.status.internalStatus} sedan ${view.status.changedAt.toISOString().slice(0, 10)}` },
-          ],
-        },
-        {
-          heading: 'Tidslinje',
-          lines: view.timeline.map((entry, i) => ({
-            label: `Tidslinje ${i + 1}`,
-            text: `${entry.occurredAt.toISOString().slice(0, 10)} ${entry.kind}${entry.text ? `. ${entry.text.sv}` : ''}`,
-          })),
-        },
-        {
-          heading: 'Beslut',
-          lines: view.decisions.map((d, i) => ({
-            label: `Beslut ${i + 1}`,
-            text: `${d.decidedAt.toISOString().slice(0, 10)} ${d.decisionType}: ${d.outcome}${d.legalBasis ? ` (SFS ${d.legalBasis.sfs})` : ''}. ${d.reasons.map((r) => r.text.sv).join(' ')}`.trim(),
-          })),
-        },
-        {
-          heading: 'Meddelanden',
-          lines: view.messages.map((m, i) => ({
-            label: `Meddelande ${i + 1}`,
-            text: `${m.author === 'citizen' ? 'Sökande' : 'Kommunen'}: ${m.body}`,
-          })),
-        },
-      ].filter((section) => section.lines.length > 0),
-    };
+    return caseMaterialOf(view, party?.identity_number as string | undefined);
   }
+}
+
+/** A case as lines for the model; the dates are the municipality's days, in Sweden, as the case worker reads them. */
+export function caseMaterialOf(view: CaseView, identityNumber: string | undefined): CaseMaterial {
+  return {
+    caseId: view.id,
+    unit: view.unit,
+    caseType: view.caseType,
+    parties: identityNumber ? [{ identityNumber }] : [],
+    sections: [
+      {
+        heading: 'Ärende',
+        lines: [
+          { label: 'Rubrik', text: view.title.sv },
+          { label: 'Status', text: `${view.status.internalStatus} sedan ${stockholmDay(view.status.changedAt)}` },
+        ],
+      },
+      {
+        heading: 'Tidslinje',
+        lines: view.timeline.map((entry, i) => ({
+          label: `Tidslinje ${i + 1}`,
+          text: `${stockholmDay(entry.occurredAt)} ${entry.kind}${entry.text ? `. ${entry.text.sv}` : ''}`,
+        })),
+      },
+      {
+        heading: 'Beslut',
+        lines: view.decisions.map((d, i) => ({
+          label: `Beslut ${i + 1}`,
+          text: `${stockholmDay(d.decidedAt)} ${d.decisionType}: ${d.outcome}${d.legalBasis ? ` (SFS ${d.legalBasis.sfs})` : ''}. ${d.reasons.map((r) => r.text.sv).join(' ')}`.trim(),
+        })),
+      },
+      {
+        heading: 'Meddelanden',
+        lines: view.messages.map((m, i) => ({
+          label: `Meddelande ${i + 1}`,
+          text: `${m.author === 'citizen' ? 'Sökande' : 'Kommunen'}: ${m.body}`,
+        })),
+      },
+    ].filter((section) => section.lines.length > 0),
+  };
 }

@@ -6,6 +6,7 @@ import { ArchiveExportInvalidError, CaseArchiveExport, parseArchiveDate, validat
 import { extractTar } from '@kommuna/platform-data-portability';
 import type { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import type { ComposedServices } from '@kommuna/services';
 
 export const ARCHIVE_EXPORT_USAGE =
@@ -50,7 +51,8 @@ export function parseArchiveExportArguments(args: string[], today = new Date()):
     closedBefore: before !== undefined ? parseArchiveDate(before, '--closed-before') : null,
     closedFrom: values['closed-from'] !== undefined ? parseArchiveDate(values['closed-from'], '--closed-from') : null,
     errandNumber: values.case ?? null,
-    out: path.resolve(values.out ?? `archive-${values.tenant}-${today.toISOString().slice(0, 10)}`),
+    // Today as the municipality counts days (as --closed-before does), not UTC's date.
+    out: path.resolve(values.out ?? `archive-${values.tenant}-${stockholmDay(today)}`),
     validate: values.validate ?? false,
   };
 }

@@ -8,6 +8,11 @@ import { Allow, CurrentPrincipal, Principal } from '@kommuna/platform-auth';
 import { ExportManifest, exportTenant, tarDirectory } from '@kommuna/platform-data-portability';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { stockholmDay } from '@kommuna/shared-identifiers';
+
+/** The archive's file name: the municipality and the day of the export in Sweden (not UTC's date, a day early after Swedish midnight). */
+export const tenantExportFileName = (slug: string, exportedAt: string): string =>
+  `kommuna-${slug}-${stockholmDay(new Date(exportedAt))}.tar`;
 
 /**
  * The municipality owns its data: its tenant admin downloads all of it, every table as JSON Lines
@@ -49,11 +54,10 @@ export class TenantExportController {
       removeDirectory();
       throw error;
     }
-    const stamp = manifest.exportedAt.slice(0, 10);
     const archive = tarDirectory(directory).on('close', removeDirectory);
     await reply
       .header('content-type', 'application/x-tar')
-      .header('content-disposition', `attachment; filename="kommuna-${tenant.slug}-${stamp}.tar"`)
+      .header('content-disposition', `attachment; filename="${tenantExportFileName(tenant.slug, manifest.exportedAt)}"`)
       .send(archive);
   }
 }
