@@ -33,7 +33,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{
 const instant = z
   .string()
   .regex(INSTANT, 'is not a time with its offset (e.g. 2025-03-04T08:15:00+01:00)')
-  // Date.parse takes 30 February as 2 March; PostgreSQL (and the server's own check, raw-csv.ts) refuses it.
+  // Date.parse takes 30 February as 2 March; PostgreSQL (and the process's quick test, visit-copy.ts) refuses it.
   // Judged only in the right format (zod runs a refinement after its regex failed, too).
   .refine(
     (v) => !INSTANT.test(v) || (!Number.isNaN(Date.parse(v)) && isCalendarDay(v.slice(0, 10)) && !v.startsWith('24', 11)),

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, Hash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry } from '@kommuna/platform-audit';
@@ -8,17 +8,10 @@ import { IMPORT_KIND_PLANS, ImportKindPlan } from './import-kinds';
 import { chunked, describeIssues, IMPORT_FORMATS, IMPORT_KINDS, ImportFormat, ImportKind, readRecords, ROW_SCHEMAS } from './import-rows';
 import { currentTenant, HomeCareActor, HomeCareGate } from './access';
 import type { VendorExportAdapter } from './adapters/vendor-adapter';
-import { createStaging, nodePgClientOf, STAGING_TABLE } from './staging';
-import {
-  copyRawVisits,
-  csvHeaderProblem,
-  CsvHead,
-  fillVisitFile,
-  RAW_CSV_KINDS,
-  RAW_VISITS_MOVE,
-  readCsvHead,
-  UnreadableCsvError,
-} from './raw-csv';
+import { createStaging, NodePgClient, nodePgClientOf, STAGING_TABLE } from './staging';
+import { csvHeaderProblem, CsvHead, readCsvHead } from './csv-head';
+import { copyVisitRows, visitReferences } from './visit-copy';
+import { pendingFileHash } from './migrations/1768000000300-home-care-visit-file-copy';
 
 export interface ImportFileInput {
   kind: ImportKind;
@@ -120,20 +113,11 @@ export class HomeCareImporter {
       await em.query(`SET LOCAL jit = off`);
       const problems = new Problems(fileName);
       let rows = 0;
-      // On a PostgreSQL server a visits CSV is parsed by the server itself (raw-csv.ts): the JavaScript path's ceiling is a tenth of a bare COPY.
-      const client = head && RAW_CSV_KINDS.includes(input.kind) ? await nodePgClientOf(em) : undefined;
-      // On that path the rows go from the raw table straight into the file's own table (fillVisitFile), once the file is known to be new.
-      const raw = Boolean(head && client);
-      if (head && client) {
-        try {
-          rows = await copyRawVisits(em, client, head);
-        } catch (error) {
-          if (!(error instanceof UnreadableCsvError)) throw error;
-          // The COPY failed: the transaction can run nothing more, and the file is refused for this line.
-          problems.add(error.line, error.message);
-          throw problems.error();
-        }
-      } else {
+      // On a PostgreSQL server a visits CSV is copied, typed, straight into its file's own table (visit-copy.ts).
+      const client = head && input.kind === 'visits' ? await nodePgClientOf(em) : undefined;
+      if (head && client)
+        return this.importVisitsByCopy(em, actor, tenant, { fileName, month, monthText: input.month }, head, client, hash);
+      {
         const staging = await createStaging(em, plan.columns);
         try {
           for await (const raw of input.adapter ? input.adapter.records(hashed) : readRecords(head?.content ?? hashed, input.format)) {
@@ -171,73 +155,158 @@ export class HomeCareImporter {
       );
       if (existing) return { importId: existing.id, kind: input.kind, rows: existing.rows, alreadyImported: true };
       if (rows === 0 && problems.none()) problems.add(1, 'the file has no rows');
-      if (raw && rows === 0) throw problems.error();
-      // The set-based checks plan on what was staged, not on an empty table's guess (the raw path's file table is the owner's to analyse).
-      if (!raw) await em.query(`ANALYZE ${STAGING_TABLE}`);
+      // The set-based checks plan on what was staged, not on an empty table's guess.
+      await em.query(`ANALYZE ${STAGING_TABLE}`);
       const importId = randomUUID();
-      // The month's visits file in force leaves the municipality's visits first (detached, dropped later by the
-      // retention task), so its ids are not "imported before"; a refused file rolls this back with the rest.
-      const replaced: string[] = [];
-      if (month && input.kind === 'visits') {
-        const earlier: Array<{ id: string }> = await em.query(
-          `SELECT id FROM home_care_import WHERE tenant_id = $1 AND kind = 'visits' AND month = $2 AND replaced_by IS NULL AND dropped_at IS NULL`,
-          [tenant.id, month],
-        );
-        for (const { id } of earlier) {
-          await em.query(`SELECT home_care_visit_replace($1::uuid, $2::uuid, $3::uuid)`, [tenant.id, id, importId]);
-          replaced.push(id);
-        }
-      }
-      const record = () =>
-        em.query(
-          `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor), month],
-        );
-      let duplicates = plan.duplicates;
-      if (raw) {
-        // The file's table needs its import's record; a refused file takes both with it.
-        await record();
-        const filled = await fillVisitFile(em, tenant.id, importId, rows, { kommunkod: tenant.kommunkod, name: tenant.names.sv }, month);
-        if (filled.faults) await this.addChecked(em, [filled.faults], tenant.id, '', problems);
-        duplicates = filled.duplicates;
-      }
+      const replaced = month && input.kind === 'visits' ? await this.replaceMonthFile(em, tenant.id, month, importId) : [];
       const monthCheck = month ? plan.outsideMonth?.(month) : undefined;
-      // On the raw path the staging table holds only the rows left out of the file's table: the checks name why.
       await this.addChecked(em, monthCheck ? [...plan.checks, monthCheck] : plan.checks, tenant.id, importId, problems);
       if (!problems.none()) {
-        if (duplicates) await this.addChecked(em, [duplicates], tenant.id, importId, problems);
+        if (plan.duplicates) await this.addChecked(em, [plan.duplicates], tenant.id, importId, problems);
         throw problems.error();
       }
-      if (raw) {
-        // Never accept a file without rows the checks found no reason to leave out (the two would disagree).
-        const [{ left }] = await em.query(`SELECT count(*)::int AS left FROM ${STAGING_TABLE}`);
-        if (left > 0) throw new Error(`home care visits: ${left} rows were left out of the file's table with no problem named`);
-      }
-      if (!raw) await record();
-      // A repeated id (within the file or stored before) is caught by the unique index as the rows
-      // move, so a good file pays no separate search for them: only then are their lines named.
-      await em.query(`SAVEPOINT home_care_move`);
-      try {
-        const move = raw ? RAW_VISITS_MOVE : typeof plan.move === 'function' ? plan.move(importId) : plan.move;
-        for (const sql of move) await em.query(sql, paramsOf(sql, tenant.id, importId));
-      } catch (error) {
-        if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !duplicates) throw error;
-        await em.query(`ROLLBACK TO SAVEPOINT home_care_move`);
-        await this.addChecked(em, [duplicates], tenant.id, importId, problems);
-        if (problems.none()) throw error;
-        throw problems.error();
-      }
-      // The check often runs right after an import: it should plan on the rows just added.
-      await em.query(`SELECT home_care_analyze($1)`, [input.kind]);
-      await appendAuditEntry(em, {
-        actor: this.gate.actorName(actor),
-        action: 'home-care.file.imported',
-        targetType: 'home_care_import',
-        targetId: importId,
-        details: { kind: input.kind, fileName, rows, sha256, month: input.month ?? null, replaced },
-      });
-      return { importId, kind: input.kind, rows, alreadyImported: false };
+      await em.query(
+        `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [tenant.id, importId, input.kind, fileName, sha256, rows, this.gate.actorName(actor), month],
+      );
+      const move = typeof plan.move === 'function' ? plan.move(importId) : plan.move;
+      await this.moveOrNameDuplicates(em, move, plan.duplicates, tenant.id, importId, problems);
+      return this.accepted(em, actor, { importId, kind: input.kind, fileName, rows, sha256, month: input.month ?? null, replaced });
     });
+  }
+
+  /**
+   * A visits CSV on a PostgreSQL server (ADR 0022, sixth step): the import's record and its file's
+   * table first (the owner's function needs the record; the file's hash is known only at the end),
+   * then the rows checked in the process and COPYed, typed, into that table (visit-copy.ts); what
+   * needs the stored visits in SQL; then the table is attached. The same file again, or a refused
+   * one, leaves nothing: its record and table are rolled back.
+   */
+  private async importVisitsByCopy(
+    em: EntityManager,
+    actor: HomeCareActor,
+    tenant: { id: string; kommunkod: string; names: { sv: string } },
+    file: { fileName: string; month: string | null; monthText: string | undefined },
+    head: CsvHead,
+    client: NodePgClient,
+    hash: Hash,
+  ): Promise<ImportResult> {
+    const { fileName, month } = file;
+    const problems = new Problems(fileName);
+    const importId = randomUUID();
+    const refs = await visitReferences(
+      em,
+      tenant.id,
+      { kommunkod: tenant.kommunkod, name: `${tenant.names.sv} (${tenant.kommunkod})` },
+      month,
+    );
+    await em.query(`SAVEPOINT home_care_file`);
+    await em.query(
+      `INSERT INTO home_care_import (tenant_id, id, kind, file_name, sha256, rows, imported_by, month) VALUES ($1, $2, 'visits', $3, $4, 0, $5, $6)`,
+      [tenant.id, importId, fileName, pendingFileHash(importId), this.gate.actorName(actor), month],
+    );
+    const [{ table }]: Array<{ table: string }> = await em.query(`SELECT home_care_visit_file_table($1::uuid, $2::uuid) AS table`, [
+      tenant.id,
+      importId,
+    ]);
+    const quoted = `"${table.replaceAll('"', '""')}"`;
+    const { written: rows, readable } = await copyVisitRows(client, quoted, head, refs, problems);
+    if (!readable) throw problems.error();
+    const sha256 = hash.digest('hex');
+    const [existing] = await em.query(
+      `SELECT id, rows FROM home_care_import WHERE tenant_id = $1 AND kind = 'visits' AND sha256 = $2 AND replaced_by IS NULL AND dropped_at IS NULL`,
+      [tenant.id, sha256],
+    );
+    if (existing) {
+      await em.query(`ROLLBACK TO SAVEPOINT home_care_file`);
+      return { importId: existing.id, kind: 'visits', rows: existing.rows, alreadyImported: true };
+    }
+    if (rows === 0 && problems.none()) problems.add(1, 'the file has no rows');
+    await em.query(`SELECT home_care_visit_file_read($1::uuid, $2::uuid, $3, $4)`, [tenant.id, importId, sha256, rows]);
+    const replaced = month ? await this.replaceMonthFile(em, tenant.id, month, importId) : [];
+    // Each file has its own table: an id of an earlier file is found here, under the municipality's lock, not by one index.
+    const [{ others }] = await em.query(
+      `SELECT EXISTS (SELECT 1 FROM home_care_import WHERE tenant_id = $1 AND kind = 'visits' AND id <> $2 AND replaced_by IS NULL AND dropped_at IS NULL) AS others`,
+      [tenant.id, importId],
+    );
+    const repeated = `'visit ' || f.external_id || ' was imported before or is twice in the file'`;
+    if (others)
+      await this.addChecked(
+        em,
+        [
+          `SELECT f.source_line AS line, ${repeated} AS reason FROM ${quoted} f
+           WHERE EXISTS (SELECT 1 FROM home_care_visit v WHERE v.tenant_id = $1 AND v.external_id = f.external_id)`,
+        ],
+        tenant.id,
+        '',
+        problems,
+      );
+    // An id twice in the file: refused by the file's unique index as it is attached, only then named.
+    const duplicates = `SELECT line, ${repeated} AS reason FROM (
+        SELECT source_line AS line, external_id, row_number() OVER (PARTITION BY external_id ORDER BY source_line) AS copy FROM ${quoted}) f
+       WHERE copy > 1`;
+    if (!problems.none()) {
+      await this.addChecked(em, [duplicates], tenant.id, importId, problems);
+      throw problems.error();
+    }
+    await this.moveOrNameDuplicates(em, [`SELECT home_care_visit_attach($1::uuid, $2::uuid)`], duplicates, tenant.id, importId, problems);
+    return this.accepted(em, actor, { importId, kind: 'visits', fileName, rows, sha256, month: file.monthText ?? null, replaced });
+  }
+
+  /**
+   * The month's visits file in force leaves the municipality's visits first (detached, dropped later by the
+   * retention task), so its ids are not "imported before"; a refused file rolls this back with the rest.
+   */
+  private async replaceMonthFile(em: EntityManager, tenantId: string, month: string, importId: string): Promise<string[]> {
+    const earlier: Array<{ id: string }> = await em.query(
+      `SELECT id FROM home_care_import WHERE tenant_id = $1 AND kind = 'visits' AND month = $2 AND replaced_by IS NULL AND dropped_at IS NULL AND id <> $3`,
+      [tenantId, month, importId],
+    );
+    for (const { id } of earlier) await em.query(`SELECT home_care_visit_replace($1::uuid, $2::uuid, $3::uuid)`, [tenantId, id, importId]);
+    return earlier.map((e) => e.id);
+  }
+
+  /**
+   * Moves the rows into their tables. A repeated id (within the file or stored before) is caught by
+   * the unique index as the rows move, so a good file pays no separate search for them: only then
+   * are their lines named (the move undone first).
+   */
+  private async moveOrNameDuplicates(
+    em: EntityManager,
+    move: readonly string[],
+    duplicates: string | null,
+    tenantId: string,
+    importId: string,
+    problems: Problems,
+  ): Promise<void> {
+    await em.query(`SAVEPOINT home_care_move`);
+    try {
+      for (const sql of move) await em.query(sql, paramsOf(sql, tenantId, importId));
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION || !duplicates) throw error;
+      await em.query(`ROLLBACK TO SAVEPOINT home_care_move`);
+      await this.addChecked(em, [duplicates], tenantId, importId, problems);
+      if (problems.none()) throw error;
+      throw problems.error();
+    }
+  }
+
+  /** An accepted file: its kind's tables analysed (the check often runs right after an import) and the import audited. */
+  private async accepted(
+    em: EntityManager,
+    actor: HomeCareActor,
+    done: { importId: string; kind: ImportKind; fileName: string; rows: number; sha256: string; month: string | null; replaced: string[] },
+  ): Promise<ImportResult> {
+    const { importId, kind, fileName, rows, sha256, month, replaced } = done;
+    await em.query(`SELECT home_care_analyze($1)`, [kind]);
+    await appendAuditEntry(em, {
+      actor: this.gate.actorName(actor),
+      action: 'home-care.file.imported',
+      targetType: 'home_care_import',
+      targetId: importId,
+      details: { kind, fileName, rows, sha256, month, replaced },
+    });
+    return { importId, kind, rows, alreadyImported: false };
   }
 
   /** Runs checks over the staged rows as one statement: the first problems by line, and how many there are. */

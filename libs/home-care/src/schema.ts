@@ -13,6 +13,7 @@ import { HomeCarePlansAndInvoices1767600000000 } from './migrations/176760000000
 import { HomeCareAnalyze1767900000000 } from './migrations/1767900000000-home-care-analyze';
 import { HomeCareVisitPartitions1768000000100 } from './migrations/1768000000100-home-care-visit-partitions';
 import { HomeCareImportMonths1768000000200 } from './migrations/1768000000200-home-care-import-months';
+import { HomeCareVisitFileCopy1768000000300 } from './migrations/1768000000300-home-care-visit-file-copy';
 
 /** Home care's tables; the composition adds them to the platform's. */
 export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
@@ -38,5 +39,6 @@ export const HOME_CARE_DATABASE_SCHEMA: DatabaseSchema = {
     HomeCareAnalyze1767900000000,
     HomeCareVisitPartitions1768000000100,
     HomeCareImportMonths1768000000200,
+    HomeCareVisitFileCopy1768000000300,
   ],
 };
