@@ -194,6 +194,14 @@ describe('meeting pack exports', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("dates the pack with the day in Sweden, not UTC's date", async () => {
+    // 00:30 on 8 December in Sweden; the UTC date is still the 7th.
+    // The line may wrap anywhere: read the text as one line.
+    const text = pdfText(await meetingPackPdf(pack, 'sv', new Date('2026-12-07T23:30:00Z'))).replace(/\s+/g, ' ');
+    expect(text).toContain('Skapat 2026-12-08.');
+    expect(text).not.toContain('2026-12-07');
+  });
 });
 
 describe('portal sessions', () => {

@@ -1,4 +1,5 @@
 import { AccessiblePdf } from '@kommuna/shared-accessible-pdf';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import type { MeetingPackData } from './data';
 import { formatMonth, formatSek, keyLabel, Lang, stageLabel, statusLabel } from './i18n';
 
@@ -268,8 +269,8 @@ export async function meetingPackPdf(pack: MeetingPack, lang: Lang, generatedAt:
   const period = pack.period.from ? `${formatMonth(pack.period.from, lang)} – ${formatMonth(pack.period.to, lang)}` : '';
   pdf.paragraph(
     sv
-      ? `Kostnader för ${pack.year}; användning och uppskattad nytta ${period}. Skapat ${generatedAt.toISOString().slice(0, 10)}.`
-      : `Costs for ${pack.year}; use and estimated benefit ${period}. Generated ${generatedAt.toISOString().slice(0, 10)}.`,
+      ? `Kostnader för ${pack.year}; användning och uppskattad nytta ${period}. Skapat ${stockholmDay(generatedAt)}.`
+      : `Costs for ${pack.year}; use and estimated benefit ${period}. Generated ${stockholmDay(generatedAt)}.`,
     { gap: 14 },
   );
   pdf.heading(2, sv ? 'Att besluta' : 'For decision');

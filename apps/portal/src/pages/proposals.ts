@@ -1,3 +1,4 @@
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import type { ProposalsView, ProposalView } from '../data';
 import { Html, html } from '../html';
 import { formatSek, Lang, t } from '../i18n';
@@ -73,7 +74,7 @@ ${errorSummary(lang, state, decideForm)}
     p.estimatedYearlyCostSek !== null ? ` · ${formatSek(p.estimatedYearlyCostSek, lang)} ${sv ? 'per år' : 'a year'}` : ''
   }</p>
 <p>${p.description[lang]}</p>
-<p class="hint">${sv ? 'Föreslaget av' : 'Proposed by'} ${name(p.proposedBy)}, ${p.recordedAt.slice(0, 10)}</p>
+<p class="hint">${sv ? 'Föreslaget av' : 'Proposed by'} ${name(p.proposedBy)}, ${stockholmDay(new Date(p.recordedAt))}</p>
 <h3>${sv ? 'Intresserade kommuner' : 'Interested municipalities'}</h3>
 ${
   p.interests.length > 0

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '@kommuna/platform-page-server';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import type { Session } from '../http/sessions';
 import { cataloguePage } from '../pages/catalogue';
 import { municipalityPage } from '../pages/municipality';
 import { FormState, servicePage } from '../pages/service';
-import { PortalKit, stockholmToday } from './kit';
+import { PortalKit } from './kit';
 
 /** A form's text fields by name: strings cut to a sane length, anything else empty. */
 const fields = (body: unknown, names: string[]): Record<string, string> =>
@@ -41,7 +42,7 @@ export const catalogueRoutes: FastifyPluginAsync<PortalKit> = async (app, kit) =
       reply,
       status,
       ctx,
-      servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmToday(kit.now()) }),
+      servicePage(ctx.lang, result, year, years, session.csrfToken, { state, saved, today: stockholmDay(kit.now()) }),
     );
   };
 

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { JsonLogger } from '@kommuna/platform-logging';
 import { OidcClient } from '@kommuna/platform-oidc-client';
 import { ApiClient, ApiError, langFrom, pageCookies } from '@kommuna/platform-page-server';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import type { PortalConfig } from '../config';
 import { PortalData } from '../data';
 import { Html, layout, PageContext } from '../html';
@@ -28,8 +29,6 @@ export interface PortalOptions {
 /** Only paths on this site: "/x", never "//evil" or "https://evil" (no open redirect). */
 export const localPath = (value: unknown, fallback = '/catalogue'): string =>
   typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : fallback;
-
-export const stockholmToday = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' }).format(now);
 
 export type PortalKit = ReturnType<typeof createPortalKit>;
 
@@ -95,7 +94,7 @@ export function createPortalKit(config: PortalConfig, options: PortalOptions = {
   const toLogin = (reply: FastifyReply, returnTo: string) =>
     reply.redirect(`/auth/login?returnTo=${encodeURIComponent(localPath(returnTo))}`, 303);
   const yearOf = (request: FastifyRequest) => {
-    const current = Number(stockholmToday(now()).slice(0, 4));
+    const current = Number(stockholmDay(now()).slice(0, 4));
     const asked = Number((request.query as Record<string, string>).year);
     const years = [current - 2, current - 1, current, current + 1];
     return { year: years.includes(asked) ? asked : current, years };
