@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { ApiError, Behorighetskontext, HamtaBehorigheterResponse, HamtaFullmakterResponse, JwkSet } from '@kommuna/minasidor';
 import { RunningSimulator, startSimulator } from '../simulator';
 import { MINASIDOR_AUTHORISATION } from './demo-data';
-import { DEFAULT_CLIENT } from './simulator';
+import { createMinaOmbudSimulator, DEFAULT_CLIENT } from './simulator';
 
 /**
  * The Mina ombud simulator as a client meets it over HTTP: answers checked against the published
@@ -142,5 +142,49 @@ describe('Mina ombud simulator', () => {
     const stale = await answerWith('stale');
     expect(verifiesWith(stale, key)).toBe(true);
     expect(Date.now() - Date.parse(stale.tidpunkt)).toBeGreaterThan(30 * 60_000);
+  });
+});
+
+describe("Mina ombud's validity days", () => {
+  it("lets a power of attorney hold from Sweden's midnight, not UTC's", async () => {
+    const principal = { id: '194511143030', typ: 'pnr' as const, namn: 'Erik Eriksson' };
+    const holder = { id: LENA, typ: 'pnr' as const, namn: 'Lena Lind' };
+    const poa = (id: string, giltigFrom: string, giltigTom?: string) => ({
+      id,
+      referensnummer: `MOP-${id}`,
+      rubrik: 'Ombud',
+      tredjeman: SUNDSVALL,
+      fullmaktsgivare: principal,
+      fullmaktsgivarroll: 'PRIVAT' as const,
+      fullmaktshavare: [holder],
+      behorigheter: [MINASIDOR_AUTHORISATION],
+      giltigFrom,
+      ...(giltigTom ? { giltigTom } : {}),
+    });
+    // 00:30 on 8 December in Sweden; the UTC date is still the 7th.
+    const minaOmbud = await createMinaOmbudSimulator(
+      {
+        idTokenKeys: [consumerKey.publicKey.export({ format: 'jwk' }) as never],
+        powersOfAttorney: [poa('starts-today', '2026-12-08'), poa('ended-yesterday', '2026-01-01', '2026-12-07')],
+      },
+      () => new Date('2026-12-07T23:30:00Z'),
+    );
+    const form = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: DEFAULT_CLIENT.id,
+      client_secret: DEFAULT_CLIENT.secret,
+    });
+    const [, token] = (await minaOmbud.handle('POST', '/mina-ombud/token', {}, form.toString())) as [number, { access_token: string }];
+    const [status, answer] = (await minaOmbud.handle(
+      'POST',
+      `${API}/sok/fullmakter`,
+      { authorization: `Bearer ${token.access_token}`, 'x-service-name': 'kommuna-minasidor', 'x-id-token': await idToken(LENA) },
+      JSON.stringify({ fullmaktshavare: { id: LENA, typ: 'pnr' } }),
+    )) as [number, { fullmakter: Array<{ id: string; status: string }> }];
+    expect(status).toBe(200);
+    expect(Object.fromEntries(answer.fullmakter.map((f) => [f.id, f.status]))).toEqual({
+      'starts-today': 'GILTIG',
+      'ended-yesterday': 'HISTORISK',
+    });
   });
 });

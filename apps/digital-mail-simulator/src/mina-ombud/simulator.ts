@@ -11,6 +11,7 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { DEMO_POWERS_OF_ATTORNEY, SimulatedParty, SimulatedPowerOfAttorney, THIRD_PARTIES } from './demo-data';
 
 /**
@@ -105,7 +106,14 @@ export function publicJwkFromPem(pem: string): JWK {
   return createPublicKey(pem).export({ format: 'jwk' }) as JWK;
 }
 
-export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimulatorConfig> = {}): Promise<MinaOmbudSimulator> {
+/**
+ * `now` is the clock that decides which powers of attorney hold today (tests set it); tokens and
+ * answer times use the real clock, as the clients that check them do.
+ */
+export async function createMinaOmbudSimulator(
+  overrides: Partial<MinaOmbudSimulatorConfig> = {},
+  now: () => Date = () => new Date(),
+): Promise<MinaOmbudSimulator> {
   const config: MinaOmbudSimulatorConfig = { ...DEFAULT_MINA_OMBUD_CONFIG, ...overrides };
   const signing = await newSigningKey();
   // Signs the `unknown_key` fault's answers: a key the published key set never had.
@@ -177,7 +185,8 @@ export async function createMinaOmbudSimulator(overrides: Partial<MinaOmbudSimul
       : undefined;
   }
 
-  const today = () => new Date().toISOString().slice(0, 10);
+  // A power of attorney's dates are Swedish days (Bolagsverket's): from Swedish midnight, not UTC's an hour or two later.
+  const today = () => stockholmDay(now());
   const isValidNow = (poa: SimulatedPowerOfAttorney) =>
     !poa.aterkallad && poa.giltigFrom <= today() && (poa.giltigTom === undefined || today() <= poa.giltigTom);
   const holds = (poa: SimulatedPowerOfAttorney, holder: { id: string; typ: string }) =>
