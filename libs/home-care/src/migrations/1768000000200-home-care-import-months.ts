@@ -77,6 +77,32 @@ export class HomeCareImportMonths1768000000200 implements MigrationInterface {
       `DROP FUNCTION home_care_visit_replace(uuid, uuid, uuid)`,
       `DROP INDEX "IDX_home_care_import_month"`,
       `DROP INDEX "UQ_home_care_import_file"`,
+      // Before this migration a file had one import: of the imports of one file (a replaced or dropped file imported again),
+      // the one in force stays, else the latest; the others go, with their visits' tables (out of force: detached or dropped).
+      `ALTER TABLE "home_care_import" NO FORCE ROW LEVEL SECURITY`,
+      `CREATE TEMP TABLE home_care_import_superseded AS
+         SELECT tenant_id, id FROM home_care_import WHERE id NOT IN (
+           SELECT DISTINCT ON (tenant_id, kind, sha256) id FROM home_care_import
+            ORDER BY tenant_id, kind, sha256, (replaced_by IS NULL AND dropped_at IS NULL) DESC, imported_at DESC, id)`,
+      `DO $$ DECLARE
+         i record;
+         municipality text;
+         file text;
+       BEGIN
+         FOR i IN SELECT tenant_id, id FROM home_care_import_superseded LOOP
+           municipality := 'home_care_visit_t_' || replace(i.tenant_id::text, '-', '');
+           file := 'home_care_visit_f_' || replace(i.id::text, '-', '');
+           IF EXISTS (SELECT 1 FROM pg_inherits WHERE inhrelid = to_regclass(file)) THEN
+             EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', municipality, file);
+           END IF;
+           IF to_regclass(file) IS NOT NULL THEN
+             EXECUTE format('DROP TABLE %I', file);
+           END IF;
+         END LOOP;
+       END $$`,
+      `DELETE FROM home_care_import WHERE (tenant_id, id) IN (SELECT tenant_id, id FROM home_care_import_superseded)`,
+      `DROP TABLE home_care_import_superseded`,
+      `ALTER TABLE "home_care_import" FORCE ROW LEVEL SECURITY`,
       `ALTER TABLE "home_care_import" ADD CONSTRAINT "UQ_home_care_import_file" UNIQUE ("tenant_id", "kind", "sha256")`,
       `ALTER TABLE "home_care_import" DROP CONSTRAINT "CHK_home_care_import_month"`,
       `ALTER TABLE "home_care_import" DROP COLUMN "dropped_at"`,
