@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Database } from '@kommuna/platform-persistence';
 import { requestContext } from '@kommuna/platform-tenancy';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { AiQuotaExceededError } from './errors';
 import type { RegisteredModel } from './model-registry';
 import type { AiQuota, DataClassifications } from './settings';
@@ -26,12 +27,7 @@ interface Used {
   audioSeconds: number;
 }
 
-const stockholmDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The Stockholm date of an instant, YYYY-MM-DD. */
-export const dayOf = (at: Date): string => stockholmDay.format(at);
-
-/** The first day of the quota's period that holds `day`, and the first day after it. */
+/** The first day of the quota's period that holds `day` (a Swedish day, stockholmDay), and the first day after it. */
 export function periodOf(period: AiQuota['period'], day: string): { from: string; until: string } {
   const [y, m, d] = day.split('-').map(Number);
   if (period === 'day') {
@@ -57,7 +53,7 @@ export class AiQuotas {
   /** Throws AiQuotaExceededError, naming the quota, when a demand would go over one of the municipality's quotas. */
   async check(classes: DataClassifications, demands: readonly ModelDemand[]): Promise<void> {
     if (classes.quotas.length === 0) return;
-    const today = dayOf(this.now());
+    const today = stockholmDay(this.now());
     for (const demand of demands) {
       for (const quota of classes.quotas) {
         if (quota.model !== undefined ? quota.model !== demand.model.name : quota.provider !== demand.model.processor) continue;
@@ -83,7 +79,7 @@ export class AiQuotas {
         `INSERT INTO ai_usage (tenant_id, model_id, day, requests, tokens, audio_seconds) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (tenant_id, model_id, day) DO UPDATE SET requests = ai_usage.requests + EXCLUDED.requests,
            tokens = ai_usage.tokens + EXCLUDED.tokens, audio_seconds = ai_usage.audio_seconds + EXCLUDED.audio_seconds`,
-        [requestContext.tenantId(), model.id, dayOf(this.now()), use.requests, use.tokens ?? 0, (use.audioSeconds ?? 0).toFixed(2)],
+        [requestContext.tenantId(), model.id, stockholmDay(this.now()), use.requests, use.tokens ?? 0, (use.audioSeconds ?? 0).toFixed(2)],
       );
     if (em) await write(em);
     else await this.database.transaction(write);
