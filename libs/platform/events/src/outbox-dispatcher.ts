@@ -279,8 +279,9 @@ export class OutboxDispatcher {
         published.map((e) => e.id),
       ]);
       const now = Date.now();
-      for (const event of published)
-        platformMetrics.outboxLag.observe({ tenant: platformMetrics.tenantLabel(tenantId) }, (now - event.occurredAt.getTime()) / 1000);
+      // The municipality's series looked up once per batch, not per event.
+      const lag = platformMetrics.outboxLag.labels({ tenant: platformMetrics.tenantLabel(tenantId) });
+      for (const event of published) lag.observe((now - event.occurredAt.getTime()) / 1000);
     }
     return published.length;
   }
