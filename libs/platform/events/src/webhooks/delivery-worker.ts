@@ -108,8 +108,31 @@ interface Job {
   /** Handed over by the fan-out (counted against maxHandedOver, not the claims' limit). */
   handedOver: boolean;
   target: Target;
-  /** Settles once the outcome is recorded. */
-  recorded: { resolve(): void; reject(error: Error): void };
+  /** Its claim's or hand-over's count of deliveries still to be recorded. */
+  recorded: Recording;
+}
+
+/**
+ * The deliveries of one claim or hand-over still to be recorded: one counter and one promise for
+ * them all (not a promise per delivery), settled with the record failures once every delivery is
+ * recorded, or dropped because its subscription is gone.
+ */
+class Recording {
+  private left: number;
+  private readonly failures = new Set<Error>();
+  private resolve!: (failures: Error[]) => void;
+  readonly done = new Promise<Error[]>((resolve) => (this.resolve = resolve));
+
+  constructor(count: number) {
+    this.left = count;
+    if (count === 0) this.resolve([]);
+  }
+
+  /** One delivery recorded (or, with `failure`, its record failed). */
+  settle(failure?: Error): void {
+    if (failure) this.failures.add(failure);
+    if (--this.left === 0) this.resolve([...this.failures]);
+  }
 }
 
 /** What a worker has done since it was made: its claims and records, and the time they took (for the benchmark and operators). */
@@ -428,23 +451,11 @@ export class WebhookDeliveryWorker {
       this.held -= claim.rows.length;
       throw error;
     }
-    const recorded = claim.rows.map(
-      (row) =>
-        new Promise<void>((resolve, reject) => {
-          const target = targets.get(row.subscriptionId);
-          if (!target) {
-            // Deleted since the claim, with its deliveries: nothing to send.
-            this.held--;
-            return resolve();
-          }
-          this.enqueue({ tenantId, claimId: claim.claimId, row, target, handedOver: false, recorded: { resolve, reject } });
-        }),
-    );
+    const recorded = this.enqueueRows(tenantId, claim.claimId, claim.rows, targets, false);
     const work = this.queue
-      .whileHeld(tenantId, claimed, () => Promise.allSettled(recorded))
-      .then((results) => {
-        for (const result of results)
-          if (result.status === 'rejected') this.options.onError?.(result.reason as Error, { tenantId, step: 'webhook-record' });
+      .whileHeld(tenantId, claimed, () => recorded)
+      .then((failures) => {
+        for (const failure of failures) this.options.onError?.(failure, { tenantId, step: 'webhook-record' });
       });
     this.claims.add(work);
     void work.finally(() => this.claims.delete(work));
@@ -500,29 +511,18 @@ export class WebhookDeliveryWorker {
           await this.putBack(tenantId, leaseId);
           throw error;
         }
-        const recorded = rows.map(
-          (row) =>
-            new Promise<void>((resolve, reject) => {
-              const target = targets.get(row.subscriptionId);
-              if (!target) {
-                this.handedHeld--;
-                return resolve();
-              }
-              this.enqueue({ tenantId, claimId: leaseId, row, target, handedOver: true, recorded: { resolve, reject } });
-            }),
-        );
+        const recorded = this.enqueueRows(tenantId, leaseId, rows, targets, true);
         const renewal = setInterval(
           () => void this.renewHandOver(tenantId, leaseId).catch(() => undefined),
           Math.max(10, Math.floor(this.queue.leaseMs / 3)),
         );
-        let results: PromiseSettledResult<void>[];
+        let failed: Error[];
         try {
-          results = await Promise.allSettled(recorded);
+          failed = await recorded;
         } finally {
           clearInterval(renewal);
         }
-        const failed = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-        for (const result of failed) this.options.onError?.(result.reason as Error, { tenantId, step: 'webhook-record' });
+        for (const failure of failed) this.options.onError?.(failure, { tenantId, step: 'webhook-record' });
         if (failed.length === 0)
           await this.database.transaction((em) =>
             em.query(`DELETE FROM webhook_hand_over WHERE tenant_id = $1 AND id = $2`, [tenantId, leaseId]),
@@ -531,6 +531,34 @@ export class WebhookDeliveryWorker {
       .catch((error: Error) => this.options.onError?.(error, { tenantId, step: 'webhook-hand-over' }));
     this.claims.add(work);
     void work.finally(() => this.claims.delete(work));
+  }
+
+  /**
+   * A claim's or hand-over's deliveries into their subscriptions' lanes; one whose subscription
+   * is gone (deleted with its deliveries since) is dropped. Settles once all are recorded, with
+   * the record failures.
+   */
+  private enqueueRows(
+    tenantId: string,
+    claimId: string,
+    rows: HeldDelivery[],
+    targets: Map<string, Target>,
+    handedOver: boolean,
+  ): Promise<Error[]> {
+    const recorded = new Recording(rows.length);
+    for (const row of rows) {
+      const target = targets.get(row.subscriptionId);
+      if (target) {
+        this.enqueue({ tenantId, claimId, row, target, handedOver, recorded });
+        continue;
+      }
+      // Deleted since the claim or the fan-out, with its deliveries: nothing to send.
+      if (handedOver) this.handedHeld--;
+      else this.held--;
+      recorded.settle();
+    }
+    this.pump();
+    return recorded.done;
   }
 
   private async renewHandOver(tenantId: string, leaseId: string): Promise<void> {
@@ -624,11 +652,14 @@ export class WebhookDeliveryWorker {
     return lane.waiting.length + lane.sending >= this.depth(subscriptionId);
   }
 
+  /** Puts a job in its subscription's lane; the caller pumps once it has put them all. */
   private enqueue(job: Job): void {
-    const lane = this.lanes.get(job.row.subscriptionId) ?? { waiting: [], sending: 0 };
-    this.lanes.set(job.row.subscriptionId, lane);
+    let lane = this.lanes.get(job.row.subscriptionId);
+    if (!lane) {
+      lane = { waiting: [], sending: 0 };
+      this.lanes.set(job.row.subscriptionId, lane);
+    }
     lane.waiting.push(job);
-    this.pump();
   }
 
   /** Starts what the limits allow, one delivery per lane in turn, so no lane takes all of the process's requests. */
@@ -684,8 +715,8 @@ export class WebhookDeliveryWorker {
       await Promise.all(
         batches.map(([tenantId, settled]) =>
           this.record(tenantId, settled).then(
-            () => settled.forEach((s) => s.job.recorded.resolve()),
-            (error: Error) => settled.forEach((s) => s.job.recorded.reject(error)),
+            () => settled.forEach((s) => s.job.recorded.settle()),
+            (error: Error) => settled.forEach((s) => s.job.recorded.settle(error)),
           ),
         ),
       );

@@ -73,6 +73,9 @@ export class WebhookDeliveryHandOver1768100000000 implements MigrationInterface 
       `ALTER TABLE "webhook_delivery" ADD CONSTRAINT "UQ_webhook_delivery_event" UNIQUE ("tenant_id", "subscription_id", "event_id")`,
       `ALTER TABLE "webhook_delivery" RESET (fillfactor)`,
       `ALTER TABLE "webhook_delivery" NO FORCE ROW LEVEL SECURITY`,
+      // A delivery a hand-over holds goes back in the queue, due now (the leases go with their
+      // table): parked at 'infinity' like a finished one, it would never be sent.
+      `UPDATE "webhook_delivery" SET "next_attempt_at" = now(), "claim_id" = NULL WHERE status = 'PENDING' AND next_attempt_at IS NULL`,
       `UPDATE "webhook_delivery" SET "next_attempt_at" = 'infinity' WHERE next_attempt_at IS NULL`,
       `ALTER TABLE "webhook_delivery" FORCE ROW LEVEL SECURITY`,
       `ALTER TABLE "webhook_delivery" ALTER COLUMN "next_attempt_at" SET NOT NULL`,
