@@ -127,6 +127,25 @@ describe('NATS JetStream bridge (real server)', () => {
     expect((await storedFor(second)).filter((e) => e.id === id)).toHaveLength(1);
   });
 
+  it('fails a publish the server cannot take, keeps that event in the outbox and publishes its batch neighbours', async () => {
+    // Over the server's max_payload (1 MB by default): the client refuses it before anything is sent.
+    const tooLarge = await emit(first, { ...completion(6), message: { sv: 'x'.repeat(1_100_000), en: 'Complete' } });
+    const neighbour = await emit(first, completion(7));
+    const errors: string[] = [];
+    // Its retry an hour away, so the other tests' rounds leave it alone.
+    const dispatcher = new OutboxDispatcher(db(), [bridge], { onError: (error) => errors.push(error.message), backoffMs: () => 3_600_000 });
+    const published = await dispatcher.dispatchOnce();
+    expect(published).toBe(1);
+    expect(errors).toEqual([expect.stringMatching(/MAX_PAYLOAD_EXCEEDED/i)]);
+    const stored = (await storedFor(first)).map((e) => e.id);
+    expect(stored).toContain(neighbour);
+    expect(stored).not.toContain(tooLarge);
+    const [kept] = await requestContext.run({ requestId: 't', tenantId: first.id }, () =>
+      db().transaction((em) => em.query(`SELECT published_at, attempts, last_error FROM outbox_event WHERE id = $1`, [tooLarge])),
+    );
+    expect(kept).toMatchObject({ published_at: null, attempts: 1, last_error: expect.stringContaining('nats-bridge') });
+  });
+
   it('keeps an event of an unknown municipality in the outbox with the reason', async () => {
     const [stranger] = await createTestTenants(db(), { slug: `ange-${run}` });
     await emit(stranger, completion(5));
