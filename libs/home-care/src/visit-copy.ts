@@ -140,7 +140,13 @@ function usualInstant(v: string): number {
   if (day > (month === 2 && leap ? 29 : DAYS[month - 1])) return NaN;
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
   if (offsetHour < 0 || offsetHour > 14 || offsetMinute < 0 || offsetMinute > 59) return NaN;
-  return Date.UTC(year, month - 1, day, hour, minute, second) - sign * (offsetHour * 60 + offsetMinute) * 60_000;
+  // Days since 1970-01-01 by the civil calendar (Date.UTC costs several times this arithmetic).
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const days = era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+  return ((days * 24 + hour) * 60 + minute - sign * (offsetHour * 60 + offsetMinute)) * 60_000 + second * 1000;
 }
 
 /** COPY's text format: backslash, tab, newline and carriage return escaped; null is \N. */
@@ -153,7 +159,8 @@ export const VISIT_COPY_COLUMNS =
   'source_line, external_id, provider_id, resident_id, service_type, started_at, stopped_at, staff_id, verification, billed_minutes';
 
 /**
- * Streams a visits CSV (its header read by readCsvHead) into the file's table `table`, through
+ * Streams a visits CSV (its header read by readCsvHead) into the file's table `table` (made in the
+ * current subtransaction, as COPY FREEZE requires), through
  * COPY FROM STDIN on the transaction's connection. Each row is tested quickly (no quotes, the
  * usual shapes, every field as the schema keeps it); a row that is not goes through csv-parse and
  * the schema. A row with a problem is named in `problems` and not written; reading stops at the
@@ -167,7 +174,10 @@ export async function copyVisitRows(
   refs: VisitReferences,
   problems: { add(line: number, reason: string): void },
 ): Promise<VisitCopyResult> {
-  const copy = client.query(copyFrom(`COPY ${table} (${VISIT_COPY_COLUMNS}) FROM STDIN`)) as Writable;
+  // FREEZE: the table was made in this subtransaction (the caller's savepoint), so its rows are written frozen and their
+  // pages all-visible: the attach's index builds and the ANALYZE after it read them without setting hint bits page by page.
+  // No other session sees the table before the import commits, and a rollback takes it away.
+  const copy = client.query(copyFrom(`COPY ${table} (${VISIT_COPY_COLUMNS}) FROM STDIN (FREEZE)`)) as Writable;
   let failure: Error | undefined;
   copy.on('error', (error: Error) => (failure ??= error));
   const columns = head.columns;
@@ -190,8 +200,15 @@ export async function copyVisitRows(
   let unreadable = false;
   let out: string[] = [];
 
-  /** The checks across rows the process can make; true when the row may be written, else its problems are named. */
-  const passes = (line: number, provider: string, resident: string, service: string, started: number, stopped: number): boolean => {
+  /** The checks across rows the process can make: the provider's id when the row may be written, else its problems are named. */
+  const passes = (
+    line: number,
+    provider: string,
+    resident: string,
+    service: string,
+    started: number,
+    stopped: number,
+  ): string | undefined => {
     const known = providers.get(provider);
     if (
       known !== undefined &&
@@ -201,7 +218,7 @@ export async function copyVisitRows(
       (!known.lov || started >= (known.ratesFrom.get(service) ?? Infinity)) &&
       (month === null || (started >= month.from && started < month.to))
     )
-      return true;
+      return known.id;
     // In the order of the checks in import-kinds.ts (VISITS), as the other paths name them.
     if (!known) problems.add(line, `provider ${provider} is unknown: import it with the providers first`);
     if (!(stopped > started)) problems.add(line, 'stopped_at is not after started_at');
@@ -211,13 +228,13 @@ export async function copyVisitRows(
       problems.add(line, `provider ${provider} has no rate for ${service} on ${swedishDay.format(new Date(started))}`);
     if (month && !(started >= month.from && started < month.to))
       problems.add(line, `started_at ${swedishDay.format(new Date(started))} is not in the month ${month.label} of the import`);
-    return false;
+    return undefined;
   };
 
   const write = (
     line: number,
     visit: string,
-    provider: string,
+    providerId: string,
     resident: string,
     service: string,
     started: string,
@@ -226,9 +243,7 @@ export async function copyVisitRows(
     verification: string,
     billed: string,
   ) => {
-    out.push(
-      `${line}\t${visit}\t${providers.get(provider)!.id}\t${resident}\t${service}\t${started}\t${stopped}\t${staff}\t${verification}\t${billed}\n`,
-    );
+    out.push(`${line}\t${visit}\t${providerId}\t${resident}\t${service}\t${started}\t${stopped}\t${staff}\t${verification}\t${billed}\n`);
     written++;
   };
 
@@ -257,12 +272,13 @@ export async function copyVisitRows(
     if (!parsed.success) return problems.add(line, describeIssues(parsed.error));
     const row: ImportRow<'visits'> = parsed.data;
     if (row.municipality !== kommunkod) return problems.add(line, `municipality ${row.municipality} is not ${refs.municipalityName}`);
-    if (!passes(line, row.provider, row.resident, row.service_type, Date.parse(row.started_at), Date.parse(row.stopped_at))) return;
+    const providerId = passes(line, row.provider, row.resident, row.service_type, Date.parse(row.started_at), Date.parse(row.stopped_at));
+    if (providerId === undefined) return;
     out.push(
       [
         line,
         row.visit,
-        providers.get(row.provider)!.id,
+        providerId,
         row.resident,
         row.service_type,
         row.started_at,
@@ -300,11 +316,12 @@ export async function copyVisitRows(
           started === started &&
           stopped === stopped
         ) {
-          if (passes(line, f[iProvider], resident, f[iService], started, stopped))
+          const providerId = passes(line, f[iProvider], resident, f[iService], started, stopped);
+          if (providerId !== undefined)
             write(
               line,
               f[iVisit],
-              f[iProvider],
+              providerId,
               resident,
               f[iService],
               f[iStarted],
