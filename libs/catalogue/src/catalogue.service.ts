@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Database, Tenant, TenantDirectory } from '@kommuna/platform-persistence';
 import { SERVICE_IDS, ServiceId } from '@kommuna/platform-tenancy';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { AdoptionStage, adoptionMatrix, adoptionPeriod } from './adoption';
 import { BenefitMonth, estimateBenefit, Range, totalBenefit } from './benefit';
 import { CostSharing, shareYear } from './cost-sharing';
@@ -22,7 +23,7 @@ import {
 } from './errors';
 import { MeteredMetric, meteredMetricsOf } from './metering/metrics';
 import { UsageFigure, UsageRepository } from './metering/usage.repository';
-import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmDay, stockholmMonth } from './months';
+import { addMonths, lastMonths, monthsBetween, parseMonth, stockholmMonth } from './months';
 import { checkPromotion } from './promotion';
 import { publiccodeYaml } from './publiccode';
 import { FollowUpRecord, RecordsRepository, StatusDecisionRecord, YearClosingRecord } from './records.repository';

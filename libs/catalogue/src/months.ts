@@ -46,10 +46,3 @@ export function lastMonths(count: number, now: Date = new Date()): string[] {
   const to = stockholmMonth(now);
   return monthsBetween(addMonths(to, -(count - 1)), to);
 }
-
-const STOCKHOLM_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm' });
-
-/** The day (YYYY-MM-DD) an instant falls on, in Europe/Stockholm: what "today" means to the steering group. */
-export function stockholmDay(at: Date): string {
-  return STOCKHOLM_DAY.format(at);
-}

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { EntityManager } from 'typeorm';
 import { rowsOf, selectRows, type Database, type TenantDirectory } from '@kommuna/platform-persistence';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import { ProposalDecisionEntity } from '../entities/proposal-decision.entity';
 import { ProposalInterestEntity } from '../entities/proposal-interest.entity';
 import { ProposalEntity } from '../entities/proposal.entity';
 import { CATALOGUE_READER_ROLES, CATALOGUE_WRITER_ROLES, CatalogueActor, parseInput } from '../catalogue.service';
 import { CatalogueForbiddenError, CatalogueNotFoundError, CatalogueValidationError } from '../errors';
-import { stockholmDay } from '../months';
 
 export type ProposalOrigin = ProposalEntity['origin'];
 export type ProposalOutcome = ProposalDecisionEntity['outcome'];

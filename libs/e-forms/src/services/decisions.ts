@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { appendAuditEntry, auditActor } from '@kommuna/platform-audit';
 import { recordEvent } from '@kommuna/platform-events';
+import { stockholmDay } from '@kommuna/shared-identifiers';
 import {
   EVENT_TYPES,
   FormCompletionProvidedData,
@@ -16,18 +17,6 @@ import { DecisionContent, repository, SubmissionRow } from '../repository';
 import { decisionDocumentName } from '../decision-pdf';
 
 export const EVENT_SOURCE = '/e-forms';
-
-const STOCKHOLM_DATE = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The calendar day in Sweden of an instant, as YYYY-MM-DD (a decision's day, where its validity starts). */
-export function stockholmDate(at: Date): string {
-  return STOCKHOLM_DATE.format(at);
-}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -56,7 +45,8 @@ export function decisionValidity(
     if (from || to) throw new EFormsError('VALIDATION_FAILED', 'A rejection grants nothing, so it has no validity period');
     return { validFrom: null, validTo: null };
   }
-  const validFrom = from ?? stockholmDate(decidedAt);
+  // The decision's own day in Sweden, where its validity starts.
+  const validFrom = from ?? stockholmDay(decidedAt);
   if (to && to < validFrom) throw new EFormsError('VALIDATION_FAILED', `validTo (${to}) is before validFrom (${validFrom})`);
   return { validFrom, validTo: to };
 }
