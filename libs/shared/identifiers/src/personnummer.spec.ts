@@ -160,10 +160,20 @@ describe('parsePersonnummer', () => {
       });
     });
 
-    it('reads the reference date in UTC', () => {
-      // 23:30 UTC on 11 Dec is already 12 Dec in Sweden, but the UTC date decides.
-      const lateEvening = { referenceDate: new Date('2012-12-11T23:30:00Z') };
-      expect(parsePersonnummer('121212-1212', lateEvening)).toMatchObject({
+    it("reads the reference date in Sweden, not UTC's date", () => {
+      // 23:30 UTC on 11 Dec is already 12 Dec in Sweden: a child born that day is written with '-',
+      // and the person born in 1912 has turned 100 and is written with '+'.
+      const afterSwedishMidnight = { referenceDate: new Date('2012-12-11T23:30:00Z') };
+      expect(parsePersonnummer('121212-1212', afterSwedishMidnight)).toMatchObject({
+        ok: true,
+        value: { birthDate: '2012-12-12' },
+      });
+      expect(parsePersonnummer('121212+1212', afterSwedishMidnight)).toMatchObject({
+        ok: true,
+        value: { birthDate: '1912-12-12' },
+      });
+      // An hour earlier it is still 11 Dec in Sweden too.
+      expect(parsePersonnummer('121212-1212', { referenceDate: new Date('2012-12-11T22:30:00Z') })).toMatchObject({
         ok: true,
         value: { birthDate: '1912-12-12' },
       });

@@ -4,7 +4,7 @@
 // '-' (or none) means the holder is younger than 100 at the reference date,
 // '+' means 100 or older. So parsing a 10-digit form needs a reference date.
 
-import { CalendarDate, calendarDateOfUtc, compareCalendarDates, formatIsoDate, isValidCalendarDate } from './calendar-date';
+import { CalendarDate, compareCalendarDates, formatIsoDate, isValidCalendarDate, stockholmDay } from './calendar-date';
 import { isLuhnValid } from './luhn';
 
 export type PersonnummerKind = 'personnummer' | 'samordningsnummer';
@@ -28,8 +28,8 @@ export type PersonnummerParseResult =
 
 export interface PersonnummerParseOptions {
   /**
-   * Decides the century of the 10-digit forms. Its calendar date is read in UTC.
-   * Defaults to now.
+   * Decides the century of the 10-digit forms. Its calendar date is read in Sweden (Europe/Stockholm),
+   * where the separator changes from '-' to '+' on the 100th birthday. Defaults to now.
    */
   readonly referenceDate?: Date;
 }
@@ -64,7 +64,8 @@ export function parsePersonnummer(input: string, options: PersonnummerParseOptio
   const ten = TEN_DIGIT_FORM.exec(text);
   if (ten) {
     const [, yy, month, day, separator, serialAndCheck] = ten;
-    const reference = calendarDateOfUtc(referenceDateOrNow(options.referenceDate));
+    const [refYear, refMonth, refDay] = stockholmDay(referenceDateOrNow(options.referenceDate)).split('-').map(Number);
+    const reference: CalendarDate = { year: refYear, month: refMonth, day: refDay };
     const year = resolveCentury(Number(yy), Number(month), birthDayOfMonth(Number(day)), reference, separator === '+');
     return validateParts(year, month, day, serialAndCheck);
   }
