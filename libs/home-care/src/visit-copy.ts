@@ -251,10 +251,16 @@ export async function copyVisitRows(
   const readRecord = (line: number, text: string) => {
     let fields: string[];
     try {
-      const [record] = parseCsv(text, { delimiter: head.delimiter, trim: true, relax_column_count: true }) as string[][];
+      // The record's lines are joined by \n (a carriage return before it already gone): a lone one inside is data, as for csv-parse over the file.
+      const read = parseCsv(text, {
+        delimiter: head.delimiter,
+        record_delimiter: '\n',
+        trim: true,
+        relax_column_count: true,
+      }) as string[][];
       // Spaces only: no record, as csv-parse reads them on the other paths.
-      if (!record) return;
-      fields = record;
+      if (read.length === 0) return;
+      fields = read.length === 1 ? read[0] : [];
     } catch (error) {
       if (!(error instanceof CsvError)) throw error;
       problems.add(line, `unreadable CSV (${error.code})`);
