@@ -7,6 +7,7 @@ import { platformMetrics } from '@kommuna/platform-metrics';
 import { Database, TenantDirectory } from '@kommuna/platform-persistence';
 import { composeServices, loadValidatedTenants, natsBridgeFromEnv } from '@kommuna/services';
 import { createHealthServer } from './health-server';
+import { stopInStages } from './shutdown';
 import { WORKER_DATABASE_SCHEMA, workerSettingsFromEnv } from './background-tasks';
 
 /**
@@ -71,12 +72,22 @@ async function main(): Promise<void> {
     logger.event('info', 'worker stopping', { signal });
     healthStopping();
     health.close();
-    // Finish the round in hand, then close: claimed work is committed or rolled back, never half-done.
-    await Promise.all(tasks.map((t) => t.stop()));
-    await nats?.close();
-    await database.close();
-    await tracing?.shutdown();
-    process.exit(0);
+    // Each task ends or hands back the work in hand (a round finishes its claim, a drain stops
+    // after it), then the connections close: claimed work is committed or rolled back, never half-done.
+    const clean = await stopInStages(
+      [
+        tasks,
+        nats ? [{ name: 'nats', stop: () => nats.close() }] : [],
+        [{ name: 'database', stop: () => database.close() }],
+        [{ name: 'tracing', stop: async () => await tracing?.shutdown() }],
+      ],
+      {
+        report: ({ waitingFor, elapsedMs }) => logger.event('info', 'worker still stopping', { signal, waitingFor, elapsedMs }),
+        failed: (name, error) => logger.event('error', 'could not stop cleanly', { signal, part: name, error: error.message }),
+      },
+    );
+    logger.event('info', 'worker stopped', { signal, clean });
+    process.exit(clean ? 0 : 1);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -6,7 +6,7 @@ import { CitizenFormsService, loadEFormsContent } from '@kommuna/e-forms';
 import { EVENT_STREAM, eventSubject, recordEvent, TENANT_EXTENSION } from '@kommuna/platform-events';
 import { TenantDirectory } from '@kommuna/platform-persistence';
 import { loadTenantConfigs, requestContext } from '@kommuna/platform-tenancy';
-import { createTestDatabase, freePort } from '@kommuna/platform-testing';
+import { createTestDatabase, freePort, spawnNodeProcess } from '@kommuna/platform-testing';
 import { eventContractOf, EVENT_TYPES } from '@kommuna/shared-service-contracts';
 import { WORKER_DATABASE_SCHEMA } from './background-tasks';
 
@@ -109,6 +109,62 @@ describe('worker process', () => {
         await database.close();
       }
     }, 90_000);
+
+    it('stops on SIGTERM after the outbox batch in hand, leaving the rest of a large backlog to the next worker', async () => {
+      const database = await createTestDatabase(WORKER_DATABASE_SCHEMA);
+      const url = (database.dataSource.options as { url: string }).url;
+      try {
+        const [tenant] = await new TenantDirectory(database).sync(loadTenantConfigs(path.join(REPO_ROOT, 'tenants')).map((t) => t.config));
+        const inTenant = <T>(query: string, params: unknown[] = []) =>
+          requestContext.run({ requestId: 't', tenantId: tenant.id }, () =>
+            database.transaction((em) => em.query(query, params) as Promise<T>),
+          );
+        // The status events of a bulk send's last 20,000 letters, as a worker stopped at the end of a send finds them.
+        const backlog = 20_000;
+        await inTenant(
+          `INSERT INTO outbox_event (tenant_id, type, source, subject, data)
+           SELECT $1, $2, '/digital-mail', m.id::text,
+                  jsonb_build_object('messageId', m.id, 'recipientPartyId', gen_random_uuid(), 'status', 'SENT', 'channel', 'digital',
+                                     'statusDetail', null, 'externalReferences', '{}'::jsonb)
+             FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, $3)) m`,
+          [tenant.id, EVENT_TYPES.mailDeliveryStatusChanged, backlog],
+        );
+        const published = async () =>
+          (await inTenant<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM outbox_event WHERE published_at IS NOT NULL`))[0].n;
+        const worker = spawnNodeProcess({
+          script: 'apps/worker/src/main.ts',
+          env: {
+            DATABASE_URL: url,
+            DATABASE_MIGRATION_URL: undefined,
+            KOMMUNA_WORKER_HEALTH_PORT: '0',
+            NODE_ENV: 'test',
+            NATS_URL: undefined,
+          },
+          readyText: 'Kommuna worker ready',
+        });
+        try {
+          // The outbox's first round starts with the worker: it is publishing the backlog when told to stop.
+          await worker.ready;
+          const before = await published();
+          // Within the grace the tests and a container platform give (SIGKILL after it: exit code null).
+          const signalled = Date.now();
+          const code = await worker.stop(15_000);
+          const after = await published();
+          process.stdout.write(
+            `SIGTERM with an outbox backlog: exit ${code} after ${Date.now() - signalled} ms, ${after - before} events published meanwhile\n`,
+          );
+          expect({ code, stopped: /"msg":"worker stopped".*"clean":true/.test(worker.output()) }).toEqual({ code: 0, stopped: true });
+          // The batch in hand (250 events, perhaps one more begun before the signal arrived), not the round's ten
+          // batches or the backlog: the rest is the next worker's, published by whichever replica claims it.
+          expect(after - before).toBeLessThanOrEqual(2 * 250);
+          expect(after).toBeLessThan(backlog);
+        } finally {
+          await worker.kill();
+        }
+      } finally {
+        await database.close();
+      }
+    }, 120_000);
 
     it('publishes a submitted e-form’s event once to kommuna.events.<municipality>.<type>', async () => {
       const database = await createTestDatabase(WORKER_DATABASE_SCHEMA);

@@ -97,6 +97,11 @@ export class DeliveryQueue {
     return this.leases.claim(tenantId, (param) => `stage = ${param(stage)} AND completed_at IS NULL`, limit, read);
   }
 
+  /** Hands back claimed jobs not begun (a stopping worker): due again at once, no attempt counted (LeaseQueue.release). */
+  release(tenantId: string, claimId: string, messageIds: readonly string[]): Promise<number> {
+    return this.leases.release(tenantId, claimId, messageIds);
+  }
+
   /** Runs a claim's work outside any transaction while renewing its lease (LeaseQueue.whileHeld). */
   whileHeld<T>(tenantId: string, claim: { claimId: string; rows: ClaimedDelivery[] }, work: () => Promise<T>): Promise<T> {
     return this.leases.whileHeld(tenantId, claim, work);

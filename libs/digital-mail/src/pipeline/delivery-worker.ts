@@ -140,11 +140,11 @@ export class DeliveryWorker {
       concurrency: this.options.claimConcurrency ?? this.defaultClaimConcurrency(),
       pollMs: this.options.pollMs ?? 100,
       dueTenants: () => this.dueTenants(),
-      run: ({ tenantId, step }) => {
+      run: ({ tenantId, step }, stopping) => {
         const tenant = this.tenantOf(tenantId);
         if (!tenant) return Promise.resolve(0);
         return requestContext.run({ requestId: `digital-mail-${tenantId}`, tenantId, tenantSlug: tenant.slug }, () =>
-          this.runStep(tenant, step as Step),
+          this.runStep(tenant, step as Step, stopping),
         );
       },
       onError: (error, unit) => this.options.onError?.(error, { tenantId: unit?.tenantId ?? '-', step: unit?.step ?? 'round' }),
@@ -207,8 +207,9 @@ export class DeliveryWorker {
     return due.map((d) => d.id);
   }
 
-  private contextFor(tenant: Tenant): StepContext {
+  private contextFor(tenant: Tenant, stopping?: AbortSignal): StepContext {
     return {
+      stopping,
       database: this.database,
       queue: this.queue,
       tenant,
@@ -221,8 +222,8 @@ export class DeliveryWorker {
   }
 
   /** One claim of one step for one municipality (the background task's unit); the work it did. */
-  private async runStep(tenant: Tenant, step: Step): Promise<number> {
-    const ctx = this.contextFor(tenant);
+  private async runStep(tenant: Tenant, step: Step, stopping: AbortSignal): Promise<number> {
+    const ctx = this.contextFor(tenant, stopping);
     await this.steps[step](ctx);
     return workDone(ctx.result);
   }

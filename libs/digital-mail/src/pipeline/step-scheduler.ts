@@ -17,8 +17,11 @@ export interface StepSchedulerOptions {
   readonly pollMs: number;
   /** The municipalities with due work now. */
   readonly dueTenants: () => Promise<string[]>;
-  /** One claim of `step` for the municipality (in its tenant context); how much it did (0: nothing to do now). */
-  readonly run: (unit: StepUnit) => Promise<number>;
+  /**
+   * One claim of `step` for the municipality (in its tenant context); how much it did (0: nothing
+   * to do now). `stopping` is aborted by stop(): the claim hands back what it has not begun.
+   */
+  readonly run: (unit: StepUnit, stopping: AbortSignal) => Promise<number>;
   readonly onError?: (error: Error, unit: StepUnit | undefined) => void;
 }
 
@@ -41,7 +44,8 @@ export class StepScheduler {
   private readonly lastStarted = new Map<string, number>();
   private started = 0;
   private loop: Promise<void> | undefined;
-  private stopping = false;
+  /** The running loop's: aborted by stop(). */
+  private stopping: AbortController | undefined;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: StepSchedulerOptions) {
@@ -56,18 +60,22 @@ export class StepScheduler {
   /** Runs until stop(), pausing `idleMs` whenever nothing is due. */
   start(idleMs: number): void {
     if (this.loop) return;
-    this.stopping = false;
+    const stopping = new AbortController();
+    this.stopping = stopping;
     this.loop = (async () => {
-      while (!this.stopping) {
-        const done = await this.runUntilIdle(() => !this.stopping);
-        if (done === 0 && !this.stopping) await new Promise<void>((resolve) => this.sleepUnlessStopped(idleMs, resolve));
+      while (!stopping.signal.aborted) {
+        const done = await this.runUntilIdle(() => !stopping.signal.aborted, stopping.signal);
+        if (done === 0 && !stopping.signal.aborted) await new Promise<void>((resolve) => this.sleepUnlessStopped(idleMs, resolve));
       }
     })();
   }
 
-  /** Stops starting units and waits for those running (their claims are recorded or left to their leases). */
+  /**
+   * Stops starting units, tells those running to stop (they finish the calls under way and hand
+   * back the rest of their claims) and waits for them.
+   */
   async stop(): Promise<void> {
-    this.stopping = true;
+    this.stopping?.abort();
     this.wake?.();
     await this.loop;
     this.loop = undefined;
@@ -75,9 +83,9 @@ export class StepScheduler {
 
   /**
    * Runs units until none has anything to do (every due unit found nothing since the last look-up)
-   * or `keepGoing` says stop; returns the work done.
+   * or `keepGoing` says stop; returns the work done. Units are given `stopping` (stop()'s signal in the background task).
    */
-  async runUntilIdle(keepGoing: () => boolean = () => true): Promise<number> {
+  async runUntilIdle(keepGoing: () => boolean = () => true, stopping: AbortSignal = new AbortController().signal): Promise<number> {
     const { steps, concurrency, pollMs } = this.options;
     const running = new Map<string, Promise<void>>();
     const resting = new Set<string>();
@@ -106,7 +114,7 @@ export class StepScheduler {
       for (const unit of waiting.slice(0, Math.max(0, concurrency - running.size))) {
         const before = this.lastStarted.get(unit.key);
         this.lastStarted.set(unit.key, ++this.started);
-        const work = this.runUnit(unit).then((done) => {
+        const work = this.runUnit(unit, stopping).then((done) => {
           total += done;
           if (done > 0) {
             // Its municipality's other steps may have work now.
@@ -132,9 +140,9 @@ export class StepScheduler {
     return total;
   }
 
-  private async runUnit(unit: StepUnit): Promise<number> {
+  private async runUnit(unit: StepUnit, stopping: AbortSignal): Promise<number> {
     try {
-      return await this.options.run({ tenantId: unit.tenantId, step: unit.step });
+      return await this.options.run({ tenantId: unit.tenantId, step: unit.step }, stopping);
     } catch (error) {
       this.options.onError?.(error as Error, { tenantId: unit.tenantId, step: unit.step });
       return 0;

@@ -115,13 +115,14 @@ export class OutboxDispatcher {
 
   /**
    * The dispatcher as a background task: up to 10 rounds at a time, at once again while events
-   * are still due, else after `intervalMs`. A failed round goes to onError.
+   * are still due, else after `intervalMs`. A failed round goes to onError. Stopped, it ends
+   * after the batches under way: a backlog is left to the next worker, not drained first.
    */
   task(intervalMs = 250, name = 'outbox'): PeriodicTask {
     return new PeriodicTask({
       name,
       intervalMs,
-      run: async () => (await this.dispatchRounds(10)).more,
+      run: async (stopping) => (await this.dispatchRounds(10, stopping)).more,
       onError: (error) => this.options.onError?.(error),
     });
   }
@@ -138,9 +139,9 @@ export class OutboxDispatcher {
    * has them), instead of every lane waiting for the round's slowest batch and its commit. Each
    * round still gives every due municipality one batch, in rotating order. Stops when a round
    * finds none due and no batch is under way; failures as dispatchOnce's (the rest go on, then the
-   * first is thrown).
+   * first is thrown). Once `stopping` is aborted no lane begins another batch.
    */
-  private async dispatchRounds(maxRounds: number): Promise<{ total: number; more: boolean }> {
+  private async dispatchRounds(maxRounds: number, stopping?: AbortSignal): Promise<{ total: number; more: boolean }> {
     const line: string[] = [];
     const busy = new Set<string>();
     const failures: unknown[] = [];
@@ -154,6 +155,7 @@ export class OutboxDispatcher {
     };
     const lane = async (): Promise<void> => {
       for (;;) {
+        if (stopping?.aborted) return;
         if (line.length === 0) {
           if (rounds >= maxRounds) return;
           asking ??= nextRound().finally(() => (asking = undefined));

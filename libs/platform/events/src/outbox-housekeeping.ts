@@ -68,13 +68,18 @@ export class RetentionPurge {
       RETURNING t.id`;
   }
 
-  /** One pass over every municipality; how many rows were deleted. */
-  async purgeOnce(): Promise<number> {
+  /** One pass over every municipality; how many rows were deleted. Once `stopping` is aborted, no further chunk or municipality begins. */
+  async purgeOnce(stopping?: AbortSignal): Promise<number> {
     const cutoff = new Date(this.now().getTime() - this.retentionDays * 86_400_000);
-    const purged = await this.rounds.run(this.tenantIds(), (tenantId) =>
-      inChunks(this.chunkSize, () =>
-        this.database.transaction(async (em) => returnedRows(await em.query(this.sql, [tenantId, cutoff, this.chunkSize])).length),
-      ),
+    const purged = await this.rounds.run(
+      this.tenantIds(),
+      (tenantId) =>
+        inChunks(
+          this.chunkSize,
+          () => this.database.transaction(async (em) => returnedRows(await em.query(this.sql, [tenantId, cutoff, this.chunkSize])).length),
+          stopping,
+        ),
+      stopping,
     );
     return purged.reduce((sum, n) => sum + n, 0);
   }
@@ -84,7 +89,7 @@ export class RetentionPurge {
     return new PeriodicTask({
       name: this.target.name,
       intervalMs: options.intervalMs ?? 3_600_000,
-      run: async () => void (await this.purgeOnce()),
+      run: async (stopping) => void (await this.purgeOnce(stopping)),
       onError: options.onError,
     });
   }

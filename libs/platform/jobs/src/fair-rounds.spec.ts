@@ -55,4 +55,21 @@ describe('FairTenantRounds', () => {
     ).rejects.toThrow('a failed');
     expect(done).toEqual(['b', 'c']);
   });
+
+  it('begins no further municipality once told to stop: those under way finish, their results alone are returned', async () => {
+    const rounds = new FairTenantRounds({ label: 'test', concurrency: 2 });
+    const stopping = new AbortController();
+    const begun: string[] = [];
+    const results = await rounds.run(
+      ['a', 'b', 'c', 'd', 'e'],
+      async (id) => {
+        begun.push(id);
+        if (id === 'c') stopping.abort();
+        await new Promise((resolve) => setImmediate(resolve));
+        return id;
+      },
+      stopping.signal,
+    );
+    expect({ begun, results }).toEqual({ begun: ['a', 'b', 'c'], results: ['a', 'b', 'c'] });
+  });
 });

@@ -41,8 +41,12 @@ export class FairTenantRounds {
     return rotated;
   }
 
-  /** One round: `work` once for each due tenant, in its tenant context; the results in this round's order. */
-  async run<T>(tenantIds: readonly string[], work: (tenantId: string) => Promise<T>): Promise<T[]> {
+  /**
+   * One round: `work` once for each due tenant, in its tenant context; the results in this round's
+   * order. Once `stopping` is aborted no further tenant's work begins: the work under way finishes
+   * and only its results are returned, the rest waits for the next round, here or in another replica.
+   */
+  async run<T>(tenantIds: readonly string[], work: (tenantId: string) => Promise<T>, stopping?: AbortSignal): Promise<T[]> {
     const order = this.order(tenantIds).flatMap((id) => {
       const context = this.options.contextOf ? this.options.contextOf(id) : {};
       return context ? [{ id, context }] : [];
@@ -51,7 +55,7 @@ export class FairTenantRounds {
     const failures: unknown[] = [];
     let next = 0;
     const lane = async (): Promise<void> => {
-      while (next < order.length) {
+      while (next < order.length && !stopping?.aborted) {
         const index = next++;
         const { id, context } = order[index];
         try {
@@ -66,6 +70,7 @@ export class FairTenantRounds {
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, order.length) }, lane));
     if (failures.length > 0) throw failures[0];
-    return results;
+    // Tenants are begun in order: those before `next` ran.
+    return next < order.length ? results.slice(0, next) : results;
   }
 }

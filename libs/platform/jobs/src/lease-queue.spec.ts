@@ -165,6 +165,25 @@ describe('LeaseQueue', () => {
     expect((await jobsOf(sundsvall, 'fail')).map((r: { claim_id: string }) => r.claim_id)).toEqual([again.claimId, again.claimId]);
   });
 
+  it('hands back jobs of a claim not begun (a stopping worker): due at once, no attempt counted, only under its claim', async () => {
+    const ids = await addJobs(sundsvall, 'release', 4);
+    const q = queue();
+    const held = await claim(q, sundsvall, 'release', 4);
+    // Another worker's claim cannot be given back by this one.
+    expect(await inTenant(sundsvall, () => q.release(sundsvall.id, randomUUID(), ids))).toBe(0);
+    expect(await inTenant(sundsvall, () => q.release(sundsvall.id, held.claimId, ids.slice(2)))).toBe(2);
+    const rows = await jobsOf(sundsvall, 'release');
+    expect(rows.map((r: { claim_id: string | null; attempts: number }) => [r.claim_id, r.attempts])).toEqual([
+      [held.claimId, 0],
+      [held.claimId, 0],
+      [null, 0],
+      [null, 0],
+    ]);
+    expect(new Date(rows[2].next_attempt_at)).toEqual(clock);
+    // Claimed again at once, without waiting out the lease.
+    expect((await claim(q, sundsvall, 'release', 10)).rows.map((r) => r.id).sort()).toEqual(ids.slice(2).sort());
+  });
+
   it('gives up at once on a failure that is not retryable', async () => {
     const [id] = await addJobs(ange, 'permanent', 1);
     const q = queue();

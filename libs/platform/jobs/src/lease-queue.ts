@@ -240,6 +240,30 @@ export class LeaseQueue<Row extends object> {
   }
 
   /**
+   * Hands back claimed jobs not begun (a worker stopping mid-claim): due again at once, no attempt
+   * counted, claim released, only where the claim still holds; in its own transaction, in the
+   * caller's tenant context. Whichever worker claims next does them, without waiting out the
+   * lease. Returns how many were handed back.
+   */
+  async release(tenantId: string, claimId: string, keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const { table, key, touchedColumn } = this.spec;
+    const now = this.now();
+    const params: unknown[] = [tenantId, claimId, keys, now];
+    const touch = touchedColumn ? `, ${touchedColumn} = $4` : '';
+    return this.database.transaction(
+      async (em) =>
+        returnedRows(
+          await em.query(
+            `UPDATE ${table} t SET next_attempt_at = $4, claim_id = NULL${touch}
+              WHERE t.tenant_id = $1 AND t.${key} = ANY($3::${this.keyType}[]) AND t.claim_id = $2 RETURNING t.${key}`,
+            params,
+          ),
+        ).length,
+    );
+  }
+
+  /**
    * Records a failed attempt of claimed jobs, in the caller's transaction and only where the claim
    * still holds: while `retryable` and attempts remain, the job goes back with a backoff (claim
    * released); otherwise its attempts and error are recorded and it stays claimed, for the caller

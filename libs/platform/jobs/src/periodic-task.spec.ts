@@ -1,3 +1,4 @@
+import { inChunks } from './chunked';
 import { drainRounds, PeriodicTask } from './periodic-task';
 
 describe('PeriodicTask', () => {
@@ -48,6 +49,50 @@ describe('PeriodicTask', () => {
     expect({ rounds, maxActive, active }).toEqual({ rounds: 1, maxActive: 1, active: 0 });
   });
 
+  it('stop() ends a draining round after the claim in hand, not after the backlog (a worker stopped at the end of a bulk send)', async () => {
+    // Each claim waits for the test to let it finish; the backlog is far more than one round drains.
+    let release!: () => void;
+    let claims = 0;
+    const claimOnce = async () => {
+      claims++;
+      await new Promise<void>((resolve) => (release = resolve));
+      return 250;
+    };
+    const task = new PeriodicTask({
+      name: 'outbox',
+      intervalMs: 10,
+      run: async (stopping) => (await drainRounds(10, claimOnce, stopping)).more,
+    });
+    task.start();
+    await jest.advanceTimersByTimeAsync(0);
+    release();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(claims).toBe(2);
+    let stopped = false;
+    const stopping = task.stop().then(() => (stopped = true));
+    await jest.advanceTimersByTimeAsync(0);
+    // The claim in hand is finished, never cut short...
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    // ...and no other begins, in this round or a next one.
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(claims).toBe(2);
+  });
+
+  it('stop() ends the wait between rounds at once, and a task can be started again', async () => {
+    let rounds = 0;
+    const task = new PeriodicTask({ name: 'retention', intervalMs: 3_600_000, run: async () => void rounds++ });
+    task.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(1);
+    await task.stop();
+    task.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds).toBe(2);
+    await task.stop();
+  });
+
   it('reports a failed round and carries on', async () => {
     const errors: string[] = [];
     let rounds = 0;
@@ -85,5 +130,39 @@ describe('drainRounds', () => {
     expect(await drainRounds(10, async () => found[i++])).toEqual({ total: 5, more: false });
     expect(i).toBe(3);
     expect(await drainRounds(2, async () => 4)).toEqual({ total: 8, more: true });
+  });
+
+  it('begins no further round once told to stop, and says more is due', async () => {
+    const stopping = new AbortController();
+    let rounds = 0;
+    const drained = drainRounds(
+      1000,
+      async () => {
+        if (++rounds === 3) stopping.abort();
+        return 250;
+      },
+      stopping.signal,
+    );
+    expect(await drained).toEqual({ total: 750, more: true });
+    expect(rounds).toBe(3);
+  });
+});
+
+describe('inChunks', () => {
+  it('goes on while chunks are full; once told to stop, begins no further chunk', async () => {
+    const full = [1000, 1000, 400];
+    let i = 0;
+    expect(await inChunks(1000, async () => full[i++])).toBe(2400);
+    const stopping = new AbortController();
+    let chunks = 0;
+    const purged = await inChunks(
+      1000,
+      async () => {
+        if (++chunks === 2) stopping.abort();
+        return 1000;
+      },
+      stopping.signal,
+    );
+    expect({ purged, chunks }).toEqual({ purged: 2000, chunks: 2 });
   });
 });

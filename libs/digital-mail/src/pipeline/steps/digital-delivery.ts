@@ -36,13 +36,17 @@ export interface OperatorCalls {
   delivered: Array<{ job: ClaimedDelivery; transactionId: string }>;
   failures: Array<{ job: ClaimedDelivery; error: Error }>;
   refusals: Array<{ job: ClaimedDelivery; error: RecipientRefusedError }>;
+  /** Not begun because the worker is stopping: handed back, not delivered. */
+  notBegun: ClaimedDelivery[];
   /** An unexpected error that stopped a lane (not the operator's answer): thrown once the rest is recorded. */
   crashed?: unknown;
 }
 
 /**
  * Delivers the jobs' letters, one call each, `concurrency` at a time (each is its own idempotent
- * delivery, keyed by the message id); outside any transaction, under the claim's lease.
+ * delivery, keyed by the message id); outside any transaction, under the claim's lease. Once the
+ * worker is stopping (`ctx.stopping`) no further call begins: the calls under way finish, the rest
+ * of the claim is `notBegun`, so a shutdown waits for at most `concurrency` calls, not the claim.
  */
 export async function callOperator(
   ctx: StepContext,
@@ -51,10 +55,10 @@ export async function callOperator(
   concurrency: number,
 ): Promise<OperatorCalls> {
   const { tenant } = ctx;
-  const calls: OperatorCalls = { delivered: [], failures: [], refusals: [] };
+  const calls: OperatorCalls = { delivered: [], failures: [], refusals: [], notBegun: [] };
   let next = 0;
   const deliverNext = async (): Promise<void> => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !ctx.stopping?.aborted) {
       const job = jobs[next++];
       const content = contents.get(job.messageId)!;
       try {
@@ -86,6 +90,7 @@ export async function callOperator(
   };
   const settled = await Promise.allSettled(Array.from({ length: Math.min(concurrency, jobs.length) }, deliverNext));
   calls.crashed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')?.reason;
+  calls.notBegun = jobs.slice(next);
   return calls;
 }
 
@@ -101,9 +106,18 @@ export function sentOutcomes(delivered: OperatorCalls['delivered']): DeliveryOut
   }));
 }
 
-/** Refusals routed, failures recorded against their jobs; then an unexpected error, if a lane had one, is thrown. */
+/**
+ * Refusals routed, failures recorded against their jobs, letters not begun handed back; then an
+ * unexpected error, if a lane had one, is thrown.
+ */
 export async function recordUndelivered(ctx: StepContext, claimId: string, calls: OperatorCalls): Promise<void> {
   if (calls.refusals.length > 0) await routeRefusals(ctx, claimId, calls.refusals);
+  if (calls.notBegun.length > 0)
+    await ctx.queue.release(
+      ctx.tenant.id,
+      claimId,
+      calls.notBegun.map((job) => job.messageId),
+    );
   for (const { job, error } of calls.failures) await recordFailure(ctx, claimId, [job], error);
   if (calls.crashed !== undefined) throw calls.crashed;
 }

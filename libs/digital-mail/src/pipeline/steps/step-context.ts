@@ -39,6 +39,8 @@ export interface StepContext {
   /** Renders print letters' PDFs (the worker's render threads). */
   readonly render: PrintRenderer;
   readonly onError?: (error: Error, context: { tenantId: string; step: string }) => void;
+  /** Aborted when the worker stops: a claim's letters not yet begun are handed back (DeliveryQueue.release). */
+  readonly stopping?: AbortSignal;
 }
 
 /** A fault of the outside party (recorded against the jobs), as opposed to a bug or a database error (leases expire). */
