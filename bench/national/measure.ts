@@ -172,12 +172,23 @@ export async function measureNational(data: NationalData, log: (line: string) =>
     const usage = new UsageRepository();
     const bySize = [...data.tenants].sort((a, b) => b.share.population - a.share.population);
     const largest = bySize[0];
-    // Residents spread over the country: every 29th municipality by size, a few residents each.
+    // Residents spread over the country: every 29th municipality by size, ten residents each who
+    // have a case there. With about one case per resident, a third of residents have none, and
+    // at 1.0 the first input had none: its plan (the one recorded) read no rows and showed nothing.
     const residents: { tenant: string; party: string }[] = [];
     for (let t = 0; t < bySize.length; t += 29) {
       const tenant = bySize[t];
       const first = data.tenants.slice(0, data.tenants.indexOf(tenant)).reduce((s, x) => s + x.share.residents, 1);
-      for (let k = 0; k < 10; k++) residents.push({ tenant: tenant.slug, party: partyId(first + ((k * 7919) % tenant.share.residents)) });
+      const candidates = Array.from({ length: 60 }, (_, k) => partyId(first + ((k * 7919) % tenant.share.residents)));
+      const withCases = new Set(
+        (
+          await admin.query<{ party: string }>(
+            `SELECT DISTINCT subject_party_id AS party FROM minasidor_case WHERE tenant_id = $1 AND subject_party_id = ANY($2::uuid[])`,
+            [tenant.id, candidates],
+          )
+        ).rows.map((r) => r.party),
+      );
+      for (const party of candidates.filter((c) => withCases.has(c)).slice(0, 10)) residents.push({ tenant: tenant.slug, party });
     }
     const inboxes = bySize.slice(0, 5).flatMap((t) => UNITS.map(([unit]) => ({ tenant: t, unit })));
     const monthsAgo = (n: number) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - n, 1));
@@ -194,7 +205,7 @@ export async function measureNational(data: NationalData, log: (line: string) =>
       },
       {
         name: 'overview-resident',
-        what: `Mina sidor myCases(first 20) of an ordinary resident (${residents.length} residents of 10 municipalities of every size)`,
+        what: `Mina sidor myCases(first 20) of an ordinary resident with a case (${residents.length} residents of 10 municipalities of every size)`,
         inputs: residents.length,
         run: (i) => asCitizen(residents[i].party, () => minasidor.citizens.myCases(residents[i].party, { first: 20 })),
       },
