@@ -1,6 +1,6 @@
 // The fairness scenario's bookkeeping: when a measurement window counts as under the bulk send's
 // load, and how a send is split into batches (no timings: those are `npm run bench -- fairness`).
-import { batchSizes, SendProgress, underLoad } from './fairness-load';
+import { batchSizes, notUnderLoad, SendProgress, underLoad } from './fairness-load';
 
 const at = (finished: number, total = 1000): SendProgress => ({
   at: '2026-12-08T00:00:00Z',
@@ -15,18 +15,22 @@ const at = (finished: number, total = 1000): SendProgress => ({
 describe('underLoad', () => {
   it('holds when the send delivered before, during and after the window', () => {
     expect(underLoad(at(10), at(500))).toBe(true);
+    expect(notUnderLoad(at(10), at(500))).toBeNull();
   });
 
   it('does not hold before delivery began (the send still being accepted or expanded)', () => {
     expect(underLoad(at(0), at(500))).toBe(false);
+    expect(notUnderLoad(at(0), at(500))).toMatch(/still being accepted or expanded/);
   });
 
   it('does not hold when nothing was delivered during the window', () => {
     expect(underLoad(at(300), at(300))).toBe(false);
+    expect(notUnderLoad(at(300), at(300))).toMatch(/no progress/);
   });
 
   it('does not hold when the send had finished by the end of the window', () => {
     expect(underLoad(at(300), at(1000))).toBe(false);
+    expect(notUnderLoad(at(300), at(1000))).toMatch(/had finished/);
   });
 });
 

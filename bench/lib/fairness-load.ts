@@ -131,13 +131,18 @@ export async function sendProgress(db: BenchDatabase, batchIds: string[], tenant
 }
 
 /**
- * A measurement window was under the bulk send's load when the send had letters finished before
- * it began (delivery under way, not still being accepted or expanded), finished more during it,
- * and still had letters unfinished when it ended.
+ * Why a measurement window was not under the bulk send's load, or null when it was: the send had
+ * letters finished before the window began (delivery under way, not still being accepted or
+ * expanded), finished more during it, and still had letters unfinished when it ended.
  */
-export function underLoad(start: SendProgress, end: SendProgress): boolean {
-  return start.finished > 0 && end.finished > start.finished && end.finished < end.total;
+export function notUnderLoad(start: SendProgress, end: SendProgress): string | null {
+  if (start.finished === 0) return 'no letter of the send had finished when it began (the send was still being accepted or expanded)';
+  if (end.finished >= end.total) return 'the send had finished by its end (raise BENCH_FAIRNESS_LETTERS)';
+  if (end.finished <= start.finished) return 'the send finished no letter during it (the worker made no progress on it)';
+  return null;
 }
+
+export const underLoad = (start: SendProgress, end: SendProgress): boolean => notUnderLoad(start, end) === null;
 
 export const describeProgress = (p: SendProgress): string =>
   `${p.finished.toLocaleString('en')} of ${p.total.toLocaleString('en')} finished (${p.expanded.toLocaleString('en')} expanded, ` +

@@ -35,7 +35,7 @@ import {
   sendProgress,
   tenantId,
   tenantSubmissions,
-  underLoad,
+  notUnderLoad,
 } from '../lib/fairness-load';
 import { OpenLoopResult } from '../lib/open-loop';
 import { graphql, staffToken, startApi, startSimulator, startTestRealm, startWorker, testPersonnummer } from '../lib/platform';
@@ -48,9 +48,9 @@ import { OVERVIEW_CITIZEN } from './requests-fixture';
 const QUICK = process.env.BENCH_FAIRNESS_QUICK === '1';
 const BIG = Number(process.env.BENCH_FAIRNESS_LETTERS ?? (QUICK ? 12_000 : 100_000));
 const PER_BATCH = Number(process.env.BENCH_FAIRNESS_BATCH ?? 50_000);
-const SINGLES = Number(process.env.BENCH_FAIRNESS_SINGLES ?? (QUICK ? 6 : 30));
+const SINGLES = Number(process.env.BENCH_FAIRNESS_SINGLES ?? (QUICK ? 10 : 30));
 /** Seconds of each measured load period (after BENCH_WARMUP s of warm-up). */
-const LOAD_S = Number(process.env.BENCH_FAIRNESS_DURATION ?? (QUICK ? 2 : SETTINGS.durationS));
+const LOAD_S = Number(process.env.BENCH_FAIRNESS_DURATION ?? (QUICK ? 3 : SETTINGS.durationS));
 /** The open-loop overview's rate, as a share of the quiet saturated overview throughput. */
 const OVERVIEW_SHARE = 0.25;
 const OVERVIEW_CASES = 20;
@@ -269,18 +269,19 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     const busy = await phase('busy', progress);
     const marks = busy.marks!;
 
-    const windows = {
-      letters: underLoad(marks.start, marks.letters),
-      overview: underLoad(marks.letters, marks.overview),
-      submit: underLoad(marks.overview, marks.submit),
+    const why = {
+      letters: notUnderLoad(marks.start, marks.letters),
+      overview: notUnderLoad(marks.letters, marks.overview),
+      submit: notUnderLoad(marks.overview, marks.submit),
     };
-    const submitRatio = round(busy.submit.requestsPerSecond / quiet.submit.requestsPerSecond);
-    const overviewRatio = round(busy.overviewSteady.p99ms / quiet.overviewSteady.p99ms);
-    const overviewSaturatedRatio = round(busy.overviewSaturated.p99ms / quiet.overviewSaturated.p99ms);
+    const windows = { letters: why.letters === null, overview: why.overview === null, submit: why.submit === null };
+    // A ratio to a quiet figure of 0 (nothing measured) is no ratio.
+    const ratio = (busyValue: number, quietValue: number) => (quietValue > 0 ? round(busyValue / quietValue) : null);
+    const submitRatio = ratio(busy.submit.requestsPerSecond, quiet.submit.requestsPerSecond);
+    const overviewRatio = ratio(busy.overviewSteady.p99ms, quiet.overviewSteady.p99ms);
+    const overviewSaturatedRatio = ratio(busy.overviewSaturated.p99ms, quiet.overviewSaturated.p99ms);
     const errors = [quiet, busy].reduce((sum, p) => sum + p.overviewSaturated.errors + p.overviewSteady.errors + p.submit.errors, 0);
     const loadAfter = os.loadavg();
-    const notUnderLoad = (window: string) =>
-      `The send was not delivering across the whole ${window} window (see the notes): the figure is not all under contention; raise BENCH_FAIRNESS_LETTERS.`;
     const row = (name: string, p: Phase) => ({
       phase: name,
       'letters p50 / p99 / max s': `${p.letters.p50s} / ${p.letters.p99s} / ${p.letters.maxS}`,
@@ -307,13 +308,13 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
           "another municipality's form submissions during a bulk send: throughput vs quiet (closed loop)",
           '≥ 0.9',
           submitRatio,
-          submitRatio >= 0.9 && windows.submit,
+          submitRatio !== null && submitRatio >= 0.9 && windows.submit,
         ),
         goal(
           `another municipality's Mina sidor overview during a bulk send: p99 vs quiet (open loop, ${overviewRate} req/s)`,
           '≤ 1.5',
           overviewRatio,
-          overviewRatio <= 1.5 && windows.overview,
+          overviewRatio !== null && overviewRatio <= 1.5 && windows.overview,
         ),
         goal("another municipality's submissions and overviews: errors (both phases)", '0', errors, errors === 0),
       ],
@@ -328,6 +329,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
         quiet,
         busy,
         busyWindowsUnderLoad: windows,
+        busyWindowsNotUnderLoadBecause: why,
         ratios: { submitThroughput: submitRatio, overviewSteadyP99: overviewRatio, overviewSaturatedP99: overviewSaturatedRatio },
         timraBacklogBeforeSend: quietLeft,
         timraBacklogAfterBusy: await backlog(db, timra),
@@ -340,7 +342,9 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
           `then 2,000 residents' 20-field form submissions at saturation (${SETTINGS.connections} connections, closed loop); each load ${SETTINGS.warmupS} s of warm-up and ${LOAD_S} s measured. ` +
           `Quiet first, then while Sundsvall's send of ${BIG.toLocaleString('en')} letters (${batchIds.length} send batch(es) accepted back to back, 30 % on paper) is delivered by one worker, which also publishes Sundsvall's outbox.`,
         `Sundsvall's send when the busy phase began: ${describeProgress(marks.start)}; after Timrå's letters: ${describeProgress(marks.letters)}; after the overview: ${describeProgress(marks.overview)}; at the end: ${describeProgress(marks.submit)}.`,
-        ...(['letters', 'overview', 'submit'] as const).filter((w) => !windows[w]).map(notUnderLoad),
+        ...(['letters', 'overview', 'submit'] as const)
+          .filter((w) => why[w] !== null)
+          .map((w) => `The busy ${w} window was not under the send's load: ${why[w]}; its goal is not met whatever its figure.`),
         `Timrå's backlog (unpublished events, unfinished letters) was ${quietLeft.events} / ${quietLeft.letters} when Sundsvall's send was accepted (the quiet submissions' notification letters, drained first).`,
         `Overview p99 at saturation (closed loop): quiet ${quiet.overviewSaturated.p99ms} ms, busy ${busy.overviewSaturated.p99ms} ms (${overviewSaturatedRatio}×); at saturation the p99 follows the throughput (Little's law), so the goal uses the steady rate.`,
         `The worker's event-loop delay (ms, mean / p99 / max) during Timrå's letters: quiet ${Object.values(quiet.workerLoopDelay).join(' / ')}, busy ${Object.values(busy.workerLoopDelay).join(' / ')}.`,
