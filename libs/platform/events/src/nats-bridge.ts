@@ -187,7 +187,14 @@ export class NatsEventBridge implements EventHandler {
       );
       return;
     }
-    const ack = JSON.parse(decoder.decode(message.data)) as PubAck & { error?: { code: number; description: string } };
+    let ack: PubAck & { error?: { code: number; description: string } };
+    try {
+      ack = JSON.parse(decoder.decode(message.data)) as typeof ack;
+    } catch {
+      // Thrown here it would reach the client's subscription, not the batch.
+      batch.reject(new NatsPublishError('JetStream answered a publish with something other than an acknowledgement'));
+      return;
+    }
     if (ack.error || !ack.stream) {
       batch.reject(
         new NatsPublishError(
