@@ -25,6 +25,7 @@ import { MINASIDOR_PROVIDERS } from './minasidor';
 import { E_FORMS_CONTROLLERS, E_FORMS_PROVIDERS } from './e-forms';
 import { DIGITAL_MAIL_CONTROLLERS, DIGITAL_MAIL_PROVIDERS } from './digital-mail';
 import { TenantsResolver } from './tenants/tenants.resolver';
+import { withoutPropertyResolvers } from './http/graphql-property-fields';
 import { describeRootTypes } from './http/graphql-root-types';
 import { CatalogueApiModule } from './catalogue/catalogue.module';
 import { EVENTS_CONTROLLERS, EVENTS_PROVIDERS } from './events';
@@ -56,7 +57,7 @@ export class AppModule implements OnApplicationShutdown {
           driver: MercuriusDriver,
           autoSchemaFile: true,
           sortSchema: true,
-          transformSchema: describeRootTypes,
+          transformSchema: (schema) => withoutPropertyResolvers(describeRootTypes(schema)),
           graphiql: runtime.config.env !== 'production',
           // The depth limit is a validation rule (graphql-limits.ts), which lets introspection through.
           allowBatchedQueries: false,

@@ -1,3 +1,5 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLObjectType } from 'graphql';
 import { testPersonnummer } from '@kommuna/platform-testing';
 import { bearer, citizenToken, systemToken, useTestApi } from '../testing/test-api';
 
@@ -65,5 +67,22 @@ describe('GraphQL operations compiled after their first use', () => {
     expect(forbidden.body.errors.map((e: any) => e.extensions.code)).toEqual(['FORBIDDEN']);
     const anonymous = await thrice(MY_CASES, {}, { first: 5 });
     expect(anonymous.body.errors.map((e: any) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  // withoutPropertyResolvers (graphql-property-fields.ts): NestJS's per-field property readers are
+  // taken away, so the compiled query reads those properties inline; every other resolver stays.
+  it('reads plain fields without a resolver and keeps every resolver that does more', () => {
+    const schema = api.app.get(GraphQLSchemaHost).schema;
+    const field = (type: string, name: string) => (schema.getType(type) as GraphQLObjectType).getFields()[name];
+    for (const [type, name] of [
+      ['Case', 'errandNumber'],
+      ['Case', 'status'],
+      ['CaseStatus', 'label'],
+      ['CaseTimelineEntry', 'occurredAt'],
+      ['CaseConnection', 'nodes'],
+    ])
+      expect({ type, name, resolve: field(type, name).resolve }).toEqual({ type, name, resolve: undefined });
+    expect(field('Query', 'myCases').resolve).toBeInstanceOf(Function);
+    expect(field('FormReceipt', 'pdfBase64').resolve).toBeInstanceOf(Function);
   });
 });
