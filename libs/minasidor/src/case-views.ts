@@ -132,13 +132,14 @@ export type CaseRecord = CaseEntity & {
 export function casesOf(em: EntityRowsContext, raw: readonly RawRow[]): CaseRecord[] {
   return rowsOf(em, CaseEntity, raw).map((entity, i) => {
     const row = raw[i];
-    return {
-      ...entity,
-      cursorAt: row.cursor_at as string,
-      timeline: row.timeline as CaseRecord['timeline'],
-      decisions: row.decisions as CaseRecord['decisions'],
-      messages: row.messages as CaseRecord['messages'],
-    };
+    // rowsOf made the entity for this call alone: the row's other columns join it rather than a
+    // copy of it (a page of cases is read per overview request; ADR 0002 decision 19, allocation).
+    const record = entity as CaseRecord;
+    record.cursorAt = row.cursor_at as string;
+    record.timeline = row.timeline as CaseRecord['timeline'];
+    record.decisions = row.decisions as CaseRecord['decisions'];
+    record.messages = row.messages as CaseRecord['messages'];
+    return record;
   });
 }
 
