@@ -16,6 +16,35 @@ export interface Api extends Running {
   url: string;
   /** The api's own start-up time from its ready line (ms from main() to listening). */
   selfReportedMs?: number;
+  /** What the process did since the last call (or its start): collections, event-loop delay, allocation (bench/lib/runtime-probe.cjs). */
+  runtimeWindow(): Promise<RuntimeWindow>;
+}
+
+/** One window of bench/lib/runtime-probe.cjs, preloaded into every api the bench starts. */
+export interface RuntimeWindow {
+  seconds: number;
+  /** Heap allocated in the window (MB), from V8's heap size before and after each collection. */
+  allocatedMb: number;
+  /** Pauses by kind (young: scavenge; full: mark-compact; incremental: marking steps; weak: callbacks). */
+  gc: Record<string, { count: number; totalMs: number; maxMs: number }>;
+  gcPauseTotalMs: number;
+  gcPauseMaxMs: number;
+  /** How late a 10 ms timer fired (perf_hooks.monitorEventLoopDelay). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** The share of the window the main thread was busy (performance.eventLoopUtilization). */
+  eventLoopUtilisation: number;
+  heapUsedMb: number;
+}
+
+const PROBE = path.join(__dirname, 'runtime-probe.cjs');
+const PROBE_LINE = 'runtime-probe ';
+
+/** A Dockerfile stage's NODE_OPTIONS, so the bench starts each app with the flags its image starts it with. */
+export function imageNodeOptions(stageName: 'api' | 'worker'): string | undefined {
+  const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'infra/docker/Dockerfile'), 'utf8');
+  const from = dockerfile.slice(dockerfile.search(new RegExp(`^FROM\\s+\\S+\\s+AS\\s+${stageName}\\s*$`, 'm')));
+  const stage = from.split(/^(?=FROM\s)/m)[0];
+  return /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(stage)?.[1];
 }
 
 export async function startApi(
@@ -33,13 +62,17 @@ export async function startApi(
     ...(db ? { DATABASE_URL: db.appUrl, DATABASE_MIGRATION_URL: db.ownerUrl } : { KOMMUNA_DATA_DIR: options.dataDir! }),
     ...options.env,
   };
+  // The api image's NODE_OPTIONS (its young generation's size), unless the caller sets its own.
+  const nodeOptions = imageNodeOptions('api');
+  if (nodeOptions !== undefined && env.NODE_OPTIONS === undefined) env.NODE_OPTIONS = nodeOptions;
   const api = await startProcess({
     name: 'api',
     script: 'apps/api/src/main.ts',
     env,
     readyText: 'Kommuna api ready',
-    nodeFlags: options.nodeFlags,
+    nodeFlags: ['-r', PROBE, ...(options.nodeFlags ?? [])],
     timeoutMs: 120_000,
+    keepLines: (line) => line.startsWith(PROBE_LINE),
   });
   let selfReportedMs: number | undefined;
   try {
@@ -47,15 +80,23 @@ export async function startApi(
   } catch {
     /* not JSON */
   }
-  return { ...api, url: `http://127.0.0.1:${options.port}`, selfReportedMs };
+  const runtimeWindow = async (): Promise<RuntimeWindow> => {
+    const before = api.kept.length;
+    api.child.kill('SIGUSR2');
+    for (let waited = 0; api.kept.length === before; waited += 10) {
+      if (waited > 5_000) throw new Error('api: no runtime-probe line within 5 s of SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const lines = api.kept.splice(0);
+    const line = lines[lines.length - 1];
+    return JSON.parse(line.slice(line.indexOf(PROBE_LINE) + PROBE_LINE.length)) as RuntimeWindow;
+  };
+  return { ...api, url: `http://127.0.0.1:${options.port}`, selfReportedMs, runtimeWindow };
 }
 
 /** The worker image's NODE_OPTIONS (its heap cap), so the bench starts workers as the image does. */
 export function workerImageNodeOptions(): string {
-  const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'infra/docker/Dockerfile'), 'utf8');
-  const fromWorker = dockerfile.slice(dockerfile.search(/^FROM\s+\S+\s+AS\s+worker\s*$/m));
-  const stage = fromWorker.split(/^(?=FROM\s)/m)[0];
-  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(stage)?.[1];
+  const options = imageNodeOptions('worker');
   if (options === undefined) throw new Error('infra/docker/Dockerfile: the worker stage sets no NODE_OPTIONS');
   return options;
 }

@@ -5,11 +5,12 @@
 // alternating rounds. Submit and the Mina sidor overview, on the same processes as their
 // saturation scenarios.
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { startCeiling } from '../lib/ceiling';
 import { OpenLoopResult, runOpenLoop } from '../lib/open-loop';
-import { citizenToken } from '../lib/platform';
-import { Running } from '../lib/processes';
+import { Api, citizenToken, imageNodeOptions } from '../lib/platform';
+import { cpuSecondsOf, Running } from '../lib/processes';
 import { goal, Goal, round, ScenarioResult } from '../lib/results';
 import { measure, Measured, SETTINGS } from './compare';
 import { MY_CASES, OVERVIEW_CITIZEN, requestsFixture } from './requests-fixture';
@@ -23,22 +24,98 @@ const GOAL_P99_MS = 50;
 
 type Next = () => { body: string; headers: Record<string, string> };
 
+/** What went on inside the api (bench/lib/runtime-probe.cjs) and in PostgreSQL during one open-loop period. */
+interface Inside {
+  /** Heap allocated per request (kB). */
+  allocatedKbPerRequest: number;
+  /** Young-generation collections (scavenges): count, total and longest pause. */
+  young: { count: number; totalMs: number; maxMs: number };
+  /** Full collections (mark-compact), incremental marking steps included in the total. */
+  full: { count: number; totalMs: number; maxMs: number };
+  gcPauseTotalMs: number;
+  gcPauseMaxMs: number;
+  /** How late a 10 ms timer fired in the api: its p99 and maximum (ms). */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** The share of the period the api's main thread was busy. */
+  eventLoopUtilisation: number;
+  /** CPU per request (ms): the api process, and the database's PostgreSQL backends. */
+  apiCpuMsPerRequest: number;
+  postgresCpuMsPerRequest: number;
+}
+
+type Observed = OpenLoopResult & { inside: Inside };
+
+/** CPU seconds used so far by the server processes of one database (each backend's command line names it), from /proc. */
+function postgresCpuOf(database: string): number {
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name))) {
+    try {
+      const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (command.startsWith('postgres: ') && command.split(' ').includes(database)) total += cpuSecondsOf(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** One open-loop period at the api, with what its process and the database did meanwhile. */
+async function observed(api: Api, database: string, run: () => Promise<OpenLoopResult>): Promise<Observed> {
+  await api.runtimeWindow();
+  const apiCpu = api.cpuSeconds();
+  const postgresCpu = postgresCpuOf(database);
+  const result = await run();
+  const postgresCpuS = postgresCpuOf(database) - postgresCpu;
+  const apiCpuS = api.cpuSeconds() - apiCpu;
+  const window = await api.runtimeWindow();
+  const perRequest = (seconds: number) => round((seconds * 1000) / Math.max(1, result.requests), 2);
+  const none = { count: 0, totalMs: 0, maxMs: 0 };
+  const young = window.gc.young ?? none;
+  const marking = [window.gc.full, window.gc.incremental].filter((k) => k !== undefined);
+  return {
+    ...result,
+    inside: {
+      allocatedKbPerRequest: round((window.allocatedMb * 1024) / Math.max(1, result.requests), 0),
+      young,
+      full: {
+        count: window.gc.full?.count ?? 0,
+        totalMs: round(marking.reduce((sum, k) => sum + k.totalMs, 0)),
+        maxMs: marking.reduce((max, k) => Math.max(max, k.maxMs), 0),
+      },
+      gcPauseTotalMs: window.gcPauseTotalMs,
+      gcPauseMaxMs: window.gcPauseMaxMs,
+      eventLoopDelayP99Ms: window.eventLoopDelayMs.p99,
+      eventLoopDelayMaxMs: window.eventLoopDelayMs.max,
+      eventLoopUtilisation: window.eventLoopUtilisation,
+      apiCpuMsPerRequest: perRequest(apiCpuS),
+      postgresCpuMsPerRequest: perRequest(postgresCpuS),
+    },
+  };
+}
+
+const insideLine = (i: Inside) =>
+  `GC ${i.gcPauseTotalMs} ms in pauses (young ${i.young.count}, max ${i.young.maxMs} ms; full ${i.full.count}, max ${i.full.maxMs} ms), ` +
+  `loop delay p99 ${i.eventLoopDelayP99Ms} ms max ${i.eventLoopDelayMaxMs} ms, busy ${i.eventLoopUtilisation}, ` +
+  `${i.allocatedKbPerRequest} kB allocated and ${i.apiCpuMsPerRequest} ms CPU a request (PostgreSQL ${i.postgresCpuMsPerRequest} ms)`;
+
 interface PathResult {
   path: 'submit' | 'overview';
   ceilingSaturated: Measured;
   /** The api at saturation in the same run (32 connections): whether it can serve the rate at all. */
   apiSaturated: Measured;
   ratePerS: number;
-  api: OpenLoopResult;
+  api: Observed;
   ceiling: OpenLoopResult;
   /** The api at half of its own saturated throughput: its latency at a load it can carry on this machine. */
-  apiAtHalfItsOwn: OpenLoopResult;
-  rounds: Array<{ target: 'api' | 'ceiling'; round: number } & OpenLoopResult>;
+  apiAtHalfItsOwn: Observed;
+  rounds: Array<{ target: 'api' | 'ceiling'; round: number } & OpenLoopResult & { inside?: Inside }>;
 }
 
 async function openLoopPath(
   name: PathResult['path'],
-  api: Running & { url: string },
+  api: Api,
+  database: string,
   ceiling: Running & { url: string },
   nextFor: (target: 'api' | 'ceiling') => Next,
   log: (line: string) => void,
@@ -60,18 +137,22 @@ async function openLoopPath(
     ] as const) {
       const next = nextFor(target);
       if (SETTINGS.warmupS > 0) await runOpenLoop({ url: `${running.url}/graphql`, ratePerS, durationS: SETTINGS.warmupS, next });
-      const result = await runOpenLoop({ url: `${running.url}/graphql`, ratePerS, durationS: OPEN_DURATION_S, next });
+      const period = () => runOpenLoop({ url: `${running.url}/graphql`, ratePerS, durationS: OPEN_DURATION_S, next });
+      const result: OpenLoopResult & { inside?: Inside } = target === 'api' ? await observed(api, database, period) : await period();
       rounds.push({ target, round, ...result });
       log(
         `  ${name} ${target} round ${round}: ${result.answeredPerS}/${ratePerS} req/s answered, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, max ${result.maxMs} ms, ` +
-          `errors ${result.errors}, send delay p99 ${result.sendDelayP99ms} ms, ${result.socketsOpened} connections, load ${os.loadavg()[0].toFixed(1)}`,
+          `errors ${result.errors}, send delay p99 ${result.sendDelayP99ms} ms, ${result.socketsOpened} connections, load ${os.loadavg()[0].toFixed(1)}` +
+          (result.inside ? `; ${insideLine(result.inside)}` : ''),
       );
     }
   }
   // Each keeps its best round (lowest p99), as the saturation scenarios keep their best; errors over all rounds.
-  const best = (target: 'api' | 'ceiling'): OpenLoopResult => {
+  const best = (target: 'api' | 'ceiling'): OpenLoopResult & { inside?: Inside } => {
     const mine = rounds.filter((r) => r.target === target);
-    const kept: OpenLoopResult & { target?: string; round?: number } = { ...[...mine].sort((a, b) => a.p99ms - b.p99ms)[0] };
+    const kept: OpenLoopResult & { inside?: Inside; target?: string; round?: number } = {
+      ...[...mine].sort((a, b) => a.p99ms - b.p99ms)[0],
+    };
     delete kept.target;
     delete kept.round;
     return { ...kept, errors: mine.reduce((sum, r) => sum + r.errors, 0) };
@@ -79,21 +160,18 @@ async function openLoopPath(
   const ownRate = Math.max(1, Math.round(apiSaturated.requestsPerSecond * SHARE));
   if (SETTINGS.warmupS > 0)
     await runOpenLoop({ url: `${api.url}/graphql`, ratePerS: ownRate, durationS: SETTINGS.warmupS, next: nextFor('api') });
-  const apiAtHalfItsOwn = await runOpenLoop({
-    url: `${api.url}/graphql`,
-    ratePerS: ownRate,
-    durationS: OPEN_DURATION_S,
-    next: nextFor('api'),
-  });
+  const apiAtHalfItsOwn = await observed(api, database, () =>
+    runOpenLoop({ url: `${api.url}/graphql`, ratePerS: ownRate, durationS: OPEN_DURATION_S, next: nextFor('api') }),
+  );
   log(
-    `  ${name} api at ${ownRate} req/s (half its own saturation): p50 ${apiAtHalfItsOwn.p50ms} ms, p99 ${apiAtHalfItsOwn.p99ms} ms, errors ${apiAtHalfItsOwn.errors}, load ${os.loadavg()[0].toFixed(1)}`,
+    `  ${name} api at ${ownRate} req/s (half its own saturation): p50 ${apiAtHalfItsOwn.p50ms} ms, p99 ${apiAtHalfItsOwn.p99ms} ms, errors ${apiAtHalfItsOwn.errors}, load ${os.loadavg()[0].toFixed(1)}; ${insideLine(apiAtHalfItsOwn.inside)}`,
   );
   return {
     path: name,
     ceilingSaturated: saturated,
     apiSaturated,
     ratePerS,
-    api: best('api'),
+    api: best('api') as Observed,
     ceiling: best('ceiling'),
     apiAtHalfItsOwn,
     rounds,
@@ -128,6 +206,7 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
     const submit = await openLoopPath(
       'submit',
       fixture.api,
+      fixture.db.name,
       submitCeiling,
       (target) => submitRequests(tokens, `open-${target}-${randomUUID().slice(0, 6)}`),
       log,
@@ -137,6 +216,7 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
     const overview = await openLoopPath(
       'overview',
       fixture.api,
+      fixture.db.name,
       overviewCeiling,
       () => () => ({ body: overviewBody, headers: { authorization: `Bearer ${overviewToken}` } }),
       log,
@@ -153,7 +233,7 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
       goal(`${p.path}: errors (open loop)`, '0', p.api.errors, p.api.errors === 0),
     ]);
     const row = (p: PathResult, target: 'api' | 'ceiling' | 'apiAtHalfItsOwn') => {
-      const m = p[target];
+      const m: OpenLoopResult & { inside?: Inside } = p[target];
       return {
         path: p.path,
         target: target === 'apiAtHalfItsOwn' ? 'api, half its own saturation' : `${target}, half the ceiling's`,
@@ -166,6 +246,13 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
         errors: m.errors,
         'send delay p99 ms': m.sendDelayP99ms,
         connections: m.socketsOpened,
+        'GC pauses ms': m.inside?.gcPauseTotalMs ?? '',
+        'GC max ms': m.inside?.gcPauseMaxMs ?? '',
+        'loop delay p99 ms': m.inside?.eventLoopDelayP99Ms ?? '',
+        busy: m.inside?.eventLoopUtilisation ?? '',
+        'kB allocated/req': m.inside?.allocatedKbPerRequest ?? '',
+        'api CPU ms/req': m.inside?.apiCpuMsPerRequest ?? '',
+        'PostgreSQL CPU ms/req': m.inside?.postgresCpuMsPerRequest ?? '',
       };
     };
     return {
@@ -194,6 +281,13 @@ export async function runLatency(log: (line: string) => void): Promise<ScenarioR
               ? `half the ceiling (${p.ratePerS} req/s) is ${round(p.ratePerS / p.apiSaturated.requestsPerSecond)} of what the api can serve at all, so requests queue and the p99 measures the queue: the goal needs the api's throughput first (its ratio to the ceiling).`
               : `half the ceiling (${p.ratePerS} req/s) is ${round(p.ratePerS / p.apiSaturated.requestsPerSecond)} of the api's saturated throughput.`),
         ),
+        `Inside the api (bench/lib/runtime-probe.cjs, preloaded into every api the bench starts): garbage-collection pauses by kind, how late a 10 ms timer fired (event-loop delay), ` +
+          `the share of time its main thread was busy, heap allocated per request; CPU per request of the api process and of the database's PostgreSQL backends from /proc. ` +
+          `The api runs with the api image's NODE_OPTIONS (infra/docker/Dockerfile: ${imageNodeOptions('api') ?? 'none'}).`,
+        ...paths.flatMap((p) => [
+          `${p.path}, what stands in the way at ${p.ratePerS} req/s (kept round, ${OPEN_DURATION_S} s): ${insideLine(p.api.inside)}.`,
+          `${p.path}, at ${p.apiAtHalfItsOwn.ratePerS} req/s (half the api's own saturation): ${insideLine(p.apiAtHalfItsOwn.inside)}.`,
+        ]),
         ...paths.map(
           (p) =>
             `${p.path}: the api answered ${p.api.answeredPerS} of ${p.ratePerS} req/s due, p99 ${p.api.p99ms} ms (ceiling ${p.ceiling.p99ms} ms); ` +

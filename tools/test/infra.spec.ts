@@ -272,6 +272,19 @@ describe('Dockerfile (infra/docker/Dockerfile)', () => {
     }
   });
 
+  it('gives the api a young generation of 32 MB semi-spaces, well inside its Kubernetes memory limit', () => {
+    // ADR 0002 decision 19: V8's default (16 MB) scavenged many times a second under the overview's load.
+    const semiSpaceMb = Number(/^ENV NODE_OPTIONS="--max-semi-space-size=(\d+)"$/m.exec(stageText('api'))?.[1]);
+    expect(semiSpaceMb).toBe(32);
+    for (const overlay of OVERLAYS) {
+      const deployment = byName(render(overlay), 'Deployment', 'kommuna-api') as any;
+      const api = deployment.spec.template.spec.containers.find((c: { name: string }) => c.name === 'api');
+      const limitMi = Number(/^(\d+)Mi$/.exec(api.resources.limits.memory)?.[1]);
+      // V8 keeps up to three semi-spaces for the young generation; the old generation and code come on top.
+      expect(limitMi).toBeGreaterThanOrEqual(semiSpaceMb * 3 * 4);
+    }
+  });
+
   it('starts the entry points the apps have', () => {
     // The images run the JavaScript the first stage compiles (tools/scripts/build-dist.mjs mirrors the sources into dist/).
     expect(stageText('dependencies')).toMatch(/node tools\/scripts\/build-dist\.mjs/);
