@@ -117,36 +117,34 @@ export class HomeCareImporter {
       const client = head && input.kind === 'visits' ? await nodePgClientOf(em) : undefined;
       if (head && client)
         return this.importVisitsByCopy(em, actor, tenant, { fileName, month, monthText: input.month }, head, client, hash);
-      {
-        const staging = await createStaging(em, plan.columns);
-        try {
-          for await (const raw of input.adapter ? input.adapter.records(hashed) : readRecords(head?.content ?? hashed, input.format)) {
-            if ('unreadable' in raw) {
-              problems.add(raw.line, raw.unreadable);
-              continue;
-            }
-            const parsed = schema.safeParse(raw.record);
-            if (!parsed.success) {
-              problems.add(raw.line, describeIssues(parsed.error));
-              continue;
-            }
-            const row = parsed.data as never;
-            if (parsed.data.municipality !== tenant.kommunkod) {
-              problems.add(raw.line, `municipality ${parsed.data.municipality} is not ${tenant.names.sv} (${tenant.kommunkod})`);
-              continue;
-            }
-            const own = plan.rowProblems?.(row) ?? [];
-            for (const reason of own) problems.add(raw.line, reason);
-            if (own.length > 0) continue;
-            rows++;
-            // Rows after a bad one are staged too, so the checks name their problems in the same answer.
-            await staging.add([raw.line, ...plan.values(row)]);
+      const staging = await createStaging(em, plan.columns);
+      try {
+        for await (const raw of input.adapter ? input.adapter.records(hashed) : readRecords(head?.content ?? hashed, input.format)) {
+          if ('unreadable' in raw) {
+            problems.add(raw.line, raw.unreadable);
+            continue;
           }
-          await staging.finish();
-        } catch (error) {
-          await staging.abort(error as Error);
-          throw error;
+          const parsed = schema.safeParse(raw.record);
+          if (!parsed.success) {
+            problems.add(raw.line, describeIssues(parsed.error));
+            continue;
+          }
+          const row = parsed.data as never;
+          if (parsed.data.municipality !== tenant.kommunkod) {
+            problems.add(raw.line, `municipality ${parsed.data.municipality} is not ${tenant.names.sv} (${tenant.kommunkod})`);
+            continue;
+          }
+          const own = plan.rowProblems?.(row) ?? [];
+          for (const reason of own) problems.add(raw.line, reason);
+          if (own.length > 0) continue;
+          rows++;
+          // Rows after a bad one are staged too, so the checks name their problems in the same answer.
+          await staging.add([raw.line, ...plan.values(row)]);
         }
+        await staging.finish();
+      } catch (error) {
+        await staging.abort(error as Error);
+        throw error;
       }
       const sha256 = hash.digest('hex');
       const [existing] = await em.query(
