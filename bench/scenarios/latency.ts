@@ -46,19 +46,23 @@ interface Inside {
 
 type Observed = OpenLoopResult & { inside: Inside };
 
-/** CPU seconds used so far by the server processes of one database (each backend's command line names it), from /proc. */
-function postgresCpuOf(database: string): number {
-  let total = 0;
+/** CPU seconds used so far by each server process of one database (each backend's command line names it), from /proc. */
+function postgresCpuOf(database: string): Map<number, number> {
+  const used = new Map<number, number>();
   for (const pid of fs.readdirSync('/proc').filter((name) => /^[0-9]+$/.test(name))) {
     try {
       const command = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (command.startsWith('postgres: ') && command.split(' ').includes(database)) total += cpuSecondsOf(Number(pid));
+      if (command.startsWith('postgres: ') && command.split(' ').includes(database)) used.set(Number(pid), cpuSecondsOf(Number(pid)));
     } catch {
       // gone meanwhile
     }
   }
-  return total;
+  return used;
 }
+
+/** CPU the backends used between two readings: each one's difference (a backend that started meanwhile, all of its own; one that ended is not counted). */
+const postgresCpuBetween = (before: Map<number, number>, after: Map<number, number>): number =>
+  [...after].reduce((sum, [pid, seconds]) => sum + Math.max(0, seconds - (before.get(pid) ?? 0)), 0);
 
 /** One open-loop period at the api, with what its process and the database did meanwhile. */
 async function observed(api: Api, database: string, run: () => Promise<OpenLoopResult>): Promise<Observed> {
@@ -66,7 +70,7 @@ async function observed(api: Api, database: string, run: () => Promise<OpenLoopR
   const apiCpu = api.cpuSeconds();
   const postgresCpu = postgresCpuOf(database);
   const result = await run();
-  const postgresCpuS = postgresCpuOf(database) - postgresCpu;
+  const postgresCpuS = postgresCpuBetween(postgresCpu, postgresCpuOf(database));
   const apiCpuS = api.cpuSeconds() - apiCpu;
   const window = await api.runtimeWindow();
   const perRequest = (seconds: number) => round((seconds * 1000) / Math.max(1, result.requests), 2);
