@@ -163,9 +163,12 @@ export async function drain(
   db: BenchDatabase,
   tenantId: string,
   timeoutS: number,
+  /** Throws when the work can no longer get done (its worker died), instead of waiting out the timeout. */
+  check: () => void = () => undefined,
 ): Promise<{ events: number; letters: number; waitedS: number }> {
   const started = Date.now();
   for (;;) {
+    check();
     const left = await backlog(db, tenantId);
     const waitedS = Math.round((Date.now() - started) / 1000);
     if ((left.events === 0 && left.letters === 0) || waitedS >= timeoutS) return { ...left, waitedS };

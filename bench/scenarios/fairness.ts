@@ -154,7 +154,13 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     running.push(simulator);
     const api = await startApi(db, realm, { port: 4343, env: { DIGITAL_MAIL_SIMULATOR_URL: simulator.url } });
     running.push(api);
-    running.push(await startWorker(db, { healthPort: WORKER_HEALTH_PORT, simulatorUrl: simulator.url, printDir }));
+    const worker = await startWorker(db, { healthPort: WORKER_HEALTH_PORT, simulatorUrl: simulator.url, printDir });
+    running.push(worker);
+    // A worker that died (the full run's quiet submissions once took it past its heap cap) fails the run at once.
+    const workerAlive = () => {
+      if (worker.child.exitCode !== null || worker.child.signalCode !== null)
+        throw new Error(`the worker stopped (${worker.child.signalCode ?? worker.child.exitCode}); its stderr is above`);
+    };
     const staff = (tenant: string) => ({
       authorization: `Bearer ${staffToken(realm, tenant, ['tenant_admin', 'case_worker'], { unit: 'samhallsbyggnad' })}`,
       'x-kommuna-tenant': tenant,
@@ -230,7 +236,7 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
       return { letters, workerLoopDelay: loopDelay, overviewSaturated, overviewSteady, submit, marks };
     };
     const drained = async (what: string) => {
-      const left = await drain(db, timra, TIMEOUT_S);
+      const left = await drain(db, timra, TIMEOUT_S, workerAlive);
       log(
         `  Timrå's backlog after ${what}: ${left.events} events unpublished, ${left.letters} letters unfinished (waited ${left.waitedS} s)`,
       );
@@ -264,9 +270,12 @@ export async function runFairness(log: (line: string) => void): Promise<Scenario
     const progress = () => sendProgress(db, batchIds, sundsvall, acceptedAt);
     // The busy phase starts once delivery is under way, not while the send is still being expanded.
     const underWay = Math.max(1, Math.min(1000, Math.round(BIG * 0.01)));
-    for (let p = await progress(); p.finished < underWay && Date.now() - acceptedAt < TIMEOUT_S * 1000; p = await progress())
+    for (let p = await progress(); p.finished < underWay && Date.now() - acceptedAt < TIMEOUT_S * 1000; p = await progress()) {
+      workerAlive();
       await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     const busy = await phase('busy', progress);
+    workerAlive();
     const marks = busy.marks!;
 
     const why = {
