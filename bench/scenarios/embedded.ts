@@ -1,6 +1,6 @@
 // Scenario 5: `npm start` as a fresh machine runs it (no DATABASE_URL: PGlite, environment
-// development, demo content, the embedded worker): it compiles dist/, then starts the api and, once
-// it is ready, dev-idp, the simulators, the portal and the web; timed from spawn to its "Kommuna is running"
+// development, demo content, the embedded worker): it compiles dist/, then starts the api and dev-idp,
+// and once the api is ready the simulators, the portal and the web; timed from spawn to its "Kommuna is running"
 // line, from a clean data folder and then again on the same folder. Uses npm start's own ports
 // (3000, 3001, 3003, 3004).
 import * as fs from 'node:fs';
@@ -82,7 +82,7 @@ export async function runEmbedded(log: (line: string) => void): Promise<Scenario
         ],
       },
       notes: [
-        "Spawn to running covers all of `npm start`: compiling dist/ (swc), then the api alone and, once it is ready, dev-idp, the simulators, the portal and the web together; the api's own count starts at its main().",
+        "Spawn to running covers all of `npm start`: compiling dist/ (swc), then the api and dev-idp and, once the api is ready, the simulators, the portal and the web together; the api's own count starts at its main().",
       ],
     };
   } finally {

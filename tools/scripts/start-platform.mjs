@@ -1,5 +1,5 @@
-// `npm start`: the platform on embedded defaults. Starts the api, then dev-idp (the Keycloak-compatible identity
-// provider), the digital-mail simulator, the AI model simulator, the steering group's portal and the residents'
+// `npm start`: the platform on embedded defaults. Starts the api and dev-idp (the Keycloak-compatible identity
+// provider), then the digital-mail simulator, the AI model simulator, the steering group's portal and the residents'
 // web, forwards Ctrl-C / SIGTERM to all of them, and stops them all if one fails.
 //
 // Ports are set in one place, the environment (README "Configuration"): every URL one process needs
@@ -164,16 +164,18 @@ const env = platformEnv(ports);
 const build = spawnSync(process.execPath, ['tools/scripts/build-dist.mjs'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-// The api first, alone, then the others together. None needs another to start (the api fetches
-// the realm's keys on the first token and retries mail to the simulator; the portal's and the web's
-// redirect URIs are registered at dev-idp from DEV_IDP_REDIRECT_URIS, not by them), but on a
-// two-core machine six processes loading their code at once left the api, the slowest to start
-// (migrations, tenants, demo data), ready last: 9.7 s after the build for its own 4.4 s. Alone it
-// has the cores to itself, and the others, quick to start, follow once it is ready.
+// The api and dev-idp first, then the others together once the api is ready. None needs another
+// to start (the api fetches the realm's keys on the first token and retries mail to the simulator;
+// the portal's and the web's redirect URIs are registered at dev-idp from DEV_IDP_REDIRECT_URIS,
+// not by them), but on a two-core machine six processes loading their code at once left the api,
+// the slowest to start (migrations, tenants, demo data), ready last: 9.7 s after the build for its
+// own 4.4 s. The api and dev-idp (the slowest of the others: its TypeScript is compiled as it
+// loads) each have a core; the portal, the web and the simulators, quick to start, follow.
 const started = Date.now();
+const idpReady = start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready', env);
 const api = await start('api', ['dist/apps/api/src/main.js'], 'Kommuna api ready', env);
 const [devIdp, simulator, aiSimulator, portal, web] = await Promise.all([
-  start('dev-idp', ['--import', '@swc-node/register/esm-register', 'apps/dev-idp/src/main.ts'], 'dev-idp ready', env),
+  idpReady,
   // Stands in for the national digital-mail parties (Mina meddelanden, the population register).
   start('digital-mail-simulator', ['dist/apps/digital-mail-simulator/src/main.js'], 'digital-mail-simulator ready', env),
   // Stands in for the AI model hosts (OpenAI-compatible chat and transcription; docs/ai.md).
