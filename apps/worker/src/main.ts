@@ -57,14 +57,6 @@ async function main(): Promise<void> {
   const healthPort = (health.address() as AddressInfo).port;
   const healthHost =
     config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.event('info', 'Kommuna worker ready', {
-    tasks: tasks.map((t) => t.name),
-    nats: nats ? 'connected' : 'off',
-    tenants: tenants.all().length,
-    healthPort,
-    health: `http://${healthHost}:${healthPort}/health/ready`,
-  });
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -91,6 +83,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // The handlers are on before the ready line: a supervisor (or a test) may signal as soon as it reads it.
+  logger.event('info', 'Kommuna worker ready', {
+    tasks: tasks.map((t) => t.name),
+    nats: nats ? 'connected' : 'off',
+    tenants: tenants.all().length,
+    healthPort,
+    health: `http://${healthHost}:${healthPort}/health/ready`,
+  });
 }
 
 main().catch((error: Error) => {

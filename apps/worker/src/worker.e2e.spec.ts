@@ -151,8 +151,9 @@ describe('worker process', () => {
           const code = await worker.stop(15_000);
           const after = await published();
           process.stdout.write(
-            `SIGTERM with an outbox backlog: exit ${code} after ${Date.now() - signalled} ms, ${after - before} events published meanwhile\n`,
+            `SIGTERM with an outbox backlog: exit ${code ?? worker.child.signalCode} after ${Date.now() - signalled} ms, ${after - before} events published meanwhile\n`,
           );
+          if (code !== 0) process.stdout.write(`The worker's last output:\n${worker.output().slice(-4000)}\n`);
           expect({ code, stopped: /"msg":"worker stopped".*"clean":true/.test(worker.output()) }).toEqual({ code: 0, stopped: true });
           // The batch in hand (250 events, perhaps one more begun before the signal arrived), not the round's ten
           // batches or the backlog: the rest is the next worker's, published by whichever replica claims it.
