@@ -13,10 +13,11 @@ async function main(): Promise<void> {
     throw new Error(`AI_SIMULATOR_PORT must be a port number (0-65535; 0 picks a free one), not "${port}"`);
   const { transcripts, samples } = await sampleTranscripts(path.resolve(__dirname, 'samples'));
   const simulator = await startModelSimulator({ port: Number(port), transcripts });
-  process.stdout.write(`ai-simulator ready on ${simulator.url} (samples: ${samples.join(', ') || 'none'})\n`);
   const stop = () => void simulator.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // After the handlers: whoever reads the ready line may signal at once.
+  process.stdout.write(`ai-simulator ready on ${simulator.url} (samples: ${samples.join(', ') || 'none'})\n`);
 }
 
 main().catch((error: Error) => {

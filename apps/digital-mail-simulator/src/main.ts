@@ -37,7 +37,6 @@ function minaOmbudFrom(env: NodeJS.ProcessEnv) {
 Promise.resolve()
   .then(() => startSimulator({ ...settingsFrom(process.env, process.argv.slice(2)), minaOmbud: minaOmbudFrom(process.env) }))
   .then((simulator) => {
-    process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
     const stop = () => {
       simulator.close().then(
         () => process.exit(0),
@@ -49,6 +48,8 @@ Promise.resolve()
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // After the handlers: whoever reads the ready line may signal at once.
+    process.stdout.write(`digital-mail-simulator ready on ${simulator.url}\n`);
   })
   .catch((error: Error) => {
     process.stderr.write(`digital-mail-simulator could not start: ${error.message}\n`);
